@@ -1,0 +1,26 @@
+# Two commands: `make run` sets up and serves; `make test` sets up and runs every test.
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+.PHONY: setup run dev test check bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	swift build -c release --product ozzi
+	.build/release/ozzi dev
+
+check: setup
+	swift build --product ozzi
+	.build/debug/ozzi check
+
+test: setup
+	swift build --build-tests
+	swift test --skip-build
+
+bench:
+	@bash scripts/setup.sh --bench
+	bash bench/http.sh
+
+clean:
+	rm -rf .build .ozzi

@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// C libraries come from Debian packages (see scripts/setup.sh); each gets a module map in Runtime/CModules.
+func systemLibrary(_ name: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Runtime/CModules/\(name)", providers: [.apt([apt])])
+}
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "OzziEdge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ozzi", targets: ["ozzi"]),
+        .library(name: "OzziRuntime", targets: ["OzziRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        systemLibrary("CLibUV", apt: "libuv1-dev"),
+        systemLibrary("CHTTPParser", apt: "libhttp-parser-dev"),
+        systemLibrary("CWslay", apt: "libwslay-dev"),
+        systemLibrary("COpenSSL", apt: "libssl-dev"),
+        .target(
+            name: "OzziRuntime",
+            dependencies: [
+                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            path: "Runtime/OzziRuntime",
+            swiftSettings: swift6
+        ),
+        .target(name: "APIWorker", dependencies: ["OzziRuntime"], path: "Workers/api", swiftSettings: swift6),
+        .target(name: "WidgetWorker", dependencies: ["OzziRuntime"], path: "Workers/widget", swiftSettings: swift6),
+        .target(name: "FormEmbedWorker", dependencies: ["OzziRuntime"], path: "Workers/form-embed", swiftSettings: swift6),
+        .target(name: "VoiceAgentWorker", dependencies: ["OzziRuntime"], path: "Workers/voice-agent", swiftSettings: swift6),
+        .target(name: "VideoRenderWorker", dependencies: ["OzziRuntime"], path: "Workers/video-render", swiftSettings: swift6),
+        .executableTarget(
+            name: "ozzi",
+            dependencies: [
+                "OzziRuntime", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Runtime/CLI",
+            swiftSettings: swift6
+        ),
+        .testTarget(name: "RuntimeTests", dependencies: ["OzziRuntime"], path: "Tests/RuntimeTests", swiftSettings: swift6),
+        .testTarget(
+            name: "WorkersTests",
+            dependencies: ["OzziRuntime", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
+            path: "Tests/WorkersTests",
+            swiftSettings: swift6
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["OzziRuntime"], path: "Tests/EndToEndTests", swiftSettings: swift6),
+    ]
+)

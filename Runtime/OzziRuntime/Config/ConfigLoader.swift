@@ -1,0 +1,244 @@
+import FoundationEssentials
+
+/// Reads `wrangler-like.toml`: parses, applies an `[env.NAME]` overlay, validates every key, and resolves
+/// secrets. Anything unknown or mistyped is a `ConfigError` naming the file, the worker and the key.
+public struct ConfigLoader {
+    public let file: String
+    public let modules: Set<String>
+    public var environment: [String: String]
+
+    static let serverKeys: Set<String> = ["host", "port", "loops", "data_dir", "access_log", "limits"]
+    static let limitKeys: Set<String> = [
+        "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
+        "max_connections", "max_websocket_message_bytes", "shutdown_deadline_ms",
+    ]
+    static let workerKeys: Set<String> = ["name", "module", "routes", "vars", "secrets"]
+    static let overlayWorkerKeys: Set<String> = ["routes", "vars", "secrets"]
+
+    public init(file: String, modules: Set<String>, environment: [String: String]) {
+        self.file = file
+        self.modules = modules
+        self.environment = environment
+    }
+
+    /// Loads the file from disk, with `.dev.vars` beside it.
+    public func load(env: String? = nil) throws -> HostConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: file, message: "cannot read the configuration file")
+        }
+        let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+        let devVars = (try? String(contentsOfFile: directory + "/.dev.vars", encoding: .utf8)).map(DevVars.parse) ?? [:]
+        return try parse(text, env: env, devVars: devVars)
+    }
+
+    /// Validates configuration text.
+    public func parse(_ text: String, env: String? = nil, devVars: [String: String] = [:]) throws -> HostConfig {
+        let root: ConfigValue
+        do {
+            root = try ConfigValue.parse(toml: text)
+        } catch {
+            throw ConfigError(file: file, message: "invalid TOML: \(error)")
+        }
+        try checkKeys(root, allowed: ["server", "workers", "env"], worker: nil, prefix: "")
+        var server = try parseServer(root["server"], prefix: "server", into: HostConfig.Server())
+        var workers = try parseWorkers(root["workers"])
+        if let env {
+            guard let overlay = root["env"]?[env] else {
+                throw ConfigError(file: file, key: "env.\(env)", message: "no [env.\(env)] section in this file")
+            }
+            try checkKeys(overlay, allowed: ["server", "workers"], worker: nil, prefix: "env.\(env).")
+            server = try parseServer(overlay["server"], prefix: "env.\(env).server", into: server)
+            try applyOverlay(overlay["workers"], env: env, to: &workers)
+        }
+        for index in workers.indices {
+            workers[index].secrets = try resolveSecrets(workers[index], devVars: devVars)
+        }
+        let config = HostConfig(file: file, server: server, workers: workers)
+        if let (pattern, first, second) = config.routeTable.conflicts.first {
+            throw ConfigError(file: file, worker: second, key: "routes",
+                              message: "route '\(pattern)' is also routed to worker '\(first)'")
+        }
+        return config
+    }
+
+    // MARK: - Server
+
+    private func parseServer(_ value: ConfigValue?, prefix: String, into base: HostConfig.Server) throws -> HostConfig.Server {
+        guard let value else { return base }
+        try checkKeys(value, allowed: Self.serverKeys, worker: nil, prefix: prefix + ".")
+        var server = base
+        if let v = value["host"] { server.host = try string(v, key: prefix + ".host") }
+        if let v = value["port"] { server.port = try integer(v, key: prefix + ".port", in: 0...65535) }
+        if let v = value["loops"] { server.loops = try integer(v, key: prefix + ".loops", in: 0...256) }
+        if let v = value["data_dir"] { server.dataDirectory = try string(v, key: prefix + ".data_dir") }
+        if let v = value["access_log"] { server.accessLog = try bool(v, key: prefix + ".access_log") }
+        if let limits = value["limits"] {
+            let p = prefix + ".limits."
+            try checkKeys(limits, allowed: Self.limitKeys, worker: nil, prefix: p)
+            var l = server.limits
+            if let v = limits["max_header_bytes"] { l.maxHeaderBytes = try integer(v, key: p + "max_header_bytes", in: 1024...1_048_576) }
+            if let v = limits["max_body_bytes"] { l.maxBodyBytes = try integer(v, key: p + "max_body_bytes", in: 0...(1 << 32)) }
+            if let v = limits["header_timeout_ms"] { l.headerTimeoutMs = UInt64(try integer(v, key: p + "header_timeout_ms", in: 1...3_600_000)) }
+            if let v = limits["body_timeout_ms"] { l.bodyTimeoutMs = UInt64(try integer(v, key: p + "body_timeout_ms", in: 1...3_600_000)) }
+            if let v = limits["idle_timeout_ms"] { l.idleTimeoutMs = UInt64(try integer(v, key: p + "idle_timeout_ms", in: 1...3_600_000)) }
+            if let v = limits["max_connections"] { l.maxConnections = try integer(v, key: p + "max_connections", in: 1...1_000_000) }
+            if let v = limits["max_websocket_message_bytes"] { l.maxWebSocketMessageBytes = try integer(v, key: p + "max_websocket_message_bytes", in: 125...(1 << 30)) }
+            if let v = limits["shutdown_deadline_ms"] { l.shutdownDeadlineMs = UInt64(try integer(v, key: p + "shutdown_deadline_ms", in: 0...600_000)) }
+            server.limits = l
+        }
+        return server
+    }
+
+    // MARK: - Workers
+
+    private func parseWorkers(_ value: ConfigValue?) throws -> [HostConfig.WorkerConfig] {
+        guard let value else { return [] }
+        guard case .array(let items) = value else {
+            throw ConfigError(file: file, key: "workers", message: "expected [[workers]] tables, found \(value.typeName)")
+        }
+        var workers: [HostConfig.WorkerConfig] = []
+        for (index, item) in items.enumerated() {
+            guard item.tableEntries != nil else {
+                throw ConfigError(file: file, key: "workers[\(index)]", message: "expected a table, found \(item.typeName)")
+            }
+            guard let nameValue = item["name"] else {
+                throw ConfigError(file: file, key: "workers[\(index)].name", message: "every worker needs a name")
+            }
+            let name = try string(nameValue, key: "name", worker: "#\(index + 1)")
+            guard !name.isEmpty, name.utf8.allSatisfy({ HTTPToken.isTokenByte($0) }) else {
+                throw ConfigError(file: file, worker: name, key: "name", message: "a worker name must be a plain token")
+            }
+            if workers.contains(where: { $0.name == name }) {
+                throw ConfigError(file: file, worker: name, key: "name", message: "two workers share this name")
+            }
+            try checkKeys(item, allowed: Self.workerKeys, worker: name, prefix: "")
+            let module = try item["module"].map { try string($0, key: "module", worker: name) } ?? name
+            guard modules.contains(module) else {
+                throw ConfigError(file: file, worker: name, key: "module",
+                                  message: "unknown module '\(module)'; built-in modules: \(modules.sorted().joined(separator: ", "))")
+            }
+            workers.append(HostConfig.WorkerConfig(
+                name: name, module: module,
+                routes: try item["routes"].map { try routes($0, worker: name) } ?? [],
+                vars: try item["vars"].map { try vars($0, worker: name) } ?? [:],
+                secretNames: try item["secrets"].map { try stringArray($0, key: "secrets", worker: name) } ?? []))
+        }
+        return workers
+    }
+
+    private func applyOverlay(_ value: ConfigValue?, env: String, to workers: inout [HostConfig.WorkerConfig]) throws {
+        guard let value else { return }
+        guard let entries = value.tableEntries else {
+            throw ConfigError(file: file, key: "env.\(env).workers", message: "expected a table of worker names")
+        }
+        for (name, overlay) in entries {
+            guard let index = workers.firstIndex(where: { $0.name == name }) else {
+                throw ConfigError(file: file, worker: name, key: "env.\(env).workers.\(name)", message: "no worker of this name")
+            }
+            try checkKeys(overlay, allowed: Self.overlayWorkerKeys, worker: name, prefix: "env.\(env).")
+            if let v = overlay["routes"] { workers[index].routes = try routes(v, worker: name) }
+            if let v = overlay["vars"] { workers[index].vars.merge(try vars(v, worker: name)) { $1 } }
+            if let v = overlay["secrets"] { workers[index].secretNames = try stringArray(v, key: "secrets", worker: name) }
+        }
+    }
+
+    private func routes(_ value: ConfigValue, worker: String) throws -> [RoutePattern] {
+        guard case .array(let items) = value else {
+            throw ConfigError(file: file, worker: worker, key: "routes", message: "expected an array, found \(value.typeName)")
+        }
+        return try items.map { item in
+            var text: String
+            var strip = false
+            switch item {
+            case .string(let s):
+                text = s
+            case .table:
+                try checkKeys(item, allowed: ["pattern", "strip_prefix"], worker: worker, prefix: "routes.")
+                guard let p = item["pattern"] else {
+                    throw ConfigError(file: file, worker: worker, key: "routes.pattern", message: "a route table needs a pattern")
+                }
+                text = try string(p, key: "routes.pattern", worker: worker)
+                if let s = item["strip_prefix"] { strip = try bool(s, key: "routes.strip_prefix", worker: worker) }
+            default:
+                throw ConfigError(file: file, worker: worker, key: "routes", message: "a route is a string or {pattern, strip_prefix}, found \(item.typeName)")
+            }
+            do {
+                return try RoutePattern(text, stripPrefix: strip)
+            } catch let error as RoutePattern.ParseError {
+                throw ConfigError(file: file, worker: worker, key: "routes", message: error.description)
+            }
+        }
+    }
+
+    private func vars(_ value: ConfigValue, worker: String) throws -> [String: String] {
+        guard let entries = value.tableEntries else {
+            throw ConfigError(file: file, worker: worker, key: "vars", message: "expected a table, found \(value.typeName)")
+        }
+        var result: [String: String] = [:]
+        for (key, v) in entries {
+            guard let text = v.scalarText else {
+                throw ConfigError(file: file, worker: worker, key: "vars.\(key)", message: "a var is a string, number or boolean, found \(v.typeName)")
+            }
+            result[key] = text
+        }
+        return result
+    }
+
+    private func resolveSecrets(_ worker: HostConfig.WorkerConfig, devVars: [String: String]) throws -> [String: String] {
+        var secrets: [String: String] = [:]
+        for name in worker.secretNames {
+            guard let value = environment[name] ?? devVars[name] else {
+                throw ConfigError(file: file, worker: worker.name, key: "secrets.\(name)",
+                                  message: "declared secret is not set; export \(name) or add it to .dev.vars")
+            }
+            secrets[name] = value
+        }
+        return secrets
+    }
+
+    // MARK: - Typed reads
+
+    private func checkKeys(_ value: ConfigValue, allowed: Set<String>, worker: String?, prefix: String) throws {
+        guard let entries = value.tableEntries else {
+            throw ConfigError(file: file, worker: worker, key: String(prefix.dropLast()), message: "expected a table, found \(value.typeName)")
+        }
+        for (key, _) in entries where !allowed.contains(key) {
+            throw ConfigError(file: file, worker: worker, key: prefix + key,
+                              message: "unknown key; expected one of: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    private func string(_ value: ConfigValue, key: String, worker: String? = nil) throws -> String {
+        guard case .string(let s) = value else {
+            throw ConfigError(file: file, worker: worker, key: key, message: "expected a string, found \(value.typeName)")
+        }
+        return s
+    }
+
+    private func bool(_ value: ConfigValue, key: String, worker: String? = nil) throws -> Bool {
+        guard case .bool(let b) = value else {
+            throw ConfigError(file: file, worker: worker, key: key, message: "expected true or false, found \(value.typeName)")
+        }
+        return b
+    }
+
+    private func integer(_ value: ConfigValue, key: String, in range: ClosedRange<Int>) throws -> Int {
+        guard case .integer(let i) = value else {
+            throw ConfigError(file: file, key: key, message: "expected an integer, found \(value.typeName)")
+        }
+        guard range.contains(i) else {
+            throw ConfigError(file: file, key: key, message: "\(i) is out of range \(range.lowerBound)...\(range.upperBound)")
+        }
+        return i
+    }
+
+    private func stringArray(_ value: ConfigValue, key: String, worker: String) throws -> [String] {
+        guard case .array(let items) = value else {
+            throw ConfigError(file: file, worker: worker, key: key, message: "expected an array of strings, found \(value.typeName)")
+        }
+        return try items.map { try string($0, key: key, worker: worker) }
+    }
+}

@@ -1,0 +1,182 @@
+import CLibUV
+import Glibc
+import Synchronization
+
+/// One libuv loop running on its own thread, and the Swift executor for everything bound to it.
+///
+/// Jobs enqueued from the loop's own thread go to a lock-free local queue that is drained right after
+/// libuv's I/O phase (`uv_check`) and before it would block (`uv_prepare`), so a request handler started
+/// from a read callback runs in the same loop iteration with no wake-up. Jobs from other threads go through
+/// a mutex-protected queue and one `uv_async_t`, drained whole per wake-up (as SwiftNIO's executors do).
+public final class EventLoop: @unchecked Sendable {
+    // Everything below except `remoteJobs` and `state` is touched only on the loop thread.
+    let uv: UnsafeMutablePointer<uv_loop_t>
+    public let index: Int
+    private let wakeup: UnsafeMutablePointer<uv_async_t>
+    private let prepare: UnsafeMutablePointer<uv_prepare_t>
+    private let check: UnsafeMutablePointer<uv_check_t>
+    private var localJobs: [UnownedJob] = []
+    private var localTasks: [() -> Void] = []
+    private let remote = Mutex(RemoteQueue())
+    private var thread = pthread_t()
+    private var loopThread: pthread_t = pthread_t()
+    private var loopThreadKnown = false
+    /// One read buffer per loop, as in Node: read callbacks consume it before returning.
+    let readBuffer = uv_buf_init(malloc(64 * 1024)!.assumingMemoryBound(to: CChar.self), 64 * 1024)
+    /// A cached `Date` header value, refreshed at most once a second (uv_now is the loop's cached clock).
+    private var dateCache: (second: UInt64, value: [UInt8]) = (UInt64.max, [])
+
+    private struct RemoteQueue {
+        var jobs: [UnownedJob] = []
+        var tasks: [@Sendable () -> Void] = []
+        var closed = false
+    }
+
+    public init(index: Int) throws(UVError) {
+        self.index = index
+        uv = UVHandle.allocate(uv_loop_t.self)
+        try uvCheck(uv_loop_init(uv), "uv_loop_init")
+        wakeup = UVHandle.allocate(uv_async_t.self)
+        prepare = UVHandle.allocate(uv_prepare_t.self)
+        check = UVHandle.allocate(uv_check_t.self)
+        try uvCheck(uv_async_init(uv, wakeup) { handle in
+            UVHandle.owner(of: handle!, as: EventLoop.self).drainRemote()
+        }, "uv_async_init")
+        UVHandle.retain(wakeup, owner: self)
+        uv_prepare_init(uv, prepare)
+        UVHandle.retain(prepare, owner: self)
+        uv_prepare_start(prepare) { UVHandle.owner(of: $0!, as: EventLoop.self).drainLocal() }
+        uv_check_init(uv, check)
+        UVHandle.retain(check, owner: self)
+        uv_check_start(check) { UVHandle.owner(of: $0!, as: EventLoop.self).drainLocal() }
+        // The prepare and check handles must not keep the loop alive on their own.
+        prepare.withMemoryRebound(to: uv_handle_t.self, capacity: 1) { uv_unref($0) }
+        check.withMemoryRebound(to: uv_handle_t.self, capacity: 1) { uv_unref($0) }
+    }
+
+    /// True on this loop's thread.
+    public var inLoop: Bool { loopThreadKnown && pthread_equal(pthread_self(), loopThread) != 0 }
+
+    /// Starts the loop's thread; it runs until every handle is closed (see `stop`).
+    func start() {
+        let box = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { arg in
+            let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
+            loop.loopThread = pthread_self()
+            loop.loopThreadKnown = true
+            loop.drainRemote()
+            uv_run(loop.uv, UV_RUN_DEFAULT)
+            return nil
+        }, box)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+    }
+
+    /// Waits for the loop's thread to finish.
+    func join() {
+        pthread_join(thread, nil)
+    }
+
+    /// Runs `body` on the loop thread soon: after the current callback when called there, else on the
+    /// next wake-up. Never runs `body` re-entrantly.
+    public func execute(_ body: @escaping @Sendable () -> Void) {
+        if inLoop {
+            localTasks.append(body)
+        } else {
+            enqueueRemote { $0.tasks.append(body) }
+        }
+    }
+
+    /// Runs `body` now when called on the loop thread, else like `execute`.
+    public func perform(_ body: @escaping @Sendable () -> Void) {
+        if inLoop { body() } else { execute(body) }
+    }
+
+    /// Runs `body` on the loop and returns its result to the caller's context.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        if inLoop { return body() }
+        return await withCheckedContinuation { continuation in
+            execute { continuation.resume(returning: body()) }
+        }
+    }
+
+    /// Closes every handle on the loop (from the loop thread), letting `uv_run` return.
+    func stop() {
+        execute { [self] in
+            remote.withLock { $0.closed = true }
+            uv_walk(uv, { handle, _ in
+                guard let handle else { return }
+                UVHandle.close(handle)
+            }, nil)
+        }
+    }
+
+    private func enqueueRemote(_ add: (inout RemoteQueue) -> Void) {
+        let accepted = remote.withLock { queue -> Bool in
+            guard !queue.closed else { return false }
+            add(&queue)
+            return true
+        }
+        // After `stop`, late jobs (a task finishing past the shutdown deadline) are dropped with the process.
+        if accepted { uv_async_send(wakeup) }
+    }
+
+    private func drainRemote() {
+        let (jobs, tasks) = remote.withLock { queue in
+            defer { queue.jobs.removeAll(keepingCapacity: true); queue.tasks.removeAll(keepingCapacity: true) }
+            return (queue.jobs, queue.tasks)
+        }
+        for task in tasks { task() }
+        for job in jobs { run(job) }
+        drainLocal()
+    }
+
+    private func drainLocal() {
+        while !localJobs.isEmpty || !localTasks.isEmpty {
+            let tasks = localTasks
+            localTasks.removeAll(keepingCapacity: true)
+            for task in tasks { task() }
+            let jobs = localJobs
+            localJobs.removeAll(keepingCapacity: true)
+            for job in jobs { run(job) }
+        }
+    }
+
+    private func run(_ job: UnownedJob) {
+        job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+    }
+
+    /// The `Date` header value for now, formatted once per second per loop.
+    var httpDate: [UInt8] {
+        let second = uv_now(uv) / 1000
+        if second != dateCache.second {
+            dateCache = (second, Array(HTTPDate.now().utf8))
+        }
+        return dateCache.value
+    }
+
+    /// The loop's cached monotonic clock in milliseconds.
+    var now: UInt64 { uv_now(uv) }
+}
+
+extension EventLoop: SerialExecutor, TaskExecutor {
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        if inLoop {
+            localJobs.append(job)
+        } else {
+            enqueueRemote { $0.jobs.append(job) }
+        }
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    public func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
+    }
+
+    public func checkIsolated() {
+        precondition(inLoop, "expected to run on event loop \(index)")
+    }
+}

@@ -1,0 +1,440 @@
+import CLibUV
+import Glibc
+
+/// One accepted TCP connection: http-parser in, responses out, with the state machine deciding.
+///
+/// Loop-confined: every method runs on `loop`'s thread (libuv callbacks, and handler tasks that prefer
+/// the loop as their executor). `@unchecked Sendable` only so those tasks can hold a reference.
+final class HTTPConnection: @unchecked Sendable {
+    let loop: EventLoop
+    let server: HTTPListener
+    let remoteAddress: String
+    private let tcp: UnsafeMutablePointer<uv_tcp_t>
+    private let timer: UnsafeMutablePointer<uv_timer_t>
+    private let parser: HTTPRequestParser
+    private var machine = HTTPConnectionStateMachine()
+    /// Input that arrived while a request was in flight (pipelining), parsed when its response is done.
+    private var held: [UInt8] = []
+    private var reading = false
+    private(set) var isClosed = false
+    private var lingering = false
+    /// Streamed-response writers waiting for the socket's write queue to drain.
+    private var drainWaiters: [CheckedContinuation<Void, Error>] = []
+    private var webSocket: WebSocketConnection?
+
+    /// Above this many queued bytes a streaming writer waits and reading stops; below `lowWater` both resume.
+    static let highWater = 256 * 1024
+    static let lowWater = 64 * 1024
+
+    init(loop: EventLoop, server: HTTPListener, tcp: UnsafeMutablePointer<uv_tcp_t>) {
+        self.loop = loop
+        self.server = server
+        self.tcp = tcp
+        timer = UVHandle.allocate(uv_timer_t.self)
+        parser = HTTPRequestParser(limits: server.limits)
+        remoteAddress = HTTPConnection.peerName(tcp)
+        uv_timer_init(loop.uv, timer)
+        UVHandle.retain(tcp, owner: self)
+        UVHandle.retain(timer, owner: self)
+    }
+
+    private var stream: UnsafeMutablePointer<uv_stream_t> { UnsafeMutableRawPointer(tcp).assumingMemoryBound(to: uv_stream_t.self) }
+
+    func start() {
+        uv_tcp_nodelay(tcp, 1)
+        arm(.idle)
+        startReading()
+    }
+
+    // MARK: - Reading
+
+    private func startReading() {
+        guard !reading, !isClosed else { return }
+        reading = true
+        uv_read_start(stream, { handle, _, buf in
+            buf!.pointee = UVHandle.owner(of: handle!, as: HTTPConnection.self).loop.readBuffer
+        }, { stream, n, buf in
+            let connection = UVHandle.owner(of: stream!, as: HTTPConnection.self)
+            if n > 0 {
+                connection.received(UnsafeRawBufferPointer(start: buf!.pointee.base, count: n))
+            } else if n < 0 {
+                connection.readFailed(Int32(n))
+            }
+        })
+    }
+
+    private func stopReading() {
+        guard reading else { return }
+        reading = false
+        uv_read_stop(stream)
+    }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        if lingering { return }
+        if let webSocket {
+            webSocket.received(bytes)
+            return
+        }
+        if machine.state == .responding || machine.state == .upgraded {
+            held.append(contentsOf: bytes)
+            if held.count > server.limits.maxHeaderBytes + Self.highWater { stopReading() }
+            return
+        }
+        parse(bytes)
+    }
+
+    private func readFailed(_ code: Int32) {
+        if lingering || code != UV_EOF.rawValue {
+            closeNow()
+            return
+        }
+        if let webSocket {
+            webSocket.peerClosed()
+            return
+        }
+        // The peer is gone (or half-closed): nothing left to linger for.
+        let action = machine.peerClosed()
+        if action == .close { closeNow() } else { perform(action) }
+    }
+
+    private func parse(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count, !isClosed, !lingering, machine.state != .responding {
+            switch parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .needMore:
+                offset = bytes.count
+                perform(machine.parsed(phase: parser.phase, expectsContinue: parser.expectsContinue))
+            case .message(let head, let body, let consumed):
+                offset += consumed
+                perform(machine.requestComplete())
+                dispatch(head, body: body)
+            case .failed(let failure):
+                server.logRefusal(failure, remote: remoteAddress)
+                perform(machine.parseFailed(status: failure.status), message: failure.message)
+                return
+            }
+        }
+        if offset < bytes.count, !isClosed, !lingering {
+            held.append(contentsOf: bytes[offset...])
+        }
+    }
+
+    // MARK: - Actions
+
+    private func perform(_ action: HTTPConnectionStateMachine.Action, message: String? = nil) {
+        switch action {
+        case .none, .dispatch:
+            break
+        case .arm(let kind):
+            arm(kind)
+        case .sendContinueAndArm:
+            write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            arm(.body)
+        case .resume:
+            arm(.idle)
+            resumeHeldInput()
+        case .refuse(let status):
+            uv_timer_stop(timer)
+            refuse(status: status, message: message ?? HTTPStatus.reason(status))
+        case .close:
+            closeGracefully()
+        }
+    }
+
+    private func arm(_ kind: HTTPConnectionStateMachine.Timer) {
+        let limits = server.limits
+        let ms = switch kind {
+        case .idle: limits.idleTimeoutMs
+        case .head: limits.headerTimeoutMs
+        case .body: limits.bodyTimeoutMs
+        }
+        uv_timer_start(timer, { timer in
+            UVHandle.owner(of: timer!, as: HTTPConnection.self).timerFired()
+        }, ms, 0)
+    }
+
+    private func timerFired() {
+        if lingering {
+            closeNow()
+            return
+        }
+        perform(machine.timerFired(), message: "timed out waiting for the request")
+    }
+
+    private func resumeHeldInput() {
+        startReading()
+        guard !held.isEmpty else { return }
+        let input = held
+        held = []
+        input.withUnsafeBytes { parse($0) }
+    }
+
+    /// Answers 503 at once: the host is at its connection limit.
+    func rejectBusy() {
+        machine.closed()
+        refuse(status: 503, message: "the server is at its connection limit; retry shortly")
+    }
+
+    /// Writes a short JSON error and closes, as for a request refused before any handler saw it.
+    private func refuse(status: Int, message: String) {
+        let error = ClientError(status: status, code: HTTPConnection.errorCode(status), message: message)
+        let body = error.response.bodyBytes
+        var out: [UInt8] = []
+        var headers: HTTPHeaders = ["content-type": "application/json"]
+        if status == 503 { headers["retry-after"] = "1" }
+        HTTPResponseHead.serialize(
+            status: status, headers: headers, framing: .contentLength(body.count), keepAlive: false,
+            http10: false, requestID: RequestID.next(), date: loop.httpDate, into: &out)
+        out.append(contentsOf: body)
+        write(out)
+        closeGracefully()
+    }
+
+    static func errorCode(_ status: Int) -> String {
+        switch status {
+        case 408: "request_timeout"
+        case 413: "payload_too_large"
+        case 417: "expectation_failed"
+        case 431: "headers_too_large"
+        case 501: "not_implemented"
+        case 503: "server_busy"
+        case 505: "http_version_not_supported"
+        default: "bad_request"
+        }
+    }
+
+    // MARK: - Responding
+
+    private func dispatch(_ head: HTTPRequestHead, body: [UInt8]) {
+        uv_timer_stop(timer)
+        let id = RequestID.accept(head.headers["x-request-id"]) ?? RequestID.next()
+        let request = Request(
+            method: head.method, target: head.target, headers: head.headers, body: body, id: id,
+            remoteAddress: remoteAddress)
+        let started = uv_hrtime()
+        Task(executorPreference: loop) { [self] in
+            let handled = await server.handler.handle(request, on: loop)
+            let bytes = await respond(with: handled.response, to: head, requestID: id)
+            server.handler.didRespond(AccessRecord(
+                method: request.method, path: request.target.prefix { $0 != "?" }.description,
+                status: handled.response.status, bytes: bytes, durationMicros: (uv_hrtime() - started) / 1000,
+                worker: handled.worker, requestID: id, remoteAddress: remoteAddress))
+        }
+    }
+
+    /// Sends `response`; returns the body bytes written.
+    private func respond(with response: Response, to head: HTTPRequestHead, requestID: String) async -> Int {
+        guard !isClosed else { return 0 }
+        let http10 = head.versionMajor == 1 && head.versionMinor == 0
+        var keepAlive = head.keepAlive && !machine.draining && !response.headers.hasToken("close", in: "connection")
+        let isHead = head.method == "HEAD"
+        var out: [UInt8] = []
+        switch response.body {
+        case .bytes(let bytes):
+            let noBody = HTTPStatus.forbidsBody(response.status)
+            HTTPResponseHead.serialize(
+                status: response.status, headers: response.headers,
+                framing: noBody ? .none : .contentLength(bytes.count), keepAlive: keepAlive, http10: http10,
+                requestID: requestID, date: loop.httpDate, into: &out)
+            if !isHead && !noBody { out.append(contentsOf: bytes) }
+            write(out)
+            perform(machine.responseComplete(keepAlive: keepAlive))
+            return isHead || noBody ? 0 : bytes.count
+        case .stream(let produce):
+            if http10 { keepAlive = false }
+            HTTPResponseHead.serialize(
+                status: response.status, headers: response.headers, framing: http10 ? .none : .chunked,
+                keepAlive: keepAlive, http10: http10, requestID: requestID, date: loop.httpDate, into: &out)
+            write(out)
+            if isHead {
+                perform(machine.responseComplete(keepAlive: keepAlive))
+                return 0
+            }
+            let writer = ConnectionBodyWriter(connection: self, chunked: !http10)
+            do {
+                try await produce(writer)
+                if !http10 { write(Array("0\r\n\r\n".utf8)) }
+                perform(machine.responseComplete(keepAlive: keepAlive))
+            } catch {
+                // Headers are gone already; the only honest signal left is to cut the connection.
+                if !(error is ConnectionClosedError) { server.logStreamFailure(error, requestID: requestID) }
+                closeNow()
+            }
+            return writer.bytesWritten
+        case .webSocket(let upgrade):
+            guard head.isUpgrade, let accept = WebSocketHandshake.acceptValue(for: head.headers) else {
+                let refusal = ClientError(status: 426, code: "upgrade_required", message: "this route expects a WebSocket upgrade (version 13)")
+                return await respond(with: refusal.response.adding(header: "sec-websocket-version", "13"), to: head, requestID: requestID)
+            }
+            write(WebSocketHandshake.switchingProtocols(accept: accept, requestID: requestID, date: loop.httpDate))
+            machine.upgraded()
+            uv_timer_stop(timer)
+            let maxBytes = upgrade.maxMessageBytes ?? server.limits.maxWebSocketMessageBytes
+            let socket = WebSocketConnection(connection: self, maxMessageBytes: maxBytes)
+            webSocket = socket
+            startReading()
+            if !held.isEmpty {
+                let input = held
+                held = []
+                input.withUnsafeBytes { socket.received($0) }
+            }
+            await socket.run(upgrade.handler)
+            return 0
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Queued output bytes not yet taken by the kernel.
+    var queuedBytes: Int { Int(uv_stream_get_write_queue_size(stream)) }
+
+    /// Writes `bytes`, directly when the socket takes them, else queued; never blocks.
+    func write(_ bytes: [UInt8]) {
+        guard !isClosed, !bytes.isEmpty else { return }
+        var offset = 0
+        if queuedBytes == 0 {
+            let n = bytes.withUnsafeBytes { raw -> Int32 in
+                var buf = uv_buf_init(UnsafeMutableRawPointer(mutating: raw.baseAddress!).assumingMemoryBound(to: CChar.self), UInt32(raw.count))
+                return uv_try_write(stream, &buf, 1)
+            }
+            if n == bytes.count { return }
+            if n > 0 {
+                offset = Int(n)
+            } else if n != UV_EAGAIN.rawValue {
+                closeNow()
+                return
+            }
+        }
+        let count = bytes.count - offset
+        let request = malloc(MemoryLayout<uv_write_t>.stride + count)!
+        let payload = request + MemoryLayout<uv_write_t>.stride
+        bytes.withUnsafeBytes { payload.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+        var buf = uv_buf_init(payload.assumingMemoryBound(to: CChar.self), UInt32(count))
+        let rc = uv_write(request.assumingMemoryBound(to: uv_write_t.self), stream, &buf, 1) { request, status in
+            let stream = request!.pointee.handle!
+            free(request)
+            UVHandle.owner(of: stream, as: HTTPConnection.self).wrote(status: status)
+        }
+        if rc != 0 {
+            free(request)
+            closeNow()
+            return
+        }
+        if queuedBytes > Self.highWater { stopReading() }
+    }
+
+    private func wrote(status: Int32) {
+        if status < 0 {
+            closeNow()
+            return
+        }
+        guard queuedBytes < Self.lowWater else { return }
+        let waiters = drainWaiters
+        drainWaiters = []
+        for waiter in waiters { waiter.resume() }
+        if machine.state != .responding || webSocket != nil { startReading() }
+    }
+
+    /// Resumes once the write queue is below the high-water mark (at once if it already is).
+    /// Callable from any thread.
+    func waitForDrain() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            loop.perform { [self] in
+                if isClosed {
+                    continuation.resume(throwing: ConnectionClosedError())
+                } else if queuedBytes > Self.highWater {
+                    drainWaiters.append(continuation)
+                } else {
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
+    /// Writes one piece of a streamed body, chunk-framed when `chunked`. Callable from any thread.
+    func writeBody(_ bytes: [UInt8], chunked: Bool) async throws {
+        let written = await loop.submit { [self] () -> Bool in
+            guard !isClosed else { return false }
+            if chunked {
+                var framed = Array(String(bytes.count, radix: 16).utf8)
+                framed.reserveCapacity(framed.count + bytes.count + 4)
+                framed.append(contentsOf: [13, 10])
+                framed.append(contentsOf: bytes)
+                framed.append(contentsOf: [13, 10])
+                write(framed)
+            } else {
+                write(bytes)
+            }
+            return true
+        }
+        guard written else { throw ConnectionClosedError() }
+        try await waitForDrain()
+    }
+
+    /// Closes the connection after `milliseconds` unless it closed before (a close handshake's deadline).
+    func closeAfter(milliseconds: UInt64) {
+        guard !isClosed else { return }
+        uv_timer_start(timer, { timer in
+            UVHandle.owner(of: timer!, as: HTTPConnection.self).closeNow()
+        }, milliseconds, 0)
+    }
+
+    // MARK: - Closing
+
+    /// Flushes queued writes, half-closes, then drains the peer's input briefly before closing, so a
+    /// client still sending (a refused large body) reads our answer instead of a reset.
+    func closeGracefully() {
+        guard !isClosed, !lingering else { return }
+        lingering = true
+        let request = UVHandle.allocate(uv_shutdown_t.self)
+        let rc = uv_shutdown(request, stream) { request, status in
+            let stream = request!.pointee.handle!
+            free(request)
+            let connection = UVHandle.owner(of: stream, as: HTTPConnection.self)
+            if status < 0 { connection.closeNow() } else { connection.linger() }
+        }
+        if rc != 0 {
+            free(request)
+            closeNow()
+        }
+    }
+
+    private func linger() {
+        closeAfter(milliseconds: 2_000)
+        startReading()
+    }
+
+    /// Closes both handles at once; pending writes are cancelled.
+    func closeNow() {
+        guard !isClosed else { return }
+        isClosed = true
+        machine.closed()
+        reading = false
+        UVHandle.close(timer)
+        UVHandle.close(tcp)
+        let waiters = drainWaiters
+        drainWaiters = []
+        for waiter in waiters { waiter.resume(throwing: ConnectionClosedError()) }
+        webSocket?.transportClosed()
+        server.connectionClosed(self)
+    }
+
+    /// Shutdown began: close if idle, else after the response in flight.
+    func beginShutdown() {
+        if let webSocket {
+            webSocket.goingAway()
+            return
+        }
+        perform(machine.shutdown())
+    }
+
+    private static func peerName(_ tcp: UnsafeMutablePointer<uv_tcp_t>) -> String {
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { uv_tcp_getpeername(tcp, $0, &length) }
+        }
+        guard rc == 0 else { return "unknown" }
+        return SocketAddress.describe(storage)
+    }
+}

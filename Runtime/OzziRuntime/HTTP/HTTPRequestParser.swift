@@ -1,0 +1,220 @@
+import CHTTPParser
+
+/// One http-parser instance for one connection, collecting the request being read.
+///
+/// The parser pauses after each complete message so pipelined requests are handed out one at a time;
+/// limits and the header-byte checks that http-parser leaves lax are enforced in its callbacks.
+/// Loop-confined: owned by one `HTTPConnection` and used only on its loop.
+final class HTTPRequestParser {
+    enum Outcome {
+        /// Everything given was consumed; the message is not complete yet.
+        case needMore
+        /// A whole request was read from the first `consumed` bytes.
+        case message(HTTPRequestHead, body: [UInt8], consumed: Int)
+        case failed(HTTPParseFailure)
+    }
+
+    /// How far into the current message the parser is; the connection arms its timers from this.
+    enum Phase { case idle, head, body }
+
+    private let parser: UnsafeMutablePointer<http_parser>
+    private let limits: ServerLimits
+    private(set) var phase: Phase = .idle
+    private(set) var head: HTTPRequestHead?
+    private var failure: HTTPParseFailure?
+    private var url: [UInt8] = []
+    private var field: [UInt8] = []
+    private var value: [UInt8] = []
+    private var inValue = false
+    private var headers: [(name: String, value: String)] = []
+    private var headerBytes = 0
+    private var body: [UInt8] = []
+    private var completed: (HTTPRequestHead, [UInt8])?
+
+    init(limits: ServerLimits) {
+        self.limits = limits
+        parser = .allocate(capacity: 1)
+        http_parser_init(parser, HTTP_REQUEST)
+        parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit {
+        parser.deallocate()
+    }
+
+    /// Whether the head announced `Expect: 100-continue` and is waiting for the go-ahead.
+    var expectsContinue: Bool {
+        guard let head, phase == .body else { return false }
+        return head.headers.hasToken("100-continue", in: "expect")
+    }
+
+    func feed(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        guard !bytes.isEmpty else { return .needMore }
+        let consumed = bytes.withMemoryRebound(to: CChar.self) { chars in
+            withUnsafePointer(to: &HTTPRequestParser.settings) {
+                http_parser_execute(parser, $0, chars.baseAddress, chars.count)
+            }
+        }
+        let errno = http_errno(parser.pointee.http_errno)
+        if errno == HPE_PAUSED, let (head, body) = completed {
+            completed = nil
+            http_parser_pause(parser, 0)
+            return .message(head, body: body, consumed: consumed)
+        }
+        if errno != HPE_OK {
+            if let failure { return .failed(failure) }
+            if errno == HPE_HEADER_OVERFLOW { return .failed(.headersTooLarge) }
+            return .failed(.malformed(String(cString: http_errno_description(errno))))
+        }
+        return .needMore
+    }
+
+    // MARK: - Callbacks
+
+    private func begin() -> Int32 {
+        phase = .head
+        head = nil
+        url.removeAll(keepingCapacity: true)
+        headers.removeAll(keepingCapacity: true)
+        field.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+        inValue = false
+        headerBytes = 0
+        body = []
+        return 0
+    }
+
+    private func countHeaderBytes(_ n: Int) -> Bool {
+        headerBytes += n
+        if headerBytes > limits.maxHeaderBytes { return fail(.headersTooLarge) }
+        return true
+    }
+
+    private func onURL(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard countHeaderBytes(bytes.count) else { return -1 }
+        url.append(contentsOf: bytes)
+        return 0
+    }
+
+    private func onHeaderField(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard countHeaderBytes(bytes.count + 4) else { return -1 }
+        if inValue { commitHeader() }
+        for byte in bytes where !HTTPToken.isTokenByte(byte) {
+            _ = fail(.malformed("invalid byte 0x\(String(byte, radix: 16)) in a header name"))
+            return -1
+        }
+        field.append(contentsOf: bytes)
+        return 0
+    }
+
+    private func onHeaderValue(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard countHeaderBytes(bytes.count) else { return -1 }
+        inValue = true
+        for byte in bytes where !HTTPToken.isFieldValueByte(byte) {
+            _ = fail(.malformed("invalid byte 0x\(String(byte, radix: 16)) in a header value"))
+            return -1
+        }
+        value.append(contentsOf: bytes)
+        return 0
+    }
+
+    private func commitHeader() {
+        let name = String(decoding: field, as: UTF8.self)
+        let text = String(decoding: value, as: UTF8.self).trimmingASCIISpaces()
+        headers.append((name, String(text)))
+        field.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+        inValue = false
+    }
+
+    private func headersComplete() -> Int32 {
+        if inValue || !field.isEmpty { commitHeader() }
+        let p = parser.pointee
+        let headers = HTTPHeaders(headers)
+        let method = String(cString: http_method_str(http_method(p.method)))
+        let head = HTTPRequestHead(
+            method: method,
+            target: String(decoding: url, as: UTF8.self),
+            versionMajor: Int(p.http_major),
+            versionMinor: Int(p.http_minor),
+            headers: headers,
+            keepAlive: http_should_keep_alive(parser) != 0,
+            isUpgrade: p.upgrade == 1 || (headers.contains("upgrade") && headers.hasToken("upgrade", in: "connection"))
+        )
+        self.head = head
+        phase = .body
+        if let refusal = HTTPRequestParser.refusal(for: head, contentLength: p.flags & UInt32(F_CONTENTLENGTH.rawValue) != 0 ? p.content_length : nil, limits: limits) {
+            _ = fail(refusal)
+            return -1
+        }
+        return 0
+    }
+
+    /// Requests refused on their head alone: smuggling vectors http-parser tolerates, and limits.
+    static func refusal(for head: HTTPRequestHead, contentLength: UInt64?, limits: ServerLimits) -> HTTPParseFailure? {
+        let headers = head.headers
+        if head.versionMajor != 1 { return .versionNotSupported(major: head.versionMajor, minor: head.versionMinor) }
+        if head.method == "CONNECT" { return .notImplemented("CONNECT") }
+        if head.versionMajor == 1, head.versionMinor >= 1, headers.values("host").count != 1 {
+            return .malformed("an HTTP/1.1 request needs exactly one Host header")
+        }
+        let transferEncodings = headers.values("transfer-encoding")
+        if !transferEncodings.isEmpty {
+            if headers.contains("content-length") { return .malformed("both Content-Length and Transfer-Encoding") }
+            if head.versionMajor == 1, head.versionMinor == 0 { return .malformed("Transfer-Encoding in HTTP/1.0") }
+            let codings = transferEncodings.flatMap { $0.split(separator: ",").map { $0.trimmingASCIISpaces().lowercased() } }
+            if codings != ["chunked"] { return .notImplemented("transfer coding \(transferEncodings.joined(separator: ", "))") }
+        }
+        if let contentLength, contentLength > UInt64(limits.maxBodyBytes) { return .bodyTooLarge }
+        for expect in headers.values("expect") where !expect.equalsIgnoringASCIICase("100-continue") {
+            return .expectationFailed(expect)
+        }
+        return nil
+    }
+
+    private func onBody(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard body.count + bytes.count <= limits.maxBodyBytes else {
+            _ = fail(.bodyTooLarge)
+            return -1
+        }
+        body.append(contentsOf: bytes)
+        return 0
+    }
+
+    private func messageComplete() -> Int32 {
+        completed = (head!, body)
+        body = []
+        phase = .idle
+        http_parser_pause(parser, 1)
+        return 0
+    }
+
+    /// Records why the request is refused; always returns false so callers can `return -1` after it.
+    private func fail(_ reason: HTTPParseFailure) -> Bool {
+        if failure == nil { failure = reason }
+        return false
+    }
+
+    // MARK: - C trampolines
+
+    private static func owner(_ p: UnsafeMutablePointer<http_parser>?) -> HTTPRequestParser {
+        Unmanaged<HTTPRequestParser>.fromOpaque(p!.pointee.data).takeUnretainedValue()
+    }
+
+    private static func buffer(_ at: UnsafePointer<CChar>?, _ n: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: at, count: n)
+    }
+
+    nonisolated(unsafe) private static var settings: http_parser_settings = {
+        var s = http_parser_settings()
+        http_parser_settings_init(&s)
+        s.on_message_begin = { owner($0).begin() }
+        s.on_url = { owner($0).onURL(buffer($1, $2)) }
+        s.on_header_field = { owner($0).onHeaderField(buffer($1, $2)) }
+        s.on_header_value = { owner($0).onHeaderValue(buffer($1, $2)) }
+        s.on_headers_complete = { owner($0).headersComplete() }
+        s.on_body = { owner($0).onBody(buffer($1, $2)) }
+        s.on_message_complete = { owner($0).messageComplete() }
+        return s
+    }()
+}

@@ -1,0 +1,66 @@
+/// An HTTP request as a worker sees it.
+public struct Request: Sendable {
+    public var method: String
+    /// The request target exactly as received (origin form: path and query).
+    public let target: String
+    /// The path the worker routes on: percent-encoded, without the query, below the route's mount point.
+    public var path: String
+    /// The raw query string without `?`, or nil.
+    public var query: String?
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// A unique id for this request, also sent back in `X-Request-Id`.
+    public let id: String
+    /// The peer's address, `ip:port`.
+    public let remoteAddress: String
+
+    public init(
+        method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
+        id: String = RequestID.next(), remoteAddress: String = "in-process"
+    ) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.id = id
+        self.remoteAddress = remoteAddress
+        (path, query) = Request.split(target: target)
+    }
+
+    /// The `Host` header without its port, lowercased.
+    public var host: String? {
+        guard let host = headers["host"] else { return nil }
+        let name = host.hasPrefix("[") ? host.prefix { $0 != "]" } + "]" : host.prefix { $0 != ":" }
+        return name.lowercased()
+    }
+
+    /// The decoded value of query parameter `name` (first occurrence).
+    public func queryParameter(_ name: String) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if PercentDecoding.decode(parts[0], plusAsSpace: true) == name {
+                return parts.count > 1 ? PercentDecoding.decode(parts[1], plusAsSpace: true) : ""
+            }
+        }
+        return nil
+    }
+
+    /// The body as UTF-8 text.
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// Splits origin-form or absolute-form targets into path and query.
+    static func split(target: String) -> (path: String, query: String?) {
+        var rest = Substring(target)
+        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
+            rest = rest[scheme.upperBound...]
+            rest = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
+        }
+        let withoutFragment = rest.prefix { $0 != "#" }
+        guard let mark = withoutFragment.firstIndex(of: "?") else {
+            return (withoutFragment.isEmpty ? "/" : String(withoutFragment), nil)
+        }
+        let path = withoutFragment[..<mark]
+        return (path.isEmpty ? "/" : String(path), String(withoutFragment[withoutFragment.index(after: mark)...]))
+    }
+}

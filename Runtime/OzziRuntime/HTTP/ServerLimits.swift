@@ -1,0 +1,21 @@
+/// Per-connection limits; every one has a safe default and can be set in `[server.limits]`.
+public struct ServerLimits: Sendable, Equatable {
+    /// Request line plus header fields (431 beyond).
+    public var maxHeaderBytes = 16 * 1024
+    /// Request body (413 beyond).
+    public var maxBodyBytes = 10 * 1024 * 1024
+    /// From a request's first byte to the end of its head; a slowloris client is cut off with 408.
+    public var headerTimeoutMs: UInt64 = 10_000
+    /// Longest pause between body bytes (408).
+    public var bodyTimeoutMs: UInt64 = 30_000
+    /// An idle keep-alive connection is closed after this.
+    public var idleTimeoutMs: UInt64 = 60_000
+    /// Open connections across all loops; beyond, new ones get 503 and are closed.
+    public var maxConnections = 10_000
+    /// Largest WebSocket message (close 1009 beyond).
+    public var maxWebSocketMessageBytes = 1024 * 1024
+    /// Time in-flight requests get to finish on shutdown.
+    public var shutdownDeadlineMs: UInt64 = 10_000
+
+    public init() {}
+}

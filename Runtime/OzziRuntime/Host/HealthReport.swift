@@ -1,0 +1,68 @@
+import Glibc
+import Synchronization
+
+/// `GET /__ozzi/health`: liveness plus the facts an operator checks first.
+public final class HealthReport: Sendable {
+    static let path = "/__ozzi/health"
+
+    let workers: [String]
+    let loops: Int
+    let connections: ConnectionCounter
+    private let started = ContinuousClock.now
+
+    init(workers: [String], loops: Int, connections: ConnectionCounter) {
+        self.workers = workers
+        self.loops = loops
+        self.connections = connections
+    }
+
+    struct Snapshot: Encodable {
+        let status: String
+        let workers: [String]
+        let loops: Int
+        let connections: Int
+        let uptime_seconds: Double
+        let rss_bytes: Int
+    }
+
+    func snapshot() -> Snapshot {
+        let uptime = ContinuousClock.now - started
+        return Snapshot(
+            status: "ok", workers: workers, loops: loops, connections: connections.value,
+            uptime_seconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
+            rss_bytes: HealthReport.residentBytes())
+    }
+
+    /// Resident set size, from the second field of /proc/self/statm (in pages).
+    static func residentBytes() -> Int {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 256)
+        guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
+        let fields = String(cString: line).split(separator: " ")
+        guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// Open connections across every loop, shared by the server (which counts) and the health report.
+public final class ConnectionCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    public init() {}
+
+    public var value: Int { count.load(ordering: .relaxed) }
+
+    /// Takes one slot unless `limit` are taken.
+    func acquire(limit: Int) -> Bool {
+        while true {
+            let current = count.load(ordering: .relaxed)
+            guard current < limit else { return false }
+            if count.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged { return true }
+        }
+    }
+
+    func release() {
+        count.subtract(1, ordering: .relaxed)
+    }
+}

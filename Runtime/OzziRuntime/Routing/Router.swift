@@ -1,0 +1,147 @@
+/// A worker's own router: method + path, with `:name` parameters and a trailing `*` wildcard.
+///
+/// Matching prefers literal segments over parameters over the wildcard, backtracking when a branch
+/// dead-ends. A path that matches with another method answers 405 with `Allow`; HEAD falls back to GET.
+public struct Router: Sendable {
+    public typealias Handler = @Sendable (Request, RequestContext) async throws -> Response
+
+    public enum Match {
+        case found(Handler, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    struct Endpoint: Sendable {
+        let handler: Handler
+        let parameterNames: [String]
+        let pattern: String
+    }
+
+    struct Node: Sendable {
+        var literals: [String: Node] = [:]
+        var parameter: [Node] = []  // zero or one child; an array keeps the recursive struct finite
+        var wildcard: [String: Endpoint] = [:]
+        var endpoints: [String: Endpoint] = [:]
+    }
+
+    private var root = Node()
+    /// Every registered route, in order, for route listings and route-walking tests.
+    public private(set) var routes: [(method: String, path: String)] = []
+
+    public init() {}
+
+    public mutating func add(_ method: String, _ path: String, _ handler: @escaping Handler) {
+        let segments = Router.segments(path)
+        var names: [String] = []
+        for segment in segments where segment.hasPrefix(":") { names.append(String(segment.dropFirst())) }
+        let endpoint = Endpoint(handler: handler, parameterNames: names, pattern: path)
+        Router.insert(endpoint, method: method.uppercased(), segments: segments[...], into: &root)
+        routes.append((method.uppercased(), path))
+    }
+
+    public mutating func get(_ path: String, _ handler: @escaping Handler) { add("GET", path, handler) }
+    public mutating func post(_ path: String, _ handler: @escaping Handler) { add("POST", path, handler) }
+    public mutating func put(_ path: String, _ handler: @escaping Handler) { add("PUT", path, handler) }
+    public mutating func patch(_ path: String, _ handler: @escaping Handler) { add("PATCH", path, handler) }
+    public mutating func delete(_ path: String, _ handler: @escaping Handler) { add("DELETE", path, handler) }
+
+    private static func insert(_ endpoint: Endpoint, method: String, segments: ArraySlice<Substring>, into node: inout Node) {
+        guard let first = segments.first else {
+            node.endpoints[method] = endpoint
+            return
+        }
+        if first == "*" {
+            precondition(segments.count == 1, "'*' must be the last segment of \(endpoint.pattern)")
+            node.wildcard[method] = endpoint
+        } else if first.hasPrefix(":") {
+            if node.parameter.isEmpty { node.parameter = [Node()] }
+            insert(endpoint, method: method, segments: segments.dropFirst(), into: &node.parameter[0])
+        } else {
+            insert(endpoint, method: method, segments: segments.dropFirst(), into: &node.literals[String(first), default: Node()])
+        }
+    }
+
+    public func match(method: String, path: String) -> Match {
+        let segments = Router.segments(path)
+        var values: [Substring] = []
+        guard let endpoints = Router.find(segments[...], in: root, values: &values) else { return .notFound }
+        let method = method.uppercased()
+        guard let endpoint = endpoints.table[method] ?? (method == "HEAD" ? endpoints.table["GET"] : nil) else {
+            var allowed = Set(endpoints.table.keys)
+            if allowed.contains("GET") { allowed.insert("HEAD") }
+            return .methodNotAllowed(allowed: allowed.sorted())
+        }
+        var parameters: [String: String] = [:]
+        let captured = endpoints.wildcardRest.map { Array(values) + [$0] } ?? values
+        for (name, value) in zip(endpoint.parameterNames, captured) {
+            parameters[name] = PercentDecoding.decode(value)
+        }
+        if let rest = endpoints.wildcardRest { parameters["*"] = PercentDecoding.decode(rest) }
+        return .found(endpoint.handler, parameters: parameters)
+    }
+
+    private struct Found {
+        var table: [String: Endpoint]
+        var wildcardRest: Substring?
+    }
+
+    private static func find(_ segments: ArraySlice<Substring>, in node: Node, values: inout [Substring]) -> Found? {
+        guard let first = segments.first else {
+            if !node.endpoints.isEmpty { return Found(table: node.endpoints) }
+            return node.wildcard.isEmpty ? nil : Found(table: node.wildcard, wildcardRest: "")
+        }
+        if let child = node.literals[String(first)], let found = find(segments.dropFirst(), in: child, values: &values) {
+            return found
+        }
+        if let child = node.parameter.first, !first.isEmpty {
+            values.append(first)
+            if let found = find(segments.dropFirst(), in: child, values: &values) { return found }
+            values.removeLast()
+        }
+        if !node.wildcard.isEmpty {
+            return Found(table: node.wildcard, wildcardRest: segments.joined(separator: "/")[...])
+        }
+        return nil
+    }
+
+    /// `/a/b/` -> ["a", "b", ""]: a trailing slash is significant, as in most routers.
+    static func segments(_ path: String) -> [Substring] {
+        let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
+        return trimmed.isEmpty ? [] : trimmed.split(separator: "/", omittingEmptySubsequences: false)
+    }
+
+    /// Routes the request and runs its handler; unmatched requests get JSON 404/405 errors.
+    public func handle(_ request: Request, context: RequestContext) async throws -> Response {
+        switch match(method: request.method, path: request.path) {
+        case .found(let handler, let parameters):
+            var context = context
+            context.parameters = parameters
+            return try await handler(request, context)
+        case .methodNotAllowed(let allowed):
+            throw MethodNotAllowed(method: request.method, path: request.path, allowed: allowed)
+        case .notFound:
+            throw RouteNotFound(method: request.method, path: request.path)
+        }
+    }
+}
+
+/// No route for this path.
+public struct RouteNotFound: HTTPError {
+    public let method: String
+    public let path: String
+    public var status: Int { 404 }
+    public var code: String { "not_found" }
+    public var message: String { "no route for \(method) \(path)" }
+}
+
+/// A route exists for this path, but not for this method.
+public struct MethodNotAllowed: HTTPError {
+    public let method: String
+    public let path: String
+    public let allowed: [String]
+    public var status: Int { 405 }
+    public var code: String { "method_not_allowed" }
+    public var message: String { "\(method) is not allowed on \(path); allowed: \(allowed.joined(separator: ", "))" }
+    public var details: JSONValue? { .object(["allowed": .array(allowed.map(JSONValue.string))]) }
+    public var headers: HTTPHeaders { ["allow": allowed.joined(separator: ", ")] }
+}

@@ -1,0 +1,29 @@
+import COpenSSL
+
+/// The server side of the RFC 6455 opening handshake.
+enum WebSocketHandshake {
+    private static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    /// The `Sec-WebSocket-Accept` value, or nil when the request is not a valid version-13 handshake.
+    static func acceptValue(for headers: HTTPHeaders) -> String? {
+        guard headers.hasToken("websocket", in: "upgrade"),
+              headers.hasToken("upgrade", in: "connection"),
+              headers["sec-websocket-version"] == "13",
+              let key = headers["sec-websocket-key"], Base64.decode(key)?.count == 16 else { return nil }
+        return accept(key: key)
+    }
+
+    static func accept(key: String) -> String {
+        let input = Array((key + guid).utf8)
+        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+        SHA1(input, input.count, &digest)
+        return Base64.encode(digest)
+    }
+
+    static func switchingProtocols(accept: String, requestID: String, date: [UInt8]) -> [UInt8] {
+        var out = Array("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: \(accept)\r\ndate: ".utf8)
+        out.append(contentsOf: date)
+        out.append(contentsOf: "\r\nx-request-id: \(requestID)\r\n\r\n".utf8)
+        return out
+    }
+}

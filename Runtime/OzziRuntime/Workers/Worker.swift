@@ -1,0 +1,41 @@
+/// A worker module: built from its granted bindings, it answers requests routed to it.
+///
+/// The Cloudflare Workers model in Swift: `fetch` for HTTP (and WebSocket upgrades, answered with
+/// `Response.webSocket`), `scheduled` for cron triggers.
+public protocol Worker: Sendable {
+    /// Builds the worker from what its configuration grants it; throwing stops the host's start-up.
+    init(env: WorkerEnv) throws
+
+    func fetch(_ request: Request, context: RequestContext) async throws -> Response
+
+    /// Runs for each cron trigger the configuration gives this worker.
+    func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws
+}
+
+extension Worker {
+    public func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws {}
+}
+
+/// A worker whose `fetch` is its router.
+public protocol RoutedWorker: Worker {
+    var router: Router { get }
+}
+
+extension RoutedWorker {
+    public func fetch(_ request: Request, context: RequestContext) async throws -> Response {
+        try await router.handle(request, context: context)
+    }
+}
+
+/// One cron firing.
+public struct ScheduledEvent: Sendable {
+    /// The cron expression that fired, as written in the configuration.
+    public let cron: String
+    /// The minute it fired for, in seconds since 1970 (UTC).
+    public let scheduledTime: Int64
+
+    public init(cron: String, scheduledTime: Int64) {
+        self.cron = cron
+        self.scheduledTime = scheduledTime
+    }
+}

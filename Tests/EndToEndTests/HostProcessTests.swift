@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// The `ozzi` binary as users run it: the repository's own configuration, signals, exit codes.
+@Suite struct HostProcessTests {
+    var config: String { OzziProcess.repositoryRoot + "/wrangler-like.toml" }
+
+    func dataDirectory() -> String {
+        NSTemporaryDirectory() + "ozzi-e2e-\(UUID().uuidString)"
+    }
+
+    @Test func servesEveryWorkerThenStopsGracefullyOnSIGTERM() async throws {
+        let started = ContinuousClock.now
+        let ozzi = try OzziProcess(["serve", "--config", config, "--port", "0", "--data-dir", dataDirectory()])
+        let port = try await ozzi.listeningPort()
+        let health = try await HTTPGet.get(port: port, path: "/__ozzi/health")
+        let startup = ContinuousClock.now - started
+        #expect(health.status == 200)
+        #expect(startup < .seconds(5), "first answer after \(startup)")
+
+        let statusRoutes = [
+            ("/api/v1/status", "api"), ("/widget/status", "widget"), ("/forms/status", "form-embed"),
+            ("/voice/status", "voice-agent"), ("/video/status", "video-render"),
+        ]
+        for (path, worker) in statusRoutes {
+            let answer = try await HTTPGet.get(port: port, path: path)
+            #expect(answer.status == 200, "\(path)")
+            #expect(answer.body.contains("\"worker\":\"\(worker)\""), "\(path) is answered by \(worker)")
+        }
+        let byHost = try await HTTPGet.get(port: port, path: "/status", host: "widget.localhost:\(port)")
+        #expect(byHost.body.contains("\"worker\":\"widget\""), "host routes pick the worker")
+
+        let unrouted = try await HTTPGet.get(port: port, path: "/nowhere")
+        #expect(unrouted.status == 404)
+        #expect(unrouted.body.contains("\"code\":\"not_found\""))
+
+        // Request logs are structured JSON lines with the fields operators filter on.
+        let log = try await ozzi.waitFor("\"path\":\"/video/status\"")
+        let line = log.split(separator: "\n").first { $0.contains("\"path\":\"/video/status\"") } ?? ""
+        for field in ["\"method\":\"GET\"", "\"status\":\"200\"", "\"bytes\":", "\"duration_ms\":", "\"worker\":\"video-render\"", "\"request_id\":"] {
+            #expect(line.contains(field), "access log has \(field)")
+        }
+
+        kill(ozzi.process.processIdentifier, SIGTERM)
+        #expect(try await ozzi.waitForExit() == 0)
+        #expect(ozzi.log.contains("\"msg\":\"stopped\""))
+    }
+
+    @Test func idleMemoryWithAllWorkersIsSmall() async throws {
+        let ozzi = try OzziProcess(["serve", "--config", config, "--port", "0", "--data-dir", dataDirectory()])
+        let port = try await ozzi.listeningPort()
+        let health = try await HTTPGet.get(port: port, path: "/__ozzi/health")
+        kill(ozzi.process.processIdentifier, SIGINT)
+        _ = try await ozzi.waitForExit()
+        let json = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+        let rss = json?["rss_bytes"] as? Int ?? Int.max
+        #expect((json?["workers"] as? [String])?.count == 5)
+        #expect(rss < 40 * 1024 * 1024, "idle RSS \(rss / 1024) KiB")
+    }
+
+    @Test func devModeWritesReadableLogs() async throws {
+        let ozzi = try OzziProcess(["dev", "--config", config, "--port", "0", "--loops", "1", "--data-dir", dataDirectory()])
+        let log = try await ozzi.waitFor("listening  address=127.0.0.1:")
+        kill(ozzi.process.processIdentifier, SIGTERM)
+        #expect(try await ozzi.waitForExit() == 0)
+        #expect(log.contains("loops=1"))
+    }
+
+    @Test func checkPrintsTheRouteTable() async throws {
+        let ozzi = try OzziProcess(["check", "--config", config])
+        #expect(try await ozzi.waitForExit() == 0)
+        let out = ozzi.log
+        #expect(out.contains("OK, 5 workers"))
+        #expect(out.contains("/api/*"))
+        #expect(out.contains("/widget/* (mounted)"))
+        #expect(out.contains("GET     /api/v1/status"))
+    }
+
+    @Test func badConfigurationExits78NamingFileWorkerAndKey() async throws {
+        let file = NSTemporaryDirectory() + "bad-\(UUID().uuidString).toml"
+        try """
+        [[workers]]
+        name = "billing"
+        module = "billing"
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let ozzi = try OzziProcess(["serve", "--config", file, "--port", "0"])
+        #expect(try await ozzi.waitForExit() == 78)
+        #expect(ozzi.log.contains("error: \(file): worker 'billing': key 'module': unknown module 'billing'"))
+
+        let typo = NSTemporaryDirectory() + "typo-\(UUID().uuidString).toml"
+        try "[[workers]]\nname = \"api\"\nroutse = [\"/x/*\"]\n".write(toFile: typo, atomically: true, encoding: .utf8)
+        let second = try OzziProcess(["check", "--config", typo])
+        #expect(try await second.waitForExit() == 78)
+        #expect(second.log.contains("worker 'api': key 'routse': unknown key"))
+    }
+
+    @Test func portInUseIsAClearFailure() async throws {
+        let first = try OzziProcess(["serve", "--config", config, "--port", "0", "--loops", "1", "--data-dir", dataDirectory()])
+        let port = try await first.listeningPort()
+        // A second host on the same port must not silently share it.
+        let second = try OzziProcess(["serve", "--config", config, "--port", String(port), "--loops", "1", "--data-dir", dataDirectory()])
+        let status = try await second.waitForExit()
+        kill(first.process.processIdentifier, SIGTERM)
+        _ = try await first.waitForExit()
+        #expect(status == 1)
+        #expect(second.log.contains("could not start"))
+    }
+}

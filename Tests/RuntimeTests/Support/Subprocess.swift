@@ -1,0 +1,62 @@
+import Foundation
+
+/// Runs real clients (curl, Python) as child processes without blocking a concurrency thread.
+enum Subprocess {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) async throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let directory = NSTemporaryDirectory()
+        let outURL = URL(fileURLWithPath: directory + "out-\(UUID().uuidString)")
+        let errURL = URL(fileURLWithPath: directory + "err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        let input = Pipe()
+        process.standardInput = input
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+                if let stdin { input.fileHandleForWriting.write(stdin) }
+                try? input.fileHandleForWriting.close()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        return Output(
+            status: status,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs one of the Python clients in Tests/clients with Debian's python3 (which has `websockets`)
+    /// and decodes the JSON it prints.
+    static func python(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("clients/\(script)").path
+        let output = try await run("/usr/bin/python3", [path] + arguments)
+        guard output.status == 0, let data = output.stdout.data(using: .utf8),
+              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ClientFailure(script: script, output: output)
+        }
+        return json
+    }
+
+    struct ClientFailure: Error, CustomStringConvertible {
+        let script: String
+        let output: Output
+        var description: String { "\(script) exited \(output.status): \(output.stderr)\(output.stdout)" }
+    }
+}

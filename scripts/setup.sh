@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Ozzi Edge needs on Debian/Ubuntu: the C libraries the runtime links, and the real clients
+# the tests and benchmarks drive it with. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(
+  libuv1-dev libhttp-parser-dev libwslay-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config
+  curl python3 python3-websockets
+)
+if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A Node.js from another source (nodesource) also satisfies the benchmark.
+if [[ " ${missing[*]} " == *" nodejs "* ]] && command -v node >/dev/null; then
+  missing=("${missing[@]/nodejs}")
+fi
+missing=(${missing[@]+"${missing[@]}"})
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null && [ ! -x /opt/swift/usr/bin/swift ]; then
+  echo "setup: the Swift 6 toolchain is required (expected on PATH or at /opt/swift/usr/bin)" >&2
+  exit 1
+fi
