@@ -212,11 +212,12 @@ final class HTTPConnection: @unchecked Sendable {
             method: head.method, target: head.target, headers: head.headers, body: body, id: id,
             remoteAddress: remoteAddress)
         let started = uv_hrtime()
-        Task(executorPreference: loop) { [self] in
+        // Runs inline until the handler first suspends: a handler that answers at once costs no enqueue.
+        Task.immediate(executorPreference: loop) { [self] in
             let handled = await server.handler.handle(request, on: loop)
             let bytes = await respond(with: handled.response, to: head, requestID: id)
             server.handler.didRespond(AccessRecord(
-                method: request.method, path: request.target.prefix { $0 != "?" }.description,
+                method: request.method, path: request.path,
                 status: handled.response.status, bytes: bytes, durationMicros: (uv_hrtime() - started) / 1000,
                 worker: handled.worker, requestID: id, remoteAddress: remoteAddress))
         }
@@ -231,6 +232,7 @@ final class HTTPConnection: @unchecked Sendable {
         var out: [UInt8] = []
         switch response.body {
         case .bytes(let bytes):
+            out.reserveCapacity(256 + bytes.count)
             let noBody = HTTPStatus.forbidsBody(response.status)
             HTTPResponseHead.serialize(
                 status: response.status, headers: response.headers,

@@ -38,8 +38,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// True when a comma-separated header (Connection, Expect) holds `token`, ignoring case.
     public func hasToken(_ token: String, in name: String) -> Bool {
-        values(name).contains { value in
-            value.split(separator: ",").contains { $0.trimmingASCIISpaces().equalsIgnoringASCIICase(token) }
+        fields.contains { field in
+            field.name.equalsIgnoringASCIICase(name)
+                && field.value.split(separator: ",").contains { $0.trimmingASCIISpaces().equalsIgnoringASCIICase(token) }
         }
     }
 
@@ -59,9 +60,11 @@ extension StringProtocol {
     }
 
     func trimmingASCIISpaces() -> Substring {
-        let s = self[...]
-        let start = s.firstIndex { $0 != " " && $0 != "\t" } ?? s.endIndex
-        let end = s.lastIndex { $0 != " " && $0 != "\t" }.map { s.index(after: $0) } ?? start
-        return Substring(s[start..<Swift.max(start, end)])
+        let s = Substring(self)
+        let utf8 = s.utf8
+        let isSpace = { (b: UInt8) in b == 0x20 || b == 0x09 }
+        let start = utf8.firstIndex { !isSpace($0) } ?? utf8.endIndex
+        let end = utf8.lastIndex { !isSpace($0) }.map { utf8.index(after: $0) } ?? start
+        return Substring(utf8[start..<Swift.max(start, end)])
     }
 }

@@ -43,10 +43,8 @@ final class HTTPRequestParser {
     }
 
     /// Whether the head announced `Expect: 100-continue` and is waiting for the go-ahead.
-    var expectsContinue: Bool {
-        guard let head, phase == .body else { return false }
-        return head.headers.hasToken("100-continue", in: "expect")
-    }
+    var expectsContinue: Bool { phase == .body && announcedContinue }
+    private var announcedContinue = false
 
     func feed(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard !bytes.isEmpty else { return .needMore }
@@ -120,8 +118,10 @@ final class HTTPRequestParser {
 
     private func commitHeader() {
         let name = String(decoding: field, as: UTF8.self)
-        let text = String(decoding: value, as: UTF8.self).trimmingASCIISpaces()
-        headers.append((name, String(text)))
+        var start = 0, end = value.count
+        while start < end, value[start] == 0x20 || value[start] == 0x09 { start += 1 }
+        while end > start, value[end - 1] == 0x20 || value[end - 1] == 0x09 { end -= 1 }
+        headers.append((name, String(decoding: value[start..<end], as: UTF8.self)))
         field.removeAll(keepingCapacity: true)
         value.removeAll(keepingCapacity: true)
         inValue = false
@@ -131,7 +131,7 @@ final class HTTPRequestParser {
         if inValue || !field.isEmpty { commitHeader() }
         let p = parser.pointee
         let headers = HTTPHeaders(headers)
-        let method = String(cString: http_method_str(http_method(p.method)))
+        let method = HTTPRequestParser.methods[Int(p.method)]
         let head = HTTPRequestHead(
             method: method,
             target: String(decoding: url, as: UTF8.self),
@@ -142,6 +142,7 @@ final class HTTPRequestParser {
             isUpgrade: p.upgrade == 1 || (headers.contains("upgrade") && headers.hasToken("upgrade", in: "connection"))
         )
         self.head = head
+        announcedContinue = headers.hasToken("100-continue", in: "expect")
         phase = .body
         if let refusal = HTTPRequestParser.refusal(for: head, contentLength: p.flags & UInt32(F_CONTENTLENGTH.rawValue) != 0 ? p.content_length : nil, limits: limits) {
             _ = fail(refusal)
@@ -150,24 +151,40 @@ final class HTTPRequestParser {
         return 0
     }
 
+    /// Method names by http-parser's enum value, made once rather than per request.
+    static let methods: [String] = (0..<64).map { String(cString: http_method_str(http_method(UInt32($0)))) }
+
     /// Requests refused on their head alone: smuggling vectors http-parser tolerates, and limits.
     static func refusal(for head: HTTPRequestHead, contentLength: UInt64?, limits: ServerLimits) -> HTTPParseFailure? {
         let headers = head.headers
         if head.versionMajor != 1 { return .versionNotSupported(major: head.versionMajor, minor: head.versionMinor) }
         if head.method == "CONNECT" { return .notImplemented("CONNECT") }
-        if head.versionMajor == 1, head.versionMinor >= 1, headers.values("host").count != 1 {
+        // One pass over the fields for the common case; the rare cases below look again.
+        var hosts = 0, lengths = 0, codings = 0, expects = 0
+        for (name, _) in headers.fields {
+            switch name.utf8.count {
+            case 4 where name.equalsIgnoringASCIICase("host"): hosts += 1
+            case 6 where name.equalsIgnoringASCIICase("expect"): expects += 1
+            case 14 where name.equalsIgnoringASCIICase("content-length"): lengths += 1
+            case 17 where name.equalsIgnoringASCIICase("transfer-encoding"): codings += 1
+            default: break
+            }
+        }
+        if head.versionMinor >= 1, hosts != 1 {
             return .malformed("an HTTP/1.1 request needs exactly one Host header")
         }
-        let transferEncodings = headers.values("transfer-encoding")
-        if !transferEncodings.isEmpty {
-            if headers.contains("content-length") { return .malformed("both Content-Length and Transfer-Encoding") }
+        if codings > 0 {
+            let transferEncodings = headers.values("transfer-encoding")
+            if lengths > 0 { return .malformed("both Content-Length and Transfer-Encoding") }
             if head.versionMajor == 1, head.versionMinor == 0 { return .malformed("Transfer-Encoding in HTTP/1.0") }
             let codings = transferEncodings.flatMap { $0.split(separator: ",").map { $0.trimmingASCIISpaces().lowercased() } }
             if codings != ["chunked"] { return .notImplemented("transfer coding \(transferEncodings.joined(separator: ", "))") }
         }
         if let contentLength, contentLength > UInt64(limits.maxBodyBytes) { return .bodyTooLarge }
-        for expect in headers.values("expect") where !expect.equalsIgnoringASCIICase("100-continue") {
-            return .expectationFailed(expect)
+        if expects > 0 {
+            for expect in headers.values("expect") where !expect.equalsIgnoringASCIICase("100-continue") {
+                return .expectationFailed(expect)
+            }
         }
         return nil
     }

@@ -11,7 +11,7 @@ enum HTTPResponseHead {
         status: Int, headers: HTTPHeaders, framing: Framing, keepAlive: Bool, http10: Bool,
         requestID: String, date: [UInt8], into out: inout [UInt8]
     ) {
-        out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8)
+        out.append(contentsOf: HTTPStatus.statusLine(status))
         for (name, value) in headers where isSafe(name: name, value: value) && !isServerOwned(name) {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)

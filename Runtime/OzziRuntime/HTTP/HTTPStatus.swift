@@ -1,5 +1,12 @@
 /// Reason phrases for the status line.
 enum HTTPStatus {
+    /// `HTTP/1.1 200 OK\r\n` and friends, serialized once per status code.
+    static let statusLines: [[UInt8]] = (0..<600).map { Array("HTTP/1.1 \($0) \(reason($0))\r\n".utf8) }
+
+    static func statusLine(_ code: Int) -> [UInt8] {
+        (100..<600).contains(code) ? statusLines[code] : Array("HTTP/1.1 \(code) \(reason(code))\r\n".utf8)
+    }
+
     static func reason(_ code: Int) -> String {
         switch code {
         case 100: "Continue"

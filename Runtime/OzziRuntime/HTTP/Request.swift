@@ -49,18 +49,18 @@ public struct Request: Sendable {
     /// The body as UTF-8 text.
     public var text: String { String(decoding: body, as: UTF8.self) }
 
-    /// Splits origin-form or absolute-form targets into path and query.
+    /// Splits origin-form or absolute-form targets into path and query (byte-wise: this runs per request).
     static func split(target: String) -> (path: String, query: String?) {
-        var rest = Substring(target)
-        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
-            rest = rest[scheme.upperBound...]
-            rest = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
+        var utf8 = Substring(target).utf8[...]
+        if utf8.first != UInt8(ascii: "/"), let scheme = target.range(of: "://") {
+            utf8 = Substring(target[scheme.upperBound...]).utf8[...]
+            utf8 = utf8[(utf8.firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex)...]
         }
-        let withoutFragment = rest.prefix { $0 != "#" }
-        guard let mark = withoutFragment.firstIndex(of: "?") else {
-            return (withoutFragment.isEmpty ? "/" : String(withoutFragment), nil)
+        if let hash = utf8.firstIndex(of: UInt8(ascii: "#")) { utf8 = utf8[..<hash] }
+        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else {
+            return (utf8.isEmpty ? "/" : String(Substring(utf8)), nil)
         }
-        let path = withoutFragment[..<mark]
-        return (path.isEmpty ? "/" : String(path), String(withoutFragment[withoutFragment.index(after: mark)...]))
+        let path = utf8[..<mark]
+        return (path.isEmpty ? "/" : String(Substring(path)), String(Substring(utf8[utf8.index(after: mark)...])))
     }
 }

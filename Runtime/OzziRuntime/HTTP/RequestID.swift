@@ -11,9 +11,20 @@ public enum RequestID {
     }()
     private static let counter = Atomic<UInt64>(0)
 
+    private static let prefixBytes = Array(prefix.utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// 24 hex digits: the process prefix, then the counter. Formatted in place; this runs per request.
     public static func next() -> String {
-        let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return prefix + String(n, radix: 16).leftPadded(to: 8)
+        var n = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            for i in 0..<16 { buffer[i] = prefixBytes[i] }
+            for i in stride(from: 23, through: 16, by: -1) {
+                buffer[i] = hexDigits[Int(n & 0xF)]
+                n >>= 4
+            }
+            return 24
+        }
     }
 
     /// An incoming `X-Request-Id` is kept when it is short and plain, so ids follow a call across services.

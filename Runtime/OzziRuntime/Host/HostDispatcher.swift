@@ -8,11 +8,20 @@ final class HostDispatcher: HTTPRequestHandler {
     let logger: Logger
     let accessLog: Bool
     let health: HealthReport
+    /// One logger per worker, labelled once rather than per request.
+    let workerLoggers: [String: Logger]
 
     init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: Bool, health: HealthReport) {
         self.routes = routes
         self.workers = workers
         self.logger = logger
+        var loggers: [String: Logger] = [:]
+        for name in workers.keys {
+            var workerLogger = logger
+            workerLogger[metadataKey: "worker"] = "\(name)"
+            loggers[name] = workerLogger
+        }
+        workerLoggers = loggers
         self.accessLog = accessLog
         self.health = health
     }
@@ -28,16 +37,13 @@ final class HostDispatcher: HTTPRequestHandler {
         }
         var routed = request
         routed.path = entry.pattern.workerPath(for: request.path)
-        var workerLogger = logger
-        workerLogger[metadataKey: "worker"] = "\(entry.worker)"
-        workerLogger[metadataKey: "request_id"] = "\(request.id)"
-        let context = RequestContext(requestID: request.id, worker: entry.worker, loop: loop, logger: workerLogger)
+        let context = RequestContext(requestID: request.id, worker: entry.worker, loop: loop, logger: workerLoggers[entry.worker] ?? logger)
         do {
             return HandledResponse(try await worker.fetch(routed, context: context), worker: entry.worker)
         } catch let error as HTTPError {
             return HandledResponse(error.response, worker: entry.worker)
         } catch {
-            workerLogger.error("unhandled error", metadata: ["error": "\(error)", "method": "\(request.method)", "path": "\(request.path)"])
+            context.logger.error("unhandled error", metadata: ["error": "\(error)", "method": "\(request.method)", "path": "\(request.path)"])
             let failure = ClientError(
                 status: 500, code: "internal_error",
                 message: "the request failed; quote request id \(request.id) when reporting it")

@@ -6,15 +6,19 @@ public struct RouteTable: Sendable {
     }
 
     public let entries: [Entry]
+    private let hostPatterns: Bool
 
     public init(_ entries: [(RoutePattern, String)]) {
         self.entries = entries
             .map { Entry(pattern: $0.0, worker: $0.1) }
             .sorted { $0.pattern.specificity > $1.pattern.specificity }
+        hostPatterns = entries.contains { $0.0.host != nil }
     }
 
-    public func match(host: String?, path: String) -> Entry? {
-        entries.first { $0.pattern.matches(host: host, path: path) }
+    /// The entry for a request; `host` is evaluated only if some pattern names a host.
+    public func match(host: @autoclosure () -> String?, path: String) -> Entry? {
+        let host = hostPatterns ? host() : nil
+        return entries.first { $0.pattern.matches(host: host, path: path) }
     }
 
     /// The same pattern routed to two workers: ambiguous, refused at start-up.

@@ -105,9 +105,20 @@ public struct Router: Sendable {
     }
 
     /// `/a/b/` -> ["a", "b", ""]: a trailing slash is significant, as in most routers.
+    /// Splits on bytes, not Characters: this runs for every request.
     static func segments(_ path: String) -> [Substring] {
-        let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
-        return trimmed.isEmpty ? [] : trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let whole = Substring(path)
+        var utf8 = whole.utf8[...]
+        if utf8.first == UInt8(ascii: "/") { utf8 = utf8.dropFirst() }
+        guard !utf8.isEmpty else { return [] }
+        var segments: [Substring] = []
+        var start = utf8.startIndex
+        while let slash = utf8[start...].firstIndex(of: UInt8(ascii: "/")) {
+            segments.append(Substring(utf8[start..<slash]))
+            start = utf8.index(after: slash)
+        }
+        segments.append(Substring(utf8[start...]))
+        return segments
     }
 
     /// Routes the request and runs its handler; unmatched requests get JSON 404/405 errors.

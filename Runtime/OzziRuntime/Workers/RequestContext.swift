@@ -6,7 +6,13 @@ public struct RequestContext: Sendable {
     public let worker: String
     /// The loop this request's connection lives on; blocking work goes through `runBlocking`.
     public let loop: EventLoop
-    public var logger: Logger
+    private let baseLogger: Logger
+    /// The worker's logger with this request's id; built on first use, as most requests never log.
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "request_id"] = "\(requestID)"
+        return logger
+    }
     /// Path parameters of the matched route (`:id` -> "id", a trailing `*` -> "*").
     public var parameters: [String: String] = [:]
 
@@ -14,7 +20,7 @@ public struct RequestContext: Sendable {
         self.requestID = requestID
         self.worker = worker
         self.loop = loop
-        self.logger = logger
+        self.baseLogger = logger
     }
 
     /// A path parameter's value; a missing one is a programming error in the route table.

@@ -10,9 +10,9 @@ public struct WorkerStatus: Codable, Sendable, Equatable {
         self.status = status
     }
 
-    /// A handler answering this worker's status.
+    /// A handler answering this worker's status; the answer never changes, so it is encoded once.
     public static func route(worker: String, module: String) -> Router.Handler {
-        let status = WorkerStatus(worker: worker, module: module)
-        return { _, _ in .json(status) }
+        let response = Response.json(WorkerStatus(worker: worker, module: module))
+        return { _, _ in response }
     }
 }
