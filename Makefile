@@ -7,7 +7,7 @@ setup:
 	@bash scripts/setup.sh
 
 run: setup
-	swift build -c release --product ozzi
+	swift build -c release --static-swift-stdlib --product ozzi
 	.build/release/ozzi dev
 
 check: setup

@@ -11,7 +11,7 @@ ozzi_port=18787; node_port=18788
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-swift build -c release --product ozzi >/dev/null
+swift build -c release --static-swift-stdlib --product ozzi >/dev/null
 cat > "$work/bench.toml" <<TOML
 [server]
 host = "127.0.0.1"

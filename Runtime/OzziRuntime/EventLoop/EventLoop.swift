@@ -8,6 +8,8 @@ import Synchronization
 /// libuv's I/O phase (`uv_check`) and before it would block (`uv_prepare`), so a request handler started
 /// from a read callback runs in the same loop iteration with no wake-up. Jobs from other threads go through
 /// a mutex-protected queue and one `uv_async_t`, drained whole per wake-up (as SwiftNIO's executors do).
+/// Hot stored properties opt out of dynamic exclusivity checks (`@exclusivity(unchecked)`): only the
+/// loop thread touches them and no two accesses overlap; the checks cost about a tenth of a small request.
 public final class EventLoop: @unchecked Sendable {
     // Everything below except `remoteJobs` and `state` is touched only on the loop thread.
     let uv: UnsafeMutablePointer<uv_loop_t>
@@ -15,16 +17,16 @@ public final class EventLoop: @unchecked Sendable {
     private let wakeup: UnsafeMutablePointer<uv_async_t>
     private let prepare: UnsafeMutablePointer<uv_prepare_t>
     private let check: UnsafeMutablePointer<uv_check_t>
-    private var localJobs: [UnownedJob] = []
-    private var localTasks: [() -> Void] = []
+    @exclusivity(unchecked) private var localJobs: [UnownedJob] = []
+    @exclusivity(unchecked) private var localTasks: [() -> Void] = []
     private let remote = Mutex(RemoteQueue())
-    private var thread = pthread_t()
-    private var loopThread: pthread_t = pthread_t()
-    private var loopThreadKnown = false
+    @exclusivity(unchecked) private var thread = pthread_t()
+    @exclusivity(unchecked) private var loopThread: pthread_t = pthread_t()
+    @exclusivity(unchecked) private var loopThreadKnown = false
     /// One read buffer per loop, as in Node: read callbacks consume it before returning.
     let readBuffer = uv_buf_init(malloc(64 * 1024)!.assumingMemoryBound(to: CChar.self), 64 * 1024)
     /// A cached `Date` header value, refreshed at most once a second (uv_now is the loop's cached clock).
-    private var dateCache: (second: UInt64, value: [UInt8]) = (UInt64.max, [])
+    @exclusivity(unchecked) private var dateCache: (second: UInt64, value: [UInt8]) = (UInt64.max, [])
 
     private struct RemoteQueue {
         var jobs: [UnownedJob] = []
@@ -152,6 +154,20 @@ public final class EventLoop: @unchecked Sendable {
             dateCache = (second, Array(HTTPDate.now().utf8))
         }
         return dateCache.value
+    }
+
+    /// An output buffer responses are serialized into, reused so a small response costs no allocation.
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
+
+    func takeScratch() -> [UInt8] {
+        var buffer = scratch
+        scratch = []
+        buffer.removeAll(keepingCapacity: true)
+        return buffer
+    }
+
+    func returnScratch(_ buffer: [UInt8]) {
+        if buffer.capacity <= 64 * 1024 { scratch = buffer }
     }
 
     /// The loop's cached monotonic clock in milliseconds.

@@ -54,9 +54,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 extension StringProtocol {
     /// ASCII case-insensitive comparison; header names and tokens are ASCII by definition.
     func equalsIgnoringASCIICase<Other: StringProtocol>(_ other: Other) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A) }
+        guard utf8.count == other.utf8.count else { return false }
+        let fast = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in ASCII.equalFolding(a, b) }
+        }
+        if let fast, let result = fast { return result }
+        return zip(utf8, other.utf8).allSatisfy(ASCII.equalFolding)
     }
 
     func trimmingASCIISpaces() -> Substring {
@@ -66,5 +69,23 @@ extension StringProtocol {
         let start = utf8.firstIndex { !isSpace($0) } ?? utf8.endIndex
         let end = utf8.lastIndex { !isSpace($0) }.map { utf8.index(after: $0) } ?? start
         return Substring(utf8[start..<Swift.max(start, end)])
+    }
+}
+
+/// Byte-level ASCII helpers for the request hot path.
+enum ASCII {
+    static func equalFolding(_ x: UInt8, _ y: UInt8) -> Bool {
+        x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
+    }
+
+    static func equalFolding(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where !equalFolding(a[i], b[i]) { return false }
+        return true
+    }
+
+    /// `text` in upper case, without allocating when it already is (as methods from the parser are).
+    static func uppercased(_ text: String) -> String {
+        text.utf8.contains { $0 >= 0x61 && $0 <= 0x7A } ? text.uppercased() : text
     }
 }

@@ -2,8 +2,10 @@
 public protocol HTTPRequestHandler: Sendable {
     /// Answers one request; never throws — errors are already turned into responses.
     func handle(_ request: Request, on loop: EventLoop) async -> HandledResponse
-    /// Called once per finished response, for the access log.
+    /// Called once per finished response, for the access log, when `wantsAccessRecords`.
     func didRespond(_ record: AccessRecord)
+    /// False skips building access records altogether (they cost string copies on every request).
+    var wantsAccessRecords: Bool { get }
 }
 
 /// A response and the worker that produced it.

@@ -35,11 +35,17 @@ final class HostDispatcher: HTTPRequestHandler {
         guard let entry = routes.match(host: request.host, path: request.path), let worker = workers[entry.worker] else {
             return HandledResponse(NoWorkerRouted(host: request.host, path: request.path).response)
         }
-        var routed = request
-        routed.path = entry.pattern.workerPath(for: request.path)
         let context = RequestContext(requestID: request.id, worker: entry.worker, loop: loop, logger: workerLoggers[entry.worker] ?? logger)
         do {
-            return HandledResponse(try await worker.fetch(routed, context: context), worker: entry.worker)
+            let response: Response
+            if entry.pattern.stripPrefix {
+                var routed = request
+                routed.path = entry.pattern.workerPath(for: request.path)
+                response = try await worker.fetch(routed, context: context)
+            } else {
+                response = try await worker.fetch(request, context: context)
+            }
+            return HandledResponse(response, worker: entry.worker)
         } catch let error as HTTPError {
             return HandledResponse(error.response, worker: entry.worker)
         } catch {
@@ -51,8 +57,9 @@ final class HostDispatcher: HTTPRequestHandler {
         }
     }
 
+    var wantsAccessRecords: Bool { accessLog }
+
     func didRespond(_ record: AccessRecord) {
-        guard accessLog else { return }
         logger.info("\(record.method) \(record.path) \(record.status)", metadata: [
             "method": "\(record.method)",
             "path": "\(record.path)",

@@ -65,7 +65,7 @@ public struct Router: Sendable {
         let segments = Router.segments(path)
         var values: [Substring] = []
         guard let endpoints = Router.find(segments[...], in: root, values: &values) else { return .notFound }
-        let method = method.uppercased()
+        let method = ASCII.uppercased(method)
         guard let endpoint = endpoints.table[method] ?? (method == "HEAD" ? endpoints.table["GET"] : nil) else {
             var allowed = Set(endpoints.table.keys)
             if allowed.contains("GET") { allowed.insert("HEAD") }
@@ -107,18 +107,24 @@ public struct Router: Sendable {
     /// `/a/b/` -> ["a", "b", ""]: a trailing slash is significant, as in most routers.
     /// Splits on bytes, not Characters: this runs for every request.
     static func segments(_ path: String) -> [Substring] {
-        let whole = Substring(path)
-        var utf8 = whole.utf8[...]
-        if utf8.first == UInt8(ascii: "/") { utf8 = utf8.dropFirst() }
-        guard !utf8.isEmpty else { return [] }
-        var segments: [Substring] = []
-        var start = utf8.startIndex
-        while let slash = utf8[start...].firstIndex(of: UInt8(ascii: "/")) {
-            segments.append(Substring(utf8[start..<slash]))
-            start = utf8.index(after: slash)
+        let ranges = path.utf8.withContiguousStorageIfAvailable(segmentRanges)
+            ?? Array(path.utf8).withUnsafeBufferPointer(segmentRanges)
+        let utf8 = path.utf8
+        return ranges.map { range in
+            Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
         }
-        segments.append(Substring(utf8[start...]))
-        return segments
+    }
+
+    private static func segmentRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var start = bytes.first == UInt8(ascii: "/") ? 1 : 0
+        guard start < bytes.count else { return [] }
+        var ranges: [Range<Int>] = []
+        for i in start..<bytes.count where bytes[i] == UInt8(ascii: "/") {
+            ranges.append(start..<i)
+            start = i + 1
+        }
+        ranges.append(start..<bytes.count)
+        return ranges
     }
 
     /// Routes the request and runs its handler; unmatched requests get JSON 404/405 errors.
