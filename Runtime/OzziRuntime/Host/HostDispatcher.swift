@@ -60,7 +60,7 @@ final class HostDispatcher: HTTPRequestHandler {
     var wantsAccessRecords: Bool { accessLog }
 
     func didRespond(_ record: AccessRecord) {
-        logger.info("\(record.method) \(record.path) \(record.status)", metadata: [
+        logger.info("request", metadata: [
             "method": "\(record.method)",
             "path": "\(record.path)",
             "status": "\(record.status)",

@@ -1,8 +1,10 @@
-import FoundationEssentials
 import Glibc
 import Logging
 
 /// One JSON object per line on stderr: what `ozzi serve` writes for log collectors.
+///
+/// Access logs go through here for every request, so a line is built straight into bytes: no
+/// intermediate dictionary, escaping only where a byte needs it, the timestamp's seconds cached.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -19,65 +21,78 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [String: String] = [:]
-        for (key, value) in metadata { fields[key] = "\(value)" }
-        if let extra = event.metadata { for (key, value) in extra { fields[key] = "\(value)" } }
-        var line = "{\"ts\":\(JSONLogHandler.quote(LogClock.iso8601()))"
-        line += ",\"level\":\"\(event.level)\",\"logger\":\(JSONLogHandler.quote(label)),\"msg\":\(JSONLogHandler.quote("\(event.message)"))"
-        for key in fields.keys.sorted() {
-            line += ",\(JSONLogHandler.quote(key)):\(JSONLogHandler.quote(fields[key]!))"
+        var line: [UInt8] = []
+        line.reserveCapacity(512)
+        line.append(contentsOf: #"{"ts":""#.utf8)
+        LogClock.appendISO8601(to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","logger":"#.utf8)
+        JSONLogHandler.appendQuoted(label, to: &line)
+        line.append(contentsOf: #","msg":"#.utf8)
+        JSONLogHandler.appendQuoted(event.message.description, to: &line)
+        let extra = event.metadata ?? [:]
+        for (key, value) in metadata where extra[key] == nil {
+            JSONLogHandler.appendField(key, value, to: &line)
         }
-        line += "}\n"
+        for (key, value) in extra {
+            JSONLogHandler.appendField(key, value, to: &line)
+        }
+        line.append(contentsOf: "}\n".utf8)
         LogOutput.write(line)
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
-            default: out.unicodeScalars.append(scalar)
+    private static func appendField(_ key: String, _ value: Logger.MetadataValue, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: ","))
+        appendQuoted(key, to: &line)
+        line.append(UInt8(ascii: ":"))
+        switch value {
+        case .string(let text): appendQuoted(text, to: &line)
+        case .stringConvertible(let value): appendQuoted(value.description, to: &line)
+        default: appendQuoted(value.description, to: &line)
+        }
+    }
+
+    /// Appends `text` as a JSON string.
+    static func appendQuoted(_ text: String, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): line.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): line.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): line.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): line.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                line.append(contentsOf: #"\u00"#.utf8)
+                line.append(contentsOf: String(byte, radix: 16).leftPadded(to: 2).utf8)
+            default: line.append(byte)
             }
         }
-        return out + "\""
+        line.append(UInt8(ascii: "\""))
     }
 }
 
-/// Serialises log lines onto stderr: one `write` per line, so lines from different loops never interleave.
+/// Log lines go to stderr with one `write` each, so lines from different loops never interleave.
 public enum LogOutput {
     public static func write(_ line: String) {
         var line = line
-        line.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { if errno == EINTR { continue } else { return } }
-                offset += n
+        line.withUTF8 { write($0) }
+    }
+
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0) }
+    }
+
+    private static func write(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+            if n <= 0 {
+                if errno == EINTR { continue }
+                return
             }
+            offset += n
         }
-    }
-}
-
-/// Wall-clock timestamps for log lines.
-enum LogClock {
-    static func iso8601() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var t = ts.tv_sec
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S", &parts)
-        let base = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return base + "." + String(ts.tv_nsec / 1_000_000).leftPadded(to: 3) + "Z"
-    }
-
-    static func time() -> String {
-        String(iso8601().dropFirst(11).dropLast())
     }
 }
