@@ -47,7 +47,7 @@ enum HostRunner {
     static func run(_ options: HostOptions, human: Bool) async throws {
         let level = try options.level
         LoggingSystem.bootstrap { label in
-            human ? DevLogHandler(label: label, level: level) as any LogHandler : JSONLogHandler(label: label, level: level)
+            LineLogHandler(label: label, level: level, format: human ? .human : .json)
         }
         let logger = Logger(label: "ozzi")
         let config = try withConfigErrors { try options.loadConfig() }

@@ -7,6 +7,8 @@ import json
 import socket
 import sys
 
+from shared_reader import SharedReader
+
 port = int(sys.argv[1])
 ONLY = sys.argv[2:] or None
 CASES = {
@@ -27,27 +29,6 @@ CASES = {
 }
 
 
-class KeepOpen:
-    """http.client closes its file after the body; we still read from it to see the server close."""
-
-    def __init__(self, file):
-        self.file = file
-
-    def __getattr__(self, name):
-        return getattr(self.file, name)
-
-    def close(self):
-        pass
-
-
-class Wrapped:
-    def __init__(self, sock):
-        self.reader = sock.makefile("rb")
-
-    def makefile(self, *args, **kwargs):
-        return KeepOpen(self.reader)
-
-
 results = {}
 for name, payload in CASES.items():
     if ONLY and name not in ONLY:
@@ -57,7 +38,7 @@ for name, payload in CASES.items():
         sock.sendall(payload)
     except (BrokenPipeError, ConnectionResetError):
         pass
-    wrapped = Wrapped(sock)
+    wrapped = SharedReader(sock)
     response = http.client.HTTPResponse(wrapped, method="GET")
     response.begin()
     body = response.read()

@@ -7,6 +7,8 @@ import json
 import socket
 import sys
 
+from shared_reader import SharedReader
+
 port = int(sys.argv[1])
 requests = (
     b"GET /slow?ms=150 HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -17,35 +19,16 @@ requests = (
 )
 sock = socket.create_connection(("127.0.0.1", port), timeout=10)
 sock.sendall(requests)
-reader = sock.makefile("rb")
 
 
-class KeepOpen:
-    """http.client closes its file after each body; the next response still needs the buffered bytes."""
-
-    def __init__(self, file):
-        self.file = file
-
-    def __getattr__(self, name):
-        return getattr(self.file, name)
-
-    def close(self):
-        pass
-
-
-class Shared:
-    """http.client reads each response through makefile(); sharing one keeps buffered bytes."""
-
-    def makefile(self, *args, **kwargs):
-        return KeepOpen(reader)
-
+shared = SharedReader(sock)
 
 responses = []
 methods = ["GET", "POST", "POST", "HEAD", "GET"]
 for method in methods:
-    response = http.client.HTTPResponse(Shared(), method=method)
+    response = http.client.HTTPResponse(shared, method=method)
     response.begin()
     body = response.read()
     responses.append([response.status, body.decode(), response.getheader("x-request-id")])
-closed = reader.read() == b""
+closed = shared.reader.read() == b""
 print(json.dumps({"responses": responses, "closed": closed}))

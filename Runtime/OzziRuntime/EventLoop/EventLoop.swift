@@ -56,6 +56,12 @@ public final class EventLoop: @unchecked Sendable {
         check.withMemoryRebound(to: uv_handle_t.self, capacity: 1) { uv_unref($0) }
     }
 
+    deinit {
+        // Reached only after `uv_run` returned and every handle's close callback released this loop.
+        free(uv)
+        free(readBuffer.base)
+    }
+
     /// True on this loop's thread.
     public var inLoop: Bool { loopThreadKnown && pthread_equal(pthread_self(), loopThread) != 0 }
 
@@ -68,6 +74,7 @@ public final class EventLoop: @unchecked Sendable {
             loop.loopThreadKnown = true
             loop.drainRemote()
             uv_run(loop.uv, UV_RUN_DEFAULT)
+            uv_loop_close(loop.uv)
             return nil
         }, box)
         precondition(rc == 0, "pthread_create failed: \(rc)")

@@ -457,6 +457,7 @@ final class HTTPConnection: @unchecked Sendable {
         drainWaiters = []
         for waiter in waiters { waiter.resume(throwing: ConnectionClosedError()) }
         webSocket?.transportClosed()
+        webSocket = nil  // the session holds this connection; dropping it here breaks the cycle
         server.connectionClosed(self)
     }
 

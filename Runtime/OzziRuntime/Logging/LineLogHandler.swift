@@ -1,18 +1,26 @@
 import Glibc
 import Logging
 
-/// One JSON object per line on stderr: what `ozzi serve` writes for log collectors.
+/// One log record per line on stderr: JSON objects for `ozzi serve` (log collectors), readable
+/// `time LEVEL message key=value` lines for `ozzi dev`.
 ///
 /// Access logs go through here for every request, so a line is built straight into bytes: no
 /// intermediate dictionary, escaping only where a byte needs it, the timestamp's seconds cached.
-public struct JSONLogHandler: LogHandler {
+public struct LineLogHandler: LogHandler {
+    public enum Format: Sendable {
+        case json
+        case human
+    }
+
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let label: String
+    private let format: Format
 
-    public init(label: String, level: Logger.Level) {
+    public init(label: String, level: Logger.Level, format: Format) {
         self.label = label
         self.logLevel = level
+        self.format = format
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -21,6 +29,22 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        switch format {
+        case .json: LogOutput.write(json(event))
+        case .human: LogOutput.write(human(event))
+        }
+    }
+
+    private func human(_ event: LogEvent) -> String {
+        var fields = metadata
+        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        let pairs = fields.keys.sorted().map { "\($0)=\(fields[$0]!)" }.joined(separator: " ")
+        let level = event.level.rawValue.uppercased()
+        let padded = level + String(repeating: " ", count: max(0, 8 - level.count))
+        return "\(LogClock.time()) \(padded) \(event.message)\(pairs.isEmpty ? "" : "  " + pairs)\n"
+    }
+
+    private func json(_ event: LogEvent) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(512)
         line.append(contentsOf: #"{"ts":""#.utf8)
@@ -28,18 +52,18 @@ public struct JSONLogHandler: LogHandler {
         line.append(contentsOf: #"","level":""#.utf8)
         line.append(contentsOf: event.level.rawValue.utf8)
         line.append(contentsOf: #"","logger":"#.utf8)
-        JSONLogHandler.appendQuoted(label, to: &line)
+        LineLogHandler.appendQuoted(label, to: &line)
         line.append(contentsOf: #","msg":"#.utf8)
-        JSONLogHandler.appendQuoted(event.message.description, to: &line)
+        LineLogHandler.appendQuoted(event.message.description, to: &line)
         let extra = event.metadata ?? [:]
         for (key, value) in metadata where extra[key] == nil {
-            JSONLogHandler.appendField(key, value, to: &line)
+            LineLogHandler.appendField(key, value, to: &line)
         }
         for (key, value) in extra {
-            JSONLogHandler.appendField(key, value, to: &line)
+            LineLogHandler.appendField(key, value, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
-        LogOutput.write(line)
+        return line
     }
 
     private static func appendField(_ key: String, _ value: Logger.MetadataValue, to line: inout [UInt8]) {
