@@ -24,12 +24,12 @@ enum SocketAddress {
             if family == AF_INET6 {
                 return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
                     uv_ip6_name($0, &name, name.count)
-                    return "[\(String(cString: name))]:\(UInt16(bigEndian: $0.pointee.sin6_port))"
+                    return "[\(String(cBuffer: name))]:\(UInt16(bigEndian: $0.pointee.sin6_port))"
                 }
             }
             return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
                 uv_ip4_name($0, &name, name.count)
-                return "\(String(cString: name)):\(UInt16(bigEndian: $0.pointee.sin_port))"
+                return "\(String(cBuffer: name)):\(UInt16(bigEndian: $0.pointee.sin_port))"
             }
         }
     }
