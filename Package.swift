@@ -25,17 +25,22 @@ let package = Package(
         systemLibrary("CHTTPParser", apt: "libhttp-parser-dev"),
         systemLibrary("CWslay", apt: "libwslay-dev"),
         systemLibrary("COpenSSL", apt: "libssl-dev"),
+        systemLibrary("CSQLite", apt: "libsqlite3-dev"),
+        .target(
+            name: "CCurlShim", path: "Runtime/CModules/CCurlShim",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
         .target(
             name: "OzziRuntime",
             dependencies: [
-                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL",
+                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL", "CSQLite", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             path: "Runtime/OzziRuntime",
             swiftSettings: swift6
         ),
-        .target(name: "APIWorker", dependencies: ["OzziRuntime"], path: "Workers/api", swiftSettings: swift6),
+        .target(name: "APIWorker", dependencies: ["OzziRuntime"], path: "Workers/api", exclude: ["migrations"], swiftSettings: swift6),
         .target(name: "WidgetWorker", dependencies: ["OzziRuntime"], path: "Workers/widget", swiftSettings: swift6),
         .target(name: "FormEmbedWorker", dependencies: ["OzziRuntime"], path: "Workers/form-embed", swiftSettings: swift6),
         .target(name: "VoiceAgentWorker", dependencies: ["OzziRuntime"], path: "Workers/voice-agent", swiftSettings: swift6),

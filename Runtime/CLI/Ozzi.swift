@@ -8,7 +8,7 @@ struct Ozzi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ozzi",
         abstract: "Ozzi Edge: a worker runtime that serves the modules named in wrangler-like.toml.",
-        subcommands: [Serve.self, Dev.self, Check.self],
+        subcommands: [Serve.self, Dev.self, Check.self, Migrate.self, Trigger.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -18,42 +18,83 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: HostOptions
 
     func run() async throws {
-        try await HostRunner.run(options, human: false)
+        try await HostRunner.serve(options, dev: false)
     }
 }
 
-/// Runs the host with human-readable logs, for local development.
+/// Runs the host with human-readable logs and `/__scheduled`, for local development.
 struct Dev: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the host for local development (readable logs).")
+    static let configuration = CommandConfiguration(abstract: "Run the host for local development (readable logs, /__scheduled).")
     @OptionGroup var options: HostOptions
 
     func run() async throws {
-        try await HostRunner.run(options, human: true)
+        try await HostRunner.serve(options, dev: true)
     }
 }
 
-/// Validates the configuration and prints the route table.
+/// Validates the configuration (building every worker against scratch data) and prints the route table.
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Validate the configuration and print the route table.")
     @OptionGroup var options: HostOptions
 
     func run() async throws {
         let config = try HostRunner.withConfigErrors { try options.loadConfig() }
-        print(RouteListing.render(config, registry: BuiltinWorkers.registry))
+        let output = try HostRunner.withConfigErrors { try RouteListing.render(config, registry: BuiltinWorkers.registry) }
+        print(output)
+    }
+}
+
+/// Applies pending SQL migrations of every database binding.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending SQL migrations.")
+    @OptionGroup var options: HostOptions
+
+    func run() async throws {
+        let config = try HostRunner.withConfigErrors { try options.loadConfig() }
+        do {
+            for (worker, binding, applied) in try WorkerHost.migrate(config) {
+                print("\(worker).\(binding): " + (applied.isEmpty ? "up to date" : "applied \(applied.joined(separator: ", "))"))
+            }
+        } catch {
+            LogOutput.write("error: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Runs one worker's scheduled handler for one cron trigger, once.
+struct Trigger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a worker's cron trigger once, now.")
+    @OptionGroup var options: HostOptions
+    @Argument(help: "The worker's name.") var worker: String
+    @Argument(help: "The cron expression, exactly as configured.") var cron: String
+
+    func run() async throws {
+        let (host, _) = try HostRunner.build(options, dev: false)
+        guard await host.runScheduled(worker: worker, cron: cron) else {
+            LogOutput.write("error: worker '\(worker)' has no trigger '\(cron)', or its run failed\n")
+            throw ExitCode(1)
+        }
+        print("ran \(worker) \"\(cron)\"")
     }
 }
 
 enum HostRunner {
-    static func run(_ options: HostOptions, human: Bool) async throws {
+    static func build(_ options: HostOptions, dev: Bool) throws -> (WorkerHost, Logger) {
         let level = try options.level
         LoggingSystem.bootstrap { label in
-            LineLogHandler(label: label, level: level, format: human ? .human : .json)
+            LineLogHandler(label: label, level: level, format: dev ? .human : .json)
         }
         let logger = Logger(label: "ozzi")
         let config = try withConfigErrors { try options.loadConfig() }
         let host = try withConfigErrors {
-            try WorkerHost(config: config, registry: BuiltinWorkers.registry, loops: config.server.loops, logger: logger)
+            try WorkerHost(config: config, registry: BuiltinWorkers.registry, loops: config.server.loops, logger: logger, devRoutes: dev)
         }
+        return (host, logger)
+    }
+
+    static func serve(_ options: HostOptions, dev: Bool) async throws {
+        let (host, logger) = try build(options, dev: dev)
         do {
             _ = try await host.start()
         } catch {

@@ -19,7 +19,7 @@ import Testing
         defer { group.shutdown() }
         let loop = group.loops[0]
         let result = try await Task(executorPreference: loop) { () async throws -> (Bool, Bool, Bool) in
-            async let slow: Bool = loop.runBlocking {
+            async let slow: Bool = BlockingPool.shared.run {
                 usleep(300_000)
                 return loop.inLoop
             }
@@ -40,7 +40,7 @@ import Testing
         group.start()
         defer { group.shutdown() }
         await #expect(throws: ProbeFailure.self) {
-            try await group.loops[0].runBlocking { throw ProbeFailure() }
+            try await BlockingPool.shared.run { throw ProbeFailure() }
         }
     }
 }

@@ -16,7 +16,7 @@ import Testing
     }
 
     func parameters(_ match: Router.Match) -> [String: String]? {
-        if case .found(_, let parameters) = match { return parameters }
+        if case .found(_, let parameters, _) = match { return parameters }
         return nil
     }
 

@@ -24,8 +24,18 @@ import WidgetWorker
         WorkerEnv(name: name, dataDirectory: "/tmp", logger: Logger(label: name))
     }
 
+    /// The api worker's own bindings, on scratch SQLite files.
+    func apiEnv() throws -> WorkerEnv {
+        let folder = NSTemporaryDirectory() + "api-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var bindings = WorkerBindings()
+        bindings.kv["KV"] = try SQLiteKV(path: folder + "/kv.sqlite")
+        bindings.databases["DB"] = try SQLiteDatabase(path: folder + "/api.sqlite")
+        return WorkerEnv(name: "api", dataDirectory: folder, logger: Logger(label: "api"), bindings: bindings)
+    }
+
     @Test func everyWorkerNamesItself() async throws {
-        #expect(try await status(APIWorker(env: env("api")), path: "/api/v1/status") == WorkerStatus(worker: "api", module: "api"))
+        #expect(try await status(APIWorker(env: apiEnv()), path: "/api/v1/status") == WorkerStatus(worker: "api", module: "api"))
         #expect(try await status(WidgetWorker(env: env("widget")), path: "/status") == WorkerStatus(worker: "widget", module: "widget"))
         #expect(try await status(FormEmbedWorker(env: env("forms")), path: "/status") == WorkerStatus(worker: "forms", module: "form-embed"))
         #expect(try await status(VoiceAgentWorker(env: env("voice")), path: "/voice/status") == WorkerStatus(worker: "voice", module: "voice-agent"))

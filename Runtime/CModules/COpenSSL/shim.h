@@ -3,3 +3,4 @@
 #include <openssl/rand.h>
 #include <openssl/hmac.h>
 #include <openssl/crypto.h>
+#include <openssl/md5.h>

@@ -10,10 +10,14 @@ public struct ConfigLoader {
     static let serverKeys: Set<String> = ["host", "port", "loops", "data_dir", "access_log", "limits"]
     static let limitKeys: Set<String> = [
         "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
-        "max_connections", "max_websocket_message_bytes", "shutdown_deadline_ms",
+        "max_connections", "max_websocket_message_bytes", "shutdown_deadline_ms", "outbound_timeout_ms",
+        "outbound_max_response_bytes",
     ]
-    static let workerKeys: Set<String> = ["name", "module", "routes", "vars", "secrets"]
-    static let overlayWorkerKeys: Set<String> = ["routes", "vars", "secrets"]
+    static let workerKeys: Set<String> = [
+        "name", "module", "routes", "vars", "secrets", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
+        "services", "pubsub", "allowed_outbound_hosts", "triggers",
+    ]
+    static let overlayWorkerKeys: Set<String> = ["routes", "vars", "secrets", "allowed_outbound_hosts", "triggers"]
 
     public init(file: String, modules: Set<String>, environment: [String: String]) {
         self.file = file
@@ -87,6 +91,8 @@ public struct ConfigLoader {
             if let v = limits["max_connections"] { l.maxConnections = try integer(v, key: p + "max_connections", in: 1...1_000_000) }
             if let v = limits["max_websocket_message_bytes"] { l.maxWebSocketMessageBytes = try integer(v, key: p + "max_websocket_message_bytes", in: 125...(1 << 30)) }
             if let v = limits["shutdown_deadline_ms"] { l.shutdownDeadlineMs = UInt64(try integer(v, key: p + "shutdown_deadline_ms", in: 0...600_000)) }
+            if let v = limits["outbound_timeout_ms"] { l.outboundTimeoutMs = try integer(v, key: p + "outbound_timeout_ms", in: 1...600_000) }
+            if let v = limits["outbound_max_response_bytes"] { l.outboundMaxResponseBytes = try integer(v, key: p + "outbound_max_response_bytes", in: 1...(1 << 31)) }
             server.limits = l
         }
         return server
@@ -124,8 +130,10 @@ public struct ConfigLoader {
                 name: name, module: module,
                 routes: try item["routes"].map { try routes($0, worker: name) } ?? [],
                 vars: try item["vars"].map { try vars($0, worker: name) } ?? [:],
-                secretNames: try item["secrets"].map { try stringArray($0, key: "secrets", worker: name) } ?? []))
+                secretNames: try item["secrets"].map { try stringArray($0, key: "secrets", worker: name) } ?? [],
+                bindings: try BindingParser(loader: self, worker: name).parse(item)))
         }
+        try BindingParser.checkAcrossWorkers(workers, file: file)
         return workers
     }
 
@@ -142,6 +150,9 @@ public struct ConfigLoader {
             if let v = overlay["routes"] { workers[index].routes = try routes(v, worker: name) }
             if let v = overlay["vars"] { workers[index].vars.merge(try vars(v, worker: name)) { $1 } }
             if let v = overlay["secrets"] { workers[index].secretNames = try stringArray(v, key: "secrets", worker: name) }
+            let bindings = BindingParser(loader: self, worker: name)
+            if let v = overlay["allowed_outbound_hosts"] { workers[index].bindings.allowedOutboundHosts = try bindings.outboundHosts(v) }
+            if let v = overlay["triggers"] { workers[index].bindings.crons = try bindings.triggers(v) }
         }
     }
 
@@ -201,7 +212,7 @@ public struct ConfigLoader {
 
     // MARK: - Typed reads
 
-    private func checkKeys(_ value: ConfigValue, allowed: Set<String>, worker: String?, prefix: String) throws {
+    func checkKeys(_ value: ConfigValue, allowed: Set<String>, worker: String?, prefix: String) throws {
         guard let entries = value.tableEntries else {
             throw ConfigError(file: file, worker: worker, key: String(prefix.dropLast()), message: "expected a table, found \(value.typeName)")
         }
@@ -211,31 +222,45 @@ public struct ConfigLoader {
         }
     }
 
-    private func string(_ value: ConfigValue, key: String, worker: String? = nil) throws -> String {
+    func string(_ value: ConfigValue, key: String, worker: String? = nil) throws -> String {
         guard case .string(let s) = value else {
             throw ConfigError(file: file, worker: worker, key: key, message: "expected a string, found \(value.typeName)")
         }
         return s
     }
 
-    private func bool(_ value: ConfigValue, key: String, worker: String? = nil) throws -> Bool {
+    func bool(_ value: ConfigValue, key: String, worker: String? = nil) throws -> Bool {
         guard case .bool(let b) = value else {
             throw ConfigError(file: file, worker: worker, key: key, message: "expected true or false, found \(value.typeName)")
         }
         return b
     }
 
-    private func integer(_ value: ConfigValue, key: String, in range: ClosedRange<Int>) throws -> Int {
+    func integer(_ value: ConfigValue, key: String, in range: ClosedRange<Int>, worker: String? = nil) throws -> Int {
         guard case .integer(let i) = value else {
-            throw ConfigError(file: file, key: key, message: "expected an integer, found \(value.typeName)")
+            throw ConfigError(file: file, worker: worker, key: key, message: "expected an integer, found \(value.typeName)")
         }
         guard range.contains(i) else {
-            throw ConfigError(file: file, key: key, message: "\(i) is out of range \(range.lowerBound)...\(range.upperBound)")
+            throw ConfigError(file: file, worker: worker, key: key, message: "\(i) is out of range \(range.lowerBound)...\(range.upperBound)")
         }
         return i
     }
 
-    private func stringArray(_ value: ConfigValue, key: String, worker: String) throws -> [String] {
+    /// A number of seconds: an integer or a float.
+    func seconds(_ value: ConfigValue, key: String, in range: ClosedRange<Double>, worker: String) throws -> Double {
+        let number: Double
+        switch value {
+        case .integer(let i): number = Double(i)
+        case .double(let d): number = d
+        default: throw ConfigError(file: file, worker: worker, key: key, message: "expected a number of seconds, found \(value.typeName)")
+        }
+        guard range.contains(number) else {
+            throw ConfigError(file: file, worker: worker, key: key, message: "\(number) is out of range \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    func stringArray(_ value: ConfigValue, key: String, worker: String) throws -> [String] {
         guard case .array(let items) = value else {
             throw ConfigError(file: file, worker: worker, key: key, message: "expected an array of strings, found \(value.typeName)")
         }

@@ -20,6 +20,39 @@ public struct HostConfig: Sendable {
         /// Declared secret names; values are resolved from the environment and `.dev.vars`.
         public var secretNames: [String]
         public var secrets: [String: String] = [:]
+        public var bindings = BindingConfig()
+    }
+
+    /// What a worker may reach besides vars and secrets; everything else is denied.
+    public struct BindingConfig: Sendable {
+        public struct KV: Sendable, Equatable { public var binding: String; public var id: String }
+        public struct Database: Sendable, Equatable {
+            public var binding: String
+            public var databaseName: String
+            /// Absolute, or relative to the configuration file.
+            public var migrationsDirectory: String?
+        }
+        public struct Bucket: Sendable, Equatable { public var binding: String; public var bucketName: String }
+        public struct Producer: Sendable, Equatable { public var binding: String; public var queue: String }
+        public struct Service: Sendable, Equatable { public var binding: String; public var service: String }
+
+        public var kvNamespaces: [KV] = []
+        public var databases: [Database] = []
+        public var buckets: [Bucket] = []
+        public var producers: [Producer] = []
+        public var consumers: [QueueConsumerSettings] = []
+        public var services: [Service] = []
+        public var pubsub: [String] = []
+        public var allowedOutboundHosts: [OutboundHostPattern] = []
+        public var crons: [CronSchedule] = []
+
+        public init() {}
+
+        /// Every binding name, to check they are unique.
+        var names: [String] {
+            kvNamespaces.map(\.binding) + databases.map(\.binding) + buckets.map(\.binding) + producers.map(\.binding)
+                + services.map(\.binding) + pubsub
+        }
     }
 
     public var file: String

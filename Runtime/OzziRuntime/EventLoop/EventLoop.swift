@@ -62,6 +62,17 @@ public final class EventLoop: @unchecked Sendable {
         free(readBuffer.base)
     }
 
+    /// The loop whose thread is running, if any.
+    public static var current: EventLoop? {
+        pthread_getspecific(currentKey).map { Unmanaged<EventLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
     /// True on this loop's thread.
     public var inLoop: Bool { loopThreadKnown && pthread_equal(pthread_self(), loopThread) != 0 }
 
@@ -72,6 +83,7 @@ public final class EventLoop: @unchecked Sendable {
             let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
             loop.loopThread = pthread_self()
             loop.loopThreadKnown = true
+            pthread_setspecific(EventLoop.currentKey, Unmanaged.passUnretained(loop).toOpaque())
             loop.drainRemote()
             uv_run(loop.uv, UV_RUN_DEFAULT)
             uv_loop_close(loop.uv)
@@ -161,6 +173,16 @@ public final class EventLoop: @unchecked Sendable {
             dateCache = (second, Array(HTTPDate.now().utf8))
         }
         return dateCache.value
+    }
+
+    /// This loop's libcurl multi handle, made on first outbound call.
+    @exclusivity(unchecked) private var curlMulti: CurlMulti?
+
+    var curl: CurlMulti {
+        if let curlMulti { return curlMulti }
+        let made = CurlMulti(loop: self)
+        curlMulti = made
+        return made
     }
 
     /// An output buffer responses are serialized into, reused so a small response costs no allocation.

@@ -84,6 +84,12 @@ enum ASCII {
         return true
     }
 
+    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    static func isLetterOrDigit(_ b: UInt8) -> Bool {
+        isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+    }
+
     /// `text` in upper case, without allocating when it already is (as methods from the parser are).
     static func uppercased(_ text: String) -> String {
         text.utf8.contains { $0 >= 0x61 && $0 <= 0x7A } ? text.uppercased() : text

@@ -13,6 +13,8 @@ public struct Request: Sendable {
     public let id: String
     /// The peer's address, `ip:port`.
     public let remoteAddress: String
+    /// True for calls through a service binding; only these reach routes marked `internal`.
+    public internal(set) var isInternal = false
 
     public init(
         method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = [],

@@ -16,6 +16,10 @@ public struct ServerLimits: Sendable, Equatable {
     public var maxWebSocketMessageBytes = 1024 * 1024
     /// Time in-flight requests get to finish on shutdown.
     public var shutdownDeadlineMs: UInt64 = 10_000
+    /// Default whole-transfer timeout of a worker's outbound HTTP call.
+    public var outboundTimeoutMs = 15_000
+    /// Largest outbound response body a worker accepts.
+    public var outboundMaxResponseBytes = 10 * 1024 * 1024
 
     public init() {}
 }

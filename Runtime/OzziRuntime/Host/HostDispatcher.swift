@@ -10,18 +10,15 @@ final class HostDispatcher: HTTPRequestHandler {
     let health: HealthReport
     /// One logger per worker, labelled once rather than per request.
     let workerLoggers: [String: Logger]
+    /// Set in `ozzi dev`: `/__scheduled?cron=...` fires cron triggers by hand.
+    let scheduler: CronScheduler?
 
-    init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: Bool, health: HealthReport) {
+    init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: Bool, health: HealthReport, scheduler: CronScheduler?) {
+        self.scheduler = scheduler
         self.routes = routes
         self.workers = workers
         self.logger = logger
-        var loggers: [String: Logger] = [:]
-        for name in workers.keys {
-            var workerLogger = logger
-            workerLogger[metadataKey: "worker"] = "\(name)"
-            loggers[name] = workerLogger
-        }
-        workerLoggers = loggers
+        workerLoggers = Dictionary(uniqueKeysWithValues: workers.keys.map { ($0, logger.with(worker: $0)) })
         self.accessLog = accessLog
         self.health = health
     }
@@ -32,29 +29,38 @@ final class HostDispatcher: HTTPRequestHandler {
                 ? .json(health.snapshot())
                 : MethodNotAllowed(method: request.method, path: request.path, allowed: ["GET", "HEAD"]).response)
         }
+        if let scheduler, request.path == "/__scheduled" {
+            return HandledResponse(await runScheduled(request, scheduler: scheduler, loop: loop))
+        }
         guard let entry = routes.match(host: request.host, path: request.path), let worker = workers[entry.worker] else {
             return HandledResponse(NoWorkerRouted(host: request.host, path: request.path).response)
         }
         let context = RequestContext(requestID: request.id, worker: entry.worker, loop: loop, logger: workerLoggers[entry.worker] ?? logger)
-        do {
-            let response: Response
-            if entry.pattern.stripPrefix {
-                var routed = request
-                routed.path = entry.pattern.workerPath(for: request.path)
-                response = try await worker.fetch(routed, context: context)
-            } else {
-                response = try await worker.fetch(request, context: context)
-            }
-            return HandledResponse(response, worker: entry.worker)
-        } catch let error as HTTPError {
-            return HandledResponse(error.response, worker: entry.worker)
-        } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(error)", "method": "\(request.method)", "path": "\(request.path)"])
-            let failure = ClientError(
-                status: 500, code: "internal_error",
-                message: "the request failed; quote request id \(request.id) when reporting it")
-            return HandledResponse(failure.response, worker: entry.worker)
+        guard entry.pattern.stripPrefix else {
+            return await WorkerInvocation.fetch(worker, request, context: context)
         }
+        var routed = request
+        routed.path = entry.pattern.workerPath(for: request.path)
+        return await WorkerInvocation.fetch(worker, routed, context: context)
+    }
+
+    /// Fires the triggers that use `?cron=` (optionally only `&worker=`'s), as `wrangler dev` does.
+    private func runScheduled(_ request: Request, scheduler: CronScheduler, loop: EventLoop) async -> Response {
+        guard let cron = request.queryParameter("cron") else {
+            return ClientError.badRequest("pass the cron expression to fire as ?cron=", field: "cron").response
+        }
+        let jobs = scheduler.jobs(cron: cron, worker: request.queryParameter("worker"))
+        guard !jobs.isEmpty else { return ClientError.notFound("no worker has the cron trigger '\(cron)'").response }
+        let minute = SystemClock().seconds / 60 * 60
+        var ran: [JSONValue] = []
+        for job in jobs {
+            let outcome = await scheduler.run(job, minute: minute, loop: loop)
+            ran.append(.object([
+                "worker": .string(job.worker), "cron": .string(cron),
+                "outcome": .string(outcome == nil ? "skipped" : outcome == true ? "ok" : "failed"),
+            ]))
+        }
+        return .json(JSONValue.object(["ran": .array(ran)]))
     }
 
     var wantsAccessRecords: Bool { accessLog }

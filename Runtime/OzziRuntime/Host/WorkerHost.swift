@@ -2,54 +2,94 @@ import Glibc
 import Logging
 
 /// The host process: builds each configured worker with its bindings, serves them on every event loop,
-/// and shuts down gracefully.
+/// runs their queue consumers and cron triggers, and shuts down gracefully.
 public final class WorkerHost: Sendable {
     public let config: HostConfig
     public let workers: [String: any Worker]
+    /// The host-wide pub/sub broker every `pubsub` binding shares.
+    public let pubsub = PubSub()
+    public let queues: QueueRegistry
     let logger: Logger
     let group: EventLoopGroup
     let server: HTTPServer
+    let directory: WorkerDirectory
+    let scheduler: CronScheduler
+    let consumers: [QueueConsumer]
 
     /// Builds every worker (a failing worker stops start-up, naming it) and the loops to serve them.
-    public init(config: HostConfig, registry: WorkerRegistry, loops: Int, logger: Logger) throws {
+    /// `devRoutes` adds `/__scheduled?cron=...`, as `ozzi dev` does.
+    public init(
+        config: HostConfig, registry: WorkerRegistry, loops: Int, logger: Logger,
+        clock: any WallClock = SystemClock(), devRoutes: Bool = false
+    ) throws {
         self.config = config
         self.logger = logger
+        let count = loops > 0 ? loops : EventLoopGroup.defaultCount
+        let group = try EventLoopGroup(count: count)
+        self.group = group
+        directory = WorkerDirectory(logger: logger)
+        let queues = try QueueRegistry(directory: config.server.dataDirectory + "/queues", clock: clock)
+        self.queues = queues
+        let factory = BindingFactory(config: config, queues: queues, directory: directory, pubsub: pubsub, clock: clock)
         var workers: [String: any Worker] = [:]
         for worker in config.workers {
-            guard let factory = registry.factory(for: worker.module) else {
+            guard let make = registry.factory(for: worker.module) else {
                 throw ConfigError(file: config.file, worker: worker.name, key: "module", message: "unknown module '\(worker.module)'")
             }
-            let directory = config.server.dataDirectory + "/" + worker.name
-            try WorkerHost.makeDirectory(directory)
-            var workerLogger = logger
-            workerLogger[metadataKey: "worker"] = "\(worker.name)"
-            let env = WorkerEnv(name: worker.name, vars: worker.vars, secrets: worker.secrets, dataDirectory: directory, logger: workerLogger)
+            let folder = config.server.dataDirectory + "/" + worker.name
+            try WorkerHost.makeDirectory(folder)
+            let env = WorkerEnv(
+                name: worker.name, vars: worker.vars, secrets: worker.secrets, dataDirectory: folder,
+                logger: logger.with(worker: worker.name), bindings: try factory.bindings(for: worker))
             do {
-                workers[worker.name] = try factory(env)
+                workers[worker.name] = try make(env)
             } catch {
                 throw ConfigError(file: config.file, worker: worker.name, message: "failed to start: \(error)")
             }
+            directory.add(worker.name, workers[worker.name]!)
         }
         self.workers = workers
-        let count = loops > 0 ? loops : EventLoopGroup.defaultCount
-        group = try EventLoopGroup(count: count)
+        var consumers: [QueueConsumer] = []
+        for worker in config.workers {
+            for settings in worker.bindings.consumers {
+                let consumer = QueueConsumer(
+                    settings: settings, store: try queues.store(settings.queue),
+                    deadLetter: try settings.deadLetterQueue.map { try queues.store($0) }, worker: workers[worker.name]!,
+                    workerName: worker.name, loop: group.loops[consumers.count % count], clock: clock,
+                    logger: logger.with(worker: worker.name))
+                queues.register(consumer)
+                consumers.append(consumer)
+            }
+        }
+        self.consumers = consumers
+        scheduler = CronScheduler(
+            jobs: config.workers.flatMap { worker in worker.bindings.crons.map { CronScheduler.Job(worker: worker.name, schedule: $0) } },
+            directory: directory, clock: clock, logger: logger)
         let connections = ConnectionCounter()
         let dispatcher = HostDispatcher(
             routes: config.routeTable, workers: workers, logger: logger, accessLog: config.server.accessLog,
-            health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections))
+            health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections),
+            scheduler: devRoutes ? scheduler : nil)
         server = HTTPServer(limits: config.server.limits, handler: dispatcher, logger: logger, connections: connections)
     }
 
-    /// Starts the loops and listens; returns the bound port.
+    /// Starts the loops, queue consumers and cron triggers, and listens; returns the bound port.
     public func start() async throws -> Int {
-        signal(SIGPIPE, SIG_IGN)
-        group.start()
+        startLoops()
         let port = try await server.start(host: config.server.host, port: config.server.port, on: group)
+        for consumer in consumers { consumer.start() }
+        scheduler.start(on: group.loops[0])
         logger.info("listening", metadata: [
             "address": "\(config.server.host):\(port)", "loops": "\(group.loops.count)",
             "workers": "\(config.workers.map(\.name).joined(separator: ","))",
         ])
         return port
+    }
+
+    private func startLoops() {
+        signal(SIGPIPE, SIG_IGN)
+        group.start()
+        directory.loops.withLock { $0 = group.loops }
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
@@ -59,11 +99,27 @@ public final class WorkerHost: Sendable {
         await shutdown()
     }
 
-    /// Stops accepting, finishes in-flight requests within the deadline, closes every handle.
+    /// Stops accepting, finishes in-flight requests and queue batches within the deadline, closes every handle.
     public func shutdown() async {
         await server.shutdown()
+        scheduler.stop()
+        for consumer in consumers { await consumer.stop() }
         group.shutdown()
         logger.info("stopped")
+    }
+
+    /// Runs `worker`'s scheduled handler for `cron` once, without serving (`ozzi trigger`). Returns
+    /// false when no such trigger is configured or the run failed.
+    public func runScheduled(worker: String, cron: String) async -> Bool {
+        let jobs = scheduler.jobs(cron: cron, worker: worker)
+        guard !jobs.isEmpty else { return false }
+        startLoops()
+        defer { group.shutdown() }
+        var ok = true
+        for job in jobs {
+            ok = await scheduler.run(job, minute: SystemClock().seconds / 60 * 60, loop: group.loops[0]) == true && ok
+        }
+        return ok
     }
 
     public var openConnections: Int { server.openConnections }

@@ -6,7 +6,7 @@ public struct Router: Sendable {
     public typealias Handler = @Sendable (Request, RequestContext) async throws -> Response
 
     public enum Match {
-        case found(Handler, parameters: [String: String])
+        case found(Handler, parameters: [String: String], isInternal: Bool)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
@@ -15,6 +15,7 @@ public struct Router: Sendable {
         let handler: Handler
         let parameterNames: [String]
         let pattern: String
+        let isInternal: Bool
     }
 
     struct Node: Sendable {
@@ -30,20 +31,31 @@ public struct Router: Sendable {
 
     public init() {}
 
-    public mutating func add(_ method: String, _ path: String, _ handler: @escaping Handler) {
+    /// Adds a route; an `internal` one answers only service-binding calls (others get 404).
+    public mutating func add(_ method: String, _ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
         let segments = Router.segments(path)
         var names: [String] = []
         for segment in segments where segment.hasPrefix(":") { names.append(String(segment.dropFirst())) }
-        let endpoint = Endpoint(handler: handler, parameterNames: names, pattern: path)
+        let endpoint = Endpoint(handler: handler, parameterNames: names, pattern: path, isInternal: isInternal)
         Router.insert(endpoint, method: method.uppercased(), segments: segments[...], into: &root)
         routes.append((method.uppercased(), path))
     }
 
-    public mutating func get(_ path: String, _ handler: @escaping Handler) { add("GET", path, handler) }
-    public mutating func post(_ path: String, _ handler: @escaping Handler) { add("POST", path, handler) }
-    public mutating func put(_ path: String, _ handler: @escaping Handler) { add("PUT", path, handler) }
-    public mutating func patch(_ path: String, _ handler: @escaping Handler) { add("PATCH", path, handler) }
-    public mutating func delete(_ path: String, _ handler: @escaping Handler) { add("DELETE", path, handler) }
+    public mutating func get(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
+        add("GET", path, internal: isInternal, handler)
+    }
+    public mutating func post(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
+        add("POST", path, internal: isInternal, handler)
+    }
+    public mutating func put(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
+        add("PUT", path, internal: isInternal, handler)
+    }
+    public mutating func patch(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
+        add("PATCH", path, internal: isInternal, handler)
+    }
+    public mutating func delete(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
+        add("DELETE", path, internal: isInternal, handler)
+    }
 
     private static func insert(_ endpoint: Endpoint, method: String, segments: ArraySlice<Substring>, into node: inout Node) {
         guard let first = segments.first else {
@@ -77,7 +89,7 @@ public struct Router: Sendable {
             parameters[name] = PercentDecoding.decode(value)
         }
         if let rest = endpoints.wildcardRest { parameters["*"] = PercentDecoding.decode(rest) }
-        return .found(endpoint.handler, parameters: parameters)
+        return .found(endpoint.handler, parameters: parameters, isInternal: endpoint.isInternal)
     }
 
     private struct Found {
@@ -130,7 +142,9 @@ public struct Router: Sendable {
     /// Routes the request and runs its handler; unmatched requests get JSON 404/405 errors.
     public func handle(_ request: Request, context: RequestContext) async throws -> Response {
         switch match(method: request.method, path: request.path) {
-        case .found(let handler, let parameters):
+        case .found(_, _, isInternal: true) where !request.isInternal:
+            throw RouteNotFound(method: request.method, path: request.path)
+        case .found(let handler, let parameters, _):
             var context = context
             context.parameters = parameters
             return try await handler(request, context)

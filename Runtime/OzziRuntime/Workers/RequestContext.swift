@@ -29,8 +29,8 @@ public struct RequestContext: Sendable {
         return value
     }
 
-    /// Runs blocking work off the loop and resumes here when it is done.
+    /// Runs blocking work on the blocking pool and resumes here when it is done.
     public func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await loop.runBlocking(body)
+        try await BlockingPool.shared.run(body)
     }
 }

@@ -10,10 +10,18 @@ public protocol Worker: Sendable {
 
     /// Runs for each cron trigger the configuration gives this worker.
     func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws
+
+    /// Receives batches from the queues this worker consumes.
+    func queue(_ batch: MessageBatch, context: RequestContext) async throws
 }
 
 extension Worker {
     public func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws {}
+
+    /// A consumer without a hook fails its batches, so messages are retried and dead-lettered, not lost.
+    public func queue(_ batch: MessageBatch, context: RequestContext) async throws {
+        throw QueueError.noConsumerHook(worker: context.worker)
+    }
 }
 
 /// A worker whose `fetch` is its router.

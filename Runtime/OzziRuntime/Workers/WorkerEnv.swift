@@ -10,13 +10,52 @@ public struct WorkerEnv: Sendable {
     /// The worker's own folder under the data dir.
     public let dataDirectory: String
     public let logger: Logger
+    public let bindings: WorkerBindings
 
-    public init(name: String, vars: [String: String] = [:], secrets: [String: String] = [:], dataDirectory: String, logger: Logger) {
+    public init(
+        name: String, vars: [String: String] = [:], secrets: [String: String] = [:], dataDirectory: String,
+        logger: Logger, bindings: WorkerBindings = WorkerBindings()
+    ) {
         self.name = name
         self.vars = vars
         self.secrets = secrets
         self.dataDirectory = dataDirectory
         self.logger = logger
+        self.bindings = bindings
+    }
+
+    public func kv(_ binding: String) throws -> any KVNamespace {
+        try granted(bindings.kv[binding], kind: "KV namespace", binding)
+    }
+
+    public func database(_ binding: String) throws -> any SQLDatabase {
+        try granted(bindings.databases[binding], kind: "SQL database", binding)
+    }
+
+    public func bucket(_ binding: String) throws -> any Bucket {
+        try granted(bindings.buckets[binding], kind: "bucket", binding)
+    }
+
+    public func queue(_ binding: String) throws -> any QueueProducer {
+        try granted(bindings.queues[binding], kind: "queue producer", binding)
+    }
+
+    public func service(_ binding: String) throws -> ServiceBinding {
+        try granted(bindings.services[binding], kind: "service binding", binding)
+    }
+
+    public func pubsub(_ binding: String) throws -> PubSub {
+        try granted(bindings.pubsub[binding], kind: "pub/sub binding", binding)
+    }
+
+    /// Outbound HTTP to the hosts `allowed_outbound_hosts` lists; any other call throws `OutboundError.denied`.
+    public var outbound: OutboundFetcher {
+        bindings.outbound ?? OutboundFetcher(worker: name, allowed: [])
+    }
+
+    private func granted<T>(_ value: T?, kind: String, _ binding: String) throws -> T {
+        guard let value else { throw BindingError.notGranted(worker: name, kind: kind, name: binding) }
+        return value
     }
 
     /// A declared secret's value; asking for an undeclared one is an error naming it.

@@ -1,0 +1,71 @@
+import Synchronization
+
+/// In-process publish/subscribe for live updates (SSE, WebSocket) across workers.
+///
+/// Each subscriber has a bounded buffer: when it falls behind, the oldest messages are dropped and
+/// counted, so a slow reader never grows memory without bound.
+public final class PubSub: Sendable {
+    private let subscribers = Mutex<[String: [UInt64: Subscriber]]>([:])
+    private let nextID = Atomic<UInt64>(0)
+    public let bufferSize: Int
+
+    public init(bufferSize: Int = 256) {
+        self.bufferSize = bufferSize
+    }
+
+    /// Delivers `message` to every current subscriber of `topic`; returns how many there were.
+    @discardableResult
+    public func publish(_ topic: String, _ message: JSONValue) -> Int {
+        let targets = subscribers.withLock { Array(($0[topic] ?? [:]).values) }
+        for subscriber in targets {
+            if case .dropped = subscriber.continuation.yield(message) {
+                subscriber.dropped.add(1, ordering: .relaxed)
+            }
+        }
+        return targets.count
+    }
+
+    /// A subscription to `topic`; iterate its `messages`. It ends when the iteration is cancelled or the
+    /// subscription is released.
+    public func subscribe(_ topic: String) -> Subscription {
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
+        let (stream, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .bufferingNewest(bufferSize))
+        let subscriber = Subscriber(continuation: continuation)
+        subscribers.withLock { $0[topic, default: [:]][id] = subscriber }
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { table in
+                table[topic]?[id] = nil
+                if table[topic]?.isEmpty == true { table[topic] = nil }
+            }
+        }
+        return Subscription(messages: stream, subscriber: subscriber)
+    }
+
+    /// Subscribers of `topic` right now.
+    public func subscriberCount(_ topic: String) -> Int {
+        subscribers.withLock { $0[topic]?.count ?? 0 }
+    }
+
+    final class Subscriber: Sendable {
+        let continuation: AsyncStream<JSONValue>.Continuation
+        let dropped = Atomic<Int>(0)
+
+        init(continuation: AsyncStream<JSONValue>.Continuation) {
+            self.continuation = continuation
+        }
+    }
+}
+
+/// One subscriber's view: the messages, and how many were dropped because it read too slowly.
+public struct Subscription: Sendable {
+    public let messages: AsyncStream<JSONValue>
+    let subscriber: PubSub.Subscriber
+
+    /// Messages dropped (oldest first) while this subscriber's buffer was full.
+    public var dropped: Int { subscriber.dropped.load(ordering: .relaxed) }
+
+    /// Ends the subscription.
+    public func cancel() {
+        subscriber.continuation.finish()
+    }
+}

@@ -1,0 +1,120 @@
+import FoundationEssentials
+import Logging
+import Synchronization
+
+/// Delivers one queue's messages to one worker's `queue` hook, a batch at a time.
+///
+/// It sleeps until the earliest message is due (a timer, not a polling interval) or a send wakes it,
+/// gives a partial batch `maxBatchTimeout` to fill, then leases, delivers and settles the batch.
+final class QueueConsumer: Sendable {
+    let settings: QueueConsumerSettings
+    let waker = QueueWaker()
+    private let store: QueueStore
+    private let deadLetter: QueueStore?
+    private let worker: any Worker
+    private let workerName: String
+    private let loop: EventLoop
+    private let clock: any WallClock
+    private let logger: Logger
+    private let retryPolicy: RetryPolicy
+    private let stopped = Atomic<Bool>(false)
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(settings: QueueConsumerSettings, store: QueueStore, deadLetter: QueueStore?, worker: any Worker, workerName: String,
+         loop: EventLoop, clock: any WallClock, logger: Logger) {
+        self.settings = settings
+        self.store = store
+        self.deadLetter = deadLetter
+        self.worker = worker
+        self.workerName = workerName
+        self.loop = loop
+        self.clock = clock
+        self.logger = logger
+        retryPolicy = RetryPolicy(baseSeconds: settings.retryDelay)
+    }
+
+    func start() {
+        let running = Task(executorPreference: loop) { [self] in await run() }
+        task.withLock { $0 = running }
+    }
+
+    /// Stops after the batch in flight settles.
+    func stop() async {
+        stopped.store(true, ordering: .relaxed)
+        waker.wake()
+        await task.withLock { $0 }?.value
+    }
+
+    private func run() async {
+        var dueSince: Int64?
+        while !stopped.load(ordering: .relaxed) {
+            do {
+                let (due, next) = try await store.pending()
+                let now = clock.milliseconds
+                if due == 0 {
+                    dueSince = nil
+                    await waker.wait(until: next, clock: clock)
+                    continue
+                }
+                if due < settings.maxBatchSize, settings.maxBatchTimeout > 0 {
+                    let since = dueSince ?? now
+                    dueSince = since
+                    let deadline = since + Int64(settings.maxBatchTimeout * 1000)
+                    if now < deadline {
+                        await waker.wait(until: deadline, clock: clock)
+                        continue
+                    }
+                }
+                dueSince = nil
+                let leased = try await store.lease(limit: settings.maxBatchSize)
+                if !leased.isEmpty { try await deliver(leased) }
+            } catch {
+                logger.error("queue consumer failed; retrying", metadata: ["queue": "\(settings.queue)", "error": "\(error)"])
+                await waker.wait(until: clock.milliseconds + 1000, clock: clock)
+            }
+        }
+    }
+
+    private func deliver(_ leased: [QueueStore.Leased]) async throws {
+        let outcome = BatchOutcome()
+        let messages = leased.map { message in
+            QueueMessage(
+                id: String(message.id), timestamp: Date(timeIntervalSince1970: Double(message.createdAt) / 1000),
+                body: (try? JSONCoding.decoder().decode(JSONValue.self, from: Data(message.body))) ?? .null,
+                attempts: message.attempts, outcome: outcome)
+        }
+        let batch = MessageBatch(queue: settings.queue, messages: messages, outcome: outcome)
+        let context = RequestContext(requestID: RequestID.next(), worker: workerName, loop: loop, logger: logger)
+        var hookFailed = false
+        do {
+            try await worker.queue(batch, context: context)
+        } catch {
+            hookFailed = true
+            logger.warning("queue hook failed; its messages will be retried",
+                           metadata: ["queue": "\(settings.queue)", "error": "\(error)", "messages": "\(leased.count)"])
+        }
+        let decisions = outcome.all
+        var ack: [Int64] = [], retry: [(Int64, Int64)] = [], dead: [Int64] = []
+        let now = clock.milliseconds
+        for message in leased {
+            let decision = decisions[String(message.id)] ?? (hookFailed ? .retry(delaySeconds: nil) : .ack)
+            switch decision {
+            case .ack:
+                ack.append(message.id)
+            case .retry(let delay):
+                if message.attempts > settings.maxRetries {
+                    dead.append(message.id)
+                } else {
+                    let seconds = delay ?? retryPolicy.delaySeconds(afterAttempt: message.attempts, unit: Double.random(in: 0..<1))
+                    retry.append((message.id, now + Int64(seconds * 1000)))
+                }
+            }
+        }
+        if !dead.isEmpty {
+            logger.warning("messages exhausted their retries", metadata: [
+                "queue": "\(settings.queue)", "count": "\(dead.count)", "dead_letter_queue": "\(settings.deadLetterQueue ?? "none (dropped)")",
+            ])
+        }
+        try await store.settle(ack: ack, retry: retry, deadLetter: dead, into: deadLetter)
+    }
+}

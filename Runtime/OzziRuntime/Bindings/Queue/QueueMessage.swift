@@ -1,0 +1,59 @@
+import FoundationEssentials
+import Synchronization
+
+/// One delivered message. `ack()` and `retry()` decide its fate; with neither, it is acknowledged when
+/// the `queue` hook returns and retried when the hook throws (Cloudflare's rules).
+public struct QueueMessage: Sendable {
+    public let id: String
+    /// When the message was sent.
+    public let timestamp: Date
+    public let body: JSONValue
+    /// Deliveries so far, this one included.
+    public let attempts: Int
+    let outcome: BatchOutcome
+
+    public func ack() {
+        outcome.decide(id, .ack)
+    }
+
+    /// Redelivers later: after `delaySeconds`, or after the consumer's backoff when nil.
+    public func retry(delaySeconds: Double? = nil) {
+        outcome.decide(id, .retry(delaySeconds: delaySeconds))
+    }
+
+    /// The body decoded as `T`.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONCoding.decoder().decode(type, from: try JSONCoding.encoder().encode(body))
+    }
+}
+
+/// A batch handed to a worker's `queue` hook.
+public struct MessageBatch: Sendable {
+    public let queue: String
+    public let messages: [QueueMessage]
+    let outcome: BatchOutcome
+
+    public func ackAll() {
+        for message in messages { message.ack() }
+    }
+
+    public func retryAll(delaySeconds: Double? = nil) {
+        for message in messages { message.retry(delaySeconds: delaySeconds) }
+    }
+}
+
+/// Per-message decisions made during a batch; the last call for a message wins.
+final class BatchOutcome: Sendable {
+    enum Decision: Sendable, Equatable {
+        case ack
+        case retry(delaySeconds: Double?)
+    }
+
+    private let decisions = Mutex<[String: Decision]>([:])
+
+    func decide(_ id: String, _ decision: Decision) {
+        decisions.withLock { $0[id] = decision }
+    }
+
+    var all: [String: Decision] { decisions.withLock { $0 } }
+}

@@ -1,0 +1,47 @@
+import FoundationEssentials
+
+/// The producer side of a queue binding.
+public protocol QueueProducer: Sendable {
+    /// Accepts messages durably; each becomes deliverable after its delay.
+    func sendBatch(_ messages: [OutgoingMessage]) async throws
+}
+
+extension QueueProducer {
+    public func send(_ body: JSONValue, delaySeconds: Double = 0) async throws {
+        try await sendBatch([OutgoingMessage(body: body, delaySeconds: delaySeconds)])
+    }
+
+    public func send<T: Encodable>(encoding value: T, delaySeconds: Double = 0) async throws {
+        let json = try JSONCoding.decoder().decode(JSONValue.self, from: try JSONCoding.encoder().encode(value))
+        try await send(json, delaySeconds: delaySeconds)
+    }
+}
+
+public struct OutgoingMessage: Sendable {
+    public var body: JSONValue
+    public var delaySeconds: Double
+
+    public init(body: JSONValue, delaySeconds: Double = 0) {
+        self.body = body
+        self.delaySeconds = delaySeconds
+    }
+}
+
+public enum QueueError: HTTPError, Equatable {
+    case tooManyMessages(Int)
+    case messageTooLarge(Int)
+    case invalidDelay(Double)
+    case noConsumerHook(worker: String)
+
+    public var status: Int { 400 }
+    public var code: String { "queue_invalid" }
+
+    public var message: String {
+        switch self {
+        case .tooManyMessages(let n): "a batch holds at most 100 messages; got \(n)"
+        case .messageTooLarge(let n): "a message is at most 128 KiB of JSON; this one is \(n) bytes"
+        case .invalidDelay(let d): "a delay is 0...43200 seconds; got \(d)"
+        case .noConsumerHook(let worker): "worker '\(worker)' consumes a queue but does not implement queue(_:context:)"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/// The SQL binding (D1-like): prepare, bind, then `all`, `first` or `run`; `batch` runs several
+/// statements in one transaction; `transaction` gives read-then-write logic one transaction.
+///
+/// Statements use the SQL that SQLite and PostgreSQL share (`ON CONFLICT`, `RETURNING`, CTEs) so another
+/// engine can back the same binding.
+public protocol SQLDatabase: Sendable {
+    /// Runs one statement.
+    func execute(_ sql: String, _ values: [SQLValue]) async throws -> SQLResult
+    /// Runs statements in order in one transaction; all or nothing.
+    func batch(_ statements: [SQLStatement]) async throws -> [SQLResult]
+    /// Runs `body` in one write transaction on a blocking-pool thread; throwing rolls it back.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLTransaction) throws -> T) async throws -> T
+}
+
+extension SQLDatabase {
+    /// A statement to bind and run.
+    public func prepare(_ sql: String) -> SQLStatement {
+        SQLStatement(database: self, sql: sql, values: [])
+    }
+}
+
+/// A prepared statement with its bound values.
+public struct SQLStatement: Sendable {
+    let database: any SQLDatabase
+    public let sql: String
+    public private(set) var values: [SQLValue]
+
+    /// Binds positional `?` parameters, replacing earlier bindings.
+    public func bind(_ values: any SQLBindable...) -> SQLStatement {
+        bind(values)
+    }
+
+    public func bind(_ values: [any SQLBindable]) -> SQLStatement {
+        var copy = self
+        copy.values = values.map(\.sqlValue)
+        return copy
+    }
+
+    public func all() async throws -> [SQLRow] {
+        try await database.execute(sql, values).rows
+    }
+
+    public func all<T: Decodable>(_ type: T.Type) async throws -> [T] {
+        try await all().map { try SQLRowDecoder.decode(type, from: $0) }
+    }
+
+    public func first() async throws -> SQLRow? {
+        try await all().first
+    }
+
+    public func first<T: Decodable>(_ type: T.Type) async throws -> T? {
+        try await first().map { try SQLRowDecoder.decode(type, from: $0) }
+    }
+
+    @discardableResult
+    public func run() async throws -> SQLResult {
+        try await database.execute(sql, values)
+    }
+}
+
+/// Synchronous access inside `SQLDatabase.transaction`, on the pool thread that holds the writer.
+public final class SQLTransaction {
+    let connection: SQLiteConnection
+
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    @discardableResult
+    public func run(_ sql: String, _ values: any SQLBindable...) throws -> SQLResult {
+        try connection.run(sql, values.map(\.sqlValue))
+    }
+
+    public func all(_ sql: String, _ values: any SQLBindable...) throws -> [SQLRow] {
+        try connection.run(sql, values.map(\.sqlValue)).rows
+    }
+
+    public func all<T: Decodable>(_ type: T.Type, _ sql: String, _ values: any SQLBindable...) throws -> [T] {
+        try connection.run(sql, values.map(\.sqlValue)).rows.map { try SQLRowDecoder.decode(type, from: $0) }
+    }
+
+    public func first<T: Decodable>(_ type: T.Type, _ sql: String, _ values: any SQLBindable...) throws -> T? {
+        try connection.run(sql, values.map(\.sqlValue)).rows.first.map { try SQLRowDecoder.decode(type, from: $0) }
+    }
+
+    /// Runs a statement with an already-built value list (for generated SQL).
+    @discardableResult
+    public func execute(_ sql: String, _ values: [SQLValue]) throws -> SQLResult {
+        try connection.run(sql, values)
+    }
+}

@@ -1,0 +1,78 @@
+import COpenSSL
+import FoundationEssentials
+
+/// One named, forward-only schema change: a `.sql` file in the database's `migrations_dir`.
+public struct SQLMigration: Sendable, Equatable {
+    public let name: String
+    public let sql: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+
+    var checksum: String {
+        let bytes = Array(sql.utf8)
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        SHA256(bytes, bytes.count, &digest)
+        return digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    /// The `.sql` files of `directory`, in name order (`0001_contacts.sql`, `0002_groups.sql`, ...).
+    public static func load(directory: String) throws -> [SQLMigration] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw SQLMigrationError.missingDirectory(directory)
+        }
+        return try names.filter { $0.hasSuffix(".sql") }.sorted().map { name in
+            SQLMigration(name: String(name.dropLast(4)), sql: try String(contentsOfFile: directory + "/" + name, encoding: .utf8))
+        }
+    }
+}
+
+public enum SQLMigrationError: Error, Equatable, CustomStringConvertible {
+    case missingDirectory(String)
+    case edited(String)
+    case failed(String, String)
+
+    public var description: String {
+        switch self {
+        case .missingDirectory(let d): "migrations directory \(d) does not exist"
+        case .edited(let n): "migration \(n) changed after it was applied; migrations are forward-only, add a new one"
+        case .failed(let n, let why): "migration \(n) failed: \(why)"
+        }
+    }
+}
+
+extension SQLiteDatabase {
+    /// Applies the migrations not applied yet, each in its own transaction; returns their names.
+    @discardableResult
+    public func migrate(_ migrations: [SQLMigration]) async throws -> [String] {
+        try await BlockingPool.shared.run { [self] in try migrateNow(migrations) }
+    }
+
+    func migrateNow(_ migrations: [SQLMigration]) throws -> [String] {
+        try transactionNow { tx in
+            try tx.run("CREATE TABLE IF NOT EXISTS _ozzi_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        }
+        let applied = try executeNow("SELECT name, checksum FROM _ozzi_migrations", []).rows
+        let checksums = Dictionary(uniqueKeysWithValues: applied.map { ($0.text("name") ?? "", $0.text("checksum") ?? "") })
+        var ran: [String] = []
+        for migration in migrations {
+            if let checksum = checksums[migration.name] {
+                guard checksum == migration.checksum else { throw SQLMigrationError.edited(migration.name) }
+                continue
+            }
+            do {
+                try transactionNow { tx in
+                    try tx.connection.execute(migration.sql)
+                    try tx.run("INSERT INTO _ozzi_migrations (name, checksum, applied_at) VALUES (?, ?, ?)",
+                               migration.name, migration.checksum, Date())
+                }
+            } catch let error as SQLError {
+                throw SQLMigrationError.failed(migration.name, error.message)
+            }
+            ran.append(migration.name)
+        }
+        return ran
+    }
+}

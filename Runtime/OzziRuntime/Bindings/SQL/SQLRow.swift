@@ -1,0 +1,35 @@
+/// One result row: column names and values, in select order.
+public struct SQLRow: Sendable, Equatable {
+    public let columns: [String]
+    public let values: [SQLValue]
+
+    public subscript(column: String) -> SQLValue? {
+        columns.firstIndex(of: column).map { values[$0] }
+    }
+
+    public func integer(_ column: String) -> Int64? {
+        if case .integer(let v) = self[column] { return v }
+        return nil
+    }
+
+    public func text(_ column: String) -> String? {
+        if case .text(let v) = self[column] { return v }
+        return nil
+    }
+
+    public func blob(_ column: String) -> [UInt8]? {
+        switch self[column] {
+        case .blob(let v): v
+        case .text(let t): Array(t.utf8)
+        default: nil
+        }
+    }
+}
+
+/// What a write statement did.
+public struct SQLResult: Sendable, Equatable {
+    public let changes: Int
+    public let lastInsertRowID: Int64
+    /// Rows a `RETURNING` clause produced.
+    public let rows: [SQLRow]
+}

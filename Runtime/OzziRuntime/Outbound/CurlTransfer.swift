@@ -1,0 +1,93 @@
+import CCurlShim
+
+/// One easy handle: the request's options, the response as it arrives, and who to tell when done.
+/// Loop-confined, like its `CurlMulti`.
+final class CurlTransfer {
+    let easy: UnsafeMutableRawPointer
+    private let url: String
+    private let timeoutMilliseconds: Int
+    private let maxResponseBytes: Int
+    private let completion: (Result<OutboundResponse, Error>) -> Void
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var responseHeaders: [(name: String, value: String)] = []
+    private var body: [UInt8] = []
+    private var tooLarge = false
+
+    init(request: OutboundRequest, timeoutMilliseconds: Int, maxResponseBytes: Int,
+         completion: @escaping (Result<OutboundResponse, Error>) -> Void) {
+        easy = curl_easy_init()!
+        url = request.url
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.maxResponseBytes = maxResponseBytes
+        self.completion = completion
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        ozzi_easy_setopt_pointer(easy, CURLOPT_URL, request.url)
+        ozzi_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        ozzi_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
+        // Redirects are not followed: a redirect could lead outside the worker's allowed hosts.
+        ozzi_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
+        ozzi_easy_setopt_long(easy, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTP | CURLPROTO_HTTPS))
+        ozzi_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        if request.method == "HEAD" { ozzi_easy_setopt_long(easy, CURLOPT_NOBODY, 1) }
+        if !request.body.isEmpty {
+            ozzi_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
+            request.body.withUnsafeBytes { _ = ozzi_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+        }
+        // curl adds `Expect: 100-continue` to large bodies; an empty value turns that off.
+        for (name, value) in request.headers.fields + [("Expect", "")] {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        ozzi_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)
+        ozzi_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+        ozzi_easy_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION) { data, size, count, user in
+            Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().received(data!, size * count)
+        }
+        ozzi_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+        ozzi_easy_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION) { data, size, count, user in
+            Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().header(data!, size * count)
+        }
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        curl_easy_cleanup(easy)
+    }
+
+    private func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
+        guard body.count + count <= maxResponseBytes else {
+            tooLarge = true
+            return 0  // aborts the transfer
+        }
+        body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count))
+        return count
+    }
+
+    private func header(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
+        var bytes = Array(UnsafeRawBufferPointer(start: data, count: count))
+        while let last = bytes.last, last == 0x0D || last == 0x0A { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            responseHeaders = []  // a new response (after 100 Continue) starts its own header block
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = String(line[..<colon])
+            let value = String(line[line.index(after: colon)...].trimmingASCIISpaces())
+            responseHeaders.append((name, value))
+        }
+        return count
+    }
+
+    func finish(_ result: CURLcode) {
+        switch result {
+        case CURLE_OK:
+            var status = 0
+            ozzi_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            completion(.success(OutboundResponse(status: status, headers: HTTPHeaders(responseHeaders), body: body)))
+        case CURLE_OPERATION_TIMEDOUT:
+            completion(.failure(OutboundError.timedOut(url: url, milliseconds: timeoutMilliseconds)))
+        case CURLE_WRITE_ERROR where tooLarge:
+            completion(.failure(OutboundError.responseTooLarge(url: url, limit: maxResponseBytes)))
+        default:
+            completion(.failure(OutboundError.transport(url: url, code: Int32(result.rawValue), message: String(cString: curl_easy_strerror(result)))))
+        }
+    }
+}

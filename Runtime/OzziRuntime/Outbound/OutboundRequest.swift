@@ -1,0 +1,47 @@
+/// An HTTP request a worker sends to another service.
+public struct OutboundRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Whole-transfer timeout; nil means the host's default (15 s).
+    public var timeoutMilliseconds: Int?
+
+    public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeoutMilliseconds: Int? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+}
+
+/// The answer to an `OutboundRequest`.
+public struct OutboundResponse: Sendable {
+    public let status: Int
+    public let headers: HTTPHeaders
+    public let body: [UInt8]
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Why an outbound call did not get an answer.
+public enum OutboundError: Error, Equatable, CustomStringConvertible {
+    /// The worker's `allowed_outbound_hosts` does not list this origin.
+    case denied(worker: String, origin: String)
+    case invalidURL(String)
+    case timedOut(url: String, milliseconds: Int)
+    case responseTooLarge(url: String, limit: Int)
+    case transport(url: String, code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .denied(let worker, let origin):
+            "worker '\(worker)' may not call \(origin): add it to allowed_outbound_hosts"
+        case .invalidURL(let url): "not an http(s) URL: \(url)"
+        case .timedOut(let url, let ms): "\(url) did not answer within \(ms) ms"
+        case .responseTooLarge(let url, let limit): "\(url) answered more than \(limit) bytes"
+        case .transport(let url, let code, let message): "\(url): \(message) (curl \(code))"
+        }
+    }
+}
