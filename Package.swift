@@ -55,13 +55,16 @@ let package = Package(
             path: "Runtime/CLI",
             swiftSettings: swift6
         ),
-        .testTarget(name: "RuntimeTests", dependencies: ["OzziRuntime"], path: "Tests/RuntimeTests", swiftSettings: swift6),
+        .target(name: "OzziTestSupport", dependencies: ["OzziRuntime"], path: "Tests/Support", exclude: ["migrations"], swiftSettings: swift6),
+        .executableTarget(
+            name: "ozzi-probe", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/ProbeHost", swiftSettings: swift6),
+        .testTarget(name: "RuntimeTests", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/RuntimeTests", swiftSettings: swift6),
         .testTarget(
             name: "WorkersTests",
             dependencies: ["OzziRuntime", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
             path: "Tests/WorkersTests",
             swiftSettings: swift6
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["OzziRuntime"], path: "Tests/EndToEndTests", swiftSettings: swift6),
+        .testTarget(name: "EndToEndTests", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/EndToEndTests", swiftSettings: swift6),
     ]
 )

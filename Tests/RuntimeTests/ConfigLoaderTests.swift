@@ -1,3 +1,4 @@
+import OzziTestSupport
 import Testing
 @testable import OzziRuntime
 

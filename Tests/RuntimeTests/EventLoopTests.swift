@@ -1,3 +1,4 @@
+import OzziTestSupport
 import Glibc
 import Testing
 @testable import OzziRuntime

@@ -1,3 +1,4 @@
+import OzziTestSupport
 import Foundation
 import Testing
 @testable import OzziRuntime
@@ -88,7 +89,7 @@ import Testing
         await live.stop()
         let json = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
         #expect(json?["status"] as? String == "ok")
-        #expect(json?["workers"] as? [String] == ["probe"])
+        #expect(json?["workers"] as? [String] == ["probe", "backend"])
         #expect(json?["loops"] as? Int == 2)
     }
 

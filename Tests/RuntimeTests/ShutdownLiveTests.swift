@@ -1,3 +1,4 @@
+import OzziTestSupport
 import Foundation
 import Testing
 @testable import OzziRuntime

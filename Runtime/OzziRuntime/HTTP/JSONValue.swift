@@ -35,6 +35,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    public var numberValue: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil

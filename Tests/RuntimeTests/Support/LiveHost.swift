@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import OzziTestSupport
 @testable import OzziRuntime
 
-/// A real host on an ephemeral port, serving the probe worker, for tests that cross a socket.
+/// A real host on an ephemeral port, serving the probe worker (with every kind of binding) and a
+/// `backend` probe it reaches through a service binding, for tests that cross a socket.
 struct LiveHost {
     let host: WorkerHost
     let port: Int
@@ -10,8 +12,11 @@ struct LiveHost {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts a host; `limits` is TOML for `[server.limits]`.
-    static func start(loops: Int = 1, limits: String = "") async throws -> LiveHost {
+    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Support/migrations").path
+
+    /// Starts a host; `limits` is TOML for `[server.limits]`, `extra` more TOML appended to the file.
+    static func start(loops: Int = 1, limits: String = "", extra: String = "", dev: Bool = false) async throws -> LiveHost {
         let directory = NSTemporaryDirectory() + "ozzi-test-\(UUID().uuidString)"
         let text = """
         [server]
@@ -27,12 +32,23 @@ struct LiveHost {
         name = "probe"
         module = "probe"
         routes = ["/*"]
+        allowed_outbound_hosts = ["http://127.0.0.1:*"]
+        kv_namespaces = [{ binding = "KV" }]
+        d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)/probe" }]
+        r2_buckets = [{ binding = "FILES" }]
+        pubsub = [{ binding = "LIVE" }]
+        services = [{ binding = "BACKEND", service = "backend" }]
+
+        [[workers]]
+        name = "backend"
+        module = "probe"
+        routes = [{ pattern = "/backend/*", strip_prefix = true }]
+
+        \(extra)
         """
-        var registry = WorkerRegistry()
-        registry.register("probe", ProbeWorker.self)
-        let config = try ConfigLoader(file: "test.toml", modules: ["probe"], environment: [:]).parse(text)
+        let config = try ConfigLoader(file: directory + ".toml", modules: Set(ProbeRegistry.registry.modules), environment: [:]).parse(text)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let host = try WorkerHost(config: config, registry: registry, loops: loops, logger: logger)
+        let host = try WorkerHost(config: config, registry: ProbeRegistry.registry, loops: loops, logger: logger, devRoutes: dev)
         let port = try await host.start()
         return LiveHost(host: host, port: port, dataDirectory: directory)
     }

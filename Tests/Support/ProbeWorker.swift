@@ -1,15 +1,16 @@
+import FoundationEssentials
 import Glibc
 import OzziRuntime
 import Synchronization
 
 /// A worker for runtime tests: every route exercises one host behaviour (bodies, streams, slowness,
 /// blocking work, WebSocket, failures).
-struct ProbeWorker: RoutedWorker {
-    let router: Router
+public struct ProbeWorker: RoutedWorker {
+    public let router: Router
     /// Bytes the `/flood` stream has handed to its writer so far, for back-pressure tests.
-    static let flooded = Atomic<Int>(0)
+    public static let flooded = Atomic<Int>(0)
 
-    init(env: WorkerEnv) throws {
+    public init(env: WorkerEnv) throws {
         var router = Router()
         router.get("/hello") { _, _ in .text("hello") }
         router.post("/echo") { request, _ in
@@ -56,6 +57,7 @@ struct ProbeWorker: RoutedWorker {
         router.get("/flooded") { _, _ in .text(String(ProbeWorker.flooded.load(ordering: .relaxed))) }
         router.get("/fail") { _, _ in throw ProbeFailure() }
         router.get("/teapot") { _, _ in throw ClientError(status: 418, code: "teapot", message: "short and stout") }
+        ProbeWorker.addBindingRoutes(to: &router, env: env)
         router.get("/ws") { _, _ in
             .webSocket { socket in
                 for await message in socket.messages {
@@ -71,4 +73,6 @@ struct ProbeWorker: RoutedWorker {
     }
 }
 
-struct ProbeFailure: Error {}
+public struct ProbeFailure: Error {
+    public init() {}
+}

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Runs real clients (curl, Python) as child processes without blocking a concurrency thread.
-enum Subprocess {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+public enum Subprocess {
+    public struct Output {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) async throws -> Output {
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -43,9 +43,9 @@ enum Subprocess {
 
     /// Runs one of the Python clients in Tests/clients with Debian's python3 (which has `websockets`)
     /// and decodes the JSON it prints.
-    static func python(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
+    public static func python(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("clients/\(script)").path
+            .appendingPathComponent("clients/\(script)").path
         let output = try await run("/usr/bin/python3", [path] + arguments)
         guard output.status == 0, let data = output.stdout.data(using: .utf8),
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -54,9 +54,9 @@ enum Subprocess {
         return json
     }
 
-    struct ClientFailure: Error, CustomStringConvertible {
+    public struct ClientFailure: Error, CustomStringConvertible {
         let script: String
         let output: Output
-        var description: String { "\(script) exited \(output.status): \(output.stderr)\(output.stdout)" }
+        public var description: String { "\(script) exited \(output.status): \(output.stderr)\(output.stdout)" }
     }
 }

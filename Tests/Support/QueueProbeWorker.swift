@@ -1,0 +1,74 @@
+import FoundationEssentials
+import OzziRuntime
+
+/// A queue producer and consumer for tests and the queue benchmark. Every delivery is recorded in its
+/// `DB` (`deliveries`: message number, run, attempts, lateness), so a test can check after a restart what
+/// was delivered, how often, and when.
+///
+/// Bodies are `{"n": Int, "due_ms": Int, "fail": Bool?}`; `fail` makes the hook retry that message.
+/// Its schema comes from `Tests/Support/migrations/queue-probe`.
+public struct QueueProbeWorker: RoutedWorker {
+    public let router: Router
+    let database: any SQLDatabase
+    let run: Int
+    let clock = SystemClock()
+
+    public init(env: WorkerEnv) throws {
+        let database = try env.database("DB")
+        self.database = database
+        run = Int(env.var("RUN", default: "1")) ?? 1
+        let queue = try env.queue("JOBS")
+        let clock = SystemClock()
+        var router = Router()
+        // POST /enqueue?from=1&count=1000&delay_ms=0&spread_ms=0: sends in batches of 100.
+        router.post("/enqueue") { request, _ in
+            let from = Int(request.queryParameter("from") ?? "1") ?? 1
+            let count = Int(request.queryParameter("count") ?? "1") ?? 1
+            let delay = Int(request.queryParameter("delay_ms") ?? "0") ?? 0
+            let spread = Int(request.queryParameter("spread_ms") ?? "0") ?? 0
+            let fail = request.queryParameter("fail") == "1"
+            var n = from
+            while n < from + count {
+                let batch = (n..<min(n + 100, from + count)).map { i -> OutgoingMessage in
+                    let ms = delay + (spread > 0 ? Int.random(in: 0...spread) : 0)
+                    var body: [String: JSONValue] = ["n": .number(Double(i)), "due_ms": .number(Double(clock.milliseconds + Int64(ms)))]
+                    if fail { body["fail"] = .bool(true) }
+                    return OutgoingMessage(body: .object(body), delaySeconds: Double(ms) / 1000)
+                }
+                try await queue.sendBatch(batch)
+                n += batch.count
+            }
+            return .json(["sent": count], status: 202)
+        }
+        router.get("/deliveries") { _, _ in
+            struct Summary: Codable { let delivered: Int; let distinct: Int; let max_attempts: Int? }
+            let summary = try await database.prepare("""
+                SELECT count(*) AS delivered, count(DISTINCT n) AS distinct, max(attempts) AS max_attempts FROM deliveries
+                """).first(Summary.self)
+            return .json(summary)
+        }
+        router.get("/lateness") { _, _ in
+            struct Row: Codable { let lateness_ms: Int }
+            return .json(try await database.prepare("SELECT lateness_ms FROM deliveries ORDER BY lateness_ms").all(Row.self).map(\.lateness_ms))
+        }
+        self.router = router
+    }
+
+    public func queue(_ batch: MessageBatch, context: RequestContext) async throws {
+        let now = clock.milliseconds
+        let rows = batch.messages.map { message -> (Int, Int, Int, String) in
+            let n = Int(message.body["n"]?.numberValue ?? -1)
+            let due = Int64(message.body["due_ms"]?.numberValue ?? Double(now))
+            return (n, message.attempts, Int(now - due), message.id)
+        }
+        let run = self.run
+        try await database.transaction { tx in
+            for (n, attempts, lateness, id) in rows {
+                try tx.run("INSERT INTO deliveries (n, run, attempts, lateness_ms, message_id) VALUES (?, ?, ?, ?, ?)", n, run, attempts, lateness, id)
+            }
+        }
+        for message in batch.messages where message.body["fail"] == .bool(true) {
+            message.retry(delaySeconds: 0.05)
+        }
+    }
+}
