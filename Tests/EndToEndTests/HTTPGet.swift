@@ -9,6 +9,10 @@ enum HTTPGet {
     }
 
     static func get(port: Int, path: String, host: String = "127.0.0.1") async throws -> Answer {
+        try await exchange(port: port, request: "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+    }
+
+    static func exchange(port: Int, request: String) async throws -> Answer {
         try await Task.detached {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(fd) }
@@ -20,7 +24,6 @@ enum HTTPGet {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-            let request = "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n"
             _ = request.withCString { send(fd, $0, strlen($0), 0) }
             var data = [UInt8]()
             var buffer = [UInt8](repeating: 0, count: 65536)
@@ -34,5 +37,11 @@ enum HTTPGet {
             let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
             return Answer(status: status, headers: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
         }.value
+    }
+}
+
+enum HTTPPost {
+    static func post(port: Int, path: String) async throws -> HTTPGet.Answer {
+        try await HTTPGet.exchange(port: port, request: "POST \(path) HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
     }
 }

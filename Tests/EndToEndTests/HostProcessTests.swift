@@ -1,4 +1,5 @@
 import Foundation
+import OzziRuntime
 import Testing
 
 /// The `ozzi` binary as users run it: the repository's own configuration, signals, exit codes.
@@ -92,6 +93,24 @@ import Testing
         let second = try OzziProcess(["check", "--config", typo])
         #expect(try await second.waitForExit() == 78)
         #expect(second.log.contains("worker 'api': key 'routse': unknown key"))
+    }
+
+    @Test func migrateAndTriggerRunTheApiSweep() async throws {
+        let data = dataDirectory()
+        let migrate = try OzziProcess(["migrate", "--config", config, "--data-dir", data])
+        #expect(try await migrate.waitForExit() == 0)
+        #expect(migrate.log.contains("api.DB: applied 0001_sweep_runs"))
+        let again = try OzziProcess(["migrate", "--config", config, "--data-dir", data])
+        #expect(try await again.waitForExit() == 0)
+        #expect(again.log.contains("api.DB: up to date"))
+        let trigger = try OzziProcess(["trigger", "api", "* * * * *", "--config", config, "--data-dir", data])
+        #expect(try await trigger.waitForExit() == 0)
+        #expect(trigger.log.contains("ran api \"* * * * *\""))
+        let runs = try await SQLiteDatabase(path: data + "/api/d1/api.sqlite").prepare("SELECT cron FROM sweep_runs").all()
+        #expect(runs.map { $0.text("cron") } == ["* * * * *"])
+        let unknown = try OzziProcess(["trigger", "api", "0 0 * * *", "--config", config, "--data-dir", data])
+        #expect(try await unknown.waitForExit() == 1)
+        #expect(unknown.log.contains("has no trigger '0 0 * * *'"))
     }
 
     @Test func portInUseIsAClearFailure() async throws {

@@ -6,19 +6,19 @@ final class OzziProcess: Sendable {
     let process: Process
     private let output = LogBuffer()
 
-    /// The `ozzi` built beside this test bundle.
-    static var binary: String {
+    /// A binary built beside this test bundle (`ozzi`, `ozzi-probe`).
+    static func binary(_ name: String) -> String {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("ozzi").path
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], binary: String = "ozzi") throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: OzziProcess.binary)
+        process.executableURL = URL(fileURLWithPath: OzziProcess.binary(binary))
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
         let pipe = Pipe()

@@ -11,12 +11,15 @@ public struct QueueProbeWorker: RoutedWorker {
     public let router: Router
     let database: any SQLDatabase
     let run: Int
+    /// Pause per batch after recording it (`BATCH_SLEEP_MS`), to make consumption slow enough to kill.
+    let batchSleep: Int
     let clock = SystemClock()
 
     public init(env: WorkerEnv) throws {
         let database = try env.database("DB")
         self.database = database
         run = Int(env.var("RUN", default: "1")) ?? 1
+        batchSleep = Int(env.var("BATCH_SLEEP_MS", default: "0")) ?? 0
         let queue = try env.queue("JOBS")
         let clock = SystemClock()
         var router = Router()
@@ -41,9 +44,9 @@ public struct QueueProbeWorker: RoutedWorker {
             return .json(["sent": count], status: 202)
         }
         router.get("/deliveries") { _, _ in
-            struct Summary: Codable { let delivered: Int; let distinct: Int; let max_attempts: Int? }
+            struct Summary: Codable { let delivered: Int; let distinct_n: Int; let max_attempts: Int? }
             let summary = try await database.prepare("""
-                SELECT count(*) AS delivered, count(DISTINCT n) AS distinct, max(attempts) AS max_attempts FROM deliveries
+                SELECT count(*) AS delivered, count(DISTINCT n) AS distinct_n, max(attempts) AS max_attempts FROM deliveries
                 """).first(Summary.self)
             return .json(summary)
         }
@@ -68,7 +71,8 @@ public struct QueueProbeWorker: RoutedWorker {
             }
         }
         for message in batch.messages where message.body["fail"] == .bool(true) {
-            message.retry(delaySeconds: 0.05)
+            message.retry()
         }
+        if batchSleep > 0 { try await Task.sleep(for: .milliseconds(batchSleep)) }
     }
 }

@@ -12,8 +12,9 @@ public final class BlockingPool: @unchecked Sendable {
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     public let threadCount: Int
 
-    /// The pool every binding and `RequestContext.runBlocking` share.
-    public static let shared = BlockingPool(threads: 4)
+    /// The pool every binding and `RequestContext.runBlocking` share. Larger than libuv's 4 because a
+    /// slow query holds its thread; idle threads cost only their (untouched) stacks.
+    public static let shared = BlockingPool(threads: 16)
 
     public init(threads: Int) {
         threadCount = threads

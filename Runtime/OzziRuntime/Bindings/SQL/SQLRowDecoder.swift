@@ -109,6 +109,19 @@ enum SQLRowDecoder {
         func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            // Keyed containers route every type through here; primitives first.
+            switch type {
+            case is String.Type: return try decode(String.self) as! T
+            case is Bool.Type: return try decode(Bool.self) as! T
+            case is Int.Type: return try decode(Int.self) as! T
+            case is Int64.Type: return try decode(Int64.self) as! T
+            case is Int32.Type: return try decode(Int32.self) as! T
+            case is UInt.Type: return try decode(UInt.self) as! T
+            case is UInt64.Type: return try decode(UInt64.self) as! T
+            case is Double.Type: return try decode(Double.self) as! T
+            case is Float.Type: return try decode(Float.self) as! T
+            default: break
+            }
             if type == Date.self {
                 switch value {
                 case .text(let text):
@@ -127,9 +140,11 @@ enum SQLRowDecoder {
                 }
             }
             if type == Data.self, case .blob(let bytes) = value { return Data(bytes) as! T }
-            // Anything else (a JSON object or array column) decodes from its JSON text.
+            // Anything else is a JSON column (an object, an array), or a raw-value enum read as itself.
             switch value {
-            case .text(let json): return try JSONCoding.decoder().decode(type, from: Data(json.utf8))
+            case .text(let json):
+                if let decoded = try? JSONCoding.decoder().decode(type, from: Data(json.utf8)) { return decoded }
+                return try T(from: SingleDecoder(single: self))
             case .blob(let json): return try JSONCoding.decoder().decode(type, from: Data(json))
             default: return try T(from: SingleDecoder(single: self))
             }

@@ -1,0 +1,116 @@
+import Foundation
+import OzziTestSupport
+import Testing
+@testable import OzziRuntime
+
+/// Every binding reached through a worker on a running host, over real sockets.
+@Suite struct BindingsLiveTests {
+    func curl(_ arguments: [String], stdin: Data? = nil) async throws -> Subprocess.Output {
+        try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "10"] + arguments, stdin: stdin)
+    }
+
+    @Test func kvThroughAWorker() async throws {
+        let live = try await LiveHost.start()
+        defer { Task { await live.stop() } }
+        _ = try await curl(["-X", "PUT", "--data-binary", "@-", live.base + "/kv/greeting"], stdin: Data("hi there".utf8))
+        #expect(try await curl([live.base + "/kv/greeting"]).stdout == "hi there")
+        let listed = try await curl([live.base + "/kv?prefix=gr"])
+        #expect(listed.stdout.contains(#""keys":["greeting"]"#))
+        let tooShort = try await curl(["-X", "PUT", "-d", "x", live.base + "/kv/t?ttl=5"])
+        #expect(tooShort.stdout.contains("at least 60 seconds"), "a KV limit is a clear 400: \(tooShort.stdout)")
+        let denied = try await curl(["-i", live.base + "/kv-denied"])
+        #expect(denied.stdout.hasPrefix("HTTP/1.1 500"), "a binding the config does not grant fails the request")
+    }
+
+    @Test func sqlThroughAWorkerAndOffTheLoop() async throws {
+        let live = try await LiveHost.start(loops: 1)
+        defer { Task { await live.stop() } }
+        _ = try await curl(["-d", "first", live.base + "/notes"])
+        _ = try await curl(["-d", "second", live.base + "/notes"])
+        #expect(try await curl([live.base + "/notes"]).stdout == #"[{"id":1,"text":"first"},{"id":2,"text":"second"}]"#)
+        async let slow = curl([live.base + "/slow-query"])
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        let quick = try await curl([live.base + "/hello"])
+        let quickTime = ContinuousClock.now - started
+        #expect(quick.stdout == "hello")
+        #expect(quickTime < .milliseconds(300), "the loop answered in \(quickTime) while a slow query ran")
+        #expect(try await slow.stdout == "3000000")
+    }
+
+    @Test func bucketThroughAWorker() async throws {
+        let live = try await LiveHost.start()
+        defer { Task { await live.stop() } }
+        let put = try await curl(["-X", "PUT", "-H", "Content-Type: text/plain", "--data-binary", "@-", live.base + "/bucket/notes/a.txt"],
+                                 stdin: Data("hello world".utf8))
+        #expect(put.stdout.contains(#""etag":"5eb63bbbe01eeed093cb22bb8f5acdc3""#))
+        let get = try await curl(["-i", live.base + "/bucket/notes/a.txt"])
+        #expect(get.stdout.lowercased().contains("etag: \"5eb63bbbe01eeed093cb22bb8f5acdc3\""))
+        #expect(get.stdout.hasSuffix("hello world"))
+        let ranged = try await curl(["-i", "-H", "Range: bytes=6-10", live.base + "/bucket/notes/a.txt"])
+        #expect(ranged.stdout.hasPrefix("HTTP/1.1 206"))
+        #expect(ranged.stdout.hasSuffix("world"))
+    }
+
+    @Test func pubsubStreamsToSubscribers() async throws {
+        let live = try await LiveHost.start()
+        defer { Task { await live.stop() } }
+        async let events = curl(["-N", live.base + "/events/contacts?count=2"])
+        for _ in 0..<200 where try await curl([live.base + "/subscribers/contacts"]).stdout != "1" {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try await curl(["-d", #"{"id":1}"#, live.base + "/publish/contacts"]).stdout == #"{"delivered":1}"#)
+        _ = try await curl(["-d", #"{"id":2}"#, live.base + "/publish/contacts"])
+        #expect(try await events.stdout == "data: {\"id\":1}\n\ndata: {\"id\":2}\n\n")
+    }
+
+    @Test func serviceBindingsReachInternalRoutesThatTheNetworkCannot() async throws {
+        let live = try await LiveHost.start()
+        defer { Task { await live.stop() } }
+        #expect(try await curl([live.base + "/via-service"]).stdout == "secret from backend")
+        #expect(try await curl([live.base + "/via-service?path=/hello"]).stdout == "hello")
+        let fromNetwork = try await curl(["-i", live.base + "/backend/internal/secret"])
+        #expect(fromNetwork.stdout.hasPrefix("HTTP/1.1 404"), "internal routes are invisible from the network")
+        #expect(try await curl(["-i", live.base + "/backend/hello"]).stdout.hasSuffix("hello"))
+    }
+
+    @Test func outboundFetchIsAllowedTimedLimitedAndReusesConnections() async throws {
+        let upstream = try await LiveHost.start()
+        let live = try await LiveHost.start(limits: "outbound_max_response_bytes = 100000")
+        defer { Task { await live.stop(); await upstream.stop() } }
+        let target = "http://127.0.0.1:\(upstream.port)"
+        let ok = try await curl(["-i", live.base + "/outbound?url=" + target + "/hello"])
+        #expect(ok.stdout.lowercased().contains("x-upstream-status: 200"))
+        #expect(ok.stdout.hasSuffix("hello"))
+        let posted = try await curl(["--data-binary", "@-", live.base + "/outbound?url=" + target + "/echo"], stdin: Data("ping".utf8))
+        #expect(posted.stdout == "ping")
+        let first = try await curl([live.base + "/outbound?url=" + target + "/whoami"]).stdout
+        let second = try await curl([live.base + "/outbound?url=" + target + "/whoami"]).stdout
+        #expect(first == second, "the second call reused the first call's connection (\(first) vs \(second))")
+        let timedOut = try await curl([live.base + "/outbound?timeout=200&url=" + target + "/slow%3Fms%3D2000"])
+        #expect(timedOut.stdout.contains("did not answer within 200 ms"))
+        let large = try await curl([live.base + "/outbound?url=" + target + "/flood%3Fbytes%3D1000000"])
+        #expect(large.stdout.contains("answered more than 100000 bytes"))
+        let denied = try await curl([live.base + "/outbound?url=https://example.com/"])
+        #expect(denied.stdout.contains("may not call https://example.com:443"))
+    }
+
+    @Test func devRouteFiresCronTriggersAndNeverOverlapsARun() async throws {
+        let live = try await LiveHost.start(extra: """
+        [workers.triggers]
+        crons = ["*/5 * * * *", "0 3 * * *"]
+        """, dev: true)
+        defer { Task { await live.stop() } }
+        // The triggers table belongs to the last [[workers]] (backend): fire it through /__scheduled.
+        let before = ProbeWorker.cronRuns.withLock { $0["0 3 * * *"] ?? 0 }
+        let fired = try await curl([live.base + "/__scheduled?cron=0+3+*+*+*"])
+        #expect(fired.stdout == #"{"ran":[{"cron":"0 3 * * *","outcome":"ok","worker":"backend"}]}"#)
+        #expect(ProbeWorker.cronRuns.withLock { $0["0 3 * * *"] ?? 0 } == before + 1)
+        async let a = curl([live.base + "/__scheduled?cron=*/5+*+*+*+*"])
+        async let b = curl([live.base + "/__scheduled?cron=*/5+*+*+*+*"])
+        let outcomes = try await [a.stdout, b.stdout].sorted()
+        #expect(outcomes[0].contains(#""outcome":"ok""#))
+        #expect(outcomes[1].contains(#""outcome":"skipped""#), "a run still going is not started twice")
+        #expect(try await curl(["-i", live.base + "/__scheduled?cron=1+1+1+1+1"]).stdout.hasPrefix("HTTP/1.1 404"))
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import OzziRuntime
+
+@Suite struct SQLDatabaseTests {
+    func database() throws -> SQLiteDatabase {
+        let db = try SQLiteDatabase(path: try scratchDirectory() + "/test.sqlite")
+        _ = try db.transactionNow { tx in
+            try tx.run("CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, active INTEGER NOT NULL, born TEXT, tags TEXT)")
+        }
+        return db
+    }
+
+    struct Person: Codable, Equatable {
+        let id: Int
+        let email: String
+        let active: Bool
+        let born: Date?
+        let tags: [String]?
+    }
+
+    @Test func prepareBindRunAndDecode() async throws {
+        let db = try database()
+        let born = Date(timeIntervalSince1970: 1_000_000_000.5)
+        let inserted = try await db.prepare("INSERT INTO people (email, active, born, tags) VALUES (?, ?, ?, ?)")
+            .bind("a@example.com", true, born, #"["x","y"]"#).run()
+        #expect(inserted.changes == 1)
+        #expect(inserted.lastInsertRowID == 1)
+        try await db.prepare("INSERT INTO people (email, active) VALUES (?, ?)").bind("b@example.com", false).run()
+        let people = try await db.prepare("SELECT * FROM people ORDER BY id").all(Person.self)
+        #expect(people == [
+            Person(id: 1, email: "a@example.com", active: true, born: born, tags: ["x", "y"]),
+            Person(id: 2, email: "b@example.com", active: false, born: nil, tags: nil),
+        ])
+        #expect(try await db.prepare("SELECT email FROM people WHERE id = ?").bind(2).first()?.text("email") == "b@example.com")
+        #expect(try await db.prepare("SELECT * FROM people WHERE id = ?").bind(99).first(Person.self) == nil)
+        let returning = try await db.prepare("UPDATE people SET active = 0 WHERE id = ? RETURNING email").bind(1).run()
+        #expect(returning.rows.first?.text("email") == "a@example.com")
+    }
+
+    @Test func constraintViolationsAreTypedAndCarryTheSQL() async throws {
+        let db = try database()
+        try await db.prepare("INSERT INTO people (email, active) VALUES (?, 1)").bind("dup@example.com").run()
+        do {
+            try await db.prepare("INSERT INTO people (email, active) VALUES (?, 1)").bind("dup@example.com").run()
+            Issue.record("duplicate accepted")
+        } catch let error as SQLError {
+            #expect(error.kind == .constraint)
+            #expect(error.isUniqueViolation)
+            #expect(error.sql.contains("INSERT INTO people"))
+            #expect(error.message.contains("UNIQUE"))
+        }
+        await #expect(throws: SQLError.self) { try await db.prepare("SELEKT 1").run() }
+        await #expect(throws: SQLError.self) { try await db.prepare("SELECT ?").bind(1, 2).run() }
+    }
+
+    @Test func batchIsAllOrNothing() async throws {
+        let db = try database()
+        await #expect(throws: SQLError.self) {
+            try await db.batch([
+                db.prepare("INSERT INTO people (email, active) VALUES ('x@example.com', 1)"),
+                db.prepare("INSERT INTO people (email, active) VALUES ('x@example.com', 1)"),
+            ])
+        }
+        #expect(try await db.prepare("SELECT count(*) AS n FROM people").first()?.integer("n") == 0)
+        let results = try await db.batch([
+            db.prepare("INSERT INTO people (email, active) VALUES (?, 1)").bind("y@example.com"),
+            db.prepare("INSERT INTO people (email, active) VALUES (?, 1)").bind("z@example.com"),
+        ])
+        #expect(results.map(\.changes) == [1, 1])
+    }
+
+    @Test func transactionReadsThenWrites() async throws {
+        let db = try database()
+        try await db.prepare("INSERT INTO people (email, active) VALUES ('counter@example.com', 0)").run()
+        // Many concurrent read-modify-write transactions: none may lose an update.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    try await db.transaction { tx in
+                        let current = try tx.all("SELECT active FROM people WHERE id = 1").first?.integer("active") ?? 0
+                        try tx.run("UPDATE people SET active = ? WHERE id = 1", current + 1)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await db.prepare("SELECT active FROM people WHERE id = 1").first()?.integer("active") == 50)
+        struct Rollback: Error {}
+        await #expect(throws: Rollback.self) {
+            try await db.transaction { tx in
+                try tx.run("DELETE FROM people")
+                throw Rollback()
+            }
+        }
+        #expect(try await db.prepare("SELECT count(*) AS n FROM people").first()?.integer("n") == 1)
+    }
+
+    @Test func concurrentReadersDoNotBlockEachOther() async throws {
+        // Its own pool, so other tests' work cannot hold the threads this measures.
+        let db = try SQLiteDatabase(path: try scratchDirectory() + "/readers.sqlite", pool: BlockingPool(threads: 4))
+        _ = try db.transactionNow { try $0.run("CREATE TABLE t (x INTEGER)") }
+        let started = ContinuousClock.now
+        let slow = Task {
+            try await db.prepare("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 8000000) SELECT count(*) AS n FROM c").first()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let quickStart = ContinuousClock.now
+        _ = try await db.prepare("SELECT count(*) AS n FROM t").first()
+        try await db.prepare("INSERT INTO t VALUES (1)").run()
+        let quick = ContinuousClock.now - quickStart
+        #expect(try await slow.value?.integer("n") == 8_000_000)
+        let long = ContinuousClock.now - started
+        #expect(quick * 3 < long, "a read and a write took \(quick) while a long read took \(long)")
+    }
+
+    @Test func migrationsRunOnceInOrderAndRefuseEdits() async throws {
+        let db = try database()
+        let first = [SQLMigration(name: "0001_a", sql: "CREATE TABLE a (x INTEGER);"), SQLMigration(name: "0002_b", sql: "CREATE TABLE b (y INTEGER); INSERT INTO b VALUES (1);")]
+        #expect(try await db.migrate(first) == ["0001_a", "0002_b"])
+        #expect(try await db.migrate(first) == [])
+        #expect(try await db.migrate(first + [SQLMigration(name: "0003_c", sql: "ALTER TABLE a ADD COLUMN z TEXT;")]) == ["0003_c"])
+        await #expect(throws: SQLMigrationError.edited("0001_a")) {
+            try await db.migrate([SQLMigration(name: "0001_a", sql: "CREATE TABLE a (changed INTEGER);")])
+        }
+        do {
+            try await db.migrate(first + [SQLMigration(name: "0004_bad", sql: "CREATE TABLE b (again INTEGER);")])
+            Issue.record("a failing migration was accepted")
+        } catch let error as SQLMigrationError {
+            #expect(error.description.contains("0004_bad"))
+        }
+        #expect(try await db.prepare("SELECT count(*) AS n FROM _ozzi_migrations").first()?.integer("n") == 3)
+    }
+
+    @Test func migrationsLoadFromADirectoryInNameOrder() throws {
+        let directory = try scratchDirectory()
+        try "CREATE TABLE two (x);".write(toFile: directory + "/0002_two.sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE one (x);".write(toFile: directory + "/0001_one.sql", atomically: true, encoding: .utf8)
+        try "not a migration".write(toFile: directory + "/README.md", atomically: true, encoding: .utf8)
+        #expect(try SQLMigration.load(directory: directory).map(\.name) == ["0001_one", "0002_two"])
+        #expect(throws: SQLMigrationError.missingDirectory(directory + "/nope")) { try SQLMigration.load(directory: directory + "/nope") }
+    }
+
+    @Test func aKilledWriterLeavesCommittedRowsReadable() async throws {
+        // WAL with synchronous=NORMAL: what a transaction committed is in the file after the connection is gone.
+        let path = try scratchDirectory() + "/durable.sqlite"
+        do {
+            let db = try SQLiteDatabase(path: path)
+            _ = try db.transactionNow { try $0.run("CREATE TABLE t (x INTEGER)") }
+            try await db.prepare("INSERT INTO t VALUES (42)").run()
+        }
+        let reopened = try SQLiteDatabase(path: path)
+        #expect(try await reopened.prepare("SELECT x FROM t").first()?.integer("x") == 42)
+        #expect(try await reopened.prepare("PRAGMA journal_mode").first()?.text("journal_mode") == "wal")
+    }
+}
