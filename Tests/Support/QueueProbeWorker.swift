@@ -50,9 +50,12 @@ public struct QueueProbeWorker: RoutedWorker {
                 """).first(Summary.self)
             return .json(summary)
         }
-        router.get("/lateness") { _, _ in
+        // GET /lateness?from=N: delivery minus due time (ms) of messages numbered N and up, sorted.
+        router.get("/lateness") { request, _ in
             struct Row: Codable { let lateness_ms: Int }
-            return .json(try await database.prepare("SELECT lateness_ms FROM deliveries ORDER BY lateness_ms").all(Row.self).map(\.lateness_ms))
+            let from = Int(request.queryParameter("from") ?? "0") ?? 0
+            return .json(try await database.prepare("SELECT lateness_ms FROM deliveries WHERE n >= ? ORDER BY lateness_ms")
+                .bind(from).all(Row.self).map(\.lateness_ms))
         }
         self.router = router
     }

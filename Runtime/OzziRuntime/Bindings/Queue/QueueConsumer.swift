@@ -47,8 +47,16 @@ final class QueueConsumer: Sendable {
 
     private func run() async {
         var dueSince: Int64?
+        var fullBatch = false
         while !stopped.load(ordering: .relaxed) {
             do {
+                // After a full batch more are likely due: lease again without asking first.
+                if fullBatch {
+                    let leased = try await store.lease(limit: settings.maxBatchSize)
+                    fullBatch = leased.count == settings.maxBatchSize
+                    if !leased.isEmpty { try await deliver(leased) }
+                    continue
+                }
                 let (due, next) = try await store.pending()
                 let now = clock.milliseconds
                 if due == 0 {
@@ -67,6 +75,7 @@ final class QueueConsumer: Sendable {
                 }
                 dueSince = nil
                 let leased = try await store.lease(limit: settings.maxBatchSize)
+                fullBatch = leased.count == settings.maxBatchSize
                 if !leased.isEmpty { try await deliver(leased) }
             } catch {
                 logger.error("queue consumer failed; retrying", metadata: ["queue": "\(settings.queue)", "error": "\(error)"])
@@ -80,7 +89,7 @@ final class QueueConsumer: Sendable {
         let messages = leased.map { message in
             QueueMessage(
                 id: String(message.id), timestamp: Date(timeIntervalSince1970: Double(message.createdAt) / 1000),
-                body: (try? JSONCoding.decoder().decode(JSONValue.self, from: Data(message.body))) ?? .null,
+                body: (try? JSONValue(jsonBytes: message.body)) ?? .null,
                 attempts: message.attempts, outcome: outcome)
         }
         let batch = MessageBatch(queue: settings.queue, messages: messages, outcome: outcome)

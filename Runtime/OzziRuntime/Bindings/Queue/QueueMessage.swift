@@ -23,7 +23,7 @@ public struct QueueMessage: Sendable {
 
     /// The body decoded as `T`.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONCoding.decoder().decode(type, from: try JSONCoding.encoder().encode(body))
+        try JSONCoding.decoder().decode(type, from: Data(body.jsonBytes))
     }
 }
 

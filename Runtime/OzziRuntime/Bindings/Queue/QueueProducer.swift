@@ -12,7 +12,7 @@ extension QueueProducer {
     }
 
     public func send<T: Encodable>(encoding value: T, delaySeconds: Double = 0) async throws {
-        let json = try JSONCoding.decoder().decode(JSONValue.self, from: try JSONCoding.encoder().encode(value))
+        let json = try JSONValue(jsonBytes: Array(try JSONCoding.encoder().encode(value)))
         try await send(json, delaySeconds: delaySeconds)
     }
 }

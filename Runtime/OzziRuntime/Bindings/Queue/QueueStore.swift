@@ -37,9 +37,9 @@ final class QueueStore: Sendable {
         var encoded: [([UInt8], Int64)] = []
         for message in messages {
             guard (0...43_200).contains(message.delaySeconds) else { throw QueueError.invalidDelay(message.delaySeconds) }
-            let body = Array(try JSONCoding.encoder().encode(message.body))
+            let body = message.body.jsonBytes
             guard body.count <= 128 * 1024 else { throw QueueError.messageTooLarge(body.count) }
-            encoded.append((body, now + Int64(message.delaySeconds * 1000)))
+            encoded.append((body, now + Int64((message.delaySeconds * 1000).rounded())))
         }
         let rows = encoded
         try await database.transaction { tx in
@@ -80,12 +80,18 @@ final class QueueStore: Sendable {
             var messages: [OutgoingMessage] = []
             for id in deadLetter {
                 guard let body = try await database.prepare("SELECT body FROM messages WHERE id = ?").bind(id).first()?.blob("body") else { continue }
-                messages.append(OutgoingMessage(body: (try? JSONCoding.decoder().decode(JSONValue.self, from: Data(body))) ?? .null))
+                messages.append(OutgoingMessage(body: (try? JSONValue(jsonBytes: body)) ?? .null))
             }
             _ = try await deadLetterQueue.insert(messages)
         }
+        let removed = ack + deadLetter
         try await database.transaction { tx in
-            for id in ack + deadLetter { try tx.run("DELETE FROM messages WHERE id = ?", id) }
+            // One statement per 100 ids: a batch settles in a single pass over the index.
+            for start in stride(from: 0, to: removed.count, by: 100) {
+                let ids = removed[start..<min(start + 100, removed.count)]
+                let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                try tx.execute("DELETE FROM messages WHERE id IN (\(placeholders))", ids.map { .integer($0) })
+            }
             for (id, visibleAt) in retry { try tx.run("UPDATE messages SET leased = 0, visible_at = ? WHERE id = ?", visibleAt, id) }
         }
     }

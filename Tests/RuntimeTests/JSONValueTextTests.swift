@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import OzziRuntime
+
+@Suite struct JSONValueTextTests {
+    func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try JSONValue(jsonBytes: Array(text.utf8))
+    }
+
+    @Test func readsEveryKindOfValue() throws {
+        let value = try parse(#" {"a": [1, -2.5, 3e2, true, false, null], "s": "q\"\\\/\n\u00e9\ud83d\ude00", "o": {}} "#)
+        #expect(value == .object([
+            "a": .array([.number(1), .number(-2.5), .number(300), .bool(true), .bool(false), .null]),
+            "s": .string("q\"\\/\né😀"),
+            "o": .object([:]),
+        ]))
+    }
+
+    @Test func writesCompactSortedJSONThatFoundationReadsBack() throws {
+        let value: JSONValue = .object(["b": .array([.number(1), .number(0.5)]), "a": .string("tab\there \"quoted\" \u{1}"), "c": .null])
+        let text = String(decoding: value.jsonBytes, as: UTF8.self)
+        #expect(text == #"{"a":"tab\there \"quoted\" \u0001","b":[1,0.5],"c":null}"#)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(value.jsonBytes)) == value)
+        #expect(try parse(text) == value)
+    }
+
+    @Test func refusesMalformedInputWithAnOffset() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"unterminated", "\"bad \\x escape\"", "tru", "[1] 2",
+                    "\"\u{1}\"", "\"\\ud800\"", "{1: 2}"] {
+            #expect(throws: JSONSyntaxError.self, "\(bad)") { try parse(bad) }
+        }
+        do {
+            _ = try parse("[1, 2, x]")
+        } catch {
+            #expect(error.offset == 7)
+        }
+    }
+
+    @Test func deepNestingIsRefusedNotACrash() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONSyntaxError.self) { try parse(deep) }
+        #expect(throws: Never.self) { try parse(String(repeating: "[", count: 200) + String(repeating: "]", count: 200)) }
+    }
+}
