@@ -24,6 +24,8 @@ access_log = false
 name = "api"
 module = "api"
 routes = ["/api/*"]
+kv_namespaces = [{ binding = "KV" }]
+d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
 TOML
 
 wait_for() { for _ in $(seq 200); do curl -sf "http://127.0.0.1:$1$path" -o /dev/null && return 0; sleep 0.01; done; return 1; }

@@ -51,18 +51,21 @@ public struct Request: Sendable {
     /// The body as UTF-8 text.
     public var text: String { String(decoding: body, as: UTF8.self) }
 
-    /// Splits origin-form or absolute-form targets into path and query (byte-wise: this runs per request).
+    /// Splits origin-form or absolute-form targets into path and query (byte offsets: this runs per request).
     static func split(target: String) -> (path: String, query: String?) {
-        var utf8 = Substring(target).utf8[...]
-        if utf8.first != UInt8(ascii: "/"), let scheme = target.range(of: "://") {
-            utf8 = Substring(target[scheme.upperBound...]).utf8[...]
-            utf8 = utf8[(utf8.firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex)...]
+        var target = target
+        if !target.hasPrefix("/"), let scheme = target.range(of: "://") {
+            let rest = target[scheme.upperBound...]
+            target = String(rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...])
         }
-        if let hash = utf8.firstIndex(of: UInt8(ascii: "#")) { utf8 = utf8[..<hash] }
-        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else {
-            return (utf8.isEmpty ? "/" : String(Substring(utf8)), nil)
-        }
-        let path = utf8[..<mark]
-        return (path.isEmpty ? "/" : String(Substring(path)), String(Substring(utf8[utf8.index(after: mark)...])))
+        let (pathEnd, queryStart, end) = target.utf8.withContiguousStorageIfAvailable { bytes -> (Int, Int?, Int) in
+            let end = bytes.firstIndex(of: UInt8(ascii: "#")) ?? bytes.count
+            guard let mark = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) else { return (end, nil, end) }
+            return (mark, mark + 1, end)
+        } ?? (target.utf8.count, nil, target.utf8.count)
+        let utf8 = target.utf8
+        let offset = { (n: Int) in utf8.index(utf8.startIndex, offsetBy: n) }
+        let path = pathEnd == 0 ? "/" : String(Substring(utf8[utf8.startIndex..<offset(pathEnd)]))
+        return (path, queryStart.map { String(Substring(utf8[offset($0)..<offset(end)])) })
     }
 }

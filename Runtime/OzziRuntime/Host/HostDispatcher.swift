@@ -4,21 +4,21 @@ import Logging
 /// a worker's `HTTPError` becomes its JSON error, anything else a logged 500 carrying the request id.
 final class HostDispatcher: HTTPRequestHandler {
     let routes: RouteTable
-    let workers: [String: any Worker]
+    /// Each worker with its logger, labelled once rather than per request; one lookup per request.
+    let targets: [String: (worker: any Worker, logger: Logger)]
     let logger: Logger
     let accessLog: Bool
     let health: HealthReport
-    /// One logger per worker, labelled once rather than per request.
-    let workerLoggers: [String: Logger]
     /// Set in `ozzi dev`: `/__scheduled?cron=...` fires cron triggers by hand.
     let scheduler: CronScheduler?
 
     init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: Bool, health: HealthReport, scheduler: CronScheduler?) {
         self.scheduler = scheduler
         self.routes = routes
-        self.workers = workers
         self.logger = logger
-        workerLoggers = Dictionary(uniqueKeysWithValues: workers.keys.map { ($0, logger.with(worker: $0)) })
+        var targets: [String: (worker: any Worker, logger: Logger)] = [:]
+        for (name, worker) in workers { targets[name] = (worker, logger.with(worker: name)) }
+        self.targets = targets
         self.accessLog = accessLog
         self.health = health
     }
@@ -32,10 +32,11 @@ final class HostDispatcher: HTTPRequestHandler {
         if let scheduler, request.path == "/__scheduled" {
             return HandledResponse(await runScheduled(request, scheduler: scheduler, loop: loop))
         }
-        guard let entry = routes.match(host: request.host, path: request.path), let worker = workers[entry.worker] else {
+        guard let entry = routes.match(host: request.host, path: request.path), let target = targets[entry.worker] else {
             return HandledResponse(NoWorkerRouted(host: request.host, path: request.path).response)
         }
-        let context = RequestContext(requestID: request.id, worker: entry.worker, loop: loop, logger: workerLoggers[entry.worker] ?? logger)
+        let worker = target.worker
+        let context = RequestContext(requestID: request.id, worker: entry.worker, loop: loop, logger: target.logger)
         guard entry.pattern.stripPrefix else {
             return await WorkerInvocation.fetch(worker, request, context: context)
         }
