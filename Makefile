@@ -21,6 +21,7 @@ test: setup
 bench:
 	@bash scripts/setup.sh --bench
 	bash bench/http.sh
+	bash bench/queue.sh
 
 clean:
 	rm -rf .build .ozzi
