@@ -6,7 +6,7 @@ import Testing
 /// A live host on an ephemeral port, driven by curl and Python's http.client.
 @Suite struct HTTPServerLiveTests {
     func curl(_ arguments: [String], stdin: Data? = nil) async throws -> Subprocess.Output {
-        try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "10"] + arguments, stdin: stdin)
+        try await Subprocess.curl(arguments, stdin: stdin)
     }
 
     @Test func keepAliveReusesOneConnection() async throws {

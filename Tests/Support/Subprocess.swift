@@ -41,6 +41,11 @@ public enum Subprocess {
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 
+    /// curl, silent but for errors, with a time limit.
+    public static func curl(_ arguments: [String], stdin: Data? = nil) async throws -> Output {
+        try await run("/usr/bin/curl", ["-sS", "--max-time", "20"] + arguments, stdin: stdin)
+    }
+
     /// Runs one of the Python clients in Tests/clients with Debian's python3 (which has `websockets`)
     /// and decodes the JSON it prints.
     public static func python(_ script: String, _ arguments: [String]) async throws -> [String: Any] {

@@ -6,7 +6,7 @@ import Testing
 /// Every binding reached through a worker on a running host, over real sockets.
 @Suite struct BindingsLiveTests {
     func curl(_ arguments: [String], stdin: Data? = nil) async throws -> Subprocess.Output {
-        try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "10"] + arguments, stdin: stdin)
+        try await Subprocess.curl(arguments, stdin: stdin)
     }
 
     @Test func kvThroughAWorker() async throws {

@@ -19,7 +19,7 @@ import Testing
     }
 
     func curl(_ arguments: [String]) async throws -> String {
-        try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "20"] + arguments).stdout
+        try await Subprocess.curl(arguments).stdout
     }
 
     struct Summary: Decodable {

@@ -84,8 +84,8 @@ public final class FileBucket: Bucket {
         guard (1...1000).contains(options.limit) else { throw BucketError.limitOutOfRange(options.limit) }
         var after = ""
         if let cursor = options.cursor {
-            guard let bytes = Base64.decode(cursor) else { throw BucketError.invalidCursor }
-            after = String(decoding: bytes, as: UTF8.self)
+            guard let key = ListCursor.decode(cursor) else { throw BucketError.invalidCursor }
+            after = key
         }
         let prefix = options.prefix ?? ""
         var objects: [BucketObject] = []
@@ -116,7 +116,7 @@ public final class FileBucket: Bucket {
             if rows.count < 1000 { break }
         }
         return BucketListResult(objects: objects, delimitedPrefixes: prefixes, truncated: truncated,
-                                cursor: truncated ? Base64.encode(Array(after.utf8)) : nil)
+                                cursor: truncated ? ListCursor.encode(after: after) : nil)
     }
 
     public func delete(_ keys: [String]) async throws {

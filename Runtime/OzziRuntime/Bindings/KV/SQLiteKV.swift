@@ -52,8 +52,8 @@ public final class SQLiteKV: KVNamespace {
         guard (1...1000).contains(options.limit) else { throw KVError.limitOutOfRange(options.limit) }
         var after = ""
         if let cursor = options.cursor {
-            guard let bytes = Base64.decode(cursor) else { throw KVError.invalidCursor }
-            after = String(decoding: bytes, as: UTF8.self)
+            guard let key = ListCursor.decode(cursor) else { throw KVError.invalidCursor }
+            after = key
         }
         let prefix = options.prefix ?? ""
         let rows = try await database.prepare("""
@@ -65,7 +65,7 @@ public final class SQLiteKV: KVNamespace {
         let keys = page.map { KVListResult.Key(name: $0.text("key") ?? "", expiration: $0.integer("expiration"), metadata: Self.metadata($0)) }
         let complete = rows.count <= options.limit
         return KVListResult(keys: keys, listComplete: complete,
-                            cursor: complete ? nil : keys.last.map { Base64.encode(Array($0.name.utf8)) })
+                            cursor: complete ? nil : keys.last.map { ListCursor.encode(after: $0.name) })
     }
 
     public func sweepExpired() async throws -> Int {
