@@ -15,6 +15,7 @@ public final class WorkerHost: Sendable {
     let directory: WorkerDirectory
     let scheduler: CronScheduler
     let consumers: [QueueConsumer]
+    let housekeeping: Housekeeping
 
     /// Builds every worker (a failing worker stops start-up, naming it) and the loops to serve them.
     /// `devRoutes` adds `/__scheduled?cron=...`, as `ozzi dev` does.
@@ -32,15 +33,18 @@ public final class WorkerHost: Sendable {
         self.queues = queues
         let factory = BindingFactory(config: config, queues: queues, directory: directory, pubsub: pubsub, clock: clock)
         var workers: [String: any Worker] = [:]
+        var namespaces: [any KVNamespace] = []
         for worker in config.workers {
             guard let make = registry.factory(for: worker.module) else {
                 throw ConfigError(file: config.file, worker: worker.name, key: "module", message: "unknown module '\(worker.module)'")
             }
             let folder = config.server.dataDirectory + "/" + worker.name
             try WorkerHost.makeDirectory(folder)
+            let bindings = try factory.bindings(for: worker)
+            namespaces += bindings.kv.values
             let env = WorkerEnv(
                 name: worker.name, vars: worker.vars, secrets: worker.secrets, dataDirectory: folder,
-                logger: logger.with(worker: worker.name), bindings: try factory.bindings(for: worker))
+                logger: logger.with(worker: worker.name), bindings: bindings)
             do {
                 workers[worker.name] = try make(env)
             } catch {
@@ -49,6 +53,7 @@ public final class WorkerHost: Sendable {
             directory.add(worker.name, workers[worker.name]!)
         }
         self.workers = workers
+        housekeeping = Housekeeping(namespaces: namespaces, logger: logger)
         var consumers: [QueueConsumer] = []
         for worker in config.workers {
             for settings in worker.bindings.consumers {
@@ -79,6 +84,7 @@ public final class WorkerHost: Sendable {
         let port = try await server.start(host: config.server.host, port: config.server.port, on: group)
         for consumer in consumers { consumer.start() }
         scheduler.start(on: group.loops[0])
+        housekeeping.start(on: group.loops[0])
         logger.info("listening", metadata: [
             "address": "\(config.server.host):\(port)", "loops": "\(group.loops.count)",
             "workers": "\(config.workers.map(\.name).joined(separator: ","))",
@@ -103,6 +109,7 @@ public final class WorkerHost: Sendable {
     public func shutdown() async {
         await server.shutdown()
         scheduler.stop()
+        housekeeping.stop()
         for consumer in consumers { await consumer.stop() }
         group.shutdown()
         logger.info("stopped")

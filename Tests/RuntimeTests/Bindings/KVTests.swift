@@ -81,3 +81,20 @@ import Testing
         #expect(try await kv.list(prefix: "50%").keys.map(\.name) == ["50%_off"])
     }
 }
+
+@Suite struct HousekeepingTests {
+    @Test func theHostSweepsEveryNamespace() async throws {
+        let clock = ManualClock(milliseconds: 1_800_000_000_000)
+        let directory = try scratchDirectory()
+        let a = try SQLiteKV(path: directory + "/a.sqlite", clock: clock)
+        let b = try SQLiteKV(path: directory + "/b.sqlite", clock: clock)
+        try await a.put("x", "1", options: KVPutOptions(expirationTtl: 60))
+        try await b.put("y", "2", options: KVPutOptions(expirationTtl: 120))
+        try await b.put("z", "3")
+        let housekeeping = Housekeeping(namespaces: [a, b], logger: .init(label: "t"))
+        #expect(await housekeeping.sweep() == 0)
+        clock.advance(byMilliseconds: 120_000)
+        #expect(await housekeeping.sweep() == 2)
+        #expect(try await b.getText("z") == "3")
+    }
+}
