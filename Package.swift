@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/RuntimeTests", swiftSettings: swift6),
         .testTarget(
             name: "WorkersTests",
-            dependencies: ["OzziRuntime", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
+            dependencies: ["OzziRuntime", "OzziTestSupport", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
             path: "Tests/WorkersTests",
             swiftSettings: swift6
         ),

@@ -1,3 +1,4 @@
+import APIWorker
 import ArgumentParser
 import Glibc
 import Logging
@@ -8,7 +9,7 @@ struct Ozzi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ozzi",
         abstract: "Ozzi Edge: a worker runtime that serves the modules named in wrangler-like.toml.",
-        subcommands: [Serve.self, Dev.self, Check.self, Migrate.self, Trigger.self],
+        subcommands: [Serve.self, Dev.self, Check.self, Migrate.self, Trigger.self, Admin.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -76,6 +77,31 @@ struct Trigger: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("ran \(worker) \"\(cron)\"")
+    }
+}
+
+/// Platform administration on the api worker's data.
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Platform administration.", subcommands: [Grant.self])
+
+    /// `ozzi admin grant EMAIL`: makes an existing account a platform admin.
+    struct Grant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make the account with EMAIL a platform admin.")
+        @OptionGroup var options: HostOptions
+        @Argument(help: "The account's email.") var email: String
+
+        func run() async throws {
+            let (host, _) = try HostRunner.build(options, dev: false)
+            guard let api = host.workers.values.compactMap({ $0 as? APIWorker }).first else {
+                LogOutput.write("error: no worker runs the api module in \(options.config)\n")
+                throw ExitCode(78)
+            }
+            guard try await api.grantPlatformAdmin(email: email) else {
+                LogOutput.write("error: no account has the email \(email)\n")
+                throw ExitCode(1)
+            }
+            print("\(email) is now a platform admin")
+        }
     }
 }
 

@@ -4,17 +4,42 @@ import OzziRuntime
 public struct APIWorker: RoutedWorker {
     public static let module = "api"
     public let router: Router
+    /// Every route with its documentation, as `/api/v1/openapi.json` publishes it.
+    let operations: [APIOperation]
     let sweep: MaintenanceSweep
 
     /// Needs the `KV` namespace and the `DB` database bindings.
     public init(env: WorkerEnv) throws {
-        sweep = MaintenanceSweep(kv: try env.kv("KV"), database: try env.database("DB"))
-        var router = Router()
-        router.get("/api/v1/status", WorkerStatus.route(worker: env.name, module: Self.module))
-        self.router = router
+        let services = try APIServices(env: env)
+        sweep = MaintenanceSweep(kv: try env.kv("KV"), database: try env.database("DB"), services: services)
+        var routes = APIRoutes(authenticator: services.authenticator, idempotency: services.idempotency)
+        routes.open("GET", "/api/v1/status", "Liveness of the api worker", tag: "meta", WorkerStatus.route(worker: env.name, module: Self.module))
+        routes.addAuthRoutes(services)
+        routes.addMeRoutes(services)
+        routes.addWorkspaceRoutes(services)
+        routes.addAPIKeyRoutes(services)
+        routes.addAuditRoutes(services)
+        routes.addOpenAPIRoute()
+        router = routes.router
+        operations = routes.operations
+    }
+
+    /// `ozzi admin grant EMAIL`: makes the account a platform admin; false when no account has that email.
+    public func grantPlatformAdmin(email: String) async throws -> Bool {
+        try await sweep.services.users.grantPlatformAdmin(email: try EmailAddress.normalize(email))
     }
 
     public func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws {
         try await sweep.run(event)
+    }
+}
+
+extension APIRoutes {
+    /// `GET /api/v1/openapi.json`, listing every route registered before it and itself.
+    mutating func addOpenAPIRoute() {
+        let documented = operations + [APIOperation(method: "GET", path: "/api/v1/openapi.json", summary: "This document", tag: "meta",
+                                                    authenticated: false, body: [], success: 200, idempotent: false)]
+        let document = Response.bytes(OpenAPIDocument.build(documented).jsonBytes, contentType: "application/json")
+        open("GET", "/api/v1/openapi.json", "This document", tag: "meta") { _, _ in document }
     }
 }

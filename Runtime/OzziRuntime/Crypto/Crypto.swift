@@ -1,0 +1,84 @@
+import COpenSSL
+
+/// The cryptography workers need, through OpenSSL: random bytes, SHA-256, HMAC, scrypt, constant-time
+/// comparison, and URL-safe base64 for tokens.
+public enum Crypto {
+    /// `count` bytes from OpenSSL's CSPRNG.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        precondition(RAND_bytes(&bytes, Int32(count)) == 1, "the system's random source failed")
+        return bytes
+    }
+
+    /// A random token: `bytes` of entropy as URL-safe base64, behind `prefix`.
+    public static func token(prefix: String = "", bytes: Int = 32) -> String {
+        prefix + Base64URL.encode(randomBytes(bytes))
+    }
+
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        SHA256(bytes, bytes.count, &digest)
+        return digest
+    }
+
+    /// Lower-case hex SHA-256 of the UTF-8 text: how tokens and keys are stored.
+    public static func sha256Hex(_ text: String) -> String {
+        hex(sha256(Array(text.utf8)))
+    }
+
+    public static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        hmac(EVP_sha256(), key: key, message)
+    }
+
+    public static func hmacSHA1(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        hmac(EVP_sha1(), key: key, message)
+    }
+
+    private static func hmac(_ md: OpaquePointer?, key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = HMAC(md, key, Int32(key.count), message, message.count, &out, &length)
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// scrypt (RFC 7914). Memory is `128 * r * n` bytes; OpenSSL's limit is raised to fit.
+    public static func scrypt(password: [UInt8], salt: [UInt8], n: UInt64, r: UInt64, p: UInt64, length: Int) -> [UInt8]? {
+        var key = [UInt8](repeating: 0, count: length)
+        let memory = 128 * r * n + 128 * r * p + 1024 * 1024
+        let ok = EVP_PBE_scrypt(password.map { CChar(bitPattern: $0) }, password.count, salt, salt.count, n, r, p, memory, &key, length)
+        return ok == 1 ? key : nil
+    }
+
+    /// Compares in time that depends only on the lengths, not on where the bytes differ.
+    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.isEmpty || CRYPTO_memcmp(a, b, a.count) == 0
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// URL-safe base64 without padding (RFC 4648 §5), for tokens and PKCE.
+public enum Base64URL {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var text = Base64.encode(bytes)
+        text = String(text.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
+
+    public static func decode(_ text: String) -> [UInt8]? {
+        var standard = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        while standard.utf8.count % 4 != 0 { standard += "=" }
+        return Base64.decode(standard)
+    }
+}

@@ -1,0 +1,31 @@
+import Testing
+@testable import OzziRuntime
+
+@Suite struct CryptoTests {
+    @Test func knownAnswers() {
+        #expect(Crypto.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // RFC 4231, test case 2.
+        #expect(Crypto.hex(Crypto.hmacSHA256(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8)))
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        // RFC 2202, test case 2.
+        #expect(Crypto.hex(Crypto.hmacSHA1(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8)))
+            == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+        // RFC 7914 §12, second vector.
+        let key = Crypto.scrypt(password: Array("password".utf8), salt: Array("NaCl".utf8), n: 1024, r: 8, p: 16, length: 64)
+        #expect(key.map(Crypto.hex) == "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640")
+    }
+
+    @Test func tokensAreRandomURLSafeAndLongEnough() {
+        let a = Crypto.token(prefix: "ort_"), b = Crypto.token(prefix: "ort_")
+        #expect(a != b)
+        #expect(a.hasPrefix("ort_"))
+        #expect(Base64URL.decode(String(a.dropFirst(4)))?.count == 32)
+        #expect(a.utf8.allSatisfy { ASCII.isLetterOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
+    }
+
+    @Test func constantTimeComparison() {
+        #expect(Crypto.constantTimeEquals([1, 2, 3], [1, 2, 3]))
+        #expect(!Crypto.constantTimeEquals([1, 2, 3], [1, 2, 4]))
+        #expect(!Crypto.constantTimeEquals([1, 2], [1, 2, 3]))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// A long-running child process (a stub server, a host) whose output is captured as it is written.
+public final class ChildProcess: Sendable {
+    public let process: Process
+    private let output = OutputBuffer()
+
+    public init(_ executable: String, _ arguments: [String], directory: String? = nil) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+        }
+        try process.run()
+    }
+
+    public var log: String { output.text.withLock { $0 } }
+
+    /// Waits until the output matches `pattern` (a regular expression); returns the first capture group.
+    public func waitFor(_ pattern: String, timeout: Duration = .seconds(20)) async throws -> String {
+        let regex = try NSRegularExpression(pattern: pattern)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = log
+            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+                return String(text[Range(range, in: text)!])
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw Timeout(pattern: pattern, log: log)
+    }
+
+    public func stop() {
+        if process.isRunning { process.terminate() }
+    }
+
+    public struct Timeout: Error, CustomStringConvertible {
+        let pattern: String
+        let log: String
+        public var description: String { "timed out waiting for /\(pattern)/; output:\n\(log)" }
+    }
+}
+
+final class OutputBuffer: Sendable {
+    let text = Mutex("")
+}

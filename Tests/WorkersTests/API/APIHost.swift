@@ -1,0 +1,101 @@
+import APIWorker
+import Foundation
+import Logging
+import OzziRuntime
+import OzziTestSupport
+
+/// A live host running the real api worker with its migrations, on an ephemeral port; and a JSON client
+/// for it (curl underneath, so every call crosses a real socket).
+struct APIHost {
+    let host: WorkerHost
+    let port: Int
+    let dataDirectory: String
+
+    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Workers/api/migrations").path
+
+    /// `vars` and `secrets` are added to the api worker's; scrypt runs with a small cost so tests stay fast.
+    static func start(vars: [String: String] = [:], secrets: [String: String] = [:]) async throws -> APIHost {
+        let directory = NSTemporaryDirectory() + "ozzi-api-\(UUID().uuidString)"
+        let allVars = ["SCRYPT_N": "1024"].merging(vars) { $1 }
+        let text = """
+        [server]
+        port = 0
+        loops = 1
+        data_dir = "\(directory)"
+        access_log = false
+
+        [[workers]]
+        name = "api"
+        module = "api"
+        routes = ["/api/*"]
+        kv_namespaces = [{ binding = "KV" }]
+        d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)" }]
+        allowed_outbound_hosts = ["http://127.0.0.1:*"]
+        secrets = [\(secrets.keys.map { "\"\($0)\"" }.joined(separator: ", "))]
+        [workers.vars]
+        \(allVars.map { "\($0.key) = \"\($0.value)\"" }.joined(separator: "\n"))
+        """
+        var registry = WorkerRegistry()
+        registry.register(APIWorker.module, APIWorker.self)
+        let config = try ConfigLoader(file: directory + ".toml", modules: ["api"], environment: secrets).parse(text)
+        let host = try WorkerHost(config: config, registry: registry, loops: 1, logger: Logger(label: "api") { _ in SwiftLogNoOpLogHandler() })
+        let port = try await host.start()
+        return APIHost(host: host, port: port, dataDirectory: directory)
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func stop() async {
+        await host.shutdown()
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
+    struct Answer {
+        let status: Int
+        let headers: [String: String]
+        let cookies: [String]
+        let body: String
+
+        var json: JSONValue { (try? JSONValue(jsonBytes: Array(body.utf8))) ?? .null }
+        subscript(key: String) -> JSONValue? { json[key] }
+        /// The `data` array of a list answer.
+        var data: [JSONValue] { json["data"]?.arrayValue ?? [] }
+        func string(_ path: String...) -> String? {
+            var value: JSONValue? = json
+            for key in path { value = value?[key] }
+            return value?.stringValue
+        }
+    }
+
+    /// One request: `json` is sent as the body; `token` as `Authorization: Bearer`.
+    func call(_ method: String, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
+              headers: [String: String] = [:]) async throws -> Answer {
+        var arguments = ["-i", "-X", method]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
+        var input: Data?
+        if let body = raw ?? json.map({ String(decoding: $0.jsonBytes, as: UTF8.self) }) {
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
+            input = Data(body.utf8)
+        }
+        let output = try await Subprocess.curl(arguments + [base + path], stdin: input)
+        let parts = output.stdout.components(separatedBy: "\r\n\r\n")
+        let head = parts[0].components(separatedBy: "\r\n")
+        var headers: [String: String] = [:]
+        var cookies: [String] = []
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if name == "set-cookie" { cookies.append(value) } else { headers[name] = value }
+        }
+        let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return Answer(status: status, headers: headers, cookies: cookies, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    /// Signs up a fresh account; returns its answer (tokens and user).
+    func signUp(_ email: String, password: String = "correct horse battery") async throws -> Answer {
+        try await call("POST", "/api/v1/auth/signup", json: ["email": .string(email), "password": .string(password)])
+    }
+}

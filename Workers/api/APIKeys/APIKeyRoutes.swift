@@ -1,0 +1,63 @@
+import OzziRuntime
+
+/// `/api/v1/api-keys`: keys of the caller's workspace.
+extension APIRoutes {
+    mutating func addAPIKeyRoutes(_ s: APIServices) {
+        authed("GET", "/api/v1/api-keys", "List the workspace's API keys", tag: "api-keys") { request, _, principal in
+            let page = try PageRequest(request)
+            return .json(page.page(try await s.apiKeys.list(principal.scope, page: page), key: \.id) { $0 })
+        }
+
+        authed("POST", "/api/v1/api-keys", "Create an API key; its secret is answered once, as `key`", tag: "api-keys",
+               body: [.required("name")], success: 201, creates: true) { request, _, principal in
+            try principal.require(.admin, to: "create API keys")
+            let name = try JSONBody(request).requiredString("name", max: 100)
+            let (key, secret) = try await s.apiKeys.create(principal.scope, name: name, createdBy: principal.userID)
+            await s.audit.record("api_key_created", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["api_key_id": .string(key.id), "name": .string(name)])
+            return .json(CreatedKey(id: key.id, name: key.name, prefix: key.prefix, active: key.active, created_by: key.created_by,
+                                    created_at: key.created_at, last_used_at: nil, key: secret), status: 201)
+        }
+
+        authed("GET", "/api/v1/api-keys/:id", "One API key", tag: "api-keys") { _, context, principal in
+            guard let key = try await s.apiKeys.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("API key") }
+            return .json(key)
+        }
+
+        authed("PATCH", "/api/v1/api-keys/:id", "Rename, disable (active: false) or enable a key", tag: "api-keys",
+               body: [.optional("name"), .optional("active", "boolean")]) { request, context, principal in
+            try principal.require(.admin, to: "change API keys")
+            let body = try JSONBody(request)
+            let name = try body.string("name", max: 100)
+            let active = try body.bool("active")
+            guard name != nil || active != nil else { throw APIError.invalidField("active", "give name or active") }
+            guard let key = try await s.apiKeys.update(principal.scope, id: context.parameter("id"), name: name, active: active) else {
+                throw APIError.notFound("API key")
+            }
+            if let active {
+                await s.audit.record(active ? "api_key_enabled" : "api_key_disabled", workspace: principal.workspace.id, user: principal.userID,
+                                     ip: request.clientIP, details: ["api_key_id": .string(key.id)])
+            }
+            return .json(key)
+        }
+
+        authed("DELETE", "/api/v1/api-keys/:id", "Delete an API key", tag: "api-keys", success: 204) { request, context, principal in
+            try principal.require(.admin, to: "delete API keys")
+            guard try await s.apiKeys.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("API key") }
+            await s.audit.record("api_key_deleted", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["api_key_id": .string(context.parameter("id"))])
+            return Response(status: 204)
+        }
+    }
+
+    struct CreatedKey: Encodable {
+        let id: String
+        let name: String
+        let prefix: String
+        let active: Bool
+        let created_by: String
+        let created_at: String
+        let last_used_at: String?
+        let key: String
+    }
+}

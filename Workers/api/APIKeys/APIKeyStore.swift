@@ -1,0 +1,103 @@
+import OzziRuntime
+import Synchronization
+
+/// API keys: `ozk_live_<12 visible>_<secret>`, found by their visible prefix and checked against a
+/// SHA-256 of the whole key in constant time. Verified keys are remembered briefly so a keyed request
+/// costs no query; disabling or deleting a key forgets it at once.
+final class APIKeyStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+    private let verified = Mutex<[String: Verified]>([:])
+    static let cacheMilliseconds: Int64 = 30_000
+
+    struct Verified: Sendable {
+        let keyID: String
+        let workspaceID: String
+        let createdBy: String
+        let checkedAt: Int64
+        var lastUsedWritten: Int64
+    }
+
+    init(database: any SQLDatabase, clock: any WallClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Creates a key; returns it with its secret, which is never stored or shown again.
+    func create(_ scope: TenantScope, name: String, createdBy: String) async throws -> (APIKey, String) {
+        let visible = "ozk_live_" + String(ResourceID.make("k").dropFirst(2).prefix(12))
+        let secret = visible + "_" + Base64URL.encode(Crypto.randomBytes(24))
+        let key = APIKey(id: ResourceID.make("key"), name: name, prefix: visible, active: true, created_by: createdBy,
+                         created_at: Timestamp.now(clock), last_used_at: nil)
+        try await database.prepare("""
+            INSERT INTO api_keys (id, workspace_id, name, prefix, secret_hash, active, created_by, created_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+            """).bind(key.id, scope.workspaceID, name, visible, Crypto.sha256Hex(secret), createdBy, key.created_at).run()
+        return (key, secret)
+    }
+
+    func list(_ scope: TenantScope, page: PageRequest) async throws -> [APIKey] {
+        try await database.prepare("""
+            SELECT id, name, prefix, active, created_by, created_at, last_used_at FROM api_keys
+            WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?
+            """).bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(APIKey.self)
+    }
+
+    func get(_ scope: TenantScope, id: String) async throws -> APIKey? {
+        try await database.prepare("""
+            SELECT id, name, prefix, active, created_by, created_at, last_used_at FROM api_keys WHERE workspace_id = ? AND id = ?
+            """).bind(scope.workspaceID, id).first(APIKey.self)
+    }
+
+    func update(_ scope: TenantScope, id: String, name: String?, active: Bool?) async throws -> APIKey? {
+        try await database.prepare("""
+            UPDATE api_keys SET name = coalesce(?, name), active = coalesce(?, active) WHERE workspace_id = ? AND id = ?
+            """).bind(name, active, scope.workspaceID, id).run()
+        forget(keyID: id)
+        return try await get(scope, id: id)
+    }
+
+    func delete(_ scope: TenantScope, id: String) async throws -> Bool {
+        let deleted = try await database.prepare("DELETE FROM api_keys WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).run().changes == 1
+        forget(keyID: id)
+        return deleted
+    }
+
+    /// The key's id, workspace and creator when `key` is a valid, active key.
+    func authenticate(_ key: String) async throws -> Verified? {
+        let hash = Crypto.sha256Hex(key)
+        let now = clock.milliseconds
+        if var hit = verified.withLock({ $0[hash] }), now - hit.checkedAt < Self.cacheMilliseconds {
+            if now - hit.lastUsedWritten > 60_000 {
+                hit.lastUsedWritten = now
+                let updated = hit
+                verified.withLock { $0[hash] = updated }
+                try await touch(hit.keyID)
+            }
+            return hit
+        }
+        let parts = key.split(separator: "_")
+        guard parts.count == 4, parts[0] == "ozk" else { return nil }
+        let prefix = parts[0...2].joined(separator: "_")
+        guard let row = try await database.prepare("""
+            SELECT id, workspace_id, created_by, secret_hash, active FROM api_keys WHERE prefix = ?
+            """).bind(prefix).first(),
+              Crypto.constantTimeEquals(Array((row.text("secret_hash") ?? "").utf8), Array(hash.utf8)),
+              row.integer("active") == 1 else { return nil }
+        let hit = Verified(keyID: row.text("id") ?? "", workspaceID: row.text("workspace_id") ?? "",
+                           createdBy: row.text("created_by") ?? "", checkedAt: now, lastUsedWritten: now)
+        verified.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[hash] = hit
+        }
+        try await touch(hit.keyID)
+        return hit
+    }
+
+    private func touch(_ keyID: String) async throws {
+        try await database.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(Timestamp.now(clock), keyID).run()
+    }
+
+    private func forget(keyID: String) {
+        verified.withLock { cache in cache = cache.filter { $0.value.keyID != keyID } }
+    }
+}

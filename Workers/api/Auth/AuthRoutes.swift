@@ -1,0 +1,162 @@
+import OzziRuntime
+
+/// `/api/v1/auth/...`: sign-up, sign-in, refresh-token rotation, anonymous trials and their upgrade,
+/// sessions, and linked sign-in methods.
+extension APIRoutes {
+    mutating func addAuthRoutes(_ s: APIServices) {
+        open("POST", "/api/v1/auth/signup", "Create an account with email and password", tag: "auth",
+             body: [.required("email"), .required("password"), .optional("name")], success: 201) { request, _ in
+            try s.limiter.check(["signup:ip:\(request.clientIP)"], capacity: 20, periodSeconds: 3600)
+            let body = try JSONBody(request)
+            let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
+            let password = try body.requiredString("password", max: 1024)
+            try PasswordPolicy.check(password, email: email)
+            let name = try body.string("name", max: 200)
+            let user = try await s.users.create(email: email, name: name, anonymous: false, passwordHash: try await s.hasher.hash(password))
+            let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
+            await s.audit.record("signup", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)
+            return s.signedIn(user, tokens, status: 201)
+        }
+
+        open("POST", "/api/v1/auth/login", "Sign in with email and password", tag: "auth",
+             body: [.required("email"), .required("password")]) { request, _ in
+            let body = try JSONBody(request)
+            let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
+            let password = try body.requiredString("password", max: 1024)
+            try s.limiter.check(["login:ip:\(request.clientIP)"], capacity: 20, periodSeconds: 60)
+            try s.limiter.check(["login:account:\(email)"], capacity: 10, periodSeconds: 900)
+            let user = try await s.users.find(email: email)
+            var hash: String?
+            if let user { hash = try await s.users.passwordHash(userID: user.id) }
+            guard try await s.hasher.verify(password, against: hash), let user else {
+                await s.audit.record("login_failed", workspace: user?.personal_workspace_id, user: user?.id, ip: request.clientIP,
+                                     details: ["email": .string(email)])
+                throw APIError.unauthorized("the email or password is wrong")
+            }
+            let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
+            await s.audit.record("login", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
+                                 details: ["method": .string("password")])
+            return s.signedIn(user, tokens)
+        }
+
+        open("POST", "/api/v1/auth/refresh", "Exchange a refresh token for new tokens (the old one is spent)", tag: "auth",
+             body: [.optional("refresh_token")]) { request, context in
+            try s.limiter.check(["refresh:ip:\(request.clientIP)"], capacity: 60, periodSeconds: 60)
+            let body = try JSONBody(optional: request)
+            guard let token = try body.string("refresh_token", max: 200) ?? Cookies.value("ozzi_refresh", in: request) else {
+                throw APIError.invalidField("refresh_token", "is required (in the body, or the ozzi_refresh cookie)")
+            }
+            switch try await s.sessions.refresh(token) {
+            case .rotated(let tokens, let userID):
+                guard let user = try await s.users.find(id: userID) else { throw APIError.unauthorized }
+                return s.signedIn(user, tokens)
+            case .reuseDetected(let sessionID, let userID):
+                context.logger.warning("refresh token reused; session revoked", metadata: ["session_id": "\(sessionID)", "user_id": "\(userID)"])
+                let user = try await s.users.find(id: userID)
+                await s.audit.record("refresh_token_reuse", workspace: user?.personal_workspace_id, user: userID, ip: request.clientIP,
+                                     details: ["session_id": .string(sessionID)])
+                throw APIError.unauthorized("this refresh token was already used; the session is revoked, sign in again")
+            case .rejected(let reason):
+                throw APIError.unauthorized(reason)
+            }
+        }
+
+        open("POST", "/api/v1/auth/anonymous", "Start an anonymous trial with its own workspace", tag: "auth", success: 201) { request, _ in
+            try s.limiter.check(["anonymous:ip:\(request.clientIP)"], capacity: 10, periodSeconds: 3600)
+            let user = try await s.users.create(email: nil, name: nil, anonymous: true)
+            let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
+            await s.audit.record("signup_anonymous", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)
+            return s.signedIn(user, tokens, status: 201)
+        }
+
+        authed("POST", "/api/v1/auth/upgrade", "Turn an anonymous trial into an account, keeping its data", tag: "auth",
+               body: [.required("email"), .required("password")]) { request, _, principal in
+            _ = try principal.requireSession(for: "upgrading")
+            guard let user = try await s.users.find(id: principal.userID) else { throw APIError.unauthorized }
+            guard user.is_anonymous else { throw APIError.conflict("this account is not anonymous; add a password with /auth/identities/password") }
+            let body = try JSONBody(request)
+            let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
+            let password = try body.requiredString("password", max: 1024)
+            try PasswordPolicy.check(password, email: email)
+            try await s.users.upgrade(userID: user.id, email: email, passwordHash: try await s.hasher.hash(password))
+            await s.audit.record("upgrade", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)
+            return .json(try await s.users.find(id: user.id))
+        }
+
+        authed("POST", "/api/v1/auth/logout", "Sign out this session", tag: "auth", success: 204) { request, _, principal in
+            let sessionID = try principal.requireSession(for: "signing out")
+            _ = try await s.sessions.revoke(sessionID: sessionID, userID: principal.userID, reason: "logout")
+            await s.audit.record("logout", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP)
+            var response = Response(status: 204)
+            Cookies.clear(on: &response)
+            return response
+        }
+
+        authed("GET", "/api/v1/auth/sessions", "List your signed-in sessions", tag: "auth") { request, _, principal in
+            _ = try principal.requireSession(for: "listing sessions")
+            let page = try PageRequest(request)
+            return .json(page.page(try await s.sessions.list(userID: principal.userID, page: page), key: \.id) { $0 })
+        }
+
+        authed("DELETE", "/api/v1/auth/sessions", "Sign out everywhere", tag: "auth") { request, _, principal in
+            _ = try principal.requireSession(for: "signing out")
+            let count = try await s.sessions.revokeAll(userID: principal.userID, reason: "logout_everywhere")
+            await s.audit.record("logout_everywhere", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["sessions": .number(Double(count))])
+            var response = Response.json(["revoked": count])
+            Cookies.clear(on: &response)
+            return response
+        }
+
+        authed("DELETE", "/api/v1/auth/sessions/:id", "Revoke one of your sessions", tag: "auth", success: 204) { request, context, principal in
+            _ = try principal.requireSession(for: "revoking sessions")
+            guard try await s.sessions.revoke(sessionID: context.parameter("id"), userID: principal.userID, reason: "revoked") else {
+                throw APIError.notFound("session")
+            }
+            await s.audit.record("session_revoked", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["session_id": .string(context.parameter("id"))])
+            return Response(status: 204)
+        }
+
+        authed("GET", "/api/v1/auth/identities", "List your sign-in methods", tag: "auth") { _, _, principal in
+            _ = try principal.requireSession(for: "listing sign-in methods")
+            let password = try await s.users.passwordHash(userID: principal.userID) != nil
+            return .json(SignInMethods(password: password, identities: try await s.users.identities(userID: principal.userID)))
+        }
+
+        authed("POST", "/api/v1/auth/identities/:provider", "Link a sign-in method (password, or an OAuth provider)", tag: "auth",
+               body: [.optional("email"), .optional("password")]) { request, context, principal in
+            _ = try principal.requireSession(for: "linking sign-in methods")
+            let providerName = context.parameter("provider")
+            guard providerName == "password" else {
+                let url = try await s.oauth.start(try s.oauth.provider(providerName), linking: principal.userID)
+                return .json(["authorize_url": url])
+            }
+            guard let user = try await s.users.find(id: principal.userID) else { throw APIError.unauthorized }
+            let body = try JSONBody(request)
+            let email = try user.email ?? EmailAddress.normalize(try body.requiredString("email", max: 320))
+            let password = try body.requiredString("password", max: 1024)
+            try PasswordPolicy.check(password, email: email)
+            try await s.users.addPassword(userID: user.id, email: email, passwordHash: try await s.hasher.hash(password))
+            await s.audit.record("identity_linked", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
+                                 details: ["provider": .string("password")])
+            return .json(["linked": "password"])
+        }
+
+        authed("DELETE", "/api/v1/auth/identities/:provider", "Unlink a sign-in method (never the last one)", tag: "auth",
+               success: 204) { request, context, principal in
+            _ = try principal.requireSession(for: "unlinking sign-in methods")
+            try await s.users.unlink(userID: principal.userID, provider: context.parameter("provider"))
+            await s.audit.record("identity_unlinked", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["provider": .string(context.parameter("provider"))])
+            return Response(status: 204)
+        }
+
+        addOAuthRoutes(s)
+    }
+
+    struct SignInMethods: Encodable {
+        let password: Bool
+        let identities: [Identity]
+    }
+}

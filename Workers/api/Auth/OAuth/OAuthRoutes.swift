@@ -1,0 +1,50 @@
+import OzziRuntime
+
+/// `GET /api/v1/auth/oauth/{provider}/start` and `/callback`.
+extension APIRoutes {
+    mutating func addOAuthRoutes(_ s: APIServices) {
+        open("GET", "/api/v1/auth/oauth/:provider/start",
+             "Start signing in with a provider: redirects to it (?format=json answers the URL instead)", tag: "auth") { request, context in
+            try s.limiter.check(["oauth:ip:\(request.clientIP)"], capacity: 30, periodSeconds: 60)
+            let provider = try s.oauth.provider(context.parameter("provider"))
+            let url = try await s.oauth.start(provider, linking: nil)
+            if request.queryParameter("format") == "json" { return .json(["authorize_url": url]) }
+            return Response(status: 302, headers: ["location": url])
+        }
+
+        open("GET", "/api/v1/auth/oauth/:provider/callback", "Where the provider returns: signs in, signs up, or links", tag: "auth") { request, context in
+            try s.limiter.check(["oauth:ip:\(request.clientIP)"], capacity: 30, periodSeconds: 60)
+            let provider = try s.oauth.provider(context.parameter("provider"))
+            if let error = request.queryParameter("error") {
+                throw APIError.badRequest("\(provider.name) refused: \(request.queryParameter("error_description") ?? error)", code: "provider_denied")
+            }
+            guard let code = request.queryParameter("code"), !code.isEmpty else { throw APIError.invalidField("code", "is required") }
+            guard let stateText = request.queryParameter("state") else { throw APIError.invalidField("state", "is required") }
+            let state = try await s.oauth.consume(state: stateText, provider: provider)
+            let identity = try await s.oauth.identity(provider, code: code, verifier: state.verifier)
+            if let userID = state.link_user_id {
+                try await s.users.link(userID: userID, provider: provider.name, subject: identity.subject, email: identity.email)
+                let user = try await s.users.find(id: userID)
+                await s.audit.record("identity_linked", workspace: user?.personal_workspace_id, user: userID, ip: request.clientIP,
+                                     details: ["provider": .string(provider.name)])
+                return .json(["linked": provider.name])
+            }
+            let user: User
+            if let owner = try await s.users.owner(provider: provider.name, subject: identity.subject), let existing = try await s.users.find(id: owner) {
+                user = existing
+            } else {
+                if let email = identity.email, try await s.users.find(email: email) != nil {
+                    throw APIError.conflict("an account with \(email) exists; sign in to it and link \(provider.name) from there")
+                }
+                user = try await s.users.create(email: identity.email, name: identity.name, anonymous: false,
+                                                identity: (provider.name, identity.subject, identity.email))
+                await s.audit.record("signup", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
+                                     details: ["method": .string(provider.name)])
+            }
+            let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
+            await s.audit.record("login", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
+                                 details: ["method": .string(provider.name)])
+            return s.signedIn(user, tokens)
+        }
+    }
+}

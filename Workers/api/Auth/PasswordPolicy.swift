@@ -1,0 +1,29 @@
+/// What a password must be, with a message that says which rule failed.
+enum PasswordPolicy {
+    static let minimumLength = 10
+    static let maximumLength = 128
+    private static let common: Set<String> = [
+        "password123", "1234567890", "qwertyuiop", "password1234", "iloveyou123", "letmein1234", "welcome123",
+        "0123456789", "abcdefghij", "passwordpassword", "administrator",
+    ]
+
+    /// Throws a 422 naming `password` when a rule fails.
+    static func check(_ password: String, email: String?) throws {
+        guard password.count >= minimumLength else {
+            throw APIError.invalidField("password", "must be at least \(minimumLength) characters")
+        }
+        guard password.count <= maximumLength else {
+            throw APIError.invalidField("password", "must be at most \(maximumLength) characters")
+        }
+        guard Set(password).count > 2 else {
+            throw APIError.invalidField("password", "must not repeat one or two characters")
+        }
+        guard !common.contains(password.lowercased()) else {
+            throw APIError.invalidField("password", "is too common; choose another")
+        }
+        if let email, let local = email.split(separator: "@").first, local.count >= 4,
+           password.lowercased().contains(local.lowercased()) {
+            throw APIError.invalidField("password", "must not contain your email address")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// Who is calling, and in which workspace, after authentication.
+struct Principal: Sendable {
+    let userID: String
+    let workspace: Workspace
+    /// Set for session tokens and cookies.
+    let sessionID: String?
+    /// Set when the caller used an API key (scoped to the key's workspace).
+    let apiKeyID: String?
+
+    var scope: TenantScope { TenantScope(workspaceID: workspace.id) }
+    var role: Role { workspace.role }
+
+    /// Refuses callers below `role` with 403 (they can see the workspace, so 404 would be a lie).
+    func require(_ needed: Role, to action: String) throws {
+        guard role >= needed else { throw APIError.forbidden("only a workspace \(needed.rawValue) or above can \(action)") }
+    }
+
+    /// Refuses API keys for account-level actions that need a person (sessions, linking, passwords).
+    func requireSession(for action: String) throws -> String {
+        guard let sessionID else { throw APIError.forbidden("\(action) needs a signed-in user, not an API key") }
+        return sessionID
+    }
+}

@@ -1,0 +1,140 @@
+import OzziRuntime
+
+/// Sessions and their tokens. Access tokens live 15 minutes, refresh tokens rotate on every use and the
+/// session expires after 30 days of no refresh; tokens are random and stored only as SHA-256 hashes.
+struct SessionStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+    static let accessTokenSeconds: Int64 = 900
+    static let sessionSeconds: Int64 = 30 * 86_400
+
+    /// The token answer, in OAuth 2's names.
+    struct Tokens: Encodable, Sendable {
+        let access_token: String
+        let refresh_token: String
+        let token_type = "Bearer"
+        let expires_in = SessionStore.accessTokenSeconds
+        let session_id: String
+    }
+
+    struct Session: Codable, Sendable, Equatable {
+        let id: String
+        let created_at: String
+        let last_used_at: String
+        let expires_at: String
+        let user_agent: String?
+        let ip: String?
+    }
+
+    func start(userID: String, userAgent: String?, ip: String?) async throws -> Tokens {
+        let sessionID = ResourceID.make("ses")
+        let now = Timestamp.now(clock)
+        let expires = Timestamp.after(seconds: Self.sessionSeconds, clock)
+        let tokens = Tokens(access_token: Crypto.token(prefix: "oat_"), refresh_token: Crypto.token(prefix: "ort_"), session_id: sessionID)
+        let accessExpires = Timestamp.after(seconds: Self.accessTokenSeconds, clock)
+        try await database.transaction { tx in
+            try tx.run("""
+                INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, sessionID, userID, now, now, expires, userAgent.map { String($0.prefix(256)) }, ip)
+            try Self.issue(tx, tokens, sessionID: sessionID, now: now, accessExpires: accessExpires)
+        }
+        return tokens
+    }
+
+    private static func issue(_ tx: SQLTransaction, _ tokens: Tokens, sessionID: String, now: String, accessExpires: String) throws {
+        try tx.run("INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES (?, ?, ?)",
+                   Crypto.sha256Hex(tokens.refresh_token), sessionID, now)
+        try tx.run("INSERT INTO access_tokens (token_hash, session_id, expires_at) VALUES (?, ?, ?)",
+                   Crypto.sha256Hex(tokens.access_token), sessionID, accessExpires)
+    }
+
+    enum RefreshOutcome {
+        case rotated(Tokens, userID: String)
+        case reuseDetected(sessionID: String, userID: String)
+        case rejected(String)
+    }
+
+    /// Presents a refresh token: rotates it, or on reuse revokes its whole session.
+    func refresh(_ token: String) async throws -> RefreshOutcome {
+        let hash = Crypto.sha256Hex(token)
+        let now = Timestamp.now(clock)
+        let accessExpires = Timestamp.after(seconds: Self.accessTokenSeconds, clock)
+        let sessionExpires = Timestamp.after(seconds: Self.sessionSeconds, clock)
+        return try await database.transaction { tx -> RefreshOutcome in
+            let row = try tx.all("""
+                SELECT r.used_at, r.session_id, s.user_id, s.revoked_at, s.expires_at FROM refresh_tokens r
+                JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?
+                """, hash).first
+            let presented = row.map {
+                RefreshRotation.Presented(alreadyUsed: $0.text("used_at") != nil, sessionRevoked: $0.text("revoked_at") != nil,
+                                          sessionExpired: ($0.text("expires_at") ?? "") <= now)
+            }
+            let sessionID = row?.text("session_id") ?? ""
+            let userID = row?.text("user_id") ?? ""
+            switch RefreshRotation.decide(presented) {
+            case .rejected(let reason):
+                return .rejected(reason)
+            case .reuseDetected:
+                try Self.revoke(tx, sessionID: sessionID, reason: "refresh_token_reuse", now: now)
+                return .reuseDetected(sessionID: sessionID, userID: userID)
+            case .rotate:
+                try tx.run("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now, hash)
+                try tx.run("UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?", now, sessionExpires, sessionID)
+                let tokens = Tokens(access_token: Crypto.token(prefix: "oat_"), refresh_token: Crypto.token(prefix: "ort_"), session_id: sessionID)
+                try Self.issue(tx, tokens, sessionID: sessionID, now: now, accessExpires: accessExpires)
+                return .rotated(tokens, userID: userID)
+            }
+        }
+    }
+
+    /// The session and user of a live access token.
+    func authenticate(accessToken: String) async throws -> (sessionID: String, userID: String)? {
+        let row = try await database.prepare("""
+            SELECT s.id, s.user_id FROM access_tokens a JOIN sessions s ON s.id = a.session_id
+            WHERE a.token_hash = ? AND a.expires_at > ? AND s.revoked_at IS NULL
+            """).bind(Crypto.sha256Hex(accessToken), Timestamp.now(clock)).first()
+        guard let row, let session = row.text("id"), let user = row.text("user_id") else { return nil }
+        return (session, user)
+    }
+
+    func list(userID: String, page: PageRequest) async throws -> [Session] {
+        try await database.prepare("""
+            SELECT id, created_at, last_used_at, expires_at, user_agent, ip FROM sessions
+            WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND id > ? ORDER BY id LIMIT ?
+            """).bind(userID, Timestamp.now(clock), page.after ?? "", page.limit + 1).all(Session.self)
+    }
+
+    /// Revokes one of `userID`'s sessions; false if they have no such live session.
+    func revoke(sessionID: String, userID: String, reason: String) async throws -> Bool {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            guard try tx.all("SELECT 1 FROM sessions WHERE id = ? AND user_id = ? AND revoked_at IS NULL", sessionID, userID).first != nil else {
+                return false
+            }
+            try Self.revoke(tx, sessionID: sessionID, reason: reason, now: now)
+            return true
+        }
+    }
+
+    func revokeAll(userID: String, reason: String) async throws -> Int {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            let ids = try tx.all("SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL", userID).compactMap { $0.text("id") }
+            for id in ids { try Self.revoke(tx, sessionID: id, reason: reason, now: now) }
+            return ids.count
+        }
+    }
+
+    private static func revoke(_ tx: SQLTransaction, sessionID: String, reason: String, now: String) throws {
+        try tx.run("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL", now, reason, sessionID)
+        try tx.run("DELETE FROM access_tokens WHERE session_id = ?", sessionID)
+    }
+
+    /// Drops expired access tokens and sessions long past their end (the maintenance sweep).
+    func sweep() async throws -> Int {
+        let now = Timestamp.now(clock)
+        let tokens = try await database.prepare("DELETE FROM access_tokens WHERE expires_at <= ?").bind(now).run().changes
+        let sessions = try await database.prepare("DELETE FROM sessions WHERE expires_at <= ?").bind(Timestamp.after(seconds: -Self.sessionSeconds, clock)).run().changes
+        return tokens + sessions
+    }
+}

@@ -1,0 +1,76 @@
+import OzziRuntime
+
+/// A request's JSON object body, read field by field: every mistake names its field.
+struct JSONBody {
+    let fields: [String: JSONValue]
+
+    init(_ request: Request) throws {
+        guard !request.body.isEmpty else { throw APIError.badRequest("a JSON object body is required", code: "invalid_json") }
+        let value: JSONValue
+        do {
+            value = try JSONValue(jsonBytes: request.body)
+        } catch {
+            throw APIError.badRequest("the body is not valid JSON (\(error.description))", code: "invalid_json")
+        }
+        guard case .object(let fields) = value else {
+            throw APIError.badRequest("the body must be a JSON object", code: "invalid_json")
+        }
+        self.fields = fields
+    }
+
+    /// An empty body counts as `{}` (for POSTs whose fields are all optional).
+    init(optional request: Request) throws {
+        if request.body.isEmpty { self.init(fields: [:]) } else { try self.init(request) }
+    }
+
+    init(fields: [String: JSONValue]) {
+        self.fields = fields
+    }
+
+    func string(_ name: String, max: Int = 256) throws -> String? {
+        guard let value = fields[name], value != .null else { return nil }
+        guard case .string(let text) = value else { throw APIError.invalidField(name, "must be a string") }
+        guard text.count <= max else { throw APIError.invalidField(name, "must be at most \(max) characters") }
+        return text
+    }
+
+    func requiredString(_ name: String, max: Int = 256) throws -> String {
+        guard let text = try string(name, max: max) else { throw APIError.invalidField(name, "is required") }
+        guard !text.isEmpty else { throw APIError.invalidField(name, "must not be empty") }
+        return text
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let value = fields[name], value != .null else { return nil }
+        guard case .bool(let flag) = value else { throw APIError.invalidField(name, "must be true or false") }
+        return flag
+    }
+
+    /// One of `allowed`, as a string.
+    func choice(_ name: String, _ allowed: [String]) throws -> String? {
+        guard let text = try string(name) else { return nil }
+        guard allowed.contains(text) else { throw APIError.invalidField(name, "must be one of \(allowed.joined(separator: ", "))") }
+        return text
+    }
+}
+
+/// Email addresses as the api stores them: trimmed, lower-cased, checked for a plausible shape.
+enum EmailAddress {
+    static func normalize(_ text: String, field: String = "email") throws -> String {
+        let email = String(text.trimmingPrefixAndSuffixSpaces()).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 320, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(" ") else {
+            throw APIError.invalidField(field, "is not an email address")
+        }
+        return email
+    }
+}
+
+extension String {
+    func trimmingPrefixAndSuffixSpaces() -> Substring {
+        let start = firstIndex { !$0.isWhitespace } ?? endIndex
+        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
+        return self[start..<end]
+    }
+}

@@ -1,0 +1,130 @@
+import OzziRuntime
+
+/// `/api/v1/workspaces`, their members and invitations. A workspace the caller does not belong to
+/// answers 404, as if it did not exist.
+extension APIRoutes {
+    mutating func addWorkspaceRoutes(_ s: APIServices) {
+        authed("GET", "/api/v1/workspaces", "List the workspaces you belong to", tag: "workspaces") { request, _, principal in
+            let page = try PageRequest(request)
+            if principal.apiKeyID != nil { return .json(Page(data: [principal.workspace], next_cursor: nil)) }
+            return .json(page.page(try await s.workspaces.workspaces(for: principal.userID, page: page), key: \.id) { $0 })
+        }
+
+        authed("POST", "/api/v1/workspaces", "Create a workspace; you become its owner", tag: "workspaces",
+               body: [.required("name")], success: 201, creates: true) { request, _, principal in
+            _ = try principal.requireSession(for: "creating workspaces")
+            let name = try JSONBody(request).requiredString("name", max: 200)
+            return .json(try await s.workspaces.create(name: name, owner: principal.userID), status: 201)
+        }
+
+        authed("GET", "/api/v1/workspaces/:id", "One workspace", tag: "workspaces") { _, context, principal in
+            .json(try await Self.member(of: context.parameter("id"), principal, s))
+        }
+
+        authed("PATCH", "/api/v1/workspaces/:id", "Rename a workspace (admins)", tag: "workspaces",
+               body: [.required("name")]) { request, context, principal in
+            let workspace = try await Self.member(of: context.parameter("id"), principal, s)
+            guard workspace.role >= .admin else { throw APIError.forbidden("only a workspace admin or owner can rename it") }
+            let name = try JSONBody(request).requiredString("name", max: 200)
+            try await s.workspaces.rename(TenantScope(workspaceID: workspace.id), name: name)
+            return .json(try await Self.member(of: workspace.id, principal, s))
+        }
+
+        authed("GET", "/api/v1/workspaces/:id/members", "List members", tag: "workspaces") { request, context, principal in
+            let workspace = try await Self.member(of: context.parameter("id"), principal, s)
+            let page = try PageRequest(request)
+            return .json(page.page(try await s.workspaces.members(TenantScope(workspaceID: workspace.id), page: page), key: \.user_id) { $0 })
+        }
+
+        authed("PATCH", "/api/v1/workspaces/:id/members/:user_id", "Change a member's role (owners)", tag: "workspaces",
+               body: [.required("role")]) { request, context, principal in
+            let workspace = try await Self.member(of: context.parameter("id"), principal, s)
+            guard workspace.role == .owner else { throw APIError.forbidden("only a workspace owner can change roles") }
+            let scope = TenantScope(workspaceID: workspace.id)
+            guard let role = try JSONBody(request).choice("role", Role.allCases.map(\.rawValue)).flatMap(Role.init) else {
+                throw APIError.invalidField("role", "is required")
+            }
+            guard try await s.workspaces.member(scope, userID: context.parameter("user_id")) != nil else { throw APIError.notFound("member") }
+            try await s.workspaces.setRole(scope, userID: context.parameter("user_id"), role: role)
+            await s.audit.record("member_role_changed", workspace: workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["member": .string(context.parameter("user_id")), "role": .string(role.rawValue)])
+            return .json(try await s.workspaces.member(scope, userID: context.parameter("user_id")))
+        }
+
+        authed("DELETE", "/api/v1/workspaces/:id/members/:user_id", "Remove a member (admins), or leave", tag: "workspaces",
+               success: 204) { request, context, principal in
+            let workspace = try await Self.member(of: context.parameter("id"), principal, s)
+            let scope = TenantScope(workspaceID: workspace.id)
+            let target = context.parameter("user_id")
+            guard let member = try await s.workspaces.member(scope, userID: target) else { throw APIError.notFound("member") }
+            if target != principal.userID {
+                guard workspace.role >= .admin, member.role <= workspace.role else {
+                    throw APIError.forbidden("only an admin can remove members, and only an owner can remove an owner")
+                }
+            }
+            try await s.workspaces.removeMember(scope, userID: target)
+            await s.audit.record("member_removed", workspace: workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["member": .string(target)])
+            return Response(status: 204)
+        }
+
+        authed("GET", "/api/v1/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces") { request, context, principal in
+            let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "list invitations")
+            let page = try PageRequest(request)
+            return .json(page.page(try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page), key: \.id) { $0 })
+        }
+
+        authed("POST", "/api/v1/workspaces/:id/invitations", "Invite someone by email; answers the single-use token once",
+               tag: "workspaces", body: [.required("email"), .optional("role")], success: 201, creates: true) { request, context, principal in
+            let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "invite")
+            let body = try JSONBody(request)
+            let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
+            let role = try body.choice("role", ["admin", "member"]).flatMap(Role.init) ?? .member
+            let (invitation, token) = try await s.invitations.create(TenantScope(workspaceID: workspace.id), email: email, role: role,
+                                                                     invitedBy: principal.userID)
+            await s.audit.record("invitation_created", workspace: workspace.id, user: principal.userID, ip: request.clientIP,
+                                 details: ["email": .string(email), "role": .string(role.rawValue)])
+            return .json(CreatedInvitation(invitation: invitation, token: token), status: 201)
+        }
+
+        authed("DELETE", "/api/v1/workspaces/:id/invitations/:invitation_id", "Withdraw an invitation (admins)", tag: "workspaces",
+               success: 204) { _, context, principal in
+            let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "withdraw invitations")
+            guard try await s.invitations.revoke(TenantScope(workspaceID: workspace.id), id: context.parameter("invitation_id")) else {
+                throw APIError.notFound("invitation")
+            }
+            return Response(status: 204)
+        }
+
+        authed("POST", "/api/v1/invitations/accept", "Accept an invitation sent to your email", tag: "workspaces",
+               body: [.required("token")]) { request, _, principal in
+            _ = try principal.requireSession(for: "accepting invitations")
+            let token = try JSONBody(request).requiredString("token", max: 200)
+            let user = try await s.users.find(id: principal.userID)
+            let workspaceID = try await s.invitations.accept(token: token, userID: principal.userID, email: user?.email)
+            await s.audit.record("member_joined", workspace: workspaceID, user: principal.userID, ip: request.clientIP)
+            return .json(try await Self.member(of: workspaceID, principal, s))
+        }
+    }
+
+    struct CreatedInvitation: Encodable {
+        let invitation: Invitation
+        let token: String
+    }
+
+    /// The workspace in the path, if the caller belongs to it (an API key: only its own), else 404.
+    static func member(of id: String, _ principal: Principal, _ s: APIServices) async throws -> Workspace {
+        if principal.apiKeyID != nil {
+            guard id == principal.workspace.id else { throw APIError.notFound("workspace") }
+            return principal.workspace
+        }
+        guard let workspace = try await s.workspaces.workspace(id, for: principal.userID) else { throw APIError.notFound("workspace") }
+        return workspace
+    }
+
+    static func admin(of id: String, _ principal: Principal, _ s: APIServices, to action: String) async throws -> Workspace {
+        let workspace = try await member(of: id, principal, s)
+        guard workspace.role >= .admin else { throw APIError.forbidden("only a workspace admin or owner can \(action)") }
+        return workspace
+    }
+}
