@@ -28,6 +28,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The OpenAPI document is checked with openapi-spec-validator (PyPI) in the tests.
+if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
+  echo "setup: installing openapi-spec-validator"
+  python3 -m pip install --quiet openapi-spec-validator
+fi
+
 if ! command -v swift >/dev/null && [ ! -x /opt/swift/usr/bin/swift ]; then
   echo "setup: the Swift 6 toolchain is required (expected on PATH or at /opt/swift/usr/bin)" >&2
   exit 1

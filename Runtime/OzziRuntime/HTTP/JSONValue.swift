@@ -35,6 +35,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let fields) = self { return fields }
+        return nil
+    }
+
     public var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
