@@ -114,3 +114,19 @@ import Testing
         #expect(try await api.call("GET", "/api/v1/api-keys?cursor=%%%", token: owner).status == 422)
     }
 }
+
+@Suite struct APIKeyFormatTests {
+    @Test func keysWhoseSecretContainsUnderscoresStillAuthenticate() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let owner = try #require(try await api.signUp("underscore@example.com").string("access_token"))
+        var sawUnderscore = false
+        // About 40% of secrets contain '_'; twenty keys make missing one vanishingly unlikely.
+        for i in 0..<20 {
+            let key = try #require(try await api.call("POST", "/api/v1/api-keys", json: ["name": .string("k\(i)")], token: owner).string("key"))
+            sawUnderscore = sawUnderscore || key.split(separator: "_").count > 4
+            #expect(try await api.call("GET", "/api/v1/me", token: key).status == 200, "\(key)")
+        }
+        #expect(sawUnderscore)
+    }
+}

@@ -75,7 +75,8 @@ final class APIKeyStore: Sendable {
             }
             return hit
         }
-        let parts = key.split(separator: "_")
+        // The secret is base64url and may itself contain "_": split off the three prefix parts only.
+        let parts = key.split(separator: "_", maxSplits: 3)
         guard parts.count == 4, parts[0] == "ozk" else { return nil }
         let prefix = parts[0...2].joined(separator: "_")
         guard let row = try await database.prepare("""

@@ -1,0 +1,95 @@
+import APIWorker
+import Foundation
+import OzziRuntime
+import Testing
+
+/// Every route the api worker registers, called with a second tenant's credentials against the first
+/// tenant's objects: nothing of the first tenant is revealed or changed. Routes added later are walked
+/// automatically, because the walk reads the router.
+@Suite struct TenantIsolationTests {
+    struct Tenant {
+        var token: String
+        let email: String
+        let userID: String
+    }
+
+    func signIn(_ api: APIHost, _ email: String) async throws -> String {
+        try #require(try await api.call("POST", "/api/v1/auth/login", json: ["email": .string(email), "password": "correct horse battery"])
+            .string("access_token"))
+    }
+
+    /// What tenant A can see of its own data; compared before and after the walk.
+    func snapshot(_ api: APIHost, _ a: Tenant, workspace: String) async throws -> [String] {
+        var views: [String] = []
+        for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
+                     "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities"] {
+            let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
+            views.append("\(answer.status) \(answer.body)")
+        }
+        return views
+    }
+
+    @Test func aSecondTenantCanNeitherSeeNorChangeTheFirst() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        // Tenant A: an account, a second workspace, an API key, an invitation, a member.
+        let signupA = try await api.signUp("tenant-a@example.com")
+        var a = Tenant(token: try #require(signupA.string("access_token")), email: "tenant-a@example.com", userID: try #require(signupA.string("user", "id")))
+        let workspaceA = try #require(try await api.call("POST", "/api/v1/workspaces", json: ["name": "A corp"], token: a.token).string("id"))
+        let keyA = try await api.call("POST", "/api/v1/api-keys", json: ["name": "a key"], token: a.token)
+        let invitationA = try await api.call("POST", "/api/v1/workspaces/\(workspaceA)/invitations", json: ["email": "friend@example.com"], token: a.token)
+        let signupMember = try await api.signUp("a-member@example.com")
+        let memberID = try #require(signupMember.string("user", "id"))
+        let memberInvite = try await api.call("POST", "/api/v1/workspaces/\(workspaceA)/invitations", json: ["email": "a-member@example.com"], token: a.token)
+        _ = try await api.call("POST", "/api/v1/invitations/accept", json: ["token": .string(memberInvite.string("token") ?? "")],
+                               token: signupMember.string("access_token"))
+        let secretIDs = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
+                         try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID]
+        let secrets = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token]
+        let before = try await snapshot(api, a, workspace: workspaceA)
+
+        // Tenant B: its own account and API key.
+        let signupB = try await api.signUp("tenant-b@example.com")
+        var b = Tenant(token: try #require(signupB.string("access_token")), email: "tenant-b@example.com", userID: try #require(signupB.string("user", "id")))
+        let keyB = try #require(try await api.call("POST", "/api/v1/api-keys", json: ["name": "b key"], token: b.token).string("key"))
+
+        let worker = try #require(api.host.workers["api"] as? any RoutedWorker)
+        let body: JSONValue = ["name": "walk", "email": "walker@example.com", "role": "admin", "active": false,
+                               "password": "correct horse battery", "token": .string(invitationA.string("token") ?? ""),
+                               "refresh_token": "ort_x"]
+        var calls = 0
+        for route in worker.router.routes {
+            let parameters = route.path.split(separator: "/").filter { $0.hasPrefix(":") }
+            // Each parameter takes each of A's ids in turn (one substitution per call keeps this small).
+            let fillings: [[String]] = parameters.isEmpty ? [[]] : secretIDs.map { id in parameters.map { _ in id } }
+            for filling in fillings {
+                var path = route.path
+                for (parameter, value) in zip(parameters, filling) {
+                    path = path.replacingOccurrences(of: String(parameter), with: value)
+                }
+                for credential in [b.token, keyB] {
+                    let answer = try await api.call(route.method, path, json: route.method == "GET" || route.method == "DELETE" ? nil : body,
+                                                    token: credential)
+                    calls += 1
+                    if !parameters.isEmpty, answer.status != 401 {
+                        #expect(answer.status == 404 || answer.status == 403 && route.path.hasPrefix("/api/v1/auth/"),
+                                "\(route.method) \(path) answered \(answer.status) to another tenant: \(answer.body)")
+                    }
+                    // What the caller sent may be echoed (in a "not found" message); nothing else of A may appear.
+                    let sent = String(decoding: body.jsonBytes, as: UTF8.self) + path
+                    for secret in secrets where !sent.contains(secret) {
+                        #expect(!answer.body.contains(secret), "\(route.method) \(path) revealed \(secret) to another tenant")
+                    }
+                    // Walking sign-out routes logs B out; sign back in and carry on.
+                    if try await api.call("GET", "/api/v1/me", token: b.token).status == 401 { b.token = try await signIn(api, b.email) }
+                }
+            }
+        }
+        #expect(calls > 100)
+        a.token = try await signIn(api, a.email)
+        let after = try await snapshot(api, a, workspace: workspaceA)
+        #expect(before.dropFirst() == after.dropFirst(), "tenant A's data is unchanged")
+        let keyStillWorks = try await api.call("GET", "/api/v1/me", token: keyA.string("key"))
+        #expect(keyStillWorks.status == 200, "A's key still works: \(keyStillWorks.body)")
+    }
+}
