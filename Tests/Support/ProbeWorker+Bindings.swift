@@ -43,7 +43,7 @@ extension ProbeWorker {
             // A CTE counting to a few million keeps SQLite busy for a while, off the loop.
             let row = try await env.database("DB").prepare("""
                 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT count(*) AS n FROM c
-                """).bind(Int(3_000_000)).first()
+                """).bind(Int(8_000_000)).first()
             return .text(String(row?.integer("n") ?? 0))
         }
         router.put("/bucket/*") { request, context in
