@@ -33,7 +33,7 @@ struct APIServices: Sendable {
     }
 
     var authenticator: Authenticator {
-        Authenticator(sessions: sessions, apiKeys: apiKeys, users: users, workspaces: workspaces)
+        Authenticator(principals: PrincipalStore(database: sessions.database, clock: clock), apiKeys: apiKeys)
     }
 
     /// The answer to a sign-in: tokens in OAuth 2's names plus the user, and browser cookies.

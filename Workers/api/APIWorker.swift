@@ -15,7 +15,7 @@ public struct APIWorker: RoutedWorker {
         var routes = APIRoutes(authenticator: services.authenticator, idempotency: services.idempotency)
         routes.open("GET", "/api/v1/status", "Liveness of the api worker", tag: "meta", WorkerStatus.route(worker: env.name, module: Self.module))
         routes.addAuthRoutes(services)
-        routes.addMeRoutes(services)
+        routes.addMeRoutes()
         routes.addWorkspaceRoutes(services)
         routes.addAPIKeyRoutes(services)
         routes.addAuditRoutes(services)

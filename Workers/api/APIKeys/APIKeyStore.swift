@@ -2,18 +2,21 @@ import OzziRuntime
 import Synchronization
 
 /// API keys: `ozk_live_<12 visible>_<secret>`, found by their visible prefix and checked against a
-/// SHA-256 of the whole key in constant time. Verified keys are remembered briefly so a keyed request
-/// costs no query; disabling or deleting a key forgets it at once.
+/// SHA-256 of the whole key in constant time. A verified key, with its creator and workspace, is
+/// remembered for five seconds so most keyed requests cost no query; disabling or deleting a key, and
+/// any membership change, forgets at once.
 final class APIKeyStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
+    private let principals: PrincipalStore
     private let verified = Mutex<[String: Verified]>([:])
-    static let cacheMilliseconds: Int64 = 30_000
+    static let cacheMilliseconds: Int64 = 5_000
 
     struct Verified: Sendable {
         let keyID: String
-        let workspaceID: String
-        let createdBy: String
+        let user: User
+        /// The key's workspace; a key acts there with at most admin rights (it cannot manage owners).
+        let workspace: Workspace
         let checkedAt: Int64
         var lastUsedWritten: Int64
     }
@@ -21,6 +24,7 @@ final class APIKeyStore: Sendable {
     init(database: any SQLDatabase, clock: any WallClock) {
         self.database = database
         self.clock = clock
+        principals = PrincipalStore(database: database, clock: clock)
     }
 
     /// Creates a key; returns it with its secret, which is never stored or shown again.
@@ -78,14 +82,12 @@ final class APIKeyStore: Sendable {
         // The secret is base64url and may itself contain "_": split off the three prefix parts only.
         let parts = key.split(separator: "_", maxSplits: 3)
         guard parts.count == 4, parts[0] == "ozk" else { return nil }
-        let prefix = parts[0...2].joined(separator: "_")
-        guard let row = try await database.prepare("""
-            SELECT id, workspace_id, created_by, secret_hash, active FROM api_keys WHERE prefix = ?
-            """).bind(prefix).first(),
-              Crypto.constantTimeEquals(Array((row.text("secret_hash") ?? "").utf8), Array(hash.utf8)),
-              row.integer("active") == 1 else { return nil }
-        let hit = Verified(keyID: row.text("id") ?? "", workspaceID: row.text("workspace_id") ?? "",
-                           createdBy: row.text("created_by") ?? "", checkedAt: now, lastUsedWritten: now)
+        guard let found = try await principals.apiKey(prefix: parts[0...2].joined(separator: "_")),
+              Crypto.constantTimeEquals(Array(found.secretHash.utf8), Array(hash.utf8)), found.active,
+              let workspace = found.resolved.workspace else { return nil }
+        let limited = Workspace(id: workspace.id, name: workspace.name, is_personal: workspace.is_personal, created_at: workspace.created_at,
+                                role: min(workspace.role, .admin))
+        let hit = Verified(keyID: found.id, user: found.resolved.user, workspace: limited, checkedAt: now, lastUsedWritten: now)
         verified.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
             cache[hash] = hit
@@ -100,5 +102,10 @@ final class APIKeyStore: Sendable {
 
     private func forget(keyID: String) {
         verified.withLock { cache in cache = cache.filter { $0.value.keyID != keyID } }
+    }
+
+    /// Forgets every verified key: a membership or account changed, so a cached role or user may be stale.
+    func forgetAll() {
+        verified.withLock { $0.removeAll() }
     }
 }

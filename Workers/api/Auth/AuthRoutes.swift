@@ -72,13 +72,14 @@ extension APIRoutes {
         authed("POST", "/api/v1/auth/upgrade", "Turn an anonymous trial into an account, keeping its data", tag: "auth",
                body: [.required("email"), .required("password")]) { request, _, principal in
             _ = try principal.requireSession(for: "upgrading")
-            guard let user = try await s.users.find(id: principal.userID) else { throw APIError.unauthorized }
+            let user = principal.user
             guard user.is_anonymous else { throw APIError.conflict("this account is not anonymous; add a password with /auth/identities/password") }
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
             try PasswordPolicy.check(password, email: email)
             try await s.users.upgrade(userID: user.id, email: email, passwordHash: try await s.hasher.hash(password))
+            s.apiKeys.forgetAll()
             await s.audit.record("upgrade", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)
             return .json(try await s.users.find(id: user.id))
         }
@@ -132,12 +133,13 @@ extension APIRoutes {
                 let url = try await s.oauth.start(try s.oauth.provider(providerName), linking: principal.userID)
                 return .json(["authorize_url": url])
             }
-            guard let user = try await s.users.find(id: principal.userID) else { throw APIError.unauthorized }
+            let user = principal.user
             let body = try JSONBody(request)
             let email = try user.email ?? EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
             try PasswordPolicy.check(password, email: email)
             try await s.users.addPassword(userID: user.id, email: email, passwordHash: try await s.hasher.hash(password))
+            s.apiKeys.forgetAll()
             await s.audit.record("identity_linked", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
                                  details: ["provider": .string("password")])
             return .json(["linked": "password"])
@@ -147,6 +149,7 @@ extension APIRoutes {
                success: 204) { request, context, principal in
             _ = try principal.requireSession(for: "unlinking sign-in methods")
             try await s.users.unlink(userID: principal.userID, provider: context.parameter("provider"))
+            s.apiKeys.forgetAll()
             await s.audit.record("identity_unlinked", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
                                  details: ["provider": .string(context.parameter("provider"))])
             return Response(status: 204)

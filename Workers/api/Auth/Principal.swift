@@ -1,12 +1,13 @@
 /// Who is calling, and in which workspace, after authentication.
 struct Principal: Sendable {
-    let userID: String
+    let user: User
     let workspace: Workspace
     /// Set for session tokens and cookies.
     let sessionID: String?
     /// Set when the caller used an API key (scoped to the key's workspace).
     let apiKeyID: String?
 
+    var userID: String { user.id }
     var scope: TenantScope { TenantScope(workspaceID: workspace.id) }
     var role: Role { workspace.role }
 

@@ -87,16 +87,6 @@ struct SessionStore: Sendable {
         }
     }
 
-    /// The session and user of a live access token.
-    func authenticate(accessToken: String) async throws -> (sessionID: String, userID: String)? {
-        let row = try await database.prepare("""
-            SELECT s.id, s.user_id FROM access_tokens a JOIN sessions s ON s.id = a.session_id
-            WHERE a.token_hash = ? AND a.expires_at > ? AND s.revoked_at IS NULL
-            """).bind(Crypto.sha256Hex(accessToken), Timestamp.now(clock)).first()
-        guard let row, let session = row.text("id"), let user = row.text("user_id") else { return nil }
-        return (session, user)
-    }
-
     func list(userID: String, page: PageRequest) async throws -> [Session] {
         try await database.prepare("""
             SELECT id, created_at, last_used_at, expires_at, user_agent, ip FROM sessions

@@ -46,6 +46,7 @@ extension APIRoutes {
             }
             guard try await s.workspaces.member(scope, userID: context.parameter("user_id")) != nil else { throw APIError.notFound("member") }
             try await s.workspaces.setRole(scope, userID: context.parameter("user_id"), role: role)
+            s.apiKeys.forgetAll()
             await s.audit.record("member_role_changed", workspace: workspace.id, user: principal.userID, ip: request.clientIP,
                                  details: ["member": .string(context.parameter("user_id")), "role": .string(role.rawValue)])
             return .json(try await s.workspaces.member(scope, userID: context.parameter("user_id")))
@@ -63,6 +64,7 @@ extension APIRoutes {
                 }
             }
             try await s.workspaces.removeMember(scope, userID: target)
+            s.apiKeys.forgetAll()
             await s.audit.record("member_removed", workspace: workspace.id, user: principal.userID, ip: request.clientIP,
                                  details: ["member": .string(target)])
             return Response(status: 204)
@@ -100,8 +102,8 @@ extension APIRoutes {
                body: [.required("token")]) { request, _, principal in
             _ = try principal.requireSession(for: "accepting invitations")
             let token = try JSONBody(request).requiredString("token", max: 200)
-            let user = try await s.users.find(id: principal.userID)
-            let workspaceID = try await s.invitations.accept(token: token, userID: principal.userID, email: user?.email)
+            let workspaceID = try await s.invitations.accept(token: token, userID: principal.userID, email: principal.user.email)
+            s.apiKeys.forgetAll()
             await s.audit.record("member_joined", workspace: workspaceID, user: principal.userID, ip: request.clientIP)
             return .json(try await Self.member(of: workspaceID, principal, s))
         }

@@ -26,6 +26,13 @@ public struct SQLRow: Sendable, Equatable {
     }
 }
 
+/// Decodes rows into `Decodable` types by column name (what `SQLStatement.all(_:)` uses).
+public enum SQLRowDecoding {
+    public static func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow) throws -> T {
+        try SQLRowDecoder.decode(type, from: row)
+    }
+}
+
 /// What a write statement did.
 public struct SQLResult: Sendable, Equatable {
     public let changes: Int

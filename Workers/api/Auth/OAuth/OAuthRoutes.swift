@@ -24,6 +24,7 @@ extension APIRoutes {
             let identity = try await s.oauth.identity(provider, code: code, verifier: state.verifier)
             if let userID = state.link_user_id {
                 try await s.users.link(userID: userID, provider: provider.name, subject: identity.subject, email: identity.email)
+                s.apiKeys.forgetAll()
                 let user = try await s.users.find(id: userID)
                 await s.audit.record("identity_linked", workspace: user?.personal_workspace_id, user: userID, ip: request.clientIP,
                                      details: ["provider": .string(provider.name)])

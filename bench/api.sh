@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Authenticated API throughput: GET /api/v1/me with an API key next to the host's hello route
+# (GET /api/v1/status) in the same run; target >= 50% of hello's requests/s.
+# The host (one loop) is pinned to core 0, wrk to core 1; rounds alternate.
+# Usage: bench/api.sh [seconds per run] [rounds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+seconds=${1:-10}; rounds=${2:-3}; conns=${3:-64}
+port=18796
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+swift build -c release --static-swift-stdlib --product ozzi >/dev/null
+cat > "$work/api.toml" <<TOML
+[server]
+port = $port
+loops = 1
+data_dir = "$work/data"
+access_log = false
+
+[[workers]]
+name = "api"
+module = "api"
+routes = ["/api/*"]
+kv_namespaces = [{ binding = "KV" }]
+d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
+TOML
+taskset -c 0 .build/release/ozzi serve --config "$work/api.toml" --log-level warning &
+until curl -sf "http://127.0.0.1:$port/api/v1/status" -o /dev/null; do sleep 0.05; done
+
+token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/signup" -H 'content-type: application/json' \
+  -d '{"email":"bench@example.com","password":"correct horse battery"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+key=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/api-keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+  -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/me" -H "authorization: Bearer $key")" = 200 ]
+
+run() { # path [header] -> "rps p99_ms"
+  local args=(-t1 -c"$conns" -d"${seconds}s" --latency)
+  [ -n "${2:-}" ] && args+=(-H "$2")
+  taskset -c 1 wrk "${args[@]}" "http://127.0.0.1:$port$1" > "$work/wrk.txt"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps=$2 } / 99%/ { p99=ms($2) } / 50%/ { p50=ms($2) }
+    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$work/wrk.txt"
+}
+
+printf "%-6s %-22s %12s %10s %10s\n" round route "req/s" "p50 ms" "p99 ms"
+for r in $(seq "$rounds"); do
+  read -r h50r h50 h99 < <(run /api/v1/status)
+  printf "%-6s %-22s %12s %10s %10s\n" "$r" "hello /api/v1/status" "$h50r" "$h50" "$h99"
+  read -r m50r m50 m99 < <(run /api/v1/me "Authorization: Bearer $key")
+  printf "%-6s %-22s %12s %10s %10s\n" "$r" "/api/v1/me (API key)" "$m50r" "$m50" "$m99"
+  echo "$h50r $m50r $h99 $m99" >> "$work/all"
+done
+sort -n -k1 "$work/all" | awk -v n="$rounds" '{h[NR]=$1} END {}' >/dev/null
+python3 - "$work/all" <<'PY'
+import sys, statistics
+rows = [list(map(float, line.split())) for line in open(sys.argv[1])]
+hello = statistics.median(r[0] for r in rows); me = statistics.median(r[1] for r in rows)
+print(f"median: hello {hello:.0f} req/s, /me with an API key {me:.0f} req/s -> {me / hello:.2f} of hello (target >= 0.50)")
+print(f"p99: hello {statistics.median(r[2] for r in rows):.3f} ms, /me {statistics.median(r[3] for r in rows):.3f} ms")
+PY
