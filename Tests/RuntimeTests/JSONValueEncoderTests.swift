@@ -29,9 +29,10 @@ import Testing
             list: [Inner(name: "c", tags: [], score: nil)], kind: .beta, missing: nil,
             when: Date(timeIntervalSince1970: 1_000_000_000), raw: .object(["z": .null, "a": .array([1, 2])]),
             nested: ["b": [1], "a": [2, 3]])
-        let ours = String(decoding: try JSONValueEncoder.encode(value).jsonBytes, as: UTF8.self)
+        let ours = String(decoding: try JSONValueEncoder.encodeBytes(value), as: UTF8.self)
         let foundation = String(decoding: try JSONCoding.encoder().encode(value), as: UTF8.self)
         #expect(ours == foundation)
+        #expect(String(decoding: try JSONValueEncoder.encode(value).jsonBytes, as: UTF8.self) == foundation)
         #expect(try JSONCoding.decoder().decode(Outer.self, from: Data(ours.utf8)) == value)
     }
 

@@ -39,7 +39,7 @@ public struct Response: Sendable {
     /// JSON with ISO-8601 dates and sorted keys; models spell their snake_case keys in `CodingKeys`.
     public static func json<T: Encodable>(_ value: T, status: Int = 200) -> Response {
         do {
-            return bytes(try JSONValueEncoder.encode(value).jsonBytes, status: status, contentType: "application/json")
+            return bytes(try JSONValueEncoder.encodeBytes(value), status: status, contentType: "application/json")
         } catch {
             return bytes(Array(#"{"error":{"code":"internal","message":"response could not be encoded"}}"#.utf8),
                          status: 500, contentType: "application/json")
