@@ -42,3 +42,11 @@ import Testing
         #expect(throws: Never.self) { try parse(String(repeating: "[", count: 200) + String(repeating: "]", count: 200)) }
     }
 }
+
+@Suite struct JSONNumberTextTests {
+    @Test func integersAndFractions() {
+        let values: [JSONValue] = [0, -1, 42, 999_999_999_999_999, -123_456_789, 0.5, -2.25, 1e20]
+        let text = String(decoding: JSONValue.array(values).jsonBytes, as: UTF8.self)
+        #expect(text == "[0,-1,42,999999999999999,-123456789,0.5,-2.25,1e+20]")
+    }
+}

@@ -53,7 +53,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
 extension StringProtocol {
     /// ASCII case-insensitive comparison; header names and tokens are ASCII by definition.
-    func equalsIgnoringASCIICase<Other: StringProtocol>(_ other: Other) -> Bool {
+    public func equalsIgnoringASCIICase<Other: StringProtocol>(_ other: Other) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         let fast = utf8.withContiguousStorageIfAvailable { a in
             other.utf8.withContiguousStorageIfAvailable { b in ASCII.equalFolding(a, b) }

@@ -25,6 +25,11 @@ public enum JSONValueEncoder {
 
     /// A leaf for primitives, else the nested containers the value fills (written without conversion).
     static func slot<T: Encodable>(_ value: T, codingPath: [CodingKey]) throws -> Slot {
+        // Exact type checks first: cheaper than the dynamic casts below, and these are most values.
+        if T.self == String.self { return .value(.string(unsafeBitCast(value, to: String.self))) }
+        if T.self == Bool.self { return .value(.bool(unsafeBitCast(value, to: Bool.self))) }
+        if T.self == Int.self { return .value(.number(Double(unsafeBitCast(value, to: Int.self)))) }
+        if T.self == Optional<String>.self, let text = unsafeBitCast(value, to: Optional<String>.self) { return .value(.string(text)) }
         switch value {
         case let v as String: return .value(.string(v))
         case let v as Int: return .value(.number(Double(v)))
@@ -117,22 +122,44 @@ final class ObjectBox {
         fields.append((key, slot))
     }
 
-    private var sorted: [(key: String, slot: Slot)] {
-        let ordered = fields.enumerated().sorted { $0.element.key < $1.element.key || ($0.element.key == $1.element.key && $0.offset < $1.offset) }
-        var result: [(key: String, slot: Slot)] = []
-        result.reserveCapacity(ordered.count)
-        for (_, field) in ordered {
-            if result.last?.key == field.key { result[result.count - 1] = field } else { result.append(field) }
+    /// Sorts the fields by key in place (stable insertion sort: objects are small), then drops all but
+    /// the last value of a key set twice.
+    private func sortFields() {
+        var i = 1
+        while i < fields.count {
+            let field = fields[i]
+            var j = i - 1
+            while j >= 0, fields[j].key > field.key {
+                fields[j + 1] = fields[j]
+                j -= 1
+            }
+            fields[j + 1] = field
+            i += 1
         }
-        return result
+        var write = 0
+        for read in fields.indices {
+            if write > 0, fields[write - 1].key == fields[read].key {
+                fields[write - 1] = fields[read]
+            } else {
+                fields[write] = fields[read]
+                write += 1
+            }
+        }
+        fields.removeLast(fields.count - write)
     }
 
-    var json: JSONValue { .object(Dictionary(sorted.map { ($0.key, $0.slot.json) }, uniquingKeysWith: { $1 })) }
+    var json: JSONValue {
+        sortFields()
+        return .object(Dictionary(fields.map { ($0.key, $0.slot.json) }, uniquingKeysWith: { $1 }))
+    }
 
     func write(to out: inout [UInt8]) {
+        sortFields()
         out.append(UInt8(ascii: "{"))
-        for (index, field) in sorted.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+        var first = true
+        for field in fields {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
             JSONValue.writeString(field.key, to: &out)
             out.append(UInt8(ascii: ":"))
             field.slot.write(to: &out)
@@ -147,8 +174,10 @@ final class ArrayBox {
 
     func write(to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
-        for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+        var first = true
+        for item in items {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
             item.write(to: &out)
         }
         out.append(UInt8(ascii: "]"))

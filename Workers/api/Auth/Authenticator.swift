@@ -24,11 +24,12 @@ struct Authenticator: Sendable {
 
     /// The bearer token, else the access cookie.
     static func credential(_ request: Request) -> String? {
-        if let header = request.headers["authorization"] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(String(parts[1]).trimmingPrefixAndSuffixSpaces()) }
-            return nil
-        }
-        return Cookies.value("ozzi_access", in: request)
+        guard let header = request.headers["authorization"] else { return Cookies.value("ozzi_access", in: request) }
+        // `Bearer <token>`, scheme case-insensitive; compared on bytes, as this runs on every request.
+        let utf8 = header.utf8
+        guard utf8.count > 7, Substring(header).prefix(7).equalsIgnoringASCIICase("bearer ") else { return nil }
+        let token = header.dropFirst(7)
+        let trimmed = token.trimmingPrefixAndSuffixSpaces()
+        return trimmed.isEmpty ? nil : String(trimmed)
     }
 }

@@ -67,8 +67,8 @@ enum EmailAddress {
     }
 }
 
-extension String {
-    func trimmingPrefixAndSuffixSpaces() -> Substring {
+extension StringProtocol {
+    func trimmingPrefixAndSuffixSpaces() -> SubSequence {
         let start = firstIndex { !$0.isWhitespace } ?? endIndex
         let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
         return self[start..<end]
