@@ -62,7 +62,7 @@ extension StringProtocol {
         return zip(utf8, other.utf8).allSatisfy(ASCII.equalFolding)
     }
 
-    func trimmingASCIISpaces() -> Substring {
+    public func trimmingASCIISpaces() -> Substring {
         let s = Substring(self)
         let utf8 = s.utf8
         let isSpace = { (b: UInt8) in b == 0x20 || b == 0x09 }

@@ -30,6 +30,15 @@ public enum JSONValueEncoder {
         if T.self == Bool.self { return .value(.bool(unsafeBitCast(value, to: Bool.self))) }
         if T.self == Int.self { return .value(.number(Double(unsafeBitCast(value, to: Int.self)))) }
         if T.self == Optional<String>.self, let text = unsafeBitCast(value, to: Optional<String>.self) { return .value(.string(text)) }
+        if T.self == Double.self { return .value(.number(unsafeBitCast(value, to: Double.self))) }
+        if T.self == Int64.self { return .value(.number(Double(unsafeBitCast(value, to: Int64.self)))) }
+        if T.self == JSONValue.self { return .value(unsafeBitCast(value, to: JSONValue.self)) }
+        if T.self == Date.self { return .value(.string(unsafeBitCast(value, to: Date.self).formatted(Date.ISO8601FormatStyle()))) }
+        if T.self != Data.self {
+            let state = EncodingState()
+            try value.encode(to: ValueEncoder(state: state, codingPath: codingPath))
+            return .state(state)
+        }
         switch value {
         case let v as String: return .value(.string(v))
         case let v as Int: return .value(.number(Double(v)))
@@ -65,6 +74,8 @@ public enum JSONValueEncoder {
 }
 
 /// What one encoder call produced: a single value, an object or an array being filled.
+/// Encoder state lives for one `encode` call on one thread, so its stored properties skip dynamic
+/// exclusivity checks (`@exclusivity(unchecked)`).
 final class EncodingState {
     enum Content {
         case empty
@@ -73,7 +84,7 @@ final class EncodingState {
         case array(ArrayBox)
     }
 
-    var content = Content.empty
+    @exclusivity(unchecked) var content = Content.empty
 
     var json: JSONValue {
         switch content {
@@ -116,7 +127,7 @@ enum Slot {
 
 /// An object's fields in encoding order; sorted (a key set twice keeps its last value) when written.
 final class ObjectBox {
-    var fields: [(key: String, slot: Slot)] = []
+    @exclusivity(unchecked) var fields: [(key: String, slot: Slot)] = []
 
     func set(_ key: String, _ slot: Slot) {
         fields.append((key, slot))
@@ -129,7 +140,8 @@ final class ObjectBox {
         while i < fields.count {
             let field = fields[i]
             var j = i - 1
-            while j >= 0, fields[j].key > field.key {
+            // Byte order (the same as String order for the ASCII keys of API models), and much cheaper.
+            while j >= 0, field.key.utf8.lexicographicallyPrecedes(fields[j].key.utf8) {
                 fields[j + 1] = fields[j]
                 j -= 1
             }
@@ -169,7 +181,7 @@ final class ObjectBox {
 }
 
 final class ArrayBox {
-    var items: [Slot] = []
+    @exclusivity(unchecked) var items: [Slot] = []
     var json: JSONValue { .array(items.map(\.json)) }
 
     func write(to out: inout [UInt8]) {

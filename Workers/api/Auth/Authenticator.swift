@@ -28,8 +28,7 @@ struct Authenticator: Sendable {
         // `Bearer <token>`, scheme case-insensitive; compared on bytes, as this runs on every request.
         let utf8 = header.utf8
         guard utf8.count > 7, Substring(header).prefix(7).equalsIgnoringASCIICase("bearer ") else { return nil }
-        let token = header.dropFirst(7)
-        let trimmed = token.trimmingPrefixAndSuffixSpaces()
+        let trimmed = header.dropFirst(7).trimmingASCIISpaces()
         return trimmed.isEmpty ? nil : String(trimmed)
     }
 }
