@@ -100,7 +100,7 @@ struct Admin: AsyncParsableCommand {
                 LogOutput.write("error: no account has the email \(email)\n")
                 throw ExitCode(1)
             }
-            print("\(email) is now a platform admin")
+            print("\(email.lowercased()) is now a platform admin")
         }
     }
 }

@@ -113,6 +113,28 @@ import Testing
         #expect(unknown.log.contains("has no trigger '0 0 * * *'"))
     }
 
+    @Test func adminGrantMakesAnAccountAPlatformAdmin() async throws {
+        let data = dataDirectory()
+        let ozzi = try OzziProcess(["serve", "--config", config, "--port", "0", "--loops", "1", "--data-dir", data])
+        let port = try await ozzi.listeningPort()
+        let signup = try await HTTPGet.exchange(port: port, request: """
+            POST /api/v1/auth/signup HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 63\r\nConnection: close\r\n\r\n\
+            {"email":"root@example.com","password":"correct horse battery"}
+            """)
+        #expect(signup.status == 201)
+        let grant = try OzziProcess(["admin", "grant", "Root@Example.com", "--config", config, "--data-dir", data])
+        #expect(try await grant.waitForExit() == 0)
+        #expect(grant.log.contains("root@example.com is now a platform admin"))
+        let nobody = try OzziProcess(["admin", "grant", "nobody@example.com", "--config", config, "--data-dir", data])
+        #expect(try await nobody.waitForExit() == 1)
+        #expect(nobody.log.contains("no account has the email nobody@example.com"))
+        let users = try await SQLiteDatabase(path: data + "/api/d1/api.sqlite").prepare("SELECT is_platform_admin FROM users WHERE email = ?")
+            .bind("root@example.com").first()
+        #expect(users?.integer("is_platform_admin") == 1)
+        kill(ozzi.process.processIdentifier, SIGTERM)
+        _ = try await ozzi.waitForExit()
+    }
+
     @Test func portInUseIsAClearFailure() async throws {
         let first = try OzziProcess(["serve", "--config", config, "--port", "0", "--loops", "1", "--data-dir", dataDirectory()])
         let port = try await first.listeningPort()
