@@ -22,6 +22,7 @@ bench:
 	@bash scripts/setup.sh --bench
 	bash bench/http.sh
 	bash bench/queue.sh
+	bash bench/api.sh
 
 clean:
 	rm -rf .build .ozzi

@@ -11,21 +11,9 @@ port=18796
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-swift build -c release --static-swift-stdlib --product ozzi >/dev/null
-cat > "$work/api.toml" <<TOML
-[server]
-port = $port
-loops = 1
-data_dir = "$work/data"
-access_log = false
-
-[[workers]]
-name = "api"
-module = "api"
-routes = ["/api/*"]
-kv_namespaces = [{ binding = "KV" }]
-d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
-TOML
+source bench/common.sh
+build_release ozzi
+write_api_config "$work/api.toml" $port "$work/data"
 taskset -c 0 .build/release/ozzi serve --config "$work/api.toml" --log-level warning &
 until curl -sf "http://127.0.0.1:$port/api/v1/status" -o /dev/null; do sleep 0.05; done
 
@@ -53,7 +41,6 @@ for r in $(seq "$rounds"); do
   printf "%-6s %-22s %12s %10s %10s\n" "$r" "/api/v1/me (API key)" "$m50r" "$m50" "$m99"
   echo "$h50r $m50r $h99 $m99" >> "$work/all"
 done
-sort -n -k1 "$work/all" | awk -v n="$rounds" '{h[NR]=$1} END {}' >/dev/null
 python3 - "$work/all" <<'PY'
 import sys, statistics
 rows = [list(map(float, line.split())) for line in open(sys.argv[1])]

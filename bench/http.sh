@@ -11,22 +11,9 @@ ozzi_port=18787; node_port=18788
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-swift build -c release --static-swift-stdlib --product ozzi >/dev/null
-cat > "$work/bench.toml" <<TOML
-[server]
-host = "127.0.0.1"
-port = $ozzi_port
-loops = 1
-data_dir = "$work/data"
-access_log = false
-
-[[workers]]
-name = "api"
-module = "api"
-routes = ["/api/*"]
-kv_namespaces = [{ binding = "KV" }]
-d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
-TOML
+source bench/common.sh
+build_release ozzi
+write_api_config "$work/bench.toml" $ozzi_port "$work/data"
 
 wait_for() { for _ in $(seq 200); do curl -sf "http://127.0.0.1:$1$path" -o /dev/null && return 0; sleep 0.01; done; return 1; }
 

@@ -11,7 +11,8 @@ port=18797
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-swift build -c release --static-swift-stdlib --product ozzi-probe >/dev/null
+source bench/common.sh
+build_release ozzi-probe
 cat > "$work/queue.toml" <<TOML
 [server]
 port = $port

@@ -44,8 +44,14 @@ public final class ChildProcess: Sendable {
     }
 
     public struct Timeout: Error, CustomStringConvertible {
-        let pattern: String
-        let log: String
+        public let pattern: String
+        public let log: String
+
+        public init(pattern: String, log: String) {
+            self.pattern = pattern
+            self.log = log
+        }
+
         public var description: String { "timed out waiting for /\(pattern)/; output:\n\(log)" }
     }
 }

@@ -15,8 +15,7 @@ extension APIRoutes {
             let (key, secret) = try await s.apiKeys.create(principal.scope, name: name, createdBy: principal.userID)
             await s.audit.record("api_key_created", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
                                  details: ["api_key_id": .string(key.id), "name": .string(name)])
-            return .json(CreatedKey(id: key.id, name: key.name, prefix: key.prefix, active: key.active, created_by: key.created_by,
-                                    created_at: key.created_at, last_used_at: nil, key: secret), status: 201)
+            return .json(CreatedKey(apiKey: key, key: secret), status: 201)
         }
 
         authed("GET", "/api/v1/api-keys/:id", "One API key", tag: "api-keys") { _, context, principal in
@@ -50,14 +49,17 @@ extension APIRoutes {
         }
     }
 
+    /// A new key's fields plus its secret, `key`, in one object.
     struct CreatedKey: Encodable {
-        let id: String
-        let name: String
-        let prefix: String
-        let active: Bool
-        let created_by: String
-        let created_at: String
-        let last_used_at: String?
+        let apiKey: APIKey
         let key: String
+
+        func encode(to encoder: Encoder) throws {
+            try apiKey.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(key, forKey: .key)
+        }
+
+        enum CodingKeys: String, CodingKey { case key }
     }
 }
