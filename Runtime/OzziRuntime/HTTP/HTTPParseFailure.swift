@@ -4,7 +4,7 @@ enum HTTPParseFailure: Error, Equatable {
     case headersTooLarge
     case bodyTooLarge
     case expectationFailed(String)
-    case notImplemented(String)
+    case unsupportedFeature(String)
     case versionNotSupported(major: Int, minor: Int)
 
     var status: Int {
@@ -13,7 +13,7 @@ enum HTTPParseFailure: Error, Equatable {
         case .headersTooLarge: 431
         case .bodyTooLarge: 413
         case .expectationFailed: 417
-        case .notImplemented: 501
+        case .unsupportedFeature: 501
         case .versionNotSupported: 505
         }
     }
@@ -24,7 +24,7 @@ enum HTTPParseFailure: Error, Equatable {
         case .headersTooLarge: "request header fields too large"
         case .bodyTooLarge: "request body too large"
         case .expectationFailed(let value): "unsupported Expect value: \(value)"
-        case .notImplemented(let what): "not implemented: \(what)"
+        case .unsupportedFeature(let what): "not supported: \(what)"
         case .versionNotSupported(let major, let minor): "HTTP/\(major).\(minor) is not supported; use HTTP/1.1"
         }
     }

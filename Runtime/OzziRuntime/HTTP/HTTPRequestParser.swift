@@ -158,7 +158,7 @@ final class HTTPRequestParser {
     static func refusal(for head: HTTPRequestHead, contentLength: UInt64?, limits: ServerLimits) -> HTTPParseFailure? {
         let headers = head.headers
         if head.versionMajor != 1 { return .versionNotSupported(major: head.versionMajor, minor: head.versionMinor) }
-        if head.method == "CONNECT" { return .notImplemented("CONNECT") }
+        if head.method == "CONNECT" { return .unsupportedFeature("CONNECT") }
         // One pass over the fields for the common case; the rare cases below look again.
         var hosts = 0, lengths = 0, codings = 0, expects = 0
         for (name, _) in headers.fields {
@@ -178,7 +178,7 @@ final class HTTPRequestParser {
             if lengths > 0 { return .malformed("both Content-Length and Transfer-Encoding") }
             if head.versionMajor == 1, head.versionMinor == 0 { return .malformed("Transfer-Encoding in HTTP/1.0") }
             let codings = transferEncodings.flatMap { $0.split(separator: ",").map { $0.trimmingASCIISpaces().lowercased() } }
-            if codings != ["chunked"] { return .notImplemented("transfer coding \(transferEncodings.joined(separator: ", "))") }
+            if codings != ["chunked"] { return .unsupportedFeature("transfer coding \(transferEncodings.joined(separator: ", "))") }
         }
         if let contentLength, contentLength > UInt64(limits.maxBodyBytes) { return .bodyTooLarge }
         if expects > 0 {
