@@ -19,5 +19,7 @@ module = "api"
 routes = ["/api/*"]
 kv_namespaces = [{ binding = "KV" }]
 d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
+r2_buckets = [{ binding = "FILES" }]
+queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }] }
 TOML
 }

@@ -17,8 +17,8 @@ final class OzziProcess: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    init(_ arguments: [String], binary: String = "ozzi") throws {
-        child = try ChildProcess(OzziProcess.binary(binary), arguments, directory: NSTemporaryDirectory())
+    init(_ arguments: [String], binary: String = "ozzi", path: String? = nil) throws {
+        child = try ChildProcess(path ?? OzziProcess.binary(binary), arguments, directory: NSTemporaryDirectory())
     }
 
     /// Waits until the log contains `text`; returns the log.

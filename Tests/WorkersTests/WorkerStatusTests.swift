@@ -31,6 +31,8 @@ import WidgetWorker
         var bindings = WorkerBindings()
         bindings.kv["KV"] = try SQLiteKV(path: folder + "/kv.sqlite")
         bindings.databases["DB"] = try SQLiteDatabase(path: folder + "/api.sqlite")
+        bindings.buckets["FILES"] = try FileBucket(directory: folder + "/files")
+        bindings.queues["JOBS"] = try QueueRegistry(directory: folder + "/queues").producer("jobs")
         return WorkerEnv(name: "api", dataDirectory: folder, logger: Logger(label: "api"), bindings: bindings)
     }
 

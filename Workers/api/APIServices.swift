@@ -13,6 +13,12 @@ struct APIServices: Sendable {
     let hasher: PasswordHasher
     let limiter: RateLimiter
     let oauth: OAuthFlow
+    let contacts: ContactStore
+    let groups: GroupStore
+    let templates: TemplateStore
+    let importer: ContactImporter
+    /// The country of phone numbers given without a country code (`DEFAULT_COUNTRY`, ISO 3166 alpha-2).
+    let defaultCountry: String
     let clock: any WallClock
     let logger: Logger
 
@@ -30,6 +36,12 @@ struct APIServices: Sendable {
         hasher = PasswordHasher(n: UInt64(env.var("SCRYPT_N", default: "32768")) ?? 32768)
         limiter = RateLimiter(clock: clock)
         oauth = OAuthFlow(providers: try OAuthProviders.load(env), kv: try env.kv("KV"), outbound: env.outbound)
+        contacts = ContactStore(database: database, clock: clock)
+        groups = GroupStore(database: database, clock: clock)
+        templates = TemplateStore(database: database, clock: clock)
+        defaultCountry = env.var("DEFAULT_COUNTRY", default: "US").uppercased()
+        importer = ContactImporter(database: database, bucket: try env.bucket("FILES"), queue: try env.queue("JOBS"), clock: clock,
+                                   defaultCountry: defaultCountry, logger: env.logger)
     }
 
     var authenticator: Authenticator {

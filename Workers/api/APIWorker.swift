@@ -8,7 +8,8 @@ public struct APIWorker: RoutedWorker {
     let operations: [APIOperation]
     let sweep: MaintenanceSweep
 
-    /// Needs the `KV` namespace and the `DB` database bindings.
+    /// Needs the `KV` namespace, the `DB` database, the `FILES` bucket and the `JOBS` queue (which it also
+    /// consumes: background work such as contact imports).
     public init(env: WorkerEnv) throws {
         let services = try APIServices(env: env)
         sweep = MaintenanceSweep(kv: try env.kv("KV"), database: try env.database("DB"), services: services)
@@ -19,6 +20,10 @@ public struct APIWorker: RoutedWorker {
         routes.addWorkspaceRoutes(services)
         routes.addAPIKeyRoutes(services)
         routes.addAuditRoutes(services)
+        routes.addContactBulkRoutes(services)
+        routes.addContactRoutes(services)
+        routes.addGroupRoutes(services)
+        routes.addTemplateRoutes(services)
         routes.addOpenAPIRoute()
         router = routes.router
         operations = routes.operations
@@ -27,6 +32,19 @@ public struct APIWorker: RoutedWorker {
     /// `ozzi admin grant EMAIL`: makes the account a platform admin; false when no account has that email.
     public func grantPlatformAdmin(email: String) async throws -> Bool {
         try await sweep.services.users.grantPlatformAdmin(email: try EmailAddress.normalize(email))
+    }
+
+    public func queue(_ batch: MessageBatch, context: RequestContext) async throws {
+        for message in batch.messages {
+            switch message.body["kind"]?.stringValue {
+            case "contact_import":
+                try await sweep.services.importer.run(importID: message.body["import_id"]?.stringValue ?? "",
+                                                       workspaceID: message.body["workspace_id"]?.stringValue ?? "")
+            default:
+                context.logger.warning("unknown job dropped", metadata: ["body": "\(message.body)"])
+            }
+            message.ack()
+        }
     }
 
     public func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws {

@@ -31,6 +31,8 @@ struct APIHost {
         routes = ["/api/*"]
         kv_namespaces = [{ binding = "KV" }]
         d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)" }]
+        r2_buckets = [{ binding = "FILES" }]
+        queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }] }
         allowed_outbound_hosts = ["http://127.0.0.1:*"]
         secrets = [\(secrets.keys.map { "\"\($0)\"" }.joined(separator: ", "))]
         [workers.vars]

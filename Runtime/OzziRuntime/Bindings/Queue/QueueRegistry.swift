@@ -23,8 +23,8 @@ public final class QueueRegistry: Sendable {
         }
     }
 
-    /// The producer binding for `queue`.
-    func producer(_ queue: String) throws -> QueueProducer {
+    /// The producer binding for `queue` (also for building a worker's bindings by hand, in tests and tools).
+    public func producer(_ queue: String) throws -> QueueProducer {
         QueueSender(store: try store(queue), registry: self)
     }
 

@@ -1,0 +1,70 @@
+/// RFC 4180 CSV, byte by byte: quoted fields with `""` escapes and line breaks, CRLF or LF, a leading
+/// UTF-8 BOM ignored. Each record carries the file line it starts on (the header is line 1).
+struct CSVReader: Sequence, IteratorProtocol {
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+
+    struct Record {
+        let line: Int
+        let fields: [String]
+    }
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    }
+
+    mutating func next() -> Record? {
+        guard index < bytes.count else { return nil }
+        let start = line
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if quoted {
+                if byte == UInt8(ascii: "\"") {
+                    if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        index += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if byte == 0x0A { line += 1 }
+                    field.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\"") where field.isEmpty:
+                quoted = true
+            case UInt8(ascii: ","):
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+            case 0x0D where index < bytes.count && bytes[index] == 0x0A:
+                continue
+            case 0x0A:
+                line += 1
+                fields.append(String(decoding: field, as: UTF8.self))
+                return Record(line: start, fields: fields)
+            default:
+                field.append(byte)
+            }
+        }
+        fields.append(String(decoding: field, as: UTF8.self))
+        return Record(line: start, fields: fields)
+    }
+}
+
+/// CSV output: fields quoted when they hold a comma, quote or line break.
+enum CSVWriter {
+    static func line(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacing("\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",") + "\r\n"
+    }
+}

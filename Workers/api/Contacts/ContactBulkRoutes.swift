@@ -1,0 +1,130 @@
+import FoundationEssentials
+import OzziRuntime
+
+/// `/api/v1/contacts/bulk`, `/imports` and `/export`.
+extension APIRoutes {
+    mutating func addContactBulkRoutes(_ s: APIServices) {
+        authed("POST", "/api/v1/contacts/bulk",
+               "Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)",
+               tag: "contacts", body: [.required("action"), .optional("contact_ids", "array"), .optional("filter", "object"),
+                                       .optional("group_id"), .optional("sms_consent", "object")]) { request, _, principal in
+            let body = try JSONBody(request)
+            guard let action = try body.choice("action", ["delete", "add_to_group", "remove_from_group", "set_consent"]) else {
+                throw APIError.invalidField("action", "is required")
+            }
+            let ids: [String]
+            if body.fields["contact_ids"] != nil {
+                ids = try Self.contactIDs(body)
+            } else if case .object(let filter)? = body.fields["filter"] {
+                ids = try await s.contacts.ids(principal.scope, try ContactQuery(filter: filter), limit: 10_000)
+                guard ids.count <= 10_000 else { throw APIError.invalidField("filter", "selects more than 10,000 contacts; narrow it") }
+            } else {
+                throw APIError.invalidField("contact_ids", "give contact_ids or a filter")
+            }
+            let scope = principal.scope
+            let now = Timestamp.now(s.clock)
+            var groupID: String?
+            if action == "add_to_group" || action == "remove_from_group" {
+                groupID = try body.requiredString("group_id", max: 64)
+                guard try await s.groups.get(scope, id: groupID!) != nil else { throw APIError.notFound("group") }
+            }
+            var consent: (String, String?)?
+            if action == "set_consent" {
+                guard case .object(let fields)? = body.fields["sms_consent"], let status = fields["status"]?.stringValue,
+                      Contact.consentStates.contains(status) else {
+                    throw APIError.invalidField("sms_consent", "must be {\"status\": \"opted_in\" | \"opted_out\" | \"unknown\", \"method\": ...}")
+                }
+                consent = (status, fields["method"]?.stringValue)
+            }
+            let target = groupID
+            let chosen = consent
+            let affected = try await s.contacts.database.transaction { tx -> Int in
+                switch action {
+                case "delete":
+                    return try ids.reduce(0) { $0 + (try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", scope.workspaceID, $1).changes) }
+                case "add_to_group":
+                    return try GroupStore.add(tx, scope, groupID: target!, contactIDs: ids, now: now)
+                case "remove_from_group":
+                    return try GroupStore.remove(tx, groupID: target!, contactIDs: ids)
+                default:
+                    return try ids.reduce(0) {
+                        $0 + (try tx.run("""
+                            UPDATE contacts SET sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ? WHERE workspace_id = ? AND id = ?
+                            """, chosen!.0, now, chosen!.1, now, scope.workspaceID, $1).changes)
+                    }
+                }
+            }
+            return .json(["action": .string(action), "matched": .number(Double(ids.count)), "affected": .number(Double(affected))] as JSONValue)
+        }
+
+        authed("POST", "/api/v1/contacts/imports",
+               "Import a CSV body (up to 100,000 rows) as a background job: ?mapping={\"phone\":\"Mobile\",...}&on_duplicate=update|skip",
+               tag: "contacts", success: 202) { request, _, principal in
+            let onDuplicate = request.queryParameter("on_duplicate") ?? "skip"
+            guard ["update", "skip"].contains(onDuplicate) else { throw APIError.invalidField("on_duplicate", "must be update or skip") }
+            var mapping: [String: String]?
+            if let text = request.queryParameter("mapping") {
+                guard let object = (try? JSONValue(jsonBytes: Array(text.utf8)))?.objectValue,
+                      case let pairs = object.compactMapValues(\.stringValue), pairs.count == object.count else {
+                    throw APIError.invalidField("mapping", "must be a JSON object of field -> CSV column name")
+                }
+                mapping = pairs
+            }
+            guard !request.body.isEmpty else { throw APIError.badRequest("send the CSV file as the request body", code: "invalid_csv") }
+            let started = try await s.importer.start(principal.scope, csv: request.body, mapping: mapping, onDuplicate: onDuplicate,
+                                                     createdBy: principal.userID)
+            return .json(started, status: 202)
+        }
+
+        authed("GET", "/api/v1/contacts/imports/:id", "An import's progress and per-row report", tag: "contacts") { _, context, principal in
+            guard let report = try await s.importer.report(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("import") }
+            return .json(report)
+        }
+
+        authed("GET", "/api/v1/contacts/export", "The filtered contacts as CSV, streamed", tag: "contacts") { request, _, principal in
+            let query = try ContactQuery(request)
+            let scope = principal.scope
+            let contacts = s.contacts
+            var response = Response.stream(contentType: "text/csv; charset=utf-8") { writer in
+                try await writer.write(CSVWriter.line(["id", "name", "first_name", "last_name", "phone", "email", "notes", "custom_fields",
+                                                       "source", "sms_consent", "created_at", "updated_at"]))
+                var cursor: String?
+                repeat {
+                    let page = try await contacts.list(scope, query, limit: 1000, after: cursor)
+                    var chunk = ""
+                    for c in page.rows {
+                        chunk += CSVWriter.line([c.id, c.name, c.first_name, c.last_name, c.phone, c.email ?? "", c.notes,
+                                                 String(decoding: c.custom_fields.jsonBytes, as: UTF8.self), c.source, c.sms_consent.status,
+                                                 c.created_at, c.updated_at])
+                    }
+                    if !chunk.isEmpty { try await writer.write(chunk) }
+                    cursor = page.next
+                } while cursor != nil
+            }
+            response.headers["content-disposition"] = "attachment; filename=\"contacts.csv\""
+            return response
+        }
+    }
+}
+
+extension ContactQuery {
+    /// A bulk operation's `filter` object: the same keys as the list route's query parameters.
+    init(filter: [String: JSONValue]) throws {
+        self.init()
+        text = filter["q"]?.stringValue
+        groupID = filter["group_id"]?.stringValue
+        consent = filter["consent"]?.stringValue
+        source = filter["source"]?.stringValue
+        if let consent, !Contact.consentStates.contains(consent) { throw APIError.invalidField("filter.consent", "is not a consent state") }
+        if case .object(let custom)? = filter["custom"] {
+            self.custom = custom.compactMap { key, value in value.stringValue.map { (key, $0) } }
+        }
+        for (key, keyPath) in [("created_after", \ContactQuery.createdAfter), ("created_before", \.createdBefore),
+                               ("updated_after", \.updatedAfter), ("updated_before", \.updatedBefore)] {
+            if let text = filter[key]?.stringValue {
+                guard let date = SQLDate.parse(text) else { throw APIError.invalidField("filter.\(key)", "must be an ISO-8601 instant") }
+                self[keyPath: keyPath] = SQLDate.format(date)
+            }
+        }
+    }
+}

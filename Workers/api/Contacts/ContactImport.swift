@@ -1,0 +1,19 @@
+/// A CSV import's report.
+struct ContactImport: Encodable, Sendable, Equatable {
+    struct Rejection: Codable, Sendable, Equatable {
+        let line: Int
+        let reason: String
+    }
+
+    let id: String
+    let status: String
+    let on_duplicate: String
+    let rows: Int
+    let created: Int
+    let updated: Int
+    let skipped: Int
+    let rejected: [Rejection]
+    let error: String?
+    let created_at: String
+    let finished_at: String?
+}

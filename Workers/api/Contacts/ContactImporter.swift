@@ -1,0 +1,181 @@
+import FoundationEssentials
+import Logging
+import OzziRuntime
+
+/// CSV imports: accepted by a route (the file goes to the `FILES` bucket, a job to the `JOBS` queue) and
+/// run by the api worker's queue consumer in batches of 1,000 rows, each batch one transaction that also
+/// records progress, so a redelivered job resumes after the last committed batch.
+struct ContactImporter: Sendable {
+    let database: any SQLDatabase
+    let bucket: any Bucket
+    let queue: any QueueProducer
+    let clock: any WallClock
+    let defaultCountry: String
+    let logger: Logger
+    static let maxRows = 100_000
+    static let fields = ["name", "first_name", "last_name", "phone", "email", "notes"]
+
+    /// Checks the header against the mapping, stores the file and queues the job.
+    func start(_ scope: TenantScope, csv: [UInt8], mapping: [String: String]?, onDuplicate: String, createdBy: String) async throws -> ContactImport {
+        var reader = CSVReader(csv)
+        guard let header = reader.next(), header.fields.contains(where: { !$0.isEmpty }) else {
+            throw APIError.badRequest("the CSV has no header line", code: "invalid_csv")
+        }
+        let columns = try Self.columns(header: header.fields, mapping: mapping)
+        let id = ResourceID.make("imp")
+        let key = "imports/\(scope.workspaceID)/\(id).csv"
+        try await bucket.put(key, csv, options: BucketPutOptions(contentType: "text/csv"))
+        let now = Timestamp.now(clock)
+        try await database.prepare("""
+            INSERT INTO contact_imports (id, workspace_id, status, on_duplicate, mapping, object_key, created_by, created_at)
+            VALUES (?, ?, 'running', ?, ?, ?, ?, ?)
+            """).bind(id, scope.workspaceID, onDuplicate, String(decoding: JSONValue.object(columns.mapValues { .number(Double($0)) }).jsonBytes, as: UTF8.self),
+                      key, createdBy, now).run()
+        try await queue.send(["kind": "contact_import", "import_id": .string(id), "workspace_id": .string(scope.workspaceID)])
+        return try await report(scope, id: id)!
+    }
+
+    /// Which column feeds each field: the mapping given (field -> header), else headers named as fields.
+    static func columns(header: [String], mapping: [String: String]?) throws -> [String: Int] {
+        let normalized = header.map { $0.trimmingPrefixAndSuffixSpaces().lowercased() }
+        var columns: [String: Int] = [:]
+        if let mapping {
+            for (field, column) in mapping {
+                guard fields.contains(field) || (field.hasPrefix("custom.") && field.count > 7) else {
+                    throw APIError.invalidField("mapping", "'\(field)' is not a contact field; use \(fields.joined(separator: ", ")) or custom.<name>")
+                }
+                guard let index = normalized.firstIndex(of: column.lowercased()) else {
+                    throw APIError.invalidField("mapping", "the CSV has no column '\(column)' (for \(field)); its columns are \(header.joined(separator: ", "))")
+                }
+                columns[field] = index
+            }
+        } else {
+            for (index, name) in normalized.enumerated() where fields.contains(name) || (name.hasPrefix("custom.") && name.count > 7) {
+                columns[name] = index
+            }
+        }
+        guard columns["phone"] != nil else { throw APIError.invalidField("mapping", "no column gives the phone, which every contact needs") }
+        return columns
+    }
+
+    func report(_ scope: TenantScope, id: String) async throws -> ContactImport? {
+        guard let row = try await database.prepare("SELECT * FROM contact_imports WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first() else {
+            return nil
+        }
+        let rejected = try await database.prepare("SELECT line, reason FROM contact_import_rejections WHERE import_id = ? ORDER BY line")
+            .bind(id).all(ContactImport.Rejection.self)
+        return ContactImport(
+            id: id, status: row.text("status") ?? "", on_duplicate: row.text("on_duplicate") ?? "", rows: Int(row.integer("rows") ?? 0),
+            created: Int(row.integer("created") ?? 0), updated: Int(row.integer("updated") ?? 0), skipped: Int(row.integer("skipped") ?? 0),
+            rejected: rejected, error: row.text("error"), created_at: row.text("created_at") ?? "", finished_at: row.text("finished_at"))
+    }
+
+    /// Runs (or resumes) an import: the queue consumer's side.
+    func run(importID: String, workspaceID: String) async throws {
+        let scope = TenantScope(workspaceID: workspaceID)
+        guard let job = try await database.prepare("SELECT * FROM contact_imports WHERE workspace_id = ? AND id = ?").bind(workspaceID, importID).first(),
+              job.text("status") == "running", let key = job.text("object_key") else { return }
+        guard let (_, csv) = try await bucket.get(key) else {
+            try await finish(importID, status: "failed", error: "the uploaded file is gone")
+            return
+        }
+        let mapping = (try? JSONValue(jsonBytes: Array((job.text("mapping") ?? "{}").utf8)))?.objectValue?.compactMapValues { $0.numberValue.map(Int.init) } ?? [:]
+        let update = job.text("on_duplicate") == "update"
+        let done = Int(job.integer("rows") ?? 0)
+        var reader = CSVReader(csv)
+        _ = reader.next()
+        var batch: [CSVReader.Record] = []
+        var seen = 0
+        while let record = reader.next() {
+            if record.fields.count == 1, record.fields[0].isEmpty { continue }  // blank line
+            seen += 1
+            if seen > Self.maxRows {
+                try await finish(importID, status: "failed", error: "the file has more than \(Self.maxRows) rows; split it")
+                return
+            }
+            if seen <= done { continue }  // committed by an earlier delivery of this job
+            batch.append(record)
+            if batch.count == 1000 {
+                try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update) }
+        try await finish(importID, status: "completed", error: nil)
+        try? await bucket.delete(key)
+    }
+
+    /// One batch: rows inserted, updated or skipped, rejections recorded, counters advanced — atomically.
+    private func commit(_ records: [CSVReader.Record], scope: TenantScope, importID: String, mapping: [String: Int], update: Bool) async throws {
+        var prepared: [(line: Int, input: ContactInput?, reason: String?)] = []
+        prepared.reserveCapacity(records.count)
+        for record in records {
+            do {
+                prepared.append((record.line, try row(record.fields, mapping: mapping), nil))
+            } catch let error as APIError {
+                prepared.append((record.line, nil, error.message))
+            }
+        }
+        let now = Timestamp.now(clock)
+        let rows = prepared
+        try await database.transaction { tx in
+            var created = 0, updated = 0, skipped = 0
+            for (line, input, reason) in rows {
+                guard let input else {
+                    try tx.run("INSERT OR REPLACE INTO contact_import_rejections (import_id, line, reason) VALUES (?, ?, ?)", importID, line, reason ?? "")
+                    continue
+                }
+                let existing = try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?", scope.workspaceID, input.phone ?? "").first?.text("id")
+                if let existing {
+                    guard update else {
+                        skipped += 1
+                        continue
+                    }
+                    try tx.run("""
+                        UPDATE contacts SET name = CASE WHEN ? = '' THEN name ELSE ? END, first_name = CASE WHEN ? = '' THEN first_name ELSE ? END,
+                          last_name = CASE WHEN ? = '' THEN last_name ELSE ? END, email = coalesce(?, email),
+                          notes = CASE WHEN ? = '' THEN notes ELSE ? END, custom_fields = json_patch(custom_fields, ?), updated_at = ?
+                        WHERE id = ?
+                        """, input.name ?? "", input.name ?? "", input.firstName ?? "", input.firstName ?? "", input.lastName ?? "", input.lastName ?? "",
+                               input.email ?? nil, input.notes ?? "", input.notes ?? "", ContactStore.json(input.customFields ?? [:]), now, existing)
+                    updated += 1
+                } else {
+                    try ContactStore.insert(tx, scope, id: ResourceID.make("con"), input, now: now)
+                    created += 1
+                }
+            }
+            try tx.run("UPDATE contact_imports SET rows = rows + ?, created = created + ?, updated = updated + ?, skipped = skipped + ? WHERE id = ?",
+                       rows.count, created, updated, skipped, importID)
+        }
+    }
+
+    /// One CSV row as a contact; a bad row throws with the reason its report line gives.
+    private func row(_ fields: [String], mapping: [String: Int]) throws -> ContactInput {
+        func value(_ field: String) -> String? {
+            guard let index = mapping[field], index < fields.count else { return nil }
+            let text = fields[index].trimmingPrefixAndSuffixSpaces()
+            return text.isEmpty ? nil : String(text)
+        }
+        var input = ContactInput()
+        guard let phone = value("phone") else { throw APIError.invalidField("phone", "is empty") }
+        input.phone = try ContactInput.phone(phone, defaultCountry: defaultCountry, field: "phone")
+        input.name = value("name")
+        input.firstName = value("first_name")
+        input.lastName = value("last_name")
+        if let email = value("email") { input.email = .some(try EmailAddress.normalize(email)) }
+        input.notes = value("notes")
+        var custom: [String: JSONValue] = [:]
+        for field in mapping.keys where field.hasPrefix("custom.") {
+            if let text = value(field) { custom[String(field.dropFirst(7))] = .string(String(text.prefix(1000))) }
+        }
+        input.customFields = custom
+        input.source = "import"
+        input.fillNames()
+        return input
+    }
+
+    private func finish(_ importID: String, status: String, error: String?) async throws {
+        try await database.prepare("UPDATE contact_imports SET status = ?, error = ?, finished_at = ? WHERE id = ?")
+            .bind(status, error, Timestamp.now(clock), importID).run()
+    }
+}

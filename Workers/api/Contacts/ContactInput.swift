@@ -1,0 +1,89 @@
+import OzziRuntime
+
+/// A contact's fields as given (to create, update or import), validated and normalised: E.164 phone,
+/// checked email, `name` and `first_name`/`last_name` filled from each other.
+struct ContactInput: Sendable {
+    var name: String?
+    var firstName: String?
+    var lastName: String?
+    var phone: String?
+    var email: String??
+    var notes: String?
+    var customFields: [String: JSONValue]?
+    var source: String?
+    var consent: (status: String, method: String?)?
+
+    /// Reads a JSON body; `requirePhone` for creation.
+    init(_ body: JSONBody, defaultCountry: String, requirePhone: Bool) throws {
+        name = try body.string("name", max: 200)
+        firstName = try body.string("first_name", max: 100)
+        lastName = try body.string("last_name", max: 100)
+        if let phone = try body.string("phone", max: 40) {
+            self.phone = try Self.phone(phone, defaultCountry: defaultCountry, field: "phone")
+        } else if requirePhone {
+            throw APIError.invalidField("phone", "is required")
+        }
+        if body.fields["email"] == .null {
+            email = .some(nil)
+        } else if let email = try body.string("email", max: 320) {
+            self.email = email.isEmpty ? .some(nil) : try EmailAddress.normalize(email)
+        }
+        notes = try body.string("notes", max: 10_000)
+        if let custom = body.fields["custom_fields"], custom != .null {
+            guard case .object(let fields) = custom else { throw APIError.invalidField("custom_fields", "must be a JSON object") }
+            try Self.check(custom: fields)
+            customFields = fields
+        }
+        source = try body.choice("source", Contact.sources)
+        if let consent = body.fields["sms_consent"], consent != .null {
+            guard case .object(let fields) = consent, case .string(let status)? = fields["status"], Contact.consentStates.contains(status) else {
+                throw APIError.invalidField("sms_consent", "must be {\"status\": \"opted_in\" | \"opted_out\" | \"unknown\", \"method\": ...}")
+            }
+            self.consent = (status, fields["method"]?.stringValue.map { String($0.prefix(100)) })
+        }
+        fillNames()
+    }
+
+    init() {}
+
+    static func phone(_ text: String, defaultCountry: String, field: String) throws -> String {
+        do {
+            return try PhoneNumber.normalize(text, defaultCountry: defaultCountry)
+        } catch {
+            throw APIError.invalidField(field, "'\(text)' \(error.reason)")
+        }
+    }
+
+    static func check(custom fields: [String: JSONValue]) throws {
+        guard fields.count <= 100 else { throw APIError.invalidField("custom_fields", "has more than 100 keys") }
+        for (key, value) in fields {
+            guard !key.isEmpty, key.utf8.count <= 64 else { throw APIError.invalidField("custom_fields", "keys are 1-64 characters") }
+            switch value {
+            case .string(let s) where s.count > 1000: throw APIError.invalidField("custom_fields.\(key)", "is longer than 1000 characters")
+            case .array, .object: throw APIError.invalidField("custom_fields.\(key)", "must be a string, number, boolean or null")
+            default: continue
+            }
+        }
+    }
+
+    /// `name` from the parts, or the parts from `name` (first word, then the rest).
+    mutating func fillNames() {
+        if name == nil, firstName != nil || lastName != nil {
+            name = [firstName, lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        } else if let name, firstName == nil, lastName == nil {
+            let parts = name.trimmingPrefixAndSuffixSpaces().split(separator: " ", maxSplits: 1)
+            firstName = parts.first.map(String.init) ?? ""
+            lastName = parts.count > 1 ? String(parts[1]) : ""
+        }
+    }
+
+    /// Digits of the number with and without its country code, so either form finds it.
+    static func phoneSearch(_ e164: String) -> String {
+        let digits = String(e164.dropFirst())
+        var forms = [digits]
+        for length in 1...3 where digits.count > length + 6 {
+            forms.append(String(digits.dropFirst(length)))
+        }
+        return forms.joined(separator: " ")
+    }
+}

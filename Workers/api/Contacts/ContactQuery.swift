@@ -1,0 +1,115 @@
+import OzziRuntime
+
+/// A contact list request: full-text `q` or typeahead `prefix`, filters, sort; turned into SQL with its
+/// bound values. Lists page by keyset on the sort column and id, so rows inserted or deleted between
+/// pages are neither skipped nor repeated; searches page by rank.
+struct ContactQuery: Sendable {
+    enum Sort: String, CaseIterable, Sendable {
+        case createdAt = "created_at", updatedAt = "updated_at", name
+    }
+
+    var text: String?
+    var prefix: String?
+    var groupID: String?
+    var consent: String?
+    var source: String?
+    var custom: [(key: String, value: String)] = []
+    var createdAfter: String?
+    var createdBefore: String?
+    var updatedAfter: String?
+    var updatedBefore: String?
+    var sort = Sort.createdAt
+    var descending = false
+
+    init() {}
+
+    init(_ request: Request) throws {
+        text = request.queryParameter("q").flatMap { $0.isEmpty ? nil : $0 }
+        prefix = request.queryParameter("prefix").flatMap { $0.isEmpty ? nil : $0 }
+        groupID = request.queryParameter("group_id")
+        if let consent = request.queryParameter("consent") {
+            guard Contact.consentStates.contains(consent) else { throw APIError.invalidField("consent", "must be one of \(Contact.consentStates.joined(separator: ", "))") }
+            self.consent = consent
+        }
+        if let source = request.queryParameter("source") {
+            guard Contact.sources.contains(source) else { throw APIError.invalidField("source", "must be one of \(Contact.sources.joined(separator: ", "))") }
+            self.source = source
+        }
+        for pair in (request.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = PercentDecoding.decode(parts[0], plusAsSpace: true)
+            guard key.hasPrefix("custom."), key.count > 7 else { continue }
+            custom.append((String(key.dropFirst(7)), parts.count > 1 ? PercentDecoding.decode(parts[1], plusAsSpace: true) : ""))
+        }
+        createdAfter = try Self.instant(request, "created_after")
+        createdBefore = try Self.instant(request, "created_before")
+        updatedAfter = try Self.instant(request, "updated_after")
+        updatedBefore = try Self.instant(request, "updated_before")
+        if let sort = request.queryParameter("sort") {
+            descending = sort.hasPrefix("-")
+            guard let field = Sort(rawValue: String(sort.drop { $0 == "-" })) else {
+                throw APIError.invalidField("sort", "must be created_at, updated_at or name, with - for descending")
+            }
+            self.sort = field
+        }
+    }
+
+    private static func instant(_ request: Request, _ name: String) throws -> String? {
+        guard let text = request.queryParameter(name) else { return nil }
+        guard let date = SQLDate.parse(text) else { throw APIError.invalidField(name, "must be an ISO-8601 instant, such as 2026-01-31T09:00:00Z") }
+        return SQLDate.format(date)
+    }
+
+    var isSearch: Bool { text != nil || prefix != nil }
+
+    /// The FTS5 expression: each word quoted (user input is never FTS syntax), a prefix's last word as `*`.
+    func match() throws -> String? {
+        if let text {
+            let words = Self.words(text)
+            guard !words.isEmpty else { throw APIError.invalidField("q", "has no words to search for") }
+            return words.map { "\"\($0)\"" }.joined(separator: " ")
+        }
+        if let prefix {
+            let words = Self.words(prefix)
+            guard let last = words.last else { throw APIError.invalidField("prefix", "has no letters or digits") }
+            let exact = words.dropLast().map { "\"\($0)\"" }
+            return "{name email phone_digits} : " + (exact + ["\"\(last)\"*"]).joined(separator: " ")
+        }
+        return nil
+    }
+
+    static func words(_ text: String) -> [String] {
+        text.split { !($0.isLetter || $0.isNumber) }.map { String($0).lowercased() }.filter { !$0.isEmpty }.prefix(16).map { $0 }
+    }
+
+    /// WHERE conditions (on `c`) and their values, beyond the workspace.
+    func filters() -> (sql: [String], values: [any SQLBindable]) {
+        var sql: [String] = []
+        var values: [any SQLBindable] = []
+        if let groupID {
+            sql.append("EXISTS (SELECT 1 FROM group_members gm WHERE gm.contact_id = c.id AND gm.group_id = ?)")
+            values.append(groupID)
+        }
+        if let consent {
+            sql.append("c.sms_consent = ?")
+            values.append(consent)
+        }
+        if let source {
+            sql.append("c.source = ?")
+            values.append(source)
+        }
+        for (key, value) in custom {
+            let path = "$.\"" + key.replacing("\"", with: "") + "\""
+            sql.append("(json_extract(c.custom_fields, ?) = ? OR CAST(json_extract(c.custom_fields, ?) AS TEXT) = ?)")
+            values += [path, value, path, value]
+        }
+        for (column, op, value) in [("created_at", ">=", createdAfter), ("created_at", "<", createdBefore),
+                                    ("updated_at", ">=", updatedAfter), ("updated_at", "<", updatedBefore)] {
+            if let value {
+                sql.append("c.\(column) \(op) ?")
+                values.append(value)
+            }
+        }
+        return (sql, values)
+    }
+}

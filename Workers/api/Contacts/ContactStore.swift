@@ -1,0 +1,145 @@
+import FoundationEssentials
+import OzziRuntime
+
+/// All SQL about contacts. Every method takes the caller's tenant scope.
+struct ContactStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+
+    static let columns = "c.id, c.name, c.first_name, c.last_name, c.phone, c.email, c.notes, c.custom_fields, c.source, c.sms_consent, c.sms_consent_at, c.sms_consent_method, c.created_at, c.updated_at"
+
+    func create(_ scope: TenantScope, _ input: ContactInput) async throws -> Contact {
+        let id = ResourceID.make("con")
+        let now = Timestamp.now(clock)
+        do {
+            try await database.transaction { tx in try Self.insert(tx, scope, id: id, input, now: now) }
+        } catch let error as SQLError where error.isUniqueViolation {
+            throw try await duplicate(scope, phone: input.phone ?? "")
+        }
+        return try await get(scope, id: id)!
+    }
+
+    static func insert(_ tx: SQLTransaction, _ scope: TenantScope, id: String, _ input: ContactInput, now: String) throws {
+        let phone = input.phone ?? ""
+        try tx.run("""
+            INSERT INTO contacts (id, workspace_id, name, first_name, last_name, phone, phone_search, email, notes, custom_fields, source,
+              sms_consent, sms_consent_at, sms_consent_method, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, id, scope.workspaceID, input.name ?? "", input.firstName ?? "", input.lastName ?? "", phone, ContactInput.phoneSearch(phone),
+                   input.email ?? nil, input.notes ?? "", Self.json(input.customFields ?? [:]), input.source ?? "api",
+                   input.consent?.status ?? "unknown", input.consent.map { _ in now }, input.consent?.method, now, now)
+    }
+
+    /// The 409 for a phone already in the workspace, naming the contact that has it.
+    func duplicate(_ scope: TenantScope, phone: String) async throws -> APIError {
+        let existing = try await database.prepare("SELECT id, name FROM contacts WHERE workspace_id = ? AND phone = ?").bind(scope.workspaceID, phone).first()
+        return APIError.conflict("contact \(existing?.text("id") ?? "") (\(existing?.text("name") ?? "")) already has the phone \(phone)",
+                                 details: .object(["field": "phone", "existing_contact_id": .string(existing?.text("id") ?? "")]))
+    }
+
+    func get(_ scope: TenantScope, id: String) async throws -> Contact? {
+        try await database.prepare("SELECT \(Self.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id = ?")
+            .bind(scope.workspaceID, id).first().map(Contact.init(row:))
+    }
+
+    /// Applies the fields given; the others keep their values.
+    func update(_ scope: TenantScope, id: String, _ input: ContactInput) async throws -> Contact? {
+        guard let current = try await get(scope, id: id) else { return nil }
+        var merged = input
+        if input.name == nil, input.firstName == nil, input.lastName == nil {
+            merged.name = current.name
+            merged.firstName = current.first_name
+            merged.lastName = current.last_name
+        } else {
+            if merged.firstName == nil, merged.lastName == nil, merged.name != nil { merged.fillNames() }
+            merged.firstName = merged.firstName ?? current.first_name
+            merged.lastName = merged.lastName ?? current.last_name
+            merged.name = input.name ?? [merged.firstName, merged.lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        var custom = current.custom_fields.objectValue ?? [:]
+        if let changes = input.customFields {
+            for (key, value) in changes { custom[key] = value == .null ? nil : value }
+        }
+        let now = Timestamp.now(clock)
+        let phone = input.phone ?? current.phone
+        do {
+            try await database.prepare("""
+                UPDATE contacts SET name = ?, first_name = ?, last_name = ?, phone = ?, phone_search = ?, email = ?, notes = ?,
+                  custom_fields = ?, source = ?, sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ?
+                WHERE workspace_id = ? AND id = ?
+                """).bind(merged.name ?? "", merged.firstName ?? "", merged.lastName ?? "", phone, ContactInput.phoneSearch(phone),
+                          input.email ?? current.email, input.notes ?? current.notes, Self.json(custom), input.source ?? current.source,
+                          input.consent?.status ?? current.sms_consent.status,
+                          input.consent != nil ? now : current.sms_consent.changed_at,
+                          input.consent != nil ? input.consent?.method : current.sms_consent.method, now, scope.workspaceID, id).run()
+        } catch let error as SQLError where error.isUniqueViolation {
+            throw try await duplicate(scope, phone: phone)
+        }
+        return try await get(scope, id: id)
+    }
+
+    func delete(_ scope: TenantScope, id: String) async throws -> Bool {
+        try await database.prepare("DELETE FROM contacts WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).run().changes == 1
+    }
+
+    /// A page of contacts: `limit + 1` rows so the caller knows whether there is more.
+    func list(_ scope: TenantScope, _ query: ContactQuery, limit: Int, after cursor: String?) async throws -> (rows: [Contact], next: String?) {
+        var (conditions, values) = query.filters()
+        conditions.insert("c.workspace_id = ?", at: 0)
+        values.insert(scope.workspaceID, at: 0)
+        if let match = try query.match() {
+            let offset = cursor.flatMap(Int.init) ?? 0
+            let order = query.text != nil
+                ? "ORDER BY (lower(c.name) = lower(?)) DESC, bm25(contacts_fts, 10.0, 4.0, 4.0, 1.0, 2.0), c.rowid"
+                : "ORDER BY c.rowid DESC"
+            var bound: [any SQLBindable] = [match] + values
+            if let text = query.text { bound.append(text.trimmingPrefixAndSuffixSpaces().lowercased()) }
+            bound += [limit + 1, offset]
+            let rows = try await database.prepare("""
+                SELECT \(Self.columns) FROM contacts_fts JOIN contacts c ON c.rowid = contacts_fts.rowid
+                WHERE contacts_fts MATCH ? AND \(conditions.joined(separator: " AND ")) \(order) LIMIT ? OFFSET ?
+                """).bind(bound).all().map(Contact.init(row:))
+            return (Array(rows.prefix(limit)), rows.count > limit ? String(offset + limit) : nil)
+        }
+        let column = query.sort.rawValue
+        let comparison = query.descending ? "<" : ">"
+        let direction = query.descending ? "DESC" : "ASC"
+        if let cursor {
+            let parts = cursor.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw APIError.invalidField("cursor", "is not a cursor this API issued") }
+            conditions.append("(c.\(column), c.id) \(comparison) (?, ?)")
+            values += [parts[0], parts[1]]
+        }
+        let rows = try await database.prepare("""
+            SELECT \(Self.columns) FROM contacts c WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY c.\(column) \(direction), c.id \(direction) LIMIT ?
+            """).bind(values + [limit + 1]).all().map(Contact.init(row:))
+        let shown = Array(rows.prefix(limit))
+        let next = rows.count > limit ? shown.last.map { Self.sortValue($0, query.sort) + "\u{1F}" + $0.id } : nil
+        return (shown, next)
+    }
+
+    private static func sortValue(_ contact: Contact, _ sort: ContactQuery.Sort) -> String {
+        switch sort {
+        case .createdAt: contact.created_at
+        case .updatedAt: contact.updated_at
+        case .name: contact.name
+        }
+    }
+
+    /// The ids a filter selects (for bulk operations), at most `limit + 1`.
+    func ids(_ scope: TenantScope, _ query: ContactQuery, limit: Int) async throws -> [String] {
+        var all: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await list(scope, query, limit: min(1000, limit + 1 - all.count), after: cursor)
+            all += page.rows.map(\.id)
+            cursor = page.next
+        } while cursor != nil && all.count <= limit
+        return all
+    }
+
+    static func json(_ fields: [String: JSONValue]) -> String {
+        String(decoding: JSONValue.object(fields).jsonBytes, as: UTF8.self)
+    }
+}

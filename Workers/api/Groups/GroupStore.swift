@@ -1,0 +1,83 @@
+import OzziRuntime
+
+/// All SQL about groups and their members. Membership changes only touch contacts of the same workspace.
+struct GroupStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+
+    private static let select = """
+        SELECT g.id, g.name, g.description, g.color, g.created_at, g.updated_at,
+               (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS member_count
+        FROM groups g
+        """
+
+    func create(_ scope: TenantScope, name: String, description: String, color: String) async throws -> Group {
+        let id = ResourceID.make("grp")
+        let now = Timestamp.now(clock)
+        do {
+            try await database.prepare("""
+                INSERT INTO groups (id, workspace_id, name, description, color, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).bind(id, scope.workspaceID, name, description, color, now, now).run()
+        } catch let error as SQLError where error.isUniqueViolation {
+            throw APIError.conflict("a group named '\(name)' already exists", details: .object(["field": "name"]))
+        }
+        return try await get(scope, id: id)!
+    }
+
+    func get(_ scope: TenantScope, id: String) async throws -> Group? {
+        try await database.prepare(Self.select + " WHERE g.workspace_id = ? AND g.id = ?").bind(scope.workspaceID, id).first(Group.self)
+    }
+
+    func list(_ scope: TenantScope, page: PageRequest) async throws -> [Group] {
+        try await database.prepare(Self.select + " WHERE g.workspace_id = ? AND g.name > ? ORDER BY g.name LIMIT ?")
+            .bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(Group.self)
+    }
+
+    func update(_ scope: TenantScope, id: String, name: String?, description: String?, color: String?) async throws -> Group? {
+        do {
+            try await database.prepare("""
+                UPDATE groups SET name = coalesce(?, name), description = coalesce(?, description), color = coalesce(?, color), updated_at = ?
+                WHERE workspace_id = ? AND id = ?
+                """).bind(name, description, color, Timestamp.now(clock), scope.workspaceID, id).run()
+        } catch let error as SQLError where error.isUniqueViolation {
+            throw APIError.conflict("a group named '\(name ?? "")' already exists", details: .object(["field": "name"]))
+        }
+        return try await get(scope, id: id)
+    }
+
+    /// Deletes the group; its contacts stay.
+    func delete(_ scope: TenantScope, id: String) async throws -> Bool {
+        try await database.prepare("DELETE FROM groups WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).run().changes == 1
+    }
+
+    /// Adds contacts (of this workspace only) in one transaction; returns how many were added.
+    func add(_ scope: TenantScope, groupID: String, contactIDs: [String]) async throws -> Int {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            try Self.add(tx, scope, groupID: groupID, contactIDs: contactIDs, now: now)
+        }
+    }
+
+    static func add(_ tx: SQLTransaction, _ scope: TenantScope, groupID: String, contactIDs: [String], now: String) throws -> Int {
+        var added = 0
+        for id in contactIDs {
+            added += try tx.run("""
+                INSERT INTO group_members (group_id, contact_id, added_at)
+                SELECT ?, c.id, ? FROM contacts c WHERE c.workspace_id = ? AND c.id = ? ON CONFLICT DO NOTHING
+                """, groupID, now, scope.workspaceID, id).changes
+        }
+        return added
+    }
+
+    func remove(_ scope: TenantScope, groupID: String, contactIDs: [String]) async throws -> Int {
+        try await database.transaction { tx in try Self.remove(tx, groupID: groupID, contactIDs: contactIDs) }
+    }
+
+    static func remove(_ tx: SQLTransaction, groupID: String, contactIDs: [String]) throws -> Int {
+        var removed = 0
+        for id in contactIDs {
+            removed += try tx.run("DELETE FROM group_members WHERE group_id = ? AND contact_id = ?", groupID, id).changes
+        }
+        return removed
+    }
+}
