@@ -41,7 +41,8 @@ struct ContactInput: Sendable {
             }
             self.consent = (status, fields["method"]?.stringValue.map { String($0.prefix(100)) })
         }
-        fillNames()
+        // A new contact gets both forms of its name; an update merges with the stored ones instead.
+        if requirePhone { fillNames() }
     }
 
     init() {}

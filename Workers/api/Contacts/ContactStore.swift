@@ -46,19 +46,18 @@ struct ContactStore: Sendable {
     func update(_ scope: TenantScope, id: String, _ input: ContactInput) async throws -> Contact? {
         guard let current = try await get(scope, id: id) else { return nil }
         var merged = input
-        if input.name == nil, input.firstName == nil, input.lastName == nil {
-            merged.name = current.name
-            merged.firstName = current.first_name
-            merged.lastName = current.last_name
+        if input.firstName == nil, input.lastName == nil {
+            // Only `name` given (split it), or no name change at all.
+            if input.name != nil { merged.fillNames() } else { (merged.name, merged.firstName, merged.lastName) = (current.name, current.first_name, current.last_name) }
         } else {
-            if merged.firstName == nil, merged.lastName == nil, merged.name != nil { merged.fillNames() }
-            merged.firstName = merged.firstName ?? current.first_name
-            merged.lastName = merged.lastName ?? current.last_name
+            merged.firstName = input.firstName ?? current.first_name
+            merged.lastName = input.lastName ?? current.last_name
             merged.name = input.name ?? [merged.firstName, merged.lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         }
         var custom = current.custom_fields.objectValue ?? [:]
-        if let changes = input.customFields {
-            for (key, value) in changes { custom[key] = value == .null ? nil : value }
+        for (key, value) in input.customFields ?? [:] {
+            // A null removes the field.
+            if value == .null { custom.removeValue(forKey: key) } else { custom[key] = value }
         }
         let now = Timestamp.now(clock)
         let phone = input.phone ?? current.phone
@@ -91,7 +90,7 @@ struct ContactStore: Sendable {
             let offset = cursor.flatMap(Int.init) ?? 0
             let order = query.text != nil
                 ? "ORDER BY (lower(c.name) = lower(?)) DESC, bm25(contacts_fts, 10.0, 4.0, 4.0, 1.0, 2.0), c.rowid"
-                : "ORDER BY c.rowid DESC"
+                : "ORDER BY contacts_fts.rowid DESC"
             var bound: [any SQLBindable] = [match] + values
             if let text = query.text { bound.append(text.trimmingPrefixAndSuffixSpaces().lowercased()) }
             bound += [limit + 1, offset]

@@ -9,6 +9,12 @@ struct SMSLength: Encodable, Sendable, Equatable {
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
     private static let extended: Set<Character> = Set("^{}\\[~]|€\u{0C}")
 
+    init(encoding: String, characters: Int, segments: Int) {
+        self.encoding = encoding
+        self.characters = characters
+        self.segments = segments
+    }
+
     init(_ text: String) {
         var septets = 0
         var gsm = true

@@ -3,6 +3,11 @@ public struct SQLRow: Sendable, Equatable {
     public let columns: [String]
     public let values: [SQLValue]
 
+    public init(columns: [String], values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
     public subscript(column: String) -> SQLValue? {
         columns.firstIndex(of: column).map { values[$0] }
     }
