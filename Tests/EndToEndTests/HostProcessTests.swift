@@ -42,7 +42,7 @@ import Testing
             #expect(line.contains(field), "access log has \(field)")
         }
 
-        kill(ozzi.process.processIdentifier, SIGTERM)
+        kill(ozzi.process.pid, SIGTERM)
         #expect(try await ozzi.waitForExit() == 0)
         #expect(ozzi.log.contains("\"msg\":\"stopped\""))
     }
@@ -55,7 +55,7 @@ import Testing
         let ozzi = try OzziProcess(["serve", "--config", config, "--port", "0", "--data-dir", dataDirectory()], path: release)
         let port = try await ozzi.listeningPort()
         let health = try await HTTPGet.get(port: port, path: "/__ozzi/health")
-        kill(ozzi.process.processIdentifier, SIGINT)
+        kill(ozzi.process.pid, SIGINT)
         _ = try await ozzi.waitForExit()
         let json = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
         let rss = json?["rss_bytes"] as? Int ?? Int.max
@@ -66,7 +66,7 @@ import Testing
     @Test func devModeWritesReadableLogs() async throws {
         let ozzi = try OzziProcess(["dev", "--config", config, "--port", "0", "--loops", "1", "--data-dir", dataDirectory()])
         let log = try await ozzi.waitFor("listening  address=127.0.0.1:")
-        kill(ozzi.process.processIdentifier, SIGTERM)
+        kill(ozzi.process.pid, SIGTERM)
         #expect(try await ozzi.waitForExit() == 0)
         #expect(log.contains("loops=1"))
     }
@@ -135,7 +135,7 @@ import Testing
         let users = try await SQLiteDatabase(path: data + "/api/d1/api.sqlite").prepare("SELECT is_platform_admin FROM users WHERE email = ?")
             .bind("root@example.com").first()
         #expect(users?.integer("is_platform_admin") == 1)
-        kill(ozzi.process.processIdentifier, SIGTERM)
+        kill(ozzi.process.pid, SIGTERM)
         _ = try await ozzi.waitForExit()
     }
 
@@ -145,7 +145,7 @@ import Testing
         // A second host on the same port must not silently share it.
         let second = try OzziProcess(["serve", "--config", config, "--port", String(port), "--loops", "1", "--data-dir", dataDirectory()])
         let status = try await second.waitForExit()
-        kill(first.process.processIdentifier, SIGTERM)
+        kill(first.process.pid, SIGTERM)
         _ = try await first.waitForExit()
         #expect(status == 1)
         #expect(second.log.contains("could not start"))

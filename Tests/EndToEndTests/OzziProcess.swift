@@ -4,7 +4,7 @@ import OzziTestSupport
 /// The real `ozzi` binary (or `ozzi-probe`) as a child process, with its output captured as it is written.
 final class OzziProcess: Sendable {
     let child: ChildProcess
-    var process: Process { child.process }
+    var process: SpawnedProcess { child.process }
     var log: String { child.log }
 
     /// A binary built beside this test bundle (`ozzi`, `ozzi-probe`).
@@ -42,9 +42,9 @@ final class OzziProcess: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         if process.isRunning {
-            process.terminate()
+            process.signal(SIGKILL)
             throw ChildProcess.Timeout(pattern: "exit", log: log)
         }
-        return process.terminationStatus
+        return await process.wait()
     }
 }

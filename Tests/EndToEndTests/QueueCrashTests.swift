@@ -54,7 +54,7 @@ import Testing
             if delivered >= 500 { break }
             try await Task.sleep(for: .milliseconds(5))
         }
-        kill(first.process.processIdentifier, SIGKILL)
+        kill(first.process.pid, SIGKILL)
         _ = try await first.waitForExit()
         #expect(delivered >= 500 && delivered < total, "killed mid-consumption, after \(delivered) deliveries")
 
@@ -74,7 +74,7 @@ import Testing
             if try await summary(restartedPort).distinct_n == total, try await queue.prepare("SELECT count(*) AS n FROM messages").first()?.integer("n") == 0 { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        kill(second.process.processIdentifier, SIGTERM)
+        kill(second.process.pid, SIGTERM)
         #expect(try await second.waitForExit() == 0)
 
         let log = try SQLiteDatabase(path: data + "/qp/d1/db.sqlite")

@@ -1,27 +1,16 @@
 import Foundation
-import Synchronization
 
 /// A long-running child process (a stub server, a host) whose output is captured as it is written.
 public final class ChildProcess: Sendable {
-    public let process: Process
-    private let output = OutputBuffer()
+    public let process: SpawnedProcess
 
     public init(_ executable: String, _ arguments: [String], directory: String? = nil) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-        }
-        try process.run()
+        process = try SpawnedProcess(executable, arguments, directory: directory, mergeOutput: true)
+        process.closeInput()
     }
 
-    public var log: String { output.text.withLock { $0 } }
+    /// Everything written to stdout and stderr so far.
+    public var log: String { process.stdout }
 
     /// Waits until the output matches `pattern` (a regular expression); returns the first capture group.
     public func waitFor(_ pattern: String, timeout: Duration = .seconds(20)) async throws -> String {
@@ -40,7 +29,7 @@ public final class ChildProcess: Sendable {
     }
 
     public func stop() {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
     }
 
     public struct Timeout: Error, CustomStringConvertible {
@@ -54,8 +43,4 @@ public final class ChildProcess: Sendable {
 
         public var description: String { "timed out waiting for /\(pattern)/; output:\n\(log)" }
     }
-}
-
-final class OutputBuffer: Sendable {
-    let text = Mutex("")
 }

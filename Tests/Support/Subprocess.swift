@@ -9,36 +9,10 @@ public enum Subprocess {
     }
 
     public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) async throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let directory = NSTemporaryDirectory()
-        let outURL = URL(fileURLWithPath: directory + "out-\(UUID().uuidString)")
-        let errURL = URL(fileURLWithPath: directory + "err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let input = Pipe()
-        process.standardInput = input
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-                if let stdin { input.fileHandleForWriting.write(stdin) }
-                try? input.fileHandleForWriting.close()
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-        return Output(
-            status: status,
-            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        let process = try SpawnedProcess(executable, arguments)
+        process.closeInput(after: stdin)
+        let status = await process.wait()
+        return Output(status: status, stdout: process.stdout, stderr: process.stderr)
     }
 
     /// curl, silent but for errors, with a time limit.

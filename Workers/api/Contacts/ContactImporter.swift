@@ -3,7 +3,7 @@ import Logging
 import OzziRuntime
 
 /// CSV imports: accepted by a route (the file goes to the `FILES` bucket, a job to the `JOBS` queue) and
-/// run by the api worker's queue consumer in batches of 1,000 rows, each batch one transaction that also
+/// run by the api worker's queue consumer in batches of 5,000 rows, each batch one transaction that also
 /// records progress, so a redelivered job resumes after the last committed batch.
 struct ContactImporter: Sendable {
     let database: any SQLDatabase
@@ -13,6 +13,8 @@ struct ContactImporter: Sendable {
     let defaultCountry: String
     let logger: Logger
     static let maxRows = 100_000
+    /// Rows per transaction: progress is reported, and a redelivered job resumes, at these boundaries.
+    static let batchSize = 20_000
     static let fields = ["name", "first_name", "last_name", "phone", "email", "notes"]
 
     /// Checks the header against the mapping, stores the file and queues the job.
@@ -82,75 +84,73 @@ struct ContactImporter: Sendable {
         let mapping = (try? JSONValue(jsonBytes: Array((job.text("mapping") ?? "{}").utf8)))?.objectValue?.compactMapValues { $0.numberValue.map(Int.init) } ?? [:]
         let update = job.text("on_duplicate") == "update"
         let done = Int(job.integer("rows") ?? 0)
-        var reader = CSVReader(csv)
-        _ = reader.next()
-        var batch: [CSVReader.Record] = []
-        var seen = 0
-        while let record = reader.next() {
-            if record.fields.count == 1, record.fields[0].isEmpty { continue }  // blank line
-            seen += 1
-            if seen > Self.maxRows {
-                try await finish(importID, status: "failed", error: "the file has more than \(Self.maxRows) rows; split it")
-                return
-            }
-            if seen <= done { continue }  // committed by an earlier delivery of this job
-            batch.append(record)
-            if batch.count == 1000 {
-                try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update)
-                batch.removeAll(keepingCapacity: true)
-            }
+        // Parsing is CPU work: it runs on the blocking pool, never on the loop that serves requests.
+        let records = try await BlockingPool.shared.run { () -> [CSVReader.Record] in
+            var reader = CSVReader(csv)
+            _ = reader.next()
+            return reader.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) }  // blank lines are not rows
         }
-        if !batch.isEmpty { try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update) }
+        guard records.count <= Self.maxRows else {
+            try await finish(importID, status: "failed", error: "the file has more than \(Self.maxRows) rows; split it")
+            return
+        }
+        // Rows committed by an earlier delivery of this job are not imported twice.
+        for start in stride(from: done, to: records.count, by: Self.batchSize) {
+            try await commit(Array(records[start..<min(start + Self.batchSize, records.count)]), scope: scope, importID: importID, mapping: mapping, update: update)
+        }
         try await finish(importID, status: "completed", error: nil)
         try? await bucket.delete(key)
     }
 
     /// One batch: rows inserted, updated or skipped, rejections recorded, counters advanced — atomically.
+    /// Each row counts once: created, updated, skipped or rejected.
     private func commit(_ records: [CSVReader.Record], scope: TenantScope, importID: String, mapping: [String: Int], update: Bool) async throws {
-        var prepared: [(line: Int, input: ContactInput?, reason: String?)] = []
-        prepared.reserveCapacity(records.count)
-        for record in records {
-            do {
-                prepared.append((record.line, try row(record.fields, mapping: mapping), nil))
-            } catch let error as APIError {
-                prepared.append((record.line, nil, error.message))
+        let importer = self
+        // Validation is CPU work too, and done before the transaction so the writer is held only for SQL.
+        let batch = try await BlockingPool.shared.run { () -> Batch in
+            var batch = Batch()
+            var byPhone: [String: Int] = [:]
+            for record in records {
+                do {
+                    let input = try importer.row(record.fields, mapping: mapping)
+                    let phone = input.phone ?? ""
+                    if let first = byPhone[phone] {
+                        // A phone twice in one batch: the later row updates the earlier (or is skipped).
+                        if update { batch.rows[first].input.absorb(input) }
+                        batch.repeats += 1
+                    } else {
+                        byPhone[phone] = batch.rows.count
+                        batch.rows.append((ResourceID.make("con"), input))
+                    }
+                } catch let error as APIError {
+                    batch.rejections.append((record.line, error.message))
+                }
             }
+            return batch
         }
         let now = Timestamp.now(clock)
-        let rows = prepared
         try await database.transaction { tx in
-            var created = 0, updated = 0, skipped = 0
-            for (line, input, reason) in rows {
-                guard let input else {
-                    try tx.run("INSERT OR REPLACE INTO contact_import_rejections (import_id, line, reason) VALUES (?, ?, ?)", importID, line, reason ?? "")
-                    continue
-                }
-                let existing = try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?", scope.workspaceID, input.phone ?? "").first?.text("id")
-                if let existing {
-                    guard update else {
-                        skipped += 1
-                        continue
-                    }
-                    try tx.run("""
-                        UPDATE contacts SET name = CASE WHEN ? = '' THEN name ELSE ? END, first_name = CASE WHEN ? = '' THEN first_name ELSE ? END,
-                          last_name = CASE WHEN ? = '' THEN last_name ELSE ? END, email = coalesce(?, email),
-                          notes = CASE WHEN ? = '' THEN notes ELSE ? END, custom_fields = json_patch(custom_fields, ?), updated_at = ?
-                        WHERE id = ?
-                        """, input.name ?? "", input.name ?? "", input.firstName ?? "", input.firstName ?? "", input.lastName ?? "", input.lastName ?? "",
-                               input.email ?? nil, input.notes ?? "", input.notes ?? "", ContactStore.json(input.customFields ?? [:]), now, existing)
-                    updated += 1
-                } else {
-                    try ContactStore.insert(tx, scope, id: ResourceID.make("con"), input, now: now)
-                    created += 1
-                }
+            for (line, reason) in batch.rejections {
+                try tx.run("INSERT OR REPLACE INTO contact_import_rejections (import_id, line, reason) VALUES (?, ?, ?)", importID, line, reason)
             }
+            let created = try ContactStore.insert(tx, scope, batch.rows, now: now, skipExisting: true)
+            let merged = update ? try ContactStore.merge(tx, scope, batch.rows, now: now) : 0
+            let updated = update ? merged + batch.repeats : 0
+            let skipped = batch.rows.count - created - merged + (update ? 0 : batch.repeats)
             try tx.run("UPDATE contact_imports SET rows = rows + ?, created = created + ?, updated = updated + ?, skipped = skipped + ? WHERE id = ?",
-                       rows.count, created, updated, skipped, importID)
+                       records.count, created, updated, skipped, importID)
         }
     }
 
+    /// A batch's valid rows (one per phone, with a new id each) and its rejected lines.
+    private struct Batch: Sendable {
+        var rows: [(id: String, input: ContactInput)] = []
+        var repeats = 0
+        var rejections: [(line: Int, reason: String)] = []
+    }
+
     /// One CSV row as a contact; a bad row throws with the reason its report line gives.
-    private func row(_ fields: [String], mapping: [String: Int]) throws -> ContactInput {
+    func row(_ fields: [String], mapping: [String: Int]) throws -> ContactInput {
         func value(_ field: String) -> String? {
             guard let index = mapping[field], index < fields.count else { return nil }
             let text = fields[index].trimmingPrefixAndSuffixSpaces()

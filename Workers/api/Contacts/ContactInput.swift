@@ -67,6 +67,17 @@ struct ContactInput: Sendable {
         }
     }
 
+    /// Takes a later row for the same contact, as an import's update would: its non-empty fields replace
+    /// these, its custom fields merge in.
+    mutating func absorb(_ later: ContactInput) {
+        if let name = later.name, !name.isEmpty { self.name = name }
+        if let first = later.firstName, !first.isEmpty { firstName = first }
+        if let last = later.lastName, !last.isEmpty { lastName = last }
+        if let email = later.email ?? nil { self.email = .some(email) }
+        if let notes = later.notes, !notes.isEmpty { self.notes = notes }
+        customFields = (customFields ?? [:]).merging(later.customFields ?? [:]) { _, new in new }
+    }
+
     /// `name` from the parts, or the parts from `name` (first word, then the rest).
     mutating func fillNames() {
         if name == nil, firstName != nil || lastName != nil {
@@ -81,10 +92,9 @@ struct ContactInput: Sendable {
     /// Digits of the number with and without its country code, so either form finds it.
     static func phoneSearch(_ e164: String) -> String {
         let digits = String(e164.dropFirst())
-        var forms = [digits]
-        for length in 1...3 where digits.count > length + 6 {
-            forms.append(String(digits.dropFirst(length)))
+        for length in 1...3 where PhoneNumber.isCallingCode(String(digits.prefix(length))) {
+            return digits + " " + digits.dropFirst(length)
         }
-        return forms.joined(separator: " ")
+        return digits
     }
 }

@@ -20,14 +20,56 @@ struct ContactStore: Sendable {
     }
 
     static func insert(_ tx: SQLTransaction, _ scope: TenantScope, id: String, _ input: ContactInput, now: String) throws {
-        let phone = input.phone ?? ""
-        try tx.run("""
+        _ = try insert(tx, scope, [(id, input)], now: now, skipExisting: false)
+    }
+
+    /// Inserts contacts in one statement; with `skipExisting`, a phone the workspace already has is
+    /// skipped instead of failing the statement. Answers how many were inserted.
+    ///
+    /// One statement, not one per row: the search index is kept by triggers, and FTS5 flushes its pending
+    /// terms at every statement boundary inside a transaction, so row-at-a-time inserts write (and then
+    /// merge) one index segment per row. The rows travel as a JSON array that `json_each` unpacks.
+    static func insert(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(id: String, input: ContactInput)], now: String, skipExisting: Bool) throws -> Int {
+        let payload = JSONValue.array(rows.map { id, input in
+            let phone = input.phone ?? ""
+            return .array([
+                .string(id), .string(input.name ?? ""), .string(input.firstName ?? ""), .string(input.lastName ?? ""), .string(phone),
+                .string(ContactInput.phoneSearch(phone)), (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""),
+                .string(json(input.customFields ?? [:])), .string(input.source ?? "api"), .string(input.consent?.status ?? "unknown"),
+                input.consent.map { _ in .string(now) } ?? .null, (input.consent?.method).map(JSONValue.string) ?? .null,
+            ])
+        })
+        return try tx.run("""
             INSERT INTO contacts (id, workspace_id, name, first_name, last_name, phone, phone_search, email, notes, custom_fields, source,
               sms_consent, sms_consent_at, sms_consent_method, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, id, scope.workspaceID, input.name ?? "", input.firstName ?? "", input.lastName ?? "", phone, ContactInput.phoneSearch(phone),
-                   input.email ?? nil, input.notes ?? "", Self.json(input.customFields ?? [:]), input.source ?? "api",
-                   input.consent?.status ?? "unknown", input.consent.map { _ in now }, input.consent?.method, now, now)
+            SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8,
+              value ->> 9, value ->> 10, value ->> 11, value ->> 12, ?2, ?2
+            FROM json_each(?3) WHERE true \(skipExisting ? "ON CONFLICT (workspace_id, phone) DO NOTHING" : "")
+            """, scope.workspaceID, now, String(decoding: payload.jsonBytes, as: UTF8.self)).changes
+    }
+
+    /// Merges rows into the workspace's contacts that have their phones, in one statement (see `insert`):
+    /// non-empty fields replace, custom fields merge, the rest is kept. Rows whose `id` is the contact's
+    /// own (just inserted from the same batch) are left alone. Answers how many contacts changed.
+    static func merge(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(id: String, input: ContactInput)], now: String) throws -> Int {
+        let payload = JSONValue.array(rows.map { id, input in
+            .array([
+                .string(id), .string(input.phone ?? ""), .string(input.name ?? ""), .string(input.firstName ?? ""), .string(input.lastName ?? ""),
+                (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""), .string(json(input.customFields ?? [:])),
+            ])
+        })
+        return try tx.run("""
+            UPDATE contacts SET
+              name = CASE WHEN r.name = '' THEN contacts.name ELSE r.name END,
+              first_name = CASE WHEN r.first_name = '' THEN contacts.first_name ELSE r.first_name END,
+              last_name = CASE WHEN r.last_name = '' THEN contacts.last_name ELSE r.last_name END,
+              email = coalesce(r.email, contacts.email),
+              notes = CASE WHEN r.notes = '' THEN contacts.notes ELSE r.notes END,
+              custom_fields = json_patch(contacts.custom_fields, r.custom_fields), updated_at = ?2
+            FROM (SELECT value ->> 0 AS id, value ->> 1 AS phone, value ->> 2 AS name, value ->> 3 AS first_name, value ->> 4 AS last_name,
+                    value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM json_each(?3)) AS r
+            WHERE contacts.workspace_id = ?1 AND contacts.phone = r.phone AND contacts.id <> r.id
+            """, scope.workspaceID, now, String(decoding: payload.jsonBytes, as: UTF8.self)).changes
     }
 
     /// The 409 for a phone already in the workspace, naming the contact that has it.

@@ -33,6 +33,10 @@ enum PhoneNumber {
     /// Calling codes by length, for numbers given with `+`; the first that prefixes the digits wins.
     private static let knownCodes: Set<String> = Set(plans.values.map(\.callingCode))
 
+    static func isCallingCode(_ code: String) -> Bool {
+        knownCodes.contains(code)
+    }
+
     struct Invalid: Error, Equatable {
         let reason: String
     }
