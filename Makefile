@@ -25,6 +25,7 @@ bench:
 	bash bench/http.sh
 	bash bench/queue.sh
 	bash bench/api.sh
+	bash bench/contacts.sh
 
 clean:
 	rm -rf .build .ozzi
