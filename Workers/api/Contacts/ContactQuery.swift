@@ -1,7 +1,7 @@
 import OzziRuntime
 
 /// A contact list request: full-text `q` or typeahead `prefix`, filters, sort; turned into SQL with its
-/// bound values. Lists page by keyset on the sort column and id, so rows inserted or deleted between
+/// bound values. Lists page by keyset on the sort column and rowid, so rows inserted or deleted between
 /// pages are neither skipped nor repeated; searches page by rank.
 struct ContactQuery: Sendable {
     enum Sort: String, CaseIterable, Sendable {

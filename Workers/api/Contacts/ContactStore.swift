@@ -142,30 +142,24 @@ struct ContactStore: Sendable {
                 """).bind(bound).all().map(Contact.init(row:))
             return (Array(rows.prefix(limit)), rows.count > limit ? String(offset + limit) : nil)
         }
+        // Keyset paging on (sort column, rowid): the rowid is unique, never reused while the row lives, and
+        // the implicit last column of the sort indexes.
         let column = query.sort.rawValue
         let comparison = query.descending ? "<" : ">"
         let direction = query.descending ? "DESC" : "ASC"
         if let cursor {
             let parts = cursor.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw APIError.invalidField("cursor", "is not a cursor this API issued") }
-            conditions.append("(c.\(column), c.id) \(comparison) (?, ?)")
-            values += [parts[0], parts[1]]
+            guard parts.count == 2, let rowid = Int64(parts[1]) else { throw APIError.invalidField("cursor", "is not a cursor this API issued") }
+            conditions.append("(c.\(column), c.rowid) \(comparison) (?, ?)")
+            values += [parts[0], rowid]
         }
         let rows = try await database.prepare("""
-            SELECT \(Self.columns) FROM contacts c WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY c.\(column) \(direction), c.id \(direction) LIMIT ?
-            """).bind(values + [limit + 1]).all().map(Contact.init(row:))
-        let shown = Array(rows.prefix(limit))
-        let next = rows.count > limit ? shown.last.map { Self.sortValue($0, query.sort) + "\u{1F}" + $0.id } : nil
-        return (shown, next)
-    }
-
-    private static func sortValue(_ contact: Contact, _ sort: ContactQuery.Sort) -> String {
-        switch sort {
-        case .createdAt: contact.created_at
-        case .updatedAt: contact.updated_at
-        case .name: contact.name
-        }
+            SELECT \(Self.columns), c.rowid AS row_key FROM contacts c WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY c.\(column) \(direction), c.rowid \(direction) LIMIT ?
+            """).bind(values + [limit + 1]).all()
+        let shown = rows.prefix(limit)
+        let next = rows.count > limit ? shown.last.map { ($0.text(column) ?? "") + "\u{1F}" + String($0.integer("row_key") ?? 0) } : nil
+        return (shown.map(Contact.init(row:)), next)
     }
 
     /// The ids a filter selects (for bulk operations), at most `limit + 1`.

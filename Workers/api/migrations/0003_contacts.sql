@@ -18,15 +18,17 @@ CREATE TABLE contacts (
   updated_at TEXT NOT NULL,
   UNIQUE (workspace_id, phone)
 );
-CREATE INDEX contacts_created ON contacts (workspace_id, created_at, id);
-CREATE INDEX contacts_updated ON contacts (workspace_id, updated_at, id);
-CREATE INDEX contacts_name ON contacts (workspace_id, name, id);
+-- Sorted lists page by (column, rowid); every index ends in the rowid implicitly, so the keys stay short
+-- (an import writes each of these indexes once per row).
+CREATE INDEX contacts_created ON contacts (workspace_id, created_at);
+CREATE INDEX contacts_updated ON contacts (workspace_id, updated_at);
+CREATE INDEX contacts_name ON contacts (workspace_id, name);
 
 -- Search over name, email, phone digits, notes and custom field values; rowid = contacts.rowid.
 -- detail=column: no term positions (no phrase queries needed), a much smaller index to write.
 CREATE VIRTUAL TABLE contacts_fts USING fts5 (
   name, email, phone_digits, notes, custom_values,
-  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3', detail = column
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4', detail = column
 );
 
 CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN
