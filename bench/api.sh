@@ -12,15 +12,8 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 source bench/common.sh
-build_release ozzi
-write_api_config "$work/api.toml" $port "$work/data"
-taskset -c 0 .build/release/ozzi serve --config "$work/api.toml" --log-level warning &
-until curl -sf "http://127.0.0.1:$port/api/v1/status" -o /dev/null; do sleep 0.05; done
-
-token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/signup" -H 'content-type: application/json' \
-  -d '{"email":"bench@example.com","password":"correct horse battery"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-key=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/api-keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-  -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+start_api_host $port "$work"
+key=$(create_api_key $port)
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/me" -H "authorization: Bearer $key")" = 200 ]
 
 run() { # path [header] -> "rps p99_ms"

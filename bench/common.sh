@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts: the release build and the api worker's configuration.
+# Shared by the benchmark scripts: the release build, the api worker's configuration, a host and a key.
 
 build_release() { # product
   swift build -c release --static-swift-stdlib --product "$1" >/dev/null
@@ -22,4 +22,19 @@ d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations"
 r2_buckets = [{ binding = "FILES" }]
 queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }] }
 TOML
+}
+
+start_api_host() { # port work-dir: a release host with the api worker, pinned to core 0, in the background
+  build_release ozzi
+  write_api_config "$2/api.toml" "$1" "$2/data"
+  taskset -c 0 .build/release/ozzi serve --config "$2/api.toml" --log-level warning &
+  until curl -sf "http://127.0.0.1:$1/api/v1/status" -o /dev/null; do sleep 0.05; done
+}
+
+create_api_key() { # port -> prints an API key of a freshly signed-up account
+  local base="http://127.0.0.1:$1/api/v1" token
+  token=$(curl -sf -X POST "$base/auth/signup" -H 'content-type: application/json' \
+    -d '{"email":"bench@example.com","password":"correct horse battery"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  curl -sf -X POST "$base/api-keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+    -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'
 }

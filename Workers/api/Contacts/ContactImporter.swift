@@ -84,6 +84,7 @@ struct ContactImporter: Sendable {
         let mapping = (try? JSONValue(jsonBytes: Array((job.text("mapping") ?? "{}").utf8)))?.objectValue?.compactMapValues { $0.numberValue.map(Int.init) } ?? [:]
         let update = job.text("on_duplicate") == "update"
         let done = Int(job.integer("rows") ?? 0)
+        let started = ContinuousClock.now
         // Parsing is CPU work: it runs on the blocking pool, never on the loop that serves requests.
         let records = try await BlockingPool.shared.run { () -> [CSVReader.Record] in
             var reader = CSVReader(csv)
@@ -100,6 +101,12 @@ struct ContactImporter: Sendable {
         }
         try await finish(importID, status: "completed", error: nil)
         try? await bucket.delete(key)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        logger.info("contact import completed", metadata: [
+            "import_id": "\(importID)", "workspace_id": "\(workspaceID)", "rows": "\(records.count - done)",
+            "ms": "\(Int(seconds * 1000))", "rows_per_s": "\(seconds > 0 ? Int(Double(records.count - done) / seconds) : 0)",
+        ])
     }
 
     /// One batch: rows inserted, updated or skipped, rejections recorded, counters advanced — atomically.
