@@ -16,14 +16,11 @@ start_api_host $port "$work"
 key=$(create_api_key $port)
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/me" -H "authorization: Bearer $key")" = 200 ]
 
-run() { # path [header] -> "rps p99_ms"
+run() { # path [header] -> "rps p50_ms p99_ms"
   local args=(-t1 -c"$conns" -d"${seconds}s" --latency)
   [ -n "${2:-}" ] && args+=(-H "$2")
   taskset -c 1 wrk "${args[@]}" "http://127.0.0.1:$port$1" > "$work/wrk.txt"
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /Requests\/sec/ { rps=$2 } / 99%/ { p99=ms($2) } / 50%/ { p50=ms($2) }
-    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$work/wrk.txt"
+  wrk_summary "$work/wrk.txt"
 }
 
 printf "%-6s %-22s %12s %10s %10s\n" round route "req/s" "p50 ms" "p99 ms"

@@ -38,3 +38,10 @@ create_api_key() { # port -> prints an API key of a freshly signed-up account
   curl -sf -X POST "$base/api-keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
     -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'
 }
+
+wrk_summary() { # wrk --latency output file -> "req/s p50_ms p99_ms"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps=$2 } / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) }
+    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$1"
+}

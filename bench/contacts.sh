@@ -73,10 +73,7 @@ end
 LUA
 run() { # script -> "rps p50 p99"
   taskset -c 1 wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$1" "http://127.0.0.1:$port" > "$work/wrk.txt"
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /Requests\/sec/ { rps=$2 } / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) }
-    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$work/wrk.txt"
+  wrk_summary "$work/wrk.txt"
 }
 read -r srps s50 s99 < <(run "$work/search.lua")
 read -r trps t50 t99 < <(run "$work/typeahead.lua")

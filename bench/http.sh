@@ -37,10 +37,7 @@ cmp -s "$work/body" <(curl -s "http://127.0.0.1:$node_port$path") || { echo "bod
 
 run() { # port -> "rps p50_ms p99_ms"
   taskset -c 1 wrk -t1 -c"$conns" -d"${seconds}s" --latency "http://127.0.0.1:$1$path" > "$work/wrk.txt"
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /Requests\/sec/ { rps=$2 } / 50%/ { p50=ms($2) } / 99%/ { p99=ms($2) }
-    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }' "$work/wrk.txt"
+  wrk_summary "$work/wrk.txt"
 }
 
 printf "%-6s %-6s %12s %10s %10s\n" round server "req/s" "p50 ms" "p99 ms"

@@ -28,30 +28,14 @@ extension APIRoutes {
                 groupID = try body.requiredString("group_id", max: 64)
                 guard try await s.groups.get(scope, id: groupID!) != nil else { throw APIError.notFound("group") }
             }
-            var consent: (String, String?)?
-            if action == "set_consent" {
-                guard case .object(let fields)? = body.fields["sms_consent"], let status = fields["status"]?.stringValue,
-                      Contact.consentStates.contains(status) else {
-                    throw APIError.invalidField("sms_consent", "must be {\"status\": \"opted_in\" | \"opted_out\" | \"unknown\", \"method\": ...}")
-                }
-                consent = (status, fields["method"]?.stringValue)
-            }
+            let consent = action == "set_consent" ? try ContactInput.consent(body.fields["sms_consent"] ?? .null) : nil
             let target = groupID
-            let chosen = consent
             let affected = try await s.contacts.database.transaction { tx -> Int in
                 switch action {
-                case "delete":
-                    return try ids.reduce(0) { $0 + (try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", scope.workspaceID, $1).changes) }
-                case "add_to_group":
-                    return try GroupStore.add(tx, scope, groupID: target!, contactIDs: ids, now: now)
-                case "remove_from_group":
-                    return try GroupStore.remove(tx, groupID: target!, contactIDs: ids)
-                default:
-                    return try ids.reduce(0) {
-                        $0 + (try tx.run("""
-                            UPDATE contacts SET sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ? WHERE workspace_id = ? AND id = ?
-                            """, chosen!.0, now, chosen!.1, now, scope.workspaceID, $1).changes)
-                    }
+                case "delete": try ContactStore.delete(tx, scope, ids: ids)
+                case "add_to_group": try GroupStore.add(tx, scope, groupID: target!, contactIDs: ids, now: now)
+                case "remove_from_group": try GroupStore.remove(tx, groupID: target!, contactIDs: ids)
+                default: try ContactStore.setConsent(tx, scope, ids: ids, consent!, now: now)
                 }
             }
             return .json(["action": .string(action), "matched": .number(Double(ids.count)), "affected": .number(Double(affected))] as JSONValue)

@@ -36,10 +36,7 @@ struct ContactInput: Sendable {
         }
         source = try body.choice("source", Contact.sources)
         if let consent = body.fields["sms_consent"], consent != .null {
-            guard case .object(let fields) = consent, case .string(let status)? = fields["status"], Contact.consentStates.contains(status) else {
-                throw APIError.invalidField("sms_consent", "must be {\"status\": \"opted_in\" | \"opted_out\" | \"unknown\", \"method\": ...}")
-            }
-            self.consent = (status, fields["method"]?.stringValue.map { String($0.prefix(100)) })
+            self.consent = try Self.consent(consent)
         }
         // A new contact gets both forms of its name; an update merges with the stored ones instead.
         if requirePhone { fillNames() }
@@ -53,6 +50,14 @@ struct ContactInput: Sendable {
         } catch {
             throw APIError.invalidField(field, "'\(text)' \(error.reason)")
         }
+    }
+
+    /// `{"status": ..., "method": ...}`, as contacts and bulk operations take it.
+    static func consent(_ value: JSONValue) throws -> (status: String, method: String?) {
+        guard case .object(let fields) = value, case .string(let status)? = fields["status"], Contact.consentStates.contains(status) else {
+            throw APIError.invalidField("sms_consent", "must be {\"status\": \"opted_in\" | \"opted_out\" | \"unknown\", \"method\": ...}")
+        }
+        return (status, fields["method"]?.stringValue.map { String($0.prefix(100)) })
     }
 
     static func check(custom fields: [String: JSONValue]) throws {
@@ -91,10 +96,8 @@ struct ContactInput: Sendable {
 
     /// Digits of the number with and without its country code, so either form finds it.
     static func phoneSearch(_ e164: String) -> String {
-        let digits = String(e164.dropFirst())
-        for length in 1...3 where PhoneNumber.isCallingCode(String(digits.prefix(length))) {
-            return digits + " " + digits.dropFirst(length)
-        }
-        return digits
+        let digits = e164.dropFirst()
+        guard let code = PhoneNumber.callingCode(of: digits) else { return String(digits) }
+        return digits + " " + digits.dropFirst(code.count)
     }
 }

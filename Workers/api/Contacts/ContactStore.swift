@@ -26,11 +26,10 @@ struct ContactStore: Sendable {
     /// Inserts contacts in one statement; with `skipExisting`, a phone the workspace already has is
     /// skipped instead of failing the statement. Answers how many were inserted.
     ///
-    /// One statement, not one per row: the search index is kept by triggers, and FTS5 flushes its pending
-    /// terms at every statement boundary inside a transaction, so row-at-a-time inserts write (and then
-    /// merge) one index segment per row. The rows travel as a JSON array that `json_each` unpacks.
+    /// One statement, not one per row (see `SQLList`): row-at-a-time inserts made FTS5 write, and then
+    /// merge, one index segment per row.
     static func insert(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(id: String, input: ContactInput)], now: String, skipExisting: Bool) throws -> Int {
-        let payload = JSONValue.array(rows.map { id, input in
+        let payload = SQLList.json(rows.map { id, input in
             let phone = input.phone ?? ""
             return .array([
                 .string(id), .string(input.name ?? ""), .string(input.firstName ?? ""), .string(input.lastName ?? ""), .string(phone),
@@ -45,14 +44,14 @@ struct ContactStore: Sendable {
             SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8,
               value ->> 9, value ->> 10, value ->> 11, value ->> 12, ?2, ?2
             FROM json_each(?3) WHERE true \(skipExisting ? "ON CONFLICT (workspace_id, phone) DO NOTHING" : "")
-            """, scope.workspaceID, now, String(decoding: payload.jsonBytes, as: UTF8.self)).changes
+            """, scope.workspaceID, now, payload).changes
     }
 
     /// Merges rows into the workspace's contacts that have their phones, in one statement (see `insert`):
     /// non-empty fields replace, custom fields merge, the rest is kept. Rows whose `id` is the contact's
     /// own (just inserted from the same batch) are left alone. Answers how many contacts changed.
     static func merge(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(id: String, input: ContactInput)], now: String) throws -> Int {
-        let payload = JSONValue.array(rows.map { id, input in
+        let payload = SQLList.json(rows.map { id, input in
             .array([
                 .string(id), .string(input.phone ?? ""), .string(input.name ?? ""), .string(input.firstName ?? ""), .string(input.lastName ?? ""),
                 (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""), .string(json(input.customFields ?? [:])),
@@ -69,7 +68,20 @@ struct ContactStore: Sendable {
             FROM (SELECT value ->> 0 AS id, value ->> 1 AS phone, value ->> 2 AS name, value ->> 3 AS first_name, value ->> 4 AS last_name,
                     value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM json_each(?3)) AS r
             WHERE contacts.workspace_id = ?1 AND contacts.phone = r.phone AND contacts.id <> r.id
-            """, scope.workspaceID, now, String(decoding: payload.jsonBytes, as: UTF8.self)).changes
+            """, scope.workspaceID, now, payload).changes
+    }
+
+    /// Deletes the workspace's contacts among `ids` in one statement; answers how many.
+    static func delete(_ tx: SQLTransaction, _ scope: TenantScope, ids: [String]) throws -> Int {
+        try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))", scope.workspaceID, SQLList.json(ids)).changes
+    }
+
+    /// Sets the SMS consent of the workspace's contacts among `ids` in one statement; answers how many.
+    static func setConsent(_ tx: SQLTransaction, _ scope: TenantScope, ids: [String], _ consent: (status: String, method: String?), now: String) throws -> Int {
+        try tx.run("""
+            UPDATE contacts SET sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ?
+            WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
+            """, consent.status, now, consent.method, now, scope.workspaceID, SQLList.json(ids)).changes
     }
 
     /// The 409 for a phone already in the workspace, naming the contact that has it.

@@ -33,8 +33,9 @@ enum PhoneNumber {
     /// Calling codes by length, for numbers given with `+`; the first that prefixes the digits wins.
     private static let knownCodes: Set<String> = Set(plans.values.map(\.callingCode))
 
-    static func isCallingCode(_ code: String) -> Bool {
-        knownCodes.contains(code)
+    /// The known calling code that starts `digits` (an international number without its `+`), if any.
+    static func callingCode(of digits: some StringProtocol) -> String? {
+        (1...3).lazy.map { String(digits.prefix($0)) }.first(where: knownCodes.contains)
     }
 
     struct Invalid: Error, Equatable {
@@ -63,7 +64,7 @@ enum PhoneNumber {
         if international {
             guard digits.count >= 8 else { throw Invalid(reason: "is too short for an international number") }
             guard digits.count <= 15 else { throw Invalid(reason: "has more than 15 digits, the most a phone number can have") }
-            if let code = (1...3).map({ String(digits.prefix($0)) }).first(where: knownCodes.contains),
+            if let code = callingCode(of: digits),
                let plan = plans.values.first(where: { $0.callingCode == code }) {
                 let national = digits.dropFirst(code.count)
                 if !plans.values.contains(where: { $0.callingCode == code && $0.lengths.contains(national.count) }) {

@@ -8,9 +8,9 @@ import OzziRuntime
 enum ResourceID {
     private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
-    static func make(_ prefix: String, at date: Date = Date()) -> String {
+    static func make(_ prefix: String) -> String {
         var characters = [UInt8](repeating: 0, count: 26)
-        var millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var millis = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
         for index in stride(from: 9, through: 0, by: -1) {
             characters[index] = alphabet[Int(millis & 31)]
             millis >>= 5

@@ -59,14 +59,10 @@ struct GroupStore: Sendable {
     }
 
     static func add(_ tx: SQLTransaction, _ scope: TenantScope, groupID: String, contactIDs: [String], now: String) throws -> Int {
-        var added = 0
-        for id in contactIDs {
-            added += try tx.run("""
-                INSERT INTO group_members (group_id, contact_id, added_at)
-                SELECT ?, c.id, ? FROM contacts c WHERE c.workspace_id = ? AND c.id = ? ON CONFLICT DO NOTHING
-                """, groupID, now, scope.workspaceID, id).changes
-        }
-        return added
+        try tx.run("""
+            INSERT INTO group_members (group_id, contact_id, added_at)
+            SELECT ?, c.id, ? FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?)) ON CONFLICT DO NOTHING
+            """, groupID, now, scope.workspaceID, SQLList.json(contactIDs)).changes
     }
 
     func remove(_ scope: TenantScope, groupID: String, contactIDs: [String]) async throws -> Int {
@@ -74,10 +70,7 @@ struct GroupStore: Sendable {
     }
 
     static func remove(_ tx: SQLTransaction, groupID: String, contactIDs: [String]) throws -> Int {
-        var removed = 0
-        for id in contactIDs {
-            removed += try tx.run("DELETE FROM group_members WHERE group_id = ? AND contact_id = ?", groupID, id).changes
-        }
-        return removed
+        try tx.run("DELETE FROM group_members WHERE group_id = ? AND contact_id IN (SELECT value FROM json_each(?))",
+                   groupID, SQLList.json(contactIDs)).changes
     }
 }
