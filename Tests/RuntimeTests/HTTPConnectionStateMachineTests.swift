@@ -80,4 +80,40 @@ import Testing
         #expect(machine.timerFired() == .none)
         #expect(machine.responseComplete(keepAlive: true) == .none)
     }
+
+    @Test func aStreamedBodyRunsTheHandlerWhileItIsRead() {
+        var machine = Machine()
+        _ = machine.parsed(phase: .head, expectsContinue: false)
+        #expect(machine.bodyStreamStarted(expectsContinue: false) == .arm(.body))
+        #expect(machine.state == .streamingBody)
+        #expect(machine.parsed(phase: .body, expectsContinue: false) == .arm(.body))
+        #expect(machine.requestComplete() == .finishBody)
+        #expect(machine.state == .responding)
+        #expect(machine.responseComplete(keepAlive: true) == .resume)
+
+        var continued = Machine()
+        #expect(continued.bodyStreamStarted(expectsContinue: true) == .sendContinueAndArm)
+    }
+
+    @Test func anAnswerBeforeTheBodyEndedClosesTheConnection() {
+        var machine = Machine()
+        _ = machine.bodyStreamStarted(expectsContinue: false)
+        #expect(machine.responseComplete(keepAlive: true) == .abandonBody)
+        #expect(machine.state == .closed)
+    }
+
+    @Test func aStreamedBodyThatFailsIsFailedToTheHandlerWhichStillAnswers() {
+        for (event, status) in [("timer", 408), ("parse", 413), ("eof", 400)] {
+            var machine = Machine()
+            _ = machine.bodyStreamStarted(expectsContinue: false)
+            let action = switch event {
+            case "timer": machine.timerFired()
+            case "parse": machine.parseFailed(status: 413)
+            default: machine.peerClosed()
+            }
+            #expect(action == .failBody(status: status), "\(event)")
+            #expect(machine.state == .responding)
+            #expect(machine.responseComplete(keepAlive: true) == .close, "a failed body never keeps the connection")
+        }
+    }
 }

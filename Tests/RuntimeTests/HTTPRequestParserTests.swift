@@ -11,7 +11,7 @@ import Testing
             let outcome = bytes.withUnsafeBytes { parser.feed($0) }
             outcomes.append(outcome)
             switch outcome {
-            case .message(_, _, let consumed): bytes = bytes.dropFirst(consumed)
+            case .message(_, _, let consumed), .streamHead(_, let consumed): bytes = bytes.dropFirst(consumed)
             case .needMore, .failed: bytes = []
             }
         }
@@ -74,5 +74,51 @@ import Testing
         }
         #expect(parser.phase == .body)
         #expect(parser.expectsContinue)
+    }
+
+    @Test func aStreamingRouteGetsItsHeadFirstThenBodyBytes() {
+        let parser = HTTPRequestParser(limits: ServerLimits()) { head in head.target == "/upload" ? 8 : nil }
+        let input = Array("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc".utf8)
+        let first = input.withUnsafeBytes { parser.feed($0) }
+        guard case .streamHead(let head, let consumed) = first else {
+            Issue.record("expected the head, got \(first)")
+            return
+        }
+        #expect(head.target == "/upload")
+        let rest = input[consumed...].withUnsafeBytes { parser.feed($0) }
+        guard case .needMore = rest else {
+            Issue.record("expected more, got \(rest)")
+            return
+        }
+        #expect(parser.takeStreamedBody() == Array("abc".utf8))
+        let end = Array("def".utf8).withUnsafeBytes { parser.feed($0) }
+        guard case .message(_, let body, _) = end else {
+            Issue.record("expected the end, got \(end)")
+            return
+        }
+        #expect(body.isEmpty)
+        #expect(parser.takeStreamedBody() == Array("def".utf8))
+    }
+
+    @Test func aStreamingRouteHasItsOwnLimit() {
+        let limits = ServerLimits()
+        let parser = { HTTPRequestParser(limits: limits) { _ in 4 } }
+        let declared = Array("POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n".utf8).withUnsafeBytes { parser().feed($0) }
+        guard case .failed(.bodyTooLarge) = declared else {
+            Issue.record("expected 413 at the head, got \(declared)")
+            return
+        }
+        let chunked = parser()
+        let input = Array("POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        guard case .streamHead(_, let consumed) = input.withUnsafeBytes({ chunked.feed($0) }) else {
+            Issue.record("expected the head")
+            return
+        }
+        // The parser stops inside the head's last line break; feeding resumes there.
+        let over = Array(input[consumed...] + Array("5\r\nhello\r\n0\r\n\r\n".utf8)).withUnsafeBytes { chunked.feed($0) }
+        guard case .failed(.bodyTooLarge) = over else {
+            Issue.record("expected 413 in the body, got \(over)")
+            return
+        }
     }
 }

@@ -9,6 +9,8 @@ public struct ProbeWorker: RoutedWorker {
     public let router: Router
     /// Bytes the `/flood` stream has handed to its writer so far, for back-pressure tests.
     public static let flooded = Atomic<Int>(0)
+    /// How the last `/upload?tag=` of each tag ended (tests run in parallel).
+    public static let uploads = Mutex<[String: String]>([:])
 
     public init(env: WorkerEnv) throws {
         var router = Router()
@@ -55,6 +57,29 @@ public struct ProbeWorker: RoutedWorker {
             }
         }
         router.get("/flooded") { _, _ in .text(String(ProbeWorker.flooded.load(ordering: .relaxed))) }
+        // A streamed upload: waits `stall_ms` before reading (a slow consumer), then counts and hashes the
+        // body; how it ended is kept for `/upload/last?tag=` (a client that vanished gets no answer to read).
+        let upload: Router.Handler = { request, _ in
+            try await Task.sleep(for: .milliseconds(Int(request.queryParameter("stall_ms") ?? "0") ?? 0))
+            var bytes = 0, sum: UInt64 = 0
+            do {
+                for try await chunk in request.bodyChunks() {
+                    bytes += chunk.count
+                    for byte in chunk { sum = sum &+ UInt64(byte) }
+                }
+            } catch {
+                ProbeWorker.uploads.withLock { $0[request.queryParameter("tag") ?? ""] = "failed after \(bytes): \(error)" }
+                throw error
+            }
+            ProbeWorker.uploads.withLock { $0[request.queryParameter("tag") ?? ""] = "ok \(bytes)" }
+            return .json(["bytes": .number(Double(bytes)), "sum": .number(Double(sum))] as JSONValue)
+        }
+        router.post("/upload", streamBody: 64 * 1024 * 1024, upload)
+        router.post("/upload/small", streamBody: 1024 * 1024, upload)
+        router.get("/upload/last") { request, _ in .text(ProbeWorker.uploads.withLock { $0[request.queryParameter("tag") ?? ""] ?? "" }) }
+        router.post("/upload/refuse", streamBody: 1024 * 1024) { _, _ in
+            throw ClientError(status: 403, code: "forbidden", message: "refused before reading the body")
+        }
         router.get("/fail") { _, _ in throw ProbeFailure() }
         router.get("/teapot") { _, _ in throw ClientError(status: 418, code: "teapot", message: "short and stout") }
         ProbeWorker.addBindingRoutes(to: &router, env: env)

@@ -23,6 +23,10 @@ final class HTTPConnection: @unchecked Sendable {
     /// Streamed-response writers waiting for the socket's write queue to drain.
     @exclusivity(unchecked) private var drainWaiters: [CheckedContinuation<Void, Error>] = []
     @exclusivity(unchecked) private var webSocket: WebSocketConnection?
+    /// The body of the request in flight, while its route reads it streamed.
+    @exclusivity(unchecked) private var bodyStream: RequestBodyStream?
+    /// Reading stopped because the handler has not taken what is buffered (see `RequestBodyStream`).
+    @exclusivity(unchecked) private var bodyPaused = false
     /// What the connection's one timer is for. Moving a deadline only updates this; the libuv timer is
     /// re-armed when it fires early, so a keep-alive request costs no timer-heap work in the common case.
     @exclusivity(unchecked) private var deadline = Deadline.none
@@ -44,7 +48,10 @@ final class HTTPConnection: @unchecked Sendable {
         self.server = server
         self.tcp = tcp
         timer = UVHandle.allocate(uv_timer_t.self)
-        parser = HTTPRequestParser(limits: server.limits)
+        let handler = server.handler
+        parser = HTTPRequestParser(limits: server.limits) { head in
+            handler.streamedBodyLimit(method: head.method, target: head.target, headers: head.headers)
+        }
         remoteAddress = HTTPConnection.peerName(tcp)
         uv_timer_init(loop.uv, timer)
         UVHandle.retain(tcp, owner: self)
@@ -62,7 +69,7 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: - Reading
 
     private func startReading() {
-        guard !reading, !isClosed else { return }
+        guard !reading, !isClosed, !bodyPaused else { return }
         reading = true
         uv_read_start(stream, { handle, _, buf in
             buf!.pointee = UVHandle.owner(of: handle!, as: HTTPConnection.self).loop.readBuffer
@@ -116,12 +123,24 @@ final class HTTPConnection: @unchecked Sendable {
             switch parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
             case .needMore:
                 offset = bytes.count
+                forwardStreamedBody()
                 perform(machine.parsed(phase: parser.phase, expectsContinue: parser.expectsContinue))
             case .message(let head, let body, let consumed):
                 offset += consumed
-                perform(machine.requestComplete())
-                dispatch(head, body: body)
+                forwardStreamedBody()
+                let action = machine.requestComplete()
+                if action == .dispatch { dispatch(head, body: body) } else { perform(action) }
+            case .streamHead(let head, let consumed):
+                offset += consumed
+                // The state moves first: a handler that answers before its first suspension finds it streaming.
+                perform(machine.bodyStreamStarted(expectsContinue: parser.expectsContinue))
+                let stream = RequestBodyStream(highWater: Self.highWater, lowWater: Self.lowWater) { [loop] in
+                    loop.perform { [weak self] in self?.resumeStreamedBody() }
+                }
+                bodyStream = stream
+                dispatch(head, body: [], streamed: stream)
             case .failed(let failure):
+                forwardStreamedBody()
                 server.logRefusal(failure, remote: remoteAddress)
                 perform(machine.parseFailed(status: failure.status), message: failure.message)
                 return
@@ -130,6 +149,34 @@ final class HTTPConnection: @unchecked Sendable {
         if offset < bytes.count, !isClosed, !lingering {
             held.append(contentsOf: bytes[offset...])
         }
+    }
+
+    // MARK: - Streamed request bodies
+
+    /// Hands the body bytes just parsed to the handler; stops reading when it falls behind.
+    private func forwardStreamedBody() {
+        let chunk = parser.takeStreamedBody()
+        guard !chunk.isEmpty, let bodyStream else { return }
+        if bodyStream.append(chunk) {
+            bodyPaused = true
+            stopReading()
+            deadline = .none  // the client is not late: we are
+        }
+    }
+
+    /// The handler caught up with a paused body: read again, under the body timer again.
+    private func resumeStreamedBody() {
+        guard bodyPaused, !isClosed else { return }
+        bodyPaused = false
+        guard machine.state == .streamingBody else { return }
+        arm(.body)
+        startReading()
+    }
+
+    private func endStreamedBody(_ error: RequestBodyError?) {
+        if let error { bodyStream?.fail(error) } else { bodyStream?.finish() }
+        bodyStream = nil
+        bodyPaused = false
     }
 
     // MARK: - Actions
@@ -151,10 +198,29 @@ final class HTTPConnection: @unchecked Sendable {
             refuse(status: status, message: message ?? HTTPStatus.reason(status))
         case .close:
             closeGracefully()
+        case .finishBody:
+            deadline = .none
+            endStreamedBody(nil)
+        case .failBody(let status):
+            deadline = .none
+            stopReading()
+            let error: RequestBodyError = switch status {
+            case 408: .timedOut
+            case 413: .tooLarge(limit: parser.bodyLimit)
+            default: message.map(RequestBodyError.malformed) ?? .clientGone
+            }
+            endStreamedBody(error)
+        case .abandonBody:
+            endStreamedBody(.clientGone)
+            closeGracefully()
         }
     }
 
     private func arm(_ kind: HTTPConnectionStateMachine.Timer) {
+        if bodyPaused {
+            deadline = .none
+            return
+        }
         let limits = server.limits
         let ms = switch kind {
         case .idle: limits.idleTimeoutMs
@@ -244,12 +310,13 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: - Responding
 
-    private func dispatch(_ head: HTTPRequestHead, body: [UInt8]) {
-        deadline = .none
+    private func dispatch(_ head: HTTPRequestHead, body: [UInt8], streamed: RequestBodyStream? = nil) {
+        if streamed == nil { deadline = .none }  // a streamed body stays under the body timer
         let id = RequestID.accept(head.headers["x-request-id"]) ?? RequestID.next()
-        let request = Request(
+        var request = Request(
             method: head.method, target: head.target, headers: head.headers, body: body, id: id,
             remoteAddress: remoteAddress)
+        request.streamedBody = streamed
         let started = uv_hrtime()
         // Runs inline until the handler first suspends: a handler that answers at once costs no enqueue.
         Task.immediate(executorPreference: loop) { [self] in
@@ -267,7 +334,9 @@ final class HTTPConnection: @unchecked Sendable {
     private func respond(with response: Response, to head: HTTPRequestHead, requestID: String) async -> Int {
         guard !isClosed else { return 0 }
         let http10 = head.versionMajor == 1 && head.versionMinor == 0
-        var keepAlive = head.keepAlive && !machine.draining && !response.headers.hasToken("close", in: "connection")
+        // An answer before the streamed body ended closes the connection: the rest of the body is unread.
+        var keepAlive = head.keepAlive && !machine.draining && machine.state != .streamingBody
+            && !response.headers.hasToken("close", in: "connection")
         let isHead = head.method == "HEAD"
         var out: [UInt8] = []
         switch response.body {
@@ -451,6 +520,7 @@ final class HTTPConnection: @unchecked Sendable {
         isClosed = true
         machine.closed()
         reading = false
+        endStreamedBody(.clientGone)
         UVHandle.close(timer)
         UVHandle.close(tcp)
         let waiters = drainWaiters

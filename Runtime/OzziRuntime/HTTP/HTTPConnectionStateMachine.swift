@@ -3,11 +3,18 @@
 /// One request is in flight at a time; bytes of pipelined requests wait until its response is complete,
 /// which answers them in order. Timers: `head` runs from a request's first byte to the end of its head
 /// (a slowloris client never finishes it), `body` between body bytes, `idle` between keep-alive requests.
+///
+/// A route that streams its body is dispatched at the end of the head: the handler runs while the body is
+/// read (`streamingBody`). A body that fails then (timeout, limit, malformed chunk, EOF) is failed to the
+/// handler, whose answer still goes out, and the connection closes after it; an answer that comes before
+/// the body ended also closes the connection, since the rest of the body would have to be read first.
 struct HTTPConnectionStateMachine: Equatable {
     enum State: Equatable {
         case idle
         case readingHead
         case readingBody
+        /// The handler runs while its body is still being read.
+        case streamingBody
         case responding
         case upgraded
         case closed
@@ -30,6 +37,13 @@ struct HTTPConnectionStateMachine: Equatable {
         case refuse(status: Int)
         /// Close without writing anything more (queued writes are still flushed).
         case close
+        /// A streamed body ended: the handler, already running, gets its end.
+        case finishBody
+        /// A streamed body cannot end well: fail it to the handler with this status and stop reading;
+        /// the handler's answer is written, then the connection closes.
+        case failBody(status: Int)
+        /// The handler answered before its streamed body ended: abandon the body and close.
+        case abandonBody
     }
 
     private(set) var state: State = .idle
@@ -45,22 +59,40 @@ struct HTTPConnectionStateMachine: Equatable {
         case (.idle, .body), (.readingHead, .body):
             state = .readingBody
             return expectsContinue ? .sendContinueAndArm : .arm(.body)
-        case (.readingBody, .body):
+        case (.readingBody, .body), (.streamingBody, .body):
             return .arm(.body)
         default:
             return .none
         }
     }
 
+    /// The head of a request whose body streams was read: its handler runs now.
+    mutating func bodyStreamStarted(expectsContinue: Bool) -> Action {
+        guard state == .idle || state == .readingHead else { return .none }
+        state = .streamingBody
+        return expectsContinue ? .sendContinueAndArm : .arm(.body)
+    }
+
     /// A whole request was read.
     mutating func requestComplete() -> Action {
-        guard state != .closed else { return .none }
-        state = .responding
-        return .dispatch
+        switch state {
+        case .closed, .responding, .upgraded:
+            return .none
+        case .streamingBody:
+            state = .responding
+            return .finishBody
+        case .idle, .readingHead, .readingBody:
+            state = .responding
+            return .dispatch
+        }
     }
 
     /// The response to the request in flight was fully handed to the socket.
     mutating func responseComplete(keepAlive: Bool) -> Action {
+        if state == .streamingBody {
+            state = .closed
+            return .abandonBody
+        }
         guard state == .responding else { return .none }
         if draining || !keepAlive {
             state = .closed
@@ -83,15 +115,28 @@ struct HTTPConnectionStateMachine: Equatable {
         case .readingHead, .readingBody:
             state = .closed
             return .refuse(status: 408)
+        case .streamingBody:
+            return bodyFailed(status: 408)
         case .responding, .upgraded, .closed:
             return .none
         }
     }
 
     mutating func parseFailed(status: Int) -> Action {
-        guard state != .closed else { return .none }
-        state = .closed
-        return .refuse(status: status)
+        switch state {
+        case .closed: return .none
+        case .streamingBody: return bodyFailed(status: status)
+        default:
+            state = .closed
+            return .refuse(status: status)
+        }
+    }
+
+    /// The handler keeps running and answers; nothing more is read, and the connection closes after it.
+    private mutating func bodyFailed(status: Int) -> Action {
+        state = .responding
+        draining = true
+        return .failBody(status: status)
     }
 
     /// The peer sent EOF. A request in flight is still answered (the peer may only have half-closed).
@@ -100,6 +145,8 @@ struct HTTPConnectionStateMachine: Equatable {
         case .responding:
             draining = true
             return .none
+        case .streamingBody:
+            return bodyFailed(status: 400)
         case .closed:
             return .none
         default:

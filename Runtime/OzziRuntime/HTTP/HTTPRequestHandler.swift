@@ -6,6 +6,13 @@ public protocol HTTPRequestHandler: Sendable {
     func didRespond(_ record: AccessRecord)
     /// False skips building access records altogether (they cost string copies on every request).
     var wantsAccessRecords: Bool { get }
+    /// For a request with a body: the byte limit if its route takes the body streamed, nil to buffer it
+    /// (up to `max_body_bytes`). Asked on the loop as soon as the head is read, so it must not block.
+    func streamedBodyLimit(method: String, target: String, headers: HTTPHeaders) -> Int?
+}
+
+extension HTTPRequestHandler {
+    public func streamedBodyLimit(method: String, target: String, headers: HTTPHeaders) -> Int? { nil }
 }
 
 /// A response and the worker that produced it.

@@ -11,8 +11,11 @@ final class HTTPRequestParser {
     enum Outcome {
         /// Everything given was consumed; the message is not complete yet.
         case needMore
-        /// A whole request was read from the first `consumed` bytes.
+        /// A whole request was read from the first `consumed` bytes (its body is empty when streamed).
         case message(HTTPRequestHead, body: [UInt8], consumed: Int)
+        /// The head of a request whose route takes the body streamed; body bytes follow in
+        /// `takeStreamedBody()` after each later `feed`.
+        case streamHead(HTTPRequestHead, consumed: Int)
         case failed(HTTPParseFailure)
     }
 
@@ -21,6 +24,8 @@ final class HTTPRequestParser {
 
     private let parser: UnsafeMutablePointer<http_parser>
     private let limits: ServerLimits
+    /// Whether (and up to how many bytes) a request's body is streamed, asked once its head is read.
+    private let streamedBodyLimit: (HTTPRequestHead) -> Int?
     @exclusivity(unchecked) private(set) var phase: Phase = .idle
     @exclusivity(unchecked) private(set) var head: HTTPRequestHead?
     @exclusivity(unchecked) private var failure: HTTPParseFailure?
@@ -32,9 +37,16 @@ final class HTTPRequestParser {
     @exclusivity(unchecked) private var headerBytes = 0
     @exclusivity(unchecked) private var body: [UInt8] = []
     @exclusivity(unchecked) private var completed: (HTTPRequestHead, [UInt8])?
+    /// The request being read streams its body: bytes go to `streamed`, up to `bodyLimit`.
+    @exclusivity(unchecked) private(set) var streaming = false
+    @exclusivity(unchecked) private(set) var bodyLimit = 0
+    @exclusivity(unchecked) private var bodyCount = 0
+    @exclusivity(unchecked) private var streamed: [UInt8] = []
+    @exclusivity(unchecked) private var streamStarted: HTTPRequestHead?
 
-    init(limits: ServerLimits) {
+    init(limits: ServerLimits, streamedBodyLimit: @escaping (HTTPRequestHead) -> Int? = { _ in nil }) {
         self.limits = limits
+        self.streamedBodyLimit = streamedBodyLimit
         parser = .allocate(capacity: 1)
         http_parser_init(parser, HTTP_REQUEST)
         parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
@@ -59,6 +71,11 @@ final class HTTPRequestParser {
             http_parser_pause(parser, 0)
             return .message(head, body: body, consumed: consumed)
         }
+        if errno == HPE_PAUSED, let head = streamStarted {
+            streamStarted = nil
+            http_parser_pause(parser, 0)
+            return .streamHead(head, consumed: consumed)
+        }
         if errno != HPE_OK {
             if let failure { return .failed(failure) }
             if errno == HPE_HEADER_OVERFLOW { return .failed(.headersTooLarge) }
@@ -79,6 +96,8 @@ final class HTTPRequestParser {
         inValue = false
         headerBytes = 0
         body = []
+        streaming = false
+        bodyCount = 0
         return 0
     }
 
@@ -144,18 +163,39 @@ final class HTTPRequestParser {
         self.head = head
         announcedContinue = headers.hasToken("100-continue", in: "expect")
         phase = .body
-        if let refusal = HTTPRequestParser.refusal(for: head, contentLength: p.flags & UInt32(F_CONTENTLENGTH.rawValue) != 0 ? p.content_length : nil, limits: limits) {
+        let contentLength = p.flags & UInt32(F_CONTENTLENGTH.rawValue) != 0 ? p.content_length : nil
+        // Only requests with a body ask the route table: a GET costs nothing extra.
+        let hasBody = (contentLength ?? 0) > 0 || p.flags & UInt32(F_CHUNKED.rawValue) != 0
+        if hasBody, !head.isUpgrade, let limit = streamedBodyLimit(head) {
+            streaming = true
+            bodyLimit = limit
+        } else {
+            bodyLimit = limits.maxBodyBytes
+        }
+        if let refusal = HTTPRequestParser.refusal(for: head, contentLength: contentLength, maxBodyBytes: bodyLimit) {
             _ = fail(refusal)
             return -1
         }
+        if streaming {
+            // Hand the head out now; the body is parsed when the connection feeds again.
+            streamStarted = head
+            http_parser_pause(parser, 1)
+        }
         return 0
+    }
+
+    /// Body bytes of a streaming request parsed since the last call.
+    func takeStreamedBody() -> [UInt8] {
+        guard !streamed.isEmpty else { return [] }
+        defer { streamed = [] }
+        return streamed
     }
 
     /// Method names by http-parser's enum value, made once rather than per request.
     static let methods: [String] = (0..<64).map { String(cString: http_method_str(http_method(UInt32($0)))) }
 
     /// Requests refused on their head alone: smuggling vectors http-parser tolerates, and limits.
-    static func refusal(for head: HTTPRequestHead, contentLength: UInt64?, limits: ServerLimits) -> HTTPParseFailure? {
+    static func refusal(for head: HTTPRequestHead, contentLength: UInt64?, maxBodyBytes: Int) -> HTTPParseFailure? {
         let headers = head.headers
         if head.versionMajor != 1 { return .versionNotSupported(major: head.versionMajor, minor: head.versionMinor) }
         if head.method == "CONNECT" { return .unsupportedFeature("CONNECT") }
@@ -180,7 +220,7 @@ final class HTTPRequestParser {
             let codings = transferEncodings.flatMap { $0.split(separator: ",").map { $0.trimmingASCIISpaces().lowercased() } }
             if codings != ["chunked"] { return .unsupportedFeature("transfer coding \(transferEncodings.joined(separator: ", "))") }
         }
-        if let contentLength, contentLength > UInt64(limits.maxBodyBytes) { return .bodyTooLarge }
+        if let contentLength, contentLength > UInt64(maxBodyBytes) { return .bodyTooLarge }
         if expects > 0 {
             for expect in headers.values("expect") where !expect.equalsIgnoringASCIICase("100-continue") {
                 return .expectationFailed(expect)
@@ -190,16 +230,17 @@ final class HTTPRequestParser {
     }
 
     private func onBody(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        guard body.count + bytes.count <= limits.maxBodyBytes else {
+        bodyCount += bytes.count
+        guard bodyCount <= bodyLimit else {
             _ = fail(.bodyTooLarge)
             return -1
         }
-        body.append(contentsOf: bytes)
+        if streaming { streamed.append(contentsOf: bytes) } else { body.append(contentsOf: bytes) }
         return 0
     }
 
     private func messageComplete() -> Int32 {
-        completed = (head!, body)
+        completed = (head!, streaming ? [] : body)
         body = []
         phase = .idle
         http_parser_pause(parser, 1)

@@ -8,7 +8,10 @@ public struct Request: Sendable {
     /// The raw query string without `?`, or nil.
     public var query: String?
     public var headers: HTTPHeaders
+    /// The whole body, for routes that take it buffered (the default); empty when it is streamed.
     public var body: [UInt8]
+    /// The body still arriving, for routes registered with `streamBody:`; nil when it was buffered.
+    public internal(set) var streamedBody: RequestBodyStream?
     /// A unique id for this request, also sent back in `X-Request-Id`.
     public let id: String
     /// The peer's address, `ip:port`.
@@ -30,7 +33,9 @@ public struct Request: Sendable {
     }
 
     /// The `Host` header without its port, lowercased.
-    public var host: String? {
+    public var host: String? { Request.hostName(headers) }
+
+    static func hostName(_ headers: HTTPHeaders) -> String? {
         guard let host = headers["host"] else { return nil }
         let name = host.hasPrefix("[") ? host.prefix { $0 != "]" } + "]" : host.prefix { $0 != ":" }
         return name.lowercased()
@@ -46,6 +51,11 @@ public struct Request: Sendable {
             }
         }
         return nil
+    }
+
+    /// The body as a chunk sequence, streamed or not: a route that streams also serves in-process callers.
+    public func bodyChunks() -> RequestBodyStream {
+        streamedBody ?? RequestBodyStream(bytes: body)
     }
 
     /// The body as UTF-8 text.

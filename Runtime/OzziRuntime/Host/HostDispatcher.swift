@@ -64,6 +64,14 @@ final class HostDispatcher: HTTPRequestHandler {
         return .json(JSONValue.object(["ran": .array(ran)]))
     }
 
+    /// Asks the worker the request is routed to, with the path it will see.
+    func streamedBodyLimit(method: String, target: String, headers: HTTPHeaders) -> Int? {
+        let path = Request.split(target: target).path
+        guard let entry = routes.match(host: Request.hostName(headers), path: path), let target = targets[entry.worker] else { return nil }
+        let workerPath = entry.pattern.stripPrefix ? entry.pattern.workerPath(for: path) : path
+        return target.worker.streamedBodyLimit(method: method, path: workerPath)
+    }
+
     var wantsAccessRecords: Bool { accessLog }
 
     func didRespond(_ record: AccessRecord) {

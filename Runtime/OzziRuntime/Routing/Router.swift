@@ -16,6 +16,8 @@ public struct Router: Sendable {
         let parameterNames: [String]
         let pattern: String
         let isInternal: Bool
+        /// Set for routes that read their body as it arrives (`Request.streamedBody`), up to this many bytes.
+        let streamedBodyLimit: Int?
     }
 
     struct Node: Sendable {
@@ -31,12 +33,16 @@ public struct Router: Sendable {
 
     public init() {}
 
-    /// Adds a route; an `internal` one answers only service-binding calls (others get 404).
-    public mutating func add(_ method: String, _ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
+    /// Adds a route; an `internal` one answers only service-binding calls (others get 404). With
+    /// `streamBody`, the handler runs as soon as the head is read and takes the body (up to that many
+    /// bytes, beyond the host's `max_body_bytes`) from `request.bodyChunks()` as it arrives.
+    public mutating func add(_ method: String, _ path: String, internal isInternal: Bool = false, streamBody: Int? = nil,
+                             _ handler: @escaping Handler) {
         let segments = Router.segments(path)
         var names: [String] = []
         for segment in segments where segment.hasPrefix(":") { names.append(String(segment.dropFirst())) }
-        let endpoint = Endpoint(handler: handler, parameterNames: names, pattern: path, isInternal: isInternal)
+        let endpoint = Endpoint(handler: handler, parameterNames: names, pattern: path, isInternal: isInternal,
+                                streamedBodyLimit: streamBody)
         Router.insert(endpoint, method: method.uppercased(), segments: segments[...], into: &root)
         routes.append((method.uppercased(), path))
     }
@@ -44,11 +50,11 @@ public struct Router: Sendable {
     public mutating func get(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
         add("GET", path, internal: isInternal, handler)
     }
-    public mutating func post(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
-        add("POST", path, internal: isInternal, handler)
+    public mutating func post(_ path: String, internal isInternal: Bool = false, streamBody: Int? = nil, _ handler: @escaping Handler) {
+        add("POST", path, internal: isInternal, streamBody: streamBody, handler)
     }
-    public mutating func put(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
-        add("PUT", path, internal: isInternal, handler)
+    public mutating func put(_ path: String, internal isInternal: Bool = false, streamBody: Int? = nil, _ handler: @escaping Handler) {
+        add("PUT", path, internal: isInternal, streamBody: streamBody, handler)
     }
     public mutating func patch(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
         add("PATCH", path, internal: isInternal, handler)
@@ -71,6 +77,14 @@ public struct Router: Sendable {
         } else {
             insert(endpoint, method: method, segments: segments.dropFirst(), into: &node.literals[String(first), default: Node()])
         }
+    }
+
+    /// The streamed-body limit of the route `method path` would reach, nil when it buffers (or is unrouted).
+    public func streamedBodyLimit(method: String, path: String) -> Int? {
+        var values: [Substring] = []
+        guard let endpoints = Router.find(Router.segments(path)[...], in: root, values: &values),
+              let endpoint = endpoints.table[ASCII.uppercased(method)], !endpoint.isInternal else { return nil }
+        return endpoint.streamedBodyLimit
     }
 
     public func match(method: String, path: String) -> Match {

@@ -13,6 +13,10 @@ public protocol Worker: Sendable {
 
     /// Receives batches from the queues this worker consumes.
     func queue(_ batch: MessageBatch, context: RequestContext) async throws
+
+    /// For a request with a body (`path` below the worker's mount point): the byte limit when the
+    /// worker reads it streamed, nil to have the host buffer it. Called on the loop; must not block.
+    func streamedBodyLimit(method: String, path: String) -> Int?
 }
 
 extension Worker {
@@ -22,6 +26,8 @@ extension Worker {
     public func queue(_ batch: MessageBatch, context: RequestContext) async throws {
         throw QueueError.noConsumerHook(worker: context.worker)
     }
+
+    public func streamedBodyLimit(method: String, path: String) -> Int? { nil }
 }
 
 /// A worker whose `fetch` is its router.
@@ -32,6 +38,10 @@ public protocol RoutedWorker: Worker {
 extension RoutedWorker {
     public func fetch(_ request: Request, context: RequestContext) async throws -> Response {
         try await router.handle(request, context: context)
+    }
+
+    public func streamedBodyLimit(method: String, path: String) -> Int? {
+        router.streamedBodyLimit(method: method, path: path)
     }
 }
 

@@ -43,7 +43,7 @@ extension APIRoutes {
 
         authed("POST", "/api/v1/contacts/imports",
                "Import a CSV body (up to 100,000 rows) as a background job: ?mapping={\"phone\":\"Mobile\",...}&on_duplicate=update|skip",
-               tag: "contacts", success: 202) { request, _, principal in
+               tag: "contacts", success: 202, streamBody: ContactImporter.maxBytes) { request, _, principal in
             let onDuplicate = request.queryParameter("on_duplicate") ?? "skip"
             guard ["update", "skip"].contains(onDuplicate) else { throw APIError.invalidField("on_duplicate", "must be update or skip") }
             var mapping: [String: String]?
@@ -54,8 +54,7 @@ extension APIRoutes {
                 }
                 mapping = pairs
             }
-            guard !request.body.isEmpty else { throw APIError.badRequest("send the CSV file as the request body", code: "invalid_csv") }
-            let started = try await s.importer.start(principal.scope, csv: request.body, mapping: mapping, onDuplicate: onDuplicate,
+            let started = try await s.importer.start(principal.scope, csv: request.bodyChunks(), mapping: mapping, onDuplicate: onDuplicate,
                                                      createdBy: principal.userID)
             return .json(started, status: 202)
         }

@@ -3,7 +3,7 @@ import Logging
 import OzziRuntime
 
 /// CSV imports: accepted by a route (the file goes to the `FILES` bucket, a job to the `JOBS` queue) and
-/// run by the api worker's queue consumer in batches of 5,000 rows, each batch one transaction that also
+/// run by the api worker's queue consumer in batches of `batchSize` rows, each batch one transaction that also
 /// records progress, so a redelivered job resumes after the last committed batch.
 struct ContactImporter: Sendable {
     let database: any SQLDatabase
@@ -13,20 +13,34 @@ struct ContactImporter: Sendable {
     let defaultCountry: String
     let logger: Logger
     static let maxRows = 100_000
+    /// The largest file accepted (streamed to the bucket, so it is never held in memory by the upload).
+    static let maxBytes = 64 * 1024 * 1024
+    static let maxHeaderBytes = 64 * 1024
     /// Rows per transaction: progress is reported, and a redelivered job resumes, at these boundaries.
     static let batchSize = 20_000
     static let fields = ["name", "first_name", "last_name", "phone", "email", "notes"]
 
-    /// Checks the header against the mapping, stores the file and queues the job.
-    func start(_ scope: TenantScope, csv: [UInt8], mapping: [String: String]?, onDuplicate: String, createdBy: String) async throws -> ContactImport {
-        var reader = CSVReader(csv)
+    /// Checks the header against the mapping, streams the file into the bucket as it arrives, queues the job.
+    func start(_ scope: TenantScope, csv: RequestBodyStream, mapping: [String: String]?, onDuplicate: String, createdBy: String) async throws -> ContactImport {
+        // Read ahead to the end of the header line, check it, then put it back in front of the rest.
+        var head: [UInt8] = []
+        while !head.contains(UInt8(ascii: "\n")), let chunk = try await csv.next() {
+            head.append(contentsOf: chunk)
+            guard head.count <= Self.maxHeaderBytes else {
+                throw APIError.badRequest("the CSV header line is longer than \(Self.maxHeaderBytes) bytes", code: "invalid_csv")
+            }
+        }
+        guard !head.isEmpty else { throw APIError.badRequest("send the CSV file as the request body", code: "invalid_csv") }
+        let lineEnd = head.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? head.count
+        var reader = CSVReader(Array(head[..<lineEnd]))
         guard let header = reader.next(), header.fields.contains(where: { !$0.isEmpty }) else {
             throw APIError.badRequest("the CSV has no header line", code: "invalid_csv")
         }
         let columns = try Self.columns(header: header.fields, mapping: mapping)
+        csv.unshift(head)
         let id = ResourceID.make("imp")
         let key = "imports/\(scope.workspaceID)/\(id).csv"
-        try await bucket.put(key, csv, options: BucketPutOptions(contentType: "text/csv"))
+        try await bucket.put(key, chunks: csv, options: BucketPutOptions(contentType: "text/csv"))
         let now = Timestamp.now(clock)
         try await database.prepare("""
             INSERT INTO contact_imports (id, workspace_id, status, on_duplicate, mapping, object_key, created_by, created_at)

@@ -19,14 +19,15 @@ struct APIRoutes {
         router.add(method, path, handler)
     }
 
-    /// A route that needs a credential; `creates` routes honour `Idempotency-Key`.
+    /// A route that needs a credential; `creates` routes honour `Idempotency-Key`; `streamBody` routes
+    /// read their body as it arrives (see `Router.add`), after the credential was checked.
     mutating func authed(_ method: String, _ path: String, _ summary: String, tag: String, body: [APIOperation.Field] = [],
-                         success: Int = 200, creates: Bool = false, _ handler: @escaping AuthedHandler) {
+                         success: Int = 200, creates: Bool = false, streamBody: Int? = nil, _ handler: @escaping AuthedHandler) {
         operations.append(APIOperation(method: method, path: path, summary: summary, tag: tag, authenticated: true,
                                        body: body, success: success, idempotent: creates))
         let authenticator = self.authenticator
         let idempotency = self.idempotency
-        router.add(method, path) { request, context in
+        router.add(method, path, streamBody: streamBody) { request, context in
             let principal = try await authenticator.principal(for: request)
             guard creates, let key = request.headers["idempotency-key"] else { return try await handler(request, context, principal) }
             return try await idempotency.run(key: key, principal: principal, request: request) {
