@@ -20,7 +20,8 @@ routes = ["/api/*"]
 kv_namespaces = [{ binding = "KV" }]
 d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
 r2_buckets = [{ binding = "FILES" }]
-queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }] }
+pubsub = [{ binding = "LIVE" }]
+queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }] }
 TOML
 }
 

@@ -32,7 +32,10 @@ import WidgetWorker
         bindings.kv["KV"] = try SQLiteKV(path: folder + "/kv.sqlite")
         bindings.databases["DB"] = try SQLiteDatabase(path: folder + "/api.sqlite")
         bindings.buckets["FILES"] = try FileBucket(directory: folder + "/files")
-        bindings.queues["JOBS"] = try QueueRegistry(directory: folder + "/queues").producer("jobs")
+        let queues = try QueueRegistry(directory: folder + "/queues")
+        bindings.queues["JOBS"] = try queues.producer("jobs")
+        bindings.queues["DELIVERY"] = try queues.producer("delivery")
+        bindings.pubsub["LIVE"] = PubSub()
         return WorkerEnv(name: "api", dataDirectory: folder, logger: Logger(label: "api"), bindings: bindings)
     }
 

@@ -17,6 +17,17 @@ struct APIServices: Sendable {
     let groups: GroupStore
     let templates: TemplateStore
     let importer: ContactImporter
+    let messages: MessageStore
+    let scheduler: MessageScheduler
+    let deliveryQueue: DeliveryQueue
+    let engine: DeliveryEngine
+    let providers: SMSProviders
+    let smsSettings: SMSSettingsStore
+    let inbox: Inbox
+    let events: WorkspaceEvents
+    /// The origin Twilio calls us at (`PUBLIC_URL`): signatures are checked against it.
+    let publicURL: String
+    let streamHeartbeatSeconds: Int
     /// The country of phone numbers given without a country code (`DEFAULT_COUNTRY`, ISO 3166 alpha-2).
     let defaultCountry: String
     let clock: any WallClock
@@ -42,6 +53,31 @@ struct APIServices: Sendable {
         defaultCountry = env.var("DEFAULT_COUNTRY", default: "US").uppercased()
         importer = ContactImporter(database: database, bucket: try env.bucket("FILES"), queue: try env.queue("JOBS"), clock: clock,
                                    defaultCountry: defaultCountry, logger: env.logger)
+        publicURL = String(env.var("PUBLIC_URL", default: "http://127.0.0.1:8787").reversed().drop { $0 == "/" }.reversed())
+        events = WorkspaceEvents(pubsub: try env.pubsub("LIVE"))
+        streamHeartbeatSeconds = Int(env.var("STREAM_HEARTBEAT_SECONDS", default: "15")) ?? 15
+        messages = MessageStore(database: database, clock: clock)
+        let delivery = try env.queue("DELIVERY")
+        deliveryQueue = DeliveryQueue(queue: delivery, messages: messages, clock: clock)
+        scheduler = MessageScheduler(messages: messages, queue: deliveryQueue, templates: templates, clock: clock)
+        smsSettings = SMSSettingsStore(database: database, key: try CredentialKey.load(env), clock: clock)
+        let simulated = try SimulatedSMSProvider(
+            logPath: env.dataDirectory + "/simulated-sms.log",
+            // Derived from the credentials key unless set (tests sign callbacks with a known token).
+            authToken: env.var("SIMULATED_SMS_AUTH_TOKEN", default: Crypto.hex(Crypto.hmacSHA256(key: smsSettings.key, Array("simulated-sms-account".utf8)))),
+            callbacks: delivery, deliveryMs: Int(env.var("SIM_SMS_DELIVERY_MS", default: "500")) ?? 500,
+            slowDeliveryMs: Int(env.var("SIM_SMS_SLOW_DELIVERY_MS", default: "5000")) ?? 5000)
+        providers = SMSProviders(settings: smsSettings, simulated: simulated, outbound: env.outbound,
+                                 twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
+                                 statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
+        engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: SendLimits(env),
+                                events: events, logger: env.logger)
+        inbox = Inbox(database: database, settings: smsSettings, events: events, clock: clock)
+    }
+
+    /// Tells live streams and webhooks of status changes made by a route.
+    func announce(_ scope: TenantScope, _ changes: [StatusChange]) {
+        events.publish(changes, at: Timestamp.now(clock))
     }
 
     var authenticator: Authenticator {

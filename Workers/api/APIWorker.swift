@@ -8,8 +8,9 @@ public struct APIWorker: RoutedWorker {
     let operations: [APIOperation]
     let sweep: MaintenanceSweep
 
-    /// Needs the `KV` namespace, the `DB` database, the `FILES` bucket and the `JOBS` queue (which it also
-    /// consumes: background work such as contact imports).
+    /// Needs the `KV` namespace, the `DB` database, the `FILES` bucket, the `LIVE` pub/sub, and the `JOBS`
+    /// and `DELIVERY` queues, which it also consumes (background work such as contact imports; message
+    /// delivery and provider callbacks).
     public init(env: WorkerEnv) throws {
         let services = try APIServices(env: env)
         sweep = MaintenanceSweep(kv: try env.kv("KV"), database: try env.database("DB"), services: services)
@@ -24,6 +25,10 @@ public struct APIWorker: RoutedWorker {
         routes.addContactRoutes(services)
         routes.addGroupRoutes(services)
         routes.addTemplateRoutes(services)
+        routes.addMessageRoutes(services)
+        routes.addSMSSettingsRoutes(services)
+        routes.addTwilioWebhookRoutes(services)
+        routes.addStreamRoutes(services)
         routes.addOpenAPIRoute()
         router = routes.router
         operations = routes.operations
@@ -35,8 +40,20 @@ public struct APIWorker: RoutedWorker {
     }
 
     public func queue(_ batch: MessageBatch, context: RequestContext) async throws {
+        let services = sweep.services
+        // Delivery jobs of a batch go to the engine together: one read, one claim, one record.
+        let deliveries = batch.messages.compactMap { DeliveryJob($0.body) }
+        if !deliveries.isEmpty { try await services.engine.deliver(deliveries) }
         for message in batch.messages {
             switch message.body["kind"]?.stringValue {
+            case DeliveryJob.kind:
+                break
+            case "sim_callback":
+                // The simulated provider's delivery report, through the same route (and signature check) as Twilio's.
+                if let request = services.providers.simulated.callbackRequest(message.body) {
+                    let response = try await fetch(request, context: context)
+                    if response.status >= 300 { context.logger.warning("simulated callback refused", metadata: ["status": "\(response.status)"]) }
+                }
             case "contact_import":
                 try await sweep.services.importer.run(importID: message.body["import_id"]?.stringValue ?? "",
                                                        workspaceID: message.body["workspace_id"]?.stringValue ?? "")

@@ -32,7 +32,8 @@ struct APIHost {
         kv_namespaces = [{ binding = "KV" }]
         d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)" }]
         r2_buckets = [{ binding = "FILES" }]
-        queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }] }
+        pubsub = [{ binding = "LIVE" }]
+        queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }] }
         allowed_outbound_hosts = ["http://127.0.0.1:*"]
         secrets = [\(secrets.keys.map { "\"\($0)\"" }.joined(separator: ", "))]
         [workers.vars]
@@ -71,9 +72,11 @@ struct APIHost {
     }
 
     /// One request: `json` is sent as the body; `token` as `Authorization: Bearer`.
+    /// `maxSeconds` cuts a response that does not end (an event stream) short.
     func call(_ method: String, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
-              headers: [String: String] = [:]) async throws -> Answer {
+              headers: [String: String] = [:], maxSeconds: Double? = nil) async throws -> Answer {
         var arguments = ["-i", "-X", method]
+        if let maxSeconds { arguments += ["--max-time", String(maxSeconds)] }
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
         var input: Data?

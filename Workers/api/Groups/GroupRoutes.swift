@@ -75,9 +75,10 @@ extension APIRoutes {
     }
 
     /// `contact_ids`: 1 to 10,000 ids.
+    /// A JSON array of 1...10,000 ids (`contact_ids`, `message_ids`).
     static func contactIDs(_ body: JSONBody, field: String = "contact_ids") throws -> [String] {
         guard let value = body.fields[field] else { throw APIError.invalidField(field, "is required") }
-        guard case .array(let items) = value else { throw APIError.invalidField(field, "must be an array of contact ids") }
+        guard case .array(let items) = value else { throw APIError.invalidField(field, "must be an array of ids") }
         guard !items.isEmpty else { throw APIError.invalidField(field, "must not be empty") }
         guard items.count <= 10_000 else { throw APIError.invalidField(field, "holds at most 10,000 ids; got \(items.count)") }
         return try items.map { item in

@@ -233,7 +233,7 @@ public struct POSIXFailure: Error, CustomStringConvertible {
     public let operation: String
     public let errno: Int32
 
-    init(operation: String) {
+    public init(operation: String) {
         self.operation = operation
         self.errno = Glibc.errno
     }

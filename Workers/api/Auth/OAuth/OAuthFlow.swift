@@ -97,28 +97,3 @@ struct OAuthFlow: Sendable {
         return json
     }
 }
-
-/// `application/x-www-form-urlencoded` and query strings (RFC 3986 unreserved characters kept).
-enum FormEncoding {
-    static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            if ASCIIUnreserved.contains(byte) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded2()
-            }
-        }
-        return out
-    }
-
-    private static let ASCIIUnreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
-}
-
-extension String {
-    fileprivate func leftPadded2() -> String { count >= 2 ? self : "0" + self }
-}

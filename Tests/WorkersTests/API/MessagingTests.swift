@@ -1,0 +1,241 @@
+import Foundation
+import OzziRuntime
+import OzziTestSupport
+import Testing
+
+/// Scheduled SMS on a running host with the simulated provider (and Twilio's client against a stub).
+@Suite struct MessagingTests {
+    static let clients = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("clients").path
+    static let simToken = "sim-token-for-tests"
+    static let publicURL = "https://api.test"
+    static let fastVars = ["SIMULATED_SMS_AUTH_TOKEN": simToken, "PUBLIC_URL": publicURL, "SIM_SMS_DELIVERY_MS": "200",
+                           "SMS_RETRY_BASE_SECONDS": "0.2", "SMS_MAX_ATTEMPTS": "4"]
+
+    /// A workspace owner's token, the workspace's simulated sender number set.
+    func owner(_ api: APIHost, _ email: String = "sms@example.com", number: String = "+15550001111") async throws -> String {
+        let token = try #require(try await api.signUp(email).string("access_token"))
+        let settings = try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "simulated", "from_number": .string(number)], token: token)
+        #expect(settings.status == 200, "\(settings.body)")
+        return token
+    }
+
+    func contact(_ api: APIHost, _ token: String, _ phone: String, name: String = "Ada Lovelace") async throws -> String {
+        let created = try await api.call("POST", "/api/v1/contacts", json: ["name": .string(name), "phone": .string(phone)], token: token)
+        return try #require(created.string("id"), "\(created.body)")
+    }
+
+    /// Polls a message until `done` holds (or ten seconds pass); returns its last state.
+    func wait(_ api: APIHost, _ token: String, _ id: String, until done: (APIHost.Answer) -> Bool) async throws -> APIHost.Answer {
+        var message = try await api.call("GET", "/api/v1/messages/\(id)", token: token)
+        for _ in 0..<200 where !done(message) {
+            try await Task.sleep(for: .milliseconds(50))
+            message = try await api.call("GET", "/api/v1/messages/\(id)", token: token)
+        }
+        return message
+    }
+
+    static func iso(_ date: Date) -> String {
+        SQLDate.format(date)
+    }
+
+    /// A form POST signed as Twilio signs it.
+    func twilioPost(_ api: APIHost, _ path: String, _ fields: [(String, String)], token: String = simToken, signature: String? = nil) async throws -> (Int, String) {
+        var text = Self.publicURL + path
+        for (key, value) in fields.sorted(by: { $0.0 < $1.0 }) { text += key + value }
+        let signed = signature ?? Base64.encode(Crypto.hmacSHA1(key: Array(token.utf8), Array(text.utf8)))
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
+        let output = try await Subprocess.curl(["-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", "X-Twilio-Signature: \(signed)",
+                                                "-H", "Content-Type: application/x-www-form-urlencoded", "--data-binary", "@-", api.base + path],
+                                               stdin: Data(body.utf8))
+        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test func scheduledAtTheDueSecondDeliveredAndStreamed() async throws {
+        let api = try await APIHost.start(vars: Self.fastVars)
+        defer { Task { await api.stop() } }
+        let token = try await owner(api)
+        let ada = try await contact(api, token, "+1 415 555 0100")
+        let template = try await api.call("POST", "/api/v1/templates", json: ["name": "Hello", "body": "Hi {{first_name}}, see you soon"], token: token)
+        let stream = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", api.base + "/api/v1/stream", token])
+        defer { stream.stop() }
+        #expect(try await stream.waitFor(#"OPEN (\d+)"#) == "200")
+
+        let due = Date().addingTimeInterval(2)
+        let scheduled = try await api.call("POST", "/api/v1/messages", json: [
+            "contact_id": .string(ada), "template_id": .string(try #require(template.string("id"))),
+            "scheduled_at": .string(Self.iso(due)), "category": "reminder", "campaign": "launch",
+        ], token: token)
+        #expect(scheduled.status == 201, "\(scheduled.body)")
+        let id = try #require(scheduled.string("message", "id"))
+        #expect(scheduled.string("message", "status") == "pending")
+
+        let delivered = try await wait(api, token, id) { $0.string("status") == "delivered" }
+        #expect(delivered.string("status") == "delivered", "\(delivered.body)")
+        #expect(delivered.string("sent_text") == "Hi Ada, see you soon")
+        let sentAt = try #require(delivered.string("sent_at").flatMap(SQLDate.parse))
+        let lateness = sentAt.timeIntervalSince(due)
+        #expect(lateness >= -0.01 && lateness < 1, "sent \(lateness)s after it was due")
+        let timeline = delivered["timeline"]?.arrayValue ?? []
+        #expect(timeline.map { "\($0["kind"]?.stringValue ?? ""):\($0["result"]?.stringValue ?? "")" }
+                == ["status:pending", "attempt:accepted", "status:sent", "status:delivered"])
+        #expect(timeline[1]["provider"] == "simulated")
+        #expect(timeline[1]["provider_message_id"] == delivered["provider_message_id"])
+
+        _ = try await stream.waitFor(#"EVENT \S+ message.status (\{.*"delivered".*\})"#)
+        #expect(stream.log.contains(#""message_id":"\#(id)""#))
+        #expect(stream.log.contains(#""status":"sent""#))
+        #expect(try await api.call("GET", "/api/v1/templates/\(template.string("id")!)", token: token)["usage_count"] == 1)
+
+        // A late `sent` report changes nothing once delivered; a repeated `delivered` adds no event.
+        let providerID = try #require(delivered.string("provider_message_id"))
+        for status in ["sent", "delivered"] {
+            let (code, _) = try await twilioPost(api, "/api/v1/webhooks/twilio/status", [
+                ("MessageSid", providerID), ("MessageStatus", status), ("AccountSid", "AC00000000000000000000000000000000"),
+            ])
+            #expect(code == 200)
+        }
+        let after = try await api.call("GET", "/api/v1/messages/\(id)", token: token)
+        #expect(after.string("status") == "delivered")
+        #expect(after["timeline"]?.arrayValue?.count == 4)
+
+        // Resuming the stream from the first event replays what came after it.
+        let firstID = try await stream.waitFor(#"EVENT (\S+) message.status"#)
+        let resumed = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", api.base + "/api/v1/stream", token, firstID])
+        defer { resumed.stop() }
+        _ = try await resumed.waitFor(#"EVENT \S+ message.status (\{.*"delivered".*\})"#)
+        #expect(!resumed.log.contains("EVENT \(firstID) "), "the event named by Last-Event-ID is not sent again")
+    }
+
+    @Test func transientRetriesWithBackoffAndPermanentFailsAtOnce() async throws {
+        let api = try await APIHost.start(vars: Self.fastVars)
+        defer { Task { await api.stop() } }
+        let token = try await owner(api)
+        let flaky = try await contact(api, token, "+15005550002", name: "Flaky")
+        let invalid = try await contact(api, token, "+15005550001", name: "Invalid")
+        let down = try await contact(api, token, "+15005550003", name: "Down")
+        let scheduled = try await api.call("POST", "/api/v1/messages", json: [
+            "contact_ids": .array([flaky, invalid, down].map(JSONValue.string)), "body": "Hello {{first_name|friend}}",
+        ], token: token)
+        #expect(scheduled["scheduled"] == 3, "\(scheduled.body)")
+        let ids = Dictionary(uniqueKeysWithValues: zip(["flaky", "invalid", "down"], scheduled["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []))
+
+        let sent = try await wait(api, token, ids["flaky"]!) { $0.string("status") == "delivered" }
+        #expect(sent["attempts"] == 3, "\(sent.body)")
+        let attempts = sent["timeline"]?.arrayValue?.filter { $0["kind"] == "attempt" } ?? []
+        #expect(attempts.compactMap { $0["result"]?.stringValue } == ["transient", "transient", "accepted"])
+        #expect(attempts.first?["error_code"] == "503")
+
+        let failed = try await wait(api, token, ids["invalid"]!) { $0.string("status") == "failed" }
+        #expect(failed["attempts"] == 1)
+        #expect(failed.string("error", "code") == "21211")
+
+        let exhausted = try await wait(api, token, ids["down"]!) { $0.string("status") == "failed" }
+        #expect(exhausted["attempts"] == 4, "SMS_MAX_ATTEMPTS")
+        #expect(exhausted.string("error", "message")?.contains("gave up after 4 attempts") == true)
+
+        // A failed message can be retried by hand.
+        let retried = try await api.call("POST", "/api/v1/messages/\(ids["invalid"]!)/retry", token: token)
+        #expect(retried.string("status") == "pending")
+        #expect(try await api.call("POST", "/api/v1/messages/\(ids["flaky"]!)/retry", token: token).status == 409)
+        let stats = try await api.call("GET", "/api/v1/messages?status=failed", token: token)
+        #expect(stats.data.count >= 1)
+    }
+
+    @Test func inboundStopBlocksLaterSendsAndHelpAnswers() async throws {
+        let api = try await APIHost.start(vars: Self.fastVars)
+        defer { Task { await api.stop() } }
+        let token = try await owner(api, number: "+15550002222")
+        let grace = try await contact(api, token, "+14155550123", name: "Grace Hopper")
+        let later = try await api.call("POST", "/api/v1/messages", json: [
+            "contact_id": .string(grace), "body": "Later", "scheduled_at": .string(Self.iso(Date().addingTimeInterval(1.5))),
+        ], token: token)
+        let laterID = try #require(later.string("message", "id"))
+
+        let stop = [("MessageSid", "SMin1"), ("AccountSid", "AC00000000000000000000000000000000"), ("From", "+14155550123"),
+                    ("To", "+15550002222"), ("Body", " stop "), ("NumMedia", "0")]
+        let (code, twiml) = try await twilioPost(api, "/api/v1/webhooks/twilio/sms", stop)
+        #expect(code == 200)
+        #expect(twiml.contains("<Response/>"))
+        #expect(try await twilioPost(api, "/api/v1/webhooks/twilio/sms", stop).0 == 200, "a repeated webhook is fine")
+        let contact = try await api.call("GET", "/api/v1/contacts/\(grace)", token: token)
+        #expect(contact.string("sms_consent", "status") == "opted_out")
+        #expect(contact.string("sms_consent", "method") == "sms_keyword")
+
+        let blocked = try await wait(api, token, laterID) { $0.string("status") == "failed" }
+        #expect(blocked.string("error", "code") == "opted_out")
+        let skipped = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(grace), "body": "Again"], token: token)
+        #expect(skipped["scheduled"] == 0)
+        #expect(skipped["skipped"]?.arrayValue?.first?["reason"] == "opted_out")
+
+        let help = [("MessageSid", "SMin2"), ("AccountSid", "AC00000000000000000000000000000000"), ("From", "+14155550999"),
+                    ("To", "+15550002222"), ("Body", "HELP")]
+        let (helpCode, helpTwiml) = try await twilioPost(api, "/api/v1/webhooks/twilio/sms", help)
+        #expect(helpCode == 200)
+        #expect(helpTwiml.contains("<Message>Reply STOP to unsubscribe, START to subscribe again.</Message>"))
+        let stranger = try await api.call("GET", "/api/v1/contacts?q=4155550999", token: token)
+        #expect(stranger.data.first?["source"] == "sms", "an unknown number became a contact")
+
+        // Signatures: a bad or missing one, or an unknown account, is refused.
+        #expect(try await twilioPost(api, "/api/v1/webhooks/twilio/sms", help, signature: "AAAA").0 == 403)
+        #expect(try await twilioPost(api, "/api/v1/webhooks/twilio/status", [("MessageSid", "SMx"), ("MessageStatus", "sent"),
+                                                                              ("AccountSid", "AC00000000000000000000000000000000")], token: "wrong").0 == 403)
+        let unsigned = try await api.call("POST", "/api/v1/webhooks/twilio/status", raw: "MessageSid=SMx", headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        #expect(unsigned.status == 403)
+        #expect(unsigned.string("error", "message")?.contains("X-Twilio-Signature") == true)
+    }
+
+    @Test func twilioClientSpeaksTheWireFormat() async throws {
+        let sid = "AC" + String(repeating: "a1", count: 16)
+        let stub = try ChildProcess("/usr/bin/python3", [Self.clients + "/twilio_stub.py", sid, "twilio-secret"])
+        defer { stub.stop() }
+        let port = try await stub.waitFor(#"PORT (\d+)"#)
+        let api = try await APIHost.start(vars: Self.fastVars.merging(["TWILIO_API_BASE": "http://127.0.0.1:\(port)"]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("twilio@example.com").string("access_token"))
+        let settings = try await api.call("PUT", "/api/v1/sms/settings", json: [
+            "provider": "twilio", "account_sid": .string(sid), "auth_token": "twilio-secret", "from_number": "+15550003333",
+        ], token: token)
+        #expect(settings.status == 200, "\(settings.body)")
+        #expect(settings["auth_token_set"] == true)
+        #expect(!settings.body.contains("twilio-secret"), "the token is never answered back")
+        let files = ["", "-wal"].compactMap { FileManager.default.contents(atPath: api.dataDirectory + "/api/d1/db.sqlite" + $0) }
+        #expect(!files.isEmpty)
+        #expect(!files.contains { $0.range(of: Data("twilio-secret".utf8)) != nil }, "the token is stored sealed")
+
+        let ok = try await contact(api, token, "+14155550142", name: "Ok")
+        let bad = try await contact(api, token, "+15005550001", name: "Bad")
+        let busy = try await contact(api, token, "+15005550006", name: "Busy")
+        let scheduled = try await api.call("POST", "/api/v1/messages", json: [
+            "contact_ids": .array([ok, bad, busy].map(JSONValue.string)), "body": "Hi {{first_name}} & welcome",
+        ], token: token)
+        let ids = scheduled["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        try #require(ids.count == 3, "\(scheduled.body)")
+        let sent = try await wait(api, token, ids[0]) { $0.string("status") == "sent" }
+        #expect(sent.string("provider") == "twilio")
+        #expect(sent.string("provider_message_id")?.hasPrefix("SM") == true)
+        let failed = try await wait(api, token, ids[1]) { $0.string("status") == "failed" }
+        #expect(failed.string("error", "code") == "21211")
+        let throttled = try await wait(api, token, ids[2]) { $0.string("status") == "sent" }
+        #expect(throttled["attempts"] == 2, "429 then accepted after Retry-After")
+
+        let requests = try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/requests"])
+        let received = try JSONValue(jsonBytes: Array(requests.stdout.utf8)).arrayValue ?? []
+        #expect(received.count == 4)
+        #expect(received.allSatisfy { $0["problems"]?.arrayValue?.isEmpty == true }, "\(requests.stdout)")
+        let first = received.first { ($0["fields"]?.arrayValue ?? []).contains(["To", "+14155550142"]) }
+        let fields = first?["fields"]?.arrayValue ?? []
+        #expect(fields.contains(["Body", "Hi Ok & welcome"]))
+        #expect(fields.contains(["From", "+15550003333"]))
+        #expect(fields.contains(["StatusCallback", .string(Self.publicURL + "/api/v1/webhooks/twilio/status")]))
+
+        // Twilio's own callback, signed with the workspace's token, moves the message on.
+        let (code, _) = try await twilioPost(api, "/api/v1/webhooks/twilio/status", [
+            ("MessageSid", sent.string("provider_message_id")!), ("MessageStatus", "delivered"), ("AccountSid", sid),
+            ("From", "+15550003333"), ("To", "+14155550142"),
+        ], token: "twilio-secret")
+        #expect(code == 200)
+        #expect(try await api.call("GET", "/api/v1/messages/\(ids[0])", token: token).string("status") == "delivered")
+    }
+}

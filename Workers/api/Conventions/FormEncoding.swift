@@ -1,0 +1,30 @@
+import OzziRuntime
+
+/// `application/x-www-form-urlencoded` and query strings (RFC 3986 unreserved characters kept).
+enum FormEncoding {
+    /// The pairs of a form body or query string, in order (a key may repeat), percent- and plus-decoded.
+    static func parse(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (PercentDecoding.decode(parts[0], plusAsSpace: true), parts.count > 1 ? PercentDecoding.decode(parts[1], plusAsSpace: true) : "")
+        }
+    }
+
+    static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if ASCIIUnreserved.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    private static let ASCIIUnreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
+}

@@ -1,0 +1,56 @@
+import OzziRuntime
+
+/// `GET /api/v1/stream`: the workspace's changes as Server-Sent Events, with heartbeats, and resumption
+/// from `Last-Event-ID` over short gaps.
+extension APIRoutes {
+    mutating func addStreamRoutes(_ s: APIServices) {
+        let heartbeat = s.streamHeartbeatSeconds
+        authed("GET", "/api/v1/stream",
+               "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.updated); resumes from Last-Event-ID",
+               tag: "live") { request, _, principal in
+            let scope = principal.scope
+            // Subscribe before reading what was missed, so nothing falls between the two.
+            let subscription = s.events.subscribe(scope)
+            let lastID = request.headers["last-event-id"] ?? request.queryParameter("last_event_id")
+            let missed = lastID.map { s.events.since(scope, lastID: $0) }
+            var response = Response.stream(contentType: "text/event-stream") { writer in
+                let beats = Task {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .seconds(heartbeat))
+                        do { try await writer.write(": heartbeat\n\n") } catch { subscription.cancel(); return }
+                    }
+                }
+                defer {
+                    beats.cancel()
+                    subscription.cancel()
+                }
+                try await writer.write("retry: 2000\n\n")
+                var seen = 0
+                switch missed {
+                case .some(.some(let events)):
+                    for event in events {
+                        try await writer.write(Self.serverSentEvent(event))
+                        seen = event.sequence
+                    }
+                case .some(.none):
+                    try await writer.write("event: reset\ndata: {\"reason\":\"the events since Last-Event-ID are no longer kept; reload\"}\n\n")
+                case .none:
+                    break
+                }
+                for await message in subscription.messages {
+                    guard let id = message["id"]?.stringValue, let type = message["type"]?.stringValue else { continue }
+                    let sequence = Int(id.split(separator: ".").last ?? "") ?? 0
+                    if sequence <= seen { continue }  // already sent from the replay
+                    try await writer.write("id: \(id)\nevent: \(type)\ndata: \(String(decoding: message.jsonBytes, as: UTF8.self))\n\n")
+                }
+            }
+            response.headers["cache-control"] = "no-cache"
+            response.headers["x-accel-buffering"] = "no"
+            return response
+        }
+    }
+
+    static func serverSentEvent(_ event: WorkspaceEvent) -> String {
+        "id: \(event.id)\nevent: \(event.type)\ndata: \(String(decoding: event.json.jsonBytes, as: UTF8.self))\n\n"
+    }
+}

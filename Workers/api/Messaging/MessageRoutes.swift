@@ -1,0 +1,83 @@
+import FoundationEssentials
+import OzziRuntime
+
+/// `/api/v1/messages`: schedule, list, read with the timeline, cancel, reschedule, retry, bulk.
+extension APIRoutes {
+    mutating func addMessageRoutes(_ s: APIServices) {
+        authed("POST", "/api/v1/messages",
+               "Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone)",
+               tag: "messages", body: [.optional("contact_id"), .optional("contact_ids", "array"), .optional("group_id"), .optional("body"),
+                                       .optional("template_id"), .optional("scheduled_at"), .optional("time_zone"), .optional("category"),
+                                       .optional("campaign")], success: 201, creates: true) { request, _, principal in
+            .json(try await s.scheduler.schedule(principal, try JSONBody(request)), status: 201)
+        }
+
+        authed("GET", "/api/v1/messages", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages") { request, _, principal in
+            let page = try PageRequest(request)
+            let rows = try await s.messages.list(principal.scope, try MessageFilter(request), page: page)
+            return .json(page.page(rows, key: { "\($0.created_at)\u{1F}\($0.id)" }) { $0 })
+        }
+
+        authed("GET", "/api/v1/messages/:id", "One message with its timeline of attempts and statuses", tag: "messages") { _, context, principal in
+            guard let message = try await s.messages.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("message") }
+            return .json(message)
+        }
+
+        authed("PATCH", "/api/v1/messages/:id", "Reschedule a pending message (scheduled_at, time_zone)", tag: "messages",
+               body: [.required("scheduled_at"), .optional("time_zone")]) { request, context, principal in
+            let id = context.parameter("id")
+            guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
+            let body = try JSONBody(request)
+            let timeZone = try body.string("time_zone", max: 64)
+            let dueMs = try ScheduleTime.resolve(try body.requiredString("scheduled_at", max: 40), timeZone: timeZone, now: s.clock.milliseconds)
+            guard let job = try await s.messages.reschedule(principal.scope, id: id, scheduledAt: SQLDate.format(Date(timeIntervalSince1970: Double(dueMs) / 1000)),
+                                                          dueMs: dueMs, timeZone: timeZone) else {
+                throw APIError.conflict("only a pending message can be rescheduled")
+            }
+            try await s.deliveryQueue.enqueue([(job, dueMs)])
+            return .json(try await s.messages.get(principal.scope, id: id)!)
+        }
+
+        authed("DELETE", "/api/v1/messages/:id", "Cancel a pending message", tag: "messages") { _, context, principal in
+            let id = context.parameter("id")
+            guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
+            let canceled = try await s.messages.cancel(principal.scope, MessageFilter(ids: [id]))
+            guard !canceled.isEmpty else { throw APIError.conflict("only a pending message can be canceled") }
+            s.announce(principal.scope, canceled.map { StatusChange(scope: principal.scope, messageID: $0, status: .canceled, errorCode: nil) })
+            return .json(try await s.messages.get(principal.scope, id: id)!)
+        }
+
+        authed("POST", "/api/v1/messages/:id/retry", "Send a failed, undelivered or under-review message again", tag: "messages") { _, context, principal in
+            let id = context.parameter("id")
+            guard let message = try await s.messages.get(principal.scope, id: id) else { throw APIError.notFound("message") }
+            let jobs = try await s.messages.retry(principal.scope, ids: [id])
+            guard !jobs.isEmpty else { throw APIError.conflict("a \(message.status.rawValue) message cannot be retried") }
+            try await s.deliveryQueue.enqueue(jobs.map { ($0, s.clock.milliseconds) })
+            return .json(try await s.messages.get(principal.scope, id: id)!)
+        }
+
+        authed("POST", "/api/v1/messages/bulk", "cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000",
+               tag: "messages", body: [.required("action"), .optional("message_ids", "array"), .optional("filter", "object")]) { request, _, principal in
+            let body = try JSONBody(request)
+            guard let action = try body.choice("action", ["cancel", "retry"]) else { throw APIError.invalidField("action", "is required") }
+            let filter: MessageFilter
+            if body.fields["message_ids"] != nil {
+                filter = MessageFilter(ids: try Self.contactIDs(body, field: "message_ids"))
+            } else if let json = body.fields["filter"] {
+                filter = try MessageFilter(json: json)
+            } else {
+                throw APIError.invalidField("message_ids", "give message_ids or a filter")
+            }
+            let scope = principal.scope
+            if action == "cancel" {
+                let canceled = try await s.messages.cancel(scope, filter)
+                s.announce(scope, canceled.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) })
+                return .json(["action": "cancel", "affected": .number(Double(canceled.count))] as JSONValue)
+            }
+            let ids = try await s.messages.ids(scope, filter, limit: 10_000)
+            let jobs = try await s.messages.retry(scope, ids: ids)
+            try await s.deliveryQueue.enqueue(jobs.map { ($0, s.clock.milliseconds) })
+            return .json(["action": "retry", "affected": .number(Double(jobs.count))] as JSONValue)
+        }
+    }
+}

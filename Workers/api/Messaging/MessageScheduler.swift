@@ -1,0 +1,98 @@
+import FoundationEssentials
+import OzziRuntime
+
+/// Turns a scheduling request into messages: one per recipient (a contact, a list, or a group's members
+/// at this moment), opted-out contacts skipped with that reason, all inserted in one transaction and
+/// their delivery jobs queued for the due time.
+struct MessageScheduler: Sendable {
+    let messages: MessageStore
+    let queue: DeliveryQueue
+    let templates: TemplateStore
+    let clock: any WallClock
+
+    struct Scheduled: Encodable {
+        let scheduled: Int
+        let ids: [String]
+        let skipped: [Skipped]
+        let scheduled_at: String
+        /// The message itself when there was one recipient.
+        let message: Message?
+    }
+
+    struct Skipped: Encodable {
+        let contact_id: String
+        let reason: String
+    }
+
+    func schedule(_ principal: Principal, _ body: JSONBody) async throws -> Scheduled {
+        let scope = principal.scope
+        let now = clock.milliseconds
+        let targets = ["contact_id", "contact_ids", "group_id"].filter { body.fields[$0] != nil && body.fields[$0] != .null }
+        guard targets.count == 1 else { throw APIError.invalidField("contact_id", "give exactly one of contact_id, contact_ids, group_id") }
+        let text = try body.string("body", max: 1600)
+        let templateID = try body.string("template_id", max: 64)
+        guard (text == nil) != (templateID == nil) else { throw APIError.invalidField("body", "give exactly one of body, template_id") }
+        if let text {
+            guard !text.isEmpty else { throw APIError.invalidField("body", "must not be empty") }
+            do { _ = try TemplateText(text) } catch { throw APIError.invalidField("body", error.message) }
+        }
+        if let templateID, try await templates.get(scope, id: templateID) == nil { throw APIError.notFound("template") }
+        let timeZone = try body.string("time_zone", max: 64)
+        let dueMs = try ScheduleTime.resolve(try body.string("scheduled_at", max: 40), timeZone: timeZone, now: now)
+        let scheduledAt = SQLDate.format(Date(timeIntervalSince1970: Double(dueMs) / 1000))
+        let category = try body.string("category", max: 50) ?? "general"
+        let campaign = try body.string("campaign", max: 100)
+
+        let recipients = try await self.recipients(scope, body, target: targets[0])
+        var rows: [MessageStore.NewMessage] = []
+        var skipped: [Skipped] = []
+        for contact in recipients.found {
+            if contact.sms_consent.status == "opted_out" {
+                skipped.append(Skipped(contact_id: contact.id, reason: "opted_out"))
+                continue
+            }
+            rows.append(MessageStore.NewMessage(
+                id: ResourceID.make("msg"), contactID: contact.id, to: contact.phone, templateID: templateID, body: text,
+                scheduledAt: scheduledAt, dueMs: dueMs, timeZone: timeZone, category: category, campaign: campaign))
+        }
+        skipped += recipients.missing.map { Skipped(contact_id: $0, reason: "not_found") }
+        if !rows.isEmpty {
+            let created = Timestamp.now(clock)
+            try await messages.database.transaction { [rows] tx in
+                try MessageStore.insert(tx, scope, createdBy: principal.userID, rows, now: created)
+            }
+            try await queue.enqueue(rows.map { (DeliveryJob(messageID: $0.id, version: 1), $0.dueMs) })
+        }
+        let single = rows.count == 1 && targets[0] == "contact_id" ? try await messages.get(scope, id: rows[0].id) : nil
+        return Scheduled(scheduled: rows.count, ids: rows.map(\.id), skipped: skipped, scheduled_at: scheduledAt, message: single)
+    }
+
+    /// The contacts a request names, and the ids it named that the workspace does not have.
+    private func recipients(_ scope: TenantScope, _ body: JSONBody, target: String) async throws -> (found: [Contact], missing: [String]) {
+        let database = messages.database
+        switch target {
+        case "group_id":
+            let groupID = try body.requiredString("group_id", max: 64)
+            guard try await database.prepare("SELECT 1 FROM groups WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, groupID).first() != nil else {
+                throw APIError.notFound("group")
+            }
+            let members = try await database.prepare("""
+                SELECT \(ContactStore.columns) FROM group_members m JOIN contacts c ON c.id = m.contact_id
+                WHERE m.group_id = ? AND c.workspace_id = ? LIMIT 10001
+                """).bind(groupID, scope.workspaceID).all().map(Contact.init)
+            guard members.count <= 10_000 else { throw APIError.invalidField("group_id", "the group has more than 10,000 members; split the send") }
+            return (members, [])
+        default:
+            let ids = target == "contact_id" ? [try body.requiredString("contact_id", max: 64)] : try APIRoutes.contactIDs(body)
+            let found = try await database.prepare("""
+                SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
+                """).bind(scope.workspaceID, SQLList.json(ids)).all().map(Contact.init)
+            if target == "contact_id", found.isEmpty { throw APIError.notFound("contact") }
+            // In the order asked for, so the answer's ids line up with the request's.
+            let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var seen = Set<String>()
+            let ordered = ids.compactMap { id in seen.insert(id).inserted ? byID[id] : nil }
+            return (ordered, ids.filter { byID[$0] == nil })
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import OzziRuntime
+
+/// All SQL of scheduled messages: scheduling, reading, cancelling and rescheduling, and the status changes
+/// the delivery engine and provider callbacks make. Every status change also writes a timeline event.
+struct MessageStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+
+    /// A message about to be scheduled.
+    struct NewMessage: Sendable {
+        let id: String
+        let contactID: String?
+        let to: String
+        let templateID: String?
+        let body: String?
+        let scheduledAt: String
+        let dueMs: Int64
+        let timeZone: String?
+        let category: String
+        let campaign: String?
+    }
+
+    /// A delivery job's target: the message with what rendering and checks need, read in one query.
+    struct Due: Sendable {
+        let id: String
+        let scope: TenantScope
+        let createdBy: String
+        let to: String
+        let status: MessageStatus
+        let version: Int
+        let attempts: Int
+        let dueMs: Int64
+        let templateID: String?
+        let templateBody: String?
+        let body: String?
+        let contact: Contact?
+    }
+
+    // MARK: - Scheduling
+
+    /// Inserts the messages, one statement for the lot, each with its `pending` event.
+    static func insert(_ tx: SQLTransaction, _ scope: TenantScope, createdBy: String, _ messages: [NewMessage], now: String) throws {
+        let rows = SQLList.json(messages.map { m -> JSONValue in
+            .object([
+                "id": .string(m.id), "contact_id": m.contactID.map(JSONValue.string) ?? .null, "to": .string(m.to),
+                "template_id": m.templateID.map(JSONValue.string) ?? .null, "body": m.body.map(JSONValue.string) ?? .null,
+                "scheduled_at": .string(m.scheduledAt), "due_ms": .number(Double(m.dueMs)),
+                "time_zone": m.timeZone.map(JSONValue.string) ?? .null, "category": .string(m.category),
+                "campaign": m.campaign.map(JSONValue.string) ?? .null,
+            ])
+        })
+        try tx.run("""
+            INSERT INTO messages (id, workspace_id, created_by, contact_id, to_phone, template_id, body, scheduled_at, due_ms, time_zone,
+                                  category, campaign, status, created_at, updated_at)
+            SELECT value ->> 'id', ?, ?, value ->> 'contact_id', value ->> 'to', value ->> 'template_id', value ->> 'body',
+                   value ->> 'scheduled_at', value ->> 'due_ms', value ->> 'time_zone', value ->> 'category', value ->> 'campaign',
+                   'pending', ?, ? FROM json_each(?)
+            """, scope.workspaceID, createdBy, now, now, rows)
+        try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value ->> 'id', ?, 'status', 'pending' FROM json_each(?)",
+                   now, rows)
+    }
+
+    /// Marks delivery jobs as queued for these message versions.
+    func markEnqueued(_ jobs: [DeliveryJob]) async throws {
+        let list = SQLList.json(jobs.map { JSONValue.array([.string($0.messageID), .number(Double($0.version))]) })
+        try await database.prepare("""
+            UPDATE messages SET enqueued = 1
+            WHERE id IN (SELECT value ->> 0 FROM json_each(?)) AND status = 'pending'
+              AND version = (SELECT value ->> 1 FROM json_each(?) WHERE value ->> 0 = messages.id)
+            """).bind(list, list).run()
+    }
+
+    /// Pending messages with no queued job, due before `beforeMs` (far-future ones, and any whose job was
+    /// lost between commit and queueing).
+    func unqueued(dueBefore beforeMs: Int64, limit: Int) async throws -> [(job: DeliveryJob, dueMs: Int64)] {
+        try await database.prepare("""
+            SELECT id, version, due_ms FROM messages WHERE status = 'pending' AND enqueued = 0 AND due_ms < ? ORDER BY due_ms LIMIT ?
+            """).bind(beforeMs, limit).all().map {
+            (DeliveryJob(messageID: $0.text("id") ?? "", version: Int($0.integer("version") ?? 0)), $0.integer("due_ms") ?? 0)
+        }
+    }
+
+    // MARK: - Reading
+
+    func get(_ scope: TenantScope, id: String) async throws -> Message? {
+        guard var message = try await database.prepare("SELECT \(Message.columns) FROM messages WHERE workspace_id = ? AND id = ?")
+            .bind(scope.workspaceID, id).first().map(Message.init) else { return nil }
+        message.timeline = try await database.prepare("""
+            SELECT at, kind, result, provider, provider_message_id, error_code, error_message FROM message_events WHERE message_id = ? ORDER BY id
+            """).bind(id).all(MessageEvent.self)
+        return message
+    }
+
+    /// Newest first, keyset-paged on (created_at, id).
+    func list(_ scope: TenantScope, _ filter: MessageFilter, page: PageRequest) async throws -> [Message] {
+        let (clause, values) = filter.sql
+        let after = page.after?.split(separator: "\u{1F}", maxSplits: 1).map(String.init) ?? []
+        var bound: [any SQLBindable] = [scope.workspaceID]
+        bound += values
+        var keyset = ""
+        if after.count == 2 {
+            keyset = " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            bound += [after[0], after[0], after[1]]
+        }
+        bound.append(page.limit + 1)
+        return try await database.prepare("""
+            SELECT \(Message.columns) FROM messages WHERE workspace_id = ?\(clause)\(keyset) ORDER BY created_at DESC, id DESC LIMIT ?
+            """).bind(bound).all().map(Message.init)
+    }
+
+    /// The ids `filter` selects, up to `limit`.
+    func ids(_ scope: TenantScope, _ filter: MessageFilter, limit: Int) async throws -> [String] {
+        let (clause, values) = filter.sql
+        var bound: [any SQLBindable] = [scope.workspaceID]
+        bound += values
+        bound.append(limit)
+        return try await database.prepare("SELECT id FROM messages WHERE workspace_id = ?\(clause) LIMIT ?").bind(bound).all().compactMap { $0.text("id") }
+    }
+
+    // MARK: - Changes by the workspace
+
+    /// Cancels the pending messages among those `filter` selects (up to 10,000); returns their ids.
+    func cancel(_ scope: TenantScope, _ filter: MessageFilter) async throws -> [String] {
+        let (clause, values) = filter.sql
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            var bound: [any SQLBindable] = [scope.workspaceID]
+            bound += values
+            let ids = try tx.execute("SELECT id FROM messages WHERE workspace_id = ? AND status = 'pending'\(clause) LIMIT 10000",
+                                     bound.map(\.sqlValue)).rows.compactMap { $0.text("id") }
+            let list = SQLList.json(ids)
+            try tx.run("UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'", now, list)
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)", now, list)
+            return ids
+        }
+    }
+
+    /// Moves a pending message to a new time; the old job finds a newer version and does nothing.
+    func reschedule(_ scope: TenantScope, id: String, scheduledAt: String, dueMs: Int64, timeZone: String?) async throws -> DeliveryJob? {
+        let now = Timestamp.now(clock)
+        let version = try await database.transaction { tx -> Int? in
+            try tx.run("""
+                UPDATE messages SET scheduled_at = ?, due_ms = ?, time_zone = ?, version = version + 1, enqueued = 0, updated_at = ?
+                WHERE workspace_id = ? AND id = ? AND status = 'pending'
+                """, scheduledAt, dueMs, timeZone, now, scope.workspaceID, id)
+            return try tx.all("SELECT version, status FROM messages WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).first
+                .flatMap { $0.text("status") == "pending" ? Int($0.integer("version") ?? 0) : nil }
+        }
+        return version.map { DeliveryJob(messageID: id, version: $0) }
+    }
+
+    /// Sends failed, undelivered or under-review messages again, as new pending versions due now.
+    func retry(_ scope: TenantScope, ids: [String]) async throws -> [DeliveryJob] {
+        let now = Timestamp.now(clock), nowMs = clock.milliseconds
+        let list = SQLList.json(ids)
+        return try await database.transaction { tx in
+            let rows = try tx.all("""
+                UPDATE messages SET status = 'pending', version = version + 1, enqueued = 0, due_ms = ?, error_code = NULL, error_message = NULL,
+                  provider_message_id = NULL, updated_at = ?
+                WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?)) AND status IN ('failed', 'undelivered', 'review')
+                RETURNING id, version
+                """, nowMs, now, scope.workspaceID, list)
+            let jobs = rows.map { DeliveryJob(messageID: $0.text("id") ?? "", version: Int($0.integer("version") ?? 0)) }
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'pending' FROM json_each(?)",
+                       now, SQLList.json(jobs.map(\.messageID)))
+            return jobs
+        }
+    }
+
+    // MARK: - Provider callbacks
+
+    /// Applies a provider's status report if it moves the message forward; nil when it does not (a late
+    /// or repeated report) or the provider id is unknown.
+    func applyProviderStatus(providerID: String, status: MessageStatus, errorCode: String?) async throws -> StatusChange? {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx -> StatusChange? in
+            guard let row = try tx.all("SELECT id, workspace_id, status FROM messages WHERE provider_message_id = ?", providerID).first,
+                  let id = row.text("id"), let current = MessageStatus(rawValue: row.text("status") ?? ""), current.advances(to: status) else { return nil }
+            let reason = errorCode.map { "the provider reported error \($0)" }
+            try tx.run("""
+                UPDATE messages SET status = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
+                  error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message), updated_at = ? WHERE id = ?
+                """, status.rawValue, status.rawValue, now, errorCode, reason, now, id)
+            try tx.run("""
+                INSERT INTO message_events (message_id, at, kind, result, provider_message_id, error_code, error_message) VALUES (?, ?, 'status', ?, ?, ?, ?)
+                """, id, now, status.rawValue, providerID, errorCode, reason)
+            return StatusChange(scope: TenantScope(workspaceID: row.text("workspace_id") ?? ""), messageID: id, status: status, errorCode: errorCode)
+        }
+    }
+
+    // MARK: - The delivery engine's side
+
+    func due(_ ids: [String]) async throws -> [Due] {
+        try await database.prepare("""
+            SELECT m.id AS message_id, m.workspace_id AS message_workspace, m.created_by, m.to_phone, m.status AS message_status, m.version,
+                   m.attempts, m.due_ms, m.template_id, m.body AS message_body, t.body AS template_body,
+                   \(ContactStore.columns)
+            FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id LEFT JOIN templates t ON t.id = m.template_id
+            WHERE m.id IN (SELECT value FROM json_each(?))
+            """).bind(SQLList.json(ids)).all().map { row in
+            Due(id: row.text("message_id") ?? "", scope: TenantScope(workspaceID: row.text("message_workspace") ?? ""),
+                createdBy: row.text("created_by") ?? "", to: row.text("to_phone") ?? "",
+                status: MessageStatus(rawValue: row.text("message_status") ?? "") ?? .pending, version: Int(row.integer("version") ?? 0),
+                attempts: Int(row.integer("attempts") ?? 0), dueMs: row.integer("due_ms") ?? 0, templateID: row.text("template_id"),
+                templateBody: row.text("template_body"), body: row.text("message_body"), contact: row.text("id").map { _ in Contact(row: row) })
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import FoundationEssentials
+import Glibc
+import Logging
+import OzziRuntime
+
+/// The key provider credentials are sealed with: the `SMS_CREDENTIALS_KEY` secret (base64 of 32 bytes)
+/// when the configuration declares it, else a key generated once into the worker's data folder (mode
+/// 0600) so `ozzi serve` works out of the box — with a warning, since it then sits beside the data.
+enum CredentialKey {
+    static func load(_ env: WorkerEnv) throws -> [UInt8] {
+        if let secret = try? env.secret("SMS_CREDENTIALS_KEY") {
+            guard let key = Base64.decode(secret), key.count == SealedBox.keyBytes else {
+                throw APIError.badRequest("SMS_CREDENTIALS_KEY must be base64 of 32 random bytes (openssl rand -base64 32)")
+            }
+            return key
+        }
+        let path = env.dataDirectory + "/credentials.key"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), let key = Base64.decode(String(text.trimmingPrefixAndSuffixSpaces())),
+           key.count == SealedBox.keyBytes {
+            return key
+        }
+        let key = Crypto.randomBytes(SealedBox.keyBytes)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXFailure(operation: "create \(path)") }
+        defer { close(fd) }
+        let text = Array((Base64.encode(key) + "\n").utf8)
+        guard write(fd, text, text.count) == text.count, fsync(fd) == 0 else { throw POSIXFailure(operation: "write \(path)") }
+        env.logger.warning("no SMS_CREDENTIALS_KEY secret: generated a credentials key in the data folder; set the secret in production",
+                           metadata: ["path": "\(path)"])
+        return key
+    }
+}

@@ -1,0 +1,33 @@
+import OzziRuntime
+
+/// Picks each workspace's provider: the simulated one (default), Twilio with the workspace's sealed
+/// credentials, or none (`external`: outside services lease messages through the delivery API).
+struct SMSProviders: Sendable {
+    let settings: SMSSettingsStore
+    let simulated: SimulatedSMSProvider
+    let outbound: OutboundFetcher
+    let twilioBaseURL: String
+    /// Our public status-callback URL, handed to providers with every message.
+    let statusCallbackURL: String
+
+    func settings(_ scope: TenantScope) async throws -> SMSSettings {
+        try await settings.get(scope)
+    }
+
+    func provider(for workspace: SMSSettings) throws -> any SMSProvider {
+        switch workspace.provider {
+        case "twilio":
+            guard let sid = workspace.accountSid, let token = workspace.authToken else {
+                throw APIError(status: 422, code: "sms_not_configured", message: "the workspace's Twilio account sid or auth token is missing")
+            }
+            return TwilioSMSClient(baseURL: twilioBaseURL, accountSid: sid, authToken: token, outbound: outbound)
+        default:
+            return simulated
+        }
+    }
+
+    /// The auth token that signs callbacks from `accountSid` (the simulated account's, or a workspace's).
+    func authToken(accountSid: String) async throws -> String? {
+        accountSid == SimulatedSMSProvider.accountSid ? simulated.authToken : try await settings.authToken(accountSid: accountSid)
+    }
+}

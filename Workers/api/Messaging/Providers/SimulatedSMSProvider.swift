@@ -1,0 +1,90 @@
+import Glibc
+import OzziRuntime
+import Synchronization
+
+/// The offline default: a provider with deterministic outcomes chosen by the number, a durable record of
+/// every message it accepted (`simulated-sms.log` in the worker's data folder, one line per send, so a
+/// test can count sends per message after a crash), and delivery callbacks that come back, signed like
+/// Twilio's, through the status-callback route a real provider uses.
+///
+/// Test numbers (documented in the README):
+/// - `+15005550001` invalid number: permanent failure 21211
+/// - `+15005550004` unsubscribed: permanent failure 21610
+/// - `+15005550002` transient failure (503) on its first two attempts, then accepted
+/// - `+15005550003` always transient (503): fails once retries are exhausted
+/// - `+15005550006` 429 with `Retry-After: 1` on its first attempt, then accepted
+/// - `+15005550008` slow delivery: `delivered` after `slowDeliveryMs`
+/// - `+15005550009` accepted, then `undelivered` (30003)
+/// - anything else: accepted, `delivered` after `deliveryMs`
+final class SimulatedSMSProvider: SMSProvider {
+    static let accountSid = "AC00000000000000000000000000000000"
+    let name = "simulated"
+    /// Signs the simulated callbacks; the status route checks them like Twilio's.
+    let authToken: String
+    private let log: Int32
+    private let callbacks: any QueueProducer
+    private let deliveryMs: Int
+    private let slowDeliveryMs: Int
+    /// Attempts per message, for the numbers that fail a set number of times (the simulated service's memory).
+    private let attempts = Mutex<[String: Int]>([:])
+
+    init(logPath: String, authToken: String, callbacks: any QueueProducer, deliveryMs: Int, slowDeliveryMs: Int) throws {
+        log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw POSIXFailure(operation: "open \(logPath)") }
+        self.authToken = authToken
+        self.callbacks = callbacks
+        self.deliveryMs = deliveryMs
+        self.slowDeliveryMs = slowDeliveryMs
+    }
+
+    deinit {
+        close(log)
+    }
+
+    func send(_ sms: OutgoingSMS) async -> SMSSendResult {
+        let attempt = attempts.withLock { attempts -> Int in
+            if attempts.count > 100_000 { attempts.removeAll() }
+            attempts[sms.messageID, default: 0] += 1
+            return attempts[sms.messageID]!
+        }
+        switch sms.to {
+        case "+15005550001": return .permanent(code: "21211", message: "The 'To' number \(sms.to) is not a valid phone number.")
+        case "+15005550004": return .permanent(code: "21610", message: "Attempt to send to unsubscribed recipient")
+        case "+15005550002" where attempt <= 2, "+15005550003":
+            return .transient(code: "503", message: "Service Unavailable (simulated)", retryAfterSeconds: nil)
+        case "+15005550006" where attempt == 1:
+            return .transient(code: "20429", message: "Too Many Requests (simulated)", retryAfterSeconds: 1)
+        default:
+            break
+        }
+        let providerID = "SM" + Crypto.hex(Crypto.randomBytes(16))
+        // The record is written before answering, as a provider commits before its 201: a send the host
+        // never heard about (killed mid-call) is still counted.
+        let line = Array("\(sms.messageID) \(providerID) \(sms.to)\n".utf8)
+        _ = line.withUnsafeBytes { write(log, $0.baseAddress, $0.count) }
+        let (status, delay, errorCode): (String, Int, String?) = switch sms.to {
+        case "+15005550008": ("delivered", slowDeliveryMs, nil)
+        case "+15005550009": ("undelivered", deliveryMs, "30003")
+        default: ("delivered", deliveryMs, nil)
+        }
+        var fields: [String: JSONValue] = [
+            "MessageSid": .string(providerID), "MessageStatus": .string(status), "AccountSid": .string(Self.accountSid),
+            "To": .string(sms.to), "From": .string(sms.from ?? ""),
+        ]
+        if let errorCode { fields["ErrorCode"] = .string(errorCode) }
+        let callback: JSONValue = ["kind": "sim_callback", "url": .string(sms.statusCallback), "fields": .object(fields)]
+        try? await callbacks.send(callback, delaySeconds: Double(delay) / 1000)
+        return .accepted(providerID: providerID)
+    }
+
+    /// The signed form POST a simulated callback job becomes, for the api worker's own router.
+    func callbackRequest(_ job: JSONValue) -> Request? {
+        guard let url = job["url"]?.stringValue, let fields = job["fields"]?.objectValue else { return nil }
+        let pairs = fields.compactMap { key, value in value.stringValue.map { (key, $0) } }.sorted { $0.0 < $1.0 }
+        let path = url.range(of: "://").flatMap { scheme in url[scheme.upperBound...].firstIndex(of: "/").map { String(url[$0...]) } } ?? "/"
+        return Request(method: "POST", target: path, headers: [
+            "content-type": "application/x-www-form-urlencoded",
+            "x-twilio-signature": TwilioSignature.sign(url: url, parameters: pairs, authToken: authToken),
+        ], body: Array(FormEncoding.encode(pairs).utf8))
+    }
+}

@@ -1,0 +1,34 @@
+import OzziRuntime
+
+/// A form POST from Twilio (or the simulated provider), its signature checked against our public URL.
+struct TwilioWebhook {
+    let fields: [(String, String)]
+
+    func value(_ name: String) -> String? {
+        fields.first { $0.0 == name }?.1
+    }
+
+    func required(_ name: String) throws -> String {
+        guard let value = value(name), !value.isEmpty else { throw APIError.invalidField(name, "is required") }
+        return value
+    }
+
+    /// Parses the form and checks `X-Twilio-Signature` with the auth token of the body's `AccountSid`:
+    /// 403 for a missing or bad signature or an account we do not know.
+    init(_ request: Request, publicURL: String, providers: SMSProviders) async throws {
+        guard request.headers["content-type"]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw APIError(status: 415, code: "unsupported_media_type", message: "Twilio webhooks are application/x-www-form-urlencoded")
+        }
+        fields = FormEncoding.parse(request.text)
+        guard let signature = request.headers["x-twilio-signature"], !signature.isEmpty else {
+            throw APIError.forbidden("the X-Twilio-Signature header is missing")
+        }
+        guard let account = fields.first(where: { $0.0 == "AccountSid" })?.1,
+              let token = try await providers.authToken(accountSid: account) else {
+            throw APIError.forbidden("the AccountSid is not one this host knows")
+        }
+        guard TwilioSignature.isValid(signature, url: publicURL + request.target, parameters: fields, authToken: token) else {
+            throw APIError.forbidden("the X-Twilio-Signature does not match (is PUBLIC_URL the URL Twilio calls?)")
+        }
+    }
+}

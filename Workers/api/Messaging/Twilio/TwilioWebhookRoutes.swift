@@ -1,0 +1,49 @@
+import OzziRuntime
+
+/// `/api/v1/webhooks/twilio/status` (delivery reports) and `/sms` (inbound messages): signed by Twilio,
+/// idempotent when Twilio repeats itself.
+extension APIRoutes {
+    mutating func addTwilioWebhookRoutes(_ s: APIServices) {
+        open("POST", "/api/v1/webhooks/twilio/status", "Twilio status callback (form POST, X-Twilio-Signature)", tag: "webhooks") { request, _ in
+            let hook = try await TwilioWebhook(request, publicURL: s.publicURL, providers: s.providers)
+            let sid = try hook.required("MessageSid")
+            let reported = try hook.required("MessageStatus")
+            if let status = MessageStatus(providerStatus: reported),
+               let change = try await s.messages.applyProviderStatus(providerID: sid, status: status, errorCode: hook.value("ErrorCode")) {
+                s.announce(change.scope, [change])
+            }
+            return Self.twiml("<Response/>")
+        }
+
+        open("POST", "/api/v1/webhooks/twilio/sms", "Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled",
+             tag: "webhooks") { request, _ in
+            let hook = try await TwilioWebhook(request, publicURL: s.publicURL, providers: s.providers)
+            let inbound = try await s.inbox.receive(sid: try hook.required("MessageSid"), from: try hook.required("From"),
+                                                    to: try hook.required("To"), body: hook.value("Body") ?? "")
+            guard let reply = inbound.reply else { return Self.twiml("<Response/>") }
+            return Self.twiml("<Response><Message>\(XMLText.escape(reply))</Message></Response>")
+        }
+    }
+
+    static func twiml(_ xml: String) -> Response {
+        .bytes(Array(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + xml).utf8), contentType: "text/xml")
+    }
+}
+
+/// Text for XML content and attributes.
+enum XMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}
