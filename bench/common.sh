@@ -21,7 +21,7 @@ kv_namespaces = [{ binding = "KV" }]
 d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
 r2_buckets = [{ binding = "FILES" }]
 pubsub = [{ binding = "LIVE" }]
-queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }] }
+queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }, { binding = "WEBHOOKS", queue = "api-webhooks" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }, { queue = "api-webhooks", max_batch_timeout = 0 }] }
 TOML
 }
 

@@ -35,6 +35,7 @@ import WidgetWorker
         let queues = try QueueRegistry(directory: folder + "/queues")
         bindings.queues["JOBS"] = try queues.producer("jobs")
         bindings.queues["DELIVERY"] = try queues.producer("delivery")
+        bindings.queues["WEBHOOKS"] = try queues.producer("webhooks")
         bindings.pubsub["LIVE"] = PubSub()
         return WorkerEnv(name: "api", dataDirectory: folder, logger: Logger(label: "api"), bindings: bindings)
     }

@@ -25,6 +25,7 @@ struct APIServices: Sendable {
     let smsSettings: SMSSettingsStore
     let inbox: Inbox
     let events: WorkspaceEvents
+    let webhooks: WebhookDispatcher
     /// The origin Twilio calls us at (`PUBLIC_URL`): signatures are checked against it.
     let publicURL: String
     let streamHeartbeatSeconds: Int
@@ -73,6 +74,10 @@ struct APIServices: Sendable {
         engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: SendLimits(env),
                                 events: events, logger: env.logger)
         inbox = Inbox(database: database, settings: smsSettings, events: events, clock: clock)
+        let webhooks = WebhookDispatcher(store: WebhookStore(database: database, key: smsSettings.key, clock: clock), queue: try env.queue("WEBHOOKS"),
+                                         outbound: env.outbound, settings: WebhookDispatcher.Settings(env), clock: clock, logger: env.logger)
+        self.webhooks = webhooks
+        events.listen { events in Task { await webhooks.fanOut(events) } }
     }
 
     /// Tells live streams and webhooks of status changes made by a route.

@@ -8,9 +8,9 @@ public struct APIWorker: RoutedWorker {
     let operations: [APIOperation]
     let sweep: MaintenanceSweep
 
-    /// Needs the `KV` namespace, the `DB` database, the `FILES` bucket, the `LIVE` pub/sub, and the `JOBS`
-    /// and `DELIVERY` queues, which it also consumes (background work such as contact imports; message
-    /// delivery and provider callbacks).
+    /// Needs the `KV` namespace, the `DB` database, the `FILES` bucket, the `LIVE` pub/sub, and the `JOBS`,
+    /// `DELIVERY` and `WEBHOOKS` queues, which it also consumes (background work such as contact imports;
+    /// message delivery and provider callbacks; outgoing webhooks).
     public init(env: WorkerEnv) throws {
         let services = try APIServices(env: env)
         sweep = MaintenanceSweep(kv: try env.kv("KV"), database: try env.database("DB"), services: services)
@@ -29,6 +29,7 @@ public struct APIWorker: RoutedWorker {
         routes.addSMSSettingsRoutes(services)
         routes.addTwilioWebhookRoutes(services)
         routes.addStreamRoutes(services)
+        routes.addWebhookRoutes(services)
         routes.addOpenAPIRoute()
         router = routes.router
         operations = routes.operations
@@ -54,6 +55,8 @@ public struct APIWorker: RoutedWorker {
                     let response = try await fetch(request, context: context)
                     if response.status >= 300 { context.logger.warning("simulated callback refused", metadata: ["status": "\(response.status)"]) }
                 }
+            case WebhookDispatcher.kind:
+                try await services.webhooks.deliver(message.body["delivery_id"]?.stringValue ?? "")
             case "contact_import":
                 try await sweep.services.importer.run(importID: message.body["import_id"]?.stringValue ?? "",
                                                        workspaceID: message.body["workspace_id"]?.stringValue ?? "")

@@ -1,10 +1,11 @@
 /// The origin parts of an http(s) URL, enough to check it against `allowed_outbound_hosts`.
-struct OutboundURL: Equatable {
-    let scheme: String
-    let host: String
-    let port: Int
+public struct OutboundURL: Equatable, Sendable {
+    public let scheme: String
+    /// Lowercased; an IPv6 literal keeps its brackets.
+    public let host: String
+    public let port: Int
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard let schemeEnd = text.range(of: "://") else { return nil }
         scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
@@ -31,7 +32,7 @@ struct OutboundURL: Equatable {
         }
     }
 
-    var origin: String { "\(scheme)://\(host):\(port)" }
+    public var origin: String { "\(scheme)://\(host):\(port)" }
 }
 
 /// One `allowed_outbound_hosts` entry: `scheme://host:port`, each part exact or `*`; the host may also

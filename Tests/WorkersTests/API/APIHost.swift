@@ -33,7 +33,7 @@ struct APIHost {
         d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)" }]
         r2_buckets = [{ binding = "FILES" }]
         pubsub = [{ binding = "LIVE" }]
-        queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }] }
+        queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }, { binding = "WEBHOOKS", queue = "api-webhooks" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }, { queue = "api-webhooks", max_batch_timeout = 0 }] }
         allowed_outbound_hosts = ["http://127.0.0.1:*"]
         secrets = [\(secrets.keys.map { "\"\($0)\"" }.joined(separator: ", "))]
         [workers.vars]

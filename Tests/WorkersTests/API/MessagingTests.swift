@@ -10,7 +10,8 @@ import Testing
     static let simToken = "sim-token-for-tests"
     static let publicURL = "https://api.test"
     static let fastVars = ["SIMULATED_SMS_AUTH_TOKEN": simToken, "PUBLIC_URL": publicURL, "SIM_SMS_DELIVERY_MS": "200",
-                           "SMS_RETRY_BASE_SECONDS": "0.2", "SMS_MAX_ATTEMPTS": "4"]
+                           "SMS_RETRY_BASE_SECONDS": "0.2", "SMS_MAX_ATTEMPTS": "4", "WEBHOOKS_ALLOW_PRIVATE": "true",
+                           "WEBHOOK_RETRY_BASE_SECONDS": "0.1", "WEBHOOK_MAX_ATTEMPTS": "2", "WEBHOOK_DISABLE_AFTER": "2"]
 
     /// A workspace owner's token, the workspace's simulated sender number set.
     func owner(_ api: APIHost, _ email: String = "sms@example.com", number: String = "+15550001111") async throws -> String {
@@ -58,6 +59,14 @@ import Testing
         let token = try await owner(api)
         let ada = try await contact(api, token, "+1 415 555 0100")
         let template = try await api.call("POST", "/api/v1/templates", json: ["name": "Hello", "body": "Hi {{first_name}}, see you soon"], token: token)
+        let receiver = try ChildProcess("/usr/bin/python3", [Self.clients + "/webhook_receiver.py", "0"])
+        defer { receiver.stop() }
+        let receiverPort = try await receiver.waitFor(#"PORT (\d+)"#)
+        let endpoint = try await api.call("POST", "/api/v1/webhook-endpoints", json: [
+            "url": .string("http://127.0.0.1:\(receiverPort)/hook"), "event_types": ["message.status"],
+        ], token: token)
+        #expect(endpoint.status == 201, "\(endpoint.body)")
+        let secret = try #require(endpoint.string("secret"))
         let stream = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", api.base + "/api/v1/stream", token])
         defer { stream.stop() }
         #expect(try await stream.waitFor(#"OPEN (\d+)"#) == "200")
@@ -84,6 +93,28 @@ import Testing
         #expect(timeline[1]["provider_message_id"] == delivered["provider_message_id"])
 
         _ = try await stream.waitFor(#"EVENT \S+ message.status (\{.*"delivered".*\})"#)
+
+        // The signed webhook for `delivered` reached the receiver; its signature checks out.
+        var hooks: [JSONValue] = []
+        for _ in 0..<100 {
+            let received = try await Subprocess.curl(["-s", "http://127.0.0.1:\(receiverPort)/received"])
+            hooks = try JSONValue(jsonBytes: Array(received.stdout.utf8)).arrayValue ?? []
+            if hooks.contains(where: { $0["body"]?.stringValue?.contains(#""status":"delivered""#) == true }) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let hook = try #require(hooks.first { $0["body"]?.stringValue?.contains(#""status":"delivered""#) == true }, "\(hooks)")
+        let hookBody = try #require(hook["body"]?.stringValue)
+        let hookID = try #require(hook["headers"]?["webhook-id"]?.stringValue)
+        let timestamp = try #require(hook["headers"]?["webhook-timestamp"]?.stringValue)
+        let key = try #require(Base64.decode(String(secret.dropFirst("whsec_".count))))
+        let expected = "v1," + Base64.encode(Crypto.hmacSHA256(key: key, Array("\(hookID).\(timestamp).\(hookBody)".utf8)))
+        #expect(hook["headers"]?["webhook-signature"]?.stringValue == expected)
+        #expect(hook["headers"]?["svix-signature"]?.stringValue == expected)
+        #expect(abs((Double(timestamp) ?? 0) - Date().timeIntervalSince1970) < 30)
+        let payload = try JSONValue(jsonBytes: Array(hookBody.utf8))
+        #expect(payload["type"] == "message.status")
+        #expect(payload["data"]?["message_id"]?.stringValue == id)
+        #expect(hooks.allSatisfy { $0["body"]?.stringValue?.contains("message.status") == true }, "only the types asked for")
         #expect(stream.log.contains(#""message_id":"\#(id)""#))
         #expect(stream.log.contains(#""status":"sent""#))
         #expect(try await api.call("GET", "/api/v1/templates/\(template.string("id")!)", token: token)["usage_count"] == 1)
@@ -237,5 +268,64 @@ import Testing
         ], token: "twilio-secret")
         #expect(code == 200)
         #expect(try await api.call("GET", "/api/v1/messages/\(ids[0])", token: token).string("status") == "delivered")
+    }
+
+    @Test func webhooksRetryGetDisabledAndRefusePrivateTargets() async throws {
+        let strict = try await APIHost.start()
+        defer { Task { await strict.stop() } }
+        let strictToken = try #require(try await strict.signUp("ssrf@example.com").string("access_token"))
+        for url in ["http://example.com/hook", "https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://10.0.0.8/", "https://[::1]/", "ftp://x"] {
+            let refused = try await strict.call("POST", "/api/v1/webhook-endpoints", json: ["url": .string(url)], token: strictToken)
+            #expect(refused.status == 422, "\(url): \(refused.body)")
+            #expect(refused.string("error", "details", "field") == "url")
+        }
+
+        let api = try await APIHost.start(vars: Self.fastVars)
+        defer { Task { await api.stop() } }
+        let token = try await owner(api, number: "+15550004444")
+        // One receiver fails once then accepts; the other always fails.
+        let flaky = try ChildProcess("/usr/bin/python3", [Self.clients + "/webhook_receiver.py", "1"])
+        let broken = try ChildProcess("/usr/bin/python3", [Self.clients + "/webhook_receiver.py", "-1"])
+        defer { flaky.stop(); broken.stop() }
+        let flakyURL = "http://127.0.0.1:\(try await flaky.waitFor(#"PORT (\d+)"#))/in"
+        let brokenURL = "http://127.0.0.1:\(try await broken.waitFor(#"PORT (\d+)"#))/in"
+        let good = try #require(try await api.call("POST", "/api/v1/webhook-endpoints", json: ["url": .string(flakyURL), "event_types": ["message.inbound"]],
+                                                  token: token).string("id"))
+        let bad = try #require(try await api.call("POST", "/api/v1/webhook-endpoints", json: ["url": .string(brokenURL)], token: token).string("id"))
+
+        for n in 1...2 {
+            let (code, _) = try await twilioPost(api, "/api/v1/webhooks/twilio/sms", [
+                ("MessageSid", "SMhook\(n)"), ("AccountSid", "AC00000000000000000000000000000000"), ("From", "+1415555020\(n)"),
+                ("To", "+15550004444"), ("Body", "Hello \(n)"),
+            ])
+            #expect(code == 200)
+        }
+        _ = try await flaky.waitFor(#"POST (3)"#)
+        var endpoint = try await api.call("GET", "/api/v1/webhook-endpoints/\(bad)", token: token)
+        for _ in 0..<100 where endpoint.string("endpoint", "active") != nil || endpoint["endpoint"]?["active"] == true {
+            try await Task.sleep(for: .milliseconds(50))
+            endpoint = try await api.call("GET", "/api/v1/webhook-endpoints/\(bad)", token: token)
+        }
+        #expect(endpoint["endpoint"]?["active"] == false, "\(endpoint.body)")
+        #expect(endpoint.string("endpoint", "disabled_reason")?.contains("failed in a row") == true)
+        let failures = endpoint["deliveries"]?.arrayValue ?? []
+        #expect(failures.count >= 2)
+        #expect(failures.allSatisfy { $0["status"] == "failed" && $0["attempts"] == 2 && $0["response_status"] == 500 })
+
+        var log = try await api.call("GET", "/api/v1/webhook-endpoints/\(good)", token: token)
+        for _ in 0..<100 where (log["deliveries"]?.arrayValue ?? []).contains(where: { $0["status"] != "succeeded" }) {
+            try await Task.sleep(for: .milliseconds(50))
+            log = try await api.call("GET", "/api/v1/webhook-endpoints/\(good)", token: token)
+        }
+        let deliveries = log["deliveries"]?.arrayValue ?? []
+        #expect(deliveries.count == 2)
+        #expect(deliveries.allSatisfy { $0["status"] == "succeeded" }, "\(log.body)")
+        #expect(deliveries.map { $0["attempts"]?.numberValue ?? 0 }.reduce(0, +) == 3, "one retry after the first 500")
+        #expect(log["endpoint"]?["active"] == true)
+
+        // Re-enabling clears the disable.
+        let enabled = try await api.call("PATCH", "/api/v1/webhook-endpoints/\(bad)", json: ["active": true], token: token)
+        #expect(enabled["active"] == true)
+        #expect(enabled["consecutive_failures"] == 0)
     }
 }

@@ -1,0 +1,36 @@
+import OzziRuntime
+
+/// A URL a workspace wants events POSTed to. The secret is shown when the endpoint is created.
+struct WebhookEndpoint: Encodable, Sendable {
+    let id: String
+    let url: String
+    let event_types: [String]
+    let description: String
+    let active: Bool
+    let disabled_reason: String?
+    let consecutive_failures: Int
+    let created_at: String
+    let updated_at: String
+    /// Only in the answer to creation.
+    var secret: String?
+
+    /// Every event type an endpoint can ask for; `*` means all.
+    static let eventTypes = ["message.status", "message.inbound", "contact.updated"]
+
+    func wants(_ type: String) -> Bool {
+        event_types.contains("*") || event_types.contains(type)
+    }
+}
+
+/// One POST of one event to one endpoint, with its latest attempt.
+struct WebhookDelivery: Codable, Sendable {
+    let id: String
+    let event_id: String
+    let event_type: String
+    let status: String
+    let attempts: Int
+    let response_status: Int?
+    let error: String?
+    let created_at: String
+    let updated_at: String
+}

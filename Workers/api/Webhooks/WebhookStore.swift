@@ -1,0 +1,131 @@
+import OzziRuntime
+
+/// All SQL of outgoing webhooks; secrets sealed under the credentials key.
+struct WebhookStore: Sendable {
+    let database: any SQLDatabase
+    let key: [UInt8]
+    let clock: any WallClock
+
+    private static let columns = "id, url, event_types, description, active, disabled_reason, consecutive_failures, created_at, updated_at"
+
+    func create(_ scope: TenantScope, url: String, eventTypes: [String], description: String) async throws -> WebhookEndpoint {
+        let id = ResourceID.make("whe"), secret = WebhookSignature.newSecret(), now = Timestamp.now(clock)
+        try await database.prepare("""
+            INSERT INTO webhook_endpoints (id, workspace_id, url, event_types, secret_sealed, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind(id, scope.workspaceID, url, SQLList.json(eventTypes), Base64.encode(SealedBox.seal(Array(secret.utf8), key: key)),
+                      description, now, now).run()
+        var endpoint = try await get(scope, id: id)!
+        endpoint.secret = secret
+        return endpoint
+    }
+
+    func get(_ scope: TenantScope, id: String) async throws -> WebhookEndpoint? {
+        try await database.prepare("SELECT \(Self.columns) FROM webhook_endpoints WHERE workspace_id = ? AND id = ?")
+            .bind(scope.workspaceID, id).first().map(Self.endpoint)
+    }
+
+    func list(_ scope: TenantScope) async throws -> [WebhookEndpoint] {
+        try await database.prepare("SELECT \(Self.columns) FROM webhook_endpoints WHERE workspace_id = ? ORDER BY created_at LIMIT 100")
+            .bind(scope.workspaceID).all().map(Self.endpoint)
+    }
+
+    /// Active endpoints of each workspace, for fanning events out.
+    func active(workspaces: [String]) async throws -> [String: [WebhookEndpoint]] {
+        let rows = try await database.prepare("""
+            SELECT workspace_id, \(Self.columns) FROM webhook_endpoints WHERE active = 1 AND workspace_id IN (SELECT value FROM json_each(?))
+            """).bind(SQLList.json(workspaces)).all()
+        return Dictionary(grouping: rows, by: { $0.text("workspace_id") ?? "" }).mapValues { $0.map(Self.endpoint) }
+    }
+
+    func update(_ scope: TenantScope, id: String, url: String?, eventTypes: [String]?, description: String?, active: Bool?) async throws -> WebhookEndpoint? {
+        try await database.prepare("""
+            UPDATE webhook_endpoints SET url = COALESCE(?, url), event_types = COALESCE(?, event_types), description = COALESCE(?, description),
+              active = COALESCE(?, active), disabled_reason = CASE WHEN ? = 1 THEN NULL ELSE disabled_reason END,
+              consecutive_failures = CASE WHEN ? = 1 THEN 0 ELSE consecutive_failures END, updated_at = ?
+            WHERE workspace_id = ? AND id = ?
+            """).bind(url, eventTypes.map(SQLList.json), description, active.map { $0 ? 1 : 0 }, active == true ? 1 : 0, active == true ? 1 : 0,
+                      Timestamp.now(clock), scope.workspaceID, id).run()
+        return try await get(scope, id: id)
+    }
+
+    func delete(_ scope: TenantScope, id: String) async throws -> Bool {
+        try await database.prepare("DELETE FROM webhook_endpoints WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).run().changes == 1
+    }
+
+    func deliveries(_ scope: TenantScope, endpointID: String, limit: Int) async throws -> [WebhookDelivery] {
+        try await database.prepare("""
+            SELECT d.id, d.event_id, d.event_type, d.status, d.attempts, d.response_status, d.error, d.created_at, d.updated_at
+            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            WHERE e.workspace_id = ? AND d.endpoint_id = ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?
+            """).bind(scope.workspaceID, endpointID, limit).all(WebhookDelivery.self)
+    }
+
+    // MARK: - The dispatcher's side
+
+    /// New pending deliveries (endpoint, event) in one statement; returns their ids.
+    func enqueue(_ items: [(endpointID: String, event: WorkspaceEvent)]) async throws -> [String] {
+        let now = Timestamp.now(clock)
+        let rows = items.map { item -> JSONValue in
+            ["id": .string(ResourceID.make("whd")), "endpoint_id": .string(item.endpointID), "event_id": .string(item.event.id),
+             "event_type": .string(item.event.type), "payload": .string(String(decoding: item.event.json.jsonBytes, as: UTF8.self))]
+        }
+        try await database.prepare("""
+            INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, created_at, updated_at)
+            SELECT value ->> 'id', value ->> 'endpoint_id', value ->> 'event_id', value ->> 'event_type', value ->> 'payload', 'pending', ?, ?
+            FROM json_each(?)
+            """).bind(now, now, SQLList.json(rows)).run()
+        return rows.compactMap { $0["id"]?.stringValue }
+    }
+
+    /// A pending delivery with its endpoint's URL, secret and state.
+    struct Pending: Sendable {
+        let id: String
+        let endpointID: String
+        let url: String
+        let secret: String
+        let endpointActive: Bool
+        let payload: String
+        let attempts: Int
+    }
+
+    func pending(_ id: String) async throws -> Pending? {
+        guard let row = try await database.prepare("""
+            SELECT d.id, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_sealed, e.active
+            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ? AND d.status = 'pending'
+            """).bind(id).first() else { return nil }
+        let secret = row.text("secret_sealed").flatMap(Base64.decode).flatMap { SealedBox.open($0, key: key) }.map { String(decoding: $0, as: UTF8.self) }
+        return Pending(id: id, endpointID: row.text("endpoint_id") ?? "", url: row.text("url") ?? "", secret: secret ?? "",
+                       endpointActive: row.integer("active") == 1, payload: row.text("payload") ?? "", attempts: Int(row.integer("attempts") ?? 0))
+    }
+
+    /// Records an attempt. `final` failures count against the endpoint, which is disabled after
+    /// `disableAfter` in a row; a success resets the count.
+    func recordAttempt(_ delivery: Pending, status: String, responseStatus: Int?, error: String?, disableAfter: Int) async throws {
+        let now = Timestamp.now(clock)
+        try await database.transaction { tx in
+            try tx.run("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, response_status = ?, error = ?, updated_at = ? WHERE id = ?",
+                       status, responseStatus, error, now, delivery.id)
+            switch status {
+            case "succeeded":
+                try tx.run("UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = ?", delivery.endpointID)
+            case "failed":
+                try tx.run("""
+                    UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1,
+                      active = CASE WHEN consecutive_failures + 1 >= ? THEN 0 ELSE active END,
+                      disabled_reason = CASE WHEN consecutive_failures + 1 >= ? THEN ? ELSE disabled_reason END, updated_at = ?
+                    WHERE id = ?
+                    """, disableAfter, disableAfter, "disabled after \(disableAfter) deliveries failed in a row", now, delivery.endpointID)
+            default:
+                break
+            }
+        }
+    }
+
+    private static func endpoint(_ row: SQLRow) -> WebhookEndpoint {
+        let types = (try? JSONValue(jsonBytes: Array((row.text("event_types") ?? "[]").utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
+        return WebhookEndpoint(id: row.text("id") ?? "", url: row.text("url") ?? "", event_types: types, description: row.text("description") ?? "",
+                               active: row.integer("active") == 1, disabled_reason: row.text("disabled_reason"),
+                               consecutive_failures: Int(row.integer("consecutive_failures") ?? 0), created_at: row.text("created_at") ?? "",
+                               updated_at: row.text("updated_at") ?? "")
+    }
+}
