@@ -26,6 +26,8 @@ struct APIServices: Sendable {
     let inbox: Inbox
     let events: WorkspaceEvents
     let webhooks: WebhookDispatcher
+    let external: ExternalDelivery
+    let stats: MessageStats
     /// The origin Twilio calls us at (`PUBLIC_URL`): signatures are checked against it.
     let publicURL: String
     let streamHeartbeatSeconds: Int
@@ -77,6 +79,8 @@ struct APIServices: Sendable {
         let webhooks = WebhookDispatcher(store: WebhookStore(database: database, key: smsSettings.key, clock: clock), queue: try env.queue("WEBHOOKS"),
                                          outbound: env.outbound, settings: WebhookDispatcher.Settings(env), clock: clock, logger: env.logger)
         self.webhooks = webhooks
+        external = ExternalDelivery(messages: messages)
+        stats = MessageStats(database: database, clock: clock)
         events.listen { events in Task { await webhooks.fanOut(events) } }
     }
 

@@ -30,6 +30,7 @@ public struct APIWorker: RoutedWorker {
         routes.addTwilioWebhookRoutes(services)
         routes.addStreamRoutes(services)
         routes.addWebhookRoutes(services)
+        routes.addDeliveryRoutes(services)
         routes.addOpenAPIRoute()
         router = routes.router
         operations = routes.operations

@@ -2,6 +2,7 @@ import Foundation
 import OzziRuntime
 import OzziTestSupport
 import Testing
+import APIWorker
 
 /// Scheduled SMS on a running host with the simulated provider (and Twilio's client against a stub).
 @Suite struct MessagingTests {
@@ -166,12 +167,32 @@ import Testing
         #expect(exhausted["attempts"] == 4, "SMS_MAX_ATTEMPTS")
         #expect(exhausted.string("error", "message")?.contains("gave up after 4 attempts") == true)
 
+        // Workspace stats; platform stats are for platform admins only.
+        let stats = try await api.call("GET", "/api/v1/messages/stats?window=1h", token: token)
+        #expect(stats["counts"]?["total"] == 3)
+        #expect(stats["counts"]?["by_status"]?["failed"] == 2, "\(stats.body)")
+        #expect(stats["counts"]?["success_rate"]?.numberValue.map { abs($0 - 1.0 / 3) < 0.01 } == true)
+        #expect(stats["by_category"]?.arrayValue?.first?["name"] == "general")
+        #expect(try await api.call("GET", "/api/v1/messages/stats?window=2h", token: token).status == 422)
+        #expect(try await api.call("GET", "/api/v1/admin/delivery/stats", token: token).status == 403)
+        let worker = try #require(api.host.workers["api"] as? APIWorker)
+        #expect(try await worker.grantPlatformAdmin(email: "sms@example.com"))
+        let admin = try await api.call("GET", "/api/v1/admin/delivery/stats?window=all", token: token)
+        #expect(admin.status == 200, "\(admin.body)")
+        #expect(admin["latency_ms"]?["sent"] == 1)
+        #expect(admin["latency_ms"]?["p99"]?.numberValue.map { $0 >= 0 && $0 < 5000 } == true, "\(admin.body)")
+        #expect(admin["failures_by_code"]?["21211"] == 1)
+        #expect(admin["failures_by_code"]?["503"] == 1)
+        #expect(admin["backlog"]?["due"] == 0)
+
         // A failed message can be retried by hand.
         let retried = try await api.call("POST", "/api/v1/messages/\(ids["invalid"]!)/retry", token: token)
         #expect(retried.string("status") == "pending")
         #expect(try await api.call("POST", "/api/v1/messages/\(ids["flaky"]!)/retry", token: token).status == 409)
-        let stats = try await api.call("GET", "/api/v1/messages?status=failed", token: token)
-        #expect(stats.data.count >= 1)
+        let failedList = try await api.call("GET", "/api/v1/messages?status=failed", token: token)
+        let failedIDs = Set(failedList.data.compactMap { $0["id"]?.stringValue })
+        #expect(failedIDs.contains(ids["down"]!), "the failed list")
+        #expect(!failedList.data.contains { $0["id"]?.stringValue == ids["flaky"]! })
     }
 
     @Test func inboundStopBlocksLaterSendsAndHelpAnswers() async throws {
@@ -327,5 +348,47 @@ import Testing
         let enabled = try await api.call("PATCH", "/api/v1/webhook-endpoints/\(bad)", json: ["active": true], token: token)
         #expect(enabled["active"] == true)
         #expect(enabled["consecutive_failures"] == 0)
+    }
+
+    @Test func externalDeliveryLeasesAndReports() async throws {
+        let api = try await APIHost.start(vars: Self.fastVars)
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("outside@example.com").string("access_token"))
+        #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "external", "from_number": "+15550005555"], token: token).status == 200)
+        let key = try #require(try await api.call("POST", "/api/v1/api-keys", json: ["name": "sender"], token: token).string("key"))
+        let ids = [try await contact(api, token, "+14155550301", name: "One"), try await contact(api, token, "+14155550302", name: "Two")]
+        let scheduled = try await api.call("POST", "/api/v1/messages", json: ["contact_ids": .array(ids.map(JSONValue.string)), "body": "Hi {{first_name}}"], token: token)
+        let messageIDs = scheduled["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        try #require(messageIDs.count == 2)
+
+        #expect(try await api.call("GET", "/api/v1/delivery/pending", token: token).status == 403, "a session is not an API key")
+        let leased = try await api.call("GET", "/api/v1/delivery/pending?limit=10&lease_seconds=1", token: key)
+        #expect(leased.data.count == 2, "\(leased.body)")
+        #expect(Set(leased.data.compactMap { $0["text"]?.stringValue }) == ["Hi One", "Hi Two"])
+        #expect(try await api.call("GET", "/api/v1/delivery/pending", token: key).data.isEmpty, "leased messages are not handed out twice")
+
+        let first = try #require(leased.data.first?["id"]?.stringValue)
+        let sent = try await api.call("POST", "/api/v1/delivery/\(first)/status", json: ["status": "sent", "provider_message_id": "ext-1"], token: key)
+        #expect(sent.string("status") == "sent", "\(sent.body)")
+        #expect(try await api.call("POST", "/api/v1/delivery/\(first)/status", json: ["status": "delivered"], token: key).string("status") == "delivered")
+        #expect(try await api.call("POST", "/api/v1/delivery/\(first)/status", json: ["status": "sent"], token: key).status == 409)
+
+        // The other lease runs out unreported: the message comes back, its first attempt marked unknown.
+        try await Task.sleep(for: .milliseconds(1200))
+        let again = try await api.call("GET", "/api/v1/delivery/pending?lease_seconds=30", token: key)
+        #expect(again.data.count == 1)
+        #expect(again.data.first?["attempt"] == 2)
+        let other = try #require(again.data.first?["id"]?.stringValue)
+        let failed = try await api.call("POST", "/api/v1/delivery/\(other)/status", json: ["status": "failed", "error_code": "30003"], token: key)
+        #expect(failed.string("status") == "failed")
+        #expect(failed["timeline"]?.arrayValue?.filter { $0["kind"] == "attempt" }.compactMap { $0["result"]?.stringValue } == ["unknown", "permanent"])
+        let stats = try await api.call("GET", "/api/v1/delivery/stats", token: key)
+        #expect(stats["delivered_24h"] == 1)
+        #expect(stats["failed_24h"] == 1)
+        #expect(stats["leased"] == 0)
+
+        // Without the external provider, leasing would race the engine: refused.
+        #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "simulated"], token: token).status == 200)
+        #expect(try await api.call("GET", "/api/v1/delivery/pending", token: key).status == 409)
     }
 }

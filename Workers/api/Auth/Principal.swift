@@ -16,6 +16,11 @@ struct Principal: Sendable {
         guard role >= needed else { throw APIError.forbidden("only a workspace \(needed.rawValue) or above can \(action)") }
     }
 
+    /// Refuses anyone but platform admins (`ozzi admin grant`) with 403.
+    func requirePlatformAdmin() throws {
+        guard user.is_platform_admin else { throw APIError.forbidden("only platform admins can see this") }
+    }
+
     /// Refuses API keys for account-level actions that need a person (sessions, linking, passwords).
     func requireSession(for action: String) throws -> String {
         guard let sessionID else { throw APIError.forbidden("\(action) needs a signed-in user, not an API key") }

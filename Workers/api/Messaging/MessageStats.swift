@@ -1,0 +1,116 @@
+import FoundationEssentials
+import OzziRuntime
+
+/// Delivery figures over a time window: counts by status, success rate, by category and campaign, and
+/// (platform-wide) due-to-sent lateness and failures by error code.
+struct MessageStats: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+
+    /// `1h`, `24h`, `7d`, `30d` or `all`, over when messages were created.
+    static let windows: [String: Int64] = ["1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000, "30d": 2_592_000_000, "all": 0]
+
+    struct Counts: Encodable {
+        var total = 0
+        var by_status: [String: Int] = [:]
+        /// Delivered (or, without delivery reports yet, sent) out of those that reached an outcome.
+        var success_rate: Double?
+    }
+
+    struct Group: Encodable {
+        let name: String?
+        let counts: Counts
+    }
+
+    struct Report: Encodable {
+        let window: String
+        let since: String?
+        let counts: Counts
+        let by_category: [Group]
+        let by_campaign: [Group]
+        /// Platform-wide reports only.
+        var latency_ms: Latency?
+        var failures_by_code: [String: Int]?
+        var backlog: Backlog?
+    }
+
+    struct Latency: Encodable {
+        let sent: Int
+        let p50: Int64?
+        let p99: Int64?
+        let max: Int64?
+    }
+
+    struct Backlog: Encodable {
+        /// Pending and already due: what the engine has yet to send.
+        let due: Int
+        /// Pending for later.
+        let scheduled: Int
+        let sending: Int
+        let review: Int
+    }
+
+    static func window(_ request: Request) throws -> String {
+        let window = request.queryParameter("window") ?? "24h"
+        guard windows[window] != nil else { throw APIError.invalidField("window", "must be one of 1h, 24h, 7d, 30d, all") }
+        return window
+    }
+
+    /// `scope` nil: every workspace (platform admins).
+    func report(_ scope: TenantScope?, window: String) async throws -> Report {
+        let span = Self.windows[window] ?? 0
+        let since = span > 0 ? SQLDate.format(Date(timeIntervalSince1970: Double(clock.milliseconds - span) / 1000)) : nil
+        let filter = "(? IS NULL OR workspace_id = ?) AND (? IS NULL OR created_at >= ?)"
+        let rows = try await database.prepare("""
+            SELECT category, campaign, status, count(*) AS n FROM messages WHERE \(filter) GROUP BY category, campaign, status
+            """).bind(scope?.workspaceID, scope?.workspaceID, since, since).all()
+        var total = Counts(), categories: [String: Counts] = [:], campaigns: [String: Counts] = [:]
+        for row in rows {
+            let status = row.text("status") ?? "", n = Int(row.integer("n") ?? 0)
+            Self.add(status, n, to: &total)
+            Self.add(status, n, to: &categories[row.text("category") ?? "general", default: Counts()])
+            if let campaign = row.text("campaign") { Self.add(status, n, to: &campaigns[campaign, default: Counts()]) }
+        }
+        var report = Report(window: window, since: since, counts: Self.rated(total),
+                            by_category: categories.sorted { $0.key < $1.key }.map { Group(name: $0.key, counts: Self.rated($0.value)) },
+                            by_campaign: campaigns.sorted { $0.key < $1.key }.map { Group(name: $0.key, counts: Self.rated($0.value)) })
+        guard scope == nil else { return report }
+        let sinceMs = span > 0 ? clock.milliseconds - span : 0
+        let sent = Int(try await database.prepare("SELECT count(*) AS n FROM messages WHERE sent_ms >= ?").bind(sinceMs).first()?.integer("n") ?? 0)
+        func percentile(_ p: Double) async throws -> Int64? {
+            guard sent > 0 else { return nil }
+            let offset = min(sent - 1, Int((Double(sent) * p).rounded(.up)) - 1)
+            return try await database.prepare("""
+                SELECT max(0, sent_ms - due_ms) AS late FROM messages WHERE sent_ms >= ? ORDER BY max(0, sent_ms - due_ms) LIMIT 1 OFFSET ?
+                """).bind(sinceMs, max(0, offset)).first()?.integer("late")
+        }
+        report.latency_ms = Latency(sent: sent, p50: try await percentile(0.5), p99: try await percentile(0.99), max: try await percentile(1))
+        let codes = try await database.prepare("""
+            SELECT error_code, count(*) AS n FROM messages WHERE status IN ('failed', 'undelivered') AND error_code IS NOT NULL
+              AND (? IS NULL OR created_at >= ?) GROUP BY error_code
+            """).bind(since, since).all()
+        report.failures_by_code = Dictionary(codes.map { ($0.text("error_code") ?? "", Int($0.integer("n") ?? 0)) }, uniquingKeysWith: +)
+        let backlog = try await database.prepare("""
+            SELECT sum(status = 'pending' AND due_ms <= ?) AS due, sum(status = 'pending' AND due_ms > ?) AS scheduled,
+                   sum(status = 'sending') AS sending, sum(status = 'review') AS review
+            FROM messages WHERE status IN ('pending', 'sending', 'review')
+            """).bind(clock.milliseconds, clock.milliseconds).first()
+        report.backlog = Backlog(due: Int(backlog?.integer("due") ?? 0), scheduled: Int(backlog?.integer("scheduled") ?? 0),
+                                 sending: Int(backlog?.integer("sending") ?? 0), review: Int(backlog?.integer("review") ?? 0))
+        return report
+    }
+
+    private static func add(_ status: String, _ n: Int, to counts: inout Counts) {
+        counts.total += n
+        counts.by_status[status, default: 0] += n
+    }
+
+    private static func rated(_ counts: Counts) -> Counts {
+        var counts = counts
+        let good = (counts.by_status["delivered"] ?? 0) + (counts.by_status["sent"] ?? 0)
+        let bad = (counts.by_status["failed"] ?? 0) + (counts.by_status["undelivered"] ?? 0)
+        counts.success_rate = good + bad > 0 ? Double(good) / Double(good + bad) : nil
+        for status in MessageStatus.allCases where counts.by_status[status.rawValue] == nil { counts.by_status[status.rawValue] = 0 }
+        return counts
+    }
+}
