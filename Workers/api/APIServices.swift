@@ -69,7 +69,8 @@ struct APIServices: Sendable {
             // Derived from the credentials key unless set (tests sign callbacks with a known token).
             authToken: env.var("SIMULATED_SMS_AUTH_TOKEN", default: Crypto.hex(Crypto.hmacSHA256(key: smsSettings.key, Array("simulated-sms-account".utf8)))),
             callbacks: delivery, deliveryMs: Int(env.var("SIM_SMS_DELIVERY_MS", default: "500")) ?? 500,
-            slowDeliveryMs: Int(env.var("SIM_SMS_SLOW_DELIVERY_MS", default: "5000")) ?? 5000)
+            slowDeliveryMs: Int(env.var("SIM_SMS_SLOW_DELIVERY_MS", default: "5000")) ?? 5000,
+            latencyMs: Int(env.var("SIM_SMS_LATENCY_MS", default: "0")) ?? 0)
         providers = SMSProviders(settings: smsSettings, simulated: simulated, outbound: env.outbound,
                                  twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
                                  statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")

@@ -25,16 +25,20 @@ final class SimulatedSMSProvider: SMSProvider {
     private let callbacks: any QueueProducer
     private let deliveryMs: Int
     private let slowDeliveryMs: Int
+    /// How long the simulated API takes to answer (half before it records a send, half after), as a
+    /// real provider's round trip does; 0 by default.
+    private let latencyMs: Int
     /// Attempts per message, for the numbers that fail a set number of times (the simulated service's memory).
     private let attempts = Mutex<[String: Int]>([:])
 
-    init(logPath: String, authToken: String, callbacks: any QueueProducer, deliveryMs: Int, slowDeliveryMs: Int) throws {
+    init(logPath: String, authToken: String, callbacks: any QueueProducer, deliveryMs: Int, slowDeliveryMs: Int, latencyMs: Int = 0) throws {
         log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard log >= 0 else { throw POSIXFailure(operation: "open \(logPath)") }
         self.authToken = authToken
         self.callbacks = callbacks
         self.deliveryMs = deliveryMs
         self.slowDeliveryMs = slowDeliveryMs
+        self.latencyMs = latencyMs
     }
 
     deinit {
@@ -57,6 +61,7 @@ final class SimulatedSMSProvider: SMSProvider {
         default:
             break
         }
+        if latencyMs > 0 { try? await Task.sleep(for: .milliseconds(latencyMs / 2)) }
         let providerID = "SM" + Crypto.hex(Crypto.randomBytes(16))
         // The record is written before answering, as a provider commits before its 201: a send the host
         // never heard about (killed mid-call) is still counted.
@@ -74,6 +79,7 @@ final class SimulatedSMSProvider: SMSProvider {
         if let errorCode { fields["ErrorCode"] = .string(errorCode) }
         let callback: JSONValue = ["kind": "sim_callback", "url": .string(sms.statusCallback), "fields": .object(fields)]
         try? await callbacks.send(callback, delaySeconds: Double(delay) / 1000)
+        if latencyMs > 0 { try? await Task.sleep(for: .milliseconds(latencyMs - latencyMs / 2)) }
         return .accepted(providerID: providerID)
     }
 
