@@ -26,6 +26,7 @@ bench:
 	bash bench/queue.sh
 	bash bench/api.sh
 	bash bench/contacts.sh
+	bash bench/messaging.sh
 
 clean:
 	rm -rf .build .ozzi

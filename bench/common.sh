@@ -4,7 +4,7 @@ build_release() { # product
   swift build -c release --static-swift-stdlib --product "$1" >/dev/null
 }
 
-write_api_config() { # file port data-dir
+write_api_config() { # file port data-dir [TOML lines for the api worker's [workers.vars]]
   cat > "$1" <<TOML
 [server]
 host = "127.0.0.1"
@@ -22,12 +22,14 @@ d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations"
 r2_buckets = [{ binding = "FILES" }]
 pubsub = [{ binding = "LIVE" }]
 queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }, { binding = "WEBHOOKS", queue = "api-webhooks" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }, { queue = "api-webhooks", max_batch_timeout = 0 }] }
+[workers.vars]
+${4:-}
 TOML
 }
 
-start_api_host() { # port work-dir: a release host with the api worker, pinned to core 0, in the background
+start_api_host() { # port work-dir [vars]: a release host with the api worker, pinned to core 0, in the background
   build_release ozzi
-  write_api_config "$2/api.toml" "$1" "$2/data"
+  write_api_config "$2/api.toml" "$1" "$2/data" "${3:-}"
   taskset -c 0 .build/release/ozzi serve --config "$2/api.toml" --log-level warning &
   until curl -sf "http://127.0.0.1:$1/api/v1/status" -o /dev/null; do sleep 0.05; done
 }

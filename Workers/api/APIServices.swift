@@ -85,6 +85,11 @@ struct APIServices: Sendable {
         events.listen { events in Task { await webhooks.fanOut(events) } }
     }
 
+    /// Tells live streams and webhooks of a change (`contact.created`, `group.updated`, ...).
+    func changed(_ scope: TenantScope, _ type: String, _ data: JSONValue) {
+        events.publish(scope, type: type, data: data, at: Timestamp.now(clock))
+    }
+
     /// Tells live streams and webhooks of status changes made by a route.
     func announce(_ scope: TenantScope, _ changes: [StatusChange]) {
         events.publish(changes, at: Timestamp.now(clock))

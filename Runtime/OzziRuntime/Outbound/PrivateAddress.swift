@@ -41,7 +41,7 @@ public enum PrivateAddress {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         return try await pool.run {
             var hints = addrinfo()
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_protocol = Int32(IPPROTO_TCP)  // one entry per address, not one per socket type
             var list: UnsafeMutablePointer<addrinfo>?
             let rc = getaddrinfo(name, nil, &hints, &list)
             guard rc == 0 else { throw ResolutionFailure(host: host, reason: String(cString: gai_strerror(rc))) }

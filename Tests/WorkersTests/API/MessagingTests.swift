@@ -71,6 +71,8 @@ import APIWorker
         let stream = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", api.base + "/api/v1/stream", token])
         defer { stream.stop() }
         #expect(try await stream.waitFor(#"OPEN (\d+)"#) == "200")
+        let group = try await api.call("POST", "/api/v1/groups", json: ["name": "Streamed"], token: token)
+        _ = try await stream.waitFor(#"EVENT \S+ group.created (\{.*"\#(group.string("id") ?? "?")".*\})"#)
 
         let due = Date().addingTimeInterval(2)
         let scheduled = try await api.call("POST", "/api/v1/messages", json: [
@@ -390,5 +392,68 @@ import APIWorker
         // Without the external provider, leasing would race the engine: refused.
         #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "simulated"], token: token).status == 200)
         #expect(try await api.call("GET", "/api/v1/delivery/pending", token: key).status == 409)
+    }
+
+    @Test func rateLimitsRescheduleCancelAndLocalTimes() async throws {
+        let api = try await APIHost.start(vars: Self.fastVars.merging(["SMS_RATE_PER_WORKSPACE": "5", "SMS_RATE_BURST": "1",
+                                                                       "STREAM_HEARTBEAT_SECONDS": "1"]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try await owner(api, number: "+15550006666")
+        var contacts: [String] = []
+        for i in 0..<6 { contacts.append(try await contact(api, token, "+1415555040\(i)", name: "Rate \(i)")) }
+
+        // Six due at once under 5/s with a burst of 1: spaced about 200 ms apart.
+        let burst = try await api.call("POST", "/api/v1/messages", json: ["contact_ids": .array(contacts.map(JSONValue.string)), "body": "Hi"], token: token)
+        var sentTimes: [Date] = []
+        for id in burst["ids"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+            let message = try await wait(api, token, id) { $0.string("sent_at") != nil }
+            sentTimes.append(try #require(message.string("sent_at").flatMap(SQLDate.parse)))
+        }
+        let spread = (sentTimes.max() ?? Date()).timeIntervalSince(sentTimes.min() ?? Date())
+        #expect(sentTimes.count == 6)
+        #expect(spread >= 0.8 && spread < 2.5, "six sends at 5/s took \(spread)s")
+
+        // A local time in a zone; then rescheduled to now.
+        var newYork = Calendar(identifier: .gregorian)
+        newYork.timeZone = TimeZone(identifier: "America/New_York")!
+        let day = newYork.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(30 * 86_400))
+        let wallClock = String(format: "%04d-%02d-%02dT09:30:00", day.year!, day.month!, day.day!)
+        let expected = newYork.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 9, minute: 30))!
+        let local = try await api.call("POST", "/api/v1/messages", json: [
+            "contact_id": .string(contacts[0]), "body": "Local", "scheduled_at": .string(wallClock), "time_zone": "America/New_York",
+        ], token: token)
+        #expect(local.string("message", "scheduled_at") == Self.iso(expected), "\(local.body)")
+        #expect(local.string("message", "time_zone") == "America/New_York")
+        let localID = try #require(local.string("message", "id"))
+        let moved = try await api.call("PATCH", "/api/v1/messages/\(localID)", json: ["scheduled_at": .string(Self.iso(Date()))], token: token)
+        #expect(moved.string("status") == "pending")
+        #expect(try await wait(api, token, localID) { $0.string("status") == "delivered" }.string("status") == "delivered")
+        #expect(try await api.call("PATCH", "/api/v1/messages/\(localID)", json: ["scheduled_at": .string(Self.iso(Date()))], token: token).status == 409)
+
+        // A campaign canceled by filter; a canceled message cannot be canceled again.
+        let later = Self.iso(Date().addingTimeInterval(3600))
+        let promo = try await api.call("POST", "/api/v1/messages", json: [
+            "contact_ids": .array(contacts.prefix(2).map(JSONValue.string)), "body": "Sale", "scheduled_at": .string(later), "campaign": "promo",
+        ], token: token)
+        let canceled = try await api.call("POST", "/api/v1/messages/bulk", json: ["action": "cancel", "filter": ["campaign": "promo"]], token: token)
+        #expect(canceled["affected"] == 2)
+        let promoID = try #require(promo["ids"]?.arrayValue?.first?.stringValue)
+        #expect(try await api.call("GET", "/api/v1/messages/\(promoID)", token: token).string("status") == "canceled")
+        #expect(try await api.call("DELETE", "/api/v1/messages/\(promoID)", token: token).status == 409)
+        #expect(try await api.call("POST", "/api/v1/messages/bulk", json: ["action": "cancel", "filter": [:]], token: token).status == 422)
+
+        // Bad input names the field.
+        let noTarget = try await api.call("POST", "/api/v1/messages", json: ["body": "x"], token: token)
+        #expect(noTarget.status == 422)
+        #expect(noTarget.string("error", "details", "field") == "contact_id")
+        let badZone = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contacts[0]), "body": "x", "time_zone": "Nowhere/City"], token: token)
+        #expect(badZone.string("error", "details", "field") == "time_zone")
+        let unknownVariable = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contacts[0]), "body": "Hi {{nickname}}"], token: token)
+        #expect(unknownVariable.string("error", "message")?.contains("{{nickname}}") == true)
+
+        // The stream sends heartbeats while nothing happens.
+        let stream = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", api.base + "/api/v1/stream", token])
+        defer { stream.stop() }
+        _ = try await stream.waitFor("COMMENT (heartbeat)", timeout: .seconds(5))
     }
 }

@@ -15,7 +15,9 @@ extension APIRoutes {
         authed("POST", "/api/v1/contacts", "Create a contact (phone unique per workspace)", tag: "contacts",
                body: Self.contactFields(phoneRequired: true), success: 201, creates: true) { request, _, principal in
             let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: true)
-            return .json(try await s.contacts.create(principal.scope, input), status: 201)
+            let contact = try await s.contacts.create(principal.scope, input)
+            s.changed(principal.scope, "contact.created", ["contact_id": .string(contact.id)])
+            return .json(contact, status: 201)
         }
 
         authed("GET", "/api/v1/contacts/:id", "One contact", tag: "contacts") { _, context, principal in
@@ -29,11 +31,13 @@ extension APIRoutes {
             guard let contact = try await s.contacts.update(principal.scope, id: context.parameter("id"), input) else {
                 throw APIError.notFound("contact")
             }
+            s.changed(principal.scope, "contact.updated", ["contact_id": .string(contact.id)])
             return .json(contact)
         }
 
         authed("DELETE", "/api/v1/contacts/:id", "Delete a contact", tag: "contacts", success: 204) { _, context, principal in
             guard try await s.contacts.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("contact") }
+            s.changed(principal.scope, "contact.deleted", ["contact_id": .string(context.parameter("id"))])
             return Response(status: 204)
         }
     }

@@ -13,8 +13,10 @@ extension APIRoutes {
             let body = try JSONBody(request)
             let name = try body.requiredString("name", max: 100)
             let color = try Self.color(body) ?? "#6b7280"
-            return .json(try await s.groups.create(principal.scope, name: name, description: try body.string("description", max: 1000) ?? "",
-                                                   color: color), status: 201)
+            let group = try await s.groups.create(principal.scope, name: name, description: try body.string("description", max: 1000) ?? "",
+                                                  color: color)
+            s.changed(principal.scope, "group.created", ["group_id": .string(group.id)])
+            return .json(group, status: 201)
         }
 
         authed("GET", "/api/v1/groups/:id", "One group", tag: "groups") { _, context, principal in
@@ -31,11 +33,13 @@ extension APIRoutes {
                                                         description: try body.string("description", max: 1000), color: try Self.color(body)) else {
                 throw APIError.notFound("group")
             }
+            s.changed(principal.scope, "group.updated", ["group_id": .string(group.id)])
             return .json(group)
         }
 
         authed("DELETE", "/api/v1/groups/:id", "Delete a group; its contacts stay", tag: "groups", success: 204) { _, context, principal in
             guard try await s.groups.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("group") }
+            s.changed(principal.scope, "group.deleted", ["group_id": .string(context.parameter("id"))])
             return Response(status: 204)
         }
 
@@ -53,14 +57,18 @@ extension APIRoutes {
                body: [.required("contact_ids", "array")]) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try Self.contactIDs(try JSONBody(request))
-            return .json(["added": try await s.groups.add(principal.scope, groupID: context.parameter("id"), contactIDs: ids)])
+            let added = try await s.groups.add(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
+            s.changed(principal.scope, "group.members_added", ["group_id": .string(context.parameter("id")), "count": .number(Double(added))])
+            return .json(["added": added])
         }
 
         authed("DELETE", "/api/v1/groups/:id/members", "Remove contacts from a group", tag: "groups",
                body: [.required("contact_ids", "array")]) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try Self.contactIDs(try JSONBody(request))
-            return .json(["removed": try await s.groups.remove(principal.scope, groupID: context.parameter("id"), contactIDs: ids)])
+            let removed = try await s.groups.remove(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
+            s.changed(principal.scope, "group.members_removed", ["group_id": .string(context.parameter("id")), "count": .number(Double(removed))])
+            return .json(["removed": removed])
         }
     }
 

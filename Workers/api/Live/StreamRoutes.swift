@@ -6,7 +6,7 @@ extension APIRoutes {
     mutating func addStreamRoutes(_ s: APIServices) {
         let heartbeat = s.streamHeartbeatSeconds
         authed("GET", "/api/v1/stream",
-               "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.updated); resumes from Last-Event-ID",
+               "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID",
                tag: "live") { request, _, principal in
             let scope = principal.scope
             // Subscribe before reading what was missed, so nothing falls between the two.

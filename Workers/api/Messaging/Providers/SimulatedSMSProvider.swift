@@ -30,6 +30,9 @@ final class SimulatedSMSProvider: SMSProvider {
     private let latencyMs: Int
     /// Attempts per message, for the numbers that fail a set number of times (the simulated service's memory).
     private let attempts = Mutex<[String: Int]>([:])
+    /// Callbacks not yet queued: the sends of one engine batch are queued together, in one transaction
+    /// rather than one each.
+    private let unsent = Mutex<[OutgoingMessage]>([])
 
     init(logPath: String, authToken: String, callbacks: any QueueProducer, deliveryMs: Int, slowDeliveryMs: Int, latencyMs: Int = 0) throws {
         log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -78,9 +81,29 @@ final class SimulatedSMSProvider: SMSProvider {
         ]
         if let errorCode { fields["ErrorCode"] = .string(errorCode) }
         let callback: JSONValue = ["kind": "sim_callback", "url": .string(sms.statusCallback), "fields": .object(fields)]
-        try? await callbacks.send(callback, delaySeconds: Double(delay) / 1000)
+        queueCallback(OutgoingMessage(body: callback, delaySeconds: Double(delay) / 1000))
         if latencyMs > 0 { try? await Task.sleep(for: .milliseconds(latencyMs - latencyMs / 2)) }
         return .accepted(providerID: providerID)
+    }
+
+    /// Adds a callback to the next flush; the first one in schedules it, on the next turn of the executor,
+    /// by when the other sends of the batch have added theirs.
+    private func queueCallback(_ message: OutgoingMessage) {
+        let first = unsent.withLock { unsent in
+            unsent.append(message)
+            return unsent.count == 1
+        }
+        guard first else { return }
+        Task { [self] in
+            await Task.yield()
+            let batch = unsent.withLock { unsent in
+                defer { unsent = [] }
+                return unsent
+            }
+            for start in stride(from: 0, to: batch.count, by: 100) {
+                try? await callbacks.sendBatch(Array(batch[start..<min(start + 100, batch.count)]))
+            }
+        }
     }
 
     /// The signed form POST a simulated callback job becomes, for the api worker's own router.
