@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what Ozzi Edge needs on Debian/Ubuntu: the C libraries the runtime links, and the real clients
+# Installs what Ozzi Edge needs on Debian/Ubuntu: the C libraries the runtime links, the time zone database
+# (messages scheduled in local time), and the real clients
 # the tests and benchmarks drive it with. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(
   libuv1-dev libhttp-parser-dev libwslay-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config
-  curl python3 python3-websockets
+  curl python3 python3-websockets tzdata
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi
 
