@@ -27,6 +27,10 @@ struct APIServices: Sendable {
     let events: WorkspaceEvents
     let webhooks: WebhookDispatcher
     let external: ExternalDelivery
+    let books: BookStore
+    let participants: ParticipantStore
+    let study: StudyScheduler
+    let bookAnalytics: BookAnalytics
     let stats: MessageStats
     /// The origin Twilio calls us at (`PUBLIC_URL`): signatures are checked against it.
     let publicURL: String
@@ -36,7 +40,8 @@ struct APIServices: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    init(env: WorkerEnv, clock: any WallClock = SystemClock()) throws {
+    init(env: WorkerEnv) throws {
+        let clock = env.clock
         let database = try env.database("DB")
         self.clock = clock
         logger = env.logger
@@ -82,6 +87,10 @@ struct APIServices: Sendable {
         self.webhooks = webhooks
         external = ExternalDelivery(messages: messages)
         stats = MessageStats(database: database, clock: clock)
+        books = BookStore(database: database, clock: clock)
+        participants = ParticipantStore(database: database, clock: clock)
+        study = StudyScheduler(books: books, messages: messages, queue: deliveryQueue, events: events)
+        bookAnalytics = BookAnalytics(database: database, replyWindowMs: (Int64(env.var("STUDY_REPLY_WINDOW_HOURS", default: "24")) ?? 24) * 3_600_000)
         events.listen { events in Task { await webhooks.fanOut(events) } }
     }
 

@@ -31,6 +31,8 @@ public struct APIWorker: RoutedWorker {
         routes.addStreamRoutes(services)
         routes.addWebhookRoutes(services)
         routes.addDeliveryRoutes(services)
+        routes.addBookAdminRoutes(services)
+        routes.addBookRoutes(services)
         routes.addOpenAPIRoute()
         router = routes.router
         operations = routes.operations

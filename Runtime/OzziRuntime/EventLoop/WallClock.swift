@@ -22,9 +22,11 @@ public struct SystemClock: WallClock {
     }
 }
 
-/// A clock tests set and advance.
+/// A clock tests set and advance. Whatever sleeps until a time by this clock (queue timers) registers
+/// with `onChange` and is woken when the clock moves, so a test can jump days ahead at once.
 public final class ManualClock: WallClock {
     private let now: Atomic<Int64>
+    private let observers = Mutex<[@Sendable () -> Void]>([])
 
     public init(milliseconds: Int64) {
         now = Atomic(milliseconds)
@@ -34,9 +36,19 @@ public final class ManualClock: WallClock {
 
     public func advance(byMilliseconds delta: Int64) {
         now.add(delta, ordering: .relaxed)
+        changed()
     }
 
     public func set(milliseconds: Int64) {
         now.store(milliseconds, ordering: .relaxed)
+        changed()
+    }
+
+    public func onChange(_ observer: @escaping @Sendable () -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
+    private func changed() {
+        for observer in observers.withLock({ $0 }) { observer() }
     }
 }

@@ -44,7 +44,7 @@ public final class WorkerHost: Sendable {
             namespaces += bindings.kv.values
             let env = WorkerEnv(
                 name: worker.name, vars: worker.vars, secrets: worker.secrets, dataDirectory: folder,
-                logger: logger.with(worker: worker.name), bindings: bindings)
+                logger: logger.with(worker: worker.name), bindings: bindings, clock: clock)
             do {
                 workers[worker.name] = try make(env)
             } catch {

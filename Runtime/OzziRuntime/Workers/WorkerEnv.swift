@@ -11,11 +11,14 @@ public struct WorkerEnv: Sendable {
     public let dataDirectory: String
     public let logger: Logger
     public let bindings: WorkerBindings
+    /// The host's clock: the system's, or a test's `ManualClock` that the queue timers follow too.
+    public let clock: any WallClock
 
     public init(
         name: String, vars: [String: String] = [:], secrets: [String: String] = [:], dataDirectory: String,
-        logger: Logger, bindings: WorkerBindings = WorkerBindings()
+        logger: Logger, bindings: WorkerBindings = WorkerBindings(), clock: any WallClock = SystemClock()
     ) {
+        self.clock = clock
         self.name = name
         self.vars = vars
         self.secrets = secrets

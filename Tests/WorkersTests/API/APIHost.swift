@@ -15,7 +15,8 @@ struct APIHost {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Workers/api/migrations").path
 
     /// `vars` and `secrets` are added to the api worker's; scrypt runs with a small cost so tests stay fast.
-    static func start(vars: [String: String] = [:], secrets: [String: String] = [:]) async throws -> APIHost {
+    /// `clock` replaces the host's (a `ManualClock` moves queue timers when the test advances it).
+    static func start(vars: [String: String] = [:], secrets: [String: String] = [:], clock: any WallClock = SystemClock()) async throws -> APIHost {
         let directory = NSTemporaryDirectory() + "ozzi-api-\(UUID().uuidString)"
         let allVars = ["SCRYPT_N": "1024"].merging(vars) { $1 }
         let text = """
@@ -42,7 +43,10 @@ struct APIHost {
         var registry = WorkerRegistry()
         registry.register(APIWorker.module, APIWorker.self)
         let config = try ConfigLoader(file: directory + ".toml", modules: ["api"], environment: secrets).parse(text)
-        let host = try WorkerHost(config: config, registry: registry, loops: 1, logger: Logger(label: "api") { _ in SwiftLogNoOpLogHandler() })
+        // OZZI_TEST_LOG=1 shows the host's log (errors behind a 500) on stderr.
+        let verbose = ProcessInfo.processInfo.environment["OZZI_TEST_LOG"] == "1"
+        let logger = Logger(label: "api") { verbose ? StreamLogHandler.standardError(label: $0) as any LogHandler : SwiftLogNoOpLogHandler() }
+        let host = try WorkerHost(config: config, registry: registry, loops: 1, logger: logger, clock: clock)
         let port = try await host.start()
         return APIHost(host: host, port: port, dataDirectory: directory)
     }

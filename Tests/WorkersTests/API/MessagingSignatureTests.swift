@@ -1,3 +1,4 @@
+import Foundation
 import OzziRuntime
 import Testing
 @testable import APIWorker
@@ -63,5 +64,27 @@ import Testing
         #expect(throws: APIError.self) { try ScheduleTime.resolve("2026-11-21T09:00:00", timeZone: nil, now: now) }
         #expect(throws: APIError.self) { try ScheduleTime.resolve("tomorrow", timeZone: nil, now: now) }
         #expect(throws: APIError.self) { try ScheduleTime.resolve("2026-11-21T09:00:00Z", timeZone: "Mars/Olympus", now: now) }
+    }
+}
+
+@Suite struct StudyPlanTests {
+    @Test func offsetsAreLocalDaysAcrossDaylightSaving() throws {
+        var lesson = Lesson(row: SQLRow(columns: ["id", "book_id", "position", "title", "content", "active"],
+                                        values: [.text("les_1"), .text("bok_1"), .integer(1), .text("L"), .text(""), .integer(1)]))
+        lesson.messages = [("lsm_a", 0, "09:00"), ("lsm_b", 1, "09:00"), ("lsm_c", 31, "23:45")].map { id, day, time in
+            LessonMessage(row: SQLRow(columns: ["id", "lesson_id", "type", "body", "day_offset", "send_time"],
+                                      values: [.text(id), .text("les_1"), .text("reminder"), .text("x"), .integer(Int64(day)), .text(time)]))
+        }
+        let zone = try #require(TimeZone(identifier: "America/New_York"))
+        let sends = StudyPlan.sends(startDate: "2027-03-13", zone: zone, lessons: [lesson], selected: ["les_1"])
+        #expect(sends.map { SQLDate.format(Date(timeIntervalSince1970: Double($0.dueMs) / 1000)) } == [
+            "2027-03-13T14:00:00.000Z",  // EST
+            "2027-03-14T13:00:00.000Z",  // EDT from 2 a.m. that day
+            "2027-04-14T03:45:00.000Z",  // 13 March + 31 days = 13 April, 23:45 EDT
+        ])
+        #expect(StudyPlan.sends(startDate: "2027-03-13", zone: zone, lessons: [lesson], selected: []).isEmpty)
+        #expect(CivilDate.day("2027-02-29") == nil)
+        #expect(CivilDate.day("2028-02-29") != nil)
+        #expect(CivilDate.civil(fromDays: CivilDate.day("2027-12-31")! + 1) == (2028, 1, 1))
     }
 }

@@ -89,7 +89,9 @@ import Testing
                     calls += 1
                     if !parameters.isEmpty, answer.status != 401 {
                         // Sign-in routes may refuse (403) or, walked this often from one address, rate-limit (429).
-                        #expect(answer.status == 404 || [403, 429].contains(answer.status) && route.path.hasPrefix("/api/v1/auth/"),
+                        // Platform-admin routes refuse everyone else (403) before looking anything up.
+                        #expect(answer.status == 404 || [403, 429].contains(answer.status) && route.path.hasPrefix("/api/v1/auth/")
+                                    || answer.status == 403 && route.path.hasPrefix("/api/v1/admin/"),
                                 "\(route.method) \(path) answered \(answer.status) to another tenant: \(answer.body)")
                     }
                     // What the caller sent may be echoed (in a "not found" message); nothing else of A may appear.

@@ -19,7 +19,7 @@ struct Inbox: Sendable {
         }
         let keyword = InboundKeyword(body: body)
         let reply = keyword == .help ? (settings.helpText ?? SMSSettings.defaultHelpText) : nil
-        let now = Timestamp.now(clock)
+        let now = Timestamp.now(clock), nowMs = clock.milliseconds
         let outcome = try await database.transaction { tx -> (contactID: String, fresh: Bool, consentChanged: Bool)? in
             var contactID = try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?", scope.workspaceID, from).first?.text("id")
             if contactID == nil {
@@ -31,9 +31,9 @@ struct Inbox: Sendable {
                 contactID = id
             }
             let inserted = try tx.run("""
-                INSERT INTO inbound_messages (id, workspace_id, contact_id, provider_message_id, from_phone, to_phone, body, keyword, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider_message_id) DO NOTHING
-                """, ResourceID.make("inb"), scope.workspaceID, contactID!, sid, from, to, body, keyword?.rawValue, now).changes == 1
+                INSERT INTO inbound_messages (id, workspace_id, contact_id, provider_message_id, from_phone, to_phone, body, keyword, received_at, received_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider_message_id) DO NOTHING
+                """, ResourceID.make("inb"), scope.workspaceID, contactID!, sid, from, to, body, keyword?.rawValue, now, nowMs).changes == 1
             guard inserted else { return (contactID!, false, false) }
             var changed = false
             if keyword == .stop || keyword == .start {

@@ -19,7 +19,7 @@ struct MessageScheduler: Sendable {
         let message: Message?
     }
 
-    struct Skipped: Encodable {
+    struct Skipped: Encodable, Sendable {
         let contact_id: String
         let reason: String
     }

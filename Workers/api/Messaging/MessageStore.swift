@@ -70,12 +70,11 @@ struct MessageStore: Sendable {
             """).bind(list, list).run()
     }
 
-    /// Pending messages with no queued job, due before `beforeMs` (far-future ones, and any whose job was
-    /// lost between commit and queueing).
-    func unqueued(dueBefore beforeMs: Int64, limit: Int) async throws -> [(job: DeliveryJob, dueMs: Int64)] {
+    /// Pending messages with no queued job (lost between commit and queueing), updated before `before`.
+    func unqueued(createdBefore before: String, limit: Int) async throws -> [(job: DeliveryJob, dueMs: Int64)] {
         try await database.prepare("""
-            SELECT id, version, due_ms FROM messages WHERE status = 'pending' AND enqueued = 0 AND due_ms < ? ORDER BY due_ms LIMIT ?
-            """).bind(beforeMs, limit).all().map {
+            SELECT id, version, due_ms FROM messages WHERE status = 'pending' AND enqueued = 0 AND updated_at < ? ORDER BY due_ms LIMIT ?
+            """).bind(before, limit).all().map {
             (DeliveryJob(messageID: $0.text("id") ?? "", version: Int($0.integer("version") ?? 0)), $0.integer("due_ms") ?? 0)
         }
     }

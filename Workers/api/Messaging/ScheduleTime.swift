@@ -25,17 +25,22 @@ enum ScheduleTime {
             guard let zone else {
                 throw APIError.invalidField("scheduled_at", "'\(text)' has no UTC offset: add Z or an offset, or give time_zone")
             }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            let components = DateComponents(year: parts.year, month: parts.month, day: parts.day, hour: parts.hour,
-                                            minute: parts.minute, second: parts.second)
-            guard let date = calendar.date(from: components) else {
+            guard let local = localInstant(year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute,
+                                           second: parts.second, in: zone) else {
                 throw APIError.invalidField("scheduled_at", "'\(text)' is not a time in \(zone.identifier)")
             }
-            due = Int64((date.timeIntervalSince1970 * 1000).rounded()) + Int64(parts.milliseconds)
+            due = local + Int64(parts.milliseconds)
         }
         guard due <= now + 366 * 86_400_000 else { throw APIError.invalidField("scheduled_at", "is more than a year ahead") }
         return due
+    }
+
+    /// Milliseconds since 1970 of a wall-clock time in `zone` (a time in a DST gap moves forward).
+    static func localInstant(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int = 0, in zone: TimeZone) -> Int64? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        return calendar.date(from: components).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
     }
 
     /// The pieces of `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]`.
@@ -98,15 +103,9 @@ enum ScheduleTime {
             guard i == b.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
         }
 
-        /// Seconds since 1970 of the wall-clock fields read as UTC (days from the civil calendar).
+        /// Seconds since 1970 of the wall-clock fields read as UTC.
         var utcSeconds: Int64 {
-            let y = Int64(month <= 2 ? year - 1 : year)
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yoe = y - era * 400
-            let mp = Int64((month + 9) % 12)
-            let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-            let days = era * 146_097 + doe - 719_468
+            let days = Int64(CivilDate.daysFromCivil(year, month, day))
             return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         }
     }

@@ -33,7 +33,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_created ON messages (workspace_id, created_at);
 CREATE INDEX messages_status ON messages (workspace_id, status);
 CREATE INDEX messages_campaign ON messages (workspace_id, campaign) WHERE campaign IS NOT NULL;
-CREATE INDEX messages_unqueued ON messages (due_ms) WHERE status = 'pending' AND enqueued = 0;
+CREATE INDEX messages_unqueued ON messages (updated_at) WHERE status = 'pending' AND enqueued = 0;
 CREATE INDEX messages_sent ON messages (sent_ms) WHERE sent_ms IS NOT NULL;
 CREATE UNIQUE INDEX messages_provider_id ON messages (provider_message_id) WHERE provider_message_id IS NOT NULL;
 

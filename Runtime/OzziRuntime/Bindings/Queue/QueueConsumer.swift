@@ -31,6 +31,8 @@ final class QueueConsumer: Sendable {
         self.clock = clock
         self.logger = logger
         retryPolicy = RetryPolicy(baseSeconds: settings.retryDelay)
+        // A test's clock jumping ahead makes delayed messages due: look again.
+        (clock as? ManualClock)?.onChange { [waker] in waker.wake() }
     }
 
     func start() {

@@ -51,7 +51,8 @@ final class DeliveryEngine: Sendable {
                 continue
             }
             guard message.status == .pending else { continue }
-            if message.dueMs > now + 1000 {
+            // Not due yet: a 12-hour hop of a message due later, or a job of an earlier schedule.
+            if message.dueMs > now {
                 try await queue.later(job, byMs: message.dueMs - now)
                 continue
             }

@@ -1,8 +1,9 @@
 import OzziRuntime
 
 /// Puts delivery jobs on the `DELIVERY` queue, each delayed to its message's due time (the queue's timer
-/// fires it, to the millisecond). The queue holds delays up to 12 hours; messages due later wait in SQL
-/// until the every-minute sweep brings them within reach.
+/// fires it, to the millisecond). The queue holds delays up to 12 hours: a message due later is queued
+/// 12 hours ahead and its job, finding it not yet due, queues itself again for the rest. The every-minute
+/// sweep queues what lost its job (a crash between commit and queueing).
 struct DeliveryQueue: Sendable {
     let queue: any QueueProducer
     let messages: MessageStore
@@ -11,10 +12,9 @@ struct DeliveryQueue: Sendable {
 
     func enqueue(_ jobs: [(job: DeliveryJob, dueMs: Int64)]) async throws {
         let now = clock.milliseconds
-        let reachable = jobs.filter { $0.dueMs - now < Self.horizonMs }
-        for start in stride(from: 0, to: reachable.count, by: 100) {
-            let chunk = reachable[start..<min(start + 100, reachable.count)]
-            try await queue.sendBatch(chunk.map { OutgoingMessage(body: $0.job.json, delaySeconds: Double(max(0, $0.dueMs - now)) / 1000) })
+        for start in stride(from: 0, to: jobs.count, by: 100) {
+            let chunk = jobs[start..<min(start + 100, jobs.count)]
+            try await queue.sendBatch(chunk.map { OutgoingMessage(body: $0.job.json, delaySeconds: Double(min(Self.horizonMs, max(0, $0.dueMs - now))) / 1000) })
             try await messages.markEnqueued(chunk.map(\.job))
         }
     }
@@ -24,9 +24,9 @@ struct DeliveryQueue: Sendable {
         try await queue.send(job.json, delaySeconds: Double(min(delay, Self.horizonMs)) / 1000)
     }
 
-    /// The sweep's part: queue what came within reach or lost its job.
+    /// The sweep's part: queue what lost its job. Only messages created a minute ago or more are looked at,
+    /// so the sweep does not race a scheduling call between its commit and its queueing.
     func sweep() async throws {
-        let due = try await messages.unqueued(dueBefore: clock.milliseconds + Self.horizonMs, limit: 10_000)
-        try await enqueue(due)
+        try await enqueue(try await messages.unqueued(createdBefore: Timestamp.after(seconds: -60, clock), limit: 10_000))
     }
 }

@@ -1,0 +1,112 @@
+import OzziRuntime
+
+/// A study book: a course of ordered lessons, curated by platform admins.
+struct Book: Encodable, Sendable {
+    let id: String
+    let title: String
+    let description: String
+    let cover_text: String
+    let active: Bool
+    let published: Bool
+    let created_at: String
+    let updated_at: String
+    var lessons: [Lesson]?
+
+    static let columns = "id, title, description, cover_text, active, published, created_at, updated_at"
+
+    init(row: SQLRow) {
+        id = row.text("id") ?? ""
+        title = row.text("title") ?? ""
+        description = row.text("description") ?? ""
+        cover_text = row.text("cover_text") ?? ""
+        active = row.integer("active") == 1
+        published = row.integer("published") == 1
+        created_at = row.text("created_at") ?? ""
+        updated_at = row.text("updated_at") ?? ""
+    }
+}
+
+/// One lesson of a book, with its messages.
+struct Lesson: Encodable, Sendable {
+    let id: String
+    let book_id: String
+    let position: Int
+    let title: String
+    let content: String
+    let active: Bool
+    let created_at: String
+    let updated_at: String
+    var messages: [LessonMessage]?
+
+    static let columns = "id, book_id, position, title, content, active, created_at, updated_at"
+
+    init(row: SQLRow) {
+        id = row.text("id") ?? ""
+        book_id = row.text("book_id") ?? ""
+        position = Int(row.integer("position") ?? 0)
+        title = row.text("title") ?? ""
+        content = row.text("content") ?? ""
+        active = row.integer("active") == 1
+        created_at = row.text("created_at") ?? ""
+        updated_at = row.text("updated_at") ?? ""
+    }
+}
+
+/// A message of a lesson: sent `day_offset` days after the participant's start, at `send_time` local.
+/// `workspace_id` is set for a workspace's own messages, nil for the book's.
+struct LessonMessage: Encodable, Sendable {
+    let id: String
+    let lesson_id: String
+    let workspace_id: String?
+    let type: String
+    let body: String
+    let day_offset: Int
+    let send_time: String
+
+    static let types = ["reminder", "scripture", "custom"]
+    static let columns = "id, lesson_id, workspace_id, type, body, day_offset, send_time"
+
+    init(row: SQLRow) {
+        id = row.text("id") ?? ""
+        lesson_id = row.text("lesson_id") ?? ""
+        workspace_id = row.text("workspace_id")
+        type = row.text("type") ?? "custom"
+        body = row.text("body") ?? ""
+        day_offset = Int(row.integer("day_offset") ?? 0)
+        send_time = row.text("send_time") ?? "09:00"
+    }
+
+    /// Hours and minutes of `send_time`.
+    var hourMinute: (Int, Int) {
+        let parts = send_time.split(separator: ":").compactMap { Int($0) }
+        return (parts.first ?? 9, parts.count > 1 ? parts[1] : 0)
+    }
+
+    /// Reads `type`, `body`, `day_offset` and `send_time` from a body (all required unless `partial`).
+    static func fields(_ body: JSONBody, partial: Bool) throws -> (type: String?, body: String?, dayOffset: Int?, sendTime: String?) {
+        let type = try body.choice("type", types)
+        let text = try body.string("body", max: 1600)
+        if let text {
+            do { _ = try TemplateText(text) } catch { throw APIError.invalidField("body", error.message) }
+        }
+        var dayOffset: Int?
+        if let value = body.fields["day_offset"], value != .null {
+            guard let n = value.numberValue, n >= 0, n <= 3650, n == n.rounded() else { throw APIError.invalidField("day_offset", "must be a whole number of days, 0...3650") }
+            dayOffset = Int(n)
+        }
+        let sendTime = try body.string("send_time", max: 5)
+        if let sendTime {
+            let parts = sendTime.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else {
+                throw APIError.invalidField("send_time", "must be HH:MM (24-hour, the participant's local time)")
+            }
+        }
+        if !partial {
+            guard type != nil else { throw APIError.invalidField("type", "is required: \(types.joined(separator: ", "))") }
+            guard let text, !text.isEmpty else { throw APIError.invalidField("body", "is required") }
+            guard dayOffset != nil else { throw APIError.invalidField("day_offset", "is required") }
+            guard sendTime != nil else { throw APIError.invalidField("send_time", "is required") }
+        }
+        return (type, text, dayOffset, sendTime)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import OzziRuntime
+
+/// Study books for workspaces: published books, enrolling contacts, a workspace's own lesson messages,
+/// participants (pause, resume, change lessons or start date), and analytics.
+extension APIRoutes {
+    mutating func addBookRoutes(_ s: APIServices) {
+        authed("GET", "/api/v1/books", "Published, active books", tag: "books") { _, _, _ in
+            .json(["data": try await s.books.books(publishedOnly: true)])
+        }
+
+        authed("GET", "/api/v1/books/:id", "A published book with its active lessons and messages (yours included)", tag: "books") { _, context, principal in
+            var book = try await Self.publishedBook(s, context.parameter("id"))
+            book.lessons = try await s.books.lessons(bookID: book.id, workspaceID: principal.scope.workspaceID, activeOnly: true)
+            return .json(book)
+        }
+
+        authed("POST", "/api/v1/books/:id/participants",
+               "Enroll contacts (contact_id | contact_ids) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)",
+               tag: "books", body: [.optional("contact_id"), .optional("contact_ids", "array"), .required("start_date"), .required("time_zone"),
+                                    .optional("lesson_ids", "array")], success: 201, creates: true) { request, context, principal in
+            let book = try await Self.publishedBook(s, context.parameter("id"))
+            let body = try JSONBody(request)
+            let contacts = body.fields["contact_ids"] != nil ? try Self.contactIDs(body) : [try body.requiredString("contact_id", max: 64)]
+            let (startDate, timeZone) = try Self.startAndZone(body, required: true)
+            let lessons = try await s.books.lessons(bookID: book.id, workspaceID: nil, activeOnly: true)
+            let lessonIDs = try Self.lessonIDs(body, of: lessons) ?? lessons.map(\.id)
+            let (ids, skipped) = try await s.participants.enroll(principal.scope, bookID: book.id, contactIDs: contacts, lessonIDs: lessonIDs,
+                                                                 startDate: startDate!, timeZone: timeZone!, createdBy: principal.userID)
+            try await s.study.replan(principal.scope, participantIDs: ids)
+            var enrolled: [Participant] = []
+            for id in ids { if let participant = try await s.participants.get(principal.scope, id: id) { enrolled.append(participant) } }
+            return .json(ParticipantStore.Enrolled(enrolled: enrolled, skipped: skipped), status: 201)
+        }
+
+        authed("GET", "/api/v1/books/:id/participants", "The workspace's participants of a book", tag: "books") { _, context, principal in
+            let book = try await Self.publishedBook(s, context.parameter("id"))
+            return .json(["data": try await s.participants.list(principal.scope, bookID: book.id)])
+        }
+
+        authed("GET", "/api/v1/books/:id/analytics",
+               "Participants (enrolled, active, paused, completed), delivery and replies, for the book and each lesson", tag: "books") { _, context, principal in
+            guard try await s.books.book(context.parameter("id")) != nil else { throw APIError.notFound("book") }
+            let lessons = try await s.books.lessons(bookID: context.parameter("id"), workspaceID: nil, activeOnly: false)
+            return .json(try await s.bookAnalytics.report(principal.scope, bookID: context.parameter("id"), lessons: lessons))
+        }
+
+        authed("POST", "/api/v1/books/:id/lessons/:lessonId/messages", "Add the workspace's own message to a lesson, for its participants",
+               tag: "books", body: [.required("body"), .required("day_offset", "integer"), .required("send_time"), .optional("type")],
+               success: 201, creates: true) { request, context, principal in
+            let book = try await Self.publishedBook(s, context.parameter("id"))
+            guard let lesson = try await s.books.lesson(bookID: book.id, id: context.parameter("lessonId")), lesson.active else { throw APIError.notFound("lesson") }
+            // A workspace's own messages are `custom` unless it says otherwise.
+            let given = try JSONBody(request)
+            let parsed = try LessonMessage.fields(JSONBody(fields: given.fields.merging(["type": given.fields["type"] ?? "custom"]) { $1 }), partial: false)
+            let message = try await s.books.createMessage(lessonID: lesson.id, workspaceID: principal.scope.workspaceID, type: parsed.type!,
+                                                          body: parsed.body!, dayOffset: parsed.dayOffset!, sendTime: parsed.sendTime!)
+            try await s.study.replan(principal.scope, participantIDs: try await s.participants.activeIDs(principal.scope, bookID: book.id))
+            return .json(message, status: 201)
+        }
+
+        authed("DELETE", "/api/v1/books/:id/lessons/:lessonId/messages/:messageId", "Delete one of the workspace's own lesson messages",
+               tag: "books", success: 204) { _, context, principal in
+            guard try await s.books.lesson(bookID: context.parameter("id"), id: context.parameter("lessonId")) != nil,
+                  try await s.books.deleteMessage(lessonID: context.parameter("lessonId"), id: context.parameter("messageId"),
+                                                  workspaceID: principal.scope.workspaceID) else { throw APIError.notFound("lesson message") }
+            return Response(status: 204)
+        }
+
+        authed("GET", "/api/v1/participants/:id", "A participant with each planned lesson message and its delivery status", tag: "books") { _, context, principal in
+            guard let participant = try await s.participants.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("participant") }
+            return .json(participant)
+        }
+
+        authed("PATCH", "/api/v1/participants/:id",
+               "Pause (status paused), resume (active), or change lesson_ids, start_date, time_zone: what has not been sent is rescheduled",
+               tag: "books", body: [.optional("status"), .optional("lesson_ids", "array"), .optional("start_date"), .optional("time_zone")]) { request, context, principal in
+            let id = context.parameter("id")
+            guard let participant = try await s.participants.get(principal.scope, id: id) else { throw APIError.notFound("participant") }
+            let body = try JSONBody(request)
+            let status = try body.choice("status", ["active", "paused"])
+            let (startDate, timeZone) = try Self.startAndZone(body, required: false)
+            let lessons = try await s.books.lessons(bookID: participant.book_id, workspaceID: nil, activeOnly: true)
+            let lessonIDs = try Self.lessonIDs(body, of: lessons)
+            guard participant.status != "canceled" else { throw APIError.conflict("the participant was removed; enroll the contact again") }
+            try await s.participants.update(principal.scope, id: id, status: status, lessonIDs: lessonIDs, startDate: startDate, timeZone: timeZone)
+            try await s.study.replan(principal.scope, participantIDs: [id])
+            return .json(try await s.participants.get(principal.scope, id: id)!)
+        }
+
+        authed("DELETE", "/api/v1/participants/:id", "Remove a participant: its pending lesson messages are canceled", tag: "books") { _, context, principal in
+            let id = context.parameter("id")
+            guard try await s.participants.get(principal.scope, id: id) != nil else { throw APIError.notFound("participant") }
+            try await s.participants.update(principal.scope, id: id, status: "canceled", lessonIDs: nil, startDate: nil, timeZone: nil)
+            try await s.study.replan(principal.scope, participantIDs: [id])
+            return .json(try await s.participants.get(principal.scope, id: id)!)
+        }
+    }
+
+    /// A book workspaces may see: published and active; anything else is a 404.
+    static func publishedBook(_ s: APIServices, _ id: String) async throws -> Book {
+        guard let book = try await s.books.book(id), book.published, book.active else { throw APIError.notFound("book") }
+        return book
+    }
+
+    static func startAndZone(_ body: JSONBody, required: Bool) throws -> (String?, String?) {
+        let start = required ? try body.requiredString("start_date", max: 10) : try body.string("start_date", max: 10)
+        if let start, CivilDate.day(start) == nil { throw APIError.invalidField("start_date", "must be a date, YYYY-MM-DD") }
+        let zone = required ? try body.requiredString("time_zone", max: 64) : try body.string("time_zone", max: 64)
+        if let zone, TimeZone(identifier: zone) == nil { throw APIError.invalidField("time_zone", "'\(zone)' is not an IANA time zone (like America/New_York)") }
+        return (start, zone)
+    }
+
+    /// `lesson_ids`, each an active lesson of the book.
+    static func lessonIDs(_ body: JSONBody, of lessons: [Lesson]) throws -> [String]? {
+        guard let value = body.fields["lesson_ids"], value != .null else { return nil }
+        guard let items = value.arrayValue, !items.isEmpty else { throw APIError.invalidField("lesson_ids", "must be a non-empty array of lesson ids") }
+        let known = Set(lessons.map(\.id))
+        return try items.map { item in
+            guard let id = item.stringValue, known.contains(id) else {
+                throw APIError.invalidField("lesson_ids", "\(item.stringValue ?? "a value") is not an active lesson of this book")
+            }
+            return id
+        }
+    }
+}

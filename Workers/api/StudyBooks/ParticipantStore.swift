@@ -1,0 +1,65 @@
+import OzziRuntime
+
+/// All SQL of participants: enrolling, reading with each planned message's delivery, changing the plan.
+struct ParticipantStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+
+    struct Enrolled: Encodable {
+        let enrolled: [Participant]
+        let skipped: [MessageScheduler.Skipped]
+    }
+
+    /// Enrolls contacts; those already in the book are skipped with that reason. Returns the new ids too.
+    func enroll(_ scope: TenantScope, bookID: String, contactIDs: [String], lessonIDs: [String], startDate: String, timeZone: String,
+                createdBy: String) async throws -> (ids: [String], skipped: [MessageScheduler.Skipped]) {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            let known = Set(try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
+                                       scope.workspaceID, SQLList.json(contactIDs)).compactMap { $0.text("id") })
+            var ids: [String] = [], skipped: [MessageScheduler.Skipped] = []
+            for contact in contactIDs {
+                guard known.contains(contact) else {
+                    skipped.append(.init(contact_id: contact, reason: "not_found"))
+                    continue
+                }
+                let id = ResourceID.make("par")
+                let inserted = try tx.run("""
+                    INSERT INTO participants (id, workspace_id, book_id, contact_id, time_zone, start_date, lesson_ids, status, created_by, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) ON CONFLICT (workspace_id, book_id, contact_id) DO NOTHING
+                    """, id, scope.workspaceID, bookID, contact, timeZone, startDate, SQLList.json(lessonIDs), createdBy, now, now).changes == 1
+                if inserted { ids.append(id) } else { skipped.append(.init(contact_id: contact, reason: "already_enrolled")) }
+            }
+            return (ids, skipped)
+        }
+    }
+
+    func get(_ scope: TenantScope, id: String) async throws -> Participant? {
+        guard var participant = try await database.prepare("SELECT \(Participant.columns) FROM participants WHERE workspace_id = ? AND id = ?")
+            .bind(scope.workspaceID, id).first().map(Participant.init) else { return nil }
+        participant.messages = try await database.prepare("""
+            SELECT lm.lesson_id, pm.lesson_message_id, lm.type, pm.message_id, m.scheduled_at, m.status, m.sent_at, m.delivered_at
+            FROM participant_messages pm JOIN lesson_messages lm ON lm.id = pm.lesson_message_id JOIN messages m ON m.id = pm.message_id
+            WHERE pm.participant_id = ? ORDER BY m.due_ms
+            """).bind(id).all(Participant.PlannedMessage.self)
+        return participant
+    }
+
+    func list(_ scope: TenantScope, bookID: String) async throws -> [Participant] {
+        try await database.prepare("SELECT \(Participant.columns) FROM participants WHERE workspace_id = ? AND book_id = ? ORDER BY created_at LIMIT 10000")
+            .bind(scope.workspaceID, bookID).all().map(Participant.init)
+    }
+
+    func update(_ scope: TenantScope, id: String, status: String?, lessonIDs: [String]?, startDate: String?, timeZone: String?) async throws {
+        try await database.prepare("""
+            UPDATE participants SET status = COALESCE(?, status), lesson_ids = COALESCE(?, lesson_ids), start_date = COALESCE(?, start_date),
+              time_zone = COALESCE(?, time_zone), updated_at = ? WHERE workspace_id = ? AND id = ?
+            """).bind(status, lessonIDs.map(SQLList.json), startDate, timeZone, Timestamp.now(clock), scope.workspaceID, id).run()
+    }
+
+    /// The workspace's active participants of a book (its own lesson messages changed).
+    func activeIDs(_ scope: TenantScope, bookID: String) async throws -> [String] {
+        try await database.prepare("SELECT id FROM participants WHERE workspace_id = ? AND book_id = ? AND status = 'active'")
+            .bind(scope.workspaceID, bookID).all().compactMap { $0.text("id") }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import OzziRuntime
+
+/// Turns participants' plans into scheduled messages through the messaging engine, and keeps them true:
+/// `replan` cancels a participant's pending lesson messages and schedules what its plan now calls for
+/// (active participant, active book and lessons, selected lessons, due from now on, not already sent).
+/// Enrolling, pausing, resuming, changing the selection or start date, and (de)activating content all
+/// come down to it.
+struct StudyScheduler: Sendable {
+    let books: BookStore
+    let messages: MessageStore
+    let queue: DeliveryQueue
+    let events: WorkspaceEvents
+    var database: any SQLDatabase { messages.database }
+    var clock: any WallClock { messages.clock }
+
+    static let category = "study_book"
+
+    func replan(_ scope: TenantScope, participantIDs: [String]) async throws {
+        guard !participantIDs.isEmpty else { return }
+        let participants = try await database.prepare("""
+            SELECT \(Participant.columns) FROM participants WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
+            """).bind(scope.workspaceID, SQLList.json(participantIDs)).all().map(Participant.init)
+        let contacts = Dictionary(try await database.prepare("""
+            SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
+            """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all().map { (Contact(row: $0).id, Contact(row: $0)) },
+            uniquingKeysWith: { a, _ in a })
+        // What each participant already has: sent (or past sending) lesson messages stay; pending ones go.
+        let links = try await database.prepare("""
+            SELECT pm.participant_id, pm.lesson_message_id, pm.message_id, m.status FROM participant_messages pm JOIN messages m ON m.id = pm.message_id
+            WHERE pm.participant_id IN (SELECT value FROM json_each(?))
+            """).bind(SQLList.json(participantIDs)).all()
+        var settled = Set<String>(), pending: [String] = []
+        for link in links {
+            let status = link.text("status") ?? ""
+            if status == "pending" { pending.append(link.text("message_id") ?? "") }
+            else if status != "canceled" { settled.insert("\(link.text("participant_id") ?? "") \(link.text("lesson_message_id") ?? "")") }
+        }
+        var content: [String: (active: Bool, lessons: [Lesson])] = [:]
+        for bookID in Set(participants.map(\.book_id)) {
+            let book = try await books.book(bookID)
+            content[bookID] = (book?.active ?? false, try await books.lessons(bookID: bookID, workspaceID: scope.workspaceID, activeOnly: true))
+        }
+        let now = clock.milliseconds
+        var rows: [MessageStore.NewMessage] = []
+        var newLinks: [JSONValue] = []
+        var createdBy: [String: [MessageStore.NewMessage]] = [:]
+        for participant in participants where participant.status == "active" {
+            guard let (active, lessons) = content[participant.book_id], active, let zone = TimeZone(identifier: participant.time_zone),
+                  let contact = contacts[participant.contact_id], contact.sms_consent.status != "opted_out" else { continue }
+            for send in StudyPlan.sends(startDate: participant.start_date, zone: zone, lessons: lessons, selected: Set(participant.lesson_ids))
+            where send.dueMs >= now && !settled.contains("\(participant.id) \(send.lessonMessageID)") {
+                let row = MessageStore.NewMessage(
+                    id: ResourceID.make("msg"), contactID: contact.id, to: contact.phone, templateID: nil, body: send.body,
+                    scheduledAt: SQLDate.format(Date(timeIntervalSince1970: Double(send.dueMs) / 1000)), dueMs: send.dueMs,
+                    timeZone: participant.time_zone, category: Self.category, campaign: "book:\(participant.book_id)")
+                createdBy[participant.created_by, default: []].append(row)
+                rows.append(row)
+                newLinks.append(["participant_id": .string(participant.id), "lesson_message_id": .string(send.lessonMessageID), "message_id": .string(row.id)])
+            }
+        }
+        let now8601 = Timestamp.now(clock)
+        // (`WHERE true`: SQLite would read the upsert's ON as a join constraint of the SELECT.)
+        let canceled = try await database.transaction { [createdBy, newLinks, pending] tx -> [String] in
+            let canceled = try tx.all("""
+                UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id
+                """, now8601, SQLList.json(pending)).compactMap { $0.text("id") }
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)",
+                       now8601, SQLList.json(canceled))
+            for (user, messages) in createdBy { try MessageStore.insert(tx, scope, createdBy: user, messages, now: now8601) }
+            try tx.run("""
+                INSERT INTO participant_messages (participant_id, lesson_message_id, message_id)
+                SELECT value ->> 'participant_id', value ->> 'lesson_message_id', value ->> 'message_id' FROM json_each(?) WHERE true
+                ON CONFLICT (participant_id, lesson_message_id) DO UPDATE SET message_id = excluded.message_id
+                """, SQLList.json(newLinks))
+            return canceled
+        }
+        try await queue.enqueue(rows.map { (DeliveryJob(messageID: $0.id, version: 1), $0.dueMs) })
+        events.publish(canceled.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) }, at: now8601)
+    }
+
+    /// Replans every participant of a book in every workspace (content was (de)activated or changed).
+    func replanBook(_ bookID: String) async throws {
+        let rows = try await database.prepare("SELECT id, workspace_id FROM participants WHERE book_id = ? AND status = 'active'").bind(bookID).all()
+        for (workspace, participants) in Dictionary(grouping: rows, by: { $0.text("workspace_id") ?? "" }) {
+            try await replan(TenantScope(workspaceID: workspace), participantIDs: participants.compactMap { $0.text("id") })
+        }
+    }
+}
