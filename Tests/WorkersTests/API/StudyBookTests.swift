@@ -16,6 +16,7 @@ import Testing
         let clock: ManualClock
         let adminKey: String
         let key: String
+        let workspace: String?
     }
 
     /// An admin (platform admin, API key) and a workspace (simulated sender, API key).
@@ -26,10 +27,11 @@ import Testing
         let worker = try #require(api.host.workers["api"] as? APIWorker)
         #expect(try await worker.grantPlatformAdmin(email: "curator@example.com"))
         let adminKey = try #require(try await api.call("POST", "/api/v1/api-keys", json: ["name": "admin"], token: admin).string("key"))
-        let owner = try #require(try await api.signUp("church@example.com").string("access_token"))
+        let signup = try await api.signUp("church@example.com")
+        let owner = try #require(signup.string("access_token"))
         #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "simulated", "from_number": "+15550007777"], token: owner).status == 200)
         let key = try #require(try await api.call("POST", "/api/v1/api-keys", json: ["name": "ws"], token: owner).string("key"))
-        return World(api: api, clock: clock, adminKey: adminKey, key: key)
+        return World(api: api, clock: clock, adminKey: adminKey, key: key, workspace: signup.string("user", "personal_workspace_id"))
     }
 
     /// Lines in the simulated provider's send log: what it has received.
@@ -182,10 +184,25 @@ import Testing
         let id = try #require(enrolled["enrolled"]?.arrayValue?.first?["id"]?.stringValue, "\(enrolled.body)")
         #expect(enrolled["enrolled"]?.arrayValue?.first?["messages"]?.arrayValue?.compactMap { $0["scheduled_at"]?.stringValue }
                 == ["2027-03-04T22:15:00.000Z"], "07:15 on 5 March in Tokyo is 22:15 UTC on the 4th")
+        // A workspace member is enrolled through a contact with the phone given.
+        let members = try await api.call("GET", "/api/v1/workspaces/\(try #require(w.workspace))/members", token: w.key)
+        let userID = try #require(members.data.first?["user_id"]?.stringValue, "\(members.body)")
+        let member = try await api.call("POST", "/api/v1/books/\(bookID)/participants", json: [
+            "users": [["user_id": .string(userID), "phone": "+14155550504"]], "start_date": "2027-03-02", "time_zone": "UTC",
+        ], token: w.key)
+        #expect(member["enrolled"]?.arrayValue?.count == 1, "\(member.body)")
+        let memberContact = try #require(member["enrolled"]?.arrayValue?.first?["contact_id"]?.stringValue)
+        #expect(try await api.call("GET", "/api/v1/contacts/\(memberContact)", token: w.key).string("email") == "church@example.com")
+        let stranger = try await api.call("POST", "/api/v1/books/\(bookID)/participants", json: [
+            "users": [["user_id": "usr_nobody", "phone": "+14155550505"]], "start_date": "2027-03-02", "time_zone": "UTC",
+        ], token: w.key)
+        #expect(stranger.status == 404)
+
         let moved = try await api.call("PATCH", "/api/v1/participants/\(id)", json: ["start_date": "2027-03-09", "lesson_ids": [.string(one), .string(two)]], token: w.key)
         let planned = moved["messages"]?.arrayValue ?? []
         #expect(planned.filter { $0["status"] == "pending" }.compactMap { $0["scheduled_at"]?.stringValue } == ["2027-03-11T22:15:00.000Z", "2027-03-11T22:15:00.000Z"])
         try await advance(w, to: "2027-03-04T22:15:00.000Z", expecting: 0)
-        try await advance(w, to: "2027-03-11T22:15:00.000Z", expecting: 2)
+        try await advance(w, to: "2027-03-05T07:15:00.000Z", expecting: 2)  // the member's lessons A and B, 07:15 UTC on day 3
+        try await advance(w, to: "2027-03-11T22:15:00.000Z", expecting: 4)
     }
 }

@@ -16,12 +16,17 @@ extension APIRoutes {
         }
 
         authed("POST", "/api/v1/books/:id/participants",
-               "Enroll contacts (contact_id | contact_ids) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)",
-               tag: "books", body: [.optional("contact_id"), .optional("contact_ids", "array"), .required("start_date"), .required("time_zone"),
-                                    .optional("lesson_ids", "array")], success: 201, creates: true) { request, context, principal in
+               "Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)",
+               tag: "books", body: [.optional("contact_id"), .optional("contact_ids", "array"), .optional("users", "array"), .required("start_date"),
+                                    .required("time_zone"), .optional("lesson_ids", "array")], success: 201, creates: true) { request, context, principal in
             let book = try await Self.publishedBook(s, context.parameter("id"))
             let body = try JSONBody(request)
-            let contacts = body.fields["contact_ids"] != nil ? try Self.contactIDs(body) : [try body.requiredString("contact_id", max: 64)]
+            let contacts: [String]
+            if body.fields["users"] != nil {
+                contacts = try await Self.memberContacts(s, principal.scope, body)
+            } else {
+                contacts = body.fields["contact_ids"] != nil ? try Self.contactIDs(body) : [try body.requiredString("contact_id", max: 64)]
+            }
             let (startDate, timeZone) = try Self.startAndZone(body, required: true)
             let lessons = try await s.books.lessons(bookID: book.id, workspaceID: nil, activeOnly: true)
             let lessonIDs = try Self.lessonIDs(body, of: lessons) ?? lessons.map(\.id)
@@ -95,6 +100,33 @@ extension APIRoutes {
             try await s.study.replan(principal.scope, participantIDs: [id])
             return .json(try await s.participants.get(principal.scope, id: id)!)
         }
+    }
+
+    /// The contacts that carry enrolled workspace members' messages: the contact with the member's phone,
+    /// or a new one named after the member. A user who is not a member of the workspace is a 404.
+    static func memberContacts(_ s: APIServices, _ scope: TenantScope, _ body: JSONBody) async throws -> [String] {
+        guard let items = body.fields["users"]?.arrayValue, !items.isEmpty, items.count <= 1000 else {
+            throw APIError.invalidField("users", "must be an array of 1...1000 {user_id, phone}")
+        }
+        var ids: [String] = []
+        for item in items {
+            let entry = JSONBody(fields: item.objectValue ?? [:])
+            let userID = try entry.requiredString("user_id", max: 64)
+            guard let member = try await s.workspaces.member(scope, userID: userID) else { throw APIError.notFound("member \(userID)") }
+            let phone = try ContactInput.phone(try entry.requiredString("phone", max: 40), defaultCountry: s.defaultCountry, field: "users.phone")
+            if let existing = try await s.contacts.database.prepare("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?")
+                .bind(scope.workspaceID, phone).first()?.text("id") {
+                ids.append(existing)
+                continue
+            }
+            var input = ContactInput()
+            input.phone = phone
+            input.name = member.name ?? member.email ?? "Member"
+            input.email = .some(member.email)
+            input.source = "api"
+            ids.append(try await s.contacts.create(scope, input).id)
+        }
+        return ids
     }
 
     /// A book workspaces may see: published and active; anything else is a 404.
