@@ -93,7 +93,9 @@ extension ProbeWorker {
         router.get("/outbound") { request, _ in
             let timeout = request.queryParameter("timeout").flatMap(Int.init)
             do {
-                let answer = try await env.outbound.fetch(OutboundRequest(url: request.queryParameter("url") ?? "", timeoutMilliseconds: timeout))
+                var outbound = OutboundRequest(url: request.queryParameter("url") ?? "", timeoutMilliseconds: timeout)
+                outbound.pinnedAddresses = request.queryParameter("pin").map { [$0] } ?? []
+                let answer = try await env.outbound.fetch(outbound)
                 return .bytes(answer.body, status: 200, contentType: answer.headers["content-type"] ?? "application/octet-stream")
                     .adding(header: "x-upstream-status", String(answer.status))
             } catch let error as OutboundError {

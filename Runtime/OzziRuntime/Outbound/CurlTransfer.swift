@@ -9,6 +9,7 @@ final class CurlTransfer {
     private let maxResponseBytes: Int
     private let completion: (Result<OutboundResponse, Error>) -> Void
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
     private var responseHeaders: [(name: String, value: String)] = []
     private var body: [UInt8] = []
     private var tooLarge = false
@@ -38,6 +39,13 @@ final class CurlTransfer {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
         ozzi_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)
+        // CONNECT_TO, not RESOLVE: it binds this transfer only (RESOLVE entries stay in the loop's shared
+        // DNS cache), and curl keeps such connections apart when reusing them. TLS still checks the URL's name.
+        if let address = request.pinnedAddresses.first, let target = OutboundURL(request.url) {
+            let connectTo = address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
+            connectToList = curl_slist_append(connectToList, "\(target.host):\(target.port):\(connectTo):\(target.port)")
+            ozzi_easy_setopt_pointer(easy, CURLOPT_CONNECT_TO, connectToList)
+        }
         ozzi_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
         ozzi_easy_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION) { data, size, count, user in
             Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().received(data!, size * count)
@@ -50,6 +58,7 @@ final class CurlTransfer {
 
     deinit {
         curl_slist_free_all(headerList)
+        curl_slist_free_all(connectToList)
         curl_easy_cleanup(easy)
     }
 

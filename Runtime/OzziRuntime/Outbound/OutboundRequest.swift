@@ -6,6 +6,10 @@ public struct OutboundRequest: Sendable {
     public var body: [UInt8]
     /// Whole-transfer timeout; nil means the host's default (15 s).
     public var timeoutMilliseconds: Int?
+    /// Addresses the URL's host was checked to resolve to; the transfer connects to the first instead of
+    /// looking the name up again, so a second lookup cannot answer differently (DNS rebinding). TLS still
+    /// verifies the certificate against the URL's name.
+    public var pinnedAddresses: [String] = []
 
     public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeoutMilliseconds: Int? = nil) {
         self.method = method

@@ -95,6 +95,11 @@ import Testing
         #expect(large.stdout.contains("answered more than 100000 bytes"))
         let denied = try await curl([live.base + "/outbound?url=https://example.com/"])
         #expect(denied.stdout.contains("may not call https://example.com:443"))
+        // A pinned address is used without looking the name up (.invalid never resolves).
+        let pinned = try await curl([live.base + "/outbound?pin=127.0.0.1&url=http://pinned.invalid:\(upstream.port)/hello"])
+        #expect(pinned.stdout == "hello", "\(pinned.stdout)")
+        let unpinned = try await curl([live.base + "/outbound?url=http://pinned.invalid:\(upstream.port)/hello"])
+        #expect(unpinned.stdout.contains("outbound_failed"))
     }
 
     @Test func devRouteFiresCronTriggersAndNeverOverlapsARun() async throws {

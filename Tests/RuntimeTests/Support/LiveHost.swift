@@ -32,7 +32,7 @@ struct LiveHost {
         name = "probe"
         module = "probe"
         routes = ["/*"]
-        allowed_outbound_hosts = ["http://127.0.0.1:*"]
+        allowed_outbound_hosts = ["http://127.0.0.1:*", "http://pinned.invalid:*"]
         kv_namespaces = [{ binding = "KV" }]
         d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)/probe" }]
         r2_buckets = [{ binding = "FILES" }]

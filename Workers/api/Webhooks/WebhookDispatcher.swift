@@ -72,10 +72,12 @@ final class WebhookDispatcher: Sendable {
         }
     }
 
-    /// Refuses URLs that are not http(s), or (unless allowed) that resolve to a private address.
-    func checkTarget(_ url: String) async throws {
+    /// Refuses URLs that are not http(s), or (unless allowed) that resolve to a private address; returns
+    /// the addresses checked, for the request to connect to (none when private targets are allowed).
+    @discardableResult
+    func checkTarget(_ url: String) async throws -> [String] {
         guard let parsed = OutboundURL(url) else { throw APIError.invalidField("url", "must be an http or https URL") }
-        guard !settings.allowPrivate else { return }
+        guard !settings.allowPrivate else { return [] }
         guard parsed.scheme == "https" else { throw APIError.invalidField("url", "must be https") }
         let addresses: [String]
         do {
@@ -86,6 +88,7 @@ final class WebhookDispatcher: Sendable {
         if let refused = addresses.first(where: PrivateAddress.isPrivate) {
             throw APIError.invalidField("url", "\(parsed.host) resolves to \(refused), a loopback, private or link-local address")
         }
+        return addresses
     }
 
     /// One attempt of one delivery: the queue consumer's side.
@@ -97,16 +100,19 @@ final class WebhookDispatcher: Sendable {
         }
         let outcome: (ok: Bool, status: Int?, error: String?)
         do {
-            try await checkTarget(delivery.url)
+            let addresses = try await checkTarget(delivery.url)
             let body = Array(delivery.payload.utf8)
             let timestamp = clock.milliseconds / 1000
             let signature = WebhookSignature.sign(secret: delivery.secret, id: delivery.id, timestamp: timestamp, body: body) ?? ""
-            let response = try await outbound.fetch(OutboundRequest(
+            var request = OutboundRequest(
                 method: "POST", url: delivery.url,
                 headers: ["content-type": "application/json", "user-agent": "Ozzi-Webhooks/1",
                           "webhook-id": delivery.id, "webhook-timestamp": String(timestamp), "webhook-signature": signature,
                           "svix-id": delivery.id, "svix-timestamp": String(timestamp), "svix-signature": signature],
-                body: body, timeoutMilliseconds: settings.timeoutMs))
+                body: body, timeoutMilliseconds: settings.timeoutMs)
+            // Connect to the addresses just checked: a second lookup could answer a private one (DNS rebinding).
+            request.pinnedAddresses = addresses
+            let response = try await outbound.fetch(request)
             outcome = ((200..<300).contains(response.status), response.status, (200..<300).contains(response.status) ? nil : "answered \(response.status)")
         } catch let error as APIError {
             // A refused target will not become acceptable by waiting.
