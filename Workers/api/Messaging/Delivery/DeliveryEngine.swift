@@ -46,6 +46,15 @@ final class DeliveryEngine: Sendable {
         let now = clock.milliseconds
         for job in jobs {
             guard let message = due[job.messageID], message.version == job.version else { continue }  // gone, or a stale job
+            let workspace: SMSSettings
+            if let known = settings[message.scope.workspaceID] {
+                workspace = known
+            } else {
+                workspace = try await providers.settings(message.scope)
+                settings[message.scope.workspaceID] = workspace
+            }
+            // Outside services lease these through the delivery API (a leased one is `sending`, not ours).
+            if workspace.provider == "external" { continue }
             if message.status == .sending {
                 if !inFlight.withLock({ $0.contains(message.id) }) { plans.append(.review(message)) }
                 continue
@@ -56,14 +65,6 @@ final class DeliveryEngine: Sendable {
                 try await queue.later(job, byMs: message.dueMs - now)
                 continue
             }
-            let workspace: SMSSettings
-            if let known = settings[message.scope.workspaceID] {
-                workspace = known
-            } else {
-                workspace = try await providers.settings(message.scope)
-                settings[message.scope.workspaceID] = workspace
-            }
-            if workspace.provider == "external" { continue }  // leased through the delivery API instead
             if message.contact?.sms_consent.status == "opted_out" {
                 plans.append(.fail(message, code: "opted_out", reason: "the contact opted out of SMS"))
                 continue
