@@ -62,7 +62,7 @@ struct APIServices: Sendable {
         importer = ContactImporter(database: database, bucket: try env.bucket("FILES"), queue: try env.queue("JOBS"), clock: clock,
                                    defaultCountry: defaultCountry, logger: env.logger)
         publicURL = String(env.var("PUBLIC_URL", default: "http://127.0.0.1:8787").reversed().drop { $0 == "/" }.reversed())
-        events = WorkspaceEvents(pubsub: try env.pubsub("LIVE"))
+        events = WorkspaceEvents(database: database, pubsub: try env.pubsub("LIVE"), clock: clock)
         streamHeartbeatSeconds = Int(env.var("STREAM_HEARTBEAT_SECONDS", default: "15")) ?? 15
         messages = MessageStore(database: database, clock: clock)
         let delivery = try env.queue("DELIVERY")
@@ -91,17 +91,13 @@ struct APIServices: Sendable {
         participants = ParticipantStore(database: database, clock: clock)
         study = StudyScheduler(books: books, messages: messages, queue: deliveryQueue, events: events)
         bookAnalytics = BookAnalytics(database: database, replyWindowMs: (Int64(env.var("STUDY_REPLY_WINDOW_HOURS", default: "24")) ?? 24) * 3_600_000)
-        events.listen { events in Task { await webhooks.fanOut(events) } }
+        events.onFlush { events in try await webhooks.fanOut(events) }
     }
 
-    /// Tells live streams and webhooks of a change (`contact.created`, `group.updated`, ...).
-    func changed(_ scope: TenantScope, _ type: String, _ data: JSONValue) {
-        events.publish(scope, type: type, data: data, at: Timestamp.now(clock))
-    }
-
-    /// Tells live streams and webhooks of status changes made by a route.
-    func announce(_ scope: TenantScope, _ changes: [StatusChange]) {
-        events.publish(changes, at: Timestamp.now(clock))
+    /// Tells live streams and webhooks of a change made outside a transaction of ours (`contact.created`,
+    /// `group.updated`, ...).
+    func changed(_ scope: TenantScope, _ type: String, _ data: JSONValue) async {
+        await events.publish([(scope, type, data)])
     }
 
     var authenticator: Authenticator {

@@ -107,6 +107,9 @@ public final class WorkerHost: Sendable {
 
     /// Stops accepting, finishes in-flight requests and queue batches within the deadline, closes every handle.
     public func shutdown() async {
+        // Live streams (SSE, WebSocket fan-out) end with their subscriptions, so their responses finish
+        // and the connections close now instead of holding shutdown to its deadline.
+        pubsub.finishAll()
         await server.shutdown()
         scheduler.stop()
         housekeeping.stop()

@@ -16,8 +16,10 @@ struct APIHost {
 
     /// `vars` and `secrets` are added to the api worker's; scrypt runs with a small cost so tests stay fast.
     /// `clock` replaces the host's (a `ManualClock` moves queue timers when the test advances it).
-    static func start(vars: [String: String] = [:], secrets: [String: String] = [:], clock: any WallClock = SystemClock()) async throws -> APIHost {
-        let directory = NSTemporaryDirectory() + "ozzi-api-\(UUID().uuidString)"
+    /// `dataDirectory` reuses an earlier host's data (a restart).
+    static func start(vars: [String: String] = [:], secrets: [String: String] = [:], clock: any WallClock = SystemClock(),
+                      dataDirectory: String? = nil) async throws -> APIHost {
+        let directory = dataDirectory ?? NSTemporaryDirectory() + "ozzi-api-\(UUID().uuidString)"
         let allVars = ["SCRYPT_N": "1024"].merging(vars) { $1 }
         let text = """
         [server]
@@ -53,9 +55,10 @@ struct APIHost {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    func stop() async {
+    /// Shuts the host down; `keepData` leaves its data for a restart.
+    func stop(keepData: Bool = false) async {
         await host.shutdown()
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if !keepData { try? FileManager.default.removeItem(atPath: dataDirectory) }
     }
 
     struct Answer {

@@ -456,4 +456,50 @@ import APIWorker
         defer { stream.stop() }
         _ = try await stream.waitFor("COMMENT (heartbeat)", timeout: .seconds(5))
     }
+
+    @Test func eventsOutliveARestartForStreamsAndWebhooks() async throws {
+        let first = try await APIHost.start(vars: Self.fastVars)
+        let token = try await owner(first, "outbox@example.com", number: "+15550008888")
+        let key = try #require(try await first.call("POST", "/api/v1/api-keys", json: ["name": "k"], token: token).string("key"))
+        let receiver = try ChildProcess("/usr/bin/python3", [Self.clients + "/webhook_receiver.py", "0"])
+        defer { receiver.stop() }
+        let port = try await receiver.waitFor(#"PORT (\d+)"#)
+        #expect(try await first.call("POST", "/api/v1/webhook-endpoints", json: ["url": .string("http://127.0.0.1:\(port)/in"), "event_types": ["group.created"]],
+                                     token: key).status == 201)
+        let stream = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", first.base + "/api/v1/stream", key])
+        defer { stream.stop() }
+        _ = try await stream.waitFor(#"OPEN (\d+)"#)
+        _ = try await first.call("POST", "/api/v1/groups", json: ["name": "Before"], token: key)
+        let firstID = try await stream.waitFor(#"EVENT (\d+) group.created"#)
+        _ = try await first.call("POST", "/api/v1/groups", json: ["name": "Also before"], token: key)
+        _ = try await receiver.waitFor(#"POST (2)"#)
+        let stopping = ContinuousClock.now
+        await first.stop(keepData: true)
+        #expect(ContinuousClock.now - stopping < .seconds(3), "an open event stream does not hold shutdown")
+
+        // An event committed by a host that died before handing it on: written straight to the outbox.
+        let database = first.dataDirectory + "/api/d1/db.sqlite"
+        let inserted = try await Subprocess.run("/usr/bin/python3", ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            ws = db.execute("SELECT workspace_id FROM webhook_endpoints").fetchone()[0]
+            db.execute("INSERT INTO workspace_events (workspace_id, type, data, created_at) VALUES (?, 'group.created', '{\\"group_id\\":\\"grp_orphan\\"}', '2026-01-01T00:00:00.000Z')", (ws,))
+            db.commit()
+            """, database])
+        #expect(inserted.status == 0, "\(inserted.stderr)")
+
+        let second = try await APIHost.start(vars: Self.fastVars, dataDirectory: first.dataDirectory)
+        defer { Task { await second.stop() } }
+        // The stream resumes across the restart from an id of the first run.
+        let resumed = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", second.base + "/api/v1/stream", key, firstID])
+        defer { resumed.stop() }
+        let replayed = try await resumed.waitFor(#"EVENT (\d+) group.created"#)
+        #expect((Int(replayed) ?? 0) > (Int(firstID) ?? .max), "the event after \(firstID), from the first run")
+        // The next change flushes the outbox: the orphaned event reaches the webhook too, before the new one.
+        _ = try await second.call("POST", "/api/v1/groups", json: ["name": "After"], token: key)
+        _ = try await receiver.waitFor(#"POST (4)"#)
+        let received = try JSONValue(jsonBytes: Array(try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/received"]).stdout.utf8)).arrayValue ?? []
+        #expect(received.count == 4)
+        #expect(received.contains { $0["body"]?.stringValue?.contains("grp_orphan") == true }, "\(received.map { $0["body"] ?? .null })")
+    }
 }

@@ -12,7 +12,7 @@ extension APIRoutes {
             // Subscribe before reading what was missed, so nothing falls between the two.
             let subscription = s.events.subscribe(scope)
             let lastID = request.headers["last-event-id"] ?? request.queryParameter("last_event_id")
-            let missed = lastID.map { s.events.since(scope, lastID: $0) }
+            let missed: [WorkspaceEvent]?? = if let lastID { .some(try await s.events.since(scope, lastID: lastID)) } else { .none }
             var response = Response.stream(contentType: "text/event-stream") { writer in
                 let beats = Task {
                     while !Task.isCancelled {
@@ -25,7 +25,7 @@ extension APIRoutes {
                     subscription.cancel()
                 }
                 try await writer.write("retry: 2000\n\n")
-                var seen = 0
+                var seen: Int64 = 0
                 switch missed {
                 case .some(.some(let events)):
                     for event in events {
@@ -39,7 +39,7 @@ extension APIRoutes {
                 }
                 for await message in subscription.messages {
                     guard let id = message["id"]?.stringValue, let type = message["type"]?.stringValue else { continue }
-                    let sequence = Int(id.split(separator: ".").last ?? "") ?? 0
+                    let sequence = Int64(id) ?? 0
                     if sequence <= seen { continue }  // already sent from the replay
                     try await writer.write("id: \(id)\nevent: \(type)\ndata: \(String(decoding: message.jsonBytes, as: UTF8.self))\n\n")
                 }

@@ -1,48 +1,114 @@
+import FoundationEssentials
 import OzziRuntime
 import Synchronization
 
 /// A workspace's changes as they happen (message status, inbound messages, contact and group changes),
-/// for live streams and outgoing webhooks.
+/// for live streams and outgoing webhooks: a transactional outbox.
 ///
-/// Each event gets an id `<boot>.<n>`; the last `retained` events of every workspace are kept in memory,
-/// so a stream that reconnects with `Last-Event-ID` after a short gap gets what it missed. An id from an
-/// earlier run of the host, or one older than what is kept, cannot be resumed (the stream says so).
+/// A change writes its events with `record` in its own transaction; after commit, `flush` reads the
+/// events not yet handed on, publishes them to live streams and hands them to the fan-out (webhooks), then
+/// advances a durable cursor. A crash between the commit and the flush delays events to the next flush
+/// (the next change, or the every-minute sweep); it loses none. An event's id is its sequence number, so
+/// a stream resumes from `Last-Event-ID` across restarts, over the events kept (a day).
 final class WorkspaceEvents: Sendable {
+    private let database: any SQLDatabase
     private let pubsub: PubSub
-    private let boot = Crypto.hex(Crypto.randomBytes(4))
-    private let counter = Atomic<Int>(0)
-    private let recent = Mutex<[String: [WorkspaceEvent]]>([:])
-    private let listeners = Mutex<[@Sendable ([WorkspaceEvent]) -> Void]>([])
-    let retained: Int
+    private let clock: any WallClock
+    private let fanOut = Mutex<(@Sendable ([WorkspaceEvent]) async throws -> Void)?>(nil)
+    /// One flush at a time; a flush asked for meanwhile runs once more after it.
+    private let flushing = Mutex<(running: Bool, again: Bool)>((false, false))
+    /// Events already published to live streams by this process.
+    private let published = Atomic<Int64>(0)
+    static let retainedMs: Int64 = 86_400_000
+    static let replayLimit = 1000
 
-    init(pubsub: PubSub, retained: Int = 1000) {
+    init(database: any SQLDatabase, pubsub: PubSub, clock: any WallClock) {
+        self.database = database
         self.pubsub = pubsub
-        self.retained = retained
+        self.clock = clock
     }
 
-    /// Also tells `listener` of every event (outgoing webhooks); it must not block.
-    func listen(_ listener: @escaping @Sendable ([WorkspaceEvent]) -> Void) {
-        listeners.withLock { $0.append(listener) }
+    /// Where events go after live streams (webhooks); it must tolerate seeing an event twice after a crash.
+    func onFlush(_ fanOut: @escaping @Sendable ([WorkspaceEvent]) async throws -> Void) {
+        self.fanOut.withLock { $0 = fanOut }
     }
 
-    func publish(_ scope: TenantScope, type: String, data: JSONValue, at: String) {
-        publish([(scope, type, data)], at: at)
-    }
-
-    func publish(_ items: [(TenantScope, String, JSONValue)], at: String) {
+    /// Writes events in the caller's transaction, one statement for the lot.
+    static func record(_ tx: SQLTransaction, _ items: [(TenantScope, String, JSONValue)], at: String) throws {
         guard !items.isEmpty else { return }
-        let events = items.map { scope, type, data in
-            let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
-            return WorkspaceEvent(id: "\(boot).\(n)", workspaceID: scope.workspaceID, type: type, data: data, at: at)
+        let rows = SQLList.json(items.map { scope, type, data in
+            ["workspace_id": .string(scope.workspaceID), "type": .string(type), "data": .string(String(decoding: data.jsonBytes, as: UTF8.self))]
+        })
+        try tx.run("""
+            INSERT INTO workspace_events (workspace_id, type, data, created_at)
+            SELECT value ->> 'workspace_id', value ->> 'type', value ->> 'data', ? FROM json_each(?)
+            """, at, rows)
+    }
+
+    /// Records and flushes events of a change that had no transaction of its own to join.
+    func publish(_ items: [(TenantScope, String, JSONValue)]) async {
+        let at = Timestamp.now(clock)
+        do {
+            try await database.transaction { tx in try Self.record(tx, items, at: at) }
+        } catch {
+            return  // the change itself is committed; its announcement is best effort here
         }
-        recent.withLock { recent in
-            for event in events {
-                recent[event.workspaceID, default: []].append(event)
-                if recent[event.workspaceID]!.count > retained * 2 { recent[event.workspaceID]!.removeFirst(retained) }
+        await flush()
+    }
+
+    /// Hands on every event after the cursor; safe to call from anywhere, any number of times.
+    func flush() async {
+        let start = flushing.withLock { state -> Bool in
+            if state.running {
+                state.again = true
+                return false
             }
+            state.running = true
+            return true
         }
-        for event in events { pubsub.publish(Self.topic(event.workspaceID), event.json) }
-        for listener in listeners.withLock({ $0 }) { listener(events) }
+        guard start else { return }
+        while true {
+            do {
+                while try await flushBatch() {}
+            } catch {
+                // The cursor did not move: the next flush (or the sweep) tries these events again.
+            }
+            let again = flushing.withLock { state -> Bool in
+                if state.again {
+                    state.again = false
+                    return true
+                }
+                state.running = false
+                return false
+            }
+            if !again { return }
+        }
+    }
+
+    /// One batch: publish, fan out, advance the cursor. Returns whether there may be more.
+    private func flushBatch() async throws -> Bool {
+        let rows = try await database.prepare("""
+            SELECT seq, workspace_id, type, data, created_at FROM workspace_events
+            WHERE seq > (SELECT seq FROM event_cursors WHERE name = 'webhooks') ORDER BY seq LIMIT 500
+            """).all()
+        guard let last = rows.last?.integer("seq") else { return false }
+        let events = rows.map(WorkspaceEvent.init)
+        for event in events where event.sequence > published.load(ordering: .relaxed) {
+            pubsub.publish(Self.topic(event.workspaceID), event.json)
+        }
+        published.store(max(published.load(ordering: .relaxed), last), ordering: .relaxed)
+        if let fanOut = fanOut.withLock({ $0 }) { try await fanOut(events) }
+        try await database.prepare("UPDATE event_cursors SET seq = max(seq, ?) WHERE name = 'webhooks'").bind(last).run()
+        return rows.count == 500
+    }
+
+    /// The sweep's part: hand on what a crash left behind, and drop events older than a day.
+    func sweep() async throws {
+        await flush()
+        let before = SQLDate.format(Date(timeIntervalSince1970: Double(clock.milliseconds - Self.retainedMs) / 1000))
+        try await database.prepare("""
+            DELETE FROM workspace_events WHERE created_at < ? AND seq <= (SELECT seq FROM event_cursors WHERE name = 'webhooks')
+            """).bind(before).run()
     }
 
     static func topic(_ workspaceID: String) -> String { "workspace:" + workspaceID }
@@ -51,28 +117,38 @@ final class WorkspaceEvents: Sendable {
         pubsub.subscribe(Self.topic(scope.workspaceID))
     }
 
-    /// The events after `lastID`, or nil when that id cannot be resumed from.
-    func since(_ scope: TenantScope, lastID: String) -> [WorkspaceEvent]? {
-        let parts = lastID.split(separator: ".")
-        guard parts.count == 2, parts[0] == boot, let n = Int(parts[1]) else { return nil }
-        return recent.withLock { recent -> [WorkspaceEvent]? in
-            let events = recent[scope.workspaceID] ?? []
-            let kept = events.suffix(retained)
-            if let first = kept.first, first.sequence > n + 1 { return nil }  // the gap is longer than what is kept
-            return kept.filter { $0.sequence > n }
+    /// The events after `lastID`, or nil when that id cannot be resumed from (not one of this
+    /// workspace's kept events, or more were missed than a replay holds).
+    func since(_ scope: TenantScope, lastID: String) async throws -> [WorkspaceEvent]? {
+        guard let seq = Int64(lastID),
+              try await database.prepare("SELECT 1 FROM workspace_events WHERE workspace_id = ? AND seq = ?").bind(scope.workspaceID, seq).first() != nil else {
+            return nil
         }
+        let rows = try await database.prepare("""
+            SELECT seq, workspace_id, type, data, created_at FROM workspace_events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?
+            """).bind(scope.workspaceID, seq, Self.replayLimit + 1).all()
+        guard rows.count <= Self.replayLimit else { return nil }
+        return rows.map(WorkspaceEvent.init)
     }
 }
 
 /// One change in a workspace.
 struct WorkspaceEvent: Sendable {
-    let id: String
+    let sequence: Int64
     let workspaceID: String
     let type: String
     let data: JSONValue
     let at: String
 
-    var sequence: Int { Int(id.split(separator: ".").last ?? "") ?? 0 }
+    var id: String { String(sequence) }
+
+    init(row: SQLRow) {
+        sequence = row.integer("seq") ?? 0
+        workspaceID = row.text("workspace_id") ?? ""
+        type = row.text("type") ?? ""
+        data = (try? JSONValue(jsonBytes: Array((row.text("data") ?? "null").utf8))) ?? .null
+        at = row.text("created_at") ?? ""
+    }
 
     var json: JSONValue {
         ["id": .string(id), "type": .string(type), "created_at": .string(at), "data": data]

@@ -2,8 +2,8 @@ import FoundationEssentials
 import OzziRuntime
 
 /// The api worker's every-minute housekeeping: drops expired KV entries, access tokens, long-dead
-/// sessions and day-old idempotency records, queues messages that came within the delivery queue's reach,
-/// and records each run, so an operator can see it is alive.
+/// sessions and day-old idempotency records, re-queues messages whose job a crash lost, hands on events a
+/// crash left unflushed and drops day-old ones, and records each run, so an operator can see it is alive.
 struct MaintenanceSweep: Sendable {
     let kv: any KVNamespace
     let database: any SQLDatabase
@@ -20,6 +20,7 @@ struct MaintenanceSweep: Sendable {
         _ = try await services.sessions.sweep()
         _ = try await services.idempotency.sweep()
         try await services.deliveryQueue.sweep()
+        try await services.events.sweep()
         try await database.prepare("""
             INSERT INTO sweep_runs (cron, scheduled_time, started_at, finished_at, expired_kv_keys) VALUES (?, ?, ?, ?, ?)
             """).bind(event.cron, event.scheduledTime, started, Date(), expired).run()

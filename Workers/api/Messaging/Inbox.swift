@@ -39,19 +39,17 @@ struct Inbox: Sendable {
             if keyword == .stop || keyword == .start {
                 changed = try ContactStore.setConsent(tx, scope, ids: [contactID!], (keyword == .stop ? "opted_out" : "opted_in", "sms_keyword"), now: now) > 0
             }
-            return (contactID!, true, changed)
-        }
-        if let outcome, outcome.fresh {
             var items: [(TenantScope, String, JSONValue)] = [(scope, "message.inbound", [
-                "contact_id": .string(outcome.contactID), "from": .string(from), "to": .string(to), "body": .string(body),
+                "contact_id": .string(contactID!), "from": .string(from), "to": .string(to), "body": .string(body),
                 "keyword": keyword.map { .string($0.rawValue) } ?? .null,
             ])]
-            if outcome.consentChanged {
-                items.append((scope, "contact.updated", ["contact_id": .string(outcome.contactID),
-                                                          "sms_consent": .string(keyword == .stop ? "opted_out" : "opted_in")]))
+            if changed {
+                items.append((scope, "contact.updated", ["contact_id": .string(contactID!), "sms_consent": .string(keyword == .stop ? "opted_out" : "opted_in")]))
             }
-            events.publish(items, at: now)
+            try WorkspaceEvents.record(tx, items, at: now)
+            return (contactID!, true, changed)
         }
+        if let outcome, outcome.fresh { await events.flush() }
         return Received(reply: reply)
     }
 }

@@ -130,6 +130,7 @@ struct MessageStore: Sendable {
             let list = SQLList.json(ids)
             try tx.run("UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'", now, list)
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)", now, list)
+            try WorkspaceEvents.record(tx, ids.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) }, at: now)
             return ids
         }
     }
@@ -162,14 +163,15 @@ struct MessageStore: Sendable {
             let jobs = rows.map { DeliveryJob(messageID: $0.text("id") ?? "", version: Int($0.integer("version") ?? 0)) }
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'pending' FROM json_each(?)",
                        now, SQLList.json(jobs.map(\.messageID)))
+            try WorkspaceEvents.record(tx, jobs.map { StatusChange(scope: scope, messageID: $0.messageID, status: .pending, errorCode: nil) }, at: now)
             return jobs
         }
     }
 
     // MARK: - Provider callbacks
 
-    /// Applies a provider's status report if it moves the message forward; nil when it does not (a late
-    /// or repeated report) or the provider id is unknown.
+    /// Applies a provider's status report if it moves the message forward (recording its event); nil when
+    /// it does not (a late or repeated report) or the provider id is unknown.
     func applyProviderStatus(providerID: String, status: MessageStatus, errorCode: String?) async throws -> StatusChange? {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> StatusChange? in
@@ -183,7 +185,9 @@ struct MessageStore: Sendable {
             try tx.run("""
                 INSERT INTO message_events (message_id, at, kind, result, provider_message_id, error_code, error_message) VALUES (?, ?, 'status', ?, ?, ?, ?)
                 """, id, now, status.rawValue, providerID, errorCode, reason)
-            return StatusChange(scope: TenantScope(workspaceID: row.text("workspace_id") ?? ""), messageID: id, status: status, errorCode: errorCode)
+            let change = StatusChange(scope: TenantScope(workspaceID: row.text("workspace_id") ?? ""), messageID: id, status: status, errorCode: errorCode)
+            try WorkspaceEvents.record(tx, [change], at: now)
+            return change
         }
     }
 

@@ -1,6 +1,6 @@
 import OzziRuntime
 
-/// A message reached a status: announced as a `message.status` event after its transaction commits.
+/// A message reached a status: recorded as a `message.status` event in the transaction that changed it.
 struct StatusChange: Sendable {
     let scope: TenantScope
     let messageID: String
@@ -14,7 +14,7 @@ struct StatusChange: Sendable {
 }
 
 extension WorkspaceEvents {
-    func publish(_ changes: [StatusChange], at: String) {
-        publish(changes.map(\.event), at: at)
+    static func record(_ tx: SQLTransaction, _ changes: [StatusChange], at: String) throws {
+        try record(tx, changes.map(\.event), at: at)
     }
 }

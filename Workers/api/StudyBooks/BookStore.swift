@@ -111,12 +111,16 @@ struct BookStore: Sendable {
     func deleteMessage(lessonID: String, id: String, workspaceID: String?) async throws -> Bool {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
-            let canceled = try tx.all("""
+            let rows = try tx.all("""
                 UPDATE messages SET status = 'canceled', updated_at = ?
-                WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending' RETURNING id
-                """, now, id).compactMap { $0.text("id") }
+                WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending' RETURNING id, workspace_id
+                """, now, id)
+            let canceled = rows.compactMap { $0.text("id") }
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)",
                        now, SQLList.json(canceled))
+            try WorkspaceEvents.record(tx, rows.map {
+                StatusChange(scope: TenantScope(workspaceID: $0.text("workspace_id") ?? ""), messageID: $0.text("id") ?? "", status: .canceled, errorCode: nil)
+            }, at: now)
             return try tx.run("DELETE FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?", lessonID, id, workspaceID).changes == 1
         }
     }

@@ -73,10 +73,11 @@ struct StudyScheduler: Sendable {
                 SELECT value ->> 'participant_id', value ->> 'lesson_message_id', value ->> 'message_id' FROM json_each(?) WHERE true
                 ON CONFLICT (participant_id, lesson_message_id) DO UPDATE SET message_id = excluded.message_id
                 """, SQLList.json(newLinks))
+            try WorkspaceEvents.record(tx, canceled.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) }, at: now8601)
             return canceled
         }
         try await queue.enqueue(rows.map { (DeliveryJob(messageID: $0.id, version: 1), $0.dueMs) })
-        events.publish(canceled.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) }, at: now8601)
+        if !canceled.isEmpty { await events.flush() }
     }
 
     /// Replans every participant of a book in every workspace (content was (de)activated or changed).

@@ -47,28 +47,26 @@ final class WebhookDispatcher: Sendable {
         _ = cache.withLock { $0.removeValue(forKey: scope.workspaceID) }
     }
 
-    /// Records a delivery per (event, endpoint that wants it) and queues them.
-    func fanOut(_ events: [WorkspaceEvent]) async {
-        do {
-            let workspaces = Set(events.map(\.workspaceID))
-            let unknown = cache.withLock { cache in workspaces.filter { cache[$0] == nil } }
-            if !unknown.isEmpty {
-                let loaded = try await store.active(workspaces: Array(unknown))
-                cache.withLock { cache in for id in unknown { cache[id] = loaded[id] ?? [] } }
-            }
-            let endpoints = cache.withLock { $0 }
-            let items = events.flatMap { event in
-                (endpoints[event.workspaceID] ?? []).filter { $0.wants(event.type) }.map { (endpointID: $0.id, event: event) }
-            }
-            guard !items.isEmpty else { return }
-            let ids = try await store.enqueue(items)
-            for start in stride(from: 0, to: ids.count, by: 100) {
-                try await queue.sendBatch(ids[start..<min(start + 100, ids.count)].map {
-                    OutgoingMessage(body: ["kind": .string(Self.kind), "delivery_id": .string($0)])
-                })
-            }
-        } catch {
-            logger.error("webhook fan-out failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
+    /// Records a delivery per (event, endpoint that wants it) and queues them. Called by the event outbox
+    /// before it moves its cursor; after a crash it may see events again, which find their deliveries
+    /// recorded already (one id per event and endpoint) and are not queued twice.
+    func fanOut(_ events: [WorkspaceEvent]) async throws {
+        let workspaces = Set(events.map(\.workspaceID))
+        let unknown = cache.withLock { cache in workspaces.filter { cache[$0] == nil } }
+        if !unknown.isEmpty {
+            let loaded = try await store.active(workspaces: Array(unknown))
+            cache.withLock { cache in for id in unknown { cache[id] = loaded[id] ?? [] } }
+        }
+        let endpoints = cache.withLock { $0 }
+        let items = events.flatMap { event in
+            (endpoints[event.workspaceID] ?? []).filter { $0.wants(event.type) }.map { (endpointID: $0.id, event: event) }
+        }
+        guard !items.isEmpty else { return }
+        let ids = try await store.enqueue(items)
+        for start in stride(from: 0, to: ids.count, by: 100) {
+            try await queue.sendBatch(ids[start..<min(start + 100, ids.count)].map {
+                OutgoingMessage(body: ["kind": .string(Self.kind), "delivery_id": .string($0)])
+            })
         }
     }
 

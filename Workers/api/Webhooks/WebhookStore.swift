@@ -62,19 +62,29 @@ struct WebhookStore: Sendable {
 
     // MARK: - The dispatcher's side
 
-    /// New pending deliveries (endpoint, event) in one statement; returns their ids.
+    /// New pending deliveries (endpoint, event) in one statement; returns those still to be queued: new, or
+    /// recorded before but never attempted (an id is derived from the event and the endpoint, so seeing an
+    /// event again after a crash adds no second delivery; at worst its job is queued twice, and receivers
+    /// dedupe on `webhook-id`).
     func enqueue(_ items: [(endpointID: String, event: WorkspaceEvent)]) async throws -> [String] {
         let now = Timestamp.now(clock)
         let rows = items.map { item -> JSONValue in
-            ["id": .string(ResourceID.make("whd")), "endpoint_id": .string(item.endpointID), "event_id": .string(item.event.id),
-             "event_type": .string(item.event.type), "payload": .string(String(decoding: item.event.json.jsonBytes, as: UTF8.self))]
+            let id = "whd_" + Crypto.hex(Crypto.sha256(Array("\(item.event.id) \(item.endpointID)".utf8))).prefix(26)
+            return ["id": .string(id), "endpoint_id": .string(item.endpointID), "event_id": .string(item.event.id),
+                    "event_type": .string(item.event.type), "payload": .string(String(decoding: item.event.json.jsonBytes, as: UTF8.self))]
         }
-        try await database.prepare("""
-            INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, created_at, updated_at)
-            SELECT value ->> 'id', value ->> 'endpoint_id', value ->> 'event_id', value ->> 'event_type', value ->> 'payload', 'pending', ?, ?
-            FROM json_each(?)
-            """).bind(now, now, SQLList.json(rows)).run()
-        return rows.compactMap { $0["id"]?.stringValue }
+        let list = SQLList.json(rows)
+        return try await database.transaction { tx in
+            // (`WHERE true`: SQLite would read the upsert's ON as a join constraint of the SELECT.)
+            try tx.run("""
+                INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, created_at, updated_at)
+                SELECT value ->> 'id', value ->> 'endpoint_id', value ->> 'event_id', value ->> 'event_type', value ->> 'payload', 'pending', ?, ?
+                FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING
+                """, now, now, list)
+            return try tx.all("""
+                SELECT id FROM webhook_deliveries WHERE id IN (SELECT value ->> 'id' FROM json_each(?)) AND status = 'pending' AND attempts = 0
+                """, list).compactMap { $0.text("id") }
+        }
     }
 
     /// A pending delivery with its endpoint's URL, secret and state.

@@ -41,6 +41,12 @@ public final class PubSub: Sendable {
         return Subscription(messages: stream, subscriber: subscriber)
     }
 
+    /// Ends every subscription (the host is shutting down); later subscriptions work as before.
+    public func finishAll() {
+        let all = subscribers.withLock { $0.values.flatMap(\.values) }
+        for subscriber in all { subscriber.continuation.finish() }
+    }
+
     /// Subscribers of `topic` right now.
     public func subscriberCount(_ topic: String) -> Int {
         subscribers.withLock { $0[topic]?.count ?? 0 }

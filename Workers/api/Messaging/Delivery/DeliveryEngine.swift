@@ -157,9 +157,10 @@ final class DeliveryEngine: Sendable {
                     changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .review, errorCode: nil))
                 }
             }
+            try WorkspaceEvents.record(tx, changes, at: now)
             return (claimed, changes)
         }
-        events.publish(changes, at: now)
+        if !changes.isEmpty { await events.flush() }
         return claimed
     }
 
@@ -211,10 +212,11 @@ final class DeliveryEngine: Sendable {
                     changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
                 }
             }
+            try WorkspaceEvents.record(tx, changes, at: now)
             return (retries, changes)
         }
         if !retries.isEmpty { try await queue.enqueue(retries) }
-        events.publish(changes, at: now)
+        if !changes.isEmpty { await events.flush() }
     }
 
     private static func fail(_ tx: SQLTransaction, _ id: String, code: String, reason: String, now: String) throws {

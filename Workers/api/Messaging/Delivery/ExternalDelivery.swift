@@ -78,7 +78,9 @@ struct ExternalDelivery: Sendable {
                 INSERT INTO message_events (message_id, at, kind, result, provider, provider_message_id, error_code, error_message)
                 VALUES (?, ?, 'status', ?, 'external', ?, ?, ?)
                 """, id, now, status.rawValue, providerID, errorCode, errorMessage)
-            return StatusChange(scope: scope, messageID: id, status: status, errorCode: errorCode)
+            let change = StatusChange(scope: scope, messageID: id, status: status, errorCode: errorCode)
+            try WorkspaceEvents.record(tx, [change], at: now)
+            return change
         }
     }
 

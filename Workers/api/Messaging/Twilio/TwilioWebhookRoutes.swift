@@ -9,8 +9,8 @@ extension APIRoutes {
             let sid = try hook.required("MessageSid")
             let reported = try hook.required("MessageStatus")
             if let status = MessageStatus(providerStatus: reported),
-               let change = try await s.messages.applyProviderStatus(providerID: sid, status: status, errorCode: hook.value("ErrorCode")) {
-                s.announce(change.scope, [change])
+               try await s.messages.applyProviderStatus(providerID: sid, status: status, errorCode: hook.value("ErrorCode")) != nil {
+                await s.events.flush()
             }
             return Self.twiml("<Response/>")
         }
