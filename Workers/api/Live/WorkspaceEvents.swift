@@ -53,10 +53,24 @@ final class WorkspaceEvents: Sendable {
         } catch {
             return  // the change itself is committed; its announcement is best effort here
         }
-        await flush()
+        flushSoon()
     }
 
-    /// Hands on every event after the cursor; safe to call from anywhere, any number of times.
+    /// Starts a flush without waiting for it: what a change calls after its commit. The delivery engine
+    /// and request handlers must not wait, since under steady load a flush keeps finding new events.
+    func flushSoon() {
+        let start = flushing.withLock { state -> Bool in
+            if state.running {
+                state.again = true
+                return false
+            }
+            return true
+        }
+        if start { Task { await flush() } }
+    }
+
+    /// Hands on every event after the cursor, returning when there is none left; one runs at a time (a
+    /// call during a flush makes it look once more and returns at once).
     func flush() async {
         let start = flushing.withLock { state -> Bool in
             if state.running {

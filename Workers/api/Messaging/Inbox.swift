@@ -49,7 +49,7 @@ struct Inbox: Sendable {
             try WorkspaceEvents.record(tx, items, at: now)
             return (contactID!, true, changed)
         }
-        if let outcome, outcome.fresh { await events.flush() }
+        if let outcome, outcome.fresh { events.flushSoon() }
         return Received(reply: reply)
     }
 }

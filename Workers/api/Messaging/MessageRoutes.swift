@@ -43,7 +43,7 @@ extension APIRoutes {
             guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
             let canceled = try await s.messages.cancel(principal.scope, MessageFilter(ids: [id]))
             guard !canceled.isEmpty else { throw APIError.conflict("only a pending message can be canceled") }
-            await s.events.flush()
+            s.events.flushSoon()
             return .json(try await s.messages.get(principal.scope, id: id)!)
         }
 
@@ -53,7 +53,7 @@ extension APIRoutes {
             let jobs = try await s.messages.retry(principal.scope, ids: [id])
             guard !jobs.isEmpty else { throw APIError.conflict("a \(message.status.rawValue) message cannot be retried") }
             try await s.deliveryQueue.enqueue(jobs.map { ($0, s.clock.milliseconds) })
-            await s.events.flush()
+            s.events.flushSoon()
             return .json(try await s.messages.get(principal.scope, id: id)!)
         }
 
@@ -72,13 +72,13 @@ extension APIRoutes {
             let scope = principal.scope
             if action == "cancel" {
                 let canceled = try await s.messages.cancel(scope, filter)
-                await s.events.flush()
+                s.events.flushSoon()
                 return .json(["action": "cancel", "affected": .number(Double(canceled.count))] as JSONValue)
             }
             let ids = try await s.messages.ids(scope, filter, limit: 10_000)
             let jobs = try await s.messages.retry(scope, ids: ids)
             try await s.deliveryQueue.enqueue(jobs.map { ($0, s.clock.milliseconds) })
-            await s.events.flush()
+            s.events.flushSoon()
             return .json(["action": "retry", "affected": .number(Double(jobs.count))] as JSONValue)
         }
     }

@@ -77,7 +77,7 @@ struct StudyScheduler: Sendable {
             return canceled
         }
         try await queue.enqueue(rows.map { (DeliveryJob(messageID: $0.id, version: 1), $0.dueMs) })
-        if !canceled.isEmpty { await events.flush() }
+        if !canceled.isEmpty { events.flushSoon() }
     }
 
     /// Replans every participant of a book in every workspace (content was (de)activated or changed).

@@ -160,7 +160,7 @@ final class DeliveryEngine: Sendable {
             try WorkspaceEvents.record(tx, changes, at: now)
             return (claimed, changes)
         }
-        if !changes.isEmpty { await events.flush() }
+        if !changes.isEmpty { events.flushSoon() }
         return claimed
     }
 
@@ -216,7 +216,7 @@ final class DeliveryEngine: Sendable {
             return (retries, changes)
         }
         if !retries.isEmpty { try await queue.enqueue(retries) }
-        if !changes.isEmpty { await events.flush() }
+        if !changes.isEmpty { events.flushSoon() }
     }
 
     private static func fail(_ tx: SQLTransaction, _ id: String, code: String, reason: String, now: String) throws {

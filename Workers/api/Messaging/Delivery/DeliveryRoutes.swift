@@ -25,7 +25,7 @@ extension APIRoutes {
             let change = try await s.external.report(principal.scope, id: context.parameter("id"), status: status,
                                                      providerID: try body.string("provider_message_id", max: 128),
                                                      errorCode: try body.string("error_code", max: 64), errorMessage: try body.string("error_message", max: 500))
-            await s.events.flush()
+            s.events.flushSoon()
             return .json(try await s.messages.get(principal.scope, id: change.messageID)!)
         }
 

@@ -10,7 +10,7 @@ extension APIRoutes {
             let reported = try hook.required("MessageStatus")
             if let status = MessageStatus(providerStatus: reported),
                try await s.messages.applyProviderStatus(providerID: sid, status: status, errorCode: hook.value("ErrorCode")) != nil {
-                await s.events.flush()
+                s.events.flushSoon()
             }
             return Self.twiml("<Response/>")
         }
