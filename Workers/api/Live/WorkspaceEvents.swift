@@ -15,8 +15,12 @@ final class WorkspaceEvents: Sendable {
     private let pubsub: PubSub
     private let clock: any WallClock
     private let fanOut = Mutex<(@Sendable ([WorkspaceEvent]) async throws -> Void)?>(nil)
-    /// One flush at a time; a flush asked for meanwhile runs once more after it.
-    private let flushing = Mutex<(running: Bool, again: Bool)>((false, false))
+    /// One flush at a time; a flush asked for meanwhile runs once more after it. `scheduled`: one is
+    /// about to start.
+    private let flushing = Mutex<(running: Bool, again: Bool, scheduled: Bool)>((false, false, false))
+    /// How long a flush waits to gather events: one flush then hands on many changes' events (one read,
+    /// one cursor write) instead of one flush per change competing for the database writer.
+    static let gatherMilliseconds = 5
     /// Events already published to live streams by this process.
     private let published = Atomic<Int64>(0)
     static let retainedMs: Int64 = 86_400_000
@@ -64,9 +68,16 @@ final class WorkspaceEvents: Sendable {
                 state.again = true
                 return false
             }
+            if state.scheduled { return false }
+            state.scheduled = true
             return true
         }
-        if start { Task { await flush() } }
+        guard start else { return }
+        Task {
+            try? await Task.sleep(for: .milliseconds(Self.gatherMilliseconds))
+            flushing.withLock { $0.scheduled = false }
+            await flush()
+        }
     }
 
     /// Hands on every event after the cursor, returning when there is none left; one runs at a time (a
@@ -96,6 +107,7 @@ final class WorkspaceEvents: Sendable {
                 return false
             }
             if !again { return }
+            try? await Task.sleep(for: .milliseconds(Self.gatherMilliseconds))
         }
     }
 
