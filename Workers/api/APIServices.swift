@@ -94,11 +94,6 @@ struct APIServices: Sendable {
         events.onFlush { events in try await webhooks.fanOut(events) }
     }
 
-    /// Tells live streams and webhooks of a change made outside a transaction of ours (`contact.created`,
-    /// `group.updated`, ...).
-    func changed(_ scope: TenantScope, _ type: String, _ data: JSONValue) async {
-        await events.publish([(scope, type, data)])
-    }
 
     var authenticator: Authenticator {
         Authenticator(principals: PrincipalStore(database: sessions.database, clock: clock), apiKeys: apiKeys)

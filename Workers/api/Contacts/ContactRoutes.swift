@@ -16,7 +16,7 @@ extension APIRoutes {
                body: Self.contactFields(phoneRequired: true), success: 201, creates: true) { request, _, principal in
             let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: true)
             let contact = try await s.contacts.create(principal.scope, input)
-            await s.changed(principal.scope, "contact.created", ["contact_id": .string(contact.id)])
+            s.events.flushSoon()
             return .json(contact, status: 201)
         }
 
@@ -31,13 +31,13 @@ extension APIRoutes {
             guard let contact = try await s.contacts.update(principal.scope, id: context.parameter("id"), input) else {
                 throw APIError.notFound("contact")
             }
-            await s.changed(principal.scope, "contact.updated", ["contact_id": .string(contact.id)])
+            s.events.flushSoon()
             return .json(contact)
         }
 
         authed("DELETE", "/api/v1/contacts/:id", "Delete a contact", tag: "contacts", success: 204) { _, context, principal in
             guard try await s.contacts.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("contact") }
-            await s.changed(principal.scope, "contact.deleted", ["contact_id": .string(context.parameter("id"))])
+            s.events.flushSoon()
             return Response(status: 204)
         }
     }

@@ -12,7 +12,10 @@ struct ContactStore: Sendable {
         let id = ResourceID.make("con")
         let now = Timestamp.now(clock)
         do {
-            try await database.transaction { tx in try Self.insert(tx, scope, id: id, input, now: now) }
+            try await database.transaction { tx in
+                try Self.insert(tx, scope, id: id, input, now: now)
+                try WorkspaceEvents.record(tx, [(scope, "contact.created", ["contact_id": .string(id)])], at: now)
+            }
         } catch let error as SQLError where error.isUniqueViolation {
             throw try await duplicate(scope, phone: input.phone ?? "")
         }
@@ -115,16 +118,21 @@ struct ContactStore: Sendable {
         }
         let now = Timestamp.now(clock)
         let phone = input.phone ?? current.phone
+        let values: [any SQLBindable] = [
+            merged.name ?? "", merged.firstName ?? "", merged.lastName ?? "", phone, ContactInput.phoneSearch(phone),
+            input.email ?? current.email, input.notes ?? current.notes, Self.json(custom), input.source ?? current.source,
+            input.consent?.status ?? current.sms_consent.status, input.consent != nil ? now : current.sms_consent.changed_at,
+            input.consent != nil ? input.consent?.method : current.sms_consent.method, now, scope.workspaceID, id,
+        ]
         do {
-            try await database.prepare("""
-                UPDATE contacts SET name = ?, first_name = ?, last_name = ?, phone = ?, phone_search = ?, email = ?, notes = ?,
-                  custom_fields = ?, source = ?, sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ?
-                WHERE workspace_id = ? AND id = ?
-                """).bind(merged.name ?? "", merged.firstName ?? "", merged.lastName ?? "", phone, ContactInput.phoneSearch(phone),
-                          input.email ?? current.email, input.notes ?? current.notes, Self.json(custom), input.source ?? current.source,
-                          input.consent?.status ?? current.sms_consent.status,
-                          input.consent != nil ? now : current.sms_consent.changed_at,
-                          input.consent != nil ? input.consent?.method : current.sms_consent.method, now, scope.workspaceID, id).run()
+            try await database.transaction { tx in
+                try tx.execute("""
+                    UPDATE contacts SET name = ?, first_name = ?, last_name = ?, phone = ?, phone_search = ?, email = ?, notes = ?,
+                      custom_fields = ?, source = ?, sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ?
+                    WHERE workspace_id = ? AND id = ?
+                    """, values.map(\.sqlValue))
+                try WorkspaceEvents.record(tx, [(scope, "contact.updated", ["contact_id": .string(id)])], at: now)
+            }
         } catch let error as SQLError where error.isUniqueViolation {
             throw try await duplicate(scope, phone: phone)
         }
@@ -132,7 +140,12 @@ struct ContactStore: Sendable {
     }
 
     func delete(_ scope: TenantScope, id: String) async throws -> Bool {
-        try await database.prepare("DELETE FROM contacts WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).run().changes == 1
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            guard try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).changes == 1 else { return false }
+            try WorkspaceEvents.record(tx, [(scope, "contact.deleted", ["contact_id": .string(id)])], at: now)
+            return true
+        }
     }
 
     /// A page of contacts: `limit + 1` rows so the caller knows whether there is more.

@@ -15,7 +15,7 @@ extension APIRoutes {
             let color = try Self.color(body) ?? "#6b7280"
             let group = try await s.groups.create(principal.scope, name: name, description: try body.string("description", max: 1000) ?? "",
                                                   color: color)
-            await s.changed(principal.scope, "group.created", ["group_id": .string(group.id)])
+            s.events.flushSoon()
             return .json(group, status: 201)
         }
 
@@ -33,13 +33,13 @@ extension APIRoutes {
                                                         description: try body.string("description", max: 1000), color: try Self.color(body)) else {
                 throw APIError.notFound("group")
             }
-            await s.changed(principal.scope, "group.updated", ["group_id": .string(group.id)])
+            s.events.flushSoon()
             return .json(group)
         }
 
         authed("DELETE", "/api/v1/groups/:id", "Delete a group; its contacts stay", tag: "groups", success: 204) { _, context, principal in
             guard try await s.groups.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("group") }
-            await s.changed(principal.scope, "group.deleted", ["group_id": .string(context.parameter("id"))])
+            s.events.flushSoon()
             return Response(status: 204)
         }
 
@@ -58,7 +58,7 @@ extension APIRoutes {
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try Self.contactIDs(try JSONBody(request))
             let added = try await s.groups.add(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
-            await s.changed(principal.scope, "group.members_added", ["group_id": .string(context.parameter("id")), "count": .number(Double(added))])
+            s.events.flushSoon()
             return .json(["added": added])
         }
 
@@ -67,7 +67,7 @@ extension APIRoutes {
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try Self.contactIDs(try JSONBody(request))
             let removed = try await s.groups.remove(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
-            await s.changed(principal.scope, "group.members_removed", ["group_id": .string(context.parameter("id")), "count": .number(Double(removed))])
+            s.events.flushSoon()
             return .json(["removed": removed])
         }
     }

@@ -15,9 +15,12 @@ struct GroupStore: Sendable {
         let id = ResourceID.make("grp")
         let now = Timestamp.now(clock)
         do {
-            try await database.prepare("""
-                INSERT INTO groups (id, workspace_id, name, description, color, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).bind(id, scope.workspaceID, name, description, color, now, now).run()
+            try await database.transaction { tx in
+                try tx.run("""
+                    INSERT INTO groups (id, workspace_id, name, description, color, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, id, scope.workspaceID, name, description, color, now, now)
+                try WorkspaceEvents.record(tx, [(scope, "group.created", ["group_id": .string(id)])], at: now)
+            }
         } catch let error as SQLError where error.isUniqueViolation {
             throw APIError.conflict("a group named '\(name)' already exists", details: .object(["field": "name"]))
         }
@@ -34,11 +37,15 @@ struct GroupStore: Sendable {
     }
 
     func update(_ scope: TenantScope, id: String, name: String?, description: String?, color: String?) async throws -> Group? {
+        let now = Timestamp.now(clock)
         do {
-            try await database.prepare("""
-                UPDATE groups SET name = coalesce(?, name), description = coalesce(?, description), color = coalesce(?, color), updated_at = ?
-                WHERE workspace_id = ? AND id = ?
-                """).bind(name, description, color, Timestamp.now(clock), scope.workspaceID, id).run()
+            try await database.transaction { tx in
+                guard try tx.run("""
+                    UPDATE groups SET name = coalesce(?, name), description = coalesce(?, description), color = coalesce(?, color), updated_at = ?
+                    WHERE workspace_id = ? AND id = ?
+                    """, name, description, color, now, scope.workspaceID, id).changes == 1 else { return }
+                try WorkspaceEvents.record(tx, [(scope, "group.updated", ["group_id": .string(id)])], at: now)
+            }
         } catch let error as SQLError where error.isUniqueViolation {
             throw APIError.conflict("a group named '\(name ?? "")' already exists", details: .object(["field": "name"]))
         }
@@ -47,14 +54,21 @@ struct GroupStore: Sendable {
 
     /// Deletes the group; its contacts stay.
     func delete(_ scope: TenantScope, id: String) async throws -> Bool {
-        try await database.prepare("DELETE FROM groups WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).run().changes == 1
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            guard try tx.run("DELETE FROM groups WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).changes == 1 else { return false }
+            try WorkspaceEvents.record(tx, [(scope, "group.deleted", ["group_id": .string(id)])], at: now)
+            return true
+        }
     }
 
     /// Adds contacts (of this workspace only) in one transaction; returns how many were added.
     func add(_ scope: TenantScope, groupID: String, contactIDs: [String]) async throws -> Int {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
-            try Self.add(tx, scope, groupID: groupID, contactIDs: contactIDs, now: now)
+            let added = try Self.add(tx, scope, groupID: groupID, contactIDs: contactIDs, now: now)
+            try WorkspaceEvents.record(tx, [(scope, "group.members_added", ["group_id": .string(groupID), "count": .number(Double(added))])], at: now)
+            return added
         }
     }
 
@@ -66,7 +80,12 @@ struct GroupStore: Sendable {
     }
 
     func remove(_ scope: TenantScope, groupID: String, contactIDs: [String]) async throws -> Int {
-        try await database.transaction { tx in try Self.remove(tx, groupID: groupID, contactIDs: contactIDs) }
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            let removed = try Self.remove(tx, groupID: groupID, contactIDs: contactIDs)
+            try WorkspaceEvents.record(tx, [(scope, "group.members_removed", ["group_id": .string(groupID), "count": .number(Double(removed))])], at: now)
+            return removed
+        }
     }
 
     static func remove(_ tx: SQLTransaction, groupID: String, contactIDs: [String]) throws -> Int {

@@ -49,17 +49,6 @@ final class WorkspaceEvents: Sendable {
             """, at, rows)
     }
 
-    /// Records and flushes events of a change that had no transaction of its own to join.
-    func publish(_ items: [(TenantScope, String, JSONValue)]) async {
-        let at = Timestamp.now(clock)
-        do {
-            try await database.transaction { tx in try Self.record(tx, items, at: at) }
-        } catch {
-            return  // the change itself is committed; its announcement is best effort here
-        }
-        flushSoon()
-    }
-
     /// Starts a flush without waiting for it: what a change calls after its commit. The delivery engine
     /// and request handlers must not wait, since under steady load a flush keeps finding new events.
     func flushSoon() {
