@@ -11,30 +11,9 @@ import Testing
 
     func config(_ data: String) throws -> String {
         let file = data + ".toml"
-        let migrations = OzziProcess.repositoryRoot + "/Workers/api/migrations"
-        try """
-        [server]
-        port = 0
-        loops = 1
-        data_dir = "\(data)"
-        access_log = false
-
-        [[workers]]
-        name = "api"
-        module = "api"
-        routes = ["/api/*"]
-        kv_namespaces = [{ binding = "KV" }]
-        d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)" }]
-        r2_buckets = [{ binding = "FILES" }]
-        pubsub = [{ binding = "LIVE" }]
-        queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }, { binding = "WEBHOOKS", queue = "api-webhooks" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }, { queue = "api-webhooks", max_batch_timeout = 0 }] }
-        [workers.vars]
-        SCRYPT_N = "1024"
-        SMS_RATE_PER_WORKSPACE = "1000000"
-        SMS_RATE_PER_USER = "1000000"
-        SIM_SMS_LATENCY_MS = "40"
-        SIM_SMS_DELIVERY_MS = "100"
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try APIWorkerConfig.toml(dataDirectory: data, vars: [
+            "SMS_RATE_PER_WORKSPACE": "1000000", "SMS_RATE_PER_USER": "1000000", "SIM_SMS_LATENCY_MS": "40", "SIM_SMS_DELIVERY_MS": "100",
+        ]).write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
 

@@ -11,37 +11,13 @@ struct APIHost {
     let port: Int
     let dataDirectory: String
 
-    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Workers/api/migrations").path
-
     /// `vars` and `secrets` are added to the api worker's; scrypt runs with a small cost so tests stay fast.
     /// `clock` replaces the host's (a `ManualClock` moves queue timers when the test advances it).
     /// `dataDirectory` reuses an earlier host's data (a restart).
     static func start(vars: [String: String] = [:], secrets: [String: String] = [:], clock: any WallClock = SystemClock(),
                       dataDirectory: String? = nil) async throws -> APIHost {
         let directory = dataDirectory ?? NSTemporaryDirectory() + "ozzi-api-\(UUID().uuidString)"
-        let allVars = ["SCRYPT_N": "1024"].merging(vars) { $1 }
-        let text = """
-        [server]
-        port = 0
-        loops = 1
-        data_dir = "\(directory)"
-        access_log = false
-
-        [[workers]]
-        name = "api"
-        module = "api"
-        routes = ["/api/*"]
-        kv_namespaces = [{ binding = "KV" }]
-        d1_databases = [{ binding = "DB", migrations_dir = "\(migrations)" }]
-        r2_buckets = [{ binding = "FILES" }]
-        pubsub = [{ binding = "LIVE" }]
-        queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }, { binding = "WEBHOOKS", queue = "api-webhooks" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }, { queue = "api-webhooks", max_batch_timeout = 0 }] }
-        allowed_outbound_hosts = ["http://127.0.0.1:*"]
-        secrets = [\(secrets.keys.map { "\"\($0)\"" }.joined(separator: ", "))]
-        [workers.vars]
-        \(allVars.map { "\($0.key) = \"\($0.value)\"" }.joined(separator: "\n"))
-        """
+        let text = APIWorkerConfig.toml(dataDirectory: directory, vars: vars, secrets: Array(secrets.keys))
         var registry = WorkerRegistry()
         registry.register(APIWorker.module, APIWorker.self)
         let config = try ConfigLoader(file: directory + ".toml", modules: ["api"], environment: secrets).parse(text)
