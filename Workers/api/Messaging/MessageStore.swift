@@ -193,6 +193,16 @@ struct MessageStore: Sendable {
 
     // MARK: - The delivery engine's side
 
+    /// Fails a message that is still `from`, with its timeline event; false when it had moved on.
+    @discardableResult
+    static func fail(_ tx: SQLTransaction, _ id: String, from: MessageStatus, code: String, reason: String, now: String) throws -> Bool {
+        guard try tx.run("UPDATE messages SET status = 'failed', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = ?",
+                         code, reason, now, id, from.rawValue).changes == 1 else { return false }
+        try tx.run("INSERT INTO message_events (message_id, at, kind, result, error_code, error_message) VALUES (?, ?, 'status', 'failed', ?, ?)",
+                   id, now, code, reason)
+        return true
+    }
+
     func due(_ ids: [String]) async throws -> [Due] {
         try await database.prepare("""
             SELECT m.id AS message_id, m.workspace_id AS message_workspace, m.created_by, m.to_phone, m.status AS message_status, m.version,

@@ -141,12 +141,9 @@ final class DeliveryEngine: Sendable {
                                message.id, now, provider.name)
                     claimed.append((message, text, provider, settings))
                 case .fail(let message, let code, let reason):
-                    try tx.run("""
-                        UPDATE messages SET status = 'failed', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND version = ? AND status = 'pending'
-                        """, code, reason, now, message.id, message.version)
-                    try tx.run("INSERT INTO message_events (message_id, at, kind, result, error_code, error_message) VALUES (?, ?, 'status', 'failed', ?, ?)",
-                               message.id, now, code, reason)
-                    changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                    if try MessageStore.fail(tx, message.id, from: .pending, code: code, reason: reason, now: now) {
+                        changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                    }
                 case .review(let message):
                     try tx.run("UPDATE messages SET status = 'review', updated_at = ? WHERE id = ? AND status = 'sending'", now, message.id)
                     try tx.run("""
@@ -201,14 +198,14 @@ final class DeliveryEngine: Sendable {
                             """, dueMs, code, reason, now, message.id)
                         retries.append((DeliveryJob(messageID: message.id, version: message.version + 1), dueMs))
                     } else {
-                        try Self.fail(tx, message.id, code: code, reason: "\(reason) (gave up after \(attempt) attempts)", now: now)
+                        try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: "\(reason) (gave up after \(attempt) attempts)", now: now)
                         changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
                     }
                 case .permanent(let code, let reason):
                     try tx.run("""
                         UPDATE message_events SET result = 'permanent', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
                         """, code, reason, message.id)
-                    try Self.fail(tx, message.id, code: code, reason: reason, now: now)
+                    try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: reason, now: now)
                     changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
                 }
             }
@@ -217,12 +214,5 @@ final class DeliveryEngine: Sendable {
         }
         if !retries.isEmpty { try await queue.enqueue(retries) }
         if !changes.isEmpty { events.flushSoon() }
-    }
-
-    private static func fail(_ tx: SQLTransaction, _ id: String, code: String, reason: String, now: String) throws {
-        try tx.run("UPDATE messages SET status = 'failed', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
-                   code, reason, now, id)
-        try tx.run("INSERT INTO message_events (message_id, at, kind, result, error_code, error_message) VALUES (?, ?, 'status', 'failed', ?, ?)",
-                   id, now, code, reason)
     }
 }

@@ -11,7 +11,9 @@ extension APIRoutes {
             let lease = Int(request.queryParameter("lease_seconds") ?? "60") ?? 0
             guard (1...3600).contains(lease) else { throw APIError.invalidField("lease_seconds", "must be 1...3600") }
             try await Self.requireExternalProvider(principal, s)
-            return .json(["data": try await s.external.lease(principal.scope, limit: limit, leaseSeconds: lease)])
+            let leased = try await s.external.lease(principal.scope, limit: limit, leaseSeconds: lease)
+            s.events.flushSoon()
+            return .json(["data": leased])
         }
 
         authed("POST", "/api/v1/delivery/:id/status", "Report a leased message's result: status sent|delivered|failed|undelivered",

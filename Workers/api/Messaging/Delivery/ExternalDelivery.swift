@@ -30,7 +30,17 @@ struct ExternalDelivery: Sendable {
         return try await database.transaction { tx -> [Leased] in
             var leased: [Leased] = []
             for message in due {
-                guard case .success(let text) = DeliveryEngine.render(message) else { continue }
+                let text: String
+                switch DeliveryEngine.render(message) {
+                case .success(let rendered):
+                    text = rendered
+                case .failure(let failure):
+                    // Nothing to hand out (its template was deleted): it fails, as the engine would fail it.
+                    if try MessageStore.fail(tx, message.id, from: .pending, code: failure.code, reason: failure.message, now: stamp) {
+                        try WorkspaceEvents.record(tx, [StatusChange(scope: scope, messageID: message.id, status: .failed, errorCode: failure.code)], at: stamp)
+                    }
+                    continue
+                }
                 let won = try tx.run("""
                     UPDATE messages SET status = 'sending', provider = 'external', attempts = attempts + 1, sent_text = ?, lease_until_ms = ?, updated_at = ?
                     WHERE id = ? AND ((status = 'pending' AND due_ms <= ?) OR (status = 'sending' AND provider = 'external' AND lease_until_ms < ?))
