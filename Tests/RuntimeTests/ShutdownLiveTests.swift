@@ -4,10 +4,17 @@ import Testing
 @testable import OzziRuntime
 
 @Suite struct ShutdownLiveTests {
+    /// Waits for the client's connection (a fixed sleep is not enough on a loaded machine), then a moment
+    /// for its request to reach the handler.
+    static func waitUntilConnected(_ live: LiveHost) async throws {
+        for _ in 0..<500 where live.host.openConnections == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+
     @Test func inFlightRequestsFinishAndNewConnectionsAreRefused() async throws {
         let live = try await LiveHost.start()
         async let inFlight = Subprocess.run("/usr/bin/curl", ["-sS", "-i", "--max-time", "10", live.base + "/slow?ms=800"])
-        try await Task.sleep(for: .milliseconds(250))
+        try await Self.waitUntilConnected(live)
         let started = ContinuousClock.now
         await live.host.shutdown()
         let took = ContinuousClock.now - started
@@ -23,7 +30,7 @@ import Testing
     @Test func deadlineCutsOffStragglers() async throws {
         let live = try await LiveHost.start(limits: "shutdown_deadline_ms = 300")
         async let straggler = Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "10", live.base + "/slow?ms=5000"])
-        try await Task.sleep(for: .milliseconds(200))
+        try await Self.waitUntilConnected(live)
         let started = ContinuousClock.now
         await live.host.shutdown()
         let took = ContinuousClock.now - started

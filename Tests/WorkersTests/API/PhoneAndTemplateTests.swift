@@ -1,3 +1,4 @@
+import Foundation
 import OzziRuntime
 import Testing
 @testable import APIWorker
@@ -72,5 +73,27 @@ import Testing
         #expect(SMSLength(String(repeating: "é", count: 70) + "ü").encoding == "GSM-7")
         #expect(SMSLength(String(repeating: "ж", count: 71)).segments == 2)
         #expect(SMSLength("").segments == 0)
+    }
+}
+
+@Suite struct CSVChunksTests {
+    @Test func recordsCutByChunkBoundariesComeOutWhole() async throws {
+        let folder = NSTemporaryDirectory() + "csv-chunks-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let bucket = try FileBucket(directory: folder)
+        let text = "\u{FEFF}name,phone,notes\r\nAda,+1415,\"line one\nline two, with \"\"quotes\"\"\"\r\n\r\nBen,+1416,plain\nCy,+1417,\"é accents, ü\"\nDee,+1418,last-without-newline"
+        let bytes = Array(text.utf8)
+        try await bucket.put("f.csv", bytes)
+        let whole = Array(CSVReader(bytes)).map { "\($0.line):\($0.fields.joined(separator: "|"))" }
+        for size in [1, 2, 3, 7, 16, 1000] {
+            var chunks = CSVChunks(bucket: bucket, key: "f.csv", size: bytes.count, chunkBytes: size)
+            var records: [String] = []
+            while let batch = try await chunks.next() { records += batch.map { "\($0.line):\($0.fields.joined(separator: "|"))" } }
+            #expect(records == whole, "chunks of \(size) bytes")
+        }
+        #expect(whole.count == 6)
+        #expect(whole[1] == "2:Ada|+1415|line one\nline two, with \"quotes\"")
+        #expect(whole[3] == "5:Ben|+1416|plain", "the quoted line break counts as a file line")
+        #expect(try await CSVChunks.lineBreaks(bucket: bucket, key: "f.csv", size: bytes.count) == 6)
     }
 }

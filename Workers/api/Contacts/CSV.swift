@@ -2,22 +2,33 @@
 /// UTF-8 BOM ignored. Each record carries the file line it starts on (the header is line 1).
 struct CSVReader: Sequence, IteratorProtocol {
     private let bytes: [UInt8]
-    private var index = 0
-    private var line = 1
+    /// Where the next record starts.
+    private(set) var index = 0
+    /// The file line the next record starts on.
+    private(set) var line: Int
+    /// Whether the last record read ended at a line break (false: at the end of the bytes, so a record
+    /// cut by a chunk boundary may continue in the next chunk).
+    private(set) var endedAtLineBreak = false
 
     struct Record {
         let line: Int
         let fields: [String]
+
+        /// A blank line is not a record of data.
+        var isBlank: Bool { fields.count == 1 && fields[0].isEmpty }
     }
 
-    init(_ bytes: [UInt8]) {
+    /// `line` numbers the first record (for a chunk that starts mid-file); a BOM is skipped at line 1.
+    init(_ bytes: [UInt8], line: Int = 1) {
         self.bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        self.line = line
+        if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
     mutating func next() -> Record? {
         guard index < bytes.count else { return nil }
         let start = line
+        endedAtLineBreak = false
         var fields: [String] = []
         var field: [UInt8] = []
         var quoted = false
@@ -48,6 +59,7 @@ struct CSVReader: Sequence, IteratorProtocol {
                 continue
             case 0x0A:
                 line += 1
+                endedAtLineBreak = true
                 fields.append(String(decoding: field, as: UTF8.self))
                 return Record(line: start, fields: fields)
             default:

@@ -91,7 +91,7 @@ struct ContactImporter: Sendable {
         let scope = TenantScope(workspaceID: workspaceID)
         guard let job = try await database.prepare("SELECT * FROM contact_imports WHERE workspace_id = ? AND id = ?").bind(workspaceID, importID).first(),
               job.text("status") == "running", let key = job.text("object_key") else { return }
-        guard let (_, csv) = try await bucket.get(key) else {
+        guard let object = try await bucket.head(key) else {
             try await finish(importID, status: "failed", error: "the uploaded file is gone")
             return
         }
@@ -99,27 +99,44 @@ struct ContactImporter: Sendable {
         let update = job.text("on_duplicate") == "update"
         let done = Int(job.integer("rows") ?? 0)
         let started = ContinuousClock.now
-        // Parsing is CPU work: it runs on the blocking pool, never on the loop that serves requests.
-        let records = try await BlockingPool.shared.run { () -> [CSVReader.Record] in
-            var reader = CSVReader(csv)
-            _ = reader.next()
-            return reader.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) }  // blank lines are not rows
+        // The row limit, checked before anything is written. Line breaks bound the records from above
+        // without parsing; only a file with more of them than the limit allows is counted exactly.
+        if try await CSVChunks.lineBreaks(bucket: bucket, key: key, size: object.size) > Self.maxRows + 1 {
+            var count = -1  // the header
+            var chunks = CSVChunks(bucket: bucket, key: key, size: object.size)
+            while let records = try await chunks.next() { count += records.filter { !$0.isBlank }.count }
+            guard count <= Self.maxRows else {
+                try await finish(importID, status: "failed", error: "the file has more than \(Self.maxRows) rows; split it")
+                return
+            }
         }
-        guard records.count <= Self.maxRows else {
-            try await finish(importID, status: "failed", error: "the file has more than \(Self.maxRows) rows; split it")
-            return
+        // Parsed a range at a time on the blocking pool; committed in batches. Rows committed by an
+        // earlier delivery of this job are not imported twice.
+        var chunks = CSVChunks(bucket: bucket, key: key, size: object.size)
+        var header = true, seen = 0, batch: [CSVReader.Record] = []
+        while let records = try await chunks.next() {
+            for record in records where !record.isBlank {
+                if header {
+                    header = false
+                    continue
+                }
+                seen += 1
+                guard seen > done else { continue }
+                batch.append(record)
+                if batch.count == Self.batchSize {
+                    try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update)
+                    batch = []
+                }
+            }
         }
-        // Rows committed by an earlier delivery of this job are not imported twice.
-        for start in stride(from: done, to: records.count, by: Self.batchSize) {
-            try await commit(Array(records[start..<min(start + Self.batchSize, records.count)]), scope: scope, importID: importID, mapping: mapping, update: update)
-        }
+        if !batch.isEmpty { try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update) }
         try await finish(importID, status: "completed", error: nil)
         try? await bucket.delete(key)
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         logger.info("contact import completed", metadata: [
-            "import_id": "\(importID)", "workspace_id": "\(workspaceID)", "rows": "\(records.count - done)",
-            "ms": "\(Int(seconds * 1000))", "rows_per_s": "\(seconds > 0 ? Int(Double(records.count - done) / seconds) : 0)",
+            "import_id": "\(importID)", "workspace_id": "\(workspaceID)", "rows": "\(seen - done)",
+            "ms": "\(Int(seconds * 1000))", "rows_per_s": "\(seconds > 0 ? Int(Double(seen - done) / seconds) : 0)",
         ])
     }
 
