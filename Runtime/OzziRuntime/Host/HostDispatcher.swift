@@ -32,17 +32,19 @@ final class HostDispatcher: HTTPRequestHandler {
         if let scheduler, request.path == "/__scheduled" {
             return HandledResponse(await runScheduled(request, scheduler: scheduler, loop: loop))
         }
-        guard let entry = routes.match(host: request.host, path: request.path), let target = targets[entry.worker] else {
+        guard let (name, target, workerPath) = route(host: request.host, path: request.path) else {
             return HandledResponse(NoWorkerRouted(host: request.host, path: request.path).response)
         }
-        let worker = target.worker
-        let context = RequestContext(requestID: request.id, worker: entry.worker, loop: loop, logger: target.logger)
-        guard entry.pattern.stripPrefix else {
-            return await WorkerInvocation.fetch(worker, request, context: context)
-        }
+        let context = RequestContext(requestID: request.id, worker: name, loop: loop, logger: target.logger)
         var routed = request
-        routed.path = entry.pattern.workerPath(for: request.path)
-        return await WorkerInvocation.fetch(worker, routed, context: context)
+        routed.path = workerPath
+        return await WorkerInvocation.fetch(target.worker, routed, context: context)
+    }
+
+    /// The worker a host and path are routed to, and the path it sees (below its mount point).
+    private func route(host: @autoclosure () -> String?, path: String) -> (name: String, target: (worker: any Worker, logger: Logger), path: String)? {
+        guard let entry = routes.match(host: host(), path: path), let target = targets[entry.worker] else { return nil }
+        return (entry.worker, target, entry.pattern.stripPrefix ? entry.pattern.workerPath(for: path) : path)
     }
 
     /// Fires the triggers that use `?cron=` (optionally only `&worker=`'s), as `wrangler dev` does.
@@ -66,10 +68,8 @@ final class HostDispatcher: HTTPRequestHandler {
 
     /// Asks the worker the request is routed to, with the path it will see.
     func streamedBodyLimit(method: String, target: String, headers: HTTPHeaders) -> Int? {
-        let path = Request.split(target: target).path
-        guard let entry = routes.match(host: Request.hostName(headers), path: path), let target = targets[entry.worker] else { return nil }
-        let workerPath = entry.pattern.stripPrefix ? entry.pattern.workerPath(for: path) : path
-        return target.worker.streamedBodyLimit(method: method, path: workerPath)
+        guard let (_, routed, path) = route(host: Request.hostName(headers), path: Request.split(target: target).path) else { return nil }
+        return routed.worker.streamedBodyLimit(method: method, path: path)
     }
 
     var wantsAccessRecords: Bool { accessLog }

@@ -4,10 +4,15 @@ import OzziRuntime
 /// ISO-8601 UTC instants, as the API stores and answers them.
 enum Timestamp {
     static func now(_ clock: any WallClock) -> String {
-        SQLDate.format(Date(timeIntervalSince1970: Double(clock.milliseconds) / 1000))
+        at(milliseconds: clock.milliseconds)
     }
 
     static func after(seconds: Int64, _ clock: any WallClock) -> String {
-        SQLDate.format(Date(timeIntervalSince1970: Double(clock.milliseconds) / 1000 + Double(seconds)))
+        at(milliseconds: clock.milliseconds + seconds * 1000)
+    }
+
+    /// The instant `milliseconds` after 1970 (how due times are kept for the engine).
+    static func at(milliseconds: Int64) -> String {
+        SQLDate.format(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }

@@ -29,7 +29,7 @@ extension APIRoutes {
                 switch missed {
                 case .some(.some(let events)):
                     for event in events {
-                        try await writer.write(Self.serverSentEvent(event))
+                        try await writer.write(Self.serverSentEvent(id: event.id, type: event.type, json: event.json))
                         seen = event.sequence
                     }
                 case .some(.none):
@@ -41,7 +41,7 @@ extension APIRoutes {
                     guard let id = message["id"]?.stringValue, let type = message["type"]?.stringValue else { continue }
                     let sequence = Int64(id) ?? 0
                     if sequence <= seen { continue }  // already sent from the replay
-                    try await writer.write("id: \(id)\nevent: \(type)\ndata: \(String(decoding: message.jsonBytes, as: UTF8.self))\n\n")
+                    try await writer.write(Self.serverSentEvent(id: id, type: type, json: message))
                 }
             }
             response.headers["cache-control"] = "no-cache"
@@ -50,7 +50,8 @@ extension APIRoutes {
         }
     }
 
-    static func serverSentEvent(_ event: WorkspaceEvent) -> String {
-        "id: \(event.id)\nevent: \(event.type)\ndata: \(String(decoding: event.json.jsonBytes, as: UTF8.self))\n\n"
+    /// One SSE frame; the data is the event's JSON on one line.
+    static func serverSentEvent(id: String, type: String, json: JSONValue) -> String {
+        "id: \(id)\nevent: \(type)\ndata: \(String(decoding: json.jsonBytes, as: UTF8.self))\n\n"
     }
 }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import OzziRuntime
 import Synchronization
 
@@ -120,7 +119,7 @@ final class WorkspaceEvents: Sendable {
     /// The sweep's part: hand on what a crash left behind, and drop events older than a day.
     func sweep() async throws {
         await flush()
-        let before = SQLDate.format(Date(timeIntervalSince1970: Double(clock.milliseconds - Self.retainedMs) / 1000))
+        let before = Timestamp.at(milliseconds: clock.milliseconds - Self.retainedMs)
         try await database.prepare("""
             DELETE FROM workspace_events WHERE created_at < ? AND seq <= (SELECT seq FROM event_cursors WHERE name = 'webhooks')
             """).bind(before).run()

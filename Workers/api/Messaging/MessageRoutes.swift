@@ -1,4 +1,3 @@
-import FoundationEssentials
 import OzziRuntime
 
 /// `/api/v1/messages`: schedule, list, read with the timeline, cancel, reschedule, retry, bulk.
@@ -30,7 +29,7 @@ extension APIRoutes {
             let body = try JSONBody(request)
             let timeZone = try body.string("time_zone", max: 64)
             let dueMs = try ScheduleTime.resolve(try body.requiredString("scheduled_at", max: 40), timeZone: timeZone, now: s.clock.milliseconds)
-            guard let job = try await s.messages.reschedule(principal.scope, id: id, scheduledAt: SQLDate.format(Date(timeIntervalSince1970: Double(dueMs) / 1000)),
+            guard let job = try await s.messages.reschedule(principal.scope, id: id, scheduledAt: Timestamp.at(milliseconds: dueMs),
                                                           dueMs: dueMs, timeZone: timeZone) else {
                 throw APIError.conflict("only a pending message can be rescheduled")
             }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import OzziRuntime
 
 /// Turns a scheduling request into messages: one per recipient (a contact, a list, or a group's members
@@ -39,7 +38,7 @@ struct MessageScheduler: Sendable {
         if let templateID, try await templates.get(scope, id: templateID) == nil { throw APIError.notFound("template") }
         let timeZone = try body.string("time_zone", max: 64)
         let dueMs = try ScheduleTime.resolve(try body.string("scheduled_at", max: 40), timeZone: timeZone, now: now)
-        let scheduledAt = SQLDate.format(Date(timeIntervalSince1970: Double(dueMs) / 1000))
+        let scheduledAt = Timestamp.at(milliseconds: dueMs)
         let category = try body.string("category", max: 50) ?? "general"
         let campaign = try body.string("campaign", max: 100)
 

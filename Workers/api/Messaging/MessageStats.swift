@@ -1,4 +1,3 @@
-import FoundationEssentials
 import OzziRuntime
 
 /// Delivery figures over a time window: counts by status, success rate, by category and campaign, and
@@ -59,7 +58,7 @@ struct MessageStats: Sendable {
     /// `scope` nil: every workspace (platform admins).
     func report(_ scope: TenantScope?, window: String) async throws -> Report {
         let span = Self.windows[window] ?? 0
-        let since = span > 0 ? SQLDate.format(Date(timeIntervalSince1970: Double(clock.milliseconds - span) / 1000)) : nil
+        let since = span > 0 ? Timestamp.at(milliseconds: clock.milliseconds - span) : nil
         let filter = "(? IS NULL OR workspace_id = ?) AND (? IS NULL OR created_at >= ?)"
         let rows = try await database.prepare("""
             SELECT category, campaign, status, count(*) AS n FROM messages WHERE \(filter) GROUP BY category, campaign, status

@@ -23,7 +23,7 @@ struct StudyScheduler: Sendable {
             """).bind(scope.workspaceID, SQLList.json(participantIDs)).all().map(Participant.init)
         let contacts = Dictionary(try await database.prepare("""
             SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
-            """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all().map { (Contact(row: $0).id, Contact(row: $0)) },
+            """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all().map(Contact.init).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
         // What each participant already has: sent (or past sending) lesson messages stay; pending ones go.
         let links = try await database.prepare("""
@@ -52,7 +52,7 @@ struct StudyScheduler: Sendable {
             where send.dueMs >= now && !settled.contains("\(participant.id) \(send.lessonMessageID)") {
                 let row = MessageStore.NewMessage(
                     id: ResourceID.make("msg"), contactID: contact.id, to: contact.phone, templateID: nil, body: send.body,
-                    scheduledAt: SQLDate.format(Date(timeIntervalSince1970: Double(send.dueMs) / 1000)), dueMs: send.dueMs,
+                    scheduledAt: Timestamp.at(milliseconds: send.dueMs), dueMs: send.dueMs,
                     timeZone: participant.time_zone, category: Self.category, campaign: "book:\(participant.book_id)")
                 createdBy[participant.created_by, default: []].append(row)
                 rows.append(row)

@@ -50,7 +50,7 @@ final class DeliveryEngine: Sendable {
             if let known = settings[message.scope.workspaceID] {
                 workspace = known
             } else {
-                workspace = try await providers.settings(message.scope)
+                workspace = try await providers.settings.get(message.scope)
                 settings[message.scope.workspaceID] = workspace
             }
             // Outside services lease these through the delivery API (a leased one is `sending`, not ours).
@@ -77,10 +77,11 @@ final class DeliveryEngine: Sendable {
                     continue
                 }
             }
-            switch Self.render(message) {
-            case .success(let text):
-                plans.append(.send(message, text: text, provider: try providers.provider(for: workspace), from: workspace))
-            case .failure(let failure):
+            // A message that cannot be rendered, or a workspace whose provider is not set up, fails that
+            // message alone, not the batch.
+            do {
+                plans.append(.send(message, text: try Self.render(message).get(), provider: try providers.provider(for: workspace), from: workspace))
+            } catch let failure as APIError {
                 plans.append(.fail(message, code: failure.code, reason: failure.message))
             }
         }
@@ -88,15 +89,15 @@ final class DeliveryEngine: Sendable {
         let claimed = try await claim(plans)
         inFlight.withLock { $0.formUnion(claimed.map { $0.0.id }) }
         defer { inFlight.withLock { $0.subtract(claimed.map { $0.0.id }) } }
-        let results = await withTaskGroup(of: (MessageStore.Due, String, String, SMSSendResult).self) { group in
+        let results = await withTaskGroup(of: (MessageStore.Due, String, SMSSendResult).self) { group in
             for (message, text, provider, settings) in claimed {
                 group.addTask { [callback = providers.statusCallbackURL] in
                     let sms = OutgoingSMS(messageID: message.id, to: message.to, from: settings.fromNumber,
                                           messagingServiceSid: settings.messagingServiceSid, body: text, statusCallback: callback)
-                    return (message, text, provider.name, await provider.send(sms))
+                    return (message, provider.name, await provider.send(sms))
                 }
             }
-            var all: [(MessageStore.Due, String, String, SMSSendResult)] = []
+            var all: [(MessageStore.Due, String, SMSSendResult)] = []
             for await result in group { all.append(result) }
             return all
         }
@@ -162,13 +163,13 @@ final class DeliveryEngine: Sendable {
     }
 
     /// One transaction for the batch's results; then retries are queued and changes announced.
-    private func record(_ results: [(MessageStore.Due, String, String, SMSSendResult)]) async throws {
+    private func record(_ results: [(MessageStore.Due, String, SMSSendResult)]) async throws {
         let now = Timestamp.now(clock), nowMs = clock.milliseconds
         let limits = self.limits
         let (retries, changes) = try await database.transaction { tx -> ([(job: DeliveryJob, dueMs: Int64)], [StatusChange]) in
             var retries: [(job: DeliveryJob, dueMs: Int64)] = []
             var changes: [StatusChange] = []
-            for (message, _, provider, result) in results {
+            for (message, provider, result) in results {
                 let attempt = message.attempts + 1
                 switch result {
                 case .accepted(let providerID):

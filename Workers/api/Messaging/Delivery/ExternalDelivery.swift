@@ -1,4 +1,3 @@
-import FoundationEssentials
 import OzziRuntime
 
 /// Delivery by an outside service (a workspace whose provider is `external`): it leases due messages,
@@ -26,7 +25,7 @@ struct ExternalDelivery: Sendable {
             """).bind(scope.workspaceID, now, now, limit).all().compactMap { $0.text("id") }
         let due = try await messages.due(ids)
         let until = now + Int64(leaseSeconds) * 1000
-        let stamp = Timestamp.now(clock), expires = SQLDate.format(Date(timeIntervalSince1970: Double(until) / 1000))
+        let stamp = Timestamp.now(clock), expires = Timestamp.at(milliseconds: until)
         return try await database.transaction { tx -> [Leased] in
             var leased: [Leased] = []
             for message in due {
@@ -52,7 +51,7 @@ struct ExternalDelivery: Sendable {
                     WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
                     """, message.id)
                 try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider) VALUES (?, ?, 'attempt', 'started', 'external')", message.id, stamp)
-                let scheduledAt = SQLDate.format(Date(timeIntervalSince1970: Double(message.dueMs) / 1000))
+                let scheduledAt = Timestamp.at(milliseconds: message.dueMs)
                 leased.append(Leased(id: message.id, contact_id: message.contact?.id, to: message.to, text: text, scheduled_at: scheduledAt,
                                      attempt: message.attempts + 1, lease_expires_at: expires))
             }
@@ -105,7 +104,7 @@ struct ExternalDelivery: Sendable {
 
     func stats(_ scope: TenantScope) async throws -> Stats {
         let now = clock.milliseconds
-        let since = SQLDate.format(Date(timeIntervalSince1970: Double(now - 86_400_000) / 1000))
+        let since = Timestamp.at(milliseconds: now - 86_400_000)
         let row = try await database.prepare("""
             SELECT sum(status = 'pending' AND due_ms <= ?) AS due,
                    sum(status = 'sending' AND provider = 'external' AND lease_until_ms >= ?) AS leased,

@@ -10,10 +10,6 @@ struct SMSProviders: Sendable {
     /// Our public status-callback URL, handed to providers with every message.
     let statusCallbackURL: String
 
-    func settings(_ scope: TenantScope) async throws -> SMSSettings {
-        try await settings.get(scope)
-    }
-
     func provider(for workspace: SMSSettings) throws -> any SMSProvider {
         switch workspace.provider {
         case "twilio":
