@@ -114,7 +114,8 @@ enum HostRunner {
         let logger = Logger(label: "ozzi")
         let config = try withConfigErrors { try options.loadConfig() }
         let host = try withConfigErrors {
-            try WorkerHost(config: config, registry: BuiltinWorkers.registry, loops: config.server.loops, logger: logger, devRoutes: dev)
+            try WorkerHost(config: config, registry: BuiltinWorkers.registry, loops: config.server.loops, logger: logger, devRoutes: dev,
+                           logFormat: dev ? .human : .json)
         }
         return (host, logger)
     }

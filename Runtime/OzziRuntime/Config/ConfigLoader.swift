@@ -7,11 +7,11 @@ public struct ConfigLoader {
     public let modules: Set<String>
     public var environment: [String: String]
 
-    static let serverKeys: Set<String> = ["host", "port", "loops", "data_dir", "access_log", "limits"]
+    static let serverKeys: Set<String> = ["host", "port", "loops", "data_dir", "access_log", "access_log_sample_every", "access_log_buffer_bytes", "limits"]
     static let limitKeys: Set<String> = [
         "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
         "max_connections", "max_websocket_message_bytes", "shutdown_deadline_ms", "outbound_timeout_ms",
-        "outbound_max_response_bytes",
+        "outbound_max_response_bytes", "max_buffered_output_bytes",
     ]
     static let workerKeys: Set<String> = [
         "name", "module", "routes", "vars", "secrets", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
@@ -79,6 +79,12 @@ public struct ConfigLoader {
         if let v = value["loops"] { server.loops = try integer(v, key: prefix + ".loops", in: 0...256) }
         if let v = value["data_dir"] { server.dataDirectory = try string(v, key: prefix + ".data_dir") }
         if let v = value["access_log"] { server.accessLog = try bool(v, key: prefix + ".access_log") }
+        if let v = value["access_log_sample_every"] {
+            server.accessLogSampleEvery = try integer(v, key: prefix + ".access_log_sample_every", in: 1...1_000_000)
+        }
+        if let v = value["access_log_buffer_bytes"] {
+            server.accessLogBufferBytes = try integer(v, key: prefix + ".access_log_buffer_bytes", in: 65_536...(1 << 30))
+        }
         if let limits = value["limits"] {
             let p = prefix + ".limits."
             try checkKeys(limits, allowed: Self.limitKeys, worker: nil, prefix: p)
@@ -93,6 +99,7 @@ public struct ConfigLoader {
             if let v = limits["shutdown_deadline_ms"] { l.shutdownDeadlineMs = UInt64(try integer(v, key: p + "shutdown_deadline_ms", in: 0...600_000)) }
             if let v = limits["outbound_timeout_ms"] { l.outboundTimeoutMs = try integer(v, key: p + "outbound_timeout_ms", in: 1...600_000) }
             if let v = limits["outbound_max_response_bytes"] { l.outboundMaxResponseBytes = try integer(v, key: p + "outbound_max_response_bytes", in: 1...(1 << 31)) }
+            if let v = limits["max_buffered_output_bytes"] { l.maxBufferedOutputBytes = try integer(v, key: p + "max_buffered_output_bytes", in: 1_048_576...(1 << 40)) }
             server.limits = l
         }
         return server

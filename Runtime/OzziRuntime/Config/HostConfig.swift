@@ -7,6 +7,10 @@ public struct HostConfig: Sendable {
         public var loops = 0
         public var dataDirectory = ".ozzi"
         public var accessLog = true
+        /// Log one successful request in this many (5xx are always logged).
+        public var accessLogSampleEvery = 1
+        /// Access-log bytes buffered for a slow output before lines are dropped (and counted).
+        public var accessLogBufferBytes = 4 * 1024 * 1024
         public var limits = ServerLimits()
 
         public init() {}

@@ -69,7 +69,7 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: - Reading
 
     private func startReading() {
-        guard !reading, !isClosed, !bodyPaused else { return }
+        guard !reading, !isClosed, !bodyPaused, !outputBlocked else { return }
         reading = true
         uv_read_start(stream, { handle, _, buf in
             buf!.pointee = UVHandle.owner(of: handle!, as: HTTPConnection.self).loop.readBuffer
@@ -119,7 +119,9 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func parse(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
-        while offset < bytes.count, !isClosed, !lingering, machine.state != .responding {
+        // A client that pipelines without reading its answers is paused here: no request is taken while
+        // its unsent output is over the high-water mark (or the server's budget), however fast it sends.
+        while offset < bytes.count, !isClosed, !lingering, machine.state != .responding, !outputBlocked {
             switch parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
             case .needMore:
                 offset = bytes.count
@@ -149,6 +151,7 @@ final class HTTPConnection: @unchecked Sendable {
         if offset < bytes.count, !isClosed, !lingering {
             held.append(contentsOf: bytes[offset...])
         }
+        if outputBlocked { stopReading() }
     }
 
     // MARK: - Streamed request bodies
@@ -267,6 +270,11 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func resumeHeldInput() {
+        // Still behind on output: `wrote` comes back here once the client has read enough.
+        guard !outputBlocked else {
+            stopReading()
+            return
+        }
         startReading()
         guard !held.isEmpty else { return }
         let input = held
@@ -400,6 +408,22 @@ final class HTTPConnection: @unchecked Sendable {
     /// Queued output bytes not yet taken by the kernel.
     var queuedBytes: Int { Int(uv_stream_get_write_queue_size(stream)) }
 
+    /// Too much unsent output: above this connection's high-water mark, or any at all while the server
+    /// is over its budget. Reading new requests and streaming writers wait until it clears.
+    private var outputBlocked: Bool {
+        let queued = queuedBytes
+        return queued > Self.highWater || (queued > 0 && server.output.isExhausted)
+    }
+
+    /// Caught up enough to take work again (below the low-water mark, so the pause does not flap).
+    private var outputDrained: Bool {
+        let queued = queuedBytes
+        return queued < Self.lowWater && !(queued > 0 && server.output.isExhausted)
+    }
+
+    /// Bytes of a queued write, stored after its `uv_write_t` so the completion can return them to the budget.
+    private static let writeHeader = MemoryLayout<uv_write_t>.stride + MemoryLayout<Int>.stride
+
     /// Writes `bytes`, directly when the socket takes them, else queued; never blocks.
     func write(_ bytes: [UInt8]) {
         guard !isClosed, !bytes.isEmpty else { return }
@@ -418,33 +442,42 @@ final class HTTPConnection: @unchecked Sendable {
             }
         }
         let count = bytes.count - offset
-        let request = malloc(MemoryLayout<uv_write_t>.stride + count)!
-        let payload = request + MemoryLayout<uv_write_t>.stride
+        let request = malloc(Self.writeHeader + count)!
+        (request + MemoryLayout<uv_write_t>.stride).storeBytes(of: count, as: Int.self)
+        let payload = request + Self.writeHeader
         bytes.withUnsafeBytes { payload.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
         var buf = uv_buf_init(payload.assumingMemoryBound(to: CChar.self), UInt32(count))
         let rc = uv_write(request.assumingMemoryBound(to: uv_write_t.self), stream, &buf, 1) { request, status in
             let stream = request!.pointee.handle!
+            let count = (UnsafeMutableRawPointer(request!) + MemoryLayout<uv_write_t>.stride).load(as: Int.self)
             free(request)
-            UVHandle.owner(of: stream, as: HTTPConnection.self).wrote(status: status)
+            UVHandle.owner(of: stream, as: HTTPConnection.self).wrote(status: status, count: count)
         }
         if rc != 0 {
             free(request)
             closeNow()
             return
         }
-        if queuedBytes > Self.highWater { stopReading() }
+        server.output.add(count)
+        if outputBlocked { stopReading() }
     }
 
-    private func wrote(status: Int32) {
+    private func wrote(status: Int32, count: Int) {
+        server.output.remove(count)
         if status < 0 {
             closeNow()
             return
         }
-        guard queuedBytes < Self.lowWater else { return }
+        guard outputDrained else { return }
         let waiters = drainWaiters
         drainWaiters = []
         for waiter in waiters { waiter.resume() }
-        if machine.state != .responding || webSocket != nil { startReading() }
+        if webSocket != nil || lingering {
+            startReading()
+        } else if machine.state != .responding {
+            // Requests held back while the client was behind are taken now.
+            resumeHeldInput()
+        }
     }
 
     /// Resumes once the write queue is below the high-water mark (at once if it already is).
@@ -454,7 +487,7 @@ final class HTTPConnection: @unchecked Sendable {
             loop.perform { [self] in
                 if isClosed {
                     continuation.resume(throwing: ConnectionClosedError())
-                } else if queuedBytes > Self.highWater {
+                } else if outputBlocked {
                     drainWaiters.append(continuation)
                 } else {
                     continuation.resume()

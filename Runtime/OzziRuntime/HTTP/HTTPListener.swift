@@ -16,6 +16,7 @@ final class HTTPListener: @unchecked Sendable {
 
     var limits: ServerLimits { server.limits }
     var handler: any HTTPRequestHandler { server.handler }
+    var output: OutputBudget { server.output }
     var connectionCount: Int { connections.count }
 
     init(loop: EventLoop, server: HTTPServer) {

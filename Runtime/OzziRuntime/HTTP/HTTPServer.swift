@@ -9,11 +9,15 @@ public final class HTTPServer: Sendable {
     let handler: any HTTPRequestHandler
     let logger: Logger
     let connections: ConnectionCounter
+    /// Unsent output across all connections (`ServerLimits.maxBufferedOutputBytes`).
+    let output: OutputBudget
     private let listeners = Mutex<[HTTPListener]>([])
 
-    public init(limits: ServerLimits, handler: any HTTPRequestHandler, logger: Logger, connections: ConnectionCounter = ConnectionCounter()) {
+    public init(limits: ServerLimits, handler: any HTTPRequestHandler, logger: Logger, connections: ConnectionCounter = ConnectionCounter(),
+                output: OutputBudget? = nil) {
         self.limits = limits
         self.connections = connections
+        self.output = output ?? OutputBudget(limit: limits.maxBufferedOutputBytes)
         self.handler = handler
         self.logger = logger
     }

@@ -12,6 +12,9 @@ public struct ServerLimits: Sendable, Equatable {
     public var idleTimeoutMs: UInt64 = 60_000
     /// Open connections across all loops; beyond, new ones get 503 and are closed.
     public var maxConnections = 10_000
+    /// Unsent response bytes the host holds across all connections; beyond, connections with output
+    /// still queued read no new requests (and streaming writers wait) until their clients catch up.
+    public var maxBufferedOutputBytes = 128 * 1024 * 1024
     /// Largest WebSocket message (close 1009 beyond).
     public var maxWebSocketMessageBytes = 1024 * 1024
     /// Time in-flight requests get to finish on shutdown.

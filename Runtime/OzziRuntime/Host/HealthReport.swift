@@ -8,12 +8,14 @@ public final class HealthReport: Sendable {
     let workers: [String]
     let loops: Int
     let connections: ConnectionCounter
+    let output: OutputBudget
     private let started = ContinuousClock.now
 
-    init(workers: [String], loops: Int, connections: ConnectionCounter) {
+    init(workers: [String], loops: Int, connections: ConnectionCounter, output: OutputBudget) {
         self.workers = workers
         self.loops = loops
         self.connections = connections
+        self.output = output
     }
 
     struct Snapshot: Encodable {
@@ -21,6 +23,8 @@ public final class HealthReport: Sendable {
         let workers: [String]
         let loops: Int
         let connections: Int
+        /// Response bytes waiting for slow clients, across connections (capped by `max_buffered_output_bytes`).
+        let buffered_output_bytes: Int
         let uptime_seconds: Double
         let rss_bytes: Int
     }
@@ -29,6 +33,7 @@ public final class HealthReport: Sendable {
         let uptime = ContinuousClock.now - started
         return Snapshot(
             status: "ok", workers: workers, loops: loops, connections: connections.value,
+            buffered_output_bytes: output.value,
             uptime_seconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
             rss_bytes: HealthReport.residentBytes())
     }

@@ -7,12 +7,13 @@ final class HostDispatcher: HTTPRequestHandler {
     /// Each worker with its logger, labelled once rather than per request; one lookup per request.
     let targets: [String: (worker: any Worker, logger: Logger)]
     let logger: Logger
-    let accessLog: Bool
+    /// Nil when `access_log = false`: no access record is even built.
+    let accessLog: AccessLogWriter?
     let health: HealthReport
     /// Set in `ozzi dev`: `/__scheduled?cron=...` fires cron triggers by hand.
     let scheduler: CronScheduler?
 
-    init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: Bool, health: HealthReport, scheduler: CronScheduler?) {
+    init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: AccessLogWriter?, health: HealthReport, scheduler: CronScheduler?) {
         self.scheduler = scheduler
         self.routes = routes
         self.logger = logger
@@ -72,19 +73,10 @@ final class HostDispatcher: HTTPRequestHandler {
         return routed.worker.streamedBodyLimit(method: method, path: path)
     }
 
-    var wantsAccessRecords: Bool { accessLog }
+    var wantsAccessRecords: Bool { accessLog != nil }
 
     func didRespond(_ record: AccessRecord) {
-        logger.info("request", metadata: [
-            "method": "\(record.method)",
-            "path": "\(record.path)",
-            "status": "\(record.status)",
-            "bytes": "\(record.bytes)",
-            "duration_ms": "\(Double(record.durationMicros) / 1000)",
-            "worker": "\(record.worker ?? "-")",
-            "request_id": "\(record.requestID)",
-            "remote": "\(record.remoteAddress)",
-        ])
+        accessLog?.record(record)
     }
 }
 

@@ -16,12 +16,13 @@ public final class WorkerHost: Sendable {
     let scheduler: CronScheduler
     let consumers: [QueueConsumer]
     let housekeeping: Housekeeping
+    let accessLog: AccessLogWriter?
 
     /// Builds every worker (a failing worker stops start-up, naming it) and the loops to serve them.
-    /// `devRoutes` adds `/__scheduled?cron=...`, as `ozzi dev` does.
+    /// `devRoutes` adds `/__scheduled?cron=...`, as `ozzi dev` does; `logFormat` is the access log's.
     public init(
         config: HostConfig, registry: WorkerRegistry, loops: Int, logger: Logger,
-        clock: any WallClock = SystemClock(), devRoutes: Bool = false
+        clock: any WallClock = SystemClock(), devRoutes: Bool = false, logFormat: LineLogHandler.Format = .json
     ) throws {
         self.config = config
         self.logger = logger
@@ -71,11 +72,17 @@ public final class WorkerHost: Sendable {
             jobs: config.workers.flatMap { worker in worker.bindings.crons.map { CronScheduler.Job(worker: worker.name, schedule: $0) } },
             directory: directory, clock: clock, logger: logger)
         let connections = ConnectionCounter()
+        let settings = config.server
+        // Request lines are info records: a host run at `--log-level warning` writes none, as before.
+        accessLog = settings.accessLog && logger.logLevel <= .info
+            ? AccessLogWriter(format: logFormat, bufferBytes: settings.accessLogBufferBytes, sampleEvery: settings.accessLogSampleEvery)
+            : nil
+        let output = OutputBudget(limit: config.server.limits.maxBufferedOutputBytes)
         let dispatcher = HostDispatcher(
-            routes: config.routeTable, workers: workers, logger: logger, accessLog: config.server.accessLog,
-            health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections),
+            routes: config.routeTable, workers: workers, logger: logger, accessLog: accessLog,
+            health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections, output: output),
             scheduler: devRoutes ? scheduler : nil)
-        server = HTTPServer(limits: config.server.limits, handler: dispatcher, logger: logger, connections: connections)
+        server = HTTPServer(limits: config.server.limits, handler: dispatcher, logger: logger, connections: connections, output: output)
     }
 
     /// Starts the loops, queue consumers and cron triggers, and listens; returns the bound port.
@@ -115,6 +122,7 @@ public final class WorkerHost: Sendable {
         housekeeping.stop()
         for consumer in consumers { await consumer.stop() }
         group.shutdown()
+        accessLog?.finish()
         logger.info("stopped")
     }
 

@@ -93,7 +93,7 @@ public enum LogOutput {
         bytes.withUnsafeBufferPointer { write($0) }
     }
 
-    private static func write(_ buffer: UnsafeBufferPointer<UInt8>) {
+    public static func write(_ buffer: UnsafeBufferPointer<UInt8>) {
         var offset = 0
         while offset < buffer.count {
             let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
