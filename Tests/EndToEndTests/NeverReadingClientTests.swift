@@ -53,3 +53,17 @@ import Testing
         #expect(sent.count == Self.clients && sent.allSatisfy { $0 > 0 })
     }
 }
+
+/// Logs are never the reason the host falls over: with its output stuck (a pipe nobody reads), the
+/// access log drops and counts lines instead of blocking the loop that serves requests.
+@Suite struct StuckLogOutputTests {
+    @Test func aHostWhoseLogNobodyReadsKeepsServing() async throws {
+        let data = NSTemporaryDirectory() + "ozzi-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let config = OzziProcess.repositoryRoot + "/wrangler-like.toml"
+        let result = try await Subprocess.python("stuck_log.py", [OzziProcess.binary("ozzi"), config, data, "3000"])
+        #expect(result["pipe_full"] as? Bool == true, "the log output was stuck: \(result)")
+        #expect(result["answered"] as? Int == 3000, "every request was answered: \(result)")
+        #expect(result["failed"] as? Int == 0)
+    }
+}
