@@ -1,6 +1,8 @@
 import Foundation
+import OzziRuntime
 
-/// A minimal blocking HTTP/1.1 GET over a real socket, run off the concurrency pool.
+/// A minimal blocking HTTP/1.1 GET over a real socket, run on a blocking-pool thread (not one of the
+/// concurrency pool's few threads, which every other test running in parallel needs).
 enum HTTPGet {
     struct Answer {
         let status: Int
@@ -13,9 +15,12 @@ enum HTTPGet {
     }
 
     static func exchange(port: Int, request: String) async throws -> Answer {
-        try await Task.detached {
+        try await BlockingPool.shared.run {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(fd) }
+            // A safety limit on a host that never answers; generous, as a loaded machine is slow.
+            var limit = timeval(tv_sec: 60, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -36,7 +41,7 @@ enum HTTPGet {
             let parts = text.components(separatedBy: "\r\n\r\n")
             let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
             return Answer(status: status, headers: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
-        }.value
+        }
     }
 }
 

@@ -11,13 +11,11 @@ import Testing
     }
 
     @Test func servesEveryWorkerThenStopsGracefullyOnSIGTERM() async throws {
-        let started = ContinuousClock.now
         let ozzi = try OzziProcess(["serve", "--config", config, "--port", "0", "--data-dir", dataDirectory()])
         let port = try await ozzi.listeningPort()
+        // How soon it answers is the benchmarks' business; that it answers once listening is this test's.
         let health = try await HTTPGet.get(port: port, path: "/__ozzi/health")
-        let startup = ContinuousClock.now - started
         #expect(health.status == 200)
-        #expect(startup < .seconds(5), "first answer after \(startup)")
 
         let statusRoutes = [
             ("/api/v1/status", "api"), ("/widget/status", "widget"), ("/forms/status", "form-embed"),

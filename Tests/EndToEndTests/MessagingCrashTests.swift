@@ -42,8 +42,8 @@ import Testing
         for i in 0..<Self.total { csv += "Person \(i),+1415\(2_000_000 + i)\n" }
         let started = try await call(port, "POST", "/api/v1/contacts/imports", token: token, csv: csv)
         let importID = try #require(started["id"]?.stringValue, "\(started)")
-        for _ in 0..<200 where try await call(port, "GET", "/api/v1/contacts/imports/\(importID)", token: token)["status"] == "running" {
-            try await Task.sleep(for: .milliseconds(50))
+        _ = try await Poll.until(interval: .milliseconds(50)) {
+            try await call(port, "GET", "/api/v1/contacts/imports/\(importID)", token: token)["status"] != "running"
         }
         let group = try #require(try await call(port, "POST", "/api/v1/groups", token: token, json: #"{"name":"Everyone"}"#)["id"]?.stringValue)
         let added = try await call(port, "POST", "/api/v1/contacts/bulk", token: token,
@@ -52,13 +52,10 @@ import Testing
         let scheduled = try await call(port, "POST", "/api/v1/messages", token: token, json: #"{"group_id":"\#(group)","body":"Hello {{first_name}}"}"#)
         #expect(scheduled["scheduled"] == .number(Double(Self.total)), "\(scheduled)")
 
-        // Kill once the provider has taken some but not all.
-        var sends = 0
-        for _ in 0..<4000 {
-            sends = (try? String(contentsOfFile: data + "/api/simulated-sms.log", encoding: .utf8))?.split(separator: "\n").count ?? 0
-            if sends >= 600 { break }
-            try await Task.sleep(for: .milliseconds(2))
-        }
+        // Kill once the provider has taken some but not all: a thread of its own watches the provider's log
+        // and freezes the host (SIGSTOP) the moment 600 sends are in it, so the kill lands mid-delivery even
+        // when the test's shared task threads are kept busy by other tests.
+        let sends = await Self.freeze(first.process.pid, whenLinesIn: data + "/api/simulated-sms.log", reach: 600)
         kill(first.process.pid, SIGKILL)
         _ = try await first.waitForExit()
         let atKill = try await check(data)
@@ -68,11 +65,10 @@ import Testing
         defer { second.process.signal(SIGTERM) }
         _ = try await second.listeningPort()
         var after = try await check(data)
-        for _ in 0..<300 {
-            let states = after["by_status"] as? [String: Int] ?? [:]
-            if (states["pending"] ?? 0) == 0 && (states["sending"] ?? 0) == 0 { break }
-            try await Task.sleep(for: .milliseconds(100))
+        _ = try await Poll.until(interval: .milliseconds(100)) {
             after = try await check(data)
+            let states = after["by_status"] as? [String: Int] ?? [:]
+            return (states["pending"] ?? 0) == 0 && (states["sending"] ?? 0) == 0
         }
         let states = after["by_status"] as? [String: Int] ?? [:]
         #expect(after["messages"] as? Int == Self.total)
@@ -83,5 +79,33 @@ import Testing
         #expect(settled == Self.total, "\(states)")
         // One delivery batch (100) is in flight at a time: at most that many can have been mid-attempt.
         #expect((states["review"] ?? 0) <= 100, "\(states)")
+    }
+
+    /// Counts the lines appended to `path` from a dedicated thread, and stops process `pid` with SIGSTOP as
+    /// soon as there are `count` (or after a minute, whatever the count); returns the count it saw.
+    static func freeze(_ pid: pid_t, whenLinesIn path: String, reach count: Int) async -> Int {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+            let thread = Thread {
+                var lines = 0
+                var fd: Int32 = -1
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                let deadline = Date().addingTimeInterval(60)
+                while lines < count, Date() < deadline {
+                    if fd < 0 { fd = open(path, O_RDONLY | O_CLOEXEC) }
+                    if fd >= 0 {
+                        while true {
+                            let n = read(fd, &buffer, buffer.count)
+                            if n <= 0 { break }
+                            lines += buffer[0..<n].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                        }
+                    }
+                    if lines < count { usleep(500) }
+                }
+                kill(pid, SIGSTOP)
+                if fd >= 0 { close(fd) }
+                continuation.resume(returning: lines)
+            }
+            thread.start()
+        }
     }
 }

@@ -22,7 +22,7 @@ final class OzziProcess: Sendable {
     }
 
     /// Waits until the log contains `text`; returns the log.
-    func waitFor(_ text: String, timeout: Duration = .seconds(20)) async throws -> String {
+    func waitFor(_ text: String, timeout: Duration = .seconds(60)) async throws -> String {
         _ = try await child.waitFor(NSRegularExpression.escapedPattern(for: text), timeout: timeout)
         return log
     }
@@ -36,7 +36,7 @@ final class OzziProcess: Sendable {
     }
 
     /// Waits for the process to exit; returns its status.
-    func waitForExit(timeout: Duration = .seconds(15)) async throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))

@@ -1,5 +1,6 @@
 import Foundation
 import OzziRuntime
+import OzziTestSupport
 import Testing
 
 /// A host killed with SIGKILL in the middle of queue consumption loses no accepted message and does not
@@ -25,6 +26,7 @@ import Testing
         [workers.vars]
         RUN = "\(run)"
         BATCH_SLEEP_MS = "25"
+        HOLD_AFTER = "\(run == 1 ? 500 : 0)"
         [workers.queues]
         producers = [{ binding = "JOBS", queue = "jobs" }]
         consumers = [{ queue = "jobs", max_batch_size = 50, max_batch_timeout = 0 }]
@@ -48,11 +50,12 @@ import Testing
         let port = try await first.listeningPort()
         let accepted = try await HTTPPost.post(port: port, path: "/enqueue?count=\(total)")
         #expect(accepted.status == 202)
+        // The first run's hook stops returning once 500 deliveries are recorded: the kill lands mid-batch at
+        // a known point, however slow or fast this machine consumes.
         var delivered = 0
-        for _ in 0..<2000 {
+        _ = try await Poll.until {
             delivered = try await summary(port).delivered
-            if delivered >= 500 { break }
-            try await Task.sleep(for: .milliseconds(5))
+            return delivered >= 500
         }
         kill(first.process.pid, SIGKILL)
         _ = try await first.waitForExit()
@@ -70,9 +73,9 @@ import Testing
 
         let second = try OzziProcess([try config(run: 2, data: data)], binary: "ozzi-probe")
         let restartedPort = try await second.listeningPort()
-        for _ in 0..<2000 {
-            if try await summary(restartedPort).distinct_n == total, try await queue.prepare("SELECT count(*) AS n FROM messages").first()?.integer("n") == 0 { break }
-            try await Task.sleep(for: .milliseconds(10))
+        _ = try await Poll.until {
+            guard try await summary(restartedPort).distinct_n == total else { return false }
+            return try await queue.prepare("SELECT count(*) AS n FROM messages").first()?.integer("n") == 0
         }
         kill(second.process.pid, SIGTERM)
         #expect(try await second.waitForExit() == 0)

@@ -1,3 +1,4 @@
+import Dispatch
 import OzziTestSupport
 import Glibc
 import Testing
@@ -19,21 +20,26 @@ import Testing
         group.start()
         defer { group.shutdown() }
         let loop = group.loops[0]
-        let result = try await Task(executorPreference: loop) { () async throws -> (Bool, Bool, Bool) in
-            async let slow: Bool = BlockingPool.shared.run {
-                usleep(300_000)
+        // The pool work cannot finish until the loop has run other work: it waits for the loop's quick work
+        // to release it. Were the blocking work on the loop, the quick work could not run and the wait would
+        // run out its (long, safety) timeout instead.
+        let release = DispatchSemaphore(value: 0)
+        let result = try await Task(executorPreference: loop) { () async throws -> (Bool, Bool, Bool, Bool) in
+            async let slow: (released: Bool, onLoop: Bool) = BlockingPool.shared.run {
+                let onLoop = loop.inLoop
+                return (release.wait(timeout: .now() + .seconds(60)) == .success, onLoop)
+            }
+            let quick = await loop.submit { () -> Bool in
+                release.signal()
                 return loop.inLoop
             }
-            // While the pool sleeps, the loop still runs other work promptly.
-            let started = ContinuousClock.now
-            let quick = await loop.submit { loop.inLoop }
-            let prompt = ContinuousClock.now - started < .milliseconds(100)
-            let ranOffLoop = !(try await slow)
-            return (quick && prompt, ranOffLoop, loop.inLoop)
+            let (released, slowOnLoop) = try await slow
+            return (quick, released, !slowOnLoop, loop.inLoop)
         }.value
-        #expect(result.0, "the loop answered while blocking work ran")
-        #expect(result.1, "blocking work ran on a pool thread")
-        #expect(result.2, "the caller resumed on its loop")
+        #expect(result.0, "the loop ran other work")
+        #expect(result.1, "... while the blocking work waited for it")
+        #expect(result.2, "blocking work ran on a pool thread")
+        #expect(result.3, "the caller resumed on its loop")
     }
 
     @Test func blockingErrorsPropagate() async throws {

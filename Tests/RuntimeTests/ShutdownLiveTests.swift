@@ -4,38 +4,58 @@ import Testing
 @testable import OzziRuntime
 
 @Suite struct ShutdownLiveTests {
-    /// Waits for the client's connection (a fixed sleep is not enough on a loaded machine), then a moment
-    /// for its request to reach the handler.
-    static func waitUntilConnected(_ live: LiveHost) async throws {
-        for _ in 0..<500 where live.host.openConnections == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        try await Task.sleep(for: .milliseconds(100))
+    /// Waits until the request behind `gate` is in its handler (not a fixed sleep: a loaded machine is slow).
+    static func waitUntilInHandler(_ gate: String) async throws -> Bool {
+        try await Poll.until { ProbeWorker.gates.waiting(gate) == 1 }
+    }
+
+    /// Waits until the host refuses new connections: shutdown has begun.
+    static func waitUntilRefusing(_ live: LiveHost) async throws -> Bool {
+        try await Poll.until(interval: .milliseconds(20)) {
+            try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "5", live.base + "/hello"]).status == 7
+        }
     }
 
     @Test func inFlightRequestsFinishAndNewConnectionsAreRefused() async throws {
-        let live = try await LiveHost.start()
-        async let inFlight = Subprocess.run("/usr/bin/curl", ["-sS", "-i", "--max-time", "10", live.base + "/slow?ms=1500"])
-        try await Self.waitUntilConnected(live)
-        let started = ContinuousClock.now
-        await live.host.shutdown()
-        let took = ContinuousClock.now - started
+        // The deadline is far beyond anything this test waits for: shutdown returning proves it waited for
+        // the request, not for the deadline.
+        let live = try await LiveHost.start(limits: "shutdown_deadline_ms = 120000")
+        let gate = "in-flight-\(UUID().uuidString)"
+        async let inFlight = Subprocess.run("/usr/bin/curl", ["-sS", "-i", "--max-time", "90", live.base + "/gate?name=\(gate)"])
+        #expect(try await Self.waitUntilInHandler(gate))
+        let returned = Flag()
+        let shutdown = Task {
+            let started = ContinuousClock.now
+            await live.host.shutdown()
+            returned.set()
+            return ContinuousClock.now - started
+        }
+        #expect(try await Self.waitUntilRefusing(live), "shutdown stopped accepting")
+        let returnedBeforeOpen = returned.isSet
+        ProbeWorker.gates.open(gate)
+        let took = await shutdown.value
         let answer = try await inFlight
-        #expect(answer.stdout.hasPrefix("HTTP/1.1 200"))
-        #expect(answer.stdout.hasSuffix("slow 1500"))
+        #expect(!returnedBeforeOpen, "shutdown waited for the in-flight request")
+        #expect(answer.stdout.hasPrefix("HTTP/1.1 200"), "\(answer.stdout)\(answer.stderr)")
+        #expect(answer.stdout.hasSuffix("opened \(gate)"))
         #expect(answer.stdout.lowercased().contains("connection: close"), "a draining connection says it closes")
-        #expect(took < .seconds(3))
-        let refused = try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "2", live.base + "/hello"])
+        #expect(took < .seconds(60), "shutdown returned once the request finished, not at the 120 s deadline (took \(took))")
+        let refused = try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "5", live.base + "/hello"])
         #expect(refused.status != 0, "nothing listens after shutdown")
     }
 
     @Test func deadlineCutsOffStragglers() async throws {
         let live = try await LiveHost.start(limits: "shutdown_deadline_ms = 300")
-        async let straggler = Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "10", live.base + "/slow?ms=5000"])
-        try await Self.waitUntilConnected(live)
-        let started = ContinuousClock.now
+        let gate = "straggler-\(UUID().uuidString)"
+        async let straggler = Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "90", live.base + "/gate?name=\(gate)"])
+        #expect(try await Self.waitUntilInHandler(gate))
         await live.host.shutdown()
-        let took = ContinuousClock.now - started
+        // The gate was never opened: the request could not have finished, so only the deadline ended shutdown.
+        let stillWaiting = ProbeWorker.gates.waiting(gate)
         let answer = try await straggler
-        #expect(took < .seconds(2), "shutdown took \(took)")
-        #expect(answer.status != 0, "the straggler's connection was closed")
+        ProbeWorker.gates.open(gate)
+        #expect(stillWaiting == 1, "the straggler was still in its handler when shutdown returned")
+        #expect(answer.status != 0, "the straggler's connection was closed: \(answer.stdout)")
+        #expect(answer.status != 28, "closed by the host, not by curl's own time limit")
     }
 }

@@ -7,7 +7,8 @@ public enum APIWorkerConfig {
     public static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Workers/api/migrations").path
 
-    public static func toml(dataDirectory: String, vars: [String: String] = [:], secrets: [String] = []) -> String {
+    /// `limits` is TOML for `[server.limits]`.
+    public static func toml(dataDirectory: String, vars: [String: String] = [:], secrets: [String] = [], limits: String = "") -> String {
         let allVars = ["SCRYPT_N": "1024"].merging(vars) { $1 }
         return """
         [server]
@@ -15,6 +16,9 @@ public enum APIWorkerConfig {
         loops = 1
         data_dir = "\(dataDirectory)"
         access_log = false
+
+        [server.limits]
+        \(limits)
 
         [[workers]]
         name = "api"

@@ -13,7 +13,8 @@ public final class ChildProcess: Sendable {
     public var log: String { process.stdout }
 
     /// Waits until the output matches `pattern` (a regular expression); returns the first capture group.
-    public func waitFor(_ pattern: String, timeout: Duration = .seconds(20)) async throws -> String {
+    /// The timeout only stops a broken test from hanging: generous, as a loaded machine is slow.
+    public func waitFor(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
         let regex = try NSRegularExpression(pattern: pattern)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

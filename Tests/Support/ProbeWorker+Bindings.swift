@@ -31,9 +31,19 @@ extension ProbeWorker {
             _ = try env.kv("NOT_GRANTED")
             return .text("unreachable")
         }
+        // POST /notes?tag=X opens gate `notes-writing-X` as it starts writing (a test holding the database's
+        // write lock knows the request is in SQLite, waiting) and retries while the database stays locked.
         router.post("/notes") { request, _ in
-            let result = try await env.database("DB").prepare("INSERT INTO notes (text) VALUES (?) RETURNING id").bind(request.text).run()
-            return .json(["id": result.rows.first?.integer("id") ?? 0], status: 201)
+            let tag = request.queryParameter("tag")
+            while true {
+                if let tag { ProbeWorker.gates.open("notes-writing-\(tag)") }
+                do {
+                    let result = try await env.database("DB").prepare("INSERT INTO notes (text) VALUES (?) RETURNING id").bind(request.text).run()
+                    return .json(["id": result.rows.first?.integer("id") ?? 0], status: 201)
+                } catch let error as SQLError where tag != nil && error.kind == .busy {
+                    continue
+                }
+            }
         }
         router.get("/notes") { _, _ in
             struct Note: Codable { let id: Int; let text: String }
@@ -114,6 +124,7 @@ extension ProbeWorker {
 
     public func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws {
         ProbeWorker.cronRuns.withLock { $0[event.cron, default: 0] += 1 }
-        if event.cron == "*/5 * * * *" { try await Task.sleep(for: .milliseconds(400)) }
+        // A run of "*/5 * * * *" lasts until the test opens gate "cron */5 * * * *" (to show overlapping runs skipped).
+        if event.cron == "*/5 * * * *" { _ = await ProbeWorker.gates.wait("cron */5 * * * *") }
     }
 }

@@ -7,8 +7,12 @@ import Synchronization
 /// blocking work, WebSocket, failures).
 public struct ProbeWorker: RoutedWorker {
     public let router: Router
-    /// Bytes the `/flood` stream has handed to its writer so far, for back-pressure tests.
+    /// Bytes the `/flood` stream has handed to its writer so far, for back-pressure tests (untagged floods).
     public static let flooded = Atomic<Int>(0)
+    /// The same for each `/flood?tag=` (tests run in parallel, and several of them flood).
+    public static let floodedByTag = Mutex<[String: Int]>([:])
+    /// Gates `/gate` requests and gated uploads wait on; tests open them directly or through `/gate/open`.
+    public static let gates = Gates()
     /// How the last `/upload?tag=` of each tag ended (tests run in parallel).
     public static let uploads = Mutex<[String: String]>([:])
 
@@ -34,6 +38,23 @@ public struct ProbeWorker: RoutedWorker {
             try await context.runBlocking { usleep(ms * 1000) }
             return .text("blocked \(ms)")
         }
+        // GET /gate?name=X waits (suspended) until gate X opens; `blocking=1` waits holding a blocking-pool
+        // thread instead. 200 "opened X", or 504 when the safety timeout passed first.
+        router.get("/gate") { request, context in
+            let name = request.queryParameter("name") ?? ""
+            let opened = if request.queryParameter("blocking") == "1" {
+                try await context.runBlocking { ProbeWorker.gates.waitBlocking(name) }
+            } else {
+                await ProbeWorker.gates.wait(name)
+            }
+            guard opened else { throw ClientError(status: 504, code: "gate_timeout", message: "gate \(name) never opened") }
+            return .text("opened \(name)")
+        }
+        router.get("/gate/open") { request, _ in
+            ProbeWorker.gates.open(request.queryParameter("name") ?? "")
+            return .text("open")
+        }
+        router.get("/gate/waiting") { request, _ in .text(String(ProbeWorker.gates.waiting(request.queryParameter("name") ?? ""))) }
         router.get("/stream") { request, _ in
             let chunks = Int(request.queryParameter("chunks") ?? "3") ?? 3
             return .stream(contentType: "text/plain") { writer in
@@ -45,22 +66,30 @@ public struct ProbeWorker: RoutedWorker {
         }
         router.get("/flood") { request, _ in
             let total = Int(request.queryParameter("bytes") ?? "67108864") ?? 67_108_864
-            ProbeWorker.flooded.store(0, ordering: .relaxed)
+            let tag = request.queryParameter("tag")
+            if let tag { ProbeWorker.floodedByTag.withLock { $0[tag] = 0 } } else { ProbeWorker.flooded.store(0, ordering: .relaxed) }
             return .stream(contentType: "application/octet-stream") { writer in
                 let piece = [UInt8](repeating: 0x61, count: 65_536)
                 var sent = 0
                 while sent < total {
                     try await writer.write(piece)
                     sent += piece.count
-                    ProbeWorker.flooded.store(sent, ordering: .relaxed)
+                    if let tag { ProbeWorker.floodedByTag.withLock { $0[tag] = sent } } else { ProbeWorker.flooded.store(sent, ordering: .relaxed) }
                 }
             }
         }
-        router.get("/flooded") { _, _ in .text(String(ProbeWorker.flooded.load(ordering: .relaxed))) }
-        // A streamed upload: waits `stall_ms` before reading (a slow consumer), then counts and hashes the
-        // body; how it ended is kept for `/upload/last?tag=` (a client that vanished gets no answer to read).
+        router.get("/flooded") { request, _ in
+            if let tag = request.queryParameter("tag") { return .text(String(ProbeWorker.floodedByTag.withLock { $0[tag] ?? 0 })) }
+            return .text(String(ProbeWorker.flooded.load(ordering: .relaxed)))
+        }
+        // A streamed upload: waits `stall_ms`, or until the gate named by `gate` opens, before reading (a slow
+        // consumer), then counts and hashes the body; how it ended is kept for `/upload/last?tag=` (a client
+        // that vanished gets no answer to read).
         let upload: Router.Handler = { request, _ in
             try await Task.sleep(for: .milliseconds(Int(request.queryParameter("stall_ms") ?? "0") ?? 0))
+            if let gate = request.queryParameter("gate"), !(await ProbeWorker.gates.wait(gate)) {
+                throw ClientError(status: 504, code: "gate_timeout", message: "gate \(gate) never opened")
+            }
             var bytes = 0, sum: UInt64 = 0
             do {
                 for try await chunk in request.bodyChunks() {

@@ -33,7 +33,7 @@ results = {}
 for name, payload in CASES.items():
     if ONLY and name not in ONLY:
         continue
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     try:
         sock.sendall(payload)
     except (BrokenPipeError, ConnectionResetError):

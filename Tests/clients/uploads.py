@@ -1,6 +1,7 @@
 """Streamed request bodies against the probe worker's /upload routes.
 
-Usage: uploads.py SCENARIO PORT. Prints JSON.
+Usage: uploads.py SCENARIO PORT [TAG]. Prints JSON. TAG (default: the scenario) names what this run leaves
+in the probe's shared state (`/upload/last?tag=`, gates): unique per test, as tests run in parallel.
 """
 import json
 import socket
@@ -9,6 +10,7 @@ import threading
 import time
 
 scenario, port = sys.argv[1], int(sys.argv[2])
+tag = sys.argv[3] if len(sys.argv) > 3 else scenario
 MIB = 1024 * 1024
 
 
@@ -78,12 +80,26 @@ def try_send(sock, data):
         pass  # the server may close before taking it all: that is the point
 
 
-def last_upload():
+def get(path):
     sock = connect()
-    sock.sendall(b"GET /upload/last?tag=%s HTTP/1.1\r\nHost: t\r\n\r\n" % scenario.encode())
+    sock.sendall(b"GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path.encode())
     _, _, body = read_response(sock)
     sock.close()
     return body.decode()
+
+
+def last_upload():
+    return get("/upload/last?tag=%s" % tag)
+
+
+def wait_for_last_upload(limit=60):
+    """How the upload ended, once the handler has recorded it (polled: the handler finishes on its own time)."""
+    deadline = time.monotonic() + limit
+    last = last_upload()
+    while not last and time.monotonic() < deadline:
+        time.sleep(0.02)
+        last = last_upload()
+    return last
 
 
 out = {}
@@ -116,41 +132,55 @@ elif scenario == "limits":
     out["early_answer"], out["early_answer_connection"] = status, headers.get("connection")
     out["early_answer_closed"] = closed(sock)
 elif scenario == "backpressure":
+    # The handler reads nothing until its gate opens; the client sends until the socket stops taking bytes
+    # (no progress for a while), notes how much it got rid of, then opens the gate itself. Without
+    # back-pressure the host would keep taking bytes into memory until all 48 MiB were sent.
     total = 48 * MIB
     body = pattern(total)
+    gate = "upload-%s" % tag
     sock = connect()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
-    sock.sendall(b"POST /upload?stall_ms=1500 HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % total)
+    sock.sendall(b"POST /upload?gate=%s HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % (gate.encode(), total))
     sock.setblocking(False)
-    sent, started = 0, time.monotonic()
-    while time.monotonic() - started < 1.0 and sent < total:
+    sent, progressed = 0, time.monotonic()
+    while sent < total and time.monotonic() - progressed < 1.0:
         try:
             sent += sock.send(body[sent:sent + 65536])
+            progressed = time.monotonic()
         except BlockingIOError:
             time.sleep(0.01)
     out["sent_while_stalled"] = sent
+    out["gate_waiting"] = int(get("/gate/waiting?name=%s" % gate))
+    get("/gate/open?name=%s" % gate)
     sock.setblocking(True)
-    sock.settimeout(20)
+    sock.settimeout(60)
     sock.sendall(body[sent:])
     status, _, answer = read_response(sock)
     out["status"], out["answer"] = status, json.loads(answer)
     out["expected_sum"] = sum(body)
 elif scenario == "abort":
+    # The client vanishes mid-body while the handler is surely running (it waits on a gate, seen waiting
+    # before the client closes); opened after, the handler's read meets the end of a body cut short.
+    gate = "abort-%s" % tag
     sock = connect()
-    sock.sendall(b"POST /upload?tag=abort HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % (10 * MIB))
+    sock.sendall(b"POST /upload?tag=%s&gate=%s HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n"
+                 % (tag.encode(), gate.encode(), 10 * MIB))
     sock.sendall(pattern(MIB))
-    time.sleep(0.2)
+    deadline = time.monotonic() + 60
+    while get("/gate/waiting?name=%s" % gate) != "1" and time.monotonic() < deadline:
+        time.sleep(0.02)
     sock.close()
-    time.sleep(0.3)
-    out["last"] = last_upload()
+    get("/gate/open?name=%s" % gate)
+    out["last"] = wait_for_last_upload()
 elif scenario == "timeout":
     sock = connect()
-    sock.sendall(b"POST /upload?tag=timeout HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % MIB)
-    sock.sendall(b"x" * 1000)
+    sock.sendall(b"POST /upload?tag=%s HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % (tag.encode(), MIB))
+    # Timed from before the last bytes go: the host's body timer starts when it receives them, after this.
     started = time.monotonic()
+    sock.sendall(b"x" * 1000)
     status, _, answer = read_response(sock)
     out["status"], out["seconds"] = status, time.monotonic() - started
     out["code"] = json.loads(answer)["error"]["code"]
     out["closed"] = closed(sock)
-    out["last"] = last_upload()
+    out["last"] = wait_for_last_upload()
 print(json.dumps(out))

@@ -18,7 +18,7 @@ url = f"ws://127.0.0.1:{port}/ws"
 
 async def main():
     results = {}
-    async with websockets.connect(url, max_size=None) as ws:
+    async with websockets.connect(url, max_size=None, open_timeout=60, close_timeout=60) as ws:
         await ws.send("hello")
         results["text"] = await ws.recv()
         await ws.send(b"\x00\x01\xff")
@@ -26,7 +26,7 @@ async def main():
         await ws.send(["frag", "ment", "ed"])  # one message in three frames
         results["fragmented"] = await ws.recv()
         pong = await ws.ping(b"are you there")
-        await asyncio.wait_for(pong, 5)
+        await asyncio.wait_for(pong, 60)
         results["pong"] = True
         big = "x" * 500_000
         await ws.send(big)
@@ -38,14 +38,14 @@ async def main():
             results["server_close_code"] = closed.rcvd.code if closed.rcvd else None
             results["server_close_reason"] = closed.rcvd.reason if closed.rcvd else None
 
-    async with websockets.connect(url, max_size=None) as ws:
+    async with websockets.connect(url, max_size=None, open_timeout=60, close_timeout=60) as ws:
         await ws.close(code=4002, reason="client done")
         results["client_close_code"] = ws.close_code
 
-    async with websockets.connect(url, max_size=None) as ws:
+    async with websockets.connect(url, max_size=None, open_timeout=60, close_timeout=60) as ws:
         await ws.send("y" * (2 * 1024 * 1024))
         try:
-            await asyncio.wait_for(ws.recv(), 5)
+            await asyncio.wait_for(ws.recv(), 60)
         except websockets.ConnectionClosed as closed:
             results["too_big_code"] = closed.rcvd.code if closed.rcvd else None
 
@@ -56,7 +56,7 @@ async def main():
 
 def raw_invalid_utf8():
     """websockets will not send invalid UTF-8 as text, so this frame is built by hand."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
@@ -76,7 +76,7 @@ def raw_invalid_utf8():
 
 def plain_get():
     """A GET without the upgrade headers on a WebSocket route answers 426."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     sock.sendall(b"GET /ws HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     data = b""
     while True:

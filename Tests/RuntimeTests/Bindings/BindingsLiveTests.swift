@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import OzziTestSupport
 import Testing
@@ -28,16 +29,30 @@ import Testing
         _ = try await curl(["-d", "first", live.base + "/notes"])
         _ = try await curl(["-d", "second", live.base + "/notes"])
         #expect(try await curl([live.base + "/notes"]).stdout == #"[{"id":1,"text":"first"},{"id":2,"text":"second"}]"#)
-        let slowStarted = ContinuousClock.now
-        async let slow = curl([live.base + "/slow-query"])
-        try await Task.sleep(for: .milliseconds(100))
-        let started = ContinuousClock.now
+        // A write that cannot finish until the test lets it: the test holds the database's write lock, so
+        // the worker's insert waits inside SQLite. Run on the loop, that wait would block it, and /hello could
+        // not be answered until the lock is released (which happens only after /hello answers).
+        let path = live.dataDirectory + "/probe/d1/db.sqlite"
+        try #require(FileManager.default.fileExists(atPath: path))
+        let holder = try SQLiteDatabase(path: path, pool: BlockingPool(threads: 1))
+        let locked = Flag()
+        let release = DispatchSemaphore(value: 0)
+        let holding = Task {
+            try await holder.transaction { tx in
+                try tx.run("UPDATE notes SET text = text")
+                locked.set()
+                return release.wait(timeout: .now() + .seconds(90)) == .success
+            }
+        }
+        #expect(try await Poll.until { locked.isSet })
+        let tag = UUID().uuidString
+        async let write = curl(["--max-time", "120", "-d", "third", live.base + "/notes?tag=\(tag)"])
+        #expect(try await Poll.until { ProbeWorker.gates.isOpen("notes-writing-\(tag)") }, "the write reached the database")
         let quick = try await curl([live.base + "/hello"])
-        let quickTime = ContinuousClock.now - started
-        #expect(quick.stdout == "hello")
-        #expect(try await slow.stdout == "8000000")
-        let slowTime = ContinuousClock.now - slowStarted
-        #expect(quickTime * 3 < slowTime, "the loop answered in \(quickTime) while a query took \(slowTime)")
+        release.signal()
+        #expect(try await holding.value, "the lock was held until /hello answered")
+        #expect(quick.stdout == "hello", "the loop answered while a query waited on the database")
+        #expect(try await write.stdout == #"{"id":3}"#, "the write went through once the lock was released")
     }
 
     @Test func bucketThroughAWorker() async throws {
@@ -58,9 +73,7 @@ import Testing
         let live = try await LiveHost.start()
         defer { Task { await live.stop() } }
         async let events = curl(["-N", live.base + "/events/contacts?count=2"])
-        for _ in 0..<200 where try await curl([live.base + "/subscribers/contacts"]).stdout != "1" {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        #expect(try await Poll.until { try await curl([live.base + "/subscribers/contacts"]).stdout == "1" })
         #expect(try await curl(["-d", #"{"id":1}"#, live.base + "/publish/contacts"]).stdout == #"{"delivered":1}"#)
         _ = try await curl(["-d", #"{"id":2}"#, live.base + "/publish/contacts"])
         #expect(try await events.stdout == "data: {\"id\":1}\n\ndata: {\"id\":2}\n\n")
@@ -89,8 +102,11 @@ import Testing
         let first = try await curl([live.base + "/outbound?url=" + target + "/whoami"]).stdout
         let second = try await curl([live.base + "/outbound?url=" + target + "/whoami"]).stdout
         #expect(first == second, "the second call reused the first call's connection (\(first) vs \(second))")
-        let timedOut = try await curl([live.base + "/outbound?timeout=200&url=" + target + "/slow%3Fms%3D2000"])
-        #expect(timedOut.stdout.contains("did not answer within 200 ms"))
+        // An upstream that answers only when the test opens its gate, after the call: only the timeout can end it.
+        let gate = "outbound-\(UUID().uuidString)"
+        let timedOut = try await curl([live.base + "/outbound?timeout=200&url=" + target + "/gate%3Fname%3D" + gate])
+        ProbeWorker.gates.open(gate)
+        #expect(timedOut.stdout.contains("did not answer within 200 ms"), "\(timedOut.stdout)")
         let large = try await curl([live.base + "/outbound?url=" + target + "/flood%3Fbytes%3D1000000"])
         #expect(large.stdout.contains("answered more than 100000 bytes"))
         let denied = try await curl([live.base + "/outbound?url=https://example.com/"])
@@ -103,21 +119,25 @@ import Testing
     }
 
     @Test func devRouteFiresCronTriggersAndNeverOverlapsARun() async throws {
+        // The host's clock stands 1 s past a five-minute mark, so its own scheduler cannot fire "*/5" while
+        // the test does (on the system clock it would, whenever the suite runs across such a mark).
         let live = try await LiveHost.start(extra: """
         [workers.triggers]
         crons = ["*/5 * * * *", "0 3 * * *"]
-        """, dev: true)
+        """, dev: true, clock: ManualClock(milliseconds: 1_900_000_201_000))
         defer { Task { await live.stop() } }
         // The triggers table belongs to the last [[workers]] (backend): fire it through /__scheduled.
         let before = ProbeWorker.cronRuns.withLock { $0["0 3 * * *"] ?? 0 }
         let fired = try await curl([live.base + "/__scheduled?cron=0+3+*+*+*"])
         #expect(fired.stdout == #"{"ran":[{"cron":"0 3 * * *","outcome":"ok","worker":"backend"}]}"#)
         #expect(ProbeWorker.cronRuns.withLock { $0["0 3 * * *"] ?? 0 } == before + 1)
-        async let a = curl([live.base + "/__scheduled?cron=*/5+*+*+*+*"])
-        async let b = curl([live.base + "/__scheduled?cron=*/5+*+*+*+*"])
-        let outcomes = try await [a.stdout, b.stdout].sorted()
-        #expect(outcomes[0].contains(#""outcome":"ok""#))
-        #expect(outcomes[1].contains(#""outcome":"skipped""#), "a run still going is not started twice")
+        // The first run lasts until the test opens its gate; a second one asked for meanwhile is skipped.
+        async let first = curl(["--max-time", "90", live.base + "/__scheduled?cron=*/5+*+*+*+*"])
+        #expect(try await Poll.until { ProbeWorker.gates.waiting("cron */5 * * * *") == 1 }, "the first run is going")
+        let second = try await curl([live.base + "/__scheduled?cron=*/5+*+*+*+*"])
+        ProbeWorker.gates.open("cron */5 * * * *")
+        #expect(try await first.stdout.contains(#""outcome":"ok""#))
+        #expect(second.stdout.contains(#""outcome":"skipped""#), "a run still going is not started twice: \(second.stdout)")
         #expect(try await curl(["-i", live.base + "/__scheduled?cron=1+1+1+1+1"]).stdout.hasPrefix("HTTP/1.1 404"))
     }
 }

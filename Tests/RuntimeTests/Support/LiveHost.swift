@@ -15,8 +15,10 @@ struct LiveHost {
     static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Support/migrations").path
 
-    /// Starts a host; `limits` is TOML for `[server.limits]`, `extra` more TOML appended to the file.
-    static func start(loops: Int = 1, limits: String = "", extra: String = "", dev: Bool = false) async throws -> LiveHost {
+    /// Starts a host; `limits` is TOML for `[server.limits]`, `extra` more TOML appended to the file;
+    /// `clock` replaces the host's (a `ManualClock` moves queue timers when the test advances it).
+    static func start(loops: Int = 1, limits: String = "", extra: String = "", dev: Bool = false,
+                      clock: any WallClock = SystemClock()) async throws -> LiveHost {
         let directory = NSTemporaryDirectory() + "ozzi-test-\(UUID().uuidString)"
         let text = """
         [server]
@@ -48,7 +50,7 @@ struct LiveHost {
         """
         let config = try ConfigLoader(file: directory + ".toml", modules: Set(ProbeRegistry.registry.modules), environment: [:]).parse(text)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let host = try WorkerHost(config: config, registry: ProbeRegistry.registry, loops: loops, logger: logger, devRoutes: dev)
+        let host = try WorkerHost(config: config, registry: ProbeRegistry.registry, loops: loops, logger: logger, clock: clock, devRoutes: dev)
         let port = try await host.start()
         return LiveHost(host: host, port: port, dataDirectory: directory)
     }

@@ -13,11 +13,11 @@ struct APIHost {
 
     /// `vars` and `secrets` are added to the api worker's; scrypt runs with a small cost so tests stay fast.
     /// `clock` replaces the host's (a `ManualClock` moves queue timers when the test advances it).
-    /// `dataDirectory` reuses an earlier host's data (a restart).
+    /// `dataDirectory` reuses an earlier host's data (a restart); `limits` is TOML for `[server.limits]`.
     static func start(vars: [String: String] = [:], secrets: [String: String] = [:], clock: any WallClock = SystemClock(),
-                      dataDirectory: String? = nil) async throws -> APIHost {
+                      dataDirectory: String? = nil, limits: String = "") async throws -> APIHost {
         let directory = dataDirectory ?? NSTemporaryDirectory() + "ozzi-api-\(UUID().uuidString)"
-        let text = APIWorkerConfig.toml(dataDirectory: directory, vars: vars, secrets: Array(secrets.keys))
+        let text = APIWorkerConfig.toml(dataDirectory: directory, vars: vars, secrets: Array(secrets.keys), limits: limits)
         var registry = WorkerRegistry()
         registry.register(APIWorker.module, APIWorker.self)
         let config = try ConfigLoader(file: directory + ".toml", modules: ["api"], environment: secrets).parse(text)

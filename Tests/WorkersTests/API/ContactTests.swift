@@ -201,10 +201,9 @@ import Testing
         #expect(startedJSON["status"] == "running", "\(started.stdout)")
         let id = try #require(startedJSON["id"]?.stringValue)
         var report = APIHost.Answer(status: 0, headers: [:], cookies: [], body: "")
-        for _ in 0..<600 {
+        _ = try await Poll.until(timeout: .seconds(180), interval: .milliseconds(100)) {
             report = try await api.call("GET", "/api/v1/contacts/imports/\(id)", token: token)
-            if report.string("status") != "running" { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return report.string("status") != "running"
         }
         #expect(report.string("status") == "completed", "\(report.body.prefix(300))")
         #expect(report["rows"] == 100_000)
@@ -223,8 +222,8 @@ import Testing
                                                  api.base + "/api/v1/contacts/imports?on_duplicate=update&mapping=" +
                                                  FormEncodingForTests.escape(#"{"name":"Full Name","phone":"Mobile","custom.plan":"Plan"}"#)], stdin: Data(again.utf8))
         let updatedID = try #require((try JSONValue(jsonBytes: Array(updated.stdout.utf8)))["id"]?.stringValue)
-        for _ in 0..<100 where try await api.call("GET", "/api/v1/contacts/imports/\(updatedID)", token: token).string("status") == "running" {
-            try await Task.sleep(for: .milliseconds(50))
+        _ = try await Poll.until(interval: .milliseconds(50)) {
+            try await api.call("GET", "/api/v1/contacts/imports/\(updatedID)", token: token).string("status") != "running"
         }
         let second = try await api.call("GET", "/api/v1/contacts/imports/\(updatedID)", token: token)
         #expect(second["updated"] == 1)
