@@ -121,4 +121,136 @@ import Testing
             return
         }
     }
+
+    // MARK: - Framing (RFC 9112), checked beside http-parser
+
+    /// Feeds `pieces` as consecutive reads, as `HTTPConnection` does: after a message or a streamed head
+    /// the rest of the read is fed again; a failure ends it. Requests for `streamRoute` stream their body.
+    func events(_ pieces: [ArraySlice<UInt8>], streamRoute: String? = nil) -> [String] {
+        let parser = HTTPRequestParser(limits: ServerLimits()) { head in head.target == streamRoute ? 1 << 20 : nil }
+        var events: [String] = []
+        var streamed: [UInt8] = []
+        for piece in pieces {
+            var rest = piece
+            while !rest.isEmpty {
+                let outcome = rest.withUnsafeBytes { parser.feed($0) }
+                streamed += parser.takeStreamedBody()
+                switch outcome {
+                case .needMore:
+                    rest = []
+                case .message(let head, let body, let consumed):
+                    events.append("\(head.method) \(head.target) \(String(decoding: body.isEmpty ? streamed : body, as: UTF8.self))")
+                    streamed = []
+                    rest = rest.dropFirst(consumed)
+                case .streamHead(let head, let consumed):
+                    events.append("stream \(head.target)")
+                    rest = rest.dropFirst(consumed)
+                case .failed(let failure):
+                    if !streamed.isEmpty { events.append("streamed \(String(decoding: streamed, as: UTF8.self))") }
+                    events.append("failed \(failure.status)")
+                    return events
+                }
+            }
+        }
+        return events
+    }
+
+    func events(_ text: String, cuts: [Int] = [], streamRoute: String? = nil) -> [String] {
+        let bytes = Array(text.utf8)[...]
+        var pieces: [ArraySlice<UInt8>] = []
+        var start = 0
+        for end in cuts + [bytes.count] where end >= start {
+            pieces.append(bytes[start..<end])
+            start = end
+        }
+        return events(pieces, streamRoute: streamRoute)
+    }
+
+    static let chunkedHead = "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+    /// The outside probe's findings: http-parser read each as chunked or as a length.
+    static let lenientFraming: [(name: String, text: String)] = [
+        ("bytes after chunk data", chunkedHead + "2\r\n{}XX0\r\n\r\n"),
+        ("bytes after chunk data, then a chunk and an error", chunkedHead + "2\r\n{}XX5\r\nhello\r\nzz\r\n"),
+        ("bare LF in a chunk extension", chunkedHead + "2;a\nb\r\n{}\r\n0\r\n\r\n"),
+        ("NUL in a chunk extension", chunkedHead + "2;a\0b\r\n{}\r\n0\r\n\r\n"),
+        ("junk after a chunk size", chunkedHead + "2 zz\r\n{}\r\n0\r\n\r\n"),
+        ("bare LF after a chunk size", chunkedHead + "2\n{}\r\n0\r\n\r\n"),
+        ("CR then a byte ends the trailers", chunkedHead + "2\r\n{}\r\n0\r\n\rX"),
+        ("obs-fold on Transfer-Encoding", "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+        ("obs-fold on Content-Length", "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length:\r\n 2\r\n\r\n{}"),
+        ("bare LF line ends", "GET /up HTTP/1.1\nHost: x\n\n"),
+        ("CR then a byte ends the head", "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\rX{}"),
+        ("tab in the request line", "GET /u\tp HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("space before the colon of Transfer-Encoding", "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n"),
+        ("tab before the colon of Transfer-Encoding", "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding\t: chunked\r\n\r\n0\r\n\r\n"),
+    ]
+
+    @Test(arguments: lenientFraming.indices) func lenientFramingIsRefusedBeforeAnythingIsHandedOut(_ index: Int) {
+        let (name, text) = Self.lenientFraming[index]
+        // In one read: nothing comes out but, for a streamed route with a good head, that head.
+        let whole = events(text, streamRoute: "/up")
+        #expect(whole == ["failed 400"] || whole == ["stream /up", "failed 400"], "\(name): \(whole)")
+        let count = text.utf8.count
+        for cuts in [[]] + (0...count).map { [$0] } + [Array(0...count)] {
+            let place = cuts.count == 1 ? "cut at \(cuts[0])" : "\(cuts.count) cuts"
+            #expect(events(text, cuts: cuts) == ["failed 400"], "\(name), \(place)")
+            // Streamed, body bytes before the fault may already be with the handler; the request never completes.
+            let streamed = events(text, cuts: cuts, streamRoute: "/up")
+            #expect(streamed.last == "failed 400" && !streamed.contains { $0.hasPrefix("POST") || $0.hasPrefix("GET") },
+                    "\(name), \(place), streamed: \(streamed)")
+        }
+    }
+
+    @Test func aStreamedHeadEndingInCRWithoutLFIsNotHandedOut() {
+        let text = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\rX{}"
+        #expect(events(text, streamRoute: "/up") == ["failed 400"])
+        #expect(failure(text) == .malformed("CR not followed by LF"))
+    }
+
+    @Test func refusalsNameWhatIsWrong() {
+        #expect(failure(Self.chunkedHead + "2\r\n{}XX0\r\n\r\n") == .malformed("byte 0x58 after chunk data where CRLF belongs"))
+        #expect(failure(Self.chunkedHead + "2;a\0b\r\n{}\r\n0\r\n\r\n") == .malformed("invalid byte 0x0 in a chunk extension"))
+        #expect(failure("GET / HTTP/1.1\nHost: x\n\n") == .malformed("a line ends in LF without CR"))
+        #expect(failure("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n")
+            == .malformed("a header line starts with whitespace (obs-fold)"))
+    }
+
+    @Test func legalTransferEncodingSpellingsAreReadAsChunked() {
+        // RFC 9110: field names and codings are case-insensitive; OWS may be empty, SP or HT.
+        for field in ["transfer-encoding:chunked", "Transfer-Encoding:\tchunked", "TRANSFER-ENCODING: CHUNKED", "Transfer-Encoding: Chunked  "] {
+            let text = "POST /up HTTP/1.1\r\nHost: x\r\n\(field)\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            #expect(events(text) == ["POST /up abc"], "\(field)")
+        }
+        for field in ["Transfer-Encoding: chunked, identity", "Transfer-Encoding: chunkedx", "Transfer-Encoding: \"chunked\""] {
+            let text = "POST /up HTTP/1.1\r\nHost: x\r\n\(field)\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            #expect(failure(text)?.status == 501, "\(field)")
+        }
+    }
+
+    @Test func validRequestsSplitAtEveryByteStillParse() {
+        let text = "\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\na\r\n\nb"
+            + "POST /up HTTP/1.1\r\nHost: x\r\ntransfer-encoding:\tchunked\r\n\r\n3;a=\"x;y\"\r\nabc\r\n2 ; b\r\nde\r\n0\r\nX-T: 1\r\n\r\n"
+            + "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n\r\n"
+            + "GET /d HTTP/1.0\r\n\r\n"
+        let count = text.utf8.count
+        for streamRoute in [nil, "/up"] {
+            let whole = events(text, streamRoute: streamRoute)
+            let up = streamRoute == nil ? ["POST /up abcde"] : ["stream /up", "POST /up abcde"]
+            #expect(whole == ["GET /a ", "POST /b a\r\n\nb"] + up + ["POST /c z", "GET /d "])
+            for cut in 0...count {
+                #expect(events(text, cuts: [cut], streamRoute: streamRoute) == whole, "cut at \(cut)")
+            }
+            #expect(events(text, cuts: Array(0...count), streamRoute: streamRoute) == whole, "byte by byte")
+        }
+    }
+
+    @Test func absoluteFormTargetsMustBeHTTPWithAHost() {
+        #expect(events("GET http://example.com/a?b=1 HTTP/1.1\r\nHost: x\r\n\r\n") == ["GET http://example.com/a?b=1 "])
+        #expect(failure("GET ftp://example.com/a HTTP/1.1\r\nHost: x\r\n\r\n")
+            == .malformed("absolute-form request target with scheme 'ftp'; only http and https are served"))
+        #expect(failure("GET http://user@example.com/a HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 400)
+        #expect(failure("GET http://example.com:99999/a HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 400)
+    }
 }

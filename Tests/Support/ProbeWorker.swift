@@ -19,6 +19,7 @@ public struct ProbeWorker: RoutedWorker {
     public init(env: WorkerEnv) throws {
         var router = Router()
         router.get("/hello") { _, _ in .text("hello") }
+        router.get("/worker") { _, context in .text(context.worker) }
         router.post("/echo") { request, _ in
             var response = Response.bytes(request.body, contentType: request.headers["content-type"] ?? "application/octet-stream")
             response.headers["x-body-bytes"] = String(request.body.count)

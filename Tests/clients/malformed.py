@@ -26,6 +26,22 @@ CASES = {
     "chunked_body_too_large": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + (b"8000\r\n" + b"b" * 0x8000 + b"\r\n") * 40,
     "unknown_expectation": b"POST /echo HTTP/1.1\r\nHost: t\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\nhi",
     "connect_method": b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+    # Lenient framing that http-parser reads one way and a strict front proxy another (all 400).
+    "framing_bytes_after_chunk_data": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n",
+    "framing_bytes_after_streamed_chunk_data": b"POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n",
+    "framing_bare_lf_in_chunk_extension": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2;a\nb\r\n{}\r\n0\r\n\r\n",
+    "framing_nul_in_chunk_extension": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2;a\x00b\r\n{}\r\n0\r\n\r\n",
+    "framing_bare_lf_after_chunk_size": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\n{}\r\n0\r\n\r\n",
+    "framing_obs_fold_transfer_encoding": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding:\r\n chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    "framing_obs_fold_content_length": b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length:\r\n\t2\r\n\r\n{}",
+    "framing_bare_lf_line_ends": b"GET /hello HTTP/1.1\nHost: t\n\n",
+    "framing_cr_without_lf_ends_head": b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\rX{}",
+    "framing_tab_in_request_line": b"GET /hel\tlo HTTP/1.1\r\nHost: t\r\n\r\n",
+    "framing_space_before_colon": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding : chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    "framing_tab_before_colon": b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding\t: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    "absolute_form_other_scheme": b"GET ftp://127.0.0.1/hello HTTP/1.1\r\nHost: t\r\n\r\n",
+    "absolute_form_userinfo": b"GET http://user@127.0.0.1/hello HTTP/1.1\r\nHost: t\r\n\r\n",
+    "absolute_form_bad_port": b"GET http://127.0.0.1:99999/hello HTTP/1.1\r\nHost: t\r\n\r\n",
 }
 
 
@@ -50,6 +66,8 @@ for name, payload in CASES.items():
         closed = wrapped.reader.read() == b""
     except ConnectionResetError:
         closed = True
+    except TimeoutError:
+        closed = False
     results[name] = {"status": response.status, "closed": closed, "code": code}
     sock.close()
 print(json.dumps(results))

@@ -3,7 +3,8 @@ import CHTTPParser
 /// One http-parser instance for one connection, collecting the request being read.
 ///
 /// The parser pauses after each complete message so pipelined requests are handed out one at a time;
-/// limits and the header-byte checks that http-parser leaves lax are enforced in its callbacks.
+/// limits and the header-byte checks that http-parser leaves lax are enforced in its callbacks, and the
+/// framing it leaves lax (line ends, folds, chunk syntax) by an `HTTPFramingGuard` over the bytes it consumed.
 /// Loop-confined: owned by one `HTTPConnection` and used only on its loop.
 /// Hot stored properties opt out of dynamic exclusivity checks (`@exclusivity(unchecked)`): only the
 /// loop thread touches them and no two accesses overlap; the checks cost about a tenth of a small request.
@@ -43,6 +44,14 @@ final class HTTPRequestParser {
     @exclusivity(unchecked) private var bodyCount = 0
     @exclusivity(unchecked) private var streamed: [UInt8] = []
     @exclusivity(unchecked) private var streamStarted: HTTPRequestHead?
+    @exclusivity(unchecked) private var framing = HTTPFramingGuard()
+    /// How http-parser frames the current message's body; nil until it has read the head.
+    @exclusivity(unchecked) private var bodyFraming: HTTPFramingGuard.Body?
+    /// Chunk sizes read during one `feed`, by http-parser and by the framing guard; they must agree.
+    @exclusivity(unchecked) private var parsedChunkSizes: [UInt64] = []
+    @exclusivity(unchecked) private var guardedChunkSizes: [UInt64] = []
+    /// Set once the framing guard refused the input: the connection is done, whatever comes after.
+    @exclusivity(unchecked) private var refused: HTTPParseFailure?
 
     init(limits: ServerLimits, streamedBodyLimit: @escaping (HTTPRequestHead) -> Int? = { _ in nil }) {
         self.limits = limits
@@ -62,26 +71,71 @@ final class HTTPRequestParser {
 
     func feed(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard !bytes.isEmpty else { return .needMore }
+        if let refused { return .failed(refused) }
         let consumed = bytes.withMemoryRebound(to: CChar.self) { chars in
             http_parser_execute(parser, HTTPRequestParser.settings, chars.baseAddress, chars.count)
         }
         let errno = http_errno(parser.pointee.http_errno)
-        if errno == HPE_PAUSED, let (head, body) = completed {
-            completed = nil
+        // The framing guard reads the same bytes before anything from them is handed out (a message, a
+        // streamed head, body bytes), and also when http-parser failed further on, so that body bytes it
+        // read past a framing fault are not handed out either.
+        if errno == HPE_PAUSED, let (head, body) = completed.take() {
+            if let violation = checkFraming(bytes, consumed: consumed, stop: .messageEnd) { return refuse(violation) }
             http_parser_pause(parser, 0)
             return .message(head, body: body, consumed: consumed)
         }
-        if errno == HPE_PAUSED, let head = streamStarted {
-            streamStarted = nil
+        if errno == HPE_PAUSED, let head = streamStarted.take() {
+            if let violation = checkFraming(bytes, consumed: consumed, stop: .streamedHead) { return refuse(violation) }
             http_parser_pause(parser, 0)
             return .streamHead(head, consumed: consumed)
         }
+        if let violation = checkFraming(bytes, consumed: consumed, stop: nil) { return refuse(violation) }
         if errno != HPE_OK {
             if let failure { return .failed(failure) }
             if errno == HPE_HEADER_OVERFLOW { return .failed(.headersTooLarge) }
             return .failed(.malformed(String(cString: http_errno_description(errno))))
         }
         return .needMore
+    }
+
+    /// Where http-parser paused after the bytes it consumed.
+    private enum Stop { case messageEnd, streamedHead }
+
+    /// Runs the framing guard over the bytes http-parser consumed and holds its view against
+    /// http-parser's: the chunk sizes each read, and where a message or a streamed head ended.
+    private func checkFraming(_ bytes: UnsafeRawBufferPointer, consumed: Int, stop: Stop?) -> HTTPParseFailure? {
+        do {
+            try framing.scan(UnsafeRawBufferPointer(rebasing: bytes[..<consumed]), body: bodyFraming, chunkSizes: &guardedChunkSizes)
+        } catch {
+            return .malformed(error.description)
+        }
+        if !guardedChunkSizes.isEmpty || !parsedChunkSizes.isEmpty {
+            defer {
+                guardedChunkSizes.removeAll(keepingCapacity: true)
+                parsedChunkSizes.removeAll(keepingCapacity: true)
+            }
+            if guardedChunkSizes != parsedChunkSizes {
+                return .malformed("chunk sizes \(guardedChunkSizes) read as \(parsedChunkSizes) by the parser")
+            }
+        }
+        switch stop {
+        case nil:
+            return nil
+        case .messageEnd?:
+            return framing.atMessageStart ? nil : .malformed("the message ends where the parser did not end it")
+        case .streamedHead?:
+            // http-parser stops on the head's last byte and consumes it with the next feed; it must be LF.
+            guard framing.awaitsHeadEndLF else { return .malformed(HTTPFramingGuard.Violation.headEndDisagrees.description) }
+            guard consumed < bytes.count, bytes[consumed] == 0x0A else { return .malformed(HTTPFramingGuard.Violation.bareCR.description) }
+            return nil
+        }
+    }
+
+    /// Nothing more is read from this connection, and no body bytes from the refused input are handed out.
+    private func refuse(_ failure: HTTPParseFailure) -> Outcome {
+        refused = failure
+        streamed = []
+        return .failed(failure)
     }
 
     // MARK: - Callbacks
@@ -98,6 +152,7 @@ final class HTTPRequestParser {
         body = []
         streaming = false
         bodyCount = 0
+        bodyFraming = nil
         return 0
     }
 
@@ -164,15 +219,17 @@ final class HTTPRequestParser {
         announcedContinue = headers.hasToken("100-continue", in: "expect")
         phase = .body
         let contentLength = p.flags & UInt32(F_CONTENTLENGTH.rawValue) != 0 ? p.content_length : nil
+        let chunked = p.flags & UInt32(F_CHUNKED.rawValue) != 0
+        bodyFraming = chunked ? .chunked : .length(contentLength ?? 0)
         // Only requests with a body ask the route table: a GET costs nothing extra.
-        let hasBody = (contentLength ?? 0) > 0 || p.flags & UInt32(F_CHUNKED.rawValue) != 0
+        let hasBody = (contentLength ?? 0) > 0 || chunked
         if hasBody, !head.isUpgrade, let limit = streamedBodyLimit(head) {
             streaming = true
             bodyLimit = limit
         } else {
             bodyLimit = limits.maxBodyBytes
         }
-        if let refusal = HTTPRequestParser.refusal(for: head, contentLength: contentLength, maxBodyBytes: bodyLimit) {
+        if let refusal = HTTPRequestParser.refusal(for: head, contentLength: contentLength, chunked: chunked, maxBodyBytes: bodyLimit) {
             _ = fail(refusal)
             return -1
         }
@@ -195,10 +252,14 @@ final class HTTPRequestParser {
     static let methods: [String] = (0..<64).map { String(cString: http_method_str(http_method(UInt32($0)))) }
 
     /// Requests refused on their head alone: smuggling vectors http-parser tolerates, and limits.
-    static func refusal(for head: HTTPRequestHead, contentLength: UInt64?, maxBodyBytes: Int) -> HTTPParseFailure? {
+    /// `contentLength` and `chunked` are the body framing as http-parser read it.
+    static func refusal(for head: HTTPRequestHead, contentLength: UInt64?, chunked: Bool, maxBodyBytes: Int) -> HTTPParseFailure? {
         let headers = head.headers
         if head.versionMajor != 1 { return .versionNotSupported(major: head.versionMajor, minor: head.versionMinor) }
         if head.method == "CONNECT" { return .unsupportedFeature("CONNECT") }
+        if AbsoluteTarget.isAbsoluteForm(head.target) {
+            do { _ = try AbsoluteTarget(head.target) } catch { return .malformed(error.description) }
+        }
         // One pass over the fields for the common case; the rare cases below look again.
         var hosts = 0, lengths = 0, codings = 0, expects = 0
         for (name, _) in headers.fields {
@@ -213,12 +274,21 @@ final class HTTPRequestParser {
         if head.versionMinor >= 1, hosts != 1 {
             return .malformed("an HTTP/1.1 request needs exactly one Host header")
         }
+        // Transfer-Encoding, read as RFC 9110 §5.1/§5.6 and RFC 9112 §5/§6.1 say: field names and codings are
+        // case-insensitive and OWS is SP or HT, so `transfer-encoding:chunked` or `Transfer-Encoding:\tChunked`
+        // is plain chunked and accepted. Refused: whitespace between the name and its colon (400 in
+        // `onHeaderField`, a non-token byte), obs-fold (400, `HTTPFramingGuard`), a coding list that is not
+        // exactly the one token `chunked` (501 as §6.1 asks), and chunked as we read it but not as
+        // http-parser did, or the reverse (400): the body must never be framed two ways.
         if codings > 0 {
             let transferEncodings = headers.values("transfer-encoding")
             if lengths > 0 { return .malformed("both Content-Length and Transfer-Encoding") }
             if head.versionMajor == 1, head.versionMinor == 0 { return .malformed("Transfer-Encoding in HTTP/1.0") }
             let codings = transferEncodings.flatMap { $0.split(separator: ",").map { $0.trimmingASCIISpaces().lowercased() } }
             if codings != ["chunked"] { return .unsupportedFeature("transfer coding \(transferEncodings.joined(separator: ", "))") }
+        }
+        if (codings > 0) != chunked {
+            return .malformed("Transfer-Encoding read two ways: \(headers.values("transfer-encoding").joined(separator: ", "))")
         }
         if let contentLength, contentLength > UInt64(maxBodyBytes) { return .bodyTooLarge }
         if expects > 0 {
@@ -236,6 +306,11 @@ final class HTTPRequestParser {
             return -1
         }
         if streaming { streamed.append(contentsOf: bytes) } else { body.append(contentsOf: bytes) }
+        return 0
+    }
+
+    private func chunkHeader() -> Int32 {
+        parsedChunkSizes.append(parser.pointee.content_length)
         return 0
     }
 
@@ -275,6 +350,7 @@ final class HTTPRequestParser {
         s.on_header_value = { owner($0).onHeaderValue(buffer($1, $2)) }
         s.on_headers_complete = { owner($0).headersComplete() }
         s.on_body = { owner($0).onBody(buffer($1, $2)) }
+        s.on_chunk_header = { owner($0).chunkHeader() }
         s.on_message_complete = { owner($0).messageComplete() }
         pointer.pointee = s
         return UnsafePointer(pointer)

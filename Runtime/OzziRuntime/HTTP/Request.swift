@@ -1,7 +1,7 @@
 /// An HTTP request as a worker sees it.
 public struct Request: Sendable {
     public var method: String
-    /// The request target exactly as received (origin form: path and query).
+    /// The request target exactly as received: origin-form (path and query) or absolute-form (a full URI).
     public let target: String
     /// The path the worker routes on: percent-encoded, without the query, below the route's mount point.
     public var path: String
@@ -32,10 +32,13 @@ public struct Request: Sendable {
         (path, query) = Request.split(target: target)
     }
 
-    /// The `Host` header without its port, lowercased.
-    public var host: String? { Request.hostName(headers) }
+    /// The host the request is for, lowercased and without its port: the authority of an absolute-form
+    /// target, whose `Host` header is then ignored (RFC 9112 §3.2.2), else the `Host` header. Routing uses it.
+    public var host: String? { Request.host(target: target, headers: headers) }
 
-    static func hostName(_ headers: HTTPHeaders) -> String? {
+    static func host(target: String, headers: HTTPHeaders) -> String? {
+        // An absolute-form target that does not parse has no host: the parser refuses it with 400 anyway.
+        if AbsoluteTarget.isAbsoluteForm(target) { return try? AbsoluteTarget(target).host }
         guard let host = headers["host"] else { return nil }
         let name = host.hasPrefix("[") ? host.prefix { $0 != "]" } + "]" : host.prefix { $0 != ":" }
         return name.lowercased()
@@ -64,9 +67,8 @@ public struct Request: Sendable {
     /// Splits origin-form or absolute-form targets into path and query (byte offsets: this runs per request).
     static func split(target: String) -> (path: String, query: String?) {
         var target = target
-        if !target.hasPrefix("/"), let scheme = target.range(of: "://") {
-            let rest = target[scheme.upperBound...]
-            target = String(rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...])
+        if AbsoluteTarget.isAbsoluteForm(target), let absolute = try? AbsoluteTarget(target) {
+            target = absolute.pathAndQuery
         }
         let (pathEnd, queryStart, end) = target.utf8.withContiguousStorageIfAvailable { bytes -> (Int, Int?, Int) in
             let end = bytes.firstIndex(of: UInt8(ascii: "#")) ?? bytes.count

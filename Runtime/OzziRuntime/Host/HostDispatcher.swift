@@ -69,7 +69,7 @@ final class HostDispatcher: HTTPRequestHandler {
 
     /// Asks the worker the request is routed to, with the path it will see.
     func streamedBodyLimit(method: String, target: String, headers: HTTPHeaders) -> Int? {
-        guard let (_, routed, path) = route(host: Request.hostName(headers), path: Request.split(target: target).path) else { return nil }
+        guard let (_, routed, path) = route(host: Request.host(target: target, headers: headers), path: Request.split(target: target).path) else { return nil }
         return routed.worker.streamedBodyLimit(method: method, path: path)
     }
 
