@@ -105,6 +105,7 @@ extension ProbeWorker {
             do {
                 var outbound = OutboundRequest(url: request.queryParameter("url") ?? "", timeoutMilliseconds: timeout)
                 outbound.pinnedAddresses = request.queryParameter("pin").map { [$0] } ?? []
+                outbound.publicAddressesOnly = request.queryParameter("public") == "1"
                 let answer = try await env.outbound.fetch(outbound)
                 return .bytes(answer.body, status: 200, contentType: answer.headers["content-type"] ?? "application/octet-stream")
                     .adding(header: "x-upstream-status", String(answer.status))

@@ -12,6 +12,8 @@ struct APIServices: Sendable {
     let idempotency: IdempotencyStore
     let hasher: PasswordHasher
     let limiter: RateLimiter
+    let signInGuard: SignInGuard
+    let knownClients: KnownClients
     let oauth: OAuthFlow
     let contacts: ContactStore
     let groups: GroupStore
@@ -54,6 +56,7 @@ struct APIServices: Sendable {
         idempotency = IdempotencyStore(database: database, clock: clock)
         hasher = PasswordHasher(n: UInt64(env.var("SCRYPT_N", default: "32768")) ?? 32768)
         limiter = RateLimiter(clock: clock)
+        signInGuard = SignInGuard(clock: clock)
         oauth = OAuthFlow(providers: try OAuthProviders.load(env), kv: try env.kv("KV"), outbound: env.outbound)
         contacts = ContactStore(database: database, clock: clock)
         groups = GroupStore(database: database, clock: clock)
@@ -69,6 +72,7 @@ struct APIServices: Sendable {
         deliveryQueue = DeliveryQueue(queue: delivery, messages: messages, clock: clock)
         scheduler = MessageScheduler(messages: messages, queue: deliveryQueue, templates: templates, clock: clock)
         smsSettings = SMSSettingsStore(database: database, key: try CredentialKey.load(env), clock: clock)
+        knownClients = KnownClients(database: database, key: Crypto.hmacSHA256(key: smsSettings.key, Array("known-client-cookie".utf8)), clock: clock)
         let simulated = try SimulatedSMSProvider(
             logPath: env.dataDirectory + "/simulated-sms.log",
             // Derived from the credentials key unless set (tests sign callbacks with a known token).

@@ -175,13 +175,15 @@ public final class EventLoop: @unchecked Sendable {
         return dateCache.value
     }
 
-    /// This loop's libcurl multi handle, made on first outbound call.
-    @exclusivity(unchecked) private var curlMulti: CurlMulti?
+    /// This loop's libcurl multi handles, made on first outbound call. Transfers that may reach only
+    /// public addresses get their own, as curl reuses connections within a multi handle: a connection opened
+    /// without the connect-time check must never carry a public-only request.
+    @exclusivity(unchecked) private var curlMultis: (shared: CurlMulti?, publicOnly: CurlMulti?) = (nil, nil)
 
-    var curl: CurlMulti {
-        if let curlMulti { return curlMulti }
+    func curl(publicOnly: Bool) -> CurlMulti {
+        if let made = publicOnly ? curlMultis.publicOnly : curlMultis.shared { return made }
         let made = CurlMulti(loop: self)
-        curlMulti = made
+        if publicOnly { curlMultis.publicOnly = made } else { curlMultis.shared = made }
         return made
     }
 

@@ -37,7 +37,7 @@ public struct OutboundFetcher: Sendable {
         let limit = maxResponseBytes
         return try await withCheckedThrowingContinuation { continuation in
             loop.perform {
-                loop.curl.start(request, timeoutMilliseconds: timeout, maxResponseBytes: limit) { continuation.resume(with: $0) }
+                loop.curl(publicOnly: request.publicAddressesOnly).start(request, timeoutMilliseconds: timeout, maxResponseBytes: limit) { continuation.resume(with: $0) }
             }
         }
     }

@@ -10,6 +10,10 @@ public struct OutboundRequest: Sendable {
     /// looking the name up again, so a second lookup cannot answer differently (DNS rebinding). TLS still
     /// verifies the certificate against the URL's name.
     public var pinnedAddresses: [String] = []
+    /// Refuse, at connect time, every socket address `PrivateAddress` refuses: whatever DNS answered or
+    /// the pin says, the transfer never opens a connection to a private address. Such transfers reuse
+    /// only connections opened under the same rule.
+    public var publicAddressesOnly = false
 
     public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeoutMilliseconds: Int? = nil) {
         self.method = method
@@ -37,6 +41,8 @@ public enum OutboundError: Error, Equatable, CustomStringConvertible {
     case timedOut(url: String, milliseconds: Int)
     case responseTooLarge(url: String, limit: Int)
     case transport(url: String, code: Int32, message: String)
+    /// A `publicAddressesOnly` request was about to connect to a refused address.
+    case refusedAddress(url: String, address: String, reason: String)
 
     public var description: String {
         switch self {
@@ -46,6 +52,7 @@ public enum OutboundError: Error, Equatable, CustomStringConvertible {
         case .timedOut(let url, let ms): "\(url) did not answer within \(ms) ms"
         case .responseTooLarge(let url, let limit): "\(url) answered more than \(limit) bytes"
         case .transport(let url, let code, let message): "\(url): \(message) (curl \(code))"
+        case .refusedAddress(let url, let address, let reason): "\(url): refused to connect to \(address), \(reason)"
         }
     }
 }

@@ -118,6 +118,26 @@ import Testing
         #expect(unpinned.stdout.contains("outbound_failed"))
     }
 
+    @Test func publicOnlyOutboundRefusesPrivateAddressesAtConnectTime() async throws {
+        let upstream = try await LiveHost.start()
+        let live = try await LiveHost.start()
+        defer { Task { await live.stop(); await upstream.stop() } }
+        let hello = "http://pinned.invalid:\(upstream.port)/hello"
+        // Without the rule the pinned loopback address is reached, and its connection kept for reuse.
+        #expect(try await curl([live.base + "/outbound?pin=127.0.0.1&url=" + hello]).stdout == "hello")
+        #expect(try await curl([live.base + "/outbound?url=http://127.0.0.1:\(upstream.port)/hello"]).stdout == "hello")
+        // With it, whatever the pin or the URL says, the socket address is checked before connecting; a
+        // connection opened without the check is not reused either.
+        for (pin, address) in [("127.0.0.1", "127.0.0.1"), ("::ffff:127.0.0.1", "::ffff:127.0.0.1"), ("::1", "::1")] {
+            let refused = try await curl(["-i", live.base + "/outbound?public=1&pin=\(pin)&url=" + hello])
+            #expect(refused.stdout.hasPrefix("HTTP/1.1 502"), "\(pin): \(refused.stdout)")
+            #expect(refused.stdout.contains("refused to connect to \(address), "), "\(pin): \(refused.stdout)")
+        }
+        let direct = try await curl([live.base + "/outbound?public=1&url=http://127.0.0.1:\(upstream.port)/hello"])
+        #expect(direct.stdout.contains("refused to connect to 127.0.0.1, loopback (127.0.0.0/8)"), "\(direct.stdout)")
+        #expect(try await curl([live.base + "/outbound?pin=127.0.0.1&url=" + hello]).stdout == "hello", "other transfers are unaffected")
+    }
+
     @Test func devRouteFiresCronTriggersAndNeverOverlapsARun() async throws {
         // The host's clock stands 1 s past a five-minute mark, so its own scheduler cannot fire "*/5" while
         // the test does (on the system clock it would, whenever the suite runs across such a mark).

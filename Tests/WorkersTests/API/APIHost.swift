@@ -55,10 +55,12 @@ struct APIHost {
     }
 
     /// One request: `json` is sent as the body; `token` as `Authorization: Bearer`.
-    /// `maxSeconds` cuts a response that does not end (an event stream) short.
+    /// `maxSeconds` cuts a response that does not end (an event stream) short. `from` is the client's
+    /// source address (any of 127.0.0.0/8), for tests that need several clients.
     func call(_ method: String, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
-              headers: [String: String] = [:], maxSeconds: Double? = nil) async throws -> Answer {
+              headers: [String: String] = [:], maxSeconds: Double? = nil, from: String? = nil) async throws -> Answer {
         var arguments = ["-i", "-X", method]
+        if let from { arguments += ["--interface", from] }
         if let maxSeconds { arguments += ["--max-time", String(maxSeconds)] }
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }

@@ -6,7 +6,7 @@ extension APIRoutes {
     mutating func addAuthRoutes(_ s: APIServices) {
         open("POST", "/api/v1/auth/signup", "Create an account with email and password", tag: "auth",
              body: [.required("email"), .required("password"), .optional("name")], success: 201) { request, _ in
-            try s.limiter.check(["signup:ip:\(request.clientIP)"], capacity: 20, periodSeconds: 3600)
+            try s.limiter.check(.signUp, request.clientNetwork)
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
@@ -15,7 +15,9 @@ extension APIRoutes {
             let user = try await s.users.create(email: email, name: name, anonymous: false, passwordHash: try await s.hasher.hash(password))
             let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
             await s.audit.record("signup", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)
-            return s.signedIn(user, tokens, status: 201)
+            var response = s.signedIn(user, tokens, status: 201)
+            try await s.knownClients.remember(request, userID: user.id, on: &response)
+            return response
         }
 
         open("POST", "/api/v1/auth/login", "Sign in with email and password", tag: "auth",
@@ -23,25 +25,42 @@ extension APIRoutes {
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
-            try s.limiter.check(["login:ip:\(request.clientIP)"], capacity: 20, periodSeconds: 60)
-            try s.limiter.check(["login:account:\(email)"], capacity: 10, periodSeconds: 900)
+            let cookie = s.knownClients.id(in: request)
+            // Only a client with one of our cookies can be known; any other pays the per-network budget
+            // before a query is made for it.
+            if cookie == nil { try s.limiter.check(.signIn, request.clientNetwork) }
             let user = try await s.users.find(email: email)
+            let client = try await s.knownClients.client(cookie, userID: user?.id, network: request.clientNetwork)
+            // A known client skips that budget: others on its network cannot spend it for it.
+            if cookie != nil, case .unknown = client { try s.limiter.check(.signIn, request.clientNetwork) }
+            // A locked client gets no answer about the password, so the lock stops guessing.
+            if let wait = s.signInGuard.retryAfter(account: email, client: client) { throw APIError.rateLimited(retryAfterSeconds: wait) }
             var hash: String?
             if let user { hash = try await s.users.passwordHash(userID: user.id) }
+            let clientKind: JSONValue = if case .known = client { "known" } else { "new" }
             guard try await s.hasher.verify(password, against: hash), let user else {
+                let locks = s.signInGuard.failed(account: email, client: client)
                 await s.audit.record("login_failed", workspace: user?.personal_workspace_id, user: user?.id, ip: request.clientIP,
-                                     details: ["email": .string(email)])
+                                     details: ["email": .string(email), "client": clientKind])
+                for lock in locks {
+                    await s.audit.record("login_locked", workspace: user?.personal_workspace_id, user: user?.id, ip: request.clientIP,
+                                         details: ["email": .string(email), "client": clientKind, "scope": .string(lock.scope),
+                                                   "seconds": .number(Double(lock.seconds))])
+                }
                 throw APIError.unauthorized("the email or password is wrong")
             }
+            s.signInGuard.succeeded(account: email, client: client)
             let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
             await s.audit.record("login", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
-                                 details: ["method": .string("password")])
-            return s.signedIn(user, tokens)
+                                 details: ["method": .string("password"), "client": clientKind])
+            var response = s.signedIn(user, tokens)
+            try await s.knownClients.remember(request, userID: user.id, on: &response)
+            return response
         }
 
         open("POST", "/api/v1/auth/refresh", "Exchange a refresh token for new tokens (the old one is spent)", tag: "auth",
              body: [.optional("refresh_token")]) { request, context in
-            try s.limiter.check(["refresh:ip:\(request.clientIP)"], capacity: 60, periodSeconds: 60)
+            try s.limiter.check(.refresh, request.clientNetwork)
             let body = try JSONBody(optional: request)
             guard let token = try body.string("refresh_token", max: 200) ?? Cookies.value("ozzi_refresh", in: request) else {
                 throw APIError.invalidField("refresh_token", "is required (in the body, or the ozzi_refresh cookie)")
@@ -62,7 +81,7 @@ extension APIRoutes {
         }
 
         open("POST", "/api/v1/auth/anonymous", "Start an anonymous trial with its own workspace", tag: "auth", success: 201) { request, _ in
-            try s.limiter.check(["anonymous:ip:\(request.clientIP)"], capacity: 10, periodSeconds: 3600)
+            try s.limiter.check(.anonymous, request.clientNetwork)
             let user = try await s.users.create(email: nil, name: nil, anonymous: true)
             let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
             await s.audit.record("signup_anonymous", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)

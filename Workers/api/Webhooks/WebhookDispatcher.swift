@@ -70,23 +70,19 @@ final class WebhookDispatcher: Sendable {
         }
     }
 
-    /// Refuses URLs that are not http(s), or (unless allowed) that resolve to a private address; returns
-    /// the addresses checked, for the request to connect to (none when private targets are allowed).
+    /// Refuses URLs that are not http(s), or (unless allowed) whose host is or resolves to an address
+    /// `PrivateAddress` refuses, in any spelling; returns the addresses checked, for the request to connect
+    /// to (none when private targets are allowed).
     @discardableResult
     func checkTarget(_ url: String) async throws -> [String] {
         guard let parsed = OutboundURL(url) else { throw APIError.invalidField("url", "must be an http or https URL") }
         guard !settings.allowPrivate else { return [] }
         guard parsed.scheme == "https" else { throw APIError.invalidField("url", "must be https") }
-        let addresses: [String]
         do {
-            addresses = try await PrivateAddress.resolve(parsed.host)
-        } catch {
-            throw APIError.invalidField("url", "\(error)")
+            return try await PrivateAddress.publicAddresses(of: parsed.host).map(\.description)
+        } catch let refused as PrivateAddress.RefusedHost {
+            throw APIError.invalidField("url", refused.description)
         }
-        if let refused = addresses.first(where: PrivateAddress.isPrivate) {
-            throw APIError.invalidField("url", "\(parsed.host) resolves to \(refused), a loopback, private or link-local address")
-        }
-        return addresses
     }
 
     /// One attempt of one delivery: the queue consumer's side.
@@ -110,11 +106,18 @@ final class WebhookDispatcher: Sendable {
                 body: body, timeoutMilliseconds: settings.timeoutMs)
             // Connect to the addresses just checked: a second lookup could answer a private one (DNS rebinding).
             request.pinnedAddresses = addresses
+            // And check again the address actually connected to, whatever the lookup or pin said.
+            request.publicAddressesOnly = !settings.allowPrivate
             let response = try await outbound.fetch(request)
             outcome = ((200..<300).contains(response.status), response.status, (200..<300).contains(response.status) ? nil : "answered \(response.status)")
         } catch let error as APIError {
             // A refused target will not become acceptable by waiting.
             try await store.recordAttempt(delivery, status: "failed", responseStatus: nil, error: error.message, disableAfter: settings.disableAfter)
+            return
+        } catch OutboundError.refusedAddress(let url, let address, let reason) {
+            // Refused at connect time (the name now resolves elsewhere): as permanent as a refused URL.
+            let error = OutboundError.refusedAddress(url: url, address: address, reason: reason)
+            try await store.recordAttempt(delivery, status: "failed", responseStatus: nil, error: error.description, disableAfter: settings.disableAfter)
             return
         } catch {
             outcome = (false, nil, "\(error)")

@@ -5,7 +5,7 @@ extension APIRoutes {
     mutating func addOAuthRoutes(_ s: APIServices) {
         open("GET", "/api/v1/auth/oauth/:provider/start",
              "Start signing in with a provider: redirects to it (?format=json answers the URL instead)", tag: "auth") { request, context in
-            try s.limiter.check(["oauth:ip:\(request.clientIP)"], capacity: 30, periodSeconds: 60)
+            try s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
             let url = try await s.oauth.start(provider, linking: nil)
             if request.queryParameter("format") == "json" { return .json(["authorize_url": url]) }
@@ -13,7 +13,7 @@ extension APIRoutes {
         }
 
         open("GET", "/api/v1/auth/oauth/:provider/callback", "Where the provider returns: signs in, signs up, or links", tag: "auth") { request, context in
-            try s.limiter.check(["oauth:ip:\(request.clientIP)"], capacity: 30, periodSeconds: 60)
+            try s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
             if let error = request.queryParameter("error") {
                 throw APIError.badRequest("\(provider.name) refused: \(request.queryParameter("error_description") ?? error)", code: "provider_denied")
@@ -45,7 +45,9 @@ extension APIRoutes {
             let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
             await s.audit.record("login", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
                                  details: ["method": .string(provider.name)])
-            return s.signedIn(user, tokens)
+            var response = s.signedIn(user, tokens)
+            try await s.knownClients.remember(request, userID: user.id, on: &response)
+            return response
         }
     }
 }

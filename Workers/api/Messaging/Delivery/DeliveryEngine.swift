@@ -70,8 +70,7 @@ final class DeliveryEngine: Sendable {
                 continue
             }
             if !job.reserved {
-                let wait = max(limiter.reserve("sms:workspace:\(message.scope.workspaceID)", perSecond: limits.perWorkspace, burst: limits.burst),
-                               limiter.reserve("sms:user:\(message.createdBy)", perSecond: limits.perUser, burst: limits.burst))
+                let wait = max(limiter.reserve(limits.perWorkspace, message.scope.workspaceID), limiter.reserve(limits.perUser, message.createdBy))
                 if wait > 0 {
                     try await queue.later(DeliveryJob(messageID: message.id, version: message.version, reserved: true), byMs: wait)
                     continue
