@@ -175,11 +175,11 @@ struct HTTPFramingGuard {
                 i += Int(take) - 1
                 state = take == remaining ? .messageStart : .lengthBody(remaining: remaining - take)
             case .chunkSizeStart:
-                guard let digit = Self.hexValue(b) else { throw .chunkSize(b) }
+                guard let digit = b.hexDigitValue else { throw .chunkSize(b) }
                 size = UInt64(digit)
                 state = .chunkSize
             case .chunkSize:
-                if let digit = Self.hexValue(b) {
+                if let digit = b.hexDigitValue {
                     let (shifted, overflow) = size.multipliedReportingOverflow(by: 16)
                     guard !overflow, shifted <= UInt64.max - 1 - UInt64(digit) else { throw .chunkSizeOverflow }
                     size = shifted + UInt64(digit)
@@ -306,15 +306,6 @@ struct HTTPFramingGuard {
     private static func checkLineByte(_ b: UInt8, tabAllowed: Bool) throws(Violation) {
         if b == LF { throw .bareLF }
         if (b < 0x20 && !(tabAllowed && b == HT)) || b == 0x7F { throw .controlByte(b) }
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

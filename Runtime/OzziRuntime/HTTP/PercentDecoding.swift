@@ -6,7 +6,7 @@ public enum PercentDecoding {
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let hi = hexValue(iterator[iterator.startIndex]), let lo = hexValue(iterator[iterator.startIndex + 1]) {
+               let hi = iterator[iterator.startIndex].hexDigitValue, let lo = iterator[iterator.startIndex + 1].hexDigitValue {
                 bytes.append(hi << 4 | lo)
                 iterator = iterator.dropFirst(2)
             } else if plusAsSpace, byte == UInt8(ascii: "+") {
@@ -16,14 +16,5 @@ public enum PercentDecoding {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
