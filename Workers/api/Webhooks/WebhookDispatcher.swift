@@ -15,7 +15,14 @@ final class WebhookDispatcher: Sendable {
     let logger: Logger
     /// Active endpoints per workspace, loaded on first use and dropped when the workspace changes them, so
     /// the common event (a workspace with no endpoints) costs no query.
-    private let cache = Mutex<[String: [WebhookEndpoint]]>([:])
+    private let cache = Mutex<EndpointCache>(EndpointCache())
+
+    private struct EndpointCache {
+        var endpoints: [String: [WebhookEndpoint]] = [:]
+        /// Bumped by every invalidation: a list loaded across one may predate the change (an endpoint
+        /// created meanwhile) and is used once but not kept.
+        var generation = 0
+    }
 
     struct Settings: Sendable {
         var allowPrivate: Bool
@@ -44,7 +51,10 @@ final class WebhookDispatcher: Sendable {
     }
 
     func invalidate(_ scope: TenantScope) {
-        _ = cache.withLock { $0.removeValue(forKey: scope.workspaceID) }
+        cache.withLock { cache in
+            cache.endpoints[scope.workspaceID] = nil
+            cache.generation += 1
+        }
     }
 
     /// Records a delivery per (event, endpoint that wants it) and queues them. Called by the event outbox
@@ -52,12 +62,16 @@ final class WebhookDispatcher: Sendable {
     /// recorded already (one id per event and endpoint) and are not queued twice.
     func fanOut(_ events: [WorkspaceEvent]) async throws {
         let workspaces = Set(events.map(\.workspaceID))
-        let unknown = cache.withLock { cache in workspaces.filter { cache[$0] == nil } }
+        var (endpoints, generation) = cache.withLock { ($0.endpoints, $0.generation) }
+        let unknown = workspaces.filter { endpoints[$0] == nil }
         if !unknown.isEmpty {
             let loaded = try await store.active(workspaces: Array(unknown))
-            cache.withLock { cache in for id in unknown { cache[id] = loaded[id] ?? [] } }
+            for id in unknown { endpoints[id] = loaded[id] ?? [] }
+            cache.withLock { cache in
+                guard cache.generation == generation else { return }
+                for id in unknown { cache.endpoints[id] = loaded[id] ?? [] }
+            }
         }
-        let endpoints = cache.withLock { $0 }
         let items = events.flatMap { event in
             (endpoints[event.workspaceID] ?? []).filter { $0.wants(event.type) }.map { (endpointID: $0.id, event: event) }
         }
@@ -140,7 +154,8 @@ final class WebhookDispatcher: Sendable {
     /// After a final failure the endpoint may have been disabled: forget every cached list holding it.
     private func invalidateEndpoint(_ endpointID: String) {
         cache.withLock { cache in
-            for (workspace, endpoints) in cache where endpoints.contains(where: { $0.id == endpointID }) { cache[workspace] = nil }
+            cache.generation += 1
+            for (workspace, endpoints) in cache.endpoints where endpoints.contains(where: { $0.id == endpointID }) { cache.endpoints[workspace] = nil }
         }
     }
 }
