@@ -119,7 +119,9 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func parse(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
-        while offset < bytes.count, !isClosed, !lingering, machine.state != .responding {
+        // A handler that answers before it first suspends runs inside this loop; when that answer was an
+        // upgrade, the rest of the bytes are the WebSocket's (a client may send frames with its handshake).
+        while offset < bytes.count, !isClosed, !lingering, machine.state != .responding, machine.state != .upgraded {
             switch parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
             case .needMore:
                 offset = bytes.count
@@ -147,7 +149,11 @@ final class HTTPConnection: @unchecked Sendable {
             }
         }
         if offset < bytes.count, !isClosed, !lingering {
-            held.append(contentsOf: bytes[offset...])
+            if let webSocket {
+                webSocket.received(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+            } else {
+                held.append(contentsOf: bytes[offset...])
+            }
         }
     }
 
