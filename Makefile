@@ -1,7 +1,7 @@
 # Two commands: `make run` sets up and serves; `make test` sets up and runs every test.
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: setup run dev test check bench clean
+.PHONY: setup run dev test check bench fuzz-smoke clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,5 +28,11 @@ bench:
 	bash bench/contacts.sh
 	bash bench/messaging.sh
 
+# Each libFuzzer target for a short while (fuzz/README.md); its own sanitized build in .build-fuzz.
+FUZZ_SECONDS ?= 60
+fuzz-smoke: setup
+	bash fuzz/run.sh http $(FUZZ_SECONDS)
+	bash fuzz/run.sh websocket $(FUZZ_SECONDS)
+
 clean:
-	rm -rf .build .ozzi
+	rm -rf .build .build-fuzz .ozzi

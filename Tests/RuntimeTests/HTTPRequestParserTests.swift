@@ -253,4 +253,26 @@ import Testing
         #expect(failure("GET http://user@example.com/a HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 400)
         #expect(failure("GET http://example.com:99999/a HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 400)
     }
+
+    /// Found by fuzz/http: each read that cut a header name counted its ": " and CRLF again, so a head
+    /// well under the limit got 431 when it arrived a byte at a time.
+    @Test func theHeaderLimitDoesNotDependOnHowTheHeadArrives() {
+        var limits = ServerLimits()
+        limits.maxHeaderBytes = 128
+        let text = "GET / HTTP/1.1\r\nHost: example.test\r\nX-Long-Header-Name: \(String(repeating: "v", count: 60))\r\n\r\n"
+        #expect(failure(text, limits: limits) == nil)
+        let parser = HTTPRequestParser(limits: limits)
+        var outcomes: [HTTPRequestParser.Outcome] = []
+        for byte in Array(text.utf8) {
+            outcomes.append([byte].withUnsafeBytes { parser.feed($0) })
+        }
+        guard case .message(let head, _, _)? = outcomes.last else {
+            Issue.record("expected the request, got \(String(describing: outcomes.last))")
+            return
+        }
+        #expect(head.headers["x-long-header-name"]?.count == 60)
+        var over = limits
+        over.maxHeaderBytes = 102
+        #expect(failure(text, limits: over) == .headersTooLarge)
+    }
 }

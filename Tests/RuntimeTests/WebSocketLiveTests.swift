@@ -18,6 +18,7 @@ import Testing
         #expect(result["client_close_code"] as? Int == 4002)
         #expect(result["too_big_code"] as? Int == 1009)
         #expect(result["invalid_utf8_code"] as? Int == 1007)
+        #expect(result["frame_with_handshake"] as? String == "early")
         #expect(result["plain_get_status"] as? Int == 426)
     }
 }

@@ -50,6 +50,7 @@ async def main():
             results["too_big_code"] = closed.rcvd.code if closed.rcvd else None
 
     results["invalid_utf8_code"] = raw_invalid_utf8()
+    results["frame_with_handshake"] = frame_with_handshake()
     results["plain_get_status"] = plain_get()
     print(json.dumps(results))
 
@@ -72,6 +73,32 @@ def raw_invalid_utf8():
         return None
     body = sock.recv(frame[1] & 0x7F)
     return struct.unpack("!H", body[:2])[0]
+
+
+def frame_with_handshake():
+    """A client that sends its first frame in the same write as the upgrade gets it echoed."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    key = base64.b64encode(os.urandom(16)).decode()
+    payload = b"early"
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    sock.sendall((f"GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode()
+                 + bytes([0x81, 0x80 | len(payload)]) + mask + masked)
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data or len(data) < data.index(b"\r\n\r\n") + 4 + 2 + len(payload):
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        pass
+    sock.close()
+    head, _, rest = data.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 101") or rest[:2] != bytes([0x81, len(payload)]):
+        return repr(data[:200])
+    return rest[2:2 + len(payload)].decode()
 
 
 def plain_get():

@@ -121,7 +121,10 @@ final class HTTPConnection: @unchecked Sendable {
         var offset = 0
         // A client that pipelines without reading its answers is paused here: no request is taken while
         // its unsent output is over the high-water mark (or the server's budget), however fast it sends.
-        while offset < bytes.count, !isClosed, !lingering, machine.state != .responding, !outputBlocked {
+        // A handler that answers before it first suspends runs inside this loop; when that answer was an
+        // upgrade, the rest of the bytes are the WebSocket's (a client may send frames with its handshake).
+        while offset < bytes.count, !isClosed, !lingering, machine.state != .responding, machine.state != .upgraded,
+              !outputBlocked {
             switch parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
             case .needMore:
                 offset = bytes.count
@@ -149,7 +152,11 @@ final class HTTPConnection: @unchecked Sendable {
             }
         }
         if offset < bytes.count, !isClosed, !lingering {
-            held.append(contentsOf: bytes[offset...])
+            if let webSocket {
+                webSocket.received(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+            } else {
+                held.append(contentsOf: bytes[offset...])
+            }
         }
         if outputBlocked { stopReading() }
     }

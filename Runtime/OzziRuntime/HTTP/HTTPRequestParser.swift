@@ -169,7 +169,9 @@ final class HTTPRequestParser {
     }
 
     private func onHeaderField(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        guard countHeaderBytes(bytes.count + 4) else { return -1 }
+        // ": " and CRLF count once per field, however many reads its name arrives in.
+        let startsField = inValue || field.isEmpty
+        guard countHeaderBytes(bytes.count + (startsField ? 4 : 0)) else { return -1 }
         if inValue { commitHeader() }
         for byte in bytes where !HTTPToken.isTokenByte(byte) {
             _ = fail(.malformed("invalid byte 0x\(String(byte, radix: 16)) in a header name"))

@@ -5,18 +5,19 @@ import CWslay
 ///
 /// Loop-confined to `connection.loop`; `WebSocket` hops there for every call.
 final class WebSocketConnection: @unchecked Sendable {
-    let connection: HTTPConnection
+    let connection: any WebSocketTransport
     private var context: wslay_event_context_ptr?
     private var input: UnsafeRawBufferPointer?
-    private var inbox: [WebSocketMessage] = []
+    /// Messages delivered and not yet taken; readable so the fuzz target sees what a handler would.
+    private(set) var inbox: [WebSocketMessage] = []
     private var inboxBytes = 0
     private var waiter: CheckedContinuation<WebSocketMessage?, Never>?
-    private var finished = false
+    private(set) var finished = false
     private let maxMessageBytes: Int
     /// The close code the peer sent, once it did.
     private(set) var peerCloseCode: UInt16?
 
-    init(connection: HTTPConnection, maxMessageBytes: Int) {
+    init(connection: any WebSocketTransport, maxMessageBytes: Int) {
         self.connection = connection
         self.maxMessageBytes = maxMessageBytes
         let user = Unmanaged.passUnretained(self).toOpaque()
