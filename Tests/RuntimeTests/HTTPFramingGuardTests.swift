@@ -54,6 +54,11 @@ import Testing
         ("obs-fold on Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length:\r\n\t2\r\n\r\n{}", .length(2), .obsFold),
         ("whitespace before the first field", "GET / HTTP/1.1\r\n Host: x\r\n\r\n", .length(0), .obsFold),
         ("bare LF line ends", "GET / HTTP/1.1\nHost: x\n\n", .length(0), .bareLF),
+        // Found by fuzz/http: non-strict http-parser takes any four bytes for "TTP/", so "H\r\n\r\n1.1" read as
+        // HTTP/1.1 and the head went on past the empty line; split differently, it was refused.
+        ("a version that is not HTTP/d.d", "GET /ws H\r\n\r\n1.1\r\nHost: x\r\n\r\n", .length(0), .requestLineVersion),
+        ("a lower-case version", "GET / http/1.1\r\nHost: x\r\n\r\n", .length(0), .requestLineVersion),
+        ("no space before the version", "GET /HTTP/1.1\r\nHost: x\r\n\r\n", .length(0), .requestLineVersion),
         ("bare LF ends a field line", "GET / HTTP/1.1\r\nHost: x\n\r\n", .length(0), .bareLF),
         ("bare LF ends the head", "GET / HTTP/1.1\r\nHost: x\r\n\n", .length(0), .bareLF),
         ("bare LF before the request line", "\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", .length(0), .bareLF),

@@ -35,6 +35,8 @@ struct HTTPFramingGuard {
         case afterChunkData(UInt8)
         /// The head ended where http-parser had not ended it.
         case headEndDisagrees
+        /// The request line does not end in ` HTTP/d.d` (non-strict http-parser takes any bytes for `HTTP/`).
+        case requestLineVersion
 
         var description: String {
             switch self {
@@ -47,6 +49,7 @@ struct HTTPFramingGuard {
             case .chunkExtension(let b): "invalid byte \(Self.hex(b)) in a chunk extension"
             case .afterChunkData(let b): "byte \(Self.hex(b)) after chunk data where CRLF belongs"
             case .headEndDisagrees: "the request head ends where the parser did not end it"
+            case .requestLineVersion: "the request line does not end in ' HTTP/<digit>.<digit>'"
             }
         }
 
@@ -87,6 +90,8 @@ struct HTTPFramingGuard {
     }
 
     private var state = State.messageStart
+    /// The request line's last bytes so far (the newest in the low byte), for its ` HTTP/d.d` ending.
+    private var requestLineTail: UInt128 = 0
     /// The size of the chunk whose size line is being read.
     private var size: UInt64 = 0
 
@@ -114,6 +119,7 @@ struct HTTPFramingGuard {
                     state = .leadingLF
                 } else {
                     try Self.checkLineByte(b, tabAllowed: false)
+                    requestLineTail = UInt128(b)
                     state = .requestLine
                 }
             case .leadingLF:
@@ -121,8 +127,11 @@ struct HTTPFramingGuard {
                 state = .messageStart
             case .requestLine:
                 if b >= 0x20, b != 0x7F {
-                    i = Self.endOfPlainRun(bytes, from: i)
+                    let end = Self.endOfPlainRun(bytes, from: i)
+                    for j in max(i - 1, end - 9)..<end { requestLineTail = requestLineTail << 8 | UInt128(bytes[j]) }
+                    i = end
                 } else if b == CR {
+                    guard Self.endsInVersion(requestLineTail) else { throw .requestLineVersion }
                     if i < n, bytes[i] == LF {
                         i += 1
                         state = .fieldLineStart
@@ -300,6 +309,14 @@ struct HTTPFramingGuard {
         }
         while i < n, bytes[i] >= 0x20, bytes[i] != 0x7F { i += 1 }
         return i
+    }
+
+    /// Whether the last nine bytes of a request line are ` HTTP/d.d` (RFC 9112 §2.3).
+    private static func endsInVersion(_ tail: UInt128) -> Bool {
+        func byte(_ back: Int) -> UInt8 { UInt8(truncatingIfNeeded: tail >> (8 * back)) }
+        func digit(_ back: Int) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte(back)) }
+        return byte(8) == SP && byte(7) == UInt8(ascii: "H") && byte(6) == UInt8(ascii: "T") && byte(5) == UInt8(ascii: "T")
+            && byte(4) == UInt8(ascii: "P") && byte(3) == UInt8(ascii: "/") && digit(2) && byte(1) == UInt8(ascii: ".") && digit(0)
     }
 
     /// A byte inside a line that is not CR: LF alone and control bytes are refused.
