@@ -39,10 +39,25 @@ public final class SpawnedProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
         posix_spawn_file_actions_adddup2(&actions, mergeOutput ? stdout.write : stderr.write, 2)
+        // The child starts with no signal blocked and SIGTERM and SIGINT at their defaults, whatever the
+        // spawning thread blocks (test threads often block SIGTERM): otherwise `stop()` never ends a stub
+        // server, and every suite run leaves its stubs behind.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var spawned: pid_t = 0
-        let result = posix_spawn(&spawned, program, &actions, nil, cArguments, environ)
+        let result = posix_spawn(&spawned, program, &actions, &attributes, cArguments, environ)
         close(stdin.read)
         close(stdout.write)
         close(stderr.write)

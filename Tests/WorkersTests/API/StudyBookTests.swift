@@ -39,13 +39,25 @@ import Testing
         ((try? String(contentsOfFile: api.dataDirectory + "/api/simulated-sms.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    /// Moves the clock to `iso` and waits until the provider has `expected` sends in all. The host's clock
-    /// is the test's, so nothing that is not yet due can be sent, however long the wait; the count is
-    /// checked again after a moment, for a send that is due by mistake.
+    /// Waits until the delivery engine is done with the clock's current instant: no delivery job due and
+    /// none in hand. Moving the clock in the middle of a batch would defer a job that is not due yet from
+    /// the new time instead of the one the engine read (hours late, with days passing at once).
+    func settled(_ w: World) async throws -> Bool {
+        let queue = try SQLiteDatabase(path: w.api.dataDirectory + "/queues/api-delivery.sqlite")
+        return try await Poll.until {
+            try await queue.prepare("SELECT count(*) AS n FROM messages WHERE leased = 1 OR visible_at <= ?")
+                .bind(w.clock.milliseconds).first()?.integer("n") == 0
+        }
+    }
+
+    /// Moves the clock to `iso` once the engine is done with the current instant, and waits until the
+    /// provider has `expected` sends in all and the engine is done with the new instant too. The host's
+    /// clock is the test's: nothing that is not yet due can be sent, however long the waits take.
     func advance(_ w: World, to iso: String, expecting expected: Int) async throws {
+        #expect(try await settled(w), "the engine finished what was due before \(iso)")
         w.clock.set(milliseconds: Self.ms(iso))
         _ = try await Poll.until { sends(w.api).count >= expected }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await settled(w), "the engine finished what was due at \(iso)")
         #expect(sends(w.api).count == expected, "at \(iso): \(sends(w.api).count) sends, expected \(expected)")
     }
 
@@ -112,6 +124,7 @@ import Testing
         #expect(sends(api).last?.hasSuffix("+14155550501") == true, "Ada, 09:00 in New York")
 
         // Ada answers an hour later: engagement.
+        #expect(try await settled(w))
         w.clock.set(milliseconds: Self.ms("2027-03-02T15:00:00.000Z"))
         let (code, _) = try await MessagingTests().twilioPost(api, "/api/v1/webhooks/twilio/sms", [
             ("MessageSid", "SMreply1"), ("AccountSid", "AC00000000000000000000000000000000"), ("From", "+14155550501"),
