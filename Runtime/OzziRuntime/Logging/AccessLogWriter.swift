@@ -79,8 +79,11 @@ public final class AccessLogWriter: @unchecked Sendable {
         if pending.count + line.count > bufferBytes {
             dropped += 1
         } else {
-            if pending.isEmpty { pthread_cond_signal(wake) }
+            // The writer sleeps until a first line comes, then gathers until a batch fills or the line is
+            // `AccessLogWriter.gatherMs` old: two signals per batch, not one per request.
+            let before = pending.count
             pending.append(contentsOf: line)
+            if before == 0 || (before < Self.batchBytes && pending.count >= Self.batchBytes) { pthread_cond_signal(wake) }
         }
         pthread_mutex_unlock(mutex)
     }
@@ -106,6 +109,7 @@ public final class AccessLogWriter: @unchecked Sendable {
                 }
                 pthread_cond_wait(wake, mutex)
             }
+            if !stopping, pending.count < Self.batchBytes { gather() }
             swap(&pending, &spare)
             let lost = dropped
             dropped = 0
@@ -120,6 +124,23 @@ public final class AccessLogWriter: @unchecked Sendable {
             spare.removeAll(keepingCapacity: true)
             pthread_mutex_lock(mutex)
             writing = false
+        }
+    }
+
+    /// Lines are written in batches of about this many bytes...
+    static let batchBytes = 64 * 1024
+    /// ... or once the oldest has waited this long.
+    static let gatherMs = 100
+
+    /// Waits (holding `mutex` between waits) until a batch fills, `gatherMs` pass, or the writer stops.
+    private func gather() {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let nanos = Int(deadline.tv_nsec) + Self.gatherMs * 1_000_000
+        deadline.tv_sec += nanos / 1_000_000_000
+        deadline.tv_nsec = nanos % 1_000_000_000
+        while !stopping, pending.count < Self.batchBytes {
+            if pthread_cond_timedwait(wake, mutex, &deadline) == ETIMEDOUT { return }
         }
     }
 
