@@ -12,7 +12,9 @@ enum Timestamp {
     }
 
     /// The instant `milliseconds` after 1970 (how due times are kept for the engine).
+    /// Half a millisecond more: a Date keeps seconds since 2001 in a Double, so about half of all
+    /// millisecond instants land a hair below themselves, and the formatter truncates to the millisecond.
     static func at(milliseconds: Int64) -> String {
-        SQLDate.format(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        SQLDate.format(Date(timeIntervalSince1970: (Double(milliseconds) + 0.5) / 1000))
     }
 }
