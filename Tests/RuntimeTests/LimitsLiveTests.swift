@@ -59,3 +59,20 @@ import Testing
         #expect((result["received"] as? Int ?? 0) > total, "the whole body arrived once the client read")
     }
 }
+
+/// A client that reads nothing cannot hold a connection (and its share of the output budget) for ever:
+/// with no write completing for `idle_timeout_ms`, the host closes it.
+@Suite struct StalledReaderLiveTests {
+    @Test(arguments: ["stream", "pipelined"])
+    func aClientThatReadsNothingIsDisconnected(mode: String) async throws {
+        let live = try await LiveHost.start(limits: "idle_timeout_ms = 500\nmax_body_bytes = 2097152")
+        defer { Task { await live.stop() } }
+        let client = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("stalled_reader.py"), String(live.port), mode])
+        defer { client.stop() }
+        let sent = Int(try await client.waitFor(#"SENT (\d+)"#)) ?? 0
+        #expect(sent >= (mode == "stream" ? 50 : 1 << 20), "the requests went out (\(sent) bytes)")
+        let closed = try await Poll.until { live.host.openConnections == 0 }
+        #expect(closed, "the host closed the connection of a client that read nothing")
+        #expect(live.host.server.output.value == 0, "and released its queued output")
+    }
+}

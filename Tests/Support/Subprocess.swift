@@ -22,9 +22,14 @@ public enum Subprocess {
 
     /// Runs one of the Python clients in Tests/clients with Debian's python3 (which has `websockets`)
     /// and decodes the JSON it prints.
-    public static func python(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    /// The path of one of the Python clients in Tests/clients.
+    public static func clientPath(_ script: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("clients/\(script)").path
+    }
+
+    public static func python(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
+        let path = clientPath(script)
         let output = try await run("/usr/bin/python3", [path] + arguments)
         guard output.status == 0, let data = output.stdout.data(using: .utf8),
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {

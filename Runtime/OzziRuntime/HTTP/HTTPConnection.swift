@@ -37,7 +37,12 @@ final class HTTPConnection: @unchecked Sendable {
         case none
         case timeout(at: UInt64)
         case forceClose(at: UInt64)
+        /// Output is waiting and the client takes none of it: closed when no write completes by then.
+        case sendStall(at: UInt64)
     }
+
+    /// How long a closing connection may take to flush and drain before it is cut.
+    static let lingerMs: UInt64 = 2_000
 
     /// Above this many queued bytes a streaming writer waits and reading stops; below `lowWater` both resume.
     static let highWater = 256 * 1024
@@ -95,7 +100,8 @@ final class HTTPConnection: @unchecked Sendable {
             webSocket.received(bytes)
             return
         }
-        if machine.state == .responding || machine.state == .upgraded {
+        // Bytes already held come first: new ones queue behind them, so the stream is parsed in order.
+        if machine.state == .responding || machine.state == .upgraded || !held.isEmpty {
             held.append(contentsOf: bytes)
             if held.count > server.limits.maxHeaderBytes + Self.highWater { stopReading() }
             return
@@ -158,7 +164,9 @@ final class HTTPConnection: @unchecked Sendable {
                 held.append(contentsOf: bytes[offset...])
             }
         }
-        if outputBlocked { stopReading() }
+        // Held input is taken up by `resumeHeldInput` (after the response, or once output drains);
+        // reading more meanwhile would only pile it up.
+        if outputBlocked || (!held.isEmpty && webSocket == nil) { stopReading() }
     }
 
     // MARK: - Streamed request bodies
@@ -180,7 +188,7 @@ final class HTTPConnection: @unchecked Sendable {
         bodyPaused = false
         guard machine.state == .streamingBody else { return }
         arm(.body)
-        startReading()
+        resumeHeldInput()
     }
 
     private func endStreamedBody(_ error: RequestBodyError?) {
@@ -245,7 +253,7 @@ final class HTTPConnection: @unchecked Sendable {
         let at: UInt64
         switch new {
         case .none: return
-        case .timeout(let t), .forceClose(let t): at = t
+        case .timeout(let t), .forceClose(let t), .sendStall(let t): at = t
         }
         if let due = timerDue, due <= at { return }
         startTimer(at: at)
@@ -266,9 +274,9 @@ final class HTTPConnection: @unchecked Sendable {
             return
         case .timeout(let at) where at > loop.now:
             startTimer(at: at)
-        case .forceClose(let at) where at > loop.now:
+        case .forceClose(let at) where at > loop.now, .sendStall(let at) where at > loop.now:
             startTimer(at: at)
-        case .forceClose:
+        case .forceClose, .sendStall:
             closeNow()
         case .timeout:
             deadline = .none
@@ -466,7 +474,12 @@ final class HTTPConnection: @unchecked Sendable {
             return
         }
         server.output.add(count)
-        if outputBlocked { stopReading() }
+        if outputBlocked {
+            stopReading()
+            // A client that reads nothing must not hold its connection (and its share of the output
+            // budget) for ever: with no other deadline running (a response in flight), this one cuts it.
+            if case .none = deadline { setDeadline(.sendStall(at: loop.now + server.limits.idleTimeoutMs)) }
+        }
     }
 
     private func wrote(status: Int32, count: Int) {
@@ -474,6 +487,10 @@ final class HTTPConnection: @unchecked Sendable {
         if status < 0 {
             closeNow()
             return
+        }
+        if case .sendStall = deadline {
+            // Progress: the client reads. Nothing left to send, nothing to watch.
+            if queuedBytes == 0 { deadline = .none } else { setDeadline(.sendStall(at: loop.now + server.limits.idleTimeoutMs)) }
         }
         guard outputDrained else { return }
         let waiters = drainWaiters
@@ -546,11 +563,15 @@ final class HTTPConnection: @unchecked Sendable {
         if rc != 0 {
             free(request)
             closeNow()
+            return
         }
+        // The shutdown completes only once queued output is written: a client still reading gets it all,
+        // one that reads nothing is cut when no write completes for the idle timeout.
+        if queuedBytes > 0 { setDeadline(.sendStall(at: loop.now + server.limits.idleTimeoutMs)) }
     }
 
     private func linger() {
-        closeAfter(milliseconds: 2_000)
+        closeAfter(milliseconds: Self.lingerMs)
         startReading()
     }
 
