@@ -15,6 +15,27 @@ import Testing
         #expect(failures.count == 1)
     }
 
+    /// Guesses sent all at once are checked together: past the free failures, each must wait for the
+    /// verdict (and the lock) of the one before, or the lock would be checked by none of them.
+    @Test func guessesSentAtOnceCannotOutrunTheLock() {
+        let clock = ManualClock(milliseconds: 0)
+        let guardian = SignInGuard(clock: clock)
+        let attacker = SignInGuard.Client.unknown(network: "10.9.9.9")
+        let begun = (0..<20).filter { _ in guardian.begin(account: "a@example.com", client: attacker) == nil }
+        #expect(begun.count == 5, "the five free failures may be checked at once, no more")
+        for _ in begun { _ = guardian.failed(account: "a@example.com", client: attacker) }
+        #expect(guardian.begin(account: "a@example.com", client: attacker) == 1, "then the lock holds")
+        clock.advance(byMilliseconds: 1_000)
+        #expect(guardian.begin(account: "a@example.com", client: attacker) == nil, "one at a time after it")
+        #expect(guardian.begin(account: "a@example.com", client: attacker) != nil, "not two")
+        #expect(guardian.failed(account: "a@example.com", client: attacker).contains(SignInGuard.Lock(scope: "client", seconds: 2)))
+        // An attempt that ends in an error gives its slot back.
+        clock.advance(byMilliseconds: 2_000)
+        #expect(guardian.begin(account: "a@example.com", client: attacker) == nil)
+        guardian.abandoned(account: "a@example.com", client: attacker)
+        #expect(guardian.begin(account: "a@example.com", client: attacker) == nil)
+    }
+
     @Test func guessesFromManyClientsSlowNewClientsButNeverKnownOnes() {
         let clock = ManualClock(milliseconds: 0)
         let guardian = SignInGuard(clock: clock)

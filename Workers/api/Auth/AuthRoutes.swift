@@ -34,11 +34,15 @@ extension APIRoutes {
             // A known client skips that budget: others on its network cannot spend it for it.
             if cookie != nil, case .unknown = client { try s.limiter.check(.signIn, request.clientNetwork) }
             // A locked client gets no answer about the password, so the lock stops guessing.
-            if let wait = s.signInGuard.retryAfter(account: email, client: client) { throw APIError.rateLimited(retryAfterSeconds: wait) }
+            if let wait = s.signInGuard.begin(account: email, client: client) { throw APIError.rateLimited(retryAfterSeconds: wait) }
+            var judged = false
+            defer { if !judged { s.signInGuard.abandoned(account: email, client: client) } }
             var hash: String?
             if let user { hash = try await s.users.passwordHash(userID: user.id) }
             let clientKind: JSONValue = if case .known = client { "known" } else { "new" }
-            guard try await s.hasher.verify(password, against: hash), let user else {
+            let verified = try await s.hasher.verify(password, against: hash)
+            judged = true
+            guard verified, let user else {
                 let locks = s.signInGuard.failed(account: email, client: client)
                 await s.audit.record("login_failed", workspace: user?.personal_workspace_id, user: user?.id, ip: request.clientIP,
                                      details: ["email": .string(email), "client": clientKind])

@@ -25,11 +25,22 @@ struct SignInBackoff: Sendable, Equatable {
         var lockedUntil: Int64 = 0
         var lastFailure: Int64 = 0
         var forgettableAt: Int64 = 0
+        /// Attempts begun and not yet judged (their passwords are being checked).
+        var inFlight = 0
 
         /// Seconds until the lock ends (rounded up), nil when not locked.
         func retryAfter(now: Int64) -> Int? {
             lockedUntil > now ? Int((lockedUntil - now + 999) / 1000) : nil
         }
+    }
+
+    /// Whether one more attempt may begin now: not while locked, and once the free failures are spent
+    /// (counting those still being checked as failures), only one at a time, so that guesses sent at once
+    /// all wait for the verdict, and the lock, of the one before.
+    func mayBegin(_ failures: Failures, now: Int64) -> Bool {
+        guard failures.retryAfter(now: now) == nil else { return false }
+        let count = now - failures.lastFailure >= forgetAfterSeconds * 1000 ? 0 : failures.count
+        return count + failures.inFlight < freeFailures || failures.inFlight == 0
     }
 
     /// Counts a failure at `now`; returns the seconds of the lock it starts (0: none).

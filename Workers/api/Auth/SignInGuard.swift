@@ -54,15 +54,48 @@ final class SignInGuard: Sendable {
         }
     }
 
-    /// Counts a wrong password; returns the locks it started.
+    /// Starts an attempt: nil when it may go on (it is counted as in flight until `failed`, `succeeded`
+    /// or `abandoned`), else the seconds to wait. Checking and counting under one lock is what keeps
+    /// guesses sent all at once from passing the check together while their passwords are verified.
+    func begin(account: String, client: Client) -> Int? {
+        let now = clock.milliseconds
+        return tables.withLock { tables in
+            let key = Self.key(account, client)
+            let own = tables.clients.peek(key) ?? SignInBackoff.Failures()
+            let shared: SignInBackoff.Failures? = if case .unknown = client { tables.accounts.peek(account) ?? SignInBackoff.Failures() } else { nil }
+            guard perClient.mayBegin(own, now: now), shared.map({ perAccount.mayBegin($0, now: now) }) ?? true else {
+                let waits = [own.retryAfter(now: now), shared?.retryAfter(now: now)].compactMap { $0 }
+                return max(1, waits.max() ?? 1)
+            }
+            tables.clients.update(key, now: now) { Self.reserve(&$0, now: now) }
+            if shared != nil { tables.accounts.update(account, now: now) { Self.reserve(&$0, now: now) } }
+            return nil
+        }
+    }
+
+    /// An attempt begun ended without a verdict (an error on the way).
+    func abandoned(account: String, client: Client) {
+        tables.withLock { tables in
+            tables.clients.update(Self.key(account, client), now: clock.milliseconds) { Self.release(&$0) }
+            if case .unknown = client { tables.accounts.update(account, now: clock.milliseconds) { Self.release(&$0) } }
+        }
+    }
+
+    /// Counts a wrong password for an attempt begun; returns the locks it started.
     func failed(account: String, client: Client) -> [Lock] {
         let now = clock.milliseconds
         return tables.withLock { tables in
             var locks: [Lock] = []
-            let own = tables.clients.update(Self.key(account, client), now: now) { perClient.fail(&$0, now: now) }
+            let own = tables.clients.update(Self.key(account, client), now: now) {
+                Self.release(&$0)
+                return perClient.fail(&$0, now: now)
+            }
             if own > 0 { locks.append(Lock(scope: "client", seconds: own)) }
             if case .unknown = client {
-                let shared = tables.accounts.update(account, now: now) { perAccount.fail(&$0, now: now) }
+                let shared = tables.accounts.update(account, now: now) {
+                    Self.release(&$0)
+                    return perAccount.fail(&$0, now: now)
+                }
                 if shared > 0 { locks.append(Lock(scope: "account", seconds: shared)) }
             }
             return locks
@@ -72,7 +105,24 @@ final class SignInGuard: Sendable {
     /// A right password: this client starts over. The account-wide count stands, as the guessing
     /// elsewhere may go on.
     func succeeded(account: String, client: Client) {
-        tables.withLock { $0.clients.remove(Self.key(account, client)) }
+        tables.withLock { tables in
+            tables.clients.remove(Self.key(account, client))
+            if case .unknown = client { tables.accounts.update(account, now: clock.milliseconds) { Self.release(&$0) } }
+        }
+    }
+
+    private static func reserve(_ stored: inout SignInBackoff.Failures?, now: Int64) {
+        var failures = stored ?? SignInBackoff.Failures()
+        failures.inFlight += 1
+        // Kept while the attempt is judged, even if it carries no failure yet.
+        failures.forgettableAt = max(failures.forgettableAt, now + 600_000)
+        stored = failures
+    }
+
+    private static func release(_ stored: inout SignInBackoff.Failures?) {
+        guard var failures = stored else { return }
+        failures.inFlight = max(0, failures.inFlight - 1)
+        stored = failures
     }
 
     private static func key(_ account: String, _ client: Client) -> String {
