@@ -83,7 +83,7 @@ struct APIServices: Sendable {
         providers = SMSProviders(settings: smsSettings, simulated: simulated, outbound: env.outbound,
                                  twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
                                  statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
-        engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: SendLimits(env),
+        engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: try SendLimits(env),
                                 events: events, logger: env.logger)
         inbox = Inbox(database: database, settings: smsSettings, events: events, clock: clock)
         let webhooks = WebhookDispatcher(store: WebhookStore(database: database, key: smsSettings.key, clock: clock), queue: try env.queue("WEBHOOKS"),

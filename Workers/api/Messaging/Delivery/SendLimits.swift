@@ -8,13 +8,29 @@ struct SendLimits: Sendable {
     var maxAttempts: Int
     var retry: RetryPolicy
 
-    init(_ env: WorkerEnv) {
-        let workspaceRate = Double(env.var("SMS_RATE_PER_WORKSPACE", default: "50")) ?? 50
-        let userRate = Double(env.var("SMS_RATE_PER_USER", default: "50")) ?? 50
-        let burst = Double(env.var("SMS_RATE_BURST", default: "")) ?? max(workspaceRate, userRate)
+    /// A rate or burst that is not a positive number stops start-up naming the var (a rate of 0 would
+    /// divide by zero in the buckets).
+    init(_ env: WorkerEnv) throws {
+        func positive(_ name: String, _ fallback: Double?) throws -> Double {
+            let text = env.var(name, default: "")
+            if text.isEmpty, let fallback { return fallback }
+            guard let value = Double(text), value.isFinite, value > 0 else {
+                throw InvalidSendLimit(name: name, value: text)
+            }
+            return value
+        }
+        let workspaceRate = try positive("SMS_RATE_PER_WORKSPACE", 50)
+        let userRate = try positive("SMS_RATE_PER_USER", 50)
+        let burst = try positive("SMS_RATE_BURST", max(workspaceRate, userRate))
         perWorkspace = RateLimit("sms:workspace", capacity: burst, perSecond: workspaceRate)
         perUser = RateLimit("sms:user", capacity: burst, perSecond: userRate)
         maxAttempts = Int(env.var("SMS_MAX_ATTEMPTS", default: "5")) ?? 5
         retry = RetryPolicy(baseSeconds: Double(env.var("SMS_RETRY_BASE_SECONDS", default: "5")) ?? 5, maxSeconds: 3600)
     }
+}
+
+struct InvalidSendLimit: Error, CustomStringConvertible {
+    let name: String
+    let value: String
+    var description: String { "var \(name) must be a number of messages per second above 0, not '\(value)'" }
 }
