@@ -65,5 +65,6 @@ import Testing
         #expect(result["pipe_full"] as? Bool == true, "the log output was stuck: \(result)")
         #expect(result["answered_while_full"] as? Int == 3000, "every request was answered: \(result)")
         #expect(result["failed"] as? Int == 0)
+        #expect(result["still_full"] as? Bool == true, "nothing drained the pipe meanwhile: \(result)")
     }
 }
