@@ -128,7 +128,12 @@ enum HostRunner {
             logger.critical("could not start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        await host.runUntilSignalled()
+        do {
+            try await host.runUntilSignalled()
+        } catch {
+            logger.critical("stopped after a failure", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
     }
 
     /// Configuration problems print one clear line and exit 78 (EX_CONFIG) instead of a stack of errors.

@@ -15,7 +15,7 @@ do {
     let config = try ConfigLoader(file: arguments[1], modules: Set(ProbeRegistry.registry.modules), environment: [:]).load()
     let host = try WorkerHost(config: config, registry: ProbeRegistry.registry, loops: config.server.loops, logger: logger)
     _ = try await host.start()
-    await host.runUntilSignalled()
+    try await host.runUntilSignalled()
 } catch {
     LogOutput.write("error: \(error)\n")
     exit(1)

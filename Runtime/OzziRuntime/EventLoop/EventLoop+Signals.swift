@@ -1,35 +1,46 @@
 import CLibUV
 
 extension EventLoop {
-    /// Suspends until one of `signals` arrives; returns it. The watch ends after the first delivery.
-    public func waitForSignal(_ signals: [Int32]) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            execute { [self] in
-                let watch = SignalWatch(continuation: continuation)
-                for signal in signals {
-                    let handle = UVHandle.allocate(uv_signal_t.self)
-                    uv_signal_init(uv, handle)
-                    UVHandle.retain(handle, owner: watch)
-                    watch.handles.append(handle)
-                    uv_signal_start(handle, { handle, signal in
-                        UVHandle.owner(of: handle!, as: SignalWatch.self).fire(signal)
-                    }, signal)
-                }
+    /// Suspends until one of `signals` arrives and returns it, or returns nil when the task is cancelled
+    /// first. The watch ends either way. The loop must keep running until this returns.
+    public func waitForSignal(_ signals: [Int32]) async -> Int32? {
+        let watch = SignalWatch()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                execute { [self] in watch.start(signals, on: uv, continuation: continuation) }
             }
+        } onCancel: {
+            // Either order on the loop works: an `end` before `start` makes `start` return nil at once.
+            execute { watch.end(nil) }
         }
     }
 }
 
-/// Loop-confined: created and fired on its loop's thread.
-private final class SignalWatch {
-    var handles: [UnsafeMutablePointer<uv_signal_t>] = []
-    private var continuation: CheckedContinuation<Int32, Never>?
+/// Created off the loop, then touched only on its loop's thread (`start`, `fire` and `end` run there).
+private final class SignalWatch: @unchecked Sendable {
+    private var handles: [UnsafeMutablePointer<uv_signal_t>] = []
+    private var continuation: CheckedContinuation<Int32?, Never>?
+    private var ended = false
 
-    init(continuation: CheckedContinuation<Int32, Never>) {
+    func start(_ signals: [Int32], on loop: UnsafeMutablePointer<uv_loop_t>, continuation: CheckedContinuation<Int32?, Never>) {
+        guard !ended else {
+            continuation.resume(returning: nil)
+            return
+        }
         self.continuation = continuation
+        for signal in signals {
+            let handle = UVHandle.allocate(uv_signal_t.self)
+            uv_signal_init(loop, handle)
+            UVHandle.retain(handle, owner: self)
+            handles.append(handle)
+            uv_signal_start(handle, { handle, signal in
+                UVHandle.owner(of: handle!, as: SignalWatch.self).end(signal)
+            }, signal)
+        }
     }
 
-    func fire(_ signal: Int32) {
+    func end(_ signal: Int32?) {
+        ended = true
         continuation?.resume(returning: signal)
         continuation = nil
         for handle in handles { UVHandle.close(handle) }

@@ -4,6 +4,9 @@ import Synchronization
 
 /// The HTTP/1.1 server: one listener per event loop on a shared port, a shared connection budget,
 /// and graceful shutdown.
+///
+/// `start` binds, so a port in use fails start-up before anything runs; as a `Service` it then serves
+/// until asked to stop.
 public final class HTTPServer: Sendable {
     public let limits: ServerLimits
     let handler: any HTTPRequestHandler
@@ -52,22 +55,27 @@ public final class HTTPServer: Sendable {
         connections.release()
     }
 
-    /// Stops accepting, lets in-flight requests finish until the deadline, then closes what is left.
+    /// Stops accepting and lets in-flight requests finish; if the calling task is cancelled meanwhile (the
+    /// host's shutdown deadline passed), closes whatever is left.
     public func shutdown() async {
         let all = listeners.withLock { $0 }
         for listener in all {
             await listener.loop.submit { listener.beginShutdown() }
         }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int64(limits.shutdownDeadlineMs))
-        while openConnections > 0, clock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        try? await connections.drain().wait()
         if openConnections > 0 {
             logger.warning("shutdown deadline passed; closing connections", metadata: ["open": "\(openConnections)"])
         }
         for listener in all {
             await listener.loop.submit { listener.closeAll() }
         }
+    }
+}
+
+extension HTTPServer: Service {
+    /// Serves (the listeners opened in `start`) until asked to stop, then drains: see `shutdown()`.
+    public func run() async {
+        try? await gracefulShutdown()
+        await shutdown()
     }
 }

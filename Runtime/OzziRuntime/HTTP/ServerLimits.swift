@@ -17,7 +17,8 @@ public struct ServerLimits: Sendable, Equatable {
     public var maxBufferedOutputBytes = 128 * 1024 * 1024
     /// Largest WebSocket message (close 1009 beyond).
     public var maxWebSocketMessageBytes = 1024 * 1024
-    /// Time in-flight requests get to finish on shutdown.
+    /// Time shutdown gives in-flight work (requests, then cron runs, queue batches, workers' services) to
+    /// finish, counted from the signal; what still runs then is cancelled.
     public var shutdownDeadlineMs: UInt64 = 10_000
     /// Default whole-transfer timeout of a worker's outbound HTTP call.
     public var outboundTimeoutMs = 15_000

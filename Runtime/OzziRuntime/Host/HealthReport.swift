@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// `GET /__ozzi/health`: liveness plus the facts an operator checks first.
 public final class HealthReport: Sendable {
@@ -47,27 +46,5 @@ public final class HealthReport: Sendable {
         let fields = String(cBuffer: line).split(separator: " ")
         guard fields.count >= 2, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-}
-
-/// Open connections across every loop, shared by the server (which counts) and the health report.
-public final class ConnectionCounter: Sendable {
-    private let count = Atomic<Int>(0)
-
-    public init() {}
-
-    public var value: Int { count.load(ordering: .relaxed) }
-
-    /// Takes one slot unless `limit` are taken.
-    func acquire(limit: Int) -> Bool {
-        while true {
-            let current = count.load(ordering: .relaxed)
-            guard current < limit else { return false }
-            if count.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged { return true }
-        }
-    }
-
-    func release() {
-        count.subtract(1, ordering: .relaxed)
     }
 }

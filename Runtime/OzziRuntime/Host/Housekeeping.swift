@@ -1,13 +1,11 @@
 import Logging
-import Synchronization
 
 /// Host-level upkeep of bindings: every few minutes, expired KV entries are deleted (reads already skip
-/// them; this returns their space). Runs on a loop, its SQL on the blocking pool.
-final class Housekeeping: Sendable {
+/// them; this returns their space). Its SQL runs on the blocking pool.
+final class Housekeeping: Service {
     private let namespaces: [any KVNamespace]
     private let interval: Duration
     private let logger: Logger
-    private let task = Mutex<Task<Void, Never>?>(nil)
 
     init(namespaces: [any KVNamespace], interval: Duration = .seconds(600), logger: Logger) {
         self.namespaces = namespaces
@@ -15,20 +13,12 @@ final class Housekeeping: Sendable {
         self.logger = logger
     }
 
-    func start(on loop: EventLoop) {
+    /// Sweeps every `interval` until asked to stop; a sweep under way finishes first.
+    func run() async {
         guard !namespaces.isEmpty else { return }
-        let running = Task(executorPreference: loop) { [self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { return }
-                await sweep()
-            }
+        while (try? await cancelOnGracefulShutdown { [interval] in try await Task.sleep(for: interval) }) != nil {
+            await sweep()
         }
-        task.withLock { $0 = running }
-    }
-
-    func stop() {
-        task.withLock { $0 }?.cancel()
     }
 
     /// Deletes expired KV entries everywhere; returns how many.

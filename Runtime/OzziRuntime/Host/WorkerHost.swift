@@ -1,8 +1,9 @@
 import Glibc
 import Logging
+import Synchronization
 
 /// The host process: builds each configured worker with its bindings, serves them on every event loop,
-/// runs their queue consumers and cron triggers, and shuts down gracefully.
+/// runs their queue consumers, cron triggers and own services, and shuts down gracefully.
 public final class WorkerHost: Sendable {
     public let config: HostConfig
     public let workers: [String: any Worker]
@@ -14,9 +15,11 @@ public final class WorkerHost: Sendable {
     let server: HTTPServer
     let directory: WorkerDirectory
     let scheduler: CronScheduler
-    let consumers: [QueueConsumer]
-    let housekeeping: Housekeeping
-    let accessLog: AccessLogWriter?
+    /// Every long-running part, in the order shutdown reverses (see `init`).
+    let services: ServiceGroup
+    /// The running service group, from `start`; it returns the error a failing service ended it with.
+    private let running = Mutex<Task<(any Error)?, Never>?>(nil)
+    private let loopsClosed = Atomic<Bool>(false)
 
     /// Builds every worker (a failing worker stops start-up, naming it) and the loops to serve them.
     /// `devRoutes` adds `/__scheduled?cron=...`, as `ozzi dev` does; `logFormat` is the access log's.
@@ -54,7 +57,6 @@ public final class WorkerHost: Sendable {
             directory.add(worker.name, workers[worker.name]!)
         }
         self.workers = workers
-        housekeeping = Housekeeping(namespaces: namespaces, logger: logger)
         var consumers: [QueueConsumer] = []
         for worker in config.workers {
             for settings in worker.bindings.consumers {
@@ -67,14 +69,13 @@ public final class WorkerHost: Sendable {
                 consumers.append(consumer)
             }
         }
-        self.consumers = consumers
         scheduler = CronScheduler(
             jobs: config.workers.flatMap { worker in worker.bindings.crons.map { CronScheduler.Job(worker: worker.name, schedule: $0) } },
-            directory: directory, clock: clock, logger: logger)
+            directory: directory, loop: group.loops[0], clock: clock, logger: logger)
         let connections = ConnectionCounter()
         let settings = config.server
         // Request lines are info records: a host run at `--log-level warning` writes none, as before.
-        accessLog = settings.accessLog && logger.logLevel <= .info
+        let accessLog = settings.accessLog && logger.logLevel <= .info
             ? AccessLogWriter(format: logFormat, bufferBytes: settings.accessLogBufferBytes, sampleEvery: settings.accessLogSampleEvery)
             : nil
         let output = OutputBudget(limit: config.server.limits.maxBufferedOutputBytes)
@@ -83,15 +84,36 @@ public final class WorkerHost: Sendable {
             health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections, output: output),
             scheduler: devRoutes ? scheduler : nil)
         server = HTTPServer(limits: config.server.limits, handler: dispatcher, logger: logger, connections: connections, output: output)
+        let workerServices = config.workers.enumerated().flatMap { index, worker in
+            workers[worker.name]!.services(context: WorkerServiceContext(
+                worker: worker.name, loop: group.loops[index % count], logger: logger.with(worker: worker.name)))
+        }
+        // Started in this order and stopped in reverse, each once the one after it has returned: live streams
+        // end, then HTTP stops accepting and drains; cron finishes its runs and housekeeping its sweep; queue
+        // consumers settle their batches; workers' services, which requests, cron and batches may hand work
+        // to, finish theirs; the access log is flushed last. `shutdown_deadline_ms` bounds it all.
+        var lifecycle: [any Service] = accessLog.map { [$0] } ?? []
+        lifecycle += workerServices
+        lifecycle += consumers
+        lifecycle += [Housekeeping(namespaces: namespaces, logger: logger), scheduler, server, pubsub]
+        services = ServiceGroup(
+            services: lifecycle, gracefulShutdownTimeout: .milliseconds(Int64(config.server.limits.shutdownDeadlineMs)), logger: logger)
     }
 
-    /// Starts the loops, queue consumers and cron triggers, and listens; returns the bound port.
+    /// Starts the loops, listens, and starts every service (queue consumers, cron, workers' own); returns
+    /// the bound port.
     public func start() async throws -> Int {
         startLoops()
         let port = try await server.start(host: config.server.host, port: config.server.port, on: group)
-        for consumer in consumers { consumer.start() }
-        scheduler.start(on: group.loops[0])
-        housekeeping.start(on: group.loops[0])
+        let started = Task { [services] () -> (any Error)? in
+            do {
+                try await services.run()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        running.withLock { $0 = started }
         logger.info("listening", metadata: [
             "address": "\(config.server.host):\(port)", "loops": "\(group.loops.count)",
             "workers": "\(config.workers.map(\.name).joined(separator: ","))",
@@ -105,24 +127,38 @@ public final class WorkerHost: Sendable {
         directory.loops.withLock { $0 = group.loops }
     }
 
-    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
-    public func runUntilSignalled() async {
-        let signal = await group.loops[0].waitForSignal([SIGTERM, SIGINT])
-        logger.info("shutting down", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
-        await shutdown()
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully; throws what a failing service ended it with.
+    public func runUntilSignalled() async throws {
+        let watch = Task { [group, services, logger] in
+            guard let signal = await group.loops[0].waitForSignal([SIGTERM, SIGINT]) else { return }
+            logger.info("shutting down", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
+            services.triggerGracefulShutdown()
+        }
+        let failure = await stopped()
+        // The watch ends on the loop, so before the loops close.
+        watch.cancel()
+        await watch.value
+        closeLoops()
+        if let failure { throw failure }
     }
 
-    /// Stops accepting, finishes in-flight requests and queue batches within the deadline, closes every handle.
+    /// Stops every service in order (HTTP first: no new connections, in-flight requests finish), within
+    /// `shutdown_deadline_ms`, then closes every handle.
     public func shutdown() async {
-        // Live streams (SSE, WebSocket fan-out) end with their subscriptions, so their responses finish
-        // and the connections close now instead of holding shutdown to its deadline.
-        pubsub.finishAll()
-        await server.shutdown()
-        scheduler.stop()
-        housekeeping.stop()
-        for consumer in consumers { await consumer.stop() }
+        services.triggerGracefulShutdown()
+        _ = await stopped()
+        closeLoops()
+    }
+
+    /// Waits for the service group to return; the error it ended with, if a service failed.
+    private func stopped() async -> (any Error)? {
+        guard let started = running.withLock({ $0 }) else { return nil }
+        return await started.value
+    }
+
+    private func closeLoops() {
+        guard running.withLock({ $0 }) != nil, !loopsClosed.exchange(true, ordering: .relaxed) else { return }
         group.shutdown()
-        accessLog?.finish()
         logger.info("stopped")
     }
 

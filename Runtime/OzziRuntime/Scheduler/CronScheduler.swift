@@ -3,7 +3,7 @@ import Synchronization
 
 /// Fires each worker's cron triggers at the minute boundary, in UTC. A run still going when its next
 /// minute comes is not started twice; that minute is skipped and logged.
-final class CronScheduler: Sendable {
+final class CronScheduler: Service {
     struct Job: Sendable {
         let worker: String
         let schedule: CronSchedule
@@ -11,38 +11,36 @@ final class CronScheduler: Sendable {
 
     private let jobs: [Job]
     private let directory: WorkerDirectory
+    /// The loop the scheduled runs prefer.
+    private let loop: EventLoop
     private let clock: any WallClock
     private let logger: Logger
     private let running = Mutex<Set<String>>([])
-    private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(jobs: [Job], directory: WorkerDirectory, clock: any WallClock, logger: Logger) {
+    init(jobs: [Job], directory: WorkerDirectory, loop: EventLoop, clock: any WallClock, logger: Logger) {
         self.jobs = jobs
         self.directory = directory
+        self.loop = loop
         self.clock = clock
         self.logger = logger
     }
 
-    func start(on loop: EventLoop) {
+    /// Fires the triggers until asked to stop, then waits for the runs still going.
+    func run() async {
         guard !jobs.isEmpty else { return }
-        let started = Task(executorPreference: loop) { [self] in
-            var after = clock.seconds
-            while !Task.isCancelled {
-                guard let next = jobs.compactMap({ $0.schedule.next(after: after) }).min() else { return }
-                let wait = next * 1000 - clock.milliseconds
-                if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
-                if Task.isCancelled { return }
-                for job in jobs where job.schedule.matches(minuteAt: next) {
-                    fire(job, minute: next, loop: loop)
+        await withTaskExecutorPreference(loop) {
+            await withDiscardingTaskGroup { runs in
+                var after = clock.seconds
+                while let next = jobs.compactMap({ $0.schedule.next(after: after) }).min() {
+                    let wait = next * 1000 - clock.milliseconds
+                    if wait > 0, (try? await cancelOnGracefulShutdown { try await Task.sleep(for: .milliseconds(wait)) }) == nil { return }
+                    for job in jobs where job.schedule.matches(minuteAt: next) {
+                        runs.addTask { [self] in await run(job, minute: next, loop: loop) }
+                    }
+                    after = next
                 }
-                after = next
             }
         }
-        task.withLock { $0 = started }
-    }
-
-    func stop() {
-        task.withLock { $0 }?.cancel()
     }
 
     /// Runs one job now unless its previous run is still going; returns whether it ran to completion
@@ -66,10 +64,6 @@ final class CronScheduler: Sendable {
             context.logger.error("scheduled run failed", metadata: ["cron": "\(job.schedule.expression)", "error": "\(error)"])
             return false
         }
-    }
-
-    private func fire(_ job: Job, minute: Int64, loop: EventLoop) {
-        Task(executorPreference: loop) { [self] in await run(job, minute: minute, loop: loop) }
     }
 
     /// The jobs that use `cron` (all of a worker's jobs when `worker` is given and `cron` is nil).

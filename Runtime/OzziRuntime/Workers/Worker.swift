@@ -17,6 +17,11 @@ public protocol Worker: Sendable {
     /// For a request with a body (`path` below the worker's mount point): the byte limit when the
     /// worker reads it streamed, nil to have the host buffer it. Called on the loop; must not block.
     func streamedBodyLimit(method: String, path: String) -> Int?
+
+    /// The worker's own long-running parts (renders, campaign runners, call sessions, calendar watches),
+    /// asked for once at start-up. The host runs them with its own services and stops them gracefully after
+    /// HTTP, cron and queue consumers (which may hand them work), while the loops and bindings still work.
+    func services(context: WorkerServiceContext) -> [any Service]
 }
 
 extension Worker {
@@ -28,6 +33,8 @@ extension Worker {
     }
 
     public func streamedBodyLimit(method: String, path: String) -> Int? { nil }
+
+    public func services(context: WorkerServiceContext) -> [any Service] { [] }
 }
 
 /// A worker whose `fetch` is its router.

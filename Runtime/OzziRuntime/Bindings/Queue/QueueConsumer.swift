@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// It sleeps until the earliest message is due (a timer, not a polling interval) or a send wakes it,
 /// gives a partial batch `maxBatchTimeout` to fill, then leases, delivers and settles the batch.
-final class QueueConsumer: Sendable {
+final class QueueConsumer: Service {
     let settings: QueueConsumerSettings
     let waker = QueueWaker()
     private let store: QueueStore
@@ -18,7 +18,6 @@ final class QueueConsumer: Sendable {
     private let logger: Logger
     private let retryPolicy: RetryPolicy
     private let stopped = Atomic<Bool>(false)
-    private let task = Mutex<Task<Void, Never>?>(nil)
 
     init(settings: QueueConsumerSettings, store: QueueStore, deadLetter: QueueStore?, worker: any Worker, workerName: String,
          loop: EventLoop, clock: any WallClock, logger: Logger) {
@@ -35,19 +34,21 @@ final class QueueConsumer: Sendable {
         (clock as? ManualClock)?.onChange { [waker] in waker.wake() }
     }
 
-    func start() {
-        let running = Task(executorPreference: loop) { [self] in await run() }
-        task.withLock { $0 = running }
+    /// Consumes until asked to stop, then returns once the batch in flight settles. When cancelled (the
+    /// shutdown deadline passed), so is the batch's hook, and what it did not acknowledge is retried later.
+    func run() async {
+        let stop: @Sendable () -> Void = { [self] in
+            stopped.store(true, ordering: .relaxed)
+            waker.wake()
+        }
+        await withTaskExecutorPreference(loop) {
+            await withTaskCancellationHandler(operation: {
+                await withGracefulShutdownHandler(operation: { await consume() }, onGracefulShutdown: stop)
+            }, onCancel: stop)
+        }
     }
 
-    /// Stops after the batch in flight settles.
-    func stop() async {
-        stopped.store(true, ordering: .relaxed)
-        waker.wake()
-        await task.withLock { $0 }?.value
-    }
-
-    private func run() async {
+    private func consume() async {
         var dueSince: Int64?
         var fullBatch = false
         while !stopped.load(ordering: .relaxed) {
