@@ -58,4 +58,23 @@ import Testing
         #expect(answer.status != 0, "the straggler's connection was closed: \(answer.stdout)")
         #expect(answer.status != 28, "closed by the host, not by curl's own time limit")
     }
+
+    @Test func workerServicesStopAfterInFlightRequestsWhileTheirBindingsStillWork() async throws {
+        let live = try await LiveHost.start(limits: "shutdown_deadline_ms = 120000")
+        let probe = live.dataDirectory + "/probe"
+        #expect(try await Poll.until { ProbeService.events(probe) == ["started"] }, "the host runs the worker's service")
+        let gate = "service-\(UUID().uuidString)"
+        async let inFlight = Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "90", live.base + "/gate?name=\(gate)"])
+        #expect(try await Self.waitUntilInHandler(gate))
+        let shutdown = Task { await live.host.shutdown() }
+        #expect(try await Self.waitUntilRefusing(live), "shutdown stopped accepting")
+        let whileDraining = ProbeService.events(probe)
+        ProbeWorker.gates.open(gate)
+        await shutdown.value
+        #expect(try await inFlight.stdout == "opened \(gate)")
+        #expect(whileDraining == ["started"], "the service is not asked to stop while a request is in flight")
+        #expect(ProbeService.events(probe) == ["started", "asked to stop", "stopped; KV answered"])
+        #expect(ProbeService.events(live.dataDirectory + "/backend") == ["started", "asked to stop", "stopped"],
+                "every worker's services are stopped")
+    }
 }

@@ -4,9 +4,10 @@ import OzziRuntime
 import Synchronization
 
 /// A worker for runtime tests: every route exercises one host behaviour (bodies, streams, slowness,
-/// blocking work, WebSocket, failures).
+/// blocking work, WebSocket, failures); its `ProbeService` exercises the lifecycle.
 public struct ProbeWorker: RoutedWorker {
     public let router: Router
+    let env: WorkerEnv
     /// Bytes the `/flood` stream has handed to its writer so far, for back-pressure tests (untagged floods).
     public static let flooded = Atomic<Int>(0)
     /// The same for each `/flood?tag=` (tests run in parallel, and several of them flood).
@@ -17,6 +18,7 @@ public struct ProbeWorker: RoutedWorker {
     public static let uploads = Mutex<[String: String]>([:])
 
     public init(env: WorkerEnv) throws {
+        self.env = env
         var router = Router()
         router.get("/hello") { _, _ in .text("hello") }
         router.get("/worker") { _, context in .text(context.worker) }
@@ -125,6 +127,10 @@ public struct ProbeWorker: RoutedWorker {
             }
         }
         self.router = router
+    }
+
+    public func services(context: WorkerServiceContext) -> [any Service] {
+        [ProbeService(env: env)]
     }
 }
 

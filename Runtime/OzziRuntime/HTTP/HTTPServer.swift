@@ -72,7 +72,9 @@ public final class HTTPServer: Sendable {
     }
 }
 
-extension HTTPServer: Service {
+extension HTTPServer: Service, CustomStringConvertible {
+    public var description: String { "HTTP server" }
+
     /// Serves (the listeners opened in `start`) until asked to stop, then drains: see `shutdown()`.
     public func run() async {
         try? await gracefulShutdown()

@@ -2,7 +2,7 @@ import Logging
 
 /// Host-level upkeep of bindings: every few minutes, expired KV entries are deleted (reads already skip
 /// them; this returns their space). Its SQL runs on the blocking pool.
-final class Housekeeping: Service {
+final class Housekeeping: Service, CustomStringConvertible {
     private let namespaces: [any KVNamespace]
     private let interval: Duration
     private let logger: Logger
@@ -12,6 +12,8 @@ final class Housekeeping: Service {
         self.interval = interval
         self.logger = logger
     }
+
+    var description: String { "housekeeping" }
 
     /// Sweeps every `interval` until asked to stop; a sweep under way finishes first.
     func run() async {

@@ -58,6 +58,7 @@ public final class ServiceGroup: Sendable {
             var running = Set(services.indices)
             var stopping: Int?
             var shuttingDown = false
+            var deadlinePassed = false
             // Asks the last service still running to stop; the next is asked once it has returned.
             func stopNext() {
                 guard let index = running.max() else { return }
@@ -87,10 +88,12 @@ public final class ServiceGroup: Sendable {
                 case .deadlinePassed:
                     logger.warning("shutdown deadline passed; cancelling what is still running",
                                    metadata: ["services": "\(running.sorted().map { "\(services[$0])" })"])
+                    deadlinePassed = true
                     group.cancelAll()
                 case .finished(let index, let error):
                     running.remove(index)
-                    if let error {
+                    // Past the deadline, a service ending in error is one the group cancelled: not a failure.
+                    if let error, !deadlinePassed {
                         logger.error("service failed", metadata: ["service": "\(services[index])", "error": "\(error)"])
                         failure = failure ?? error
                         beginShutdown()

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Fires each worker's cron triggers at the minute boundary, in UTC. A run still going when its next
 /// minute comes is not started twice; that minute is skipped and logged.
-final class CronScheduler: Service {
+final class CronScheduler: Service, CustomStringConvertible {
     struct Job: Sendable {
         let worker: String
         let schedule: CronSchedule
@@ -24,6 +24,8 @@ final class CronScheduler: Service {
         self.clock = clock
         self.logger = logger
     }
+
+    var description: String { "cron scheduler" }
 
     /// Fires the triggers until asked to stop, then waits for the runs still going.
     func run() async {

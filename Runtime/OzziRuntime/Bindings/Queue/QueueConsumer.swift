@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// It sleeps until the earliest message is due (a timer, not a polling interval) or a send wakes it,
 /// gives a partial batch `maxBatchTimeout` to fill, then leases, delivers and settles the batch.
-final class QueueConsumer: Service {
+final class QueueConsumer: Service, CustomStringConvertible {
     let settings: QueueConsumerSettings
     let waker = QueueWaker()
     private let store: QueueStore
@@ -33,6 +33,8 @@ final class QueueConsumer: Service {
         // A test's clock jumping ahead makes delayed messages due: look again.
         (clock as? ManualClock)?.onChange { [waker] in waker.wake() }
     }
+
+    var description: String { "queue consumer of '\(settings.queue)'" }
 
     /// Consumes until asked to stop, then returns once the batch in flight settles. When cancelled (the
     /// shutdown deadline passed), so is the batch's hook, and what it did not acknowledge is retried later.
