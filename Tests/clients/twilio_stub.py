@@ -4,6 +4,7 @@ Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN. Prints "PORT <n>" once listening.
 POST /2010-04-01/Accounts/{sid}/Messages.json needs HTTP Basic sid:token, a form body with To, Body,
 StatusCallback and From or MessagingServiceSid. Outcomes by To: +15005550001 -> 400 code 21211;
 +15005550006 -> 429 (code 20429, Retry-After: 1) the first time, then accepted; +15005550005 -> 500;
++15005550008 -> no answer for 60 s (the request is read, recorded, then held: the client times out);
 anything else -> 201 with a new sid. GET /requests answers every request received, as JSON.
 """
 import base64
@@ -11,6 +12,7 @@ import json
 import secrets
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -73,6 +75,9 @@ class Handler(BaseHTTPRequestHandler):
         if to == "+15005550006" and to not in seen_429:
             seen_429.add(to)
             return self.error(429, 20429, "Too Many Requests", {"Retry-After": "1"})
+        if to == "+15005550008":
+            time.sleep(60)
+            return
         if to == "+15005550005":
             return self.error(500, 20500, "Internal Server Error")
         sid = "SM" + secrets.token_hex(16)

@@ -30,6 +30,7 @@ struct Messaging: Sendable {
             latencyMs: Int(env.var("SIM_SMS_LATENCY_MS", default: "0")) ?? 0)
         providers = SMSProviders(settings: smsSettings, simulated: simulated, outbound: env.outbound,
                                  twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
+                                 twilioTimeoutMilliseconds: Int(env.var("TWILIO_TIMEOUT_MS", default: "15000")) ?? 15_000,
                                  statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
         engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: try SendLimits(env),
                                 events: events, logger: env.logger)

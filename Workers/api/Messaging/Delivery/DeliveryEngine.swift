@@ -145,12 +145,7 @@ final class DeliveryEngine: Sendable {
                         changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
                     }
                 case .review(let message):
-                    try tx.run("UPDATE messages SET status = 'review', updated_at = ? WHERE id = ? AND status = 'sending'", now, message.id)
-                    try tx.run("""
-                        UPDATE message_events SET result = 'unknown', error_message = 'the host stopped during this attempt'
-                        WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
-                        """, message.id)
-                    try tx.run("INSERT INTO message_events (message_id, at, kind, result) VALUES (?, ?, 'status', 'review')", message.id, now)
+                    try Self.review(tx, message, code: nil, reason: "the host stopped during this attempt", now: now)
                     changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .review, errorCode: nil))
                 }
             }
@@ -207,6 +202,9 @@ final class DeliveryEngine: Sendable {
                         """, code, reason, message.id)
                     try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: reason, now: now)
                     changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                case .unknown(let code, let reason):
+                    try Self.review(tx, message, code: code, reason: reason, now: now)
+                    changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .review, errorCode: code))
                 }
             }
             try WorkspaceEvents.record(tx, changes, at: now)
@@ -214,5 +212,17 @@ final class DeliveryEngine: Sendable {
         }
         if !retries.isEmpty { try await queue.enqueue(retries) }
         if !changes.isEmpty { events.flushSoon() }
+    }
+
+    /// An attempt whose outcome nobody knows (the provider may have taken it): the message waits in
+    /// `review` for a person (`POST /messages/:id/retry`), never retried on its own.
+    private static func review(_ tx: SQLTransaction, _ message: MessageStore.Due, code: String?, reason: String, now: String) throws {
+        try tx.run("""
+            UPDATE messages SET status = 'review', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = 'sending'
+            """, code, reason, now, message.id)
+        try tx.run("""
+            UPDATE message_events SET result = 'unknown', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
+            """, code, reason, message.id)
+        try tx.run("INSERT INTO message_events (message_id, at, kind, result) VALUES (?, ?, 'status', 'review')", message.id, now)
     }
 }
