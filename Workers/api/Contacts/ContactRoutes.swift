@@ -9,7 +9,7 @@ extension RouteGroup {
             let page = try PageRequest(request)
             let query = try ContactQuery(request)
             let result = try await s.contacts.list(principal.scope, query, limit: page.limit, after: page.after)
-            return .json(Page(data: result.rows, next_cursor: result.next.map { Base64URL.encode(Array($0.utf8)) }))
+            return .json(Page(data: result.rows, next: result.next.map(Cursor.init(key:))))
         }
 
         authed("POST", "", "Create a contact (phone unique per workspace)", tag: "contacts",

@@ -50,7 +50,7 @@ extension RouteGroup {
             var query = try ContactQuery(request)
             query.groupID = context.parameter("id")
             let result = try await s.contacts.list(principal.scope, query, limit: page.limit, after: page.after)
-            return .json(Page(data: result.rows, next_cursor: result.next.map { Base64URL.encode(Array($0.utf8)) }))
+            return .json(Page(data: result.rows, next: result.next.map(Cursor.init(key:))))
         }
 
         authed("POST", "/:id/members", "Add contacts to a group", tag: "groups",

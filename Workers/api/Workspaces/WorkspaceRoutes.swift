@@ -6,7 +6,7 @@ extension RouteGroup {
     func addWorkspaceRoutes(_ s: WorkspacesDomain) {
         authed("GET", "/workspaces", "List the workspaces you belong to", tag: "workspaces") { request, _, principal in
             let page = try PageRequest(request)
-            if principal.apiKeyID != nil { return .json(Page(data: [principal.workspace], next_cursor: nil)) }
+            if principal.apiKeyID != nil { return .json(Page(data: [principal.workspace], next: nil)) }
             return .json(page.page(try await s.workspaces.workspaces(for: principal.userID, page: page), key: \.id) { $0 })
         }
 
