@@ -3,9 +3,8 @@ import OzziRuntime
 /// `/api/v1/api-keys`: keys of the caller's workspace.
 extension RouteGroup {
     func addAPIKeyRoutes(_ s: APIKeysDomain) {
-        authed("GET", "", "List the workspace's API keys", tag: "api-keys") { request, _, principal in
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.apiKeys.list(principal.scope, page: page), key: \.id) { $0 })
+        list("", "List the workspace's API keys", tag: "api-keys", key: \.id) { _, _, principal, page in
+            try await s.apiKeys.list(principal.scope, page: page)
         }
 
         authed("POST", "", "Create an API key; its secret is answered once, as `key`", tag: "api-keys",
@@ -18,10 +17,7 @@ extension RouteGroup {
             return .json(CreatedKey(apiKey: key, key: secret), status: 201)
         }
 
-        authed("GET", "/:id", "One API key", tag: "api-keys") { _, context, principal in
-            guard let key = try await s.apiKeys.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("API key") }
-            return .json(key)
-        }
+        one("One API key", tag: "api-keys", noun: "API key") { try await s.apiKeys.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Rename, disable (active: false) or enable a key", tag: "api-keys",
                body: [.optional("name"), .optional("active", "boolean")]) { request, context, principal in

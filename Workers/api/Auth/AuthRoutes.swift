@@ -116,10 +116,9 @@ extension RouteGroup {
             return response
         }
 
-        authed("GET", "/sessions", "List your signed-in sessions", tag: "auth") { request, _, principal in
+        list("/sessions", "List your signed-in sessions", tag: "auth", key: \.id) { _, _, principal, page in
             _ = try principal.requireSession(for: "listing sessions")
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.sessions.list(userID: principal.userID, page: page), key: \.id) { $0 })
+            return try await s.sessions.list(userID: principal.userID, page: page)
         }
 
         authed("DELETE", "/sessions", "Sign out everywhere", tag: "auth") { request, _, principal in

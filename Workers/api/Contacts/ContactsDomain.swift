@@ -20,7 +20,7 @@ struct ContactsDomain: APIDomain {
     }
 
     func routes(_ v1: RouteGroup) {
-        let contacts = v1.group("/contacts")
+        let contacts = v1.group("/contacts").announcing(events)
         contacts.addContactBulkRoutes(self)
         contacts.addContactRoutes(self)
     }

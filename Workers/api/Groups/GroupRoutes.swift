@@ -3,9 +3,8 @@ import OzziRuntime
 /// `/api/v1/groups` and their members.
 extension RouteGroup {
     func addGroupRoutes(_ s: GroupsDomain) {
-        authed("GET", "", "List groups with member counts", tag: "groups") { request, _, principal in
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.groups.list(principal.scope, page: page), key: \.name) { $0 })
+        list("", "List groups with member counts", tag: "groups", key: \.name) { _, _, principal, page in
+            try await s.groups.list(principal.scope, page: page)
         }
 
         authed("POST", "", "Create a group (name unique per workspace)", tag: "groups",
@@ -15,14 +14,10 @@ extension RouteGroup {
             let color = try Self.color(body) ?? "#6b7280"
             let group = try await s.groups.create(principal.scope, name: name, description: try body.string("description", max: 1000) ?? "",
                                                   color: color)
-            s.events.flushSoon()
             return .json(group, status: 201)
         }
 
-        authed("GET", "/:id", "One group", tag: "groups") { _, context, principal in
-            guard let group = try await s.groups.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("group") }
-            return .json(group)
-        }
+        one("One group", tag: "groups", noun: "group") { try await s.groups.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Rename or recolour a group", tag: "groups",
                body: [.optional("name"), .optional("description"), .optional("color")]) { request, context, principal in
@@ -33,24 +28,17 @@ extension RouteGroup {
                                                         description: try body.string("description", max: 1000), color: try Self.color(body)) else {
                 throw APIError.notFound("group")
             }
-            s.events.flushSoon()
             return .json(group)
         }
 
-        authed("DELETE", "/:id", "Delete a group; its contacts stay", tag: "groups", success: 204) { _, context, principal in
-            guard try await s.groups.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("group") }
-            s.events.flushSoon()
-            return Response(status: 204)
+        remove("Delete a group; its contacts stay", tag: "groups", noun: "group") { principal, id in
+            try await s.groups.delete(principal.scope, id: id)
         }
 
         authed("GET", "/:id/members", "List a group's contacts (same search, filters and paging as contacts)",
                tag: "groups") { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
-            let page = try PageRequest(request)
-            var query = try ContactQuery(request)
-            query.groupID = context.parameter("id")
-            let result = try await s.contacts.list(principal.scope, query, limit: page.limit, after: page.after)
-            return .json(Page(data: result.rows, next: result.next.map(Cursor.init(key:))))
+            return .json(try await s.contacts.page(principal.scope, request, groupID: context.parameter("id")))
         }
 
         authed("POST", "/:id/members", "Add contacts to a group", tag: "groups",
@@ -58,7 +46,6 @@ extension RouteGroup {
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try JSONBody(request).ids()
             let added = try await s.groups.add(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
-            s.events.flushSoon()
             return .json(["added": added])
         }
 
@@ -67,7 +54,6 @@ extension RouteGroup {
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try JSONBody(request).ids()
             let removed = try await s.groups.remove(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
-            s.events.flushSoon()
             return .json(["removed": removed])
         }
     }

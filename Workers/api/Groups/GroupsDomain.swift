@@ -11,7 +11,7 @@ struct GroupsDomain: APIDomain {
     }
 
     func routes(_ v1: RouteGroup) {
-        v1.group("/groups").addGroupRoutes(self)
+        v1.group("/groups").announcing(events).addGroupRoutes(self)
     }
 
     var publishes: [String] { ["group.created", "group.updated", "group.deleted", "group.members_added", "group.members_removed"] }

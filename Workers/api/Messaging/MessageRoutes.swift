@@ -11,16 +11,12 @@ extension RouteGroup {
             .json(try await s.scheduler.schedule(principal, try JSONBody(request)), status: 201)
         }
 
-        authed("GET", "", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages") { request, _, principal in
-            let page = try PageRequest(request)
-            let rows = try await s.messages.list(principal.scope, try MessageFilter(request), page: page)
-            return .json(page.page(rows, key: { "\($0.created_at)\u{1F}\($0.id)" }) { $0 })
+        list("", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages",
+             key: { Cursor($0.created_at, $0.id).key }) { request, _, principal, page in
+            try await s.messages.list(principal.scope, try MessageFilter(request), page: page)
         }
 
-        authed("GET", "/:id", "One message with its timeline of attempts and statuses", tag: "messages") { _, context, principal in
-            guard let message = try await s.messages.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("message") }
-            return .json(message)
-        }
+        one("One message with its timeline of attempts and statuses", tag: "messages", noun: "message") { try await s.messages.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Reschedule a pending message (scheduled_at, time_zone)", tag: "messages",
                body: [.required("scheduled_at"), .optional("time_zone")]) { request, context, principal in

@@ -41,11 +41,10 @@ extension RouteGroup {
             return .json(endpoint!)
         }
 
-        authed("DELETE", "/:id", "Remove an endpoint", tag: "webhooks", success: 204) { _, context, principal in
+        remove("Remove an endpoint", tag: "webhooks", noun: "webhook endpoint") { principal, id in
             try principal.require(.admin, to: "manage webhook endpoints")
-            guard try await s.webhooks.store.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("webhook endpoint") }
-            s.webhooks.invalidate(principal.scope)
-            return Response(status: 204)
+            defer { s.webhooks.invalidate(principal.scope) }
+            return try await s.webhooks.store.delete(principal.scope, id: id)
         }
     }
 

@@ -4,10 +4,10 @@ import OzziRuntime
 /// answers 404, as if it did not exist.
 extension RouteGroup {
     func addWorkspaceRoutes(_ s: WorkspacesDomain) {
-        authed("GET", "/workspaces", "List the workspaces you belong to", tag: "workspaces") { request, _, principal in
-            let page = try PageRequest(request)
-            if principal.apiKeyID != nil { return .json(Page(data: [principal.workspace], next: nil)) }
-            return .json(page.page(try await s.workspaces.workspaces(for: principal.userID, page: page), key: \.id) { $0 })
+        list("/workspaces", "List the workspaces you belong to", tag: "workspaces", key: \.id) { _, _, principal, page in
+            // An API key acts in its one workspace.
+            if principal.apiKeyID != nil { return [principal.workspace] }
+            return try await s.workspaces.workspaces(for: principal.userID, page: page)
         }
 
         authed("POST", "/workspaces", "Create a workspace; you become its owner", tag: "workspaces",
@@ -30,10 +30,9 @@ extension RouteGroup {
             return .json(try await Self.member(of: workspace.id, principal, s))
         }
 
-        authed("GET", "/workspaces/:id/members", "List members", tag: "workspaces") { request, context, principal in
+        list("/workspaces/:id/members", "List members", tag: "workspaces", key: \.user_id) { _, context, principal, page in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.workspaces.members(TenantScope(workspaceID: workspace.id), page: page), key: \.user_id) { $0 })
+            return try await s.workspaces.members(TenantScope(workspaceID: workspace.id), page: page)
         }
 
         authed("PATCH", "/workspaces/:id/members/:user_id", "Change a member's role (owners)", tag: "workspaces",
@@ -70,10 +69,9 @@ extension RouteGroup {
             return Response(status: 204)
         }
 
-        authed("GET", "/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces") { request, context, principal in
+        list("/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces", key: \.id) { _, context, principal, page in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "list invitations")
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page), key: \.id) { $0 })
+            return try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page)
         }
 
         authed("POST", "/workspaces/:id/invitations", "Invite someone by email; answers the single-use token once",
