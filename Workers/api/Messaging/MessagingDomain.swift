@@ -39,8 +39,10 @@ struct MessagingDomain: APIDomain {
         }
     }
 
-    /// Re-queues messages whose delivery job a crash lost.
+    /// Re-queues messages whose delivery job a crash lost; settles what a stopped host left `sending`
+    /// if no batch has come since the start to do it.
     func maintain() async throws {
+        try await service.engine.recoverOnce()
         try await service.deliveryQueue.sweep()
     }
 
