@@ -1,16 +1,17 @@
 """A local stand-in for Twilio's Messages API that checks the wire format exactly.
 
-Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN [--latency-ms N] [--stall NUMBER]... [--port P]
+Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN [--account SID:TOKEN]... [--latency-ms N] [--stall NUMBER]... [--port P]
 Prints "PORT <n>" once listening. HTTP/1.1 with keep-alive on asyncio, so it serves thousands of sends a
 second with many in flight (benchmarks point the real client at it).
 
-POST /2010-04-01/Accounts/{sid}/Messages.json needs HTTP Basic sid:token, a form body with To, Body,
+POST /2010-04-01/Accounts/{sid}/Messages.json, for any of the accounts given, needs HTTP Basic sid:token, a form body with To, Body,
 StatusCallback and From or MessagingServiceSid. Each answer waits --latency-ms first. Outcomes by To:
 +15005550001 -> 400 code 21211; +15005550006 -> 429 (code 20429, Retry-After: 1) the first time, then
 accepted; +15005550005 -> 500; +15005550008 and every --stall number -> the request is read and recorded,
-then never answered (the client times out); anything else -> 201 with a new sid.
+then held unanswered (the client times out) until GET /release, which closes the held connections without
+an answer; anything else -> 201 with a new sid.
 GET /requests answers every request received, as JSON ({path, fields, problems, at_ms}); GET /count
-answers how many.
+answers how many; GET /held how many requests are held.
 """
 import asyncio
 import base64
@@ -22,6 +23,7 @@ from urllib.parse import parse_qsl
 
 args = sys.argv[1:]
 SID, TOKEN = args[0], args[1]
+accounts = {SID: TOKEN}
 latency = 0.0
 stalled = {"+15005550008"}
 port = 0
@@ -32,14 +34,17 @@ while rest:
         latency = float(value) / 1000
     elif flag == "--stall":
         stalled.add(value)
+    elif flag == "--account":
+        extra_sid, _, extra_token = value.partition(":")
+        accounts[extra_sid] = extra_token
     elif flag == "--port":
         port = int(value)
     else:
         sys.exit(f"unknown option {flag}")
 
-EXPECTED_AUTH = "Basic " + base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
 received = []
 seen_429 = set()
+held = []  # futures of held requests: set to release them
 
 
 def answer(status, body, headers=None):
@@ -60,9 +65,10 @@ def send(path, headers, raw):
     fields = parse_qsl(raw, keep_blank_values=True)
     form = dict(fields)
     problems = []
-    if path != f"/2010-04-01/Accounts/{SID}/Messages.json":
+    sid = path.removeprefix("/2010-04-01/Accounts/").removesuffix("/Messages.json")
+    if path != f"/2010-04-01/Accounts/{sid}/Messages.json" or sid not in accounts:
         problems.append("path " + path)
-    if headers.get("authorization") != EXPECTED_AUTH:
+    if headers.get("authorization") != "Basic " + base64.b64encode(f"{sid}:{accounts.get(sid)}".encode()).decode():
         problems.append("authorization " + str(headers.get("authorization")))
     if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         problems.append("content-type " + str(headers.get("content-type")))
@@ -110,12 +116,22 @@ async def serve(reader, writer):
                 response = answer(200, received)
             elif method == "GET" and path == "/count":
                 response = answer(200, {"count": len(received)})
+            elif method == "GET" and path == "/held":
+                response = answer(200, {"held": sum(1 for f in held if not f.done())})
+            elif method == "GET" and path == "/release":
+                released = sum(1 for f in held if not f.done())
+                for f in held:
+                    if not f.done():
+                        f.set_result(None)
+                response = answer(200, {"released": released})
             elif method == "POST":
                 response = send(path, headers, body.decode())
                 if latency:
                     await asyncio.sleep(latency)
                 if response is None:
-                    await asyncio.sleep(3600)
+                    release = asyncio.get_running_loop().create_future()
+                    held.append(release)
+                    await release
                     return
             else:
                 response = answer(404, {})
