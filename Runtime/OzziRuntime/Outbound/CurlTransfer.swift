@@ -13,6 +13,7 @@ final class CurlTransfer {
     private var responseHeaders: [(name: String, value: String)] = []
     private var body: [UInt8] = []
     private var tooLarge = false
+    private let bodyBytes: Int
     /// The address a `publicAddressesOnly` transfer refused to connect to, and why.
     private var refused: (address: String, reason: String)?
 
@@ -23,6 +24,7 @@ final class CurlTransfer {
         self.timeoutMilliseconds = timeoutMilliseconds
         self.maxResponseBytes = maxResponseBytes
         self.completion = completion
+        bodyBytes = request.body.count
         let me = Unmanaged.passUnretained(self).toOpaque()
         ozzi_easy_setopt_pointer(easy, CURLOPT_URL, request.url)
         ozzi_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
@@ -113,6 +115,17 @@ final class CurlTransfer {
         return count
     }
 
+    /// Whether the request line, headers and the whole body were written to the connection: after that
+    /// the server may have acted on it even though no answer came. (A partial body cannot be acted on:
+    /// the server waits for `Content-Length` bytes.)
+    private var requestSent: Bool {
+        var headerBytes = 0
+        var uploaded: curl_off_t = 0
+        ozzi_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &headerBytes)
+        ozzi_easy_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+        return headerBytes > 0 && Int(uploaded) >= bodyBytes
+    }
+
     func finish(_ result: CURLcode) {
         switch result {
         case CURLE_OK:
@@ -120,13 +133,14 @@ final class CurlTransfer {
             ozzi_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
             completion(.success(OutboundResponse(status: status, headers: HTTPHeaders(responseHeaders), body: body)))
         case CURLE_OPERATION_TIMEDOUT:
-            completion(.failure(OutboundError.timedOut(url: url, milliseconds: timeoutMilliseconds)))
+            completion(.failure(OutboundError.timedOut(url: url, milliseconds: timeoutMilliseconds, requestSent: requestSent)))
         case _ where refused != nil:
             completion(.failure(OutboundError.refusedAddress(url: url, address: refused!.address, reason: refused!.reason)))
         case CURLE_WRITE_ERROR where tooLarge:
             completion(.failure(OutboundError.responseTooLarge(url: url, limit: maxResponseBytes)))
         default:
-            completion(.failure(OutboundError.transport(url: url, code: Int32(result.rawValue), message: String(cString: curl_easy_strerror(result)))))
+            completion(.failure(OutboundError.transport(url: url, code: Int32(result.rawValue), message: String(cString: curl_easy_strerror(result)),
+                                                         requestSent: requestSent)))
         }
     }
 }

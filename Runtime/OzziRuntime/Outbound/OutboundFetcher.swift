@@ -31,7 +31,7 @@ public struct OutboundFetcher: Sendable {
         guard let url = OutboundURL(request.url) else { throw OutboundError.invalidURL(request.url) }
         guard allowed.contains(where: { $0.allows(url) }) else { throw OutboundError.denied(worker: worker, origin: url.origin) }
         guard let loop = EventLoop.current ?? directory?.anyLoop else {
-            throw OutboundError.transport(url: request.url, code: -1, message: "no event loop is running")
+            throw OutboundError.transport(url: request.url, code: -1, message: "no event loop is running", requestSent: false)
         }
         let timeout = request.timeoutMilliseconds ?? defaultTimeoutMilliseconds
         let limit = maxResponseBytes

@@ -38,20 +38,31 @@ public enum OutboundError: Error, Equatable, CustomStringConvertible {
     /// The worker's `allowed_outbound_hosts` does not list this origin.
     case denied(worker: String, origin: String)
     case invalidURL(String)
-    case timedOut(url: String, milliseconds: Int)
+    /// `requestSent`: the whole request had been written to the connection (see `requestSent`).
+    case timedOut(url: String, milliseconds: Int, requestSent: Bool)
     case responseTooLarge(url: String, limit: Int)
-    case transport(url: String, code: Int32, message: String)
+    case transport(url: String, code: Int32, message: String, requestSent: Bool)
     /// A `publicAddressesOnly` request was about to connect to a refused address.
     case refusedAddress(url: String, address: String, reason: String)
+
+    /// Whether the far side may have received the whole request, and acted on it, before the failure:
+    /// for calls that are not idempotent (sending an SMS), such a failure is ambiguous, not retryable.
+    public var requestSent: Bool {
+        switch self {
+        case .timedOut(_, _, let sent), .transport(_, _, _, let sent): sent
+        case .responseTooLarge: true
+        case .denied, .invalidURL, .refusedAddress: false
+        }
+    }
 
     public var description: String {
         switch self {
         case .denied(let worker, let origin):
             "worker '\(worker)' may not call \(origin): add it to allowed_outbound_hosts"
         case .invalidURL(let url): "not an http(s) URL: \(url)"
-        case .timedOut(let url, let ms): "\(url) did not answer within \(ms) ms"
+        case .timedOut(let url, let ms, let sent): "\(url) did not answer within \(ms) ms\(sent ? " (the request was sent)" : "")"
         case .responseTooLarge(let url, let limit): "\(url) answered more than \(limit) bytes"
-        case .transport(let url, let code, let message): "\(url): \(message) (curl \(code))"
+        case .transport(let url, let code, let message, let sent): "\(url): \(message) (curl \(code)\(sent ? ", after the request was sent" : ""))"
         case .refusedAddress(let url, let address, let reason): "\(url): refused to connect to \(address), \(reason)"
         }
     }

@@ -329,6 +329,49 @@ import APIWorker
         #expect(try await api.call("GET", "/api/v1/messages/\(ids[0])", token: token).string("status") == "delivered")
     }
 
+    /// A send Twilio took but never answered may have gone out: it waits in `review`, sent once, never
+    /// retried on its own. A send that never reached Twilio (nothing listening) is retried as transient.
+    @Test func twilioSendsWithoutAnAnswerGoToReviewAndUnsentOnesRetry() async throws {
+        let sid = "AC" + String(repeating: "b2", count: 16)
+        let stub = try ChildProcess("/usr/bin/python3", [Self.clients + "/twilio_stub.py", sid, "twilio-secret"])
+        defer { stub.stop() }
+        let port = try await stub.waitFor(#"PORT (\d+)"#)
+        let api = try await APIHost.start(vars: Self.fastVars.merging(["TWILIO_API_BASE": "http://127.0.0.1:\(port)", "TWILIO_TIMEOUT_MS": "300"]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("silent@example.com").string("access_token"))
+        let settings = try await api.call("PUT", "/api/v1/sms/settings", json: [
+            "provider": "twilio", "account_sid": .string(sid), "auth_token": "twilio-secret", "from_number": "+15550003333",
+        ], token: token)
+        #expect(settings.status == 200, "\(settings.body)")
+        let silent = try await contact(api, token, "+15005550008", name: "Silent")
+        let scheduled = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(silent), "body": "Hello"], token: token)
+        let id = try #require(scheduled["ids"]?.arrayValue?.first?.stringValue, "\(scheduled.body)")
+        let review = try await wait(api, token, id) { $0.string("status") == "review" }
+        #expect(review.string("status") == "review")
+        #expect(review["attempts"] == 1)
+        #expect(review.string("error", "code") == "no_answer", "\(review.body)")
+        // Were it retried, a second attempt would reach the stub within SMS_RETRY_BASE_SECONDS (0.2 s): a
+        // message sent after it, to a number that answers, is sent by then (the queue keeps due order).
+        let ok = try await contact(api, token, "+14155550142", name: "Ok")
+        let next = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(ok), "body": "Next"], token: token)
+        let nextID = try #require(next["ids"]?.arrayValue?.first?.stringValue, "\(next.body)")
+        _ = try await wait(api, token, nextID) { $0.string("status") == "sent" }
+        let requests = try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/requests"])
+        let received = try JSONValue(jsonBytes: Array(requests.stdout.utf8)).arrayValue ?? []
+        #expect(received.filter { ($0["fields"]?.arrayValue ?? []).contains(["To", "+15005550008"]) }.count == 1, "\(requests.stdout)")
+        #expect(try await api.call("GET", "/api/v1/messages/\(id)", token: token).string("status") == "review")
+
+        // Nothing listens on the stub's port once it stops: every attempt fails before a byte is sent.
+        stub.stop()
+        #expect(try await Poll.until(interval: .milliseconds(20)) { !stub.process.isRunning })
+        let refused = try await contact(api, token, "+14155550143", name: "Refused")
+        let retried = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(refused), "body": "Again"], token: token)
+        let retriedID = try #require(retried["ids"]?.arrayValue?.first?.stringValue, "\(retried.body)")
+        let failed = try await wait(api, token, retriedID) { $0.string("status") == "failed" }
+        #expect(failed["attempts"] == 4, "SMS_MAX_ATTEMPTS attempts, each transient: \(failed.body)")
+        #expect(failed.string("error", "code") == "network")
+    }
+
     @Test func webhooksRetryGetDisabledAndRefusePrivateTargets() async throws {
         let strict = try await APIHost.start()
         defer { Task { await strict.stop() } }

@@ -1,14 +1,13 @@
 import OzziRuntime
 
 /// `/api/v1/api-keys`: keys of the caller's workspace.
-extension APIRoutes {
-    mutating func addAPIKeyRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/api-keys", "List the workspace's API keys", tag: "api-keys") { request, _, principal in
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.apiKeys.list(principal.scope, page: page), key: \.id) { $0 })
+extension RouteGroup {
+    func addAPIKeyRoutes(_ s: APIKeysDomain) {
+        list("", "List the workspace's API keys", tag: "api-keys", key: \.id) { _, _, principal, page in
+            try await s.apiKeys.list(principal.scope, page: page)
         }
 
-        authed("POST", "/api/v1/api-keys", "Create an API key; its secret is answered once, as `key`", tag: "api-keys",
+        authed("POST", "", "Create an API key; its secret is answered once, as `key`", tag: "api-keys",
                body: [.required("name")], success: 201, creates: true) { request, _, principal in
             try principal.require(.admin, to: "create API keys")
             let name = try JSONBody(request).requiredString("name", max: 100)
@@ -18,12 +17,9 @@ extension APIRoutes {
             return .json(CreatedKey(apiKey: key, key: secret), status: 201)
         }
 
-        authed("GET", "/api/v1/api-keys/:id", "One API key", tag: "api-keys") { _, context, principal in
-            guard let key = try await s.apiKeys.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("API key") }
-            return .json(key)
-        }
+        one("One API key", tag: "api-keys", noun: "API key") { try await s.apiKeys.get($0, id: $1) }
 
-        authed("PATCH", "/api/v1/api-keys/:id", "Rename, disable (active: false) or enable a key", tag: "api-keys",
+        authed("PATCH", "/:id", "Rename, disable (active: false) or enable a key", tag: "api-keys",
                body: [.optional("name"), .optional("active", "boolean")]) { request, context, principal in
             try principal.require(.admin, to: "change API keys")
             let body = try JSONBody(request)
@@ -40,7 +36,7 @@ extension APIRoutes {
             return .json(key)
         }
 
-        authed("DELETE", "/api/v1/api-keys/:id", "Delete an API key", tag: "api-keys", success: 204) { request, context, principal in
+        authed("DELETE", "/:id", "Delete an API key", tag: "api-keys", success: 204) { request, context, principal in
             try principal.require(.admin, to: "delete API keys")
             guard try await s.apiKeys.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("API key") }
             await s.audit.record("api_key_deleted", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,

@@ -1,12 +1,11 @@
 import OzziRuntime
 
 /// `GET /api/v1/audit-log`: the workspace's security events, newest first, for its owners.
-extension APIRoutes {
-    mutating func addAuditRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/audit-log", "Security events of the workspace (owners)", tag: "audit") { request, _, principal in
+extension RouteGroup {
+    func addAuditRoutes(_ s: AuditDomain) {
+        list("", "Security events of the workspace (owners)", tag: "audit", defaultLimit: 50, key: { String($0.id) }) { _, _, principal, page in
             try principal.require(.owner, to: "read the audit log")
-            let page = try PageRequest(request, defaultLimit: 50)
-            return .json(page.page(try await s.audit.list(principal.scope, page: page), key: { String($0.id) }) { $0 })
+            return try await s.audit.list(principal.scope, page: page)
         }
     }
 }

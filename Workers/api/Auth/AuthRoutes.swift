@@ -2,9 +2,9 @@ import OzziRuntime
 
 /// `/api/v1/auth/...`: sign-up, sign-in, refresh-token rotation, anonymous trials and their upgrade,
 /// sessions, and linked sign-in methods.
-extension APIRoutes {
-    mutating func addAuthRoutes(_ s: APIServices) {
-        open("POST", "/api/v1/auth/signup", "Create an account with email and password", tag: "auth",
+extension RouteGroup {
+    func addAuthRoutes(_ s: AuthDomain) {
+        open("POST", "/signup", "Create an account with email and password", tag: "auth",
              body: [.required("email"), .required("password"), .optional("name")], success: 201) { request, _ in
             try s.limiter.check(.signUp, request.clientNetwork)
             let body = try JSONBody(request)
@@ -20,7 +20,7 @@ extension APIRoutes {
             return response
         }
 
-        open("POST", "/api/v1/auth/login", "Sign in with email and password", tag: "auth",
+        open("POST", "/login", "Sign in with email and password", tag: "auth",
              body: [.required("email"), .required("password")]) { request, _ in
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
@@ -62,7 +62,7 @@ extension APIRoutes {
             return response
         }
 
-        open("POST", "/api/v1/auth/refresh", "Exchange a refresh token for new tokens (the old one is spent)", tag: "auth",
+        open("POST", "/refresh", "Exchange a refresh token for new tokens (the old one is spent)", tag: "auth",
              body: [.optional("refresh_token")]) { request, context in
             try s.limiter.check(.refresh, request.clientNetwork)
             let body = try JSONBody(optional: request)
@@ -84,7 +84,7 @@ extension APIRoutes {
             }
         }
 
-        open("POST", "/api/v1/auth/anonymous", "Start an anonymous trial with its own workspace", tag: "auth", success: 201) { request, _ in
+        open("POST", "/anonymous", "Start an anonymous trial with its own workspace", tag: "auth", success: 201) { request, _ in
             try s.limiter.check(.anonymous, request.clientNetwork)
             let user = try await s.users.create(email: nil, name: nil, anonymous: true)
             let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
@@ -92,7 +92,7 @@ extension APIRoutes {
             return s.signedIn(user, tokens, status: 201)
         }
 
-        authed("POST", "/api/v1/auth/upgrade", "Turn an anonymous trial into an account, keeping its data", tag: "auth",
+        authed("POST", "/upgrade", "Turn an anonymous trial into an account, keeping its data", tag: "auth",
                body: [.required("email"), .required("password")]) { request, _, principal in
             _ = try principal.requireSession(for: "upgrading")
             let user = principal.user
@@ -107,7 +107,7 @@ extension APIRoutes {
             return .json(try await s.users.find(id: user.id))
         }
 
-        authed("POST", "/api/v1/auth/logout", "Sign out this session", tag: "auth", success: 204) { request, _, principal in
+        authed("POST", "/logout", "Sign out this session", tag: "auth", success: 204) { request, _, principal in
             let sessionID = try principal.requireSession(for: "signing out")
             _ = try await s.sessions.revoke(sessionID: sessionID, userID: principal.userID, reason: "logout")
             await s.audit.record("logout", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP)
@@ -116,13 +116,12 @@ extension APIRoutes {
             return response
         }
 
-        authed("GET", "/api/v1/auth/sessions", "List your signed-in sessions", tag: "auth") { request, _, principal in
+        list("/sessions", "List your signed-in sessions", tag: "auth", key: \.id) { _, _, principal, page in
             _ = try principal.requireSession(for: "listing sessions")
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.sessions.list(userID: principal.userID, page: page), key: \.id) { $0 })
+            return try await s.sessions.list(userID: principal.userID, page: page)
         }
 
-        authed("DELETE", "/api/v1/auth/sessions", "Sign out everywhere", tag: "auth") { request, _, principal in
+        authed("DELETE", "/sessions", "Sign out everywhere", tag: "auth") { request, _, principal in
             _ = try principal.requireSession(for: "signing out")
             let count = try await s.sessions.revokeAll(userID: principal.userID, reason: "logout_everywhere")
             await s.audit.record("logout_everywhere", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
@@ -132,7 +131,7 @@ extension APIRoutes {
             return response
         }
 
-        authed("DELETE", "/api/v1/auth/sessions/:id", "Revoke one of your sessions", tag: "auth", success: 204) { request, context, principal in
+        authed("DELETE", "/sessions/:id", "Revoke one of your sessions", tag: "auth", success: 204) { request, context, principal in
             _ = try principal.requireSession(for: "revoking sessions")
             guard try await s.sessions.revoke(sessionID: context.parameter("id"), userID: principal.userID, reason: "revoked") else {
                 throw APIError.notFound("session")
@@ -142,13 +141,13 @@ extension APIRoutes {
             return Response(status: 204)
         }
 
-        authed("GET", "/api/v1/auth/identities", "List your sign-in methods", tag: "auth") { _, _, principal in
+        authed("GET", "/identities", "List your sign-in methods", tag: "auth") { _, _, principal in
             _ = try principal.requireSession(for: "listing sign-in methods")
             let password = try await s.users.passwordHash(userID: principal.userID) != nil
             return .json(SignInMethods(password: password, identities: try await s.users.identities(userID: principal.userID)))
         }
 
-        authed("POST", "/api/v1/auth/identities/:provider", "Link a sign-in method (password, or an OAuth provider)", tag: "auth",
+        authed("POST", "/identities/:provider", "Link a sign-in method (password, or an OAuth provider)", tag: "auth",
                body: [.optional("email"), .optional("password")]) { request, context, principal in
             _ = try principal.requireSession(for: "linking sign-in methods")
             let providerName = context.parameter("provider")
@@ -168,7 +167,7 @@ extension APIRoutes {
             return .json(["linked": "password"])
         }
 
-        authed("DELETE", "/api/v1/auth/identities/:provider", "Unlink a sign-in method (never the last one)", tag: "auth",
+        authed("DELETE", "/identities/:provider", "Unlink a sign-in method (never the last one)", tag: "auth",
                success: 204) { request, context, principal in
             _ = try principal.requireSession(for: "unlinking sign-in methods")
             try await s.users.unlink(userID: principal.userID, provider: context.parameter("provider"))

@@ -15,6 +15,12 @@ enum ClientNetwork {
 }
 
 extension Request {
+    /// The client's IP, for rate limits and the audit log.
+    var clientIP: String {
+        if remoteAddress.hasPrefix("[") { return String(remoteAddress.prefix { $0 != "]" }.dropFirst()) }
+        return String(remoteAddress.prefix { $0 != ":" })
+    }
+
     /// `ClientNetwork.key` of the client's IP.
     var clientNetwork: String { ClientNetwork.key(clientIP) }
 }

@@ -2,9 +2,9 @@ import FoundationEssentials
 import OzziRuntime
 
 /// `/api/v1/contacts/bulk`, `/imports` and `/export`.
-extension APIRoutes {
-    mutating func addContactBulkRoutes(_ s: APIServices) {
-        authed("POST", "/api/v1/contacts/bulk",
+extension RouteGroup {
+    func addContactBulkRoutes(_ s: ContactsDomain) {
+        authed("POST", "/bulk",
                "Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)",
                tag: "contacts", body: [.required("action"), .optional("contact_ids", "array"), .optional("filter", "object"),
                                        .optional("group_id"), .optional("sms_consent", "object")]) { request, _, principal in
@@ -14,7 +14,7 @@ extension APIRoutes {
             }
             let ids: [String]
             if body.fields["contact_ids"] != nil {
-                ids = try Self.contactIDs(body)
+                ids = try body.ids()
             } else if case .object(let filter)? = body.fields["filter"] {
                 ids = try await s.contacts.ids(principal.scope, try ContactQuery(filter: filter), limit: 10_000)
                 guard ids.count <= 10_000 else { throw APIError.invalidField("filter", "selects more than 10,000 contacts; narrow it") }
@@ -41,7 +41,7 @@ extension APIRoutes {
             return .json(["action": .string(action), "matched": .number(Double(ids.count)), "affected": .number(Double(affected))] as JSONValue)
         }
 
-        authed("POST", "/api/v1/contacts/imports",
+        authed("POST", "/imports",
                "Import a CSV body (up to 100,000 rows) as a background job: ?mapping={\"phone\":\"Mobile\",...}&on_duplicate=update|skip",
                tag: "contacts", success: 202, streamBody: ContactImporter.maxBytes) { request, _, principal in
             let onDuplicate = request.queryParameter("on_duplicate") ?? "skip"
@@ -59,12 +59,12 @@ extension APIRoutes {
             return .json(started, status: 202)
         }
 
-        authed("GET", "/api/v1/contacts/imports/:id", "An import's progress and per-row report", tag: "contacts") { _, context, principal in
+        authed("GET", "/imports/:id", "An import's progress and per-row report", tag: "contacts") { _, context, principal in
             guard let report = try await s.importer.report(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("import") }
             return .json(report)
         }
 
-        authed("GET", "/api/v1/contacts/export", "The filtered contacts as CSV, streamed", tag: "contacts") { request, _, principal in
+        authed("GET", "/export", "The filtered contacts as CSV, streamed", tag: "contacts") { request, _, principal in
             let query = try ContactQuery(request)
             let scope = principal.scope
             let contacts = s.contacts

@@ -47,7 +47,7 @@ struct ContactImporter: Sendable {
             VALUES (?, ?, 'running', ?, ?, ?, ?, ?)
             """).bind(id, scope.workspaceID, onDuplicate, String(decoding: JSONValue.object(columns.mapValues { .number(Double($0)) }).jsonBytes, as: UTF8.self),
                       key, createdBy, now).run()
-        try await queue.send(["kind": "contact_import", "import_id": .string(id), "workspace_id": .string(scope.workspaceID)])
+        try await queue.send(ContactImportJob(importID: id, workspaceID: scope.workspaceID).json)
         return try await report(scope, id: id)!
     }
 

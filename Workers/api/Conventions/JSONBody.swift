@@ -46,6 +46,18 @@ struct JSONBody {
         return flag
     }
 
+    /// A JSON array of 1...10,000 ids (`contact_ids`, `message_ids`).
+    func ids(_ name: String = "contact_ids") throws -> [String] {
+        guard let value = fields[name] else { throw APIError.invalidField(name, "is required") }
+        guard case .array(let items) = value else { throw APIError.invalidField(name, "must be an array of ids") }
+        guard !items.isEmpty else { throw APIError.invalidField(name, "must not be empty") }
+        guard items.count <= 10_000 else { throw APIError.invalidField(name, "holds at most 10,000 ids; got \(items.count)") }
+        return try items.map { item in
+            guard case .string(let id) = item else { throw APIError.invalidField(name, "must hold strings") }
+            return id
+        }
+    }
+
     /// One of `allowed`, as a string.
     func choice(_ name: String, _ allowed: [String]) throws -> String? {
         guard let text = try string(name) else { return nil }

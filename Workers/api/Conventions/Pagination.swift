@@ -1,6 +1,6 @@
 import OzziRuntime
 
-/// `?limit=&cursor=` of a list route; the cursor is the last row's sort key, opaque to clients.
+/// `?limit=&cursor=` of a list route; `after` is the key of the `Cursor` given.
 struct PageRequest {
     let limit: Int
     let after: String?
@@ -12,21 +12,14 @@ struct PageRequest {
         } else {
             limit = defaultLimit
         }
-        if let cursor = request.queryParameter("cursor") {
-            guard let bytes = Base64URL.decode(cursor), let key = String(validating: bytes, as: UTF8.self) else {
-                throw APIError.invalidField("cursor", "is not a cursor this API issued")
-            }
-            after = key
-        } else {
-            after = nil
-        }
+        after = try request.queryParameter("cursor").map { try Cursor(token: $0).key }
     }
 
     /// The page's answer: fetch `limit + 1` rows; the extra one says whether there is more.
     func page<Row, Item: Encodable>(_ rows: [Row], key: (Row) -> String, item: (Row) -> Item) -> Page<Item> {
         let shown = Array(rows.prefix(limit))
-        let next = rows.count > limit ? shown.last.map { Base64URL.encode(Array(key($0).utf8)) } : nil
-        return Page(data: shown.map(item), next_cursor: next)
+        let next = rows.count > limit ? shown.last.map { Cursor(key: key($0)) } : nil
+        return Page(data: shown.map(item), next: next)
     }
 }
 
@@ -34,6 +27,11 @@ struct PageRequest {
 struct Page<Item: Encodable>: Encodable {
     let data: [Item]
     let next_cursor: String?
+
+    init(data: [Item], next: Cursor?) {
+        self.data = data
+        next_cursor = next?.token
+    }
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -1,30 +1,25 @@
 import OzziRuntime
 
 /// `/api/v1/groups` and their members.
-extension APIRoutes {
-    mutating func addGroupRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/groups", "List groups with member counts", tag: "groups") { request, _, principal in
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.groups.list(principal.scope, page: page), key: \.name) { $0 })
+extension RouteGroup {
+    func addGroupRoutes(_ s: GroupsDomain) {
+        list("", "List groups with member counts", tag: "groups", key: \.name) { _, _, principal, page in
+            try await s.groups.list(principal.scope, page: page)
         }
 
-        authed("POST", "/api/v1/groups", "Create a group (name unique per workspace)", tag: "groups",
+        authed("POST", "", "Create a group (name unique per workspace)", tag: "groups",
                body: [.required("name"), .optional("description"), .optional("color")], success: 201, creates: true) { request, _, principal in
             let body = try JSONBody(request)
             let name = try body.requiredString("name", max: 100)
             let color = try Self.color(body) ?? "#6b7280"
             let group = try await s.groups.create(principal.scope, name: name, description: try body.string("description", max: 1000) ?? "",
                                                   color: color)
-            s.events.flushSoon()
             return .json(group, status: 201)
         }
 
-        authed("GET", "/api/v1/groups/:id", "One group", tag: "groups") { _, context, principal in
-            guard let group = try await s.groups.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("group") }
-            return .json(group)
-        }
+        one("One group", tag: "groups", noun: "group") { try await s.groups.get($0, id: $1) }
 
-        authed("PATCH", "/api/v1/groups/:id", "Rename or recolour a group", tag: "groups",
+        authed("PATCH", "/:id", "Rename or recolour a group", tag: "groups",
                body: [.optional("name"), .optional("description"), .optional("color")]) { request, context, principal in
             let body = try JSONBody(request)
             let name = try body.string("name", max: 100)
@@ -33,41 +28,32 @@ extension APIRoutes {
                                                         description: try body.string("description", max: 1000), color: try Self.color(body)) else {
                 throw APIError.notFound("group")
             }
-            s.events.flushSoon()
             return .json(group)
         }
 
-        authed("DELETE", "/api/v1/groups/:id", "Delete a group; its contacts stay", tag: "groups", success: 204) { _, context, principal in
-            guard try await s.groups.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("group") }
-            s.events.flushSoon()
-            return Response(status: 204)
+        remove("Delete a group; its contacts stay", tag: "groups", noun: "group") { principal, id in
+            try await s.groups.delete(principal.scope, id: id)
         }
 
-        authed("GET", "/api/v1/groups/:id/members", "List a group's contacts (same search, filters and paging as contacts)",
+        authed("GET", "/:id/members", "List a group's contacts (same search, filters and paging as contacts)",
                tag: "groups") { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
-            let page = try PageRequest(request)
-            var query = try ContactQuery(request)
-            query.groupID = context.parameter("id")
-            let result = try await s.contacts.list(principal.scope, query, limit: page.limit, after: page.after)
-            return .json(Page(data: result.rows, next_cursor: result.next.map { Base64URL.encode(Array($0.utf8)) }))
+            return .json(try await s.contacts.page(principal.scope, request, groupID: context.parameter("id")))
         }
 
-        authed("POST", "/api/v1/groups/:id/members", "Add contacts to a group", tag: "groups",
+        authed("POST", "/:id/members", "Add contacts to a group", tag: "groups",
                body: [.required("contact_ids", "array")]) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
-            let ids = try Self.contactIDs(try JSONBody(request))
+            let ids = try JSONBody(request).ids()
             let added = try await s.groups.add(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
-            s.events.flushSoon()
             return .json(["added": added])
         }
 
-        authed("DELETE", "/api/v1/groups/:id/members", "Remove contacts from a group", tag: "groups",
+        authed("DELETE", "/:id/members", "Remove contacts from a group", tag: "groups",
                body: [.required("contact_ids", "array")]) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
-            let ids = try Self.contactIDs(try JSONBody(request))
+            let ids = try JSONBody(request).ids()
             let removed = try await s.groups.remove(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
-            s.events.flushSoon()
             return .json(["removed": removed])
         }
     }
@@ -80,18 +66,5 @@ extension APIRoutes {
             throw APIError.invalidField("color", "must be a hex colour such as #1a2b3c")
         }
         return color.lowercased()
-    }
-
-    /// `contact_ids`: 1 to 10,000 ids.
-    /// A JSON array of 1...10,000 ids (`contact_ids`, `message_ids`).
-    static func contactIDs(_ body: JSONBody, field: String = "contact_ids") throws -> [String] {
-        guard let value = body.fields[field] else { throw APIError.invalidField(field, "is required") }
-        guard case .array(let items) = value else { throw APIError.invalidField(field, "must be an array of ids") }
-        guard !items.isEmpty else { throw APIError.invalidField(field, "must not be empty") }
-        guard items.count <= 10_000 else { throw APIError.invalidField(field, "holds at most 10,000 ids; got \(items.count)") }
-        return try items.map { item in
-            guard case .string(let id) = item else { throw APIError.invalidField(field, "must hold strings") }
-            return id
-        }
     }
 }

@@ -2,10 +2,10 @@ import OzziRuntime
 
 /// `GET /api/v1/stream`: the workspace's changes as Server-Sent Events, with heartbeats, and resumption
 /// from `Last-Event-ID` over short gaps.
-extension APIRoutes {
-    mutating func addStreamRoutes(_ s: APIServices) {
+extension RouteGroup {
+    func addStreamRoutes(_ s: LiveDomain) {
         let heartbeat = s.streamHeartbeatSeconds
-        authed("GET", "/api/v1/stream",
+        authed("GET", "",
                "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID",
                tag: "live") { request, _, principal in
             let scope = principal.scope

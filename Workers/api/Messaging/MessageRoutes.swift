@@ -1,9 +1,9 @@
 import OzziRuntime
 
 /// `/api/v1/messages`: schedule, list, read with the timeline, cancel, reschedule, retry, bulk.
-extension APIRoutes {
-    mutating func addMessageRoutes(_ s: APIServices) {
-        authed("POST", "/api/v1/messages",
+extension RouteGroup {
+    func addMessageRoutes(_ s: MessagingDomain) {
+        authed("POST", "",
                "Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone)",
                tag: "messages", body: [.optional("contact_id"), .optional("contact_ids", "array"), .optional("group_id"), .optional("body"),
                                        .optional("template_id"), .optional("scheduled_at"), .optional("time_zone"), .optional("category"),
@@ -11,18 +11,14 @@ extension APIRoutes {
             .json(try await s.scheduler.schedule(principal, try JSONBody(request)), status: 201)
         }
 
-        authed("GET", "/api/v1/messages", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages") { request, _, principal in
-            let page = try PageRequest(request)
-            let rows = try await s.messages.list(principal.scope, try MessageFilter(request), page: page)
-            return .json(page.page(rows, key: { "\($0.created_at)\u{1F}\($0.id)" }) { $0 })
+        list("", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages",
+             key: { Cursor($0.created_at, $0.id).key }) { request, _, principal, page in
+            try await s.messages.list(principal.scope, try MessageFilter(request), page: page)
         }
 
-        authed("GET", "/api/v1/messages/:id", "One message with its timeline of attempts and statuses", tag: "messages") { _, context, principal in
-            guard let message = try await s.messages.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("message") }
-            return .json(message)
-        }
+        one("One message with its timeline of attempts and statuses", tag: "messages", noun: "message") { try await s.messages.get($0, id: $1) }
 
-        authed("PATCH", "/api/v1/messages/:id", "Reschedule a pending message (scheduled_at, time_zone)", tag: "messages",
+        authed("PATCH", "/:id", "Reschedule a pending message (scheduled_at, time_zone)", tag: "messages",
                body: [.required("scheduled_at"), .optional("time_zone")]) { request, context, principal in
             let id = context.parameter("id")
             guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
@@ -37,7 +33,7 @@ extension APIRoutes {
             return .json(try await s.messages.get(principal.scope, id: id)!)
         }
 
-        authed("DELETE", "/api/v1/messages/:id", "Cancel a pending message", tag: "messages") { _, context, principal in
+        authed("DELETE", "/:id", "Cancel a pending message", tag: "messages") { _, context, principal in
             let id = context.parameter("id")
             guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
             let canceled = try await s.messages.cancel(principal.scope, MessageFilter(ids: [id]))
@@ -46,7 +42,7 @@ extension APIRoutes {
             return .json(try await s.messages.get(principal.scope, id: id)!)
         }
 
-        authed("POST", "/api/v1/messages/:id/retry", "Send a failed, undelivered or under-review message again", tag: "messages") { _, context, principal in
+        authed("POST", "/:id/retry", "Send a failed, undelivered or under-review message again", tag: "messages") { _, context, principal in
             let id = context.parameter("id")
             guard let message = try await s.messages.get(principal.scope, id: id) else { throw APIError.notFound("message") }
             let jobs = try await s.messages.retry(principal.scope, ids: [id])
@@ -56,13 +52,13 @@ extension APIRoutes {
             return .json(try await s.messages.get(principal.scope, id: id)!)
         }
 
-        authed("POST", "/api/v1/messages/bulk", "cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000",
+        authed("POST", "/bulk", "cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000",
                tag: "messages", body: [.required("action"), .optional("message_ids", "array"), .optional("filter", "object")]) { request, _, principal in
             let body = try JSONBody(request)
             guard let action = try body.choice("action", ["cancel", "retry"]) else { throw APIError.invalidField("action", "is required") }
             let filter: MessageFilter
             if body.fields["message_ids"] != nil {
-                filter = MessageFilter(ids: try Self.contactIDs(body, field: "message_ids"))
+                filter = MessageFilter(ids: try body.ids("message_ids"))
             } else if let json = body.fields["filter"] {
                 filter = try MessageFilter(json: json)
             } else {

@@ -82,7 +82,7 @@ struct MessageScheduler: Sendable {
             guard members.count <= 10_000 else { throw APIError.invalidField("group_id", "the group has more than 10,000 members; split the send") }
             return (members, [])
         default:
-            let ids = target == "contact_id" ? [try body.requiredString("contact_id", max: 64)] : try APIRoutes.contactIDs(body)
+            let ids = target == "contact_id" ? [try body.requiredString("contact_id", max: 64)] : try body.ids()
             let found = try await database.prepare("""
                 SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
                 """).bind(scope.workspaceID, SQLList.json(ids)).all().map(Contact.init)

@@ -3,9 +3,9 @@ import OzziRuntime
 /// `/api/v1/admin/books/...`: study-book content, for platform admins only (403 for everyone else).
 /// Deactivating (or reactivating) a book or lesson, or changing its messages, replans its participants:
 /// pending sends of what is now inactive are canceled.
-extension APIRoutes {
-    mutating func addBookAdminRoutes(_ s: APIServices) {
-        authed("POST", "/api/v1/admin/books", "Create a book (title, description, cover_text, published)", tag: "admin",
+extension RouteGroup {
+    func addBookAdminRoutes(_ s: StudyBooksDomain) {
+        authed("POST", "", "Create a book (title, description, cover_text, published)", tag: "admin",
                body: [.required("title"), .optional("description"), .optional("cover_text"), .optional("published", "boolean")],
                success: 201, creates: true) { request, _, principal in
             try principal.requirePlatformAdmin()
@@ -15,19 +15,19 @@ extension APIRoutes {
             return .json(book, status: 201)
         }
 
-        authed("GET", "/api/v1/admin/books", "Every book, drafts and inactive ones included", tag: "admin") { _, _, principal in
+        authed("GET", "", "Every book, drafts and inactive ones included", tag: "admin") { _, _, principal in
             try principal.requirePlatformAdmin()
             return .json(["data": try await s.books.books(publishedOnly: false)])
         }
 
-        authed("GET", "/api/v1/admin/books/:id", "A book with all its lessons and their messages", tag: "admin") { _, context, principal in
+        authed("GET", "/:id", "A book with all its lessons and their messages", tag: "admin") { _, context, principal in
             try principal.requirePlatformAdmin()
             guard var book = try await s.books.book(context.parameter("id")) else { throw APIError.notFound("book") }
             book.lessons = try await s.books.lessons(bookID: book.id, workspaceID: nil, activeOnly: false)
             return .json(book)
         }
 
-        authed("PATCH", "/api/v1/admin/books/:id", "Change a book; active false cancels its participants' pending sends", tag: "admin",
+        authed("PATCH", "/:id", "Change a book; active false cancels its participants' pending sends", tag: "admin",
                body: [.optional("title"), .optional("description"), .optional("cover_text"), .optional("active", "boolean"), .optional("published", "boolean")]) { request, context, principal in
             try principal.requirePlatformAdmin()
             let id = context.parameter("id")
@@ -40,7 +40,7 @@ extension APIRoutes {
             return .json(book!)
         }
 
-        authed("DELETE", "/api/v1/admin/books/:id", "Delete a book (its participants' pending sends are canceled first)", tag: "admin", success: 204) { _, context, principal in
+        authed("DELETE", "/:id", "Delete a book (its participants' pending sends are canceled first)", tag: "admin", success: 204) { _, context, principal in
             try principal.requirePlatformAdmin()
             let id = context.parameter("id")
             guard try await s.books.updateBook(id, title: nil, description: nil, coverText: nil, active: false, published: nil) != nil else {
@@ -51,7 +51,7 @@ extension APIRoutes {
             return Response(status: 204)
         }
 
-        authed("POST", "/api/v1/admin/books/:id/lessons", "Add a lesson (title, content, position; appended by default)", tag: "admin",
+        authed("POST", "/:id/lessons", "Add a lesson (title, content, position; appended by default)", tag: "admin",
                body: [.required("title"), .optional("content"), .optional("position", "integer")], success: 201, creates: true) { request, context, principal in
             try principal.requirePlatformAdmin()
             guard try await s.books.book(context.parameter("id")) != nil else { throw APIError.notFound("book") }
@@ -61,7 +61,7 @@ extension APIRoutes {
             return .json(lesson, status: 201)
         }
 
-        authed("PATCH", "/api/v1/admin/books/:id/lessons/:lessonId", "Change a lesson; active false cancels its pending sends", tag: "admin",
+        authed("PATCH", "/:id/lessons/:lessonId", "Change a lesson; active false cancels its pending sends", tag: "admin",
                body: [.optional("title"), .optional("content"), .optional("position", "integer"), .optional("active", "boolean")]) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
@@ -74,7 +74,7 @@ extension APIRoutes {
             return .json(lesson!)
         }
 
-        authed("DELETE", "/api/v1/admin/books/:id/lessons/:lessonId", "Delete a lesson (its pending sends are canceled first)", tag: "admin", success: 204) { _, context, principal in
+        authed("DELETE", "/:id/lessons/:lessonId", "Delete a lesson (its pending sends are canceled first)", tag: "admin", success: 204) { _, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.updateLesson(bookID: bookID, id: lessonID, title: nil, content: nil, position: nil, active: false) != nil else {
@@ -85,7 +85,7 @@ extension APIRoutes {
             return Response(status: 204)
         }
 
-        authed("POST", "/api/v1/admin/books/:id/lessons/:lessonId/messages",
+        authed("POST", "/:id/lessons/:lessonId/messages",
                "Add a lesson message: type reminder|scripture|custom, body, day_offset (days after the participant's start), send_time HH:MM local",
                tag: "admin", body: [.required("type"), .required("body"), .required("day_offset", "integer"), .required("send_time")],
                success: 201, creates: true) { request, context, principal in
@@ -99,7 +99,7 @@ extension APIRoutes {
             return .json(message, status: 201)
         }
 
-        authed("PATCH", "/api/v1/admin/books/:id/lessons/:lessonId/messages/:messageId", "Change a lesson message (participants are replanned)",
+        authed("PATCH", "/:id/lessons/:lessonId/messages/:messageId", "Change a lesson message (participants are replanned)",
                tag: "admin", body: [.optional("type"), .optional("body"), .optional("day_offset", "integer"), .optional("send_time")]) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
@@ -114,7 +114,7 @@ extension APIRoutes {
             return .json(message!)
         }
 
-        authed("DELETE", "/api/v1/admin/books/:id/lessons/:lessonId/messages/:messageId", "Delete a lesson message", tag: "admin",
+        authed("DELETE", "/:id/lessons/:lessonId/messages/:messageId", "Delete a lesson message", tag: "admin",
                success: 204) { _, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")

@@ -3,19 +3,19 @@ import OzziRuntime
 
 /// Study books for workspaces: published books, enrolling contacts, a workspace's own lesson messages,
 /// participants (pause, resume, change lessons or start date), and analytics.
-extension APIRoutes {
-    mutating func addBookRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/books", "Published, active books", tag: "books") { _, _, _ in
+extension RouteGroup {
+    func addBookRoutes(_ s: StudyBooksDomain) {
+        authed("GET", "/books", "Published, active books", tag: "books") { _, _, _ in
             .json(["data": try await s.books.books(publishedOnly: true)])
         }
 
-        authed("GET", "/api/v1/books/:id", "A published book with its active lessons and messages (yours included)", tag: "books") { _, context, principal in
+        authed("GET", "/books/:id", "A published book with its active lessons and messages (yours included)", tag: "books") { _, context, principal in
             var book = try await Self.publishedBook(s, context.parameter("id"))
             book.lessons = try await s.books.lessons(bookID: book.id, workspaceID: principal.scope.workspaceID, activeOnly: true)
             return .json(book)
         }
 
-        authed("POST", "/api/v1/books/:id/participants",
+        authed("POST", "/books/:id/participants",
                "Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)",
                tag: "books", body: [.optional("contact_id"), .optional("contact_ids", "array"), .optional("users", "array"), .required("start_date"),
                                     .required("time_zone"), .optional("lesson_ids", "array")], success: 201, creates: true) { request, context, principal in
@@ -25,7 +25,7 @@ extension APIRoutes {
             if body.fields["users"] != nil {
                 contacts = try await Self.memberContacts(s, principal.scope, body)
             } else {
-                contacts = body.fields["contact_ids"] != nil ? try Self.contactIDs(body) : [try body.requiredString("contact_id", max: 64)]
+                contacts = body.fields["contact_ids"] != nil ? try body.ids() : [try body.requiredString("contact_id", max: 64)]
             }
             let (startDate, timeZone) = try Self.startAndZone(body, required: true)
             let lessons = try await s.books.lessons(bookID: book.id, workspaceID: nil, activeOnly: true)
@@ -38,19 +38,19 @@ extension APIRoutes {
             return .json(ParticipantStore.Enrolled(enrolled: enrolled, skipped: skipped), status: 201)
         }
 
-        authed("GET", "/api/v1/books/:id/participants", "The workspace's participants of a book", tag: "books") { _, context, principal in
+        authed("GET", "/books/:id/participants", "The workspace's participants of a book", tag: "books") { _, context, principal in
             let book = try await Self.publishedBook(s, context.parameter("id"))
             return .json(["data": try await s.participants.list(principal.scope, bookID: book.id)])
         }
 
-        authed("GET", "/api/v1/books/:id/analytics",
+        authed("GET", "/books/:id/analytics",
                "Participants (enrolled, active, paused, completed), delivery and replies, for the book and each lesson", tag: "books") { _, context, principal in
             guard try await s.books.book(context.parameter("id")) != nil else { throw APIError.notFound("book") }
             let lessons = try await s.books.lessons(bookID: context.parameter("id"), workspaceID: nil, activeOnly: false)
             return .json(try await s.bookAnalytics.report(principal.scope, bookID: context.parameter("id"), lessons: lessons))
         }
 
-        authed("POST", "/api/v1/books/:id/lessons/:lessonId/messages", "Add the workspace's own message to a lesson, for its participants",
+        authed("POST", "/books/:id/lessons/:lessonId/messages", "Add the workspace's own message to a lesson, for its participants",
                tag: "books", body: [.required("body"), .required("day_offset", "integer"), .required("send_time"), .optional("type")],
                success: 201, creates: true) { request, context, principal in
             let book = try await Self.publishedBook(s, context.parameter("id"))
@@ -64,7 +64,7 @@ extension APIRoutes {
             return .json(message, status: 201)
         }
 
-        authed("DELETE", "/api/v1/books/:id/lessons/:lessonId/messages/:messageId", "Delete one of the workspace's own lesson messages",
+        authed("DELETE", "/books/:id/lessons/:lessonId/messages/:messageId", "Delete one of the workspace's own lesson messages",
                tag: "books", success: 204) { _, context, principal in
             guard try await s.books.lesson(bookID: context.parameter("id"), id: context.parameter("lessonId")) != nil,
                   try await s.books.deleteMessage(lessonID: context.parameter("lessonId"), id: context.parameter("messageId"),
@@ -72,12 +72,12 @@ extension APIRoutes {
             return Response(status: 204)
         }
 
-        authed("GET", "/api/v1/participants/:id", "A participant with each planned lesson message and its delivery status", tag: "books") { _, context, principal in
+        authed("GET", "/participants/:id", "A participant with each planned lesson message and its delivery status", tag: "books") { _, context, principal in
             guard let participant = try await s.participants.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("participant") }
             return .json(participant)
         }
 
-        authed("PATCH", "/api/v1/participants/:id",
+        authed("PATCH", "/participants/:id",
                "Pause (status paused), resume (active), or change lesson_ids, start_date, time_zone: what has not been sent is rescheduled",
                tag: "books", body: [.optional("status"), .optional("lesson_ids", "array"), .optional("start_date"), .optional("time_zone")]) { request, context, principal in
             let id = context.parameter("id")
@@ -93,7 +93,7 @@ extension APIRoutes {
             return .json(try await s.participants.get(principal.scope, id: id)!)
         }
 
-        authed("DELETE", "/api/v1/participants/:id", "Remove a participant: its pending lesson messages are canceled", tag: "books") { _, context, principal in
+        authed("DELETE", "/participants/:id", "Remove a participant: its pending lesson messages are canceled", tag: "books") { _, context, principal in
             let id = context.parameter("id")
             guard try await s.participants.get(principal.scope, id: id) != nil else { throw APIError.notFound("participant") }
             try await s.participants.update(principal.scope, id: id, status: "canceled", lessonIDs: nil, startDate: nil, timeZone: nil)
@@ -104,7 +104,7 @@ extension APIRoutes {
 
     /// The contacts that carry enrolled workspace members' messages: the contact with the member's phone,
     /// or a new one named after the member. A user who is not a member of the workspace is a 404.
-    static func memberContacts(_ s: APIServices, _ scope: TenantScope, _ body: JSONBody) async throws -> [String] {
+    static func memberContacts(_ s: StudyBooksDomain, _ scope: TenantScope, _ body: JSONBody) async throws -> [String] {
         guard let items = body.fields["users"]?.arrayValue, !items.isEmpty, items.count <= 1000 else {
             throw APIError.invalidField("users", "must be an array of 1...1000 {user_id, phone}")
         }
@@ -130,7 +130,7 @@ extension APIRoutes {
     }
 
     /// A book workspaces may see: published and active; anything else is a 404.
-    static func publishedBook(_ s: APIServices, _ id: String) async throws -> Book {
+    static func publishedBook(_ s: StudyBooksDomain, _ id: String) async throws -> Book {
         guard let book = try await s.books.book(id), book.published, book.active else { throw APIError.notFound("book") }
         return book
     }

@@ -1,15 +1,13 @@
 import OzziRuntime
 
 /// `/api/v1/templates` and previews.
-extension APIRoutes {
-    mutating func addTemplateRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/templates", "List templates (?category=)", tag: "templates") { request, _, principal in
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.templates.list(principal.scope, category: request.queryParameter("category"), page: page),
-                                   key: \.name) { TemplateView($0) })
+extension RouteGroup {
+    func addTemplateRoutes(_ s: TemplatesDomain) {
+        list("", "List templates (?category=)", tag: "templates", key: \.name, item: TemplateView.init) { request, _, principal, page in
+            try await s.templates.list(principal.scope, category: request.queryParameter("category"), page: page)
         }
 
-        authed("POST", "/api/v1/templates", "Create a template; unknown {{variables}} are refused", tag: "templates",
+        authed("POST", "", "Create a template; unknown {{variables}} are refused", tag: "templates",
                body: [.required("name"), .required("body"), .optional("category")], success: 201, creates: true) { request, _, principal in
             let body = try JSONBody(request)
             let text = try body.requiredString("body", max: 5000)
@@ -19,12 +17,9 @@ extension APIRoutes {
             return .json(TemplateView(template), status: 201)
         }
 
-        authed("GET", "/api/v1/templates/:id", "One template with its SMS length", tag: "templates") { _, context, principal in
-            guard let template = try await s.templates.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("template") }
-            return .json(TemplateView(template))
-        }
+        one("One template with its SMS length", tag: "templates", noun: "template", item: TemplateView.init) { try await s.templates.get($0, id: $1) }
 
-        authed("PATCH", "/api/v1/templates/:id", "Change a template (messages already sent keep their text)", tag: "templates",
+        authed("PATCH", "/:id", "Change a template (messages already sent keep their text)", tag: "templates",
                body: [.optional("name"), .optional("body"), .optional("category")]) { request, context, principal in
             let body = try JSONBody(request)
             let text = try body.string("body", max: 5000)
@@ -36,12 +31,9 @@ extension APIRoutes {
             return .json(TemplateView(template))
         }
 
-        authed("DELETE", "/api/v1/templates/:id", "Delete a template", tag: "templates", success: 204) { _, context, principal in
-            guard try await s.templates.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("template") }
-            return Response(status: 204)
-        }
+        remove("Delete a template", tag: "templates", noun: "template") { try await s.templates.delete($0.scope, id: $1) }
 
-        authed("POST", "/api/v1/templates/:id/preview", "Render a template for a contact, with SMS length facts", tag: "templates",
+        authed("POST", "/:id/preview", "Render a template for a contact, with SMS length facts", tag: "templates",
                body: [.required("contact_id")]) { request, context, principal in
             guard let template = try await s.templates.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("template") }
             let contactID = try JSONBody(request).requiredString("contact_id", max: 64)

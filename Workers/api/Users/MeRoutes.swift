@@ -1,9 +1,9 @@
 import OzziRuntime
 
 /// `GET /api/v1/me`: who the credential belongs to, and the workspace it acts in.
-extension APIRoutes {
-    mutating func addMeRoutes() {
-        authed("GET", "/api/v1/me", "The caller: user, workspace and role", tag: "me") { _, _, principal in
+extension RouteGroup {
+    func addMeRoutes() {
+        authed("GET", "", "The caller: user, workspace and role", tag: "me") { _, _, principal in
             .json(Me(user: principal.user, workspace: principal.workspace, credential: principal.apiKeyID == nil ? "session" : "api_key",
                      api_key_id: principal.apiKeyID))
         }

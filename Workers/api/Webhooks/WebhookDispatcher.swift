@@ -39,8 +39,6 @@ final class WebhookDispatcher: Sendable {
         }
     }
 
-    static let kind = "webhook"
-
     init(store: WebhookStore, queue: any QueueProducer, outbound: OutboundFetcher, settings: Settings, clock: any WallClock, logger: Logger) {
         self.store = store
         self.queue = queue
@@ -79,7 +77,7 @@ final class WebhookDispatcher: Sendable {
         let ids = try await store.enqueue(items)
         for start in stride(from: 0, to: ids.count, by: 100) {
             try await queue.sendBatch(ids[start..<min(start + 100, ids.count)].map {
-                OutgoingMessage(body: ["kind": .string(Self.kind), "delivery_id": .string($0)])
+                WebhookDeliveryJob(deliveryID: $0).message
             })
         }
     }
@@ -144,7 +142,7 @@ final class WebhookDispatcher: Sendable {
         if attempt < settings.maxAttempts {
             try await store.recordAttempt(delivery, status: "pending", responseStatus: outcome.status, error: outcome.error, disableAfter: settings.disableAfter)
             let delay = settings.retry.delaySeconds(afterAttempt: attempt, unit: Double.random(in: 0..<1))
-            try await queue.send(["kind": .string(Self.kind), "delivery_id": .string(delivery.id)], delaySeconds: min(delay, 43_200))
+            try await queue.send(WebhookDeliveryJob(deliveryID: delivery.id).json, delaySeconds: min(delay, 43_200))
         } else {
             try await store.recordAttempt(delivery, status: "failed", responseStatus: outcome.status, error: outcome.error, disableAfter: settings.disableAfter)
             invalidateEndpoint(delivery.endpointID)

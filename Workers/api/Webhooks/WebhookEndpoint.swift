@@ -14,10 +14,6 @@ struct WebhookEndpoint: Encodable, Sendable {
     /// Only in the answer to creation.
     var secret: String?
 
-    /// Every event type an endpoint can ask for; `*` means all.
-    static let eventTypes = ["message.status", "message.inbound", "contact.created", "contact.updated", "contact.deleted",
-                             "group.created", "group.updated", "group.deleted", "group.members_added", "group.members_removed"]
-
     func wants(_ type: String) -> Bool {
         event_types.contains("*") || event_types.contains(type)
     }

@@ -2,26 +2,26 @@ import OzziRuntime
 
 /// `/api/v1/workspaces`, their members and invitations. A workspace the caller does not belong to
 /// answers 404, as if it did not exist.
-extension APIRoutes {
-    mutating func addWorkspaceRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/workspaces", "List the workspaces you belong to", tag: "workspaces") { request, _, principal in
-            let page = try PageRequest(request)
-            if principal.apiKeyID != nil { return .json(Page(data: [principal.workspace], next_cursor: nil)) }
-            return .json(page.page(try await s.workspaces.workspaces(for: principal.userID, page: page), key: \.id) { $0 })
+extension RouteGroup {
+    func addWorkspaceRoutes(_ s: WorkspacesDomain) {
+        list("/workspaces", "List the workspaces you belong to", tag: "workspaces", key: \.id) { _, _, principal, page in
+            // An API key acts in its one workspace.
+            if principal.apiKeyID != nil { return [principal.workspace] }
+            return try await s.workspaces.workspaces(for: principal.userID, page: page)
         }
 
-        authed("POST", "/api/v1/workspaces", "Create a workspace; you become its owner", tag: "workspaces",
+        authed("POST", "/workspaces", "Create a workspace; you become its owner", tag: "workspaces",
                body: [.required("name")], success: 201, creates: true) { request, _, principal in
             _ = try principal.requireSession(for: "creating workspaces")
             let name = try JSONBody(request).requiredString("name", max: 200)
             return .json(try await s.workspaces.create(name: name, owner: principal.userID), status: 201)
         }
 
-        authed("GET", "/api/v1/workspaces/:id", "One workspace", tag: "workspaces") { _, context, principal in
+        authed("GET", "/workspaces/:id", "One workspace", tag: "workspaces") { _, context, principal in
             .json(try await Self.member(of: context.parameter("id"), principal, s))
         }
 
-        authed("PATCH", "/api/v1/workspaces/:id", "Rename a workspace (admins)", tag: "workspaces",
+        authed("PATCH", "/workspaces/:id", "Rename a workspace (admins)", tag: "workspaces",
                body: [.required("name")]) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             guard workspace.role >= .admin else { throw APIError.forbidden("only a workspace admin or owner can rename it") }
@@ -30,13 +30,12 @@ extension APIRoutes {
             return .json(try await Self.member(of: workspace.id, principal, s))
         }
 
-        authed("GET", "/api/v1/workspaces/:id/members", "List members", tag: "workspaces") { request, context, principal in
+        list("/workspaces/:id/members", "List members", tag: "workspaces", key: \.user_id) { _, context, principal, page in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.workspaces.members(TenantScope(workspaceID: workspace.id), page: page), key: \.user_id) { $0 })
+            return try await s.workspaces.members(TenantScope(workspaceID: workspace.id), page: page)
         }
 
-        authed("PATCH", "/api/v1/workspaces/:id/members/:user_id", "Change a member's role (owners)", tag: "workspaces",
+        authed("PATCH", "/workspaces/:id/members/:user_id", "Change a member's role (owners)", tag: "workspaces",
                body: [.required("role")]) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             guard workspace.role == .owner else { throw APIError.forbidden("only a workspace owner can change roles") }
@@ -52,7 +51,7 @@ extension APIRoutes {
             return .json(try await s.workspaces.member(scope, userID: context.parameter("user_id")))
         }
 
-        authed("DELETE", "/api/v1/workspaces/:id/members/:user_id", "Remove a member (admins), or leave", tag: "workspaces",
+        authed("DELETE", "/workspaces/:id/members/:user_id", "Remove a member (admins), or leave", tag: "workspaces",
                success: 204) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             let scope = TenantScope(workspaceID: workspace.id)
@@ -70,13 +69,12 @@ extension APIRoutes {
             return Response(status: 204)
         }
 
-        authed("GET", "/api/v1/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces") { request, context, principal in
+        list("/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces", key: \.id) { _, context, principal, page in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "list invitations")
-            let page = try PageRequest(request)
-            return .json(page.page(try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page), key: \.id) { $0 })
+            return try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page)
         }
 
-        authed("POST", "/api/v1/workspaces/:id/invitations", "Invite someone by email; answers the single-use token once",
+        authed("POST", "/workspaces/:id/invitations", "Invite someone by email; answers the single-use token once",
                tag: "workspaces", body: [.required("email"), .optional("role")], success: 201, creates: true) { request, context, principal in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "invite")
             let body = try JSONBody(request)
@@ -89,7 +87,7 @@ extension APIRoutes {
             return .json(CreatedInvitation(invitation: invitation, token: token), status: 201)
         }
 
-        authed("DELETE", "/api/v1/workspaces/:id/invitations/:invitation_id", "Withdraw an invitation (admins)", tag: "workspaces",
+        authed("DELETE", "/workspaces/:id/invitations/:invitation_id", "Withdraw an invitation (admins)", tag: "workspaces",
                success: 204) { _, context, principal in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "withdraw invitations")
             guard try await s.invitations.revoke(TenantScope(workspaceID: workspace.id), id: context.parameter("invitation_id")) else {
@@ -98,7 +96,7 @@ extension APIRoutes {
             return Response(status: 204)
         }
 
-        authed("POST", "/api/v1/invitations/accept", "Accept an invitation sent to your email", tag: "workspaces",
+        authed("POST", "/invitations/accept", "Accept an invitation sent to your email", tag: "workspaces",
                body: [.required("token")]) { request, _, principal in
             _ = try principal.requireSession(for: "accepting invitations")
             let token = try JSONBody(request).requiredString("token", max: 200)
@@ -115,7 +113,7 @@ extension APIRoutes {
     }
 
     /// The workspace in the path, if the caller belongs to it (an API key: only its own), else 404.
-    static func member(of id: String, _ principal: Principal, _ s: APIServices) async throws -> Workspace {
+    static func member(of id: String, _ principal: Principal, _ s: WorkspacesDomain) async throws -> Workspace {
         if principal.apiKeyID != nil {
             guard id == principal.workspace.id else { throw APIError.notFound("workspace") }
             return principal.workspace
@@ -124,7 +122,7 @@ extension APIRoutes {
         return workspace
     }
 
-    static func admin(of id: String, _ principal: Principal, _ s: APIServices, to action: String) async throws -> Workspace {
+    static func admin(of id: String, _ principal: Principal, _ s: WorkspacesDomain, to action: String) async throws -> Workspace {
         let workspace = try await member(of: id, principal, s)
         guard workspace.role >= .admin else { throw APIError.forbidden("only a workspace admin or owner can \(action)") }
         return workspace

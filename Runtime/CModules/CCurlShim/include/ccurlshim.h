@@ -14,6 +14,7 @@ CURLcode ozzi_easy_setopt_data_cb(CURL *easy, CURLoption option, ozzi_curl_data_
 CURLcode ozzi_easy_setopt_opensocket_cb(CURL *easy, ozzi_curl_opensocket_cb callback);
 CURLcode ozzi_easy_getinfo_long(CURL *easy, CURLINFO info, long *value);
 CURLcode ozzi_easy_getinfo_pointer(CURL *easy, CURLINFO info, void **value);
+CURLcode ozzi_easy_getinfo_off(CURL *easy, CURLINFO info, curl_off_t *value);
 CURLMcode ozzi_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
 CURLMcode ozzi_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 CURLMcode ozzi_multi_setopt_socket_cb(CURLM *multi, ozzi_curl_socket_cb callback);

@@ -109,12 +109,16 @@ final class QueueConsumer: Service, CustomStringConvertible {
         }
         let decisions = outcome.all
         var ack: [Int64] = [], retry: [(Int64, Int64)] = [], dead: [Int64] = []
+        var refused = 0
         let now = clock.milliseconds
         for message in leased {
             let decision = decisions[String(message.id)] ?? (hookFailed ? .retry(delaySeconds: nil) : .ack)
             switch decision {
             case .ack:
                 ack.append(message.id)
+            case .deadLetter:
+                dead.append(message.id)
+                refused += 1
             case .retry(let delay):
                 if message.attempts > settings.maxRetries {
                     dead.append(message.id)
@@ -124,9 +128,9 @@ final class QueueConsumer: Service, CustomStringConvertible {
                 }
             }
         }
-        if !dead.isEmpty {
+        if dead.count > refused {
             logger.warning("messages exhausted their retries", metadata: [
-                "queue": "\(settings.queue)", "count": "\(dead.count)", "dead_letter_queue": "\(settings.deadLetterQueue ?? "none (dropped)")",
+                "queue": "\(settings.queue)", "count": "\(dead.count - refused)", "dead_letter_queue": "\(settings.deadLetterQueue ?? "none (dropped)")",
             ])
         }
         try await store.settle(ack: ack, retry: retry, deadLetter: dead, into: deadLetter)

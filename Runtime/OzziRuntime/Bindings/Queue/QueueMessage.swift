@@ -21,6 +21,12 @@ public struct QueueMessage: Sendable {
         outcome.decide(id, .retry(delaySeconds: delaySeconds))
     }
 
+    /// Moves the message to the consumer's dead-letter queue now, without further attempts: for a
+    /// message that can never succeed (a payload that does not decode). Dropped when there is none.
+    public func deadLetter() {
+        outcome.decide(id, .deadLetter)
+    }
+
     /// The body decoded as `T`.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONCoding.decoder().decode(type, from: Data(body.jsonBytes))
@@ -47,6 +53,7 @@ final class BatchOutcome: Sendable {
     enum Decision: Sendable, Equatable {
         case ack
         case retry(delaySeconds: Double?)
+        case deadLetter
     }
 
     private let decisions = Mutex<[String: Decision]>([:])

@@ -1,9 +1,9 @@
 import OzziRuntime
 
 /// `GET /api/v1/auth/oauth/{provider}/start` and `/callback`.
-extension APIRoutes {
-    mutating func addOAuthRoutes(_ s: APIServices) {
-        open("GET", "/api/v1/auth/oauth/:provider/start",
+extension RouteGroup {
+    func addOAuthRoutes(_ s: AuthDomain) {
+        open("GET", "/oauth/:provider/start",
              "Start signing in with a provider: redirects to it (?format=json answers the URL instead)", tag: "auth") { request, context in
             try s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
@@ -12,7 +12,7 @@ extension APIRoutes {
             return Response(status: 302, headers: ["location": url])
         }
 
-        open("GET", "/api/v1/auth/oauth/:provider/callback", "Where the provider returns: signs in, signs up, or links", tag: "auth") { request, context in
+        open("GET", "/oauth/:provider/callback", "Where the provider returns: signs in, signs up, or links", tag: "auth") { request, context in
             try s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
             if let error = request.queryParameter("error") {

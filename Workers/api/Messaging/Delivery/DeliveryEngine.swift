@@ -2,12 +2,14 @@ import Logging
 import OzziRuntime
 import Synchronization
 
-/// Delivers due messages, a queue batch at a time: checks, rate limits, a durable claim, the provider
-/// call, and the result — each message sent at most once.
+/// Delivers due messages: checks, rate limits, a durable claim, the provider call, and the result — each
+/// message sent at most once.
 ///
-/// The claim (`sending`, with an attempt `started`) commits before the provider is called. A job that
-/// later finds its message still `sending` and not in flight in this process knows the host stopped
-/// mid-attempt: the provider may have taken it, so it is marked `review`, never retried on its own.
+/// A queue batch is read, checked and claimed (`sending`, an attempt `started`) in one transaction, then
+/// handed to the `SendPipeline` and acknowledged: the calls run many at once, bounded per provider account
+/// and per host, while the consumer takes the next batch. Just before its call a send is marked
+/// `dispatched`. What a stopped host left `sending` is settled by `recover`: never dispatched, it is sent
+/// again at once; dispatched, the provider may have taken it, so it goes to `review`, never retried on its own.
 final class DeliveryEngine: Sendable {
     let messages: MessageStore
     let queue: DeliveryQueue
@@ -16,7 +18,9 @@ final class DeliveryEngine: Sendable {
     let limits: SendLimits
     let events: WorkspaceEvents
     let logger: Logger
-    private let inFlight = Mutex<Set<String>>([])
+    private let pipeline = Mutex<SendPipeline?>(nil)
+    /// Whether this process has settled what an earlier one left `sending`.
+    private let recovered = Mutex(false)
 
     init(messages: MessageStore, queue: DeliveryQueue, providers: SMSProviders, limiter: RateLimiter, limits: SendLimits,
          events: WorkspaceEvents, logger: Logger) {
@@ -29,17 +33,31 @@ final class DeliveryEngine: Sendable {
         self.logger = logger
     }
 
+    /// Built on first use: its record step calls back into the engine.
+    var sends: SendPipeline {
+        pipeline.withLock { pipeline in
+            if let pipeline { return pipeline }
+            let made = SendPipeline(maxInFlight: limits.maxInFlight, maxInFlightPerAccount: limits.maxInFlightPerAccount,
+                                    database: database, logger: logger) { [unowned self] results in try await record(results) }
+            pipeline = made
+            return made
+        }
+    }
+
     private var database: any SQLDatabase { messages.database }
     private var clock: any WallClock { messages.clock }
 
     /// What was decided for one message before any provider call.
     private enum Plan {
-        case send(MessageStore.Due, text: String, provider: any SMSProvider, from: SMSSettings)
+        case send(MessageStore.Due, text: String, provider: any SMSProvider, from: SMSSettings, account: String)
         case fail(MessageStore.Due, code: String, reason: String)
-        case review(MessageStore.Due)
     }
 
+    /// A queue batch: checks, claims and hands the sends to the pipeline; returns once they are claimed.
     func deliver(_ jobs: [DeliveryJob]) async throws {
+        try await recoverOnce()
+        let sends = self.sends
+        var orphans: [MessageStore.Due] = []
         let due = Dictionary(try await messages.due(jobs.map(\.messageID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var plans: [Plan] = []
         var settings: [String: SMSSettings] = [:]
@@ -56,7 +74,8 @@ final class DeliveryEngine: Sendable {
             // Outside services lease these through the delivery API (a leased one is `sending`, not ours).
             if workspace.provider == "external" { continue }
             if message.status == .sending {
-                if !inFlight.withLock({ $0.contains(message.id) }) { plans.append(.review(message)) }
+                // Ours while the pipeline holds it; otherwise a stopped host left it.
+                if !sends.owns(message.id) { orphans.append(message) }
                 continue
             }
             guard message.status == .pending else { continue }
@@ -69,6 +88,13 @@ final class DeliveryEngine: Sendable {
                 plans.append(.fail(message, code: "opted_out", reason: "the contact opted out of SMS"))
                 continue
             }
+            let account = Self.account(workspace, message.scope)
+            // An account far behind (a slow or stalled provider) takes no more claims for now: its jobs
+            // wait in the queue, so memory stays bounded and other accounts' sends are not held up.
+            if sends.backlog(account) >= limits.maxBacklogPerAccount {
+                try await queue.later(job, byMs: 250)
+                continue
+            }
             if !job.reserved {
                 let wait = max(limiter.reserve(limits.perWorkspace, message.scope.workspaceID), limiter.reserve(limits.perUser, message.createdBy))
                 if wait > 0 {
@@ -79,28 +105,26 @@ final class DeliveryEngine: Sendable {
             // A message that cannot be rendered, or a workspace whose provider is not set up, fails that
             // message alone, not the batch.
             do {
-                plans.append(.send(message, text: try Self.render(message).get(), provider: try providers.provider(for: workspace), from: workspace))
+                plans.append(.send(message, text: try Self.render(message).get(), provider: try providers.provider(for: workspace), from: workspace,
+                                   account: account))
             } catch let failure as APIError {
                 plans.append(.fail(message, code: failure.code, reason: failure.message))
             }
         }
+        if !orphans.isEmpty { try await settle(orphans.map { ($0.id, $0.version) }) }
         guard !plans.isEmpty else { return }
-        let claimed = try await claim(plans)
-        inFlight.withLock { $0.formUnion(claimed.map { $0.0.id }) }
-        defer { inFlight.withLock { $0.subtract(claimed.map { $0.0.id }) } }
-        let results = await withTaskGroup(of: (MessageStore.Due, String, SMSSendResult).self) { group in
-            for (message, text, provider, settings) in claimed {
-                group.addTask { [callback = providers.statusCallbackURL] in
-                    let sms = OutgoingSMS(messageID: message.id, to: message.to, from: settings.fromNumber,
-                                          messagingServiceSid: settings.messagingServiceSid, body: text, statusCallback: callback)
-                    return (message, provider.name, await provider.send(sms))
-                }
-            }
-            var all: [(MessageStore.Due, String, SMSSendResult)] = []
-            for await result in group { all.append(result) }
-            return all
-        }
-        try await record(results)
+        let callback = providers.statusCallbackURL
+        sends.submit(try await claim(plans).map { claimed in
+            let sms = OutgoingSMS(messageID: claimed.message.id, to: claimed.message.to, from: claimed.settings.fromNumber,
+                                  messagingServiceSid: claimed.settings.messagingServiceSid, body: claimed.text, statusCallback: callback)
+            return (claimed.account, SendPipeline.Send(message: claimed.message, sms: sms, provider: claimed.provider))
+        })
+    }
+
+    /// The provider account a send goes through: slots are shared per account. The simulated provider
+    /// counts as one account per workspace.
+    static func account(_ settings: SMSSettings, _ scope: TenantScope) -> String {
+        settings.provider == "twilio" ? "twilio:" + (settings.accountSid ?? "") : "\(settings.provider):" + scope.workspaceID
     }
 
     /// The text to send: the template (or custom text) rendered for the contact now.
@@ -124,34 +148,34 @@ final class DeliveryEngine: Sendable {
 
     /// One transaction: claims the sends (`sending` + attempt `started`), records checks that failed and
     /// attempts whose outcome is unknown. Returns the sends whose claim won.
-    private func claim(_ plans: [Plan]) async throws -> [(MessageStore.Due, String, any SMSProvider, SMSSettings)] {
+    private struct Claimed {
+        let message: MessageStore.Due
+        let text: String
+        let provider: any SMSProvider
+        let settings: SMSSettings
+        let account: String
+    }
+
+    private func claim(_ plans: [Plan]) async throws -> [Claimed] {
         let now = Timestamp.now(clock)
-        let (claimed, changes) = try await database.transaction { tx -> ([(MessageStore.Due, String, any SMSProvider, SMSSettings)], [StatusChange]) in
-            var claimed: [(MessageStore.Due, String, any SMSProvider, SMSSettings)] = []
+        let (claimed, changes) = try await database.transaction { tx -> ([Claimed], [StatusChange]) in
+            var claimed: [Claimed] = []
             var changes: [StatusChange] = []
             for plan in plans {
                 switch plan {
-                case .send(let message, let text, let provider, let settings):
+                case .send(let message, let text, let provider, let settings, let account):
                     let won = try tx.run("""
-                        UPDATE messages SET status = 'sending', attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?
+                        UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?
                         WHERE id = ? AND version = ? AND status = 'pending'
                         """, text, provider.name, now, message.id, message.version).changes == 1
                     guard won else { continue }
                     try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider) VALUES (?, ?, 'attempt', 'started', ?)",
                                message.id, now, provider.name)
-                    claimed.append((message, text, provider, settings))
+                    claimed.append(Claimed(message: message, text: text, provider: provider, settings: settings, account: account))
                 case .fail(let message, let code, let reason):
                     if try MessageStore.fail(tx, message.id, from: .pending, code: code, reason: reason, now: now) {
                         changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
                     }
-                case .review(let message):
-                    try tx.run("UPDATE messages SET status = 'review', updated_at = ? WHERE id = ? AND status = 'sending'", now, message.id)
-                    try tx.run("""
-                        UPDATE message_events SET result = 'unknown', error_message = 'the host stopped during this attempt'
-                        WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
-                        """, message.id)
-                    try tx.run("INSERT INTO message_events (message_id, at, kind, result) VALUES (?, ?, 'status', 'review')", message.id, now)
-                    changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .review, errorCode: nil))
                 }
             }
             try WorkspaceEvents.record(tx, changes, at: now)
@@ -162,7 +186,7 @@ final class DeliveryEngine: Sendable {
     }
 
     /// One transaction for the batch's results; then retries are queued and changes announced.
-    private func record(_ results: [(MessageStore.Due, String, SMSSendResult)]) async throws {
+    private func record(_ results: [SendPipeline.Result]) async throws {
         let now = Timestamp.now(clock), nowMs = clock.milliseconds
         let limits = self.limits
         let (retries, changes) = try await database.transaction { tx -> ([(job: DeliveryJob, dueMs: Int64)], [StatusChange]) in
@@ -207,6 +231,9 @@ final class DeliveryEngine: Sendable {
                         """, code, reason, message.id)
                     try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: reason, now: now)
                     changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                case .unknown(let code, let reason):
+                    try Self.review(tx, message.id, code: code, reason: reason, now: now)
+                    changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .review, errorCode: code))
                 }
             }
             try WorkspaceEvents.record(tx, changes, at: now)
@@ -214,5 +241,73 @@ final class DeliveryEngine: Sendable {
         }
         if !retries.isEmpty { try await queue.enqueue(retries) }
         if !changes.isEmpty { events.flushSoon() }
+    }
+
+    /// Settles, once per process before its first batch, what an earlier process left `sending`.
+    func recoverOnce() async throws {
+        guard recovered.withLock({ done in defer { done = true }; return !done }) else { return }
+        do {
+            try await recover()
+        } catch {
+            recovered.withLock { $0 = false }
+            throw error
+        }
+    }
+
+    /// Messages left `sending` by a host that stopped, settled at once: those never dispatched go back to
+    /// `pending` (a new version, queued now, the attempt not counted); those dispatched go to `review`.
+    /// (One host per database: a second host sharing it would need claims it owns; see the scale-out issue.)
+    func recover() async throws {
+        let sends = self.sends
+        let left = try await database.prepare("SELECT id, version FROM messages WHERE status = 'sending'").all()
+            .compactMap { row -> (String, Int)? in
+                guard let id = row.text("id"), !sends.owns(id), let version = row.integer("version") else { return nil }
+                return (id, Int(version))
+            }
+        try await settle(left)
+        if !left.isEmpty { logger.notice("settled messages a stopped host left sending", metadata: ["count": "\(left.count)"]) }
+    }
+
+    private func settle(_ left: [(id: String, version: Int)]) async throws {
+        guard !left.isEmpty else { return }
+        let now = Timestamp.now(clock)
+        let (again, changes) = try await database.transaction { tx -> ([(job: DeliveryJob, dueMs: Int64)], [StatusChange]) in
+            var again: [(job: DeliveryJob, dueMs: Int64)] = []
+            var changes: [StatusChange] = []
+            for (id, version) in left {
+                guard let row = try tx.all("SELECT workspace_id, dispatched, due_ms FROM messages WHERE id = ? AND version = ? AND status = 'sending'",
+                                           id, version).first, let workspace = row.text("workspace_id") else { continue }
+                if row.integer("dispatched") == 0 {
+                    try tx.run("""
+                        UPDATE messages SET status = 'pending', version = version + 1, attempts = attempts - 1, enqueued = 0, updated_at = ?
+                        WHERE id = ?
+                        """, now, id)
+                    try tx.run("""
+                        UPDATE message_events SET result = 'not_sent', error_message = 'the host stopped before the provider was called'
+                        WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
+                        """, id)
+                    again.append((DeliveryJob(messageID: id, version: version + 1), row.integer("due_ms") ?? 0))
+                } else {
+                    try Self.review(tx, id, code: nil, reason: "the host stopped during this attempt", now: now)
+                    changes.append(StatusChange(scope: TenantScope(workspaceID: workspace), messageID: id, status: .review, errorCode: nil))
+                }
+            }
+            try WorkspaceEvents.record(tx, changes, at: now)
+            return (again, changes)
+        }
+        if !again.isEmpty { try await queue.enqueue(again) }
+        if !changes.isEmpty { events.flushSoon() }
+    }
+
+    /// An attempt whose outcome nobody knows (the provider may have taken it): the message waits in
+    /// `review` for a person (`POST /messages/:id/retry`), never retried on its own.
+    private static func review(_ tx: SQLTransaction, _ id: String, code: String?, reason: String, now: String) throws {
+        try tx.run("""
+            UPDATE messages SET status = 'review', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = 'sending'
+            """, code, reason, now, id)
+        try tx.run("""
+            UPDATE message_events SET result = 'unknown', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
+            """, code, reason, id)
+        try tx.run("INSERT INTO message_events (message_id, at, kind, result) VALUES (?, ?, 'status', 'review')", id, now)
     }
 }

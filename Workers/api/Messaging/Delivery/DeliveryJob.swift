@@ -2,18 +2,11 @@ import OzziRuntime
 
 /// A queue message asking the engine to deliver one message version. `reserved` says the rate limiter
 /// already gave it this slot (it was deferred), so it is not charged twice.
-struct DeliveryJob: Sendable, Equatable {
+struct DeliveryJob: QueueJob, Equatable {
+    static let kind = "deliver"
     let messageID: String
     let version: Int
     var reserved = false
-
-    static let kind = "deliver"
-
-    var json: JSONValue {
-        var object: [String: JSONValue] = ["kind": .string(Self.kind), "message_id": .string(messageID), "version": .number(Double(version))]
-        if reserved { object["reserved"] = .bool(true) }
-        return .object(object)
-    }
 
     init(messageID: String, version: Int, reserved: Bool = false) {
         self.messageID = messageID
@@ -21,8 +14,13 @@ struct DeliveryJob: Sendable, Equatable {
         self.reserved = reserved
     }
 
-    init?(_ json: JSONValue) {
-        guard json["kind"]?.stringValue == Self.kind, let id = json["message_id"]?.stringValue, let version = json["version"]?.numberValue else { return nil }
-        self.init(messageID: id, version: Int(version), reserved: json["reserved"] == .bool(true))
+    init(_ payload: JobPayload) throws(JobPayloadError) {
+        self.init(messageID: try payload.string("message_id"), version: try payload.int("version"), reserved: try payload.flag("reserved"))
+    }
+
+    var fields: [String: JSONValue] {
+        var fields: [String: JSONValue] = ["message_id": .string(messageID), "version": .number(Double(version))]
+        if reserved { fields["reserved"] = .bool(true) }
+        return fields
     }
 }

@@ -1,9 +1,9 @@
 import OzziRuntime
 
 /// `/api/v1/delivery/...` (API keys, for outside delivery services) and the monitoring routes.
-extension APIRoutes {
-    mutating func addDeliveryRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/delivery/pending", "Lease due messages (?limit=1..500&lease_seconds=1..3600); an unreported lease returns them",
+extension RouteGroup {
+    func addDeliveryRoutes(_ s: MessagingDomain) {
+        authed("GET", "/delivery/pending", "Lease due messages (?limit=1..500&lease_seconds=1..3600); an unreported lease returns them",
                tag: "delivery") { request, _, principal in
             try Self.requireAPIKey(principal)
             let limit = Int(request.queryParameter("limit") ?? "100") ?? 0
@@ -16,7 +16,7 @@ extension APIRoutes {
             return .json(["data": leased])
         }
 
-        authed("POST", "/api/v1/delivery/:id/status", "Report a leased message's result: status sent|delivered|failed|undelivered",
+        authed("POST", "/delivery/:id/status", "Report a leased message's result: status sent|delivered|failed|undelivered",
                tag: "delivery", body: [.required("status"), .optional("provider_message_id"), .optional("error_code"), .optional("error_message")]) { request, context, principal in
             guard try await s.messages.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("message") }
             try Self.requireAPIKey(principal)
@@ -31,17 +31,17 @@ extension APIRoutes {
             return .json(try await s.messages.get(principal.scope, id: change.messageID)!)
         }
 
-        authed("GET", "/api/v1/delivery/stats", "Due, leased and expired-lease counts, and results over 24 hours", tag: "delivery") { _, _, principal in
+        authed("GET", "/delivery/stats", "Due, leased and expired-lease counts, and results over 24 hours", tag: "delivery") { _, _, principal in
             try Self.requireAPIKey(principal)
             return .json(try await s.external.stats(principal.scope))
         }
 
-        authed("GET", "/api/v1/messages/stats", "Workspace delivery stats (?window=1h|24h|7d|30d|all): by status, category, campaign",
+        authed("GET", "/messages/stats", "Workspace delivery stats (?window=1h|24h|7d|30d|all): by status, category, campaign",
                tag: "messages") { request, _, principal in
             .json(try await s.stats.report(principal.scope, window: try MessageStats.window(request)))
         }
 
-        authed("GET", "/api/v1/admin/delivery/stats",
+        authed("GET", "/admin/delivery/stats",
                "Platform-wide delivery stats: the workspace figures plus due-to-sent latency p50/p99, backlog, failures by code",
                tag: "admin") { request, _, principal in
             try principal.requirePlatformAdmin()
@@ -53,7 +53,7 @@ extension APIRoutes {
         guard principal.apiKeyID != nil else { throw APIError.forbidden("the delivery API takes an API key (Authorization: Bearer ozk_...)") }
     }
 
-    static func requireExternalProvider(_ principal: Principal, _ s: APIServices) async throws {
+    static func requireExternalProvider(_ principal: Principal, _ s: MessagingDomain) async throws {
         let provider = try await s.smsSettings.get(principal.scope).provider
         guard provider == "external" else {
             throw APIError.conflict("the workspace's SMS provider is \(provider); set it to external (PUT /api/v1/sms/settings) to deliver through this API")

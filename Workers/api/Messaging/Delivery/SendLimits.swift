@@ -1,12 +1,17 @@
 import OzziRuntime
 
 /// The engine's limits, from the worker's vars: send rates (token buckets per workspace and per user,
-/// messages per second, `burst` deep), and retries of transient failures.
+/// messages per second, `burst` deep), retries of transient failures, and provider calls in flight.
 struct SendLimits: Sendable {
     var perWorkspace: RateLimit
     var perUser: RateLimit
     var maxAttempts: Int
     var retry: RetryPolicy
+    /// Provider calls in flight at once, per host and per provider account; and how many claimed sends
+    /// an account may have waiting for its slots before its jobs wait in the queue instead.
+    var maxInFlight: Int
+    var maxInFlightPerAccount: Int
+    var maxBacklogPerAccount: Int
 
     /// A rate or burst that is not a positive number stops start-up naming the var (a rate of 0 would
     /// divide by zero in the buckets).
@@ -26,11 +31,14 @@ struct SendLimits: Sendable {
         perUser = RateLimit("sms:user", capacity: burst, perSecond: userRate)
         maxAttempts = Int(env.var("SMS_MAX_ATTEMPTS", default: "5")) ?? 5
         retry = RetryPolicy(baseSeconds: Double(env.var("SMS_RETRY_BASE_SECONDS", default: "5")) ?? 5, maxSeconds: 3600)
+        maxInFlight = Int(try positive("SMS_MAX_IN_FLIGHT", 512))
+        maxInFlightPerAccount = Int(try positive("SMS_MAX_IN_FLIGHT_PER_ACCOUNT", 100))
+        maxBacklogPerAccount = 4 * maxInFlightPerAccount
     }
 }
 
 struct InvalidSendLimit: Error, CustomStringConvertible {
     let name: String
     let value: String
-    var description: String { "var \(name) must be a number of messages per second above 0, not '\(value)'" }
+    var description: String { "var \(name) must be a number above 0, not '\(value)'" }
 }

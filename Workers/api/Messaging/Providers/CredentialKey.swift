@@ -29,4 +29,9 @@ enum CredentialKey {
                            metadata: ["path": "\(path)"])
         return key
     }
+
+    /// A key for one purpose, derived from the credentials key, so no two uses share a key.
+    static func derive(_ key: [UInt8], for purpose: String) -> [UInt8] {
+        Crypto.hmacSHA256(key: key, Array(purpose.utf8))
+    }
 }

@@ -7,6 +7,8 @@ struct SMSProviders: Sendable {
     let simulated: SimulatedSMSProvider
     let outbound: OutboundFetcher
     let twilioBaseURL: String
+    /// How long a send waits for Twilio's answer (`TWILIO_TIMEOUT_MS`); past it the send's fate is unknown.
+    let twilioTimeoutMilliseconds: Int
     /// Our public status-callback URL, handed to providers with every message.
     let statusCallbackURL: String
 
@@ -16,7 +18,8 @@ struct SMSProviders: Sendable {
             guard let sid = workspace.accountSid, let token = workspace.authToken else {
                 throw APIError(status: 422, code: "sms_not_configured", message: "the workspace's Twilio account sid or auth token is missing")
             }
-            return TwilioSMSClient(baseURL: twilioBaseURL, accountSid: sid, authToken: token, outbound: outbound)
+            return TwilioSMSClient(baseURL: twilioBaseURL, accountSid: sid, authToken: token, outbound: outbound,
+                                   timeoutMilliseconds: twilioTimeoutMilliseconds)
         default:
             return simulated
         }

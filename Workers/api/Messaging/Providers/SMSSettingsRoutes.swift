@@ -1,13 +1,13 @@
 import OzziRuntime
 
 /// `/api/v1/sms/settings`: the workspace's provider, sender and help text (admins and owners).
-extension APIRoutes {
-    mutating func addSMSSettingsRoutes(_ s: APIServices) {
-        authed("GET", "/api/v1/sms/settings", "The workspace's SMS provider settings (the auth token is never shown)", tag: "messages") { _, _, principal in
+extension RouteGroup {
+    func addSMSSettingsRoutes(_ s: MessagingDomain) {
+        authed("GET", "", "The workspace's SMS provider settings (the auth token is never shown)", tag: "messages") { _, _, principal in
             .json(try await s.smsSettings.get(principal.scope).json)
         }
 
-        authed("PUT", "/api/v1/sms/settings", "Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external",
+        authed("PUT", "", "Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external",
                tag: "messages", body: [.required("provider"), .optional("from_number"), .optional("messaging_service_sid"), .optional("account_sid"),
                                        .optional("auth_token"), .optional("help_text")]) { request, _, principal in
             try principal.require(.admin, to: "change SMS settings")

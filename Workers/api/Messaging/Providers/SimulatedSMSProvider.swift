@@ -75,13 +75,9 @@ final class SimulatedSMSProvider: SMSProvider {
         case "+15005550009": ("undelivered", deliveryMs, "30003")
         default: ("delivered", deliveryMs, nil)
         }
-        var fields: [String: JSONValue] = [
-            "MessageSid": .string(providerID), "MessageStatus": .string(status), "AccountSid": .string(Self.accountSid),
-            "To": .string(sms.to), "From": .string(sms.from ?? ""),
-        ]
-        if let errorCode { fields["ErrorCode"] = .string(errorCode) }
-        let callback: JSONValue = ["kind": "sim_callback", "url": .string(sms.statusCallback), "fields": .object(fields)]
-        queueCallback(OutgoingMessage(body: callback, delaySeconds: Double(delay) / 1000))
+        var form = ["MessageSid": providerID, "MessageStatus": status, "AccountSid": Self.accountSid, "To": sms.to, "From": sms.from ?? ""]
+        if let errorCode { form["ErrorCode"] = errorCode }
+        queueCallback(OutgoingMessage(body: SimulatedCallbackJob(url: sms.statusCallback, form: form).json, delaySeconds: Double(delay) / 1000))
         if latencyMs > 0 { try? await Task.sleep(for: .milliseconds(latencyMs - latencyMs / 2)) }
         return .accepted(providerID: providerID)
     }
@@ -107,9 +103,9 @@ final class SimulatedSMSProvider: SMSProvider {
     }
 
     /// The signed form POST a simulated callback job becomes, for the api worker's own router.
-    func callbackRequest(_ job: JSONValue) -> Request? {
-        guard let url = job["url"]?.stringValue, let fields = job["fields"]?.objectValue else { return nil }
-        let pairs = fields.compactMap { key, value in value.stringValue.map { (key, $0) } }.sorted { $0.0 < $1.0 }
+    func callbackRequest(_ job: SimulatedCallbackJob) -> Request {
+        let url = job.url
+        let pairs = job.form.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
         let path = url.range(of: "://").flatMap { scheme in url[scheme.upperBound...].firstIndex(of: "/").map { String(url[$0...]) } } ?? "/"
         return Request(method: "POST", target: path, headers: [
             "content-type": "application/x-www-form-urlencoded",

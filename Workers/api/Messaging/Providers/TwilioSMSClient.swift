@@ -1,7 +1,8 @@
 import OzziRuntime
 
 /// Twilio's Messages API through outbound fetch: `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`
-/// with HTTP Basic auth and form fields; errors mapped to transient (429, 5xx, timeouts) or permanent.
+/// with HTTP Basic auth and form fields; errors mapped to transient (429, 5xx, failures before the
+/// request was sent), unknown (no answer after it was sent) or permanent.
 struct TwilioSMSClient: SMSProvider {
     let name = "twilio"
     /// `https://api.twilio.com` unless configured (`TWILIO_API_BASE`), so tests can point it at a stub.
@@ -9,7 +10,7 @@ struct TwilioSMSClient: SMSProvider {
     let accountSid: String
     let authToken: String
     let outbound: OutboundFetcher
-    static let timeoutMilliseconds = 15_000
+    let timeoutMilliseconds: Int
 
     func send(_ sms: OutgoingSMS) async -> SMSSendResult {
         var form = [("To", sms.to), ("Body", sms.body), ("StatusCallback", sms.statusCallback)]
@@ -20,10 +21,12 @@ struct TwilioSMSClient: SMSProvider {
                 "authorization": "Basic " + Base64.encode(Array("\(accountSid):\(authToken)".utf8)),
                 "content-type": "application/x-www-form-urlencoded", "accept": "application/json",
             ],
-            body: Array(FormEncoding.encode(form).utf8), timeoutMilliseconds: Self.timeoutMilliseconds)
+            body: Array(FormEncoding.encode(form).utf8), timeoutMilliseconds: timeoutMilliseconds)
         let response: OutboundResponse
         do {
             response = try await outbound.fetch(request)
+        } catch let error as OutboundError where error.requestSent {
+            return .unknown(code: "no_answer", message: "\(error)")
         } catch {
             return .transient(code: "network", message: "\(error)", retryAfterSeconds: nil)
         }

@@ -2,9 +2,9 @@ import OzziRuntime
 
 /// `/api/v1/webhooks/twilio/status` (delivery reports) and `/sms` (inbound messages): signed by Twilio,
 /// idempotent when Twilio repeats itself.
-extension APIRoutes {
-    mutating func addTwilioWebhookRoutes(_ s: APIServices) {
-        open("POST", "/api/v1/webhooks/twilio/status", "Twilio status callback (form POST, X-Twilio-Signature)", tag: "webhooks") { request, _ in
+extension RouteGroup {
+    func addTwilioWebhookRoutes(_ s: MessagingDomain) {
+        open("POST", "/status", "Twilio status callback (form POST, X-Twilio-Signature)", tag: "webhooks") { request, _ in
             let hook = try await TwilioWebhook(request, publicURL: s.publicURL, providers: s.providers)
             let sid = try hook.required("MessageSid")
             let reported = try hook.required("MessageStatus")
@@ -15,7 +15,7 @@ extension APIRoutes {
             return Self.twiml("<Response/>")
         }
 
-        open("POST", "/api/v1/webhooks/twilio/sms", "Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled",
+        open("POST", "/sms", "Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled",
              tag: "webhooks") { request, _ in
             let hook = try await TwilioWebhook(request, publicURL: s.publicURL, providers: s.providers)
             let inbound = try await s.inbox.receive(sid: try hook.required("MessageSid"), from: try hook.required("From"),

@@ -1,0 +1,43 @@
+@testable import APIWorker
+import OzziRuntime
+import Testing
+
+/// Every queue payload is a type: what it writes reads back the same, and a body that does not read as
+/// its kind names the field that is wrong.
+@Suite struct QueueJobTests {
+    func payload(_ job: some QueueJob) -> JobPayload {
+        JobPayload(kind: type(of: job).kind, fields: job.json.objectValue ?? [:])
+    }
+
+    @Test func jobsReadBackWhatTheyWrite() throws {
+        let delivery = DeliveryJob(messageID: "msg_1", version: 3, reserved: true)
+        #expect(try DeliveryJob(payload(delivery)) == delivery)
+        #expect(delivery.json["kind"] == "deliver")
+        #expect(try DeliveryJob(payload(DeliveryJob(messageID: "msg_2", version: 1))).reserved == false)
+        let imported = try ContactImportJob(payload(ContactImportJob(importID: "imp_1", workspaceID: "ws_1")))
+        #expect(imported.importID == "imp_1" && imported.workspaceID == "ws_1")
+        #expect(try WebhookDeliveryJob(payload(WebhookDeliveryJob(deliveryID: "whd_1"))).deliveryID == "whd_1")
+        let callback = try SimulatedCallbackJob(payload(SimulatedCallbackJob(url: "http://x/cb", form: ["MessageSid": "SM1"])))
+        #expect(callback.url == "http://x/cb" && callback.form == ["MessageSid": "SM1"])
+    }
+
+    /// The error reading `fields` as a `Job` gives, or nil when they read.
+    func error<Job: QueueJob>(_ type: Job.Type, _ fields: [String: JSONValue]) -> String? {
+        do throws(JobPayloadError) {
+            _ = try Job(JobPayload(kind: Job.kind, fields: fields))
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func aBodyThatDoesNotReadNamesTheField() {
+        #expect(error(ContactImportJob.self, ["workspace_id": "ws_1"]) == "contact_import job: import_id must be a non-empty string")
+        #expect(error(DeliveryJob.self, ["message_id": "m", "version": "2"]) == "deliver job: version must be an integer")
+        #expect(error(DeliveryJob.self, ["message_id": "m", "version": 1.5]) == "deliver job: version must be an integer")
+        #expect(error(DeliveryJob.self, ["message_id": "", "version": 1]) == "deliver job: message_id must be a non-empty string")
+        #expect(error(DeliveryJob.self, ["message_id": "m", "version": 1, "reserved": "yes"]) == "deliver job: reserved must be a boolean")
+        #expect(error(DeliveryJob.self, ["message_id": "m", "version": 1]) == nil)
+        #expect(error(SimulatedCallbackJob.self, ["url": "u", "fields": ["To": 5]]) == "sim_callback job: fields.To must be a string")
+    }
+}

@@ -1,0 +1,22 @@
+import Logging
+import OzziRuntime
+
+/// Accounts, workspaces and credentials, shared by every domain: the authenticator that turns a request
+/// into a `Principal`, and the stores the identity routes (auth, workspaces, API keys, audit) work on.
+struct Accounts: Sendable {
+    let users: UserStore
+    let workspaces: WorkspaceStore
+    let sessions: SessionStore
+    let apiKeys: APIKeyStore
+    let audit: AuditLog
+    let authenticator: Authenticator
+
+    init(database: any SQLDatabase, clock: any WallClock, logger: Logger) {
+        users = UserStore(database: database, clock: clock)
+        workspaces = WorkspaceStore(database: database, clock: clock)
+        sessions = SessionStore(database: database, clock: clock)
+        apiKeys = APIKeyStore(database: database, clock: clock)
+        audit = AuditLog(database: database, clock: clock, logger: logger)
+        authenticator = Authenticator(principals: PrincipalStore(database: database, clock: clock), apiKeys: apiKeys)
+    }
+}

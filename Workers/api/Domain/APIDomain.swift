@@ -1,0 +1,22 @@
+import OzziRuntime
+
+/// One domain of the api worker (contacts, messaging, study books, ...): a folder that contributes its
+/// routes, its queue jobs, its share of the every-minute maintenance and the event types it records.
+/// `APIWorker.domains` lists the domains once; each builds what it needs in its `init` from the
+/// `APIEnvironment` (bindings, settings, and the shared accounts, events and messaging services).
+protocol APIDomain: Sendable {
+    /// Registers the domain's routes below `/api/v1`, under the path prefix it states once.
+    func routes(_ v1: RouteGroup)
+    /// Registers the queue jobs it runs.
+    func jobs(_ jobs: inout JobHandlers)
+    /// Its part of the every-minute maintenance sweep (expired rows, work a crash left behind).
+    func maintain() async throws
+    /// The event types its changes record (`contact.created`, ...): what webhook endpoints may subscribe to.
+    var publishes: [String] { get }
+}
+
+extension APIDomain {
+    func jobs(_ jobs: inout JobHandlers) {}
+    func maintain() async throws {}
+    var publishes: [String] { [] }
+}

@@ -1,0 +1,181 @@
+import Logging
+import OzziRuntime
+import Synchronization
+
+/// Claimed sends on their way to providers, many at once: `SendSlots` decides which may start (bounded
+/// per provider account and per host, accounts in turn); each start is first marked `dispatched` (so a
+/// crash after it is known to be ambiguous, and one before it is known to be safe to send again), then
+/// its provider call runs as a task of its own; results are recorded in batches. A slow or stalled call
+/// holds one slot until its timeout, never the queue consumer or another account.
+///
+/// The database work is batched by turns: while one dispatch or record transaction runs, what becomes
+/// ready meanwhile gathers and goes in the next, so transactions never serialize the sends.
+final class SendPipeline: Sendable {
+    struct Send: Sendable {
+        let message: MessageStore.Due
+        let sms: OutgoingSMS
+        let provider: any SMSProvider
+    }
+
+    typealias Result = (message: MessageStore.Due, provider: String, result: SMSSendResult)
+
+    private struct State {
+        var slots: SendSlots<Send>
+        /// Started by the slots, not yet marked dispatched.
+        var ready: [(account: String, item: Send)] = []
+        var dispatching = false
+        var results: [Result] = []
+        var recording = false
+        /// Every message from `submit` until its result is recorded: a duplicate job for one of these
+        /// must leave it alone.
+        var owned: Set<String> = []
+        var idle: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+    private let database: any SQLDatabase
+    private let record: @Sendable ([Result]) async throws -> Void
+    private let logger: Logger
+
+    init(maxInFlight: Int, maxInFlightPerAccount: Int, database: any SQLDatabase, logger: Logger,
+         record: @escaping @Sendable ([Result]) async throws -> Void) {
+        state = Mutex(State(slots: SendSlots(total: maxInFlight, perAccount: maxInFlightPerAccount)))
+        self.database = database
+        self.logger = logger
+        self.record = record
+    }
+
+    func owns(_ messageID: String) -> Bool {
+        state.withLock { $0.owned.contains(messageID) }
+    }
+
+    /// Sends of `account` waiting for a slot.
+    func backlog(_ account: String) -> Int {
+        state.withLock { $0.slots.backlog(account) }
+    }
+
+    /// Takes claimed sends (their messages are `sending`, not yet dispatched).
+    func submit(_ sends: [(account: String, item: Send)]) {
+        guard !sends.isEmpty else { return }
+        let dispatch = state.withLock { state -> Bool in
+            for send in sends {
+                state.owned.insert(send.item.message.id)
+                state.slots.enqueue(send.item, account: send.account)
+            }
+            return Self.takeReady(&state)
+        }
+        if dispatch { startDispatching() }
+    }
+
+    /// Waits until nothing is waiting, in flight or unrecorded (graceful shutdown; tests).
+    func drained() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state -> Bool in
+                guard Self.busy(state) else { return true }
+                state.idle.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    private static func busy(_ state: State) -> Bool {
+        !state.owned.isEmpty || state.dispatching || state.recording
+    }
+
+    /// Moves what the slots let start into `ready`; true when a dispatch turn must be started.
+    private static func takeReady(_ state: inout State) -> Bool {
+        let started = state.slots.start()
+        guard !started.isEmpty else { return false }
+        state.ready.append(contentsOf: started)
+        guard !state.dispatching else { return false }
+        state.dispatching = true
+        return true
+    }
+
+    private func startDispatching() {
+        Task { await dispatchTurns() }
+    }
+
+    /// Marks the ready sends dispatched, one transaction per turn, and starts their calls.
+    private func dispatchTurns() async {
+        while true {
+            let batch = state.withLock { state -> [(account: String, item: Send)] in
+                defer { state.ready = [] }
+                if state.ready.isEmpty { state.dispatching = false }
+                return state.ready
+            }
+            guard !batch.isEmpty else { return wakeIfIdle() }
+            do {
+                try await markDispatched(batch.map(\.item.message.id))
+            } catch {
+                // Not marked, so not sent: each is recorded as a transient failure and tried again later.
+                logger.error("could not mark sends dispatched; they will be retried", metadata: ["error": "\(error)", "count": "\(batch.count)"])
+                for send in batch {
+                    finished(send.account, (send.item.message, send.item.provider.name,
+                                            .transient(code: "dispatch", message: "\(error)", retryAfterSeconds: nil)))
+                }
+                continue
+            }
+            for send in batch {
+                Task {
+                    let result = await send.item.provider.send(send.item.sms)
+                    finished(send.account, (send.item.message, send.item.provider.name, result))
+                }
+            }
+        }
+    }
+
+    private func markDispatched(_ ids: [String]) async throws {
+        try await database.prepare("UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM json_each(?)) AND status = 'sending'")
+            .bind(SQLList.json(ids)).run()
+    }
+
+    /// A call ended: its slot goes to the next send, its result to the next record turn.
+    private func finished(_ account: String, _ result: Result) {
+        let (dispatch, recordNow) = state.withLock { state -> (Bool, Bool) in
+            state.slots.finish(account: account)
+            state.results.append(result)
+            let dispatch = Self.takeReady(&state)
+            guard !state.recording else { return (dispatch, false) }
+            state.recording = true
+            return (dispatch, true)
+        }
+        if dispatch { startDispatching() }
+        if recordNow { Task { await recordTurns() } }
+    }
+
+    /// Records results, one transaction per turn. A failed write keeps its results and tries again: a
+    /// result is never dropped (the message would stay `sending` and go to review after a restart).
+    private func recordTurns() async {
+        var failures = 0
+        while true {
+            let batch = state.withLock { state -> [Result] in
+                if state.results.isEmpty { state.recording = false }
+                return state.results
+            }
+            guard !batch.isEmpty else { return wakeIfIdle() }
+            do {
+                try await record(batch)
+                failures = 0
+                state.withLock { state in
+                    state.results.removeFirst(batch.count)
+                    state.owned.subtract(batch.map(\.message.id))
+                }
+            } catch {
+                failures += 1
+                logger.error("could not record send results; retrying", metadata: ["error": "\(error)", "count": "\(batch.count)"])
+                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(failures, 6))))
+            }
+        }
+    }
+
+    private func wakeIfIdle() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard !Self.busy(state) else { return [] }
+            defer { state.idle = [] }
+            return state.idle
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}

@@ -1,0 +1,41 @@
+import OzziRuntime
+
+/// SMS as a service other domains build on (study books schedule through it; the inbox records replies):
+/// the message store, the scheduler and delivery queue, the engine that sends through the workspace's
+/// provider, and the provider settings.
+struct Messaging: Sendable {
+    let messages: MessageStore
+    let deliveryQueue: DeliveryQueue
+    let scheduler: MessageScheduler
+    let engine: DeliveryEngine
+    let providers: SMSProviders
+    let smsSettings: SMSSettingsStore
+    let inbox: Inbox
+    let external: ExternalDelivery
+    let stats: MessageStats
+
+    init(env: WorkerEnv, database: any SQLDatabase, events: WorkspaceEvents, limiter: RateLimiter, sealingKey: [UInt8], publicURL: String) throws {
+        let clock = env.clock
+        messages = MessageStore(database: database, clock: clock)
+        let delivery = try env.queue("DELIVERY")
+        deliveryQueue = DeliveryQueue(queue: delivery, messages: messages, clock: clock)
+        scheduler = MessageScheduler(messages: messages, queue: deliveryQueue, templates: TemplateStore(database: database, clock: clock), clock: clock)
+        smsSettings = SMSSettingsStore(database: database, key: sealingKey, clock: clock)
+        let simulated = try SimulatedSMSProvider(
+            logPath: env.dataDirectory + "/simulated-sms.log",
+            // Derived from the credentials key unless set (tests sign callbacks with a known token).
+            authToken: env.var("SIMULATED_SMS_AUTH_TOKEN", default: Crypto.hex(CredentialKey.derive(sealingKey, for: "simulated-sms-account"))),
+            callbacks: delivery, deliveryMs: Int(env.var("SIM_SMS_DELIVERY_MS", default: "500")) ?? 500,
+            slowDeliveryMs: Int(env.var("SIM_SMS_SLOW_DELIVERY_MS", default: "5000")) ?? 5000,
+            latencyMs: Int(env.var("SIM_SMS_LATENCY_MS", default: "0")) ?? 0)
+        providers = SMSProviders(settings: smsSettings, simulated: simulated, outbound: env.outbound,
+                                 twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
+                                 twilioTimeoutMilliseconds: Int(env.var("TWILIO_TIMEOUT_MS", default: "15000")) ?? 15_000,
+                                 statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
+        engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: try SendLimits(env),
+                                events: events, logger: env.logger)
+        inbox = Inbox(database: database, settings: smsSettings, events: events, clock: clock)
+        external = ExternalDelivery(messages: messages)
+        stats = MessageStats(database: database, clock: clock)
+    }
+}

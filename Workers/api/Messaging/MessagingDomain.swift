@@ -1,0 +1,50 @@
+import OzziRuntime
+
+/// `/api/v1/messages`, `/api/v1/sms/settings`, `/api/v1/delivery` and Twilio's callbacks: scheduled SMS,
+/// their delivery through the workspace's provider (`DELIVERY` queue jobs), and replies.
+/// Route files read the shared `Messaging` service's parts (`s.messages`, `s.engine`) through it.
+@dynamicMemberLookup
+struct MessagingDomain: APIDomain {
+    let service: Messaging
+    let events: WorkspaceEvents
+    let defaultCountry: String
+    let publicURL: String
+    let clock: any WallClock
+
+    init(_ api: APIEnvironment) {
+        service = api.messaging
+        events = api.events
+        defaultCountry = api.defaultCountry
+        publicURL = api.publicURL
+        clock = api.clock
+    }
+
+    subscript<Part>(dynamicMember part: KeyPath<Messaging, Part>) -> Part { service[keyPath: part] }
+
+    func routes(_ v1: RouteGroup) {
+        v1.group("/messages").addMessageRoutes(self)
+        v1.group("/sms/settings").addSMSSettingsRoutes(self)
+        v1.group("/webhooks/twilio").addTwilioWebhookRoutes(self)
+        v1.addDeliveryRoutes(self)
+    }
+
+    func jobs(_ jobs: inout JobHandlers) {
+        // A batch's deliveries go to the engine together: one read, one claim, one record.
+        jobs.batch(DeliveryJob.self) { jobs, _ in
+            try await service.engine.deliver(jobs)
+        }
+        jobs.each(SimulatedCallbackJob.self) { job, context in
+            let response = try await context.fetch(service.providers.simulated.callbackRequest(job))
+            if response.status >= 300 { context.request.logger.warning("simulated callback refused", metadata: ["status": "\(response.status)"]) }
+        }
+    }
+
+    /// Re-queues messages whose delivery job a crash lost; settles what a stopped host left `sending`
+    /// if no batch has come since the start to do it.
+    func maintain() async throws {
+        try await service.engine.recoverOnce()
+        try await service.deliveryQueue.sweep()
+    }
+
+    var publishes: [String] { ["message.status", "message.inbound"] }
+}
