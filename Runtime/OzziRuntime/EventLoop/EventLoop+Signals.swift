@@ -2,12 +2,17 @@ import CLibUV
 
 extension EventLoop {
     /// Suspends until one of `signals` arrives and returns it, or returns nil when the task is cancelled
-    /// first. The watch ends either way. The loop must keep running until this returns.
-    public func waitForSignal(_ signals: [Int32]) async -> Int32? {
+    /// first. The watch ends either way. The loop must keep running until this returns. `whenWatching` is
+    /// called (on the loop) once the signals are caught, or the watch has ended: a signal sent before
+    /// then would still take its default action (SIGTERM kills the process).
+    public func waitForSignal(_ signals: [Int32], whenWatching: @escaping @Sendable () -> Void = {}) async -> Int32? {
         let watch = SignalWatch()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                execute { [self] in watch.start(signals, on: uv, continuation: continuation) }
+                execute { [self] in
+                    watch.start(signals, on: uv, continuation: continuation)
+                    whenWatching()
+                }
             }
         } onCancel: {
             // Either order on the loop works: an `end` before `start` makes `start` return nil at once.

@@ -19,6 +19,8 @@ public final class WorkerHost: Sendable {
     let services: ServiceGroup
     /// The running service group, from `start`; it returns the error a failing service ended it with.
     private let running = Mutex<Task<(any Error)?, Never>?>(nil)
+    /// The port `start` bound, for the "listening" line.
+    private let port = Atomic<Int>(0)
     private let loopsClosed = Atomic<Bool>(false)
 
     /// Builds every worker (a failing worker stops start-up, naming it) and the loops to serve them.
@@ -101,7 +103,7 @@ public final class WorkerHost: Sendable {
     }
 
     /// Starts the loops, listens, and starts every service (queue consumers, cron, workers' own); returns
-    /// the bound port.
+    /// the bound port. `runUntilSignalled` announces it.
     public func start() async throws -> Int {
         startLoops()
         let port = try await server.start(host: config.server.host, port: config.server.port, on: group)
@@ -114,10 +116,7 @@ public final class WorkerHost: Sendable {
             }
         }
         running.withLock { $0 = started }
-        logger.info("listening", metadata: [
-            "address": "\(config.server.host):\(port)", "loops": "\(group.loops.count)",
-            "workers": "\(config.workers.map(\.name).joined(separator: ","))",
-        ])
+        self.port.store(port, ordering: .relaxed)
         return port
     }
 
@@ -127,13 +126,22 @@ public final class WorkerHost: Sendable {
         directory.loops.withLock { $0 = group.loops }
     }
 
-    /// Serves until SIGTERM or SIGINT, then shuts down gracefully; throws what a failing service ended it with.
+    /// Announces "listening" once SIGTERM and SIGINT are caught, serves until one comes, then shuts down
+    /// gracefully; throws what a failing service ended it with.
     public func runUntilSignalled() async throws {
+        let watching = Latch()
         let watch = Task { [group, services, logger] in
-            guard let signal = await group.loops[0].waitForSignal([SIGTERM, SIGINT]) else { return }
+            let signal = await group.loops[0].waitForSignal([SIGTERM, SIGINT], whenWatching: { watching.open() })
+            guard let signal else { return }
             logger.info("shutting down", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
             services.triggerGracefulShutdown()
         }
+        // Announced once a signal stops the host gracefully: whoever waits for this line may send one.
+        try? await watching.wait()
+        logger.info("listening", metadata: [
+            "address": "\(config.server.host):\(port.load(ordering: .relaxed))", "loops": "\(group.loops.count)",
+            "workers": "\(config.workers.map(\.name).joined(separator: ","))",
+        ])
         let failure = await stopped()
         // The watch ends on the loop, so before the loops close.
         watch.cancel()

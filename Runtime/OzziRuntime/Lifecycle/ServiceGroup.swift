@@ -70,13 +70,10 @@ public final class ServiceGroup: Sendable {
                 guard !shuttingDown else { return }
                 shuttingDown = true
                 if let timeout = gracefulShutdownTimeout {
+                    // Cancelled, the timer ends early: the group itself is being cancelled, so is everything else.
                     group.addTask { [clock] in
-                        do {
-                            try await clock.sleep(for: timeout)
-                            return .deadlinePassed
-                        } catch {
-                            return .shutdownRequested
-                        }
+                        try? await clock.sleep(for: timeout)
+                        return .deadlinePassed
                     }
                 }
                 stopNext()
