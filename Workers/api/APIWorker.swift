@@ -12,6 +12,7 @@ public struct APIWorker: RoutedWorker {
     let jobs: JobHandlers
     let sweep: MaintenanceSweep
     let accounts: Accounts
+    let domains: [any APIDomain]
 
     /// Needs the `KV` namespace, the `DB` database, the `FILES` bucket, the `LIVE` pub/sub, and the `JOBS`,
     /// `DELIVERY` and `WEBHOOKS` queues, which it also consumes (background work such as contact imports;
@@ -33,6 +34,7 @@ public struct APIWorker: RoutedWorker {
         ]
         // Webhooks deliver what the others publish.
         let domains = publishers + [try WebhooksDomain(api, eventTypes: publishers.flatMap(\.publishes))]
+        self.domains = domains
 
         let idempotency = IdempotencyStore(database: api.database, clock: api.clock)
         let routes = APIRoutes(authenticator: api.accounts.authenticator, idempotency: idempotency)
@@ -58,6 +60,10 @@ public struct APIWorker: RoutedWorker {
     /// Every queue the worker consumes carries `QueueJob`s; each goes to the domain that registered its kind.
     public func queue(_ batch: MessageBatch, context: RequestContext) async throws {
         try await jobs.dispatch(batch, context: JobContext(request: context) { request in try await fetch(request, context: context) })
+    }
+
+    public func services(context: WorkerServiceContext) -> [any Service] {
+        domains.flatMap { $0.services(context: context) }
     }
 
     public func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws {

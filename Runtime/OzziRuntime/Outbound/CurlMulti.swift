@@ -12,6 +12,7 @@ final class CurlMulti {
     private let multi: UnsafeMutableRawPointer
     private let timer: UnsafeMutablePointer<uv_timer_t>
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    static let idleConnections = 1024
 
     init(loop: EventLoop) {
         self.loop = loop
@@ -22,6 +23,10 @@ final class CurlMulti {
         UVHandle.retain(timer, owner: self)
         // The timer must not keep the loop alive at shutdown by itself.
         timer.withMemoryRebound(to: uv_handle_t.self, capacity: 1) { uv_unref($0) }
+        // Idle connections kept for reuse: by default curl keeps 4 per transfer in progress, so after a burst
+        // of calls the cache shrinks and the next burst opens new connections (a TCP and TLS handshake per
+        // send). Providers are few hosts called many times at once: keep as many as a burst uses.
+        ozzi_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.idleConnections)
         let me = Unmanaged.passUnretained(self).toOpaque()
         ozzi_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
         ozzi_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)

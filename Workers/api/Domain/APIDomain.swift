@@ -1,7 +1,8 @@
 import OzziRuntime
 
 /// One domain of the api worker (contacts, messaging, study books, ...): a folder that contributes its
-/// routes, its queue jobs, its share of the every-minute maintenance and the event types it records.
+/// routes, its queue jobs, its share of the every-minute maintenance, the event types it records and its
+/// long-running services.
 /// `APIWorker.domains` lists the domains once; each builds what it needs in its `init` from the
 /// `APIEnvironment` (bindings, settings, and the shared accounts, events and messaging services).
 protocol APIDomain: Sendable {
@@ -13,10 +14,14 @@ protocol APIDomain: Sendable {
     func maintain() async throws
     /// The event types its changes record (`contact.created`, ...): what webhook endpoints may subscribe to.
     var publishes: [String] { get }
+    /// Its long-running parts, which the host starts with its own and stops gracefully after the queue
+    /// consumers (see `Worker.services`).
+    func services(context: WorkerServiceContext) -> [any Service]
 }
 
 extension APIDomain {
     func jobs(_ jobs: inout JobHandlers) {}
     func maintain() async throws {}
     var publishes: [String] { [] }
+    func services(context: WorkerServiceContext) -> [any Service] { [] }
 }

@@ -47,4 +47,8 @@ struct MessagingDomain: APIDomain {
     }
 
     var publishes: [String] { ["message.status", "message.inbound"] }
+
+    func services(context: WorkerServiceContext) -> [any Service] {
+        [DeliveryService(engine: service.engine, logger: context.logger)]
+    }
 }

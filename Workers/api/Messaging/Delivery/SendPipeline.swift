@@ -29,7 +29,8 @@ final class SendPipeline: Sendable {
         /// Every message from `submit` until its result is recorded: a duplicate job for one of these
         /// must leave it alone.
         var owned: Set<String> = []
-        var idle: [CheckedContinuation<Void, Never>] = []
+        var idle: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
     }
 
     private let state: Mutex<State>
@@ -67,15 +68,24 @@ final class SendPipeline: Sendable {
         if dispatch { startDispatching() }
     }
 
-    /// Waits until nothing is waiting, in flight or unrecorded (graceful shutdown; tests).
+    /// Waits until nothing is waiting, in flight or unrecorded (graceful shutdown; tests), or until the
+    /// task is cancelled (the shutdown deadline passed).
     func drained() async {
-        await withCheckedContinuation { continuation in
-            let now = state.withLock { state -> Bool in
-                guard Self.busy(state) else { return true }
-                state.idle.append(continuation)
-                return false
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { state -> Bool in
+                    guard Self.busy(state), !Task.isCancelled else { return true }
+                    state.idle[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.idle.removeValue(forKey: id) }?.resume()
         }
     }
 
@@ -173,8 +183,8 @@ final class SendPipeline: Sendable {
     private func wakeIfIdle() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !Self.busy(state) else { return [] }
-            defer { state.idle = [] }
-            return state.idle
+            defer { state.idle = [:] }
+            return Array(state.idle.values)
         }
         for waiter in waiters { waiter.resume() }
     }
