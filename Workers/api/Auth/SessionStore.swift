@@ -17,13 +17,15 @@ struct SessionStore: Sendable {
         let session_id: String
     }
 
-    struct Session: Codable, Sendable, Equatable {
+    struct Session: Codable, SQLRecord, Sendable, Equatable {
         let id: String
         let created_at: String
         let last_used_at: String
         let expires_at: String
         let user_agent: String?
         let ip: String?
+        enum CodingKeys: String, SQLColumn { case id, created_at, last_used_at, expires_at, user_agent, ip }
+        typealias Columns = CodingKeys
     }
 
     func start(userID: String, userAgent: String?, ip: String?) async throws -> Tokens {
@@ -89,7 +91,7 @@ struct SessionStore: Sendable {
 
     func list(userID: String, page: PageRequest) async throws -> [Session] {
         try await database.prepare("""
-            SELECT id, created_at, last_used_at, expires_at, user_agent, ip FROM sessions
+            SELECT \(Session.selection) FROM sessions
             WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND id > ? ORDER BY id LIMIT ?
             """).bind(userID, Timestamp.now(clock), page.after ?? "", page.limit + 1).all(Session.self)
     }

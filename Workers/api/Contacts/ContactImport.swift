@@ -1,8 +1,12 @@
+import OzziRuntime
+
 /// A CSV import's report.
 struct ContactImport: Encodable, Sendable, Equatable {
-    struct Rejection: Codable, Sendable, Equatable {
+    struct Rejection: Codable, SQLRecord, Sendable, Equatable {
         let line: Int
         let reason: String
+        enum CodingKeys: String, SQLColumn { case line, reason }
+        typealias Columns = CodingKeys
     }
 
     let id: String

@@ -78,7 +78,7 @@ struct ContactImporter: Sendable {
         guard let row = try await database.prepare("SELECT * FROM contact_imports WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first() else {
             return nil
         }
-        let rejected = try await database.prepare("SELECT line, reason FROM contact_import_rejections WHERE import_id = ? ORDER BY line")
+        let rejected = try await database.prepare("SELECT \(ContactImport.Rejection.selection) FROM contact_import_rejections WHERE import_id = ? ORDER BY line")
             .bind(id).all(ContactImport.Rejection.self)
         return ContactImport(
             id: id, status: row.text("status") ?? "", on_duplicate: row.text("on_duplicate") ?? "", rows: Int(row.integer("rows") ?? 0),

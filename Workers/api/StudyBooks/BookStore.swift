@@ -16,14 +16,14 @@ struct BookStore: Sendable {
     }
 
     func book(_ id: String) async throws -> Book? {
-        try await database.prepare("SELECT \(Book.columns) FROM books WHERE id = ?").bind(id).first().map(Book.init)
+        try await database.prepare("SELECT \(Book.selection) FROM books WHERE id = ?").bind(id).first(Book.self)
     }
 
     /// Every book (admins), or the published, active ones (workspaces).
     func books(publishedOnly: Bool) async throws -> [Book] {
         try await database.prepare("""
-            SELECT \(Book.columns) FROM books WHERE (? = 0 OR (published = 1 AND active = 1)) ORDER BY title LIMIT 500
-            """).bind(publishedOnly ? 1 : 0).all().map(Book.init)
+            SELECT \(Book.selection) FROM books WHERE (? = 0 OR (published = 1 AND active = 1)) ORDER BY title LIMIT 500
+            """).bind(publishedOnly ? 1 : 0).all(Book.self)
     }
 
     func updateBook(_ id: String, title: String?, description: String?, coverText: String?, active: Bool?, published: Bool?) async throws -> Book? {
@@ -50,20 +50,20 @@ struct BookStore: Sendable {
     }
 
     func lesson(bookID: String, id: String) async throws -> Lesson? {
-        try await database.prepare("SELECT \(Lesson.columns) FROM lessons WHERE book_id = ? AND id = ?").bind(bookID, id).first().map(Lesson.init)
+        try await database.prepare("SELECT \(Lesson.selection) FROM lessons WHERE book_id = ? AND id = ?").bind(bookID, id).first(Lesson.self)
     }
 
     /// A book's lessons in order, each with its messages: the book's and, given a workspace, that
     /// workspace's own. `activeOnly` hides inactive lessons (what participants see).
     func lessons(bookID: String, workspaceID: String?, activeOnly: Bool) async throws -> [Lesson] {
         var lessons = try await database.prepare("""
-            SELECT \(Lesson.columns) FROM lessons WHERE book_id = ? AND (? = 0 OR active = 1) ORDER BY position, created_at
-            """).bind(bookID, activeOnly ? 1 : 0).all().map(Lesson.init)
+            SELECT \(Lesson.selection) FROM lessons WHERE book_id = ? AND (? = 0 OR active = 1) ORDER BY position, created_at
+            """).bind(bookID, activeOnly ? 1 : 0).all(Lesson.self)
         let messages = try await database.prepare("""
-            SELECT \(LessonMessage.columns) FROM lesson_messages
+            SELECT \(LessonMessage.selection) FROM lesson_messages
             WHERE lesson_id IN (SELECT id FROM lessons WHERE book_id = ?) AND (workspace_id IS NULL OR workspace_id = ?)
             ORDER BY day_offset, send_time, created_at
-            """).bind(bookID, workspaceID).all().map(LessonMessage.init)
+            """).bind(bookID, workspaceID).all(LessonMessage.self)
         let byLesson = Dictionary(grouping: messages, by: \.lesson_id)
         for index in lessons.indices { lessons[index].messages = byLesson[lessons[index].id] ?? [] }
         return lessons
@@ -95,8 +95,8 @@ struct BookStore: Sendable {
     /// One message of a lesson that belongs to `workspaceID` (nil: the book's own).
     func message(lessonID: String, id: String, workspaceID: String?) async throws -> LessonMessage? {
         try await database.prepare("""
-            SELECT \(LessonMessage.columns) FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?
-            """).bind(lessonID, id, workspaceID).first().map(LessonMessage.init)
+            SELECT \(LessonMessage.selection) FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?
+            """).bind(lessonID, id, workspaceID).first(LessonMessage.self)
     }
 
     func updateMessage(lessonID: String, id: String, workspaceID: String?, type: String?, body: String?, dayOffset: Int?, sendTime: String?) async throws -> LessonMessage? {

@@ -19,11 +19,11 @@ struct StudyScheduler: Sendable {
     func replan(_ scope: TenantScope, participantIDs: [String]) async throws {
         guard !participantIDs.isEmpty else { return }
         let participants = try await database.prepare("""
-            SELECT \(Participant.columns) FROM participants WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
-            """).bind(scope.workspaceID, SQLList.json(participantIDs)).all().map(Participant.init)
+            SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
+            """).bind(scope.workspaceID, SQLList.json(participantIDs)).all(Participant.self)
         let contacts = Dictionary(try await database.prepare("""
             SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
-            """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all().map(Contact.init).map { ($0.id, $0) },
+            """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all(Contact.self).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
         // What each participant already has: sent (or past sending) lesson messages stay; pending ones go.
         let links = try await database.prepare("""

@@ -24,7 +24,7 @@ struct WebhookEndpoint: Encodable, Sendable {
 }
 
 /// One POST of one event to one endpoint, with its latest attempt.
-struct WebhookDelivery: Codable, Sendable {
+struct WebhookDelivery: Codable, SQLRecord, Sendable {
     let id: String
     let event_id: String
     let event_type: String
@@ -34,4 +34,6 @@ struct WebhookDelivery: Codable, Sendable {
     let error: String?
     let created_at: String
     let updated_at: String
+    enum CodingKeys: String, SQLColumn { case id, event_id, event_type, status, attempts, response_status, error, created_at, updated_at }
+    typealias Columns = CodingKeys
 }

@@ -54,8 +54,7 @@ struct WebhookStore: Sendable {
 
     func deliveries(_ scope: TenantScope, endpointID: String, limit: Int) async throws -> [WebhookDelivery] {
         try await database.prepare("""
-            SELECT d.id, d.event_id, d.event_type, d.status, d.attempts, d.response_status, d.error, d.created_at, d.updated_at
-            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            SELECT \(WebhookDelivery.selection(from: "d")) FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
             WHERE e.workspace_id = ? AND d.endpoint_id = ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?
             """).bind(scope.workspaceID, endpointID, limit).all(WebhookDelivery.self)
     }

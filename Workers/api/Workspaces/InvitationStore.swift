@@ -20,7 +20,7 @@ struct InvitationStore: Sendable {
 
     func list(_ scope: TenantScope, page: PageRequest) async throws -> [Invitation] {
         try await database.prepare("""
-            SELECT id, email, role, invited_by, expires_at, accepted_at, created_at FROM invitations
+            SELECT \(Invitation.selection) FROM invitations
             WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?
             """).bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(Invitation.self)
     }

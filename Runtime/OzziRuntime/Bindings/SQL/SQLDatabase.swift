@@ -40,16 +40,22 @@ public struct SQLStatement: Sendable {
         try await database.execute(sql, values).rows
     }
 
-    public func all<T: Decodable>(_ type: T.Type) async throws -> [T] {
-        try await all().map { try SQLRowDecoder.decode(type, from: $0) }
+    /// The rows as records (see `SQLRecord`).
+    public func all<Record: SQLRecord>(_ type: Record.Type) async throws -> [Record] {
+        try Self.records(type, try await all(), sql: sql)
     }
 
     public func first() async throws -> SQLRow? {
         try await all().first
     }
 
-    public func first<T: Decodable>(_ type: T.Type) async throws -> T? {
-        try await first().map { try SQLRowDecoder.decode(type, from: $0) }
+    public func first<Record: SQLRecord>(_ type: Record.Type) async throws -> Record? {
+        try await first().map { try SQLRecordDecoder(columns: $0.columns, sql: sql).decode(type, $0) }
+    }
+
+    static func records<Record: SQLRecord>(_ type: Record.Type, _ rows: [SQLRow], sql: String) throws -> [Record] {
+        guard let first = rows.first else { return [] }
+        return try SQLRecordDecoder(columns: first.columns, sql: sql).decode(type, rows)
     }
 
     @discardableResult
@@ -75,12 +81,13 @@ public final class SQLTransaction {
         try connection.run(sql, values.map(\.sqlValue)).rows
     }
 
-    public func all<T: Decodable>(_ type: T.Type, _ sql: String, _ values: any SQLBindable...) throws -> [T] {
-        try connection.run(sql, values.map(\.sqlValue)).rows.map { try SQLRowDecoder.decode(type, from: $0) }
+    /// The rows as records (see `SQLRecord`).
+    public func all<Record: SQLRecord>(_ type: Record.Type, _ sql: String, _ values: any SQLBindable...) throws -> [Record] {
+        try SQLStatement.records(type, try connection.run(sql, values.map(\.sqlValue)).rows, sql: sql)
     }
 
-    public func first<T: Decodable>(_ type: T.Type, _ sql: String, _ values: any SQLBindable...) throws -> T? {
-        try connection.run(sql, values.map(\.sqlValue)).rows.first.map { try SQLRowDecoder.decode(type, from: $0) }
+    public func first<Record: SQLRecord>(_ type: Record.Type, _ sql: String, _ values: any SQLBindable...) throws -> Record? {
+        try connection.run(sql, values.map(\.sqlValue)).rows.first.map { try SQLRecordDecoder(columns: $0.columns, sql: sql).decode(type, $0) }
     }
 
     /// Runs a statement with an already-built value list (for generated SQL).
