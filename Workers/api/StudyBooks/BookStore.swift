@@ -111,17 +111,26 @@ struct BookStore: Sendable {
     func deleteMessage(lessonID: String, id: String, workspaceID: String?) async throws -> Bool {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
-            let rows = try tx.all("""
+            let canceled = try tx.all(Canceled.self, """
                 UPDATE messages SET status = 'canceled', updated_at = ?
-                WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending' RETURNING id, workspace_id
+                WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending'
+                RETURNING \(Canceled.selection)
                 """, now, id)
-            let canceled = rows.compactMap { $0.text("id") }
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)",
-                       now, SQLList.json(canceled))
-            try WorkspaceEvents.record(tx, rows.map {
-                StatusChange(scope: TenantScope(workspaceID: $0.text("workspace_id") ?? ""), messageID: $0.text("id") ?? "", status: .canceled, errorCode: nil)
+                       now, SQLList.json(canceled.map(\.id)))
+            try WorkspaceEvents.record(tx, canceled.map {
+                StatusChange(scope: TenantScope(workspaceID: $0.workspace_id), messageID: $0.id, status: .canceled, errorCode: nil)
             }, at: now)
             return try tx.run("DELETE FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?", lessonID, id, workspaceID).changes == 1
         }
+    }
+
+    /// A scheduled message a deleted lesson message canceled, and its workspace.
+    private struct Canceled: SQLRecord {
+        let id: String
+        let workspace_id: String
+
+        enum CodingKeys: String, SQLColumn { case id, workspace_id }
+        typealias Columns = CodingKeys
     }
 }

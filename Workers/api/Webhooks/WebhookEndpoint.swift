@@ -23,6 +23,26 @@ struct WebhookEndpoint: Encodable, Sendable {
     }
 }
 
+extension WebhookEndpoint: SQLRecord {
+    enum Columns: String, SQLColumn {
+        case id, url, event_types, description, active, disabled_reason, consecutive_failures, created_at, updated_at
+    }
+
+    init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: Columns.self)
+        id = try row.decode(String.self, forKey: .id)
+        url = try row.decode(String.self, forKey: .url)
+        event_types = try row.decode([String].self, forKey: .event_types)
+        description = try row.decode(String.self, forKey: .description)
+        active = try row.decode(Bool.self, forKey: .active)
+        disabled_reason = try row.decodeIfPresent(String.self, forKey: .disabled_reason)
+        consecutive_failures = try row.decode(Int.self, forKey: .consecutive_failures)
+        created_at = try row.decode(String.self, forKey: .created_at)
+        updated_at = try row.decode(String.self, forKey: .updated_at)
+        secret = nil
+    }
+}
+
 /// One POST of one event to one endpoint, with its latest attempt.
 struct WebhookDelivery: Codable, SQLRecord, Sendable {
     let id: String
