@@ -67,7 +67,7 @@ public struct QueueProbeWorker: RoutedWorker {
         }
         // GET /lateness?from=N: delivery minus due time (ms) of messages numbered N and up, sorted.
         router.get("/lateness") { request, _ in
-            struct Row: SQLRecord {
+            struct Row: Decodable, SQLRecord {
                 let lateness_ms: Int
                 enum CodingKeys: String, SQLColumn { case lateness_ms }
                 typealias Columns = CodingKeys

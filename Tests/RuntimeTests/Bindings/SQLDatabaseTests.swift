@@ -12,7 +12,7 @@ import Testing
         return db
     }
 
-    struct Person: SQLRecord, Equatable {
+    struct Person: Decodable, SQLRecord, Equatable {
         let id: Int
         let email: String
         let active: Bool

@@ -22,7 +22,7 @@ import Testing
     struct Size: Decodable, Equatable { let width: Int; let height: Int }
 
     /// A field of each kind the decoder reads.
-    struct Thing: SQLRecord, Equatable {
+    struct Thing: Decodable, SQLRecord, Equatable {
         let id: Int64
         let name: String
         let count: Int?
@@ -39,14 +39,14 @@ import Testing
         typealias Columns = CodingKeys
     }
 
-    struct Stamp: SQLRecord {
+    struct Stamp: Decodable, SQLRecord {
         let at: Date
         let bytes: Data
         enum CodingKeys: String, SQLColumn { case at, bytes }
         typealias Columns = CodingKeys
     }
 
-    /// Columns named unlike the fields, and a field built from two columns.
+    /// Columns named unlike the fields, and a field built from two columns, read without Codable.
     struct Renamed: SQLRecord, Equatable {
         let title: String
         let counts: [Int]
@@ -55,8 +55,7 @@ import Testing
             self.title = title
             self.counts = counts
         }
-        init(from decoder: any Decoder) throws {
-            let row = try decoder.container(keyedBy: Columns.self)
+        init(row: SQLRecordRow<Columns>) throws {
             title = try row.decode(String.self, forKey: .name)
             counts = [try row.decode(Int.self, forKey: .count), try row.decodeIfPresent(Int.self, forKey: .level) ?? 0]
         }
@@ -67,14 +66,14 @@ import Testing
         let thing: Renamed
         let rank: Int
         enum Columns: String, SQLColumn { case rank }
-        init(from decoder: any Decoder) throws {
-            thing = try Renamed(from: decoder)
-            rank = try decoder.container(keyedBy: Columns.self).decode(Int.self, forKey: .rank)
+        init(row: SQLRecordRow<Columns>) throws {
+            thing = try row.record(Renamed.self)
+            rank = try row.decode(Int.self, forKey: .rank)
         }
     }
 
     /// A record that refuses a value itself.
-    struct Positive: SQLRecord {
+    struct Positive: Decodable, SQLRecord {
         let count: Int
         enum Columns: String, SQLColumn { case count }
         init(from decoder: any Decoder) throws {
@@ -215,11 +214,5 @@ import Testing
         #expect(read.1 == nil)
         let error = await mismatch { try await db.transaction { tx in _ = try tx.all(Renamed.self, "SELECT name FROM things") } }
         #expect(error?.column == "count")
-    }
-
-    @Test func oneRowDecodesOnItsOwn() throws {
-        let row = SQLRow(columns: ["name", "count", "level"], values: [.text("x"), .integer(1), .null])
-        #expect(try Renamed(row: row) == Renamed(title: "x", counts: [1, 0]))
-        #expect(throws: SQLError.self) { try Renamed(row: SQLRow(columns: ["name"], values: [.text("x")])) }
     }
 }

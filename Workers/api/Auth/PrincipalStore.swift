@@ -52,10 +52,9 @@ struct PrincipalStore: Sendable {
 extension PrincipalStore.Resolved: SQLRecord {
     enum Columns: String, SQLColumn { case session_id, w_id, w_name, w_is_personal, w_created_at, w_role }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         sessionID = try row.decodeIfPresent(String.self, forKey: .session_id)
-        user = try User(from: decoder)
+        user = try row.record(User.self)
         if let id = try row.decodeIfPresent(String.self, forKey: .w_id), let role = try row.decodeIfPresent(Role.self, forKey: .w_role) {
             workspace = Workspace(id: id, name: try row.decode(String.self, forKey: .w_name), is_personal: try row.decode(Bool.self, forKey: .w_is_personal),
                                   created_at: try row.decode(String.self, forKey: .w_created_at), role: role)
@@ -68,11 +67,10 @@ extension PrincipalStore.Resolved: SQLRecord {
 extension PrincipalStore.Key: SQLRecord {
     enum Columns: String, SQLColumn { case key_id, secret_hash, active }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .key_id)
         secretHash = try row.decode(String.self, forKey: .secret_hash)
         active = try row.decode(Bool.self, forKey: .active)
-        resolved = try PrincipalStore.Resolved(from: decoder)
+        resolved = try row.record(PrincipalStore.Resolved.self)
     }
 }

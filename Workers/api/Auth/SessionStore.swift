@@ -89,7 +89,7 @@ struct SessionStore: Sendable {
     }
 
     /// A presented refresh token with its session's state.
-    private struct PresentedToken: SQLRecord {
+    private struct PresentedToken: Decodable, SQLRecord {
         let used_at: String?
         let session_id: String
         let user_id: String

@@ -33,8 +33,7 @@ extension Contact: SQLRecord {
         case sms_consent, sms_consent_at, sms_consent_method, created_at, updated_at
     }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .id)
         name = try row.decode(String.self, forKey: .name)
         first_name = try row.decode(String.self, forKey: .first_name)

@@ -26,8 +26,7 @@ struct ContactImport: Encodable, Sendable, Equatable {
 extension ContactImport: SQLRecord {
     enum Columns: String, SQLColumn { case id, status, on_duplicate, rows, created, updated, skipped, error, created_at, finished_at }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .id)
         status = try row.decode(String.self, forKey: .status)
         on_duplicate = try row.decode(String.self, forKey: .on_duplicate)

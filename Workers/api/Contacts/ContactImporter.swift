@@ -83,7 +83,7 @@ struct ContactImporter: Sendable {
     }
 
     /// What running an import reads back: where it stands, and how to read its file.
-    private struct Job: SQLRecord {
+    private struct Job: Decodable, SQLRecord {
         let status: String
         let on_duplicate: String
         /// Which CSV column feeds each field.

@@ -212,9 +212,8 @@ struct ContactStore: Sendable {
 
         enum Columns: String, SQLColumn { case sort_key, row_key }
 
-        init(from decoder: any Decoder) throws {
-            contact = try Contact(from: decoder)
-            let row = try decoder.container(keyedBy: Columns.self)
+        init(row: SQLRecordRow<Columns>) throws {
+            contact = try row.record(Contact.self)
             sortKey = try row.decode(String.self, forKey: .sort_key)
             rowKey = try row.decode(Int64.self, forKey: .row_key)
         }

@@ -30,7 +30,7 @@ struct IdempotencyStore: Sendable {
     }
 
     /// The first answer to a key, and the request it answered.
-    private struct Stored: SQLRecord {
+    private struct Stored: Decodable, SQLRecord {
         let request_hash: String
         let status: Int
         let body: [UInt8]

@@ -163,8 +163,7 @@ struct WorkspaceEvent: Sendable {
 extension WorkspaceEvent: SQLRecord {
     enum Columns: String, SQLColumn { case seq, workspace_id, type, data, created_at }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         sequence = try row.decode(Int64.self, forKey: .seq)
         workspaceID = try row.decode(String.self, forKey: .workspace_id)
         type = try row.decode(String.self, forKey: .type)

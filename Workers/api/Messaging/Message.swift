@@ -38,8 +38,7 @@ extension Message: SQLRecord {
         case provider, provider_message_id, error_code, error_message, sent_at, delivered_at, created_at, updated_at
     }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .id)
         contact_id = try row.decodeIfPresent(String.self, forKey: .contact_id)
         to = try row.decode(String.self, forKey: .to_phone)

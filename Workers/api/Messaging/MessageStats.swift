@@ -40,7 +40,7 @@ struct MessageStats: Sendable {
         let max: Int64?
     }
 
-    struct Backlog: Encodable, SQLRecord {
+    struct Backlog: Codable, SQLRecord {
         /// Pending and already due: what the engine has yet to send.
         let due: Int
         /// Pending for later.
@@ -53,7 +53,7 @@ struct MessageStats: Sendable {
     }
 
     /// Messages of one category, campaign and status.
-    private struct Tally: SQLRecord {
+    private struct Tally: Decodable, SQLRecord {
         let category: String
         let campaign: String?
         let status: String
@@ -64,7 +64,7 @@ struct MessageStats: Sendable {
     }
 
     /// Failed messages with one error code.
-    private struct Failures: SQLRecord {
+    private struct Failures: Decodable, SQLRecord {
         let error_code: String
         let n: Int
 

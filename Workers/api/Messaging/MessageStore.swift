@@ -214,7 +214,7 @@ struct MessageStore: Sendable {
     }
 
     /// A message's delivery state: what status changes check, and what delivery jobs are made from.
-    private struct State: SQLRecord {
+    private struct State: Decodable, SQLRecord {
         let id: String
         let workspace_id: String
         let status: MessageStatus
@@ -236,8 +236,7 @@ extension MessageStore.Due: SQLRecord {
         case template_body
     }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .message_id)
         scope = TenantScope(workspaceID: try row.decode(String.self, forKey: .message_workspace))
         createdBy = try row.decode(String.self, forKey: .created_by)
@@ -249,7 +248,7 @@ extension MessageStore.Due: SQLRecord {
         templateID = try row.decodeIfPresent(String.self, forKey: .template_id)
         body = try row.decodeIfPresent(String.self, forKey: .message_body)
         templateBody = try row.decodeIfPresent(String.self, forKey: .template_body)
-        let hasContact = try !decoder.container(keyedBy: Contact.Columns.self).decodeNil(forKey: .id)
-        contact = hasContact ? try Contact(from: decoder) : nil
+        let hasContact = try !row.columns(Contact.Columns.self).decodeNil(forKey: .id)
+        contact = hasContact ? try row.record(Contact.self) : nil
     }
 }

@@ -28,7 +28,7 @@ struct Lesson: Encodable, Sendable {
 
 /// A message of a lesson: sent `day_offset` days after the participant's start, at `send_time` local.
 /// `workspace_id` is set for a workspace's own messages, nil for the book's.
-struct LessonMessage: Encodable, Sendable {
+struct LessonMessage: Codable, Sendable {
     let id: String
     let lesson_id: String
     let workspace_id: String?
@@ -79,8 +79,7 @@ struct LessonMessage: Encodable, Sendable {
 extension Book: SQLRecord {
     enum Columns: String, SQLColumn { case id, title, description, cover_text, active, published, created_at, updated_at }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .id)
         title = try row.decode(String.self, forKey: .title)
         description = try row.decode(String.self, forKey: .description)
@@ -96,8 +95,7 @@ extension Book: SQLRecord {
 extension Lesson: SQLRecord {
     enum Columns: String, SQLColumn { case id, book_id, position, title, content, active, created_at, updated_at }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .id)
         book_id = try row.decode(String.self, forKey: .book_id)
         position = try row.decode(Int.self, forKey: .position)

@@ -93,7 +93,7 @@ struct BookAnalytics: Sendable {
     }
 
     /// A participant's status and how many of its lesson messages are pending, and planned at all.
-    private struct Enrollment: SQLRecord {
+    private struct Enrollment: Decodable, SQLRecord {
         let status: String
         let pending: Int
         let planned: Int
@@ -103,7 +103,7 @@ struct BookAnalytics: Sendable {
     }
 
     /// How many of a lesson's scheduled messages are in a status.
-    private struct Tally: SQLRecord {
+    private struct Tally: Decodable, SQLRecord {
         let lesson_id: String
         let status: String
         let n: Int
@@ -113,7 +113,7 @@ struct BookAnalytics: Sendable {
     }
 
     /// A count for one lesson.
-    private struct PerLesson: SQLRecord {
+    private struct PerLesson: Decodable, SQLRecord {
         let lesson_id: String
         let n: Int
 

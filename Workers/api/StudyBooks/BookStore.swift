@@ -126,7 +126,7 @@ struct BookStore: Sendable {
     }
 
     /// A scheduled message a deleted lesson message canceled, and its workspace.
-    private struct Canceled: SQLRecord {
+    private struct Canceled: Decodable, SQLRecord {
         let id: String
         let workspace_id: String
 

@@ -34,8 +34,7 @@ struct Participant: Encodable, Sendable {
 extension Participant: SQLRecord {
     enum Columns: String, SQLColumn { case id, book_id, contact_id, time_zone, start_date, lesson_ids, status, created_by, created_at, updated_at }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .id)
         book_id = try row.decode(String.self, forKey: .book_id)
         contact_id = try row.decode(String.self, forKey: .contact_id)

@@ -89,7 +89,7 @@ struct StudyScheduler: Sendable {
     }
 
     /// A participant's planned lesson message and where its scheduled message stands.
-    private struct Link: SQLRecord {
+    private struct Link: Decodable, SQLRecord {
         let participant_id: String
         let lesson_message_id: String
         let message_id: String
@@ -100,7 +100,7 @@ struct StudyScheduler: Sendable {
     }
 
     /// An active participant of a book, and its workspace.
-    private struct Enrolled: SQLRecord {
+    private struct Enrolled: Decodable, SQLRecord {
         let id: String
         let workspace_id: String
 

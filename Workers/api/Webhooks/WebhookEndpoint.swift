@@ -28,8 +28,7 @@ extension WebhookEndpoint: SQLRecord {
         case id, url, event_types, description, active, disabled_reason, consecutive_failures, created_at, updated_at
     }
 
-    init(from decoder: any Decoder) throws {
-        let row = try decoder.container(keyedBy: Columns.self)
+    init(row: SQLRecordRow<Columns>) throws {
         id = try row.decode(String.self, forKey: .id)
         url = try row.decode(String.self, forKey: .url)
         event_types = try row.decode([String].self, forKey: .event_types)

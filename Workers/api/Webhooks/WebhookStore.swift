@@ -108,7 +108,7 @@ struct WebhookStore: Sendable {
     }
 
     /// A pending delivery as stored, its endpoint's secret still sealed.
-    private struct SealedPending: SQLRecord {
+    private struct SealedPending: Decodable, SQLRecord {
         let id: String
         let endpoint_id: String
         let payload: String
@@ -128,9 +128,9 @@ struct WebhookStore: Sendable {
 
         enum Columns: String, SQLColumn { case workspace_id }
 
-        init(from decoder: any Decoder) throws {
-            workspaceID = try decoder.container(keyedBy: Columns.self).decode(String.self, forKey: .workspace_id)
-            endpoint = try WebhookEndpoint(from: decoder)
+        init(row: SQLRecordRow<Columns>) throws {
+            workspaceID = try row.decode(String.self, forKey: .workspace_id)
+            endpoint = try row.record(WebhookEndpoint.self)
         }
     }
 

@@ -60,9 +60,9 @@ struct InvitationStore: Sendable {
 
         enum Columns: String, SQLColumn { case workspace_id }
 
-        init(from decoder: any Decoder) throws {
-            workspaceID = try decoder.container(keyedBy: Columns.self).decode(String.self, forKey: .workspace_id)
-            invitation = try Invitation(from: decoder)
+        init(row: SQLRecordRow<Columns>) throws {
+            workspaceID = try row.decode(String.self, forKey: .workspace_id)
+            invitation = try row.record(Invitation.self)
         }
     }
 }

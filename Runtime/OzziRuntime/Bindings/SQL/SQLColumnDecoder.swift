@@ -4,9 +4,9 @@ struct SQLColumnDecoder: Decoder, SingleValueDecodingContainer {
     /// Thrown when the type wants a keyed or unkeyed container: its column holds a JSON document.
     struct Structured: Error {}
 
-    let value: SQLValue
-    let column: Int
+    // Two words, so the container fits an existential's inline buffer.
     let decoder: SQLRecordDecoder
+    let column: Int
 
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -16,23 +16,23 @@ struct SQLColumnDecoder: Decoder, SingleValueDecodingContainer {
     func singleValueContainer() -> any SingleValueDecodingContainer { self }
 
     func decodeNil() -> Bool {
-        if case .null = value { return true }
+        if case .null = decoder.values[column] { return true }
         return false
     }
 
-    func decode(_ type: Bool.Type) throws -> Bool { try decoder.convert(value, column, type, \.bool) }
-    func decode(_ type: String.Type) throws -> String { try decoder.convert(value, column, type, \.string) }
-    func decode(_ type: Double.Type) throws -> Double { try decoder.convert(value, column, type, \.double) }
-    func decode(_ type: Float.Type) throws -> Float { try decoder.convert(value, column, type) { $0.double.map(Float.init) } }
-    func decode(_ type: Int.Type) throws -> Int { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: Int8.Type) throws -> Int8 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: Int16.Type) throws -> Int16 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: Int32.Type) throws -> Int32 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: Int64.Type) throws -> Int64 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: UInt.Type) throws -> UInt { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.convert(value, column, type) { $0.integer(type) } }
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.value(value, as: type, column: column) }
+    func decode(_ type: Bool.Type) throws -> Bool { try decoder.convert(column, type) { $0.bool } }
+    func decode(_ type: String.Type) throws -> String { try decoder.convert(column, type) { $0.string } }
+    func decode(_ type: Double.Type) throws -> Double { try decoder.convert(column, type) { $0.double } }
+    func decode(_ type: Float.Type) throws -> Float { try decoder.convert(column, type) { $0.double.map(Float.init) } }
+    func decode(_ type: Int.Type) throws -> Int { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: Int8.Type) throws -> Int8 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: Int16.Type) throws -> Int16 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: Int32.Type) throws -> Int32 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: Int64.Type) throws -> Int64 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: UInt.Type) throws -> UInt { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.convert(column, type) { $0.integer(type) } }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.value(as: type, column: column) }
 }

@@ -1,13 +1,24 @@
 /// A type rows decode into: the one way rows become values (as GRDB's `FetchableRecord`).
 ///
-/// `all(_:)` and `first(_:)` decode each row through the record's `Decodable` conformance; a missing
-/// column, a value of the wrong type or a NULL in a non-optional field throws an `SQLError` that names the
-/// column, never a default. `Columns` names what the record reads, once, beside its fields: stores select
-/// `selection` instead of writing the list again. A record whose fields are its columns declares
-/// `enum CodingKeys: String, SQLColumn` and `typealias Columns = CodingKeys`; one shaped otherwise (a field
-/// built from several columns, a JSON name unlike its column) declares `Columns` and reads it in `init(from:)`.
-public protocol SQLRecord: Decodable {
+/// `all(_:)` and `first(_:)` read each row with `init(row:)`; a missing column, a value of the wrong type
+/// or a NULL in a non-optional field throws an `SQLError` that names the column, never a default.
+/// `Columns` names what the record reads, once, beside its fields: stores select `selection` instead of
+/// writing the list again. A `Decodable` record whose fields are its columns declares
+/// `enum CodingKeys: String, SQLColumn` and `typealias Columns = CodingKeys`, and needs nothing more; one
+/// shaped otherwise (a field built from several columns, a JSON name unlike its column, a hot list) writes
+/// `init(row:)`, which reads columns without Codable's containers.
+public protocol SQLRecord {
     associatedtype Columns: SQLColumn
+
+    /// Reads the record from one row of a result.
+    init(row: SQLRecordRow<Columns>) throws
+}
+
+extension SQLRecord where Self: Decodable {
+    /// Reads each field from the column of its coding key's name.
+    public init(row: SQLRecordRow<Columns>) throws {
+        try self.init(from: row.decoder)
+    }
 }
 
 extension SQLRecord {
@@ -19,10 +30,5 @@ extension SQLRecord {
     /// `c.id, c.name, …`: the select list of `Columns`, qualified by a table or its alias.
     public static func selection(from table: String) -> String {
         Columns.allCases.map { "\(table).\($0.stringValue)" }.joined(separator: ", ")
-    }
-
-    /// Decodes one row (reading many, `all(_:)` resolves the columns once for all of them).
-    public init(row: SQLRow) throws {
-        self = try SQLRecordDecoder(columns: row.columns, sql: "").decode(Self.self, row)
     }
 }

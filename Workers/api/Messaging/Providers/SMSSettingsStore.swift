@@ -46,7 +46,7 @@ struct SMSSettingsStore: Sendable {
     }
 
     /// A workspace's settings as stored, the auth token still sealed.
-    private struct Stored: SQLRecord {
+    private struct Stored: Decodable, SQLRecord {
         let workspace_id: String
         let provider: String
         let from_number: String?
