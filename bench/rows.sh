@@ -50,9 +50,9 @@ SWIFT
 cat > "$work/records.swift" <<'SWIFT'
 for _ in 0..<n {
     switch kind {
-    case "contact": total += try! SQLRecordDecoder(columns: contactColumns, sql: "").decode(Contact.self, contacts).count
-    case "message": total += try! SQLRecordDecoder(columns: messageColumns, sql: "").decode(Message.self, messages).count
-    default: total += try! SQLRecordDecoder(columns: keyColumns, sql: "").decode(APIKey.self, keys).count
+    case "contact": total += try! SQLRecordDecoder.records(Contact.self, contacts, sql: "").count
+    case "message": total += try! SQLRecordDecoder.records(Message.self, messages, sql: "").count
+    default: total += try! SQLRecordDecoder.records(APIKey.self, keys, sql: "").count
     }
 }
 precondition(total == n * 1000)

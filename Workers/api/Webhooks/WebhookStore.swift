@@ -33,8 +33,8 @@ struct WebhookStore: Sendable {
     func active(workspaces: [String]) async throws -> [String: [WebhookEndpoint]] {
         let rows = try await database.prepare("""
             SELECT workspace_id, \(Self.columns) FROM webhook_endpoints WHERE active = 1 AND workspace_id IN (SELECT value FROM json_each(?))
-            """).bind(SQLList.json(workspaces)).all(Owned.self)
-        return Dictionary(grouping: rows, by: \.workspaceID).mapValues { $0.map(\.endpoint) }
+            """).bind(SQLList.json(workspaces)).all(Scoped<WebhookEndpoint>.self)
+        return Dictionary(grouping: rows, by: \.scope.workspaceID).mapValues { $0.map(\.record) }
     }
 
     func update(_ scope: TenantScope, id: String, url: String?, eventTypes: [String]?, description: String?, active: Bool?) async throws -> WebhookEndpoint? {
@@ -119,19 +119,6 @@ struct WebhookStore: Sendable {
 
         enum CodingKeys: String, SQLColumn { case id, endpoint_id, payload, attempts, url, secret_sealed, active }
         typealias Columns = CodingKeys
-    }
-
-    /// An endpoint with the workspace it belongs to.
-    private struct Owned: SQLRecord {
-        let workspaceID: String
-        let endpoint: WebhookEndpoint
-
-        enum Columns: String, SQLColumn { case workspace_id }
-
-        init(row: SQLRecordRow<Columns>) throws {
-            workspaceID = try row.decode(String.self, forKey: .workspace_id)
-            endpoint = try row.record(WebhookEndpoint.self)
-        }
     }
 
     /// Records an attempt. `final` failures count against the endpoint, which is disabled after

@@ -34,11 +34,11 @@ struct InvitationStore: Sendable {
     func accept(token: String, userID: String, email: String?) async throws -> String {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> String in
-            guard let found = try tx.first(Invited.self, "SELECT workspace_id, \(Invitation.selection) FROM invitations WHERE token_hash = ?",
+            guard let found = try tx.first(Scoped<Invitation>.self, "SELECT workspace_id, \(Invitation.selection) FROM invitations WHERE token_hash = ?",
                                            Crypto.sha256Hex(token)) else {
                 throw APIError.notFound("invitation")
             }
-            let invitation = found.invitation
+            let invitation = found.record
             guard invitation.accepted_at == nil else { throw APIError(status: 410, code: "gone", message: "this invitation was already used") }
             guard invitation.expires_at > now else { throw APIError(status: 410, code: "gone", message: "this invitation expired; ask for a new one") }
             guard let email, email == invitation.email else {
@@ -48,21 +48,8 @@ struct InvitationStore: Sendable {
             try tx.run("""
                 INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (workspace_id, user_id) DO NOTHING
-                """, found.workspaceID, userID, invitation.role.rawValue, now)
-            return found.workspaceID
-        }
-    }
-
-    /// An invitation with the workspace it is to.
-    private struct Invited: SQLRecord {
-        let workspaceID: String
-        let invitation: Invitation
-
-        enum Columns: String, SQLColumn { case workspace_id }
-
-        init(row: SQLRecordRow<Columns>) throws {
-            workspaceID = try row.decode(String.self, forKey: .workspace_id)
-            invitation = try row.record(Invitation.self)
+                """, found.scope.workspaceID, userID, invitation.role.rawValue, now)
+            return found.scope.workspaceID
         }
     }
 }

@@ -42,7 +42,7 @@ public struct SQLStatement: Sendable {
 
     /// The rows as records (see `SQLRecord`).
     public func all<Record: SQLRecord>(_ type: Record.Type) async throws -> [Record] {
-        try Self.records(type, try await all(), sql: sql)
+        try SQLRecordDecoder.records(type, try await all(), sql: sql)
     }
 
     public func first() async throws -> SQLRow? {
@@ -50,12 +50,7 @@ public struct SQLStatement: Sendable {
     }
 
     public func first<Record: SQLRecord>(_ type: Record.Type) async throws -> Record? {
-        try await first().map { try SQLRecordDecoder(columns: $0.columns, sql: sql).decode(type, $0) }
-    }
-
-    static func records<Record: SQLRecord>(_ type: Record.Type, _ rows: [SQLRow], sql: String) throws -> [Record] {
-        guard let first = rows.first else { return [] }
-        return try SQLRecordDecoder(columns: first.columns, sql: sql).decode(type, rows)
+        try SQLRecordDecoder.records(type, try await all().prefix(1), sql: sql).first
     }
 
     @discardableResult
@@ -83,11 +78,11 @@ public final class SQLTransaction {
 
     /// The rows as records (see `SQLRecord`).
     public func all<Record: SQLRecord>(_ type: Record.Type, _ sql: String, _ values: any SQLBindable...) throws -> [Record] {
-        try SQLStatement.records(type, try connection.run(sql, values.map(\.sqlValue)).rows, sql: sql)
+        try SQLRecordDecoder.records(type, try connection.run(sql, values.map(\.sqlValue)).rows, sql: sql)
     }
 
     public func first<Record: SQLRecord>(_ type: Record.Type, _ sql: String, _ values: any SQLBindable...) throws -> Record? {
-        try connection.run(sql, values.map(\.sqlValue)).rows.first.map { try SQLRecordDecoder(columns: $0.columns, sql: sql).decode(type, $0) }
+        try SQLRecordDecoder.records(type, try connection.run(sql, values.map(\.sqlValue)).rows.prefix(1), sql: sql).first
     }
 
     /// Runs a statement with an already-built value list (for generated SQL).

@@ -1,7 +1,8 @@
 import FoundationEssentials
 
-/// Reads the rows of one result into records (and is the `Decoder` of `Decodable` ones), and throws an `SQLError` naming the column when a row does
-/// not fit: a column the record reads is missing, holds another type, or is NULL for a non-optional field.
+/// Reads the rows of one result into records (and is the `Decoder` of `Decodable` ones), and throws an
+/// `SQLError` naming the column when a row does not fit: a column the record reads is missing, holds another
+/// type, or is NULL for a non-optional field.
 ///
 /// Built once per result and reused for each row. A field finds its column by trying the one after the
 /// column read last (records read in select order, so that is one string comparison per field), and only
@@ -38,10 +39,13 @@ final class SQLRecordDecoder: Decoder {
         }
     }
 
-    func decode<Record: SQLRecord>(_ type: Record.Type, _ rows: [SQLRow]) throws -> [Record] {
+    /// `rows`, all of one result, as records.
+    static func records<Record: SQLRecord>(_ type: Record.Type, _ rows: some Collection<SQLRow>, sql: String) throws -> [Record] {
+        guard let first = rows.first else { return [] }
+        let decoder = SQLRecordDecoder(columns: first.columns, sql: sql)
         var records: [Record] = []
         records.reserveCapacity(rows.count)
-        for row in rows { records.append(try decode(type, row)) }
+        for row in rows { records.append(try decoder.decode(type, row)) }
         return records
     }
 
