@@ -46,8 +46,13 @@ extension ProbeWorker {
             }
         }
         router.get("/notes") { _, _ in
-            struct Note: Codable { let id: Int; let text: String }
-            return .json(try await env.database("DB").prepare("SELECT id, text FROM notes ORDER BY id").all(Note.self))
+            struct Note: Codable, SQLRecord {
+                let id: Int
+                let text: String
+                enum CodingKeys: String, SQLColumn { case id, text }
+                typealias Columns = CodingKeys
+            }
+            return .json(try await env.database("DB").prepare("SELECT \(Note.selection) FROM notes ORDER BY id").all(Note.self))
         }
         router.get("/slow-query") { _, _ in
             // A CTE counting to a few million keeps SQLite busy for a while, off the loop.

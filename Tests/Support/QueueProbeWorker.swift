@@ -53,7 +53,13 @@ public struct QueueProbeWorker: RoutedWorker {
             return .json(["sent": count], status: 202)
         }
         router.get("/deliveries") { _, _ in
-            struct Summary: Codable { let delivered: Int; let distinct_n: Int; let max_attempts: Int? }
+            struct Summary: Codable, SQLRecord {
+                let delivered: Int
+                let distinct_n: Int
+                let max_attempts: Int?
+                enum CodingKeys: String, SQLColumn { case delivered, distinct_n, max_attempts }
+                typealias Columns = CodingKeys
+            }
             let summary = try await database.prepare("""
                 SELECT count(*) AS delivered, count(DISTINCT n) AS distinct_n, max(attempts) AS max_attempts FROM deliveries
                 """).first(Summary.self)
@@ -61,7 +67,11 @@ public struct QueueProbeWorker: RoutedWorker {
         }
         // GET /lateness?from=N: delivery minus due time (ms) of messages numbered N and up, sorted.
         router.get("/lateness") { request, _ in
-            struct Row: Codable { let lateness_ms: Int }
+            struct Row: Decodable, SQLRecord {
+                let lateness_ms: Int
+                enum CodingKeys: String, SQLColumn { case lateness_ms }
+                typealias Columns = CodingKeys
+            }
             let from = Int(request.queryParameter("from") ?? "0") ?? 0
             return .json(try await database.prepare("SELECT lateness_ms FROM deliveries WHERE n >= ? ORDER BY lateness_ms")
                 .bind(from).all(Row.self).map(\.lateness_ms))

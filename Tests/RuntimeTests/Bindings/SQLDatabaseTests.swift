@@ -12,12 +12,14 @@ import Testing
         return db
     }
 
-    struct Person: Codable, Equatable {
+    struct Person: Decodable, SQLRecord, Equatable {
         let id: Int
         let email: String
         let active: Bool
         let born: Date?
         let tags: [String]?
+        enum CodingKeys: String, SQLColumn { case id, email, active, born, tags }
+        typealias Columns = CodingKeys
     }
 
     @Test func prepareBindRunAndDecode() async throws {
@@ -28,13 +30,13 @@ import Testing
         #expect(inserted.changes == 1)
         #expect(inserted.lastInsertRowID == 1)
         try await db.prepare("INSERT INTO people (email, active) VALUES (?, ?)").bind("b@example.com", false).run()
-        let people = try await db.prepare("SELECT * FROM people ORDER BY id").all(Person.self)
+        let people = try await db.prepare("SELECT \(Person.selection) FROM people ORDER BY id").all(Person.self)
         #expect(people == [
             Person(id: 1, email: "a@example.com", active: true, born: born, tags: ["x", "y"]),
             Person(id: 2, email: "b@example.com", active: false, born: nil, tags: nil),
         ])
         #expect(try await db.prepare("SELECT email FROM people WHERE id = ?").bind(2).first()?.text("email") == "b@example.com")
-        #expect(try await db.prepare("SELECT * FROM people WHERE id = ?").bind(99).first(Person.self) == nil)
+        #expect(try await db.prepare("SELECT \(Person.selection) FROM people WHERE id = ?").bind(99).first(Person.self) == nil)
         let returning = try await db.prepare("UPDATE people SET active = 0 WHERE id = ? RETURNING email").bind(1).run()
         #expect(returning.rows.first?.text("email") == "a@example.com")
     }

@@ -69,11 +69,9 @@ import Testing
 
 @Suite struct StudyPlanTests {
     @Test func offsetsAreLocalDaysAcrossDaylightSaving() throws {
-        var lesson = Lesson(row: SQLRow(columns: ["id", "book_id", "position", "title", "content", "active"],
-                                        values: [.text("les_1"), .text("bok_1"), .integer(1), .text("L"), .text(""), .integer(1)]))
+        var lesson = Lesson(id: "les_1", book_id: "bok_1", position: 1, title: "L", content: "", active: true, created_at: "", updated_at: "")
         lesson.messages = [("lsm_a", 0, "09:00"), ("lsm_b", 1, "09:00"), ("lsm_c", 31, "23:45")].map { id, day, time in
-            LessonMessage(row: SQLRow(columns: ["id", "lesson_id", "type", "body", "day_offset", "send_time"],
-                                      values: [.text(id), .text("les_1"), .text("reminder"), .text("x"), .integer(Int64(day)), .text(time)]))
+            LessonMessage(id: id, lesson_id: "les_1", workspace_id: nil, type: "reminder", body: "x", day_offset: day, send_time: time)
         }
         let zone = try #require(TimeZone(identifier: "America/New_York"))
         let sends = StudyPlan.sends(startDate: "2027-03-13", zone: zone, lessons: [lesson], selected: ["les_1"])

@@ -42,9 +42,9 @@ import Testing
 
 @Suite struct TemplateTextTests {
     func contact(_ custom: JSONValue = [:], first: String = "Ada") -> Contact {
-        Contact(row: SQLRow(columns: ["id", "name", "first_name", "last_name", "phone", "custom_fields"],
-                            values: [.text("con_1"), .text("\(first) Lovelace"), .text(first), .text("Lovelace"), .text("+14155550123"),
-                                     .text(String(decoding: custom.jsonBytes, as: UTF8.self))]))
+        Contact(id: "con_1", name: "\(first) Lovelace", first_name: first, last_name: "Lovelace", phone: "+14155550123", email: nil, notes: "",
+                custom_fields: custom, source: "api", sms_consent: Contact.Consent(status: "unknown", changed_at: nil, method: nil),
+                created_at: "", updated_at: "")
     }
 
     @Test func rendersVariablesDefaultsAndCustomFields() throws {

@@ -1,5 +1,7 @@
+import OzziRuntime
+
 /// A named key for a workspace; its secret is shown once, when created.
-struct APIKey: Codable, Sendable, Equatable {
+struct APIKey: Codable, SQLRecord, Sendable, Equatable {
     let id: String
     let name: String
     /// The visible part of the key (`ozk_live_xxxxxxxxxxxx`), for telling keys apart.
@@ -8,4 +10,6 @@ struct APIKey: Codable, Sendable, Equatable {
     let created_by: String
     let created_at: String
     let last_used_at: String?
+    enum CodingKeys: String, SQLColumn { case id, name, prefix, active, created_by, created_at, last_used_at }
+    typealias Columns = CodingKeys
 }

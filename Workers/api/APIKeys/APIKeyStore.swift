@@ -41,14 +41,13 @@ final class APIKeyStore: Sendable {
 
     func list(_ scope: TenantScope, page: PageRequest) async throws -> [APIKey] {
         try await database.prepare("""
-            SELECT id, name, prefix, active, created_by, created_at, last_used_at FROM api_keys
-            WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?
+            SELECT \(APIKey.selection) FROM api_keys WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?
             """).bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(APIKey.self)
     }
 
     func get(_ scope: TenantScope, id: String) async throws -> APIKey? {
         try await database.prepare("""
-            SELECT id, name, prefix, active, created_by, created_at, last_used_at FROM api_keys WHERE workspace_id = ? AND id = ?
+            SELECT \(APIKey.selection) FROM api_keys WHERE workspace_id = ? AND id = ?
             """).bind(scope.workspaceID, id).first(APIKey.self)
     }
 

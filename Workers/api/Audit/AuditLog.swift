@@ -7,13 +7,15 @@ struct AuditLog: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    struct Event: Codable, Sendable, Equatable {
+    struct Event: Codable, SQLRecord, Sendable, Equatable {
         let id: Int
         let event: String
         let user_id: String?
         let ip: String?
         let details: JSONValue
         let created_at: String
+        enum CodingKeys: String, SQLColumn { case id, event, user_id, ip, details, created_at }
+        typealias Columns = CodingKeys
     }
 
     /// Records an event; a failure to record is logged, never fails the request it describes.
@@ -29,7 +31,7 @@ struct AuditLog: Sendable {
     func list(_ scope: TenantScope, page: PageRequest) async throws -> [Event] {
         let after = page.after.flatMap(Int.init) ?? Int.max
         return try await database.prepare("""
-            SELECT id, event, user_id, ip, details, created_at FROM audit_log WHERE workspace_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+            SELECT \(Event.selection) FROM audit_log WHERE workspace_id = ? AND id < ? ORDER BY id DESC LIMIT ?
             """).bind(scope.workspaceID, after, page.limit + 1).all(Event.self)
     }
 }

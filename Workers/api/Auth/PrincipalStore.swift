@@ -16,16 +16,13 @@ struct PrincipalStore: Sendable {
 
     /// A live access token's session, user, and membership of `workspaceID` (or the personal workspace).
     func session(accessToken: String, workspaceID: String?) async throws -> Resolved? {
-        let row = try await database.prepare("""
-            SELECT s.id AS session_id, u.*, w.id AS w_id, w.name AS w_name, w.is_personal AS w_is_personal,
-                   w.created_at AS w_created_at, m.role AS w_role
+        try await database.prepare("""
+            SELECT s.id AS session_id, \(Self.principal)
             FROM access_tokens a JOIN sessions s ON s.id = a.session_id JOIN users u ON u.id = s.user_id
             LEFT JOIN memberships m ON m.user_id = u.id AND m.workspace_id = coalesce(?, u.personal_workspace_id)
             LEFT JOIN workspaces w ON w.id = m.workspace_id
             WHERE a.token_hash = ? AND a.expires_at > ? AND s.revoked_at IS NULL
-            """).bind(workspaceID, Crypto.sha256Hex(accessToken), Timestamp.now(clock)).first()
-        guard let row else { return nil }
-        return Resolved(user: try SQLRowDecoding.decode(User.self, row), workspace: Self.workspace(row), sessionID: row.text("session_id"))
+            """).bind(workspaceID, Crypto.sha256Hex(accessToken), Timestamp.now(clock)).first(Resolved.self)
     }
 
     /// An API key by its visible prefix: its secret hash and state, its creator and its workspace.
@@ -37,21 +34,43 @@ struct PrincipalStore: Sendable {
     }
 
     func apiKey(prefix: String) async throws -> Key? {
-        let row = try await database.prepare("""
-            SELECT k.id AS key_id, k.secret_hash, k.active, u.*, w.id AS w_id, w.name AS w_name, w.is_personal AS w_is_personal,
-                   w.created_at AS w_created_at, m.role AS w_role
+        try await database.prepare("""
+            SELECT k.id AS key_id, k.secret_hash, k.active, NULL AS session_id, \(Self.principal)
             FROM api_keys k JOIN users u ON u.id = k.created_by JOIN workspaces w ON w.id = k.workspace_id
             LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.created_by
             WHERE k.prefix = ?
-            """).bind(prefix).first()
-        guard let row, let id = row.text("key_id") else { return nil }
-        return Key(id: id, secretHash: row.text("secret_hash") ?? "", active: row.integer("active") == 1,
-                   resolved: Resolved(user: try SQLRowDecoding.decode(User.self, row), workspace: Self.workspace(row), sessionID: nil))
+            """).bind(prefix).first(Key.self)
     }
 
-    private static func workspace(_ row: SQLRow) -> Workspace? {
-        guard let id = row.text("w_id"), let role = row.text("w_role").flatMap(Role.init) else { return nil }
-        return Workspace(id: id, name: row.text("w_name") ?? "", is_personal: row.integer("w_is_personal") == 1,
-                         created_at: row.text("w_created_at") ?? "", role: role)
+    /// The user's columns, then the workspace's (`w_`, NULL without a membership): what `Resolved` reads.
+    private static let principal = """
+        \(User.selection(from: "u")), w.id AS w_id, w.name AS w_name, w.is_personal AS w_is_personal, w.created_at AS w_created_at,
+        m.role AS w_role
+        """
+}
+
+extension PrincipalStore.Resolved: SQLRecord {
+    enum Columns: String, SQLColumn { case session_id, w_id, w_name, w_is_personal, w_created_at, w_role }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        sessionID = try row.decodeIfPresent(String.self, forKey: .session_id)
+        user = try row.record(User.self)
+        if let id = try row.decodeIfPresent(String.self, forKey: .w_id), let role = try row.decodeIfPresent(Role.self, forKey: .w_role) {
+            workspace = Workspace(id: id, name: try row.decode(String.self, forKey: .w_name), is_personal: try row.decode(Bool.self, forKey: .w_is_personal),
+                                  created_at: try row.decode(String.self, forKey: .w_created_at), role: role)
+        } else {
+            workspace = nil
+        }
+    }
+}
+
+extension PrincipalStore.Key: SQLRecord {
+    enum Columns: String, SQLColumn { case key_id, secret_hash, active }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .key_id)
+        secretHash = try row.decode(String.self, forKey: .secret_hash)
+        active = try row.decode(Bool.self, forKey: .active)
+        resolved = try row.record(PrincipalStore.Resolved.self)
     }
 }

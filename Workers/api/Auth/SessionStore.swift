@@ -17,13 +17,15 @@ struct SessionStore: Sendable {
         let session_id: String
     }
 
-    struct Session: Codable, Sendable, Equatable {
+    struct Session: Codable, SQLRecord, Sendable, Equatable {
         let id: String
         let created_at: String
         let last_used_at: String
         let expires_at: String
         let user_agent: String?
         let ip: String?
+        enum CodingKeys: String, SQLColumn { case id, created_at, last_used_at, expires_at, user_agent, ip }
+        typealias Columns = CodingKeys
     }
 
     func start(userID: String, userAgent: String?, ip: String?) async throws -> Tokens {
@@ -61,35 +63,46 @@ struct SessionStore: Sendable {
         let accessExpires = Timestamp.after(seconds: Self.accessTokenSeconds, clock)
         let sessionExpires = Timestamp.after(seconds: Self.sessionSeconds, clock)
         return try await database.transaction { tx -> RefreshOutcome in
-            let row = try tx.all("""
+            let found = try tx.first(PresentedToken.self, """
                 SELECT r.used_at, r.session_id, s.user_id, s.revoked_at, s.expires_at FROM refresh_tokens r
                 JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?
-                """, hash).first
-            let presented = row.map {
-                RefreshRotation.Presented(alreadyUsed: $0.text("used_at") != nil, sessionRevoked: $0.text("revoked_at") != nil,
-                                          sessionExpired: ($0.text("expires_at") ?? "") <= now)
+                """, hash)
+            let presented = found.map {
+                RefreshRotation.Presented(alreadyUsed: $0.used_at != nil, sessionRevoked: $0.revoked_at != nil, sessionExpired: $0.expires_at <= now)
             }
-            let sessionID = row?.text("session_id") ?? ""
-            let userID = row?.text("user_id") ?? ""
-            switch RefreshRotation.decide(presented) {
-            case .rejected(let reason):
+            switch (RefreshRotation.decide(presented), found) {
+            case (.rejected(let reason), _):
                 return .rejected(reason)
-            case .reuseDetected:
-                try Self.revoke(tx, sessionID: sessionID, reason: "refresh_token_reuse", now: now)
-                return .reuseDetected(sessionID: sessionID, userID: userID)
-            case .rotate:
+            case (.reuseDetected, let token?):
+                try Self.revoke(tx, sessionID: token.session_id, reason: "refresh_token_reuse", now: now)
+                return .reuseDetected(sessionID: token.session_id, userID: token.user_id)
+            case (.rotate, let token?):
                 try tx.run("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now, hash)
-                try tx.run("UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?", now, sessionExpires, sessionID)
-                let tokens = Tokens(access_token: Crypto.token(prefix: "oat_"), refresh_token: Crypto.token(prefix: "ort_"), session_id: sessionID)
-                try Self.issue(tx, tokens, sessionID: sessionID, now: now, accessExpires: accessExpires)
-                return .rotated(tokens, userID: userID)
+                try tx.run("UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?", now, sessionExpires, token.session_id)
+                let tokens = Tokens(access_token: Crypto.token(prefix: "oat_"), refresh_token: Crypto.token(prefix: "ort_"), session_id: token.session_id)
+                try Self.issue(tx, tokens, sessionID: token.session_id, now: now, accessExpires: accessExpires)
+                return .rotated(tokens, userID: token.user_id)
+            case (.reuseDetected, nil), (.rotate, nil):
+                preconditionFailure("an unknown refresh token is always rejected")
             }
         }
     }
 
+    /// A presented refresh token with its session's state.
+    private struct PresentedToken: Decodable, SQLRecord {
+        let used_at: String?
+        let session_id: String
+        let user_id: String
+        let revoked_at: String?
+        let expires_at: String
+
+        enum CodingKeys: String, SQLColumn { case used_at, session_id, user_id, revoked_at, expires_at }
+        typealias Columns = CodingKeys
+    }
+
     func list(userID: String, page: PageRequest) async throws -> [Session] {
         try await database.prepare("""
-            SELECT id, created_at, last_used_at, expires_at, user_agent, ip FROM sessions
+            SELECT \(Session.selection) FROM sessions
             WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND id > ? ORDER BY id LIMIT ?
             """).bind(userID, Timestamp.now(clock), page.after ?? "", page.limit + 1).all(Session.self)
     }

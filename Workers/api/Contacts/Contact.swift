@@ -24,20 +24,29 @@ struct Contact: Encodable, Sendable, Equatable {
 
     static let sources = ["api", "import", "form", "widget", "voice", "sms"]
     static let consentStates = ["unknown", "opted_in", "opted_out"]
+}
 
-    init(row: SQLRow) {
-        id = row.text("id") ?? ""
-        name = row.text("name") ?? ""
-        first_name = row.text("first_name") ?? ""
-        last_name = row.text("last_name") ?? ""
-        phone = row.text("phone") ?? ""
-        email = row.text("email")
-        notes = row.text("notes") ?? ""
-        custom_fields = (try? JSONValue(jsonBytes: Array((row.text("custom_fields") ?? "{}").utf8))) ?? .object([:])
-        source = row.text("source") ?? "api"
-        sms_consent = Consent(status: row.text("sms_consent") ?? "unknown", changed_at: row.text("sms_consent_at"),
-                              method: row.text("sms_consent_method"))
-        created_at = row.text("created_at") ?? ""
-        updated_at = row.text("updated_at") ?? ""
+extension Contact: SQLRecord {
+    /// The columns of a contact; consent is three of them.
+    enum Columns: String, SQLColumn {
+        case id, name, first_name, last_name, phone, email, notes, custom_fields, source
+        case sms_consent, sms_consent_at, sms_consent_method, created_at, updated_at
+    }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .id)
+        name = try row.decode(String.self, forKey: .name)
+        first_name = try row.decode(String.self, forKey: .first_name)
+        last_name = try row.decode(String.self, forKey: .last_name)
+        phone = try row.decode(String.self, forKey: .phone)
+        email = try row.decodeIfPresent(String.self, forKey: .email)
+        notes = try row.decode(String.self, forKey: .notes)
+        custom_fields = try row.decode(JSONValue.self, forKey: .custom_fields)
+        source = try row.decode(String.self, forKey: .source)
+        sms_consent = Consent(status: try row.decode(String.self, forKey: .sms_consent),
+                              changed_at: try row.decodeIfPresent(String.self, forKey: .sms_consent_at),
+                              method: try row.decodeIfPresent(String.self, forKey: .sms_consent_method))
+        created_at = try row.decode(String.self, forKey: .created_at)
+        updated_at = try row.decode(String.self, forKey: .updated_at)
     }
 }

@@ -75,29 +75,40 @@ struct ContactImporter: Sendable {
     }
 
     func report(_ scope: TenantScope, id: String) async throws -> ContactImport? {
-        guard let row = try await database.prepare("SELECT * FROM contact_imports WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first() else {
-            return nil
-        }
-        let rejected = try await database.prepare("SELECT line, reason FROM contact_import_rejections WHERE import_id = ? ORDER BY line")
+        guard var report = try await database.prepare("SELECT \(ContactImport.selection) FROM contact_imports WHERE workspace_id = ? AND id = ?")
+            .bind(scope.workspaceID, id).first(ContactImport.self) else { return nil }
+        report.rejected = try await database.prepare("SELECT \(ContactImport.Rejection.selection) FROM contact_import_rejections WHERE import_id = ? ORDER BY line")
             .bind(id).all(ContactImport.Rejection.self)
-        return ContactImport(
-            id: id, status: row.text("status") ?? "", on_duplicate: row.text("on_duplicate") ?? "", rows: Int(row.integer("rows") ?? 0),
-            created: Int(row.integer("created") ?? 0), updated: Int(row.integer("updated") ?? 0), skipped: Int(row.integer("skipped") ?? 0),
-            rejected: rejected, error: row.text("error"), created_at: row.text("created_at") ?? "", finished_at: row.text("finished_at"))
+        return report
+    }
+
+    /// What running an import reads back: where it stands, and how to read its file.
+    private struct Job: Decodable, SQLRecord {
+        let status: String
+        let on_duplicate: String
+        /// Which CSV column feeds each field.
+        let mapping: [String: Int]
+        let object_key: String
+        /// Rows committed so far (by an earlier delivery of the job).
+        let rows: Int
+
+        enum CodingKeys: String, SQLColumn { case status, on_duplicate, mapping, object_key, rows }
+        typealias Columns = CodingKeys
     }
 
     /// Runs (or resumes) an import: the queue consumer's side.
     func run(importID: String, workspaceID: String) async throws {
         let scope = TenantScope(workspaceID: workspaceID)
-        guard let job = try await database.prepare("SELECT * FROM contact_imports WHERE workspace_id = ? AND id = ?").bind(workspaceID, importID).first(),
-              job.text("status") == "running", let key = job.text("object_key") else { return }
+        guard let job = try await database.prepare("SELECT \(Job.selection) FROM contact_imports WHERE workspace_id = ? AND id = ?")
+            .bind(workspaceID, importID).first(Job.self), job.status == "running" else { return }
+        let key = job.object_key
         guard let object = try await bucket.head(key) else {
             try await finish(importID, status: "failed", error: "the uploaded file is gone")
             return
         }
-        let mapping = (try? JSONValue(jsonBytes: Array((job.text("mapping") ?? "{}").utf8)))?.objectValue?.compactMapValues { $0.numberValue.map(Int.init) } ?? [:]
-        let update = job.text("on_duplicate") == "update"
-        let done = Int(job.integer("rows") ?? 0)
+        let mapping = job.mapping
+        let update = job.on_duplicate == "update"
+        let done = job.rows
         let started = ContinuousClock.now
         // The row limit, checked before anything is written. Line breaks bound the records from above
         // without parsing; only a file with more of them than the limit allows is counted exactly.

@@ -6,7 +6,8 @@ struct ContactStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
 
-    static let columns = "c.id, c.name, c.first_name, c.last_name, c.phone, c.email, c.notes, c.custom_fields, c.source, c.sms_consent, c.sms_consent_at, c.sms_consent_method, c.created_at, c.updated_at"
+    /// A contact's columns from `contacts c`.
+    static let columns = Contact.selection(from: "c")
 
     func create(_ scope: TenantScope, _ input: ContactInput) async throws -> Contact {
         let id = ResourceID.make("con")
@@ -96,7 +97,7 @@ struct ContactStore: Sendable {
 
     func get(_ scope: TenantScope, id: String) async throws -> Contact? {
         try await database.prepare("SELECT \(Self.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id = ?")
-            .bind(scope.workspaceID, id).first().map(Contact.init(row:))
+            .bind(scope.workspaceID, id).first(Contact.self)
     }
 
     /// Applies the fields given; the others keep their values.
@@ -164,7 +165,7 @@ struct ContactStore: Sendable {
             let rows = try await database.prepare("""
                 SELECT \(Self.columns) FROM contacts_fts JOIN contacts c ON c.rowid = contacts_fts.rowid
                 WHERE contacts_fts MATCH ? AND \(conditions.joined(separator: " AND ")) \(order) LIMIT ? OFFSET ?
-                """).bind(bound).all().map(Contact.init(row:))
+                """).bind(bound).all(Contact.self)
             return (Array(rows.prefix(limit)), rows.count > limit ? String(offset + limit) : nil)
         }
         // Keyset paging on (sort column, rowid): the rowid is unique, never reused while the row lives, and
@@ -179,12 +180,12 @@ struct ContactStore: Sendable {
             values += [parts[0], rowid]
         }
         let rows = try await database.prepare("""
-            SELECT \(Self.columns), c.rowid AS row_key FROM contacts c WHERE \(conditions.joined(separator: " AND "))
+            SELECT \(Self.columns), c.\(column) AS sort_key, c.rowid AS row_key FROM contacts c WHERE \(conditions.joined(separator: " AND "))
             ORDER BY c.\(column) \(direction), c.rowid \(direction) LIMIT ?
-            """).bind(values + [limit + 1]).all()
+            """).bind(values + [limit + 1]).all(Listed.self)
         let shown = rows.prefix(limit)
-        let next = rows.count > limit ? shown.last.map { ($0.text(column) ?? "") + "\u{1F}" + String($0.integer("row_key") ?? 0) } : nil
-        return (shown.map(Contact.init(row:)), next)
+        let next = rows.count > limit ? shown.last.map { $0.sortKey + "\u{1F}" + String($0.rowKey) } : nil
+        return (shown.map(\.contact), next)
     }
 
     /// The ids a filter selects (for bulk operations), at most `limit + 1`.
@@ -201,5 +202,20 @@ struct ContactStore: Sendable {
 
     static func json(_ fields: [String: JSONValue]) -> String {
         String(decoding: JSONValue.object(fields).jsonBytes, as: UTF8.self)
+    }
+
+    /// A listed contact with its keyset cursor's parts: the sort column's value and the rowid.
+    private struct Listed: SQLRecord {
+        let contact: Contact
+        let sortKey: String
+        let rowKey: Int64
+
+        enum Columns: String, SQLColumn { case sort_key, row_key }
+
+        init(row: SQLRecordRow<Columns>) throws {
+            contact = try row.record(Contact.self)
+            sortKey = try row.decode(String.self, forKey: .sort_key)
+            rowKey = try row.decode(Int64.self, forKey: .row_key)
+        }
     }
 }

@@ -10,12 +10,12 @@ struct IdempotencyStore: Sendable {
         guard (1...255).contains(key.utf8.count) else { throw APIError.badRequest("Idempotency-Key must be 1-255 characters", code: "invalid_header") }
         let scope = principal.workspace.id + "/" + (principal.apiKeyID ?? principal.userID)
         let fingerprint = Crypto.sha256Hex(request.method + " " + request.path + "\n" + request.text)
-        if let stored = try await database.prepare("SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at > ?")
-            .bind(scope, key, Timestamp.after(seconds: -86_400, clock)).first() {
-            guard stored.text("request_hash") == fingerprint else {
+        if let stored = try await database.prepare("SELECT \(Stored.selection) FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at > ?")
+            .bind(scope, key, Timestamp.after(seconds: -86_400, clock)).first(Stored.self) {
+            guard stored.request_hash == fingerprint else {
                 throw APIError.conflict("this Idempotency-Key was used with a different request")
             }
-            return Response.bytes(stored.blob("body") ?? [], status: Int(stored.integer("status") ?? 200), contentType: "application/json")
+            return Response.bytes(stored.body, status: stored.status, contentType: "application/json")
                 .adding(header: "idempotent-replayed", "true")
         }
         let response = try await body()
@@ -27,6 +27,16 @@ struct IdempotencyStore: Sendable {
                 """).bind(scope, key, fingerprint, response.status, response.bodyBytes, Timestamp.now(clock)).run()
         }
         return response
+    }
+
+    /// The first answer to a key, and the request it answered.
+    private struct Stored: Decodable, SQLRecord {
+        let request_hash: String
+        let status: Int
+        let body: [UInt8]
+
+        enum CodingKeys: String, SQLColumn { case request_hash, status, body }
+        typealias Columns = CodingKeys
     }
 
     func sweep() async throws -> Int {

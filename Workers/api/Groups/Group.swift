@@ -1,5 +1,7 @@
+import OzziRuntime
+
 /// A named set of contacts; a contact may be in any number of groups.
-struct Group: Codable, Sendable, Equatable {
+struct Group: Codable, SQLRecord, Sendable, Equatable {
     let id: String
     let name: String
     let description: String
@@ -7,4 +9,6 @@ struct Group: Codable, Sendable, Equatable {
     let member_count: Int
     let created_at: String
     let updated_at: String
+    enum CodingKeys: String, SQLColumn { case id, name, description, color, member_count, created_at, updated_at }
+    typealias Columns = CodingKeys
 }

@@ -101,19 +101,18 @@ final class WorkspaceEvents: Sendable {
 
     /// One batch: publish, fan out, advance the cursor. Returns whether there may be more.
     private func flushBatch() async throws -> Bool {
-        let rows = try await database.prepare("""
-            SELECT seq, workspace_id, type, data, created_at FROM workspace_events
+        let events = try await database.prepare("""
+            SELECT \(WorkspaceEvent.selection) FROM workspace_events
             WHERE seq > (SELECT seq FROM event_cursors WHERE name = 'webhooks') ORDER BY seq LIMIT 500
-            """).all()
-        guard let last = rows.last?.integer("seq") else { return false }
-        let events = rows.map(WorkspaceEvent.init)
+            """).all(WorkspaceEvent.self)
+        guard let last = events.last?.sequence else { return false }
         for event in events where event.sequence > published.load(ordering: .relaxed) {
             pubsub.publish(Self.topic(event.workspaceID), event.json)
         }
         published.store(max(published.load(ordering: .relaxed), last), ordering: .relaxed)
         if let fanOut = fanOut.withLock({ $0 }) { try await fanOut(events) }
         try await database.prepare("UPDATE event_cursors SET seq = max(seq, ?) WHERE name = 'webhooks'").bind(last).run()
-        return rows.count == 500
+        return events.count == 500
     }
 
     /// The sweep's part: hand on what a crash left behind, and drop events older than a day.
@@ -138,11 +137,11 @@ final class WorkspaceEvents: Sendable {
               try await database.prepare("SELECT 1 FROM workspace_events WHERE workspace_id = ? AND seq = ?").bind(scope.workspaceID, seq).first() != nil else {
             return nil
         }
-        let rows = try await database.prepare("""
-            SELECT seq, workspace_id, type, data, created_at FROM workspace_events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?
-            """).bind(scope.workspaceID, seq, Self.replayLimit + 1).all()
-        guard rows.count <= Self.replayLimit else { return nil }
-        return rows.map(WorkspaceEvent.init)
+        let events = try await database.prepare("""
+            SELECT \(WorkspaceEvent.selection) FROM workspace_events WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?
+            """).bind(scope.workspaceID, seq, Self.replayLimit + 1).all(WorkspaceEvent.self)
+        guard events.count <= Self.replayLimit else { return nil }
+        return events
     }
 }
 
@@ -156,15 +155,19 @@ struct WorkspaceEvent: Sendable {
 
     var id: String { String(sequence) }
 
-    init(row: SQLRow) {
-        sequence = row.integer("seq") ?? 0
-        workspaceID = row.text("workspace_id") ?? ""
-        type = row.text("type") ?? ""
-        data = (try? JSONValue(jsonBytes: Array((row.text("data") ?? "null").utf8))) ?? .null
-        at = row.text("created_at") ?? ""
-    }
-
     var json: JSONValue {
         ["id": .string(id), "type": .string(type), "created_at": .string(at), "data": data]
+    }
+}
+
+extension WorkspaceEvent: SQLRecord {
+    enum Columns: String, SQLColumn { case seq, workspace_id, type, data, created_at }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        sequence = try row.decode(Int64.self, forKey: .seq)
+        workspaceID = try row.decode(String.self, forKey: .workspace_id)
+        type = try row.decode(String.self, forKey: .type)
+        data = try row.decode(JSONValue.self, forKey: .data)
+        at = try row.decode(String.self, forKey: .created_at)
     }
 }

@@ -29,37 +29,43 @@ struct Message: Encodable, Sendable {
         let code: String
         let message: String
     }
+}
 
-    static let columns = """
-        id, contact_id, to_phone, template_id, body, sent_text, scheduled_at, time_zone, category, campaign, status, attempts,
-        provider, provider_message_id, error_code, error_message, sent_at, delivered_at, created_at, updated_at
-        """
+extension Message: SQLRecord {
+    /// The columns of a message; `to` is `to_phone`, `error` is two of them.
+    enum Columns: String, SQLColumn {
+        case id, contact_id, to_phone, template_id, body, sent_text, scheduled_at, time_zone, category, campaign, status, attempts
+        case provider, provider_message_id, error_code, error_message, sent_at, delivered_at, created_at, updated_at
+    }
 
-    init(row: SQLRow) {
-        id = row.text("id") ?? ""
-        contact_id = row.text("contact_id")
-        to = row.text("to_phone") ?? ""
-        template_id = row.text("template_id")
-        body = row.text("body")
-        sent_text = row.text("sent_text")
-        scheduled_at = row.text("scheduled_at") ?? ""
-        time_zone = row.text("time_zone")
-        category = row.text("category") ?? "general"
-        campaign = row.text("campaign")
-        status = MessageStatus(rawValue: row.text("status") ?? "") ?? .pending
-        attempts = Int(row.integer("attempts") ?? 0)
-        provider = row.text("provider")
-        provider_message_id = row.text("provider_message_id")
-        error = row.text("error_code").map { ErrorInfo(code: $0, message: row.text("error_message") ?? "") }
-        sent_at = row.text("sent_at")
-        delivered_at = row.text("delivered_at")
-        created_at = row.text("created_at") ?? ""
-        updated_at = row.text("updated_at") ?? ""
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .id)
+        contact_id = try row.decodeIfPresent(String.self, forKey: .contact_id)
+        to = try row.decode(String.self, forKey: .to_phone)
+        template_id = try row.decodeIfPresent(String.self, forKey: .template_id)
+        body = try row.decodeIfPresent(String.self, forKey: .body)
+        sent_text = try row.decodeIfPresent(String.self, forKey: .sent_text)
+        scheduled_at = try row.decode(String.self, forKey: .scheduled_at)
+        time_zone = try row.decodeIfPresent(String.self, forKey: .time_zone)
+        category = try row.decode(String.self, forKey: .category)
+        campaign = try row.decodeIfPresent(String.self, forKey: .campaign)
+        status = try row.decode(MessageStatus.self, forKey: .status)
+        attempts = try row.decode(Int.self, forKey: .attempts)
+        provider = try row.decodeIfPresent(String.self, forKey: .provider)
+        provider_message_id = try row.decodeIfPresent(String.self, forKey: .provider_message_id)
+        let errorCode = try row.decodeIfPresent(String.self, forKey: .error_code)
+        let errorMessage = try row.decodeIfPresent(String.self, forKey: .error_message)
+        error = errorCode.map { ErrorInfo(code: $0, message: errorMessage ?? "") }
+        sent_at = try row.decodeIfPresent(String.self, forKey: .sent_at)
+        delivered_at = try row.decodeIfPresent(String.self, forKey: .delivered_at)
+        created_at = try row.decode(String.self, forKey: .created_at)
+        updated_at = try row.decode(String.self, forKey: .updated_at)
+        timeline = nil
     }
 }
 
 /// One line of a message's timeline: an attempt (started, then its result) or a status reached.
-struct MessageEvent: Codable, Sendable, Equatable {
+struct MessageEvent: Codable, SQLRecord, Sendable, Equatable {
     let at: String
     let kind: String
     let result: String
@@ -67,4 +73,6 @@ struct MessageEvent: Codable, Sendable, Equatable {
     let provider_message_id: String?
     let error_code: String?
     let error_message: String?
+    enum CodingKeys: String, SQLColumn { case at, kind, result, provider, provider_message_id, error_code, error_message }
+    typealias Columns = CodingKeys
 }

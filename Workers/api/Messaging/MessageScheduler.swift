@@ -78,14 +78,14 @@ struct MessageScheduler: Sendable {
             let members = try await database.prepare("""
                 SELECT \(ContactStore.columns) FROM group_members m JOIN contacts c ON c.id = m.contact_id
                 WHERE m.group_id = ? AND c.workspace_id = ? LIMIT 10001
-                """).bind(groupID, scope.workspaceID).all().map(Contact.init)
+                """).bind(groupID, scope.workspaceID).all(Contact.self)
             guard members.count <= 10_000 else { throw APIError.invalidField("group_id", "the group has more than 10,000 members; split the send") }
             return (members, [])
         default:
             let ids = target == "contact_id" ? [try body.requiredString("contact_id", max: 64)] : try body.ids()
             let found = try await database.prepare("""
                 SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
-                """).bind(scope.workspaceID, SQLList.json(ids)).all().map(Contact.init)
+                """).bind(scope.workspaceID, SQLList.json(ids)).all(Contact.self)
             if target == "contact_id", found.isEmpty { throw APIError.notFound("contact") }
             // In the order asked for, so the answer's ids line up with the request's.
             let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -40,13 +40,36 @@ struct MessageStats: Sendable {
         let max: Int64?
     }
 
-    struct Backlog: Encodable {
+    struct Backlog: Codable, SQLRecord {
         /// Pending and already due: what the engine has yet to send.
         let due: Int
         /// Pending for later.
         let scheduled: Int
         let sending: Int
         let review: Int
+
+        enum CodingKeys: String, SQLColumn { case due, scheduled, sending, review }
+        typealias Columns = CodingKeys
+    }
+
+    /// Messages of one category, campaign and status.
+    private struct Tally: Decodable, SQLRecord {
+        let category: String
+        let campaign: String?
+        let status: String
+        let n: Int
+
+        enum CodingKeys: String, SQLColumn { case category, campaign, status, n }
+        typealias Columns = CodingKeys
+    }
+
+    /// Failed messages with one error code.
+    private struct Failures: Decodable, SQLRecord {
+        let error_code: String
+        let n: Int
+
+        enum CodingKeys: String, SQLColumn { case error_code, n }
+        typealias Columns = CodingKeys
     }
 
     static func window(_ request: Request) throws -> String {
@@ -62,13 +85,12 @@ struct MessageStats: Sendable {
         let filter = "(? IS NULL OR workspace_id = ?) AND (? IS NULL OR created_at >= ?)"
         let rows = try await database.prepare("""
             SELECT category, campaign, status, count(*) AS n FROM messages WHERE \(filter) GROUP BY category, campaign, status
-            """).bind(scope?.workspaceID, scope?.workspaceID, since, since).all()
+            """).bind(scope?.workspaceID, scope?.workspaceID, since, since).all(Tally.self)
         var total = Counts(), categories: [String: Counts] = [:], campaigns: [String: Counts] = [:]
         for row in rows {
-            let status = row.text("status") ?? "", n = Int(row.integer("n") ?? 0)
-            Self.add(status, n, to: &total)
-            Self.add(status, n, to: &categories[row.text("category") ?? "general", default: Counts()])
-            if let campaign = row.text("campaign") { Self.add(status, n, to: &campaigns[campaign, default: Counts()]) }
+            Self.add(row.status, row.n, to: &total)
+            Self.add(row.status, row.n, to: &categories[row.category, default: Counts()])
+            if let campaign = row.campaign { Self.add(row.status, row.n, to: &campaigns[campaign, default: Counts()]) }
         }
         var report = Report(window: window, since: since, counts: Self.rated(total),
                             by_category: categories.sorted { $0.key < $1.key }.map { Group(name: $0.key, counts: Self.rated($0.value)) },
@@ -87,15 +109,14 @@ struct MessageStats: Sendable {
         let codes = try await database.prepare("""
             SELECT error_code, count(*) AS n FROM messages WHERE status IN ('failed', 'undelivered') AND error_code IS NOT NULL
               AND (? IS NULL OR created_at >= ?) GROUP BY error_code
-            """).bind(since, since).all()
-        report.failures_by_code = Dictionary(codes.map { ($0.text("error_code") ?? "", Int($0.integer("n") ?? 0)) }, uniquingKeysWith: +)
-        let backlog = try await database.prepare("""
-            SELECT sum(status = 'pending' AND due_ms <= ?) AS due, sum(status = 'pending' AND due_ms > ?) AS scheduled,
-                   sum(status = 'sending') AS sending, sum(status = 'review') AS review
+            """).bind(since, since).all(Failures.self)
+        report.failures_by_code = Dictionary(codes.map { ($0.error_code, $0.n) }, uniquingKeysWith: +)
+        // (sum() over no rows is NULL: none is 0 here.)
+        report.backlog = try await database.prepare("""
+            SELECT coalesce(sum(status = 'pending' AND due_ms <= ?), 0) AS due, coalesce(sum(status = 'pending' AND due_ms > ?), 0) AS scheduled,
+                   coalesce(sum(status = 'sending'), 0) AS sending, coalesce(sum(status = 'review'), 0) AS review
             FROM messages WHERE status IN ('pending', 'sending', 'review')
-            """).bind(clock.milliseconds, clock.milliseconds).first()
-        report.backlog = Backlog(due: Int(backlog?.integer("due") ?? 0), scheduled: Int(backlog?.integer("scheduled") ?? 0),
-                                 sending: Int(backlog?.integer("sending") ?? 0), review: Int(backlog?.integer("review") ?? 0))
+            """).bind(clock.milliseconds, clock.milliseconds).first(Backlog.self)
         return report
     }
 

@@ -6,6 +6,8 @@ struct MessageStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
 
+    private static let columns = Message.selection
+
     /// A message about to be scheduled.
     struct NewMessage: Sendable {
         let id: String
@@ -73,19 +75,17 @@ struct MessageStore: Sendable {
     /// Pending messages with no queued job (lost between commit and queueing), updated before `before`.
     func unqueued(createdBefore before: String, limit: Int) async throws -> [(job: DeliveryJob, dueMs: Int64)] {
         try await database.prepare("""
-            SELECT id, version, due_ms FROM messages WHERE status = 'pending' AND enqueued = 0 AND updated_at < ? ORDER BY due_ms LIMIT ?
-            """).bind(before, limit).all().map {
-            (DeliveryJob(messageID: $0.text("id") ?? "", version: Int($0.integer("version") ?? 0)), $0.integer("due_ms") ?? 0)
-        }
+            SELECT \(State.selection) FROM messages WHERE status = 'pending' AND enqueued = 0 AND updated_at < ? ORDER BY due_ms LIMIT ?
+            """).bind(before, limit).all(State.self).map { ($0.job, $0.due_ms) }
     }
 
     // MARK: - Reading
 
     func get(_ scope: TenantScope, id: String) async throws -> Message? {
-        guard var message = try await database.prepare("SELECT \(Message.columns) FROM messages WHERE workspace_id = ? AND id = ?")
-            .bind(scope.workspaceID, id).first().map(Message.init) else { return nil }
+        guard var message = try await database.prepare("SELECT \(Self.columns) FROM messages WHERE workspace_id = ? AND id = ?")
+            .bind(scope.workspaceID, id).first(Message.self) else { return nil }
         message.timeline = try await database.prepare("""
-            SELECT at, kind, result, provider, provider_message_id, error_code, error_message FROM message_events WHERE message_id = ? ORDER BY id
+            SELECT \(MessageEvent.selection) FROM message_events WHERE message_id = ? ORDER BY id
             """).bind(id).all(MessageEvent.self)
         return message
     }
@@ -103,8 +103,8 @@ struct MessageStore: Sendable {
         }
         bound.append(page.limit + 1)
         return try await database.prepare("""
-            SELECT \(Message.columns) FROM messages WHERE workspace_id = ?\(clause)\(keyset) ORDER BY created_at DESC, id DESC LIMIT ?
-            """).bind(bound).all().map(Message.init)
+            SELECT \(Self.columns) FROM messages WHERE workspace_id = ?\(clause)\(keyset) ORDER BY created_at DESC, id DESC LIMIT ?
+            """).bind(bound).all(Message.self)
     }
 
     /// The ids `filter` selects, up to `limit`.
@@ -143,8 +143,8 @@ struct MessageStore: Sendable {
                 UPDATE messages SET scheduled_at = ?, due_ms = ?, time_zone = ?, version = version + 1, enqueued = 0, updated_at = ?
                 WHERE workspace_id = ? AND id = ? AND status = 'pending'
                 """, scheduledAt, dueMs, timeZone, now, scope.workspaceID, id)
-            return try tx.all("SELECT version, status FROM messages WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).first
-                .flatMap { $0.text("status") == "pending" ? Int($0.integer("version") ?? 0) : nil }
+            return try tx.first(State.self, "SELECT \(State.selection) FROM messages WHERE workspace_id = ? AND id = ?", scope.workspaceID, id)
+                .flatMap { $0.status == .pending ? $0.version : nil }
         }
         return version.map { DeliveryJob(messageID: id, version: $0) }
     }
@@ -154,13 +154,12 @@ struct MessageStore: Sendable {
         let now = Timestamp.now(clock), nowMs = clock.milliseconds
         let list = SQLList.json(ids)
         return try await database.transaction { tx in
-            let rows = try tx.all("""
+            let jobs = try tx.all(State.self, """
                 UPDATE messages SET status = 'pending', version = version + 1, enqueued = 0, due_ms = ?, error_code = NULL, error_message = NULL,
                   provider_message_id = NULL, updated_at = ?
                 WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?)) AND status IN ('failed', 'undelivered', 'review')
-                RETURNING id, version
-                """, nowMs, now, scope.workspaceID, list)
-            let jobs = rows.map { DeliveryJob(messageID: $0.text("id") ?? "", version: Int($0.integer("version") ?? 0)) }
+                RETURNING \(State.selection)
+                """, nowMs, now, scope.workspaceID, list).map(\.job)
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'pending' FROM json_each(?)",
                        now, SQLList.json(jobs.map(\.messageID)))
             try WorkspaceEvents.record(tx, jobs.map { StatusChange(scope: scope, messageID: $0.messageID, status: .pending, errorCode: nil) }, at: now)
@@ -175,8 +174,9 @@ struct MessageStore: Sendable {
     func applyProviderStatus(providerID: String, status: MessageStatus, errorCode: String?) async throws -> StatusChange? {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> StatusChange? in
-            guard let row = try tx.all("SELECT id, workspace_id, status FROM messages WHERE provider_message_id = ?", providerID).first,
-                  let id = row.text("id"), let current = MessageStatus(rawValue: row.text("status") ?? ""), current.advances(to: status) else { return nil }
+            guard let current = try tx.first(State.self, "SELECT \(State.selection) FROM messages WHERE provider_message_id = ?", providerID),
+                  current.status.advances(to: status) else { return nil }
+            let id = current.id
             let reason = errorCode.map { "the provider reported error \($0)" }
             try tx.run("""
                 UPDATE messages SET status = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
@@ -185,7 +185,7 @@ struct MessageStore: Sendable {
             try tx.run("""
                 INSERT INTO message_events (message_id, at, kind, result, provider_message_id, error_code, error_message) VALUES (?, ?, 'status', ?, ?, ?, ?)
                 """, id, now, status.rawValue, providerID, errorCode, reason)
-            let change = StatusChange(scope: TenantScope(workspaceID: row.text("workspace_id") ?? ""), messageID: id, status: status, errorCode: errorCode)
+            let change = StatusChange(scope: current.scope, messageID: id, status: status, errorCode: errorCode)
             try WorkspaceEvents.record(tx, [change], at: now)
             return change
         }
@@ -210,12 +210,45 @@ struct MessageStore: Sendable {
                    \(ContactStore.columns)
             FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id LEFT JOIN templates t ON t.id = m.template_id
             WHERE m.id IN (SELECT value FROM json_each(?))
-            """).bind(SQLList.json(ids)).all().map { row in
-            Due(id: row.text("message_id") ?? "", scope: TenantScope(workspaceID: row.text("message_workspace") ?? ""),
-                createdBy: row.text("created_by") ?? "", to: row.text("to_phone") ?? "",
-                status: MessageStatus(rawValue: row.text("message_status") ?? "") ?? .pending, version: Int(row.integer("version") ?? 0),
-                attempts: Int(row.integer("attempts") ?? 0), dueMs: row.integer("due_ms") ?? 0, templateID: row.text("template_id"),
-                templateBody: row.text("template_body"), body: row.text("message_body"), contact: row.text("id").map { _ in Contact(row: row) })
-        }
+            """).bind(SQLList.json(ids)).all(Due.self)
+    }
+
+    /// A message's delivery state: what status changes check, and what delivery jobs are made from.
+    private struct State: Decodable, SQLRecord {
+        let id: String
+        let workspace_id: String
+        let status: MessageStatus
+        let version: Int
+        let due_ms: Int64
+
+        enum CodingKeys: String, SQLColumn { case id, workspace_id, status, version, due_ms }
+        typealias Columns = CodingKeys
+
+        var job: DeliveryJob { DeliveryJob(messageID: id, version: version) }
+        var scope: TenantScope { TenantScope(workspaceID: workspace_id) }
+    }
+}
+
+extension MessageStore.Due: SQLRecord {
+    /// The message's columns, named apart from its contact's (`ContactStore.columns`, all NULL without one).
+    enum Columns: String, SQLColumn {
+        case message_id, message_workspace, created_by, to_phone, message_status, version, attempts, due_ms, template_id, message_body
+        case template_body
+    }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .message_id)
+        scope = TenantScope(workspaceID: try row.decode(String.self, forKey: .message_workspace))
+        createdBy = try row.decode(String.self, forKey: .created_by)
+        to = try row.decode(String.self, forKey: .to_phone)
+        status = try row.decode(MessageStatus.self, forKey: .message_status)
+        version = try row.decode(Int.self, forKey: .version)
+        attempts = try row.decode(Int.self, forKey: .attempts)
+        dueMs = try row.decode(Int64.self, forKey: .due_ms)
+        templateID = try row.decodeIfPresent(String.self, forKey: .template_id)
+        body = try row.decodeIfPresent(String.self, forKey: .message_body)
+        templateBody = try row.decodeIfPresent(String.self, forKey: .template_body)
+        let hasContact = try !row.columns(Contact.Columns.self).decodeNil(forKey: .id)
+        contact = hasContact ? try row.record(Contact.self) : nil
     }
 }

@@ -11,19 +11,6 @@ struct Book: Encodable, Sendable {
     let created_at: String
     let updated_at: String
     var lessons: [Lesson]?
-
-    static let columns = "id, title, description, cover_text, active, published, created_at, updated_at"
-
-    init(row: SQLRow) {
-        id = row.text("id") ?? ""
-        title = row.text("title") ?? ""
-        description = row.text("description") ?? ""
-        cover_text = row.text("cover_text") ?? ""
-        active = row.integer("active") == 1
-        published = row.integer("published") == 1
-        created_at = row.text("created_at") ?? ""
-        updated_at = row.text("updated_at") ?? ""
-    }
 }
 
 /// One lesson of a book, with its messages.
@@ -37,24 +24,11 @@ struct Lesson: Encodable, Sendable {
     let created_at: String
     let updated_at: String
     var messages: [LessonMessage]?
-
-    static let columns = "id, book_id, position, title, content, active, created_at, updated_at"
-
-    init(row: SQLRow) {
-        id = row.text("id") ?? ""
-        book_id = row.text("book_id") ?? ""
-        position = Int(row.integer("position") ?? 0)
-        title = row.text("title") ?? ""
-        content = row.text("content") ?? ""
-        active = row.integer("active") == 1
-        created_at = row.text("created_at") ?? ""
-        updated_at = row.text("updated_at") ?? ""
-    }
 }
 
 /// A message of a lesson: sent `day_offset` days after the participant's start, at `send_time` local.
 /// `workspace_id` is set for a workspace's own messages, nil for the book's.
-struct LessonMessage: Encodable, Sendable {
+struct LessonMessage: Codable, Sendable {
     let id: String
     let lesson_id: String
     let workspace_id: String?
@@ -64,17 +38,8 @@ struct LessonMessage: Encodable, Sendable {
     let send_time: String
 
     static let types = ["reminder", "scripture", "custom"]
-    static let columns = "id, lesson_id, workspace_id, type, body, day_offset, send_time"
 
-    init(row: SQLRow) {
-        id = row.text("id") ?? ""
-        lesson_id = row.text("lesson_id") ?? ""
-        workspace_id = row.text("workspace_id")
-        type = row.text("type") ?? "custom"
-        body = row.text("body") ?? ""
-        day_offset = Int(row.integer("day_offset") ?? 0)
-        send_time = row.text("send_time") ?? "09:00"
-    }
+    enum CodingKeys: String, SQLColumn { case id, lesson_id, workspace_id, type, body, day_offset, send_time }
 
     /// Hours and minutes of `send_time`.
     var hourMinute: (Int, Int) {
@@ -109,4 +74,40 @@ struct LessonMessage: Encodable, Sendable {
         }
         return (type, text, dayOffset, sendTime)
     }
+}
+
+extension Book: SQLRecord {
+    enum Columns: String, SQLColumn { case id, title, description, cover_text, active, published, created_at, updated_at }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .id)
+        title = try row.decode(String.self, forKey: .title)
+        description = try row.decode(String.self, forKey: .description)
+        cover_text = try row.decode(String.self, forKey: .cover_text)
+        active = try row.decode(Bool.self, forKey: .active)
+        published = try row.decode(Bool.self, forKey: .published)
+        created_at = try row.decode(String.self, forKey: .created_at)
+        updated_at = try row.decode(String.self, forKey: .updated_at)
+        lessons = nil
+    }
+}
+
+extension Lesson: SQLRecord {
+    enum Columns: String, SQLColumn { case id, book_id, position, title, content, active, created_at, updated_at }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .id)
+        book_id = try row.decode(String.self, forKey: .book_id)
+        position = try row.decode(Int.self, forKey: .position)
+        title = try row.decode(String.self, forKey: .title)
+        content = try row.decode(String.self, forKey: .content)
+        active = try row.decode(Bool.self, forKey: .active)
+        created_at = try row.decode(String.self, forKey: .created_at)
+        updated_at = try row.decode(String.self, forKey: .updated_at)
+        messages = nil
+    }
+}
+
+extension LessonMessage: SQLRecord {
+    typealias Columns = CodingKeys
 }

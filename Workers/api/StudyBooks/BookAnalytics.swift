@@ -41,13 +41,13 @@ struct BookAnalytics: Sendable {
                    (SELECT count(*) FROM participant_messages pm JOIN messages m ON m.id = pm.message_id WHERE pm.participant_id = p.id AND m.status = 'pending') AS pending,
                    (SELECT count(*) FROM participant_messages pm JOIN messages m ON m.id = pm.message_id WHERE pm.participant_id = p.id AND m.status != 'canceled') AS planned
             FROM participants p WHERE p.workspace_id = ? AND p.book_id = ?
-            """).bind(ws, bookID).all() {
+            """).bind(ws, bookID).all(Enrollment.self) {
             people.enrolled += 1
-            switch row.text("status") {
+            switch row.status {
             case "paused": people.paused += 1
             case "canceled": people.canceled += 1
             default:
-                if row.integer("planned") ?? 0 > 0 && row.integer("pending") == 0 { people.completed += 1 } else { people.active += 1 }
+                if row.planned > 0 && row.pending == 0 { people.completed += 1 } else { people.active += 1 }
             }
         }
         var total = Delivery(), perLesson: [String: Delivery] = [:]
@@ -55,10 +55,9 @@ struct BookAnalytics: Sendable {
             SELECT lm.lesson_id, m.status, count(*) AS n FROM participant_messages pm JOIN participants p ON p.id = pm.participant_id
             JOIN lesson_messages lm ON lm.id = pm.lesson_message_id JOIN messages m ON m.id = pm.message_id
             WHERE p.workspace_id = ? AND p.book_id = ? GROUP BY lm.lesson_id, m.status
-            """).bind(ws, bookID).all() {
-            let status = row.text("status") ?? "", n = Int(row.integer("n") ?? 0)
-            Self.add(status, n, to: &total)
-            Self.add(status, n, to: &perLesson[row.text("lesson_id") ?? "", default: Delivery()])
+            """).bind(ws, bookID).all(Tally.self) {
+            Self.add(row.status, row.n, to: &total)
+            Self.add(row.status, row.n, to: &perLesson[row.lesson_id, default: Delivery()])
         }
         let replyJoin = """
             FROM inbound_messages im JOIN participants p ON p.contact_id = im.contact_id AND p.workspace_id = im.workspace_id
@@ -68,11 +67,11 @@ struct BookAnalytics: Sendable {
             """
         let replies = Int(try await database.prepare("SELECT count(DISTINCT im.id) AS n \(replyJoin)").bind(ws, bookID, replyWindowMs).first()?.integer("n") ?? 0)
         let repliesByLesson = Dictionary(try await database.prepare("SELECT lm.lesson_id, count(DISTINCT im.id) AS n \(replyJoin) GROUP BY lm.lesson_id")
-            .bind(ws, bookID, replyWindowMs).all().map { ($0.text("lesson_id") ?? "", Int($0.integer("n") ?? 0)) }, uniquingKeysWith: +)
+            .bind(ws, bookID, replyWindowMs).all(PerLesson.self).map { ($0.lesson_id, $0.n) }, uniquingKeysWith: +)
         let enrolledByLesson = Dictionary(try await database.prepare("""
             SELECT j.value AS lesson_id, count(*) AS n FROM participants p, json_each(p.lesson_ids) j
             WHERE p.workspace_id = ? AND p.book_id = ? AND p.status != 'canceled' GROUP BY j.value
-            """).bind(ws, bookID).all().map { ($0.text("lesson_id") ?? "", Int($0.integer("n") ?? 0)) }, uniquingKeysWith: +)
+            """).bind(ws, bookID).all(PerLesson.self).map { ($0.lesson_id, $0.n) }, uniquingKeysWith: +)
         return Report(book_id: bookID, participants: people, messages: Self.rated(total), replies: replies,
                       reply_window_hours: Double(replyWindowMs) / 3_600_000,
                       lessons: lessons.map { lesson in
@@ -91,6 +90,35 @@ struct BookAnalytics: Sendable {
         default: break
         }
         if status != "canceled" { delivery.scheduled += n }
+    }
+
+    /// A participant's status and how many of its lesson messages are pending, and planned at all.
+    private struct Enrollment: Decodable, SQLRecord {
+        let status: String
+        let pending: Int
+        let planned: Int
+
+        enum CodingKeys: String, SQLColumn { case status, pending, planned }
+        typealias Columns = CodingKeys
+    }
+
+    /// How many of a lesson's scheduled messages are in a status.
+    private struct Tally: Decodable, SQLRecord {
+        let lesson_id: String
+        let status: String
+        let n: Int
+
+        enum CodingKeys: String, SQLColumn { case lesson_id, status, n }
+        typealias Columns = CodingKeys
+    }
+
+    /// A count for one lesson.
+    private struct PerLesson: Decodable, SQLRecord {
+        let lesson_id: String
+        let n: Int
+
+        enum CodingKeys: String, SQLColumn { case lesson_id, n }
+        typealias Columns = CodingKeys
     }
 
     private static func rated(_ delivery: Delivery) -> Delivery {

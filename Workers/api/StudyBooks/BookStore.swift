@@ -16,14 +16,14 @@ struct BookStore: Sendable {
     }
 
     func book(_ id: String) async throws -> Book? {
-        try await database.prepare("SELECT \(Book.columns) FROM books WHERE id = ?").bind(id).first().map(Book.init)
+        try await database.prepare("SELECT \(Book.selection) FROM books WHERE id = ?").bind(id).first(Book.self)
     }
 
     /// Every book (admins), or the published, active ones (workspaces).
     func books(publishedOnly: Bool) async throws -> [Book] {
         try await database.prepare("""
-            SELECT \(Book.columns) FROM books WHERE (? = 0 OR (published = 1 AND active = 1)) ORDER BY title LIMIT 500
-            """).bind(publishedOnly ? 1 : 0).all().map(Book.init)
+            SELECT \(Book.selection) FROM books WHERE (? = 0 OR (published = 1 AND active = 1)) ORDER BY title LIMIT 500
+            """).bind(publishedOnly ? 1 : 0).all(Book.self)
     }
 
     func updateBook(_ id: String, title: String?, description: String?, coverText: String?, active: Bool?, published: Bool?) async throws -> Book? {
@@ -50,20 +50,20 @@ struct BookStore: Sendable {
     }
 
     func lesson(bookID: String, id: String) async throws -> Lesson? {
-        try await database.prepare("SELECT \(Lesson.columns) FROM lessons WHERE book_id = ? AND id = ?").bind(bookID, id).first().map(Lesson.init)
+        try await database.prepare("SELECT \(Lesson.selection) FROM lessons WHERE book_id = ? AND id = ?").bind(bookID, id).first(Lesson.self)
     }
 
     /// A book's lessons in order, each with its messages: the book's and, given a workspace, that
     /// workspace's own. `activeOnly` hides inactive lessons (what participants see).
     func lessons(bookID: String, workspaceID: String?, activeOnly: Bool) async throws -> [Lesson] {
         var lessons = try await database.prepare("""
-            SELECT \(Lesson.columns) FROM lessons WHERE book_id = ? AND (? = 0 OR active = 1) ORDER BY position, created_at
-            """).bind(bookID, activeOnly ? 1 : 0).all().map(Lesson.init)
+            SELECT \(Lesson.selection) FROM lessons WHERE book_id = ? AND (? = 0 OR active = 1) ORDER BY position, created_at
+            """).bind(bookID, activeOnly ? 1 : 0).all(Lesson.self)
         let messages = try await database.prepare("""
-            SELECT \(LessonMessage.columns) FROM lesson_messages
+            SELECT \(LessonMessage.selection) FROM lesson_messages
             WHERE lesson_id IN (SELECT id FROM lessons WHERE book_id = ?) AND (workspace_id IS NULL OR workspace_id = ?)
             ORDER BY day_offset, send_time, created_at
-            """).bind(bookID, workspaceID).all().map(LessonMessage.init)
+            """).bind(bookID, workspaceID).all(LessonMessage.self)
         let byLesson = Dictionary(grouping: messages, by: \.lesson_id)
         for index in lessons.indices { lessons[index].messages = byLesson[lessons[index].id] ?? [] }
         return lessons
@@ -95,8 +95,8 @@ struct BookStore: Sendable {
     /// One message of a lesson that belongs to `workspaceID` (nil: the book's own).
     func message(lessonID: String, id: String, workspaceID: String?) async throws -> LessonMessage? {
         try await database.prepare("""
-            SELECT \(LessonMessage.columns) FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?
-            """).bind(lessonID, id, workspaceID).first().map(LessonMessage.init)
+            SELECT \(LessonMessage.selection) FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?
+            """).bind(lessonID, id, workspaceID).first(LessonMessage.self)
     }
 
     func updateMessage(lessonID: String, id: String, workspaceID: String?, type: String?, body: String?, dayOffset: Int?, sendTime: String?) async throws -> LessonMessage? {
@@ -111,17 +111,26 @@ struct BookStore: Sendable {
     func deleteMessage(lessonID: String, id: String, workspaceID: String?) async throws -> Bool {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
-            let rows = try tx.all("""
+            let canceled = try tx.all(Canceled.self, """
                 UPDATE messages SET status = 'canceled', updated_at = ?
-                WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending' RETURNING id, workspace_id
+                WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending'
+                RETURNING \(Canceled.selection)
                 """, now, id)
-            let canceled = rows.compactMap { $0.text("id") }
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)",
-                       now, SQLList.json(canceled))
-            try WorkspaceEvents.record(tx, rows.map {
-                StatusChange(scope: TenantScope(workspaceID: $0.text("workspace_id") ?? ""), messageID: $0.text("id") ?? "", status: .canceled, errorCode: nil)
+                       now, SQLList.json(canceled.map(\.id)))
+            try WorkspaceEvents.record(tx, canceled.map {
+                StatusChange(scope: TenantScope(workspaceID: $0.workspace_id), messageID: $0.id, status: .canceled, errorCode: nil)
             }, at: now)
             return try tx.run("DELETE FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?", lessonID, id, workspaceID).changes == 1
         }
+    }
+
+    /// A scheduled message a deleted lesson message canceled, and its workspace.
+    private struct Canceled: Decodable, SQLRecord {
+        let id: String
+        let workspace_id: String
+
+        enum CodingKeys: String, SQLColumn { case id, workspace_id }
+        typealias Columns = CodingKeys
     }
 }

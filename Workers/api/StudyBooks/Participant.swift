@@ -15,7 +15,7 @@ struct Participant: Encodable, Sendable {
     /// Each planned lesson message and the delivery of its scheduled message (single-participant reads).
     var messages: [PlannedMessage]?
 
-    struct PlannedMessage: Codable, Sendable {
+    struct PlannedMessage: Codable, SQLRecord, Sendable {
         let lesson_id: String
         let lesson_message_id: String
         let type: String
@@ -24,21 +24,27 @@ struct Participant: Encodable, Sendable {
         let status: String
         let sent_at: String?
         let delivered_at: String?
+        enum CodingKeys: String, SQLColumn { case lesson_id, lesson_message_id, type, message_id, scheduled_at, status, sent_at, delivered_at }
+        typealias Columns = CodingKeys
     }
 
     static let statuses = ["active", "paused", "canceled"]
-    static let columns = "id, book_id, contact_id, time_zone, start_date, lesson_ids, status, created_by, created_at, updated_at"
+}
 
-    init(row: SQLRow) {
-        id = row.text("id") ?? ""
-        book_id = row.text("book_id") ?? ""
-        contact_id = row.text("contact_id") ?? ""
-        time_zone = row.text("time_zone") ?? "UTC"
-        start_date = row.text("start_date") ?? ""
-        lesson_ids = (try? JSONValue(jsonBytes: Array((row.text("lesson_ids") ?? "[]").utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
-        status = row.text("status") ?? "active"
-        created_by = row.text("created_by") ?? ""
-        created_at = row.text("created_at") ?? ""
-        updated_at = row.text("updated_at") ?? ""
+extension Participant: SQLRecord {
+    enum Columns: String, SQLColumn { case id, book_id, contact_id, time_zone, start_date, lesson_ids, status, created_by, created_at, updated_at }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .id)
+        book_id = try row.decode(String.self, forKey: .book_id)
+        contact_id = try row.decode(String.self, forKey: .contact_id)
+        time_zone = try row.decode(String.self, forKey: .time_zone)
+        start_date = try row.decode(String.self, forKey: .start_date)
+        lesson_ids = try row.decode([String].self, forKey: .lesson_ids)
+        status = try row.decode(String.self, forKey: .status)
+        created_by = try row.decode(String.self, forKey: .created_by)
+        created_at = try row.decode(String.self, forKey: .created_at)
+        updated_at = try row.decode(String.self, forKey: .updated_at)
+        messages = nil
     }
 }

@@ -35,8 +35,8 @@ struct ParticipantStore: Sendable {
     }
 
     func get(_ scope: TenantScope, id: String) async throws -> Participant? {
-        guard var participant = try await database.prepare("SELECT \(Participant.columns) FROM participants WHERE workspace_id = ? AND id = ?")
-            .bind(scope.workspaceID, id).first().map(Participant.init) else { return nil }
+        guard var participant = try await database.prepare("SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND id = ?")
+            .bind(scope.workspaceID, id).first(Participant.self) else { return nil }
         participant.messages = try await database.prepare("""
             SELECT lm.lesson_id, pm.lesson_message_id, lm.type, pm.message_id, m.scheduled_at, m.status, m.sent_at, m.delivered_at
             FROM participant_messages pm JOIN lesson_messages lm ON lm.id = pm.lesson_message_id JOIN messages m ON m.id = pm.message_id
@@ -46,8 +46,8 @@ struct ParticipantStore: Sendable {
     }
 
     func list(_ scope: TenantScope, bookID: String) async throws -> [Participant] {
-        try await database.prepare("SELECT \(Participant.columns) FROM participants WHERE workspace_id = ? AND book_id = ? ORDER BY created_at LIMIT 10000")
-            .bind(scope.workspaceID, bookID).all().map(Participant.init)
+        try await database.prepare("SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND book_id = ? ORDER BY created_at LIMIT 10000")
+            .bind(scope.workspaceID, bookID).all(Participant.self)
     }
 
     func update(_ scope: TenantScope, id: String, status: String?, lessonIDs: [String]?, startDate: String?, timeZone: String?) async throws {

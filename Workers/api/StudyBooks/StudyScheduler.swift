@@ -19,22 +19,21 @@ struct StudyScheduler: Sendable {
     func replan(_ scope: TenantScope, participantIDs: [String]) async throws {
         guard !participantIDs.isEmpty else { return }
         let participants = try await database.prepare("""
-            SELECT \(Participant.columns) FROM participants WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
-            """).bind(scope.workspaceID, SQLList.json(participantIDs)).all().map(Participant.init)
+            SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
+            """).bind(scope.workspaceID, SQLList.json(participantIDs)).all(Participant.self)
         let contacts = Dictionary(try await database.prepare("""
             SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
-            """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all().map(Contact.init).map { ($0.id, $0) },
+            """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all(Contact.self).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
         // What each participant already has: sent (or past sending) lesson messages stay; pending ones go.
         let links = try await database.prepare("""
             SELECT pm.participant_id, pm.lesson_message_id, pm.message_id, m.status FROM participant_messages pm JOIN messages m ON m.id = pm.message_id
             WHERE pm.participant_id IN (SELECT value FROM json_each(?))
-            """).bind(SQLList.json(participantIDs)).all()
+            """).bind(SQLList.json(participantIDs)).all(Link.self)
         var settled = Set<String>(), pending: [String] = []
         for link in links {
-            let status = link.text("status") ?? ""
-            if status == "pending" { pending.append(link.text("message_id") ?? "") }
-            else if status != "canceled" { settled.insert("\(link.text("participant_id") ?? "") \(link.text("lesson_message_id") ?? "")") }
+            if link.status == .pending { pending.append(link.message_id) }
+            else if link.status != .canceled { settled.insert("\(link.participant_id) \(link.lesson_message_id)") }
         }
         var content: [String: (active: Bool, lessons: [Lesson])] = [:]
         for bookID in Set(participants.map(\.book_id)) {
@@ -82,9 +81,30 @@ struct StudyScheduler: Sendable {
 
     /// Replans every participant of a book in every workspace (content was (de)activated or changed).
     func replanBook(_ bookID: String) async throws {
-        let rows = try await database.prepare("SELECT id, workspace_id FROM participants WHERE book_id = ? AND status = 'active'").bind(bookID).all()
-        for (workspace, participants) in Dictionary(grouping: rows, by: { $0.text("workspace_id") ?? "" }) {
-            try await replan(TenantScope(workspaceID: workspace), participantIDs: participants.compactMap { $0.text("id") })
+        let rows = try await database.prepare("SELECT \(Enrolled.selection) FROM participants WHERE book_id = ? AND status = 'active'")
+            .bind(bookID).all(Enrolled.self)
+        for (workspace, participants) in Dictionary(grouping: rows, by: \.workspace_id) {
+            try await replan(TenantScope(workspaceID: workspace), participantIDs: participants.map(\.id))
         }
+    }
+
+    /// A participant's planned lesson message and where its scheduled message stands.
+    private struct Link: Decodable, SQLRecord {
+        let participant_id: String
+        let lesson_message_id: String
+        let message_id: String
+        let status: MessageStatus
+
+        enum CodingKeys: String, SQLColumn { case participant_id, lesson_message_id, message_id, status }
+        typealias Columns = CodingKeys
+    }
+
+    /// An active participant of a book, and its workspace.
+    private struct Enrolled: Decodable, SQLRecord {
+        let id: String
+        let workspace_id: String
+
+        enum CodingKeys: String, SQLColumn { case id, workspace_id }
+        typealias Columns = CodingKeys
     }
 }

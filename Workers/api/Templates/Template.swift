@@ -1,5 +1,7 @@
+import OzziRuntime
+
 /// A reusable message body with variables.
-struct Template: Codable, Sendable, Equatable {
+struct Template: Codable, SQLRecord, Sendable, Equatable {
     let id: String
     let name: String
     let category: String
@@ -8,4 +10,6 @@ struct Template: Codable, Sendable, Equatable {
     let usage_count: Int
     let created_at: String
     let updated_at: String
+    enum CodingKeys: String, SQLColumn { case id, name, category, body, usage_count, created_at, updated_at }
+    typealias Columns = CodingKeys
 }

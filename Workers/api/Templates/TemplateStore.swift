@@ -5,8 +5,6 @@ struct TemplateStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
 
-    private static let columns = "id, name, category, body, usage_count, created_at, updated_at"
-
     func create(_ scope: TenantScope, name: String, category: String, body: String) async throws -> Template {
         let id = ResourceID.make("tpl")
         let now = Timestamp.now(clock)
@@ -21,12 +19,12 @@ struct TemplateStore: Sendable {
     }
 
     func get(_ scope: TenantScope, id: String) async throws -> Template? {
-        try await database.prepare("SELECT \(Self.columns) FROM templates WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first(Template.self)
+        try await database.prepare("SELECT \(Template.selection) FROM templates WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first(Template.self)
     }
 
     func list(_ scope: TenantScope, category: String?, page: PageRequest) async throws -> [Template] {
         try await database.prepare("""
-            SELECT \(Self.columns) FROM templates WHERE workspace_id = ? AND (? IS NULL OR category = ?) AND name > ? ORDER BY name LIMIT ?
+            SELECT \(Template.selection) FROM templates WHERE workspace_id = ? AND (? IS NULL OR category = ?) AND name > ? ORDER BY name LIMIT ?
             """).bind(scope.workspaceID, category, category, page.after ?? "", page.limit + 1).all(Template.self)
     }
 

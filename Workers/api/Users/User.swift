@@ -1,5 +1,7 @@
+import OzziRuntime
+
 /// An account. Anonymous (trial) users have no email until they upgrade.
-struct User: Codable, Sendable, Equatable {
+struct User: Codable, SQLRecord, Sendable, Equatable {
     let id: String
     let email: String?
     let name: String?
@@ -7,12 +9,16 @@ struct User: Codable, Sendable, Equatable {
     let is_platform_admin: Bool
     let personal_workspace_id: String
     let created_at: String
+    enum CodingKeys: String, SQLColumn { case id, email, name, is_anonymous, is_platform_admin, personal_workspace_id, created_at }
+    typealias Columns = CodingKeys
 }
 
 /// An external sign-in identity linked to a user.
-struct Identity: Codable, Sendable, Equatable {
+struct Identity: Codable, SQLRecord, Sendable, Equatable {
     let provider: String
     let subject: String
     let email: String?
     let created_at: String
+    enum CodingKeys: String, SQLColumn { case provider, subject, email, created_at }
+    typealias Columns = CodingKeys
 }

@@ -37,11 +37,11 @@ struct UserStore: Sendable {
     }
 
     func find(id: String) async throws -> User? {
-        try await database.prepare("SELECT * FROM users WHERE id = ?").bind(id).first(User.self)
+        try await database.prepare("SELECT \(User.selection) FROM users WHERE id = ?").bind(id).first(User.self)
     }
 
     func find(email: String) async throws -> User? {
-        try await database.prepare("SELECT * FROM users WHERE email = ?").bind(email).first(User.self)
+        try await database.prepare("SELECT \(User.selection) FROM users WHERE email = ?").bind(email).first(User.self)
     }
 
     func passwordHash(userID: String) async throws -> String? {
@@ -74,7 +74,7 @@ struct UserStore: Sendable {
     }
 
     func identities(userID: String) async throws -> [Identity] {
-        try await database.prepare("SELECT provider, subject, email, created_at FROM identities WHERE user_id = ? ORDER BY created_at")
+        try await database.prepare("SELECT \(Identity.selection) FROM identities WHERE user_id = ? ORDER BY created_at")
             .bind(userID).all(Identity.self)
     }
 

@@ -19,8 +19,27 @@ struct WebhookEndpoint: Encodable, Sendable {
     }
 }
 
+extension WebhookEndpoint: SQLRecord {
+    enum Columns: String, SQLColumn {
+        case id, url, event_types, description, active, disabled_reason, consecutive_failures, created_at, updated_at
+    }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        id = try row.decode(String.self, forKey: .id)
+        url = try row.decode(String.self, forKey: .url)
+        event_types = try row.decode([String].self, forKey: .event_types)
+        description = try row.decode(String.self, forKey: .description)
+        active = try row.decode(Bool.self, forKey: .active)
+        disabled_reason = try row.decodeIfPresent(String.self, forKey: .disabled_reason)
+        consecutive_failures = try row.decode(Int.self, forKey: .consecutive_failures)
+        created_at = try row.decode(String.self, forKey: .created_at)
+        updated_at = try row.decode(String.self, forKey: .updated_at)
+        secret = nil
+    }
+}
+
 /// One POST of one event to one endpoint, with its latest attempt.
-struct WebhookDelivery: Codable, Sendable {
+struct WebhookDelivery: Codable, SQLRecord, Sendable {
     let id: String
     let event_id: String
     let event_type: String
@@ -30,4 +49,6 @@ struct WebhookDelivery: Codable, Sendable {
     let error: String?
     let created_at: String
     let updated_at: String
+    enum CodingKeys: String, SQLColumn { case id, event_id, event_type, status, attempts, response_status, error, created_at, updated_at }
+    typealias Columns = CodingKeys
 }

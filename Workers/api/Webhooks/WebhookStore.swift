@@ -6,7 +6,7 @@ struct WebhookStore: Sendable {
     let key: [UInt8]
     let clock: any WallClock
 
-    private static let columns = "id, url, event_types, description, active, disabled_reason, consecutive_failures, created_at, updated_at"
+    private static let columns = WebhookEndpoint.selection
 
     func create(_ scope: TenantScope, url: String, eventTypes: [String], description: String) async throws -> WebhookEndpoint {
         let id = ResourceID.make("whe"), secret = WebhookSignature.newSecret(), now = Timestamp.now(clock)
@@ -21,20 +21,20 @@ struct WebhookStore: Sendable {
 
     func get(_ scope: TenantScope, id: String) async throws -> WebhookEndpoint? {
         try await database.prepare("SELECT \(Self.columns) FROM webhook_endpoints WHERE workspace_id = ? AND id = ?")
-            .bind(scope.workspaceID, id).first().map(Self.endpoint)
+            .bind(scope.workspaceID, id).first(WebhookEndpoint.self)
     }
 
     func list(_ scope: TenantScope) async throws -> [WebhookEndpoint] {
         try await database.prepare("SELECT \(Self.columns) FROM webhook_endpoints WHERE workspace_id = ? ORDER BY created_at LIMIT 100")
-            .bind(scope.workspaceID).all().map(Self.endpoint)
+            .bind(scope.workspaceID).all(WebhookEndpoint.self)
     }
 
     /// Active endpoints of each workspace, for fanning events out.
     func active(workspaces: [String]) async throws -> [String: [WebhookEndpoint]] {
         let rows = try await database.prepare("""
             SELECT workspace_id, \(Self.columns) FROM webhook_endpoints WHERE active = 1 AND workspace_id IN (SELECT value FROM json_each(?))
-            """).bind(SQLList.json(workspaces)).all()
-        return Dictionary(grouping: rows, by: { $0.text("workspace_id") ?? "" }).mapValues { $0.map(Self.endpoint) }
+            """).bind(SQLList.json(workspaces)).all(Scoped<WebhookEndpoint>.self)
+        return Dictionary(grouping: rows, by: \.scope.workspaceID).mapValues { $0.map(\.record) }
     }
 
     func update(_ scope: TenantScope, id: String, url: String?, eventTypes: [String]?, description: String?, active: Bool?) async throws -> WebhookEndpoint? {
@@ -54,8 +54,7 @@ struct WebhookStore: Sendable {
 
     func deliveries(_ scope: TenantScope, endpointID: String, limit: Int) async throws -> [WebhookDelivery] {
         try await database.prepare("""
-            SELECT d.id, d.event_id, d.event_type, d.status, d.attempts, d.response_status, d.error, d.created_at, d.updated_at
-            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            SELECT \(WebhookDelivery.selection(from: "d")) FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
             WHERE e.workspace_id = ? AND d.endpoint_id = ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?
             """).bind(scope.workspaceID, endpointID, limit).all(WebhookDelivery.self)
     }
@@ -102,10 +101,24 @@ struct WebhookStore: Sendable {
         guard let row = try await database.prepare("""
             SELECT d.id, d.endpoint_id, d.payload, d.attempts, e.url, e.secret_sealed, e.active
             FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ? AND d.status = 'pending'
-            """).bind(id).first() else { return nil }
-        let secret = row.text("secret_sealed").flatMap(Base64.decode).flatMap { SealedBox.open($0, key: key) }.map { String(decoding: $0, as: UTF8.self) }
-        return Pending(id: id, endpointID: row.text("endpoint_id") ?? "", url: row.text("url") ?? "", secret: secret ?? "",
-                       endpointActive: row.integer("active") == 1, payload: row.text("payload") ?? "", attempts: Int(row.integer("attempts") ?? 0))
+            """).bind(id).first(SealedPending.self) else { return nil }
+        let secret = Base64.decode(row.secret_sealed).flatMap { SealedBox.open($0, key: key) }.map { String(decoding: $0, as: UTF8.self) }
+        return Pending(id: row.id, endpointID: row.endpoint_id, url: row.url, secret: secret ?? "", endpointActive: row.active,
+                       payload: row.payload, attempts: row.attempts)
+    }
+
+    /// A pending delivery as stored, its endpoint's secret still sealed.
+    private struct SealedPending: Decodable, SQLRecord {
+        let id: String
+        let endpoint_id: String
+        let payload: String
+        let attempts: Int
+        let url: String
+        let secret_sealed: String
+        let active: Bool
+
+        enum CodingKeys: String, SQLColumn { case id, endpoint_id, payload, attempts, url, secret_sealed, active }
+        typealias Columns = CodingKeys
     }
 
     /// Records an attempt. `final` failures count against the endpoint, which is disabled after
@@ -129,13 +142,5 @@ struct WebhookStore: Sendable {
                 break
             }
         }
-    }
-
-    private static func endpoint(_ row: SQLRow) -> WebhookEndpoint {
-        let types = (try? JSONValue(jsonBytes: Array((row.text("event_types") ?? "[]").utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
-        return WebhookEndpoint(id: row.text("id") ?? "", url: row.text("url") ?? "", event_types: types, description: row.text("description") ?? "",
-                               active: row.integer("active") == 1, disabled_reason: row.text("disabled_reason"),
-                               consecutive_failures: Int(row.integer("consecutive_failures") ?? 0), created_at: row.text("created_at") ?? "",
-                               updated_at: row.text("updated_at") ?? "")
     }
 }

@@ -20,7 +20,7 @@ struct InvitationStore: Sendable {
 
     func list(_ scope: TenantScope, page: PageRequest) async throws -> [Invitation] {
         try await database.prepare("""
-            SELECT id, email, role, invited_by, expires_at, accepted_at, created_at FROM invitations
+            SELECT \(Invitation.selection) FROM invitations
             WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?
             """).bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(Invitation.self)
     }
@@ -34,22 +34,22 @@ struct InvitationStore: Sendable {
     func accept(token: String, userID: String, email: String?) async throws -> String {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> String in
-            guard let row = try tx.all("SELECT id, workspace_id, email, role, expires_at, accepted_at FROM invitations WHERE token_hash = ?",
-                                       Crypto.sha256Hex(token)).first,
-                  let id = row.text("id"), let workspaceID = row.text("workspace_id") else {
+            guard let found = try tx.first(Scoped<Invitation>.self, "SELECT workspace_id, \(Invitation.selection) FROM invitations WHERE token_hash = ?",
+                                           Crypto.sha256Hex(token)) else {
                 throw APIError.notFound("invitation")
             }
-            guard row.text("accepted_at") == nil else { throw APIError(status: 410, code: "gone", message: "this invitation was already used") }
-            guard (row.text("expires_at") ?? "") > now else { throw APIError(status: 410, code: "gone", message: "this invitation expired; ask for a new one") }
-            guard let email, email == row.text("email") else {
-                throw APIError.forbidden("this invitation is for another email address; sign in as \(row.text("email") ?? "the invitee")")
+            let invitation = found.record
+            guard invitation.accepted_at == nil else { throw APIError(status: 410, code: "gone", message: "this invitation was already used") }
+            guard invitation.expires_at > now else { throw APIError(status: 410, code: "gone", message: "this invitation expired; ask for a new one") }
+            guard let email, email == invitation.email else {
+                throw APIError.forbidden("this invitation is for another email address; sign in as \(invitation.email)")
             }
-            try tx.run("UPDATE invitations SET accepted_at = ? WHERE id = ?", now, id)
+            try tx.run("UPDATE invitations SET accepted_at = ? WHERE id = ?", now, invitation.id)
             try tx.run("""
                 INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (workspace_id, user_id) DO NOTHING
-                """, workspaceID, userID, row.text("role") ?? "member", now)
-            return workspaceID
+                """, found.scope.workspaceID, userID, invitation.role.rawValue, now)
+            return found.scope.workspaceID
         }
     }
 }

@@ -1,11 +1,15 @@
+import OzziRuntime
+
 /// A tenant: every tenant-owned row carries its id.
-struct Workspace: Codable, Sendable, Equatable {
+struct Workspace: Codable, SQLRecord, Sendable, Equatable {
     let id: String
     let name: String
     let is_personal: Bool
     let created_at: String
     /// The caller's role in it.
     let role: Role
+    enum CodingKeys: String, SQLColumn { case id, name, is_personal, created_at, role }
+    typealias Columns = CodingKeys
 }
 
 /// A member's role in a workspace.
@@ -23,12 +27,14 @@ enum Role: String, Codable, Sendable, Comparable, CaseIterable {
     }
 }
 
-struct Member: Codable, Sendable, Equatable {
+struct Member: Codable, SQLRecord, Sendable, Equatable {
     let user_id: String
     let email: String?
     let name: String?
     let role: Role
     let created_at: String
+    enum CodingKeys: String, SQLColumn { case user_id, email, name, role, created_at }
+    typealias Columns = CodingKeys
 }
 
 /// The caller's tenant: passed to every store method that touches tenant rows.

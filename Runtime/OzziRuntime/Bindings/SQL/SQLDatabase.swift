@@ -40,16 +40,17 @@ public struct SQLStatement: Sendable {
         try await database.execute(sql, values).rows
     }
 
-    public func all<T: Decodable>(_ type: T.Type) async throws -> [T] {
-        try await all().map { try SQLRowDecoder.decode(type, from: $0) }
+    /// The rows as records (see `SQLRecord`).
+    public func all<Record: SQLRecord>(_ type: Record.Type) async throws -> [Record] {
+        try SQLRecordDecoder.records(type, try await all(), sql: sql)
     }
 
     public func first() async throws -> SQLRow? {
         try await all().first
     }
 
-    public func first<T: Decodable>(_ type: T.Type) async throws -> T? {
-        try await first().map { try SQLRowDecoder.decode(type, from: $0) }
+    public func first<Record: SQLRecord>(_ type: Record.Type) async throws -> Record? {
+        try SQLRecordDecoder.records(type, try await all().prefix(1), sql: sql).first
     }
 
     @discardableResult
@@ -75,12 +76,13 @@ public final class SQLTransaction {
         try connection.run(sql, values.map(\.sqlValue)).rows
     }
 
-    public func all<T: Decodable>(_ type: T.Type, _ sql: String, _ values: any SQLBindable...) throws -> [T] {
-        try connection.run(sql, values.map(\.sqlValue)).rows.map { try SQLRowDecoder.decode(type, from: $0) }
+    /// The rows as records (see `SQLRecord`).
+    public func all<Record: SQLRecord>(_ type: Record.Type, _ sql: String, _ values: any SQLBindable...) throws -> [Record] {
+        try SQLRecordDecoder.records(type, try connection.run(sql, values.map(\.sqlValue)).rows, sql: sql)
     }
 
-    public func first<T: Decodable>(_ type: T.Type, _ sql: String, _ values: any SQLBindable...) throws -> T? {
-        try connection.run(sql, values.map(\.sqlValue)).rows.first.map { try SQLRowDecoder.decode(type, from: $0) }
+    public func first<Record: SQLRecord>(_ type: Record.Type, _ sql: String, _ values: any SQLBindable...) throws -> Record? {
+        try SQLRecordDecoder.records(type, try connection.run(sql, values.map(\.sqlValue)).rows.prefix(1), sql: sql).first
     }
 
     /// Runs a statement with an already-built value list (for generated SQL).

@@ -1,12 +1,16 @@
 import CSQLite
 
-/// A failed statement: SQLite's result code and message, and the SQL that failed.
+/// A failed statement: SQLite's result code and message, and the SQL that failed; or a row that did not
+/// fit the record read from it, with the column at fault.
 public struct SQLError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
         /// A UNIQUE, PRIMARY KEY, FOREIGN KEY, NOT NULL or CHECK constraint refused the write.
         case constraint
         /// The database stayed locked past the busy timeout.
         case busy
+        /// A value did not fit: a row read into a record (a column missing, of another type, or NULL for a
+        /// non-optional field), or a write SQLite refused as a datatype mismatch.
+        case mismatch
         case other
     }
 
@@ -14,13 +18,21 @@ public struct SQLError: Error, CustomStringConvertible, Sendable {
     public let extendedCode: Int32
     public let message: String
     public let sql: String
+    /// The column a `mismatch` is about, when it is about one.
+    public var column: String? = nil
 
     public var kind: Kind {
         switch code {
         case SQLITE_CONSTRAINT: .constraint
         case SQLITE_BUSY, SQLITE_LOCKED: .busy
+        case SQLITE_MISMATCH: .mismatch
         default: .other
         }
+    }
+
+    /// A row that does not fit its record (SQLite's own code for a datatype mismatch).
+    static func mismatch(column: String?, _ message: String, sql: String) -> SQLError {
+        SQLError(code: SQLITE_MISMATCH, extendedCode: SQLITE_MISMATCH, message: message, sql: sql, column: column)
     }
 
     public var isConstraintViolation: Bool { kind == .constraint }
@@ -31,5 +43,7 @@ public struct SQLError: Error, CustomStringConvertible, Sendable {
         extendedCode == SQLITE_CONSTRAINT | (8 << 8) || extendedCode == SQLITE_CONSTRAINT | (6 << 8)
     }
 
-    public var description: String { "SQLite error \(extendedCode): \(message) — in: \(sql)" }
+    public var description: String {
+        kind == .mismatch ? "\(message) — in: \(sql)" : "SQLite error \(extendedCode): \(message) — in: \(sql)"
+    }
 }

@@ -1,4 +1,5 @@
-/// One result row: column names and values, in select order.
+/// One result row: column names and values, in select order. A row that makes a value is read as an
+/// `SQLRecord`; the optional accessors here are for single figures (a count, an id).
 public struct SQLRow: Sendable, Equatable {
     public let columns: [String]
     public let values: [SQLValue]
@@ -28,13 +29,6 @@ public struct SQLRow: Sendable, Equatable {
         case .text(let t): Array(t.utf8)
         default: nil
         }
-    }
-}
-
-/// Decodes rows into `Decodable` types by column name (what `SQLStatement.all(_:)` uses).
-public enum SQLRowDecoding {
-    public static func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow) throws -> T {
-        try SQLRowDecoder.decode(type, from: row)
     }
 }
 

@@ -7,24 +7,24 @@ struct SMSSettingsStore: Sendable {
     let clock: any WallClock
 
     func get(_ scope: TenantScope) async throws -> SMSSettings {
-        guard let row = try await database.prepare("SELECT * FROM sms_settings WHERE workspace_id = ?").bind(scope.workspaceID).first() else {
-            return .default
-        }
+        guard let row = try await database.prepare("SELECT \(Stored.selection) FROM sms_settings WHERE workspace_id = ?")
+            .bind(scope.workspaceID).first(Stored.self) else { return .default }
         return settings(row)
     }
 
     /// The workspace whose sender number is `number`, with its settings (inbound messages find their
     /// workspace by the number they were sent to).
     func workspace(forNumber number: String) async throws -> (TenantScope, SMSSettings)? {
-        guard let row = try await database.prepare("SELECT * FROM sms_settings WHERE from_number = ?").bind(number).first(),
-              let id = row.text("workspace_id") else { return nil }
-        return (TenantScope(workspaceID: id), settings(row))
+        guard let row = try await database.prepare("SELECT \(Stored.selection) FROM sms_settings WHERE from_number = ?").bind(number).first(Stored.self) else {
+            return nil
+        }
+        return (TenantScope(workspaceID: row.workspace_id), settings(row))
     }
 
     /// The auth token of the Twilio account `accountSid`, for checking its callbacks' signatures.
     func authToken(accountSid: String) async throws -> String? {
-        try await database.prepare("SELECT * FROM sms_settings WHERE account_sid = ? AND auth_token_sealed IS NOT NULL LIMIT 1")
-            .bind(accountSid).first().flatMap { settings($0).authToken }
+        try await database.prepare("SELECT \(Stored.selection) FROM sms_settings WHERE account_sid = ? AND auth_token_sealed IS NOT NULL LIMIT 1")
+            .bind(accountSid).first(Stored.self).flatMap { settings($0).authToken }
     }
 
     func save(_ scope: TenantScope, _ settings: SMSSettings) async throws {
@@ -39,10 +39,23 @@ struct SMSSettingsStore: Sendable {
                       sealed, settings.helpText, Timestamp.now(clock)).run()
     }
 
-    private func settings(_ row: SQLRow) -> SMSSettings {
-        let token = row.text("auth_token_sealed").flatMap(Base64.decode).flatMap { SealedBox.open($0, key: key) }
-        return SMSSettings(provider: row.text("provider") ?? "simulated", fromNumber: row.text("from_number"),
-                           messagingServiceSid: row.text("messaging_service_sid"), accountSid: row.text("account_sid"),
-                           authToken: token.map { String(decoding: $0, as: UTF8.self) }, helpText: row.text("help_text"))
+    private func settings(_ row: Stored) -> SMSSettings {
+        let token = row.auth_token_sealed.flatMap(Base64.decode).flatMap { SealedBox.open($0, key: key) }
+        return SMSSettings(provider: row.provider, fromNumber: row.from_number, messagingServiceSid: row.messaging_service_sid,
+                           accountSid: row.account_sid, authToken: token.map { String(decoding: $0, as: UTF8.self) }, helpText: row.help_text)
+    }
+
+    /// A workspace's settings as stored, the auth token still sealed.
+    private struct Stored: Decodable, SQLRecord {
+        let workspace_id: String
+        let provider: String
+        let from_number: String?
+        let messaging_service_sid: String?
+        let account_sid: String?
+        let auth_token_sealed: String?
+        let help_text: String?
+
+        enum CodingKeys: String, SQLColumn { case workspace_id, provider, from_number, messaging_service_sid, account_sid, auth_token_sealed, help_text }
+        typealias Columns = CodingKeys
     }
 }
