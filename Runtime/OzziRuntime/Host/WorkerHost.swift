@@ -12,6 +12,8 @@ public final class WorkerHost: Sendable {
     let logger: Logger
     let group: EventLoopGroup
     let server: HTTPServer
+    /// What a connection hands each request to; `respond(to:)` hands requests to it without one.
+    let dispatcher: HostDispatcher
     let directory: WorkerDirectory
     let scheduler: CronScheduler
     let consumers: [QueueConsumer]
@@ -78,7 +80,7 @@ public final class WorkerHost: Sendable {
             ? AccessLogWriter(format: logFormat, bufferBytes: settings.accessLogBufferBytes, sampleEvery: settings.accessLogSampleEvery)
             : nil
         let output = OutputBudget(limit: config.server.limits.maxBufferedOutputBytes)
-        let dispatcher = HostDispatcher(
+        dispatcher = HostDispatcher(
             routes: config.routeTable, workers: workers, logger: logger, accessLog: accessLog,
             health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections, output: output),
             scheduler: devRoutes ? scheduler : nil)
@@ -89,9 +91,7 @@ public final class WorkerHost: Sendable {
     public func start() async throws -> Int {
         startLoops()
         let port = try await server.start(host: config.server.host, port: config.server.port, on: group)
-        for consumer in consumers { consumer.start() }
-        scheduler.start(on: group.loops[0])
-        housekeeping.start(on: group.loops[0])
+        startBackgroundWork()
         logger.info("listening", metadata: [
             "address": "\(config.server.host):\(port)", "loops": "\(group.loops.count)",
             "workers": "\(config.workers.map(\.name).joined(separator: ","))",
@@ -99,10 +99,32 @@ public final class WorkerHost: Sendable {
         return port
     }
 
+    /// Starts the loops, queue consumers and cron triggers without listening: requests come only through
+    /// `respond(to:)`. Tests run a worker this way where a socket would prove nothing.
+    public func startInProcess() {
+        startLoops()
+        startBackgroundWork()
+    }
+
+    /// Answers `request` as the host answers one read from a socket — routed by host and path, handled on a
+    /// loop, a worker's errors turned into responses — but with no socket: no framing, limits or access log.
+    public func respond(to request: Request) async -> Response {
+        let loop = group.loops[0]
+        return await withTaskExecutorPreference(loop) {
+            await dispatcher.handle(request, on: loop).response
+        }
+    }
+
     private func startLoops() {
         signal(SIGPIPE, SIG_IGN)
         group.start()
         directory.loops.withLock { $0 = group.loops }
+    }
+
+    private func startBackgroundWork() {
+        for consumer in consumers { consumer.start() }
+        scheduler.start(on: group.loops[0])
+        housekeeping.start(on: group.loops[0])
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
