@@ -31,10 +31,14 @@ struct HostOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
-    /// Loads and validates the configuration, then applies the flags.
-    func loadConfig() throws -> HostConfig {
+    func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if let loops, !(0...256).contains(loops) { throw ValidationError("--loops must be 0...256") }
+        _ = try overrides()
+    }
+
+    /// The flags, as overrides of the file.
+    func overrides() throws -> ConfigOverrides {
         var overrides = ConfigOverrides(host: host, port: port, loops: loops, dataDirectory: dataDir)
         for assignment in vars {
             do {
@@ -43,11 +47,16 @@ struct HostOptions: ParsableArguments {
                 throw ValidationError("--var \(error)")
             }
         }
+        return overrides
+    }
+
+    /// Loads and validates the configuration, then applies the flags.
+    func loadConfig() throws -> HostConfig {
         let loader = ConfigLoader(
             file: config, modules: Set(BuiltinWorkers.registry.modules),
             environment: ProcessEnvironment.current)
         var loaded = try loader.load(env: env)
-        try overrides.apply(to: &loaded)
+        try overrides().apply(to: &loaded)
         return loaded
     }
 

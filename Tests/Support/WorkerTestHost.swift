@@ -7,7 +7,7 @@ import OzziRuntime
 /// `ozzi serve --env test` builds it — every worker with its real bindings (SQLite, bucket, queues and their
 /// consumers, pub/sub, cron) on a fresh data folder — and a client that reaches it in-process or over a
 /// socket (`TestMode`). Tests change the data folder, the worker's vars and secrets, and limits; never bindings.
-public final class WorkerTestHost: Sendable {
+public struct WorkerTestHost: Sendable {
     public let host: WorkerHost
     public let mode: TestMode
     /// The worker under test, whose vars and secrets the test set.
@@ -55,14 +55,6 @@ public final class WorkerTestHost: Sendable {
             port = try await host.start()
         }
         return WorkerTestHost(host: host, mode: mode, worker: worker, dataDirectory: directory, port: port)
-    }
-
-    private init(host: WorkerHost, mode: TestMode, worker: String, dataDirectory: String, port: Int) {
-        self.host = host
-        self.mode = mode
-        self.worker = worker
-        self.dataDirectory = dataDirectory
-        self.port = port
     }
 
     /// The live host's origin, for clients of its own (SSE readers, WebSocket clients, raw sockets).
