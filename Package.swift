@@ -45,17 +45,23 @@ let package = Package(
         .target(name: "FormEmbedWorker", dependencies: ["OzziRuntime"], path: "Workers/form-embed", swiftSettings: swift6),
         .target(name: "VoiceAgentWorker", dependencies: ["OzziRuntime"], path: "Workers/voice-agent", swiftSettings: swift6),
         .target(name: "VideoRenderWorker", dependencies: ["OzziRuntime"], path: "Workers/video-render", swiftSettings: swift6),
+        .target(
+            name: "BuiltinWorkers",
+            dependencies: ["OzziRuntime", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
+            path: "Runtime/BuiltinWorkers",
+            swiftSettings: swift6
+        ),
         .executableTarget(
             name: "ozzi",
             dependencies: [
-                "OzziRuntime", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker",
+                "OzziRuntime", "APIWorker", "BuiltinWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Runtime/CLI",
             swiftSettings: swift6
         ),
-        .target(name: "OzziTestSupport", dependencies: ["OzziRuntime"], path: "Tests/Support", exclude: ["migrations"], swiftSettings: swift6),
+        .target(name: "OzziTestSupport", dependencies: ["OzziRuntime", "BuiltinWorkers"], path: "Tests/Support", exclude: ["migrations"], swiftSettings: swift6),
         .executableTarget(
             name: "ozzi-probe", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/ProbeHost", swiftSettings: swift6),
         .testTarget(name: "RuntimeTests", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/RuntimeTests", swiftSettings: swift6),

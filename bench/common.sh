@@ -1,37 +1,18 @@
-# Shared by the benchmark scripts: the release build, the api worker's configuration, a host and a key.
+# Shared by the benchmark scripts: the release build, a host on the repository's own configuration, a key.
 
 build_release() { # product
   swift build -c release --static-swift-stdlib --product "$1" >/dev/null
 }
 
-write_api_config() { # file port data-dir [TOML lines for the api worker's [workers.vars]]
-  cat > "$1" <<TOML
-[server]
-host = "127.0.0.1"
-port = $2
-loops = 1
-data_dir = "$3"
-access_log = false
-
-[[workers]]
-name = "api"
-module = "api"
-routes = ["/api/*"]
-kv_namespaces = [{ binding = "KV" }]
-d1_databases = [{ binding = "DB", migrations_dir = "$PWD/Workers/api/migrations" }]
-r2_buckets = [{ binding = "FILES" }]
-pubsub = [{ binding = "LIVE" }]
-queues = { producers = [{ binding = "JOBS", queue = "api-jobs" }, { binding = "DELIVERY", queue = "api-delivery" }, { binding = "WEBHOOKS", queue = "api-webhooks" }], consumers = [{ queue = "api-jobs", max_batch_timeout = 0 }, { queue = "api-delivery", max_batch_size = 100, max_batch_timeout = 0 }, { queue = "api-webhooks", max_batch_timeout = 0 }] }
-[workers.vars]
-${4:-}
-TOML
-}
-
-start_api_host() { # port work-dir [vars]: a release host with the api worker, pinned to core 0, in the background
+# The host the benchmarks measure is `wrangler-like.toml` as it ships, on one loop; only the port, the
+# data folder and vars (--var api.NAME=VALUE) change. At --log-level warning it writes no access log.
+start_api_host() { # port work-dir [--var api.NAME=VALUE ...]: a release host, pinned to core 0, in the background
+  local port=$1 work=$2
+  shift 2
   build_release ozzi
-  write_api_config "$2/api.toml" "$1" "$2/data" "${3:-}"
-  taskset -c 0 .build/release/ozzi serve --config "$2/api.toml" --log-level warning &
-  until curl -sf "http://127.0.0.1:$1/api/v1/status" -o /dev/null; do sleep 0.05; done
+  taskset -c 0 .build/release/ozzi serve --config wrangler-like.toml --port "$port" --loops 1 --data-dir "$work/data" \
+    --log-level warning "$@" &
+  until curl -sf "http://127.0.0.1:$port/api/v1/status" -o /dev/null; do sleep 0.05; done
 }
 
 create_api_key() { # port -> prints an API key of a freshly signed-up account

@@ -48,7 +48,7 @@ for file in "$work"/import-*.csv; do
 done
 import_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 count=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM contacts").fetchone()[0])' \
-  "$work/data/api/d1/db.sqlite")
+  "$work/data/api/d1/api.sqlite")
 
 # wrk scripts: each request a different query drawn from the name pools.
 cat > "$work/search.lua" <<LUA

@@ -16,8 +16,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 source bench/common.sh
-start_api_host $port "$work" 'SMS_RATE_PER_WORKSPACE = "20000"
-SMS_RATE_PER_USER = "20000"'
+start_api_host $port "$work" --var api.SMS_RATE_PER_WORKSPACE=20000 --var api.SMS_RATE_PER_USER=20000
 key=$(create_api_key $port)
 
 taskset -c 1 python3 - "$port" "$key" "$work/data" "$dispatch" "$lateness" <<'PY'
@@ -58,7 +57,7 @@ for g in range(10):
     call("POST", f"/groups/{group}/members", {"contact_ids": ids[g * 1000:(g + 1) * 1000]})
     tens.append(group)
 
-db = sqlite3.connect(f"file:{data}/api/d1/db.sqlite?mode=ro", uri=True, timeout=30)
+db = sqlite3.connect(f"file:{data}/api/d1/api.sqlite?mode=ro", uri=True, timeout=30)
 
 def wait_sent(campaign, count, limit_s):
     deadline = time.time() + limit_s

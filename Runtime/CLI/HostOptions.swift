@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinWorkers
 import Glibc
 import Logging
 import OzziRuntime
@@ -23,8 +24,31 @@ struct HostOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (overrides [server] data_dir).")
     var dataDir: String?
 
+    @Option(name: .customLong("var"), help: ArgumentHelp(
+        "Sets a worker's var (overrides its [workers.vars]); repeatable.", valueName: "WORKER.NAME=VALUE"))
+    var vars: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
+        if let loops, !(0...256).contains(loops) { throw ValidationError("--loops must be 0...256") }
+        _ = try overrides()
+    }
+
+    /// The flags, as overrides of the file.
+    func overrides() throws -> ConfigOverrides {
+        var overrides = ConfigOverrides(host: host, port: port, loops: loops, dataDirectory: dataDir)
+        for assignment in vars {
+            do {
+                try overrides.addVar(assignment)
+            } catch {
+                throw ValidationError("--var \(error)")
+            }
+        }
+        return overrides
+    }
 
     /// Loads and validates the configuration, then applies the flags.
     func loadConfig() throws -> HostConfig {
@@ -32,16 +56,7 @@ struct HostOptions: ParsableArguments {
             file: config, modules: Set(BuiltinWorkers.registry.modules),
             environment: ProcessEnvironment.current)
         var loaded = try loader.load(env: env)
-        if let host { loaded.server.host = host }
-        if let port {
-            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-            loaded.server.port = port
-        }
-        if let loops {
-            guard (0...256).contains(loops) else { throw ValidationError("--loops must be 0...256") }
-            loaded.server.loops = loops
-        }
-        if let dataDir { loaded.server.dataDirectory = dataDir }
+        try overrides().apply(to: &loaded)
         return loaded
     }
 

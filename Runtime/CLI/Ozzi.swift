@@ -1,5 +1,6 @@
 import APIWorker
 import ArgumentParser
+import BuiltinWorkers
 import Glibc
 import Logging
 import OzziRuntime

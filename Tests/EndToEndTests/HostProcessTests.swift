@@ -95,6 +95,14 @@ import Testing
         let second = try OzziProcess(["check", "--config", typo])
         #expect(try await second.waitForExit() == 78)
         #expect(second.log.contains("worker 'api': key 'routse': unknown key"))
+
+        // --var names the worker whose var it sets: an unknown worker is a configuration error, a bad form a usage error.
+        let stranger = try OzziProcess(["check", "--config", config, "--var", "billing.PLAN=pro"])
+        #expect(try await stranger.waitForExit() == 78)
+        #expect(stranger.log.contains("worker 'billing': key 'vars': overridden for a worker this file does not configure"))
+        let unnamed = try OzziProcess(["check", "--config", config, "--var", "PLAN=pro"])
+        #expect(try await unnamed.waitForExit() == 64)
+        #expect(unnamed.log.contains("'PLAN=pro' is not WORKER.NAME=VALUE"))
     }
 
     @Test func migrateAndTriggerRunTheApiSweep() async throws {

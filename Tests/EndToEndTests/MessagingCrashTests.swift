@@ -9,12 +9,11 @@ import Testing
 @Suite struct MessagingCrashTests {
     static let total = 4000
 
-    func config(_ data: String) throws -> String {
-        let file = data + ".toml"
-        try APIWorkerConfig.toml(dataDirectory: data, vars: [
-            "SMS_RATE_PER_WORKSPACE": "1000000", "SMS_RATE_PER_USER": "1000000", "SIM_SMS_LATENCY_MS": "40", "SIM_SMS_DELIVERY_MS": "100",
-        ]).write(toFile: file, atomically: true, encoding: .utf8)
-        return file
+    /// `ozzi serve` on the repository's configuration under `[env.test]`, with fast send rates.
+    func serve(_ data: String) throws -> OzziProcess {
+        try OzziProcess(["serve", "--config", WorkerTestHost.configFile, "--env", "test", "--data-dir", data,
+                         "--var", "api.SMS_RATE_PER_WORKSPACE=1000000", "--var", "api.SMS_RATE_PER_USER=1000000",
+                         "--var", "api.SIM_SMS_LATENCY_MS=40", "--var", "api.SIM_SMS_DELIVERY_MS=100"])
     }
 
     func call(_ port: Int, _ method: String, _ path: String, token: String? = nil, json: String? = nil, csv: String? = nil) async throws -> JSONValue {
@@ -33,8 +32,7 @@ import Testing
     @Test func sigkillMidDeliverySendsNothingTwice() async throws {
         let data = NSTemporaryDirectory() + "ozzi-sms-crash-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let file = try config(data)
-        let first = try OzziProcess(["serve", "--config", file])
+        let first = try serve(data)
         let port = try await first.listeningPort()
         let signup = try await call(port, "POST", "/api/v1/auth/signup", json: #"{"email":"crash@example.com","password":"correct horse battery"}"#)
         let token = try #require(signup["access_token"]?.stringValue, "\(signup)")
@@ -61,7 +59,7 @@ import Testing
         let atKill = try await check(data)
         #expect(sends >= 600 && (atKill["sends"] as? Int ?? 0) < Self.total, "killed mid-delivery after \(atKill["sends"] ?? 0) sends")
 
-        let second = try OzziProcess(["serve", "--config", file])
+        let second = try serve(data)
         defer { second.process.signal(SIGTERM) }
         _ = try await second.listeningPort()
         var after = try await check(data)

@@ -1,50 +1,33 @@
-import APIWorker
 import Foundation
-import FormEmbedWorker
-import Logging
 import OzziRuntime
+import OzziTestSupport
 import Testing
-import VideoRenderWorker
-import VoiceAgentWorker
-import WidgetWorker
 
-/// Each built-in worker answers its status route with its own name.
+/// Each built-in worker, mounted as `wrangler-like.toml` mounts it, answers its status route with its own
+/// name — through its harness, in-process and live alike.
 @Suite struct WorkerStatusTests {
-    func status(_ worker: some Worker, path: String) async throws -> WorkerStatus {
-        let group = try EventLoopGroup(count: 1)
-        group.start()
-        defer { group.shutdown() }
-        let context = RequestContext(requestID: "t", worker: "t", loop: group.loops[0], logger: Logger(label: "t"))
-        let response = try await worker.fetch(Request(method: "GET", target: path), context: context)
-        #expect(response.status == 200)
-        return try JSONCoding.decoder().decode(WorkerStatus.self, from: Data(response.bodyBytes))
+    /// Each worker's status route as the host serves it (the four mounted workers see `/status`).
+    static let statusPaths = [
+        "api": "/api/v1/status", "widget": "/widget/status", "form-embed": "/forms/status",
+        "voice-agent": "/voice/status", "video-render": "/video/status",
+    ]
+
+    @Test(arguments: TestMode.allCases, statusPaths.keys.sorted())
+    func everyWorkerNamesItself(mode: TestMode, worker: String) async throws {
+        let host = try await WorkerTestHost.start(worker, mode)
+        let answer = try await host.call("GET", try #require(Self.statusPaths[worker]))
+        await host.stop()
+        #expect(answer.status == 200, "\(answer.body)")
+        #expect(try JSONCoding.decoder().decode(WorkerStatus.self, from: Data(answer.body.utf8)) == WorkerStatus(worker: worker, module: worker))
     }
 
-    func env(_ name: String) -> WorkerEnv {
-        WorkerEnv(name: name, dataDirectory: "/tmp", logger: Logger(label: name))
-    }
-
-    /// The api worker's own bindings, on scratch SQLite files.
-    func apiEnv() throws -> WorkerEnv {
-        let folder = NSTemporaryDirectory() + "api-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var bindings = WorkerBindings()
-        bindings.kv["KV"] = try SQLiteKV(path: folder + "/kv.sqlite")
-        bindings.databases["DB"] = try SQLiteDatabase(path: folder + "/api.sqlite")
-        bindings.buckets["FILES"] = try FileBucket(directory: folder + "/files")
-        let queues = try QueueRegistry(directory: folder + "/queues")
-        bindings.queues["JOBS"] = try queues.producer("jobs")
-        bindings.queues["DELIVERY"] = try queues.producer("delivery")
-        bindings.queues["WEBHOOKS"] = try queues.producer("webhooks")
-        bindings.pubsub["LIVE"] = PubSub()
-        return WorkerEnv(name: "api", dataDirectory: folder, logger: Logger(label: "api"), bindings: bindings)
-    }
-
-    @Test func everyWorkerNamesItself() async throws {
-        #expect(try await status(APIWorker(env: apiEnv()), path: "/api/v1/status") == WorkerStatus(worker: "api", module: "api"))
-        #expect(try await status(WidgetWorker(env: env("widget")), path: "/status") == WorkerStatus(worker: "widget", module: "widget"))
-        #expect(try await status(FormEmbedWorker(env: env("forms")), path: "/status") == WorkerStatus(worker: "forms", module: "form-embed"))
-        #expect(try await status(VoiceAgentWorker(env: env("voice")), path: "/voice/status") == WorkerStatus(worker: "voice", module: "voice-agent"))
-        #expect(try await status(VideoRenderWorker(env: env("video")), path: "/video/status") == WorkerStatus(worker: "video", module: "video-render"))
+    @Test func mountedWorkersAnswerOnTheirOwnHostsToo() async throws {
+        let host = try await WorkerTestHost.start("widget")
+        defer { Task { await host.stop() } }
+        for (name, worker) in [("widget.localhost", "widget"), ("forms.localhost", "form-embed")] {
+            let answer = try await host.call("GET", "/status", headers: ["Host": name])
+            #expect(answer.string("worker") == worker, "\(name): \(answer.body)")
+        }
+        #expect(try await host.call("GET", "/status").status == 404, "no worker is mounted at the root")
     }
 }

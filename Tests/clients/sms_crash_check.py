@@ -19,7 +19,7 @@ try:
                 sends[parts[0]] += 1
 except FileNotFoundError:
     pass
-db = sqlite3.connect(f"file:{data}/api/d1/db.sqlite?mode=ro", uri=True, timeout=10)
+db = sqlite3.connect(f"file:{data}/api/d1/api.sqlite?mode=ro", uri=True, timeout=10)
 rows = db.execute("SELECT id, status FROM messages").fetchall()
 status = dict(rows)
 by_status = collections.Counter(status.values())

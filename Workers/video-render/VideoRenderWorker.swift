@@ -7,7 +7,7 @@ public struct VideoRenderWorker: RoutedWorker {
 
     public init(env: WorkerEnv) throws {
         var router = Router()
-        router.get("/video/status", WorkerStatus.route(worker: env.name, module: Self.module))
+        router.get("/status", WorkerStatus.route(worker: env.name, module: Self.module))
         self.router = router
     }
 }

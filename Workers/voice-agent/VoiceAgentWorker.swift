@@ -7,7 +7,7 @@ public struct VoiceAgentWorker: RoutedWorker {
 
     public init(env: WorkerEnv) throws {
         var router = Router()
-        router.get("/voice/status", WorkerStatus.route(worker: env.name, module: Self.module))
+        router.get("/status", WorkerStatus.route(worker: env.name, module: Self.module))
         self.router = router
     }
 }

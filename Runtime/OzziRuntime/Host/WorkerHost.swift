@@ -13,6 +13,8 @@ public final class WorkerHost: Sendable {
     let logger: Logger
     let group: EventLoopGroup
     let server: HTTPServer
+    /// What a connection hands each request to; `respond(to:)` hands requests to it without one.
+    let dispatcher: HostDispatcher
     let directory: WorkerDirectory
     let scheduler: CronScheduler
     /// Every long-running part, in the order shutdown reverses (see `init`).
@@ -81,7 +83,7 @@ public final class WorkerHost: Sendable {
             ? AccessLogWriter(format: logFormat, bufferBytes: settings.accessLogBufferBytes, sampleEvery: settings.accessLogSampleEvery)
             : nil
         let output = OutputBudget(limit: config.server.limits.maxBufferedOutputBytes)
-        let dispatcher = HostDispatcher(
+        dispatcher = HostDispatcher(
             routes: config.routeTable, workers: workers, logger: logger, accessLog: accessLog,
             health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections, output: output),
             scheduler: devRoutes ? scheduler : nil)
@@ -107,6 +109,35 @@ public final class WorkerHost: Sendable {
     public func start() async throws -> Int {
         startLoops()
         let port = try await server.start(host: config.server.host, port: config.server.port, on: group)
+        runServices()
+        self.port.store(port, ordering: .relaxed)
+        return port
+    }
+
+    /// Starts the loops, queue consumers and cron triggers without listening: requests come only through
+    /// `respond(to:)`. Tests run a worker this way where a socket would prove nothing.
+    public func startInProcess() {
+        startLoops()
+        runServices()
+    }
+
+    /// Answers `request` as the host answers one read from a socket — routed by host and path, handled on a
+    /// loop, a worker's errors turned into responses — but with no socket: no framing, limits or access log.
+    public func respond(to request: Request) async -> Response {
+        let loop = group.loops[0]
+        return await withTaskExecutorPreference(loop) {
+            await dispatcher.handle(request, on: loop).response
+        }
+    }
+
+    private func startLoops() {
+        signal(SIGPIPE, SIG_IGN)
+        group.start()
+        directory.loops.withLock { $0 = group.loops }
+    }
+
+    /// Runs every service (queue consumers, cron, housekeeping, workers' own) until `shutdown`.
+    private func runServices() {
         let started = Task { [services] () -> (any Error)? in
             do {
                 try await services.run()
@@ -116,14 +147,6 @@ public final class WorkerHost: Sendable {
             }
         }
         running.withLock { $0 = started }
-        self.port.store(port, ordering: .relaxed)
-        return port
-    }
-
-    private func startLoops() {
-        signal(SIGPIPE, SIG_IGN)
-        group.start()
-        directory.loops.withLock { $0 = group.loops }
     }
 
     /// Announces "listening" once SIGTERM and SIGINT are caught, serves until one comes, then shuts down

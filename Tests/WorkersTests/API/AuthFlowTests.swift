@@ -1,8 +1,9 @@
 import Foundation
 import OzziRuntime
+import OzziTestSupport
 import Testing
 
-/// Sign-up, sign-in, refresh rotation and sessions, end to end on a running host.
+/// Sign-up, sign-in, refresh rotation and sessions, through the api worker as the host routes to it.
 @Suite struct AuthFlowTests {
     @Test func signUpSignInAndMe() async throws {
         let api = try await APIHost.start()

@@ -3,13 +3,13 @@ import OzziRuntime
 import OzziTestSupport
 import Testing
 
-/// Contacts, search, groups, templates, bulk operations, import and export on a running host.
+/// Contacts, search, groups, templates, bulk operations, import and export.
 @Suite struct ContactTests {
-    func owner(_ api: APIHost, _ email: String = "book@example.com") async throws -> String {
+    func owner(_ api: WorkerTestHost, _ email: String = "book@example.com") async throws -> String {
         try #require(try await api.signUp(email).string("access_token"))
     }
 
-    func create(_ api: APIHost, _ token: String, _ fields: JSONValue) async throws -> APIHost.Answer {
+    func create(_ api: WorkerTestHost, _ token: String, _ fields: JSONValue) async throws -> TestResponse {
         try await api.call("POST", "/api/v1/contacts", json: fields, token: token)
     }
 
@@ -167,7 +167,7 @@ import Testing
     }
 
     @Test func importAHundredThousandRowsWithBadRowsThenExport() async throws {
-        let api = try await APIHost.start()
+        let api = try await APIHost.start(.live)
         defer { Task { await api.stop() } }
         let token = try await owner(api)
         // An unmapped comment column makes the file larger than the host's 10 MiB `max_body_bytes`: the import
@@ -200,7 +200,7 @@ import Testing
         let startedJSON = try JSONValue(jsonBytes: Array(started.stdout.utf8))
         #expect(startedJSON["status"] == "running", "\(started.stdout)")
         let id = try #require(startedJSON["id"]?.stringValue)
-        var report = APIHost.Answer(status: 0, headers: [:], cookies: [], body: "")
+        var report = TestResponse(status: 0, body: "")
         _ = try await Poll.until(timeout: .seconds(180), interval: .milliseconds(100)) {
             report = try await api.call("GET", "/api/v1/contacts/imports/\(id)", token: token)
             return report.string("status") != "running"

@@ -15,14 +15,14 @@ import APIWorker
                            "WEBHOOK_RETRY_BASE_SECONDS": "0.1", "WEBHOOK_MAX_ATTEMPTS": "2", "WEBHOOK_DISABLE_AFTER": "2"]
 
     /// A workspace owner's token, the workspace's simulated sender number set.
-    func owner(_ api: APIHost, _ email: String = "sms@example.com", number: String = "+15550001111") async throws -> String {
+    func owner(_ api: WorkerTestHost, _ email: String = "sms@example.com", number: String = "+15550001111") async throws -> String {
         let token = try #require(try await api.signUp(email).string("access_token"))
         let settings = try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "simulated", "from_number": .string(number)], token: token)
         #expect(settings.status == 200, "\(settings.body)")
         return token
     }
 
-    func contact(_ api: APIHost, _ token: String, _ phone: String, name: String = "Ada Lovelace") async throws -> String {
+    func contact(_ api: WorkerTestHost, _ token: String, _ phone: String, name: String = "Ada Lovelace") async throws -> String {
         let created = try await api.call("POST", "/api/v1/contacts", json: ["name": .string(name), "phone": .string(phone)], token: token)
         return try #require(created.string("id"), "\(created.body)")
     }
@@ -30,8 +30,8 @@ import APIWorker
     /// Polls a message until `done` holds (a generous limit: a loaded machine is slow); returns its last state.
     /// With `stepping`, the host's manual clock moves 100 ms ahead before each look: for waits on timers
     /// (a rate-limit slot, a delivery report) whose timing the test does not check.
-    func wait(_ api: APIHost, _ token: String, _ id: String, stepping clock: ManualClock? = nil,
-              until done: (APIHost.Answer) -> Bool) async throws -> APIHost.Answer {
+    func wait(_ api: WorkerTestHost, _ token: String, _ id: String, stepping clock: ManualClock? = nil,
+              until done: (TestResponse) -> Bool) async throws -> TestResponse {
         var message = try await api.call("GET", "/api/v1/messages/\(id)", token: token)
         _ = try await Poll.until(interval: .milliseconds(50)) {
             if done(message) { return true }
@@ -57,22 +57,20 @@ import APIWorker
     }
 
     /// A form POST signed as Twilio signs it.
-    func twilioPost(_ api: APIHost, _ path: String, _ fields: [(String, String)], token: String = simToken, signature: String? = nil) async throws -> (Int, String) {
+    func twilioPost(_ api: WorkerTestHost, _ path: String, _ fields: [(String, String)], token: String = simToken, signature: String? = nil) async throws -> (Int, String) {
         var text = Self.publicURL + path
         for (key, value) in fields.sorted(by: { $0.0 < $1.0 }) { text += key + value }
         let signed = signature ?? Base64.encode(Crypto.hmacSHA1(key: Array(token.utf8), Array(text.utf8)))
         let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
-        let output = try await Subprocess.curl(["-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", "X-Twilio-Signature: \(signed)",
-                                                "-H", "Content-Type: application/x-www-form-urlencoded", "--data-binary", "@-", api.base + path],
-                                               stdin: Data(body.utf8))
-        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        let answer = try await api.call("POST", path, raw: body,
+                                        headers: ["X-Twilio-Signature": signed, "Content-Type": "application/x-www-form-urlencoded"])
+        return (answer.status, answer.body)
     }
 
     @Test func scheduledAtTheDueSecondDeliveredAndStreamed() async throws {
         // The host's clock is the test's: "not before it is due" and "at the due second" are exact.
         let clock = Self.manualClock()
-        let api = try await APIHost.start(vars: Self.fastVars, clock: clock)
+        let api = try await APIHost.start(.live, vars: Self.fastVars, clock: clock)
         defer { Task { await api.stop() } }
         let token = try await owner(api)
         let ada = try await contact(api, token, "+1 415 555 0100")
@@ -232,7 +230,7 @@ import APIWorker
     @Test func inboundStopBlocksLaterSendsAndHelpAnswers() async throws {
         // The host's clock is the test's: the later message cannot come due before STOP, however slow this is.
         let clock = Self.manualClock()
-        let api = try await APIHost.start(vars: Self.fastVars, clock: clock)
+        let api = try await APIHost.start(.live, vars: Self.fastVars, clock: clock)
         defer { Task { await api.stop() } }
         let token = try await owner(api, number: "+15550002222")
         let grace = try await contact(api, token, "+14155550123", name: "Grace Hopper")
@@ -282,7 +280,7 @@ import APIWorker
         let stub = try ChildProcess("/usr/bin/python3", [Self.clients + "/twilio_stub.py", sid, "twilio-secret"])
         defer { stub.stop() }
         let port = try await stub.waitFor(#"PORT (\d+)"#)
-        let api = try await APIHost.start(vars: Self.fastVars.merging(["TWILIO_API_BASE": "http://127.0.0.1:\(port)"]) { $1 })
+        let api = try await APIHost.start(.live, vars: Self.fastVars.merging(["TWILIO_API_BASE": "http://127.0.0.1:\(port)"]) { $1 })
         defer { Task { await api.stop() } }
         let token = try #require(try await api.signUp("twilio@example.com").string("access_token"))
         let settings = try await api.call("PUT", "/api/v1/sms/settings", json: [
@@ -291,7 +289,7 @@ import APIWorker
         #expect(settings.status == 200, "\(settings.body)")
         #expect(settings["auth_token_set"] == true)
         #expect(!settings.body.contains("twilio-secret"), "the token is never answered back")
-        let files = ["", "-wal"].compactMap { FileManager.default.contents(atPath: api.dataDirectory + "/api/d1/db.sqlite" + $0) }
+        let files = ["", "-wal"].compactMap { FileManager.default.contents(atPath: api.dataDirectory + "/api/d1/api.sqlite" + $0) }
         #expect(!files.isEmpty)
         #expect(!files.contains { $0.range(of: Data("twilio-secret".utf8)) != nil }, "the token is stored sealed")
 
@@ -383,7 +381,7 @@ import APIWorker
             #expect(refused.string("error", "details", "field") == "url")
         }
 
-        let api = try await APIHost.start(vars: Self.fastVars)
+        let api = try await APIHost.start(.live, vars: Self.fastVars)
         defer { Task { await api.stop() } }
         let token = try await owner(api, number: "+15550004444")
         // One receiver fails once then accepts; the other always fails.
@@ -482,8 +480,8 @@ import APIWorker
     @Test func rateLimitsRescheduleCancelAndLocalTimes() async throws {
         // The host's clock is the test's: the rate limit's slots come as the test moves the clock.
         let clock = Self.manualClock()
-        let api = try await APIHost.start(vars: Self.fastVars.merging(["SMS_RATE_PER_WORKSPACE": "5", "SMS_RATE_BURST": "1",
-                                                                       "STREAM_HEARTBEAT_SECONDS": "1"]) { $1 }, clock: clock)
+        let api = try await APIHost.start(vars: Self.fastVars.merging(["SMS_RATE_PER_WORKSPACE": "5", "SMS_RATE_BURST": "1"]) { $1 },
+                                            clock: clock)
         defer { Task { await api.stop() } }
         let token = try await owner(api, number: "+15550006666")
         var contacts: [String] = []
@@ -551,8 +549,12 @@ import APIWorker
         #expect(badZone.string("error", "details", "field") == "time_zone")
         let unknownVariable = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contacts[0]), "body": "Hi {{nickname}}"], token: token)
         #expect(unknownVariable.string("error", "message")?.contains("{{nickname}}") == true)
+    }
 
-        // The stream sends heartbeats while nothing happens.
+    @Test func theStreamSendsHeartbeatsWhileNothingHappens() async throws {
+        let api = try await APIHost.start(.live, vars: ["STREAM_HEARTBEAT_SECONDS": "1"])
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("quiet@example.com").string("access_token"))
         let stream = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", api.base + "/api/v1/stream", token])
         defer { stream.stop() }
         _ = try await stream.waitFor("COMMENT (heartbeat)")
@@ -561,7 +563,7 @@ import APIWorker
     @Test func eventsOutliveARestartForStreamsAndWebhooks() async throws {
         // A shutdown deadline far beyond anything the test waits for: were the open stream to hold shutdown,
         // it would take the whole deadline.
-        let first = try await APIHost.start(vars: Self.fastVars, limits: "shutdown_deadline_ms = 120000")
+        let first = try await APIHost.start(.live, vars: Self.fastVars, limits: { $0.shutdownDeadlineMs = 120_000 })
         let token = try await owner(first, "outbox@example.com", number: "+15550008888")
         let key = try #require(try await first.call("POST", "/api/v1/api-keys", json: ["name": "k"], token: token).string("key"))
         let receiver = try ChildProcess("/usr/bin/python3", [Self.clients + "/webhook_receiver.py", "0"])
@@ -582,7 +584,7 @@ import APIWorker
         #expect(stopped < .seconds(60), "an open event stream does not hold shutdown to its 120 s deadline (took \(stopped))")
 
         // An event committed by a host that died before handing it on: written straight to the outbox.
-        let database = first.dataDirectory + "/api/d1/db.sqlite"
+        let database = first.dataDirectory + "/api/d1/api.sqlite"
         let inserted = try await Subprocess.run("/usr/bin/python3", ["-c", """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
@@ -592,7 +594,7 @@ import APIWorker
             """, database])
         #expect(inserted.status == 0, "\(inserted.stderr)")
 
-        let second = try await APIHost.start(vars: Self.fastVars, dataDirectory: first.dataDirectory)
+        let second = try await APIHost.start(.live, vars: Self.fastVars, dataDirectory: first.dataDirectory)
         defer { Task { await second.stop() } }
         // The stream resumes across the restart from an id of the first run.
         let resumed = try ChildProcess("/usr/bin/python3", [Self.clients + "/sse_client.py", second.base + "/api/v1/stream", key, firstID])

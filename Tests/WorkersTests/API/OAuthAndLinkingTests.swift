@@ -9,7 +9,7 @@ import Testing
     static let stubScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("clients/oidc_stub.py").path
 
-    func withProvider(_ body: (APIHost) async throws -> Void) async throws {
+    func withProvider(_ body: (WorkerTestHost) async throws -> Void) async throws {
         let stub = try ChildProcess("/usr/bin/python3", [Self.stubScript, "client-1", "s3cret"])
         defer { stub.stop() }
         let port = try await stub.waitFor(#"PORT (\d+)"#)
@@ -24,7 +24,7 @@ import Testing
     }
 
     /// Plays the browser: the provider's authorize page (choosing `subject`), then our callback.
-    func authorize(_ api: APIHost, url: String, subject: String, email: String) async throws -> APIHost.Answer {
+    func authorize(_ api: WorkerTestHost, url: String, subject: String, email: String) async throws -> TestResponse {
         let consent = try await Subprocess.curl(["-i", url + "&login_as=\(subject)&email=\(email)"])
         let location = try #require(consent.stdout.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix("location:") })
         let callback = String(location.dropFirst("location: ".count)).trimmingCharacters(in: .whitespaces)

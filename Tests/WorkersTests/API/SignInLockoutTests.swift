@@ -1,5 +1,6 @@
 import Foundation
 import OzziRuntime
+import OzziTestSupport
 import Testing
 
 /// Wrong passwords slow down the client that sends them, not the account's owner (the outside probe's
@@ -9,13 +10,13 @@ import Testing
     static let attacker = "127.0.0.66"
     static let right = "correct horse battery"
 
-    func login(_ api: APIHost, _ email: String, _ password: String, from address: String, cookie: String? = nil) async throws -> APIHost.Answer {
+    func login(_ api: WorkerTestHost, _ email: String, _ password: String, from address: String, cookie: String? = nil) async throws -> TestResponse {
         try await api.call("POST", "/api/v1/auth/login", json: ["email": .string(email), "password": .string(password)],
                            headers: cookie.map { ["Cookie": $0] } ?? [:], from: address)
     }
 
     /// The `name=value` of a cookie an answer sets.
-    func cookie(_ name: String, in answer: APIHost.Answer) -> String? {
+    func cookie(_ name: String, in answer: TestResponse) -> String? {
         answer.cookies.first { $0.hasPrefix(name + "=") }.map { String($0.prefix { $0 != ";" }) }
     }
 

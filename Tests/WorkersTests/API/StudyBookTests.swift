@@ -12,7 +12,7 @@ import Testing
     static func ms(_ iso: String) -> Int64 { Int64((SQLDate.parse(iso)!.timeIntervalSince1970 * 1000).rounded()) }
 
     struct World {
-        let api: APIHost
+        let api: WorkerTestHost
         let clock: ManualClock
         let adminKey: String
         let key: String
@@ -35,7 +35,7 @@ import Testing
     }
 
     /// Lines in the simulated provider's send log: what it has received.
-    func sends(_ api: APIHost) -> [String] {
+    func sends(_ api: WorkerTestHost) -> [String] {
         ((try? String(contentsOfFile: api.dataDirectory + "/api/simulated-sms.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 

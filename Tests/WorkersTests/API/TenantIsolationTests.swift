@@ -1,6 +1,7 @@
 import APIWorker
 import Foundation
 import OzziRuntime
+import OzziTestSupport
 import Testing
 
 /// Every route the api worker registers, called with a second tenant's credentials against the first
@@ -13,13 +14,13 @@ import Testing
         let userID: String
     }
 
-    func signIn(_ api: APIHost, _ email: String) async throws -> String {
+    func signIn(_ api: WorkerTestHost, _ email: String) async throws -> String {
         try #require(try await api.call("POST", "/api/v1/auth/login", json: ["email": .string(email), "password": "correct horse battery"])
             .string("access_token"))
     }
 
     /// What tenant A can see of its own data; compared before and after the walk.
-    func snapshot(_ api: APIHost, _ a: Tenant, workspace: String) async throws -> [String] {
+    func snapshot(_ api: WorkerTestHost, _ a: Tenant, workspace: String) async throws -> [String] {
         var views: [String] = []
         for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",

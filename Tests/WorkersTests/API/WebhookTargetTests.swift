@@ -1,5 +1,6 @@
 import Foundation
 import OzziRuntime
+import OzziTestSupport
 import Testing
 
 /// Webhook endpoints refuse every spelling of a non-public address, saying why (the outside probe's SSRF).

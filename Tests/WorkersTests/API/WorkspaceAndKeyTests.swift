@@ -1,5 +1,6 @@
 import Foundation
 import OzziRuntime
+import OzziTestSupport
 import Testing
 
 /// Workspaces, members, invitations and API keys, end to end.

@@ -5,9 +5,10 @@ import VideoRenderWorker
 import VoiceAgentWorker
 import WidgetWorker
 
-/// The worker modules compiled into this host, by the names `module = "..."` uses.
-enum BuiltinWorkers {
-    static var registry: WorkerRegistry {
+/// The worker modules compiled into this host, by the names `module = "..."` uses. A module of its own so
+/// that the `ozzi` command and the test harness build workers from one list.
+public enum BuiltinWorkers {
+    public static var registry: WorkerRegistry {
         var registry = WorkerRegistry()
         registry.register(APIWorker.module, APIWorker.self)
         registry.register(WidgetWorker.module, WidgetWorker.self)
