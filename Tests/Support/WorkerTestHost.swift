@@ -31,10 +31,12 @@ public struct WorkerTestHost: Sendable {
 
     /// Starts a host for `worker`. `vars` and `secrets` are added to that worker's; `clock` replaces the
     /// host's (a `ManualClock` moves queue timers when the test advances it); `dataDirectory` reuses an
-    /// earlier host's data (a restart); `limits` adjusts `[server.limits]` for a test that needs it.
+    /// earlier host's data (a restart); `limits` adjusts `[server.limits]` for a test that needs it; `log`
+    /// receives the host's log records (otherwise dropped unless OZZI_TEST_LOG=1).
     public static func start(
         _ worker: String, _ mode: TestMode = .inProcess, vars: [String: String] = [:], secrets: [String: String] = [:],
-        clock: any WallClock = SystemClock(), dataDirectory: String? = nil, limits: (inout ServerLimits) -> Void = { _ in }
+        clock: any WallClock = SystemClock(), dataDirectory: String? = nil, limits: (inout ServerLimits) -> Void = { _ in },
+        log: LogRecords? = nil
     ) async throws -> WorkerTestHost {
         let directory = dataDirectory ?? NSTemporaryDirectory() + "ozzi-\(worker)-\(UUID().uuidString)"
         var overrides = ConfigOverrides(dataDirectory: directory)
@@ -44,7 +46,10 @@ public struct WorkerTestHost: Sendable {
         limits(&config.server.limits)
         // OZZI_TEST_LOG=1 shows the host's log (errors behind a 500) on stderr.
         let verbose = ProcessInfo.processInfo.environment["OZZI_TEST_LOG"] == "1"
-        let logger = Logger(label: worker) { verbose ? StreamLogHandler.standardError(label: $0) as any LogHandler : SwiftLogNoOpLogHandler() }
+        let logger = Logger(label: worker) { label in
+            if let log { return log.handler() }
+            return verbose ? StreamLogHandler.standardError(label: label) as any LogHandler : SwiftLogNoOpLogHandler()
+        }
         let host = try WorkerHost(config: config, registry: BuiltinWorkers.registry, loops: config.server.loops, logger: logger, clock: clock)
         let port: Int
         switch mode {
