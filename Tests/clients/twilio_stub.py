@@ -11,12 +11,15 @@ accepted; +15005550005 -> 500; +15005550008 and every --stall number -> the requ
 then held unanswered (the client times out) until GET /release, which closes the held connections without
 an answer; anything else -> 201 with a new sid.
 GET /requests answers every request received, as JSON ({path, fields, problems, at_ms}); GET /count
-answers how many; GET /held how many requests are held.
+answers how many; GET /held how many requests are held. GET /freeze?pid=P&at=N stops process P with
+SIGSTOP the moment the Nth send arrives (before answering it): crash tests kill the host at a known point.
 """
 import asyncio
 import base64
 import json
+import os
 import secrets
+import signal
 import sys
 import time
 from urllib.parse import parse_qsl
@@ -45,6 +48,7 @@ while rest:
 received = []
 seen_429 = set()
 held = []  # futures of held requests: set to release them
+freeze = {}  # pid and send count of a /freeze request
 
 
 def answer(status, body, headers=None):
@@ -80,6 +84,9 @@ def send(path, headers, raw):
     if ("From" in form) == ("MessagingServiceSid" in form):
         problems.append("exactly one of From, MessagingServiceSid")
     received.append({"path": path, "fields": fields, "problems": problems, "at_ms": int(time.time() * 1000)})
+    if freeze and len(received) >= freeze["at"]:
+        os.kill(freeze.pop("pid"), signal.SIGSTOP)
+        freeze.clear()
     if problems:
         return error(400, 21601, "; ".join(problems))
     to = form["To"]
@@ -118,6 +125,10 @@ async def serve(reader, writer):
                 response = answer(200, {"count": len(received)})
             elif method == "GET" and path == "/held":
                 response = answer(200, {"held": sum(1 for f in held if not f.done())})
+            elif method == "GET" and path.startswith("/freeze?"):
+                query = dict(parse_qsl(path.partition("?")[2]))
+                freeze.update({"pid": int(query["pid"]), "at": int(query["at"])})
+                response = answer(200, {"frozen_at": freeze["at"]})
             elif method == "GET" and path == "/release":
                 released = sum(1 for f in held if not f.done())
                 for f in held:

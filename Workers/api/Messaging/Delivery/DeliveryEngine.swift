@@ -256,6 +256,7 @@ final class DeliveryEngine: Sendable {
 
     /// Messages left `sending` by a host that stopped, settled at once: those never dispatched go back to
     /// `pending` (a new version, queued now, the attempt not counted); those dispatched go to `review`.
+    /// Pending messages it had not queued yet are queued.
     /// (One host per database: a second host sharing it would need claims it owns; see the scale-out issue.)
     func recover() async throws {
         let sends = self.sends
@@ -266,6 +267,8 @@ final class DeliveryEngine: Sendable {
             }
         try await settle(left)
         if !left.isEmpty { logger.notice("settled messages a stopped host left sending", metadata: ["count": "\(left.count)"]) }
+        // And what it scheduled but had not queued yet.
+        try await queue.sweep(olderThan: 0)
     }
 
     private func settle(_ left: [(id: String, version: Int)]) async throws {

@@ -24,9 +24,14 @@ struct DeliveryQueue: Sendable {
         try await queue.send(job.json, delaySeconds: Double(min(delay, Self.horizonMs)) / 1000)
     }
 
-    /// The sweep's part: queue what lost its job. Only messages created a minute ago or more are looked at,
-    /// so the sweep does not race a scheduling call between its commit and its queueing.
-    func sweep() async throws {
-        try await enqueue(try await messages.unqueued(createdBefore: Timestamp.after(seconds: -60, clock), limit: 10_000))
+    /// The sweep's part: queue what lost its job. Only messages created `olderThan` seconds ago or more are
+    /// looked at, so the sweep does not race a scheduling call between its commit and its queueing (at
+    /// start-up nothing is mid-call: 0; and should one be, its message gets two jobs, and the claim takes one).
+    func sweep(olderThan seconds: Int = 60) async throws {
+        while true {
+            let lost = try await messages.unqueued(createdBefore: Timestamp.after(seconds: -Int64(seconds), clock), limit: 10_000)
+            try await enqueue(lost)
+            if lost.count < 10_000 { return }
+        }
     }
 }
