@@ -66,4 +66,40 @@ import Testing
         #expect(received.count == 61, "each message reached the provider once")
         #expect(received.allSatisfy { $0["problems"]?.arrayValue?.isEmpty == true }, "\(requests.stdout.prefix(2000))")
     }
+
+    /// A large campaign waits behind its own workspace's rate limit, not in front of another workspace's
+    /// message. The host's clock stands still: the campaign's burst goes, the rest waits for slots that
+    /// never come, and the other workspace's message, due after all of it, is sent anyway.
+    @Test func aLargeCampaignDoesNotHoldUpAnotherWorkspace() async throws {
+        let clock = MessagingTests.manualClock()
+        let api = try await APIHost.start(vars: MessagingTests.fastVars.merging(["SMS_RATE_PER_WORKSPACE": "50", "SMS_RATE_PER_USER": "50"]) { $1 },
+                                          clock: clock)
+        defer { Task { await api.stop() } }
+        let big = try await messaging.owner(api, "campaign@example.com", number: "+15550001201")
+        let small = try await messaging.owner(api, "single@example.com", number: "+15550001202")
+        var csv = "name,phone\n"
+        for i in 0..<1000 { csv += "Person \(i),+1415\(3_000_000 + i)\n" }
+        let imported = try await api.call("POST", "/api/v1/contacts/imports", raw: csv, token: big, headers: ["content-type": "text/csv"])
+        let importID = try #require(imported.string("id"), "\(imported.body)")
+        _ = try await Poll.until(interval: .milliseconds(20)) {
+            try await api.call("GET", "/api/v1/contacts/imports/\(importID)", token: big).string("status") != "running"
+        }
+        let everyone = try #require(try await api.call("POST", "/api/v1/groups", json: ["name": "Everyone"], token: big).string("id"))
+        _ = try await api.call("POST", "/api/v1/contacts/bulk", json: [
+            "action": "add_to_group", "group_id": .string(everyone), "filter": ["source": "import"],
+        ], token: big)
+        let campaign = try await api.call("POST", "/api/v1/messages", json: ["group_id": .string(everyone), "body": "Sale!"], token: big)
+        #expect(campaign["scheduled"] == 1000, "\(campaign.body)")
+        let other = try await messaging.contact(api, small, "+14155550199")
+        let single = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(other), "body": "Your code"], token: small)
+        let id = try #require(single["ids"]?.arrayValue?.first?.stringValue, "\(single.body)")
+        _ = try await messaging.wait(api, small, id) { $0.string("status") == "sent" }
+
+        // The campaign sent its burst (50, the bucket's depth) and no more: its other 950 wait for the clock.
+        var sent = 0
+        #expect(try await Poll.until(interval: .milliseconds(20)) {
+            sent = try await api.call("GET", "/api/v1/messages/stats", token: big)["counts"]?["by_status"]?["sent"]?.numberValue.map(Int.init) ?? -1
+            return sent == 50
+        }, "campaign sent \(sent)")
+    }
 }

@@ -58,6 +58,9 @@ final class DeliveryEngine: Sendable {
         try await recoverOnce()
         let sends = self.sends
         var orphans: [MessageStore.Due] = []
+        // Jobs sent back for later (not due yet, a rate-limit slot ahead, an account far behind): one queue
+        // write for the batch's lot.
+        var deferred: [(job: DeliveryJob, byMs: Int64)] = []
         let due = Dictionary(try await messages.due(jobs.map(\.messageID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var plans: [Plan] = []
         var settings: [String: SMSSettings] = [:]
@@ -81,7 +84,7 @@ final class DeliveryEngine: Sendable {
             guard message.status == .pending else { continue }
             // Not due yet: a 12-hour hop of a message due later, or a job of an earlier schedule.
             if message.dueMs > now {
-                try await queue.later(job, byMs: message.dueMs - now)
+                deferred.append((job, message.dueMs - now))
                 continue
             }
             if message.contact?.sms_consent.status == "opted_out" {
@@ -92,13 +95,13 @@ final class DeliveryEngine: Sendable {
             // An account far behind (a slow or stalled provider) takes no more claims for now: its jobs
             // wait in the queue, so memory stays bounded and other accounts' sends are not held up.
             if sends.backlog(account) >= limits.maxBacklogPerAccount {
-                try await queue.later(job, byMs: 250)
+                deferred.append((job, 250))
                 continue
             }
             if !job.reserved {
                 let wait = max(limiter.reserve(limits.perWorkspace, message.scope.workspaceID), limiter.reserve(limits.perUser, message.createdBy))
                 if wait > 0 {
-                    try await queue.later(DeliveryJob(messageID: message.id, version: message.version, reserved: true), byMs: wait)
+                    deferred.append((DeliveryJob(messageID: message.id, version: message.version, reserved: true), wait))
                     continue
                 }
             }
@@ -111,6 +114,7 @@ final class DeliveryEngine: Sendable {
                 plans.append(.fail(message, code: failure.code, reason: failure.message))
             }
         }
+        try await queue.later(deferred)
         if !orphans.isEmpty { try await settle(orphans.map { ($0.id, $0.version) }) }
         guard !plans.isEmpty else { return }
         let callback = providers.statusCallbackURL
