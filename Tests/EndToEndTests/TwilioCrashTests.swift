@@ -78,7 +78,7 @@ import Testing
             _ = try await crash.call(port, "POST", "/api/v1/messages", token: token,
                                      json: #"{"group_id":"\#(group)","body":"Hello {{first_name}}"}"#)
             // The stub stops the host (SIGSTOP) as its `at`th send arrives; then it is killed where it stood.
-            #expect(try await Poll.until(interval: .milliseconds(10)) { Self.isStopped(first.process.pid) })
+            try #require(try await Poll.until(interval: .milliseconds(10)) { Self.isStopped(first.process.pid) }, "the host reached the send")
             kill(first.process.pid, SIGKILL)
         }
         _ = try await first.waitForExit()

@@ -1,6 +1,7 @@
 """A local stand-in for Twilio's Messages API that checks the wire format exactly.
 
-Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN [--account SID:TOKEN]... [--latency-ms N] [--stall NUMBER]... [--port P]
+Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN [--account SID:TOKEN]... [--latency-ms N] [--stall NUMBER]...
+                      [--drop NUMBER]... [--port P]
 Prints "PORT <n>" once listening. HTTP/1.1 with keep-alive on asyncio, so it serves thousands of sends a
 second with many in flight (benchmarks point the real client at it).
 
@@ -9,7 +10,8 @@ StatusCallback and From or MessagingServiceSid. Each answer waits --latency-ms f
 +15005550001 -> 400 code 21211; +15005550006 -> 429 (code 20429, Retry-After: 1) the first time, then
 accepted; +15005550005 -> 500; +15005550008 and every --stall number -> the request is read and recorded,
 then held unanswered (the client times out) until GET /release, which closes the held connections without
-an answer; anything else -> 201 with a new sid.
+an answer; every --drop number -> the request is read and recorded, then the connection is closed without
+an answer (a keep-alive connection dying under a request); anything else -> 201 with a new sid.
 GET /requests answers every request received, as JSON ({path, fields, problems, at_ms}); GET /count
 answers how many; GET /held how many requests are held. GET /freeze?pid=P&at=N stops process P with
 SIGSTOP the moment the Nth send arrives (before answering it): crash tests kill the host at a known point.
@@ -29,6 +31,7 @@ SID, TOKEN = args[0], args[1]
 accounts = {SID: TOKEN}
 latency = 0.0
 stalled = {"+15005550008"}
+dropped = set()
 port = 0
 rest = args[2:]
 while rest:
@@ -37,6 +40,8 @@ while rest:
         latency = float(value) / 1000
     elif flag == "--stall":
         stalled.add(value)
+    elif flag == "--drop":
+        dropped.add(value)
     elif flag == "--account":
         extra_sid, _, extra_token = value.partition(":")
         accounts[extra_sid] = extra_token
@@ -85,13 +90,19 @@ def send(path, headers, raw):
         problems.append("exactly one of From, MessagingServiceSid")
     received.append({"path": path, "fields": fields, "problems": problems, "at_ms": int(time.time() * 1000)})
     if freeze and len(received) >= freeze["at"]:
-        os.kill(freeze.pop("pid"), signal.SIGSTOP)
+        pid = freeze.pop("pid")
         freeze.clear()
+        try:
+            os.kill(pid, signal.SIGSTOP)
+        except ProcessLookupError:
+            pass
     if problems:
         return error(400, 21601, "; ".join(problems))
     to = form["To"]
     if to in stalled:
         return None
+    if to in dropped:
+        return b""
     if to == "+15005550001":
         return error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
     if to == "+15005550006" and to not in seen_429:
@@ -139,6 +150,8 @@ async def serve(reader, writer):
                 response = send(path, headers, body.decode())
                 if latency:
                     await asyncio.sleep(latency)
+                if response == b"":
+                    return
                 if response is None:
                     release = asyncio.get_running_loop().create_future()
                     held.append(release)

@@ -93,9 +93,31 @@ final class HTTPRequestParser {
         if errno != HPE_OK {
             if let failure { return .failed(failure) }
             if errno == HPE_HEADER_OVERFLOW { return .failed(.headersTooLarge) }
+            // A well-formed method http-parser does not know (`QUERY`, `PURGE`...) is one this server does
+            // not implement: 501, as RFC 9110 asks; bytes that are no method at all stay a 400.
+            if errno == HPE_INVALID_METHOD, let method = Self.methodToken(bytes, failedAt: consumed) {
+                return .failed(.unsupportedFeature("the method \(method)"))
+            }
             return .failed(.malformed(String(cString: http_errno_description(errno))))
         }
         return .needMore
+    }
+
+    /// The method token around the byte http-parser stopped at, when that is a token (RFC 9110 tchars)
+    /// ending in a space, or the read ends inside it.
+    static func methodToken(_ bytes: UnsafeRawBufferPointer, failedAt index: Int) -> String? {
+        func tchar(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            default: Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+            }
+        }
+        guard index < bytes.count, tchar(bytes[index]) else { return nil }
+        var start = index, end = index
+        while start > 0, tchar(bytes[start - 1]) { start -= 1 }
+        while end < bytes.count, tchar(bytes[end]) { end += 1 }
+        guard end - start <= 32, end == bytes.count || bytes[end] == UInt8(ascii: " ") else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
     /// Where http-parser paused after the bytes it consumed.

@@ -14,6 +14,9 @@ final class CurlTransfer {
     private var body: [UInt8] = []
     private var tooLarge = false
     private let bodyBytes: Int
+    /// What a non-resendable body has yet to hand to curl.
+    private var unsentBody: ArraySlice<UInt8> = []
+    private let resendableBody: Bool
     /// The address a `publicAddressesOnly` transfer refused to connect to, and why.
     private var refused: (address: String, reason: String)?
 
@@ -25,6 +28,7 @@ final class CurlTransfer {
         self.maxResponseBytes = maxResponseBytes
         self.completion = completion
         bodyBytes = request.body.count
+        resendableBody = request.resendable
         let me = Unmanaged.passUnretained(self).toOpaque()
         ozzi_easy_setopt_pointer(easy, CURLOPT_URL, request.url)
         ozzi_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
@@ -34,7 +38,17 @@ final class CurlTransfer {
         ozzi_easy_setopt_long(easy, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTP | CURLPROTO_HTTPS))
         ozzi_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, request.method)
         if request.method == "HEAD" { ozzi_easy_setopt_long(easy, CURLOPT_NOBODY, 1) }
-        if !request.body.isEmpty {
+        if !request.body.isEmpty && !request.resendable {
+            // Given through a read callback with no way to rewind it, the body cannot be sent twice: curl's
+            // retry of a request on a dead reused connection fails (CURLE_SEND_FAIL_REWIND) instead.
+            unsentBody = request.body[...]
+            ozzi_easy_setopt_long(easy, CURLOPT_POST, 1)
+            ozzi_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
+            ozzi_easy_setopt_pointer(easy, CURLOPT_READDATA, me)
+            ozzi_easy_setopt_data_cb(easy, CURLOPT_READFUNCTION) { buffer, size, count, user in
+                Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().readBody(into: buffer!, size * count)
+            }
+        } else if !request.body.isEmpty {
             ozzi_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
             request.body.withUnsafeBytes { _ = ozzi_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
         }
@@ -92,6 +106,16 @@ final class CurlTransfer {
         return ozzi_curl_open_socket(address)
     }
 
+    private func readBody(into buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int {
+        let count = min(capacity, unsentBody.count)
+        guard count > 0 else { return 0 }
+        unsentBody.prefix(count).withUnsafeBytes { bytes in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress!, byteCount: count)
+        }
+        unsentBody = unsentBody.dropFirst(count)
+        return count
+    }
+
     private func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
         guard body.count + count <= maxResponseBytes else {
             tooLarge = true
@@ -123,6 +147,9 @@ final class CurlTransfer {
         var uploaded: curl_off_t = 0
         ozzi_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &headerBytes)
         ozzi_easy_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+        // A body read through the callback and taken whole counts as sent even when curl's counters were
+        // reset by a retry it then could not make (the rewind it needed is refused on purpose).
+        if !resendableBody, bodyBytes > 0, unsentBody.isEmpty { return true }
         return headerBytes > 0 && Int(uploaded) >= bodyBytes
     }
 

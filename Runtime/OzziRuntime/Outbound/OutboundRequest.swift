@@ -14,6 +14,11 @@ public struct OutboundRequest: Sendable {
     /// the pin says, the transfer never opens a connection to a private address. Such transfers reuse
     /// only connections opened under the same rule.
     public var publicAddressesOnly = false
+    /// Whether the body may be sent a second time within this call. curl re-sends a request on a fresh
+    /// connection when a reused keep-alive connection closes without answering — up to 5 times, after the
+    /// server may have acted on it. For a call that is not idempotent (sending an SMS) set false: the call
+    /// then fails instead (`OutboundError.requestSent` is true), and the caller decides.
+    public var resendable = true
 
     public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeoutMilliseconds: Int? = nil) {
         self.method = method

@@ -102,4 +102,31 @@ import Testing
             return sent == 50
         }, "campaign sent \(sent)")
     }
+
+    /// curl re-sends a request whose reused keep-alive connection died without an answer — up to five
+    /// times, after the provider may have acted on it. A Twilio send is never re-sent: it goes to review,
+    /// having reached the provider once.
+    @Test func aConnectionThatDiesUnderASendIsNotResent() async throws {
+        let sid = "AC" + String(repeating: "f6", count: 16)
+        let stub = try ChildProcess("/usr/bin/python3", [MessagingTests.clients + "/twilio_stub.py", sid, "token-f", "--drop", "+14155550777"])
+        defer { stub.stop() }
+        let port = try await stub.waitFor(#"PORT (\d+)"#)
+        let api = try await APIHost.start(vars: MessagingTests.fastVars.merging(["TWILIO_API_BASE": "http://127.0.0.1:\(port)"]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("dropped@example.com").string("access_token"))
+        _ = try await api.call("PUT", "/api/v1/sms/settings", json: [
+            "provider": "twilio", "account_sid": .string(sid), "auth_token": "token-f", "from_number": "+15550004444",
+        ], token: token)
+        // A first send leaves a keep-alive connection for the second to reuse.
+        for (phone, status) in [("+14155550776", "sent"), ("+14155550777", "review")] {
+            let contact = try await messaging.contact(api, token, phone)
+            let scheduled = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contact), "body": "Hi"], token: token)
+            let id = try #require(scheduled["ids"]?.arrayValue?.first?.stringValue, "\(scheduled.body)")
+            let message = try await messaging.wait(api, token, id) { $0.string("status") == status }
+            #expect(message.string("status") == status, "\(message.body)")
+        }
+        let requests = try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/requests"])
+        let received = try JSONValue(jsonBytes: Array(requests.stdout.utf8)).arrayValue ?? []
+        #expect(received.filter { ($0["fields"]?.arrayValue ?? []).contains(["To", "+14155550777"]) }.count == 1, "\(requests.stdout)")
+    }
 }

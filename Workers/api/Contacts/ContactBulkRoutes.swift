@@ -68,12 +68,14 @@ extension RouteGroup {
             let query = try ContactQuery(request)
             let scope = principal.scope
             let contacts = s.contacts
+            // The first page is read before the answer starts: a query the database refuses (a stray quote
+            // in `q`) is a 422, not a stream cut off after its header row.
+            let first = try await contacts.list(scope, query, limit: 1000, after: nil)
             var response = Response.stream(contentType: "text/csv; charset=utf-8") { writer in
                 try await writer.write(CSVWriter.line(["id", "name", "first_name", "last_name", "phone", "email", "notes", "custom_fields",
                                                        "source", "sms_consent", "created_at", "updated_at"]))
-                var cursor: String?
-                repeat {
-                    let page = try await contacts.list(scope, query, limit: 1000, after: cursor)
+                var page = first
+                while true {
                     var chunk = ""
                     for c in page.rows {
                         chunk += CSVWriter.line([c.id, c.name, c.first_name, c.last_name, c.phone, c.email ?? "", c.notes,
@@ -81,8 +83,9 @@ extension RouteGroup {
                                                  c.created_at, c.updated_at])
                     }
                     if !chunk.isEmpty { try await writer.write(chunk) }
-                    cursor = page.next
-                } while cursor != nil
+                    guard let next = page.next else { break }
+                    page = try await contacts.list(scope, query, limit: 1000, after: next)
+                }
             }
             response.headers["content-disposition"] = "attachment; filename=\"contacts.csv\""
             return response

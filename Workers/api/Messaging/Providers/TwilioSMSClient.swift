@@ -15,13 +15,15 @@ struct TwilioSMSClient: SMSProvider {
     func send(_ sms: OutgoingSMS) async -> SMSSendResult {
         var form = [("To", sms.to), ("Body", sms.body), ("StatusCallback", sms.statusCallback)]
         if let service = sms.messagingServiceSid { form.append(("MessagingServiceSid", service)) } else { form.append(("From", sms.from ?? "")) }
-        let request = OutboundRequest(
+        var request = OutboundRequest(
             method: "POST", url: "\(baseURL)/2010-04-01/Accounts/\(accountSid)/Messages.json",
             headers: [
                 "authorization": "Basic " + Base64.encode(Array("\(accountSid):\(authToken)".utf8)),
                 "content-type": "application/x-www-form-urlencoded", "accept": "application/json",
             ],
             body: Array(FormEncoding.encode(form).utf8), timeoutMilliseconds: timeoutMilliseconds)
+        // Twilio has no idempotency key: a send is never re-sent within a call, even by curl.
+        request.resendable = false
         let response: OutboundResponse
         do {
             response = try await outbound.fetch(request)
