@@ -216,6 +216,15 @@ import Testing
             == .malformed("a header line starts with whitespace (obs-fold)"))
     }
 
+    /// RFC 9110: a method the server does not implement is 501; bytes that are no method at all, 400.
+    @Test func unknownMethodsAreNotImplemented() {
+        #expect(failure("QUERY /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n") == .unsupportedFeature("the method QUERY"))
+        #expect(failure("QUERY /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 501)
+        #expect(failure("GETX / HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 501)
+        #expect(failure("\u{1}\u{2} / HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 400)
+        #expect(failure("GE\"T / HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 400)
+    }
+
     @Test func legalTransferEncodingSpellingsAreReadAsChunked() {
         // RFC 9110: field names and codings are case-insensitive; OWS may be empty, SP or HT.
         for field in ["transfer-encoding:chunked", "Transfer-Encoding:\tchunked", "TRANSFER-ENCODING: CHUNKED", "Transfer-Encoding: Chunked  "] {

@@ -54,6 +54,18 @@ import Testing
         #expect(try await api.call("GET", "/api/v1/contacts/\(id)", token: token).status == 404)
     }
 
+    /// A query the database refuses (a stray quote in `q`) is a 422 before any byte of the export, as
+    /// it is on the list; never a 200 whose stream is cut after the header row.
+    @Test func anExportWithABadQueryIsRefusedBeforeItStarts() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("export-q@example.com").string("access_token"))
+        let listed = try await api.call("GET", "/api/v1/contacts?q=%22", token: token)
+        let exported = try await api.call("GET", "/api/v1/contacts/export?q=%22", token: token)
+        #expect(listed.status == 422, "\(listed.body)")
+        #expect(exported.status == 422, "\(exported.body)")
+    }
+
     @Test func searchRanksAnExactNameFirstAndTypeaheadMatchesPrefixes() async throws {
         let api = try await APIHost.start()
         defer { Task { await api.stop() } }
