@@ -20,21 +20,12 @@ start_api_host $port "$work" --var api.SMS_RATE_PER_WORKSPACE=20000 --var api.SM
 key=$(create_api_key $port)
 
 taskset -c 1 python3 - "$port" "$key" "$work/data" "$dispatch" "$lateness" <<'PY'
-import json, sqlite3, sys, time, urllib.request
-from datetime import datetime, timezone
+import sys, time
+sys.path.insert(0, "bench")
+from sms_driver import API, Campaigns, iso
 
 port, key, data, dispatch, lateness = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-base = f"http://127.0.0.1:{port}/api/v1"
-
-def call(method, path, body=None, content_type="application/json"):
-    data_bytes = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = urllib.request.Request(base + path, data=data_bytes, method=method,
-                                     headers={"Authorization": "Bearer " + key, "Content-Type": content_type})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read() or b"null")
-
-def iso(t):
-    return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+call = API(port, key).call
 
 # 10,000 contacts; one group of all, ten groups of 1,000.
 csv = "name,phone\n" + "".join(f"Person {i},+1415{2000000 + i}\n" for i in range(10000))
@@ -57,22 +48,8 @@ for g in range(10):
     call("POST", f"/groups/{group}/members", {"contact_ids": ids[g * 1000:(g + 1) * 1000]})
     tens.append(group)
 
-db = sqlite3.connect(f"file:{data}/api/d1/api.sqlite?mode=ro", uri=True, timeout=30)
-
-def wait_sent(campaign, count, limit_s):
-    deadline = time.time() + limit_s
-    while time.time() < deadline:
-        n = db.execute("SELECT count(*) FROM messages WHERE campaign = ? AND sent_ms IS NOT NULL", (campaign,)).fetchone()[0]
-        if n >= count:
-            return n
-        time.sleep(0.2)
-    return db.execute("SELECT count(*) FROM messages WHERE campaign = ? AND sent_ms IS NOT NULL", (campaign,)).fetchone()[0]
-
-def percentile(campaign, p):
-    n = db.execute("SELECT count(*) FROM messages WHERE campaign = ? AND sent_ms IS NOT NULL", (campaign,)).fetchone()[0]
-    offset = max(0, min(n - 1, int(n * p + 0.999999) - 1))
-    return db.execute("SELECT max(0, sent_ms - due_ms) FROM messages WHERE campaign = ? AND sent_ms IS NOT NULL "
-                      "ORDER BY max(0, sent_ms - due_ms) LIMIT 1 OFFSET ?", (campaign, offset)).fetchone()[0]
+campaigns = Campaigns(data)
+wait_sent, percentile = campaigns.wait_sent, campaigns.percentile
 
 # 1. Dispatch rate.
 sends = dispatch // 10000
@@ -82,7 +59,7 @@ for _ in range(sends):
     call("POST", "/messages", {"group_id": everyone, "body": "Hello {{first_name}}", "scheduled_at": iso(due), "campaign": "dispatch"})
 print(f"scheduled {sends * 10000} messages in {time.time() - scheduling:.1f} s, due {due - time.time():.1f} s later", flush=True)
 sent = wait_sent("dispatch", sends * 10000, due - time.time() + 120)
-first_due, last_sent = db.execute("SELECT min(due_ms), max(sent_ms) FROM messages WHERE campaign = 'dispatch'").fetchone()
+first_due, last_sent = campaigns.span("dispatch")
 rate = sent / ((last_sent - first_due) / 1000)
 print(f"dispatch: {sent} messages due at one instant, all sent {(last_sent - first_due) / 1000:.2f} s later -> "
       f"{rate:,.0f} messages/s (target >= 5,000: {rate / 5000:.2f}x)", flush=True)

@@ -36,21 +36,12 @@ run() { # name port provider
   local key
   key=$(create_api_key "$port")
   taskset -c 1 python3 - "$port" "$key" "$work/$name/data" "$dispatch" "$provider" "$sid" "$name" <<'PY'
-import json, sqlite3, sys, time, urllib.request
-from datetime import datetime, timezone
+import json, sys, time
+sys.path.insert(0, "bench")
+from sms_driver import API, Campaigns, iso
 
 port, key, data, dispatch, provider, sid, name = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
-base = f"http://127.0.0.1:{port}/api/v1"
-
-def call(method, path, body=None, content_type="application/json"):
-    data_bytes = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = urllib.request.Request(base + path, data=data_bytes, method=method,
-                                     headers={"Authorization": "Bearer " + key, "Content-Type": content_type})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read() or b"null")
-
-def iso(t):
-    return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+call = API(port, key).call
 
 settings = {"provider": "simulated", "from_number": "+15550009999"}
 if provider == "twilio":
@@ -75,27 +66,13 @@ for g in range(100):
     group = call("POST", "/groups", {"name": f"hundred {g}"})["id"]
     call("POST", f"/groups/{group}/members", {"contact_ids": ids[g * 100:(g + 1) * 100]})
     hundreds.append(group)
-db = sqlite3.connect(f"file:{data}/api/d1/api.sqlite?mode=ro", uri=True, timeout=30)
-
-def sent(campaign):
-    return db.execute("SELECT count(*) FROM messages WHERE campaign = ? AND sent_ms IS NOT NULL", (campaign,)).fetchone()[0]
-
-def wait_sent(campaign, total, limit_s):
-    deadline = time.time() + limit_s
-    while sent(campaign) < total and time.time() < deadline:
-        time.sleep(0.2)
-    return sent(campaign)
-
-def percentile(campaign, p):
-    n = sent(campaign)
-    offset = max(0, min(n - 1, int(n * p + 0.999999) - 1))
-    return db.execute("SELECT max(0, sent_ms - due_ms) FROM messages WHERE campaign = ? AND sent_ms IS NOT NULL "
-                      "ORDER BY max(0, sent_ms - due_ms) LIMIT 1 OFFSET ?", (campaign, offset)).fetchone()[0]
+campaigns = Campaigns(data)
+wait_sent, percentile = campaigns.wait_sent, campaigns.percentile
 
 due = time.time() + 5
 call("POST", "/messages", {"group_id": everyone, "body": "Hello {{first_name}}", "scheduled_at": iso(due), "campaign": "dispatch"})
 done = wait_sent("dispatch", dispatch, due - time.time() + 300)
-first_due, last_sent = db.execute("SELECT min(due_ms), max(sent_ms) FROM messages WHERE campaign = 'dispatch'").fetchone()
+first_due, last_sent = campaigns.span("dispatch")
 rate = done / ((last_sent - first_due) / 1000)
 p50, p99 = percentile("dispatch", 0.5), percentile("dispatch", 0.99)
 print(f"{name}: dispatch {done} messages due at one instant, all sent {(last_sent - first_due) / 1000:.2f} s later -> "
