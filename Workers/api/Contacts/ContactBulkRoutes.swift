@@ -104,7 +104,7 @@ extension RouteGroup {
     /// `{action, contact_ids | filter}`, with `group_id` for the group actions and `sms_consent` for set_consent.
     static var contactBulkSchema: Schema {
         let selection: [Property] = [
-            .optional("contact_ids", Schema.array(Schema.string(max: 64), min: 1, max: 10_000).example(["con_01jd3k5v7n0000000000000000"])),
+            .optional("contact_ids", .idList),
             .optional("filter", Schema.object([
                 .optional("q", Schema.string(max: 200).nullable), .optional("group_id", Schema.string(max: 64).nullable),
                 .optional("consent", Schema.oneOf(Contact.consentStates).nullable), .optional("source", Schema.oneOf(Contact.sources).nullable),

@@ -65,10 +65,12 @@ struct RouteGroup {
     }
 
     /// A route anyone may call (sign-in, the OpenAPI document).
+    /// `signedWith`: a header the handler checks instead of a credential (a webhook's signature).
     func open(_ method: String, _ path: String, _ summary: String, tag: String, body: APIOperation.RequestBody? = nil,
-              query: [Parameter] = [], answers: APIOperation.Answer = .unspecified, success: Int = 200, _ handler: @escaping APIRoutes.PublicHandler) {
+              query: [Parameter] = [], answers: APIOperation.Answer = .unspecified, success: Int = 200, signedWith: String? = nil,
+              _ handler: @escaping APIRoutes.PublicHandler) {
         routes.open(APIOperation(method: method, path: prefix + path, summary: summary, tag: tag, authenticated: false, body: body,
-                                 parameters: query, success: success, answer: answers, idempotent: false), handler)
+                                 parameters: query, success: success, answer: answers, idempotent: false, signatureHeader: signedWith), handler)
     }
 
     /// A `GET` of one page of a list: `?limit=&cursor=` (and `filters`) checked, `fetch` asked for `limit + 1`

@@ -53,7 +53,7 @@ struct JSONBody {
         return flag
     }
 
-    /// A JSON array of 1...10,000 ids (`contact_ids`, `message_ids`).
+    /// A JSON array of 1...10,000 ids (`contact_ids`, `message_ids`), as `Schema.idList` states it.
     func ids(_ name: String = "contact_ids") throws -> [String] {
         guard let value = fields[name] else { throw APIError.invalidField(name, "is required") }
         guard case .array(let items) = value else { throw APIError.invalidField(name, "must be an array of ids") }
@@ -71,6 +71,11 @@ struct JSONBody {
         guard allowed.contains(text) else { throw APIError.invalidField(name, "must be one of \(allowed.joined(separator: ", "))") }
         return text
     }
+}
+
+extension Schema {
+    /// What `JSONBody.ids` reads.
+    static let idList = Schema.array(.string(min: 1, max: 64), min: 1, max: 10_000).example(["con_01jd3k5v7n0000000000000000"])
 }
 
 /// Email addresses as the api stores them: trimmed, lower-cased, checked for a plausible shape.

@@ -3,12 +3,12 @@ import OzziRuntime
 /// `/api/v1/groups` and their members.
 extension RouteGroup {
     func addGroupRoutes(_ s: GroupsDomain) {
-        list("", "List groups with member counts", tag: "groups", of: .any, key: \.name) { _, _, principal, page in
+        list("", "List groups with member counts", tag: "groups", of: .model(Group.self), key: \.name) { _, _, principal, page in
             try await s.groups.list(principal.scope, page: page)
         }
 
         authed("POST", "", "Create a group (name unique per workspace)", tag: "groups",
-               body: .json(.object([.required("name", .string()), .optional("description", .string()), .optional("color", .string())])), success: 201, creates: true) { request, _, principal in
+               body: .json(Group.input(creating: true)), answers: .json(.model(Group.self)), success: 201, creates: true) { request, _, principal in
             let body = try JSONBody(request)
             let name = try body.requiredString("name", max: 100)
             let color = try Self.color(body) ?? "#6b7280"
@@ -17,10 +17,10 @@ extension RouteGroup {
             return .json(group, status: 201)
         }
 
-        one("One group", tag: "groups", noun: "group", answers: .any) { try await s.groups.get($0, id: $1) }
+        one("One group", tag: "groups", noun: "group", answers: .model(Group.self)) { try await s.groups.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Rename or recolour a group", tag: "groups",
-               body: .json(.object([.optional("name", .string()), .optional("description", .string()), .optional("color", .string())]))) { request, context, principal in
+               body: .json(Group.input(creating: false)), answers: .json(.model(Group.self))) { request, context, principal in
             let body = try JSONBody(request)
             let name = try body.string("name", max: 100)
             if name?.isEmpty == true { throw APIError.invalidField("name", "must not be empty") }
@@ -36,13 +36,14 @@ extension RouteGroup {
         }
 
         authed("GET", "/:id/members", "List a group's contacts (same search, filters and paging as contacts)",
-               tag: "groups") { request, context, principal in
+               tag: "groups", query: PageRequest.parameters + ContactQuery.parameters.filter { $0.name != "group_id" },
+               answers: .json(Page<Contact>.schema(of: .model(Contact.self)))) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             return .json(try await s.contacts.page(principal.scope, request, groupID: context.parameter("id")))
         }
 
         authed("POST", "/:id/members", "Add contacts to a group", tag: "groups",
-               body: .json(.object([.required("contact_ids", .array(.any))]))) { request, context, principal in
+               body: .json(.object([.required("contact_ids", .idList)])), answers: .json(Self.count("added"))) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try JSONBody(request).ids()
             let added = try await s.groups.add(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
@@ -50,7 +51,7 @@ extension RouteGroup {
         }
 
         authed("DELETE", "/:id/members", "Remove contacts from a group", tag: "groups",
-               body: .json(.object([.required("contact_ids", .array(.any))]))) { request, context, principal in
+               body: .json(.object([.required("contact_ids", .idList)])), answers: .json(Self.count("removed"))) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try JSONBody(request).ids()
             let removed = try await s.groups.remove(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
@@ -58,13 +59,13 @@ extension RouteGroup {
         }
     }
 
-    /// `#rgb` or `#rrggbb`, lower-cased.
+    /// `#rgb` or `#rrggbb` (the schema's pattern checked it), lower-cased.
     static func color(_ body: JSONBody) throws -> String? {
-        guard let color = try body.string("color", max: 7) else { return nil }
-        let hex = color.dropFirst()
-        guard color.hasPrefix("#"), hex.count == 3 || hex.count == 6, hex.allSatisfy(\.isHexDigit) else {
-            throw APIError.invalidField("color", "must be a hex colour such as #1a2b3c")
-        }
-        return color.lowercased()
+        try body.string("color", max: 7)?.lowercased()
+    }
+
+    /// `{"<name>": n}`: how many a change touched.
+    static func count(_ name: String) -> Schema {
+        .object([.required(name, .integer(min: 0))], closed: true)
     }
 }

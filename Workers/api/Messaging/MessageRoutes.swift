@@ -5,19 +5,20 @@ extension RouteGroup {
     func addMessageRoutes(_ s: MessagingDomain) {
         authed("POST", "",
                "Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone)",
-               tag: "messages", body: .json(.object([.optional("contact_id", .string()), .optional("contact_ids", .array(.any)), .optional("group_id", .string()), .optional("body", .string()), .optional("template_id", .string()), .optional("scheduled_at", .string()), .optional("time_zone", .string()), .optional("category", .string()), .optional("campaign", .string())])), success: 201, creates: true) { request, _, principal in
+               tag: "messages", body: .json(MessageScheduler.input), answers: .json(.model(MessageScheduler.Scheduled.self)), success: 201, creates: true) { request, _, principal in
             .json(try await s.scheduler.schedule(principal, try JSONBody(request)), status: 201)
         }
 
-        list("", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages", of: .any,
+        list("", "List messages, newest first", tag: "messages", of: .model(Message.self), filters: MessageFilter.parameters,
              key: { Cursor($0.created_at, $0.id).key }) { request, _, principal, page in
             try await s.messages.list(principal.scope, try MessageFilter(request), page: page)
         }
 
-        one("One message with its timeline of attempts and statuses", tag: "messages", noun: "message", answers: .any) { try await s.messages.get($0, id: $1) }
+        one("One message with its timeline of attempts and statuses", tag: "messages", noun: "message", answers: .model(Message.self)) { try await s.messages.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Reschedule a pending message (scheduled_at, time_zone)", tag: "messages",
-               body: .json(.object([.required("scheduled_at", .string()), .optional("time_zone", .string())]))) { request, context, principal in
+               body: .json(.object([.required("scheduled_at", MessageScheduler.scheduleTime), .optional("time_zone", Schema.model(TimeZoneName.self).nullable)])),
+               answers: .json(.model(Message.self))) { request, context, principal in
             let id = context.parameter("id")
             guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
             let body = try JSONBody(request)
@@ -31,7 +32,7 @@ extension RouteGroup {
             return .json(try await s.messages.get(principal.scope, id: id)!)
         }
 
-        authed("DELETE", "/:id", "Cancel a pending message", tag: "messages") { _, context, principal in
+        authed("DELETE", "/:id", "Cancel a pending message", tag: "messages", answers: .json(.model(Message.self))) { _, context, principal in
             let id = context.parameter("id")
             guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
             let canceled = try await s.messages.cancel(principal.scope, MessageFilter(ids: [id]))
@@ -40,7 +41,8 @@ extension RouteGroup {
             return .json(try await s.messages.get(principal.scope, id: id)!)
         }
 
-        authed("POST", "/:id/retry", "Send a failed, undelivered or under-review message again", tag: "messages") { _, context, principal in
+        authed("POST", "/:id/retry", "Send a failed, undelivered or under-review message again", tag: "messages",
+               answers: .json(.model(Message.self))) { _, context, principal in
             let id = context.parameter("id")
             guard let message = try await s.messages.get(principal.scope, id: id) else { throw APIError.notFound("message") }
             let jobs = try await s.messages.retry(principal.scope, ids: [id])
@@ -51,7 +53,9 @@ extension RouteGroup {
         }
 
         authed("POST", "/bulk", "cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000",
-               tag: "messages", body: .json(.object([.required("action", .string()), .optional("message_ids", .array(.any)), .optional("filter", .any)]))) { request, _, principal in
+               tag: "messages", body: .json(.object([.required("action", .oneOf(["cancel", "retry"])), .optional("message_ids", .idList),
+                                                   .optional("filter", MessageFilter.schema)], exactlyOne: [["message_ids", "filter"]])),
+               answers: .json(.object([.required("action", .oneOf(["cancel", "retry"])), .required("affected", .integer(min: 0))], closed: true))) { request, _, principal in
             let body = try JSONBody(request)
             guard let action = try body.choice("action", ["cancel", "retry"]) else { throw APIError.invalidField("action", "is required") }
             let filter: MessageFilter

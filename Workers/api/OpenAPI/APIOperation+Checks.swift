@@ -5,6 +5,10 @@ extension APIOperation {
     /// document promises, made by the same values it prints. A JSON body is parsed once; the handler's
     /// `JSONBody(request)` reads the parsed value.
     func checked(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+        // A signed route's signature stands where a credential would: missing, it is refused before anything else.
+        if let signatureHeader, request.headers[signatureHeader.lowercased()]?.isEmpty ?? true {
+            throw APIError.forbidden("the \(signatureHeader) header is missing")
+        }
         for parameter in parameters { try parameter.validate(request) }
         switch body {
         case .json(let schema, let optional)?:

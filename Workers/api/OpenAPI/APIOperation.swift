@@ -14,6 +14,8 @@ struct APIOperation: Sendable {
     let answer: Answer
     /// Creating POSTs honour `Idempotency-Key`.
     let idempotent: Bool
+    /// An open route that its caller signs instead (`X-Twilio-Signature`): the header the handler checks.
+    var signatureHeader: String? = nil
 
     /// What a route reads from its body.
     enum RequestBody: Sendable {

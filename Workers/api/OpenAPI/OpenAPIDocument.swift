@@ -30,11 +30,20 @@ enum OpenAPIDocument {
                 "securitySchemes": .object([
                     "bearer": .object(["type": "http", "scheme": "bearer", "description": "An access token (oat_...) or an API key (ozk_live_...)"]),
                     "cookie": .object(["type": "apiKey", "in": "cookie", "name": "ozzi_access"]),
-                ]),
+                ].merging(Set(operations.compactMap(\.signatureHeader)).map { header in
+                    (signatureScheme(header), JSONValue.object(["type": "apiKey", "in": "header", "name": .string(header),
+                                                               "description": "A signature of the request by its sender"]))
+                }) { old, _ in old }),
                 "schemas": .object(schemas),
                 "responses": .object(Dictionary(uniqueKeysWithValues: errorResponses.map { ($0.name, $0.response) })),
             ]),
         ])
+    }
+
+    /// `X-Twilio-Signature` -> `twilioSignature`.
+    static func signatureScheme(_ header: String) -> String {
+        let words = header.split(separator: "-").filter { $0 != "X" }
+        return words.enumerated().map { $0 == 0 ? $1.lowercased() : $1.prefix(1).uppercased() + $1.dropFirst().lowercased() }.joined()
     }
 
     /// `/workspaces/:id` -> `/workspaces/{id}`.
@@ -71,7 +80,13 @@ enum OpenAPIDocument {
             parameters.append(.object(rendered))
         }
         if !parameters.isEmpty { object["parameters"] = .array(parameters) }
-        object["security"] = operation.authenticated ? .array([.object(["bearer": .array([])]), .object(["cookie": .array([])])]) : .array([])
+        if operation.authenticated {
+            object["security"] = .array([.object(["bearer": .array([])]), .object(["cookie": .array([])])])
+        } else if let header = operation.signatureHeader {
+            object["security"] = .array([.object([.init(signatureScheme(header)): .array([])])])
+        } else {
+            object["security"] = .array([])
+        }
         if let body = operation.body { object["requestBody"] = requestBody(body, renderer: &renderer) }
 
         var responses: [String: JSONValue] = [String(operation.success): success(operation, links: links, renderer: &renderer)]
@@ -194,8 +209,8 @@ enum OpenAPIDocument {
     private static let errorResponses: [ErrorResponse] = [
         ErrorResponse(status: 400, name: "BadRequest", description: "The request is malformed: a body that is not JSON, a bad header",
                       code: "bad_request") { _ in true },
-        ErrorResponse(status: 401, name: "Unauthorized", description: "No valid credential", code: "unauthorized") { $0.authenticated || $0.tag == "auth" },
-        ErrorResponse(status: 403, name: "Forbidden", description: "The credential may not do this", code: "forbidden") { $0.authenticated || $0.tag == "auth" },
+        ErrorResponse(status: 401, name: "Unauthorized", description: "No valid credential", code: "unauthorized") { $0.authenticated || $0.tag == "auth" || $0.signatureHeader != nil },
+        ErrorResponse(status: 403, name: "Forbidden", description: "The credential may not do this", code: "forbidden") { $0.authenticated || $0.tag == "auth" || $0.signatureHeader != nil },
         ErrorResponse(status: 404, name: "NotFound", description: "No such object in the caller's workspace", code: "not_found") { _ in true },
         ErrorResponse(status: 409, name: "Conflict", description: "The change conflicts with the object's state or a unique field",
                       code: "conflict") { $0.method != "GET" },

@@ -48,10 +48,14 @@ struct Pattern: @unchecked Sendable {
     // Regex is not Sendable, but a compiled one is only read.
     let source: String
     let regex: Regex<AnyRegexOutput>
+    /// Says in words why a string does not match, where a regular expression would not help a person.
+    let explain: (@Sendable (String) -> String?)?
 
-    init(_ source: String) {
+    init(_ source: String, explain: (@Sendable (String) -> String?)? = nil) {
         self.source = source
-        do { regex = try Regex(source) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
+        self.explain = explain
+        // Code points, as ECMA-262 and Python (the fuzzer) match, not grapheme clusters.
+        do { regex = try Regex(source).matchingSemantics(.unicodeScalar) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
     }
 
     func matches(_ text: String) -> Bool {
@@ -93,7 +97,11 @@ extension APIModel {
 
 extension Schema {
     static func string(min: Int = 0, max: Int? = nil, pattern: String? = nil, format: String? = nil) -> Schema {
-        Schema(.string(StringRules(minLength: min, maxLength: max, pattern: pattern.map(Pattern.init), format: format)))
+        Schema(.string(StringRules(minLength: min, maxLength: max, pattern: pattern.map { Pattern($0) }, format: format)))
+    }
+
+    static func string(min: Int = 0, max: Int? = nil, pattern: Pattern, format: String? = nil) -> Schema {
+        Schema(.string(StringRules(minLength: min, maxLength: max, pattern: pattern, format: format)))
     }
 
     /// A non-empty string of at most `max` characters: what a required name or text field takes.

@@ -27,8 +27,8 @@ struct TemplateText: Sendable, Equatable {
             }
             let inner = rest[open.upperBound..<close.lowerBound]
             let pieces = inner.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = pieces[0].trimmingPrefixAndSuffixSpaces()
-            let fallback = pieces.count > 1 ? String(pieces[1].trimmingPrefixAndSuffixSpaces()) : nil
+            let name = Self.trimmed(pieces[0])
+            let fallback = pieces.count > 1 ? String(Self.trimmed(pieces[1])) : nil
             let known = Self.contactVariables.contains(String(name)) || (name.hasPrefix("custom.") && name.count > 7)
             if !known { unknown.append(String(name)) }
             parts.append(.variable(name: String(name), fallback: fallback))
@@ -40,6 +40,28 @@ struct TemplateText: Sendable, Equatable {
         }
         self.parts = parts
     }
+
+    /// Spaces and tabs around a variable's name or fallback (the grammar `pattern` states).
+    private static func trimmed(_ text: Substring) -> Substring {
+        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
+        let end = text.lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
+        return text[start..<end]
+    }
+
+    /// The grammar `init` accepts, as a regular expression for the document: literal text without `{{`, and
+    /// variables `{{ name }}` / `{{ custom.<field> | fallback }}` whose name is known.
+    static let pattern = Pattern(grammar) { text in
+        do throws(Invalid) { _ = try TemplateText(text) } catch { return error.message }
+        return nil
+    }
+
+    private static let grammar: String = {
+        let names = contactVariables.sorted().joined(separator: "|")
+        let notClose = #"(?!\}\})"#
+        let custom = #"custom\."# + "(?:\(notClose)[^|])*?\(notClose)[^| \\t](?:\(notClose)[^|])*?"
+        let variable = #"\{\{[ \t]*(?:"# + names + "|" + custom + #")[ \t]*(?:\|(?:"# + notClose + #"[\s\S])*)?\}\}"#
+        return #"^(?:(?!\{\{)[\s\S]|"# + variable + ")*$"
+    }()
 
     /// The text for `contact`; a variable with no value takes its fallback, else nothing.
     func render(_ contact: Contact) -> String {

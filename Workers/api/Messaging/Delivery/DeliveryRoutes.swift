@@ -3,8 +3,10 @@ import OzziRuntime
 /// `/api/v1/delivery/...` (API keys, for outside delivery services) and the monitoring routes.
 extension RouteGroup {
     func addDeliveryRoutes(_ s: MessagingDomain) {
-        authed("GET", "/delivery/pending", "Lease due messages (?limit=1..500&lease_seconds=1..3600); an unreported lease returns them",
-               tag: "delivery") { request, _, principal in
+        authed("GET", "/delivery/pending", "Lease due messages; a lease not reported on in time returns them to the queue", tag: "delivery",
+               query: [.query("limit", .integer(1...500), "How many to lease (default 100)"),
+                       .query("lease_seconds", .integer(1...3600), "How long the lease lasts (default 60)")],
+               answers: .json(.object([.required("data", .array(.model(ExternalDelivery.Leased.self)))], closed: true))) { request, _, principal in
             try Self.requireAPIKey(principal)
             let limit = Int(request.queryParameter("limit") ?? "100") ?? 0
             guard (1...500).contains(limit) else { throw APIError.invalidField("limit", "must be 1...500") }
@@ -17,7 +19,11 @@ extension RouteGroup {
         }
 
         authed("POST", "/delivery/:id/status", "Report a leased message's result: status sent|delivered|failed|undelivered",
-               tag: "delivery", body: .json(.object([.required("status", .string()), .optional("provider_message_id", .string()), .optional("error_code", .string()), .optional("error_message", .string())]))) { request, context, principal in
+               tag: "delivery", body: .json(.object([
+                   .required("status", .oneOf(["sent", "delivered", "failed", "undelivered"])),
+                   .optional("provider_message_id", Schema.string(max: 128).nullable), .optional("error_code", Schema.string(max: 64).nullable),
+                   .optional("error_message", Schema.string(max: 500).nullable)])),
+               answers: .json(.model(Message.self))) { request, context, principal in
             guard try await s.messages.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("message") }
             try Self.requireAPIKey(principal)
             let body = try JSONBody(request)
@@ -31,19 +37,20 @@ extension RouteGroup {
             return .json(try await s.messages.get(principal.scope, id: change.messageID)!)
         }
 
-        authed("GET", "/delivery/stats", "Due, leased and expired-lease counts, and results over 24 hours", tag: "delivery") { _, _, principal in
+        authed("GET", "/delivery/stats", "Due, leased and expired-lease counts, and results over 24 hours", tag: "delivery",
+               answers: .json(.model(ExternalDelivery.Stats.self))) { _, _, principal in
             try Self.requireAPIKey(principal)
             return .json(try await s.external.stats(principal.scope))
         }
 
-        authed("GET", "/messages/stats", "Workspace delivery stats (?window=1h|24h|7d|30d|all): by status, category, campaign",
-               tag: "messages") { request, _, principal in
+        authed("GET", "/messages/stats", "Workspace delivery stats: by status, category, campaign",
+               tag: "messages", query: [MessageStats.Report.windowParameter], answers: .json(.model(MessageStats.Report.self))) { request, _, principal in
             .json(try await s.stats.report(principal.scope, window: try MessageStats.window(request)))
         }
 
         authed("GET", "/admin/delivery/stats",
                "Platform-wide delivery stats: the workspace figures plus due-to-sent latency p50/p99, backlog, failures by code",
-               tag: "admin") { request, _, principal in
+               tag: "admin", query: [MessageStats.Report.windowParameter], answers: .json(.model(MessageStats.Report.self))) { request, _, principal in
             try principal.requirePlatformAdmin()
             return .json(try await s.stats.report(nil, window: try MessageStats.window(request)))
         }

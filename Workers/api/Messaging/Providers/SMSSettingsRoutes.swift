@@ -3,12 +3,13 @@ import OzziRuntime
 /// `/api/v1/sms/settings`: the workspace's provider, sender and help text (admins and owners).
 extension RouteGroup {
     func addSMSSettingsRoutes(_ s: MessagingDomain) {
-        authed("GET", "", "The workspace's SMS provider settings (the auth token is never shown)", tag: "messages") { _, _, principal in
+        authed("GET", "", "The workspace's SMS provider settings (the auth token is never shown)", tag: "messages",
+               answers: .json(.model(SMSSettings.JSONValueShape.self))) { _, _, principal in
             .json(try await s.smsSettings.get(principal.scope).json)
         }
 
         authed("PUT", "", "Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external",
-               tag: "messages", body: .json(.object([.required("provider", .string()), .optional("from_number", .string()), .optional("messaging_service_sid", .string()), .optional("account_sid", .string()), .optional("auth_token", .string()), .optional("help_text", .string())]))) { request, _, principal in
+               tag: "messages", body: .json(SMSSettings.JSONValueShape.input), answers: .json(.model(SMSSettings.JSONValueShape.self))) { request, _, principal in
             try principal.require(.admin, to: "change SMS settings")
             let body = try JSONBody(request)
             guard let provider = try body.choice("provider", SMSSettings.providers) else { throw APIError.invalidField("provider", "is required") }
@@ -24,7 +25,8 @@ extension RouteGroup {
                 guard let sid = settings.accountSid, sid.hasPrefix("AC"), sid.count == 34 else {
                     throw APIError.invalidField("account_sid", "a Twilio account sid is AC followed by 32 characters")
                 }
-                guard settings.authToken != nil else { throw APIError.invalidField("auth_token", "is required for twilio") }
+                // Valid on its face, but there is no stored token to keep: the workspace's state is what is missing.
+                guard settings.authToken != nil else { throw APIError.conflict("no Twilio auth token is stored for this account; send auth_token") }
                 guard settings.fromNumber != nil || settings.messagingServiceSid != nil else {
                     throw APIError.invalidField("from_number", "give from_number or messaging_service_sid")
                 }

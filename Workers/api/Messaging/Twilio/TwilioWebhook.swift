@@ -13,6 +13,21 @@ struct TwilioWebhook {
         return value
     }
 
+    private static let sid = Schema.text(max: 64)
+
+    /// A status callback's fields (Twilio sends more; these are the ones read).
+    static let statusForm = Schema.object([
+        .required("AccountSid", sid.example("AC0123456789abcdef0123456789abcdef")), .required("MessageSid", sid.example("SM0123456789abcdef0123456789abcdef")),
+        .required("MessageStatus", Schema.text(max: 32).example("delivered")), .optional("ErrorCode", Schema.string(max: 16)),
+    ])
+
+    /// An inbound message's fields.
+    static let messageForm = Schema.object([
+        .required("AccountSid", sid.example("AC0123456789abcdef0123456789abcdef")), .required("MessageSid", sid.example("SM0123456789abcdef0123456789abcdef")),
+        .required("From", Schema.text(max: 40).example("+12025550143")), .required("To", Schema.text(max: 40).example("+12025550100")),
+        .optional("Body", Schema.string(max: 1600).example("STOP")),
+    ])
+
     /// Parses the form and checks `X-Twilio-Signature` with the auth token of the body's `AccountSid`:
     /// 403 for a missing or bad signature or an account we do not know.
     init(_ request: Request, publicURL: String, providers: SMSProviders) async throws {

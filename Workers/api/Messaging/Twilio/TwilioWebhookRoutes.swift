@@ -4,7 +4,8 @@ import OzziRuntime
 /// idempotent when Twilio repeats itself.
 extension RouteGroup {
     func addTwilioWebhookRoutes(_ s: MessagingDomain) {
-        open("POST", "/status", "Twilio status callback (form POST, X-Twilio-Signature)", tag: "webhooks") { request, _ in
+        open("POST", "/status", "Twilio status callback (form POST, X-Twilio-Signature)", tag: "webhooks",
+             body: .form(TwilioWebhook.statusForm), answers: .text(mediaType: "text/xml"), signedWith: "X-Twilio-Signature") { request, _ in
             let hook = try await TwilioWebhook(request, publicURL: s.publicURL, providers: s.providers)
             let sid = try hook.required("MessageSid")
             let reported = try hook.required("MessageStatus")
@@ -15,8 +16,8 @@ extension RouteGroup {
             return Self.twiml("<Response/>")
         }
 
-        open("POST", "/sms", "Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled",
-             tag: "webhooks") { request, _ in
+        open("POST", "/sms", "Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled", tag: "webhooks",
+             body: .form(TwilioWebhook.messageForm), answers: .text(mediaType: "text/xml"), signedWith: "X-Twilio-Signature") { request, _ in
             let hook = try await TwilioWebhook(request, publicURL: s.publicURL, providers: s.providers)
             let inbound = try await s.inbox.receive(sid: try hook.required("MessageSid"), from: try hook.required("From"),
                                                     to: try hook.required("To"), body: hook.value("Body") ?? "")
