@@ -73,11 +73,15 @@ public struct APIWorker: RoutedWorker {
 }
 
 extension RouteGroup {
+    private static let documentSchema = Schema.object([.required("openapi", .string()), .required("info", .any), .required("paths", .any)])
+        .described("An OpenAPI 3.1 document")
+
     /// `GET /openapi.json`, listing every route registered before it and itself.
     func addOpenAPIRoute(_ operations: [APIOperation]) {
         let documented = operations + [APIOperation(method: "GET", path: prefix + "/openapi.json", summary: "This document", tag: "meta",
-                                                    authenticated: false, body: [], success: 200, idempotent: false)]
+                                                    authenticated: false, body: nil, parameters: [], success: 200,
+                                                    answer: .json(Self.documentSchema), idempotent: false)]
         let document = Response.bytes(OpenAPIDocument.build(documented).jsonBytes, contentType: "application/json")
-        open("GET", "/openapi.json", "This document", tag: "meta") { _, _ in document }
+        open("GET", "/openapi.json", "This document", tag: "meta", answers: .json(Self.documentSchema)) { _, _ in document }
     }
 }

@@ -3,12 +3,12 @@ import OzziRuntime
 /// `/api/v1/api-keys`: keys of the caller's workspace.
 extension RouteGroup {
     func addAPIKeyRoutes(_ s: APIKeysDomain) {
-        list("", "List the workspace's API keys", tag: "api-keys", key: \.id) { _, _, principal, page in
+        list("", "List the workspace's API keys", tag: "api-keys", of: .any, key: \.id) { _, _, principal, page in
             try await s.apiKeys.list(principal.scope, page: page)
         }
 
         authed("POST", "", "Create an API key; its secret is answered once, as `key`", tag: "api-keys",
-               body: [.required("name")], success: 201, creates: true) { request, _, principal in
+               body: .json(.object([.required("name", .string())])), success: 201, creates: true) { request, _, principal in
             try principal.require(.admin, to: "create API keys")
             let name = try JSONBody(request).requiredString("name", max: 100)
             let (key, secret) = try await s.apiKeys.create(principal.scope, name: name, createdBy: principal.userID)
@@ -17,10 +17,10 @@ extension RouteGroup {
             return .json(CreatedKey(apiKey: key, key: secret), status: 201)
         }
 
-        one("One API key", tag: "api-keys", noun: "API key") { try await s.apiKeys.get($0, id: $1) }
+        one("One API key", tag: "api-keys", noun: "API key", answers: .any) { try await s.apiKeys.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Rename, disable (active: false) or enable a key", tag: "api-keys",
-               body: [.optional("name"), .optional("active", "boolean")]) { request, context, principal in
+               body: .json(.object([.optional("name", .string()), .optional("active", .boolean)]))) { request, context, principal in
             try principal.require(.admin, to: "change API keys")
             let body = try JSONBody(request)
             let name = try body.string("name", max: 100)

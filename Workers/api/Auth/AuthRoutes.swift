@@ -5,7 +5,7 @@ import OzziRuntime
 extension RouteGroup {
     func addAuthRoutes(_ s: AuthDomain) {
         open("POST", "/signup", "Create an account with email and password", tag: "auth",
-             body: [.required("email"), .required("password"), .optional("name")], success: 201) { request, _ in
+             body: .json(.object([.required("email", .string()), .required("password", .string()), .optional("name", .string())])), success: 201) { request, _ in
             try s.limiter.check(.signUp, request.clientNetwork)
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
@@ -21,7 +21,7 @@ extension RouteGroup {
         }
 
         open("POST", "/login", "Sign in with email and password", tag: "auth",
-             body: [.required("email"), .required("password")]) { request, _ in
+             body: .json(.object([.required("email", .string()), .required("password", .string())]))) { request, _ in
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
@@ -63,7 +63,7 @@ extension RouteGroup {
         }
 
         open("POST", "/refresh", "Exchange a refresh token for new tokens (the old one is spent)", tag: "auth",
-             body: [.optional("refresh_token")]) { request, context in
+             body: .json(.object([.optional("refresh_token", .string())]), optional: true)) { request, context in
             try s.limiter.check(.refresh, request.clientNetwork)
             let body = try JSONBody(optional: request)
             guard let token = try body.string("refresh_token", max: 200) ?? Cookies.value("ozzi_refresh", in: request) else {
@@ -93,7 +93,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/upgrade", "Turn an anonymous trial into an account, keeping its data", tag: "auth",
-               body: [.required("email"), .required("password")]) { request, _, principal in
+               body: .json(.object([.required("email", .string()), .required("password", .string())]))) { request, _, principal in
             _ = try principal.requireSession(for: "upgrading")
             let user = principal.user
             guard user.is_anonymous else { throw APIError.conflict("this account is not anonymous; add a password with /auth/identities/password") }
@@ -116,7 +116,7 @@ extension RouteGroup {
             return response
         }
 
-        list("/sessions", "List your signed-in sessions", tag: "auth", key: \.id) { _, _, principal, page in
+        list("/sessions", "List your signed-in sessions", tag: "auth", of: .any, key: \.id) { _, _, principal, page in
             _ = try principal.requireSession(for: "listing sessions")
             return try await s.sessions.list(userID: principal.userID, page: page)
         }
@@ -148,7 +148,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/identities/:provider", "Link a sign-in method (password, or an OAuth provider)", tag: "auth",
-               body: [.optional("email"), .optional("password")]) { request, context, principal in
+               body: .json(.object([.optional("email", .string()), .optional("password", .string())]))) { request, context, principal in
             _ = try principal.requireSession(for: "linking sign-in methods")
             let providerName = context.parameter("provider")
             guard providerName == "password" else {

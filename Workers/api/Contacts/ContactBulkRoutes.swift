@@ -6,8 +6,7 @@ extension RouteGroup {
     func addContactBulkRoutes(_ s: ContactsDomain) {
         authed("POST", "/bulk",
                "Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)",
-               tag: "contacts", body: [.required("action"), .optional("contact_ids", "array"), .optional("filter", "object"),
-                                       .optional("group_id"), .optional("sms_consent", "object")]) { request, _, principal in
+               tag: "contacts", body: .json(.object([.required("action", .string()), .optional("contact_ids", .array(.any)), .optional("filter", .any), .optional("group_id", .string()), .optional("sms_consent", .any)]))) { request, _, principal in
             let body = try JSONBody(request)
             guard let action = try body.choice("action", ["delete", "add_to_group", "remove_from_group", "set_consent"]) else {
                 throw APIError.invalidField("action", "is required")

@@ -101,3 +101,31 @@ struct ContactInput: Sendable {
         return digits + " " + digits.dropFirst(code.count)
     }
 }
+
+extension ContactInput {
+    /// A contact's fields as a body: `phone` is required to create one, and a change needs at least one field.
+    static func schema(creating: Bool) -> Schema {
+        let phone = Schema.string(min: 1, max: 40, format: "phone").example("+12025550143")
+            .described("E.164 (+12025550143), or a national number of the workspace's country")
+        let fields: [Property] = [
+            creating ? .required("phone", phone) : .optional("phone", phone),
+            .optional("name", Schema.string(max: 200).nullable.example("Ada Lovelace")),
+            .optional("first_name", Schema.string(max: 100).nullable),
+            .optional("last_name", Schema.string(max: 100).nullable),
+            .optional("email", Schema.string(max: 320, format: "email").nullable.described("An empty string or null clears it")),
+            .optional("notes", Schema.string(max: 10_000).nullable),
+            .optional("custom_fields", customFieldsSchema.nullable),
+            .optional("source", Schema.oneOf(Contact.sources).nullable),
+            .optional("sms_consent", consentSchema.nullable),
+        ]
+        return .object(fields)
+    }
+
+    static let customFieldsSchema = Schema.dictionary(Schema.oneOf([.string(max: 1000), .number(), .boolean]).nullable, max: 100)
+        .described("Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null").example(["plan": "gold"])
+
+    static let consentSchema = Schema.object([
+        .required("status", .oneOf(Contact.consentStates)),
+        .optional("method", Schema.string().nullable.described("How consent was given or withdrawn (kept to 100 characters)")),
+    ])
+}

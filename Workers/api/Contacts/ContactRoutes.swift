@@ -10,16 +10,16 @@ extension RouteGroup {
         }
 
         authed("POST", "", "Create a contact (phone unique per workspace)", tag: "contacts",
-               body: Self.contactFields(phoneRequired: true), success: 201, creates: true) { request, _, principal in
+               body: .json(ContactInput.schema(creating: true)), success: 201, creates: true) { request, _, principal in
             let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: true)
             let contact = try await s.contacts.create(principal.scope, input)
             return .json(contact, status: 201)
         }
 
-        one("One contact", tag: "contacts", noun: "contact") { try await s.contacts.get($0, id: $1) }
+        one("One contact", tag: "contacts", noun: "contact", answers: .any) { try await s.contacts.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Change some of a contact's fields", tag: "contacts",
-               body: Self.contactFields(phoneRequired: false)) { request, context, principal in
+               body: .json(ContactInput.schema(creating: false))) { request, context, principal in
             let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: false)
             guard let contact = try await s.contacts.update(principal.scope, id: context.parameter("id"), input) else {
                 throw APIError.notFound("contact")
@@ -30,10 +30,5 @@ extension RouteGroup {
         remove("Delete a contact", tag: "contacts", noun: "contact") { principal, id in
             try await s.contacts.delete(principal.scope, id: id)
         }
-    }
-
-    static func contactFields(phoneRequired: Bool) -> [APIOperation.Field] {
-        [phoneRequired ? .required("phone") : .optional("phone"), .optional("name"), .optional("first_name"), .optional("last_name"),
-         .optional("email"), .optional("notes"), .optional("custom_fields", "object"), .optional("source"), .optional("sms_consent", "object")]
     }
 }

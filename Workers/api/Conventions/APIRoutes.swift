@@ -22,24 +22,25 @@ final class APIRoutes {
         RouteGroup(routes: self, prefix: prefix, events: nil)
     }
 
-    fileprivate func open(_ method: String, _ path: String, _ summary: String, tag: String, body: [APIOperation.Field],
-                          success: Int, _ handler: @escaping PublicHandler) {
-        operations.append(APIOperation(method: method, path: path, summary: summary, tag: tag, authenticated: false,
-                                       body: body, success: success, idempotent: false))
-        router.add(method, path, handler)
+    fileprivate func open(_ operation: APIOperation, _ handler: @escaping PublicHandler) {
+        operations.append(operation)
+        router.add(operation.method, operation.path) { request, context in
+            try await operation.checked(request) { try await handler(request, context) }
+        }
     }
 
-    fileprivate func authed(_ method: String, _ path: String, _ summary: String, tag: String, body: [APIOperation.Field],
-                            success: Int, creates: Bool, streamBody: Int?, _ handler: @escaping AuthedHandler) {
-        operations.append(APIOperation(method: method, path: path, summary: summary, tag: tag, authenticated: true,
-                                       body: body, success: success, idempotent: creates))
+    fileprivate func authed(_ operation: APIOperation, streamBody: Int?, _ handler: @escaping AuthedHandler) {
+        operations.append(operation)
         let authenticator = self.authenticator
         let idempotency = self.idempotency
-        router.add(method, path, streamBody: streamBody) { request, context in
+        router.add(operation.method, operation.path, streamBody: streamBody) { request, context in
+            // The credential first: a caller without one learns nothing about what the route accepts.
             let principal = try await authenticator.principal(for: request)
-            guard creates, let key = request.headers["idempotency-key"] else { return try await handler(request, context, principal) }
-            return try await idempotency.run(key: key, principal: principal, request: request) {
-                try await handler(request, context, principal)
+            return try await operation.checked(request) {
+                guard operation.idempotent, let key = request.headers["idempotency-key"] else { return try await handler(request, context, principal) }
+                return try await idempotency.run(key: key, principal: principal, request: request) {
+                    try await handler(request, context, principal)
+                }
             }
         }
     }
@@ -64,80 +65,64 @@ struct RouteGroup {
     }
 
     /// A route anyone may call (sign-in, the OpenAPI document).
-    func open(_ method: String, _ path: String, _ summary: String, tag: String, body: [APIOperation.Field] = [],
-              success: Int = 200, _ handler: @escaping APIRoutes.PublicHandler) {
-        routes.open(method, prefix + path, summary, tag: tag, body: body, success: success, handler)
+    func open(_ method: String, _ path: String, _ summary: String, tag: String, body: APIOperation.RequestBody? = nil,
+              query: [Parameter] = [], answers: APIOperation.Answer = .unspecified, success: Int = 200, _ handler: @escaping APIRoutes.PublicHandler) {
+        routes.open(APIOperation(method: method, path: prefix + path, summary: summary, tag: tag, authenticated: false, body: body,
+                                 parameters: query, success: success, answer: answers, idempotent: false), handler)
     }
 
-    /// A `GET` of one page of a list: `?limit=&cursor=` read, `fetch` asked for `limit + 1` rows after the
-    /// cursor, the rows answered as `item`s with a `next_cursor` made from the last one's `key`.
-    func list<Row, Item: Encodable>(_ path: String, _ summary: String, tag: String, defaultLimit: Int = 20, key: @escaping @Sendable (Row) -> String,
+    /// A `GET` of one page of a list: `?limit=&cursor=` (and `filters`) checked, `fetch` asked for `limit + 1`
+    /// rows after the cursor, the rows answered as `item`s with a `next_cursor` made from the last one's `key`.
+    func list<Row, Item: Encodable>(_ path: String, _ summary: String, tag: String, of schema: Schema, filters: [Parameter] = [],
+                                    defaultLimit: Int = 20, key: @escaping @Sendable (Row) -> String,
                                     item: @escaping @Sendable (Row) -> Item,
                                     _ fetch: @escaping @Sendable (Request, RequestContext, Principal, PageRequest) async throws -> [Row]) {
-        authed("GET", path, summary, tag: tag) { request, context, principal in
+        authed("GET", path, summary, tag: tag, query: PageRequest.parameters + filters, answers: .json(Page<Item>.schema(of: schema))) { request, context, principal in
             let page = try PageRequest(request, defaultLimit: defaultLimit)
             return .json(page.page(try await fetch(request, context, principal, page), key: key, item: item))
         }
     }
 
+    /// A list whose rows are answered as they are.
+    func list<Row: Encodable>(_ path: String, _ summary: String, tag: String, of schema: Schema, filters: [Parameter] = [], defaultLimit: Int = 20,
+                              key: @escaping @Sendable (Row) -> String,
+                              _ fetch: @escaping @Sendable (Request, RequestContext, Principal, PageRequest) async throws -> [Row]) {
+        list(path, summary, tag: tag, of: schema, filters: filters, defaultLimit: defaultLimit, key: key, item: { $0 }, fetch)
+    }
+
     /// `GET /:id` of one of the workspace's `noun`s: `fetch` finds it in the caller's workspace, or it is a 404.
-    func one<Row, Item: Encodable>(_ summary: String, tag: String, noun: String, item: @escaping @Sendable (Row) -> Item,
+    func one<Row, Item: Encodable>(_ summary: String, tag: String, noun: String, answers schema: Schema, item: @escaping @Sendable (Row) -> Item,
                                    _ fetch: @escaping @Sendable (TenantScope, String) async throws -> Row?) {
-        authed("GET", "/:id", summary, tag: tag) { _, context, principal in
+        authed("GET", "/:id", summary, tag: tag, answers: .json(schema)) { _, context, principal in
             guard let row = try await fetch(principal.scope, context.parameter("id")) else { throw APIError.notFound(noun) }
             return .json(item(row))
         }
     }
 
-    func one<Row: Encodable>(_ summary: String, tag: String, noun: String, _ fetch: @escaping @Sendable (TenantScope, String) async throws -> Row?) {
-        one(summary, tag: tag, noun: noun, item: { $0 }, fetch)
+    func one<Row: Encodable>(_ summary: String, tag: String, noun: String, answers schema: Schema,
+                             _ fetch: @escaping @Sendable (TenantScope, String) async throws -> Row?) {
+        one(summary, tag: tag, noun: noun, answers: schema, item: { $0 }, fetch)
     }
 
     /// `DELETE /:id` of one of the workspace's `noun`s: 204 when `delete` removed it, else 404.
     func remove(_ summary: String, tag: String, noun: String, _ delete: @escaping @Sendable (Principal, String) async throws -> Bool) {
-        authed("DELETE", "/:id", summary, tag: tag, success: 204) { _, context, principal in
+        authed("DELETE", "/:id", summary, tag: tag, answers: .empty, success: 204) { _, context, principal in
             guard try await delete(principal, context.parameter("id")) else { throw APIError.notFound(noun) }
             return Response(status: 204)
         }
     }
 
-    /// A list whose rows are answered as they are.
-    func list<Row: Encodable>(_ path: String, _ summary: String, tag: String, defaultLimit: Int = 20, key: @escaping @Sendable (Row) -> String,
-                              _ fetch: @escaping @Sendable (Request, RequestContext, Principal, PageRequest) async throws -> [Row]) {
-        list(path, summary, tag: tag, defaultLimit: defaultLimit, key: key, item: { $0 }, fetch)
-    }
-
     /// A route that needs a credential; `creates` routes honour `Idempotency-Key`; `streamBody` routes
     /// read their body as it arrives (see `Router.add`), after the credential was checked.
-    func authed(_ method: String, _ path: String, _ summary: String, tag: String, body: [APIOperation.Field] = [],
-                success: Int = 200, creates: Bool = false, streamBody: Int? = nil, _ handler: @escaping APIRoutes.AuthedHandler) {
-        guard let events, method != "GET" else {
-            return routes.authed(method, prefix + path, summary, tag: tag, body: body, success: success, creates: creates, streamBody: streamBody, handler)
-        }
-        routes.authed(method, prefix + path, summary, tag: tag, body: body, success: success, creates: creates, streamBody: streamBody) {
+    func authed(_ method: String, _ path: String, _ summary: String, tag: String, body: APIOperation.RequestBody? = nil,
+                query: [Parameter] = [], answers: APIOperation.Answer = .unspecified, success: Int = 200, creates: Bool = false, streamBody: Int? = nil,
+                _ handler: @escaping APIRoutes.AuthedHandler) {
+        let operation = APIOperation(method: method, path: prefix + path, summary: summary, tag: tag, authenticated: true, body: body,
+                                     parameters: query + (creates ? [.idempotencyKey] : []), success: success, answer: answers, idempotent: creates)
+        guard let events, method != "GET" else { return routes.authed(operation, streamBody: streamBody, handler) }
+        routes.authed(operation, streamBody: streamBody) {
             defer { events.flushSoon() }
             return try await handler($0, $1, $2)
         }
     }
-}
-
-/// One documented operation.
-struct APIOperation: Sendable {
-    struct Field: Sendable {
-        let name: String
-        let type: String
-        let required: Bool
-
-        static func required(_ name: String, _ type: String = "string") -> Field { Field(name: name, type: type, required: true) }
-        static func optional(_ name: String, _ type: String = "string") -> Field { Field(name: name, type: type, required: false) }
-    }
-
-    let method: String
-    let path: String
-    let summary: String
-    let tag: String
-    let authenticated: Bool
-    let body: [Field]
-    let success: Int
-    let idempotent: Bool
 }

@@ -13,12 +13,16 @@ struct Cursor: Equatable {
         key = parts.joined(separator: "\u{1F}")
     }
 
-    /// A token this API issued; anything else is a 422 naming `cursor`.
+    /// The token's shape, as the document states it: unpadded base64url.
+    static let pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$"
+
+    /// Any token of the documented shape reads as a position in the list (one this API did not issue
+    /// just starts somewhere); any other is a 422 naming `cursor`.
     init(token: String) throws {
-        guard let bytes = Base64URL.decode(token), let key = String(validating: bytes, as: UTF8.self) else {
+        guard !token.isEmpty, let bytes = Base64URL.decode(token) else {
             throw APIError.invalidField("cursor", "is not a cursor this API issued")
         }
-        self.key = key
+        key = String(decoding: bytes, as: UTF8.self)
     }
 
     var parts: [String] { key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }

@@ -4,18 +4,25 @@ import OzziRuntime
 struct JSONBody {
     let fields: [String: JSONValue]
 
+    /// The body its route's schema already checked, while the route's handler runs (see `APIOperation.checked`):
+    /// read once, not once per check.
+    @TaskLocal static var validated: JSONValue?
+
     init(_ request: Request) throws {
-        guard !request.body.isEmpty else { throw APIError.badRequest("a JSON object body is required", code: "invalid_json") }
-        let value: JSONValue
-        do {
-            value = try JSONValue(jsonBytes: request.body)
-        } catch {
-            throw APIError.badRequest("the body is not valid JSON (\(error.description))", code: "invalid_json")
-        }
+        let value = try Self.validated ?? Self.parse(request.body)
         guard case .object(let fields) = value else {
             throw APIError.badRequest("the body must be a JSON object", code: "invalid_json")
         }
         self.fields = fields
+    }
+
+    static func parse(_ body: [UInt8]) throws(APIError) -> JSONValue {
+        guard !body.isEmpty else { throw APIError.badRequest("a JSON body is required", code: "invalid_json") }
+        do {
+            return try JSONValue(jsonBytes: body)
+        } catch {
+            throw APIError.badRequest("the body is not valid JSON (\(error.description))", code: "invalid_json")
+        }
     }
 
     /// An empty body counts as `{}` (for POSTs whose fields are all optional).

@@ -5,15 +5,19 @@ struct PageRequest {
     let limit: Int
     let after: String?
 
+    /// Reads what `parameters` already checked (any list route checks them before its handler runs).
     init(_ request: Request, defaultLimit: Int = 20) throws {
-        if let text = request.queryParameter("limit") {
-            guard let limit = Int(text), (1...100).contains(limit) else { throw APIError.invalidField("limit", "must be 1...100") }
-            self.limit = limit
-        } else {
-            limit = defaultLimit
-        }
+        for parameter in Self.parameters { try parameter.validate(request) }
+        limit = request.queryParameter("limit").flatMap { Int($0) } ?? defaultLimit
         after = try request.queryParameter("cursor").map { try Cursor(token: $0).key }
     }
+
+    /// The parameters every list takes.
+    static let parameters: [Parameter] = [
+        .query("limit", .integer(1...100).example(20), "How many items to answer (default 20)"),
+        .query("cursor", .string(min: 1, max: 1024, pattern: Cursor.pattern).example("MjAyNi0xMi0wMVQwOTozMDowMC4wMDBa"),
+               "The next_cursor of the page before, to go on from where it left off"),
+    ]
 
     /// The page's answer: fetch `limit + 1` rows; the extra one says whether there is more.
     func page<Row, Item: Encodable>(_ rows: [Row], key: (Row) -> String, item: (Row) -> Item) -> Page<Item> {
@@ -40,4 +44,11 @@ struct Page<Item: Encodable>: Encodable {
     }
 
     enum CodingKeys: String, CodingKey { case data, next_cursor }
+
+    /// `{"data": [item], "next_cursor": string | null}`.
+    static func schema(of item: Schema) -> Schema {
+        .object([.required("data", .array(item)),
+                 .required("next_cursor", Schema.string().nullable.described("Pass as ?cursor= for the next page; null on the last"))],
+                closed: true)
+    }
 }

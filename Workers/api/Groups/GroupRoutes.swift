@@ -3,12 +3,12 @@ import OzziRuntime
 /// `/api/v1/groups` and their members.
 extension RouteGroup {
     func addGroupRoutes(_ s: GroupsDomain) {
-        list("", "List groups with member counts", tag: "groups", key: \.name) { _, _, principal, page in
+        list("", "List groups with member counts", tag: "groups", of: .any, key: \.name) { _, _, principal, page in
             try await s.groups.list(principal.scope, page: page)
         }
 
         authed("POST", "", "Create a group (name unique per workspace)", tag: "groups",
-               body: [.required("name"), .optional("description"), .optional("color")], success: 201, creates: true) { request, _, principal in
+               body: .json(.object([.required("name", .string()), .optional("description", .string()), .optional("color", .string())])), success: 201, creates: true) { request, _, principal in
             let body = try JSONBody(request)
             let name = try body.requiredString("name", max: 100)
             let color = try Self.color(body) ?? "#6b7280"
@@ -17,10 +17,10 @@ extension RouteGroup {
             return .json(group, status: 201)
         }
 
-        one("One group", tag: "groups", noun: "group") { try await s.groups.get($0, id: $1) }
+        one("One group", tag: "groups", noun: "group", answers: .any) { try await s.groups.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Rename or recolour a group", tag: "groups",
-               body: [.optional("name"), .optional("description"), .optional("color")]) { request, context, principal in
+               body: .json(.object([.optional("name", .string()), .optional("description", .string()), .optional("color", .string())]))) { request, context, principal in
             let body = try JSONBody(request)
             let name = try body.string("name", max: 100)
             if name?.isEmpty == true { throw APIError.invalidField("name", "must not be empty") }
@@ -42,7 +42,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/:id/members", "Add contacts to a group", tag: "groups",
-               body: [.required("contact_ids", "array")]) { request, context, principal in
+               body: .json(.object([.required("contact_ids", .array(.any))]))) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try JSONBody(request).ids()
             let added = try await s.groups.add(principal.scope, groupID: context.parameter("id"), contactIDs: ids)
@@ -50,7 +50,7 @@ extension RouteGroup {
         }
 
         authed("DELETE", "/:id/members", "Remove contacts from a group", tag: "groups",
-               body: [.required("contact_ids", "array")]) { request, context, principal in
+               body: .json(.object([.required("contact_ids", .array(.any))]))) { request, context, principal in
             guard try await s.groups.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("group") }
             let ids = try JSONBody(request).ids()
             let removed = try await s.groups.remove(principal.scope, groupID: context.parameter("id"), contactIDs: ids)

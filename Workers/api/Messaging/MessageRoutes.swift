@@ -5,21 +5,19 @@ extension RouteGroup {
     func addMessageRoutes(_ s: MessagingDomain) {
         authed("POST", "",
                "Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone)",
-               tag: "messages", body: [.optional("contact_id"), .optional("contact_ids", "array"), .optional("group_id"), .optional("body"),
-                                       .optional("template_id"), .optional("scheduled_at"), .optional("time_zone"), .optional("category"),
-                                       .optional("campaign")], success: 201, creates: true) { request, _, principal in
+               tag: "messages", body: .json(.object([.optional("contact_id", .string()), .optional("contact_ids", .array(.any)), .optional("group_id", .string()), .optional("body", .string()), .optional("template_id", .string()), .optional("scheduled_at", .string()), .optional("time_zone", .string()), .optional("category", .string()), .optional("campaign", .string())])), success: 201, creates: true) { request, _, principal in
             .json(try await s.scheduler.schedule(principal, try JSONBody(request)), status: 201)
         }
 
-        list("", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages",
+        list("", "List messages, newest first (?status=&campaign=&category=&contact_id=)", tag: "messages", of: .any,
              key: { Cursor($0.created_at, $0.id).key }) { request, _, principal, page in
             try await s.messages.list(principal.scope, try MessageFilter(request), page: page)
         }
 
-        one("One message with its timeline of attempts and statuses", tag: "messages", noun: "message") { try await s.messages.get($0, id: $1) }
+        one("One message with its timeline of attempts and statuses", tag: "messages", noun: "message", answers: .any) { try await s.messages.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Reschedule a pending message (scheduled_at, time_zone)", tag: "messages",
-               body: [.required("scheduled_at"), .optional("time_zone")]) { request, context, principal in
+               body: .json(.object([.required("scheduled_at", .string()), .optional("time_zone", .string())]))) { request, context, principal in
             let id = context.parameter("id")
             guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }
             let body = try JSONBody(request)
@@ -53,7 +51,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/bulk", "cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000",
-               tag: "messages", body: [.required("action"), .optional("message_ids", "array"), .optional("filter", "object")]) { request, _, principal in
+               tag: "messages", body: .json(.object([.required("action", .string()), .optional("message_ids", .array(.any)), .optional("filter", .any)]))) { request, _, principal in
             let body = try JSONBody(request)
             guard let action = try body.choice("action", ["cancel", "retry"]) else { throw APIError.invalidField("action", "is required") }
             let filter: MessageFilter

@@ -1,38 +1,38 @@
 import OzziRuntime
 
 /// The OpenAPI 3.1 document of the api worker, generated from the same registrations that build its
-/// router, so it cannot list a route the worker does not serve or miss one it does.
+/// router and check its requests, so it cannot list a route the worker does not serve, miss one it does,
+/// or promise a rule the server does not keep.
 enum OpenAPIDocument {
     static func build(_ operations: [APIOperation]) -> JSONValue {
+        var renderer = SchemaRenderer()
         var paths: [String: [String: JSONValue]] = [:]
         for operation in operations {
             let path = openAPIPath(operation.path)
-            paths[path, default: [:]][operation.method.lowercased()] = self.operation(operation, path: path)
+            paths[path, default: [:]][operation.method.lowercased()] = self.operation(operation, links: links(to: operation, in: operations),
+                                                                                      renderer: &renderer)
         }
-        let errorSchema: JSONValue = .object([
-            "type": "object", "required": .array(["error"]),
-            "properties": .object(["error": .object([
-                "type": "object", "required": .array(["code", "message"]),
-                "properties": .object(["code": .object(["type": "string"]), "message": .object(["type": "string"]), "details": .object([:])]),
-            ])]),
-        ])
+        var schemas = renderer.components
+        schemas["Error"] = errorSchema
         return .object([
             "openapi": "3.1.0",
             "info": .object([
                 "title": "Ozzi Edge API", "version": "1",
-                "description": "JSON over /api/v1 with snake_case keys, cursor pagination and Idempotency-Key on creating POSTs.",
+                "description": """
+                    JSON over /api/v1 with snake_case keys. Lists answer {"data": [...], "next_cursor": ...}: pass next_cursor \
+                    back as ?cursor= for the next page. Creating POSTs take an Idempotency-Key. Errors answer \
+                    {"error": {"code", "message", "details"}} with a 4xx status naming the field at fault.
+                    """,
             ]),
+            "tags": .array(Set(operations.map(\.tag)).sorted().map { .object(["name": .string($0)]) }),
             "paths": .object(paths.mapValues { .object($0) }),
             "components": .object([
                 "securitySchemes": .object([
                     "bearer": .object(["type": "http", "scheme": "bearer", "description": "An access token (oat_...) or an API key (ozk_live_...)"]),
                     "cookie": .object(["type": "apiKey", "in": "cookie", "name": "ozzi_access"]),
                 ]),
-                "schemas": .object(["Error": errorSchema]),
-                "responses": .object(["Error": .object([
-                    "description": "An error, naming what is wrong",
-                    "content": .object(["application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])])]),
-                ])]),
+                "schemas": .object(schemas),
+                "responses": .object(Dictionary(uniqueKeysWithValues: errorResponses.map { ($0.name, $0.response) })),
             ]),
         ])
     }
@@ -44,42 +44,168 @@ enum OpenAPIDocument {
             .joined(separator: "/")
     }
 
-    private static func operation(_ operation: APIOperation, path: String) -> JSONValue {
+    /// `getContactsId` for `GET /api/v1/contacts/{id}`: stable, unique, and what generated clients name methods by.
+    static func operationID(_ operation: APIOperation) -> String {
+        let words = openAPIPath(operation.path).split(separator: "/").dropFirst(2)
+            .flatMap { $0.replacing("{", with: "").replacing("}", with: "").split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }) }
+        return operation.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    private static func operation(_ operation: APIOperation, links: [String: JSONValue], renderer: inout SchemaRenderer) -> JSONValue {
         var object: [String: JSONValue] = [
             "summary": .string(operation.summary),
+            "description": .string(description(operation)),
             "tags": .array([.string(operation.tag)]),
-            "operationId": .string(operation.method.lowercased() + path.replacingSlashes()),
-            "responses": .object([
-                String(operation.success): .object(["description": operation.success == 204 ? "No content" : "Success"]),
-                "4XX": .object(["$ref": "#/components/responses/Error"]),
-            ]),
+            "operationId": .string(operationID(operation)),
         ]
-        var parameters: [JSONValue] = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
-            .object(["name": .string(String(segment.dropFirst().dropLast())), "in": "path", "required": true,
-                     "schema": .object(["type": "string"])])
+        var parameters: [JSONValue] = operation.pathParameters.map { name in
+            .object(["name": .string(name), "in": "path", "required": true, "description": .string("The \(name.replacing("Id", with: " id"))"),
+                     "schema": .object(["type": "string", "minLength": 1, "maxLength": 64]), "example": "con_01jd0000000000000000000000"])
         }
-        if operation.idempotent {
-            parameters.append(.object(["name": "Idempotency-Key", "in": "header", "required": false,
-                                       "schema": .object(["type": "string", "maxLength": 255])]))
+        for parameter in operation.parameters {
+            var rendered: [String: JSONValue] = [
+                "name": .string(parameter.name), "in": .string(parameter.location.rawValue), "required": .bool(parameter.required),
+                "description": .string(parameter.description), "schema": renderer.render(parameter.schema),
+            ]
+            if let example = parameter.schema.example { rendered["example"] = example }
+            parameters.append(.object(rendered))
         }
         if !parameters.isEmpty { object["parameters"] = .array(parameters) }
         object["security"] = operation.authenticated ? .array([.object(["bearer": .array([])]), .object(["cookie": .array([])])]) : .array([])
-        if !operation.body.isEmpty {
-            let properties = Dictionary(uniqueKeysWithValues: operation.body.map { ($0.name, JSONValue.object(["type": .string($0.type)])) })
-            let required = operation.body.filter(\.required).map { JSONValue.string($0.name) }
-            object["requestBody"] = .object([
-                "required": .bool(!required.isEmpty),
-                "content": .object(["application/json": .object(["schema": .object([
-                    "type": "object", "properties": .object(properties), "required": .array(required),
-                ])])]),
-            ])
+        if let body = operation.body { object["requestBody"] = requestBody(body, renderer: &renderer) }
+
+        var responses: [String: JSONValue] = [String(operation.success): success(operation, links: links, renderer: &renderer)]
+        for error in errorResponses where error.applies(operation) {
+            responses[String(error.status)] = .object(["$ref": .string("#/components/responses/\(error.name)")])
         }
+        object["responses"] = .object(responses)
         return .object(object)
     }
-}
 
-extension String {
-    fileprivate func replacingSlashes() -> String {
-        split(separator: "/").map { $0.replacing("{", with: "").replacing("}", with: "") }.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    private static func description(_ operation: APIOperation) -> String {
+        var lines = [operation.summary.hasSuffix(".") ? operation.summary : operation.summary + "."]
+        if operation.parameters.contains(where: { $0.name == "cursor" }) {
+            lines.append("Paged: at most `limit` items; `next_cursor` goes on from the last one.")
+        }
+        if operation.idempotent { lines.append("Send an `Idempotency-Key` to make retries safe.") }
+        lines.append(operation.authenticated ? "Needs a bearer token, an API key or the session cookie." : "Needs no credential.")
+        return lines.joined(separator: " ")
     }
+
+    private static func requestBody(_ body: APIOperation.RequestBody, renderer: inout SchemaRenderer) -> JSONValue {
+        let content: JSONValue
+        let required: Bool
+        switch body {
+        case .json(let schema, let optional):
+            content = .object(["schema": renderer.render(schema), "example": schema.exampleValue])
+            required = !optional
+        case .form(let schema):
+            content = .object(["schema": renderer.render(schema), "example": schema.exampleValue])
+            required = true
+        case .csv(let maxBytes):
+            content = .object(["schema": .object(["type": "string", "maxLength": .number(Double(maxBytes)),
+                                                  "description": "CSV with a header row, UTF-8"]),
+                               "example": "Name,Mobile,Email\nAda Lovelace,+12025550143,ada@example.com\n"])
+            required = true
+        }
+        return .object(["required": .bool(required), "content": .object([body.mediaType: content])])
+    }
+
+    private static func success(_ operation: APIOperation, links: [String: JSONValue], renderer: inout SchemaRenderer) -> JSONValue {
+        var response: [String: JSONValue] = ["description": operation.success == 201 ? "Created" : operation.success == 204 ? "No content" : "Success"]
+        switch operation.answer {
+        case .json(let schema):
+            response["content"] = .object(["application/json": .object(["schema": renderer.render(schema), "example": schema.exampleValue])])
+        case .empty, .unspecified:
+            break
+        case .csv(let columns):
+            response["content"] = .object(["text/csv": .object(["schema": .object(["type": "string"]),
+                                                                 "example": .string(columns.joined(separator: ",") + "\n")])])
+        case .events:
+            response["content"] = .object(["text/event-stream": .object([
+                "schema": .object(["type": "string", "description": "Server-Sent Events: id, event and a JSON data line per change"]),
+                "example": "id: 42\nevent: contact.created\ndata: {\"id\":\"con_01jd0000000000000000000000\"}\n\n"])])
+        case .html:
+            response["content"] = .object(["text/html": .object(["schema": .object(["type": "string"])])])
+        case .text(let mediaType):
+            response["content"] = .object([mediaType: .object(["schema": .object(["type": "string"])])])
+        case .redirect(let json):
+            response["headers"] = .object(["Location": .object(["description": "Where to go", "schema": .object(["type": "string"])])])
+            if let json {
+                response["content"] = .object(["application/json": .object(["schema": renderer.render(json), "example": json.exampleValue])])
+            }
+        }
+        if !links.isEmpty { response["links"] = .object(links) }
+        return .object(response)
+    }
+
+    /// A create (`POST /things` answering an object with an `id`) links to what takes that id
+    /// (`/things/{id}` and below), so a client — or a stateful fuzzer — can walk from one to the other.
+    private static func links(to operation: APIOperation, in operations: [APIOperation]) -> [String: JSONValue] {
+        guard operation.method == "POST", operation.success == 201, case .json(let schema) = operation.answer,
+              schema.shape?.properties.contains(where: { $0.name == "id" }) == true else { return [:] }
+        var links: [String: JSONValue] = [:]
+        for target in operations where target.path.hasPrefix(operation.path + "/:") {
+            let rest = target.path.dropFirst(operation.path.count + 1)
+            let parameter = rest.prefix { $0 != "/" }.dropFirst()
+            guard target.pathParameters.count == operation.pathParameters.count + 1 else { continue }
+            var parameters: [String: JSONValue] = [String(parameter): "$response.body#/id"]
+            for inherited in operation.pathParameters { parameters[inherited] = .string("$request.path.\(inherited)") }
+            let id = operationID(target)
+            links[id.prefix(1).uppercased() + id.dropFirst()] = .object(["operationId": .string(id), "parameters": .object(parameters)])
+        }
+        return links
+    }
+
+    private static let errorSchema: JSONValue = .object([
+        "type": "object", "required": .array(["error"]),
+        "properties": .object(["error": .object([
+            "type": "object", "required": .array(["code", "message"]),
+            "properties": .object([
+                "code": .object(["type": "string", "description": "Stable, for programs: invalid_field, not_found, conflict, ..."]),
+                "message": .object(["type": "string", "description": "For people: what is wrong and how to fix it"]),
+                "details": .object(["description": "More about it, such as the field at fault"]),
+            ]),
+        ])]),
+    ])
+
+    /// The error answers, and which operations can give each.
+    private struct ErrorResponse {
+        let status: Int
+        let name: String
+        let description: String
+        let code: String
+        var headers: [String: JSONValue] = [:]
+        let applies: @Sendable (APIOperation) -> Bool
+
+        var response: JSONValue {
+            var object: [String: JSONValue] = [
+                "description": .string(description),
+                "content": .object(["application/json": .object([
+                    "schema": .object(["$ref": "#/components/schemas/Error"]),
+                    "example": .object(["error": .object(["code": .string(code), "message": .string(description)])]),
+                ])]),
+            ]
+            if !headers.isEmpty { object["headers"] = .object(headers) }
+            return .object(object)
+        }
+    }
+
+    private static let errorResponses: [ErrorResponse] = [
+        ErrorResponse(status: 400, name: "BadRequest", description: "The request is malformed: a body that is not JSON, a bad header",
+                      code: "bad_request") { _ in true },
+        ErrorResponse(status: 401, name: "Unauthorized", description: "No valid credential", code: "unauthorized") { $0.authenticated || $0.tag == "auth" },
+        ErrorResponse(status: 403, name: "Forbidden", description: "The credential may not do this", code: "forbidden") { $0.authenticated || $0.tag == "auth" },
+        ErrorResponse(status: 404, name: "NotFound", description: "No such object in the caller's workspace", code: "not_found") { _ in true },
+        ErrorResponse(status: 409, name: "Conflict", description: "The change conflicts with the object's state or a unique field",
+                      code: "conflict") { $0.method != "GET" },
+        ErrorResponse(status: 413, name: "PayloadTooLarge", description: "The body is larger than the route takes",
+                      code: "payload_too_large") { $0.body != nil },
+        ErrorResponse(status: 415, name: "UnsupportedMediaType", description: "The body is not in the route's media type",
+                      code: "unsupported_media_type") { $0.body != nil },
+        ErrorResponse(status: 422, name: "InvalidField", description: "A field or parameter breaks a rule; details.field names it",
+                      code: "invalid_field") { _ in true },
+        ErrorResponse(status: 429, name: "RateLimited", description: "Too many requests; retry after Retry-After seconds", code: "rate_limited",
+                      headers: ["Retry-After": .object(["description": "Seconds to wait", "schema": .object(["type": "integer", "minimum": 1])])]) { _ in true },
+    ]
 }

@@ -6,7 +6,7 @@ import OzziRuntime
 extension RouteGroup {
     func addBookAdminRoutes(_ s: StudyBooksDomain) {
         authed("POST", "", "Create a book (title, description, cover_text, published)", tag: "admin",
-               body: [.required("title"), .optional("description"), .optional("cover_text"), .optional("published", "boolean")],
+               body: .json(.object([.required("title", .string()), .optional("description", .string()), .optional("cover_text", .string()), .optional("published", .boolean)])),
                success: 201, creates: true) { request, _, principal in
             try principal.requirePlatformAdmin()
             let body = try JSONBody(request)
@@ -28,7 +28,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id", "Change a book; active false cancels its participants' pending sends", tag: "admin",
-               body: [.optional("title"), .optional("description"), .optional("cover_text"), .optional("active", "boolean"), .optional("published", "boolean")]) { request, context, principal in
+               body: .json(.object([.optional("title", .string()), .optional("description", .string()), .optional("cover_text", .string()), .optional("active", .boolean), .optional("published", .boolean)]))) { request, context, principal in
             try principal.requirePlatformAdmin()
             let id = context.parameter("id")
             guard try await s.books.book(id) != nil else { throw APIError.notFound("book") }
@@ -52,7 +52,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/:id/lessons", "Add a lesson (title, content, position; appended by default)", tag: "admin",
-               body: [.required("title"), .optional("content"), .optional("position", "integer")], success: 201, creates: true) { request, context, principal in
+               body: .json(.object([.required("title", .string()), .optional("content", .string()), .optional("position", .integer())])), success: 201, creates: true) { request, context, principal in
             try principal.requirePlatformAdmin()
             guard try await s.books.book(context.parameter("id")) != nil else { throw APIError.notFound("book") }
             let body = try JSONBody(request)
@@ -62,7 +62,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id/lessons/:lessonId", "Change a lesson; active false cancels its pending sends", tag: "admin",
-               body: [.optional("title"), .optional("content"), .optional("position", "integer"), .optional("active", "boolean")]) { request, context, principal in
+               body: .json(.object([.optional("title", .string()), .optional("content", .string()), .optional("position", .integer()), .optional("active", .boolean)]))) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.lesson(bookID: bookID, id: lessonID) != nil else { throw APIError.notFound("lesson") }
@@ -87,7 +87,7 @@ extension RouteGroup {
 
         authed("POST", "/:id/lessons/:lessonId/messages",
                "Add a lesson message: type reminder|scripture|custom, body, day_offset (days after the participant's start), send_time HH:MM local",
-               tag: "admin", body: [.required("type"), .required("body"), .required("day_offset", "integer"), .required("send_time")],
+               tag: "admin", body: .json(.object([.required("type", .string()), .required("body", .string()), .required("day_offset", .integer()), .required("send_time", .string())])),
                success: 201, creates: true) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
@@ -100,7 +100,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id/lessons/:lessonId/messages/:messageId", "Change a lesson message (participants are replanned)",
-               tag: "admin", body: [.optional("type"), .optional("body"), .optional("day_offset", "integer"), .optional("send_time")]) { request, context, principal in
+               tag: "admin", body: .json(.object([.optional("type", .string()), .optional("body", .string()), .optional("day_offset", .integer()), .optional("send_time", .string())]))) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.lesson(bookID: bookID, id: lessonID) != nil,

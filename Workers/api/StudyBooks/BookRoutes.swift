@@ -17,8 +17,7 @@ extension RouteGroup {
 
         authed("POST", "/books/:id/participants",
                "Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)",
-               tag: "books", body: [.optional("contact_id"), .optional("contact_ids", "array"), .optional("users", "array"), .required("start_date"),
-                                    .required("time_zone"), .optional("lesson_ids", "array")], success: 201, creates: true) { request, context, principal in
+               tag: "books", body: .json(.object([.optional("contact_id", .string()), .optional("contact_ids", .array(.any)), .optional("users", .array(.any)), .required("start_date", .string()), .required("time_zone", .string()), .optional("lesson_ids", .array(.any))])), success: 201, creates: true) { request, context, principal in
             let book = try await Self.publishedBook(s, context.parameter("id"))
             let body = try JSONBody(request)
             let contacts: [String]
@@ -51,7 +50,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/books/:id/lessons/:lessonId/messages", "Add the workspace's own message to a lesson, for its participants",
-               tag: "books", body: [.required("body"), .required("day_offset", "integer"), .required("send_time"), .optional("type")],
+               tag: "books", body: .json(.object([.required("body", .string()), .required("day_offset", .integer()), .required("send_time", .string()), .optional("type", .string())])),
                success: 201, creates: true) { request, context, principal in
             let book = try await Self.publishedBook(s, context.parameter("id"))
             guard let lesson = try await s.books.lesson(bookID: book.id, id: context.parameter("lessonId")), lesson.active else { throw APIError.notFound("lesson") }
@@ -79,7 +78,7 @@ extension RouteGroup {
 
         authed("PATCH", "/participants/:id",
                "Pause (status paused), resume (active), or change lesson_ids, start_date, time_zone: what has not been sent is rescheduled",
-               tag: "books", body: [.optional("status"), .optional("lesson_ids", "array"), .optional("start_date"), .optional("time_zone")]) { request, context, principal in
+               tag: "books", body: .json(.object([.optional("status", .string()), .optional("lesson_ids", .array(.any)), .optional("start_date", .string()), .optional("time_zone", .string())]))) { request, context, principal in
             let id = context.parameter("id")
             guard let participant = try await s.participants.get(principal.scope, id: id) else { throw APIError.notFound("participant") }
             let body = try JSONBody(request)

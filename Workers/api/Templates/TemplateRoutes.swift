@@ -3,12 +3,12 @@ import OzziRuntime
 /// `/api/v1/templates` and previews.
 extension RouteGroup {
     func addTemplateRoutes(_ s: TemplatesDomain) {
-        list("", "List templates (?category=)", tag: "templates", key: \.name, item: TemplateView.init) { request, _, principal, page in
+        list("", "List templates (?category=)", tag: "templates", of: .any, key: \.name, item: TemplateView.init) { request, _, principal, page in
             try await s.templates.list(principal.scope, category: request.queryParameter("category"), page: page)
         }
 
         authed("POST", "", "Create a template; unknown {{variables}} are refused", tag: "templates",
-               body: [.required("name"), .required("body"), .optional("category")], success: 201, creates: true) { request, _, principal in
+               body: .json(.object([.required("name", .string()), .required("body", .string()), .optional("category", .string())])), success: 201, creates: true) { request, _, principal in
             let body = try JSONBody(request)
             let text = try body.requiredString("body", max: 5000)
             try Self.validate(text)
@@ -17,10 +17,10 @@ extension RouteGroup {
             return .json(TemplateView(template), status: 201)
         }
 
-        one("One template with its SMS length", tag: "templates", noun: "template", item: TemplateView.init) { try await s.templates.get($0, id: $1) }
+        one("One template with its SMS length", tag: "templates", noun: "template", answers: .any, item: TemplateView.init) { try await s.templates.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Change a template (messages already sent keep their text)", tag: "templates",
-               body: [.optional("name"), .optional("body"), .optional("category")]) { request, context, principal in
+               body: .json(.object([.optional("name", .string()), .optional("body", .string()), .optional("category", .string())]))) { request, context, principal in
             let body = try JSONBody(request)
             let text = try body.string("body", max: 5000)
             if let text { try Self.validate(text) }
@@ -34,7 +34,7 @@ extension RouteGroup {
         remove("Delete a template", tag: "templates", noun: "template") { try await s.templates.delete($0.scope, id: $1) }
 
         authed("POST", "/:id/preview", "Render a template for a contact, with SMS length facts", tag: "templates",
-               body: [.required("contact_id")]) { request, context, principal in
+               body: .json(.object([.required("contact_id", .string())]))) { request, context, principal in
             guard let template = try await s.templates.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("template") }
             let contactID = try JSONBody(request).requiredString("contact_id", max: 64)
             guard let contact = try await s.contacts.get(principal.scope, id: contactID) else { throw APIError.notFound("contact") }

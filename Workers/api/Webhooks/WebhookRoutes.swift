@@ -4,7 +4,7 @@ import OzziRuntime
 extension RouteGroup {
     func addWebhookRoutes(_ s: WebhooksDomain) {
         authed("POST", "", "Register a URL for events (event_types, or [\"*\"]); the answer holds its signing secret once",
-               tag: "webhooks", body: [.required("url"), .optional("event_types", "array"), .optional("description")], success: 201,
+               tag: "webhooks", body: .json(.object([.required("url", .string()), .optional("event_types", .array(.any)), .optional("description", .string())])), success: 201,
                creates: true) { request, _, principal in
             try principal.require(.admin, to: "manage webhook endpoints")
             let body = try JSONBody(request)
@@ -28,7 +28,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id", "Change url, event_types, description, or set active (true re-enables)",
-               tag: "webhooks", body: [.optional("url"), .optional("event_types", "array"), .optional("description"), .optional("active", "boolean")]) { request, context, principal in
+               tag: "webhooks", body: .json(.object([.optional("url", .string()), .optional("event_types", .array(.any)), .optional("description", .string()), .optional("active", .boolean)]))) { request, context, principal in
             try principal.require(.admin, to: "manage webhook endpoints")
             let id = context.parameter("id")
             guard try await s.webhooks.store.get(principal.scope, id: id) != nil else { throw APIError.notFound("webhook endpoint") }

@@ -4,14 +4,14 @@ import OzziRuntime
 /// answers 404, as if it did not exist.
 extension RouteGroup {
     func addWorkspaceRoutes(_ s: WorkspacesDomain) {
-        list("/workspaces", "List the workspaces you belong to", tag: "workspaces", key: \.id) { _, _, principal, page in
+        list("/workspaces", "List the workspaces you belong to", tag: "workspaces", of: .any, key: \.id) { _, _, principal, page in
             // An API key acts in its one workspace.
             if principal.apiKeyID != nil { return [principal.workspace] }
             return try await s.workspaces.workspaces(for: principal.userID, page: page)
         }
 
         authed("POST", "/workspaces", "Create a workspace; you become its owner", tag: "workspaces",
-               body: [.required("name")], success: 201, creates: true) { request, _, principal in
+               body: .json(.object([.required("name", .string())])), success: 201, creates: true) { request, _, principal in
             _ = try principal.requireSession(for: "creating workspaces")
             let name = try JSONBody(request).requiredString("name", max: 200)
             return .json(try await s.workspaces.create(name: name, owner: principal.userID), status: 201)
@@ -22,7 +22,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/workspaces/:id", "Rename a workspace (admins)", tag: "workspaces",
-               body: [.required("name")]) { request, context, principal in
+               body: .json(.object([.required("name", .string())]))) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             guard workspace.role >= .admin else { throw APIError.forbidden("only a workspace admin or owner can rename it") }
             let name = try JSONBody(request).requiredString("name", max: 200)
@@ -30,13 +30,13 @@ extension RouteGroup {
             return .json(try await Self.member(of: workspace.id, principal, s))
         }
 
-        list("/workspaces/:id/members", "List members", tag: "workspaces", key: \.user_id) { _, context, principal, page in
+        list("/workspaces/:id/members", "List members", tag: "workspaces", of: .any, key: \.user_id) { _, context, principal, page in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             return try await s.workspaces.members(TenantScope(workspaceID: workspace.id), page: page)
         }
 
         authed("PATCH", "/workspaces/:id/members/:user_id", "Change a member's role (owners)", tag: "workspaces",
-               body: [.required("role")]) { request, context, principal in
+               body: .json(.object([.required("role", .string())]))) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             guard workspace.role == .owner else { throw APIError.forbidden("only a workspace owner can change roles") }
             let scope = TenantScope(workspaceID: workspace.id)
@@ -69,13 +69,13 @@ extension RouteGroup {
             return Response(status: 204)
         }
 
-        list("/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces", key: \.id) { _, context, principal, page in
+        list("/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces", of: .any, key: \.id) { _, context, principal, page in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "list invitations")
             return try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page)
         }
 
         authed("POST", "/workspaces/:id/invitations", "Invite someone by email; answers the single-use token once",
-               tag: "workspaces", body: [.required("email"), .optional("role")], success: 201, creates: true) { request, context, principal in
+               tag: "workspaces", body: .json(.object([.required("email", .string()), .optional("role", .string())])), success: 201, creates: true) { request, context, principal in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "invite")
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
@@ -97,7 +97,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/invitations/accept", "Accept an invitation sent to your email", tag: "workspaces",
-               body: [.required("token")]) { request, _, principal in
+               body: .json(.object([.required("token", .string())]))) { request, _, principal in
             _ = try principal.requireSession(for: "accepting invitations")
             let token = try JSONBody(request).requiredString("token", max: 200)
             let workspaceID = try await s.invitations.accept(token: token, userID: principal.userID, email: principal.user.email)

@@ -17,7 +17,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/delivery/:id/status", "Report a leased message's result: status sent|delivered|failed|undelivered",
-               tag: "delivery", body: [.required("status"), .optional("provider_message_id"), .optional("error_code"), .optional("error_message")]) { request, context, principal in
+               tag: "delivery", body: .json(.object([.required("status", .string()), .optional("provider_message_id", .string()), .optional("error_code", .string()), .optional("error_message", .string())]))) { request, context, principal in
             guard try await s.messages.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("message") }
             try Self.requireAPIKey(principal)
             let body = try JSONBody(request)

@@ -8,8 +8,7 @@ extension RouteGroup {
         }
 
         authed("PUT", "", "Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external",
-               tag: "messages", body: [.required("provider"), .optional("from_number"), .optional("messaging_service_sid"), .optional("account_sid"),
-                                       .optional("auth_token"), .optional("help_text")]) { request, _, principal in
+               tag: "messages", body: .json(.object([.required("provider", .string()), .optional("from_number", .string()), .optional("messaging_service_sid", .string()), .optional("account_sid", .string()), .optional("auth_token", .string()), .optional("help_text", .string())]))) { request, _, principal in
             try principal.require(.admin, to: "change SMS settings")
             let body = try JSONBody(request)
             guard let provider = try body.choice("provider", SMSSettings.providers) else { throw APIError.invalidField("provider", "is required") }

@@ -1,0 +1,115 @@
+import OzziRuntime
+
+/// Renders schemas as OpenAPI 3.1 JSON, collecting each named model once into `components/schemas`.
+struct SchemaRenderer {
+    private(set) var components: [String: JSONValue] = [:]
+    private var rendering: Set<String> = []
+
+    mutating func render(_ schema: Schema) -> JSONValue {
+        var object: [String: JSONValue]
+        switch schema.kind {
+        case .model(let name, let resolve):
+            if components[name] == nil, !rendering.contains(name) {
+                rendering.insert(name)
+                components[name] = render(resolve())
+                rendering.remove(name)
+            }
+            let reference: JSONValue = .object(["$ref": .string("#/components/schemas/\(name)")])
+            // 3.1 lets a $ref carry siblings, but generators read `oneOf` with null more reliably.
+            if schema.allowsNull { return .object(["oneOf": .array([reference, .object(["type": "null"])])]) }
+            return reference
+        case .any:
+            object = [:]
+        case .string(let rules):
+            object = ["type": "string"]
+            if let allowed = rules.allowed { object["enum"] = .array(allowed.map(JSONValue.string)) }
+            if rules.minLength > 0 { object["minLength"] = .number(Double(rules.minLength)) }
+            if let max = rules.maxLength { object["maxLength"] = .number(Double(max)) }
+            if let pattern = rules.pattern { object["pattern"] = .string(pattern.source) }
+            if let format = rules.format { object["format"] = .string(format) }
+        case .integer(let minimum, let maximum):
+            object = ["type": "integer"]
+            if let minimum { object["minimum"] = .number(Double(minimum)) }
+            if let maximum { object["maximum"] = .number(Double(maximum)) }
+        case .number(let minimum, let maximum):
+            object = ["type": "number"]
+            if let minimum { object["minimum"] = .number(minimum) }
+            if let maximum { object["maximum"] = .number(maximum) }
+        case .boolean:
+            object = ["type": "boolean"]
+        case .array(let items, let minItems, let maxItems):
+            object = ["type": "array", "items": render(items)]
+            if minItems > 0 { object["minItems"] = .number(Double(minItems)) }
+            if let maxItems { object["maxItems"] = .number(Double(maxItems)) }
+        case .object(let shape):
+            object = ["type": "object",
+                      "properties": .object(Dictionary(uniqueKeysWithValues: shape.properties.map { ($0.name, render($0.schema)) }))]
+            if !shape.required.isEmpty { object["required"] = .array(shape.required.map(JSONValue.string)) }
+            if shape.closed { object["additionalProperties"] = false }
+            var groups: [JSONValue] = []
+            for group in shape.exactlyOne {
+                groups.append(.object(["oneOf": .array(group.map { .object(["required": .array([.string($0)])]) })]))
+            }
+            for group in shape.atLeastOne {
+                groups.append(.object(["anyOf": .array(group.map { .object(["required": .array([.string($0)])]) })]))
+            }
+            if groups.count == 1, case .object(let only) = groups[0] {
+                object.merge(only) { old, _ in old }
+            } else if !groups.isEmpty {
+                object["allOf"] = .array(groups)
+            }
+        case .dictionary(let values, let maxProperties):
+            object = ["type": "object", "additionalProperties": render(values)]
+            if let maxProperties { object["maxProperties"] = .number(Double(maxProperties)) }
+        case .oneOf(let schemas):
+            object = ["oneOf": .array(schemas.map { render($0) })]
+        }
+        if schema.allowsNull {
+            if case .string(let type)? = object["type"] {
+                object["type"] = .array([.string(type), "null"])
+                if case .array(var allowed)? = object["enum"] { allowed.append(.null); object["enum"] = .array(allowed) }
+            } else if object["oneOf"] != nil {
+                object = ["oneOf": .array([.object(object), .object(["type": "null"])])]
+            }
+        }
+        if let description = schema.description { object["description"] = .string(description) }
+        if let example = schema.example { object["examples"] = .array([example]) }
+        return .object(object)
+    }
+}
+
+extension Schema {
+    /// A value that satisfies the schema, for the document's examples: the schema's own example where it
+    /// has one, else one built from its parts.
+    var exampleValue: JSONValue {
+        if let example { return example }
+        switch kind {
+        case .model(_, let schema): return schema().exampleValue
+        case .any: return .object([:])
+        case .string(let rules):
+            if let first = rules.allowed?.first { return .string(first) }
+            switch rules.format {
+            case "date-time": return "2026-12-01T09:30:00.000Z"
+            case "date": return "2026-12-01"
+            case "email": return "ada@example.com"
+            case "uri": return "https://example.com/"
+            default: return .string(String(repeating: "x", count: max(rules.minLength, min(5, rules.maxLength ?? 5))))
+            }
+        case .integer(let minimum, _): return .number(Double(minimum ?? 1))
+        case .number(let minimum, _): return .number(minimum ?? 1)
+        case .boolean: return true
+        case .array(let items, let minItems, _): return .array(Array(repeating: items.exampleValue, count: max(1, minItems)))
+        case .dictionary: return .object([:])
+        case .oneOf(let schemas): return schemas.first?.exampleValue ?? .null
+        case .object(let shape):
+            // One field of each exactly-one group: the first alternative.
+            let skipped = Set(shape.exactlyOne.flatMap { $0.dropFirst() })
+            var fields: [String: JSONValue] = [:]
+            for property in shape.properties where shape.closed || property.required || (!skipped.contains(property.name) && property.schema.example != nil)
+                || shape.exactlyOne.contains(where: { $0.first == property.name }) || shape.atLeastOne.contains(where: { $0.first == property.name }) {
+                fields[property.name] = property.schema.exampleValue
+            }
+            return .object(fields)
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import OzziRuntime
+
+/// A JSON Schema (OpenAPI 3.1's dialect) that the api both publishes and enforces: a route's body and
+/// parameters are checked against the same value the document prints, so the two cannot disagree.
+///
+/// Built from small constructors (`.string(max: 200)`, `.object([...])`, `.model(Contact.self)`) with
+/// modifiers (`.nullable`, `.described(...)`, `.example(...)`).
+struct Schema: Sendable {
+    indirect enum Kind: Sendable {
+        case string(StringRules)
+        case integer(minimum: Int?, maximum: Int?)
+        case number(minimum: Double?, maximum: Double?)
+        case boolean
+        case array(items: Schema, minItems: Int, maxItems: Int?)
+        case object(ObjectShape)
+        /// An object with any keys, each value matching `values` (`additionalProperties`).
+        case dictionary(values: Schema, maxProperties: Int?)
+        /// Exactly one of these matches (`oneOf` of whole values, e.g. a string or an object).
+        case oneOf([Schema])
+        /// Any JSON value.
+        case any
+        /// A named schema, published once under `components/schemas` and referred to by `$ref`.
+        case model(name: String, schema: @Sendable () -> Schema)
+    }
+
+    var kind: Kind
+    var allowsNull = false
+    var description: String?
+    var example: JSONValue?
+
+    init(_ kind: Kind) {
+        self.kind = kind
+    }
+}
+
+/// What a string must be. Lengths count Unicode scalars, as JSON Schema does (not grapheme clusters).
+struct StringRules: Sendable {
+    var minLength = 0
+    var maxLength: Int?
+    var pattern: Pattern?
+    /// An OpenAPI format (`date-time`, `email`, `uri`, ...) or one of ours (`phone`), as documentation.
+    var format: String?
+    var allowed: [String]?
+}
+
+/// A regular expression in the subset ECMA-262 and Swift's `Regex` agree on (anchors, classes, counts).
+struct Pattern: @unchecked Sendable {
+    // Regex is not Sendable, but a compiled one is only read.
+    let source: String
+    let regex: Regex<AnyRegexOutput>
+
+    init(_ source: String) {
+        self.source = source
+        do { regex = try Regex(source) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
+    }
+
+    func matches(_ text: String) -> Bool {
+        (try? regex.firstMatch(in: text)) != nil
+    }
+}
+
+/// An object's properties, which of them are required, and groups of which exactly one must be given.
+struct ObjectShape: Sendable {
+    var properties: [Property]
+    /// Each group lists alternatives of which exactly one is present (`contact_id | contact_ids | group_id`).
+    var exactlyOne: [[String]] = []
+    /// Groups of which at least one is present (a PATCH that must change something).
+    var atLeastOne: [[String]] = []
+    /// Unknown properties are refused when false (answers document every field they carry).
+    var closed = false
+
+    var required: [String] { properties.filter(\.required).map(\.name) }
+}
+
+struct Property: Sendable {
+    let name: String
+    let schema: Schema
+    let required: Bool
+
+    static func required(_ name: String, _ schema: Schema) -> Property { Property(name: name, schema: schema, required: true) }
+    static func optional(_ name: String, _ schema: Schema) -> Property { Property(name: name, schema: schema, required: false) }
+}
+
+/// A type the document names: its schema is published once under `components/schemas/<schemaName>`.
+protocol APIModel {
+    static var schema: Schema { get }
+    static var schemaName: String { get }
+}
+
+extension APIModel {
+    static var schemaName: String { String(describing: Self.self) }
+}
+
+extension Schema {
+    static func string(min: Int = 0, max: Int? = nil, pattern: String? = nil, format: String? = nil) -> Schema {
+        Schema(.string(StringRules(minLength: min, maxLength: max, pattern: pattern.map(Pattern.init), format: format)))
+    }
+
+    /// A non-empty string of at most `max` characters: what a required name or text field takes.
+    static func text(max: Int) -> Schema { .string(min: 1, max: max) }
+
+    /// One of a fixed set of strings (`enum`).
+    static func oneOf(_ allowed: [String]) -> Schema {
+        Schema(.string(StringRules(allowed: allowed)))
+    }
+
+    static func integer(_ range: ClosedRange<Int>? = nil) -> Schema {
+        Schema(.integer(minimum: range?.lowerBound, maximum: range?.upperBound))
+    }
+
+    static func number(_ range: ClosedRange<Double>? = nil) -> Schema {
+        Schema(.number(minimum: range?.lowerBound, maximum: range?.upperBound))
+    }
+
+    static let boolean = Schema(.boolean)
+    static let any = Schema(.any)
+
+    static func array(_ items: Schema, min: Int = 0, max: Int? = nil) -> Schema {
+        Schema(.array(items: items, minItems: min, maxItems: max))
+    }
+
+    static func object(_ properties: [Property], exactlyOne: [[String]] = [], atLeastOne: [[String]] = [], closed: Bool = false) -> Schema {
+        Schema(.object(ObjectShape(properties: properties, exactlyOne: exactlyOne, atLeastOne: atLeastOne, closed: closed)))
+    }
+
+    static func dictionary(_ values: Schema, max: Int? = nil) -> Schema {
+        Schema(.dictionary(values: values, maxProperties: max))
+    }
+
+    static func oneOf(_ schemas: [Schema]) -> Schema {
+        Schema(.oneOf(schemas))
+    }
+
+    /// A reference to a named type's schema.
+    static func model<T: APIModel>(_ type: T.Type) -> Schema {
+        Schema(.model(name: T.schemaName, schema: { T.schema }))
+    }
+
+    /// `null` is allowed too.
+    var nullable: Schema {
+        var copy = self
+        copy.allowsNull = true
+        return copy
+    }
+
+    func described(_ text: String) -> Schema {
+        var copy = self
+        copy.description = text
+        return copy
+    }
+
+    func example(_ value: JSONValue) -> Schema {
+        var copy = self
+        copy.example = value
+        return copy
+    }
+
+    /// The schema a `.model` stands for; any other schema itself.
+    var resolved: Schema {
+        if case .model(_, let schema) = kind { return schema().resolved }
+        return self
+    }
+
+    /// The object shape, through a model reference.
+    var shape: ObjectShape? {
+        if case .object(let shape) = resolved.kind { return shape }
+        return nil
+    }
+}
