@@ -418,7 +418,7 @@ extension APIReference {
 
           // The examples of a media type (or parameter): `example`, then `examples` (each maybe a $ref), then
           // those its schema carries.
-          function examplesOf(holder, mediaType) {
+          function examplesOf(holder, mediaType, fromSchema) {
             const out = [];
             if (!isObject(holder)) return out;
             if ("example" in holder) out.push(exampleBlock("Example", holder.example, mediaType));
@@ -434,7 +434,7 @@ extension APIReference {
                 out.push(add(node, prose(example.description)));
               }
             }
-            if (out.length === 0 && isObject(holder.schema)) {
+            if (out.length === 0 && fromSchema && isObject(holder.schema)) {
               const schema = typeof holder.schema.$ref === "string" ? resolvePointer(holder.schema.$ref) : holder.schema;
               if (isObject(schema) && Array.isArray(schema.examples) && schema.examples.length) out.push(exampleBlock("Example", schema.examples[0], mediaType));
               else if (isObject(schema) && "example" in schema) out.push(exampleBlock("Example", schema.example, mediaType));
@@ -448,12 +448,18 @@ extension APIReference {
             return el("section", { class: "part" }, el("h4", {}, title), content);
           }
 
-          function contentBlocks(content) {
+          // The media types of a body. `folded` puts each schema behind a disclosure: error answers mostly share
+          // one schema, which drawn open under every status would bury the rest.
+          function contentBlocks(content, folded) {
             if (!isObject(content)) return [];
             return Object.entries(content).map(([mediaType, media]) => {
               const box = el("div", { class: "media" }, el("p", { class: "media-type" }, el("code", {}, mediaType)));
               if (isObject(media)) {
-                if (media.schema !== undefined) box.append(schemaBlock(media.schema));
+                if (media.schema !== undefined && folded) {
+                  box.append(lazyDetails({ class: "nested" }, ["Schema: ", el("span", { class: "type" }, typeLabel(media.schema))], () => schemaBlock(media.schema), false));
+                } else if (media.schema !== undefined) {
+                  box.append(schemaBlock(media.schema));
+                }
                 if (isObject(media.encoding)) {
                   const list = el("ul", { class: "plain" });
                   for (const [name, encoding] of Object.entries(media.encoding)) {
@@ -461,7 +467,7 @@ extension APIReference {
                   }
                   box.append(el("div", { class: "encoding" }, el("p", { class: "composition-title" }, "Encoding"), list));
                 }
-                add(box, examplesOf(media, mediaType));
+                add(box, examplesOf(media, mediaType, true));
               }
               return box;
             });
@@ -615,7 +621,7 @@ extension APIReference {
               if (isObject(response.headers) && Object.keys(response.headers).length) {
                 box.append(el("div", { class: "response-part" }, el("p", { class: "composition-title" }, "Headers"), headersList(response.headers)));
               }
-              add(box, contentBlocks(response.content));
+              add(box, contentBlocks(response.content, kind !== "ok"));
               if (isObject(response.links) && Object.keys(response.links).length) {
                 box.append(el("div", { class: "response-part" }, el("p", { class: "composition-title" }, "Links"), linksList(response.links)));
               }
@@ -628,7 +634,7 @@ extension APIReference {
             const parts = [];
             parts.push(el("p", { class: "permalink" }, el("a", { href: hashHref(id) }, "Link to this operation"),
               operation.operationId !== undefined ? [" · ", el("code", {}, text(operation.operationId))] : null));
-            add(parts, [prose(pathItem.description), prose(operation.description)]);
+            parts.push(prose(pathItem.description), prose(operation.description));
             if (isObject(operation.externalDocs) && safeHref(operation.externalDocs.url)) {
               parts.push(el("p", {}, el("a", { href: safeHref(operation.externalDocs.url), rel: "noopener noreferrer" }, text(operation.externalDocs.description || operation.externalDocs.url))));
             }
