@@ -154,7 +154,7 @@ def check_live(driver, document):
             const r = e.getBoundingClientRect();
             return {open: e.open, top: r.top, height: innerHeight, scrolled: scrollY};""", target)
         check(state["open"], "the deep-linked operation %s is not open" % target)
-        check(state["scrolled"] > 0 and -2 <= state["top"] < state["height"] / 2,
+        check(state["scrolled"] > 0 and -2 <= state["top"] < state["height"] - 40,
               "the deep-linked operation is not scrolled into view: %r" % state)
 
         # Following a link of the table of contents opens that operation too.
