@@ -6,7 +6,7 @@ extension RouteGroup {
     func addContactBulkRoutes(_ s: ContactsDomain) {
         authed("POST", "/bulk",
                "Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)",
-               tag: "contacts", body: .json(.object([.required("action", .string()), .optional("contact_ids", .array(.any)), .optional("filter", .any), .optional("group_id", .string()), .optional("sms_consent", .any)]))) { request, _, principal in
+               tag: "contacts", body: .json(Self.contactBulkSchema), answers: .json(Self.bulkResultSchema)) { request, _, principal in
             let body = try JSONBody(request)
             guard let action = try body.choice("action", ["delete", "add_to_group", "remove_from_group", "set_consent"]) else {
                 throw APIError.invalidField("action", "is required")
@@ -42,7 +42,11 @@ extension RouteGroup {
 
         authed("POST", "/imports",
                "Import a CSV body (up to 100,000 rows) as a background job: ?mapping={\"phone\":\"Mobile\",...}&on_duplicate=update|skip",
-               tag: "contacts", success: 202, streamBody: ContactImporter.maxBytes) { request, _, principal in
+               tag: "contacts", body: .csv(maxBytes: ContactImporter.maxBytes),
+               query: [.query("mapping", Schema.string(max: 4096).example(#"{"phone":"Mobile"}"#),
+                              "A JSON object of contact field -> CSV column name; without it, columns named like the fields are used"),
+                       .query("on_duplicate", .oneOf(["skip", "update"]), "What a row whose phone is already a contact does (default skip)")],
+               answers: .json(.model(ContactImport.self)), success: 202, streamBody: ContactImporter.maxBytes) { request, _, principal in
             let onDuplicate = request.queryParameter("on_duplicate") ?? "skip"
             guard ["update", "skip"].contains(onDuplicate) else { throw APIError.invalidField("on_duplicate", "must be update or skip") }
             var mapping: [String: String]?
@@ -58,12 +62,14 @@ extension RouteGroup {
             return .json(started, status: 202)
         }
 
-        authed("GET", "/imports/:id", "An import's progress and per-row report", tag: "contacts") { _, context, principal in
+        authed("GET", "/imports/:id", "An import's progress and per-row report", tag: "contacts",
+               answers: .json(.model(ContactImport.self))) { _, context, principal in
             guard let report = try await s.importer.report(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("import") }
             return .json(report)
         }
 
-        authed("GET", "/export", "The filtered contacts as CSV, streamed", tag: "contacts") { request, _, principal in
+        authed("GET", "/export", "The filtered contacts as CSV, streamed", tag: "contacts", query: ContactQuery.parameters,
+               answers: .csv(columns: Self.exportColumns)) { request, _, principal in
             let query = try ContactQuery(request)
             let scope = principal.scope
             let contacts = s.contacts
@@ -71,8 +77,7 @@ extension RouteGroup {
             // in `q`) is a 422, not a stream cut off after its header row.
             let first = try await contacts.list(scope, query, limit: 1000, after: nil)
             var response = Response.stream(contentType: "text/csv; charset=utf-8") { writer in
-                try await writer.write(CSVWriter.line(["id", "name", "first_name", "last_name", "phone", "email", "notes", "custom_fields",
-                                                       "source", "sms_consent", "created_at", "updated_at"]))
+                try await writer.write(CSVWriter.line(Self.exportColumns))
                 var page = first
                 while true {
                     var chunk = ""
@@ -90,6 +95,37 @@ extension RouteGroup {
             return response
         }
     }
+}
+
+extension RouteGroup {
+    static let exportColumns = ["id", "name", "first_name", "last_name", "phone", "email", "notes", "custom_fields",
+                                "source", "sms_consent", "created_at", "updated_at"]
+
+    /// `{action, contact_ids | filter}`, with `group_id` for the group actions and `sms_consent` for set_consent.
+    static var contactBulkSchema: Schema {
+        let selection: [Property] = [
+            .optional("contact_ids", Schema.array(Schema.string(max: 64), min: 1, max: 10_000).example(["con_01jd3k5v7n0000000000000000"])),
+            .optional("filter", Schema.object([
+                .optional("q", Schema.string(max: 200).nullable), .optional("group_id", Schema.string(max: 64).nullable),
+                .optional("consent", Schema.oneOf(Contact.consentStates).nullable), .optional("source", Schema.oneOf(Contact.sources).nullable),
+                .optional("custom", Schema.dictionary(.any)),
+                .optional("created_after", Schema.timestamp.nullable), .optional("created_before", Schema.timestamp.nullable),
+                .optional("updated_after", Schema.timestamp.nullable), .optional("updated_before", Schema.timestamp.nullable),
+            ]).described("Selects contacts as the list's query parameters do")),
+        ]
+        func form(_ actions: [String], _ extra: [Property]) -> Schema {
+            .object([.required("action", .oneOf(actions))] + selection + extra, exactlyOne: [["contact_ids", "filter"]])
+        }
+        return .oneOf([
+            form(["delete"], []),
+            form(["add_to_group", "remove_from_group"], [.required("group_id", .text(max: 64))]),
+            form(["set_consent"], [.required("sms_consent", ContactInput.consentSchema)]),
+        ])
+    }
+
+    static let bulkResultSchema = Schema.object([
+        .required("action", .string()), .required("matched", .integer(min: 0)), .required("affected", .integer(min: 0)),
+    ], closed: true)
 }
 
 extension ContactQuery {

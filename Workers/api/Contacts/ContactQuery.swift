@@ -23,6 +23,20 @@ struct ContactQuery: Sendable {
 
     init() {}
 
+    /// The list's query parameters, checked before the route runs (`custom.<key>=value` filters are free-form).
+    static let parameters: [Parameter] = [
+        .query("q", .string(max: 200).example("grace hopper"), "Full-text search over name, email, phone and notes, best match first"),
+        .query("prefix", .string(max: 100).example("gra"), "Typeahead: names, emails or phone digits starting with it"),
+        .query("group_id", .string(max: 64), "Only members of this group"),
+        .query("consent", .oneOf(Contact.consentStates), "Only contacts with this SMS consent"),
+        .query("source", .oneOf(Contact.sources), "Only contacts from this source"),
+        .query("created_after", .timestamp, "Created at or after this instant"),
+        .query("created_before", .timestamp, "Created before this instant"),
+        .query("updated_after", .timestamp, "Updated at or after this instant"),
+        .query("updated_before", .timestamp, "Updated before this instant"),
+        .query("sort", .oneOf(Sort.allCases.flatMap { [$0.rawValue, "-" + $0.rawValue] }), "Order (- for descending); searches order by rank"),
+    ]
+
     init(_ request: Request) throws {
         text = request.queryParameter("q").flatMap { $0.isEmpty ? nil : $0 }
         prefix = request.queryParameter("prefix").flatMap { $0.isEmpty ? nil : $0 }
@@ -62,16 +76,18 @@ struct ContactQuery: Sendable {
 
     var isSearch: Bool { text != nil || prefix != nil }
 
-    /// The FTS5 expression: each word quoted (user input is never FTS syntax), a prefix's last word as `*`.
-    func match() throws -> String? {
+    /// The FTS5 expression: each word quoted (user input is never FTS syntax), a prefix's last word as `*`;
+    /// empty for a search without words, which matches nothing.
+    func match() -> String? {
         if let text {
             let words = Self.words(text)
-            guard !words.isEmpty else { throw APIError.invalidField("q", "has no words to search for") }
+            // Nothing to search for finds nothing (rather than everything).
+            guard !words.isEmpty else { return "" }
             return words.map { "\"\($0)\"" }.joined(separator: " ")
         }
         if let prefix {
             let words = Self.words(prefix)
-            guard let last = words.last else { throw APIError.invalidField("prefix", "has no letters or digits") }
+            guard let last = words.last else { return "" }
             let exact = words.dropLast().map { "\"\($0)\"" }
             return "{name email phone_digits} : " + (exact + ["\"\(last)\"*"]).joined(separator: " ")
         }

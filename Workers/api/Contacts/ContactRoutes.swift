@@ -5,21 +5,22 @@ extension RouteGroup {
     func addContactRoutes(_ s: ContactsDomain) {
         authed("GET", "",
                "List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort",
-               tag: "contacts") { request, _, principal in
+               tag: "contacts", query: PageRequest.parameters + ContactQuery.parameters,
+               answers: .json(Page<Contact>.schema(of: .model(Contact.self)))) { request, _, principal in
             .json(try await s.contacts.page(principal.scope, request))
         }
 
         authed("POST", "", "Create a contact (phone unique per workspace)", tag: "contacts",
-               body: .json(ContactInput.schema(creating: true)), success: 201, creates: true) { request, _, principal in
+               body: .json(ContactInput.schema(creating: true)), answers: .json(.model(Contact.self)), success: 201, creates: true) { request, _, principal in
             let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: true)
             let contact = try await s.contacts.create(principal.scope, input)
             return .json(contact, status: 201)
         }
 
-        one("One contact", tag: "contacts", noun: "contact", answers: .any) { try await s.contacts.get($0, id: $1) }
+        one("One contact", tag: "contacts", noun: "contact", answers: .model(Contact.self)) { try await s.contacts.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Change some of a contact's fields", tag: "contacts",
-               body: .json(ContactInput.schema(creating: false))) { request, context, principal in
+               body: .json(ContactInput.schema(creating: false)), answers: .json(.model(Contact.self))) { request, context, principal in
             let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: false)
             guard let contact = try await s.contacts.update(principal.scope, id: context.parameter("id"), input) else {
                 throw APIError.notFound("contact")

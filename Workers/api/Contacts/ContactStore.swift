@@ -154,7 +154,8 @@ struct ContactStore: Sendable {
         var (conditions, values) = query.filters()
         conditions.insert("c.workspace_id = ?", at: 0)
         values.insert(scope.workspaceID, at: 0)
-        if let match = try query.match() {
+        if let match = query.match() {
+            guard !match.isEmpty else { return ([], nil) }
             let offset = cursor.flatMap(Int.init) ?? 0
             let order = query.text != nil
                 ? "ORDER BY (lower(c.name) = lower(?)) DESC, bm25(contacts_fts, 10.0, 4.0, 4.0, 1.0, 2.0), c.rowid"

@@ -202,7 +202,7 @@ enum OpenAPIDocument {
         ErrorResponse(status: 413, name: "PayloadTooLarge", description: "The body is larger than the route takes",
                       code: "payload_too_large") { $0.body != nil },
         ErrorResponse(status: 415, name: "UnsupportedMediaType", description: "The body is not in the route's media type",
-                      code: "unsupported_media_type") { $0.body != nil },
+                      code: "unsupported_media_type") { if case .csv = $0.body { false } else { $0.body != nil } },
         ErrorResponse(status: 422, name: "InvalidField", description: "A field or parameter breaks a rule; details.field names it",
                       code: "invalid_field") { _ in true },
         ErrorResponse(status: 429, name: "RateLimited", description: "Too many requests; retry after Retry-After seconds", code: "rate_limited",

@@ -31,7 +31,7 @@ extension Schema {
             if elements.count < minItems {
                 throw Self.invalid(path, minItems == 1 ? "must not be empty" : "must hold at least \(minItems) items")
             }
-            if let maxItems, elements.count > maxItems { throw Self.invalid(path, "holds at most \(maxItems) items; got \(elements.count)") }
+            if let maxItems, elements.count > maxItems { throw Self.invalid(path, "holds at most \(Self.grouped(maxItems)) items; got \(Self.grouped(elements.count))") }
             for (index, element) in elements.enumerated() { try items.validate(element, at: "\(path)[\(index)]") }
         case .object(let shape):
             guard case .object(let fields) = value else {
@@ -47,10 +47,23 @@ extension Schema {
         case .oneOf(let schemas):
             let matching = schemas.filter { (try? $0.validate(value, at: path)) != nil }.count
             guard matching == 1 else {
-                if matching == 0, let first = schemas.first { try first.validate(value, at: path) }
+                // Name what is wrong with the form the value meant: the one its enum fields (`action`) select.
+                if matching == 0, let meant = schemas.first(where: { $0.isSelected(by: value) }) ?? schemas.first {
+                    try meant.validate(value, at: path)
+                }
                 throw Self.invalid(path, "matches more than one of its allowed forms")
             }
         }
+    }
+
+    /// For a union of object forms told apart by an enum field: whether `value`'s enum fields pick this form.
+    private func isSelected(by value: JSONValue) -> Bool {
+        guard case .object(let fields) = value, let shape else { return false }
+        let tags = shape.properties.filter { property in
+            if case .string(let rules) = property.schema.resolved.kind, rules.allowed != nil, property.required { return true }
+            return false
+        }
+        return !tags.isEmpty && tags.allSatisfy { (try? $0.schema.validate(fields[$0.name] ?? .null, at: "")) != nil }
     }
 
     private var isAny: Bool {
@@ -76,6 +89,13 @@ extension Schema {
     /// A 422 naming the field; the body itself when the path is empty.
     private static func invalid(_ path: String, _ why: String) -> APIError {
         APIError.invalidField(path.isEmpty ? "body" : path, why)
+    }
+
+    /// 10000 -> "10,000".
+    static func grouped(_ number: Int) -> String {
+        let digits = Array(String(number.magnitude))
+        let groups = stride(from: digits.count, to: 0, by: -3).reversed().map { String(digits[max(0, $0 - 3)..<$0]) }
+        return (number < 0 ? "-" : "") + groups.joined(separator: ",")
     }
 
     static func join(_ path: String, _ key: String) -> String {

@@ -108,6 +108,13 @@ extension Schema {
         Schema(.integer(minimum: range?.lowerBound, maximum: range?.upperBound))
     }
 
+    static func integer(min: Int) -> Schema {
+        Schema(.integer(minimum: min, maximum: nil))
+    }
+
+    /// An instant as the api writes them: RFC 3339 in UTC with milliseconds.
+    static let timestamp = Schema.string(format: "date-time").example("2026-12-01T09:30:00.000Z")
+
     static func number(_ range: ClosedRange<Double>? = nil) -> Schema {
         Schema(.number(minimum: range?.lowerBound, maximum: range?.upperBound))
     }

@@ -1,0 +1,44 @@
+import OzziRuntime
+
+extension Contact: APIModel {
+    static let schema = Schema.object([
+        .required("id", Schema.string().example("con_01jd3k5v7n0000000000000000")),
+        .required("name", Schema.string().example("Ada Lovelace")),
+        .required("first_name", Schema.string().example("Ada")),
+        .required("last_name", Schema.string().example("Lovelace")),
+        .required("phone", Schema.string(format: "phone").example("+12025550143").described("E.164")),
+        .required("email", Schema.string(format: "email").nullable.example("ada@example.com")),
+        .required("notes", .string()),
+        .required("custom_fields", Schema.dictionary(.any).example(["plan": "gold"])),
+        .required("source", .oneOf(Contact.sources)),
+        .required("sms_consent", .model(Consent.self)),
+        .required("created_at", .timestamp),
+        .required("updated_at", .timestamp),
+    ], closed: true)
+}
+
+extension Contact.Consent: APIModel {
+    static let schemaName = "SMSConsent"
+    static let schema = Schema.object([
+        .required("status", .oneOf(Contact.consentStates)),
+        .required("changed_at", Schema.timestamp.nullable),
+        .required("method", Schema.string().nullable.example("web form")),
+    ], closed: true)
+}
+
+extension ContactImport: APIModel {
+    static let schema = Schema.object([
+        .required("id", Schema.string().example("imp_01jd3k5v7n0000000000000000")),
+        .required("status", .oneOf(["running", "completed", "failed"])),
+        .required("on_duplicate", .oneOf(["update", "skip"])),
+        .required("rows", .integer(min: 0)),
+        .required("created", .integer(min: 0)),
+        .required("updated", .integer(min: 0)),
+        .required("skipped", .integer(min: 0)),
+        .required("rejected", .array(.object([.required("line", .integer(min: 1)), .required("reason", .string())], closed: true))
+            .described("Rows refused, with their line in the file and why")),
+        .required("error", Schema.string().nullable),
+        .required("created_at", .timestamp),
+        .required("finished_at", Schema.timestamp.nullable),
+    ], closed: true)
+}
