@@ -263,7 +263,8 @@ FIXTURE = {
                     "name": {"type": "string", "minLength": 1, "maxLength": 60, "description": "What it answers to"},
                     "born": {"type": ["string", "null"], "format": "date"},
                     "tags": {"type": "array", "items": {"type": "string", "enum": ["calm", "loud"]}, "uniqueItems": True},
-                    "owner": {"type": "object", "properties": {
+                    "owner": {"type": "object", "anyOf": [{"required": ["address"]}, {"required": ["email"]}], "properties": {
+                        "email": {"type": "string", "format": "email"},
                         "address": {"type": "object", "required": ["city"], "properties": {"city": {"type": "string"}, "zip": {"type": "string"}}}}},
                     "kind": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
                              "discriminator": {"propertyName": "kind"}},
@@ -303,7 +304,7 @@ def check_fixture(driver):
     for name in ["name", "born", "tags", "owner", "address", "city", "zip", "kind", "lives", "barks"]:
         check(name in body["names"], "the fixture's request body lacks the field " + name)
     for fragment in ["string (date) | null", "Exactly one of", "Cat", "Dog", "calm", "required", "length ≤ 60", "unique items",
-                     "Chosen by the property"]:
+                     "Chosen by the property", "Any of", "needsaddress", "needsemail", "string (email)"]:
         check(fragment in body["text"], "the fixture's request body does not say " + repr(fragment))
     check(any('\n  "name": "Rex",\n' in example for example in body["examples"]), "the request example is not pretty JSON")
 

@@ -241,7 +241,7 @@ extension APIReference {
           }
 
           // The schema's rules as small labelled facts: enum, pattern, lengths, bounds, defaults, examples.
-          function constraints(schema) {
+          function constraints(schema, omitExamples) {
             if (!isObject(schema)) return null;
             const facts = [];
             const fact = (label, ...value) => facts.push(el("span", { class: "fact" }, label ? el("span", { class: "fact-label" }, label) : null, value));
@@ -253,6 +253,10 @@ extension APIReference {
             rangeText(schema, "minItems", "", "maxItems", "", "items").forEach((part) => fact(null, part));
             rangeText(schema, "minProperties", "", "maxProperties", "", "properties").forEach((part) => fact(null, part));
             if (schema.multipleOf !== undefined) fact("multiple of", text(schema.multipleOf));
+            // `required` without `properties`: a variant of a one-of group that names which fields it needs.
+            if (Array.isArray(schema.required) && schema.required.length && !isObject(schema.properties)) {
+              fact("needs", schema.required.map((name, index) => [index ? ", " : null, el("code", {}, text(name))]));
+            }
             if (schema.uniqueItems === true) fact(null, "unique items");
             if (schema.readOnly === true) fact(null, "read-only");
             if (schema.writeOnly === true) fact(null, "write-only");
@@ -260,8 +264,9 @@ extension APIReference {
             if (schema.contentMediaType !== undefined) fact("media type", text(schema.contentMediaType));
             if (schema.contentEncoding !== undefined) fact("encoding", text(schema.contentEncoding));
             if ("default" in schema) fact("default", inlineValue(schema.default));
-            if (Array.isArray(schema.examples)) schema.examples.forEach((value) => fact("example", inlineValue(value)));
-            else if ("example" in schema) fact("example", inlineValue(schema.example));
+            // `omitExamples` when the holder (a parameter) shows examples of its own.
+            if (!omitExamples && Array.isArray(schema.examples)) schema.examples.forEach((value) => fact("example", inlineValue(value)));
+            else if (!omitExamples && "example" in schema) fact("example", inlineValue(schema.example));
             return facts.length ? el("div", { class: "facts" }, facts) : null;
           }
 
@@ -277,7 +282,7 @@ extension APIReference {
             return false;
           }
 
-          const FACT_KEYWORDS = ["enum", "const", "pattern", "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "minLength",
+          const FACT_KEYWORDS = ["required", "enum", "const", "pattern", "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "minLength",
             "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "multipleOf", "uniqueItems", "readOnly", "writeOnly",
             "deprecated", "contentMediaType", "contentEncoding", "default", "examples", "example"];
 
@@ -501,14 +506,18 @@ extension APIReference {
               const media = isObject(parameter.content) ? Object.entries(parameter.content)[0] : null;
               const schema = parameter.schema !== undefined ? parameter.schema : media && isObject(media[1]) ? media[1].schema : undefined;
               const anchor = isObject(schema) ? schemaAnchor(schema.$ref) : null;
-              const details = el("td", {}, prose(parameter.description), constraints(schema),
-                isObject(schema) && typeof schema.$ref === "string" ? constraints(resolvePointer(schema.$ref)) : null,
+              // A parameter's own examples replace its schema's; a scalar one reads best inline, like the other facts.
+              const own = "example" in parameter || isObject(parameter.examples);
+              const scalar = "example" in parameter && (parameter.example === null || typeof parameter.example !== "object") && !isObject(parameter.examples);
+              const details = el("td", {}, prose(parameter.description), constraints(schema, own),
+                isObject(schema) && typeof schema.$ref === "string" ? constraints(resolvePointer(schema.$ref), own) : null,
+                scalar ? el("div", { class: "facts" }, el("span", { class: "fact" }, el("span", { class: "fact-label" }, "example"), inlineValue(parameter.example))) : null,
                 parameter.deprecated ? el("span", { class: "badge deprecated" }, "deprecated") : null,
                 parameter.allowEmptyValue ? el("span", { class: "fact" }, "may be empty") : null,
                 parameter.style ? el("span", { class: "fact" }, el("span", { class: "fact-label" }, "style"), text(parameter.style) + (parameter.explode ? ", exploded" : "")) : null,
                 media ? el("span", { class: "fact" }, el("span", { class: "fact-label" }, "as"), media[0]) : null,
                 schema !== undefined && hasStructure(schema) && !anchor ? schemaBody(schema, 1, [], true) : null,
-                examplesOf(parameter, media ? media[0] : "application/json"));
+                scalar ? null : examplesOf(parameter, media ? media[0] : "application/json"));
               body.append(el("tr", {},
                 el("td", {}, el("code", { class: "name" }, text(parameter.name)), parameter.required || parameter.in === "path" ? el("span", { class: "badge required" }, "required") : null),
                 el("td", {}, text(parameter.in)),
