@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Ozzi Edge needs on Debian/Ubuntu: the C libraries the runtime links, the time zone database
-# (messages scheduled in local time), and the real clients
-# the tests and benchmarks drive it with. Safe to run again: it installs only what is missing.
+# (messages scheduled in local time), and the real clients the tests and benchmarks drive it with (curl,
+# Python, a headless browser). Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(
   libuv1-dev libhttp-parser-dev libwslay-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config
-  curl python3 python3-websockets tzdata
+  curl python3 python3-websockets tzdata chromium chromium-driver
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi
 
@@ -33,6 +33,12 @@ fi
 if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
   echo "setup: installing openapi-spec-validator"
   python3 -m pip install --quiet openapi-spec-validator
+fi
+
+# The API reference page (/api/v1/docs) is tested in Debian's headless chromium, driven with selenium (PyPI).
+if ! python3 -c "import selenium" 2>/dev/null; then
+  echo "setup: installing selenium"
+  python3 -m pip install --quiet selenium
 fi
 
 if ! command -v swift >/dev/null && [ ! -x /opt/swift/usr/bin/swift ]; then

@@ -41,6 +41,7 @@ public struct APIWorker: RoutedWorker {
         let v1 = routes.group("/api/v1")
         v1.open("GET", "/status", "Liveness of the api worker", tag: "meta", WorkerStatus.route(worker: env.name, module: Self.module))
         for domain in domains { domain.routes(v1) }
+        v1.addReferenceRoutes()
         v1.addOpenAPIRoute(routes.operations)
         router = routes.router
         operations = routes.operations
