@@ -8,17 +8,32 @@ func systemLibrary(_ name: String, apt: String) -> Target {
 
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+// The generated client's files import Foundation and OpenAPIRuntime publicly in every file and mark the
+// imports a file does not use with `@diagnose(UnusedImportAccess, as: ignored)`, which only Swift 6.4
+// reads: before it, each unused import is a warning (over a hundred per clean build) about code we do
+// not write.
+#if compiler(<6.4)
+let generatedCode: [SwiftSetting] = swift6 + [.unsafeFlags(["-suppress-warnings"])]
+#else
+let generatedCode: [SwiftSetting] = swift6
+#endif
+
 let package = Package(
     name: "OzziEdge",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ozzi", targets: ["ozzi"]),
         .library(name: "OzziRuntime", targets: ["OzziRuntime"]),
+        .library(name: "OzziAPIClient", targets: ["OzziAPIClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // The generated client's runtime and transport; the generator itself is Clients/Generator's.
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         systemLibrary("CLibUV", apt: "libuv1-dev"),
@@ -61,6 +76,18 @@ let package = Package(
             path: "Runtime/CLI",
             swiftSettings: swift6
         ),
+        // The Swift client generated from the api's OpenAPI document by scripts/generate-client.sh (committed).
+        .target(
+            name: "OzziAPIClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Clients/OzziAPI",
+            exclude: ["openapi.json", "openapi-generator-config.yaml"],
+            swiftSettings: generatedCode
+        ),
         .target(name: "OzziTestSupport", dependencies: ["OzziRuntime", "BuiltinWorkers"], path: "Tests/Support", exclude: ["migrations"], swiftSettings: swift6),
         .executableTarget(
             name: "ozzi-probe", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/ProbeHost", swiftSettings: swift6),
@@ -69,6 +96,16 @@ let package = Package(
             name: "WorkersTests",
             dependencies: ["OzziRuntime", "OzziTestSupport", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
             path: "Tests/WorkersTests",
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "OzziAPIClientTests",
+            dependencies: [
+                "OzziAPIClient", "OzziRuntime", "OzziTestSupport",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/OzziAPIClientTests",
             swiftSettings: swift6
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/EndToEndTests", swiftSettings: swift6),
