@@ -18,22 +18,28 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
-        /// - Remark: Generated from `#/components/schemas/Error`.
-        public struct _Error: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/Error/error`.
+        /// - Remark: Generated from `#/components/schemas/APIError`.
+        public struct APIError: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/APIError/error`.
             public struct _ErrorPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/Error/error/code`.
+                /// Stable, for programs: invalid_field, not_found, conflict, ...
+                ///
+                /// - Remark: Generated from `#/components/schemas/APIError/error/code`.
                 public var code: Swift.String
-                /// - Remark: Generated from `#/components/schemas/Error/error/details`.
+                /// More about it, such as the field at fault
+                ///
+                /// - Remark: Generated from `#/components/schemas/APIError/error/details`.
                 public var details: OpenAPIRuntime.OpenAPIValueContainer?
-                /// - Remark: Generated from `#/components/schemas/Error/error/message`.
+                /// For people: what is wrong and how to fix it
+                ///
+                /// - Remark: Generated from `#/components/schemas/APIError/error/message`.
                 public var message: Swift.String
                 /// Creates a new `_ErrorPayload`.
                 ///
                 /// - Parameters:
-                ///   - code:
-                ///   - details:
-                ///   - message:
+                ///   - code: Stable, for programs: invalid_field, not_found, conflict, ...
+                ///   - details: More about it, such as the field at fault
+                ///   - message: For people: what is wrong and how to fix it
                 public init(
                     code: Swift.String,
                     details: OpenAPIRuntime.OpenAPIValueContainer? = nil,
@@ -49,17 +55,2039 @@ extension Components {
                     case message
                 }
             }
-            /// - Remark: Generated from `#/components/schemas/Error/error`.
-            public var error: Components.Schemas._Error._ErrorPayload
-            /// Creates a new `_Error`.
+            /// - Remark: Generated from `#/components/schemas/APIError/error`.
+            public var error: Components.Schemas.APIError._ErrorPayload
+            /// Creates a new `APIError`.
             ///
             /// - Parameters:
             ///   - error:
-            public init(error: Components.Schemas._Error._ErrorPayload) {
+            public init(error: Components.Schemas.APIError._ErrorPayload) {
                 self.error = error
             }
             public enum CodingKeys: String, CodingKey {
                 case error
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Contact`.
+        public struct Contact: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Contact/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Contact/custom_fields`.
+            public struct CustomFieldsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer]
+                /// Creates a new `CustomFieldsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Contact/custom_fields`.
+            public var customFields: Components.Schemas.Contact.CustomFieldsPayload
+            /// - Remark: Generated from `#/components/schemas/Contact/email`.
+            public var email: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Contact/first_name`.
+            public var firstName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Contact/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Contact/last_name`.
+            public var lastName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Contact/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Contact/notes`.
+            public var notes: Swift.String
+            /// E.164
+            ///
+            /// - Remark: Generated from `#/components/schemas/Contact/phone`.
+            public var phone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Contact/sms_consent`.
+            public var smsConsent: Components.Schemas.SMSConsent
+            /// - Remark: Generated from `#/components/schemas/Contact/source`.
+            @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case api = "api"
+                case _import = "import"
+                case form = "form"
+                case widget = "widget"
+                case voice = "voice"
+                case sms = "sms"
+            }
+            /// - Remark: Generated from `#/components/schemas/Contact/source`.
+            public var source: Components.Schemas.Contact.SourcePayload
+            /// - Remark: Generated from `#/components/schemas/Contact/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Contact`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - customFields:
+            ///   - email:
+            ///   - firstName:
+            ///   - id:
+            ///   - lastName:
+            ///   - name:
+            ///   - notes:
+            ///   - phone: E.164
+            ///   - smsConsent:
+            ///   - source:
+            ///   - updatedAt:
+            public init(
+                createdAt: Foundation.Date,
+                customFields: Components.Schemas.Contact.CustomFieldsPayload,
+                email: Swift.String? = nil,
+                firstName: Swift.String,
+                id: Swift.String,
+                lastName: Swift.String,
+                name: Swift.String,
+                notes: Swift.String,
+                phone: Swift.String,
+                smsConsent: Components.Schemas.SMSConsent,
+                source: Components.Schemas.Contact.SourcePayload,
+                updatedAt: Foundation.Date
+            ) {
+                self.createdAt = createdAt
+                self.customFields = customFields
+                self.email = email
+                self.firstName = firstName
+                self.id = id
+                self.lastName = lastName
+                self.name = name
+                self.notes = notes
+                self.phone = phone
+                self.smsConsent = smsConsent
+                self.source = source
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case customFields = "custom_fields"
+                case email
+                case firstName = "first_name"
+                case id
+                case lastName = "last_name"
+                case name
+                case notes
+                case phone
+                case smsConsent = "sms_consent"
+                case source
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.customFields = try container.decode(
+                    Components.Schemas.Contact.CustomFieldsPayload.self,
+                    forKey: .customFields
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.firstName = try container.decode(
+                    Swift.String.self,
+                    forKey: .firstName
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lastName = try container.decode(
+                    Swift.String.self,
+                    forKey: .lastName
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.notes = try container.decode(
+                    Swift.String.self,
+                    forKey: .notes
+                )
+                self.phone = try container.decode(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                self.smsConsent = try container.decode(
+                    Components.Schemas.SMSConsent.self,
+                    forKey: .smsConsent
+                )
+                self.source = try container.decode(
+                    Components.Schemas.Contact.SourcePayload.self,
+                    forKey: .source
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "custom_fields",
+                    "email",
+                    "first_name",
+                    "id",
+                    "last_name",
+                    "name",
+                    "notes",
+                    "phone",
+                    "sms_consent",
+                    "source",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ContactImport`.
+        public struct ContactImport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContactImport/created`.
+            public var created: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ContactImport/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ContactImport/error`.
+            public var error: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContactImport/finished_at`.
+            public var finishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/ContactImport/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ContactImport/on_duplicate`.
+            @frozen public enum OnDuplicatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case update = "update"
+                case skip = "skip"
+            }
+            /// - Remark: Generated from `#/components/schemas/ContactImport/on_duplicate`.
+            public var onDuplicate: Components.Schemas.ContactImport.OnDuplicatePayload
+            /// - Remark: Generated from `#/components/schemas/ContactImport/RejectedPayload`.
+            public struct RejectedPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ContactImport/RejectedPayload/line`.
+                public var line: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/ContactImport/RejectedPayload/reason`.
+                public var reason: Swift.String
+                /// Creates a new `RejectedPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - line:
+                ///   - reason:
+                public init(
+                    line: Swift.Int,
+                    reason: Swift.String
+                ) {
+                    self.line = line
+                    self.reason = reason
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case line
+                    case reason
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.line = try container.decode(
+                        Swift.Int.self,
+                        forKey: .line
+                    )
+                    self.reason = try container.decode(
+                        Swift.String.self,
+                        forKey: .reason
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "line",
+                        "reason"
+                    ])
+                }
+            }
+            /// Rows refused, with their line in the file and why
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactImport/rejected`.
+            public typealias RejectedPayload = [Components.Schemas.ContactImport.RejectedPayloadPayload]
+            /// Rows refused, with their line in the file and why
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactImport/rejected`.
+            public var rejected: Components.Schemas.ContactImport.RejectedPayload
+            /// - Remark: Generated from `#/components/schemas/ContactImport/rows`.
+            public var rows: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ContactImport/skipped`.
+            public var skipped: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ContactImport/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case running = "running"
+                case completed = "completed"
+                case failed = "failed"
+            }
+            /// - Remark: Generated from `#/components/schemas/ContactImport/status`.
+            public var status: Components.Schemas.ContactImport.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/ContactImport/updated`.
+            public var updated: Swift.Int
+            /// Creates a new `ContactImport`.
+            ///
+            /// - Parameters:
+            ///   - created:
+            ///   - createdAt:
+            ///   - error:
+            ///   - finishedAt:
+            ///   - id:
+            ///   - onDuplicate:
+            ///   - rejected: Rows refused, with their line in the file and why
+            ///   - rows:
+            ///   - skipped:
+            ///   - status:
+            ///   - updated:
+            public init(
+                created: Swift.Int,
+                createdAt: Foundation.Date,
+                error: Swift.String? = nil,
+                finishedAt: Foundation.Date? = nil,
+                id: Swift.String,
+                onDuplicate: Components.Schemas.ContactImport.OnDuplicatePayload,
+                rejected: Components.Schemas.ContactImport.RejectedPayload,
+                rows: Swift.Int,
+                skipped: Swift.Int,
+                status: Components.Schemas.ContactImport.StatusPayload,
+                updated: Swift.Int
+            ) {
+                self.created = created
+                self.createdAt = createdAt
+                self.error = error
+                self.finishedAt = finishedAt
+                self.id = id
+                self.onDuplicate = onDuplicate
+                self.rejected = rejected
+                self.rows = rows
+                self.skipped = skipped
+                self.status = status
+                self.updated = updated
+            }
+            public enum CodingKeys: String, CodingKey {
+                case created
+                case createdAt = "created_at"
+                case error
+                case finishedAt = "finished_at"
+                case id
+                case onDuplicate = "on_duplicate"
+                case rejected
+                case rows
+                case skipped
+                case status
+                case updated
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.created = try container.decode(
+                    Swift.Int.self,
+                    forKey: .created
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .error
+                )
+                self.finishedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.onDuplicate = try container.decode(
+                    Components.Schemas.ContactImport.OnDuplicatePayload.self,
+                    forKey: .onDuplicate
+                )
+                self.rejected = try container.decode(
+                    Components.Schemas.ContactImport.RejectedPayload.self,
+                    forKey: .rejected
+                )
+                self.rows = try container.decode(
+                    Swift.Int.self,
+                    forKey: .rows
+                )
+                self.skipped = try container.decode(
+                    Swift.Int.self,
+                    forKey: .skipped
+                )
+                self.status = try container.decode(
+                    Components.Schemas.ContactImport.StatusPayload.self,
+                    forKey: .status
+                )
+                self.updated = try container.decode(
+                    Swift.Int.self,
+                    forKey: .updated
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created",
+                    "created_at",
+                    "error",
+                    "finished_at",
+                    "id",
+                    "on_duplicate",
+                    "rejected",
+                    "rows",
+                    "skipped",
+                    "status",
+                    "updated"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DeliveryStats`.
+        public struct DeliveryStats: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/backlog`.
+            public struct BacklogPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/backlog/due`.
+                public var due: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/backlog/review`.
+                public var review: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/backlog/scheduled`.
+                public var scheduled: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/backlog/sending`.
+                public var sending: Swift.Int
+                /// Creates a new `BacklogPayload`.
+                ///
+                /// - Parameters:
+                ///   - due:
+                ///   - review:
+                ///   - scheduled:
+                ///   - sending:
+                public init(
+                    due: Swift.Int,
+                    review: Swift.Int,
+                    scheduled: Swift.Int,
+                    sending: Swift.Int
+                ) {
+                    self.due = due
+                    self.review = review
+                    self.scheduled = scheduled
+                    self.sending = sending
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case due
+                    case review
+                    case scheduled
+                    case sending
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.due = try container.decode(
+                        Swift.Int.self,
+                        forKey: .due
+                    )
+                    self.review = try container.decode(
+                        Swift.Int.self,
+                        forKey: .review
+                    )
+                    self.scheduled = try container.decode(
+                        Swift.Int.self,
+                        forKey: .scheduled
+                    )
+                    self.sending = try container.decode(
+                        Swift.Int.self,
+                        forKey: .sending
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "due",
+                        "review",
+                        "scheduled",
+                        "sending"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/backlog`.
+            public var backlog: Components.Schemas.DeliveryStats.BacklogPayload?
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload`.
+            public struct ByCampaignPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload/counts`.
+                public struct CountsPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload/counts/by_status`.
+                    public struct ByStatusPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: [String: Swift.Int]
+                        /// Creates a new `ByStatusPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: [String: Swift.Int] = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload/counts/by_status`.
+                    public var byStatus: Components.Schemas.DeliveryStats.ByCampaignPayloadPayload.CountsPayload.ByStatusPayload
+                    /// Delivered (or sent) out of those with an outcome
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload/counts/success_rate`.
+                    public var successRate: Swift.Double?
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload/counts/total`.
+                    public var total: Swift.Int
+                    /// Creates a new `CountsPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - byStatus:
+                    ///   - successRate: Delivered (or sent) out of those with an outcome
+                    ///   - total:
+                    public init(
+                        byStatus: Components.Schemas.DeliveryStats.ByCampaignPayloadPayload.CountsPayload.ByStatusPayload,
+                        successRate: Swift.Double? = nil,
+                        total: Swift.Int
+                    ) {
+                        self.byStatus = byStatus
+                        self.successRate = successRate
+                        self.total = total
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case byStatus = "by_status"
+                        case successRate = "success_rate"
+                        case total
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.byStatus = try container.decode(
+                            Components.Schemas.DeliveryStats.ByCampaignPayloadPayload.CountsPayload.ByStatusPayload.self,
+                            forKey: .byStatus
+                        )
+                        self.successRate = try container.decodeIfPresent(
+                            Swift.Double.self,
+                            forKey: .successRate
+                        )
+                        self.total = try container.decode(
+                            Swift.Int.self,
+                            forKey: .total
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "by_status",
+                            "success_rate",
+                            "total"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload/counts`.
+                public var counts: Components.Schemas.DeliveryStats.ByCampaignPayloadPayload.CountsPayload
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCampaignPayload/name`.
+                public var name: Swift.String?
+                /// Creates a new `ByCampaignPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - counts:
+                ///   - name:
+                public init(
+                    counts: Components.Schemas.DeliveryStats.ByCampaignPayloadPayload.CountsPayload,
+                    name: Swift.String? = nil
+                ) {
+                    self.counts = counts
+                    self.name = name
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case counts
+                    case name
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.counts = try container.decode(
+                        Components.Schemas.DeliveryStats.ByCampaignPayloadPayload.CountsPayload.self,
+                        forKey: .counts
+                    )
+                    self.name = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "counts",
+                        "name"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/by_campaign`.
+            public typealias ByCampaignPayload = [Components.Schemas.DeliveryStats.ByCampaignPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/by_campaign`.
+            public var byCampaign: Components.Schemas.DeliveryStats.ByCampaignPayload
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload`.
+            public struct ByCategoryPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload/counts`.
+                public struct CountsPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload/counts/by_status`.
+                    public struct ByStatusPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: [String: Swift.Int]
+                        /// Creates a new `ByStatusPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: [String: Swift.Int] = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload/counts/by_status`.
+                    public var byStatus: Components.Schemas.DeliveryStats.ByCategoryPayloadPayload.CountsPayload.ByStatusPayload
+                    /// Delivered (or sent) out of those with an outcome
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload/counts/success_rate`.
+                    public var successRate: Swift.Double?
+                    /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload/counts/total`.
+                    public var total: Swift.Int
+                    /// Creates a new `CountsPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - byStatus:
+                    ///   - successRate: Delivered (or sent) out of those with an outcome
+                    ///   - total:
+                    public init(
+                        byStatus: Components.Schemas.DeliveryStats.ByCategoryPayloadPayload.CountsPayload.ByStatusPayload,
+                        successRate: Swift.Double? = nil,
+                        total: Swift.Int
+                    ) {
+                        self.byStatus = byStatus
+                        self.successRate = successRate
+                        self.total = total
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case byStatus = "by_status"
+                        case successRate = "success_rate"
+                        case total
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.byStatus = try container.decode(
+                            Components.Schemas.DeliveryStats.ByCategoryPayloadPayload.CountsPayload.ByStatusPayload.self,
+                            forKey: .byStatus
+                        )
+                        self.successRate = try container.decodeIfPresent(
+                            Swift.Double.self,
+                            forKey: .successRate
+                        )
+                        self.total = try container.decode(
+                            Swift.Int.self,
+                            forKey: .total
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "by_status",
+                            "success_rate",
+                            "total"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload/counts`.
+                public var counts: Components.Schemas.DeliveryStats.ByCategoryPayloadPayload.CountsPayload
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/ByCategoryPayload/name`.
+                public var name: Swift.String?
+                /// Creates a new `ByCategoryPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - counts:
+                ///   - name:
+                public init(
+                    counts: Components.Schemas.DeliveryStats.ByCategoryPayloadPayload.CountsPayload,
+                    name: Swift.String? = nil
+                ) {
+                    self.counts = counts
+                    self.name = name
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case counts
+                    case name
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.counts = try container.decode(
+                        Components.Schemas.DeliveryStats.ByCategoryPayloadPayload.CountsPayload.self,
+                        forKey: .counts
+                    )
+                    self.name = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "counts",
+                        "name"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/by_category`.
+            public typealias ByCategoryPayload = [Components.Schemas.DeliveryStats.ByCategoryPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/by_category`.
+            public var byCategory: Components.Schemas.DeliveryStats.ByCategoryPayload
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/counts`.
+            public struct CountsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/counts/by_status`.
+                public struct ByStatusPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Swift.Int]
+                    /// Creates a new `ByStatusPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Swift.Int] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/counts/by_status`.
+                public var byStatus: Components.Schemas.DeliveryStats.CountsPayload.ByStatusPayload
+                /// Delivered (or sent) out of those with an outcome
+                ///
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/counts/success_rate`.
+                public var successRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/counts/total`.
+                public var total: Swift.Int
+                /// Creates a new `CountsPayload`.
+                ///
+                /// - Parameters:
+                ///   - byStatus:
+                ///   - successRate: Delivered (or sent) out of those with an outcome
+                ///   - total:
+                public init(
+                    byStatus: Components.Schemas.DeliveryStats.CountsPayload.ByStatusPayload,
+                    successRate: Swift.Double? = nil,
+                    total: Swift.Int
+                ) {
+                    self.byStatus = byStatus
+                    self.successRate = successRate
+                    self.total = total
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case byStatus = "by_status"
+                    case successRate = "success_rate"
+                    case total
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.byStatus = try container.decode(
+                        Components.Schemas.DeliveryStats.CountsPayload.ByStatusPayload.self,
+                        forKey: .byStatus
+                    )
+                    self.successRate = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .successRate
+                    )
+                    self.total = try container.decode(
+                        Swift.Int.self,
+                        forKey: .total
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "by_status",
+                        "success_rate",
+                        "total"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/counts`.
+            public var counts: Components.Schemas.DeliveryStats.CountsPayload
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/failures_by_code`.
+            public struct FailuresByCodePayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `FailuresByCodePayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/failures_by_code`.
+            public var failuresByCode: Components.Schemas.DeliveryStats.FailuresByCodePayload?
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/latency_ms`.
+            public struct LatencyMsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/latency_ms/max`.
+                public var max: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/latency_ms/p50`.
+                public var p50: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/latency_ms/p99`.
+                public var p99: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/DeliveryStats/latency_ms/sent`.
+                public var sent: Swift.Int
+                /// Creates a new `LatencyMsPayload`.
+                ///
+                /// - Parameters:
+                ///   - max:
+                ///   - p50:
+                ///   - p99:
+                ///   - sent:
+                public init(
+                    max: Swift.Int? = nil,
+                    p50: Swift.Int? = nil,
+                    p99: Swift.Int? = nil,
+                    sent: Swift.Int
+                ) {
+                    self.max = max
+                    self.p50 = p50
+                    self.p99 = p99
+                    self.sent = sent
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case max
+                    case p50
+                    case p99
+                    case sent
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.max = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .max
+                    )
+                    self.p50 = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .p50
+                    )
+                    self.p99 = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .p99
+                    )
+                    self.sent = try container.decode(
+                        Swift.Int.self,
+                        forKey: .sent
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "max",
+                        "p50",
+                        "p99",
+                        "sent"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/latency_ms`.
+            public var latencyMs: Components.Schemas.DeliveryStats.LatencyMsPayload?
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/since`.
+            public var since: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/window`.
+            @frozen public enum WindowPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case _1h = "1h"
+                case _24h = "24h"
+                case _30d = "30d"
+                case _7d = "7d"
+                case all = "all"
+            }
+            /// - Remark: Generated from `#/components/schemas/DeliveryStats/window`.
+            public var window: Components.Schemas.DeliveryStats.WindowPayload
+            /// Creates a new `DeliveryStats`.
+            ///
+            /// - Parameters:
+            ///   - backlog:
+            ///   - byCampaign:
+            ///   - byCategory:
+            ///   - counts:
+            ///   - failuresByCode:
+            ///   - latencyMs:
+            ///   - since:
+            ///   - window:
+            public init(
+                backlog: Components.Schemas.DeliveryStats.BacklogPayload? = nil,
+                byCampaign: Components.Schemas.DeliveryStats.ByCampaignPayload,
+                byCategory: Components.Schemas.DeliveryStats.ByCategoryPayload,
+                counts: Components.Schemas.DeliveryStats.CountsPayload,
+                failuresByCode: Components.Schemas.DeliveryStats.FailuresByCodePayload? = nil,
+                latencyMs: Components.Schemas.DeliveryStats.LatencyMsPayload? = nil,
+                since: Foundation.Date? = nil,
+                window: Components.Schemas.DeliveryStats.WindowPayload
+            ) {
+                self.backlog = backlog
+                self.byCampaign = byCampaign
+                self.byCategory = byCategory
+                self.counts = counts
+                self.failuresByCode = failuresByCode
+                self.latencyMs = latencyMs
+                self.since = since
+                self.window = window
+            }
+            public enum CodingKeys: String, CodingKey {
+                case backlog
+                case byCampaign = "by_campaign"
+                case byCategory = "by_category"
+                case counts
+                case failuresByCode = "failures_by_code"
+                case latencyMs = "latency_ms"
+                case since
+                case window
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.backlog = try container.decodeIfPresent(
+                    Components.Schemas.DeliveryStats.BacklogPayload.self,
+                    forKey: .backlog
+                )
+                self.byCampaign = try container.decode(
+                    Components.Schemas.DeliveryStats.ByCampaignPayload.self,
+                    forKey: .byCampaign
+                )
+                self.byCategory = try container.decode(
+                    Components.Schemas.DeliveryStats.ByCategoryPayload.self,
+                    forKey: .byCategory
+                )
+                self.counts = try container.decode(
+                    Components.Schemas.DeliveryStats.CountsPayload.self,
+                    forKey: .counts
+                )
+                self.failuresByCode = try container.decodeIfPresent(
+                    Components.Schemas.DeliveryStats.FailuresByCodePayload.self,
+                    forKey: .failuresByCode
+                )
+                self.latencyMs = try container.decodeIfPresent(
+                    Components.Schemas.DeliveryStats.LatencyMsPayload.self,
+                    forKey: .latencyMs
+                )
+                self.since = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .since
+                )
+                self.window = try container.decode(
+                    Components.Schemas.DeliveryStats.WindowPayload.self,
+                    forKey: .window
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "backlog",
+                    "by_campaign",
+                    "by_category",
+                    "counts",
+                    "failures_by_code",
+                    "latency_ms",
+                    "since",
+                    "window"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats`.
+        public struct ExternalDeliveryStats: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/delivered_24h`.
+            public var delivered24h: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/due`.
+            public var due: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/expired_leases`.
+            public var expiredLeases: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/failed_24h`.
+            public var failed24h: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/leased`.
+            public var leased: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/sent_24h`.
+            public var sent24h: Swift.Int
+            /// Creates a new `ExternalDeliveryStats`.
+            ///
+            /// - Parameters:
+            ///   - delivered24h:
+            ///   - due:
+            ///   - expiredLeases:
+            ///   - failed24h:
+            ///   - leased:
+            ///   - sent24h:
+            public init(
+                delivered24h: Swift.Int,
+                due: Swift.Int,
+                expiredLeases: Swift.Int,
+                failed24h: Swift.Int,
+                leased: Swift.Int,
+                sent24h: Swift.Int
+            ) {
+                self.delivered24h = delivered24h
+                self.due = due
+                self.expiredLeases = expiredLeases
+                self.failed24h = failed24h
+                self.leased = leased
+                self.sent24h = sent24h
+            }
+            public enum CodingKeys: String, CodingKey {
+                case delivered24h = "delivered_24h"
+                case due
+                case expiredLeases = "expired_leases"
+                case failed24h = "failed_24h"
+                case leased
+                case sent24h = "sent_24h"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.delivered24h = try container.decode(
+                    Swift.Int.self,
+                    forKey: .delivered24h
+                )
+                self.due = try container.decode(
+                    Swift.Int.self,
+                    forKey: .due
+                )
+                self.expiredLeases = try container.decode(
+                    Swift.Int.self,
+                    forKey: .expiredLeases
+                )
+                self.failed24h = try container.decode(
+                    Swift.Int.self,
+                    forKey: .failed24h
+                )
+                self.leased = try container.decode(
+                    Swift.Int.self,
+                    forKey: .leased
+                )
+                self.sent24h = try container.decode(
+                    Swift.Int.self,
+                    forKey: .sent24h
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "delivered_24h",
+                    "due",
+                    "expired_leases",
+                    "failed_24h",
+                    "leased",
+                    "sent_24h"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Group`.
+        public struct Group: Codable, Hashable, Sendable {
+            /// A hex colour, #rgb or #rrggbb
+            ///
+            /// - Remark: Generated from `#/components/schemas/Group/color`.
+            public var color: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Group/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Group/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Group/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Group/member_count`.
+            public var memberCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Group/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Group/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Group`.
+            ///
+            /// - Parameters:
+            ///   - color: A hex colour, #rgb or #rrggbb
+            ///   - createdAt:
+            ///   - description:
+            ///   - id:
+            ///   - memberCount:
+            ///   - name:
+            ///   - updatedAt:
+            public init(
+                color: Swift.String,
+                createdAt: Foundation.Date,
+                description: Swift.String,
+                id: Swift.String,
+                memberCount: Swift.Int,
+                name: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.color = color
+                self.createdAt = createdAt
+                self.description = description
+                self.id = id
+                self.memberCount = memberCount
+                self.name = name
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case color
+                case createdAt = "created_at"
+                case description
+                case id
+                case memberCount = "member_count"
+                case name
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.color = try container.decode(
+                    Swift.String.self,
+                    forKey: .color
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.memberCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .memberCount
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "color",
+                    "created_at",
+                    "description",
+                    "id",
+                    "member_count",
+                    "name",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeasedMessage`.
+        public struct LeasedMessage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeasedMessage/attempt`.
+            public var attempt: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LeasedMessage/contact_id`.
+            public var contactId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/LeasedMessage/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeasedMessage/lease_expires_at`.
+            public var leaseExpiresAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/LeasedMessage/scheduled_at`.
+            public var scheduledAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/LeasedMessage/text`.
+            public var text: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LeasedMessage/to`.
+            public var to: Swift.String
+            /// Creates a new `LeasedMessage`.
+            ///
+            /// - Parameters:
+            ///   - attempt:
+            ///   - contactId:
+            ///   - id:
+            ///   - leaseExpiresAt:
+            ///   - scheduledAt:
+            ///   - text:
+            ///   - to:
+            public init(
+                attempt: Swift.Int,
+                contactId: Swift.String? = nil,
+                id: Swift.String,
+                leaseExpiresAt: Foundation.Date,
+                scheduledAt: Foundation.Date,
+                text: Swift.String,
+                to: Swift.String
+            ) {
+                self.attempt = attempt
+                self.contactId = contactId
+                self.id = id
+                self.leaseExpiresAt = leaseExpiresAt
+                self.scheduledAt = scheduledAt
+                self.text = text
+                self.to = to
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempt
+                case contactId = "contact_id"
+                case id
+                case leaseExpiresAt = "lease_expires_at"
+                case scheduledAt = "scheduled_at"
+                case text
+                case to
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.attempt = try container.decode(
+                    Swift.Int.self,
+                    forKey: .attempt
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.leaseExpiresAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .leaseExpiresAt
+                )
+                self.scheduledAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .scheduledAt
+                )
+                self.text = try container.decode(
+                    Swift.String.self,
+                    forKey: .text
+                )
+                self.to = try container.decode(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "attempt",
+                    "contact_id",
+                    "id",
+                    "lease_expires_at",
+                    "scheduled_at",
+                    "text",
+                    "to"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Message`.
+        public struct Message: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Message/attempts`.
+            public var attempts: Swift.Int
+            /// The text as scheduled, variables unfilled
+            ///
+            /// - Remark: Generated from `#/components/schemas/Message/body`.
+            public var body: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Message/campaign`.
+            public var campaign: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Message/category`.
+            public var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Message/contact_id`.
+            public var contactId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Message/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Message/delivered_at`.
+            public var deliveredAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Message/error`.
+            public struct _ErrorPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Message/error/code`.
+                public var code: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Message/error/message`.
+                public var message: Swift.String
+                /// Creates a new `_ErrorPayload`.
+                ///
+                /// - Parameters:
+                ///   - code:
+                ///   - message:
+                public init(
+                    code: Swift.String,
+                    message: Swift.String
+                ) {
+                    self.code = code
+                    self.message = message
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case code
+                    case message
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.code = try container.decode(
+                        Swift.String.self,
+                        forKey: .code
+                    )
+                    self.message = try container.decode(
+                        Swift.String.self,
+                        forKey: .message
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "code",
+                        "message"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Message/error`.
+            public var error: Components.Schemas.Message._ErrorPayload?
+            /// - Remark: Generated from `#/components/schemas/Message/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Message/provider`.
+            public var provider: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Message/provider_message_id`.
+            public var providerMessageId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Message/scheduled_at`.
+            public var scheduledAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Message/sent_at`.
+            public var sentAt: Foundation.Date?
+            /// The text as sent, variables filled
+            ///
+            /// - Remark: Generated from `#/components/schemas/Message/sent_text`.
+            public var sentText: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Message/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case sending = "sending"
+                case sent = "sent"
+                case delivered = "delivered"
+                case undelivered = "undelivered"
+                case failed = "failed"
+                case canceled = "canceled"
+                case review = "review"
+            }
+            /// - Remark: Generated from `#/components/schemas/Message/status`.
+            public var status: Components.Schemas.Message.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Message/template_id`.
+            public var templateId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Message/time_zone`.
+            public var timeZone: Swift.String?
+            /// Attempts and status changes, oldest first (one message only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Message/timeline`.
+            public var timeline: [Components.Schemas.MessageEvent]?
+            /// - Remark: Generated from `#/components/schemas/Message/to`.
+            public var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Message/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Message`.
+            ///
+            /// - Parameters:
+            ///   - attempts:
+            ///   - body: The text as scheduled, variables unfilled
+            ///   - campaign:
+            ///   - category:
+            ///   - contactId:
+            ///   - createdAt:
+            ///   - deliveredAt:
+            ///   - error:
+            ///   - id:
+            ///   - provider:
+            ///   - providerMessageId:
+            ///   - scheduledAt:
+            ///   - sentAt:
+            ///   - sentText: The text as sent, variables filled
+            ///   - status:
+            ///   - templateId:
+            ///   - timeZone:
+            ///   - timeline: Attempts and status changes, oldest first (one message only)
+            ///   - to:
+            ///   - updatedAt:
+            public init(
+                attempts: Swift.Int,
+                body: Swift.String? = nil,
+                campaign: Swift.String? = nil,
+                category: Swift.String,
+                contactId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                deliveredAt: Foundation.Date? = nil,
+                error: Components.Schemas.Message._ErrorPayload? = nil,
+                id: Swift.String,
+                provider: Swift.String? = nil,
+                providerMessageId: Swift.String? = nil,
+                scheduledAt: Foundation.Date,
+                sentAt: Foundation.Date? = nil,
+                sentText: Swift.String? = nil,
+                status: Components.Schemas.Message.StatusPayload,
+                templateId: Swift.String? = nil,
+                timeZone: Swift.String? = nil,
+                timeline: [Components.Schemas.MessageEvent]? = nil,
+                to: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.attempts = attempts
+                self.body = body
+                self.campaign = campaign
+                self.category = category
+                self.contactId = contactId
+                self.createdAt = createdAt
+                self.deliveredAt = deliveredAt
+                self.error = error
+                self.id = id
+                self.provider = provider
+                self.providerMessageId = providerMessageId
+                self.scheduledAt = scheduledAt
+                self.sentAt = sentAt
+                self.sentText = sentText
+                self.status = status
+                self.templateId = templateId
+                self.timeZone = timeZone
+                self.timeline = timeline
+                self.to = to
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempts
+                case body
+                case campaign
+                case category
+                case contactId = "contact_id"
+                case createdAt = "created_at"
+                case deliveredAt = "delivered_at"
+                case error
+                case id
+                case provider
+                case providerMessageId = "provider_message_id"
+                case scheduledAt = "scheduled_at"
+                case sentAt = "sent_at"
+                case sentText = "sent_text"
+                case status
+                case templateId = "template_id"
+                case timeZone = "time_zone"
+                case timeline
+                case to
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.attempts = try container.decode(
+                    Swift.Int.self,
+                    forKey: .attempts
+                )
+                self.body = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.campaign = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaign
+                )
+                self.category = try container.decode(
+                    Swift.String.self,
+                    forKey: .category
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.deliveredAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .deliveredAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Components.Schemas.Message._ErrorPayload.self,
+                    forKey: .error
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.provider = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .provider
+                )
+                self.providerMessageId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .providerMessageId
+                )
+                self.scheduledAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .scheduledAt
+                )
+                self.sentAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .sentAt
+                )
+                self.sentText = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .sentText
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Message.StatusPayload.self,
+                    forKey: .status
+                )
+                self.templateId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .templateId
+                )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                self.timeline = try container.decodeIfPresent(
+                    [Components.Schemas.MessageEvent].self,
+                    forKey: .timeline
+                )
+                self.to = try container.decode(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "attempts",
+                    "body",
+                    "campaign",
+                    "category",
+                    "contact_id",
+                    "created_at",
+                    "delivered_at",
+                    "error",
+                    "id",
+                    "provider",
+                    "provider_message_id",
+                    "scheduled_at",
+                    "sent_at",
+                    "sent_text",
+                    "status",
+                    "template_id",
+                    "time_zone",
+                    "timeline",
+                    "to",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/MessageEvent`.
+        public struct MessageEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/error_code`.
+            public var errorCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/error_message`.
+            public var errorMessage: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case status = "status"
+                case attempt = "attempt"
+            }
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/kind`.
+            public var kind: Components.Schemas.MessageEvent.KindPayload
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/provider`.
+            public var provider: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/provider_message_id`.
+            public var providerMessageId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/MessageEvent/result`.
+            public var result: Swift.String
+            /// Creates a new `MessageEvent`.
+            ///
+            /// - Parameters:
+            ///   - at:
+            ///   - errorCode:
+            ///   - errorMessage:
+            ///   - kind:
+            ///   - provider:
+            ///   - providerMessageId:
+            ///   - result:
+            public init(
+                at: Foundation.Date,
+                errorCode: Swift.String? = nil,
+                errorMessage: Swift.String? = nil,
+                kind: Components.Schemas.MessageEvent.KindPayload,
+                provider: Swift.String? = nil,
+                providerMessageId: Swift.String? = nil,
+                result: Swift.String
+            ) {
+                self.at = at
+                self.errorCode = errorCode
+                self.errorMessage = errorMessage
+                self.kind = kind
+                self.provider = provider
+                self.providerMessageId = providerMessageId
+                self.result = result
+            }
+            public enum CodingKeys: String, CodingKey {
+                case at
+                case errorCode = "error_code"
+                case errorMessage = "error_message"
+                case kind
+                case provider
+                case providerMessageId = "provider_message_id"
+                case result
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.at = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .at
+                )
+                self.errorCode = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .errorCode
+                )
+                self.errorMessage = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .errorMessage
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.MessageEvent.KindPayload.self,
+                    forKey: .kind
+                )
+                self.provider = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .provider
+                )
+                self.providerMessageId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .providerMessageId
+                )
+                self.result = try container.decode(
+                    Swift.String.self,
+                    forKey: .result
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "at",
+                    "error_code",
+                    "error_message",
+                    "kind",
+                    "provider",
+                    "provider_message_id",
+                    "result"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ScheduledMessages`.
+        public struct ScheduledMessages: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/ids`.
+            public var ids: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/message`.
+            public var message: Components.Schemas.Message?
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/scheduled`.
+            public var scheduled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/scheduled_at`.
+            public var scheduledAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/SkippedPayload`.
+            public struct SkippedPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ScheduledMessages/SkippedPayload/contact_id`.
+                public var contactId: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ScheduledMessages/SkippedPayload/reason`.
+                @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case optedOut = "opted_out"
+                    case notFound = "not_found"
+                }
+                /// - Remark: Generated from `#/components/schemas/ScheduledMessages/SkippedPayload/reason`.
+                public var reason: Components.Schemas.ScheduledMessages.SkippedPayloadPayload.ReasonPayload
+                /// Creates a new `SkippedPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - contactId:
+                ///   - reason:
+                public init(
+                    contactId: Swift.String,
+                    reason: Components.Schemas.ScheduledMessages.SkippedPayloadPayload.ReasonPayload
+                ) {
+                    self.contactId = contactId
+                    self.reason = reason
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case contactId = "contact_id"
+                    case reason
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.contactId = try container.decode(
+                        Swift.String.self,
+                        forKey: .contactId
+                    )
+                    self.reason = try container.decode(
+                        Components.Schemas.ScheduledMessages.SkippedPayloadPayload.ReasonPayload.self,
+                        forKey: .reason
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "contact_id",
+                        "reason"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/skipped`.
+            public typealias SkippedPayload = [Components.Schemas.ScheduledMessages.SkippedPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/skipped`.
+            public var skipped: Components.Schemas.ScheduledMessages.SkippedPayload
+            /// Creates a new `ScheduledMessages`.
+            ///
+            /// - Parameters:
+            ///   - ids:
+            ///   - message:
+            ///   - scheduled:
+            ///   - scheduledAt:
+            ///   - skipped:
+            public init(
+                ids: [Swift.String],
+                message: Components.Schemas.Message? = nil,
+                scheduled: Swift.Int,
+                scheduledAt: Foundation.Date,
+                skipped: Components.Schemas.ScheduledMessages.SkippedPayload
+            ) {
+                self.ids = ids
+                self.message = message
+                self.scheduled = scheduled
+                self.scheduledAt = scheduledAt
+                self.skipped = skipped
+            }
+            public enum CodingKeys: String, CodingKey {
+                case ids
+                case message
+                case scheduled
+                case scheduledAt = "scheduled_at"
+                case skipped
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.ids = try container.decode(
+                    [Swift.String].self,
+                    forKey: .ids
+                )
+                self.message = try container.decodeIfPresent(
+                    Components.Schemas.Message.self,
+                    forKey: .message
+                )
+                self.scheduled = try container.decode(
+                    Swift.Int.self,
+                    forKey: .scheduled
+                )
+                self.scheduledAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .scheduledAt
+                )
+                self.skipped = try container.decode(
+                    Components.Schemas.ScheduledMessages.SkippedPayload.self,
+                    forKey: .skipped
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "ids",
+                    "message",
+                    "scheduled",
+                    "scheduled_at",
+                    "skipped"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SMSConsent`.
+        public struct SMSConsent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SMSConsent/changed_at`.
+            public var changedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/SMSConsent/method`.
+            public var method: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SMSConsent/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case unknown = "unknown"
+                case optedIn = "opted_in"
+                case optedOut = "opted_out"
+            }
+            /// - Remark: Generated from `#/components/schemas/SMSConsent/status`.
+            public var status: Components.Schemas.SMSConsent.StatusPayload
+            /// Creates a new `SMSConsent`.
+            ///
+            /// - Parameters:
+            ///   - changedAt:
+            ///   - method:
+            ///   - status:
+            public init(
+                changedAt: Foundation.Date? = nil,
+                method: Swift.String? = nil,
+                status: Components.Schemas.SMSConsent.StatusPayload
+            ) {
+                self.changedAt = changedAt
+                self.method = method
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case changedAt = "changed_at"
+                case method
+                case status
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.changedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .changedAt
+                )
+                self.method = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .method
+                )
+                self.status = try container.decode(
+                    Components.Schemas.SMSConsent.StatusPayload.self,
+                    forKey: .status
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "changed_at",
+                    "method",
+                    "status"
+                ])
+            }
+        }
+        /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+        ///
+        /// - Remark: Generated from `#/components/schemas/SMSLength`.
+        public struct SMSLength: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SMSLength/characters`.
+            public var characters: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SMSLength/encoding`.
+            @frozen public enum EncodingPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case gsm7 = "GSM-7"
+                case ucs2 = "UCS-2"
+            }
+            /// - Remark: Generated from `#/components/schemas/SMSLength/encoding`.
+            public var encoding: Components.Schemas.SMSLength.EncodingPayload
+            /// - Remark: Generated from `#/components/schemas/SMSLength/segments`.
+            public var segments: Swift.Int
+            /// Creates a new `SMSLength`.
+            ///
+            /// - Parameters:
+            ///   - characters:
+            ///   - encoding:
+            ///   - segments:
+            public init(
+                characters: Swift.Int,
+                encoding: Components.Schemas.SMSLength.EncodingPayload,
+                segments: Swift.Int
+            ) {
+                self.characters = characters
+                self.encoding = encoding
+                self.segments = segments
+            }
+            public enum CodingKeys: String, CodingKey {
+                case characters
+                case encoding
+                case segments
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.characters = try container.decode(
+                    Swift.Int.self,
+                    forKey: .characters
+                )
+                self.encoding = try container.decode(
+                    Components.Schemas.SMSLength.EncodingPayload.self,
+                    forKey: .encoding
+                )
+                self.segments = try container.decode(
+                    Swift.Int.self,
+                    forKey: .segments
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "characters",
+                    "encoding",
+                    "segments"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SMSSettings`.
+        public struct SMSSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/account_sid`.
+            public var accountSid: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/auth_token_set`.
+            public var authTokenSet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/from_number`.
+            public var fromNumber: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/help_text`.
+            public var helpText: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/messaging_service_sid`.
+            public var messagingServiceSid: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/provider`.
+            @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case simulated = "simulated"
+                case twilio = "twilio"
+                case external = "external"
+            }
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/provider`.
+            public var provider: Components.Schemas.SMSSettings.ProviderPayload
+            /// Creates a new `SMSSettings`.
+            ///
+            /// - Parameters:
+            ///   - accountSid:
+            ///   - authTokenSet:
+            ///   - fromNumber:
+            ///   - helpText:
+            ///   - messagingServiceSid:
+            ///   - provider:
+            public init(
+                accountSid: Swift.String? = nil,
+                authTokenSet: Swift.Bool,
+                fromNumber: Swift.String? = nil,
+                helpText: Swift.String,
+                messagingServiceSid: Swift.String? = nil,
+                provider: Components.Schemas.SMSSettings.ProviderPayload
+            ) {
+                self.accountSid = accountSid
+                self.authTokenSet = authTokenSet
+                self.fromNumber = fromNumber
+                self.helpText = helpText
+                self.messagingServiceSid = messagingServiceSid
+                self.provider = provider
+            }
+            public enum CodingKeys: String, CodingKey {
+                case accountSid = "account_sid"
+                case authTokenSet = "auth_token_set"
+                case fromNumber = "from_number"
+                case helpText = "help_text"
+                case messagingServiceSid = "messaging_service_sid"
+                case provider
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.accountSid = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .accountSid
+                )
+                self.authTokenSet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .authTokenSet
+                )
+                self.fromNumber = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .fromNumber
+                )
+                self.helpText = try container.decode(
+                    Swift.String.self,
+                    forKey: .helpText
+                )
+                self.messagingServiceSid = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .messagingServiceSid
+                )
+                self.provider = try container.decode(
+                    Components.Schemas.SMSSettings.ProviderPayload.self,
+                    forKey: .provider
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "account_sid",
+                    "auth_token_set",
+                    "from_number",
+                    "help_text",
+                    "messaging_service_sid",
+                    "provider"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Template`.
+        public struct Template: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Template/body`.
+            public var body: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Template/category`.
+            public var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Template/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Template/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Template/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Template/sms`.
+            public var sms: Components.Schemas.SMSLength
+            /// - Remark: Generated from `#/components/schemas/Template/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Template/usage_count`.
+            public var usageCount: Swift.Int
+            /// Creates a new `Template`.
+            ///
+            /// - Parameters:
+            ///   - body:
+            ///   - category:
+            ///   - createdAt:
+            ///   - id:
+            ///   - name:
+            ///   - sms:
+            ///   - updatedAt:
+            ///   - usageCount:
+            public init(
+                body: Swift.String,
+                category: Swift.String,
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                name: Swift.String,
+                sms: Components.Schemas.SMSLength,
+                updatedAt: Foundation.Date,
+                usageCount: Swift.Int
+            ) {
+                self.body = body
+                self.category = category
+                self.createdAt = createdAt
+                self.id = id
+                self.name = name
+                self.sms = sms
+                self.updatedAt = updatedAt
+                self.usageCount = usageCount
+            }
+            public enum CodingKeys: String, CodingKey {
+                case body
+                case category
+                case createdAt = "created_at"
+                case id
+                case name
+                case sms
+                case updatedAt = "updated_at"
+                case usageCount = "usage_count"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.body = try container.decode(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.category = try container.decode(
+                    Swift.String.self,
+                    forKey: .category
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.sms = try container.decode(
+                    Components.Schemas.SMSLength.self,
+                    forKey: .sms
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.usageCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .usageCount
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "body",
+                    "category",
+                    "created_at",
+                    "id",
+                    "name",
+                    "sms",
+                    "updated_at",
+                    "usage_count"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TemplatePreview`.
+        public struct TemplatePreview: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/sms`.
+            public var sms: Components.Schemas.SMSLength
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/text`.
+            public var text: Swift.String
+            /// Creates a new `TemplatePreview`.
+            ///
+            /// - Parameters:
+            ///   - sms:
+            ///   - text:
+            public init(
+                sms: Components.Schemas.SMSLength,
+                text: Swift.String
+            ) {
+                self.sms = sms
+                self.text = text
+            }
+            public enum CodingKeys: String, CodingKey {
+                case sms
+                case text
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.sms = try container.decode(
+                    Components.Schemas.SMSLength.self,
+                    forKey: .sms
+                )
+                self.text = try container.decode(
+                    Swift.String.self,
+                    forKey: .text
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "sms",
+                    "text"
+                ])
             }
         }
     }

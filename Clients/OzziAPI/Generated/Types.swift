@@ -19,551 +19,780 @@ public import struct Foundation.Date
 public protocol APIProtocol: Sendable {
     /// Every book, drafts and inactive ones included
     ///
+    /// Every book, drafts and inactive ones included. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/admin/books`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getApiV1AdminBooks)`.
-    func getApiV1AdminBooks(_ input: Operations.GetApiV1AdminBooks.Input) async throws -> Operations.GetApiV1AdminBooks.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)`.
+    func getAdminBooks(_ input: Operations.GetAdminBooks.Input) async throws -> Operations.GetAdminBooks.Output
     /// Create a book (title, description, cover_text, published)
     ///
+    /// Create a book (title, description, cover_text, published). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/admin/books`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/post(postApiV1AdminBooks)`.
-    func postApiV1AdminBooks(_ input: Operations.PostApiV1AdminBooks.Input) async throws -> Operations.PostApiV1AdminBooks.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/post(createAdminBook)`.
+    func createAdminBook(_ input: Operations.CreateAdminBook.Input) async throws -> Operations.CreateAdminBook.Output
     /// A book with all its lessons and their messages
     ///
+    /// A book with all its lessons and their messages. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/admin/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/get(getApiV1AdminBooksId)`.
-    func getApiV1AdminBooksId(_ input: Operations.GetApiV1AdminBooksId.Input) async throws -> Operations.GetApiV1AdminBooksId.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/get(getAdminBook)`.
+    func getAdminBook(_ input: Operations.GetAdminBook.Input) async throws -> Operations.GetAdminBook.Output
     /// Change a book; active false cancels its participants' pending sends
     ///
+    /// Change a book; active false cancels its participants' pending sends. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/admin/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/patch(patchApiV1AdminBooksId)`.
-    func patchApiV1AdminBooksId(_ input: Operations.PatchApiV1AdminBooksId.Input) async throws -> Operations.PatchApiV1AdminBooksId.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/patch(updateAdminBook)`.
+    func updateAdminBook(_ input: Operations.UpdateAdminBook.Input) async throws -> Operations.UpdateAdminBook.Output
     /// Delete a book (its participants' pending sends are canceled first)
     ///
+    /// Delete a book (its participants' pending sends are canceled first). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/admin/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/delete(deleteApiV1AdminBooksId)`.
-    func deleteApiV1AdminBooksId(_ input: Operations.DeleteApiV1AdminBooksId.Input) async throws -> Operations.DeleteApiV1AdminBooksId.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/delete(deleteAdminBook)`.
+    func deleteAdminBook(_ input: Operations.DeleteAdminBook.Input) async throws -> Operations.DeleteAdminBook.Output
     /// Add a lesson (title, content, position; appended by default)
     ///
+    /// Add a lesson (title, content, position; appended by default). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/admin/books/{id}/lessons`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/post(postApiV1AdminBooksIdLessons)`.
-    func postApiV1AdminBooksIdLessons(_ input: Operations.PostApiV1AdminBooksIdLessons.Input) async throws -> Operations.PostApiV1AdminBooksIdLessons.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/post(createAdminBookLesson)`.
+    func createAdminBookLesson(_ input: Operations.CreateAdminBookLesson.Input) async throws -> Operations.CreateAdminBookLesson.Output
     /// Change a lesson; active false cancels its pending sends
     ///
+    /// Change a lesson; active false cancels its pending sends. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/admin/books/{id}/lessons/{lessonId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/patch(patchApiV1AdminBooksIdLessonsLessonId)`.
-    func patchApiV1AdminBooksIdLessonsLessonId(_ input: Operations.PatchApiV1AdminBooksIdLessonsLessonId.Input) async throws -> Operations.PatchApiV1AdminBooksIdLessonsLessonId.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/patch(updateAdminBookLesson)`.
+    func updateAdminBookLesson(_ input: Operations.UpdateAdminBookLesson.Input) async throws -> Operations.UpdateAdminBookLesson.Output
     /// Delete a lesson (its pending sends are canceled first)
     ///
+    /// Delete a lesson (its pending sends are canceled first). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/admin/books/{id}/lessons/{lessonId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/delete(deleteApiV1AdminBooksIdLessonsLessonId)`.
-    func deleteApiV1AdminBooksIdLessonsLessonId(_ input: Operations.DeleteApiV1AdminBooksIdLessonsLessonId.Input) async throws -> Operations.DeleteApiV1AdminBooksIdLessonsLessonId.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/delete(deleteAdminBookLesson)`.
+    func deleteAdminBookLesson(_ input: Operations.DeleteAdminBookLesson.Input) async throws -> Operations.DeleteAdminBookLesson.Output
     /// Add a lesson message: type reminder|scripture|custom, body, day_offset (days after the participant's start), send_time HH:MM local
     ///
+    /// Add a lesson message: type reminder|scripture|custom, body, day_offset (days after the participant's start), send_time HH:MM local. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/admin/books/{id}/lessons/{lessonId}/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/post(postApiV1AdminBooksIdLessonsLessonIdMessages)`.
-    func postApiV1AdminBooksIdLessonsLessonIdMessages(_ input: Operations.PostApiV1AdminBooksIdLessonsLessonIdMessages.Input) async throws -> Operations.PostApiV1AdminBooksIdLessonsLessonIdMessages.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/post(createAdminBookLessonMessage)`.
+    func createAdminBookLessonMessage(_ input: Operations.CreateAdminBookLessonMessage.Input) async throws -> Operations.CreateAdminBookLessonMessage.Output
     /// Change a lesson message (participants are replanned)
     ///
+    /// Change a lesson message (participants are replanned). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/patch(patchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId)`.
-    func patchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId(_ input: Operations.PatchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input) async throws -> Operations.PatchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/patch(updateAdminBookLessonMessage)`.
+    func updateAdminBookLessonMessage(_ input: Operations.UpdateAdminBookLessonMessage.Input) async throws -> Operations.UpdateAdminBookLessonMessage.Output
     /// Delete a lesson message
     ///
+    /// Delete a lesson message. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId)`.
-    func deleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId(_ input: Operations.DeleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input) async throws -> Operations.DeleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteAdminBookLessonMessage)`.
+    func deleteAdminBookLessonMessage(_ input: Operations.DeleteAdminBookLessonMessage.Input) async throws -> Operations.DeleteAdminBookLessonMessage.Output
     /// Platform-wide delivery stats: the workspace figures plus due-to-sent latency p50/p99, backlog, failures by code
     ///
+    /// Platform-wide delivery stats: the workspace figures plus due-to-sent latency p50/p99, backlog, failures by code. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/admin/delivery/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/delivery/stats/get(getApiV1AdminDeliveryStats)`.
-    func getApiV1AdminDeliveryStats(_ input: Operations.GetApiV1AdminDeliveryStats.Input) async throws -> Operations.GetApiV1AdminDeliveryStats.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/delivery/stats/get(getAdminDeliveryStats)`.
+    func getAdminDeliveryStats(_ input: Operations.GetAdminDeliveryStats.Input) async throws -> Operations.GetAdminDeliveryStats.Output
     /// List the workspace's API keys
     ///
+    /// List the workspace's API keys. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/api-keys`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/get(getApiV1Api-keys)`.
-    func getApiV1ApiKeys(_ input: Operations.GetApiV1ApiKeys.Input) async throws -> Operations.GetApiV1ApiKeys.Output
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/get(listApiKeys)`.
+    func listApiKeys(_ input: Operations.ListApiKeys.Input) async throws -> Operations.ListApiKeys.Output
     /// Create an API key; its secret is answered once, as `key`
     ///
+    /// Create an API key; its secret is answered once, as `key`. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/api-keys`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/post(postApiV1Api-keys)`.
-    func postApiV1ApiKeys(_ input: Operations.PostApiV1ApiKeys.Input) async throws -> Operations.PostApiV1ApiKeys.Output
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/post(createApiKey)`.
+    func createApiKey(_ input: Operations.CreateApiKey.Input) async throws -> Operations.CreateApiKey.Output
     /// One API key
     ///
+    /// One API key. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/api-keys/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/get(getApiV1Api-keysId)`.
-    func getApiV1ApiKeysId(_ input: Operations.GetApiV1ApiKeysId.Input) async throws -> Operations.GetApiV1ApiKeysId.Output
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/get(getApiKey)`.
+    func getApiKey(_ input: Operations.GetApiKey.Input) async throws -> Operations.GetApiKey.Output
     /// Rename, disable (active: false) or enable a key
     ///
+    /// Rename, disable (active: false) or enable a key. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/api-keys/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/patch(patchApiV1Api-keysId)`.
-    func patchApiV1ApiKeysId(_ input: Operations.PatchApiV1ApiKeysId.Input) async throws -> Operations.PatchApiV1ApiKeysId.Output
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/patch(updateApiKey)`.
+    func updateApiKey(_ input: Operations.UpdateApiKey.Input) async throws -> Operations.UpdateApiKey.Output
     /// Delete an API key
     ///
+    /// Delete an API key. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/api-keys/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/delete(deleteApiV1Api-keysId)`.
-    func deleteApiV1ApiKeysId(_ input: Operations.DeleteApiV1ApiKeysId.Input) async throws -> Operations.DeleteApiV1ApiKeysId.Output
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/delete(deleteApiKey)`.
+    func deleteApiKey(_ input: Operations.DeleteApiKey.Input) async throws -> Operations.DeleteApiKey.Output
     /// Security events of the workspace (owners)
     ///
+    /// Security events of the workspace (owners). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/audit-log`.
-    /// - Remark: Generated from `#/paths//api/v1/audit-log/get(getApiV1Audit-log)`.
-    func getApiV1AuditLog(_ input: Operations.GetApiV1AuditLog.Input) async throws -> Operations.GetApiV1AuditLog.Output
+    /// - Remark: Generated from `#/paths//api/v1/audit-log/get(getAuditLog)`.
+    func getAuditLog(_ input: Operations.GetAuditLog.Input) async throws -> Operations.GetAuditLog.Output
     /// Start an anonymous trial with its own workspace
     ///
+    /// Start an anonymous trial with its own workspace. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/anonymous`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/anonymous/post(postApiV1AuthAnonymous)`.
-    func postApiV1AuthAnonymous(_ input: Operations.PostApiV1AuthAnonymous.Input) async throws -> Operations.PostApiV1AuthAnonymous.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/anonymous/post(postAuthAnonymous)`.
+    func postAuthAnonymous(_ input: Operations.PostAuthAnonymous.Input) async throws -> Operations.PostAuthAnonymous.Output
     /// List your sign-in methods
     ///
+    /// List your sign-in methods. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/identities`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getApiV1AuthIdentities)`.
-    func getApiV1AuthIdentities(_ input: Operations.GetApiV1AuthIdentities.Input) async throws -> Operations.GetApiV1AuthIdentities.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getAuthIdentities)`.
+    func getAuthIdentities(_ input: Operations.GetAuthIdentities.Input) async throws -> Operations.GetAuthIdentities.Output
     /// Link a sign-in method (password, or an OAuth provider)
     ///
+    /// Link a sign-in method (password, or an OAuth provider). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postApiV1AuthIdentitiesProvider)`.
-    func postApiV1AuthIdentitiesProvider(_ input: Operations.PostApiV1AuthIdentitiesProvider.Input) async throws -> Operations.PostApiV1AuthIdentitiesProvider.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
+    func postAuthIdentitiesById(_ input: Operations.PostAuthIdentitiesById.Input) async throws -> Operations.PostAuthIdentitiesById.Output
     /// Unlink a sign-in method (never the last one)
     ///
+    /// Unlink a sign-in method (never the last one). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteApiV1AuthIdentitiesProvider)`.
-    func deleteApiV1AuthIdentitiesProvider(_ input: Operations.DeleteApiV1AuthIdentitiesProvider.Input) async throws -> Operations.DeleteApiV1AuthIdentitiesProvider.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
+    func deleteAuthIdentity(_ input: Operations.DeleteAuthIdentity.Input) async throws -> Operations.DeleteAuthIdentity.Output
     /// Sign in with email and password
     ///
+    /// Sign in with email and password. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/login`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/login/post(postApiV1AuthLogin)`.
-    func postApiV1AuthLogin(_ input: Operations.PostApiV1AuthLogin.Input) async throws -> Operations.PostApiV1AuthLogin.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/login/post(postAuthLogin)`.
+    func postAuthLogin(_ input: Operations.PostAuthLogin.Input) async throws -> Operations.PostAuthLogin.Output
     /// Sign out this session
     ///
+    /// Sign out this session. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/logout`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/logout/post(postApiV1AuthLogout)`.
-    func postApiV1AuthLogout(_ input: Operations.PostApiV1AuthLogout.Input) async throws -> Operations.PostApiV1AuthLogout.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/logout/post(postAuthLogout)`.
+    func postAuthLogout(_ input: Operations.PostAuthLogout.Input) async throws -> Operations.PostAuthLogout.Output
     /// Where the provider returns: signs in, signs up, or links
     ///
+    /// Where the provider returns: signs in, signs up, or links. Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/oauth/{provider}/callback`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getApiV1AuthOauthProviderCallback)`.
-    func getApiV1AuthOauthProviderCallback(_ input: Operations.GetApiV1AuthOauthProviderCallback.Input) async throws -> Operations.GetApiV1AuthOauthProviderCallback.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getAuthOauthCallback)`.
+    func getAuthOauthCallback(_ input: Operations.GetAuthOauthCallback.Input) async throws -> Operations.GetAuthOauthCallback.Output
     /// Start signing in with a provider: redirects to it (?format=json answers the URL instead)
     ///
+    /// Start signing in with a provider: redirects to it (?format=json answers the URL instead). Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/oauth/{provider}/start`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getApiV1AuthOauthProviderStart)`.
-    func getApiV1AuthOauthProviderStart(_ input: Operations.GetApiV1AuthOauthProviderStart.Input) async throws -> Operations.GetApiV1AuthOauthProviderStart.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)`.
+    func getAuthOauthStart(_ input: Operations.GetAuthOauthStart.Input) async throws -> Operations.GetAuthOauthStart.Output
     /// Exchange a refresh token for new tokens (the old one is spent)
     ///
+    /// Exchange a refresh token for new tokens (the old one is spent). Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/refresh`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/refresh/post(postApiV1AuthRefresh)`.
-    func postApiV1AuthRefresh(_ input: Operations.PostApiV1AuthRefresh.Input) async throws -> Operations.PostApiV1AuthRefresh.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/refresh/post(postAuthRefresh)`.
+    func postAuthRefresh(_ input: Operations.PostAuthRefresh.Input) async throws -> Operations.PostAuthRefresh.Output
     /// List your signed-in sessions
     ///
+    /// List your signed-in sessions. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/sessions`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/get(getApiV1AuthSessions)`.
-    func getApiV1AuthSessions(_ input: Operations.GetApiV1AuthSessions.Input) async throws -> Operations.GetApiV1AuthSessions.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/get(listAuthSessions)`.
+    func listAuthSessions(_ input: Operations.ListAuthSessions.Input) async throws -> Operations.ListAuthSessions.Output
     /// Sign out everywhere
     ///
+    /// Sign out everywhere. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/auth/sessions`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/delete(deleteApiV1AuthSessions)`.
-    func deleteApiV1AuthSessions(_ input: Operations.DeleteApiV1AuthSessions.Input) async throws -> Operations.DeleteApiV1AuthSessions.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/delete(deleteAuthSessions)`.
+    func deleteAuthSessions(_ input: Operations.DeleteAuthSessions.Input) async throws -> Operations.DeleteAuthSessions.Output
     /// Revoke one of your sessions
     ///
+    /// Revoke one of your sessions. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/auth/sessions/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/{id}/delete(deleteApiV1AuthSessionsId)`.
-    func deleteApiV1AuthSessionsId(_ input: Operations.DeleteApiV1AuthSessionsId.Input) async throws -> Operations.DeleteApiV1AuthSessionsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/{id}/delete(deleteAuthSession)`.
+    func deleteAuthSession(_ input: Operations.DeleteAuthSession.Input) async throws -> Operations.DeleteAuthSession.Output
     /// Create an account with email and password
     ///
+    /// Create an account with email and password. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/signup`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postApiV1AuthSignup)`.
-    func postApiV1AuthSignup(_ input: Operations.PostApiV1AuthSignup.Input) async throws -> Operations.PostApiV1AuthSignup.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postAuthSignup)`.
+    func postAuthSignup(_ input: Operations.PostAuthSignup.Input) async throws -> Operations.PostAuthSignup.Output
     /// Turn an anonymous trial into an account, keeping its data
     ///
+    /// Turn an anonymous trial into an account, keeping its data. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/upgrade`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postApiV1AuthUpgrade)`.
-    func postApiV1AuthUpgrade(_ input: Operations.PostApiV1AuthUpgrade.Input) async throws -> Operations.PostApiV1AuthUpgrade.Output
+    /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postAuthUpgrade)`.
+    func postAuthUpgrade(_ input: Operations.PostAuthUpgrade.Input) async throws -> Operations.PostAuthUpgrade.Output
     /// Published, active books
     ///
+    /// Published, active books. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books`.
-    /// - Remark: Generated from `#/paths//api/v1/books/get(getApiV1Books)`.
-    func getApiV1Books(_ input: Operations.GetApiV1Books.Input) async throws -> Operations.GetApiV1Books.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)`.
+    func getBooks(_ input: Operations.GetBooks.Input) async throws -> Operations.GetBooks.Output
     /// A published book with its active lessons and messages (yours included)
     ///
+    /// A published book with its active lessons and messages (yours included). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/get(getApiV1BooksId)`.
-    func getApiV1BooksId(_ input: Operations.GetApiV1BooksId.Input) async throws -> Operations.GetApiV1BooksId.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/get(getBook)`.
+    func getBook(_ input: Operations.GetBook.Input) async throws -> Operations.GetBook.Output
     /// Participants (enrolled, active, paused, completed), delivery and replies, for the book and each lesson
     ///
+    /// Participants (enrolled, active, paused, completed), delivery and replies, for the book and each lesson. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books/{id}/analytics`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/analytics/get(getApiV1BooksIdAnalytics)`.
-    func getApiV1BooksIdAnalytics(_ input: Operations.GetApiV1BooksIdAnalytics.Input) async throws -> Operations.GetApiV1BooksIdAnalytics.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/analytics/get(getBooksAnalytics)`.
+    func getBooksAnalytics(_ input: Operations.GetBooksAnalytics.Input) async throws -> Operations.GetBooksAnalytics.Output
     /// Add the workspace's own message to a lesson, for its participants
     ///
+    /// Add the workspace's own message to a lesson, for its participants. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/books/{id}/lessons/{lessonId}/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/post(postApiV1BooksIdLessonsLessonIdMessages)`.
-    func postApiV1BooksIdLessonsLessonIdMessages(_ input: Operations.PostApiV1BooksIdLessonsLessonIdMessages.Input) async throws -> Operations.PostApiV1BooksIdLessonsLessonIdMessages.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/post(createBookLessonMessage)`.
+    func createBookLessonMessage(_ input: Operations.CreateBookLessonMessage.Input) async throws -> Operations.CreateBookLessonMessage.Output
     /// Delete one of the workspace's own lesson messages
     ///
+    /// Delete one of the workspace's own lesson messages. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteApiV1BooksIdLessonsLessonIdMessagesMessageId)`.
-    func deleteApiV1BooksIdLessonsLessonIdMessagesMessageId(_ input: Operations.DeleteApiV1BooksIdLessonsLessonIdMessagesMessageId.Input) async throws -> Operations.DeleteApiV1BooksIdLessonsLessonIdMessagesMessageId.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteBookLessonMessage)`.
+    func deleteBookLessonMessage(_ input: Operations.DeleteBookLessonMessage.Input) async throws -> Operations.DeleteBookLessonMessage.Output
     /// The workspace's participants of a book
     ///
+    /// The workspace's participants of a book. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books/{id}/participants`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getApiV1BooksIdParticipants)`.
-    func getApiV1BooksIdParticipants(_ input: Operations.GetApiV1BooksIdParticipants.Input) async throws -> Operations.GetApiV1BooksIdParticipants.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)`.
+    func getBooksParticipants(_ input: Operations.GetBooksParticipants.Input) async throws -> Operations.GetBooksParticipants.Output
     /// Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)
     ///
+    /// Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(postApiV1BooksIdParticipants)`.
-    func postApiV1BooksIdParticipants(_ input: Operations.PostApiV1BooksIdParticipants.Input) async throws -> Operations.PostApiV1BooksIdParticipants.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
+    func createBookParticipant(_ input: Operations.CreateBookParticipant.Input) async throws -> Operations.CreateBookParticipant.Output
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
+    /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/get(getApiV1Contacts)`.
-    func getApiV1Contacts(_ input: Operations.GetApiV1Contacts.Input) async throws -> Operations.GetApiV1Contacts.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/get(listContacts)`.
+    func listContacts(_ input: Operations.ListContacts.Input) async throws -> Operations.ListContacts.Output
     /// Create a contact (phone unique per workspace)
     ///
+    /// Create a contact (phone unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/contacts`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/post(postApiV1Contacts)`.
-    func postApiV1Contacts(_ input: Operations.PostApiV1Contacts.Input) async throws -> Operations.PostApiV1Contacts.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)`.
+    func createContact(_ input: Operations.CreateContact.Input) async throws -> Operations.CreateContact.Output
     /// One contact
     ///
+    /// One contact. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getApiV1ContactsId)`.
-    func getApiV1ContactsId(_ input: Operations.GetApiV1ContactsId.Input) async throws -> Operations.GetApiV1ContactsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
+    func getContact(_ input: Operations.GetContact.Input) async throws -> Operations.GetContact.Output
     /// Change some of a contact's fields
     ///
+    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(patchApiV1ContactsId)`.
-    func patchApiV1ContactsId(_ input: Operations.PatchApiV1ContactsId.Input) async throws -> Operations.PatchApiV1ContactsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
+    func updateContact(_ input: Operations.UpdateContact.Input) async throws -> Operations.UpdateContact.Output
     /// Delete a contact
     ///
+    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteApiV1ContactsId)`.
-    func deleteApiV1ContactsId(_ input: Operations.DeleteApiV1ContactsId.Input) async throws -> Operations.DeleteApiV1ContactsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
+    func deleteContact(_ input: Operations.DeleteContact.Input) async throws -> Operations.DeleteContact.Output
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)
     ///
+    /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/contacts/bulk`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/bulk/post(postApiV1ContactsBulk)`.
-    func postApiV1ContactsBulk(_ input: Operations.PostApiV1ContactsBulk.Input) async throws -> Operations.PostApiV1ContactsBulk.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/bulk/post(postContactsBulk)`.
+    func postContactsBulk(_ input: Operations.PostContactsBulk.Input) async throws -> Operations.PostContactsBulk.Output
     /// The filtered contacts as CSV, streamed
     ///
+    /// The filtered contacts as CSV, streamed. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts/export`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/export/get(getApiV1ContactsExport)`.
-    func getApiV1ContactsExport(_ input: Operations.GetApiV1ContactsExport.Input) async throws -> Operations.GetApiV1ContactsExport.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/export/get(getContactsExport)`.
+    func getContactsExport(_ input: Operations.GetContactsExport.Input) async throws -> Operations.GetContactsExport.Output
     /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip
     ///
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/contacts/imports`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postApiV1ContactsImports)`.
-    func postApiV1ContactsImports(_ input: Operations.PostApiV1ContactsImports.Input) async throws -> Operations.PostApiV1ContactsImports.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postContactsImports)`.
+    func postContactsImports(_ input: Operations.PostContactsImports.Input) async throws -> Operations.PostContactsImports.Output
     /// An import's progress and per-row report
     ///
+    /// An import's progress and per-row report. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts/imports/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/{id}/get(getApiV1ContactsImportsId)`.
-    func getApiV1ContactsImportsId(_ input: Operations.GetApiV1ContactsImportsId.Input) async throws -> Operations.GetApiV1ContactsImportsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/{id}/get(getContactImport)`.
+    func getContactImport(_ input: Operations.GetContactImport.Input) async throws -> Operations.GetContactImport.Output
     /// Report a leased message's result: status sent|delivered|failed|undelivered
     ///
+    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postApiV1DeliveryIdStatus)`.
-    func postApiV1DeliveryIdStatus(_ input: Operations.PostApiV1DeliveryIdStatus.Input) async throws -> Operations.PostApiV1DeliveryIdStatus.Output
-    /// Lease due messages (?limit=1..500&lease_seconds=1..3600); an unreported lease returns them
+    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
+    func postDeliveryStatus(_ input: Operations.PostDeliveryStatus.Input) async throws -> Operations.PostDeliveryStatus.Output
+    /// Lease due messages; a lease not reported on in time returns them to the queue
+    ///
+    /// Lease due messages; a lease not reported on in time returns them to the queue. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/delivery/pending`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/pending/get(getApiV1DeliveryPending)`.
-    func getApiV1DeliveryPending(_ input: Operations.GetApiV1DeliveryPending.Input) async throws -> Operations.GetApiV1DeliveryPending.Output
+    /// - Remark: Generated from `#/paths//api/v1/delivery/pending/get(getDeliveryPending)`.
+    func getDeliveryPending(_ input: Operations.GetDeliveryPending.Input) async throws -> Operations.GetDeliveryPending.Output
     /// Due, leased and expired-lease counts, and results over 24 hours
     ///
+    /// Due, leased and expired-lease counts, and results over 24 hours. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/delivery/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getApiV1DeliveryStats)`.
-    func getApiV1DeliveryStats(_ input: Operations.GetApiV1DeliveryStats.Input) async throws -> Operations.GetApiV1DeliveryStats.Output
+    /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getDeliveryStats)`.
+    func getDeliveryStats(_ input: Operations.GetDeliveryStats.Input) async throws -> Operations.GetDeliveryStats.Output
+    /// A readable reference of this API, rendered from its OpenAPI document
+    ///
+    /// A readable reference of this API, rendered from its OpenAPI document. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/docs`.
+    /// - Remark: Generated from `#/paths//api/v1/docs/get(getDocs)`.
+    func getDocs(_ input: Operations.GetDocs.Input) async throws -> Operations.GetDocs.Output
+    /// The reference page's style sheet
+    ///
+    /// The reference page's style sheet. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/docs/reference.css`.
+    /// - Remark: Generated from `#/paths//api/v1/docs/reference.css/get(getDocsReferenceCss)`.
+    func getDocsReferenceCss(_ input: Operations.GetDocsReferenceCss.Input) async throws -> Operations.GetDocsReferenceCss.Output
+    /// The reference page's script
+    ///
+    /// The reference page's script. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/docs/reference.js`.
+    /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
+    func getDocsReferenceJs(_ input: Operations.GetDocsReferenceJs.Input) async throws -> Operations.GetDocsReferenceJs.Output
     /// List groups with member counts
     ///
+    /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/groups`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/get(getApiV1Groups)`.
-    func getApiV1Groups(_ input: Operations.GetApiV1Groups.Input) async throws -> Operations.GetApiV1Groups.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/get(listGroups)`.
+    func listGroups(_ input: Operations.ListGroups.Input) async throws -> Operations.ListGroups.Output
     /// Create a group (name unique per workspace)
     ///
+    /// Create a group (name unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/groups`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/post(postApiV1Groups)`.
-    func postApiV1Groups(_ input: Operations.PostApiV1Groups.Input) async throws -> Operations.PostApiV1Groups.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/post(createGroup)`.
+    func createGroup(_ input: Operations.CreateGroup.Input) async throws -> Operations.CreateGroup.Output
     /// One group
     ///
+    /// One group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/groups/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/get(getApiV1GroupsId)`.
-    func getApiV1GroupsId(_ input: Operations.GetApiV1GroupsId.Input) async throws -> Operations.GetApiV1GroupsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/get(getGroup)`.
+    func getGroup(_ input: Operations.GetGroup.Input) async throws -> Operations.GetGroup.Output
     /// Rename or recolour a group
     ///
+    /// Rename or recolour a group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/groups/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/patch(patchApiV1GroupsId)`.
-    func patchApiV1GroupsId(_ input: Operations.PatchApiV1GroupsId.Input) async throws -> Operations.PatchApiV1GroupsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/patch(updateGroup)`.
+    func updateGroup(_ input: Operations.UpdateGroup.Input) async throws -> Operations.UpdateGroup.Output
     /// Delete a group; its contacts stay
     ///
+    /// Delete a group; its contacts stay. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/groups/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/delete(deleteApiV1GroupsId)`.
-    func deleteApiV1GroupsId(_ input: Operations.DeleteApiV1GroupsId.Input) async throws -> Operations.DeleteApiV1GroupsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/delete(deleteGroup)`.
+    func deleteGroup(_ input: Operations.DeleteGroup.Input) async throws -> Operations.DeleteGroup.Output
     /// List a group's contacts (same search, filters and paging as contacts)
     ///
+    /// List a group's contacts (same search, filters and paging as contacts). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/groups/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/get(getApiV1GroupsIdMembers)`.
-    func getApiV1GroupsIdMembers(_ input: Operations.GetApiV1GroupsIdMembers.Input) async throws -> Operations.GetApiV1GroupsIdMembers.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/get(listGroupMembers)`.
+    func listGroupMembers(_ input: Operations.ListGroupMembers.Input) async throws -> Operations.ListGroupMembers.Output
     /// Add contacts to a group
     ///
+    /// Add contacts to a group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/groups/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/post(postApiV1GroupsIdMembers)`.
-    func postApiV1GroupsIdMembers(_ input: Operations.PostApiV1GroupsIdMembers.Input) async throws -> Operations.PostApiV1GroupsIdMembers.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/post(postGroupsMembers)`.
+    func postGroupsMembers(_ input: Operations.PostGroupsMembers.Input) async throws -> Operations.PostGroupsMembers.Output
     /// Remove contacts from a group
     ///
+    /// Remove contacts from a group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/groups/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/delete(deleteApiV1GroupsIdMembers)`.
-    func deleteApiV1GroupsIdMembers(_ input: Operations.DeleteApiV1GroupsIdMembers.Input) async throws -> Operations.DeleteApiV1GroupsIdMembers.Output
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/delete(deleteGroupsMembers)`.
+    func deleteGroupsMembers(_ input: Operations.DeleteGroupsMembers.Input) async throws -> Operations.DeleteGroupsMembers.Output
     /// Accept an invitation sent to your email
     ///
+    /// Accept an invitation sent to your email. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/invitations/accept`.
-    /// - Remark: Generated from `#/paths//api/v1/invitations/accept/post(postApiV1InvitationsAccept)`.
-    func postApiV1InvitationsAccept(_ input: Operations.PostApiV1InvitationsAccept.Input) async throws -> Operations.PostApiV1InvitationsAccept.Output
+    /// - Remark: Generated from `#/paths//api/v1/invitations/accept/post(postInvitationsAccept)`.
+    func postInvitationsAccept(_ input: Operations.PostInvitationsAccept.Input) async throws -> Operations.PostInvitationsAccept.Output
     /// The caller: user, workspace and role
     ///
+    /// The caller: user, workspace and role. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/me`.
-    /// - Remark: Generated from `#/paths//api/v1/me/get(getApiV1Me)`.
-    func getApiV1Me(_ input: Operations.GetApiV1Me.Input) async throws -> Operations.GetApiV1Me.Output
-    /// List messages, newest first (?status=&campaign=&category=&contact_id=)
+    /// - Remark: Generated from `#/paths//api/v1/me/get(getMe)`.
+    func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output
+    /// List messages, newest first
+    ///
+    /// List messages, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/get(getApiV1Messages)`.
-    func getApiV1Messages(_ input: Operations.GetApiV1Messages.Input) async throws -> Operations.GetApiV1Messages.Output
+    /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)`.
+    func listMessages(_ input: Operations.ListMessages.Input) async throws -> Operations.ListMessages.Output
     /// Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone)
     ///
+    /// Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/post(postApiV1Messages)`.
-    func postApiV1Messages(_ input: Operations.PostApiV1Messages.Input) async throws -> Operations.PostApiV1Messages.Output
+    /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)`.
+    func createMessage(_ input: Operations.CreateMessage.Input) async throws -> Operations.CreateMessage.Output
     /// One message with its timeline of attempts and statuses
     ///
+    /// One message with its timeline of attempts and statuses. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getApiV1MessagesId)`.
-    func getApiV1MessagesId(_ input: Operations.GetApiV1MessagesId.Input) async throws -> Operations.GetApiV1MessagesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getMessage)`.
+    func getMessage(_ input: Operations.GetMessage.Input) async throws -> Operations.GetMessage.Output
     /// Reschedule a pending message (scheduled_at, time_zone)
     ///
+    /// Reschedule a pending message (scheduled_at, time_zone). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/messages/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/patch(patchApiV1MessagesId)`.
-    func patchApiV1MessagesId(_ input: Operations.PatchApiV1MessagesId.Input) async throws -> Operations.PatchApiV1MessagesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/patch(updateMessage)`.
+    func updateMessage(_ input: Operations.UpdateMessage.Input) async throws -> Operations.UpdateMessage.Output
     /// Cancel a pending message
     ///
+    /// Cancel a pending message. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/messages/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/delete(deleteApiV1MessagesId)`.
-    func deleteApiV1MessagesId(_ input: Operations.DeleteApiV1MessagesId.Input) async throws -> Operations.DeleteApiV1MessagesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/delete(deleteMessage)`.
+    func deleteMessage(_ input: Operations.DeleteMessage.Input) async throws -> Operations.DeleteMessage.Output
     /// Send a failed, undelivered or under-review message again
     ///
+    /// Send a failed, undelivered or under-review message again. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/messages/{id}/retry`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(postApiV1MessagesIdRetry)`.
-    func postApiV1MessagesIdRetry(_ input: Operations.PostApiV1MessagesIdRetry.Input) async throws -> Operations.PostApiV1MessagesIdRetry.Output
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(postMessagesRetry)`.
+    func postMessagesRetry(_ input: Operations.PostMessagesRetry.Input) async throws -> Operations.PostMessagesRetry.Output
     /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
     ///
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/messages/bulk`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postApiV1MessagesBulk)`.
-    func postApiV1MessagesBulk(_ input: Operations.PostApiV1MessagesBulk.Input) async throws -> Operations.PostApiV1MessagesBulk.Output
-    /// Workspace delivery stats (?window=1h|24h|7d|30d|all): by status, category, campaign
+    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
+    func postMessagesBulk(_ input: Operations.PostMessagesBulk.Input) async throws -> Operations.PostMessagesBulk.Output
+    /// Workspace delivery stats: by status, category, campaign
+    ///
+    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/messages/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getApiV1MessagesStats)`.
-    func getApiV1MessagesStats(_ input: Operations.GetApiV1MessagesStats.Input) async throws -> Operations.GetApiV1MessagesStats.Output
+    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
+    func getMessagesStats(_ input: Operations.GetMessagesStats.Input) async throws -> Operations.GetMessagesStats.Output
     /// This document
     ///
+    /// This document. Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/openapi.json`.
-    /// - Remark: Generated from `#/paths//api/v1/openapi.json/get(getApiV1Openapi.json)`.
-    func getApiV1Openapi_json(_ input: Operations.GetApiV1Openapi_json.Input) async throws -> Operations.GetApiV1Openapi_json.Output
+    /// - Remark: Generated from `#/paths//api/v1/openapi.json/get(getOpenapiJson)`.
+    func getOpenapiJson(_ input: Operations.GetOpenapiJson.Input) async throws -> Operations.GetOpenapiJson.Output
     /// A participant with each planned lesson message and its delivery status
     ///
+    /// A participant with each planned lesson message and its delivery status. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/participants/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/get(getApiV1ParticipantsId)`.
-    func getApiV1ParticipantsId(_ input: Operations.GetApiV1ParticipantsId.Input) async throws -> Operations.GetApiV1ParticipantsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/get(getParticipant)`.
+    func getParticipant(_ input: Operations.GetParticipant.Input) async throws -> Operations.GetParticipant.Output
     /// Pause (status paused), resume (active), or change lesson_ids, start_date, time_zone: what has not been sent is rescheduled
     ///
+    /// Pause (status paused), resume (active), or change lesson_ids, start_date, time_zone: what has not been sent is rescheduled. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/participants/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/patch(patchApiV1ParticipantsId)`.
-    func patchApiV1ParticipantsId(_ input: Operations.PatchApiV1ParticipantsId.Input) async throws -> Operations.PatchApiV1ParticipantsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/patch(updateParticipant)`.
+    func updateParticipant(_ input: Operations.UpdateParticipant.Input) async throws -> Operations.UpdateParticipant.Output
     /// Remove a participant: its pending lesson messages are canceled
     ///
+    /// Remove a participant: its pending lesson messages are canceled. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteApiV1ParticipantsId)`.
-    func deleteApiV1ParticipantsId(_ input: Operations.DeleteApiV1ParticipantsId.Input) async throws -> Operations.DeleteApiV1ParticipantsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
+    func deleteParticipant(_ input: Operations.DeleteParticipant.Input) async throws -> Operations.DeleteParticipant.Output
     /// The workspace's SMS provider settings (the auth token is never shown)
     ///
+    /// The workspace's SMS provider settings (the auth token is never shown). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/sms/settings`.
-    /// - Remark: Generated from `#/paths//api/v1/sms/settings/get(getApiV1SmsSettings)`.
-    func getApiV1SmsSettings(_ input: Operations.GetApiV1SmsSettings.Input) async throws -> Operations.GetApiV1SmsSettings.Output
+    /// - Remark: Generated from `#/paths//api/v1/sms/settings/get(getSmsSettings)`.
+    func getSmsSettings(_ input: Operations.GetSmsSettings.Input) async throws -> Operations.GetSmsSettings.Output
     /// Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external
     ///
+    /// Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PUT /api/v1/sms/settings`.
-    /// - Remark: Generated from `#/paths//api/v1/sms/settings/put(putApiV1SmsSettings)`.
-    func putApiV1SmsSettings(_ input: Operations.PutApiV1SmsSettings.Input) async throws -> Operations.PutApiV1SmsSettings.Output
+    /// - Remark: Generated from `#/paths//api/v1/sms/settings/put(putSmsSettings)`.
+    func putSmsSettings(_ input: Operations.PutSmsSettings.Input) async throws -> Operations.PutSmsSettings.Output
     /// Liveness of the api worker
     ///
+    /// Liveness of the api worker. Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/status`.
-    /// - Remark: Generated from `#/paths//api/v1/status/get(getApiV1Status)`.
-    func getApiV1Status(_ input: Operations.GetApiV1Status.Input) async throws -> Operations.GetApiV1Status.Output
+    /// - Remark: Generated from `#/paths//api/v1/status/get(getStatus)`.
+    func getStatus(_ input: Operations.GetStatus.Input) async throws -> Operations.GetStatus.Output
     /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID
     ///
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/stream`.
-    /// - Remark: Generated from `#/paths//api/v1/stream/get(getApiV1Stream)`.
-    func getApiV1Stream(_ input: Operations.GetApiV1Stream.Input) async throws -> Operations.GetApiV1Stream.Output
-    /// List templates (?category=)
+    /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)`.
+    func getStream(_ input: Operations.GetStream.Input) async throws -> Operations.GetStream.Output
+    /// List templates, by name
+    ///
+    /// List templates, by name. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/templates`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/get(getApiV1Templates)`.
-    func getApiV1Templates(_ input: Operations.GetApiV1Templates.Input) async throws -> Operations.GetApiV1Templates.Output
+    /// - Remark: Generated from `#/paths//api/v1/templates/get(listTemplates)`.
+    func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output
     /// Create a template; unknown {{variables}} are refused
     ///
+    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/templates`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/post(postApiV1Templates)`.
-    func postApiV1Templates(_ input: Operations.PostApiV1Templates.Input) async throws -> Operations.PostApiV1Templates.Output
+    /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
+    func createTemplate(_ input: Operations.CreateTemplate.Input) async throws -> Operations.CreateTemplate.Output
     /// One template with its SMS length
     ///
+    /// One template with its SMS length. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/templates/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getApiV1TemplatesId)`.
-    func getApiV1TemplatesId(_ input: Operations.GetApiV1TemplatesId.Input) async throws -> Operations.GetApiV1TemplatesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getTemplate)`.
+    func getTemplate(_ input: Operations.GetTemplate.Input) async throws -> Operations.GetTemplate.Output
     /// Change a template (messages already sent keep their text)
     ///
+    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(patchApiV1TemplatesId)`.
-    func patchApiV1TemplatesId(_ input: Operations.PatchApiV1TemplatesId.Input) async throws -> Operations.PatchApiV1TemplatesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
+    func updateTemplate(_ input: Operations.UpdateTemplate.Input) async throws -> Operations.UpdateTemplate.Output
     /// Delete a template
     ///
+    /// Delete a template. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/templates/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/delete(deleteApiV1TemplatesId)`.
-    func deleteApiV1TemplatesId(_ input: Operations.DeleteApiV1TemplatesId.Input) async throws -> Operations.DeleteApiV1TemplatesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/delete(deleteTemplate)`.
+    func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output
     /// Render a template for a contact, with SMS length facts
     ///
+    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postApiV1TemplatesIdPreview)`.
-    func postApiV1TemplatesIdPreview(_ input: Operations.PostApiV1TemplatesIdPreview.Input) async throws -> Operations.PostApiV1TemplatesIdPreview.Output
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
+    func postTemplatesPreview(_ input: Operations.PostTemplatesPreview.Input) async throws -> Operations.PostTemplatesPreview.Output
     /// The workspace's webhook endpoints
     ///
+    /// The workspace's webhook endpoints. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getApiV1Webhook-endpoints)`.
-    func getApiV1WebhookEndpoints(_ input: Operations.GetApiV1WebhookEndpoints.Input) async throws -> Operations.GetApiV1WebhookEndpoints.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)`.
+    func getWebhookEndpoints(_ input: Operations.GetWebhookEndpoints.Input) async throws -> Operations.GetWebhookEndpoints.Output
     /// Register a URL for events (event_types, or ["*"]); the answer holds its signing secret once
     ///
+    /// Register a URL for events (event_types, or ["*"]); the answer holds its signing secret once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/webhook-endpoints`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/post(postApiV1Webhook-endpoints)`.
-    func postApiV1WebhookEndpoints(_ input: Operations.PostApiV1WebhookEndpoints.Input) async throws -> Operations.PostApiV1WebhookEndpoints.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/post(createWebhookEndpoint)`.
+    func createWebhookEndpoint(_ input: Operations.CreateWebhookEndpoint.Input) async throws -> Operations.CreateWebhookEndpoint.Output
     /// One endpoint with its recent deliveries (?limit=)
     ///
+    /// One endpoint with its recent deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getApiV1Webhook-endpointsId)`.
-    func getApiV1WebhookEndpointsId(_ input: Operations.GetApiV1WebhookEndpointsId.Input) async throws -> Operations.GetApiV1WebhookEndpointsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getWebhookEndpoint)`.
+    func getWebhookEndpoint(_ input: Operations.GetWebhookEndpoint.Input) async throws -> Operations.GetWebhookEndpoint.Output
     /// Change url, event_types, description, or set active (true re-enables)
     ///
+    /// Change url, event_types, description, or set active (true re-enables). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/webhook-endpoints/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/patch(patchApiV1Webhook-endpointsId)`.
-    func patchApiV1WebhookEndpointsId(_ input: Operations.PatchApiV1WebhookEndpointsId.Input) async throws -> Operations.PatchApiV1WebhookEndpointsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/patch(updateWebhookEndpoint)`.
+    func updateWebhookEndpoint(_ input: Operations.UpdateWebhookEndpoint.Input) async throws -> Operations.UpdateWebhookEndpoint.Output
     /// Remove an endpoint
     ///
+    /// Remove an endpoint. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/webhook-endpoints/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteApiV1Webhook-endpointsId)`.
-    func deleteApiV1WebhookEndpointsId(_ input: Operations.DeleteApiV1WebhookEndpointsId.Input) async throws -> Operations.DeleteApiV1WebhookEndpointsId.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteWebhookEndpoint)`.
+    func deleteWebhookEndpoint(_ input: Operations.DeleteWebhookEndpoint.Input) async throws -> Operations.DeleteWebhookEndpoint.Output
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled
     ///
+    /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/webhooks/twilio/sms`.
-    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/sms/post(postApiV1WebhooksTwilioSms)`.
-    func postApiV1WebhooksTwilioSms(_ input: Operations.PostApiV1WebhooksTwilioSms.Input) async throws -> Operations.PostApiV1WebhooksTwilioSms.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/sms/post(postWebhooksTwilioSms)`.
+    func postWebhooksTwilioSms(_ input: Operations.PostWebhooksTwilioSms.Input) async throws -> Operations.PostWebhooksTwilioSms.Output
     /// Twilio status callback (form POST, X-Twilio-Signature)
     ///
+    /// Twilio status callback (form POST, X-Twilio-Signature). Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/webhooks/twilio/status`.
-    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/status/post(postApiV1WebhooksTwilioStatus)`.
-    func postApiV1WebhooksTwilioStatus(_ input: Operations.PostApiV1WebhooksTwilioStatus.Input) async throws -> Operations.PostApiV1WebhooksTwilioStatus.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/status/post(postWebhooksTwilioStatus)`.
+    func postWebhooksTwilioStatus(_ input: Operations.PostWebhooksTwilioStatus.Input) async throws -> Operations.PostWebhooksTwilioStatus.Output
     /// List the workspaces you belong to
     ///
+    /// List the workspaces you belong to. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/get(getApiV1Workspaces)`.
-    func getApiV1Workspaces(_ input: Operations.GetApiV1Workspaces.Input) async throws -> Operations.GetApiV1Workspaces.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/get(listWorkspaces)`.
+    func listWorkspaces(_ input: Operations.ListWorkspaces.Input) async throws -> Operations.ListWorkspaces.Output
     /// Create a workspace; you become its owner
     ///
+    /// Create a workspace; you become its owner. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/workspaces`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/post(postApiV1Workspaces)`.
-    func postApiV1Workspaces(_ input: Operations.PostApiV1Workspaces.Input) async throws -> Operations.PostApiV1Workspaces.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/post(createWorkspace)`.
+    func createWorkspace(_ input: Operations.CreateWorkspace.Input) async throws -> Operations.CreateWorkspace.Output
     /// One workspace
     ///
+    /// One workspace. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/get(getApiV1WorkspacesId)`.
-    func getApiV1WorkspacesId(_ input: Operations.GetApiV1WorkspacesId.Input) async throws -> Operations.GetApiV1WorkspacesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/get(getWorkspace)`.
+    func getWorkspace(_ input: Operations.GetWorkspace.Input) async throws -> Operations.GetWorkspace.Output
     /// Rename a workspace (admins)
     ///
+    /// Rename a workspace (admins). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/workspaces/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/patch(patchApiV1WorkspacesId)`.
-    func patchApiV1WorkspacesId(_ input: Operations.PatchApiV1WorkspacesId.Input) async throws -> Operations.PatchApiV1WorkspacesId.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/patch(updateWorkspace)`.
+    func updateWorkspace(_ input: Operations.UpdateWorkspace.Input) async throws -> Operations.UpdateWorkspace.Output
     /// List invitations (admins)
     ///
+    /// List invitations (admins). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces/{id}/invitations`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/get(getApiV1WorkspacesIdInvitations)`.
-    func getApiV1WorkspacesIdInvitations(_ input: Operations.GetApiV1WorkspacesIdInvitations.Input) async throws -> Operations.GetApiV1WorkspacesIdInvitations.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/get(listWorkspaceInvitations)`.
+    func listWorkspaceInvitations(_ input: Operations.ListWorkspaceInvitations.Input) async throws -> Operations.ListWorkspaceInvitations.Output
     /// Invite someone by email; answers the single-use token once
     ///
+    /// Invite someone by email; answers the single-use token once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/workspaces/{id}/invitations`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(postApiV1WorkspacesIdInvitations)`.
-    func postApiV1WorkspacesIdInvitations(_ input: Operations.PostApiV1WorkspacesIdInvitations.Input) async throws -> Operations.PostApiV1WorkspacesIdInvitations.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(createWorkspaceInvitation)`.
+    func createWorkspaceInvitation(_ input: Operations.CreateWorkspaceInvitation.Input) async throws -> Operations.CreateWorkspaceInvitation.Output
     /// Withdraw an invitation (admins)
     ///
+    /// Withdraw an invitation (admins). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/workspaces/{id}/invitations/{invitation_id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/{invitation_id}/delete(deleteApiV1WorkspacesIdInvitationsInvitation_id)`.
-    func deleteApiV1WorkspacesIdInvitationsInvitationId(_ input: Operations.DeleteApiV1WorkspacesIdInvitationsInvitationId.Input) async throws -> Operations.DeleteApiV1WorkspacesIdInvitationsInvitationId.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/{invitation_id}/delete(deleteWorkspaceInvitation)`.
+    func deleteWorkspaceInvitation(_ input: Operations.DeleteWorkspaceInvitation.Input) async throws -> Operations.DeleteWorkspaceInvitation.Output
     /// List members
     ///
+    /// List members. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/get(getApiV1WorkspacesIdMembers)`.
-    func getApiV1WorkspacesIdMembers(_ input: Operations.GetApiV1WorkspacesIdMembers.Input) async throws -> Operations.GetApiV1WorkspacesIdMembers.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/get(listWorkspaceMembers)`.
+    func listWorkspaceMembers(_ input: Operations.ListWorkspaceMembers.Input) async throws -> Operations.ListWorkspaceMembers.Output
     /// Change a member's role (owners)
     ///
+    /// Change a member's role (owners). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/workspaces/{id}/members/{user_id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/patch(patchApiV1WorkspacesIdMembersUser_id)`.
-    func patchApiV1WorkspacesIdMembersUserId(_ input: Operations.PatchApiV1WorkspacesIdMembersUserId.Input) async throws -> Operations.PatchApiV1WorkspacesIdMembersUserId.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/patch(updateWorkspaceMember)`.
+    func updateWorkspaceMember(_ input: Operations.UpdateWorkspaceMember.Input) async throws -> Operations.UpdateWorkspaceMember.Output
     /// Remove a member (admins), or leave
     ///
+    /// Remove a member (admins), or leave. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/workspaces/{id}/members/{user_id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/delete(deleteApiV1WorkspacesIdMembersUser_id)`.
-    func deleteApiV1WorkspacesIdMembersUserId(_ input: Operations.DeleteApiV1WorkspacesIdMembersUserId.Input) async throws -> Operations.DeleteApiV1WorkspacesIdMembersUserId.Output
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/delete(deleteWorkspaceMember)`.
+    func deleteWorkspaceMember(_ input: Operations.DeleteWorkspaceMember.Input) async throws -> Operations.DeleteWorkspaceMember.Output
 }
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
     /// Every book, drafts and inactive ones included
     ///
+    /// Every book, drafts and inactive ones included. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/admin/books`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getApiV1AdminBooks)`.
-    public func getApiV1AdminBooks(headers: Operations.GetApiV1AdminBooks.Input.Headers = .init()) async throws -> Operations.GetApiV1AdminBooks.Output {
-        try await getApiV1AdminBooks(Operations.GetApiV1AdminBooks.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)`.
+    public func getAdminBooks(headers: Operations.GetAdminBooks.Input.Headers = .init()) async throws -> Operations.GetAdminBooks.Output {
+        try await getAdminBooks(Operations.GetAdminBooks.Input(headers: headers))
     }
     /// Create a book (title, description, cover_text, published)
     ///
+    /// Create a book (title, description, cover_text, published). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/admin/books`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/post(postApiV1AdminBooks)`.
-    public func postApiV1AdminBooks(
-        headers: Operations.PostApiV1AdminBooks.Input.Headers = .init(),
-        body: Operations.PostApiV1AdminBooks.Input.Body
-    ) async throws -> Operations.PostApiV1AdminBooks.Output {
-        try await postApiV1AdminBooks(Operations.PostApiV1AdminBooks.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/post(createAdminBook)`.
+    public func createAdminBook(
+        headers: Operations.CreateAdminBook.Input.Headers = .init(),
+        body: Operations.CreateAdminBook.Input.Body
+    ) async throws -> Operations.CreateAdminBook.Output {
+        try await createAdminBook(Operations.CreateAdminBook.Input(
             headers: headers,
             body: body
         ))
     }
     /// A book with all its lessons and their messages
     ///
+    /// A book with all its lessons and their messages. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/admin/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/get(getApiV1AdminBooksId)`.
-    public func getApiV1AdminBooksId(
-        path: Operations.GetApiV1AdminBooksId.Input.Path,
-        headers: Operations.GetApiV1AdminBooksId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1AdminBooksId.Output {
-        try await getApiV1AdminBooksId(Operations.GetApiV1AdminBooksId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/get(getAdminBook)`.
+    public func getAdminBook(
+        path: Operations.GetAdminBook.Input.Path,
+        headers: Operations.GetAdminBook.Input.Headers = .init()
+    ) async throws -> Operations.GetAdminBook.Output {
+        try await getAdminBook(Operations.GetAdminBook.Input(
             path: path,
             headers: headers
         ))
     }
     /// Change a book; active false cancels its participants' pending sends
     ///
+    /// Change a book; active false cancels its participants' pending sends. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/admin/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/patch(patchApiV1AdminBooksId)`.
-    public func patchApiV1AdminBooksId(
-        path: Operations.PatchApiV1AdminBooksId.Input.Path,
-        headers: Operations.PatchApiV1AdminBooksId.Input.Headers = .init(),
-        body: Operations.PatchApiV1AdminBooksId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1AdminBooksId.Output {
-        try await patchApiV1AdminBooksId(Operations.PatchApiV1AdminBooksId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/patch(updateAdminBook)`.
+    public func updateAdminBook(
+        path: Operations.UpdateAdminBook.Input.Path,
+        headers: Operations.UpdateAdminBook.Input.Headers = .init(),
+        body: Operations.UpdateAdminBook.Input.Body
+    ) async throws -> Operations.UpdateAdminBook.Output {
+        try await updateAdminBook(Operations.UpdateAdminBook.Input(
             path: path,
             headers: headers,
             body: body
@@ -571,27 +800,31 @@ extension APIProtocol {
     }
     /// Delete a book (its participants' pending sends are canceled first)
     ///
+    /// Delete a book (its participants' pending sends are canceled first). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/admin/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/delete(deleteApiV1AdminBooksId)`.
-    public func deleteApiV1AdminBooksId(
-        path: Operations.DeleteApiV1AdminBooksId.Input.Path,
-        headers: Operations.DeleteApiV1AdminBooksId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1AdminBooksId.Output {
-        try await deleteApiV1AdminBooksId(Operations.DeleteApiV1AdminBooksId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/delete(deleteAdminBook)`.
+    public func deleteAdminBook(
+        path: Operations.DeleteAdminBook.Input.Path,
+        headers: Operations.DeleteAdminBook.Input.Headers = .init()
+    ) async throws -> Operations.DeleteAdminBook.Output {
+        try await deleteAdminBook(Operations.DeleteAdminBook.Input(
             path: path,
             headers: headers
         ))
     }
     /// Add a lesson (title, content, position; appended by default)
     ///
+    /// Add a lesson (title, content, position; appended by default). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/admin/books/{id}/lessons`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/post(postApiV1AdminBooksIdLessons)`.
-    public func postApiV1AdminBooksIdLessons(
-        path: Operations.PostApiV1AdminBooksIdLessons.Input.Path,
-        headers: Operations.PostApiV1AdminBooksIdLessons.Input.Headers = .init(),
-        body: Operations.PostApiV1AdminBooksIdLessons.Input.Body
-    ) async throws -> Operations.PostApiV1AdminBooksIdLessons.Output {
-        try await postApiV1AdminBooksIdLessons(Operations.PostApiV1AdminBooksIdLessons.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/post(createAdminBookLesson)`.
+    public func createAdminBookLesson(
+        path: Operations.CreateAdminBookLesson.Input.Path,
+        headers: Operations.CreateAdminBookLesson.Input.Headers = .init(),
+        body: Operations.CreateAdminBookLesson.Input.Body
+    ) async throws -> Operations.CreateAdminBookLesson.Output {
+        try await createAdminBookLesson(Operations.CreateAdminBookLesson.Input(
             path: path,
             headers: headers,
             body: body
@@ -599,14 +832,16 @@ extension APIProtocol {
     }
     /// Change a lesson; active false cancels its pending sends
     ///
+    /// Change a lesson; active false cancels its pending sends. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/admin/books/{id}/lessons/{lessonId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/patch(patchApiV1AdminBooksIdLessonsLessonId)`.
-    public func patchApiV1AdminBooksIdLessonsLessonId(
-        path: Operations.PatchApiV1AdminBooksIdLessonsLessonId.Input.Path,
-        headers: Operations.PatchApiV1AdminBooksIdLessonsLessonId.Input.Headers = .init(),
-        body: Operations.PatchApiV1AdminBooksIdLessonsLessonId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1AdminBooksIdLessonsLessonId.Output {
-        try await patchApiV1AdminBooksIdLessonsLessonId(Operations.PatchApiV1AdminBooksIdLessonsLessonId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/patch(updateAdminBookLesson)`.
+    public func updateAdminBookLesson(
+        path: Operations.UpdateAdminBookLesson.Input.Path,
+        headers: Operations.UpdateAdminBookLesson.Input.Headers = .init(),
+        body: Operations.UpdateAdminBookLesson.Input.Body
+    ) async throws -> Operations.UpdateAdminBookLesson.Output {
+        try await updateAdminBookLesson(Operations.UpdateAdminBookLesson.Input(
             path: path,
             headers: headers,
             body: body
@@ -614,27 +849,31 @@ extension APIProtocol {
     }
     /// Delete a lesson (its pending sends are canceled first)
     ///
+    /// Delete a lesson (its pending sends are canceled first). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/admin/books/{id}/lessons/{lessonId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/delete(deleteApiV1AdminBooksIdLessonsLessonId)`.
-    public func deleteApiV1AdminBooksIdLessonsLessonId(
-        path: Operations.DeleteApiV1AdminBooksIdLessonsLessonId.Input.Path,
-        headers: Operations.DeleteApiV1AdminBooksIdLessonsLessonId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1AdminBooksIdLessonsLessonId.Output {
-        try await deleteApiV1AdminBooksIdLessonsLessonId(Operations.DeleteApiV1AdminBooksIdLessonsLessonId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/delete(deleteAdminBookLesson)`.
+    public func deleteAdminBookLesson(
+        path: Operations.DeleteAdminBookLesson.Input.Path,
+        headers: Operations.DeleteAdminBookLesson.Input.Headers = .init()
+    ) async throws -> Operations.DeleteAdminBookLesson.Output {
+        try await deleteAdminBookLesson(Operations.DeleteAdminBookLesson.Input(
             path: path,
             headers: headers
         ))
     }
     /// Add a lesson message: type reminder|scripture|custom, body, day_offset (days after the participant's start), send_time HH:MM local
     ///
+    /// Add a lesson message: type reminder|scripture|custom, body, day_offset (days after the participant's start), send_time HH:MM local. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/admin/books/{id}/lessons/{lessonId}/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/post(postApiV1AdminBooksIdLessonsLessonIdMessages)`.
-    public func postApiV1AdminBooksIdLessonsLessonIdMessages(
-        path: Operations.PostApiV1AdminBooksIdLessonsLessonIdMessages.Input.Path,
-        headers: Operations.PostApiV1AdminBooksIdLessonsLessonIdMessages.Input.Headers = .init(),
-        body: Operations.PostApiV1AdminBooksIdLessonsLessonIdMessages.Input.Body
-    ) async throws -> Operations.PostApiV1AdminBooksIdLessonsLessonIdMessages.Output {
-        try await postApiV1AdminBooksIdLessonsLessonIdMessages(Operations.PostApiV1AdminBooksIdLessonsLessonIdMessages.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/post(createAdminBookLessonMessage)`.
+    public func createAdminBookLessonMessage(
+        path: Operations.CreateAdminBookLessonMessage.Input.Path,
+        headers: Operations.CreateAdminBookLessonMessage.Input.Headers = .init(),
+        body: Operations.CreateAdminBookLessonMessage.Input.Body
+    ) async throws -> Operations.CreateAdminBookLessonMessage.Output {
+        try await createAdminBookLessonMessage(Operations.CreateAdminBookLessonMessage.Input(
             path: path,
             headers: headers,
             body: body
@@ -642,14 +881,16 @@ extension APIProtocol {
     }
     /// Change a lesson message (participants are replanned)
     ///
+    /// Change a lesson message (participants are replanned). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/patch(patchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId)`.
-    public func patchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId(
-        path: Operations.PatchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input.Path,
-        headers: Operations.PatchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input.Headers = .init(),
-        body: Operations.PatchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Output {
-        try await patchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId(Operations.PatchApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/patch(updateAdminBookLessonMessage)`.
+    public func updateAdminBookLessonMessage(
+        path: Operations.UpdateAdminBookLessonMessage.Input.Path,
+        headers: Operations.UpdateAdminBookLessonMessage.Input.Headers = .init(),
+        body: Operations.UpdateAdminBookLessonMessage.Input.Body
+    ) async throws -> Operations.UpdateAdminBookLessonMessage.Output {
+        try await updateAdminBookLessonMessage(Operations.UpdateAdminBookLessonMessage.Input(
             path: path,
             headers: headers,
             body: body
@@ -657,67 +898,91 @@ extension APIProtocol {
     }
     /// Delete a lesson message
     ///
+    /// Delete a lesson message. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId)`.
-    public func deleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId(
-        path: Operations.DeleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input.Path,
-        headers: Operations.DeleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Output {
-        try await deleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId(Operations.DeleteApiV1AdminBooksIdLessonsLessonIdMessagesMessageId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteAdminBookLessonMessage)`.
+    public func deleteAdminBookLessonMessage(
+        path: Operations.DeleteAdminBookLessonMessage.Input.Path,
+        headers: Operations.DeleteAdminBookLessonMessage.Input.Headers = .init()
+    ) async throws -> Operations.DeleteAdminBookLessonMessage.Output {
+        try await deleteAdminBookLessonMessage(Operations.DeleteAdminBookLessonMessage.Input(
             path: path,
             headers: headers
         ))
     }
     /// Platform-wide delivery stats: the workspace figures plus due-to-sent latency p50/p99, backlog, failures by code
     ///
+    /// Platform-wide delivery stats: the workspace figures plus due-to-sent latency p50/p99, backlog, failures by code. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/admin/delivery/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/delivery/stats/get(getApiV1AdminDeliveryStats)`.
-    public func getApiV1AdminDeliveryStats(headers: Operations.GetApiV1AdminDeliveryStats.Input.Headers = .init()) async throws -> Operations.GetApiV1AdminDeliveryStats.Output {
-        try await getApiV1AdminDeliveryStats(Operations.GetApiV1AdminDeliveryStats.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/admin/delivery/stats/get(getAdminDeliveryStats)`.
+    public func getAdminDeliveryStats(
+        query: Operations.GetAdminDeliveryStats.Input.Query = .init(),
+        headers: Operations.GetAdminDeliveryStats.Input.Headers = .init()
+    ) async throws -> Operations.GetAdminDeliveryStats.Output {
+        try await getAdminDeliveryStats(Operations.GetAdminDeliveryStats.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// List the workspace's API keys
     ///
+    /// List the workspace's API keys. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/api-keys`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/get(getApiV1Api-keys)`.
-    public func getApiV1ApiKeys(headers: Operations.GetApiV1ApiKeys.Input.Headers = .init()) async throws -> Operations.GetApiV1ApiKeys.Output {
-        try await getApiV1ApiKeys(Operations.GetApiV1ApiKeys.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/get(listApiKeys)`.
+    public func listApiKeys(
+        query: Operations.ListApiKeys.Input.Query = .init(),
+        headers: Operations.ListApiKeys.Input.Headers = .init()
+    ) async throws -> Operations.ListApiKeys.Output {
+        try await listApiKeys(Operations.ListApiKeys.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Create an API key; its secret is answered once, as `key`
     ///
+    /// Create an API key; its secret is answered once, as `key`. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/api-keys`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/post(postApiV1Api-keys)`.
-    public func postApiV1ApiKeys(
-        headers: Operations.PostApiV1ApiKeys.Input.Headers = .init(),
-        body: Operations.PostApiV1ApiKeys.Input.Body
-    ) async throws -> Operations.PostApiV1ApiKeys.Output {
-        try await postApiV1ApiKeys(Operations.PostApiV1ApiKeys.Input(
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/post(createApiKey)`.
+    public func createApiKey(
+        headers: Operations.CreateApiKey.Input.Headers = .init(),
+        body: Operations.CreateApiKey.Input.Body
+    ) async throws -> Operations.CreateApiKey.Output {
+        try await createApiKey(Operations.CreateApiKey.Input(
             headers: headers,
             body: body
         ))
     }
     /// One API key
     ///
+    /// One API key. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/api-keys/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/get(getApiV1Api-keysId)`.
-    public func getApiV1ApiKeysId(
-        path: Operations.GetApiV1ApiKeysId.Input.Path,
-        headers: Operations.GetApiV1ApiKeysId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1ApiKeysId.Output {
-        try await getApiV1ApiKeysId(Operations.GetApiV1ApiKeysId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/get(getApiKey)`.
+    public func getApiKey(
+        path: Operations.GetApiKey.Input.Path,
+        headers: Operations.GetApiKey.Input.Headers = .init()
+    ) async throws -> Operations.GetApiKey.Output {
+        try await getApiKey(Operations.GetApiKey.Input(
             path: path,
             headers: headers
         ))
     }
     /// Rename, disable (active: false) or enable a key
     ///
+    /// Rename, disable (active: false) or enable a key. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/api-keys/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/patch(patchApiV1Api-keysId)`.
-    public func patchApiV1ApiKeysId(
-        path: Operations.PatchApiV1ApiKeysId.Input.Path,
-        headers: Operations.PatchApiV1ApiKeysId.Input.Headers = .init(),
-        body: Operations.PatchApiV1ApiKeysId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1ApiKeysId.Output {
-        try await patchApiV1ApiKeysId(Operations.PatchApiV1ApiKeysId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/patch(updateApiKey)`.
+    public func updateApiKey(
+        path: Operations.UpdateApiKey.Input.Path,
+        headers: Operations.UpdateApiKey.Input.Headers = .init(),
+        body: Operations.UpdateApiKey.Input.Body
+    ) async throws -> Operations.UpdateApiKey.Output {
+        try await updateApiKey(Operations.UpdateApiKey.Input(
             path: path,
             headers: headers,
             body: body
@@ -725,48 +990,64 @@ extension APIProtocol {
     }
     /// Delete an API key
     ///
+    /// Delete an API key. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/api-keys/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/delete(deleteApiV1Api-keysId)`.
-    public func deleteApiV1ApiKeysId(
-        path: Operations.DeleteApiV1ApiKeysId.Input.Path,
-        headers: Operations.DeleteApiV1ApiKeysId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1ApiKeysId.Output {
-        try await deleteApiV1ApiKeysId(Operations.DeleteApiV1ApiKeysId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/delete(deleteApiKey)`.
+    public func deleteApiKey(
+        path: Operations.DeleteApiKey.Input.Path,
+        headers: Operations.DeleteApiKey.Input.Headers = .init()
+    ) async throws -> Operations.DeleteApiKey.Output {
+        try await deleteApiKey(Operations.DeleteApiKey.Input(
             path: path,
             headers: headers
         ))
     }
     /// Security events of the workspace (owners)
     ///
+    /// Security events of the workspace (owners). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/audit-log`.
-    /// - Remark: Generated from `#/paths//api/v1/audit-log/get(getApiV1Audit-log)`.
-    public func getApiV1AuditLog(headers: Operations.GetApiV1AuditLog.Input.Headers = .init()) async throws -> Operations.GetApiV1AuditLog.Output {
-        try await getApiV1AuditLog(Operations.GetApiV1AuditLog.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/audit-log/get(getAuditLog)`.
+    public func getAuditLog(
+        query: Operations.GetAuditLog.Input.Query = .init(),
+        headers: Operations.GetAuditLog.Input.Headers = .init()
+    ) async throws -> Operations.GetAuditLog.Output {
+        try await getAuditLog(Operations.GetAuditLog.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Start an anonymous trial with its own workspace
     ///
+    /// Start an anonymous trial with its own workspace. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/anonymous`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/anonymous/post(postApiV1AuthAnonymous)`.
-    public func postApiV1AuthAnonymous(headers: Operations.PostApiV1AuthAnonymous.Input.Headers = .init()) async throws -> Operations.PostApiV1AuthAnonymous.Output {
-        try await postApiV1AuthAnonymous(Operations.PostApiV1AuthAnonymous.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/auth/anonymous/post(postAuthAnonymous)`.
+    public func postAuthAnonymous(headers: Operations.PostAuthAnonymous.Input.Headers = .init()) async throws -> Operations.PostAuthAnonymous.Output {
+        try await postAuthAnonymous(Operations.PostAuthAnonymous.Input(headers: headers))
     }
     /// List your sign-in methods
     ///
+    /// List your sign-in methods. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/identities`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getApiV1AuthIdentities)`.
-    public func getApiV1AuthIdentities(headers: Operations.GetApiV1AuthIdentities.Input.Headers = .init()) async throws -> Operations.GetApiV1AuthIdentities.Output {
-        try await getApiV1AuthIdentities(Operations.GetApiV1AuthIdentities.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getAuthIdentities)`.
+    public func getAuthIdentities(headers: Operations.GetAuthIdentities.Input.Headers = .init()) async throws -> Operations.GetAuthIdentities.Output {
+        try await getAuthIdentities(Operations.GetAuthIdentities.Input(headers: headers))
     }
     /// Link a sign-in method (password, or an OAuth provider)
     ///
+    /// Link a sign-in method (password, or an OAuth provider). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postApiV1AuthIdentitiesProvider)`.
-    public func postApiV1AuthIdentitiesProvider(
-        path: Operations.PostApiV1AuthIdentitiesProvider.Input.Path,
-        headers: Operations.PostApiV1AuthIdentitiesProvider.Input.Headers = .init(),
-        body: Operations.PostApiV1AuthIdentitiesProvider.Input.Body? = nil
-    ) async throws -> Operations.PostApiV1AuthIdentitiesProvider.Output {
-        try await postApiV1AuthIdentitiesProvider(Operations.PostApiV1AuthIdentitiesProvider.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
+    public func postAuthIdentitiesById(
+        path: Operations.PostAuthIdentitiesById.Input.Path,
+        headers: Operations.PostAuthIdentitiesById.Input.Headers = .init(),
+        body: Operations.PostAuthIdentitiesById.Input.Body
+    ) async throws -> Operations.PostAuthIdentitiesById.Output {
+        try await postAuthIdentitiesById(Operations.PostAuthIdentitiesById.Input(
             path: path,
             headers: headers,
             body: body
@@ -774,172 +1055,208 @@ extension APIProtocol {
     }
     /// Unlink a sign-in method (never the last one)
     ///
+    /// Unlink a sign-in method (never the last one). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteApiV1AuthIdentitiesProvider)`.
-    public func deleteApiV1AuthIdentitiesProvider(
-        path: Operations.DeleteApiV1AuthIdentitiesProvider.Input.Path,
-        headers: Operations.DeleteApiV1AuthIdentitiesProvider.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1AuthIdentitiesProvider.Output {
-        try await deleteApiV1AuthIdentitiesProvider(Operations.DeleteApiV1AuthIdentitiesProvider.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
+    public func deleteAuthIdentity(
+        path: Operations.DeleteAuthIdentity.Input.Path,
+        headers: Operations.DeleteAuthIdentity.Input.Headers = .init()
+    ) async throws -> Operations.DeleteAuthIdentity.Output {
+        try await deleteAuthIdentity(Operations.DeleteAuthIdentity.Input(
             path: path,
             headers: headers
         ))
     }
     /// Sign in with email and password
     ///
+    /// Sign in with email and password. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/login`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/login/post(postApiV1AuthLogin)`.
-    public func postApiV1AuthLogin(
-        headers: Operations.PostApiV1AuthLogin.Input.Headers = .init(),
-        body: Operations.PostApiV1AuthLogin.Input.Body
-    ) async throws -> Operations.PostApiV1AuthLogin.Output {
-        try await postApiV1AuthLogin(Operations.PostApiV1AuthLogin.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/login/post(postAuthLogin)`.
+    public func postAuthLogin(
+        headers: Operations.PostAuthLogin.Input.Headers = .init(),
+        body: Operations.PostAuthLogin.Input.Body
+    ) async throws -> Operations.PostAuthLogin.Output {
+        try await postAuthLogin(Operations.PostAuthLogin.Input(
             headers: headers,
             body: body
         ))
     }
     /// Sign out this session
     ///
+    /// Sign out this session. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/logout`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/logout/post(postApiV1AuthLogout)`.
-    public func postApiV1AuthLogout(headers: Operations.PostApiV1AuthLogout.Input.Headers = .init()) async throws -> Operations.PostApiV1AuthLogout.Output {
-        try await postApiV1AuthLogout(Operations.PostApiV1AuthLogout.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/auth/logout/post(postAuthLogout)`.
+    public func postAuthLogout(headers: Operations.PostAuthLogout.Input.Headers = .init()) async throws -> Operations.PostAuthLogout.Output {
+        try await postAuthLogout(Operations.PostAuthLogout.Input(headers: headers))
     }
     /// Where the provider returns: signs in, signs up, or links
     ///
+    /// Where the provider returns: signs in, signs up, or links. Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/oauth/{provider}/callback`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getApiV1AuthOauthProviderCallback)`.
-    public func getApiV1AuthOauthProviderCallback(
-        path: Operations.GetApiV1AuthOauthProviderCallback.Input.Path,
-        headers: Operations.GetApiV1AuthOauthProviderCallback.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1AuthOauthProviderCallback.Output {
-        try await getApiV1AuthOauthProviderCallback(Operations.GetApiV1AuthOauthProviderCallback.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getAuthOauthCallback)`.
+    public func getAuthOauthCallback(
+        path: Operations.GetAuthOauthCallback.Input.Path,
+        headers: Operations.GetAuthOauthCallback.Input.Headers = .init()
+    ) async throws -> Operations.GetAuthOauthCallback.Output {
+        try await getAuthOauthCallback(Operations.GetAuthOauthCallback.Input(
             path: path,
             headers: headers
         ))
     }
     /// Start signing in with a provider: redirects to it (?format=json answers the URL instead)
     ///
+    /// Start signing in with a provider: redirects to it (?format=json answers the URL instead). Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/oauth/{provider}/start`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getApiV1AuthOauthProviderStart)`.
-    public func getApiV1AuthOauthProviderStart(
-        path: Operations.GetApiV1AuthOauthProviderStart.Input.Path,
-        headers: Operations.GetApiV1AuthOauthProviderStart.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1AuthOauthProviderStart.Output {
-        try await getApiV1AuthOauthProviderStart(Operations.GetApiV1AuthOauthProviderStart.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)`.
+    public func getAuthOauthStart(
+        path: Operations.GetAuthOauthStart.Input.Path,
+        headers: Operations.GetAuthOauthStart.Input.Headers = .init()
+    ) async throws -> Operations.GetAuthOauthStart.Output {
+        try await getAuthOauthStart(Operations.GetAuthOauthStart.Input(
             path: path,
             headers: headers
         ))
     }
     /// Exchange a refresh token for new tokens (the old one is spent)
     ///
+    /// Exchange a refresh token for new tokens (the old one is spent). Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/refresh`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/refresh/post(postApiV1AuthRefresh)`.
-    public func postApiV1AuthRefresh(
-        headers: Operations.PostApiV1AuthRefresh.Input.Headers = .init(),
-        body: Operations.PostApiV1AuthRefresh.Input.Body? = nil
-    ) async throws -> Operations.PostApiV1AuthRefresh.Output {
-        try await postApiV1AuthRefresh(Operations.PostApiV1AuthRefresh.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/refresh/post(postAuthRefresh)`.
+    public func postAuthRefresh(
+        headers: Operations.PostAuthRefresh.Input.Headers = .init(),
+        body: Operations.PostAuthRefresh.Input.Body? = nil
+    ) async throws -> Operations.PostAuthRefresh.Output {
+        try await postAuthRefresh(Operations.PostAuthRefresh.Input(
             headers: headers,
             body: body
         ))
     }
     /// List your signed-in sessions
     ///
+    /// List your signed-in sessions. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/auth/sessions`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/get(getApiV1AuthSessions)`.
-    public func getApiV1AuthSessions(headers: Operations.GetApiV1AuthSessions.Input.Headers = .init()) async throws -> Operations.GetApiV1AuthSessions.Output {
-        try await getApiV1AuthSessions(Operations.GetApiV1AuthSessions.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/get(listAuthSessions)`.
+    public func listAuthSessions(
+        query: Operations.ListAuthSessions.Input.Query = .init(),
+        headers: Operations.ListAuthSessions.Input.Headers = .init()
+    ) async throws -> Operations.ListAuthSessions.Output {
+        try await listAuthSessions(Operations.ListAuthSessions.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Sign out everywhere
     ///
+    /// Sign out everywhere. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/auth/sessions`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/delete(deleteApiV1AuthSessions)`.
-    public func deleteApiV1AuthSessions(headers: Operations.DeleteApiV1AuthSessions.Input.Headers = .init()) async throws -> Operations.DeleteApiV1AuthSessions.Output {
-        try await deleteApiV1AuthSessions(Operations.DeleteApiV1AuthSessions.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/delete(deleteAuthSessions)`.
+    public func deleteAuthSessions(headers: Operations.DeleteAuthSessions.Input.Headers = .init()) async throws -> Operations.DeleteAuthSessions.Output {
+        try await deleteAuthSessions(Operations.DeleteAuthSessions.Input(headers: headers))
     }
     /// Revoke one of your sessions
     ///
+    /// Revoke one of your sessions. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/auth/sessions/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/{id}/delete(deleteApiV1AuthSessionsId)`.
-    public func deleteApiV1AuthSessionsId(
-        path: Operations.DeleteApiV1AuthSessionsId.Input.Path,
-        headers: Operations.DeleteApiV1AuthSessionsId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1AuthSessionsId.Output {
-        try await deleteApiV1AuthSessionsId(Operations.DeleteApiV1AuthSessionsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/sessions/{id}/delete(deleteAuthSession)`.
+    public func deleteAuthSession(
+        path: Operations.DeleteAuthSession.Input.Path,
+        headers: Operations.DeleteAuthSession.Input.Headers = .init()
+    ) async throws -> Operations.DeleteAuthSession.Output {
+        try await deleteAuthSession(Operations.DeleteAuthSession.Input(
             path: path,
             headers: headers
         ))
     }
     /// Create an account with email and password
     ///
+    /// Create an account with email and password. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/signup`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postApiV1AuthSignup)`.
-    public func postApiV1AuthSignup(
-        headers: Operations.PostApiV1AuthSignup.Input.Headers = .init(),
-        body: Operations.PostApiV1AuthSignup.Input.Body
-    ) async throws -> Operations.PostApiV1AuthSignup.Output {
-        try await postApiV1AuthSignup(Operations.PostApiV1AuthSignup.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postAuthSignup)`.
+    public func postAuthSignup(
+        headers: Operations.PostAuthSignup.Input.Headers = .init(),
+        body: Operations.PostAuthSignup.Input.Body
+    ) async throws -> Operations.PostAuthSignup.Output {
+        try await postAuthSignup(Operations.PostAuthSignup.Input(
             headers: headers,
             body: body
         ))
     }
     /// Turn an anonymous trial into an account, keeping its data
     ///
+    /// Turn an anonymous trial into an account, keeping its data. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/auth/upgrade`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postApiV1AuthUpgrade)`.
-    public func postApiV1AuthUpgrade(
-        headers: Operations.PostApiV1AuthUpgrade.Input.Headers = .init(),
-        body: Operations.PostApiV1AuthUpgrade.Input.Body
-    ) async throws -> Operations.PostApiV1AuthUpgrade.Output {
-        try await postApiV1AuthUpgrade(Operations.PostApiV1AuthUpgrade.Input(
+    /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postAuthUpgrade)`.
+    public func postAuthUpgrade(
+        headers: Operations.PostAuthUpgrade.Input.Headers = .init(),
+        body: Operations.PostAuthUpgrade.Input.Body
+    ) async throws -> Operations.PostAuthUpgrade.Output {
+        try await postAuthUpgrade(Operations.PostAuthUpgrade.Input(
             headers: headers,
             body: body
         ))
     }
     /// Published, active books
     ///
+    /// Published, active books. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books`.
-    /// - Remark: Generated from `#/paths//api/v1/books/get(getApiV1Books)`.
-    public func getApiV1Books(headers: Operations.GetApiV1Books.Input.Headers = .init()) async throws -> Operations.GetApiV1Books.Output {
-        try await getApiV1Books(Operations.GetApiV1Books.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)`.
+    public func getBooks(headers: Operations.GetBooks.Input.Headers = .init()) async throws -> Operations.GetBooks.Output {
+        try await getBooks(Operations.GetBooks.Input(headers: headers))
     }
     /// A published book with its active lessons and messages (yours included)
     ///
+    /// A published book with its active lessons and messages (yours included). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/get(getApiV1BooksId)`.
-    public func getApiV1BooksId(
-        path: Operations.GetApiV1BooksId.Input.Path,
-        headers: Operations.GetApiV1BooksId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1BooksId.Output {
-        try await getApiV1BooksId(Operations.GetApiV1BooksId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/get(getBook)`.
+    public func getBook(
+        path: Operations.GetBook.Input.Path,
+        headers: Operations.GetBook.Input.Headers = .init()
+    ) async throws -> Operations.GetBook.Output {
+        try await getBook(Operations.GetBook.Input(
             path: path,
             headers: headers
         ))
     }
     /// Participants (enrolled, active, paused, completed), delivery and replies, for the book and each lesson
     ///
+    /// Participants (enrolled, active, paused, completed), delivery and replies, for the book and each lesson. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books/{id}/analytics`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/analytics/get(getApiV1BooksIdAnalytics)`.
-    public func getApiV1BooksIdAnalytics(
-        path: Operations.GetApiV1BooksIdAnalytics.Input.Path,
-        headers: Operations.GetApiV1BooksIdAnalytics.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1BooksIdAnalytics.Output {
-        try await getApiV1BooksIdAnalytics(Operations.GetApiV1BooksIdAnalytics.Input(
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/analytics/get(getBooksAnalytics)`.
+    public func getBooksAnalytics(
+        path: Operations.GetBooksAnalytics.Input.Path,
+        headers: Operations.GetBooksAnalytics.Input.Headers = .init()
+    ) async throws -> Operations.GetBooksAnalytics.Output {
+        try await getBooksAnalytics(Operations.GetBooksAnalytics.Input(
             path: path,
             headers: headers
         ))
     }
     /// Add the workspace's own message to a lesson, for its participants
     ///
+    /// Add the workspace's own message to a lesson, for its participants. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/books/{id}/lessons/{lessonId}/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/post(postApiV1BooksIdLessonsLessonIdMessages)`.
-    public func postApiV1BooksIdLessonsLessonIdMessages(
-        path: Operations.PostApiV1BooksIdLessonsLessonIdMessages.Input.Path,
-        headers: Operations.PostApiV1BooksIdLessonsLessonIdMessages.Input.Headers = .init(),
-        body: Operations.PostApiV1BooksIdLessonsLessonIdMessages.Input.Body
-    ) async throws -> Operations.PostApiV1BooksIdLessonsLessonIdMessages.Output {
-        try await postApiV1BooksIdLessonsLessonIdMessages(Operations.PostApiV1BooksIdLessonsLessonIdMessages.Input(
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/post(createBookLessonMessage)`.
+    public func createBookLessonMessage(
+        path: Operations.CreateBookLessonMessage.Input.Path,
+        headers: Operations.CreateBookLessonMessage.Input.Headers = .init(),
+        body: Operations.CreateBookLessonMessage.Input.Body
+    ) async throws -> Operations.CreateBookLessonMessage.Output {
+        try await createBookLessonMessage(Operations.CreateBookLessonMessage.Input(
             path: path,
             headers: headers,
             body: body
@@ -947,40 +1264,46 @@ extension APIProtocol {
     }
     /// Delete one of the workspace's own lesson messages
     ///
+    /// Delete one of the workspace's own lesson messages. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteApiV1BooksIdLessonsLessonIdMessagesMessageId)`.
-    public func deleteApiV1BooksIdLessonsLessonIdMessagesMessageId(
-        path: Operations.DeleteApiV1BooksIdLessonsLessonIdMessagesMessageId.Input.Path,
-        headers: Operations.DeleteApiV1BooksIdLessonsLessonIdMessagesMessageId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1BooksIdLessonsLessonIdMessagesMessageId.Output {
-        try await deleteApiV1BooksIdLessonsLessonIdMessagesMessageId(Operations.DeleteApiV1BooksIdLessonsLessonIdMessagesMessageId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteBookLessonMessage)`.
+    public func deleteBookLessonMessage(
+        path: Operations.DeleteBookLessonMessage.Input.Path,
+        headers: Operations.DeleteBookLessonMessage.Input.Headers = .init()
+    ) async throws -> Operations.DeleteBookLessonMessage.Output {
+        try await deleteBookLessonMessage(Operations.DeleteBookLessonMessage.Input(
             path: path,
             headers: headers
         ))
     }
     /// The workspace's participants of a book
     ///
+    /// The workspace's participants of a book. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/books/{id}/participants`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getApiV1BooksIdParticipants)`.
-    public func getApiV1BooksIdParticipants(
-        path: Operations.GetApiV1BooksIdParticipants.Input.Path,
-        headers: Operations.GetApiV1BooksIdParticipants.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1BooksIdParticipants.Output {
-        try await getApiV1BooksIdParticipants(Operations.GetApiV1BooksIdParticipants.Input(
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)`.
+    public func getBooksParticipants(
+        path: Operations.GetBooksParticipants.Input.Path,
+        headers: Operations.GetBooksParticipants.Input.Headers = .init()
+    ) async throws -> Operations.GetBooksParticipants.Output {
+        try await getBooksParticipants(Operations.GetBooksParticipants.Input(
             path: path,
             headers: headers
         ))
     }
     /// Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)
     ///
+    /// Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(postApiV1BooksIdParticipants)`.
-    public func postApiV1BooksIdParticipants(
-        path: Operations.PostApiV1BooksIdParticipants.Input.Path,
-        headers: Operations.PostApiV1BooksIdParticipants.Input.Headers = .init(),
-        body: Operations.PostApiV1BooksIdParticipants.Input.Body
-    ) async throws -> Operations.PostApiV1BooksIdParticipants.Output {
-        try await postApiV1BooksIdParticipants(Operations.PostApiV1BooksIdParticipants.Input(
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
+    public func createBookParticipant(
+        path: Operations.CreateBookParticipant.Input.Path,
+        headers: Operations.CreateBookParticipant.Input.Headers = .init(),
+        body: Operations.CreateBookParticipant.Input.Body
+    ) async throws -> Operations.CreateBookParticipant.Output {
+        try await createBookParticipant(Operations.CreateBookParticipant.Input(
             path: path,
             headers: headers,
             body: body
@@ -988,47 +1311,61 @@ extension APIProtocol {
     }
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
+    /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/get(getApiV1Contacts)`.
-    public func getApiV1Contacts(headers: Operations.GetApiV1Contacts.Input.Headers = .init()) async throws -> Operations.GetApiV1Contacts.Output {
-        try await getApiV1Contacts(Operations.GetApiV1Contacts.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/contacts/get(listContacts)`.
+    public func listContacts(
+        query: Operations.ListContacts.Input.Query = .init(),
+        headers: Operations.ListContacts.Input.Headers = .init()
+    ) async throws -> Operations.ListContacts.Output {
+        try await listContacts(Operations.ListContacts.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Create a contact (phone unique per workspace)
     ///
+    /// Create a contact (phone unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/contacts`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/post(postApiV1Contacts)`.
-    public func postApiV1Contacts(
-        headers: Operations.PostApiV1Contacts.Input.Headers = .init(),
-        body: Operations.PostApiV1Contacts.Input.Body
-    ) async throws -> Operations.PostApiV1Contacts.Output {
-        try await postApiV1Contacts(Operations.PostApiV1Contacts.Input(
+    /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)`.
+    public func createContact(
+        headers: Operations.CreateContact.Input.Headers = .init(),
+        body: Operations.CreateContact.Input.Body
+    ) async throws -> Operations.CreateContact.Output {
+        try await createContact(Operations.CreateContact.Input(
             headers: headers,
             body: body
         ))
     }
     /// One contact
     ///
+    /// One contact. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getApiV1ContactsId)`.
-    public func getApiV1ContactsId(
-        path: Operations.GetApiV1ContactsId.Input.Path,
-        headers: Operations.GetApiV1ContactsId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1ContactsId.Output {
-        try await getApiV1ContactsId(Operations.GetApiV1ContactsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
+    public func getContact(
+        path: Operations.GetContact.Input.Path,
+        headers: Operations.GetContact.Input.Headers = .init()
+    ) async throws -> Operations.GetContact.Output {
+        try await getContact(Operations.GetContact.Input(
             path: path,
             headers: headers
         ))
     }
     /// Change some of a contact's fields
     ///
+    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(patchApiV1ContactsId)`.
-    public func patchApiV1ContactsId(
-        path: Operations.PatchApiV1ContactsId.Input.Path,
-        headers: Operations.PatchApiV1ContactsId.Input.Headers = .init(),
-        body: Operations.PatchApiV1ContactsId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1ContactsId.Output {
-        try await patchApiV1ContactsId(Operations.PatchApiV1ContactsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
+    public func updateContact(
+        path: Operations.UpdateContact.Input.Path,
+        headers: Operations.UpdateContact.Input.Headers = .init(),
+        body: Operations.UpdateContact.Input.Body
+    ) async throws -> Operations.UpdateContact.Output {
+        try await updateContact(Operations.UpdateContact.Input(
             path: path,
             headers: headers,
             body: body
@@ -1036,129 +1373,206 @@ extension APIProtocol {
     }
     /// Delete a contact
     ///
+    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteApiV1ContactsId)`.
-    public func deleteApiV1ContactsId(
-        path: Operations.DeleteApiV1ContactsId.Input.Path,
-        headers: Operations.DeleteApiV1ContactsId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1ContactsId.Output {
-        try await deleteApiV1ContactsId(Operations.DeleteApiV1ContactsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
+    public func deleteContact(
+        path: Operations.DeleteContact.Input.Path,
+        headers: Operations.DeleteContact.Input.Headers = .init()
+    ) async throws -> Operations.DeleteContact.Output {
+        try await deleteContact(Operations.DeleteContact.Input(
             path: path,
             headers: headers
         ))
     }
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)
     ///
+    /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/contacts/bulk`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/bulk/post(postApiV1ContactsBulk)`.
-    public func postApiV1ContactsBulk(
-        headers: Operations.PostApiV1ContactsBulk.Input.Headers = .init(),
-        body: Operations.PostApiV1ContactsBulk.Input.Body
-    ) async throws -> Operations.PostApiV1ContactsBulk.Output {
-        try await postApiV1ContactsBulk(Operations.PostApiV1ContactsBulk.Input(
+    /// - Remark: Generated from `#/paths//api/v1/contacts/bulk/post(postContactsBulk)`.
+    public func postContactsBulk(
+        headers: Operations.PostContactsBulk.Input.Headers = .init(),
+        body: Operations.PostContactsBulk.Input.Body
+    ) async throws -> Operations.PostContactsBulk.Output {
+        try await postContactsBulk(Operations.PostContactsBulk.Input(
             headers: headers,
             body: body
         ))
     }
     /// The filtered contacts as CSV, streamed
     ///
+    /// The filtered contacts as CSV, streamed. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts/export`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/export/get(getApiV1ContactsExport)`.
-    public func getApiV1ContactsExport(headers: Operations.GetApiV1ContactsExport.Input.Headers = .init()) async throws -> Operations.GetApiV1ContactsExport.Output {
-        try await getApiV1ContactsExport(Operations.GetApiV1ContactsExport.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/contacts/export/get(getContactsExport)`.
+    public func getContactsExport(
+        query: Operations.GetContactsExport.Input.Query = .init(),
+        headers: Operations.GetContactsExport.Input.Headers = .init()
+    ) async throws -> Operations.GetContactsExport.Output {
+        try await getContactsExport(Operations.GetContactsExport.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip
     ///
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/contacts/imports`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postApiV1ContactsImports)`.
-    public func postApiV1ContactsImports(headers: Operations.PostApiV1ContactsImports.Input.Headers = .init()) async throws -> Operations.PostApiV1ContactsImports.Output {
-        try await postApiV1ContactsImports(Operations.PostApiV1ContactsImports.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postContactsImports)`.
+    public func postContactsImports(
+        query: Operations.PostContactsImports.Input.Query = .init(),
+        headers: Operations.PostContactsImports.Input.Headers = .init(),
+        body: Operations.PostContactsImports.Input.Body
+    ) async throws -> Operations.PostContactsImports.Output {
+        try await postContactsImports(Operations.PostContactsImports.Input(
+            query: query,
+            headers: headers,
+            body: body
+        ))
     }
     /// An import's progress and per-row report
     ///
+    /// An import's progress and per-row report. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/contacts/imports/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/{id}/get(getApiV1ContactsImportsId)`.
-    public func getApiV1ContactsImportsId(
-        path: Operations.GetApiV1ContactsImportsId.Input.Path,
-        headers: Operations.GetApiV1ContactsImportsId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1ContactsImportsId.Output {
-        try await getApiV1ContactsImportsId(Operations.GetApiV1ContactsImportsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/contacts/imports/{id}/get(getContactImport)`.
+    public func getContactImport(
+        path: Operations.GetContactImport.Input.Path,
+        headers: Operations.GetContactImport.Input.Headers = .init()
+    ) async throws -> Operations.GetContactImport.Output {
+        try await getContactImport(Operations.GetContactImport.Input(
             path: path,
             headers: headers
         ))
     }
     /// Report a leased message's result: status sent|delivered|failed|undelivered
     ///
+    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postApiV1DeliveryIdStatus)`.
-    public func postApiV1DeliveryIdStatus(
-        path: Operations.PostApiV1DeliveryIdStatus.Input.Path,
-        headers: Operations.PostApiV1DeliveryIdStatus.Input.Headers = .init(),
-        body: Operations.PostApiV1DeliveryIdStatus.Input.Body
-    ) async throws -> Operations.PostApiV1DeliveryIdStatus.Output {
-        try await postApiV1DeliveryIdStatus(Operations.PostApiV1DeliveryIdStatus.Input(
+    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
+    public func postDeliveryStatus(
+        path: Operations.PostDeliveryStatus.Input.Path,
+        headers: Operations.PostDeliveryStatus.Input.Headers = .init(),
+        body: Operations.PostDeliveryStatus.Input.Body
+    ) async throws -> Operations.PostDeliveryStatus.Output {
+        try await postDeliveryStatus(Operations.PostDeliveryStatus.Input(
             path: path,
             headers: headers,
             body: body
         ))
     }
-    /// Lease due messages (?limit=1..500&lease_seconds=1..3600); an unreported lease returns them
+    /// Lease due messages; a lease not reported on in time returns them to the queue
+    ///
+    /// Lease due messages; a lease not reported on in time returns them to the queue. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/delivery/pending`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/pending/get(getApiV1DeliveryPending)`.
-    public func getApiV1DeliveryPending(headers: Operations.GetApiV1DeliveryPending.Input.Headers = .init()) async throws -> Operations.GetApiV1DeliveryPending.Output {
-        try await getApiV1DeliveryPending(Operations.GetApiV1DeliveryPending.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/delivery/pending/get(getDeliveryPending)`.
+    public func getDeliveryPending(
+        query: Operations.GetDeliveryPending.Input.Query = .init(),
+        headers: Operations.GetDeliveryPending.Input.Headers = .init()
+    ) async throws -> Operations.GetDeliveryPending.Output {
+        try await getDeliveryPending(Operations.GetDeliveryPending.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Due, leased and expired-lease counts, and results over 24 hours
     ///
+    /// Due, leased and expired-lease counts, and results over 24 hours. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/delivery/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getApiV1DeliveryStats)`.
-    public func getApiV1DeliveryStats(headers: Operations.GetApiV1DeliveryStats.Input.Headers = .init()) async throws -> Operations.GetApiV1DeliveryStats.Output {
-        try await getApiV1DeliveryStats(Operations.GetApiV1DeliveryStats.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getDeliveryStats)`.
+    public func getDeliveryStats(headers: Operations.GetDeliveryStats.Input.Headers = .init()) async throws -> Operations.GetDeliveryStats.Output {
+        try await getDeliveryStats(Operations.GetDeliveryStats.Input(headers: headers))
+    }
+    /// A readable reference of this API, rendered from its OpenAPI document
+    ///
+    /// A readable reference of this API, rendered from its OpenAPI document. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/docs`.
+    /// - Remark: Generated from `#/paths//api/v1/docs/get(getDocs)`.
+    public func getDocs(headers: Operations.GetDocs.Input.Headers = .init()) async throws -> Operations.GetDocs.Output {
+        try await getDocs(Operations.GetDocs.Input(headers: headers))
+    }
+    /// The reference page's style sheet
+    ///
+    /// The reference page's style sheet. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/docs/reference.css`.
+    /// - Remark: Generated from `#/paths//api/v1/docs/reference.css/get(getDocsReferenceCss)`.
+    public func getDocsReferenceCss(headers: Operations.GetDocsReferenceCss.Input.Headers = .init()) async throws -> Operations.GetDocsReferenceCss.Output {
+        try await getDocsReferenceCss(Operations.GetDocsReferenceCss.Input(headers: headers))
+    }
+    /// The reference page's script
+    ///
+    /// The reference page's script. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/docs/reference.js`.
+    /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
+    public func getDocsReferenceJs(headers: Operations.GetDocsReferenceJs.Input.Headers = .init()) async throws -> Operations.GetDocsReferenceJs.Output {
+        try await getDocsReferenceJs(Operations.GetDocsReferenceJs.Input(headers: headers))
     }
     /// List groups with member counts
     ///
+    /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/groups`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/get(getApiV1Groups)`.
-    public func getApiV1Groups(headers: Operations.GetApiV1Groups.Input.Headers = .init()) async throws -> Operations.GetApiV1Groups.Output {
-        try await getApiV1Groups(Operations.GetApiV1Groups.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/groups/get(listGroups)`.
+    public func listGroups(
+        query: Operations.ListGroups.Input.Query = .init(),
+        headers: Operations.ListGroups.Input.Headers = .init()
+    ) async throws -> Operations.ListGroups.Output {
+        try await listGroups(Operations.ListGroups.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Create a group (name unique per workspace)
     ///
+    /// Create a group (name unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/groups`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/post(postApiV1Groups)`.
-    public func postApiV1Groups(
-        headers: Operations.PostApiV1Groups.Input.Headers = .init(),
-        body: Operations.PostApiV1Groups.Input.Body
-    ) async throws -> Operations.PostApiV1Groups.Output {
-        try await postApiV1Groups(Operations.PostApiV1Groups.Input(
+    /// - Remark: Generated from `#/paths//api/v1/groups/post(createGroup)`.
+    public func createGroup(
+        headers: Operations.CreateGroup.Input.Headers = .init(),
+        body: Operations.CreateGroup.Input.Body
+    ) async throws -> Operations.CreateGroup.Output {
+        try await createGroup(Operations.CreateGroup.Input(
             headers: headers,
             body: body
         ))
     }
     /// One group
     ///
+    /// One group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/groups/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/get(getApiV1GroupsId)`.
-    public func getApiV1GroupsId(
-        path: Operations.GetApiV1GroupsId.Input.Path,
-        headers: Operations.GetApiV1GroupsId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1GroupsId.Output {
-        try await getApiV1GroupsId(Operations.GetApiV1GroupsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/get(getGroup)`.
+    public func getGroup(
+        path: Operations.GetGroup.Input.Path,
+        headers: Operations.GetGroup.Input.Headers = .init()
+    ) async throws -> Operations.GetGroup.Output {
+        try await getGroup(Operations.GetGroup.Input(
             path: path,
             headers: headers
         ))
     }
     /// Rename or recolour a group
     ///
+    /// Rename or recolour a group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/groups/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/patch(patchApiV1GroupsId)`.
-    public func patchApiV1GroupsId(
-        path: Operations.PatchApiV1GroupsId.Input.Path,
-        headers: Operations.PatchApiV1GroupsId.Input.Headers = .init(),
-        body: Operations.PatchApiV1GroupsId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1GroupsId.Output {
-        try await patchApiV1GroupsId(Operations.PatchApiV1GroupsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/patch(updateGroup)`.
+    public func updateGroup(
+        path: Operations.UpdateGroup.Input.Path,
+        headers: Operations.UpdateGroup.Input.Headers = .init(),
+        body: Operations.UpdateGroup.Input.Body
+    ) async throws -> Operations.UpdateGroup.Output {
+        try await updateGroup(Operations.UpdateGroup.Input(
             path: path,
             headers: headers,
             body: body
@@ -1166,40 +1580,48 @@ extension APIProtocol {
     }
     /// Delete a group; its contacts stay
     ///
+    /// Delete a group; its contacts stay. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/groups/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/delete(deleteApiV1GroupsId)`.
-    public func deleteApiV1GroupsId(
-        path: Operations.DeleteApiV1GroupsId.Input.Path,
-        headers: Operations.DeleteApiV1GroupsId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1GroupsId.Output {
-        try await deleteApiV1GroupsId(Operations.DeleteApiV1GroupsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/delete(deleteGroup)`.
+    public func deleteGroup(
+        path: Operations.DeleteGroup.Input.Path,
+        headers: Operations.DeleteGroup.Input.Headers = .init()
+    ) async throws -> Operations.DeleteGroup.Output {
+        try await deleteGroup(Operations.DeleteGroup.Input(
             path: path,
             headers: headers
         ))
     }
     /// List a group's contacts (same search, filters and paging as contacts)
     ///
+    /// List a group's contacts (same search, filters and paging as contacts). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/groups/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/get(getApiV1GroupsIdMembers)`.
-    public func getApiV1GroupsIdMembers(
-        path: Operations.GetApiV1GroupsIdMembers.Input.Path,
-        headers: Operations.GetApiV1GroupsIdMembers.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1GroupsIdMembers.Output {
-        try await getApiV1GroupsIdMembers(Operations.GetApiV1GroupsIdMembers.Input(
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/get(listGroupMembers)`.
+    public func listGroupMembers(
+        path: Operations.ListGroupMembers.Input.Path,
+        query: Operations.ListGroupMembers.Input.Query = .init(),
+        headers: Operations.ListGroupMembers.Input.Headers = .init()
+    ) async throws -> Operations.ListGroupMembers.Output {
+        try await listGroupMembers(Operations.ListGroupMembers.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
     /// Add contacts to a group
     ///
+    /// Add contacts to a group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/groups/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/post(postApiV1GroupsIdMembers)`.
-    public func postApiV1GroupsIdMembers(
-        path: Operations.PostApiV1GroupsIdMembers.Input.Path,
-        headers: Operations.PostApiV1GroupsIdMembers.Input.Headers = .init(),
-        body: Operations.PostApiV1GroupsIdMembers.Input.Body
-    ) async throws -> Operations.PostApiV1GroupsIdMembers.Output {
-        try await postApiV1GroupsIdMembers(Operations.PostApiV1GroupsIdMembers.Input(
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/post(postGroupsMembers)`.
+    public func postGroupsMembers(
+        path: Operations.PostGroupsMembers.Input.Path,
+        headers: Operations.PostGroupsMembers.Input.Headers = .init(),
+        body: Operations.PostGroupsMembers.Input.Body
+    ) async throws -> Operations.PostGroupsMembers.Output {
+        try await postGroupsMembers(Operations.PostGroupsMembers.Input(
             path: path,
             headers: headers,
             body: body
@@ -1207,14 +1629,16 @@ extension APIProtocol {
     }
     /// Remove contacts from a group
     ///
+    /// Remove contacts from a group. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/groups/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/delete(deleteApiV1GroupsIdMembers)`.
-    public func deleteApiV1GroupsIdMembers(
-        path: Operations.DeleteApiV1GroupsIdMembers.Input.Path,
-        headers: Operations.DeleteApiV1GroupsIdMembers.Input.Headers = .init(),
-        body: Operations.DeleteApiV1GroupsIdMembers.Input.Body
-    ) async throws -> Operations.DeleteApiV1GroupsIdMembers.Output {
-        try await deleteApiV1GroupsIdMembers(Operations.DeleteApiV1GroupsIdMembers.Input(
+    /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/delete(deleteGroupsMembers)`.
+    public func deleteGroupsMembers(
+        path: Operations.DeleteGroupsMembers.Input.Path,
+        headers: Operations.DeleteGroupsMembers.Input.Headers = .init(),
+        body: Operations.DeleteGroupsMembers.Input.Body
+    ) async throws -> Operations.DeleteGroupsMembers.Output {
+        try await deleteGroupsMembers(Operations.DeleteGroupsMembers.Input(
             path: path,
             headers: headers,
             body: body
@@ -1222,67 +1646,85 @@ extension APIProtocol {
     }
     /// Accept an invitation sent to your email
     ///
+    /// Accept an invitation sent to your email. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/invitations/accept`.
-    /// - Remark: Generated from `#/paths//api/v1/invitations/accept/post(postApiV1InvitationsAccept)`.
-    public func postApiV1InvitationsAccept(
-        headers: Operations.PostApiV1InvitationsAccept.Input.Headers = .init(),
-        body: Operations.PostApiV1InvitationsAccept.Input.Body
-    ) async throws -> Operations.PostApiV1InvitationsAccept.Output {
-        try await postApiV1InvitationsAccept(Operations.PostApiV1InvitationsAccept.Input(
+    /// - Remark: Generated from `#/paths//api/v1/invitations/accept/post(postInvitationsAccept)`.
+    public func postInvitationsAccept(
+        headers: Operations.PostInvitationsAccept.Input.Headers = .init(),
+        body: Operations.PostInvitationsAccept.Input.Body
+    ) async throws -> Operations.PostInvitationsAccept.Output {
+        try await postInvitationsAccept(Operations.PostInvitationsAccept.Input(
             headers: headers,
             body: body
         ))
     }
     /// The caller: user, workspace and role
     ///
+    /// The caller: user, workspace and role. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/me`.
-    /// - Remark: Generated from `#/paths//api/v1/me/get(getApiV1Me)`.
-    public func getApiV1Me(headers: Operations.GetApiV1Me.Input.Headers = .init()) async throws -> Operations.GetApiV1Me.Output {
-        try await getApiV1Me(Operations.GetApiV1Me.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/me/get(getMe)`.
+    public func getMe(headers: Operations.GetMe.Input.Headers = .init()) async throws -> Operations.GetMe.Output {
+        try await getMe(Operations.GetMe.Input(headers: headers))
     }
-    /// List messages, newest first (?status=&campaign=&category=&contact_id=)
+    /// List messages, newest first
+    ///
+    /// List messages, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/get(getApiV1Messages)`.
-    public func getApiV1Messages(headers: Operations.GetApiV1Messages.Input.Headers = .init()) async throws -> Operations.GetApiV1Messages.Output {
-        try await getApiV1Messages(Operations.GetApiV1Messages.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)`.
+    public func listMessages(
+        query: Operations.ListMessages.Input.Query = .init(),
+        headers: Operations.ListMessages.Input.Headers = .init()
+    ) async throws -> Operations.ListMessages.Output {
+        try await listMessages(Operations.ListMessages.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone)
     ///
+    /// Schedule an SMS to contact_id | contact_ids | group_id, from body | template_id, at scheduled_at (UTC, or local with time_zone). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/messages`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/post(postApiV1Messages)`.
-    public func postApiV1Messages(
-        headers: Operations.PostApiV1Messages.Input.Headers = .init(),
-        body: Operations.PostApiV1Messages.Input.Body? = nil
-    ) async throws -> Operations.PostApiV1Messages.Output {
-        try await postApiV1Messages(Operations.PostApiV1Messages.Input(
+    /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)`.
+    public func createMessage(
+        headers: Operations.CreateMessage.Input.Headers = .init(),
+        body: Operations.CreateMessage.Input.Body
+    ) async throws -> Operations.CreateMessage.Output {
+        try await createMessage(Operations.CreateMessage.Input(
             headers: headers,
             body: body
         ))
     }
     /// One message with its timeline of attempts and statuses
     ///
+    /// One message with its timeline of attempts and statuses. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getApiV1MessagesId)`.
-    public func getApiV1MessagesId(
-        path: Operations.GetApiV1MessagesId.Input.Path,
-        headers: Operations.GetApiV1MessagesId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1MessagesId.Output {
-        try await getApiV1MessagesId(Operations.GetApiV1MessagesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getMessage)`.
+    public func getMessage(
+        path: Operations.GetMessage.Input.Path,
+        headers: Operations.GetMessage.Input.Headers = .init()
+    ) async throws -> Operations.GetMessage.Output {
+        try await getMessage(Operations.GetMessage.Input(
             path: path,
             headers: headers
         ))
     }
     /// Reschedule a pending message (scheduled_at, time_zone)
     ///
+    /// Reschedule a pending message (scheduled_at, time_zone). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/messages/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/patch(patchApiV1MessagesId)`.
-    public func patchApiV1MessagesId(
-        path: Operations.PatchApiV1MessagesId.Input.Path,
-        headers: Operations.PatchApiV1MessagesId.Input.Headers = .init(),
-        body: Operations.PatchApiV1MessagesId.Input.Body
-    ) async throws -> Operations.PatchApiV1MessagesId.Output {
-        try await patchApiV1MessagesId(Operations.PatchApiV1MessagesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/patch(updateMessage)`.
+    public func updateMessage(
+        path: Operations.UpdateMessage.Input.Path,
+        headers: Operations.UpdateMessage.Input.Headers = .init(),
+        body: Operations.UpdateMessage.Input.Body
+    ) async throws -> Operations.UpdateMessage.Output {
+        try await updateMessage(Operations.UpdateMessage.Input(
             path: path,
             headers: headers,
             body: body
@@ -1290,80 +1732,100 @@ extension APIProtocol {
     }
     /// Cancel a pending message
     ///
+    /// Cancel a pending message. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/messages/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/delete(deleteApiV1MessagesId)`.
-    public func deleteApiV1MessagesId(
-        path: Operations.DeleteApiV1MessagesId.Input.Path,
-        headers: Operations.DeleteApiV1MessagesId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1MessagesId.Output {
-        try await deleteApiV1MessagesId(Operations.DeleteApiV1MessagesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/delete(deleteMessage)`.
+    public func deleteMessage(
+        path: Operations.DeleteMessage.Input.Path,
+        headers: Operations.DeleteMessage.Input.Headers = .init()
+    ) async throws -> Operations.DeleteMessage.Output {
+        try await deleteMessage(Operations.DeleteMessage.Input(
             path: path,
             headers: headers
         ))
     }
     /// Send a failed, undelivered or under-review message again
     ///
+    /// Send a failed, undelivered or under-review message again. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/messages/{id}/retry`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(postApiV1MessagesIdRetry)`.
-    public func postApiV1MessagesIdRetry(
-        path: Operations.PostApiV1MessagesIdRetry.Input.Path,
-        headers: Operations.PostApiV1MessagesIdRetry.Input.Headers = .init()
-    ) async throws -> Operations.PostApiV1MessagesIdRetry.Output {
-        try await postApiV1MessagesIdRetry(Operations.PostApiV1MessagesIdRetry.Input(
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(postMessagesRetry)`.
+    public func postMessagesRetry(
+        path: Operations.PostMessagesRetry.Input.Path,
+        headers: Operations.PostMessagesRetry.Input.Headers = .init()
+    ) async throws -> Operations.PostMessagesRetry.Output {
+        try await postMessagesRetry(Operations.PostMessagesRetry.Input(
             path: path,
             headers: headers
         ))
     }
     /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
     ///
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/messages/bulk`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postApiV1MessagesBulk)`.
-    public func postApiV1MessagesBulk(
-        headers: Operations.PostApiV1MessagesBulk.Input.Headers = .init(),
-        body: Operations.PostApiV1MessagesBulk.Input.Body
-    ) async throws -> Operations.PostApiV1MessagesBulk.Output {
-        try await postApiV1MessagesBulk(Operations.PostApiV1MessagesBulk.Input(
+    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
+    public func postMessagesBulk(
+        headers: Operations.PostMessagesBulk.Input.Headers = .init(),
+        body: Operations.PostMessagesBulk.Input.Body
+    ) async throws -> Operations.PostMessagesBulk.Output {
+        try await postMessagesBulk(Operations.PostMessagesBulk.Input(
             headers: headers,
             body: body
         ))
     }
-    /// Workspace delivery stats (?window=1h|24h|7d|30d|all): by status, category, campaign
+    /// Workspace delivery stats: by status, category, campaign
+    ///
+    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/messages/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getApiV1MessagesStats)`.
-    public func getApiV1MessagesStats(headers: Operations.GetApiV1MessagesStats.Input.Headers = .init()) async throws -> Operations.GetApiV1MessagesStats.Output {
-        try await getApiV1MessagesStats(Operations.GetApiV1MessagesStats.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
+    public func getMessagesStats(
+        query: Operations.GetMessagesStats.Input.Query = .init(),
+        headers: Operations.GetMessagesStats.Input.Headers = .init()
+    ) async throws -> Operations.GetMessagesStats.Output {
+        try await getMessagesStats(Operations.GetMessagesStats.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// This document
     ///
+    /// This document. Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/openapi.json`.
-    /// - Remark: Generated from `#/paths//api/v1/openapi.json/get(getApiV1Openapi.json)`.
-    public func getApiV1Openapi_json(headers: Operations.GetApiV1Openapi_json.Input.Headers = .init()) async throws -> Operations.GetApiV1Openapi_json.Output {
-        try await getApiV1Openapi_json(Operations.GetApiV1Openapi_json.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/openapi.json/get(getOpenapiJson)`.
+    public func getOpenapiJson(headers: Operations.GetOpenapiJson.Input.Headers = .init()) async throws -> Operations.GetOpenapiJson.Output {
+        try await getOpenapiJson(Operations.GetOpenapiJson.Input(headers: headers))
     }
     /// A participant with each planned lesson message and its delivery status
     ///
+    /// A participant with each planned lesson message and its delivery status. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/participants/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/get(getApiV1ParticipantsId)`.
-    public func getApiV1ParticipantsId(
-        path: Operations.GetApiV1ParticipantsId.Input.Path,
-        headers: Operations.GetApiV1ParticipantsId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1ParticipantsId.Output {
-        try await getApiV1ParticipantsId(Operations.GetApiV1ParticipantsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/get(getParticipant)`.
+    public func getParticipant(
+        path: Operations.GetParticipant.Input.Path,
+        headers: Operations.GetParticipant.Input.Headers = .init()
+    ) async throws -> Operations.GetParticipant.Output {
+        try await getParticipant(Operations.GetParticipant.Input(
             path: path,
             headers: headers
         ))
     }
     /// Pause (status paused), resume (active), or change lesson_ids, start_date, time_zone: what has not been sent is rescheduled
     ///
+    /// Pause (status paused), resume (active), or change lesson_ids, start_date, time_zone: what has not been sent is rescheduled. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/participants/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/patch(patchApiV1ParticipantsId)`.
-    public func patchApiV1ParticipantsId(
-        path: Operations.PatchApiV1ParticipantsId.Input.Path,
-        headers: Operations.PatchApiV1ParticipantsId.Input.Headers = .init(),
-        body: Operations.PatchApiV1ParticipantsId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1ParticipantsId.Output {
-        try await patchApiV1ParticipantsId(Operations.PatchApiV1ParticipantsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/patch(updateParticipant)`.
+    public func updateParticipant(
+        path: Operations.UpdateParticipant.Input.Path,
+        headers: Operations.UpdateParticipant.Input.Headers = .init(),
+        body: Operations.UpdateParticipant.Input.Body
+    ) async throws -> Operations.UpdateParticipant.Output {
+        try await updateParticipant(Operations.UpdateParticipant.Input(
             path: path,
             headers: headers,
             body: body
@@ -1371,94 +1833,118 @@ extension APIProtocol {
     }
     /// Remove a participant: its pending lesson messages are canceled
     ///
+    /// Remove a participant: its pending lesson messages are canceled. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteApiV1ParticipantsId)`.
-    public func deleteApiV1ParticipantsId(
-        path: Operations.DeleteApiV1ParticipantsId.Input.Path,
-        headers: Operations.DeleteApiV1ParticipantsId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1ParticipantsId.Output {
-        try await deleteApiV1ParticipantsId(Operations.DeleteApiV1ParticipantsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
+    public func deleteParticipant(
+        path: Operations.DeleteParticipant.Input.Path,
+        headers: Operations.DeleteParticipant.Input.Headers = .init()
+    ) async throws -> Operations.DeleteParticipant.Output {
+        try await deleteParticipant(Operations.DeleteParticipant.Input(
             path: path,
             headers: headers
         ))
     }
     /// The workspace's SMS provider settings (the auth token is never shown)
     ///
+    /// The workspace's SMS provider settings (the auth token is never shown). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/sms/settings`.
-    /// - Remark: Generated from `#/paths//api/v1/sms/settings/get(getApiV1SmsSettings)`.
-    public func getApiV1SmsSettings(headers: Operations.GetApiV1SmsSettings.Input.Headers = .init()) async throws -> Operations.GetApiV1SmsSettings.Output {
-        try await getApiV1SmsSettings(Operations.GetApiV1SmsSettings.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/sms/settings/get(getSmsSettings)`.
+    public func getSmsSettings(headers: Operations.GetSmsSettings.Input.Headers = .init()) async throws -> Operations.GetSmsSettings.Output {
+        try await getSmsSettings(Operations.GetSmsSettings.Input(headers: headers))
     }
     /// Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external
     ///
+    /// Set the SMS provider: simulated | twilio (account_sid, auth_token, from_number or messaging_service_sid) | external. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PUT /api/v1/sms/settings`.
-    /// - Remark: Generated from `#/paths//api/v1/sms/settings/put(putApiV1SmsSettings)`.
-    public func putApiV1SmsSettings(
-        headers: Operations.PutApiV1SmsSettings.Input.Headers = .init(),
-        body: Operations.PutApiV1SmsSettings.Input.Body
-    ) async throws -> Operations.PutApiV1SmsSettings.Output {
-        try await putApiV1SmsSettings(Operations.PutApiV1SmsSettings.Input(
+    /// - Remark: Generated from `#/paths//api/v1/sms/settings/put(putSmsSettings)`.
+    public func putSmsSettings(
+        headers: Operations.PutSmsSettings.Input.Headers = .init(),
+        body: Operations.PutSmsSettings.Input.Body
+    ) async throws -> Operations.PutSmsSettings.Output {
+        try await putSmsSettings(Operations.PutSmsSettings.Input(
             headers: headers,
             body: body
         ))
     }
     /// Liveness of the api worker
     ///
+    /// Liveness of the api worker. Needs no credential.
+    ///
     /// - Remark: HTTP `GET /api/v1/status`.
-    /// - Remark: Generated from `#/paths//api/v1/status/get(getApiV1Status)`.
-    public func getApiV1Status(headers: Operations.GetApiV1Status.Input.Headers = .init()) async throws -> Operations.GetApiV1Status.Output {
-        try await getApiV1Status(Operations.GetApiV1Status.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/status/get(getStatus)`.
+    public func getStatus(headers: Operations.GetStatus.Input.Headers = .init()) async throws -> Operations.GetStatus.Output {
+        try await getStatus(Operations.GetStatus.Input(headers: headers))
     }
     /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID
     ///
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/stream`.
-    /// - Remark: Generated from `#/paths//api/v1/stream/get(getApiV1Stream)`.
-    public func getApiV1Stream(headers: Operations.GetApiV1Stream.Input.Headers = .init()) async throws -> Operations.GetApiV1Stream.Output {
-        try await getApiV1Stream(Operations.GetApiV1Stream.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)`.
+    public func getStream(headers: Operations.GetStream.Input.Headers = .init()) async throws -> Operations.GetStream.Output {
+        try await getStream(Operations.GetStream.Input(headers: headers))
     }
-    /// List templates (?category=)
+    /// List templates, by name
+    ///
+    /// List templates, by name. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/templates`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/get(getApiV1Templates)`.
-    public func getApiV1Templates(headers: Operations.GetApiV1Templates.Input.Headers = .init()) async throws -> Operations.GetApiV1Templates.Output {
-        try await getApiV1Templates(Operations.GetApiV1Templates.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/templates/get(listTemplates)`.
+    public func listTemplates(
+        query: Operations.ListTemplates.Input.Query = .init(),
+        headers: Operations.ListTemplates.Input.Headers = .init()
+    ) async throws -> Operations.ListTemplates.Output {
+        try await listTemplates(Operations.ListTemplates.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Create a template; unknown {{variables}} are refused
     ///
+    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/templates`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/post(postApiV1Templates)`.
-    public func postApiV1Templates(
-        headers: Operations.PostApiV1Templates.Input.Headers = .init(),
-        body: Operations.PostApiV1Templates.Input.Body
-    ) async throws -> Operations.PostApiV1Templates.Output {
-        try await postApiV1Templates(Operations.PostApiV1Templates.Input(
+    /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
+    public func createTemplate(
+        headers: Operations.CreateTemplate.Input.Headers = .init(),
+        body: Operations.CreateTemplate.Input.Body
+    ) async throws -> Operations.CreateTemplate.Output {
+        try await createTemplate(Operations.CreateTemplate.Input(
             headers: headers,
             body: body
         ))
     }
     /// One template with its SMS length
     ///
+    /// One template with its SMS length. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/templates/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getApiV1TemplatesId)`.
-    public func getApiV1TemplatesId(
-        path: Operations.GetApiV1TemplatesId.Input.Path,
-        headers: Operations.GetApiV1TemplatesId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1TemplatesId.Output {
-        try await getApiV1TemplatesId(Operations.GetApiV1TemplatesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getTemplate)`.
+    public func getTemplate(
+        path: Operations.GetTemplate.Input.Path,
+        headers: Operations.GetTemplate.Input.Headers = .init()
+    ) async throws -> Operations.GetTemplate.Output {
+        try await getTemplate(Operations.GetTemplate.Input(
             path: path,
             headers: headers
         ))
     }
     /// Change a template (messages already sent keep their text)
     ///
+    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(patchApiV1TemplatesId)`.
-    public func patchApiV1TemplatesId(
-        path: Operations.PatchApiV1TemplatesId.Input.Path,
-        headers: Operations.PatchApiV1TemplatesId.Input.Headers = .init(),
-        body: Operations.PatchApiV1TemplatesId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1TemplatesId.Output {
-        try await patchApiV1TemplatesId(Operations.PatchApiV1TemplatesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
+    public func updateTemplate(
+        path: Operations.UpdateTemplate.Input.Path,
+        headers: Operations.UpdateTemplate.Input.Headers = .init(),
+        body: Operations.UpdateTemplate.Input.Body
+    ) async throws -> Operations.UpdateTemplate.Output {
+        try await updateTemplate(Operations.UpdateTemplate.Input(
             path: path,
             headers: headers,
             body: body
@@ -1466,27 +1952,31 @@ extension APIProtocol {
     }
     /// Delete a template
     ///
+    /// Delete a template. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/templates/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/delete(deleteApiV1TemplatesId)`.
-    public func deleteApiV1TemplatesId(
-        path: Operations.DeleteApiV1TemplatesId.Input.Path,
-        headers: Operations.DeleteApiV1TemplatesId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1TemplatesId.Output {
-        try await deleteApiV1TemplatesId(Operations.DeleteApiV1TemplatesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/delete(deleteTemplate)`.
+    public func deleteTemplate(
+        path: Operations.DeleteTemplate.Input.Path,
+        headers: Operations.DeleteTemplate.Input.Headers = .init()
+    ) async throws -> Operations.DeleteTemplate.Output {
+        try await deleteTemplate(Operations.DeleteTemplate.Input(
             path: path,
             headers: headers
         ))
     }
     /// Render a template for a contact, with SMS length facts
     ///
+    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
-    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postApiV1TemplatesIdPreview)`.
-    public func postApiV1TemplatesIdPreview(
-        path: Operations.PostApiV1TemplatesIdPreview.Input.Path,
-        headers: Operations.PostApiV1TemplatesIdPreview.Input.Headers = .init(),
-        body: Operations.PostApiV1TemplatesIdPreview.Input.Body
-    ) async throws -> Operations.PostApiV1TemplatesIdPreview.Output {
-        try await postApiV1TemplatesIdPreview(Operations.PostApiV1TemplatesIdPreview.Input(
+    /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
+    public func postTemplatesPreview(
+        path: Operations.PostTemplatesPreview.Input.Path,
+        headers: Operations.PostTemplatesPreview.Input.Headers = .init(),
+        body: Operations.PostTemplatesPreview.Input.Body
+    ) async throws -> Operations.PostTemplatesPreview.Output {
+        try await postTemplatesPreview(Operations.PostTemplatesPreview.Input(
             path: path,
             headers: headers,
             body: body
@@ -1494,47 +1984,55 @@ extension APIProtocol {
     }
     /// The workspace's webhook endpoints
     ///
+    /// The workspace's webhook endpoints. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getApiV1Webhook-endpoints)`.
-    public func getApiV1WebhookEndpoints(headers: Operations.GetApiV1WebhookEndpoints.Input.Headers = .init()) async throws -> Operations.GetApiV1WebhookEndpoints.Output {
-        try await getApiV1WebhookEndpoints(Operations.GetApiV1WebhookEndpoints.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)`.
+    public func getWebhookEndpoints(headers: Operations.GetWebhookEndpoints.Input.Headers = .init()) async throws -> Operations.GetWebhookEndpoints.Output {
+        try await getWebhookEndpoints(Operations.GetWebhookEndpoints.Input(headers: headers))
     }
     /// Register a URL for events (event_types, or ["*"]); the answer holds its signing secret once
     ///
+    /// Register a URL for events (event_types, or ["*"]); the answer holds its signing secret once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/webhook-endpoints`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/post(postApiV1Webhook-endpoints)`.
-    public func postApiV1WebhookEndpoints(
-        headers: Operations.PostApiV1WebhookEndpoints.Input.Headers = .init(),
-        body: Operations.PostApiV1WebhookEndpoints.Input.Body
-    ) async throws -> Operations.PostApiV1WebhookEndpoints.Output {
-        try await postApiV1WebhookEndpoints(Operations.PostApiV1WebhookEndpoints.Input(
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/post(createWebhookEndpoint)`.
+    public func createWebhookEndpoint(
+        headers: Operations.CreateWebhookEndpoint.Input.Headers = .init(),
+        body: Operations.CreateWebhookEndpoint.Input.Body
+    ) async throws -> Operations.CreateWebhookEndpoint.Output {
+        try await createWebhookEndpoint(Operations.CreateWebhookEndpoint.Input(
             headers: headers,
             body: body
         ))
     }
     /// One endpoint with its recent deliveries (?limit=)
     ///
+    /// One endpoint with its recent deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getApiV1Webhook-endpointsId)`.
-    public func getApiV1WebhookEndpointsId(
-        path: Operations.GetApiV1WebhookEndpointsId.Input.Path,
-        headers: Operations.GetApiV1WebhookEndpointsId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1WebhookEndpointsId.Output {
-        try await getApiV1WebhookEndpointsId(Operations.GetApiV1WebhookEndpointsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getWebhookEndpoint)`.
+    public func getWebhookEndpoint(
+        path: Operations.GetWebhookEndpoint.Input.Path,
+        headers: Operations.GetWebhookEndpoint.Input.Headers = .init()
+    ) async throws -> Operations.GetWebhookEndpoint.Output {
+        try await getWebhookEndpoint(Operations.GetWebhookEndpoint.Input(
             path: path,
             headers: headers
         ))
     }
     /// Change url, event_types, description, or set active (true re-enables)
     ///
+    /// Change url, event_types, description, or set active (true re-enables). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/webhook-endpoints/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/patch(patchApiV1Webhook-endpointsId)`.
-    public func patchApiV1WebhookEndpointsId(
-        path: Operations.PatchApiV1WebhookEndpointsId.Input.Path,
-        headers: Operations.PatchApiV1WebhookEndpointsId.Input.Headers = .init(),
-        body: Operations.PatchApiV1WebhookEndpointsId.Input.Body? = nil
-    ) async throws -> Operations.PatchApiV1WebhookEndpointsId.Output {
-        try await patchApiV1WebhookEndpointsId(Operations.PatchApiV1WebhookEndpointsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/patch(updateWebhookEndpoint)`.
+    public func updateWebhookEndpoint(
+        path: Operations.UpdateWebhookEndpoint.Input.Path,
+        headers: Operations.UpdateWebhookEndpoint.Input.Headers = .init(),
+        body: Operations.UpdateWebhookEndpoint.Input.Body
+    ) async throws -> Operations.UpdateWebhookEndpoint.Output {
+        try await updateWebhookEndpoint(Operations.UpdateWebhookEndpoint.Input(
             path: path,
             headers: headers,
             body: body
@@ -1542,74 +2040,106 @@ extension APIProtocol {
     }
     /// Remove an endpoint
     ///
+    /// Remove an endpoint. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/webhook-endpoints/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteApiV1Webhook-endpointsId)`.
-    public func deleteApiV1WebhookEndpointsId(
-        path: Operations.DeleteApiV1WebhookEndpointsId.Input.Path,
-        headers: Operations.DeleteApiV1WebhookEndpointsId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1WebhookEndpointsId.Output {
-        try await deleteApiV1WebhookEndpointsId(Operations.DeleteApiV1WebhookEndpointsId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteWebhookEndpoint)`.
+    public func deleteWebhookEndpoint(
+        path: Operations.DeleteWebhookEndpoint.Input.Path,
+        headers: Operations.DeleteWebhookEndpoint.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWebhookEndpoint.Output {
+        try await deleteWebhookEndpoint(Operations.DeleteWebhookEndpoint.Input(
             path: path,
             headers: headers
         ))
     }
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled
     ///
+    /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled. Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/webhooks/twilio/sms`.
-    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/sms/post(postApiV1WebhooksTwilioSms)`.
-    public func postApiV1WebhooksTwilioSms(headers: Operations.PostApiV1WebhooksTwilioSms.Input.Headers = .init()) async throws -> Operations.PostApiV1WebhooksTwilioSms.Output {
-        try await postApiV1WebhooksTwilioSms(Operations.PostApiV1WebhooksTwilioSms.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/sms/post(postWebhooksTwilioSms)`.
+    public func postWebhooksTwilioSms(
+        headers: Operations.PostWebhooksTwilioSms.Input.Headers = .init(),
+        body: Operations.PostWebhooksTwilioSms.Input.Body
+    ) async throws -> Operations.PostWebhooksTwilioSms.Output {
+        try await postWebhooksTwilioSms(Operations.PostWebhooksTwilioSms.Input(
+            headers: headers,
+            body: body
+        ))
     }
     /// Twilio status callback (form POST, X-Twilio-Signature)
     ///
+    /// Twilio status callback (form POST, X-Twilio-Signature). Needs no credential.
+    ///
     /// - Remark: HTTP `POST /api/v1/webhooks/twilio/status`.
-    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/status/post(postApiV1WebhooksTwilioStatus)`.
-    public func postApiV1WebhooksTwilioStatus(headers: Operations.PostApiV1WebhooksTwilioStatus.Input.Headers = .init()) async throws -> Operations.PostApiV1WebhooksTwilioStatus.Output {
-        try await postApiV1WebhooksTwilioStatus(Operations.PostApiV1WebhooksTwilioStatus.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/status/post(postWebhooksTwilioStatus)`.
+    public func postWebhooksTwilioStatus(
+        headers: Operations.PostWebhooksTwilioStatus.Input.Headers = .init(),
+        body: Operations.PostWebhooksTwilioStatus.Input.Body
+    ) async throws -> Operations.PostWebhooksTwilioStatus.Output {
+        try await postWebhooksTwilioStatus(Operations.PostWebhooksTwilioStatus.Input(
+            headers: headers,
+            body: body
+        ))
     }
     /// List the workspaces you belong to
     ///
+    /// List the workspaces you belong to. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/get(getApiV1Workspaces)`.
-    public func getApiV1Workspaces(headers: Operations.GetApiV1Workspaces.Input.Headers = .init()) async throws -> Operations.GetApiV1Workspaces.Output {
-        try await getApiV1Workspaces(Operations.GetApiV1Workspaces.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/get(listWorkspaces)`.
+    public func listWorkspaces(
+        query: Operations.ListWorkspaces.Input.Query = .init(),
+        headers: Operations.ListWorkspaces.Input.Headers = .init()
+    ) async throws -> Operations.ListWorkspaces.Output {
+        try await listWorkspaces(Operations.ListWorkspaces.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Create a workspace; you become its owner
     ///
+    /// Create a workspace; you become its owner. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/workspaces`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/post(postApiV1Workspaces)`.
-    public func postApiV1Workspaces(
-        headers: Operations.PostApiV1Workspaces.Input.Headers = .init(),
-        body: Operations.PostApiV1Workspaces.Input.Body
-    ) async throws -> Operations.PostApiV1Workspaces.Output {
-        try await postApiV1Workspaces(Operations.PostApiV1Workspaces.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/post(createWorkspace)`.
+    public func createWorkspace(
+        headers: Operations.CreateWorkspace.Input.Headers = .init(),
+        body: Operations.CreateWorkspace.Input.Body
+    ) async throws -> Operations.CreateWorkspace.Output {
+        try await createWorkspace(Operations.CreateWorkspace.Input(
             headers: headers,
             body: body
         ))
     }
     /// One workspace
     ///
+    /// One workspace. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/get(getApiV1WorkspacesId)`.
-    public func getApiV1WorkspacesId(
-        path: Operations.GetApiV1WorkspacesId.Input.Path,
-        headers: Operations.GetApiV1WorkspacesId.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1WorkspacesId.Output {
-        try await getApiV1WorkspacesId(Operations.GetApiV1WorkspacesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/get(getWorkspace)`.
+    public func getWorkspace(
+        path: Operations.GetWorkspace.Input.Path,
+        headers: Operations.GetWorkspace.Input.Headers = .init()
+    ) async throws -> Operations.GetWorkspace.Output {
+        try await getWorkspace(Operations.GetWorkspace.Input(
             path: path,
             headers: headers
         ))
     }
     /// Rename a workspace (admins)
     ///
+    /// Rename a workspace (admins). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/workspaces/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/patch(patchApiV1WorkspacesId)`.
-    public func patchApiV1WorkspacesId(
-        path: Operations.PatchApiV1WorkspacesId.Input.Path,
-        headers: Operations.PatchApiV1WorkspacesId.Input.Headers = .init(),
-        body: Operations.PatchApiV1WorkspacesId.Input.Body
-    ) async throws -> Operations.PatchApiV1WorkspacesId.Output {
-        try await patchApiV1WorkspacesId(Operations.PatchApiV1WorkspacesId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/patch(updateWorkspace)`.
+    public func updateWorkspace(
+        path: Operations.UpdateWorkspace.Input.Path,
+        headers: Operations.UpdateWorkspace.Input.Headers = .init(),
+        body: Operations.UpdateWorkspace.Input.Body
+    ) async throws -> Operations.UpdateWorkspace.Output {
+        try await updateWorkspace(Operations.UpdateWorkspace.Input(
             path: path,
             headers: headers,
             body: body
@@ -1617,27 +2147,33 @@ extension APIProtocol {
     }
     /// List invitations (admins)
     ///
+    /// List invitations (admins). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces/{id}/invitations`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/get(getApiV1WorkspacesIdInvitations)`.
-    public func getApiV1WorkspacesIdInvitations(
-        path: Operations.GetApiV1WorkspacesIdInvitations.Input.Path,
-        headers: Operations.GetApiV1WorkspacesIdInvitations.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1WorkspacesIdInvitations.Output {
-        try await getApiV1WorkspacesIdInvitations(Operations.GetApiV1WorkspacesIdInvitations.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/get(listWorkspaceInvitations)`.
+    public func listWorkspaceInvitations(
+        path: Operations.ListWorkspaceInvitations.Input.Path,
+        query: Operations.ListWorkspaceInvitations.Input.Query = .init(),
+        headers: Operations.ListWorkspaceInvitations.Input.Headers = .init()
+    ) async throws -> Operations.ListWorkspaceInvitations.Output {
+        try await listWorkspaceInvitations(Operations.ListWorkspaceInvitations.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
     /// Invite someone by email; answers the single-use token once
     ///
+    /// Invite someone by email; answers the single-use token once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `POST /api/v1/workspaces/{id}/invitations`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(postApiV1WorkspacesIdInvitations)`.
-    public func postApiV1WorkspacesIdInvitations(
-        path: Operations.PostApiV1WorkspacesIdInvitations.Input.Path,
-        headers: Operations.PostApiV1WorkspacesIdInvitations.Input.Headers = .init(),
-        body: Operations.PostApiV1WorkspacesIdInvitations.Input.Body
-    ) async throws -> Operations.PostApiV1WorkspacesIdInvitations.Output {
-        try await postApiV1WorkspacesIdInvitations(Operations.PostApiV1WorkspacesIdInvitations.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(createWorkspaceInvitation)`.
+    public func createWorkspaceInvitation(
+        path: Operations.CreateWorkspaceInvitation.Input.Path,
+        headers: Operations.CreateWorkspaceInvitation.Input.Headers = .init(),
+        body: Operations.CreateWorkspaceInvitation.Input.Body
+    ) async throws -> Operations.CreateWorkspaceInvitation.Output {
+        try await createWorkspaceInvitation(Operations.CreateWorkspaceInvitation.Input(
             path: path,
             headers: headers,
             body: body
@@ -1645,40 +2181,48 @@ extension APIProtocol {
     }
     /// Withdraw an invitation (admins)
     ///
+    /// Withdraw an invitation (admins). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/workspaces/{id}/invitations/{invitation_id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/{invitation_id}/delete(deleteApiV1WorkspacesIdInvitationsInvitation_id)`.
-    public func deleteApiV1WorkspacesIdInvitationsInvitationId(
-        path: Operations.DeleteApiV1WorkspacesIdInvitationsInvitationId.Input.Path,
-        headers: Operations.DeleteApiV1WorkspacesIdInvitationsInvitationId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1WorkspacesIdInvitationsInvitationId.Output {
-        try await deleteApiV1WorkspacesIdInvitationsInvitationId(Operations.DeleteApiV1WorkspacesIdInvitationsInvitationId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/{invitation_id}/delete(deleteWorkspaceInvitation)`.
+    public func deleteWorkspaceInvitation(
+        path: Operations.DeleteWorkspaceInvitation.Input.Path,
+        headers: Operations.DeleteWorkspaceInvitation.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWorkspaceInvitation.Output {
+        try await deleteWorkspaceInvitation(Operations.DeleteWorkspaceInvitation.Input(
             path: path,
             headers: headers
         ))
     }
     /// List members
     ///
+    /// List members. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `GET /api/v1/workspaces/{id}/members`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/get(getApiV1WorkspacesIdMembers)`.
-    public func getApiV1WorkspacesIdMembers(
-        path: Operations.GetApiV1WorkspacesIdMembers.Input.Path,
-        headers: Operations.GetApiV1WorkspacesIdMembers.Input.Headers = .init()
-    ) async throws -> Operations.GetApiV1WorkspacesIdMembers.Output {
-        try await getApiV1WorkspacesIdMembers(Operations.GetApiV1WorkspacesIdMembers.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/get(listWorkspaceMembers)`.
+    public func listWorkspaceMembers(
+        path: Operations.ListWorkspaceMembers.Input.Path,
+        query: Operations.ListWorkspaceMembers.Input.Query = .init(),
+        headers: Operations.ListWorkspaceMembers.Input.Headers = .init()
+    ) async throws -> Operations.ListWorkspaceMembers.Output {
+        try await listWorkspaceMembers(Operations.ListWorkspaceMembers.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
     /// Change a member's role (owners)
     ///
+    /// Change a member's role (owners). Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `PATCH /api/v1/workspaces/{id}/members/{user_id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/patch(patchApiV1WorkspacesIdMembersUser_id)`.
-    public func patchApiV1WorkspacesIdMembersUserId(
-        path: Operations.PatchApiV1WorkspacesIdMembersUserId.Input.Path,
-        headers: Operations.PatchApiV1WorkspacesIdMembersUserId.Input.Headers = .init(),
-        body: Operations.PatchApiV1WorkspacesIdMembersUserId.Input.Body
-    ) async throws -> Operations.PatchApiV1WorkspacesIdMembersUserId.Output {
-        try await patchApiV1WorkspacesIdMembersUserId(Operations.PatchApiV1WorkspacesIdMembersUserId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/patch(updateWorkspaceMember)`.
+    public func updateWorkspaceMember(
+        path: Operations.UpdateWorkspaceMember.Input.Path,
+        headers: Operations.UpdateWorkspaceMember.Input.Headers = .init(),
+        body: Operations.UpdateWorkspaceMember.Input.Body
+    ) async throws -> Operations.UpdateWorkspaceMember.Output {
+        try await updateWorkspaceMember(Operations.UpdateWorkspaceMember.Input(
             path: path,
             headers: headers,
             body: body
@@ -1686,13 +2230,15 @@ extension APIProtocol {
     }
     /// Remove a member (admins), or leave
     ///
+    /// Remove a member (admins), or leave. Needs a bearer token, an API key or the session cookie.
+    ///
     /// - Remark: HTTP `DELETE /api/v1/workspaces/{id}/members/{user_id}`.
-    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/delete(deleteApiV1WorkspacesIdMembersUser_id)`.
-    public func deleteApiV1WorkspacesIdMembersUserId(
-        path: Operations.DeleteApiV1WorkspacesIdMembersUserId.Input.Path,
-        headers: Operations.DeleteApiV1WorkspacesIdMembersUserId.Input.Headers = .init()
-    ) async throws -> Operations.DeleteApiV1WorkspacesIdMembersUserId.Output {
-        try await deleteApiV1WorkspacesIdMembersUserId(Operations.DeleteApiV1WorkspacesIdMembersUserId.Input(
+    /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/delete(deleteWorkspaceMember)`.
+    public func deleteWorkspaceMember(
+        path: Operations.DeleteWorkspaceMember.Input.Path,
+        headers: Operations.DeleteWorkspaceMember.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWorkspaceMember.Output {
+        try await deleteWorkspaceMember(Operations.DeleteWorkspaceMember.Input(
             path: path,
             headers: headers
         ))

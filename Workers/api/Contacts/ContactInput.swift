@@ -121,7 +121,7 @@ extension ContactInput {
         return .object(fields)
     }
 
-    static let customFieldsSchema = Schema.dictionary(Schema.oneOf([.string(max: 1000), .number(), .boolean]).nullable, max: 100)
+    static let customFieldsSchema = Schema.dictionary(Schema(.scalar(maxLength: 1000)), max: 100)
         .described("Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null").example(["plan": "gold"])
 
     static let consentSchema = Schema.object([

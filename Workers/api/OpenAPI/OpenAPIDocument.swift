@@ -13,7 +13,7 @@ enum OpenAPIDocument {
                                                                                       renderer: &renderer)
         }
         var schemas = renderer.components
-        schemas["Error"] = errorSchema
+        schemas["APIError"] = errorSchema
         return .object([
             "openapi": "3.1.0",
             "info": .object([
@@ -53,11 +53,33 @@ enum OpenAPIDocument {
             .joined(separator: "/")
     }
 
-    /// `getContactsId` for `GET /api/v1/contacts/{id}`: stable, unique, and what generated clients name methods by.
+    /// What generated clients name the operation's method: `listContacts`, `createContact`, `getMessage`,
+    /// `updateGroup`, `deleteTemplate`, `listGroupMembers`; otherwise the method and the path's words
+    /// (`postAuthSignup`). Path words after /api/v1 only, so ids survive a version prefix.
     static func operationID(_ operation: APIOperation) -> String {
-        let words = openAPIPath(operation.path).split(separator: "/").dropFirst(2)
-            .flatMap { $0.replacing("{", with: "").replacing("}", with: "").split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }) }
-        return operation.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        let segments = openAPIPath(operation.path).split(separator: "/").dropFirst(2)
+        let endsInParameter = segments.last?.hasPrefix("{") == true
+        let words = segments.filter { !$0.hasPrefix("{") }.map(String.init)
+        guard let last = words.last else { return operation.method.lowercased() }
+        let context = words.dropLast().map(singular)
+        let plural = last.hasSuffix("s") && !last.hasSuffix("ss") && !last.hasSuffix("ous")
+        let (verb, noun, named): (String, String, Bool) = switch (operation.method, endsInParameter) {
+        case ("GET", false) where plural && operation.parameters.contains(where: { $0.name == "cursor" }): ("list", last, true)
+        case ("POST", false) where plural && operation.success == 201: ("create", singular(last), true)
+        case ("GET", true) where plural: ("get", singular(last), true)
+        case ("PATCH", true) where plural: ("update", singular(last), true)
+        case ("DELETE", true) where plural: ("delete", singular(last), true)
+        default: (operation.method.lowercased(), ([last] + (endsInParameter ? ["by", "id"] : [])).joined(separator: "-"), false)
+        }
+        let parts = (named ? Array(context) : Array(words.dropLast())) + [noun]
+        return verb + parts.flatMap { $0.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }) }
+            .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    private static func singular(_ word: String) -> String {
+        if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if word.hasSuffix("sses") { return String(word.dropLast(2)) }
+        return word.hasSuffix("s") ? String(word.dropLast()) : word
     }
 
     private static func operation(_ operation: APIOperation, links: [String: JSONValue], renderer: inout SchemaRenderer) -> JSONValue {
@@ -197,7 +219,7 @@ enum OpenAPIDocument {
             var object: [String: JSONValue] = [
                 "description": .string(description),
                 "content": .object(["application/json": .object([
-                    "schema": .object(["$ref": "#/components/schemas/Error"]),
+                    "schema": .object(["$ref": "#/components/schemas/APIError"]),
                     "example": .object(["error": .object(["code": .string(code), "message": .string(description)])]),
                 ])]),
             ]

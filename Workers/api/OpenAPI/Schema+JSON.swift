@@ -8,18 +8,22 @@ struct SchemaRenderer {
     mutating func render(_ schema: Schema) -> JSONValue {
         var object: [String: JSONValue]
         switch schema.kind {
+        case .model(_, let resolve) where schema.allowsNull:
+            // Inline, with null allowed: generators drop a property whose schema is `oneOf [$ref, null]`.
+            var inline = resolve()
+            inline.allowsNull = true
+            return render(inline)
         case .model(let name, let resolve):
             if components[name] == nil, !rendering.contains(name) {
                 rendering.insert(name)
                 components[name] = render(resolve())
                 rendering.remove(name)
             }
-            let reference: JSONValue = .object(["$ref": .string("#/components/schemas/\(name)")])
-            // 3.1 lets a $ref carry siblings, but generators read `oneOf` with null more reliably.
-            if schema.allowsNull { return .object(["oneOf": .array([reference, .object(["type": "null"])])]) }
-            return reference
+            return .object(["$ref": .string("#/components/schemas/\(name)")])
         case .any:
             object = [:]
+        case .scalar(let maxLength):
+            object = ["type": .array(["string", "number", "boolean", "null"]), "maxLength": .number(Double(maxLength))]
         case .string(let rules):
             object = ["type": "string"]
             if let allowed = rules.allowed { object["enum"] = .array(allowed.map(JSONValue.string)) }
@@ -46,18 +50,17 @@ struct SchemaRenderer {
                       "properties": .object(Dictionary(uniqueKeysWithValues: shape.properties.map { ($0.name, render($0.schema)) }))]
             if !shape.required.isEmpty { object["required"] = .array(shape.required.map(JSONValue.string)) }
             if shape.closed { object["additionalProperties"] = false }
+            // Each alternative restates its property: generators drop a property named only in `required`.
+            let rendered = object["properties"]?.objectValue ?? [:]
+            func branch(_ name: String) -> JSONValue {
+                .object(["required": .array([.string(name)]), "properties": .object([name: rendered[name] ?? .object([:])])])
+            }
             var groups: [JSONValue] = []
-            for group in shape.exactlyOne {
-                groups.append(.object(["oneOf": .array(group.map { .object(["required": .array([.string($0)])]) })]))
-            }
-            for group in shape.atLeastOne {
-                groups.append(.object(["anyOf": .array(group.map { .object(["required": .array([.string($0)])]) })]))
-            }
-            if groups.count == 1, case .object(let only) = groups[0] {
-                object.merge(only) { old, _ in old }
-            } else if !groups.isEmpty {
-                object["allOf"] = .array(groups)
-            }
+            for group in shape.exactlyOne { groups.append(.object(["oneOf": .array(group.map(branch))])) }
+            for group in shape.atLeastOne { groups.append(.object(["anyOf": .array(group.map(branch))])) }
+            // The groups beside the properties, not among them: generators read `allOf [object, oneOf...]` as a
+            // struct of the fields plus one enum per group, and drop the fields of an object that has both.
+            if !groups.isEmpty { object = ["allOf": .array([.object(object)] + groups)] }
         case .dictionary(let values, let maxProperties):
             object = ["type": "object", "additionalProperties": render(values)]
             if let maxProperties { object["maxProperties"] = .number(Double(maxProperties)) }
@@ -68,8 +71,10 @@ struct SchemaRenderer {
             if case .string(let type)? = object["type"] {
                 object["type"] = .array([.string(type), "null"])
                 if case .array(var allowed)? = object["enum"] { allowed.append(.null); object["enum"] = .array(allowed) }
-            } else if object["oneOf"] != nil {
-                object = ["oneOf": .array([.object(object), .object(["type": "null"])])]
+            } else if case .array(var branches)? = object["oneOf"] {
+                // One more branch, not a nested oneOf: the generator miscompiles a oneOf inside a oneOf.
+                branches.append(.object(["type": "null"]))
+                object["oneOf"] = .array(branches)
             }
         }
         if let description = schema.description { object["description"] = .string(description) }
@@ -86,6 +91,7 @@ extension Schema {
         switch kind {
         case .model(_, let schema): return schema().exampleValue
         case .any: return .object([:])
+        case .scalar: return "gold"
         case .string(let rules):
             if let first = rules.allowed?.first { return .string(first) }
             switch rules.format {

@@ -11,6 +11,12 @@ extension Schema {
         switch kind {
         case .any:
             return
+        case .scalar(let maxLength):
+            switch value {
+            case .string(let text) where text.unicodeScalars.count > maxLength: throw Self.invalid(path, "must be at most \(maxLength) characters")
+            case .array, .object: throw Self.invalid(path, "must be a string, number, boolean or null")
+            default: return
+            }
         case .model(_, let schema):
             try schema().validate(value, at: path)
         case .string(let rules):
@@ -68,6 +74,7 @@ extension Schema {
 
     private var isAny: Bool {
         if case .any = kind { return true }
+        if case .scalar = kind { return true }
         if case .model(_, let schema) = kind { return schema().allowsNull || schema().isAny }
         return false
     }

@@ -19,6 +19,9 @@ struct Schema: Sendable {
         case oneOf([Schema])
         /// Any JSON value.
         case any
+        /// A string of at most `maxLength`, a number, a boolean or null: one `type` list, which generators
+        /// read where they miscompile a `oneOf` of the same.
+        case scalar(maxLength: Int)
         /// A named schema, published once under `components/schemas` and referred to by `$ref`.
         case model(name: String, schema: @Sendable () -> Schema)
     }
