@@ -30,7 +30,7 @@ import Testing
             "python3", "-m", "schemathesis.cli", "--config-file", "\(Self.folder)/schemathesis.toml",
             "run", api.base + "/api/v1/openapi.json", "--url", api.base,
             "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
-            "--seed", "14", "--max-examples", "25", "--no-color",
+            "--seed", "14", "--max-examples", "15", "--no-color",
         ], directory: work, mergeOutput: true)
         process.closeInput()
         let status = await process.wait()
