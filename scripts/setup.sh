@@ -34,6 +34,12 @@ if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
   echo "setup: installing openapi-spec-validator"
   python3 -m pip install --quiet openapi-spec-validator
 fi
+# ...and fuzzed against a live host with schemathesis (PyPI; fuzz/openapi/schemathesis.toml), pinned so a
+# seed means the same run everywhere.
+if ! python3 -c "import schemathesis" 2>/dev/null; then
+  echo "setup: installing schemathesis"
+  python3 -m pip install --quiet "schemathesis==4.32.5"
+fi
 
 # The API reference page (/api/v1/docs) is tested in Debian's headless chromium, driven with selenium (PyPI).
 if ! python3 -c "import selenium" 2>/dev/null; then
