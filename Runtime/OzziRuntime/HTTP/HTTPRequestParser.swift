@@ -93,14 +93,34 @@ final class HTTPRequestParser {
         if errno != HPE_OK {
             if let failure { return .failed(failure) }
             if errno == HPE_HEADER_OVERFLOW { return .failed(.headersTooLarge) }
-            // A well-formed method http-parser does not know (`QUERY`, `PURGE`...) is one this server does
-            // not implement: 501, as RFC 9110 asks; bytes that are no method at all stay a 400.
             if errno == HPE_INVALID_METHOD, let method = Self.methodToken(bytes, failedAt: consumed) {
+                // A registered method newer than http-parser, at the start of a message: read as a stand-in of
+                // the same length that http-parser knows, then named rightly, so routes answer it (405 + Allow).
+                if consumed == 0, methodOverride == nil, let standIn = Self.standIns[method] {
+                    return readAs(standIn, for: method, bytes)
+                }
+                // Any other well-formed method is one this server does not implement: 501, as RFC 9110 asks;
+                // bytes that are no method at all stay a 400.
                 return .failed(.unsupportedFeature("the method \(method)"))
             }
             return .failed(.malformed(String(cString: http_errno_description(errno))))
         }
         return .needMore
+    }
+
+    /// Registered methods http-parser predates, and a method of the same length it parses alike.
+    static let standIns = ["QUERY": "PURGE"]
+
+    /// Set while a message read through a stand-in method is parsed: its real method.
+    @exclusivity(unchecked) private var methodOverride: String?
+
+    private func readAs(_ standIn: String, for method: String, _ bytes: UnsafeRawBufferPointer) -> Outcome {
+        http_parser_init(parser, HTTP_REQUEST)
+        parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        methodOverride = method
+        var copy = Array(bytes)
+        copy.replaceSubrange(0..<standIn.utf8.count, with: standIn.utf8)
+        return copy.withUnsafeBytes { feed($0) }
     }
 
     /// The method token around the byte http-parser stopped at, when that is a token (RFC 9110 tchars)
@@ -229,7 +249,8 @@ final class HTTPRequestParser {
         if inValue || !field.isEmpty { commitHeader() }
         let p = parser.pointee
         let headers = HTTPHeaders(headers)
-        let method = HTTPRequestParser.methods[Int(p.method)]
+        let method = methodOverride ?? HTTPRequestParser.methods[Int(p.method)]
+        methodOverride = nil
         let head = HTTPRequestHead(
             method: method,
             target: String(decoding: url, as: UTF8.self),
