@@ -32,9 +32,7 @@ struct SchemaRenderer {
             if let pattern = rules.pattern { object["pattern"] = .string(pattern.source) }
             if let format = rules.format { object["format"] = .string(format) }
         case .integer(let minimum, let maximum):
-            object = ["type": "integer"]
-            if let minimum { object["minimum"] = .number(Double(minimum)) }
-            if let maximum { object["maximum"] = .number(Double(maximum)) }
+            object = ["type": "integer", "minimum": .number(Double(minimum)), "maximum": .number(Double(maximum))]
         case .number(let minimum, let maximum):
             object = ["type": "number"]
             if let minimum { object["minimum"] = .number(minimum) }
@@ -101,7 +99,7 @@ extension Schema {
             case "uri": return "https://example.com/"
             default: return .string(String(repeating: "x", count: max(rules.minLength, min(5, rules.maxLength ?? 5))))
             }
-        case .integer(let minimum, _): return .number(Double(minimum ?? 1))
+        case .integer(let minimum, let maximum): return .number(Double(Swift.min(Swift.max(minimum, 1), maximum)))
         case .number(let minimum, _): return .number(minimum ?? 1)
         case .boolean: return true
         case .array(let items, let minItems, _): return .array(Array(repeating: items.exampleValue, count: max(1, minItems)))

@@ -23,10 +23,8 @@ extension Schema {
             guard case .string(let text) = value else { throw Self.invalid(path, "must be a string") }
             try rules.validate(text, at: path)
         case .integer(let minimum, let maximum):
-            guard case .number(let number) = value, number.rounded() == number, abs(number) < 9.0e15 else {
-                throw Self.invalid(path, "must be an integer")
-            }
-            try Self.check(number, minimum.map(Double.init), maximum.map(Double.init), at: path)
+            guard case .number(let number) = value, number.rounded() == number else { throw Self.invalid(path, "must be an integer") }
+            try Self.check(number, Double(minimum), Double(maximum), at: path)
         case .number(let minimum, let maximum):
             guard case .number(let number) = value else { throw Self.invalid(path, "must be a number") }
             try Self.check(number, minimum, maximum, at: path)

@@ -8,7 +8,7 @@ import OzziRuntime
 struct Schema: Sendable {
     indirect enum Kind: Sendable {
         case string(StringRules)
-        case integer(minimum: Int?, maximum: Int?)
+        case integer(minimum: Int, maximum: Int)
         case number(minimum: Double?, maximum: Double?)
         case boolean
         case array(items: Schema, minItems: Int, maxItems: Int?)
@@ -115,12 +115,15 @@ extension Schema {
         Schema(.string(StringRules(allowed: allowed)))
     }
 
-    static func integer(_ range: ClosedRange<Int>? = nil) -> Schema {
-        Schema(.integer(minimum: range?.lowerBound, maximum: range?.upperBound))
+    /// The integers a JSON number holds exactly (±2^53 - 1): every integer field is bounded, at least by these.
+    static let safeIntegers = -9_007_199_254_740_991...9_007_199_254_740_991
+
+    static func integer(_ range: ClosedRange<Int> = safeIntegers) -> Schema {
+        Schema(.integer(minimum: range.lowerBound, maximum: range.upperBound))
     }
 
     static func integer(min: Int) -> Schema {
-        Schema(.integer(minimum: min, maximum: nil))
+        .integer(min...safeIntegers.upperBound)
     }
 
     /// An instant as the api writes them: RFC 3339 in UTC with milliseconds.
