@@ -43,7 +43,8 @@ struct StringRules: Sendable {
     var allowed: [String]?
 }
 
-/// A regular expression in the subset ECMA-262 and Swift's `Regex` agree on (anchors, classes, counts).
+/// A regular expression in the subset ECMA-262 and Swift's `Regex` agree on (anchors, classes, counts), matched
+/// over Unicode scalars as JSON Schema does: by Characters, `"@\u{301}"` would not contain an `@`.
 struct Pattern: @unchecked Sendable {
     // Regex is not Sendable, but a compiled one is only read.
     let source: String
@@ -51,7 +52,7 @@ struct Pattern: @unchecked Sendable {
 
     init(_ source: String) {
         self.source = source
-        do { regex = try Regex(source) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
+        do { regex = try Regex(source).matchingSemantics(.unicodeScalar) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
     }
 
     func matches(_ text: String) -> Bool {

@@ -3,7 +3,7 @@ import OzziRuntime
 /// `GET /api/v1/me`: who the credential belongs to, and the workspace it acts in.
 extension RouteGroup {
     func addMeRoutes() {
-        authed("GET", "", "The caller: user, workspace and role", tag: "me") { _, _, principal in
+        authed("GET", "", "The caller: user, workspace and role", tag: "me", answers: .json(.model(Me.self))) { _, _, principal in
             .json(Me(user: principal.user, workspace: principal.workspace, credential: principal.apiKeyID == nil ? "session" : "api_key",
                      api_key_id: principal.apiKeyID))
         }
@@ -12,7 +12,10 @@ extension RouteGroup {
     struct Me: Encodable {
         let user: User
         let workspace: Workspace
+        /// One of `credentials`.
         let credential: String
         let api_key_id: String?
+
+        static let credentials = ["session", "api_key"]
     }
 }
