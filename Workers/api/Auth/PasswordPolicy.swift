@@ -8,8 +8,13 @@ enum PasswordPolicy {
         "0123456789", "abcdefghij", "passwordpassword", "administrator",
     ]
 
-    /// A new password as a body field: the lengths are the schema's; the other rules are `check`'s alone.
-    static let schema = Schema.string(min: minimumLength, max: maximumLength).example("correct horse battery")
+    /// A new password as a body field: the lengths, and at least three different characters (some character,
+    /// a later one unlike it, a later one unlike both); the other rules are `check`'s alone.
+    static let schema = Schema(.string(StringRules(
+        minLength: minimumLength, maxLength: maximumLength,
+        pattern: Pattern(#"([\s\S])[\s\S]*?((?!\1)[\s\S])[\s\S]*?((?!\1|\2)[\s\S])"#, mismatch: "must not repeat one or two characters"),
+        format: "password")))
+        .example("correct horse battery")
         .described("\(minimumLength)-\(maximumLength) characters; not one or two characters repeated, not a common password, "
                    + "not containing the email's name")
 

@@ -49,9 +49,12 @@ struct Pattern: @unchecked Sendable {
     // Regex is not Sendable, but a compiled one is only read.
     let source: String
     let regex: Regex<AnyRegexOutput>
+    /// What a 422 says of a value that does not match (`is not an email address`), where quoting the pattern would not help.
+    let mismatch: String?
 
-    init(_ source: String) {
+    init(_ source: String, mismatch: String? = nil) {
         self.source = source
+        self.mismatch = mismatch
         do { regex = try Regex(source).matchingSemantics(.unicodeScalar) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
     }
 
@@ -94,7 +97,7 @@ extension APIModel {
 
 extension Schema {
     static func string(min: Int = 0, max: Int? = nil, pattern: String? = nil, format: String? = nil) -> Schema {
-        Schema(.string(StringRules(minLength: min, maxLength: max, pattern: pattern.map(Pattern.init), format: format)))
+        Schema(.string(StringRules(minLength: min, maxLength: max, pattern: pattern.map { Pattern($0) }, format: format)))
     }
 
     /// A non-empty string of at most `max` characters: what a required name or text field takes.

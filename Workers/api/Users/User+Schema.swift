@@ -5,7 +5,7 @@ import OzziRuntime
 extension User: APIModel {
     static let schema = Schema.object([
         .required("id", Schema.string().example("usr_01jd3k5v7n0000000000000000")),
-        .optional("email", Schema.string(format: "email").nullable.example("ada@example.com").described("Absent for an anonymous trial")),
+        .optional("email", Schema.string().nullable.example("ada@example.com").described("Absent for an anonymous trial")),
         .optional("name", Schema.string().nullable.example("Ada Lovelace")),
         .required("is_anonymous", .boolean),
         .required("is_platform_admin", .boolean),

@@ -3,7 +3,7 @@ import OzziRuntime
 extension Invitation: APIModel {
     static let schema = Schema.object([
         .required("id", Schema.string().example("inv_01jd3k5v7n0000000000000000")),
-        .required("email", Schema.string(format: "email").example("grace@example.com")),
+        .required("email", Schema.string().example("grace@example.com")),
         .required("role", Schema.oneOf(Invitation.roles.map(\.rawValue))),
         .required("invited_by", Schema.string().example("usr_01jd3k5v7n0000000000000000")),
         .required("expires_at", .timestamp),

@@ -17,7 +17,7 @@ extension Role: APIModel {
 extension Member: APIModel {
     static let schema = Schema.object([
         .required("user_id", Schema.string().example("usr_01jd3k5v7n0000000000000000")),
-        .optional("email", Schema.string(format: "email").nullable.example("ada@example.com")),
+        .optional("email", Schema.string().nullable.example("ada@example.com")),
         .optional("name", Schema.string().nullable.example("Ada Lovelace")),
         .required("role", .model(Role.self)),
         .required("created_at", Schema.timestamp.described("When they joined")),
