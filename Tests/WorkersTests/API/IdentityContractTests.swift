@@ -26,7 +26,7 @@ import Testing
         let invite = try #require(body("post", "/api/v1/workspaces/{id}/invitations"))
         #expect(invite["properties"]?["role"]?["enum"] == .array(Invitation.roles.map { .string($0.rawValue) } + [.null]))
         #expect(body("patch", "/api/v1/api-keys/{id}")?["anyOf"] == [["required": ["name"]], ["required": ["active"]]])
-        #expect(schemas["Me"]?["properties"]?["credential"]?["enum"] == .array(RouteGroup.Me.credentials.map(JSONValue.string)))
+        #expect(schemas["Me"]?["properties"]?["credential"]?["enum"] == .array(RouteGroup.Me.Credential.allCases.map { .string($0.rawValue) }))
         let start = try #require(operation("get", "/api/v1/auth/oauth/{provider}/start"))
         #expect(start["responses"]?["302"]?["headers"]?["Location"] != nil)
         #expect(start["responses"]?["200"]?["content"]?["application/json"] != nil, "?format=json answers the URL with a 200")

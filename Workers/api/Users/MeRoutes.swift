@@ -4,7 +4,7 @@ import OzziRuntime
 extension RouteGroup {
     func addMeRoutes() {
         authed("GET", "", "The caller: user, workspace and role", tag: "me", answers: .json(.model(Me.self))) { _, _, principal in
-            .json(Me(user: principal.user, workspace: principal.workspace, credential: principal.apiKeyID == nil ? "session" : "api_key",
+            .json(Me(user: principal.user, workspace: principal.workspace, credential: principal.apiKeyID == nil ? .session : .api_key,
                      api_key_id: principal.apiKeyID))
         }
     }
@@ -12,10 +12,11 @@ extension RouteGroup {
     struct Me: Encodable {
         let user: User
         let workspace: Workspace
-        /// One of `credentials`.
-        let credential: String
+        let credential: Credential
         let api_key_id: String?
 
-        static let credentials = ["session", "api_key"]
+        enum Credential: String, Encodable, CaseIterable {
+            case session, api_key
+        }
     }
 }
