@@ -39,7 +39,8 @@ public struct APIWorker: RoutedWorker {
         let idempotency = IdempotencyStore(database: api.database, clock: api.clock)
         let routes = APIRoutes(authenticator: api.accounts.authenticator, idempotency: idempotency)
         let v1 = routes.group("/api/v1")
-        v1.open("GET", "/status", "Liveness of the api worker", tag: "meta", WorkerStatus.route(worker: env.name, module: Self.module))
+        v1.open("GET", "/status", "Liveness of the api worker", tag: "meta", answers: .json(.model(WorkerStatus.self)),
+                WorkerStatus.route(worker: env.name, module: Self.module))
         for domain in domains { domain.routes(v1) }
         v1.addReferenceRoutes()
         v1.addOpenAPIRoute(routes.operations)

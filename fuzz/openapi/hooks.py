@@ -5,12 +5,19 @@ One hook: the credential. The fuzzer calls every operation with ids it read from
 dies part-way through the run and every later request is a 401 about the harness, not the contract.
 This provider mints an API key with a session token the fuzzer never sees (so it cannot sign that
 session out either), and schemathesis asks it again after a 401, so a deleted key is replaced.
+
+Two formats of ours, which JSON Schema cannot state and the document names (`format`) and describes: a
+phone number valid in its country's numbering plan, and a send time at most a year ahead. Generators ignore
+formats they do not know, so without these every string would count as one; with them the fuzzer draws
+from what the description says (and still tries what the formats' patterns refuse, as invalid data).
 """
 
+import datetime
 import os
 
 import requests
 import schemathesis
+from hypothesis import strategies as st
 
 
 def _declares_security(ctx) -> bool:
@@ -32,3 +39,19 @@ class MintedAPIKey:
     def set(self, case, data, context):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+
+
+# North American numbers (+1, area and exchange codes 2-9xx, as the plan for US/CA allows), written as
+# people write them: E.164, or national with spaces, dashes or parentheses (the workspace's country is US).
+_digits = st.integers(min_value=200, max_value=999).map(str)
+_line = st.integers(min_value=0, max_value=9999).map(lambda n: f"{n:04d}")
+schemathesis.openapi.format("phone", st.one_of(
+    st.builds(lambda a, e, l: f"+1{a}{e}{l}", _digits, _digits, _line),
+    st.builds(lambda a, e, l: f"({a}) {e}-{l}", _digits, _digits, _line),
+    st.builds(lambda a, e, l: f"+44 20 {e}{l[:1]} {l}", _digits, _digits, _line),
+))
+
+# An instant from now to 360 days ahead, in UTC with Z (local times need a time_zone beside them).
+schemathesis.openapi.format("schedule-time", st.integers(min_value=0, max_value=360 * 86_400).map(
+    lambda seconds: (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds))
+    .strftime("%Y-%m-%dT%H:%M:%SZ")))

@@ -68,6 +68,209 @@ extension Components {
                 case error
             }
         }
+        /// - Remark: Generated from `#/components/schemas/APIKey`.
+        public struct APIKey: Codable, Hashable, Sendable {
+            /// A disabled key authenticates nothing until enabled again
+            ///
+            /// - Remark: Generated from `#/components/schemas/APIKey/active`.
+            public var active: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/APIKey/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/APIKey/created_by`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/APIKey/id`.
+            public var id: Swift.String
+            /// Updated at most once a minute
+            ///
+            /// - Remark: Generated from `#/components/schemas/APIKey/last_used_at`.
+            public var lastUsedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/APIKey/name`.
+            public var name: Swift.String
+            /// The key's visible start, to tell keys apart
+            ///
+            /// - Remark: Generated from `#/components/schemas/APIKey/prefix`.
+            public var prefix: Swift.String
+            /// Creates a new `APIKey`.
+            ///
+            /// - Parameters:
+            ///   - active: A disabled key authenticates nothing until enabled again
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - id:
+            ///   - lastUsedAt: Updated at most once a minute
+            ///   - name:
+            ///   - prefix: The key's visible start, to tell keys apart
+            public init(
+                active: Swift.Bool,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                id: Swift.String,
+                lastUsedAt: Foundation.Date? = nil,
+                name: Swift.String,
+                prefix: Swift.String
+            ) {
+                self.active = active
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.id = id
+                self.lastUsedAt = lastUsedAt
+                self.name = name
+                self.prefix = prefix
+            }
+            public enum CodingKeys: String, CodingKey {
+                case active
+                case createdAt = "created_at"
+                case createdBy = "created_by"
+                case id
+                case lastUsedAt = "last_used_at"
+                case name
+                case prefix
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .active
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lastUsedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastUsedAt
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.prefix = try container.decode(
+                    Swift.String.self,
+                    forKey: .prefix
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "created_at",
+                    "created_by",
+                    "id",
+                    "last_used_at",
+                    "name",
+                    "prefix"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AuditEvent`.
+        public struct AuditEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/details`.
+            public struct DetailsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer]
+                /// Creates a new `DetailsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/details`.
+            public var details: Components.Schemas.AuditEvent.DetailsPayload
+            /// signup, login, login_failed, login_locked, api_key_created, ...
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/event`.
+            public var event: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/id`.
+            public var id: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/ip`.
+            public var ip: Swift.String?
+            /// Who acted, when known
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/user_id`.
+            public var userId: Swift.String?
+            /// Creates a new `AuditEvent`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - details:
+            ///   - event: signup, login, login_failed, login_locked, api_key_created, ...
+            ///   - id:
+            ///   - ip:
+            ///   - userId: Who acted, when known
+            public init(
+                createdAt: Foundation.Date,
+                details: Components.Schemas.AuditEvent.DetailsPayload,
+                event: Swift.String,
+                id: Swift.Int,
+                ip: Swift.String? = nil,
+                userId: Swift.String? = nil
+            ) {
+                self.createdAt = createdAt
+                self.details = details
+                self.event = event
+                self.id = id
+                self.ip = ip
+                self.userId = userId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case details
+                case event
+                case id
+                case ip
+                case userId = "user_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.details = try container.decode(
+                    Components.Schemas.AuditEvent.DetailsPayload.self,
+                    forKey: .details
+                )
+                self.event = try container.decode(
+                    Swift.String.self,
+                    forKey: .event
+                )
+                self.id = try container.decode(
+                    Swift.Int.self,
+                    forKey: .id
+                )
+                self.ip = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .ip
+                )
+                self.userId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .userId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "details",
+                    "event",
+                    "id",
+                    "ip",
+                    "user_id"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Contact`.
         public struct Contact: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Contact/created_at`.
@@ -434,6 +637,158 @@ extension Components {
                     "skipped",
                     "status",
                     "updated"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CreatedAPIKey`.
+        public struct CreatedAPIKey: Codable, Hashable, Sendable {
+            /// A disabled key authenticates nothing until enabled again
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/active`.
+            public var active: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/created_by`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/id`.
+            public var id: Swift.String
+            /// The secret, shown once: send it as `Authorization: Bearer <key>`
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/key`.
+            public var key: Swift.String
+            /// Updated at most once a minute
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/last_used_at`.
+            public var lastUsedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/name`.
+            public var name: Swift.String
+            /// The key's visible start, to tell keys apart
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreatedAPIKey/prefix`.
+            public var prefix: Swift.String
+            /// Creates a new `CreatedAPIKey`.
+            ///
+            /// - Parameters:
+            ///   - active: A disabled key authenticates nothing until enabled again
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - id:
+            ///   - key: The secret, shown once: send it as `Authorization: Bearer <key>`
+            ///   - lastUsedAt: Updated at most once a minute
+            ///   - name:
+            ///   - prefix: The key's visible start, to tell keys apart
+            public init(
+                active: Swift.Bool,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                id: Swift.String,
+                key: Swift.String,
+                lastUsedAt: Foundation.Date? = nil,
+                name: Swift.String,
+                prefix: Swift.String
+            ) {
+                self.active = active
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.id = id
+                self.key = key
+                self.lastUsedAt = lastUsedAt
+                self.name = name
+                self.prefix = prefix
+            }
+            public enum CodingKeys: String, CodingKey {
+                case active
+                case createdAt = "created_at"
+                case createdBy = "created_by"
+                case id
+                case key
+                case lastUsedAt = "last_used_at"
+                case name
+                case prefix
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .active
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.key = try container.decode(
+                    Swift.String.self,
+                    forKey: .key
+                )
+                self.lastUsedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastUsedAt
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.prefix = try container.decode(
+                    Swift.String.self,
+                    forKey: .prefix
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "created_at",
+                    "created_by",
+                    "id",
+                    "key",
+                    "last_used_at",
+                    "name",
+                    "prefix"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CreatedInvitation`.
+        public struct CreatedInvitation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CreatedInvitation/invitation`.
+            public var invitation: Components.Schemas.Invitation
+            /// Shown once: the invitee accepts with it at POST /api/v1/invitations/accept
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreatedInvitation/token`.
+            public var token: Swift.String
+            /// Creates a new `CreatedInvitation`.
+            ///
+            /// - Parameters:
+            ///   - invitation:
+            ///   - token: Shown once: the invitee accepts with it at POST /api/v1/invitations/accept
+            public init(
+                invitation: Components.Schemas.Invitation,
+                token: Swift.String
+            ) {
+                self.invitation = invitation
+                self.token = token
+            }
+            public enum CodingKeys: String, CodingKey {
+                case invitation
+                case token
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.invitation = try container.decode(
+                    Components.Schemas.Invitation.self,
+                    forKey: .invitation
+                )
+                self.token = try container.decode(
+                    Swift.String.self,
+                    forKey: .token
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "invitation",
+                    "token"
                 ])
             }
         }
@@ -1151,6 +1506,168 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Identity`.
+        public struct Identity: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Identity/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Identity/email`.
+            public var email: Swift.String?
+            /// The provider's configured name
+            ///
+            /// - Remark: Generated from `#/components/schemas/Identity/provider`.
+            public var provider: Swift.String
+            /// The account's id at the provider
+            ///
+            /// - Remark: Generated from `#/components/schemas/Identity/subject`.
+            public var subject: Swift.String
+            /// Creates a new `Identity`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - email:
+            ///   - provider: The provider's configured name
+            ///   - subject: The account's id at the provider
+            public init(
+                createdAt: Foundation.Date,
+                email: Swift.String? = nil,
+                provider: Swift.String,
+                subject: Swift.String
+            ) {
+                self.createdAt = createdAt
+                self.email = email
+                self.provider = provider
+                self.subject = subject
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case email
+                case provider
+                case subject
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.provider = try container.decode(
+                    Swift.String.self,
+                    forKey: .provider
+                )
+                self.subject = try container.decode(
+                    Swift.String.self,
+                    forKey: .subject
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "email",
+                    "provider",
+                    "subject"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Invitation`.
+        public struct Invitation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Invitation/accepted_at`.
+            public var acceptedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Invitation/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Invitation/email`.
+            public var email: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Invitation/expires_at`.
+            public var expiresAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Invitation/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Invitation/invited_by`.
+            public var invitedBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Invitation/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case admin = "admin"
+                case member = "member"
+            }
+            /// - Remark: Generated from `#/components/schemas/Invitation/role`.
+            public var role: Components.Schemas.Invitation.RolePayload
+            /// Creates a new `Invitation`.
+            ///
+            /// - Parameters:
+            ///   - acceptedAt:
+            ///   - createdAt:
+            ///   - email:
+            ///   - expiresAt:
+            ///   - id:
+            ///   - invitedBy:
+            ///   - role:
+            public init(
+                acceptedAt: Foundation.Date? = nil,
+                createdAt: Foundation.Date,
+                email: Swift.String,
+                expiresAt: Foundation.Date,
+                id: Swift.String,
+                invitedBy: Swift.String,
+                role: Components.Schemas.Invitation.RolePayload
+            ) {
+                self.acceptedAt = acceptedAt
+                self.createdAt = createdAt
+                self.email = email
+                self.expiresAt = expiresAt
+                self.id = id
+                self.invitedBy = invitedBy
+                self.role = role
+            }
+            public enum CodingKeys: String, CodingKey {
+                case acceptedAt = "accepted_at"
+                case createdAt = "created_at"
+                case email
+                case expiresAt = "expires_at"
+                case id
+                case invitedBy = "invited_by"
+                case role
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.acceptedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .acceptedAt
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.expiresAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .expiresAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.invitedBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .invitedBy
+                )
+                self.role = try container.decode(
+                    Components.Schemas.Invitation.RolePayload.self,
+                    forKey: .role
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "accepted_at",
+                    "created_at",
+                    "email",
+                    "expires_at",
+                    "id",
+                    "invited_by",
+                    "role"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/LeasedMessage`.
         public struct LeasedMessage: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/LeasedMessage/attempt`.
@@ -1241,6 +1758,146 @@ extension Components {
                     "scheduled_at",
                     "text",
                     "to"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Me`.
+        public struct Me: Codable, Hashable, Sendable {
+            /// Set when the credential is an API key
+            ///
+            /// - Remark: Generated from `#/components/schemas/Me/api_key_id`.
+            public var apiKeyId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Me/credential`.
+            @frozen public enum CredentialPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case session = "session"
+                case apiKey = "api_key"
+            }
+            /// - Remark: Generated from `#/components/schemas/Me/credential`.
+            public var credential: Components.Schemas.Me.CredentialPayload
+            /// - Remark: Generated from `#/components/schemas/Me/user`.
+            public var user: Components.Schemas.User
+            /// - Remark: Generated from `#/components/schemas/Me/workspace`.
+            public var workspace: Components.Schemas.Workspace
+            /// Creates a new `Me`.
+            ///
+            /// - Parameters:
+            ///   - apiKeyId: Set when the credential is an API key
+            ///   - credential:
+            ///   - user:
+            ///   - workspace:
+            public init(
+                apiKeyId: Swift.String? = nil,
+                credential: Components.Schemas.Me.CredentialPayload,
+                user: Components.Schemas.User,
+                workspace: Components.Schemas.Workspace
+            ) {
+                self.apiKeyId = apiKeyId
+                self.credential = credential
+                self.user = user
+                self.workspace = workspace
+            }
+            public enum CodingKeys: String, CodingKey {
+                case apiKeyId = "api_key_id"
+                case credential
+                case user
+                case workspace
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.apiKeyId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .apiKeyId
+                )
+                self.credential = try container.decode(
+                    Components.Schemas.Me.CredentialPayload.self,
+                    forKey: .credential
+                )
+                self.user = try container.decode(
+                    Components.Schemas.User.self,
+                    forKey: .user
+                )
+                self.workspace = try container.decode(
+                    Components.Schemas.Workspace.self,
+                    forKey: .workspace
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "api_key_id",
+                    "credential",
+                    "user",
+                    "workspace"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Member`.
+        public struct Member: Codable, Hashable, Sendable {
+            /// When they joined
+            ///
+            /// - Remark: Generated from `#/components/schemas/Member/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Member/email`.
+            public var email: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Member/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Member/role`.
+            public var role: Components.Schemas.Role
+            /// - Remark: Generated from `#/components/schemas/Member/user_id`.
+            public var userId: Swift.String
+            /// Creates a new `Member`.
+            ///
+            /// - Parameters:
+            ///   - createdAt: When they joined
+            ///   - email:
+            ///   - name:
+            ///   - role:
+            ///   - userId:
+            public init(
+                createdAt: Foundation.Date,
+                email: Swift.String? = nil,
+                name: Swift.String? = nil,
+                role: Components.Schemas.Role,
+                userId: Swift.String
+            ) {
+                self.createdAt = createdAt
+                self.email = email
+                self.name = name
+                self.role = role
+                self.userId = userId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case email
+                case name
+                case role
+                case userId = "user_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.role = try container.decode(
+                    Components.Schemas.Role.self,
+                    forKey: .role
+                )
+                self.userId = try container.decode(
+                    Swift.String.self,
+                    forKey: .userId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "email",
+                    "name",
+                    "role",
+                    "user_id"
                 ])
             }
         }
@@ -1633,6 +2290,14 @@ extension Components {
                 ])
             }
         }
+        /// member < admin < owner
+        ///
+        /// - Remark: Generated from `#/components/schemas/Role`.
+        @frozen public enum Role: String, Codable, Hashable, Sendable, CaseIterable {
+            case member = "member"
+            case admin = "admin"
+            case owner = "owner"
+        }
         /// - Remark: Generated from `#/components/schemas/ScheduledMessages`.
         public struct ScheduledMessages: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ScheduledMessages/ids`.
@@ -1746,6 +2411,222 @@ extension Components {
                     "scheduled",
                     "scheduled_at",
                     "skipped"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Session`.
+        public struct Session: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Session/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Session/expires_at`.
+            public var expiresAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Session/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Session/ip`.
+            public var ip: Swift.String?
+            /// The last sign-in or refresh
+            ///
+            /// - Remark: Generated from `#/components/schemas/Session/last_used_at`.
+            public var lastUsedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Session/user_agent`.
+            public var userAgent: Swift.String?
+            /// Creates a new `Session`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - expiresAt:
+            ///   - id:
+            ///   - ip:
+            ///   - lastUsedAt: The last sign-in or refresh
+            ///   - userAgent:
+            public init(
+                createdAt: Foundation.Date,
+                expiresAt: Foundation.Date,
+                id: Swift.String,
+                ip: Swift.String? = nil,
+                lastUsedAt: Foundation.Date,
+                userAgent: Swift.String? = nil
+            ) {
+                self.createdAt = createdAt
+                self.expiresAt = expiresAt
+                self.id = id
+                self.ip = ip
+                self.lastUsedAt = lastUsedAt
+                self.userAgent = userAgent
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case expiresAt = "expires_at"
+                case id
+                case ip
+                case lastUsedAt = "last_used_at"
+                case userAgent = "user_agent"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.expiresAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .expiresAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.ip = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .ip
+                )
+                self.lastUsedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .lastUsedAt
+                )
+                self.userAgent = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .userAgent
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "expires_at",
+                    "id",
+                    "ip",
+                    "last_used_at",
+                    "user_agent"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SignedIn`.
+        public struct SignedIn: Codable, Hashable, Sendable {
+            /// Send as `Authorization: Bearer <token>`; the ozzi_access cookie carries it too
+            ///
+            /// - Remark: Generated from `#/components/schemas/SignedIn/access_token`.
+            public var accessToken: Swift.String
+            /// Seconds the access token lives
+            ///
+            /// - Remark: Generated from `#/components/schemas/SignedIn/expires_in`.
+            public var expiresIn: Swift.Int
+            /// Spent by POST /api/v1/auth/refresh for new tokens; a second use revokes the session
+            ///
+            /// - Remark: Generated from `#/components/schemas/SignedIn/refresh_token`.
+            public var refreshToken: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SignedIn/session_id`.
+            public var sessionId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SignedIn/token_type`.
+            @frozen public enum TokenTypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case bearer = "Bearer"
+            }
+            /// - Remark: Generated from `#/components/schemas/SignedIn/token_type`.
+            public var tokenType: Components.Schemas.SignedIn.TokenTypePayload
+            /// - Remark: Generated from `#/components/schemas/SignedIn/user`.
+            public var user: Components.Schemas.User
+            /// Creates a new `SignedIn`.
+            ///
+            /// - Parameters:
+            ///   - accessToken: Send as `Authorization: Bearer <token>`; the ozzi_access cookie carries it too
+            ///   - expiresIn: Seconds the access token lives
+            ///   - refreshToken: Spent by POST /api/v1/auth/refresh for new tokens; a second use revokes the session
+            ///   - sessionId:
+            ///   - tokenType:
+            ///   - user:
+            public init(
+                accessToken: Swift.String,
+                expiresIn: Swift.Int,
+                refreshToken: Swift.String,
+                sessionId: Swift.String,
+                tokenType: Components.Schemas.SignedIn.TokenTypePayload,
+                user: Components.Schemas.User
+            ) {
+                self.accessToken = accessToken
+                self.expiresIn = expiresIn
+                self.refreshToken = refreshToken
+                self.sessionId = sessionId
+                self.tokenType = tokenType
+                self.user = user
+            }
+            public enum CodingKeys: String, CodingKey {
+                case accessToken = "access_token"
+                case expiresIn = "expires_in"
+                case refreshToken = "refresh_token"
+                case sessionId = "session_id"
+                case tokenType = "token_type"
+                case user
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.accessToken = try container.decode(
+                    Swift.String.self,
+                    forKey: .accessToken
+                )
+                self.expiresIn = try container.decode(
+                    Swift.Int.self,
+                    forKey: .expiresIn
+                )
+                self.refreshToken = try container.decode(
+                    Swift.String.self,
+                    forKey: .refreshToken
+                )
+                self.sessionId = try container.decode(
+                    Swift.String.self,
+                    forKey: .sessionId
+                )
+                self.tokenType = try container.decode(
+                    Components.Schemas.SignedIn.TokenTypePayload.self,
+                    forKey: .tokenType
+                )
+                self.user = try container.decode(
+                    Components.Schemas.User.self,
+                    forKey: .user
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "access_token",
+                    "expires_in",
+                    "refresh_token",
+                    "session_id",
+                    "token_type",
+                    "user"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SignInMethods`.
+        public struct SignInMethods: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SignInMethods/identities`.
+            public var identities: [Components.Schemas.Identity]
+            /// Whether the account has a password
+            ///
+            /// - Remark: Generated from `#/components/schemas/SignInMethods/password`.
+            public var password: Swift.Bool
+            /// Creates a new `SignInMethods`.
+            ///
+            /// - Parameters:
+            ///   - identities:
+            ///   - password: Whether the account has a password
+            public init(
+                identities: [Components.Schemas.Identity],
+                password: Swift.Bool
+            ) {
+                self.identities = identities
+                self.password = password
+            }
+            public enum CodingKeys: String, CodingKey {
+                case identities
+                case password
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.identities = try container.decode(
+                    [Components.Schemas.Identity].self,
+                    forKey: .identities
+                )
+                self.password = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .password
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "identities",
+                    "password"
                 ])
             }
         }
@@ -2087,6 +2968,231 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "sms",
                     "text"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/User`.
+        public struct User: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/User/created_at`.
+            public var createdAt: Foundation.Date
+            /// Absent for an anonymous trial
+            ///
+            /// - Remark: Generated from `#/components/schemas/User/email`.
+            public var email: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/User/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/User/is_anonymous`.
+            public var isAnonymous: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/User/is_platform_admin`.
+            public var isPlatformAdmin: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/User/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/User/personal_workspace_id`.
+            public var personalWorkspaceId: Swift.String
+            /// Creates a new `User`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - email: Absent for an anonymous trial
+            ///   - id:
+            ///   - isAnonymous:
+            ///   - isPlatformAdmin:
+            ///   - name:
+            ///   - personalWorkspaceId:
+            public init(
+                createdAt: Foundation.Date,
+                email: Swift.String? = nil,
+                id: Swift.String,
+                isAnonymous: Swift.Bool,
+                isPlatformAdmin: Swift.Bool,
+                name: Swift.String? = nil,
+                personalWorkspaceId: Swift.String
+            ) {
+                self.createdAt = createdAt
+                self.email = email
+                self.id = id
+                self.isAnonymous = isAnonymous
+                self.isPlatformAdmin = isPlatformAdmin
+                self.name = name
+                self.personalWorkspaceId = personalWorkspaceId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case email
+                case id
+                case isAnonymous = "is_anonymous"
+                case isPlatformAdmin = "is_platform_admin"
+                case name
+                case personalWorkspaceId = "personal_workspace_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.isAnonymous = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .isAnonymous
+                )
+                self.isPlatformAdmin = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .isPlatformAdmin
+                )
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.personalWorkspaceId = try container.decode(
+                    Swift.String.self,
+                    forKey: .personalWorkspaceId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "email",
+                    "id",
+                    "is_anonymous",
+                    "is_platform_admin",
+                    "name",
+                    "personal_workspace_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WorkerStatus`.
+        public struct WorkerStatus: Codable, Hashable, Sendable {
+            /// The built-in module it runs
+            ///
+            /// - Remark: Generated from `#/components/schemas/WorkerStatus/module`.
+            public var module: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WorkerStatus/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ok = "ok"
+            }
+            /// - Remark: Generated from `#/components/schemas/WorkerStatus/status`.
+            public var status: Components.Schemas.WorkerStatus.StatusPayload
+            /// The worker's name in wrangler-like.toml
+            ///
+            /// - Remark: Generated from `#/components/schemas/WorkerStatus/worker`.
+            public var worker: Swift.String
+            /// Creates a new `WorkerStatus`.
+            ///
+            /// - Parameters:
+            ///   - module: The built-in module it runs
+            ///   - status:
+            ///   - worker: The worker's name in wrangler-like.toml
+            public init(
+                module: Swift.String,
+                status: Components.Schemas.WorkerStatus.StatusPayload,
+                worker: Swift.String
+            ) {
+                self.module = module
+                self.status = status
+                self.worker = worker
+            }
+            public enum CodingKeys: String, CodingKey {
+                case module
+                case status
+                case worker
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.module = try container.decode(
+                    Swift.String.self,
+                    forKey: .module
+                )
+                self.status = try container.decode(
+                    Components.Schemas.WorkerStatus.StatusPayload.self,
+                    forKey: .status
+                )
+                self.worker = try container.decode(
+                    Swift.String.self,
+                    forKey: .worker
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "module",
+                    "status",
+                    "worker"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Workspace`.
+        public struct Workspace: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Workspace/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Workspace/id`.
+            public var id: Swift.String
+            /// Every account has one personal workspace, made with it
+            ///
+            /// - Remark: Generated from `#/components/schemas/Workspace/is_personal`.
+            public var isPersonal: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Workspace/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Workspace/role`.
+            public var role: Components.Schemas.Role
+            /// Creates a new `Workspace`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - id:
+            ///   - isPersonal: Every account has one personal workspace, made with it
+            ///   - name:
+            ///   - role:
+            public init(
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                isPersonal: Swift.Bool,
+                name: Swift.String,
+                role: Components.Schemas.Role
+            ) {
+                self.createdAt = createdAt
+                self.id = id
+                self.isPersonal = isPersonal
+                self.name = name
+                self.role = role
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case id
+                case isPersonal = "is_personal"
+                case name
+                case role
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.isPersonal = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .isPersonal
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.role = try container.decode(
+                    Components.Schemas.Role.self,
+                    forKey: .role
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "id",
+                    "is_personal",
+                    "name",
+                    "role"
                 ])
             }
         }

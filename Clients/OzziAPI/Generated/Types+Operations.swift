@@ -3949,7 +3949,7 @@ public enum Operations {
                     /// - Remark: Generated from `#/paths/api/v1/api-keys/GET/responses/200/content/json`.
                     public struct JsonPayload: Codable, Hashable, Sendable {
                         /// - Remark: Generated from `#/paths/api/v1/api-keys/GET/responses/200/content/json/data`.
-                        public var data: [OpenAPIRuntime.OpenAPIValueContainer]
+                        public var data: [Components.Schemas.APIKey]
                         /// Pass as ?cursor= for the next page; null on the last
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/api-keys/GET/responses/200/content/json/next_cursor`.
@@ -3960,7 +3960,7 @@ public enum Operations {
                         ///   - data:
                         ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
                         public init(
-                            data: [OpenAPIRuntime.OpenAPIValueContainer],
+                            data: [Components.Schemas.APIKey],
                             nextCursor: Swift.String? = nil
                         ) {
                             self.data = data
@@ -3973,7 +3973,7 @@ public enum Operations {
                         public init(from decoder: any Swift.Decoder) throws {
                             let container = try decoder.container(keyedBy: CodingKeys.self)
                             self.data = try container.decode(
-                                [OpenAPIRuntime.OpenAPIValueContainer].self,
+                                [Components.Schemas.APIKey].self,
                                 forKey: .data
                             )
                             self.nextCursor = try container.decodeIfPresent(
@@ -4269,8 +4269,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/api-keys/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/api-keys/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.CreatedAPIKey)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CreatedAPIKey {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateApiKey.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateApiKey.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -4278,14 +4302,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateApiKey.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/api-keys/post(createApiKey)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -4595,12 +4611,12 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
                     /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/GET/responses/200/content/application\/json`.
-                    case json(OpenAPIRuntime.OpenAPIValueContainer)
+                    case json(Components.Schemas.APIKey)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: OpenAPIRuntime.OpenAPIValueContainer {
+                    public var json: Components.Schemas.APIKey {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -4851,25 +4867,127 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/active`.
-                    public var active: Swift.Bool?
-                    /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/name`.
-                    public var name: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value1/active`.
+                        public var active: Swift.Bool?
+                        /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value1/name`.
+                        public var name: Swift.String?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - active:
+                        ///   - name:
+                        public init(
+                            active: Swift.Bool? = nil,
+                            name: Swift.String? = nil
+                        ) {
+                            self.active = active
+                            self.name = name
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case active
+                            case name
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value1`.
+                    public var value1: Operations.UpdateApiKey.Input.Body.JsonPayload.Value1Payload
+                    /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2`.
+                    public struct Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2/value1/name`.
+                            public var name: Swift.String
+                            /// Creates a new `Value1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - name:
+                            public init(name: Swift.String) {
+                                self.name = name
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case name
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2/value1`.
+                        public var value1: Operations.UpdateApiKey.Input.Body.JsonPayload.Value2Payload.Value1Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2/value2`.
+                        public struct Value2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2/value2/active`.
+                            public var active: Swift.Bool
+                            /// Creates a new `Value2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - active:
+                            public init(active: Swift.Bool) {
+                                self.active = active
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case active
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2/value2`.
+                        public var value2: Operations.UpdateApiKey.Input.Body.JsonPayload.Value2Payload.Value2Payload?
+                        /// Creates a new `Value2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - value1:
+                        ///   - value2:
+                        public init(
+                            value1: Operations.UpdateApiKey.Input.Body.JsonPayload.Value2Payload.Value1Payload? = nil,
+                            value2: Operations.UpdateApiKey.Input.Body.JsonPayload.Value2Payload.Value2Payload? = nil
+                        ) {
+                            self.value1 = value1
+                            self.value2 = value2
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self.value1 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value2 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                [
+                                    self.value1,
+                                    self.value2
+                                ],
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try self.value1?.encode(to: encoder)
+                            try self.value2?.encode(to: encoder)
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/json/value2`.
+                    public var value2: Operations.UpdateApiKey.Input.Body.JsonPayload.Value2Payload
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - active:
-                    ///   - name:
+                    ///   - value1:
+                    ///   - value2:
                     public init(
-                        active: Swift.Bool? = nil,
-                        name: Swift.String? = nil
+                        value1: Operations.UpdateApiKey.Input.Body.JsonPayload.Value1Payload,
+                        value2: Operations.UpdateApiKey.Input.Body.JsonPayload.Value2Payload
                     ) {
-                        self.active = active
-                        self.name = name
+                        self.value1 = value1
+                        self.value2 = value2
                     }
-                    public enum CodingKeys: String, CodingKey {
-                        case active
-                        case name
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/requestBody/content/application\/json`.
@@ -4894,8 +5012,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/api-keys/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.APIKey)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.APIKey {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateApiKey.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateApiKey.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -4903,14 +5045,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateApiKey.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/patch(updateApiKey)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -5508,7 +5642,7 @@ public enum Operations {
                     /// - Remark: Generated from `#/paths/api/v1/audit-log/GET/responses/200/content/json`.
                     public struct JsonPayload: Codable, Hashable, Sendable {
                         /// - Remark: Generated from `#/paths/api/v1/audit-log/GET/responses/200/content/json/data`.
-                        public var data: [OpenAPIRuntime.OpenAPIValueContainer]
+                        public var data: [Components.Schemas.AuditEvent]
                         /// Pass as ?cursor= for the next page; null on the last
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/audit-log/GET/responses/200/content/json/next_cursor`.
@@ -5519,7 +5653,7 @@ public enum Operations {
                         ///   - data:
                         ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
                         public init(
-                            data: [OpenAPIRuntime.OpenAPIValueContainer],
+                            data: [Components.Schemas.AuditEvent],
                             nextCursor: Swift.String? = nil
                         ) {
                             self.data = data
@@ -5532,7 +5666,7 @@ public enum Operations {
                         public init(from decoder: any Swift.Decoder) throws {
                             let container = try decoder.container(keyedBy: CodingKeys.self)
                             self.data = try container.decode(
-                                [OpenAPIRuntime.OpenAPIValueContainer].self,
+                                [Components.Schemas.AuditEvent].self,
                                 forKey: .data
                             )
                             self.nextCursor = try container.decodeIfPresent(
@@ -5793,8 +5927,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/anonymous/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/anonymous/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.SignedIn)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.SignedIn {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthAnonymous.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthAnonymous.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -5802,14 +5960,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.PostAuthAnonymous.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/anonymous/post(postAuthAnonymous)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -6050,8 +6200,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.SignInMethods)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.SignInMethods {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetAuthIdentities.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetAuthIdentities.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -6059,14 +6233,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetAuthIdentities.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getAuthIdentities)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -6253,9 +6419,9 @@ public enum Operations {
             }
         }
     }
-    /// Link a sign-in method (password, or an OAuth provider)
+    /// Link an OAuth provider: answers where to send the browser
     ///
-    /// Link a sign-in method (password, or an OAuth provider). Needs a bearer token, an API key or the session cookie.
+    /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
@@ -6289,55 +6455,72 @@ public enum Operations {
                 }
             }
             public var headers: Operations.PostAuthIdentitiesById.Input.Headers
-            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/requestBody`.
-            @frozen public enum Body: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/requestBody/json/email`.
-                    public var email: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/requestBody/json/password`.
-                    public var password: Swift.String?
-                    /// Creates a new `JsonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - email:
-                    ///   - password:
-                    public init(
-                        email: Swift.String? = nil,
-                        password: Swift.String? = nil
-                    ) {
-                        self.email = email
-                        self.password = password
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case email
-                        case password
-                    }
-                }
-                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/requestBody/content/application\/json`.
-                case json(Operations.PostAuthIdentitiesById.Input.Body.JsonPayload)
-            }
-            public var body: Operations.PostAuthIdentitiesById.Input.Body
             /// Creates a new `Input`.
             ///
             /// - Parameters:
             ///   - path:
             ///   - headers:
-            ///   - body:
             public init(
                 path: Operations.PostAuthIdentitiesById.Input.Path,
-                headers: Operations.PostAuthIdentitiesById.Input.Headers = .init(),
-                body: Operations.PostAuthIdentitiesById.Input.Body
+                headers: Operations.PostAuthIdentitiesById.Input.Headers = .init()
             ) {
                 self.path = path
                 self.headers = headers
-                self.body = body
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/json/authorize_url`.
+                        public var authorizeUrl: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - authorizeUrl:
+                        public init(authorizeUrl: Swift.String) {
+                            self.authorizeUrl = authorizeUrl
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case authorizeUrl = "authorize_url"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.authorizeUrl = try container.decode(
+                                Swift.String.self,
+                                forKey: .authorizeUrl
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "authorize_url"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/application\/json`.
+                    case json(Operations.PostAuthIdentitiesById.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.PostAuthIdentitiesById.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthIdentitiesById.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthIdentitiesById.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -6345,14 +6528,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.PostAuthIdentitiesById.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -6485,52 +6660,6 @@ public enum Operations {
                     }
                 }
             }
-            /// The body is larger than the route takes
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/413`.
-            ///
-            /// HTTP response code: `413 contentTooLarge`.
-            case contentTooLarge(Components.Responses.PayloadTooLarge)
-            /// The associated value of the enum case if `self` is `.contentTooLarge`.
-            ///
-            /// - Throws: An error if `self` is not `.contentTooLarge`.
-            /// - SeeAlso: `.contentTooLarge`.
-            public var contentTooLarge: Components.Responses.PayloadTooLarge {
-                get throws {
-                    switch self {
-                    case let .contentTooLarge(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "contentTooLarge",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The body is not in the route's media type
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/415`.
-            ///
-            /// HTTP response code: `415 unsupportedMediaType`.
-            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
-            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
-            ///
-            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
-            /// - SeeAlso: `.unsupportedMediaType`.
-            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
-                get throws {
-                    switch self {
-                    case let .unsupportedMediaType(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unsupportedMediaType",
-                            response: self
-                        )
-                    }
-                }
-            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/422`.
@@ -6608,9 +6737,9 @@ public enum Operations {
             }
         }
     }
-    /// Unlink a sign-in method (never the last one)
+    /// Unlink an OAuth provider (never the last sign-in method)
     ///
-    /// Unlink a sign-in method (never the last one). Needs a bearer token, an API key or the session cookie.
+    /// Unlink an OAuth provider (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
@@ -6885,6 +7014,647 @@ public enum Operations {
             }
         }
     }
+    /// Add a password to your account
+    ///
+    /// Add a password to your account. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)`.
+    public enum PostAuthIdentitiesPassword {
+        public static let id: Swift.String = "postAuthIdentitiesPassword"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostAuthIdentitiesPassword.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostAuthIdentitiesPassword.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostAuthIdentitiesPassword.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Needed when the account has no email yet (an anonymous trial); else unused
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/requestBody/json/email`.
+                    public var email: Swift.String?
+                    /// 10-128 characters; not one or two characters repeated, not a common password, not containing the email's name
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/requestBody/json/password`.
+                    public var password: Swift.String
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - email: Needed when the account has no email yet (an anonymous trial); else unused
+                    ///   - password: 10-128 characters; not one or two characters repeated, not a common password, not containing the email's name
+                    public init(
+                        email: Swift.String? = nil,
+                        password: Swift.String
+                    ) {
+                        self.email = email
+                        self.password = password
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case email
+                        case password
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/requestBody/content/application\/json`.
+                case json(Operations.PostAuthIdentitiesPassword.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PostAuthIdentitiesPassword.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PostAuthIdentitiesPassword.Input.Headers = .init(),
+                body: Operations.PostAuthIdentitiesPassword.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// `password`, or the provider's name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/responses/200/content/json/linked`.
+                        public var linked: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - linked: `password`, or the provider's name
+                        public init(linked: Swift.String) {
+                            self.linked = linked
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case linked
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.linked = try container.decode(
+                                Swift.String.self,
+                                forKey: .linked
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "linked"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/POST/responses/200/content/application\/json`.
+                    case json(Operations.PostAuthIdentitiesPassword.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.PostAuthIdentitiesPassword.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthIdentitiesPassword.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthIdentitiesPassword.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostAuthIdentitiesPassword.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostAuthIdentitiesPassword.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The change conflicts with the object's state or a unique field
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Remove your password (never the last sign-in method)
+    ///
+    /// Remove your password (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)`.
+    public enum DeleteAuthIdentitiesPassword {
+        public static let id: Swift.String = "deleteAuthIdentitiesPassword"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/auth/identities/password/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteAuthIdentitiesPassword.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteAuthIdentitiesPassword.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteAuthIdentitiesPassword.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.DeleteAuthIdentitiesPassword.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteAuthIdentitiesPassword.Output.NoContent)
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteAuthIdentitiesPassword.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The change conflicts with the object's state or a unique field
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Sign in with email and password
     ///
     /// Sign in with email and password. Needs no credential.
@@ -6910,6 +7680,8 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/auth/login/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/auth/login/POST/requestBody/json/email`.
                     public var email: Swift.String
                     /// - Remark: Generated from `#/paths/api/v1/auth/login/POST/requestBody/json/password`.
@@ -6917,7 +7689,7 @@ public enum Operations {
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - email:
+                    ///   - email: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
                     ///   - password:
                     public init(
                         email: Swift.String,
@@ -6950,8 +7722,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/login/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/login/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.SignedIn)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.SignedIn {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthLogin.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthLogin.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -6959,14 +7755,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.PostAuthLogin.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/login/post(postAuthLogin)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -7503,6 +8291,44 @@ public enum Operations {
                 }
             }
             public var path: Operations.GetAuthOauthCallback.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// The authorization code; required unless `error` is given
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/query/code`.
+                public var code: Swift.String?
+                /// The state the start route sent; required unless `error` is given
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/query/state`.
+                public var state: Swift.String?
+                /// Set by the provider when sign-in was refused
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/query/error`.
+                public var error: Swift.String?
+                /// The provider's words about `error`
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/query/error_description`.
+                public var errorDescription: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - code: The authorization code; required unless `error` is given
+                ///   - state: The state the start route sent; required unless `error` is given
+                ///   - error: Set by the provider when sign-in was refused
+                ///   - errorDescription: The provider's words about `error`
+                public init(
+                    code: Swift.String? = nil,
+                    state: Swift.String? = nil,
+                    error: Swift.String? = nil,
+                    errorDescription: Swift.String? = nil
+                ) {
+                    self.code = code
+                    self.state = state
+                    self.error = error
+                    self.errorDescription = errorDescription
+                }
+            }
+            public var query: Operations.GetAuthOauthCallback.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/header`.
             public struct Headers: Sendable, Hashable {
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetAuthOauthCallback.AcceptableContentType>]
@@ -7519,19 +8345,108 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.GetAuthOauthCallback.Input.Path,
+                query: Operations.GetAuthOauthCallback.Input.Query = .init(),
                 headers: Operations.GetAuthOauthCallback.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/responses/200/content/json`.
+                    @frozen public enum JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/responses/200/content/json/case1`.
+                        case SignedIn(Components.Schemas.SignedIn)
+                        /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/responses/200/content/json/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// `password`, or the provider's name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/responses/200/content/json/case2/linked`.
+                            public var linked: Swift.String
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - linked: `password`, or the provider's name
+                            public init(linked: Swift.String) {
+                                self.linked = linked
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case linked
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.linked = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .linked
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "linked"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/responses/200/content/json/case2`.
+                        case case2(Operations.GetAuthOauthCallback.Output.Ok.Body.JsonPayload.Case2Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .SignedIn(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .SignedIn(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/callback/GET/responses/200/content/application\/json`.
+                    case json(Operations.GetAuthOauthCallback.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.GetAuthOauthCallback.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetAuthOauthCallback.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetAuthOauthCallback.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -7539,14 +8454,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetAuthOauthCallback.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getAuthOauthCallback)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -7757,6 +8664,25 @@ public enum Operations {
                 }
             }
             public var path: Operations.GetAuthOauthStart.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                }
+                /// `json` answers the provider's URL instead of redirecting to it
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/query/format`.
+                public var format: Operations.GetAuthOauthStart.Input.Query.FormatPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - format: `json` answers the provider's URL instead of redirecting to it
+                public init(format: Operations.GetAuthOauthStart.Input.Query.FormatPayload? = nil) {
+                    self.format = format
+                }
+            }
+            public var query: Operations.GetAuthOauthStart.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/header`.
             public struct Headers: Sendable, Hashable {
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetAuthOauthStart.AcceptableContentType>]
@@ -7773,19 +8699,71 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.GetAuthOauthStart.Input.Path,
+                query: Operations.GetAuthOauthStart.Input.Query = .init(),
                 headers: Operations.GetAuthOauthStart.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/responses/200/content/json/authorize_url`.
+                        public var authorizeUrl: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - authorizeUrl:
+                        public init(authorizeUrl: Swift.String) {
+                            self.authorizeUrl = authorizeUrl
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case authorizeUrl = "authorize_url"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.authorizeUrl = try container.decode(
+                                Swift.String.self,
+                                forKey: .authorizeUrl
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "authorize_url"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/responses/200/content/application\/json`.
+                    case json(Operations.GetAuthOauthStart.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.GetAuthOauthStart.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetAuthOauthStart.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetAuthOauthStart.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -7793,14 +8771,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetAuthOauthStart.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -7813,6 +8783,54 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Found: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/responses/302/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// Where to go
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/auth/oauth/{provider}/start/GET/responses/302/headers/Location`.
+                    public var location: Swift.String?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - location: Where to go
+                    public init(location: Swift.String? = nil) {
+                        self.location = location
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.GetAuthOauthStart.Output.Found.Headers
+                /// Creates a new `Found`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                public init(headers: Operations.GetAuthOauthStart.Output.Found.Headers = .init()) {
+                    self.headers = headers
+                }
+            }
+            /// Redirect
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)/responses/302`.
+            ///
+            /// HTTP response code: `302 found`.
+            case found(Operations.GetAuthOauthStart.Output.Found)
+            /// The associated value of the enum case if `self` is `.found`.
+            ///
+            /// - Throws: An error if `self` is not `.found`.
+            /// - SeeAlso: `.found`.
+            public var found: Operations.GetAuthOauthStart.Output.Found {
+                get throws {
+                    switch self {
+                    case let .found(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "found",
                             response: self
                         )
                     }
@@ -8012,12 +9030,14 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/auth/refresh/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Or the ozzi_refresh cookie
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/auth/refresh/POST/requestBody/json/refresh_token`.
                     public var refreshToken: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - refreshToken:
+                    ///   - refreshToken: Or the ozzi_refresh cookie
                     public init(refreshToken: Swift.String? = nil) {
                         self.refreshToken = refreshToken
                     }
@@ -8044,8 +9064,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/refresh/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/refresh/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.SignedIn)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.SignedIn {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthRefresh.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthRefresh.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -8053,14 +9097,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.PostAuthRefresh.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/refresh/post(postAuthRefresh)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -8381,7 +9417,7 @@ public enum Operations {
                     /// - Remark: Generated from `#/paths/api/v1/auth/sessions/GET/responses/200/content/json`.
                     public struct JsonPayload: Codable, Hashable, Sendable {
                         /// - Remark: Generated from `#/paths/api/v1/auth/sessions/GET/responses/200/content/json/data`.
-                        public var data: [OpenAPIRuntime.OpenAPIValueContainer]
+                        public var data: [Components.Schemas.Session]
                         /// Pass as ?cursor= for the next page; null on the last
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/auth/sessions/GET/responses/200/content/json/next_cursor`.
@@ -8392,7 +9428,7 @@ public enum Operations {
                         ///   - data:
                         ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
                         public init(
-                            data: [OpenAPIRuntime.OpenAPIValueContainer],
+                            data: [Components.Schemas.Session],
                             nextCursor: Swift.String? = nil
                         ) {
                             self.data = data
@@ -8405,7 +9441,7 @@ public enum Operations {
                         public init(from decoder: any Swift.Decoder) throws {
                             let container = try decoder.container(keyedBy: CodingKeys.self)
                             self.data = try container.decode(
-                                [OpenAPIRuntime.OpenAPIValueContainer].self,
+                                [Components.Schemas.Session].self,
                                 forKey: .data
                             )
                             self.nextCursor = try container.decodeIfPresent(
@@ -8666,8 +9702,59 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/sessions/DELETE/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/sessions/DELETE/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// How many sessions ended
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/auth/sessions/DELETE/responses/200/content/json/revoked`.
+                        public var revoked: Swift.Int
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - revoked: How many sessions ended
+                        public init(revoked: Swift.Int) {
+                            self.revoked = revoked
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case revoked
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.revoked = try container.decode(
+                                Swift.Int.self,
+                                forKey: .revoked
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "revoked"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/auth/sessions/DELETE/responses/200/content/application\/json`.
+                    case json(Operations.DeleteAuthSessions.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.DeleteAuthSessions.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DeleteAuthSessions.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DeleteAuthSessions.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -8675,14 +9762,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.DeleteAuthSessions.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/sessions/delete(deleteAuthSessions)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -9194,18 +10273,22 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/auth/signup/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/auth/signup/POST/requestBody/json/email`.
                     public var email: Swift.String
                     /// - Remark: Generated from `#/paths/api/v1/auth/signup/POST/requestBody/json/name`.
                     public var name: Swift.String?
+                    /// 10-128 characters; not one or two characters repeated, not a common password, not containing the email's name
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/auth/signup/POST/requestBody/json/password`.
                     public var password: Swift.String
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - email:
+                    ///   - email: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
                     ///   - name:
-                    ///   - password:
+                    ///   - password: 10-128 characters; not one or two characters repeated, not a common password, not containing the email's name
                     public init(
                         email: Swift.String,
                         name: Swift.String? = nil,
@@ -9240,8 +10323,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/signup/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/signup/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.SignedIn)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.SignedIn {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthSignup.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthSignup.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -9249,14 +10356,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.PostAuthSignup.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postAuthSignup)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -9537,15 +10636,19 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/auth/upgrade/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/auth/upgrade/POST/requestBody/json/email`.
                     public var email: Swift.String
+                    /// 10-128 characters; not one or two characters repeated, not a common password, not containing the email's name
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/auth/upgrade/POST/requestBody/json/password`.
                     public var password: Swift.String
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - email:
-                    ///   - password:
+                    ///   - email: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///   - password: 10-128 characters; not one or two characters repeated, not a common password, not containing the email's name
                     public init(
                         email: Swift.String,
                         password: Swift.String
@@ -9577,8 +10680,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/upgrade/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/upgrade/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.User)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.User {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthUpgrade.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthUpgrade.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -9586,14 +10713,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.PostAuthUpgrade.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postAuthUpgrade)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -12382,7 +13501,7 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/custom_fields`.
                     public var customFields: Operations.CreateContact.Input.Body.JsonPayload.CustomFieldsPayload?
-                    /// An empty string or null clears it
+                    /// An email address; an empty string or null clears it
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email`.
                     public var email: Swift.String?
@@ -12447,7 +13566,7 @@ public enum Operations {
                     ///
                     /// - Parameters:
                     ///   - customFields: Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
-                    ///   - email: An empty string or null clears it
+                    ///   - email: An email address; an empty string or null clears it
                     ///   - firstName:
                     ///   - lastName:
                     ///   - name:
@@ -13129,7 +14248,7 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
                     public var customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload?
-                    /// An empty string or null clears it
+                    /// An email address; an empty string or null clears it
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email`.
                     public var email: Swift.String?
@@ -13194,7 +14313,7 @@ public enum Operations {
                     ///
                     /// - Parameters:
                     ///   - customFields: Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
-                    ///   - email: An empty string or null clears it
+                    ///   - email: An email address; an empty string or null clears it
                     ///   - firstName:
                     ///   - lastName:
                     ///   - name:
@@ -20709,8 +21828,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/invitations/accept/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/invitations/accept/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Workspace)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Workspace {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostInvitationsAccept.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostInvitationsAccept.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -20718,14 +21861,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.PostInvitationsAccept.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/invitations/accept/post(postInvitationsAccept)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -21012,8 +22147,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/me/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/me/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Me)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Me {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetMe.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetMe.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -21021,14 +22180,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetMe.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/me/get(getMe)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -27490,8 +28641,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/status/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/status/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.WorkerStatus)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WorkerStatus {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetStatus.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetStatus.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -27499,14 +28674,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetStatus.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/status/get(getStatus)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -32167,7 +33334,7 @@ public enum Operations {
                     /// - Remark: Generated from `#/paths/api/v1/workspaces/GET/responses/200/content/json`.
                     public struct JsonPayload: Codable, Hashable, Sendable {
                         /// - Remark: Generated from `#/paths/api/v1/workspaces/GET/responses/200/content/json/data`.
-                        public var data: [OpenAPIRuntime.OpenAPIValueContainer]
+                        public var data: [Components.Schemas.Workspace]
                         /// Pass as ?cursor= for the next page; null on the last
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/workspaces/GET/responses/200/content/json/next_cursor`.
@@ -32178,7 +33345,7 @@ public enum Operations {
                         ///   - data:
                         ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
                         public init(
-                            data: [OpenAPIRuntime.OpenAPIValueContainer],
+                            data: [Components.Schemas.Workspace],
                             nextCursor: Swift.String? = nil
                         ) {
                             self.data = data
@@ -32191,7 +33358,7 @@ public enum Operations {
                         public init(from decoder: any Swift.Decoder) throws {
                             let container = try decoder.container(keyedBy: CodingKeys.self)
                             self.data = try container.decode(
-                                [OpenAPIRuntime.OpenAPIValueContainer].self,
+                                [Components.Schemas.Workspace].self,
                                 forKey: .data
                             )
                             self.nextCursor = try container.decodeIfPresent(
@@ -32487,8 +33654,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/workspaces/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/workspaces/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Workspace)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Workspace {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateWorkspace.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateWorkspace.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -32496,14 +33687,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateWorkspace.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/workspaces/post(createWorkspace)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -32810,8 +33993,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Workspace)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Workspace {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetWorkspace.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetWorkspace.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -32819,14 +34026,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetWorkspace.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/get(getWorkspace)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -33088,8 +34287,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Workspace)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Workspace {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateWorkspace.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateWorkspace.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -33097,14 +34320,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateWorkspace.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/patch(updateWorkspace)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -33443,7 +34658,7 @@ public enum Operations {
                     /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/GET/responses/200/content/json`.
                     public struct JsonPayload: Codable, Hashable, Sendable {
                         /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/GET/responses/200/content/json/data`.
-                        public var data: [OpenAPIRuntime.OpenAPIValueContainer]
+                        public var data: [Components.Schemas.Invitation]
                         /// Pass as ?cursor= for the next page; null on the last
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/GET/responses/200/content/json/next_cursor`.
@@ -33454,7 +34669,7 @@ public enum Operations {
                         ///   - data:
                         ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
                         public init(
-                            data: [OpenAPIRuntime.OpenAPIValueContainer],
+                            data: [Components.Schemas.Invitation],
                             nextCursor: Swift.String? = nil
                         ) {
                             self.data = data
@@ -33467,7 +34682,7 @@ public enum Operations {
                         public init(from decoder: any Swift.Decoder) throws {
                             let container = try decoder.container(keyedBy: CodingKeys.self)
                             self.data = try container.decode(
-                                [OpenAPIRuntime.OpenAPIValueContainer].self,
+                                [Components.Schemas.Invitation].self,
                                 forKey: .data
                             )
                             self.nextCursor = try container.decodeIfPresent(
@@ -33746,18 +34961,30 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/POST/requestBody/json/email`.
                     public var email: Swift.String
+                    /// member when not given
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/POST/requestBody/json/role`.
-                    public var role: Swift.String?
+                    @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case admin = "admin"
+                        case member = "member"
+                        case _empty_ = ""
+                    }
+                    /// member when not given
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/POST/requestBody/json/role`.
+                    public var role: Operations.CreateWorkspaceInvitation.Input.Body.JsonPayload.RolePayload?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - email:
-                    ///   - role:
+                    ///   - email: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///   - role: member when not given
                     public init(
                         email: Swift.String,
-                        role: Swift.String? = nil
+                        role: Operations.CreateWorkspaceInvitation.Input.Body.JsonPayload.RolePayload? = nil
                     ) {
                         self.email = email
                         self.role = role
@@ -33789,8 +35016,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/invitations/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.CreatedInvitation)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CreatedInvitation {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateWorkspaceInvitation.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateWorkspaceInvitation.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -33798,14 +35049,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateWorkspaceInvitation.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(createWorkspaceInvitation)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -34430,7 +35673,7 @@ public enum Operations {
                     /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/members/GET/responses/200/content/json`.
                     public struct JsonPayload: Codable, Hashable, Sendable {
                         /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/members/GET/responses/200/content/json/data`.
-                        public var data: [OpenAPIRuntime.OpenAPIValueContainer]
+                        public var data: [Components.Schemas.Member]
                         /// Pass as ?cursor= for the next page; null on the last
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/members/GET/responses/200/content/json/next_cursor`.
@@ -34441,7 +35684,7 @@ public enum Operations {
                         ///   - data:
                         ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
                         public init(
-                            data: [OpenAPIRuntime.OpenAPIValueContainer],
+                            data: [Components.Schemas.Member],
                             nextCursor: Swift.String? = nil
                         ) {
                             self.data = data
@@ -34454,7 +35697,7 @@ public enum Operations {
                         public init(from decoder: any Swift.Decoder) throws {
                             let container = try decoder.container(keyedBy: CodingKeys.self)
                             self.data = try container.decode(
-                                [OpenAPIRuntime.OpenAPIValueContainer].self,
+                                [Components.Schemas.Member].self,
                                 forKey: .data
                             )
                             self.nextCursor = try container.decodeIfPresent(
@@ -34734,12 +35977,12 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/members/{user_id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
                     /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/members/{user_id}/PATCH/requestBody/json/role`.
-                    public var role: Swift.String
+                    public var role: Components.Schemas.Role
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
                     ///   - role:
-                    public init(role: Swift.String) {
+                    public init(role: Components.Schemas.Role) {
                         self.role = role
                     }
                     public enum CodingKeys: String, CodingKey {
@@ -34768,8 +36011,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/members/{user_id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/workspaces/{id}/members/{user_id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Member)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Member {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateWorkspaceMember.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateWorkspaceMember.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -34777,14 +36044,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateWorkspaceMember.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/patch(updateWorkspaceMember)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.

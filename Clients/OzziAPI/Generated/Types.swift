@@ -157,20 +157,34 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/auth/identities`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getAuthIdentities)`.
     func getAuthIdentities(_ input: Operations.GetAuthIdentities.Input) async throws -> Operations.GetAuthIdentities.Output
-    /// Link a sign-in method (password, or an OAuth provider)
+    /// Link an OAuth provider: answers where to send the browser
     ///
-    /// Link a sign-in method (password, or an OAuth provider). Needs a bearer token, an API key or the session cookie.
+    /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
     func postAuthIdentitiesById(_ input: Operations.PostAuthIdentitiesById.Input) async throws -> Operations.PostAuthIdentitiesById.Output
-    /// Unlink a sign-in method (never the last one)
+    /// Unlink an OAuth provider (never the last sign-in method)
     ///
-    /// Unlink a sign-in method (never the last one). Needs a bearer token, an API key or the session cookie.
+    /// Unlink an OAuth provider (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
     func deleteAuthIdentity(_ input: Operations.DeleteAuthIdentity.Input) async throws -> Operations.DeleteAuthIdentity.Output
+    /// Add a password to your account
+    ///
+    /// Add a password to your account. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)`.
+    func postAuthIdentitiesPassword(_ input: Operations.PostAuthIdentitiesPassword.Input) async throws -> Operations.PostAuthIdentitiesPassword.Output
+    /// Remove your password (never the last sign-in method)
+    ///
+    /// Remove your password (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)`.
+    func deleteAuthIdentitiesPassword(_ input: Operations.DeleteAuthIdentitiesPassword.Input) async throws -> Operations.DeleteAuthIdentitiesPassword.Output
     /// Sign in with email and password
     ///
     /// Sign in with email and password. Needs no credential.
@@ -1036,26 +1050,24 @@ extension APIProtocol {
     public func getAuthIdentities(headers: Operations.GetAuthIdentities.Input.Headers = .init()) async throws -> Operations.GetAuthIdentities.Output {
         try await getAuthIdentities(Operations.GetAuthIdentities.Input(headers: headers))
     }
-    /// Link a sign-in method (password, or an OAuth provider)
+    /// Link an OAuth provider: answers where to send the browser
     ///
-    /// Link a sign-in method (password, or an OAuth provider). Needs a bearer token, an API key or the session cookie.
+    /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
     public func postAuthIdentitiesById(
         path: Operations.PostAuthIdentitiesById.Input.Path,
-        headers: Operations.PostAuthIdentitiesById.Input.Headers = .init(),
-        body: Operations.PostAuthIdentitiesById.Input.Body
+        headers: Operations.PostAuthIdentitiesById.Input.Headers = .init()
     ) async throws -> Operations.PostAuthIdentitiesById.Output {
         try await postAuthIdentitiesById(Operations.PostAuthIdentitiesById.Input(
             path: path,
-            headers: headers,
-            body: body
+            headers: headers
         ))
     }
-    /// Unlink a sign-in method (never the last one)
+    /// Unlink an OAuth provider (never the last sign-in method)
     ///
-    /// Unlink a sign-in method (never the last one). Needs a bearer token, an API key or the session cookie.
+    /// Unlink an OAuth provider (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
@@ -1067,6 +1079,30 @@ extension APIProtocol {
             path: path,
             headers: headers
         ))
+    }
+    /// Add a password to your account
+    ///
+    /// Add a password to your account. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)`.
+    public func postAuthIdentitiesPassword(
+        headers: Operations.PostAuthIdentitiesPassword.Input.Headers = .init(),
+        body: Operations.PostAuthIdentitiesPassword.Input.Body
+    ) async throws -> Operations.PostAuthIdentitiesPassword.Output {
+        try await postAuthIdentitiesPassword(Operations.PostAuthIdentitiesPassword.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove your password (never the last sign-in method)
+    ///
+    /// Remove your password (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)`.
+    public func deleteAuthIdentitiesPassword(headers: Operations.DeleteAuthIdentitiesPassword.Input.Headers = .init()) async throws -> Operations.DeleteAuthIdentitiesPassword.Output {
+        try await deleteAuthIdentitiesPassword(Operations.DeleteAuthIdentitiesPassword.Input(headers: headers))
     }
     /// Sign in with email and password
     ///
@@ -1100,10 +1136,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getAuthOauthCallback)`.
     public func getAuthOauthCallback(
         path: Operations.GetAuthOauthCallback.Input.Path,
+        query: Operations.GetAuthOauthCallback.Input.Query = .init(),
         headers: Operations.GetAuthOauthCallback.Input.Headers = .init()
     ) async throws -> Operations.GetAuthOauthCallback.Output {
         try await getAuthOauthCallback(Operations.GetAuthOauthCallback.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -1115,10 +1153,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)`.
     public func getAuthOauthStart(
         path: Operations.GetAuthOauthStart.Input.Path,
+        query: Operations.GetAuthOauthStart.Input.Query = .init(),
         headers: Operations.GetAuthOauthStart.Input.Headers = .init()
     ) async throws -> Operations.GetAuthOauthStart.Output {
         try await getAuthOauthStart(Operations.GetAuthOauthStart.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }

@@ -95,7 +95,8 @@ import Testing
         let events = audit.data.compactMap { $0["event"]?.stringValue }
         #expect(events.contains("refresh_token_reuse"))
         #expect(events.contains("signup"))
-        #expect(try await api.call("POST", "/api/v1/auth/refresh", json: [:]).status == 422)
+        // No refresh token, in the body or the cookie, is a missing credential.
+        #expect(try await api.call("POST", "/api/v1/auth/refresh", json: [:]).status == 401)
     }
 
     @Test func sessionsListRevokeAndLogoutEverywhere() async throws {

@@ -31,7 +31,8 @@ import Testing
         let joined = try await api.call("POST", "/api/v1/invitations/accept", json: ["token": .string(inviteToken)], token: carolToken)
         #expect(joined.status == 200)
         #expect(joined.string("role") == "member")
-        #expect(try await api.call("POST", "/api/v1/invitations/accept", json: ["token": .string(inviteToken)], token: carolToken).status == 410)
+        #expect(try await api.call("POST", "/api/v1/invitations/accept", json: ["token": .string(inviteToken)], token: carolToken).status == 409,
+                "a used invitation conflicts with accepting it again")
         #expect(try await api.call("POST", "/api/v1/invitations/accept", json: ["token": "inv_nope"], token: carolToken).status == 404)
 
         let members = try await api.call("GET", "/api/v1/workspaces/\(workspace)/members", token: carolToken)

@@ -3,12 +3,13 @@ import OzziRuntime
 /// `/api/v1/api-keys`: keys of the caller's workspace.
 extension RouteGroup {
     func addAPIKeyRoutes(_ s: APIKeysDomain) {
-        list("", "List the workspace's API keys", tag: "api-keys", of: .any, key: \.id) { _, _, principal, page in
+        list("", "List the workspace's API keys", tag: "api-keys", of: .model(APIKey.self), key: \.id) { _, _, principal, page in
             try await s.apiKeys.list(principal.scope, page: page)
         }
 
         authed("POST", "", "Create an API key; its secret is answered once, as `key`", tag: "api-keys",
-               body: .json(.object([.required("name", .string())])), success: 201, creates: true) { request, _, principal in
+               body: .json(.object([.required("name", Self.keyName)])), answers: .json(.model(CreatedKey.self)), success: 201,
+               creates: true) { request, _, principal in
             try principal.require(.admin, to: "create API keys")
             let name = try JSONBody(request).requiredString("name", max: 100)
             let (key, secret) = try await s.apiKeys.create(principal.scope, name: name, createdBy: principal.userID)
@@ -17,15 +18,16 @@ extension RouteGroup {
             return .json(CreatedKey(apiKey: key, key: secret), status: 201)
         }
 
-        one("One API key", tag: "api-keys", noun: "API key", answers: .any) { try await s.apiKeys.get($0, id: $1) }
+        one("One API key", tag: "api-keys", noun: "API key", answers: .model(APIKey.self)) { try await s.apiKeys.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Rename, disable (active: false) or enable a key", tag: "api-keys",
-               body: .json(.object([.optional("name", .string()), .optional("active", .boolean)]))) { request, context, principal in
+               body: .json(.object([.optional("name", Self.keyName), .optional("active", .boolean)], atLeastOne: [["name", "active"]])),
+               answers: .json(.model(APIKey.self))) { request, context, principal in
             try principal.require(.admin, to: "change API keys")
+            // The schema asks for at least one of them, neither null.
             let body = try JSONBody(request)
             let name = try body.string("name", max: 100)
             let active = try body.bool("active")
-            guard name != nil || active != nil else { throw APIError.invalidField("active", "give name or active") }
             guard let key = try await s.apiKeys.update(principal.scope, id: context.parameter("id"), name: name, active: active) else {
                 throw APIError.notFound("API key")
             }
@@ -36,7 +38,7 @@ extension RouteGroup {
             return .json(key)
         }
 
-        authed("DELETE", "/:id", "Delete an API key", tag: "api-keys", success: 204) { request, context, principal in
+        authed("DELETE", "/:id", "Delete an API key", tag: "api-keys", answers: .empty, success: 204) { request, context, principal in
             try principal.require(.admin, to: "delete API keys")
             guard try await s.apiKeys.delete(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("API key") }
             await s.audit.record("api_key_deleted", workspace: principal.workspace.id, user: principal.userID, ip: request.clientIP,
@@ -44,6 +46,8 @@ extension RouteGroup {
             return Response(status: 204)
         }
     }
+
+    private static let keyName = Schema.text(max: 100).example("Zapier")
 
     /// A new key's fields plus its secret, `key`, in one object.
     struct CreatedKey: Encodable {

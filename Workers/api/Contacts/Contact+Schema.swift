@@ -1,13 +1,14 @@
 import OzziRuntime
 
 extension Contact: APIModel {
+    /// Fields without a value (email, a consent's time) are absent, not null: the encoder skips nils.
     static let schema = Schema.object([
         .required("id", Schema.string().example("con_01jd3k5v7n0000000000000000")),
         .required("name", Schema.string().example("Ada Lovelace")),
         .required("first_name", Schema.string().example("Ada")),
         .required("last_name", Schema.string().example("Lovelace")),
         .required("phone", Schema.string(format: "phone").example("+12025550143").described("E.164")),
-        .required("email", Schema.string(format: "email").nullable.example("ada@example.com")),
+        .optional("email", Schema.string().example("ada@example.com")),
         .required("notes", .string()),
         .required("custom_fields", Schema.dictionary(.any).example(["plan": "gold"])),
         .required("source", .oneOf(Contact.sources)),
@@ -21,8 +22,8 @@ extension Contact.Consent: APIModel {
     static let schemaName = "SMSConsent"
     static let schema = Schema.object([
         .required("status", .oneOf(Contact.consentStates)),
-        .required("changed_at", Schema.timestamp.nullable),
-        .required("method", Schema.string().nullable.example("web form")),
+        .optional("changed_at", .timestamp),
+        .optional("method", Schema.string().example("web form")),
     ], closed: true)
 }
 
@@ -37,8 +38,8 @@ extension ContactImport: APIModel {
         .required("skipped", .integer(min: 0)),
         .required("rejected", .array(.object([.required("line", .integer(min: 1)), .required("reason", .string())], closed: true))
             .described("Rows refused, with their line in the file and why")),
-        .required("error", Schema.string().nullable),
+        .optional("error", .string()),
         .required("created_at", .timestamp),
-        .required("finished_at", Schema.timestamp.nullable),
+        .optional("finished_at", .timestamp),
     ], closed: true)
 }

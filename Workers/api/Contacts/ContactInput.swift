@@ -112,7 +112,8 @@ extension ContactInput {
             .optional("name", Schema.string(max: 200).nullable.example("Ada Lovelace")),
             .optional("first_name", Schema.string(max: 100).nullable),
             .optional("last_name", Schema.string(max: 100).nullable),
-            .optional("email", Schema.string(max: 320, format: "email").nullable.described("An empty string or null clears it")),
+            .optional("email", Schema.string(max: EmailAddress.maxLength, pattern: Pattern("^$|" + EmailAddress.pattern, mismatch: "is not an email address"))
+                .nullable.example("ada@example.com").described("An email address; an empty string or null clears it")),
             .optional("notes", Schema.string(max: 10_000).nullable),
             .optional("custom_fields", customFieldsSchema.nullable),
             .optional("source", Schema.oneOf(Contact.sources).nullable),

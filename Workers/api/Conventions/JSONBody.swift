@@ -78,21 +78,6 @@ extension Schema {
     static let idList = Schema.array(.string(min: 1, max: 64), min: 1, max: 10_000).example(["con_01jd3k5v7n0000000000000000"])
 }
 
-/// Email addresses as the api stores them: trimmed, lower-cased, checked for a plausible shape.
-enum EmailAddress {
-    static func normalize(_ text: String, field: String = "email") throws -> String {
-        let email = String(text.trimmingPrefixAndSuffixSpaces()).lowercased()
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        // Byte and character checks, not Foundation's substring search (a CFString round trip per call,
-        // which an import pays 100,000 times).
-        guard email.utf8.count <= 320, parts.count == 2, !parts[0].isEmpty, parts[1].utf8.contains(UInt8(ascii: ".")),
-              parts[1].first != ".", parts[1].last != ".", !email.contains(where: \.isWhitespace) else {
-            throw APIError.invalidField(field, "is not an email address")
-        }
-        return email
-    }
-}
-
 extension StringProtocol {
     func trimmingPrefixAndSuffixSpaces() -> SubSequence {
         let start = firstIndex { !$0.isWhitespace } ?? endIndex

@@ -112,6 +112,11 @@ enum OpenAPIDocument {
         if let body = operation.body { object["requestBody"] = requestBody(body, renderer: &renderer) }
 
         var responses: [String: JSONValue] = [String(operation.success): success(operation, links: links, renderer: &renderer)]
+        // A redirect that may answer JSON instead (`?format=json`) does so with a 200 of its own.
+        if case .redirect(let json?) = operation.answer {
+            responses["200"] = .object(["description": "Success", "content": .object(["application/json": .object([
+                "schema": renderer.render(json), "example": json.exampleValue])])])
+        }
         for error in errorResponses where error.applies(operation) {
             responses[String(error.status)] = .object(["$ref": .string("#/components/responses/\(error.name)")])
         }
@@ -149,7 +154,8 @@ enum OpenAPIDocument {
     }
 
     private static func success(_ operation: APIOperation, links: [String: JSONValue], renderer: inout SchemaRenderer) -> JSONValue {
-        var response: [String: JSONValue] = ["description": operation.success == 201 ? "Created" : operation.success == 204 ? "No content" : "Success"]
+        var response: [String: JSONValue] = [
+            "description": [201: "Created", 204: "No content", 302: "Redirect"][operation.success] ?? "Success"]
         switch operation.answer {
         case .json(let schema):
             response["content"] = .object(["application/json": .object(["schema": renderer.render(schema), "example": schema.exampleValue])])
@@ -166,11 +172,8 @@ enum OpenAPIDocument {
             response["content"] = .object(["text/html": .object(["schema": .object(["type": "string"])])])
         case .text(let mediaType):
             response["content"] = .object([mediaType: .object(["schema": .object(["type": "string"])])])
-        case .redirect(let json):
+        case .redirect:
             response["headers"] = .object(["Location": .object(["description": "Where to go", "schema": .object(["type": "string"])])])
-            if let json {
-                response["content"] = .object(["application/json": .object(["schema": renderer.render(json), "example": json.exampleValue])])
-            }
         }
         if !links.isEmpty { response["links"] = .object(links) }
         return .object(response)

@@ -46,12 +46,14 @@ struct StringRules: Sendable {
     var allowed: [String]?
 }
 
-/// A regular expression in the subset ECMA-262 and Swift's `Regex` agree on (anchors, classes, counts).
+/// A regular expression in the subset ECMA-262 and Swift's `Regex` agree on (anchors, classes, counts), matched
+/// over Unicode scalars as JSON Schema does: by Characters, `"@\u{301}"` would not contain an `@`.
 struct Pattern: @unchecked Sendable {
     // Regex is not Sendable, but a compiled one is only read.
     let source: String
     let regex: Regex<AnyRegexOutput>
-    /// Says in words why a string does not match, where a regular expression would not help a person.
+    /// Says in words why a string does not match (`is not an email address`), where quoting a regular
+    /// expression would not help a person.
     let explain: (@Sendable (String) -> String?)?
 
     init(_ source: String, explain: (@Sendable (String) -> String?)? = nil) {
@@ -59,6 +61,10 @@ struct Pattern: @unchecked Sendable {
         self.explain = explain
         // Code points, as ECMA-262 and Python (the fuzzer) match, not grapheme clusters.
         do { regex = try Regex(source).matchingSemantics(.unicodeScalar) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
+    }
+
+    init(_ source: String, mismatch: String) {
+        self.init(source, explain: { _ in mismatch })
     }
 
     func matches(_ text: String) -> Bool {

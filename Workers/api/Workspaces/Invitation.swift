@@ -11,4 +11,7 @@ struct Invitation: Codable, SQLRecord, Sendable, Equatable {
     let created_at: String
     enum CodingKeys: String, SQLColumn { case id, email, role, invited_by, expires_at, accepted_at, created_at }
     typealias Columns = CodingKeys
+
+    /// What an invitation can make someone: a workspace has owners only by a role change.
+    static let roles: [Role] = [.admin, .member]
 }

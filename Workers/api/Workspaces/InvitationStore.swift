@@ -39,8 +39,9 @@ struct InvitationStore: Sendable {
                 throw APIError.notFound("invitation")
             }
             let invitation = found.record
-            guard invitation.accepted_at == nil else { throw APIError(status: 410, code: "gone", message: "this invitation was already used") }
-            guard invitation.expires_at > now else { throw APIError(status: 410, code: "gone", message: "this invitation expired; ask for a new one") }
+            // The token is right but the invitation's state refuses it: a conflict, as the document states for any change.
+            guard invitation.accepted_at == nil else { throw APIError.conflict("this invitation was already used") }
+            guard invitation.expires_at > now else { throw APIError.conflict("this invitation expired; ask for a new one") }
             guard let email, email == invitation.email else {
                 throw APIError.forbidden("this invitation is for another email address; sign in as \(invitation.email)")
             }

@@ -4,25 +4,26 @@ import OzziRuntime
 /// answers 404, as if it did not exist.
 extension RouteGroup {
     func addWorkspaceRoutes(_ s: WorkspacesDomain) {
-        list("/workspaces", "List the workspaces you belong to", tag: "workspaces", of: .any, key: \.id) { _, _, principal, page in
+        list("/workspaces", "List the workspaces you belong to", tag: "workspaces", of: .model(Workspace.self), key: \.id) { _, _, principal, page in
             // An API key acts in its one workspace.
             if principal.apiKeyID != nil { return [principal.workspace] }
             return try await s.workspaces.workspaces(for: principal.userID, page: page)
         }
 
         authed("POST", "/workspaces", "Create a workspace; you become its owner", tag: "workspaces",
-               body: .json(.object([.required("name", .string())])), success: 201, creates: true) { request, _, principal in
+               body: .json(.object([.required("name", Self.workspaceName)])), answers: .json(.model(Workspace.self)), success: 201,
+               creates: true) { request, _, principal in
             _ = try principal.requireSession(for: "creating workspaces")
             let name = try JSONBody(request).requiredString("name", max: 200)
             return .json(try await s.workspaces.create(name: name, owner: principal.userID), status: 201)
         }
 
-        authed("GET", "/workspaces/:id", "One workspace", tag: "workspaces") { _, context, principal in
+        authed("GET", "/workspaces/:id", "One workspace", tag: "workspaces", answers: .json(.model(Workspace.self))) { _, context, principal in
             .json(try await Self.member(of: context.parameter("id"), principal, s))
         }
 
         authed("PATCH", "/workspaces/:id", "Rename a workspace (admins)", tag: "workspaces",
-               body: .json(.object([.required("name", .string())]))) { request, context, principal in
+               body: .json(.object([.required("name", Self.workspaceName)])), answers: .json(.model(Workspace.self))) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             guard workspace.role >= .admin else { throw APIError.forbidden("only a workspace admin or owner can rename it") }
             let name = try JSONBody(request).requiredString("name", max: 200)
@@ -30,13 +31,13 @@ extension RouteGroup {
             return .json(try await Self.member(of: workspace.id, principal, s))
         }
 
-        list("/workspaces/:id/members", "List members", tag: "workspaces", of: .any, key: \.user_id) { _, context, principal, page in
+        list("/workspaces/:id/members", "List members", tag: "workspaces", of: .model(Member.self), key: \.user_id) { _, context, principal, page in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             return try await s.workspaces.members(TenantScope(workspaceID: workspace.id), page: page)
         }
 
         authed("PATCH", "/workspaces/:id/members/:user_id", "Change a member's role (owners)", tag: "workspaces",
-               body: .json(.object([.required("role", .string())]))) { request, context, principal in
+               body: .json(.object([.required("role", .model(Role.self))])), answers: .json(.model(Member.self))) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             guard workspace.role == .owner else { throw APIError.forbidden("only a workspace owner can change roles") }
             let scope = TenantScope(workspaceID: workspace.id)
@@ -52,7 +53,7 @@ extension RouteGroup {
         }
 
         authed("DELETE", "/workspaces/:id/members/:user_id", "Remove a member (admins), or leave", tag: "workspaces",
-               success: 204) { request, context, principal in
+               answers: .empty, success: 204) { request, context, principal in
             let workspace = try await Self.member(of: context.parameter("id"), principal, s)
             let scope = TenantScope(workspaceID: workspace.id)
             let target = context.parameter("user_id")
@@ -69,17 +70,20 @@ extension RouteGroup {
             return Response(status: 204)
         }
 
-        list("/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces", of: .any, key: \.id) { _, context, principal, page in
+        list("/workspaces/:id/invitations", "List invitations (admins)", tag: "workspaces", of: .model(Invitation.self), key: \.id) { _, context, principal, page in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "list invitations")
             return try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page)
         }
 
         authed("POST", "/workspaces/:id/invitations", "Invite someone by email; answers the single-use token once",
-               tag: "workspaces", body: .json(.object([.required("email", .string()), .optional("role", .string())])), success: 201, creates: true) { request, context, principal in
+               tag: "workspaces",
+               body: .json(.object([.required("email", EmailAddress.schema),
+                                    .optional("role", Schema.oneOf(Invitation.roles.map(\.rawValue)).nullable.described("member when not given"))])),
+               answers: .json(.model(CreatedInvitation.self)), success: 201, creates: true) { request, context, principal in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "invite")
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
-            let role = try body.choice("role", ["admin", "member"]).flatMap(Role.init) ?? .member
+            let role = try body.choice("role", Invitation.roles.map(\.rawValue)).flatMap(Role.init) ?? .member
             let (invitation, token) = try await s.invitations.create(TenantScope(workspaceID: workspace.id), email: email, role: role,
                                                                      invitedBy: principal.userID)
             await s.audit.record("invitation_created", workspace: workspace.id, user: principal.userID, ip: request.clientIP,
@@ -88,7 +92,7 @@ extension RouteGroup {
         }
 
         authed("DELETE", "/workspaces/:id/invitations/:invitation_id", "Withdraw an invitation (admins)", tag: "workspaces",
-               success: 204) { _, context, principal in
+               answers: .empty, success: 204) { _, context, principal in
             let workspace = try await Self.admin(of: context.parameter("id"), principal, s, to: "withdraw invitations")
             guard try await s.invitations.revoke(TenantScope(workspaceID: workspace.id), id: context.parameter("invitation_id")) else {
                 throw APIError.notFound("invitation")
@@ -97,7 +101,8 @@ extension RouteGroup {
         }
 
         authed("POST", "/invitations/accept", "Accept an invitation sent to your email", tag: "workspaces",
-               body: .json(.object([.required("token", .string())]))) { request, _, principal in
+               body: .json(.object([.required("token", Schema.text(max: 200).example("inv_3q2-gN7tR0aVb8kXyZ1c4dE5fG6hI7jK8lM9nO0pQ1s"))])),
+               answers: .json(.model(Workspace.self))) { request, _, principal in
             _ = try principal.requireSession(for: "accepting invitations")
             let token = try JSONBody(request).requiredString("token", max: 200)
             let workspaceID = try await s.invitations.accept(token: token, userID: principal.userID, email: principal.user.email)
@@ -106,6 +111,8 @@ extension RouteGroup {
             return .json(try await Self.member(of: workspaceID, principal, s))
         }
     }
+
+    private static let workspaceName = Schema.text(max: 200).example("Acme Support")
 
     struct CreatedInvitation: Encodable {
         let invitation: Invitation

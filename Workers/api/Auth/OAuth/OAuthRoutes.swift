@@ -4,7 +4,9 @@ import OzziRuntime
 extension RouteGroup {
     func addOAuthRoutes(_ s: AuthDomain) {
         open("GET", "/oauth/:provider/start",
-             "Start signing in with a provider: redirects to it (?format=json answers the URL instead)", tag: "auth") { request, context in
+             "Start signing in with a provider: redirects to it (?format=json answers the URL instead)", tag: "auth",
+             query: [.query("format", .oneOf(["json"]), "`json` answers the provider's URL instead of redirecting to it")],
+             answers: .redirect(orJSON: SignInMethods.authorizeURL), success: 302) { request, context in
             try s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
             let url = try await s.oauth.start(provider, linking: nil)
@@ -12,7 +14,9 @@ extension RouteGroup {
             return Response(status: 302, headers: ["location": url])
         }
 
-        open("GET", "/oauth/:provider/callback", "Where the provider returns: signs in, signs up, or links", tag: "auth") { request, context in
+        open("GET", "/oauth/:provider/callback", "Where the provider returns: signs in, signs up, or links", tag: "auth",
+             query: Self.callbackParameters,
+             answers: .json(.oneOf([.model(AuthDomain.SignedIn.self), SignInMethods.linked]))) { request, context in
             try s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
             if let error = request.queryParameter("error") {
@@ -50,4 +54,13 @@ extension RouteGroup {
             return response
         }
     }
+
+    /// What a provider sends back (RFC 6749 4.1.2): `code` and `state`, or `error` when the user declined.
+    private static let callbackParameters: [Parameter] = [
+        .query("code", Schema.string(min: 1).example("4/0AX4XfWh"), "The authorization code; required unless `error` is given"),
+        .query("state", Schema.string().example("Yk3vQ9tR0aVb8kXyZ1c4dE5fG6hI7jK8lM9nO0pQ1sT"),
+               "The state the start route sent; required unless `error` is given"),
+        .query("error", Schema.string().example("access_denied"), "Set by the provider when sign-in was refused"),
+        .query("error_description", Schema.string(), "The provider's words about `error`"),
+    ]
 }
