@@ -21,7 +21,7 @@ enum CivilDate {
         + "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$"
 
     /// A calendar date in a body or a parameter.
-    static let schema = Schema.string(pattern: pattern, format: "date").example("2026-12-01")
+    static let schema = Schema.string(pattern: pattern, format: "date").example("2026-12-01").patternMeaning("a date, YYYY-MM-DD")
 
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

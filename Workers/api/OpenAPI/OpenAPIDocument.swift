@@ -122,8 +122,18 @@ enum OpenAPIDocument {
             response["content"] = .object(["text/csv": .object(["schema": .object(["type": "string"]),
                                                                  "example": .string(columns.joined(separator: ",") + "\n")])])
         case .events:
+            // In OpenAPI 3.1 an event stream's schema describes each event, as EventSource hands it over.
             response["content"] = .object(["text/event-stream": .object([
-                "schema": .object(["type": "string", "description": "Server-Sent Events: id, event and a JSON data line per change"]),
+                "schema": .object([
+                    "type": "object", "required": ["event", "data"],
+                    "description": "One Server-Sent Event: an id, the event's type and a JSON data line per change",
+                    "properties": .object([
+                        "id": .object(["type": "string", "description": "Send back as Last-Event-ID to resume after it"]),
+                        "event": .object(["type": "string", "description": "The change's type (contact.created, message.status, ...)"]),
+                        "data": .object(["type": "string", "contentMediaType": "application/json"]),
+                        "retry": .object(["type": "integer", "minimum": 0, "description": "Milliseconds to wait before reconnecting"]),
+                    ]),
+                ]),
                 "example": "id: 42\nevent: contact.created\ndata: {\"id\":\"con_01jd0000000000000000000000\"}\n\n"])])
         case .html:
             response["content"] = .object(["text/html": .object(["schema": .object(["type": "string"])])])

@@ -112,7 +112,7 @@ extension StringRules {
         let length = text.unicodeScalars.count
         if length < minLength { throw APIError.invalidField(path, minLength == 1 ? "must not be empty" : "must be at least \(minLength) characters") }
         if let maxLength, length > maxLength { throw APIError.invalidField(path, "must be at most \(maxLength) characters") }
-        if let pattern, !pattern.matches(text) { throw APIError.invalidField(path, "must match \(pattern.source)") }
+        if let pattern, !pattern.matches(text) { throw APIError.invalidField(path, pattern.meaning.map { "must be \($0)" } ?? "must match \(pattern.source)") }
     }
 }
 

@@ -48,6 +48,8 @@ struct Pattern: @unchecked Sendable {
     // Regex is not Sendable, but a compiled one is only read.
     let source: String
     let regex: Regex<AnyRegexOutput>
+    /// What a matching text is, for the 422 (`must be an https URL`), where the expression itself says it poorly.
+    var meaning: String?
 
     init(_ source: String) {
         self.source = source
@@ -147,6 +149,15 @@ extension Schema {
     var nullable: Schema {
         var copy = self
         copy.allowsNull = true
+        return copy
+    }
+
+    /// Names what the string's pattern accepts, for the 422 a mismatch gets.
+    func patternMeaning(_ text: String) -> Schema {
+        guard case .string(var rules) = kind, rules.pattern != nil else { preconditionFailure("patternMeaning needs a string with a pattern") }
+        rules.pattern?.meaning = text
+        var copy = self
+        copy.kind = .string(rules)
         return copy
     }
 

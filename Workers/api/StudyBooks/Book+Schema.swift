@@ -77,7 +77,8 @@ extension LessonMessage: APIModel {
             ("body", Schema.text(max: 1600).example("Read Psalm 23 today, {{first_name}}")
                 .described("The text; {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} and {{custom.<field>}} are filled in per contact")),
             ("day_offset", Schema.integer(0...3650).example(2).described("Days after the participant's start date")),
-            ("send_time", Schema.string(pattern: sendTimePattern).example("09:00").described("HH:MM, 24-hour, in the participant's time zone")),
+            ("send_time", Schema.string(pattern: sendTimePattern).example("09:00").patternMeaning("HH:MM (24-hour, the participant's local time)")
+                .described("HH:MM, 24-hour, in the participant's time zone")),
         ]
         return .object(fields.map { name, schema in
             guard creating else { return .optional(name, schema.nullable) }

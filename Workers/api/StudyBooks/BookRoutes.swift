@@ -148,15 +148,13 @@ extension RouteGroup {
         return (start, zone)
     }
 
-    /// `lesson_ids`, each an active lesson of the book.
+    /// `lesson_ids` (the schema made it a non-empty array of ids), each an active lesson of the book: an id
+    /// that names none is a 404, as a member who is not one is.
     static func lessonIDs(_ body: JSONBody, of lessons: [Lesson]) throws -> [String]? {
-        guard let value = body.fields["lesson_ids"], value != .null else { return nil }
-        guard let items = value.arrayValue, !items.isEmpty else { throw APIError.invalidField("lesson_ids", "must be a non-empty array of lesson ids") }
+        guard let items = body.fields["lesson_ids"]?.arrayValue else { return nil }
         let known = Set(lessons.map(\.id))
-        return try items.map { item in
-            guard let id = item.stringValue, known.contains(id) else {
-                throw APIError.invalidField("lesson_ids", "\(item.stringValue ?? "a value") is not an active lesson of this book")
-            }
+        return try items.compactMap(\.stringValue).map { id in
+            guard known.contains(id) else { throw APIError.notFound("lesson \(id) of this book") }
             return id
         }
     }

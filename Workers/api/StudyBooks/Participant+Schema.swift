@@ -28,7 +28,7 @@ extension Participant: APIModel {
         ]), min: 1, max: 1000).described("Workspace members: each is enrolled through the contact with that phone (created if none)")),
         .required("start_date", CivilDate.schema.described("Day 0 of the plan")),
         .required("time_zone", .model(TimeZoneName.self)),
-        .optional("lesson_ids", lessonIDs.described("Active lessons of the book (default: all of them)")),
+        .optional("lesson_ids", lessonIDs.described("Active lessons of the book (default: all of them); an id that names none is a 404")),
     ], exactlyOne: [["contact_id", "contact_ids", "users"]])
 
     /// A change of plan: pause or resume, other lessons, another start or zone; `{}` changes nothing.

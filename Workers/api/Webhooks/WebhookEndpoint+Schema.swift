@@ -20,6 +20,7 @@ extension WebhookEndpoint: APIModel {
     /// host must resolve to public addresses, which only the server can check.
     static func body(creating: Bool, eventTypes: [String], allowPrivate: Bool) -> Schema {
         let url = Schema.string(min: 1, max: 2048, pattern: urlPattern(allowHTTP: allowPrivate), format: "uri").example("https://example.com/hooks/ozzi")
+            .patternMeaning(allowPrivate ? "an http or https URL (RFC 3986)" : "an https URL (RFC 3986)")
         let types = Schema.array(.oneOf(["*"] + eventTypes), min: 1).example(["*"]).described("Event types to receive, or * for all (the default)")
         var fields: [Property] = [
             creating ? .required("url", url) : .optional("url", url.nullable),
@@ -32,12 +33,21 @@ extension WebhookEndpoint: APIModel {
         return .object(fields)
     }
 
-    /// What `OutboundURL` reads: the scheme in any case, optional user info, then a host (a bracketed IPv6
-    /// literal or a name) and an optional port 1-65535, then anything from the path on.
+    /// An absolute `http(s)` URI as RFC 3986 spells one (what `format: uri` means) that `OutboundURL` also
+    /// reads: the scheme in any case, user info, a host (a name, an IPv4 address, or an IPv6 literal in
+    /// brackets), a port 1-65535, then path, query and fragment, each in URI characters.
     static func urlPattern(allowHTTP: Bool) -> String {
         let scheme = allowHTTP ? "[Hh][Tt][Tt][Pp][Ss]?" : "[Hh][Tt][Tt][Pp][Ss]"
+        func uriCharacter(_ extra: String) -> String { "(?:[A-Za-z0-9._~!$&'()*+,;=\(extra)-]|%[0-9A-Fa-f]{2})" }
+        let h16 = "[0-9A-Fa-f]{1,4}", octet = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+        let ls32 = "(?:\(h16):\(h16)|\(octet)(?:\\.\(octet)){3})"
+        // RFC 3986's IPv6address: eight groups, or up to seven around one "::" (the last two may be an IPv4 address).
+        let tails = (0...4).map { "(?:\(h16):){\(4 - $0)}\(ls32)" } + [h16, ""]
+        let ipv6 = ["(?:\(h16):){6}\(ls32)", "::(?:\(h16):){5}\(ls32)"]
+            + tails.enumerated().map { before, tail in "(?:\(before == 0 ? "" : "(?:\(h16):){0,\(before)}")\(h16))?::\(tail)" }
+        let host = "(?:\\[(?:\(ipv6.joined(separator: "|")))\\]|\(uriCharacter(""))+)"
         let port = "(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-        return "^\(scheme)://(?:[^/?#]*@)?(?:\\[[^/?#@\\[\\]]+\\]|[^/?#@\\[\\]:]+)\(port)(?:[/?#].*)?$"
+        return "^\(scheme)://(?:\(uriCharacter(":"))*@)?\(host)\(port)(?:/\(uriCharacter(":@/"))*)?(?:\\?\(uriCharacter(":@/?"))*)?(?:#\(uriCharacter(":@/?"))*)?$"
     }
 }
 
