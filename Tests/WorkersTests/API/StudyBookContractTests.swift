@@ -120,6 +120,8 @@ import Testing
             #expect(answer.status == 422 && answer.string("error", "details", "field") == request.field,
                     "\(request.method) \(request.path) \(request.body): \(answer.body)")
         }
+        let unknownLesson = try await api.call("POST", enroll, json: .object(start.merging(["lesson_ids": ["les_nothing"]]) { $1 }), token: key)
+        #expect(unknownLesson.status == 404, "an id that names nothing, as anywhere: \(unknownLesson.body)")
         // What the rules allow is taken (a leap day; a workspace's own message with no type), and every answer
         // is what its schema says, field for field.
         let message = try await api.call("POST", "/api/v1/admin/books/\(bookID)/lessons/\(lessonID)/messages",
