@@ -82,7 +82,9 @@ extension RouteGroup {
         let documented = operations + [APIOperation(method: "GET", path: prefix + "/openapi.json", summary: "This document", tag: "meta",
                                                     authenticated: false, body: nil, parameters: [], success: 200,
                                                     answer: .json(Self.documentSchema), idempotent: false)]
-        let document = Response.bytes(OpenAPIDocument.build(documented).jsonBytes, contentType: "application/json")
-        open("GET", "/openapi.json", "This document", tag: "meta", answers: .json(Self.documentSchema)) { _, _ in document }
+        let document = OpenAPIDocument.Served(documented)
+        open("GET", "/openapi.json", "This document", tag: "meta", answers: .json(Self.documentSchema)) { _, _ in
+            .bytes(document.bytes, contentType: "application/json")
+        }
     }
 }

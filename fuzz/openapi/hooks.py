@@ -55,3 +55,10 @@ schemathesis.openapi.format("phone", st.one_of(
 schemathesis.openapi.format("schedule-time", st.integers(min_value=0, max_value=360 * 86_400).map(
     lambda seconds: (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds))
     .strftime("%Y-%m-%dT%H:%M:%SZ")))
+
+# New passwords: the document states the lengths and "three different characters"; not containing the
+# email's name and not being a common password are rules no schema can state, so draw passwords without
+# letters (the email's name cannot be in them) and never one of the common ones.
+_common = {"1234567890", "0123456789"}
+schemathesis.openapi.format("password", st.text(alphabet="0123456789!#%&*+-=?^_~", min_size=10, max_size=40)
+                            .filter(lambda p: len(set(p)) > 2 and p not in _common))

@@ -271,6 +271,377 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Book`.
+        public struct Book: Codable, Hashable, Sendable {
+            /// False hides the book and cancels its participants' pending sends
+            ///
+            /// - Remark: Generated from `#/components/schemas/Book/active`.
+            public var active: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Book/cover_text`.
+            public var coverText: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Book/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Book/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Book/id`.
+            public var id: Swift.String
+            /// In order; only in the answer for one book
+            ///
+            /// - Remark: Generated from `#/components/schemas/Book/lessons`.
+            public var lessons: [Components.Schemas.Lesson]?
+            /// Offered to workspaces (when active too)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Book/published`.
+            public var published: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Book/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Book/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Book`.
+            ///
+            /// - Parameters:
+            ///   - active: False hides the book and cancels its participants' pending sends
+            ///   - coverText:
+            ///   - createdAt:
+            ///   - description:
+            ///   - id:
+            ///   - lessons: In order; only in the answer for one book
+            ///   - published: Offered to workspaces (when active too)
+            ///   - title:
+            ///   - updatedAt:
+            public init(
+                active: Swift.Bool,
+                coverText: Swift.String,
+                createdAt: Foundation.Date,
+                description: Swift.String,
+                id: Swift.String,
+                lessons: [Components.Schemas.Lesson]? = nil,
+                published: Swift.Bool,
+                title: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.active = active
+                self.coverText = coverText
+                self.createdAt = createdAt
+                self.description = description
+                self.id = id
+                self.lessons = lessons
+                self.published = published
+                self.title = title
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case active
+                case coverText = "cover_text"
+                case createdAt = "created_at"
+                case description
+                case id
+                case lessons
+                case published
+                case title
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .active
+                )
+                self.coverText = try container.decode(
+                    Swift.String.self,
+                    forKey: .coverText
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lessons = try container.decodeIfPresent(
+                    [Components.Schemas.Lesson].self,
+                    forKey: .lessons
+                )
+                self.published = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .published
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "cover_text",
+                    "created_at",
+                    "description",
+                    "id",
+                    "lessons",
+                    "published",
+                    "title",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BookAnalytics`.
+        public struct BookAnalytics: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BookAnalytics/book_id`.
+            public var bookId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BookAnalytics/lessons`.
+            public var lessons: [Components.Schemas.LessonFigures]
+            /// - Remark: Generated from `#/components/schemas/BookAnalytics/messages`.
+            public var messages: Components.Schemas.BookDeliveryFigures
+            /// - Remark: Generated from `#/components/schemas/BookAnalytics/participants`.
+            public var participants: Components.Schemas.BookParticipantFigures
+            /// Inbound SMS from participants within reply_window_hours after a lesson message was sent
+            ///
+            /// - Remark: Generated from `#/components/schemas/BookAnalytics/replies`.
+            public var replies: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookAnalytics/reply_window_hours`.
+            public var replyWindowHours: Swift.Double
+            /// Creates a new `BookAnalytics`.
+            ///
+            /// - Parameters:
+            ///   - bookId:
+            ///   - lessons:
+            ///   - messages:
+            ///   - participants:
+            ///   - replies: Inbound SMS from participants within reply_window_hours after a lesson message was sent
+            ///   - replyWindowHours:
+            public init(
+                bookId: Swift.String,
+                lessons: [Components.Schemas.LessonFigures],
+                messages: Components.Schemas.BookDeliveryFigures,
+                participants: Components.Schemas.BookParticipantFigures,
+                replies: Swift.Int,
+                replyWindowHours: Swift.Double
+            ) {
+                self.bookId = bookId
+                self.lessons = lessons
+                self.messages = messages
+                self.participants = participants
+                self.replies = replies
+                self.replyWindowHours = replyWindowHours
+            }
+            public enum CodingKeys: String, CodingKey {
+                case bookId = "book_id"
+                case lessons
+                case messages
+                case participants
+                case replies
+                case replyWindowHours = "reply_window_hours"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.bookId = try container.decode(
+                    Swift.String.self,
+                    forKey: .bookId
+                )
+                self.lessons = try container.decode(
+                    [Components.Schemas.LessonFigures].self,
+                    forKey: .lessons
+                )
+                self.messages = try container.decode(
+                    Components.Schemas.BookDeliveryFigures.self,
+                    forKey: .messages
+                )
+                self.participants = try container.decode(
+                    Components.Schemas.BookParticipantFigures.self,
+                    forKey: .participants
+                )
+                self.replies = try container.decode(
+                    Swift.Int.self,
+                    forKey: .replies
+                )
+                self.replyWindowHours = try container.decode(
+                    Swift.Double.self,
+                    forKey: .replyWindowHours
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "book_id",
+                    "lessons",
+                    "messages",
+                    "participants",
+                    "replies",
+                    "reply_window_hours"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures`.
+        public struct BookDeliveryFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures/canceled`.
+            public var canceled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures/delivered`.
+            public var delivered: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures/failed`.
+            public var failed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures/pending`.
+            public var pending: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures/scheduled`.
+            public var scheduled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures/sent`.
+            public var sent: Swift.Int
+            /// (sent + delivered) / (sent + delivered + failed); absent before any outcome
+            ///
+            /// - Remark: Generated from `#/components/schemas/BookDeliveryFigures/success_rate`.
+            public var successRate: Swift.Double?
+            /// Creates a new `BookDeliveryFigures`.
+            ///
+            /// - Parameters:
+            ///   - canceled:
+            ///   - delivered:
+            ///   - failed:
+            ///   - pending:
+            ///   - scheduled:
+            ///   - sent:
+            ///   - successRate: (sent + delivered) / (sent + delivered + failed); absent before any outcome
+            public init(
+                canceled: Swift.Int,
+                delivered: Swift.Int,
+                failed: Swift.Int,
+                pending: Swift.Int,
+                scheduled: Swift.Int,
+                sent: Swift.Int,
+                successRate: Swift.Double? = nil
+            ) {
+                self.canceled = canceled
+                self.delivered = delivered
+                self.failed = failed
+                self.pending = pending
+                self.scheduled = scheduled
+                self.sent = sent
+                self.successRate = successRate
+            }
+            public enum CodingKeys: String, CodingKey {
+                case canceled
+                case delivered
+                case failed
+                case pending
+                case scheduled
+                case sent
+                case successRate = "success_rate"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.canceled = try container.decode(
+                    Swift.Int.self,
+                    forKey: .canceled
+                )
+                self.delivered = try container.decode(
+                    Swift.Int.self,
+                    forKey: .delivered
+                )
+                self.failed = try container.decode(
+                    Swift.Int.self,
+                    forKey: .failed
+                )
+                self.pending = try container.decode(
+                    Swift.Int.self,
+                    forKey: .pending
+                )
+                self.scheduled = try container.decode(
+                    Swift.Int.self,
+                    forKey: .scheduled
+                )
+                self.sent = try container.decode(
+                    Swift.Int.self,
+                    forKey: .sent
+                )
+                self.successRate = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .successRate
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "canceled",
+                    "delivered",
+                    "failed",
+                    "pending",
+                    "scheduled",
+                    "sent",
+                    "success_rate"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BookParticipantFigures`.
+        public struct BookParticipantFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BookParticipantFigures/active`.
+            public var active: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookParticipantFigures/canceled`.
+            public var canceled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookParticipantFigures/completed`.
+            public var completed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookParticipantFigures/enrolled`.
+            public var enrolled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BookParticipantFigures/paused`.
+            public var paused: Swift.Int
+            /// Creates a new `BookParticipantFigures`.
+            ///
+            /// - Parameters:
+            ///   - active:
+            ///   - canceled:
+            ///   - completed:
+            ///   - enrolled:
+            ///   - paused:
+            public init(
+                active: Swift.Int,
+                canceled: Swift.Int,
+                completed: Swift.Int,
+                enrolled: Swift.Int,
+                paused: Swift.Int
+            ) {
+                self.active = active
+                self.canceled = canceled
+                self.completed = completed
+                self.enrolled = enrolled
+                self.paused = paused
+            }
+            public enum CodingKeys: String, CodingKey {
+                case active
+                case canceled
+                case completed
+                case enrolled
+                case paused
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decode(
+                    Swift.Int.self,
+                    forKey: .active
+                )
+                self.canceled = try container.decode(
+                    Swift.Int.self,
+                    forKey: .canceled
+                )
+                self.completed = try container.decode(
+                    Swift.Int.self,
+                    forKey: .completed
+                )
+                self.enrolled = try container.decode(
+                    Swift.Int.self,
+                    forKey: .enrolled
+                )
+                self.paused = try container.decode(
+                    Swift.Int.self,
+                    forKey: .paused
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "canceled",
+                    "completed",
+                    "enrolled",
+                    "paused"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Contact`.
         public struct Contact: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Contact/created_at`.
@@ -1329,6 +1700,93 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Enrollment`.
+        public struct Enrollment: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Enrollment/enrolled`.
+            public var enrolled: [Components.Schemas.Participant]
+            /// - Remark: Generated from `#/components/schemas/Enrollment/SkippedPayload`.
+            public struct SkippedPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Enrollment/SkippedPayload/contact_id`.
+                public var contactId: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Enrollment/SkippedPayload/reason`.
+                @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case notFound = "not_found"
+                    case alreadyEnrolled = "already_enrolled"
+                }
+                /// - Remark: Generated from `#/components/schemas/Enrollment/SkippedPayload/reason`.
+                public var reason: Components.Schemas.Enrollment.SkippedPayloadPayload.ReasonPayload
+                /// Creates a new `SkippedPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - contactId:
+                ///   - reason:
+                public init(
+                    contactId: Swift.String,
+                    reason: Components.Schemas.Enrollment.SkippedPayloadPayload.ReasonPayload
+                ) {
+                    self.contactId = contactId
+                    self.reason = reason
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case contactId = "contact_id"
+                    case reason
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.contactId = try container.decode(
+                        Swift.String.self,
+                        forKey: .contactId
+                    )
+                    self.reason = try container.decode(
+                        Components.Schemas.Enrollment.SkippedPayloadPayload.ReasonPayload.self,
+                        forKey: .reason
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "contact_id",
+                        "reason"
+                    ])
+                }
+            }
+            /// Contacts not enrolled, and why
+            ///
+            /// - Remark: Generated from `#/components/schemas/Enrollment/skipped`.
+            public typealias SkippedPayload = [Components.Schemas.Enrollment.SkippedPayloadPayload]
+            /// Contacts not enrolled, and why
+            ///
+            /// - Remark: Generated from `#/components/schemas/Enrollment/skipped`.
+            public var skipped: Components.Schemas.Enrollment.SkippedPayload
+            /// Creates a new `Enrollment`.
+            ///
+            /// - Parameters:
+            ///   - enrolled:
+            ///   - skipped: Contacts not enrolled, and why
+            public init(
+                enrolled: [Components.Schemas.Participant],
+                skipped: Components.Schemas.Enrollment.SkippedPayload
+            ) {
+                self.enrolled = enrolled
+                self.skipped = skipped
+            }
+            public enum CodingKeys: String, CodingKey {
+                case enrolled
+                case skipped
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.enrolled = try container.decode(
+                    [Components.Schemas.Participant].self,
+                    forKey: .enrolled
+                )
+                self.skipped = try container.decode(
+                    Components.Schemas.Enrollment.SkippedPayload.self,
+                    forKey: .skipped
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "enrolled",
+                    "skipped"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats`.
         public struct ExternalDeliveryStats: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/delivered_24h`.
@@ -1758,6 +2216,299 @@ extension Components {
                     "scheduled_at",
                     "text",
                     "to"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Lesson`.
+        public struct Lesson: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Lesson/active`.
+            public var active: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Lesson/book_id`.
+            public var bookId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Lesson/content`.
+            public var content: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Lesson/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Lesson/id`.
+            public var id: Swift.String
+            /// Only when read with its book
+            ///
+            /// - Remark: Generated from `#/components/schemas/Lesson/messages`.
+            public var messages: [Components.Schemas.LessonMessage]?
+            /// Lessons are in ascending position
+            ///
+            /// - Remark: Generated from `#/components/schemas/Lesson/position`.
+            public var position: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Lesson/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Lesson/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Lesson`.
+            ///
+            /// - Parameters:
+            ///   - active:
+            ///   - bookId:
+            ///   - content:
+            ///   - createdAt:
+            ///   - id:
+            ///   - messages: Only when read with its book
+            ///   - position: Lessons are in ascending position
+            ///   - title:
+            ///   - updatedAt:
+            public init(
+                active: Swift.Bool,
+                bookId: Swift.String,
+                content: Swift.String,
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                messages: [Components.Schemas.LessonMessage]? = nil,
+                position: Swift.Int,
+                title: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.active = active
+                self.bookId = bookId
+                self.content = content
+                self.createdAt = createdAt
+                self.id = id
+                self.messages = messages
+                self.position = position
+                self.title = title
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case active
+                case bookId = "book_id"
+                case content
+                case createdAt = "created_at"
+                case id
+                case messages
+                case position
+                case title
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .active
+                )
+                self.bookId = try container.decode(
+                    Swift.String.self,
+                    forKey: .bookId
+                )
+                self.content = try container.decode(
+                    Swift.String.self,
+                    forKey: .content
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.messages = try container.decodeIfPresent(
+                    [Components.Schemas.LessonMessage].self,
+                    forKey: .messages
+                )
+                self.position = try container.decode(
+                    Swift.Int.self,
+                    forKey: .position
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "book_id",
+                    "content",
+                    "created_at",
+                    "id",
+                    "messages",
+                    "position",
+                    "title",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LessonFigures`.
+        public struct LessonFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LessonFigures/lesson_id`.
+            public var lessonId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LessonFigures/messages`.
+            public var messages: Components.Schemas.BookDeliveryFigures
+            /// Participants whose plan has this lesson
+            ///
+            /// - Remark: Generated from `#/components/schemas/LessonFigures/participants`.
+            public var participants: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LessonFigures/replies`.
+            public var replies: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LessonFigures/title`.
+            public var title: Swift.String
+            /// Creates a new `LessonFigures`.
+            ///
+            /// - Parameters:
+            ///   - lessonId:
+            ///   - messages:
+            ///   - participants: Participants whose plan has this lesson
+            ///   - replies:
+            ///   - title:
+            public init(
+                lessonId: Swift.String,
+                messages: Components.Schemas.BookDeliveryFigures,
+                participants: Swift.Int,
+                replies: Swift.Int,
+                title: Swift.String
+            ) {
+                self.lessonId = lessonId
+                self.messages = messages
+                self.participants = participants
+                self.replies = replies
+                self.title = title
+            }
+            public enum CodingKeys: String, CodingKey {
+                case lessonId = "lesson_id"
+                case messages
+                case participants
+                case replies
+                case title
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.lessonId = try container.decode(
+                    Swift.String.self,
+                    forKey: .lessonId
+                )
+                self.messages = try container.decode(
+                    Components.Schemas.BookDeliveryFigures.self,
+                    forKey: .messages
+                )
+                self.participants = try container.decode(
+                    Swift.Int.self,
+                    forKey: .participants
+                )
+                self.replies = try container.decode(
+                    Swift.Int.self,
+                    forKey: .replies
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "lesson_id",
+                    "messages",
+                    "participants",
+                    "replies",
+                    "title"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LessonMessage`.
+        public struct LessonMessage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/body`.
+            public var body: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/day_offset`.
+            public var dayOffset: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/lesson_id`.
+            public var lessonId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/send_time`.
+            public var sendTime: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case reminder = "reminder"
+                case scripture = "scripture"
+                case custom = "custom"
+            }
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/type`.
+            public var _type: Components.Schemas.LessonMessage._TypePayload
+            /// Set on a workspace's own message; absent on the book's
+            ///
+            /// - Remark: Generated from `#/components/schemas/LessonMessage/workspace_id`.
+            public var workspaceId: Swift.String?
+            /// Creates a new `LessonMessage`.
+            ///
+            /// - Parameters:
+            ///   - body:
+            ///   - dayOffset:
+            ///   - id:
+            ///   - lessonId:
+            ///   - sendTime:
+            ///   - _type:
+            ///   - workspaceId: Set on a workspace's own message; absent on the book's
+            public init(
+                body: Swift.String,
+                dayOffset: Swift.Int,
+                id: Swift.String,
+                lessonId: Swift.String,
+                sendTime: Swift.String,
+                _type: Components.Schemas.LessonMessage._TypePayload,
+                workspaceId: Swift.String? = nil
+            ) {
+                self.body = body
+                self.dayOffset = dayOffset
+                self.id = id
+                self.lessonId = lessonId
+                self.sendTime = sendTime
+                self._type = _type
+                self.workspaceId = workspaceId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case body
+                case dayOffset = "day_offset"
+                case id
+                case lessonId = "lesson_id"
+                case sendTime = "send_time"
+                case _type = "type"
+                case workspaceId = "workspace_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.body = try container.decode(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.dayOffset = try container.decode(
+                    Swift.Int.self,
+                    forKey: .dayOffset
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lessonId = try container.decode(
+                    Swift.String.self,
+                    forKey: .lessonId
+                )
+                self.sendTime = try container.decode(
+                    Swift.String.self,
+                    forKey: .sendTime
+                )
+                self._type = try container.decode(
+                    Components.Schemas.LessonMessage._TypePayload.self,
+                    forKey: ._type
+                )
+                self.workspaceId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .workspaceId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "body",
+                    "day_offset",
+                    "id",
+                    "lesson_id",
+                    "send_time",
+                    "type",
+                    "workspace_id"
                 ])
             }
         }
@@ -2287,6 +3038,276 @@ extension Components {
                     "provider",
                     "provider_message_id",
                     "result"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Participant`.
+        public struct Participant: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Participant/book_id`.
+            public var bookId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Participant/contact_id`.
+            public var contactId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Participant/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Participant/created_by`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Participant/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Participant/lesson_ids`.
+            public var lessonIds: [Swift.String]
+            /// Only when one participant is read or changed
+            ///
+            /// - Remark: Generated from `#/components/schemas/Participant/messages`.
+            public var messages: [Components.Schemas.PlannedLessonMessage]?
+            /// - Remark: Generated from `#/components/schemas/Participant/start_date`.
+            public var startDate: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Participant/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case active = "active"
+                case paused = "paused"
+                case canceled = "canceled"
+            }
+            /// - Remark: Generated from `#/components/schemas/Participant/status`.
+            public var status: Components.Schemas.Participant.StatusPayload
+            /// An IANA time zone name
+            ///
+            /// - Remark: Generated from `#/components/schemas/Participant/time_zone`.
+            public var timeZone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Participant/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Participant`.
+            ///
+            /// - Parameters:
+            ///   - bookId:
+            ///   - contactId:
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - id:
+            ///   - lessonIds:
+            ///   - messages: Only when one participant is read or changed
+            ///   - startDate:
+            ///   - status:
+            ///   - timeZone: An IANA time zone name
+            ///   - updatedAt:
+            public init(
+                bookId: Swift.String,
+                contactId: Swift.String,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                id: Swift.String,
+                lessonIds: [Swift.String],
+                messages: [Components.Schemas.PlannedLessonMessage]? = nil,
+                startDate: Swift.String,
+                status: Components.Schemas.Participant.StatusPayload,
+                timeZone: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.bookId = bookId
+                self.contactId = contactId
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.id = id
+                self.lessonIds = lessonIds
+                self.messages = messages
+                self.startDate = startDate
+                self.status = status
+                self.timeZone = timeZone
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case bookId = "book_id"
+                case contactId = "contact_id"
+                case createdAt = "created_at"
+                case createdBy = "created_by"
+                case id
+                case lessonIds = "lesson_ids"
+                case messages
+                case startDate = "start_date"
+                case status
+                case timeZone = "time_zone"
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.bookId = try container.decode(
+                    Swift.String.self,
+                    forKey: .bookId
+                )
+                self.contactId = try container.decode(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lessonIds = try container.decode(
+                    [Swift.String].self,
+                    forKey: .lessonIds
+                )
+                self.messages = try container.decodeIfPresent(
+                    [Components.Schemas.PlannedLessonMessage].self,
+                    forKey: .messages
+                )
+                self.startDate = try container.decode(
+                    Swift.String.self,
+                    forKey: .startDate
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Participant.StatusPayload.self,
+                    forKey: .status
+                )
+                self.timeZone = try container.decode(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "book_id",
+                    "contact_id",
+                    "created_at",
+                    "created_by",
+                    "id",
+                    "lesson_ids",
+                    "messages",
+                    "start_date",
+                    "status",
+                    "time_zone",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage`.
+        public struct PlannedLessonMessage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/delivered_at`.
+            public var deliveredAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/lesson_id`.
+            public var lessonId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/lesson_message_id`.
+            public var lessonMessageId: Swift.String
+            /// The scheduled SMS
+            ///
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/message_id`.
+            public var messageId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/scheduled_at`.
+            public var scheduledAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/sent_at`.
+            public var sentAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case sending = "sending"
+                case sent = "sent"
+                case delivered = "delivered"
+                case undelivered = "undelivered"
+                case failed = "failed"
+                case canceled = "canceled"
+                case review = "review"
+            }
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/status`.
+            public var status: Components.Schemas.PlannedLessonMessage.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case reminder = "reminder"
+                case scripture = "scripture"
+                case custom = "custom"
+            }
+            /// - Remark: Generated from `#/components/schemas/PlannedLessonMessage/type`.
+            public var _type: Components.Schemas.PlannedLessonMessage._TypePayload
+            /// Creates a new `PlannedLessonMessage`.
+            ///
+            /// - Parameters:
+            ///   - deliveredAt:
+            ///   - lessonId:
+            ///   - lessonMessageId:
+            ///   - messageId: The scheduled SMS
+            ///   - scheduledAt:
+            ///   - sentAt:
+            ///   - status:
+            ///   - _type:
+            public init(
+                deliveredAt: Foundation.Date? = nil,
+                lessonId: Swift.String,
+                lessonMessageId: Swift.String,
+                messageId: Swift.String,
+                scheduledAt: Foundation.Date,
+                sentAt: Foundation.Date? = nil,
+                status: Components.Schemas.PlannedLessonMessage.StatusPayload,
+                _type: Components.Schemas.PlannedLessonMessage._TypePayload
+            ) {
+                self.deliveredAt = deliveredAt
+                self.lessonId = lessonId
+                self.lessonMessageId = lessonMessageId
+                self.messageId = messageId
+                self.scheduledAt = scheduledAt
+                self.sentAt = sentAt
+                self.status = status
+                self._type = _type
+            }
+            public enum CodingKeys: String, CodingKey {
+                case deliveredAt = "delivered_at"
+                case lessonId = "lesson_id"
+                case lessonMessageId = "lesson_message_id"
+                case messageId = "message_id"
+                case scheduledAt = "scheduled_at"
+                case sentAt = "sent_at"
+                case status
+                case _type = "type"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.deliveredAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .deliveredAt
+                )
+                self.lessonId = try container.decode(
+                    Swift.String.self,
+                    forKey: .lessonId
+                )
+                self.lessonMessageId = try container.decode(
+                    Swift.String.self,
+                    forKey: .lessonMessageId
+                )
+                self.messageId = try container.decode(
+                    Swift.String.self,
+                    forKey: .messageId
+                )
+                self.scheduledAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .scheduledAt
+                )
+                self.sentAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .sentAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.PlannedLessonMessage.StatusPayload.self,
+                    forKey: .status
+                )
+                self._type = try container.decode(
+                    Components.Schemas.PlannedLessonMessage._TypePayload.self,
+                    forKey: ._type
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "delivered_at",
+                    "lesson_id",
+                    "lesson_message_id",
+                    "message_id",
+                    "scheduled_at",
+                    "sent_at",
+                    "status",
+                    "type"
                 ])
             }
         }
@@ -2971,6 +3992,455 @@ extension Components {
                 ])
             }
         }
+        /// An IANA time zone name
+        ///
+        /// - Remark: Generated from `#/components/schemas/TimeZoneName`.
+        @frozen public enum TimeZoneName: String, Codable, Hashable, Sendable, CaseIterable {
+            case africaAbidjan = "Africa/Abidjan"
+            case africaAccra = "Africa/Accra"
+            case africaAddisAbaba = "Africa/Addis_Ababa"
+            case africaAlgiers = "Africa/Algiers"
+            case africaAsmara = "Africa/Asmara"
+            case africaBamako = "Africa/Bamako"
+            case africaBangui = "Africa/Bangui"
+            case africaBanjul = "Africa/Banjul"
+            case africaBissau = "Africa/Bissau"
+            case africaBlantyre = "Africa/Blantyre"
+            case africaBrazzaville = "Africa/Brazzaville"
+            case africaBujumbura = "Africa/Bujumbura"
+            case africaCairo = "Africa/Cairo"
+            case africaCasablanca = "Africa/Casablanca"
+            case africaCeuta = "Africa/Ceuta"
+            case africaConakry = "Africa/Conakry"
+            case africaDakar = "Africa/Dakar"
+            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+            case africaDjibouti = "Africa/Djibouti"
+            case africaDouala = "Africa/Douala"
+            case africaElAaiun = "Africa/El_Aaiun"
+            case africaFreetown = "Africa/Freetown"
+            case africaGaborone = "Africa/Gaborone"
+            case africaHarare = "Africa/Harare"
+            case africaJohannesburg = "Africa/Johannesburg"
+            case africaJuba = "Africa/Juba"
+            case africaKampala = "Africa/Kampala"
+            case africaKhartoum = "Africa/Khartoum"
+            case africaKigali = "Africa/Kigali"
+            case africaKinshasa = "Africa/Kinshasa"
+            case africaLagos = "Africa/Lagos"
+            case africaLibreville = "Africa/Libreville"
+            case africaLome = "Africa/Lome"
+            case africaLuanda = "Africa/Luanda"
+            case africaLubumbashi = "Africa/Lubumbashi"
+            case africaLusaka = "Africa/Lusaka"
+            case africaMalabo = "Africa/Malabo"
+            case africaMaputo = "Africa/Maputo"
+            case africaMaseru = "Africa/Maseru"
+            case africaMbabane = "Africa/Mbabane"
+            case africaMogadishu = "Africa/Mogadishu"
+            case africaMonrovia = "Africa/Monrovia"
+            case africaNairobi = "Africa/Nairobi"
+            case africaNdjamena = "Africa/Ndjamena"
+            case africaNiamey = "Africa/Niamey"
+            case africaNouakchott = "Africa/Nouakchott"
+            case africaOuagadougou = "Africa/Ouagadougou"
+            case africaPortoNovo = "Africa/Porto-Novo"
+            case africaSaoTome = "Africa/Sao_Tome"
+            case africaTripoli = "Africa/Tripoli"
+            case africaTunis = "Africa/Tunis"
+            case africaWindhoek = "Africa/Windhoek"
+            case americaAdak = "America/Adak"
+            case americaAnchorage = "America/Anchorage"
+            case americaAnguilla = "America/Anguilla"
+            case americaAntigua = "America/Antigua"
+            case americaAraguaina = "America/Araguaina"
+            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+            case americaArgentinaSalta = "America/Argentina/Salta"
+            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+            case americaAruba = "America/Aruba"
+            case americaAsuncion = "America/Asuncion"
+            case americaAtikokan = "America/Atikokan"
+            case americaBahia = "America/Bahia"
+            case americaBahiaBanderas = "America/Bahia_Banderas"
+            case americaBarbados = "America/Barbados"
+            case americaBelem = "America/Belem"
+            case americaBelize = "America/Belize"
+            case americaBlancSablon = "America/Blanc-Sablon"
+            case americaBoaVista = "America/Boa_Vista"
+            case americaBogota = "America/Bogota"
+            case americaBoise = "America/Boise"
+            case americaCambridgeBay = "America/Cambridge_Bay"
+            case americaCampoGrande = "America/Campo_Grande"
+            case americaCancun = "America/Cancun"
+            case americaCaracas = "America/Caracas"
+            case americaCayenne = "America/Cayenne"
+            case americaCayman = "America/Cayman"
+            case americaChicago = "America/Chicago"
+            case americaChihuahua = "America/Chihuahua"
+            case americaCiudadJuarez = "America/Ciudad_Juarez"
+            case americaCostaRica = "America/Costa_Rica"
+            case americaCoyhaique = "America/Coyhaique"
+            case americaCreston = "America/Creston"
+            case americaCuiaba = "America/Cuiaba"
+            case americaCuracao = "America/Curacao"
+            case americaDanmarkshavn = "America/Danmarkshavn"
+            case americaDawson = "America/Dawson"
+            case americaDawsonCreek = "America/Dawson_Creek"
+            case americaDenver = "America/Denver"
+            case americaDetroit = "America/Detroit"
+            case americaDominica = "America/Dominica"
+            case americaEdmonton = "America/Edmonton"
+            case americaEirunepe = "America/Eirunepe"
+            case americaElSalvador = "America/El_Salvador"
+            case americaFortNelson = "America/Fort_Nelson"
+            case americaFortaleza = "America/Fortaleza"
+            case americaGlaceBay = "America/Glace_Bay"
+            case americaGodthab = "America/Godthab"
+            case americaGooseBay = "America/Goose_Bay"
+            case americaGrandTurk = "America/Grand_Turk"
+            case americaGrenada = "America/Grenada"
+            case americaGuadeloupe = "America/Guadeloupe"
+            case americaGuatemala = "America/Guatemala"
+            case americaGuayaquil = "America/Guayaquil"
+            case americaGuyana = "America/Guyana"
+            case americaHalifax = "America/Halifax"
+            case americaHavana = "America/Havana"
+            case americaHermosillo = "America/Hermosillo"
+            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+            case americaIndianaKnox = "America/Indiana/Knox"
+            case americaIndianaMarengo = "America/Indiana/Marengo"
+            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+            case americaIndianaTellCity = "America/Indiana/Tell_City"
+            case americaIndianaVevay = "America/Indiana/Vevay"
+            case americaIndianaVincennes = "America/Indiana/Vincennes"
+            case americaIndianaWinamac = "America/Indiana/Winamac"
+            case americaInuvik = "America/Inuvik"
+            case americaIqaluit = "America/Iqaluit"
+            case americaJamaica = "America/Jamaica"
+            case americaJuneau = "America/Juneau"
+            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+            case americaKralendijk = "America/Kralendijk"
+            case americaLaPaz = "America/La_Paz"
+            case americaLima = "America/Lima"
+            case americaLosAngeles = "America/Los_Angeles"
+            case americaLowerPrinces = "America/Lower_Princes"
+            case americaMaceio = "America/Maceio"
+            case americaManagua = "America/Managua"
+            case americaManaus = "America/Manaus"
+            case americaMarigot = "America/Marigot"
+            case americaMartinique = "America/Martinique"
+            case americaMatamoros = "America/Matamoros"
+            case americaMazatlan = "America/Mazatlan"
+            case americaMenominee = "America/Menominee"
+            case americaMerida = "America/Merida"
+            case americaMetlakatla = "America/Metlakatla"
+            case americaMexicoCity = "America/Mexico_City"
+            case americaMiquelon = "America/Miquelon"
+            case americaMoncton = "America/Moncton"
+            case americaMonterrey = "America/Monterrey"
+            case americaMontevideo = "America/Montevideo"
+            case americaMontreal = "America/Montreal"
+            case americaMontserrat = "America/Montserrat"
+            case americaNassau = "America/Nassau"
+            case americaNewYork = "America/New_York"
+            case americaNipigon = "America/Nipigon"
+            case americaNome = "America/Nome"
+            case americaNoronha = "America/Noronha"
+            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+            case americaNuuk = "America/Nuuk"
+            case americaOjinaga = "America/Ojinaga"
+            case americaPanama = "America/Panama"
+            case americaPangnirtung = "America/Pangnirtung"
+            case americaParamaribo = "America/Paramaribo"
+            case americaPhoenix = "America/Phoenix"
+            case americaPortAuPrince = "America/Port-au-Prince"
+            case americaPortOfSpain = "America/Port_of_Spain"
+            case americaPortoVelho = "America/Porto_Velho"
+            case americaPuertoRico = "America/Puerto_Rico"
+            case americaPuntaArenas = "America/Punta_Arenas"
+            case americaRainyRiver = "America/Rainy_River"
+            case americaRankinInlet = "America/Rankin_Inlet"
+            case americaRecife = "America/Recife"
+            case americaRegina = "America/Regina"
+            case americaResolute = "America/Resolute"
+            case americaRioBranco = "America/Rio_Branco"
+            case americaSantaIsabel = "America/Santa_Isabel"
+            case americaSantarem = "America/Santarem"
+            case americaSantiago = "America/Santiago"
+            case americaSantoDomingo = "America/Santo_Domingo"
+            case americaSaoPaulo = "America/Sao_Paulo"
+            case americaScoresbysund = "America/Scoresbysund"
+            case americaShiprock = "America/Shiprock"
+            case americaSitka = "America/Sitka"
+            case americaStBarthelemy = "America/St_Barthelemy"
+            case americaStJohns = "America/St_Johns"
+            case americaStKitts = "America/St_Kitts"
+            case americaStLucia = "America/St_Lucia"
+            case americaStThomas = "America/St_Thomas"
+            case americaStVincent = "America/St_Vincent"
+            case americaSwiftCurrent = "America/Swift_Current"
+            case americaTegucigalpa = "America/Tegucigalpa"
+            case americaThule = "America/Thule"
+            case americaThunderBay = "America/Thunder_Bay"
+            case americaTijuana = "America/Tijuana"
+            case americaToronto = "America/Toronto"
+            case americaTortola = "America/Tortola"
+            case americaVancouver = "America/Vancouver"
+            case americaWhitehorse = "America/Whitehorse"
+            case americaWinnipeg = "America/Winnipeg"
+            case americaYakutat = "America/Yakutat"
+            case americaYellowknife = "America/Yellowknife"
+            case antarcticaCasey = "Antarctica/Casey"
+            case antarcticaDavis = "Antarctica/Davis"
+            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+            case antarcticaMacquarie = "Antarctica/Macquarie"
+            case antarcticaMawson = "Antarctica/Mawson"
+            case antarcticaMcMurdo = "Antarctica/McMurdo"
+            case antarcticaPalmer = "Antarctica/Palmer"
+            case antarcticaRothera = "Antarctica/Rothera"
+            case antarcticaSouthPole = "Antarctica/South_Pole"
+            case antarcticaSyowa = "Antarctica/Syowa"
+            case antarcticaTroll = "Antarctica/Troll"
+            case antarcticaVostok = "Antarctica/Vostok"
+            case arcticLongyearbyen = "Arctic/Longyearbyen"
+            case asiaAden = "Asia/Aden"
+            case asiaAlmaty = "Asia/Almaty"
+            case asiaAmman = "Asia/Amman"
+            case asiaAnadyr = "Asia/Anadyr"
+            case asiaAqtau = "Asia/Aqtau"
+            case asiaAqtobe = "Asia/Aqtobe"
+            case asiaAshgabat = "Asia/Ashgabat"
+            case asiaAtyrau = "Asia/Atyrau"
+            case asiaBaghdad = "Asia/Baghdad"
+            case asiaBahrain = "Asia/Bahrain"
+            case asiaBaku = "Asia/Baku"
+            case asiaBangkok = "Asia/Bangkok"
+            case asiaBarnaul = "Asia/Barnaul"
+            case asiaBeirut = "Asia/Beirut"
+            case asiaBishkek = "Asia/Bishkek"
+            case asiaBrunei = "Asia/Brunei"
+            case asiaCalcutta = "Asia/Calcutta"
+            case asiaChita = "Asia/Chita"
+            case asiaChoibalsan = "Asia/Choibalsan"
+            case asiaChongqing = "Asia/Chongqing"
+            case asiaColombo = "Asia/Colombo"
+            case asiaDamascus = "Asia/Damascus"
+            case asiaDhaka = "Asia/Dhaka"
+            case asiaDili = "Asia/Dili"
+            case asiaDubai = "Asia/Dubai"
+            case asiaDushanbe = "Asia/Dushanbe"
+            case asiaFamagusta = "Asia/Famagusta"
+            case asiaGaza = "Asia/Gaza"
+            case asiaHarbin = "Asia/Harbin"
+            case asiaHebron = "Asia/Hebron"
+            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+            case asiaHongKong = "Asia/Hong_Kong"
+            case asiaHovd = "Asia/Hovd"
+            case asiaIrkutsk = "Asia/Irkutsk"
+            case asiaJakarta = "Asia/Jakarta"
+            case asiaJayapura = "Asia/Jayapura"
+            case asiaJerusalem = "Asia/Jerusalem"
+            case asiaKabul = "Asia/Kabul"
+            case asiaKamchatka = "Asia/Kamchatka"
+            case asiaKarachi = "Asia/Karachi"
+            case asiaKashgar = "Asia/Kashgar"
+            case asiaKathmandu = "Asia/Kathmandu"
+            case asiaKatmandu = "Asia/Katmandu"
+            case asiaKhandyga = "Asia/Khandyga"
+            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+            case asiaKuching = "Asia/Kuching"
+            case asiaKuwait = "Asia/Kuwait"
+            case asiaMacau = "Asia/Macau"
+            case asiaMagadan = "Asia/Magadan"
+            case asiaMakassar = "Asia/Makassar"
+            case asiaManila = "Asia/Manila"
+            case asiaMuscat = "Asia/Muscat"
+            case asiaNicosia = "Asia/Nicosia"
+            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+            case asiaNovosibirsk = "Asia/Novosibirsk"
+            case asiaOmsk = "Asia/Omsk"
+            case asiaOral = "Asia/Oral"
+            case asiaPhnomPenh = "Asia/Phnom_Penh"
+            case asiaPontianak = "Asia/Pontianak"
+            case asiaPyongyang = "Asia/Pyongyang"
+            case asiaQatar = "Asia/Qatar"
+            case asiaQostanay = "Asia/Qostanay"
+            case asiaQyzylorda = "Asia/Qyzylorda"
+            case asiaRangoon = "Asia/Rangoon"
+            case asiaRiyadh = "Asia/Riyadh"
+            case asiaSakhalin = "Asia/Sakhalin"
+            case asiaSamarkand = "Asia/Samarkand"
+            case asiaSeoul = "Asia/Seoul"
+            case asiaShanghai = "Asia/Shanghai"
+            case asiaSingapore = "Asia/Singapore"
+            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+            case asiaTaipei = "Asia/Taipei"
+            case asiaTashkent = "Asia/Tashkent"
+            case asiaTbilisi = "Asia/Tbilisi"
+            case asiaTehran = "Asia/Tehran"
+            case asiaThimphu = "Asia/Thimphu"
+            case asiaTokyo = "Asia/Tokyo"
+            case asiaTomsk = "Asia/Tomsk"
+            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+            case asiaUrumqi = "Asia/Urumqi"
+            case asiaUstNera = "Asia/Ust-Nera"
+            case asiaVientiane = "Asia/Vientiane"
+            case asiaVladivostok = "Asia/Vladivostok"
+            case asiaYakutsk = "Asia/Yakutsk"
+            case asiaYangon = "Asia/Yangon"
+            case asiaYekaterinburg = "Asia/Yekaterinburg"
+            case asiaYerevan = "Asia/Yerevan"
+            case atlanticAzores = "Atlantic/Azores"
+            case atlanticBermuda = "Atlantic/Bermuda"
+            case atlanticCanary = "Atlantic/Canary"
+            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+            case atlanticFaroe = "Atlantic/Faroe"
+            case atlanticMadeira = "Atlantic/Madeira"
+            case atlanticReykjavik = "Atlantic/Reykjavik"
+            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+            case atlanticStHelena = "Atlantic/St_Helena"
+            case atlanticStanley = "Atlantic/Stanley"
+            case australiaAdelaide = "Australia/Adelaide"
+            case australiaBrisbane = "Australia/Brisbane"
+            case australiaBrokenHill = "Australia/Broken_Hill"
+            case australiaCurrie = "Australia/Currie"
+            case australiaDarwin = "Australia/Darwin"
+            case australiaEucla = "Australia/Eucla"
+            case australiaHobart = "Australia/Hobart"
+            case australiaLindeman = "Australia/Lindeman"
+            case australiaLordHowe = "Australia/Lord_Howe"
+            case australiaMelbourne = "Australia/Melbourne"
+            case australiaPerth = "Australia/Perth"
+            case australiaSydney = "Australia/Sydney"
+            case europeAmsterdam = "Europe/Amsterdam"
+            case europeAndorra = "Europe/Andorra"
+            case europeAstrakhan = "Europe/Astrakhan"
+            case europeAthens = "Europe/Athens"
+            case europeBelgrade = "Europe/Belgrade"
+            case europeBerlin = "Europe/Berlin"
+            case europeBratislava = "Europe/Bratislava"
+            case europeBrussels = "Europe/Brussels"
+            case europeBucharest = "Europe/Bucharest"
+            case europeBudapest = "Europe/Budapest"
+            case europeBusingen = "Europe/Busingen"
+            case europeChisinau = "Europe/Chisinau"
+            case europeCopenhagen = "Europe/Copenhagen"
+            case europeDublin = "Europe/Dublin"
+            case europeGibraltar = "Europe/Gibraltar"
+            case europeGuernsey = "Europe/Guernsey"
+            case europeHelsinki = "Europe/Helsinki"
+            case europeIsleOfMan = "Europe/Isle_of_Man"
+            case europeIstanbul = "Europe/Istanbul"
+            case europeJersey = "Europe/Jersey"
+            case europeKaliningrad = "Europe/Kaliningrad"
+            case europeKiev = "Europe/Kiev"
+            case europeKirov = "Europe/Kirov"
+            case europeKyiv = "Europe/Kyiv"
+            case europeLisbon = "Europe/Lisbon"
+            case europeLjubljana = "Europe/Ljubljana"
+            case europeLondon = "Europe/London"
+            case europeLuxembourg = "Europe/Luxembourg"
+            case europeMadrid = "Europe/Madrid"
+            case europeMalta = "Europe/Malta"
+            case europeMariehamn = "Europe/Mariehamn"
+            case europeMinsk = "Europe/Minsk"
+            case europeMonaco = "Europe/Monaco"
+            case europeMoscow = "Europe/Moscow"
+            case europeOslo = "Europe/Oslo"
+            case europeParis = "Europe/Paris"
+            case europePodgorica = "Europe/Podgorica"
+            case europePrague = "Europe/Prague"
+            case europeRiga = "Europe/Riga"
+            case europeRome = "Europe/Rome"
+            case europeSamara = "Europe/Samara"
+            case europeSanMarino = "Europe/San_Marino"
+            case europeSarajevo = "Europe/Sarajevo"
+            case europeSaratov = "Europe/Saratov"
+            case europeSimferopol = "Europe/Simferopol"
+            case europeSkopje = "Europe/Skopje"
+            case europeSofia = "Europe/Sofia"
+            case europeStockholm = "Europe/Stockholm"
+            case europeTallinn = "Europe/Tallinn"
+            case europeTirane = "Europe/Tirane"
+            case europeUlyanovsk = "Europe/Ulyanovsk"
+            case europeUzhgorod = "Europe/Uzhgorod"
+            case europeVaduz = "Europe/Vaduz"
+            case europeVatican = "Europe/Vatican"
+            case europeVienna = "Europe/Vienna"
+            case europeVilnius = "Europe/Vilnius"
+            case europeVolgograd = "Europe/Volgograd"
+            case europeWarsaw = "Europe/Warsaw"
+            case europeZagreb = "Europe/Zagreb"
+            case europeZaporozhye = "Europe/Zaporozhye"
+            case europeZurich = "Europe/Zurich"
+            case gmt = "GMT"
+            case indianAntananarivo = "Indian/Antananarivo"
+            case indianChagos = "Indian/Chagos"
+            case indianChristmas = "Indian/Christmas"
+            case indianCocos = "Indian/Cocos"
+            case indianComoro = "Indian/Comoro"
+            case indianKerguelen = "Indian/Kerguelen"
+            case indianMahe = "Indian/Mahe"
+            case indianMaldives = "Indian/Maldives"
+            case indianMauritius = "Indian/Mauritius"
+            case indianMayotte = "Indian/Mayotte"
+            case indianReunion = "Indian/Reunion"
+            case pacificApia = "Pacific/Apia"
+            case pacificAuckland = "Pacific/Auckland"
+            case pacificBougainville = "Pacific/Bougainville"
+            case pacificChatham = "Pacific/Chatham"
+            case pacificChuuk = "Pacific/Chuuk"
+            case pacificEaster = "Pacific/Easter"
+            case pacificEfate = "Pacific/Efate"
+            case pacificEnderbury = "Pacific/Enderbury"
+            case pacificFakaofo = "Pacific/Fakaofo"
+            case pacificFiji = "Pacific/Fiji"
+            case pacificFunafuti = "Pacific/Funafuti"
+            case pacificGalapagos = "Pacific/Galapagos"
+            case pacificGambier = "Pacific/Gambier"
+            case pacificGuadalcanal = "Pacific/Guadalcanal"
+            case pacificGuam = "Pacific/Guam"
+            case pacificHonolulu = "Pacific/Honolulu"
+            case pacificJohnston = "Pacific/Johnston"
+            case pacificKanton = "Pacific/Kanton"
+            case pacificKiritimati = "Pacific/Kiritimati"
+            case pacificKosrae = "Pacific/Kosrae"
+            case pacificKwajalein = "Pacific/Kwajalein"
+            case pacificMajuro = "Pacific/Majuro"
+            case pacificMarquesas = "Pacific/Marquesas"
+            case pacificMidway = "Pacific/Midway"
+            case pacificNauru = "Pacific/Nauru"
+            case pacificNiue = "Pacific/Niue"
+            case pacificNorfolk = "Pacific/Norfolk"
+            case pacificNoumea = "Pacific/Noumea"
+            case pacificPagoPago = "Pacific/Pago_Pago"
+            case pacificPalau = "Pacific/Palau"
+            case pacificPitcairn = "Pacific/Pitcairn"
+            case pacificPohnpei = "Pacific/Pohnpei"
+            case pacificPonape = "Pacific/Ponape"
+            case pacificPortMoresby = "Pacific/Port_Moresby"
+            case pacificRarotonga = "Pacific/Rarotonga"
+            case pacificSaipan = "Pacific/Saipan"
+            case pacificTahiti = "Pacific/Tahiti"
+            case pacificTarawa = "Pacific/Tarawa"
+            case pacificTongatapu = "Pacific/Tongatapu"
+            case pacificTruk = "Pacific/Truk"
+            case pacificWake = "Pacific/Wake"
+            case pacificWallis = "Pacific/Wallis"
+            case utc = "UTC"
+        }
         /// - Remark: Generated from `#/components/schemas/User`.
         public struct User: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/User/created_at`.
@@ -3063,6 +4533,305 @@ extension Components {
                     "is_platform_admin",
                     "name",
                     "personal_workspace_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookDelivery`.
+        public struct WebhookDelivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/attempts`.
+            public var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/created_at`.
+            public var createdAt: Foundation.Date
+            /// What went wrong with the latest attempt
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/error`.
+            public var error: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/event_id`.
+            public var eventId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/event_type`.
+            public var eventType: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/id`.
+            public var id: Swift.String
+            /// The endpoint's answer to the latest attempt, if it answered
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/response_status`.
+            public var responseStatus: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case succeeded = "succeeded"
+                case failed = "failed"
+            }
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/status`.
+            public var status: Components.Schemas.WebhookDelivery.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `WebhookDelivery`.
+            ///
+            /// - Parameters:
+            ///   - attempts:
+            ///   - createdAt:
+            ///   - error: What went wrong with the latest attempt
+            ///   - eventId:
+            ///   - eventType:
+            ///   - id:
+            ///   - responseStatus: The endpoint's answer to the latest attempt, if it answered
+            ///   - status:
+            ///   - updatedAt:
+            public init(
+                attempts: Swift.Int,
+                createdAt: Foundation.Date,
+                error: Swift.String? = nil,
+                eventId: Swift.String,
+                eventType: Swift.String,
+                id: Swift.String,
+                responseStatus: Swift.Int? = nil,
+                status: Components.Schemas.WebhookDelivery.StatusPayload,
+                updatedAt: Foundation.Date
+            ) {
+                self.attempts = attempts
+                self.createdAt = createdAt
+                self.error = error
+                self.eventId = eventId
+                self.eventType = eventType
+                self.id = id
+                self.responseStatus = responseStatus
+                self.status = status
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempts
+                case createdAt = "created_at"
+                case error
+                case eventId = "event_id"
+                case eventType = "event_type"
+                case id
+                case responseStatus = "response_status"
+                case status
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.attempts = try container.decode(
+                    Swift.Int.self,
+                    forKey: .attempts
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .error
+                )
+                self.eventId = try container.decode(
+                    Swift.String.self,
+                    forKey: .eventId
+                )
+                self.eventType = try container.decode(
+                    Swift.String.self,
+                    forKey: .eventType
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.responseStatus = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .responseStatus
+                )
+                self.status = try container.decode(
+                    Components.Schemas.WebhookDelivery.StatusPayload.self,
+                    forKey: .status
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "attempts",
+                    "created_at",
+                    "error",
+                    "event_id",
+                    "event_type",
+                    "id",
+                    "response_status",
+                    "status",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookEndpoint`.
+        public struct WebhookEndpoint: Codable, Hashable, Sendable {
+            /// False after repeated failures (see disabled_reason) or when turned off
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/active`.
+            public var active: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/consecutive_failures`.
+            public var consecutiveFailures: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/description`.
+            public var description: Swift.String
+            /// Why it was disabled; absent while it has not been
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/disabled_reason`.
+            public var disabledReason: Swift.String?
+            /// The event types it receives; * for all
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/event_types`.
+            public var eventTypes: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/id`.
+            public var id: Swift.String
+            /// Only in the answer to creation: the key its deliveries are signed with (webhook-signature)
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/secret`.
+            public var secret: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpoint/url`.
+            public var url: Swift.String
+            /// Creates a new `WebhookEndpoint`.
+            ///
+            /// - Parameters:
+            ///   - active: False after repeated failures (see disabled_reason) or when turned off
+            ///   - consecutiveFailures:
+            ///   - createdAt:
+            ///   - description:
+            ///   - disabledReason: Why it was disabled; absent while it has not been
+            ///   - eventTypes: The event types it receives; * for all
+            ///   - id:
+            ///   - secret: Only in the answer to creation: the key its deliveries are signed with (webhook-signature)
+            ///   - updatedAt:
+            ///   - url:
+            public init(
+                active: Swift.Bool,
+                consecutiveFailures: Swift.Int,
+                createdAt: Foundation.Date,
+                description: Swift.String,
+                disabledReason: Swift.String? = nil,
+                eventTypes: [Swift.String],
+                id: Swift.String,
+                secret: Swift.String? = nil,
+                updatedAt: Foundation.Date,
+                url: Swift.String
+            ) {
+                self.active = active
+                self.consecutiveFailures = consecutiveFailures
+                self.createdAt = createdAt
+                self.description = description
+                self.disabledReason = disabledReason
+                self.eventTypes = eventTypes
+                self.id = id
+                self.secret = secret
+                self.updatedAt = updatedAt
+                self.url = url
+            }
+            public enum CodingKeys: String, CodingKey {
+                case active
+                case consecutiveFailures = "consecutive_failures"
+                case createdAt = "created_at"
+                case description
+                case disabledReason = "disabled_reason"
+                case eventTypes = "event_types"
+                case id
+                case secret
+                case updatedAt = "updated_at"
+                case url
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .active
+                )
+                self.consecutiveFailures = try container.decode(
+                    Swift.Int.self,
+                    forKey: .consecutiveFailures
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.disabledReason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .disabledReason
+                )
+                self.eventTypes = try container.decode(
+                    [Swift.String].self,
+                    forKey: .eventTypes
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.secret = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .secret
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.url = try container.decode(
+                    Swift.String.self,
+                    forKey: .url
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "consecutive_failures",
+                    "created_at",
+                    "description",
+                    "disabled_reason",
+                    "event_types",
+                    "id",
+                    "secret",
+                    "updated_at",
+                    "url"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookEndpointWithDeliveries`.
+        public struct WebhookEndpointWithDeliveries: Codable, Hashable, Sendable {
+            /// Newest first
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpointWithDeliveries/deliveries`.
+            public var deliveries: [Components.Schemas.WebhookDelivery]
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpointWithDeliveries/endpoint`.
+            public var endpoint: Components.Schemas.WebhookEndpoint
+            /// Creates a new `WebhookEndpointWithDeliveries`.
+            ///
+            /// - Parameters:
+            ///   - deliveries: Newest first
+            ///   - endpoint:
+            public init(
+                deliveries: [Components.Schemas.WebhookDelivery],
+                endpoint: Components.Schemas.WebhookEndpoint
+            ) {
+                self.deliveries = deliveries
+                self.endpoint = endpoint
+            }
+            public enum CodingKeys: String, CodingKey {
+                case deliveries
+                case endpoint
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.deliveries = try container.decode(
+                    [Components.Schemas.WebhookDelivery].self,
+                    forKey: .deliveries
+                )
+                self.endpoint = try container.decode(
+                    Components.Schemas.WebhookEndpoint.self,
+                    forKey: .endpoint
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "deliveries",
+                    "endpoint"
                 ])
             }
         }

@@ -17,59 +17,144 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 /// API operations, with input and output types, generated from `#/paths` in the OpenAPI document.
 public enum Operations {
-    /// Every book, drafts and inactive ones included
+    /// Every book, drafts and inactive ones included, by title
     ///
-    /// Every book, drafts and inactive ones included. Needs a bearer token, an API key or the session cookie.
+    /// Every book, drafts and inactive ones included, by title. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/admin/books`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)`.
-    public enum GetAdminBooks {
-        public static let id: Swift.String = "getAdminBooks"
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)`.
+    public enum ListAdminBooks {
+        public static let id: Swift.String = "listAdminBooks"
         public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.ListAdminBooks.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/header`.
             public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetAdminBooks.AcceptableContentType>]
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListAdminBooks.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetAdminBooks.AcceptableContentType>] = .defaultValues()) {
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListAdminBooks.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
-            public var headers: Operations.GetAdminBooks.Input.Headers
+            public var headers: Operations.ListAdminBooks.Input.Headers
             /// Creates a new `Input`.
             ///
             /// - Parameters:
+            ///   - query:
             ///   - headers:
-            public init(headers: Operations.GetAdminBooks.Input.Headers = .init()) {
+            public init(
+                query: Operations.ListAdminBooks.Input.Query = .init(),
+                headers: Operations.ListAdminBooks.Input.Headers = .init()
+            ) {
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Book]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Book],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Book].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListAdminBooks.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListAdminBooks.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListAdminBooks.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListAdminBooks.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/200`.
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
-            case ok(Operations.GetAdminBooks.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
+            case ok(Operations.ListAdminBooks.Output.Ok)
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
             /// - SeeAlso: `.ok`.
-            public var ok: Operations.GetAdminBooks.Output.Ok {
+            public var ok: Operations.ListAdminBooks.Output.Ok {
                 get throws {
                     switch self {
                     case let .ok(response):
@@ -84,7 +169,7 @@ public enum Operations {
             }
             /// The request is malformed: a body that is not JSON, a bad header
             ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/400`.
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.BadRequest)
@@ -107,7 +192,7 @@ public enum Operations {
             }
             /// No valid credential
             ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/401`.
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -130,7 +215,7 @@ public enum Operations {
             }
             /// The credential may not do this
             ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/403`.
             ///
             /// HTTP response code: `403 forbidden`.
             case forbidden(Components.Responses.Forbidden)
@@ -153,7 +238,7 @@ public enum Operations {
             }
             /// No such object in the caller's workspace
             ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/404`.
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses.NotFound)
@@ -174,9 +259,32 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/422`.
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.InvalidField)
@@ -199,7 +307,7 @@ public enum Operations {
             }
             /// Too many requests; retry after Retry-After seconds
             ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)/responses/429`.
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -289,6 +397,8 @@ public enum Operations {
                     public var coverText: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/POST/requestBody/json/description`.
                     public var description: Swift.String?
+                    /// Offer it to workspaces (default false)
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/POST/requestBody/json/published`.
                     public var published: Swift.Bool?
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/POST/requestBody/json/title`.
@@ -298,7 +408,7 @@ public enum Operations {
                     /// - Parameters:
                     ///   - coverText:
                     ///   - description:
-                    ///   - published:
+                    ///   - published: Offer it to workspaces (default false)
                     ///   - title:
                     public init(
                         coverText: Swift.String? = nil,
@@ -337,8 +447,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Book)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Book {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateAdminBook.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateAdminBook.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -346,14 +480,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateAdminBook.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/post(createAdminBook)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -463,7 +589,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/post(createAdminBook)/responses/409`.
             ///
@@ -660,8 +786,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Book)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Book {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetAdminBook.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetAdminBook.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -669,14 +819,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetAdminBook.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/get(getAdminBook)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -781,6 +923,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/get(getAdminBook)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -903,12 +1068,16 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// False cancels its participants' pending sends; true replans them
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/requestBody/json/active`.
                     public var active: Swift.Bool?
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/requestBody/json/cover_text`.
                     public var coverText: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/requestBody/json/description`.
                     public var description: Swift.String?
+                    /// Offer it to workspaces (default false)
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/requestBody/json/published`.
                     public var published: Swift.Bool?
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/requestBody/json/title`.
@@ -916,10 +1085,10 @@ public enum Operations {
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - active:
+                    ///   - active: False cancels its participants' pending sends; true replans them
                     ///   - coverText:
                     ///   - description:
-                    ///   - published:
+                    ///   - published: Offer it to workspaces (default false)
                     ///   - title:
                     public init(
                         active: Swift.Bool? = nil,
@@ -964,8 +1133,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Book)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Book {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateAdminBook.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateAdminBook.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -973,14 +1166,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateAdminBook.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/patch(updateAdminBook)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -1090,7 +1275,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/patch(updateAdminBook)/responses/409`.
             ///
@@ -1413,7 +1598,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/delete(deleteAdminBook)/responses/409`.
             ///
@@ -1611,8 +1796,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Lesson)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Lesson {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateAdminBookLesson.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateAdminBookLesson.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -1620,14 +1829,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateAdminBookLesson.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/post(createAdminBookLesson)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -1737,7 +1938,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/post(createAdminBookLesson)/responses/409`.
             ///
@@ -1932,6 +2133,8 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// False cancels its pending sends; true replans them
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/PATCH/requestBody/json/active`.
                     public var active: Swift.Bool?
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/PATCH/requestBody/json/content`.
@@ -1943,7 +2146,7 @@ public enum Operations {
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - active:
+                    ///   - active: False cancels its pending sends; true replans them
                     ///   - content:
                     ///   - position:
                     ///   - title:
@@ -1987,8 +2190,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Lesson)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Lesson {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateAdminBookLesson.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateAdminBookLesson.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -1996,14 +2223,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateAdminBookLesson.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/patch(updateAdminBookLesson)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -2113,7 +2332,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/patch(updateAdminBookLesson)/responses/409`.
             ///
@@ -2445,7 +2664,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/delete(deleteAdminBookLesson)/responses/409`.
             ///
@@ -2603,26 +2822,42 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The text; {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} and {{custom.<field>}} are filled in per contact
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/body`.
                     public var body: Swift.String
+                    /// Days after the participant's start date
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/day_offset`.
                     public var dayOffset: Swift.Int
+                    /// HH:MM, 24-hour, in the participant's time zone
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/send_time`.
                     public var sendTime: Swift.String
+                    /// What kind of message it is
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/type`.
-                    public var _type: Swift.String
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case reminder = "reminder"
+                        case scripture = "scripture"
+                        case custom = "custom"
+                    }
+                    /// What kind of message it is
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/type`.
+                    public var _type: Operations.CreateAdminBookLessonMessage.Input.Body.JsonPayload._TypePayload
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body:
-                    ///   - dayOffset:
-                    ///   - sendTime:
-                    ///   - _type:
+                    ///   - body: The text; {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} and {{custom.<field>}} are filled in per contact
+                    ///   - dayOffset: Days after the participant's start date
+                    ///   - sendTime: HH:MM, 24-hour, in the participant's time zone
+                    ///   - _type: What kind of message it is
                     public init(
                         body: Swift.String,
                         dayOffset: Swift.Int,
                         sendTime: Swift.String,
-                        _type: Swift.String
+                        _type: Operations.CreateAdminBookLessonMessage.Input.Body.JsonPayload._TypePayload
                     ) {
                         self.body = body
                         self.dayOffset = dayOffset
@@ -2658,8 +2893,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.LessonMessage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.LessonMessage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateAdminBookLessonMessage.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateAdminBookLessonMessage.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -2667,14 +2926,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateAdminBookLessonMessage.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/post(createAdminBookLessonMessage)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -2784,7 +3035,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/post(createAdminBookLessonMessage)/responses/409`.
             ///
@@ -2986,26 +3237,43 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The text; {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} and {{custom.<field>}} are filled in per contact
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/requestBody/json/body`.
                     public var body: Swift.String?
+                    /// Days after the participant's start date
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/requestBody/json/day_offset`.
                     public var dayOffset: Swift.Int?
+                    /// HH:MM, 24-hour, in the participant's time zone
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/requestBody/json/send_time`.
                     public var sendTime: Swift.String?
+                    /// What kind of message it is
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/requestBody/json/type`.
-                    public var _type: Swift.String?
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case reminder = "reminder"
+                        case scripture = "scripture"
+                        case custom = "custom"
+                        case _empty_ = ""
+                    }
+                    /// What kind of message it is
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/requestBody/json/type`.
+                    public var _type: Operations.UpdateAdminBookLessonMessage.Input.Body.JsonPayload._TypePayload?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body:
-                    ///   - dayOffset:
-                    ///   - sendTime:
-                    ///   - _type:
+                    ///   - body: The text; {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} and {{custom.<field>}} are filled in per contact
+                    ///   - dayOffset: Days after the participant's start date
+                    ///   - sendTime: HH:MM, 24-hour, in the participant's time zone
+                    ///   - _type: What kind of message it is
                     public init(
                         body: Swift.String? = nil,
                         dayOffset: Swift.Int? = nil,
                         sendTime: Swift.String? = nil,
-                        _type: Swift.String? = nil
+                        _type: Operations.UpdateAdminBookLessonMessage.Input.Body.JsonPayload._TypePayload? = nil
                     ) {
                         self.body = body
                         self.dayOffset = dayOffset
@@ -3041,8 +3309,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.LessonMessage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.LessonMessage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateAdminBookLessonMessage.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateAdminBookLessonMessage.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -3050,14 +3342,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateAdminBookLessonMessage.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/patch(updateAdminBookLessonMessage)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -3167,7 +3451,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/patch(updateAdminBookLessonMessage)/responses/409`.
             ///
@@ -3506,7 +3790,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/admin/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteAdminBookLessonMessage)/responses/409`.
             ///
@@ -3802,6 +4086,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/admin/delivery/stats/get(getAdminDeliveryStats)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -4126,6 +4433,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/api-keys/get(listApiKeys)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/api-keys/get(listApiKeys)/responses/422`.
@@ -4411,7 +4741,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/api-keys/post(createApiKey)/responses/409`.
             ///
@@ -4745,6 +5075,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/get(getApiKey)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -5154,7 +5507,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/patch(updateApiKey)/responses/409`.
             ///
@@ -5477,7 +5830,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/api-keys/{id}/delete(deleteApiKey)/responses/409`.
             ///
@@ -5819,6 +6172,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/audit-log/get(getAuditLog)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/audit-log/get(getAuditLog)/responses/422`.
@@ -6069,7 +6445,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/anonymous/post(postAuthAnonymous)/responses/409`.
             ///
@@ -6337,6 +6713,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getAuthIdentities)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -6637,7 +7036,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/409`.
             ///
@@ -6914,7 +7313,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/409`.
             ///
@@ -7252,7 +7651,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)/responses/409`.
             ///
@@ -7555,7 +7954,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/409`.
             ///
@@ -7864,7 +8263,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/login/post(postAuthLogin)/responses/409`.
             ///
@@ -8167,7 +8566,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/logout/post(postAuthLogout)/responses/409`.
             ///
@@ -8563,6 +8962,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getAuthOauthCallback)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/callback/get(getAuthOauthCallback)/responses/422`.
@@ -8928,6 +9350,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)/responses/422`.
@@ -9206,7 +9651,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/refresh/post(postAuthRefresh)/responses/409`.
             ///
@@ -9594,6 +10039,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/sessions/get(listAuthSessions)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/sessions/get(listAuthSessions)/responses/422`.
@@ -9871,7 +10339,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/sessions/delete(deleteAuthSessions)/responses/409`.
             ///
@@ -10148,7 +10616,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/sessions/{id}/delete(deleteAuthSession)/responses/409`.
             ///
@@ -10465,7 +10933,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postAuthSignup)/responses/409`.
             ///
@@ -10822,7 +11290,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postAuthUpgrade)/responses/409`.
             ///
@@ -10968,59 +11436,144 @@ public enum Operations {
             }
         }
     }
-    /// Published, active books
+    /// Published, active books, by title
     ///
-    /// Published, active books. Needs a bearer token, an API key or the session cookie.
+    /// Published, active books, by title. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/books`.
-    /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)`.
-    public enum GetBooks {
-        public static let id: Swift.String = "getBooks"
+    /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)`.
+    public enum ListBooks {
+        public static let id: Swift.String = "listBooks"
         public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/books/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/books/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/books/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.ListBooks.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/books/GET/header`.
             public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetBooks.AcceptableContentType>]
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBooks.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetBooks.AcceptableContentType>] = .defaultValues()) {
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBooks.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
-            public var headers: Operations.GetBooks.Input.Headers
+            public var headers: Operations.ListBooks.Input.Headers
             /// Creates a new `Input`.
             ///
             /// - Parameters:
+            ///   - query:
             ///   - headers:
-            public init(headers: Operations.GetBooks.Input.Headers = .init()) {
+            public init(
+                query: Operations.ListBooks.Input.Query = .init(),
+                headers: Operations.ListBooks.Input.Headers = .init()
+            ) {
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/books/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/books/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/books/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Book]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/books/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Book],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Book].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/books/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListBooks.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListBooks.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListBooks.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListBooks.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/200`.
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
-            case ok(Operations.GetBooks.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
+            case ok(Operations.ListBooks.Output.Ok)
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
             /// - SeeAlso: `.ok`.
-            public var ok: Operations.GetBooks.Output.Ok {
+            public var ok: Operations.ListBooks.Output.Ok {
                 get throws {
                     switch self {
                     case let .ok(response):
@@ -11035,7 +11588,7 @@ public enum Operations {
             }
             /// The request is malformed: a body that is not JSON, a bad header
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/400`.
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.BadRequest)
@@ -11058,7 +11611,7 @@ public enum Operations {
             }
             /// No valid credential
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/401`.
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -11081,7 +11634,7 @@ public enum Operations {
             }
             /// The credential may not do this
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/403`.
             ///
             /// HTTP response code: `403 forbidden`.
             case forbidden(Components.Responses.Forbidden)
@@ -11104,7 +11657,7 @@ public enum Operations {
             }
             /// No such object in the caller's workspace
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/404`.
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses.NotFound)
@@ -11125,9 +11678,32 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/422`.
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.InvalidField)
@@ -11150,7 +11726,7 @@ public enum Operations {
             }
             /// Too many requests; retry after Retry-After seconds
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)/responses/429`.
+            /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -11253,8 +11829,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/books/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Book)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Book {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetBook.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetBook.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -11262,14 +11862,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetBook.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/get(getBook)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -11374,6 +11966,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/get(getBook)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -11507,8 +12122,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/books/{id}/analytics/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/analytics/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.BookAnalytics)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.BookAnalytics {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetBooksAnalytics.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetBooksAnalytics.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -11516,14 +12155,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetBooksAnalytics.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/analytics/get(getBooksAnalytics)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -11628,6 +12259,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/analytics/get(getBooksAnalytics)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -11768,26 +12422,42 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The text; {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} and {{custom.<field>}} are filled in per contact
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/body`.
                     public var body: Swift.String
+                    /// Days after the participant's start date
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/day_offset`.
                     public var dayOffset: Swift.Int
+                    /// HH:MM, 24-hour, in the participant's time zone
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/send_time`.
                     public var sendTime: Swift.String
+                    /// Default custom
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/type`.
-                    public var _type: Swift.String?
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case reminder = "reminder"
+                        case scripture = "scripture"
+                        case custom = "custom"
+                    }
+                    /// Default custom
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/requestBody/json/type`.
+                    public var _type: Operations.CreateBookLessonMessage.Input.Body.JsonPayload._TypePayload?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body:
-                    ///   - dayOffset:
-                    ///   - sendTime:
-                    ///   - _type:
+                    ///   - body: The text; {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} and {{custom.<field>}} are filled in per contact
+                    ///   - dayOffset: Days after the participant's start date
+                    ///   - sendTime: HH:MM, 24-hour, in the participant's time zone
+                    ///   - _type: Default custom
                     public init(
                         body: Swift.String,
                         dayOffset: Swift.Int,
                         sendTime: Swift.String,
-                        _type: Swift.String? = nil
+                        _type: Operations.CreateBookLessonMessage.Input.Body.JsonPayload._TypePayload? = nil
                     ) {
                         self.body = body
                         self.dayOffset = dayOffset
@@ -11823,8 +12493,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/lessons/{lessonId}/messages/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.LessonMessage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.LessonMessage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateBookLessonMessage.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateBookLessonMessage.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -11832,14 +12526,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateBookLessonMessage.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/post(createBookLessonMessage)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -11949,7 +12635,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/post(createBookLessonMessage)/responses/409`.
             ///
@@ -12288,7 +12974,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteBookLessonMessage)/responses/409`.
             ///
@@ -12388,14 +13074,14 @@ public enum Operations {
             }
         }
     }
-    /// The workspace's participants of a book
+    /// The workspace's participants of a book, oldest first
     ///
-    /// The workspace's participants of a book. Needs a bearer token, an API key or the session cookie.
+    /// The workspace's participants of a book, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/books/{id}/participants`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)`.
-    public enum GetBooksParticipants {
-        public static let id: Swift.String = "getBooksParticipants"
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)`.
+    public enum ListBookParticipants {
+        public static let id: Swift.String = "listBookParticipants"
         public struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/path`.
             public struct Path: Sendable, Hashable {
@@ -12411,56 +13097,139 @@ public enum Operations {
                     self.id = id
                 }
             }
-            public var path: Operations.GetBooksParticipants.Input.Path
+            public var path: Operations.ListBookParticipants.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.ListBookParticipants.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/header`.
             public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetBooksParticipants.AcceptableContentType>]
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBookParticipants.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetBooksParticipants.AcceptableContentType>] = .defaultValues()) {
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBookParticipants.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
-            public var headers: Operations.GetBooksParticipants.Input.Headers
+            public var headers: Operations.ListBookParticipants.Input.Headers
             /// Creates a new `Input`.
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
-                path: Operations.GetBooksParticipants.Input.Path,
-                headers: Operations.GetBooksParticipants.Input.Headers = .init()
+                path: Operations.ListBookParticipants.Input.Path,
+                query: Operations.ListBookParticipants.Input.Query = .init(),
+                headers: Operations.ListBookParticipants.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Participant]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Participant],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Participant].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListBookParticipants.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListBookParticipants.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListBookParticipants.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListBookParticipants.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/200`.
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
-            case ok(Operations.GetBooksParticipants.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
+            case ok(Operations.ListBookParticipants.Output.Ok)
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
             /// - SeeAlso: `.ok`.
-            public var ok: Operations.GetBooksParticipants.Output.Ok {
+            public var ok: Operations.ListBookParticipants.Output.Ok {
                 get throws {
                     switch self {
                     case let .ok(response):
@@ -12475,7 +13244,7 @@ public enum Operations {
             }
             /// The request is malformed: a body that is not JSON, a bad header
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/400`.
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.BadRequest)
@@ -12498,7 +13267,7 @@ public enum Operations {
             }
             /// No valid credential
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/401`.
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -12521,7 +13290,7 @@ public enum Operations {
             }
             /// The credential may not do this
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/403`.
             ///
             /// HTTP response code: `403 forbidden`.
             case forbidden(Components.Responses.Forbidden)
@@ -12544,7 +13313,7 @@ public enum Operations {
             }
             /// No such object in the caller's workspace
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/404`.
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses.NotFound)
@@ -12565,9 +13334,32 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/422`.
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.InvalidField)
@@ -12590,7 +13382,7 @@ public enum Operations {
             }
             /// Too many requests; retry after Retry-After seconds
             ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)/responses/429`.
+            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -12691,49 +13483,232 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/contact_id`.
-                    public var contactId: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/contact_ids`.
-                    public var contactIds: [OpenAPIRuntime.OpenAPIValueContainer]?
-                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/lesson_ids`.
-                    public var lessonIds: [OpenAPIRuntime.OpenAPIValueContainer]?
-                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/start_date`.
-                    public var startDate: Swift.String
-                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/time_zone`.
-                    public var timeZone: Swift.String
-                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/users`.
-                    public var users: [OpenAPIRuntime.OpenAPIValueContainer]?
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/contact_id`.
+                        public var contactId: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/contact_ids`.
+                        public var contactIds: [Swift.String]?
+                        /// Active lessons of the book (default: all of them); an id that names none is a 404
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/lesson_ids`.
+                        public var lessonIds: [Swift.String]?
+                        /// Day 0 of the plan
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/start_date`.
+                        public var startDate: Swift.String
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/time_zone`.
+                        public var timeZone: Components.Schemas.TimeZoneName
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/UsersPayload`.
+                        public struct UsersPayloadPayload: Codable, Hashable, Sendable {
+                            /// E.164, or a national number of the workspace's country
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/UsersPayload/phone`.
+                            public var phone: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/UsersPayload/user_id`.
+                            public var userId: Swift.String
+                            /// Creates a new `UsersPayloadPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - phone: E.164, or a national number of the workspace's country
+                            ///   - userId:
+                            public init(
+                                phone: Swift.String,
+                                userId: Swift.String
+                            ) {
+                                self.phone = phone
+                                self.userId = userId
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case phone
+                                case userId = "user_id"
+                            }
+                        }
+                        /// Workspace members: each is enrolled through the contact with that phone (created if none)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/users`.
+                        public typealias UsersPayload = [Operations.CreateBookParticipant.Input.Body.JsonPayload.Value1Payload.UsersPayloadPayload]
+                        /// Workspace members: each is enrolled through the contact with that phone (created if none)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1/users`.
+                        public var users: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value1Payload.UsersPayload?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - contactId:
+                        ///   - contactIds:
+                        ///   - lessonIds: Active lessons of the book (default: all of them); an id that names none is a 404
+                        ///   - startDate: Day 0 of the plan
+                        ///   - timeZone:
+                        ///   - users: Workspace members: each is enrolled through the contact with that phone (created if none)
+                        public init(
+                            contactId: Swift.String? = nil,
+                            contactIds: [Swift.String]? = nil,
+                            lessonIds: [Swift.String]? = nil,
+                            startDate: Swift.String,
+                            timeZone: Components.Schemas.TimeZoneName,
+                            users: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value1Payload.UsersPayload? = nil
+                        ) {
+                            self.contactId = contactId
+                            self.contactIds = contactIds
+                            self.lessonIds = lessonIds
+                            self.startDate = startDate
+                            self.timeZone = timeZone
+                            self.users = users
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case contactId = "contact_id"
+                            case contactIds = "contact_ids"
+                            case lessonIds = "lesson_ids"
+                            case startDate = "start_date"
+                            case timeZone = "time_zone"
+                            case users
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value1`.
+                    public var value1: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value1Payload
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2`.
+                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case1/contact_id`.
+                            public var contactId: Swift.String
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - contactId:
+                            public init(contactId: Swift.String) {
+                                self.contactId = contactId
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case contactId = "contact_id"
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case1`.
+                        case case1(Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload.Case1Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case2/contact_ids`.
+                            public var contactIds: [Swift.String]
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - contactIds:
+                            public init(contactIds: [Swift.String]) {
+                                self.contactIds = contactIds
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case contactIds = "contact_ids"
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case2`.
+                        case case2(Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload.Case2Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case3`.
+                        public struct Case3Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case3/UsersPayload`.
+                            public struct UsersPayloadPayload: Codable, Hashable, Sendable {
+                                /// E.164, or a national number of the workspace's country
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case3/UsersPayload/phone`.
+                                public var phone: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case3/UsersPayload/user_id`.
+                                public var userId: Swift.String
+                                /// Creates a new `UsersPayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - phone: E.164, or a national number of the workspace's country
+                                ///   - userId:
+                                public init(
+                                    phone: Swift.String,
+                                    userId: Swift.String
+                                ) {
+                                    self.phone = phone
+                                    self.userId = userId
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case phone
+                                    case userId = "user_id"
+                                }
+                            }
+                            /// Workspace members: each is enrolled through the contact with that phone (created if none)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case3/users`.
+                            public typealias UsersPayload = [Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload.Case3Payload.UsersPayloadPayload]
+                            /// Workspace members: each is enrolled through the contact with that phone (created if none)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case3/users`.
+                            public var users: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload.Case3Payload.UsersPayload
+                            /// Creates a new `Case3Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - users: Workspace members: each is enrolled through the contact with that phone (created if none)
+                            public init(users: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload.Case3Payload.UsersPayload) {
+                                self.users = users
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case users
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2/case3`.
+                        case case3(Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload.Case3Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case3(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            case let .case3(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/json/value2`.
+                    public var value2: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - contactId:
-                    ///   - contactIds:
-                    ///   - lessonIds:
-                    ///   - startDate:
-                    ///   - timeZone:
-                    ///   - users:
+                    ///   - value1:
+                    ///   - value2:
                     public init(
-                        contactId: Swift.String? = nil,
-                        contactIds: [OpenAPIRuntime.OpenAPIValueContainer]? = nil,
-                        lessonIds: [OpenAPIRuntime.OpenAPIValueContainer]? = nil,
-                        startDate: Swift.String,
-                        timeZone: Swift.String,
-                        users: [OpenAPIRuntime.OpenAPIValueContainer]? = nil
+                        value1: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value1Payload,
+                        value2: Operations.CreateBookParticipant.Input.Body.JsonPayload.Value2Payload
                     ) {
-                        self.contactId = contactId
-                        self.contactIds = contactIds
-                        self.lessonIds = lessonIds
-                        self.startDate = startDate
-                        self.timeZone = timeZone
-                        self.users = users
+                        self.value1 = value1
+                        self.value2 = value2
                     }
-                    public enum CodingKeys: String, CodingKey {
-                        case contactId = "contact_id"
-                        case contactIds = "contact_ids"
-                        case lessonIds = "lesson_ids"
-                        case startDate = "start_date"
-                        case timeZone = "time_zone"
-                        case users
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/requestBody/content/application\/json`.
@@ -12758,8 +13733,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/books/{id}/participants/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Enrollment)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Enrollment {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateBookParticipant.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateBookParticipant.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -12767,14 +13766,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateBookParticipant.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -12884,7 +13875,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)/responses/409`.
             ///
@@ -13366,6 +14357,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/get(listContacts)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/get(listContacts)/responses/422`.
@@ -13477,7 +14491,7 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
+                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/custom_fields`.
                     public struct CustomFieldsPayload: Codable, Hashable, Sendable {
@@ -13497,7 +14511,7 @@ public enum Operations {
                             try encoder.encodeAdditionalProperties(additionalProperties)
                         }
                     }
-                    /// Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
+                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/custom_fields`.
                     public var customFields: Operations.CreateContact.Input.Body.JsonPayload.CustomFieldsPayload?
@@ -13565,7 +14579,7 @@ public enum Operations {
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - customFields: Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
+                    ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///   - email: An email address; an empty string or null clears it
                     ///   - firstName:
                     ///   - lastName:
@@ -13768,7 +14782,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)/responses/409`.
             ///
@@ -14107,6 +15121,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/422`.
@@ -14224,7 +15261,7 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
+                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
                     public struct CustomFieldsPayload: Codable, Hashable, Sendable {
@@ -14244,7 +15281,7 @@ public enum Operations {
                             try encoder.encodeAdditionalProperties(additionalProperties)
                         }
                     }
-                    /// Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
+                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
                     public var customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload?
@@ -14312,7 +15349,7 @@ public enum Operations {
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - customFields: Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null
+                    ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///   - email: An email address; an empty string or null clears it
                     ///   - firstName:
                     ///   - lastName:
@@ -14518,7 +15555,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/409`.
             ///
@@ -14841,7 +15878,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/409`.
             ///
@@ -16262,7 +17299,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/bulk/post(postContactsBulk)/responses/409`.
             ///
@@ -16690,6 +17727,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/export/get(getContactsExport)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/export/get(getContactsExport)/responses/422`.
@@ -16989,7 +18049,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postContactsImports)/responses/409`.
             ///
@@ -17300,6 +18360,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/imports/{id}/get(getContactImport)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -17626,7 +18709,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/409`.
             ///
@@ -17999,6 +19082,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/pending/get(getDeliveryPending)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/delivery/pending/get(getDeliveryPending)/responses/422`.
@@ -18249,6 +19355,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getDeliveryStats)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getDeliveryStats)/responses/422`.
@@ -18448,6 +19577,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/docs/get(getDocs)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -18663,6 +19815,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/docs/reference.css/get(getDocsReferenceCss)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/docs/reference.css/get(getDocsReferenceCss)/responses/422`.
@@ -18868,6 +20043,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -19198,6 +20396,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/get(listGroups)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/get(listGroups)/responses/422`.
@@ -19499,7 +20720,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/post(createGroup)/responses/409`.
             ///
@@ -19838,6 +21059,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{id}/get(getGroup)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/{id}/get(getGroup)/responses/422`.
@@ -20148,7 +21392,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/{id}/patch(updateGroup)/responses/409`.
             ///
@@ -20471,7 +21715,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/{id}/delete(deleteGroup)/responses/409`.
             ///
@@ -20918,6 +22162,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/get(listGroupMembers)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/get(listGroupMembers)/responses/422`.
@@ -21237,7 +22504,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/post(postGroupsMembers)/responses/409`.
             ///
@@ -21625,7 +22892,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/delete(deleteGroupsMembers)/responses/409`.
             ///
@@ -21970,7 +23237,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/invitations/accept/post(postInvitationsAccept)/responses/409`.
             ///
@@ -22284,6 +23551,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/me/get(getMe)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -22647,6 +23937,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)/responses/422`.
@@ -22778,7 +24091,7 @@ public enum Operations {
                         public var scheduledAt: Swift.String?
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/template_id`.
                         public var templateId: Swift.String?
-                        /// An IANA time zone, such as America/New_York
+                        /// An IANA time zone name
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/time_zone`.
                         @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
@@ -23228,7 +24541,7 @@ public enum Operations {
                             case utc = "UTC"
                             case _empty_ = ""
                         }
-                        /// An IANA time zone, such as America/New_York
+                        /// An IANA time zone name
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/time_zone`.
                         public var timeZone: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.TimeZonePayload?
@@ -23243,7 +24556,7 @@ public enum Operations {
                         ///   - groupId:
                         ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                         ///   - templateId:
-                        ///   - timeZone: An IANA time zone, such as America/New_York
+                        ///   - timeZone: An IANA time zone name
                         public init(
                             body: Swift.String? = nil,
                             campaign: Swift.String? = nil,
@@ -23625,7 +24938,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)/responses/409`.
             ///
@@ -23964,6 +25277,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getMessage)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getMessage)/responses/422`.
@@ -24085,7 +25421,7 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/scheduled_at`.
                     public var scheduledAt: Swift.String
-                    /// An IANA time zone, such as America/New_York
+                    /// An IANA time zone name
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/time_zone`.
                     @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
@@ -24535,7 +25871,7 @@ public enum Operations {
                         case utc = "UTC"
                         case _empty_ = ""
                     }
-                    /// An IANA time zone, such as America/New_York
+                    /// An IANA time zone name
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/time_zone`.
                     public var timeZone: Operations.UpdateMessage.Input.Body.JsonPayload.TimeZonePayload?
@@ -24543,7 +25879,7 @@ public enum Operations {
                     ///
                     /// - Parameters:
                     ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
-                    ///   - timeZone: An IANA time zone, such as America/New_York
+                    ///   - timeZone: An IANA time zone name
                     public init(
                         scheduledAt: Swift.String,
                         timeZone: Operations.UpdateMessage.Input.Body.JsonPayload.TimeZonePayload? = nil
@@ -24720,7 +26056,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/{id}/patch(updateMessage)/responses/409`.
             ///
@@ -25059,7 +26395,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/{id}/delete(deleteMessage)/responses/409`.
             ///
@@ -25352,7 +26688,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(postMessagesRetry)/responses/409`.
             ///
@@ -26231,7 +27567,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/409`.
             ///
@@ -26578,6 +27914,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/422`.
@@ -26813,6 +28172,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/openapi.json/get(getOpenapiJson)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/openapi.json/get(getOpenapiJson)/responses/422`.
@@ -26941,8 +28323,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/participants/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/participants/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Participant)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Participant {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetParticipant.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetParticipant.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -26950,14 +28356,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetParticipant.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/participants/{id}/get(getParticipant)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -27062,6 +28460,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/participants/{id}/get(getParticipant)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -27185,25 +28606,487 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
                     /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/requestBody/json/lesson_ids`.
-                    public var lessonIds: [OpenAPIRuntime.OpenAPIValueContainer]?
+                    public var lessonIds: [Swift.String]?
                     /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/requestBody/json/start_date`.
                     public var startDate: Swift.String?
+                    /// paused stops its sends; active plans what is ahead again
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/requestBody/json/status`.
-                    public var status: Swift.String?
+                    @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case active = "active"
+                        case paused = "paused"
+                        case _empty_ = ""
+                    }
+                    /// paused stops its sends; active plans what is ahead again
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/requestBody/json/status`.
+                    public var status: Operations.UpdateParticipant.Input.Body.JsonPayload.StatusPayload?
+                    /// An IANA time zone name
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/requestBody/json/time_zone`.
-                    public var timeZone: Swift.String?
+                    @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case africaAbidjan = "Africa/Abidjan"
+                        case africaAccra = "Africa/Accra"
+                        case africaAddisAbaba = "Africa/Addis_Ababa"
+                        case africaAlgiers = "Africa/Algiers"
+                        case africaAsmara = "Africa/Asmara"
+                        case africaBamako = "Africa/Bamako"
+                        case africaBangui = "Africa/Bangui"
+                        case africaBanjul = "Africa/Banjul"
+                        case africaBissau = "Africa/Bissau"
+                        case africaBlantyre = "Africa/Blantyre"
+                        case africaBrazzaville = "Africa/Brazzaville"
+                        case africaBujumbura = "Africa/Bujumbura"
+                        case africaCairo = "Africa/Cairo"
+                        case africaCasablanca = "Africa/Casablanca"
+                        case africaCeuta = "Africa/Ceuta"
+                        case africaConakry = "Africa/Conakry"
+                        case africaDakar = "Africa/Dakar"
+                        case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                        case africaDjibouti = "Africa/Djibouti"
+                        case africaDouala = "Africa/Douala"
+                        case africaElAaiun = "Africa/El_Aaiun"
+                        case africaFreetown = "Africa/Freetown"
+                        case africaGaborone = "Africa/Gaborone"
+                        case africaHarare = "Africa/Harare"
+                        case africaJohannesburg = "Africa/Johannesburg"
+                        case africaJuba = "Africa/Juba"
+                        case africaKampala = "Africa/Kampala"
+                        case africaKhartoum = "Africa/Khartoum"
+                        case africaKigali = "Africa/Kigali"
+                        case africaKinshasa = "Africa/Kinshasa"
+                        case africaLagos = "Africa/Lagos"
+                        case africaLibreville = "Africa/Libreville"
+                        case africaLome = "Africa/Lome"
+                        case africaLuanda = "Africa/Luanda"
+                        case africaLubumbashi = "Africa/Lubumbashi"
+                        case africaLusaka = "Africa/Lusaka"
+                        case africaMalabo = "Africa/Malabo"
+                        case africaMaputo = "Africa/Maputo"
+                        case africaMaseru = "Africa/Maseru"
+                        case africaMbabane = "Africa/Mbabane"
+                        case africaMogadishu = "Africa/Mogadishu"
+                        case africaMonrovia = "Africa/Monrovia"
+                        case africaNairobi = "Africa/Nairobi"
+                        case africaNdjamena = "Africa/Ndjamena"
+                        case africaNiamey = "Africa/Niamey"
+                        case africaNouakchott = "Africa/Nouakchott"
+                        case africaOuagadougou = "Africa/Ouagadougou"
+                        case africaPortoNovo = "Africa/Porto-Novo"
+                        case africaSaoTome = "Africa/Sao_Tome"
+                        case africaTripoli = "Africa/Tripoli"
+                        case africaTunis = "Africa/Tunis"
+                        case africaWindhoek = "Africa/Windhoek"
+                        case americaAdak = "America/Adak"
+                        case americaAnchorage = "America/Anchorage"
+                        case americaAnguilla = "America/Anguilla"
+                        case americaAntigua = "America/Antigua"
+                        case americaAraguaina = "America/Araguaina"
+                        case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                        case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                        case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                        case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                        case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                        case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                        case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                        case americaArgentinaSalta = "America/Argentina/Salta"
+                        case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                        case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                        case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                        case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                        case americaAruba = "America/Aruba"
+                        case americaAsuncion = "America/Asuncion"
+                        case americaAtikokan = "America/Atikokan"
+                        case americaBahia = "America/Bahia"
+                        case americaBahiaBanderas = "America/Bahia_Banderas"
+                        case americaBarbados = "America/Barbados"
+                        case americaBelem = "America/Belem"
+                        case americaBelize = "America/Belize"
+                        case americaBlancSablon = "America/Blanc-Sablon"
+                        case americaBoaVista = "America/Boa_Vista"
+                        case americaBogota = "America/Bogota"
+                        case americaBoise = "America/Boise"
+                        case americaCambridgeBay = "America/Cambridge_Bay"
+                        case americaCampoGrande = "America/Campo_Grande"
+                        case americaCancun = "America/Cancun"
+                        case americaCaracas = "America/Caracas"
+                        case americaCayenne = "America/Cayenne"
+                        case americaCayman = "America/Cayman"
+                        case americaChicago = "America/Chicago"
+                        case americaChihuahua = "America/Chihuahua"
+                        case americaCiudadJuarez = "America/Ciudad_Juarez"
+                        case americaCostaRica = "America/Costa_Rica"
+                        case americaCoyhaique = "America/Coyhaique"
+                        case americaCreston = "America/Creston"
+                        case americaCuiaba = "America/Cuiaba"
+                        case americaCuracao = "America/Curacao"
+                        case americaDanmarkshavn = "America/Danmarkshavn"
+                        case americaDawson = "America/Dawson"
+                        case americaDawsonCreek = "America/Dawson_Creek"
+                        case americaDenver = "America/Denver"
+                        case americaDetroit = "America/Detroit"
+                        case americaDominica = "America/Dominica"
+                        case americaEdmonton = "America/Edmonton"
+                        case americaEirunepe = "America/Eirunepe"
+                        case americaElSalvador = "America/El_Salvador"
+                        case americaFortNelson = "America/Fort_Nelson"
+                        case americaFortaleza = "America/Fortaleza"
+                        case americaGlaceBay = "America/Glace_Bay"
+                        case americaGodthab = "America/Godthab"
+                        case americaGooseBay = "America/Goose_Bay"
+                        case americaGrandTurk = "America/Grand_Turk"
+                        case americaGrenada = "America/Grenada"
+                        case americaGuadeloupe = "America/Guadeloupe"
+                        case americaGuatemala = "America/Guatemala"
+                        case americaGuayaquil = "America/Guayaquil"
+                        case americaGuyana = "America/Guyana"
+                        case americaHalifax = "America/Halifax"
+                        case americaHavana = "America/Havana"
+                        case americaHermosillo = "America/Hermosillo"
+                        case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                        case americaIndianaKnox = "America/Indiana/Knox"
+                        case americaIndianaMarengo = "America/Indiana/Marengo"
+                        case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                        case americaIndianaTellCity = "America/Indiana/Tell_City"
+                        case americaIndianaVevay = "America/Indiana/Vevay"
+                        case americaIndianaVincennes = "America/Indiana/Vincennes"
+                        case americaIndianaWinamac = "America/Indiana/Winamac"
+                        case americaInuvik = "America/Inuvik"
+                        case americaIqaluit = "America/Iqaluit"
+                        case americaJamaica = "America/Jamaica"
+                        case americaJuneau = "America/Juneau"
+                        case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                        case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                        case americaKralendijk = "America/Kralendijk"
+                        case americaLaPaz = "America/La_Paz"
+                        case americaLima = "America/Lima"
+                        case americaLosAngeles = "America/Los_Angeles"
+                        case americaLowerPrinces = "America/Lower_Princes"
+                        case americaMaceio = "America/Maceio"
+                        case americaManagua = "America/Managua"
+                        case americaManaus = "America/Manaus"
+                        case americaMarigot = "America/Marigot"
+                        case americaMartinique = "America/Martinique"
+                        case americaMatamoros = "America/Matamoros"
+                        case americaMazatlan = "America/Mazatlan"
+                        case americaMenominee = "America/Menominee"
+                        case americaMerida = "America/Merida"
+                        case americaMetlakatla = "America/Metlakatla"
+                        case americaMexicoCity = "America/Mexico_City"
+                        case americaMiquelon = "America/Miquelon"
+                        case americaMoncton = "America/Moncton"
+                        case americaMonterrey = "America/Monterrey"
+                        case americaMontevideo = "America/Montevideo"
+                        case americaMontreal = "America/Montreal"
+                        case americaMontserrat = "America/Montserrat"
+                        case americaNassau = "America/Nassau"
+                        case americaNewYork = "America/New_York"
+                        case americaNipigon = "America/Nipigon"
+                        case americaNome = "America/Nome"
+                        case americaNoronha = "America/Noronha"
+                        case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                        case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                        case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                        case americaNuuk = "America/Nuuk"
+                        case americaOjinaga = "America/Ojinaga"
+                        case americaPanama = "America/Panama"
+                        case americaPangnirtung = "America/Pangnirtung"
+                        case americaParamaribo = "America/Paramaribo"
+                        case americaPhoenix = "America/Phoenix"
+                        case americaPortAuPrince = "America/Port-au-Prince"
+                        case americaPortOfSpain = "America/Port_of_Spain"
+                        case americaPortoVelho = "America/Porto_Velho"
+                        case americaPuertoRico = "America/Puerto_Rico"
+                        case americaPuntaArenas = "America/Punta_Arenas"
+                        case americaRainyRiver = "America/Rainy_River"
+                        case americaRankinInlet = "America/Rankin_Inlet"
+                        case americaRecife = "America/Recife"
+                        case americaRegina = "America/Regina"
+                        case americaResolute = "America/Resolute"
+                        case americaRioBranco = "America/Rio_Branco"
+                        case americaSantaIsabel = "America/Santa_Isabel"
+                        case americaSantarem = "America/Santarem"
+                        case americaSantiago = "America/Santiago"
+                        case americaSantoDomingo = "America/Santo_Domingo"
+                        case americaSaoPaulo = "America/Sao_Paulo"
+                        case americaScoresbysund = "America/Scoresbysund"
+                        case americaShiprock = "America/Shiprock"
+                        case americaSitka = "America/Sitka"
+                        case americaStBarthelemy = "America/St_Barthelemy"
+                        case americaStJohns = "America/St_Johns"
+                        case americaStKitts = "America/St_Kitts"
+                        case americaStLucia = "America/St_Lucia"
+                        case americaStThomas = "America/St_Thomas"
+                        case americaStVincent = "America/St_Vincent"
+                        case americaSwiftCurrent = "America/Swift_Current"
+                        case americaTegucigalpa = "America/Tegucigalpa"
+                        case americaThule = "America/Thule"
+                        case americaThunderBay = "America/Thunder_Bay"
+                        case americaTijuana = "America/Tijuana"
+                        case americaToronto = "America/Toronto"
+                        case americaTortola = "America/Tortola"
+                        case americaVancouver = "America/Vancouver"
+                        case americaWhitehorse = "America/Whitehorse"
+                        case americaWinnipeg = "America/Winnipeg"
+                        case americaYakutat = "America/Yakutat"
+                        case americaYellowknife = "America/Yellowknife"
+                        case antarcticaCasey = "Antarctica/Casey"
+                        case antarcticaDavis = "Antarctica/Davis"
+                        case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                        case antarcticaMacquarie = "Antarctica/Macquarie"
+                        case antarcticaMawson = "Antarctica/Mawson"
+                        case antarcticaMcMurdo = "Antarctica/McMurdo"
+                        case antarcticaPalmer = "Antarctica/Palmer"
+                        case antarcticaRothera = "Antarctica/Rothera"
+                        case antarcticaSouthPole = "Antarctica/South_Pole"
+                        case antarcticaSyowa = "Antarctica/Syowa"
+                        case antarcticaTroll = "Antarctica/Troll"
+                        case antarcticaVostok = "Antarctica/Vostok"
+                        case arcticLongyearbyen = "Arctic/Longyearbyen"
+                        case asiaAden = "Asia/Aden"
+                        case asiaAlmaty = "Asia/Almaty"
+                        case asiaAmman = "Asia/Amman"
+                        case asiaAnadyr = "Asia/Anadyr"
+                        case asiaAqtau = "Asia/Aqtau"
+                        case asiaAqtobe = "Asia/Aqtobe"
+                        case asiaAshgabat = "Asia/Ashgabat"
+                        case asiaAtyrau = "Asia/Atyrau"
+                        case asiaBaghdad = "Asia/Baghdad"
+                        case asiaBahrain = "Asia/Bahrain"
+                        case asiaBaku = "Asia/Baku"
+                        case asiaBangkok = "Asia/Bangkok"
+                        case asiaBarnaul = "Asia/Barnaul"
+                        case asiaBeirut = "Asia/Beirut"
+                        case asiaBishkek = "Asia/Bishkek"
+                        case asiaBrunei = "Asia/Brunei"
+                        case asiaCalcutta = "Asia/Calcutta"
+                        case asiaChita = "Asia/Chita"
+                        case asiaChoibalsan = "Asia/Choibalsan"
+                        case asiaChongqing = "Asia/Chongqing"
+                        case asiaColombo = "Asia/Colombo"
+                        case asiaDamascus = "Asia/Damascus"
+                        case asiaDhaka = "Asia/Dhaka"
+                        case asiaDili = "Asia/Dili"
+                        case asiaDubai = "Asia/Dubai"
+                        case asiaDushanbe = "Asia/Dushanbe"
+                        case asiaFamagusta = "Asia/Famagusta"
+                        case asiaGaza = "Asia/Gaza"
+                        case asiaHarbin = "Asia/Harbin"
+                        case asiaHebron = "Asia/Hebron"
+                        case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                        case asiaHongKong = "Asia/Hong_Kong"
+                        case asiaHovd = "Asia/Hovd"
+                        case asiaIrkutsk = "Asia/Irkutsk"
+                        case asiaJakarta = "Asia/Jakarta"
+                        case asiaJayapura = "Asia/Jayapura"
+                        case asiaJerusalem = "Asia/Jerusalem"
+                        case asiaKabul = "Asia/Kabul"
+                        case asiaKamchatka = "Asia/Kamchatka"
+                        case asiaKarachi = "Asia/Karachi"
+                        case asiaKashgar = "Asia/Kashgar"
+                        case asiaKathmandu = "Asia/Kathmandu"
+                        case asiaKatmandu = "Asia/Katmandu"
+                        case asiaKhandyga = "Asia/Khandyga"
+                        case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                        case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                        case asiaKuching = "Asia/Kuching"
+                        case asiaKuwait = "Asia/Kuwait"
+                        case asiaMacau = "Asia/Macau"
+                        case asiaMagadan = "Asia/Magadan"
+                        case asiaMakassar = "Asia/Makassar"
+                        case asiaManila = "Asia/Manila"
+                        case asiaMuscat = "Asia/Muscat"
+                        case asiaNicosia = "Asia/Nicosia"
+                        case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                        case asiaNovosibirsk = "Asia/Novosibirsk"
+                        case asiaOmsk = "Asia/Omsk"
+                        case asiaOral = "Asia/Oral"
+                        case asiaPhnomPenh = "Asia/Phnom_Penh"
+                        case asiaPontianak = "Asia/Pontianak"
+                        case asiaPyongyang = "Asia/Pyongyang"
+                        case asiaQatar = "Asia/Qatar"
+                        case asiaQostanay = "Asia/Qostanay"
+                        case asiaQyzylorda = "Asia/Qyzylorda"
+                        case asiaRangoon = "Asia/Rangoon"
+                        case asiaRiyadh = "Asia/Riyadh"
+                        case asiaSakhalin = "Asia/Sakhalin"
+                        case asiaSamarkand = "Asia/Samarkand"
+                        case asiaSeoul = "Asia/Seoul"
+                        case asiaShanghai = "Asia/Shanghai"
+                        case asiaSingapore = "Asia/Singapore"
+                        case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                        case asiaTaipei = "Asia/Taipei"
+                        case asiaTashkent = "Asia/Tashkent"
+                        case asiaTbilisi = "Asia/Tbilisi"
+                        case asiaTehran = "Asia/Tehran"
+                        case asiaThimphu = "Asia/Thimphu"
+                        case asiaTokyo = "Asia/Tokyo"
+                        case asiaTomsk = "Asia/Tomsk"
+                        case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                        case asiaUrumqi = "Asia/Urumqi"
+                        case asiaUstNera = "Asia/Ust-Nera"
+                        case asiaVientiane = "Asia/Vientiane"
+                        case asiaVladivostok = "Asia/Vladivostok"
+                        case asiaYakutsk = "Asia/Yakutsk"
+                        case asiaYangon = "Asia/Yangon"
+                        case asiaYekaterinburg = "Asia/Yekaterinburg"
+                        case asiaYerevan = "Asia/Yerevan"
+                        case atlanticAzores = "Atlantic/Azores"
+                        case atlanticBermuda = "Atlantic/Bermuda"
+                        case atlanticCanary = "Atlantic/Canary"
+                        case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                        case atlanticFaroe = "Atlantic/Faroe"
+                        case atlanticMadeira = "Atlantic/Madeira"
+                        case atlanticReykjavik = "Atlantic/Reykjavik"
+                        case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                        case atlanticStHelena = "Atlantic/St_Helena"
+                        case atlanticStanley = "Atlantic/Stanley"
+                        case australiaAdelaide = "Australia/Adelaide"
+                        case australiaBrisbane = "Australia/Brisbane"
+                        case australiaBrokenHill = "Australia/Broken_Hill"
+                        case australiaCurrie = "Australia/Currie"
+                        case australiaDarwin = "Australia/Darwin"
+                        case australiaEucla = "Australia/Eucla"
+                        case australiaHobart = "Australia/Hobart"
+                        case australiaLindeman = "Australia/Lindeman"
+                        case australiaLordHowe = "Australia/Lord_Howe"
+                        case australiaMelbourne = "Australia/Melbourne"
+                        case australiaPerth = "Australia/Perth"
+                        case australiaSydney = "Australia/Sydney"
+                        case europeAmsterdam = "Europe/Amsterdam"
+                        case europeAndorra = "Europe/Andorra"
+                        case europeAstrakhan = "Europe/Astrakhan"
+                        case europeAthens = "Europe/Athens"
+                        case europeBelgrade = "Europe/Belgrade"
+                        case europeBerlin = "Europe/Berlin"
+                        case europeBratislava = "Europe/Bratislava"
+                        case europeBrussels = "Europe/Brussels"
+                        case europeBucharest = "Europe/Bucharest"
+                        case europeBudapest = "Europe/Budapest"
+                        case europeBusingen = "Europe/Busingen"
+                        case europeChisinau = "Europe/Chisinau"
+                        case europeCopenhagen = "Europe/Copenhagen"
+                        case europeDublin = "Europe/Dublin"
+                        case europeGibraltar = "Europe/Gibraltar"
+                        case europeGuernsey = "Europe/Guernsey"
+                        case europeHelsinki = "Europe/Helsinki"
+                        case europeIsleOfMan = "Europe/Isle_of_Man"
+                        case europeIstanbul = "Europe/Istanbul"
+                        case europeJersey = "Europe/Jersey"
+                        case europeKaliningrad = "Europe/Kaliningrad"
+                        case europeKiev = "Europe/Kiev"
+                        case europeKirov = "Europe/Kirov"
+                        case europeKyiv = "Europe/Kyiv"
+                        case europeLisbon = "Europe/Lisbon"
+                        case europeLjubljana = "Europe/Ljubljana"
+                        case europeLondon = "Europe/London"
+                        case europeLuxembourg = "Europe/Luxembourg"
+                        case europeMadrid = "Europe/Madrid"
+                        case europeMalta = "Europe/Malta"
+                        case europeMariehamn = "Europe/Mariehamn"
+                        case europeMinsk = "Europe/Minsk"
+                        case europeMonaco = "Europe/Monaco"
+                        case europeMoscow = "Europe/Moscow"
+                        case europeOslo = "Europe/Oslo"
+                        case europeParis = "Europe/Paris"
+                        case europePodgorica = "Europe/Podgorica"
+                        case europePrague = "Europe/Prague"
+                        case europeRiga = "Europe/Riga"
+                        case europeRome = "Europe/Rome"
+                        case europeSamara = "Europe/Samara"
+                        case europeSanMarino = "Europe/San_Marino"
+                        case europeSarajevo = "Europe/Sarajevo"
+                        case europeSaratov = "Europe/Saratov"
+                        case europeSimferopol = "Europe/Simferopol"
+                        case europeSkopje = "Europe/Skopje"
+                        case europeSofia = "Europe/Sofia"
+                        case europeStockholm = "Europe/Stockholm"
+                        case europeTallinn = "Europe/Tallinn"
+                        case europeTirane = "Europe/Tirane"
+                        case europeUlyanovsk = "Europe/Ulyanovsk"
+                        case europeUzhgorod = "Europe/Uzhgorod"
+                        case europeVaduz = "Europe/Vaduz"
+                        case europeVatican = "Europe/Vatican"
+                        case europeVienna = "Europe/Vienna"
+                        case europeVilnius = "Europe/Vilnius"
+                        case europeVolgograd = "Europe/Volgograd"
+                        case europeWarsaw = "Europe/Warsaw"
+                        case europeZagreb = "Europe/Zagreb"
+                        case europeZaporozhye = "Europe/Zaporozhye"
+                        case europeZurich = "Europe/Zurich"
+                        case gmt = "GMT"
+                        case indianAntananarivo = "Indian/Antananarivo"
+                        case indianChagos = "Indian/Chagos"
+                        case indianChristmas = "Indian/Christmas"
+                        case indianCocos = "Indian/Cocos"
+                        case indianComoro = "Indian/Comoro"
+                        case indianKerguelen = "Indian/Kerguelen"
+                        case indianMahe = "Indian/Mahe"
+                        case indianMaldives = "Indian/Maldives"
+                        case indianMauritius = "Indian/Mauritius"
+                        case indianMayotte = "Indian/Mayotte"
+                        case indianReunion = "Indian/Reunion"
+                        case pacificApia = "Pacific/Apia"
+                        case pacificAuckland = "Pacific/Auckland"
+                        case pacificBougainville = "Pacific/Bougainville"
+                        case pacificChatham = "Pacific/Chatham"
+                        case pacificChuuk = "Pacific/Chuuk"
+                        case pacificEaster = "Pacific/Easter"
+                        case pacificEfate = "Pacific/Efate"
+                        case pacificEnderbury = "Pacific/Enderbury"
+                        case pacificFakaofo = "Pacific/Fakaofo"
+                        case pacificFiji = "Pacific/Fiji"
+                        case pacificFunafuti = "Pacific/Funafuti"
+                        case pacificGalapagos = "Pacific/Galapagos"
+                        case pacificGambier = "Pacific/Gambier"
+                        case pacificGuadalcanal = "Pacific/Guadalcanal"
+                        case pacificGuam = "Pacific/Guam"
+                        case pacificHonolulu = "Pacific/Honolulu"
+                        case pacificJohnston = "Pacific/Johnston"
+                        case pacificKanton = "Pacific/Kanton"
+                        case pacificKiritimati = "Pacific/Kiritimati"
+                        case pacificKosrae = "Pacific/Kosrae"
+                        case pacificKwajalein = "Pacific/Kwajalein"
+                        case pacificMajuro = "Pacific/Majuro"
+                        case pacificMarquesas = "Pacific/Marquesas"
+                        case pacificMidway = "Pacific/Midway"
+                        case pacificNauru = "Pacific/Nauru"
+                        case pacificNiue = "Pacific/Niue"
+                        case pacificNorfolk = "Pacific/Norfolk"
+                        case pacificNoumea = "Pacific/Noumea"
+                        case pacificPagoPago = "Pacific/Pago_Pago"
+                        case pacificPalau = "Pacific/Palau"
+                        case pacificPitcairn = "Pacific/Pitcairn"
+                        case pacificPohnpei = "Pacific/Pohnpei"
+                        case pacificPonape = "Pacific/Ponape"
+                        case pacificPortMoresby = "Pacific/Port_Moresby"
+                        case pacificRarotonga = "Pacific/Rarotonga"
+                        case pacificSaipan = "Pacific/Saipan"
+                        case pacificTahiti = "Pacific/Tahiti"
+                        case pacificTarawa = "Pacific/Tarawa"
+                        case pacificTongatapu = "Pacific/Tongatapu"
+                        case pacificTruk = "Pacific/Truk"
+                        case pacificWake = "Pacific/Wake"
+                        case pacificWallis = "Pacific/Wallis"
+                        case utc = "UTC"
+                        case _empty_ = ""
+                    }
+                    /// An IANA time zone name
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/requestBody/json/time_zone`.
+                    public var timeZone: Operations.UpdateParticipant.Input.Body.JsonPayload.TimeZonePayload?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
                     ///   - lessonIds:
                     ///   - startDate:
-                    ///   - status:
-                    ///   - timeZone:
+                    ///   - status: paused stops its sends; active plans what is ahead again
+                    ///   - timeZone: An IANA time zone name
                     public init(
-                        lessonIds: [OpenAPIRuntime.OpenAPIValueContainer]? = nil,
+                        lessonIds: [Swift.String]? = nil,
                         startDate: Swift.String? = nil,
-                        status: Swift.String? = nil,
-                        timeZone: Swift.String? = nil
+                        status: Operations.UpdateParticipant.Input.Body.JsonPayload.StatusPayload? = nil,
+                        timeZone: Operations.UpdateParticipant.Input.Body.JsonPayload.TimeZonePayload? = nil
                     ) {
                         self.lessonIds = lessonIds
                         self.startDate = startDate
@@ -27239,8 +29122,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/participants/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Participant)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Participant {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateParticipant.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateParticipant.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -27248,14 +29155,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateParticipant.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/participants/{id}/patch(updateParticipant)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -27365,7 +29264,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/participants/{id}/patch(updateParticipant)/responses/409`.
             ///
@@ -27511,9 +29410,9 @@ public enum Operations {
             }
         }
     }
-    /// Remove a participant: its pending lesson messages are canceled
+    /// Remove a participant: its pending lesson messages are canceled; answers it, canceled
     ///
-    /// Remove a participant: its pending lesson messages are canceled. Needs a bearer token, an API key or the session cookie.
+    /// Remove a participant: its pending lesson messages are canceled; answers it, canceled. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
@@ -27562,8 +29461,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/participants/{id}/DELETE/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/participants/{id}/DELETE/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Participant)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Participant {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DeleteParticipant.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DeleteParticipant.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -27571,14 +29494,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.DeleteParticipant.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -27688,7 +29603,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)/responses/409`.
             ///
@@ -27956,6 +29871,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/sms/settings/get(getSmsSettings)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -28464,7 +30402,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/sms/settings/put(putSmsSettings)/responses/409`.
             ///
@@ -28737,6 +30675,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/status/get(getStatus)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/status/get(getStatus)/responses/422`.
@@ -28823,14 +30784,38 @@ public enum Operations {
     public enum GetStream {
         public static let id: Swift.String = "getStream"
         public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/stream/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Last-Event-ID for clients that cannot set headers; the header wins when both are given
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/stream/GET/query/last_event_id`.
+                public var lastEventId: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - lastEventId: Last-Event-ID for clients that cannot set headers; the header wins when both are given
+                public init(lastEventId: Swift.String? = nil) {
+                    self.lastEventId = lastEventId
+                }
+            }
+            public var query: Operations.GetStream.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/stream/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// The id of the last event received (EventSource sends it when it reconnects): the events after it are sent first
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/stream/GET/header/Last-Event-ID`.
+                public var lastEventID: Swift.String?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStream.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - lastEventID: The id of the last event received (EventSource sends it when it reconnects): the events after it are sent first
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStream.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    lastEventID: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStream.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.lastEventID = lastEventID
                     self.accept = accept
                 }
             }
@@ -28838,15 +30823,44 @@ public enum Operations {
             /// Creates a new `Input`.
             ///
             /// - Parameters:
+            ///   - query:
             ///   - headers:
-            public init(headers: Operations.GetStream.Input.Headers = .init()) {
+            public init(
+                query: Operations.GetStream.Input.Query = .init(),
+                headers: Operations.GetStream.Input.Headers = .init()
+            ) {
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/stream/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/stream/GET/responses/200/content/text\/event-stream`.
+                    case textEventStream(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.textEventStream`.
+                    ///
+                    /// - Throws: An error if `self` is not `.textEventStream`.
+                    /// - SeeAlso: `.textEventStream`.
+                    public var textEventStream: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .textEventStream(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetStream.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetStream.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -28854,14 +30868,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetStream.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -28971,6 +30977,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)/responses/422`.
@@ -29023,10 +31052,13 @@ public enum Operations {
             case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
         }
         @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case textEventStream
             case json
             case other(Swift.String)
             public init?(rawValue: Swift.String) {
                 switch rawValue.lowercased() {
+                case "text/event-stream":
+                    self = .textEventStream
                 case "application/json":
                     self = .json
                 default:
@@ -29037,12 +31069,15 @@ public enum Operations {
                 switch self {
                 case let .other(string):
                     return string
+                case .textEventStream:
+                    return "text/event-stream"
                 case .json:
                     return "application/json"
                 }
             }
             public static var allCases: [Self] {
                 [
+                    .textEventStream,
                     .json
                 ]
             }
@@ -29292,6 +31327,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/templates/get(listTemplates)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -29600,7 +31658,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)/responses/409`.
             ///
@@ -29939,6 +31997,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getTemplate)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getTemplate)/responses/422`.
@@ -30251,7 +32332,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)/responses/409`.
             ///
@@ -30574,7 +32655,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/templates/{id}/delete(deleteTemplate)/responses/409`.
             ///
@@ -30891,7 +32972,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)/responses/409`.
             ///
@@ -31037,59 +33118,144 @@ public enum Operations {
             }
         }
     }
-    /// The workspace's webhook endpoints
+    /// The workspace's webhook endpoints, oldest first
     ///
-    /// The workspace's webhook endpoints. Needs a bearer token, an API key or the session cookie.
+    /// The workspace's webhook endpoints, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)`.
-    public enum GetWebhookEndpoints {
-        public static let id: Swift.String = "getWebhookEndpoints"
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)`.
+    public enum ListWebhookEndpoints {
+        public static let id: Swift.String = "listWebhookEndpoints"
         public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.ListWebhookEndpoints.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/header`.
             public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetWebhookEndpoints.AcceptableContentType>]
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListWebhookEndpoints.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetWebhookEndpoints.AcceptableContentType>] = .defaultValues()) {
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListWebhookEndpoints.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
-            public var headers: Operations.GetWebhookEndpoints.Input.Headers
+            public var headers: Operations.ListWebhookEndpoints.Input.Headers
             /// Creates a new `Input`.
             ///
             /// - Parameters:
+            ///   - query:
             ///   - headers:
-            public init(headers: Operations.GetWebhookEndpoints.Input.Headers = .init()) {
+            public init(
+                query: Operations.ListWebhookEndpoints.Input.Query = .init(),
+                headers: Operations.ListWebhookEndpoints.Input.Headers = .init()
+            ) {
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.WebhookEndpoint]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.WebhookEndpoint],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.WebhookEndpoint].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListWebhookEndpoints.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListWebhookEndpoints.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListWebhookEndpoints.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListWebhookEndpoints.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/200`.
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
-            case ok(Operations.GetWebhookEndpoints.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
+            case ok(Operations.ListWebhookEndpoints.Output.Ok)
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
             /// - SeeAlso: `.ok`.
-            public var ok: Operations.GetWebhookEndpoints.Output.Ok {
+            public var ok: Operations.ListWebhookEndpoints.Output.Ok {
                 get throws {
                     switch self {
                     case let .ok(response):
@@ -31104,7 +33270,7 @@ public enum Operations {
             }
             /// The request is malformed: a body that is not JSON, a bad header
             ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/400`.
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.BadRequest)
@@ -31127,7 +33293,7 @@ public enum Operations {
             }
             /// No valid credential
             ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/401`.
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -31150,7 +33316,7 @@ public enum Operations {
             }
             /// The credential may not do this
             ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/403`.
             ///
             /// HTTP response code: `403 forbidden`.
             case forbidden(Components.Responses.Forbidden)
@@ -31173,7 +33339,7 @@ public enum Operations {
             }
             /// No such object in the caller's workspace
             ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/404`.
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses.NotFound)
@@ -31194,9 +33360,32 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/422`.
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.InvalidField)
@@ -31219,7 +33408,7 @@ public enum Operations {
             }
             /// Too many requests; retry after Retry-After seconds
             ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)/responses/429`.
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -31307,19 +33496,39 @@ public enum Operations {
                 public struct JsonPayload: Codable, Hashable, Sendable {
                     /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/POST/requestBody/json/description`.
                     public var description: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/POST/requestBody/json/EventTypesPayload`.
+                    @frozen public enum EventTypesPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _ast_ = "*"
+                        case contact_created = "contact.created"
+                        case contact_updated = "contact.updated"
+                        case contact_deleted = "contact.deleted"
+                        case group_created = "group.created"
+                        case group_updated = "group.updated"
+                        case group_deleted = "group.deleted"
+                        case group_membersAdded = "group.members_added"
+                        case group_membersRemoved = "group.members_removed"
+                        case message_status = "message.status"
+                        case message_inbound = "message.inbound"
+                    }
+                    /// Event types to receive, or * for all (the default)
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/POST/requestBody/json/event_types`.
-                    public var eventTypes: [OpenAPIRuntime.OpenAPIValueContainer]?
+                    public typealias EventTypesPayload = [Operations.CreateWebhookEndpoint.Input.Body.JsonPayload.EventTypesPayloadPayload]
+                    /// Event types to receive, or * for all (the default)
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/POST/requestBody/json/event_types`.
+                    public var eventTypes: Operations.CreateWebhookEndpoint.Input.Body.JsonPayload.EventTypesPayload?
                     /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/POST/requestBody/json/url`.
                     public var url: Swift.String
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
                     ///   - description:
-                    ///   - eventTypes:
+                    ///   - eventTypes: Event types to receive, or * for all (the default)
                     ///   - url:
                     public init(
                         description: Swift.String? = nil,
-                        eventTypes: [OpenAPIRuntime.OpenAPIValueContainer]? = nil,
+                        eventTypes: Operations.CreateWebhookEndpoint.Input.Body.JsonPayload.EventTypesPayload? = nil,
                         url: Swift.String
                     ) {
                         self.description = description
@@ -31351,8 +33560,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.WebhookEndpoint)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WebhookEndpoint {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateWebhookEndpoint.Output.Created.Body
                 /// Creates a new `Created`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateWebhookEndpoint.Output.Created.Body) {
+                    self.body = body
+                }
             }
             /// Created
             ///
@@ -31360,14 +33593,6 @@ public enum Operations {
             ///
             /// HTTP response code: `201 created`.
             case created(Operations.CreateWebhookEndpoint.Output.Created)
-            /// Created
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/post(createWebhookEndpoint)/responses/201`.
-            ///
-            /// HTTP response code: `201 created`.
-            public static var created: Self {
-                .created(.init())
-            }
             /// The associated value of the enum case if `self` is `.created`.
             ///
             /// - Throws: An error if `self` is not `.created`.
@@ -31477,7 +33702,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/post(createWebhookEndpoint)/responses/409`.
             ///
@@ -31623,9 +33848,9 @@ public enum Operations {
             }
         }
     }
-    /// One endpoint with its recent deliveries (?limit=)
+    /// One endpoint with its latest deliveries (?limit=)
     ///
-    /// One endpoint with its recent deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
+    /// One endpoint with its latest deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getWebhookEndpoint)`.
@@ -31647,6 +33872,21 @@ public enum Operations {
                 }
             }
             public var path: Operations.GetWebhookEndpoint.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many of its latest deliveries to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many of its latest deliveries to answer (default 20)
+                public init(limit: Swift.Int? = nil) {
+                    self.limit = limit
+                }
+            }
+            public var query: Operations.GetWebhookEndpoint.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/GET/header`.
             public struct Headers: Sendable, Hashable {
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetWebhookEndpoint.AcceptableContentType>]
@@ -31663,19 +33903,46 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.GetWebhookEndpoint.Input.Path,
+                query: Operations.GetWebhookEndpoint.Input.Query = .init(),
                 headers: Operations.GetWebhookEndpoint.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.WebhookEndpointWithDeliveries)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WebhookEndpointWithDeliveries {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetWebhookEndpoint.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetWebhookEndpoint.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -31683,14 +33950,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.GetWebhookEndpoint.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getWebhookEndpoint)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -31795,6 +34054,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getWebhookEndpoint)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
                             response: self
                         )
                     }
@@ -31917,25 +34199,47 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// true re-enables a disabled endpoint and clears its failures
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/requestBody/json/active`.
                     public var active: Swift.Bool?
                     /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/requestBody/json/description`.
                     public var description: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/requestBody/json/EventTypesPayload`.
+                    @frozen public enum EventTypesPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case _ast_ = "*"
+                        case contact_created = "contact.created"
+                        case contact_updated = "contact.updated"
+                        case contact_deleted = "contact.deleted"
+                        case group_created = "group.created"
+                        case group_updated = "group.updated"
+                        case group_deleted = "group.deleted"
+                        case group_membersAdded = "group.members_added"
+                        case group_membersRemoved = "group.members_removed"
+                        case message_status = "message.status"
+                        case message_inbound = "message.inbound"
+                    }
+                    /// Event types to receive, or * for all (the default)
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/requestBody/json/event_types`.
-                    public var eventTypes: [OpenAPIRuntime.OpenAPIValueContainer]?
+                    public typealias EventTypesPayload = [Operations.UpdateWebhookEndpoint.Input.Body.JsonPayload.EventTypesPayloadPayload]
+                    /// Event types to receive, or * for all (the default)
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/requestBody/json/event_types`.
+                    public var eventTypes: Operations.UpdateWebhookEndpoint.Input.Body.JsonPayload.EventTypesPayload?
                     /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/requestBody/json/url`.
                     public var url: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - active:
+                    ///   - active: true re-enables a disabled endpoint and clears its failures
                     ///   - description:
-                    ///   - eventTypes:
+                    ///   - eventTypes: Event types to receive, or * for all (the default)
                     ///   - url:
                     public init(
                         active: Swift.Bool? = nil,
                         description: Swift.String? = nil,
-                        eventTypes: [OpenAPIRuntime.OpenAPIValueContainer]? = nil,
+                        eventTypes: Operations.UpdateWebhookEndpoint.Input.Body.JsonPayload.EventTypesPayload? = nil,
                         url: Swift.String? = nil
                     ) {
                         self.active = active
@@ -31972,8 +34276,32 @@ public enum Operations {
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhook-endpoints/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.WebhookEndpoint)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WebhookEndpoint {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateWebhookEndpoint.Output.Ok.Body
                 /// Creates a new `Ok`.
-                public init() {}
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateWebhookEndpoint.Output.Ok.Body) {
+                    self.body = body
+                }
             }
             /// Success
             ///
@@ -31981,14 +34309,6 @@ public enum Operations {
             ///
             /// HTTP response code: `200 ok`.
             case ok(Operations.UpdateWebhookEndpoint.Output.Ok)
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/patch(updateWebhookEndpoint)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            public static var ok: Self {
-                .ok(.init())
-            }
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
@@ -32098,7 +34418,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/patch(updateWebhookEndpoint)/responses/409`.
             ///
@@ -32421,7 +34741,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteWebhookEndpoint)/responses/409`.
             ///
@@ -32746,7 +35066,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/sms/post(postWebhooksTwilioSms)/responses/409`.
             ///
@@ -33117,7 +35437,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/status/post(postWebhooksTwilioStatus)/responses/409`.
             ///
@@ -33511,6 +35831,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/workspaces/get(listWorkspaces)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/get(listWorkspaces)/responses/422`.
@@ -33796,7 +36139,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/post(createWorkspace)/responses/409`.
             ///
@@ -34135,6 +36478,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/get(getWorkspace)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/get(getWorkspace)/responses/422`.
@@ -34429,7 +36795,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/patch(updateWorkspace)/responses/409`.
             ///
@@ -34835,6 +37201,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/get(listWorkspaceInvitations)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/get(listWorkspaceInvitations)/responses/422`.
@@ -35158,7 +37547,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(createWorkspaceInvitation)/responses/409`.
             ///
@@ -35490,7 +37879,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/{invitation_id}/delete(deleteWorkspaceInvitation)/responses/409`.
             ///
@@ -35850,6 +38239,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/get(listWorkspaceMembers)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// A field or parameter breaks a rule; details.field names it
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/get(listWorkspaceMembers)/responses/422`.
@@ -36153,7 +38565,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/patch(updateWorkspaceMember)/responses/409`.
             ///
@@ -36485,7 +38897,7 @@ public enum Operations {
                     }
                 }
             }
-            /// The change conflicts with the object's state or a unique field
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
             /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/members/{user_id}/delete(deleteWorkspaceMember)/responses/409`.
             ///

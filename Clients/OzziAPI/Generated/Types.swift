@@ -17,13 +17,13 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 public protocol APIProtocol: Sendable {
-    /// Every book, drafts and inactive ones included
+    /// Every book, drafts and inactive ones included, by title
     ///
-    /// Every book, drafts and inactive ones included. Needs a bearer token, an API key or the session cookie.
+    /// Every book, drafts and inactive ones included, by title. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/admin/books`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)`.
-    func getAdminBooks(_ input: Operations.GetAdminBooks.Input) async throws -> Operations.GetAdminBooks.Output
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)`.
+    func listAdminBooks(_ input: Operations.ListAdminBooks.Input) async throws -> Operations.ListAdminBooks.Output
     /// Create a book (title, description, cover_text, published)
     ///
     /// Create a book (title, description, cover_text, published). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
@@ -255,13 +255,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/auth/upgrade`.
     /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postAuthUpgrade)`.
     func postAuthUpgrade(_ input: Operations.PostAuthUpgrade.Input) async throws -> Operations.PostAuthUpgrade.Output
-    /// Published, active books
+    /// Published, active books, by title
     ///
-    /// Published, active books. Needs a bearer token, an API key or the session cookie.
+    /// Published, active books, by title. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/books`.
-    /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)`.
-    func getBooks(_ input: Operations.GetBooks.Input) async throws -> Operations.GetBooks.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)`.
+    func listBooks(_ input: Operations.ListBooks.Input) async throws -> Operations.ListBooks.Output
     /// A published book with its active lessons and messages (yours included)
     ///
     /// A published book with its active lessons and messages (yours included). Needs a bearer token, an API key or the session cookie.
@@ -290,13 +290,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}`.
     /// - Remark: Generated from `#/paths//api/v1/books/{id}/lessons/{lessonId}/messages/{messageId}/delete(deleteBookLessonMessage)`.
     func deleteBookLessonMessage(_ input: Operations.DeleteBookLessonMessage.Input) async throws -> Operations.DeleteBookLessonMessage.Output
-    /// The workspace's participants of a book
+    /// The workspace's participants of a book, oldest first
     ///
-    /// The workspace's participants of a book. Needs a bearer token, an API key or the session cookie.
+    /// The workspace's participants of a book, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/books/{id}/participants`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)`.
-    func getBooksParticipants(_ input: Operations.GetBooksParticipants.Input) async throws -> Operations.GetBooksParticipants.Output
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)`.
+    func listBookParticipants(_ input: Operations.ListBookParticipants.Input) async throws -> Operations.ListBookParticipants.Output
     /// Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons)
     ///
     /// Enroll contacts (contact_id | contact_ids) or workspace members (users: [{user_id, phone}]) from start_date (YYYY-MM-DD) in time_zone, in lesson_ids (default: all active lessons). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
@@ -556,9 +556,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PATCH /api/v1/participants/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/participants/{id}/patch(updateParticipant)`.
     func updateParticipant(_ input: Operations.UpdateParticipant.Input) async throws -> Operations.UpdateParticipant.Output
-    /// Remove a participant: its pending lesson messages are canceled
+    /// Remove a participant: its pending lesson messages are canceled; answers it, canceled
     ///
-    /// Remove a participant: its pending lesson messages are canceled. Needs a bearer token, an API key or the session cookie.
+    /// Remove a participant: its pending lesson messages are canceled; answers it, canceled. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
@@ -633,13 +633,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
     func postTemplatesPreview(_ input: Operations.PostTemplatesPreview.Input) async throws -> Operations.PostTemplatesPreview.Output
-    /// The workspace's webhook endpoints
+    /// The workspace's webhook endpoints, oldest first
     ///
-    /// The workspace's webhook endpoints. Needs a bearer token, an API key or the session cookie.
+    /// The workspace's webhook endpoints, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)`.
-    func getWebhookEndpoints(_ input: Operations.GetWebhookEndpoints.Input) async throws -> Operations.GetWebhookEndpoints.Output
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)`.
+    func listWebhookEndpoints(_ input: Operations.ListWebhookEndpoints.Input) async throws -> Operations.ListWebhookEndpoints.Output
     /// Register a URL for events (event_types, or ["*"]); the answer holds its signing secret once
     ///
     /// Register a URL for events (event_types, or ["*"]); the answer holds its signing secret once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
@@ -647,9 +647,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/webhook-endpoints`.
     /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/post(createWebhookEndpoint)`.
     func createWebhookEndpoint(_ input: Operations.CreateWebhookEndpoint.Input) async throws -> Operations.CreateWebhookEndpoint.Output
-    /// One endpoint with its recent deliveries (?limit=)
+    /// One endpoint with its latest deliveries (?limit=)
     ///
-    /// One endpoint with its recent deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
+    /// One endpoint with its latest deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getWebhookEndpoint)`.
@@ -756,14 +756,20 @@ public protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
-    /// Every book, drafts and inactive ones included
+    /// Every book, drafts and inactive ones included, by title
     ///
-    /// Every book, drafts and inactive ones included. Needs a bearer token, an API key or the session cookie.
+    /// Every book, drafts and inactive ones included, by title. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/admin/books`.
-    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(getAdminBooks)`.
-    public func getAdminBooks(headers: Operations.GetAdminBooks.Input.Headers = .init()) async throws -> Operations.GetAdminBooks.Output {
-        try await getAdminBooks(Operations.GetAdminBooks.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/admin/books/get(listAdminBooks)`.
+    public func listAdminBooks(
+        query: Operations.ListAdminBooks.Input.Query = .init(),
+        headers: Operations.ListAdminBooks.Input.Headers = .init()
+    ) async throws -> Operations.ListAdminBooks.Output {
+        try await listAdminBooks(Operations.ListAdminBooks.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Create a book (title, description, cover_text, published)
     ///
@@ -1246,14 +1252,20 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Published, active books
+    /// Published, active books, by title
     ///
-    /// Published, active books. Needs a bearer token, an API key or the session cookie.
+    /// Published, active books, by title. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/books`.
-    /// - Remark: Generated from `#/paths//api/v1/books/get(getBooks)`.
-    public func getBooks(headers: Operations.GetBooks.Input.Headers = .init()) async throws -> Operations.GetBooks.Output {
-        try await getBooks(Operations.GetBooks.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/books/get(listBooks)`.
+    public func listBooks(
+        query: Operations.ListBooks.Input.Query = .init(),
+        headers: Operations.ListBooks.Input.Headers = .init()
+    ) async throws -> Operations.ListBooks.Output {
+        try await listBooks(Operations.ListBooks.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// A published book with its active lessons and messages (yours included)
     ///
@@ -1317,18 +1329,20 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The workspace's participants of a book
+    /// The workspace's participants of a book, oldest first
     ///
-    /// The workspace's participants of a book. Needs a bearer token, an API key or the session cookie.
+    /// The workspace's participants of a book, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/books/{id}/participants`.
-    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(getBooksParticipants)`.
-    public func getBooksParticipants(
-        path: Operations.GetBooksParticipants.Input.Path,
-        headers: Operations.GetBooksParticipants.Input.Headers = .init()
-    ) async throws -> Operations.GetBooksParticipants.Output {
-        try await getBooksParticipants(Operations.GetBooksParticipants.Input(
+    /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/get(listBookParticipants)`.
+    public func listBookParticipants(
+        path: Operations.ListBookParticipants.Input.Path,
+        query: Operations.ListBookParticipants.Input.Query = .init(),
+        headers: Operations.ListBookParticipants.Input.Headers = .init()
+    ) async throws -> Operations.ListBookParticipants.Output {
+        try await listBookParticipants(Operations.ListBookParticipants.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -1871,9 +1885,9 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Remove a participant: its pending lesson messages are canceled
+    /// Remove a participant: its pending lesson messages are canceled; answers it, canceled
     ///
-    /// Remove a participant: its pending lesson messages are canceled. Needs a bearer token, an API key or the session cookie.
+    /// Remove a participant: its pending lesson messages are canceled; answers it, canceled. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
@@ -1925,8 +1939,14 @@ extension APIProtocol {
     ///
     /// - Remark: HTTP `GET /api/v1/stream`.
     /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)`.
-    public func getStream(headers: Operations.GetStream.Input.Headers = .init()) async throws -> Operations.GetStream.Output {
-        try await getStream(Operations.GetStream.Input(headers: headers))
+    public func getStream(
+        query: Operations.GetStream.Input.Query = .init(),
+        headers: Operations.GetStream.Input.Headers = .init()
+    ) async throws -> Operations.GetStream.Output {
+        try await getStream(Operations.GetStream.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// List templates, by name
     ///
@@ -2022,14 +2042,20 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// The workspace's webhook endpoints
+    /// The workspace's webhook endpoints, oldest first
     ///
-    /// The workspace's webhook endpoints. Needs a bearer token, an API key or the session cookie.
+    /// The workspace's webhook endpoints, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints`.
-    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(getWebhookEndpoints)`.
-    public func getWebhookEndpoints(headers: Operations.GetWebhookEndpoints.Input.Headers = .init()) async throws -> Operations.GetWebhookEndpoints.Output {
-        try await getWebhookEndpoints(Operations.GetWebhookEndpoints.Input(headers: headers))
+    /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/get(listWebhookEndpoints)`.
+    public func listWebhookEndpoints(
+        query: Operations.ListWebhookEndpoints.Input.Query = .init(),
+        headers: Operations.ListWebhookEndpoints.Input.Headers = .init()
+    ) async throws -> Operations.ListWebhookEndpoints.Output {
+        try await listWebhookEndpoints(Operations.ListWebhookEndpoints.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Register a URL for events (event_types, or ["*"]); the answer holds its signing secret once
     ///
@@ -2046,18 +2072,20 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// One endpoint with its recent deliveries (?limit=)
+    /// One endpoint with its latest deliveries (?limit=)
     ///
-    /// One endpoint with its recent deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
+    /// One endpoint with its latest deliveries (?limit=). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/webhook-endpoints/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/get(getWebhookEndpoint)`.
     public func getWebhookEndpoint(
         path: Operations.GetWebhookEndpoint.Input.Path,
+        query: Operations.GetWebhookEndpoint.Input.Query = .init(),
         headers: Operations.GetWebhookEndpoint.Input.Headers = .init()
     ) async throws -> Operations.GetWebhookEndpoint.Output {
         try await getWebhookEndpoint(Operations.GetWebhookEndpoint.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }

@@ -25,7 +25,7 @@ import Testing
             ("https://[::]/", "unspecified (::/128)"),
             ("https://[::1]/", "loopback (::1/128)"),
             ("https://[2001:db8::1]/", "documentation (2001:db8::/32)"),
-            ("https://[fe80::1%25eth0]/", "is not an IPv6 address"),
+            ("https://[fe80::1%25eth0]/", "must be an https URL (RFC 3986)"),  // a zone id is no part of a URI
             ("https://2130706433/", "2130706433 is an IPv4 address in a non-standard spelling"),
             ("https://0x7f.1/", "0x7f.1 is an IPv4 address in a non-standard spelling"),
             ("https://127.1/", "127.1 is an IPv4 address in a non-standard spelling"),

@@ -63,7 +63,7 @@ struct ContactInput: Sendable {
     static func check(custom fields: [String: JSONValue]) throws {
         guard fields.count <= 100 else { throw APIError.invalidField("custom_fields", "has more than 100 keys") }
         for (key, value) in fields {
-            guard !key.isEmpty, key.utf8.count <= 64 else { throw APIError.invalidField("custom_fields", "keys are 1-64 characters") }
+            guard (1...64).contains(key.unicodeScalars.count) else { throw APIError.invalidField("custom_fields", "keys are 1-64 characters") }
             switch value {
             case .string(let s) where s.count > 1000: throw APIError.invalidField("custom_fields.\(key)", "is longer than 1000 characters")
             case .array, .object: throw APIError.invalidField("custom_fields.\(key)", "must be a string, number, boolean or null")
@@ -122,8 +122,8 @@ extension ContactInput {
         return .object(fields)
     }
 
-    static let customFieldsSchema = Schema.dictionary(Schema(.scalar(maxLength: 1000)), max: 100)
-        .described("Up to 100 keys of 1-64 bytes; values are strings, numbers, booleans or null").example(["plan": "gold"])
+    static let customFieldsSchema = Schema.dictionary(Schema(.scalar(maxLength: 1000)), max: 100, keys: StringRules(minLength: 1, maxLength: 64))
+        .described("Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null").example(["plan": "gold"])
 
     static let consentSchema = Schema.object([
         .required("status", .oneOf(Contact.consentStates)),

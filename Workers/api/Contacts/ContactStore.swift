@@ -175,8 +175,10 @@ struct ContactStore: Sendable {
         let comparison = query.descending ? "<" : ">"
         let direction = query.descending ? "DESC" : "ASC"
         if let cursor {
-            let parts = cursor.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let rowid = Int64(parts[1]) else { throw APIError.invalidField("cursor", "is not a cursor this API issued") }
+            // A cursor of the documented shape that this list did not issue still names a position: its
+            // first part as the sort value, its second (if a number) as the row (PageRequest.parameters).
+            let parts = cursor.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let rowid = parts.count == 2 ? Int64(parts[1]) ?? 0 : 0
             conditions.append("(c.\(column), c.rowid) \(comparison) (?, ?)")
             values += [parts[0], rowid]
         }

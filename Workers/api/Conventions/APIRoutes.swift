@@ -67,7 +67,7 @@ struct RouteGroup {
     /// A route anyone may call (sign-in, the OpenAPI document).
     /// `signedWith`: a header the handler checks instead of a credential (a webhook's signature).
     func open(_ method: String, _ path: String, _ summary: String, tag: String, body: APIOperation.RequestBody? = nil,
-              query: [Parameter] = [], answers: APIOperation.Answer = .unspecified, success: Int = 200, signedWith: String? = nil,
+              query: [Parameter] = [], answers: APIOperation.Answer, success: Int = 200, signedWith: String? = nil,
               _ handler: @escaping APIRoutes.PublicHandler) {
         routes.open(APIOperation(method: method, path: prefix + path, summary: summary, tag: tag, authenticated: false, body: body,
                                  parameters: query, success: success, answer: answers, idempotent: false, signatureHeader: signedWith), handler)
@@ -117,7 +117,7 @@ struct RouteGroup {
     /// A route that needs a credential; `creates` routes honour `Idempotency-Key`; `streamBody` routes
     /// read their body as it arrives (see `Router.add`), after the credential was checked.
     func authed(_ method: String, _ path: String, _ summary: String, tag: String, body: APIOperation.RequestBody? = nil,
-                query: [Parameter] = [], answers: APIOperation.Answer = .unspecified, success: Int = 200, creates: Bool = false, streamBody: Int? = nil,
+                query: [Parameter] = [], answers: APIOperation.Answer, success: Int = 200, creates: Bool = false, streamBody: Int? = nil,
                 _ handler: @escaping APIRoutes.AuthedHandler) {
         let operation = APIOperation(method: method, path: prefix + path, summary: summary, tag: tag, authenticated: true, body: body,
                                      parameters: query + (creates ? [.idempotencyKey] : []), success: success, answer: answers, idempotent: creates)

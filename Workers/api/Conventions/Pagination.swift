@@ -19,6 +19,14 @@ struct PageRequest {
                "The next_cursor of the page before, to go on from where it left off"),
     ]
 
+    /// Where a list sorted by (key, id) goes on from, for `key > ? OR (key = ? AND id > ?)`: the cursor's
+    /// two parts (`Cursor(key, id)`), or two empty strings on the first page, which come before every row.
+    var afterKeyAndID: (key: String, id: String) {
+        guard let after else { return ("", "") }
+        let parts = Cursor(key: after).parts
+        return (parts[0], parts.count > 1 ? parts[1] : "")
+    }
+
     /// The page's answer: fetch `limit + 1` rows; the extra one says whether there is more.
     func page<Row, Item: Encodable>(_ rows: [Row], key: (Row) -> String, item: (Row) -> Item) -> Page<Item> {
         let shown = Array(rows.prefix(limit))

@@ -1,9 +1,15 @@
 import Foundation
-import OzziRuntime
 
-/// An IANA time zone this server knows, as the document lists them and every route that takes one checks.
+/// An IANA time zone the api takes (`America/New_York`, `Europe/London`, `UTC`): the zones Foundation
+/// knows, published as an enum so the document states exactly which names are accepted and a client can
+/// offer them as a choice.
 enum TimeZoneName: APIModel {
-    static let names: [String] = Array(Set(TimeZone.knownTimeZoneIdentifiers + ["UTC"]).filter { TimeZone(identifier: $0) != nil }).sorted()
+    /// Foundation's canonical zone names, and `UTC`, which it reads but does not list.
+    static let all: [String] = Set(TimeZone.knownTimeZoneIdentifiers + ["UTC"]).filter { TimeZone(identifier: $0) != nil }.sorted()
 
-    static let schema = Schema.oneOf(names).example("America/New_York").described("An IANA time zone, such as America/New_York")
+    private static let known = Set(all)
+
+    static func isKnown(_ name: String) -> Bool { known.contains(name) }
+
+    static let schema = Schema.oneOf(all).described("An IANA time zone name").example("America/New_York")
 }

@@ -7,7 +7,7 @@ extension RouteGroup {
         let heartbeat = s.streamHeartbeatSeconds
         authed("GET", "",
                "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID",
-               tag: "live") { request, _, principal in
+               tag: "live", query: Self.resumeParameters, answers: .events) { request, _, principal in
             let scope = principal.scope
             // Subscribe before reading what was missed, so nothing falls between the two.
             let subscription = s.events.subscribe(scope)
@@ -49,6 +49,14 @@ extension RouteGroup {
             return response
         }
     }
+
+    /// Where a stream resumes: any id is taken; one that is not a kept event of the workspace (or too far
+    /// back) starts the stream with a `reset` event instead of the events missed.
+    static let resumeParameters: [Parameter] = [
+        .header("Last-Event-ID", Schema.string().example("42"),
+                "The id of the last event received (EventSource sends it when it reconnects): the events after it are sent first"),
+        .query("last_event_id", Schema.string().example("42"), "Last-Event-ID for clients that cannot set headers; the header wins when both are given"),
+    ]
 
     /// One SSE frame; the data is the event's JSON on one line.
     static func serverSentEvent(id: String, type: String, json: JSONValue) -> String {

@@ -48,8 +48,6 @@ struct APIOperation: Sendable {
         case text(mediaType: String)
         /// A 302 to `Location` (`?format=json` and the like may answer JSON instead).
         case redirect(orJSON: Schema?)
-        /// Not yet described (a route converted to the contract later in issue 14; none is left at its end).
-        case unspecified
     }
 
     /// Every query and header parameter, checked before the handler runs; path parameters come from the path.

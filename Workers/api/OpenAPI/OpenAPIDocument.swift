@@ -145,9 +145,9 @@ enum OpenAPIDocument {
             content = .object(["schema": renderer.render(schema), "example": schema.exampleValue])
             required = true
         case .csv(let maxBytes):
-            content = .object(["schema": .object(["type": "string", "maxLength": .number(Double(maxBytes)),
-                                                  "description": "CSV with a header row, UTF-8"]),
-                               "example": "Name,Mobile,Email\nAda Lovelace,+12025550143,ada@example.com\n"])
+            content = .object(["schema": .object(["type": "string", "minLength": 1, "maxLength": .number(Double(maxBytes)),
+                                                  "description": "CSV with a header row, UTF-8; the header names the columns the mapping uses"]),
+                               "example": "name,phone,email\nAda Lovelace,+12025550143,ada@example.com\n"])
             required = true
         }
         return .object(["required": .bool(required), "content": .object([body.mediaType: content])])
@@ -159,14 +159,24 @@ enum OpenAPIDocument {
         switch operation.answer {
         case .json(let schema):
             response["content"] = .object(["application/json": .object(["schema": renderer.render(schema), "example": schema.exampleValue])])
-        case .empty, .unspecified:
+        case .empty:
             break
         case .csv(let columns):
             response["content"] = .object(["text/csv": .object(["schema": .object(["type": "string"]),
                                                                  "example": .string(columns.joined(separator: ",") + "\n")])])
         case .events:
+            // In OpenAPI 3.1 an event stream's schema describes each event, as EventSource hands it over.
             response["content"] = .object(["text/event-stream": .object([
-                "schema": .object(["type": "string", "description": "Server-Sent Events: id, event and a JSON data line per change"]),
+                "schema": .object([
+                    "type": "object", "required": ["event", "data"],
+                    "description": "One Server-Sent Event: an id, the event's type and a JSON data line per change",
+                    "properties": .object([
+                        "id": .object(["type": "string", "description": "Send back as Last-Event-ID to resume after it"]),
+                        "event": .object(["type": "string", "description": "The change's type (contact.created, message.status, ...)"]),
+                        "data": .object(["type": "string", "contentMediaType": "application/json"]),
+                        "retry": .object(["type": "integer", "minimum": 0, "description": "Milliseconds to wait before reconnecting"]),
+                    ]),
+                ]),
                 "example": "id: 42\nevent: contact.created\ndata: {\"id\":\"con_01jd0000000000000000000000\"}\n\n"])])
         case .html:
             response["content"] = .object(["text/html": .object(["schema": .object(["type": "string"])])])
@@ -237,8 +247,8 @@ enum OpenAPIDocument {
         ErrorResponse(status: 401, name: "Unauthorized", description: "No valid credential", code: "unauthorized") { $0.authenticated || $0.tag == "auth" || $0.signatureHeader != nil },
         ErrorResponse(status: 403, name: "Forbidden", description: "The credential may not do this", code: "forbidden") { $0.authenticated || $0.tag == "auth" || $0.signatureHeader != nil },
         ErrorResponse(status: 404, name: "NotFound", description: "No such object in the caller's workspace", code: "not_found") { _ in true },
-        ErrorResponse(status: 409, name: "Conflict", description: "The change conflicts with the object's state or a unique field",
-                      code: "conflict") { $0.method != "GET" },
+        ErrorResponse(status: 409, name: "Conflict", description: "The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this",
+                      code: "conflict") { _ in true },
         ErrorResponse(status: 413, name: "PayloadTooLarge", description: "The body is larger than the route takes",
                       code: "payload_too_large") { $0.body != nil },
         ErrorResponse(status: 415, name: "UnsupportedMediaType", description: "The body is not in the route's media type",

@@ -59,8 +59,9 @@ struct SchemaRenderer {
             // The groups beside the properties, not among them: generators read `allOf [object, oneOf...]` as a
             // struct of the fields plus one enum per group, and drop the fields of an object that has both.
             if !groups.isEmpty { object = ["allOf": .array([.object(object)] + groups)] }
-        case .dictionary(let values, let maxProperties):
+        case .dictionary(let values, let maxProperties, let keys):
             object = ["type": "object", "additionalProperties": render(values)]
+            if let keys { object["propertyNames"] = render(Schema(.string(keys))) }
             if let maxProperties { object["maxProperties"] = .number(Double(maxProperties)) }
         case .oneOf(let schemas):
             object = ["oneOf": .array(schemas.map { render($0) })]

@@ -44,10 +44,15 @@ extension Schema {
                 throw Self.invalid(path, "must be a JSON object")
             }
             try shape.validate(fields, at: path)
-        case .dictionary(let values, let maxProperties):
+        case .dictionary(let values, let maxProperties, let keys):
             guard case .object(let fields) = value else { throw Self.invalid(path, "must be a JSON object") }
             if let maxProperties, fields.count > maxProperties { throw Self.invalid(path, "has more than \(maxProperties) keys") }
-            for (key, field) in fields.sorted(by: { $0.key < $1.key }) { try values.validate(field, at: Self.join(path, key)) }
+            for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
+                if let keys {
+                    do { try keys.validate(key, at: path) } catch { throw Self.invalid(path, "has a key that \(error.message.drop { $0 != " " }.dropFirst())") }
+                }
+                try values.validate(field, at: Self.join(path, key))
+            }
         case .oneOf(let schemas):
             let matching = schemas.filter { (try? $0.validate(value, at: path)) != nil }.count
             guard matching == 1 else {

@@ -13,8 +13,8 @@ struct Schema: Sendable {
         case boolean
         case array(items: Schema, minItems: Int, maxItems: Int?)
         case object(ObjectShape)
-        /// An object with any keys, each value matching `values` (`additionalProperties`).
-        case dictionary(values: Schema, maxProperties: Int?)
+        /// An object with any keys (of `keys`' rules, `propertyNames`), each value matching `values` (`additionalProperties`).
+        case dictionary(values: Schema, maxProperties: Int?, keys: StringRules?)
         /// Exactly one of these matches (`oneOf` of whole values, e.g. a string or an object).
         case oneOf([Schema])
         /// Any JSON value.
@@ -54,7 +54,7 @@ struct Pattern: @unchecked Sendable {
     let regex: Regex<AnyRegexOutput>
     /// Says in words why a string does not match (`is not an email address`), where quoting a regular
     /// expression would not help a person.
-    let explain: (@Sendable (String) -> String?)?
+    var explain: (@Sendable (String) -> String?)?
 
     init(_ source: String, explain: (@Sendable (String) -> String?)? = nil) {
         self.source = source
@@ -150,8 +150,8 @@ extension Schema {
         Schema(.object(ObjectShape(properties: properties, exactlyOne: exactlyOne, atLeastOne: atLeastOne, closed: closed)))
     }
 
-    static func dictionary(_ values: Schema, max: Int? = nil) -> Schema {
-        Schema(.dictionary(values: values, maxProperties: max))
+    static func dictionary(_ values: Schema, max: Int? = nil, keys: StringRules? = nil) -> Schema {
+        Schema(.dictionary(values: values, maxProperties: max, keys: keys))
     }
 
     static func oneOf(_ schemas: [Schema]) -> Schema {
@@ -167,6 +167,15 @@ extension Schema {
     var nullable: Schema {
         var copy = self
         copy.allowsNull = true
+        return copy
+    }
+
+    /// Names what the string's pattern accepts, for the 422 a mismatch gets.
+    func patternMeaning(_ text: String) -> Schema {
+        guard case .string(var rules) = kind, rules.pattern != nil else { preconditionFailure("patternMeaning needs a string with a pattern") }
+        rules.pattern?.explain = { _ in "must be \(text)" }
+        var copy = self
+        copy.kind = .string(rules)
         return copy
     }
 

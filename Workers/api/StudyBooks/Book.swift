@@ -11,6 +11,9 @@ struct Book: Encodable, Sendable {
     let created_at: String
     let updated_at: String
     var lessons: [Lesson]?
+
+    /// Lists of books go by title, then id (titles repeat).
+    static let cursor: @Sendable (Book) -> String = { Cursor($0.title, $0.id).key }
 }
 
 /// One lesson of a book, with its messages.
@@ -38,6 +41,11 @@ struct LessonMessage: Codable, Sendable {
     let send_time: String
 
     static let types = ["reminder", "scripture", "custom"]
+    /// The type of a workspace's own message that does not say.
+    static let workspaceDefaultType = "custom"
+    /// `send_time`: HH:MM on a 24-hour clock.
+    static let sendTimePattern = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+    private static let sendTimeRule = Pattern(sendTimePattern)
 
     enum CodingKeys: String, SQLColumn { case id, lesson_id, workspace_id, type, body, day_offset, send_time }
 
@@ -60,11 +68,8 @@ struct LessonMessage: Codable, Sendable {
             dayOffset = Int(n)
         }
         let sendTime = try body.string("send_time", max: 5)
-        if let sendTime {
-            let parts = sendTime.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else {
-                throw APIError.invalidField("send_time", "must be HH:MM (24-hour, the participant's local time)")
-            }
+        if let sendTime, !sendTimeRule.matches(sendTime) {
+            throw APIError.invalidField("send_time", "must be HH:MM (24-hour, the participant's local time)")
         }
         if !partial {
             guard type != nil else { throw APIError.invalidField("type", "is required: \(types.joined(separator: ", "))") }

@@ -6,8 +6,7 @@ import OzziRuntime
 extension RouteGroup {
     func addBookAdminRoutes(_ s: StudyBooksDomain) {
         authed("POST", "", "Create a book (title, description, cover_text, published)", tag: "admin",
-               body: .json(.object([.required("title", .string()), .optional("description", .string()), .optional("cover_text", .string()), .optional("published", .boolean)])),
-               success: 201, creates: true) { request, _, principal in
+               body: .json(Book.body(creating: true)), answers: .json(.model(Book.self)), success: 201, creates: true) { request, _, principal in
             try principal.requirePlatformAdmin()
             let body = try JSONBody(request)
             let book = try await s.books.createBook(title: try body.requiredString("title", max: 200), description: try body.string("description", max: 5000) ?? "",
@@ -15,12 +14,12 @@ extension RouteGroup {
             return .json(book, status: 201)
         }
 
-        authed("GET", "", "Every book, drafts and inactive ones included", tag: "admin") { _, _, principal in
+        list("", "Every book, drafts and inactive ones included, by title", tag: "admin", of: .model(Book.self), key: Book.cursor) { _, _, principal, page in
             try principal.requirePlatformAdmin()
-            return .json(["data": try await s.books.books(publishedOnly: false)])
+            return try await s.books.books(publishedOnly: false, page: page)
         }
 
-        authed("GET", "/:id", "A book with all its lessons and their messages", tag: "admin") { _, context, principal in
+        authed("GET", "/:id", "A book with all its lessons and their messages", tag: "admin", answers: .json(.model(Book.self))) { _, context, principal in
             try principal.requirePlatformAdmin()
             guard var book = try await s.books.book(context.parameter("id")) else { throw APIError.notFound("book") }
             book.lessons = try await s.books.lessons(bookID: book.id, workspaceID: nil, activeOnly: false)
@@ -28,7 +27,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id", "Change a book; active false cancels its participants' pending sends", tag: "admin",
-               body: .json(.object([.optional("title", .string()), .optional("description", .string()), .optional("cover_text", .string()), .optional("active", .boolean), .optional("published", .boolean)]))) { request, context, principal in
+               body: .json(Book.body(creating: false)), answers: .json(.model(Book.self))) { request, context, principal in
             try principal.requirePlatformAdmin()
             let id = context.parameter("id")
             guard try await s.books.book(id) != nil else { throw APIError.notFound("book") }
@@ -40,7 +39,7 @@ extension RouteGroup {
             return .json(book!)
         }
 
-        authed("DELETE", "/:id", "Delete a book (its participants' pending sends are canceled first)", tag: "admin", success: 204) { _, context, principal in
+        authed("DELETE", "/:id", "Delete a book (its participants' pending sends are canceled first)", tag: "admin", answers: .empty, success: 204) { _, context, principal in
             try principal.requirePlatformAdmin()
             let id = context.parameter("id")
             guard try await s.books.updateBook(id, title: nil, description: nil, coverText: nil, active: false, published: nil) != nil else {
@@ -52,7 +51,7 @@ extension RouteGroup {
         }
 
         authed("POST", "/:id/lessons", "Add a lesson (title, content, position; appended by default)", tag: "admin",
-               body: .json(.object([.required("title", .string()), .optional("content", .string()), .optional("position", .integer())])), success: 201, creates: true) { request, context, principal in
+               body: .json(Lesson.body(creating: true)), answers: .json(.model(Lesson.self)), success: 201, creates: true) { request, context, principal in
             try principal.requirePlatformAdmin()
             guard try await s.books.book(context.parameter("id")) != nil else { throw APIError.notFound("book") }
             let body = try JSONBody(request)
@@ -62,7 +61,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id/lessons/:lessonId", "Change a lesson; active false cancels its pending sends", tag: "admin",
-               body: .json(.object([.optional("title", .string()), .optional("content", .string()), .optional("position", .integer()), .optional("active", .boolean)]))) { request, context, principal in
+               body: .json(Lesson.body(creating: false)), answers: .json(.model(Lesson.self))) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.lesson(bookID: bookID, id: lessonID) != nil else { throw APIError.notFound("lesson") }
@@ -74,7 +73,7 @@ extension RouteGroup {
             return .json(lesson!)
         }
 
-        authed("DELETE", "/:id/lessons/:lessonId", "Delete a lesson (its pending sends are canceled first)", tag: "admin", success: 204) { _, context, principal in
+        authed("DELETE", "/:id/lessons/:lessonId", "Delete a lesson (its pending sends are canceled first)", tag: "admin", answers: .empty, success: 204) { _, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.updateLesson(bookID: bookID, id: lessonID, title: nil, content: nil, position: nil, active: false) != nil else {
@@ -87,8 +86,8 @@ extension RouteGroup {
 
         authed("POST", "/:id/lessons/:lessonId/messages",
                "Add a lesson message: type reminder|scripture|custom, body, day_offset (days after the participant's start), send_time HH:MM local",
-               tag: "admin", body: .json(.object([.required("type", .string()), .required("body", .string()), .required("day_offset", .integer()), .required("send_time", .string())])),
-               success: 201, creates: true) { request, context, principal in
+               tag: "admin", body: .json(LessonMessage.body(creating: true)), answers: .json(.model(LessonMessage.self)), success: 201,
+               creates: true) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.lesson(bookID: bookID, id: lessonID) != nil else { throw APIError.notFound("lesson") }
@@ -100,7 +99,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id/lessons/:lessonId/messages/:messageId", "Change a lesson message (participants are replanned)",
-               tag: "admin", body: .json(.object([.optional("type", .string()), .optional("body", .string()), .optional("day_offset", .integer()), .optional("send_time", .string())]))) { request, context, principal in
+               tag: "admin", body: .json(LessonMessage.body(creating: false)), answers: .json(.model(LessonMessage.self))) { request, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.lesson(bookID: bookID, id: lessonID) != nil,
@@ -115,7 +114,7 @@ extension RouteGroup {
         }
 
         authed("DELETE", "/:id/lessons/:lessonId/messages/:messageId", "Delete a lesson message", tag: "admin",
-               success: 204) { _, context, principal in
+               answers: .empty, success: 204) { _, context, principal in
             try principal.requirePlatformAdmin()
             let bookID = context.parameter("id"), lessonID = context.parameter("lessonId")
             guard try await s.books.lesson(bookID: bookID, id: lessonID) != nil,

@@ -19,11 +19,13 @@ struct BookStore: Sendable {
         try await database.prepare("SELECT \(Book.selection) FROM books WHERE id = ?").bind(id).first(Book.self)
     }
 
-    /// Every book (admins), or the published, active ones (workspaces).
-    func books(publishedOnly: Bool) async throws -> [Book] {
-        try await database.prepare("""
-            SELECT \(Book.selection) FROM books WHERE (? = 0 OR (published = 1 AND active = 1)) ORDER BY title LIMIT 500
-            """).bind(publishedOnly ? 1 : 0).all(Book.self)
+    /// A page of every book (admins), or of the published, active ones (workspaces), by title then id.
+    func books(publishedOnly: Bool, page: PageRequest) async throws -> [Book] {
+        let after = page.afterKeyAndID
+        return try await database.prepare("""
+            SELECT \(Book.selection) FROM books WHERE (? = 0 OR (published = 1 AND active = 1))
+              AND (title > ? OR (title = ? AND id > ?)) ORDER BY title, id LIMIT ?
+            """).bind(publishedOnly ? 1 : 0, after.key, after.key, after.id, page.limit + 1).all(Book.self)
     }
 
     func updateBook(_ id: String, title: String?, description: String?, coverText: String?, active: Bool?, published: Bool?) async throws -> Book? {

@@ -29,6 +29,8 @@ struct Participant: Encodable, Sendable {
     }
 
     static let statuses = ["active", "paused", "canceled"]
+    /// What a workspace may set: `canceled` comes only from removing the participant.
+    static let changeableStatuses = ["active", "paused"]
 }
 
 extension Participant: SQLRecord {

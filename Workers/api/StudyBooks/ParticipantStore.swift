@@ -10,6 +10,9 @@ struct ParticipantStore: Sendable {
         let skipped: [MessageScheduler.Skipped]
     }
 
+    /// Why `enroll` skipped a contact.
+    static let skipReasons = ["not_found", "already_enrolled"]
+
     /// Enrolls contacts; those already in the book are skipped with that reason. Returns the new ids too.
     func enroll(_ scope: TenantScope, bookID: String, contactIDs: [String], lessonIDs: [String], startDate: String, timeZone: String,
                 createdBy: String) async throws -> (ids: [String], skipped: [MessageScheduler.Skipped]) {
@@ -45,9 +48,13 @@ struct ParticipantStore: Sendable {
         return participant
     }
 
-    func list(_ scope: TenantScope, bookID: String) async throws -> [Participant] {
-        try await database.prepare("SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND book_id = ? ORDER BY created_at LIMIT 10000")
-            .bind(scope.workspaceID, bookID).all(Participant.self)
+    /// A page of the workspace's participants of a book, oldest first (keyset on created_at, id).
+    func list(_ scope: TenantScope, bookID: String, page: PageRequest) async throws -> [Participant] {
+        let after = page.afterKeyAndID
+        return try await database.prepare("""
+            SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND book_id = ?
+              AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?
+            """).bind(scope.workspaceID, bookID, after.key, after.key, after.id, page.limit + 1).all(Participant.self)
     }
 
     func update(_ scope: TenantScope, id: String, status: String?, lessonIDs: [String]?, startDate: String?, timeZone: String?) async throws {

@@ -51,4 +51,7 @@ struct WebhookDelivery: Codable, SQLRecord, Sendable {
     let updated_at: String
     enum CodingKeys: String, SQLColumn { case id, event_id, event_type, status, attempts, response_status, error, created_at, updated_at }
     typealias Columns = CodingKeys
+
+    /// Pending until an attempt succeeds, or the last one allowed fails.
+    static let statuses = ["pending", "succeeded", "failed"]
 }

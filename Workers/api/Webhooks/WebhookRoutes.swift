@@ -3,9 +3,10 @@ import OzziRuntime
 /// `/api/v1/webhook-endpoints`: register URLs for events, see each delivery, re-enable after a disable.
 extension RouteGroup {
     func addWebhookRoutes(_ s: WebhooksDomain) {
+        let allowPrivate = s.webhooks.settings.allowPrivate
         authed("POST", "", "Register a URL for events (event_types, or [\"*\"]); the answer holds its signing secret once",
-               tag: "webhooks", body: .json(.object([.required("url", .string()), .optional("event_types", .array(.any)), .optional("description", .string())])), success: 201,
-               creates: true) { request, _, principal in
+               tag: "webhooks", body: .json(WebhookEndpoint.body(creating: true, eventTypes: s.eventTypes, allowPrivate: allowPrivate)),
+               answers: .json(.model(WebhookEndpoint.self)), success: 201, creates: true) { request, _, principal in
             try principal.require(.admin, to: "manage webhook endpoints")
             let body = try JSONBody(request)
             let url = try body.requiredString("url", max: 2048)
@@ -16,19 +17,22 @@ extension RouteGroup {
             return .json(endpoint, status: 201)
         }
 
-        authed("GET", "", "The workspace's webhook endpoints", tag: "webhooks") { _, _, principal in
-            .json(["data": try await s.webhooks.store.list(principal.scope), "next_cursor": nil] as [String: [WebhookEndpoint]?])
+        list("", "The workspace's webhook endpoints, oldest first", tag: "webhooks", of: .model(WebhookEndpoint.self),
+             key: { Cursor($0.created_at, $0.id).key }) { _, _, principal, page in
+            try await s.webhooks.store.list(principal.scope, page: page)
         }
 
-        authed("GET", "/:id", "One endpoint with its recent deliveries (?limit=)", tag: "webhooks") { request, context, principal in
+        authed("GET", "/:id", "One endpoint with its latest deliveries (?limit=)", tag: "webhooks", query: [Self.deliveryLimit],
+               answers: .json(.model(EndpointWithDeliveries.self))) { request, context, principal in
             guard let endpoint = try await s.webhooks.store.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("webhook endpoint") }
-            let limit = min(100, max(1, Int(request.queryParameter("limit") ?? "20") ?? 20))
+            let limit = request.queryParameter("limit").flatMap { Int($0) } ?? 20
             let deliveries = try await s.webhooks.store.deliveries(principal.scope, endpointID: endpoint.id, limit: limit)
             return .json(EndpointWithDeliveries(endpoint: endpoint, deliveries: deliveries))
         }
 
         authed("PATCH", "/:id", "Change url, event_types, description, or set active (true re-enables)",
-               tag: "webhooks", body: .json(.object([.optional("url", .string()), .optional("event_types", .array(.any)), .optional("description", .string()), .optional("active", .boolean)]))) { request, context, principal in
+               tag: "webhooks", body: .json(WebhookEndpoint.body(creating: false, eventTypes: s.eventTypes, allowPrivate: allowPrivate)),
+               answers: .json(.model(WebhookEndpoint.self))) { request, context, principal in
             try principal.require(.admin, to: "manage webhook endpoints")
             let id = context.parameter("id")
             guard try await s.webhooks.store.get(principal.scope, id: id) != nil else { throw APIError.notFound("webhook endpoint") }
@@ -47,6 +51,9 @@ extension RouteGroup {
             return try await s.webhooks.store.delete(principal.scope, id: id)
         }
     }
+
+    /// `?limit=` of one endpoint's deliveries: checked before the route runs, like a list's.
+    static let deliveryLimit = Parameter.query("limit", .integer(1...100).example(20), "How many of its latest deliveries to answer (default 20)")
 
     struct EndpointWithDeliveries: Encodable {
         let endpoint: WebhookEndpoint

@@ -24,9 +24,13 @@ struct WebhookStore: Sendable {
             .bind(scope.workspaceID, id).first(WebhookEndpoint.self)
     }
 
-    func list(_ scope: TenantScope) async throws -> [WebhookEndpoint] {
-        try await database.prepare("SELECT \(Self.columns) FROM webhook_endpoints WHERE workspace_id = ? ORDER BY created_at LIMIT 100")
-            .bind(scope.workspaceID).all(WebhookEndpoint.self)
+    /// A page of the workspace's endpoints, oldest first (keyset on created_at, id).
+    func list(_ scope: TenantScope, page: PageRequest) async throws -> [WebhookEndpoint] {
+        let after = page.afterKeyAndID
+        return try await database.prepare("""
+            SELECT \(Self.columns) FROM webhook_endpoints WHERE workspace_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
+            ORDER BY created_at, id LIMIT ?
+            """).bind(scope.workspaceID, after.key, after.key, after.id, page.limit + 1).all(WebhookEndpoint.self)
     }
 
     /// Active endpoints of each workspace, for fanning events out.
