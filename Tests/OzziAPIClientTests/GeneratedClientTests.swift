@@ -11,8 +11,7 @@ import Testing
         let api = try await WorkerTestHost.start("api", .live)
         defer { Task { await api.stop() } }
         let server = try #require(URL(string: api.base))
-        let bodies = ResponseBodies()
-        let anonymous = Client(serverURL: server, middlewares: [bodies])
+        let anonymous = Client(serverURL: server)
 
         // Errors are typed by status: a call without a token is the documented 401 with its code.
         guard case .unauthorized(let refused) = try await anonymous.listContacts() else {
@@ -22,12 +21,13 @@ import Testing
         #expect(try refused.body.json.error.code == "unauthorized")
 
         let signUp = try await anonymous.postAuthSignup(body: .json(.init(email: "client@example.com", password: "correct horse battery")))
-        guard case .created = signUp else {
+        guard case .created(let signedUp) = signUp else {
             Issue.record("sign-up answered \(signUp)")
             return
         }
-        let token = try #require(bodies[Operations.PostAuthSignup.id]?["access_token"]?.stringValue)
-        let client = Client(serverURL: server, token: token, middlewares: [bodies])
+        let session = try signedUp.body.json
+        #expect(session.tokenType == .bearer && session.user.email == "client@example.com")
+        let client = Client(serverURL: server, token: session.accessToken)
 
         let contact = try await client.createContact(body: .json(.init(name: "Ada Lovelace", phone: "+1 415 555 0100")))
         guard case .created(let created) = contact else {
@@ -67,11 +67,11 @@ import Testing
 
         // Another tenant's message is the documented 4XX, not a 200.
         let other = try await anonymous.postAuthSignup(body: .json(.init(email: "other@example.com", password: "correct horse battery")))
-        guard case .created = other else {
+        guard case .created(let otherSession) = other else {
             Issue.record("the second sign-up answered \(other)")
             return
         }
-        let stranger = Client(serverURL: server, token: try #require(bodies[Operations.PostAuthSignup.id]?["access_token"]?.stringValue))
+        let stranger = Client(serverURL: server, token: try otherSession.body.json.accessToken)
         guard case .notFound(let hidden) = try await stranger.getMessage(path: .init(id: messageID)) else {
             Issue.record("another workspace could see the message")
             return
