@@ -17,7 +17,8 @@ import Testing
     }
 
     func call(_ port: Int, _ method: String, _ path: String, token: String? = nil, json: String? = nil, csv: String? = nil) async throws -> JSONValue {
-        var arguments = ["-X", method]
+        // Scheduling thousands of messages on two busy cores may take longer than curl's usual 20 s here.
+        var arguments = ["--max-time", "120", "-X", method]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if json != nil { arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"] }
         if csv != nil { arguments += ["-H", "Content-Type: text/csv", "--data-binary", "@-"] }

@@ -12,11 +12,14 @@ import sys
 import urllib.request
 
 database, port = sys.argv[1], sys.argv[2]
+# The database first, then the stub: a host still sending can only add requests after the read, and a
+# message is marked sent only after the stub got it, so what the database says is sent is in the list read
+# after it (read the other way round, a send landing between the reads looks like one the stub never got).
+db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+rows = db.execute("SELECT to_phone, status FROM messages").fetchall()
 with urllib.request.urlopen(f"http://127.0.0.1:{port}/requests", timeout=60) as response:
     requests = json.loads(response.read())
 sends = collections.Counter(dict(r["fields"]).get("To") for r in requests)
-db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
-rows = db.execute("SELECT to_phone, status FROM messages").fetchall()
 status = dict(rows)
 by_status = collections.Counter(status.values())
 violations = []
