@@ -75,7 +75,7 @@ struct RouteGroup {
 
     /// A `GET` of one page of a list: `?limit=&cursor=` (and `filters`) checked, `fetch` asked for `limit + 1`
     /// rows after the cursor, the rows answered as `item`s with a `next_cursor` made from the last one's `key`.
-    func list<Row, Item: Encodable>(_ path: String, _ summary: String, tag: String, of schema: Schema, filters: [Parameter] = [],
+    func list<Row: SendableMetatype, Item: Encodable & SendableMetatype>(_ path: String, _ summary: String, tag: String, of schema: Schema, filters: [Parameter] = [],
                                     defaultLimit: Int = 20, key: @escaping @Sendable (Row) -> String,
                                     item: @escaping @Sendable (Row) -> Item,
                                     _ fetch: @escaping @Sendable (Request, RequestContext, Principal, PageRequest) async throws -> [Row]) {
@@ -86,14 +86,14 @@ struct RouteGroup {
     }
 
     /// A list whose rows are answered as they are.
-    func list<Row: Encodable>(_ path: String, _ summary: String, tag: String, of schema: Schema, filters: [Parameter] = [], defaultLimit: Int = 20,
+    func list<Row: Encodable & SendableMetatype>(_ path: String, _ summary: String, tag: String, of schema: Schema, filters: [Parameter] = [], defaultLimit: Int = 20,
                               key: @escaping @Sendable (Row) -> String,
                               _ fetch: @escaping @Sendable (Request, RequestContext, Principal, PageRequest) async throws -> [Row]) {
         list(path, summary, tag: tag, of: schema, filters: filters, defaultLimit: defaultLimit, key: key, item: { $0 }, fetch)
     }
 
     /// `GET /:id` of one of the workspace's `noun`s: `fetch` finds it in the caller's workspace, or it is a 404.
-    func one<Row, Item: Encodable>(_ summary: String, tag: String, noun: String, answers schema: Schema, item: @escaping @Sendable (Row) -> Item,
+    func one<Row: SendableMetatype, Item: Encodable & SendableMetatype>(_ summary: String, tag: String, noun: String, answers schema: Schema, item: @escaping @Sendable (Row) -> Item,
                                    _ fetch: @escaping @Sendable (TenantScope, String) async throws -> Row?) {
         authed("GET", "/:id", summary, tag: tag, answers: .json(schema)) { _, context, principal in
             guard let row = try await fetch(principal.scope, context.parameter("id")) else { throw APIError.notFound(noun) }
@@ -101,7 +101,7 @@ struct RouteGroup {
         }
     }
 
-    func one<Row: Encodable>(_ summary: String, tag: String, noun: String, answers schema: Schema,
+    func one<Row: Encodable & SendableMetatype>(_ summary: String, tag: String, noun: String, answers schema: Schema,
                              _ fetch: @escaping @Sendable (TenantScope, String) async throws -> Row?) {
         one(summary, tag: tag, noun: noun, answers: schema, item: { $0 }, fetch)
     }

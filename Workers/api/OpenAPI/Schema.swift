@@ -95,7 +95,7 @@ struct Property: Sendable {
 }
 
 /// A type the document names: its schema is published once under `components/schemas/<schemaName>`.
-protocol APIModel {
+protocol APIModel: SendableMetatype {
     static var schema: Schema { get }
     static var schemaName: String { get }
 }
