@@ -82,16 +82,25 @@ import Testing
         #expect(after != nil && after != pid)
     }
 
-    @Test func anUnreachableServerIsAnErrorNamingTheURLWithoutThePassword() async throws {
-        let port = try await TestPostgres.shared.port
-        // A port next to the test server's that nothing listens on is refused at once.
+    @Test func anUnreachableServerIsAnErrorNamingTheURLWithoutThePassword() throws {
+        // Nothing listens on port 1: the connection is refused at once.
         do {
             _ = try PostgresDatabase(url: "postgresql://ozzi:hunter2@127.0.0.1:1/app?connect_timeout=5")
             Issue.record("connected to nothing")
         } catch let error as SQLError {
-            #expect(error.message.contains("postgresql://ozzi:***@127.0.0.1:1/app"))
+            #expect(error.message.contains("cannot connect to postgresql://ozzi:***@127.0.0.1:1/app"))
             #expect(!error.description.contains("hunter2"))
         }
-        #expect(port > 1)
+    }
+
+    @Test func thePoolHoldsAtMostItsSizeOfConnections() async throws {
+        let db = try PostgresDatabase(url: try await TestPostgres.shared.database(), connections: 2)
+        let backends = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for _ in 0..<12 {
+                group.addTask { try await db.prepare("SELECT pg_backend_pid() AS pid FROM pg_sleep(0.01)").first()?.integer("pid") }
+            }
+            return try await group.reduce(into: Set<Int64?>()) { $0.insert($1) }
+        }
+        #expect(backends.count <= 2 && !backends.contains(nil))
     }
 }

@@ -36,11 +36,12 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         PQfinish(handle)
     }
 
-    /// False once the server closed the connection or it broke: the pool then opens a new one.
-    var isUsable: Bool { PQstatus(handle) == CONNECTION_OK }
+    /// False once the server closed the connection or it broke.
+    var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
 
-    /// The server process serving this connection (what `pg_terminate_backend` takes).
-    var backendPID: Int32 { PQbackendPID(handle) }
+    /// Whether the pool may hand it to the next caller: open, and in no transaction (one whose ROLLBACK
+    /// failed would otherwise leak into someone else's statements). Otherwise the pool opens a new one.
+    var isReusable: Bool { isOpen && PQtransactionStatus(handle) == PQTRANS_IDLE }
 
     func execute(_ sql: String) throws {
         let result = PQexec(handle, sql)
@@ -71,7 +72,7 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
         let message = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
             ?? String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines
-        throw PostgresError.error(sqlState: state, message: message, sql: sql, connectionLost: !isUsable)
+        throw PostgresError.error(sqlState: state, message: message, sql: sql, connectionLost: !isOpen)
     }
 
     /// A quoted identifier: `"name"`, with inner quotes doubled.

@@ -23,7 +23,7 @@ final class PostgresConnectionPool: Sendable {
         slots.wait()
         defer { slots.signal() }
         let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, schema: schema)
-        defer { if connection.isUsable { idle.withLock { $0.append(connection) } } }
+        defer { if connection.isReusable { idle.withLock { $0.append(connection) } } }
         return try body(connection)
     }
 

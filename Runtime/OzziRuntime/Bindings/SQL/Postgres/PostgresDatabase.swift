@@ -9,8 +9,6 @@
 /// rowid; write `INSERT ... RETURNING id`, which both engines run); `changes` is the count PostgreSQL
 /// reports for the command (`PQcmdTuples`).
 public final class PostgresDatabase: SQLBlockingDatabase {
-    /// The URL with its password masked, for logs.
-    public let displayURL: String
     public let schema: String?
     private let connections: PostgresConnectionPool
     private let pool: BlockingPool
@@ -19,7 +17,6 @@ public final class PostgresDatabase: SQLBlockingDatabase {
     /// (created when missing) when one is given. Opens one connection at once, so an unreachable server
     /// is an error here, naming the URL with its password masked.
     public init(url: String, schema: String? = nil, connections: Int = 4, pool: BlockingPool = .shared) throws {
-        displayURL = PostgresURL.masked(url)
         self.schema = schema
         self.connections = PostgresConnectionPool(url: url, schema: schema, size: connections)
         self.pool = pool
@@ -66,7 +63,7 @@ public final class PostgresDatabase: SQLBlockingDatabase {
             try connection.execute("COMMIT")
             return result
         } catch {
-            if connection.isUsable { try? connection.execute("ROLLBACK") }
+            if connection.isOpen { try? connection.execute("ROLLBACK") }
             throw error
         }
     }
