@@ -74,7 +74,7 @@ public final class TestPostgres: Sendable {
     private static func stopStaleServers(in temp: String) async throws {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temp)) ?? [] where name.hasPrefix("ozzi-postgres-") {
             let folder = temp + name
-            guard let owner = try? String(contentsOfFile: folder + "/owner.pid", encoding: .utf8), let pid = pid_t(owner),
+            guard let owner = try? String(contentsOfFile: folder + "/owner.pid", encoding: .utf8), let pid = pid_t(owner.trimmingCharacters(in: .whitespacesAndNewlines)),
                   kill(pid, 0) != 0 else { continue }
             if FileManager.default.fileExists(atPath: folder + "/data/postmaster.pid") {
                 try? await run("pg_ctl", ["-D", folder + "/data", "-m", "immediate", "stop"])
