@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// C libraries come from Debian packages (see scripts/setup.sh); each gets a module map in Runtime/CModules.
-func systemLibrary(_ name: String, apt: String) -> Target {
-    .systemLibrary(name: name, path: "Runtime/CModules/\(name)", providers: [.apt([apt])])
+func systemLibrary(_ name: String, apt: String, pkgConfig: String? = nil) -> Target {
+    .systemLibrary(name: name, path: "Runtime/CModules/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
 }
 
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -41,6 +41,8 @@ let package = Package(
         systemLibrary("CWslay", apt: "libwslay-dev"),
         systemLibrary("COpenSSL", apt: "libssl-dev"),
         systemLibrary("CSQLite", apt: "libsqlite3-dev"),
+        // Debian puts libpq-fe.h under /usr/include/postgresql; pkg-config says so.
+        systemLibrary("CLibPQ", apt: "libpq-dev", pkgConfig: "libpq"),
         .target(
             name: "CCurlShim", path: "Runtime/CModules/CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
@@ -48,7 +50,7 @@ let package = Package(
         .target(
             name: "OzziRuntime",
             dependencies: [
-                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL", "CSQLite", "CCurlShim",
+                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL", "CSQLite", "CLibPQ", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

@@ -5,8 +5,9 @@
 set -euo pipefail
 
 packages=(
-  libuv1-dev libhttp-parser-dev libwslay-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config
+  libuv1-dev libhttp-parser-dev libwslay-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev pkg-config
   curl python3 python3-websockets tzdata chromium chromium-driver
+  postgresql-15  # the server the PostgreSQL binding's tests start (Tests/Support/TestPostgres.swift)
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi
 

@@ -61,9 +61,9 @@ public struct SQLStatement: Sendable {
 
 /// Synchronous access inside `SQLDatabase.transaction`, on the pool thread that holds the writer.
 public final class SQLTransaction {
-    let connection: SQLiteConnection
+    let connection: any SQLConnection
 
-    init(connection: SQLiteConnection) {
+    init(connection: any SQLConnection) {
         self.connection = connection
     }
 

@@ -2,6 +2,10 @@ import CSQLite
 
 /// A failed statement: SQLite's result code and message, and the SQL that failed; or a row that did not
 /// fit the record read from it, with the column at fault.
+///
+/// PostgreSQL's errors come as the SQLite codes that mean the same (a unique violation is
+/// SQLITE_CONSTRAINT_UNIQUE), so callers test `kind` and `isUniqueViolation` whatever the engine; the
+/// SQLSTATE stays in `sqlState`.
 public struct SQLError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
         /// A UNIQUE, PRIMARY KEY, FOREIGN KEY, NOT NULL or CHECK constraint refused the write.
@@ -20,6 +24,8 @@ public struct SQLError: Error, CustomStringConvertible, Sendable {
     public let sql: String
     /// The column a `mismatch` is about, when it is about one.
     public var column: String? = nil
+    /// PostgreSQL's SQLSTATE (`23505`), when PostgreSQL raised the error.
+    public var sqlState: String? = nil
 
     public var kind: Kind {
         switch code {
@@ -44,6 +50,8 @@ public struct SQLError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        kind == .mismatch ? "\(message) — in: \(sql)" : "SQLite error \(extendedCode): \(message) — in: \(sql)"
+        if kind == .mismatch && sqlState == nil { return "\(message) — in: \(sql)" }
+        if let sqlState { return "PostgreSQL error \(sqlState): \(message) — in: \(sql)" }
+        return "SQLite error \(extendedCode): \(message) — in: \(sql)"
     }
 }

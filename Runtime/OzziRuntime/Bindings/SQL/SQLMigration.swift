@@ -47,11 +47,27 @@ extension SQLiteDatabase {
     /// Applies the migrations not applied yet, each in its own transaction; returns their names.
     @discardableResult
     public func migrate(_ migrations: [SQLMigration]) async throws -> [String] {
+        try await applyMigrations(migrations)
+    }
+}
+
+extension PostgresDatabase {
+    /// Applies the migrations not applied yet to this database's schema, each in its own transaction;
+    /// returns their names.
+    @discardableResult
+    public func migrate(_ migrations: [SQLMigration]) async throws -> [String] {
+        try await applyMigrations(migrations)
+    }
+}
+
+extension SQLBlockingDatabase {
+    @discardableResult
+    func applyMigrations(_ migrations: [SQLMigration]) async throws -> [String] {
         try await BlockingPool.shared.run { [self] in try migrateNow(migrations) }
     }
 
     func migrateNow(_ migrations: [SQLMigration]) throws -> [String] {
-        try transactionNow { tx in
+        _ = try transactionNow { tx in
             try tx.run("CREATE TABLE IF NOT EXISTS _ozzi_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)")
         }
         let applied = try executeNow("SELECT name, checksum FROM _ozzi_migrations", []).rows

@@ -4,7 +4,7 @@ import CSQLite
 ///
 /// Used by one thread at a time: the database's writer lock or its reader pool hands it out, which is
 /// what makes the `@unchecked Sendable` sound.
-final class SQLiteConnection: @unchecked Sendable {
+final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     private let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
     let readOnly: Bool

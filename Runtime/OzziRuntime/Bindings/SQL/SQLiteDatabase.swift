@@ -4,7 +4,7 @@ import Synchronization
 /// connections, every call on the blocking pool so no event loop waits on disk.
 ///
 /// Reads go to a reader connection, so concurrent readers never block each other or the writer.
-public final class SQLiteDatabase: SQLDatabase {
+public final class SQLiteDatabase: SQLBlockingDatabase {
     public let path: String
     private let writer: Exclusive<SQLiteConnection>
     private let readers = Mutex<[SQLiteConnection]>([])

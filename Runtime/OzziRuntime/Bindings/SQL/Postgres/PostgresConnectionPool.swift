@@ -1,0 +1,34 @@
+import Dispatch
+import Synchronization
+
+/// At most `size` connections to one server, opened when first needed and kept while they work.
+///
+/// Callers are blocking-pool threads: one waits for a free connection, uses it alone, and gives it back.
+/// A connection the server closed (a restart, `pg_terminate_backend`) is dropped rather than given back,
+/// so the next caller gets a new one.
+final class PostgresConnectionPool: Sendable {
+    let url: String
+    let schema: String?
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let slots: DispatchSemaphore
+
+    init(url: String, schema: String?, size: Int) {
+        self.url = url
+        self.schema = schema
+        slots = DispatchSemaphore(value: max(1, size))
+    }
+
+    /// Runs `body` with a connection of its own.
+    func with<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        slots.wait()
+        defer { slots.signal() }
+        let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, schema: schema)
+        defer { if connection.isReusable { idle.withLock { $0.append(connection) } } }
+        return try body(connection)
+    }
+
+    /// Opens one connection now and keeps it, so a server that cannot be reached fails at start-up.
+    func warmUp() throws {
+        try with { _ in }
+    }
+}
