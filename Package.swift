@@ -41,6 +41,7 @@ let package = Package(
         systemLibrary("CWslay", apt: "libwslay-dev"),
         systemLibrary("COpenSSL", apt: "libssl-dev"),
         systemLibrary("CSQLite", apt: "libsqlite3-dev"),
+        systemLibrary("CHiredis", apt: "libhiredis-dev"),
         .target(
             name: "CCurlShim", path: "Runtime/CModules/CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
@@ -48,7 +49,7 @@ let package = Package(
         .target(
             name: "OzziRuntime",
             dependencies: [
-                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL", "CSQLite", "CCurlShim",
+                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL", "CSQLite", "CCurlShim", "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
