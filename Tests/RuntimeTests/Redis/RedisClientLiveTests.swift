@@ -78,6 +78,28 @@ import Testing
         }
     }
 
+    @Test func clientsComeBackAfterTheServerRestarts() async throws {
+        let redis = try await TestRedis.start()
+        do {
+            try await withTwoClients(on: redis) { publisher, subscriber in
+                let channel = TestRedis.unique("news")
+                let inbox = Inbox()
+                try await subscriber.subscribe(channel, inbox.add)
+                await redis.stop()
+                await #expect(throws: RedisError.unavailable(redis.url)) { try await publisher.send(["PING"]) }
+                await #expect(throws: RedisError.unavailable(redis.url)) { try await subscriber.subscribe("other") { _ in } }
+                try await redis.restart()
+                #expect(try await Poll.until { (try? await publisher.publish(channel, Array("back".utf8))) == 1 })
+                #expect(try await inbox.waitFor(1))
+                #expect(inbox.messages.last?.payload == Array("back".utf8))
+            }
+        } catch {
+            await redis.remove()
+            throw error
+        }
+        await redis.remove()
+    }
+
     @Test func anUnreachableServerIsAnErrorNamingTheMaskedURL() async throws {
         let group = try EventLoopGroup(count: 1)
         group.start()
@@ -117,9 +139,9 @@ import Testing
 
     // MARK: - Helpers
 
-    private func withTwoClients(names: (String, String) = ("a", "b"),
+    private func withTwoClients(on server: TestRedis? = nil, names: (String, String) = ("a", "b"),
                                 _ body: (RedisClient, RedisClient) async throws -> Void) async throws {
-        let redis = try await TestRedis.shared()
+        let redis = if let server { server } else { try await TestRedis.shared() }
         let group = try EventLoopGroup(count: 2)
         group.start()
         defer { group.shutdown() }
