@@ -44,8 +44,8 @@ public final class RedisClient: @unchecked Sendable {
     }
 
     private func open(_ done: @escaping (Result<Void, RedisError>) -> Void) {
-        subscriber.onPush = { [unowned self] in received($0) }
-        subscriber.onReady = { [unowned self] in restoreSubscriptions() }
+        subscriber.onPush = { [weak self] in self?.received($0) }
+        subscriber.onReady = { [weak self] in self?.restoreSubscriptions() }
         commands.open { [self] result in
             guard case .success = result else { return done(result) }
             subscriber.open(done)

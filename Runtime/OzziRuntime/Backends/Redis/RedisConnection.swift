@@ -124,7 +124,8 @@ final class RedisConnection {
         handshake.append(["PING"])
         for (index, command) in handshake.enumerated() {
             send(command.map { Array($0.utf8) }, on: context) { [self] result in
-                guard context == self.context else { return }
+                // A reply to a connection already given up (closed, or replaced) changes nothing.
+                guard context == self.context, state == .connecting else { return }
                 if case .success(.error(let message)) = result, handshakeFailure == nil {
                     handshakeFailure = "\(command[0]): \(message)"
                 }
