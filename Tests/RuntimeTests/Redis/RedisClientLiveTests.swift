@@ -1,3 +1,4 @@
+import Glibc
 import OzziTestSupport
 import Synchronization
 import Testing
@@ -112,6 +113,29 @@ import Testing
         let text = String(describing: error!)
         #expect(text.hasPrefix("cannot reach Redis at redis://:***@127.0.0.1:\(port): "))
         #expect(!text.contains("hunter2"))
+    }
+
+    @Test func aServerThatNeverAnswersIsUnreachable() async throws {
+        // A socket that listens and never accepts: the kernel completes the TCP handshake, nothing replies.
+        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(silent) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) {
+            try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                try #require(bind(silent, pointer, length) == 0 && listen(silent, 8) == 0 && getsockname(silent, pointer, &length) == 0)
+            }
+        }
+        let group = try EventLoopGroup(count: 1)
+        group.start()
+        defer { group.shutdown() }
+        let url = RedisURL(host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)))
+        let error = await #expect(throws: RedisError.self) {
+            try await RedisClient.connect(to: url, on: group.loops[0], connectTimeout: .milliseconds(200))
+        }
+        #expect(error == .unreachable(url, reason: "no answer within 200 ms"))
     }
 
     @Test func aRefusedHandshakeIsAnErrorSayingWhy() async throws {

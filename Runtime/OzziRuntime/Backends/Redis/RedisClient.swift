@@ -22,17 +22,20 @@ public final class RedisClient: @unchecked Sendable {
         case pattern(String)
     }
 
-    private init(url: RedisURL, loop: EventLoop, name: String) {
+    private init(url: RedisURL, loop: EventLoop, name: String, connectTimeout: Duration) {
         self.url = url
         self.loop = loop
-        commands = RedisConnection(url: url, name: "\(name)-commands", loop: loop)
-        subscriber = RedisConnection(url: url, name: "\(name)-subscriptions", loop: loop)
+        let timeout = UInt64(connectTimeout.components.seconds * 1_000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000)
+        commands = RedisConnection(url: url, name: "\(name)-commands", loop: loop, connectTimeoutMilliseconds: timeout)
+        subscriber = RedisConnection(url: url, name: "\(name)-subscriptions", loop: loop, connectTimeoutMilliseconds: timeout)
     }
 
-    /// Connects to `url` on `loop`; a server that cannot be reached now is an error naming the (masked) URL.
-    /// `name` prefixes the connections' names in `CLIENT LIST`.
-    public static func connect(to url: RedisURL, on loop: EventLoop, name: String = "ozzi") async throws(RedisError) -> RedisClient {
-        let client = RedisClient(url: url, loop: loop, name: name)
+    /// Connects to `url` on `loop`; a server that cannot be reached now (or does not answer within
+    /// `connectTimeout`) is an error naming the (masked) URL. `name` prefixes the connections' names in
+    /// `CLIENT LIST`.
+    public static func connect(to url: RedisURL, on loop: EventLoop, name: String = "ozzi",
+                               connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisClient {
+        let client = RedisClient(url: url, loop: loop, name: name, connectTimeout: connectTimeout)
         let opened: Result<Void, RedisError> = await withCheckedContinuation { continuation in
             loop.perform { client.open { continuation.resume(returning: $0) } }
         }

@@ -22,7 +22,10 @@ final class RedisConnection {
     private(set) var state = State.connecting
     private var everReady = false
     private var backoff = RedisBackoff()
+    /// Limits a dial (connect and handshake) while connecting, and waits out the backoff while waiting.
     private var timer: UnsafeMutablePointer<uv_timer_t>?
+    /// How long a dial may take: a server that drops packets, or accepts and never answers, is unreachable.
+    private let connectTimeout: UInt64
     private var firstConnect: ((Result<Void, RedisError>) -> Void)?
     /// Why the handshake failed, reported instead of the disconnect it causes.
     private var handshakeFailure: String?
@@ -32,10 +35,11 @@ final class RedisConnection {
     /// Pub/sub replies: subscribe acknowledgements and messages.
     var onPush: (RedisReply) -> Void = { _ in }
 
-    init(url: RedisURL, name: String, loop: EventLoop) {
+    init(url: RedisURL, name: String, loop: EventLoop, connectTimeoutMilliseconds: UInt64) {
         self.url = url
         self.name = name
         self.loop = loop
+        connectTimeout = connectTimeoutMilliseconds
     }
 
     /// Dials for the first time; `done` is told once, when the connection is ready or cannot be made.
@@ -114,6 +118,7 @@ final class RedisConnection {
             let reason = status == REDIS_OK ? "the connection closed" : String(cString: context.pointee.errstr)
             RedisConnection.contextGone(context, reason: reason)
         }
+        start(timer: connectTimeout)
         // hiredis buffers these until the socket connects; PING's answer says the handshake is over.
         var handshake: [[String]] = []
         if let password = url.password {
@@ -147,6 +152,7 @@ final class RedisConnection {
     }
 
     private func ready() {
+        if let timer { uv_timer_stop(timer) }
         state = .ready
         everReady = true
         backoff.reset()
@@ -162,6 +168,10 @@ final class RedisConnection {
             return
         }
         state = .waiting
+        start(timer: backoff.next { UInt64.random(in: 0..<$0) })
+    }
+
+    private func start(timer delay: UInt64) {
         let timer = self.timer ?? {
             let made = UVHandle.allocate(uv_timer_t.self)
             uv_timer_init(loop.uv, made)
@@ -171,11 +181,25 @@ final class RedisConnection {
             self.timer = made
             return made
         }()
-        let delay = backoff.next { UInt64.random(in: 0..<$0) }
         uv_timer_start(timer, { timer in
             let connection = UVHandle.owner(of: timer!, as: RedisConnection.self)
-            if connection.state == .waiting { connection.dial() }
+            switch connection.state {
+            case .waiting: connection.dial()
+            case .connecting: connection.abandonDial()
+            case .ready, .closed: break
+            }
         }, delay, 0)
+    }
+
+    /// The dial took too long: free its context now (a graceful disconnect would wait for the handshake's
+    /// replies) and count it as lost.
+    private func abandonDial() {
+        guard let context else { return }
+        self.context = nil
+        let owner = context.pointee.data
+        redisAsyncFree(context)
+        if let owner { Unmanaged<RedisConnection>.fromOpaque(owner).release() }
+        lost(handshakeFailure ?? "no answer within \(connectTimeout) ms")
     }
 
     private func finishFirstConnect(_ result: Result<Void, RedisError>) {
