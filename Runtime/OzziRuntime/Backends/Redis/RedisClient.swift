@@ -83,7 +83,8 @@ public final class RedisClient: @unchecked Sendable {
     // MARK: - Subscriptions
 
     /// Subscribes to `channel` (replacing an earlier handler of it); returns once the server has
-    /// acknowledged, so a message published after that reaches `handler`.
+    /// acknowledged, so a message published after that reaches `handler`. Throws `.unavailable` while the
+    /// connection is down; when it drops before the acknowledgement, waits for the reconnect's.
     public func subscribe(_ channel: String, _ handler: @escaping Handler) async throws(RedisError) {
         try await subscribe(.channel(channel), handler)
     }
