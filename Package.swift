@@ -43,6 +43,7 @@ let package = Package(
         systemLibrary("CSQLite", apt: "libsqlite3-dev"),
         // Debian puts libpq-fe.h under /usr/include/postgresql; pkg-config says so.
         systemLibrary("CLibPQ", apt: "libpq-dev", pkgConfig: "libpq"),
+        systemLibrary("CHiredis", apt: "libhiredis-dev"),
         .target(
             name: "CCurlShim", path: "Runtime/CModules/CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
@@ -50,7 +51,7 @@ let package = Package(
         .target(
             name: "OzziRuntime",
             dependencies: [
-                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL", "CSQLite", "CLibPQ", "CCurlShim",
+                "CLibUV", "CHTTPParser", "CWslay", "COpenSSL", "CSQLite", "CLibPQ", "CHiredis", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Ozzi Edge needs on Debian/Ubuntu: the C libraries the runtime links, the time zone database
-# (messages scheduled in local time), and the real clients the tests and benchmarks drive it with (curl,
+# (messages scheduled in local time), the Redis server the scale-out tests start, and the real clients the tests and benchmarks drive it with (curl,
 # Python, a headless browser). Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(
   libuv1-dev libhttp-parser-dev libwslay-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev pkg-config
   curl python3 python3-websockets tzdata chromium chromium-driver
+  libhiredis-dev redis-server
   postgresql-15  # the server the PostgreSQL binding's tests start (Tests/Support/TestPostgres.swift)
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi

@@ -1,16 +1,24 @@
 import Synchronization
 
-/// In-process publish/subscribe for live updates (SSE, WebSocket) across workers.
+/// In-process publish/subscribe for live updates (SSE, WebSocket) across workers; the embedded engine of
+/// `PubSubBroker` (`RedisPubSub` is the one across hosts).
 ///
 /// Each subscriber has a bounded buffer: when it falls behind, the oldest messages are dropped and
 /// counted, so a slow reader never grows memory without bound.
-public final class PubSub: Sendable {
+public final class PubSub: PubSubBroker {
     private let subscribers = Mutex<[String: [UInt64: Subscriber]]>([:])
     private let nextID = Atomic<UInt64>(0)
     public let bufferSize: Int
+    /// Told (on any thread) when a topic loses its last subscriber: a broker across hosts stops listening.
+    private let topicEmptied: (@Sendable (PubSub, String) -> Void)?
 
-    public init(bufferSize: Int = 256) {
+    public convenience init(bufferSize: Int = 256) {
+        self.init(bufferSize: bufferSize, topicEmptied: nil)
+    }
+
+    init(bufferSize: Int, topicEmptied: (@Sendable (PubSub, String) -> Void)?) {
         self.bufferSize = bufferSize
+        self.topicEmptied = topicEmptied
     }
 
     /// Delivers `message` to every current subscriber of `topic`; returns how many there were.
@@ -33,10 +41,14 @@ public final class PubSub: Sendable {
         let subscriber = Subscriber(continuation: continuation)
         subscribers.withLock { $0[topic, default: [:]][id] = subscriber }
         continuation.onTermination = { [weak self] _ in
-            self?.subscribers.withLock { table in
+            guard let self else { return }
+            let emptied = subscribers.withLock { table in
                 table[topic]?[id] = nil
-                if table[topic]?.isEmpty == true { table[topic] = nil }
+                guard table[topic]?.isEmpty == true else { return false }
+                table[topic] = nil
+                return true
             }
+            if emptied { topicEmptied?(self, topic) }
         }
         return Subscription(messages: stream, subscriber: subscriber)
     }
