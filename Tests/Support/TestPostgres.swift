@@ -50,7 +50,7 @@ public final class TestPostgres: Sendable {
             guard chown(folder, nobody.pointee.pw_uid, nobody.pointee.pw_gid) == 0 else { throw Failure("cannot chown \(folder)") }
         }
         try await run("initdb", ["-D", folder + "/data", "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"])
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off"
             + " -c synchronous_commit=off -c full_page_writes=off"
         try await run("pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "120", "-o", options, "start"])
@@ -92,23 +92,6 @@ public final class TestPostgres: Sendable {
     /// The command line that runs `tool` as the user PostgreSQL accepts.
     private static func asServerUser(_ tool: String, _ arguments: [String]) -> [String] {
         getuid() == 0 ? ["/usr/sbin/runuser", "-u", "nobody", "--", tool] + arguments : [tool] + arguments
-    }
-
-    /// A port nothing listens on now: the kernel's pick for port 0.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw Failure("bind: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     public struct Failure: Error, CustomStringConvertible {

@@ -10,6 +10,13 @@ enum FormEncoding {
         }
     }
 
+    /// Each key's first value, as `Request.queryParameter` reads one.
+    static func firstValues(_ text: String) -> [String: String] {
+        parse(text).reduce(into: [:]) { values, pair in
+            if values[pair.0] == nil { values[pair.0] = pair.1 }
+        }
+    }
+
     static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
     }

@@ -5,9 +5,9 @@ struct PageRequest {
     let limit: Int
     let after: String?
 
-    /// Reads what `parameters` already checked (any list route checks them before its handler runs).
+    /// Reads what `parameters` already checked: every route that pages declares them, and its operation
+    /// checks them before the handler runs.
     init(_ request: Request, defaultLimit: Int = 20) throws {
-        for parameter in Self.parameters { try parameter.validate(request) }
         limit = request.queryParameter("limit").flatMap { Int($0) } ?? defaultLimit
         after = try request.queryParameter("cursor").map { try Cursor(token: $0).key }
     }

@@ -9,7 +9,13 @@ extension APIOperation {
         if let signatureHeader, request.headers[signatureHeader.lowercased()]?.isEmpty ?? true {
             throw APIError.forbidden("the \(signatureHeader) header is missing")
         }
-        for parameter in parameters { try parameter.validate(request) }
+        if !parameters.isEmpty {
+            // The query string read once for all of them, not once per parameter.
+            let query = FormEncoding.firstValues(request.query ?? "")
+            for parameter in parameters {
+                try parameter.validate(parameter.location == .query ? query[parameter.name] : request.headers[parameter.name.lowercased()])
+            }
+        }
         switch body {
         case .json(let schema, let optional)?:
             if request.body.isEmpty, optional { return try await handler() }
@@ -18,9 +24,9 @@ extension APIOperation {
             try schema.validate(value, at: "")
             return try await JSONBody.$validated.withValue(value) { try await handler() }
         case .form(let schema)?:
-            try Self.requireMediaType("application/x-www-form-urlencoded", of: request)
-            let fields = FormEncoding.parse(request.text).reduce(into: [String: JSONValue]()) { $0[$1.0] = $0[$1.0] ?? .string($1.1) }
-            try schema.validate(.object(fields), at: "")
+            // Unlabelled, a body is not a form: nothing says how its bytes are fields.
+            try Self.requireMediaType("application/x-www-form-urlencoded", of: request, labelled: true)
+            try schema.validate(.object(FormEncoding.firstValues(request.text).mapValues(JSONValue.string)), at: "")
             return try await handler()
         case .csv?, nil:
             // A CSV upload is read as CSV whatever its label: `curl --data-binary @file` calls it a form.
@@ -28,9 +34,16 @@ extension APIOperation {
         }
     }
 
-    /// A body in another media type is a 415; one without a `Content-Type` is read as the route's own.
-    private static func requireMediaType(_ expected: String, of request: Request) throws(APIError) {
-        guard let given = request.headers["content-type"] else { return }
+    /// A body in another media type is a 415; one without a `Content-Type` is read as the route's own,
+    /// unless it must be `labelled`.
+    private static func requireMediaType(_ expected: String, of request: Request, labelled: Bool = false) throws(APIError) {
+        guard let given = request.headers["content-type"] else {
+            if labelled {
+                throw APIError(status: 415, code: "unsupported_media_type", message: "the body must be \(expected); it has no Content-Type",
+                               headers: ["accept": expected])
+            }
+            return
+        }
         let mediaType = given.prefix { $0 != ";" }.trimmingPrefixAndSuffixSpaces().lowercased()
         guard mediaType == expected || (expected == "application/json" && mediaType.hasSuffix("+json")) else {
             throw APIError(status: 415, code: "unsupported_media_type", message: "the body must be \(expected); got \(mediaType)",

@@ -74,10 +74,9 @@ struct Parameter: Sendable {
         Parameter(name: name, location: .header, schema: schema, required: required, description: description)
     }
 
-    /// A 422 naming the parameter unless the request's value (if any) matches the schema. Query values are
-    /// text: integers and booleans are read from it first.
-    func validate(_ request: Request) throws(APIError) {
-        let text = location == .query ? request.queryParameter(name) : request.headers[name.lowercased()]
+    /// A 422 naming the parameter unless the request's value (`text`, if any) matches the schema. Query
+    /// values are text: integers and booleans are read from it first.
+    func validate(_ text: String?) throws(APIError) {
         guard let text else {
             if required { throw APIError.invalidField(name, "is required") }
             return

@@ -107,14 +107,15 @@ extension Schema {
         case .dictionary: return .object([:])
         case .oneOf(let schemas): return schemas.first?.exampleValue ?? .null
         case .object(let shape):
-            // One field of each exactly-one group: the first alternative.
-            let skipped = Set(shape.exactlyOne.flatMap { $0.dropFirst() })
-            var fields: [String: JSONValue] = [:]
-            for property in shape.properties where shape.closed || property.required || (!skipped.contains(property.name) && property.schema.example != nil)
-                || shape.exactlyOne.contains(where: { $0.first == property.name }) || shape.atLeastOne.contains(where: { $0.first == property.name }) {
-                fields[property.name] = property.schema.exampleValue
+            // Every field of an answer; of a body, the required ones, the first alternative of each group,
+            // and those with an example of their own that no group rules out.
+            let firsts = Set((shape.exactlyOne + shape.atLeastOne).compactMap(\.first))
+            let others = Set(shape.exactlyOne.flatMap { $0.dropFirst() })
+            func shown(_ property: Property) -> Bool {
+                shape.closed || property.required || firsts.contains(property.name)
+                    || property.schema.example != nil && !others.contains(property.name)
             }
-            return .object(fields)
+            return .object(Dictionary(uniqueKeysWithValues: shape.properties.filter(shown).map { ($0.name, $0.schema.exampleValue) }))
         }
     }
 }

@@ -1,4 +1,5 @@
 import OzziRuntime
+import Synchronization
 
 /// A JSON Schema (OpenAPI 3.1's dialect) that the api both publishes and enforces: a route's body and
 /// parameters are checked against the same value the document prints, so the two cannot disagree.
@@ -48,10 +49,9 @@ struct StringRules: Sendable {
 
 /// A regular expression in the subset ECMA-262 and Swift's `Regex` agree on (anchors, classes, counts), matched
 /// over Unicode scalars as JSON Schema does: by Characters, `"@\u{301}"` would not contain an `@`.
-struct Pattern: @unchecked Sendable {
-    // Regex is not Sendable, but a compiled one is only read.
+struct Pattern: Sendable {
     let source: String
-    let regex: Regex<AnyRegexOutput>
+    private let compiled: Compiled
     /// Says in words why a string does not match (`is not an email address`), where quoting a regular
     /// expression would not help a person.
     var explain: (@Sendable (String) -> String?)?
@@ -59,8 +59,7 @@ struct Pattern: @unchecked Sendable {
     init(_ source: String, explain: (@Sendable (String) -> String?)? = nil) {
         self.source = source
         self.explain = explain
-        // Code points, as ECMA-262 and Python (the fuzzer) match, not grapheme clusters.
-        do { regex = try Regex(source).matchingSemantics(.unicodeScalar) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
+        compiled = Compiled(source)
     }
 
     init(_ source: String, mismatch: String) {
@@ -68,7 +67,30 @@ struct Pattern: @unchecked Sendable {
     }
 
     func matches(_ text: String) -> Bool {
-        (try? regex.firstMatch(in: text)) != nil
+        (try? compiled.regex.firstMatch(in: text)) != nil
+    }
+
+    /// The expression, compiled on its first match rather than when routes are registered: a host starts
+    /// without building the automata of every route's patterns (the webhook URL's alone is 2,000 characters).
+    private final class Compiled: @unchecked Sendable {
+        // Regex is not Sendable, but a compiled one is only read; the lock guards its first compiling.
+        private let source: String
+        private let cache = Mutex<Regex<AnyRegexOutput>?>(nil)
+
+        init(_ source: String) {
+            self.source = source
+        }
+
+        var regex: Regex<AnyRegexOutput> {
+            cache.withLock { cached in
+                if let cached { return cached }
+                // Code points, as ECMA-262 and Python (the fuzzer) match, not grapheme clusters.
+                let regex: Regex<AnyRegexOutput>
+                do { regex = try Regex(source).matchingSemantics(.unicodeScalar) } catch { preconditionFailure("invalid schema pattern \(source): \(error)") }
+                cached = regex
+                return regex
+            }
+        }
     }
 }
 
