@@ -5,7 +5,7 @@ import OzziRuntime
 
 /// A host for testing one worker: the repository's `wrangler-like.toml` under `[env.test]`, built as
 /// `ozzi serve --env test` builds it — every worker with its real bindings (SQLite, bucket, queues and their
-/// consumers, pub/sub, cron) on a fresh data folder — and a client that reaches it in-process or over a
+/// consumers, pub/sub, cron) on a fresh data folder, or on PostgreSQL and Redis (`TestBackends`) — and a client that reaches it in-process or over a
 /// socket (`TestMode`). Tests change the data folder, the worker's vars and secrets, and limits; never bindings.
 public struct WorkerTestHost: Sendable {
     public let host: WorkerHost
@@ -43,6 +43,7 @@ public struct WorkerTestHost: Sendable {
         overrides.vars[worker] = vars
         overrides.secrets[worker] = secrets
         var config = try configuration(overrides)
+        config.server.backends = try await TestBackends.backends(dataDirectory: directory)
         limits(&config.server.limits)
         // OZZI_TEST_LOG=1 shows the host's log (errors behind a 500) on stderr.
         let verbose = ProcessInfo.processInfo.environment["OZZI_TEST_LOG"] == "1"
@@ -54,7 +55,7 @@ public struct WorkerTestHost: Sendable {
         let port: Int
         switch mode {
         case .inProcess:
-            host.startInProcess()
+            try await host.startInProcess()
             port = 0
         case .live:
             port = try await host.start()
