@@ -28,7 +28,14 @@ struct BindingFactory {
                 bindings.databases[database.binding] = sql
             }
             for bucket in granted.buckets {
-                bindings.buckets[bucket.binding] = try FileBucket(directory: "\(root)/r2/\(bucket.bucketName)")
+                let folder = "\(root)/r2/\(bucket.bucketName)"
+                if let postgres = backends.postgres {
+                    // Hosts share the folder (data_dir on a shared filesystem) and the index, in the worker's schema.
+                    let index = try postgres.database(worker: worker.name, databaseName: worker.name)
+                    bindings.buckets[bucket.binding] = try FileBucket(directory: folder, name: bucket.bucketName, sharedIndex: index)
+                } else {
+                    bindings.buckets[bucket.binding] = try FileBucket(directory: folder)
+                }
             }
             for producer in granted.producers {
                 bindings.queues[producer.binding] = try queues.producer(producer.queue)
