@@ -32,18 +32,23 @@ public struct WorkerTestHost: Sendable {
     /// Starts a host for `worker`. `vars` and `secrets` are added to that worker's; `clock` replaces the
     /// host's (a `ManualClock` moves queue timers when the test advances it); `dataDirectory` reuses an
     /// earlier host's data (a restart); `limits` adjusts `[server.limits]` for a test that needs it; `log`
-    /// receives the host's log records (otherwise dropped unless OZZI_TEST_LOG=1).
+    /// receives the host's log records (otherwise dropped unless OZZI_TEST_LOG=1); `backends` puts it on
+    /// given engines (hosts of one cluster), whatever `OZZI_TEST_ENGINE` says.
     public static func start(
         _ worker: String, _ mode: TestMode = .inProcess, vars: [String: String] = [:], secrets: [String: String] = [:],
         clock: any WallClock = SystemClock(), dataDirectory: String? = nil, limits: (inout ServerLimits) -> Void = { _ in },
-        log: LogRecords? = nil
+        log: LogRecords? = nil, backends: HostConfig.Backends? = nil
     ) async throws -> WorkerTestHost {
         let directory = dataDirectory ?? NSTemporaryDirectory() + "ozzi-\(worker)-\(UUID().uuidString)"
         var overrides = ConfigOverrides(dataDirectory: directory)
         overrides.vars[worker] = vars
         overrides.secrets[worker] = secrets
         var config = try configuration(overrides)
-        config.server.backends = try await TestBackends.backends(dataDirectory: directory)
+        if let backends {
+            config.server.backends = backends
+        } else {
+            config.server.backends = try await TestBackends.backends(dataDirectory: directory)
+        }
         limits(&config.server.limits)
         // OZZI_TEST_LOG=1 shows the host's log (errors behind a 500) on stderr.
         let verbose = ProcessInfo.processInfo.environment["OZZI_TEST_LOG"] == "1"
