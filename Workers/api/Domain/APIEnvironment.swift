@@ -29,7 +29,7 @@ struct APIEnvironment: Sendable {
         defaultCountry = env.var("DEFAULT_COUNTRY", default: "US").uppercased()
         publicURL = String(env.var("PUBLIC_URL", default: "http://127.0.0.1:8787").reversed().drop { $0 == "/" }.reversed())
         sealingKey = try CredentialKey.load(env)
-        limiter = RateLimiter(clock: clock)
+        limiter = RateLimiter(env.tokenBuckets)
         accounts = Accounts(database: database, clock: clock, logger: logger)
         events = WorkspaceEvents(database: database, pubsub: try env.pubsub("LIVE"), clock: clock)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
