@@ -27,4 +27,25 @@ enum KVEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
             }
         }
     }
+
+    /// Runs `body` with one namespace as two hosts see it: two handles on one SQLite file, two connection
+    /// pools on one PostgreSQL database, two Redis clients on two loops.
+    func withTwoHosts(clock: any WallClock, _ test: String = #function,
+                      _ body: (any KVNamespace, any KVNamespace) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let path = try scratchDirectory(test) + "/kv.sqlite"
+            try await body(try SQLiteKV(path: path, clock: clock), try SQLiteKV(path: path, clock: clock))
+        case .postgres:
+            let url = try await TestPostgres.shared.database()
+            let hosts = try (0..<2).map { _ in try PostgresKV(database: try PostgresDatabase(url: url, schema: "worker"), namespace: "kv", clock: clock) }
+            try await body(hosts[0], hosts[1])
+        case .redis:
+            let prefix = TestRedis.unique("kv") + ":"
+            try await withRedisHosts(2) { clients in
+                let hosts = clients.map { RedisKV(client: $0, namespace: "kv", clock: clock, keyPrefix: prefix) }
+                try await body(hosts[0], hosts[1])
+            }
+        }
+    }
 }

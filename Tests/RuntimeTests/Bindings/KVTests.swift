@@ -138,6 +138,27 @@ import Testing
         }
     }
 
+    @Test(arguments: KVEngine.allCases)
+    func hostsSharingANamespaceSeeEachOthersWrites(_ engine: KVEngine) async throws {
+        try await engine.withTwoHosts(clock: clock) { a, b in
+            try await a.put("k", "from a", options: KVPutOptions(expirationTtl: 120, metadata: .object(["n": .number(1)])))
+            #expect(try await b.getWithMetadata("k") == KVEntry(value: Array("from a".utf8), metadata: .object(["n": .number(1)]),
+                                                                 expiration: clock.seconds + 120))
+            try await b.delete("k")
+            #expect(try await a.get("k") == nil)
+            // Both write at once: every key is listed once, in order, from either host.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (host, kv) in [("a", a), ("b", b)] {
+                    for n in 0..<20 { group.addTask { try await kv.put("\(host)\(String(n).leftPadded(to: 2))", "v") } }
+                }
+                try await group.waitForAll()
+            }
+            let expected = ["a", "b"].flatMap { host in (0..<20).map { "\(host)\(String($0).leftPadded(to: 2))" } }
+            #expect(try await a.list().keys.map(\.name) == expected)
+            #expect(try await b.list(limit: 25).keys.map(\.name) == Array(expected.prefix(25)))
+        }
+    }
+
     /// Redis drops an entry whose TTL ran out by itself; its name must go from listings too.
     @Test func redisListingsDropNamesOfEntriesRedisExpired() async throws {
         try await withRedisHosts(1) { clients in
