@@ -8,9 +8,9 @@ import Synchronization
 /// gives a partial batch `maxBatchTimeout` to fill, then leases, delivers and settles the batch.
 final class QueueConsumer: Service, CustomStringConvertible {
     let settings: QueueConsumerSettings
-    let waker = QueueWaker()
-    private let store: QueueStore
-    private let deadLetter: QueueStore?
+    let waker = WallClockWaker()
+    private let store: any QueueStorage
+    private let deadLetter: (any QueueStorage)?
     private let worker: any Worker
     private let workerName: String
     private let loop: EventLoop
@@ -19,7 +19,7 @@ final class QueueConsumer: Service, CustomStringConvertible {
     private let retryPolicy: RetryPolicy
     private let stopped = Atomic<Bool>(false)
 
-    init(settings: QueueConsumerSettings, store: QueueStore, deadLetter: QueueStore?, worker: any Worker, workerName: String,
+    init(settings: QueueConsumerSettings, store: any QueueStorage, deadLetter: (any QueueStorage)?, worker: any Worker, workerName: String,
          loop: EventLoop, clock: any WallClock, logger: Logger) {
         self.settings = settings
         self.store = store
@@ -31,7 +31,7 @@ final class QueueConsumer: Service, CustomStringConvertible {
         self.logger = logger
         retryPolicy = RetryPolicy(baseSeconds: settings.retryDelay)
         // A test's clock jumping ahead makes delayed messages due: look again.
-        (clock as? ManualClock)?.onChange { [waker] in waker.wake() }
+        waker.wakeOnChange(of: clock)
     }
 
     var description: String { "queue consumer of '\(settings.queue)'" }
@@ -89,7 +89,7 @@ final class QueueConsumer: Service, CustomStringConvertible {
         }
     }
 
-    private func deliver(_ leased: [QueueStore.Leased]) async throws {
+    private func deliver(_ leased: [QueueLease]) async throws {
         let outcome = BatchOutcome()
         let messages = leased.map { message in
             QueueMessage(

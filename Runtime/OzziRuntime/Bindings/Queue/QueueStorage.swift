@@ -1,0 +1,47 @@
+/// Where one queue's messages wait: durable from the moment `insert` returns, leased while a consumer
+/// holds them, deleted when acknowledged. `SQLiteQueueStore` keeps a host's queues in files of its own;
+/// `PostgresQueueStore` keeps them in one database that many hosts share.
+///
+/// Times are milliseconds by the registry's clock.
+protocol QueueStorage: Sendable {
+    var name: String { get }
+
+    /// Stores messages in one transaction; returns the earliest time one becomes visible.
+    func insert(_ messages: [OutgoingMessage]) async throws -> Int64
+
+    /// Leases up to `limit` visible messages, oldest due first, counting the delivery.
+    func lease(limit: Int) async throws -> [QueueLease]
+
+    /// How many messages are due now, and the earliest time any message (due or not) becomes visible.
+    func pending() async throws -> (due: Int, next: Int64?)
+
+    /// Applies a batch's outcome: deletes the acknowledged, makes the retried visible again at their
+    /// times, moves dead letters to `deadLetterQueue` (or drops them when there is none).
+    func settle(ack: [Int64], retry: [(Int64, Int64)], deadLetter: [Int64], into deadLetterQueue: (any QueueStorage)?) async throws
+
+    /// Messages waiting, leased or not (for tests and health).
+    func count() async throws -> Int
+}
+
+/// A message as a lease hands it to a consumer.
+struct QueueLease: Sendable {
+    let id: Int64
+    let body: [UInt8]
+    /// Deliveries so far, this one included.
+    let attempts: Int
+    let createdAt: Int64
+    /// When it became due.
+    let visibleAt: Int64
+}
+
+extension QueueStorage {
+    /// Validates `messages` (delay range, body size) and encodes each as its body and due time.
+    static func encode(_ messages: [OutgoingMessage], now: Int64) throws -> [(body: [UInt8], visibleAt: Int64)] {
+        try messages.map { message in
+            guard (0...43_200).contains(message.delaySeconds) else { throw QueueError.invalidDelay(message.delaySeconds) }
+            let body = message.body.jsonBytes
+            guard body.count <= 128 * 1024 else { throw QueueError.messageTooLarge(body.count) }
+            return (body, now + Int64((message.delaySeconds * 1000).rounded()))
+        }
+    }
+}
