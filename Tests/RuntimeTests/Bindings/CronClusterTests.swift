@@ -73,4 +73,31 @@ import Testing
         for run in runs { await run.value }
         #expect(ticker.minutes.sorted() == [start + 60, start + 120, start + 180])
     }
+
+    @Test func aMinuteThatCannotBeClaimedIsSkippedWithAWarning() async throws {
+        let postgres = try await TestPostgres.shared
+        let url = try await postgres.database()
+        let start: Int64 = 1_900_000_020
+        let clock = ManualClock(milliseconds: (start + 30) * 1000)
+        let group = try EventLoopGroup(count: 1)
+        group.start()
+        defer { group.shutdown() }
+        let ticker = Ticker()
+        let directory = WorkerDirectory(logger: Logger(label: "test"))
+        directory.add("ticker", ticker)
+        let log = LogRecords()
+        let host = CronScheduler(jobs: [CronScheduler.Job(worker: "ticker", schedule: try CronSchedule("* * * * *"))],
+                                 directory: directory, loop: group.loops[0], clock: clock,
+                                 logger: Logger(label: "test") { _ in log.handler() }, claims: try PostgresCronClaims(postgres: url))
+        let run = Task { await host.run() }
+        #expect(try await Poll.until { host.isWaiting })
+        // The shared database is gone: no host can know whether another fired the minute.
+        let admin = try PostgresDatabase(url: postgres.url("postgres"), connections: 1)
+        try await admin.prepare("DROP DATABASE \(url.split(separator: "/").last!) WITH (FORCE)").run()
+        clock.set(milliseconds: (start + 60) * 1000)
+        #expect(try await Poll.until { log.all.contains { $0.message == "cron run skipped: cannot claim the minute" } })
+        run.cancel()
+        await run.value
+        #expect(ticker.minutes.isEmpty)
+    }
 }
