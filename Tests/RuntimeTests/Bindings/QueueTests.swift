@@ -87,6 +87,21 @@ import Testing
         #expect(try await b.count() == 0)
     }
 
+    @Test func aRenewedLeaseLastsAWholeLeaseFromTheRenewal() async throws {
+        let clock = ManualClock(milliseconds: 0)
+        let url = try await TestPostgres.shared.database()
+        let a = try QueueRegistry(postgres: url, clock: clock, leaseSeconds: 30).store("jobs") as! PostgresQueueStore
+        let b = try QueueRegistry(postgres: url, clock: clock, leaseSeconds: 30).store("jobs")
+        _ = try await a.insert([OutgoingMessage(body: .string("long job"))])
+        let held = try await a.lease(limit: 1)
+        clock.set(milliseconds: 20_000)
+        try await a.renew(held.map(\.id))
+        clock.set(milliseconds: 49_999)
+        #expect(try await b.lease(limit: 1).isEmpty, "renewed at 20 s, the lease lasts until 50 s")
+        clock.set(milliseconds: 50_000)
+        #expect(try await b.lease(limit: 1).count == 1)
+    }
+
     @Test(arguments: QueueEngine.allCases) func producerLimits(engine: QueueEngine) async throws {
         let registry = try await engine.registry(clock: SystemClock())
         let producer = try registry.producer("jobs")

@@ -11,7 +11,7 @@ import FoundationEssentials
 ///
 /// Times are the hosts' clocks (as on SQLite, and as a test's clock sets them): hosts sharing a queue
 /// keep their clocks in step (NTP), or a delay or lease is off by their difference.
-final class PostgresQueueStore: QueueStorage {
+final class PostgresQueueStore: ExpiringQueueLeases {
     /// The schema of the queue table, and the NOTIFY channel whose payload names the queue sent to.
     static let schema = "ozzi_queues"
     static let channel = "ozzi_queues"
@@ -21,7 +21,7 @@ final class PostgresQueueStore: QueueStorage {
     private let clock: any WallClock
     /// Who holds a lease: the registry, so only it settles its batches.
     private let owner: String
-    private let leaseMilliseconds: Int64
+    let leaseMilliseconds: Int64
 
     init(name: String, database: PostgresDatabase, owner: String, leaseMilliseconds: Int64, clock: any WallClock) {
         self.name = name
@@ -111,6 +111,12 @@ final class PostgresQueueStore: QueueStorage {
         }
         guard !statements.isEmpty else { return }
         _ = try await database.batch(statements)
+    }
+
+    func renew(_ ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.prepare("UPDATE messages SET visible_at = ? WHERE id = ANY(CAST(? AS BIGINT[])) AND lease_owner = ?")
+            .bind(clock.milliseconds + leaseMilliseconds, Self.array(ids), owner).run()
     }
 
     func count() async throws -> Int {

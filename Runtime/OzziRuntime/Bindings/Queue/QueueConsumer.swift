@@ -89,6 +89,24 @@ final class QueueConsumer: Service, CustomStringConvertible {
         }
     }
 
+    /// On a store whose leases run out, renews the batch's leases every third of a lease while the hook
+    /// runs (a render may take longer than a lease), so another host does not take the batch meanwhile.
+    /// The interval is real time: renewing more often than needed costs one statement.
+    private func renewLeases(of leased: [QueueLease]) -> Task<Void, Never>? {
+        guard let store = store as? any ExpiringQueueLeases else { return nil }
+        let ids = leased.map(\.id)
+        let interval = Duration.milliseconds(max(store.leaseMilliseconds / 3, 1))
+        return Task { [logger, settings] in
+            while (try? await Task.sleep(for: interval)) != nil {
+                do {
+                    try await store.renew(ids)
+                } catch {
+                    logger.warning("cannot renew a batch's leases", metadata: ["queue": "\(settings.queue)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
     private func deliver(_ leased: [QueueLease]) async throws {
         let outcome = BatchOutcome()
         let messages = leased.map { message in
@@ -100,6 +118,9 @@ final class QueueConsumer: Service, CustomStringConvertible {
         let batch = MessageBatch(queue: settings.queue, messages: messages, outcome: outcome)
         let context = RequestContext(requestID: RequestID.next(), worker: workerName, loop: loop, logger: logger)
         var hookFailed = false
+        // Renewing while the batch settles does no harm: a renewal matches only leases still this host's.
+        let renewing = renewLeases(of: leased)
+        defer { renewing?.cancel() }
         do {
             try await worker.queue(batch, context: context)
         } catch {

@@ -23,6 +23,16 @@ protocol QueueStorage: Sendable {
     func count() async throws -> Int
 }
 
+/// A store whose leases run out (many hosts share it, and one may die holding a batch): a consumer
+/// renews the leases of a batch its hook is still working on, so no other host takes it meanwhile.
+protocol ExpiringQueueLeases: QueueStorage {
+    /// How long a lease lasts from when it is taken or renewed, in milliseconds.
+    var leaseMilliseconds: Int64 { get }
+
+    /// Extends this host's leases of `ids` by a whole lease from now.
+    func renew(_ ids: [Int64]) async throws
+}
+
 /// A message as a lease hands it to a consumer.
 struct QueueLease: Sendable {
     let id: Int64
