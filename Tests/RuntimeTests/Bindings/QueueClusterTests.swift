@@ -43,41 +43,40 @@ import Testing
         #expect(try await Poll.until { try await survivor.depth("jobs") == 0 })
     }
 
-    @Test func aSendOnOneHostWakesTheConsumersOfAnother() async throws {
+    /// Sends "now" on one host, after `meanwhile(url)`, and expects the consumer on another host to get
+    /// it. That consumer's next timer is an hour away and the clock stands still: only a notification
+    /// from the first host can bring it the message.
+    func expectASendOnOneHostToWakeAnother(meanwhile: (String) async throws -> Void = { _ in }) async throws {
         let url = try await TestPostgres.shared.database()
         let clock = ManualClock(milliseconds: 1_000_000)
         let producerHost = try QueueRegistry(postgres: url, clock: clock)
         let consumerHost = try QueueRegistry(postgres: url, clock: clock)
-        // The consumer's next timer is an hour away, and the clock stands still: only a notification from
-        // the other host can bring it the message sent there.
         try await producerHost.producer("jobs").send("an hour later", delaySeconds: 3600)
         let consumers = try RunningConsumers([consumerHost], queue: "jobs", clock: clock)
         defer { Task { await consumers.stop() } }
+        try await meanwhile(url)
         try await producerHost.producer("jobs").send("now")
         #expect(try await Poll.until { consumers.recorder.deliveries.map(\.body) == ["now"] })
     }
 
+    @Test func aSendOnOneHostWakesTheConsumersOfAnother() async throws {
+        try await expectASendOnOneHostToWakeAnother()
+    }
+
+    /// Sent while the consumer's host may still be reconnecting, the message reaches it once it listens again.
     @Test func aLostListenConnectionComesBackAndItsConsumersLookAgain() async throws {
-        let url = try await TestPostgres.shared.database()
-        let clock = ManualClock(milliseconds: 1_000_000)
-        let producerHost = try QueueRegistry(postgres: url, clock: clock)
-        let consumerHost = try QueueRegistry(postgres: url, clock: clock)
-        try await producerHost.producer("jobs").send("an hour later", delaySeconds: 3600)
-        let consumers = try RunningConsumers([consumerHost], queue: "jobs", clock: clock)
-        defer { Task { await consumers.stop() } }
-        // The server ends both hosts' listening sessions, as a restart or a failover would.
-        let admin = try PostgresDatabase(url: url, connections: 1)
-        let listening = try await admin.prepare("""
-            SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
-            """).all().compactMap { $0.integer("pid") }
-        #expect(listening.count == 2)
-        for pid in listening { try await admin.prepare("SELECT pg_terminate_backend(CAST(? AS INT))").bind(pid).run() }
-        #expect(try await Poll.until {
-            try await admin.prepare("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY(CAST(? AS INT[]))")
-                .bind("{" + listening.map(String.init).joined(separator: ",") + "}").first()?.integer("n") == 0
-        })
-        // Sent while the consumer's host may still be reconnecting: it hears of it once it listens again.
-        try await producerHost.producer("jobs").send("now")
-        #expect(try await Poll.until { consumers.recorder.deliveries.map(\.body) == ["now"] })
+        try await expectASendOnOneHostToWakeAnother { url in
+            // The server ends both hosts' listening sessions, as a restart or a failover would.
+            let admin = try PostgresDatabase(url: url, connections: 1)
+            let listening = try await admin.prepare("""
+                SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
+                """).all().compactMap { $0.integer("pid") }
+            #expect(listening.count == 2)
+            for pid in listening { try await admin.prepare("SELECT pg_terminate_backend(CAST(? AS INT))").bind(pid).run() }
+            #expect(try await Poll.until {
+                try await admin.prepare("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY(CAST(? AS INT[]))")
+                    .bind("{" + listening.map(String.init).joined(separator: ",") + "}").first()?.integer("n") == 0
+            })
+        }
     }
 }

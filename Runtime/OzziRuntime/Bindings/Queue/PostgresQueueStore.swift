@@ -69,10 +69,7 @@ final class PostgresQueueStore: ExpiringQueueLeases {
             FROM due WHERE messages.id = due.id
             RETURNING messages.id, messages.body, messages.attempts, messages.created_at, due.visible_at
             """).bind(name, now, limit, now + leaseMilliseconds, owner).all()
-        return rows.map {
-            QueueLease(id: $0.integer("id") ?? 0, body: $0.blob("body") ?? [], attempts: Int($0.integer("attempts") ?? 1),
-                       createdAt: $0.integer("created_at") ?? 0, visibleAt: $0.integer("visible_at") ?? 0)
-        }.sorted { $0.id < $1.id }
+        return rows.map(QueueLease.init).sorted { $0.id < $1.id }
     }
 
     func pending() async throws -> (due: Int, next: Int64?) {

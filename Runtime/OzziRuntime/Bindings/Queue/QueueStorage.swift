@@ -44,6 +44,14 @@ struct QueueLease: Sendable {
     let visibleAt: Int64
 }
 
+extension QueueLease {
+    /// A row of `id, body, attempts, created_at, visible_at`, as both stores' leases return.
+    init(_ row: SQLRow) {
+        self.init(id: row.integer("id") ?? 0, body: row.blob("body") ?? [], attempts: Int(row.integer("attempts") ?? 1),
+                  createdAt: row.integer("created_at") ?? 0, visibleAt: row.integer("visible_at") ?? 0)
+    }
+}
+
 extension QueueStorage {
     /// Validates `messages` (delay range, body size) and encodes each as its body and due time.
     static func encode(_ messages: [OutgoingMessage], now: Int64) throws -> [(body: [UInt8], visibleAt: Int64)] {

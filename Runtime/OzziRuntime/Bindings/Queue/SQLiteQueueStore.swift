@@ -41,10 +41,7 @@ final class SQLiteQueueStore: QueueStorage {
             WHERE id IN (SELECT id FROM messages WHERE leased = 0 AND visible_at <= ? ORDER BY visible_at, id LIMIT ?)
             RETURNING id, body, attempts, created_at, visible_at
             """).bind(now, limit).all()
-        return rows.map {
-            QueueLease(id: $0.integer("id") ?? 0, body: $0.blob("body") ?? [], attempts: Int($0.integer("attempts") ?? 1),
-                   createdAt: $0.integer("created_at") ?? 0, visibleAt: $0.integer("visible_at") ?? 0)
-        }.sorted { $0.id < $1.id }
+        return rows.map(QueueLease.init).sorted { $0.id < $1.id }
     }
 
     func pending() async throws -> (due: Int, next: Int64?) {
