@@ -9,7 +9,7 @@ import Testing
         let url = try await TestPostgres.shared.database()
         let clock = ManualClock(milliseconds: 1_000_000)
         let hosts = [try QueueRegistry(postgres: url, clock: clock), try QueueRegistry(postgres: url, clock: clock)]
-        let consumers = try RunningConsumers(hosts, queue: "jobs", clock: clock, maxBatchSize: 7)
+        let consumers = try RunningConsumers(hosts, queue: "jobs", clock: clock) { $0.maxBatchSize = 7 }
         // Sent through both hosts, in batches, while both consume.
         for start in stride(from: 0, to: 300, by: 20) {
             try await hosts[start / 20 % 2].producer("jobs").sendBatch((start..<start + 20).map { OutgoingMessage(body: .number(Double($0))) })

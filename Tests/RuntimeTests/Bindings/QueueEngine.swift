@@ -20,18 +20,25 @@ enum QueueEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// A worker that records what its `queue` hook receives and acknowledges it.
+/// A worker that records what its `queue` hook receives, then acknowledges it (or fails the batch).
 final class QueueRecorder: Worker {
+    struct Failure: Error {}
+
     struct Delivery: Sendable {
         let body: JSONValue
         let attempts: Int
     }
 
     private let recorded = Mutex<[Delivery]>([])
+    private let fails: Bool
 
-    init() {}
+    init(fails: Bool = false) {
+        self.fails = fails
+    }
 
-    init(env: WorkerEnv) throws {}
+    init(env: WorkerEnv) throws {
+        fails = false
+    }
 
     var deliveries: [Delivery] { recorded.withLock { $0 } }
 
@@ -41,23 +48,28 @@ final class QueueRecorder: Worker {
 
     func queue(_ batch: MessageBatch, context: RequestContext) async throws {
         recorded.withLock { $0 += batch.messages.map { Delivery(body: $0.body, attempts: $0.attempts) } }
+        if fails { throw Failure() }
     }
 }
 
 /// Consumers of one queue, each a registry's (a host's), running on a loop of their own until `stop()`.
 final class RunningConsumers: Sendable {
-    let recorder = QueueRecorder()
+    let recorder: QueueRecorder
     private let group: EventLoopGroup
     private let tasks: [Task<Void, Never>]
 
-    init(_ registries: [QueueRegistry], queue: String, clock: any WallClock, maxBatchSize: Int = 10) throws {
+    /// `settings` with no batch timeout, unless `adjust` sets one.
+    init(_ registries: [QueueRegistry], queue: String, clock: any WallClock, recorder: QueueRecorder = QueueRecorder(),
+         adjust: (inout QueueConsumerSettings) -> Void = { _ in }) throws {
+        self.recorder = recorder
         group = try EventLoopGroup(count: 1)
         group.start()
         var settings = QueueConsumerSettings(queue: queue)
-        settings.maxBatchSize = maxBatchSize
         settings.maxBatchTimeout = 0
-        tasks = try registries.map { [recorder, group] registry in
-            let consumer = QueueConsumer(settings: settings, store: try registry.store(queue), deadLetter: nil, worker: recorder,
+        adjust(&settings)
+        tasks = try registries.map { [group] registry in
+            let deadLetter = try settings.deadLetterQueue.map { try registry.store($0) }
+            let consumer = QueueConsumer(settings: settings, store: try registry.store(queue), deadLetter: deadLetter, worker: recorder,
                                          workerName: "recorder", loop: group.loops[0], clock: clock, logger: Logger(label: "test"))
             registry.register(consumer)
             return Task { await consumer.run() }

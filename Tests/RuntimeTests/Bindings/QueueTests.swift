@@ -102,6 +102,26 @@ import Testing
         #expect(try await b.lease(limit: 1).count == 1)
     }
 
+    @Test(arguments: QueueEngine.allCases) func failedBatchesAreRetriedThenDeadLettered(engine: QueueEngine) async throws {
+        let clock = ManualClock(milliseconds: 1_000_000)
+        let registry = try await engine.registry(clock: clock)
+        let consumers = try RunningConsumers([registry], queue: "jobs", clock: clock, recorder: QueueRecorder(fails: true)) {
+            $0.maxRetries = 2
+            $0.retryDelay = 10
+            $0.deadLetterQueue = "jobs-dead"
+        }
+        defer { Task { await consumers.stop() } }
+        try await registry.producer("jobs").sendBatch((1...3).map { OutgoingMessage(body: .number(Double($0))) })
+        #expect(try await Poll.until { consumers.recorder.deliveries.count == 3 })
+        // Backoff: 5-10 s after the first failure, 10-20 s after the second; the clock stands still between.
+        clock.advance(byMilliseconds: 10_000)
+        #expect(try await Poll.until { consumers.recorder.deliveries.count == 6 })
+        clock.advance(byMilliseconds: 20_000)
+        #expect(try await Poll.until { try await registry.depth("jobs-dead") == 3 })
+        #expect(try await registry.depth("jobs") == 0)
+        #expect(consumers.recorder.deliveries.map(\.attempts).sorted() == [1, 1, 1, 2, 2, 2, 3, 3, 3])
+    }
+
     @Test(arguments: QueueEngine.allCases) func producerLimits(engine: QueueEngine) async throws {
         let registry = try await engine.registry(clock: SystemClock())
         let producer = try registry.producer("jobs")
