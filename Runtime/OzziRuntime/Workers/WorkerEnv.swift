@@ -13,12 +13,16 @@ public struct WorkerEnv: Sendable {
     public let bindings: WorkerBindings
     /// The host's clock: the system's, or a test's `ManualClock` that the queue timers follow too.
     public let clock: any WallClock
+    /// Counters, gauges and histograms shown at the host's `/__ozzi/metrics`, labelled with this worker.
+    public let metrics: WorkerMetrics
 
     public init(
         name: String, vars: [String: String] = [:], secrets: [String: String] = [:], dataDirectory: String,
-        logger: Logger, bindings: WorkerBindings = WorkerBindings(), clock: any WallClock = SystemClock()
+        logger: Logger, bindings: WorkerBindings = WorkerBindings(), clock: any WallClock = SystemClock(),
+        metrics: WorkerMetrics? = nil
     ) {
         self.clock = clock
+        self.metrics = metrics ?? WorkerMetrics(registry: MetricsRegistry(), worker: name)
         self.name = name
         self.vars = vars
         self.secrets = secrets

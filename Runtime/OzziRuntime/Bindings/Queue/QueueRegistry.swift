@@ -44,6 +44,9 @@ public final class QueueRegistry: Sendable {
     }
 
     var wallClock: any WallClock { clock }
+
+    /// Every queue this host has opened, by name.
+    var openStores: [QueueStore] { stores.withLock { Array($0.values) } }
 }
 
 /// A producer binding: stores the batch, then wakes the queue's consumers.

@@ -100,4 +100,10 @@ final class QueueStore: Sendable {
     func count() async throws -> Int {
         Int(try await database.prepare("SELECT count(*) AS n FROM messages").first()?.integer("n") ?? 0)
     }
+
+    /// Messages waiting (leased ones included: they are not done) and when the oldest was sent, in ms.
+    func backlog() async throws -> (depth: Int, oldestSentAt: Int64?) {
+        let row = try await database.prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM messages").first()
+        return (Int(row?.integer("n") ?? 0), row?.integer("oldest"))
+    }
 }
