@@ -49,7 +49,8 @@ final class RequestMetrics: MetricsCollector {
 
     private func series(worker: String, route: (method: String, pattern: String)?, requestMethod: String) -> Series {
         if let route, let found = known[worker]?[route.pattern]?[route.method] { return found }
-        let method = route?.method ?? (Self.methods.contains(requestMethod) ? requestMethod : "OTHER")
+        let named = route?.method ?? requestMethod
+        let method = Self.methods.contains(named) ? named : "OTHER"
         let pattern = route?.pattern ?? Self.unmatched
         return others.withLock { others in
             let key = "\(worker)\u{0}\(method)\u{0}\(pattern)"

@@ -34,6 +34,9 @@ import Testing
         for path in ["/users/1/posts/2", "/users/7/posts/9", "/hello", "/no/such/route", "/backend/hello"] {
             _ = await get(host, path)
         }
+        for path in ["/hello", "/__ozzi/health"] {
+            _ = await host.host.respond(to: Request(method: "BREW\(UInt32.random(in: 0...UInt32.max))", target: path))
+        }
         let text = String(decoding: await get(host, "/__ozzi/metrics", token: "t").bodyBytes, as: UTF8.self)
         #expect(text.contains(#"ozzi_http_requests_total{worker="probe",method="GET",route="/users/:id/posts/:post",status="2xx"} 2"#), "\(text)")
         #expect(text.contains(#"ozzi_http_requests_total{worker="probe",method="GET",route="/hello",status="2xx"} 1"#))
@@ -41,6 +44,9 @@ import Testing
         #expect(text.contains(#"ozzi_http_requests_total{worker="backend",method="GET",route="/hello",status="2xx"} 1"#), "the mounted worker's own pattern")
         #expect(text.contains(#"ozzi_http_request_duration_seconds_count{worker="probe",method="GET",route="/users/:id/posts/:post"} 2"#))
         #expect(!text.contains("/users/1"), "raw paths never become labels")
+        #expect(!text.contains("BREW"), "nor a client's made-up methods")
+        #expect(text.contains(#"ozzi_http_requests_total{worker="probe",method="OTHER",route="(unmatched)",status="4xx"} 1"#))
+        #expect(text.contains(#"ozzi_http_requests_total{worker="(host)",method="OTHER",route="/__ozzi/health",status="4xx"} 1"#))
         #expect(text.contains("ozzi_open_connections 0"))
     }
 }
