@@ -24,6 +24,7 @@ struct TailCommand: ParsableCommand {
         }
         do {
             try TailClient.stream(baseURL: url, worker: worker, token: token) { line in
+                guard !line.contains(#""type":"keepalive""#) else { return }
                 print(format == .json ? line : TailFormatter.pretty(line))
                 fflush(nil)  // every open stream: stdout, line by line, even into a pipe
             }

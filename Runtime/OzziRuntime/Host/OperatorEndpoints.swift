@@ -12,6 +12,8 @@ struct OperatorEndpoints: Sendable {
     let metrics: MetricsRegistry
     let tail: LogTail
     let workers: Set<String>
+    /// How long a tail stays silent before a keep-alive line.
+    var keepAlive: Duration = .seconds(15)
 
     /// True for the paths answered here, when a token is configured.
     func serves(_ path: String) -> Bool {
@@ -45,11 +47,22 @@ struct OperatorEndpoints: Sendable {
     }
 
     /// Lines as they are logged, until the client goes or the host stops; a slow client is told how many
-    /// lines it missed.
+    /// lines it missed. A quiet worker's stream still carries a keep-alive line (every 15 s): writing it is how
+    /// a client that went away is noticed and its watcher dropped.
     private func tailStream(worker: String) -> Response {
         let (lines, watcher) = tail.watch(worker: worker)
+        let interval = keepAlive
         var response = Response.stream(contentType: "application/x-ndjson") { writer in
-            defer { watcher.continuation.finish() }
+            let keepAlive = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    watcher.continuation.yield(TailLine.keepAlive())
+                }
+            }
+            defer {
+                keepAlive.cancel()
+                watcher.continuation.finish()
+            }
             try await writer.write(TailLine.connected(worker: worker))
             for await line in lines {
                 let dropped = watcher.dropped.exchange(0, ordering: .relaxed)

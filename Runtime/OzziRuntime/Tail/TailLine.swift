@@ -29,6 +29,11 @@ enum TailLine {
         encode(["type": .string("connected"), "ts": .string(timestamp()), "worker": .string(worker)])
     }
 
+    /// Sent while the worker is quiet, so a client that went away is noticed; clients skip it.
+    static func keepAlive() -> [UInt8] {
+        encode(["type": .string("keepalive"), "ts": .string(timestamp())])
+    }
+
     /// Lines the host dropped because this client read too slowly.
     static func dropped(_ count: Int) -> [UInt8] {
         encode(["type": .string("dropped"), "ts": .string(timestamp()), "lines": .number(Double(count))])
