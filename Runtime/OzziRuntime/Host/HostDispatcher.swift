@@ -30,6 +30,7 @@ final class HostDispatcher: HTTPRequestHandler {
         self.health = health
     }
 
+    /// Answers, then counts the answer in the request metrics under the route the worker's router matched.
     func handle(_ request: Request, on loop: EventLoop) async -> HandledResponse {
         let started = uv_hrtime()
         let route = MatchedRoute()
