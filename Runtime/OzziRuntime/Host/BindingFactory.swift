@@ -22,7 +22,7 @@ struct BindingFactory {
             for database in granted.databases {
                 let sql = try SQLiteDatabase(path: "\(root)/d1/\(database.databaseName).sqlite")
                 if let migrations = migrationsDirectory(database) {
-                    _ = try sql.migrateNow(try SQLMigration.load(directory: migrations))
+                    _ = try sql.migrateNow(try SQLMigration.load(directory: migrations, for: sql.dialect))
                 }
                 bindings.databases[database.binding] = sql
             }
@@ -69,7 +69,7 @@ extension WorkerHost {
                 let root = config.server.dataDirectory + "/" + worker.name + "/d1"
                 try WorkerHost.makeDirectory(root)
                 let sql = try SQLiteDatabase(path: "\(root)/\(database.databaseName).sqlite")
-                let applied = try factory.migrationsDirectory(database).map { try sql.migrateNow(try SQLMigration.load(directory: $0)) } ?? []
+                let applied = try factory.migrationsDirectory(database).map { try sql.migrateNow(try SQLMigration.load(directory: $0, for: sql.dialect)) } ?? []
                 report.append((worker.name, database.binding, applied))
             }
         }

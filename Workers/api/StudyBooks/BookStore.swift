@@ -118,7 +118,7 @@ struct BookStore: Sendable {
                 WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending'
                 RETURNING \(Canceled.selection)
                 """, now, id)
-            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)",
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM \(tx.dialect.elements())",
                        now, SQLList.json(canceled.map(\.id)))
             try WorkspaceEvents.record(tx, canceled.map {
                 StatusChange(scope: TenantScope(workspaceID: $0.workspace_id), messageID: $0.id, status: .canceled, errorCode: nil)
