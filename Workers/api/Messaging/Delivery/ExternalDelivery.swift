@@ -72,7 +72,7 @@ struct ExternalDelivery: Sendable {
             let reached = status == .sent || status == .delivered
             try tx.run("""
                 UPDATE messages SET status = ?, lease_until_ms = NULL, provider_message_id = COALESCE(?, provider_message_id),
-                  sent_at = CASE WHEN ? AND sent_at IS NULL THEN ? ELSE sent_at END, sent_ms = CASE WHEN ? AND sent_ms IS NULL THEN ? ELSE sent_ms END,
+                  sent_at = CASE WHEN ? = 1 AND sent_at IS NULL THEN ? ELSE sent_at END, sent_ms = CASE WHEN ? = 1 AND sent_ms IS NULL THEN ? ELSE sent_ms END,
                   delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
                   error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message), updated_at = ?
                 WHERE id = ?
