@@ -9,6 +9,7 @@ packages=(
   curl python3 python3-websockets tzdata chromium chromium-driver
   libhiredis-dev redis-server
   postgresql-15  # the server the PostgreSQL binding's tests start (Tests/Support/TestPostgres.swift)
+  nginx-light    # the load balancer of the two-host test (deploy/nginx.conf)
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi
 

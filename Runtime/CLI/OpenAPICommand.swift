@@ -20,11 +20,13 @@ struct OpenAPICommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, level: .error, format: .human) }
         var config = try HostRunner.withConfigErrors { try options.loadConfig() }
         config.server.dataDirectory = NSTemporaryDirectory() + "ozzi-openapi-\(UUID().uuidString)"
+        // The document does not depend on the engines: a scratch host on the embedded ones.
+        config.server.backends = HostConfig.Backends()
         defer { try? FileManager.default.removeItem(atPath: config.server.dataDirectory) }
         let host = try HostRunner.withConfigErrors {
             try WorkerHost(config: config, registry: BuiltinWorkers.registry, loops: 1, logger: Logger(label: "openapi"))
         }
-        host.startInProcess()
+        try await host.startInProcess()
         let response = await host.respond(to: Request(method: "GET", target: path, headers: ["Host": "127.0.0.1"]))
         await host.shutdown()
         guard response.status == 200, case .bytes(let body) = response.body else {

@@ -57,6 +57,9 @@ struct Migrate: AsyncParsableCommand {
             for (worker, binding, applied) in try WorkerHost.migrate(config) {
                 print("\(worker).\(binding): " + (applied.isEmpty ? "up to date" : "applied \(applied.joined(separator: ", "))"))
             }
+        } catch let error as ConfigError {
+            LogOutput.write("error: \(error)\n")
+            throw ExitCode(78)
         } catch {
             LogOutput.write("error: \(error)\n")
             throw ExitCode(1)
@@ -125,6 +128,10 @@ enum HostRunner {
         let (host, logger) = try build(options, dev: dev)
         do {
             _ = try await host.start()
+        } catch let error as ConfigError {
+            // A shared engine that cannot be reached at start-up is a configuration problem: exit 78.
+            LogOutput.write("error: \(error)\n")
+            throw ExitCode(78)
         } catch {
             logger.critical("could not start", metadata: ["error": "\(error)"])
             throw ExitCode(1)

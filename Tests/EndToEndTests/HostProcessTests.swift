@@ -1,5 +1,6 @@
 import Foundation
 import OzziRuntime
+import OzziTestSupport
 import Testing
 
 /// The `ozzi` binary as users run it: the repository's own configuration, signals, exit codes.
@@ -77,6 +78,25 @@ import Testing
         #expect(out.contains("/api/*"))
         #expect(out.contains("/widget/* (mounted)"))
         #expect(out.contains("GET     /api/v1/status"))
+    }
+
+    @Test func anUnreachableSharedEngineExits78NamingItWithThePasswordMasked() async throws {
+        let file = NSTemporaryDirectory() + "backends-\(UUID().uuidString).toml"
+        try """
+        [server.backends]
+        postgres = "postgresql://ozzi:hunter2@127.0.0.1:\(try freeLoopbackPort())/ozzi"
+
+        [[workers]]
+        name = "widget"
+        routes = ["/widget/*"]
+        d1_databases = [{ binding = "DB", database_name = "widget" }]
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let ozzi = try OzziProcess(["serve", "--config", file, "--port", "0", "--data-dir", dataDirectory()])
+        #expect(try await ozzi.waitForExit() == 78)
+        #expect(ozzi.log.contains("error: \(file): key 'server.backends.postgres': "), "\(ozzi.log)")
+        #expect(ozzi.log.contains("cannot connect to postgresql://ozzi:***@127.0.0.1"))
+        #expect(ozzi.log.contains("needed by the SQL binding 'DB' of worker 'widget'"))
+        #expect(!ozzi.log.contains("hunter2"))
     }
 
     @Test func badConfigurationExits78NamingFileWorkerAndKey() async throws {

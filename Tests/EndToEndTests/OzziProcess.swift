@@ -17,8 +17,8 @@ final class OzziProcess: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    init(_ arguments: [String], binary: String = "ozzi", path: String? = nil) throws {
-        child = try ChildProcess(path ?? OzziProcess.binary(binary), arguments, directory: NSTemporaryDirectory())
+    init(_ arguments: [String], binary: String = "ozzi", path: String? = nil, environment: [String: String] = [:]) throws {
+        child = try ChildProcess(path ?? OzziProcess.binary(binary), arguments, directory: NSTemporaryDirectory(), environment: environment)
     }
 
     /// Waits until the log contains `text`; returns the log.

@@ -159,4 +159,36 @@ import Testing
         """)
         #expect(vars == ["A": "1", "B": "two words", "C": "x=y"])
     }
+
+    @Test func sharedBackendsComeFromTheFileAndTheEnvironmentOverridesThem() throws {
+        let file = """
+        [server.backends]
+        postgres = "postgresql://ozzi:secret@db.internal:5432/ozzi"
+        redis = "redis://cache.internal:6379/2"
+        """
+        let parsed = try loader.parse(file)
+        #expect(parsed.server.backends == HostConfig.Backends(
+            postgres: "postgresql://ozzi:secret@db.internal:5432/ozzi", redis: "redis://cache.internal:6379/2"))
+        #expect(try loader.parse("").server.backends == HostConfig.Backends(), "no backends: the embedded engines")
+
+        var overridden = loader
+        overridden.environment = ["OZZI_POSTGRES_URL": "postgres://other/db", "OZZI_REDIS_URL": "", "API_TOKEN": "x"]
+        let merged = try overridden.parse(file).server.backends
+        #expect(merged.postgres == "postgres://other/db")
+        #expect(merged.redis == "redis://cache.internal:6379/2", "an empty variable leaves the file's setting")
+    }
+
+    @Test func aBackendURLOfTheWrongFormIsNamedWithItsPasswordMasked() {
+        let mysql = error("[server.backends]\npostgres = \"mysql://root:hunter2@db/app\"\n")
+        #expect(mysql?.key == "server.backends.postgres")
+        #expect(mysql?.message.contains("postgres:// or postgresql://") == true)
+        #expect(mysql?.message.contains("hunter2") == false)
+        let redis = error("[server.backends]\nredis = \"rediss://:hunter2@cache\"\n")
+        #expect(redis?.key == "server.backends.redis")
+        #expect(redis?.message.contains("hunter2") == false)
+        #expect(error("[server.backends]\nsqlite = \"x\"\n")?.message.contains("unknown key") == true)
+        var fromEnvironment = loader
+        fromEnvironment.environment = ["OZZI_REDIS_URL": "http://cache"]
+        #expect(throws: ConfigError.self) { try fromEnvironment.parse("") }
+    }
 }

@@ -4,8 +4,8 @@ import Foundation
 public final class ChildProcess: Sendable {
     public let process: SpawnedProcess
 
-    public init(_ executable: String, _ arguments: [String], directory: String? = nil) throws {
-        process = try SpawnedProcess(executable, arguments, directory: directory, mergeOutput: true)
+    public init(_ executable: String, _ arguments: [String], directory: String? = nil, environment: [String: String] = [:]) throws {
+        process = try SpawnedProcess(executable, arguments, directory: directory, environment: environment, mergeOutput: true)
         process.closeInput()
     }
 

@@ -83,13 +83,13 @@ extension ProbeWorker {
         }
         router.post("/publish/:topic") { request, context in
             let message = try JSONCoding.decoder().decode(JSONValue.self, from: Data(request.body))
-            return .json(["delivered": try env.pubsub("LIVE").publish(context.parameter("topic"), message)])
+            return .json(["delivered": try await env.pubsub("LIVE").publish(context.parameter("topic"), message)])
         }
         router.get("/subscribers/:topic") { _, context in
             .text(String(try env.pubsub("LIVE").subscriberCount(context.parameter("topic"))))
         }
         router.get("/events/:topic") { request, context in
-            let subscription = try env.pubsub("LIVE").subscribe(context.parameter("topic"))
+            let subscription = try await env.pubsub("LIVE").subscribe(context.parameter("topic"))
             let count = Int(request.queryParameter("count") ?? "1") ?? 1
             return .stream(contentType: "text/event-stream") { writer in
                 defer { subscription.cancel() }

@@ -21,12 +21,15 @@ public final class SpawnedProcess: Sendable {
         var done: Bool { status != nil && openStreams == 0 }
     }
 
-    /// Starts `executable`; `mergeOutput` sends stderr to the stdout buffer.
-    public init(_ executable: String, _ arguments: [String], directory: String? = nil, mergeOutput: Bool = false) throws {
+    /// Starts `executable`, with `environment` added to this process's; `mergeOutput` sends stderr to
+    /// the stdout buffer.
+    public init(_ executable: String, _ arguments: [String], directory: String? = nil, environment: [String: String] = [:],
+                mergeOutput: Bool = false) throws {
         var (program, argv) = (executable, [executable] + arguments)
-        if let directory {
-            // `env --chdir` rather than chdir in this (multi-threaded) process.
-            (program, argv) = ("/usr/bin/env", ["/usr/bin/env", "--chdir=\(directory)"] + argv)
+        if directory != nil || !environment.isEmpty {
+            // `env --chdir NAME=VALUE` rather than chdir and setenv in this (multi-threaded) process.
+            let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            (program, argv) = ("/usr/bin/env", ["/usr/bin/env"] + (directory.map { ["--chdir=\($0)"] } ?? []) + settings + argv)
         }
         // Pipes are made close-on-exec in two steps (Glibc's Swift overlay has no pipe2), so creating
         // them and spawning are one critical section: no other child inherits a pipe end and holds it open.

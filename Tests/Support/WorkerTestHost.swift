@@ -5,7 +5,7 @@ import OzziRuntime
 
 /// A host for testing one worker: the repository's `wrangler-like.toml` under `[env.test]`, built as
 /// `ozzi serve --env test` builds it — every worker with its real bindings (SQLite, bucket, queues and their
-/// consumers, pub/sub, cron) on a fresh data folder — and a client that reaches it in-process or over a
+/// consumers, pub/sub, cron) on a fresh data folder, or on PostgreSQL and Redis (`TestBackends`) — and a client that reaches it in-process or over a
 /// socket (`TestMode`). Tests change the data folder, the worker's vars and secrets, and limits; never bindings.
 public struct WorkerTestHost: Sendable {
     public let host: WorkerHost
@@ -32,17 +32,23 @@ public struct WorkerTestHost: Sendable {
     /// Starts a host for `worker`. `vars` and `secrets` are added to that worker's; `clock` replaces the
     /// host's (a `ManualClock` moves queue timers when the test advances it); `dataDirectory` reuses an
     /// earlier host's data (a restart); `limits` adjusts `[server.limits]` for a test that needs it; `log`
-    /// receives the host's log records (otherwise dropped unless OZZI_TEST_LOG=1).
+    /// receives the host's log records (otherwise dropped unless OZZI_TEST_LOG=1); `backends` puts it on
+    /// given engines (hosts of one cluster), whatever `OZZI_TEST_ENGINE` says.
     public static func start(
         _ worker: String, _ mode: TestMode = .inProcess, vars: [String: String] = [:], secrets: [String: String] = [:],
         clock: any WallClock = SystemClock(), dataDirectory: String? = nil, limits: (inout ServerLimits) -> Void = { _ in },
-        log: LogRecords? = nil
+        log: LogRecords? = nil, backends: HostConfig.Backends? = nil
     ) async throws -> WorkerTestHost {
         let directory = dataDirectory ?? NSTemporaryDirectory() + "ozzi-\(worker)-\(UUID().uuidString)"
         var overrides = ConfigOverrides(dataDirectory: directory)
         overrides.vars[worker] = vars
         overrides.secrets[worker] = secrets
         var config = try configuration(overrides)
+        if let backends {
+            config.server.backends = backends
+        } else {
+            config.server.backends = try await TestBackends.backends(dataDirectory: directory)
+        }
         limits(&config.server.limits)
         // OZZI_TEST_LOG=1 shows the host's log (errors behind a 500) on stderr.
         let verbose = ProcessInfo.processInfo.environment["OZZI_TEST_LOG"] == "1"
@@ -54,7 +60,7 @@ public struct WorkerTestHost: Sendable {
         let port: Int
         switch mode {
         case .inProcess:
-            host.startInProcess()
+            try await host.startInProcess()
             port = 0
         case .live:
             port = try await host.start()

@@ -7,7 +7,8 @@ public struct ConfigLoader {
     public let modules: Set<String>
     public var environment: [String: String]
 
-    static let serverKeys: Set<String> = ["host", "port", "loops", "data_dir", "access_log", "access_log_sample_every", "access_log_buffer_bytes", "limits"]
+    static let serverKeys: Set<String> = ["host", "port", "loops", "data_dir", "access_log", "access_log_sample_every", "access_log_buffer_bytes", "limits", "backends"]
+    static let backendKeys: Set<String> = ["postgres", "redis"]
     static let limitKeys: Set<String> = [
         "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
         "max_connections", "max_websocket_message_bytes", "shutdown_deadline_ms", "outbound_timeout_ms",
@@ -57,6 +58,7 @@ public struct ConfigLoader {
             server = try parseServer(overlay["server"], prefix: "env.\(env).server", into: server)
             try applyOverlay(overlay["workers"], env: env, to: &workers)
         }
+        try applyBackendEnvironment(to: &server)
         for index in workers.indices {
             workers[index].secrets = try resolveSecrets(workers[index], devVars: devVars)
         }
@@ -102,7 +104,41 @@ public struct ConfigLoader {
             if let v = limits["max_buffered_output_bytes"] { l.maxBufferedOutputBytes = try integer(v, key: p + "max_buffered_output_bytes", in: 1_048_576...(1 << 40)) }
             server.limits = l
         }
+        if let backends = value["backends"] {
+            let p = prefix + ".backends."
+            try checkKeys(backends, allowed: Self.backendKeys, worker: nil, prefix: p)
+            if let v = backends["postgres"] { server.backends.postgres = try postgresURL(try string(v, key: p + "postgres"), key: p + "postgres") }
+            if let v = backends["redis"] { server.backends.redis = try redisURL(try string(v, key: p + "redis"), key: p + "redis") }
+        }
         return server
+    }
+
+    /// `OZZI_POSTGRES_URL` and `OZZI_REDIS_URL` win over the file; an empty one leaves the file's setting.
+    private func applyBackendEnvironment(to server: inout HostConfig.Server) throws {
+        if let url = environment["OZZI_POSTGRES_URL"], !url.isEmpty {
+            server.backends.postgres = try postgresURL(url, key: "OZZI_POSTGRES_URL")
+        }
+        if let url = environment["OZZI_REDIS_URL"], !url.isEmpty {
+            server.backends.redis = try redisURL(url, key: "OZZI_REDIS_URL")
+        }
+    }
+
+    /// A PostgreSQL URL; the error shows it with the password masked.
+    private func postgresURL(_ url: String, key: String) throws -> String {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw ConfigError(file: file, key: key, message: "expected a postgres:// or postgresql:// URL, not \(PostgresURL.masked(url))")
+        }
+        return url
+    }
+
+    /// A Redis URL that parses; the error shows it with the password masked.
+    private func redisURL(_ url: String, key: String) throws -> String {
+        do {
+            _ = try RedisURL(parsing: url)
+        } catch {
+            throw ConfigError(file: file, key: key, message: "\(error)")
+        }
+        return url
     }
 
     // MARK: - Workers

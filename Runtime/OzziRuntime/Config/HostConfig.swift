@@ -12,8 +12,24 @@ public struct HostConfig: Sendable {
         /// Access-log bytes buffered for a slow output before lines are dropped (and counted).
         public var accessLogBufferBytes = 4 * 1024 * 1024
         public var limits = ServerLimits()
+        /// Shared engines for many hosts; none means the embedded ones (SQLite files, in-process).
+        public var backends = Backends()
 
         public init() {}
+    }
+
+    /// `[server.backends]`: the engines hosts share. `OZZI_POSTGRES_URL` and `OZZI_REDIS_URL` override the
+    /// file, so a deployment's credentials stay out of it.
+    public struct Backends: Sendable, Equatable {
+        /// SQL bindings (each worker in its own schema), queues, KV and cluster-wide claims.
+        public var postgres: String?
+        /// Pub/sub across hosts, shared rate limits and cache invalidation.
+        public var redis: String?
+
+        public init(postgres: String? = nil, redis: String? = nil) {
+            self.postgres = postgres
+            self.redis = redis
+        }
     }
 
     public struct WorkerConfig: Sendable {

@@ -1,12 +1,14 @@
 import Logging
 
-/// Builds a worker's bindings from its configuration: opens its SQLite files and bucket folders under
-/// `<data dir>/<worker>/`, applies SQL migrations, and wires queues, services, pub/sub and outbound HTTP.
+/// Builds a worker's bindings from its configuration: opens its SQL databases (SQLite files under
+/// `<data dir>/<worker>/`, or schemas on the shared PostgreSQL) and bucket folders, applies SQL migrations,
+/// and wires queues, services, pub/sub and outbound HTTP.
 struct BindingFactory {
     let config: HostConfig
+    let backends: HostBackends
     let queues: QueueRegistry
     let directory: WorkerDirectory
-    let pubsub: PubSub
+    let pubsub: any PubSubBroker
     let clock: any WallClock
 
     func bindings(for worker: HostConfig.WorkerConfig) throws -> WorkerBindings {
@@ -18,16 +20,22 @@ struct BindingFactory {
             for kv in granted.kvNamespaces {
                 bindings.kv[kv.binding] = try SQLiteKV(path: "\(root)/kv/\(kv.id).sqlite", clock: clock)
             }
-            if !granted.databases.isEmpty { try WorkerHost.makeDirectory(root + "/d1") }
             for database in granted.databases {
-                let sql = try SQLiteDatabase(path: "\(root)/d1/\(database.databaseName).sqlite")
+                let sql = try open(database, worker: worker.name)
                 if let migrations = migrationsDirectory(database) {
                     _ = try sql.migrateNow(try SQLMigration.load(directory: migrations, for: sql.dialect))
                 }
                 bindings.databases[database.binding] = sql
             }
             for bucket in granted.buckets {
-                bindings.buckets[bucket.binding] = try FileBucket(directory: "\(root)/r2/\(bucket.bucketName)")
+                let folder = "\(root)/r2/\(bucket.bucketName)"
+                if let postgres = backends.postgres {
+                    // Hosts share the folder (data_dir on a shared filesystem) and the index, in the worker's schema.
+                    let index = try postgres.database(worker: worker.name, databaseName: worker.name)
+                    bindings.buckets[bucket.binding] = try FileBucket(directory: folder, name: bucket.bucketName, sharedIndex: index)
+                } else {
+                    bindings.buckets[bucket.binding] = try FileBucket(directory: folder)
+                }
             }
             for producer in granted.producers {
                 bindings.queues[producer.binding] = try queues.producer(producer.queue)
@@ -48,6 +56,24 @@ struct BindingFactory {
         return bindings
     }
 
+    /// A SQL binding's database: a schema on the shared PostgreSQL when there is one, else the worker's
+    /// SQLite file. Failing to open it names the binding.
+    func open(_ database: HostConfig.BindingConfig.Database, worker: String) throws -> any SQLBlockingDatabase {
+        do {
+            if let postgres = backends.postgres {
+                return try postgres.database(worker: worker, databaseName: database.databaseName)
+            }
+            let folder = config.server.dataDirectory + "/" + worker + "/d1"
+            try WorkerHost.makeDirectory(folder)
+            return try SQLiteDatabase(path: "\(folder)/\(database.databaseName).sqlite")
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(file: config.file, worker: worker, key: "d1_databases",
+                              message: "cannot open the SQL binding '\(database.binding)': \(error)")
+        }
+    }
+
     /// `migrations_dir` resolved against the configuration file's folder.
     func migrationsDirectory(_ database: HostConfig.BindingConfig.Database) -> String? {
         guard let path = database.migrationsDirectory else { return nil }
@@ -62,13 +88,12 @@ extension WorkerHost {
     /// Applies every database's pending migrations; returns what ran, per worker and binding.
     public static func migrate(_ config: HostConfig) throws -> [(worker: String, binding: String, applied: [String])] {
         var report: [(String, String, [String])] = []
-        let factory = BindingFactory(config: config, queues: try QueueRegistry(directory: config.server.dataDirectory + "/queues"),
+        let factory = BindingFactory(config: config, backends: try HostBackends(config, redisLoop: nil),
+                                     queues: try QueueRegistry(directory: config.server.dataDirectory + "/queues"),
                                      directory: WorkerDirectory(logger: Logger(label: "migrate")), pubsub: PubSub(), clock: SystemClock())
         for worker in config.workers {
             for database in worker.bindings.databases {
-                let root = config.server.dataDirectory + "/" + worker.name + "/d1"
-                try WorkerHost.makeDirectory(root)
-                let sql = try SQLiteDatabase(path: "\(root)/\(database.databaseName).sqlite")
+                let sql = try factory.open(database, worker: worker.name)
                 let applied = try factory.migrationsDirectory(database).map { try sql.migrateNow(try SQLMigration.load(directory: $0, for: sql.dialect)) } ?? []
                 report.append((worker.name, database.binding, applied))
             }

@@ -8,9 +8,11 @@ public final class HealthReport: Sendable {
     let loops: Int
     let connections: ConnectionCounter
     let output: OutputBudget
+    let backends: HostBackends?
     private let started = ContinuousClock.now
 
-    init(workers: [String], loops: Int, connections: ConnectionCounter, output: OutputBudget) {
+    init(workers: [String], loops: Int, connections: ConnectionCounter, output: OutputBudget, backends: HostBackends? = nil) {
+        self.backends = backends
         self.workers = workers
         self.loops = loops
         self.connections = connections
@@ -26,15 +28,20 @@ public final class HealthReport: Sendable {
         let buffered_output_bytes: Int
         let uptime_seconds: Double
         let rss_bytes: Int
+        /// Each shared engine's state (none on the embedded engines).
+        let backends: [BackendHealth]
     }
 
-    func snapshot() -> Snapshot {
+    /// The host's state; "unavailable" (served as 503, so a load balancer takes the host out) while a
+    /// shared engine cannot be reached.
+    func snapshot() async -> Snapshot {
         let uptime = ContinuousClock.now - started
+        let backends = await self.backends?.health() ?? []
         return Snapshot(
-            status: "ok", workers: workers, loops: loops, connections: connections.value,
+            status: backends.allSatisfy(\.ok) ? "ok" : "unavailable", workers: workers, loops: loops, connections: connections.value,
             buffered_output_bytes: output.value,
             uptime_seconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
-            rss_bytes: HealthReport.residentBytes())
+            rss_bytes: HealthReport.residentBytes(), backends: backends)
     }
 
     /// Resident set size, from the second field of /proc/self/statm (in pages).

@@ -26,9 +26,11 @@ final class HostDispatcher: HTTPRequestHandler {
 
     func handle(_ request: Request, on loop: EventLoop) async -> HandledResponse {
         if request.path == HealthReport.path {
-            return HandledResponse(request.method == "GET" || request.method == "HEAD"
-                ? .json(health.snapshot())
-                : MethodNotAllowed(method: request.method, path: request.path, allowed: ["GET", "HEAD"]).response)
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return HandledResponse(MethodNotAllowed(method: request.method, path: request.path, allowed: ["GET", "HEAD"]).response)
+            }
+            let snapshot = await health.snapshot()
+            return HandledResponse(.json(snapshot, status: snapshot.status == "ok" ? 200 : 503))
         }
         if let scheduler, request.path == "/__scheduled" {
             return HandledResponse(await runScheduled(request, scheduler: scheduler, loop: loop))

@@ -7,8 +7,10 @@ import Synchronization
 public final class WorkerHost: Sendable {
     public let config: HostConfig
     public let workers: [String: any Worker]
-    /// The host-wide pub/sub broker every `pubsub` binding shares.
-    public let pubsub = PubSub()
+    /// The host-wide pub/sub broker every `pubsub` binding shares: in process, or across hosts on Redis.
+    public let pubsub: any PubSubBroker
+    /// The shared engines `[server.backends]` names, if any.
+    let backends: HostBackends
     public let queues: QueueRegistry
     let logger: Logger
     let group: EventLoopGroup
@@ -37,9 +39,12 @@ public final class WorkerHost: Sendable {
         let group = try EventLoopGroup(count: count)
         self.group = group
         directory = WorkerDirectory(logger: logger)
+        let backends = try HostBackends(config, redisLoop: group.loops[0])
+        self.backends = backends
+        pubsub = backends.redis?.pubsub ?? PubSub()
         let queues = try QueueRegistry(directory: config.server.dataDirectory + "/queues", clock: clock)
         self.queues = queues
-        let factory = BindingFactory(config: config, queues: queues, directory: directory, pubsub: pubsub, clock: clock)
+        let factory = BindingFactory(config: config, backends: backends, queues: queues, directory: directory, pubsub: pubsub, clock: clock)
         var workers: [String: any Worker] = [:]
         var namespaces: [any KVNamespace] = []
         for worker in config.workers {
@@ -85,7 +90,7 @@ public final class WorkerHost: Sendable {
         let output = OutputBudget(limit: config.server.limits.maxBufferedOutputBytes)
         dispatcher = HostDispatcher(
             routes: config.routeTable, workers: workers, logger: logger, accessLog: accessLog,
-            health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections, output: output),
+            health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections, output: output, backends: backends),
             scheduler: devRoutes ? scheduler : nil)
         server = HTTPServer(limits: config.server.limits, handler: dispatcher, logger: logger, connections: connections, output: output)
         let workerServices = config.workers.enumerated().flatMap { index, worker in
@@ -99,7 +104,7 @@ public final class WorkerHost: Sendable {
         var lifecycle: [any Service] = accessLog.map { [$0] } ?? []
         lifecycle += workerServices
         lifecycle += consumers
-        lifecycle += [Housekeeping(namespaces: namespaces, logger: logger), scheduler, server, pubsub]
+        lifecycle += [Housekeeping(namespaces: namespaces, logger: logger), scheduler, server, LiveStreamsShutdown(broker: pubsub)]
         services = ServiceGroup(
             services: lifecycle, gracefulShutdownTimeout: .milliseconds(Int64(config.server.limits.shutdownDeadlineMs)), logger: logger)
     }
@@ -107,7 +112,7 @@ public final class WorkerHost: Sendable {
     /// Starts the loops, listens, and starts every service (queue consumers, cron, workers' own); returns
     /// the bound port. `runUntilSignalled` announces it.
     public func start() async throws -> Int {
-        startLoops()
+        try await startLoops()
         let port = try await server.start(host: config.server.host, port: config.server.port, on: group)
         runServices()
         self.port.store(port, ordering: .relaxed)
@@ -116,8 +121,8 @@ public final class WorkerHost: Sendable {
 
     /// Starts the loops, queue consumers and cron triggers without listening: requests come only through
     /// `respond(to:)`. Tests run a worker this way where a socket would prove nothing.
-    public func startInProcess() {
-        startLoops()
+    public func startInProcess() async throws {
+        try await startLoops()
         runServices()
     }
 
@@ -130,10 +135,18 @@ public final class WorkerHost: Sendable {
         }
     }
 
-    private func startLoops() {
+    /// Starts the loops and dials the engines that need them (Redis); one that cannot be reached is a
+    /// `ConfigError` naming it, and the loops are stopped again.
+    private func startLoops() async throws {
         signal(SIGPIPE, SIG_IGN)
         group.start()
         directory.loops.withLock { $0 = group.loops }
+        do {
+            try await backends.open()
+        } catch {
+            group.shutdown()
+            throw error
+        }
     }
 
     /// Runs every service (queue consumers, cron, housekeeping, workers' own) until `shutdown`.
@@ -169,7 +182,7 @@ public final class WorkerHost: Sendable {
         // The watch ends on the loop, so before the loops close.
         watch.cancel()
         await watch.value
-        closeLoops()
+        await closeLoops()
         if let failure { throw failure }
     }
 
@@ -178,7 +191,7 @@ public final class WorkerHost: Sendable {
     public func shutdown() async {
         services.triggerGracefulShutdown()
         _ = await stopped()
-        closeLoops()
+        await closeLoops()
     }
 
     /// Waits for the service group to return; the error it ended with, if a service failed.
@@ -187,8 +200,9 @@ public final class WorkerHost: Sendable {
         return await started.value
     }
 
-    private func closeLoops() {
+    private func closeLoops() async {
         guard running.withLock({ $0 }) != nil, !loopsClosed.exchange(true, ordering: .relaxed) else { return }
+        await backends.close()
         group.shutdown()
         logger.info("stopped")
     }
@@ -198,12 +212,18 @@ public final class WorkerHost: Sendable {
     public func runScheduled(worker: String, cron: String) async -> Bool {
         let jobs = scheduler.jobs(cron: cron, worker: worker)
         guard !jobs.isEmpty else { return false }
-        startLoops()
-        defer { group.shutdown() }
+        do {
+            try await startLoops()
+        } catch {
+            logger.error("could not start", metadata: ["error": "\(error)"])
+            return false
+        }
         var ok = true
         for job in jobs {
             ok = await scheduler.run(job, minute: SystemClock().seconds / 60 * 60, loop: group.loops[0]) == true && ok
         }
+        await backends.close()
+        group.shutdown()
         return ok
     }
 

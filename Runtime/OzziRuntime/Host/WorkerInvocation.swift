@@ -9,6 +9,9 @@ enum WorkerInvocation {
             return HandledResponse(try await worker.fetch(request, context: context), worker: context.worker)
         } catch let error as HTTPError {
             return HandledResponse(error.response, worker: context.worker)
+        } catch let error as BackendFailure where error.unavailableBackend != nil {
+            context.logger.warning("backend unavailable", metadata: ["error": "\(error)", "method": "\(request.method)", "path": "\(request.path)"])
+            return HandledResponse(BackendUnavailable(backend: error.unavailableBackend!).response, worker: context.worker)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(error)", "method": "\(request.method)", "path": "\(request.path)"])
             let failure = ClientError(

@@ -5,7 +5,7 @@ public struct WorkerBindings: Sendable {
     public var buckets: [String: any Bucket] = [:]
     public var queues: [String: any QueueProducer] = [:]
     public var services: [String: ServiceBinding] = [:]
-    public var pubsub: [String: PubSub] = [:]
+    public var pubsub: [String: any PubSubBroker] = [:]
     /// Outbound HTTP, limited to `allowed_outbound_hosts`; nil denies every call.
     public var outbound: OutboundFetcher?
 

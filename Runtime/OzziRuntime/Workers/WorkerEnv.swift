@@ -47,7 +47,7 @@ public struct WorkerEnv: Sendable {
         try granted(bindings.services[binding], kind: "service binding", binding)
     }
 
-    public func pubsub(_ binding: String) throws -> PubSub {
+    public func pubsub(_ binding: String) throws -> any PubSubBroker {
         try granted(bindings.pubsub[binding], kind: "pub/sub binding", binding)
     }
 

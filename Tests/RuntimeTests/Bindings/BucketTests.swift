@@ -1,10 +1,29 @@
 import Foundation
+import OzziTestSupport
 import Testing
 @testable import OzziRuntime
 
+/// Where a bucket's index lives: in its folder (one host), or on PostgreSQL for hosts sharing the folder.
+enum BucketEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case local, shared
+
+    var testDescription: String { rawValue }
+
+    func bucket(_ directory: String? = nil) async throws -> FileBucket {
+        let folder = try directory ?? scratchDirectory()
+        switch self {
+        case .local: return try FileBucket(directory: folder)
+        case .shared:
+            let index = try PostgresDatabase(url: try await TestPostgres.shared.database(), schema: "files", connections: 2)
+            return try FileBucket(directory: folder, name: "files", sharedIndex: index)
+        }
+    }
+}
+
 @Suite struct BucketTests {
-    @Test func putGetHeadRangeAndDelete() async throws {
-        let bucket = try FileBucket(directory: try scratchDirectory())
+    @Test(arguments: BucketEngine.allCases)
+    func putGetHeadRangeAndDelete(_ engine: BucketEngine) async throws {
+        let bucket = try await engine.bucket()
         let object = try await bucket.put("docs/hello.txt", Array("hello".utf8),
                                           options: BucketPutOptions(contentType: "text/plain", customMetadata: ["owner": "ann"]))
         #expect(object.etag == "5d41402abc4b2a76b9719d911017c592", "R2's etag is the body's MD5")
@@ -25,8 +44,9 @@ import Testing
         await #expect(throws: BucketError.invalidKey("empty")) { try await bucket.put("", [1]) }
     }
 
-    @Test func streamingPutWritesChunksAsTheyCome() async throws {
-        let bucket = try FileBucket(directory: try scratchDirectory())
+    @Test(arguments: BucketEngine.allCases)
+    func streamingPutWritesChunksAsTheyCome(_ engine: BucketEngine) async throws {
+        let bucket = try await engine.bucket()
         let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
         let piece = [UInt8](repeating: 7, count: 1 << 20)
         Task {
@@ -38,13 +58,14 @@ import Testing
         #expect(try await bucket.get("big.bin", range: .offset(8 << 20 - 3, length: nil))?.1 == [7, 7, 7])
     }
 
-    @Test func listWithPrefixDelimiterAndCursor() async throws {
-        let bucket = try FileBucket(directory: try scratchDirectory())
-        for key in ["a.txt", "photos/2024/1.jpg", "photos/2024/2.jpg", "photos/2025/1.jpg", "photos/cover.jpg", "zeta"] {
+    @Test(arguments: BucketEngine.allCases)
+    func listWithPrefixDelimiterAndCursor(_ engine: BucketEngine) async throws {
+        let bucket = try await engine.bucket()
+        for key in ["Zulu", "a.txt", "photos/2024/1.jpg", "photos/2024/2.jpg", "photos/2025/1.jpg", "photos/cover.jpg", "zeta"] {
             try await bucket.put(key, [1])
         }
         let top = try await bucket.list(BucketListOptions(delimiter: "/"))
-        #expect(top.objects.map(\.key) == ["a.txt", "zeta"])
+        #expect(top.objects.map(\.key) == ["Zulu", "a.txt", "zeta"], "byte order on both engines")
         #expect(top.delimitedPrefixes == ["photos/"])
         let photos = try await bucket.list(BucketListOptions(prefix: "photos/", delimiter: "/"))
         #expect(photos.objects.map(\.key) == ["photos/cover.jpg"])
@@ -57,7 +78,7 @@ import Testing
             cursor = page.cursor
             #expect(page.truncated == (cursor != nil))
         } while cursor != nil
-        #expect(keys == ["a.txt", "photos/2024/1.jpg", "photos/2024/2.jpg", "photos/2025/1.jpg", "photos/cover.jpg", "zeta"])
+        #expect(keys == ["Zulu", "a.txt", "photos/2024/1.jpg", "photos/2024/2.jpg", "photos/2025/1.jpg", "photos/cover.jpg", "zeta"])
     }
 
     @Test func interruptedWritesLeaveNoTornObjects() async throws {
@@ -73,5 +94,53 @@ import Testing
         #expect(try await reopened.get("kept")?.1 == Array("whole".utf8))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/tmp").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/blobs").count == 1)
+    }
+
+    @Test func hostsSharingAFolderAndItsIndexSeeOneBucketAndNeverTearAnObject() async throws {
+        let folder = try scratchDirectory()
+        let url = try await TestPostgres.shared.database()
+        let hosts = try (0..<2).map { _ in
+            try FileBucket(directory: folder, name: "files", sharedIndex: try PostgresDatabase(url: url, schema: "files", connections: 2))
+        }
+        try await hosts[0].put("report.csv", Array("from a".utf8))
+        #expect(try await hosts[1].get("report.csv")?.1 == Array("from a".utf8))
+        // Both hosts write one key at once, many times: the object read is always one whole body, and
+        // once they are done exactly one blob is left for it.
+        let bodies = (0..<20).map { n in Array(repeating: UInt8(65 + n % 26), count: 64 * 1024 + n) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (n, body) in bodies.enumerated() {
+                group.addTask { try await hosts[n % 2].put("shared.bin", body) }
+                group.addTask {
+                    if let (_, read) = try await hosts[(n + 1) % 2].get("shared.bin") {
+                        #expect(bodies.contains(read) || read == Array("from a".utf8), "never a torn body")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let last = try #require(try await hosts[0].get("shared.bin")?.1)
+        #expect(bodies.contains(last))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/blobs").count == 2, "report.csv and shared.bin")
+    }
+
+    @Test func aHostStartingOnASharedFolderLeavesOtherHostsWritesInProgressAlone() async throws {
+        let folder = try scratchDirectory()
+        let url = try await TestPostgres.shared.database()
+        func open() throws -> FileBucket {
+            try FileBucket(directory: folder, name: "files", sharedIndex: try PostgresDatabase(url: url, schema: "files", connections: 1))
+        }
+        _ = try open()
+        // Another host's upload in progress, and a blob it renamed a moment ago and is about to index...
+        try Data("writing".utf8).write(to: URL(fileURLWithPath: folder + "/tmp/in-progress"))
+        try Data("renamed".utf8).write(to: URL(fileURLWithPath: folder + "/blobs/about-to-be-indexed"))
+        // ...and leftovers of a host that died two days ago.
+        for path in [folder + "/tmp/crashed", folder + "/blobs/orphan"] {
+            try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+            var times = [timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0)]
+            #expect(utimes(path, &times) == 0)
+        }
+        _ = try open()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/tmp") == ["in-progress"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/blobs") == ["about-to-be-indexed"])
     }
 }

@@ -18,7 +18,7 @@ struct LiveHost {
     /// Starts a host; `limits` is TOML for `[server.limits]`, `extra` more TOML appended to the file;
     /// `clock` replaces the host's (a `ManualClock` moves queue timers when the test advances it).
     static func start(loops: Int = 1, limits: String = "", extra: String = "", dev: Bool = false,
-                      clock: any WallClock = SystemClock()) async throws -> LiveHost {
+                      clock: any WallClock = SystemClock(), backends: HostConfig.Backends = HostConfig.Backends()) async throws -> LiveHost {
         let directory = NSTemporaryDirectory() + "ozzi-test-\(UUID().uuidString)"
         let text = """
         [server]
@@ -29,6 +29,10 @@ struct LiveHost {
 
         [server.limits]
         \(limits)
+
+        [server.backends]
+        \(backends.postgres.map { "postgres = \"\($0)\"" } ?? "")
+        \(backends.redis.map { "redis = \"\($0)\"" } ?? "")
 
         [[workers]]
         name = "probe"

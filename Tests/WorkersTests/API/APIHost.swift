@@ -7,9 +7,10 @@ enum APIHost {
     /// Starts a host for the api worker, in-process unless the test needs a socket; see `WorkerTestHost.start`.
     static func start(_ mode: TestMode = .inProcess, vars: [String: String] = [:], secrets: [String: String] = [:],
                       clock: any WallClock = SystemClock(), dataDirectory: String? = nil,
-                      limits: (inout ServerLimits) -> Void = { _ in }, log: LogRecords? = nil) async throws -> WorkerTestHost {
+                      limits: (inout ServerLimits) -> Void = { _ in }, log: LogRecords? = nil,
+                      backends: HostConfig.Backends? = nil) async throws -> WorkerTestHost {
         try await WorkerTestHost.start("api", mode, vars: vars, secrets: secrets, clock: clock, dataDirectory: dataDirectory, limits: limits,
-                                       log: log)
+                                       log: log, backends: backends)
     }
 }
 

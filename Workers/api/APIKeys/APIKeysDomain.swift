@@ -1,3 +1,5 @@
+import OzziRuntime
+
 /// `/api/v1/api-keys`: a workspace's keys for other services.
 struct APIKeysDomain: APIDomain {
     let apiKeys: APIKeyStore
@@ -10,5 +12,9 @@ struct APIKeysDomain: APIDomain {
 
     func routes(_ v1: RouteGroup) {
         v1.group("/api-keys").addAPIKeyRoutes(self)
+    }
+
+    func services(context: WorkerServiceContext) -> [any Service] {
+        [PrincipalCacheListener(sync: apiKeys.sync, apiKeys: apiKeys)]
     }
 }

@@ -11,11 +11,11 @@ struct Accounts: Sendable {
     let audit: AuditLog
     let authenticator: Authenticator
 
-    init(database: any SQLDatabase, clock: any WallClock, logger: Logger) {
+    init(database: any SQLDatabase, clock: any WallClock, logger: Logger, pubsub: any PubSubBroker) {
         users = UserStore(database: database, clock: clock)
         workspaces = WorkspaceStore(database: database, clock: clock)
         sessions = SessionStore(database: database, clock: clock)
-        apiKeys = APIKeyStore(database: database, clock: clock)
+        apiKeys = APIKeyStore(database: database, clock: clock, sync: PrincipalCacheSync(pubsub: pubsub, logger: logger))
         audit = AuditLog(database: database, clock: clock, logger: logger)
         authenticator = Authenticator(principals: PrincipalStore(database: database, clock: clock), apiKeys: apiKeys)
     }

@@ -30,8 +30,9 @@ struct APIEnvironment: Sendable {
         publicURL = String(env.var("PUBLIC_URL", default: "http://127.0.0.1:8787").reversed().drop { $0 == "/" }.reversed())
         sealingKey = try CredentialKey.load(env)
         limiter = RateLimiter(clock: clock)
-        accounts = Accounts(database: database, clock: clock, logger: logger)
-        events = WorkspaceEvents(database: database, pubsub: try env.pubsub("LIVE"), clock: clock)
+        let pubsub = try env.pubsub("LIVE")
+        accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
+        events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
     }
 }

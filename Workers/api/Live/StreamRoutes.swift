@@ -10,7 +10,7 @@ extension RouteGroup {
                tag: "live", query: Self.resumeParameters, answers: .events) { request, _, principal in
             let scope = principal.scope
             // Subscribe before reading what was missed, so nothing falls between the two.
-            let subscription = s.events.subscribe(scope)
+            let subscription = try await s.events.subscribe(scope)
             let lastID = request.headers["last-event-id"] ?? request.queryParameter("last_event_id")
             let missed: [WorkspaceEvent]?? = if let lastID { .some(try await s.events.since(scope, lastID: lastID)) } else { .none }
             var response = Response.stream(contentType: "text/event-stream") { writer in

@@ -11,7 +11,7 @@ import Synchronization
 /// a stream resumes from `Last-Event-ID` across restarts, over the events kept (a day).
 final class WorkspaceEvents: Sendable {
     private let database: any SQLDatabase
-    private let pubsub: PubSub
+    private let pubsub: any PubSubBroker
     private let clock: any WallClock
     private let fanOut = Mutex<(@Sendable ([WorkspaceEvent]) async throws -> Void)?>(nil)
     /// One flush at a time; a flush asked for meanwhile runs once more after it. `scheduled`: one is
@@ -25,7 +25,7 @@ final class WorkspaceEvents: Sendable {
     static let retainedMs: Int64 = 86_400_000
     static let replayLimit = 1000
 
-    init(database: any SQLDatabase, pubsub: PubSub, clock: any WallClock) {
+    init(database: any SQLDatabase, pubsub: any PubSubBroker, clock: any WallClock) {
         self.database = database
         self.pubsub = pubsub
         self.clock = clock
@@ -107,7 +107,7 @@ final class WorkspaceEvents: Sendable {
             """).all(WorkspaceEvent.self)
         guard let last = events.last?.sequence else { return false }
         for event in events where event.sequence > published.load(ordering: .relaxed) {
-            pubsub.publish(Self.topic(event.workspaceID), event.json)
+            try await pubsub.publish(Self.topic(event.workspaceID), event.json)
         }
         published.store(max(published.load(ordering: .relaxed), last), ordering: .relaxed)
         if let fanOut = fanOut.withLock({ $0 }) { try await fanOut(events) }
@@ -126,8 +126,8 @@ final class WorkspaceEvents: Sendable {
 
     static func topic(_ workspaceID: String) -> String { "workspace:" + workspaceID }
 
-    func subscribe(_ scope: TenantScope) -> Subscription {
-        pubsub.subscribe(Self.topic(scope.workspaceID))
+    func subscribe(_ scope: TenantScope) async throws -> Subscription {
+        try await pubsub.subscribe(Self.topic(scope.workspaceID))
     }
 
     /// The events after `lastID`, or nil when that id cannot be resumed from (not one of this

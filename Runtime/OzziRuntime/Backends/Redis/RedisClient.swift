@@ -22,7 +22,9 @@ public final class RedisClient: @unchecked Sendable {
         case pattern(String)
     }
 
-    private init(url: RedisURL, loop: EventLoop, name: String, connectTimeout: Duration) {
+    /// A client that dials nothing until `open()`: a host makes it with its bindings, before its loops
+    /// run, and opens it at start. Until then commands fail with `.unavailable`.
+    public init(url: RedisURL, loop: EventLoop, name: String = "ozzi", connectTimeout: Duration = .seconds(5)) {
         self.url = url
         self.loop = loop
         let timeout = UInt64(connectTimeout.components.seconds * 1_000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000)
@@ -36,14 +38,20 @@ public final class RedisClient: @unchecked Sendable {
     public static func connect(to url: RedisURL, on loop: EventLoop, name: String = "ozzi",
                                connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisClient {
         let client = RedisClient(url: url, loop: loop, name: name, connectTimeout: connectTimeout)
+        try await client.open()
+        return client
+    }
+
+    /// Dials both connections (on the loop, which must be running); a server that cannot be reached now
+    /// is an error naming the masked URL, and the client is then closed.
+    public func open() async throws(RedisError) {
         let opened: Result<Void, RedisError> = await withCheckedContinuation { continuation in
-            loop.perform { client.open { continuation.resume(returning: $0) } }
+            loop.perform { self.open { continuation.resume(returning: $0) } }
         }
         if case .failure(let error) = opened {
-            await client.close()
+            await close()
             throw error
         }
-        return client
     }
 
     private func open(_ done: @escaping (Result<Void, RedisError>) -> Void) {

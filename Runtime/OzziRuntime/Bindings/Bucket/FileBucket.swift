@@ -2,28 +2,52 @@ import COpenSSL
 import FoundationEssentials
 import Glibc
 
-/// Objects as files under the worker's data folder, indexed in SQLite.
+/// Objects as files under a folder, indexed in SQL: a SQLite file in the folder for one host, or a table
+/// on the shared PostgreSQL when several hosts share the folder (a network filesystem).
 ///
-/// A body is written to `tmp/`, fsynced and renamed into `blobs/` before the index row points at it,
-/// so a crash leaves either the old object or the new one, never a torn one; leftovers are removed at
-/// start-up.
+/// A body is written to `tmp/`, fsynced and renamed into `blobs/` under a name of its own before the index
+/// row points at it, so a crash leaves either the old object or the new one, never a torn one; two hosts
+/// writing one key at once each write their own blob, and the index keeps the last committed. Leftovers
+/// are removed at start-up: all of them on one host; on a shared folder only those older than a day, as
+/// a younger one may be another host's write in progress.
 public final class FileBucket: Bucket {
     private let root: String
-    private let index: SQLiteDatabase
+    private let index: any SQLBlockingDatabase
+    /// The index table: `objects` in the folder's own SQLite file, `ozzi_bucket_<name>` in a worker's schema.
+    private let table: String
     private let pool: BlockingPool
 
-    public init(directory: String, pool: BlockingPool = .shared) throws {
+    /// A bucket on one host: its index in `<directory>/index.sqlite`.
+    public convenience init(directory: String, pool: BlockingPool = .shared) throws {
+        try self.init(directory: directory, sharedIndex: nil, pool: pool)
+    }
+
+    /// A bucket whose folder several hosts share, its index in `sharedIndex` (a worker's PostgreSQL
+    /// schema) under the bucket's `name`.
+    public convenience init(directory: String, name: String, sharedIndex: PostgresDatabase, pool: BlockingPool = .shared) throws {
+        try self.init(directory: directory, sharedIndex: (sharedIndex, name), pool: pool)
+    }
+
+    private init(directory: String, sharedIndex: (database: any SQLBlockingDatabase, name: String)?, pool: BlockingPool) throws {
         root = directory
         self.pool = pool
         for sub in ["", "/blobs", "/tmp"] { try WorkerHost.makeDirectory(directory + sub) }
-        index = try SQLiteDatabase(path: directory + "/index.sqlite", pool: pool)
-        _ = try index.transactionNow { tx in
+        if let sharedIndex {
+            index = sharedIndex.database
+            table = PostgresConnection.identifier("ozzi_bucket_" + sharedIndex.name)
+        } else {
+            index = try SQLiteDatabase(path: directory + "/index.sqlite", pool: pool)
+            table = "objects"
+        }
+        // Keys list in byte order on either engine (PostgreSQL's default collation would order by locale).
+        let collation = sharedIndex == nil ? "" : #" COLLATE "C""#
+        _ = try index.transactionNow { [table] tx in
             try tx.run("""
-                CREATE TABLE IF NOT EXISTS objects (key TEXT PRIMARY KEY, blob TEXT NOT NULL, size INTEGER NOT NULL,
-                  etag TEXT NOT NULL, uploaded TEXT NOT NULL, content_type TEXT, custom_metadata TEXT NOT NULL) WITHOUT ROWID
+                CREATE TABLE IF NOT EXISTS \(table) (key TEXT\(collation) PRIMARY KEY, blob TEXT NOT NULL, size BIGINT NOT NULL,
+                  etag TEXT NOT NULL, uploaded TEXT NOT NULL, content_type TEXT, custom_metadata TEXT NOT NULL)
                 """)
         }
-        try removeLeftovers()
+        try removeLeftovers(olderThanSeconds: sharedIndex == nil ? nil : 86_400)
     }
 
     public func put<Chunks: AsyncSequence & Sendable>(_ key: String, chunks: Chunks, options: BucketPutOptions) async throws -> BucketObject
@@ -39,10 +63,10 @@ public final class FileBucket: Bucket {
             let object = BucketObject(key: key, size: size, etag: etag, uploaded: Date(), contentType: options.contentType,
                                       customMetadata: options.customMetadata)
             let metadata = String(decoding: try JSONCoding.encoder().encode(options.customMetadata), as: UTF8.self)
-            let replaced = try await index.transaction { tx -> String? in
-                let old = try tx.all("SELECT blob FROM objects WHERE key = ?", key).first?.text("blob")
+            let replaced = try await index.transaction { [table] tx -> String? in
+                let old = try tx.all("SELECT blob FROM \(table) WHERE key = ?", key).first?.text("blob")
                 try tx.run("""
-                    INSERT INTO objects (key, blob, size, etag, uploaded, content_type, custom_metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO \(table) (key, blob, size, etag, uploaded, content_type, custom_metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (key) DO UPDATE SET blob = excluded.blob, size = excluded.size, etag = excluded.etag,
                       uploaded = excluded.uploaded, content_type = excluded.content_type, custom_metadata = excluded.custom_metadata
                     """, key, blob, size, etag, object.uploaded, options.contentType, metadata)
@@ -58,12 +82,12 @@ public final class FileBucket: Bucket {
 
     public func head(_ key: String) async throws -> BucketObject? {
         try Self.check(key)
-        return try await index.prepare("SELECT * FROM objects WHERE key = ?").bind(key).first().map(Self.object)
+        return try await index.prepare("SELECT * FROM \(table) WHERE key = ?").bind(key).first().map(Self.object)
     }
 
     public func get(_ key: String, range: BucketRange?) async throws -> (BucketObject, [UInt8])? {
         try Self.check(key)
-        guard let row = try await index.prepare("SELECT * FROM objects WHERE key = ?").bind(key).first(),
+        guard let row = try await index.prepare("SELECT * FROM \(table) WHERE key = ?").bind(key).first(),
               let blob = row.text("blob") else { return nil }
         let object = Self.object(row)
         let (offset, length): (Int, Int)
@@ -93,7 +117,7 @@ public final class FileBucket: Bucket {
         var truncated = false
         scan: while true {
             let rows = try await index.prepare("""
-                SELECT * FROM objects WHERE key > ? AND key >= ? AND substr(key, 1, ?) = ? ORDER BY key LIMIT 1000
+                SELECT * FROM \(table) WHERE key > ? AND key >= ? AND substr(key, 1, CAST(? AS INTEGER)) = ? ORDER BY key LIMIT 1000
                 """).bind(after, prefix, prefix.unicodeScalars.count, prefix).all()
             if rows.isEmpty { break }
             for row in rows {
@@ -121,11 +145,11 @@ public final class FileBucket: Bucket {
 
     public func delete(_ keys: [String]) async throws {
         for key in keys { try Self.check(key) }
-        let blobs = try await index.transaction { tx -> [String] in
+        let blobs = try await index.transaction { [table] tx -> [String] in
             var blobs: [String] = []
             for key in keys {
-                if let blob = try tx.all("SELECT blob FROM objects WHERE key = ?", key).first?.text("blob") { blobs.append(blob) }
-                try tx.run("DELETE FROM objects WHERE key = ?", key)
+                if let blob = try tx.all("SELECT blob FROM \(table) WHERE key = ?", key).first?.text("blob") { blobs.append(blob) }
+                try tx.run("DELETE FROM \(table) WHERE key = ?", key)
             }
             return blobs
         }
@@ -136,12 +160,21 @@ public final class FileBucket: Bucket {
         try await pool.run { [root] in for blob in blobs { unlink(root + "/blobs/" + blob) } }
     }
 
-    /// Temp files from interrupted puts, and blobs no index row points at (a crash between rename and commit).
-    private func removeLeftovers() throws {
+    /// Temp files from interrupted puts, and blobs no index row points at (a crash between rename and
+    /// commit); with `olderThanSeconds`, only files last written before then.
+    private func removeLeftovers(olderThanSeconds: Int?) throws {
         let files = FileManager.default
-        for name in (try? files.contentsOfDirectory(atPath: root + "/tmp")) ?? [] { unlink(root + "/tmp/" + name) }
-        let referenced = Set(try index.executeNow("SELECT blob FROM objects", []).rows.compactMap { $0.text("blob") })
-        for name in (try? files.contentsOfDirectory(atPath: root + "/blobs")) ?? [] where !referenced.contains(name) {
+        let cutoff = olderThanSeconds.map { time(nil) - $0 }
+        func stale(_ path: String) -> Bool {
+            guard let cutoff else { return true }
+            var info = stat()
+            return stat(path, &info) == 0 && info.st_mtim.tv_sec < cutoff
+        }
+        for name in (try? files.contentsOfDirectory(atPath: root + "/tmp")) ?? [] where stale(root + "/tmp/" + name) {
+            unlink(root + "/tmp/" + name)
+        }
+        let referenced = Set(try index.executeNow("SELECT blob FROM \(table)", []).rows.compactMap { $0.text("blob") })
+        for name in (try? files.contentsOfDirectory(atPath: root + "/blobs")) ?? [] where !referenced.contains(name) && stale(root + "/blobs/" + name) {
             unlink(root + "/blobs/" + name)
         }
     }

@@ -97,16 +97,24 @@ extension SQLBlockingDatabase {
                 guard checksum == migration.checksum else { throw SQLMigrationError.edited(migration.name) }
                 continue
             }
+            let appliedHere: Bool
             do {
-                try transactionNow { tx in
+                appliedHere = try transactionNow { tx -> Bool in
+                    // Hosts starting together on one PostgreSQL run their migrations one at a time (the
+                    // transaction holds the schema's lock): one applies each, the others find it done.
+                    if let done = try tx.all("SELECT checksum FROM _ozzi_migrations WHERE name = ?", migration.name).first {
+                        guard done.text("checksum") == migration.checksum else { throw SQLMigrationError.edited(migration.name) }
+                        return false
+                    }
                     try tx.connection.execute(migration.sql)
                     try tx.run("INSERT INTO _ozzi_migrations (name, checksum, applied_at) VALUES (?, ?, ?)",
                                migration.name, migration.checksum, Date())
+                    return true
                 }
             } catch let error as SQLError {
                 throw SQLMigrationError.failed(migration.name, error.message)
             }
-            ran.append(migration.name)
+            if appliedHere { ran.append(migration.name) }
         }
         return ran
     }

@@ -1,4 +1,5 @@
 import CLibPQ
+import Glibc
 import CSQLite
 
 /// One libpq connection, its `search_path` set to the worker's schema.
@@ -10,13 +11,15 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
     /// Connects to `url`; an unreachable server is an error naming the URL with its password masked.
     init(url: String, schema: String?) throws {
-        let connection = PQconnectdb(url)
+        let connection = Self.connect(url)
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let reason = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             PQfinish(connection)
             let shown = PostgresURL.masked(url)
+            // 08001: the client could not establish the connection (a 503 while it lasts, see `BackendFailure`).
             throw SQLError(code: SQLITE_CANTOPEN, extendedCode: SQLITE_CANTOPEN,
-                           message: "cannot connect to \(shown): \(reason.trimmingTrailingNewlines)", sql: "connect \(shown)")
+                           message: "cannot connect to \(shown): \(reason.trimmingTrailingNewlines)", sql: "connect \(shown)",
+                           sqlState: "08001")
         }
         handle = connection
         // `CREATE SCHEMA IF NOT EXISTS` and friends send NOTICEs, which libpq prints to stderr by default.
@@ -34,6 +37,21 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
     deinit {
         PQfinish(handle)
+    }
+
+    /// `PQconnectdb` with a 5-second connect timeout unless the URL sets `connect_timeout`: libpq's
+    /// default waits as long as TCP does (minutes) for a host that drops packets, and a request or health
+    /// check waiting on it should fail over to a 503 instead.
+    private static func connect(_ url: String) -> OpaquePointer? {
+        let keywords = ["connect_timeout", "dbname"], values = ["5", url]
+        let cKeywords = keywords.map { strdup($0) }, cValues = values.map { strdup($0) }
+        defer { (cKeywords + cValues).forEach { free($0) } }
+        // The URL is expanded where `dbname` stands, so its own parameters override the default before it.
+        return (cKeywords.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { k in
+            (cValues.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { v in
+                PQconnectdbParams(k.baseAddress, v.baseAddress, 1)
+            }
+        }
     }
 
     /// False once the server closed the connection or it broke.

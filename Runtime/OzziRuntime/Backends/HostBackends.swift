@@ -1,0 +1,75 @@
+/// The shared engines a host's configuration names (`[server.backends]`), opened once per host and handed
+/// to the bindings that use them. Without them the host runs on its embedded engines: SQLite files and
+/// in-process pub/sub.
+///
+/// An engine that cannot be reached when the host starts stops it with a `ConfigError` naming the URL
+/// (password masked) and the bindings that need it (exit 78); one lost later fails the requests that need
+/// it with 503 (`BackendFailure`) until its connections are dialled again.
+final class HostBackends: Sendable {
+    let postgres: PostgresBackend?
+    let redis: RedisBackend?
+    private let file: String
+    /// The bindings that use Redis, for the start-up error.
+    private let redisUsers: String
+
+    /// Connects to PostgreSQL now (its calls block, as at any time, on the caller's thread); Redis is
+    /// dialled by `open()` once `redisLoop` runs. Without a loop (`ozzi migrate`) Redis is left alone.
+    init(_ config: HostConfig, redisLoop loop: EventLoop?) throws {
+        file = config.file
+        let users = Self.users(config)
+        redisUsers = users.redis
+        if let url = config.server.backends.postgres {
+            do {
+                postgres = try PostgresBackend(url: url)
+            } catch {
+                throw ConfigError(file: config.file, key: "server.backends.postgres",
+                                  message: "\(error) — needed by \(users.postgres)")
+            }
+        } else {
+            postgres = nil
+        }
+        if let url = config.server.backends.redis, let loop {
+            do {
+                redis = RedisBackend(url: try RedisURL(parsing: url), loop: loop)
+            } catch {
+                throw ConfigError(file: config.file, key: "server.backends.redis", message: "\(error)")
+            }
+        } else {
+            redis = nil
+        }
+    }
+
+    /// Dials what needs a running loop (Redis).
+    func open() async throws {
+        guard let redis else { return }
+        do {
+            try await redis.client.open()
+        } catch {
+            throw ConfigError(file: file, key: "server.backends.redis", message: "\(error) — needed by \(redisUsers)")
+        }
+    }
+
+    /// Closes what `open` dialled; before the loops stop.
+    func close() async {
+        await redis?.client.close()
+    }
+
+    /// Each configured engine's state, for `/__ozzi/health`.
+    func health() async -> [BackendHealth] {
+        var states: [BackendHealth] = []
+        if let postgres { states.append(await postgres.check()) }
+        if let redis { states.append(await redis.check()) }
+        return states
+    }
+
+    /// The bindings each engine backs, in words: "the SQL binding 'DB' of worker 'api'".
+    private static func users(_ config: HostConfig) -> (postgres: String, redis: String) {
+        var postgres: [String] = [], redis: [String] = []
+        for worker in config.workers {
+            postgres += worker.bindings.databases.map { "the SQL binding '\($0.binding)' of worker '\(worker.name)'" }
+            redis += worker.bindings.pubsub.map { "the pub/sub binding '\($0)' of worker '\(worker.name)'" }
+        }
+        func words(_ list: [String]) -> String { list.isEmpty ? "the host" : list.joined(separator: ", ") }
+        return (words(postgres), words(redis))
+    }
+}

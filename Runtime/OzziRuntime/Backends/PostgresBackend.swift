@@ -1,0 +1,36 @@
+/// The PostgreSQL server `[server.backends] postgres` names: each worker's SQL databases live in schemas
+/// of their own on it, and the host keeps a small pool of its own for health checks.
+final class PostgresBackend: Sendable {
+    let url: String
+    /// The host's own connections (health, cluster-wide tables), apart from the workers' pools so a busy
+    /// worker cannot starve a health check.
+    let host: PostgresDatabase
+
+    /// Connects now: a server that cannot be reached stops start-up here.
+    init(url: String) throws {
+        self.url = url
+        host = try PostgresDatabase(url: url, connections: 2)
+    }
+
+    /// A worker's SQL binding: the schema named after the worker (`api`), or after the worker and the
+    /// database when the names differ (`reports_archive`), as its SQLite file is named today.
+    func database(worker: String, databaseName: String) throws -> PostgresDatabase {
+        try PostgresDatabase(url: url, schema: Self.schema(worker: worker, databaseName: databaseName))
+    }
+
+    static func schema(worker: String, databaseName: String) -> String {
+        databaseName == worker ? worker : worker + "_" + databaseName
+    }
+
+    var masked: String { PostgresURL.masked(url) }
+
+    /// Whether a statement runs now (within the connect timeout when the server is away).
+    func check() async -> BackendHealth {
+        do {
+            _ = try await host.prepare("SELECT 1").run()
+            return BackendHealth(name: "postgres", url: masked, ok: true, error: nil)
+        } catch {
+            return BackendHealth(name: "postgres", url: masked, ok: false, error: "\(error)")
+        }
+    }
+}
