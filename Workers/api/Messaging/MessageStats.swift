@@ -112,7 +112,8 @@ struct MessageStats: Sendable {
             """).bind(since, since).all(Failures.self)
         report.failures_by_code = Dictionary(codes.map { ($0.error_code, $0.n) }, uniquingKeysWith: +)
         report.backlog = try await database.prepare("""
-            SELECT count(*) FILTER (WHERE status = 'pending' AND due_ms <= ?) AS due, count(*) FILTER (WHERE status = 'pending' AND due_ms > ?) AS scheduled,
+            SELECT count(*) FILTER (WHERE status = 'pending' AND due_ms <= ?) AS due,
+                   count(*) FILTER (WHERE status = 'pending' AND due_ms > ?) AS scheduled,
                    count(*) FILTER (WHERE status = 'sending') AS sending, count(*) FILTER (WHERE status = 'review') AS review
             FROM messages WHERE status IN ('pending', 'sending', 'review')
             """).bind(clock.milliseconds, clock.milliseconds).first(Backlog.self)

@@ -109,7 +109,8 @@ struct ExternalDelivery: Sendable {
             SELECT count(*) FILTER (WHERE status = 'pending' AND due_ms <= ?) AS due,
                    count(*) FILTER (WHERE status = 'sending' AND provider = 'external' AND lease_until_ms >= ?) AS leased,
                    count(*) FILTER (WHERE status = 'sending' AND provider = 'external' AND lease_until_ms < ?) AS expired,
-                   count(*) FILTER (WHERE status = 'sent' AND updated_at >= ?) AS sent, count(*) FILTER (WHERE status = 'delivered' AND updated_at >= ?) AS delivered,
+                   count(*) FILTER (WHERE status = 'sent' AND updated_at >= ?) AS sent,
+                   count(*) FILTER (WHERE status = 'delivered' AND updated_at >= ?) AS delivered,
                    count(*) FILTER (WHERE status IN ('failed', 'undelivered') AND updated_at >= ?) AS failed
             FROM messages WHERE workspace_id = ?
             """).bind(now, now, now, since, since, since, scope.workspaceID).first()
