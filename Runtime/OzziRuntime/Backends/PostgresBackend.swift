@@ -1,7 +1,11 @@
+import Synchronization
+
 /// The PostgreSQL server `[server.backends] postgres` names: each worker's SQL databases live in schemas
 /// of their own on it, and the host keeps a small pool of its own for health checks.
 final class PostgresBackend: Sendable {
     let url: String
+    /// One pool per schema, shared by the bindings that live there (a worker's SQL, KV and bucket index).
+    private let schemas = Mutex<[String: PostgresDatabase]>([:])
     /// The host's own connections (health, cluster-wide tables), apart from the workers' pools so a busy
     /// worker cannot starve a health check.
     let host: PostgresDatabase
@@ -15,7 +19,10 @@ final class PostgresBackend: Sendable {
     /// A worker's SQL binding: the schema named after the worker (`api`), or after the worker and the
     /// database when the names differ (`reports_archive`), as its SQLite file is named today.
     func database(worker: String, databaseName: String) throws -> PostgresDatabase {
-        try PostgresDatabase(url: url, schema: Self.schema(worker: worker, databaseName: databaseName))
+        let schema = Self.schema(worker: worker, databaseName: databaseName)
+        if let open = schemas.withLock({ $0[schema] }) { return open }
+        let opened = try PostgresDatabase(url: url, schema: schema)
+        return schemas.withLock { $0[schema, default: opened] }
     }
 
     static func schema(worker: String, databaseName: String) -> String {

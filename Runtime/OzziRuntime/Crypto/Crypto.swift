@@ -21,6 +21,13 @@ public enum Crypto {
         return digest
     }
 
+    /// SHA-1, for protocols that name things by it (WebSocket accept keys, Redis script digests); never for secrets.
+    public static func sha1(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+        SHA1(bytes, bytes.count, &digest)
+        return digest
+    }
+
     /// Lower-case hex SHA-256 of the UTF-8 text: how tokens and keys are stored.
     public static func sha256Hex(_ text: String) -> String {
         hex(sha256(Array(text.utf8)))

@@ -16,9 +16,12 @@ struct BindingFactory {
         var bindings = WorkerBindings()
         let granted = worker.bindings
         do {
-            if !granted.kvNamespaces.isEmpty { try WorkerHost.makeDirectory(root + "/kv") }
             for kv in granted.kvNamespaces {
-                bindings.kv[kv.binding] = try SQLiteKV(path: "\(root)/kv/\(kv.id).sqlite", clock: clock)
+                bindings.kv[kv.binding] = try namespace(kv, worker: worker.name, root: root)
+            }
+            if let redis = backends.redis {
+                // Throughput limits hold for the cluster: every host takes from the same buckets.
+                bindings.tokenBuckets = RedisTokenBuckets(client: redis.client, clock: clock, keyPrefix: "ozzi:rate:\(worker.name):")
             }
             for database in granted.databases {
                 let sql = try open(database, worker: worker.name)
@@ -54,6 +57,19 @@ struct BindingFactory {
             defaultTimeoutMilliseconds: config.server.limits.outboundTimeoutMs,
             maxResponseBytes: config.server.limits.outboundMaxResponseBytes, directory: directory)
         return bindings
+    }
+
+    /// A KV namespace: on PostgreSQL when there is one (durable, in the worker's schema), else on Redis,
+    /// else in the worker's SQLite file.
+    func namespace(_ kv: HostConfig.BindingConfig.KV, worker: String, root: String) throws -> any KVNamespace {
+        if let postgres = backends.postgres {
+            return try PostgresKV(database: try postgres.database(worker: worker, databaseName: worker), namespace: kv.id, clock: clock)
+        }
+        if let redis = backends.redis {
+            return RedisKV(client: redis.client, namespace: "\(worker)/\(kv.id)", clock: clock)
+        }
+        try WorkerHost.makeDirectory(root + "/kv")
+        return try SQLiteKV(path: "\(root)/kv/\(kv.id).sqlite", clock: clock)
     }
 
     /// A SQL binding's database: a schema on the shared PostgreSQL when there is one, else the worker's

@@ -1,5 +1,3 @@
-import COpenSSL
-
 /// The server side of the RFC 6455 opening handshake.
 enum WebSocketHandshake {
     private static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -14,10 +12,7 @@ enum WebSocketHandshake {
     }
 
     static func accept(key: String) -> String {
-        let input = Array((key + guid).utf8)
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        SHA1(input, input.count, &digest)
-        return Base64.encode(digest)
+        Base64.encode(Crypto.sha1(Array((key + guid).utf8)))
     }
 
     static func switchingProtocols(accept: String, requestID: String, date: [UInt8]) -> [UInt8] {

@@ -13,6 +13,8 @@ public struct WorkerEnv: Sendable {
     public let bindings: WorkerBindings
     /// The host's clock: the system's, or a test's `ManualClock` that the queue timers follow too.
     public let clock: any WallClock
+    /// Token buckets for the worker's throughput limits: the host's shared ones, or its own in process.
+    public let tokenBuckets: any TokenBuckets
 
     public init(
         name: String, vars: [String: String] = [:], secrets: [String: String] = [:], dataDirectory: String,
@@ -25,6 +27,7 @@ public struct WorkerEnv: Sendable {
         self.dataDirectory = dataDirectory
         self.logger = logger
         self.bindings = bindings
+        tokenBuckets = bindings.tokenBuckets ?? LocalTokenBuckets(clock: clock)
     }
 
     public func kv(_ binding: String) throws -> any KVNamespace {

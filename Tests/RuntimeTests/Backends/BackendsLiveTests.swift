@@ -86,4 +86,15 @@ import Testing
         try await redis.restart()
         #expect(try await Poll.until { try await curl(["-d", "{}", a.base + "/publish/contacts"]).stdout == #"{"delivered":0}"# })
     }
+
+    @Test func kvIsSharedByHostsOnRedis() async throws {
+        let redis = try await TestRedis.shared()
+        let backends = HostConfig.Backends(redis: "\(redis.url)")
+        let a = try await LiveHost.start(backends: backends)
+        let b = try await LiveHost.start(backends: backends)
+        defer { Task { await a.stop(); await b.stop() } }
+        let key = TestRedis.unique("greeting")
+        _ = try await curl(["-X", "PUT", "-d", "from a", a.base + "/kv/\(key)"])
+        #expect(try await curl([b.base + "/kv/\(key)"]).stdout == "from a", "written on A, read on B")
+    }
 }

@@ -3,8 +3,8 @@ import OzziTestSupport
 import Testing
 @testable import OzziRuntime
 
-/// Where a bucket's index lives: in its folder (one host), or on PostgreSQL for hosts sharing the folder.
-enum BucketEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+/// Where an object bucket's index lives: in its folder (one host), or on PostgreSQL for hosts sharing the folder.
+enum ObjectIndex: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case local, shared
 
     var testDescription: String { rawValue }
@@ -21,8 +21,8 @@ enum BucketEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 @Suite struct BucketTests {
-    @Test(arguments: BucketEngine.allCases)
-    func putGetHeadRangeAndDelete(_ engine: BucketEngine) async throws {
+    @Test(arguments: ObjectIndex.allCases)
+    func putGetHeadRangeAndDelete(_ engine: ObjectIndex) async throws {
         let bucket = try await engine.bucket()
         let object = try await bucket.put("docs/hello.txt", Array("hello".utf8),
                                           options: BucketPutOptions(contentType: "text/plain", customMetadata: ["owner": "ann"]))
@@ -44,8 +44,8 @@ enum BucketEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
         await #expect(throws: BucketError.invalidKey("empty")) { try await bucket.put("", [1]) }
     }
 
-    @Test(arguments: BucketEngine.allCases)
-    func streamingPutWritesChunksAsTheyCome(_ engine: BucketEngine) async throws {
+    @Test(arguments: ObjectIndex.allCases)
+    func streamingPutWritesChunksAsTheyCome(_ engine: ObjectIndex) async throws {
         let bucket = try await engine.bucket()
         let (chunks, feed) = AsyncStream<[UInt8]>.makeStream()
         let piece = [UInt8](repeating: 7, count: 1 << 20)
@@ -58,8 +58,8 @@ enum BucketEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
         #expect(try await bucket.get("big.bin", range: .offset(8 << 20 - 3, length: nil))?.1 == [7, 7, 7])
     }
 
-    @Test(arguments: BucketEngine.allCases)
-    func listWithPrefixDelimiterAndCursor(_ engine: BucketEngine) async throws {
+    @Test(arguments: ObjectIndex.allCases)
+    func listWithPrefixDelimiterAndCursor(_ engine: ObjectIndex) async throws {
         let bucket = try await engine.bucket()
         for key in ["Zulu", "a.txt", "photos/2024/1.jpg", "photos/2024/2.jpg", "photos/2025/1.jpg", "photos/cover.jpg", "zeta"] {
             try await bucket.put(key, [1])

@@ -2,56 +2,19 @@ import OzziRuntime
 import Testing
 @testable import APIWorker
 
-/// The limiter's pieces without sockets: the bounded LRU table, per-limit buckets, client networks.
+/// The api's limits over the host's token buckets (whose behaviour `TokenBucketsTests` pins down), and
+/// the client networks they key sign-in limits by.
 @Suite struct RateLimiterTests {
-    struct Entry: Forgettable, Equatable {
-        var forgettableAt: Int64 = .max
-    }
-
-    @Test func theTableEvictsTheLeastRecentlyUsedOneAtATime() {
-        var table = LRUTable<Entry>(capacity: 3)
-        for key in ["a", "b", "c"] { table.update(key, now: 0) { $0 = Entry() } }
-        table.update("a", now: 0) { _ in }  // a is used again
-        table.update("d", now: 0) { $0 = Entry() }
-        #expect(table.keys == ["d", "a", "c"], "b, the least recently used, alone made room")
-        #expect(table.peek("a") != nil && table.keys.first == "d", "peeking does not make an entry recent")
-        table.update("c", now: 0) { $0 = nil }
-        #expect(table.keys == ["d", "a"])
-        for n in 0..<1000 { table.update("k\(n)", now: 0) { $0 = Entry() } }
-        #expect(table.count == 3)
-        #expect(table.keys == ["k999", "k998", "k997"])
-    }
-
-    @Test func forgettableEntriesGoFirst() {
-        var table = LRUTable<Entry>(capacity: 3)
-        table.update("refilled", now: 0) { $0 = Entry(forgettableAt: 10) }
-        table.update("locked", now: 0) { $0 = Entry(forgettableAt: 1000) }
-        table.update("fresh", now: 0) { $0 = Entry() }
-        table.update("locked", now: 0) { _ in }
-        table.update("new", now: 20) { $0 = Entry() }
-        #expect(table.keys == ["new", "locked", "fresh"], "the refilled bucket went, though not the least recently used")
-        table.update("newer", now: 20) { $0 = Entry() }
-        #expect(table.keys == ["newer", "new", "locked"], "else the least recently used goes")
-    }
-
-    @Test func eachLimitKeepsItsOwnBoundedBuckets() {
+    @Test func anEmptyBucketIsA429SayingWhenToComeBack() async throws {
         let clock = ManualClock(milliseconds: 0)
-        let limiter = RateLimiter(clock: clock, keysPerLimit: 100)
-        for _ in 0..<20 { #expect(limiter.take(.signIn, "203.0.113.7") == nil) }
-        #expect(limiter.take(.signIn, "203.0.113.7") == 3, "20 a minute: the next in 3 s")
-        for n in 0..<1000 { _ = limiter.take(.refresh, "10.0.\(n / 256).\(n % 256)") }
-        #expect(limiter.count(.refresh) == 100)
-        #expect(limiter.take(.signIn, "203.0.113.7") == 3, "a flood on one limit evicts nothing of another's")
-        clock.advance(byMilliseconds: 60_000)
-        _ = limiter.take(.refresh, "10.9.9.9")
-        _ = limiter.take(.refresh, "10.9.9.8")
-        #expect(limiter.count(.refresh) == 98, "each write lets go of up to two refilled buckets")
-    }
-
-    @Test func reservationsSpaceActionsAtTheRate() {
-        let limiter = RateLimiter(clock: ManualClock(milliseconds: 0))
-        let limit = RateLimit("sms:test", capacity: 2, perSecond: 10)
-        #expect((0..<4).map { _ in limiter.reserve(limit, "ws_1") } == [0, 0, 100, 200])
+        let limiter = RateLimiter(LocalTokenBuckets(clock: clock))
+        for _ in 0..<20 { try await limiter.check(.signIn, "203.0.113.7") }
+        let error = await #expect(throws: APIError.self) { try await limiter.check(.signIn, "203.0.113.7") }
+        #expect(error?.status == 429)
+        #expect(error?.headers["retry-after"] == "3", "20 a minute: the next in 3 s")
+        try await limiter.check(.signUp, "203.0.113.7")
+        clock.advance(byMilliseconds: 3_000)
+        try await limiter.check(.signIn, "203.0.113.7")
     }
 
     @Test func clientsAreKeyedByNetwork() {

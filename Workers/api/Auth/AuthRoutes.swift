@@ -8,7 +8,7 @@ extension RouteGroup {
              body: .json(.object([.required("email", EmailAddress.schema), .required("password", PasswordPolicy.schema),
                                   .optional("name", Schema.string(max: 200).nullable.example("Ada Lovelace"))])),
              answers: .json(.model(AuthDomain.SignedIn.self)), success: 201) { request, _ in
-            try s.limiter.check(.signUp, request.clientNetwork)
+            try await s.limiter.check(.signUp, request.clientNetwork)
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
@@ -31,11 +31,11 @@ extension RouteGroup {
             let cookie = s.knownClients.id(in: request)
             // Only a client with one of our cookies can be known; any other pays the per-network budget
             // before a query is made for it.
-            if cookie == nil { try s.limiter.check(.signIn, request.clientNetwork) }
+            if cookie == nil { try await s.limiter.check(.signIn, request.clientNetwork) }
             let user = try await s.users.find(email: email)
             let client = try await s.knownClients.client(cookie, userID: user?.id, network: request.clientNetwork)
             // A known client skips that budget: others on its network cannot spend it for it.
-            if cookie != nil, case .unknown = client { try s.limiter.check(.signIn, request.clientNetwork) }
+            if cookie != nil, case .unknown = client { try await s.limiter.check(.signIn, request.clientNetwork) }
             // A locked client gets no answer about the password, so the lock stops guessing.
             if let wait = s.signInGuard.begin(account: email, client: client) { throw APIError.rateLimited(retryAfterSeconds: wait) }
             var judged = false
@@ -69,7 +69,7 @@ extension RouteGroup {
              body: .json(.object([.optional("refresh_token", Schema.string(max: 200).nullable.example("ort_Yk3vQ9tR0aVb8kXyZ1c4dE5fG6hI7jK8lM9nO0pQ1sT")
                                         .described("Or the ozzi_refresh cookie"))]), optional: true),
              answers: .json(.model(AuthDomain.SignedIn.self))) { request, context in
-            try s.limiter.check(.refresh, request.clientNetwork)
+            try await s.limiter.check(.refresh, request.clientNetwork)
             let body = try JSONBody(optional: request)
             // No refresh token at all is a missing credential, as on any route: the body may be absent for the cookie's sake.
             guard let token = try body.string("refresh_token", max: 200) ?? Cookies.value("ozzi_refresh", in: request) else {
@@ -92,7 +92,7 @@ extension RouteGroup {
 
         open("POST", "/anonymous", "Start an anonymous trial with its own workspace", tag: "auth",
              answers: .json(.model(AuthDomain.SignedIn.self)), success: 201) { request, _ in
-            try s.limiter.check(.anonymous, request.clientNetwork)
+            try await s.limiter.check(.anonymous, request.clientNetwork)
             let user = try await s.users.create(email: nil, name: nil, anonymous: true)
             let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
             await s.audit.record("signup_anonymous", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)

@@ -1,3 +1,5 @@
+import OzziRuntime
+
 /// How long failed sign-ins hold back whoever made them: `freeFailures` in a row cost nothing, then each
 /// further failure locks for `baseSeconds`, doubling up to `maxSeconds`; `forgetAfterSeconds` after the
 /// last failure (or at a success) the count starts over. Pure: the guard feeds it the clock.

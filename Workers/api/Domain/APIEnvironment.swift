@@ -29,7 +29,7 @@ struct APIEnvironment: Sendable {
         defaultCountry = env.var("DEFAULT_COUNTRY", default: "US").uppercased()
         publicURL = String(env.var("PUBLIC_URL", default: "http://127.0.0.1:8787").reversed().drop { $0 == "/" }.reversed())
         sealingKey = try CredentialKey.load(env)
-        limiter = RateLimiter(clock: clock)
+        limiter = RateLimiter(env.tokenBuckets)
         let pubsub = try env.pubsub("LIVE")
         accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)

@@ -7,7 +7,7 @@ extension RouteGroup {
              "Start signing in with a provider: redirects to it (?format=json answers the URL instead)", tag: "auth",
              query: [.query("format", .oneOf(["json"]), "`json` answers the provider's URL instead of redirecting to it")],
              answers: .redirect(orJSON: SignInMethods.authorizeURL), success: 302) { request, context in
-            try s.limiter.check(.oauth, request.clientNetwork)
+            try await s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
             let url = try await s.oauth.start(provider, linking: nil)
             if request.queryParameter("format") == "json" { return .json(["authorize_url": url]) }
@@ -17,7 +17,7 @@ extension RouteGroup {
         open("GET", "/oauth/:provider/callback", "Where the provider returns: signs in, signs up, or links", tag: "auth",
              query: Self.callbackParameters,
              answers: .json(.oneOf([.model(AuthDomain.SignedIn.self), SignInMethods.linked]))) { request, context in
-            try s.limiter.check(.oauth, request.clientNetwork)
+            try await s.limiter.check(.oauth, request.clientNetwork)
             let provider = try s.oauth.provider(context.parameter("provider"))
             if let error = request.queryParameter("error") {
                 throw APIError.badRequest("\(provider.name) refused: \(request.queryParameter("error_description") ?? error)", code: "provider_denied")

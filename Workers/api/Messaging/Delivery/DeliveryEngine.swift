@@ -99,7 +99,8 @@ final class DeliveryEngine: Sendable {
                 continue
             }
             if !job.reserved {
-                let wait = max(limiter.reserve(limits.perWorkspace, message.scope.workspaceID), limiter.reserve(limits.perUser, message.createdBy))
+                let wait = max(try await limiter.reserve(limits.perWorkspace, message.scope.workspaceID),
+                               try await limiter.reserve(limits.perUser, message.createdBy))
                 if wait > 0 {
                     deferred.append((DeliveryJob(messageID: message.id, version: message.version, reserved: true), wait))
                     continue

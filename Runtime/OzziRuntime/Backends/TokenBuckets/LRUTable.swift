@@ -1,6 +1,6 @@
 /// What an `LRUTable` keeps: a value that knows when forgetting it changes nothing (a token bucket
 /// refilled to full, a lock long expired).
-protocol Forgettable {
+public protocol Forgettable {
     /// The time (ms) from which this value is as good as absent.
     var forgettableAt: Int64 { get }
 }
@@ -10,7 +10,7 @@ protocol Forgettable {
 /// forgettable; a new key in a full table then evicts the least recently used one, never more.
 ///
 /// Not thread-safe: its owner keeps it behind a lock.
-struct LRUTable<Value: Forgettable> {
+public struct LRUTable<Value: Forgettable> {
     private struct Slot {
         var key: String
         var value: Value
@@ -18,28 +18,28 @@ struct LRUTable<Value: Forgettable> {
         var newer: Int
     }
 
-    let capacity: Int
+    public let capacity: Int
     private var slots: [Slot] = []
     private var index: [String: Int] = [:]
     private var free: [Int] = []
     private var newest = -1
     private var oldest = -1
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         precondition(capacity > 0, "an LRU table holds at least one entry")
         self.capacity = capacity
     }
 
-    var count: Int { index.count }
+    public var count: Int { index.count }
 
     /// The value of `key`, without making it recent.
-    func peek(_ key: String) -> Value? {
+    public func peek(_ key: String) -> Value? {
         index[key].map { slots[$0].value }
     }
 
     /// Lets `body` change `key`'s value (nil when absent; setting nil removes it) and makes it the most
     /// recently used.
-    mutating func update<T>(_ key: String, now: Int64, _ body: (inout Value?) -> T) -> T {
+    public mutating func update<T>(_ key: String, now: Int64, _ body: (inout Value?) -> T) -> T {
         dropForgettable(now: now, limit: 2)
         var value = index[key].map { slots[$0].value }
         let result = body(&value)
@@ -51,14 +51,14 @@ struct LRUTable<Value: Forgettable> {
         return result
     }
 
-    mutating func remove(_ key: String) {
+    public mutating func remove(_ key: String) {
         guard let slot = index.removeValue(forKey: key) else { return }
         unlink(slot)
         free.append(slot)
     }
 
     /// The keys, most recently used first (for tests).
-    var keys: [String] {
+    public var keys: [String] {
         var keys: [String] = []
         var slot = newest
         while slot >= 0 {
