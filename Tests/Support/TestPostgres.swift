@@ -51,7 +51,7 @@ public final class TestPostgres: Sendable {
         }
         try await run("initdb", ["-D", folder + "/data", "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"])
         let port = try freeLoopbackPort()
-        let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off"
+        let options = "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c max_connections=1000 -c fsync=off"
             + " -c synchronous_commit=off -c full_page_writes=off"
         try await run("pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "120", "-o", options, "start"])
         try watch(folder)

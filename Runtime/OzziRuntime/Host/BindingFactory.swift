@@ -26,7 +26,7 @@ struct BindingFactory {
             for database in granted.databases {
                 let sql = try open(database, worker: worker.name)
                 if let migrations = migrationsDirectory(database) {
-                    _ = try sql.migrateNow(try SQLMigration.load(directory: migrations))
+                    _ = try sql.migrateNow(try SQLMigration.load(directory: migrations, for: sql.dialect))
                 }
                 bindings.databases[database.binding] = sql
             }
@@ -110,7 +110,7 @@ extension WorkerHost {
         for worker in config.workers {
             for database in worker.bindings.databases {
                 let sql = try factory.open(database, worker: worker.name)
-                let applied = try factory.migrationsDirectory(database).map { try sql.migrateNow(try SQLMigration.load(directory: $0)) } ?? []
+                let applied = try factory.migrationsDirectory(database).map { try sql.migrateNow(try SQLMigration.load(directory: $0, for: sql.dialect)) } ?? []
                 report.append((worker.name, database.binding, applied))
             }
         }

@@ -144,8 +144,24 @@ import Testing
         try "CREATE TABLE two (x);".write(toFile: directory + "/0002_two.sql", atomically: true, encoding: .utf8)
         try "CREATE TABLE one (x);".write(toFile: directory + "/0001_one.sql", atomically: true, encoding: .utf8)
         try "not a migration".write(toFile: directory + "/README.md", atomically: true, encoding: .utf8)
-        #expect(try SQLMigration.load(directory: directory).map(\.name) == ["0001_one", "0002_two"])
-        #expect(throws: SQLMigrationError.missingDirectory(directory + "/nope")) { try SQLMigration.load(directory: directory + "/nope") }
+        #expect(try SQLMigration.load(directory: directory, for: .sqlite).map(\.name) == ["0001_one", "0002_two"])
+        #expect(throws: SQLMigrationError.missingDirectory(directory + "/nope")) { try SQLMigration.load(directory: directory + "/nope", for: .sqlite) }
+    }
+
+    @Test func anEngineFileStandsInForTheSharedOneUnderTheSameName() throws {
+        let directory = try scratchDirectory()
+        try "CREATE TABLE one (x INTEGER);".write(toFile: directory + "/0001_one.sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE two (x BLOB);".write(toFile: directory + "/0002_two.sqlite.sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE two (x BYTEA);".write(toFile: directory + "/0002_two.postgres.sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE three (x);".write(toFile: directory + "/0003_three.sqlite.sql", atomically: true, encoding: .utf8)
+        let sqlite = try SQLMigration.load(directory: directory, for: .sqlite)
+        #expect(sqlite.map(\.name) == ["0001_one", "0002_two", "0003_three"])
+        #expect(sqlite.map(\.sql) == ["CREATE TABLE one (x INTEGER);", "CREATE TABLE two (x BLOB);", "CREATE TABLE three (x);"])
+        // A migration written for one engine only is a gap in the other's history, not a skip.
+        #expect(throws: SQLMigrationError.missingEngine("0003_three", .postgres)) { try SQLMigration.load(directory: directory, for: .postgres) }
+        try "CREATE TABLE three (x TEXT);".write(toFile: directory + "/0003_three.postgres.sql", atomically: true, encoding: .utf8)
+        #expect(try SQLMigration.load(directory: directory, for: .postgres).map(\.sql)
+                == ["CREATE TABLE one (x INTEGER);", "CREATE TABLE two (x BYTEA);", "CREATE TABLE three (x TEXT);"])
     }
 
     @Test func aKilledWriterLeavesCommittedRowsReadable() async throws {

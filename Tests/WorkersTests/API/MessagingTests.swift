@@ -289,9 +289,15 @@ import APIWorker
         #expect(settings.status == 200, "\(settings.body)")
         #expect(settings["auth_token_set"] == true)
         #expect(!settings.body.contains("twilio-secret"), "the token is never answered back")
-        let files = ["", "-wal"].compactMap { FileManager.default.contents(atPath: api.dataDirectory + "/api/d1/api.sqlite" + $0) }
-        #expect(!files.isEmpty)
-        #expect(!files.contains { $0.range(of: Data("twilio-secret".utf8)) != nil }, "the token is stored sealed")
+        if TestBackends.shared {
+            let rows = try await api.database("api").prepare("SELECT CAST(s AS text) AS row FROM sms_settings s").all()
+            #expect(!rows.isEmpty)
+            #expect(!rows.contains { $0.text("row")?.contains("twilio-secret") != false }, "the token is stored sealed")
+        } else {
+            let files = ["", "-wal"].compactMap { FileManager.default.contents(atPath: api.dataDirectory + "/api/d1/api.sqlite" + $0) }
+            #expect(!files.isEmpty)
+            #expect(!files.contains { $0.range(of: Data("twilio-secret".utf8)) != nil }, "the token is stored sealed")
+        }
 
         let ok = try await contact(api, token, "+14155550142", name: "Ok")
         let bad = try await contact(api, token, "+15005550001", name: "Bad")
@@ -584,15 +590,12 @@ import APIWorker
         #expect(stopped < .seconds(60), "an open event stream does not hold shutdown to its 120 s deadline (took \(stopped))")
 
         // An event committed by a host that died before handing it on: written straight to the outbox.
-        let database = first.dataDirectory + "/api/d1/api.sqlite"
-        let inserted = try await Subprocess.run("/usr/bin/python3", ["-c", """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            ws = db.execute("SELECT workspace_id FROM webhook_endpoints").fetchone()[0]
-            db.execute("INSERT INTO workspace_events (workspace_id, type, data, created_at) VALUES (?, 'group.created', '{\\"group_id\\":\\"grp_orphan\\"}', '2026-01-01T00:00:00.000Z')", (ws,))
-            db.commit()
-            """, database])
-        #expect(inserted.status == 0, "\(inserted.stderr)")
+        let outbox = try await first.database("api")
+        let workspace = try #require(try await outbox.prepare("SELECT workspace_id FROM webhook_endpoints").first()?.text("workspace_id"))
+        try await outbox.prepare("""
+            INSERT INTO workspace_events (workspace_id, type, data, created_at)
+            VALUES (?, 'group.created', '{"group_id":"grp_orphan"}', '2026-01-01T00:00:00.000Z')
+            """).bind(workspace).run()
 
         let second = try await APIHost.start(.live, vars: Self.fastVars, dataDirectory: first.dataDirectory)
         defer { Task { await second.stop() } }

@@ -43,10 +43,14 @@ import Testing
     /// none in hand. Moving the clock in the middle of a batch would defer a job that is not due yet from
     /// the new time instead of the one the engine read (hours late, with days passing at once).
     func settled(_ w: World) async throws -> Bool {
-        let queue = try SQLiteDatabase(path: w.api.dataDirectory + "/queues/api-delivery.sqlite")
+        // The queue's store: its own SQLite file, or on PostgreSQL the rows of the shared `ozzi_queues` table.
+        let (queue, pending): (any SQLDatabase, String) = TestBackends.shared
+            ? (try PostgresDatabase(url: try String(contentsOfFile: w.api.dataDirectory + "/.test-postgres-url", encoding: .utf8), schema: "ozzi_queues"),
+               "SELECT count(*) AS n FROM messages WHERE queue = 'api-delivery' AND (lease_owner IS NOT NULL OR visible_at <= ?)")
+            : (try SQLiteDatabase(path: w.api.dataDirectory + "/queues/api-delivery.sqlite"),
+               "SELECT count(*) AS n FROM messages WHERE leased = 1 OR visible_at <= ?")
         return try await Poll.until {
-            try await queue.prepare("SELECT count(*) AS n FROM messages WHERE leased = 1 OR visible_at <= ?")
-                .bind(w.clock.milliseconds).first()?.integer("n") == 0
+            try await queue.prepare(pending).bind(w.clock.milliseconds).first()?.integer("n") == 0
         }
     }
 

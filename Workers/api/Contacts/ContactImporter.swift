@@ -180,7 +180,7 @@ struct ContactImporter: Sendable {
         let now = Timestamp.now(clock)
         try await database.transaction { tx in
             for (line, reason) in batch.rejections {
-                try tx.run("INSERT OR REPLACE INTO contact_import_rejections (import_id, line, reason) VALUES (?, ?, ?)", importID, line, reason)
+                try tx.run("INSERT INTO contact_import_rejections (import_id, line, reason) VALUES (?, ?, ?) ON CONFLICT (import_id, line) DO UPDATE SET reason = excluded.reason", importID, line, reason)
             }
             let created = try ContactStore.insert(tx, scope, batch.rows, now: now, skipExisting: true)
             let merged = update ? try ContactStore.merge(tx, scope, batch.rows, now: now) : 0

@@ -76,21 +76,11 @@ struct ContactQuery: Sendable {
 
     var isSearch: Bool { text != nil || prefix != nil }
 
-    /// The FTS5 expression: each word quoted (user input is never FTS syntax), a prefix's last word as `*`;
-    /// empty for a search without words, which matches nothing.
-    func match() -> String? {
-        if let text {
-            let words = Self.words(text)
-            // Nothing to search for finds nothing (rather than everything).
-            guard !words.isEmpty else { return "" }
-            return words.map { "\"\($0)\"" }.joined(separator: " ")
-        }
-        if let prefix {
-            let words = Self.words(prefix)
-            guard let last = words.last else { return "" }
-            let exact = words.dropLast().map { "\"\($0)\"" }
-            return "{name email phone_digits} : " + (exact + ["\"\(last)\"*"]).joined(separator: " ")
-        }
+    /// The search asked for, if any: its words (user input split into letters and digits, never search
+    /// syntax); a search without words matches nothing (rather than everything).
+    func search() -> ContactSearchTerms? {
+        if let text { return .words(Self.words(text), text: text) }
+        if let prefix { return .prefix(Self.words(prefix)) }
         return nil
     }
 
@@ -99,7 +89,7 @@ struct ContactQuery: Sendable {
     }
 
     /// WHERE conditions (on `c`) and their values, beyond the workspace.
-    func filters() -> (sql: [String], values: [any SQLBindable]) {
+    func filters(_ dialect: SQLDialect) -> (sql: [String], values: [any SQLBindable]) {
         var sql: [String] = []
         var values: [any SQLBindable] = []
         if let groupID {
@@ -115,9 +105,8 @@ struct ContactQuery: Sendable {
             values.append(source)
         }
         for (key, value) in custom {
-            let path = "$.\"" + key.replacing("\"", with: "") + "\""
-            sql.append("(json_extract(c.custom_fields, ?) = ? OR CAST(json_extract(c.custom_fields, ?) AS TEXT) = ?)")
-            values += [path, value, path, value]
+            sql.append("\(dialect.jsonText("c.custom_fields", key: "?")) = ?")
+            values += [key.replacing("\"", with: ""), value]
         }
         for (column, op, value) in [("created_at", ">=", createdAfter), ("created_at", "<", createdBefore),
                                     ("updated_at", ">=", updatedAfter), ("updated_at", "<", updatedBefore)] {

@@ -45,10 +45,10 @@ struct ContactStore: Sendable {
         return try tx.run("""
             INSERT INTO contacts (id, workspace_id, name, first_name, last_name, phone, phone_search, email, notes, custom_fields, source,
               sms_consent, sms_consent_at, sms_consent_method, created_at, updated_at)
-            SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8,
-              value ->> 9, value ->> 10, value ->> 11, value ->> 12, ?2, ?2
-            FROM json_each(?3) WHERE true \(skipExisting ? "ON CONFLICT (workspace_id, phone) DO NOTHING" : "")
-            """, scope.workspaceID, now, payload).changes
+            SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8,
+              value ->> 9, value ->> 10, value ->> 11, value ->> 12, ?, ?
+            FROM \(tx.dialect.records()) WHERE true \(skipExisting ? "ON CONFLICT (workspace_id, phone) DO NOTHING" : "")
+            """, scope.workspaceID, now, now, payload).changes
     }
 
     /// Merges rows into the workspace's contacts that have their phones, in one statement (see `insert`):
@@ -68,23 +68,23 @@ struct ContactStore: Sendable {
               last_name = CASE WHEN r.last_name = '' THEN contacts.last_name ELSE r.last_name END,
               email = coalesce(r.email, contacts.email),
               notes = CASE WHEN r.notes = '' THEN contacts.notes ELSE r.notes END,
-              custom_fields = json_patch(contacts.custom_fields, r.custom_fields), updated_at = ?2
+              custom_fields = \(tx.dialect.jsonMerge("contacts.custom_fields", "r.custom_fields")), updated_at = ?
             FROM (SELECT value ->> 0 AS id, value ->> 1 AS phone, value ->> 2 AS name, value ->> 3 AS first_name, value ->> 4 AS last_name,
-                    value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM json_each(?3)) AS r
-            WHERE contacts.workspace_id = ?1 AND contacts.phone = r.phone AND contacts.id <> r.id
-            """, scope.workspaceID, now, payload).changes
+                    value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM \(tx.dialect.records())) AS r
+            WHERE contacts.workspace_id = ? AND contacts.phone = r.phone AND contacts.id <> r.id
+            """, now, payload, scope.workspaceID).changes
     }
 
     /// Deletes the workspace's contacts among `ids` in one statement; answers how many.
     static func delete(_ tx: SQLTransaction, _ scope: TenantScope, ids: [String]) throws -> Int {
-        try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))", scope.workspaceID, SQLList.json(ids)).changes
+        try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM \(tx.dialect.elements()))", scope.workspaceID, SQLList.json(ids)).changes
     }
 
     /// Sets the SMS consent of the workspace's contacts among `ids` in one statement; answers how many.
     static func setConsent(_ tx: SQLTransaction, _ scope: TenantScope, ids: [String], _ consent: (status: String, method: String?), now: String) throws -> Int {
         try tx.run("""
             UPDATE contacts SET sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ?
-            WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
+            WHERE workspace_id = ? AND id IN (SELECT value FROM \(tx.dialect.elements()))
             """, consent.status, now, consent.method, now, scope.workspaceID, SQLList.json(ids)).changes
     }
 
@@ -151,26 +151,18 @@ struct ContactStore: Sendable {
 
     /// A page of contacts: `limit + 1` rows so the caller knows whether there is more.
     func list(_ scope: TenantScope, _ query: ContactQuery, limit: Int, after cursor: String?) async throws -> (rows: [Contact], next: String?) {
-        var (conditions, values) = query.filters()
+        var (conditions, values) = query.filters(database.dialect)
         conditions.insert("c.workspace_id = ?", at: 0)
         values.insert(scope.workspaceID, at: 0)
-        if let match = query.match() {
-            guard !match.isEmpty else { return ([], nil) }
+        if let terms = query.search() {
+            guard !terms.words.isEmpty else { return ([], nil) }
             let offset = cursor.flatMap(Int.init) ?? 0
-            let order = query.text != nil
-                ? "ORDER BY (lower(c.name) = lower(?)) DESC, bm25(contacts_fts, 10.0, 4.0, 4.0, 1.0, 2.0), c.rowid"
-                : "ORDER BY contacts_fts.rowid DESC"
-            var bound: [any SQLBindable] = [match] + values
-            if let text = query.text { bound.append(text.trimmingPrefixAndSuffixSpaces().lowercased()) }
-            bound += [limit + 1, offset]
-            let rows = try await database.prepare("""
-                SELECT \(Self.columns) FROM contacts_fts JOIN contacts c ON c.rowid = contacts_fts.rowid
-                WHERE contacts_fts MATCH ? AND \(conditions.joined(separator: " AND ")) \(order) LIMIT ? OFFSET ?
-                """).bind(bound).all(Contact.self)
+            let (sql, bound) = database.dialect.contactSearch.select(Self.columns, terms, where: conditions, values, limit: limit + 1, offset: offset)
+            let rows = try await database.prepare(sql).bind(bound).all(Contact.self)
             return (Array(rows.prefix(limit)), rows.count > limit ? String(offset + limit) : nil)
         }
         // Keyset paging on (sort column, rowid): the rowid is unique, never reused while the row lives, and
-        // the implicit last column of the sort indexes.
+        // the last column of the sort indexes (implicitly on SQLite; PostgreSQL's contacts have a rowid column).
         let column = query.sort.rawValue
         let comparison = query.descending ? "<" : ">"
         let direction = query.descending ? "DESC" : "ASC"

@@ -1,7 +1,8 @@
 import OzziRuntime
 
-/// Many values bound as one: a JSON array that SQL unpacks with `json_each`, so an operation on a list of
-/// ids is one statement (`... IN (SELECT value FROM json_each(?))`) however long the list. One statement
+/// Many values bound as one: a JSON array that SQL unpacks with `SQLDialect.elements()` or `.records()`
+/// (`json_each` on SQLite, `jsonb_array_elements` on PostgreSQL), so an operation on a list of ids is one
+/// statement (`... IN (SELECT value FROM \(tx.dialect.elements()))`) however long the list. One statement
 /// per id would cost a round through SQLite each, and, on tables with an FTS5 index kept by triggers, an
 /// index flush each (FTS5 flushes at every statement boundary).
 enum SQLList {

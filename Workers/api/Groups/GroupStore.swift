@@ -75,7 +75,7 @@ struct GroupStore: Sendable {
     static func add(_ tx: SQLTransaction, _ scope: TenantScope, groupID: String, contactIDs: [String], now: String) throws -> Int {
         try tx.run("""
             INSERT INTO group_members (group_id, contact_id, added_at)
-            SELECT ?, c.id, ? FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?)) ON CONFLICT DO NOTHING
+            SELECT ?, c.id, ? FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM \(tx.dialect.elements())) ON CONFLICT DO NOTHING
             """, groupID, now, scope.workspaceID, SQLList.json(contactIDs)).changes
     }
 
@@ -89,7 +89,7 @@ struct GroupStore: Sendable {
     }
 
     static func remove(_ tx: SQLTransaction, groupID: String, contactIDs: [String]) throws -> Int {
-        try tx.run("DELETE FROM group_members WHERE group_id = ? AND contact_id IN (SELECT value FROM json_each(?))",
+        try tx.run("DELETE FROM group_members WHERE group_id = ? AND contact_id IN (SELECT value FROM \(tx.dialect.elements()))",
                    groupID, SQLList.json(contactIDs)).changes
     }
 }

@@ -44,7 +44,7 @@ final class WorkspaceEvents: Sendable {
         })
         try tx.run("""
             INSERT INTO workspace_events (workspace_id, type, data, created_at)
-            SELECT value ->> 'workspace_id', value ->> 'type', value ->> 'data', ? FROM json_each(?)
+            SELECT value ->> 'workspace_id', value ->> 'type', value ->> 'data', ? FROM \(tx.dialect.records())
             """, at, rows)
     }
 

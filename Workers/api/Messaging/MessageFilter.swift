@@ -42,11 +42,11 @@ struct MessageFilter: Sendable {
     }
 
     /// ` AND ...` clauses and their values.
-    var sql: (String, [any SQLBindable]) {
+    func sql(_ dialect: SQLDialect) -> (String, [any SQLBindable]) {
         var clause = ""
         var values: [any SQLBindable] = []
         if let ids {
-            clause += " AND id IN (SELECT value FROM json_each(?))"
+            clause += " AND id IN (SELECT value FROM \(dialect.elements()))"
             values.append(SQLList.json(ids))
         }
         if let status { clause += " AND status = ?"; values.append(status.rawValue) }

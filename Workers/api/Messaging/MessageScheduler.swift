@@ -84,7 +84,7 @@ struct MessageScheduler: Sendable {
         default:
             let ids = target == "contact_id" ? [try body.requiredString("contact_id", max: 64)] : try body.ids()
             let found = try await database.prepare("""
-                SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
+                SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM \(database.dialect.elements()))
                 """).bind(scope.workspaceID, SQLList.json(ids)).all(Contact.self)
             if target == "contact_id", found.isEmpty { throw APIError.notFound("contact") }
             // In the order asked for, so the answer's ids line up with the request's.

@@ -82,7 +82,7 @@ struct MessageStats: Sendable {
     func report(_ scope: TenantScope?, window: String) async throws -> Report {
         let span = Self.windows[window] ?? 0
         let since = span > 0 ? Timestamp.at(milliseconds: clock.milliseconds - span) : nil
-        let filter = "(? IS NULL OR workspace_id = ?) AND (? IS NULL OR created_at >= ?)"
+        let filter = "(CAST(? AS TEXT) IS NULL OR workspace_id = ?) AND (CAST(? AS TEXT) IS NULL OR created_at >= ?)"
         let rows = try await database.prepare("""
             SELECT category, campaign, status, count(*) AS n FROM messages WHERE \(filter) GROUP BY category, campaign, status
             """).bind(scope?.workspaceID, scope?.workspaceID, since, since).all(Tally.self)
@@ -102,19 +102,19 @@ struct MessageStats: Sendable {
             guard sent > 0 else { return nil }
             let offset = min(sent - 1, Int((Double(sent) * p).rounded(.up)) - 1)
             return try await database.prepare("""
-                SELECT max(0, sent_ms - due_ms) AS late FROM messages WHERE sent_ms >= ? ORDER BY max(0, sent_ms - due_ms) LIMIT 1 OFFSET ?
+                SELECT CASE WHEN sent_ms > due_ms THEN sent_ms - due_ms ELSE 0 END AS late FROM messages WHERE sent_ms >= ? ORDER BY late LIMIT 1 OFFSET ?
                 """).bind(sinceMs, max(0, offset)).first()?.integer("late")
         }
         report.latency_ms = Latency(sent: sent, p50: try await percentile(0.5), p99: try await percentile(0.99), max: try await percentile(1))
         let codes = try await database.prepare("""
             SELECT error_code, count(*) AS n FROM messages WHERE status IN ('failed', 'undelivered') AND error_code IS NOT NULL
-              AND (? IS NULL OR created_at >= ?) GROUP BY error_code
+              AND (CAST(? AS TEXT) IS NULL OR created_at >= ?) GROUP BY error_code
             """).bind(since, since).all(Failures.self)
         report.failures_by_code = Dictionary(codes.map { ($0.error_code, $0.n) }, uniquingKeysWith: +)
-        // (sum() over no rows is NULL: none is 0 here.)
         report.backlog = try await database.prepare("""
-            SELECT coalesce(sum(status = 'pending' AND due_ms <= ?), 0) AS due, coalesce(sum(status = 'pending' AND due_ms > ?), 0) AS scheduled,
-                   coalesce(sum(status = 'sending'), 0) AS sending, coalesce(sum(status = 'review'), 0) AS review
+            SELECT count(*) FILTER (WHERE status = 'pending' AND due_ms <= ?) AS due,
+                   count(*) FILTER (WHERE status = 'pending' AND due_ms > ?) AS scheduled,
+                   count(*) FILTER (WHERE status = 'sending') AS sending, count(*) FILTER (WHERE status = 'review') AS review
             FROM messages WHERE status IN ('pending', 'sending', 'review')
             """).bind(clock.milliseconds, clock.milliseconds).first(Backlog.self)
         return report

@@ -55,10 +55,10 @@ struct MessageStore: Sendable {
             INSERT INTO messages (id, workspace_id, created_by, contact_id, to_phone, template_id, body, scheduled_at, due_ms, time_zone,
                                   category, campaign, status, created_at, updated_at)
             SELECT value ->> 'id', ?, ?, value ->> 'contact_id', value ->> 'to', value ->> 'template_id', value ->> 'body',
-                   value ->> 'scheduled_at', value ->> 'due_ms', value ->> 'time_zone', value ->> 'category', value ->> 'campaign',
-                   'pending', ?, ? FROM json_each(?)
+                   value ->> 'scheduled_at', CAST(value ->> 'due_ms' AS BIGINT), value ->> 'time_zone', value ->> 'category', value ->> 'campaign',
+                   'pending', ?, ? FROM \(tx.dialect.records())
             """, scope.workspaceID, createdBy, now, now, rows)
-        try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value ->> 'id', ?, 'status', 'pending' FROM json_each(?)",
+        try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value ->> 'id', ?, 'status', 'pending' FROM \(tx.dialect.records())",
                    now, rows)
     }
 
@@ -67,8 +67,8 @@ struct MessageStore: Sendable {
         let list = SQLList.json(jobs.map { JSONValue.array([.string($0.messageID), .number(Double($0.version))]) })
         try await database.prepare("""
             UPDATE messages SET enqueued = 1
-            WHERE id IN (SELECT value ->> 0 FROM json_each(?)) AND status = 'pending'
-              AND version = (SELECT value ->> 1 FROM json_each(?) WHERE value ->> 0 = messages.id)
+            WHERE id IN (SELECT value ->> 0 FROM \(database.dialect.records())) AND status = 'pending'
+              AND version = (SELECT CAST(value ->> 1 AS BIGINT) FROM \(database.dialect.records()) WHERE value ->> 0 = messages.id)
             """).bind(list, list).run()
     }
 
@@ -92,7 +92,7 @@ struct MessageStore: Sendable {
 
     /// Newest first, keyset-paged on (created_at, id).
     func list(_ scope: TenantScope, _ filter: MessageFilter, page: PageRequest) async throws -> [Message] {
-        let (clause, values) = filter.sql
+        let (clause, values) = filter.sql(database.dialect)
         let after = page.after?.split(separator: "\u{1F}", maxSplits: 1).map(String.init) ?? []
         var bound: [any SQLBindable] = [scope.workspaceID]
         bound += values
@@ -109,7 +109,7 @@ struct MessageStore: Sendable {
 
     /// The ids `filter` selects, up to `limit`.
     func ids(_ scope: TenantScope, _ filter: MessageFilter, limit: Int) async throws -> [String] {
-        let (clause, values) = filter.sql
+        let (clause, values) = filter.sql(database.dialect)
         var bound: [any SQLBindable] = [scope.workspaceID]
         bound += values
         bound.append(limit)
@@ -120,7 +120,7 @@ struct MessageStore: Sendable {
 
     /// Cancels the pending messages among those `filter` selects (up to 10,000); returns their ids.
     func cancel(_ scope: TenantScope, _ filter: MessageFilter) async throws -> [String] {
-        let (clause, values) = filter.sql
+        let (clause, values) = filter.sql(database.dialect)
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
             var bound: [any SQLBindable] = [scope.workspaceID]
@@ -128,8 +128,8 @@ struct MessageStore: Sendable {
             let ids = try tx.execute("SELECT id FROM messages WHERE workspace_id = ? AND status = 'pending'\(clause) LIMIT 10000",
                                      bound.map(\.sqlValue)).rows.compactMap { $0.text("id") }
             let list = SQLList.json(ids)
-            try tx.run("UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'", now, list)
-            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)", now, list)
+            try tx.run("UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM \(tx.dialect.elements())) AND status = 'pending'", now, list)
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM \(tx.dialect.elements())", now, list)
             try WorkspaceEvents.record(tx, ids.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) }, at: now)
             return ids
         }
@@ -157,10 +157,10 @@ struct MessageStore: Sendable {
             let jobs = try tx.all(State.self, """
                 UPDATE messages SET status = 'pending', version = version + 1, enqueued = 0, due_ms = ?, error_code = NULL, error_message = NULL,
                   provider_message_id = NULL, updated_at = ?
-                WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?)) AND status IN ('failed', 'undelivered', 'review')
+                WHERE workspace_id = ? AND id IN (SELECT value FROM \(tx.dialect.elements())) AND status IN ('failed', 'undelivered', 'review')
                 RETURNING \(State.selection)
                 """, nowMs, now, scope.workspaceID, list).map(\.job)
-            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'pending' FROM json_each(?)",
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'pending' FROM \(tx.dialect.elements())",
                        now, SQLList.json(jobs.map(\.messageID)))
             try WorkspaceEvents.record(tx, jobs.map { StatusChange(scope: scope, messageID: $0.messageID, status: .pending, errorCode: nil) }, at: now)
             return jobs
@@ -209,7 +209,7 @@ struct MessageStore: Sendable {
                    m.attempts, m.due_ms, m.template_id, m.body AS message_body, t.body AS template_body,
                    \(ContactStore.columns)
             FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id LEFT JOIN templates t ON t.id = m.template_id
-            WHERE m.id IN (SELECT value FROM json_each(?))
+            WHERE m.id IN (SELECT value FROM \(database.dialect.elements()))
             """).bind(SQLList.json(ids)).all(Due.self)
     }
 

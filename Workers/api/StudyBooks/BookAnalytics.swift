@@ -69,7 +69,7 @@ struct BookAnalytics: Sendable {
         let repliesByLesson = Dictionary(try await database.prepare("SELECT lm.lesson_id, count(DISTINCT im.id) AS n \(replyJoin) GROUP BY lm.lesson_id")
             .bind(ws, bookID, replyWindowMs).all(PerLesson.self).map { ($0.lesson_id, $0.n) }, uniquingKeysWith: +)
         let enrolledByLesson = Dictionary(try await database.prepare("""
-            SELECT j.value AS lesson_id, count(*) AS n FROM participants p, json_each(p.lesson_ids) j
+            SELECT j.value AS lesson_id, count(*) AS n FROM participants p, \(database.dialect.elements("p.lesson_ids")) j
             WHERE p.workspace_id = ? AND p.book_id = ? AND p.status != 'canceled' GROUP BY j.value
             """).bind(ws, bookID).all(PerLesson.self).map { ($0.lesson_id, $0.n) }, uniquingKeysWith: +)
         return Report(book_id: bookID, participants: people, messages: Self.rated(total), replies: replies,

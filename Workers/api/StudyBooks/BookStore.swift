@@ -97,14 +97,14 @@ struct BookStore: Sendable {
     /// One message of a lesson that belongs to `workspaceID` (nil: the book's own).
     func message(lessonID: String, id: String, workspaceID: String?) async throws -> LessonMessage? {
         try await database.prepare("""
-            SELECT \(LessonMessage.selection) FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?
+            SELECT \(LessonMessage.selection) FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS NOT DISTINCT FROM ?
             """).bind(lessonID, id, workspaceID).first(LessonMessage.self)
     }
 
     func updateMessage(lessonID: String, id: String, workspaceID: String?, type: String?, body: String?, dayOffset: Int?, sendTime: String?) async throws -> LessonMessage? {
         try await database.prepare("""
             UPDATE lesson_messages SET type = COALESCE(?, type), body = COALESCE(?, body), day_offset = COALESCE(?, day_offset),
-              send_time = COALESCE(?, send_time), updated_at = ? WHERE lesson_id = ? AND id = ? AND workspace_id IS ?
+              send_time = COALESCE(?, send_time), updated_at = ? WHERE lesson_id = ? AND id = ? AND workspace_id IS NOT DISTINCT FROM ?
             """).bind(type, body, dayOffset, sendTime, Timestamp.now(clock), lessonID, id, workspaceID).run()
         return try await message(lessonID: lessonID, id: id, workspaceID: workspaceID)
     }
@@ -118,12 +118,12 @@ struct BookStore: Sendable {
                 WHERE id IN (SELECT message_id FROM participant_messages WHERE lesson_message_id = ?) AND status = 'pending'
                 RETURNING \(Canceled.selection)
                 """, now, id)
-            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)",
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM \(tx.dialect.elements())",
                        now, SQLList.json(canceled.map(\.id)))
             try WorkspaceEvents.record(tx, canceled.map {
                 StatusChange(scope: TenantScope(workspaceID: $0.workspace_id), messageID: $0.id, status: .canceled, errorCode: nil)
             }, at: now)
-            return try tx.run("DELETE FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS ?", lessonID, id, workspaceID).changes == 1
+            return try tx.run("DELETE FROM lesson_messages WHERE lesson_id = ? AND id = ? AND workspace_id IS NOT DISTINCT FROM ?", lessonID, id, workspaceID).changes == 1
         }
     }
 

@@ -18,7 +18,7 @@ struct ParticipantStore: Sendable {
                 createdBy: String) async throws -> (ids: [String], skipped: [MessageScheduler.Skipped]) {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
-            let known = Set(try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))",
+            let known = Set(try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM \(tx.dialect.elements()))",
                                        scope.workspaceID, SQLList.json(contactIDs)).compactMap { $0.text("id") })
             var ids: [String] = [], skipped: [MessageScheduler.Skipped] = []
             for contact in contactIDs {

@@ -19,16 +19,16 @@ struct StudyScheduler: Sendable {
     func replan(_ scope: TenantScope, participantIDs: [String]) async throws {
         guard !participantIDs.isEmpty else { return }
         let participants = try await database.prepare("""
-            SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))
+            SELECT \(Participant.selection) FROM participants WHERE workspace_id = ? AND id IN (SELECT value FROM \(database.dialect.elements()))
             """).bind(scope.workspaceID, SQLList.json(participantIDs)).all(Participant.self)
         let contacts = Dictionary(try await database.prepare("""
-            SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM json_each(?))
+            SELECT \(ContactStore.columns) FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM \(database.dialect.elements()))
             """).bind(scope.workspaceID, SQLList.json(participants.map(\.contact_id))).all(Contact.self).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
         // What each participant already has: sent (or past sending) lesson messages stay; pending ones go.
         let links = try await database.prepare("""
             SELECT pm.participant_id, pm.lesson_message_id, pm.message_id, m.status FROM participant_messages pm JOIN messages m ON m.id = pm.message_id
-            WHERE pm.participant_id IN (SELECT value FROM json_each(?))
+            WHERE pm.participant_id IN (SELECT value FROM \(database.dialect.elements()))
             """).bind(SQLList.json(participantIDs)).all(Link.self)
         var settled = Set<String>(), pending: [String] = []
         for link in links {
@@ -62,14 +62,14 @@ struct StudyScheduler: Sendable {
         // (`WHERE true`: SQLite would read the upsert's ON as a join constraint of the SELECT.)
         let canceled = try await database.transaction { [createdBy, newLinks, pending] tx -> [String] in
             let canceled = try tx.all("""
-                UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id
+                UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM \(tx.dialect.elements())) AND status = 'pending' RETURNING id
                 """, now8601, SQLList.json(pending)).compactMap { $0.text("id") }
-            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM json_each(?)",
+            try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM \(tx.dialect.elements())",
                        now8601, SQLList.json(canceled))
             for (user, messages) in createdBy { try MessageStore.insert(tx, scope, createdBy: user, messages, now: now8601) }
             try tx.run("""
                 INSERT INTO participant_messages (participant_id, lesson_message_id, message_id)
-                SELECT value ->> 'participant_id', value ->> 'lesson_message_id', value ->> 'message_id' FROM json_each(?) WHERE true
+                SELECT value ->> 'participant_id', value ->> 'lesson_message_id', value ->> 'message_id' FROM \(tx.dialect.records()) WHERE true
                 ON CONFLICT (participant_id, lesson_message_id) DO UPDATE SET message_id = excluded.message_id
                 """, SQLList.json(newLinks))
             try WorkspaceEvents.record(tx, canceled.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) }, at: now8601)

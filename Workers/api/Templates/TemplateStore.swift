@@ -24,7 +24,7 @@ struct TemplateStore: Sendable {
 
     func list(_ scope: TenantScope, category: String?, page: PageRequest) async throws -> [Template] {
         try await database.prepare("""
-            SELECT \(Template.selection) FROM templates WHERE workspace_id = ? AND (? IS NULL OR category = ?) AND name > ? ORDER BY name LIMIT ?
+            SELECT \(Template.selection) FROM templates WHERE workspace_id = ? AND (CAST(? AS TEXT) IS NULL OR category = ?) AND name > ? ORDER BY name LIMIT ?
             """).bind(scope.workspaceID, category, category, page.after ?? "", page.limit + 1).all(Template.self)
     }
 

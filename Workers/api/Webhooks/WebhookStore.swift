@@ -36,7 +36,7 @@ struct WebhookStore: Sendable {
     /// Active endpoints of each workspace, for fanning events out.
     func active(workspaces: [String]) async throws -> [String: [WebhookEndpoint]] {
         let rows = try await database.prepare("""
-            SELECT workspace_id, \(Self.columns) FROM webhook_endpoints WHERE active = 1 AND workspace_id IN (SELECT value FROM json_each(?))
+            SELECT workspace_id, \(Self.columns) FROM webhook_endpoints WHERE active = 1 AND workspace_id IN (SELECT value FROM \(database.dialect.elements()))
             """).bind(SQLList.json(workspaces)).all(Scoped<WebhookEndpoint>.self)
         return Dictionary(grouping: rows, by: \.scope.workspaceID).mapValues { $0.map(\.record) }
     }
@@ -82,10 +82,10 @@ struct WebhookStore: Sendable {
             try tx.run("""
                 INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, created_at, updated_at)
                 SELECT value ->> 'id', value ->> 'endpoint_id', value ->> 'event_id', value ->> 'event_type', value ->> 'payload', 'pending', ?, ?
-                FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING
+                FROM \(tx.dialect.records()) WHERE true ON CONFLICT (id) DO NOTHING
                 """, now, now, list)
             return try tx.all("""
-                SELECT id FROM webhook_deliveries WHERE id IN (SELECT value ->> 'id' FROM json_each(?)) AND status = 'pending' AND attempts = 0
+                SELECT id FROM webhook_deliveries WHERE id IN (SELECT value ->> 'id' FROM \(tx.dialect.records())) AND status = 'pending' AND attempts = 0
                 """, list).compactMap { $0.text("id") }
         }
     }

@@ -1,9 +1,11 @@
 /// The SQL binding (D1-like): prepare, bind, then `all`, `first` or `run`; `batch` runs several
 /// statements in one transaction; `transaction` gives read-then-write logic one transaction.
 ///
-/// Statements use the SQL that SQLite and PostgreSQL share (`ON CONFLICT`, `RETURNING`, CTEs) so another
-/// engine can back the same binding.
+/// Statements use the SQL that SQLite and PostgreSQL share (`ON CONFLICT`, `RETURNING`, CTEs), with a
+/// fragment from `dialect` where the engines spell a thing differently.
 public protocol SQLDatabase: Sendable {
+    /// The engine, for the few fragments written per engine (see `SQLDialect`).
+    var dialect: SQLDialect { get }
     /// Runs one statement.
     func execute(_ sql: String, _ values: [SQLValue]) async throws -> SQLResult
     /// Runs statements in order in one transaction; all or nothing.
@@ -62,9 +64,12 @@ public struct SQLStatement: Sendable {
 /// Synchronous access inside `SQLDatabase.transaction`, on the pool thread that holds the writer.
 public final class SQLTransaction {
     let connection: any SQLConnection
+    /// The engine, for the few fragments written per engine (see `SQLDialect`).
+    public let dialect: SQLDialect
 
-    init(connection: any SQLConnection) {
+    init(connection: any SQLConnection, dialect: SQLDialect) {
         self.connection = connection
+        self.dialect = dialect
     }
 
     @discardableResult

@@ -18,13 +18,30 @@ public struct SQLMigration: Sendable, Equatable {
         return digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 
-    /// The `.sql` files of `directory`, in name order (`0001_contacts.sql`, `0002_groups.sql`, ...).
-    public static func load(directory: String) throws -> [SQLMigration] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+    /// The migrations in `directory` for `dialect`, in name order (`0001_contacts`, `0002_groups`, ...).
+    ///
+    /// `NNNN_name.sql` serves both engines; where they differ, `NNNN_name.sqlite.sql` and
+    /// `NNNN_name.postgres.sql` stand in for it on their engine. Either way it is one migration, recorded
+    /// under `NNNN_name`.
+    public static func load(directory: String, for dialect: SQLDialect) throws -> [SQLMigration] {
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             throw SQLMigrationError.missingDirectory(directory)
         }
-        return try names.filter { $0.hasSuffix(".sql") }.sorted().map { name in
-            SQLMigration(name: String(name.dropLast(4)), sql: try String(contentsOfFile: directory + "/" + name, encoding: .utf8))
+        var shared: [String: String] = [:], own: [String: String] = [:], named: Set<String> = []
+        for file in files where file.hasSuffix(".sql") {
+            let stem = String(file.dropLast(4))
+            if let engine = SQLDialect.allCases.first(where: { stem.hasSuffix("." + $0.rawValue) }) {
+                let name = String(stem.dropLast(engine.rawValue.count + 1))
+                named.insert(name)
+                if engine == dialect { own[name] = file }
+            } else {
+                named.insert(stem)
+                shared[stem] = file
+            }
+        }
+        return try named.sorted().map { name in
+            guard let file = own[name] ?? shared[name] else { throw SQLMigrationError.missingEngine(name, dialect) }
+            return SQLMigration(name: name, sql: try String(contentsOfFile: directory + "/" + file, encoding: .utf8))
         }
     }
 }
@@ -33,12 +50,14 @@ public enum SQLMigrationError: Error, Equatable, CustomStringConvertible {
     case missingDirectory(String)
     case edited(String)
     case failed(String, String)
+    case missingEngine(String, SQLDialect)
 
     public var description: String {
         switch self {
         case .missingDirectory(let d): "migrations directory \(d) does not exist"
         case .edited(let n): "migration \(n) changed after it was applied; migrations are forward-only, add a new one"
         case .failed(let n, let why): "migration \(n) failed: \(why)"
+        case .missingEngine(let n, let engine): "migration \(n) has a file for another engine but none for \(engine.rawValue) (\(n).sql or \(n).\(engine.rawValue).sql)"
         }
     }
 }

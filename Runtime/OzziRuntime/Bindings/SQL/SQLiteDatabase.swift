@@ -6,6 +6,7 @@ import Synchronization
 /// Reads go to a reader connection, so concurrent readers never block each other or the writer.
 public final class SQLiteDatabase: SQLBlockingDatabase {
     public let path: String
+    public var dialect: SQLDialect { .sqlite }
     private let writer: Exclusive<SQLiteConnection>
     private let readers = Mutex<[SQLiteConnection]>([])
     private let pool: BlockingPool
@@ -44,7 +45,7 @@ public final class SQLiteDatabase: SQLBlockingDatabase {
     /// A write transaction on the calling thread (already off the loop).
     func transactionNow<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
         try writer.with { connection in
-            try connection.inTransaction { try body(SQLTransaction(connection: connection)) }
+            try connection.inTransaction { try body(SQLTransaction(connection: connection, dialect: .sqlite)) }
         }
     }
 

@@ -72,7 +72,7 @@ struct ExternalDelivery: Sendable {
             let reached = status == .sent || status == .delivered
             try tx.run("""
                 UPDATE messages SET status = ?, lease_until_ms = NULL, provider_message_id = COALESCE(?, provider_message_id),
-                  sent_at = CASE WHEN ? AND sent_at IS NULL THEN ? ELSE sent_at END, sent_ms = CASE WHEN ? AND sent_ms IS NULL THEN ? ELSE sent_ms END,
+                  sent_at = CASE WHEN ? = 1 AND sent_at IS NULL THEN ? ELSE sent_at END, sent_ms = CASE WHEN ? = 1 AND sent_ms IS NULL THEN ? ELSE sent_ms END,
                   delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
                   error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message), updated_at = ?
                 WHERE id = ?
@@ -106,11 +106,12 @@ struct ExternalDelivery: Sendable {
         let now = clock.milliseconds
         let since = Timestamp.at(milliseconds: now - 86_400_000)
         let row = try await database.prepare("""
-            SELECT sum(status = 'pending' AND due_ms <= ?) AS due,
-                   sum(status = 'sending' AND provider = 'external' AND lease_until_ms >= ?) AS leased,
-                   sum(status = 'sending' AND provider = 'external' AND lease_until_ms < ?) AS expired,
-                   sum(status = 'sent' AND updated_at >= ?) AS sent, sum(status = 'delivered' AND updated_at >= ?) AS delivered,
-                   sum(status IN ('failed', 'undelivered') AND updated_at >= ?) AS failed
+            SELECT count(*) FILTER (WHERE status = 'pending' AND due_ms <= ?) AS due,
+                   count(*) FILTER (WHERE status = 'sending' AND provider = 'external' AND lease_until_ms >= ?) AS leased,
+                   count(*) FILTER (WHERE status = 'sending' AND provider = 'external' AND lease_until_ms < ?) AS expired,
+                   count(*) FILTER (WHERE status = 'sent' AND updated_at >= ?) AS sent,
+                   count(*) FILTER (WHERE status = 'delivered' AND updated_at >= ?) AS delivered,
+                   count(*) FILTER (WHERE status IN ('failed', 'undelivered') AND updated_at >= ?) AS failed
             FROM messages WHERE workspace_id = ?
             """).bind(now, now, now, since, since, since, scope.workspaceID).first()
         func n(_ name: String) -> Int { Int(row?.integer(name) ?? 0) }

@@ -137,7 +137,7 @@ final class SendPipeline: Sendable {
     }
 
     private func markDispatched(_ ids: [String]) async throws {
-        try await database.prepare("UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM json_each(?)) AND status = 'sending'")
+        try await database.prepare("UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM \(database.dialect.elements())) AND status = 'sending'")
             .bind(SQLList.json(ids)).run()
     }
 

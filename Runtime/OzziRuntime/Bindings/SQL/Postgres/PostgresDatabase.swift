@@ -10,6 +10,7 @@
 /// reports for the command (`PQcmdTuples`).
 public final class PostgresDatabase: SQLBlockingDatabase {
     public let schema: String?
+    public var dialect: SQLDialect { .postgres }
     let connections: PostgresConnectionPool
     private let pool: BlockingPool
 
@@ -45,7 +46,7 @@ public final class PostgresDatabase: SQLBlockingDatabase {
 
     func transactionNow<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
         try connections.with { connection in
-            try inTransaction(connection, serialized: true) { try body(SQLTransaction(connection: connection)) }
+            try inTransaction(connection, serialized: true) { try body(SQLTransaction(connection: connection, dialect: .postgres)) }
         }
     }
 
