@@ -49,7 +49,7 @@ echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -
   "PostgreSQL, Redis, driver and wrk on core(s) $client_cores; load average before the run $(cut -d' ' -f1-3 /proc/loadavg)"
 commit_option=--async-commit
 [ -n "${DURABLE:-}" ] && commit_option=""
-taskset -c "$client_cores" scripts/backends.sh start $commit_option "$engines" > "$work/engines.env"
+taskset -c "$client_cores" scripts/backends.sh start $commit_option --statistics "$engines" > "$work/engines.env"
 postgres=$(sed -n 's/^export OZZI_POSTGRES_URL=//p' "$work/engines.env")
 redis=$(sed -n 's/^export OZZI_REDIS_URL=//p' "$work/engines.env")
 echo "engines: PostgreSQL $(psql "$postgres" -AtXc 'SHOW server_version') (synchronous_commit" \
@@ -74,7 +74,7 @@ start_hosts() { # count first-port [database]
 # Messages per second; the driver prints its progress and, on PostgreSQL, what the engines did meanwhile.
 dispatch() { # source (data folder or postgresql URL) key ports...
   taskset -c "$client_cores" python3 - "$redis" "$sends" "$@" <<'PY'
-import collections, subprocess, sys, threading, time
+import collections, os, subprocess, sys, threading, time
 sys.path.insert(0, "bench")
 from sms_driver import API, Campaigns, iso
 
@@ -93,7 +93,9 @@ call("POST", "/contacts/bulk", {"action": "add_to_group", "group_id": everyone, 
 
 campaigns = Campaigns(source)
 scheduling = time.time()
-due = time.time() + 10 + sends * 4
+# A send of 10,000 inserts them and queues their jobs in one transaction: about 1 s on SQLite, up to 20 s
+# on PostgreSQL on a busy two-core machine; all must be in before they are due.
+due = time.time() + 10 + sends * (30 if shared else 4)
 for i in range(sends):
     hosts[i % len(hosts)]("POST", "/messages", {"group_id": everyone, "body": "Hello {{first_name}}", "scheduled_at": iso(due), "campaign": "dispatch"})
 left = due - time.time()
@@ -103,9 +105,11 @@ if left < 1:
 
 waits, done = collections.Counter(), threading.Event()
 def sample():
-    """What PostgreSQL's busy client backends wait on, every 100 ms ('CPU' when on it or runnable)."""
-    query = ("SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity "
-             "WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+    """What PostgreSQL's client backends do, every 100 ms: active ones by wait event ('CPU' when running or
+    runnable), the others by state ('idle in transaction': the host holds a transaction open between statements)."""
+    query = ("SELECT CASE WHEN state = 'active' THEN coalesce(wait_event_type || ':' || wait_event, 'CPU') "
+             "ELSE replace(state, ' ', '_') END FROM pg_stat_activity "
+             "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'")
     while not done.wait(0.1):
         out = subprocess.run(["psql", source, "-AtXq", "-c", query], capture_output=True, text=True).stdout.split()
         waits.update(out)
@@ -116,18 +120,49 @@ if shared:
     subprocess.run(["redis-cli", "-u", redis, "CONFIG", "RESETSTAT"], check=True, capture_output=True)
     sampler = threading.Thread(target=sample)
     sampler.start()
-sent = campaigns.wait_sent("dispatch", sends * 10000, due - time.time() + 300)
+def cpu_seconds():
+    """CPU time the hosts have used (their pids in HOST_PIDS)."""
+    total = 0
+    for pid in os.environ["HOST_PIDS"].split():
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+def commits():
+    if not shared:
+        return 0
+    return int(subprocess.run(["psql", source, "-AtXq", "-c", "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"],
+                              check=True, capture_output=True, text=True).stdout)
+def psql(sql):
+    return subprocess.run(["psql", source, "-AtXq", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True, text=True).stdout
+if shared:
+    psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    psql("SELECT pg_stat_statements_reset()")
+cpu_before, wall_before, commits_before = cpu_seconds(), time.time(), commits()
+sent = campaigns.wait_sent("dispatch", sends * 10000, due - time.time() + 1800)
+cpu_used = (cpu_seconds() - cpu_before) / (time.time() - wall_before)
 first_due, last_sent = campaigns.span("dispatch")
 if shared:
     done.set()
     sampler.join()
 rate = sent / ((last_sent - first_due) / 1000)
-print(f"    {sent} messages due at one instant, all sent {(last_sent - first_due) / 1000:.2f} s later", file=sys.stderr, flush=True)
+print(f"    {sent} messages due at one instant, all sent {(last_sent - first_due) / 1000:.2f} s later; the hosts used {cpu_used:.2f} cores meanwhile",
+      file=sys.stderr, flush=True)
 if shared:
     samples = waits.pop("(samples)")
     busy = sum(waits.values())
     top = ", ".join(f"{name} {count / samples:.2f}" for name, count in waits.most_common(5))
-    print(f"    PostgreSQL: {busy / samples:.2f} busy backends on average ({top})", file=sys.stderr)
+    print(f"    PostgreSQL: {(commits() - commits_before) / max(sent, 1):.2f} commits per message; {busy / samples:.2f} backends in a statement or "
+          f"transaction on average ({top})", file=sys.stderr)
+    # The statements that took the most time in all (the sampler's own left out), per message sent.
+    top = psql("SELECT calls, total_exec_time, regexp_replace(left(query, 90), '\\s+', ' ', 'g') FROM pg_stat_statements "
+               "WHERE query NOT LIKE '%pg_stat%' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+               "ORDER BY total_exec_time DESC LIMIT 6")
+    statements = psql("SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' "
+                      "AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())").strip()
+    print(f"    PostgreSQL: {int(statements or 0) / max(sent, 1):.1f} statements per message; most time in all:", file=sys.stderr)
+    for line in top.strip().splitlines():
+        calls, ms, query = line.split("|", 2)
+        print(f"      {int(calls) / max(sent, 1):6.2f}/msg {float(ms) / 1000:7.2f} s  {query}", file=sys.stderr)
     stats = subprocess.run(["redis-cli", "-u", redis, "INFO", "commandstats"], check=True, capture_output=True, text=True).stdout
     calls = {}
     for line in stats.splitlines():
@@ -173,7 +208,7 @@ run_configuration() { # label count first-port [database]
   start_hosts "$count" "$first" "$database"
   ports=$(seq "$first" $((first + count - 1)))
   key=$(create_api_key "$first")
-  rate=$(dispatch "$source" "$key" $ports)
+  rate=$(HOST_PIDS="${hosts[*]}" dispatch "$source" "$key" $ports)
   echo "    dispatch: $rate messages/s"
   sleep 3  # the delivery callbacks drain
   read=$(read_me "$key" $ports)

@@ -13,14 +13,16 @@
 # may lose the last ~0.6 s of commits but never corrupts; the same promise as the SQLite default's WAL with
 # synchronous=NORMAL, so the benchmarks compare like with like. --no-fsync also turns fsync and
 # full_page_writes off, as the tests do: fastest, and a power cut may corrupt the data. --max-connections N
-# (default 300): every host opens a pool per worker schema and one of its own.
+# (default 300): every host opens a pool per worker schema and one of its own. --statistics loads
+# pg_stat_statements (CREATE EXTENSION pg_stat_statements in a database to read it): which statements take
+# the time, and how many run.
 # scripts/setup.sh installs postgresql-15 and redis-server.
 set -euo pipefail
 
 pg_bin=/usr/lib/postgresql/15/bin
 redis_bin=/usr/bin/redis-server
 
-usage() { echo "usage: $0 start [--async-commit] [--no-fsync] [--max-connections N] DIR | stop DIR | env DIR" >&2; exit 64; }
+usage() { echo "usage: $0 start [--async-commit] [--no-fsync] [--max-connections N] [--statistics] DIR | stop DIR | env DIR" >&2; exit 64; }
 
 # Runs a command as the user the servers run as.
 as_server_user() {
@@ -40,12 +42,13 @@ print_env() { # dir
 }
 
 start() {
-  local fsync=on commit=on max_connections=300
+  local fsync=on commit=on max_connections=300 statistics=""
   while [ $# -gt 1 ]; do
     case $1 in
       --async-commit) commit=off; shift ;;
       --no-fsync) fsync=off; commit=off; shift ;;
       --max-connections) max_connections=$2; shift 2 ;;
+      --statistics) statistics=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"; shift ;;
       *) usage ;;
     esac
   done
@@ -69,7 +72,7 @@ start() {
   local pg_port options
   pg_port=$(free_port)
   options="-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=$max_connections -c fsync=$fsync"
-  options+=" -c synchronous_commit=$commit -c full_page_writes=$fsync"
+  options+=" -c synchronous_commit=$commit -c full_page_writes=$fsync$statistics"
   as_server_user "$pg_bin/pg_ctl" -D "$dir/postgres" -l "$dir/postgres.log" -w -t 120 -o "$options" start >/dev/null \
     || { cat "$dir/postgres.log" >&2; exit 1; }
   echo "$pg_port" > "$dir/postgres.port"
