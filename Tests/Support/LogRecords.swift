@@ -19,7 +19,7 @@ public final class LogRecords: Sendable {
         records.withLock { $0.append(record) }
     }
 
-    func handler() -> any LogHandler {
+    public func handler() -> any LogHandler {
         Handler(records: self)
     }
 

@@ -1,3 +1,5 @@
+import Logging
+
 /// The shared engines a host's configuration names (`[server.backends]`), opened once per host and handed
 /// to the bindings that use them. Without them the host runs on its embedded engines: SQLite files and
 /// in-process pub/sub.
@@ -36,6 +38,28 @@ final class HostBackends: Sendable {
             }
         } else {
             redis = nil
+        }
+    }
+
+    /// The host's queues: on PostgreSQL, shared by every host (leases that run out, NOTIFY wake-ups);
+    /// else one SQLite file each under `<data dir>/queues`.
+    func queues(dataDirectory: String, clock: any WallClock, logger: Logger) throws -> QueueRegistry {
+        guard let postgres else { return try QueueRegistry(directory: dataDirectory + "/queues", clock: clock) }
+        do {
+            return try QueueRegistry(postgres: postgres.url, clock: clock, logger: logger)
+        } catch {
+            throw ConfigError(file: file, key: "server.backends.postgres", message: "\(error) — needed by the queues")
+        }
+    }
+
+    /// Who may fire a cron minute: on PostgreSQL one host of the cluster (a claim row per minute); else
+    /// this host, always.
+    func cronClaims() throws -> any CronClaims {
+        guard let postgres else { return LocalCronClaims() }
+        do {
+            return try PostgresCronClaims(postgres: postgres.url)
+        } catch {
+            throw ConfigError(file: file, key: "server.backends.postgres", message: "\(error) — needed by the cron triggers")
         }
     }
 

@@ -42,7 +42,7 @@ public final class WorkerHost: Sendable {
         let backends = try HostBackends(config, redisLoop: group.loops[0])
         self.backends = backends
         pubsub = backends.redis?.pubsub ?? PubSub()
-        let queues = try QueueRegistry(directory: config.server.dataDirectory + "/queues", clock: clock)
+        let queues = try backends.queues(dataDirectory: config.server.dataDirectory, clock: clock, logger: logger)
         self.queues = queues
         let factory = BindingFactory(config: config, backends: backends, queues: queues, directory: directory, pubsub: pubsub, clock: clock)
         var workers: [String: any Worker] = [:]
@@ -80,7 +80,7 @@ public final class WorkerHost: Sendable {
         }
         scheduler = CronScheduler(
             jobs: config.workers.flatMap { worker in worker.bindings.crons.map { CronScheduler.Job(worker: worker.name, schedule: $0) } },
-            directory: directory, loop: group.loops[0], clock: clock, logger: logger)
+            directory: directory, loop: group.loops[0], clock: clock, logger: logger, claims: try backends.cronClaims())
         let connections = ConnectionCounter()
         let settings = config.server
         // Request lines are info records: a host run at `--log-level warning` writes none, as before.
@@ -100,8 +100,10 @@ public final class WorkerHost: Sendable {
         // Started in this order and stopped in reverse, each once the one after it has returned: live streams
         // end, then HTTP stops accepting and drains; cron finishes its runs and housekeeping its sweep; queue
         // consumers settle their batches; workers' services, which requests, cron and batches may hand work
-        // to, finish theirs; the access log is flushed last. `shutdown_deadline_ms` bounds it all.
-        var lifecycle: [any Service] = accessLog.map { [$0] } ?? []
+        // to, finish theirs; the access log is flushed, and last the queues stop listening for other hosts'
+        // sends (PostgreSQL). `shutdown_deadline_ms` bounds it all.
+        var lifecycle: [any Service] = [queues]
+        lifecycle += accessLog.map { [$0] } ?? []
         lifecycle += workerServices
         lifecycle += consumers
         lifecycle += [Housekeeping(namespaces: namespaces, logger: logger), scheduler, server, LiveStreamsShutdown(broker: pubsub)]
@@ -202,6 +204,7 @@ public final class WorkerHost: Sendable {
 
     private func closeLoops() async {
         guard running.withLock({ $0 }) != nil, !loopsClosed.exchange(true, ordering: .relaxed) else { return }
+        queues.shutdown()
         await backends.close()
         group.shutdown()
         logger.info("stopped")
@@ -222,6 +225,7 @@ public final class WorkerHost: Sendable {
         for job in jobs {
             ok = await scheduler.run(job, minute: SystemClock().seconds / 60 * 60, loop: group.loops[0]) == true && ok
         }
+        queues.shutdown()
         await backends.close()
         group.shutdown()
         return ok

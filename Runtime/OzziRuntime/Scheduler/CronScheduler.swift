@@ -2,7 +2,8 @@ import Logging
 import Synchronization
 
 /// Fires each worker's cron triggers at the minute boundary, in UTC. A run still going when its next
-/// minute comes is not started twice; that minute is skipped and logged.
+/// minute comes is not started twice; that minute is skipped and logged. Where several hosts run the same
+/// triggers, each minute fires on the one host whose claim wins (`CronClaims`).
 final class CronScheduler: Service, CustomStringConvertible {
     struct Job: Sendable {
         let worker: String
@@ -15,33 +16,70 @@ final class CronScheduler: Service, CustomStringConvertible {
     private let loop: EventLoop
     private let clock: any WallClock
     private let logger: Logger
+    private let claims: any CronClaims
     private let running = Mutex<Set<String>>([])
+    private let waker = WallClockWaker()
+    private let stopped = Atomic<Bool>(false)
 
-    init(jobs: [Job], directory: WorkerDirectory, loop: EventLoop, clock: any WallClock, logger: Logger) {
+    init(jobs: [Job], directory: WorkerDirectory, loop: EventLoop, clock: any WallClock, logger: Logger,
+         claims: any CronClaims = LocalCronClaims()) {
         self.jobs = jobs
         self.directory = directory
         self.loop = loop
         self.clock = clock
         self.logger = logger
+        self.claims = claims
+        waker.wakeOnChange(of: clock)
     }
 
     var description: String { "cron scheduler" }
 
+    /// Whether it sleeps until its next minute (tests move their clock once it does).
+    var isWaiting: Bool { waker.isWaiting }
+
     /// Fires the triggers until asked to stop, then waits for the runs still going.
     func run() async {
         guard !jobs.isEmpty else { return }
+        let stop: @Sendable () -> Void = { [self] in
+            stopped.store(true, ordering: .relaxed)
+            waker.wake()
+        }
         await withTaskExecutorPreference(loop) {
-            await withDiscardingTaskGroup { runs in
-                var after = clock.seconds
-                while let next = jobs.compactMap({ $0.schedule.next(after: after) }).min() {
-                    let wait = next * 1000 - clock.milliseconds
-                    if wait > 0, (try? await cancelOnGracefulShutdown { try await Task.sleep(for: .milliseconds(wait)) }) == nil { return }
-                    for job in jobs where job.schedule.matches(minuteAt: next) {
-                        runs.addTask { [self] in await run(job, minute: next, loop: loop) }
-                    }
-                    after = next
+            await withTaskCancellationHandler(operation: {
+                await withGracefulShutdownHandler(operation: { await fire() }, onGracefulShutdown: stop)
+            }, onCancel: stop)
+        }
+    }
+
+    private func fire() async {
+        await withDiscardingTaskGroup { runs in
+            var after = clock.seconds
+            while let next = jobs.compactMap({ $0.schedule.next(after: after) }).min() {
+                // The clock (a test's, or the system's stepped by NTP) may wake the waiter early: look again.
+                while clock.milliseconds < next * 1000, !stopped.load(ordering: .relaxed) {
+                    await waker.wait(until: next * 1000, clock: clock)
                 }
+                if stopped.load(ordering: .relaxed) { return }
+                for job in jobs where job.schedule.matches(minuteAt: next) {
+                    runs.addTask { [self] in
+                        if await claimed(job, minute: next) { await run(job, minute: next, loop: loop) }
+                    }
+                }
+                after = next
             }
+        }
+    }
+
+    /// Whether this host fires `job` for `minute`; when it cannot tell, no (logged): a minute skipped is
+    /// better than a minute fired twice.
+    private func claimed(_ job: Job, minute: Int64) async -> Bool {
+        do {
+            return try await claims.claim(worker: job.worker, cron: job.schedule.expression, minute: minute)
+        } catch {
+            logger.warning("cron run skipped: cannot claim the minute", metadata: [
+                "worker": "\(job.worker)", "cron": "\(job.schedule.expression)", "minute": "\(minute)", "error": "\(error)",
+            ])
+            return false
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OzziTestSupport
 import Testing
 @testable import OzziRuntime
 
@@ -13,13 +14,9 @@ import Testing
         #expect(RetryPolicy(baseSeconds: 0).delaySeconds(afterAttempt: 5, unit: 0.5) == 0)
     }
 
-    func store(_ clock: ManualClock, path: String? = nil) throws -> QueueStore {
-        try QueueStore(name: "jobs", path: path ?? (try scratchDirectory() + "/jobs.sqlite"), clock: clock)
-    }
-
-    @Test func delayedMessagesBecomeVisibleAtTheirDueTime() async throws {
+    @Test(arguments: QueueEngine.allCases) func delayedMessagesBecomeVisibleAtTheirDueTime(engine: QueueEngine) async throws {
         let clock = ManualClock(milliseconds: 1_000_000)
-        let store = try store(clock)
+        let store = try await engine.registry(clock: clock).store("jobs")
         let firstDue = try await store.insert([OutgoingMessage(body: .string("later"), delaySeconds: 2), OutgoingMessage(body: .string("now"))])
         #expect(firstDue == 1_000_000)
         var pending = try await store.pending()
@@ -35,11 +32,10 @@ import Testing
         #expect(later[0].visibleAt == 1_002_000)
     }
 
-    @Test func settleAcksRetriesAndDeadLetters() async throws {
+    @Test(arguments: QueueEngine.allCases) func settleAcksRetriesAndDeadLetters(engine: QueueEngine) async throws {
         let clock = ManualClock(milliseconds: 5_000)
-        let directory = try scratchDirectory()
-        let store = try store(clock, path: directory + "/jobs.sqlite")
-        let dead = try QueueStore(name: "dead", path: directory + "/dead.sqlite", clock: clock)
+        let registry = try await engine.registry(clock: clock)
+        let store = try registry.store("jobs"), dead = try registry.store("dead")
         _ = try await store.insert((1...3).map { OutgoingMessage(body: .number(Double($0))) })
         let leased = try await store.lease(limit: 10)
         #expect(leased.count == 3)
@@ -49,26 +45,85 @@ import Testing
         clock.set(milliseconds: 6_000)
         let again = try await store.lease(limit: 10)
         #expect(again.map(\.attempts) == [2])
-        #expect(try await dead.lease(limit: 10).map(\.body) == [Array("3".utf8)])
+        let deadLetters = try await dead.lease(limit: 10)
+        #expect(deadLetters.map(\.body) == [Array("3".utf8)])
+        #expect(deadLetters.map(\.attempts) == [1], "a dead letter starts afresh in its queue")
     }
 
     @Test func leasesOfADeadProcessAreDeliveredAgain() async throws {
         let clock = ManualClock(milliseconds: 0)
         let path = try scratchDirectory() + "/jobs.sqlite"
         do {
-            let store = try store(clock, path: path)
+            let store = try SQLiteQueueStore(name: "jobs", path: path, clock: clock)
             _ = try await store.insert([OutgoingMessage(body: .string("in flight"))])
             #expect(try await store.lease(limit: 1).count == 1)
             #expect(try await store.lease(limit: 1).isEmpty)
         }
-        let restarted = try store(clock, path: path)
+        let restarted = try SQLiteQueueStore(name: "jobs", path: path, clock: clock)
         let redelivered = try await restarted.lease(limit: 1)
         #expect(redelivered.count == 1)
         #expect(redelivered[0].attempts == 2)
     }
 
-    @Test func producerLimits() async throws {
-        let registry = try QueueRegistry(directory: try scratchDirectory())
+    /// On a shared database a host starting does not take the leases of the others, which are alive: a
+    /// lease ends when it runs out, and then belongs to whoever takes the message next.
+    @Test func sharedLeasesExpireAndAreNotResetByAnotherHost() async throws {
+        let clock = ManualClock(milliseconds: 0)
+        let url = try await TestPostgres.shared.database()
+        let hostA = try QueueRegistry(postgres: url, clock: clock, leaseSeconds: 30)
+        let a = try hostA.store("jobs")
+        _ = try await a.insert([OutgoingMessage(body: .string("in flight"))])
+        let held = try await a.lease(limit: 1)
+        #expect(held.count == 1)
+        let b = try QueueRegistry(postgres: url, clock: clock, leaseSeconds: 30).store("jobs")
+        #expect(try await b.lease(limit: 1).isEmpty, "host A's lease holds while it lasts")
+        #expect(try await b.pending().next == 30_000, "a consumer wakes when the lease runs out")
+        clock.set(milliseconds: 30_000)
+        let taken = try await b.lease(limit: 1)
+        #expect(taken.map(\.attempts) == [2])
+        try await a.settle(ack: held.map(\.id), retry: [], deadLetter: [], into: nil)
+        #expect(try await b.count() == 1, "A's lease ran out: the message is B's to settle")
+        try await b.settle(ack: taken.map(\.id), retry: [], deadLetter: [], into: nil)
+        #expect(try await b.count() == 0)
+    }
+
+    @Test func aRenewedLeaseLastsAWholeLeaseFromTheRenewal() async throws {
+        let clock = ManualClock(milliseconds: 0)
+        let url = try await TestPostgres.shared.database()
+        let a = try QueueRegistry(postgres: url, clock: clock, leaseSeconds: 30).store("jobs") as! PostgresQueueStore
+        let b = try QueueRegistry(postgres: url, clock: clock, leaseSeconds: 30).store("jobs")
+        _ = try await a.insert([OutgoingMessage(body: .string("long job"))])
+        let held = try await a.lease(limit: 1)
+        clock.set(milliseconds: 20_000)
+        try await a.renew(held.map(\.id))
+        clock.set(milliseconds: 49_999)
+        #expect(try await b.lease(limit: 1).isEmpty, "renewed at 20 s, the lease lasts until 50 s")
+        clock.set(milliseconds: 50_000)
+        #expect(try await b.lease(limit: 1).count == 1)
+    }
+
+    @Test(arguments: QueueEngine.allCases) func failedBatchesAreRetriedThenDeadLettered(engine: QueueEngine) async throws {
+        let clock = ManualClock(milliseconds: 1_000_000)
+        let registry = try await engine.registry(clock: clock)
+        let consumers = try RunningConsumers([registry], queue: "jobs", clock: clock, recorder: QueueRecorder(fails: true)) {
+            $0.maxRetries = 2
+            $0.retryDelay = 10
+            $0.deadLetterQueue = "jobs-dead"
+        }
+        defer { Task { await consumers.stop() } }
+        try await registry.producer("jobs").sendBatch((1...3).map { OutgoingMessage(body: .number(Double($0))) })
+        #expect(try await Poll.until { consumers.recorder.deliveries.count == 3 })
+        // Backoff: 5-10 s after the first failure, 10-20 s after the second; the clock stands still between.
+        clock.advance(byMilliseconds: 10_000)
+        #expect(try await Poll.until { consumers.recorder.deliveries.count == 6 })
+        clock.advance(byMilliseconds: 20_000)
+        #expect(try await Poll.until { try await registry.depth("jobs-dead") == 3 })
+        #expect(try await registry.depth("jobs") == 0)
+        #expect(consumers.recorder.deliveries.map(\.attempts).sorted() == [1, 1, 1, 2, 2, 2, 3, 3, 3])
+    }
+
+    @Test(arguments: QueueEngine.allCases) func producerLimits(engine: QueueEngine) async throws {
+        let registry = try await engine.registry(clock: SystemClock())
         let producer = try registry.producer("jobs")
         await #expect(throws: QueueError.tooManyMessages(101)) {
             try await producer.sendBatch(Array(repeating: OutgoingMessage(body: .null), count: 101))

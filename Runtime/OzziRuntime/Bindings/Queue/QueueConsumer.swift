@@ -8,9 +8,9 @@ import Synchronization
 /// gives a partial batch `maxBatchTimeout` to fill, then leases, delivers and settles the batch.
 final class QueueConsumer: Service, CustomStringConvertible {
     let settings: QueueConsumerSettings
-    let waker = QueueWaker()
-    private let store: QueueStore
-    private let deadLetter: QueueStore?
+    let waker = WallClockWaker()
+    private let store: any QueueStorage
+    private let deadLetter: (any QueueStorage)?
     private let worker: any Worker
     private let workerName: String
     private let loop: EventLoop
@@ -19,7 +19,7 @@ final class QueueConsumer: Service, CustomStringConvertible {
     private let retryPolicy: RetryPolicy
     private let stopped = Atomic<Bool>(false)
 
-    init(settings: QueueConsumerSettings, store: QueueStore, deadLetter: QueueStore?, worker: any Worker, workerName: String,
+    init(settings: QueueConsumerSettings, store: any QueueStorage, deadLetter: (any QueueStorage)?, worker: any Worker, workerName: String,
          loop: EventLoop, clock: any WallClock, logger: Logger) {
         self.settings = settings
         self.store = store
@@ -31,7 +31,7 @@ final class QueueConsumer: Service, CustomStringConvertible {
         self.logger = logger
         retryPolicy = RetryPolicy(baseSeconds: settings.retryDelay)
         // A test's clock jumping ahead makes delayed messages due: look again.
-        (clock as? ManualClock)?.onChange { [waker] in waker.wake() }
+        waker.wakeOnChange(of: clock)
     }
 
     var description: String { "queue consumer of '\(settings.queue)'" }
@@ -89,7 +89,25 @@ final class QueueConsumer: Service, CustomStringConvertible {
         }
     }
 
-    private func deliver(_ leased: [QueueStore.Leased]) async throws {
+    /// On a store whose leases run out, renews the batch's leases every third of a lease while the hook
+    /// runs (a render may take longer than a lease), so another host does not take the batch meanwhile.
+    /// The interval is real time: renewing more often than needed costs one statement.
+    private func renewLeases(of leased: [QueueLease]) -> Task<Void, Never>? {
+        guard let store = store as? any ExpiringQueueLeases else { return nil }
+        let ids = leased.map(\.id)
+        let interval = Duration.milliseconds(max(store.leaseMilliseconds / 3, 1))
+        return Task { [logger, settings] in
+            while (try? await Task.sleep(for: interval)) != nil {
+                do {
+                    try await store.renew(ids)
+                } catch {
+                    logger.warning("cannot renew a batch's leases", metadata: ["queue": "\(settings.queue)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func deliver(_ leased: [QueueLease]) async throws {
         let outcome = BatchOutcome()
         let messages = leased.map { message in
             QueueMessage(
@@ -100,6 +118,9 @@ final class QueueConsumer: Service, CustomStringConvertible {
         let batch = MessageBatch(queue: settings.queue, messages: messages, outcome: outcome)
         let context = RequestContext(requestID: RequestID.next(), worker: workerName, loop: loop, logger: logger)
         var hookFailed = false
+        // Renewing while the batch settles does no harm: a renewal matches only leases still this host's.
+        let renewing = renewLeases(of: leased)
+        defer { renewing?.cancel() }
         do {
             try await worker.queue(batch, context: context)
         } catch {

@@ -1,23 +1,73 @@
+import FoundationEssentials
+import Logging
 import Synchronization
 
-/// The host's queues by name: one SQLite file each under `<data dir>/queues/`, shared by every
-/// producer and consumer binding that names the queue.
-public final class QueueRegistry: Sendable {
-    private let directory: String
+/// The host's queues by name, shared by every producer and consumer binding that names the queue: one
+/// SQLite file each under a directory (one host), or one PostgreSQL database that many hosts share.
+///
+/// On PostgreSQL a send wakes the queue's consumers on every host at once through LISTEN/NOTIFY; the
+/// registry's listening connection and thread run until `shutdown()` (or its `run()` is asked to stop).
+public final class QueueRegistry: Service {
+    private enum Engine {
+        case sqlite(directory: String)
+        case postgres(database: PostgresDatabase, owner: String, leaseMilliseconds: Int64, listener: PostgresListener)
+    }
+
+    private let engine: Engine
     private let clock: any WallClock
-    private let stores = Mutex<[String: QueueStore]>([:])
-    private let consumers = Mutex<[String: [QueueConsumer]]>([:])
+    private let stores = Mutex<[String: any QueueStorage]>([:])
+    private let consumers: QueueConsumerList
 
     public init(directory: String, clock: any WallClock = SystemClock()) throws {
-        self.directory = directory
+        engine = .sqlite(directory: directory)
         self.clock = clock
+        consumers = QueueConsumerList()
         try WorkerHost.makeDirectory(directory)
     }
 
-    func store(_ name: String) throws -> QueueStore {
+    /// Queues in the `ozzi_queues` schema of the PostgreSQL database at `url`, shared with every host
+    /// given the same URL. A batch leased by a host that stops without settling it is delivered again
+    /// `leaseSeconds` after its lease, by any host. Connects before returning: an unreachable server is an
+    /// error naming the URL, password masked.
+    public init(postgres url: String, clock: any WallClock = SystemClock(), leaseSeconds: Double = 300,
+                connections: Int = 4, logger: Logger = Logger(label: "ozzi.queues")) throws {
+        self.clock = clock
+        let database = try PostgresDatabase(url: url, schema: PostgresQueueStore.schema, connections: connections)
+        try PostgresQueueStore.createTable(in: database)
+        let consumers = QueueConsumerList()
+        self.consumers = consumers
+        let listener = try PostgresListener(
+            url: url, channel: PostgresQueueStore.channel, logger: logger,
+            onNotify: { queue in consumers.wake(queue) }, onReconnect: { consumers.wakeAll() })
+        engine = .postgres(database: database, owner: UUID().uuidString, leaseMilliseconds: Int64(leaseSeconds * 1000), listener: listener)
+    }
+
+    deinit {
+        shutdown()
+    }
+
+    /// Stops listening for other hosts' sends (PostgreSQL); local sends still wake local consumers.
+    /// Returns once the listening thread has ended.
+    public func shutdown() {
+        if case .postgres(_, _, _, let listener) = engine { listener.stop() }
+    }
+
+    /// Listens until asked to stop, then stops listening: run it before the consumers (so it stops after
+    /// them) in a host's services.
+    public func run() async {
+        try? await gracefulShutdown()
+        shutdown()
+    }
+
+    func store(_ name: String) throws -> any QueueStorage {
         try stores.withLock { stores in
             if let store = stores[name] { return store }
-            let store = try QueueStore(name: name, path: "\(directory)/\(name).sqlite", clock: clock)
+            let store: any QueueStorage = switch engine {
+            case .sqlite(let directory):
+                try SQLiteQueueStore(name: name, path: "\(directory)/\(name).sqlite", clock: clock)
+            case .postgres(let database, let owner, let leaseMilliseconds, _):
+                PostgresQueueStore(name: name, database: database, owner: owner, leaseMilliseconds: leaseMilliseconds, clock: clock)
+            }
             stores[name] = store
             return store
         }
@@ -29,13 +79,13 @@ public final class QueueRegistry: Sendable {
     }
 
     func register(_ consumer: QueueConsumer) {
-        consumers.withLock { $0[consumer.settings.queue, default: []].append(consumer) }
+        consumers.add(consumer)
     }
 
-    var allConsumers: [QueueConsumer] { consumers.withLock { $0.values.flatMap { $0 } } }
+    var allConsumers: [QueueConsumer] { consumers.all }
 
     fileprivate func sent(to queue: String) {
-        for consumer in consumers.withLock({ $0[queue] ?? [] }) { consumer.waker.wake() }
+        consumers.wake(queue)
     }
 
     /// Messages waiting in `queue`.
@@ -46,9 +96,10 @@ public final class QueueRegistry: Sendable {
     var wallClock: any WallClock { clock }
 }
 
-/// A producer binding: stores the batch, then wakes the queue's consumers.
+/// A producer binding: stores the batch, then wakes the queue's consumers on this host (other hosts'
+/// hear of it through the store, on PostgreSQL).
 struct QueueSender: QueueProducer {
-    let store: QueueStore
+    let store: any QueueStorage
     let registry: QueueRegistry
 
     func sendBatch(_ messages: [OutgoingMessage]) async throws {

@@ -6,6 +6,8 @@ import OzziRuntime
 /// The key provider credentials are sealed with: the `SMS_CREDENTIALS_KEY` secret (base64 of 32 bytes)
 /// when the configuration declares it, else a key generated once into the worker's data folder (mode
 /// 0600) so `ozzi serve` works out of the box — with a warning, since it then sits beside the data.
+/// Hosts sharing one data folder (a cluster) share the key: the first to start writes it, and a host
+/// starting at the same moment reads that one rather than writing its own.
 enum CredentialKey {
     static func load(_ env: WorkerEnv) throws -> [UInt8] {
         if let secret = try? env.secret("SMS_CREDENTIALS_KEY") {
@@ -20,11 +22,25 @@ enum CredentialKey {
             return key
         }
         let key = Crypto.randomBytes(SealedBox.keyBytes)
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw POSIXFailure(operation: "create \(path)") }
-        defer { close(fd) }
+        // Written whole under a name of its own, then linked into place: link fails if another host's
+        // key got there first, and a reader never sees a half-written file.
+        let draft = path + ".\(getpid()).\(Base64URL.encode(Crypto.randomBytes(6)))"
+        let fd = open(draft, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXFailure(operation: "create \(draft)") }
+        defer { unlink(draft) }
         let text = Array((Base64.encode(key) + "\n").utf8)
-        guard write(fd, text, text.count) == text.count, fsync(fd) == 0 else { throw POSIXFailure(operation: "write \(path)") }
+        guard write(fd, text, text.count) == text.count, fsync(fd) == 0 else {
+            close(fd)
+            throw POSIXFailure(operation: "write \(draft)")
+        }
+        close(fd)
+        if link(draft, path) != 0 {
+            guard errno == EEXIST, let text = try? String(contentsOfFile: path, encoding: .utf8),
+                  let theirs = Base64.decode(String(text.trimmingPrefixAndSuffixSpaces())), theirs.count == SealedBox.keyBytes else {
+                throw POSIXFailure(operation: "link \(path)")
+            }
+            return theirs
+        }
         env.logger.warning("no SMS_CREDENTIALS_KEY secret: generated a credentials key in the data folder; set the secret in production",
                            metadata: ["path": "\(path)"])
         return key

@@ -7,7 +7,8 @@ import CSQLite
 /// Used by one thread at a time: the pool hands it out, which is what makes the `@unchecked Sendable`
 /// sound. Every call blocks that (blocking-pool) thread until the server answers.
 final class PostgresConnection: SQLConnection, @unchecked Sendable {
-    private let handle: OpaquePointer
+    /// The libpq connection; used by the owning thread only (see `PostgresConnection+Notifications`).
+    let handle: OpaquePointer
 
     /// Connects to `url`; an unreachable server is an error naming the URL with its password masked.
     init(url: String, schema: String?) throws {

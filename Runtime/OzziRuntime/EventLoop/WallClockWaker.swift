@@ -1,7 +1,9 @@
 import Synchronization
 
-/// Wakes a consumer early: when a message is sent, or at the time a delayed one becomes due.
-final class QueueWaker: Sendable {
+/// A sleep until a time by a `WallClock`, cut short by `wake()`: a queue consumer waits for its next
+/// due message or a send, cron for its next minute or a stop. A wake-up may come early (a test's clock
+/// moved, a send), so a waiter checks again what it waits for.
+final class WallClockWaker: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -30,6 +32,14 @@ final class QueueWaker: Sendable {
             if resumeNow { continuation.resume() }
         }
         timer?.cancel()
+    }
+
+    /// Whether someone waits now (tests wait for this before they move a clock).
+    var isWaiting: Bool { state.withLock { $0.waiter != nil } }
+
+    /// Wakes the waiter whenever a test's `ManualClock` moves (the system clock moves by itself).
+    func wakeOnChange(of clock: any WallClock) {
+        (clock as? ManualClock)?.onChange { [self] in wake() }
     }
 
     func wake() {
