@@ -51,10 +51,10 @@ class Campaigns:
     def sent(self, campaign):
         return self._row("SELECT count(*) FROM messages WHERE campaign = ? AND sent_ms IS NOT NULL", campaign)[0]
 
-    def wait_sent(self, campaign, total, limit_s):
+    def wait_sent(self, campaign, total, limit_s, every_s=0.2):
         deadline = time.time() + limit_s
         while self.sent(campaign) < total and time.time() < deadline:
-            time.sleep(0.2)
+            time.sleep(every_s)
         return self.sent(campaign)
 
     def percentile(self, campaign, p):
