@@ -50,6 +50,12 @@ if ! python3 -c "import selenium" 2>/dev/null; then
   python3 -m pip install --quiet selenium
 fi
 
+# /__ozzi/metrics is read back by the Prometheus project's own parser of the text format (PyPI prometheus-client).
+if ! python3 -c "import prometheus_client" 2>/dev/null; then
+  echo "setup: installing prometheus-client"
+  python3 -m pip install --quiet prometheus-client
+fi
+
 if ! command -v swift >/dev/null && [ ! -x /opt/swift/usr/bin/swift ]; then
   echo "setup: the Swift 6 toolchain is required (expected on PATH or at /opt/swift/usr/bin)" >&2
   exit 1

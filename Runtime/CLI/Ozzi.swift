@@ -10,7 +10,7 @@ struct Ozzi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ozzi",
         abstract: "Ozzi Edge: a worker runtime that serves the modules named in wrangler-like.toml.",
-        subcommands: [Serve.self, Dev.self, Check.self, Migrate.self, Trigger.self, Admin.self, OpenAPICommand.self],
+        subcommands: [Serve.self, Dev.self, Check.self, Migrate.self, Trigger.self, Admin.self, OpenAPICommand.self, TailCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -67,6 +67,15 @@ import Testing
         #expect(config.workers[0].vars["RETRIES"] == "3")
     }
 
+    @Test func theOpsTokenComesFromTheFileOrTheEnvironment() throws {
+        #expect(try loader.parse(valid).server.opsToken == nil, "no token: the operator endpoints stay absent")
+        let file = valid.replacing("loops = 2", with: "loops = 2\nops_token = \"from-file\"")
+        #expect(try loader.parse(file).server.opsToken == "from-file")
+        var withEnvironment = loader
+        withEnvironment.environment["OZZI_OPS_TOKEN"] = "from-env"
+        #expect(try withEnvironment.parse(file, env: "production").server.opsToken == "from-env", "the environment wins, even over an [env] overlay")
+    }
+
     @Test func unknownEnvIsNamed() {
         #expect(error(valid, env: "staging")?.description == "wrangler-like.toml: key 'env.staging': no [env.staging] section in this file")
     }

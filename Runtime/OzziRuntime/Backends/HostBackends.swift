@@ -16,13 +16,14 @@ final class HostBackends: Sendable {
 
     /// Connects to PostgreSQL now (its calls block, as at any time, on the caller's thread); Redis is
     /// dialled by `open()` once `redisLoop` runs. Without a loop (`ozzi migrate`) Redis is left alone.
-    init(_ config: HostConfig, redisLoop loop: EventLoop?) throws {
+    /// Each PostgreSQL pool opened is shown in `pools`.
+    init(_ config: HostConfig, redisLoop loop: EventLoop?, pools: BackendPoolMetrics? = nil) throws {
         file = config.file
         let users = Self.users(config)
         redisUsers = users.redis
         if let url = config.server.backends.postgres {
             do {
-                postgres = try PostgresBackend(url: url)
+                postgres = try PostgresBackend(url: url, pools: pools)
             } catch {
                 throw ConfigError(file: config.file, key: "server.backends.postgres",
                                   message: "\(error) — needed by \(users.postgres)")

@@ -6,14 +6,18 @@ final class PostgresBackend: Sendable {
     let url: String
     /// One pool per schema, shared by the bindings that live there (a worker's SQL, KV and bucket index).
     private let schemas = Mutex<[String: PostgresDatabase]>([:])
+    /// Where each pool's use is shown (`/__ozzi/metrics`).
+    private let pools: BackendPoolMetrics?
     /// The host's own connections (health, cluster-wide tables), apart from the workers' pools so a busy
     /// worker cannot starve a health check.
     let host: PostgresDatabase
 
     /// Connects now: a server that cannot be reached stops start-up here.
-    init(url: String) throws {
+    init(url: String, pools: BackendPoolMetrics?) throws {
         self.url = url
+        self.pools = pools
         host = try PostgresDatabase(url: url, connections: 2)
+        pools?.add(host.poolUsage(named: "host"))
     }
 
     /// A worker's SQL binding: the schema named after the worker (`api`), or after the worker and the
@@ -22,7 +26,12 @@ final class PostgresBackend: Sendable {
         let schema = Self.schema(worker: worker, databaseName: databaseName)
         if let open = schemas.withLock({ $0[schema] }) { return open }
         let opened = try PostgresDatabase(url: url, schema: schema)
-        return schemas.withLock { $0[schema, default: opened] }
+        return schemas.withLock { schemas in
+            if let raced = schemas[schema] { return raced }
+            schemas[schema] = opened
+            pools?.add(opened.poolUsage(named: schema))
+            return opened
+        }
     }
 
     static func schema(worker: String, databaseName: String) -> String {

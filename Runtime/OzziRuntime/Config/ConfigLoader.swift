@@ -7,7 +7,9 @@ public struct ConfigLoader {
     public let modules: Set<String>
     public var environment: [String: String]
 
-    static let serverKeys: Set<String> = ["host", "port", "loops", "data_dir", "access_log", "access_log_sample_every", "access_log_buffer_bytes", "limits", "backends"]
+    static let serverKeys: Set<String> = [
+        "host", "port", "loops", "data_dir", "access_log", "access_log_sample_every", "access_log_buffer_bytes", "ops_token", "limits", "backends",
+    ]
     static let backendKeys: Set<String> = ["postgres", "redis"]
     static let limitKeys: Set<String> = [
         "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
@@ -59,6 +61,7 @@ public struct ConfigLoader {
             try applyOverlay(overlay["workers"], env: env, to: &workers)
         }
         try applyBackendEnvironment(to: &server)
+        if let token = environment["OZZI_OPS_TOKEN"], !token.isEmpty { server.opsToken = token }
         for index in workers.indices {
             workers[index].secrets = try resolveSecrets(workers[index], devVars: devVars)
         }
@@ -87,6 +90,7 @@ public struct ConfigLoader {
         if let v = value["access_log_buffer_bytes"] {
             server.accessLogBufferBytes = try integer(v, key: prefix + ".access_log_buffer_bytes", in: 65_536...(1 << 30))
         }
+        if let v = value["ops_token"] { server.opsToken = try string(v, key: prefix + ".ops_token") }
         if let limits = value["limits"] {
             let p = prefix + ".limits."
             try checkKeys(limits, allowed: Self.limitKeys, worker: nil, prefix: p)

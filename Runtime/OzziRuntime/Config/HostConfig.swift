@@ -11,6 +11,8 @@ public struct HostConfig: Sendable {
         public var accessLogSampleEvery = 1
         /// Access-log bytes buffered for a slow output before lines are dropped (and counted).
         public var accessLogBufferBytes = 4 * 1024 * 1024
+        /// The bearer token of `/__ozzi/metrics` and `/__ozzi/tail`; without one they answer 404.
+        public var opsToken: String?
         public var limits = ServerLimits()
         /// Shared engines for many hosts; none means the embedded ones (SQLite files, in-process).
         public var backends = Backends()

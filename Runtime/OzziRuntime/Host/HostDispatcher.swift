@@ -1,3 +1,4 @@
+import CLibUV
 import Logging
 
 /// Routes each request to its worker by the host's route table and turns every outcome into a response:
@@ -12,9 +13,14 @@ final class HostDispatcher: HTTPRequestHandler {
     let health: HealthReport
     /// Set in `ozzi dev`: `/__scheduled?cron=...` fires cron triggers by hand.
     let scheduler: CronScheduler?
+    let operators: OperatorEndpoints
+    let requests: RequestMetrics
 
-    init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: AccessLogWriter?, health: HealthReport, scheduler: CronScheduler?) {
+    init(routes: RouteTable, workers: [String: any Worker], logger: Logger, accessLog: AccessLogWriter?, health: HealthReport,
+         scheduler: CronScheduler?, operators: OperatorEndpoints, requests: RequestMetrics) {
         self.scheduler = scheduler
+        self.operators = operators
+        self.requests = requests
         self.routes = routes
         self.logger = logger
         var targets: [String: (worker: any Worker, logger: Logger)] = [:]
@@ -24,7 +30,22 @@ final class HostDispatcher: HTTPRequestHandler {
         self.health = health
     }
 
+    /// Answers, then counts the answer in the request metrics under the route the worker's router matched.
     func handle(_ request: Request, on loop: EventLoop) async -> HandledResponse {
+        let started = uv_hrtime()
+        let route = MatchedRoute()
+        let handled = await MatchedRoute.$current.withValue(route) { await answer(request, on: loop) }
+        let reported = route.reported
+            ?? (handled.worker == nil && (request.path == HealthReport.path || operators.serves(request.path)) ? (request.method, request.path) : nil)
+        requests.record(worker: handled.worker ?? RequestMetrics.host, route: reported, requestMethod: request.method,
+                        status: handled.response.status, nanoseconds: uv_hrtime() - started)
+        return handled
+    }
+
+    private func answer(_ request: Request, on loop: EventLoop) async -> HandledResponse {
+        if operators.serves(request.path) {
+            return HandledResponse(await operators.respond(to: request))
+        }
         if request.path == HealthReport.path {
             guard request.method == "GET" || request.method == "HEAD" else {
                 return HandledResponse(MethodNotAllowed(method: request.method, path: request.path, allowed: ["GET", "HEAD"]).response)
@@ -75,10 +96,11 @@ final class HostDispatcher: HTTPRequestHandler {
         return routed.worker.streamedBodyLimit(method: method, path: path)
     }
 
-    var wantsAccessRecords: Bool { accessLog != nil }
+    var wantsAccessRecords: Bool { accessLog != nil || operators.tail.isWatched }
 
     func didRespond(_ record: AccessRecord) {
         accessLog?.record(record)
+        if let worker = record.worker { operators.tail.publish(worker: worker) { TailLine.request(record) } }
     }
 }
 

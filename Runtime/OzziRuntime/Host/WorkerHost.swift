@@ -12,6 +12,12 @@ public final class WorkerHost: Sendable {
     /// The shared engines `[server.backends]` names, if any.
     let backends: HostBackends
     public let queues: QueueRegistry
+    /// What `/__ozzi/metrics` shows; workers count into it through `env.metrics`.
+    public let metrics = MetricsRegistry()
+    /// Backend pools shown in the metrics: the binding factory adds each pool it opens.
+    public let backendPools = BackendPoolMetrics()
+    /// Live log lines for `ozzi tail`.
+    let tail: LogTail
     let logger: Logger
     let group: EventLoopGroup
     let server: HTTPServer
@@ -34,12 +40,15 @@ public final class WorkerHost: Sendable {
         clock: any WallClock = SystemClock(), devRoutes: Bool = false, logFormat: LineLogHandler.Format = .json
     ) throws {
         self.config = config
+        let tail = LogTail()
+        self.tail = tail
+        let logger = logger.tapped(by: tail)
         self.logger = logger
         let count = loops > 0 ? loops : EventLoopGroup.defaultCount
         let group = try EventLoopGroup(count: count)
         self.group = group
         directory = WorkerDirectory(logger: logger)
-        let backends = try HostBackends(config, redisLoop: group.loops[0])
+        let backends = try HostBackends(config, redisLoop: group.loops[0], pools: backendPools)
         self.backends = backends
         pubsub = backends.redis?.pubsub ?? PubSub()
         let queues = try backends.queues(dataDirectory: config.server.dataDirectory, clock: clock, logger: logger)
@@ -57,7 +66,8 @@ public final class WorkerHost: Sendable {
             namespaces += bindings.kv.values
             let env = WorkerEnv(
                 name: worker.name, vars: worker.vars, secrets: worker.secrets, dataDirectory: folder,
-                logger: logger.with(worker: worker.name), bindings: bindings, clock: clock)
+                logger: logger.with(worker: worker.name), bindings: bindings, clock: clock,
+                metrics: WorkerMetrics(registry: metrics, worker: worker.name))
             do {
                 workers[worker.name] = try make(env)
             } catch {
@@ -88,10 +98,16 @@ public final class WorkerHost: Sendable {
             ? AccessLogWriter(format: logFormat, bufferBytes: settings.accessLogBufferBytes, sampleEvery: settings.accessLogSampleEvery)
             : nil
         let output = OutputBudget(limit: config.server.limits.maxBufferedOutputBytes)
+        let requests = RequestMetrics(routes: workers.compactMapValues { ($0 as? any RoutedWorker)?.router.routes })
+        for collector in [requests, ConnectionMetrics(connections: connections, output: output), QueueMetrics(queues: queues), backendPools] as [any MetricsCollector] {
+            metrics.register(collector)
+        }
         dispatcher = HostDispatcher(
             routes: config.routeTable, workers: workers, logger: logger, accessLog: accessLog,
             health: HealthReport(workers: config.workers.map(\.name), loops: count, connections: connections, output: output, backends: backends),
-            scheduler: devRoutes ? scheduler : nil)
+            scheduler: devRoutes ? scheduler : nil,
+            operators: OperatorEndpoints(token: settings.opsToken, metrics: metrics, tail: tail, workers: Set(workers.keys)),
+            requests: requests)
         server = HTTPServer(limits: config.server.limits, handler: dispatcher, logger: logger, connections: connections, output: output)
         let workerServices = config.workers.enumerated().flatMap { index, worker in
             workers[worker.name]!.services(context: WorkerServiceContext(
@@ -106,7 +122,7 @@ public final class WorkerHost: Sendable {
         lifecycle += accessLog.map { [$0] } ?? []
         lifecycle += workerServices
         lifecycle += consumers
-        lifecycle += [Housekeeping(namespaces: namespaces, logger: logger), scheduler, server, LiveStreamsShutdown(broker: pubsub)]
+        lifecycle += [Housekeeping(namespaces: namespaces, logger: logger), scheduler, server, LiveStreamsShutdown(broker: pubsub), tail]
         services = ServiceGroup(
             services: lifecycle, gracefulShutdownTimeout: .milliseconds(Int64(config.server.limits.shutdownDeadlineMs)), logger: logger)
     }

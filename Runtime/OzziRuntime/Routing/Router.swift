@@ -14,6 +14,7 @@ public struct Router: Sendable {
     struct Endpoint: Sendable {
         let handler: Handler
         let parameterNames: [String]
+        let method: String
         let pattern: String
         let isInternal: Bool
         /// Set for routes that read their body as it arrives (`Request.streamedBody`), up to this many bytes.
@@ -41,7 +42,7 @@ public struct Router: Sendable {
         let segments = Router.segments(path)
         var names: [String] = []
         for segment in segments where segment.hasPrefix(":") { names.append(String(segment.dropFirst())) }
-        let endpoint = Endpoint(handler: handler, parameterNames: names, pattern: path, isInternal: isInternal,
+        let endpoint = Endpoint(handler: handler, parameterNames: names, method: method.uppercased(), pattern: path, isInternal: isInternal,
                                 streamedBodyLimit: streamBody)
         Router.insert(endpoint, method: method.uppercased(), segments: segments[...], into: &root)
         routes.append((method.uppercased(), path))
@@ -88,6 +89,20 @@ public struct Router: Sendable {
     }
 
     public func match(method: String, path: String) -> Match {
+        switch resolve(method: method, path: path) {
+        case .found(let endpoint, let parameters): .found(endpoint.handler, parameters: parameters, isInternal: endpoint.isInternal)
+        case .methodNotAllowed(let allowed): .methodNotAllowed(allowed: allowed)
+        case .notFound: .notFound
+        }
+    }
+
+    private enum Resolution {
+        case found(Endpoint, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    private func resolve(method: String, path: String) -> Resolution {
         let segments = Router.segments(path)
         var values: [Substring] = []
         guard let endpoints = Router.find(segments[...], in: root, values: &values) else { return .notFound }
@@ -103,7 +118,7 @@ public struct Router: Sendable {
             parameters[name] = PercentDecoding.decode(value)
         }
         if let rest = endpoints.wildcardRest { parameters["*"] = PercentDecoding.decode(rest) }
-        return .found(endpoint.handler, parameters: parameters, isInternal: endpoint.isInternal)
+        return .found(endpoint, parameters: parameters)
     }
 
     private struct Found {
@@ -155,13 +170,14 @@ public struct Router: Sendable {
 
     /// Routes the request and runs its handler; unmatched requests get JSON 404/405 errors.
     public func handle(_ request: Request, context: RequestContext) async throws -> Response {
-        switch match(method: request.method, path: request.path) {
-        case .found(_, _, isInternal: true) where !request.isInternal:
+        switch resolve(method: request.method, path: request.path) {
+        case .found(let endpoint, _) where endpoint.isInternal && !request.isInternal:
             throw RouteNotFound(method: request.method, path: request.path)
-        case .found(let handler, let parameters, _):
+        case .found(let endpoint, let parameters):
+            MatchedRoute.current?.report(method: endpoint.method, pattern: endpoint.pattern)
             var context = context
             context.parameters = parameters
-            return try await handler(request, context)
+            return try await endpoint.handler(request, context)
         case .methodNotAllowed(let allowed):
             throw MethodNotAllowed(method: request.method, path: request.path, allowed: allowed)
         case .notFound:

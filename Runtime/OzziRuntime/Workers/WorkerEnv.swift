@@ -15,12 +15,16 @@ public struct WorkerEnv: Sendable {
     public let clock: any WallClock
     /// Token buckets for the worker's throughput limits: the host's shared ones, or its own in process.
     public let tokenBuckets: any TokenBuckets
+    /// Counters, gauges and histograms shown at the host's `/__ozzi/metrics`, labelled with this worker.
+    public let metrics: WorkerMetrics
 
     public init(
         name: String, vars: [String: String] = [:], secrets: [String: String] = [:], dataDirectory: String,
-        logger: Logger, bindings: WorkerBindings = WorkerBindings(), clock: any WallClock = SystemClock()
+        logger: Logger, bindings: WorkerBindings = WorkerBindings(), clock: any WallClock = SystemClock(),
+        metrics: WorkerMetrics? = nil
     ) {
         self.clock = clock
+        self.metrics = metrics ?? WorkerMetrics(registry: MetricsRegistry(), worker: name)
         self.name = name
         self.vars = vars
         self.secrets = secrets

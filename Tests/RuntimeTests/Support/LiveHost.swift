@@ -15,9 +15,9 @@ struct LiveHost {
     static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Support/migrations").path
 
-    /// Starts a host; `limits` is TOML for `[server.limits]`, `extra` more TOML appended to the file;
+    /// Starts a host; `server` is more TOML for `[server]`, `limits` TOML for `[server.limits]`, `extra` more TOML appended to the file;
     /// `clock` replaces the host's (a `ManualClock` moves queue timers when the test advances it).
-    static func start(loops: Int = 1, limits: String = "", extra: String = "", dev: Bool = false,
+    static func start(loops: Int = 1, server: String = "", limits: String = "", extra: String = "", dev: Bool = false,
                       clock: any WallClock = SystemClock(), backends: HostConfig.Backends = HostConfig.Backends()) async throws -> LiveHost {
         let directory = NSTemporaryDirectory() + "ozzi-test-\(UUID().uuidString)"
         let text = """
@@ -26,6 +26,7 @@ struct LiveHost {
         port = 0
         data_dir = "\(directory)"
         access_log = false
+        \(server)
 
         [server.limits]
         \(limits)

@@ -33,7 +33,7 @@ struct Messaging: Sendable {
                                  twilioTimeoutMilliseconds: Int(env.var("TWILIO_TIMEOUT_MS", default: "15000")) ?? 15_000,
                                  statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
         engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: try SendLimits(env),
-                                events: events, logger: env.logger)
+                                events: events, logger: env.logger, metrics: DeliveryMetrics(metrics: env.metrics))
         inbox = Inbox(database: database, settings: smsSettings, events: events, clock: clock)
         external = ExternalDelivery(messages: messages)
         stats = MessageStats(database: database, clock: clock)

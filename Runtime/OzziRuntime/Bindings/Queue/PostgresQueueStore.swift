@@ -120,6 +120,11 @@ final class PostgresQueueStore: ExpiringQueueLeases {
         Int(try await database.prepare("SELECT count(*) AS n FROM messages WHERE queue = ?").bind(name).first()?.integer("n") ?? 0)
     }
 
+    func backlog() async throws -> (depth: Int, oldestSentAt: Int64?) {
+        let row = try await database.prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE queue = ?").bind(name).first()
+        return (Int(row?.integer("n") ?? 0), row?.integer("oldest"))
+    }
+
     private func notify(_ queue: String) -> SQLStatement {
         database.prepare("SELECT pg_notify(?, ?)").bind(Self.channel, queue)
     }

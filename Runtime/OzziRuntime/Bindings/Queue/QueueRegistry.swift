@@ -94,6 +94,9 @@ public final class QueueRegistry: Service {
     }
 
     var wallClock: any WallClock { clock }
+
+    /// Every queue this host has opened, by name.
+    var openStores: [any QueueStorage] { stores.withLock { Array($0.values) } }
 }
 
 /// A producer binding: stores the batch, then wakes the queue's consumers on this host (other hosts'

@@ -21,6 +21,9 @@ protocol QueueStorage: Sendable {
 
     /// Messages waiting, leased or not (for tests and health).
     func count() async throws -> Int
+
+    /// Messages waiting (leased ones included: they are not done) and when the oldest was sent, in ms.
+    func backlog() async throws -> (depth: Int, oldestSentAt: Int64?)
 }
 
 /// A store whose leases run out (many hosts share it, and one may die holding a batch): a consumer

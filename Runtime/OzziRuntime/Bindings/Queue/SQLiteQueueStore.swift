@@ -78,4 +78,9 @@ final class SQLiteQueueStore: QueueStorage {
     func count() async throws -> Int {
         Int(try await database.prepare("SELECT count(*) AS n FROM messages").first()?.integer("n") ?? 0)
     }
+
+    func backlog() async throws -> (depth: Int, oldestSentAt: Int64?) {
+        let row = try await database.prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM messages").first()
+        return (Int(row?.integer("n") ?? 0), row?.integer("oldest"))
+    }
 }

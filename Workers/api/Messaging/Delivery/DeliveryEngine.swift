@@ -18,12 +18,14 @@ final class DeliveryEngine: Sendable {
     let limits: SendLimits
     let events: WorkspaceEvents
     let logger: Logger
+    let metrics: DeliveryMetrics
     private let pipeline = Mutex<SendPipeline?>(nil)
     /// Whether this process has settled what an earlier one left `sending`.
     private let recovered = Mutex(false)
 
     init(messages: MessageStore, queue: DeliveryQueue, providers: SMSProviders, limiter: RateLimiter, limits: SendLimits,
-         events: WorkspaceEvents, logger: Logger) {
+         events: WorkspaceEvents, logger: Logger, metrics: DeliveryMetrics) {
+        self.metrics = metrics
         self.messages = messages
         self.queue = queue
         self.providers = providers
@@ -186,6 +188,7 @@ final class DeliveryEngine: Sendable {
             try WorkspaceEvents.record(tx, changes, at: now)
             return (claimed, changes)
         }
+        metrics.count(result: "rejected", provider: "none", by: changes.count)
         if !changes.isEmpty { events.flushSoon() }
         return claimed
     }
@@ -244,6 +247,7 @@ final class DeliveryEngine: Sendable {
             try WorkspaceEvents.record(tx, changes, at: now)
             return (retries, changes)
         }
+        for (_, provider, result) in results { metrics.count(result, provider: provider) }
         if !retries.isEmpty { try await queue.enqueue(retries) }
         if !changes.isEmpty { events.flushSoon() }
     }

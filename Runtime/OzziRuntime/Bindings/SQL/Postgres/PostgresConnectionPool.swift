@@ -9,19 +9,31 @@ import Synchronization
 final class PostgresConnectionPool: Sendable {
     let url: String
     let schema: String?
+    let size: Int
     private let idle = Mutex<[PostgresConnection]>([])
     private let slots: DispatchSemaphore
+    /// Callers holding a connection, for the metrics' pool use.
+    private let lent = Atomic<Int>(0)
 
     init(url: String, schema: String?, size: Int) {
         self.url = url
         self.schema = schema
-        slots = DispatchSemaphore(value: max(1, size))
+        self.size = max(1, size)
+        slots = DispatchSemaphore(value: self.size)
+    }
+
+    var usage: BackendPoolSnapshot {
+        BackendPoolSnapshot(inUse: lent.load(ordering: .relaxed), idle: idle.withLock { $0.count }, size: size)
     }
 
     /// Runs `body` with a connection of its own.
     func with<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         slots.wait()
-        defer { slots.signal() }
+        lent.add(1, ordering: .relaxed)
+        defer {
+            lent.subtract(1, ordering: .relaxed)
+            slots.signal()
+        }
         let connection = try idle.withLock { $0.popLast() } ?? PostgresConnection(url: url, schema: schema)
         defer { if connection.isReusable { idle.withLock { $0.append(connection) } } }
         return try body(connection)

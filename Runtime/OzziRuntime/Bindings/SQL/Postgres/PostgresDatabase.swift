@@ -10,7 +10,7 @@
 /// reports for the command (`PQcmdTuples`).
 public final class PostgresDatabase: SQLBlockingDatabase {
     public let schema: String?
-    private let connections: PostgresConnectionPool
+    let connections: PostgresConnectionPool
     private let pool: BlockingPool
 
     /// Connects to `url` (`postgresql://user:password@host:port/database`); statements run in `schema`
