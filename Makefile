@@ -19,6 +19,8 @@ test: setup
 	swift build -c release --static-swift-stdlib --product ozzi
 	swift build --build-tests
 	swift test --skip-build
+	# The workers again, each test host on PostgreSQL and Redis (started by the tests) instead of SQLite.
+	OZZI_TEST_ENGINE=postgres swift test --skip-build --filter WorkersTests
 
 bench:
 	@bash scripts/setup.sh --bench

@@ -7,7 +7,7 @@ import Testing
 /// README shows it (only its ports swapped for free ones): requests land on both hosts and read as one
 /// service, a stream through nginx carries changes whichever host made them, and when one host stops the
 /// other answers.
-@Suite(.disabled("the api worker on PostgreSQL lands with i15-sql")) struct NginxTwoHostsTests {
+@Suite struct NginxTwoHostsTests {
     static let nginx = "/usr/sbin/nginx"
 
     @Test func twoHostsBehindNginxServeAsOne() async throws {

@@ -196,6 +196,8 @@ import Testing
         #expect(redis?.key == "server.backends.redis")
         #expect(redis?.message.contains("hunter2") == false)
         #expect(error("[server.backends]\nsqlite = \"x\"\n")?.message.contains("unknown key") == true)
+        #expect(error("[server.backends]\nnamespace = \"a:b\"\n")?.key == "server.backends.namespace")
+        #expect(try loader.parse("[server.backends]\nnamespace = \"staging\"\n").server.backends.redisPrefix == "ozzi:staging:")
         var fromEnvironment = loader
         fromEnvironment.environment = ["OZZI_REDIS_URL": "http://cache"]
         #expect(throws: ConfigError.self) { try fromEnvironment.parse("") }

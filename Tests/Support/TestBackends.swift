@@ -23,6 +23,8 @@ public enum TestBackends {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
             try postgres.write(toFile: kept, atomically: true, encoding: .utf8)
         }
-        return HostConfig.Backends(postgres: postgres, redis: "\(try await TestRedis.shared().url)")
+        // Hosts of one test share a namespace; every test its own, as tests share the Redis.
+        return HostConfig.Backends(postgres: postgres, redis: "\(try await TestRedis.shared().url)",
+                                   namespace: URL(fileURLWithPath: dataDirectory).lastPathComponent)
     }
 }

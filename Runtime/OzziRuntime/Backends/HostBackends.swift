@@ -33,7 +33,7 @@ final class HostBackends: Sendable {
         }
         if let url = config.server.backends.redis, let loop {
             do {
-                redis = RedisBackend(url: try RedisURL(parsing: url), loop: loop)
+                redis = RedisBackend(url: try RedisURL(parsing: url), loop: loop, prefix: config.server.backends.redisPrefix)
             } catch {
                 throw ConfigError(file: config.file, key: "server.backends.redis", message: "\(error)")
             }

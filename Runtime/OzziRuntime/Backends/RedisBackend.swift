@@ -6,10 +6,14 @@ final class RedisBackend: Sendable {
     let client: RedisClient
     let pubsub: RedisPubSub
 
-    init(url: RedisURL, loop: EventLoop) {
+    /// What every key and channel starts with (`[server.backends] namespace`).
+    let prefix: String
+
+    init(url: RedisURL, loop: EventLoop, prefix: String) {
         self.url = url
+        self.prefix = prefix
         client = RedisClient(url: url, loop: loop, name: "ozzi-host")
-        pubsub = RedisPubSub(client: client)
+        pubsub = RedisPubSub(client: client, channelPrefix: prefix + "pubsub:")
     }
 
     /// Whether the server answers a PING now (fails at once while the client is reconnecting).

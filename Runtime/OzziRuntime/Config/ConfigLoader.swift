@@ -10,7 +10,7 @@ public struct ConfigLoader {
     static let serverKeys: Set<String> = [
         "host", "port", "loops", "data_dir", "access_log", "access_log_sample_every", "access_log_buffer_bytes", "ops_token", "limits", "backends",
     ]
-    static let backendKeys: Set<String> = ["postgres", "redis"]
+    static let backendKeys: Set<String> = ["postgres", "redis", "namespace"]
     static let limitKeys: Set<String> = [
         "max_header_bytes", "max_body_bytes", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
         "max_connections", "max_websocket_message_bytes", "shutdown_deadline_ms", "outbound_timeout_ms",
@@ -113,6 +113,13 @@ public struct ConfigLoader {
             try checkKeys(backends, allowed: Self.backendKeys, worker: nil, prefix: p)
             if let v = backends["postgres"] { server.backends.postgres = try postgresURL(try string(v, key: p + "postgres"), key: p + "postgres") }
             if let v = backends["redis"] { server.backends.redis = try redisURL(try string(v, key: p + "redis"), key: p + "redis") }
+            if let v = backends["namespace"] {
+                let namespace = try string(v, key: p + "namespace")
+                guard !namespace.isEmpty, namespace.utf8.allSatisfy({ HTTPToken.isTokenByte($0) && $0 != UInt8(ascii: ":") }) else {
+                    throw ConfigError(file: file, key: p + "namespace", message: "a namespace is a plain word without ':'")
+                }
+                server.backends.namespace = namespace
+            }
         }
         return server
     }

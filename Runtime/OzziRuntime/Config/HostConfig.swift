@@ -27,11 +27,18 @@ public struct HostConfig: Sendable {
         public var postgres: String?
         /// Pub/sub across hosts, shared rate limits and cache invalidation.
         public var redis: String?
+        /// Prefixes every Redis key and channel, so several clusters (staging beside production) share
+        /// one Redis without seeing each other's limits or events.
+        public var namespace: String?
 
-        public init(postgres: String? = nil, redis: String? = nil) {
+        public init(postgres: String? = nil, redis: String? = nil, namespace: String? = nil) {
             self.postgres = postgres
             self.redis = redis
+            self.namespace = namespace
         }
+
+        /// What every Redis key and channel of this cluster starts with.
+        public var redisPrefix: String { "ozzi:" + (namespace.map { $0 + ":" } ?? "") }
     }
 
     public struct WorkerConfig: Sendable {

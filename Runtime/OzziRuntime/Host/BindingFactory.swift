@@ -21,7 +21,7 @@ struct BindingFactory {
             }
             if let redis = backends.redis {
                 // Throughput limits hold for the cluster: every host takes from the same buckets.
-                bindings.tokenBuckets = RedisTokenBuckets(client: redis.client, clock: clock, keyPrefix: "ozzi:rate:\(worker.name):")
+                bindings.tokenBuckets = RedisTokenBuckets(client: redis.client, clock: clock, keyPrefix: redis.prefix + "rate:\(worker.name):")
             }
             for database in granted.databases {
                 let sql = try open(database, worker: worker.name)
@@ -66,7 +66,7 @@ struct BindingFactory {
             return try PostgresKV(database: try postgres.database(worker: worker, databaseName: worker), namespace: kv.id, clock: clock)
         }
         if let redis = backends.redis {
-            return RedisKV(client: redis.client, namespace: "\(worker)/\(kv.id)", clock: clock)
+            return RedisKV(client: redis.client, namespace: "\(worker)/\(kv.id)", clock: clock, keyPrefix: redis.prefix + "kv:")
         }
         try WorkerHost.makeDirectory(root + "/kv")
         return try SQLiteKV(path: "\(root)/kv/\(kv.id).sqlite", clock: clock)

@@ -11,22 +11,22 @@ import Testing
         try await Subprocess.curl(arguments)
     }
 
-    @Test(.disabled("the probe's migration needs engine-specific files (i15-sql)"))
-    func aWorkersSQLLivesInASchemaNamedAfterItOnPostgreSQL() async throws {
+    @Test
+    func aWorkersSQLLivesInASchemaOfItsOwnOnPostgreSQL() async throws {
         let url = try await TestPostgres.shared.database()
         let live = try await LiveHost.start(backends: HostConfig.Backends(postgres: url))
         defer { Task { await live.stop() } }
         #expect(try await curl(["-d", "first", live.base + "/notes"]).stdout == #"{"id":1}"#)
         #expect(try await curl([live.base + "/notes"]).stdout == #"[{"id":1,"text":"first"}]"#)
         let direct = try PostgresDatabase(url: url, connections: 1)
-        #expect(try await direct.prepare("SELECT text FROM probe.notes").all().map { $0.text("text") } == ["first"])
+        #expect(try await direct.prepare("SELECT text FROM probe_db.notes").all().map { $0.text("text") } == ["first"])
         #expect(!FileManager.default.fileExists(atPath: live.dataDirectory + "/probe/d1"), "no SQLite file beside it")
         let health = try await curl([live.base + "/__ozzi/health"]).stdout
         #expect(health.contains(#""backends":[{"name":"postgres","ok":true"#), "\(health)")
         #expect(health.contains(#""status":"ok""#))
     }
 
-    @Test(.disabled("the probe's migration needs engine-specific files (i15-sql)"))
+    @Test
     func aLostPostgreSQLConnectionIsA503AndTheNextRequestGetsANewOne() async throws {
         let url = try await TestPostgres.shared.database()
         let live = try await LiveHost.start(backends: HostConfig.Backends(postgres: url))

@@ -9,6 +9,11 @@ import Synchronization
 /// advances a durable cursor. A crash between the commit and the flush delays events to the next flush
 /// (the next change, or the every-minute sweep); it loses none. An event's id is its sequence number, so
 /// a stream resumes from `Last-Event-ID` across restarts, over the events kept (a day).
+///
+/// Hosts sharing the database flush one at a time: a flush first takes the cursor's lease (renewed each
+/// batch, `leaseMilliseconds`), so no event is handed on twice; a host that finds the lease taken looks
+/// again shortly until the holder has handed its events on too. A host that dies holding the lease
+/// holds it until it runs out; then its last batch may be handed on again (the fan-out tolerates that).
 final class WorkspaceEvents: Sendable {
     private let database: any SQLDatabase
     private let pubsub: any PubSubBroker
@@ -22,6 +27,9 @@ final class WorkspaceEvents: Sendable {
     static let gatherMilliseconds = 5
     /// Events already published to live streams by this process.
     private let published = Atomic<Int64>(0)
+    /// Who flushes, when hosts share the database (the cursor's lease holder).
+    private let flusher = ResourceID.make("flush")
+    static let leaseMilliseconds: Int64 = 10_000
     static let retainedMs: Int64 = 86_400_000
     static let replayLimit = 1000
 
@@ -82,7 +90,15 @@ final class WorkspaceEvents: Sendable {
         guard start else { return }
         while true {
             do {
-                while try await flushBatch() {}
+                if try await takeLease() {
+                    while try await flushBatch() {}
+                    try await releaseLease()
+                } else if try await waiting() {
+                    // Another host is flushing: it may have read before our events were written. Look
+                    // again in a while rather than in a moment, as its loop hands them on meanwhile.
+                    try? await Task.sleep(for: .milliseconds(50))
+                    flushing.withLock { $0.again = true }
+                }
             } catch {
                 // The cursor did not move: the next flush (or the sweep) tries these events again.
             }
@@ -111,8 +127,32 @@ final class WorkspaceEvents: Sendable {
         }
         published.store(max(published.load(ordering: .relaxed), last), ordering: .relaxed)
         if let fanOut = fanOut.withLock({ $0 }) { try await fanOut(events) }
-        try await database.prepare("UPDATE event_cursors SET seq = max(seq, ?) WHERE name = 'webhooks'").bind(last).run()
-        return events.count == 500
+        // Only while the lease is still ours (renewed for the next batch): a host whose lease ran out
+        // (paused past it) must not move a cursor another host now moves.
+        let moved = try await database.prepare("""
+            UPDATE event_cursors SET seq = ?, flusher_until_ms = ? WHERE name = 'webhooks' AND seq < ? AND flusher = ?
+            """).bind(last, clock.milliseconds + Self.leaseMilliseconds, last, flusher).run().changes
+        return moved == 1 && events.count == 500
+    }
+
+    /// Takes the cursor's lease when nobody holds it, it is ours, or its holder let it run out.
+    private func takeLease() async throws -> Bool {
+        let now = clock.milliseconds
+        return try await database.prepare("""
+            UPDATE event_cursors SET flusher = ?, flusher_until_ms = ?
+            WHERE name = 'webhooks' AND (flusher IS NULL OR flusher = ? OR flusher_until_ms < ?)
+            """).bind(flusher, now + Self.leaseMilliseconds, flusher, now).run().changes == 1
+    }
+
+    private func releaseLease() async throws {
+        try await database.prepare("UPDATE event_cursors SET flusher = NULL WHERE name = 'webhooks' AND flusher = ?").bind(flusher).run()
+    }
+
+    /// Whether events wait after the cursor (while another host holds the lease).
+    private func waiting() async throws -> Bool {
+        try await database.prepare("""
+            SELECT 1 AS waiting FROM workspace_events WHERE seq > (SELECT seq FROM event_cursors WHERE name = 'webhooks') LIMIT 1
+            """).first() != nil
     }
 
     /// The sweep's part: hand on what a crash left behind, and drop events older than a day.

@@ -32,8 +32,10 @@ struct Messaging: Sendable {
                                  twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
                                  twilioTimeoutMilliseconds: Int(env.var("TWILIO_TIMEOUT_MS", default: "15000")) ?? 15_000,
                                  statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
+        let hosts = DeliveryHosts(database: database, clock: clock,
+                                  leaseSeconds: Int(env.var("DELIVERY_HOST_LEASE_SECONDS", default: "30")).map { max(3, $0) } ?? 30)
         engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, limiter: limiter, limits: try SendLimits(env),
-                                events: events, logger: env.logger, metrics: DeliveryMetrics(metrics: env.metrics))
+                                events: events, hosts: hosts, logger: env.logger, metrics: DeliveryMetrics(metrics: env.metrics))
         inbox = Inbox(database: database, settings: smsSettings, events: events, clock: clock)
         external = ExternalDelivery(messages: messages)
         stats = MessageStats(database: database, clock: clock)

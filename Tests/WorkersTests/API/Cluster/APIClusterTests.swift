@@ -5,10 +5,11 @@ import Testing
 
 /// Two api hosts on one PostgreSQL and one Redis, as behind a load balancer: what one host changes, the
 /// other sees at once.
-@Suite(.disabled("the api worker's SQL on PostgreSQL lands with i15-sql")) struct APIClusterTests {
+@Suite struct APIClusterTests {
     /// Backends for one cluster of test hosts: a fresh database, the shared test Redis.
     static func cluster() async throws -> HostConfig.Backends {
-        HostConfig.Backends(postgres: try await TestPostgres.shared.database(), redis: "\(try await TestRedis.shared().url)")
+        HostConfig.Backends(postgres: try await TestPostgres.shared.database(), redis: "\(try await TestRedis.shared().url)",
+                            namespace: TestRedis.unique("cluster"))
     }
 
     @Test func aKeyDisabledOnOneHostIsRefusedOnTheOtherAtOnce() async throws {

@@ -10,6 +10,8 @@ import Synchronization
 /// and per host, while the consumer takes the next batch. Just before its call a send is marked
 /// `dispatched`. What a stopped host left `sending` is settled by `recover`: never dispatched, it is sent
 /// again at once; dispatched, the provider may have taken it, so it goes to `review`, never retried on its own.
+/// Hosts sharing the database each claim under their own id (`DeliveryHosts`): a host settles only the
+/// claims of hosts that stopped, never those of a host still sending.
 final class DeliveryEngine: Sendable {
     let messages: MessageStore
     let queue: DeliveryQueue
@@ -19,13 +21,15 @@ final class DeliveryEngine: Sendable {
     let events: WorkspaceEvents
     let logger: Logger
     let metrics: DeliveryMetrics
+    let hosts: DeliveryHosts
     private let pipeline = Mutex<SendPipeline?>(nil)
     /// Whether this process has settled what an earlier one left `sending`.
     private let recovered = Mutex(false)
 
     init(messages: MessageStore, queue: DeliveryQueue, providers: SMSProviders, limiter: RateLimiter, limits: SendLimits,
-         events: WorkspaceEvents, logger: Logger, metrics: DeliveryMetrics) {
+         events: WorkspaceEvents, hosts: DeliveryHosts, logger: Logger, metrics: DeliveryMetrics) {
         self.metrics = metrics
+        self.hosts = hosts
         self.messages = messages
         self.queue = queue
         self.providers = providers
@@ -165,6 +169,7 @@ final class DeliveryEngine: Sendable {
 
     private func claim(_ plans: [Plan]) async throws -> [Claimed] {
         let now = Timestamp.now(clock)
+        let host = hosts.id
         let (claimed, changes) = try await database.transaction { tx -> ([Claimed], [StatusChange]) in
             var claimed: [Claimed] = []
             var changes: [StatusChange] = []
@@ -172,9 +177,10 @@ final class DeliveryEngine: Sendable {
                 switch plan {
                 case .send(let message, let text, let provider, let settings, let account):
                     let won = try tx.run("""
-                        UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?
+                        UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?,
+                          claimed_by = ?
                         WHERE id = ? AND version = ? AND status = 'pending'
-                        """, text, provider.name, now, message.id, message.version).changes == 1
+                        """, text, provider.name, now, host, message.id, message.version).changes == 1
                     guard won else { continue }
                     try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider) VALUES (?, ?, 'attempt', 'started', ?)",
                                message.id, now, provider.name)
@@ -268,27 +274,38 @@ final class DeliveryEngine: Sendable {
     /// Pending messages it had not queued yet are queued.
     /// (One host per database: a second host sharing it would need claims it owns; see the scale-out issue.)
     func recover() async throws {
-        let sends = self.sends
-        let left = try await database.prepare("SELECT id, version FROM messages WHERE status = 'sending'").all()
+        try await settleGone()
+        // And what it scheduled but had not queued yet.
+        try await queue.sweep(olderThan: 0)
+    }
+
+    /// Settles the sends of hosts that stopped: at start-up, and at each heartbeat (a host of the cluster
+    /// that died leaves its claims to the others).
+    func settleGone() async throws {
+        let gone = hosts.goneClaim
+        let left = try await database.prepare("SELECT id, version FROM messages WHERE status = 'sending' AND \(gone.sql)")
+            .bind(gone.values).all()
             .compactMap { row -> (String, Int)? in
-                guard let id = row.text("id"), !sends.owns(id), let version = row.integer("version") else { return nil }
+                guard let id = row.text("id"), let version = row.integer("version") else { return nil }
                 return (id, Int(version))
             }
         try await settle(left)
         if !left.isEmpty { logger.notice("settled messages a stopped host left sending", metadata: ["count": "\(left.count)"]) }
-        // And what it scheduled but had not queued yet.
-        try await queue.sweep(olderThan: 0)
     }
 
     private func settle(_ left: [(id: String, version: Int)]) async throws {
         guard !left.isEmpty else { return }
         let now = Timestamp.now(clock)
+        let gone = hosts.goneClaim
         let (again, changes) = try await database.transaction { tx -> ([(job: DeliveryJob, dueMs: Int64)], [StatusChange]) in
             var again: [(job: DeliveryJob, dueMs: Int64)] = []
             var changes: [StatusChange] = []
             for (id, version) in left {
-                guard let row = try tx.all("SELECT workspace_id, dispatched, due_ms FROM messages WHERE id = ? AND version = ? AND status = 'sending'",
-                                           id, version).first, let workspace = row.text("workspace_id") else { continue }
+                // Checked again here: only a stopped host's claim is settled, never one a live host still holds.
+                guard let row = try tx.execute("""
+                    SELECT workspace_id, dispatched, due_ms FROM messages WHERE id = ? AND version = ? AND status = 'sending' AND \(gone.sql)
+                    """, [.text(id), .integer(Int64(version))] + gone.values).rows.first,
+                      let workspace = row.text("workspace_id") else { continue }
                 if row.integer("dispatched") == 0 {
                     try tx.run("""
                         UPDATE messages SET status = 'pending', version = version + 1, attempts = attempts - 1, enqueued = 0, updated_at = ?
