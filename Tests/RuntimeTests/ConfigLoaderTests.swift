@@ -187,7 +187,7 @@ import Testing
         #expect(merged.redis == "redis://cache.internal:6379/2", "an empty variable leaves the file's setting")
     }
 
-    @Test func aBackendURLOfTheWrongFormIsNamedWithItsPasswordMasked() {
+    @Test func aBackendURLOfTheWrongFormIsNamedWithItsPasswordMasked() throws {
         let mysql = error("[server.backends]\npostgres = \"mysql://root:hunter2@db/app\"\n")
         #expect(mysql?.key == "server.backends.postgres")
         #expect(mysql?.message.contains("postgres:// or postgresql://") == true)
