@@ -8,7 +8,7 @@ import Testing
 /// three are each sent once, within one workspace limit for the cluster; one host killed mid-delivery
 /// loses nothing and sends nothing twice; a stream on one host sees every event the others write; the
 /// every-minute cron fires once per minute for the cluster.
-@Suite(.disabled("waits for the api on PostgreSQL (i15-sql), queues on PostgreSQL (i15-queues) and claims with owners")) struct ClusterTests {
+@Suite struct ClusterTests {
     static let total = 10_000
     static let ratePerSecond = 50
 
