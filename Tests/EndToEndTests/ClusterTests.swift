@@ -16,7 +16,7 @@ import Testing
         let redis = try await TestRedis.start()
         let postgres = try await TestPostgres.shared.database()
         let sid = "AC" + String(repeating: "c1", count: 16)
-        let stub = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("twilio_stub.py"), sid, "cluster-token", "--latency-ms", "50"])
+        let stub = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("twilio_stub.py"), sid, "cluster-token", "--latency-ms", "2000"])
         let data = NSTemporaryDirectory() + "ozzi-cluster-\(UUID().uuidString)"
         let stubPort = try await stub.waitFor(#"PORT (\d+)"#)
         let serve = ["serve", "--config", WorkerTestHost.configFile, "--env", "test", "--data-dir", data,
@@ -99,7 +99,8 @@ import Testing
         #expect((after["violations"] as? [String])?.isEmpty == true, "\(after["violations"] ?? [])")
         let sent = (states["sent"] ?? 0) + (states["delivered"] ?? 0)
         #expect(sent + (states["review"] ?? 0) == Self.total, "\(states)")
-        #expect((states["review"] ?? 0) <= 100, "only what B had in flight is under review: \(states)")
+        // Twilio answers each send after 2 s here, so B always has sends in flight when it is stopped.
+        #expect((1...100).contains(states["review"] ?? 0), "what B had in flight, and only that, is under review: \(states)")
 
         // One limit for the cluster: three hosts with a bucket each would send at three times the rate.
         let times = try await Self.sendTimes(stubPort)
