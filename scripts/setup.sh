@@ -56,6 +56,15 @@ if ! python3 -c "import prometheus_client" 2>/dev/null; then
   python3 -m pip install --quiet prometheus-client
 fi
 
+# Email: the SMTP client is tested against aiosmtpd (STARTTLS, AUTH) with its DKIM signatures checked by
+# dkimpy, and sending-domain checks against a local DNS server made with dnslib (all PyPI).
+for module in aiosmtpd:aiosmtpd dkim:dkimpy dnslib:dnslib; do
+  if ! python3 -c "import ${module%%:*}" 2>/dev/null; then
+    echo "setup: installing ${module#*:}"
+    python3 -m pip install --quiet "${module#*:}"
+  fi
+done
+
 if ! command -v swift >/dev/null && [ ! -x /opt/swift/usr/bin/swift ]; then
   echo "setup: the Swift 6 toolchain is required (expected on PATH or at /opt/swift/usr/bin)" >&2
   exit 1

@@ -20,6 +20,13 @@ struct MessageStore: Sendable {
         let timeZone: String?
         let category: String
         let campaign: String?
+        /// `sms` or `email`; an email's subject and body are its `email_contents` row (`contentID`).
+        var channel: MessageChannel = .sms
+        var contentID: String? = nil
+        var campaignID: String? = nil
+        var seriesID: String? = nil
+        /// Filled into the text besides the contact's fields.
+        var variables: [String: String]? = nil
     }
 
     /// A delivery job's target: the message with what rendering and checks need, read in one query.
@@ -48,14 +55,18 @@ struct MessageStore: Sendable {
                 "template_id": m.templateID.map(JSONValue.string) ?? .null, "body": m.body.map(JSONValue.string) ?? .null,
                 "scheduled_at": .string(m.scheduledAt), "due_ms": .number(Double(m.dueMs)),
                 "time_zone": m.timeZone.map(JSONValue.string) ?? .null, "category": .string(m.category),
-                "campaign": m.campaign.map(JSONValue.string) ?? .null,
+                "campaign": m.campaign.map(JSONValue.string) ?? .null, "channel": .string(m.channel.rawValue),
+                "content_id": m.contentID.map(JSONValue.string) ?? .null, "campaign_id": m.campaignID.map(JSONValue.string) ?? .null,
+                "series_id": m.seriesID.map(JSONValue.string) ?? .null,
+                "variables": m.variables.map { .string(String(decoding: JSONValue.object($0.mapValues(JSONValue.string)).jsonBytes, as: UTF8.self)) } ?? .null,
             ])
         })
         try tx.run("""
             INSERT INTO messages (id, workspace_id, created_by, contact_id, to_phone, template_id, body, scheduled_at, due_ms, time_zone,
-                                  category, campaign, status, created_at, updated_at)
+                                  category, campaign, channel, content_id, campaign_id, series_id, variables, status, created_at, updated_at)
             SELECT value ->> 'id', ?, ?, value ->> 'contact_id', value ->> 'to', value ->> 'template_id', value ->> 'body',
                    value ->> 'scheduled_at', CAST(value ->> 'due_ms' AS BIGINT), value ->> 'time_zone', value ->> 'category', value ->> 'campaign',
+                   value ->> 'channel', value ->> 'content_id', value ->> 'campaign_id', value ->> 'series_id', value ->> 'variables',
                    'pending', ?, ? FROM \(tx.dialect.records())
             """, scope.workspaceID, createdBy, now, now, rows)
         try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value ->> 'id', ?, 'status', 'pending' FROM \(tx.dialect.records())",

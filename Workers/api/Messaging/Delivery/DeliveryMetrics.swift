@@ -9,7 +9,7 @@ struct DeliveryMetrics: Sendable {
     static let name = "sms_deliveries_total"
     static let help = "SMS delivery outcomes recorded by the api worker's delivery engine, by result and provider."
 
-    func count(_ result: SMSSendResult, provider: String) {
+    func count(_ result: SendResult, provider: String) {
         let label = switch result {
         case .accepted: "accepted"
         case .transient: "transient"

@@ -17,7 +17,7 @@ final class SendPipeline: Sendable {
         let provider: any SMSProvider
     }
 
-    typealias Result = (message: MessageStore.Due, provider: String, result: SMSSendResult)
+    typealias Result = (message: MessageStore.Due, provider: String, result: SendResult)
 
     private struct State {
         var slots: SendSlots<Send>

@@ -48,7 +48,7 @@ final class SimulatedSMSProvider: SMSProvider {
         close(log)
     }
 
-    func send(_ sms: OutgoingSMS) async -> SMSSendResult {
+    func send(_ sms: OutgoingSMS) async -> SendResult {
         let attempt = attempts.withLock { attempts -> Int in
             if attempts.count > 100_000 { attempts.removeAll() }
             attempts[sms.messageID, default: 0] += 1

@@ -12,7 +12,7 @@ struct TwilioSMSClient: SMSProvider {
     let outbound: OutboundFetcher
     let timeoutMilliseconds: Int
 
-    func send(_ sms: OutgoingSMS) async -> SMSSendResult {
+    func send(_ sms: OutgoingSMS) async -> SendResult {
         var form = [("To", sms.to), ("Body", sms.body), ("StatusCallback", sms.statusCallback)]
         if let service = sms.messagingServiceSid { form.append(("MessagingServiceSid", service)) } else { form.append(("From", sms.from ?? "")) }
         var request = OutboundRequest(
@@ -36,7 +36,7 @@ struct TwilioSMSClient: SMSProvider {
     }
 
     /// What an answer from the Messages API means for the message.
-    static func result(status: Int, headers: HTTPHeaders, body: [UInt8]) -> SMSSendResult {
+    static func result(status: Int, headers: HTTPHeaders, body: [UInt8]) -> SendResult {
         let json = try? JSONValue(jsonBytes: body)
         if (200..<300).contains(status) {
             guard let sid = json?["sid"]?.stringValue, !sid.isEmpty else {
