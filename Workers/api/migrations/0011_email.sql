@@ -30,3 +30,8 @@ CREATE TABLE email_contents (
   created_at TEXT NOT NULL
 );
 CREATE INDEX email_contents_workspace ON email_contents (workspace_id);
+
+-- Email consent, kept like SMS consent: unsubscribes, hard bounces and complaints move it to opted_out.
+ALTER TABLE contacts ADD COLUMN email_consent TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE contacts ADD COLUMN email_consent_at TEXT;
+ALTER TABLE contacts ADD COLUMN email_consent_method TEXT;
