@@ -1,7 +1,8 @@
 import OzziRuntime
 
-/// `/api/v1/auth`: sign-up and sign-in (password, OAuth, anonymous trials), refresh-token rotation,
-/// sessions and linked sign-in methods, guarded by per-network rate limits and per-account lockout.
+/// `/api/v1/auth`: sign-up (verified by a mailed link) and sign-in (password, OAuth, anonymous trials),
+/// password resets, refresh-token rotation, sessions and linked sign-in methods, guarded by per-network
+/// rate limits and per-account lockout. It runs the account emails' queue jobs.
 struct AuthDomain: APIDomain {
     let users: UserStore
     let sessions: SessionStore
@@ -12,6 +13,8 @@ struct AuthDomain: APIDomain {
     let signInGuard: SignInGuard
     let knownClients: KnownClients
     let oauth: OAuthFlow
+    let tokens: AccountTokens
+    let mail: SystemEmailSender
 
     init(_ api: APIEnvironment) throws {
         users = api.accounts.users
@@ -23,6 +26,27 @@ struct AuthDomain: APIDomain {
         signInGuard = SignInGuard(clock: api.clock)
         knownClients = KnownClients(database: api.database, key: CredentialKey.derive(api.sealingKey, for: "known-client-cookie"), clock: api.clock)
         oauth = OAuthFlow(providers: try OAuthProviders.load(api.env), kv: try api.env.kv("KV"), outbound: api.env.outbound)
+        tokens = AccountTokens(database: api.database, clock: api.clock)
+        mail = api.systemEmail
+    }
+
+    func jobs(_ jobs: inout JobHandlers) {
+        jobs.each(AccountEmail.self, settling: { [mail] email, message, context in
+            switch await mail.deliver(email, attempt: message.attempts) {
+            case .sent:
+                message.ack()
+            case .retry(let seconds):
+                context.request.logger.warning("account email not sent yet; retrying", metadata: [
+                    "email_id": "\(email.id)", "template": "\(email.template.rawValue)", "attempt": "\(message.attempts)", "retry_in_s": "\(seconds)",
+                ])
+                message.retry(delaySeconds: seconds)
+            case .deadLetter(let reason):
+                context.request.logger.error("account email dead-lettered: \(reason)", metadata: [
+                    "email_id": "\(email.id)", "template": "\(email.template.rawValue)", "attempt": "\(message.attempts)",
+                ])
+                message.deadLetter()
+            }
+        })
     }
 
     func routes(_ v1: RouteGroup) {
@@ -31,6 +55,7 @@ struct AuthDomain: APIDomain {
 
     func maintain() async throws {
         _ = try await sessions.sweep()
+        _ = try await tokens.sweep()
     }
 
     /// The answer to a sign-in: tokens in OAuth 2's names plus the user, and browser cookies.

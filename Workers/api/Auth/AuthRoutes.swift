@@ -4,22 +4,21 @@ import OzziRuntime
 /// sessions, and linked sign-in methods.
 extension RouteGroup {
     func addAuthRoutes(_ s: AuthDomain) {
-        open("POST", "/signup", "Create an account with email and password", tag: "auth",
+        open("POST", "/signup", "Create an account with email and password: mails a link that verifies the address "
+             + "(answers the same whether or not the address has an account; its owner is told instead)", tag: "auth",
              body: .json(.object([.required("email", EmailAddress.schema), .required("password", PasswordPolicy.schema),
                                   .optional("name", Schema.string(max: 200).nullable.example("Ada Lovelace"))])),
-             answers: .json(.model(AuthDomain.SignedIn.self)), success: 201) { request, _ in
+             answers: .json(AuthDomain.mailed), success: 202) { request, _ in
             try await s.limiter.check(.signUp, request.clientNetwork)
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
             try PasswordPolicy.check(password, email: email)
             let name = try body.string("name", max: 200)
-            let user = try await s.users.create(email: email, name: name, anonymous: false, passwordHash: try await s.hasher.hash(password))
-            let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
-            await s.audit.record("signup", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP)
-            var response = s.signedIn(user, tokens, status: 201)
-            try await s.knownClients.remember(request, userID: user.id, on: &response)
-            return response
+            try await s.limiter.check(.accountEmail, email)
+            // Hashed whether or not the address has an account, so the time taken does not tell.
+            try await s.signUp(email: email, name: name, passwordHash: try await s.hasher.hash(password), ip: request.clientIP)
+            return AuthDomain.mailed(.verificationSent)
         }
 
         open("POST", "/login", "Sign in with email and password", tag: "auth",
@@ -41,7 +40,15 @@ extension RouteGroup {
             var judged = false
             defer { if !judged { s.signInGuard.abandoned(account: email, client: client) } }
             var hash: String?
-            if let user { hash = try await s.users.passwordHash(userID: user.id) }
+            // An account whose sign-up is not verified yet has only the password that sign-up chose.
+            var unverified = false
+            if let user {
+                hash = try await s.users.passwordHash(userID: user.id)
+                if hash == nil, user.email_verified_at == nil, let pending = try await s.tokens.pendingPassword(userID: user.id) {
+                    hash = pending
+                    unverified = true
+                }
+            }
             let clientKind: JSONValue = if case .known = client { "known" } else { "new" }
             let verified = try await s.hasher.verify(password, against: hash)
             judged = true
@@ -57,6 +64,11 @@ extension RouteGroup {
                 throw APIError.unauthorized("the email or password is wrong")
             }
             s.signInGuard.succeeded(account: email, client: client)
+            if unverified {
+                throw APIError(status: 403, code: "email_not_verified",
+                               message: "confirm your email address first: open the link we mailed to \(email), "
+                                   + "or ask for another with POST /api/v1/auth/verify-email/resend")
+            }
             let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
             await s.audit.record("login", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
                                  details: ["method": .string("password"), "client": clientKind])
@@ -195,6 +207,7 @@ extension RouteGroup {
         authed("DELETE", "/identities/:provider", "Unlink an OAuth provider (never the last sign-in method)", tag: "auth",
                answers: .empty, success: 204, unlink)
 
+        addAccountEmailRoutes(s)
         addOAuthRoutes(s)
     }
 

@@ -20,6 +20,8 @@ struct APIEnvironment: Sendable {
     let accounts: Accounts
     let events: WorkspaceEvents
     let messaging: Messaging
+    /// Account email (verification, password resets, invitations): no workspace's, the host's own sender.
+    let systemEmail: SystemEmailSender
 
     init(env: WorkerEnv) throws {
         self.env = env
@@ -34,5 +36,12 @@ struct APIEnvironment: Sendable {
         accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
+        let files = try env.bucket("FILES")
+        let simulatedEmail = try SimulatedEmailProvider(
+            bucket: files, logPath: env.dataDirectory + "/simulated-email.log",
+            webhookSecret: "whsec_" + Base64.encode(CredentialKey.derive(sealingKey, for: "simulated-email-webhooks")),
+            webhookURL: publicURL + "/api/v1/webhooks/resend", callbacks: try env.queue("DELIVERY"), clock: clock,
+            deliveryMs: Int(env.var("SIM_EMAIL_DELIVERY_MS", default: "500")) ?? 500)
+        systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey, simulated: (simulatedEmail, files))
     }
 }

@@ -18,6 +18,14 @@ struct JobHandlers: Sendable {
         }
     }
 
+    /// Jobs of `type` run one at a time, each settling its own message (`ack`, `retry` after a delay of its
+    /// choosing, `deadLetter`) from what happened and `QueueMessage.attempts`.
+    mutating func each<Job: QueueJob>(_ type: Job.Type, settling run: @escaping @Sendable (Job, QueueMessage, JobContext) async -> Void) {
+        register(type) { messages, jobs, context in
+            for (message, job) in zip(messages, jobs) { await run(job, message, context) }
+        }
+    }
+
     /// Jobs of `type` in a batch go to `run` together (one read, one claim, one record for the lot).
     mutating func batch<Job: QueueJob>(_ type: Job.Type, _ run: @escaping @Sendable ([Job], JobContext) async throws -> Void) {
         register(type) { messages, jobs, context in

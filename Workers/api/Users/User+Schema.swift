@@ -10,6 +10,7 @@ extension User: APIModel {
         .required("is_anonymous", .boolean),
         .required("is_platform_admin", .boolean),
         .required("personal_workspace_id", Schema.string().example("wsp_01jd3k5v7n0000000000000000")),
+        .optional("email_verified_at", Schema.timestamp.nullable.described("When the email was proved the owner's; absent until then")),
         .required("created_at", .timestamp),
     ], closed: true)
 }

@@ -6,10 +6,12 @@ struct UserStore: Sendable {
     let clock: any WallClock
 
     /// Creates a user with a personal workspace they own, and optionally a password or an identity, in
-    /// one transaction. An email already taken is a 409.
-    func create(email: String?, name: String?, anonymous: Bool, passwordHash: String? = nil,
+    /// one transaction. An email already taken is a 409. `verified`: the email is known to be the user's
+    /// (a provider vouched for it); a sign-up's is verified later, by a mailed link.
+    func create(email: String?, name: String?, anonymous: Bool, verified: Bool = false, passwordHash: String? = nil,
                 identity: (provider: String, subject: String, email: String?)? = nil) async throws -> User {
         let now = Timestamp.now(clock)
+        let verifiedAt = verified && email != nil ? now : nil
         let userID = ResourceID.make("usr")
         let workspaceID = ResourceID.make("wsp")
         do {
@@ -17,9 +19,9 @@ struct UserStore: Sendable {
                 try WorkspaceStore.insert(tx, id: workspaceID, name: name.map { "\($0)'s workspace" } ?? "Personal", personal: true,
                                           creator: userID, now: now)
                 try tx.run("""
-                    INSERT INTO users (id, email, name, is_anonymous, personal_workspace_id, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, userID, email, name, anonymous, workspaceID, now, now)
+                    INSERT INTO users (id, email, name, is_anonymous, personal_workspace_id, email_verified_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, userID, email, name, anonymous, workspaceID, verifiedAt, now, now)
                 try tx.run("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)", workspaceID, userID, now)
                 if let passwordHash {
                     try tx.run("INSERT INTO password_credentials (user_id, hash, updated_at) VALUES (?, ?, ?)", userID, passwordHash, now)
@@ -33,7 +35,7 @@ struct UserStore: Sendable {
             throw APIError.conflict("an account with this email already exists", details: .object(["field": .string("email")]))
         }
         return User(id: userID, email: email, name: name, is_anonymous: anonymous, is_platform_admin: false,
-                    personal_workspace_id: workspaceID, created_at: now)
+                    personal_workspace_id: workspaceID, email_verified_at: verifiedAt, created_at: now)
     }
 
     func find(id: String) async throws -> User? {

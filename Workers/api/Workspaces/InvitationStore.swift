@@ -6,8 +6,8 @@ struct InvitationStore: Sendable {
     let clock: any WallClock
     static let lifetimeSeconds: Int64 = 7 * 86_400
 
-    func create(_ scope: TenantScope, email: String, role: Role, invitedBy: String) async throws -> (Invitation, String) {
-        let token = Crypto.token(prefix: "inv_")
+    /// Records an invitation opened by `token` (the one its email carries).
+    func create(_ scope: TenantScope, email: String, role: Role, invitedBy: String, token: String) async throws -> Invitation {
         let invitation = Invitation(id: ResourceID.make("inv"), email: email, role: role, invited_by: invitedBy,
                                     expires_at: Timestamp.after(seconds: Self.lifetimeSeconds, clock), accepted_at: nil,
                                     created_at: Timestamp.now(clock))
@@ -15,7 +15,7 @@ struct InvitationStore: Sendable {
             INSERT INTO invitations (id, workspace_id, email, role, token_hash, invited_by, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).bind(invitation.id, scope.workspaceID, email, role.rawValue, Crypto.sha256Hex(token), invitedBy, invitation.expires_at,
                       invitation.created_at).run()
-        return (invitation, token)
+        return invitation
     }
 
     func list(_ scope: TenantScope, page: PageRequest) async throws -> [Invitation] {

@@ -75,7 +75,7 @@ extension RouteGroup {
             return try await s.invitations.list(TenantScope(workspaceID: workspace.id), page: page)
         }
 
-        authed("POST", "/workspaces/:id/invitations", "Invite someone by email; answers the single-use token once",
+        authed("POST", "/workspaces/:id/invitations", "Invite someone by email: mails them a link, and answers the single-use token once",
                tag: "workspaces",
                body: .json(.object([.required("email", EmailAddress.schema),
                                     .optional("role", Schema.oneOf(Invitation.roles.map(\.rawValue)).nullable.described("member when not given"))])),
@@ -84,8 +84,12 @@ extension RouteGroup {
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let role = try body.choice("role", Invitation.roles.map(\.rawValue)).flatMap(Role.init) ?? .member
-            let (invitation, token) = try await s.invitations.create(TenantScope(workspaceID: workspace.id), email: email, role: role,
-                                                                     invitedBy: principal.userID)
+            let message = AccountEmail(.invitation, to: email, workspace: workspace.name,
+                                       inviter: principal.user.name ?? principal.user.email ?? "A member of \(workspace.name)", role: role.rawValue)
+            let token = s.mail.token(for: message)!
+            let invitation = try await s.invitations.create(TenantScope(workspaceID: workspace.id), email: email, role: role,
+                                                            invitedBy: principal.userID, token: token)
+            try await s.mail.send(message)
             await s.audit.record("invitation_created", workspace: workspace.id, user: principal.userID, ip: request.clientIP,
                                  details: ["email": .string(email), "role": .string(role.rawValue)])
             return .json(CreatedInvitation(invitation: invitation, token: token), status: 201)
@@ -98,6 +102,25 @@ extension RouteGroup {
                 throw APIError.notFound("invitation")
             }
             return Response(status: 204)
+        }
+
+        open("GET", "/invitations/accept", "The page an invitation email links to: accepts it for the signed-in account", tag: "workspaces",
+             answers: .html) { _, _ in
+            AccountPage.response(title: "Join a workspace on Ozzi", body: """
+                <p>Sign in with the address the invitation was sent to, then press the button to join.</p>
+                <button id="go" type="button">Accept the invitation</button>
+                """, script: """
+                const go = document.getElementById('go');
+                if (!token) { go.hidden = true; note('This address has no invitation token: open the link from the email again.'); }
+                go.onclick = async () => {
+                  go.disabled = true;
+                  const result = await post(location.pathname, {token});
+                  go.disabled = false;
+                  if (result.ok) { go.hidden = true; history.replaceState(null, '', location.pathname); }
+                  note(result.ok ? 'You joined ' + result.answer.name + '.'
+                       : result.status === 401 ? 'Sign in first (or sign up) with the invited address, then open this link again.' : result.message);
+                };
+                """)
         }
 
         authed("POST", "/invitations/accept", "Accept an invitation sent to your email", tag: "workspaces",

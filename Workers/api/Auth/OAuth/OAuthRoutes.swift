@@ -37,11 +37,20 @@ extension RouteGroup {
             let user: User
             if let owner = try await s.users.owner(provider: provider.name, subject: identity.subject), let existing = try await s.users.find(id: owner) {
                 user = existing
-            } else {
-                if let email = identity.email, try await s.users.find(email: email) != nil {
+            } else if let email = identity.email, let existing = try await s.users.find(email: email) {
+                // A sign-up nobody has verified yet: the provider vouches that this person owns the address,
+                // so the account is theirs, and the password that sign-up chose is void.
+                guard existing.email_verified_at == nil, try await s.users.passwordHash(userID: existing.id) == nil else {
                     throw APIError.conflict("an account with \(email) exists; sign in to it and link \(provider.name) from there")
                 }
-                user = try await s.users.create(email: identity.email, name: identity.name, anonymous: false,
+                try await s.users.link(userID: existing.id, provider: provider.name, subject: identity.subject, email: email)
+                try await s.tokens.proved(userID: existing.id, email: email)
+                user = try await s.users.find(id: existing.id) ?? existing
+                await s.audit.record("identity_linked", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
+                                     details: ["provider": .string(provider.name)])
+            } else {
+                // The provider only names an email it has verified (OAuthFlow.identity).
+                user = try await s.users.create(email: identity.email, name: identity.name, anonymous: false, verified: true,
                                                 identity: (provider.name, identity.subject, identity.email))
                 await s.audit.record("signup", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
                                      details: ["method": .string(provider.name)])

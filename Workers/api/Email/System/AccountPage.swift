@@ -1,0 +1,40 @@
+import OzziRuntime
+
+/// The small pages account emails link to. The token rides in the URL's fragment, which a browser never
+/// sends, so no access log, proxy or `Referer` sees it; the page's script reads it and POSTs it to the
+/// route that spends it, only when the person presses the button (a mail scanner that opens links spends
+/// nothing).
+enum AccountPage {
+    /// A page with a title, its body's HTML (static: no request value is ever put into it), and its script.
+    static func response(title: String, body: String, script: String) -> Response {
+        var response = Response.html("""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+            <meta name="referrer" content="no-referrer"><title>\(HTMLEscape.text(title)) · Ozzi</title>
+            <style>body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2933;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+            input,button{font:inherit;padding:.5rem .75rem;margin:.25rem 0}input{width:100%;box-sizing:border-box}
+            button{background:#2f5bea;color:#fff;border:0;border-radius:6px;cursor:pointer}button:disabled{opacity:.6}</style>
+            </head><body>
+            <h1>\(HTMLEscape.text(title))</h1>
+            \(body)
+            <p id="note" role="status"></p>
+            <script>
+            const token = new URLSearchParams(location.hash.slice(1)).get('token');
+            const note = (text) => { document.getElementById('note').textContent = text; };
+            // Sends `body` as JSON to `path`; answers the parsed answer and whether it succeeded.
+            async function post(path, body) {
+              const response = await fetch(path, {method: 'POST', credentials: 'same-origin',
+                headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
+              const answer = await response.json().catch(() => ({}));
+              return {ok: response.ok, status: response.status, answer,
+                      message: (answer.error && answer.error.message) || 'Something went wrong (' + response.status + '); try again.'};
+            }
+            \(script)
+            </script>
+            </body></html>
+            """)
+        response.headers.add("Cache-Control", "no-store")
+        response.headers.add("Referrer-Policy", "no-referrer")
+        return response
+    }
+}

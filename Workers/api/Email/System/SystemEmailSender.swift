@@ -1,0 +1,106 @@
+import Logging
+import OzziRuntime
+
+/// Account email — sign-up verification, password resets, sign-up notices, invitations — belongs to no
+/// workspace, so it does not go through the messaging engine: each email is an `AccountEmail` job on the
+/// `JOBS` queue, sent by the host's own provider and retried with backoff until the provider takes it, so
+/// neither a crash nor an outage loses one.
+///
+/// Settings (the api worker's vars): `SYSTEM_EMAIL_PROVIDER` = `simulated` (default: the simulated
+/// provider keeps each email as `.eml` in the `FILES` bucket under `emails/system/`) | `resend` | `smtp`;
+/// `SYSTEM_EMAIL_FROM` (default `Ozzi <no-reply@sandbox.ozzi.test>`). Links are built from `PUBLIC_URL`.
+struct SystemEmailSender: Sendable {
+    /// The workspace id the system's emails are kept under by providers that file by workspace.
+    static let workspaceID = "system"
+
+    enum Kind: String, Sendable, CaseIterable {
+        case simulated, resend, smtp
+    }
+
+    let kind: Kind
+    let provider: any EmailProvider
+    let from: String
+    let publicURL: String
+    private let queue: any QueueProducer
+    /// Keys the tokens mailed in links (an HMAC of the job's id).
+    private let tokenKey: [UInt8]
+    /// Where the simulated provider keeps what it sent (nil for a real provider).
+    private let kept: (any Bucket)?
+
+    /// - Parameter simulated: the simulated email provider the host runs (the engine's own), and the bucket it keeps emails in.
+    init(env: WorkerEnv, publicURL: String, sealingKey: [UInt8], simulated: (provider: any EmailProvider, bucket: any Bucket)) throws {
+        let name = env.var("SYSTEM_EMAIL_PROVIDER", default: Kind.simulated.rawValue)
+        guard let kind = Kind(rawValue: name) else {
+            throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER is '\(name)'; it must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        switch kind {
+        case .simulated:
+            provider = simulated.provider
+            kept = simulated.bucket
+        case .resend:
+            throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER=resend needs the Resend email client (ResendEmailClient), which this build does not have yet; use simulated")
+        case .smtp:
+            throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER=smtp needs the SMTP email client (SMTPEmailClient), which this build does not have yet; use simulated")
+        }
+        self.kind = kind
+        from = env.var("SYSTEM_EMAIL_FROM", default: "Ozzi <no-reply@sandbox.ozzi.test>")
+        guard MailAddress(parsing: from).address.contains("@") else {
+            throw SystemEmailConfigError("SYSTEM_EMAIL_FROM is '\(from)'; it must be an address, or a name and an address: Ozzi <no-reply@example.com>")
+        }
+        self.publicURL = publicURL
+        queue = try env.queue("JOBS")
+        tokenKey = CredentialKey.derive(sealingKey, for: "account-email-tokens")
+    }
+
+    /// The token `email`'s link carries: an HMAC of its id, the same on every attempt, so the job holds no
+    /// secret and a retried email carries the token the route stored.
+    func token(for email: AccountEmail) -> String? {
+        email.template.tokenPrefix.map { $0 + Base64URL.encode(Crypto.hmacSHA256(key: tokenKey, Array(email.id.utf8))) }
+    }
+
+    /// Queues `email`; it is sent by `deliver` when the job runs.
+    func send(_ email: AccountEmail) async throws {
+        try await queue.sendBatch([email.message])
+    }
+
+    /// Whether a repeat of an attempt with the same id is dropped by the provider, so an attempt whose fate
+    /// is unknown may be made again: Resend keeps idempotency keys; an SMTP server does not.
+    var idempotent: Bool { kind != .smtp }
+
+    /// One attempt at `email` (the job's `attempt`, 1 for the first).
+    func deliver(_ email: AccountEmail, attempt: Int) async -> SystemEmailOutcome {
+        let content = AccountEmailContent(email, token: token(for: email), publicURL: publicURL)
+        let outgoing = OutgoingEmail(messageID: email.id, workspaceID: Self.workspaceID, from: from, to: email.to, replyTo: nil,
+                                     subject: content.subject, html: content.html, text: content.text, headers: [],
+                                     tags: [EmailTag(name: "category", value: email.template.rawValue)])
+        let result = await provider.send([outgoing]).first ?? .transient(code: "no_result", message: "the provider answered nothing", retryAfterSeconds: nil)
+        return SystemEmailOutcome.decide(result, attempt: attempt, idempotent: idempotent)
+    }
+
+    /// The emails the simulated provider kept for the system, oldest first, each an RFC 5322 message: what
+    /// stands in for a mailbox on a host without a real provider (local development, tests). Empty for a
+    /// real provider.
+    func simulatedEmails() async throws -> [[UInt8]] {
+        guard let kept else { return [] }
+        var objects: [BucketObject] = []
+        var cursor: String?
+        repeat {
+            let page = try await kept.list(BucketListOptions(prefix: "emails/\(Self.workspaceID)/", cursor: cursor))
+            objects += page.objects
+            cursor = page.truncated ? page.cursor : nil
+        } while cursor != nil
+        var emails: [[UInt8]] = []
+        for object in objects.sorted(by: { ($0.uploaded, $0.key) < ($1.uploaded, $1.key) }) {
+            guard let (_, pack) = try await kept.get(object.key) else { continue }
+            // Each system email is a pack of its own: an mbox `From ` line, then the message.
+            guard let lineEnd = pack.firstIndex(of: 0x0A) else { continue }
+            emails.append(Array(pack[(lineEnd + 1)...]))
+        }
+        return emails
+    }
+}
+
+struct SystemEmailConfigError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
