@@ -37,7 +37,7 @@ import Testing
         let (a, b, c) = (ports[0], ports[1], ports[2])
         let api = MessagingCrashTests()
 
-        let signup = try await api.call(a, "POST", "/api/v1/auth/signup", json: #"{"email":"cluster@example.com","password":"correct horse battery"}"#)
+        let signup = try await api.signUp(a, "cluster@example.com", data: data)
         let token = try #require(signup["access_token"]?.stringValue, "\(signup)")
         let settings = try await api.call(b, "PUT", "/api/v1/sms/settings", token: token, json: """
             {"provider":"twilio","account_sid":"\(sid)","auth_token":"cluster-token","from_number":"+15550007777"}

@@ -41,7 +41,7 @@ import Testing
         #expect(try await Poll.until { (try? await HTTPGet.get(port: front, path: "/__ozzi/health"))?.status == 200 }, "nginx is up: \(balancer.log)")
         #expect(try await HTTPGet.get(port: front, path: "/__ozzi/metrics").status == 404, "operator endpoints stay off the balancer")
 
-        let signup = try await api.call(front, "POST", "/api/v1/auth/signup", json: #"{"email":"nginx@example.com","password":"correct horse battery"}"#)
+        let signup = try await api.signUp(front, "nginx@example.com", data: data)
         let token = try #require(signup["access_token"]?.stringValue, "\(signup)")
         let stream = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("sse_client.py"), "http://127.0.0.1:\(front)/api/v1/stream", token])
         defer { stream.stop() }

@@ -35,7 +35,7 @@ import Testing
 
         let first = try OzziProcess(serve)
         let port = try await first.listeningPort()
-        let signup = try await crash.call(port, "POST", "/api/v1/auth/signup", json: #"{"email":"twilio-crash@example.com","password":"correct horse battery"}"#)
+        let signup = try await crash.signUp(port, "twilio-crash@example.com", data: data)
         let token = try #require(signup["access_token"]?.stringValue, "\(signup)")
         let settings = try await crash.call(port, "PUT", "/api/v1/sms/settings", token: token, json: """
             {"provider":"twilio","account_sid":"\(sid)","auth_token":"crash-token","from_number":"+15550007777"}

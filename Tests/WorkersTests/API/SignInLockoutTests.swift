@@ -24,8 +24,7 @@ import Testing
         let clock = ManualClock(milliseconds: 1_800_000_000_000)
         let api = try await APIHost.start(clock: clock)
         defer { Task { await api.stop() } }
-        let signup = try await api.call("POST", "/api/v1/auth/signup", json: ["email": "owner@example.com", "password": .string(Self.right)],
-                                        from: "127.0.0.1")
+        let signup = try await api.signUp("owner@example.com", password: Self.right, from: "127.0.0.1")
         #expect(signup.status == 201)
 
         // Ten guesses in a row: five are answered, then the attacker's client is locked.
@@ -59,8 +58,7 @@ import Testing
         #expect(try await login(api, "owner@example.com", Self.right, from: Self.attacker).status == 429)
         #expect(try await login(api, "owner@example.com", Self.right, from: Self.attacker, cookie: "ozzi_client=forged.c2lnbmF0dXJl").status == 429,
                 "a forged client cookie is no one's")
-        let mallory = try await api.call("POST", "/api/v1/auth/signup", json: ["email": "mallory@example.com", "password": .string(Self.right)],
-                                         from: Self.attacker)
+        let mallory = try await api.signUp("mallory@example.com", password: Self.right, from: Self.attacker)
         let mallorysDevice = try #require(cookie("ozzi_client", in: mallory))
         #expect(try await login(api, "owner@example.com", Self.right, from: Self.attacker, cookie: mallorysDevice).status == 429,
                 "a client known to another account is not known to this one")
