@@ -46,7 +46,7 @@ struct MessageScheduler: Sendable {
 
         let recipients = try await self.recipients(scope, body, target: targets[0])
         // With a recurrence: a series to one contact, its first occurrence due when the rule says.
-        let series = try NewSeries(body, contact: recipients.found.first, now: now)
+        let series = try NewSeries(body, recipientZone: NewSeries.timeZone(recipients.found.first?.custom_fields), now: now)
         var rows: [MessageStore.NewMessage] = []
         var skipped: [Skipped] = []
         for contact in recipients.found {

@@ -9,9 +9,9 @@ struct NewSeries: Sendable {
     let firstDueMs: Int64
 
     /// The request's `recurrence`, or nil without one. A recurring send goes to one recipient and takes
-    /// its times from the rule, in `time_zone`, else `contact`'s (its `time_zone` custom field), else the
-    /// request's `time_zone`.
-    init?(_ body: JSONBody, contact: Contact?, now: Int64) throws {
+    /// its times from the rule, in `time_zone`, else the recipient's (`recipientZone`, see `timeZone`),
+    /// else the request's `time_zone`.
+    init?(_ body: JSONBody, recipientZone: String?, now: Int64) throws {
         guard let recurrence = body.fields["recurrence"], recurrence != .null else { return nil }
         if body.fields["scheduled_at"].map({ $0 != .null }) == true {
             throw APIError.invalidField("scheduled_at", "a recurring send takes its times from recurrence (starts_on, time)")
@@ -19,7 +19,7 @@ struct NewSeries: Sendable {
         for field in ["contact_ids", "group_id"] where body.fields[field].map({ $0 != .null }) == true {
             throw APIError.invalidField(field, "a recurring send goes to one recipient (a campaign reaches many)")
         }
-        let zone = try contact.flatMap(Self.timeZone) ?? body.string("time_zone", max: 64)
+        let zone = try recipientZone ?? body.string("time_zone", max: 64)
         rule = try RecurrenceRule(json: recurrence, fallbackZone: zone, now: now)
         guard let first = rule.next(after: now - 1, planned: 0) else {
             throw APIError.invalidField("recurrence", "has no send from now on (its ends_on is past)")
@@ -28,9 +28,9 @@ struct NewSeries: Sendable {
         firstDueMs = first
     }
 
-    /// A contact's own time zone: its `time_zone` custom field, when that names an IANA zone.
-    static func timeZone(of contact: Contact) -> String? {
-        guard case .object(let fields) = contact.custom_fields, let zone = fields["time_zone"]?.stringValue, TimeZoneName.isKnown(zone) else { return nil }
+    /// A contact's own time zone: its `time_zone` custom field (`customFields`), when that names an IANA zone.
+    static func timeZone(_ customFields: JSONValue?) -> String? {
+        guard let zone = customFields?["time_zone"]?.stringValue, TimeZoneName.isKnown(zone) else { return nil }
         return zone
     }
 
@@ -51,7 +51,7 @@ struct NewSeries: Sendable {
     /// Inserts the series with `first` (already inserted, from `first(_:)`) as its occurrence 1, in the
     /// transaction that inserts the message, and records `series.created`.
     func insert(_ tx: SQLTransaction, _ scope: TenantScope, createdBy: String, first: MessageStore.NewMessage, now: String) throws {
-        let variables = first.variables.map { String(decoding: JSONValue.object($0.mapValues(JSONValue.string)).jsonBytes, as: UTF8.self) }
+        let variables = first.variables.map(Series.text)
         try tx.run("""
             INSERT INTO series (id, workspace_id, channel, created_by, state, rule, contact_id, to_address, template_id, body, content_id, variables,
                                 category, campaign, planned, last_message_id, next_due_ms, created_at, updated_at)

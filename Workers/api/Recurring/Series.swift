@@ -61,7 +61,7 @@ extension Series: SQLRecord {
         template_id = try row.decodeIfPresent(String.self, forKey: .template_id)
         body = try row.decodeIfPresent(String.self, forKey: .body)
         content_id = try row.decodeIfPresent(String.self, forKey: .content_id)
-        variables = try row.decodeIfPresent(String.self, forKey: .variables).map { try Self.json($0).objectValue?.compactMapValues(\.stringValue) ?? [:] }
+        variables = try row.decodeIfPresent(String.self, forKey: .variables).map(Self.variables)
         category = try row.decode(String.self, forKey: .category)
         campaign = try row.decodeIfPresent(String.self, forKey: .campaign)
         occurrences_planned = try row.decode(Int.self, forKey: .planned)
@@ -74,6 +74,15 @@ extension Series: SQLRecord {
 
     static func json(_ text: String) throws -> JSONValue {
         try JSONValue(jsonBytes: Array(text.utf8))
+    }
+
+    /// Variables as a `variables` column keeps them (a JSON object of strings), and back.
+    static func variables(_ text: String) throws -> [String: String] {
+        try json(text).objectValue?.compactMapValues(\.stringValue) ?? [:]
+    }
+
+    static func text(_ variables: [String: String]) -> String {
+        String(decoding: JSONValue.object(variables.mapValues(JSONValue.string)).jsonBytes, as: UTF8.self)
     }
 
     /// The rule it keeps.

@@ -56,7 +56,7 @@ enum SeriesPlanner {
             message.channel = series.channel
             message.contentID = series.content_id
             message.seriesID = series.id
-            message.variables = try series.variables.map { try Series.json($0).objectValue?.compactMapValues(\.stringValue) ?? [:] }
+            message.variables = try series.variables.map(Series.variables)
             try MessageStore.insert(tx, scope, createdBy: series.created_by, [message], now: now)
             try tx.run("INSERT INTO series_occurrences (series_id, occurrence, message_id) VALUES (?, ?, ?)", series.id, series.planned + 1, id)
             jobs.append((DeliveryJob(messageID: id, version: 1), dueMs))

@@ -101,7 +101,7 @@ struct SeriesStore: Sendable {
         }
         if let variables = change.variables {
             content.append("variables = ?")
-            values.append(variables.map { String(decoding: JSONValue.object($0.mapValues(JSONValue.string)).jsonBytes, as: UTF8.self) })
+            values.append(variables.map(Series.text))
         }
         let sets = content.map { ", " + $0 }.joined(), contentValues = values.map(\.sqlValue)
 
