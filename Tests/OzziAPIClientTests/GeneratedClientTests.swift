@@ -20,9 +20,16 @@ import Testing
         }
         #expect(try refused.body.json.error.code == "unauthorized")
 
+        // Sign-up mails a link; the token in it (here from the email the simulated provider kept) signs in.
         let signUp = try await anonymous.postAuthSignup(body: .json(.init(email: "client@example.com", password: "correct horse battery")))
-        guard case .created(let signedUp) = signUp else {
+        guard case .accepted(let mailed) = signUp, try mailed.body.json.status == .verificationSent else {
             Issue.record("sign-up answered \(signUp)")
+            return
+        }
+        let token = try await AccountMailbox.nextToken(in: api.dataDirectory, to: "client@example.com", after: 0, path: "/api/v1/auth/verify-email")
+        let verified = try await anonymous.postAuthVerifyEmail(body: .json(.init(token: token)))
+        guard case .created(let signedUp) = verified else {
+            Issue.record("verify-email answered \(verified)")
             return
         }
         let session = try signedUp.body.json

@@ -6,7 +6,7 @@ POST /emails (one email) and POST /emails/batch (an array of at most 100) need `
 API_KEY` (else 401), `Content-Type: application/json` and an Idempotency-Key of 1-256 characters (else 400).
 A key seen before with the same body answers what it answered then (Resend keeps keys 24 hours). Outcomes
 by the `to` addresses in the request: rate@ -> 429 rate_limit_exceeded with retry-after: 2; error@ ->
-500; invalid@ -> 422 validation_error (a batch holding one is refused whole, as Resend does); hang@ ->
+500; outage@ -> 503 to the first two requests with an Idempotency-Key, then as anything else; invalid@ -> 422 validation_error (a batch holding one is refused whole, as Resend does); hang@ ->
 read and recorded, then no answer for 60 s; anything else -> 200 with a new id per email.
 GET /requests answers every request received: [{path, authorization, idempotency_key, content_type, body}].
 """
@@ -21,6 +21,7 @@ API_KEY = sys.argv[1]
 lock = threading.Lock()
 received = []
 answered = {}
+outages = {}
 
 
 def error(status, name, message):
@@ -89,6 +90,12 @@ class Handler(BaseHTTPRequestHandler):
         if "rate" in locals_:
             status, payload, _ = error(429, "rate_limit_exceeded", "Too many requests. You can only make 2 requests per second.")
             return status, payload, {"retry-after": "2", "ratelimit-limit": "2", "ratelimit-remaining": "0", "ratelimit-reset": "2"}
+        if "outage" in locals_:
+            with lock:
+                outages[key] = outages.get(key, 0) + 1
+                down = outages[key] <= 2
+            if down:
+                return error(503, "service_unavailable", "The service is temporarily unavailable.")
         if "error" in locals_:
             return error(500, "internal_server_error", "An unexpected error occurred.")
         if "invalid" in locals_:

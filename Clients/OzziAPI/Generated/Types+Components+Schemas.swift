@@ -4970,6 +4970,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/User/email`.
             public var email: Swift.String?
+            /// When the email was proved the owner's; absent until then
+            ///
+            /// - Remark: Generated from `#/components/schemas/User/email_verified_at`.
+            public var emailVerifiedAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/User/id`.
             public var id: Swift.String
             /// - Remark: Generated from `#/components/schemas/User/is_anonymous`.
@@ -4985,6 +4989,7 @@ extension Components {
             /// - Parameters:
             ///   - createdAt:
             ///   - email: Absent for an anonymous trial
+            ///   - emailVerifiedAt: When the email was proved the owner's; absent until then
             ///   - id:
             ///   - isAnonymous:
             ///   - isPlatformAdmin:
@@ -4993,6 +4998,7 @@ extension Components {
             public init(
                 createdAt: Foundation.Date,
                 email: Swift.String? = nil,
+                emailVerifiedAt: Foundation.Date? = nil,
                 id: Swift.String,
                 isAnonymous: Swift.Bool,
                 isPlatformAdmin: Swift.Bool,
@@ -5001,6 +5007,7 @@ extension Components {
             ) {
                 self.createdAt = createdAt
                 self.email = email
+                self.emailVerifiedAt = emailVerifiedAt
                 self.id = id
                 self.isAnonymous = isAnonymous
                 self.isPlatformAdmin = isPlatformAdmin
@@ -5010,6 +5017,7 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case createdAt = "created_at"
                 case email
+                case emailVerifiedAt = "email_verified_at"
                 case id
                 case isAnonymous = "is_anonymous"
                 case isPlatformAdmin = "is_platform_admin"
@@ -5025,6 +5033,10 @@ extension Components {
                 self.email = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .email
+                )
+                self.emailVerifiedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .emailVerifiedAt
                 )
                 self.id = try container.decode(
                     Swift.String.self,
@@ -5049,6 +5061,7 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "created_at",
                     "email",
+                    "email_verified_at",
                     "id",
                     "is_anonymous",
                     "is_platform_admin",

@@ -213,6 +213,27 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/auth/oauth/{provider}/start`.
     /// - Remark: Generated from `#/paths//api/v1/auth/oauth/{provider}/start/get(getAuthOauthStart)`.
     func getAuthOauthStart(_ input: Operations.GetAuthOauthStart.Input) async throws -> Operations.GetAuthOauthStart.Output
+    /// The page a reset email links to: asks for a new password (or, without a token, for the address to mail)
+    ///
+    /// The page a reset email links to: asks for a new password (or, without a token, for the address to mail). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/auth/password-reset`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/password-reset/get(getAuthPasswordReset)`.
+    func getAuthPasswordReset(_ input: Operations.GetAuthPasswordReset.Input) async throws -> Operations.GetAuthPasswordReset.Output
+    /// Mail a link to choose a new password; answers the same whatever the address
+    ///
+    /// Mail a link to choose a new password; answers the same whatever the address. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/password-reset`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/password-reset/post(postAuthPasswordReset)`.
+    func postAuthPasswordReset(_ input: Operations.PostAuthPasswordReset.Input) async throws -> Operations.PostAuthPasswordReset.Output
+    /// Choose a new password with a mailed token; signs out every session of the account
+    ///
+    /// Choose a new password with a mailed token; signs out every session of the account. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/password-reset/confirm`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/password-reset/confirm/post(postAuthPasswordResetConfirm)`.
+    func postAuthPasswordResetConfirm(_ input: Operations.PostAuthPasswordResetConfirm.Input) async throws -> Operations.PostAuthPasswordResetConfirm.Output
     /// Exchange a refresh token for new tokens (the old one is spent)
     ///
     /// Exchange a refresh token for new tokens (the old one is spent). Needs no credential.
@@ -241,9 +262,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/auth/sessions/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/auth/sessions/{id}/delete(deleteAuthSession)`.
     func deleteAuthSession(_ input: Operations.DeleteAuthSession.Input) async throws -> Operations.DeleteAuthSession.Output
-    /// Create an account with email and password
+    /// Create an account with email and password: mails a link that verifies the address (answers the same whether or not the address has an account; its owner is told instead)
     ///
-    /// Create an account with email and password. Needs no credential.
+    /// Create an account with email and password: mails a link that verifies the address (answers the same whether or not the address has an account; its owner is told instead). Needs no credential.
     ///
     /// - Remark: HTTP `POST /api/v1/auth/signup`.
     /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postAuthSignup)`.
@@ -255,6 +276,27 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/auth/upgrade`.
     /// - Remark: Generated from `#/paths//api/v1/auth/upgrade/post(postAuthUpgrade)`.
     func postAuthUpgrade(_ input: Operations.PostAuthUpgrade.Input) async throws -> Operations.PostAuthUpgrade.Output
+    /// The page a verification email links to: confirms the address from the link's fragment
+    ///
+    /// The page a verification email links to: confirms the address from the link's fragment. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/auth/verify-email`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/verify-email/get(getAuthVerifyEmail)`.
+    func getAuthVerifyEmail(_ input: Operations.GetAuthVerifyEmail.Input) async throws -> Operations.GetAuthVerifyEmail.Output
+    /// Verify your email address with the token a sign-up mailed; signs you in
+    ///
+    /// Verify your email address with the token a sign-up mailed; signs you in. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/verify-email`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/verify-email/post(postAuthVerifyEmail)`.
+    func postAuthVerifyEmail(_ input: Operations.PostAuthVerifyEmail.Input) async throws -> Operations.PostAuthVerifyEmail.Output
+    /// Mail another verification link; answers the same whatever the address
+    ///
+    /// Mail another verification link; answers the same whatever the address. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/verify-email/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/verify-email/resend/post(postAuthVerifyEmailResend)`.
+    func postAuthVerifyEmailResend(_ input: Operations.PostAuthVerifyEmailResend.Input) async throws -> Operations.PostAuthVerifyEmailResend.Output
     /// Published, active books, by title
     ///
     /// Published, active books, by title. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -465,6 +507,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/groups/{id}/members`.
     /// - Remark: Generated from `#/paths//api/v1/groups/{id}/members/delete(deleteGroupsMembers)`.
     func deleteGroupsMembers(_ input: Operations.DeleteGroupsMembers.Input) async throws -> Operations.DeleteGroupsMembers.Output
+    /// The page an invitation email links to: accepts it for the signed-in account
+    ///
+    /// The page an invitation email links to: accepts it for the signed-in account. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/invitations/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/invitations/accept/get(getInvitationsAccept)`.
+    func getInvitationsAccept(_ input: Operations.GetInvitationsAccept.Input) async throws -> Operations.GetInvitationsAccept.Output
     /// Accept an invitation sent to your email
     ///
     /// Accept an invitation sent to your email. Needs a bearer token, an API key or the session cookie.
@@ -745,9 +794,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/workspaces/{id}/invitations`.
     /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/get(listWorkspaceInvitations)`.
     func listWorkspaceInvitations(_ input: Operations.ListWorkspaceInvitations.Input) async throws -> Operations.ListWorkspaceInvitations.Output
-    /// Invite someone by email; answers the single-use token once
+    /// Invite someone by email: mails them a link, and answers the single-use token once
     ///
-    /// Invite someone by email; answers the single-use token once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Invite someone by email: mails them a link, and answers the single-use token once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/workspaces/{id}/invitations`.
     /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(createWorkspaceInvitation)`.
@@ -1196,6 +1245,45 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// The page a reset email links to: asks for a new password (or, without a token, for the address to mail)
+    ///
+    /// The page a reset email links to: asks for a new password (or, without a token, for the address to mail). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/auth/password-reset`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/password-reset/get(getAuthPasswordReset)`.
+    public func getAuthPasswordReset(headers: Operations.GetAuthPasswordReset.Input.Headers = .init()) async throws -> Operations.GetAuthPasswordReset.Output {
+        try await getAuthPasswordReset(Operations.GetAuthPasswordReset.Input(headers: headers))
+    }
+    /// Mail a link to choose a new password; answers the same whatever the address
+    ///
+    /// Mail a link to choose a new password; answers the same whatever the address. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/password-reset`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/password-reset/post(postAuthPasswordReset)`.
+    public func postAuthPasswordReset(
+        headers: Operations.PostAuthPasswordReset.Input.Headers = .init(),
+        body: Operations.PostAuthPasswordReset.Input.Body
+    ) async throws -> Operations.PostAuthPasswordReset.Output {
+        try await postAuthPasswordReset(Operations.PostAuthPasswordReset.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Choose a new password with a mailed token; signs out every session of the account
+    ///
+    /// Choose a new password with a mailed token; signs out every session of the account. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/password-reset/confirm`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/password-reset/confirm/post(postAuthPasswordResetConfirm)`.
+    public func postAuthPasswordResetConfirm(
+        headers: Operations.PostAuthPasswordResetConfirm.Input.Headers = .init(),
+        body: Operations.PostAuthPasswordResetConfirm.Input.Body
+    ) async throws -> Operations.PostAuthPasswordResetConfirm.Output {
+        try await postAuthPasswordResetConfirm(Operations.PostAuthPasswordResetConfirm.Input(
+            headers: headers,
+            body: body
+        ))
+    }
     /// Exchange a refresh token for new tokens (the old one is spent)
     ///
     /// Exchange a refresh token for new tokens (the old one is spent). Needs no credential.
@@ -1250,9 +1338,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Create an account with email and password
+    /// Create an account with email and password: mails a link that verifies the address (answers the same whether or not the address has an account; its owner is told instead)
     ///
-    /// Create an account with email and password. Needs no credential.
+    /// Create an account with email and password: mails a link that verifies the address (answers the same whether or not the address has an account; its owner is told instead). Needs no credential.
     ///
     /// - Remark: HTTP `POST /api/v1/auth/signup`.
     /// - Remark: Generated from `#/paths//api/v1/auth/signup/post(postAuthSignup)`.
@@ -1276,6 +1364,45 @@ extension APIProtocol {
         body: Operations.PostAuthUpgrade.Input.Body
     ) async throws -> Operations.PostAuthUpgrade.Output {
         try await postAuthUpgrade(Operations.PostAuthUpgrade.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The page a verification email links to: confirms the address from the link's fragment
+    ///
+    /// The page a verification email links to: confirms the address from the link's fragment. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/auth/verify-email`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/verify-email/get(getAuthVerifyEmail)`.
+    public func getAuthVerifyEmail(headers: Operations.GetAuthVerifyEmail.Input.Headers = .init()) async throws -> Operations.GetAuthVerifyEmail.Output {
+        try await getAuthVerifyEmail(Operations.GetAuthVerifyEmail.Input(headers: headers))
+    }
+    /// Verify your email address with the token a sign-up mailed; signs you in
+    ///
+    /// Verify your email address with the token a sign-up mailed; signs you in. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/verify-email`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/verify-email/post(postAuthVerifyEmail)`.
+    public func postAuthVerifyEmail(
+        headers: Operations.PostAuthVerifyEmail.Input.Headers = .init(),
+        body: Operations.PostAuthVerifyEmail.Input.Body
+    ) async throws -> Operations.PostAuthVerifyEmail.Output {
+        try await postAuthVerifyEmail(Operations.PostAuthVerifyEmail.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Mail another verification link; answers the same whatever the address
+    ///
+    /// Mail another verification link; answers the same whatever the address. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/verify-email/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/verify-email/resend/post(postAuthVerifyEmailResend)`.
+    public func postAuthVerifyEmailResend(
+        headers: Operations.PostAuthVerifyEmailResend.Input.Headers = .init(),
+        body: Operations.PostAuthVerifyEmailResend.Input.Body
+    ) async throws -> Operations.PostAuthVerifyEmailResend.Output {
+        try await postAuthVerifyEmailResend(Operations.PostAuthVerifyEmailResend.Input(
             headers: headers,
             body: body
         ))
@@ -1725,6 +1852,15 @@ extension APIProtocol {
             headers: headers,
             body: body
         ))
+    }
+    /// The page an invitation email links to: accepts it for the signed-in account
+    ///
+    /// The page an invitation email links to: accepts it for the signed-in account. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/invitations/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/invitations/accept/get(getInvitationsAccept)`.
+    public func getInvitationsAccept(headers: Operations.GetInvitationsAccept.Input.Headers = .init()) async throws -> Operations.GetInvitationsAccept.Output {
+        try await getInvitationsAccept(Operations.GetInvitationsAccept.Input(headers: headers))
     }
     /// Accept an invitation sent to your email
     ///
@@ -2320,9 +2456,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Invite someone by email; answers the single-use token once
+    /// Invite someone by email: mails them a link, and answers the single-use token once
     ///
-    /// Invite someone by email; answers the single-use token once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Invite someone by email: mails them a link, and answers the single-use token once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/workspaces/{id}/invitations`.
     /// - Remark: Generated from `#/paths//api/v1/workspaces/{id}/invitations/post(createWorkspaceInvitation)`.

@@ -245,4 +245,55 @@ import Testing
             try AccountEmail(JobPayload(kind: AccountEmail.kind, fields: ["id": "aem_2", "template": "invitation", "to": "a@example.com"]))
         }
     }
+
+    @Test func aResendOutageIsRetriedWithTheSameIdempotencyKeyUntilItWorks() async throws {
+        let stub = try await ResendClientTests.Stub()
+        let clock = ManualClock(milliseconds: 1_800_000_000_000)
+        let api = try await APIHost.start(vars: ["SYSTEM_EMAIL_PROVIDER": "resend", "SYSTEM_RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"],
+                                          secrets: ["SYSTEM_RESEND_API_KEY": ResendClientTests.apiKey], clock: clock)
+        defer { Task { await api.stop() } }
+        // The stub answers 503 to the first two attempts at an email to outage@.
+        #expect(try await signUpRaw(api, "outage@example.com").status == 202)
+        #expect(try await Poll.until { try await stub.requests().count == 1 })
+        clock.advance(byMilliseconds: 30_000)
+        #expect(try await Poll.until { try await stub.requests().count == 2 })
+        clock.advance(byMilliseconds: 120_000)
+        #expect(try await Poll.until { try await stub.requests().count == 3 })
+        let requests = try await stub.requests()
+        #expect(Set(requests.compactMap { $0["idempotency_key"] as? String }).count == 1, "one key for every attempt: Resend sends it once")
+        #expect(requests.allSatisfy { $0["path"] as? String == "/emails" && $0["authorization"] as? String == "Bearer \(ResendClientTests.apiKey)" })
+        let body = try #require(requests.last?["body"] as? [String: Any])
+        #expect(body["to"] as? [String] == ["outage@example.com"] && body["from"] as? String == "Ozzi <no-reply@sandbox.ozzi.test>")
+        #expect(body["subject"] as? String == "Confirm your email address for Ozzi")
+        let text = try #require(body["text"] as? String)
+        let token = try #require(text.range(of: "/api/v1/auth/verify-email#token=").map { String(text[$0.upperBound...].prefix { !$0.isWhitespace }) })
+        #expect(try await api.call("POST", Self.verifyPath, json: ["token": .string(token)]).status == 201)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await stub.requests().count == 3, "nothing more once it is taken")
+    }
+
+    @Test func aRealProviderWithoutItsSecretStopsTheStartWithTheMissingPiece() async throws {
+        for (kind, secret) in [("resend", "SYSTEM_RESEND_API_KEY"), ("smtp", "SYSTEM_SMTP_URL")] {
+            do {
+                let api = try await APIHost.start(vars: ["SYSTEM_EMAIL_PROVIDER": kind])
+                await api.stop()
+                Issue.record("the host started with SYSTEM_EMAIL_PROVIDER=\(kind) and no \(secret)")
+            } catch {
+                #expect("\(error)".contains(secret), "\(error)")
+            }
+        }
+    }
+
+    @Test func theSMTPServerIsOneURL() throws {
+        let starttls = try SystemSMTPServer(url: "smtp://relay%40example.com:p%3Ass@mail.example.com:2525")
+        #expect(starttls == (try SystemSMTPServer(url: "smtp://relay%40example.com:p%3Ass@mail.example.com:2525")))
+        #expect(starttls.host == "mail.example.com" && starttls.port == 2525 && starttls.security == .startTLS)
+        #expect(starttls.username == "relay@example.com" && starttls.password == "p:ss")
+        let tls = try SystemSMTPServer(url: "smtps://mail.example.com")
+        #expect(tls.port == 465 && tls.security == .implicitTLS && tls.username == nil && tls.password == nil)
+        #expect(try SystemSMTPServer(url: "smtp://mail.example.com").port == 587)
+        for bad in ["http://mail.example.com", "smtp://", "smtp://mail.example.com:99999", "smtp://mail.example.com:x"] {
+            #expect(throws: SystemEmailConfigError.self, "\(bad)") { try SystemSMTPServer(url: bad) }
+        }
+    }
 }

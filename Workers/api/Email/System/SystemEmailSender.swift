@@ -6,9 +6,12 @@ import OzziRuntime
 /// `JOBS` queue, sent by the host's own provider and retried with backoff until the provider takes it, so
 /// neither a crash nor an outage loses one.
 ///
-/// Settings (the api worker's vars): `SYSTEM_EMAIL_PROVIDER` = `simulated` (default: the simulated
-/// provider keeps each email as `.eml` in the `FILES` bucket under `emails/system/`) | `resend` | `smtp`;
-/// `SYSTEM_EMAIL_FROM` (default `Ozzi <no-reply@sandbox.ozzi.test>`). Links are built from `PUBLIC_URL`.
+/// Settings (the api worker's vars and secrets): `SYSTEM_EMAIL_PROVIDER` = `simulated` (default: the
+/// simulated provider keeps each email as `.eml` in the `FILES` bucket under `emails/system/`) | `resend`
+/// (secret `SYSTEM_RESEND_API_KEY`, var `SYSTEM_RESEND_API_BASE`) | `smtp` (secret `SYSTEM_SMTP_URL`,
+/// `smtp://user:password@host:587` with STARTTLS or `smtps://...:465`; `SMTP_ALLOW_PRIVATE_HOSTS`,
+/// `SMTP_CA_FILE` as for workspaces' relays); `SYSTEM_EMAIL_FROM` (default `Ozzi <no-reply@sandbox.ozzi.test>`);
+/// `SYSTEM_EMAIL_TIMEOUT_MS` (15000). Links are built from `PUBLIC_URL`.
 struct SystemEmailSender: Sendable {
     /// The workspace id the system's emails are kept under by providers that file by workspace.
     static let workspaceID = "system"
@@ -38,9 +41,18 @@ struct SystemEmailSender: Sendable {
             provider = simulated.provider
             kept = simulated.bucket
         case .resend:
-            throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER=resend needs the Resend email client (ResendEmailClient), which this build does not have yet; use simulated")
+            provider = ResendEmailClient(baseURL: env.var("SYSTEM_RESEND_API_BASE", default: "https://api.resend.com"),
+                                         apiKey: try Self.secret(env, "SYSTEM_RESEND_API_KEY", for: kind), outbound: env.outbound,
+                                         timeoutMilliseconds: Int(env.var("SYSTEM_EMAIL_TIMEOUT_MS", default: "15000")) ?? 15_000)
+            kept = nil
         case .smtp:
-            throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER=smtp needs the SMTP email client (SMTPEmailClient), which this build does not have yet; use simulated")
+            let server = try SystemSMTPServer(url: try Self.secret(env, "SYSTEM_SMTP_URL", for: kind))
+            provider = SMTPEmailClient(host: server.host, port: server.port, security: server.security, username: server.username,
+                                       password: server.password, signers: [], outbound: env.outbound, clock: env.clock,
+                                       timeoutMilliseconds: Int(env.var("SYSTEM_EMAIL_TIMEOUT_MS", default: "15000")) ?? 15_000,
+                                       publicAddressesOnly: env.var("SMTP_ALLOW_PRIVATE_HOSTS", default: "false") != "true",
+                                       caFile: env.vars["SMTP_CA_FILE"])
+            kept = nil
         }
         self.kind = kind
         from = env.var("SYSTEM_EMAIL_FROM", default: "Ozzi <no-reply@sandbox.ozzi.test>")
@@ -50,6 +62,14 @@ struct SystemEmailSender: Sendable {
         self.publicURL = publicURL
         queue = try env.queue("JOBS")
         tokenKey = CredentialKey.derive(sealingKey, for: "account-email-tokens")
+    }
+
+    private static func secret(_ env: WorkerEnv, _ name: String, for kind: Kind) throws -> String {
+        guard let value = try? env.secret(name), !value.isEmpty else {
+            throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER=\(kind.rawValue) needs the secret \(name) (list it in the api worker's secrets, "
+                                         + "and set it in the environment or .dev.vars)")
+        }
+        return value
     }
 
     /// The token `email`'s link carries: an HMAC of its id, the same on every attempt, so the job holds no
