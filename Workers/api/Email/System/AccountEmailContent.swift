@@ -54,15 +54,15 @@ struct AccountEmailContent: Equatable {
     private init(subject: String, greeting: String, before: [String], action: String, link: String, after: [String]) {
         self.subject = subject
         text = ([greeting] + before + [link] + after + ["— Ozzi"]).joined(separator: "\n\n") + "\n"
-        let paragraph = { (text: String) in "<p style=\"margin:0 0 16px\">\(HTMLEscape.text(text))</p>" }
+        let paragraph = { (text: String) in "<p style=\"margin:0 0 16px\">\(HTMLEscape.escape(text))</p>" }
         html = """
             <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>\(HTMLEscape.text(subject))</title></head>
+            <html><head><meta charset="utf-8"><title>\(HTMLEscape.escape(subject))</title></head>
             <body style="font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1f2933;margin:0;padding:24px">
             <div style="max-width:560px;margin:0 auto">
             \(([greeting] + before).map(paragraph).joined(separator: "\n"))
-            <p style="margin:24px 0"><a href="\(HTMLEscape.text(link))" style="background:#2f5bea;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">\(HTMLEscape.text(action))</a></p>
-            <p style="margin:0 0 16px;font-size:14px;color:#52606d">Or open this address: \(HTMLEscape.text(link))</p>
+            <p style="margin:24px 0"><a href="\(HTMLEscape.escape(link))" style="background:#2f5bea;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">\(HTMLEscape.escape(action))</a></p>
+            <p style="margin:0 0 16px;font-size:14px;color:#52606d">Or open this address: \(HTMLEscape.escape(link))</p>
             \(after.map(paragraph).joined(separator: "\n"))
             <p style="margin:0;color:#52606d">— Ozzi</p>
             </div></body></html>

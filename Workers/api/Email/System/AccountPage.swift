@@ -10,12 +10,12 @@ enum AccountPage {
         var response = Response.html("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-            <meta name="referrer" content="no-referrer"><title>\(HTMLEscape.text(title)) · Ozzi</title>
+            <meta name="referrer" content="no-referrer"><title>\(HTMLEscape.escape(title)) · Ozzi</title>
             <style>body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2933;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
             input,button{font:inherit;padding:.5rem .75rem;margin:.25rem 0}input{width:100%;box-sizing:border-box}
             button{background:#2f5bea;color:#fff;border:0;border-radius:6px;cursor:pointer}button:disabled{opacity:.6}</style>
             </head><body>
-            <h1>\(HTMLEscape.text(title))</h1>
+            <h1>\(HTMLEscape.escape(title))</h1>
             \(body)
             <p id="note" role="status"></p>
             <script>
