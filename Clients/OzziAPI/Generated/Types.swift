@@ -304,6 +304,90 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
     /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
     func createBookParticipant(_ input: Operations.CreateBookParticipant.Input) async throws -> Operations.CreateBookParticipant.Output
+    /// List campaigns, newest first
+    ///
+    /// List campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)`.
+    func listCampaigns(_ input: Operations.ListCampaigns.Input) async throws -> Operations.ListCampaigns.Output
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold
+    ///
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)`.
+    func createCampaign(_ input: Operations.CreateCampaign.Input) async throws -> Operations.CreateCampaign.Output
+    /// One campaign with its stats
+    ///
+    /// One campaign with its stats. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)`.
+    func getCampaign(_ input: Operations.GetCampaign.Input) async throws -> Operations.GetCampaign.Output
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume
+    ///
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)`.
+    func updateCampaign(_ input: Operations.UpdateCampaign.Input) async throws -> Operations.UpdateCampaign.Output
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay
+    ///
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)`.
+    func deleteCampaign(_ input: Operations.DeleteCampaign.Input) async throws -> Operations.DeleteCampaign.Output
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled
+    ///
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)`.
+    func postCampaignsCancel(_ input: Operations.PostCampaignsCancel.Input) async throws -> Operations.PostCampaignsCancel.Output
+    /// Pause a running campaign: nothing more is sent until it resumes
+    ///
+    /// Pause a running campaign: nothing more is sent until it resumes. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)`.
+    func postCampaignsPause(_ input: Operations.PostCampaignsPause.Input) async throws -> Operations.PostCampaignsPause.Output
+    /// Resume a paused campaign: what is left is sent from now at its throttle
+    ///
+    /// Resume a paused campaign: what is left is sent from now at its throttle. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)`.
+    func postCampaignsResume(_ input: Operations.PostCampaignsResume.Input) async throws -> Operations.PostCampaignsResume.Output
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at
+    ///
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)`.
+    func postCampaignsSchedule(_ input: Operations.PostCampaignsSchedule.Input) async throws -> Operations.PostCampaignsSchedule.Output
+    /// Start a draft or scheduled campaign now
+    ///
+    /// Start a draft or scheduled campaign now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/send`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)`.
+    func postCampaignsSend(_ input: Operations.PostCampaignsSend.Input) async throws -> Operations.PostCampaignsSend.Output
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained
+    ///
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)`.
+    func getCampaignsStats(_ input: Operations.GetCampaignsStats.Input) async throws -> Operations.GetCampaignsStats.Output
+    /// Take a scheduled campaign back to draft
+    ///
+    /// Take a scheduled campaign back to draft. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/unschedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)`.
+    func postCampaignsUnschedule(_ input: Operations.PostCampaignsUnschedule.Input) async throws -> Operations.PostCampaignsUnschedule.Output
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1361,6 +1445,190 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// List campaigns, newest first
+    ///
+    /// List campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)`.
+    public func listCampaigns(
+        query: Operations.ListCampaigns.Input.Query = .init(),
+        headers: Operations.ListCampaigns.Input.Headers = .init()
+    ) async throws -> Operations.ListCampaigns.Output {
+        try await listCampaigns(Operations.ListCampaigns.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold
+    ///
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)`.
+    public func createCampaign(
+        headers: Operations.CreateCampaign.Input.Headers = .init(),
+        body: Operations.CreateCampaign.Input.Body
+    ) async throws -> Operations.CreateCampaign.Output {
+        try await createCampaign(Operations.CreateCampaign.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One campaign with its stats
+    ///
+    /// One campaign with its stats. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)`.
+    public func getCampaign(
+        path: Operations.GetCampaign.Input.Path,
+        headers: Operations.GetCampaign.Input.Headers = .init()
+    ) async throws -> Operations.GetCampaign.Output {
+        try await getCampaign(Operations.GetCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume
+    ///
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)`.
+    public func updateCampaign(
+        path: Operations.UpdateCampaign.Input.Path,
+        headers: Operations.UpdateCampaign.Input.Headers = .init(),
+        body: Operations.UpdateCampaign.Input.Body
+    ) async throws -> Operations.UpdateCampaign.Output {
+        try await updateCampaign(Operations.UpdateCampaign.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay
+    ///
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)`.
+    public func deleteCampaign(
+        path: Operations.DeleteCampaign.Input.Path,
+        headers: Operations.DeleteCampaign.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCampaign.Output {
+        try await deleteCampaign(Operations.DeleteCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled
+    ///
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)`.
+    public func postCampaignsCancel(
+        path: Operations.PostCampaignsCancel.Input.Path,
+        headers: Operations.PostCampaignsCancel.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsCancel.Output {
+        try await postCampaignsCancel(Operations.PostCampaignsCancel.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Pause a running campaign: nothing more is sent until it resumes
+    ///
+    /// Pause a running campaign: nothing more is sent until it resumes. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)`.
+    public func postCampaignsPause(
+        path: Operations.PostCampaignsPause.Input.Path,
+        headers: Operations.PostCampaignsPause.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsPause.Output {
+        try await postCampaignsPause(Operations.PostCampaignsPause.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Resume a paused campaign: what is left is sent from now at its throttle
+    ///
+    /// Resume a paused campaign: what is left is sent from now at its throttle. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)`.
+    public func postCampaignsResume(
+        path: Operations.PostCampaignsResume.Input.Path,
+        headers: Operations.PostCampaignsResume.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsResume.Output {
+        try await postCampaignsResume(Operations.PostCampaignsResume.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at
+    ///
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)`.
+    public func postCampaignsSchedule(
+        path: Operations.PostCampaignsSchedule.Input.Path,
+        headers: Operations.PostCampaignsSchedule.Input.Headers = .init(),
+        body: Operations.PostCampaignsSchedule.Input.Body? = nil
+    ) async throws -> Operations.PostCampaignsSchedule.Output {
+        try await postCampaignsSchedule(Operations.PostCampaignsSchedule.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Start a draft or scheduled campaign now
+    ///
+    /// Start a draft or scheduled campaign now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/send`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)`.
+    public func postCampaignsSend(
+        path: Operations.PostCampaignsSend.Input.Path,
+        headers: Operations.PostCampaignsSend.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsSend.Output {
+        try await postCampaignsSend(Operations.PostCampaignsSend.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained
+    ///
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)`.
+    public func getCampaignsStats(
+        path: Operations.GetCampaignsStats.Input.Path,
+        headers: Operations.GetCampaignsStats.Input.Headers = .init()
+    ) async throws -> Operations.GetCampaignsStats.Output {
+        try await getCampaignsStats(Operations.GetCampaignsStats.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Take a scheduled campaign back to draft
+    ///
+    /// Take a scheduled campaign back to draft. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/unschedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)`.
+    public func postCampaignsUnschedule(
+        path: Operations.PostCampaignsUnschedule.Input.Path,
+        headers: Operations.PostCampaignsUnschedule.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsUnschedule.Output {
+        try await postCampaignsUnschedule(Operations.PostCampaignsUnschedule.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort

@@ -21,45 +21,83 @@ extension Campaign: APIModel {
         .optional("finished_at", .timestamp),
     ], closed: true)
 
-    static let audience = Schema.object([
-        .optional("group_ids", Schema.array(.string(min: 1, max: 64), min: 1, max: 100).example(["grp_01jd3k5v7n0000000000000000"])
-            .described("Members of any of these groups")),
-        .optional("filter", Schema.string(max: 2000).example("consent=opted_in&custom.plan=gold")
-            .described("A saved contact filter: the query string of GET /contacts (group_id, consent, source, custom.<key>, created_/updated_after/before), no q or prefix")),
-        .optional("all", Schema.boolean.described("true: every contact")),
-        .optional("opted_in_only", Schema.boolean.described(
-            "Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are")),
-    ], exactlyOne: [["group_ids", "filter", "all"]], closed: true)
-        .described("Who gets it: contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out")
+    /// One of three kinds, told apart by `type`.
+    static let audience: Schema = {
+        let optedInOnly = Property.optional("opted_in_only", Schema.boolean.described(
+            "Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are"))
+        let filter = Schema.object([
+            .optional("group_id", Schema.text(max: 64).described("Members of this group")),
+            .optional("consent", Schema.oneOf(Contact.consentStates).described("This SMS consent")),
+            .optional("source", .oneOf(Contact.sources)),
+            .optional("custom", Schema.dictionary(.string(max: 200), max: 20).example(["plan": "gold"]).described("Custom fields with these values")),
+            .optional("created_after", .timestamp), .optional("created_before", .timestamp),
+            .optional("updated_after", .timestamp), .optional("updated_before", .timestamp),
+        ], closed: true).described("The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded")
+        return Schema.oneOf([
+            .object([.required("type", .oneOf(["groups"])), .required("group_ids", Schema.array(.string(min: 1, max: 64), min: 1, max: 100)
+                .example(["grp_01jd3k5v7n0000000000000000"]).described("Members of any of these groups")), optedInOnly], closed: true),
+            .object([.required("type", .oneOf(["filter"])), .required("filter", filter), optedInOnly], closed: true),
+            .object([.required("type", .oneOf(["all"])), optedInOnly], closed: true),
+        ]).example(["type": "groups", "group_ids": ["grp_01jd3k5v7n0000000000000000"], "opted_in_only": false])
+            .described("Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out")
+    }()
 
-    static let content = Schema.object([
+    /// An SMS campaign's content: a template or a body.
+    static let smsContent = Schema.object([
         .optional("template_id", Schema.text(max: 64)),
         .optional("body", Schema.string(min: 1, max: 1600, pattern: TemplateText.pattern).example("Hi {{first_name|there}}, our spring sale starts today!")
-            .described("SMS: the text, with {{variables}}")),
-        .optional("from", Schema.string(min: 3, max: 320).example("Hope Church <news@hope.example>").described("Email: the sender, on a verified domain")),
-        .optional("reply_to", Schema.string(min: 3, max: 320).nullable),
-        .optional("subject", Schema.string(min: 1, max: 998).example("Spring news, {{first_name|friend}}")),
-        .optional("html", Schema.string(max: 1_000_000)),
-        .optional("text", Schema.string(max: 1_000_000)),
-        .optional("track_opens", .boolean),
-        .optional("track_clicks", .boolean),
-    ], closed: true).described("SMS: body or template_id. Email: from, and subject with html and/or text, or template_id; tracking switches")
+            .described("The text, with {{variables}}")),
+    ], exactlyOne: [["template_id", "body"]], closed: true).described("SMS: body or template_id")
+        .example(["body": "Hi {{first_name|there}}, our spring sale starts today!"])
 
-    /// The body of `POST /campaigns` (`creating`) and `PATCH /campaigns/:id`.
-    static func input(creating: Bool) -> Schema {
-        let name = Schema.text(max: 200).example("Spring appeal")
-        let channel = Schema.oneOf(MessageChannel.allCases.map(\.rawValue))
-        return .object([
-            creating ? .required("name", name) : .optional("name", name),
-            creating ? .required("channel", channel) : .optional("channel", channel.described("Fixed at creation")),
-            creating ? .required("audience", audience) : .optional("audience", audience),
-            creating ? .required("content", content) : .optional("content", content.described("Replaces the content as a whole")),
-            .optional("send_at", MessageScheduler.scheduleTime.nullable.described("When a scheduled campaign starts")),
-            .optional("time_zone", Schema.model(TimeZoneName.self).nullable.described("For a send_at without an offset")),
-            .optional("throttle_per_second", Schema.integer(1...10_000).described("Messages per second (default 50); the workspace's send rate limits apply too")),
-            .optional("error_threshold", Schema.integer(1...1_000_000).described("Failed sends after which it pauses itself (default 100)")),
-        ], closed: true)
-    }
+    /// `a@b.example` or `Name <a@b.example>`.
+    static let sender = Schema.string(min: 3, max: 320, pattern: CampaignInput.senderPattern).example("Hope Church <news@hope.example>")
+
+    /// An email campaign's content: sender, subject, HTML and/or text, and what is tracked.
+    static let emailContent = Schema.object([
+        .required("from", sender.described("The sender, on a verified domain of the workspace")),
+        .optional("reply_to", sender),
+        .required("subject", Schema.string(min: 1, max: 998, pattern: TemplateText.pattern).example("Spring news, {{first_name|friend}}")),
+        .optional("html", Schema.string(min: 1, max: 1_000_000, pattern: TemplateText.pattern).example("<p>Hi {{first_name|friend}}</p>")),
+        .optional("text", Schema.string(min: 1, max: 1_000_000, pattern: TemplateText.pattern)),
+        .optional("track_opens", Schema.boolean.described("Count opens (a pixel); default false")),
+        .optional("track_clicks", Schema.boolean.described("Count clicks (links through us); default false")),
+    ], atLeastOne: [["html", "text"]], closed: true).described("Email: from, subject, html and/or text (variables are HTML-escaped in html)")
+        .example(["from": "Hope Church <news@hope.example>", "subject": "Spring news, {{first_name|friend}}", "html": "<p>Hi {{first_name|friend}}</p>",
+                  "track_opens": true, "track_clicks": false])
+
+    static let content = Schema.oneOf([smsContent, emailContent]).example(["body": "Hi {{first_name|there}}, our spring sale starts today!"])
+
+    /// The body of `POST /campaigns`: an SMS or an email campaign, each with its content.
+    static let creating: Schema = {
+        func variant(_ channel: MessageChannel, _ content: Schema) -> Schema {
+            .object([
+                .required("name", Schema.text(max: 200).example("Spring appeal")),
+                .required("channel", .oneOf([channel.rawValue])),
+                .required("audience", audience),
+                .required("content", content),
+            ] + settings, closed: true)
+        }
+        return Schema.oneOf([variant(.sms, smsContent), variant(.email, emailContent)]).example([
+            "name": "Spring appeal", "channel": "sms", "audience": ["type": "groups", "group_ids": ["grp_01jd3k5v7n0000000000000000"]],
+            "content": ["body": "Hi {{first_name|there}}, our spring sale starts today!"], "send_at": "2026-12-01T14:00:00Z", "throttle_per_second": 20,
+        ])
+    }()
+
+    /// The body of `PATCH /campaigns/:id`: the content must be of the campaign's channel (409 otherwise).
+    static let changing = Schema.object([
+        .optional("name", Schema.text(max: 200)),
+        .optional("channel", Schema.oneOf(MessageChannel.allCases.map(\.rawValue)).described("Fixed at creation: another is a 409")),
+        .optional("audience", audience),
+        .optional("content", content.described("Replaces the content as a whole")),
+    ] + settings, closed: true)
+
+    private static let settings: [Property] = [
+        .optional("send_at", MessageScheduler.scheduleTime.nullable.described("When a scheduled campaign starts")),
+        .optional("time_zone", Schema.model(TimeZoneName.self).nullable.described("For a send_at without an offset")),
+        .optional("throttle_per_second", Schema.integer(1...10_000).described("Messages per second (default 50); the workspace's send rate limits apply too")),
+        .optional("error_threshold", Schema.integer(1...1_000_000).described("Failed sends after which it pauses itself (default 100)")),
+    ]
 
     /// The body of `POST /campaigns/:id/schedule`.
     static let scheduleInput = Schema.object([

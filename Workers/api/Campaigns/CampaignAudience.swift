@@ -1,7 +1,8 @@
 import OzziRuntime
 
 /// Who a campaign goes to: members of any of some groups, the contacts a saved contact filter selects
-/// (the query string of `GET /contacts`, without a search), or every contact. Whatever the kind, only
+/// (the filters of `GET /contacts`, without a search: group, SMS consent, source, custom fields, created
+/// and updated times), or every contact. Whatever the kind, only
 /// contacts the channel can reach are recipients:
 /// - SMS: a phone number, and `sms_consent` not `opted_out` (`opted_in` with `opted_in_only`);
 /// - email: an email address, and `email_consent` not `opted_out` (`opted_in` with `opted_in_only`).
@@ -9,7 +10,7 @@ import OzziRuntime
 /// unknown). Consent and the suppression list are checked again when each message is sent.
 enum CampaignAudience: Equatable, Sendable {
     case groups([String], optedInOnly: Bool)
-    case filter(String, optedInOnly: Bool)
+    case filter([String: JSONValue], optedInOnly: Bool)
     case all(optedInOnly: Bool)
 
     var optedInOnly: Bool {
@@ -18,55 +19,71 @@ enum CampaignAudience: Equatable, Sendable {
         }
     }
 
-    /// From the request's `audience` object (its schema already checked the shape).
+    /// From the request's `audience` object (its schema already checked the shape: one of three `type`s).
     init(json: JSONValue) throws {
         guard let object = json.objectValue else { throw APIError.invalidField("audience", "must be an object") }
         let body = JSONBody(fields: object)
         let only = try body.bool("opted_in_only") ?? false
-        let kinds = ["group_ids", "filter", "all"].filter { object[$0] != nil && object[$0] != .null }
-        guard kinds.count == 1 else { throw APIError.invalidField("audience", "give exactly one of group_ids, filter, all") }
-        switch kinds[0] {
-        case "group_ids":
+        switch try body.choice("type", ["groups", "filter", "all"]) {
+        case "groups":
             let ids = try body.ids("group_ids")
             guard ids.count <= 100 else { throw APIError.invalidField("audience.group_ids", "holds at most 100 groups") }
             self = .groups(Array(Set(ids)).sorted(), optedInOnly: only)
         case "filter":
-            let query = try body.string("filter", max: 2000) ?? ""
-            _ = try Self.contactQuery(query)
-            self = .filter(query, optedInOnly: only)
-        default:
-            guard try body.bool("all") == true else { throw APIError.invalidField("audience.all", "must be true") }
+            guard let filter = object["filter"]?.objectValue else { throw APIError.invalidField("audience.filter", "is required with type filter") }
+            _ = try Self.contactQuery(filter)
+            self = .filter(filter, optedInOnly: only)
+        case "all":
             self = .all(optedInOnly: only)
+        default:
+            throw APIError.invalidField("audience.type", "is required: groups, filter or all")
         }
     }
 
     var json: JSONValue {
         var object: [String: JSONValue] = ["opted_in_only": .bool(optedInOnly)]
         switch self {
-        case .groups(let ids, _): object["group_ids"] = .array(ids.map(JSONValue.string))
-        case .filter(let query, _): object["filter"] = .string(query)
-        case .all: object["all"] = .bool(true)
+        case .groups(let ids, _):
+            object["type"] = "groups"
+            object["group_ids"] = .array(ids.map(JSONValue.string))
+        case .filter(let filter, _):
+            object["type"] = "filter"
+            object["filter"] = .object(filter)
+        case .all:
+            object["type"] = "all"
         }
         return .object(object)
     }
 
-    /// The filters `GET /contacts` takes; a search (`q`, `prefix`) ranks rather than selects, and a sort
-    /// means nothing to a campaign, so neither may be saved.
-    private static let filterKeys = Set(ContactQuery.parameters.map(\.name)).subtracting(["q", "prefix", "sort"])
+    /// A saved filter read as the contact list reads its query parameters; a mistake names its field.
+    static func contactQuery(_ filter: [String: JSONValue]) throws -> ContactQuery {
+        do {
+            return try readQuery(filter)
+        } catch let error as APIError where error.code == "invalid_field" && !error.message.hasPrefix("audience.") {
+            throw APIError.invalidField("audience.filter." + (error.details?["field"]?.stringValue ?? ""), String(error.message.drop { $0 != " " }.dropFirst()))
+        }
+    }
 
-    /// A saved filter read as the contact list reads its query; a mistake names `audience.filter`.
-    static func contactQuery(_ query: String) throws -> ContactQuery {
-        for pair in query.split(separator: "&") {
-            let key = PercentDecoding.decode(pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0], plusAsSpace: true)
-            guard filterKeys.contains(key) || (key.hasPrefix("custom.") && key.count > 7) else {
-                throw APIError.invalidField("audience.filter", "'\(key)' is not a contact filter (use \(filterKeys.sorted().joined(separator: ", ")), custom.<key>)")
+    private static func readQuery(_ filter: [String: JSONValue]) throws -> ContactQuery {
+        let body = JSONBody(fields: filter)
+        var query = ContactQuery()
+        query.groupID = try body.string("group_id", max: 64)
+        query.consent = try body.choice("consent", Contact.consentStates)
+        query.source = try body.choice("source", Contact.sources)
+        if let custom = filter["custom"], custom != .null {
+            guard let fields = custom.objectValue else { throw APIError.invalidField("audience.filter.custom", "must be an object of strings") }
+            query.custom = try fields.sorted { $0.key < $1.key }.map { key, value in
+                guard let text = value.stringValue else { throw APIError.invalidField("audience.filter.custom.\(key)", "must be a string") }
+                return (key, text)
             }
         }
-        do {
-            return try ContactQuery(Request(method: "GET", target: "/?" + query, headers: [:], body: []))
-        } catch let error as APIError {
-            throw APIError.invalidField("audience.filter", error.message)
+        for (name, path) in [("created_after", \ContactQuery.createdAfter), ("created_before", \ContactQuery.createdBefore),
+                             ("updated_after", \ContactQuery.updatedAfter), ("updated_before", \ContactQuery.updatedBefore)] {
+            guard let text = try body.string(name, max: 40) else { continue }
+            guard let date = SQLDate.parse(text) else { throw APIError.invalidField("audience.filter.\(name)", "must be an ISO-8601 instant") }
+            query[keyPath: path] = SQLDate.format(date)
         }
+        return query
     }
 
     /// WHERE conditions on `contacts c` (beyond workspace and cursor) selecting the recipients on `channel`.
@@ -77,8 +94,8 @@ enum CampaignAudience: Equatable, Sendable {
         case .groups(let ids, _):
             sql.append("EXISTS (SELECT 1 FROM group_members gm WHERE gm.contact_id = c.id AND gm.group_id IN (SELECT value FROM \(dialect.elements())))")
             values.append(SQLList.json(ids))
-        case .filter(let query, _):
-            (sql, values) = try Self.contactQuery(query).filters(dialect)
+        case .filter(let filter, _):
+            (sql, values) = try Self.contactQuery(filter).filters(dialect)
         case .all:
             break
         }

@@ -19,7 +19,9 @@ struct CampaignInput: Sendable {
         name = creating ? try body.requiredString("name", max: 200) : try body.string("name", max: 200)
         if name?.isEmpty == true { throw APIError.invalidField("name", "must not be empty") }
         if let text = try body.choice("channel", MessageChannel.allCases.map(\.rawValue)) {
-            guard fixed == nil || fixed?.rawValue == text else { throw APIError.invalidField("channel", "cannot change; create another campaign") }
+            guard fixed == nil || fixed?.rawValue == text else {
+                throw APIError.conflict("this is an \(fixed!.rawValue) campaign: the channel cannot change; create another campaign", details: ["field": "channel"])
+            }
             channel = MessageChannel(rawValue: text)
         } else if creating {
             throw APIError.invalidField("channel", "is required")
@@ -54,36 +56,33 @@ struct CampaignInput: Sendable {
         return int
     }
 
-    /// The channel's content: SMS a `template_id` or a `body`; email a `from`, a `subject` and `html`
-    /// and/or `text` (or a `template_id` that holds them).
+    /// The channel's content (its schema checked the shape): SMS a `template_id` or a `body`; email a
+    /// `from`, a `subject` and `html` and/or `text`. Content of the other channel is a 409 (a change to a
+    /// campaign of the other channel).
     static func content(_ json: JSONValue, _ channel: MessageChannel) throws -> CampaignContent {
         guard let object = json.objectValue else { throw APIError.invalidField("content", "must be an object") }
         let body = JSONBody(fields: object)
+        let emailShaped = object["from"] != nil
+        guard emailShaped == (channel == .email) else {
+            throw APIError.conflict(channel == .email ? "an email campaign's content has from, subject, html and/or text"
+                                                      : "an SMS campaign's content has body or template_id", details: ["field": "content"])
+        }
         var content = CampaignContent()
-        content.templateID = try body.string("template_id", max: 64)
         switch channel {
         case .sms:
-            for key in ["from", "reply_to", "subject", "html", "text", "track_opens", "track_clicks"] where object[key] != nil {
-                throw APIError.invalidField("content.\(key)", "is for email campaigns")
-            }
+            content.templateID = try body.string("template_id", max: 64)
             content.body = try body.string("body", max: 1600)
             guard (content.body == nil) != (content.templateID == nil) else { throw APIError.invalidField("content", "give exactly one of body, template_id") }
             if let text = content.body { try validate(text, "content.body") }
         case .email:
-            if object["body"] != nil { throw APIError.invalidField("content.body", "is for SMS campaigns; give html and/or text") }
-            content.from = try EmailSender.normalize(try body.requiredString("from", max: 320), field: "content.from")
-            content.replyTo = try body.string("reply_to", max: 320).map { try EmailSender.normalize($0, field: "content.reply_to") }
-            content.subject = try body.string("subject", max: 998)
+            content.from = String(try body.requiredString("from", max: 320).trimmingPrefixAndSuffixSpaces())
+            content.replyTo = try body.string("reply_to", max: 320).map { String($0.trimmingPrefixAndSuffixSpaces()) }
+            content.subject = try body.requiredString("subject", max: 998)
             content.html = try body.string("html", max: 1_000_000)
             content.text = try body.string("text", max: 1_000_000)
             content.trackOpens = try body.bool("track_opens") ?? false
             content.trackClicks = try body.bool("track_clicks") ?? false
-            if content.templateID == nil {
-                guard let subject = content.subject, !subject.isEmpty else { throw APIError.invalidField("content.subject", "is required without a template_id") }
-                guard content.html?.isEmpty == false || content.text?.isEmpty == false else {
-                    throw APIError.invalidField("content.html", "give html and/or text, or a template_id")
-                }
-            }
+            guard content.html?.isEmpty == false || content.text?.isEmpty == false else { throw APIError.invalidField("content.html", "give html and/or text") }
             for (key, value) in [("content.subject", content.subject), ("content.html", content.html), ("content.text", content.text)] {
                 if let value { try validate(value, key) }
             }
@@ -91,24 +90,12 @@ struct CampaignInput: Sendable {
         return content
     }
 
+    /// A sender or reply-to as email headers carry it: `a@b.example` or `Name <a@b.example>` (an address:
+    /// one `@`, a domain with a dot inside it, no blank or angle bracket).
+    static let senderPattern = #"^(?:\#(address)|[^\r\n<>]*<\#(address)>)$"#
+    private static let address = #"[^ \t\r\n<>@]+@[^ \t\r\n<>@.][^ \t\r\n<>@]*\.[^ \t\r\n<>@]*[^ \t\r\n<>@.]"#
+
     private static func validate(_ text: String, _ field: String) throws {
         do { _ = try TemplateText(text) } catch { throw APIError.invalidField(field, error.message) }
-    }
-}
-
-/// A sender or reply-to as email headers carry it: `a@b.example` or `Name <a@b.example>`.
-enum EmailSender {
-    static func normalize(_ text: String, field: String) throws -> String {
-        let trimmed = String(text.trimmingPrefixAndSuffixSpaces())
-        let address: Substring
-        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
-            address = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
-        } else {
-            address = Substring(trimmed)
-        }
-        guard (try? EmailAddress.normalize(String(address))) != nil, !trimmed.contains("\r"), !trimmed.contains("\n") else {
-            throw APIError.invalidField(field, "must be an address, or a name and an address in <>")
-        }
-        return trimmed
     }
 }

@@ -11,7 +11,7 @@ extension RouteGroup {
         }
 
         authed("POST", "", "Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold",
-               tag: "campaigns", body: .json(Campaign.input(creating: true)), answers: .json(.model(Campaign.self)), success: 201,
+               tag: "campaigns", body: .json(Campaign.creating), answers: .json(.model(Campaign.self)), success: 201,
                creates: true) { request, _, principal in
             let input = try CampaignInput(try JSONBody(request), creating: true, channel: nil, now: s.clock.milliseconds)
             try await s.checkReferences(principal.scope, input, channel: input.channel ?? .sms)
@@ -31,7 +31,7 @@ extension RouteGroup {
         }
 
         authed("PATCH", "/:id", "Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume",
-               tag: "campaigns", body: .json(Campaign.input(creating: false)), answers: .json(.model(Campaign.self))) { request, context, principal in
+               tag: "campaigns", body: .json(Campaign.changing), answers: .json(.model(Campaign.self))) { request, context, principal in
             guard let current = try await s.campaigns.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("campaign") }
             guard current.state.isEditable else { throw CampaignStore.notEditable(current.state) }
             let input = try CampaignInput(try JSONBody(request), creating: false, channel: current.channel, now: s.clock.milliseconds)
