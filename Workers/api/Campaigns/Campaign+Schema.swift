@@ -21,6 +21,11 @@ extension Campaign: APIModel {
         .optional("finished_at", .timestamp),
     ], closed: true)
 
+    /// An instant in UTC, as contacts store theirs.
+    static let utcInstant = Schema.string(
+        pattern: #"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,3})?Z$"#,
+        format: "date-time").example("2026-12-01T09:30:00.000Z")
+
     /// One of three kinds, told apart by `type`.
     static let audience: Schema = {
         let optedInOnly = Property.optional("opted_in_only", Schema.boolean.described(
@@ -30,8 +35,8 @@ extension Campaign: APIModel {
             .optional("consent", Schema.oneOf(Contact.consentStates).described("This SMS consent")),
             .optional("source", .oneOf(Contact.sources)),
             .optional("custom", Schema.dictionary(.string(max: 200), max: 20).example(["plan": "gold"]).described("Custom fields with these values")),
-            .optional("created_after", .timestamp), .optional("created_before", .timestamp),
-            .optional("updated_after", .timestamp), .optional("updated_before", .timestamp),
+            .optional("created_after", utcInstant), .optional("created_before", utcInstant),
+            .optional("updated_after", utcInstant), .optional("updated_before", utcInstant),
         ], closed: true).described("The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded")
         return Schema.oneOf([
             .object([.required("type", .oneOf(["groups"])), .required("group_ids", Schema.array(.string(min: 1, max: 64), min: 1, max: 100)

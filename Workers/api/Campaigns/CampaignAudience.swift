@@ -80,8 +80,8 @@ enum CampaignAudience: Equatable, Sendable {
         for (name, path) in [("created_after", \ContactQuery.createdAfter), ("created_before", \ContactQuery.createdBefore),
                              ("updated_after", \ContactQuery.updatedAfter), ("updated_before", \ContactQuery.updatedBefore)] {
             guard let text = try body.string(name, max: 40) else { continue }
-            guard let date = SQLDate.parse(text) else { throw APIError.invalidField("audience.filter.\(name)", "must be an ISO-8601 instant") }
-            query[keyPath: path] = SQLDate.format(date)
+            // The schema's pattern made it a UTC instant, which compares with the stored ones as text.
+            query[keyPath: path] = SQLDate.parse(text).map(SQLDate.format) ?? text
         }
         return query
     }

@@ -119,7 +119,7 @@ struct CampaignStore: Sendable {
             let effects = transition.effects
             let sendAt = sendAt ?? current.sendAt.map { ($0, current.sendAtMs ?? nowMs) }
             if effects.contains(.armStart), sendAt == nil {
-                throw APIError.invalidField("send_at", "is required to schedule a campaign (or send it now)")
+                throw APIError.conflict("the campaign has no send_at: give one to schedule it, or send it now", details: ["field": "send_at"])
             }
             let starts = effects.contains(.armStart) || effects.contains(.run)
             // Failures so far do not count against a run that starts again (as listmonk resets its count).
