@@ -12,7 +12,8 @@ struct Contact: Encodable, Sendable, Equatable {
     let custom_fields: JSONValue
     let source: String
     let sms_consent: Consent
-    let email_consent: Consent
+    /// A default, so contacts built in code before email existed still build.
+    var email_consent = Consent(status: "unknown", changed_at: nil, method: nil)
     let created_at: String
     let updated_at: String
 

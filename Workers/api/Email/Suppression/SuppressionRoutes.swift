@@ -17,13 +17,13 @@ extension RouteGroup {
             return .json(row)
         }
 
-        authed("POST", "", "Suppress an address: no email goes to it, and its contacts are opted out of email", tag: "email",
+        authed("POST", "", "Suppress an address: no email goes to it, and its contacts are opted out of email; an address already "
+                + "suppressed is answered as it is (its first reason stays)", tag: "email",
                body: .json(Suppression.input), answers: .json(.model(Suppression.self)), success: 201, creates: true) { request, _, principal in
             let body = try JSONBody(request)
             let address = try EmailAddress.normalize(try body.requiredString("address", max: EmailAddress.maxLength), field: "address")
             let reason = try body.choice("reason", SuppressionReason.allCases.map(\.rawValue)).flatMap(SuppressionReason.init) ?? .manual
-            let (row, created) = try await s.suppressions.add(principal.scope, address: address, reason: reason)
-            return .json(row, status: created ? 201 : 200)
+            return .json(try await s.suppressions.add(principal.scope, address: address, reason: reason), status: 201)
         }
 
         authed("DELETE", "/:address", "Take an address off the list (its contacts stay opted out until opted in again); owner or admin",

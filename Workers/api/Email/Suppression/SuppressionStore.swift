@@ -83,13 +83,13 @@ struct SuppressionStore: Sendable {
             .bind(scope.workspaceID, address.lowercased()).first(Suppression.self)
     }
 
-    /// Adds an address by hand; answers the row and whether it is new (an address already there keeps its reason).
-    func add(_ scope: TenantScope, address: String, reason: SuppressionReason) async throws -> (Suppression, created: Bool) {
+    /// Adds an address by hand; answers its row (an address already there keeps its first reason).
+    func add(_ scope: TenantScope, address: String, reason: SuppressionReason) async throws -> Suppression {
         let now = Timestamp.now(clock)
-        let created = try await database.transaction { tx in
+        _ = try await database.transaction { tx in
             try Self.add(tx, scope: scope, address: address, reason: reason, messageID: nil, now: now)
         }
-        return (try await get(scope, address: address)!, created)
+        return try await get(scope, address: address)!
     }
 
     /// Takes an address off the list (and forgets its soft bounces); its contacts stay opted out until

@@ -12,6 +12,9 @@ struct TrackingLinks: Sendable {
     static let clickPath = "/api/v1/email/clicks/"
     /// Links into our own email routes (the unsubscribe link above all) are never wrapped.
     static let ownPrefix = "/api/v1/email/"
+    /// Longer links are left as they are: percent-encoded into `?url=`, a link of this many characters
+    /// still fits in the request head a server takes (16 KB).
+    static let maxURLLength = 1024
 
     /// The email's HTML with each http(s) link wrapped in a click redirect (`clicks`) and an open pixel
     /// before `</body>` (`opens`); the same HTML when neither is on.
@@ -20,7 +23,7 @@ struct TrackingLinks: Sendable {
         let own = publicURL + Self.ownPrefix
         let fields = ["c", scope.workspaceID, messageID]
         return TrackingRewriter.rewrite(html, link: clicks ? { url in
-            url.hasPrefix(own) ? nil : clickURL(url, fields: fields)
+            url.hasPrefix(own) || url.unicodeScalars.count > Self.maxURLLength ? nil : clickURL(url, fields: fields)
         } : nil, pixel: opens ? openURL(messageID: messageID, scope: scope) : nil)
     }
 

@@ -63,7 +63,7 @@ enum TrackingRewriter {
     }
 
     /// A tag's attributes from just after its name: where the first `href` value lies (without its
-    /// quotes), and where the tag ends (after its `>`).
+    /// quotes), and where the tag ends (after its `>`, or at the end of the text).
     private static func attributes(_ bytes: [UInt8], from start: Int) -> (href: (value: Range<Int>, quoted: Bool)?, end: Int) {
         var href: (value: Range<Int>, quoted: Bool)?
         var i = start
@@ -83,7 +83,7 @@ enum TrackingRewriter {
             guard k < n, bytes[k] == UInt8(ascii: "=") else { continue }
             k += 1
             while k < n, isSpace(bytes[k]) { k += 1 }
-            guard k < n else { return (href, n) }
+            guard k < n else { return (nil, n) }
             let value: Range<Int>
             let quoted: Bool
             if bytes[k] == UInt8(ascii: "\"") || bytes[k] == UInt8(ascii: "'") {
@@ -101,9 +101,10 @@ enum TrackingRewriter {
                 i = end
             }
             // A repeated attribute is ignored by browsers: the first one is the link.
-            if isHref, href == nil, !(quoted && value.upperBound >= n) { href = (value, quoted) }
+            if isHref, href == nil { href = (value, quoted) }
         }
-        return (href, n)
+        // A tag cut off by the end of the text is not a tag: nothing of it is rewritten.
+        return (nil, n)
     }
 
     /// The http(s) URL an attribute value leads to, or nil for any other kind of link.

@@ -20,7 +20,8 @@ extension RouteGroup {
         }
 
         open("GET", "/clicks/:token", "The click redirect of a tracked link: 302 to the link as it was in the email", tag: "email",
-             query: [.query("url", .string(min: 1, max: 8192), required: true, "The link's URL, which the token's signature covers")],
+             query: [.query("url", .string(min: 1, max: TrackingLinks.maxURLLength), required: true,
+                            "The link's URL, which the token's signature covers")],
              answers: .redirect(orJSON: nil), success: 302) { request, context in
             let url = request.queryParameter("url") ?? ""
             // The signature covers the URL; a line break could still not be sent as a Location header.
