@@ -69,11 +69,12 @@ import Testing
                                          token: a.token)
         let suppressedA = try #require(try await api.call("POST", "/api/v1/email/suppressions", json: ["address": "secret-suppressed@example.com"],
                                                           token: a.token).string("address"))
+        let emailTemplateID = try #require(emailTemplateA.string("id"))
         let secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
                          try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID,
-                         try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")), try #require(emailTemplateA.string("id")),
+                         try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
                          try #require(importA.string("id")), try #require(messageA.string("message", "id")),
-                         try #require(seriesA.string("series_id"), "\(seriesA.body)"), suppressedA]
+                         try #require(seriesA.string("series_id"), "\(seriesA.body)"), suppressedA, emailTemplateID]
         let secrets: [String] = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                    "Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
                                    "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password"]
