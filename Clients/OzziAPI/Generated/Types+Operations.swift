@@ -22275,6 +22275,39 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email`.
                     public var email: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent`.
+                    public struct EmailConsentPayload: Codable, Hashable, Sendable {
+                        /// How consent was given or withdrawn (kept to 100 characters)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/method`.
+                        public var method: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/status`.
+                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/status`.
+                        public var status: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        /// Creates a new `EmailConsentPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                        ///   - status:
+                        public init(
+                            method: Swift.String? = nil,
+                            status: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        ) {
+                            self.method = method
+                            self.status = status
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case method
+                            case status
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent`.
+                    public var emailConsent: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/first_name`.
                     public var firstName: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/last_name`.
@@ -22337,6 +22370,7 @@ public enum Operations {
                     /// - Parameters:
                     ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///   - email: An email address; an empty string or null clears it
+                    ///   - emailConsent:
                     ///   - firstName:
                     ///   - lastName:
                     ///   - name:
@@ -22347,6 +22381,7 @@ public enum Operations {
                     public init(
                         customFields: Operations.CreateContact.Input.Body.JsonPayload.CustomFieldsPayload? = nil,
                         email: Swift.String? = nil,
+                        emailConsent: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload? = nil,
                         firstName: Swift.String? = nil,
                         lastName: Swift.String? = nil,
                         name: Swift.String? = nil,
@@ -22357,6 +22392,7 @@ public enum Operations {
                     ) {
                         self.customFields = customFields
                         self.email = email
+                        self.emailConsent = emailConsent
                         self.firstName = firstName
                         self.lastName = lastName
                         self.name = name
@@ -22368,6 +22404,7 @@ public enum Operations {
                     public enum CodingKeys: String, CodingKey {
                         case customFields = "custom_fields"
                         case email
+                        case emailConsent = "email_consent"
                         case firstName = "first_name"
                         case lastName = "last_name"
                         case name
@@ -23045,6 +23082,39 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email`.
                     public var email: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
+                    public struct EmailConsentPayload: Codable, Hashable, Sendable {
+                        /// How consent was given or withdrawn (kept to 100 characters)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/method`.
+                        public var method: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
+                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
+                        public var status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        /// Creates a new `EmailConsentPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                        ///   - status:
+                        public init(
+                            method: Swift.String? = nil,
+                            status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        ) {
+                            self.method = method
+                            self.status = status
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case method
+                            case status
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
+                    public var emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/first_name`.
                     public var firstName: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/last_name`.
@@ -23107,6 +23177,7 @@ public enum Operations {
                     /// - Parameters:
                     ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///   - email: An email address; an empty string or null clears it
+                    ///   - emailConsent:
                     ///   - firstName:
                     ///   - lastName:
                     ///   - name:
@@ -23117,6 +23188,7 @@ public enum Operations {
                     public init(
                         customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload? = nil,
                         email: Swift.String? = nil,
+                        emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload? = nil,
                         firstName: Swift.String? = nil,
                         lastName: Swift.String? = nil,
                         name: Swift.String? = nil,
@@ -23127,6 +23199,7 @@ public enum Operations {
                     ) {
                         self.customFields = customFields
                         self.email = email
+                        self.emailConsent = emailConsent
                         self.firstName = firstName
                         self.lastName = lastName
                         self.name = name
@@ -23138,6 +23211,7 @@ public enum Operations {
                     public enum CodingKeys: String, CodingKey {
                         case customFields = "custom_fields"
                         case email
+                        case emailConsent = "email_consent"
                         case firstName = "first_name"
                         case lastName = "last_name"
                         case name
@@ -27905,6 +27979,3533 @@ public enum Operations {
             public static var allCases: [Self] {
                 [
                     .textJavascript,
+                    .json
+                ]
+            }
+        }
+    }
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    public enum GetEmailClick {
+        public static let id: Swift.String = "getEmailClick"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.GetEmailClick.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// The link's URL, which the token's signature covers
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/query/url`.
+                public var url: Swift.String
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - url: The link's URL, which the token's signature covers
+                public init(url: Swift.String) {
+                    self.url = url
+                }
+            }
+            public var query: Operations.GetEmailClick.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailClick.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailClick.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailClick.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailClick.Input.Path,
+                query: Operations.GetEmailClick.Input.Query,
+                headers: Operations.GetEmailClick.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Found: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/responses/302/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// Where to go
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/responses/302/headers/Location`.
+                    public var location: Swift.String?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - location: Where to go
+                    public init(location: Swift.String? = nil) {
+                        self.location = location
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.GetEmailClick.Output.Found.Headers
+                /// Creates a new `Found`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                public init(headers: Operations.GetEmailClick.Output.Found.Headers = .init()) {
+                    self.headers = headers
+                }
+            }
+            /// Redirect
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/302`.
+            ///
+            /// HTTP response code: `302 found`.
+            case found(Operations.GetEmailClick.Output.Found)
+            /// The associated value of the enum case if `self` is `.found`.
+            ///
+            /// - Throws: An error if `self` is not `.found`.
+            /// - SeeAlso: `.found`.
+            public var found: Operations.GetEmailClick.Output.Found {
+                get throws {
+                    switch self {
+                    case let .found(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "found",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    public enum GetEmailEngagementById {
+        public static let id: Swift.String = "getEmailEngagementById"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetEmailEngagementById.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailEngagementById.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailEngagementById.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailEngagementById.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailEngagementById.Input.Path,
+                headers: Operations.GetEmailEngagementById.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Engagement)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Engagement {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailEngagementById.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailEngagementById.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailEngagementById.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailEngagementById.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    public enum GetEmailOpen {
+        public static let id: Swift.String = "getEmailOpen"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.GetEmailOpen.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailOpen.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailOpen.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailOpen.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailOpen.Input.Path,
+                headers: Operations.GetEmailOpen.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/responses/200/content/image\/gif`.
+                    case imageGif(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.imageGif`.
+                    ///
+                    /// - Throws: An error if `self` is not `.imageGif`.
+                    /// - SeeAlso: `.imageGif`.
+                    public var imageGif: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .imageGif(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailOpen.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailOpen.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailOpen.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailOpen.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case imageGif
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "image/gif":
+                    self = .imageGif
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .imageGif:
+                    return "image/gif"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .imageGif,
+                    .json
+                ]
+            }
+        }
+    }
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    public enum GetEmailSettings {
+        public static let id: Swift.String = "getEmailSettings"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSettings.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSettings.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailSettings.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.GetEmailSettings.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailSettings)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailSettings {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailSettings.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailSettings.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailSettings.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailSettings.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    public enum PutEmailSettings {
+        public static let id: Swift.String = "putEmailSettings"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutEmailSettings.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutEmailSettings.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PutEmailSettings.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json`.
+                @frozen public enum JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1`.
+                    public struct Case1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case simulated = "simulated"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_host`.
+                        public var smtpHost: Swift.String?
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String? = nil,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1`.
+                    case case1(Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload)
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2`.
+                    public struct Case2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case resend = "resend"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_host`.
+                        public var smtpHost: Swift.String?
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String? = nil,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2`.
+                    case case2(Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload)
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3`.
+                    public struct Case3Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case smtp = "smtp"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_host`.
+                        public var smtpHost: Swift.String
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case3Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3`.
+                    case case3(Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case3(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try value.encode(to: encoder)
+                        case let .case2(value):
+                            try value.encode(to: encoder)
+                        case let .case3(value):
+                            try value.encode(to: encoder)
+                        }
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/content/application\/json`.
+                case json(Operations.PutEmailSettings.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PutEmailSettings.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PutEmailSettings.Input.Headers = .init(),
+                body: Operations.PutEmailSettings.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailSettings)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailSettings {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PutEmailSettings.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PutEmailSettings.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PutEmailSettings.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PutEmailSettings.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    public enum ListEmailSuppressions {
+        public static let id: Swift.String = "listEmailSuppressions"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/reason`.
+                @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case hardBounce = "hard_bounce"
+                    case complaint = "complaint"
+                    case unsubscribe = "unsubscribe"
+                    case manual = "manual"
+                    case softBounceThreshold = "soft_bounce_threshold"
+                }
+                /// Only addresses suppressed for this reason
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/reason`.
+                public var reason: Operations.ListEmailSuppressions.Input.Query.ReasonPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                ///   - reason: Only addresses suppressed for this reason
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil,
+                    reason: Operations.ListEmailSuppressions.Input.Query.ReasonPayload? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                    self.reason = reason
+                }
+            }
+            public var query: Operations.ListEmailSuppressions.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmailSuppressions.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmailSuppressions.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListEmailSuppressions.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListEmailSuppressions.Input.Query = .init(),
+                headers: Operations.ListEmailSuppressions.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Suppression]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Suppression],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Suppression].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListEmailSuppressions.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListEmailSuppressions.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListEmailSuppressions.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListEmailSuppressions.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListEmailSuppressions.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListEmailSuppressions.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    public enum CreateEmailSuppression {
+        public static let id: Swift.String = "createEmailSuppression"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmailSuppression.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmailSuppression.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateEmailSuppression.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json/address`.
+                    public var address: Swift.String
+                    /// Default manual; the others keep a list brought from another provider
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json/reason`.
+                    @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case hardBounce = "hard_bounce"
+                        case complaint = "complaint"
+                        case unsubscribe = "unsubscribe"
+                        case manual = "manual"
+                        case softBounceThreshold = "soft_bounce_threshold"
+                        case _empty_ = ""
+                    }
+                    /// Default manual; the others keep a list brought from another provider
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json/reason`.
+                    public var reason: Operations.CreateEmailSuppression.Input.Body.JsonPayload.ReasonPayload?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - address: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///   - reason: Default manual; the others keep a list brought from another provider
+                    public init(
+                        address: Swift.String,
+                        reason: Operations.CreateEmailSuppression.Input.Body.JsonPayload.ReasonPayload? = nil
+                    ) {
+                        self.address = address
+                        self.reason = reason
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case address
+                        case reason
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateEmailSuppression.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateEmailSuppression.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateEmailSuppression.Input.Headers = .init(),
+                body: Operations.CreateEmailSuppression.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Suppression)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Suppression {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateEmailSuppression.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateEmailSuppression.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Created
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateEmailSuppression.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateEmailSuppression.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    public enum GetEmailSuppression {
+        public static let id: Swift.String = "getEmailSuppression"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The address
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/path/address`.
+                public var address: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - address: The address
+                public init(address: Swift.String) {
+                    self.address = address
+                }
+            }
+            public var path: Operations.GetEmailSuppression.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSuppression.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSuppression.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailSuppression.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailSuppression.Input.Path,
+                headers: Operations.GetEmailSuppression.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Suppression)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Suppression {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailSuppression.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailSuppression.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailSuppression.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailSuppression.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    public enum DeleteEmailSuppression {
+        public static let id: Swift.String = "deleteEmailSuppression"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The address
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/DELETE/path/address`.
+                public var address: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - address: The address
+                public init(address: Swift.String) {
+                    self.address = address
+                }
+            }
+            public var path: Operations.DeleteEmailSuppression.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmailSuppression.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmailSuppression.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteEmailSuppression.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteEmailSuppression.Input.Path,
+                headers: Operations.DeleteEmailSuppression.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteEmailSuppression.Output.NoContent)
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteEmailSuppression.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    public enum GetEmailUnsubscribeById {
+        public static let id: Swift.String = "getEmailUnsubscribeById"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.GetEmailUnsubscribeById.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailUnsubscribeById.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailUnsubscribeById.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailUnsubscribeById.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailUnsubscribeById.Input.Path,
+                headers: Operations.GetEmailUnsubscribeById.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/responses/200/content/text\/html`.
+                    case html(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.html`.
+                    ///
+                    /// - Throws: An error if `self` is not `.html`.
+                    /// - SeeAlso: `.html`.
+                    public var html: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .html(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailUnsubscribeById.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailUnsubscribeById.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailUnsubscribeById.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailUnsubscribeById.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case html
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/html":
+                    self = .html
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .html:
+                    return "text/html"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .html,
+                    .json
+                ]
+            }
+        }
+    }
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    public enum PostEmailUnsubscribeById {
+        public static let id: Swift.String = "postEmailUnsubscribeById"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.PostEmailUnsubscribeById.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailUnsubscribeById.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailUnsubscribeById.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostEmailUnsubscribeById.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostEmailUnsubscribeById.Input.Path,
+                headers: Operations.PostEmailUnsubscribeById.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/responses/200/content/text\/html`.
+                    case html(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.html`.
+                    ///
+                    /// - Throws: An error if `self` is not `.html`.
+                    /// - SeeAlso: `.html`.
+                    public var html: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .html(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostEmailUnsubscribeById.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostEmailUnsubscribeById.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostEmailUnsubscribeById.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostEmailUnsubscribeById.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case html
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/html":
+                    self = .html
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .html:
+                    return "text/html"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .html,
                     .json
                 ]
             }
@@ -40924,20 +44525,32 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/category`.
                 public var category: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// Only templates of this channel
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/channel`.
+                public var channel: Operations.ListTemplates.Input.Query.ChannelPayload?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - limit: How many items to answer (default 20)
                 ///   - cursor: The next_cursor of the page before, to go on from where it left off
                 ///   - category: Only templates of this category
+                ///   - channel: Only templates of this channel
                 public init(
                     limit: Swift.Int? = nil,
                     cursor: Swift.String? = nil,
-                    category: Swift.String? = nil
+                    category: Swift.String? = nil,
+                    channel: Operations.ListTemplates.Input.Query.ChannelPayload? = nil
                 ) {
                     self.limit = limit
                     self.cursor = cursor
                     self.category = category
+                    self.channel = channel
                 }
             }
             public var query: Operations.ListTemplates.Input.Query
@@ -41250,9 +44863,9 @@ public enum Operations {
             }
         }
     }
-    /// Create a template; unknown {{variables}} are refused
+    /// Create an SMS or email template; unknown {{variables}} are refused
     ///
-    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create an SMS or email template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
@@ -41284,35 +44897,74 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/body`.
-                    public var body: Swift.String
+                    public var body: Swift.String?
                     /// Default general
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/category`.
                     public var category: Swift.String?
+                    /// Default sms
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
+                    @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case sms = "sms"
+                        case email = "email"
+                    }
+                    /// Default sms
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
+                    public var channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload?
+                    /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/html`.
+                    public var html: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/name`.
                     public var name: Swift.String
+                    /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/subject`.
+                    public var subject: Swift.String?
+                    /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/text`.
+                    public var text: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body: Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///   - category: Default general
+                    ///   - channel: Default sms
+                    ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     ///   - name:
+                    ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     public init(
-                        body: Swift.String,
+                        body: Swift.String? = nil,
                         category: Swift.String? = nil,
-                        name: Swift.String
+                        channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload? = nil,
+                        html: Swift.String? = nil,
+                        name: Swift.String,
+                        subject: Swift.String? = nil,
+                        text: Swift.String? = nil
                     ) {
                         self.body = body
                         self.category = category
+                        self.channel = channel
+                        self.html = html
                         self.name = name
+                        self.subject = subject
+                        self.text = text
                     }
                     public enum CodingKeys: String, CodingKey {
                         case body
                         case category
+                        case channel
+                        case html
                         case name
+                        case subject
+                        case text
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/content/application\/json`.
@@ -41915,9 +45567,9 @@ public enum Operations {
             }
         }
     }
-    /// Change a template (messages already sent keep their text)
+    /// Change a template (messages already sent keep their text); its channel stays
     ///
-    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    /// Change a template (messages already sent keep their text); its channel stays. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
@@ -41955,7 +45607,7 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/body`.
                     public var body: Swift.String?
@@ -41963,27 +45615,51 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/category`.
                     public var category: Swift.String?
+                    /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/html`.
+                    public var html: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/name`.
                     public var name: Swift.String?
+                    /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/subject`.
+                    public var subject: Swift.String?
+                    /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/text`.
+                    public var text: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body: Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///   - category: Default general
+                    ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     ///   - name:
+                    ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     public init(
                         body: Swift.String? = nil,
                         category: Swift.String? = nil,
-                        name: Swift.String? = nil
+                        html: Swift.String? = nil,
+                        name: Swift.String? = nil,
+                        subject: Swift.String? = nil,
+                        text: Swift.String? = nil
                     ) {
                         self.body = body
                         self.category = category
+                        self.html = html
                         self.name = name
+                        self.subject = subject
+                        self.text = text
                     }
                     public enum CodingKeys: String, CodingKey {
                         case body
                         case category
+                        case html
                         case name
+                        case subject
+                        case text
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/content/application\/json`.
@@ -42573,9 +46249,9 @@ public enum Operations {
             }
         }
     }
-    /// Render a template for a contact, with SMS length facts
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text
     ///
-    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
@@ -42613,17 +46289,49 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The contact whose fields fill the template
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/contact_id`.
-                    public var contactId: Swift.String
+                    public var contactId: Swift.String?
+                    /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/variables`.
+                    public struct VariablesPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: [String: Swift.String?]
+                        /// Creates a new `VariablesPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: [String: Swift.String?] = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/variables`.
+                    public var variables: Operations.PostTemplatesPreview.Input.Body.JsonPayload.VariablesPayload?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - contactId:
-                    public init(contactId: Swift.String) {
+                    ///   - contactId: The contact whose fields fill the template
+                    ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    public init(
+                        contactId: Swift.String? = nil,
+                        variables: Operations.PostTemplatesPreview.Input.Body.JsonPayload.VariablesPayload? = nil
+                    ) {
                         self.contactId = contactId
+                        self.variables = variables
                     }
                     public enum CodingKeys: String, CodingKey {
                         case contactId = "contact_id"
+                        case variables
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/content/application\/json`.
@@ -43327,6 +47035,11 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case email_suppressed = "email.suppressed"
+                        case email_unsuppressed = "email.unsuppressed"
+                        case email_unsubscribed = "email.unsubscribed"
+                        case email_opened = "email.opened"
+                        case email_clicked = "email.clicked"
                         case series_created = "series.created"
                         case series_updated = "series.updated"
                         case series_stopped = "series.stopped"
@@ -44045,6 +47758,11 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case email_suppressed = "email.suppressed"
+                        case email_unsuppressed = "email.unsuppressed"
+                        case email_unsubscribed = "email.unsubscribed"
+                        case email_opened = "email.opened"
+                        case email_clicked = "email.clicked"
                         case series_created = "series.created"
                         case series_updated = "series.updated"
                         case series_stopped = "series.stopped"

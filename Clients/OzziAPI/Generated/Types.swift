@@ -493,6 +493,83 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/docs/reference.js`.
     /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
     func getDocsReferenceJs(_ input: Operations.GetDocsReferenceJs.Input) async throws -> Operations.GetDocsReferenceJs.Output
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    func getEmailClick(_ input: Operations.GetEmailClick.Input) async throws -> Operations.GetEmailClick.Output
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    func getEmailEngagementById(_ input: Operations.GetEmailEngagementById.Input) async throws -> Operations.GetEmailEngagementById.Output
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    func getEmailOpen(_ input: Operations.GetEmailOpen.Input) async throws -> Operations.GetEmailOpen.Output
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    func getEmailSettings(_ input: Operations.GetEmailSettings.Input) async throws -> Operations.GetEmailSettings.Output
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    func putEmailSettings(_ input: Operations.PutEmailSettings.Input) async throws -> Operations.PutEmailSettings.Output
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    func listEmailSuppressions(_ input: Operations.ListEmailSuppressions.Input) async throws -> Operations.ListEmailSuppressions.Output
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    func createEmailSuppression(_ input: Operations.CreateEmailSuppression.Input) async throws -> Operations.CreateEmailSuppression.Output
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    func getEmailSuppression(_ input: Operations.GetEmailSuppression.Input) async throws -> Operations.GetEmailSuppression.Output
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    func deleteEmailSuppression(_ input: Operations.DeleteEmailSuppression.Input) async throws -> Operations.DeleteEmailSuppression.Output
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    func getEmailUnsubscribeById(_ input: Operations.GetEmailUnsubscribeById.Input) async throws -> Operations.GetEmailUnsubscribeById.Output
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    func postEmailUnsubscribeById(_ input: Operations.PostEmailUnsubscribeById.Input) async throws -> Operations.PostEmailUnsubscribeById.Output
     /// List groups with member counts
     ///
     /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -710,9 +787,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/get(listTemplates)`.
     func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output
-    /// Create a template; unknown {{variables}} are refused
+    /// Create an SMS or email template; unknown {{variables}} are refused
     ///
-    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create an SMS or email template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
@@ -724,9 +801,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getTemplate)`.
     func getTemplate(_ input: Operations.GetTemplate.Input) async throws -> Operations.GetTemplate.Output
-    /// Change a template (messages already sent keep their text)
+    /// Change a template (messages already sent keep their text); its channel stays
     ///
-    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    /// Change a template (messages already sent keep their text); its channel stays. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
@@ -738,9 +815,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/delete(deleteTemplate)`.
     func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output
-    /// Render a template for a contact, with SMS length facts
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text
     ///
-    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
@@ -1866,6 +1943,167 @@ extension APIProtocol {
     public func getDocsReferenceJs(headers: Operations.GetDocsReferenceJs.Input.Headers = .init()) async throws -> Operations.GetDocsReferenceJs.Output {
         try await getDocsReferenceJs(Operations.GetDocsReferenceJs.Input(headers: headers))
     }
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    public func getEmailClick(
+        path: Operations.GetEmailClick.Input.Path,
+        query: Operations.GetEmailClick.Input.Query,
+        headers: Operations.GetEmailClick.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailClick.Output {
+        try await getEmailClick(Operations.GetEmailClick.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    public func getEmailEngagementById(
+        path: Operations.GetEmailEngagementById.Input.Path,
+        headers: Operations.GetEmailEngagementById.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailEngagementById.Output {
+        try await getEmailEngagementById(Operations.GetEmailEngagementById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    public func getEmailOpen(
+        path: Operations.GetEmailOpen.Input.Path,
+        headers: Operations.GetEmailOpen.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailOpen.Output {
+        try await getEmailOpen(Operations.GetEmailOpen.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    public func getEmailSettings(headers: Operations.GetEmailSettings.Input.Headers = .init()) async throws -> Operations.GetEmailSettings.Output {
+        try await getEmailSettings(Operations.GetEmailSettings.Input(headers: headers))
+    }
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    public func putEmailSettings(
+        headers: Operations.PutEmailSettings.Input.Headers = .init(),
+        body: Operations.PutEmailSettings.Input.Body
+    ) async throws -> Operations.PutEmailSettings.Output {
+        try await putEmailSettings(Operations.PutEmailSettings.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    public func listEmailSuppressions(
+        query: Operations.ListEmailSuppressions.Input.Query = .init(),
+        headers: Operations.ListEmailSuppressions.Input.Headers = .init()
+    ) async throws -> Operations.ListEmailSuppressions.Output {
+        try await listEmailSuppressions(Operations.ListEmailSuppressions.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    public func createEmailSuppression(
+        headers: Operations.CreateEmailSuppression.Input.Headers = .init(),
+        body: Operations.CreateEmailSuppression.Input.Body
+    ) async throws -> Operations.CreateEmailSuppression.Output {
+        try await createEmailSuppression(Operations.CreateEmailSuppression.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    public func getEmailSuppression(
+        path: Operations.GetEmailSuppression.Input.Path,
+        headers: Operations.GetEmailSuppression.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailSuppression.Output {
+        try await getEmailSuppression(Operations.GetEmailSuppression.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    public func deleteEmailSuppression(
+        path: Operations.DeleteEmailSuppression.Input.Path,
+        headers: Operations.DeleteEmailSuppression.Input.Headers = .init()
+    ) async throws -> Operations.DeleteEmailSuppression.Output {
+        try await deleteEmailSuppression(Operations.DeleteEmailSuppression.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    public func getEmailUnsubscribeById(
+        path: Operations.GetEmailUnsubscribeById.Input.Path,
+        headers: Operations.GetEmailUnsubscribeById.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailUnsubscribeById.Output {
+        try await getEmailUnsubscribeById(Operations.GetEmailUnsubscribeById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    public func postEmailUnsubscribeById(
+        path: Operations.PostEmailUnsubscribeById.Input.Path,
+        headers: Operations.PostEmailUnsubscribeById.Input.Headers = .init()
+    ) async throws -> Operations.PostEmailUnsubscribeById.Output {
+        try await postEmailUnsubscribeById(Operations.PostEmailUnsubscribeById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// List groups with member counts
     ///
     /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2321,9 +2559,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Create a template; unknown {{variables}} are refused
+    /// Create an SMS or email template; unknown {{variables}} are refused
     ///
-    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create an SMS or email template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
@@ -2351,9 +2589,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Change a template (messages already sent keep their text)
+    /// Change a template (messages already sent keep their text); its channel stays
     ///
-    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    /// Change a template (messages already sent keep their text); its channel stays. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
@@ -2383,9 +2621,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Render a template for a contact, with SMS length facts
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text
     ///
-    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.

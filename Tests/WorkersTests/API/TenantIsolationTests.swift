@@ -25,7 +25,7 @@ import Testing
         for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
-                     "/api/v1/series", "/api/v1/campaigns"] {
+                     "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -52,6 +52,8 @@ import Testing
         _ = try await api.call("POST", "/api/v1/groups/\(groupA.string("id") ?? "")/members",
                                json: ["contact_ids": [.string(contactA.string("id") ?? "")]], token: a.token)
         let templateA = try await api.call("POST", "/api/v1/templates", json: ["name": "Secret offer", "body": "Hi {{first_name}}"], token: a.token)
+        let emailTemplateA = try await api.call("POST", "/api/v1/templates", json: ["name": "Secret letter", "channel": "email",
+                                                                                    "subject": "Secret subject", "html": "<p>Secret html</p>"], token: a.token)
         // A message due in a month stays pending through the walk.
         let messageA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret reminder", "scheduled_at": .string(SQLDate.format(Date().addingTimeInterval(30 * 86_400))),
@@ -59,6 +61,8 @@ import Testing
         let campaignA = try await api.call("POST", "/api/v1/campaigns", json: [
             "name": "Secret campaign", "channel": "sms", "audience": ["type": "groups", "group_ids": [.string(groupA.string("id") ?? "")]], "content": ["body": "Secret appeal"],
         ], token: a.token)
+        _ = try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "smtp", "smtp_host": "relay.secret-a.example",
+                                                                       "smtp_username": "a-relay-user", "smtp_password": "a-relay-password"], token: a.token)
         // A weekly series starting in a month stays active through the walk.
         let seriesA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret weekly", "time_zone": "UTC",
@@ -66,14 +70,18 @@ import Testing
         ], token: a.token)
         let importA = try await api.call("POST", "/api/v1/contacts/imports", raw: "name,phone\nBea Hiddenname,+14155550124\n",
                                          token: a.token)
+        let suppressedA = try #require(try await api.call("POST", "/api/v1/email/suppressions", json: ["address": "secret-suppressed@example.com"],
+                                                          token: a.token).string("address"))
+        let emailTemplateID = try #require(emailTemplateA.string("id"))
         var secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
                          try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID,
                          try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
                          try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
-        secretIDs.append(try #require(campaignA.string("id")))
+        secretIDs += [suppressedA, emailTemplateID, try #require(campaignA.string("id"))]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token]
-        let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Hiddenname", "Secret reminder", "Secret weekly",
+        let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
+                               "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
                                "Secret campaign", "Secret appeal"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
