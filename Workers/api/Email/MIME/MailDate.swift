@@ -25,3 +25,12 @@ private extension BinaryInteger {
         return self % divisor < 0 ? quotient - 1 : quotient
     }
 }
+
+extension MailDate {
+    /// C's `asctime` form (`Tue Dec  1 09:49:24 2026`), which an mbox `From ` line carries.
+    static func asctime(milliseconds: Int64) -> String {
+        let rfc = format(milliseconds: milliseconds).split(separator: " ")
+        let day = rfc[1].first == "0" ? " " + rfc[1].dropFirst() : rfc[1]
+        return "\(rfc[0].dropLast()) \(rfc[2]) \(day) \(rfc[4]) \(rfc[3])"
+    }
+}
