@@ -30,6 +30,7 @@ public struct APIWorker: RoutedWorker {
             TemplatesDomain(api),
             MessagingDomain(api),
             EmailsDomain(api),
+            RecurringDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),
         ]

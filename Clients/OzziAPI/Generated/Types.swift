@@ -605,6 +605,34 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
     func deleteParticipant(_ input: Operations.DeleteParticipant.Input) async throws -> Operations.DeleteParticipant.Output
+    /// List recurring sends, newest first
+    ///
+    /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series`.
+    /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)`.
+    func listSeries(_ input: Operations.ListSeries.Input) async throws -> Operations.ListSeries.Output
+    /// One recurring send with its latest occurrences (each a message or email with its own status)
+    ///
+    /// One recurring send with its latest occurrences (each a message or email with its own status). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)`.
+    func getSery(_ input: Operations.GetSery.Input) async throws -> Operations.GetSery.Output
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    ///
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
+    func updateSery(_ input: Operations.UpdateSery.Input) async throws -> Operations.UpdateSery.Output
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay
+    ///
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/series/{id}/stop`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)`.
+    func postSeriesStop(_ input: Operations.PostSeriesStop.Input) async throws -> Operations.PostSeriesStop.Output
     /// The workspace's SMS provider settings (the auth token is never shown)
     ///
     /// The workspace's SMS provider settings (the auth token is never shown). Needs a bearer token, an API key or the session cookie.
@@ -2035,6 +2063,68 @@ extension APIProtocol {
         headers: Operations.DeleteParticipant.Input.Headers = .init()
     ) async throws -> Operations.DeleteParticipant.Output {
         try await deleteParticipant(Operations.DeleteParticipant.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// List recurring sends, newest first
+    ///
+    /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series`.
+    /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)`.
+    public func listSeries(
+        query: Operations.ListSeries.Input.Query = .init(),
+        headers: Operations.ListSeries.Input.Headers = .init()
+    ) async throws -> Operations.ListSeries.Output {
+        try await listSeries(Operations.ListSeries.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One recurring send with its latest occurrences (each a message or email with its own status)
+    ///
+    /// One recurring send with its latest occurrences (each a message or email with its own status). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)`.
+    public func getSery(
+        path: Operations.GetSery.Input.Path,
+        headers: Operations.GetSery.Input.Headers = .init()
+    ) async throws -> Operations.GetSery.Output {
+        try await getSery(Operations.GetSery.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    ///
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
+    public func updateSery(
+        path: Operations.UpdateSery.Input.Path,
+        headers: Operations.UpdateSery.Input.Headers = .init(),
+        body: Operations.UpdateSery.Input.Body
+    ) async throws -> Operations.UpdateSery.Output {
+        try await updateSery(Operations.UpdateSery.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay
+    ///
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/series/{id}/stop`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)`.
+    public func postSeriesStop(
+        path: Operations.PostSeriesStop.Input.Path,
+        headers: Operations.PostSeriesStop.Input.Headers = .init()
+    ) async throws -> Operations.PostSeriesStop.Output {
+        try await postSeriesStop(Operations.PostSeriesStop.Input(
             path: path,
             headers: headers
         ))

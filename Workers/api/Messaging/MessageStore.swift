@@ -48,6 +48,8 @@ struct MessageStore: Sendable {
         let contentID: String?
         let campaignID: String?
         let variables: [String: String]
+        /// The series it is an occurrence of.
+        let seriesID: String?
     }
 
     // MARK: - Scheduling
@@ -228,7 +230,7 @@ struct MessageStore: Sendable {
         try await database.prepare("""
             SELECT m.id AS message_id, m.workspace_id AS message_workspace, m.created_by, m.to_phone, m.status AS message_status, m.version,
                    m.attempts, m.due_ms, m.template_id, m.body AS message_body, t.body AS template_body,
-                   m.channel, m.content_id, m.campaign_id, m.variables,
+                   m.channel, m.content_id, m.campaign_id, m.variables, m.series_id,
                    \(ContactStore.columns)
             FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id LEFT JOIN templates t ON t.id = m.template_id
             WHERE m.id IN (SELECT value FROM \(database.dialect.elements()))
@@ -257,6 +259,7 @@ extension MessageStore.Due: SQLRecord {
     enum Columns: String, SQLColumn {
         case message_id, message_workspace, created_by, to_phone, message_status, version, attempts, due_ms, template_id, message_body
         case template_body, channel, content_id, campaign_id, variables
+        case series_id
     }
 
     init(row: SQLRecordRow<Columns>) throws {
@@ -278,5 +281,6 @@ extension MessageStore.Due: SQLRecord {
         campaignID = try row.decodeIfPresent(String.self, forKey: .campaign_id)
         variables = try row.decodeIfPresent(String.self, forKey: .variables).flatMap { try? JSONValue(jsonBytes: Array($0.utf8)).objectValue }?
             .compactMapValues(\.stringValue) ?? [:]
+        seriesID = try row.decodeIfPresent(String.self, forKey: .series_id)
     }
 }
