@@ -23,10 +23,17 @@ struct EmailContentStore: Sendable {
                    content.trackOpens ? 1 : 0, content.trackClicks ? 1 : 0, content.listUnsubscribe ? 1 : 0, content.id)
     }
 
+    /// The contents, a template's subject and bodies standing in for the content's own when it names one
+    /// (a deleted template leaves them empty: the send fails naming it).
     func contents(_ ids: some Collection<String>) async throws -> [String: EmailContent] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await database.prepare("""
-            SELECT \(EmailContent.selection) FROM email_contents WHERE id IN (SELECT value FROM \(database.dialect.elements()))
+            SELECT c.id, c.from_address, c.reply_to, c.template_id, c.tags, c.track_opens, c.track_clicks, c.list_unsubscribe,
+                   CASE WHEN c.template_id IS NULL THEN c.subject ELSE t.subject END AS subject,
+                   CASE WHEN c.template_id IS NULL THEN c.html ELSE t.html END AS html,
+                   CASE WHEN c.template_id IS NULL THEN c.text ELSE t.text END AS text
+            FROM email_contents c LEFT JOIN templates t ON t.id = c.template_id AND t.workspace_id = c.workspace_id AND t.channel = 'email'
+            WHERE c.id IN (SELECT value FROM \(database.dialect.elements()))
             """).bind(SQLList.json(Array(ids))).all(EmailContent.self)
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }

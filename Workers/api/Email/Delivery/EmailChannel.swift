@@ -10,18 +10,28 @@ struct EmailChannel: Sendable {
     /// What the engine needs to plan a batch's emails.
     struct Batch: Sendable {
         let contents: [String: EmailContent]
+        /// Each content's sources parsed once for the batch (a campaign's hundreds of emails share one).
+        let renderers: [String: Result<EmailRenderer, APIError>]
         let providers: [String: (provider: any EmailProvider, account: String)]
         let suppressed: Set<String>
     }
 
     func batch(_ messages: [MessageStore.Due]) async throws -> Batch {
-        guard !messages.isEmpty else { return Batch(contents: [:], providers: [:], suppressed: []) }
+        guard !messages.isEmpty else { return Batch(contents: [:], renderers: [:], providers: [:], suppressed: []) }
         let contents = try await contents.contents(Set(messages.compactMap(\.contentID)))
+        let renderers = contents.mapValues { content in
+            Result { () throws(APIError) -> EmailRenderer in
+                guard let subject = content.subject else {
+                    throw APIError(status: 422, code: "template_deleted", message: "the email's template \(content.templateID ?? "") was deleted")
+                }
+                return try EmailRenderer(subject: subject, html: content.html, text: content.text)
+            }
+        }
         var providers: [String: (provider: any EmailProvider, account: String)] = [:]
         for workspace in Set(messages.map(\.scope.workspaceID)) {
             providers[workspace] = (simulated, "\(simulated.name):\(workspace)")
         }
-        return Batch(contents: contents, providers: providers, suppressed: [])
+        return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: [])
     }
 
     /// The secret that signs `provider`'s webhooks for the workspace: the simulated provider's own, or
@@ -42,24 +52,14 @@ struct EmailChannel: Sendable {
         guard let (provider, account) = batch.providers[message.scope.workspaceID] else {
             return .failure(APIError(status: 422, code: "email_not_configured", message: "the workspace's email provider is not set up"))
         }
-        func render(_ source: String?) -> Result<String?, APIError> {
-            guard let source else { return .success(nil) }
-            guard let text = try? TemplateText(source) else {
-                return .failure(APIError(status: 422, code: "template_invalid", message: "the email has variables that cannot be filled"))
-            }
-            return .success(message.contact.map(text.render) ?? text.parts.map { if case .literal(let s) = $0 { s } else { "" } }.joined())
-        }
-        let subject: String?, html: String?, text: String?
+        let rendered: RenderedEmail
         do {
-            subject = try render(content.subject).get()
-            html = try render(content.html).get()
-            text = try render(content.text).get()
+            rendered = try batch.renderers[contentID]!.get().render(contact: message.contact, variables: message.variables)
         } catch {
             return .failure(error)
         }
-        guard let subject, !subject.isEmpty else { return .failure(APIError(status: 422, code: "empty_subject", message: "the rendered subject is empty")) }
         let email = OutgoingEmail(messageID: message.id, workspaceID: message.scope.workspaceID, from: content.from, to: message.to,
-                                  replyTo: content.replyTo, subject: subject, html: html, text: text ?? "", headers: [], tags: content.tags)
+                                  replyTo: content.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: [], tags: content.tags)
         return .success((email, provider, account))
     }
 }

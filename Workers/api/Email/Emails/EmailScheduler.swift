@@ -31,16 +31,13 @@ struct EmailScheduler: Sendable {
         let subject = try body.string("subject", max: 998), html = try body.string("html", max: 512_000), text = try body.string("text", max: 512_000)
         if let templateID {
             guard subject == nil, html == nil, text == nil else { throw APIError.invalidField("template_id", "give a template_id or subject with html/text, not both") }
-            guard try await database.prepare("SELECT 1 FROM templates WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, templateID).first() != nil else {
-                throw APIError.notFound("template")
-            }
+            guard let row = try await database.prepare("SELECT channel FROM templates WHERE workspace_id = ? AND id = ?")
+                .bind(scope.workspaceID, templateID).first() else { throw APIError.notFound("template") }
+            guard row.text("channel") == "email" else { throw APIError.invalidField("template_id", "is an SMS template; use an email template") }
         } else {
             guard let subject, !subject.isEmpty else { throw APIError.invalidField("subject", "is required without a template_id") }
             guard html != nil || text != nil else { throw APIError.invalidField("html", "give html, text or both (or a template_id)") }
-            for (field, source) in [("subject", subject), ("html", html), ("text", text)] {
-                guard let source else { continue }
-                do { _ = try TemplateText(source) } catch { throw APIError.invalidField(field, error.message) }
-            }
+            _ = try EmailRenderer(subject: subject, html: html, text: text)
         }
         let variables = try Self.variables(body)
         let tags = try Self.tags(body)
