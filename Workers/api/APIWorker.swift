@@ -30,6 +30,7 @@ public struct APIWorker: RoutedWorker {
             TemplatesDomain(api),
             MessagingDomain(api),
             EmailsDomain(api),
+            EmailEngagementDomain(api),
             RecurringDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),

@@ -642,6 +642,61 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Consent`.
+        public struct Consent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Consent/changed_at`.
+            public var changedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Consent/method`.
+            public var method: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Consent/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case unknown = "unknown"
+                case optedIn = "opted_in"
+                case optedOut = "opted_out"
+            }
+            /// - Remark: Generated from `#/components/schemas/Consent/status`.
+            public var status: Components.Schemas.Consent.StatusPayload
+            /// Creates a new `Consent`.
+            ///
+            /// - Parameters:
+            ///   - changedAt:
+            ///   - method:
+            ///   - status:
+            public init(
+                changedAt: Foundation.Date? = nil,
+                method: Swift.String? = nil,
+                status: Components.Schemas.Consent.StatusPayload
+            ) {
+                self.changedAt = changedAt
+                self.method = method
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case changedAt = "changed_at"
+                case method
+                case status
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.changedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .changedAt
+                )
+                self.method = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .method
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Consent.StatusPayload.self,
+                    forKey: .status
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "changed_at",
+                    "method",
+                    "status"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Contact`.
         public struct Contact: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Contact/created_at`.
@@ -668,6 +723,8 @@ extension Components {
             public var customFields: Components.Schemas.Contact.CustomFieldsPayload
             /// - Remark: Generated from `#/components/schemas/Contact/email`.
             public var email: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Contact/email_consent`.
+            public var emailConsent: Components.Schemas.Consent
             /// - Remark: Generated from `#/components/schemas/Contact/first_name`.
             public var firstName: Swift.String
             /// - Remark: Generated from `#/components/schemas/Contact/id`.
@@ -683,7 +740,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Contact/phone`.
             public var phone: Swift.String
             /// - Remark: Generated from `#/components/schemas/Contact/sms_consent`.
-            public var smsConsent: Components.Schemas.SMSConsent
+            public var smsConsent: Components.Schemas.Consent
             /// - Remark: Generated from `#/components/schemas/Contact/source`.
             @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case api = "api"
@@ -703,6 +760,7 @@ extension Components {
             ///   - createdAt:
             ///   - customFields:
             ///   - email:
+            ///   - emailConsent:
             ///   - firstName:
             ///   - id:
             ///   - lastName:
@@ -716,19 +774,21 @@ extension Components {
                 createdAt: Foundation.Date,
                 customFields: Components.Schemas.Contact.CustomFieldsPayload,
                 email: Swift.String? = nil,
+                emailConsent: Components.Schemas.Consent,
                 firstName: Swift.String,
                 id: Swift.String,
                 lastName: Swift.String,
                 name: Swift.String,
                 notes: Swift.String,
                 phone: Swift.String,
-                smsConsent: Components.Schemas.SMSConsent,
+                smsConsent: Components.Schemas.Consent,
                 source: Components.Schemas.Contact.SourcePayload,
                 updatedAt: Foundation.Date
             ) {
                 self.createdAt = createdAt
                 self.customFields = customFields
                 self.email = email
+                self.emailConsent = emailConsent
                 self.firstName = firstName
                 self.id = id
                 self.lastName = lastName
@@ -743,6 +803,7 @@ extension Components {
                 case createdAt = "created_at"
                 case customFields = "custom_fields"
                 case email
+                case emailConsent = "email_consent"
                 case firstName = "first_name"
                 case id
                 case lastName = "last_name"
@@ -766,6 +827,10 @@ extension Components {
                 self.email = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .email
+                )
+                self.emailConsent = try container.decode(
+                    Components.Schemas.Consent.self,
+                    forKey: .emailConsent
                 )
                 self.firstName = try container.decode(
                     Swift.String.self,
@@ -792,7 +857,7 @@ extension Components {
                     forKey: .phone
                 )
                 self.smsConsent = try container.decode(
-                    Components.Schemas.SMSConsent.self,
+                    Components.Schemas.Consent.self,
                     forKey: .smsConsent
                 )
                 self.source = try container.decode(
@@ -807,6 +872,7 @@ extension Components {
                     "created_at",
                     "custom_fields",
                     "email",
+                    "email_consent",
                     "first_name",
                     "id",
                     "last_name",
@@ -2040,6 +2106,147 @@ extension Components {
                     "timeline",
                     "to",
                     "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Engagement`.
+        public struct Engagement: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Engagement/campaign_id`.
+            public var campaignId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Engagement/clicks`.
+            public var clicks: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Engagement/first_clicked_at`.
+            public var firstClickedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/first_machine_open_at`.
+            public var firstMachineOpenAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/first_opened_at`.
+            public var firstOpenedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/last_clicked_at`.
+            public var lastClickedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/last_opened_at`.
+            public var lastOpenedAt: Foundation.Date?
+            /// Fetches of the pixel by mail privacy proxies, counted apart
+            ///
+            /// - Remark: Generated from `#/components/schemas/Engagement/machine_opens`.
+            public var machineOpens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Engagement/message_id`.
+            public var messageId: Swift.String
+            /// Opens by people
+            ///
+            /// - Remark: Generated from `#/components/schemas/Engagement/opens`.
+            public var opens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Engagement/unsubscribed_at`.
+            public var unsubscribedAt: Foundation.Date?
+            /// Creates a new `Engagement`.
+            ///
+            /// - Parameters:
+            ///   - campaignId:
+            ///   - clicks:
+            ///   - firstClickedAt:
+            ///   - firstMachineOpenAt:
+            ///   - firstOpenedAt:
+            ///   - lastClickedAt:
+            ///   - lastOpenedAt:
+            ///   - machineOpens: Fetches of the pixel by mail privacy proxies, counted apart
+            ///   - messageId:
+            ///   - opens: Opens by people
+            ///   - unsubscribedAt:
+            public init(
+                campaignId: Swift.String? = nil,
+                clicks: Swift.Int,
+                firstClickedAt: Foundation.Date? = nil,
+                firstMachineOpenAt: Foundation.Date? = nil,
+                firstOpenedAt: Foundation.Date? = nil,
+                lastClickedAt: Foundation.Date? = nil,
+                lastOpenedAt: Foundation.Date? = nil,
+                machineOpens: Swift.Int,
+                messageId: Swift.String,
+                opens: Swift.Int,
+                unsubscribedAt: Foundation.Date? = nil
+            ) {
+                self.campaignId = campaignId
+                self.clicks = clicks
+                self.firstClickedAt = firstClickedAt
+                self.firstMachineOpenAt = firstMachineOpenAt
+                self.firstOpenedAt = firstOpenedAt
+                self.lastClickedAt = lastClickedAt
+                self.lastOpenedAt = lastOpenedAt
+                self.machineOpens = machineOpens
+                self.messageId = messageId
+                self.opens = opens
+                self.unsubscribedAt = unsubscribedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case campaignId = "campaign_id"
+                case clicks
+                case firstClickedAt = "first_clicked_at"
+                case firstMachineOpenAt = "first_machine_open_at"
+                case firstOpenedAt = "first_opened_at"
+                case lastClickedAt = "last_clicked_at"
+                case lastOpenedAt = "last_opened_at"
+                case machineOpens = "machine_opens"
+                case messageId = "message_id"
+                case opens
+                case unsubscribedAt = "unsubscribed_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.campaignId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaignId
+                )
+                self.clicks = try container.decode(
+                    Swift.Int.self,
+                    forKey: .clicks
+                )
+                self.firstClickedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .firstClickedAt
+                )
+                self.firstMachineOpenAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .firstMachineOpenAt
+                )
+                self.firstOpenedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .firstOpenedAt
+                )
+                self.lastClickedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastClickedAt
+                )
+                self.lastOpenedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastOpenedAt
+                )
+                self.machineOpens = try container.decode(
+                    Swift.Int.self,
+                    forKey: .machineOpens
+                )
+                self.messageId = try container.decode(
+                    Swift.String.self,
+                    forKey: .messageId
+                )
+                self.opens = try container.decode(
+                    Swift.Int.self,
+                    forKey: .opens
+                )
+                self.unsubscribedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .unsubscribedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "campaign_id",
+                    "clicks",
+                    "first_clicked_at",
+                    "first_machine_open_at",
+                    "first_opened_at",
+                    "last_clicked_at",
+                    "last_opened_at",
+                    "machine_opens",
+                    "message_id",
+                    "opens",
+                    "unsubscribed_at"
                 ])
             }
         }
@@ -4515,61 +4722,6 @@ extension Components {
                 ])
             }
         }
-        /// - Remark: Generated from `#/components/schemas/SMSConsent`.
-        public struct SMSConsent: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/changed_at`.
-            public var changedAt: Foundation.Date?
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/method`.
-            public var method: Swift.String?
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/status`.
-            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case unknown = "unknown"
-                case optedIn = "opted_in"
-                case optedOut = "opted_out"
-            }
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/status`.
-            public var status: Components.Schemas.SMSConsent.StatusPayload
-            /// Creates a new `SMSConsent`.
-            ///
-            /// - Parameters:
-            ///   - changedAt:
-            ///   - method:
-            ///   - status:
-            public init(
-                changedAt: Foundation.Date? = nil,
-                method: Swift.String? = nil,
-                status: Components.Schemas.SMSConsent.StatusPayload
-            ) {
-                self.changedAt = changedAt
-                self.method = method
-                self.status = status
-            }
-            public enum CodingKeys: String, CodingKey {
-                case changedAt = "changed_at"
-                case method
-                case status
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.changedAt = try container.decodeIfPresent(
-                    Foundation.Date.self,
-                    forKey: .changedAt
-                )
-                self.method = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .method
-                )
-                self.status = try container.decode(
-                    Components.Schemas.SMSConsent.StatusPayload.self,
-                    forKey: .status
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "changed_at",
-                    "method",
-                    "status"
-                ])
-            }
-        }
         /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
         ///
         /// - Remark: Generated from `#/components/schemas/SMSLength`.
@@ -4711,6 +4863,93 @@ extension Components {
                     "help_text",
                     "messaging_service_sid",
                     "provider"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Suppression`.
+        public struct Suppression: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Suppression/address`.
+            public var address: Swift.String
+            /// That email's campaign
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/campaign_id`.
+            public var campaignId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Suppression/created_at`.
+            public var createdAt: Foundation.Date
+            /// The email that caused it
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/message_id`.
+            public var messageId: Swift.String?
+            /// hard_bounce, complaint and unsubscribe come from recipients; soft_bounce_threshold after repeated soft bounces
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/reason`.
+            @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case hardBounce = "hard_bounce"
+                case complaint = "complaint"
+                case unsubscribe = "unsubscribe"
+                case manual = "manual"
+                case softBounceThreshold = "soft_bounce_threshold"
+            }
+            /// hard_bounce, complaint and unsubscribe come from recipients; soft_bounce_threshold after repeated soft bounces
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/reason`.
+            public var reason: Components.Schemas.Suppression.ReasonPayload
+            /// Creates a new `Suppression`.
+            ///
+            /// - Parameters:
+            ///   - address:
+            ///   - campaignId: That email's campaign
+            ///   - createdAt:
+            ///   - messageId: The email that caused it
+            ///   - reason: hard_bounce, complaint and unsubscribe come from recipients; soft_bounce_threshold after repeated soft bounces
+            public init(
+                address: Swift.String,
+                campaignId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                messageId: Swift.String? = nil,
+                reason: Components.Schemas.Suppression.ReasonPayload
+            ) {
+                self.address = address
+                self.campaignId = campaignId
+                self.createdAt = createdAt
+                self.messageId = messageId
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case address
+                case campaignId = "campaign_id"
+                case createdAt = "created_at"
+                case messageId = "message_id"
+                case reason
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.address = try container.decode(
+                    Swift.String.self,
+                    forKey: .address
+                )
+                self.campaignId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaignId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.messageId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .messageId
+                )
+                self.reason = try container.decode(
+                    Components.Schemas.Suppression.ReasonPayload.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "address",
+                    "campaign_id",
+                    "created_at",
+                    "message_id",
+                    "reason"
                 ])
             }
         }

@@ -409,6 +409,69 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/docs/reference.js`.
     /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
     func getDocsReferenceJs(_ input: Operations.GetDocsReferenceJs.Input) async throws -> Operations.GetDocsReferenceJs.Output
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    func getEmailClick(_ input: Operations.GetEmailClick.Input) async throws -> Operations.GetEmailClick.Output
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    func getEmailEngagementById(_ input: Operations.GetEmailEngagementById.Input) async throws -> Operations.GetEmailEngagementById.Output
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    func getEmailOpen(_ input: Operations.GetEmailOpen.Input) async throws -> Operations.GetEmailOpen.Output
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    func listEmailSuppressions(_ input: Operations.ListEmailSuppressions.Input) async throws -> Operations.ListEmailSuppressions.Output
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    func createEmailSuppression(_ input: Operations.CreateEmailSuppression.Input) async throws -> Operations.CreateEmailSuppression.Output
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    func getEmailSuppression(_ input: Operations.GetEmailSuppression.Input) async throws -> Operations.GetEmailSuppression.Output
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    func deleteEmailSuppression(_ input: Operations.DeleteEmailSuppression.Input) async throws -> Operations.DeleteEmailSuppression.Output
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    func getEmailUnsubscribeById(_ input: Operations.GetEmailUnsubscribeById.Input) async throws -> Operations.GetEmailUnsubscribeById.Output
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    func postEmailUnsubscribeById(_ input: Operations.PostEmailUnsubscribeById.Input) async throws -> Operations.PostEmailUnsubscribeById.Output
     /// List emails, newest first
     ///
     /// List emails, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1646,6 +1709,143 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
     public func getDocsReferenceJs(headers: Operations.GetDocsReferenceJs.Input.Headers = .init()) async throws -> Operations.GetDocsReferenceJs.Output {
         try await getDocsReferenceJs(Operations.GetDocsReferenceJs.Input(headers: headers))
+    }
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    public func getEmailClick(
+        path: Operations.GetEmailClick.Input.Path,
+        query: Operations.GetEmailClick.Input.Query,
+        headers: Operations.GetEmailClick.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailClick.Output {
+        try await getEmailClick(Operations.GetEmailClick.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    public func getEmailEngagementById(
+        path: Operations.GetEmailEngagementById.Input.Path,
+        headers: Operations.GetEmailEngagementById.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailEngagementById.Output {
+        try await getEmailEngagementById(Operations.GetEmailEngagementById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    public func getEmailOpen(
+        path: Operations.GetEmailOpen.Input.Path,
+        headers: Operations.GetEmailOpen.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailOpen.Output {
+        try await getEmailOpen(Operations.GetEmailOpen.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    public func listEmailSuppressions(
+        query: Operations.ListEmailSuppressions.Input.Query = .init(),
+        headers: Operations.ListEmailSuppressions.Input.Headers = .init()
+    ) async throws -> Operations.ListEmailSuppressions.Output {
+        try await listEmailSuppressions(Operations.ListEmailSuppressions.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    public func createEmailSuppression(
+        headers: Operations.CreateEmailSuppression.Input.Headers = .init(),
+        body: Operations.CreateEmailSuppression.Input.Body
+    ) async throws -> Operations.CreateEmailSuppression.Output {
+        try await createEmailSuppression(Operations.CreateEmailSuppression.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    public func getEmailSuppression(
+        path: Operations.GetEmailSuppression.Input.Path,
+        headers: Operations.GetEmailSuppression.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailSuppression.Output {
+        try await getEmailSuppression(Operations.GetEmailSuppression.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    public func deleteEmailSuppression(
+        path: Operations.DeleteEmailSuppression.Input.Path,
+        headers: Operations.DeleteEmailSuppression.Input.Headers = .init()
+    ) async throws -> Operations.DeleteEmailSuppression.Output {
+        try await deleteEmailSuppression(Operations.DeleteEmailSuppression.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    public func getEmailUnsubscribeById(
+        path: Operations.GetEmailUnsubscribeById.Input.Path,
+        headers: Operations.GetEmailUnsubscribeById.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailUnsubscribeById.Output {
+        try await getEmailUnsubscribeById(Operations.GetEmailUnsubscribeById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    public func postEmailUnsubscribeById(
+        path: Operations.PostEmailUnsubscribeById.Input.Path,
+        headers: Operations.PostEmailUnsubscribeById.Input.Headers = .init()
+    ) async throws -> Operations.PostEmailUnsubscribeById.Output {
+        try await postEmailUnsubscribeById(Operations.PostEmailUnsubscribeById.Input(
+            path: path,
+            headers: headers
+        ))
     }
     /// List emails, newest first
     ///

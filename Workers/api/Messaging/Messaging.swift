@@ -33,7 +33,8 @@ struct Messaging: Sendable {
                                  twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
                                  twilioTimeoutMilliseconds: Int(env.var("TWILIO_TIMEOUT_MS", default: "15000")) ?? 15_000,
                                  statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
-        email = EmailChannel(contents: EmailContentStore(database: database), simulated: try SimulatedEmailProvider(
+        email = EmailChannel(contents: EmailContentStore(database: database), suppressions: SuppressionStore(database: database, clock: clock),
+                             simulated: try SimulatedEmailProvider(
             bucket: try env.bucket("FILES"), logPath: env.dataDirectory + "/simulated-email.log",
             // Derived from the credentials key unless set (tests sign events with a known secret).
             webhookSecret: env.var("SIMULATED_EMAIL_WEBHOOK_SECRET", default: "whsec_" + Base64.encode(CredentialKey.derive(sealingKey, for: "simulated-email-webhooks"))),

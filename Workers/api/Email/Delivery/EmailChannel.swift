@@ -5,6 +5,7 @@ import OzziRuntime
 /// rendered `OutgoingEmail` or why it cannot be sent.
 struct EmailChannel: Sendable {
     let contents: EmailContentStore
+    let suppressions: SuppressionStore
     let simulated: SimulatedEmailProvider
 
     /// What the engine needs to plan a batch's emails.
@@ -13,6 +14,7 @@ struct EmailChannel: Sendable {
         /// Each content's sources parsed once for the batch (a campaign's hundreds of emails share one).
         let renderers: [String: Result<EmailRenderer, APIError>]
         let providers: [String: (provider: any EmailProvider, account: String)]
+        /// `workspace address` of each suppressed recipient.
         let suppressed: Set<String>
     }
 
@@ -28,10 +30,15 @@ struct EmailChannel: Sendable {
             }
         }
         var providers: [String: (provider: any EmailProvider, account: String)] = [:]
-        for workspace in Set(messages.map(\.scope.workspaceID)) {
+        // Checked at send time, whatever was true when the email was queued: one query per workspace.
+        var suppressed = Set<String>()
+        for (workspace, emails) in Dictionary(grouping: messages, by: \.scope.workspaceID) {
             providers[workspace] = (simulated, "\(simulated.name):\(workspace)")
+            for address in try await suppressions.suppressed(TenantScope(workspaceID: workspace), addresses: emails.map(\.to)) {
+                suppressed.insert(workspace + " " + address)
+            }
         }
-        return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: [])
+        return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: suppressed)
     }
 
     /// The secret that signs `provider`'s webhooks for the workspace: the simulated provider's own, or
@@ -46,7 +53,7 @@ struct EmailChannel: Sendable {
         guard let contentID = message.contentID, let content = batch.contents[contentID] else {
             return .failure(APIError(status: 422, code: "content_missing", message: "the email's content was deleted"))
         }
-        if batch.suppressed.contains(message.to) {
+        if batch.suppressed.contains(message.scope.workspaceID + " " + message.to.lowercased()) {
             return .failure(APIError(status: 422, code: "suppressed", message: "\(message.to) is on the workspace's suppression list"))
         }
         guard let (provider, account) = batch.providers[message.scope.workspaceID] else {

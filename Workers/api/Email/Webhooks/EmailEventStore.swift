@@ -2,7 +2,7 @@ import OzziRuntime
 
 /// Applies provider events to emails: each moves an email's status forward only (a late or repeated
 /// event changes nothing), writes its timeline line, records its `email.*` event, and — for a hard bounce
-/// or a complaint — suppresses the address, all in one transaction.
+/// or a complaint (or soft bounces past their threshold) — suppresses the address, all in one transaction.
 struct EmailEventStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
@@ -20,9 +20,9 @@ struct EmailEventStore: Sendable {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> StatusChange? in
             guard let row = try tx.execute("""
-                SELECT id, workspace_id, status, email_status FROM messages WHERE provider_message_id = ? AND channel = 'email'
+                SELECT id, workspace_id, to_phone, status, email_status FROM messages WHERE provider_message_id = ? AND channel = 'email'
                 """, [.text(event.emailID)]).rows.first,
-                  let id = row.text("id"), let workspace = row.text("workspace_id"),
+                  let id = row.text("id"), let workspace = row.text("workspace_id"), let address = row.text("to_phone"),
                   let status = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { return nil }
             let current = EmailStatus(message: status, email: row.text("email_status").flatMap(EmailStatus.init))
             guard current.advances(to: reported) else { return nil }
@@ -44,6 +44,19 @@ struct EmailEventStore: Sendable {
             let change = StatusChange(scope: TenantScope(workspaceID: workspace), messageID: id, status: settled, errorCode: code,
                                       channel: .email, emailStatus: reported)
             try WorkspaceEvents.record(tx, [change], at: now)
+            // As listmonk does by default: a hard bounce or a complaint suppresses at once, soft bounces
+            // are counted until their threshold.
+            let scope = change.scope
+            switch reported {
+            case .bounced where event.permanentBounce:
+                try SuppressionStore.add(tx, scope: scope, address: address, reason: .hardBounce, messageID: id, now: now)
+            case .bounced:
+                try SuppressionStore.softBounce(tx, scope: scope, address: address, messageID: id, atMs: clock.milliseconds)
+            case .complained:
+                try SuppressionStore.add(tx, scope: scope, address: address, reason: .complaint, messageID: id, now: now)
+            default:
+                break
+            }
             return change
         }
     }
