@@ -2109,6 +2109,132 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/EmailSettings`.
+        public struct EmailSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/default_from`.
+            public var defaultFrom: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/provider`.
+            @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case simulated = "simulated"
+                case resend = "resend"
+                case smtp = "smtp"
+            }
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/provider`.
+            public var provider: Components.Schemas.EmailSettings.ProviderPayload
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/resend_api_key_set`.
+            public var resendApiKeySet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/resend_webhook_secret_set`.
+            public var resendWebhookSecretSet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_host`.
+            public var smtpHost: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_password_set`.
+            public var smtpPasswordSet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_port`.
+            public var smtpPort: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_security`.
+            @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case starttls = "starttls"
+                case tls = "tls"
+            }
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_security`.
+            public var smtpSecurity: Components.Schemas.EmailSettings.SmtpSecurityPayload?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_username`.
+            public var smtpUsername: Swift.String?
+            /// Creates a new `EmailSettings`.
+            ///
+            /// - Parameters:
+            ///   - defaultFrom:
+            ///   - provider:
+            ///   - resendApiKeySet:
+            ///   - resendWebhookSecretSet:
+            ///   - smtpHost:
+            ///   - smtpPasswordSet:
+            ///   - smtpPort:
+            ///   - smtpSecurity:
+            ///   - smtpUsername:
+            public init(
+                defaultFrom: Swift.String? = nil,
+                provider: Components.Schemas.EmailSettings.ProviderPayload,
+                resendApiKeySet: Swift.Bool,
+                resendWebhookSecretSet: Swift.Bool,
+                smtpHost: Swift.String? = nil,
+                smtpPasswordSet: Swift.Bool,
+                smtpPort: Swift.Int? = nil,
+                smtpSecurity: Components.Schemas.EmailSettings.SmtpSecurityPayload? = nil,
+                smtpUsername: Swift.String? = nil
+            ) {
+                self.defaultFrom = defaultFrom
+                self.provider = provider
+                self.resendApiKeySet = resendApiKeySet
+                self.resendWebhookSecretSet = resendWebhookSecretSet
+                self.smtpHost = smtpHost
+                self.smtpPasswordSet = smtpPasswordSet
+                self.smtpPort = smtpPort
+                self.smtpSecurity = smtpSecurity
+                self.smtpUsername = smtpUsername
+            }
+            public enum CodingKeys: String, CodingKey {
+                case defaultFrom = "default_from"
+                case provider
+                case resendApiKeySet = "resend_api_key_set"
+                case resendWebhookSecretSet = "resend_webhook_secret_set"
+                case smtpHost = "smtp_host"
+                case smtpPasswordSet = "smtp_password_set"
+                case smtpPort = "smtp_port"
+                case smtpSecurity = "smtp_security"
+                case smtpUsername = "smtp_username"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.defaultFrom = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .defaultFrom
+                )
+                self.provider = try container.decode(
+                    Components.Schemas.EmailSettings.ProviderPayload.self,
+                    forKey: .provider
+                )
+                self.resendApiKeySet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .resendApiKeySet
+                )
+                self.resendWebhookSecretSet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .resendWebhookSecretSet
+                )
+                self.smtpHost = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .smtpHost
+                )
+                self.smtpPasswordSet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .smtpPasswordSet
+                )
+                self.smtpPort = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .smtpPort
+                )
+                self.smtpSecurity = try container.decodeIfPresent(
+                    Components.Schemas.EmailSettings.SmtpSecurityPayload.self,
+                    forKey: .smtpSecurity
+                )
+                self.smtpUsername = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .smtpUsername
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "default_from",
+                    "provider",
+                    "resend_api_key_set",
+                    "resend_webhook_secret_set",
+                    "smtp_host",
+                    "smtp_password_set",
+                    "smtp_port",
+                    "smtp_security",
+                    "smtp_username"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Engagement`.
         public struct Engagement: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Engagement/campaign_id`.

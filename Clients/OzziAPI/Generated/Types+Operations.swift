@@ -21036,6 +21036,915 @@ public enum Operations {
             }
         }
     }
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    public enum GetEmailSettings {
+        public static let id: Swift.String = "getEmailSettings"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSettings.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSettings.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailSettings.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.GetEmailSettings.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailSettings)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailSettings {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailSettings.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailSettings.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailSettings.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailSettings.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    public enum PutEmailSettings {
+        public static let id: Swift.String = "putEmailSettings"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutEmailSettings.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutEmailSettings.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PutEmailSettings.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json`.
+                @frozen public enum JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1`.
+                    public struct Case1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case simulated = "simulated"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_host`.
+                        public var smtpHost: Swift.String?
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String? = nil,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1`.
+                    case case1(Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload)
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2`.
+                    public struct Case2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case resend = "resend"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_host`.
+                        public var smtpHost: Swift.String?
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String? = nil,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2`.
+                    case case2(Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload)
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3`.
+                    public struct Case3Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case smtp = "smtp"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_host`.
+                        public var smtpHost: Swift.String
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case3Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3`.
+                    case case3(Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case3(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try value.encode(to: encoder)
+                        case let .case2(value):
+                            try value.encode(to: encoder)
+                        case let .case3(value):
+                            try value.encode(to: encoder)
+                        }
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/content/application\/json`.
+                case json(Operations.PutEmailSettings.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PutEmailSettings.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PutEmailSettings.Input.Headers = .init(),
+                body: Operations.PutEmailSettings.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailSettings)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailSettings {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PutEmailSettings.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PutEmailSettings.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PutEmailSettings.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PutEmailSettings.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// List suppressed addresses, newest first
     ///
     /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.

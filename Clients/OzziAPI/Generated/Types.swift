@@ -430,6 +430,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
     /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
     func getEmailOpen(_ input: Operations.GetEmailOpen.Input) async throws -> Operations.GetEmailOpen.Output
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    func getEmailSettings(_ input: Operations.GetEmailSettings.Input) async throws -> Operations.GetEmailSettings.Output
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    func putEmailSettings(_ input: Operations.PutEmailSettings.Input) async throws -> Operations.PutEmailSettings.Output
     /// List suppressed addresses, newest first
     ///
     /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1755,6 +1769,30 @@ extension APIProtocol {
         try await getEmailOpen(Operations.GetEmailOpen.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    public func getEmailSettings(headers: Operations.GetEmailSettings.Input.Headers = .init()) async throws -> Operations.GetEmailSettings.Output {
+        try await getEmailSettings(Operations.GetEmailSettings.Input(headers: headers))
+    }
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    public func putEmailSettings(
+        headers: Operations.PutEmailSettings.Input.Headers = .init(),
+        body: Operations.PutEmailSettings.Input.Body
+    ) async throws -> Operations.PutEmailSettings.Output {
+        try await putEmailSettings(Operations.PutEmailSettings.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// List suppressed addresses, newest first

@@ -25,7 +25,7 @@ import Testing
         for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
-                     "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series"] {
+                     "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -63,6 +63,8 @@ import Testing
             "to": "ada.secret@example.com", "from": "A corp <news@sandbox.ozzi.test>", "subject": "Secret subject", "text": "Secret text",
             "scheduled_at": .string(SQLDate.format(Date().addingTimeInterval(30 * 86_400))),
         ], token: a.token)
+        _ = try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "smtp", "smtp_host": "relay.secret-a.example",
+                                                                       "smtp_username": "a-relay-user", "smtp_password": "a-relay-password"], token: a.token)
         // A weekly series starting in a month stays active through the walk.
         let seriesA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret weekly", "time_zone": "UTC",
@@ -72,16 +74,17 @@ import Testing
                                          token: a.token)
         let suppressedA = try #require(try await api.call("POST", "/api/v1/email/suppressions", json: ["address": "secret-suppressed@example.com"],
                                                           token: a.token).string("address"))
-        var secretIDs = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
+        let emailTemplateID = try #require(emailTemplateA.string("id"))
+        let emailID = try #require(emailA.string("id"), "\(emailA.body)")
+        let secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
                          try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID,
                          try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
-                         try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
-        secretIDs += [try #require(emailTemplateA.string("id")), try #require(emailA.string("id"), "\(emailA.body)"),
-                      try #require(seriesA.string("series_id"), "\(seriesA.body)")]
-        secretIDs.append(suppressedA)
-        let secrets = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
+                         try #require(importA.string("id")), try #require(messageA.string("message", "id")),
+                         try #require(seriesA.string("series_id"), "\(seriesA.body)"), suppressedA, emailTemplateID, emailID]
+        let secrets: [String] = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                    "Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
-                                   "Hiddenname", "Secret reminder", "Secret weekly", "ada.secret@example.com"]
+                                   "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
+                                   "ada.secret@example.com"]
         let before = try await snapshot(api, a, workspace: workspaceA)
 
         // Tenant B: its own account and API key.
