@@ -29,6 +29,7 @@ public struct APIWorker: RoutedWorker {
             GroupsDomain(api),
             TemplatesDomain(api),
             MessagingDomain(api),
+            EmailsDomain(api),
             EmailEngagementDomain(api),
             RecurringDomain(api),
             LiveDomain(api),
