@@ -229,13 +229,15 @@ import APIWorker
         try await expectOncePerRecipient(w.api, campaign: id, recipients: 1000)
         #expect(sends(w.api).count == 999)
 
-        // Planned at the throttle: 5 ms apart, in contact order, across both batches of 500.
+        // Planned at the throttle: 5 ms apart in contact order, never closer, across both batches of 500. (A
+        // batch expanded after the pace had passed, on a loaded machine, starts again from its own now: a
+        // longer gap there, never a shorter one.)
         let database = try await w.api.database("api")
         let planned = try await database.prepare("SELECT scheduled_at FROM messages WHERE campaign_id = ? ORDER BY contact_id").bind(id).all()
             .compactMap { $0.text("scheduled_at").flatMap(SQLDate.parse) }
         #expect(planned.count == 1000)
         let gaps = Set(zip(planned.dropFirst(), planned).map { Int((($0.timeIntervalSince($1)) * 1000).rounded()) })
-        #expect(gaps == [5], "\(gaps)")
+        #expect(gaps.min() == 5 && gaps.allSatisfy { $0 >= 5 }, "\(gaps)")
 
         // The state changes and the progress on the event stream: at most one progress a second until the end.
         let events = try await database.prepare("SELECT type, data, created_at FROM workspace_events WHERE type LIKE 'campaign.%' ORDER BY seq").all()
