@@ -32451,17 +32451,17 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/to`.
                         public var to: Swift.String?
-                        /// Filled into {{variables}} besides the contact's fields
+                        /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
                         public struct VariablesPayload: Codable, Hashable, Sendable {
                             /// A container of undocumented properties.
-                            public var additionalProperties: [String: Swift.String]
+                            public var additionalProperties: [String: Swift.String?]
                             /// Creates a new `VariablesPayload`.
                             ///
                             /// - Parameters:
                             ///   - additionalProperties: A container of undocumented properties.
-                            public init(additionalProperties: [String: Swift.String] = .init()) {
+                            public init(additionalProperties: [String: Swift.String?] = .init()) {
                                 self.additionalProperties = additionalProperties
                             }
                             public init(from decoder: any Swift.Decoder) throws {
@@ -32471,7 +32471,7 @@ public enum Operations {
                                 try encoder.encodeAdditionalProperties(additionalProperties)
                             }
                         }
-                        /// Filled into {{variables}} besides the contact's fields
+                        /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
                         public var variables: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.VariablesPayload?
@@ -32489,7 +32489,7 @@ public enum Operations {
                         ///   - text:
                         ///   - timeZone: An IANA time zone name
                         ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
-                        ///   - variables: Filled into {{variables}} besides the contact's fields
+                        ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
                         public init(
                             contactId: Swift.String? = nil,
                             from: Swift.String,

@@ -17,7 +17,7 @@ extension Email: APIModel {
         .required("attempts", .integer(min: 0)),
         .optional("provider", Schema.string().example("simulated")),
         .optional("provider_message_id", .string()),
-        .optional("error", .object([.required("code", .string()), .required("message", .string())], closed: true)),
+        .optional("error", Message.errorSchema),
         .optional("sent_at", .timestamp),
         .optional("delivered_at", .timestamp),
         .required("created_at", .timestamp),

@@ -17,7 +17,7 @@ struct EmailScheduler: Sendable {
         .optional("html", Schema.string(min: 1, max: 512_000)),
         .optional("text", Schema.string(min: 1, max: 512_000)),
         .optional("template_id", Schema.text(max: 64)),
-        .optional("variables", Schema.dictionary(Schema.string(max: 2000)).described("Filled into {{variables}} besides the contact's fields")),
+        .optional("variables", TemplateVariables.schema),
         .optional("tags", Schema.array(EmailTag.schema, max: 10)),
         .optional("scheduled_at", MessageScheduler.scheduleTime.nullable),
         .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
@@ -39,7 +39,7 @@ struct EmailScheduler: Sendable {
             guard html != nil || text != nil else { throw APIError.invalidField("html", "give html, text or both (or a template_id)") }
             _ = try EmailRenderer(subject: subject, html: html, text: text)
         }
-        let variables = try Self.variables(body)
+        let variables = try TemplateVariables.read(body)
         let tags = try Self.tags(body)
         let timeZone = try body.string("time_zone", max: 64)
         let dueMs = try ScheduleTime.resolve(try body.string("scheduled_at", max: 40), timeZone: timeZone, now: clock.milliseconds)
@@ -74,16 +74,6 @@ struct EmailScheduler: Sendable {
         }
         try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), dueMs)])
         return id
-    }
-
-    private static func variables(_ body: JSONBody) throws -> [String: String] {
-        guard let value = body.fields["variables"], value != .null else { return [:] }
-        guard let object = value.objectValue else { throw APIError.invalidField("variables", "must be an object of strings") }
-        guard object.count <= 100 else { throw APIError.invalidField("variables", "may hold at most 100 names") }
-        return try object.mapValues { value in
-            guard let text = value.stringValue else { throw APIError.invalidField("variables", "values must be strings") }
-            return text
-        }
     }
 
     private static func tags(_ body: JSONBody) throws -> [EmailTag] {
