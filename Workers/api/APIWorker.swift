@@ -29,9 +29,12 @@ public struct APIWorker: RoutedWorker {
             GroupsDomain(api),
             TemplatesDomain(api),
             MessagingDomain(api),
+            EmailsDomain(api),
+            EmailEngagementDomain(api),
             RecurringDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),
+            try CampaignsDomain(api),
         ]
         // Webhooks deliver what the others publish.
         let domains = publishers + [try WebhooksDomain(api, eventTypes: publishers.flatMap(\.publishes))]
