@@ -72,7 +72,7 @@ import Testing
         #expect(verified.string("user", "email_verified_at") != nil)
         #expect(try await api.call("GET", "/api/v1/me", token: verified.string("access_token")).status == 200)
         let again = try await api.call("POST", Self.verifyPath, json: ["token": .string(token)])
-        #expect(again.status == 400 && again.string("error", "code") == "invalid_token", "single use")
+        #expect(again.status == 409 && again.string("error", "code") == "invalid_token", "single use")
         #expect(try await login(api, "ada@example.com").status == 200)
 
         // A link older than a day no longer works; another can be asked for, answered as for any address.
@@ -135,7 +135,7 @@ import Testing
         let fresh = try await login(api, "grace@example.com", "a brand new secret")
         #expect(fresh.status == 200)
         let reused = try await api.call("POST", Self.resetPath + "/confirm", json: ["token": .string(token), "password": "yet another secret"])
-        #expect(reused.status == 400 && reused.string("error", "code") == "invalid_token")
+        #expect(reused.status == 409 && reused.string("error", "code") == "invalid_token")
 
         let audit = try await api.call("GET", "/api/v1/audit-log?limit=100", token: fresh.string("access_token"))
         #expect(audit.data.contains { $0["event"] == "password_reset" && $0["details"]?["sessions_revoked"] == .number(2) }, "\(audit.body)")

@@ -19,8 +19,9 @@ struct AccountTokens: Sendable {
         }
     }
 
-    /// What every refused token answers: a link that never worked, expired or was spent looks the same.
-    static let invalid = APIError.badRequest("this link is invalid, has expired or was already used; ask for a new one", code: "invalid_token")
+    /// What every refused token answers: a link that never worked, expired or was spent looks the same. A
+    /// 409, as the token's state decides (the body is well formed either way).
+    static let invalid = APIError(status: 409, code: "invalid_token", message: "this link is invalid, has expired or was already used; ask for a new one")
 
     /// Records `token` for `userID`'s `email`; `passwordHash` is the password a sign-up chose, set when the
     /// address is verified.

@@ -36,12 +36,8 @@ struct APIEnvironment: Sendable {
         accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
-        let files = try env.bucket("FILES")
-        let simulatedEmail = try SimulatedEmailProvider(
-            bucket: files, logPath: env.dataDirectory + "/simulated-email.log",
-            webhookSecret: "whsec_" + Base64.encode(CredentialKey.derive(sealingKey, for: "simulated-email-webhooks")),
-            webhookURL: publicURL + "/api/v1/webhooks/resend", callbacks: try env.queue("DELIVERY"), clock: clock,
-            deliveryMs: Int(env.var("SIM_EMAIL_DELIVERY_MS", default: "500")) ?? 500)
-        systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey, simulated: (simulatedEmail, files))
+        // The engine's simulated provider: one outbox and one log for every email the host keeps.
+        systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey,
+                                            simulated: (messaging.email.simulated, try env.bucket("FILES")))
     }
 }
