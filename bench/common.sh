@@ -22,40 +22,12 @@ start_api_host() { # port work-dir [--var api.NAME=VALUE ...]: a release host, p
   done
 }
 
-# The token of the newest sign-up verification email to an address, as the simulated system sender kept it
-# in the host's data folder (an mbox blob of the FILES bucket); waits up to 30 s for it.
-verification_token() { # data-folder address
-  python3 - "$1" "$2" <<'PY'
-import email, email.policy, glob, os, re, sys, time
-data, address = sys.argv[1], sys.argv[2]
-deadline = time.time() + 30
-while True:
-    found = []
-    for path in glob.glob(f"{data}/*/r2/*/blobs/*"):
-        with open(path, "rb") as blob:
-            raw = blob.read()
-        if not raw.startswith(b"From "):
-            continue
-        message = email.message_from_bytes(raw.split(b"\n", 1)[1], policy=email.policy.default)
-        if address not in str(message["To"]):
-            continue
-        match = re.search(r"/api/v1/auth/verify-email#token=([A-Za-z0-9_-]+)", message.get_body(("plain",)).get_content())
-        if match:
-            found.append((os.path.getmtime(path), match.group(1)))
-    if found:
-        print(max(found)[1])
-        break
-    if time.time() > deadline:
-        sys.exit(f"no verification email to {address} in {data}")
-    time.sleep(0.1)
-PY
-}
-
 create_api_key() { # port (of a host start_api_host started) -> prints an API key of a freshly signed-up account
   local base="http://127.0.0.1:$1/api/v1" data_var="api_data_$1" token
   curl -sf -X POST "$base/auth/signup" -H 'content-type: application/json' \
     -d '{"email":"bench@example.com","password":"correct horse battery"}' -o /dev/null
-  token=$(verification_token "${!data_var}" bench@example.com) || return 1
+  # The link of the email sign-up sent, as the simulated system sender kept it in the host's data folder.
+  token=$(python3 scripts/mailbox.py bench@example.com --data "${!data_var}") || return 1
   token=$(curl -sf -X POST "$base/auth/verify-email" -H 'content-type: application/json' -d "{\"token\":\"$token\"}" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   curl -sf -X POST "$base/api-keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \

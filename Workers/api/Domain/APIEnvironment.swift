@@ -37,7 +37,6 @@ struct APIEnvironment: Sendable {
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
         // The engine's simulated provider: one outbox and one log for every email the host keeps.
-        systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey,
-                                            simulated: (messaging.email.simulated, try env.bucket("FILES")))
+        systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey, simulated: messaging.email.simulated)
     }
 }

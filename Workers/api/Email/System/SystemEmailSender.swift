@@ -27,24 +27,20 @@ struct SystemEmailSender: Sendable {
     private let queue: any QueueProducer
     /// Keys the tokens mailed in links (an HMAC of the job's id).
     private let tokenKey: [UInt8]
-    /// Where the simulated provider keeps what it sent (nil for a real provider).
-    private let kept: (any Bucket)?
 
-    /// - Parameter simulated: the simulated email provider the host runs (the engine's own), and the bucket it keeps emails in.
-    init(env: WorkerEnv, publicURL: String, sealingKey: [UInt8], simulated: (provider: any EmailProvider, bucket: any Bucket)) throws {
+    /// - Parameter simulated: the simulated email provider the host runs (the engine's own).
+    init(env: WorkerEnv, publicURL: String, sealingKey: [UInt8], simulated: any EmailProvider) throws {
         let name = env.var("SYSTEM_EMAIL_PROVIDER", default: Kind.simulated.rawValue)
         guard let kind = Kind(rawValue: name) else {
             throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER is '\(name)'; it must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         switch kind {
         case .simulated:
-            provider = simulated.provider
-            kept = simulated.bucket
+            provider = simulated
         case .resend:
             provider = ResendEmailClient(baseURL: env.var("SYSTEM_RESEND_API_BASE", default: "https://api.resend.com"),
                                          apiKey: try Self.secret(env, "SYSTEM_RESEND_API_KEY", for: kind), outbound: env.outbound,
                                          timeoutMilliseconds: Int(env.var("SYSTEM_EMAIL_TIMEOUT_MS", default: "15000")) ?? 15_000)
-            kept = nil
         case .smtp:
             let server = try SystemSMTPServer(url: try Self.secret(env, "SYSTEM_SMTP_URL", for: kind))
             provider = SMTPEmailClient(host: server.host, port: server.port, security: server.security, username: server.username,
@@ -52,7 +48,6 @@ struct SystemEmailSender: Sendable {
                                        timeoutMilliseconds: Int(env.var("SYSTEM_EMAIL_TIMEOUT_MS", default: "15000")) ?? 15_000,
                                        publicAddressesOnly: env.var("SMTP_ALLOW_PRIVATE_HOSTS", default: "false") != "true",
                                        caFile: env.vars["SMTP_CA_FILE"])
-            kept = nil
         }
         self.kind = kind
         from = env.var("SYSTEM_EMAIL_FROM", default: "Ozzi <no-reply@sandbox.ozzi.test>")
@@ -95,28 +90,6 @@ struct SystemEmailSender: Sendable {
                                      tags: [EmailTag(name: "category", value: email.template.rawValue)])
         let result = await provider.send([outgoing]).first ?? .transient(code: "no_result", message: "the provider answered nothing", retryAfterSeconds: nil)
         return SystemEmailOutcome.decide(result, attempt: attempt, idempotent: idempotent)
-    }
-
-    /// The emails the simulated provider kept for the system, oldest first, each an RFC 5322 message: what
-    /// stands in for a mailbox on a host without a real provider (local development, tests). Empty for a
-    /// real provider.
-    func simulatedEmails() async throws -> [[UInt8]] {
-        guard let kept else { return [] }
-        var objects: [BucketObject] = []
-        var cursor: String?
-        repeat {
-            let page = try await kept.list(BucketListOptions(prefix: "emails/\(Self.workspaceID)/", cursor: cursor))
-            objects += page.objects
-            cursor = page.truncated ? page.cursor : nil
-        } while cursor != nil
-        var emails: [[UInt8]] = []
-        for object in objects.sorted(by: { ($0.uploaded, $0.key) < ($1.uploaded, $1.key) }) {
-            guard let (_, pack) = try await kept.get(object.key) else { continue }
-            // Each system email is a pack of its own: an mbox `From ` line, then the message.
-            guard let lineEnd = pack.firstIndex(of: 0x0A) else { continue }
-            emails.append(Array(pack[(lineEnd + 1)...]))
-        }
-        return emails
     }
 }
 
