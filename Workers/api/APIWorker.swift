@@ -29,6 +29,7 @@ public struct APIWorker: RoutedWorker {
             GroupsDomain(api),
             TemplatesDomain(api),
             MessagingDomain(api),
+            EmailsDomain(api),
             RecurringDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),
