@@ -68,14 +68,14 @@ import Testing
         ], token: a.token)
         let importA = try await api.call("POST", "/api/v1/contacts/imports", raw: "name,phone\nBea Hiddenname,+14155550124\n",
                                          token: a.token)
-        let secretIDs = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
-                         try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID,
-                         try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
-                         try #require(importA.string("id")), try #require(messageA.string("message", "id")),
-                         try #require(seriesA.string("series_id"), "\(seriesA.body)"), try #require(emailA.string("id"), "\(emailA.body)")]
-        let secrets = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
-                                   "Secretperson", "14155550123", "Secret circle", "Secret offer", "Hiddenname", "Secret reminder", "Secret weekly",
-                                   "ada.secret@example.com", "Secret subject"]
+        var secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
+                                   try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID]
+        secretIDs += [try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
+                      try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
+        secretIDs += [try #require(seriesA.string("series_id"), "\(seriesA.body)"), try #require(emailA.string("id"), "\(emailA.body)")]
+        var secrets: [String] = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token]
+        secrets += ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Hiddenname", "Secret reminder", "Secret weekly",
+                    "ada.secret@example.com", "Secret subject"]
         let before = try await snapshot(api, a, workspace: workspaceA)
 
         // Tenant B: its own account and API key.

@@ -41,6 +41,9 @@ extension Series: APIModel {
             .described("Without frequency, the fields given replace the rule's; with it, the rule starts over from them")),
         .optional("body", Schema.string(min: 1, max: 1600, pattern: TemplateText.pattern).described("SMS: the text (instead of a template)")),
         .optional("template_id", Schema.text(max: 64).described("SMS: a template (instead of a text)")),
+        .optional("subject", Schema.string(min: 1, max: 998).described("Email: the subject")),
+        .optional("html", Schema.string(min: 1, max: 512_000).described("Email: the HTML part")),
+        .optional("text", Schema.string(min: 1, max: 512_000).described("Email: the text part")),
         .optional("variables", Schema.dictionary(Schema.string(max: 2000), max: 100).nullable),
-    ], atLeastOne: [["recurrence", "body", "template_id", "variables"]])
+    ], atLeastOne: [["recurrence", "body", "template_id", "subject", "html", "text", "variables"]])
 }

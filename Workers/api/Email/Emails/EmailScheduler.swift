@@ -21,6 +21,7 @@ struct EmailScheduler: Sendable {
         .optional("tags", Schema.array(EmailTag.schema, max: 10)),
         .optional("scheduled_at", MessageScheduler.scheduleTime.nullable),
         .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
+        .optional("recurrence", RecurrenceRule.schema().nullable.described("Repeat the email by this rule (see /series); not with scheduled_at")),
     ], exactlyOne: [["contact_id", "to"]])
 
     func schedule(_ principal: Principal, _ body: JSONBody) async throws -> String {
@@ -70,12 +71,16 @@ struct EmailScheduler: Sendable {
         message.channel = .email
         message.contentID = content.id
         message.variables = variables.isEmpty ? nil : variables
+        // With a recurrence: a series to this recipient, its first occurrence due when the rule says.
+        let series = try await NewSeries.read(body, database, scope, contactID: contactID, now: clock.milliseconds)
+        if let series { message = series.first(message) }
         let now = Timestamp.now(clock)
         try await database.transaction { [message] tx in
             try EmailContentStore.insert(tx, scope, content, now: now)
             try MessageStore.insert(tx, scope, createdBy: principal.userID, [message], now: now)
+            try series?.insert(tx, scope, createdBy: principal.userID, first: message, now: now)
         }
-        try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), dueMs)])
+        try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), message.dueMs)])
         return id
     }
 
