@@ -93,6 +93,15 @@ import Testing
         #expect(occurrences(one).allSatisfy { !$0.hasSuffix("pending") })
         let listed = try await api.call("GET", "/api/v1/series?state=finished", token: w.key)
         #expect(listed.data.map { $0["id"]?.stringValue } == [id])
+
+        // A larger count goes on from the next Monday; a smaller one again cancels what is pending.
+        let more = try await api.call("PATCH", "/api/v1/series/\(id)", json: ["recurrence": ["count": 5]], token: w.key)
+        #expect(more["state"] == "active", "\(more.body)")
+        #expect(occurrences(more).last == "2027-03-29T14:00:00.000Z pending")
+        let fewer = try await api.call("PATCH", "/api/v1/series/\(id)", json: ["recurrence": ["count": 4]], token: w.key)
+        #expect(fewer["state"] == "finished", "\(fewer.body)")
+        #expect(occurrences(fewer).last == "2027-03-29T14:00:00.000Z canceled")
+        #expect(occurrences(fewer).count == 5)
     }
 
     /// Moves the clock to `iso` once the engine is done with the current instant, then waits until the
