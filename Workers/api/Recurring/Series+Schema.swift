@@ -6,7 +6,8 @@ extension Series: APIModel {
         .required("channel", .oneOf(MessageChannel.allCases.map(\.rawValue))),
         .required("state", Schema.oneOf(State.allCases.map(\.rawValue))
             .described("active: plans each next occurrence as the one before goes out; stopped: by the workspace, or its contact was deleted; finished: its rule has no more")),
-        .optional("stopped_reason", .oneOf(["stopped", "contact_deleted"])),
+        .optional("stopped_reason", Schema.oneOf(["stopped", "contact_deleted", "rule_invalid"])
+            .described("stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)")),
         .required("recurrence", RecurrenceRule.answerSchema),
         .optional("contact_id", .string()),
         .required("to", Schema.string().example("+12025550143").described("The address when it was made; occurrences to a contact go to its address at the time")),
