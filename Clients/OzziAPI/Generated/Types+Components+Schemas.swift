@@ -4373,18 +4373,97 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Template`.
         public struct Template: Codable, Hashable, Sendable {
+            /// The SMS text; null for an email template
+            ///
             /// - Remark: Generated from `#/components/schemas/Template/body`.
-            public var body: Swift.String
+            public var body: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Template/category`.
             public var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Template/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sms = "sms"
+                case email = "email"
+            }
+            /// - Remark: Generated from `#/components/schemas/Template/channel`.
+            public var channel: Components.Schemas.Template.ChannelPayload
             /// - Remark: Generated from `#/components/schemas/Template/created_at`.
             public var createdAt: Foundation.Date
+            /// An email template's HTML, if any
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/html`.
+            public var html: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Template/id`.
             public var id: Swift.String
             /// - Remark: Generated from `#/components/schemas/Template/name`.
             public var name: Swift.String
+            /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+            ///
             /// - Remark: Generated from `#/components/schemas/Template/sms`.
-            public var sms: Components.Schemas.SMSLength
+            public struct SmsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Template/sms/characters`.
+                public var characters: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Template/sms/encoding`.
+                @frozen public enum EncodingPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case gsm7 = "GSM-7"
+                    case ucs2 = "UCS-2"
+                }
+                /// - Remark: Generated from `#/components/schemas/Template/sms/encoding`.
+                public var encoding: Components.Schemas.Template.SmsPayload.EncodingPayload
+                /// - Remark: Generated from `#/components/schemas/Template/sms/segments`.
+                public var segments: Swift.Int
+                /// Creates a new `SmsPayload`.
+                ///
+                /// - Parameters:
+                ///   - characters:
+                ///   - encoding:
+                ///   - segments:
+                public init(
+                    characters: Swift.Int,
+                    encoding: Components.Schemas.Template.SmsPayload.EncodingPayload,
+                    segments: Swift.Int
+                ) {
+                    self.characters = characters
+                    self.encoding = encoding
+                    self.segments = segments
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case characters
+                    case encoding
+                    case segments
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.characters = try container.decode(
+                        Swift.Int.self,
+                        forKey: .characters
+                    )
+                    self.encoding = try container.decode(
+                        Components.Schemas.Template.SmsPayload.EncodingPayload.self,
+                        forKey: .encoding
+                    )
+                    self.segments = try container.decode(
+                        Swift.Int.self,
+                        forKey: .segments
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "characters",
+                        "encoding",
+                        "segments"
+                    ])
+                }
+            }
+            /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/sms`.
+            public var sms: Components.Schemas.Template.SmsPayload?
+            /// An email template's subject; null for SMS
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/subject`.
+            public var subject: Swift.String?
+            /// An email template's own text part; null when it is derived from the HTML (and for SMS)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/text`.
+            public var text: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Template/updated_at`.
             public var updatedAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Template/usage_count`.
@@ -4392,46 +4471,62 @@ extension Components {
             /// Creates a new `Template`.
             ///
             /// - Parameters:
-            ///   - body:
+            ///   - body: The SMS text; null for an email template
             ///   - category:
+            ///   - channel:
             ///   - createdAt:
+            ///   - html: An email template's HTML, if any
             ///   - id:
             ///   - name:
-            ///   - sms:
+            ///   - sms: How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+            ///   - subject: An email template's subject; null for SMS
+            ///   - text: An email template's own text part; null when it is derived from the HTML (and for SMS)
             ///   - updatedAt:
             ///   - usageCount:
             public init(
-                body: Swift.String,
+                body: Swift.String? = nil,
                 category: Swift.String,
+                channel: Components.Schemas.Template.ChannelPayload,
                 createdAt: Foundation.Date,
+                html: Swift.String? = nil,
                 id: Swift.String,
                 name: Swift.String,
-                sms: Components.Schemas.SMSLength,
+                sms: Components.Schemas.Template.SmsPayload? = nil,
+                subject: Swift.String? = nil,
+                text: Swift.String? = nil,
                 updatedAt: Foundation.Date,
                 usageCount: Swift.Int
             ) {
                 self.body = body
                 self.category = category
+                self.channel = channel
                 self.createdAt = createdAt
+                self.html = html
                 self.id = id
                 self.name = name
                 self.sms = sms
+                self.subject = subject
+                self.text = text
                 self.updatedAt = updatedAt
                 self.usageCount = usageCount
             }
             public enum CodingKeys: String, CodingKey {
                 case body
                 case category
+                case channel
                 case createdAt = "created_at"
+                case html
                 case id
                 case name
                 case sms
+                case subject
+                case text
                 case updatedAt = "updated_at"
                 case usageCount = "usage_count"
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.body = try container.decode(
+                self.body = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .body
                 )
@@ -4439,9 +4534,17 @@ extension Components {
                     Swift.String.self,
                     forKey: .category
                 )
+                self.channel = try container.decode(
+                    Components.Schemas.Template.ChannelPayload.self,
+                    forKey: .channel
+                )
                 self.createdAt = try container.decode(
                     Foundation.Date.self,
                     forKey: .createdAt
+                )
+                self.html = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .html
                 )
                 self.id = try container.decode(
                     Swift.String.self,
@@ -4451,9 +4554,17 @@ extension Components {
                     Swift.String.self,
                     forKey: .name
                 )
-                self.sms = try container.decode(
-                    Components.Schemas.SMSLength.self,
+                self.sms = try container.decodeIfPresent(
+                    Components.Schemas.Template.SmsPayload.self,
                     forKey: .sms
+                )
+                self.subject = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .subject
+                )
+                self.text = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .text
                 )
                 self.updatedAt = try container.decode(
                     Foundation.Date.self,
@@ -4466,10 +4577,14 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "body",
                     "category",
+                    "channel",
                     "created_at",
+                    "html",
                     "id",
                     "name",
                     "sms",
+                    "subject",
+                    "text",
                     "updated_at",
                     "usage_count"
                 ])
@@ -4477,38 +4592,82 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/TemplatePreview`.
         public struct TemplatePreview: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sms = "sms"
+                case email = "email"
+            }
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/channel`.
+            public var channel: Components.Schemas.TemplatePreview.ChannelPayload
+            /// Email only: null when the template has no HTML
+            ///
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/html`.
+            public var html: Swift.String?
             /// - Remark: Generated from `#/components/schemas/TemplatePreview/sms`.
-            public var sms: Components.Schemas.SMSLength
+            public var sms: Components.Schemas.SMSLength?
+            /// Email only
+            ///
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/subject`.
+            public var subject: Swift.String?
+            /// The SMS text, or the email's text part
+            ///
             /// - Remark: Generated from `#/components/schemas/TemplatePreview/text`.
             public var text: Swift.String
             /// Creates a new `TemplatePreview`.
             ///
             /// - Parameters:
+            ///   - channel:
+            ///   - html: Email only: null when the template has no HTML
             ///   - sms:
-            ///   - text:
+            ///   - subject: Email only
+            ///   - text: The SMS text, or the email's text part
             public init(
-                sms: Components.Schemas.SMSLength,
+                channel: Components.Schemas.TemplatePreview.ChannelPayload,
+                html: Swift.String? = nil,
+                sms: Components.Schemas.SMSLength? = nil,
+                subject: Swift.String? = nil,
                 text: Swift.String
             ) {
+                self.channel = channel
+                self.html = html
                 self.sms = sms
+                self.subject = subject
                 self.text = text
             }
             public enum CodingKeys: String, CodingKey {
+                case channel
+                case html
                 case sms
+                case subject
                 case text
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.sms = try container.decode(
+                self.channel = try container.decode(
+                    Components.Schemas.TemplatePreview.ChannelPayload.self,
+                    forKey: .channel
+                )
+                self.html = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .html
+                )
+                self.sms = try container.decodeIfPresent(
                     Components.Schemas.SMSLength.self,
                     forKey: .sms
+                )
+                self.subject = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .subject
                 )
                 self.text = try container.decode(
                     Swift.String.self,
                     forKey: .text
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "channel",
+                    "html",
                     "sms",
+                    "subject",
                     "text"
                 ])
             }

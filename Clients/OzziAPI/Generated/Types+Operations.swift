@@ -33168,20 +33168,32 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/category`.
                 public var category: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// Only templates of this channel
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/channel`.
+                public var channel: Operations.ListTemplates.Input.Query.ChannelPayload?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - limit: How many items to answer (default 20)
                 ///   - cursor: The next_cursor of the page before, to go on from where it left off
                 ///   - category: Only templates of this category
+                ///   - channel: Only templates of this channel
                 public init(
                     limit: Swift.Int? = nil,
                     cursor: Swift.String? = nil,
-                    category: Swift.String? = nil
+                    category: Swift.String? = nil,
+                    channel: Operations.ListTemplates.Input.Query.ChannelPayload? = nil
                 ) {
                     self.limit = limit
                     self.cursor = cursor
                     self.category = category
+                    self.channel = channel
                 }
             }
             public var query: Operations.ListTemplates.Input.Query
@@ -33494,9 +33506,9 @@ public enum Operations {
             }
         }
     }
-    /// Create a template; unknown {{variables}} are refused
+    /// Create an SMS or email template; unknown {{variables}} are refused
     ///
-    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create an SMS or email template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
@@ -33528,35 +33540,74 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/body`.
-                    public var body: Swift.String
+                    public var body: Swift.String?
                     /// Default general
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/category`.
                     public var category: Swift.String?
+                    /// Default sms
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
+                    @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case sms = "sms"
+                        case email = "email"
+                    }
+                    /// Default sms
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
+                    public var channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload?
+                    /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/html`.
+                    public var html: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/name`.
                     public var name: Swift.String
+                    /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/subject`.
+                    public var subject: Swift.String?
+                    /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/text`.
+                    public var text: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body: Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///   - category: Default general
+                    ///   - channel: Default sms
+                    ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     ///   - name:
+                    ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     public init(
-                        body: Swift.String,
+                        body: Swift.String? = nil,
                         category: Swift.String? = nil,
-                        name: Swift.String
+                        channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload? = nil,
+                        html: Swift.String? = nil,
+                        name: Swift.String,
+                        subject: Swift.String? = nil,
+                        text: Swift.String? = nil
                     ) {
                         self.body = body
                         self.category = category
+                        self.channel = channel
+                        self.html = html
                         self.name = name
+                        self.subject = subject
+                        self.text = text
                     }
                     public enum CodingKeys: String, CodingKey {
                         case body
                         case category
+                        case channel
+                        case html
                         case name
+                        case subject
+                        case text
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/content/application\/json`.
@@ -34159,9 +34210,9 @@ public enum Operations {
             }
         }
     }
-    /// Change a template (messages already sent keep their text)
+    /// Change a template (messages already sent keep their text); its channel stays
     ///
-    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    /// Change a template (messages already sent keep their text); its channel stays. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
@@ -34199,7 +34250,7 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/body`.
                     public var body: Swift.String?
@@ -34207,27 +34258,51 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/category`.
                     public var category: Swift.String?
+                    /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/html`.
+                    public var html: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/name`.
                     public var name: Swift.String?
+                    /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/subject`.
+                    public var subject: Swift.String?
+                    /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/text`.
+                    public var text: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body: Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///   - category: Default general
+                    ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     ///   - name:
+                    ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     public init(
                         body: Swift.String? = nil,
                         category: Swift.String? = nil,
-                        name: Swift.String? = nil
+                        html: Swift.String? = nil,
+                        name: Swift.String? = nil,
+                        subject: Swift.String? = nil,
+                        text: Swift.String? = nil
                     ) {
                         self.body = body
                         self.category = category
+                        self.html = html
                         self.name = name
+                        self.subject = subject
+                        self.text = text
                     }
                     public enum CodingKeys: String, CodingKey {
                         case body
                         case category
+                        case html
                         case name
+                        case subject
+                        case text
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/content/application\/json`.
@@ -34817,9 +34892,9 @@ public enum Operations {
             }
         }
     }
-    /// Render a template for a contact, with SMS length facts
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text
     ///
-    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
@@ -34857,17 +34932,49 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The contact whose fields fill the template
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/contact_id`.
-                    public var contactId: Swift.String
+                    public var contactId: Swift.String?
+                    /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/variables`.
+                    public struct VariablesPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: [String: Swift.String?]
+                        /// Creates a new `VariablesPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: [String: Swift.String?] = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/variables`.
+                    public var variables: Operations.PostTemplatesPreview.Input.Body.JsonPayload.VariablesPayload?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - contactId:
-                    public init(contactId: Swift.String) {
+                    ///   - contactId: The contact whose fields fill the template
+                    ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    public init(
+                        contactId: Swift.String? = nil,
+                        variables: Operations.PostTemplatesPreview.Input.Body.JsonPayload.VariablesPayload? = nil
+                    ) {
                         self.contactId = contactId
+                        self.variables = variables
                     }
                     public enum CodingKeys: String, CodingKey {
                         case contactId = "contact_id"
+                        case variables
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/content/application\/json`.

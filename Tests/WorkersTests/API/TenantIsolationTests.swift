@@ -52,6 +52,8 @@ import Testing
         _ = try await api.call("POST", "/api/v1/groups/\(groupA.string("id") ?? "")/members",
                                json: ["contact_ids": [.string(contactA.string("id") ?? "")]], token: a.token)
         let templateA = try await api.call("POST", "/api/v1/templates", json: ["name": "Secret offer", "body": "Hi {{first_name}}"], token: a.token)
+        let emailTemplateA = try await api.call("POST", "/api/v1/templates", json: ["name": "Secret letter", "channel": "email",
+                                                                                    "subject": "Secret subject", "html": "<p>Secret html</p>"], token: a.token)
         // A message due in a month stays pending through the walk.
         let messageA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret reminder", "scheduled_at": .string(SQLDate.format(Date().addingTimeInterval(30 * 86_400))),
@@ -71,11 +73,11 @@ import Testing
         var secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
                                    try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID]
         secretIDs += [try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
-                      try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
+                      try #require(emailTemplateA.string("id")), try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
         secretIDs += [try #require(seriesA.string("series_id"), "\(seriesA.body)"), try #require(emailA.string("id"), "\(emailA.body)")]
         var secrets: [String] = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token]
-        secrets += ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Hiddenname", "Secret reminder", "Secret weekly",
-                    "ada.secret@example.com", "Secret subject"]
+        secrets += ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
+                    "Hiddenname", "Secret reminder", "Secret weekly", "ada.secret@example.com"]
         let before = try await snapshot(api, a, workspace: workspaceA)
 
         // Tenant B: its own account and API key.

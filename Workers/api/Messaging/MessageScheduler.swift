@@ -37,7 +37,10 @@ struct MessageScheduler: Sendable {
             guard !text.isEmpty else { throw APIError.invalidField("body", "must not be empty") }
             do { _ = try TemplateText(text) } catch { throw APIError.invalidField("body", error.message) }
         }
-        if let templateID, try await templates.get(scope, id: templateID) == nil { throw APIError.notFound("template") }
+        if let templateID {
+            guard let template = try await templates.get(scope, id: templateID) else { throw APIError.notFound("template") }
+            guard template.channel == "sms" else { throw APIError.invalidField("template_id", "is an email template; an SMS needs an SMS template") }
+        }
         let timeZone = try body.string("time_zone", max: 64)
         let dueMs = try ScheduleTime.resolve(try body.string("scheduled_at", max: 40), timeZone: timeZone, now: now)
         let scheduledAt = Timestamp.at(milliseconds: dueMs)
