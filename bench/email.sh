@@ -36,7 +36,7 @@ def rss_mb():
 made = 0
 while made < recipients:
     n = min(50000, recipients - made)
-    csv = "name,email\n" + "".join(f"Person {i},person{i}@example.com\n" for i in range(made, made + n))
+    csv = "name,phone,email\n" + "".join(f"Person {i},+1415{2000000 + i},person{i}@example.com\n" for i in range(made, made + n))
     imp = call("POST", "/contacts/imports", csv.encode(), "text/csv")
     while call("GET", f"/contacts/imports/{imp['id']}")["status"] == "running":
         time.sleep(0.2)

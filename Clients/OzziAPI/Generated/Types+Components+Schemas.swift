@@ -1700,6 +1700,349 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Email`.
+        public struct Email: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Email/attempts`.
+            public var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Email/campaign_id`.
+            public var campaignId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/contact_id`.
+            public var contactId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Email/delivered_at`.
+            public var deliveredAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Email/error`.
+            public struct _ErrorPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Email/error/code`.
+                public var code: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Email/error/message`.
+                public var message: Swift.String
+                /// Creates a new `_ErrorPayload`.
+                ///
+                /// - Parameters:
+                ///   - code:
+                ///   - message:
+                public init(
+                    code: Swift.String,
+                    message: Swift.String
+                ) {
+                    self.code = code
+                    self.message = message
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case code
+                    case message
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.code = try container.decode(
+                        Swift.String.self,
+                        forKey: .code
+                    )
+                    self.message = try container.decode(
+                        Swift.String.self,
+                        forKey: .message
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "code",
+                        "message"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Email/error`.
+            public var error: Components.Schemas.Email._ErrorPayload?
+            /// - Remark: Generated from `#/components/schemas/Email/from`.
+            public var from: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Email/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Email/provider`.
+            public var provider: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/provider_message_id`.
+            public var providerMessageId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/reply_to`.
+            public var replyTo: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/scheduled_at`.
+            public var scheduledAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Email/sent_at`.
+            public var sentAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Email/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case queued = "queued"
+                case sent = "sent"
+                case deliveryDelayed = "delivery_delayed"
+                case delivered = "delivered"
+                case opened = "opened"
+                case clicked = "clicked"
+                case bounced = "bounced"
+                case complained = "complained"
+                case failed = "failed"
+                case canceled = "canceled"
+                case review = "review"
+            }
+            /// - Remark: Generated from `#/components/schemas/Email/status`.
+            public var status: Components.Schemas.Email.StatusPayload
+            /// The subject as given, or as rendered once sent
+            ///
+            /// - Remark: Generated from `#/components/schemas/Email/subject`.
+            public var subject: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/TagsPayload`.
+            public struct TagsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Email/TagsPayload/name`.
+                public var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Email/TagsPayload/value`.
+                public var value: Swift.String
+                /// Creates a new `TagsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                ///   - value:
+                public init(
+                    name: Swift.String,
+                    value: Swift.String
+                ) {
+                    self.name = name
+                    self.value = value
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case name
+                    case value
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.name = try container.decode(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    self.value = try container.decode(
+                        Swift.String.self,
+                        forKey: .value
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "name",
+                        "value"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Email/tags`.
+            public typealias TagsPayload = [Components.Schemas.Email.TagsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Email/tags`.
+            public var tags: Components.Schemas.Email.TagsPayload
+            /// - Remark: Generated from `#/components/schemas/Email/template_id`.
+            public var templateId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/time_zone`.
+            public var timeZone: Swift.String?
+            /// Attempts, statuses and provider events, oldest first (one email only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Email/timeline`.
+            public var timeline: [Components.Schemas.MessageEvent]?
+            /// - Remark: Generated from `#/components/schemas/Email/to`.
+            public var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Email/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Email`.
+            ///
+            /// - Parameters:
+            ///   - attempts:
+            ///   - campaignId:
+            ///   - contactId:
+            ///   - createdAt:
+            ///   - deliveredAt:
+            ///   - error:
+            ///   - from:
+            ///   - id:
+            ///   - provider:
+            ///   - providerMessageId:
+            ///   - replyTo:
+            ///   - scheduledAt:
+            ///   - sentAt:
+            ///   - status:
+            ///   - subject: The subject as given, or as rendered once sent
+            ///   - tags:
+            ///   - templateId:
+            ///   - timeZone:
+            ///   - timeline: Attempts, statuses and provider events, oldest first (one email only)
+            ///   - to:
+            ///   - updatedAt:
+            public init(
+                attempts: Swift.Int,
+                campaignId: Swift.String? = nil,
+                contactId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                deliveredAt: Foundation.Date? = nil,
+                error: Components.Schemas.Email._ErrorPayload? = nil,
+                from: Swift.String,
+                id: Swift.String,
+                provider: Swift.String? = nil,
+                providerMessageId: Swift.String? = nil,
+                replyTo: Swift.String? = nil,
+                scheduledAt: Foundation.Date,
+                sentAt: Foundation.Date? = nil,
+                status: Components.Schemas.Email.StatusPayload,
+                subject: Swift.String? = nil,
+                tags: Components.Schemas.Email.TagsPayload,
+                templateId: Swift.String? = nil,
+                timeZone: Swift.String? = nil,
+                timeline: [Components.Schemas.MessageEvent]? = nil,
+                to: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.attempts = attempts
+                self.campaignId = campaignId
+                self.contactId = contactId
+                self.createdAt = createdAt
+                self.deliveredAt = deliveredAt
+                self.error = error
+                self.from = from
+                self.id = id
+                self.provider = provider
+                self.providerMessageId = providerMessageId
+                self.replyTo = replyTo
+                self.scheduledAt = scheduledAt
+                self.sentAt = sentAt
+                self.status = status
+                self.subject = subject
+                self.tags = tags
+                self.templateId = templateId
+                self.timeZone = timeZone
+                self.timeline = timeline
+                self.to = to
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempts
+                case campaignId = "campaign_id"
+                case contactId = "contact_id"
+                case createdAt = "created_at"
+                case deliveredAt = "delivered_at"
+                case error
+                case from
+                case id
+                case provider
+                case providerMessageId = "provider_message_id"
+                case replyTo = "reply_to"
+                case scheduledAt = "scheduled_at"
+                case sentAt = "sent_at"
+                case status
+                case subject
+                case tags
+                case templateId = "template_id"
+                case timeZone = "time_zone"
+                case timeline
+                case to
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.attempts = try container.decode(
+                    Swift.Int.self,
+                    forKey: .attempts
+                )
+                self.campaignId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaignId
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.deliveredAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .deliveredAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Components.Schemas.Email._ErrorPayload.self,
+                    forKey: .error
+                )
+                self.from = try container.decode(
+                    Swift.String.self,
+                    forKey: .from
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.provider = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .provider
+                )
+                self.providerMessageId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .providerMessageId
+                )
+                self.replyTo = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .replyTo
+                )
+                self.scheduledAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .scheduledAt
+                )
+                self.sentAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .sentAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Email.StatusPayload.self,
+                    forKey: .status
+                )
+                self.subject = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .subject
+                )
+                self.tags = try container.decode(
+                    Components.Schemas.Email.TagsPayload.self,
+                    forKey: .tags
+                )
+                self.templateId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .templateId
+                )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                self.timeline = try container.decodeIfPresent(
+                    [Components.Schemas.MessageEvent].self,
+                    forKey: .timeline
+                )
+                self.to = try container.decode(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "attempts",
+                    "campaign_id",
+                    "contact_id",
+                    "created_at",
+                    "delivered_at",
+                    "error",
+                    "from",
+                    "id",
+                    "provider",
+                    "provider_message_id",
+                    "reply_to",
+                    "scheduled_at",
+                    "sent_at",
+                    "status",
+                    "subject",
+                    "tags",
+                    "template_id",
+                    "time_zone",
+                    "timeline",
+                    "to",
+                    "updated_at"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Enrollment`.
         public struct Enrollment: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Enrollment/enrolled`.

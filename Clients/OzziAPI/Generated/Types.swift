@@ -409,6 +409,48 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/docs/reference.js`.
     /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
     func getDocsReferenceJs(_ input: Operations.GetDocsReferenceJs.Input) async throws -> Operations.GetDocsReferenceJs.Output
+    /// List emails, newest first
+    ///
+    /// List emails, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)`.
+    func listEmails(_ input: Operations.ListEmails.Input) async throws -> Operations.ListEmails.Output
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at
+    ///
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)`.
+    func createEmail(_ input: Operations.CreateEmail.Input) async throws -> Operations.CreateEmail.Output
+    /// One email with its timeline of attempts, statuses and provider events
+    ///
+    /// One email with its timeline of attempts, statuses and provider events. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)`.
+    func getEmail(_ input: Operations.GetEmail.Input) async throws -> Operations.GetEmail.Output
+    /// Cancel a queued email
+    ///
+    /// Cancel a queued email. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)`.
+    func deleteEmail(_ input: Operations.DeleteEmail.Input) async throws -> Operations.DeleteEmail.Output
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822)
+    ///
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}/message`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)`.
+    func getEmailsMessage(_ input: Operations.GetEmailsMessage.Input) async throws -> Operations.GetEmailsMessage.Output
+    /// Send a failed or under-review email again
+    ///
+    /// Send a failed or under-review email again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)`.
+    func postEmailsRetry(_ input: Operations.PostEmailsRetry.Input) async throws -> Operations.PostEmailsRetry.Output
     /// List groups with member counts
     ///
     /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -696,6 +738,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/webhook-endpoints/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteWebhookEndpoint)`.
     func deleteWebhookEndpoint(_ input: Operations.DeleteWebhookEndpoint.Input) async throws -> Operations.DeleteWebhookEndpoint.Output
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events
+    ///
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhooks/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)`.
+    func postWebhooksResend(_ input: Operations.PostWebhooksResend.Input) async throws -> Operations.PostWebhooksResend.Output
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled
     ///
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled. Needs no credential.
@@ -1598,6 +1647,96 @@ extension APIProtocol {
     public func getDocsReferenceJs(headers: Operations.GetDocsReferenceJs.Input.Headers = .init()) async throws -> Operations.GetDocsReferenceJs.Output {
         try await getDocsReferenceJs(Operations.GetDocsReferenceJs.Input(headers: headers))
     }
+    /// List emails, newest first
+    ///
+    /// List emails, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)`.
+    public func listEmails(
+        query: Operations.ListEmails.Input.Query = .init(),
+        headers: Operations.ListEmails.Input.Headers = .init()
+    ) async throws -> Operations.ListEmails.Output {
+        try await listEmails(Operations.ListEmails.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at
+    ///
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)`.
+    public func createEmail(
+        headers: Operations.CreateEmail.Input.Headers = .init(),
+        body: Operations.CreateEmail.Input.Body
+    ) async throws -> Operations.CreateEmail.Output {
+        try await createEmail(Operations.CreateEmail.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One email with its timeline of attempts, statuses and provider events
+    ///
+    /// One email with its timeline of attempts, statuses and provider events. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)`.
+    public func getEmail(
+        path: Operations.GetEmail.Input.Path,
+        headers: Operations.GetEmail.Input.Headers = .init()
+    ) async throws -> Operations.GetEmail.Output {
+        try await getEmail(Operations.GetEmail.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a queued email
+    ///
+    /// Cancel a queued email. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)`.
+    public func deleteEmail(
+        path: Operations.DeleteEmail.Input.Path,
+        headers: Operations.DeleteEmail.Input.Headers = .init()
+    ) async throws -> Operations.DeleteEmail.Output {
+        try await deleteEmail(Operations.DeleteEmail.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822)
+    ///
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}/message`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)`.
+    public func getEmailsMessage(
+        path: Operations.GetEmailsMessage.Input.Path,
+        headers: Operations.GetEmailsMessage.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailsMessage.Output {
+        try await getEmailsMessage(Operations.GetEmailsMessage.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Send a failed or under-review email again
+    ///
+    /// Send a failed or under-review email again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)`.
+    public func postEmailsRetry(
+        path: Operations.PostEmailsRetry.Input.Path,
+        headers: Operations.PostEmailsRetry.Input.Headers = .init()
+    ) async throws -> Operations.PostEmailsRetry.Output {
+        try await postEmailsRetry(Operations.PostEmailsRetry.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// List groups with member counts
     ///
     /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2209,6 +2348,21 @@ extension APIProtocol {
         try await deleteWebhookEndpoint(Operations.DeleteWebhookEndpoint.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events
+    ///
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhooks/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)`.
+    public func postWebhooksResend(
+        headers: Operations.PostWebhooksResend.Input.Headers = .init(),
+        body: Operations.PostWebhooksResend.Input.Body
+    ) async throws -> Operations.PostWebhooksResend.Output {
+        try await postWebhooksResend(Operations.PostWebhooksResend.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled

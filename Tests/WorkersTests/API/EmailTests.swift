@@ -49,7 +49,8 @@ import APIWorker
         let api = try await APIHost.start(vars: Self.vars, clock: clock)
         defer { Task { await api.stop() } }
         let token = try await owner(api)
-        let contact = try await api.call("POST", "/api/v1/contacts", json: ["name": "Ada Lovelace", "email": "Ada@Example.com"], token: token)
+        let contact = try await api.call("POST", "/api/v1/contacts", json: ["name": "Ada Lovelace", "phone": "+14155550100", "email": "Ada@Example.com"],
+                                     token: token)
         let dueMs = clock.milliseconds / 1000 * 1000 + 2000
         let due = Date(timeIntervalSince1970: Double(dueMs) / 1000)
         let sent = try await api.call("POST", "/api/v1/emails", json: [
@@ -93,9 +94,9 @@ import APIWorker
 
         // Unsigned, wrongly signed, or stale: refused, nothing moves.
         let unsigned = try await api.call("POST", "/api/v1/webhooks/resend", json: ["type": "email.delivered", "data": ["email_id": .string(providerID)]])
-        #expect(unsigned.status == 401, "\(unsigned.body)")
-        #expect(try await event(api, "email.delivered", providerID: providerID, secret: "whsec_" + Base64.encode(Array("another secret".utf8))).status == 401)
-        #expect(try await event(api, "email.delivered", providerID: providerID, at: Int64(Date().timeIntervalSince1970) - 301).status == 401)
+        #expect(unsigned.status == 403, "\(unsigned.body)")
+        #expect(try await event(api, "email.delivered", providerID: providerID, secret: "whsec_" + Base64.encode(Array("another secret".utf8))).status == 403)
+        #expect(try await event(api, "email.delivered", providerID: providerID, at: Int64(Date().timeIntervalSince1970) - 301).status == 403)
         #expect(try await api.call("GET", "/api/v1/emails/\(id)", token: token).string("status") == "sent")
 
         #expect(try await event(api, "email.opened", providerID: providerID).status == 200)
@@ -110,8 +111,8 @@ import APIWorker
         #expect(try await event(api, "email.complained", providerID: providerID).status == 200)
         #expect(try await event(api, "email.clicked", providerID: providerID).status == 200)
         #expect(try await api.call("GET", "/api/v1/emails/\(id)", token: token).string("status") == "complained")
-        // An id we never sent is acknowledged and ignored.
-        #expect(try await event(api, "email.delivered", providerID: "not-ours").status == 200)
+        // An id we do not know (yet): the provider is asked to try again later.
+        #expect(try await event(api, "email.delivered", providerID: "not-ours").status == 404)
     }
 
     @Test func badRequestsNameTheField() async throws {
@@ -130,7 +131,8 @@ import APIWorker
         }
         #expect(try await refused(with(["to": "not an address"])) == (422, "to"))
         #expect(try await refused(with(["from": "Acme <nope>"])) == (422, "from"))
-        #expect(try await refused(with(["from": "Acme\r\nBcc: x@y.z <a@sandbox.ozzi.test>"])) == (422, "from"))
+        let forged = try await refused(with(["from": "Acme\r\nBcc: x@y.z <a@sandbox.ozzi.test>"]))
+        #expect(forged == (422, "from"), "\(forged)")
         #expect(try await refused(with(["subject": nil])).0 == 422)
         #expect(try await refused(with(["text": nil])).0 == 422)
         #expect(try await refused(with(["contact_id": "con_x"])).0 == 422, "contact_id and to together")

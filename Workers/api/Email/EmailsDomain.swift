@@ -25,5 +25,12 @@ struct EmailsDomain: APIDomain {
         v1.group("/webhooks/resend").addResendWebhookRoute(self)
     }
 
+    func jobs(_ jobs: inout JobHandlers) {
+        // The simulated provider's events, posted to our own webhook route as Resend posts them.
+        jobs.each(SimulatedEmailCallbackJob.self) { job, context in
+            try await messaging.email.simulated.deliver(job, fetch: context.fetch)
+        }
+    }
+
     var publishes: [String] { StatusChange.emailEventTypes }
 }

@@ -8,7 +8,8 @@ extension MailAddress {
         let address = try EmailAddress.normalize(parsed.address, field: field)
         // A name with a line break or an angle bracket would forge header lines or a second address.
         if let name = parsed.name {
-            guard !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }), name.count <= 200 else {
+            // (By scalars: "\r\n" is one Character, equal to neither "\r" nor "\n".)
+            guard !name.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" || $0.value < 0x20 }), name.count <= 200 else {
                 throw APIError.invalidField(field, "has a display name with line breaks or angle brackets")
             }
         }

@@ -37,7 +37,7 @@ struct Messaging: Sendable {
             bucket: try env.bucket("FILES"), logPath: env.dataDirectory + "/simulated-email.log",
             // Derived from the credentials key unless set (tests sign events with a known secret).
             webhookSecret: env.var("SIMULATED_EMAIL_WEBHOOK_SECRET", default: "whsec_" + Base64.encode(CredentialKey.derive(sealingKey, for: "simulated-email-webhooks"))),
-            callbacks: delivery, webhookURL: publicURL + "/api/v1/webhooks/resend",
+            webhookURL: publicURL + "/api/v1/webhooks/resend", callbacks: delivery, clock: clock,
             deliveryMs: Int(env.var("SIM_EMAIL_DELIVERY_MS", default: "500")) ?? 500))
         let hosts = DeliveryHosts(database: database, clock: clock,
                                   leaseSeconds: Int(env.var("DELIVERY_HOST_LEASE_SECONDS", default: "30")).map { max(3, $0) } ?? 30)

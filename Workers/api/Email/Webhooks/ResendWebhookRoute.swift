@@ -15,14 +15,15 @@ extension RouteGroup {
              body: .json(Self.resendEvent), answers: .json(.object([.required("received", .boolean)], closed: true)),
              signedWith: "svix-signature") { request, _ in
             let event = try ResendEvent(try JSONValue(jsonBytes: request.body))
-            // An email we never sent (another system's on the same Resend account): acknowledged, so the
-            // provider does not retry it for days; nothing is read or changed.
+            // Not known (yet): an event can overtake our record of the send it reports, so the provider is
+            // asked to try again later (Svix retries with backoff for about a day, then gives up, which
+            // is also the end of an email another system sent through the same account).
             guard let owner = try await s.providerEvents.owner(providerID: event.emailID) else {
-                return .json(["received": true] as JSONValue)
+                throw APIError(status: 404, code: "unknown_email", message: "no email with this provider id (yet); try again later")
             }
             let secret = try await s.messaging.email.webhookSecret(owner.scope, provider: owner.provider)
             guard let secret, Self.svixSigned(request, secret: secret, now: s.clock.milliseconds / 1000) else {
-                throw APIError(status: 401, code: "bad_signature", message: "the svix-signature does not match this body, or its timestamp is more than 5 minutes off")
+                throw APIError(status: 403, code: "bad_signature", message: "the svix-signature does not match this body, or its timestamp is more than 5 minutes off")
             }
             if try await s.providerEvents.apply(event) != nil { s.events.flushSoon() }
             return .json(["received": true] as JSONValue)
