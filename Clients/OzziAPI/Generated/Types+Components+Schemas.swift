@@ -1766,6 +1766,10 @@ extension Components {
             public var scheduledAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Email/sent_at`.
             public var sentAt: Foundation.Date?
+            /// The recurring send (GET /series/{id}) it is an occurrence of
+            ///
+            /// - Remark: Generated from `#/components/schemas/Email/series_id`.
+            public var seriesId: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Email/status`.
             @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case queued = "queued"
@@ -1856,6 +1860,7 @@ extension Components {
             ///   - replyTo:
             ///   - scheduledAt:
             ///   - sentAt:
+            ///   - seriesId: The recurring send (GET /series/{id}) it is an occurrence of
             ///   - status:
             ///   - subject: The subject as given, or as rendered once sent
             ///   - tags:
@@ -1878,6 +1883,7 @@ extension Components {
                 replyTo: Swift.String? = nil,
                 scheduledAt: Foundation.Date,
                 sentAt: Foundation.Date? = nil,
+                seriesId: Swift.String? = nil,
                 status: Components.Schemas.Email.StatusPayload,
                 subject: Swift.String? = nil,
                 tags: Components.Schemas.Email.TagsPayload,
@@ -1900,6 +1906,7 @@ extension Components {
                 self.replyTo = replyTo
                 self.scheduledAt = scheduledAt
                 self.sentAt = sentAt
+                self.seriesId = seriesId
                 self.status = status
                 self.subject = subject
                 self.tags = tags
@@ -1923,6 +1930,7 @@ extension Components {
                 case replyTo = "reply_to"
                 case scheduledAt = "scheduled_at"
                 case sentAt = "sent_at"
+                case seriesId = "series_id"
                 case status
                 case subject
                 case tags
@@ -1986,6 +1994,10 @@ extension Components {
                     Foundation.Date.self,
                     forKey: .sentAt
                 )
+                self.seriesId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seriesId
+                )
                 self.status = try container.decode(
                     Components.Schemas.Email.StatusPayload.self,
                     forKey: .status
@@ -2032,6 +2044,7 @@ extension Components {
                     "reply_to",
                     "scheduled_at",
                     "sent_at",
+                    "series_id",
                     "status",
                     "subject",
                     "tags",
@@ -4079,11 +4092,16 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Series/state`.
             public var state: Components.Schemas.Series.StatePayload
+            /// stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)
+            ///
             /// - Remark: Generated from `#/components/schemas/Series/stopped_reason`.
             @frozen public enum StoppedReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case stopped = "stopped"
                 case contactDeleted = "contact_deleted"
+                case ruleInvalid = "rule_invalid"
             }
+            /// stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)
+            ///
             /// - Remark: Generated from `#/components/schemas/Series/stopped_reason`.
             public var stoppedReason: Components.Schemas.Series.StoppedReasonPayload?
             /// - Remark: Generated from `#/components/schemas/Series/template_id`.
@@ -4131,7 +4149,7 @@ extension Components {
             ///   - occurrencesSent: Occurrences the provider took (sent, delivered or undelivered)
             ///   - recurrence:
             ///   - state: active: plans each next occurrence as the one before goes out; stopped: by the workspace, or its contact was deleted; finished: its rule has no more
-            ///   - stoppedReason:
+            ///   - stoppedReason: stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)
             ///   - templateId:
             ///   - to: The address when it was made; occurrences to a contact go to its address at the time
             ///   - updatedAt:

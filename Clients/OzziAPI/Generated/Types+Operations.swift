@@ -20154,6 +20154,2781 @@ public enum Operations {
             }
         }
     }
+    /// List emails, newest first
+    ///
+    /// List emails, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)`.
+    public enum ListEmails {
+        public static let id: Swift.String = "listEmails"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/status`.
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case queued = "queued"
+                    case sent = "sent"
+                    case deliveryDelayed = "delivery_delayed"
+                    case delivered = "delivered"
+                    case opened = "opened"
+                    case clicked = "clicked"
+                    case bounced = "bounced"
+                    case complained = "complained"
+                    case failed = "failed"
+                    case canceled = "canceled"
+                    case review = "review"
+                }
+                /// Only emails with this status
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/status`.
+                public var status: Operations.ListEmails.Input.Query.StatusPayload?
+                /// Only this campaign's emails
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/campaign_id`.
+                public var campaignId: Swift.String?
+                /// Only this contact's emails
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/contact_id`.
+                public var contactId: Swift.String?
+                /// Only emails to this address
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/to`.
+                public var to: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                ///   - status: Only emails with this status
+                ///   - campaignId: Only this campaign's emails
+                ///   - contactId: Only this contact's emails
+                ///   - to: Only emails to this address
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil,
+                    status: Operations.ListEmails.Input.Query.StatusPayload? = nil,
+                    campaignId: Swift.String? = nil,
+                    contactId: Swift.String? = nil,
+                    to: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                    self.status = status
+                    self.campaignId = campaignId
+                    self.contactId = contactId
+                    self.to = to
+                }
+            }
+            public var query: Operations.ListEmails.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/emails/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmails.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmails.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListEmails.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListEmails.Input.Query = .init(),
+                headers: Operations.ListEmails.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Email]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Email],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Email].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListEmails.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListEmails.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListEmails.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListEmails.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListEmails.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListEmails.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at
+    ///
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)`.
+    public enum CreateEmail {
+        public static let id: Swift.String = "createEmail"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmail.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmail.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateEmail.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/contact_id`.
+                        public var contactId: Swift.String?
+                        /// `Name <address>` or an address, on a verified sending domain of the workspace
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/from`.
+                        public var from: Swift.String
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/html`.
+                        public var html: Swift.String?
+                        /// Repeat the email by this rule (see /series); not with scheduled_at
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence`.
+                        public struct RecurrencePayload: Codable, Hashable, Sendable {
+                            /// How many sends in all; not with ends_on
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/count`.
+                            public var count: Swift.Int?
+                            /// The last day it may go out (inclusive); not with count
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/ends_on`.
+                            public var endsOn: Swift.String?
+                            /// How often
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/frequency`.
+                            @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case daily = "daily"
+                                case weekly = "weekly"
+                                case monthly = "monthly"
+                                case yearly = "yearly"
+                            }
+                            /// How often
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/frequency`.
+                            public var frequency: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload
+                            /// Every n days, weeks, months or years (default 1)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/interval`.
+                            public var interval: Swift.Int?
+                            /// Yearly: the month (default that of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/month`.
+                            public var month: Swift.Int?
+                            /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/month_day`.
+                            public var monthDay: Swift.Int?
+                            /// The first day it may go out (default today in the time zone)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/starts_on`.
+                            public var startsOn: Swift.String?
+                            /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/time`.
+                            public var time: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/time_zone`.
+                            public var timeZone: Components.Schemas.TimeZoneName?
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/WeekdaysPayload`.
+                            @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case mo = "MO"
+                                case tu = "TU"
+                                case we = "WE"
+                                case th = "TH"
+                                case fr = "FR"
+                                case sa = "SA"
+                                case su = "SU"
+                            }
+                            /// Weekly: the days it goes out on (default the weekday of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/weekdays`.
+                            public typealias WeekdaysPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
+                            /// Weekly: the days it goes out on (default the weekday of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence/weekdays`.
+                            public var weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                            /// Creates a new `RecurrencePayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - count: How many sends in all; not with ends_on
+                            ///   - endsOn: The last day it may go out (inclusive); not with count
+                            ///   - frequency: How often
+                            ///   - interval: Every n days, weeks, months or years (default 1)
+                            ///   - month: Yearly: the month (default that of starts_on)
+                            ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                            ///   - startsOn: The first day it may go out (default today in the time zone)
+                            ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                            ///   - timeZone:
+                            ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                            public init(
+                                count: Swift.Int? = nil,
+                                endsOn: Swift.String? = nil,
+                                frequency: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload,
+                                interval: Swift.Int? = nil,
+                                month: Swift.Int? = nil,
+                                monthDay: Swift.Int? = nil,
+                                startsOn: Swift.String? = nil,
+                                time: Swift.String,
+                                timeZone: Components.Schemas.TimeZoneName? = nil,
+                                weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
+                            ) {
+                                self.count = count
+                                self.endsOn = endsOn
+                                self.frequency = frequency
+                                self.interval = interval
+                                self.month = month
+                                self.monthDay = monthDay
+                                self.startsOn = startsOn
+                                self.time = time
+                                self.timeZone = timeZone
+                                self.weekdays = weekdays
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case count
+                                case endsOn = "ends_on"
+                                case frequency
+                                case interval
+                                case month
+                                case monthDay = "month_day"
+                                case startsOn = "starts_on"
+                                case time
+                                case timeZone = "time_zone"
+                                case weekdays
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.count = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .count
+                                )
+                                self.endsOn = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .endsOn
+                                )
+                                self.frequency = try container.decode(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
+                                    forKey: .frequency
+                                )
+                                self.interval = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .interval
+                                )
+                                self.month = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .month
+                                )
+                                self.monthDay = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .monthDay
+                                )
+                                self.startsOn = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .startsOn
+                                )
+                                self.time = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .time
+                                )
+                                self.timeZone = try container.decodeIfPresent(
+                                    Components.Schemas.TimeZoneName.self,
+                                    forKey: .timeZone
+                                )
+                                self.weekdays = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
+                                    forKey: .weekdays
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "count",
+                                    "ends_on",
+                                    "frequency",
+                                    "interval",
+                                    "month",
+                                    "month_day",
+                                    "starts_on",
+                                    "time",
+                                    "time_zone",
+                                    "weekdays"
+                                ])
+                            }
+                        }
+                        /// Repeat the email by this rule (see /series); not with scheduled_at
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/recurrence`.
+                        public var recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/reply_to`.
+                        public var replyTo: Swift.String?
+                        /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/scheduled_at`.
+                        public var scheduledAt: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/subject`.
+                        public var subject: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload`.
+                        public struct TagsPayloadPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload/name`.
+                            public var name: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload/value`.
+                            public var value: Swift.String
+                            /// Creates a new `TagsPayloadPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - name:
+                            ///   - value:
+                            public init(
+                                name: Swift.String,
+                                value: Swift.String
+                            ) {
+                                self.name = name
+                                self.value = value
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case name
+                                case value
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.name = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .name
+                                )
+                                self.value = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .value
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "name",
+                                    "value"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/tags`.
+                        public typealias TagsPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayloadPayload]
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/tags`.
+                        public var tags: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/template_id`.
+                        public var templateId: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/text`.
+                        public var text: Swift.String?
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/time_zone`.
+                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case africaAbidjan = "Africa/Abidjan"
+                            case africaAccra = "Africa/Accra"
+                            case africaAddisAbaba = "Africa/Addis_Ababa"
+                            case africaAlgiers = "Africa/Algiers"
+                            case africaAsmara = "Africa/Asmara"
+                            case africaBamako = "Africa/Bamako"
+                            case africaBangui = "Africa/Bangui"
+                            case africaBanjul = "Africa/Banjul"
+                            case africaBissau = "Africa/Bissau"
+                            case africaBlantyre = "Africa/Blantyre"
+                            case africaBrazzaville = "Africa/Brazzaville"
+                            case africaBujumbura = "Africa/Bujumbura"
+                            case africaCairo = "Africa/Cairo"
+                            case africaCasablanca = "Africa/Casablanca"
+                            case africaCeuta = "Africa/Ceuta"
+                            case africaConakry = "Africa/Conakry"
+                            case africaDakar = "Africa/Dakar"
+                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                            case africaDjibouti = "Africa/Djibouti"
+                            case africaDouala = "Africa/Douala"
+                            case africaElAaiun = "Africa/El_Aaiun"
+                            case africaFreetown = "Africa/Freetown"
+                            case africaGaborone = "Africa/Gaborone"
+                            case africaHarare = "Africa/Harare"
+                            case africaJohannesburg = "Africa/Johannesburg"
+                            case africaJuba = "Africa/Juba"
+                            case africaKampala = "Africa/Kampala"
+                            case africaKhartoum = "Africa/Khartoum"
+                            case africaKigali = "Africa/Kigali"
+                            case africaKinshasa = "Africa/Kinshasa"
+                            case africaLagos = "Africa/Lagos"
+                            case africaLibreville = "Africa/Libreville"
+                            case africaLome = "Africa/Lome"
+                            case africaLuanda = "Africa/Luanda"
+                            case africaLubumbashi = "Africa/Lubumbashi"
+                            case africaLusaka = "Africa/Lusaka"
+                            case africaMalabo = "Africa/Malabo"
+                            case africaMaputo = "Africa/Maputo"
+                            case africaMaseru = "Africa/Maseru"
+                            case africaMbabane = "Africa/Mbabane"
+                            case africaMogadishu = "Africa/Mogadishu"
+                            case africaMonrovia = "Africa/Monrovia"
+                            case africaNairobi = "Africa/Nairobi"
+                            case africaNdjamena = "Africa/Ndjamena"
+                            case africaNiamey = "Africa/Niamey"
+                            case africaNouakchott = "Africa/Nouakchott"
+                            case africaOuagadougou = "Africa/Ouagadougou"
+                            case africaPortoNovo = "Africa/Porto-Novo"
+                            case africaSaoTome = "Africa/Sao_Tome"
+                            case africaTripoli = "Africa/Tripoli"
+                            case africaTunis = "Africa/Tunis"
+                            case africaWindhoek = "Africa/Windhoek"
+                            case americaAdak = "America/Adak"
+                            case americaAnchorage = "America/Anchorage"
+                            case americaAnguilla = "America/Anguilla"
+                            case americaAntigua = "America/Antigua"
+                            case americaAraguaina = "America/Araguaina"
+                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                            case americaArgentinaSalta = "America/Argentina/Salta"
+                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                            case americaAruba = "America/Aruba"
+                            case americaAsuncion = "America/Asuncion"
+                            case americaAtikokan = "America/Atikokan"
+                            case americaBahia = "America/Bahia"
+                            case americaBahiaBanderas = "America/Bahia_Banderas"
+                            case americaBarbados = "America/Barbados"
+                            case americaBelem = "America/Belem"
+                            case americaBelize = "America/Belize"
+                            case americaBlancSablon = "America/Blanc-Sablon"
+                            case americaBoaVista = "America/Boa_Vista"
+                            case americaBogota = "America/Bogota"
+                            case americaBoise = "America/Boise"
+                            case americaCambridgeBay = "America/Cambridge_Bay"
+                            case americaCampoGrande = "America/Campo_Grande"
+                            case americaCancun = "America/Cancun"
+                            case americaCaracas = "America/Caracas"
+                            case americaCayenne = "America/Cayenne"
+                            case americaCayman = "America/Cayman"
+                            case americaChicago = "America/Chicago"
+                            case americaChihuahua = "America/Chihuahua"
+                            case americaCiudadJuarez = "America/Ciudad_Juarez"
+                            case americaCostaRica = "America/Costa_Rica"
+                            case americaCoyhaique = "America/Coyhaique"
+                            case americaCreston = "America/Creston"
+                            case americaCuiaba = "America/Cuiaba"
+                            case americaCuracao = "America/Curacao"
+                            case americaDanmarkshavn = "America/Danmarkshavn"
+                            case americaDawson = "America/Dawson"
+                            case americaDawsonCreek = "America/Dawson_Creek"
+                            case americaDenver = "America/Denver"
+                            case americaDetroit = "America/Detroit"
+                            case americaDominica = "America/Dominica"
+                            case americaEdmonton = "America/Edmonton"
+                            case americaEirunepe = "America/Eirunepe"
+                            case americaElSalvador = "America/El_Salvador"
+                            case americaFortNelson = "America/Fort_Nelson"
+                            case americaFortaleza = "America/Fortaleza"
+                            case americaGlaceBay = "America/Glace_Bay"
+                            case americaGodthab = "America/Godthab"
+                            case americaGooseBay = "America/Goose_Bay"
+                            case americaGrandTurk = "America/Grand_Turk"
+                            case americaGrenada = "America/Grenada"
+                            case americaGuadeloupe = "America/Guadeloupe"
+                            case americaGuatemala = "America/Guatemala"
+                            case americaGuayaquil = "America/Guayaquil"
+                            case americaGuyana = "America/Guyana"
+                            case americaHalifax = "America/Halifax"
+                            case americaHavana = "America/Havana"
+                            case americaHermosillo = "America/Hermosillo"
+                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                            case americaIndianaKnox = "America/Indiana/Knox"
+                            case americaIndianaMarengo = "America/Indiana/Marengo"
+                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                            case americaIndianaTellCity = "America/Indiana/Tell_City"
+                            case americaIndianaVevay = "America/Indiana/Vevay"
+                            case americaIndianaVincennes = "America/Indiana/Vincennes"
+                            case americaIndianaWinamac = "America/Indiana/Winamac"
+                            case americaInuvik = "America/Inuvik"
+                            case americaIqaluit = "America/Iqaluit"
+                            case americaJamaica = "America/Jamaica"
+                            case americaJuneau = "America/Juneau"
+                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                            case americaKralendijk = "America/Kralendijk"
+                            case americaLaPaz = "America/La_Paz"
+                            case americaLima = "America/Lima"
+                            case americaLosAngeles = "America/Los_Angeles"
+                            case americaLowerPrinces = "America/Lower_Princes"
+                            case americaMaceio = "America/Maceio"
+                            case americaManagua = "America/Managua"
+                            case americaManaus = "America/Manaus"
+                            case americaMarigot = "America/Marigot"
+                            case americaMartinique = "America/Martinique"
+                            case americaMatamoros = "America/Matamoros"
+                            case americaMazatlan = "America/Mazatlan"
+                            case americaMenominee = "America/Menominee"
+                            case americaMerida = "America/Merida"
+                            case americaMetlakatla = "America/Metlakatla"
+                            case americaMexicoCity = "America/Mexico_City"
+                            case americaMiquelon = "America/Miquelon"
+                            case americaMoncton = "America/Moncton"
+                            case americaMonterrey = "America/Monterrey"
+                            case americaMontevideo = "America/Montevideo"
+                            case americaMontreal = "America/Montreal"
+                            case americaMontserrat = "America/Montserrat"
+                            case americaNassau = "America/Nassau"
+                            case americaNewYork = "America/New_York"
+                            case americaNipigon = "America/Nipigon"
+                            case americaNome = "America/Nome"
+                            case americaNoronha = "America/Noronha"
+                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                            case americaNuuk = "America/Nuuk"
+                            case americaOjinaga = "America/Ojinaga"
+                            case americaPanama = "America/Panama"
+                            case americaPangnirtung = "America/Pangnirtung"
+                            case americaParamaribo = "America/Paramaribo"
+                            case americaPhoenix = "America/Phoenix"
+                            case americaPortAuPrince = "America/Port-au-Prince"
+                            case americaPortOfSpain = "America/Port_of_Spain"
+                            case americaPortoVelho = "America/Porto_Velho"
+                            case americaPuertoRico = "America/Puerto_Rico"
+                            case americaPuntaArenas = "America/Punta_Arenas"
+                            case americaRainyRiver = "America/Rainy_River"
+                            case americaRankinInlet = "America/Rankin_Inlet"
+                            case americaRecife = "America/Recife"
+                            case americaRegina = "America/Regina"
+                            case americaResolute = "America/Resolute"
+                            case americaRioBranco = "America/Rio_Branco"
+                            case americaSantaIsabel = "America/Santa_Isabel"
+                            case americaSantarem = "America/Santarem"
+                            case americaSantiago = "America/Santiago"
+                            case americaSantoDomingo = "America/Santo_Domingo"
+                            case americaSaoPaulo = "America/Sao_Paulo"
+                            case americaScoresbysund = "America/Scoresbysund"
+                            case americaShiprock = "America/Shiprock"
+                            case americaSitka = "America/Sitka"
+                            case americaStBarthelemy = "America/St_Barthelemy"
+                            case americaStJohns = "America/St_Johns"
+                            case americaStKitts = "America/St_Kitts"
+                            case americaStLucia = "America/St_Lucia"
+                            case americaStThomas = "America/St_Thomas"
+                            case americaStVincent = "America/St_Vincent"
+                            case americaSwiftCurrent = "America/Swift_Current"
+                            case americaTegucigalpa = "America/Tegucigalpa"
+                            case americaThule = "America/Thule"
+                            case americaThunderBay = "America/Thunder_Bay"
+                            case americaTijuana = "America/Tijuana"
+                            case americaToronto = "America/Toronto"
+                            case americaTortola = "America/Tortola"
+                            case americaVancouver = "America/Vancouver"
+                            case americaWhitehorse = "America/Whitehorse"
+                            case americaWinnipeg = "America/Winnipeg"
+                            case americaYakutat = "America/Yakutat"
+                            case americaYellowknife = "America/Yellowknife"
+                            case antarcticaCasey = "Antarctica/Casey"
+                            case antarcticaDavis = "Antarctica/Davis"
+                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                            case antarcticaMacquarie = "Antarctica/Macquarie"
+                            case antarcticaMawson = "Antarctica/Mawson"
+                            case antarcticaMcMurdo = "Antarctica/McMurdo"
+                            case antarcticaPalmer = "Antarctica/Palmer"
+                            case antarcticaRothera = "Antarctica/Rothera"
+                            case antarcticaSouthPole = "Antarctica/South_Pole"
+                            case antarcticaSyowa = "Antarctica/Syowa"
+                            case antarcticaTroll = "Antarctica/Troll"
+                            case antarcticaVostok = "Antarctica/Vostok"
+                            case arcticLongyearbyen = "Arctic/Longyearbyen"
+                            case asiaAden = "Asia/Aden"
+                            case asiaAlmaty = "Asia/Almaty"
+                            case asiaAmman = "Asia/Amman"
+                            case asiaAnadyr = "Asia/Anadyr"
+                            case asiaAqtau = "Asia/Aqtau"
+                            case asiaAqtobe = "Asia/Aqtobe"
+                            case asiaAshgabat = "Asia/Ashgabat"
+                            case asiaAtyrau = "Asia/Atyrau"
+                            case asiaBaghdad = "Asia/Baghdad"
+                            case asiaBahrain = "Asia/Bahrain"
+                            case asiaBaku = "Asia/Baku"
+                            case asiaBangkok = "Asia/Bangkok"
+                            case asiaBarnaul = "Asia/Barnaul"
+                            case asiaBeirut = "Asia/Beirut"
+                            case asiaBishkek = "Asia/Bishkek"
+                            case asiaBrunei = "Asia/Brunei"
+                            case asiaCalcutta = "Asia/Calcutta"
+                            case asiaChita = "Asia/Chita"
+                            case asiaChoibalsan = "Asia/Choibalsan"
+                            case asiaChongqing = "Asia/Chongqing"
+                            case asiaColombo = "Asia/Colombo"
+                            case asiaDamascus = "Asia/Damascus"
+                            case asiaDhaka = "Asia/Dhaka"
+                            case asiaDili = "Asia/Dili"
+                            case asiaDubai = "Asia/Dubai"
+                            case asiaDushanbe = "Asia/Dushanbe"
+                            case asiaFamagusta = "Asia/Famagusta"
+                            case asiaGaza = "Asia/Gaza"
+                            case asiaHarbin = "Asia/Harbin"
+                            case asiaHebron = "Asia/Hebron"
+                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                            case asiaHongKong = "Asia/Hong_Kong"
+                            case asiaHovd = "Asia/Hovd"
+                            case asiaIrkutsk = "Asia/Irkutsk"
+                            case asiaJakarta = "Asia/Jakarta"
+                            case asiaJayapura = "Asia/Jayapura"
+                            case asiaJerusalem = "Asia/Jerusalem"
+                            case asiaKabul = "Asia/Kabul"
+                            case asiaKamchatka = "Asia/Kamchatka"
+                            case asiaKarachi = "Asia/Karachi"
+                            case asiaKashgar = "Asia/Kashgar"
+                            case asiaKathmandu = "Asia/Kathmandu"
+                            case asiaKatmandu = "Asia/Katmandu"
+                            case asiaKhandyga = "Asia/Khandyga"
+                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                            case asiaKuching = "Asia/Kuching"
+                            case asiaKuwait = "Asia/Kuwait"
+                            case asiaMacau = "Asia/Macau"
+                            case asiaMagadan = "Asia/Magadan"
+                            case asiaMakassar = "Asia/Makassar"
+                            case asiaManila = "Asia/Manila"
+                            case asiaMuscat = "Asia/Muscat"
+                            case asiaNicosia = "Asia/Nicosia"
+                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                            case asiaNovosibirsk = "Asia/Novosibirsk"
+                            case asiaOmsk = "Asia/Omsk"
+                            case asiaOral = "Asia/Oral"
+                            case asiaPhnomPenh = "Asia/Phnom_Penh"
+                            case asiaPontianak = "Asia/Pontianak"
+                            case asiaPyongyang = "Asia/Pyongyang"
+                            case asiaQatar = "Asia/Qatar"
+                            case asiaQostanay = "Asia/Qostanay"
+                            case asiaQyzylorda = "Asia/Qyzylorda"
+                            case asiaRangoon = "Asia/Rangoon"
+                            case asiaRiyadh = "Asia/Riyadh"
+                            case asiaSakhalin = "Asia/Sakhalin"
+                            case asiaSamarkand = "Asia/Samarkand"
+                            case asiaSeoul = "Asia/Seoul"
+                            case asiaShanghai = "Asia/Shanghai"
+                            case asiaSingapore = "Asia/Singapore"
+                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                            case asiaTaipei = "Asia/Taipei"
+                            case asiaTashkent = "Asia/Tashkent"
+                            case asiaTbilisi = "Asia/Tbilisi"
+                            case asiaTehran = "Asia/Tehran"
+                            case asiaThimphu = "Asia/Thimphu"
+                            case asiaTokyo = "Asia/Tokyo"
+                            case asiaTomsk = "Asia/Tomsk"
+                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                            case asiaUrumqi = "Asia/Urumqi"
+                            case asiaUstNera = "Asia/Ust-Nera"
+                            case asiaVientiane = "Asia/Vientiane"
+                            case asiaVladivostok = "Asia/Vladivostok"
+                            case asiaYakutsk = "Asia/Yakutsk"
+                            case asiaYangon = "Asia/Yangon"
+                            case asiaYekaterinburg = "Asia/Yekaterinburg"
+                            case asiaYerevan = "Asia/Yerevan"
+                            case atlanticAzores = "Atlantic/Azores"
+                            case atlanticBermuda = "Atlantic/Bermuda"
+                            case atlanticCanary = "Atlantic/Canary"
+                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                            case atlanticFaroe = "Atlantic/Faroe"
+                            case atlanticMadeira = "Atlantic/Madeira"
+                            case atlanticReykjavik = "Atlantic/Reykjavik"
+                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                            case atlanticStHelena = "Atlantic/St_Helena"
+                            case atlanticStanley = "Atlantic/Stanley"
+                            case australiaAdelaide = "Australia/Adelaide"
+                            case australiaBrisbane = "Australia/Brisbane"
+                            case australiaBrokenHill = "Australia/Broken_Hill"
+                            case australiaCurrie = "Australia/Currie"
+                            case australiaDarwin = "Australia/Darwin"
+                            case australiaEucla = "Australia/Eucla"
+                            case australiaHobart = "Australia/Hobart"
+                            case australiaLindeman = "Australia/Lindeman"
+                            case australiaLordHowe = "Australia/Lord_Howe"
+                            case australiaMelbourne = "Australia/Melbourne"
+                            case australiaPerth = "Australia/Perth"
+                            case australiaSydney = "Australia/Sydney"
+                            case europeAmsterdam = "Europe/Amsterdam"
+                            case europeAndorra = "Europe/Andorra"
+                            case europeAstrakhan = "Europe/Astrakhan"
+                            case europeAthens = "Europe/Athens"
+                            case europeBelgrade = "Europe/Belgrade"
+                            case europeBerlin = "Europe/Berlin"
+                            case europeBratislava = "Europe/Bratislava"
+                            case europeBrussels = "Europe/Brussels"
+                            case europeBucharest = "Europe/Bucharest"
+                            case europeBudapest = "Europe/Budapest"
+                            case europeBusingen = "Europe/Busingen"
+                            case europeChisinau = "Europe/Chisinau"
+                            case europeCopenhagen = "Europe/Copenhagen"
+                            case europeDublin = "Europe/Dublin"
+                            case europeGibraltar = "Europe/Gibraltar"
+                            case europeGuernsey = "Europe/Guernsey"
+                            case europeHelsinki = "Europe/Helsinki"
+                            case europeIsleOfMan = "Europe/Isle_of_Man"
+                            case europeIstanbul = "Europe/Istanbul"
+                            case europeJersey = "Europe/Jersey"
+                            case europeKaliningrad = "Europe/Kaliningrad"
+                            case europeKiev = "Europe/Kiev"
+                            case europeKirov = "Europe/Kirov"
+                            case europeKyiv = "Europe/Kyiv"
+                            case europeLisbon = "Europe/Lisbon"
+                            case europeLjubljana = "Europe/Ljubljana"
+                            case europeLondon = "Europe/London"
+                            case europeLuxembourg = "Europe/Luxembourg"
+                            case europeMadrid = "Europe/Madrid"
+                            case europeMalta = "Europe/Malta"
+                            case europeMariehamn = "Europe/Mariehamn"
+                            case europeMinsk = "Europe/Minsk"
+                            case europeMonaco = "Europe/Monaco"
+                            case europeMoscow = "Europe/Moscow"
+                            case europeOslo = "Europe/Oslo"
+                            case europeParis = "Europe/Paris"
+                            case europePodgorica = "Europe/Podgorica"
+                            case europePrague = "Europe/Prague"
+                            case europeRiga = "Europe/Riga"
+                            case europeRome = "Europe/Rome"
+                            case europeSamara = "Europe/Samara"
+                            case europeSanMarino = "Europe/San_Marino"
+                            case europeSarajevo = "Europe/Sarajevo"
+                            case europeSaratov = "Europe/Saratov"
+                            case europeSimferopol = "Europe/Simferopol"
+                            case europeSkopje = "Europe/Skopje"
+                            case europeSofia = "Europe/Sofia"
+                            case europeStockholm = "Europe/Stockholm"
+                            case europeTallinn = "Europe/Tallinn"
+                            case europeTirane = "Europe/Tirane"
+                            case europeUlyanovsk = "Europe/Ulyanovsk"
+                            case europeUzhgorod = "Europe/Uzhgorod"
+                            case europeVaduz = "Europe/Vaduz"
+                            case europeVatican = "Europe/Vatican"
+                            case europeVienna = "Europe/Vienna"
+                            case europeVilnius = "Europe/Vilnius"
+                            case europeVolgograd = "Europe/Volgograd"
+                            case europeWarsaw = "Europe/Warsaw"
+                            case europeZagreb = "Europe/Zagreb"
+                            case europeZaporozhye = "Europe/Zaporozhye"
+                            case europeZurich = "Europe/Zurich"
+                            case gmt = "GMT"
+                            case indianAntananarivo = "Indian/Antananarivo"
+                            case indianChagos = "Indian/Chagos"
+                            case indianChristmas = "Indian/Christmas"
+                            case indianCocos = "Indian/Cocos"
+                            case indianComoro = "Indian/Comoro"
+                            case indianKerguelen = "Indian/Kerguelen"
+                            case indianMahe = "Indian/Mahe"
+                            case indianMaldives = "Indian/Maldives"
+                            case indianMauritius = "Indian/Mauritius"
+                            case indianMayotte = "Indian/Mayotte"
+                            case indianReunion = "Indian/Reunion"
+                            case pacificApia = "Pacific/Apia"
+                            case pacificAuckland = "Pacific/Auckland"
+                            case pacificBougainville = "Pacific/Bougainville"
+                            case pacificChatham = "Pacific/Chatham"
+                            case pacificChuuk = "Pacific/Chuuk"
+                            case pacificEaster = "Pacific/Easter"
+                            case pacificEfate = "Pacific/Efate"
+                            case pacificEnderbury = "Pacific/Enderbury"
+                            case pacificFakaofo = "Pacific/Fakaofo"
+                            case pacificFiji = "Pacific/Fiji"
+                            case pacificFunafuti = "Pacific/Funafuti"
+                            case pacificGalapagos = "Pacific/Galapagos"
+                            case pacificGambier = "Pacific/Gambier"
+                            case pacificGuadalcanal = "Pacific/Guadalcanal"
+                            case pacificGuam = "Pacific/Guam"
+                            case pacificHonolulu = "Pacific/Honolulu"
+                            case pacificJohnston = "Pacific/Johnston"
+                            case pacificKanton = "Pacific/Kanton"
+                            case pacificKiritimati = "Pacific/Kiritimati"
+                            case pacificKosrae = "Pacific/Kosrae"
+                            case pacificKwajalein = "Pacific/Kwajalein"
+                            case pacificMajuro = "Pacific/Majuro"
+                            case pacificMarquesas = "Pacific/Marquesas"
+                            case pacificMidway = "Pacific/Midway"
+                            case pacificNauru = "Pacific/Nauru"
+                            case pacificNiue = "Pacific/Niue"
+                            case pacificNorfolk = "Pacific/Norfolk"
+                            case pacificNoumea = "Pacific/Noumea"
+                            case pacificPagoPago = "Pacific/Pago_Pago"
+                            case pacificPalau = "Pacific/Palau"
+                            case pacificPitcairn = "Pacific/Pitcairn"
+                            case pacificPohnpei = "Pacific/Pohnpei"
+                            case pacificPonape = "Pacific/Ponape"
+                            case pacificPortMoresby = "Pacific/Port_Moresby"
+                            case pacificRarotonga = "Pacific/Rarotonga"
+                            case pacificSaipan = "Pacific/Saipan"
+                            case pacificTahiti = "Pacific/Tahiti"
+                            case pacificTarawa = "Pacific/Tarawa"
+                            case pacificTongatapu = "Pacific/Tongatapu"
+                            case pacificTruk = "Pacific/Truk"
+                            case pacificWake = "Pacific/Wake"
+                            case pacificWallis = "Pacific/Wallis"
+                            case utc = "UTC"
+                            case _empty_ = ""
+                        }
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/time_zone`.
+                        public var timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TimeZonePayload?
+                        /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/to`.
+                        public var to: Swift.String?
+                        /// Filled into {{variables}} besides the contact's fields
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
+                        public struct VariablesPayload: Codable, Hashable, Sendable {
+                            /// A container of undocumented properties.
+                            public var additionalProperties: [String: Swift.String]
+                            /// Creates a new `VariablesPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - additionalProperties: A container of undocumented properties.
+                            public init(additionalProperties: [String: Swift.String] = .init()) {
+                                self.additionalProperties = additionalProperties
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try encoder.encodeAdditionalProperties(additionalProperties)
+                            }
+                        }
+                        /// Filled into {{variables}} besides the contact's fields
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
+                        public var variables: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.VariablesPayload?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - contactId:
+                        ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
+                        ///   - html:
+                        ///   - recurrence: Repeat the email by this rule (see /series); not with scheduled_at
+                        ///   - replyTo:
+                        ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                        ///   - subject:
+                        ///   - tags:
+                        ///   - templateId:
+                        ///   - text:
+                        ///   - timeZone: An IANA time zone name
+                        ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                        ///   - variables: Filled into {{variables}} besides the contact's fields
+                        public init(
+                            contactId: Swift.String? = nil,
+                            from: Swift.String,
+                            html: Swift.String? = nil,
+                            recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.RecurrencePayload? = nil,
+                            replyTo: Swift.String? = nil,
+                            scheduledAt: Swift.String? = nil,
+                            subject: Swift.String? = nil,
+                            tags: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayload? = nil,
+                            templateId: Swift.String? = nil,
+                            text: Swift.String? = nil,
+                            timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil,
+                            to: Swift.String? = nil,
+                            variables: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.VariablesPayload? = nil
+                        ) {
+                            self.contactId = contactId
+                            self.from = from
+                            self.html = html
+                            self.recurrence = recurrence
+                            self.replyTo = replyTo
+                            self.scheduledAt = scheduledAt
+                            self.subject = subject
+                            self.tags = tags
+                            self.templateId = templateId
+                            self.text = text
+                            self.timeZone = timeZone
+                            self.to = to
+                            self.variables = variables
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case contactId = "contact_id"
+                            case from
+                            case html
+                            case recurrence
+                            case replyTo = "reply_to"
+                            case scheduledAt = "scheduled_at"
+                            case subject
+                            case tags
+                            case templateId = "template_id"
+                            case text
+                            case timeZone = "time_zone"
+                            case to
+                            case variables
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1`.
+                    public var value1: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2`.
+                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1/contact_id`.
+                            public var contactId: Swift.String
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - contactId:
+                            public init(contactId: Swift.String) {
+                                self.contactId = contactId
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case contactId = "contact_id"
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1`.
+                        case case1(Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload.Case1Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2/to`.
+                            public var to: Swift.String
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            public init(to: Swift.String) {
+                                self.to = to
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case to
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2`.
+                        case case2(Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload.Case2Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2`.
+                    public var value2: Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - value1:
+                    ///   - value2:
+                    public init(
+                        value1: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload,
+                        value2: Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload
+                    ) {
+                        self.value1 = value1
+                        self.value2 = value2
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateEmail.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateEmail.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateEmail.Input.Headers = .init(),
+                body: Operations.CreateEmail.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateEmail.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateEmail.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Created
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateEmail.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateEmail.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One email with its timeline of attempts, statuses and provider events
+    ///
+    /// One email with its timeline of attempts, statuses and provider events. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)`.
+    public enum GetEmail {
+        public static let id: Swift.String = "getEmail"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetEmail.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmail.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmail.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmail.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmail.Input.Path,
+                headers: Operations.GetEmail.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmail.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmail.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmail.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmail.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Cancel a queued email
+    ///
+    /// Cancel a queued email. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)`.
+    public enum DeleteEmail {
+        public static let id: Swift.String = "deleteEmail"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.DeleteEmail.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmail.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmail.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteEmail.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteEmail.Input.Path,
+                headers: Operations.DeleteEmail.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DeleteEmail.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DeleteEmail.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DeleteEmail.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.DeleteEmail.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822)
+    ///
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}/message`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)`.
+    public enum GetEmailsMessage {
+        public static let id: Swift.String = "getEmailsMessage"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetEmailsMessage.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailsMessage.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailsMessage.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailsMessage.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailsMessage.Input.Path,
+                headers: Operations.GetEmailsMessage.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/responses/200/content/message\/rfc822`.
+                    case messageRfc822(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.messageRfc822`.
+                    ///
+                    /// - Throws: An error if `self` is not `.messageRfc822`.
+                    /// - SeeAlso: `.messageRfc822`.
+                    public var messageRfc822: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .messageRfc822(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailsMessage.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailsMessage.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailsMessage.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailsMessage.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case messageRfc822
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "message/rfc822":
+                    self = .messageRfc822
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .messageRfc822:
+                    return "message/rfc822"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .messageRfc822,
+                    .json
+                ]
+            }
+        }
+    }
+    /// Send a failed or under-review email again
+    ///
+    /// Send a failed or under-review email again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)`.
+    public enum PostEmailsRetry {
+        public static let id: Swift.String = "postEmailsRetry"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostEmailsRetry.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailsRetry.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailsRetry.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostEmailsRetry.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostEmailsRetry.Input.Path,
+                headers: Operations.PostEmailsRetry.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostEmailsRetry.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostEmailsRetry.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostEmailsRetry.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostEmailsRetry.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// List groups with member counts
     ///
     /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -30547,9 +33322,9 @@ public enum Operations {
             }
         }
     }
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
     ///
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
@@ -30593,6 +33368,10 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/body`.
                         public var body: Swift.String?
+                        /// Email: the HTML part
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/html`.
+                        public var html: Swift.String?
                         /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
@@ -30766,10 +33545,18 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
                         public var recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload?
+                        /// Email: the subject
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/subject`.
+                        public var subject: Swift.String?
                         /// SMS: a template (instead of a text)
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/template_id`.
                         public var templateId: Swift.String?
+                        /// Email: the text part
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/text`.
+                        public var text: Swift.String?
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/variables`.
                         public struct VariablesPayload: Codable, Hashable, Sendable {
                             /// A container of undocumented properties.
@@ -30794,24 +33581,36 @@ public enum Operations {
                         ///
                         /// - Parameters:
                         ///   - body: SMS: the text (instead of a template)
+                        ///   - html: Email: the HTML part
                         ///   - recurrence: Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                        ///   - subject: Email: the subject
                         ///   - templateId: SMS: a template (instead of a text)
+                        ///   - text: Email: the text part
                         ///   - variables:
                         public init(
                             body: Swift.String? = nil,
+                            html: Swift.String? = nil,
                             recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload? = nil,
+                            subject: Swift.String? = nil,
                             templateId: Swift.String? = nil,
+                            text: Swift.String? = nil,
                             variables: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.VariablesPayload? = nil
                         ) {
                             self.body = body
+                            self.html = html
                             self.recurrence = recurrence
+                            self.subject = subject
                             self.templateId = templateId
+                            self.text = text
                             self.variables = variables
                         }
                         public enum CodingKeys: String, CodingKey {
                             case body
+                            case html
                             case recurrence
+                            case subject
                             case templateId = "template_id"
+                            case text
                             case variables
                         }
                     }
@@ -31047,7 +33846,64 @@ public enum Operations {
                         public var value3: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value3Payload?
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
                         public struct Value4Payload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/variables`.
+                            /// Email: the subject
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/subject`.
+                            public var subject: Swift.String
+                            /// Creates a new `Value4Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - subject: Email: the subject
+                            public init(subject: Swift.String) {
+                                self.subject = subject
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case subject
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
+                        public var value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value5`.
+                        public struct Value5Payload: Codable, Hashable, Sendable {
+                            /// Email: the HTML part
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value5/html`.
+                            public var html: Swift.String
+                            /// Creates a new `Value5Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - html: Email: the HTML part
+                            public init(html: Swift.String) {
+                                self.html = html
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case html
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value5`.
+                        public var value5: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value5Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value6`.
+                        public struct Value6Payload: Codable, Hashable, Sendable {
+                            /// Email: the text part
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value6/text`.
+                            public var text: Swift.String
+                            /// Creates a new `Value6Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - text: Email: the text part
+                            public init(text: Swift.String) {
+                                self.text = text
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case text
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value6`.
+                        public var value6: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value6Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7`.
+                        public struct Value7Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7/variables`.
                             public struct VariablesPayload: Codable, Hashable, Sendable {
                                 /// A container of undocumented properties.
                                 public var additionalProperties: [String: Swift.String]
@@ -31065,21 +33921,21 @@ public enum Operations {
                                     try encoder.encodeAdditionalProperties(additionalProperties)
                                 }
                             }
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/variables`.
-                            public var variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload.VariablesPayload?
-                            /// Creates a new `Value4Payload`.
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7/variables`.
+                            public var variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload.VariablesPayload?
+                            /// Creates a new `Value7Payload`.
                             ///
                             /// - Parameters:
                             ///   - variables:
-                            public init(variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload.VariablesPayload? = nil) {
+                            public init(variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload.VariablesPayload? = nil) {
                                 self.variables = variables
                             }
                             public enum CodingKeys: String, CodingKey {
                                 case variables
                             }
                         }
-                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
-                        public var value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7`.
+                        public var value7: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload?
                         /// Creates a new `Value2Payload`.
                         ///
                         /// - Parameters:
@@ -31087,16 +33943,25 @@ public enum Operations {
                         ///   - value2:
                         ///   - value3:
                         ///   - value4:
+                        ///   - value5:
+                        ///   - value6:
+                        ///   - value7:
                         public init(
                             value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload? = nil,
                             value2: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value2Payload? = nil,
                             value3: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value3Payload? = nil,
-                            value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload? = nil
+                            value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload? = nil,
+                            value5: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value5Payload? = nil,
+                            value6: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value6Payload? = nil,
+                            value7: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload? = nil
                         ) {
                             self.value1 = value1
                             self.value2 = value2
                             self.value3 = value3
                             self.value4 = value4
+                            self.value5 = value5
+                            self.value6 = value6
+                            self.value7 = value7
                         }
                         public init(from decoder: any Swift.Decoder) throws {
                             var errors: [any Swift.Error] = []
@@ -31120,12 +33985,30 @@ public enum Operations {
                             } catch {
                                 errors.append(error)
                             }
+                            do {
+                                self.value5 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value6 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value7 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
                             try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
                                 [
                                     self.value1,
                                     self.value2,
                                     self.value3,
-                                    self.value4
+                                    self.value4,
+                                    self.value5,
+                                    self.value6,
+                                    self.value7
                                 ],
                                 type: Self.self,
                                 codingPath: decoder.codingPath,
@@ -31137,6 +34020,9 @@ public enum Operations {
                             try self.value2?.encode(to: encoder)
                             try self.value3?.encode(to: encoder)
                             try self.value4?.encode(to: encoder)
+                            try self.value5?.encode(to: encoder)
+                            try self.value6?.encode(to: encoder)
+                            try self.value7?.encode(to: encoder)
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2`.
@@ -35678,6 +38564,17 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case email_queued = "email.queued"
+                        case email_sent = "email.sent"
+                        case email_deliveryDelayed = "email.delivery_delayed"
+                        case email_delivered = "email.delivered"
+                        case email_opened = "email.opened"
+                        case email_clicked = "email.clicked"
+                        case email_bounced = "email.bounced"
+                        case email_complained = "email.complained"
+                        case email_failed = "email.failed"
+                        case email_canceled = "email.canceled"
+                        case email_review = "email.review"
                         case series_created = "series.created"
                         case series_updated = "series.updated"
                         case series_stopped = "series.stopped"
@@ -36391,6 +39288,17 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case email_queued = "email.queued"
+                        case email_sent = "email.sent"
+                        case email_deliveryDelayed = "email.delivery_delayed"
+                        case email_delivered = "email.delivered"
+                        case email_opened = "email.opened"
+                        case email_clicked = "email.clicked"
+                        case email_bounced = "email.bounced"
+                        case email_complained = "email.complained"
+                        case email_failed = "email.failed"
+                        case email_canceled = "email.canceled"
+                        case email_review = "email.review"
                         case series_created = "series.created"
                         case series_updated = "series.updated"
                         case series_stopped = "series.stopped"
@@ -36967,6 +39875,407 @@ public enum Operations {
             /// Too many requests; retry after Retry-After seconds
             ///
             /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteWebhookEndpoint)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events
+    ///
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhooks/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)`.
+    public enum PostWebhooksResend {
+        public static let id: Swift.String = "postWebhooksResend"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostWebhooksResend.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostWebhooksResend.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostWebhooksResend.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// A Resend webhook event
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/created_at`.
+                    public var createdAt: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/data`.
+                    public struct DataPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/data/email_id`.
+                        public var emailId: Swift.String
+                        /// Creates a new `DataPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - emailId:
+                        public init(emailId: Swift.String) {
+                            self.emailId = emailId
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case emailId = "email_id"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/data`.
+                    public var data: Operations.PostWebhooksResend.Input.Body.JsonPayload.DataPayload
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/type`.
+                    public var _type: Swift.String
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - createdAt:
+                    ///   - data:
+                    ///   - _type:
+                    public init(
+                        createdAt: Swift.String? = nil,
+                        data: Operations.PostWebhooksResend.Input.Body.JsonPayload.DataPayload,
+                        _type: Swift.String
+                    ) {
+                        self.createdAt = createdAt
+                        self.data = data
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case createdAt = "created_at"
+                        case data
+                        case _type = "type"
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/content/application\/json`.
+                case json(Operations.PostWebhooksResend.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PostWebhooksResend.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PostWebhooksResend.Input.Headers = .init(),
+                body: Operations.PostWebhooksResend.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content/json/received`.
+                        public var received: Swift.Bool
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - received:
+                        public init(received: Swift.Bool) {
+                            self.received = received
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case received
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.received = try container.decode(
+                                Swift.Bool.self,
+                                forKey: .received
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "received"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content/application\/json`.
+                    case json(Operations.PostWebhooksResend.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.PostWebhooksResend.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostWebhooksResend.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostWebhooksResend.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostWebhooksResend.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostWebhooksResend.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)

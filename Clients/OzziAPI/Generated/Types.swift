@@ -619,9 +619,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)`.
     func getSery(_ input: Operations.GetSery.Input) async throws -> Operations.GetSery.Output
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
     ///
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
@@ -2097,9 +2097,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
     ///
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
