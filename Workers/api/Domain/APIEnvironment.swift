@@ -36,7 +36,6 @@ struct APIEnvironment: Sendable {
         accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
-        // The engine's simulated provider: one outbox and one log for every email the host keeps.
-        systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey, simulated: messaging.email.simulated)
+        systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey)
     }
 }

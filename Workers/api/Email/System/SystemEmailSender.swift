@@ -7,8 +7,9 @@ import OzziRuntime
 /// neither a crash nor an outage loses one.
 ///
 /// Settings (the api worker's vars and secrets): `SYSTEM_EMAIL_PROVIDER` = `simulated` (default: the
-/// simulated provider keeps each email as `.eml` in the `FILES` bucket under `emails/system/`) | `resend`
-/// (secret `SYSTEM_RESEND_API_KEY`, var `SYSTEM_RESEND_API_BASE`) | `smtp` (secret `SYSTEM_SMTP_URL`,
+/// simulated provider keeps each email as `.eml` in the `FILES` bucket under `emails/system/`, and a line of
+/// `simulated-system-email.log`) | `resend` (secret `SYSTEM_RESEND_API_KEY`, var `SYSTEM_RESEND_API_BASE`) |
+/// `smtp` (secret `SYSTEM_SMTP_URL`,
 /// `smtp://user:password@host:587` with STARTTLS or `smtps://...:465`; `SMTP_ALLOW_PRIVATE_HOSTS`,
 /// `SMTP_CA_FILE` as for workspaces' relays); `SYSTEM_EMAIL_FROM` (default `Ozzi <no-reply@sandbox.ozzi.test>`);
 /// `SYSTEM_EMAIL_TIMEOUT_MS` (15000). Links are built from `PUBLIC_URL`.
@@ -28,15 +29,18 @@ struct SystemEmailSender: Sendable {
     /// Keys the tokens mailed in links (an HMAC of the job's id).
     private let tokenKey: [UInt8]
 
-    /// - Parameter simulated: the simulated email provider the host runs (the engine's own).
-    init(env: WorkerEnv, publicURL: String, sealingKey: [UInt8], simulated: any EmailProvider) throws {
+    init(env: WorkerEnv, publicURL: String, sealingKey: [UInt8]) throws {
         let name = env.var("SYSTEM_EMAIL_PROVIDER", default: Kind.simulated.rawValue)
         guard let kind = Kind(rawValue: name) else {
             throw SystemEmailConfigError("SYSTEM_EMAIL_PROVIDER is '\(name)'; it must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         switch kind {
         case .simulated:
-            provider = simulated
+            // A log of its own: `simulated-email.log` counts the engine's sends (one line per send, checked
+            // after a kill -9). It reports no events (`workspaceID`), so its webhook settings go unused.
+            provider = try SimulatedEmailProvider(bucket: try env.bucket("FILES"), logPath: env.dataDirectory + "/simulated-system-email.log",
+                                                  webhookSecret: "", webhookURL: publicURL + "/api/v1/webhooks/resend",
+                                                  callbacks: try env.queue("DELIVERY"), clock: env.clock, deliveryMs: 0)
         case .resend:
             provider = ResendEmailClient(baseURL: env.var("SYSTEM_RESEND_API_BASE", default: "https://api.resend.com"),
                                          apiKey: try Self.secret(env, "SYSTEM_RESEND_API_KEY", for: kind), outbound: env.outbound,
