@@ -4,3 +4,8 @@
 #include <openssl/hmac.h>
 #include <openssl/crypto.h>
 #include <openssl/md5.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/rsa.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>

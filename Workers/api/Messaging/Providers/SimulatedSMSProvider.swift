@@ -1,6 +1,4 @@
-import Glibc
 import OzziRuntime
-import Synchronization
 
 /// The offline default: a provider with deterministic outcomes chosen by the number, a durable record of
 /// every message it accepted (`simulated-sms.log` in the worker's data folder, one line per send, so a
@@ -21,39 +19,23 @@ final class SimulatedSMSProvider: SMSProvider {
     let name = "simulated"
     /// Signs the simulated callbacks; the status route checks them like Twilio's.
     let authToken: String
-    private let log: Int32
-    private let callbacks: any QueueProducer
+    private let outbox: SimulatedOutbox
     private let deliveryMs: Int
     private let slowDeliveryMs: Int
     /// How long the simulated API takes to answer (half before it records a send, half after), as a
     /// real provider's round trip does; 0 by default.
     private let latencyMs: Int
-    /// Attempts per message, for the numbers that fail a set number of times (the simulated service's memory).
-    private let attempts = Mutex<[String: Int]>([:])
-    /// Callbacks not yet queued: the sends of one engine batch are queued together, in one transaction
-    /// rather than one each.
-    private let unsent = Mutex<[OutgoingMessage]>([])
 
     init(logPath: String, authToken: String, callbacks: any QueueProducer, deliveryMs: Int, slowDeliveryMs: Int, latencyMs: Int = 0) throws {
-        log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard log >= 0 else { throw POSIXFailure(operation: "open \(logPath)") }
+        outbox = try SimulatedOutbox(logPath: logPath, callbacks: callbacks)
         self.authToken = authToken
-        self.callbacks = callbacks
         self.deliveryMs = deliveryMs
         self.slowDeliveryMs = slowDeliveryMs
         self.latencyMs = latencyMs
     }
 
-    deinit {
-        close(log)
-    }
-
     func send(_ sms: OutgoingSMS) async -> SendResult {
-        let attempt = attempts.withLock { attempts -> Int in
-            if attempts.count > 100_000 { attempts.removeAll() }
-            attempts[sms.messageID, default: 0] += 1
-            return attempts[sms.messageID]!
-        }
+        let attempt = outbox.attempt(sms.messageID)
         switch sms.to {
         case "+15005550001": return .permanent(code: "21211", message: "The 'To' number \(sms.to) is not a valid phone number.")
         case "+15005550004": return .permanent(code: "21610", message: "Attempt to send to unsubscribed recipient")
@@ -68,8 +50,7 @@ final class SimulatedSMSProvider: SMSProvider {
         let providerID = "SM" + Crypto.hex(Crypto.randomBytes(16))
         // The record is written before answering, as a provider commits before its 201: a send the host
         // never heard about (killed mid-call) is still counted.
-        let line = Array("\(sms.messageID) \(providerID) \(sms.to)\n".utf8)
-        _ = line.withUnsafeBytes { write(log, $0.baseAddress, $0.count) }
+        outbox.record([(sms.messageID, providerID, sms.to)])
         let (status, delay, errorCode): (String, Int, String?) = switch sms.to {
         case "+15005550008": ("delivered", slowDeliveryMs, nil)
         case "+15005550009": ("undelivered", deliveryMs, "30003")
@@ -77,39 +58,17 @@ final class SimulatedSMSProvider: SMSProvider {
         }
         var form = ["MessageSid": providerID, "MessageStatus": status, "AccountSid": Self.accountSid, "To": sms.to, "From": sms.from ?? ""]
         if let errorCode { form["ErrorCode"] = errorCode }
-        queueCallback(OutgoingMessage(body: SimulatedCallbackJob(url: sms.statusCallback, form: form).json, delaySeconds: Double(delay) / 1000))
+        outbox.queue([OutgoingMessage(body: SimulatedCallbackJob(url: sms.statusCallback, form: form).json, delaySeconds: Double(delay) / 1000)])
         if latencyMs > 0 { try? await Task.sleep(for: .milliseconds(latencyMs - latencyMs / 2)) }
         return .accepted(providerID: providerID)
     }
 
-    /// Adds a callback to the next flush; the first one in schedules it, on the next turn of the executor,
-    /// by when the other sends of the batch have added theirs.
-    private func queueCallback(_ message: OutgoingMessage) {
-        let first = unsent.withLock { unsent in
-            unsent.append(message)
-            return unsent.count == 1
-        }
-        guard first else { return }
-        Task { [self] in
-            await Task.yield()
-            let batch = unsent.withLock { unsent in
-                defer { unsent = [] }
-                return unsent
-            }
-            for start in stride(from: 0, to: batch.count, by: 100) {
-                try? await callbacks.sendBatch(Array(batch[start..<min(start + 100, batch.count)]))
-            }
-        }
-    }
-
     /// The signed form POST a simulated callback job becomes, for the api worker's own router.
     func callbackRequest(_ job: SimulatedCallbackJob) -> Request {
-        let url = job.url
         let pairs = job.form.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
-        let path = url.range(of: "://").flatMap { scheme in url[scheme.upperBound...].firstIndex(of: "/").map { String(url[$0...]) } } ?? "/"
-        return Request(method: "POST", target: path, headers: [
+        return SimulatedOutbox.request(url: job.url, headers: [
             "content-type": "application/x-www-form-urlencoded",
-            "x-twilio-signature": TwilioSignature.sign(url: url, parameters: pairs, authToken: authToken),
+            "x-twilio-signature": TwilioSignature.sign(url: job.url, parameters: pairs, authToken: authToken),
         ], body: Array(FormEncoding.encode(pairs).utf8))
     }
 }
