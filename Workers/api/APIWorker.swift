@@ -31,6 +31,7 @@ public struct APIWorker: RoutedWorker {
             MessagingDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),
+            try EmailDomainsDomain(api),
         ]
         // Webhooks deliver what the others publish.
         let domains = publishers + [try WebhooksDomain(api, eventTypes: publishers.flatMap(\.publishes))]
