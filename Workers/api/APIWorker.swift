@@ -29,6 +29,7 @@ public struct APIWorker: RoutedWorker {
             GroupsDomain(api),
             TemplatesDomain(api),
             MessagingDomain(api),
+            RecurringDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),
             try EmailDomainsDomain(api),

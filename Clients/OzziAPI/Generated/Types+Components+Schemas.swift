@@ -3329,6 +3329,10 @@ extension Components {
             public var scheduled: Swift.Int
             /// - Remark: Generated from `#/components/schemas/ScheduledMessages/scheduled_at`.
             public var scheduledAt: Foundation.Date
+            /// With a recurrence: the series (GET /series/{id}) this message is the first occurrence of
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduledMessages/series_id`.
+            public var seriesId: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ScheduledMessages/SkippedPayload`.
             public struct SkippedPayloadPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/ScheduledMessages/SkippedPayload/contact_id`.
@@ -3383,18 +3387,21 @@ extension Components {
             ///   - message:
             ///   - scheduled:
             ///   - scheduledAt:
+            ///   - seriesId: With a recurrence: the series (GET /series/{id}) this message is the first occurrence of
             ///   - skipped:
             public init(
                 ids: [Swift.String],
                 message: Components.Schemas.Message? = nil,
                 scheduled: Swift.Int,
                 scheduledAt: Foundation.Date,
+                seriesId: Swift.String? = nil,
                 skipped: Components.Schemas.ScheduledMessages.SkippedPayload
             ) {
                 self.ids = ids
                 self.message = message
                 self.scheduled = scheduled
                 self.scheduledAt = scheduledAt
+                self.seriesId = seriesId
                 self.skipped = skipped
             }
             public enum CodingKeys: String, CodingKey {
@@ -3402,6 +3409,7 @@ extension Components {
                 case message
                 case scheduled
                 case scheduledAt = "scheduled_at"
+                case seriesId = "series_id"
                 case skipped
             }
             public init(from decoder: any Swift.Decoder) throws {
@@ -3422,6 +3430,10 @@ extension Components {
                     Foundation.Date.self,
                     forKey: .scheduledAt
                 )
+                self.seriesId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seriesId
+                )
                 self.skipped = try container.decode(
                     Components.Schemas.ScheduledMessages.SkippedPayload.self,
                     forKey: .skipped
@@ -3431,7 +3443,516 @@ extension Components {
                     "message",
                     "scheduled",
                     "scheduled_at",
+                    "series_id",
                     "skipped"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Series`.
+        public struct Series: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Series/body`.
+            public var body: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Series/campaign`.
+            public var campaign: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Series/category`.
+            public var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Series/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sms = "sms"
+                case email = "email"
+            }
+            /// - Remark: Generated from `#/components/schemas/Series/channel`.
+            public var channel: Components.Schemas.Series.ChannelPayload
+            /// - Remark: Generated from `#/components/schemas/Series/contact_id`.
+            public var contactId: Swift.String?
+            /// Email: the content the occurrences not sent yet go out with
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/content_id`.
+            public var contentId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Series/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Series/id`.
+            public var id: Swift.String
+            /// When the pending occurrence is due
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/next_at`.
+            public var nextAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Series/OccurrencesPayload`.
+            public struct OccurrencesPayloadPayload: Codable, Hashable, Sendable {
+                /// The message (or email) that is this occurrence
+                ///
+                /// - Remark: Generated from `#/components/schemas/Series/OccurrencesPayload/message_id`.
+                public var messageId: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Series/OccurrencesPayload/number`.
+                public var number: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Series/OccurrencesPayload/scheduled_at`.
+                public var scheduledAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/Series/OccurrencesPayload/status`.
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case pending = "pending"
+                    case sending = "sending"
+                    case sent = "sent"
+                    case delivered = "delivered"
+                    case undelivered = "undelivered"
+                    case failed = "failed"
+                    case canceled = "canceled"
+                    case review = "review"
+                }
+                /// - Remark: Generated from `#/components/schemas/Series/OccurrencesPayload/status`.
+                public var status: Components.Schemas.Series.OccurrencesPayloadPayload.StatusPayload
+                /// Creates a new `OccurrencesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - messageId: The message (or email) that is this occurrence
+                ///   - number:
+                ///   - scheduledAt:
+                ///   - status:
+                public init(
+                    messageId: Swift.String,
+                    number: Swift.Int,
+                    scheduledAt: Foundation.Date,
+                    status: Components.Schemas.Series.OccurrencesPayloadPayload.StatusPayload
+                ) {
+                    self.messageId = messageId
+                    self.number = number
+                    self.scheduledAt = scheduledAt
+                    self.status = status
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case messageId = "message_id"
+                    case number
+                    case scheduledAt = "scheduled_at"
+                    case status
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.messageId = try container.decode(
+                        Swift.String.self,
+                        forKey: .messageId
+                    )
+                    self.number = try container.decode(
+                        Swift.Int.self,
+                        forKey: .number
+                    )
+                    self.scheduledAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .scheduledAt
+                    )
+                    self.status = try container.decode(
+                        Components.Schemas.Series.OccurrencesPayloadPayload.StatusPayload.self,
+                        forKey: .status
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "message_id",
+                        "number",
+                        "scheduled_at",
+                        "status"
+                    ])
+                }
+            }
+            /// One series only: its latest 100 occurrences, newest first
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/occurrences`.
+            public typealias OccurrencesPayload = [Components.Schemas.Series.OccurrencesPayloadPayload]
+            /// One series only: its latest 100 occurrences, newest first
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/occurrences`.
+            public var occurrences: Components.Schemas.Series.OccurrencesPayload?
+            /// - Remark: Generated from `#/components/schemas/Series/occurrences_planned`.
+            public var occurrencesPlanned: Swift.Int
+            /// Occurrences the provider took (sent, delivered or undelivered)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/occurrences_sent`.
+            public var occurrencesSent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Series/recurrence`.
+            public struct RecurrencePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/count`.
+                public var count: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/ends_on`.
+                public var endsOn: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/frequency`.
+                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case daily = "daily"
+                    case weekly = "weekly"
+                    case monthly = "monthly"
+                    case yearly = "yearly"
+                }
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/frequency`.
+                public var frequency: Components.Schemas.Series.RecurrencePayload.FrequencyPayload
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/interval`.
+                public var interval: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/month`.
+                public var month: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/month_day`.
+                public var monthDay: Swift.Int?
+                /// The rule as an RFC 5545 RRULE (DTSTART: starts_on at time in time_zone); RFC 7529's SKIP=BACKWARD where a month lacks the day
+                ///
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/rrule`.
+                public var rrule: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/starts_on`.
+                public var startsOn: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/time`.
+                public var time: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/time_zone`.
+                public var timeZone: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/WeekdaysPayload`.
+                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case mo = "MO"
+                    case tu = "TU"
+                    case we = "WE"
+                    case th = "TH"
+                    case fr = "FR"
+                    case sa = "SA"
+                    case su = "SU"
+                }
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/weekdays`.
+                public typealias WeekdaysPayload = [Components.Schemas.Series.RecurrencePayload.WeekdaysPayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/Series/recurrence/weekdays`.
+                public var weekdays: Components.Schemas.Series.RecurrencePayload.WeekdaysPayload?
+                /// Creates a new `RecurrencePayload`.
+                ///
+                /// - Parameters:
+                ///   - count:
+                ///   - endsOn:
+                ///   - frequency:
+                ///   - interval:
+                ///   - month:
+                ///   - monthDay:
+                ///   - rrule: The rule as an RFC 5545 RRULE (DTSTART: starts_on at time in time_zone); RFC 7529's SKIP=BACKWARD where a month lacks the day
+                ///   - startsOn:
+                ///   - time:
+                ///   - timeZone:
+                ///   - weekdays:
+                public init(
+                    count: Swift.Int? = nil,
+                    endsOn: Swift.String? = nil,
+                    frequency: Components.Schemas.Series.RecurrencePayload.FrequencyPayload,
+                    interval: Swift.Int,
+                    month: Swift.Int? = nil,
+                    monthDay: Swift.Int? = nil,
+                    rrule: Swift.String,
+                    startsOn: Swift.String,
+                    time: Swift.String,
+                    timeZone: Swift.String,
+                    weekdays: Components.Schemas.Series.RecurrencePayload.WeekdaysPayload? = nil
+                ) {
+                    self.count = count
+                    self.endsOn = endsOn
+                    self.frequency = frequency
+                    self.interval = interval
+                    self.month = month
+                    self.monthDay = monthDay
+                    self.rrule = rrule
+                    self.startsOn = startsOn
+                    self.time = time
+                    self.timeZone = timeZone
+                    self.weekdays = weekdays
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case count
+                    case endsOn = "ends_on"
+                    case frequency
+                    case interval
+                    case month
+                    case monthDay = "month_day"
+                    case rrule
+                    case startsOn = "starts_on"
+                    case time
+                    case timeZone = "time_zone"
+                    case weekdays
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.count = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .count
+                    )
+                    self.endsOn = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .endsOn
+                    )
+                    self.frequency = try container.decode(
+                        Components.Schemas.Series.RecurrencePayload.FrequencyPayload.self,
+                        forKey: .frequency
+                    )
+                    self.interval = try container.decode(
+                        Swift.Int.self,
+                        forKey: .interval
+                    )
+                    self.month = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .month
+                    )
+                    self.monthDay = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .monthDay
+                    )
+                    self.rrule = try container.decode(
+                        Swift.String.self,
+                        forKey: .rrule
+                    )
+                    self.startsOn = try container.decode(
+                        Swift.String.self,
+                        forKey: .startsOn
+                    )
+                    self.time = try container.decode(
+                        Swift.String.self,
+                        forKey: .time
+                    )
+                    self.timeZone = try container.decode(
+                        Swift.String.self,
+                        forKey: .timeZone
+                    )
+                    self.weekdays = try container.decodeIfPresent(
+                        Components.Schemas.Series.RecurrencePayload.WeekdaysPayload.self,
+                        forKey: .weekdays
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "count",
+                        "ends_on",
+                        "frequency",
+                        "interval",
+                        "month",
+                        "month_day",
+                        "rrule",
+                        "starts_on",
+                        "time",
+                        "time_zone",
+                        "weekdays"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Series/recurrence`.
+            public var recurrence: Components.Schemas.Series.RecurrencePayload
+            /// active: plans each next occurrence as the one before goes out; stopped: by the workspace, or its contact was deleted; finished: its rule has no more
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/state`.
+            @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case active = "active"
+                case stopped = "stopped"
+                case finished = "finished"
+            }
+            /// active: plans each next occurrence as the one before goes out; stopped: by the workspace, or its contact was deleted; finished: its rule has no more
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/state`.
+            public var state: Components.Schemas.Series.StatePayload
+            /// - Remark: Generated from `#/components/schemas/Series/stopped_reason`.
+            @frozen public enum StoppedReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case stopped = "stopped"
+                case contactDeleted = "contact_deleted"
+            }
+            /// - Remark: Generated from `#/components/schemas/Series/stopped_reason`.
+            public var stoppedReason: Components.Schemas.Series.StoppedReasonPayload?
+            /// - Remark: Generated from `#/components/schemas/Series/template_id`.
+            public var templateId: Swift.String?
+            /// The address when it was made; occurrences to a contact go to its address at the time
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/to`.
+            public var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Series/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Series/variables`.
+            public struct VariablesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `VariablesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Series/variables`.
+            public var variables: Components.Schemas.Series.VariablesPayload?
+            /// Creates a new `Series`.
+            ///
+            /// - Parameters:
+            ///   - body:
+            ///   - campaign:
+            ///   - category:
+            ///   - channel:
+            ///   - contactId:
+            ///   - contentId: Email: the content the occurrences not sent yet go out with
+            ///   - createdAt:
+            ///   - id:
+            ///   - nextAt: When the pending occurrence is due
+            ///   - occurrences: One series only: its latest 100 occurrences, newest first
+            ///   - occurrencesPlanned:
+            ///   - occurrencesSent: Occurrences the provider took (sent, delivered or undelivered)
+            ///   - recurrence:
+            ///   - state: active: plans each next occurrence as the one before goes out; stopped: by the workspace, or its contact was deleted; finished: its rule has no more
+            ///   - stoppedReason:
+            ///   - templateId:
+            ///   - to: The address when it was made; occurrences to a contact go to its address at the time
+            ///   - updatedAt:
+            ///   - variables:
+            public init(
+                body: Swift.String? = nil,
+                campaign: Swift.String? = nil,
+                category: Swift.String,
+                channel: Components.Schemas.Series.ChannelPayload,
+                contactId: Swift.String? = nil,
+                contentId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                nextAt: Foundation.Date? = nil,
+                occurrences: Components.Schemas.Series.OccurrencesPayload? = nil,
+                occurrencesPlanned: Swift.Int,
+                occurrencesSent: Swift.Int,
+                recurrence: Components.Schemas.Series.RecurrencePayload,
+                state: Components.Schemas.Series.StatePayload,
+                stoppedReason: Components.Schemas.Series.StoppedReasonPayload? = nil,
+                templateId: Swift.String? = nil,
+                to: Swift.String,
+                updatedAt: Foundation.Date,
+                variables: Components.Schemas.Series.VariablesPayload? = nil
+            ) {
+                self.body = body
+                self.campaign = campaign
+                self.category = category
+                self.channel = channel
+                self.contactId = contactId
+                self.contentId = contentId
+                self.createdAt = createdAt
+                self.id = id
+                self.nextAt = nextAt
+                self.occurrences = occurrences
+                self.occurrencesPlanned = occurrencesPlanned
+                self.occurrencesSent = occurrencesSent
+                self.recurrence = recurrence
+                self.state = state
+                self.stoppedReason = stoppedReason
+                self.templateId = templateId
+                self.to = to
+                self.updatedAt = updatedAt
+                self.variables = variables
+            }
+            public enum CodingKeys: String, CodingKey {
+                case body
+                case campaign
+                case category
+                case channel
+                case contactId = "contact_id"
+                case contentId = "content_id"
+                case createdAt = "created_at"
+                case id
+                case nextAt = "next_at"
+                case occurrences
+                case occurrencesPlanned = "occurrences_planned"
+                case occurrencesSent = "occurrences_sent"
+                case recurrence
+                case state
+                case stoppedReason = "stopped_reason"
+                case templateId = "template_id"
+                case to
+                case updatedAt = "updated_at"
+                case variables
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.body = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.campaign = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaign
+                )
+                self.category = try container.decode(
+                    Swift.String.self,
+                    forKey: .category
+                )
+                self.channel = try container.decode(
+                    Components.Schemas.Series.ChannelPayload.self,
+                    forKey: .channel
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.contentId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contentId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.nextAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .nextAt
+                )
+                self.occurrences = try container.decodeIfPresent(
+                    Components.Schemas.Series.OccurrencesPayload.self,
+                    forKey: .occurrences
+                )
+                self.occurrencesPlanned = try container.decode(
+                    Swift.Int.self,
+                    forKey: .occurrencesPlanned
+                )
+                self.occurrencesSent = try container.decode(
+                    Swift.Int.self,
+                    forKey: .occurrencesSent
+                )
+                self.recurrence = try container.decode(
+                    Components.Schemas.Series.RecurrencePayload.self,
+                    forKey: .recurrence
+                )
+                self.state = try container.decode(
+                    Components.Schemas.Series.StatePayload.self,
+                    forKey: .state
+                )
+                self.stoppedReason = try container.decodeIfPresent(
+                    Components.Schemas.Series.StoppedReasonPayload.self,
+                    forKey: .stoppedReason
+                )
+                self.templateId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .templateId
+                )
+                self.to = try container.decode(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.variables = try container.decodeIfPresent(
+                    Components.Schemas.Series.VariablesPayload.self,
+                    forKey: .variables
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "body",
+                    "campaign",
+                    "category",
+                    "channel",
+                    "contact_id",
+                    "content_id",
+                    "created_at",
+                    "id",
+                    "next_at",
+                    "occurrences",
+                    "occurrences_planned",
+                    "occurrences_sent",
+                    "recurrence",
+                    "state",
+                    "stopped_reason",
+                    "template_id",
+                    "to",
+                    "updated_at",
+                    "variables"
                 ])
             }
         }
@@ -3852,18 +4373,97 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Template`.
         public struct Template: Codable, Hashable, Sendable {
+            /// The SMS text; null for an email template
+            ///
             /// - Remark: Generated from `#/components/schemas/Template/body`.
-            public var body: Swift.String
+            public var body: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Template/category`.
             public var category: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Template/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sms = "sms"
+                case email = "email"
+            }
+            /// - Remark: Generated from `#/components/schemas/Template/channel`.
+            public var channel: Components.Schemas.Template.ChannelPayload
             /// - Remark: Generated from `#/components/schemas/Template/created_at`.
             public var createdAt: Foundation.Date
+            /// An email template's HTML, if any
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/html`.
+            public var html: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Template/id`.
             public var id: Swift.String
             /// - Remark: Generated from `#/components/schemas/Template/name`.
             public var name: Swift.String
+            /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+            ///
             /// - Remark: Generated from `#/components/schemas/Template/sms`.
-            public var sms: Components.Schemas.SMSLength
+            public struct SmsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Template/sms/characters`.
+                public var characters: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Template/sms/encoding`.
+                @frozen public enum EncodingPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case gsm7 = "GSM-7"
+                    case ucs2 = "UCS-2"
+                }
+                /// - Remark: Generated from `#/components/schemas/Template/sms/encoding`.
+                public var encoding: Components.Schemas.Template.SmsPayload.EncodingPayload
+                /// - Remark: Generated from `#/components/schemas/Template/sms/segments`.
+                public var segments: Swift.Int
+                /// Creates a new `SmsPayload`.
+                ///
+                /// - Parameters:
+                ///   - characters:
+                ///   - encoding:
+                ///   - segments:
+                public init(
+                    characters: Swift.Int,
+                    encoding: Components.Schemas.Template.SmsPayload.EncodingPayload,
+                    segments: Swift.Int
+                ) {
+                    self.characters = characters
+                    self.encoding = encoding
+                    self.segments = segments
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case characters
+                    case encoding
+                    case segments
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.characters = try container.decode(
+                        Swift.Int.self,
+                        forKey: .characters
+                    )
+                    self.encoding = try container.decode(
+                        Components.Schemas.Template.SmsPayload.EncodingPayload.self,
+                        forKey: .encoding
+                    )
+                    self.segments = try container.decode(
+                        Swift.Int.self,
+                        forKey: .segments
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "characters",
+                        "encoding",
+                        "segments"
+                    ])
+                }
+            }
+            /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/sms`.
+            public var sms: Components.Schemas.Template.SmsPayload?
+            /// An email template's subject; null for SMS
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/subject`.
+            public var subject: Swift.String?
+            /// An email template's own text part; null when it is derived from the HTML (and for SMS)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Template/text`.
+            public var text: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Template/updated_at`.
             public var updatedAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Template/usage_count`.
@@ -3871,46 +4471,62 @@ extension Components {
             /// Creates a new `Template`.
             ///
             /// - Parameters:
-            ///   - body:
+            ///   - body: The SMS text; null for an email template
             ///   - category:
+            ///   - channel:
             ///   - createdAt:
+            ///   - html: An email template's HTML, if any
             ///   - id:
             ///   - name:
-            ///   - sms:
+            ///   - sms: How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+            ///   - subject: An email template's subject; null for SMS
+            ///   - text: An email template's own text part; null when it is derived from the HTML (and for SMS)
             ///   - updatedAt:
             ///   - usageCount:
             public init(
-                body: Swift.String,
+                body: Swift.String? = nil,
                 category: Swift.String,
+                channel: Components.Schemas.Template.ChannelPayload,
                 createdAt: Foundation.Date,
+                html: Swift.String? = nil,
                 id: Swift.String,
                 name: Swift.String,
-                sms: Components.Schemas.SMSLength,
+                sms: Components.Schemas.Template.SmsPayload? = nil,
+                subject: Swift.String? = nil,
+                text: Swift.String? = nil,
                 updatedAt: Foundation.Date,
                 usageCount: Swift.Int
             ) {
                 self.body = body
                 self.category = category
+                self.channel = channel
                 self.createdAt = createdAt
+                self.html = html
                 self.id = id
                 self.name = name
                 self.sms = sms
+                self.subject = subject
+                self.text = text
                 self.updatedAt = updatedAt
                 self.usageCount = usageCount
             }
             public enum CodingKeys: String, CodingKey {
                 case body
                 case category
+                case channel
                 case createdAt = "created_at"
+                case html
                 case id
                 case name
                 case sms
+                case subject
+                case text
                 case updatedAt = "updated_at"
                 case usageCount = "usage_count"
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.body = try container.decode(
+                self.body = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .body
                 )
@@ -3918,9 +4534,17 @@ extension Components {
                     Swift.String.self,
                     forKey: .category
                 )
+                self.channel = try container.decode(
+                    Components.Schemas.Template.ChannelPayload.self,
+                    forKey: .channel
+                )
                 self.createdAt = try container.decode(
                     Foundation.Date.self,
                     forKey: .createdAt
+                )
+                self.html = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .html
                 )
                 self.id = try container.decode(
                     Swift.String.self,
@@ -3930,9 +4554,17 @@ extension Components {
                     Swift.String.self,
                     forKey: .name
                 )
-                self.sms = try container.decode(
-                    Components.Schemas.SMSLength.self,
+                self.sms = try container.decodeIfPresent(
+                    Components.Schemas.Template.SmsPayload.self,
                     forKey: .sms
+                )
+                self.subject = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .subject
+                )
+                self.text = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .text
                 )
                 self.updatedAt = try container.decode(
                     Foundation.Date.self,
@@ -3945,10 +4577,14 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "body",
                     "category",
+                    "channel",
                     "created_at",
+                    "html",
                     "id",
                     "name",
                     "sms",
+                    "subject",
+                    "text",
                     "updated_at",
                     "usage_count"
                 ])
@@ -3956,38 +4592,82 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/TemplatePreview`.
         public struct TemplatePreview: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sms = "sms"
+                case email = "email"
+            }
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/channel`.
+            public var channel: Components.Schemas.TemplatePreview.ChannelPayload
+            /// Email only: null when the template has no HTML
+            ///
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/html`.
+            public var html: Swift.String?
             /// - Remark: Generated from `#/components/schemas/TemplatePreview/sms`.
-            public var sms: Components.Schemas.SMSLength
+            public var sms: Components.Schemas.SMSLength?
+            /// Email only
+            ///
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/subject`.
+            public var subject: Swift.String?
+            /// The SMS text, or the email's text part
+            ///
             /// - Remark: Generated from `#/components/schemas/TemplatePreview/text`.
             public var text: Swift.String
             /// Creates a new `TemplatePreview`.
             ///
             /// - Parameters:
+            ///   - channel:
+            ///   - html: Email only: null when the template has no HTML
             ///   - sms:
-            ///   - text:
+            ///   - subject: Email only
+            ///   - text: The SMS text, or the email's text part
             public init(
-                sms: Components.Schemas.SMSLength,
+                channel: Components.Schemas.TemplatePreview.ChannelPayload,
+                html: Swift.String? = nil,
+                sms: Components.Schemas.SMSLength? = nil,
+                subject: Swift.String? = nil,
                 text: Swift.String
             ) {
+                self.channel = channel
+                self.html = html
                 self.sms = sms
+                self.subject = subject
                 self.text = text
             }
             public enum CodingKeys: String, CodingKey {
+                case channel
+                case html
                 case sms
+                case subject
                 case text
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.sms = try container.decode(
+                self.channel = try container.decode(
+                    Components.Schemas.TemplatePreview.ChannelPayload.self,
+                    forKey: .channel
+                )
+                self.html = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .html
+                )
+                self.sms = try container.decodeIfPresent(
                     Components.Schemas.SMSLength.self,
                     forKey: .sms
+                )
+                self.subject = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .subject
                 )
                 self.text = try container.decode(
                     Swift.String.self,
                     forKey: .text
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "channel",
+                    "html",
                     "sms",
+                    "subject",
                     "text"
                 ])
             }

@@ -24085,6 +24085,179 @@ public enum Operations {
                         public var contactIds: [Swift.String]?
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/group_id`.
                         public var groupId: Swift.String?
+                        /// Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence`.
+                        public struct RecurrencePayload: Codable, Hashable, Sendable {
+                            /// How many sends in all; not with ends_on
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/count`.
+                            public var count: Swift.Int?
+                            /// The last day it may go out (inclusive); not with count
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/ends_on`.
+                            public var endsOn: Swift.String?
+                            /// How often
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/frequency`.
+                            @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case daily = "daily"
+                                case weekly = "weekly"
+                                case monthly = "monthly"
+                                case yearly = "yearly"
+                            }
+                            /// How often
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/frequency`.
+                            public var frequency: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload
+                            /// Every n days, weeks, months or years (default 1)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/interval`.
+                            public var interval: Swift.Int?
+                            /// Yearly: the month (default that of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/month`.
+                            public var month: Swift.Int?
+                            /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/month_day`.
+                            public var monthDay: Swift.Int?
+                            /// The first day it may go out (default today in the time zone)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/starts_on`.
+                            public var startsOn: Swift.String?
+                            /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/time`.
+                            public var time: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/time_zone`.
+                            public var timeZone: Components.Schemas.TimeZoneName?
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/WeekdaysPayload`.
+                            @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case mo = "MO"
+                                case tu = "TU"
+                                case we = "WE"
+                                case th = "TH"
+                                case fr = "FR"
+                                case sa = "SA"
+                                case su = "SU"
+                            }
+                            /// Weekly: the days it goes out on (default the weekday of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/weekdays`.
+                            public typealias WeekdaysPayload = [Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
+                            /// Weekly: the days it goes out on (default the weekday of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/weekdays`.
+                            public var weekdays: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                            /// Creates a new `RecurrencePayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - count: How many sends in all; not with ends_on
+                            ///   - endsOn: The last day it may go out (inclusive); not with count
+                            ///   - frequency: How often
+                            ///   - interval: Every n days, weeks, months or years (default 1)
+                            ///   - month: Yearly: the month (default that of starts_on)
+                            ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                            ///   - startsOn: The first day it may go out (default today in the time zone)
+                            ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                            ///   - timeZone:
+                            ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                            public init(
+                                count: Swift.Int? = nil,
+                                endsOn: Swift.String? = nil,
+                                frequency: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload,
+                                interval: Swift.Int? = nil,
+                                month: Swift.Int? = nil,
+                                monthDay: Swift.Int? = nil,
+                                startsOn: Swift.String? = nil,
+                                time: Swift.String,
+                                timeZone: Components.Schemas.TimeZoneName? = nil,
+                                weekdays: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
+                            ) {
+                                self.count = count
+                                self.endsOn = endsOn
+                                self.frequency = frequency
+                                self.interval = interval
+                                self.month = month
+                                self.monthDay = monthDay
+                                self.startsOn = startsOn
+                                self.time = time
+                                self.timeZone = timeZone
+                                self.weekdays = weekdays
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case count
+                                case endsOn = "ends_on"
+                                case frequency
+                                case interval
+                                case month
+                                case monthDay = "month_day"
+                                case startsOn = "starts_on"
+                                case time
+                                case timeZone = "time_zone"
+                                case weekdays
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.count = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .count
+                                )
+                                self.endsOn = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .endsOn
+                                )
+                                self.frequency = try container.decode(
+                                    Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
+                                    forKey: .frequency
+                                )
+                                self.interval = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .interval
+                                )
+                                self.month = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .month
+                                )
+                                self.monthDay = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .monthDay
+                                )
+                                self.startsOn = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .startsOn
+                                )
+                                self.time = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .time
+                                )
+                                self.timeZone = try container.decodeIfPresent(
+                                    Components.Schemas.TimeZoneName.self,
+                                    forKey: .timeZone
+                                )
+                                self.weekdays = try container.decodeIfPresent(
+                                    Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
+                                    forKey: .weekdays
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "count",
+                                    "ends_on",
+                                    "frequency",
+                                    "interval",
+                                    "month",
+                                    "month_day",
+                                    "starts_on",
+                                    "time",
+                                    "time_zone",
+                                    "weekdays"
+                                ])
+                            }
+                        }
+                        /// Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence`.
+                        public var recurrence: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload?
                         /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/scheduled_at`.
@@ -24554,6 +24727,7 @@ public enum Operations {
                         ///   - contactId:
                         ///   - contactIds:
                         ///   - groupId:
+                        ///   - recurrence: Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
                         ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                         ///   - templateId:
                         ///   - timeZone: An IANA time zone name
@@ -24564,6 +24738,7 @@ public enum Operations {
                             contactId: Swift.String? = nil,
                             contactIds: [Swift.String]? = nil,
                             groupId: Swift.String? = nil,
+                            recurrence: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload? = nil,
                             scheduledAt: Swift.String? = nil,
                             templateId: Swift.String? = nil,
                             timeZone: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil
@@ -24574,6 +24749,7 @@ public enum Operations {
                             self.contactId = contactId
                             self.contactIds = contactIds
                             self.groupId = groupId
+                            self.recurrence = recurrence
                             self.scheduledAt = scheduledAt
                             self.templateId = templateId
                             self.timeZone = timeZone
@@ -24585,6 +24761,7 @@ public enum Operations {
                             case contactId = "contact_id"
                             case contactIds = "contact_ids"
                             case groupId = "group_id"
+                            case recurrence
                             case scheduledAt = "scheduled_at"
                             case templateId = "template_id"
                             case timeZone = "time_zone"
@@ -29703,6 +29880,1891 @@ public enum Operations {
             }
         }
     }
+    /// List recurring sends, newest first
+    ///
+    /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series`.
+    /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)`.
+    public enum ListSeries {
+        public static let id: Swift.String = "listSeries"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/series/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/query/state`.
+                @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case active = "active"
+                    case stopped = "stopped"
+                    case finished = "finished"
+                }
+                /// Only series in this state
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/query/state`.
+                public var state: Operations.ListSeries.Input.Query.StatePayload?
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/query/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// Only series of this channel
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/query/channel`.
+                public var channel: Operations.ListSeries.Input.Query.ChannelPayload?
+                /// Only series to this contact
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/query/contact_id`.
+                public var contactId: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                ///   - state: Only series in this state
+                ///   - channel: Only series of this channel
+                ///   - contactId: Only series to this contact
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil,
+                    state: Operations.ListSeries.Input.Query.StatePayload? = nil,
+                    channel: Operations.ListSeries.Input.Query.ChannelPayload? = nil,
+                    contactId: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                    self.state = state
+                    self.channel = channel
+                    self.contactId = contactId
+                }
+            }
+            public var query: Operations.ListSeries.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/series/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListSeries.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListSeries.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListSeries.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListSeries.Input.Query = .init(),
+                headers: Operations.ListSeries.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/series/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/series/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/series/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Series]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Series],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Series].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/series/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListSeries.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListSeries.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListSeries.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListSeries.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListSeries.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListSeries.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One recurring send with its latest occurrences (each a message or email with its own status)
+    ///
+    /// One recurring send with its latest occurrences (each a message or email with its own status). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)`.
+    public enum GetSery {
+        public static let id: Swift.String = "getSery"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/series/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetSery.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/series/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetSery.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetSery.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetSery.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetSery.Input.Path,
+                headers: Operations.GetSery.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Series)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Series {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetSery.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetSery.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetSery.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetSery.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    ///
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
+    public enum UpdateSery {
+        public static let id: Swift.String = "updateSery"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.UpdateSery.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateSery.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateSery.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.UpdateSery.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// SMS: the text (instead of a template)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/body`.
+                        public var body: Swift.String?
+                        /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
+                        public struct RecurrencePayload: Codable, Hashable, Sendable {
+                            /// How many sends in all; not with ends_on
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/count`.
+                            public var count: Swift.Int?
+                            /// The last day it may go out (inclusive); not with count
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/ends_on`.
+                            public var endsOn: Swift.String?
+                            /// Given: the rule starts over from the fields given
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/frequency`.
+                            @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case daily = "daily"
+                                case weekly = "weekly"
+                                case monthly = "monthly"
+                                case yearly = "yearly"
+                            }
+                            /// Given: the rule starts over from the fields given
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/frequency`.
+                            public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload?
+                            /// Every n days, weeks, months or years (default 1)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/interval`.
+                            public var interval: Swift.Int?
+                            /// Yearly: the month (default that of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/month`.
+                            public var month: Swift.Int?
+                            /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/month_day`.
+                            public var monthDay: Swift.Int?
+                            /// The first day it may go out (default today in the time zone)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/starts_on`.
+                            public var startsOn: Swift.String?
+                            /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/time`.
+                            public var time: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/time_zone`.
+                            public var timeZone: Components.Schemas.TimeZoneName?
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/WeekdaysPayload`.
+                            @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case mo = "MO"
+                                case tu = "TU"
+                                case we = "WE"
+                                case th = "TH"
+                                case fr = "FR"
+                                case sa = "SA"
+                                case su = "SU"
+                            }
+                            /// Weekly: the days it goes out on (default the weekday of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/weekdays`.
+                            public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
+                            /// Weekly: the days it goes out on (default the weekday of starts_on)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/weekdays`.
+                            public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                            /// Creates a new `RecurrencePayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - count: How many sends in all; not with ends_on
+                            ///   - endsOn: The last day it may go out (inclusive); not with count
+                            ///   - frequency: Given: the rule starts over from the fields given
+                            ///   - interval: Every n days, weeks, months or years (default 1)
+                            ///   - month: Yearly: the month (default that of starts_on)
+                            ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                            ///   - startsOn: The first day it may go out (default today in the time zone)
+                            ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                            ///   - timeZone:
+                            ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                            public init(
+                                count: Swift.Int? = nil,
+                                endsOn: Swift.String? = nil,
+                                frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload? = nil,
+                                interval: Swift.Int? = nil,
+                                month: Swift.Int? = nil,
+                                monthDay: Swift.Int? = nil,
+                                startsOn: Swift.String? = nil,
+                                time: Swift.String? = nil,
+                                timeZone: Components.Schemas.TimeZoneName? = nil,
+                                weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
+                            ) {
+                                self.count = count
+                                self.endsOn = endsOn
+                                self.frequency = frequency
+                                self.interval = interval
+                                self.month = month
+                                self.monthDay = monthDay
+                                self.startsOn = startsOn
+                                self.time = time
+                                self.timeZone = timeZone
+                                self.weekdays = weekdays
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case count
+                                case endsOn = "ends_on"
+                                case frequency
+                                case interval
+                                case month
+                                case monthDay = "month_day"
+                                case startsOn = "starts_on"
+                                case time
+                                case timeZone = "time_zone"
+                                case weekdays
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.count = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .count
+                                )
+                                self.endsOn = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .endsOn
+                                )
+                                self.frequency = try container.decodeIfPresent(
+                                    Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
+                                    forKey: .frequency
+                                )
+                                self.interval = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .interval
+                                )
+                                self.month = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .month
+                                )
+                                self.monthDay = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .monthDay
+                                )
+                                self.startsOn = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .startsOn
+                                )
+                                self.time = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .time
+                                )
+                                self.timeZone = try container.decodeIfPresent(
+                                    Components.Schemas.TimeZoneName.self,
+                                    forKey: .timeZone
+                                )
+                                self.weekdays = try container.decodeIfPresent(
+                                    Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
+                                    forKey: .weekdays
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "count",
+                                    "ends_on",
+                                    "frequency",
+                                    "interval",
+                                    "month",
+                                    "month_day",
+                                    "starts_on",
+                                    "time",
+                                    "time_zone",
+                                    "weekdays"
+                                ])
+                            }
+                        }
+                        /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
+                        public var recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload?
+                        /// SMS: a template (instead of a text)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/template_id`.
+                        public var templateId: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/variables`.
+                        public struct VariablesPayload: Codable, Hashable, Sendable {
+                            /// A container of undocumented properties.
+                            public var additionalProperties: [String: Swift.String]
+                            /// Creates a new `VariablesPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - additionalProperties: A container of undocumented properties.
+                            public init(additionalProperties: [String: Swift.String] = .init()) {
+                                self.additionalProperties = additionalProperties
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try encoder.encodeAdditionalProperties(additionalProperties)
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/variables`.
+                        public var variables: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.VariablesPayload?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - body: SMS: the text (instead of a template)
+                        ///   - recurrence: Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                        ///   - templateId: SMS: a template (instead of a text)
+                        ///   - variables:
+                        public init(
+                            body: Swift.String? = nil,
+                            recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload? = nil,
+                            templateId: Swift.String? = nil,
+                            variables: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.VariablesPayload? = nil
+                        ) {
+                            self.body = body
+                            self.recurrence = recurrence
+                            self.templateId = templateId
+                            self.variables = variables
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case body
+                            case recurrence
+                            case templateId = "template_id"
+                            case variables
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1`.
+                    public var value1: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload
+                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2`.
+                    public struct Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence`.
+                            public struct RecurrencePayload: Codable, Hashable, Sendable {
+                                /// How many sends in all; not with ends_on
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/count`.
+                                public var count: Swift.Int?
+                                /// The last day it may go out (inclusive); not with count
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/ends_on`.
+                                public var endsOn: Swift.String?
+                                /// Given: the rule starts over from the fields given
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/frequency`.
+                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case daily = "daily"
+                                    case weekly = "weekly"
+                                    case monthly = "monthly"
+                                    case yearly = "yearly"
+                                }
+                                /// Given: the rule starts over from the fields given
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/frequency`.
+                                public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload?
+                                /// Every n days, weeks, months or years (default 1)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/interval`.
+                                public var interval: Swift.Int?
+                                /// Yearly: the month (default that of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/month`.
+                                public var month: Swift.Int?
+                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/month_day`.
+                                public var monthDay: Swift.Int?
+                                /// The first day it may go out (default today in the time zone)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/starts_on`.
+                                public var startsOn: Swift.String?
+                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/time`.
+                                public var time: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/time_zone`.
+                                public var timeZone: Components.Schemas.TimeZoneName?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/WeekdaysPayload`.
+                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case mo = "MO"
+                                    case tu = "TU"
+                                    case we = "WE"
+                                    case th = "TH"
+                                    case fr = "FR"
+                                    case sa = "SA"
+                                    case su = "SU"
+                                }
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/weekdays`.
+                                public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/weekdays`.
+                                public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                                /// Creates a new `RecurrencePayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - count: How many sends in all; not with ends_on
+                                ///   - endsOn: The last day it may go out (inclusive); not with count
+                                ///   - frequency: Given: the rule starts over from the fields given
+                                ///   - interval: Every n days, weeks, months or years (default 1)
+                                ///   - month: Yearly: the month (default that of starts_on)
+                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///   - startsOn: The first day it may go out (default today in the time zone)
+                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///   - timeZone:
+                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                                public init(
+                                    count: Swift.Int? = nil,
+                                    endsOn: Swift.String? = nil,
+                                    frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload? = nil,
+                                    interval: Swift.Int? = nil,
+                                    month: Swift.Int? = nil,
+                                    monthDay: Swift.Int? = nil,
+                                    startsOn: Swift.String? = nil,
+                                    time: Swift.String? = nil,
+                                    timeZone: Components.Schemas.TimeZoneName? = nil,
+                                    weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
+                                ) {
+                                    self.count = count
+                                    self.endsOn = endsOn
+                                    self.frequency = frequency
+                                    self.interval = interval
+                                    self.month = month
+                                    self.monthDay = monthDay
+                                    self.startsOn = startsOn
+                                    self.time = time
+                                    self.timeZone = timeZone
+                                    self.weekdays = weekdays
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case count
+                                    case endsOn = "ends_on"
+                                    case frequency
+                                    case interval
+                                    case month
+                                    case monthDay = "month_day"
+                                    case startsOn = "starts_on"
+                                    case time
+                                    case timeZone = "time_zone"
+                                    case weekdays
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.count = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .count
+                                    )
+                                    self.endsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .endsOn
+                                    )
+                                    self.frequency = try container.decodeIfPresent(
+                                        Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
+                                        forKey: .frequency
+                                    )
+                                    self.interval = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .interval
+                                    )
+                                    self.month = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .month
+                                    )
+                                    self.monthDay = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .monthDay
+                                    )
+                                    self.startsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .startsOn
+                                    )
+                                    self.time = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .time
+                                    )
+                                    self.timeZone = try container.decodeIfPresent(
+                                        Components.Schemas.TimeZoneName.self,
+                                        forKey: .timeZone
+                                    )
+                                    self.weekdays = try container.decodeIfPresent(
+                                        Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
+                                        forKey: .weekdays
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "count",
+                                        "ends_on",
+                                        "frequency",
+                                        "interval",
+                                        "month",
+                                        "month_day",
+                                        "starts_on",
+                                        "time",
+                                        "time_zone",
+                                        "weekdays"
+                                    ])
+                                }
+                            }
+                            /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence`.
+                            public var recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload
+                            /// Creates a new `Value1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - recurrence: Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                            public init(recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload) {
+                                self.recurrence = recurrence
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case recurrence
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1`.
+                        public var value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value2`.
+                        public struct Value2Payload: Codable, Hashable, Sendable {
+                            /// SMS: the text (instead of a template)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value2/body`.
+                            public var body: Swift.String
+                            /// Creates a new `Value2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - body: SMS: the text (instead of a template)
+                            public init(body: Swift.String) {
+                                self.body = body
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case body
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value2`.
+                        public var value2: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value2Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value3`.
+                        public struct Value3Payload: Codable, Hashable, Sendable {
+                            /// SMS: a template (instead of a text)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value3/template_id`.
+                            public var templateId: Swift.String
+                            /// Creates a new `Value3Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - templateId: SMS: a template (instead of a text)
+                            public init(templateId: Swift.String) {
+                                self.templateId = templateId
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case templateId = "template_id"
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value3`.
+                        public var value3: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value3Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
+                        public struct Value4Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/variables`.
+                            public struct VariablesPayload: Codable, Hashable, Sendable {
+                                /// A container of undocumented properties.
+                                public var additionalProperties: [String: Swift.String]
+                                /// Creates a new `VariablesPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - additionalProperties: A container of undocumented properties.
+                                public init(additionalProperties: [String: Swift.String] = .init()) {
+                                    self.additionalProperties = additionalProperties
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try encoder.encodeAdditionalProperties(additionalProperties)
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/variables`.
+                            public var variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload.VariablesPayload?
+                            /// Creates a new `Value4Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - variables:
+                            public init(variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload.VariablesPayload? = nil) {
+                                self.variables = variables
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case variables
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
+                        public var value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload?
+                        /// Creates a new `Value2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - value1:
+                        ///   - value2:
+                        ///   - value3:
+                        ///   - value4:
+                        public init(
+                            value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload? = nil,
+                            value2: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value2Payload? = nil,
+                            value3: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value3Payload? = nil,
+                            value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload? = nil
+                        ) {
+                            self.value1 = value1
+                            self.value2 = value2
+                            self.value3 = value3
+                            self.value4 = value4
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self.value1 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value2 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value3 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value4 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                [
+                                    self.value1,
+                                    self.value2,
+                                    self.value3,
+                                    self.value4
+                                ],
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try self.value1?.encode(to: encoder)
+                            try self.value2?.encode(to: encoder)
+                            try self.value3?.encode(to: encoder)
+                            try self.value4?.encode(to: encoder)
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2`.
+                    public var value2: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - value1:
+                    ///   - value2:
+                    public init(
+                        value1: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload,
+                        value2: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload
+                    ) {
+                        self.value1 = value1
+                        self.value2 = value2
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/content/application\/json`.
+                case json(Operations.UpdateSery.Input.Body.JsonPayload)
+            }
+            public var body: Operations.UpdateSery.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.UpdateSery.Input.Path,
+                headers: Operations.UpdateSery.Input.Headers = .init(),
+                body: Operations.UpdateSery.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Series)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Series {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateSery.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateSery.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.UpdateSery.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.UpdateSery.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay
+    ///
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/series/{id}/stop`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)`.
+    public enum PostSeriesStop {
+        public static let id: Swift.String = "postSeriesStop"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/series/{id}/stop/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/stop/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostSeriesStop.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/series/{id}/stop/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostSeriesStop.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostSeriesStop.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostSeriesStop.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostSeriesStop.Input.Path,
+                headers: Operations.PostSeriesStop.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/series/{id}/stop/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/stop/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Series)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Series {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostSeriesStop.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostSeriesStop.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostSeriesStop.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostSeriesStop.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// The workspace's SMS provider settings (the auth token is never shown)
     ///
     /// The workspace's SMS provider settings (the auth token is never shown). Needs a bearer token, an API key or the session cookie.
@@ -31106,20 +33168,32 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/category`.
                 public var category: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// Only templates of this channel
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/templates/GET/query/channel`.
+                public var channel: Operations.ListTemplates.Input.Query.ChannelPayload?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - limit: How many items to answer (default 20)
                 ///   - cursor: The next_cursor of the page before, to go on from where it left off
                 ///   - category: Only templates of this category
+                ///   - channel: Only templates of this channel
                 public init(
                     limit: Swift.Int? = nil,
                     cursor: Swift.String? = nil,
-                    category: Swift.String? = nil
+                    category: Swift.String? = nil,
+                    channel: Operations.ListTemplates.Input.Query.ChannelPayload? = nil
                 ) {
                     self.limit = limit
                     self.cursor = cursor
                     self.category = category
+                    self.channel = channel
                 }
             }
             public var query: Operations.ListTemplates.Input.Query
@@ -31432,9 +33506,9 @@ public enum Operations {
             }
         }
     }
-    /// Create a template; unknown {{variables}} are refused
+    /// Create an SMS or email template; unknown {{variables}} are refused
     ///
-    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create an SMS or email template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
@@ -31466,35 +33540,74 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/body`.
-                    public var body: Swift.String
+                    public var body: Swift.String?
                     /// Default general
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/category`.
                     public var category: Swift.String?
+                    /// Default sms
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
+                    @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case sms = "sms"
+                        case email = "email"
+                    }
+                    /// Default sms
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
+                    public var channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload?
+                    /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/html`.
+                    public var html: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/name`.
                     public var name: Swift.String
+                    /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/subject`.
+                    public var subject: Swift.String?
+                    /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/text`.
+                    public var text: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body: Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///   - category: Default general
+                    ///   - channel: Default sms
+                    ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     ///   - name:
+                    ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     public init(
-                        body: Swift.String,
+                        body: Swift.String? = nil,
                         category: Swift.String? = nil,
-                        name: Swift.String
+                        channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload? = nil,
+                        html: Swift.String? = nil,
+                        name: Swift.String,
+                        subject: Swift.String? = nil,
+                        text: Swift.String? = nil
                     ) {
                         self.body = body
                         self.category = category
+                        self.channel = channel
+                        self.html = html
                         self.name = name
+                        self.subject = subject
+                        self.text = text
                     }
                     public enum CodingKeys: String, CodingKey {
                         case body
                         case category
+                        case channel
+                        case html
                         case name
+                        case subject
+                        case text
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/content/application\/json`.
@@ -32097,9 +34210,9 @@ public enum Operations {
             }
         }
     }
-    /// Change a template (messages already sent keep their text)
+    /// Change a template (messages already sent keep their text); its channel stays
     ///
-    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    /// Change a template (messages already sent keep their text); its channel stays. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
@@ -32137,7 +34250,7 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/body`.
                     public var body: Swift.String?
@@ -32145,27 +34258,51 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/category`.
                     public var category: Swift.String?
+                    /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/html`.
+                    public var html: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/name`.
                     public var name: Swift.String?
+                    /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/subject`.
+                    public var subject: Swift.String?
+                    /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/json/text`.
+                    public var text: Swift.String?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - body: Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                    ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
                     ///   - category: Default general
+                    ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     ///   - name:
+                    ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
                     public init(
                         body: Swift.String? = nil,
                         category: Swift.String? = nil,
-                        name: Swift.String? = nil
+                        html: Swift.String? = nil,
+                        name: Swift.String? = nil,
+                        subject: Swift.String? = nil,
+                        text: Swift.String? = nil
                     ) {
                         self.body = body
                         self.category = category
+                        self.html = html
                         self.name = name
+                        self.subject = subject
+                        self.text = text
                     }
                     public enum CodingKeys: String, CodingKey {
                         case body
                         case category
+                        case html
                         case name
+                        case subject
+                        case text
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/PATCH/requestBody/content/application\/json`.
@@ -32755,9 +34892,9 @@ public enum Operations {
             }
         }
     }
-    /// Render a template for a contact, with SMS length facts
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text
     ///
-    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
@@ -32795,17 +34932,49 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The contact whose fields fill the template
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/contact_id`.
-                    public var contactId: Swift.String
+                    public var contactId: Swift.String?
+                    /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/variables`.
+                    public struct VariablesPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: [String: Swift.String?]
+                        /// Creates a new `VariablesPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: [String: Swift.String?] = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/json/variables`.
+                    public var variables: Operations.PostTemplatesPreview.Input.Body.JsonPayload.VariablesPayload?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - contactId:
-                    public init(contactId: Swift.String) {
+                    ///   - contactId: The contact whose fields fill the template
+                    ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                    public init(
+                        contactId: Swift.String? = nil,
+                        variables: Operations.PostTemplatesPreview.Input.Body.JsonPayload.VariablesPayload? = nil
+                    ) {
                         self.contactId = contactId
+                        self.variables = variables
                     }
                     public enum CodingKeys: String, CodingKey {
                         case contactId = "contact_id"
+                        case variables
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/{id}/preview/POST/requestBody/content/application\/json`.
@@ -33509,6 +35678,10 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case series_created = "series.created"
+                        case series_updated = "series.updated"
+                        case series_stopped = "series.stopped"
+                        case series_finished = "series.finished"
                     }
                     /// Event types to receive, or * for all (the default)
                     ///
@@ -34218,6 +36391,10 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case series_created = "series.created"
+                        case series_updated = "series.updated"
+                        case series_stopped = "series.stopped"
+                        case series_finished = "series.finished"
                     }
                     /// Event types to receive, or * for all (the default)
                     ///

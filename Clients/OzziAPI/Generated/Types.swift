@@ -563,6 +563,34 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
     func deleteParticipant(_ input: Operations.DeleteParticipant.Input) async throws -> Operations.DeleteParticipant.Output
+    /// List recurring sends, newest first
+    ///
+    /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series`.
+    /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)`.
+    func listSeries(_ input: Operations.ListSeries.Input) async throws -> Operations.ListSeries.Output
+    /// One recurring send with its latest occurrences (each a message or email with its own status)
+    ///
+    /// One recurring send with its latest occurrences (each a message or email with its own status). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)`.
+    func getSery(_ input: Operations.GetSery.Input) async throws -> Operations.GetSery.Output
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    ///
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
+    func updateSery(_ input: Operations.UpdateSery.Input) async throws -> Operations.UpdateSery.Output
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay
+    ///
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/series/{id}/stop`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)`.
+    func postSeriesStop(_ input: Operations.PostSeriesStop.Input) async throws -> Operations.PostSeriesStop.Output
     /// The workspace's SMS provider settings (the auth token is never shown)
     ///
     /// The workspace's SMS provider settings (the auth token is never shown). Needs a bearer token, an API key or the session cookie.
@@ -598,9 +626,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/get(listTemplates)`.
     func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output
-    /// Create a template; unknown {{variables}} are refused
+    /// Create an SMS or email template; unknown {{variables}} are refused
     ///
-    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create an SMS or email template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
@@ -612,9 +640,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/get(getTemplate)`.
     func getTemplate(_ input: Operations.GetTemplate.Input) async throws -> Operations.GetTemplate.Output
-    /// Change a template (messages already sent keep their text)
+    /// Change a template (messages already sent keep their text); its channel stays
     ///
-    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    /// Change a template (messages already sent keep their text); its channel stays. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
@@ -626,9 +654,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/delete(deleteTemplate)`.
     func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output
-    /// Render a template for a contact, with SMS length facts
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text
     ///
-    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
@@ -1900,6 +1928,68 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// List recurring sends, newest first
+    ///
+    /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series`.
+    /// - Remark: Generated from `#/paths//api/v1/series/get(listSeries)`.
+    public func listSeries(
+        query: Operations.ListSeries.Input.Query = .init(),
+        headers: Operations.ListSeries.Input.Headers = .init()
+    ) async throws -> Operations.ListSeries.Output {
+        try await listSeries(Operations.ListSeries.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One recurring send with its latest occurrences (each a message or email with its own status)
+    ///
+    /// One recurring send with its latest occurrences (each a message or email with its own status). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)`.
+    public func getSery(
+        path: Operations.GetSery.Input.Path,
+        headers: Operations.GetSery.Input.Headers = .init()
+    ) async throws -> Operations.GetSery.Output {
+        try await getSery(Operations.GetSery.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    ///
+    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
+    public func updateSery(
+        path: Operations.UpdateSery.Input.Path,
+        headers: Operations.UpdateSery.Input.Headers = .init(),
+        body: Operations.UpdateSery.Input.Body
+    ) async throws -> Operations.UpdateSery.Output {
+        try await updateSery(Operations.UpdateSery.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay
+    ///
+    /// Stop a recurring send: its pending occurrence is canceled and nothing more is planned; sent ones stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/series/{id}/stop`.
+    /// - Remark: Generated from `#/paths//api/v1/series/{id}/stop/post(postSeriesStop)`.
+    public func postSeriesStop(
+        path: Operations.PostSeriesStop.Input.Path,
+        headers: Operations.PostSeriesStop.Input.Headers = .init()
+    ) async throws -> Operations.PostSeriesStop.Output {
+        try await postSeriesStop(Operations.PostSeriesStop.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// The workspace's SMS provider settings (the auth token is never shown)
     ///
     /// The workspace's SMS provider settings (the auth token is never shown). Needs a bearer token, an API key or the session cookie.
@@ -1963,9 +2053,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Create a template; unknown {{variables}} are refused
+    /// Create an SMS or email template; unknown {{variables}} are refused
     ///
-    /// Create a template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create an SMS or email template; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates`.
     /// - Remark: Generated from `#/paths//api/v1/templates/post(createTemplate)`.
@@ -1993,9 +2083,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Change a template (messages already sent keep their text)
+    /// Change a template (messages already sent keep their text); its channel stays
     ///
-    /// Change a template (messages already sent keep their text). Needs a bearer token, an API key or the session cookie.
+    /// Change a template (messages already sent keep their text); its channel stays. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/templates/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/patch(updateTemplate)`.
@@ -2025,9 +2115,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Render a template for a contact, with SMS length facts
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text
     ///
-    /// Render a template for a contact, with SMS length facts. Needs a bearer token, an API key or the session cookie.
+    /// Render a template for a contact and/or variables: SMS text with its length facts, or an email's subject, HTML and text. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.

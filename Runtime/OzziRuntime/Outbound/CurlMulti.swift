@@ -11,7 +11,7 @@ final class CurlMulti {
     private let loop: EventLoop
     private let multi: UnsafeMutableRawPointer
     private let timer: UnsafeMutablePointer<uv_timer_t>
-    private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var transfers: [UnsafeMutableRawPointer: any CurlEasyTransfer] = [:]
     static let idleConnections = 1024
 
     init(loop: EventLoop) {
@@ -42,8 +42,11 @@ final class CurlMulti {
 
     func start(_ request: OutboundRequest, timeoutMilliseconds: Int, maxResponseBytes: Int,
                completion: @escaping (Result<OutboundResponse, Error>) -> Void) {
-        let transfer = CurlTransfer(request: request, timeoutMilliseconds: timeoutMilliseconds,
-                                    maxResponseBytes: maxResponseBytes, completion: completion)
+        start(CurlTransfer(request: request, timeoutMilliseconds: timeoutMilliseconds, maxResponseBytes: maxResponseBytes, completion: completion))
+    }
+
+    /// Runs a prepared easy handle (HTTP, SMTP) until curl is done with it, then hands it its result.
+    func start(_ transfer: any CurlEasyTransfer) {
         transfers[transfer.easy] = transfer
         curl_multi_add_handle(multi, transfer.easy)
     }
@@ -103,6 +106,13 @@ final class CurlMulti {
             transfers.removeValue(forKey: easy)?.finish(result)
         }
     }
+}
+
+/// One easy handle a `CurlMulti` runs: it owns the handle and everything its options point to, and
+/// learns the transfer's result once (after which the multi handle lets go of it).
+protocol CurlEasyTransfer: AnyObject {
+    var easy: UnsafeMutableRawPointer { get }
+    func finish(_ result: CURLcode)
 }
 
 /// What a `uv_poll_t` watching one of curl's sockets points back to.

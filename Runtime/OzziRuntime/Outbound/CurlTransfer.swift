@@ -2,7 +2,7 @@ import CCurlShim
 
 /// One easy handle: the request's options, the response as it arrives, and who to tell when done.
 /// Loop-confined, like its `CurlMulti`.
-final class CurlTransfer {
+final class CurlTransfer: CurlEasyTransfer {
     let easy: UnsafeMutableRawPointer
     private let url: String
     private let timeoutMilliseconds: Int
@@ -17,8 +17,8 @@ final class CurlTransfer {
     /// What a non-resendable body has yet to hand to curl.
     private var unsentBody: ArraySlice<UInt8> = []
     private let resendableBody: Bool
-    /// The address a `publicAddressesOnly` transfer refused to connect to, and why.
-    private var refused: (address: String, reason: String)?
+    /// Set for a `publicAddressesOnly` transfer.
+    private var addressGuard: CurlAddressGuard?
 
     init(request: OutboundRequest, timeoutMilliseconds: Int, maxResponseBytes: Int,
          completion: @escaping (Result<OutboundResponse, Error>) -> Void) {
@@ -64,16 +64,7 @@ final class CurlTransfer {
             connectToList = curl_slist_append(connectToList, "\(target.host):\(target.port):\(connectTo):\(target.port)")
             ozzi_easy_setopt_pointer(easy, CURLOPT_CONNECT_TO, connectToList)
         }
-        if request.publicAddressesOnly {
-            // Checked on the socket address itself, after DNS and CONNECT_TO: the one place no lookup,
-            // pin or odd spelling of the URL's host can get around.
-            ozzi_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, me)
-            ozzi_easy_setopt_opensocket_cb(easy) { user, _, address in
-                Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().openSocket(address!)
-            }
-            // A proxy (from the environment) would connect to the target for us, out of the check's sight.
-            ozzi_easy_setopt_pointer(easy, CURLOPT_PROXY, "")
-        }
+        if request.publicAddressesOnly { addressGuard = CurlAddressGuard(easy) }
         ozzi_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
         ozzi_easy_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION) { data, size, count, user in
             Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().received(data!, size * count)
@@ -88,22 +79,6 @@ final class CurlTransfer {
         curl_slist_free_all(headerList)
         curl_slist_free_all(connectToList)
         curl_easy_cleanup(easy)
-    }
-
-    /// Opens the socket for a connection unless its address is refused (curl then tries the next
-    /// address, or fails the transfer with CURLE_COULDNT_CONNECT).
-    private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        let count = Int(ozzi_curl_sockaddr_ip(address, &bytes))
-        guard let ip = IPAddress(bytes: Array(bytes.prefix(count))) else {
-            refused = ("a socket of family \(address.pointee.family)", "not an IP address")
-            return CURL_SOCKET_BAD
-        }
-        if let refusal = PrivateAddress.classify(ip) {
-            refused = (ip.description, refusal.description)
-            return CURL_SOCKET_BAD
-        }
-        return ozzi_curl_open_socket(address)
     }
 
     private func readBody(into buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int {
@@ -161,8 +136,9 @@ final class CurlTransfer {
             completion(.success(OutboundResponse(status: status, headers: HTTPHeaders(responseHeaders), body: body)))
         case CURLE_OPERATION_TIMEDOUT:
             completion(.failure(OutboundError.timedOut(url: url, milliseconds: timeoutMilliseconds, requestSent: requestSent)))
-        case _ where refused != nil:
-            completion(.failure(OutboundError.refusedAddress(url: url, address: refused!.address, reason: refused!.reason)))
+        case _ where addressGuard?.refused != nil:
+            let refused = addressGuard!.refused!
+            completion(.failure(OutboundError.refusedAddress(url: url, address: refused.address, reason: refused.reason)))
         case CURLE_WRITE_ERROR where tooLarge:
             completion(.failure(OutboundError.responseTooLarge(url: url, limit: maxResponseBytes)))
         default:

@@ -24,7 +24,8 @@ import Testing
         var views: [String] = []
         for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
-                     "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings"] {
+                     "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
+                     "/api/v1/series"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -51,18 +52,27 @@ import Testing
         _ = try await api.call("POST", "/api/v1/groups/\(groupA.string("id") ?? "")/members",
                                json: ["contact_ids": [.string(contactA.string("id") ?? "")]], token: a.token)
         let templateA = try await api.call("POST", "/api/v1/templates", json: ["name": "Secret offer", "body": "Hi {{first_name}}"], token: a.token)
+        let emailTemplateA = try await api.call("POST", "/api/v1/templates", json: ["name": "Secret letter", "channel": "email",
+                                                                                    "subject": "Secret subject", "html": "<p>Secret html</p>"], token: a.token)
         // A message due in a month stays pending through the walk.
         let messageA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret reminder", "scheduled_at": .string(SQLDate.format(Date().addingTimeInterval(30 * 86_400))),
+        ], token: a.token)
+        // A weekly series starting in a month stays active through the walk.
+        let seriesA = try await api.call("POST", "/api/v1/messages", json: [
+            "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret weekly", "time_zone": "UTC",
+            "recurrence": ["frequency": "weekly", "time": "09:00", "starts_on": .string(String(SQLDate.format(Date().addingTimeInterval(30 * 86_400)).prefix(10)))],
         ], token: a.token)
         let importA = try await api.call("POST", "/api/v1/contacts/imports", raw: "name,phone\nBea Hiddenname,+14155550124\n",
                                          token: a.token)
         let secretIDs = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
                          try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID,
-                         try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
-                         try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
+                         try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")), try #require(emailTemplateA.string("id")),
+                         try #require(importA.string("id")), try #require(messageA.string("message", "id")),
+                         try #require(seriesA.string("series_id"), "\(seriesA.body)")]
         let secrets = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
-                                   "Secretperson", "14155550123", "Secret circle", "Secret offer", "Hiddenname", "Secret reminder"]
+                                   "Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
+                                   "Hiddenname", "Secret reminder", "Secret weekly"]
         let before = try await snapshot(api, a, workspace: workspaceA)
 
         // Tenant B: its own account and API key.

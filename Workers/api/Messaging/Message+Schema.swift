@@ -48,6 +48,7 @@ extension MessageScheduler.Scheduled: APIModel {
         ], closed: true))),
         .required("scheduled_at", .timestamp),
         .optional("message", .model(Message.self)),
+        .optional("series_id", Schema.string().described("With a recurrence: the series (GET /series/{id}) this message is the first occurrence of")),
     ], closed: true)
 }
 
@@ -70,6 +71,7 @@ extension MessageScheduler {
         .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
         .optional("category", Schema.string(max: 50).nullable.example("general")),
         .optional("campaign", Schema.string(max: 100).nullable),
+        .optional("recurrence", RecurrenceRule.schema().nullable.described("Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at")),
     ], exactlyOne: [["contact_id", "contact_ids", "group_id"], ["body", "template_id"]])
 }
 

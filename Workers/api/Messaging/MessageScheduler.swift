@@ -16,6 +16,8 @@ struct MessageScheduler: Sendable {
         let scheduled_at: String
         /// The message itself when there was one recipient.
         let message: Message?
+        /// With a `recurrence`: the series the message is the first occurrence of.
+        let series_id: String?
     }
 
     struct Skipped: Encodable, Sendable {
@@ -35,7 +37,10 @@ struct MessageScheduler: Sendable {
             guard !text.isEmpty else { throw APIError.invalidField("body", "must not be empty") }
             do { _ = try TemplateText(text) } catch { throw APIError.invalidField("body", error.message) }
         }
-        if let templateID, try await templates.get(scope, id: templateID) == nil { throw APIError.notFound("template") }
+        if let templateID {
+            guard let template = try await templates.get(scope, id: templateID) else { throw APIError.notFound("template") }
+            guard template.channel == "sms" else { throw APIError.invalidField("template_id", "is an email template; an SMS needs an SMS template") }
+        }
         let timeZone = try body.string("time_zone", max: 64)
         let dueMs = try ScheduleTime.resolve(try body.string("scheduled_at", max: 40), timeZone: timeZone, now: now)
         let scheduledAt = Timestamp.at(milliseconds: dueMs)
@@ -43,6 +48,8 @@ struct MessageScheduler: Sendable {
         let campaign = try body.string("campaign", max: 100)
 
         let recipients = try await self.recipients(scope, body, target: targets[0])
+        // With a recurrence: a series to one contact, its first occurrence due when the rule says.
+        let series = try NewSeries(body, recipientZone: NewSeries.timeZone(recipients.found.first?.custom_fields), now: now)
         var rows: [MessageStore.NewMessage] = []
         var skipped: [Skipped] = []
         for contact in recipients.found {
@@ -50,20 +57,23 @@ struct MessageScheduler: Sendable {
                 skipped.append(Skipped(contact_id: contact.id, reason: "opted_out"))
                 continue
             }
-            rows.append(MessageStore.NewMessage(
+            let row = MessageStore.NewMessage(
                 id: ResourceID.make("msg"), contactID: contact.id, to: contact.phone, templateID: templateID, body: text,
-                scheduledAt: scheduledAt, dueMs: dueMs, timeZone: timeZone, category: category, campaign: campaign))
+                scheduledAt: scheduledAt, dueMs: dueMs, timeZone: timeZone, category: category, campaign: campaign)
+            rows.append(series?.first(row) ?? row)
         }
         skipped += recipients.missing.map { Skipped(contact_id: $0, reason: "not_found") }
         if !rows.isEmpty {
             let created = Timestamp.now(clock)
             try await messages.database.transaction { [rows] tx in
                 try MessageStore.insert(tx, scope, createdBy: principal.userID, rows, now: created)
+                try series?.insert(tx, scope, createdBy: principal.userID, first: rows[0], now: created)
             }
             try await queue.enqueue(rows.map { (DeliveryJob(messageID: $0.id, version: 1), $0.dueMs) })
         }
         let single = rows.count == 1 && targets[0] == "contact_id" ? try await messages.get(scope, id: rows[0].id) : nil
-        return Scheduled(scheduled: rows.count, ids: rows.map(\.id), skipped: skipped, scheduled_at: scheduledAt, message: single)
+        return Scheduled(scheduled: rows.count, ids: rows.map(\.id), skipped: skipped, scheduled_at: rows.first?.scheduledAt ?? scheduledAt, message: single,
+                         series_id: rows.isEmpty ? nil : series?.id)
     }
 
     /// The contacts a request names, and the ids it named that the workspace does not have.

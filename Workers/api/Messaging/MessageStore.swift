@@ -43,6 +43,8 @@ struct MessageStore: Sendable {
         let templateBody: String?
         let body: String?
         let contact: Contact?
+        /// The series it is an occurrence of.
+        let seriesID: String?
     }
 
     // MARK: - Scheduling
@@ -218,6 +220,7 @@ struct MessageStore: Sendable {
         try await database.prepare("""
             SELECT m.id AS message_id, m.workspace_id AS message_workspace, m.created_by, m.to_phone, m.status AS message_status, m.version,
                    m.attempts, m.due_ms, m.template_id, m.body AS message_body, t.body AS template_body,
+                   m.series_id,
                    \(ContactStore.columns)
             FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id LEFT JOIN templates t ON t.id = m.template_id
             WHERE m.id IN (SELECT value FROM \(database.dialect.elements()))
@@ -245,6 +248,7 @@ extension MessageStore.Due: SQLRecord {
     enum Columns: String, SQLColumn {
         case message_id, message_workspace, created_by, to_phone, message_status, version, attempts, due_ms, template_id, message_body
         case template_body
+        case series_id
     }
 
     init(row: SQLRecordRow<Columns>) throws {
@@ -261,5 +265,6 @@ extension MessageStore.Due: SQLRecord {
         templateBody = try row.decodeIfPresent(String.self, forKey: .template_body)
         let hasContact = try !row.columns(Contact.Columns.self).decodeNil(forKey: .id)
         contact = hasContact ? try row.record(Contact.self) : nil
+        seriesID = try row.decodeIfPresent(String.self, forKey: .series_id)
     }
 }

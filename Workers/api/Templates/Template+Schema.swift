@@ -6,23 +6,45 @@ extension RouteGroup.TemplateView: APIModel {
         .required("id", Schema.string().example("tpl_01jd3k5v7n0000000000000000")),
         .required("name", Schema.string().example("Reminder")),
         .required("category", Schema.string().example("general")),
-        .required("body", Schema.string().example("Hi {{first_name|there}}, see you at 6pm!")),
+        .required("channel", .oneOf(Template.channels)),
+        .required("body", Schema.string().nullable.example("Hi {{first_name|there}}, see you at 6pm!").described("The SMS text; null for an email template")),
+        .required("subject", Schema.string().nullable.example("Your order {{order_id}}").described("An email template's subject; null for SMS")),
+        .required("html", Schema.string().nullable.example("<p>Hi {{first_name|there}}</p>").described("An email template's HTML, if any")),
+        .required("text", Schema.string().nullable.example("Hi {{first_name|there}}")
+            .described("An email template's own text part; null when it is derived from the HTML (and for SMS)")),
         .required("usage_count", .integer(min: 0)),
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),
-        .required("sms", .model(SMSLength.self)),
+        .required("sms", Schema.model(SMSLength.self).nullable.described("The SMS length of the raw body; null for an email template")),
     ], closed: true)
 
-    /// A template's fields as a body: `name` and `body` are required to create one.
+    static let subjectMax = 998
+    static let htmlMax = 200_000
+    static let textMax = 100_000
+
+    /// A template's fields as a body: `name` is required to create one, with `body` for SMS or `subject`
+    /// and `html` and/or `text` for email.
     static func input(creating: Bool) -> Schema {
         let name = Schema.text(max: 100).example("Reminder")
         let body = Schema.string(min: 1, max: 5000, pattern: TemplateText.pattern).example("Hi {{first_name|there}}, see you at 6pm!")
-            .described("Text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback")
-        return .object([
+            .described("SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback")
+        let own = " The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback."
+        let subject = Schema.string(min: 1, max: subjectMax, pattern: TemplateText.variablesPattern).example("Your order {{order_id}}")
+            .described("Email: the subject (required for email)." + own)
+        let html = Schema.string(max: htmlMax, pattern: TemplateText.variablesPattern).example("<p>Hi {{first_name|there}}</p>")
+            .described("Email: the HTML part; values are HTML-escaped when filled in." + own)
+        let text = Schema.string(max: textMax, pattern: TemplateText.variablesPattern).example("Hi {{first_name|there}}")
+            .described("Email: the text part; derived from the HTML when missing." + own)
+        var properties: [Property] = [
             creating ? .required("name", name) : .optional("name", name.nullable),
-            creating ? .required("body", body) : .optional("body", body.nullable),
+            .optional("body", creating ? body : body.nullable),
+            .optional("subject", creating ? subject : subject.nullable),
+            .optional("html", html.nullable),
+            .optional("text", text.nullable),
             .optional("category", Schema.string(max: 50).nullable.described("Default general").example("general")),
-        ])
+        ]
+        if creating { properties.insert(.optional("channel", Schema.oneOf(Template.channels).described("Default sms")), at: 1) }
+        return .object(properties)
     }
 }
 
@@ -37,7 +59,15 @@ extension SMSLength: APIModel {
 extension RouteGroup.Preview: APIModel {
     static let schemaName = "TemplatePreview"
     static let schema = Schema.object([
-        .required("text", Schema.string().example("Hi Ada, see you at 6pm!")),
-        .required("sms", .model(SMSLength.self)),
+        .required("channel", .oneOf(Template.channels)),
+        .required("text", Schema.string().example("Hi Ada, see you at 6pm!").described("The SMS text, or the email's text part")),
+        .optional("sms", Schema.model(SMSLength.self).described("SMS only")),
+        .optional("subject", Schema.string().example("Your order A-1042").described("Email only")),
+        .optional("html", Schema.string().nullable.example("<p>Hi Ada</p>").described("Email only: null when the template has no HTML")),
     ], closed: true)
+
+    static let input = Schema.object([
+        .optional("contact_id", Schema.text(max: 64).example("con_01jd3k5v7n0000000000000000").described("The contact whose fields fill the template")),
+        .optional("variables", TemplateVariables.schema),
+    ])
 }

@@ -158,7 +158,8 @@ final class DeliveryEngine: Sendable {
     }
 
     /// One transaction: claims the sends (`sending` + attempt `started`), records checks that failed and
-    /// attempts whose outcome is unknown. Returns the sends whose claim won.
+    /// attempts whose outcome is unknown, and plans the next occurrence of each series whose occurrence
+    /// left `pending` (queued after the commit). Returns the sends whose claim won.
     private struct Claimed {
         let message: MessageStore.Due
         let text: String
@@ -170,9 +171,10 @@ final class DeliveryEngine: Sendable {
     private func claim(_ plans: [Plan]) async throws -> [Claimed] {
         let now = Timestamp.now(clock)
         let host = hosts.id
-        let (claimed, changes) = try await database.transaction { tx -> ([Claimed], [StatusChange]) in
+        let (claimed, changes, planned) = try await database.transaction { tx -> ([Claimed], [StatusChange], [(job: DeliveryJob, dueMs: Int64)]) in
             var claimed: [Claimed] = []
             var changes: [StatusChange] = []
+            var series: [String] = []
             for plan in plans {
                 switch plan {
                 case .send(let message, let text, let provider, let settings, let account):
@@ -185,15 +187,18 @@ final class DeliveryEngine: Sendable {
                     try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider) VALUES (?, ?, 'attempt', 'started', ?)",
                                message.id, now, provider.name)
                     claimed.append(Claimed(message: message, text: text, provider: provider, settings: settings, account: account))
+                    if let id = message.seriesID { series.append(id) }
                 case .fail(let message, let code, let reason):
                     if try MessageStore.fail(tx, message.id, from: .pending, code: code, reason: reason, now: now) {
                         changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                        if let id = message.seriesID { series.append(id) }
                     }
                 }
             }
             try WorkspaceEvents.record(tx, changes, at: now)
-            return (claimed, changes)
+            return (claimed, changes, try SeriesPlanner.planNext(tx, seriesIDs: series, now: now))
         }
+        if !planned.isEmpty { try await queue.enqueue(planned) }
         metrics.count(result: "rejected", provider: "none", by: changes.count)
         if !changes.isEmpty { events.flushSoon() }
         return claimed

@@ -31,20 +31,9 @@ extension RouteGroup {
     }
 }
 
-/// Text for XML content and attributes.
+/// Text for XML content and attributes: the escaping HTML takes serves XML too (`&#39;` is `'` in both).
 enum XMLText {
     static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(ch)
-            }
-        }
-        return out
+        HTMLEscape.escape(text)
     }
 }
