@@ -25,7 +25,7 @@ import Testing
         for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
-                     "/api/v1/series"] {
+                     "/api/v1/series", "/api/v1/email/domains"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -65,14 +65,15 @@ import Testing
         ], token: a.token)
         let importA = try await api.call("POST", "/api/v1/contacts/imports", raw: "name,phone\nBea Hiddenname,+14155550124\n",
                                          token: a.token)
+        let domainA = try await api.call("POST", "/api/v1/email/domains", json: ["name": "secret-domain.test"], token: a.token)
         let secretIDs = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
                          try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID,
                          try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")), try #require(emailTemplateA.string("id")),
                          try #require(importA.string("id")), try #require(messageA.string("message", "id")),
-                         try #require(seriesA.string("series_id"), "\(seriesA.body)")]
+                         try #require(seriesA.string("series_id"), "\(seriesA.body)"), try #require(domainA.string("id"), "\(domainA.body)")]
         let secrets = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                    "Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
-                                   "Hiddenname", "Secret reminder", "Secret weekly"]
+                                   "Hiddenname", "Secret reminder", "Secret weekly", "secret-domain.test"]
         let before = try await snapshot(api, a, workspace: workspaceA)
 
         // Tenant B: its own account and API key.
