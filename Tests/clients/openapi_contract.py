@@ -48,7 +48,7 @@ def main(path):
                         problems.append(f"{where}: request body {media} lacks a schema or an example")
                     elif media.endswith("json"):
                         check_example(f"{where} request {media}", resolve_refs(content["schema"]), content["example"])
-            successes = {status: answer for status, answer in operation.get("responses", {}).items() if status.startswith("2")}
+            successes = {status: answer for status, answer in operation.get("responses", {}).items() if status[:1] in ("2", "3")}
             if not successes:
                 problems.append(f"{where}: no success response")
             for status, answer in successes.items():

@@ -29,10 +29,13 @@ public struct APIWorker: RoutedWorker {
             GroupsDomain(api),
             TemplatesDomain(api),
             MessagingDomain(api),
+            EmailsDomain(api),
+            EmailEngagementDomain(api),
             RecurringDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),
-            try EmailDomainsDomain(api),
+            try CampaignsDomain(api),
+            EmailDomainsDomain(api),
         ]
         // Webhooks deliver what the others publish.
         let domains = publishers + [try WebhooksDomain(api, eventTypes: publishers.flatMap(\.publishes))]

@@ -642,6 +642,1166 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Campaign`.
+        public struct Campaign: Codable, Hashable, Sendable {
+            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+            ///
+            /// - Remark: Generated from `#/components/schemas/Campaign/audience`.
+            @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Campaign/audience/case1`.
+                public struct Case1Payload: Codable, Hashable, Sendable {
+                    /// Members of any of these groups
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case1/group_ids`.
+                    public var groupIds: [Swift.String]
+                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case1/opted_in_only`.
+                    public var optedInOnly: Swift.Bool?
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case1/type`.
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case groups = "groups"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case1/type`.
+                    public var _type: Components.Schemas.Campaign.AudiencePayload.Case1Payload._TypePayload
+                    /// Creates a new `Case1Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - groupIds: Members of any of these groups
+                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///   - _type:
+                    public init(
+                        groupIds: [Swift.String],
+                        optedInOnly: Swift.Bool? = nil,
+                        _type: Components.Schemas.Campaign.AudiencePayload.Case1Payload._TypePayload
+                    ) {
+                        self.groupIds = groupIds
+                        self.optedInOnly = optedInOnly
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case groupIds = "group_ids"
+                        case optedInOnly = "opted_in_only"
+                        case _type = "type"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.groupIds = try container.decode(
+                            [Swift.String].self,
+                            forKey: .groupIds
+                        )
+                        self.optedInOnly = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .optedInOnly
+                        )
+                        self._type = try container.decode(
+                            Components.Schemas.Campaign.AudiencePayload.Case1Payload._TypePayload.self,
+                            forKey: ._type
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "group_ids",
+                            "opted_in_only",
+                            "type"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/Campaign/audience/case1`.
+                case case1(Components.Schemas.Campaign.AudiencePayload.Case1Payload)
+                /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2`.
+                public struct Case2Payload: Codable, Hashable, Sendable {
+                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter`.
+                    public struct FilterPayload: Codable, Hashable, Sendable {
+                        /// This SMS consent
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/consent`.
+                        @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// This SMS consent
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/consent`.
+                        public var consent: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/created_after`.
+                        public var createdAfter: Foundation.Date?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/created_before`.
+                        public var createdBefore: Foundation.Date?
+                        /// Custom fields with these values
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/custom`.
+                        public struct CustomPayload: Codable, Hashable, Sendable {
+                            /// A container of undocumented properties.
+                            public var additionalProperties: [String: Swift.String]
+                            /// Creates a new `CustomPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - additionalProperties: A container of undocumented properties.
+                            public init(additionalProperties: [String: Swift.String] = .init()) {
+                                self.additionalProperties = additionalProperties
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try encoder.encodeAdditionalProperties(additionalProperties)
+                            }
+                        }
+                        /// Custom fields with these values
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/custom`.
+                        public var custom: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                        /// Members of this group
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/group_id`.
+                        public var groupId: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/source`.
+                        @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case api = "api"
+                            case _import = "import"
+                            case form = "form"
+                            case widget = "widget"
+                            case voice = "voice"
+                            case sms = "sms"
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/source`.
+                        public var source: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/updated_after`.
+                        public var updatedAfter: Foundation.Date?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter/updated_before`.
+                        public var updatedBefore: Foundation.Date?
+                        /// Creates a new `FilterPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - consent: This SMS consent
+                        ///   - createdAfter:
+                        ///   - createdBefore:
+                        ///   - custom: Custom fields with these values
+                        ///   - groupId: Members of this group
+                        ///   - source:
+                        ///   - updatedAfter:
+                        ///   - updatedBefore:
+                        public init(
+                            consent: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                            createdAfter: Foundation.Date? = nil,
+                            createdBefore: Foundation.Date? = nil,
+                            custom: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                            groupId: Swift.String? = nil,
+                            source: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                            updatedAfter: Foundation.Date? = nil,
+                            updatedBefore: Foundation.Date? = nil
+                        ) {
+                            self.consent = consent
+                            self.createdAfter = createdAfter
+                            self.createdBefore = createdBefore
+                            self.custom = custom
+                            self.groupId = groupId
+                            self.source = source
+                            self.updatedAfter = updatedAfter
+                            self.updatedBefore = updatedBefore
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case consent
+                            case createdAfter = "created_after"
+                            case createdBefore = "created_before"
+                            case custom
+                            case groupId = "group_id"
+                            case source
+                            case updatedAfter = "updated_after"
+                            case updatedBefore = "updated_before"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.consent = try container.decodeIfPresent(
+                                Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                forKey: .consent
+                            )
+                            self.createdAfter = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .createdAfter
+                            )
+                            self.createdBefore = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .createdBefore
+                            )
+                            self.custom = try container.decodeIfPresent(
+                                Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                forKey: .custom
+                            )
+                            self.groupId = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .groupId
+                            )
+                            self.source = try container.decodeIfPresent(
+                                Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                forKey: .source
+                            )
+                            self.updatedAfter = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .updatedAfter
+                            )
+                            self.updatedBefore = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .updatedBefore
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "consent",
+                                "created_after",
+                                "created_before",
+                                "custom",
+                                "group_id",
+                                "source",
+                                "updated_after",
+                                "updated_before"
+                            ])
+                        }
+                    }
+                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/filter`.
+                    public var filter: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload
+                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/opted_in_only`.
+                    public var optedInOnly: Swift.Bool?
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/type`.
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case filter = "filter"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2/type`.
+                    public var _type: Components.Schemas.Campaign.AudiencePayload.Case2Payload._TypePayload
+                    /// Creates a new `Case2Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///   - _type:
+                    public init(
+                        filter: Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload,
+                        optedInOnly: Swift.Bool? = nil,
+                        _type: Components.Schemas.Campaign.AudiencePayload.Case2Payload._TypePayload
+                    ) {
+                        self.filter = filter
+                        self.optedInOnly = optedInOnly
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case filter
+                        case optedInOnly = "opted_in_only"
+                        case _type = "type"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.filter = try container.decode(
+                            Components.Schemas.Campaign.AudiencePayload.Case2Payload.FilterPayload.self,
+                            forKey: .filter
+                        )
+                        self.optedInOnly = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .optedInOnly
+                        )
+                        self._type = try container.decode(
+                            Components.Schemas.Campaign.AudiencePayload.Case2Payload._TypePayload.self,
+                            forKey: ._type
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "filter",
+                            "opted_in_only",
+                            "type"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/Campaign/audience/case2`.
+                case case2(Components.Schemas.Campaign.AudiencePayload.Case2Payload)
+                /// - Remark: Generated from `#/components/schemas/Campaign/audience/case3`.
+                public struct Case3Payload: Codable, Hashable, Sendable {
+                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case3/opted_in_only`.
+                    public var optedInOnly: Swift.Bool?
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case3/type`.
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case all = "all"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Campaign/audience/case3/type`.
+                    public var _type: Components.Schemas.Campaign.AudiencePayload.Case3Payload._TypePayload
+                    /// Creates a new `Case3Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///   - _type:
+                    public init(
+                        optedInOnly: Swift.Bool? = nil,
+                        _type: Components.Schemas.Campaign.AudiencePayload.Case3Payload._TypePayload
+                    ) {
+                        self.optedInOnly = optedInOnly
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case optedInOnly = "opted_in_only"
+                        case _type = "type"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.optedInOnly = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .optedInOnly
+                        )
+                        self._type = try container.decode(
+                            Components.Schemas.Campaign.AudiencePayload.Case3Payload._TypePayload.self,
+                            forKey: ._type
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "opted_in_only",
+                            "type"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/Campaign/audience/case3`.
+                case case3(Components.Schemas.Campaign.AudiencePayload.Case3Payload)
+                public init(from decoder: any Swift.Decoder) throws {
+                    var errors: [any Swift.Error] = []
+                    do {
+                        self = .case1(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case2(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case3(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                        type: Self.self,
+                        codingPath: decoder.codingPath,
+                        errors: errors
+                    )
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    switch self {
+                    case let .case1(value):
+                        try value.encode(to: encoder)
+                    case let .case2(value):
+                        try value.encode(to: encoder)
+                    case let .case3(value):
+                        try value.encode(to: encoder)
+                    }
+                }
+            }
+            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+            ///
+            /// - Remark: Generated from `#/components/schemas/Campaign/audience`.
+            public var audience: Components.Schemas.Campaign.AudiencePayload
+            /// - Remark: Generated from `#/components/schemas/Campaign/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sms = "sms"
+                case email = "email"
+            }
+            /// - Remark: Generated from `#/components/schemas/Campaign/channel`.
+            public var channel: Components.Schemas.Campaign.ChannelPayload
+            /// - Remark: Generated from `#/components/schemas/Campaign/content`.
+            @frozen public enum ContentPayload: Codable, Hashable, Sendable {
+                /// SMS: body or template_id
+                ///
+                /// - Remark: Generated from `#/components/schemas/Campaign/content/case1`.
+                public struct Case1Payload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// The text, with {{variables}}
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value1/body`.
+                        public var body: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value1/template_id`.
+                        public var templateId: Swift.String?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - body: The text, with {{variables}}
+                        ///   - templateId:
+                        public init(
+                            body: Swift.String? = nil,
+                            templateId: Swift.String? = nil
+                        ) {
+                            self.body = body
+                            self.templateId = templateId
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case body
+                            case templateId = "template_id"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.body = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .body
+                            )
+                            self.templateId = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .templateId
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "body",
+                                "template_id"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value1`.
+                    public var value1: Components.Schemas.Campaign.ContentPayload.Case1Payload.Value1Payload
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2`.
+                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2/case1/template_id`.
+                            public var templateId: Swift.String
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - templateId:
+                            public init(templateId: Swift.String) {
+                                self.templateId = templateId
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case templateId = "template_id"
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2/case1`.
+                        case case1(Components.Schemas.Campaign.ContentPayload.Case1Payload.Value2Payload.Case1Payload)
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// The text, with {{variables}}
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2/case2/body`.
+                            public var body: Swift.String
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - body: The text, with {{variables}}
+                            public init(body: Swift.String) {
+                                self.body = body
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case body
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2/case2`.
+                        case case2(Components.Schemas.Campaign.ContentPayload.Case1Payload.Value2Payload.Case2Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case1/value2`.
+                    public var value2: Components.Schemas.Campaign.ContentPayload.Case1Payload.Value2Payload
+                    /// Creates a new `Case1Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - value1:
+                    ///   - value2:
+                    public init(
+                        value1: Components.Schemas.Campaign.ContentPayload.Case1Payload.Value1Payload,
+                        value2: Components.Schemas.Campaign.ContentPayload.Case1Payload.Value2Payload
+                    ) {
+                        self.value1 = value1
+                        self.value2 = value2
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
+                    }
+                }
+                /// SMS: body or template_id
+                ///
+                /// - Remark: Generated from `#/components/schemas/Campaign/content/case1`.
+                case case1(Components.Schemas.Campaign.ContentPayload.Case1Payload)
+                /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                ///
+                /// - Remark: Generated from `#/components/schemas/Campaign/content/case2`.
+                public struct Case2Payload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// The sender, on a verified domain of the workspace
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/from`.
+                        public var from: Swift.String
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/html`.
+                        public var html: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/reply_to`.
+                        public var replyTo: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/subject`.
+                        public var subject: Swift.String
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/text`.
+                        public var text: Swift.String?
+                        /// Count clicks (links through us); default false
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/track_clicks`.
+                        public var trackClicks: Swift.Bool?
+                        /// Count opens (a pixel); default false
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/track_opens`.
+                        public var trackOpens: Swift.Bool?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - from: The sender, on a verified domain of the workspace
+                        ///   - html:
+                        ///   - replyTo:
+                        ///   - subject:
+                        ///   - text:
+                        ///   - trackClicks: Count clicks (links through us); default false
+                        ///   - trackOpens: Count opens (a pixel); default false
+                        public init(
+                            from: Swift.String,
+                            html: Swift.String? = nil,
+                            replyTo: Swift.String? = nil,
+                            subject: Swift.String,
+                            text: Swift.String? = nil,
+                            trackClicks: Swift.Bool? = nil,
+                            trackOpens: Swift.Bool? = nil
+                        ) {
+                            self.from = from
+                            self.html = html
+                            self.replyTo = replyTo
+                            self.subject = subject
+                            self.text = text
+                            self.trackClicks = trackClicks
+                            self.trackOpens = trackOpens
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case from
+                            case html
+                            case replyTo = "reply_to"
+                            case subject
+                            case text
+                            case trackClicks = "track_clicks"
+                            case trackOpens = "track_opens"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.from = try container.decode(
+                                Swift.String.self,
+                                forKey: .from
+                            )
+                            self.html = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .html
+                            )
+                            self.replyTo = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .replyTo
+                            )
+                            self.subject = try container.decode(
+                                Swift.String.self,
+                                forKey: .subject
+                            )
+                            self.text = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .text
+                            )
+                            self.trackClicks = try container.decodeIfPresent(
+                                Swift.Bool.self,
+                                forKey: .trackClicks
+                            )
+                            self.trackOpens = try container.decodeIfPresent(
+                                Swift.Bool.self,
+                                forKey: .trackOpens
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "from",
+                                "html",
+                                "reply_to",
+                                "subject",
+                                "text",
+                                "track_clicks",
+                                "track_opens"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1`.
+                    public var value1: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value1Payload
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2`.
+                    public struct Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2/value1/html`.
+                            public var html: Swift.String
+                            /// Creates a new `Value1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - html:
+                            public init(html: Swift.String) {
+                                self.html = html
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case html
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2/value1`.
+                        public var value1: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value2Payload.Value1Payload?
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2/value2`.
+                        public struct Value2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2/value2/text`.
+                            public var text: Swift.String
+                            /// Creates a new `Value2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - text:
+                            public init(text: Swift.String) {
+                                self.text = text
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case text
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2/value2`.
+                        public var value2: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value2Payload.Value2Payload?
+                        /// Creates a new `Value2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - value1:
+                        ///   - value2:
+                        public init(
+                            value1: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value2Payload.Value1Payload? = nil,
+                            value2: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value2Payload.Value2Payload? = nil
+                        ) {
+                            self.value1 = value1
+                            self.value2 = value2
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self.value1 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value2 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                [
+                                    self.value1,
+                                    self.value2
+                                ],
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try self.value1?.encode(to: encoder)
+                            try self.value2?.encode(to: encoder)
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value2`.
+                    public var value2: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value2Payload
+                    /// Creates a new `Case2Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - value1:
+                    ///   - value2:
+                    public init(
+                        value1: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value1Payload,
+                        value2: Components.Schemas.Campaign.ContentPayload.Case2Payload.Value2Payload
+                    ) {
+                        self.value1 = value1
+                        self.value2 = value2
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
+                    }
+                }
+                /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                ///
+                /// - Remark: Generated from `#/components/schemas/Campaign/content/case2`.
+                case case2(Components.Schemas.Campaign.ContentPayload.Case2Payload)
+                public init(from decoder: any Swift.Decoder) throws {
+                    var errors: [any Swift.Error] = []
+                    do {
+                        self = .case1(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case2(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                        type: Self.self,
+                        codingPath: decoder.codingPath,
+                        errors: errors
+                    )
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    switch self {
+                    case let .case1(value):
+                        try value.encode(to: encoder)
+                    case let .case2(value):
+                        try value.encode(to: encoder)
+                    }
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Campaign/content`.
+            public var content: Components.Schemas.Campaign.ContentPayload
+            /// - Remark: Generated from `#/components/schemas/Campaign/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Campaign/error_threshold`.
+            public var errorThreshold: Swift.Int
+            /// Every recipient has its message
+            ///
+            /// - Remark: Generated from `#/components/schemas/Campaign/expanded`.
+            public var expanded: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Campaign/finished_at`.
+            public var finishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Campaign/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Campaign/name`.
+            public var name: Swift.String
+            /// Messages made so far (the audience is expanded as the campaign runs)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Campaign/recipients`.
+            public var recipients: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Campaign/send_at`.
+            public var sendAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Campaign/started_at`.
+            public var startedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Campaign/state`.
+            @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case draft = "draft"
+                case scheduled = "scheduled"
+                case running = "running"
+                case paused = "paused"
+                case finished = "finished"
+                case cancelled = "cancelled"
+            }
+            /// - Remark: Generated from `#/components/schemas/Campaign/state`.
+            public var state: Components.Schemas.Campaign.StatePayload
+            /// - Remark: Generated from `#/components/schemas/Campaign/state_reason`.
+            public var stateReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Campaign/stats`.
+            public var stats: Components.Schemas.CampaignStats?
+            /// - Remark: Generated from `#/components/schemas/Campaign/throttle_per_second`.
+            public var throttlePerSecond: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Campaign/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Campaign`.
+            ///
+            /// - Parameters:
+            ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+            ///   - channel:
+            ///   - content:
+            ///   - createdAt:
+            ///   - errorThreshold:
+            ///   - expanded: Every recipient has its message
+            ///   - finishedAt:
+            ///   - id:
+            ///   - name:
+            ///   - recipients: Messages made so far (the audience is expanded as the campaign runs)
+            ///   - sendAt:
+            ///   - startedAt:
+            ///   - state:
+            ///   - stateReason:
+            ///   - stats:
+            ///   - throttlePerSecond:
+            ///   - updatedAt:
+            public init(
+                audience: Components.Schemas.Campaign.AudiencePayload,
+                channel: Components.Schemas.Campaign.ChannelPayload,
+                content: Components.Schemas.Campaign.ContentPayload,
+                createdAt: Foundation.Date,
+                errorThreshold: Swift.Int,
+                expanded: Swift.Bool,
+                finishedAt: Foundation.Date? = nil,
+                id: Swift.String,
+                name: Swift.String,
+                recipients: Swift.Int,
+                sendAt: Foundation.Date? = nil,
+                startedAt: Foundation.Date? = nil,
+                state: Components.Schemas.Campaign.StatePayload,
+                stateReason: Swift.String? = nil,
+                stats: Components.Schemas.CampaignStats? = nil,
+                throttlePerSecond: Swift.Int,
+                updatedAt: Foundation.Date
+            ) {
+                self.audience = audience
+                self.channel = channel
+                self.content = content
+                self.createdAt = createdAt
+                self.errorThreshold = errorThreshold
+                self.expanded = expanded
+                self.finishedAt = finishedAt
+                self.id = id
+                self.name = name
+                self.recipients = recipients
+                self.sendAt = sendAt
+                self.startedAt = startedAt
+                self.state = state
+                self.stateReason = stateReason
+                self.stats = stats
+                self.throttlePerSecond = throttlePerSecond
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case audience
+                case channel
+                case content
+                case createdAt = "created_at"
+                case errorThreshold = "error_threshold"
+                case expanded
+                case finishedAt = "finished_at"
+                case id
+                case name
+                case recipients
+                case sendAt = "send_at"
+                case startedAt = "started_at"
+                case state
+                case stateReason = "state_reason"
+                case stats
+                case throttlePerSecond = "throttle_per_second"
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.audience = try container.decode(
+                    Components.Schemas.Campaign.AudiencePayload.self,
+                    forKey: .audience
+                )
+                self.channel = try container.decode(
+                    Components.Schemas.Campaign.ChannelPayload.self,
+                    forKey: .channel
+                )
+                self.content = try container.decode(
+                    Components.Schemas.Campaign.ContentPayload.self,
+                    forKey: .content
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.errorThreshold = try container.decode(
+                    Swift.Int.self,
+                    forKey: .errorThreshold
+                )
+                self.expanded = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .expanded
+                )
+                self.finishedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.recipients = try container.decode(
+                    Swift.Int.self,
+                    forKey: .recipients
+                )
+                self.sendAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .sendAt
+                )
+                self.startedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .startedAt
+                )
+                self.state = try container.decode(
+                    Components.Schemas.Campaign.StatePayload.self,
+                    forKey: .state
+                )
+                self.stateReason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .stateReason
+                )
+                self.stats = try container.decodeIfPresent(
+                    Components.Schemas.CampaignStats.self,
+                    forKey: .stats
+                )
+                self.throttlePerSecond = try container.decode(
+                    Swift.Int.self,
+                    forKey: .throttlePerSecond
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "audience",
+                    "channel",
+                    "content",
+                    "created_at",
+                    "error_threshold",
+                    "expanded",
+                    "finished_at",
+                    "id",
+                    "name",
+                    "recipients",
+                    "send_at",
+                    "started_at",
+                    "state",
+                    "state_reason",
+                    "stats",
+                    "throttle_per_second",
+                    "updated_at"
+                ])
+            }
+        }
+        /// Counted from the campaign's messages: pending = not sent yet; sent = taken by the provider; failed = not sent, or undelivered (SMS); opened counts clicks too; unsubscribed = opted out of the channel after the message was sent
+        ///
+        /// - Remark: Generated from `#/components/schemas/CampaignStats`.
+        public struct CampaignStats: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/bounced`.
+            public var bounced: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/canceled`.
+            public var canceled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/clicked`.
+            public var clicked: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/complained`.
+            public var complained: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/delivered`.
+            public var delivered: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/failed`.
+            public var failed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/opened`.
+            public var opened: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/pending`.
+            public var pending: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/recipients`.
+            public var recipients: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/review`.
+            public var review: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/sent`.
+            public var sent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CampaignStats/unsubscribed`.
+            public var unsubscribed: Swift.Int
+            /// Creates a new `CampaignStats`.
+            ///
+            /// - Parameters:
+            ///   - bounced:
+            ///   - canceled:
+            ///   - clicked:
+            ///   - complained:
+            ///   - delivered:
+            ///   - failed:
+            ///   - opened:
+            ///   - pending:
+            ///   - recipients:
+            ///   - review:
+            ///   - sent:
+            ///   - unsubscribed:
+            public init(
+                bounced: Swift.Int,
+                canceled: Swift.Int,
+                clicked: Swift.Int,
+                complained: Swift.Int,
+                delivered: Swift.Int,
+                failed: Swift.Int,
+                opened: Swift.Int,
+                pending: Swift.Int,
+                recipients: Swift.Int,
+                review: Swift.Int,
+                sent: Swift.Int,
+                unsubscribed: Swift.Int
+            ) {
+                self.bounced = bounced
+                self.canceled = canceled
+                self.clicked = clicked
+                self.complained = complained
+                self.delivered = delivered
+                self.failed = failed
+                self.opened = opened
+                self.pending = pending
+                self.recipients = recipients
+                self.review = review
+                self.sent = sent
+                self.unsubscribed = unsubscribed
+            }
+            public enum CodingKeys: String, CodingKey {
+                case bounced
+                case canceled
+                case clicked
+                case complained
+                case delivered
+                case failed
+                case opened
+                case pending
+                case recipients
+                case review
+                case sent
+                case unsubscribed
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.bounced = try container.decode(
+                    Swift.Int.self,
+                    forKey: .bounced
+                )
+                self.canceled = try container.decode(
+                    Swift.Int.self,
+                    forKey: .canceled
+                )
+                self.clicked = try container.decode(
+                    Swift.Int.self,
+                    forKey: .clicked
+                )
+                self.complained = try container.decode(
+                    Swift.Int.self,
+                    forKey: .complained
+                )
+                self.delivered = try container.decode(
+                    Swift.Int.self,
+                    forKey: .delivered
+                )
+                self.failed = try container.decode(
+                    Swift.Int.self,
+                    forKey: .failed
+                )
+                self.opened = try container.decode(
+                    Swift.Int.self,
+                    forKey: .opened
+                )
+                self.pending = try container.decode(
+                    Swift.Int.self,
+                    forKey: .pending
+                )
+                self.recipients = try container.decode(
+                    Swift.Int.self,
+                    forKey: .recipients
+                )
+                self.review = try container.decode(
+                    Swift.Int.self,
+                    forKey: .review
+                )
+                self.sent = try container.decode(
+                    Swift.Int.self,
+                    forKey: .sent
+                )
+                self.unsubscribed = try container.decode(
+                    Swift.Int.self,
+                    forKey: .unsubscribed
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "bounced",
+                    "canceled",
+                    "clicked",
+                    "complained",
+                    "delivered",
+                    "failed",
+                    "opened",
+                    "pending",
+                    "recipients",
+                    "review",
+                    "sent",
+                    "unsubscribed"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Consent`.
+        public struct Consent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Consent/changed_at`.
+            public var changedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Consent/method`.
+            public var method: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Consent/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case unknown = "unknown"
+                case optedIn = "opted_in"
+                case optedOut = "opted_out"
+            }
+            /// - Remark: Generated from `#/components/schemas/Consent/status`.
+            public var status: Components.Schemas.Consent.StatusPayload
+            /// Creates a new `Consent`.
+            ///
+            /// - Parameters:
+            ///   - changedAt:
+            ///   - method:
+            ///   - status:
+            public init(
+                changedAt: Foundation.Date? = nil,
+                method: Swift.String? = nil,
+                status: Components.Schemas.Consent.StatusPayload
+            ) {
+                self.changedAt = changedAt
+                self.method = method
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case changedAt = "changed_at"
+                case method
+                case status
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.changedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .changedAt
+                )
+                self.method = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .method
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Consent.StatusPayload.self,
+                    forKey: .status
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "changed_at",
+                    "method",
+                    "status"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Contact`.
         public struct Contact: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Contact/created_at`.
@@ -668,6 +1828,8 @@ extension Components {
             public var customFields: Components.Schemas.Contact.CustomFieldsPayload
             /// - Remark: Generated from `#/components/schemas/Contact/email`.
             public var email: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Contact/email_consent`.
+            public var emailConsent: Components.Schemas.Consent
             /// - Remark: Generated from `#/components/schemas/Contact/first_name`.
             public var firstName: Swift.String
             /// - Remark: Generated from `#/components/schemas/Contact/id`.
@@ -683,7 +1845,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Contact/phone`.
             public var phone: Swift.String
             /// - Remark: Generated from `#/components/schemas/Contact/sms_consent`.
-            public var smsConsent: Components.Schemas.SMSConsent
+            public var smsConsent: Components.Schemas.Consent
             /// - Remark: Generated from `#/components/schemas/Contact/source`.
             @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case api = "api"
@@ -703,6 +1865,7 @@ extension Components {
             ///   - createdAt:
             ///   - customFields:
             ///   - email:
+            ///   - emailConsent:
             ///   - firstName:
             ///   - id:
             ///   - lastName:
@@ -716,19 +1879,21 @@ extension Components {
                 createdAt: Foundation.Date,
                 customFields: Components.Schemas.Contact.CustomFieldsPayload,
                 email: Swift.String? = nil,
+                emailConsent: Components.Schemas.Consent,
                 firstName: Swift.String,
                 id: Swift.String,
                 lastName: Swift.String,
                 name: Swift.String,
                 notes: Swift.String,
                 phone: Swift.String,
-                smsConsent: Components.Schemas.SMSConsent,
+                smsConsent: Components.Schemas.Consent,
                 source: Components.Schemas.Contact.SourcePayload,
                 updatedAt: Foundation.Date
             ) {
                 self.createdAt = createdAt
                 self.customFields = customFields
                 self.email = email
+                self.emailConsent = emailConsent
                 self.firstName = firstName
                 self.id = id
                 self.lastName = lastName
@@ -743,6 +1908,7 @@ extension Components {
                 case createdAt = "created_at"
                 case customFields = "custom_fields"
                 case email
+                case emailConsent = "email_consent"
                 case firstName = "first_name"
                 case id
                 case lastName = "last_name"
@@ -766,6 +1932,10 @@ extension Components {
                 self.email = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .email
+                )
+                self.emailConsent = try container.decode(
+                    Components.Schemas.Consent.self,
+                    forKey: .emailConsent
                 )
                 self.firstName = try container.decode(
                     Swift.String.self,
@@ -792,7 +1962,7 @@ extension Components {
                     forKey: .phone
                 )
                 self.smsConsent = try container.decode(
-                    Components.Schemas.SMSConsent.self,
+                    Components.Schemas.Consent.self,
                     forKey: .smsConsent
                 )
                 self.source = try container.decode(
@@ -807,6 +1977,7 @@ extension Components {
                     "created_at",
                     "custom_fields",
                     "email",
+                    "email_consent",
                     "first_name",
                     "id",
                     "last_name",
@@ -1697,6 +2868,616 @@ extension Components {
                     "latency_ms",
                     "since",
                     "window"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Email`.
+        public struct Email: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Email/attempts`.
+            public var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Email/campaign_id`.
+            public var campaignId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/contact_id`.
+            public var contactId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Email/delivered_at`.
+            public var deliveredAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Email/error`.
+            public struct _ErrorPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Email/error/code`.
+                public var code: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Email/error/message`.
+                public var message: Swift.String
+                /// Creates a new `_ErrorPayload`.
+                ///
+                /// - Parameters:
+                ///   - code:
+                ///   - message:
+                public init(
+                    code: Swift.String,
+                    message: Swift.String
+                ) {
+                    self.code = code
+                    self.message = message
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case code
+                    case message
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.code = try container.decode(
+                        Swift.String.self,
+                        forKey: .code
+                    )
+                    self.message = try container.decode(
+                        Swift.String.self,
+                        forKey: .message
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "code",
+                        "message"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Email/error`.
+            public var error: Components.Schemas.Email._ErrorPayload?
+            /// - Remark: Generated from `#/components/schemas/Email/from`.
+            public var from: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Email/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Email/provider`.
+            public var provider: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/provider_message_id`.
+            public var providerMessageId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/reply_to`.
+            public var replyTo: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/scheduled_at`.
+            public var scheduledAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Email/sent_at`.
+            public var sentAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Email/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case queued = "queued"
+                case sent = "sent"
+                case deliveryDelayed = "delivery_delayed"
+                case delivered = "delivered"
+                case opened = "opened"
+                case clicked = "clicked"
+                case bounced = "bounced"
+                case complained = "complained"
+                case failed = "failed"
+                case canceled = "canceled"
+                case review = "review"
+            }
+            /// - Remark: Generated from `#/components/schemas/Email/status`.
+            public var status: Components.Schemas.Email.StatusPayload
+            /// The subject as given, or as rendered once sent
+            ///
+            /// - Remark: Generated from `#/components/schemas/Email/subject`.
+            public var subject: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/TagsPayload`.
+            public struct TagsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Email/TagsPayload/name`.
+                public var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Email/TagsPayload/value`.
+                public var value: Swift.String
+                /// Creates a new `TagsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                ///   - value:
+                public init(
+                    name: Swift.String,
+                    value: Swift.String
+                ) {
+                    self.name = name
+                    self.value = value
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case name
+                    case value
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.name = try container.decode(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    self.value = try container.decode(
+                        Swift.String.self,
+                        forKey: .value
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "name",
+                        "value"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Email/tags`.
+            public typealias TagsPayload = [Components.Schemas.Email.TagsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Email/tags`.
+            public var tags: Components.Schemas.Email.TagsPayload
+            /// - Remark: Generated from `#/components/schemas/Email/template_id`.
+            public var templateId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Email/time_zone`.
+            public var timeZone: Swift.String?
+            /// Attempts, statuses and provider events, oldest first (one email only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Email/timeline`.
+            public var timeline: [Components.Schemas.MessageEvent]?
+            /// - Remark: Generated from `#/components/schemas/Email/to`.
+            public var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Email/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Email`.
+            ///
+            /// - Parameters:
+            ///   - attempts:
+            ///   - campaignId:
+            ///   - contactId:
+            ///   - createdAt:
+            ///   - deliveredAt:
+            ///   - error:
+            ///   - from:
+            ///   - id:
+            ///   - provider:
+            ///   - providerMessageId:
+            ///   - replyTo:
+            ///   - scheduledAt:
+            ///   - sentAt:
+            ///   - status:
+            ///   - subject: The subject as given, or as rendered once sent
+            ///   - tags:
+            ///   - templateId:
+            ///   - timeZone:
+            ///   - timeline: Attempts, statuses and provider events, oldest first (one email only)
+            ///   - to:
+            ///   - updatedAt:
+            public init(
+                attempts: Swift.Int,
+                campaignId: Swift.String? = nil,
+                contactId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                deliveredAt: Foundation.Date? = nil,
+                error: Components.Schemas.Email._ErrorPayload? = nil,
+                from: Swift.String,
+                id: Swift.String,
+                provider: Swift.String? = nil,
+                providerMessageId: Swift.String? = nil,
+                replyTo: Swift.String? = nil,
+                scheduledAt: Foundation.Date,
+                sentAt: Foundation.Date? = nil,
+                status: Components.Schemas.Email.StatusPayload,
+                subject: Swift.String? = nil,
+                tags: Components.Schemas.Email.TagsPayload,
+                templateId: Swift.String? = nil,
+                timeZone: Swift.String? = nil,
+                timeline: [Components.Schemas.MessageEvent]? = nil,
+                to: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.attempts = attempts
+                self.campaignId = campaignId
+                self.contactId = contactId
+                self.createdAt = createdAt
+                self.deliveredAt = deliveredAt
+                self.error = error
+                self.from = from
+                self.id = id
+                self.provider = provider
+                self.providerMessageId = providerMessageId
+                self.replyTo = replyTo
+                self.scheduledAt = scheduledAt
+                self.sentAt = sentAt
+                self.status = status
+                self.subject = subject
+                self.tags = tags
+                self.templateId = templateId
+                self.timeZone = timeZone
+                self.timeline = timeline
+                self.to = to
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempts
+                case campaignId = "campaign_id"
+                case contactId = "contact_id"
+                case createdAt = "created_at"
+                case deliveredAt = "delivered_at"
+                case error
+                case from
+                case id
+                case provider
+                case providerMessageId = "provider_message_id"
+                case replyTo = "reply_to"
+                case scheduledAt = "scheduled_at"
+                case sentAt = "sent_at"
+                case status
+                case subject
+                case tags
+                case templateId = "template_id"
+                case timeZone = "time_zone"
+                case timeline
+                case to
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.attempts = try container.decode(
+                    Swift.Int.self,
+                    forKey: .attempts
+                )
+                self.campaignId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaignId
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.deliveredAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .deliveredAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Components.Schemas.Email._ErrorPayload.self,
+                    forKey: .error
+                )
+                self.from = try container.decode(
+                    Swift.String.self,
+                    forKey: .from
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.provider = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .provider
+                )
+                self.providerMessageId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .providerMessageId
+                )
+                self.replyTo = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .replyTo
+                )
+                self.scheduledAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .scheduledAt
+                )
+                self.sentAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .sentAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Email.StatusPayload.self,
+                    forKey: .status
+                )
+                self.subject = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .subject
+                )
+                self.tags = try container.decode(
+                    Components.Schemas.Email.TagsPayload.self,
+                    forKey: .tags
+                )
+                self.templateId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .templateId
+                )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                self.timeline = try container.decodeIfPresent(
+                    [Components.Schemas.MessageEvent].self,
+                    forKey: .timeline
+                )
+                self.to = try container.decode(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "attempts",
+                    "campaign_id",
+                    "contact_id",
+                    "created_at",
+                    "delivered_at",
+                    "error",
+                    "from",
+                    "id",
+                    "provider",
+                    "provider_message_id",
+                    "reply_to",
+                    "scheduled_at",
+                    "sent_at",
+                    "status",
+                    "subject",
+                    "tags",
+                    "template_id",
+                    "time_zone",
+                    "timeline",
+                    "to",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EmailSettings`.
+        public struct EmailSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/default_from`.
+            public var defaultFrom: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/provider`.
+            @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case simulated = "simulated"
+                case resend = "resend"
+                case smtp = "smtp"
+            }
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/provider`.
+            public var provider: Components.Schemas.EmailSettings.ProviderPayload
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/resend_api_key_set`.
+            public var resendApiKeySet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/resend_webhook_secret_set`.
+            public var resendWebhookSecretSet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_host`.
+            public var smtpHost: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_password_set`.
+            public var smtpPasswordSet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_port`.
+            public var smtpPort: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_security`.
+            @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case starttls = "starttls"
+                case tls = "tls"
+            }
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_security`.
+            public var smtpSecurity: Components.Schemas.EmailSettings.SmtpSecurityPayload?
+            /// - Remark: Generated from `#/components/schemas/EmailSettings/smtp_username`.
+            public var smtpUsername: Swift.String?
+            /// Creates a new `EmailSettings`.
+            ///
+            /// - Parameters:
+            ///   - defaultFrom:
+            ///   - provider:
+            ///   - resendApiKeySet:
+            ///   - resendWebhookSecretSet:
+            ///   - smtpHost:
+            ///   - smtpPasswordSet:
+            ///   - smtpPort:
+            ///   - smtpSecurity:
+            ///   - smtpUsername:
+            public init(
+                defaultFrom: Swift.String? = nil,
+                provider: Components.Schemas.EmailSettings.ProviderPayload,
+                resendApiKeySet: Swift.Bool,
+                resendWebhookSecretSet: Swift.Bool,
+                smtpHost: Swift.String? = nil,
+                smtpPasswordSet: Swift.Bool,
+                smtpPort: Swift.Int? = nil,
+                smtpSecurity: Components.Schemas.EmailSettings.SmtpSecurityPayload? = nil,
+                smtpUsername: Swift.String? = nil
+            ) {
+                self.defaultFrom = defaultFrom
+                self.provider = provider
+                self.resendApiKeySet = resendApiKeySet
+                self.resendWebhookSecretSet = resendWebhookSecretSet
+                self.smtpHost = smtpHost
+                self.smtpPasswordSet = smtpPasswordSet
+                self.smtpPort = smtpPort
+                self.smtpSecurity = smtpSecurity
+                self.smtpUsername = smtpUsername
+            }
+            public enum CodingKeys: String, CodingKey {
+                case defaultFrom = "default_from"
+                case provider
+                case resendApiKeySet = "resend_api_key_set"
+                case resendWebhookSecretSet = "resend_webhook_secret_set"
+                case smtpHost = "smtp_host"
+                case smtpPasswordSet = "smtp_password_set"
+                case smtpPort = "smtp_port"
+                case smtpSecurity = "smtp_security"
+                case smtpUsername = "smtp_username"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.defaultFrom = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .defaultFrom
+                )
+                self.provider = try container.decode(
+                    Components.Schemas.EmailSettings.ProviderPayload.self,
+                    forKey: .provider
+                )
+                self.resendApiKeySet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .resendApiKeySet
+                )
+                self.resendWebhookSecretSet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .resendWebhookSecretSet
+                )
+                self.smtpHost = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .smtpHost
+                )
+                self.smtpPasswordSet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .smtpPasswordSet
+                )
+                self.smtpPort = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .smtpPort
+                )
+                self.smtpSecurity = try container.decodeIfPresent(
+                    Components.Schemas.EmailSettings.SmtpSecurityPayload.self,
+                    forKey: .smtpSecurity
+                )
+                self.smtpUsername = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .smtpUsername
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "default_from",
+                    "provider",
+                    "resend_api_key_set",
+                    "resend_webhook_secret_set",
+                    "smtp_host",
+                    "smtp_password_set",
+                    "smtp_port",
+                    "smtp_security",
+                    "smtp_username"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Engagement`.
+        public struct Engagement: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Engagement/campaign_id`.
+            public var campaignId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Engagement/clicks`.
+            public var clicks: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Engagement/first_clicked_at`.
+            public var firstClickedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/first_machine_open_at`.
+            public var firstMachineOpenAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/first_opened_at`.
+            public var firstOpenedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/last_clicked_at`.
+            public var lastClickedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Engagement/last_opened_at`.
+            public var lastOpenedAt: Foundation.Date?
+            /// Fetches of the pixel by mail privacy proxies, counted apart
+            ///
+            /// - Remark: Generated from `#/components/schemas/Engagement/machine_opens`.
+            public var machineOpens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Engagement/message_id`.
+            public var messageId: Swift.String
+            /// Opens by people
+            ///
+            /// - Remark: Generated from `#/components/schemas/Engagement/opens`.
+            public var opens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Engagement/unsubscribed_at`.
+            public var unsubscribedAt: Foundation.Date?
+            /// Creates a new `Engagement`.
+            ///
+            /// - Parameters:
+            ///   - campaignId:
+            ///   - clicks:
+            ///   - firstClickedAt:
+            ///   - firstMachineOpenAt:
+            ///   - firstOpenedAt:
+            ///   - lastClickedAt:
+            ///   - lastOpenedAt:
+            ///   - machineOpens: Fetches of the pixel by mail privacy proxies, counted apart
+            ///   - messageId:
+            ///   - opens: Opens by people
+            ///   - unsubscribedAt:
+            public init(
+                campaignId: Swift.String? = nil,
+                clicks: Swift.Int,
+                firstClickedAt: Foundation.Date? = nil,
+                firstMachineOpenAt: Foundation.Date? = nil,
+                firstOpenedAt: Foundation.Date? = nil,
+                lastClickedAt: Foundation.Date? = nil,
+                lastOpenedAt: Foundation.Date? = nil,
+                machineOpens: Swift.Int,
+                messageId: Swift.String,
+                opens: Swift.Int,
+                unsubscribedAt: Foundation.Date? = nil
+            ) {
+                self.campaignId = campaignId
+                self.clicks = clicks
+                self.firstClickedAt = firstClickedAt
+                self.firstMachineOpenAt = firstMachineOpenAt
+                self.firstOpenedAt = firstOpenedAt
+                self.lastClickedAt = lastClickedAt
+                self.lastOpenedAt = lastOpenedAt
+                self.machineOpens = machineOpens
+                self.messageId = messageId
+                self.opens = opens
+                self.unsubscribedAt = unsubscribedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case campaignId = "campaign_id"
+                case clicks
+                case firstClickedAt = "first_clicked_at"
+                case firstMachineOpenAt = "first_machine_open_at"
+                case firstOpenedAt = "first_opened_at"
+                case lastClickedAt = "last_clicked_at"
+                case lastOpenedAt = "last_opened_at"
+                case machineOpens = "machine_opens"
+                case messageId = "message_id"
+                case opens
+                case unsubscribedAt = "unsubscribed_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.campaignId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaignId
+                )
+                self.clicks = try container.decode(
+                    Swift.Int.self,
+                    forKey: .clicks
+                )
+                self.firstClickedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .firstClickedAt
+                )
+                self.firstMachineOpenAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .firstMachineOpenAt
+                )
+                self.firstOpenedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .firstOpenedAt
+                )
+                self.lastClickedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastClickedAt
+                )
+                self.lastOpenedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastOpenedAt
+                )
+                self.machineOpens = try container.decode(
+                    Swift.Int.self,
+                    forKey: .machineOpens
+                )
+                self.messageId = try container.decode(
+                    Swift.String.self,
+                    forKey: .messageId
+                )
+                self.opens = try container.decode(
+                    Swift.Int.self,
+                    forKey: .opens
+                )
+                self.unsubscribedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .unsubscribedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "campaign_id",
+                    "clicks",
+                    "first_clicked_at",
+                    "first_machine_open_at",
+                    "first_opened_at",
+                    "last_clicked_at",
+                    "last_opened_at",
+                    "machine_opens",
+                    "message_id",
+                    "opens",
+                    "unsubscribed_at"
                 ])
             }
         }
@@ -4172,61 +5953,6 @@ extension Components {
                 ])
             }
         }
-        /// - Remark: Generated from `#/components/schemas/SMSConsent`.
-        public struct SMSConsent: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/changed_at`.
-            public var changedAt: Foundation.Date?
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/method`.
-            public var method: Swift.String?
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/status`.
-            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case unknown = "unknown"
-                case optedIn = "opted_in"
-                case optedOut = "opted_out"
-            }
-            /// - Remark: Generated from `#/components/schemas/SMSConsent/status`.
-            public var status: Components.Schemas.SMSConsent.StatusPayload
-            /// Creates a new `SMSConsent`.
-            ///
-            /// - Parameters:
-            ///   - changedAt:
-            ///   - method:
-            ///   - status:
-            public init(
-                changedAt: Foundation.Date? = nil,
-                method: Swift.String? = nil,
-                status: Components.Schemas.SMSConsent.StatusPayload
-            ) {
-                self.changedAt = changedAt
-                self.method = method
-                self.status = status
-            }
-            public enum CodingKeys: String, CodingKey {
-                case changedAt = "changed_at"
-                case method
-                case status
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.changedAt = try container.decodeIfPresent(
-                    Foundation.Date.self,
-                    forKey: .changedAt
-                )
-                self.method = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .method
-                )
-                self.status = try container.decode(
-                    Components.Schemas.SMSConsent.StatusPayload.self,
-                    forKey: .status
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "changed_at",
-                    "method",
-                    "status"
-                ])
-            }
-        }
         /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
         ///
         /// - Remark: Generated from `#/components/schemas/SMSLength`.
@@ -4368,6 +6094,93 @@ extension Components {
                     "help_text",
                     "messaging_service_sid",
                     "provider"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Suppression`.
+        public struct Suppression: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Suppression/address`.
+            public var address: Swift.String
+            /// That email's campaign
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/campaign_id`.
+            public var campaignId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Suppression/created_at`.
+            public var createdAt: Foundation.Date
+            /// The email that caused it
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/message_id`.
+            public var messageId: Swift.String?
+            /// hard_bounce, complaint and unsubscribe come from recipients; soft_bounce_threshold after repeated soft bounces
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/reason`.
+            @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case hardBounce = "hard_bounce"
+                case complaint = "complaint"
+                case unsubscribe = "unsubscribe"
+                case manual = "manual"
+                case softBounceThreshold = "soft_bounce_threshold"
+            }
+            /// hard_bounce, complaint and unsubscribe come from recipients; soft_bounce_threshold after repeated soft bounces
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suppression/reason`.
+            public var reason: Components.Schemas.Suppression.ReasonPayload
+            /// Creates a new `Suppression`.
+            ///
+            /// - Parameters:
+            ///   - address:
+            ///   - campaignId: That email's campaign
+            ///   - createdAt:
+            ///   - messageId: The email that caused it
+            ///   - reason: hard_bounce, complaint and unsubscribe come from recipients; soft_bounce_threshold after repeated soft bounces
+            public init(
+                address: Swift.String,
+                campaignId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                messageId: Swift.String? = nil,
+                reason: Components.Schemas.Suppression.ReasonPayload
+            ) {
+                self.address = address
+                self.campaignId = campaignId
+                self.createdAt = createdAt
+                self.messageId = messageId
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case address
+                case campaignId = "campaign_id"
+                case createdAt = "created_at"
+                case messageId = "message_id"
+                case reason
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.address = try container.decode(
+                    Swift.String.self,
+                    forKey: .address
+                )
+                self.campaignId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .campaignId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.messageId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .messageId
+                )
+                self.reason = try container.decode(
+                    Components.Schemas.Suppression.ReasonPayload.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "address",
+                    "campaign_id",
+                    "created_at",
+                    "message_id",
+                    "reason"
                 ])
             }
         }

@@ -14021,6 +14021,7762 @@ public enum Operations {
             }
         }
     }
+    /// List campaigns, newest first
+    ///
+    /// List campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)`.
+    public enum ListCampaigns {
+        public static let id: Swift.String = "listCampaigns"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/query/state`.
+                @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case draft = "draft"
+                    case scheduled = "scheduled"
+                    case running = "running"
+                    case paused = "paused"
+                    case finished = "finished"
+                    case cancelled = "cancelled"
+                }
+                /// Only campaigns in this state
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/query/state`.
+                public var state: Operations.ListCampaigns.Input.Query.StatePayload?
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/query/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// Only campaigns on this channel
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/query/channel`.
+                public var channel: Operations.ListCampaigns.Input.Query.ChannelPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                ///   - state: Only campaigns in this state
+                ///   - channel: Only campaigns on this channel
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil,
+                    state: Operations.ListCampaigns.Input.Query.StatePayload? = nil,
+                    channel: Operations.ListCampaigns.Input.Query.ChannelPayload? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                    self.state = state
+                    self.channel = channel
+                }
+            }
+            public var query: Operations.ListCampaigns.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListCampaigns.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListCampaigns.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListCampaigns.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListCampaigns.Input.Query = .init(),
+                headers: Operations.ListCampaigns.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Campaign]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Campaign],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Campaign].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListCampaigns.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListCampaigns.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListCampaigns.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListCampaigns.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListCampaigns.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListCampaigns.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold
+    ///
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)`.
+    public enum CreateCampaign {
+        public static let id: Swift.String = "createCampaign"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateCampaign.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateCampaign.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateCampaign.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json`.
+                @frozen public enum JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1`.
+                    public struct Case1Payload: Codable, Hashable, Sendable {
+                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience`.
+                        @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1`.
+                            public struct Case1Payload: Codable, Hashable, Sendable {
+                                /// Members of any of these groups
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/group_ids`.
+                                public var groupIds: [Swift.String]
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case groups = "groups"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/type`.
+                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload._TypePayload
+                                /// Creates a new `Case1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - groupIds: Members of any of these groups
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
+                                public init(
+                                    groupIds: [Swift.String],
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload._TypePayload
+                                ) {
+                                    self.groupIds = groupIds
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case groupIds = "group_ids"
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.groupIds = try container.decode(
+                                        [Swift.String].self,
+                                        forKey: .groupIds
+                                    )
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
+                                    )
+                                    self._type = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload._TypePayload.self,
+                                        forKey: ._type
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "group_ids",
+                                        "opted_in_only",
+                                        "type"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1`.
+                            case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2`.
+                            public struct Case2Payload: Codable, Hashable, Sendable {
+                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter`.
+                                public struct FilterPayload: Codable, Hashable, Sendable {
+                                    /// This SMS consent
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/consent`.
+                                    @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case unknown = "unknown"
+                                        case optedIn = "opted_in"
+                                        case optedOut = "opted_out"
+                                    }
+                                    /// This SMS consent
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/consent`.
+                                    public var consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/created_after`.
+                                    public var createdAfter: Foundation.Date?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/created_before`.
+                                    public var createdBefore: Foundation.Date?
+                                    /// Custom fields with these values
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/custom`.
+                                    public struct CustomPayload: Codable, Hashable, Sendable {
+                                        /// A container of undocumented properties.
+                                        public var additionalProperties: [String: Swift.String]
+                                        /// Creates a new `CustomPayload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - additionalProperties: A container of undocumented properties.
+                                        public init(additionalProperties: [String: Swift.String] = .init()) {
+                                            self.additionalProperties = additionalProperties
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                        }
+                                        public func encode(to encoder: any Swift.Encoder) throws {
+                                            try encoder.encodeAdditionalProperties(additionalProperties)
+                                        }
+                                    }
+                                    /// Custom fields with these values
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/custom`.
+                                    public var custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                                    /// Members of this group
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/group_id`.
+                                    public var groupId: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/source`.
+                                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case api = "api"
+                                        case _import = "import"
+                                        case form = "form"
+                                        case widget = "widget"
+                                        case voice = "voice"
+                                        case sms = "sms"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/source`.
+                                    public var source: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/updated_after`.
+                                    public var updatedAfter: Foundation.Date?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/updated_before`.
+                                    public var updatedBefore: Foundation.Date?
+                                    /// Creates a new `FilterPayload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - consent: This SMS consent
+                                    ///   - createdAfter:
+                                    ///   - createdBefore:
+                                    ///   - custom: Custom fields with these values
+                                    ///   - groupId: Members of this group
+                                    ///   - source:
+                                    ///   - updatedAfter:
+                                    ///   - updatedBefore:
+                                    public init(
+                                        consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                                        createdAfter: Foundation.Date? = nil,
+                                        createdBefore: Foundation.Date? = nil,
+                                        custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                                        groupId: Swift.String? = nil,
+                                        source: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                                        updatedAfter: Foundation.Date? = nil,
+                                        updatedBefore: Foundation.Date? = nil
+                                    ) {
+                                        self.consent = consent
+                                        self.createdAfter = createdAfter
+                                        self.createdBefore = createdBefore
+                                        self.custom = custom
+                                        self.groupId = groupId
+                                        self.source = source
+                                        self.updatedAfter = updatedAfter
+                                        self.updatedBefore = updatedBefore
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case consent
+                                        case createdAfter = "created_after"
+                                        case createdBefore = "created_before"
+                                        case custom
+                                        case groupId = "group_id"
+                                        case source
+                                        case updatedAfter = "updated_after"
+                                        case updatedBefore = "updated_before"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.consent = try container.decodeIfPresent(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                            forKey: .consent
+                                        )
+                                        self.createdAfter = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .createdAfter
+                                        )
+                                        self.createdBefore = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .createdBefore
+                                        )
+                                        self.custom = try container.decodeIfPresent(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                            forKey: .custom
+                                        )
+                                        self.groupId = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .groupId
+                                        )
+                                        self.source = try container.decodeIfPresent(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                            forKey: .source
+                                        )
+                                        self.updatedAfter = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .updatedAfter
+                                        )
+                                        self.updatedBefore = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .updatedBefore
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "consent",
+                                            "created_after",
+                                            "created_before",
+                                            "custom",
+                                            "group_id",
+                                            "source",
+                                            "updated_after",
+                                            "updated_before"
+                                        ])
+                                    }
+                                }
+                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter`.
+                                public var filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case filter = "filter"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/type`.
+                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload._TypePayload
+                                /// Creates a new `Case2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
+                                public init(
+                                    filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload,
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload._TypePayload
+                                ) {
+                                    self.filter = filter
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case filter
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.filter = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.self,
+                                        forKey: .filter
+                                    )
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
+                                    )
+                                    self._type = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload._TypePayload.self,
+                                        forKey: ._type
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "filter",
+                                        "opted_in_only",
+                                        "type"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2`.
+                            case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3`.
+                            public struct Case3Payload: Codable, Hashable, Sendable {
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case all = "all"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3/type`.
+                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload._TypePayload
+                                /// Creates a new `Case3Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
+                                public init(
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload._TypePayload
+                                ) {
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
+                                    )
+                                    self._type = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload._TypePayload.self,
+                                        forKey: ._type
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "opted_in_only",
+                                        "type"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3`.
+                            case case3(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload)
+                            public init(from decoder: any Swift.Decoder) throws {
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self = .case1(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case2(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case3(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                switch self {
+                                case let .case1(value):
+                                    try value.encode(to: encoder)
+                                case let .case2(value):
+                                    try value.encode(to: encoder)
+                                case let .case3(value):
+                                    try value.encode(to: encoder)
+                                }
+                            }
+                        }
+                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience`.
+                        public var audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/channel`.
+                        @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case sms = "sms"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/channel`.
+                        public var channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ChannelPayload
+                        /// SMS: body or template_id
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content`.
+                        public struct ContentPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// The text, with {{variables}}
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1/body`.
+                                public var body: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1/template_id`.
+                                public var templateId: Swift.String?
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - body: The text, with {{variables}}
+                                ///   - templateId:
+                                public init(
+                                    body: Swift.String? = nil,
+                                    templateId: Swift.String? = nil
+                                ) {
+                                    self.body = body
+                                    self.templateId = templateId
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case body
+                                    case templateId = "template_id"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.body = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .body
+                                    )
+                                    self.templateId = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .templateId
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "body",
+                                        "template_id"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1`.
+                            public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value1Payload
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2`.
+                            @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case1`.
+                                public struct Case1Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case1/template_id`.
+                                    public var templateId: Swift.String
+                                    /// Creates a new `Case1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - templateId:
+                                    public init(templateId: Swift.String) {
+                                        self.templateId = templateId
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case templateId = "template_id"
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case1`.
+                                case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload.Case1Payload)
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case2`.
+                                public struct Case2Payload: Codable, Hashable, Sendable {
+                                    /// The text, with {{variables}}
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case2/body`.
+                                    public var body: Swift.String
+                                    /// Creates a new `Case2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - body: The text, with {{variables}}
+                                    public init(body: Swift.String) {
+                                        self.body = body
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case body
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case2`.
+                                case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload.Case2Payload)
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    var errors: [any Swift.Error] = []
+                                    do {
+                                        self = .case1(try .init(from: decoder))
+                                        return
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self = .case2(try .init(from: decoder))
+                                        return
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                        type: Self.self,
+                                        codingPath: decoder.codingPath,
+                                        errors: errors
+                                    )
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    switch self {
+                                    case let .case1(value):
+                                        try value.encode(to: encoder)
+                                    case let .case2(value):
+                                        try value.encode(to: encoder)
+                                    }
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2`.
+                            public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload
+                            /// Creates a new `ContentPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - value1:
+                            ///   - value2:
+                            public init(
+                                value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value1Payload,
+                                value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload
+                            ) {
+                                self.value1 = value1
+                                self.value2 = value2
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                self.value1 = try .init(from: decoder)
+                                self.value2 = try .init(from: decoder)
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1.encode(to: encoder)
+                                try self.value2.encode(to: encoder)
+                            }
+                        }
+                        /// SMS: body or template_id
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content`.
+                        public var content: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload
+                        /// Failed sends after which it pauses itself (default 100)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/error_threshold`.
+                        public var errorThreshold: Swift.Int?
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/name`.
+                        public var name: Swift.String
+                        /// When a scheduled campaign starts
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/send_at`.
+                        public var sendAt: Swift.String?
+                        /// Messages per second (default 50); the workspace's send rate limits apply too
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/throttle_per_second`.
+                        public var throttlePerSecond: Swift.Int?
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/time_zone`.
+                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case africaAbidjan = "Africa/Abidjan"
+                            case africaAccra = "Africa/Accra"
+                            case africaAddisAbaba = "Africa/Addis_Ababa"
+                            case africaAlgiers = "Africa/Algiers"
+                            case africaAsmara = "Africa/Asmara"
+                            case africaBamako = "Africa/Bamako"
+                            case africaBangui = "Africa/Bangui"
+                            case africaBanjul = "Africa/Banjul"
+                            case africaBissau = "Africa/Bissau"
+                            case africaBlantyre = "Africa/Blantyre"
+                            case africaBrazzaville = "Africa/Brazzaville"
+                            case africaBujumbura = "Africa/Bujumbura"
+                            case africaCairo = "Africa/Cairo"
+                            case africaCasablanca = "Africa/Casablanca"
+                            case africaCeuta = "Africa/Ceuta"
+                            case africaConakry = "Africa/Conakry"
+                            case africaDakar = "Africa/Dakar"
+                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                            case africaDjibouti = "Africa/Djibouti"
+                            case africaDouala = "Africa/Douala"
+                            case africaElAaiun = "Africa/El_Aaiun"
+                            case africaFreetown = "Africa/Freetown"
+                            case africaGaborone = "Africa/Gaborone"
+                            case africaHarare = "Africa/Harare"
+                            case africaJohannesburg = "Africa/Johannesburg"
+                            case africaJuba = "Africa/Juba"
+                            case africaKampala = "Africa/Kampala"
+                            case africaKhartoum = "Africa/Khartoum"
+                            case africaKigali = "Africa/Kigali"
+                            case africaKinshasa = "Africa/Kinshasa"
+                            case africaLagos = "Africa/Lagos"
+                            case africaLibreville = "Africa/Libreville"
+                            case africaLome = "Africa/Lome"
+                            case africaLuanda = "Africa/Luanda"
+                            case africaLubumbashi = "Africa/Lubumbashi"
+                            case africaLusaka = "Africa/Lusaka"
+                            case africaMalabo = "Africa/Malabo"
+                            case africaMaputo = "Africa/Maputo"
+                            case africaMaseru = "Africa/Maseru"
+                            case africaMbabane = "Africa/Mbabane"
+                            case africaMogadishu = "Africa/Mogadishu"
+                            case africaMonrovia = "Africa/Monrovia"
+                            case africaNairobi = "Africa/Nairobi"
+                            case africaNdjamena = "Africa/Ndjamena"
+                            case africaNiamey = "Africa/Niamey"
+                            case africaNouakchott = "Africa/Nouakchott"
+                            case africaOuagadougou = "Africa/Ouagadougou"
+                            case africaPortoNovo = "Africa/Porto-Novo"
+                            case africaSaoTome = "Africa/Sao_Tome"
+                            case africaTripoli = "Africa/Tripoli"
+                            case africaTunis = "Africa/Tunis"
+                            case africaWindhoek = "Africa/Windhoek"
+                            case americaAdak = "America/Adak"
+                            case americaAnchorage = "America/Anchorage"
+                            case americaAnguilla = "America/Anguilla"
+                            case americaAntigua = "America/Antigua"
+                            case americaAraguaina = "America/Araguaina"
+                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                            case americaArgentinaSalta = "America/Argentina/Salta"
+                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                            case americaAruba = "America/Aruba"
+                            case americaAsuncion = "America/Asuncion"
+                            case americaAtikokan = "America/Atikokan"
+                            case americaBahia = "America/Bahia"
+                            case americaBahiaBanderas = "America/Bahia_Banderas"
+                            case americaBarbados = "America/Barbados"
+                            case americaBelem = "America/Belem"
+                            case americaBelize = "America/Belize"
+                            case americaBlancSablon = "America/Blanc-Sablon"
+                            case americaBoaVista = "America/Boa_Vista"
+                            case americaBogota = "America/Bogota"
+                            case americaBoise = "America/Boise"
+                            case americaCambridgeBay = "America/Cambridge_Bay"
+                            case americaCampoGrande = "America/Campo_Grande"
+                            case americaCancun = "America/Cancun"
+                            case americaCaracas = "America/Caracas"
+                            case americaCayenne = "America/Cayenne"
+                            case americaCayman = "America/Cayman"
+                            case americaChicago = "America/Chicago"
+                            case americaChihuahua = "America/Chihuahua"
+                            case americaCiudadJuarez = "America/Ciudad_Juarez"
+                            case americaCostaRica = "America/Costa_Rica"
+                            case americaCoyhaique = "America/Coyhaique"
+                            case americaCreston = "America/Creston"
+                            case americaCuiaba = "America/Cuiaba"
+                            case americaCuracao = "America/Curacao"
+                            case americaDanmarkshavn = "America/Danmarkshavn"
+                            case americaDawson = "America/Dawson"
+                            case americaDawsonCreek = "America/Dawson_Creek"
+                            case americaDenver = "America/Denver"
+                            case americaDetroit = "America/Detroit"
+                            case americaDominica = "America/Dominica"
+                            case americaEdmonton = "America/Edmonton"
+                            case americaEirunepe = "America/Eirunepe"
+                            case americaElSalvador = "America/El_Salvador"
+                            case americaFortNelson = "America/Fort_Nelson"
+                            case americaFortaleza = "America/Fortaleza"
+                            case americaGlaceBay = "America/Glace_Bay"
+                            case americaGodthab = "America/Godthab"
+                            case americaGooseBay = "America/Goose_Bay"
+                            case americaGrandTurk = "America/Grand_Turk"
+                            case americaGrenada = "America/Grenada"
+                            case americaGuadeloupe = "America/Guadeloupe"
+                            case americaGuatemala = "America/Guatemala"
+                            case americaGuayaquil = "America/Guayaquil"
+                            case americaGuyana = "America/Guyana"
+                            case americaHalifax = "America/Halifax"
+                            case americaHavana = "America/Havana"
+                            case americaHermosillo = "America/Hermosillo"
+                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                            case americaIndianaKnox = "America/Indiana/Knox"
+                            case americaIndianaMarengo = "America/Indiana/Marengo"
+                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                            case americaIndianaTellCity = "America/Indiana/Tell_City"
+                            case americaIndianaVevay = "America/Indiana/Vevay"
+                            case americaIndianaVincennes = "America/Indiana/Vincennes"
+                            case americaIndianaWinamac = "America/Indiana/Winamac"
+                            case americaInuvik = "America/Inuvik"
+                            case americaIqaluit = "America/Iqaluit"
+                            case americaJamaica = "America/Jamaica"
+                            case americaJuneau = "America/Juneau"
+                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                            case americaKralendijk = "America/Kralendijk"
+                            case americaLaPaz = "America/La_Paz"
+                            case americaLima = "America/Lima"
+                            case americaLosAngeles = "America/Los_Angeles"
+                            case americaLowerPrinces = "America/Lower_Princes"
+                            case americaMaceio = "America/Maceio"
+                            case americaManagua = "America/Managua"
+                            case americaManaus = "America/Manaus"
+                            case americaMarigot = "America/Marigot"
+                            case americaMartinique = "America/Martinique"
+                            case americaMatamoros = "America/Matamoros"
+                            case americaMazatlan = "America/Mazatlan"
+                            case americaMenominee = "America/Menominee"
+                            case americaMerida = "America/Merida"
+                            case americaMetlakatla = "America/Metlakatla"
+                            case americaMexicoCity = "America/Mexico_City"
+                            case americaMiquelon = "America/Miquelon"
+                            case americaMoncton = "America/Moncton"
+                            case americaMonterrey = "America/Monterrey"
+                            case americaMontevideo = "America/Montevideo"
+                            case americaMontreal = "America/Montreal"
+                            case americaMontserrat = "America/Montserrat"
+                            case americaNassau = "America/Nassau"
+                            case americaNewYork = "America/New_York"
+                            case americaNipigon = "America/Nipigon"
+                            case americaNome = "America/Nome"
+                            case americaNoronha = "America/Noronha"
+                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                            case americaNuuk = "America/Nuuk"
+                            case americaOjinaga = "America/Ojinaga"
+                            case americaPanama = "America/Panama"
+                            case americaPangnirtung = "America/Pangnirtung"
+                            case americaParamaribo = "America/Paramaribo"
+                            case americaPhoenix = "America/Phoenix"
+                            case americaPortAuPrince = "America/Port-au-Prince"
+                            case americaPortOfSpain = "America/Port_of_Spain"
+                            case americaPortoVelho = "America/Porto_Velho"
+                            case americaPuertoRico = "America/Puerto_Rico"
+                            case americaPuntaArenas = "America/Punta_Arenas"
+                            case americaRainyRiver = "America/Rainy_River"
+                            case americaRankinInlet = "America/Rankin_Inlet"
+                            case americaRecife = "America/Recife"
+                            case americaRegina = "America/Regina"
+                            case americaResolute = "America/Resolute"
+                            case americaRioBranco = "America/Rio_Branco"
+                            case americaSantaIsabel = "America/Santa_Isabel"
+                            case americaSantarem = "America/Santarem"
+                            case americaSantiago = "America/Santiago"
+                            case americaSantoDomingo = "America/Santo_Domingo"
+                            case americaSaoPaulo = "America/Sao_Paulo"
+                            case americaScoresbysund = "America/Scoresbysund"
+                            case americaShiprock = "America/Shiprock"
+                            case americaSitka = "America/Sitka"
+                            case americaStBarthelemy = "America/St_Barthelemy"
+                            case americaStJohns = "America/St_Johns"
+                            case americaStKitts = "America/St_Kitts"
+                            case americaStLucia = "America/St_Lucia"
+                            case americaStThomas = "America/St_Thomas"
+                            case americaStVincent = "America/St_Vincent"
+                            case americaSwiftCurrent = "America/Swift_Current"
+                            case americaTegucigalpa = "America/Tegucigalpa"
+                            case americaThule = "America/Thule"
+                            case americaThunderBay = "America/Thunder_Bay"
+                            case americaTijuana = "America/Tijuana"
+                            case americaToronto = "America/Toronto"
+                            case americaTortola = "America/Tortola"
+                            case americaVancouver = "America/Vancouver"
+                            case americaWhitehorse = "America/Whitehorse"
+                            case americaWinnipeg = "America/Winnipeg"
+                            case americaYakutat = "America/Yakutat"
+                            case americaYellowknife = "America/Yellowknife"
+                            case antarcticaCasey = "Antarctica/Casey"
+                            case antarcticaDavis = "Antarctica/Davis"
+                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                            case antarcticaMacquarie = "Antarctica/Macquarie"
+                            case antarcticaMawson = "Antarctica/Mawson"
+                            case antarcticaMcMurdo = "Antarctica/McMurdo"
+                            case antarcticaPalmer = "Antarctica/Palmer"
+                            case antarcticaRothera = "Antarctica/Rothera"
+                            case antarcticaSouthPole = "Antarctica/South_Pole"
+                            case antarcticaSyowa = "Antarctica/Syowa"
+                            case antarcticaTroll = "Antarctica/Troll"
+                            case antarcticaVostok = "Antarctica/Vostok"
+                            case arcticLongyearbyen = "Arctic/Longyearbyen"
+                            case asiaAden = "Asia/Aden"
+                            case asiaAlmaty = "Asia/Almaty"
+                            case asiaAmman = "Asia/Amman"
+                            case asiaAnadyr = "Asia/Anadyr"
+                            case asiaAqtau = "Asia/Aqtau"
+                            case asiaAqtobe = "Asia/Aqtobe"
+                            case asiaAshgabat = "Asia/Ashgabat"
+                            case asiaAtyrau = "Asia/Atyrau"
+                            case asiaBaghdad = "Asia/Baghdad"
+                            case asiaBahrain = "Asia/Bahrain"
+                            case asiaBaku = "Asia/Baku"
+                            case asiaBangkok = "Asia/Bangkok"
+                            case asiaBarnaul = "Asia/Barnaul"
+                            case asiaBeirut = "Asia/Beirut"
+                            case asiaBishkek = "Asia/Bishkek"
+                            case asiaBrunei = "Asia/Brunei"
+                            case asiaCalcutta = "Asia/Calcutta"
+                            case asiaChita = "Asia/Chita"
+                            case asiaChoibalsan = "Asia/Choibalsan"
+                            case asiaChongqing = "Asia/Chongqing"
+                            case asiaColombo = "Asia/Colombo"
+                            case asiaDamascus = "Asia/Damascus"
+                            case asiaDhaka = "Asia/Dhaka"
+                            case asiaDili = "Asia/Dili"
+                            case asiaDubai = "Asia/Dubai"
+                            case asiaDushanbe = "Asia/Dushanbe"
+                            case asiaFamagusta = "Asia/Famagusta"
+                            case asiaGaza = "Asia/Gaza"
+                            case asiaHarbin = "Asia/Harbin"
+                            case asiaHebron = "Asia/Hebron"
+                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                            case asiaHongKong = "Asia/Hong_Kong"
+                            case asiaHovd = "Asia/Hovd"
+                            case asiaIrkutsk = "Asia/Irkutsk"
+                            case asiaJakarta = "Asia/Jakarta"
+                            case asiaJayapura = "Asia/Jayapura"
+                            case asiaJerusalem = "Asia/Jerusalem"
+                            case asiaKabul = "Asia/Kabul"
+                            case asiaKamchatka = "Asia/Kamchatka"
+                            case asiaKarachi = "Asia/Karachi"
+                            case asiaKashgar = "Asia/Kashgar"
+                            case asiaKathmandu = "Asia/Kathmandu"
+                            case asiaKatmandu = "Asia/Katmandu"
+                            case asiaKhandyga = "Asia/Khandyga"
+                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                            case asiaKuching = "Asia/Kuching"
+                            case asiaKuwait = "Asia/Kuwait"
+                            case asiaMacau = "Asia/Macau"
+                            case asiaMagadan = "Asia/Magadan"
+                            case asiaMakassar = "Asia/Makassar"
+                            case asiaManila = "Asia/Manila"
+                            case asiaMuscat = "Asia/Muscat"
+                            case asiaNicosia = "Asia/Nicosia"
+                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                            case asiaNovosibirsk = "Asia/Novosibirsk"
+                            case asiaOmsk = "Asia/Omsk"
+                            case asiaOral = "Asia/Oral"
+                            case asiaPhnomPenh = "Asia/Phnom_Penh"
+                            case asiaPontianak = "Asia/Pontianak"
+                            case asiaPyongyang = "Asia/Pyongyang"
+                            case asiaQatar = "Asia/Qatar"
+                            case asiaQostanay = "Asia/Qostanay"
+                            case asiaQyzylorda = "Asia/Qyzylorda"
+                            case asiaRangoon = "Asia/Rangoon"
+                            case asiaRiyadh = "Asia/Riyadh"
+                            case asiaSakhalin = "Asia/Sakhalin"
+                            case asiaSamarkand = "Asia/Samarkand"
+                            case asiaSeoul = "Asia/Seoul"
+                            case asiaShanghai = "Asia/Shanghai"
+                            case asiaSingapore = "Asia/Singapore"
+                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                            case asiaTaipei = "Asia/Taipei"
+                            case asiaTashkent = "Asia/Tashkent"
+                            case asiaTbilisi = "Asia/Tbilisi"
+                            case asiaTehran = "Asia/Tehran"
+                            case asiaThimphu = "Asia/Thimphu"
+                            case asiaTokyo = "Asia/Tokyo"
+                            case asiaTomsk = "Asia/Tomsk"
+                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                            case asiaUrumqi = "Asia/Urumqi"
+                            case asiaUstNera = "Asia/Ust-Nera"
+                            case asiaVientiane = "Asia/Vientiane"
+                            case asiaVladivostok = "Asia/Vladivostok"
+                            case asiaYakutsk = "Asia/Yakutsk"
+                            case asiaYangon = "Asia/Yangon"
+                            case asiaYekaterinburg = "Asia/Yekaterinburg"
+                            case asiaYerevan = "Asia/Yerevan"
+                            case atlanticAzores = "Atlantic/Azores"
+                            case atlanticBermuda = "Atlantic/Bermuda"
+                            case atlanticCanary = "Atlantic/Canary"
+                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                            case atlanticFaroe = "Atlantic/Faroe"
+                            case atlanticMadeira = "Atlantic/Madeira"
+                            case atlanticReykjavik = "Atlantic/Reykjavik"
+                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                            case atlanticStHelena = "Atlantic/St_Helena"
+                            case atlanticStanley = "Atlantic/Stanley"
+                            case australiaAdelaide = "Australia/Adelaide"
+                            case australiaBrisbane = "Australia/Brisbane"
+                            case australiaBrokenHill = "Australia/Broken_Hill"
+                            case australiaCurrie = "Australia/Currie"
+                            case australiaDarwin = "Australia/Darwin"
+                            case australiaEucla = "Australia/Eucla"
+                            case australiaHobart = "Australia/Hobart"
+                            case australiaLindeman = "Australia/Lindeman"
+                            case australiaLordHowe = "Australia/Lord_Howe"
+                            case australiaMelbourne = "Australia/Melbourne"
+                            case australiaPerth = "Australia/Perth"
+                            case australiaSydney = "Australia/Sydney"
+                            case europeAmsterdam = "Europe/Amsterdam"
+                            case europeAndorra = "Europe/Andorra"
+                            case europeAstrakhan = "Europe/Astrakhan"
+                            case europeAthens = "Europe/Athens"
+                            case europeBelgrade = "Europe/Belgrade"
+                            case europeBerlin = "Europe/Berlin"
+                            case europeBratislava = "Europe/Bratislava"
+                            case europeBrussels = "Europe/Brussels"
+                            case europeBucharest = "Europe/Bucharest"
+                            case europeBudapest = "Europe/Budapest"
+                            case europeBusingen = "Europe/Busingen"
+                            case europeChisinau = "Europe/Chisinau"
+                            case europeCopenhagen = "Europe/Copenhagen"
+                            case europeDublin = "Europe/Dublin"
+                            case europeGibraltar = "Europe/Gibraltar"
+                            case europeGuernsey = "Europe/Guernsey"
+                            case europeHelsinki = "Europe/Helsinki"
+                            case europeIsleOfMan = "Europe/Isle_of_Man"
+                            case europeIstanbul = "Europe/Istanbul"
+                            case europeJersey = "Europe/Jersey"
+                            case europeKaliningrad = "Europe/Kaliningrad"
+                            case europeKiev = "Europe/Kiev"
+                            case europeKirov = "Europe/Kirov"
+                            case europeKyiv = "Europe/Kyiv"
+                            case europeLisbon = "Europe/Lisbon"
+                            case europeLjubljana = "Europe/Ljubljana"
+                            case europeLondon = "Europe/London"
+                            case europeLuxembourg = "Europe/Luxembourg"
+                            case europeMadrid = "Europe/Madrid"
+                            case europeMalta = "Europe/Malta"
+                            case europeMariehamn = "Europe/Mariehamn"
+                            case europeMinsk = "Europe/Minsk"
+                            case europeMonaco = "Europe/Monaco"
+                            case europeMoscow = "Europe/Moscow"
+                            case europeOslo = "Europe/Oslo"
+                            case europeParis = "Europe/Paris"
+                            case europePodgorica = "Europe/Podgorica"
+                            case europePrague = "Europe/Prague"
+                            case europeRiga = "Europe/Riga"
+                            case europeRome = "Europe/Rome"
+                            case europeSamara = "Europe/Samara"
+                            case europeSanMarino = "Europe/San_Marino"
+                            case europeSarajevo = "Europe/Sarajevo"
+                            case europeSaratov = "Europe/Saratov"
+                            case europeSimferopol = "Europe/Simferopol"
+                            case europeSkopje = "Europe/Skopje"
+                            case europeSofia = "Europe/Sofia"
+                            case europeStockholm = "Europe/Stockholm"
+                            case europeTallinn = "Europe/Tallinn"
+                            case europeTirane = "Europe/Tirane"
+                            case europeUlyanovsk = "Europe/Ulyanovsk"
+                            case europeUzhgorod = "Europe/Uzhgorod"
+                            case europeVaduz = "Europe/Vaduz"
+                            case europeVatican = "Europe/Vatican"
+                            case europeVienna = "Europe/Vienna"
+                            case europeVilnius = "Europe/Vilnius"
+                            case europeVolgograd = "Europe/Volgograd"
+                            case europeWarsaw = "Europe/Warsaw"
+                            case europeZagreb = "Europe/Zagreb"
+                            case europeZaporozhye = "Europe/Zaporozhye"
+                            case europeZurich = "Europe/Zurich"
+                            case gmt = "GMT"
+                            case indianAntananarivo = "Indian/Antananarivo"
+                            case indianChagos = "Indian/Chagos"
+                            case indianChristmas = "Indian/Christmas"
+                            case indianCocos = "Indian/Cocos"
+                            case indianComoro = "Indian/Comoro"
+                            case indianKerguelen = "Indian/Kerguelen"
+                            case indianMahe = "Indian/Mahe"
+                            case indianMaldives = "Indian/Maldives"
+                            case indianMauritius = "Indian/Mauritius"
+                            case indianMayotte = "Indian/Mayotte"
+                            case indianReunion = "Indian/Reunion"
+                            case pacificApia = "Pacific/Apia"
+                            case pacificAuckland = "Pacific/Auckland"
+                            case pacificBougainville = "Pacific/Bougainville"
+                            case pacificChatham = "Pacific/Chatham"
+                            case pacificChuuk = "Pacific/Chuuk"
+                            case pacificEaster = "Pacific/Easter"
+                            case pacificEfate = "Pacific/Efate"
+                            case pacificEnderbury = "Pacific/Enderbury"
+                            case pacificFakaofo = "Pacific/Fakaofo"
+                            case pacificFiji = "Pacific/Fiji"
+                            case pacificFunafuti = "Pacific/Funafuti"
+                            case pacificGalapagos = "Pacific/Galapagos"
+                            case pacificGambier = "Pacific/Gambier"
+                            case pacificGuadalcanal = "Pacific/Guadalcanal"
+                            case pacificGuam = "Pacific/Guam"
+                            case pacificHonolulu = "Pacific/Honolulu"
+                            case pacificJohnston = "Pacific/Johnston"
+                            case pacificKanton = "Pacific/Kanton"
+                            case pacificKiritimati = "Pacific/Kiritimati"
+                            case pacificKosrae = "Pacific/Kosrae"
+                            case pacificKwajalein = "Pacific/Kwajalein"
+                            case pacificMajuro = "Pacific/Majuro"
+                            case pacificMarquesas = "Pacific/Marquesas"
+                            case pacificMidway = "Pacific/Midway"
+                            case pacificNauru = "Pacific/Nauru"
+                            case pacificNiue = "Pacific/Niue"
+                            case pacificNorfolk = "Pacific/Norfolk"
+                            case pacificNoumea = "Pacific/Noumea"
+                            case pacificPagoPago = "Pacific/Pago_Pago"
+                            case pacificPalau = "Pacific/Palau"
+                            case pacificPitcairn = "Pacific/Pitcairn"
+                            case pacificPohnpei = "Pacific/Pohnpei"
+                            case pacificPonape = "Pacific/Ponape"
+                            case pacificPortMoresby = "Pacific/Port_Moresby"
+                            case pacificRarotonga = "Pacific/Rarotonga"
+                            case pacificSaipan = "Pacific/Saipan"
+                            case pacificTahiti = "Pacific/Tahiti"
+                            case pacificTarawa = "Pacific/Tarawa"
+                            case pacificTongatapu = "Pacific/Tongatapu"
+                            case pacificTruk = "Pacific/Truk"
+                            case pacificWake = "Pacific/Wake"
+                            case pacificWallis = "Pacific/Wallis"
+                            case utc = "UTC"
+                            case _empty_ = ""
+                        }
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/time_zone`.
+                        public var timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.TimeZonePayload?
+                        /// Creates a new `Case1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///   - channel:
+                        ///   - content: SMS: body or template_id
+                        ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
+                        ///   - name:
+                        ///   - sendAt: When a scheduled campaign starts
+                        ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
+                        ///   - timeZone: An IANA time zone name
+                        public init(
+                            audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload,
+                            channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ChannelPayload,
+                            content: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload,
+                            errorThreshold: Swift.Int? = nil,
+                            name: Swift.String,
+                            sendAt: Swift.String? = nil,
+                            throttlePerSecond: Swift.Int? = nil,
+                            timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.TimeZonePayload? = nil
+                        ) {
+                            self.audience = audience
+                            self.channel = channel
+                            self.content = content
+                            self.errorThreshold = errorThreshold
+                            self.name = name
+                            self.sendAt = sendAt
+                            self.throttlePerSecond = throttlePerSecond
+                            self.timeZone = timeZone
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case audience
+                            case channel
+                            case content
+                            case errorThreshold = "error_threshold"
+                            case name
+                            case sendAt = "send_at"
+                            case throttlePerSecond = "throttle_per_second"
+                            case timeZone = "time_zone"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.audience = try container.decode(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.self,
+                                forKey: .audience
+                            )
+                            self.channel = try container.decode(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ChannelPayload.self,
+                                forKey: .channel
+                            )
+                            self.content = try container.decode(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.self,
+                                forKey: .content
+                            )
+                            self.errorThreshold = try container.decodeIfPresent(
+                                Swift.Int.self,
+                                forKey: .errorThreshold
+                            )
+                            self.name = try container.decode(
+                                Swift.String.self,
+                                forKey: .name
+                            )
+                            self.sendAt = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .sendAt
+                            )
+                            self.throttlePerSecond = try container.decodeIfPresent(
+                                Swift.Int.self,
+                                forKey: .throttlePerSecond
+                            )
+                            self.timeZone = try container.decodeIfPresent(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.TimeZonePayload.self,
+                                forKey: .timeZone
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "audience",
+                                "channel",
+                                "content",
+                                "error_threshold",
+                                "name",
+                                "send_at",
+                                "throttle_per_second",
+                                "time_zone"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1`.
+                    case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload)
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2`.
+                    public struct Case2Payload: Codable, Hashable, Sendable {
+                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience`.
+                        @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1`.
+                            public struct Case1Payload: Codable, Hashable, Sendable {
+                                /// Members of any of these groups
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/group_ids`.
+                                public var groupIds: [Swift.String]
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case groups = "groups"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/type`.
+                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload._TypePayload
+                                /// Creates a new `Case1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - groupIds: Members of any of these groups
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
+                                public init(
+                                    groupIds: [Swift.String],
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload._TypePayload
+                                ) {
+                                    self.groupIds = groupIds
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case groupIds = "group_ids"
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.groupIds = try container.decode(
+                                        [Swift.String].self,
+                                        forKey: .groupIds
+                                    )
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
+                                    )
+                                    self._type = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload._TypePayload.self,
+                                        forKey: ._type
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "group_ids",
+                                        "opted_in_only",
+                                        "type"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1`.
+                            case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2`.
+                            public struct Case2Payload: Codable, Hashable, Sendable {
+                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter`.
+                                public struct FilterPayload: Codable, Hashable, Sendable {
+                                    /// This SMS consent
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/consent`.
+                                    @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case unknown = "unknown"
+                                        case optedIn = "opted_in"
+                                        case optedOut = "opted_out"
+                                    }
+                                    /// This SMS consent
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/consent`.
+                                    public var consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/created_after`.
+                                    public var createdAfter: Foundation.Date?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/created_before`.
+                                    public var createdBefore: Foundation.Date?
+                                    /// Custom fields with these values
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/custom`.
+                                    public struct CustomPayload: Codable, Hashable, Sendable {
+                                        /// A container of undocumented properties.
+                                        public var additionalProperties: [String: Swift.String]
+                                        /// Creates a new `CustomPayload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - additionalProperties: A container of undocumented properties.
+                                        public init(additionalProperties: [String: Swift.String] = .init()) {
+                                            self.additionalProperties = additionalProperties
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                        }
+                                        public func encode(to encoder: any Swift.Encoder) throws {
+                                            try encoder.encodeAdditionalProperties(additionalProperties)
+                                        }
+                                    }
+                                    /// Custom fields with these values
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/custom`.
+                                    public var custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                                    /// Members of this group
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/group_id`.
+                                    public var groupId: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/source`.
+                                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case api = "api"
+                                        case _import = "import"
+                                        case form = "form"
+                                        case widget = "widget"
+                                        case voice = "voice"
+                                        case sms = "sms"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/source`.
+                                    public var source: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/updated_after`.
+                                    public var updatedAfter: Foundation.Date?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/updated_before`.
+                                    public var updatedBefore: Foundation.Date?
+                                    /// Creates a new `FilterPayload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - consent: This SMS consent
+                                    ///   - createdAfter:
+                                    ///   - createdBefore:
+                                    ///   - custom: Custom fields with these values
+                                    ///   - groupId: Members of this group
+                                    ///   - source:
+                                    ///   - updatedAfter:
+                                    ///   - updatedBefore:
+                                    public init(
+                                        consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                                        createdAfter: Foundation.Date? = nil,
+                                        createdBefore: Foundation.Date? = nil,
+                                        custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                                        groupId: Swift.String? = nil,
+                                        source: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                                        updatedAfter: Foundation.Date? = nil,
+                                        updatedBefore: Foundation.Date? = nil
+                                    ) {
+                                        self.consent = consent
+                                        self.createdAfter = createdAfter
+                                        self.createdBefore = createdBefore
+                                        self.custom = custom
+                                        self.groupId = groupId
+                                        self.source = source
+                                        self.updatedAfter = updatedAfter
+                                        self.updatedBefore = updatedBefore
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case consent
+                                        case createdAfter = "created_after"
+                                        case createdBefore = "created_before"
+                                        case custom
+                                        case groupId = "group_id"
+                                        case source
+                                        case updatedAfter = "updated_after"
+                                        case updatedBefore = "updated_before"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.consent = try container.decodeIfPresent(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                            forKey: .consent
+                                        )
+                                        self.createdAfter = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .createdAfter
+                                        )
+                                        self.createdBefore = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .createdBefore
+                                        )
+                                        self.custom = try container.decodeIfPresent(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                            forKey: .custom
+                                        )
+                                        self.groupId = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .groupId
+                                        )
+                                        self.source = try container.decodeIfPresent(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                            forKey: .source
+                                        )
+                                        self.updatedAfter = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .updatedAfter
+                                        )
+                                        self.updatedBefore = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .updatedBefore
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "consent",
+                                            "created_after",
+                                            "created_before",
+                                            "custom",
+                                            "group_id",
+                                            "source",
+                                            "updated_after",
+                                            "updated_before"
+                                        ])
+                                    }
+                                }
+                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter`.
+                                public var filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case filter = "filter"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/type`.
+                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload._TypePayload
+                                /// Creates a new `Case2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
+                                public init(
+                                    filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload,
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload._TypePayload
+                                ) {
+                                    self.filter = filter
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case filter
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.filter = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.self,
+                                        forKey: .filter
+                                    )
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
+                                    )
+                                    self._type = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload._TypePayload.self,
+                                        forKey: ._type
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "filter",
+                                        "opted_in_only",
+                                        "type"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2`.
+                            case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3`.
+                            public struct Case3Payload: Codable, Hashable, Sendable {
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case all = "all"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3/type`.
+                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload._TypePayload
+                                /// Creates a new `Case3Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
+                                public init(
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload._TypePayload
+                                ) {
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
+                                    )
+                                    self._type = try container.decode(
+                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload._TypePayload.self,
+                                        forKey: ._type
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "opted_in_only",
+                                        "type"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3`.
+                            case case3(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload)
+                            public init(from decoder: any Swift.Decoder) throws {
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self = .case1(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case2(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case3(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                switch self {
+                                case let .case1(value):
+                                    try value.encode(to: encoder)
+                                case let .case2(value):
+                                    try value.encode(to: encoder)
+                                case let .case3(value):
+                                    try value.encode(to: encoder)
+                                }
+                            }
+                        }
+                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience`.
+                        public var audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/channel`.
+                        @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case email = "email"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/channel`.
+                        public var channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ChannelPayload
+                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content`.
+                        public struct ContentPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// The sender, on a verified domain of the workspace
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/from`.
+                                public var from: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/html`.
+                                public var html: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/reply_to`.
+                                public var replyTo: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/subject`.
+                                public var subject: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/text`.
+                                public var text: Swift.String?
+                                /// Count clicks (links through us); default false
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/track_clicks`.
+                                public var trackClicks: Swift.Bool?
+                                /// Count opens (a pixel); default false
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/track_opens`.
+                                public var trackOpens: Swift.Bool?
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - from: The sender, on a verified domain of the workspace
+                                ///   - html:
+                                ///   - replyTo:
+                                ///   - subject:
+                                ///   - text:
+                                ///   - trackClicks: Count clicks (links through us); default false
+                                ///   - trackOpens: Count opens (a pixel); default false
+                                public init(
+                                    from: Swift.String,
+                                    html: Swift.String? = nil,
+                                    replyTo: Swift.String? = nil,
+                                    subject: Swift.String,
+                                    text: Swift.String? = nil,
+                                    trackClicks: Swift.Bool? = nil,
+                                    trackOpens: Swift.Bool? = nil
+                                ) {
+                                    self.from = from
+                                    self.html = html
+                                    self.replyTo = replyTo
+                                    self.subject = subject
+                                    self.text = text
+                                    self.trackClicks = trackClicks
+                                    self.trackOpens = trackOpens
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case from
+                                    case html
+                                    case replyTo = "reply_to"
+                                    case subject
+                                    case text
+                                    case trackClicks = "track_clicks"
+                                    case trackOpens = "track_opens"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.from = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .from
+                                    )
+                                    self.html = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .html
+                                    )
+                                    self.replyTo = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .replyTo
+                                    )
+                                    self.subject = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .subject
+                                    )
+                                    self.text = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .text
+                                    )
+                                    self.trackClicks = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .trackClicks
+                                    )
+                                    self.trackOpens = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .trackOpens
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "from",
+                                        "html",
+                                        "reply_to",
+                                        "subject",
+                                        "text",
+                                        "track_clicks",
+                                        "track_opens"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1`.
+                            public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value1Payload
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2`.
+                            public struct Value2Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value1/html`.
+                                    public var html: Swift.String
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - html:
+                                    public init(html: Swift.String) {
+                                        self.html = html
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case html
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value1`.
+                                public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value1Payload?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value2`.
+                                public struct Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value2/text`.
+                                    public var text: Swift.String
+                                    /// Creates a new `Value2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - text:
+                                    public init(text: Swift.String) {
+                                        self.text = text
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case text
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value2`.
+                                public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value2Payload?
+                                /// Creates a new `Value2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - value1:
+                                ///   - value2:
+                                public init(
+                                    value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value1Payload? = nil,
+                                    value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value2Payload? = nil
+                                ) {
+                                    self.value1 = value1
+                                    self.value2 = value2
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    var errors: [any Swift.Error] = []
+                                    do {
+                                        self.value1 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self.value2 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                        [
+                                            self.value1,
+                                            self.value2
+                                        ],
+                                        type: Self.self,
+                                        codingPath: decoder.codingPath,
+                                        errors: errors
+                                    )
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1?.encode(to: encoder)
+                                    try self.value2?.encode(to: encoder)
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2`.
+                            public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload
+                            /// Creates a new `ContentPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - value1:
+                            ///   - value2:
+                            public init(
+                                value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value1Payload,
+                                value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload
+                            ) {
+                                self.value1 = value1
+                                self.value2 = value2
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                self.value1 = try .init(from: decoder)
+                                self.value2 = try .init(from: decoder)
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1.encode(to: encoder)
+                                try self.value2.encode(to: encoder)
+                            }
+                        }
+                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content`.
+                        public var content: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload
+                        /// Failed sends after which it pauses itself (default 100)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/error_threshold`.
+                        public var errorThreshold: Swift.Int?
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/name`.
+                        public var name: Swift.String
+                        /// When a scheduled campaign starts
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/send_at`.
+                        public var sendAt: Swift.String?
+                        /// Messages per second (default 50); the workspace's send rate limits apply too
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/throttle_per_second`.
+                        public var throttlePerSecond: Swift.Int?
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/time_zone`.
+                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case africaAbidjan = "Africa/Abidjan"
+                            case africaAccra = "Africa/Accra"
+                            case africaAddisAbaba = "Africa/Addis_Ababa"
+                            case africaAlgiers = "Africa/Algiers"
+                            case africaAsmara = "Africa/Asmara"
+                            case africaBamako = "Africa/Bamako"
+                            case africaBangui = "Africa/Bangui"
+                            case africaBanjul = "Africa/Banjul"
+                            case africaBissau = "Africa/Bissau"
+                            case africaBlantyre = "Africa/Blantyre"
+                            case africaBrazzaville = "Africa/Brazzaville"
+                            case africaBujumbura = "Africa/Bujumbura"
+                            case africaCairo = "Africa/Cairo"
+                            case africaCasablanca = "Africa/Casablanca"
+                            case africaCeuta = "Africa/Ceuta"
+                            case africaConakry = "Africa/Conakry"
+                            case africaDakar = "Africa/Dakar"
+                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                            case africaDjibouti = "Africa/Djibouti"
+                            case africaDouala = "Africa/Douala"
+                            case africaElAaiun = "Africa/El_Aaiun"
+                            case africaFreetown = "Africa/Freetown"
+                            case africaGaborone = "Africa/Gaborone"
+                            case africaHarare = "Africa/Harare"
+                            case africaJohannesburg = "Africa/Johannesburg"
+                            case africaJuba = "Africa/Juba"
+                            case africaKampala = "Africa/Kampala"
+                            case africaKhartoum = "Africa/Khartoum"
+                            case africaKigali = "Africa/Kigali"
+                            case africaKinshasa = "Africa/Kinshasa"
+                            case africaLagos = "Africa/Lagos"
+                            case africaLibreville = "Africa/Libreville"
+                            case africaLome = "Africa/Lome"
+                            case africaLuanda = "Africa/Luanda"
+                            case africaLubumbashi = "Africa/Lubumbashi"
+                            case africaLusaka = "Africa/Lusaka"
+                            case africaMalabo = "Africa/Malabo"
+                            case africaMaputo = "Africa/Maputo"
+                            case africaMaseru = "Africa/Maseru"
+                            case africaMbabane = "Africa/Mbabane"
+                            case africaMogadishu = "Africa/Mogadishu"
+                            case africaMonrovia = "Africa/Monrovia"
+                            case africaNairobi = "Africa/Nairobi"
+                            case africaNdjamena = "Africa/Ndjamena"
+                            case africaNiamey = "Africa/Niamey"
+                            case africaNouakchott = "Africa/Nouakchott"
+                            case africaOuagadougou = "Africa/Ouagadougou"
+                            case africaPortoNovo = "Africa/Porto-Novo"
+                            case africaSaoTome = "Africa/Sao_Tome"
+                            case africaTripoli = "Africa/Tripoli"
+                            case africaTunis = "Africa/Tunis"
+                            case africaWindhoek = "Africa/Windhoek"
+                            case americaAdak = "America/Adak"
+                            case americaAnchorage = "America/Anchorage"
+                            case americaAnguilla = "America/Anguilla"
+                            case americaAntigua = "America/Antigua"
+                            case americaAraguaina = "America/Araguaina"
+                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                            case americaArgentinaSalta = "America/Argentina/Salta"
+                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                            case americaAruba = "America/Aruba"
+                            case americaAsuncion = "America/Asuncion"
+                            case americaAtikokan = "America/Atikokan"
+                            case americaBahia = "America/Bahia"
+                            case americaBahiaBanderas = "America/Bahia_Banderas"
+                            case americaBarbados = "America/Barbados"
+                            case americaBelem = "America/Belem"
+                            case americaBelize = "America/Belize"
+                            case americaBlancSablon = "America/Blanc-Sablon"
+                            case americaBoaVista = "America/Boa_Vista"
+                            case americaBogota = "America/Bogota"
+                            case americaBoise = "America/Boise"
+                            case americaCambridgeBay = "America/Cambridge_Bay"
+                            case americaCampoGrande = "America/Campo_Grande"
+                            case americaCancun = "America/Cancun"
+                            case americaCaracas = "America/Caracas"
+                            case americaCayenne = "America/Cayenne"
+                            case americaCayman = "America/Cayman"
+                            case americaChicago = "America/Chicago"
+                            case americaChihuahua = "America/Chihuahua"
+                            case americaCiudadJuarez = "America/Ciudad_Juarez"
+                            case americaCostaRica = "America/Costa_Rica"
+                            case americaCoyhaique = "America/Coyhaique"
+                            case americaCreston = "America/Creston"
+                            case americaCuiaba = "America/Cuiaba"
+                            case americaCuracao = "America/Curacao"
+                            case americaDanmarkshavn = "America/Danmarkshavn"
+                            case americaDawson = "America/Dawson"
+                            case americaDawsonCreek = "America/Dawson_Creek"
+                            case americaDenver = "America/Denver"
+                            case americaDetroit = "America/Detroit"
+                            case americaDominica = "America/Dominica"
+                            case americaEdmonton = "America/Edmonton"
+                            case americaEirunepe = "America/Eirunepe"
+                            case americaElSalvador = "America/El_Salvador"
+                            case americaFortNelson = "America/Fort_Nelson"
+                            case americaFortaleza = "America/Fortaleza"
+                            case americaGlaceBay = "America/Glace_Bay"
+                            case americaGodthab = "America/Godthab"
+                            case americaGooseBay = "America/Goose_Bay"
+                            case americaGrandTurk = "America/Grand_Turk"
+                            case americaGrenada = "America/Grenada"
+                            case americaGuadeloupe = "America/Guadeloupe"
+                            case americaGuatemala = "America/Guatemala"
+                            case americaGuayaquil = "America/Guayaquil"
+                            case americaGuyana = "America/Guyana"
+                            case americaHalifax = "America/Halifax"
+                            case americaHavana = "America/Havana"
+                            case americaHermosillo = "America/Hermosillo"
+                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                            case americaIndianaKnox = "America/Indiana/Knox"
+                            case americaIndianaMarengo = "America/Indiana/Marengo"
+                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                            case americaIndianaTellCity = "America/Indiana/Tell_City"
+                            case americaIndianaVevay = "America/Indiana/Vevay"
+                            case americaIndianaVincennes = "America/Indiana/Vincennes"
+                            case americaIndianaWinamac = "America/Indiana/Winamac"
+                            case americaInuvik = "America/Inuvik"
+                            case americaIqaluit = "America/Iqaluit"
+                            case americaJamaica = "America/Jamaica"
+                            case americaJuneau = "America/Juneau"
+                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                            case americaKralendijk = "America/Kralendijk"
+                            case americaLaPaz = "America/La_Paz"
+                            case americaLima = "America/Lima"
+                            case americaLosAngeles = "America/Los_Angeles"
+                            case americaLowerPrinces = "America/Lower_Princes"
+                            case americaMaceio = "America/Maceio"
+                            case americaManagua = "America/Managua"
+                            case americaManaus = "America/Manaus"
+                            case americaMarigot = "America/Marigot"
+                            case americaMartinique = "America/Martinique"
+                            case americaMatamoros = "America/Matamoros"
+                            case americaMazatlan = "America/Mazatlan"
+                            case americaMenominee = "America/Menominee"
+                            case americaMerida = "America/Merida"
+                            case americaMetlakatla = "America/Metlakatla"
+                            case americaMexicoCity = "America/Mexico_City"
+                            case americaMiquelon = "America/Miquelon"
+                            case americaMoncton = "America/Moncton"
+                            case americaMonterrey = "America/Monterrey"
+                            case americaMontevideo = "America/Montevideo"
+                            case americaMontreal = "America/Montreal"
+                            case americaMontserrat = "America/Montserrat"
+                            case americaNassau = "America/Nassau"
+                            case americaNewYork = "America/New_York"
+                            case americaNipigon = "America/Nipigon"
+                            case americaNome = "America/Nome"
+                            case americaNoronha = "America/Noronha"
+                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                            case americaNuuk = "America/Nuuk"
+                            case americaOjinaga = "America/Ojinaga"
+                            case americaPanama = "America/Panama"
+                            case americaPangnirtung = "America/Pangnirtung"
+                            case americaParamaribo = "America/Paramaribo"
+                            case americaPhoenix = "America/Phoenix"
+                            case americaPortAuPrince = "America/Port-au-Prince"
+                            case americaPortOfSpain = "America/Port_of_Spain"
+                            case americaPortoVelho = "America/Porto_Velho"
+                            case americaPuertoRico = "America/Puerto_Rico"
+                            case americaPuntaArenas = "America/Punta_Arenas"
+                            case americaRainyRiver = "America/Rainy_River"
+                            case americaRankinInlet = "America/Rankin_Inlet"
+                            case americaRecife = "America/Recife"
+                            case americaRegina = "America/Regina"
+                            case americaResolute = "America/Resolute"
+                            case americaRioBranco = "America/Rio_Branco"
+                            case americaSantaIsabel = "America/Santa_Isabel"
+                            case americaSantarem = "America/Santarem"
+                            case americaSantiago = "America/Santiago"
+                            case americaSantoDomingo = "America/Santo_Domingo"
+                            case americaSaoPaulo = "America/Sao_Paulo"
+                            case americaScoresbysund = "America/Scoresbysund"
+                            case americaShiprock = "America/Shiprock"
+                            case americaSitka = "America/Sitka"
+                            case americaStBarthelemy = "America/St_Barthelemy"
+                            case americaStJohns = "America/St_Johns"
+                            case americaStKitts = "America/St_Kitts"
+                            case americaStLucia = "America/St_Lucia"
+                            case americaStThomas = "America/St_Thomas"
+                            case americaStVincent = "America/St_Vincent"
+                            case americaSwiftCurrent = "America/Swift_Current"
+                            case americaTegucigalpa = "America/Tegucigalpa"
+                            case americaThule = "America/Thule"
+                            case americaThunderBay = "America/Thunder_Bay"
+                            case americaTijuana = "America/Tijuana"
+                            case americaToronto = "America/Toronto"
+                            case americaTortola = "America/Tortola"
+                            case americaVancouver = "America/Vancouver"
+                            case americaWhitehorse = "America/Whitehorse"
+                            case americaWinnipeg = "America/Winnipeg"
+                            case americaYakutat = "America/Yakutat"
+                            case americaYellowknife = "America/Yellowknife"
+                            case antarcticaCasey = "Antarctica/Casey"
+                            case antarcticaDavis = "Antarctica/Davis"
+                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                            case antarcticaMacquarie = "Antarctica/Macquarie"
+                            case antarcticaMawson = "Antarctica/Mawson"
+                            case antarcticaMcMurdo = "Antarctica/McMurdo"
+                            case antarcticaPalmer = "Antarctica/Palmer"
+                            case antarcticaRothera = "Antarctica/Rothera"
+                            case antarcticaSouthPole = "Antarctica/South_Pole"
+                            case antarcticaSyowa = "Antarctica/Syowa"
+                            case antarcticaTroll = "Antarctica/Troll"
+                            case antarcticaVostok = "Antarctica/Vostok"
+                            case arcticLongyearbyen = "Arctic/Longyearbyen"
+                            case asiaAden = "Asia/Aden"
+                            case asiaAlmaty = "Asia/Almaty"
+                            case asiaAmman = "Asia/Amman"
+                            case asiaAnadyr = "Asia/Anadyr"
+                            case asiaAqtau = "Asia/Aqtau"
+                            case asiaAqtobe = "Asia/Aqtobe"
+                            case asiaAshgabat = "Asia/Ashgabat"
+                            case asiaAtyrau = "Asia/Atyrau"
+                            case asiaBaghdad = "Asia/Baghdad"
+                            case asiaBahrain = "Asia/Bahrain"
+                            case asiaBaku = "Asia/Baku"
+                            case asiaBangkok = "Asia/Bangkok"
+                            case asiaBarnaul = "Asia/Barnaul"
+                            case asiaBeirut = "Asia/Beirut"
+                            case asiaBishkek = "Asia/Bishkek"
+                            case asiaBrunei = "Asia/Brunei"
+                            case asiaCalcutta = "Asia/Calcutta"
+                            case asiaChita = "Asia/Chita"
+                            case asiaChoibalsan = "Asia/Choibalsan"
+                            case asiaChongqing = "Asia/Chongqing"
+                            case asiaColombo = "Asia/Colombo"
+                            case asiaDamascus = "Asia/Damascus"
+                            case asiaDhaka = "Asia/Dhaka"
+                            case asiaDili = "Asia/Dili"
+                            case asiaDubai = "Asia/Dubai"
+                            case asiaDushanbe = "Asia/Dushanbe"
+                            case asiaFamagusta = "Asia/Famagusta"
+                            case asiaGaza = "Asia/Gaza"
+                            case asiaHarbin = "Asia/Harbin"
+                            case asiaHebron = "Asia/Hebron"
+                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                            case asiaHongKong = "Asia/Hong_Kong"
+                            case asiaHovd = "Asia/Hovd"
+                            case asiaIrkutsk = "Asia/Irkutsk"
+                            case asiaJakarta = "Asia/Jakarta"
+                            case asiaJayapura = "Asia/Jayapura"
+                            case asiaJerusalem = "Asia/Jerusalem"
+                            case asiaKabul = "Asia/Kabul"
+                            case asiaKamchatka = "Asia/Kamchatka"
+                            case asiaKarachi = "Asia/Karachi"
+                            case asiaKashgar = "Asia/Kashgar"
+                            case asiaKathmandu = "Asia/Kathmandu"
+                            case asiaKatmandu = "Asia/Katmandu"
+                            case asiaKhandyga = "Asia/Khandyga"
+                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                            case asiaKuching = "Asia/Kuching"
+                            case asiaKuwait = "Asia/Kuwait"
+                            case asiaMacau = "Asia/Macau"
+                            case asiaMagadan = "Asia/Magadan"
+                            case asiaMakassar = "Asia/Makassar"
+                            case asiaManila = "Asia/Manila"
+                            case asiaMuscat = "Asia/Muscat"
+                            case asiaNicosia = "Asia/Nicosia"
+                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                            case asiaNovosibirsk = "Asia/Novosibirsk"
+                            case asiaOmsk = "Asia/Omsk"
+                            case asiaOral = "Asia/Oral"
+                            case asiaPhnomPenh = "Asia/Phnom_Penh"
+                            case asiaPontianak = "Asia/Pontianak"
+                            case asiaPyongyang = "Asia/Pyongyang"
+                            case asiaQatar = "Asia/Qatar"
+                            case asiaQostanay = "Asia/Qostanay"
+                            case asiaQyzylorda = "Asia/Qyzylorda"
+                            case asiaRangoon = "Asia/Rangoon"
+                            case asiaRiyadh = "Asia/Riyadh"
+                            case asiaSakhalin = "Asia/Sakhalin"
+                            case asiaSamarkand = "Asia/Samarkand"
+                            case asiaSeoul = "Asia/Seoul"
+                            case asiaShanghai = "Asia/Shanghai"
+                            case asiaSingapore = "Asia/Singapore"
+                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                            case asiaTaipei = "Asia/Taipei"
+                            case asiaTashkent = "Asia/Tashkent"
+                            case asiaTbilisi = "Asia/Tbilisi"
+                            case asiaTehran = "Asia/Tehran"
+                            case asiaThimphu = "Asia/Thimphu"
+                            case asiaTokyo = "Asia/Tokyo"
+                            case asiaTomsk = "Asia/Tomsk"
+                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                            case asiaUrumqi = "Asia/Urumqi"
+                            case asiaUstNera = "Asia/Ust-Nera"
+                            case asiaVientiane = "Asia/Vientiane"
+                            case asiaVladivostok = "Asia/Vladivostok"
+                            case asiaYakutsk = "Asia/Yakutsk"
+                            case asiaYangon = "Asia/Yangon"
+                            case asiaYekaterinburg = "Asia/Yekaterinburg"
+                            case asiaYerevan = "Asia/Yerevan"
+                            case atlanticAzores = "Atlantic/Azores"
+                            case atlanticBermuda = "Atlantic/Bermuda"
+                            case atlanticCanary = "Atlantic/Canary"
+                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                            case atlanticFaroe = "Atlantic/Faroe"
+                            case atlanticMadeira = "Atlantic/Madeira"
+                            case atlanticReykjavik = "Atlantic/Reykjavik"
+                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                            case atlanticStHelena = "Atlantic/St_Helena"
+                            case atlanticStanley = "Atlantic/Stanley"
+                            case australiaAdelaide = "Australia/Adelaide"
+                            case australiaBrisbane = "Australia/Brisbane"
+                            case australiaBrokenHill = "Australia/Broken_Hill"
+                            case australiaCurrie = "Australia/Currie"
+                            case australiaDarwin = "Australia/Darwin"
+                            case australiaEucla = "Australia/Eucla"
+                            case australiaHobart = "Australia/Hobart"
+                            case australiaLindeman = "Australia/Lindeman"
+                            case australiaLordHowe = "Australia/Lord_Howe"
+                            case australiaMelbourne = "Australia/Melbourne"
+                            case australiaPerth = "Australia/Perth"
+                            case australiaSydney = "Australia/Sydney"
+                            case europeAmsterdam = "Europe/Amsterdam"
+                            case europeAndorra = "Europe/Andorra"
+                            case europeAstrakhan = "Europe/Astrakhan"
+                            case europeAthens = "Europe/Athens"
+                            case europeBelgrade = "Europe/Belgrade"
+                            case europeBerlin = "Europe/Berlin"
+                            case europeBratislava = "Europe/Bratislava"
+                            case europeBrussels = "Europe/Brussels"
+                            case europeBucharest = "Europe/Bucharest"
+                            case europeBudapest = "Europe/Budapest"
+                            case europeBusingen = "Europe/Busingen"
+                            case europeChisinau = "Europe/Chisinau"
+                            case europeCopenhagen = "Europe/Copenhagen"
+                            case europeDublin = "Europe/Dublin"
+                            case europeGibraltar = "Europe/Gibraltar"
+                            case europeGuernsey = "Europe/Guernsey"
+                            case europeHelsinki = "Europe/Helsinki"
+                            case europeIsleOfMan = "Europe/Isle_of_Man"
+                            case europeIstanbul = "Europe/Istanbul"
+                            case europeJersey = "Europe/Jersey"
+                            case europeKaliningrad = "Europe/Kaliningrad"
+                            case europeKiev = "Europe/Kiev"
+                            case europeKirov = "Europe/Kirov"
+                            case europeKyiv = "Europe/Kyiv"
+                            case europeLisbon = "Europe/Lisbon"
+                            case europeLjubljana = "Europe/Ljubljana"
+                            case europeLondon = "Europe/London"
+                            case europeLuxembourg = "Europe/Luxembourg"
+                            case europeMadrid = "Europe/Madrid"
+                            case europeMalta = "Europe/Malta"
+                            case europeMariehamn = "Europe/Mariehamn"
+                            case europeMinsk = "Europe/Minsk"
+                            case europeMonaco = "Europe/Monaco"
+                            case europeMoscow = "Europe/Moscow"
+                            case europeOslo = "Europe/Oslo"
+                            case europeParis = "Europe/Paris"
+                            case europePodgorica = "Europe/Podgorica"
+                            case europePrague = "Europe/Prague"
+                            case europeRiga = "Europe/Riga"
+                            case europeRome = "Europe/Rome"
+                            case europeSamara = "Europe/Samara"
+                            case europeSanMarino = "Europe/San_Marino"
+                            case europeSarajevo = "Europe/Sarajevo"
+                            case europeSaratov = "Europe/Saratov"
+                            case europeSimferopol = "Europe/Simferopol"
+                            case europeSkopje = "Europe/Skopje"
+                            case europeSofia = "Europe/Sofia"
+                            case europeStockholm = "Europe/Stockholm"
+                            case europeTallinn = "Europe/Tallinn"
+                            case europeTirane = "Europe/Tirane"
+                            case europeUlyanovsk = "Europe/Ulyanovsk"
+                            case europeUzhgorod = "Europe/Uzhgorod"
+                            case europeVaduz = "Europe/Vaduz"
+                            case europeVatican = "Europe/Vatican"
+                            case europeVienna = "Europe/Vienna"
+                            case europeVilnius = "Europe/Vilnius"
+                            case europeVolgograd = "Europe/Volgograd"
+                            case europeWarsaw = "Europe/Warsaw"
+                            case europeZagreb = "Europe/Zagreb"
+                            case europeZaporozhye = "Europe/Zaporozhye"
+                            case europeZurich = "Europe/Zurich"
+                            case gmt = "GMT"
+                            case indianAntananarivo = "Indian/Antananarivo"
+                            case indianChagos = "Indian/Chagos"
+                            case indianChristmas = "Indian/Christmas"
+                            case indianCocos = "Indian/Cocos"
+                            case indianComoro = "Indian/Comoro"
+                            case indianKerguelen = "Indian/Kerguelen"
+                            case indianMahe = "Indian/Mahe"
+                            case indianMaldives = "Indian/Maldives"
+                            case indianMauritius = "Indian/Mauritius"
+                            case indianMayotte = "Indian/Mayotte"
+                            case indianReunion = "Indian/Reunion"
+                            case pacificApia = "Pacific/Apia"
+                            case pacificAuckland = "Pacific/Auckland"
+                            case pacificBougainville = "Pacific/Bougainville"
+                            case pacificChatham = "Pacific/Chatham"
+                            case pacificChuuk = "Pacific/Chuuk"
+                            case pacificEaster = "Pacific/Easter"
+                            case pacificEfate = "Pacific/Efate"
+                            case pacificEnderbury = "Pacific/Enderbury"
+                            case pacificFakaofo = "Pacific/Fakaofo"
+                            case pacificFiji = "Pacific/Fiji"
+                            case pacificFunafuti = "Pacific/Funafuti"
+                            case pacificGalapagos = "Pacific/Galapagos"
+                            case pacificGambier = "Pacific/Gambier"
+                            case pacificGuadalcanal = "Pacific/Guadalcanal"
+                            case pacificGuam = "Pacific/Guam"
+                            case pacificHonolulu = "Pacific/Honolulu"
+                            case pacificJohnston = "Pacific/Johnston"
+                            case pacificKanton = "Pacific/Kanton"
+                            case pacificKiritimati = "Pacific/Kiritimati"
+                            case pacificKosrae = "Pacific/Kosrae"
+                            case pacificKwajalein = "Pacific/Kwajalein"
+                            case pacificMajuro = "Pacific/Majuro"
+                            case pacificMarquesas = "Pacific/Marquesas"
+                            case pacificMidway = "Pacific/Midway"
+                            case pacificNauru = "Pacific/Nauru"
+                            case pacificNiue = "Pacific/Niue"
+                            case pacificNorfolk = "Pacific/Norfolk"
+                            case pacificNoumea = "Pacific/Noumea"
+                            case pacificPagoPago = "Pacific/Pago_Pago"
+                            case pacificPalau = "Pacific/Palau"
+                            case pacificPitcairn = "Pacific/Pitcairn"
+                            case pacificPohnpei = "Pacific/Pohnpei"
+                            case pacificPonape = "Pacific/Ponape"
+                            case pacificPortMoresby = "Pacific/Port_Moresby"
+                            case pacificRarotonga = "Pacific/Rarotonga"
+                            case pacificSaipan = "Pacific/Saipan"
+                            case pacificTahiti = "Pacific/Tahiti"
+                            case pacificTarawa = "Pacific/Tarawa"
+                            case pacificTongatapu = "Pacific/Tongatapu"
+                            case pacificTruk = "Pacific/Truk"
+                            case pacificWake = "Pacific/Wake"
+                            case pacificWallis = "Pacific/Wallis"
+                            case utc = "UTC"
+                            case _empty_ = ""
+                        }
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/time_zone`.
+                        public var timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.TimeZonePayload?
+                        /// Creates a new `Case2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///   - channel:
+                        ///   - content: Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                        ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
+                        ///   - name:
+                        ///   - sendAt: When a scheduled campaign starts
+                        ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
+                        ///   - timeZone: An IANA time zone name
+                        public init(
+                            audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload,
+                            channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ChannelPayload,
+                            content: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload,
+                            errorThreshold: Swift.Int? = nil,
+                            name: Swift.String,
+                            sendAt: Swift.String? = nil,
+                            throttlePerSecond: Swift.Int? = nil,
+                            timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.TimeZonePayload? = nil
+                        ) {
+                            self.audience = audience
+                            self.channel = channel
+                            self.content = content
+                            self.errorThreshold = errorThreshold
+                            self.name = name
+                            self.sendAt = sendAt
+                            self.throttlePerSecond = throttlePerSecond
+                            self.timeZone = timeZone
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case audience
+                            case channel
+                            case content
+                            case errorThreshold = "error_threshold"
+                            case name
+                            case sendAt = "send_at"
+                            case throttlePerSecond = "throttle_per_second"
+                            case timeZone = "time_zone"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.audience = try container.decode(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.self,
+                                forKey: .audience
+                            )
+                            self.channel = try container.decode(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ChannelPayload.self,
+                                forKey: .channel
+                            )
+                            self.content = try container.decode(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.self,
+                                forKey: .content
+                            )
+                            self.errorThreshold = try container.decodeIfPresent(
+                                Swift.Int.self,
+                                forKey: .errorThreshold
+                            )
+                            self.name = try container.decode(
+                                Swift.String.self,
+                                forKey: .name
+                            )
+                            self.sendAt = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .sendAt
+                            )
+                            self.throttlePerSecond = try container.decodeIfPresent(
+                                Swift.Int.self,
+                                forKey: .throttlePerSecond
+                            )
+                            self.timeZone = try container.decodeIfPresent(
+                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.TimeZonePayload.self,
+                                forKey: .timeZone
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "audience",
+                                "channel",
+                                "content",
+                                "error_threshold",
+                                "name",
+                                "send_at",
+                                "throttle_per_second",
+                                "time_zone"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2`.
+                    case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try value.encode(to: encoder)
+                        case let .case2(value):
+                            try value.encode(to: encoder)
+                        }
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateCampaign.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateCampaign.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateCampaign.Input.Headers = .init(),
+                body: Operations.CreateCampaign.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateCampaign.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateCampaign.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Created
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateCampaign.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateCampaign.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One campaign with its stats
+    ///
+    /// One campaign with its stats. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)`.
+    public enum GetCampaign {
+        public static let id: Swift.String = "getCampaign"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetCampaign.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCampaign.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCampaign.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetCampaign.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetCampaign.Input.Path,
+                headers: Operations.GetCampaign.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetCampaign.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetCampaign.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetCampaign.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetCampaign.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume
+    ///
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)`.
+    public enum UpdateCampaign {
+        public static let id: Swift.String = "updateCampaign"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.UpdateCampaign.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateCampaign.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateCampaign.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.UpdateCampaign.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience`.
+                    @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// Members of any of these groups
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/group_ids`.
+                            public var groupIds: [Swift.String]
+                            /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/opted_in_only`.
+                            public var optedInOnly: Swift.Bool?
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/type`.
+                            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case groups = "groups"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/type`.
+                            public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload._TypePayload
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - groupIds: Members of any of these groups
+                            ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                            ///   - _type:
+                            public init(
+                                groupIds: [Swift.String],
+                                optedInOnly: Swift.Bool? = nil,
+                                _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload._TypePayload
+                            ) {
+                                self.groupIds = groupIds
+                                self.optedInOnly = optedInOnly
+                                self._type = _type
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case groupIds = "group_ids"
+                                case optedInOnly = "opted_in_only"
+                                case _type = "type"
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.groupIds = try container.decode(
+                                    [Swift.String].self,
+                                    forKey: .groupIds
+                                )
+                                self.optedInOnly = try container.decodeIfPresent(
+                                    Swift.Bool.self,
+                                    forKey: .optedInOnly
+                                )
+                                self._type = try container.decode(
+                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload._TypePayload.self,
+                                    forKey: ._type
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "group_ids",
+                                    "opted_in_only",
+                                    "type"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1`.
+                        case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter`.
+                            public struct FilterPayload: Codable, Hashable, Sendable {
+                                /// This SMS consent
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/consent`.
+                                @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case unknown = "unknown"
+                                    case optedIn = "opted_in"
+                                    case optedOut = "opted_out"
+                                }
+                                /// This SMS consent
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/consent`.
+                                public var consent: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/created_after`.
+                                public var createdAfter: Foundation.Date?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/created_before`.
+                                public var createdBefore: Foundation.Date?
+                                /// Custom fields with these values
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/custom`.
+                                public struct CustomPayload: Codable, Hashable, Sendable {
+                                    /// A container of undocumented properties.
+                                    public var additionalProperties: [String: Swift.String]
+                                    /// Creates a new `CustomPayload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - additionalProperties: A container of undocumented properties.
+                                    public init(additionalProperties: [String: Swift.String] = .init()) {
+                                        self.additionalProperties = additionalProperties
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        try encoder.encodeAdditionalProperties(additionalProperties)
+                                    }
+                                }
+                                /// Custom fields with these values
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/custom`.
+                                public var custom: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                                /// Members of this group
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/group_id`.
+                                public var groupId: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/source`.
+                                @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case api = "api"
+                                    case _import = "import"
+                                    case form = "form"
+                                    case widget = "widget"
+                                    case voice = "voice"
+                                    case sms = "sms"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/source`.
+                                public var source: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/updated_after`.
+                                public var updatedAfter: Foundation.Date?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/updated_before`.
+                                public var updatedBefore: Foundation.Date?
+                                /// Creates a new `FilterPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - consent: This SMS consent
+                                ///   - createdAfter:
+                                ///   - createdBefore:
+                                ///   - custom: Custom fields with these values
+                                ///   - groupId: Members of this group
+                                ///   - source:
+                                ///   - updatedAfter:
+                                ///   - updatedBefore:
+                                public init(
+                                    consent: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                                    createdAfter: Foundation.Date? = nil,
+                                    createdBefore: Foundation.Date? = nil,
+                                    custom: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                                    groupId: Swift.String? = nil,
+                                    source: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                                    updatedAfter: Foundation.Date? = nil,
+                                    updatedBefore: Foundation.Date? = nil
+                                ) {
+                                    self.consent = consent
+                                    self.createdAfter = createdAfter
+                                    self.createdBefore = createdBefore
+                                    self.custom = custom
+                                    self.groupId = groupId
+                                    self.source = source
+                                    self.updatedAfter = updatedAfter
+                                    self.updatedBefore = updatedBefore
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case consent
+                                    case createdAfter = "created_after"
+                                    case createdBefore = "created_before"
+                                    case custom
+                                    case groupId = "group_id"
+                                    case source
+                                    case updatedAfter = "updated_after"
+                                    case updatedBefore = "updated_before"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.consent = try container.decodeIfPresent(
+                                        Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                        forKey: .consent
+                                    )
+                                    self.createdAfter = try container.decodeIfPresent(
+                                        Foundation.Date.self,
+                                        forKey: .createdAfter
+                                    )
+                                    self.createdBefore = try container.decodeIfPresent(
+                                        Foundation.Date.self,
+                                        forKey: .createdBefore
+                                    )
+                                    self.custom = try container.decodeIfPresent(
+                                        Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                        forKey: .custom
+                                    )
+                                    self.groupId = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .groupId
+                                    )
+                                    self.source = try container.decodeIfPresent(
+                                        Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                        forKey: .source
+                                    )
+                                    self.updatedAfter = try container.decodeIfPresent(
+                                        Foundation.Date.self,
+                                        forKey: .updatedAfter
+                                    )
+                                    self.updatedBefore = try container.decodeIfPresent(
+                                        Foundation.Date.self,
+                                        forKey: .updatedBefore
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "consent",
+                                        "created_after",
+                                        "created_before",
+                                        "custom",
+                                        "group_id",
+                                        "source",
+                                        "updated_after",
+                                        "updated_before"
+                                    ])
+                                }
+                            }
+                            /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter`.
+                            public var filter: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload
+                            /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/opted_in_only`.
+                            public var optedInOnly: Swift.Bool?
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/type`.
+                            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case filter = "filter"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/type`.
+                            public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload._TypePayload
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                            ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                            ///   - _type:
+                            public init(
+                                filter: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload,
+                                optedInOnly: Swift.Bool? = nil,
+                                _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload._TypePayload
+                            ) {
+                                self.filter = filter
+                                self.optedInOnly = optedInOnly
+                                self._type = _type
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case filter
+                                case optedInOnly = "opted_in_only"
+                                case _type = "type"
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.filter = try container.decode(
+                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.self,
+                                    forKey: .filter
+                                )
+                                self.optedInOnly = try container.decodeIfPresent(
+                                    Swift.Bool.self,
+                                    forKey: .optedInOnly
+                                )
+                                self._type = try container.decode(
+                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload._TypePayload.self,
+                                    forKey: ._type
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "filter",
+                                    "opted_in_only",
+                                    "type"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2`.
+                        case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3`.
+                        public struct Case3Payload: Codable, Hashable, Sendable {
+                            /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3/opted_in_only`.
+                            public var optedInOnly: Swift.Bool?
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3/type`.
+                            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case all = "all"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3/type`.
+                            public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload._TypePayload
+                            /// Creates a new `Case3Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                            ///   - _type:
+                            public init(
+                                optedInOnly: Swift.Bool? = nil,
+                                _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload._TypePayload
+                            ) {
+                                self.optedInOnly = optedInOnly
+                                self._type = _type
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case optedInOnly = "opted_in_only"
+                                case _type = "type"
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.optedInOnly = try container.decodeIfPresent(
+                                    Swift.Bool.self,
+                                    forKey: .optedInOnly
+                                )
+                                self._type = try container.decode(
+                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload._TypePayload.self,
+                                    forKey: ._type
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "opted_in_only",
+                                    "type"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3`.
+                        case case3(Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case3(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            case let .case3(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience`.
+                    public var audience: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload?
+                    /// Fixed at creation: another is a 409
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/channel`.
+                    @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case sms = "sms"
+                        case email = "email"
+                    }
+                    /// Fixed at creation: another is a 409
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/channel`.
+                    public var channel: Operations.UpdateCampaign.Input.Body.JsonPayload.ChannelPayload?
+                    /// Replaces the content as a whole
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content`.
+                    @frozen public enum ContentPayload: Codable, Hashable, Sendable {
+                        /// SMS: body or template_id
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// The text, with {{variables}}
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1/body`.
+                                public var body: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1/template_id`.
+                                public var templateId: Swift.String?
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - body: The text, with {{variables}}
+                                ///   - templateId:
+                                public init(
+                                    body: Swift.String? = nil,
+                                    templateId: Swift.String? = nil
+                                ) {
+                                    self.body = body
+                                    self.templateId = templateId
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case body
+                                    case templateId = "template_id"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.body = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .body
+                                    )
+                                    self.templateId = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .templateId
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "body",
+                                        "template_id"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1`.
+                            public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value1Payload
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2`.
+                            @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case1`.
+                                public struct Case1Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case1/template_id`.
+                                    public var templateId: Swift.String
+                                    /// Creates a new `Case1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - templateId:
+                                    public init(templateId: Swift.String) {
+                                        self.templateId = templateId
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case templateId = "template_id"
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case1`.
+                                case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload.Case1Payload)
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case2`.
+                                public struct Case2Payload: Codable, Hashable, Sendable {
+                                    /// The text, with {{variables}}
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case2/body`.
+                                    public var body: Swift.String
+                                    /// Creates a new `Case2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - body: The text, with {{variables}}
+                                    public init(body: Swift.String) {
+                                        self.body = body
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case body
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case2`.
+                                case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload.Case2Payload)
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    var errors: [any Swift.Error] = []
+                                    do {
+                                        self = .case1(try .init(from: decoder))
+                                        return
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self = .case2(try .init(from: decoder))
+                                        return
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                        type: Self.self,
+                                        codingPath: decoder.codingPath,
+                                        errors: errors
+                                    )
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    switch self {
+                                    case let .case1(value):
+                                        try value.encode(to: encoder)
+                                    case let .case2(value):
+                                        try value.encode(to: encoder)
+                                    }
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2`.
+                            public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - value1:
+                            ///   - value2:
+                            public init(
+                                value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value1Payload,
+                                value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload
+                            ) {
+                                self.value1 = value1
+                                self.value2 = value2
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                self.value1 = try .init(from: decoder)
+                                self.value2 = try .init(from: decoder)
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1.encode(to: encoder)
+                                try self.value2.encode(to: encoder)
+                            }
+                        }
+                        /// SMS: body or template_id
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1`.
+                        case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload)
+                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// The sender, on a verified domain of the workspace
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/from`.
+                                public var from: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/html`.
+                                public var html: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/reply_to`.
+                                public var replyTo: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/subject`.
+                                public var subject: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/text`.
+                                public var text: Swift.String?
+                                /// Count clicks (links through us); default false
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/track_clicks`.
+                                public var trackClicks: Swift.Bool?
+                                /// Count opens (a pixel); default false
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/track_opens`.
+                                public var trackOpens: Swift.Bool?
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - from: The sender, on a verified domain of the workspace
+                                ///   - html:
+                                ///   - replyTo:
+                                ///   - subject:
+                                ///   - text:
+                                ///   - trackClicks: Count clicks (links through us); default false
+                                ///   - trackOpens: Count opens (a pixel); default false
+                                public init(
+                                    from: Swift.String,
+                                    html: Swift.String? = nil,
+                                    replyTo: Swift.String? = nil,
+                                    subject: Swift.String,
+                                    text: Swift.String? = nil,
+                                    trackClicks: Swift.Bool? = nil,
+                                    trackOpens: Swift.Bool? = nil
+                                ) {
+                                    self.from = from
+                                    self.html = html
+                                    self.replyTo = replyTo
+                                    self.subject = subject
+                                    self.text = text
+                                    self.trackClicks = trackClicks
+                                    self.trackOpens = trackOpens
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case from
+                                    case html
+                                    case replyTo = "reply_to"
+                                    case subject
+                                    case text
+                                    case trackClicks = "track_clicks"
+                                    case trackOpens = "track_opens"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.from = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .from
+                                    )
+                                    self.html = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .html
+                                    )
+                                    self.replyTo = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .replyTo
+                                    )
+                                    self.subject = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .subject
+                                    )
+                                    self.text = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .text
+                                    )
+                                    self.trackClicks = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .trackClicks
+                                    )
+                                    self.trackOpens = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .trackOpens
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "from",
+                                        "html",
+                                        "reply_to",
+                                        "subject",
+                                        "text",
+                                        "track_clicks",
+                                        "track_opens"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1`.
+                            public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value1Payload
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2`.
+                            public struct Value2Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value1/html`.
+                                    public var html: Swift.String
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - html:
+                                    public init(html: Swift.String) {
+                                        self.html = html
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case html
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value1`.
+                                public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value1Payload?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value2`.
+                                public struct Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value2/text`.
+                                    public var text: Swift.String
+                                    /// Creates a new `Value2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - text:
+                                    public init(text: Swift.String) {
+                                        self.text = text
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case text
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value2`.
+                                public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value2Payload?
+                                /// Creates a new `Value2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - value1:
+                                ///   - value2:
+                                public init(
+                                    value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value1Payload? = nil,
+                                    value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value2Payload? = nil
+                                ) {
+                                    self.value1 = value1
+                                    self.value2 = value2
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    var errors: [any Swift.Error] = []
+                                    do {
+                                        self.value1 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self.value2 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                        [
+                                            self.value1,
+                                            self.value2
+                                        ],
+                                        type: Self.self,
+                                        codingPath: decoder.codingPath,
+                                        errors: errors
+                                    )
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1?.encode(to: encoder)
+                                    try self.value2?.encode(to: encoder)
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2`.
+                            public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - value1:
+                            ///   - value2:
+                            public init(
+                                value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value1Payload,
+                                value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload
+                            ) {
+                                self.value1 = value1
+                                self.value2 = value2
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                self.value1 = try .init(from: decoder)
+                                self.value2 = try .init(from: decoder)
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1.encode(to: encoder)
+                                try self.value2.encode(to: encoder)
+                            }
+                        }
+                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2`.
+                        case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// Replaces the content as a whole
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content`.
+                    public var content: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload?
+                    /// Failed sends after which it pauses itself (default 100)
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/error_threshold`.
+                    public var errorThreshold: Swift.Int?
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/name`.
+                    public var name: Swift.String?
+                    /// When a scheduled campaign starts
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/send_at`.
+                    public var sendAt: Swift.String?
+                    /// Messages per second (default 50); the workspace's send rate limits apply too
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/throttle_per_second`.
+                    public var throttlePerSecond: Swift.Int?
+                    /// An IANA time zone name
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/time_zone`.
+                    @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case africaAbidjan = "Africa/Abidjan"
+                        case africaAccra = "Africa/Accra"
+                        case africaAddisAbaba = "Africa/Addis_Ababa"
+                        case africaAlgiers = "Africa/Algiers"
+                        case africaAsmara = "Africa/Asmara"
+                        case africaBamako = "Africa/Bamako"
+                        case africaBangui = "Africa/Bangui"
+                        case africaBanjul = "Africa/Banjul"
+                        case africaBissau = "Africa/Bissau"
+                        case africaBlantyre = "Africa/Blantyre"
+                        case africaBrazzaville = "Africa/Brazzaville"
+                        case africaBujumbura = "Africa/Bujumbura"
+                        case africaCairo = "Africa/Cairo"
+                        case africaCasablanca = "Africa/Casablanca"
+                        case africaCeuta = "Africa/Ceuta"
+                        case africaConakry = "Africa/Conakry"
+                        case africaDakar = "Africa/Dakar"
+                        case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                        case africaDjibouti = "Africa/Djibouti"
+                        case africaDouala = "Africa/Douala"
+                        case africaElAaiun = "Africa/El_Aaiun"
+                        case africaFreetown = "Africa/Freetown"
+                        case africaGaborone = "Africa/Gaborone"
+                        case africaHarare = "Africa/Harare"
+                        case africaJohannesburg = "Africa/Johannesburg"
+                        case africaJuba = "Africa/Juba"
+                        case africaKampala = "Africa/Kampala"
+                        case africaKhartoum = "Africa/Khartoum"
+                        case africaKigali = "Africa/Kigali"
+                        case africaKinshasa = "Africa/Kinshasa"
+                        case africaLagos = "Africa/Lagos"
+                        case africaLibreville = "Africa/Libreville"
+                        case africaLome = "Africa/Lome"
+                        case africaLuanda = "Africa/Luanda"
+                        case africaLubumbashi = "Africa/Lubumbashi"
+                        case africaLusaka = "Africa/Lusaka"
+                        case africaMalabo = "Africa/Malabo"
+                        case africaMaputo = "Africa/Maputo"
+                        case africaMaseru = "Africa/Maseru"
+                        case africaMbabane = "Africa/Mbabane"
+                        case africaMogadishu = "Africa/Mogadishu"
+                        case africaMonrovia = "Africa/Monrovia"
+                        case africaNairobi = "Africa/Nairobi"
+                        case africaNdjamena = "Africa/Ndjamena"
+                        case africaNiamey = "Africa/Niamey"
+                        case africaNouakchott = "Africa/Nouakchott"
+                        case africaOuagadougou = "Africa/Ouagadougou"
+                        case africaPortoNovo = "Africa/Porto-Novo"
+                        case africaSaoTome = "Africa/Sao_Tome"
+                        case africaTripoli = "Africa/Tripoli"
+                        case africaTunis = "Africa/Tunis"
+                        case africaWindhoek = "Africa/Windhoek"
+                        case americaAdak = "America/Adak"
+                        case americaAnchorage = "America/Anchorage"
+                        case americaAnguilla = "America/Anguilla"
+                        case americaAntigua = "America/Antigua"
+                        case americaAraguaina = "America/Araguaina"
+                        case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                        case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                        case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                        case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                        case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                        case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                        case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                        case americaArgentinaSalta = "America/Argentina/Salta"
+                        case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                        case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                        case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                        case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                        case americaAruba = "America/Aruba"
+                        case americaAsuncion = "America/Asuncion"
+                        case americaAtikokan = "America/Atikokan"
+                        case americaBahia = "America/Bahia"
+                        case americaBahiaBanderas = "America/Bahia_Banderas"
+                        case americaBarbados = "America/Barbados"
+                        case americaBelem = "America/Belem"
+                        case americaBelize = "America/Belize"
+                        case americaBlancSablon = "America/Blanc-Sablon"
+                        case americaBoaVista = "America/Boa_Vista"
+                        case americaBogota = "America/Bogota"
+                        case americaBoise = "America/Boise"
+                        case americaCambridgeBay = "America/Cambridge_Bay"
+                        case americaCampoGrande = "America/Campo_Grande"
+                        case americaCancun = "America/Cancun"
+                        case americaCaracas = "America/Caracas"
+                        case americaCayenne = "America/Cayenne"
+                        case americaCayman = "America/Cayman"
+                        case americaChicago = "America/Chicago"
+                        case americaChihuahua = "America/Chihuahua"
+                        case americaCiudadJuarez = "America/Ciudad_Juarez"
+                        case americaCostaRica = "America/Costa_Rica"
+                        case americaCoyhaique = "America/Coyhaique"
+                        case americaCreston = "America/Creston"
+                        case americaCuiaba = "America/Cuiaba"
+                        case americaCuracao = "America/Curacao"
+                        case americaDanmarkshavn = "America/Danmarkshavn"
+                        case americaDawson = "America/Dawson"
+                        case americaDawsonCreek = "America/Dawson_Creek"
+                        case americaDenver = "America/Denver"
+                        case americaDetroit = "America/Detroit"
+                        case americaDominica = "America/Dominica"
+                        case americaEdmonton = "America/Edmonton"
+                        case americaEirunepe = "America/Eirunepe"
+                        case americaElSalvador = "America/El_Salvador"
+                        case americaFortNelson = "America/Fort_Nelson"
+                        case americaFortaleza = "America/Fortaleza"
+                        case americaGlaceBay = "America/Glace_Bay"
+                        case americaGodthab = "America/Godthab"
+                        case americaGooseBay = "America/Goose_Bay"
+                        case americaGrandTurk = "America/Grand_Turk"
+                        case americaGrenada = "America/Grenada"
+                        case americaGuadeloupe = "America/Guadeloupe"
+                        case americaGuatemala = "America/Guatemala"
+                        case americaGuayaquil = "America/Guayaquil"
+                        case americaGuyana = "America/Guyana"
+                        case americaHalifax = "America/Halifax"
+                        case americaHavana = "America/Havana"
+                        case americaHermosillo = "America/Hermosillo"
+                        case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                        case americaIndianaKnox = "America/Indiana/Knox"
+                        case americaIndianaMarengo = "America/Indiana/Marengo"
+                        case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                        case americaIndianaTellCity = "America/Indiana/Tell_City"
+                        case americaIndianaVevay = "America/Indiana/Vevay"
+                        case americaIndianaVincennes = "America/Indiana/Vincennes"
+                        case americaIndianaWinamac = "America/Indiana/Winamac"
+                        case americaInuvik = "America/Inuvik"
+                        case americaIqaluit = "America/Iqaluit"
+                        case americaJamaica = "America/Jamaica"
+                        case americaJuneau = "America/Juneau"
+                        case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                        case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                        case americaKralendijk = "America/Kralendijk"
+                        case americaLaPaz = "America/La_Paz"
+                        case americaLima = "America/Lima"
+                        case americaLosAngeles = "America/Los_Angeles"
+                        case americaLowerPrinces = "America/Lower_Princes"
+                        case americaMaceio = "America/Maceio"
+                        case americaManagua = "America/Managua"
+                        case americaManaus = "America/Manaus"
+                        case americaMarigot = "America/Marigot"
+                        case americaMartinique = "America/Martinique"
+                        case americaMatamoros = "America/Matamoros"
+                        case americaMazatlan = "America/Mazatlan"
+                        case americaMenominee = "America/Menominee"
+                        case americaMerida = "America/Merida"
+                        case americaMetlakatla = "America/Metlakatla"
+                        case americaMexicoCity = "America/Mexico_City"
+                        case americaMiquelon = "America/Miquelon"
+                        case americaMoncton = "America/Moncton"
+                        case americaMonterrey = "America/Monterrey"
+                        case americaMontevideo = "America/Montevideo"
+                        case americaMontreal = "America/Montreal"
+                        case americaMontserrat = "America/Montserrat"
+                        case americaNassau = "America/Nassau"
+                        case americaNewYork = "America/New_York"
+                        case americaNipigon = "America/Nipigon"
+                        case americaNome = "America/Nome"
+                        case americaNoronha = "America/Noronha"
+                        case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                        case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                        case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                        case americaNuuk = "America/Nuuk"
+                        case americaOjinaga = "America/Ojinaga"
+                        case americaPanama = "America/Panama"
+                        case americaPangnirtung = "America/Pangnirtung"
+                        case americaParamaribo = "America/Paramaribo"
+                        case americaPhoenix = "America/Phoenix"
+                        case americaPortAuPrince = "America/Port-au-Prince"
+                        case americaPortOfSpain = "America/Port_of_Spain"
+                        case americaPortoVelho = "America/Porto_Velho"
+                        case americaPuertoRico = "America/Puerto_Rico"
+                        case americaPuntaArenas = "America/Punta_Arenas"
+                        case americaRainyRiver = "America/Rainy_River"
+                        case americaRankinInlet = "America/Rankin_Inlet"
+                        case americaRecife = "America/Recife"
+                        case americaRegina = "America/Regina"
+                        case americaResolute = "America/Resolute"
+                        case americaRioBranco = "America/Rio_Branco"
+                        case americaSantaIsabel = "America/Santa_Isabel"
+                        case americaSantarem = "America/Santarem"
+                        case americaSantiago = "America/Santiago"
+                        case americaSantoDomingo = "America/Santo_Domingo"
+                        case americaSaoPaulo = "America/Sao_Paulo"
+                        case americaScoresbysund = "America/Scoresbysund"
+                        case americaShiprock = "America/Shiprock"
+                        case americaSitka = "America/Sitka"
+                        case americaStBarthelemy = "America/St_Barthelemy"
+                        case americaStJohns = "America/St_Johns"
+                        case americaStKitts = "America/St_Kitts"
+                        case americaStLucia = "America/St_Lucia"
+                        case americaStThomas = "America/St_Thomas"
+                        case americaStVincent = "America/St_Vincent"
+                        case americaSwiftCurrent = "America/Swift_Current"
+                        case americaTegucigalpa = "America/Tegucigalpa"
+                        case americaThule = "America/Thule"
+                        case americaThunderBay = "America/Thunder_Bay"
+                        case americaTijuana = "America/Tijuana"
+                        case americaToronto = "America/Toronto"
+                        case americaTortola = "America/Tortola"
+                        case americaVancouver = "America/Vancouver"
+                        case americaWhitehorse = "America/Whitehorse"
+                        case americaWinnipeg = "America/Winnipeg"
+                        case americaYakutat = "America/Yakutat"
+                        case americaYellowknife = "America/Yellowknife"
+                        case antarcticaCasey = "Antarctica/Casey"
+                        case antarcticaDavis = "Antarctica/Davis"
+                        case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                        case antarcticaMacquarie = "Antarctica/Macquarie"
+                        case antarcticaMawson = "Antarctica/Mawson"
+                        case antarcticaMcMurdo = "Antarctica/McMurdo"
+                        case antarcticaPalmer = "Antarctica/Palmer"
+                        case antarcticaRothera = "Antarctica/Rothera"
+                        case antarcticaSouthPole = "Antarctica/South_Pole"
+                        case antarcticaSyowa = "Antarctica/Syowa"
+                        case antarcticaTroll = "Antarctica/Troll"
+                        case antarcticaVostok = "Antarctica/Vostok"
+                        case arcticLongyearbyen = "Arctic/Longyearbyen"
+                        case asiaAden = "Asia/Aden"
+                        case asiaAlmaty = "Asia/Almaty"
+                        case asiaAmman = "Asia/Amman"
+                        case asiaAnadyr = "Asia/Anadyr"
+                        case asiaAqtau = "Asia/Aqtau"
+                        case asiaAqtobe = "Asia/Aqtobe"
+                        case asiaAshgabat = "Asia/Ashgabat"
+                        case asiaAtyrau = "Asia/Atyrau"
+                        case asiaBaghdad = "Asia/Baghdad"
+                        case asiaBahrain = "Asia/Bahrain"
+                        case asiaBaku = "Asia/Baku"
+                        case asiaBangkok = "Asia/Bangkok"
+                        case asiaBarnaul = "Asia/Barnaul"
+                        case asiaBeirut = "Asia/Beirut"
+                        case asiaBishkek = "Asia/Bishkek"
+                        case asiaBrunei = "Asia/Brunei"
+                        case asiaCalcutta = "Asia/Calcutta"
+                        case asiaChita = "Asia/Chita"
+                        case asiaChoibalsan = "Asia/Choibalsan"
+                        case asiaChongqing = "Asia/Chongqing"
+                        case asiaColombo = "Asia/Colombo"
+                        case asiaDamascus = "Asia/Damascus"
+                        case asiaDhaka = "Asia/Dhaka"
+                        case asiaDili = "Asia/Dili"
+                        case asiaDubai = "Asia/Dubai"
+                        case asiaDushanbe = "Asia/Dushanbe"
+                        case asiaFamagusta = "Asia/Famagusta"
+                        case asiaGaza = "Asia/Gaza"
+                        case asiaHarbin = "Asia/Harbin"
+                        case asiaHebron = "Asia/Hebron"
+                        case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                        case asiaHongKong = "Asia/Hong_Kong"
+                        case asiaHovd = "Asia/Hovd"
+                        case asiaIrkutsk = "Asia/Irkutsk"
+                        case asiaJakarta = "Asia/Jakarta"
+                        case asiaJayapura = "Asia/Jayapura"
+                        case asiaJerusalem = "Asia/Jerusalem"
+                        case asiaKabul = "Asia/Kabul"
+                        case asiaKamchatka = "Asia/Kamchatka"
+                        case asiaKarachi = "Asia/Karachi"
+                        case asiaKashgar = "Asia/Kashgar"
+                        case asiaKathmandu = "Asia/Kathmandu"
+                        case asiaKatmandu = "Asia/Katmandu"
+                        case asiaKhandyga = "Asia/Khandyga"
+                        case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                        case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                        case asiaKuching = "Asia/Kuching"
+                        case asiaKuwait = "Asia/Kuwait"
+                        case asiaMacau = "Asia/Macau"
+                        case asiaMagadan = "Asia/Magadan"
+                        case asiaMakassar = "Asia/Makassar"
+                        case asiaManila = "Asia/Manila"
+                        case asiaMuscat = "Asia/Muscat"
+                        case asiaNicosia = "Asia/Nicosia"
+                        case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                        case asiaNovosibirsk = "Asia/Novosibirsk"
+                        case asiaOmsk = "Asia/Omsk"
+                        case asiaOral = "Asia/Oral"
+                        case asiaPhnomPenh = "Asia/Phnom_Penh"
+                        case asiaPontianak = "Asia/Pontianak"
+                        case asiaPyongyang = "Asia/Pyongyang"
+                        case asiaQatar = "Asia/Qatar"
+                        case asiaQostanay = "Asia/Qostanay"
+                        case asiaQyzylorda = "Asia/Qyzylorda"
+                        case asiaRangoon = "Asia/Rangoon"
+                        case asiaRiyadh = "Asia/Riyadh"
+                        case asiaSakhalin = "Asia/Sakhalin"
+                        case asiaSamarkand = "Asia/Samarkand"
+                        case asiaSeoul = "Asia/Seoul"
+                        case asiaShanghai = "Asia/Shanghai"
+                        case asiaSingapore = "Asia/Singapore"
+                        case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                        case asiaTaipei = "Asia/Taipei"
+                        case asiaTashkent = "Asia/Tashkent"
+                        case asiaTbilisi = "Asia/Tbilisi"
+                        case asiaTehran = "Asia/Tehran"
+                        case asiaThimphu = "Asia/Thimphu"
+                        case asiaTokyo = "Asia/Tokyo"
+                        case asiaTomsk = "Asia/Tomsk"
+                        case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                        case asiaUrumqi = "Asia/Urumqi"
+                        case asiaUstNera = "Asia/Ust-Nera"
+                        case asiaVientiane = "Asia/Vientiane"
+                        case asiaVladivostok = "Asia/Vladivostok"
+                        case asiaYakutsk = "Asia/Yakutsk"
+                        case asiaYangon = "Asia/Yangon"
+                        case asiaYekaterinburg = "Asia/Yekaterinburg"
+                        case asiaYerevan = "Asia/Yerevan"
+                        case atlanticAzores = "Atlantic/Azores"
+                        case atlanticBermuda = "Atlantic/Bermuda"
+                        case atlanticCanary = "Atlantic/Canary"
+                        case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                        case atlanticFaroe = "Atlantic/Faroe"
+                        case atlanticMadeira = "Atlantic/Madeira"
+                        case atlanticReykjavik = "Atlantic/Reykjavik"
+                        case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                        case atlanticStHelena = "Atlantic/St_Helena"
+                        case atlanticStanley = "Atlantic/Stanley"
+                        case australiaAdelaide = "Australia/Adelaide"
+                        case australiaBrisbane = "Australia/Brisbane"
+                        case australiaBrokenHill = "Australia/Broken_Hill"
+                        case australiaCurrie = "Australia/Currie"
+                        case australiaDarwin = "Australia/Darwin"
+                        case australiaEucla = "Australia/Eucla"
+                        case australiaHobart = "Australia/Hobart"
+                        case australiaLindeman = "Australia/Lindeman"
+                        case australiaLordHowe = "Australia/Lord_Howe"
+                        case australiaMelbourne = "Australia/Melbourne"
+                        case australiaPerth = "Australia/Perth"
+                        case australiaSydney = "Australia/Sydney"
+                        case europeAmsterdam = "Europe/Amsterdam"
+                        case europeAndorra = "Europe/Andorra"
+                        case europeAstrakhan = "Europe/Astrakhan"
+                        case europeAthens = "Europe/Athens"
+                        case europeBelgrade = "Europe/Belgrade"
+                        case europeBerlin = "Europe/Berlin"
+                        case europeBratislava = "Europe/Bratislava"
+                        case europeBrussels = "Europe/Brussels"
+                        case europeBucharest = "Europe/Bucharest"
+                        case europeBudapest = "Europe/Budapest"
+                        case europeBusingen = "Europe/Busingen"
+                        case europeChisinau = "Europe/Chisinau"
+                        case europeCopenhagen = "Europe/Copenhagen"
+                        case europeDublin = "Europe/Dublin"
+                        case europeGibraltar = "Europe/Gibraltar"
+                        case europeGuernsey = "Europe/Guernsey"
+                        case europeHelsinki = "Europe/Helsinki"
+                        case europeIsleOfMan = "Europe/Isle_of_Man"
+                        case europeIstanbul = "Europe/Istanbul"
+                        case europeJersey = "Europe/Jersey"
+                        case europeKaliningrad = "Europe/Kaliningrad"
+                        case europeKiev = "Europe/Kiev"
+                        case europeKirov = "Europe/Kirov"
+                        case europeKyiv = "Europe/Kyiv"
+                        case europeLisbon = "Europe/Lisbon"
+                        case europeLjubljana = "Europe/Ljubljana"
+                        case europeLondon = "Europe/London"
+                        case europeLuxembourg = "Europe/Luxembourg"
+                        case europeMadrid = "Europe/Madrid"
+                        case europeMalta = "Europe/Malta"
+                        case europeMariehamn = "Europe/Mariehamn"
+                        case europeMinsk = "Europe/Minsk"
+                        case europeMonaco = "Europe/Monaco"
+                        case europeMoscow = "Europe/Moscow"
+                        case europeOslo = "Europe/Oslo"
+                        case europeParis = "Europe/Paris"
+                        case europePodgorica = "Europe/Podgorica"
+                        case europePrague = "Europe/Prague"
+                        case europeRiga = "Europe/Riga"
+                        case europeRome = "Europe/Rome"
+                        case europeSamara = "Europe/Samara"
+                        case europeSanMarino = "Europe/San_Marino"
+                        case europeSarajevo = "Europe/Sarajevo"
+                        case europeSaratov = "Europe/Saratov"
+                        case europeSimferopol = "Europe/Simferopol"
+                        case europeSkopje = "Europe/Skopje"
+                        case europeSofia = "Europe/Sofia"
+                        case europeStockholm = "Europe/Stockholm"
+                        case europeTallinn = "Europe/Tallinn"
+                        case europeTirane = "Europe/Tirane"
+                        case europeUlyanovsk = "Europe/Ulyanovsk"
+                        case europeUzhgorod = "Europe/Uzhgorod"
+                        case europeVaduz = "Europe/Vaduz"
+                        case europeVatican = "Europe/Vatican"
+                        case europeVienna = "Europe/Vienna"
+                        case europeVilnius = "Europe/Vilnius"
+                        case europeVolgograd = "Europe/Volgograd"
+                        case europeWarsaw = "Europe/Warsaw"
+                        case europeZagreb = "Europe/Zagreb"
+                        case europeZaporozhye = "Europe/Zaporozhye"
+                        case europeZurich = "Europe/Zurich"
+                        case gmt = "GMT"
+                        case indianAntananarivo = "Indian/Antananarivo"
+                        case indianChagos = "Indian/Chagos"
+                        case indianChristmas = "Indian/Christmas"
+                        case indianCocos = "Indian/Cocos"
+                        case indianComoro = "Indian/Comoro"
+                        case indianKerguelen = "Indian/Kerguelen"
+                        case indianMahe = "Indian/Mahe"
+                        case indianMaldives = "Indian/Maldives"
+                        case indianMauritius = "Indian/Mauritius"
+                        case indianMayotte = "Indian/Mayotte"
+                        case indianReunion = "Indian/Reunion"
+                        case pacificApia = "Pacific/Apia"
+                        case pacificAuckland = "Pacific/Auckland"
+                        case pacificBougainville = "Pacific/Bougainville"
+                        case pacificChatham = "Pacific/Chatham"
+                        case pacificChuuk = "Pacific/Chuuk"
+                        case pacificEaster = "Pacific/Easter"
+                        case pacificEfate = "Pacific/Efate"
+                        case pacificEnderbury = "Pacific/Enderbury"
+                        case pacificFakaofo = "Pacific/Fakaofo"
+                        case pacificFiji = "Pacific/Fiji"
+                        case pacificFunafuti = "Pacific/Funafuti"
+                        case pacificGalapagos = "Pacific/Galapagos"
+                        case pacificGambier = "Pacific/Gambier"
+                        case pacificGuadalcanal = "Pacific/Guadalcanal"
+                        case pacificGuam = "Pacific/Guam"
+                        case pacificHonolulu = "Pacific/Honolulu"
+                        case pacificJohnston = "Pacific/Johnston"
+                        case pacificKanton = "Pacific/Kanton"
+                        case pacificKiritimati = "Pacific/Kiritimati"
+                        case pacificKosrae = "Pacific/Kosrae"
+                        case pacificKwajalein = "Pacific/Kwajalein"
+                        case pacificMajuro = "Pacific/Majuro"
+                        case pacificMarquesas = "Pacific/Marquesas"
+                        case pacificMidway = "Pacific/Midway"
+                        case pacificNauru = "Pacific/Nauru"
+                        case pacificNiue = "Pacific/Niue"
+                        case pacificNorfolk = "Pacific/Norfolk"
+                        case pacificNoumea = "Pacific/Noumea"
+                        case pacificPagoPago = "Pacific/Pago_Pago"
+                        case pacificPalau = "Pacific/Palau"
+                        case pacificPitcairn = "Pacific/Pitcairn"
+                        case pacificPohnpei = "Pacific/Pohnpei"
+                        case pacificPonape = "Pacific/Ponape"
+                        case pacificPortMoresby = "Pacific/Port_Moresby"
+                        case pacificRarotonga = "Pacific/Rarotonga"
+                        case pacificSaipan = "Pacific/Saipan"
+                        case pacificTahiti = "Pacific/Tahiti"
+                        case pacificTarawa = "Pacific/Tarawa"
+                        case pacificTongatapu = "Pacific/Tongatapu"
+                        case pacificTruk = "Pacific/Truk"
+                        case pacificWake = "Pacific/Wake"
+                        case pacificWallis = "Pacific/Wallis"
+                        case utc = "UTC"
+                        case _empty_ = ""
+                    }
+                    /// An IANA time zone name
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/time_zone`.
+                    public var timeZone: Operations.UpdateCampaign.Input.Body.JsonPayload.TimeZonePayload?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                    ///   - channel: Fixed at creation: another is a 409
+                    ///   - content: Replaces the content as a whole
+                    ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
+                    ///   - name:
+                    ///   - sendAt: When a scheduled campaign starts
+                    ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
+                    ///   - timeZone: An IANA time zone name
+                    public init(
+                        audience: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload? = nil,
+                        channel: Operations.UpdateCampaign.Input.Body.JsonPayload.ChannelPayload? = nil,
+                        content: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload? = nil,
+                        errorThreshold: Swift.Int? = nil,
+                        name: Swift.String? = nil,
+                        sendAt: Swift.String? = nil,
+                        throttlePerSecond: Swift.Int? = nil,
+                        timeZone: Operations.UpdateCampaign.Input.Body.JsonPayload.TimeZonePayload? = nil
+                    ) {
+                        self.audience = audience
+                        self.channel = channel
+                        self.content = content
+                        self.errorThreshold = errorThreshold
+                        self.name = name
+                        self.sendAt = sendAt
+                        self.throttlePerSecond = throttlePerSecond
+                        self.timeZone = timeZone
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case audience
+                        case channel
+                        case content
+                        case errorThreshold = "error_threshold"
+                        case name
+                        case sendAt = "send_at"
+                        case throttlePerSecond = "throttle_per_second"
+                        case timeZone = "time_zone"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.audience = try container.decodeIfPresent(
+                            Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.self,
+                            forKey: .audience
+                        )
+                        self.channel = try container.decodeIfPresent(
+                            Operations.UpdateCampaign.Input.Body.JsonPayload.ChannelPayload.self,
+                            forKey: .channel
+                        )
+                        self.content = try container.decodeIfPresent(
+                            Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.self,
+                            forKey: .content
+                        )
+                        self.errorThreshold = try container.decodeIfPresent(
+                            Swift.Int.self,
+                            forKey: .errorThreshold
+                        )
+                        self.name = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .name
+                        )
+                        self.sendAt = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .sendAt
+                        )
+                        self.throttlePerSecond = try container.decodeIfPresent(
+                            Swift.Int.self,
+                            forKey: .throttlePerSecond
+                        )
+                        self.timeZone = try container.decodeIfPresent(
+                            Operations.UpdateCampaign.Input.Body.JsonPayload.TimeZonePayload.self,
+                            forKey: .timeZone
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "audience",
+                            "channel",
+                            "content",
+                            "error_threshold",
+                            "name",
+                            "send_at",
+                            "throttle_per_second",
+                            "time_zone"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/content/application\/json`.
+                case json(Operations.UpdateCampaign.Input.Body.JsonPayload)
+            }
+            public var body: Operations.UpdateCampaign.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.UpdateCampaign.Input.Path,
+                headers: Operations.UpdateCampaign.Input.Headers = .init(),
+                body: Operations.UpdateCampaign.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateCampaign.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateCampaign.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.UpdateCampaign.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.UpdateCampaign.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay
+    ///
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)`.
+    public enum DeleteCampaign {
+        public static let id: Swift.String = "deleteCampaign"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/DELETE/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.DeleteCampaign.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteCampaign.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteCampaign.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteCampaign.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteCampaign.Input.Path,
+                headers: Operations.DeleteCampaign.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteCampaign.Output.NoContent)
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteCampaign.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled
+    ///
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)`.
+    public enum PostCampaignsCancel {
+        public static let id: Swift.String = "postCampaignsCancel"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/cancel/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/cancel/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostCampaignsCancel.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/cancel/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsCancel.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsCancel.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostCampaignsCancel.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostCampaignsCancel.Input.Path,
+                headers: Operations.PostCampaignsCancel.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/cancel/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/cancel/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostCampaignsCancel.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostCampaignsCancel.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostCampaignsCancel.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostCampaignsCancel.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Pause a running campaign: nothing more is sent until it resumes
+    ///
+    /// Pause a running campaign: nothing more is sent until it resumes. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)`.
+    public enum PostCampaignsPause {
+        public static let id: Swift.String = "postCampaignsPause"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/pause/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/pause/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostCampaignsPause.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/pause/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsPause.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsPause.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostCampaignsPause.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostCampaignsPause.Input.Path,
+                headers: Operations.PostCampaignsPause.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/pause/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/pause/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostCampaignsPause.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostCampaignsPause.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostCampaignsPause.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostCampaignsPause.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Resume a paused campaign: what is left is sent from now at its throttle
+    ///
+    /// Resume a paused campaign: what is left is sent from now at its throttle. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)`.
+    public enum PostCampaignsResume {
+        public static let id: Swift.String = "postCampaignsResume"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/resume/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/resume/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostCampaignsResume.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/resume/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsResume.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsResume.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostCampaignsResume.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostCampaignsResume.Input.Path,
+                headers: Operations.PostCampaignsResume.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/resume/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/resume/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostCampaignsResume.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostCampaignsResume.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostCampaignsResume.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostCampaignsResume.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at
+    ///
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)`.
+    public enum PostCampaignsSchedule {
+        public static let id: Swift.String = "postCampaignsSchedule"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostCampaignsSchedule.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsSchedule.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsSchedule.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostCampaignsSchedule.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// When it starts; default the campaign's send_at
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/send_at`.
+                    public var sendAt: Swift.String?
+                    /// An IANA time zone name
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/time_zone`.
+                    @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case africaAbidjan = "Africa/Abidjan"
+                        case africaAccra = "Africa/Accra"
+                        case africaAddisAbaba = "Africa/Addis_Ababa"
+                        case africaAlgiers = "Africa/Algiers"
+                        case africaAsmara = "Africa/Asmara"
+                        case africaBamako = "Africa/Bamako"
+                        case africaBangui = "Africa/Bangui"
+                        case africaBanjul = "Africa/Banjul"
+                        case africaBissau = "Africa/Bissau"
+                        case africaBlantyre = "Africa/Blantyre"
+                        case africaBrazzaville = "Africa/Brazzaville"
+                        case africaBujumbura = "Africa/Bujumbura"
+                        case africaCairo = "Africa/Cairo"
+                        case africaCasablanca = "Africa/Casablanca"
+                        case africaCeuta = "Africa/Ceuta"
+                        case africaConakry = "Africa/Conakry"
+                        case africaDakar = "Africa/Dakar"
+                        case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                        case africaDjibouti = "Africa/Djibouti"
+                        case africaDouala = "Africa/Douala"
+                        case africaElAaiun = "Africa/El_Aaiun"
+                        case africaFreetown = "Africa/Freetown"
+                        case africaGaborone = "Africa/Gaborone"
+                        case africaHarare = "Africa/Harare"
+                        case africaJohannesburg = "Africa/Johannesburg"
+                        case africaJuba = "Africa/Juba"
+                        case africaKampala = "Africa/Kampala"
+                        case africaKhartoum = "Africa/Khartoum"
+                        case africaKigali = "Africa/Kigali"
+                        case africaKinshasa = "Africa/Kinshasa"
+                        case africaLagos = "Africa/Lagos"
+                        case africaLibreville = "Africa/Libreville"
+                        case africaLome = "Africa/Lome"
+                        case africaLuanda = "Africa/Luanda"
+                        case africaLubumbashi = "Africa/Lubumbashi"
+                        case africaLusaka = "Africa/Lusaka"
+                        case africaMalabo = "Africa/Malabo"
+                        case africaMaputo = "Africa/Maputo"
+                        case africaMaseru = "Africa/Maseru"
+                        case africaMbabane = "Africa/Mbabane"
+                        case africaMogadishu = "Africa/Mogadishu"
+                        case africaMonrovia = "Africa/Monrovia"
+                        case africaNairobi = "Africa/Nairobi"
+                        case africaNdjamena = "Africa/Ndjamena"
+                        case africaNiamey = "Africa/Niamey"
+                        case africaNouakchott = "Africa/Nouakchott"
+                        case africaOuagadougou = "Africa/Ouagadougou"
+                        case africaPortoNovo = "Africa/Porto-Novo"
+                        case africaSaoTome = "Africa/Sao_Tome"
+                        case africaTripoli = "Africa/Tripoli"
+                        case africaTunis = "Africa/Tunis"
+                        case africaWindhoek = "Africa/Windhoek"
+                        case americaAdak = "America/Adak"
+                        case americaAnchorage = "America/Anchorage"
+                        case americaAnguilla = "America/Anguilla"
+                        case americaAntigua = "America/Antigua"
+                        case americaAraguaina = "America/Araguaina"
+                        case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                        case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                        case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                        case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                        case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                        case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                        case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                        case americaArgentinaSalta = "America/Argentina/Salta"
+                        case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                        case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                        case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                        case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                        case americaAruba = "America/Aruba"
+                        case americaAsuncion = "America/Asuncion"
+                        case americaAtikokan = "America/Atikokan"
+                        case americaBahia = "America/Bahia"
+                        case americaBahiaBanderas = "America/Bahia_Banderas"
+                        case americaBarbados = "America/Barbados"
+                        case americaBelem = "America/Belem"
+                        case americaBelize = "America/Belize"
+                        case americaBlancSablon = "America/Blanc-Sablon"
+                        case americaBoaVista = "America/Boa_Vista"
+                        case americaBogota = "America/Bogota"
+                        case americaBoise = "America/Boise"
+                        case americaCambridgeBay = "America/Cambridge_Bay"
+                        case americaCampoGrande = "America/Campo_Grande"
+                        case americaCancun = "America/Cancun"
+                        case americaCaracas = "America/Caracas"
+                        case americaCayenne = "America/Cayenne"
+                        case americaCayman = "America/Cayman"
+                        case americaChicago = "America/Chicago"
+                        case americaChihuahua = "America/Chihuahua"
+                        case americaCiudadJuarez = "America/Ciudad_Juarez"
+                        case americaCostaRica = "America/Costa_Rica"
+                        case americaCoyhaique = "America/Coyhaique"
+                        case americaCreston = "America/Creston"
+                        case americaCuiaba = "America/Cuiaba"
+                        case americaCuracao = "America/Curacao"
+                        case americaDanmarkshavn = "America/Danmarkshavn"
+                        case americaDawson = "America/Dawson"
+                        case americaDawsonCreek = "America/Dawson_Creek"
+                        case americaDenver = "America/Denver"
+                        case americaDetroit = "America/Detroit"
+                        case americaDominica = "America/Dominica"
+                        case americaEdmonton = "America/Edmonton"
+                        case americaEirunepe = "America/Eirunepe"
+                        case americaElSalvador = "America/El_Salvador"
+                        case americaFortNelson = "America/Fort_Nelson"
+                        case americaFortaleza = "America/Fortaleza"
+                        case americaGlaceBay = "America/Glace_Bay"
+                        case americaGodthab = "America/Godthab"
+                        case americaGooseBay = "America/Goose_Bay"
+                        case americaGrandTurk = "America/Grand_Turk"
+                        case americaGrenada = "America/Grenada"
+                        case americaGuadeloupe = "America/Guadeloupe"
+                        case americaGuatemala = "America/Guatemala"
+                        case americaGuayaquil = "America/Guayaquil"
+                        case americaGuyana = "America/Guyana"
+                        case americaHalifax = "America/Halifax"
+                        case americaHavana = "America/Havana"
+                        case americaHermosillo = "America/Hermosillo"
+                        case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                        case americaIndianaKnox = "America/Indiana/Knox"
+                        case americaIndianaMarengo = "America/Indiana/Marengo"
+                        case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                        case americaIndianaTellCity = "America/Indiana/Tell_City"
+                        case americaIndianaVevay = "America/Indiana/Vevay"
+                        case americaIndianaVincennes = "America/Indiana/Vincennes"
+                        case americaIndianaWinamac = "America/Indiana/Winamac"
+                        case americaInuvik = "America/Inuvik"
+                        case americaIqaluit = "America/Iqaluit"
+                        case americaJamaica = "America/Jamaica"
+                        case americaJuneau = "America/Juneau"
+                        case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                        case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                        case americaKralendijk = "America/Kralendijk"
+                        case americaLaPaz = "America/La_Paz"
+                        case americaLima = "America/Lima"
+                        case americaLosAngeles = "America/Los_Angeles"
+                        case americaLowerPrinces = "America/Lower_Princes"
+                        case americaMaceio = "America/Maceio"
+                        case americaManagua = "America/Managua"
+                        case americaManaus = "America/Manaus"
+                        case americaMarigot = "America/Marigot"
+                        case americaMartinique = "America/Martinique"
+                        case americaMatamoros = "America/Matamoros"
+                        case americaMazatlan = "America/Mazatlan"
+                        case americaMenominee = "America/Menominee"
+                        case americaMerida = "America/Merida"
+                        case americaMetlakatla = "America/Metlakatla"
+                        case americaMexicoCity = "America/Mexico_City"
+                        case americaMiquelon = "America/Miquelon"
+                        case americaMoncton = "America/Moncton"
+                        case americaMonterrey = "America/Monterrey"
+                        case americaMontevideo = "America/Montevideo"
+                        case americaMontreal = "America/Montreal"
+                        case americaMontserrat = "America/Montserrat"
+                        case americaNassau = "America/Nassau"
+                        case americaNewYork = "America/New_York"
+                        case americaNipigon = "America/Nipigon"
+                        case americaNome = "America/Nome"
+                        case americaNoronha = "America/Noronha"
+                        case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                        case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                        case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                        case americaNuuk = "America/Nuuk"
+                        case americaOjinaga = "America/Ojinaga"
+                        case americaPanama = "America/Panama"
+                        case americaPangnirtung = "America/Pangnirtung"
+                        case americaParamaribo = "America/Paramaribo"
+                        case americaPhoenix = "America/Phoenix"
+                        case americaPortAuPrince = "America/Port-au-Prince"
+                        case americaPortOfSpain = "America/Port_of_Spain"
+                        case americaPortoVelho = "America/Porto_Velho"
+                        case americaPuertoRico = "America/Puerto_Rico"
+                        case americaPuntaArenas = "America/Punta_Arenas"
+                        case americaRainyRiver = "America/Rainy_River"
+                        case americaRankinInlet = "America/Rankin_Inlet"
+                        case americaRecife = "America/Recife"
+                        case americaRegina = "America/Regina"
+                        case americaResolute = "America/Resolute"
+                        case americaRioBranco = "America/Rio_Branco"
+                        case americaSantaIsabel = "America/Santa_Isabel"
+                        case americaSantarem = "America/Santarem"
+                        case americaSantiago = "America/Santiago"
+                        case americaSantoDomingo = "America/Santo_Domingo"
+                        case americaSaoPaulo = "America/Sao_Paulo"
+                        case americaScoresbysund = "America/Scoresbysund"
+                        case americaShiprock = "America/Shiprock"
+                        case americaSitka = "America/Sitka"
+                        case americaStBarthelemy = "America/St_Barthelemy"
+                        case americaStJohns = "America/St_Johns"
+                        case americaStKitts = "America/St_Kitts"
+                        case americaStLucia = "America/St_Lucia"
+                        case americaStThomas = "America/St_Thomas"
+                        case americaStVincent = "America/St_Vincent"
+                        case americaSwiftCurrent = "America/Swift_Current"
+                        case americaTegucigalpa = "America/Tegucigalpa"
+                        case americaThule = "America/Thule"
+                        case americaThunderBay = "America/Thunder_Bay"
+                        case americaTijuana = "America/Tijuana"
+                        case americaToronto = "America/Toronto"
+                        case americaTortola = "America/Tortola"
+                        case americaVancouver = "America/Vancouver"
+                        case americaWhitehorse = "America/Whitehorse"
+                        case americaWinnipeg = "America/Winnipeg"
+                        case americaYakutat = "America/Yakutat"
+                        case americaYellowknife = "America/Yellowknife"
+                        case antarcticaCasey = "Antarctica/Casey"
+                        case antarcticaDavis = "Antarctica/Davis"
+                        case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                        case antarcticaMacquarie = "Antarctica/Macquarie"
+                        case antarcticaMawson = "Antarctica/Mawson"
+                        case antarcticaMcMurdo = "Antarctica/McMurdo"
+                        case antarcticaPalmer = "Antarctica/Palmer"
+                        case antarcticaRothera = "Antarctica/Rothera"
+                        case antarcticaSouthPole = "Antarctica/South_Pole"
+                        case antarcticaSyowa = "Antarctica/Syowa"
+                        case antarcticaTroll = "Antarctica/Troll"
+                        case antarcticaVostok = "Antarctica/Vostok"
+                        case arcticLongyearbyen = "Arctic/Longyearbyen"
+                        case asiaAden = "Asia/Aden"
+                        case asiaAlmaty = "Asia/Almaty"
+                        case asiaAmman = "Asia/Amman"
+                        case asiaAnadyr = "Asia/Anadyr"
+                        case asiaAqtau = "Asia/Aqtau"
+                        case asiaAqtobe = "Asia/Aqtobe"
+                        case asiaAshgabat = "Asia/Ashgabat"
+                        case asiaAtyrau = "Asia/Atyrau"
+                        case asiaBaghdad = "Asia/Baghdad"
+                        case asiaBahrain = "Asia/Bahrain"
+                        case asiaBaku = "Asia/Baku"
+                        case asiaBangkok = "Asia/Bangkok"
+                        case asiaBarnaul = "Asia/Barnaul"
+                        case asiaBeirut = "Asia/Beirut"
+                        case asiaBishkek = "Asia/Bishkek"
+                        case asiaBrunei = "Asia/Brunei"
+                        case asiaCalcutta = "Asia/Calcutta"
+                        case asiaChita = "Asia/Chita"
+                        case asiaChoibalsan = "Asia/Choibalsan"
+                        case asiaChongqing = "Asia/Chongqing"
+                        case asiaColombo = "Asia/Colombo"
+                        case asiaDamascus = "Asia/Damascus"
+                        case asiaDhaka = "Asia/Dhaka"
+                        case asiaDili = "Asia/Dili"
+                        case asiaDubai = "Asia/Dubai"
+                        case asiaDushanbe = "Asia/Dushanbe"
+                        case asiaFamagusta = "Asia/Famagusta"
+                        case asiaGaza = "Asia/Gaza"
+                        case asiaHarbin = "Asia/Harbin"
+                        case asiaHebron = "Asia/Hebron"
+                        case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                        case asiaHongKong = "Asia/Hong_Kong"
+                        case asiaHovd = "Asia/Hovd"
+                        case asiaIrkutsk = "Asia/Irkutsk"
+                        case asiaJakarta = "Asia/Jakarta"
+                        case asiaJayapura = "Asia/Jayapura"
+                        case asiaJerusalem = "Asia/Jerusalem"
+                        case asiaKabul = "Asia/Kabul"
+                        case asiaKamchatka = "Asia/Kamchatka"
+                        case asiaKarachi = "Asia/Karachi"
+                        case asiaKashgar = "Asia/Kashgar"
+                        case asiaKathmandu = "Asia/Kathmandu"
+                        case asiaKatmandu = "Asia/Katmandu"
+                        case asiaKhandyga = "Asia/Khandyga"
+                        case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                        case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                        case asiaKuching = "Asia/Kuching"
+                        case asiaKuwait = "Asia/Kuwait"
+                        case asiaMacau = "Asia/Macau"
+                        case asiaMagadan = "Asia/Magadan"
+                        case asiaMakassar = "Asia/Makassar"
+                        case asiaManila = "Asia/Manila"
+                        case asiaMuscat = "Asia/Muscat"
+                        case asiaNicosia = "Asia/Nicosia"
+                        case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                        case asiaNovosibirsk = "Asia/Novosibirsk"
+                        case asiaOmsk = "Asia/Omsk"
+                        case asiaOral = "Asia/Oral"
+                        case asiaPhnomPenh = "Asia/Phnom_Penh"
+                        case asiaPontianak = "Asia/Pontianak"
+                        case asiaPyongyang = "Asia/Pyongyang"
+                        case asiaQatar = "Asia/Qatar"
+                        case asiaQostanay = "Asia/Qostanay"
+                        case asiaQyzylorda = "Asia/Qyzylorda"
+                        case asiaRangoon = "Asia/Rangoon"
+                        case asiaRiyadh = "Asia/Riyadh"
+                        case asiaSakhalin = "Asia/Sakhalin"
+                        case asiaSamarkand = "Asia/Samarkand"
+                        case asiaSeoul = "Asia/Seoul"
+                        case asiaShanghai = "Asia/Shanghai"
+                        case asiaSingapore = "Asia/Singapore"
+                        case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                        case asiaTaipei = "Asia/Taipei"
+                        case asiaTashkent = "Asia/Tashkent"
+                        case asiaTbilisi = "Asia/Tbilisi"
+                        case asiaTehran = "Asia/Tehran"
+                        case asiaThimphu = "Asia/Thimphu"
+                        case asiaTokyo = "Asia/Tokyo"
+                        case asiaTomsk = "Asia/Tomsk"
+                        case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                        case asiaUrumqi = "Asia/Urumqi"
+                        case asiaUstNera = "Asia/Ust-Nera"
+                        case asiaVientiane = "Asia/Vientiane"
+                        case asiaVladivostok = "Asia/Vladivostok"
+                        case asiaYakutsk = "Asia/Yakutsk"
+                        case asiaYangon = "Asia/Yangon"
+                        case asiaYekaterinburg = "Asia/Yekaterinburg"
+                        case asiaYerevan = "Asia/Yerevan"
+                        case atlanticAzores = "Atlantic/Azores"
+                        case atlanticBermuda = "Atlantic/Bermuda"
+                        case atlanticCanary = "Atlantic/Canary"
+                        case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                        case atlanticFaroe = "Atlantic/Faroe"
+                        case atlanticMadeira = "Atlantic/Madeira"
+                        case atlanticReykjavik = "Atlantic/Reykjavik"
+                        case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                        case atlanticStHelena = "Atlantic/St_Helena"
+                        case atlanticStanley = "Atlantic/Stanley"
+                        case australiaAdelaide = "Australia/Adelaide"
+                        case australiaBrisbane = "Australia/Brisbane"
+                        case australiaBrokenHill = "Australia/Broken_Hill"
+                        case australiaCurrie = "Australia/Currie"
+                        case australiaDarwin = "Australia/Darwin"
+                        case australiaEucla = "Australia/Eucla"
+                        case australiaHobart = "Australia/Hobart"
+                        case australiaLindeman = "Australia/Lindeman"
+                        case australiaLordHowe = "Australia/Lord_Howe"
+                        case australiaMelbourne = "Australia/Melbourne"
+                        case australiaPerth = "Australia/Perth"
+                        case australiaSydney = "Australia/Sydney"
+                        case europeAmsterdam = "Europe/Amsterdam"
+                        case europeAndorra = "Europe/Andorra"
+                        case europeAstrakhan = "Europe/Astrakhan"
+                        case europeAthens = "Europe/Athens"
+                        case europeBelgrade = "Europe/Belgrade"
+                        case europeBerlin = "Europe/Berlin"
+                        case europeBratislava = "Europe/Bratislava"
+                        case europeBrussels = "Europe/Brussels"
+                        case europeBucharest = "Europe/Bucharest"
+                        case europeBudapest = "Europe/Budapest"
+                        case europeBusingen = "Europe/Busingen"
+                        case europeChisinau = "Europe/Chisinau"
+                        case europeCopenhagen = "Europe/Copenhagen"
+                        case europeDublin = "Europe/Dublin"
+                        case europeGibraltar = "Europe/Gibraltar"
+                        case europeGuernsey = "Europe/Guernsey"
+                        case europeHelsinki = "Europe/Helsinki"
+                        case europeIsleOfMan = "Europe/Isle_of_Man"
+                        case europeIstanbul = "Europe/Istanbul"
+                        case europeJersey = "Europe/Jersey"
+                        case europeKaliningrad = "Europe/Kaliningrad"
+                        case europeKiev = "Europe/Kiev"
+                        case europeKirov = "Europe/Kirov"
+                        case europeKyiv = "Europe/Kyiv"
+                        case europeLisbon = "Europe/Lisbon"
+                        case europeLjubljana = "Europe/Ljubljana"
+                        case europeLondon = "Europe/London"
+                        case europeLuxembourg = "Europe/Luxembourg"
+                        case europeMadrid = "Europe/Madrid"
+                        case europeMalta = "Europe/Malta"
+                        case europeMariehamn = "Europe/Mariehamn"
+                        case europeMinsk = "Europe/Minsk"
+                        case europeMonaco = "Europe/Monaco"
+                        case europeMoscow = "Europe/Moscow"
+                        case europeOslo = "Europe/Oslo"
+                        case europeParis = "Europe/Paris"
+                        case europePodgorica = "Europe/Podgorica"
+                        case europePrague = "Europe/Prague"
+                        case europeRiga = "Europe/Riga"
+                        case europeRome = "Europe/Rome"
+                        case europeSamara = "Europe/Samara"
+                        case europeSanMarino = "Europe/San_Marino"
+                        case europeSarajevo = "Europe/Sarajevo"
+                        case europeSaratov = "Europe/Saratov"
+                        case europeSimferopol = "Europe/Simferopol"
+                        case europeSkopje = "Europe/Skopje"
+                        case europeSofia = "Europe/Sofia"
+                        case europeStockholm = "Europe/Stockholm"
+                        case europeTallinn = "Europe/Tallinn"
+                        case europeTirane = "Europe/Tirane"
+                        case europeUlyanovsk = "Europe/Ulyanovsk"
+                        case europeUzhgorod = "Europe/Uzhgorod"
+                        case europeVaduz = "Europe/Vaduz"
+                        case europeVatican = "Europe/Vatican"
+                        case europeVienna = "Europe/Vienna"
+                        case europeVilnius = "Europe/Vilnius"
+                        case europeVolgograd = "Europe/Volgograd"
+                        case europeWarsaw = "Europe/Warsaw"
+                        case europeZagreb = "Europe/Zagreb"
+                        case europeZaporozhye = "Europe/Zaporozhye"
+                        case europeZurich = "Europe/Zurich"
+                        case gmt = "GMT"
+                        case indianAntananarivo = "Indian/Antananarivo"
+                        case indianChagos = "Indian/Chagos"
+                        case indianChristmas = "Indian/Christmas"
+                        case indianCocos = "Indian/Cocos"
+                        case indianComoro = "Indian/Comoro"
+                        case indianKerguelen = "Indian/Kerguelen"
+                        case indianMahe = "Indian/Mahe"
+                        case indianMaldives = "Indian/Maldives"
+                        case indianMauritius = "Indian/Mauritius"
+                        case indianMayotte = "Indian/Mayotte"
+                        case indianReunion = "Indian/Reunion"
+                        case pacificApia = "Pacific/Apia"
+                        case pacificAuckland = "Pacific/Auckland"
+                        case pacificBougainville = "Pacific/Bougainville"
+                        case pacificChatham = "Pacific/Chatham"
+                        case pacificChuuk = "Pacific/Chuuk"
+                        case pacificEaster = "Pacific/Easter"
+                        case pacificEfate = "Pacific/Efate"
+                        case pacificEnderbury = "Pacific/Enderbury"
+                        case pacificFakaofo = "Pacific/Fakaofo"
+                        case pacificFiji = "Pacific/Fiji"
+                        case pacificFunafuti = "Pacific/Funafuti"
+                        case pacificGalapagos = "Pacific/Galapagos"
+                        case pacificGambier = "Pacific/Gambier"
+                        case pacificGuadalcanal = "Pacific/Guadalcanal"
+                        case pacificGuam = "Pacific/Guam"
+                        case pacificHonolulu = "Pacific/Honolulu"
+                        case pacificJohnston = "Pacific/Johnston"
+                        case pacificKanton = "Pacific/Kanton"
+                        case pacificKiritimati = "Pacific/Kiritimati"
+                        case pacificKosrae = "Pacific/Kosrae"
+                        case pacificKwajalein = "Pacific/Kwajalein"
+                        case pacificMajuro = "Pacific/Majuro"
+                        case pacificMarquesas = "Pacific/Marquesas"
+                        case pacificMidway = "Pacific/Midway"
+                        case pacificNauru = "Pacific/Nauru"
+                        case pacificNiue = "Pacific/Niue"
+                        case pacificNorfolk = "Pacific/Norfolk"
+                        case pacificNoumea = "Pacific/Noumea"
+                        case pacificPagoPago = "Pacific/Pago_Pago"
+                        case pacificPalau = "Pacific/Palau"
+                        case pacificPitcairn = "Pacific/Pitcairn"
+                        case pacificPohnpei = "Pacific/Pohnpei"
+                        case pacificPonape = "Pacific/Ponape"
+                        case pacificPortMoresby = "Pacific/Port_Moresby"
+                        case pacificRarotonga = "Pacific/Rarotonga"
+                        case pacificSaipan = "Pacific/Saipan"
+                        case pacificTahiti = "Pacific/Tahiti"
+                        case pacificTarawa = "Pacific/Tarawa"
+                        case pacificTongatapu = "Pacific/Tongatapu"
+                        case pacificTruk = "Pacific/Truk"
+                        case pacificWake = "Pacific/Wake"
+                        case pacificWallis = "Pacific/Wallis"
+                        case utc = "UTC"
+                        case _empty_ = ""
+                    }
+                    /// An IANA time zone name
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/time_zone`.
+                    public var timeZone: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.TimeZonePayload?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - sendAt: When it starts; default the campaign's send_at
+                    ///   - timeZone: An IANA time zone name
+                    public init(
+                        sendAt: Swift.String? = nil,
+                        timeZone: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.TimeZonePayload? = nil
+                    ) {
+                        self.sendAt = sendAt
+                        self.timeZone = timeZone
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case sendAt = "send_at"
+                        case timeZone = "time_zone"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.sendAt = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .sendAt
+                        )
+                        self.timeZone = try container.decodeIfPresent(
+                            Operations.PostCampaignsSchedule.Input.Body.JsonPayload.TimeZonePayload.self,
+                            forKey: .timeZone
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "send_at",
+                            "time_zone"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/content/application\/json`.
+                case json(Operations.PostCampaignsSchedule.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PostCampaignsSchedule.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.PostCampaignsSchedule.Input.Path,
+                headers: Operations.PostCampaignsSchedule.Input.Headers = .init(),
+                body: Operations.PostCampaignsSchedule.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostCampaignsSchedule.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostCampaignsSchedule.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostCampaignsSchedule.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostCampaignsSchedule.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Start a draft or scheduled campaign now
+    ///
+    /// Start a draft or scheduled campaign now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/send`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)`.
+    public enum PostCampaignsSend {
+        public static let id: Swift.String = "postCampaignsSend"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/send/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/send/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostCampaignsSend.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/send/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsSend.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsSend.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostCampaignsSend.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostCampaignsSend.Input.Path,
+                headers: Operations.PostCampaignsSend.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/send/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/send/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostCampaignsSend.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostCampaignsSend.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostCampaignsSend.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostCampaignsSend.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained
+    ///
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)`.
+    public enum GetCampaignsStats {
+        public static let id: Swift.String = "getCampaignsStats"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/stats/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/stats/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetCampaignsStats.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/stats/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCampaignsStats.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCampaignsStats.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetCampaignsStats.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetCampaignsStats.Input.Path,
+                headers: Operations.GetCampaignsStats.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/stats/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/stats/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CampaignStats)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CampaignStats {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetCampaignsStats.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetCampaignsStats.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetCampaignsStats.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetCampaignsStats.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Take a scheduled campaign back to draft
+    ///
+    /// Take a scheduled campaign back to draft. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/unschedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)`.
+    public enum PostCampaignsUnschedule {
+        public static let id: Swift.String = "postCampaignsUnschedule"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/unschedule/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/unschedule/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostCampaignsUnschedule.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/unschedule/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsUnschedule.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostCampaignsUnschedule.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostCampaignsUnschedule.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostCampaignsUnschedule.Input.Path,
+                headers: Operations.PostCampaignsUnschedule.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/unschedule/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/unschedule/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Campaign)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Campaign {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostCampaignsUnschedule.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostCampaignsUnschedule.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostCampaignsUnschedule.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostCampaignsUnschedule.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -14519,6 +22275,39 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email`.
                     public var email: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent`.
+                    public struct EmailConsentPayload: Codable, Hashable, Sendable {
+                        /// How consent was given or withdrawn (kept to 100 characters)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/method`.
+                        public var method: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/status`.
+                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/status`.
+                        public var status: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        /// Creates a new `EmailConsentPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                        ///   - status:
+                        public init(
+                            method: Swift.String? = nil,
+                            status: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        ) {
+                            self.method = method
+                            self.status = status
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case method
+                            case status
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent`.
+                    public var emailConsent: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/first_name`.
                     public var firstName: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/last_name`.
@@ -14581,6 +22370,7 @@ public enum Operations {
                     /// - Parameters:
                     ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///   - email: An email address; an empty string or null clears it
+                    ///   - emailConsent:
                     ///   - firstName:
                     ///   - lastName:
                     ///   - name:
@@ -14591,6 +22381,7 @@ public enum Operations {
                     public init(
                         customFields: Operations.CreateContact.Input.Body.JsonPayload.CustomFieldsPayload? = nil,
                         email: Swift.String? = nil,
+                        emailConsent: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload? = nil,
                         firstName: Swift.String? = nil,
                         lastName: Swift.String? = nil,
                         name: Swift.String? = nil,
@@ -14601,6 +22392,7 @@ public enum Operations {
                     ) {
                         self.customFields = customFields
                         self.email = email
+                        self.emailConsent = emailConsent
                         self.firstName = firstName
                         self.lastName = lastName
                         self.name = name
@@ -14612,6 +22404,7 @@ public enum Operations {
                     public enum CodingKeys: String, CodingKey {
                         case customFields = "custom_fields"
                         case email
+                        case emailConsent = "email_consent"
                         case firstName = "first_name"
                         case lastName = "last_name"
                         case name
@@ -15289,6 +23082,39 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email`.
                     public var email: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
+                    public struct EmailConsentPayload: Codable, Hashable, Sendable {
+                        /// How consent was given or withdrawn (kept to 100 characters)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/method`.
+                        public var method: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
+                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
+                        public var status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        /// Creates a new `EmailConsentPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                        ///   - status:
+                        public init(
+                            method: Swift.String? = nil,
+                            status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        ) {
+                            self.method = method
+                            self.status = status
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case method
+                            case status
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
+                    public var emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/first_name`.
                     public var firstName: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/last_name`.
@@ -15351,6 +23177,7 @@ public enum Operations {
                     /// - Parameters:
                     ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
                     ///   - email: An email address; an empty string or null clears it
+                    ///   - emailConsent:
                     ///   - firstName:
                     ///   - lastName:
                     ///   - name:
@@ -15361,6 +23188,7 @@ public enum Operations {
                     public init(
                         customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload? = nil,
                         email: Swift.String? = nil,
+                        emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload? = nil,
                         firstName: Swift.String? = nil,
                         lastName: Swift.String? = nil,
                         name: Swift.String? = nil,
@@ -15371,6 +23199,7 @@ public enum Operations {
                     ) {
                         self.customFields = customFields
                         self.email = email
+                        self.emailConsent = emailConsent
                         self.firstName = firstName
                         self.lastName = lastName
                         self.name = name
@@ -15382,6 +23211,7 @@ public enum Operations {
                     public enum CodingKeys: String, CodingKey {
                         case customFields = "custom_fields"
                         case email
+                        case emailConsent = "email_consent"
                         case firstName = "first_name"
                         case lastName = "last_name"
                         case name
@@ -20149,6 +27979,6131 @@ public enum Operations {
             public static var allCases: [Self] {
                 [
                     .textJavascript,
+                    .json
+                ]
+            }
+        }
+    }
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    public enum GetEmailClick {
+        public static let id: Swift.String = "getEmailClick"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.GetEmailClick.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// The link's URL, which the token's signature covers
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/query/url`.
+                public var url: Swift.String
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - url: The link's URL, which the token's signature covers
+                public init(url: Swift.String) {
+                    self.url = url
+                }
+            }
+            public var query: Operations.GetEmailClick.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailClick.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailClick.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailClick.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailClick.Input.Path,
+                query: Operations.GetEmailClick.Input.Query,
+                headers: Operations.GetEmailClick.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Found: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/responses/302/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// Where to go
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/clicks/{token}/GET/responses/302/headers/Location`.
+                    public var location: Swift.String?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - location: Where to go
+                    public init(location: Swift.String? = nil) {
+                        self.location = location
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.GetEmailClick.Output.Found.Headers
+                /// Creates a new `Found`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                public init(headers: Operations.GetEmailClick.Output.Found.Headers = .init()) {
+                    self.headers = headers
+                }
+            }
+            /// Redirect
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/302`.
+            ///
+            /// HTTP response code: `302 found`.
+            case found(Operations.GetEmailClick.Output.Found)
+            /// The associated value of the enum case if `self` is `.found`.
+            ///
+            /// - Throws: An error if `self` is not `.found`.
+            /// - SeeAlso: `.found`.
+            public var found: Operations.GetEmailClick.Output.Found {
+                get throws {
+                    switch self {
+                    case let .found(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "found",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    public enum GetEmailEngagementById {
+        public static let id: Swift.String = "getEmailEngagementById"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetEmailEngagementById.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailEngagementById.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailEngagementById.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailEngagementById.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailEngagementById.Input.Path,
+                headers: Operations.GetEmailEngagementById.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/engagement/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Engagement)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Engagement {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailEngagementById.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailEngagementById.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailEngagementById.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailEngagementById.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    public enum GetEmailOpen {
+        public static let id: Swift.String = "getEmailOpen"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.GetEmailOpen.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailOpen.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailOpen.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailOpen.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailOpen.Input.Path,
+                headers: Operations.GetEmailOpen.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/opens/{token}/GET/responses/200/content/image\/gif`.
+                    case imageGif(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.imageGif`.
+                    ///
+                    /// - Throws: An error if `self` is not `.imageGif`.
+                    /// - SeeAlso: `.imageGif`.
+                    public var imageGif: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .imageGif(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailOpen.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailOpen.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailOpen.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailOpen.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case imageGif
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "image/gif":
+                    self = .imageGif
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .imageGif:
+                    return "image/gif"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .imageGif,
+                    .json
+                ]
+            }
+        }
+    }
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    public enum GetEmailSettings {
+        public static let id: Swift.String = "getEmailSettings"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSettings.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSettings.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailSettings.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.GetEmailSettings.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailSettings)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailSettings {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailSettings.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailSettings.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailSettings.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailSettings.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    public enum PutEmailSettings {
+        public static let id: Swift.String = "putEmailSettings"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutEmailSettings.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutEmailSettings.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PutEmailSettings.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json`.
+                @frozen public enum JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1`.
+                    public struct Case1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case simulated = "simulated"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_host`.
+                        public var smtpHost: Swift.String?
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String? = nil,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1`.
+                    case case1(Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload)
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2`.
+                    public struct Case2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case resend = "resend"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_host`.
+                        public var smtpHost: Swift.String?
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String? = nil,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2`.
+                    case case2(Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload)
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3`.
+                    public struct Case3Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/default_from`.
+                        public var defaultFrom: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/provider`.
+                        @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case smtp = "smtp"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/provider`.
+                        public var provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.ProviderPayload
+                        /// Omitted: the stored one is kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_api_key`.
+                        public var resendApiKey: Swift.String?
+                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_webhook_secret`.
+                        public var resendWebhookSecret: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_host`.
+                        public var smtpHost: Swift.String
+                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_password`.
+                        public var smtpPassword: Swift.String?
+                        /// Default 587 with starttls, 465 with tls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_port`.
+                        public var smtpPort: Swift.Int?
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_security`.
+                        @frozen public enum SmtpSecurityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case starttls = "starttls"
+                            case tls = "tls"
+                            case _empty_ = ""
+                        }
+                        /// Default starttls
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_security`.
+                        public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_username`.
+                        public var smtpUsername: Swift.String?
+                        /// Creates a new `Case3Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - defaultFrom:
+                        ///   - provider:
+                        ///   - resendApiKey: Omitted: the stored one is kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpHost:
+                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
+                        ///   - smtpPort: Default 587 with starttls, 465 with tls
+                        ///   - smtpSecurity: Default starttls
+                        ///   - smtpUsername:
+                        public init(
+                            defaultFrom: Swift.String? = nil,
+                            provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.ProviderPayload,
+                            resendApiKey: Swift.String? = nil,
+                            resendWebhookSecret: Swift.String? = nil,
+                            smtpHost: Swift.String,
+                            smtpPassword: Swift.String? = nil,
+                            smtpPort: Swift.Int? = nil,
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload? = nil,
+                            smtpUsername: Swift.String? = nil
+                        ) {
+                            self.defaultFrom = defaultFrom
+                            self.provider = provider
+                            self.resendApiKey = resendApiKey
+                            self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpHost = smtpHost
+                            self.smtpPassword = smtpPassword
+                            self.smtpPort = smtpPort
+                            self.smtpSecurity = smtpSecurity
+                            self.smtpUsername = smtpUsername
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case defaultFrom = "default_from"
+                            case provider
+                            case resendApiKey = "resend_api_key"
+                            case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpHost = "smtp_host"
+                            case smtpPassword = "smtp_password"
+                            case smtpPort = "smtp_port"
+                            case smtpSecurity = "smtp_security"
+                            case smtpUsername = "smtp_username"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3`.
+                    case case3(Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case3(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try value.encode(to: encoder)
+                        case let .case2(value):
+                            try value.encode(to: encoder)
+                        case let .case3(value):
+                            try value.encode(to: encoder)
+                        }
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/content/application\/json`.
+                case json(Operations.PutEmailSettings.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PutEmailSettings.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PutEmailSettings.Input.Headers = .init(),
+                body: Operations.PutEmailSettings.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailSettings)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailSettings {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PutEmailSettings.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PutEmailSettings.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PutEmailSettings.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PutEmailSettings.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    public enum ListEmailSuppressions {
+        public static let id: Swift.String = "listEmailSuppressions"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/reason`.
+                @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case hardBounce = "hard_bounce"
+                    case complaint = "complaint"
+                    case unsubscribe = "unsubscribe"
+                    case manual = "manual"
+                    case softBounceThreshold = "soft_bounce_threshold"
+                }
+                /// Only addresses suppressed for this reason
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/query/reason`.
+                public var reason: Operations.ListEmailSuppressions.Input.Query.ReasonPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                ///   - reason: Only addresses suppressed for this reason
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil,
+                    reason: Operations.ListEmailSuppressions.Input.Query.ReasonPayload? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                    self.reason = reason
+                }
+            }
+            public var query: Operations.ListEmailSuppressions.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmailSuppressions.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmailSuppressions.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListEmailSuppressions.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListEmailSuppressions.Input.Query = .init(),
+                headers: Operations.ListEmailSuppressions.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Suppression]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Suppression],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Suppression].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListEmailSuppressions.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListEmailSuppressions.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListEmailSuppressions.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListEmailSuppressions.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListEmailSuppressions.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListEmailSuppressions.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    public enum CreateEmailSuppression {
+        public static let id: Swift.String = "createEmailSuppression"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmailSuppression.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmailSuppression.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateEmailSuppression.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json/address`.
+                    public var address: Swift.String
+                    /// Default manual; the others keep a list brought from another provider
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json/reason`.
+                    @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case hardBounce = "hard_bounce"
+                        case complaint = "complaint"
+                        case unsubscribe = "unsubscribe"
+                        case manual = "manual"
+                        case softBounceThreshold = "soft_bounce_threshold"
+                        case _empty_ = ""
+                    }
+                    /// Default manual; the others keep a list brought from another provider
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/json/reason`.
+                    public var reason: Operations.CreateEmailSuppression.Input.Body.JsonPayload.ReasonPayload?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - address: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                    ///   - reason: Default manual; the others keep a list brought from another provider
+                    public init(
+                        address: Swift.String,
+                        reason: Operations.CreateEmailSuppression.Input.Body.JsonPayload.ReasonPayload? = nil
+                    ) {
+                        self.address = address
+                        self.reason = reason
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case address
+                        case reason
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateEmailSuppression.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateEmailSuppression.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateEmailSuppression.Input.Headers = .init(),
+                body: Operations.CreateEmailSuppression.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Suppression)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Suppression {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateEmailSuppression.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateEmailSuppression.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Created
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateEmailSuppression.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateEmailSuppression.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    public enum GetEmailSuppression {
+        public static let id: Swift.String = "getEmailSuppression"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The address
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/path/address`.
+                public var address: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - address: The address
+                public init(address: Swift.String) {
+                    self.address = address
+                }
+            }
+            public var path: Operations.GetEmailSuppression.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSuppression.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailSuppression.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailSuppression.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailSuppression.Input.Path,
+                headers: Operations.GetEmailSuppression.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Suppression)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Suppression {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailSuppression.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailSuppression.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailSuppression.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailSuppression.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    public enum DeleteEmailSuppression {
+        public static let id: Swift.String = "deleteEmailSuppression"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The address
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/DELETE/path/address`.
+                public var address: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - address: The address
+                public init(address: Swift.String) {
+                    self.address = address
+                }
+            }
+            public var path: Operations.DeleteEmailSuppression.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/suppressions/{address}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmailSuppression.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmailSuppression.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteEmailSuppression.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteEmailSuppression.Input.Path,
+                headers: Operations.DeleteEmailSuppression.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteEmailSuppression.Output.NoContent)
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteEmailSuppression.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    public enum GetEmailUnsubscribeById {
+        public static let id: Swift.String = "getEmailUnsubscribeById"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.GetEmailUnsubscribeById.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailUnsubscribeById.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailUnsubscribeById.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailUnsubscribeById.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailUnsubscribeById.Input.Path,
+                headers: Operations.GetEmailUnsubscribeById.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/GET/responses/200/content/text\/html`.
+                    case html(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.html`.
+                    ///
+                    /// - Throws: An error if `self` is not `.html`.
+                    /// - SeeAlso: `.html`.
+                    public var html: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .html(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailUnsubscribeById.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailUnsubscribeById.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailUnsubscribeById.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailUnsubscribeById.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case html
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/html":
+                    self = .html
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .html:
+                    return "text/html"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .html,
+                    .json
+                ]
+            }
+        }
+    }
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    public enum PostEmailUnsubscribeById {
+        public static let id: Swift.String = "postEmailUnsubscribeById"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The token
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/path/token`.
+                public var token: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - token: The token
+                public init(token: Swift.String) {
+                    self.token = token
+                }
+            }
+            public var path: Operations.PostEmailUnsubscribeById.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailUnsubscribeById.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailUnsubscribeById.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostEmailUnsubscribeById.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostEmailUnsubscribeById.Input.Path,
+                headers: Operations.PostEmailUnsubscribeById.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/unsubscribe/{token}/POST/responses/200/content/text\/html`.
+                    case html(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.html`.
+                    ///
+                    /// - Throws: An error if `self` is not `.html`.
+                    /// - SeeAlso: `.html`.
+                    public var html: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .html(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostEmailUnsubscribeById.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostEmailUnsubscribeById.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostEmailUnsubscribeById.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostEmailUnsubscribeById.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case html
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/html":
+                    self = .html
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .html:
+                    return "text/html"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .html,
+                    .json
+                ]
+            }
+        }
+    }
+    /// List emails, newest first
+    ///
+    /// List emails, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)`.
+    public enum ListEmails {
+        public static let id: Swift.String = "listEmails"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/status`.
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case queued = "queued"
+                    case sent = "sent"
+                    case deliveryDelayed = "delivery_delayed"
+                    case delivered = "delivered"
+                    case opened = "opened"
+                    case clicked = "clicked"
+                    case bounced = "bounced"
+                    case complained = "complained"
+                    case failed = "failed"
+                    case canceled = "canceled"
+                    case review = "review"
+                }
+                /// Only emails with this status
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/status`.
+                public var status: Operations.ListEmails.Input.Query.StatusPayload?
+                /// Only this campaign's emails
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/campaign_id`.
+                public var campaignId: Swift.String?
+                /// Only this contact's emails
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/contact_id`.
+                public var contactId: Swift.String?
+                /// Only emails to this address
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/query/to`.
+                public var to: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                ///   - status: Only emails with this status
+                ///   - campaignId: Only this campaign's emails
+                ///   - contactId: Only this contact's emails
+                ///   - to: Only emails to this address
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil,
+                    status: Operations.ListEmails.Input.Query.StatusPayload? = nil,
+                    campaignId: Swift.String? = nil,
+                    contactId: Swift.String? = nil,
+                    to: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                    self.status = status
+                    self.campaignId = campaignId
+                    self.contactId = contactId
+                    self.to = to
+                }
+            }
+            public var query: Operations.ListEmails.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/emails/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmails.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmails.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListEmails.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListEmails.Input.Query = .init(),
+                headers: Operations.ListEmails.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.Email]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.Email],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.Email].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/emails/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListEmails.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListEmails.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListEmails.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListEmails.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListEmails.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListEmails.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at
+    ///
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)`.
+    public enum CreateEmail {
+        public static let id: Swift.String = "createEmail"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmail.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmail.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateEmail.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/contact_id`.
+                        public var contactId: Swift.String?
+                        /// `Name <address>` or an address, on a verified sending domain of the workspace
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/from`.
+                        public var from: Swift.String
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/html`.
+                        public var html: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/reply_to`.
+                        public var replyTo: Swift.String?
+                        /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/scheduled_at`.
+                        public var scheduledAt: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/subject`.
+                        public var subject: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload`.
+                        public struct TagsPayloadPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload/name`.
+                            public var name: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload/value`.
+                            public var value: Swift.String
+                            /// Creates a new `TagsPayloadPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - name:
+                            ///   - value:
+                            public init(
+                                name: Swift.String,
+                                value: Swift.String
+                            ) {
+                                self.name = name
+                                self.value = value
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case name
+                                case value
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.name = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .name
+                                )
+                                self.value = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .value
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "name",
+                                    "value"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/tags`.
+                        public typealias TagsPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayloadPayload]
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/tags`.
+                        public var tags: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/template_id`.
+                        public var templateId: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/text`.
+                        public var text: Swift.String?
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/time_zone`.
+                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case africaAbidjan = "Africa/Abidjan"
+                            case africaAccra = "Africa/Accra"
+                            case africaAddisAbaba = "Africa/Addis_Ababa"
+                            case africaAlgiers = "Africa/Algiers"
+                            case africaAsmara = "Africa/Asmara"
+                            case africaBamako = "Africa/Bamako"
+                            case africaBangui = "Africa/Bangui"
+                            case africaBanjul = "Africa/Banjul"
+                            case africaBissau = "Africa/Bissau"
+                            case africaBlantyre = "Africa/Blantyre"
+                            case africaBrazzaville = "Africa/Brazzaville"
+                            case africaBujumbura = "Africa/Bujumbura"
+                            case africaCairo = "Africa/Cairo"
+                            case africaCasablanca = "Africa/Casablanca"
+                            case africaCeuta = "Africa/Ceuta"
+                            case africaConakry = "Africa/Conakry"
+                            case africaDakar = "Africa/Dakar"
+                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                            case africaDjibouti = "Africa/Djibouti"
+                            case africaDouala = "Africa/Douala"
+                            case africaElAaiun = "Africa/El_Aaiun"
+                            case africaFreetown = "Africa/Freetown"
+                            case africaGaborone = "Africa/Gaborone"
+                            case africaHarare = "Africa/Harare"
+                            case africaJohannesburg = "Africa/Johannesburg"
+                            case africaJuba = "Africa/Juba"
+                            case africaKampala = "Africa/Kampala"
+                            case africaKhartoum = "Africa/Khartoum"
+                            case africaKigali = "Africa/Kigali"
+                            case africaKinshasa = "Africa/Kinshasa"
+                            case africaLagos = "Africa/Lagos"
+                            case africaLibreville = "Africa/Libreville"
+                            case africaLome = "Africa/Lome"
+                            case africaLuanda = "Africa/Luanda"
+                            case africaLubumbashi = "Africa/Lubumbashi"
+                            case africaLusaka = "Africa/Lusaka"
+                            case africaMalabo = "Africa/Malabo"
+                            case africaMaputo = "Africa/Maputo"
+                            case africaMaseru = "Africa/Maseru"
+                            case africaMbabane = "Africa/Mbabane"
+                            case africaMogadishu = "Africa/Mogadishu"
+                            case africaMonrovia = "Africa/Monrovia"
+                            case africaNairobi = "Africa/Nairobi"
+                            case africaNdjamena = "Africa/Ndjamena"
+                            case africaNiamey = "Africa/Niamey"
+                            case africaNouakchott = "Africa/Nouakchott"
+                            case africaOuagadougou = "Africa/Ouagadougou"
+                            case africaPortoNovo = "Africa/Porto-Novo"
+                            case africaSaoTome = "Africa/Sao_Tome"
+                            case africaTripoli = "Africa/Tripoli"
+                            case africaTunis = "Africa/Tunis"
+                            case africaWindhoek = "Africa/Windhoek"
+                            case americaAdak = "America/Adak"
+                            case americaAnchorage = "America/Anchorage"
+                            case americaAnguilla = "America/Anguilla"
+                            case americaAntigua = "America/Antigua"
+                            case americaAraguaina = "America/Araguaina"
+                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                            case americaArgentinaSalta = "America/Argentina/Salta"
+                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                            case americaAruba = "America/Aruba"
+                            case americaAsuncion = "America/Asuncion"
+                            case americaAtikokan = "America/Atikokan"
+                            case americaBahia = "America/Bahia"
+                            case americaBahiaBanderas = "America/Bahia_Banderas"
+                            case americaBarbados = "America/Barbados"
+                            case americaBelem = "America/Belem"
+                            case americaBelize = "America/Belize"
+                            case americaBlancSablon = "America/Blanc-Sablon"
+                            case americaBoaVista = "America/Boa_Vista"
+                            case americaBogota = "America/Bogota"
+                            case americaBoise = "America/Boise"
+                            case americaCambridgeBay = "America/Cambridge_Bay"
+                            case americaCampoGrande = "America/Campo_Grande"
+                            case americaCancun = "America/Cancun"
+                            case americaCaracas = "America/Caracas"
+                            case americaCayenne = "America/Cayenne"
+                            case americaCayman = "America/Cayman"
+                            case americaChicago = "America/Chicago"
+                            case americaChihuahua = "America/Chihuahua"
+                            case americaCiudadJuarez = "America/Ciudad_Juarez"
+                            case americaCostaRica = "America/Costa_Rica"
+                            case americaCoyhaique = "America/Coyhaique"
+                            case americaCreston = "America/Creston"
+                            case americaCuiaba = "America/Cuiaba"
+                            case americaCuracao = "America/Curacao"
+                            case americaDanmarkshavn = "America/Danmarkshavn"
+                            case americaDawson = "America/Dawson"
+                            case americaDawsonCreek = "America/Dawson_Creek"
+                            case americaDenver = "America/Denver"
+                            case americaDetroit = "America/Detroit"
+                            case americaDominica = "America/Dominica"
+                            case americaEdmonton = "America/Edmonton"
+                            case americaEirunepe = "America/Eirunepe"
+                            case americaElSalvador = "America/El_Salvador"
+                            case americaFortNelson = "America/Fort_Nelson"
+                            case americaFortaleza = "America/Fortaleza"
+                            case americaGlaceBay = "America/Glace_Bay"
+                            case americaGodthab = "America/Godthab"
+                            case americaGooseBay = "America/Goose_Bay"
+                            case americaGrandTurk = "America/Grand_Turk"
+                            case americaGrenada = "America/Grenada"
+                            case americaGuadeloupe = "America/Guadeloupe"
+                            case americaGuatemala = "America/Guatemala"
+                            case americaGuayaquil = "America/Guayaquil"
+                            case americaGuyana = "America/Guyana"
+                            case americaHalifax = "America/Halifax"
+                            case americaHavana = "America/Havana"
+                            case americaHermosillo = "America/Hermosillo"
+                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                            case americaIndianaKnox = "America/Indiana/Knox"
+                            case americaIndianaMarengo = "America/Indiana/Marengo"
+                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                            case americaIndianaTellCity = "America/Indiana/Tell_City"
+                            case americaIndianaVevay = "America/Indiana/Vevay"
+                            case americaIndianaVincennes = "America/Indiana/Vincennes"
+                            case americaIndianaWinamac = "America/Indiana/Winamac"
+                            case americaInuvik = "America/Inuvik"
+                            case americaIqaluit = "America/Iqaluit"
+                            case americaJamaica = "America/Jamaica"
+                            case americaJuneau = "America/Juneau"
+                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                            case americaKralendijk = "America/Kralendijk"
+                            case americaLaPaz = "America/La_Paz"
+                            case americaLima = "America/Lima"
+                            case americaLosAngeles = "America/Los_Angeles"
+                            case americaLowerPrinces = "America/Lower_Princes"
+                            case americaMaceio = "America/Maceio"
+                            case americaManagua = "America/Managua"
+                            case americaManaus = "America/Manaus"
+                            case americaMarigot = "America/Marigot"
+                            case americaMartinique = "America/Martinique"
+                            case americaMatamoros = "America/Matamoros"
+                            case americaMazatlan = "America/Mazatlan"
+                            case americaMenominee = "America/Menominee"
+                            case americaMerida = "America/Merida"
+                            case americaMetlakatla = "America/Metlakatla"
+                            case americaMexicoCity = "America/Mexico_City"
+                            case americaMiquelon = "America/Miquelon"
+                            case americaMoncton = "America/Moncton"
+                            case americaMonterrey = "America/Monterrey"
+                            case americaMontevideo = "America/Montevideo"
+                            case americaMontreal = "America/Montreal"
+                            case americaMontserrat = "America/Montserrat"
+                            case americaNassau = "America/Nassau"
+                            case americaNewYork = "America/New_York"
+                            case americaNipigon = "America/Nipigon"
+                            case americaNome = "America/Nome"
+                            case americaNoronha = "America/Noronha"
+                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                            case americaNuuk = "America/Nuuk"
+                            case americaOjinaga = "America/Ojinaga"
+                            case americaPanama = "America/Panama"
+                            case americaPangnirtung = "America/Pangnirtung"
+                            case americaParamaribo = "America/Paramaribo"
+                            case americaPhoenix = "America/Phoenix"
+                            case americaPortAuPrince = "America/Port-au-Prince"
+                            case americaPortOfSpain = "America/Port_of_Spain"
+                            case americaPortoVelho = "America/Porto_Velho"
+                            case americaPuertoRico = "America/Puerto_Rico"
+                            case americaPuntaArenas = "America/Punta_Arenas"
+                            case americaRainyRiver = "America/Rainy_River"
+                            case americaRankinInlet = "America/Rankin_Inlet"
+                            case americaRecife = "America/Recife"
+                            case americaRegina = "America/Regina"
+                            case americaResolute = "America/Resolute"
+                            case americaRioBranco = "America/Rio_Branco"
+                            case americaSantaIsabel = "America/Santa_Isabel"
+                            case americaSantarem = "America/Santarem"
+                            case americaSantiago = "America/Santiago"
+                            case americaSantoDomingo = "America/Santo_Domingo"
+                            case americaSaoPaulo = "America/Sao_Paulo"
+                            case americaScoresbysund = "America/Scoresbysund"
+                            case americaShiprock = "America/Shiprock"
+                            case americaSitka = "America/Sitka"
+                            case americaStBarthelemy = "America/St_Barthelemy"
+                            case americaStJohns = "America/St_Johns"
+                            case americaStKitts = "America/St_Kitts"
+                            case americaStLucia = "America/St_Lucia"
+                            case americaStThomas = "America/St_Thomas"
+                            case americaStVincent = "America/St_Vincent"
+                            case americaSwiftCurrent = "America/Swift_Current"
+                            case americaTegucigalpa = "America/Tegucigalpa"
+                            case americaThule = "America/Thule"
+                            case americaThunderBay = "America/Thunder_Bay"
+                            case americaTijuana = "America/Tijuana"
+                            case americaToronto = "America/Toronto"
+                            case americaTortola = "America/Tortola"
+                            case americaVancouver = "America/Vancouver"
+                            case americaWhitehorse = "America/Whitehorse"
+                            case americaWinnipeg = "America/Winnipeg"
+                            case americaYakutat = "America/Yakutat"
+                            case americaYellowknife = "America/Yellowknife"
+                            case antarcticaCasey = "Antarctica/Casey"
+                            case antarcticaDavis = "Antarctica/Davis"
+                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                            case antarcticaMacquarie = "Antarctica/Macquarie"
+                            case antarcticaMawson = "Antarctica/Mawson"
+                            case antarcticaMcMurdo = "Antarctica/McMurdo"
+                            case antarcticaPalmer = "Antarctica/Palmer"
+                            case antarcticaRothera = "Antarctica/Rothera"
+                            case antarcticaSouthPole = "Antarctica/South_Pole"
+                            case antarcticaSyowa = "Antarctica/Syowa"
+                            case antarcticaTroll = "Antarctica/Troll"
+                            case antarcticaVostok = "Antarctica/Vostok"
+                            case arcticLongyearbyen = "Arctic/Longyearbyen"
+                            case asiaAden = "Asia/Aden"
+                            case asiaAlmaty = "Asia/Almaty"
+                            case asiaAmman = "Asia/Amman"
+                            case asiaAnadyr = "Asia/Anadyr"
+                            case asiaAqtau = "Asia/Aqtau"
+                            case asiaAqtobe = "Asia/Aqtobe"
+                            case asiaAshgabat = "Asia/Ashgabat"
+                            case asiaAtyrau = "Asia/Atyrau"
+                            case asiaBaghdad = "Asia/Baghdad"
+                            case asiaBahrain = "Asia/Bahrain"
+                            case asiaBaku = "Asia/Baku"
+                            case asiaBangkok = "Asia/Bangkok"
+                            case asiaBarnaul = "Asia/Barnaul"
+                            case asiaBeirut = "Asia/Beirut"
+                            case asiaBishkek = "Asia/Bishkek"
+                            case asiaBrunei = "Asia/Brunei"
+                            case asiaCalcutta = "Asia/Calcutta"
+                            case asiaChita = "Asia/Chita"
+                            case asiaChoibalsan = "Asia/Choibalsan"
+                            case asiaChongqing = "Asia/Chongqing"
+                            case asiaColombo = "Asia/Colombo"
+                            case asiaDamascus = "Asia/Damascus"
+                            case asiaDhaka = "Asia/Dhaka"
+                            case asiaDili = "Asia/Dili"
+                            case asiaDubai = "Asia/Dubai"
+                            case asiaDushanbe = "Asia/Dushanbe"
+                            case asiaFamagusta = "Asia/Famagusta"
+                            case asiaGaza = "Asia/Gaza"
+                            case asiaHarbin = "Asia/Harbin"
+                            case asiaHebron = "Asia/Hebron"
+                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                            case asiaHongKong = "Asia/Hong_Kong"
+                            case asiaHovd = "Asia/Hovd"
+                            case asiaIrkutsk = "Asia/Irkutsk"
+                            case asiaJakarta = "Asia/Jakarta"
+                            case asiaJayapura = "Asia/Jayapura"
+                            case asiaJerusalem = "Asia/Jerusalem"
+                            case asiaKabul = "Asia/Kabul"
+                            case asiaKamchatka = "Asia/Kamchatka"
+                            case asiaKarachi = "Asia/Karachi"
+                            case asiaKashgar = "Asia/Kashgar"
+                            case asiaKathmandu = "Asia/Kathmandu"
+                            case asiaKatmandu = "Asia/Katmandu"
+                            case asiaKhandyga = "Asia/Khandyga"
+                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                            case asiaKuching = "Asia/Kuching"
+                            case asiaKuwait = "Asia/Kuwait"
+                            case asiaMacau = "Asia/Macau"
+                            case asiaMagadan = "Asia/Magadan"
+                            case asiaMakassar = "Asia/Makassar"
+                            case asiaManila = "Asia/Manila"
+                            case asiaMuscat = "Asia/Muscat"
+                            case asiaNicosia = "Asia/Nicosia"
+                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                            case asiaNovosibirsk = "Asia/Novosibirsk"
+                            case asiaOmsk = "Asia/Omsk"
+                            case asiaOral = "Asia/Oral"
+                            case asiaPhnomPenh = "Asia/Phnom_Penh"
+                            case asiaPontianak = "Asia/Pontianak"
+                            case asiaPyongyang = "Asia/Pyongyang"
+                            case asiaQatar = "Asia/Qatar"
+                            case asiaQostanay = "Asia/Qostanay"
+                            case asiaQyzylorda = "Asia/Qyzylorda"
+                            case asiaRangoon = "Asia/Rangoon"
+                            case asiaRiyadh = "Asia/Riyadh"
+                            case asiaSakhalin = "Asia/Sakhalin"
+                            case asiaSamarkand = "Asia/Samarkand"
+                            case asiaSeoul = "Asia/Seoul"
+                            case asiaShanghai = "Asia/Shanghai"
+                            case asiaSingapore = "Asia/Singapore"
+                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                            case asiaTaipei = "Asia/Taipei"
+                            case asiaTashkent = "Asia/Tashkent"
+                            case asiaTbilisi = "Asia/Tbilisi"
+                            case asiaTehran = "Asia/Tehran"
+                            case asiaThimphu = "Asia/Thimphu"
+                            case asiaTokyo = "Asia/Tokyo"
+                            case asiaTomsk = "Asia/Tomsk"
+                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                            case asiaUrumqi = "Asia/Urumqi"
+                            case asiaUstNera = "Asia/Ust-Nera"
+                            case asiaVientiane = "Asia/Vientiane"
+                            case asiaVladivostok = "Asia/Vladivostok"
+                            case asiaYakutsk = "Asia/Yakutsk"
+                            case asiaYangon = "Asia/Yangon"
+                            case asiaYekaterinburg = "Asia/Yekaterinburg"
+                            case asiaYerevan = "Asia/Yerevan"
+                            case atlanticAzores = "Atlantic/Azores"
+                            case atlanticBermuda = "Atlantic/Bermuda"
+                            case atlanticCanary = "Atlantic/Canary"
+                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                            case atlanticFaroe = "Atlantic/Faroe"
+                            case atlanticMadeira = "Atlantic/Madeira"
+                            case atlanticReykjavik = "Atlantic/Reykjavik"
+                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                            case atlanticStHelena = "Atlantic/St_Helena"
+                            case atlanticStanley = "Atlantic/Stanley"
+                            case australiaAdelaide = "Australia/Adelaide"
+                            case australiaBrisbane = "Australia/Brisbane"
+                            case australiaBrokenHill = "Australia/Broken_Hill"
+                            case australiaCurrie = "Australia/Currie"
+                            case australiaDarwin = "Australia/Darwin"
+                            case australiaEucla = "Australia/Eucla"
+                            case australiaHobart = "Australia/Hobart"
+                            case australiaLindeman = "Australia/Lindeman"
+                            case australiaLordHowe = "Australia/Lord_Howe"
+                            case australiaMelbourne = "Australia/Melbourne"
+                            case australiaPerth = "Australia/Perth"
+                            case australiaSydney = "Australia/Sydney"
+                            case europeAmsterdam = "Europe/Amsterdam"
+                            case europeAndorra = "Europe/Andorra"
+                            case europeAstrakhan = "Europe/Astrakhan"
+                            case europeAthens = "Europe/Athens"
+                            case europeBelgrade = "Europe/Belgrade"
+                            case europeBerlin = "Europe/Berlin"
+                            case europeBratislava = "Europe/Bratislava"
+                            case europeBrussels = "Europe/Brussels"
+                            case europeBucharest = "Europe/Bucharest"
+                            case europeBudapest = "Europe/Budapest"
+                            case europeBusingen = "Europe/Busingen"
+                            case europeChisinau = "Europe/Chisinau"
+                            case europeCopenhagen = "Europe/Copenhagen"
+                            case europeDublin = "Europe/Dublin"
+                            case europeGibraltar = "Europe/Gibraltar"
+                            case europeGuernsey = "Europe/Guernsey"
+                            case europeHelsinki = "Europe/Helsinki"
+                            case europeIsleOfMan = "Europe/Isle_of_Man"
+                            case europeIstanbul = "Europe/Istanbul"
+                            case europeJersey = "Europe/Jersey"
+                            case europeKaliningrad = "Europe/Kaliningrad"
+                            case europeKiev = "Europe/Kiev"
+                            case europeKirov = "Europe/Kirov"
+                            case europeKyiv = "Europe/Kyiv"
+                            case europeLisbon = "Europe/Lisbon"
+                            case europeLjubljana = "Europe/Ljubljana"
+                            case europeLondon = "Europe/London"
+                            case europeLuxembourg = "Europe/Luxembourg"
+                            case europeMadrid = "Europe/Madrid"
+                            case europeMalta = "Europe/Malta"
+                            case europeMariehamn = "Europe/Mariehamn"
+                            case europeMinsk = "Europe/Minsk"
+                            case europeMonaco = "Europe/Monaco"
+                            case europeMoscow = "Europe/Moscow"
+                            case europeOslo = "Europe/Oslo"
+                            case europeParis = "Europe/Paris"
+                            case europePodgorica = "Europe/Podgorica"
+                            case europePrague = "Europe/Prague"
+                            case europeRiga = "Europe/Riga"
+                            case europeRome = "Europe/Rome"
+                            case europeSamara = "Europe/Samara"
+                            case europeSanMarino = "Europe/San_Marino"
+                            case europeSarajevo = "Europe/Sarajevo"
+                            case europeSaratov = "Europe/Saratov"
+                            case europeSimferopol = "Europe/Simferopol"
+                            case europeSkopje = "Europe/Skopje"
+                            case europeSofia = "Europe/Sofia"
+                            case europeStockholm = "Europe/Stockholm"
+                            case europeTallinn = "Europe/Tallinn"
+                            case europeTirane = "Europe/Tirane"
+                            case europeUlyanovsk = "Europe/Ulyanovsk"
+                            case europeUzhgorod = "Europe/Uzhgorod"
+                            case europeVaduz = "Europe/Vaduz"
+                            case europeVatican = "Europe/Vatican"
+                            case europeVienna = "Europe/Vienna"
+                            case europeVilnius = "Europe/Vilnius"
+                            case europeVolgograd = "Europe/Volgograd"
+                            case europeWarsaw = "Europe/Warsaw"
+                            case europeZagreb = "Europe/Zagreb"
+                            case europeZaporozhye = "Europe/Zaporozhye"
+                            case europeZurich = "Europe/Zurich"
+                            case gmt = "GMT"
+                            case indianAntananarivo = "Indian/Antananarivo"
+                            case indianChagos = "Indian/Chagos"
+                            case indianChristmas = "Indian/Christmas"
+                            case indianCocos = "Indian/Cocos"
+                            case indianComoro = "Indian/Comoro"
+                            case indianKerguelen = "Indian/Kerguelen"
+                            case indianMahe = "Indian/Mahe"
+                            case indianMaldives = "Indian/Maldives"
+                            case indianMauritius = "Indian/Mauritius"
+                            case indianMayotte = "Indian/Mayotte"
+                            case indianReunion = "Indian/Reunion"
+                            case pacificApia = "Pacific/Apia"
+                            case pacificAuckland = "Pacific/Auckland"
+                            case pacificBougainville = "Pacific/Bougainville"
+                            case pacificChatham = "Pacific/Chatham"
+                            case pacificChuuk = "Pacific/Chuuk"
+                            case pacificEaster = "Pacific/Easter"
+                            case pacificEfate = "Pacific/Efate"
+                            case pacificEnderbury = "Pacific/Enderbury"
+                            case pacificFakaofo = "Pacific/Fakaofo"
+                            case pacificFiji = "Pacific/Fiji"
+                            case pacificFunafuti = "Pacific/Funafuti"
+                            case pacificGalapagos = "Pacific/Galapagos"
+                            case pacificGambier = "Pacific/Gambier"
+                            case pacificGuadalcanal = "Pacific/Guadalcanal"
+                            case pacificGuam = "Pacific/Guam"
+                            case pacificHonolulu = "Pacific/Honolulu"
+                            case pacificJohnston = "Pacific/Johnston"
+                            case pacificKanton = "Pacific/Kanton"
+                            case pacificKiritimati = "Pacific/Kiritimati"
+                            case pacificKosrae = "Pacific/Kosrae"
+                            case pacificKwajalein = "Pacific/Kwajalein"
+                            case pacificMajuro = "Pacific/Majuro"
+                            case pacificMarquesas = "Pacific/Marquesas"
+                            case pacificMidway = "Pacific/Midway"
+                            case pacificNauru = "Pacific/Nauru"
+                            case pacificNiue = "Pacific/Niue"
+                            case pacificNorfolk = "Pacific/Norfolk"
+                            case pacificNoumea = "Pacific/Noumea"
+                            case pacificPagoPago = "Pacific/Pago_Pago"
+                            case pacificPalau = "Pacific/Palau"
+                            case pacificPitcairn = "Pacific/Pitcairn"
+                            case pacificPohnpei = "Pacific/Pohnpei"
+                            case pacificPonape = "Pacific/Ponape"
+                            case pacificPortMoresby = "Pacific/Port_Moresby"
+                            case pacificRarotonga = "Pacific/Rarotonga"
+                            case pacificSaipan = "Pacific/Saipan"
+                            case pacificTahiti = "Pacific/Tahiti"
+                            case pacificTarawa = "Pacific/Tarawa"
+                            case pacificTongatapu = "Pacific/Tongatapu"
+                            case pacificTruk = "Pacific/Truk"
+                            case pacificWake = "Pacific/Wake"
+                            case pacificWallis = "Pacific/Wallis"
+                            case utc = "UTC"
+                            case _empty_ = ""
+                        }
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/time_zone`.
+                        public var timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TimeZonePayload?
+                        /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/to`.
+                        public var to: Swift.String?
+                        /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
+                        public struct VariablesPayload: Codable, Hashable, Sendable {
+                            /// A container of undocumented properties.
+                            public var additionalProperties: [String: Swift.String?]
+                            /// Creates a new `VariablesPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - additionalProperties: A container of undocumented properties.
+                            public init(additionalProperties: [String: Swift.String?] = .init()) {
+                                self.additionalProperties = additionalProperties
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try encoder.encodeAdditionalProperties(additionalProperties)
+                            }
+                        }
+                        /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
+                        public var variables: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.VariablesPayload?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - contactId:
+                        ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
+                        ///   - html:
+                        ///   - replyTo:
+                        ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                        ///   - subject:
+                        ///   - tags:
+                        ///   - templateId:
+                        ///   - text:
+                        ///   - timeZone: An IANA time zone name
+                        ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                        ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                        public init(
+                            contactId: Swift.String? = nil,
+                            from: Swift.String,
+                            html: Swift.String? = nil,
+                            replyTo: Swift.String? = nil,
+                            scheduledAt: Swift.String? = nil,
+                            subject: Swift.String? = nil,
+                            tags: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayload? = nil,
+                            templateId: Swift.String? = nil,
+                            text: Swift.String? = nil,
+                            timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil,
+                            to: Swift.String? = nil,
+                            variables: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.VariablesPayload? = nil
+                        ) {
+                            self.contactId = contactId
+                            self.from = from
+                            self.html = html
+                            self.replyTo = replyTo
+                            self.scheduledAt = scheduledAt
+                            self.subject = subject
+                            self.tags = tags
+                            self.templateId = templateId
+                            self.text = text
+                            self.timeZone = timeZone
+                            self.to = to
+                            self.variables = variables
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case contactId = "contact_id"
+                            case from
+                            case html
+                            case replyTo = "reply_to"
+                            case scheduledAt = "scheduled_at"
+                            case subject
+                            case tags
+                            case templateId = "template_id"
+                            case text
+                            case timeZone = "time_zone"
+                            case to
+                            case variables
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1`.
+                    public var value1: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2`.
+                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1/contact_id`.
+                            public var contactId: Swift.String
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - contactId:
+                            public init(contactId: Swift.String) {
+                                self.contactId = contactId
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case contactId = "contact_id"
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1`.
+                        case case1(Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload.Case1Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2/to`.
+                            public var to: Swift.String
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            public init(to: Swift.String) {
+                                self.to = to
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case to
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2`.
+                        case case2(Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload.Case2Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2`.
+                    public var value2: Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - value1:
+                    ///   - value2:
+                    public init(
+                        value1: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload,
+                        value2: Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload
+                    ) {
+                        self.value1 = value1
+                        self.value2 = value2
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateEmail.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateEmail.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateEmail.Input.Headers = .init(),
+                body: Operations.CreateEmail.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateEmail.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateEmail.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Created
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateEmail.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateEmail.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One email with its timeline of attempts, statuses and provider events
+    ///
+    /// One email with its timeline of attempts, statuses and provider events. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)`.
+    public enum GetEmail {
+        public static let id: Swift.String = "getEmail"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetEmail.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmail.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmail.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmail.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmail.Input.Path,
+                headers: Operations.GetEmail.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmail.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmail.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmail.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmail.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Cancel a queued email
+    ///
+    /// Cancel a queued email. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)`.
+    public enum DeleteEmail {
+        public static let id: Swift.String = "deleteEmail"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.DeleteEmail.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmail.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmail.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteEmail.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteEmail.Input.Path,
+                headers: Operations.DeleteEmail.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/DELETE/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DeleteEmail.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DeleteEmail.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DeleteEmail.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.DeleteEmail.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822)
+    ///
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}/message`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)`.
+    public enum GetEmailsMessage {
+        public static let id: Swift.String = "getEmailsMessage"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetEmailsMessage.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailsMessage.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailsMessage.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailsMessage.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailsMessage.Input.Path,
+                headers: Operations.GetEmailsMessage.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/message/GET/responses/200/content/message\/rfc822`.
+                    case messageRfc822(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.messageRfc822`.
+                    ///
+                    /// - Throws: An error if `self` is not `.messageRfc822`.
+                    /// - SeeAlso: `.messageRfc822`.
+                    public var messageRfc822: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .messageRfc822(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailsMessage.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailsMessage.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailsMessage.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailsMessage.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case messageRfc822
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "message/rfc822":
+                    self = .messageRfc822
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .messageRfc822:
+                    return "message/rfc822"
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .messageRfc822,
+                    .json
+                ]
+            }
+        }
+    }
+    /// Send a failed or under-review email again
+    ///
+    /// Send a failed or under-review email again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)`.
+    public enum PostEmailsRetry {
+        public static let id: Swift.String = "postEmailsRetry"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostEmailsRetry.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailsRetry.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailsRetry.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostEmailsRetry.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostEmailsRetry.Input.Path,
+                headers: Operations.PostEmailsRetry.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/emails/{id}/retry/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Email)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Email {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostEmailsRetry.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostEmailsRetry.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostEmailsRetry.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostEmailsRetry.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
                     .json
                 ]
             }
@@ -35678,10 +49633,29 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case email_queued = "email.queued"
+                        case email_sent = "email.sent"
+                        case email_deliveryDelayed = "email.delivery_delayed"
+                        case email_delivered = "email.delivered"
+                        case email_opened = "email.opened"
+                        case email_clicked = "email.clicked"
+                        case email_bounced = "email.bounced"
+                        case email_complained = "email.complained"
+                        case email_failed = "email.failed"
+                        case email_canceled = "email.canceled"
+                        case email_review = "email.review"
+                        case email_suppressed = "email.suppressed"
+                        case email_unsuppressed = "email.unsuppressed"
+                        case email_unsubscribed = "email.unsubscribed"
                         case series_created = "series.created"
                         case series_updated = "series.updated"
                         case series_stopped = "series.stopped"
                         case series_finished = "series.finished"
+                        case campaign_created = "campaign.created"
+                        case campaign_updated = "campaign.updated"
+                        case campaign_deleted = "campaign.deleted"
+                        case campaign_state = "campaign.state"
+                        case campaign_progress = "campaign.progress"
                     }
                     /// Event types to receive, or * for all (the default)
                     ///
@@ -36391,10 +50365,29 @@ public enum Operations {
                         case group_membersRemoved = "group.members_removed"
                         case message_status = "message.status"
                         case message_inbound = "message.inbound"
+                        case email_queued = "email.queued"
+                        case email_sent = "email.sent"
+                        case email_deliveryDelayed = "email.delivery_delayed"
+                        case email_delivered = "email.delivered"
+                        case email_opened = "email.opened"
+                        case email_clicked = "email.clicked"
+                        case email_bounced = "email.bounced"
+                        case email_complained = "email.complained"
+                        case email_failed = "email.failed"
+                        case email_canceled = "email.canceled"
+                        case email_review = "email.review"
+                        case email_suppressed = "email.suppressed"
+                        case email_unsuppressed = "email.unsuppressed"
+                        case email_unsubscribed = "email.unsubscribed"
                         case series_created = "series.created"
                         case series_updated = "series.updated"
                         case series_stopped = "series.stopped"
                         case series_finished = "series.finished"
+                        case campaign_created = "campaign.created"
+                        case campaign_updated = "campaign.updated"
+                        case campaign_deleted = "campaign.deleted"
+                        case campaign_state = "campaign.state"
+                        case campaign_progress = "campaign.progress"
                     }
                     /// Event types to receive, or * for all (the default)
                     ///
@@ -36967,6 +50960,407 @@ public enum Operations {
             /// Too many requests; retry after Retry-After seconds
             ///
             /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteWebhookEndpoint)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events
+    ///
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhooks/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)`.
+    public enum PostWebhooksResend {
+        public static let id: Swift.String = "postWebhooksResend"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostWebhooksResend.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostWebhooksResend.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostWebhooksResend.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// A Resend webhook event
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/created_at`.
+                    public var createdAt: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/data`.
+                    public struct DataPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/data/email_id`.
+                        public var emailId: Swift.String
+                        /// Creates a new `DataPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - emailId:
+                        public init(emailId: Swift.String) {
+                            self.emailId = emailId
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case emailId = "email_id"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/data`.
+                    public var data: Operations.PostWebhooksResend.Input.Body.JsonPayload.DataPayload
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/json/type`.
+                    public var _type: Swift.String
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - createdAt:
+                    ///   - data:
+                    ///   - _type:
+                    public init(
+                        createdAt: Swift.String? = nil,
+                        data: Operations.PostWebhooksResend.Input.Body.JsonPayload.DataPayload,
+                        _type: Swift.String
+                    ) {
+                        self.createdAt = createdAt
+                        self.data = data
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case createdAt = "created_at"
+                        case data
+                        case _type = "type"
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/requestBody/content/application\/json`.
+                case json(Operations.PostWebhooksResend.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PostWebhooksResend.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PostWebhooksResend.Input.Headers = .init(),
+                body: Operations.PostWebhooksResend.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content/json/received`.
+                        public var received: Swift.Bool
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - received:
+                        public init(received: Swift.Bool) {
+                            self.received = received
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case received
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.received = try container.decode(
+                                Swift.Bool.self,
+                                forKey: .received
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "received"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/webhooks/resend/POST/responses/200/content/application\/json`.
+                    case json(Operations.PostWebhooksResend.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.PostWebhooksResend.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostWebhooksResend.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostWebhooksResend.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostWebhooksResend.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostWebhooksResend.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)

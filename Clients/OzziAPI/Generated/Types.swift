@@ -304,6 +304,90 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
     /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
     func createBookParticipant(_ input: Operations.CreateBookParticipant.Input) async throws -> Operations.CreateBookParticipant.Output
+    /// List campaigns, newest first
+    ///
+    /// List campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)`.
+    func listCampaigns(_ input: Operations.ListCampaigns.Input) async throws -> Operations.ListCampaigns.Output
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold
+    ///
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)`.
+    func createCampaign(_ input: Operations.CreateCampaign.Input) async throws -> Operations.CreateCampaign.Output
+    /// One campaign with its stats
+    ///
+    /// One campaign with its stats. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)`.
+    func getCampaign(_ input: Operations.GetCampaign.Input) async throws -> Operations.GetCampaign.Output
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume
+    ///
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)`.
+    func updateCampaign(_ input: Operations.UpdateCampaign.Input) async throws -> Operations.UpdateCampaign.Output
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay
+    ///
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)`.
+    func deleteCampaign(_ input: Operations.DeleteCampaign.Input) async throws -> Operations.DeleteCampaign.Output
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled
+    ///
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)`.
+    func postCampaignsCancel(_ input: Operations.PostCampaignsCancel.Input) async throws -> Operations.PostCampaignsCancel.Output
+    /// Pause a running campaign: nothing more is sent until it resumes
+    ///
+    /// Pause a running campaign: nothing more is sent until it resumes. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)`.
+    func postCampaignsPause(_ input: Operations.PostCampaignsPause.Input) async throws -> Operations.PostCampaignsPause.Output
+    /// Resume a paused campaign: what is left is sent from now at its throttle
+    ///
+    /// Resume a paused campaign: what is left is sent from now at its throttle. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)`.
+    func postCampaignsResume(_ input: Operations.PostCampaignsResume.Input) async throws -> Operations.PostCampaignsResume.Output
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at
+    ///
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)`.
+    func postCampaignsSchedule(_ input: Operations.PostCampaignsSchedule.Input) async throws -> Operations.PostCampaignsSchedule.Output
+    /// Start a draft or scheduled campaign now
+    ///
+    /// Start a draft or scheduled campaign now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/send`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)`.
+    func postCampaignsSend(_ input: Operations.PostCampaignsSend.Input) async throws -> Operations.PostCampaignsSend.Output
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained
+    ///
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)`.
+    func getCampaignsStats(_ input: Operations.GetCampaignsStats.Input) async throws -> Operations.GetCampaignsStats.Output
+    /// Take a scheduled campaign back to draft
+    ///
+    /// Take a scheduled campaign back to draft. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/unschedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)`.
+    func postCampaignsUnschedule(_ input: Operations.PostCampaignsUnschedule.Input) async throws -> Operations.PostCampaignsUnschedule.Output
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -409,6 +493,125 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/docs/reference.js`.
     /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
     func getDocsReferenceJs(_ input: Operations.GetDocsReferenceJs.Input) async throws -> Operations.GetDocsReferenceJs.Output
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    func getEmailClick(_ input: Operations.GetEmailClick.Input) async throws -> Operations.GetEmailClick.Output
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    func getEmailEngagementById(_ input: Operations.GetEmailEngagementById.Input) async throws -> Operations.GetEmailEngagementById.Output
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    func getEmailOpen(_ input: Operations.GetEmailOpen.Input) async throws -> Operations.GetEmailOpen.Output
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    func getEmailSettings(_ input: Operations.GetEmailSettings.Input) async throws -> Operations.GetEmailSettings.Output
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    func putEmailSettings(_ input: Operations.PutEmailSettings.Input) async throws -> Operations.PutEmailSettings.Output
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    func listEmailSuppressions(_ input: Operations.ListEmailSuppressions.Input) async throws -> Operations.ListEmailSuppressions.Output
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    func createEmailSuppression(_ input: Operations.CreateEmailSuppression.Input) async throws -> Operations.CreateEmailSuppression.Output
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    func getEmailSuppression(_ input: Operations.GetEmailSuppression.Input) async throws -> Operations.GetEmailSuppression.Output
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    func deleteEmailSuppression(_ input: Operations.DeleteEmailSuppression.Input) async throws -> Operations.DeleteEmailSuppression.Output
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    func getEmailUnsubscribeById(_ input: Operations.GetEmailUnsubscribeById.Input) async throws -> Operations.GetEmailUnsubscribeById.Output
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    func postEmailUnsubscribeById(_ input: Operations.PostEmailUnsubscribeById.Input) async throws -> Operations.PostEmailUnsubscribeById.Output
+    /// List emails, newest first
+    ///
+    /// List emails, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)`.
+    func listEmails(_ input: Operations.ListEmails.Input) async throws -> Operations.ListEmails.Output
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at
+    ///
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)`.
+    func createEmail(_ input: Operations.CreateEmail.Input) async throws -> Operations.CreateEmail.Output
+    /// One email with its timeline of attempts, statuses and provider events
+    ///
+    /// One email with its timeline of attempts, statuses and provider events. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)`.
+    func getEmail(_ input: Operations.GetEmail.Input) async throws -> Operations.GetEmail.Output
+    /// Cancel a queued email
+    ///
+    /// Cancel a queued email. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)`.
+    func deleteEmail(_ input: Operations.DeleteEmail.Input) async throws -> Operations.DeleteEmail.Output
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822)
+    ///
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}/message`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)`.
+    func getEmailsMessage(_ input: Operations.GetEmailsMessage.Input) async throws -> Operations.GetEmailsMessage.Output
+    /// Send a failed or under-review email again
+    ///
+    /// Send a failed or under-review email again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)`.
+    func postEmailsRetry(_ input: Operations.PostEmailsRetry.Input) async throws -> Operations.PostEmailsRetry.Output
     /// List groups with member counts
     ///
     /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -696,6 +899,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/webhook-endpoints/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/webhook-endpoints/{id}/delete(deleteWebhookEndpoint)`.
     func deleteWebhookEndpoint(_ input: Operations.DeleteWebhookEndpoint.Input) async throws -> Operations.DeleteWebhookEndpoint.Output
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events
+    ///
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhooks/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)`.
+    func postWebhooksResend(_ input: Operations.PostWebhooksResend.Input) async throws -> Operations.PostWebhooksResend.Output
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled
     ///
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled. Needs no credential.
@@ -1391,6 +1601,190 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// List campaigns, newest first
+    ///
+    /// List campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/get(listCampaigns)`.
+    public func listCampaigns(
+        query: Operations.ListCampaigns.Input.Query = .init(),
+        headers: Operations.ListCampaigns.Input.Headers = .init()
+    ) async throws -> Operations.ListCampaigns.Output {
+        try await listCampaigns(Operations.ListCampaigns.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold
+    ///
+    /// Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/post(createCampaign)`.
+    public func createCampaign(
+        headers: Operations.CreateCampaign.Input.Headers = .init(),
+        body: Operations.CreateCampaign.Input.Body
+    ) async throws -> Operations.CreateCampaign.Output {
+        try await createCampaign(Operations.CreateCampaign.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One campaign with its stats
+    ///
+    /// One campaign with its stats. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/get(getCampaign)`.
+    public func getCampaign(
+        path: Operations.GetCampaign.Input.Path,
+        headers: Operations.GetCampaign.Input.Headers = .init()
+    ) async throws -> Operations.GetCampaign.Output {
+        try await getCampaign(Operations.GetCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume
+    ///
+    /// Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/patch(updateCampaign)`.
+    public func updateCampaign(
+        path: Operations.UpdateCampaign.Input.Path,
+        headers: Operations.UpdateCampaign.Input.Headers = .init(),
+        body: Operations.UpdateCampaign.Input.Body
+    ) async throws -> Operations.UpdateCampaign.Output {
+        try await updateCampaign(Operations.UpdateCampaign.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay
+    ///
+    /// Delete a draft, finished or cancelled campaign (409 otherwise); its messages stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/delete(deleteCampaign)`.
+    public func deleteCampaign(
+        path: Operations.DeleteCampaign.Input.Path,
+        headers: Operations.DeleteCampaign.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCampaign.Output {
+        try await deleteCampaign(Operations.DeleteCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled
+    ///
+    /// Cancel a scheduled, running or paused campaign: what has not been sent is cancelled. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/cancel/post(postCampaignsCancel)`.
+    public func postCampaignsCancel(
+        path: Operations.PostCampaignsCancel.Input.Path,
+        headers: Operations.PostCampaignsCancel.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsCancel.Output {
+        try await postCampaignsCancel(Operations.PostCampaignsCancel.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Pause a running campaign: nothing more is sent until it resumes
+    ///
+    /// Pause a running campaign: nothing more is sent until it resumes. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/pause/post(postCampaignsPause)`.
+    public func postCampaignsPause(
+        path: Operations.PostCampaignsPause.Input.Path,
+        headers: Operations.PostCampaignsPause.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsPause.Output {
+        try await postCampaignsPause(Operations.PostCampaignsPause.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Resume a paused campaign: what is left is sent from now at its throttle
+    ///
+    /// Resume a paused campaign: what is left is sent from now at its throttle. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/resume/post(postCampaignsResume)`.
+    public func postCampaignsResume(
+        path: Operations.PostCampaignsResume.Input.Path,
+        headers: Operations.PostCampaignsResume.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsResume.Output {
+        try await postCampaignsResume(Operations.PostCampaignsResume.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at
+    ///
+    /// Schedule a draft (or move a scheduled campaign's time): it starts at send_at. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/schedule/post(postCampaignsSchedule)`.
+    public func postCampaignsSchedule(
+        path: Operations.PostCampaignsSchedule.Input.Path,
+        headers: Operations.PostCampaignsSchedule.Input.Headers = .init(),
+        body: Operations.PostCampaignsSchedule.Input.Body? = nil
+    ) async throws -> Operations.PostCampaignsSchedule.Output {
+        try await postCampaignsSchedule(Operations.PostCampaignsSchedule.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Start a draft or scheduled campaign now
+    ///
+    /// Start a draft or scheduled campaign now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/send`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/send/post(postCampaignsSend)`.
+    public func postCampaignsSend(
+        path: Operations.PostCampaignsSend.Input.Path,
+        headers: Operations.PostCampaignsSend.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsSend.Output {
+        try await postCampaignsSend(Operations.PostCampaignsSend.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained
+    ///
+    /// A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/campaigns/{id}/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/stats/get(getCampaignsStats)`.
+    public func getCampaignsStats(
+        path: Operations.GetCampaignsStats.Input.Path,
+        headers: Operations.GetCampaignsStats.Input.Headers = .init()
+    ) async throws -> Operations.GetCampaignsStats.Output {
+        try await getCampaignsStats(Operations.GetCampaignsStats.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Take a scheduled campaign back to draft
+    ///
+    /// Take a scheduled campaign back to draft. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/campaigns/{id}/unschedule`.
+    /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)`.
+    public func postCampaignsUnschedule(
+        path: Operations.PostCampaignsUnschedule.Input.Path,
+        headers: Operations.PostCampaignsUnschedule.Input.Headers = .init()
+    ) async throws -> Operations.PostCampaignsUnschedule.Output {
+        try await postCampaignsUnschedule(Operations.PostCampaignsUnschedule.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1597,6 +1991,257 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/docs/reference.js/get(getDocsReferenceJs)`.
     public func getDocsReferenceJs(headers: Operations.GetDocsReferenceJs.Input.Headers = .init()) async throws -> Operations.GetDocsReferenceJs.Output {
         try await getDocsReferenceJs(Operations.GetDocsReferenceJs.Input(headers: headers))
+    }
+    /// The click redirect of a tracked link: 302 to the link as it was in the email
+    ///
+    /// The click redirect of a tracked link: 302 to the link as it was in the email. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
+    public func getEmailClick(
+        path: Operations.GetEmailClick.Input.Path,
+        query: Operations.GetEmailClick.Input.Query,
+        headers: Operations.GetEmailClick.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailClick.Output {
+        try await getEmailClick(Operations.GetEmailClick.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
+    ///
+    /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/engagement/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/engagement/{id}/get(getEmailEngagementById)`.
+    public func getEmailEngagementById(
+        path: Operations.GetEmailEngagementById.Input.Path,
+        headers: Operations.GetEmailEngagementById.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailEngagementById.Output {
+        try await getEmailEngagementById(Operations.GetEmailEngagementById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached
+    ///
+    /// The open pixel of a tracked email: a 1x1 GIF, never cached. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/opens/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/opens/{token}/get(getEmailOpen)`.
+    public func getEmailOpen(
+        path: Operations.GetEmailOpen.Input.Path,
+        headers: Operations.GetEmailOpen.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailOpen.Output {
+        try await getEmailOpen(Operations.GetEmailOpen.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set)
+    ///
+    /// The workspace's email provider settings (secrets are never shown, only whether each is set). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
+    public func getEmailSettings(headers: Operations.GetEmailSettings.Input.Headers = .init()) async throws -> Operations.GetEmailSettings.Output {
+        try await getEmailSettings(Operations.GetEmailSettings.Input(headers: headers))
+    }
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    ///
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/email/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
+    public func putEmailSettings(
+        headers: Operations.PutEmailSettings.Input.Headers = .init(),
+        body: Operations.PutEmailSettings.Input.Body
+    ) async throws -> Operations.PutEmailSettings.Output {
+        try await putEmailSettings(Operations.PutEmailSettings.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// List suppressed addresses, newest first
+    ///
+    /// List suppressed addresses, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/get(listEmailSuppressions)`.
+    public func listEmailSuppressions(
+        query: Operations.ListEmailSuppressions.Input.Query = .init(),
+        headers: Operations.ListEmailSuppressions.Input.Headers = .init()
+    ) async throws -> Operations.ListEmailSuppressions.Output {
+        try await listEmailSuppressions(Operations.ListEmailSuppressions.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays)
+    ///
+    /// Suppress an address: no email goes to it, and its contacts are opted out of email; an address already suppressed is answered as it is (its first reason stays). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/suppressions`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/post(createEmailSuppression)`.
+    public func createEmailSuppression(
+        headers: Operations.CreateEmailSuppression.Input.Headers = .init(),
+        body: Operations.CreateEmailSuppression.Input.Body
+    ) async throws -> Operations.CreateEmailSuppression.Output {
+        try await createEmailSuppression(Operations.CreateEmailSuppression.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Whether an address is suppressed, and why
+    ///
+    /// Whether an address is suppressed, and why. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/get(getEmailSuppression)`.
+    public func getEmailSuppression(
+        path: Operations.GetEmailSuppression.Input.Path,
+        headers: Operations.GetEmailSuppression.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailSuppression.Output {
+        try await getEmailSuppression(Operations.GetEmailSuppression.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin
+    ///
+    /// Take an address off the list (its contacts stay opted out until opted in again); owner or admin. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/suppressions/{address}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/suppressions/{address}/delete(deleteEmailSuppression)`.
+    public func deleteEmailSuppression(
+        path: Operations.DeleteEmailSuppression.Input.Path,
+        headers: Operations.DeleteEmailSuppression.Input.Headers = .init()
+    ) async throws -> Operations.DeleteEmailSuppression.Output {
+        try await deleteEmailSuppression(Operations.DeleteEmailSuppression.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does)
+    ///
+    /// The page of an unsubscribe link: a button that unsubscribes (a GET alone never does). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/get(getEmailUnsubscribeById)`.
+    public func getEmailUnsubscribeById(
+        path: Operations.GetEmailUnsubscribeById.Input.Path,
+        headers: Operations.GetEmailUnsubscribeById.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailUnsubscribeById.Output {
+        try await getEmailUnsubscribeById(Operations.GetEmailUnsubscribeById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing
+    ///
+    /// One-click unsubscribe (RFC 8058): a form, urlencoded or multipart, with List-Unsubscribe=One-Click; repeats change nothing. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/unsubscribe/{token}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/unsubscribe/{token}/post(postEmailUnsubscribeById)`.
+    public func postEmailUnsubscribeById(
+        path: Operations.PostEmailUnsubscribeById.Input.Path,
+        headers: Operations.PostEmailUnsubscribeById.Input.Headers = .init()
+    ) async throws -> Operations.PostEmailUnsubscribeById.Output {
+        try await postEmailUnsubscribeById(Operations.PostEmailUnsubscribeById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// List emails, newest first
+    ///
+    /// List emails, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/get(listEmails)`.
+    public func listEmails(
+        query: Operations.ListEmails.Input.Query = .init(),
+        headers: Operations.ListEmails.Input.Headers = .init()
+    ) async throws -> Operations.ListEmails.Output {
+        try await listEmails(Operations.ListEmails.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at
+    ///
+    /// Send an email to contact_id | to, with subject and html/text or a template_id, now or at scheduled_at. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/post(createEmail)`.
+    public func createEmail(
+        headers: Operations.CreateEmail.Input.Headers = .init(),
+        body: Operations.CreateEmail.Input.Body
+    ) async throws -> Operations.CreateEmail.Output {
+        try await createEmail(Operations.CreateEmail.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One email with its timeline of attempts, statuses and provider events
+    ///
+    /// One email with its timeline of attempts, statuses and provider events. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/get(getEmail)`.
+    public func getEmail(
+        path: Operations.GetEmail.Input.Path,
+        headers: Operations.GetEmail.Input.Headers = .init()
+    ) async throws -> Operations.GetEmail.Output {
+        try await getEmail(Operations.GetEmail.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a queued email
+    ///
+    /// Cancel a queued email. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/emails/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/delete(deleteEmail)`.
+    public func deleteEmail(
+        path: Operations.DeleteEmail.Input.Path,
+        headers: Operations.DeleteEmail.Input.Headers = .init()
+    ) async throws -> Operations.DeleteEmail.Output {
+        try await deleteEmail(Operations.DeleteEmail.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822)
+    ///
+    /// The email as handed to the simulated provider: an RFC 5322 message (message/rfc822). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/emails/{id}/message`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/message/get(getEmailsMessage)`.
+    public func getEmailsMessage(
+        path: Operations.GetEmailsMessage.Input.Path,
+        headers: Operations.GetEmailsMessage.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailsMessage.Output {
+        try await getEmailsMessage(Operations.GetEmailsMessage.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Send a failed or under-review email again
+    ///
+    /// Send a failed or under-review email again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/emails/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)`.
+    public func postEmailsRetry(
+        path: Operations.PostEmailsRetry.Input.Path,
+        headers: Operations.PostEmailsRetry.Input.Headers = .init()
+    ) async throws -> Operations.PostEmailsRetry.Output {
+        try await postEmailsRetry(Operations.PostEmailsRetry.Input(
+            path: path,
+            headers: headers
+        ))
     }
     /// List groups with member counts
     ///
@@ -2209,6 +2854,21 @@ extension APIProtocol {
         try await deleteWebhookEndpoint(Operations.DeleteWebhookEndpoint.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events
+    ///
+    /// Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/webhooks/resend`.
+    /// - Remark: Generated from `#/paths//api/v1/webhooks/resend/post(postWebhooksResend)`.
+    public func postWebhooksResend(
+        headers: Operations.PostWebhooksResend.Input.Headers = .init(),
+        body: Operations.PostWebhooksResend.Input.Body
+    ) async throws -> Operations.PostWebhooksResend.Output {
+        try await postWebhooksResend(Operations.PostWebhooksResend.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// Twilio inbound SMS (form POST, X-Twilio-Signature); STOP/START/HELP handled

@@ -41,7 +41,7 @@ final class CurlSMTPTransfer: CurlEasyTransfer {
         ozzi_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
         ozzi_easy_setopt_pointer(easy, CURLOPT_READDATA, me)
         ozzi_easy_setopt_data_cb(easy, CURLOPT_READFUNCTION) { buffer, size, count, user in
-            Unmanaged<CurlSMTPTransfer>.fromOpaque(user!).takeUnretainedValue().read(into: buffer!, size * count)
+            Unmanaged<CurlSMTPTransfer>.fromOpaque(user!).takeUnretainedValue().unsent.moveFront(into: buffer!, capacity: size * count)
         }
         ozzi_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
         ozzi_easy_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION) { data, size, count, user in
@@ -53,16 +53,6 @@ final class CurlSMTPTransfer: CurlEasyTransfer {
     deinit {
         curl_slist_free_all(recipients)
         curl_easy_cleanup(easy)
-    }
-
-    private func read(into buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int {
-        let count = min(capacity, unsent.count)
-        guard count > 0 else { return 0 }
-        unsent.prefix(count).withUnsafeBytes { bytes in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress!, byteCount: count)
-        }
-        unsent = unsent.dropFirst(count)
-        return count
     }
 
     private func replyLine(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {

@@ -46,7 +46,7 @@ final class CurlTransfer: CurlEasyTransfer {
             ozzi_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
             ozzi_easy_setopt_pointer(easy, CURLOPT_READDATA, me)
             ozzi_easy_setopt_data_cb(easy, CURLOPT_READFUNCTION) { buffer, size, count, user in
-                Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().readBody(into: buffer!, size * count)
+                Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().unsentBody.moveFront(into: buffer!, capacity: size * count)
             }
         } else if !request.body.isEmpty {
             ozzi_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
@@ -79,16 +79,6 @@ final class CurlTransfer: CurlEasyTransfer {
         curl_slist_free_all(headerList)
         curl_slist_free_all(connectToList)
         curl_easy_cleanup(easy)
-    }
-
-    private func readBody(into buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int {
-        let count = min(capacity, unsentBody.count)
-        guard count > 0 else { return 0 }
-        unsentBody.prefix(count).withUnsafeBytes { bytes in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress!, byteCount: count)
-        }
-        unsentBody = unsentBody.dropFirst(count)
-        return count
     }
 
     private func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {

@@ -25,7 +25,8 @@ import Testing
         for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
-                     "/api/v1/series", "/api/v1/email/domains"] {
+                     "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
+                     "/api/v1/email/domains"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -58,6 +59,16 @@ import Testing
         let messageA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret reminder", "scheduled_at": .string(SQLDate.format(Date().addingTimeInterval(30 * 86_400))),
         ], token: a.token)
+        let campaignA = try await api.call("POST", "/api/v1/campaigns", json: [
+            "name": "Secret campaign", "channel": "sms", "audience": ["type": "groups", "group_ids": [.string(groupA.string("id") ?? "")]], "content": ["body": "Secret appeal"],
+        ], token: a.token)
+        // An email due in a month stays queued through the walk.
+        let emailA = try await api.call("POST", "/api/v1/emails", json: [
+            "to": "ada.secret@example.com", "from": "A corp <news@sandbox.ozzi.test>", "subject": "Secret subject", "text": "Secret text",
+            "scheduled_at": .string(SQLDate.format(Date().addingTimeInterval(30 * 86_400))),
+        ], token: a.token)
+        _ = try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "smtp", "smtp_host": "relay.secret-a.example",
+                                                                       "smtp_username": "a-relay-user", "smtp_password": "a-relay-password"], token: a.token)
         // A weekly series starting in a month stays active through the walk.
         let seriesA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret weekly", "time_zone": "UTC",
@@ -65,15 +76,24 @@ import Testing
         ], token: a.token)
         let importA = try await api.call("POST", "/api/v1/contacts/imports", raw: "name,phone\nBea Hiddenname,+14155550124\n",
                                          token: a.token)
-        let domainA = try await api.call("POST", "/api/v1/email/domains", json: ["name": "secret-domain.test"], token: a.token)
-        let secretIDs = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
+        let domainA = try await api.call("POST", "/api/v1/email/domains", json: ["name": "secret-domain.test", "spf_include": "_spf.relay.secret-a.example"],
+                                     token: a.token)
+        let suppressedA = try #require(try await api.call("POST", "/api/v1/email/suppressions", json: ["address": "secret-suppressed@example.com"],
+                                                          token: a.token).string("address"))
+        let emailTemplateID = try #require(emailTemplateA.string("id"))
+        let emailID = try #require(emailA.string("id"), "\(emailA.body)")
+        var secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
                          try #require(invitationA.string("invitation", "id")), try #require(signupA.string("session_id")), memberID,
-                         try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")), try #require(emailTemplateA.string("id")),
-                         try #require(importA.string("id")), try #require(messageA.string("message", "id")),
-                         try #require(seriesA.string("series_id"), "\(seriesA.body)"), try #require(domainA.string("id"), "\(domainA.body)")]
-        let secrets = secretIDs + [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
-                                   "Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
-                                   "Hiddenname", "Secret reminder", "Secret weekly", "secret-domain.test"]
+                         try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
+                         try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
+        secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
+        secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
+                      try #require(domainA.string("id"), "\(domainA.body)")]
+        let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token]
+        let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
+                               "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
+                               "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test"]
+        let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 
         // Tenant B: its own account and API key.

@@ -13,13 +13,14 @@ extension Contact: APIModel {
         .required("custom_fields", Schema.dictionary(.any).example(["plan": "gold"])),
         .required("source", .oneOf(Contact.sources)),
         .required("sms_consent", .model(Consent.self)),
+        .required("email_consent", .model(Consent.self)),
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),
     ], closed: true)
 }
 
 extension Contact.Consent: APIModel {
-    static let schemaName = "SMSConsent"
+    static let schemaName = "Consent"
     static let schema = Schema.object([
         .required("status", .oneOf(Contact.consentStates)),
         .optional("changed_at", .timestamp),

@@ -12,10 +12,12 @@ struct Contact: Encodable, Sendable, Equatable {
     let custom_fields: JSONValue
     let source: String
     let sms_consent: Consent
+    /// A default, so contacts built in code before email existed still build.
+    var email_consent = Consent(status: "unknown", changed_at: nil, method: nil)
     let created_at: String
     let updated_at: String
 
-    /// SMS consent: its state, and when and how it last changed.
+    /// Consent to SMS or email: its state, and when and how it last changed.
     struct Consent: Codable, Sendable, Equatable {
         let status: String
         let changed_at: String?
@@ -30,7 +32,7 @@ extension Contact: SQLRecord {
     /// The columns of a contact; consent is three of them.
     enum Columns: String, SQLColumn {
         case id, name, first_name, last_name, phone, email, notes, custom_fields, source
-        case sms_consent, sms_consent_at, sms_consent_method, created_at, updated_at
+        case sms_consent, sms_consent_at, sms_consent_method, email_consent, email_consent_at, email_consent_method, created_at, updated_at
     }
 
     init(row: SQLRecordRow<Columns>) throws {
@@ -46,6 +48,9 @@ extension Contact: SQLRecord {
         sms_consent = Consent(status: try row.decode(String.self, forKey: .sms_consent),
                               changed_at: try row.decodeIfPresent(String.self, forKey: .sms_consent_at),
                               method: try row.decodeIfPresent(String.self, forKey: .sms_consent_method))
+        email_consent = Consent(status: try row.decode(String.self, forKey: .email_consent),
+                                changed_at: try row.decodeIfPresent(String.self, forKey: .email_consent_at),
+                                method: try row.decodeIfPresent(String.self, forKey: .email_consent_method))
         created_at = try row.decode(String.self, forKey: .created_at)
         updated_at = try row.decode(String.self, forKey: .updated_at)
     }

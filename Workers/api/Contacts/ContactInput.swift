@@ -12,6 +12,7 @@ struct ContactInput: Sendable {
     var customFields: [String: JSONValue]?
     var source: String?
     var consent: (status: String, method: String?)?
+    var emailConsent: (status: String, method: String?)?
 
     /// Reads a JSON body; `requirePhone` for creation.
     init(_ body: JSONBody, defaultCountry: String, requirePhone: Bool) throws {
@@ -38,6 +39,9 @@ struct ContactInput: Sendable {
         if let consent = body.fields["sms_consent"], consent != .null {
             self.consent = try Self.consent(consent)
         }
+        if let consent = body.fields["email_consent"], consent != .null {
+            emailConsent = try Self.consent(consent, field: "email_consent")
+        }
         // A new contact gets both forms of its name; an update merges with the stored ones instead.
         if requirePhone { fillNames() }
     }
@@ -53,9 +57,9 @@ struct ContactInput: Sendable {
     }
 
     /// `{"status": ..., "method": ...}`, as contacts and bulk operations take it.
-    static func consent(_ value: JSONValue) throws -> (status: String, method: String?) {
+    static func consent(_ value: JSONValue, field: String = "sms_consent") throws -> (status: String, method: String?) {
         guard case .object(let fields) = value, case .string(let status)? = fields["status"], Contact.consentStates.contains(status) else {
-            throw APIError.invalidField("sms_consent", "must be {\"status\": \"opted_in\" | \"opted_out\" | \"unknown\", \"method\": ...}")
+            throw APIError.invalidField(field, "must be {\"status\": \"opted_in\" | \"opted_out\" | \"unknown\", \"method\": ...}")
         }
         return (status, fields["method"]?.stringValue.map { String($0.prefix(100)) })
     }
@@ -118,6 +122,7 @@ extension ContactInput {
             .optional("custom_fields", customFieldsSchema.nullable),
             .optional("source", Schema.oneOf(Contact.sources).nullable),
             .optional("sms_consent", consentSchema.nullable),
+            .optional("email_consent", consentSchema.nullable),
         ]
         return .object(fields)
     }

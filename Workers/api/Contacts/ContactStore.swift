@@ -40,13 +40,15 @@ struct ContactStore: Sendable {
                 .string(ContactInput.phoneSearch(phone)), (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""),
                 .string(json(input.customFields ?? [:])), .string(input.source ?? "api"), .string(input.consent?.status ?? "unknown"),
                 input.consent.map { _ in .string(now) } ?? .null, (input.consent?.method).map(JSONValue.string) ?? .null,
+                .string(input.emailConsent?.status ?? "unknown"), input.emailConsent.map { _ in .string(now) } ?? .null,
+                (input.emailConsent?.method).map(JSONValue.string) ?? .null,
             ])
         })
         return try tx.run("""
             INSERT INTO contacts (id, workspace_id, name, first_name, last_name, phone, phone_search, email, notes, custom_fields, source,
-              sms_consent, sms_consent_at, sms_consent_method, created_at, updated_at)
+              sms_consent, sms_consent_at, sms_consent_method, email_consent, email_consent_at, email_consent_method, created_at, updated_at)
             SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8,
-              value ->> 9, value ->> 10, value ->> 11, value ->> 12, ?, ?
+              value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13, value ->> 14, value ->> 15, ?, ?
             FROM \(tx.dialect.records()) WHERE true \(skipExisting ? "ON CONFLICT (workspace_id, phone) DO NOTHING" : "")
             """, scope.workspaceID, now, now, payload).changes
     }
@@ -123,13 +125,16 @@ struct ContactStore: Sendable {
             merged.name ?? "", merged.firstName ?? "", merged.lastName ?? "", phone, ContactInput.phoneSearch(phone),
             input.email ?? current.email, input.notes ?? current.notes, Self.json(custom), input.source ?? current.source,
             input.consent?.status ?? current.sms_consent.status, input.consent != nil ? now : current.sms_consent.changed_at,
-            input.consent != nil ? input.consent?.method : current.sms_consent.method, now, scope.workspaceID, id,
+            input.consent != nil ? input.consent?.method : current.sms_consent.method,
+            input.emailConsent?.status ?? current.email_consent.status, input.emailConsent != nil ? now : current.email_consent.changed_at,
+            input.emailConsent != nil ? input.emailConsent?.method : current.email_consent.method, now, scope.workspaceID, id,
         ]
         do {
             try await database.transaction { tx in
                 try tx.execute("""
                     UPDATE contacts SET name = ?, first_name = ?, last_name = ?, phone = ?, phone_search = ?, email = ?, notes = ?,
-                      custom_fields = ?, source = ?, sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?, updated_at = ?
+                      custom_fields = ?, source = ?, sms_consent = ?, sms_consent_at = ?, sms_consent_method = ?,
+                      email_consent = ?, email_consent_at = ?, email_consent_method = ?, updated_at = ?
                     WHERE workspace_id = ? AND id = ?
                     """, values.map(\.sqlValue))
                 try WorkspaceEvents.record(tx, [(scope, "contact.updated", ["contact_id": .string(id)])], at: now)

@@ -1,6 +1,9 @@
 import OzziRuntime
 
 extension Message: APIModel {
+    /// Why a message (or an email) failed or waits for review.
+    static let errorSchema = Schema.object([.required("code", .string()), .required("message", .string())], closed: true)
+
     /// Optional fields are absent, not null, when they have no value (the encoder skips nils).
     static let schema = Schema.object([
         .required("id", Schema.string().example("msg_01jd3k5v7n0000000000000000")),
@@ -17,7 +20,7 @@ extension Message: APIModel {
         .required("attempts", .integer(min: 0)),
         .optional("provider", Schema.string().example("simulated")),
         .optional("provider_message_id", .string()),
-        .optional("error", .object([.required("code", .string()), .required("message", .string())], closed: true)),
+        .optional("error", Message.errorSchema),
         .optional("sent_at", .timestamp),
         .optional("delivered_at", .timestamp),
         .required("created_at", .timestamp),

@@ -43,6 +43,11 @@ struct MessageStore: Sendable {
         let templateBody: String?
         let body: String?
         let contact: Contact?
+        let channel: MessageChannel
+        /// Email: the `email_contents` row with its subject and body.
+        let contentID: String?
+        let campaignID: String?
+        let variables: [String: String]
         /// The series it is an occurrence of.
         let seriesID: String?
     }
@@ -138,12 +143,16 @@ struct MessageStore: Sendable {
         return try await database.transaction { tx in
             var bound: [any SQLBindable] = [scope.workspaceID]
             bound += values
-            let ids = try tx.execute("SELECT id FROM messages WHERE workspace_id = ? AND status = 'pending'\(clause) LIMIT 10000",
-                                     bound.map(\.sqlValue)).rows.compactMap { $0.text("id") }
+            let rows = try tx.execute("SELECT id, channel FROM messages WHERE workspace_id = ? AND status = 'pending'\(clause) LIMIT 10000",
+                                      bound.map(\.sqlValue)).rows
+            let ids = rows.compactMap { $0.text("id") }
             let list = SQLList.json(ids)
             try tx.run("UPDATE messages SET status = 'canceled', updated_at = ? WHERE id IN (SELECT value FROM \(tx.dialect.elements())) AND status = 'pending'", now, list)
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'canceled' FROM \(tx.dialect.elements())", now, list)
-            try WorkspaceEvents.record(tx, ids.map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil) }, at: now)
+            try WorkspaceEvents.record(tx, rows.compactMap { row in
+                row.text("id").map { StatusChange(scope: scope, messageID: $0, status: .canceled, errorCode: nil,
+                                                  channel: row.text("channel").flatMap(MessageChannel.init) ?? .sms) }
+            }, at: now)
             return ids
         }
     }
@@ -167,15 +176,16 @@ struct MessageStore: Sendable {
         let now = Timestamp.now(clock), nowMs = clock.milliseconds
         let list = SQLList.json(ids)
         return try await database.transaction { tx in
-            let jobs = try tx.all(State.self, """
+            let states = try tx.all(State.self, """
                 UPDATE messages SET status = 'pending', version = version + 1, enqueued = 0, due_ms = ?, error_code = NULL, error_message = NULL,
                   provider_message_id = NULL, updated_at = ?
                 WHERE workspace_id = ? AND id IN (SELECT value FROM \(tx.dialect.elements())) AND status IN ('failed', 'undelivered', 'review')
                 RETURNING \(State.selection)
-                """, nowMs, now, scope.workspaceID, list).map(\.job)
+                """, nowMs, now, scope.workspaceID, list)
+            let jobs = states.map(\.job)
             try tx.run("INSERT INTO message_events (message_id, at, kind, result) SELECT value, ?, 'status', 'pending' FROM \(tx.dialect.elements())",
                        now, SQLList.json(jobs.map(\.messageID)))
-            try WorkspaceEvents.record(tx, jobs.map { StatusChange(scope: scope, messageID: $0.messageID, status: .pending, errorCode: nil) }, at: now)
+            try WorkspaceEvents.record(tx, states.map { StatusChange(scope: scope, messageID: $0.id, status: .pending, errorCode: nil, channel: $0.channel) }, at: now)
             return jobs
         }
     }
@@ -198,7 +208,7 @@ struct MessageStore: Sendable {
             try tx.run("""
                 INSERT INTO message_events (message_id, at, kind, result, provider_message_id, error_code, error_message) VALUES (?, ?, 'status', ?, ?, ?, ?)
                 """, id, now, status.rawValue, providerID, errorCode, reason)
-            let change = StatusChange(scope: current.scope, messageID: id, status: status, errorCode: errorCode)
+            let change = StatusChange(scope: current.scope, messageID: id, status: status, errorCode: errorCode, channel: current.channel)
             try WorkspaceEvents.record(tx, [change], at: now)
             return change
         }
@@ -220,7 +230,7 @@ struct MessageStore: Sendable {
         try await database.prepare("""
             SELECT m.id AS message_id, m.workspace_id AS message_workspace, m.created_by, m.to_phone, m.status AS message_status, m.version,
                    m.attempts, m.due_ms, m.template_id, m.body AS message_body, t.body AS template_body,
-                   m.series_id,
+                   m.channel, m.content_id, m.campaign_id, m.variables, m.series_id,
                    \(ContactStore.columns)
             FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id LEFT JOIN templates t ON t.id = m.template_id
             WHERE m.id IN (SELECT value FROM \(database.dialect.elements()))
@@ -234,8 +244,9 @@ struct MessageStore: Sendable {
         let status: MessageStatus
         let version: Int
         let due_ms: Int64
+        let channel: MessageChannel
 
-        enum CodingKeys: String, SQLColumn { case id, workspace_id, status, version, due_ms }
+        enum CodingKeys: String, SQLColumn { case id, workspace_id, status, version, due_ms, channel }
         typealias Columns = CodingKeys
 
         var job: DeliveryJob { DeliveryJob(messageID: id, version: version) }
@@ -247,7 +258,7 @@ extension MessageStore.Due: SQLRecord {
     /// The message's columns, named apart from its contact's (`ContactStore.columns`, all NULL without one).
     enum Columns: String, SQLColumn {
         case message_id, message_workspace, created_by, to_phone, message_status, version, attempts, due_ms, template_id, message_body
-        case template_body
+        case template_body, channel, content_id, campaign_id, variables
         case series_id
     }
 
@@ -265,6 +276,11 @@ extension MessageStore.Due: SQLRecord {
         templateBody = try row.decodeIfPresent(String.self, forKey: .template_body)
         let hasContact = try !row.columns(Contact.Columns.self).decodeNil(forKey: .id)
         contact = hasContact ? try row.record(Contact.self) : nil
+        channel = try row.decode(MessageChannel.self, forKey: .channel)
+        contentID = try row.decodeIfPresent(String.self, forKey: .content_id)
+        campaignID = try row.decodeIfPresent(String.self, forKey: .campaign_id)
+        variables = try row.decodeIfPresent(String.self, forKey: .variables).flatMap { try? JSONValue(jsonBytes: Array($0.utf8)).objectValue }?
+            .compactMapValues(\.stringValue) ?? [:]
         seriesID = try row.decodeIfPresent(String.self, forKey: .series_id)
     }
 }

@@ -1,7 +1,8 @@
 import OzziRuntime
 
 /// `/api/v1/messages`, `/api/v1/sms/settings`, `/api/v1/delivery` and Twilio's callbacks: scheduled SMS,
-/// their delivery through the workspace's provider (`DELIVERY` queue jobs), and replies.
+/// their delivery through the workspace's provider (`DELIVERY` queue jobs), and replies; and
+/// `/api/v1/email/settings`, the workspace's email provider.
 /// Route files read the shared `Messaging` service's parts (`s.messages`, `s.engine`) through it.
 @dynamicMemberLookup
 struct MessagingDomain: APIDomain {
@@ -10,6 +11,7 @@ struct MessagingDomain: APIDomain {
     let defaultCountry: String
     let publicURL: String
     let clock: any WallClock
+    let emailSettings: EmailSettingsStore
 
     init(_ api: APIEnvironment) {
         service = api.messaging
@@ -17,6 +19,7 @@ struct MessagingDomain: APIDomain {
         defaultCountry = api.defaultCountry
         publicURL = api.publicURL
         clock = api.clock
+        emailSettings = EmailSettingsStore(database: api.database, key: api.sealingKey, clock: api.clock)
     }
 
     subscript<Part>(dynamicMember part: KeyPath<Messaging, Part>) -> Part { service[keyPath: part] }
@@ -24,6 +27,7 @@ struct MessagingDomain: APIDomain {
     func routes(_ v1: RouteGroup) {
         v1.group("/messages").addMessageRoutes(self)
         v1.group("/sms/settings").addSMSSettingsRoutes(self)
+        v1.group("/email/settings").addEmailSettingsRoutes(emailSettings)
         v1.group("/webhooks/twilio").addTwilioWebhookRoutes(self)
         v1.addDeliveryRoutes(self)
     }

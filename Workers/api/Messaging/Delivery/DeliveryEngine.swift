@@ -16,6 +16,7 @@ final class DeliveryEngine: Sendable {
     let messages: MessageStore
     let queue: DeliveryQueue
     let providers: SMSProviders
+    let email: EmailChannel
     let limiter: RateLimiter
     let limits: SendLimits
     let events: WorkspaceEvents
@@ -26,8 +27,9 @@ final class DeliveryEngine: Sendable {
     /// Whether this process has settled what an earlier one left `sending`.
     private let recovered = Mutex(false)
 
-    init(messages: MessageStore, queue: DeliveryQueue, providers: SMSProviders, limiter: RateLimiter, limits: SendLimits,
+    init(messages: MessageStore, queue: DeliveryQueue, providers: SMSProviders, email: EmailChannel, limiter: RateLimiter, limits: SendLimits,
          events: WorkspaceEvents, hosts: DeliveryHosts, logger: Logger, metrics: DeliveryMetrics) {
+        self.email = email
         self.metrics = metrics
         self.hosts = hosts
         self.messages = messages
@@ -55,7 +57,8 @@ final class DeliveryEngine: Sendable {
 
     /// What was decided for one message before any provider call.
     private enum Plan {
-        case send(MessageStore.Due, text: String, provider: any SMSProvider, from: SMSSettings, account: String)
+        /// `text` is what `sent_text` records: an SMS's text, an email's subject.
+        case send(MessageStore.Due, text: String, outgoing: Outgoing, account: String)
         case fail(MessageStore.Due, code: String, reason: String)
     }
 
@@ -68,20 +71,23 @@ final class DeliveryEngine: Sendable {
         // write for the batch's lot.
         var deferred: [(job: DeliveryJob, byMs: Int64)] = []
         let due = Dictionary(try await messages.due(jobs.map(\.messageID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let emails = try await email.batch(due.values.filter { $0.channel == .email && $0.status == .pending })
         var plans: [Plan] = []
         var settings: [String: SMSSettings] = [:]
         let now = clock.milliseconds
         for job in jobs {
             guard let message = due[job.messageID], message.version == job.version else { continue }  // gone, or a stale job
-            let workspace: SMSSettings
-            if let known = settings[message.scope.workspaceID] {
-                workspace = known
-            } else {
-                workspace = try await providers.settings.get(message.scope)
-                settings[message.scope.workspaceID] = workspace
+            var workspace: SMSSettings?
+            if message.channel == .sms {
+                if let known = settings[message.scope.workspaceID] {
+                    workspace = known
+                } else {
+                    workspace = try await providers.settings.get(message.scope)
+                    settings[message.scope.workspaceID] = workspace
+                }
+                // Outside services lease these through the delivery API (a leased one is `sending`, not ours).
+                if workspace?.provider == "external" { continue }
             }
-            // Outside services lease these through the delivery API (a leased one is `sending`, not ours).
-            if workspace.provider == "external" { continue }
             if message.status == .sending {
                 // Ours while the pipeline holds it; otherwise a stopped host left it.
                 if !sends.owns(message.id) { orphans.append(message) }
@@ -93,11 +99,32 @@ final class DeliveryEngine: Sendable {
                 deferred.append((job, message.dueMs - now))
                 continue
             }
-            if message.contact?.sms_consent.status == "opted_out" {
-                plans.append(.fail(message, code: "opted_out", reason: "the contact opted out of SMS"))
+            // What this message goes out as, decided before its slot and its rate are taken.
+            let prepared: Result<(text: String, outgoing: Outgoing, account: String), APIError>
+            if let workspace {
+                if message.contact?.sms_consent.status == "opted_out" {
+                    plans.append(.fail(message, code: "opted_out", reason: "the contact opted out of SMS"))
+                    continue
+                }
+                // A message that cannot be rendered, or a workspace whose provider is not set up, fails that
+                // message alone, not the batch.
+                prepared = Result {
+                    let text = try Self.render(message).get()
+                    let sms = OutgoingSMS(messageID: message.id, to: message.to, from: workspace.fromNumber,
+                                          messagingServiceSid: workspace.messagingServiceSid, body: text, statusCallback: providers.statusCallbackURL)
+                    return (text, .sms(sms, try providers.provider(for: workspace)), Self.account(workspace, message.scope))
+                }.mapError { $0 as? APIError ?? APIError(status: 422, code: "sms_not_configured", message: "\($0)") }
+            } else {
+                prepared = email.prepare(message, in: emails).map { ($0.email.subject, .email($0.email, $0.provider), $0.account) }
+            }
+            let plan: (text: String, outgoing: Outgoing, account: String)
+            switch prepared {
+            case .success(let ready): plan = ready
+            case .failure(let failure):
+                plans.append(.fail(message, code: failure.code, reason: failure.message))
                 continue
             }
-            let account = Self.account(workspace, message.scope)
+            let account = plan.account
             // An account far behind (a slow or stalled provider) takes no more claims for now: its jobs
             // wait in the queue, so memory stays bounded and other accounts' sends are not held up.
             if sends.backlog(account) >= limits.maxBacklogPerAccount {
@@ -105,30 +132,21 @@ final class DeliveryEngine: Sendable {
                 continue
             }
             if !job.reserved {
-                let wait = max(try await limiter.reserve(limits.perWorkspace, message.scope.workspaceID),
-                               try await limiter.reserve(limits.perUser, message.createdBy))
+                let rates = limits.rates(message.channel)
+                let wait = max(try await limiter.reserve(rates.workspace, message.scope.workspaceID),
+                               try await limiter.reserve(rates.user, message.createdBy))
                 if wait > 0 {
                     deferred.append((DeliveryJob(messageID: message.id, version: message.version, reserved: true), wait))
                     continue
                 }
             }
-            // A message that cannot be rendered, or a workspace whose provider is not set up, fails that
-            // message alone, not the batch.
-            do {
-                plans.append(.send(message, text: try Self.render(message).get(), provider: try providers.provider(for: workspace), from: workspace,
-                                   account: account))
-            } catch let failure as APIError {
-                plans.append(.fail(message, code: failure.code, reason: failure.message))
-            }
+            plans.append(.send(message, text: plan.text, outgoing: plan.outgoing, account: account))
         }
         try await queue.later(deferred)
         if !orphans.isEmpty { try await settle(orphans.map { ($0.id, $0.version) }) }
         guard !plans.isEmpty else { return }
-        let callback = providers.statusCallbackURL
         sends.submit(try await claim(plans).map { claimed in
-            let sms = OutgoingSMS(messageID: claimed.message.id, to: claimed.message.to, from: claimed.settings.fromNumber,
-                                  messagingServiceSid: claimed.settings.messagingServiceSid, body: claimed.text, statusCallback: callback)
-            return (claimed.account, SendPipeline.Send(message: claimed.message, sms: sms, provider: claimed.provider))
+            (claimed.account, SendPipeline.Send(message: claimed.message, outgoing: claimed.outgoing))
         })
     }
 
@@ -162,9 +180,7 @@ final class DeliveryEngine: Sendable {
     /// left `pending` (queued after the commit). Returns the sends whose claim won.
     private struct Claimed {
         let message: MessageStore.Due
-        let text: String
-        let provider: any SMSProvider
-        let settings: SMSSettings
+        let outgoing: Outgoing
         let account: String
     }
 
@@ -177,20 +193,20 @@ final class DeliveryEngine: Sendable {
             var series: [String] = []
             for plan in plans {
                 switch plan {
-                case .send(let message, let text, let provider, let settings, let account):
+                case .send(let message, let text, let outgoing, let account):
                     let won = try tx.run("""
                         UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?,
                           claimed_by = ?
                         WHERE id = ? AND version = ? AND status = 'pending'
-                        """, text, provider.name, now, host, message.id, message.version).changes == 1
+                        """, text, outgoing.providerName, now, host, message.id, message.version).changes == 1
                     guard won else { continue }
                     try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider) VALUES (?, ?, 'attempt', 'started', ?)",
-                               message.id, now, provider.name)
-                    claimed.append(Claimed(message: message, text: text, provider: provider, settings: settings, account: account))
+                               message.id, now, outgoing.providerName)
+                    claimed.append(Claimed(message: message, outgoing: outgoing, account: account))
                     if let id = message.seriesID { series.append(id) }
                 case .fail(let message, let code, let reason):
                     if try MessageStore.fail(tx, message.id, from: .pending, code: code, reason: reason, now: now) {
-                        changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                        changes.append(StatusChange(message, status: .failed, errorCode: code))
                         if let id = message.seriesID { series.append(id) }
                     }
                 }
@@ -227,7 +243,7 @@ final class DeliveryEngine: Sendable {
                     if let template = message.templateID {
                         try tx.run("UPDATE templates SET usage_count = usage_count + 1 WHERE id = ?", template)
                     }
-                    changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .sent, errorCode: nil))
+                    changes.append(StatusChange(message, status: .sent, errorCode: nil))
                 case .transient(let code, let reason, let retryAfter):
                     try tx.run("""
                         UPDATE message_events SET result = 'transient', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
@@ -242,17 +258,17 @@ final class DeliveryEngine: Sendable {
                         retries.append((DeliveryJob(messageID: message.id, version: message.version + 1), dueMs))
                     } else {
                         try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: "\(reason) (gave up after \(attempt) attempts)", now: now)
-                        changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                        changes.append(StatusChange(message, status: .failed, errorCode: code))
                     }
                 case .permanent(let code, let reason):
                     try tx.run("""
                         UPDATE message_events SET result = 'permanent', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
                         """, code, reason, message.id)
                     try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: reason, now: now)
-                    changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .failed, errorCode: code))
+                    changes.append(StatusChange(message, status: .failed, errorCode: code))
                 case .unknown(let code, let reason):
                     try Self.review(tx, message.id, code: code, reason: reason, now: now)
-                    changes.append(StatusChange(scope: message.scope, messageID: message.id, status: .review, errorCode: code))
+                    changes.append(StatusChange(message, status: .review, errorCode: code))
                 }
             }
             try WorkspaceEvents.record(tx, changes, at: now)
@@ -308,7 +324,7 @@ final class DeliveryEngine: Sendable {
             for (id, version) in left {
                 // Checked again here: only a stopped host's claim is settled, never one a live host still holds.
                 guard let row = try tx.execute("""
-                    SELECT workspace_id, dispatched, due_ms FROM messages WHERE id = ? AND version = ? AND status = 'sending' AND \(gone.sql)
+                    SELECT workspace_id, channel, dispatched, due_ms FROM messages WHERE id = ? AND version = ? AND status = 'sending' AND \(gone.sql)
                     """, [.text(id), .integer(Int64(version))] + gone.values).rows.first,
                       let workspace = row.text("workspace_id") else { continue }
                 if row.integer("dispatched") == 0 {
@@ -323,7 +339,8 @@ final class DeliveryEngine: Sendable {
                     again.append((DeliveryJob(messageID: id, version: version + 1), row.integer("due_ms") ?? 0))
                 } else {
                     try Self.review(tx, id, code: nil, reason: "the host stopped during this attempt", now: now)
-                    changes.append(StatusChange(scope: TenantScope(workspaceID: workspace), messageID: id, status: .review, errorCode: nil))
+                    changes.append(StatusChange(scope: TenantScope(workspaceID: workspace), messageID: id, status: .review, errorCode: nil,
+                                                channel: row.text("channel").flatMap(MessageChannel.init) ?? .sms))
                 }
             }
             try WorkspaceEvents.record(tx, changes, at: now)

@@ -5,6 +5,9 @@ import OzziRuntime
 struct SendLimits: Sendable {
     var perWorkspace: RateLimit
     var perUser: RateLimit
+    /// Email's own rates: providers take far more email than SMS (a campaign paces itself below these).
+    var emailPerWorkspace: RateLimit
+    var emailPerUser: RateLimit
     var maxAttempts: Int
     var retry: RetryPolicy
     /// Provider calls in flight at once, per host and per provider account; and how many claimed sends
@@ -29,11 +32,21 @@ struct SendLimits: Sendable {
         let burst = try positive("SMS_RATE_BURST", max(workspaceRate, userRate))
         perWorkspace = RateLimit("sms:workspace", capacity: burst, perSecond: workspaceRate)
         perUser = RateLimit("sms:user", capacity: burst, perSecond: userRate)
+        let emailWorkspaceRate = try positive("EMAIL_RATE_PER_WORKSPACE", 1000)
+        let emailUserRate = try positive("EMAIL_RATE_PER_USER", 1000)
+        let emailBurst = try positive("EMAIL_RATE_BURST", max(emailWorkspaceRate, emailUserRate))
+        emailPerWorkspace = RateLimit("email:workspace", capacity: emailBurst, perSecond: emailWorkspaceRate)
+        emailPerUser = RateLimit("email:user", capacity: emailBurst, perSecond: emailUserRate)
         maxAttempts = Int(env.var("SMS_MAX_ATTEMPTS", default: "5")) ?? 5
         retry = RetryPolicy(baseSeconds: Double(env.var("SMS_RETRY_BASE_SECONDS", default: "5")) ?? 5, maxSeconds: 3600)
         maxInFlight = Int(try positive("SMS_MAX_IN_FLIGHT", 512))
         maxInFlightPerAccount = Int(try positive("SMS_MAX_IN_FLIGHT_PER_ACCOUNT", 100))
         maxBacklogPerAccount = 4 * maxInFlightPerAccount
+    }
+
+    /// The workspace's and the user's rate for a channel.
+    func rates(_ channel: MessageChannel) -> (workspace: RateLimit, user: RateLimit) {
+        channel == .sms ? (perWorkspace, perUser) : (emailPerWorkspace, emailPerUser)
     }
 }
 

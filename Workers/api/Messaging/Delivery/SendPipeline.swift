@@ -13,8 +13,7 @@ import Synchronization
 final class SendPipeline: Sendable {
     struct Send: Sendable {
         let message: MessageStore.Due
-        let sms: OutgoingSMS
-        let provider: any SMSProvider
+        let outgoing: Outgoing
     }
 
     typealias Result = (message: MessageStore.Due, provider: String, result: SendResult)
@@ -122,15 +121,45 @@ final class SendPipeline: Sendable {
                 // Not marked, so not sent: each is recorded as a transient failure and tried again later.
                 logger.error("could not mark sends dispatched; they will be retried", metadata: ["error": "\(error)", "count": "\(batch.count)"])
                 for send in batch {
-                    finished(send.account, (send.item.message, send.item.provider.name,
+                    finished(send.account, (send.item.message, send.item.outgoing.providerName,
                                             .transient(code: "dispatch", message: "\(error)", retryAfterSeconds: nil)))
                 }
                 continue
             }
-            for send in batch {
+            call(batch)
+        }
+    }
+
+    /// Starts the provider calls of a dispatched turn: each SMS alone; an account's emails in groups of
+    /// up to its provider's batch size (Resend takes 100 in one request).
+    private func call(_ batch: [(account: String, item: Send)]) {
+        var emails: [String: [(account: String, item: Send, email: OutgoingEmail, provider: any EmailProvider)]] = [:]
+        var accounts: [String] = []
+        for send in batch {
+            switch send.item.outgoing {
+            case .sms(let sms, let provider):
                 Task {
-                    let result = await send.item.provider.send(send.item.sms)
-                    finished(send.account, (send.item.message, send.item.provider.name, result))
+                    let result = await provider.send(sms)
+                    finished(send.account, (send.item.message, provider.name, result))
+                }
+            case .email(let email, let provider):
+                if emails[send.account] == nil { accounts.append(send.account) }
+                emails[send.account, default: []].append((send.account, send.item, email, provider))
+            }
+        }
+        for account in accounts {
+            let sends = emails[account]!
+            let size = max(1, sends[0].provider.maxBatch)
+            for start in stride(from: 0, to: sends.count, by: size) {
+                let group = Array(sends[start..<min(start + size, sends.count)])
+                Task {
+                    let provider = group[0].provider
+                    let results = await provider.send(group.map(\.email))
+                    finished(group.enumerated().map { index, send in
+                        let result = index < results.count ? results[index]
+                            : .unknown(code: "provider", message: "the provider answered \(results.count) results for \(group.count) emails")
+                        return (send.account, (send.item.message, provider.name, result))
+                    })
                 }
             }
         }
@@ -143,9 +172,16 @@ final class SendPipeline: Sendable {
 
     /// A call ended: its slot goes to the next send, its result to the next record turn.
     private func finished(_ account: String, _ result: Result) {
+        finished([(account, result)])
+    }
+
+    /// A batch call ended: its slots and results together, under one lock.
+    private func finished(_ done: [(account: String, result: Result)]) {
         let (dispatch, recordNow) = state.withLock { state -> (Bool, Bool) in
-            state.slots.finish(account: account)
-            state.results.append(result)
+            for (account, result) in done {
+                state.slots.finish(account: account)
+                state.results.append(result)
+            }
             let dispatch = Self.takeReady(&state)
             guard !state.recording else { return (dispatch, false) }
             state.recording = true

@@ -25,7 +25,7 @@ enum CredentialKey {
         // Written whole under a name of its own, then linked into place: link fails if another host's
         // key got there first, and a reader never sees a half-written file.
         let draft = path + ".\(getpid()).\(Base64URL.encode(Crypto.randomBytes(6)))"
-        let fd = open(draft, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = Glibc.open(draft, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw POSIXFailure(operation: "create \(draft)") }
         defer { unlink(draft) }
         let text = Array((Base64.encode(key) + "\n").utf8)
@@ -44,6 +44,16 @@ enum CredentialKey {
         env.logger.warning("no SMS_CREDENTIALS_KEY secret: generated a credentials key in the data folder; set the secret in production",
                            metadata: ["path": "\(path)"])
         return key
+    }
+
+    /// `text` sealed (AES-256-GCM) under `key`, as a database keeps it: base64.
+    static func seal(_ text: String?, key: [UInt8]) -> String? {
+        text.map { Base64.encode(SealedBox.seal(Array($0.utf8), key: key)) }
+    }
+
+    /// What `seal` sealed; nil when nothing was, or when it was sealed under another key or altered.
+    static func open(_ sealed: String?, key: [UInt8]) -> String? {
+        sealed.flatMap(Base64.decode).flatMap { SealedBox.open($0, key: key) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// A key for one purpose, derived from the credentials key, so no two uses share a key.

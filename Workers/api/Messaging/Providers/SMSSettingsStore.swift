@@ -28,7 +28,7 @@ struct SMSSettingsStore: Sendable {
     }
 
     func save(_ scope: TenantScope, _ settings: SMSSettings) async throws {
-        let sealed = settings.authToken.map { Base64.encode(SealedBox.seal(Array($0.utf8), key: key)) }
+        let sealed = CredentialKey.seal(settings.authToken, key: key)
         try await database.prepare("""
             INSERT INTO sms_settings (workspace_id, provider, from_number, messaging_service_sid, account_sid, auth_token_sealed, help_text, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -40,9 +40,8 @@ struct SMSSettingsStore: Sendable {
     }
 
     private func settings(_ row: Stored) -> SMSSettings {
-        let token = row.auth_token_sealed.flatMap(Base64.decode).flatMap { SealedBox.open($0, key: key) }
-        return SMSSettings(provider: row.provider, fromNumber: row.from_number, messagingServiceSid: row.messaging_service_sid,
-                           accountSid: row.account_sid, authToken: token.map { String(decoding: $0, as: UTF8.self) }, helpText: row.help_text)
+        SMSSettings(provider: row.provider, fromNumber: row.from_number, messagingServiceSid: row.messaging_service_sid,
+                    accountSid: row.account_sid, authToken: CredentialKey.open(row.auth_token_sealed, key: key), helpText: row.help_text)
     }
 
     /// A workspace's settings as stored, the auth token still sealed.

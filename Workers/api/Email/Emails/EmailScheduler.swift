@@ -1,0 +1,89 @@
+import OzziRuntime
+
+/// `POST /api/v1/emails`: one transactional email to a contact or an address, with its own content row,
+/// inserted with its message in one transaction and queued for its due time like any message.
+struct EmailScheduler: Sendable {
+    let database: any SQLDatabase
+    let queue: DeliveryQueue
+    let clock: any WallClock
+
+    static let input = Schema.object([
+        .optional("contact_id", Schema.text(max: 64).example("con_01jd3k5v7n0000000000000000")),
+        .optional("to", EmailAddress.schema),
+        .required("from", Schema.string(min: 3, max: 320).example("Acme <hello@acme.example>")
+            .described("`Name <address>` or an address, on a verified sending domain of the workspace")),
+        .optional("reply_to", Schema.string(min: 3, max: 320).nullable),
+        .optional("subject", Schema.string(min: 1, max: 998).example("Your order {{custom.order}} has shipped")),
+        .optional("html", Schema.string(min: 1, max: 512_000)),
+        .optional("text", Schema.string(min: 1, max: 512_000)),
+        .optional("template_id", Schema.text(max: 64)),
+        .optional("variables", TemplateVariables.schema),
+        .optional("tags", Schema.array(EmailTag.schema, max: 10)),
+        .optional("scheduled_at", MessageScheduler.scheduleTime.nullable),
+        .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
+    ], exactlyOne: [["contact_id", "to"]])
+
+    func schedule(_ principal: Principal, _ body: JSONBody) async throws -> String {
+        let scope = principal.scope
+        let from = try MailAddress.input(try body.requiredString("from", max: 320), field: "from")
+        let replyTo = try body.string("reply_to", max: 320).map { try MailAddress.input($0, field: "reply_to") }
+        let templateID = try body.string("template_id", max: 64)
+        let subject = try body.string("subject", max: 998), html = try body.string("html", max: 512_000), text = try body.string("text", max: 512_000)
+        if let templateID {
+            guard subject == nil, html == nil, text == nil else { throw APIError.invalidField("template_id", "give a template_id or subject with html/text, not both") }
+            guard let row = try await database.prepare("SELECT channel FROM templates WHERE workspace_id = ? AND id = ?")
+                .bind(scope.workspaceID, templateID).first() else { throw APIError.notFound("template") }
+            guard row.text("channel") == "email" else { throw APIError.invalidField("template_id", "is an SMS template; use an email template") }
+        } else {
+            guard let subject, !subject.isEmpty else { throw APIError.invalidField("subject", "is required without a template_id") }
+            guard html != nil || text != nil else { throw APIError.invalidField("html", "give html, text or both (or a template_id)") }
+            _ = try EmailRenderer(subject: subject, html: html, text: text)
+        }
+        let variables = try TemplateVariables.read(body)
+        let tags = try Self.tags(body)
+        let timeZone = try body.string("time_zone", max: 64)
+        let dueMs = try ScheduleTime.resolve(try body.string("scheduled_at", max: 40), timeZone: timeZone, now: clock.milliseconds)
+
+        // To a contact (its address, its fields for the variables), or to an address: the workspace's
+        // contact with that address when there is one, so its fields fill the variables too.
+        let contactID: String?, to: String
+        if let id = try body.string("contact_id", max: 64) {
+            guard let row = try await database.prepare("SELECT email FROM contacts WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first() else {
+                throw APIError.notFound("contact")
+            }
+            guard let email = row.text("email"), !email.isEmpty else { throw APIError.invalidField("contact_id", "the contact has no email address") }
+            (contactID, to) = (id, email)
+        } else {
+            to = try EmailAddress.normalize(try body.requiredString("to", max: EmailAddress.maxLength), field: "to")
+            contactID = try await database.prepare("SELECT id FROM contacts WHERE workspace_id = ? AND email = ? ORDER BY created_at LIMIT 1")
+                .bind(scope.workspaceID, to).first()?.text("id")
+        }
+
+        let id = ResourceID.make("msg")
+        let content = EmailContent(id: ResourceID.make("eml"), from: from.formatted, replyTo: replyTo?.formatted, templateID: templateID,
+                                   subject: subject, html: html, text: text, tags: tags)
+        var message = MessageStore.NewMessage(id: id, contactID: contactID, to: to, templateID: nil, body: nil, scheduledAt: Timestamp.at(milliseconds: dueMs),
+                                              dueMs: dueMs, timeZone: timeZone, category: "transactional", campaign: nil)
+        message.channel = .email
+        message.contentID = content.id
+        message.variables = variables.isEmpty ? nil : variables
+        let now = Timestamp.now(clock)
+        try await database.transaction { [message] tx in
+            try EmailContentStore.insert(tx, scope, content, now: now)
+            try MessageStore.insert(tx, scope, createdBy: principal.userID, [message], now: now)
+        }
+        try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), dueMs)])
+        return id
+    }
+
+    private static func tags(_ body: JSONBody) throws -> [EmailTag] {
+        guard let value = body.fields["tags"], value != .null else { return [] }
+        guard let items = value.arrayValue, items.count <= 10 else { throw APIError.invalidField("tags", "must be a list of at most 10 {name, value}") }
+        return try items.map { item in
+            guard let name = item.objectValue?["name"]?.stringValue, let tagValue = item.objectValue?["value"]?.stringValue,
+                  [name, tagValue].allSatisfy({ !$0.isEmpty && $0.count <= 256 && $0.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") } })
+            else { throw APIError.invalidField("tags", "each tag needs a name and a value of ASCII letters, digits, _ and -") }
+            return EmailTag(name: name, value: tagValue)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import OzziRuntime
+
+/// `/api/v1/emails` (transactional email: send, list, read with the timeline, the message as sent, cancel,
+/// retry) and `/api/v1/webhooks/resend` (provider events, Svix-signed). Emails are messages of the
+/// `email` channel: the messaging engine delivers them.
+struct EmailsDomain: APIDomain {
+    let messaging: Messaging
+    let emails: EmailStore
+    let scheduler: EmailScheduler
+    let providerEvents: EmailEventStore
+    let events: WorkspaceEvents
+    let clock: any WallClock
+
+    init(_ api: APIEnvironment) {
+        messaging = api.messaging
+        emails = EmailStore(database: api.database)
+        scheduler = EmailScheduler(database: api.database, queue: api.messaging.deliveryQueue, clock: api.clock)
+        providerEvents = EmailEventStore(database: api.database, clock: api.clock)
+        events = api.events
+        clock = api.clock
+    }
+
+    func routes(_ v1: RouteGroup) {
+        v1.group("/emails").addEmailRoutes(self)
+        v1.group("/webhooks/resend").addResendWebhookRoute(self)
+    }
+
+    func jobs(_ jobs: inout JobHandlers) {
+        // The simulated provider's events, posted to our own webhook route as Resend posts them.
+        jobs.each(SimulatedEmailCallbackJob.self) { job, context in
+            try await messaging.email.simulated.deliver(job, fetch: context.fetch)
+        }
+    }
+
+    var publishes: [String] { StatusChange.emailEventTypes }
+}

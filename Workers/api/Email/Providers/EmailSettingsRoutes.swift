@@ -1,0 +1,106 @@
+import OzziRuntime
+
+/// `/api/v1/email/settings`: the workspace's email provider, its credentials and default sender (admins
+/// and owners; secrets are written, never read back).
+extension RouteGroup {
+    func addEmailSettingsRoutes(_ settings: EmailSettingsStore) {
+        authed("GET", "", "The workspace's email provider settings (secrets are never shown, only whether each is set)", tag: "emails",
+               answers: .json(.model(EmailSettings.JSONShape.self))) { _, _, principal in
+            try principal.require(.admin, to: "see email settings")
+            return .json(try await settings.get(principal.scope).json)
+        }
+
+        authed("PUT", "", "Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, "
+               + "smtp_port, smtp_security, smtp_username, smtp_password)", tag: "emails",
+               body: .json(EmailSettings.JSONShape.input), answers: .json(.model(EmailSettings.JSONShape.self))) { request, _, principal in
+            try principal.require(.admin, to: "change email settings")
+            let body = try JSONBody(request)
+            let current = try await settings.get(principal.scope)
+            let updated = try EmailSettingsInput(body).applied(to: current)
+            try await settings.save(principal.scope, updated)
+            return .json(updated.json)
+        }
+    }
+}
+
+/// A `PUT /email/settings` body read against what is stored: omitted secrets kept, `null` ones removed.
+struct EmailSettingsInput {
+    let body: JSONBody
+
+    init(_ body: JSONBody) {
+        self.body = body
+    }
+
+    func applied(to current: EmailSettings) throws -> EmailSettings {
+        guard let provider = try body.choice("provider", EmailSettings.providers) else { throw APIError.invalidField("provider", "is required") }
+        var settings = EmailSettings(provider: provider)
+        settings.defaultFrom = try body.string("default_from", max: 320).map(Self.sender)
+        settings.resendAPIKey = try secret("resend_api_key", current: current.resendAPIKey)
+        if let key = settings.resendAPIKey, !key.hasPrefix("re_") {
+            throw APIError.invalidField("resend_api_key", "a Resend API key starts with re_")
+        }
+        settings.resendWebhookSecret = try secret("resend_webhook_secret", current: current.resendWebhookSecret)
+        if let secret = settings.resendWebhookSecret, !Self.isWebhookSecret(secret) {
+            throw APIError.invalidField("resend_webhook_secret", "a webhook signing secret is whsec_ followed by base64")
+        }
+        if let host = try body.string("smtp_host", max: 253) {
+            guard host.range(of: EmailSettings.JSONShape.hostPattern, options: .regularExpression) != nil else {
+                throw APIError.invalidField("smtp_host", "must be a host name or an IP address")
+            }
+            let security = try body.choice("smtp_security", SMTPSubmission.Security.allCases.map(\.rawValue))
+                .flatMap(SMTPSubmission.Security.init) ?? .startTLS
+            let port = try integer("smtp_port", 1...65_535) ?? (security == .implicitTLS ? 465 : 587)
+            let username = try body.string("smtp_username", max: 256)
+            var relay = EmailSettings.SMTPRelay(host: host.lowercased(), port: port, security: security, username: username, password: nil)
+            // The stored password goes only to the server and account it was given for.
+            let sameAccount = current.smtp.map { $0.host == relay.host && $0.username == relay.username } ?? false
+            relay.password = try secret("smtp_password", current: sameAccount ? current.smtp?.password : nil)
+            if relay.username != nil && relay.password == nil {
+                throw APIError.invalidField("smtp_password", "is required with smtp_username (the stored one is kept only for the same host and username)")
+            }
+            if relay.username == nil && relay.password != nil {
+                throw APIError.invalidField("smtp_username", "is required with smtp_password")
+            }
+            settings.smtp = relay
+        }
+        switch provider {
+        case "resend" where settings.resendAPIKey == nil:
+            // Valid on its face, but there is no stored key to keep: the workspace's state is what is missing.
+            throw APIError.conflict("no Resend API key is stored for this workspace; send resend_api_key")
+        case "smtp" where settings.smtp == nil:
+            throw APIError.invalidField("smtp_host", "is required with the smtp provider")
+        default:
+            return settings
+        }
+    }
+
+    /// A given secret, the stored one when omitted, none when `null`.
+    private func secret(_ name: String, current: String?) throws -> String? {
+        if body.fields[name] == .null { return nil }
+        return try body.string(name, max: 256) ?? current
+    }
+
+    private func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let value = body.fields[name], value != .null else { return nil }
+        guard let number = value.numberValue, number.rounded() == number, range.contains(Int(number)) else {
+            throw APIError.invalidField(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return Int(number)
+    }
+
+    /// `Name <address>` or a bare address, trimmed, the address lower-cased; no line breaks or other
+    /// control characters (they would start a new header).
+    static func sender(_ text: String) throws -> String {
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError.invalidField("default_from", "must not contain control characters")
+        }
+        let mailbox = MailAddress(parsing: text)
+        let address = try EmailAddress.normalize(mailbox.address, field: "default_from")
+        guard !address.contains(where: { "<>\"(),;:\\[]".contains($0) }) else { throw APIError.invalidField("default_from", "is not an email address") }
+        return mailbox.name.map { "\($0) <\(address)>" } ?? address
+    }
+
+    static func isWebhookSecret(_ text: String) -> Bool {
+        text.hasPrefix("whsec_") && Base64.decode(String(text.dropFirst(6))).map { $0.count >= 16 } == true
+    }
+}
