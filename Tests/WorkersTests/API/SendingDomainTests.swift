@@ -272,11 +272,12 @@ import Testing
         #expect(try await !domains.allowedFrom(scope, address: "not an address", provider: "simulated"))
 
         // The key signs what the published record verifies.
-        let key = try #require(try await domains.dkimKey(scope, domain: "Rules.test"))
-        #expect(key.selector == "ozzi" && key.key.bits == 2048)
+        let signers = try await domains.store.dkimSigners(scope)
+        let signer = try #require(signers.first)
+        #expect(signers.count == 1 && signer.domain == "rules.test" && signer.selector == "ozzi" && signer.key.bits == 2048)
         let published = added.json["records"]?.arrayValue?.first { $0["kind"]?.stringValue == "dkim" }?["value"]?.stringValue
-        #expect(published == "v=DKIM1; k=rsa; p=\(key.key.publicKeyBase64)")
-        #expect(try await domains.dkimKey(other, domain: "rules.test") == nil)
+        #expect(published == signer.dnsRecord)
+        #expect(try await domains.store.dkimSigners(other).isEmpty)
         // Sealed at rest: the stored column holds no PEM.
         let stored = try await api.database("api").prepare("SELECT dkim_key_sealed FROM email_domains").first()?.text("dkim_key_sealed")
         #expect(stored != nil && stored?.contains("PRIVATE KEY") == false && Base64.decode(stored ?? "").map { String(decoding: $0, as: UTF8.self).contains("PRIVATE") } == false)
@@ -284,8 +285,77 @@ import Testing
         // Deleting the domain takes its key.
         let deleted = try await api.call("DELETE", "/api/v1/email/domains/\(added.string("id")!)", token: token)
         #expect(deleted.status == 204)
-        #expect(try await domains.dkimKey(scope, domain: "rules.test") == nil)
+        #expect(try await domains.store.dkimSigners(scope).isEmpty)
         #expect(try await !domains.allowedFrom(scope, address: "news@rules.test", provider: "smtp"))
+    }
+
+    /// `POST /emails` and email campaigns take a From on a verified domain of the workspace; on the
+    /// simulated provider the sandbox domain too. A refused sender is a 409 naming the field: the same body
+    /// passes once the domain is verified.
+    @Test func sendersOnVerifiedDomainsOnly() async throws {
+        let dns = try await DNSTestServer(zone: [:])
+        defer { dns.stop() }
+        let api = try await APIHost.start(vars: ["DNS_SERVER": dns.address.description, "DNS_TIMEOUT_MS": "1000"])
+        defer { Task { await api.stop() } }
+        // Due in a month: nothing reaches a provider while the test runs.
+        let later = JSONValue.string(SQLDate.format(Date().addingTimeInterval(30 * 86_400)))
+        func email(_ token: String, from: String) async throws -> TestResponse {
+            try await api.call("POST", "/api/v1/emails", json: ["to": "reader@example.com", "from": .string(from), "subject": "Hi", "text": "Hello",
+                                                                "scheduled_at": later], token: token)
+        }
+        func content(_ from: String) -> JSONValue { ["from": .string(from), "subject": "News", "text": "Hello"] }
+        func campaign(_ token: String, from: String) async throws -> TestResponse {
+            try await api.call("POST", "/api/v1/campaigns", json: ["name": "News", "channel": "email", "audience": ["type": "all"], "content": content(from)],
+                               token: token)
+        }
+        func refused(_ answer: TestResponse, naming field: String, _ domain: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(answer.status == 409 && answer.string("error", "details", "field") == field && answer.string("error", "details", "domain") == domain,
+                    "\(answer.body)", sourceLocation: sourceLocation)
+        }
+
+        // The simulated provider (the default): the sandbox domain needs no DNS; any other is refused until verified.
+        let simulated = try #require(try await api.signUp("simulated@example.com").string("access_token"))
+        #expect(try await email(simulated, from: "Acme <hello@Sandbox.Ozzi.test>").status == 201)
+        #expect(try await campaign(simulated, from: "news@sandbox.ozzi.test").status == 201)
+        refused(try await email(simulated, from: "hello@acme.test"), naming: "from", "acme.test")
+        refused(try await campaign(simulated, from: "Acme <hello@acme.test>"), naming: "content.from", "acme.test")
+
+        var zone: [String: [String: Any]] = [:]
+        for (provider, settings) in [("resend", ["provider": "resend", "resend_api_key": "re_test_key"]),
+                                     ("smtp", ["provider": "smtp", "smtp_host": "relay.example"])] as [(String, JSONValue)] {
+            let token = try #require(try await api.signUp("\(provider)@example.com").string("access_token"))
+            let saved = try await api.call("PUT", "/api/v1/email/settings", json: settings, token: token)
+            #expect(saved.status == 200, "\(saved.body)")
+            // Off the simulated provider the sandbox is no sender.
+            refused(try await email(token, from: "hello@sandbox.ozzi.test"), naming: "from", "sandbox.ozzi.test")
+
+            let name = "\(provider)-sender.test"
+            if provider == "smtp" {
+                // The relay's SPF include is needed because of the workspace's settings: a conflict naming the field.
+                let bare = try await api.call("POST", "/api/v1/email/domains", json: ["name": .string(name)], token: token)
+                #expect(bare.status == 409 && bare.string("error", "details", "field") == "spf_include", "\(bare.body)")
+            }
+            let added = try await api.call("POST", "/api/v1/email/domains", json: ["name": .string(name), "spf_include": "_spf.relay.example"], token: token)
+            #expect(added.status == 201 && added.string("provider") == provider, "\(added.body)")
+            refused(try await email(token, from: "News <news@\(name)>"), naming: "from", name)
+            refused(try await campaign(token, from: "news@\(name)"), naming: "content.from", name)
+
+            zone.merge(Self.published(try #require(added.json["records"]?.arrayValue))) { $1 }
+            try dns.serve(zone)
+            let verified = try await api.call("POST", "/api/v1/email/domains/\(try #require(added.string("id")))/verify", token: token)
+            #expect(verified.string("status") == "verified", "\(verified.body)")
+            let sent = try await email(token, from: "News <news@\(name.uppercased())>")
+            #expect(sent.status == 201 && sent.string("status") == "queued", "\(sent.body)")
+            let created = try await campaign(token, from: "News <news@\(name)>")
+            #expect(created.status == 201, "\(created.body)")
+            // A change of sender is checked as a new one is; a subdomain is not its parent.
+            let id = try #require(created.string("id"))
+            refused(try await api.call("PATCH", "/api/v1/campaigns/\(id)", json: ["content": content("news@mail.\(name)")], token: token),
+                    naming: "content.from", "mail.\(name)")
+            #expect(try await api.call("PATCH", "/api/v1/campaigns/\(id)", json: ["content": content("team@\(name)")], token: token).status == 200)
+        }
+        // Verified for one workspace is not verified for another.
+        refused(try await email(simulated, from: "news@smtp-sender.test"), naming: "from", "smtp-sender.test")
     }
 
     @Test func badInputIsNamed() async throws {

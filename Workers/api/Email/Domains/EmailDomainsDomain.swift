@@ -5,13 +5,10 @@ import OzziRuntime
 struct EmailDomainsDomain: APIDomain {
     let domains: SendingDomains
     let events: WorkspaceEvents
-    /// The email provider a workspace sends through, whose records its new domains get.
-    let provider: @Sendable (TenantScope) async throws -> String
 
-    init(_ api: APIEnvironment) throws {
-        domains = try SendingDomains(api)
+    init(_ api: APIEnvironment) {
+        domains = api.sendingDomains
         events = api.events
-        provider = { _ in "simulated" }
     }
 
     func routes(_ v1: RouteGroup) {

@@ -13,7 +13,7 @@ extension RouteGroup {
             try principal.require(.admin, to: "add sending domains")
             let body = try JSONBody(request)
             let name = try DomainName.normalize(try body.requiredString("name", max: DomainName.maxLength)).get()
-            let provider = try await s.provider(principal.scope)
+            let provider = try await domains.emailSettings.get(principal.scope).provider
             let domain = try await domains.add(principal.scope, name: name, provider: provider, spfInclude: try body.string("spf_include", max: 200))
             return .json(domain, status: 201)
         }

@@ -56,13 +56,19 @@ struct SendingDomainStore: Sendable {
             .bind(scope.workspaceID, name).first() != nil
     }
 
-    /// The domain's DKIM selector and private key (PEM), when we hold one.
-    func dkimKey(_ scope: TenantScope, name: String) async throws -> (selector: String, pem: String)? {
-        guard let row = try await database.prepare("""
-            SELECT dkim_selector, dkim_key_sealed FROM email_domains WHERE workspace_id = ? AND name = ? AND dkim_key_sealed IS NOT NULL
-            """).bind(scope.workspaceID, name).first(), let selector = row.text("dkim_selector"),
-            let pem = row.text("dkim_key_sealed").flatMap(Base64.decode).flatMap({ SealedBox.open($0, key: key) }) else { return nil }
-        return (selector, String(decoding: pem, as: UTF8.self))
+    /// A signer for each of the workspace's domains whose DKIM key we hold, for its SMTP relay
+    /// (`EmailProviders.provider(for:dkim:)`; the client signs each email with its From domain's). Whatever
+    /// the domain's status: a From is checked when the send is made, and a signature a receiver cannot
+    /// verify is no worse than none.
+    func dkimSigners(_ scope: TenantScope) async throws -> [DKIMSigner] {
+        try await database.prepare("""
+            SELECT name, dkim_selector, dkim_key_sealed FROM email_domains
+            WHERE workspace_id = ? AND dkim_selector IS NOT NULL AND dkim_key_sealed IS NOT NULL ORDER BY name
+            """).bind(scope.workspaceID).all().compactMap { row in
+            guard let name = row.text("name"), let selector = row.text("dkim_selector"),
+                  let pem = row.text("dkim_key_sealed").flatMap(Base64.decode).flatMap({ SealedBox.open($0, key: key) }) else { return nil }
+            return DKIMSigner(domain: name, selector: selector, key: try RSAKey(pem: String(decoding: pem, as: UTF8.self)))
+        }
     }
 
     /// Domains whose re-check is due, oldest due first.

@@ -3,22 +3,25 @@ import OzziRuntime
 
 /// Sending domains as the api uses them: add one (its records, and its DKIM key when we sign), check
 /// its records by DNS now or when the daily re-check is due; and, for sending, whether a From address
-/// may be used and the key to sign it with.
+/// may be used. (The DKIM signers of a workspace's domains: `store.dkimSigners`.)
 struct SendingDomains: Sendable {
     let store: SendingDomainStore
     let dns: DNSClient
     let settings: SendingDomainSettings
+    /// Whose records a new domain gets, and which From rule applies: the workspace's email provider.
+    let emailSettings: EmailSettingsStore
     let events: WorkspaceEvents
     let clock: any WallClock
     let logger: Logger
 
-    init(_ api: APIEnvironment) throws {
-        settings = try SendingDomainSettings(api.env)
-        store = SendingDomainStore(database: api.database, key: api.sealingKey, clock: api.clock)
+    init(env: WorkerEnv, database: any SQLDatabase, sealingKey: [UInt8], events: WorkspaceEvents) throws {
+        settings = try SendingDomainSettings(env)
+        store = SendingDomainStore(database: database, key: sealingKey, clock: env.clock)
+        emailSettings = EmailSettingsStore(database: database, key: sealingKey, clock: env.clock)
         dns = DNSClient(server: settings.dnsServer, timeout: settings.dnsTimeout)
-        events = api.events
-        clock = api.clock
-        logger = api.logger
+        self.events = events
+        clock = env.clock
+        logger = env.logger
     }
 
     /// Adds `name` (normalized) for a workspace sending through `provider` (`simulated` or `smtp`): a
@@ -28,8 +31,10 @@ struct SendingDomains: Sendable {
         let recipe: DomainRecipe
         switch provider {
         case "smtp":
+            // Required by the workspace's settings, not by the body's shape: a conflict naming the field.
             guard let include = spfInclude ?? settings.smtpSPFInclude else {
-                throw APIError.invalidField("spf_include", "the SPF include of your SMTP relay is required (e.g. _spf.relay.example)")
+                throw APIError.conflict("the workspace sends through an SMTP relay: give the relay's SPF include in spf_include (e.g. _spf.relay.example)",
+                                        details: ["field": "spf_include"])
             }
             recipe = DomainRecipe(provider: provider, spfInclude: include, bounceMX: nil)
         default:
@@ -66,19 +71,31 @@ struct SendingDomains: Sendable {
     /// Whether `address` (`a@b` or `Name <a@b>`) may be a From of the workspace: its domain is one of
     /// the workspace's verified domains, or, for the simulated provider only, the host's sandbox domain.
     func allowedFrom(_ scope: TenantScope, address: String, provider: String) async throws -> Bool {
-        let bare = MailAddress(parsing: address).address
-        guard let at = bare.lastIndex(of: "@") else { return false }
-        var domain = bare[bare.index(after: at)...].lowercased()
-        if domain.hasSuffix(".") { domain.removeLast() }
-        guard !domain.isEmpty else { return false }
+        guard let domain = Self.domain(of: address) else { return false }
         if provider == "simulated", domain == settings.sandboxDomain { return true }
         return try await store.isVerified(scope, name: domain)
     }
 
-    /// The DKIM selector and key of the workspace's `domain`, when we hold its key (SMTP signing).
-    func dkimKey(_ scope: TenantScope, domain: String) async throws -> (selector: String, key: RSAKey)? {
-        guard let stored = try await store.dkimKey(scope, name: domain.lowercased()) else { return nil }
-        return (stored.selector, try RSAKey(pem: stored.pem))
+    /// Refuses a From the workspace may not send from with its provider as it is now (`allowedFrom`): a
+    /// 409 naming `field`, since the same body passes once the domain is verified. On the simulated
+    /// provider (the offline default) the sandbox domain (`EMAIL_SANDBOX_DOMAIN`) needs no DNS, so email
+    /// works without any domain; every other domain must be verified, whatever the provider.
+    func requireSender(_ scope: TenantScope, _ address: String, field: String) async throws {
+        let provider = try await emailSettings.get(scope).provider
+        guard try await !allowedFrom(scope, address: address, provider: provider) else { return }
+        let domain = Self.domain(of: address) ?? address
+        let sandbox = provider == "simulated" ? " (or send from the sandbox domain \(settings.sandboxDomain))" : ""
+        throw APIError.conflict("\(domain) is not a verified sending domain of the workspace: add it at /api/v1/email/domains, publish its records and verify it\(sandbox)",
+                                details: ["field": .string(field), "domain": .string(domain)])
+    }
+
+    /// The domain of `a@b` or `Name <a@b>`, lowercased, without a final dot.
+    private static func domain(of address: String) -> String? {
+        let bare = MailAddress(parsing: address).address
+        guard let at = bare.lastIndex(of: "@") else { return nil }
+        var domain = bare[bare.index(after: at)...].lowercased()
+        if domain.hasSuffix(".") { domain.removeLast() }
+        return domain.isEmpty ? nil : domain
     }
 
     /// Asks DNS for every record at once and stores what came back. A record DNS could not be asked
