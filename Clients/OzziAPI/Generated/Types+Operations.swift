@@ -28622,7 +28622,7 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// The domain to send from (internationalized names in their xn-- form)
+                    /// The domain to send from: two labels or more, internationalized names in their xn-- form
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json/name`.
                     public var name: Swift.String
@@ -28633,7 +28633,7 @@ public enum Operations {
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - name: The domain to send from (internationalized names in their xn-- form)
+                    ///   - name: The domain to send from: two labels or more, internationalized names in their xn-- form
                     ///   - spfInclude: SMTP relays only: the relay's SPF include (default: the host's SMTP_SPF_INCLUDE); other providers publish their own
                     public init(
                         name: Swift.String,

@@ -2,6 +2,10 @@
 /// in their `xn--` form), at least two labels, short enough that `<selector>._domainkey.` still fits.
 enum DomainName {
     static let maxLength = 200
+    /// What `normalize` accepts, as the schema states it (a little stricter: the last label starts with a
+    /// letter where `normalize` asks for one anywhere in it; no blanks around the name).
+    static let pattern = Pattern(#"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"#,
+                                 mismatch: "a domain name such as example.com: labels of letters, digits and inner hyphens (internationalized names in their xn-- form)")
 
     /// The name normalized (lowercased, without a trailing dot), or why it cannot be a sending domain.
     static func normalize(_ text: String) -> Result<String, APIError> {

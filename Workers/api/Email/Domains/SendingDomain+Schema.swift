@@ -17,7 +17,8 @@ extension SendingDomain: APIModel {
     ], closed: true)
 
     static let input = Schema.object([
-        .required("name", Schema.text(max: DomainName.maxLength).example("example.com").described("The domain to send from (internationalized names in their xn-- form)")),
+        .required("name", Schema.string(min: 3, max: DomainName.maxLength, pattern: DomainName.pattern).example("example.com")
+            .described("The domain to send from: two labels or more, internationalized names in their xn-- form")),
         .optional("spf_include", Schema.string(min: 1, max: 200).nullable.example("_spf.relay.example")
             .described("SMTP relays only: the relay's SPF include (default: the host's SMTP_SPF_INCLUDE); other providers publish their own")),
     ])
