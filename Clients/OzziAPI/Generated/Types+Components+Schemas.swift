@@ -6729,6 +6729,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/TemplatePreview/html`.
             public var html: Swift.String?
+            /// Variables with neither a value nor a fallback: a send would be refused until they are given
+            ///
+            /// - Remark: Generated from `#/components/schemas/TemplatePreview/missing_variables`.
+            public var missingVariables: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/TemplatePreview/sms`.
             public var sms: Components.Schemas.SMSLength?
             /// Email only
@@ -6744,18 +6748,21 @@ extension Components {
             /// - Parameters:
             ///   - channel:
             ///   - html: Email only: null when the template has no HTML
+            ///   - missingVariables: Variables with neither a value nor a fallback: a send would be refused until they are given
             ///   - sms:
             ///   - subject: Email only
             ///   - text: The SMS text, or the email's text part
             public init(
                 channel: Components.Schemas.TemplatePreview.ChannelPayload,
                 html: Swift.String? = nil,
+                missingVariables: [Swift.String],
                 sms: Components.Schemas.SMSLength? = nil,
                 subject: Swift.String? = nil,
                 text: Swift.String
             ) {
                 self.channel = channel
                 self.html = html
+                self.missingVariables = missingVariables
                 self.sms = sms
                 self.subject = subject
                 self.text = text
@@ -6763,6 +6770,7 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case channel
                 case html
+                case missingVariables = "missing_variables"
                 case sms
                 case subject
                 case text
@@ -6776,6 +6784,10 @@ extension Components {
                 self.html = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .html
+                )
+                self.missingVariables = try container.decode(
+                    [Swift.String].self,
+                    forKey: .missingVariables
                 )
                 self.sms = try container.decodeIfPresent(
                     Components.Schemas.SMSLength.self,
@@ -6792,6 +6804,7 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "channel",
                     "html",
+                    "missing_variables",
                     "sms",
                     "subject",
                     "text"

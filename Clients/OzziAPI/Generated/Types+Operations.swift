@@ -30679,12 +30679,54 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_webhook_secret`.
                         public var resendWebhookSecret: Swift.String?
+                        /// The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_auth`.
+                        public struct SmtpAuthPayload: Codable, Hashable, Sendable {
+                            /// Omitted: the stored one is kept while host and username stay the same
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_auth/password`.
+                            public var password: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_auth/username`.
+                            public var username: Swift.String
+                            /// Creates a new `SmtpAuthPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - password: Omitted: the stored one is kept while host and username stay the same
+                            ///   - username:
+                            public init(
+                                password: Swift.String? = nil,
+                                username: Swift.String
+                            ) {
+                                self.password = password
+                                self.username = username
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case password
+                                case username
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.password = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .password
+                                )
+                                self.username = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .username
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "password",
+                                    "username"
+                                ])
+                            }
+                        }
+                        /// The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_auth`.
+                        public var smtpAuth: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpAuthPayload?
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_host`.
                         public var smtpHost: Swift.String?
-                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_password`.
-                        public var smtpPassword: Swift.String?
                         /// Default 587 with starttls, 465 with tls
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_port`.
@@ -30701,8 +30743,6 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_security`.
                         public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload?
-                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/smtp_username`.
-                        public var smtpUsername: Swift.String?
                         /// Creates a new `Case1Payload`.
                         ///
                         /// - Parameters:
@@ -30710,42 +30750,38 @@ public enum Operations {
                         ///   - provider:
                         ///   - resendApiKey: Omitted: the stored one is kept; null removes it
                         ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpAuth: The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
                         ///   - smtpHost:
-                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
                         ///   - smtpPort: Default 587 with starttls, 465 with tls
                         ///   - smtpSecurity: Default starttls
-                        ///   - smtpUsername:
                         public init(
                             defaultFrom: Swift.String? = nil,
                             provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.ProviderPayload,
                             resendApiKey: Swift.String? = nil,
                             resendWebhookSecret: Swift.String? = nil,
+                            smtpAuth: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpAuthPayload? = nil,
                             smtpHost: Swift.String? = nil,
-                            smtpPassword: Swift.String? = nil,
                             smtpPort: Swift.Int? = nil,
-                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload? = nil,
-                            smtpUsername: Swift.String? = nil
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case1Payload.SmtpSecurityPayload? = nil
                         ) {
                             self.defaultFrom = defaultFrom
                             self.provider = provider
                             self.resendApiKey = resendApiKey
                             self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpAuth = smtpAuth
                             self.smtpHost = smtpHost
-                            self.smtpPassword = smtpPassword
                             self.smtpPort = smtpPort
                             self.smtpSecurity = smtpSecurity
-                            self.smtpUsername = smtpUsername
                         }
                         public enum CodingKeys: String, CodingKey {
                             case defaultFrom = "default_from"
                             case provider
                             case resendApiKey = "resend_api_key"
                             case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpAuth = "smtp_auth"
                             case smtpHost = "smtp_host"
-                            case smtpPassword = "smtp_password"
                             case smtpPort = "smtp_port"
                             case smtpSecurity = "smtp_security"
-                            case smtpUsername = "smtp_username"
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1`.
@@ -30768,12 +30804,54 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_webhook_secret`.
                         public var resendWebhookSecret: Swift.String?
+                        /// The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_auth`.
+                        public struct SmtpAuthPayload: Codable, Hashable, Sendable {
+                            /// Omitted: the stored one is kept while host and username stay the same
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_auth/password`.
+                            public var password: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_auth/username`.
+                            public var username: Swift.String
+                            /// Creates a new `SmtpAuthPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - password: Omitted: the stored one is kept while host and username stay the same
+                            ///   - username:
+                            public init(
+                                password: Swift.String? = nil,
+                                username: Swift.String
+                            ) {
+                                self.password = password
+                                self.username = username
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case password
+                                case username
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.password = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .password
+                                )
+                                self.username = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .username
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "password",
+                                    "username"
+                                ])
+                            }
+                        }
+                        /// The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_auth`.
+                        public var smtpAuth: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpAuthPayload?
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_host`.
                         public var smtpHost: Swift.String?
-                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_password`.
-                        public var smtpPassword: Swift.String?
                         /// Default 587 with starttls, 465 with tls
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_port`.
@@ -30790,8 +30868,6 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_security`.
                         public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload?
-                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/smtp_username`.
-                        public var smtpUsername: Swift.String?
                         /// Creates a new `Case2Payload`.
                         ///
                         /// - Parameters:
@@ -30799,42 +30875,38 @@ public enum Operations {
                         ///   - provider:
                         ///   - resendApiKey: Omitted: the stored one is kept; null removes it
                         ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpAuth: The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
                         ///   - smtpHost:
-                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
                         ///   - smtpPort: Default 587 with starttls, 465 with tls
                         ///   - smtpSecurity: Default starttls
-                        ///   - smtpUsername:
                         public init(
                             defaultFrom: Swift.String? = nil,
                             provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.ProviderPayload,
                             resendApiKey: Swift.String? = nil,
                             resendWebhookSecret: Swift.String? = nil,
+                            smtpAuth: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpAuthPayload? = nil,
                             smtpHost: Swift.String? = nil,
-                            smtpPassword: Swift.String? = nil,
                             smtpPort: Swift.Int? = nil,
-                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload? = nil,
-                            smtpUsername: Swift.String? = nil
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case2Payload.SmtpSecurityPayload? = nil
                         ) {
                             self.defaultFrom = defaultFrom
                             self.provider = provider
                             self.resendApiKey = resendApiKey
                             self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpAuth = smtpAuth
                             self.smtpHost = smtpHost
-                            self.smtpPassword = smtpPassword
                             self.smtpPort = smtpPort
                             self.smtpSecurity = smtpSecurity
-                            self.smtpUsername = smtpUsername
                         }
                         public enum CodingKeys: String, CodingKey {
                             case defaultFrom = "default_from"
                             case provider
                             case resendApiKey = "resend_api_key"
                             case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpAuth = "smtp_auth"
                             case smtpHost = "smtp_host"
-                            case smtpPassword = "smtp_password"
                             case smtpPort = "smtp_port"
                             case smtpSecurity = "smtp_security"
-                            case smtpUsername = "smtp_username"
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2`.
@@ -30857,12 +30929,54 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_webhook_secret`.
                         public var resendWebhookSecret: Swift.String?
+                        /// The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_auth`.
+                        public struct SmtpAuthPayload: Codable, Hashable, Sendable {
+                            /// Omitted: the stored one is kept while host and username stay the same
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_auth/password`.
+                            public var password: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_auth/username`.
+                            public var username: Swift.String
+                            /// Creates a new `SmtpAuthPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - password: Omitted: the stored one is kept while host and username stay the same
+                            ///   - username:
+                            public init(
+                                password: Swift.String? = nil,
+                                username: Swift.String
+                            ) {
+                                self.password = password
+                                self.username = username
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case password
+                                case username
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.password = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .password
+                                )
+                                self.username = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .username
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "password",
+                                    "username"
+                                ])
+                            }
+                        }
+                        /// The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_auth`.
+                        public var smtpAuth: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpAuthPayload?
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_host`.
                         public var smtpHost: Swift.String
-                        /// Omitted: the stored one is kept while host and username stay the same; null removes it
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_password`.
-                        public var smtpPassword: Swift.String?
                         /// Default 587 with starttls, 465 with tls
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_port`.
@@ -30879,8 +30993,6 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_security`.
                         public var smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload?
-                        /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/smtp_username`.
-                        public var smtpUsername: Swift.String?
                         /// Creates a new `Case3Payload`.
                         ///
                         /// - Parameters:
@@ -30888,42 +31000,38 @@ public enum Operations {
                         ///   - provider:
                         ///   - resendApiKey: Omitted: the stored one is kept; null removes it
                         ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - smtpAuth: The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
                         ///   - smtpHost:
-                        ///   - smtpPassword: Omitted: the stored one is kept while host and username stay the same; null removes it
                         ///   - smtpPort: Default 587 with starttls, 465 with tls
                         ///   - smtpSecurity: Default starttls
-                        ///   - smtpUsername:
                         public init(
                             defaultFrom: Swift.String? = nil,
                             provider: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.ProviderPayload,
                             resendApiKey: Swift.String? = nil,
                             resendWebhookSecret: Swift.String? = nil,
+                            smtpAuth: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpAuthPayload? = nil,
                             smtpHost: Swift.String,
-                            smtpPassword: Swift.String? = nil,
                             smtpPort: Swift.Int? = nil,
-                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload? = nil,
-                            smtpUsername: Swift.String? = nil
+                            smtpSecurity: Operations.PutEmailSettings.Input.Body.JsonPayload.Case3Payload.SmtpSecurityPayload? = nil
                         ) {
                             self.defaultFrom = defaultFrom
                             self.provider = provider
                             self.resendApiKey = resendApiKey
                             self.resendWebhookSecret = resendWebhookSecret
+                            self.smtpAuth = smtpAuth
                             self.smtpHost = smtpHost
-                            self.smtpPassword = smtpPassword
                             self.smtpPort = smtpPort
                             self.smtpSecurity = smtpSecurity
-                            self.smtpUsername = smtpUsername
                         }
                         public enum CodingKeys: String, CodingKey {
                             case defaultFrom = "default_from"
                             case provider
                             case resendApiKey = "resend_api_key"
                             case resendWebhookSecret = "resend_webhook_secret"
+                            case smtpAuth = "smtp_auth"
                             case smtpHost = "smtp_host"
-                            case smtpPassword = "smtp_password"
                             case smtpPort = "smtp_port"
                             case smtpSecurity = "smtp_security"
-                            case smtpUsername = "smtp_username"
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3`.
@@ -33499,700 +33607,1610 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1`.
-                    public struct Value1Payload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/contact_id`.
-                        public var contactId: Swift.String?
-                        /// `Name <address>` or an address, on a verified sending domain of the workspace
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/from`.
-                        public var from: Swift.String
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/html`.
-                        public var html: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/reply_to`.
-                        public var replyTo: Swift.String?
-                        /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/scheduled_at`.
-                        public var scheduledAt: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/subject`.
-                        public var subject: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload`.
-                        public struct TagsPayloadPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload/name`.
-                            public var name: Swift.String
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/TagsPayload/value`.
-                            public var value: Swift.String
-                            /// Creates a new `TagsPayloadPayload`.
+                @frozen public enum JsonPayload: Codable, Hashable, Sendable {
+                    /// The email's own subject with html and/or text
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1`.
+                    public struct Case1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/contact_id`.
+                            public var contactId: Swift.String?
+                            /// `Name <address>` or an address, on a verified sending domain of the workspace
                             ///
-                            /// - Parameters:
-                            ///   - name:
-                            ///   - value:
-                            public init(
-                                name: Swift.String,
-                                value: Swift.String
-                            ) {
-                                self.name = name
-                                self.value = value
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case name
-                                case value
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.name = try container.decode(
-                                    Swift.String.self,
-                                    forKey: .name
-                                )
-                                self.value = try container.decode(
-                                    Swift.String.self,
-                                    forKey: .value
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "name",
-                                    "value"
-                                ])
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/tags`.
-                        public typealias TagsPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayloadPayload]
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/tags`.
-                        public var tags: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayload?
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/template_id`.
-                        public var templateId: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/text`.
-                        public var text: Swift.String?
-                        /// An IANA time zone name
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/time_zone`.
-                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case africaAbidjan = "Africa/Abidjan"
-                            case africaAccra = "Africa/Accra"
-                            case africaAddisAbaba = "Africa/Addis_Ababa"
-                            case africaAlgiers = "Africa/Algiers"
-                            case africaAsmara = "Africa/Asmara"
-                            case africaBamako = "Africa/Bamako"
-                            case africaBangui = "Africa/Bangui"
-                            case africaBanjul = "Africa/Banjul"
-                            case africaBissau = "Africa/Bissau"
-                            case africaBlantyre = "Africa/Blantyre"
-                            case africaBrazzaville = "Africa/Brazzaville"
-                            case africaBujumbura = "Africa/Bujumbura"
-                            case africaCairo = "Africa/Cairo"
-                            case africaCasablanca = "Africa/Casablanca"
-                            case africaCeuta = "Africa/Ceuta"
-                            case africaConakry = "Africa/Conakry"
-                            case africaDakar = "Africa/Dakar"
-                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
-                            case africaDjibouti = "Africa/Djibouti"
-                            case africaDouala = "Africa/Douala"
-                            case africaElAaiun = "Africa/El_Aaiun"
-                            case africaFreetown = "Africa/Freetown"
-                            case africaGaborone = "Africa/Gaborone"
-                            case africaHarare = "Africa/Harare"
-                            case africaJohannesburg = "Africa/Johannesburg"
-                            case africaJuba = "Africa/Juba"
-                            case africaKampala = "Africa/Kampala"
-                            case africaKhartoum = "Africa/Khartoum"
-                            case africaKigali = "Africa/Kigali"
-                            case africaKinshasa = "Africa/Kinshasa"
-                            case africaLagos = "Africa/Lagos"
-                            case africaLibreville = "Africa/Libreville"
-                            case africaLome = "Africa/Lome"
-                            case africaLuanda = "Africa/Luanda"
-                            case africaLubumbashi = "Africa/Lubumbashi"
-                            case africaLusaka = "Africa/Lusaka"
-                            case africaMalabo = "Africa/Malabo"
-                            case africaMaputo = "Africa/Maputo"
-                            case africaMaseru = "Africa/Maseru"
-                            case africaMbabane = "Africa/Mbabane"
-                            case africaMogadishu = "Africa/Mogadishu"
-                            case africaMonrovia = "Africa/Monrovia"
-                            case africaNairobi = "Africa/Nairobi"
-                            case africaNdjamena = "Africa/Ndjamena"
-                            case africaNiamey = "Africa/Niamey"
-                            case africaNouakchott = "Africa/Nouakchott"
-                            case africaOuagadougou = "Africa/Ouagadougou"
-                            case africaPortoNovo = "Africa/Porto-Novo"
-                            case africaSaoTome = "Africa/Sao_Tome"
-                            case africaTripoli = "Africa/Tripoli"
-                            case africaTunis = "Africa/Tunis"
-                            case africaWindhoek = "Africa/Windhoek"
-                            case americaAdak = "America/Adak"
-                            case americaAnchorage = "America/Anchorage"
-                            case americaAnguilla = "America/Anguilla"
-                            case americaAntigua = "America/Antigua"
-                            case americaAraguaina = "America/Araguaina"
-                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
-                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
-                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
-                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
-                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
-                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
-                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
-                            case americaArgentinaSalta = "America/Argentina/Salta"
-                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
-                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
-                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
-                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
-                            case americaAruba = "America/Aruba"
-                            case americaAsuncion = "America/Asuncion"
-                            case americaAtikokan = "America/Atikokan"
-                            case americaBahia = "America/Bahia"
-                            case americaBahiaBanderas = "America/Bahia_Banderas"
-                            case americaBarbados = "America/Barbados"
-                            case americaBelem = "America/Belem"
-                            case americaBelize = "America/Belize"
-                            case americaBlancSablon = "America/Blanc-Sablon"
-                            case americaBoaVista = "America/Boa_Vista"
-                            case americaBogota = "America/Bogota"
-                            case americaBoise = "America/Boise"
-                            case americaCambridgeBay = "America/Cambridge_Bay"
-                            case americaCampoGrande = "America/Campo_Grande"
-                            case americaCancun = "America/Cancun"
-                            case americaCaracas = "America/Caracas"
-                            case americaCayenne = "America/Cayenne"
-                            case americaCayman = "America/Cayman"
-                            case americaChicago = "America/Chicago"
-                            case americaChihuahua = "America/Chihuahua"
-                            case americaCiudadJuarez = "America/Ciudad_Juarez"
-                            case americaCostaRica = "America/Costa_Rica"
-                            case americaCoyhaique = "America/Coyhaique"
-                            case americaCreston = "America/Creston"
-                            case americaCuiaba = "America/Cuiaba"
-                            case americaCuracao = "America/Curacao"
-                            case americaDanmarkshavn = "America/Danmarkshavn"
-                            case americaDawson = "America/Dawson"
-                            case americaDawsonCreek = "America/Dawson_Creek"
-                            case americaDenver = "America/Denver"
-                            case americaDetroit = "America/Detroit"
-                            case americaDominica = "America/Dominica"
-                            case americaEdmonton = "America/Edmonton"
-                            case americaEirunepe = "America/Eirunepe"
-                            case americaElSalvador = "America/El_Salvador"
-                            case americaFortNelson = "America/Fort_Nelson"
-                            case americaFortaleza = "America/Fortaleza"
-                            case americaGlaceBay = "America/Glace_Bay"
-                            case americaGodthab = "America/Godthab"
-                            case americaGooseBay = "America/Goose_Bay"
-                            case americaGrandTurk = "America/Grand_Turk"
-                            case americaGrenada = "America/Grenada"
-                            case americaGuadeloupe = "America/Guadeloupe"
-                            case americaGuatemala = "America/Guatemala"
-                            case americaGuayaquil = "America/Guayaquil"
-                            case americaGuyana = "America/Guyana"
-                            case americaHalifax = "America/Halifax"
-                            case americaHavana = "America/Havana"
-                            case americaHermosillo = "America/Hermosillo"
-                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
-                            case americaIndianaKnox = "America/Indiana/Knox"
-                            case americaIndianaMarengo = "America/Indiana/Marengo"
-                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
-                            case americaIndianaTellCity = "America/Indiana/Tell_City"
-                            case americaIndianaVevay = "America/Indiana/Vevay"
-                            case americaIndianaVincennes = "America/Indiana/Vincennes"
-                            case americaIndianaWinamac = "America/Indiana/Winamac"
-                            case americaInuvik = "America/Inuvik"
-                            case americaIqaluit = "America/Iqaluit"
-                            case americaJamaica = "America/Jamaica"
-                            case americaJuneau = "America/Juneau"
-                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
-                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
-                            case americaKralendijk = "America/Kralendijk"
-                            case americaLaPaz = "America/La_Paz"
-                            case americaLima = "America/Lima"
-                            case americaLosAngeles = "America/Los_Angeles"
-                            case americaLowerPrinces = "America/Lower_Princes"
-                            case americaMaceio = "America/Maceio"
-                            case americaManagua = "America/Managua"
-                            case americaManaus = "America/Manaus"
-                            case americaMarigot = "America/Marigot"
-                            case americaMartinique = "America/Martinique"
-                            case americaMatamoros = "America/Matamoros"
-                            case americaMazatlan = "America/Mazatlan"
-                            case americaMenominee = "America/Menominee"
-                            case americaMerida = "America/Merida"
-                            case americaMetlakatla = "America/Metlakatla"
-                            case americaMexicoCity = "America/Mexico_City"
-                            case americaMiquelon = "America/Miquelon"
-                            case americaMoncton = "America/Moncton"
-                            case americaMonterrey = "America/Monterrey"
-                            case americaMontevideo = "America/Montevideo"
-                            case americaMontreal = "America/Montreal"
-                            case americaMontserrat = "America/Montserrat"
-                            case americaNassau = "America/Nassau"
-                            case americaNewYork = "America/New_York"
-                            case americaNipigon = "America/Nipigon"
-                            case americaNome = "America/Nome"
-                            case americaNoronha = "America/Noronha"
-                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
-                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
-                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
-                            case americaNuuk = "America/Nuuk"
-                            case americaOjinaga = "America/Ojinaga"
-                            case americaPanama = "America/Panama"
-                            case americaPangnirtung = "America/Pangnirtung"
-                            case americaParamaribo = "America/Paramaribo"
-                            case americaPhoenix = "America/Phoenix"
-                            case americaPortAuPrince = "America/Port-au-Prince"
-                            case americaPortOfSpain = "America/Port_of_Spain"
-                            case americaPortoVelho = "America/Porto_Velho"
-                            case americaPuertoRico = "America/Puerto_Rico"
-                            case americaPuntaArenas = "America/Punta_Arenas"
-                            case americaRainyRiver = "America/Rainy_River"
-                            case americaRankinInlet = "America/Rankin_Inlet"
-                            case americaRecife = "America/Recife"
-                            case americaRegina = "America/Regina"
-                            case americaResolute = "America/Resolute"
-                            case americaRioBranco = "America/Rio_Branco"
-                            case americaSantaIsabel = "America/Santa_Isabel"
-                            case americaSantarem = "America/Santarem"
-                            case americaSantiago = "America/Santiago"
-                            case americaSantoDomingo = "America/Santo_Domingo"
-                            case americaSaoPaulo = "America/Sao_Paulo"
-                            case americaScoresbysund = "America/Scoresbysund"
-                            case americaShiprock = "America/Shiprock"
-                            case americaSitka = "America/Sitka"
-                            case americaStBarthelemy = "America/St_Barthelemy"
-                            case americaStJohns = "America/St_Johns"
-                            case americaStKitts = "America/St_Kitts"
-                            case americaStLucia = "America/St_Lucia"
-                            case americaStThomas = "America/St_Thomas"
-                            case americaStVincent = "America/St_Vincent"
-                            case americaSwiftCurrent = "America/Swift_Current"
-                            case americaTegucigalpa = "America/Tegucigalpa"
-                            case americaThule = "America/Thule"
-                            case americaThunderBay = "America/Thunder_Bay"
-                            case americaTijuana = "America/Tijuana"
-                            case americaToronto = "America/Toronto"
-                            case americaTortola = "America/Tortola"
-                            case americaVancouver = "America/Vancouver"
-                            case americaWhitehorse = "America/Whitehorse"
-                            case americaWinnipeg = "America/Winnipeg"
-                            case americaYakutat = "America/Yakutat"
-                            case americaYellowknife = "America/Yellowknife"
-                            case antarcticaCasey = "Antarctica/Casey"
-                            case antarcticaDavis = "Antarctica/Davis"
-                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
-                            case antarcticaMacquarie = "Antarctica/Macquarie"
-                            case antarcticaMawson = "Antarctica/Mawson"
-                            case antarcticaMcMurdo = "Antarctica/McMurdo"
-                            case antarcticaPalmer = "Antarctica/Palmer"
-                            case antarcticaRothera = "Antarctica/Rothera"
-                            case antarcticaSouthPole = "Antarctica/South_Pole"
-                            case antarcticaSyowa = "Antarctica/Syowa"
-                            case antarcticaTroll = "Antarctica/Troll"
-                            case antarcticaVostok = "Antarctica/Vostok"
-                            case arcticLongyearbyen = "Arctic/Longyearbyen"
-                            case asiaAden = "Asia/Aden"
-                            case asiaAlmaty = "Asia/Almaty"
-                            case asiaAmman = "Asia/Amman"
-                            case asiaAnadyr = "Asia/Anadyr"
-                            case asiaAqtau = "Asia/Aqtau"
-                            case asiaAqtobe = "Asia/Aqtobe"
-                            case asiaAshgabat = "Asia/Ashgabat"
-                            case asiaAtyrau = "Asia/Atyrau"
-                            case asiaBaghdad = "Asia/Baghdad"
-                            case asiaBahrain = "Asia/Bahrain"
-                            case asiaBaku = "Asia/Baku"
-                            case asiaBangkok = "Asia/Bangkok"
-                            case asiaBarnaul = "Asia/Barnaul"
-                            case asiaBeirut = "Asia/Beirut"
-                            case asiaBishkek = "Asia/Bishkek"
-                            case asiaBrunei = "Asia/Brunei"
-                            case asiaCalcutta = "Asia/Calcutta"
-                            case asiaChita = "Asia/Chita"
-                            case asiaChoibalsan = "Asia/Choibalsan"
-                            case asiaChongqing = "Asia/Chongqing"
-                            case asiaColombo = "Asia/Colombo"
-                            case asiaDamascus = "Asia/Damascus"
-                            case asiaDhaka = "Asia/Dhaka"
-                            case asiaDili = "Asia/Dili"
-                            case asiaDubai = "Asia/Dubai"
-                            case asiaDushanbe = "Asia/Dushanbe"
-                            case asiaFamagusta = "Asia/Famagusta"
-                            case asiaGaza = "Asia/Gaza"
-                            case asiaHarbin = "Asia/Harbin"
-                            case asiaHebron = "Asia/Hebron"
-                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
-                            case asiaHongKong = "Asia/Hong_Kong"
-                            case asiaHovd = "Asia/Hovd"
-                            case asiaIrkutsk = "Asia/Irkutsk"
-                            case asiaJakarta = "Asia/Jakarta"
-                            case asiaJayapura = "Asia/Jayapura"
-                            case asiaJerusalem = "Asia/Jerusalem"
-                            case asiaKabul = "Asia/Kabul"
-                            case asiaKamchatka = "Asia/Kamchatka"
-                            case asiaKarachi = "Asia/Karachi"
-                            case asiaKashgar = "Asia/Kashgar"
-                            case asiaKathmandu = "Asia/Kathmandu"
-                            case asiaKatmandu = "Asia/Katmandu"
-                            case asiaKhandyga = "Asia/Khandyga"
-                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
-                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
-                            case asiaKuching = "Asia/Kuching"
-                            case asiaKuwait = "Asia/Kuwait"
-                            case asiaMacau = "Asia/Macau"
-                            case asiaMagadan = "Asia/Magadan"
-                            case asiaMakassar = "Asia/Makassar"
-                            case asiaManila = "Asia/Manila"
-                            case asiaMuscat = "Asia/Muscat"
-                            case asiaNicosia = "Asia/Nicosia"
-                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
-                            case asiaNovosibirsk = "Asia/Novosibirsk"
-                            case asiaOmsk = "Asia/Omsk"
-                            case asiaOral = "Asia/Oral"
-                            case asiaPhnomPenh = "Asia/Phnom_Penh"
-                            case asiaPontianak = "Asia/Pontianak"
-                            case asiaPyongyang = "Asia/Pyongyang"
-                            case asiaQatar = "Asia/Qatar"
-                            case asiaQostanay = "Asia/Qostanay"
-                            case asiaQyzylorda = "Asia/Qyzylorda"
-                            case asiaRangoon = "Asia/Rangoon"
-                            case asiaRiyadh = "Asia/Riyadh"
-                            case asiaSakhalin = "Asia/Sakhalin"
-                            case asiaSamarkand = "Asia/Samarkand"
-                            case asiaSeoul = "Asia/Seoul"
-                            case asiaShanghai = "Asia/Shanghai"
-                            case asiaSingapore = "Asia/Singapore"
-                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
-                            case asiaTaipei = "Asia/Taipei"
-                            case asiaTashkent = "Asia/Tashkent"
-                            case asiaTbilisi = "Asia/Tbilisi"
-                            case asiaTehran = "Asia/Tehran"
-                            case asiaThimphu = "Asia/Thimphu"
-                            case asiaTokyo = "Asia/Tokyo"
-                            case asiaTomsk = "Asia/Tomsk"
-                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
-                            case asiaUrumqi = "Asia/Urumqi"
-                            case asiaUstNera = "Asia/Ust-Nera"
-                            case asiaVientiane = "Asia/Vientiane"
-                            case asiaVladivostok = "Asia/Vladivostok"
-                            case asiaYakutsk = "Asia/Yakutsk"
-                            case asiaYangon = "Asia/Yangon"
-                            case asiaYekaterinburg = "Asia/Yekaterinburg"
-                            case asiaYerevan = "Asia/Yerevan"
-                            case atlanticAzores = "Atlantic/Azores"
-                            case atlanticBermuda = "Atlantic/Bermuda"
-                            case atlanticCanary = "Atlantic/Canary"
-                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
-                            case atlanticFaroe = "Atlantic/Faroe"
-                            case atlanticMadeira = "Atlantic/Madeira"
-                            case atlanticReykjavik = "Atlantic/Reykjavik"
-                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
-                            case atlanticStHelena = "Atlantic/St_Helena"
-                            case atlanticStanley = "Atlantic/Stanley"
-                            case australiaAdelaide = "Australia/Adelaide"
-                            case australiaBrisbane = "Australia/Brisbane"
-                            case australiaBrokenHill = "Australia/Broken_Hill"
-                            case australiaCurrie = "Australia/Currie"
-                            case australiaDarwin = "Australia/Darwin"
-                            case australiaEucla = "Australia/Eucla"
-                            case australiaHobart = "Australia/Hobart"
-                            case australiaLindeman = "Australia/Lindeman"
-                            case australiaLordHowe = "Australia/Lord_Howe"
-                            case australiaMelbourne = "Australia/Melbourne"
-                            case australiaPerth = "Australia/Perth"
-                            case australiaSydney = "Australia/Sydney"
-                            case europeAmsterdam = "Europe/Amsterdam"
-                            case europeAndorra = "Europe/Andorra"
-                            case europeAstrakhan = "Europe/Astrakhan"
-                            case europeAthens = "Europe/Athens"
-                            case europeBelgrade = "Europe/Belgrade"
-                            case europeBerlin = "Europe/Berlin"
-                            case europeBratislava = "Europe/Bratislava"
-                            case europeBrussels = "Europe/Brussels"
-                            case europeBucharest = "Europe/Bucharest"
-                            case europeBudapest = "Europe/Budapest"
-                            case europeBusingen = "Europe/Busingen"
-                            case europeChisinau = "Europe/Chisinau"
-                            case europeCopenhagen = "Europe/Copenhagen"
-                            case europeDublin = "Europe/Dublin"
-                            case europeGibraltar = "Europe/Gibraltar"
-                            case europeGuernsey = "Europe/Guernsey"
-                            case europeHelsinki = "Europe/Helsinki"
-                            case europeIsleOfMan = "Europe/Isle_of_Man"
-                            case europeIstanbul = "Europe/Istanbul"
-                            case europeJersey = "Europe/Jersey"
-                            case europeKaliningrad = "Europe/Kaliningrad"
-                            case europeKiev = "Europe/Kiev"
-                            case europeKirov = "Europe/Kirov"
-                            case europeKyiv = "Europe/Kyiv"
-                            case europeLisbon = "Europe/Lisbon"
-                            case europeLjubljana = "Europe/Ljubljana"
-                            case europeLondon = "Europe/London"
-                            case europeLuxembourg = "Europe/Luxembourg"
-                            case europeMadrid = "Europe/Madrid"
-                            case europeMalta = "Europe/Malta"
-                            case europeMariehamn = "Europe/Mariehamn"
-                            case europeMinsk = "Europe/Minsk"
-                            case europeMonaco = "Europe/Monaco"
-                            case europeMoscow = "Europe/Moscow"
-                            case europeOslo = "Europe/Oslo"
-                            case europeParis = "Europe/Paris"
-                            case europePodgorica = "Europe/Podgorica"
-                            case europePrague = "Europe/Prague"
-                            case europeRiga = "Europe/Riga"
-                            case europeRome = "Europe/Rome"
-                            case europeSamara = "Europe/Samara"
-                            case europeSanMarino = "Europe/San_Marino"
-                            case europeSarajevo = "Europe/Sarajevo"
-                            case europeSaratov = "Europe/Saratov"
-                            case europeSimferopol = "Europe/Simferopol"
-                            case europeSkopje = "Europe/Skopje"
-                            case europeSofia = "Europe/Sofia"
-                            case europeStockholm = "Europe/Stockholm"
-                            case europeTallinn = "Europe/Tallinn"
-                            case europeTirane = "Europe/Tirane"
-                            case europeUlyanovsk = "Europe/Ulyanovsk"
-                            case europeUzhgorod = "Europe/Uzhgorod"
-                            case europeVaduz = "Europe/Vaduz"
-                            case europeVatican = "Europe/Vatican"
-                            case europeVienna = "Europe/Vienna"
-                            case europeVilnius = "Europe/Vilnius"
-                            case europeVolgograd = "Europe/Volgograd"
-                            case europeWarsaw = "Europe/Warsaw"
-                            case europeZagreb = "Europe/Zagreb"
-                            case europeZaporozhye = "Europe/Zaporozhye"
-                            case europeZurich = "Europe/Zurich"
-                            case gmt = "GMT"
-                            case indianAntananarivo = "Indian/Antananarivo"
-                            case indianChagos = "Indian/Chagos"
-                            case indianChristmas = "Indian/Christmas"
-                            case indianCocos = "Indian/Cocos"
-                            case indianComoro = "Indian/Comoro"
-                            case indianKerguelen = "Indian/Kerguelen"
-                            case indianMahe = "Indian/Mahe"
-                            case indianMaldives = "Indian/Maldives"
-                            case indianMauritius = "Indian/Mauritius"
-                            case indianMayotte = "Indian/Mayotte"
-                            case indianReunion = "Indian/Reunion"
-                            case pacificApia = "Pacific/Apia"
-                            case pacificAuckland = "Pacific/Auckland"
-                            case pacificBougainville = "Pacific/Bougainville"
-                            case pacificChatham = "Pacific/Chatham"
-                            case pacificChuuk = "Pacific/Chuuk"
-                            case pacificEaster = "Pacific/Easter"
-                            case pacificEfate = "Pacific/Efate"
-                            case pacificEnderbury = "Pacific/Enderbury"
-                            case pacificFakaofo = "Pacific/Fakaofo"
-                            case pacificFiji = "Pacific/Fiji"
-                            case pacificFunafuti = "Pacific/Funafuti"
-                            case pacificGalapagos = "Pacific/Galapagos"
-                            case pacificGambier = "Pacific/Gambier"
-                            case pacificGuadalcanal = "Pacific/Guadalcanal"
-                            case pacificGuam = "Pacific/Guam"
-                            case pacificHonolulu = "Pacific/Honolulu"
-                            case pacificJohnston = "Pacific/Johnston"
-                            case pacificKanton = "Pacific/Kanton"
-                            case pacificKiritimati = "Pacific/Kiritimati"
-                            case pacificKosrae = "Pacific/Kosrae"
-                            case pacificKwajalein = "Pacific/Kwajalein"
-                            case pacificMajuro = "Pacific/Majuro"
-                            case pacificMarquesas = "Pacific/Marquesas"
-                            case pacificMidway = "Pacific/Midway"
-                            case pacificNauru = "Pacific/Nauru"
-                            case pacificNiue = "Pacific/Niue"
-                            case pacificNorfolk = "Pacific/Norfolk"
-                            case pacificNoumea = "Pacific/Noumea"
-                            case pacificPagoPago = "Pacific/Pago_Pago"
-                            case pacificPalau = "Pacific/Palau"
-                            case pacificPitcairn = "Pacific/Pitcairn"
-                            case pacificPohnpei = "Pacific/Pohnpei"
-                            case pacificPonape = "Pacific/Ponape"
-                            case pacificPortMoresby = "Pacific/Port_Moresby"
-                            case pacificRarotonga = "Pacific/Rarotonga"
-                            case pacificSaipan = "Pacific/Saipan"
-                            case pacificTahiti = "Pacific/Tahiti"
-                            case pacificTarawa = "Pacific/Tarawa"
-                            case pacificTongatapu = "Pacific/Tongatapu"
-                            case pacificTruk = "Pacific/Truk"
-                            case pacificWake = "Pacific/Wake"
-                            case pacificWallis = "Pacific/Wallis"
-                            case utc = "UTC"
-                            case _empty_ = ""
-                        }
-                        /// An IANA time zone name
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/time_zone`.
-                        public var timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TimeZonePayload?
-                        /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/to`.
-                        public var to: Swift.String?
-                        /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
-                        public struct VariablesPayload: Codable, Hashable, Sendable {
-                            /// A container of undocumented properties.
-                            public var additionalProperties: [String: Swift.String?]
-                            /// Creates a new `VariablesPayload`.
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/from`.
+                            public var from: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/html`.
+                            public var html: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/reply_to`.
+                            public var replyTo: Swift.String?
+                            /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///
-                            /// - Parameters:
-                            ///   - additionalProperties: A container of undocumented properties.
-                            public init(additionalProperties: [String: Swift.String?] = .init()) {
-                                self.additionalProperties = additionalProperties
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/scheduled_at`.
+                            public var scheduledAt: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/subject`.
+                            public var subject: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/TagsPayload`.
+                            public struct TagsPayloadPayload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/TagsPayload/name`.
+                                public var name: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/TagsPayload/value`.
+                                public var value: Swift.String
+                                /// Creates a new `TagsPayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - name:
+                                ///   - value:
+                                public init(
+                                    name: Swift.String,
+                                    value: Swift.String
+                                ) {
+                                    self.name = name
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case name
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.name = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .name
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "name",
+                                        "value"
+                                    ])
+                                }
                             }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/tags`.
+                            public typealias TagsPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.TagsPayloadPayload]
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/tags`.
+                            public var tags: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.TagsPayload?
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/text`.
+                            public var text: Swift.String?
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/time_zone`.
+                            @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case africaAbidjan = "Africa/Abidjan"
+                                case africaAccra = "Africa/Accra"
+                                case africaAddisAbaba = "Africa/Addis_Ababa"
+                                case africaAlgiers = "Africa/Algiers"
+                                case africaAsmara = "Africa/Asmara"
+                                case africaBamako = "Africa/Bamako"
+                                case africaBangui = "Africa/Bangui"
+                                case africaBanjul = "Africa/Banjul"
+                                case africaBissau = "Africa/Bissau"
+                                case africaBlantyre = "Africa/Blantyre"
+                                case africaBrazzaville = "Africa/Brazzaville"
+                                case africaBujumbura = "Africa/Bujumbura"
+                                case africaCairo = "Africa/Cairo"
+                                case africaCasablanca = "Africa/Casablanca"
+                                case africaCeuta = "Africa/Ceuta"
+                                case africaConakry = "Africa/Conakry"
+                                case africaDakar = "Africa/Dakar"
+                                case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                                case africaDjibouti = "Africa/Djibouti"
+                                case africaDouala = "Africa/Douala"
+                                case africaElAaiun = "Africa/El_Aaiun"
+                                case africaFreetown = "Africa/Freetown"
+                                case africaGaborone = "Africa/Gaborone"
+                                case africaHarare = "Africa/Harare"
+                                case africaJohannesburg = "Africa/Johannesburg"
+                                case africaJuba = "Africa/Juba"
+                                case africaKampala = "Africa/Kampala"
+                                case africaKhartoum = "Africa/Khartoum"
+                                case africaKigali = "Africa/Kigali"
+                                case africaKinshasa = "Africa/Kinshasa"
+                                case africaLagos = "Africa/Lagos"
+                                case africaLibreville = "Africa/Libreville"
+                                case africaLome = "Africa/Lome"
+                                case africaLuanda = "Africa/Luanda"
+                                case africaLubumbashi = "Africa/Lubumbashi"
+                                case africaLusaka = "Africa/Lusaka"
+                                case africaMalabo = "Africa/Malabo"
+                                case africaMaputo = "Africa/Maputo"
+                                case africaMaseru = "Africa/Maseru"
+                                case africaMbabane = "Africa/Mbabane"
+                                case africaMogadishu = "Africa/Mogadishu"
+                                case africaMonrovia = "Africa/Monrovia"
+                                case africaNairobi = "Africa/Nairobi"
+                                case africaNdjamena = "Africa/Ndjamena"
+                                case africaNiamey = "Africa/Niamey"
+                                case africaNouakchott = "Africa/Nouakchott"
+                                case africaOuagadougou = "Africa/Ouagadougou"
+                                case africaPortoNovo = "Africa/Porto-Novo"
+                                case africaSaoTome = "Africa/Sao_Tome"
+                                case africaTripoli = "Africa/Tripoli"
+                                case africaTunis = "Africa/Tunis"
+                                case africaWindhoek = "Africa/Windhoek"
+                                case americaAdak = "America/Adak"
+                                case americaAnchorage = "America/Anchorage"
+                                case americaAnguilla = "America/Anguilla"
+                                case americaAntigua = "America/Antigua"
+                                case americaAraguaina = "America/Araguaina"
+                                case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                                case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                                case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                                case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                                case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                                case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                                case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                                case americaArgentinaSalta = "America/Argentina/Salta"
+                                case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                                case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                                case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                                case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                                case americaAruba = "America/Aruba"
+                                case americaAsuncion = "America/Asuncion"
+                                case americaAtikokan = "America/Atikokan"
+                                case americaBahia = "America/Bahia"
+                                case americaBahiaBanderas = "America/Bahia_Banderas"
+                                case americaBarbados = "America/Barbados"
+                                case americaBelem = "America/Belem"
+                                case americaBelize = "America/Belize"
+                                case americaBlancSablon = "America/Blanc-Sablon"
+                                case americaBoaVista = "America/Boa_Vista"
+                                case americaBogota = "America/Bogota"
+                                case americaBoise = "America/Boise"
+                                case americaCambridgeBay = "America/Cambridge_Bay"
+                                case americaCampoGrande = "America/Campo_Grande"
+                                case americaCancun = "America/Cancun"
+                                case americaCaracas = "America/Caracas"
+                                case americaCayenne = "America/Cayenne"
+                                case americaCayman = "America/Cayman"
+                                case americaChicago = "America/Chicago"
+                                case americaChihuahua = "America/Chihuahua"
+                                case americaCiudadJuarez = "America/Ciudad_Juarez"
+                                case americaCostaRica = "America/Costa_Rica"
+                                case americaCoyhaique = "America/Coyhaique"
+                                case americaCreston = "America/Creston"
+                                case americaCuiaba = "America/Cuiaba"
+                                case americaCuracao = "America/Curacao"
+                                case americaDanmarkshavn = "America/Danmarkshavn"
+                                case americaDawson = "America/Dawson"
+                                case americaDawsonCreek = "America/Dawson_Creek"
+                                case americaDenver = "America/Denver"
+                                case americaDetroit = "America/Detroit"
+                                case americaDominica = "America/Dominica"
+                                case americaEdmonton = "America/Edmonton"
+                                case americaEirunepe = "America/Eirunepe"
+                                case americaElSalvador = "America/El_Salvador"
+                                case americaFortNelson = "America/Fort_Nelson"
+                                case americaFortaleza = "America/Fortaleza"
+                                case americaGlaceBay = "America/Glace_Bay"
+                                case americaGodthab = "America/Godthab"
+                                case americaGooseBay = "America/Goose_Bay"
+                                case americaGrandTurk = "America/Grand_Turk"
+                                case americaGrenada = "America/Grenada"
+                                case americaGuadeloupe = "America/Guadeloupe"
+                                case americaGuatemala = "America/Guatemala"
+                                case americaGuayaquil = "America/Guayaquil"
+                                case americaGuyana = "America/Guyana"
+                                case americaHalifax = "America/Halifax"
+                                case americaHavana = "America/Havana"
+                                case americaHermosillo = "America/Hermosillo"
+                                case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                                case americaIndianaKnox = "America/Indiana/Knox"
+                                case americaIndianaMarengo = "America/Indiana/Marengo"
+                                case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                                case americaIndianaTellCity = "America/Indiana/Tell_City"
+                                case americaIndianaVevay = "America/Indiana/Vevay"
+                                case americaIndianaVincennes = "America/Indiana/Vincennes"
+                                case americaIndianaWinamac = "America/Indiana/Winamac"
+                                case americaInuvik = "America/Inuvik"
+                                case americaIqaluit = "America/Iqaluit"
+                                case americaJamaica = "America/Jamaica"
+                                case americaJuneau = "America/Juneau"
+                                case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                                case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                                case americaKralendijk = "America/Kralendijk"
+                                case americaLaPaz = "America/La_Paz"
+                                case americaLima = "America/Lima"
+                                case americaLosAngeles = "America/Los_Angeles"
+                                case americaLowerPrinces = "America/Lower_Princes"
+                                case americaMaceio = "America/Maceio"
+                                case americaManagua = "America/Managua"
+                                case americaManaus = "America/Manaus"
+                                case americaMarigot = "America/Marigot"
+                                case americaMartinique = "America/Martinique"
+                                case americaMatamoros = "America/Matamoros"
+                                case americaMazatlan = "America/Mazatlan"
+                                case americaMenominee = "America/Menominee"
+                                case americaMerida = "America/Merida"
+                                case americaMetlakatla = "America/Metlakatla"
+                                case americaMexicoCity = "America/Mexico_City"
+                                case americaMiquelon = "America/Miquelon"
+                                case americaMoncton = "America/Moncton"
+                                case americaMonterrey = "America/Monterrey"
+                                case americaMontevideo = "America/Montevideo"
+                                case americaMontreal = "America/Montreal"
+                                case americaMontserrat = "America/Montserrat"
+                                case americaNassau = "America/Nassau"
+                                case americaNewYork = "America/New_York"
+                                case americaNipigon = "America/Nipigon"
+                                case americaNome = "America/Nome"
+                                case americaNoronha = "America/Noronha"
+                                case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                                case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                                case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                                case americaNuuk = "America/Nuuk"
+                                case americaOjinaga = "America/Ojinaga"
+                                case americaPanama = "America/Panama"
+                                case americaPangnirtung = "America/Pangnirtung"
+                                case americaParamaribo = "America/Paramaribo"
+                                case americaPhoenix = "America/Phoenix"
+                                case americaPortAuPrince = "America/Port-au-Prince"
+                                case americaPortOfSpain = "America/Port_of_Spain"
+                                case americaPortoVelho = "America/Porto_Velho"
+                                case americaPuertoRico = "America/Puerto_Rico"
+                                case americaPuntaArenas = "America/Punta_Arenas"
+                                case americaRainyRiver = "America/Rainy_River"
+                                case americaRankinInlet = "America/Rankin_Inlet"
+                                case americaRecife = "America/Recife"
+                                case americaRegina = "America/Regina"
+                                case americaResolute = "America/Resolute"
+                                case americaRioBranco = "America/Rio_Branco"
+                                case americaSantaIsabel = "America/Santa_Isabel"
+                                case americaSantarem = "America/Santarem"
+                                case americaSantiago = "America/Santiago"
+                                case americaSantoDomingo = "America/Santo_Domingo"
+                                case americaSaoPaulo = "America/Sao_Paulo"
+                                case americaScoresbysund = "America/Scoresbysund"
+                                case americaShiprock = "America/Shiprock"
+                                case americaSitka = "America/Sitka"
+                                case americaStBarthelemy = "America/St_Barthelemy"
+                                case americaStJohns = "America/St_Johns"
+                                case americaStKitts = "America/St_Kitts"
+                                case americaStLucia = "America/St_Lucia"
+                                case americaStThomas = "America/St_Thomas"
+                                case americaStVincent = "America/St_Vincent"
+                                case americaSwiftCurrent = "America/Swift_Current"
+                                case americaTegucigalpa = "America/Tegucigalpa"
+                                case americaThule = "America/Thule"
+                                case americaThunderBay = "America/Thunder_Bay"
+                                case americaTijuana = "America/Tijuana"
+                                case americaToronto = "America/Toronto"
+                                case americaTortola = "America/Tortola"
+                                case americaVancouver = "America/Vancouver"
+                                case americaWhitehorse = "America/Whitehorse"
+                                case americaWinnipeg = "America/Winnipeg"
+                                case americaYakutat = "America/Yakutat"
+                                case americaYellowknife = "America/Yellowknife"
+                                case antarcticaCasey = "Antarctica/Casey"
+                                case antarcticaDavis = "Antarctica/Davis"
+                                case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                                case antarcticaMacquarie = "Antarctica/Macquarie"
+                                case antarcticaMawson = "Antarctica/Mawson"
+                                case antarcticaMcMurdo = "Antarctica/McMurdo"
+                                case antarcticaPalmer = "Antarctica/Palmer"
+                                case antarcticaRothera = "Antarctica/Rothera"
+                                case antarcticaSouthPole = "Antarctica/South_Pole"
+                                case antarcticaSyowa = "Antarctica/Syowa"
+                                case antarcticaTroll = "Antarctica/Troll"
+                                case antarcticaVostok = "Antarctica/Vostok"
+                                case arcticLongyearbyen = "Arctic/Longyearbyen"
+                                case asiaAden = "Asia/Aden"
+                                case asiaAlmaty = "Asia/Almaty"
+                                case asiaAmman = "Asia/Amman"
+                                case asiaAnadyr = "Asia/Anadyr"
+                                case asiaAqtau = "Asia/Aqtau"
+                                case asiaAqtobe = "Asia/Aqtobe"
+                                case asiaAshgabat = "Asia/Ashgabat"
+                                case asiaAtyrau = "Asia/Atyrau"
+                                case asiaBaghdad = "Asia/Baghdad"
+                                case asiaBahrain = "Asia/Bahrain"
+                                case asiaBaku = "Asia/Baku"
+                                case asiaBangkok = "Asia/Bangkok"
+                                case asiaBarnaul = "Asia/Barnaul"
+                                case asiaBeirut = "Asia/Beirut"
+                                case asiaBishkek = "Asia/Bishkek"
+                                case asiaBrunei = "Asia/Brunei"
+                                case asiaCalcutta = "Asia/Calcutta"
+                                case asiaChita = "Asia/Chita"
+                                case asiaChoibalsan = "Asia/Choibalsan"
+                                case asiaChongqing = "Asia/Chongqing"
+                                case asiaColombo = "Asia/Colombo"
+                                case asiaDamascus = "Asia/Damascus"
+                                case asiaDhaka = "Asia/Dhaka"
+                                case asiaDili = "Asia/Dili"
+                                case asiaDubai = "Asia/Dubai"
+                                case asiaDushanbe = "Asia/Dushanbe"
+                                case asiaFamagusta = "Asia/Famagusta"
+                                case asiaGaza = "Asia/Gaza"
+                                case asiaHarbin = "Asia/Harbin"
+                                case asiaHebron = "Asia/Hebron"
+                                case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                                case asiaHongKong = "Asia/Hong_Kong"
+                                case asiaHovd = "Asia/Hovd"
+                                case asiaIrkutsk = "Asia/Irkutsk"
+                                case asiaJakarta = "Asia/Jakarta"
+                                case asiaJayapura = "Asia/Jayapura"
+                                case asiaJerusalem = "Asia/Jerusalem"
+                                case asiaKabul = "Asia/Kabul"
+                                case asiaKamchatka = "Asia/Kamchatka"
+                                case asiaKarachi = "Asia/Karachi"
+                                case asiaKashgar = "Asia/Kashgar"
+                                case asiaKathmandu = "Asia/Kathmandu"
+                                case asiaKatmandu = "Asia/Katmandu"
+                                case asiaKhandyga = "Asia/Khandyga"
+                                case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                                case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                                case asiaKuching = "Asia/Kuching"
+                                case asiaKuwait = "Asia/Kuwait"
+                                case asiaMacau = "Asia/Macau"
+                                case asiaMagadan = "Asia/Magadan"
+                                case asiaMakassar = "Asia/Makassar"
+                                case asiaManila = "Asia/Manila"
+                                case asiaMuscat = "Asia/Muscat"
+                                case asiaNicosia = "Asia/Nicosia"
+                                case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                                case asiaNovosibirsk = "Asia/Novosibirsk"
+                                case asiaOmsk = "Asia/Omsk"
+                                case asiaOral = "Asia/Oral"
+                                case asiaPhnomPenh = "Asia/Phnom_Penh"
+                                case asiaPontianak = "Asia/Pontianak"
+                                case asiaPyongyang = "Asia/Pyongyang"
+                                case asiaQatar = "Asia/Qatar"
+                                case asiaQostanay = "Asia/Qostanay"
+                                case asiaQyzylorda = "Asia/Qyzylorda"
+                                case asiaRangoon = "Asia/Rangoon"
+                                case asiaRiyadh = "Asia/Riyadh"
+                                case asiaSakhalin = "Asia/Sakhalin"
+                                case asiaSamarkand = "Asia/Samarkand"
+                                case asiaSeoul = "Asia/Seoul"
+                                case asiaShanghai = "Asia/Shanghai"
+                                case asiaSingapore = "Asia/Singapore"
+                                case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                                case asiaTaipei = "Asia/Taipei"
+                                case asiaTashkent = "Asia/Tashkent"
+                                case asiaTbilisi = "Asia/Tbilisi"
+                                case asiaTehran = "Asia/Tehran"
+                                case asiaThimphu = "Asia/Thimphu"
+                                case asiaTokyo = "Asia/Tokyo"
+                                case asiaTomsk = "Asia/Tomsk"
+                                case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                                case asiaUrumqi = "Asia/Urumqi"
+                                case asiaUstNera = "Asia/Ust-Nera"
+                                case asiaVientiane = "Asia/Vientiane"
+                                case asiaVladivostok = "Asia/Vladivostok"
+                                case asiaYakutsk = "Asia/Yakutsk"
+                                case asiaYangon = "Asia/Yangon"
+                                case asiaYekaterinburg = "Asia/Yekaterinburg"
+                                case asiaYerevan = "Asia/Yerevan"
+                                case atlanticAzores = "Atlantic/Azores"
+                                case atlanticBermuda = "Atlantic/Bermuda"
+                                case atlanticCanary = "Atlantic/Canary"
+                                case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                                case atlanticFaroe = "Atlantic/Faroe"
+                                case atlanticMadeira = "Atlantic/Madeira"
+                                case atlanticReykjavik = "Atlantic/Reykjavik"
+                                case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                                case atlanticStHelena = "Atlantic/St_Helena"
+                                case atlanticStanley = "Atlantic/Stanley"
+                                case australiaAdelaide = "Australia/Adelaide"
+                                case australiaBrisbane = "Australia/Brisbane"
+                                case australiaBrokenHill = "Australia/Broken_Hill"
+                                case australiaCurrie = "Australia/Currie"
+                                case australiaDarwin = "Australia/Darwin"
+                                case australiaEucla = "Australia/Eucla"
+                                case australiaHobart = "Australia/Hobart"
+                                case australiaLindeman = "Australia/Lindeman"
+                                case australiaLordHowe = "Australia/Lord_Howe"
+                                case australiaMelbourne = "Australia/Melbourne"
+                                case australiaPerth = "Australia/Perth"
+                                case australiaSydney = "Australia/Sydney"
+                                case europeAmsterdam = "Europe/Amsterdam"
+                                case europeAndorra = "Europe/Andorra"
+                                case europeAstrakhan = "Europe/Astrakhan"
+                                case europeAthens = "Europe/Athens"
+                                case europeBelgrade = "Europe/Belgrade"
+                                case europeBerlin = "Europe/Berlin"
+                                case europeBratislava = "Europe/Bratislava"
+                                case europeBrussels = "Europe/Brussels"
+                                case europeBucharest = "Europe/Bucharest"
+                                case europeBudapest = "Europe/Budapest"
+                                case europeBusingen = "Europe/Busingen"
+                                case europeChisinau = "Europe/Chisinau"
+                                case europeCopenhagen = "Europe/Copenhagen"
+                                case europeDublin = "Europe/Dublin"
+                                case europeGibraltar = "Europe/Gibraltar"
+                                case europeGuernsey = "Europe/Guernsey"
+                                case europeHelsinki = "Europe/Helsinki"
+                                case europeIsleOfMan = "Europe/Isle_of_Man"
+                                case europeIstanbul = "Europe/Istanbul"
+                                case europeJersey = "Europe/Jersey"
+                                case europeKaliningrad = "Europe/Kaliningrad"
+                                case europeKiev = "Europe/Kiev"
+                                case europeKirov = "Europe/Kirov"
+                                case europeKyiv = "Europe/Kyiv"
+                                case europeLisbon = "Europe/Lisbon"
+                                case europeLjubljana = "Europe/Ljubljana"
+                                case europeLondon = "Europe/London"
+                                case europeLuxembourg = "Europe/Luxembourg"
+                                case europeMadrid = "Europe/Madrid"
+                                case europeMalta = "Europe/Malta"
+                                case europeMariehamn = "Europe/Mariehamn"
+                                case europeMinsk = "Europe/Minsk"
+                                case europeMonaco = "Europe/Monaco"
+                                case europeMoscow = "Europe/Moscow"
+                                case europeOslo = "Europe/Oslo"
+                                case europeParis = "Europe/Paris"
+                                case europePodgorica = "Europe/Podgorica"
+                                case europePrague = "Europe/Prague"
+                                case europeRiga = "Europe/Riga"
+                                case europeRome = "Europe/Rome"
+                                case europeSamara = "Europe/Samara"
+                                case europeSanMarino = "Europe/San_Marino"
+                                case europeSarajevo = "Europe/Sarajevo"
+                                case europeSaratov = "Europe/Saratov"
+                                case europeSimferopol = "Europe/Simferopol"
+                                case europeSkopje = "Europe/Skopje"
+                                case europeSofia = "Europe/Sofia"
+                                case europeStockholm = "Europe/Stockholm"
+                                case europeTallinn = "Europe/Tallinn"
+                                case europeTirane = "Europe/Tirane"
+                                case europeUlyanovsk = "Europe/Ulyanovsk"
+                                case europeUzhgorod = "Europe/Uzhgorod"
+                                case europeVaduz = "Europe/Vaduz"
+                                case europeVatican = "Europe/Vatican"
+                                case europeVienna = "Europe/Vienna"
+                                case europeVilnius = "Europe/Vilnius"
+                                case europeVolgograd = "Europe/Volgograd"
+                                case europeWarsaw = "Europe/Warsaw"
+                                case europeZagreb = "Europe/Zagreb"
+                                case europeZaporozhye = "Europe/Zaporozhye"
+                                case europeZurich = "Europe/Zurich"
+                                case gmt = "GMT"
+                                case indianAntananarivo = "Indian/Antananarivo"
+                                case indianChagos = "Indian/Chagos"
+                                case indianChristmas = "Indian/Christmas"
+                                case indianCocos = "Indian/Cocos"
+                                case indianComoro = "Indian/Comoro"
+                                case indianKerguelen = "Indian/Kerguelen"
+                                case indianMahe = "Indian/Mahe"
+                                case indianMaldives = "Indian/Maldives"
+                                case indianMauritius = "Indian/Mauritius"
+                                case indianMayotte = "Indian/Mayotte"
+                                case indianReunion = "Indian/Reunion"
+                                case pacificApia = "Pacific/Apia"
+                                case pacificAuckland = "Pacific/Auckland"
+                                case pacificBougainville = "Pacific/Bougainville"
+                                case pacificChatham = "Pacific/Chatham"
+                                case pacificChuuk = "Pacific/Chuuk"
+                                case pacificEaster = "Pacific/Easter"
+                                case pacificEfate = "Pacific/Efate"
+                                case pacificEnderbury = "Pacific/Enderbury"
+                                case pacificFakaofo = "Pacific/Fakaofo"
+                                case pacificFiji = "Pacific/Fiji"
+                                case pacificFunafuti = "Pacific/Funafuti"
+                                case pacificGalapagos = "Pacific/Galapagos"
+                                case pacificGambier = "Pacific/Gambier"
+                                case pacificGuadalcanal = "Pacific/Guadalcanal"
+                                case pacificGuam = "Pacific/Guam"
+                                case pacificHonolulu = "Pacific/Honolulu"
+                                case pacificJohnston = "Pacific/Johnston"
+                                case pacificKanton = "Pacific/Kanton"
+                                case pacificKiritimati = "Pacific/Kiritimati"
+                                case pacificKosrae = "Pacific/Kosrae"
+                                case pacificKwajalein = "Pacific/Kwajalein"
+                                case pacificMajuro = "Pacific/Majuro"
+                                case pacificMarquesas = "Pacific/Marquesas"
+                                case pacificMidway = "Pacific/Midway"
+                                case pacificNauru = "Pacific/Nauru"
+                                case pacificNiue = "Pacific/Niue"
+                                case pacificNorfolk = "Pacific/Norfolk"
+                                case pacificNoumea = "Pacific/Noumea"
+                                case pacificPagoPago = "Pacific/Pago_Pago"
+                                case pacificPalau = "Pacific/Palau"
+                                case pacificPitcairn = "Pacific/Pitcairn"
+                                case pacificPohnpei = "Pacific/Pohnpei"
+                                case pacificPonape = "Pacific/Ponape"
+                                case pacificPortMoresby = "Pacific/Port_Moresby"
+                                case pacificRarotonga = "Pacific/Rarotonga"
+                                case pacificSaipan = "Pacific/Saipan"
+                                case pacificTahiti = "Pacific/Tahiti"
+                                case pacificTarawa = "Pacific/Tarawa"
+                                case pacificTongatapu = "Pacific/Tongatapu"
+                                case pacificTruk = "Pacific/Truk"
+                                case pacificWake = "Pacific/Wake"
+                                case pacificWallis = "Pacific/Wallis"
+                                case utc = "UTC"
+                                case _empty_ = ""
                             }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                try encoder.encodeAdditionalProperties(additionalProperties)
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/time_zone`.
+                            public var timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.TimeZonePayload?
+                            /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/to`.
+                            public var to: Swift.String?
+                            /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/variables`.
+                            public struct VariablesPayload: Codable, Hashable, Sendable {
+                                /// A container of undocumented properties.
+                                public var additionalProperties: [String: Swift.String?]
+                                /// Creates a new `VariablesPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - additionalProperties: A container of undocumented properties.
+                                public init(additionalProperties: [String: Swift.String?] = .init()) {
+                                    self.additionalProperties = additionalProperties
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try encoder.encodeAdditionalProperties(additionalProperties)
+                                }
                             }
-                        }
-                        /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1/variables`.
-                        public var variables: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.VariablesPayload?
-                        /// Creates a new `Value1Payload`.
-                        ///
-                        /// - Parameters:
-                        ///   - contactId:
-                        ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
-                        ///   - html:
-                        ///   - replyTo:
-                        ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
-                        ///   - subject:
-                        ///   - tags:
-                        ///   - templateId:
-                        ///   - text:
-                        ///   - timeZone: An IANA time zone name
-                        ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
-                        ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
-                        public init(
-                            contactId: Swift.String? = nil,
-                            from: Swift.String,
-                            html: Swift.String? = nil,
-                            replyTo: Swift.String? = nil,
-                            scheduledAt: Swift.String? = nil,
-                            subject: Swift.String? = nil,
-                            tags: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TagsPayload? = nil,
-                            templateId: Swift.String? = nil,
-                            text: Swift.String? = nil,
-                            timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil,
-                            to: Swift.String? = nil,
-                            variables: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload.VariablesPayload? = nil
-                        ) {
-                            self.contactId = contactId
-                            self.from = from
-                            self.html = html
-                            self.replyTo = replyTo
-                            self.scheduledAt = scheduledAt
-                            self.subject = subject
-                            self.tags = tags
-                            self.templateId = templateId
-                            self.text = text
-                            self.timeZone = timeZone
-                            self.to = to
-                            self.variables = variables
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case contactId = "contact_id"
-                            case from
-                            case html
-                            case replyTo = "reply_to"
-                            case scheduledAt = "scheduled_at"
-                            case subject
-                            case tags
-                            case templateId = "template_id"
-                            case text
-                            case timeZone = "time_zone"
-                            case to
-                            case variables
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value1`.
-                    public var value1: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload
-                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2`.
-                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1`.
-                        public struct Case1Payload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1/contact_id`.
-                            public var contactId: Swift.String
-                            /// Creates a new `Case1Payload`.
+                            /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/variables`.
+                            public var variables: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.VariablesPayload?
+                            /// Creates a new `Value1Payload`.
                             ///
                             /// - Parameters:
                             ///   - contactId:
-                            public init(contactId: Swift.String) {
+                            ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
+                            ///   - html:
+                            ///   - replyTo:
+                            ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                            ///   - subject:
+                            ///   - tags:
+                            ///   - text:
+                            ///   - timeZone: An IANA time zone name
+                            ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                            public init(
+                                contactId: Swift.String? = nil,
+                                from: Swift.String,
+                                html: Swift.String? = nil,
+                                replyTo: Swift.String? = nil,
+                                scheduledAt: Swift.String? = nil,
+                                subject: Swift.String,
+                                tags: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.TagsPayload? = nil,
+                                text: Swift.String? = nil,
+                                timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.TimeZonePayload? = nil,
+                                to: Swift.String? = nil,
+                                variables: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.VariablesPayload? = nil
+                            ) {
                                 self.contactId = contactId
+                                self.from = from
+                                self.html = html
+                                self.replyTo = replyTo
+                                self.scheduledAt = scheduledAt
+                                self.subject = subject
+                                self.tags = tags
+                                self.text = text
+                                self.timeZone = timeZone
+                                self.to = to
+                                self.variables = variables
                             }
                             public enum CodingKeys: String, CodingKey {
                                 case contactId = "contact_id"
+                                case from
+                                case html
+                                case replyTo = "reply_to"
+                                case scheduledAt = "scheduled_at"
+                                case subject
+                                case tags
+                                case text
+                                case timeZone = "time_zone"
+                                case to
+                                case variables
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.contactId = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .contactId
+                                )
+                                self.from = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .from
+                                )
+                                self.html = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .html
+                                )
+                                self.replyTo = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .replyTo
+                                )
+                                self.scheduledAt = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .scheduledAt
+                                )
+                                self.subject = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .subject
+                                )
+                                self.tags = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.TagsPayload.self,
+                                    forKey: .tags
+                                )
+                                self.text = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .text
+                                )
+                                self.timeZone = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.TimeZonePayload.self,
+                                    forKey: .timeZone
+                                )
+                                self.to = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .to
+                                )
+                                self.variables = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.VariablesPayload.self,
+                                    forKey: .variables
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "contact_id",
+                                    "from",
+                                    "html",
+                                    "reply_to",
+                                    "scheduled_at",
+                                    "subject",
+                                    "tags",
+                                    "text",
+                                    "time_zone",
+                                    "to",
+                                    "variables"
+                                ])
                             }
                         }
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case1`.
-                        case case1(Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload.Case1Payload)
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2`.
-                        public struct Case2Payload: Codable, Hashable, Sendable {
-                            /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2/to`.
-                            public var to: Swift.String
-                            /// Creates a new `Case2Payload`.
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1`.
+                        public var value1: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2`.
+                        @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2/case1`.
+                            public struct Case1Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2/case1/contact_id`.
+                                public var contactId: Swift.String
+                                /// Creates a new `Case1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - contactId:
+                                public init(contactId: Swift.String) {
+                                    self.contactId = contactId
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case contactId = "contact_id"
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2/case1`.
+                            case case1(Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value2Payload.Case1Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2/case2`.
+                            public struct Case2Payload: Codable, Hashable, Sendable {
+                                /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2/case2/to`.
+                                public var to: Swift.String
+                                /// Creates a new `Case2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                                public init(to: Swift.String) {
+                                    self.to = to
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case to
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2/case2`.
+                            case case2(Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value2Payload.Case2Payload)
+                            public init(from decoder: any Swift.Decoder) throws {
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self = .case1(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case2(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                switch self {
+                                case let .case1(value):
+                                    try value.encode(to: encoder)
+                                case let .case2(value):
+                                    try value.encode(to: encoder)
+                                }
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value2`.
+                        public var value2: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value2Payload
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3`.
+                        public struct Value3Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3/value1/html`.
+                                public var html: Swift.String
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - html:
+                                public init(html: Swift.String) {
+                                    self.html = html
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case html
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3/value1`.
+                            public var value1: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value3Payload.Value1Payload?
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3/value2`.
+                            public struct Value2Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3/value2/text`.
+                                public var text: Swift.String
+                                /// Creates a new `Value2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - text:
+                                public init(text: Swift.String) {
+                                    self.text = text
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case text
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3/value2`.
+                            public var value2: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value3Payload.Value2Payload?
+                            /// Creates a new `Value3Payload`.
                             ///
                             /// - Parameters:
-                            ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
-                            public init(to: Swift.String) {
-                                self.to = to
+                            ///   - value1:
+                            ///   - value2:
+                            public init(
+                                value1: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value3Payload.Value1Payload? = nil,
+                                value2: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value3Payload.Value2Payload? = nil
+                            ) {
+                                self.value1 = value1
+                                self.value2 = value2
                             }
-                            public enum CodingKeys: String, CodingKey {
-                                case to
+                            public init(from decoder: any Swift.Decoder) throws {
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self.value1 = try .init(from: decoder)
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self.value2 = try .init(from: decoder)
+                                } catch {
+                                    errors.append(error)
+                                }
+                                try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                    [
+                                        self.value1,
+                                        self.value2
+                                    ],
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1?.encode(to: encoder)
+                                try self.value2?.encode(to: encoder)
                             }
                         }
-                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2/case2`.
-                        case case2(Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload.Case2Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value3`.
+                        public var value3: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value3Payload
+                        /// Creates a new `Case1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - value1:
+                        ///   - value2:
+                        ///   - value3:
+                        public init(
+                            value1: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload,
+                            value2: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value2Payload,
+                            value3: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value3Payload
+                        ) {
+                            self.value1 = value1
+                            self.value2 = value2
+                            self.value3 = value3
+                        }
                         public init(from decoder: any Swift.Decoder) throws {
-                            var errors: [any Swift.Error] = []
-                            do {
-                                self = .case1(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            do {
-                                self = .case2(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
-                                type: Self.self,
-                                codingPath: decoder.codingPath,
-                                errors: errors
-                            )
+                            self.value1 = try .init(from: decoder)
+                            self.value2 = try .init(from: decoder)
+                            self.value3 = try .init(from: decoder)
                         }
                         public func encode(to encoder: any Swift.Encoder) throws {
-                            switch self {
-                            case let .case1(value):
-                                try value.encode(to: encoder)
-                            case let .case2(value):
-                                try value.encode(to: encoder)
-                            }
+                            try self.value1.encode(to: encoder)
+                            try self.value2.encode(to: encoder)
+                            try self.value3.encode(to: encoder)
                         }
                     }
-                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/value2`.
-                    public var value2: Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload
-                    /// Creates a new `JsonPayload`.
+                    /// The email's own subject with html and/or text
                     ///
-                    /// - Parameters:
-                    ///   - value1:
-                    ///   - value2:
-                    public init(
-                        value1: Operations.CreateEmail.Input.Body.JsonPayload.Value1Payload,
-                        value2: Operations.CreateEmail.Input.Body.JsonPayload.Value2Payload
-                    ) {
-                        self.value1 = value1
-                        self.value2 = value2
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1`.
+                    case case1(Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload)
+                    /// An email template's subject and parts
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2`.
+                    public struct Case2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/contact_id`.
+                            public var contactId: Swift.String?
+                            /// `Name <address>` or an address, on a verified sending domain of the workspace
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/from`.
+                            public var from: Swift.String
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/reply_to`.
+                            public var replyTo: Swift.String?
+                            /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/scheduled_at`.
+                            public var scheduledAt: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/TagsPayload`.
+                            public struct TagsPayloadPayload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/TagsPayload/name`.
+                                public var name: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/TagsPayload/value`.
+                                public var value: Swift.String
+                                /// Creates a new `TagsPayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - name:
+                                ///   - value:
+                                public init(
+                                    name: Swift.String,
+                                    value: Swift.String
+                                ) {
+                                    self.name = name
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case name
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.name = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .name
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "name",
+                                        "value"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/tags`.
+                            public typealias TagsPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayloadPayload]
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/tags`.
+                            public var tags: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayload?
+                            /// An email template
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/template_id`.
+                            public var templateId: Swift.String
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/time_zone`.
+                            @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case africaAbidjan = "Africa/Abidjan"
+                                case africaAccra = "Africa/Accra"
+                                case africaAddisAbaba = "Africa/Addis_Ababa"
+                                case africaAlgiers = "Africa/Algiers"
+                                case africaAsmara = "Africa/Asmara"
+                                case africaBamako = "Africa/Bamako"
+                                case africaBangui = "Africa/Bangui"
+                                case africaBanjul = "Africa/Banjul"
+                                case africaBissau = "Africa/Bissau"
+                                case africaBlantyre = "Africa/Blantyre"
+                                case africaBrazzaville = "Africa/Brazzaville"
+                                case africaBujumbura = "Africa/Bujumbura"
+                                case africaCairo = "Africa/Cairo"
+                                case africaCasablanca = "Africa/Casablanca"
+                                case africaCeuta = "Africa/Ceuta"
+                                case africaConakry = "Africa/Conakry"
+                                case africaDakar = "Africa/Dakar"
+                                case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                                case africaDjibouti = "Africa/Djibouti"
+                                case africaDouala = "Africa/Douala"
+                                case africaElAaiun = "Africa/El_Aaiun"
+                                case africaFreetown = "Africa/Freetown"
+                                case africaGaborone = "Africa/Gaborone"
+                                case africaHarare = "Africa/Harare"
+                                case africaJohannesburg = "Africa/Johannesburg"
+                                case africaJuba = "Africa/Juba"
+                                case africaKampala = "Africa/Kampala"
+                                case africaKhartoum = "Africa/Khartoum"
+                                case africaKigali = "Africa/Kigali"
+                                case africaKinshasa = "Africa/Kinshasa"
+                                case africaLagos = "Africa/Lagos"
+                                case africaLibreville = "Africa/Libreville"
+                                case africaLome = "Africa/Lome"
+                                case africaLuanda = "Africa/Luanda"
+                                case africaLubumbashi = "Africa/Lubumbashi"
+                                case africaLusaka = "Africa/Lusaka"
+                                case africaMalabo = "Africa/Malabo"
+                                case africaMaputo = "Africa/Maputo"
+                                case africaMaseru = "Africa/Maseru"
+                                case africaMbabane = "Africa/Mbabane"
+                                case africaMogadishu = "Africa/Mogadishu"
+                                case africaMonrovia = "Africa/Monrovia"
+                                case africaNairobi = "Africa/Nairobi"
+                                case africaNdjamena = "Africa/Ndjamena"
+                                case africaNiamey = "Africa/Niamey"
+                                case africaNouakchott = "Africa/Nouakchott"
+                                case africaOuagadougou = "Africa/Ouagadougou"
+                                case africaPortoNovo = "Africa/Porto-Novo"
+                                case africaSaoTome = "Africa/Sao_Tome"
+                                case africaTripoli = "Africa/Tripoli"
+                                case africaTunis = "Africa/Tunis"
+                                case africaWindhoek = "Africa/Windhoek"
+                                case americaAdak = "America/Adak"
+                                case americaAnchorage = "America/Anchorage"
+                                case americaAnguilla = "America/Anguilla"
+                                case americaAntigua = "America/Antigua"
+                                case americaAraguaina = "America/Araguaina"
+                                case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                                case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                                case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                                case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                                case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                                case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                                case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                                case americaArgentinaSalta = "America/Argentina/Salta"
+                                case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                                case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                                case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                                case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                                case americaAruba = "America/Aruba"
+                                case americaAsuncion = "America/Asuncion"
+                                case americaAtikokan = "America/Atikokan"
+                                case americaBahia = "America/Bahia"
+                                case americaBahiaBanderas = "America/Bahia_Banderas"
+                                case americaBarbados = "America/Barbados"
+                                case americaBelem = "America/Belem"
+                                case americaBelize = "America/Belize"
+                                case americaBlancSablon = "America/Blanc-Sablon"
+                                case americaBoaVista = "America/Boa_Vista"
+                                case americaBogota = "America/Bogota"
+                                case americaBoise = "America/Boise"
+                                case americaCambridgeBay = "America/Cambridge_Bay"
+                                case americaCampoGrande = "America/Campo_Grande"
+                                case americaCancun = "America/Cancun"
+                                case americaCaracas = "America/Caracas"
+                                case americaCayenne = "America/Cayenne"
+                                case americaCayman = "America/Cayman"
+                                case americaChicago = "America/Chicago"
+                                case americaChihuahua = "America/Chihuahua"
+                                case americaCiudadJuarez = "America/Ciudad_Juarez"
+                                case americaCostaRica = "America/Costa_Rica"
+                                case americaCoyhaique = "America/Coyhaique"
+                                case americaCreston = "America/Creston"
+                                case americaCuiaba = "America/Cuiaba"
+                                case americaCuracao = "America/Curacao"
+                                case americaDanmarkshavn = "America/Danmarkshavn"
+                                case americaDawson = "America/Dawson"
+                                case americaDawsonCreek = "America/Dawson_Creek"
+                                case americaDenver = "America/Denver"
+                                case americaDetroit = "America/Detroit"
+                                case americaDominica = "America/Dominica"
+                                case americaEdmonton = "America/Edmonton"
+                                case americaEirunepe = "America/Eirunepe"
+                                case americaElSalvador = "America/El_Salvador"
+                                case americaFortNelson = "America/Fort_Nelson"
+                                case americaFortaleza = "America/Fortaleza"
+                                case americaGlaceBay = "America/Glace_Bay"
+                                case americaGodthab = "America/Godthab"
+                                case americaGooseBay = "America/Goose_Bay"
+                                case americaGrandTurk = "America/Grand_Turk"
+                                case americaGrenada = "America/Grenada"
+                                case americaGuadeloupe = "America/Guadeloupe"
+                                case americaGuatemala = "America/Guatemala"
+                                case americaGuayaquil = "America/Guayaquil"
+                                case americaGuyana = "America/Guyana"
+                                case americaHalifax = "America/Halifax"
+                                case americaHavana = "America/Havana"
+                                case americaHermosillo = "America/Hermosillo"
+                                case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                                case americaIndianaKnox = "America/Indiana/Knox"
+                                case americaIndianaMarengo = "America/Indiana/Marengo"
+                                case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                                case americaIndianaTellCity = "America/Indiana/Tell_City"
+                                case americaIndianaVevay = "America/Indiana/Vevay"
+                                case americaIndianaVincennes = "America/Indiana/Vincennes"
+                                case americaIndianaWinamac = "America/Indiana/Winamac"
+                                case americaInuvik = "America/Inuvik"
+                                case americaIqaluit = "America/Iqaluit"
+                                case americaJamaica = "America/Jamaica"
+                                case americaJuneau = "America/Juneau"
+                                case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                                case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                                case americaKralendijk = "America/Kralendijk"
+                                case americaLaPaz = "America/La_Paz"
+                                case americaLima = "America/Lima"
+                                case americaLosAngeles = "America/Los_Angeles"
+                                case americaLowerPrinces = "America/Lower_Princes"
+                                case americaMaceio = "America/Maceio"
+                                case americaManagua = "America/Managua"
+                                case americaManaus = "America/Manaus"
+                                case americaMarigot = "America/Marigot"
+                                case americaMartinique = "America/Martinique"
+                                case americaMatamoros = "America/Matamoros"
+                                case americaMazatlan = "America/Mazatlan"
+                                case americaMenominee = "America/Menominee"
+                                case americaMerida = "America/Merida"
+                                case americaMetlakatla = "America/Metlakatla"
+                                case americaMexicoCity = "America/Mexico_City"
+                                case americaMiquelon = "America/Miquelon"
+                                case americaMoncton = "America/Moncton"
+                                case americaMonterrey = "America/Monterrey"
+                                case americaMontevideo = "America/Montevideo"
+                                case americaMontreal = "America/Montreal"
+                                case americaMontserrat = "America/Montserrat"
+                                case americaNassau = "America/Nassau"
+                                case americaNewYork = "America/New_York"
+                                case americaNipigon = "America/Nipigon"
+                                case americaNome = "America/Nome"
+                                case americaNoronha = "America/Noronha"
+                                case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                                case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                                case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                                case americaNuuk = "America/Nuuk"
+                                case americaOjinaga = "America/Ojinaga"
+                                case americaPanama = "America/Panama"
+                                case americaPangnirtung = "America/Pangnirtung"
+                                case americaParamaribo = "America/Paramaribo"
+                                case americaPhoenix = "America/Phoenix"
+                                case americaPortAuPrince = "America/Port-au-Prince"
+                                case americaPortOfSpain = "America/Port_of_Spain"
+                                case americaPortoVelho = "America/Porto_Velho"
+                                case americaPuertoRico = "America/Puerto_Rico"
+                                case americaPuntaArenas = "America/Punta_Arenas"
+                                case americaRainyRiver = "America/Rainy_River"
+                                case americaRankinInlet = "America/Rankin_Inlet"
+                                case americaRecife = "America/Recife"
+                                case americaRegina = "America/Regina"
+                                case americaResolute = "America/Resolute"
+                                case americaRioBranco = "America/Rio_Branco"
+                                case americaSantaIsabel = "America/Santa_Isabel"
+                                case americaSantarem = "America/Santarem"
+                                case americaSantiago = "America/Santiago"
+                                case americaSantoDomingo = "America/Santo_Domingo"
+                                case americaSaoPaulo = "America/Sao_Paulo"
+                                case americaScoresbysund = "America/Scoresbysund"
+                                case americaShiprock = "America/Shiprock"
+                                case americaSitka = "America/Sitka"
+                                case americaStBarthelemy = "America/St_Barthelemy"
+                                case americaStJohns = "America/St_Johns"
+                                case americaStKitts = "America/St_Kitts"
+                                case americaStLucia = "America/St_Lucia"
+                                case americaStThomas = "America/St_Thomas"
+                                case americaStVincent = "America/St_Vincent"
+                                case americaSwiftCurrent = "America/Swift_Current"
+                                case americaTegucigalpa = "America/Tegucigalpa"
+                                case americaThule = "America/Thule"
+                                case americaThunderBay = "America/Thunder_Bay"
+                                case americaTijuana = "America/Tijuana"
+                                case americaToronto = "America/Toronto"
+                                case americaTortola = "America/Tortola"
+                                case americaVancouver = "America/Vancouver"
+                                case americaWhitehorse = "America/Whitehorse"
+                                case americaWinnipeg = "America/Winnipeg"
+                                case americaYakutat = "America/Yakutat"
+                                case americaYellowknife = "America/Yellowknife"
+                                case antarcticaCasey = "Antarctica/Casey"
+                                case antarcticaDavis = "Antarctica/Davis"
+                                case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                                case antarcticaMacquarie = "Antarctica/Macquarie"
+                                case antarcticaMawson = "Antarctica/Mawson"
+                                case antarcticaMcMurdo = "Antarctica/McMurdo"
+                                case antarcticaPalmer = "Antarctica/Palmer"
+                                case antarcticaRothera = "Antarctica/Rothera"
+                                case antarcticaSouthPole = "Antarctica/South_Pole"
+                                case antarcticaSyowa = "Antarctica/Syowa"
+                                case antarcticaTroll = "Antarctica/Troll"
+                                case antarcticaVostok = "Antarctica/Vostok"
+                                case arcticLongyearbyen = "Arctic/Longyearbyen"
+                                case asiaAden = "Asia/Aden"
+                                case asiaAlmaty = "Asia/Almaty"
+                                case asiaAmman = "Asia/Amman"
+                                case asiaAnadyr = "Asia/Anadyr"
+                                case asiaAqtau = "Asia/Aqtau"
+                                case asiaAqtobe = "Asia/Aqtobe"
+                                case asiaAshgabat = "Asia/Ashgabat"
+                                case asiaAtyrau = "Asia/Atyrau"
+                                case asiaBaghdad = "Asia/Baghdad"
+                                case asiaBahrain = "Asia/Bahrain"
+                                case asiaBaku = "Asia/Baku"
+                                case asiaBangkok = "Asia/Bangkok"
+                                case asiaBarnaul = "Asia/Barnaul"
+                                case asiaBeirut = "Asia/Beirut"
+                                case asiaBishkek = "Asia/Bishkek"
+                                case asiaBrunei = "Asia/Brunei"
+                                case asiaCalcutta = "Asia/Calcutta"
+                                case asiaChita = "Asia/Chita"
+                                case asiaChoibalsan = "Asia/Choibalsan"
+                                case asiaChongqing = "Asia/Chongqing"
+                                case asiaColombo = "Asia/Colombo"
+                                case asiaDamascus = "Asia/Damascus"
+                                case asiaDhaka = "Asia/Dhaka"
+                                case asiaDili = "Asia/Dili"
+                                case asiaDubai = "Asia/Dubai"
+                                case asiaDushanbe = "Asia/Dushanbe"
+                                case asiaFamagusta = "Asia/Famagusta"
+                                case asiaGaza = "Asia/Gaza"
+                                case asiaHarbin = "Asia/Harbin"
+                                case asiaHebron = "Asia/Hebron"
+                                case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                                case asiaHongKong = "Asia/Hong_Kong"
+                                case asiaHovd = "Asia/Hovd"
+                                case asiaIrkutsk = "Asia/Irkutsk"
+                                case asiaJakarta = "Asia/Jakarta"
+                                case asiaJayapura = "Asia/Jayapura"
+                                case asiaJerusalem = "Asia/Jerusalem"
+                                case asiaKabul = "Asia/Kabul"
+                                case asiaKamchatka = "Asia/Kamchatka"
+                                case asiaKarachi = "Asia/Karachi"
+                                case asiaKashgar = "Asia/Kashgar"
+                                case asiaKathmandu = "Asia/Kathmandu"
+                                case asiaKatmandu = "Asia/Katmandu"
+                                case asiaKhandyga = "Asia/Khandyga"
+                                case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                                case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                                case asiaKuching = "Asia/Kuching"
+                                case asiaKuwait = "Asia/Kuwait"
+                                case asiaMacau = "Asia/Macau"
+                                case asiaMagadan = "Asia/Magadan"
+                                case asiaMakassar = "Asia/Makassar"
+                                case asiaManila = "Asia/Manila"
+                                case asiaMuscat = "Asia/Muscat"
+                                case asiaNicosia = "Asia/Nicosia"
+                                case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                                case asiaNovosibirsk = "Asia/Novosibirsk"
+                                case asiaOmsk = "Asia/Omsk"
+                                case asiaOral = "Asia/Oral"
+                                case asiaPhnomPenh = "Asia/Phnom_Penh"
+                                case asiaPontianak = "Asia/Pontianak"
+                                case asiaPyongyang = "Asia/Pyongyang"
+                                case asiaQatar = "Asia/Qatar"
+                                case asiaQostanay = "Asia/Qostanay"
+                                case asiaQyzylorda = "Asia/Qyzylorda"
+                                case asiaRangoon = "Asia/Rangoon"
+                                case asiaRiyadh = "Asia/Riyadh"
+                                case asiaSakhalin = "Asia/Sakhalin"
+                                case asiaSamarkand = "Asia/Samarkand"
+                                case asiaSeoul = "Asia/Seoul"
+                                case asiaShanghai = "Asia/Shanghai"
+                                case asiaSingapore = "Asia/Singapore"
+                                case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                                case asiaTaipei = "Asia/Taipei"
+                                case asiaTashkent = "Asia/Tashkent"
+                                case asiaTbilisi = "Asia/Tbilisi"
+                                case asiaTehran = "Asia/Tehran"
+                                case asiaThimphu = "Asia/Thimphu"
+                                case asiaTokyo = "Asia/Tokyo"
+                                case asiaTomsk = "Asia/Tomsk"
+                                case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                                case asiaUrumqi = "Asia/Urumqi"
+                                case asiaUstNera = "Asia/Ust-Nera"
+                                case asiaVientiane = "Asia/Vientiane"
+                                case asiaVladivostok = "Asia/Vladivostok"
+                                case asiaYakutsk = "Asia/Yakutsk"
+                                case asiaYangon = "Asia/Yangon"
+                                case asiaYekaterinburg = "Asia/Yekaterinburg"
+                                case asiaYerevan = "Asia/Yerevan"
+                                case atlanticAzores = "Atlantic/Azores"
+                                case atlanticBermuda = "Atlantic/Bermuda"
+                                case atlanticCanary = "Atlantic/Canary"
+                                case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                                case atlanticFaroe = "Atlantic/Faroe"
+                                case atlanticMadeira = "Atlantic/Madeira"
+                                case atlanticReykjavik = "Atlantic/Reykjavik"
+                                case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                                case atlanticStHelena = "Atlantic/St_Helena"
+                                case atlanticStanley = "Atlantic/Stanley"
+                                case australiaAdelaide = "Australia/Adelaide"
+                                case australiaBrisbane = "Australia/Brisbane"
+                                case australiaBrokenHill = "Australia/Broken_Hill"
+                                case australiaCurrie = "Australia/Currie"
+                                case australiaDarwin = "Australia/Darwin"
+                                case australiaEucla = "Australia/Eucla"
+                                case australiaHobart = "Australia/Hobart"
+                                case australiaLindeman = "Australia/Lindeman"
+                                case australiaLordHowe = "Australia/Lord_Howe"
+                                case australiaMelbourne = "Australia/Melbourne"
+                                case australiaPerth = "Australia/Perth"
+                                case australiaSydney = "Australia/Sydney"
+                                case europeAmsterdam = "Europe/Amsterdam"
+                                case europeAndorra = "Europe/Andorra"
+                                case europeAstrakhan = "Europe/Astrakhan"
+                                case europeAthens = "Europe/Athens"
+                                case europeBelgrade = "Europe/Belgrade"
+                                case europeBerlin = "Europe/Berlin"
+                                case europeBratislava = "Europe/Bratislava"
+                                case europeBrussels = "Europe/Brussels"
+                                case europeBucharest = "Europe/Bucharest"
+                                case europeBudapest = "Europe/Budapest"
+                                case europeBusingen = "Europe/Busingen"
+                                case europeChisinau = "Europe/Chisinau"
+                                case europeCopenhagen = "Europe/Copenhagen"
+                                case europeDublin = "Europe/Dublin"
+                                case europeGibraltar = "Europe/Gibraltar"
+                                case europeGuernsey = "Europe/Guernsey"
+                                case europeHelsinki = "Europe/Helsinki"
+                                case europeIsleOfMan = "Europe/Isle_of_Man"
+                                case europeIstanbul = "Europe/Istanbul"
+                                case europeJersey = "Europe/Jersey"
+                                case europeKaliningrad = "Europe/Kaliningrad"
+                                case europeKiev = "Europe/Kiev"
+                                case europeKirov = "Europe/Kirov"
+                                case europeKyiv = "Europe/Kyiv"
+                                case europeLisbon = "Europe/Lisbon"
+                                case europeLjubljana = "Europe/Ljubljana"
+                                case europeLondon = "Europe/London"
+                                case europeLuxembourg = "Europe/Luxembourg"
+                                case europeMadrid = "Europe/Madrid"
+                                case europeMalta = "Europe/Malta"
+                                case europeMariehamn = "Europe/Mariehamn"
+                                case europeMinsk = "Europe/Minsk"
+                                case europeMonaco = "Europe/Monaco"
+                                case europeMoscow = "Europe/Moscow"
+                                case europeOslo = "Europe/Oslo"
+                                case europeParis = "Europe/Paris"
+                                case europePodgorica = "Europe/Podgorica"
+                                case europePrague = "Europe/Prague"
+                                case europeRiga = "Europe/Riga"
+                                case europeRome = "Europe/Rome"
+                                case europeSamara = "Europe/Samara"
+                                case europeSanMarino = "Europe/San_Marino"
+                                case europeSarajevo = "Europe/Sarajevo"
+                                case europeSaratov = "Europe/Saratov"
+                                case europeSimferopol = "Europe/Simferopol"
+                                case europeSkopje = "Europe/Skopje"
+                                case europeSofia = "Europe/Sofia"
+                                case europeStockholm = "Europe/Stockholm"
+                                case europeTallinn = "Europe/Tallinn"
+                                case europeTirane = "Europe/Tirane"
+                                case europeUlyanovsk = "Europe/Ulyanovsk"
+                                case europeUzhgorod = "Europe/Uzhgorod"
+                                case europeVaduz = "Europe/Vaduz"
+                                case europeVatican = "Europe/Vatican"
+                                case europeVienna = "Europe/Vienna"
+                                case europeVilnius = "Europe/Vilnius"
+                                case europeVolgograd = "Europe/Volgograd"
+                                case europeWarsaw = "Europe/Warsaw"
+                                case europeZagreb = "Europe/Zagreb"
+                                case europeZaporozhye = "Europe/Zaporozhye"
+                                case europeZurich = "Europe/Zurich"
+                                case gmt = "GMT"
+                                case indianAntananarivo = "Indian/Antananarivo"
+                                case indianChagos = "Indian/Chagos"
+                                case indianChristmas = "Indian/Christmas"
+                                case indianCocos = "Indian/Cocos"
+                                case indianComoro = "Indian/Comoro"
+                                case indianKerguelen = "Indian/Kerguelen"
+                                case indianMahe = "Indian/Mahe"
+                                case indianMaldives = "Indian/Maldives"
+                                case indianMauritius = "Indian/Mauritius"
+                                case indianMayotte = "Indian/Mayotte"
+                                case indianReunion = "Indian/Reunion"
+                                case pacificApia = "Pacific/Apia"
+                                case pacificAuckland = "Pacific/Auckland"
+                                case pacificBougainville = "Pacific/Bougainville"
+                                case pacificChatham = "Pacific/Chatham"
+                                case pacificChuuk = "Pacific/Chuuk"
+                                case pacificEaster = "Pacific/Easter"
+                                case pacificEfate = "Pacific/Efate"
+                                case pacificEnderbury = "Pacific/Enderbury"
+                                case pacificFakaofo = "Pacific/Fakaofo"
+                                case pacificFiji = "Pacific/Fiji"
+                                case pacificFunafuti = "Pacific/Funafuti"
+                                case pacificGalapagos = "Pacific/Galapagos"
+                                case pacificGambier = "Pacific/Gambier"
+                                case pacificGuadalcanal = "Pacific/Guadalcanal"
+                                case pacificGuam = "Pacific/Guam"
+                                case pacificHonolulu = "Pacific/Honolulu"
+                                case pacificJohnston = "Pacific/Johnston"
+                                case pacificKanton = "Pacific/Kanton"
+                                case pacificKiritimati = "Pacific/Kiritimati"
+                                case pacificKosrae = "Pacific/Kosrae"
+                                case pacificKwajalein = "Pacific/Kwajalein"
+                                case pacificMajuro = "Pacific/Majuro"
+                                case pacificMarquesas = "Pacific/Marquesas"
+                                case pacificMidway = "Pacific/Midway"
+                                case pacificNauru = "Pacific/Nauru"
+                                case pacificNiue = "Pacific/Niue"
+                                case pacificNorfolk = "Pacific/Norfolk"
+                                case pacificNoumea = "Pacific/Noumea"
+                                case pacificPagoPago = "Pacific/Pago_Pago"
+                                case pacificPalau = "Pacific/Palau"
+                                case pacificPitcairn = "Pacific/Pitcairn"
+                                case pacificPohnpei = "Pacific/Pohnpei"
+                                case pacificPonape = "Pacific/Ponape"
+                                case pacificPortMoresby = "Pacific/Port_Moresby"
+                                case pacificRarotonga = "Pacific/Rarotonga"
+                                case pacificSaipan = "Pacific/Saipan"
+                                case pacificTahiti = "Pacific/Tahiti"
+                                case pacificTarawa = "Pacific/Tarawa"
+                                case pacificTongatapu = "Pacific/Tongatapu"
+                                case pacificTruk = "Pacific/Truk"
+                                case pacificWake = "Pacific/Wake"
+                                case pacificWallis = "Pacific/Wallis"
+                                case utc = "UTC"
+                                case _empty_ = ""
+                            }
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/time_zone`.
+                            public var timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TimeZonePayload?
+                            /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/to`.
+                            public var to: Swift.String?
+                            /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/variables`.
+                            public struct VariablesPayload: Codable, Hashable, Sendable {
+                                /// A container of undocumented properties.
+                                public var additionalProperties: [String: Swift.String?]
+                                /// Creates a new `VariablesPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - additionalProperties: A container of undocumented properties.
+                                public init(additionalProperties: [String: Swift.String?] = .init()) {
+                                    self.additionalProperties = additionalProperties
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try encoder.encodeAdditionalProperties(additionalProperties)
+                                }
+                            }
+                            /// Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/variables`.
+                            public var variables: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.VariablesPayload?
+                            /// Creates a new `Value1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - contactId:
+                            ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
+                            ///   - replyTo:
+                            ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                            ///   - tags:
+                            ///   - templateId: An email template
+                            ///   - timeZone: An IANA time zone name
+                            ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                            ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
+                            public init(
+                                contactId: Swift.String? = nil,
+                                from: Swift.String,
+                                replyTo: Swift.String? = nil,
+                                scheduledAt: Swift.String? = nil,
+                                tags: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayload? = nil,
+                                templateId: Swift.String,
+                                timeZone: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TimeZonePayload? = nil,
+                                to: Swift.String? = nil,
+                                variables: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.VariablesPayload? = nil
+                            ) {
+                                self.contactId = contactId
+                                self.from = from
+                                self.replyTo = replyTo
+                                self.scheduledAt = scheduledAt
+                                self.tags = tags
+                                self.templateId = templateId
+                                self.timeZone = timeZone
+                                self.to = to
+                                self.variables = variables
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case contactId = "contact_id"
+                                case from
+                                case replyTo = "reply_to"
+                                case scheduledAt = "scheduled_at"
+                                case tags
+                                case templateId = "template_id"
+                                case timeZone = "time_zone"
+                                case to
+                                case variables
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.contactId = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .contactId
+                                )
+                                self.from = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .from
+                                )
+                                self.replyTo = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .replyTo
+                                )
+                                self.scheduledAt = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .scheduledAt
+                                )
+                                self.tags = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayload.self,
+                                    forKey: .tags
+                                )
+                                self.templateId = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .templateId
+                                )
+                                self.timeZone = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TimeZonePayload.self,
+                                    forKey: .timeZone
+                                )
+                                self.to = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .to
+                                )
+                                self.variables = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.VariablesPayload.self,
+                                    forKey: .variables
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "contact_id",
+                                    "from",
+                                    "reply_to",
+                                    "scheduled_at",
+                                    "tags",
+                                    "template_id",
+                                    "time_zone",
+                                    "to",
+                                    "variables"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1`.
+                        public var value1: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2`.
+                        @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2/case1`.
+                            public struct Case1Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2/case1/contact_id`.
+                                public var contactId: Swift.String
+                                /// Creates a new `Case1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - contactId:
+                                public init(contactId: Swift.String) {
+                                    self.contactId = contactId
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case contactId = "contact_id"
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2/case1`.
+                            case case1(Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value2Payload.Case1Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2/case2`.
+                            public struct Case2Payload: Codable, Hashable, Sendable {
+                                /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2/case2/to`.
+                                public var to: Swift.String
+                                /// Creates a new `Case2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - to: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                                public init(to: Swift.String) {
+                                    self.to = to
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case to
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2/case2`.
+                            case case2(Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value2Payload.Case2Payload)
+                            public init(from decoder: any Swift.Decoder) throws {
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self = .case1(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case2(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                switch self {
+                                case let .case1(value):
+                                    try value.encode(to: encoder)
+                                case let .case2(value):
+                                    try value.encode(to: encoder)
+                                }
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value2`.
+                        public var value2: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value2Payload
+                        /// Creates a new `Case2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - value1:
+                        ///   - value2:
+                        public init(
+                            value1: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload,
+                            value2: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value2Payload
+                        ) {
+                            self.value1 = value1
+                            self.value2 = value2
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            self.value1 = try .init(from: decoder)
+                            self.value2 = try .init(from: decoder)
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try self.value1.encode(to: encoder)
+                            try self.value2.encode(to: encoder)
+                        }
                     }
+                    /// An email template's subject and parts
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2`.
+                    case case2(Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload)
                     public init(from decoder: any Swift.Decoder) throws {
-                        self.value1 = try .init(from: decoder)
-                        self.value2 = try .init(from: decoder)
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
                     }
                     public func encode(to encoder: any Swift.Encoder) throws {
-                        try self.value1.encode(to: encoder)
-                        try self.value2.encode(to: encoder)
+                        switch self {
+                        case let .case1(value):
+                            try value.encode(to: encoder)
+                        case let .case2(value):
+                            try value.encode(to: encoder)
+                        }
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/content/application\/json`.
@@ -49065,75 +50083,318 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                @frozen public enum JsonPayload: Codable, Hashable, Sendable {
+                    /// An SMS template
                     ///
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/body`.
-                    public var body: Swift.String?
-                    /// Default general
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/category`.
-                    public var category: Swift.String?
-                    /// Default sms
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
-                    @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case sms = "sms"
-                        case email = "email"
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case1`.
+                    public struct Case1Payload: Codable, Hashable, Sendable {
+                        /// SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case1/body`.
+                        public var body: Swift.String
+                        /// Default general
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case1/category`.
+                        public var category: Swift.String?
+                        /// Default sms
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case1/channel`.
+                        @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case sms = "sms"
+                        }
+                        /// Default sms
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case1/channel`.
+                        public var channel: Operations.CreateTemplate.Input.Body.JsonPayload.Case1Payload.ChannelPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case1/name`.
+                        public var name: Swift.String
+                        /// Creates a new `Case1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
+                        ///   - category: Default general
+                        ///   - channel: Default sms
+                        ///   - name:
+                        public init(
+                            body: Swift.String,
+                            category: Swift.String? = nil,
+                            channel: Operations.CreateTemplate.Input.Body.JsonPayload.Case1Payload.ChannelPayload? = nil,
+                            name: Swift.String
+                        ) {
+                            self.body = body
+                            self.category = category
+                            self.channel = channel
+                            self.name = name
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case body
+                            case category
+                            case channel
+                            case name
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.body = try container.decode(
+                                Swift.String.self,
+                                forKey: .body
+                            )
+                            self.category = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .category
+                            )
+                            self.channel = try container.decodeIfPresent(
+                                Operations.CreateTemplate.Input.Body.JsonPayload.Case1Payload.ChannelPayload.self,
+                                forKey: .channel
+                            )
+                            self.name = try container.decode(
+                                Swift.String.self,
+                                forKey: .name
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "body",
+                                "category",
+                                "channel",
+                                "name"
+                            ])
+                        }
                     }
-                    /// Default sms
+                    /// An SMS template
                     ///
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/channel`.
-                    public var channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload?
-                    /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case1`.
+                    case case1(Operations.CreateTemplate.Input.Body.JsonPayload.Case1Payload)
+                    /// An email template
                     ///
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/html`.
-                    public var html: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/name`.
-                    public var name: Swift.String
-                    /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/subject`.
-                    public var subject: Swift.String?
-                    /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/text`.
-                    public var text: Swift.String?
-                    /// Creates a new `JsonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - body: SMS: text with {{name}}, {{first_name}}, {{last_name}}, {{phone}}, {{email}} or {{custom.<field>}}, each with an optional |fallback
-                    ///   - category: Default general
-                    ///   - channel: Default sms
-                    ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
-                    ///   - name:
-                    ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
-                    ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
-                    public init(
-                        body: Swift.String? = nil,
-                        category: Swift.String? = nil,
-                        channel: Operations.CreateTemplate.Input.Body.JsonPayload.ChannelPayload? = nil,
-                        html: Swift.String? = nil,
-                        name: Swift.String,
-                        subject: Swift.String? = nil,
-                        text: Swift.String? = nil
-                    ) {
-                        self.body = body
-                        self.category = category
-                        self.channel = channel
-                        self.html = html
-                        self.name = name
-                        self.subject = subject
-                        self.text = text
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2`.
+                    public struct Case2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// Default general
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1/category`.
+                            public var category: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1/channel`.
+                            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case email = "email"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1/channel`.
+                            public var channel: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value1Payload.ChannelPayload
+                            /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1/html`.
+                            public var html: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1/name`.
+                            public var name: Swift.String
+                            /// Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1/subject`.
+                            public var subject: Swift.String
+                            /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1/text`.
+                            public var text: Swift.String?
+                            /// Creates a new `Value1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - category: Default general
+                            ///   - channel:
+                            ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                            ///   - name:
+                            ///   - subject: Email: the subject (required for email). The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                            ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                            public init(
+                                category: Swift.String? = nil,
+                                channel: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value1Payload.ChannelPayload,
+                                html: Swift.String? = nil,
+                                name: Swift.String,
+                                subject: Swift.String,
+                                text: Swift.String? = nil
+                            ) {
+                                self.category = category
+                                self.channel = channel
+                                self.html = html
+                                self.name = name
+                                self.subject = subject
+                                self.text = text
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case category
+                                case channel
+                                case html
+                                case name
+                                case subject
+                                case text
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.category = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .category
+                                )
+                                self.channel = try container.decode(
+                                    Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value1Payload.ChannelPayload.self,
+                                    forKey: .channel
+                                )
+                                self.html = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .html
+                                )
+                                self.name = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .name
+                                )
+                                self.subject = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .subject
+                                )
+                                self.text = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .text
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "category",
+                                    "channel",
+                                    "html",
+                                    "name",
+                                    "subject",
+                                    "text"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value1`.
+                        public var value1: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value1Payload
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2`.
+                        public struct Value2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2/value1/html`.
+                                public var html: Swift.String
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - html: Email: the HTML part; values are HTML-escaped when filled in. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                                public init(html: Swift.String) {
+                                    self.html = html
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case html
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2/value1`.
+                            public var value1: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value2Payload.Value1Payload?
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2/value2`.
+                            public struct Value2Payload: Codable, Hashable, Sendable {
+                                /// Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2/value2/text`.
+                                public var text: Swift.String
+                                /// Creates a new `Value2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - text: Email: the text part; derived from the HTML when missing. The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback.
+                                public init(text: Swift.String) {
+                                    self.text = text
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case text
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2/value2`.
+                            public var value2: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value2Payload.Value2Payload?
+                            /// Creates a new `Value2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - value1:
+                            ///   - value2:
+                            public init(
+                                value1: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value2Payload.Value1Payload? = nil,
+                                value2: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value2Payload.Value2Payload? = nil
+                            ) {
+                                self.value1 = value1
+                                self.value2 = value2
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self.value1 = try .init(from: decoder)
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self.value2 = try .init(from: decoder)
+                                } catch {
+                                    errors.append(error)
+                                }
+                                try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                    [
+                                        self.value1,
+                                        self.value2
+                                    ],
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1?.encode(to: encoder)
+                                try self.value2?.encode(to: encoder)
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2/value2`.
+                        public var value2: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value2Payload
+                        /// Creates a new `Case2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - value1:
+                        ///   - value2:
+                        public init(
+                            value1: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value1Payload,
+                            value2: Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload.Value2Payload
+                        ) {
+                            self.value1 = value1
+                            self.value2 = value2
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            self.value1 = try .init(from: decoder)
+                            self.value2 = try .init(from: decoder)
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try self.value1.encode(to: encoder)
+                            try self.value2.encode(to: encoder)
+                        }
                     }
-                    public enum CodingKeys: String, CodingKey {
-                        case body
-                        case category
-                        case channel
-                        case html
-                        case name
-                        case subject
-                        case text
+                    /// An email template
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/json/case2`.
+                    case case2(Operations.CreateTemplate.Input.Body.JsonPayload.Case2Payload)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try value.encode(to: encoder)
+                        case let .case2(value):
+                            try value.encode(to: encoder)
+                        }
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/templates/POST/requestBody/content/application\/json`.

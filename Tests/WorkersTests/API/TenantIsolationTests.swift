@@ -68,7 +68,7 @@ import Testing
             "scheduled_at": .string(SQLDate.format(Date().addingTimeInterval(30 * 86_400))),
         ], token: a.token)
         _ = try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "smtp", "smtp_host": "relay.secret-a.example",
-                                                                       "smtp_username": "a-relay-user", "smtp_password": "a-relay-password"], token: a.token)
+                                                                       "smtp_auth": ["username": "a-relay-user", "password": "a-relay-password"]], token: a.token)
         // A weekly series starting in a month stays active through the walk.
         let seriesA = try await api.call("POST", "/api/v1/messages", json: [
             "contact_id": .string(contactA.string("id") ?? ""), "body": "Secret weekly", "time_zone": "UTC",

@@ -56,7 +56,7 @@ extension Campaign: APIModel {
         .example(["body": "Hi {{first_name|there}}, our spring sale starts today!"])
 
     /// `a@b.example` or `Name <a@b.example>`.
-    static let sender = Schema.string(min: 3, max: 320, pattern: CampaignInput.senderPattern).example("Hope Church <news@hope.example>")
+    static let sender = MailAddress.schema.example("Hope Church <news@hope.example>")
 
     /// An email campaign's content: sender, subject, HTML and/or text, and what is tracked.
     static let emailContent = Schema.object([

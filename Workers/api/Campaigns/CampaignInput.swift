@@ -75,8 +75,8 @@ struct CampaignInput: Sendable {
             guard (content.body == nil) != (content.templateID == nil) else { throw APIError.invalidField("content", "give exactly one of body, template_id") }
             if let text = content.body { try validate(text, "content.body") }
         case .email:
-            content.from = String(try body.requiredString("from", max: 320).trimmingPrefixAndSuffixSpaces())
-            content.replyTo = try body.string("reply_to", max: 320).map { String($0.trimmingPrefixAndSuffixSpaces()) }
+            content.from = try MailAddress.input(try body.requiredString("from", max: 320), field: "content.from").formatted
+            content.replyTo = try body.string("reply_to", max: 320).map { try MailAddress.input($0, field: "content.reply_to").formatted }
             content.subject = try body.requiredString("subject", max: 998)
             content.html = try body.string("html", max: 1_000_000)
             content.text = try body.string("text", max: 1_000_000)
@@ -89,11 +89,6 @@ struct CampaignInput: Sendable {
         }
         return content
     }
-
-    /// A sender or reply-to as email headers carry it: `a@b.example` or `Name <a@b.example>` (an address:
-    /// one `@`, a domain with a dot inside it, no blank or angle bracket).
-    static let senderPattern = #"^(?:\#(address)|[^\r\n<>]*<\#(address)>)$"#
-    private static let address = #"[^ \t\r\n<>@]+@[^ \t\r\n<>@.][^ \t\r\n<>@]*\.[^ \t\r\n<>@]*[^ \t\r\n<>@.]"#
 
     private static func validate(_ text: String, _ field: String) throws {
         do { _ = try TemplateText(text) } catch { throw APIError.invalidField(field, error.message) }

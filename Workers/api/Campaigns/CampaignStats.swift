@@ -8,7 +8,7 @@ import OzziRuntime
 ///   as `bounced` instead); opened / clicked / complained: the email's furthest status (a click counts as
 ///   an open);
 /// - unsubscribed: recipients whose consent for the channel went to `opted_out` at or after their
-///   message was sent;
+///   message was sent, other than by its bounce or complaint (counted as those);
 /// - pending: not sent yet (`pending` or `sending`), what `finished` waits for.
 struct CampaignStats: Codable, Equatable, Sendable {
     var recipients = 0
@@ -56,6 +56,7 @@ struct CampaignStats: Codable, Equatable, Sendable {
         stats.unsubscribed = Int(try await database.prepare("""
             SELECT count(*) AS n FROM messages m JOIN contacts c ON c.id = m.contact_id
             WHERE m.campaign_id = ? AND m.sent_at IS NOT NULL AND c.\(consent) = 'opted_out' AND c.\(consent)_at >= m.sent_at
+              AND coalesce(m.email_status, '') NOT IN ('bounced', 'complained')
             """).bind(campaignID).first()?.integer("n") ?? 0)
         return stats
     }

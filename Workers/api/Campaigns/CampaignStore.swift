@@ -158,21 +158,16 @@ struct CampaignStore: Sendable {
         case .sms:
             try tx.run("UPDATE messages SET template_id = ?, body = ? WHERE campaign_id = ? AND status = 'pending'", content.templateID, content.body, campaign.id)
         case .email:
-            if let contentID = campaign.contentID {
-                try tx.run("""
-                    UPDATE email_contents SET from_address = ?, reply_to = ?, template_id = ?, subject = ?, html = ?, text = ?, track_opens = ?, track_clicks = ?
-                    WHERE id = ?
-                    """, content.from ?? "", content.replyTo, content.templateID, content.subject, content.html, content.text, content.trackOpens,
-                           content.trackClicks, contentID)
+            // Campaign mail always carries the one-click unsubscribe (RFC 8058) and the campaign as a tag.
+            let frozen = EmailContent(id: campaign.contentID ?? ResourceID.make("eml"), from: content.from ?? "", replyTo: content.replyTo,
+                                      templateID: content.templateID, subject: content.subject, html: content.html, text: content.text,
+                                      tags: [EmailTag(name: "campaign_id", value: campaign.id)], trackOpens: content.trackOpens,
+                                      trackClicks: content.trackClicks, listUnsubscribe: true)
+            if campaign.contentID != nil {
+                try EmailContentStore.update(tx, frozen)
             } else {
-                let contentID = ResourceID.make("eml")
-                try tx.run("""
-                    INSERT INTO email_contents (id, workspace_id, from_address, reply_to, template_id, subject, html, text, tags, track_opens, track_clicks,
-                                                list_unsubscribe, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-                    """, contentID, campaign.workspaceID, content.from ?? "", content.replyTo, content.templateID, content.subject, content.html, content.text,
-                           json([["name": "campaign_id", "value": .string(campaign.id)]]), content.trackOpens, content.trackClicks, now)
-                try tx.run("UPDATE campaigns SET content_id = ? WHERE id = ?", contentID, campaign.id)
+                try EmailContentStore.insert(tx, TenantScope(workspaceID: campaign.workspaceID), frozen, now: now)
+                try tx.run("UPDATE campaigns SET content_id = ? WHERE id = ?", frozen.id, campaign.id)
             }
         }
     }

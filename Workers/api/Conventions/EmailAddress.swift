@@ -13,7 +13,7 @@ enum EmailAddress {
 
     /// What counts as blank, in a form ECMA-262, Python and Swift read alike: `\s` differs between them
     /// (U+0085, U+FEFF, U+001C-U+001F), so those are named; together it is exactly `isBlank`.
-    private static let blank = #"\s\u001C-\u001F\u0085\uFEFF"#
+    static let blank = #"\s\u001C-\u001F\u0085\uFEFF"#
     static let pattern = #"^[\#(blank)]*[^\#(blank)@]+@[^\#(blank)@.][^\#(blank)@]*\.[^\#(blank)@]*[^\#(blank)@.][\#(blank)]*$"#
 
     static func normalize(_ text: String, field: String = "email") throws -> String {

@@ -14,6 +14,7 @@ struct Messaging: Sendable {
     let external: ExternalDelivery
     let stats: MessageStats
     let email: EmailChannel
+    let emailSettings: EmailSettingsStore
 
     init(env: WorkerEnv, database: any SQLDatabase, events: WorkspaceEvents, limiter: RateLimiter, sealingKey: [UInt8], publicURL: String) throws {
         let clock = env.clock
@@ -33,13 +34,18 @@ struct Messaging: Sendable {
                                  twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
                                  twilioTimeoutMilliseconds: Int(env.var("TWILIO_TIMEOUT_MS", default: "15000")) ?? 15_000,
                                  statusCallbackURL: publicURL + "/api/v1/webhooks/twilio/status")
-        email = EmailChannel(contents: EmailContentStore(database: database), suppressions: SuppressionStore(database: database, clock: clock),
-                             simulated: try SimulatedEmailProvider(
+        emailSettings = EmailSettingsStore(database: database, key: sealingKey, clock: clock)
+        let simulatedEmail = try SimulatedEmailProvider(
             bucket: try env.bucket("FILES"), logPath: env.dataDirectory + "/simulated-email.log",
             // Derived from the credentials key unless set (tests sign events with a known secret).
             webhookSecret: env.var("SIMULATED_EMAIL_WEBHOOK_SECRET", default: "whsec_" + Base64.encode(CredentialKey.derive(sealingKey, for: "simulated-email-webhooks"))),
             webhookURL: publicURL + "/api/v1/webhooks/resend", callbacks: delivery, clock: clock,
-            deliveryMs: Int(env.var("SIM_EMAIL_DELIVERY_MS", default: "500")) ?? 500))
+            deliveryMs: Int(env.var("SIM_EMAIL_DELIVERY_MS", default: "500")) ?? 500)
+        let links = EmailLinkSigner(sealingKey: sealingKey)
+        email = EmailChannel(contents: EmailContentStore(database: database), suppressions: SuppressionStore(database: database, clock: clock),
+                             providers: EmailProviders(env: env, settings: emailSettings, simulated: simulatedEmail),
+                             unsubscribeLinks: UnsubscribeLinks(signer: links, publicURL: publicURL),
+                             trackingLinks: TrackingLinks(signer: links, publicURL: publicURL))
         let hosts = DeliveryHosts(database: database, clock: clock,
                                   leaseSeconds: Int(env.var("DELIVERY_HOST_LEASE_SECONDS", default: "30")).map { max(3, $0) } ?? 30)
         engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, email: email, limiter: limiter, limits: try SendLimits(env),

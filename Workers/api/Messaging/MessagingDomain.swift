@@ -11,7 +11,6 @@ struct MessagingDomain: APIDomain {
     let defaultCountry: String
     let publicURL: String
     let clock: any WallClock
-    let emailSettings: EmailSettingsStore
 
     init(_ api: APIEnvironment) {
         service = api.messaging
@@ -19,7 +18,6 @@ struct MessagingDomain: APIDomain {
         defaultCountry = api.defaultCountry
         publicURL = api.publicURL
         clock = api.clock
-        emailSettings = EmailSettingsStore(database: api.database, key: api.sealingKey, clock: api.clock)
     }
 
     subscript<Part>(dynamicMember part: KeyPath<Messaging, Part>) -> Part { service[keyPath: part] }
@@ -27,7 +25,7 @@ struct MessagingDomain: APIDomain {
     func routes(_ v1: RouteGroup) {
         v1.group("/messages").addMessageRoutes(self)
         v1.group("/sms/settings").addSMSSettingsRoutes(self)
-        v1.group("/email/settings").addEmailSettingsRoutes(emailSettings)
+        v1.group("/email/settings").addEmailSettingsRoutes(service.emailSettings)
         v1.group("/webhooks/twilio").addTwilioWebhookRoutes(self)
         v1.addDeliveryRoutes(self)
     }

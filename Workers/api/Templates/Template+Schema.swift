@@ -31,20 +31,25 @@ extension RouteGroup.TemplateView: APIModel {
         let own = " The contact's variables, custom.<field>, and variables given with each send ({{order_id}}), each with an optional |fallback."
         let subject = Schema.string(min: 1, max: subjectMax, pattern: TemplateText.variablesPattern).example("Your order {{order_id}}")
             .described("Email: the subject (required for email)." + own)
-        let html = Schema.string(max: htmlMax, pattern: TemplateText.variablesPattern).example("<p>Hi {{first_name|there}}</p>")
+        // On a change an empty part clears it; a new template's parts say something.
+        let html = Schema.string(min: creating ? 1 : 0, max: htmlMax, pattern: TemplateText.variablesPattern).example("<p>Hi {{first_name|there}}</p>")
             .described("Email: the HTML part; values are HTML-escaped when filled in." + own)
-        let text = Schema.string(max: textMax, pattern: TemplateText.variablesPattern).example("Hi {{first_name|there}}")
+        let text = Schema.string(min: creating ? 1 : 0, max: textMax, pattern: TemplateText.variablesPattern).example("Hi {{first_name|there}}")
             .described("Email: the text part; derived from the HTML when missing." + own)
-        var properties: [Property] = [
-            creating ? .required("name", name) : .optional("name", name.nullable),
-            .optional("body", creating ? body : body.nullable),
-            .optional("subject", creating ? subject : subject.nullable),
-            .optional("html", html.nullable),
-            .optional("text", text.nullable),
-            .optional("category", Schema.string(max: 50).nullable.described("Default general").example("general")),
-        ]
-        if creating { properties.insert(.optional("channel", Schema.oneOf(Template.channels).described("Default sms")), at: 1) }
-        return .object(properties)
+        let category = Property.optional("category", Schema.string(max: 50).nullable.described("Default general").example("general"))
+        guard creating else {
+            // A change: the template's channel decides which fields apply (a 409 names a field of the other).
+            return .object([.optional("name", name.nullable), .optional("body", body.nullable), .optional("subject", subject.nullable),
+                            .optional("html", html.nullable), .optional("text", text.nullable), category])
+        }
+        // Two closed forms, so that exactly one matches: SMS (the default channel) with its body, or email
+        // with its subject and html and/or text.
+        let sms = Schema.object([.required("name", name), .optional("channel", Schema.oneOf(["sms"]).described("Default sms")),
+                                 .required("body", body), category], closed: true).described("An SMS template")
+        let email = Schema.object([.required("name", name), .required("channel", Schema.oneOf(["email"])), .required("subject", subject),
+                                   .optional("html", html), .optional("text", text), category],
+                                  atLeastOne: [["html", "text"]], closed: true).described("An email template")
+        return Schema.oneOf([sms, email]).example(["name": "Reminder", "body": "Hi {{first_name|there}}, see you at 6pm!", "category": "general"])
     }
 }
 
@@ -64,6 +69,7 @@ extension RouteGroup.Preview: APIModel {
         .optional("sms", Schema.model(SMSLength.self).described("SMS only")),
         .optional("subject", Schema.string().example("Your order A-1042").described("Email only")),
         .optional("html", Schema.string().nullable.example("<p>Hi Ada</p>").described("Email only: null when the template has no HTML")),
+        .required("missing_variables", Schema.array(.string()).example([]).described("Variables with neither a value nor a fallback: a send would be refused until they are given")),
     ], closed: true)
 
     static let input = Schema.object([

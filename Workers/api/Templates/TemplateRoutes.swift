@@ -50,26 +50,32 @@ extension RouteGroup {
             guard template.channel == "email" else {
                 var missing: [String] = []
                 let text = try Self.smsText(template.body).render(contact, variables: variables, escapingHTML: false, missing: &missing)
-                return .json(Preview(channel: "sms", text: text, sms: SMSLength(text), subject: nil, html: nil))
+                return .json(Preview(channel: "sms", text: text, sms: SMSLength(text), subject: nil, html: nil, missingVariables: missing))
             }
-            let email = try EmailRenderer(subject: template.subject ?? "", html: template.html, text: template.text).render(contact: contact, variables: variables)
-            return .json(Preview(channel: "email", text: email.text, sms: nil, subject: email.subject, html: .some(email.html)))
+            // A preview shows what renders and names what a send would still need, rather than refusing.
+            let (email, missing) = try EmailRenderer(subject: template.subject ?? "", html: template.html, text: template.text)
+                .preview(contact: contact, variables: variables)
+            return .json(Preview(channel: "email", text: email.text, sms: nil, subject: email.subject, html: .some(email.html), missingVariables: missing))
         }
     }
 
     /// The content a create or update body gives for a template of `channel`, merged with the `current`
-    /// template's on update; fields of the other channel are refused by name.
+    /// template's on update. A new template's form is the schema's to check; a change that does not fit
+    /// the stored template's channel or leaves it empty conflicts with what is stored (409).
     static func content(_ body: JSONBody, channel: String, current: Template?) throws -> TemplateStore.Content {
+        func refuse(_ field: String, _ message: String) -> APIError {
+            current == nil ? APIError.invalidField(field, message) : APIError.conflict("\(field): \(message)", details: .object(["field": .string(field)]))
+        }
         if channel == "sms" {
             if let field = ["subject", "html", "text"].first(where: { body.fields[$0] != nil && body.fields[$0] != .null }) {
-                throw APIError.invalidField(field, "only email templates have one; this is an SMS template")
+                throw refuse(field, "only email templates have one; this is an SMS template")
             }
             let text = current == nil ? try body.requiredString("body", max: 5000) : try body.string("body", max: 5000) ?? current!.body
             _ = try smsText(text)
             return .sms(body: text)
         }
         if body.fields["body"] != nil, body.fields["body"] != .null {
-            throw APIError.invalidField("body", "an email template has subject, html and text instead")
+            throw refuse("body", "an email template has subject, html and text instead")
         }
         /// A part given (null or empty clears it), else the current one.
         func part(_ name: String, max: Int, _ existing: String?) throws -> String? {
@@ -80,7 +86,7 @@ extension RouteGroup {
         guard let subject, !subject.isEmpty else { throw APIError.invalidField("subject", "is required for an email template") }
         let html = try part("html", max: TemplateView.htmlMax, current?.html)
         let text = try part("text", max: TemplateView.textMax, current?.text)
-        guard html != nil || text != nil else { throw APIError.invalidField(body.fields["html"] != nil ? "html" : "text", "an email template needs html or text") }
+        guard html != nil || text != nil else { throw refuse(body.fields["html"] != nil ? "html" : "text", "an email template needs html or text") }
         _ = try EmailRenderer(subject: subject, html: html, text: text)
         return .email(subject: subject, html: html, text: text)
     }
@@ -100,6 +106,8 @@ extension RouteGroup {
         let subject: String?
         /// Present (maybe null) for email, absent for SMS.
         let html: String??
+        /// The send's variables the text uses with neither a value nor a fallback: a send would be refused.
+        let missingVariables: [String]
 
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -108,9 +116,10 @@ extension RouteGroup {
             try container.encodeIfPresent(sms, forKey: .sms)
             try container.encodeIfPresent(subject, forKey: .subject)
             if let html { try container.encode(html, forKey: .html) }
+            try container.encode(missingVariables, forKey: .missing_variables)
         }
 
-        enum CodingKeys: String, CodingKey { case channel, text, sms, subject, html }
+        enum CodingKeys: String, CodingKey { case channel, text, sms, subject, html, missing_variables }
     }
 
     /// A template as the API answers it: SMS templates with the SMS length of their raw body.

@@ -14,7 +14,8 @@ enum TemplateVariables {
         guard case .object(let object) = value else { throw APIError.invalidField(field, "must be an object of names to values") }
         guard object.count <= 100 else { throw APIError.invalidField(field, "holds at most 100 variables") }
         var variables: [String: String] = [:]
-        for (name, value) in object {
+        // A null value is a variable not given: the template's fallback (`{{total|0}}`) or its refusal applies.
+        for (name, value) in object where value != .null {
             guard let text = TemplateText.value(value), text.count <= 10_000 else {
                 throw APIError.invalidField("\(field).\(name)", "must be a string, number or boolean of at most 10,000 characters")
             }

@@ -54,11 +54,14 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
 /// Timestamps as the SQL binding stores them.
 public enum SQLDate {
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        guard abs(milliseconds) < 1e15, let text = RFC3339.format(milliseconds: Int64(milliseconds)) else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        }
+        return text
     }
 
     public static func parse(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
-            ?? (try? Date.ISO8601FormatStyle().parse(text))
+        RFC3339.milliseconds(text).map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 }

@@ -6,14 +6,20 @@ import OzziRuntime
 struct EmailChannel: Sendable {
     let contents: EmailContentStore
     let suppressions: SuppressionStore
-    let simulated: SimulatedEmailProvider
+    let providers: EmailProviders
+    let unsubscribeLinks: UnsubscribeLinks
+    let trackingLinks: TrackingLinks
+
+    var simulated: SimulatedEmailProvider { providers.simulated }
 
     /// What the engine needs to plan a batch's emails.
     struct Batch: Sendable {
         let contents: [String: EmailContent]
         /// Each content's sources parsed once for the batch (a campaign's hundreds of emails share one).
         let renderers: [String: Result<EmailRenderer, APIError>]
-        let providers: [String: (provider: any EmailProvider, account: String)]
+        /// Each workspace's provider, and the account its sends are grouped and rate-limited by; or why the
+        /// workspace cannot send (its settings are incomplete).
+        let providers: [String: Result<(provider: any EmailProvider, account: String), APIError>]
         /// `workspace address` of each suppressed recipient.
         let suppressed: Set<String>
     }
@@ -29,12 +35,24 @@ struct EmailChannel: Sendable {
                 return try EmailRenderer(subject: subject, html: content.html, text: content.text)
             }
         }
-        var providers: [String: (provider: any EmailProvider, account: String)] = [:]
+        var providers: [String: Result<(provider: any EmailProvider, account: String), APIError>] = [:]
         // Checked at send time, whatever was true when the email was queued: one query per workspace.
         var suppressed = Set<String>()
         for (workspace, emails) in Dictionary(grouping: messages, by: \.scope.workspaceID) {
-            providers[workspace] = (simulated, "\(simulated.name):\(workspace)")
-            for address in try await suppressions.suppressed(TenantScope(workspaceID: workspace), addresses: emails.map(\.to)) {
+            let scope = TenantScope(workspaceID: workspace)
+            let settings = try await self.providers.settings.get(scope)
+            providers[workspace] = Result { () throws(APIError) in
+                do {
+                    let provider = try self.providers.provider(for: settings)
+                    // A workspace's own account (its API key, its relay) is its own rate-limit and batch group.
+                    return (provider, "\(provider.name):\(workspace)")
+                } catch let error as APIError {
+                    throw error
+                } catch {
+                    throw APIError(status: 422, code: "email_not_configured", message: "\(error)")
+                }
+            }
+            for address in try await suppressions.suppressed(scope, addresses: emails.map(\.to)) {
                 suppressed.insert(workspace + " " + address)
             }
         }
@@ -44,7 +62,7 @@ struct EmailChannel: Sendable {
     /// The secret that signs `provider`'s webhooks for the workspace: the simulated provider's own, or
     /// the one the workspace copied from its Resend account.
     func webhookSecret(_ scope: TenantScope, provider: String) async throws -> String? {
-        provider == simulated.name ? simulated.webhookSecret : nil
+        try await providers.webhookSecret(scope, provider: provider)
     }
 
     /// The email to hand over, or why not: a missing content, a suppressed address, a text that cannot be
@@ -56,17 +74,24 @@ struct EmailChannel: Sendable {
         if batch.suppressed.contains(message.scope.workspaceID + " " + message.to.lowercased()) {
             return .failure(APIError(status: 422, code: "suppressed", message: "\(message.to) is on the workspace's suppression list"))
         }
-        guard let (provider, account) = batch.providers[message.scope.workspaceID] else {
-            return .failure(APIError(status: 422, code: "email_not_configured", message: "the workspace's email provider is not set up"))
-        }
-        let rendered: RenderedEmail
-        do {
+        let provider: any EmailProvider, account: String, rendered: RenderedEmail
+        do throws(APIError) {
+            guard let chosen = batch.providers[message.scope.workspaceID] else {
+                throw APIError(status: 422, code: "email_not_configured", message: "the workspace's email provider is not set up")
+            }
+            (provider, account) = try chosen.get()
             rendered = try batch.renderers[contentID]!.get().render(contact: message.contact, variables: message.variables)
         } catch {
             return .failure(error)
         }
+        // Campaign mail: the recipient's own unsubscribe link in the headers, and its tracking links in the
+        // HTML (the text part, derived before, keeps the plain links).
+        let headers = content.listUnsubscribe ? unsubscribeLinks.headers(for: message.id, scope: message.scope, address: message.to) : []
+        let html = rendered.html.map {
+            trackingLinks.rewrite(html: $0, messageID: message.id, scope: message.scope, opens: content.trackOpens, clicks: content.trackClicks)
+        }
         let email = OutgoingEmail(messageID: message.id, workspaceID: message.scope.workspaceID, from: content.from, to: message.to,
-                                  replyTo: content.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: [], tags: content.tags)
+                                  replyTo: content.replyTo, subject: rendered.subject, html: html, text: rendered.text, headers: headers, tags: content.tags)
         return .success((email, provider, account))
     }
 }

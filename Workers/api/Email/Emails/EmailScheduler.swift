@@ -9,21 +9,34 @@ struct EmailScheduler: Sendable {
     let queue: DeliveryQueue
     let clock: any WallClock
 
-    static let input = Schema.object([
-        .optional("contact_id", Schema.text(max: 64).example("con_01jd3k5v7n0000000000000000")),
-        .optional("to", EmailAddress.schema),
-        .required("from", Schema.string(min: 3, max: 320).example("Acme <hello@acme.example>")
-            .described("`Name <address>` or an address, on a verified sending domain of the workspace")),
-        .optional("reply_to", Schema.string(min: 3, max: 320).nullable),
-        .optional("subject", Schema.string(min: 1, max: 998).example("Your order {{custom.order}} has shipped")),
-        .optional("html", Schema.string(min: 1, max: 512_000)),
-        .optional("text", Schema.string(min: 1, max: 512_000)),
-        .optional("template_id", Schema.text(max: 64)),
-        .optional("variables", TemplateVariables.schema),
-        .optional("tags", Schema.array(EmailTag.schema, max: 10)),
-        .optional("scheduled_at", MessageScheduler.scheduleTime.nullable),
-        .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
-    ], exactlyOne: [["contact_id", "to"]])
+    /// Two forms, each closed so that exactly one matches: an email template's id, or the email's own
+    /// subject with html and/or text. The recipient is a contact or an address in both.
+    static let input: Schema = {
+        let common: [Property] = [
+            .optional("contact_id", Schema.text(max: 64).example("con_01jd3k5v7n0000000000000000")),
+            .optional("to", EmailAddress.schema),
+            .required("from", MailAddress.schema.described("`Name <address>` or an address, on a verified sending domain of the workspace")),
+            .optional("reply_to", MailAddress.schema.nullable),
+            .optional("variables", TemplateVariables.schema),
+            .optional("tags", Schema.array(EmailTag.schema, max: 10)),
+            .optional("scheduled_at", MessageScheduler.scheduleTime.nullable),
+            .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
+        ]
+        let part = { (max: Int) in Schema.string(min: 1, max: max, pattern: TemplateText.variablesPattern) }
+        let own = Schema.object(common + [
+            .required("subject", part(998).example("Your order {{order_id}} has shipped")),
+            .optional("html", part(512_000).example("<p>Hi {{first_name|there}}, order {{order_id}} is on its way.</p>")),
+            .optional("text", part(512_000)),
+        ], exactlyOne: [["contact_id", "to"]], atLeastOne: [["html", "text"]], closed: true)
+            .described("The email's own subject with html and/or text")
+        let templated = Schema.object(common + [
+            .required("template_id", Schema.text(max: 64).example("tpl_01jd3k5v7n0000000000000000").described("An email template")),
+        ], exactlyOne: [["contact_id", "to"]], closed: true).described("An email template's subject and parts")
+        return Schema.oneOf([own, templated]).example([
+            "contact_id": "con_01jd3k5v7n0000000000000000", "from": "Acme <hello@acme.example>", "subject": "Your order {{order_id}} has shipped",
+            "html": "<p>Hi {{first_name|there}}, order {{order_id}} is on its way.</p>", "variables": ["order_id": "A-1042"],
+        ])
+    }()
 
     func schedule(_ principal: Principal, _ body: JSONBody) async throws -> String {
         let scope = principal.scope
@@ -35,7 +48,8 @@ struct EmailScheduler: Sendable {
             guard subject == nil, html == nil, text == nil else { throw APIError.invalidField("template_id", "give a template_id or subject with html/text, not both") }
             guard let row = try await database.prepare("SELECT channel FROM templates WHERE workspace_id = ? AND id = ?")
                 .bind(scope.workspaceID, templateID).first() else { throw APIError.notFound("template") }
-            guard row.text("channel") == "email" else { throw APIError.invalidField("template_id", "is an SMS template; use an email template") }
+            // The body is well-formed; the template it names is of the other kind.
+            guard row.text("channel") == "email" else { throw APIError.conflict("template \(templateID) is an SMS template; an email needs an email template") }
         } else {
             guard let subject, !subject.isEmpty else { throw APIError.invalidField("subject", "is required without a template_id") }
             guard html != nil || text != nil else { throw APIError.invalidField("html", "give html, text or both (or a template_id)") }

@@ -57,12 +57,13 @@ extension EmailSettings.JSONShape: APIModel {
     ], closed: true)
 
     static let hostPattern = "^[A-Za-z0-9.:-]{1,253}$"
-    static let webhookSecretPattern = "^whsec_[A-Za-z0-9+/=]{24,}$"
+    /// `whsec_` and the base64 of at least 16 bytes (padded), as Resend shows it: what `isWebhookSecret` decodes.
+    static let webhookSecretPattern = "^whsec_(?:[A-Za-z0-9+/]{4}){5,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
 
     /// The body of `PUT /email/settings`. A secret left out keeps the stored one (the SMTP password only
     /// while the host and username stay the same); `null` removes it.
     static var input: Schema {
-        let from = Property.optional("default_from", Schema.string(min: 3, max: 320).nullable.example("Ada <ada@mail.example.com>"))
+        let from = Property.optional("default_from", MailAddress.schema.nullable.example("Ada <ada@mail.example.com>"))
         let apiKey = Property.optional("resend_api_key", Schema.string(min: 4, max: 256, pattern: "^re_").nullable
             .described("Omitted: the stored one is kept; null removes it"))
         let webhookSecret = Property.optional("resend_webhook_secret", Schema.string(max: 256, pattern: webhookSecretPattern).nullable
@@ -70,9 +71,11 @@ extension EmailSettings.JSONShape: APIModel {
         let smtp: [Property] = [
             .optional("smtp_port", Schema.integer(1...65_535).nullable.described("Default 587 with starttls, 465 with tls")),
             .optional("smtp_security", Schema.oneOf(SMTPSubmission.Security.allCases.map(\.rawValue)).nullable.described("Default starttls")),
-            .optional("smtp_username", Schema.string(min: 1, max: 256).nullable),
-            .optional("smtp_password", Schema.string(min: 1, max: 256).nullable
-                .described("Omitted: the stored one is kept while host and username stay the same; null removes it")),
+            .optional("smtp_auth", Schema.object([
+                .required("username", Schema.string(min: 1, max: 256).example("relay")),
+                .optional("password", Schema.string(min: 1, max: 256)
+                    .described("Omitted: the stored one is kept while host and username stay the same")),
+            ], closed: true).nullable.described("The relay's login (AUTH PLAIN or LOGIN); omitted or null: none")),
         ]
         return .oneOf([
             .object([.required("provider", .oneOf(["simulated"])), from, apiKey, webhookSecret,

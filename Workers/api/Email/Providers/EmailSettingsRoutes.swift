@@ -34,7 +34,7 @@ struct EmailSettingsInput {
     func applied(to current: EmailSettings) throws -> EmailSettings {
         guard let provider = try body.choice("provider", EmailSettings.providers) else { throw APIError.invalidField("provider", "is required") }
         var settings = EmailSettings(provider: provider)
-        settings.defaultFrom = try body.string("default_from", max: 320).map(Self.sender)
+        settings.defaultFrom = try body.string("default_from", max: 320).map { try MailAddress.input($0, field: "default_from").formatted }
         settings.resendAPIKey = try secret("resend_api_key", current: current.resendAPIKey)
         if let key = settings.resendAPIKey, !key.hasPrefix("re_") {
             throw APIError.invalidField("resend_api_key", "a Resend API key starts with re_")
@@ -50,16 +50,17 @@ struct EmailSettingsInput {
             let security = try body.choice("smtp_security", SMTPSubmission.Security.allCases.map(\.rawValue))
                 .flatMap(SMTPSubmission.Security.init) ?? .startTLS
             let port = try integer("smtp_port", 1...65_535) ?? (security == .implicitTLS ? 465 : 587)
-            let username = try body.string("smtp_username", max: 256)
+            // A login is a username and its password together; the stored password goes only to the server
+            // and account it was given for.
+            let auth = body.fields["smtp_auth"]?.objectValue
+            let username = auth?["username"]?.stringValue
             var relay = EmailSettings.SMTPRelay(host: host.lowercased(), port: port, security: security, username: username, password: nil)
-            // The stored password goes only to the server and account it was given for.
             let sameAccount = current.smtp.map { $0.host == relay.host && $0.username == relay.username } ?? false
-            relay.password = try secret("smtp_password", current: sameAccount ? current.smtp?.password : nil)
+            relay.password = auth?["password"]?.stringValue ?? (sameAccount ? current.smtp?.password : nil)
             if relay.username != nil && relay.password == nil {
-                throw APIError.invalidField("smtp_password", "is required with smtp_username (the stored one is kept only for the same host and username)")
-            }
-            if relay.username == nil && relay.password != nil {
-                throw APIError.invalidField("smtp_username", "is required with smtp_password")
+                // Well-formed, but there is no stored password for this server and account to keep.
+                throw APIError.conflict("no SMTP password is stored for this host and username; send smtp_auth.password",
+                                        details: .object(["field": "smtp_auth.password"]))
             }
             settings.smtp = relay
         }
@@ -86,18 +87,6 @@ struct EmailSettingsInput {
             throw APIError.invalidField(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return Int(number)
-    }
-
-    /// `Name <address>` or a bare address, trimmed, the address lower-cased; no line breaks or other
-    /// control characters (they would start a new header).
-    static func sender(_ text: String) throws -> String {
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw APIError.invalidField("default_from", "must not contain control characters")
-        }
-        let mailbox = MailAddress(parsing: text)
-        let address = try EmailAddress.normalize(mailbox.address, field: "default_from")
-        guard !address.contains(where: { "<>\"(),;:\\[]".contains($0) }) else { throw APIError.invalidField("default_from", "is not an email address") }
-        return mailbox.name.map { "\($0) <\(address)>" } ?? address
     }
 
     static func isWebhookSecret(_ text: String) -> Bool {

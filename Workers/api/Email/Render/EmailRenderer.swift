@@ -7,7 +7,9 @@ import OzziRuntime
 struct EmailRenderer: Sendable {
     private let subject: TemplateText
     private let html: TemplateText?
-    private let text: TemplateText
+    /// nil when the text is derived from each rendered HTML: the HTML's markup swallowed part of a
+    /// variable (`<b {{name}}`), so its text could not be derived once from the source.
+    private let text: TemplateText?
 
     /// Parses the sources; names the field (`subject`, `html`, `text`) whose variables are not known.
     /// `html` or `text` must be given.
@@ -24,26 +26,36 @@ struct EmailRenderer: Sendable {
         guard html != nil || text != nil else { throw APIError.invalidField("html", "an email needs html or text") }
         self.subject = try parse(subject, "subject")
         self.html = try html.map { source throws(APIError) in try parse(source, "html") }
-        self.text = try parse(text ?? HTMLText.plain(html ?? ""), text == nil ? "html" : "text")
+        if let text {
+            self.text = try parse(text, "text")
+        } else {
+            self.text = try? TemplateText(HTMLText.plain(html ?? ""), variables: true)
+        }
     }
 
     /// The email for `contact` (if any) with the send's `variables`; a 422 `variables_missing` names each
     /// variable that has neither a value nor a fallback.
     func render(contact: Contact?, variables: [String: String]) throws(APIError) -> RenderedEmail {
-        var missing: [String] = []
-        let rendered = RenderedEmail(
-            subject: subject.render(contact, variables: variables, escapingHTML: false, missing: &missing),
-            html: html?.render(contact, variables: variables, escapingHTML: true, missing: &missing),
-            text: text.render(contact, variables: variables, escapingHTML: false, missing: &missing))
-        guard missing.isEmpty else {
-            var seen = Set<String>()
-            let names = missing.filter { seen.insert($0).inserted }
+        let (rendered, names) = preview(contact: contact, variables: variables)
+        guard names.isEmpty else {
             throw APIError(status: 422, code: "variables_missing",
                            message: "no value for \(names.map { "{{\($0)}}" }.joined(separator: ", ")): give it in variables or a fallback in the template",
                            details: .object(["field": "variables", "missing": .array(names.map(JSONValue.string))]))
         }
         guard !rendered.subject.isEmpty else { throw APIError(status: 422, code: "empty_subject", message: "the rendered subject is empty") }
         return rendered
+    }
+
+    /// The email as far as it renders, and the variables (once each, in order) that have neither a value
+    /// nor a fallback: what a preview shows and a send refuses.
+    func preview(contact: Contact?, variables: [String: String]) -> (email: RenderedEmail, missing: [String]) {
+        var missing: [String] = []
+        let html = html?.render(contact, variables: variables, escapingHTML: true, missing: &missing)
+        let rendered = RenderedEmail(
+            subject: subject.render(contact, variables: variables, escapingHTML: false, missing: &missing), html: html,
+            text: text?.render(contact, variables: variables, escapingHTML: false, missing: &missing) ?? HTMLText.plain(html ?? ""))
+        var seen = Set<String>()
+        return (rendered, missing.filter { seen.insert($0).inserted })
     }
 }
 
