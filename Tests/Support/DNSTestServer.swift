@@ -28,6 +28,13 @@ public final class DNSTestServer: Sendable {
         child.log.split(separator: "\n").map(String.init).filter { $0.hasPrefix("udp ") || $0.hasPrefix("tcp ") }
     }
 
+    /// The queries received so far once there are at least `count`: the server logs each before it
+    /// answers, but its log reaches us on a pipe of its own, possibly after the answer.
+    public func queries(atLeast count: Int) async throws -> [String] {
+        _ = try await Poll.until(timeout: .seconds(10)) { queries.count >= count }
+        return queries
+    }
+
     public func stop() {
         child.stop()
         unlink(zonePath)

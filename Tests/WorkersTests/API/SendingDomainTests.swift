@@ -212,7 +212,7 @@ import Testing
         try await domains.maintain()
         let rechecked = try await api.call("GET", "/api/v1/email/domains/\(id)", token: token)
         #expect(rechecked.string("status") == "verified", "\(rechecked.body)")
-        #expect(Set(dns.queries) == ["udp send.daily.test TXT", "udp send.daily.test MX", "udp ozzi._domainkey.daily.test TXT", "udp _dmarc.daily.test TXT"])
+        #expect(Set(try await dns.queries(atLeast: 4)) == ["udp send.daily.test TXT", "udp send.daily.test MX", "udp ozzi._domainkey.daily.test TXT", "udp _dmarc.daily.test TXT"])
 
         // The DKIM record is taken down: the next day's check fails the domain, once.
         var broken = zone
