@@ -36,8 +36,10 @@ public struct APIWorker: RoutedWorker {
             StudyBooksDomain(api),
             try CampaignsDomain(api),
         ]
-        // Webhooks deliver what the others publish.
-        let domains = publishers + [try WebhooksDomain(api, eventTypes: publishers.flatMap(\.publishes))]
+        // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
+        var seen = Set<String>()
+        let eventTypes = publishers.flatMap(\.publishes).filter { seen.insert($0).inserted }
+        let domains = publishers + [try WebhooksDomain(api, eventTypes: eventTypes)]
         self.domains = domains
 
         let idempotency = IdempotencyStore(database: api.database, clock: api.clock)

@@ -2937,6 +2937,10 @@ extension Components {
             public var scheduledAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Email/sent_at`.
             public var sentAt: Foundation.Date?
+            /// The recurring send (GET /series/{id}) it is an occurrence of
+            ///
+            /// - Remark: Generated from `#/components/schemas/Email/series_id`.
+            public var seriesId: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Email/status`.
             @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case queued = "queued"
@@ -3027,6 +3031,7 @@ extension Components {
             ///   - replyTo:
             ///   - scheduledAt:
             ///   - sentAt:
+            ///   - seriesId: The recurring send (GET /series/{id}) it is an occurrence of
             ///   - status:
             ///   - subject: The subject as given, or as rendered once sent
             ///   - tags:
@@ -3049,6 +3054,7 @@ extension Components {
                 replyTo: Swift.String? = nil,
                 scheduledAt: Foundation.Date,
                 sentAt: Foundation.Date? = nil,
+                seriesId: Swift.String? = nil,
                 status: Components.Schemas.Email.StatusPayload,
                 subject: Swift.String? = nil,
                 tags: Components.Schemas.Email.TagsPayload,
@@ -3071,6 +3077,7 @@ extension Components {
                 self.replyTo = replyTo
                 self.scheduledAt = scheduledAt
                 self.sentAt = sentAt
+                self.seriesId = seriesId
                 self.status = status
                 self.subject = subject
                 self.tags = tags
@@ -3094,6 +3101,7 @@ extension Components {
                 case replyTo = "reply_to"
                 case scheduledAt = "scheduled_at"
                 case sentAt = "sent_at"
+                case seriesId = "series_id"
                 case status
                 case subject
                 case tags
@@ -3157,6 +3165,10 @@ extension Components {
                     Foundation.Date.self,
                     forKey: .sentAt
                 )
+                self.seriesId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seriesId
+                )
                 self.status = try container.decode(
                     Components.Schemas.Email.StatusPayload.self,
                     forKey: .status
@@ -3203,6 +3215,7 @@ extension Components {
                     "reply_to",
                     "scheduled_at",
                     "sent_at",
+                    "series_id",
                     "status",
                     "subject",
                     "tags",
@@ -5100,6 +5113,150 @@ extension Components {
             case admin = "admin"
             case owner = "owner"
         }
+        /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
+        ///
+        /// - Remark: Generated from `#/components/schemas/SMSLength`.
+        public struct SMSLength: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SMSLength/characters`.
+            public var characters: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SMSLength/encoding`.
+            @frozen public enum EncodingPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case gsm7 = "GSM-7"
+                case ucs2 = "UCS-2"
+            }
+            /// - Remark: Generated from `#/components/schemas/SMSLength/encoding`.
+            public var encoding: Components.Schemas.SMSLength.EncodingPayload
+            /// - Remark: Generated from `#/components/schemas/SMSLength/segments`.
+            public var segments: Swift.Int
+            /// Creates a new `SMSLength`.
+            ///
+            /// - Parameters:
+            ///   - characters:
+            ///   - encoding:
+            ///   - segments:
+            public init(
+                characters: Swift.Int,
+                encoding: Components.Schemas.SMSLength.EncodingPayload,
+                segments: Swift.Int
+            ) {
+                self.characters = characters
+                self.encoding = encoding
+                self.segments = segments
+            }
+            public enum CodingKeys: String, CodingKey {
+                case characters
+                case encoding
+                case segments
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.characters = try container.decode(
+                    Swift.Int.self,
+                    forKey: .characters
+                )
+                self.encoding = try container.decode(
+                    Components.Schemas.SMSLength.EncodingPayload.self,
+                    forKey: .encoding
+                )
+                self.segments = try container.decode(
+                    Swift.Int.self,
+                    forKey: .segments
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "characters",
+                    "encoding",
+                    "segments"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SMSSettings`.
+        public struct SMSSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/account_sid`.
+            public var accountSid: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/auth_token_set`.
+            public var authTokenSet: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/from_number`.
+            public var fromNumber: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/help_text`.
+            public var helpText: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/messaging_service_sid`.
+            public var messagingServiceSid: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/provider`.
+            @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case simulated = "simulated"
+                case twilio = "twilio"
+                case external = "external"
+            }
+            /// - Remark: Generated from `#/components/schemas/SMSSettings/provider`.
+            public var provider: Components.Schemas.SMSSettings.ProviderPayload
+            /// Creates a new `SMSSettings`.
+            ///
+            /// - Parameters:
+            ///   - accountSid:
+            ///   - authTokenSet:
+            ///   - fromNumber:
+            ///   - helpText:
+            ///   - messagingServiceSid:
+            ///   - provider:
+            public init(
+                accountSid: Swift.String? = nil,
+                authTokenSet: Swift.Bool,
+                fromNumber: Swift.String? = nil,
+                helpText: Swift.String,
+                messagingServiceSid: Swift.String? = nil,
+                provider: Components.Schemas.SMSSettings.ProviderPayload
+            ) {
+                self.accountSid = accountSid
+                self.authTokenSet = authTokenSet
+                self.fromNumber = fromNumber
+                self.helpText = helpText
+                self.messagingServiceSid = messagingServiceSid
+                self.provider = provider
+            }
+            public enum CodingKeys: String, CodingKey {
+                case accountSid = "account_sid"
+                case authTokenSet = "auth_token_set"
+                case fromNumber = "from_number"
+                case helpText = "help_text"
+                case messagingServiceSid = "messaging_service_sid"
+                case provider
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.accountSid = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .accountSid
+                )
+                self.authTokenSet = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .authTokenSet
+                )
+                self.fromNumber = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .fromNumber
+                )
+                self.helpText = try container.decode(
+                    Swift.String.self,
+                    forKey: .helpText
+                )
+                self.messagingServiceSid = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .messagingServiceSid
+                )
+                self.provider = try container.decode(
+                    Components.Schemas.SMSSettings.ProviderPayload.self,
+                    forKey: .provider
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "account_sid",
+                    "auth_token_set",
+                    "from_number",
+                    "help_text",
+                    "messaging_service_sid",
+                    "provider"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ScheduledMessages`.
         public struct ScheduledMessages: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ScheduledMessages/ids`.
@@ -5517,11 +5674,16 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Series/state`.
             public var state: Components.Schemas.Series.StatePayload
+            /// stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)
+            ///
             /// - Remark: Generated from `#/components/schemas/Series/stopped_reason`.
             @frozen public enum StoppedReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case stopped = "stopped"
                 case contactDeleted = "contact_deleted"
+                case ruleInvalid = "rule_invalid"
             }
+            /// stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)
+            ///
             /// - Remark: Generated from `#/components/schemas/Series/stopped_reason`.
             public var stoppedReason: Components.Schemas.Series.StoppedReasonPayload?
             /// - Remark: Generated from `#/components/schemas/Series/template_id`.
@@ -5569,7 +5731,7 @@ extension Components {
             ///   - occurrencesSent: Occurrences the provider took (sent, delivered or undelivered)
             ///   - recurrence:
             ///   - state: active: plans each next occurrence as the one before goes out; stopped: by the workspace, or its contact was deleted; finished: its rule has no more
-            ///   - stoppedReason:
+            ///   - stoppedReason: stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)
             ///   - templateId:
             ///   - to: The address when it was made; occurrences to a contact go to its address at the time
             ///   - updatedAt:
@@ -5821,6 +5983,46 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/SignInMethods`.
+        public struct SignInMethods: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SignInMethods/identities`.
+            public var identities: [Components.Schemas.Identity]
+            /// Whether the account has a password
+            ///
+            /// - Remark: Generated from `#/components/schemas/SignInMethods/password`.
+            public var password: Swift.Bool
+            /// Creates a new `SignInMethods`.
+            ///
+            /// - Parameters:
+            ///   - identities:
+            ///   - password: Whether the account has a password
+            public init(
+                identities: [Components.Schemas.Identity],
+                password: Swift.Bool
+            ) {
+                self.identities = identities
+                self.password = password
+            }
+            public enum CodingKeys: String, CodingKey {
+                case identities
+                case password
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.identities = try container.decode(
+                    [Components.Schemas.Identity].self,
+                    forKey: .identities
+                )
+                self.password = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .password
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "identities",
+                    "password"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/SignedIn`.
         public struct SignedIn: Codable, Hashable, Sendable {
             /// Send as `Authorization: Bearer <token>`; the ozzi_access cookie carries it too
@@ -5910,190 +6112,6 @@ extension Components {
                     "session_id",
                     "token_type",
                     "user"
-                ])
-            }
-        }
-        /// - Remark: Generated from `#/components/schemas/SignInMethods`.
-        public struct SignInMethods: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/SignInMethods/identities`.
-            public var identities: [Components.Schemas.Identity]
-            /// Whether the account has a password
-            ///
-            /// - Remark: Generated from `#/components/schemas/SignInMethods/password`.
-            public var password: Swift.Bool
-            /// Creates a new `SignInMethods`.
-            ///
-            /// - Parameters:
-            ///   - identities:
-            ///   - password: Whether the account has a password
-            public init(
-                identities: [Components.Schemas.Identity],
-                password: Swift.Bool
-            ) {
-                self.identities = identities
-                self.password = password
-            }
-            public enum CodingKeys: String, CodingKey {
-                case identities
-                case password
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.identities = try container.decode(
-                    [Components.Schemas.Identity].self,
-                    forKey: .identities
-                )
-                self.password = try container.decode(
-                    Swift.Bool.self,
-                    forKey: .password
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "identities",
-                    "password"
-                ])
-            }
-        }
-        /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
-        ///
-        /// - Remark: Generated from `#/components/schemas/SMSLength`.
-        public struct SMSLength: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/SMSLength/characters`.
-            public var characters: Swift.Int
-            /// - Remark: Generated from `#/components/schemas/SMSLength/encoding`.
-            @frozen public enum EncodingPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case gsm7 = "GSM-7"
-                case ucs2 = "UCS-2"
-            }
-            /// - Remark: Generated from `#/components/schemas/SMSLength/encoding`.
-            public var encoding: Components.Schemas.SMSLength.EncodingPayload
-            /// - Remark: Generated from `#/components/schemas/SMSLength/segments`.
-            public var segments: Swift.Int
-            /// Creates a new `SMSLength`.
-            ///
-            /// - Parameters:
-            ///   - characters:
-            ///   - encoding:
-            ///   - segments:
-            public init(
-                characters: Swift.Int,
-                encoding: Components.Schemas.SMSLength.EncodingPayload,
-                segments: Swift.Int
-            ) {
-                self.characters = characters
-                self.encoding = encoding
-                self.segments = segments
-            }
-            public enum CodingKeys: String, CodingKey {
-                case characters
-                case encoding
-                case segments
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.characters = try container.decode(
-                    Swift.Int.self,
-                    forKey: .characters
-                )
-                self.encoding = try container.decode(
-                    Components.Schemas.SMSLength.EncodingPayload.self,
-                    forKey: .encoding
-                )
-                self.segments = try container.decode(
-                    Swift.Int.self,
-                    forKey: .segments
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "characters",
-                    "encoding",
-                    "segments"
-                ])
-            }
-        }
-        /// - Remark: Generated from `#/components/schemas/SMSSettings`.
-        public struct SMSSettings: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/SMSSettings/account_sid`.
-            public var accountSid: Swift.String?
-            /// - Remark: Generated from `#/components/schemas/SMSSettings/auth_token_set`.
-            public var authTokenSet: Swift.Bool
-            /// - Remark: Generated from `#/components/schemas/SMSSettings/from_number`.
-            public var fromNumber: Swift.String?
-            /// - Remark: Generated from `#/components/schemas/SMSSettings/help_text`.
-            public var helpText: Swift.String
-            /// - Remark: Generated from `#/components/schemas/SMSSettings/messaging_service_sid`.
-            public var messagingServiceSid: Swift.String?
-            /// - Remark: Generated from `#/components/schemas/SMSSettings/provider`.
-            @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case simulated = "simulated"
-                case twilio = "twilio"
-                case external = "external"
-            }
-            /// - Remark: Generated from `#/components/schemas/SMSSettings/provider`.
-            public var provider: Components.Schemas.SMSSettings.ProviderPayload
-            /// Creates a new `SMSSettings`.
-            ///
-            /// - Parameters:
-            ///   - accountSid:
-            ///   - authTokenSet:
-            ///   - fromNumber:
-            ///   - helpText:
-            ///   - messagingServiceSid:
-            ///   - provider:
-            public init(
-                accountSid: Swift.String? = nil,
-                authTokenSet: Swift.Bool,
-                fromNumber: Swift.String? = nil,
-                helpText: Swift.String,
-                messagingServiceSid: Swift.String? = nil,
-                provider: Components.Schemas.SMSSettings.ProviderPayload
-            ) {
-                self.accountSid = accountSid
-                self.authTokenSet = authTokenSet
-                self.fromNumber = fromNumber
-                self.helpText = helpText
-                self.messagingServiceSid = messagingServiceSid
-                self.provider = provider
-            }
-            public enum CodingKeys: String, CodingKey {
-                case accountSid = "account_sid"
-                case authTokenSet = "auth_token_set"
-                case fromNumber = "from_number"
-                case helpText = "help_text"
-                case messagingServiceSid = "messaging_service_sid"
-                case provider
-            }
-            public init(from decoder: any Swift.Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.accountSid = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .accountSid
-                )
-                self.authTokenSet = try container.decode(
-                    Swift.Bool.self,
-                    forKey: .authTokenSet
-                )
-                self.fromNumber = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .fromNumber
-                )
-                self.helpText = try container.decode(
-                    Swift.String.self,
-                    forKey: .helpText
-                )
-                self.messagingServiceSid = try container.decodeIfPresent(
-                    Swift.String.self,
-                    forKey: .messagingServiceSid
-                )
-                self.provider = try container.decode(
-                    Components.Schemas.SMSSettings.ProviderPayload.self,
-                    forKey: .provider
-                )
-                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "account_sid",
-                    "auth_token_set",
-                    "from_number",
-                    "help_text",
-                    "messaging_service_sid",
-                    "provider"
                 ])
             }
         }

@@ -6818,601 +6818,6 @@ public enum Operations {
             }
         }
     }
-    /// Link an OAuth provider: answers where to send the browser
-    ///
-    /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
-    public enum PostAuthIdentitiesById {
-        public static let id: Swift.String = "postAuthIdentitiesById"
-        public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/path`.
-            public struct Path: Sendable, Hashable {
-                /// The provider
-                ///
-                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/path/provider`.
-                public var provider: Swift.String
-                /// Creates a new `Path`.
-                ///
-                /// - Parameters:
-                ///   - provider: The provider
-                public init(provider: Swift.String) {
-                    self.provider = provider
-                }
-            }
-            public var path: Operations.PostAuthIdentitiesById.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/header`.
-            public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostAuthIdentitiesById.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostAuthIdentitiesById.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            public var headers: Operations.PostAuthIdentitiesById.Input.Headers
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - path:
-            ///   - headers:
-            public init(
-                path: Operations.PostAuthIdentitiesById.Input.Path,
-                headers: Operations.PostAuthIdentitiesById.Input.Headers = .init()
-            ) {
-                self.path = path
-                self.headers = headers
-            }
-        }
-        @frozen public enum Output: Sendable, Hashable {
-            public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content`.
-                @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/json/authorize_url`.
-                        public var authorizeUrl: Swift.String
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - authorizeUrl:
-                        public init(authorizeUrl: Swift.String) {
-                            self.authorizeUrl = authorizeUrl
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case authorizeUrl = "authorize_url"
-                        }
-                        public init(from decoder: any Swift.Decoder) throws {
-                            let container = try decoder.container(keyedBy: CodingKeys.self)
-                            self.authorizeUrl = try container.decode(
-                                Swift.String.self,
-                                forKey: .authorizeUrl
-                            )
-                            try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                "authorize_url"
-                            ])
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/application\/json`.
-                    case json(Operations.PostAuthIdentitiesById.Output.Ok.Body.JsonPayload)
-                    /// The associated value of the enum case if `self` is `.json`.
-                    ///
-                    /// - Throws: An error if `self` is not `.json`.
-                    /// - SeeAlso: `.json`.
-                    public var json: Operations.PostAuthIdentitiesById.Output.Ok.Body.JsonPayload {
-                        get throws {
-                            switch self {
-                            case let .json(body):
-                                return body
-                            }
-                        }
-                    }
-                }
-                /// Received HTTP response body
-                public var body: Operations.PostAuthIdentitiesById.Output.Ok.Body
-                /// Creates a new `Ok`.
-                ///
-                /// - Parameters:
-                ///   - body: Received HTTP response body
-                public init(body: Operations.PostAuthIdentitiesById.Output.Ok.Body) {
-                    self.body = body
-                }
-            }
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            case ok(Operations.PostAuthIdentitiesById.Output.Ok)
-            /// The associated value of the enum case if `self` is `.ok`.
-            ///
-            /// - Throws: An error if `self` is not `.ok`.
-            /// - SeeAlso: `.ok`.
-            public var ok: Operations.PostAuthIdentitiesById.Output.Ok {
-                get throws {
-                    switch self {
-                    case let .ok(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "ok",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request is malformed: a body that is not JSON, a bad header
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/400`.
-            ///
-            /// HTTP response code: `400 badRequest`.
-            case badRequest(Components.Responses.BadRequest)
-            /// The associated value of the enum case if `self` is `.badRequest`.
-            ///
-            /// - Throws: An error if `self` is not `.badRequest`.
-            /// - SeeAlso: `.badRequest`.
-            public var badRequest: Components.Responses.BadRequest {
-                get throws {
-                    switch self {
-                    case let .badRequest(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "badRequest",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No valid credential
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/401`.
-            ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Components.Responses.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
-            ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            public var unauthorized: Components.Responses.Unauthorized {
-                get throws {
-                    switch self {
-                    case let .unauthorized(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The credential may not do this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses.Forbidden)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            public var forbidden: Components.Responses.Forbidden {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No such object in the caller's workspace
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/404`.
-            ///
-            /// HTTP response code: `404 notFound`.
-            case notFound(Components.Responses.NotFound)
-            /// The associated value of the enum case if `self` is `.notFound`.
-            ///
-            /// - Throws: An error if `self` is not `.notFound`.
-            /// - SeeAlso: `.notFound`.
-            public var notFound: Components.Responses.NotFound {
-                get throws {
-                    switch self {
-                    case let .notFound(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "notFound",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/409`.
-            ///
-            /// HTTP response code: `409 conflict`.
-            case conflict(Components.Responses.Conflict)
-            /// The associated value of the enum case if `self` is `.conflict`.
-            ///
-            /// - Throws: An error if `self` is not `.conflict`.
-            /// - SeeAlso: `.conflict`.
-            public var conflict: Components.Responses.Conflict {
-                get throws {
-                    switch self {
-                    case let .conflict(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "conflict",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// A field or parameter breaks a rule; details.field names it
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/422`.
-            ///
-            /// HTTP response code: `422 unprocessableContent`.
-            case unprocessableContent(Components.Responses.InvalidField)
-            /// The associated value of the enum case if `self` is `.unprocessableContent`.
-            ///
-            /// - Throws: An error if `self` is not `.unprocessableContent`.
-            /// - SeeAlso: `.unprocessableContent`.
-            public var unprocessableContent: Components.Responses.InvalidField {
-                get throws {
-                    switch self {
-                    case let .unprocessableContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unprocessableContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Too many requests; retry after Retry-After seconds
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/429`.
-            ///
-            /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses.RateLimited)
-            /// The associated value of the enum case if `self` is `.tooManyRequests`.
-            ///
-            /// - Throws: An error if `self` is not `.tooManyRequests`.
-            /// - SeeAlso: `.tooManyRequests`.
-            public var tooManyRequests: Components.Responses.RateLimited {
-                get throws {
-                    switch self {
-                    case let .tooManyRequests(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "tooManyRequests",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Undocumented response.
-            ///
-            /// A response with a code that is not documented in the OpenAPI document.
-            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
-        }
-        @frozen public enum AcceptableContentType: AcceptableProtocol {
-            case json
-            case other(Swift.String)
-            public init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/json":
-                    self = .json
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            public var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .json:
-                    return "application/json"
-                }
-            }
-            public static var allCases: [Self] {
-                [
-                    .json
-                ]
-            }
-        }
-    }
-    /// Unlink an OAuth provider (never the last sign-in method)
-    ///
-    /// Unlink an OAuth provider (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
-    public enum DeleteAuthIdentity {
-        public static let id: Swift.String = "deleteAuthIdentity"
-        public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/DELETE/path`.
-            public struct Path: Sendable, Hashable {
-                /// The provider
-                ///
-                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/DELETE/path/provider`.
-                public var provider: Swift.String
-                /// Creates a new `Path`.
-                ///
-                /// - Parameters:
-                ///   - provider: The provider
-                public init(provider: Swift.String) {
-                    self.provider = provider
-                }
-            }
-            public var path: Operations.DeleteAuthIdentity.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/DELETE/header`.
-            public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteAuthIdentity.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteAuthIdentity.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            public var headers: Operations.DeleteAuthIdentity.Input.Headers
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - path:
-            ///   - headers:
-            public init(
-                path: Operations.DeleteAuthIdentity.Input.Path,
-                headers: Operations.DeleteAuthIdentity.Input.Headers = .init()
-            ) {
-                self.path = path
-                self.headers = headers
-            }
-        }
-        @frozen public enum Output: Sendable, Hashable {
-            public struct NoContent: Sendable, Hashable {
-                /// Creates a new `NoContent`.
-                public init() {}
-            }
-            /// No content
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/204`.
-            ///
-            /// HTTP response code: `204 noContent`.
-            case noContent(Operations.DeleteAuthIdentity.Output.NoContent)
-            /// No content
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/204`.
-            ///
-            /// HTTP response code: `204 noContent`.
-            public static var noContent: Self {
-                .noContent(.init())
-            }
-            /// The associated value of the enum case if `self` is `.noContent`.
-            ///
-            /// - Throws: An error if `self` is not `.noContent`.
-            /// - SeeAlso: `.noContent`.
-            public var noContent: Operations.DeleteAuthIdentity.Output.NoContent {
-                get throws {
-                    switch self {
-                    case let .noContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "noContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request is malformed: a body that is not JSON, a bad header
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/400`.
-            ///
-            /// HTTP response code: `400 badRequest`.
-            case badRequest(Components.Responses.BadRequest)
-            /// The associated value of the enum case if `self` is `.badRequest`.
-            ///
-            /// - Throws: An error if `self` is not `.badRequest`.
-            /// - SeeAlso: `.badRequest`.
-            public var badRequest: Components.Responses.BadRequest {
-                get throws {
-                    switch self {
-                    case let .badRequest(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "badRequest",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No valid credential
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/401`.
-            ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Components.Responses.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
-            ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            public var unauthorized: Components.Responses.Unauthorized {
-                get throws {
-                    switch self {
-                    case let .unauthorized(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The credential may not do this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses.Forbidden)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            public var forbidden: Components.Responses.Forbidden {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No such object in the caller's workspace
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/404`.
-            ///
-            /// HTTP response code: `404 notFound`.
-            case notFound(Components.Responses.NotFound)
-            /// The associated value of the enum case if `self` is `.notFound`.
-            ///
-            /// - Throws: An error if `self` is not `.notFound`.
-            /// - SeeAlso: `.notFound`.
-            public var notFound: Components.Responses.NotFound {
-                get throws {
-                    switch self {
-                    case let .notFound(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "notFound",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/409`.
-            ///
-            /// HTTP response code: `409 conflict`.
-            case conflict(Components.Responses.Conflict)
-            /// The associated value of the enum case if `self` is `.conflict`.
-            ///
-            /// - Throws: An error if `self` is not `.conflict`.
-            /// - SeeAlso: `.conflict`.
-            public var conflict: Components.Responses.Conflict {
-                get throws {
-                    switch self {
-                    case let .conflict(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "conflict",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// A field or parameter breaks a rule; details.field names it
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/422`.
-            ///
-            /// HTTP response code: `422 unprocessableContent`.
-            case unprocessableContent(Components.Responses.InvalidField)
-            /// The associated value of the enum case if `self` is `.unprocessableContent`.
-            ///
-            /// - Throws: An error if `self` is not `.unprocessableContent`.
-            /// - SeeAlso: `.unprocessableContent`.
-            public var unprocessableContent: Components.Responses.InvalidField {
-                get throws {
-                    switch self {
-                    case let .unprocessableContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unprocessableContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Too many requests; retry after Retry-After seconds
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/429`.
-            ///
-            /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses.RateLimited)
-            /// The associated value of the enum case if `self` is `.tooManyRequests`.
-            ///
-            /// - Throws: An error if `self` is not `.tooManyRequests`.
-            /// - SeeAlso: `.tooManyRequests`.
-            public var tooManyRequests: Components.Responses.RateLimited {
-                get throws {
-                    switch self {
-                    case let .tooManyRequests(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "tooManyRequests",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Undocumented response.
-            ///
-            /// A response with a code that is not documented in the OpenAPI document.
-            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
-        }
-        @frozen public enum AcceptableContentType: AcceptableProtocol {
-            case json
-            case other(Swift.String)
-            public init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/json":
-                    self = .json
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            public var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .json:
-                    return "application/json"
-                }
-            }
-            public static var allCases: [Self] {
-                [
-                    .json
-                ]
-            }
-        }
-    }
     /// Add a password to your account
     ///
     /// Add a password to your account. Needs a bearer token, an API key or the session cookie.
@@ -8003,6 +7408,601 @@ public enum Operations {
             /// Too many requests; retry after Retry-After seconds
             ///
             /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Link an OAuth provider: answers where to send the browser
+    ///
+    /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
+    public enum PostAuthIdentitiesById {
+        public static let id: Swift.String = "postAuthIdentitiesById"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The provider
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/path/provider`.
+                public var provider: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - provider: The provider
+                public init(provider: Swift.String) {
+                    self.provider = provider
+                }
+            }
+            public var path: Operations.PostAuthIdentitiesById.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostAuthIdentitiesById.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostAuthIdentitiesById.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostAuthIdentitiesById.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostAuthIdentitiesById.Input.Path,
+                headers: Operations.PostAuthIdentitiesById.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/json/authorize_url`.
+                        public var authorizeUrl: Swift.String
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - authorizeUrl:
+                        public init(authorizeUrl: Swift.String) {
+                            self.authorizeUrl = authorizeUrl
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case authorizeUrl = "authorize_url"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.authorizeUrl = try container.decode(
+                                Swift.String.self,
+                                forKey: .authorizeUrl
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "authorize_url"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/POST/responses/200/content/application\/json`.
+                    case json(Operations.PostAuthIdentitiesById.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.PostAuthIdentitiesById.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostAuthIdentitiesById.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostAuthIdentitiesById.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostAuthIdentitiesById.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostAuthIdentitiesById.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Unlink an OAuth provider (never the last sign-in method)
+    ///
+    /// Unlink an OAuth provider (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
+    public enum DeleteAuthIdentity {
+        public static let id: Swift.String = "deleteAuthIdentity"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The provider
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/DELETE/path/provider`.
+                public var provider: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - provider: The provider
+                public init(provider: Swift.String) {
+                    self.provider = provider
+                }
+            }
+            public var path: Operations.DeleteAuthIdentity.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/auth/identities/{provider}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteAuthIdentity.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteAuthIdentity.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteAuthIdentity.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteAuthIdentity.Input.Path,
+                headers: Operations.DeleteAuthIdentity.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteAuthIdentity.Output.NoContent)
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteAuthIdentity.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -22721,1093 +22721,6 @@ public enum Operations {
             }
         }
     }
-    /// One contact
-    ///
-    /// One contact. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
-    public enum GetContact {
-        public static let id: Swift.String = "getContact"
-        public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/path`.
-            public struct Path: Sendable, Hashable {
-                /// The id
-                ///
-                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/path/id`.
-                public var id: Swift.String
-                /// Creates a new `Path`.
-                ///
-                /// - Parameters:
-                ///   - id: The id
-                public init(id: Swift.String) {
-                    self.id = id
-                }
-            }
-            public var path: Operations.GetContact.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/header`.
-            public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetContact.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetContact.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            public var headers: Operations.GetContact.Input.Headers
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - path:
-            ///   - headers:
-            public init(
-                path: Operations.GetContact.Input.Path,
-                headers: Operations.GetContact.Input.Headers = .init()
-            ) {
-                self.path = path
-                self.headers = headers
-            }
-        }
-        @frozen public enum Output: Sendable, Hashable {
-            public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/responses/200/content`.
-                @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/responses/200/content/application\/json`.
-                    case json(Components.Schemas.Contact)
-                    /// The associated value of the enum case if `self` is `.json`.
-                    ///
-                    /// - Throws: An error if `self` is not `.json`.
-                    /// - SeeAlso: `.json`.
-                    public var json: Components.Schemas.Contact {
-                        get throws {
-                            switch self {
-                            case let .json(body):
-                                return body
-                            }
-                        }
-                    }
-                }
-                /// Received HTTP response body
-                public var body: Operations.GetContact.Output.Ok.Body
-                /// Creates a new `Ok`.
-                ///
-                /// - Parameters:
-                ///   - body: Received HTTP response body
-                public init(body: Operations.GetContact.Output.Ok.Body) {
-                    self.body = body
-                }
-            }
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            case ok(Operations.GetContact.Output.Ok)
-            /// The associated value of the enum case if `self` is `.ok`.
-            ///
-            /// - Throws: An error if `self` is not `.ok`.
-            /// - SeeAlso: `.ok`.
-            public var ok: Operations.GetContact.Output.Ok {
-                get throws {
-                    switch self {
-                    case let .ok(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "ok",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request is malformed: a body that is not JSON, a bad header
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/400`.
-            ///
-            /// HTTP response code: `400 badRequest`.
-            case badRequest(Components.Responses.BadRequest)
-            /// The associated value of the enum case if `self` is `.badRequest`.
-            ///
-            /// - Throws: An error if `self` is not `.badRequest`.
-            /// - SeeAlso: `.badRequest`.
-            public var badRequest: Components.Responses.BadRequest {
-                get throws {
-                    switch self {
-                    case let .badRequest(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "badRequest",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No valid credential
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/401`.
-            ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Components.Responses.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
-            ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            public var unauthorized: Components.Responses.Unauthorized {
-                get throws {
-                    switch self {
-                    case let .unauthorized(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The credential may not do this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses.Forbidden)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            public var forbidden: Components.Responses.Forbidden {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No such object in the caller's workspace
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/404`.
-            ///
-            /// HTTP response code: `404 notFound`.
-            case notFound(Components.Responses.NotFound)
-            /// The associated value of the enum case if `self` is `.notFound`.
-            ///
-            /// - Throws: An error if `self` is not `.notFound`.
-            /// - SeeAlso: `.notFound`.
-            public var notFound: Components.Responses.NotFound {
-                get throws {
-                    switch self {
-                    case let .notFound(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "notFound",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/409`.
-            ///
-            /// HTTP response code: `409 conflict`.
-            case conflict(Components.Responses.Conflict)
-            /// The associated value of the enum case if `self` is `.conflict`.
-            ///
-            /// - Throws: An error if `self` is not `.conflict`.
-            /// - SeeAlso: `.conflict`.
-            public var conflict: Components.Responses.Conflict {
-                get throws {
-                    switch self {
-                    case let .conflict(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "conflict",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// A field or parameter breaks a rule; details.field names it
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/422`.
-            ///
-            /// HTTP response code: `422 unprocessableContent`.
-            case unprocessableContent(Components.Responses.InvalidField)
-            /// The associated value of the enum case if `self` is `.unprocessableContent`.
-            ///
-            /// - Throws: An error if `self` is not `.unprocessableContent`.
-            /// - SeeAlso: `.unprocessableContent`.
-            public var unprocessableContent: Components.Responses.InvalidField {
-                get throws {
-                    switch self {
-                    case let .unprocessableContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unprocessableContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Too many requests; retry after Retry-After seconds
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/429`.
-            ///
-            /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses.RateLimited)
-            /// The associated value of the enum case if `self` is `.tooManyRequests`.
-            ///
-            /// - Throws: An error if `self` is not `.tooManyRequests`.
-            /// - SeeAlso: `.tooManyRequests`.
-            public var tooManyRequests: Components.Responses.RateLimited {
-                get throws {
-                    switch self {
-                    case let .tooManyRequests(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "tooManyRequests",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Undocumented response.
-            ///
-            /// A response with a code that is not documented in the OpenAPI document.
-            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
-        }
-        @frozen public enum AcceptableContentType: AcceptableProtocol {
-            case json
-            case other(Swift.String)
-            public init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/json":
-                    self = .json
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            public var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .json:
-                    return "application/json"
-                }
-            }
-            public static var allCases: [Self] {
-                [
-                    .json
-                ]
-            }
-        }
-    }
-    /// Change some of a contact's fields
-    ///
-    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
-    public enum UpdateContact {
-        public static let id: Swift.String = "updateContact"
-        public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/path`.
-            public struct Path: Sendable, Hashable {
-                /// The id
-                ///
-                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/path/id`.
-                public var id: Swift.String
-                /// Creates a new `Path`.
-                ///
-                /// - Parameters:
-                ///   - id: The id
-                public init(id: Swift.String) {
-                    self.id = id
-                }
-            }
-            public var path: Operations.UpdateContact.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/header`.
-            public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateContact.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateContact.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            public var headers: Operations.UpdateContact.Input.Headers
-            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody`.
-            @frozen public enum Body: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
-                    public struct CustomFieldsPayload: Codable, Hashable, Sendable {
-                        /// A container of undocumented properties.
-                        public var additionalProperties: [String: Swift.String?]
-                        /// Creates a new `CustomFieldsPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - additionalProperties: A container of undocumented properties.
-                        public init(additionalProperties: [String: Swift.String?] = .init()) {
-                            self.additionalProperties = additionalProperties
-                        }
-                        public init(from decoder: any Swift.Decoder) throws {
-                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                        }
-                        public func encode(to encoder: any Swift.Encoder) throws {
-                            try encoder.encodeAdditionalProperties(additionalProperties)
-                        }
-                    }
-                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
-                    public var customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload?
-                    /// An email address; an empty string or null clears it
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email`.
-                    public var email: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
-                    public struct EmailConsentPayload: Codable, Hashable, Sendable {
-                        /// How consent was given or withdrawn (kept to 100 characters)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/method`.
-                        public var method: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
-                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case unknown = "unknown"
-                            case optedIn = "opted_in"
-                            case optedOut = "opted_out"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
-                        public var status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
-                        /// Creates a new `EmailConsentPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
-                        ///   - status:
-                        public init(
-                            method: Swift.String? = nil,
-                            status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
-                        ) {
-                            self.method = method
-                            self.status = status
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case method
-                            case status
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
-                    public var emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/first_name`.
-                    public var firstName: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/last_name`.
-                    public var lastName: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/name`.
-                    public var name: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/notes`.
-                    public var notes: Swift.String?
-                    /// E.164 (+12025550143), or a national number of the workspace's country
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/phone`.
-                    public var phone: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent`.
-                    public struct SmsConsentPayload: Codable, Hashable, Sendable {
-                        /// How consent was given or withdrawn (kept to 100 characters)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent/method`.
-                        public var method: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent/status`.
-                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case unknown = "unknown"
-                            case optedIn = "opted_in"
-                            case optedOut = "opted_out"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent/status`.
-                        public var status: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload.StatusPayload
-                        /// Creates a new `SmsConsentPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
-                        ///   - status:
-                        public init(
-                            method: Swift.String? = nil,
-                            status: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload.StatusPayload
-                        ) {
-                            self.method = method
-                            self.status = status
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case method
-                            case status
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent`.
-                    public var smsConsent: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/source`.
-                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case api = "api"
-                        case _import = "import"
-                        case form = "form"
-                        case widget = "widget"
-                        case voice = "voice"
-                        case sms = "sms"
-                        case _empty_ = ""
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/source`.
-                    public var source: Operations.UpdateContact.Input.Body.JsonPayload.SourcePayload?
-                    /// Creates a new `JsonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
-                    ///   - email: An email address; an empty string or null clears it
-                    ///   - emailConsent:
-                    ///   - firstName:
-                    ///   - lastName:
-                    ///   - name:
-                    ///   - notes:
-                    ///   - phone: E.164 (+12025550143), or a national number of the workspace's country
-                    ///   - smsConsent:
-                    ///   - source:
-                    public init(
-                        customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload? = nil,
-                        email: Swift.String? = nil,
-                        emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload? = nil,
-                        firstName: Swift.String? = nil,
-                        lastName: Swift.String? = nil,
-                        name: Swift.String? = nil,
-                        notes: Swift.String? = nil,
-                        phone: Swift.String? = nil,
-                        smsConsent: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload? = nil,
-                        source: Operations.UpdateContact.Input.Body.JsonPayload.SourcePayload? = nil
-                    ) {
-                        self.customFields = customFields
-                        self.email = email
-                        self.emailConsent = emailConsent
-                        self.firstName = firstName
-                        self.lastName = lastName
-                        self.name = name
-                        self.notes = notes
-                        self.phone = phone
-                        self.smsConsent = smsConsent
-                        self.source = source
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case customFields = "custom_fields"
-                        case email
-                        case emailConsent = "email_consent"
-                        case firstName = "first_name"
-                        case lastName = "last_name"
-                        case name
-                        case notes
-                        case phone
-                        case smsConsent = "sms_consent"
-                        case source
-                    }
-                }
-                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/content/application\/json`.
-                case json(Operations.UpdateContact.Input.Body.JsonPayload)
-            }
-            public var body: Operations.UpdateContact.Input.Body
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - path:
-            ///   - headers:
-            ///   - body:
-            public init(
-                path: Operations.UpdateContact.Input.Path,
-                headers: Operations.UpdateContact.Input.Headers = .init(),
-                body: Operations.UpdateContact.Input.Body
-            ) {
-                self.path = path
-                self.headers = headers
-                self.body = body
-            }
-        }
-        @frozen public enum Output: Sendable, Hashable {
-            public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/responses/200/content`.
-                @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/responses/200/content/application\/json`.
-                    case json(Components.Schemas.Contact)
-                    /// The associated value of the enum case if `self` is `.json`.
-                    ///
-                    /// - Throws: An error if `self` is not `.json`.
-                    /// - SeeAlso: `.json`.
-                    public var json: Components.Schemas.Contact {
-                        get throws {
-                            switch self {
-                            case let .json(body):
-                                return body
-                            }
-                        }
-                    }
-                }
-                /// Received HTTP response body
-                public var body: Operations.UpdateContact.Output.Ok.Body
-                /// Creates a new `Ok`.
-                ///
-                /// - Parameters:
-                ///   - body: Received HTTP response body
-                public init(body: Operations.UpdateContact.Output.Ok.Body) {
-                    self.body = body
-                }
-            }
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            case ok(Operations.UpdateContact.Output.Ok)
-            /// The associated value of the enum case if `self` is `.ok`.
-            ///
-            /// - Throws: An error if `self` is not `.ok`.
-            /// - SeeAlso: `.ok`.
-            public var ok: Operations.UpdateContact.Output.Ok {
-                get throws {
-                    switch self {
-                    case let .ok(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "ok",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request is malformed: a body that is not JSON, a bad header
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/400`.
-            ///
-            /// HTTP response code: `400 badRequest`.
-            case badRequest(Components.Responses.BadRequest)
-            /// The associated value of the enum case if `self` is `.badRequest`.
-            ///
-            /// - Throws: An error if `self` is not `.badRequest`.
-            /// - SeeAlso: `.badRequest`.
-            public var badRequest: Components.Responses.BadRequest {
-                get throws {
-                    switch self {
-                    case let .badRequest(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "badRequest",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No valid credential
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/401`.
-            ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Components.Responses.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
-            ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            public var unauthorized: Components.Responses.Unauthorized {
-                get throws {
-                    switch self {
-                    case let .unauthorized(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The credential may not do this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses.Forbidden)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            public var forbidden: Components.Responses.Forbidden {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No such object in the caller's workspace
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/404`.
-            ///
-            /// HTTP response code: `404 notFound`.
-            case notFound(Components.Responses.NotFound)
-            /// The associated value of the enum case if `self` is `.notFound`.
-            ///
-            /// - Throws: An error if `self` is not `.notFound`.
-            /// - SeeAlso: `.notFound`.
-            public var notFound: Components.Responses.NotFound {
-                get throws {
-                    switch self {
-                    case let .notFound(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "notFound",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/409`.
-            ///
-            /// HTTP response code: `409 conflict`.
-            case conflict(Components.Responses.Conflict)
-            /// The associated value of the enum case if `self` is `.conflict`.
-            ///
-            /// - Throws: An error if `self` is not `.conflict`.
-            /// - SeeAlso: `.conflict`.
-            public var conflict: Components.Responses.Conflict {
-                get throws {
-                    switch self {
-                    case let .conflict(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "conflict",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The body is larger than the route takes
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/413`.
-            ///
-            /// HTTP response code: `413 contentTooLarge`.
-            case contentTooLarge(Components.Responses.PayloadTooLarge)
-            /// The associated value of the enum case if `self` is `.contentTooLarge`.
-            ///
-            /// - Throws: An error if `self` is not `.contentTooLarge`.
-            /// - SeeAlso: `.contentTooLarge`.
-            public var contentTooLarge: Components.Responses.PayloadTooLarge {
-                get throws {
-                    switch self {
-                    case let .contentTooLarge(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "contentTooLarge",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The body is not in the route's media type
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/415`.
-            ///
-            /// HTTP response code: `415 unsupportedMediaType`.
-            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
-            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
-            ///
-            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
-            /// - SeeAlso: `.unsupportedMediaType`.
-            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
-                get throws {
-                    switch self {
-                    case let .unsupportedMediaType(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unsupportedMediaType",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// A field or parameter breaks a rule; details.field names it
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/422`.
-            ///
-            /// HTTP response code: `422 unprocessableContent`.
-            case unprocessableContent(Components.Responses.InvalidField)
-            /// The associated value of the enum case if `self` is `.unprocessableContent`.
-            ///
-            /// - Throws: An error if `self` is not `.unprocessableContent`.
-            /// - SeeAlso: `.unprocessableContent`.
-            public var unprocessableContent: Components.Responses.InvalidField {
-                get throws {
-                    switch self {
-                    case let .unprocessableContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unprocessableContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Too many requests; retry after Retry-After seconds
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/429`.
-            ///
-            /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses.RateLimited)
-            /// The associated value of the enum case if `self` is `.tooManyRequests`.
-            ///
-            /// - Throws: An error if `self` is not `.tooManyRequests`.
-            /// - SeeAlso: `.tooManyRequests`.
-            public var tooManyRequests: Components.Responses.RateLimited {
-                get throws {
-                    switch self {
-                    case let .tooManyRequests(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "tooManyRequests",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Undocumented response.
-            ///
-            /// A response with a code that is not documented in the OpenAPI document.
-            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
-        }
-        @frozen public enum AcceptableContentType: AcceptableProtocol {
-            case json
-            case other(Swift.String)
-            public init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/json":
-                    self = .json
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            public var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .json:
-                    return "application/json"
-                }
-            }
-            public static var allCases: [Self] {
-                [
-                    .json
-                ]
-            }
-        }
-    }
-    /// Delete a contact
-    ///
-    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
-    public enum DeleteContact {
-        public static let id: Swift.String = "deleteContact"
-        public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/DELETE/path`.
-            public struct Path: Sendable, Hashable {
-                /// The id
-                ///
-                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/DELETE/path/id`.
-                public var id: Swift.String
-                /// Creates a new `Path`.
-                ///
-                /// - Parameters:
-                ///   - id: The id
-                public init(id: Swift.String) {
-                    self.id = id
-                }
-            }
-            public var path: Operations.DeleteContact.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/DELETE/header`.
-            public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteContact.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteContact.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            public var headers: Operations.DeleteContact.Input.Headers
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - path:
-            ///   - headers:
-            public init(
-                path: Operations.DeleteContact.Input.Path,
-                headers: Operations.DeleteContact.Input.Headers = .init()
-            ) {
-                self.path = path
-                self.headers = headers
-            }
-        }
-        @frozen public enum Output: Sendable, Hashable {
-            public struct NoContent: Sendable, Hashable {
-                /// Creates a new `NoContent`.
-                public init() {}
-            }
-            /// No content
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/204`.
-            ///
-            /// HTTP response code: `204 noContent`.
-            case noContent(Operations.DeleteContact.Output.NoContent)
-            /// No content
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/204`.
-            ///
-            /// HTTP response code: `204 noContent`.
-            public static var noContent: Self {
-                .noContent(.init())
-            }
-            /// The associated value of the enum case if `self` is `.noContent`.
-            ///
-            /// - Throws: An error if `self` is not `.noContent`.
-            /// - SeeAlso: `.noContent`.
-            public var noContent: Operations.DeleteContact.Output.NoContent {
-                get throws {
-                    switch self {
-                    case let .noContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "noContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request is malformed: a body that is not JSON, a bad header
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/400`.
-            ///
-            /// HTTP response code: `400 badRequest`.
-            case badRequest(Components.Responses.BadRequest)
-            /// The associated value of the enum case if `self` is `.badRequest`.
-            ///
-            /// - Throws: An error if `self` is not `.badRequest`.
-            /// - SeeAlso: `.badRequest`.
-            public var badRequest: Components.Responses.BadRequest {
-                get throws {
-                    switch self {
-                    case let .badRequest(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "badRequest",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No valid credential
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/401`.
-            ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Components.Responses.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
-            ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            public var unauthorized: Components.Responses.Unauthorized {
-                get throws {
-                    switch self {
-                    case let .unauthorized(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The credential may not do this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses.Forbidden)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            public var forbidden: Components.Responses.Forbidden {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No such object in the caller's workspace
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/404`.
-            ///
-            /// HTTP response code: `404 notFound`.
-            case notFound(Components.Responses.NotFound)
-            /// The associated value of the enum case if `self` is `.notFound`.
-            ///
-            /// - Throws: An error if `self` is not `.notFound`.
-            /// - SeeAlso: `.notFound`.
-            public var notFound: Components.Responses.NotFound {
-                get throws {
-                    switch self {
-                    case let .notFound(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "notFound",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/409`.
-            ///
-            /// HTTP response code: `409 conflict`.
-            case conflict(Components.Responses.Conflict)
-            /// The associated value of the enum case if `self` is `.conflict`.
-            ///
-            /// - Throws: An error if `self` is not `.conflict`.
-            /// - SeeAlso: `.conflict`.
-            public var conflict: Components.Responses.Conflict {
-                get throws {
-                    switch self {
-                    case let .conflict(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "conflict",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// A field or parameter breaks a rule; details.field names it
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/422`.
-            ///
-            /// HTTP response code: `422 unprocessableContent`.
-            case unprocessableContent(Components.Responses.InvalidField)
-            /// The associated value of the enum case if `self` is `.unprocessableContent`.
-            ///
-            /// - Throws: An error if `self` is not `.unprocessableContent`.
-            /// - SeeAlso: `.unprocessableContent`.
-            public var unprocessableContent: Components.Responses.InvalidField {
-                get throws {
-                    switch self {
-                    case let .unprocessableContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unprocessableContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Too many requests; retry after Retry-After seconds
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/429`.
-            ///
-            /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses.RateLimited)
-            /// The associated value of the enum case if `self` is `.tooManyRequests`.
-            ///
-            /// - Throws: An error if `self` is not `.tooManyRequests`.
-            /// - SeeAlso: `.tooManyRequests`.
-            public var tooManyRequests: Components.Responses.RateLimited {
-                get throws {
-                    switch self {
-                    case let .tooManyRequests(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "tooManyRequests",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Undocumented response.
-            ///
-            /// A response with a code that is not documented in the OpenAPI document.
-            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
-        }
-        @frozen public enum AcceptableContentType: AcceptableProtocol {
-            case json
-            case other(Swift.String)
-            public init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/json":
-                    self = .json
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            public var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .json:
-                    return "application/json"
-                }
-            }
-            public static var allCases: [Self] {
-                [
-                    .json
-                ]
-            }
-        }
-    }
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)
     ///
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction). Needs a bearer token, an API key or the session cookie.
@@ -26295,20 +25208,20 @@ public enum Operations {
             }
         }
     }
-    /// Report a leased message's result: status sent|delivered|failed|undelivered
+    /// One contact
     ///
-    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    /// One contact. Needs a bearer token, an API key or the session cookie.
     ///
-    /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
-    public enum PostDeliveryStatus {
-        public static let id: Swift.String = "postDeliveryStatus"
+    /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
+    public enum GetContact {
+        public static let id: Swift.String = "getContact"
         public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/path`.
+            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/path`.
             public struct Path: Sendable, Hashable {
                 /// The id
                 ///
-                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/path/id`.
+                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/path/id`.
                 public var id: Swift.String
                 /// Creates a new `Path`.
                 ///
@@ -26318,94 +25231,43 @@ public enum Operations {
                     self.id = id
                 }
             }
-            public var path: Operations.PostDeliveryStatus.Input.Path
-            /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/header`.
+            public var path: Operations.GetContact.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/header`.
             public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostDeliveryStatus.AcceptableContentType>]
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetContact.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostDeliveryStatus.AcceptableContentType>] = .defaultValues()) {
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetContact.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
-            public var headers: Operations.PostDeliveryStatus.Input.Headers
-            /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody`.
-            @frozen public enum Body: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/error_code`.
-                    public var errorCode: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/error_message`.
-                    public var errorMessage: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/provider_message_id`.
-                    public var providerMessageId: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/status`.
-                    @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case sent = "sent"
-                        case delivered = "delivered"
-                        case failed = "failed"
-                        case undelivered = "undelivered"
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/status`.
-                    public var status: Operations.PostDeliveryStatus.Input.Body.JsonPayload.StatusPayload
-                    /// Creates a new `JsonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - errorCode:
-                    ///   - errorMessage:
-                    ///   - providerMessageId:
-                    ///   - status:
-                    public init(
-                        errorCode: Swift.String? = nil,
-                        errorMessage: Swift.String? = nil,
-                        providerMessageId: Swift.String? = nil,
-                        status: Operations.PostDeliveryStatus.Input.Body.JsonPayload.StatusPayload
-                    ) {
-                        self.errorCode = errorCode
-                        self.errorMessage = errorMessage
-                        self.providerMessageId = providerMessageId
-                        self.status = status
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case errorCode = "error_code"
-                        case errorMessage = "error_message"
-                        case providerMessageId = "provider_message_id"
-                        case status
-                    }
-                }
-                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/content/application\/json`.
-                case json(Operations.PostDeliveryStatus.Input.Body.JsonPayload)
-            }
-            public var body: Operations.PostDeliveryStatus.Input.Body
+            public var headers: Operations.GetContact.Input.Headers
             /// Creates a new `Input`.
             ///
             /// - Parameters:
             ///   - path:
             ///   - headers:
-            ///   - body:
             public init(
-                path: Operations.PostDeliveryStatus.Input.Path,
-                headers: Operations.PostDeliveryStatus.Input.Headers = .init(),
-                body: Operations.PostDeliveryStatus.Input.Body
+                path: Operations.GetContact.Input.Path,
+                headers: Operations.GetContact.Input.Headers = .init()
             ) {
                 self.path = path
                 self.headers = headers
-                self.body = body
             }
         }
         @frozen public enum Output: Sendable, Hashable {
             public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/responses/200/content`.
+                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/responses/200/content/application\/json`.
-                    case json(Components.Schemas.Message)
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Contact)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Components.Schemas.Message {
+                    public var json: Components.Schemas.Contact {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -26415,26 +25277,26 @@ public enum Operations {
                     }
                 }
                 /// Received HTTP response body
-                public var body: Operations.PostDeliveryStatus.Output.Ok.Body
+                public var body: Operations.GetContact.Output.Ok.Body
                 /// Creates a new `Ok`.
                 ///
                 /// - Parameters:
                 ///   - body: Received HTTP response body
-                public init(body: Operations.PostDeliveryStatus.Output.Ok.Body) {
+                public init(body: Operations.GetContact.Output.Ok.Body) {
                     self.body = body
                 }
             }
             /// Success
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/200`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/200`.
             ///
             /// HTTP response code: `200 ok`.
-            case ok(Operations.PostDeliveryStatus.Output.Ok)
+            case ok(Operations.GetContact.Output.Ok)
             /// The associated value of the enum case if `self` is `.ok`.
             ///
             /// - Throws: An error if `self` is not `.ok`.
             /// - SeeAlso: `.ok`.
-            public var ok: Operations.PostDeliveryStatus.Output.Ok {
+            public var ok: Operations.GetContact.Output.Ok {
                 get throws {
                     switch self {
                     case let .ok(response):
@@ -26449,7 +25311,7 @@ public enum Operations {
             }
             /// The request is malformed: a body that is not JSON, a bad header
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/400`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/400`.
             ///
             /// HTTP response code: `400 badRequest`.
             case badRequest(Components.Responses.BadRequest)
@@ -26472,7 +25334,7 @@ public enum Operations {
             }
             /// No valid credential
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/401`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/401`.
             ///
             /// HTTP response code: `401 unauthorized`.
             case unauthorized(Components.Responses.Unauthorized)
@@ -26495,7 +25357,7 @@ public enum Operations {
             }
             /// The credential may not do this
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/403`.
             ///
             /// HTTP response code: `403 forbidden`.
             case forbidden(Components.Responses.Forbidden)
@@ -26518,7 +25380,7 @@ public enum Operations {
             }
             /// No such object in the caller's workspace
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/404`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses.NotFound)
@@ -26541,7 +25403,7 @@ public enum Operations {
             }
             /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/409`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/409`.
             ///
             /// HTTP response code: `409 conflict`.
             case conflict(Components.Responses.Conflict)
@@ -26562,55 +25424,9 @@ public enum Operations {
                     }
                 }
             }
-            /// The body is larger than the route takes
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/413`.
-            ///
-            /// HTTP response code: `413 contentTooLarge`.
-            case contentTooLarge(Components.Responses.PayloadTooLarge)
-            /// The associated value of the enum case if `self` is `.contentTooLarge`.
-            ///
-            /// - Throws: An error if `self` is not `.contentTooLarge`.
-            /// - SeeAlso: `.contentTooLarge`.
-            public var contentTooLarge: Components.Responses.PayloadTooLarge {
-                get throws {
-                    switch self {
-                    case let .contentTooLarge(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "contentTooLarge",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The body is not in the route's media type
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/415`.
-            ///
-            /// HTTP response code: `415 unsupportedMediaType`.
-            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
-            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
-            ///
-            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
-            /// - SeeAlso: `.unsupportedMediaType`.
-            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
-                get throws {
-                    switch self {
-                    case let .unsupportedMediaType(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unsupportedMediaType",
-                            response: self
-                        )
-                    }
-                }
-            }
             /// A field or parameter breaks a rule; details.field names it
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/422`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/422`.
             ///
             /// HTTP response code: `422 unprocessableContent`.
             case unprocessableContent(Components.Responses.InvalidField)
@@ -26633,7 +25449,801 @@ public enum Operations {
             }
             /// Too many requests; retry after Retry-After seconds
             ///
-            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/429`.
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Change some of a contact's fields
+    ///
+    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
+    public enum UpdateContact {
+        public static let id: Swift.String = "updateContact"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.UpdateContact.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateContact.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UpdateContact.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.UpdateContact.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
+                    public struct CustomFieldsPayload: Codable, Hashable, Sendable {
+                        /// A container of undocumented properties.
+                        public var additionalProperties: [String: Swift.String?]
+                        /// Creates a new `CustomFieldsPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - additionalProperties: A container of undocumented properties.
+                        public init(additionalProperties: [String: Swift.String?] = .init()) {
+                            self.additionalProperties = additionalProperties
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try encoder.encodeAdditionalProperties(additionalProperties)
+                        }
+                    }
+                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
+                    public var customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload?
+                    /// An email address; an empty string or null clears it
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email`.
+                    public var email: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
+                    public struct EmailConsentPayload: Codable, Hashable, Sendable {
+                        /// How consent was given or withdrawn (kept to 100 characters)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/method`.
+                        public var method: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
+                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent/status`.
+                        public var status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        /// Creates a new `EmailConsentPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                        ///   - status:
+                        public init(
+                            method: Swift.String? = nil,
+                            status: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
+                        ) {
+                            self.method = method
+                            self.status = status
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case method
+                            case status
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email_consent`.
+                    public var emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/first_name`.
+                    public var firstName: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/last_name`.
+                    public var lastName: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/name`.
+                    public var name: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/notes`.
+                    public var notes: Swift.String?
+                    /// E.164 (+12025550143), or a national number of the workspace's country
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/phone`.
+                    public var phone: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent`.
+                    public struct SmsConsentPayload: Codable, Hashable, Sendable {
+                        /// How consent was given or withdrawn (kept to 100 characters)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent/method`.
+                        public var method: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent/status`.
+                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent/status`.
+                        public var status: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload.StatusPayload
+                        /// Creates a new `SmsConsentPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                        ///   - status:
+                        public init(
+                            method: Swift.String? = nil,
+                            status: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload.StatusPayload
+                        ) {
+                            self.method = method
+                            self.status = status
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case method
+                            case status
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/sms_consent`.
+                    public var smsConsent: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/source`.
+                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case api = "api"
+                        case _import = "import"
+                        case form = "form"
+                        case widget = "widget"
+                        case voice = "voice"
+                        case sms = "sms"
+                        case _empty_ = ""
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/source`.
+                    public var source: Operations.UpdateContact.Input.Body.JsonPayload.SourcePayload?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
+                    ///   - email: An email address; an empty string or null clears it
+                    ///   - emailConsent:
+                    ///   - firstName:
+                    ///   - lastName:
+                    ///   - name:
+                    ///   - notes:
+                    ///   - phone: E.164 (+12025550143), or a national number of the workspace's country
+                    ///   - smsConsent:
+                    ///   - source:
+                    public init(
+                        customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload? = nil,
+                        email: Swift.String? = nil,
+                        emailConsent: Operations.UpdateContact.Input.Body.JsonPayload.EmailConsentPayload? = nil,
+                        firstName: Swift.String? = nil,
+                        lastName: Swift.String? = nil,
+                        name: Swift.String? = nil,
+                        notes: Swift.String? = nil,
+                        phone: Swift.String? = nil,
+                        smsConsent: Operations.UpdateContact.Input.Body.JsonPayload.SmsConsentPayload? = nil,
+                        source: Operations.UpdateContact.Input.Body.JsonPayload.SourcePayload? = nil
+                    ) {
+                        self.customFields = customFields
+                        self.email = email
+                        self.emailConsent = emailConsent
+                        self.firstName = firstName
+                        self.lastName = lastName
+                        self.name = name
+                        self.notes = notes
+                        self.phone = phone
+                        self.smsConsent = smsConsent
+                        self.source = source
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case customFields = "custom_fields"
+                        case email
+                        case emailConsent = "email_consent"
+                        case firstName = "first_name"
+                        case lastName = "last_name"
+                        case name
+                        case notes
+                        case phone
+                        case smsConsent = "sms_consent"
+                        case source
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/content/application\/json`.
+                case json(Operations.UpdateContact.Input.Body.JsonPayload)
+            }
+            public var body: Operations.UpdateContact.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.UpdateContact.Input.Path,
+                headers: Operations.UpdateContact.Input.Headers = .init(),
+                body: Operations.UpdateContact.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Contact)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Contact {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UpdateContact.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UpdateContact.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.UpdateContact.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.UpdateContact.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Delete a contact
+    ///
+    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
+    public enum DeleteContact {
+        public static let id: Swift.String = "deleteContact"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/DELETE/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.DeleteContact.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteContact.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteContact.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteContact.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteContact.Input.Path,
+                headers: Operations.DeleteContact.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteContact.Output.NoContent)
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteContact.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -27234,6 +26844,396 @@ public enum Operations {
             /// Too many requests; retry after Retry-After seconds
             ///
             /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getDeliveryStats)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Report a leased message's result: status sent|delivered|failed|undelivered
+    ///
+    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
+    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
+    public enum PostDeliveryStatus {
+        public static let id: Swift.String = "postDeliveryStatus"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostDeliveryStatus.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostDeliveryStatus.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostDeliveryStatus.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostDeliveryStatus.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/error_code`.
+                    public var errorCode: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/error_message`.
+                    public var errorMessage: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/provider_message_id`.
+                    public var providerMessageId: Swift.String?
+                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/status`.
+                    @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case sent = "sent"
+                        case delivered = "delivered"
+                        case failed = "failed"
+                        case undelivered = "undelivered"
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/json/status`.
+                    public var status: Operations.PostDeliveryStatus.Input.Body.JsonPayload.StatusPayload
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - errorCode:
+                    ///   - errorMessage:
+                    ///   - providerMessageId:
+                    ///   - status:
+                    public init(
+                        errorCode: Swift.String? = nil,
+                        errorMessage: Swift.String? = nil,
+                        providerMessageId: Swift.String? = nil,
+                        status: Operations.PostDeliveryStatus.Input.Body.JsonPayload.StatusPayload
+                    ) {
+                        self.errorCode = errorCode
+                        self.errorMessage = errorMessage
+                        self.providerMessageId = providerMessageId
+                        self.status = status
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case errorCode = "error_code"
+                        case errorMessage = "error_message"
+                        case providerMessageId = "provider_message_id"
+                        case status
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/requestBody/content/application\/json`.
+                case json(Operations.PostDeliveryStatus.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PostDeliveryStatus.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.PostDeliveryStatus.Input.Path,
+                headers: Operations.PostDeliveryStatus.Input.Headers = .init(),
+                body: Operations.PostDeliveryStatus.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/delivery/{id}/status/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Message)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Message {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostDeliveryStatus.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostDeliveryStatus.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostDeliveryStatus.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostDeliveryStatus.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -32051,6 +32051,179 @@ public enum Operations {
                             public var from: Swift.String
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/html`.
                             public var html: Swift.String?
+                            /// Repeat the email by this rule (see /series); not with scheduled_at
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence`.
+                            public struct RecurrencePayload: Codable, Hashable, Sendable {
+                                /// How many sends in all; not with ends_on
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/count`.
+                                public var count: Swift.Int?
+                                /// The last day it may go out (inclusive); not with count
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/ends_on`.
+                                public var endsOn: Swift.String?
+                                /// How often
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/frequency`.
+                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case daily = "daily"
+                                    case weekly = "weekly"
+                                    case monthly = "monthly"
+                                    case yearly = "yearly"
+                                }
+                                /// How often
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/frequency`.
+                                public var frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload
+                                /// Every n days, weeks, months or years (default 1)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/interval`.
+                                public var interval: Swift.Int?
+                                /// Yearly: the month (default that of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/month`.
+                                public var month: Swift.Int?
+                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/month_day`.
+                                public var monthDay: Swift.Int?
+                                /// The first day it may go out (default today in the time zone)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/starts_on`.
+                                public var startsOn: Swift.String?
+                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/time`.
+                                public var time: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/time_zone`.
+                                public var timeZone: Components.Schemas.TimeZoneName?
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/WeekdaysPayload`.
+                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case mo = "MO"
+                                    case tu = "TU"
+                                    case we = "WE"
+                                    case th = "TH"
+                                    case fr = "FR"
+                                    case sa = "SA"
+                                    case su = "SU"
+                                }
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/weekdays`.
+                                public typealias WeekdaysPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/weekdays`.
+                                public var weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                                /// Creates a new `RecurrencePayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - count: How many sends in all; not with ends_on
+                                ///   - endsOn: The last day it may go out (inclusive); not with count
+                                ///   - frequency: How often
+                                ///   - interval: Every n days, weeks, months or years (default 1)
+                                ///   - month: Yearly: the month (default that of starts_on)
+                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///   - startsOn: The first day it may go out (default today in the time zone)
+                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///   - timeZone:
+                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                                public init(
+                                    count: Swift.Int? = nil,
+                                    endsOn: Swift.String? = nil,
+                                    frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload,
+                                    interval: Swift.Int? = nil,
+                                    month: Swift.Int? = nil,
+                                    monthDay: Swift.Int? = nil,
+                                    startsOn: Swift.String? = nil,
+                                    time: Swift.String,
+                                    timeZone: Components.Schemas.TimeZoneName? = nil,
+                                    weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
+                                ) {
+                                    self.count = count
+                                    self.endsOn = endsOn
+                                    self.frequency = frequency
+                                    self.interval = interval
+                                    self.month = month
+                                    self.monthDay = monthDay
+                                    self.startsOn = startsOn
+                                    self.time = time
+                                    self.timeZone = timeZone
+                                    self.weekdays = weekdays
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case count
+                                    case endsOn = "ends_on"
+                                    case frequency
+                                    case interval
+                                    case month
+                                    case monthDay = "month_day"
+                                    case startsOn = "starts_on"
+                                    case time
+                                    case timeZone = "time_zone"
+                                    case weekdays
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.count = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .count
+                                    )
+                                    self.endsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .endsOn
+                                    )
+                                    self.frequency = try container.decode(
+                                        Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
+                                        forKey: .frequency
+                                    )
+                                    self.interval = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .interval
+                                    )
+                                    self.month = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .month
+                                    )
+                                    self.monthDay = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .monthDay
+                                    )
+                                    self.startsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .startsOn
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .time
+                                    )
+                                    self.timeZone = try container.decodeIfPresent(
+                                        Components.Schemas.TimeZoneName.self,
+                                        forKey: .timeZone
+                                    )
+                                    self.weekdays = try container.decodeIfPresent(
+                                        Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
+                                        forKey: .weekdays
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "count",
+                                        "ends_on",
+                                        "frequency",
+                                        "interval",
+                                        "month",
+                                        "month_day",
+                                        "starts_on",
+                                        "time",
+                                        "time_zone",
+                                        "weekdays"
+                                    ])
+                                }
+                            }
+                            /// Repeat the email by this rule (see /series); not with scheduled_at
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence`.
+                            public var recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/reply_to`.
                             public var replyTo: Swift.String?
                             /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -32591,6 +32764,7 @@ public enum Operations {
                             ///   - contactId:
                             ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
                             ///   - html:
+                            ///   - recurrence: Repeat the email by this rule (see /series); not with scheduled_at
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///   - subject:
@@ -32603,6 +32777,7 @@ public enum Operations {
                                 contactId: Swift.String? = nil,
                                 from: Swift.String,
                                 html: Swift.String? = nil,
+                                recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
                                 subject: Swift.String,
@@ -32615,6 +32790,7 @@ public enum Operations {
                                 self.contactId = contactId
                                 self.from = from
                                 self.html = html
+                                self.recurrence = recurrence
                                 self.replyTo = replyTo
                                 self.scheduledAt = scheduledAt
                                 self.subject = subject
@@ -32628,6 +32804,7 @@ public enum Operations {
                                 case contactId = "contact_id"
                                 case from
                                 case html
+                                case recurrence
                                 case replyTo = "reply_to"
                                 case scheduledAt = "scheduled_at"
                                 case subject
@@ -32650,6 +32827,10 @@ public enum Operations {
                                 self.html = try container.decodeIfPresent(
                                     Swift.String.self,
                                     forKey: .html
+                                )
+                                self.recurrence = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.self,
+                                    forKey: .recurrence
                                 )
                                 self.replyTo = try container.decodeIfPresent(
                                     Swift.String.self,
@@ -32687,6 +32868,7 @@ public enum Operations {
                                     "contact_id",
                                     "from",
                                     "html",
+                                    "recurrence",
                                     "reply_to",
                                     "scheduled_at",
                                     "subject",
@@ -32888,6 +33070,179 @@ public enum Operations {
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/from`.
                             public var from: Swift.String
+                            /// Repeat the email by this rule (see /series); not with scheduled_at
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence`.
+                            public struct RecurrencePayload: Codable, Hashable, Sendable {
+                                /// How many sends in all; not with ends_on
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/count`.
+                                public var count: Swift.Int?
+                                /// The last day it may go out (inclusive); not with count
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/ends_on`.
+                                public var endsOn: Swift.String?
+                                /// How often
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/frequency`.
+                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case daily = "daily"
+                                    case weekly = "weekly"
+                                    case monthly = "monthly"
+                                    case yearly = "yearly"
+                                }
+                                /// How often
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/frequency`.
+                                public var frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload
+                                /// Every n days, weeks, months or years (default 1)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/interval`.
+                                public var interval: Swift.Int?
+                                /// Yearly: the month (default that of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/month`.
+                                public var month: Swift.Int?
+                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/month_day`.
+                                public var monthDay: Swift.Int?
+                                /// The first day it may go out (default today in the time zone)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/starts_on`.
+                                public var startsOn: Swift.String?
+                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/time`.
+                                public var time: Swift.String
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/time_zone`.
+                                public var timeZone: Components.Schemas.TimeZoneName?
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/WeekdaysPayload`.
+                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case mo = "MO"
+                                    case tu = "TU"
+                                    case we = "WE"
+                                    case th = "TH"
+                                    case fr = "FR"
+                                    case sa = "SA"
+                                    case su = "SU"
+                                }
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/weekdays`.
+                                public typealias WeekdaysPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/weekdays`.
+                                public var weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                                /// Creates a new `RecurrencePayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - count: How many sends in all; not with ends_on
+                                ///   - endsOn: The last day it may go out (inclusive); not with count
+                                ///   - frequency: How often
+                                ///   - interval: Every n days, weeks, months or years (default 1)
+                                ///   - month: Yearly: the month (default that of starts_on)
+                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///   - startsOn: The first day it may go out (default today in the time zone)
+                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///   - timeZone:
+                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                                public init(
+                                    count: Swift.Int? = nil,
+                                    endsOn: Swift.String? = nil,
+                                    frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload,
+                                    interval: Swift.Int? = nil,
+                                    month: Swift.Int? = nil,
+                                    monthDay: Swift.Int? = nil,
+                                    startsOn: Swift.String? = nil,
+                                    time: Swift.String,
+                                    timeZone: Components.Schemas.TimeZoneName? = nil,
+                                    weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
+                                ) {
+                                    self.count = count
+                                    self.endsOn = endsOn
+                                    self.frequency = frequency
+                                    self.interval = interval
+                                    self.month = month
+                                    self.monthDay = monthDay
+                                    self.startsOn = startsOn
+                                    self.time = time
+                                    self.timeZone = timeZone
+                                    self.weekdays = weekdays
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case count
+                                    case endsOn = "ends_on"
+                                    case frequency
+                                    case interval
+                                    case month
+                                    case monthDay = "month_day"
+                                    case startsOn = "starts_on"
+                                    case time
+                                    case timeZone = "time_zone"
+                                    case weekdays
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.count = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .count
+                                    )
+                                    self.endsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .endsOn
+                                    )
+                                    self.frequency = try container.decode(
+                                        Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
+                                        forKey: .frequency
+                                    )
+                                    self.interval = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .interval
+                                    )
+                                    self.month = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .month
+                                    )
+                                    self.monthDay = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .monthDay
+                                    )
+                                    self.startsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .startsOn
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.String.self,
+                                        forKey: .time
+                                    )
+                                    self.timeZone = try container.decodeIfPresent(
+                                        Components.Schemas.TimeZoneName.self,
+                                        forKey: .timeZone
+                                    )
+                                    self.weekdays = try container.decodeIfPresent(
+                                        Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
+                                        forKey: .weekdays
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "count",
+                                        "ends_on",
+                                        "frequency",
+                                        "interval",
+                                        "month",
+                                        "month_day",
+                                        "starts_on",
+                                        "time",
+                                        "time_zone",
+                                        "weekdays"
+                                    ])
+                                }
+                            }
+                            /// Repeat the email by this rule (see /series); not with scheduled_at
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence`.
+                            public var recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/reply_to`.
                             public var replyTo: Swift.String?
                             /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -33427,6 +33782,7 @@ public enum Operations {
                             /// - Parameters:
                             ///   - contactId:
                             ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
+                            ///   - recurrence: Repeat the email by this rule (see /series); not with scheduled_at
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///   - tags:
@@ -33437,6 +33793,7 @@ public enum Operations {
                             public init(
                                 contactId: Swift.String? = nil,
                                 from: Swift.String,
+                                recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
                                 tags: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayload? = nil,
@@ -33447,6 +33804,7 @@ public enum Operations {
                             ) {
                                 self.contactId = contactId
                                 self.from = from
+                                self.recurrence = recurrence
                                 self.replyTo = replyTo
                                 self.scheduledAt = scheduledAt
                                 self.tags = tags
@@ -33458,6 +33816,7 @@ public enum Operations {
                             public enum CodingKeys: String, CodingKey {
                                 case contactId = "contact_id"
                                 case from
+                                case recurrence
                                 case replyTo = "reply_to"
                                 case scheduledAt = "scheduled_at"
                                 case tags
@@ -33475,6 +33834,10 @@ public enum Operations {
                                 self.from = try container.decode(
                                     Swift.String.self,
                                     forKey: .from
+                                )
+                                self.recurrence = try container.decodeIfPresent(
+                                    Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.self,
+                                    forKey: .recurrence
                                 )
                                 self.replyTo = try container.decodeIfPresent(
                                     Swift.String.self,
@@ -33507,6 +33870,7 @@ public enum Operations {
                                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                                     "contact_id",
                                     "from",
+                                    "recurrence",
                                     "reply_to",
                                     "scheduled_at",
                                     "tags",
@@ -40234,6 +40598,1232 @@ public enum Operations {
             }
         }
     }
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
+    ///
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/bulk`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
+    public enum PostMessagesBulk {
+        public static let id: Swift.String = "postMessagesBulk"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostMessagesBulk.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostMessagesBulk.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostMessagesBulk.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/action`.
+                        @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case cancel = "cancel"
+                            case retry = "retry"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/action`.
+                        public var action: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.ActionPayload
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter`.
+                        public struct FilterPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/campaign`.
+                                public var campaign: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/category`.
+                                public var category: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/contact_id`.
+                                public var contactId: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/status`.
+                                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case pending = "pending"
+                                    case sending = "sending"
+                                    case sent = "sent"
+                                    case delivered = "delivered"
+                                    case undelivered = "undelivered"
+                                    case failed = "failed"
+                                    case canceled = "canceled"
+                                    case review = "review"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/status`.
+                                public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload.StatusPayload?
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - campaign:
+                                ///   - category:
+                                ///   - contactId:
+                                ///   - status:
+                                public init(
+                                    campaign: Swift.String? = nil,
+                                    category: Swift.String? = nil,
+                                    contactId: Swift.String? = nil,
+                                    status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload.StatusPayload? = nil
+                                ) {
+                                    self.campaign = campaign
+                                    self.category = category
+                                    self.contactId = contactId
+                                    self.status = status
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case campaign
+                                    case category
+                                    case contactId = "contact_id"
+                                    case status
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1`.
+                            public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload
+                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2`.
+                            public struct Value2Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1/status`.
+                                    @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case pending = "pending"
+                                        case sending = "sending"
+                                        case sent = "sent"
+                                        case delivered = "delivered"
+                                        case undelivered = "undelivered"
+                                        case failed = "failed"
+                                        case canceled = "canceled"
+                                        case review = "review"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1/status`.
+                                    public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - status:
+                                    public init(status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload) {
+                                        self.status = status
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case status
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1`.
+                                public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload?
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value2`.
+                                public struct Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value2/campaign`.
+                                    public var campaign: Swift.String
+                                    /// Creates a new `Value2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - campaign:
+                                    public init(campaign: Swift.String) {
+                                        self.campaign = campaign
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case campaign
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value2`.
+                                public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value2Payload?
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value3`.
+                                public struct Value3Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value3/category`.
+                                    public var category: Swift.String
+                                    /// Creates a new `Value3Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - category:
+                                    public init(category: Swift.String) {
+                                        self.category = category
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case category
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value3`.
+                                public var value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value3Payload?
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value4`.
+                                public struct Value4Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value4/contact_id`.
+                                    public var contactId: Swift.String
+                                    /// Creates a new `Value4Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - contactId:
+                                    public init(contactId: Swift.String) {
+                                        self.contactId = contactId
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case contactId = "contact_id"
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value4`.
+                                public var value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value4Payload?
+                                /// Creates a new `Value2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - value1:
+                                ///   - value2:
+                                ///   - value3:
+                                ///   - value4:
+                                public init(
+                                    value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload? = nil,
+                                    value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value2Payload? = nil,
+                                    value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value3Payload? = nil,
+                                    value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value4Payload? = nil
+                                ) {
+                                    self.value1 = value1
+                                    self.value2 = value2
+                                    self.value3 = value3
+                                    self.value4 = value4
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    var errors: [any Swift.Error] = []
+                                    do {
+                                        self.value1 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self.value2 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self.value3 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self.value4 = try .init(from: decoder)
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                        [
+                                            self.value1,
+                                            self.value2,
+                                            self.value3,
+                                            self.value4
+                                        ],
+                                        type: Self.self,
+                                        codingPath: decoder.codingPath,
+                                        errors: errors
+                                    )
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1?.encode(to: encoder)
+                                    try self.value2?.encode(to: encoder)
+                                    try self.value3?.encode(to: encoder)
+                                    try self.value4?.encode(to: encoder)
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2`.
+                            public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload
+                            /// Creates a new `FilterPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - value1:
+                            ///   - value2:
+                            public init(
+                                value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload,
+                                value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload
+                            ) {
+                                self.value1 = value1
+                                self.value2 = value2
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                self.value1 = try .init(from: decoder)
+                                self.value2 = try .init(from: decoder)
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1.encode(to: encoder)
+                                try self.value2.encode(to: encoder)
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter`.
+                        public var filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/message_ids`.
+                        public var messageIds: [Swift.String]?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - action:
+                        ///   - filter:
+                        ///   - messageIds:
+                        public init(
+                            action: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.ActionPayload,
+                            filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload? = nil,
+                            messageIds: [Swift.String]? = nil
+                        ) {
+                            self.action = action
+                            self.filter = filter
+                            self.messageIds = messageIds
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case action
+                            case filter
+                            case messageIds = "message_ids"
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1`.
+                    public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload
+                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2`.
+                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case1/message_ids`.
+                            public var messageIds: [Swift.String]
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - messageIds:
+                            public init(messageIds: [Swift.String]) {
+                                self.messageIds = messageIds
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case messageIds = "message_ids"
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case1`.
+                        case case1(Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case1Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter`.
+                            public struct FilterPayload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/campaign`.
+                                    public var campaign: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/category`.
+                                    public var category: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/contact_id`.
+                                    public var contactId: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/status`.
+                                    @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case pending = "pending"
+                                        case sending = "sending"
+                                        case sent = "sent"
+                                        case delivered = "delivered"
+                                        case undelivered = "undelivered"
+                                        case failed = "failed"
+                                        case canceled = "canceled"
+                                        case review = "review"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/status`.
+                                    public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload.StatusPayload?
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - campaign:
+                                    ///   - category:
+                                    ///   - contactId:
+                                    ///   - status:
+                                    public init(
+                                        campaign: Swift.String? = nil,
+                                        category: Swift.String? = nil,
+                                        contactId: Swift.String? = nil,
+                                        status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload.StatusPayload? = nil
+                                    ) {
+                                        self.campaign = campaign
+                                        self.category = category
+                                        self.contactId = contactId
+                                        self.status = status
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case campaign
+                                        case category
+                                        case contactId = "contact_id"
+                                        case status
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1`.
+                                public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2`.
+                                public struct Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1`.
+                                    public struct Value1Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1/status`.
+                                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                            case pending = "pending"
+                                            case sending = "sending"
+                                            case sent = "sent"
+                                            case delivered = "delivered"
+                                            case undelivered = "undelivered"
+                                            case failed = "failed"
+                                            case canceled = "canceled"
+                                            case review = "review"
+                                        }
+                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1/status`.
+                                        public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload
+                                        /// Creates a new `Value1Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - status:
+                                        public init(status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload) {
+                                            self.status = status
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case status
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1`.
+                                    public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload?
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value2`.
+                                    public struct Value2Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value2/campaign`.
+                                        public var campaign: Swift.String
+                                        /// Creates a new `Value2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - campaign:
+                                        public init(campaign: Swift.String) {
+                                            self.campaign = campaign
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case campaign
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value2`.
+                                    public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value2Payload?
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value3`.
+                                    public struct Value3Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value3/category`.
+                                        public var category: Swift.String
+                                        /// Creates a new `Value3Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - category:
+                                        public init(category: Swift.String) {
+                                            self.category = category
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case category
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value3`.
+                                    public var value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value3Payload?
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value4`.
+                                    public struct Value4Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value4/contact_id`.
+                                        public var contactId: Swift.String
+                                        /// Creates a new `Value4Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - contactId:
+                                        public init(contactId: Swift.String) {
+                                            self.contactId = contactId
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case contactId = "contact_id"
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value4`.
+                                    public var value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value4Payload?
+                                    /// Creates a new `Value2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - value1:
+                                    ///   - value2:
+                                    ///   - value3:
+                                    ///   - value4:
+                                    public init(
+                                        value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload? = nil,
+                                        value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value2Payload? = nil,
+                                        value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value3Payload? = nil,
+                                        value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value4Payload? = nil
+                                    ) {
+                                        self.value1 = value1
+                                        self.value2 = value2
+                                        self.value3 = value3
+                                        self.value4 = value4
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self.value1 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self.value2 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self.value3 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self.value4 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                            [
+                                                self.value1,
+                                                self.value2,
+                                                self.value3,
+                                                self.value4
+                                            ],
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        try self.value1?.encode(to: encoder)
+                                        try self.value2?.encode(to: encoder)
+                                        try self.value3?.encode(to: encoder)
+                                        try self.value4?.encode(to: encoder)
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2`.
+                                public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload
+                                /// Creates a new `FilterPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - value1:
+                                ///   - value2:
+                                public init(
+                                    value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload,
+                                    value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload
+                                ) {
+                                    self.value1 = value1
+                                    self.value2 = value2
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    self.value1 = try .init(from: decoder)
+                                    self.value2 = try .init(from: decoder)
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1.encode(to: encoder)
+                                    try self.value2.encode(to: encoder)
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter`.
+                            public var filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - filter:
+                            public init(filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload) {
+                                self.filter = filter
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case filter
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2`.
+                        case case2(Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2`.
+                    public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - value1:
+                    ///   - value2:
+                    public init(
+                        value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload,
+                        value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload
+                    ) {
+                        self.value1 = value1
+                        self.value2 = value2
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/content/application\/json`.
+                case json(Operations.PostMessagesBulk.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PostMessagesBulk.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PostMessagesBulk.Input.Headers = .init(),
+                body: Operations.PostMessagesBulk.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json/action`.
+                        @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case cancel = "cancel"
+                            case retry = "retry"
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json/action`.
+                        public var action: Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload.ActionPayload
+                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json/affected`.
+                        public var affected: Swift.Int
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - action:
+                        ///   - affected:
+                        public init(
+                            action: Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload.ActionPayload,
+                            affected: Swift.Int
+                        ) {
+                            self.action = action
+                            self.affected = affected
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case action
+                            case affected
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.action = try container.decode(
+                                Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload.ActionPayload.self,
+                                forKey: .action
+                            )
+                            self.affected = try container.decode(
+                                Swift.Int.self,
+                                forKey: .affected
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "action",
+                                "affected"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/application\/json`.
+                    case json(Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostMessagesBulk.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostMessagesBulk.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostMessagesBulk.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostMessagesBulk.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Workspace delivery stats: by status, category, campaign
+    ///
+    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
+    public enum GetMessagesStats {
+        public static let id: Swift.String = "getMessagesStats"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/query/window`.
+                @frozen public enum WindowPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _1h = "1h"
+                    case _24h = "24h"
+                    case _30d = "30d"
+                    case _7d = "7d"
+                    case all = "all"
+                }
+                /// The span looked at, over when messages were created (default 24h)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/query/window`.
+                public var window: Operations.GetMessagesStats.Input.Query.WindowPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - window: The span looked at, over when messages were created (default 24h)
+                public init(window: Operations.GetMessagesStats.Input.Query.WindowPayload? = nil) {
+                    self.window = window
+                }
+            }
+            public var query: Operations.GetMessagesStats.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetMessagesStats.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetMessagesStats.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetMessagesStats.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.GetMessagesStats.Input.Query = .init(),
+                headers: Operations.GetMessagesStats.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DeliveryStats)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.DeliveryStats {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetMessagesStats.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetMessagesStats.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetMessagesStats.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetMessagesStats.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// One message with its timeline of attempts and statuses
     ///
     /// One message with its timeline of attempts and statuses. Needs a bearer token, an API key or the session cookie.
@@ -41887,1232 +43477,6 @@ public enum Operations {
             /// Too many requests; retry after Retry-After seconds
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(postMessagesRetry)/responses/429`.
-            ///
-            /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses.RateLimited)
-            /// The associated value of the enum case if `self` is `.tooManyRequests`.
-            ///
-            /// - Throws: An error if `self` is not `.tooManyRequests`.
-            /// - SeeAlso: `.tooManyRequests`.
-            public var tooManyRequests: Components.Responses.RateLimited {
-                get throws {
-                    switch self {
-                    case let .tooManyRequests(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "tooManyRequests",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Undocumented response.
-            ///
-            /// A response with a code that is not documented in the OpenAPI document.
-            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
-        }
-        @frozen public enum AcceptableContentType: AcceptableProtocol {
-            case json
-            case other(Swift.String)
-            public init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/json":
-                    self = .json
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            public var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .json:
-                    return "application/json"
-                }
-            }
-            public static var allCases: [Self] {
-                [
-                    .json
-                ]
-            }
-        }
-    }
-    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
-    ///
-    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `POST /api/v1/messages/bulk`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
-    public enum PostMessagesBulk {
-        public static let id: Swift.String = "postMessagesBulk"
-        public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/header`.
-            public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostMessagesBulk.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostMessagesBulk.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            public var headers: Operations.PostMessagesBulk.Input.Headers
-            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody`.
-            @frozen public enum Body: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1`.
-                    public struct Value1Payload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/action`.
-                        @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case cancel = "cancel"
-                            case retry = "retry"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/action`.
-                        public var action: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.ActionPayload
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter`.
-                        public struct FilterPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1`.
-                            public struct Value1Payload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/campaign`.
-                                public var campaign: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/category`.
-                                public var category: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/contact_id`.
-                                public var contactId: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/status`.
-                                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case pending = "pending"
-                                    case sending = "sending"
-                                    case sent = "sent"
-                                    case delivered = "delivered"
-                                    case undelivered = "undelivered"
-                                    case failed = "failed"
-                                    case canceled = "canceled"
-                                    case review = "review"
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1/status`.
-                                public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload.StatusPayload?
-                                /// Creates a new `Value1Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - campaign:
-                                ///   - category:
-                                ///   - contactId:
-                                ///   - status:
-                                public init(
-                                    campaign: Swift.String? = nil,
-                                    category: Swift.String? = nil,
-                                    contactId: Swift.String? = nil,
-                                    status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload.StatusPayload? = nil
-                                ) {
-                                    self.campaign = campaign
-                                    self.category = category
-                                    self.contactId = contactId
-                                    self.status = status
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case campaign
-                                    case category
-                                    case contactId = "contact_id"
-                                    case status
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value1`.
-                            public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload
-                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2`.
-                            public struct Value2Payload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1`.
-                                public struct Value1Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1/status`.
-                                    @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                        case pending = "pending"
-                                        case sending = "sending"
-                                        case sent = "sent"
-                                        case delivered = "delivered"
-                                        case undelivered = "undelivered"
-                                        case failed = "failed"
-                                        case canceled = "canceled"
-                                        case review = "review"
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1/status`.
-                                    public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload
-                                    /// Creates a new `Value1Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - status:
-                                    public init(status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload) {
-                                        self.status = status
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case status
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value1`.
-                                public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload?
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value2`.
-                                public struct Value2Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value2/campaign`.
-                                    public var campaign: Swift.String
-                                    /// Creates a new `Value2Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - campaign:
-                                    public init(campaign: Swift.String) {
-                                        self.campaign = campaign
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case campaign
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value2`.
-                                public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value2Payload?
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value3`.
-                                public struct Value3Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value3/category`.
-                                    public var category: Swift.String
-                                    /// Creates a new `Value3Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - category:
-                                    public init(category: Swift.String) {
-                                        self.category = category
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case category
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value3`.
-                                public var value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value3Payload?
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value4`.
-                                public struct Value4Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value4/contact_id`.
-                                    public var contactId: Swift.String
-                                    /// Creates a new `Value4Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - contactId:
-                                    public init(contactId: Swift.String) {
-                                        self.contactId = contactId
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case contactId = "contact_id"
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2/value4`.
-                                public var value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value4Payload?
-                                /// Creates a new `Value2Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - value1:
-                                ///   - value2:
-                                ///   - value3:
-                                ///   - value4:
-                                public init(
-                                    value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value1Payload? = nil,
-                                    value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value2Payload? = nil,
-                                    value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value3Payload? = nil,
-                                    value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload.Value4Payload? = nil
-                                ) {
-                                    self.value1 = value1
-                                    self.value2 = value2
-                                    self.value3 = value3
-                                    self.value4 = value4
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    var errors: [any Swift.Error] = []
-                                    do {
-                                        self.value1 = try .init(from: decoder)
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    do {
-                                        self.value2 = try .init(from: decoder)
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    do {
-                                        self.value3 = try .init(from: decoder)
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    do {
-                                        self.value4 = try .init(from: decoder)
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
-                                        [
-                                            self.value1,
-                                            self.value2,
-                                            self.value3,
-                                            self.value4
-                                        ],
-                                        type: Self.self,
-                                        codingPath: decoder.codingPath,
-                                        errors: errors
-                                    )
-                                }
-                                public func encode(to encoder: any Swift.Encoder) throws {
-                                    try self.value1?.encode(to: encoder)
-                                    try self.value2?.encode(to: encoder)
-                                    try self.value3?.encode(to: encoder)
-                                    try self.value4?.encode(to: encoder)
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter/value2`.
-                            public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload
-                            /// Creates a new `FilterPayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - value1:
-                            ///   - value2:
-                            public init(
-                                value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value1Payload,
-                                value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload.Value2Payload
-                            ) {
-                                self.value1 = value1
-                                self.value2 = value2
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                self.value1 = try .init(from: decoder)
-                                self.value2 = try .init(from: decoder)
-                            }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                try self.value1.encode(to: encoder)
-                                try self.value2.encode(to: encoder)
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/filter`.
-                        public var filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload?
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1/message_ids`.
-                        public var messageIds: [Swift.String]?
-                        /// Creates a new `Value1Payload`.
-                        ///
-                        /// - Parameters:
-                        ///   - action:
-                        ///   - filter:
-                        ///   - messageIds:
-                        public init(
-                            action: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.ActionPayload,
-                            filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload.FilterPayload? = nil,
-                            messageIds: [Swift.String]? = nil
-                        ) {
-                            self.action = action
-                            self.filter = filter
-                            self.messageIds = messageIds
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case action
-                            case filter
-                            case messageIds = "message_ids"
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value1`.
-                    public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload
-                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2`.
-                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case1`.
-                        public struct Case1Payload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case1/message_ids`.
-                            public var messageIds: [Swift.String]
-                            /// Creates a new `Case1Payload`.
-                            ///
-                            /// - Parameters:
-                            ///   - messageIds:
-                            public init(messageIds: [Swift.String]) {
-                                self.messageIds = messageIds
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case messageIds = "message_ids"
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case1`.
-                        case case1(Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case1Payload)
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2`.
-                        public struct Case2Payload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter`.
-                            public struct FilterPayload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1`.
-                                public struct Value1Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/campaign`.
-                                    public var campaign: Swift.String?
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/category`.
-                                    public var category: Swift.String?
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/contact_id`.
-                                    public var contactId: Swift.String?
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/status`.
-                                    @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                        case pending = "pending"
-                                        case sending = "sending"
-                                        case sent = "sent"
-                                        case delivered = "delivered"
-                                        case undelivered = "undelivered"
-                                        case failed = "failed"
-                                        case canceled = "canceled"
-                                        case review = "review"
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1/status`.
-                                    public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload.StatusPayload?
-                                    /// Creates a new `Value1Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - campaign:
-                                    ///   - category:
-                                    ///   - contactId:
-                                    ///   - status:
-                                    public init(
-                                        campaign: Swift.String? = nil,
-                                        category: Swift.String? = nil,
-                                        contactId: Swift.String? = nil,
-                                        status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload.StatusPayload? = nil
-                                    ) {
-                                        self.campaign = campaign
-                                        self.category = category
-                                        self.contactId = contactId
-                                        self.status = status
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case campaign
-                                        case category
-                                        case contactId = "contact_id"
-                                        case status
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value1`.
-                                public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2`.
-                                public struct Value2Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1`.
-                                    public struct Value1Payload: Codable, Hashable, Sendable {
-                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1/status`.
-                                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                            case pending = "pending"
-                                            case sending = "sending"
-                                            case sent = "sent"
-                                            case delivered = "delivered"
-                                            case undelivered = "undelivered"
-                                            case failed = "failed"
-                                            case canceled = "canceled"
-                                            case review = "review"
-                                        }
-                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1/status`.
-                                        public var status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload
-                                        /// Creates a new `Value1Payload`.
-                                        ///
-                                        /// - Parameters:
-                                        ///   - status:
-                                        public init(status: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload.StatusPayload) {
-                                            self.status = status
-                                        }
-                                        public enum CodingKeys: String, CodingKey {
-                                            case status
-                                        }
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value1`.
-                                    public var value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload?
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value2`.
-                                    public struct Value2Payload: Codable, Hashable, Sendable {
-                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value2/campaign`.
-                                        public var campaign: Swift.String
-                                        /// Creates a new `Value2Payload`.
-                                        ///
-                                        /// - Parameters:
-                                        ///   - campaign:
-                                        public init(campaign: Swift.String) {
-                                            self.campaign = campaign
-                                        }
-                                        public enum CodingKeys: String, CodingKey {
-                                            case campaign
-                                        }
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value2`.
-                                    public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value2Payload?
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value3`.
-                                    public struct Value3Payload: Codable, Hashable, Sendable {
-                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value3/category`.
-                                        public var category: Swift.String
-                                        /// Creates a new `Value3Payload`.
-                                        ///
-                                        /// - Parameters:
-                                        ///   - category:
-                                        public init(category: Swift.String) {
-                                            self.category = category
-                                        }
-                                        public enum CodingKeys: String, CodingKey {
-                                            case category
-                                        }
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value3`.
-                                    public var value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value3Payload?
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value4`.
-                                    public struct Value4Payload: Codable, Hashable, Sendable {
-                                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value4/contact_id`.
-                                        public var contactId: Swift.String
-                                        /// Creates a new `Value4Payload`.
-                                        ///
-                                        /// - Parameters:
-                                        ///   - contactId:
-                                        public init(contactId: Swift.String) {
-                                            self.contactId = contactId
-                                        }
-                                        public enum CodingKeys: String, CodingKey {
-                                            case contactId = "contact_id"
-                                        }
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2/value4`.
-                                    public var value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value4Payload?
-                                    /// Creates a new `Value2Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - value1:
-                                    ///   - value2:
-                                    ///   - value3:
-                                    ///   - value4:
-                                    public init(
-                                        value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value1Payload? = nil,
-                                        value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value2Payload? = nil,
-                                        value3: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value3Payload? = nil,
-                                        value4: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload.Value4Payload? = nil
-                                    ) {
-                                        self.value1 = value1
-                                        self.value2 = value2
-                                        self.value3 = value3
-                                        self.value4 = value4
-                                    }
-                                    public init(from decoder: any Swift.Decoder) throws {
-                                        var errors: [any Swift.Error] = []
-                                        do {
-                                            self.value1 = try .init(from: decoder)
-                                        } catch {
-                                            errors.append(error)
-                                        }
-                                        do {
-                                            self.value2 = try .init(from: decoder)
-                                        } catch {
-                                            errors.append(error)
-                                        }
-                                        do {
-                                            self.value3 = try .init(from: decoder)
-                                        } catch {
-                                            errors.append(error)
-                                        }
-                                        do {
-                                            self.value4 = try .init(from: decoder)
-                                        } catch {
-                                            errors.append(error)
-                                        }
-                                        try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
-                                            [
-                                                self.value1,
-                                                self.value2,
-                                                self.value3,
-                                                self.value4
-                                            ],
-                                            type: Self.self,
-                                            codingPath: decoder.codingPath,
-                                            errors: errors
-                                        )
-                                    }
-                                    public func encode(to encoder: any Swift.Encoder) throws {
-                                        try self.value1?.encode(to: encoder)
-                                        try self.value2?.encode(to: encoder)
-                                        try self.value3?.encode(to: encoder)
-                                        try self.value4?.encode(to: encoder)
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter/value2`.
-                                public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload
-                                /// Creates a new `FilterPayload`.
-                                ///
-                                /// - Parameters:
-                                ///   - value1:
-                                ///   - value2:
-                                public init(
-                                    value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value1Payload,
-                                    value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload.Value2Payload
-                                ) {
-                                    self.value1 = value1
-                                    self.value2 = value2
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    self.value1 = try .init(from: decoder)
-                                    self.value2 = try .init(from: decoder)
-                                }
-                                public func encode(to encoder: any Swift.Encoder) throws {
-                                    try self.value1.encode(to: encoder)
-                                    try self.value2.encode(to: encoder)
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2/filter`.
-                            public var filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload
-                            /// Creates a new `Case2Payload`.
-                            ///
-                            /// - Parameters:
-                            ///   - filter:
-                            public init(filter: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload.FilterPayload) {
-                                self.filter = filter
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case filter
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2/case2`.
-                        case case2(Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload.Case2Payload)
-                        public init(from decoder: any Swift.Decoder) throws {
-                            var errors: [any Swift.Error] = []
-                            do {
-                                self = .case1(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            do {
-                                self = .case2(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
-                                type: Self.self,
-                                codingPath: decoder.codingPath,
-                                errors: errors
-                            )
-                        }
-                        public func encode(to encoder: any Swift.Encoder) throws {
-                            switch self {
-                            case let .case1(value):
-                                try value.encode(to: encoder)
-                            case let .case2(value):
-                                try value.encode(to: encoder)
-                            }
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/json/value2`.
-                    public var value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload
-                    /// Creates a new `JsonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - value1:
-                    ///   - value2:
-                    public init(
-                        value1: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value1Payload,
-                        value2: Operations.PostMessagesBulk.Input.Body.JsonPayload.Value2Payload
-                    ) {
-                        self.value1 = value1
-                        self.value2 = value2
-                    }
-                    public init(from decoder: any Swift.Decoder) throws {
-                        self.value1 = try .init(from: decoder)
-                        self.value2 = try .init(from: decoder)
-                    }
-                    public func encode(to encoder: any Swift.Encoder) throws {
-                        try self.value1.encode(to: encoder)
-                        try self.value2.encode(to: encoder)
-                    }
-                }
-                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/requestBody/content/application\/json`.
-                case json(Operations.PostMessagesBulk.Input.Body.JsonPayload)
-            }
-            public var body: Operations.PostMessagesBulk.Input.Body
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - headers:
-            ///   - body:
-            public init(
-                headers: Operations.PostMessagesBulk.Input.Headers = .init(),
-                body: Operations.PostMessagesBulk.Input.Body
-            ) {
-                self.headers = headers
-                self.body = body
-            }
-        }
-        @frozen public enum Output: Sendable, Hashable {
-            public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content`.
-                @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json/action`.
-                        @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case cancel = "cancel"
-                            case retry = "retry"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json/action`.
-                        public var action: Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload.ActionPayload
-                        /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/json/affected`.
-                        public var affected: Swift.Int
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - action:
-                        ///   - affected:
-                        public init(
-                            action: Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload.ActionPayload,
-                            affected: Swift.Int
-                        ) {
-                            self.action = action
-                            self.affected = affected
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case action
-                            case affected
-                        }
-                        public init(from decoder: any Swift.Decoder) throws {
-                            let container = try decoder.container(keyedBy: CodingKeys.self)
-                            self.action = try container.decode(
-                                Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload.ActionPayload.self,
-                                forKey: .action
-                            )
-                            self.affected = try container.decode(
-                                Swift.Int.self,
-                                forKey: .affected
-                            )
-                            try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                "action",
-                                "affected"
-                            ])
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/messages/bulk/POST/responses/200/content/application\/json`.
-                    case json(Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload)
-                    /// The associated value of the enum case if `self` is `.json`.
-                    ///
-                    /// - Throws: An error if `self` is not `.json`.
-                    /// - SeeAlso: `.json`.
-                    public var json: Operations.PostMessagesBulk.Output.Ok.Body.JsonPayload {
-                        get throws {
-                            switch self {
-                            case let .json(body):
-                                return body
-                            }
-                        }
-                    }
-                }
-                /// Received HTTP response body
-                public var body: Operations.PostMessagesBulk.Output.Ok.Body
-                /// Creates a new `Ok`.
-                ///
-                /// - Parameters:
-                ///   - body: Received HTTP response body
-                public init(body: Operations.PostMessagesBulk.Output.Ok.Body) {
-                    self.body = body
-                }
-            }
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            case ok(Operations.PostMessagesBulk.Output.Ok)
-            /// The associated value of the enum case if `self` is `.ok`.
-            ///
-            /// - Throws: An error if `self` is not `.ok`.
-            /// - SeeAlso: `.ok`.
-            public var ok: Operations.PostMessagesBulk.Output.Ok {
-                get throws {
-                    switch self {
-                    case let .ok(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "ok",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request is malformed: a body that is not JSON, a bad header
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/400`.
-            ///
-            /// HTTP response code: `400 badRequest`.
-            case badRequest(Components.Responses.BadRequest)
-            /// The associated value of the enum case if `self` is `.badRequest`.
-            ///
-            /// - Throws: An error if `self` is not `.badRequest`.
-            /// - SeeAlso: `.badRequest`.
-            public var badRequest: Components.Responses.BadRequest {
-                get throws {
-                    switch self {
-                    case let .badRequest(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "badRequest",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No valid credential
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/401`.
-            ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Components.Responses.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
-            ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            public var unauthorized: Components.Responses.Unauthorized {
-                get throws {
-                    switch self {
-                    case let .unauthorized(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The credential may not do this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses.Forbidden)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            public var forbidden: Components.Responses.Forbidden {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No such object in the caller's workspace
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/404`.
-            ///
-            /// HTTP response code: `404 notFound`.
-            case notFound(Components.Responses.NotFound)
-            /// The associated value of the enum case if `self` is `.notFound`.
-            ///
-            /// - Throws: An error if `self` is not `.notFound`.
-            /// - SeeAlso: `.notFound`.
-            public var notFound: Components.Responses.NotFound {
-                get throws {
-                    switch self {
-                    case let .notFound(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "notFound",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/409`.
-            ///
-            /// HTTP response code: `409 conflict`.
-            case conflict(Components.Responses.Conflict)
-            /// The associated value of the enum case if `self` is `.conflict`.
-            ///
-            /// - Throws: An error if `self` is not `.conflict`.
-            /// - SeeAlso: `.conflict`.
-            public var conflict: Components.Responses.Conflict {
-                get throws {
-                    switch self {
-                    case let .conflict(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "conflict",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The body is larger than the route takes
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/413`.
-            ///
-            /// HTTP response code: `413 contentTooLarge`.
-            case contentTooLarge(Components.Responses.PayloadTooLarge)
-            /// The associated value of the enum case if `self` is `.contentTooLarge`.
-            ///
-            /// - Throws: An error if `self` is not `.contentTooLarge`.
-            /// - SeeAlso: `.contentTooLarge`.
-            public var contentTooLarge: Components.Responses.PayloadTooLarge {
-                get throws {
-                    switch self {
-                    case let .contentTooLarge(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "contentTooLarge",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The body is not in the route's media type
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/415`.
-            ///
-            /// HTTP response code: `415 unsupportedMediaType`.
-            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
-            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
-            ///
-            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
-            /// - SeeAlso: `.unsupportedMediaType`.
-            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
-                get throws {
-                    switch self {
-                    case let .unsupportedMediaType(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unsupportedMediaType",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// A field or parameter breaks a rule; details.field names it
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/422`.
-            ///
-            /// HTTP response code: `422 unprocessableContent`.
-            case unprocessableContent(Components.Responses.InvalidField)
-            /// The associated value of the enum case if `self` is `.unprocessableContent`.
-            ///
-            /// - Throws: An error if `self` is not `.unprocessableContent`.
-            /// - SeeAlso: `.unprocessableContent`.
-            public var unprocessableContent: Components.Responses.InvalidField {
-                get throws {
-                    switch self {
-                    case let .unprocessableContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unprocessableContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Too many requests; retry after Retry-After seconds
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)/responses/429`.
-            ///
-            /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses.RateLimited)
-            /// The associated value of the enum case if `self` is `.tooManyRequests`.
-            ///
-            /// - Throws: An error if `self` is not `.tooManyRequests`.
-            /// - SeeAlso: `.tooManyRequests`.
-            public var tooManyRequests: Components.Responses.RateLimited {
-                get throws {
-                    switch self {
-                    case let .tooManyRequests(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "tooManyRequests",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Undocumented response.
-            ///
-            /// A response with a code that is not documented in the OpenAPI document.
-            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
-        }
-        @frozen public enum AcceptableContentType: AcceptableProtocol {
-            case json
-            case other(Swift.String)
-            public init?(rawValue: Swift.String) {
-                switch rawValue.lowercased() {
-                case "application/json":
-                    self = .json
-                default:
-                    self = .other(rawValue)
-                }
-            }
-            public var rawValue: Swift.String {
-                switch self {
-                case let .other(string):
-                    return string
-                case .json:
-                    return "application/json"
-                }
-            }
-            public static var allCases: [Self] {
-                [
-                    .json
-                ]
-            }
-        }
-    }
-    /// Workspace delivery stats: by status, category, campaign
-    ///
-    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `GET /api/v1/messages/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
-    public enum GetMessagesStats {
-        public static let id: Swift.String = "getMessagesStats"
-        public struct Input: Sendable, Hashable {
-            /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/query`.
-            public struct Query: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/query/window`.
-                @frozen public enum WindowPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                    case _1h = "1h"
-                    case _24h = "24h"
-                    case _30d = "30d"
-                    case _7d = "7d"
-                    case all = "all"
-                }
-                /// The span looked at, over when messages were created (default 24h)
-                ///
-                /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/query/window`.
-                public var window: Operations.GetMessagesStats.Input.Query.WindowPayload?
-                /// Creates a new `Query`.
-                ///
-                /// - Parameters:
-                ///   - window: The span looked at, over when messages were created (default 24h)
-                public init(window: Operations.GetMessagesStats.Input.Query.WindowPayload? = nil) {
-                    self.window = window
-                }
-            }
-            public var query: Operations.GetMessagesStats.Input.Query
-            /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/header`.
-            public struct Headers: Sendable, Hashable {
-                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetMessagesStats.AcceptableContentType>]
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetMessagesStats.AcceptableContentType>] = .defaultValues()) {
-                    self.accept = accept
-                }
-            }
-            public var headers: Operations.GetMessagesStats.Input.Headers
-            /// Creates a new `Input`.
-            ///
-            /// - Parameters:
-            ///   - query:
-            ///   - headers:
-            public init(
-                query: Operations.GetMessagesStats.Input.Query = .init(),
-                headers: Operations.GetMessagesStats.Input.Headers = .init()
-            ) {
-                self.query = query
-                self.headers = headers
-            }
-        }
-        @frozen public enum Output: Sendable, Hashable {
-            public struct Ok: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/responses/200/content`.
-                @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/v1/messages/stats/GET/responses/200/content/application\/json`.
-                    case json(Components.Schemas.DeliveryStats)
-                    /// The associated value of the enum case if `self` is `.json`.
-                    ///
-                    /// - Throws: An error if `self` is not `.json`.
-                    /// - SeeAlso: `.json`.
-                    public var json: Components.Schemas.DeliveryStats {
-                        get throws {
-                            switch self {
-                            case let .json(body):
-                                return body
-                            }
-                        }
-                    }
-                }
-                /// Received HTTP response body
-                public var body: Operations.GetMessagesStats.Output.Ok.Body
-                /// Creates a new `Ok`.
-                ///
-                /// - Parameters:
-                ///   - body: Received HTTP response body
-                public init(body: Operations.GetMessagesStats.Output.Ok.Body) {
-                    self.body = body
-                }
-            }
-            /// Success
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/200`.
-            ///
-            /// HTTP response code: `200 ok`.
-            case ok(Operations.GetMessagesStats.Output.Ok)
-            /// The associated value of the enum case if `self` is `.ok`.
-            ///
-            /// - Throws: An error if `self` is not `.ok`.
-            /// - SeeAlso: `.ok`.
-            public var ok: Operations.GetMessagesStats.Output.Ok {
-                get throws {
-                    switch self {
-                    case let .ok(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "ok",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request is malformed: a body that is not JSON, a bad header
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/400`.
-            ///
-            /// HTTP response code: `400 badRequest`.
-            case badRequest(Components.Responses.BadRequest)
-            /// The associated value of the enum case if `self` is `.badRequest`.
-            ///
-            /// - Throws: An error if `self` is not `.badRequest`.
-            /// - SeeAlso: `.badRequest`.
-            public var badRequest: Components.Responses.BadRequest {
-                get throws {
-                    switch self {
-                    case let .badRequest(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "badRequest",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No valid credential
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/401`.
-            ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Components.Responses.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
-            ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            public var unauthorized: Components.Responses.Unauthorized {
-                get throws {
-                    switch self {
-                    case let .unauthorized(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The credential may not do this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses.Forbidden)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            public var forbidden: Components.Responses.Forbidden {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// No such object in the caller's workspace
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/404`.
-            ///
-            /// HTTP response code: `404 notFound`.
-            case notFound(Components.Responses.NotFound)
-            /// The associated value of the enum case if `self` is `.notFound`.
-            ///
-            /// - Throws: An error if `self` is not `.notFound`.
-            /// - SeeAlso: `.notFound`.
-            public var notFound: Components.Responses.NotFound {
-                get throws {
-                    switch self {
-                    case let .notFound(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "notFound",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/409`.
-            ///
-            /// HTTP response code: `409 conflict`.
-            case conflict(Components.Responses.Conflict)
-            /// The associated value of the enum case if `self` is `.conflict`.
-            ///
-            /// - Throws: An error if `self` is not `.conflict`.
-            /// - SeeAlso: `.conflict`.
-            public var conflict: Components.Responses.Conflict {
-                get throws {
-                    switch self {
-                    case let .conflict(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "conflict",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// A field or parameter breaks a rule; details.field names it
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/422`.
-            ///
-            /// HTTP response code: `422 unprocessableContent`.
-            case unprocessableContent(Components.Responses.InvalidField)
-            /// The associated value of the enum case if `self` is `.unprocessableContent`.
-            ///
-            /// - Throws: An error if `self` is not `.unprocessableContent`.
-            /// - SeeAlso: `.unprocessableContent`.
-            public var unprocessableContent: Components.Responses.InvalidField {
-                get throws {
-                    switch self {
-                    case let .unprocessableContent(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "unprocessableContent",
-                            response: self
-                        )
-                    }
-                }
-            }
-            /// Too many requests; retry after Retry-After seconds
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
             case tooManyRequests(Components.Responses.RateLimited)
@@ -45520,9 +45884,9 @@ public enum Operations {
             }
         }
     }
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
     ///
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
@@ -45566,6 +45930,10 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/body`.
                         public var body: Swift.String?
+                        /// Email: the HTML part
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/html`.
+                        public var html: Swift.String?
                         /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
@@ -45739,10 +46107,18 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
                         public var recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload?
+                        /// Email: the subject
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/subject`.
+                        public var subject: Swift.String?
                         /// SMS: a template (instead of a text)
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/template_id`.
                         public var templateId: Swift.String?
+                        /// Email: the text part
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/text`.
+                        public var text: Swift.String?
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/variables`.
                         public struct VariablesPayload: Codable, Hashable, Sendable {
                             /// A container of undocumented properties.
@@ -45767,24 +46143,36 @@ public enum Operations {
                         ///
                         /// - Parameters:
                         ///   - body: SMS: the text (instead of a template)
+                        ///   - html: Email: the HTML part
                         ///   - recurrence: Without frequency, the fields given replace the rule's; with it, the rule starts over from them
+                        ///   - subject: Email: the subject
                         ///   - templateId: SMS: a template (instead of a text)
+                        ///   - text: Email: the text part
                         ///   - variables:
                         public init(
                             body: Swift.String? = nil,
+                            html: Swift.String? = nil,
                             recurrence: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload? = nil,
+                            subject: Swift.String? = nil,
                             templateId: Swift.String? = nil,
+                            text: Swift.String? = nil,
                             variables: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.VariablesPayload? = nil
                         ) {
                             self.body = body
+                            self.html = html
                             self.recurrence = recurrence
+                            self.subject = subject
                             self.templateId = templateId
+                            self.text = text
                             self.variables = variables
                         }
                         public enum CodingKeys: String, CodingKey {
                             case body
+                            case html
                             case recurrence
+                            case subject
                             case templateId = "template_id"
+                            case text
                             case variables
                         }
                     }
@@ -46020,7 +46408,64 @@ public enum Operations {
                         public var value3: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value3Payload?
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
                         public struct Value4Payload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/variables`.
+                            /// Email: the subject
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/subject`.
+                            public var subject: Swift.String
+                            /// Creates a new `Value4Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - subject: Email: the subject
+                            public init(subject: Swift.String) {
+                                self.subject = subject
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case subject
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
+                        public var value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value5`.
+                        public struct Value5Payload: Codable, Hashable, Sendable {
+                            /// Email: the HTML part
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value5/html`.
+                            public var html: Swift.String
+                            /// Creates a new `Value5Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - html: Email: the HTML part
+                            public init(html: Swift.String) {
+                                self.html = html
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case html
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value5`.
+                        public var value5: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value5Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value6`.
+                        public struct Value6Payload: Codable, Hashable, Sendable {
+                            /// Email: the text part
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value6/text`.
+                            public var text: Swift.String
+                            /// Creates a new `Value6Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - text: Email: the text part
+                            public init(text: Swift.String) {
+                                self.text = text
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case text
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value6`.
+                        public var value6: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value6Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7`.
+                        public struct Value7Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7/variables`.
                             public struct VariablesPayload: Codable, Hashable, Sendable {
                                 /// A container of undocumented properties.
                                 public var additionalProperties: [String: Swift.String]
@@ -46038,21 +46483,21 @@ public enum Operations {
                                     try encoder.encodeAdditionalProperties(additionalProperties)
                                 }
                             }
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4/variables`.
-                            public var variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload.VariablesPayload?
-                            /// Creates a new `Value4Payload`.
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7/variables`.
+                            public var variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload.VariablesPayload?
+                            /// Creates a new `Value7Payload`.
                             ///
                             /// - Parameters:
                             ///   - variables:
-                            public init(variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload.VariablesPayload? = nil) {
+                            public init(variables: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload.VariablesPayload? = nil) {
                                 self.variables = variables
                             }
                             public enum CodingKeys: String, CodingKey {
                                 case variables
                             }
                         }
-                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value4`.
-                        public var value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value7`.
+                        public var value7: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload?
                         /// Creates a new `Value2Payload`.
                         ///
                         /// - Parameters:
@@ -46060,16 +46505,25 @@ public enum Operations {
                         ///   - value2:
                         ///   - value3:
                         ///   - value4:
+                        ///   - value5:
+                        ///   - value6:
+                        ///   - value7:
                         public init(
                             value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload? = nil,
                             value2: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value2Payload? = nil,
                             value3: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value3Payload? = nil,
-                            value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload? = nil
+                            value4: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value4Payload? = nil,
+                            value5: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value5Payload? = nil,
+                            value6: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value6Payload? = nil,
+                            value7: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value7Payload? = nil
                         ) {
                             self.value1 = value1
                             self.value2 = value2
                             self.value3 = value3
                             self.value4 = value4
+                            self.value5 = value5
+                            self.value6 = value6
+                            self.value7 = value7
                         }
                         public init(from decoder: any Swift.Decoder) throws {
                             var errors: [any Swift.Error] = []
@@ -46093,12 +46547,30 @@ public enum Operations {
                             } catch {
                                 errors.append(error)
                             }
+                            do {
+                                self.value5 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value6 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value7 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
                             try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
                                 [
                                     self.value1,
                                     self.value2,
                                     self.value3,
-                                    self.value4
+                                    self.value4,
+                                    self.value5,
+                                    self.value6,
+                                    self.value7
                                 ],
                                 type: Self.self,
                                 codingPath: decoder.codingPath,
@@ -46110,6 +46582,9 @@ public enum Operations {
                             try self.value2?.encode(to: encoder)
                             try self.value3?.encode(to: encoder)
                             try self.value4?.encode(to: encoder)
+                            try self.value5?.encode(to: encoder)
+                            try self.value6?.encode(to: encoder)
+                            try self.value7?.encode(to: encoder)
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2`.

@@ -157,20 +157,6 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/auth/identities`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/get(getAuthIdentities)`.
     func getAuthIdentities(_ input: Operations.GetAuthIdentities.Input) async throws -> Operations.GetAuthIdentities.Output
-    /// Link an OAuth provider: answers where to send the browser
-    ///
-    /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
-    func postAuthIdentitiesById(_ input: Operations.PostAuthIdentitiesById.Input) async throws -> Operations.PostAuthIdentitiesById.Output
-    /// Unlink an OAuth provider (never the last sign-in method)
-    ///
-    /// Unlink an OAuth provider (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
-    func deleteAuthIdentity(_ input: Operations.DeleteAuthIdentity.Input) async throws -> Operations.DeleteAuthIdentity.Output
     /// Add a password to your account
     ///
     /// Add a password to your account. Needs a bearer token, an API key or the session cookie.
@@ -185,6 +171,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/auth/identities/password`.
     /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)`.
     func deleteAuthIdentitiesPassword(_ input: Operations.DeleteAuthIdentitiesPassword.Input) async throws -> Operations.DeleteAuthIdentitiesPassword.Output
+    /// Link an OAuth provider: answers where to send the browser
+    ///
+    /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/identities/{provider}`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/post(postAuthIdentitiesById)`.
+    func postAuthIdentitiesById(_ input: Operations.PostAuthIdentitiesById.Input) async throws -> Operations.PostAuthIdentitiesById.Output
+    /// Unlink an OAuth provider (never the last sign-in method)
+    ///
+    /// Unlink an OAuth provider (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/auth/identities/{provider}`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/{provider}/delete(deleteAuthIdentity)`.
+    func deleteAuthIdentity(_ input: Operations.DeleteAuthIdentity.Input) async throws -> Operations.DeleteAuthIdentity.Output
     /// Sign in with email and password
     ///
     /// Sign in with email and password. Needs no credential.
@@ -402,27 +402,6 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/contacts`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)`.
     func createContact(_ input: Operations.CreateContact.Input) async throws -> Operations.CreateContact.Output
-    /// One contact
-    ///
-    /// One contact. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
-    func getContact(_ input: Operations.GetContact.Input) async throws -> Operations.GetContact.Output
-    /// Change some of a contact's fields
-    ///
-    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
-    func updateContact(_ input: Operations.UpdateContact.Input) async throws -> Operations.UpdateContact.Output
-    /// Delete a contact
-    ///
-    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
-    func deleteContact(_ input: Operations.DeleteContact.Input) async throws -> Operations.DeleteContact.Output
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)
     ///
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction). Needs a bearer token, an API key or the session cookie.
@@ -451,13 +430,27 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/contacts/imports/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/imports/{id}/get(getContactImport)`.
     func getContactImport(_ input: Operations.GetContactImport.Input) async throws -> Operations.GetContactImport.Output
-    /// Report a leased message's result: status sent|delivered|failed|undelivered
+    /// One contact
     ///
-    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    /// One contact. Needs a bearer token, an API key or the session cookie.
     ///
-    /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
-    func postDeliveryStatus(_ input: Operations.PostDeliveryStatus.Input) async throws -> Operations.PostDeliveryStatus.Output
+    /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
+    func getContact(_ input: Operations.GetContact.Input) async throws -> Operations.GetContact.Output
+    /// Change some of a contact's fields
+    ///
+    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
+    func updateContact(_ input: Operations.UpdateContact.Input) async throws -> Operations.UpdateContact.Output
+    /// Delete a contact
+    ///
+    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
+    func deleteContact(_ input: Operations.DeleteContact.Input) async throws -> Operations.DeleteContact.Output
     /// Lease due messages; a lease not reported on in time returns them to the queue
     ///
     /// Lease due messages; a lease not reported on in time returns them to the queue. Needs a bearer token, an API key or the session cookie.
@@ -472,6 +465,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/delivery/stats`.
     /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getDeliveryStats)`.
     func getDeliveryStats(_ input: Operations.GetDeliveryStats.Input) async throws -> Operations.GetDeliveryStats.Output
+    /// Report a leased message's result: status sent|delivered|failed|undelivered
+    ///
+    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
+    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
+    func postDeliveryStatus(_ input: Operations.PostDeliveryStatus.Input) async throws -> Operations.PostDeliveryStatus.Output
     /// A readable reference of this API, rendered from its OpenAPI document
     ///
     /// A readable reference of this API, rendered from its OpenAPI document. Needs no credential.
@@ -696,6 +696,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/messages`.
     /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)`.
     func createMessage(_ input: Operations.CreateMessage.Input) async throws -> Operations.CreateMessage.Output
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
+    ///
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/bulk`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
+    func postMessagesBulk(_ input: Operations.PostMessagesBulk.Input) async throws -> Operations.PostMessagesBulk.Output
+    /// Workspace delivery stats: by status, category, campaign
+    ///
+    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
+    func getMessagesStats(_ input: Operations.GetMessagesStats.Input) async throws -> Operations.GetMessagesStats.Output
     /// One message with its timeline of attempts and statuses
     ///
     /// One message with its timeline of attempts and statuses. Needs a bearer token, an API key or the session cookie.
@@ -724,20 +738,6 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/messages/{id}/retry`.
     /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(postMessagesRetry)`.
     func postMessagesRetry(_ input: Operations.PostMessagesRetry.Input) async throws -> Operations.PostMessagesRetry.Output
-    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
-    ///
-    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `POST /api/v1/messages/bulk`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
-    func postMessagesBulk(_ input: Operations.PostMessagesBulk.Input) async throws -> Operations.PostMessagesBulk.Output
-    /// Workspace delivery stats: by status, category, campaign
-    ///
-    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `GET /api/v1/messages/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
-    func getMessagesStats(_ input: Operations.GetMessagesStats.Input) async throws -> Operations.GetMessagesStats.Output
     /// This document
     ///
     /// This document. Needs no credential.
@@ -780,9 +780,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/get(getSery)`.
     func getSery(_ input: Operations.GetSery.Input) async throws -> Operations.GetSery.Output
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
     ///
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.
@@ -1294,6 +1294,30 @@ extension APIProtocol {
     public func getAuthIdentities(headers: Operations.GetAuthIdentities.Input.Headers = .init()) async throws -> Operations.GetAuthIdentities.Output {
         try await getAuthIdentities(Operations.GetAuthIdentities.Input(headers: headers))
     }
+    /// Add a password to your account
+    ///
+    /// Add a password to your account. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)`.
+    public func postAuthIdentitiesPassword(
+        headers: Operations.PostAuthIdentitiesPassword.Input.Headers = .init(),
+        body: Operations.PostAuthIdentitiesPassword.Input.Body
+    ) async throws -> Operations.PostAuthIdentitiesPassword.Output {
+        try await postAuthIdentitiesPassword(Operations.PostAuthIdentitiesPassword.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove your password (never the last sign-in method)
+    ///
+    /// Remove your password (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/auth/identities/password`.
+    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)`.
+    public func deleteAuthIdentitiesPassword(headers: Operations.DeleteAuthIdentitiesPassword.Input.Headers = .init()) async throws -> Operations.DeleteAuthIdentitiesPassword.Output {
+        try await deleteAuthIdentitiesPassword(Operations.DeleteAuthIdentitiesPassword.Input(headers: headers))
+    }
     /// Link an OAuth provider: answers where to send the browser
     ///
     /// Link an OAuth provider: answers where to send the browser. Needs a bearer token, an API key or the session cookie.
@@ -1323,30 +1347,6 @@ extension APIProtocol {
             path: path,
             headers: headers
         ))
-    }
-    /// Add a password to your account
-    ///
-    /// Add a password to your account. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `POST /api/v1/auth/identities/password`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/post(postAuthIdentitiesPassword)`.
-    public func postAuthIdentitiesPassword(
-        headers: Operations.PostAuthIdentitiesPassword.Input.Headers = .init(),
-        body: Operations.PostAuthIdentitiesPassword.Input.Body
-    ) async throws -> Operations.PostAuthIdentitiesPassword.Output {
-        try await postAuthIdentitiesPassword(Operations.PostAuthIdentitiesPassword.Input(
-            headers: headers,
-            body: body
-        ))
-    }
-    /// Remove your password (never the last sign-in method)
-    ///
-    /// Remove your password (never the last sign-in method). Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `DELETE /api/v1/auth/identities/password`.
-    /// - Remark: Generated from `#/paths//api/v1/auth/identities/password/delete(deleteAuthIdentitiesPassword)`.
-    public func deleteAuthIdentitiesPassword(headers: Operations.DeleteAuthIdentitiesPassword.Input.Headers = .init()) async throws -> Operations.DeleteAuthIdentitiesPassword.Output {
-        try await deleteAuthIdentitiesPassword(Operations.DeleteAuthIdentitiesPassword.Input(headers: headers))
     }
     /// Sign in with email and password
     ///
@@ -1815,53 +1815,6 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// One contact
-    ///
-    /// One contact. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
-    public func getContact(
-        path: Operations.GetContact.Input.Path,
-        headers: Operations.GetContact.Input.Headers = .init()
-    ) async throws -> Operations.GetContact.Output {
-        try await getContact(Operations.GetContact.Input(
-            path: path,
-            headers: headers
-        ))
-    }
-    /// Change some of a contact's fields
-    ///
-    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
-    public func updateContact(
-        path: Operations.UpdateContact.Input.Path,
-        headers: Operations.UpdateContact.Input.Headers = .init(),
-        body: Operations.UpdateContact.Input.Body
-    ) async throws -> Operations.UpdateContact.Output {
-        try await updateContact(Operations.UpdateContact.Input(
-            path: path,
-            headers: headers,
-            body: body
-        ))
-    }
-    /// Delete a contact
-    ///
-    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
-    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
-    public func deleteContact(
-        path: Operations.DeleteContact.Input.Path,
-        headers: Operations.DeleteContact.Input.Headers = .init()
-    ) async throws -> Operations.DeleteContact.Output {
-        try await deleteContact(Operations.DeleteContact.Input(
-            path: path,
-            headers: headers
-        ))
-    }
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction)
     ///
     /// Delete, add to or remove from a group, or set consent, for contact_ids or a filter (up to 10,000, one transaction). Needs a bearer token, an API key or the session cookie.
@@ -1924,21 +1877,51 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Report a leased message's result: status sent|delivered|failed|undelivered
+    /// One contact
     ///
-    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    /// One contact. Needs a bearer token, an API key or the session cookie.
     ///
-    /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
-    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
-    public func postDeliveryStatus(
-        path: Operations.PostDeliveryStatus.Input.Path,
-        headers: Operations.PostDeliveryStatus.Input.Headers = .init(),
-        body: Operations.PostDeliveryStatus.Input.Body
-    ) async throws -> Operations.PostDeliveryStatus.Output {
-        try await postDeliveryStatus(Operations.PostDeliveryStatus.Input(
+    /// - Remark: HTTP `GET /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/get(getContact)`.
+    public func getContact(
+        path: Operations.GetContact.Input.Path,
+        headers: Operations.GetContact.Input.Headers = .init()
+    ) async throws -> Operations.GetContact.Output {
+        try await getContact(Operations.GetContact.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change some of a contact's fields
+    ///
+    /// Change some of a contact's fields. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/patch(updateContact)`.
+    public func updateContact(
+        path: Operations.UpdateContact.Input.Path,
+        headers: Operations.UpdateContact.Input.Headers = .init(),
+        body: Operations.UpdateContact.Input.Body
+    ) async throws -> Operations.UpdateContact.Output {
+        try await updateContact(Operations.UpdateContact.Input(
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Delete a contact
+    ///
+    /// Delete a contact. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
+    public func deleteContact(
+        path: Operations.DeleteContact.Input.Path,
+        headers: Operations.DeleteContact.Input.Headers = .init()
+    ) async throws -> Operations.DeleteContact.Output {
+        try await deleteContact(Operations.DeleteContact.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Lease due messages; a lease not reported on in time returns them to the queue
@@ -1964,6 +1947,23 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/delivery/stats/get(getDeliveryStats)`.
     public func getDeliveryStats(headers: Operations.GetDeliveryStats.Input.Headers = .init()) async throws -> Operations.GetDeliveryStats.Output {
         try await getDeliveryStats(Operations.GetDeliveryStats.Input(headers: headers))
+    }
+    /// Report a leased message's result: status sent|delivered|failed|undelivered
+    ///
+    /// Report a leased message's result: status sent|delivered|failed|undelivered. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/delivery/{id}/status`.
+    /// - Remark: Generated from `#/paths//api/v1/delivery/{id}/status/post(postDeliveryStatus)`.
+    public func postDeliveryStatus(
+        path: Operations.PostDeliveryStatus.Input.Path,
+        headers: Operations.PostDeliveryStatus.Input.Headers = .init(),
+        body: Operations.PostDeliveryStatus.Input.Body
+    ) async throws -> Operations.PostDeliveryStatus.Output {
+        try await postDeliveryStatus(Operations.PostDeliveryStatus.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
     }
     /// A readable reference of this API, rendered from its OpenAPI document
     ///
@@ -2425,6 +2425,36 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
+    ///
+    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/bulk`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
+    public func postMessagesBulk(
+        headers: Operations.PostMessagesBulk.Input.Headers = .init(),
+        body: Operations.PostMessagesBulk.Input.Body
+    ) async throws -> Operations.PostMessagesBulk.Output {
+        try await postMessagesBulk(Operations.PostMessagesBulk.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Workspace delivery stats: by status, category, campaign
+    ///
+    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
+    public func getMessagesStats(
+        query: Operations.GetMessagesStats.Input.Query = .init(),
+        headers: Operations.GetMessagesStats.Input.Headers = .init()
+    ) async throws -> Operations.GetMessagesStats.Output {
+        try await getMessagesStats(Operations.GetMessagesStats.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// One message with its timeline of attempts and statuses
     ///
     /// One message with its timeline of attempts and statuses. Needs a bearer token, an API key or the session cookie.
@@ -2484,36 +2514,6 @@ extension APIProtocol {
     ) async throws -> Operations.PostMessagesRetry.Output {
         try await postMessagesRetry(Operations.PostMessagesRetry.Input(
             path: path,
-            headers: headers
-        ))
-    }
-    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000
-    ///
-    /// cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `POST /api/v1/messages/bulk`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/bulk/post(postMessagesBulk)`.
-    public func postMessagesBulk(
-        headers: Operations.PostMessagesBulk.Input.Headers = .init(),
-        body: Operations.PostMessagesBulk.Input.Body
-    ) async throws -> Operations.PostMessagesBulk.Output {
-        try await postMessagesBulk(Operations.PostMessagesBulk.Input(
-            headers: headers,
-            body: body
-        ))
-    }
-    /// Workspace delivery stats: by status, category, campaign
-    ///
-    /// Workspace delivery stats: by status, category, campaign. Needs a bearer token, an API key or the session cookie.
-    ///
-    /// - Remark: HTTP `GET /api/v1/messages/stats`.
-    /// - Remark: Generated from `#/paths//api/v1/messages/stats/get(getMessagesStats)`.
-    public func getMessagesStats(
-        query: Operations.GetMessagesStats.Input.Query = .init(),
-        headers: Operations.GetMessagesStats.Input.Headers = .init()
-    ) async throws -> Operations.GetMessagesStats.Output {
-        try await getMessagesStats(Operations.GetMessagesStats.Input(
-            query: query,
             headers: headers
         ))
     }
@@ -2603,9 +2603,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went
     ///
-    /// Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
+    /// Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PATCH /api/v1/series/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/series/{id}/patch(updateSery)`.

@@ -10,10 +10,10 @@ import Testing
 @Suite struct SeriesTests {
     let studyBooks = StudyBookTests()
 
-    /// A workspace with the simulated SMS provider and an API key, at Monday 1 March 2027, 12:00 UTC.
-    func world() async throws -> StudyBookTests.World {
-        let clock = ManualClock(milliseconds: StudyBookTests.ms("2027-03-01T12:00:00.000Z"))
-        let api = try await APIHost.start(vars: MessagingTests.fastVars, clock: clock)
+    /// A workspace with the simulated SMS provider and an API key, on a Monday (1 March 2027) at 12:00 UTC.
+    func world(at start: String = "2027-03-01T12:00:00.000Z") async throws -> StudyBookTests.World {
+        let clock = ManualClock(milliseconds: StudyBookTests.ms(start))
+        let api = try await APIHost.start(vars: MessagingTests.fastVars.merging(EmailTests.vars) { sms, _ in sms }, clock: clock)
         let signup = try await api.signUp("choir@example.com")
         let owner = try #require(signup.string("access_token"))
         #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "simulated", "from_number": "+15550007777"], token: owner).status == 200)
@@ -93,6 +93,66 @@ import Testing
         #expect(occurrences(one).allSatisfy { !$0.hasSuffix("pending") })
         let listed = try await api.call("GET", "/api/v1/series?state=finished", token: w.key)
         #expect(listed.data.map { $0["id"]?.stringValue } == [id])
+
+        // A larger count goes on from the next Monday; a smaller one again cancels what is pending.
+        let more = try await api.call("PATCH", "/api/v1/series/\(id)", json: ["recurrence": ["count": 5]], token: w.key)
+        #expect(more["state"] == "active", "\(more.body)")
+        #expect(occurrences(more).last == "2027-03-29T14:00:00.000Z pending")
+        let fewer = try await api.call("PATCH", "/api/v1/series/\(id)", json: ["recurrence": ["count": 4]], token: w.key)
+        #expect(fewer["state"] == "finished", "\(fewer.body)")
+        #expect(occurrences(fewer).last == "2027-03-29T14:00:00.000Z canceled")
+        #expect(occurrences(fewer).count == 5)
+    }
+
+    /// Moves the clock to `iso` once the engine is done with the current instant, then waits until the
+    /// email has gone out and the engine is done again; answers the email.
+    func send(_ w: StudyBookTests.World, _ email: String, at iso: String) async throws -> TestResponse {
+        #expect(try await studyBooks.settled(w))
+        w.clock.set(milliseconds: StudyBookTests.ms(iso))
+        var answer = try await w.api.call("GET", "/api/v1/emails/\(email)", token: w.key)
+        _ = try await Poll.until(interval: .milliseconds(50)) {
+            answer = try await w.api.call("GET", "/api/v1/emails/\(email)", token: w.key)
+            return answer.string("sent_at") != nil
+        }
+        #expect(try await studyBooks.settled(w))
+        return answer
+    }
+
+    @Test func aWeeklyEmailKeepsNineOClockInBerlinAcrossTheSpringChange() async throws {
+        let w = try await world(at: "2027-03-22T12:00:00.000Z")
+        let api = w.api
+        defer { Task { await api.stop() } }
+        let bea = try #require(try await api.call("POST", "/api/v1/contacts", json: [
+            "name": "Bea Schmidt", "phone": "+14155550504", "email": "bea@example.com", "custom_fields": ["time_zone": "Europe/Berlin"],
+        ], token: w.key).string("id"))
+        let created = try await api.call("POST", "/api/v1/emails", json: [
+            "contact_id": .string(bea), "from": .string(EmailTests.from), "subject": "Week ahead, {{first_name}}", "text": "Hello {{first_name}}",
+            "recurrence": ["frequency": "weekly", "weekdays": ["MO"], "time": "09:00", "count": 3],
+        ], token: w.key)
+        #expect(created.status == 201, "\(created.body)")
+        let id = try #require(created.string("series_id"), "\(created.body)")
+        let first = try #require(created.string("id"))
+        // Today's 09:00 in Berlin (08:00 UTC) has passed; on the 28th Berlin moves to CEST: 09:00 is 07:00 UTC.
+        #expect(created.string("scheduled_at") == "2027-03-29T07:00:00.000Z")
+        #expect(created.string("status") == "queued")
+
+        let sent = try await send(w, first, at: "2027-03-29T07:00:00.000Z")
+        #expect(sent.string("sent_at") == "2027-03-29T07:00:00.000Z", "\(sent.body)")
+        #expect(sent.string("subject") == "Week ahead, Bea")
+        let one = try await series(w, id)
+        #expect(one["channel"] == "email")
+        #expect(occurrences(one).last == "2027-04-05T07:00:00.000Z pending", "\(one.body)")
+        let second = try #require(one["occurrences"]?.arrayValue?.first?["message_id"]?.stringValue)
+
+        // A new subject reaches the pending email only.
+        let changed = try await api.call("PATCH", "/api/v1/series/\(id)", json: ["subject": "Next week, {{first_name}}"], token: w.key)
+        #expect(changed.status == 200, "\(changed.body)")
+        let again = try await send(w, second, at: "2027-04-05T07:00:00.000Z")
+        #expect(again.string("sent_at") == "2027-04-05T07:00:00.000Z")
+        #expect(again.string("subject") == "Next week, Bea")
+        #expect(again.string("series_id") == id)
+        #expect(try await api.call("GET", "/api/v1/emails/\(first)", token: w.key).string("subject") == "Week ahead, Bea", "sent ones stay")
+        #expect(try await api.call("PATCH", "/api/v1/series/\(id)", json: ["body": "SMS text"], token: w.key).string("error", "details", "field") == "body")
     }
 
     @Test func stoppingCancelsThePendingOccurrenceAndASweepRevivesACanceledOne() async throws {

@@ -75,7 +75,8 @@ extension MessageScheduler {
         .optional("category", Schema.string(max: 50).nullable.example("general")),
         .optional("campaign", Schema.string(max: 100).nullable),
         .optional("recurrence", RecurrenceRule.schema().nullable.described("Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at")),
-    ], exactlyOne: [["contact_id", "contact_ids", "group_id"], ["body", "template_id"]])
+    ], exactlyOne: [["contact_id", "contact_ids", "group_id"], ["body", "template_id"]],
+       atMostOne: [["recurrence", "scheduled_at"], ["recurrence", "contact_ids", "group_id"]])
 }
 
 extension MessageStats.Report: APIModel {

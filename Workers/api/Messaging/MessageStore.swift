@@ -258,8 +258,7 @@ extension MessageStore.Due: SQLRecord {
     /// The message's columns, named apart from its contact's (`ContactStore.columns`, all NULL without one).
     enum Columns: String, SQLColumn {
         case message_id, message_workspace, created_by, to_phone, message_status, version, attempts, due_ms, template_id, message_body
-        case template_body, channel, content_id, campaign_id, variables
-        case series_id
+        case template_body, channel, content_id, campaign_id, variables, series_id
     }
 
     init(row: SQLRecordRow<Columns>) throws {

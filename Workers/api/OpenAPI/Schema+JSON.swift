@@ -56,6 +56,12 @@ struct SchemaRenderer {
             var groups: [JSONValue] = []
             for group in shape.exactlyOne { groups.append(.object(["oneOf": .array(group.map(branch))])) }
             for group in shape.atLeastOne { groups.append(.object(["anyOf": .array(group.map(branch))])) }
+            // At most one: no two of the group together. (Client generators do not take `not`: the client is
+            // generated from the document without these refusals, scripts/generate-client.sh.)
+            for group in shape.atMostOne {
+                let pairs = group.indices.flatMap { i in group[(i + 1)...].map { JSONValue.object(["required": .array([.string(group[i]), .string($0)])]) } }
+                groups.append(.object(["not": .object(["anyOf": .array(pairs)])]))
+            }
             // The groups beside the properties, not among them: generators read `allOf [object, oneOf...]` as a
             // struct of the fields plus one enum per group, and drop the fields of an object that has both.
             if !groups.isEmpty { object = ["allOf": .array([.object(object)] + groups)] }

@@ -147,6 +147,12 @@ extension ObjectShape {
                                                                     : "give only one of \(names.joined(separator: ", "))")
             }
         }
+        for group in atMostOne {
+            let given = group.filter { fields[$0] != nil }
+            if given.count > 1 {
+                throw APIError.invalidField(Schema.join(path, given[1]), "not with \(given[0]): give at most one of \(group.joined(separator: ", "))")
+            }
+        }
         for group in atLeastOne where !group.contains(where: { fields[$0] != nil }) {
             throw APIError.invalidField(Schema.join(path, group[0]), "give at least one of \(group.joined(separator: ", "))")
         }

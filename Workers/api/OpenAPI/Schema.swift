@@ -101,6 +101,8 @@ struct ObjectShape: Sendable {
     var exactlyOne: [[String]] = []
     /// Groups of which at least one is present (a PATCH that must change something).
     var atLeastOne: [[String]] = []
+    /// Groups of which at most one is present (a recurring send's times come from its rule, not `scheduled_at`).
+    var atMostOne: [[String]] = []
     /// Unknown properties are refused when false (answers document every field they carry).
     var closed = false
 
@@ -168,8 +170,9 @@ extension Schema {
         Schema(.array(items: items, minItems: min, maxItems: max))
     }
 
-    static func object(_ properties: [Property], exactlyOne: [[String]] = [], atLeastOne: [[String]] = [], closed: Bool = false) -> Schema {
-        Schema(.object(ObjectShape(properties: properties, exactlyOne: exactlyOne, atLeastOne: atLeastOne, closed: closed)))
+    static func object(_ properties: [Property], exactlyOne: [[String]] = [], atLeastOne: [[String]] = [], atMostOne: [[String]] = [],
+                       closed: Bool = false) -> Schema {
+        Schema(.object(ObjectShape(properties: properties, exactlyOne: exactlyOne, atLeastOne: atLeastOne, atMostOne: atMostOne, closed: closed)))
     }
 
     static func dictionary(_ values: Schema, max: Int? = nil, keys: StringRules? = nil) -> Schema {

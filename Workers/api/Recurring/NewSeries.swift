@@ -28,6 +28,17 @@ struct NewSeries: Sendable {
         firstDueMs = first
     }
 
+    /// The request's `recurrence` for a recipient known by its contact id (the zone is read only with a recurrence).
+    static func read(_ body: JSONBody, _ database: any SQLDatabase, _ scope: TenantScope, contactID: String?, now: Int64) async throws -> NewSeries? {
+        guard body.fields["recurrence"].map({ $0 != .null }) == true else { return nil }
+        var fields: JSONValue?
+        if let contactID {
+            fields = try await database.prepare("SELECT custom_fields FROM contacts WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, contactID)
+                .first()?.text("custom_fields").flatMap { try? Series.json($0) }
+        }
+        return try NewSeries(body, recipientZone: timeZone(fields), now: now)
+    }
+
     /// A contact's own time zone: its `time_zone` custom field (`customFields`), when that names an IANA zone.
     static func timeZone(_ customFields: JSONValue?) -> String? {
         guard let zone = customFields?["time_zone"]?.stringValue, TimeZoneName.isKnown(zone) else { return nil }

@@ -52,6 +52,7 @@ struct RecurringDomain: APIDomain {
             if let templateID, try await templates.get(scope, id: templateID) == nil { throw APIError.notFound("template") }
             change.text = (templateID, text)
         }
+        if let content = try await emailContent(scope, current, body) { change.contentID = content }
         if let value = body.fields["variables"] {
             guard value != .null else {
                 change.variables = .some(nil)
@@ -64,5 +65,25 @@ struct RecurringDomain: APIDomain {
             }
         }
         return change
+    }
+
+    /// An email series' new subject, HTML or text as a new content row (sent emails keep theirs); its id.
+    private func emailContent(_ scope: TenantScope, _ current: Series, _ body: JSONBody) async throws -> String? {
+        let subject = try body.string("subject", max: 998), html = try body.string("html", max: 512_000), plain = try body.string("text", max: 512_000)
+        let given = [("subject", subject), ("html", html), ("text", plain)].filter { $0.1 != nil }
+        guard let first = given.first else { return nil }
+        guard current.channel == .email, let contentID = current.content_id else { throw APIError.invalidField(first.0, "applies to an email series") }
+        for (field, source) in given {
+            do { _ = try TemplateText(source ?? "") } catch { throw APIError.invalidField(field, error.message) }
+        }
+        guard let old = try await EmailContentStore(database: series.database).contents([contentID])[contentID] else { throw APIError.notFound("email content") }
+        let content = EmailContent(id: ResourceID.make("eml"), from: old.from, replyTo: old.replyTo, templateID: nil, subject: subject ?? old.subject,
+                                   html: html ?? old.html, text: plain ?? old.text, tags: old.tags, trackOpens: old.trackOpens,
+                                   trackClicks: old.trackClicks, listUnsubscribe: old.listUnsubscribe)
+        guard content.subject?.isEmpty == false else { throw APIError.invalidField("subject", "is required: the series' email uses a template") }
+        guard content.html != nil || content.text != nil else { throw APIError.invalidField("html", "give html, text or both") }
+        let now = Timestamp.now(clock)
+        try await series.database.transaction { tx in try EmailContentStore.insert(tx, scope, content, now: now) }
+        return content.id
     }
 }

@@ -6,7 +6,8 @@ extension Series: APIModel {
         .required("channel", .oneOf(MessageChannel.allCases.map(\.rawValue))),
         .required("state", Schema.oneOf(State.allCases.map(\.rawValue))
             .described("active: plans each next occurrence as the one before goes out; stopped: by the workspace, or its contact was deleted; finished: its rule has no more")),
-        .optional("stopped_reason", .oneOf(["stopped", "contact_deleted"])),
+        .optional("stopped_reason", Schema.oneOf(["stopped", "contact_deleted", "rule_invalid"])
+            .described("stopped: by the workspace; contact_deleted: its contact is gone; rule_invalid: its rule no longer reads (a time zone the host no longer knows)")),
         .required("recurrence", RecurrenceRule.answerSchema),
         .optional("contact_id", .string()),
         .required("to", Schema.string().example("+12025550143").described("The address when it was made; occurrences to a contact go to its address at the time")),
@@ -41,6 +42,9 @@ extension Series: APIModel {
             .described("Without frequency, the fields given replace the rule's; with it, the rule starts over from them")),
         .optional("body", Schema.string(min: 1, max: 1600, pattern: TemplateText.pattern).described("SMS: the text (instead of a template)")),
         .optional("template_id", Schema.text(max: 64).described("SMS: a template (instead of a text)")),
+        .optional("subject", Schema.string(min: 1, max: 998).described("Email: the subject")),
+        .optional("html", Schema.string(min: 1, max: 512_000).described("Email: the HTML part")),
+        .optional("text", Schema.string(min: 1, max: 512_000).described("Email: the text part")),
         .optional("variables", Schema.dictionary(Schema.string(max: 2000), max: 100).nullable),
-    ], atLeastOne: [["recurrence", "body", "template_id", "variables"]])
+    ], atLeastOne: [["recurrence", "body", "template_id", "subject", "html", "text", "variables"]])
 }

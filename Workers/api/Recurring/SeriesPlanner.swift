@@ -33,7 +33,14 @@ enum SeriesPlanner {
                 }
                 continue
             }
-            let rule = try RecurrenceRule(json: try Series.json(series.rule), fallbackZone: nil, now: nowMs)
+            // A rule that no longer reads (its zone gone from the installed tzdata) stops its series, not the
+            // claim of the batch it came with.
+            guard let rule = try? RecurrenceRule(json: try Series.json(series.rule), fallbackZone: nil, now: nowMs) else {
+                if try end(tx, series, state: .stopped, reason: "rule_invalid", now: now) {
+                    events.append((scope, "series.stopped", ["series_id": .string(series.id), "reason": "rule_invalid"]))
+                }
+                continue
+            }
             // After the latest occurrence's day, and not in the past: a series that lay idle (its host
             // down for days) goes on from now rather than sending what it missed all at once.
             guard let dueMs = rule.next(afterSendAt: series.last_due_ms, now: nowMs, planned: series.planned) else {
@@ -56,7 +63,7 @@ enum SeriesPlanner {
             message.channel = series.channel
             message.contentID = series.content_id
             message.seriesID = series.id
-            message.variables = try series.variables.map(Series.variables)
+            message.variables = series.variables.flatMap { try? Series.variables($0) }
             try MessageStore.insert(tx, scope, createdBy: series.created_by, [message], now: now)
             try tx.run("INSERT INTO series_occurrences (series_id, occurrence, message_id) VALUES (?, ?, ?)", series.id, series.planned + 1, id)
             jobs.append((DeliveryJob(messageID: id, version: 1), dueMs))

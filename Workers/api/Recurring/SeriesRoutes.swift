@@ -12,7 +12,7 @@ extension RouteGroup {
         one("One recurring send with its latest occurrences (each a message or email with its own status)", tag: "series", noun: "series",
             answers: .model(Series.self)) { try await s.series.get($0, id: $1) }
 
-        authed("PATCH", "/:id", "Change a recurring send's rule, text or template, or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went",
+        authed("PATCH", "/:id", "Change a recurring send's rule, text or template (SMS), subject, HTML or text (email), or variables: the pending occurrence is rescheduled and re-rendered; sent ones stay as they went",
                tag: "series", body: .json(Series.change), answers: .json(.model(Series.self))) { request, context, principal in
             let scope = principal.scope
             guard let current = try await s.series.get(scope, id: context.parameter("id")) else { throw APIError.notFound("series") }

@@ -14,6 +14,7 @@ extension Email: APIModel {
         .optional("time_zone", Schema.string().example("America/New_York")),
         .required("status", .oneOf(EmailStatus.allCases.map(\.rawValue))),
         .optional("campaign_id", .string()),
+        .optional("series_id", Schema.string().described("The recurring send (GET /series/{id}) it is an occurrence of")),
         .required("attempts", .integer(min: 0)),
         .optional("provider", Schema.string().example("simulated")),
         .optional("provider_message_id", .string()),

@@ -16,6 +16,8 @@ struct Email: Encodable, Sendable {
     let time_zone: String?
     let status: EmailStatus
     let campaign_id: String?
+    /// The recurring send it is an occurrence of.
+    let series_id: String?
     let attempts: Int
     let provider: String?
     let provider_message_id: String?
@@ -30,13 +32,13 @@ struct Email: Encodable, Sendable {
 extension Email: SQLRecord {
     enum Columns: String, SQLColumn {
         case id, contact_id, to_phone, from_address, reply_to, subject, sent_text, template_id, tags, scheduled_at, time_zone, status, email_status
-        case campaign_id, attempts, provider, provider_message_id, error_code, error_message, sent_at, delivered_at, created_at, updated_at
+        case campaign_id, series_id, attempts, provider, provider_message_id, error_code, error_message, sent_at, delivered_at, created_at, updated_at
     }
 
     /// The columns as `EmailStore` selects them: the message's as `m.`, its content's as `c.`.
     static let joinedSelection = """
         m.id, m.contact_id, m.to_phone, c.from_address, c.reply_to, c.subject, m.sent_text, c.template_id, c.tags, m.scheduled_at, m.time_zone, \
-        m.status, m.email_status, m.campaign_id, m.attempts, m.provider, m.provider_message_id, m.error_code, m.error_message, m.sent_at, \
+        m.status, m.email_status, m.campaign_id, m.series_id, m.attempts, m.provider, m.provider_message_id, m.error_code, m.error_message, m.sent_at, \
         m.delivered_at, m.created_at, m.updated_at
         """
 
@@ -54,6 +56,7 @@ extension Email: SQLRecord {
         status = EmailStatus(message: try row.decode(MessageStatus.self, forKey: .status),
                              email: try row.decodeIfPresent(EmailStatus.self, forKey: .email_status))
         campaign_id = try row.decodeIfPresent(String.self, forKey: .campaign_id)
+        series_id = try row.decodeIfPresent(String.self, forKey: .series_id)
         attempts = try row.decode(Int.self, forKey: .attempts)
         provider = try row.decodeIfPresent(String.self, forKey: .provider)
         provider_message_id = try row.decodeIfPresent(String.self, forKey: .provider_message_id)

@@ -19,17 +19,18 @@ struct EmailScheduler: Sendable {
             .optional("tags", Schema.array(EmailTag.schema, max: 10)),
             .optional("scheduled_at", MessageScheduler.scheduleTime.nullable),
             .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
+            .optional("recurrence", RecurrenceRule.schema().nullable.described("Repeat the email by this rule (see /series); not with scheduled_at")),
         ]
         let part = { (max: Int) in Schema.string(min: 1, max: max, pattern: TemplateText.variablesPattern) }
         let own = Schema.object(common + [
             .required("subject", part(998).example("Your order {{order_id}} has shipped")),
             .optional("html", part(512_000).example("<p>Hi {{first_name|there}}, order {{order_id}} is on its way.</p>")),
             .optional("text", part(512_000)),
-        ], exactlyOne: [["contact_id", "to"]], atLeastOne: [["html", "text"]], closed: true)
+        ], exactlyOne: [["contact_id", "to"]], atLeastOne: [["html", "text"]], atMostOne: [["recurrence", "scheduled_at"]], closed: true)
             .described("The email's own subject with html and/or text")
         let templated = Schema.object(common + [
             .required("template_id", Schema.text(max: 64).example("tpl_01jd3k5v7n0000000000000000").described("An email template")),
-        ], exactlyOne: [["contact_id", "to"]], closed: true).described("An email template's subject and parts")
+        ], exactlyOne: [["contact_id", "to"]], atMostOne: [["recurrence", "scheduled_at"]], closed: true).described("An email template's subject and parts")
         return Schema.oneOf([own, templated]).example([
             "contact_id": "con_01jd3k5v7n0000000000000000", "from": "Acme <hello@acme.example>", "subject": "Your order {{order_id}} has shipped",
             "html": "<p>Hi {{first_name|there}}, order {{order_id}} is on its way.</p>", "variables": ["order_id": "A-1042"],
@@ -81,12 +82,16 @@ struct EmailScheduler: Sendable {
         message.channel = .email
         message.contentID = content.id
         message.variables = variables.isEmpty ? nil : variables
+        // With a recurrence: a series to this recipient, its first occurrence due when the rule says.
+        let series = try await NewSeries.read(body, database, scope, contactID: contactID, now: clock.milliseconds)
+        if let series { message = series.first(message) }
         let now = Timestamp.now(clock)
         try await database.transaction { [message] tx in
             try EmailContentStore.insert(tx, scope, content, now: now)
             try MessageStore.insert(tx, scope, createdBy: principal.userID, [message], now: now)
+            try series?.insert(tx, scope, createdBy: principal.userID, first: message, now: now)
         }
-        try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), dueMs)])
+        try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), message.dueMs)])
         return id
     }
 
