@@ -206,7 +206,10 @@ import APIWorker
     /// per email), and Resend's events about them are checked with the secret the workspace stored.
     @Test func aWorkspaceOnResendSendsThroughItsOwnAccount() async throws {
         let stub = try await ResendClientTests.Stub()
-        let api = try await APIHost.start(vars: Self.vars.merging(["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"]) { $1 })
+        let dns = try await DNSTestServer(zone: [:])
+        defer { dns.stop() }
+        let api = try await APIHost.start(vars: Self.vars.merging(["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)",
+                                                                   "DNS_SERVER": dns.address.description]) { $1 })
         defer { Task { await api.stop() } }
         let token = try await owner(api)
         let workspaceSecret = "whsec_" + Base64.encode(Array("resend-secret-of-this-workspace!".utf8))
@@ -214,9 +217,12 @@ import APIWorker
             "provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey), "resend_webhook_secret": .string(workspaceSecret),
         ], token: token)
         #expect(settings.status == 200, "\(settings.body)")
+        // Off the simulated provider a sender needs a verified domain of the workspace.
+        try await SendingDomainTests.verifiedDomain("receipts.test", api, token: token, dns: dns)
+        let from = "Acme <receipts@receipts.test>"
 
         let sent = try await api.call("POST", "/api/v1/emails", json: [
-            "to": "reader@example.org", "from": .string(Self.from), "subject": "Your receipt {{order_id}}", "text": "Thanks for order {{order_id}}.",
+            "to": "reader@example.org", "from": .string(from), "subject": "Your receipt {{order_id}}", "text": "Thanks for order {{order_id}}.",
             "variables": ["order_id": "A-7"],
         ], token: token)
         let id = try #require(sent.string("id"), "\(sent.body)")
@@ -227,7 +233,7 @@ import APIWorker
         #expect(request["authorization"] as? String == "Bearer \(ResendClientTests.apiKey)")
         #expect(request["idempotency_key"] as? String == id)
         let body = try #require(request["body"] as? [String: Any])
-        #expect(body["from"] as? String == Self.from && body["to"] as? [String] == ["reader@example.org"])
+        #expect(body["from"] as? String == from && body["to"] as? [String] == ["reader@example.org"])
         #expect(body["subject"] as? String == "Your receipt A-7" && body["text"] as? String == "Thanks for order A-7.")
         #expect((body["headers"] as? [String: String])?["X-Ozzi-Message-Id"] == id)
 

@@ -106,6 +106,16 @@ import Testing
         return zone
     }
 
+    /// Adds `name` to the workspace, publishes its records on `dns` (in place of what it served) and
+    /// verifies it: a domain a workspace on Resend or SMTP may send from.
+    static func verifiedDomain(_ name: String, _ api: WorkerTestHost, token: String, dns: DNSTestServer,
+                               sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let added = try await api.call("POST", "/api/v1/email/domains", json: ["name": .string(name), "spf_include": "_spf.relay.example"], token: token)
+        try dns.serve(published(try #require(added.json["records"]?.arrayValue, "\(added.body)", sourceLocation: sourceLocation)))
+        let verified = try await api.call("POST", "/api/v1/email/domains/\(try #require(added.string("id")))/verify", token: token)
+        #expect(verified.string("status") == "verified", "\(verified.body)", sourceLocation: sourceLocation)
+    }
+
     /// `records` by kind: status and what was found.
     static func checks(_ domain: TestResponse) -> [String: (status: String, found: [String])] {
         var checks: [String: (String, [String])] = [:]
