@@ -33622,179 +33622,6 @@ public enum Operations {
                             public var from: Swift.String
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/html`.
                             public var html: Swift.String?
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence`.
-                            public struct RecurrencePayload: Codable, Hashable, Sendable {
-                                /// How many sends in all; not with ends_on
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/count`.
-                                public var count: Swift.Int?
-                                /// The last day it may go out (inclusive); not with count
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/ends_on`.
-                                public var endsOn: Swift.String?
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/frequency`.
-                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case daily = "daily"
-                                    case weekly = "weekly"
-                                    case monthly = "monthly"
-                                    case yearly = "yearly"
-                                }
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/frequency`.
-                                public var frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload
-                                /// Every n days, weeks, months or years (default 1)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/interval`.
-                                public var interval: Swift.Int?
-                                /// Yearly: the month (default that of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/month`.
-                                public var month: Swift.Int?
-                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/month_day`.
-                                public var monthDay: Swift.Int?
-                                /// The first day it may go out (default today in the time zone)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/starts_on`.
-                                public var startsOn: Swift.String?
-                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/time`.
-                                public var time: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/time_zone`.
-                                public var timeZone: Components.Schemas.TimeZoneName?
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/WeekdaysPayload`.
-                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case mo = "MO"
-                                    case tu = "TU"
-                                    case we = "WE"
-                                    case th = "TH"
-                                    case fr = "FR"
-                                    case sa = "SA"
-                                    case su = "SU"
-                                }
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/weekdays`.
-                                public typealias WeekdaysPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/weekdays`.
-                                public var weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
-                                /// Creates a new `RecurrencePayload`.
-                                ///
-                                /// - Parameters:
-                                ///   - count: How many sends in all; not with ends_on
-                                ///   - endsOn: The last day it may go out (inclusive); not with count
-                                ///   - frequency: How often
-                                ///   - interval: Every n days, weeks, months or years (default 1)
-                                ///   - month: Yearly: the month (default that of starts_on)
-                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///   - startsOn: The first day it may go out (default today in the time zone)
-                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///   - timeZone:
-                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                                public init(
-                                    count: Swift.Int? = nil,
-                                    endsOn: Swift.String? = nil,
-                                    frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload,
-                                    interval: Swift.Int? = nil,
-                                    month: Swift.Int? = nil,
-                                    monthDay: Swift.Int? = nil,
-                                    startsOn: Swift.String? = nil,
-                                    time: Swift.String,
-                                    timeZone: Components.Schemas.TimeZoneName? = nil,
-                                    weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                                ) {
-                                    self.count = count
-                                    self.endsOn = endsOn
-                                    self.frequency = frequency
-                                    self.interval = interval
-                                    self.month = month
-                                    self.monthDay = monthDay
-                                    self.startsOn = startsOn
-                                    self.time = time
-                                    self.timeZone = timeZone
-                                    self.weekdays = weekdays
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case count
-                                    case endsOn = "ends_on"
-                                    case frequency
-                                    case interval
-                                    case month
-                                    case monthDay = "month_day"
-                                    case startsOn = "starts_on"
-                                    case time
-                                    case timeZone = "time_zone"
-                                    case weekdays
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.count = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .count
-                                    )
-                                    self.endsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .endsOn
-                                    )
-                                    self.frequency = try container.decode(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                        forKey: .frequency
-                                    )
-                                    self.interval = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .interval
-                                    )
-                                    self.month = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .month
-                                    )
-                                    self.monthDay = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .monthDay
-                                    )
-                                    self.startsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .startsOn
-                                    )
-                                    self.time = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .time
-                                    )
-                                    self.timeZone = try container.decodeIfPresent(
-                                        Components.Schemas.TimeZoneName.self,
-                                        forKey: .timeZone
-                                    )
-                                    self.weekdays = try container.decodeIfPresent(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                        forKey: .weekdays
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "count",
-                                        "ends_on",
-                                        "frequency",
-                                        "interval",
-                                        "month",
-                                        "month_day",
-                                        "starts_on",
-                                        "time",
-                                        "time_zone",
-                                        "weekdays"
-                                    ])
-                                }
-                            }
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence`.
-                            public var recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/reply_to`.
                             public var replyTo: Swift.String?
                             /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -34335,7 +34162,6 @@ public enum Operations {
                             ///   - contactId:
                             ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
                             ///   - html:
-                            ///   - recurrence: Repeat the email by this rule (see /series); not with scheduled_at
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///   - subject:
@@ -34348,7 +34174,6 @@ public enum Operations {
                                 contactId: Swift.String? = nil,
                                 from: Swift.String,
                                 html: Swift.String? = nil,
-                                recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
                                 subject: Swift.String,
@@ -34361,7 +34186,6 @@ public enum Operations {
                                 self.contactId = contactId
                                 self.from = from
                                 self.html = html
-                                self.recurrence = recurrence
                                 self.replyTo = replyTo
                                 self.scheduledAt = scheduledAt
                                 self.subject = subject
@@ -34375,7 +34199,6 @@ public enum Operations {
                                 case contactId = "contact_id"
                                 case from
                                 case html
-                                case recurrence
                                 case replyTo = "reply_to"
                                 case scheduledAt = "scheduled_at"
                                 case subject
@@ -34398,10 +34221,6 @@ public enum Operations {
                                 self.html = try container.decodeIfPresent(
                                     Swift.String.self,
                                     forKey: .html
-                                )
-                                self.recurrence = try container.decodeIfPresent(
-                                    Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.self,
-                                    forKey: .recurrence
                                 )
                                 self.replyTo = try container.decodeIfPresent(
                                     Swift.String.self,
@@ -34439,7 +34258,6 @@ public enum Operations {
                                     "contact_id",
                                     "from",
                                     "html",
-                                    "recurrence",
                                     "reply_to",
                                     "scheduled_at",
                                     "subject",
@@ -34641,179 +34459,6 @@ public enum Operations {
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/from`.
                             public var from: Swift.String
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence`.
-                            public struct RecurrencePayload: Codable, Hashable, Sendable {
-                                /// How many sends in all; not with ends_on
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/count`.
-                                public var count: Swift.Int?
-                                /// The last day it may go out (inclusive); not with count
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/ends_on`.
-                                public var endsOn: Swift.String?
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/frequency`.
-                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case daily = "daily"
-                                    case weekly = "weekly"
-                                    case monthly = "monthly"
-                                    case yearly = "yearly"
-                                }
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/frequency`.
-                                public var frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload
-                                /// Every n days, weeks, months or years (default 1)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/interval`.
-                                public var interval: Swift.Int?
-                                /// Yearly: the month (default that of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/month`.
-                                public var month: Swift.Int?
-                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/month_day`.
-                                public var monthDay: Swift.Int?
-                                /// The first day it may go out (default today in the time zone)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/starts_on`.
-                                public var startsOn: Swift.String?
-                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/time`.
-                                public var time: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/time_zone`.
-                                public var timeZone: Components.Schemas.TimeZoneName?
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/WeekdaysPayload`.
-                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case mo = "MO"
-                                    case tu = "TU"
-                                    case we = "WE"
-                                    case th = "TH"
-                                    case fr = "FR"
-                                    case sa = "SA"
-                                    case su = "SU"
-                                }
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/weekdays`.
-                                public typealias WeekdaysPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/weekdays`.
-                                public var weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
-                                /// Creates a new `RecurrencePayload`.
-                                ///
-                                /// - Parameters:
-                                ///   - count: How many sends in all; not with ends_on
-                                ///   - endsOn: The last day it may go out (inclusive); not with count
-                                ///   - frequency: How often
-                                ///   - interval: Every n days, weeks, months or years (default 1)
-                                ///   - month: Yearly: the month (default that of starts_on)
-                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///   - startsOn: The first day it may go out (default today in the time zone)
-                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///   - timeZone:
-                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                                public init(
-                                    count: Swift.Int? = nil,
-                                    endsOn: Swift.String? = nil,
-                                    frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload,
-                                    interval: Swift.Int? = nil,
-                                    month: Swift.Int? = nil,
-                                    monthDay: Swift.Int? = nil,
-                                    startsOn: Swift.String? = nil,
-                                    time: Swift.String,
-                                    timeZone: Components.Schemas.TimeZoneName? = nil,
-                                    weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                                ) {
-                                    self.count = count
-                                    self.endsOn = endsOn
-                                    self.frequency = frequency
-                                    self.interval = interval
-                                    self.month = month
-                                    self.monthDay = monthDay
-                                    self.startsOn = startsOn
-                                    self.time = time
-                                    self.timeZone = timeZone
-                                    self.weekdays = weekdays
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case count
-                                    case endsOn = "ends_on"
-                                    case frequency
-                                    case interval
-                                    case month
-                                    case monthDay = "month_day"
-                                    case startsOn = "starts_on"
-                                    case time
-                                    case timeZone = "time_zone"
-                                    case weekdays
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.count = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .count
-                                    )
-                                    self.endsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .endsOn
-                                    )
-                                    self.frequency = try container.decode(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                        forKey: .frequency
-                                    )
-                                    self.interval = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .interval
-                                    )
-                                    self.month = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .month
-                                    )
-                                    self.monthDay = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .monthDay
-                                    )
-                                    self.startsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .startsOn
-                                    )
-                                    self.time = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .time
-                                    )
-                                    self.timeZone = try container.decodeIfPresent(
-                                        Components.Schemas.TimeZoneName.self,
-                                        forKey: .timeZone
-                                    )
-                                    self.weekdays = try container.decodeIfPresent(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                        forKey: .weekdays
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "count",
-                                        "ends_on",
-                                        "frequency",
-                                        "interval",
-                                        "month",
-                                        "month_day",
-                                        "starts_on",
-                                        "time",
-                                        "time_zone",
-                                        "weekdays"
-                                    ])
-                                }
-                            }
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence`.
-                            public var recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/reply_to`.
                             public var replyTo: Swift.String?
                             /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -35353,7 +34998,6 @@ public enum Operations {
                             /// - Parameters:
                             ///   - contactId:
                             ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
-                            ///   - recurrence: Repeat the email by this rule (see /series); not with scheduled_at
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///   - tags:
@@ -35364,7 +35008,6 @@ public enum Operations {
                             public init(
                                 contactId: Swift.String? = nil,
                                 from: Swift.String,
-                                recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
                                 tags: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayload? = nil,
@@ -35375,7 +35018,6 @@ public enum Operations {
                             ) {
                                 self.contactId = contactId
                                 self.from = from
-                                self.recurrence = recurrence
                                 self.replyTo = replyTo
                                 self.scheduledAt = scheduledAt
                                 self.tags = tags
@@ -35387,7 +35029,6 @@ public enum Operations {
                             public enum CodingKeys: String, CodingKey {
                                 case contactId = "contact_id"
                                 case from
-                                case recurrence
                                 case replyTo = "reply_to"
                                 case scheduledAt = "scheduled_at"
                                 case tags
@@ -35405,10 +35046,6 @@ public enum Operations {
                                 self.from = try container.decode(
                                     Swift.String.self,
                                     forKey: .from
-                                )
-                                self.recurrence = try container.decodeIfPresent(
-                                    Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.self,
-                                    forKey: .recurrence
                                 )
                                 self.replyTo = try container.decodeIfPresent(
                                     Swift.String.self,
@@ -35441,7 +35078,6 @@ public enum Operations {
                                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                                     "contact_id",
                                     "from",
-                                    "recurrence",
                                     "reply_to",
                                     "scheduled_at",
                                     "tags",
@@ -40993,179 +40629,6 @@ public enum Operations {
                         public var contactIds: [Swift.String]?
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/group_id`.
                         public var groupId: Swift.String?
-                        /// Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence`.
-                        public struct RecurrencePayload: Codable, Hashable, Sendable {
-                            /// How many sends in all; not with ends_on
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/count`.
-                            public var count: Swift.Int?
-                            /// The last day it may go out (inclusive); not with count
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/ends_on`.
-                            public var endsOn: Swift.String?
-                            /// How often
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/frequency`.
-                            @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case daily = "daily"
-                                case weekly = "weekly"
-                                case monthly = "monthly"
-                                case yearly = "yearly"
-                            }
-                            /// How often
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/frequency`.
-                            public var frequency: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload
-                            /// Every n days, weeks, months or years (default 1)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/interval`.
-                            public var interval: Swift.Int?
-                            /// Yearly: the month (default that of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/month`.
-                            public var month: Swift.Int?
-                            /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/month_day`.
-                            public var monthDay: Swift.Int?
-                            /// The first day it may go out (default today in the time zone)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/starts_on`.
-                            public var startsOn: Swift.String?
-                            /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/time`.
-                            public var time: Swift.String
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/time_zone`.
-                            public var timeZone: Components.Schemas.TimeZoneName?
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/WeekdaysPayload`.
-                            @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case mo = "MO"
-                                case tu = "TU"
-                                case we = "WE"
-                                case th = "TH"
-                                case fr = "FR"
-                                case sa = "SA"
-                                case su = "SU"
-                            }
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/weekdays`.
-                            public typealias WeekdaysPayload = [Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/weekdays`.
-                            public var weekdays: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload?
-                            /// Creates a new `RecurrencePayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - count: How many sends in all; not with ends_on
-                            ///   - endsOn: The last day it may go out (inclusive); not with count
-                            ///   - frequency: How often
-                            ///   - interval: Every n days, weeks, months or years (default 1)
-                            ///   - month: Yearly: the month (default that of starts_on)
-                            ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///   - startsOn: The first day it may go out (default today in the time zone)
-                            ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///   - timeZone:
-                            ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                            public init(
-                                count: Swift.Int? = nil,
-                                endsOn: Swift.String? = nil,
-                                frequency: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload,
-                                interval: Swift.Int? = nil,
-                                month: Swift.Int? = nil,
-                                monthDay: Swift.Int? = nil,
-                                startsOn: Swift.String? = nil,
-                                time: Swift.String,
-                                timeZone: Components.Schemas.TimeZoneName? = nil,
-                                weekdays: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                            ) {
-                                self.count = count
-                                self.endsOn = endsOn
-                                self.frequency = frequency
-                                self.interval = interval
-                                self.month = month
-                                self.monthDay = monthDay
-                                self.startsOn = startsOn
-                                self.time = time
-                                self.timeZone = timeZone
-                                self.weekdays = weekdays
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case count
-                                case endsOn = "ends_on"
-                                case frequency
-                                case interval
-                                case month
-                                case monthDay = "month_day"
-                                case startsOn = "starts_on"
-                                case time
-                                case timeZone = "time_zone"
-                                case weekdays
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.count = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .count
-                                )
-                                self.endsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .endsOn
-                                )
-                                self.frequency = try container.decode(
-                                    Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                    forKey: .frequency
-                                )
-                                self.interval = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .interval
-                                )
-                                self.month = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .month
-                                )
-                                self.monthDay = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .monthDay
-                                )
-                                self.startsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .startsOn
-                                )
-                                self.time = try container.decode(
-                                    Swift.String.self,
-                                    forKey: .time
-                                )
-                                self.timeZone = try container.decodeIfPresent(
-                                    Components.Schemas.TimeZoneName.self,
-                                    forKey: .timeZone
-                                )
-                                self.weekdays = try container.decodeIfPresent(
-                                    Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                    forKey: .weekdays
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "count",
-                                    "ends_on",
-                                    "frequency",
-                                    "interval",
-                                    "month",
-                                    "month_day",
-                                    "starts_on",
-                                    "time",
-                                    "time_zone",
-                                    "weekdays"
-                                ])
-                            }
-                        }
-                        /// Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence`.
-                        public var recurrence: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload?
                         /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/scheduled_at`.
@@ -41635,7 +41098,6 @@ public enum Operations {
                         ///   - contactId:
                         ///   - contactIds:
                         ///   - groupId:
-                        ///   - recurrence: Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
                         ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                         ///   - templateId:
                         ///   - timeZone: An IANA time zone name
@@ -41646,7 +41108,6 @@ public enum Operations {
                             contactId: Swift.String? = nil,
                             contactIds: [Swift.String]? = nil,
                             groupId: Swift.String? = nil,
-                            recurrence: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload? = nil,
                             scheduledAt: Swift.String? = nil,
                             templateId: Swift.String? = nil,
                             timeZone: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil
@@ -41657,7 +41118,6 @@ public enum Operations {
                             self.contactId = contactId
                             self.contactIds = contactIds
                             self.groupId = groupId
-                            self.recurrence = recurrence
                             self.scheduledAt = scheduledAt
                             self.templateId = templateId
                             self.timeZone = timeZone
@@ -41669,7 +41129,6 @@ public enum Operations {
                             case contactId = "contact_id"
                             case contactIds = "contact_ids"
                             case groupId = "group_id"
-                            case recurrence
                             case scheduledAt = "scheduled_at"
                             case templateId = "template_id"
                             case timeZone = "time_zone"
@@ -47509,169 +46968,187 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
                         public struct RecurrencePayload: Codable, Hashable, Sendable {
-                            /// How many sends in all; not with ends_on
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/count`.
-                            public var count: Swift.Int?
-                            /// The last day it may go out (inclusive); not with count
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/ends_on`.
-                            public var endsOn: Swift.String?
-                            /// Given: the rule starts over from the fields given
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/frequency`.
-                            @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case daily = "daily"
-                                case weekly = "weekly"
-                                case monthly = "monthly"
-                                case yearly = "yearly"
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// How many sends in all; not with ends_on
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/count`.
+                                public var count: Swift.Int?
+                                /// The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/ends_on`.
+                                public var endsOn: Swift.String?
+                                /// Given: the rule starts over from the fields given
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/frequency`.
+                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case daily = "daily"
+                                    case weekly = "weekly"
+                                    case monthly = "monthly"
+                                    case yearly = "yearly"
+                                }
+                                /// Given: the rule starts over from the fields given
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/frequency`.
+                                public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload?
+                                /// Every n days, weeks, months or years (default 1)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/interval`.
+                                public var interval: Swift.Int?
+                                /// Yearly: the month (default that of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/month`.
+                                public var month: Swift.Int?
+                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/month_day`.
+                                public var monthDay: Swift.Int?
+                                /// The first day it may go out (default today in the time zone)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/starts_on`.
+                                public var startsOn: Swift.String?
+                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/time`.
+                                public var time: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/time_zone`.
+                                public var timeZone: Components.Schemas.TimeZoneName?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/WeekdaysPayload`.
+                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case mo = "MO"
+                                    case tu = "TU"
+                                    case we = "WE"
+                                    case th = "TH"
+                                    case fr = "FR"
+                                    case sa = "SA"
+                                    case su = "SU"
+                                }
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/weekdays`.
+                                public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayloadPayload]
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/weekdays`.
+                                public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload?
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - count: How many sends in all; not with ends_on
+                                ///   - endsOn: The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                ///   - frequency: Given: the rule starts over from the fields given
+                                ///   - interval: Every n days, weeks, months or years (default 1)
+                                ///   - month: Yearly: the month (default that of starts_on)
+                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///   - startsOn: The first day it may go out (default today in the time zone)
+                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///   - timeZone:
+                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                                public init(
+                                    count: Swift.Int? = nil,
+                                    endsOn: Swift.String? = nil,
+                                    frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload? = nil,
+                                    interval: Swift.Int? = nil,
+                                    month: Swift.Int? = nil,
+                                    monthDay: Swift.Int? = nil,
+                                    startsOn: Swift.String? = nil,
+                                    time: Swift.String? = nil,
+                                    timeZone: Components.Schemas.TimeZoneName? = nil,
+                                    weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload? = nil
+                                ) {
+                                    self.count = count
+                                    self.endsOn = endsOn
+                                    self.frequency = frequency
+                                    self.interval = interval
+                                    self.month = month
+                                    self.monthDay = monthDay
+                                    self.startsOn = startsOn
+                                    self.time = time
+                                    self.timeZone = timeZone
+                                    self.weekdays = weekdays
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case count
+                                    case endsOn = "ends_on"
+                                    case frequency
+                                    case interval
+                                    case month
+                                    case monthDay = "month_day"
+                                    case startsOn = "starts_on"
+                                    case time
+                                    case timeZone = "time_zone"
+                                    case weekdays
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.count = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .count
+                                    )
+                                    self.endsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .endsOn
+                                    )
+                                    self.frequency = try container.decodeIfPresent(
+                                        Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload.self,
+                                        forKey: .frequency
+                                    )
+                                    self.interval = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .interval
+                                    )
+                                    self.month = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .month
+                                    )
+                                    self.monthDay = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .monthDay
+                                    )
+                                    self.startsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .startsOn
+                                    )
+                                    self.time = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .time
+                                    )
+                                    self.timeZone = try container.decodeIfPresent(
+                                        Components.Schemas.TimeZoneName.self,
+                                        forKey: .timeZone
+                                    )
+                                    self.weekdays = try container.decodeIfPresent(
+                                        Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload.self,
+                                        forKey: .weekdays
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "count",
+                                        "ends_on",
+                                        "frequency",
+                                        "interval",
+                                        "month",
+                                        "month_day",
+                                        "starts_on",
+                                        "time",
+                                        "time_zone",
+                                        "weekdays"
+                                    ])
+                                }
                             }
-                            /// Given: the rule starts over from the fields given
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/frequency`.
-                            public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload?
-                            /// Every n days, weeks, months or years (default 1)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/interval`.
-                            public var interval: Swift.Int?
-                            /// Yearly: the month (default that of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/month`.
-                            public var month: Swift.Int?
-                            /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/month_day`.
-                            public var monthDay: Swift.Int?
-                            /// The first day it may go out (default today in the time zone)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/starts_on`.
-                            public var startsOn: Swift.String?
-                            /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/time`.
-                            public var time: Swift.String?
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/time_zone`.
-                            public var timeZone: Components.Schemas.TimeZoneName?
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/WeekdaysPayload`.
-                            @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case mo = "MO"
-                                case tu = "TU"
-                                case we = "WE"
-                                case th = "TH"
-                                case fr = "FR"
-                                case sa = "SA"
-                                case su = "SU"
-                            }
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/weekdays`.
-                            public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/weekdays`.
-                            public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1`.
+                            public var value1: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload
                             /// Creates a new `RecurrencePayload`.
                             ///
                             /// - Parameters:
-                            ///   - count: How many sends in all; not with ends_on
-                            ///   - endsOn: The last day it may go out (inclusive); not with count
-                            ///   - frequency: Given: the rule starts over from the fields given
-                            ///   - interval: Every n days, weeks, months or years (default 1)
-                            ///   - month: Yearly: the month (default that of starts_on)
-                            ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///   - startsOn: The first day it may go out (default today in the time zone)
-                            ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///   - timeZone:
-                            ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                            public init(
-                                count: Swift.Int? = nil,
-                                endsOn: Swift.String? = nil,
-                                frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload? = nil,
-                                interval: Swift.Int? = nil,
-                                month: Swift.Int? = nil,
-                                monthDay: Swift.Int? = nil,
-                                startsOn: Swift.String? = nil,
-                                time: Swift.String? = nil,
-                                timeZone: Components.Schemas.TimeZoneName? = nil,
-                                weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                            ) {
-                                self.count = count
-                                self.endsOn = endsOn
-                                self.frequency = frequency
-                                self.interval = interval
-                                self.month = month
-                                self.monthDay = monthDay
-                                self.startsOn = startsOn
-                                self.time = time
-                                self.timeZone = timeZone
-                                self.weekdays = weekdays
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case count
-                                case endsOn = "ends_on"
-                                case frequency
-                                case interval
-                                case month
-                                case monthDay = "month_day"
-                                case startsOn = "starts_on"
-                                case time
-                                case timeZone = "time_zone"
-                                case weekdays
+                            ///   - value1:
+                            public init(value1: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload) {
+                                self.value1 = value1
                             }
                             public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.count = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .count
-                                )
-                                self.endsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .endsOn
-                                )
-                                self.frequency = try container.decodeIfPresent(
-                                    Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                    forKey: .frequency
-                                )
-                                self.interval = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .interval
-                                )
-                                self.month = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .month
-                                )
-                                self.monthDay = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .monthDay
-                                )
-                                self.startsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .startsOn
-                                )
-                                self.time = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .time
-                                )
-                                self.timeZone = try container.decodeIfPresent(
-                                    Components.Schemas.TimeZoneName.self,
-                                    forKey: .timeZone
-                                )
-                                self.weekdays = try container.decodeIfPresent(
-                                    Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                    forKey: .weekdays
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "count",
-                                    "ends_on",
-                                    "frequency",
-                                    "interval",
-                                    "month",
-                                    "month_day",
-                                    "starts_on",
-                                    "time",
-                                    "time_zone",
-                                    "weekdays"
-                                ])
+                                self.value1 = try .init(from: decoder)
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1.encode(to: encoder)
                             }
                         }
                         /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
@@ -47757,169 +47234,187 @@ public enum Operations {
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence`.
                             public struct RecurrencePayload: Codable, Hashable, Sendable {
-                                /// How many sends in all; not with ends_on
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/count`.
-                                public var count: Swift.Int?
-                                /// The last day it may go out (inclusive); not with count
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/ends_on`.
-                                public var endsOn: Swift.String?
-                                /// Given: the rule starts over from the fields given
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/frequency`.
-                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case daily = "daily"
-                                    case weekly = "weekly"
-                                    case monthly = "monthly"
-                                    case yearly = "yearly"
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// How many sends in all; not with ends_on
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/count`.
+                                    public var count: Swift.Int?
+                                    /// The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/ends_on`.
+                                    public var endsOn: Swift.String?
+                                    /// Given: the rule starts over from the fields given
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/frequency`.
+                                    @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case daily = "daily"
+                                        case weekly = "weekly"
+                                        case monthly = "monthly"
+                                        case yearly = "yearly"
+                                    }
+                                    /// Given: the rule starts over from the fields given
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/frequency`.
+                                    public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload?
+                                    /// Every n days, weeks, months or years (default 1)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/interval`.
+                                    public var interval: Swift.Int?
+                                    /// Yearly: the month (default that of starts_on)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/month`.
+                                    public var month: Swift.Int?
+                                    /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/month_day`.
+                                    public var monthDay: Swift.Int?
+                                    /// The first day it may go out (default today in the time zone)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/starts_on`.
+                                    public var startsOn: Swift.String?
+                                    /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/time`.
+                                    public var time: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/time_zone`.
+                                    public var timeZone: Components.Schemas.TimeZoneName?
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/WeekdaysPayload`.
+                                    @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case mo = "MO"
+                                        case tu = "TU"
+                                        case we = "WE"
+                                        case th = "TH"
+                                        case fr = "FR"
+                                        case sa = "SA"
+                                        case su = "SU"
+                                    }
+                                    /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/weekdays`.
+                                    public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayloadPayload]
+                                    /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/weekdays`.
+                                    public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload?
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - count: How many sends in all; not with ends_on
+                                    ///   - endsOn: The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                    ///   - frequency: Given: the rule starts over from the fields given
+                                    ///   - interval: Every n days, weeks, months or years (default 1)
+                                    ///   - month: Yearly: the month (default that of starts_on)
+                                    ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                    ///   - startsOn: The first day it may go out (default today in the time zone)
+                                    ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                    ///   - timeZone:
+                                    ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                                    public init(
+                                        count: Swift.Int? = nil,
+                                        endsOn: Swift.String? = nil,
+                                        frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload? = nil,
+                                        interval: Swift.Int? = nil,
+                                        month: Swift.Int? = nil,
+                                        monthDay: Swift.Int? = nil,
+                                        startsOn: Swift.String? = nil,
+                                        time: Swift.String? = nil,
+                                        timeZone: Components.Schemas.TimeZoneName? = nil,
+                                        weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload? = nil
+                                    ) {
+                                        self.count = count
+                                        self.endsOn = endsOn
+                                        self.frequency = frequency
+                                        self.interval = interval
+                                        self.month = month
+                                        self.monthDay = monthDay
+                                        self.startsOn = startsOn
+                                        self.time = time
+                                        self.timeZone = timeZone
+                                        self.weekdays = weekdays
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case count
+                                        case endsOn = "ends_on"
+                                        case frequency
+                                        case interval
+                                        case month
+                                        case monthDay = "month_day"
+                                        case startsOn = "starts_on"
+                                        case time
+                                        case timeZone = "time_zone"
+                                        case weekdays
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.count = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .count
+                                        )
+                                        self.endsOn = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .endsOn
+                                        )
+                                        self.frequency = try container.decodeIfPresent(
+                                            Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload.self,
+                                            forKey: .frequency
+                                        )
+                                        self.interval = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .interval
+                                        )
+                                        self.month = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .month
+                                        )
+                                        self.monthDay = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .monthDay
+                                        )
+                                        self.startsOn = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .startsOn
+                                        )
+                                        self.time = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .time
+                                        )
+                                        self.timeZone = try container.decodeIfPresent(
+                                            Components.Schemas.TimeZoneName.self,
+                                            forKey: .timeZone
+                                        )
+                                        self.weekdays = try container.decodeIfPresent(
+                                            Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload.self,
+                                            forKey: .weekdays
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "count",
+                                            "ends_on",
+                                            "frequency",
+                                            "interval",
+                                            "month",
+                                            "month_day",
+                                            "starts_on",
+                                            "time",
+                                            "time_zone",
+                                            "weekdays"
+                                        ])
+                                    }
                                 }
-                                /// Given: the rule starts over from the fields given
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/frequency`.
-                                public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload?
-                                /// Every n days, weeks, months or years (default 1)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/interval`.
-                                public var interval: Swift.Int?
-                                /// Yearly: the month (default that of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/month`.
-                                public var month: Swift.Int?
-                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/month_day`.
-                                public var monthDay: Swift.Int?
-                                /// The first day it may go out (default today in the time zone)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/starts_on`.
-                                public var startsOn: Swift.String?
-                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/time`.
-                                public var time: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/time_zone`.
-                                public var timeZone: Components.Schemas.TimeZoneName?
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/WeekdaysPayload`.
-                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case mo = "MO"
-                                    case tu = "TU"
-                                    case we = "WE"
-                                    case th = "TH"
-                                    case fr = "FR"
-                                    case sa = "SA"
-                                    case su = "SU"
-                                }
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/weekdays`.
-                                public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/weekdays`.
-                                public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1`.
+                                public var value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload
                                 /// Creates a new `RecurrencePayload`.
                                 ///
                                 /// - Parameters:
-                                ///   - count: How many sends in all; not with ends_on
-                                ///   - endsOn: The last day it may go out (inclusive); not with count
-                                ///   - frequency: Given: the rule starts over from the fields given
-                                ///   - interval: Every n days, weeks, months or years (default 1)
-                                ///   - month: Yearly: the month (default that of starts_on)
-                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///   - startsOn: The first day it may go out (default today in the time zone)
-                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///   - timeZone:
-                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                                public init(
-                                    count: Swift.Int? = nil,
-                                    endsOn: Swift.String? = nil,
-                                    frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload? = nil,
-                                    interval: Swift.Int? = nil,
-                                    month: Swift.Int? = nil,
-                                    monthDay: Swift.Int? = nil,
-                                    startsOn: Swift.String? = nil,
-                                    time: Swift.String? = nil,
-                                    timeZone: Components.Schemas.TimeZoneName? = nil,
-                                    weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                                ) {
-                                    self.count = count
-                                    self.endsOn = endsOn
-                                    self.frequency = frequency
-                                    self.interval = interval
-                                    self.month = month
-                                    self.monthDay = monthDay
-                                    self.startsOn = startsOn
-                                    self.time = time
-                                    self.timeZone = timeZone
-                                    self.weekdays = weekdays
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case count
-                                    case endsOn = "ends_on"
-                                    case frequency
-                                    case interval
-                                    case month
-                                    case monthDay = "month_day"
-                                    case startsOn = "starts_on"
-                                    case time
-                                    case timeZone = "time_zone"
-                                    case weekdays
+                                ///   - value1:
+                                public init(value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload) {
+                                    self.value1 = value1
                                 }
                                 public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.count = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .count
-                                    )
-                                    self.endsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .endsOn
-                                    )
-                                    self.frequency = try container.decodeIfPresent(
-                                        Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                        forKey: .frequency
-                                    )
-                                    self.interval = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .interval
-                                    )
-                                    self.month = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .month
-                                    )
-                                    self.monthDay = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .monthDay
-                                    )
-                                    self.startsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .startsOn
-                                    )
-                                    self.time = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .time
-                                    )
-                                    self.timeZone = try container.decodeIfPresent(
-                                        Components.Schemas.TimeZoneName.self,
-                                        forKey: .timeZone
-                                    )
-                                    self.weekdays = try container.decodeIfPresent(
-                                        Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                        forKey: .weekdays
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "count",
-                                        "ends_on",
-                                        "frequency",
-                                        "interval",
-                                        "month",
-                                        "month_day",
-                                        "starts_on",
-                                        "time",
-                                        "time_zone",
-                                        "weekdays"
-                                    ])
+                                    self.value1 = try .init(from: decoder)
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1.encode(to: encoder)
                                 }
                             }
                             /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
