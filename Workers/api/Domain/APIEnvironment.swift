@@ -22,6 +22,8 @@ struct APIEnvironment: Sendable {
     let messaging: Messaging
     /// Account email (verification, password resets, invitations): no workspace's, the host's own sender.
     let systemEmail: SystemEmailSender
+    /// The workspaces' sending domains: the email routes check a From against them.
+    let sendingDomains: SendingDomains
 
     init(env: WorkerEnv) throws {
         self.env = env
@@ -35,6 +37,7 @@ struct APIEnvironment: Sendable {
         let pubsub = try env.pubsub("LIVE")
         accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
+        sendingDomains = try SendingDomains(env: env, database: database, sealingKey: sealingKey, events: events)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
         systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey)
     }
