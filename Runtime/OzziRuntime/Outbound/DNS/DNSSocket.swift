@@ -1,3 +1,4 @@
+import CLibUV
 import Glibc
 
 /// One socket to a name server, its waits bounded by `poll` against a deadline. Used only on the
