@@ -77,7 +77,7 @@ import Testing
         let log = data + "/api/" + name
         let first = try serve(data)
         let port = try await first.listeningPort()
-        let signup = try await call(port, "POST", "/api/v1/auth/signup", json: #"{"email":"crash@example.com","password":"correct horse battery"}"#)
+        let signup = try await MessagingCrashTests().signUp(port, "crash@example.com", data: data)
         let token = try #require(signup["access_token"]?.stringValue, "\(signup)")
         var csv = "name,phone,email\n"
         for i in 0..<Self.audience { csv += "Person \(i),+1415\(2_000_000 + i),person\(i)@example.com\n" }
