@@ -35,6 +35,7 @@ public struct APIWorker: RoutedWorker {
             LiveDomain(api),
             StudyBooksDomain(api),
             try CampaignsDomain(api),
+            EmailDomainsDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -6,8 +6,9 @@ dies part-way through the run and every later request is a 401 about the harness
 This provider mints an API key with a session token the fuzzer never sees (so it cannot sign that
 session out either), and schemathesis asks it again after a 401, so a deleted key is replaced.
 
-Two formats of ours, which JSON Schema cannot state and the document names (`format`) and describes: a
-phone number valid in its country's numbering plan, and a send time at most a year ahead. Generators ignore
+Formats of ours, which JSON Schema cannot state and the document names (`format`) and describes: a
+phone number valid in its country's numbering plan, a send time at most a year ahead, a recurring send's
+first and last days. Generators ignore
 formats they do not know, so without these every string would count as one; with them the fuzzer draws
 from what the description says (and still tries what the formats' patterns refuse, as invalid data).
 """
@@ -55,6 +56,15 @@ schemathesis.openapi.format("phone", st.one_of(
 schemathesis.openapi.format("schedule-time", st.integers(min_value=0, max_value=360 * 86_400).map(
     lambda seconds: (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds))
     .strftime("%Y-%m-%dT%H:%M:%SZ")))
+
+# A recurring send's days: JSON Schema cannot compare two fields or a date with today, so the end is drawn
+# after every start (starts_on up to a year either side of today, ends_on one to two years ahead).
+def _day(offset):
+    return (datetime.date.today() + datetime.timedelta(days=offset)).isoformat()
+
+
+schemathesis.openapi.format("series-start", st.integers(min_value=-365, max_value=365).map(_day))
+schemathesis.openapi.format("series-end", st.integers(min_value=367, max_value=730).map(_day))
 
 # New passwords: the document states the lengths and "three different characters"; not containing the
 # email's name and not being a common password are rules no schema can state, so draw passwords without

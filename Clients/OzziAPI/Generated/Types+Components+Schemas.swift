@@ -3227,6 +3227,319 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/EmailDomain`.
+        public struct EmailDomain: Codable, Hashable, Sendable {
+            /// The last check that reached DNS
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/checked_at`.
+            public var checkedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/created_at`.
+            public var createdAt: Foundation.Date
+            /// The DKIM selector, when this host signs the domain's email
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/dkim_selector`.
+            public var dkimSelector: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/name`.
+            public var name: Swift.String
+            /// Whose records these are: the workspace's email provider when the domain was added
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/provider`.
+            @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case simulated = "simulated"
+                case smtp = "smtp"
+                case resend = "resend"
+            }
+            /// Whose records these are: the workspace's email provider when the domain was added
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/provider`.
+            public var provider: Components.Schemas.EmailDomain.ProviderPayload
+            /// The DNS records to publish, each with what the last check found
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/records`.
+            public var records: [Components.Schemas.EmailDomainRecord]
+            /// verified when SPF and DKIM are; failed when either was found missing or wrong; pending until a check could tell
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case verified = "verified"
+                case failed = "failed"
+            }
+            /// verified when SPF and DKIM are; failed when either was found missing or wrong; pending until a check could tell
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/status`.
+            public var status: Components.Schemas.EmailDomain.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// When it last became verified
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/verified_at`.
+            public var verifiedAt: Foundation.Date?
+            /// Creates a new `EmailDomain`.
+            ///
+            /// - Parameters:
+            ///   - checkedAt: The last check that reached DNS
+            ///   - createdAt:
+            ///   - dkimSelector: The DKIM selector, when this host signs the domain's email
+            ///   - id:
+            ///   - name:
+            ///   - provider: Whose records these are: the workspace's email provider when the domain was added
+            ///   - records: The DNS records to publish, each with what the last check found
+            ///   - status: verified when SPF and DKIM are; failed when either was found missing or wrong; pending until a check could tell
+            ///   - updatedAt:
+            ///   - verifiedAt: When it last became verified
+            public init(
+                checkedAt: Foundation.Date? = nil,
+                createdAt: Foundation.Date,
+                dkimSelector: Swift.String? = nil,
+                id: Swift.String,
+                name: Swift.String,
+                provider: Components.Schemas.EmailDomain.ProviderPayload,
+                records: [Components.Schemas.EmailDomainRecord],
+                status: Components.Schemas.EmailDomain.StatusPayload,
+                updatedAt: Foundation.Date,
+                verifiedAt: Foundation.Date? = nil
+            ) {
+                self.checkedAt = checkedAt
+                self.createdAt = createdAt
+                self.dkimSelector = dkimSelector
+                self.id = id
+                self.name = name
+                self.provider = provider
+                self.records = records
+                self.status = status
+                self.updatedAt = updatedAt
+                self.verifiedAt = verifiedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case checkedAt = "checked_at"
+                case createdAt = "created_at"
+                case dkimSelector = "dkim_selector"
+                case id
+                case name
+                case provider
+                case records
+                case status
+                case updatedAt = "updated_at"
+                case verifiedAt = "verified_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.checkedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .checkedAt
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.dkimSelector = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .dkimSelector
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.provider = try container.decode(
+                    Components.Schemas.EmailDomain.ProviderPayload.self,
+                    forKey: .provider
+                )
+                self.records = try container.decode(
+                    [Components.Schemas.EmailDomainRecord].self,
+                    forKey: .records
+                )
+                self.status = try container.decode(
+                    Components.Schemas.EmailDomain.StatusPayload.self,
+                    forKey: .status
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.verifiedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .verifiedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "checked_at",
+                    "created_at",
+                    "dkim_selector",
+                    "id",
+                    "name",
+                    "provider",
+                    "records",
+                    "status",
+                    "updated_at",
+                    "verified_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EmailDomainRecord`.
+        public struct EmailDomainRecord: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/checked_at`.
+            public var checkedAt: Foundation.Date?
+            /// Why the last check could not tell (the name server failed or did not answer); the status is the one before
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/error`.
+            public var error: Swift.String?
+            /// What the last check found at the name: TXT values, or MX as 'priority host'
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/found`.
+            public var found: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case spf = "spf"
+                case dkim = "dkim"
+                case dmarc = "dmarc"
+                case mx = "mx"
+            }
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/kind`.
+            public var kind: Components.Schemas.EmailDomainRecord.KindPayload
+            /// Where to publish it (the full name)
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/name`.
+            public var name: Swift.String
+            /// MX only
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/priority`.
+            public var priority: Swift.Int?
+            /// SPF and DKIM must be verified for the domain to be; DMARC and MX are advised
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/required`.
+            public var required: Swift.Bool
+            /// pending until checked; verified; missing (nothing of that kind at the name); wrong (see found)
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case verified = "verified"
+                case missing = "missing"
+                case wrong = "wrong"
+            }
+            /// pending until checked; verified; missing (nothing of that kind at the name); wrong (see found)
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/status`.
+            public var status: Components.Schemas.EmailDomainRecord.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case txt = "TXT"
+                case mx = "MX"
+            }
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/type`.
+            public var _type: Components.Schemas.EmailDomainRecord._TypePayload
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/value`.
+            public var value: Swift.String
+            /// Creates a new `EmailDomainRecord`.
+            ///
+            /// - Parameters:
+            ///   - checkedAt:
+            ///   - error: Why the last check could not tell (the name server failed or did not answer); the status is the one before
+            ///   - found: What the last check found at the name: TXT values, or MX as 'priority host'
+            ///   - kind:
+            ///   - name: Where to publish it (the full name)
+            ///   - priority: MX only
+            ///   - required: SPF and DKIM must be verified for the domain to be; DMARC and MX are advised
+            ///   - status: pending until checked; verified; missing (nothing of that kind at the name); wrong (see found)
+            ///   - _type:
+            ///   - value:
+            public init(
+                checkedAt: Foundation.Date? = nil,
+                error: Swift.String? = nil,
+                found: [Swift.String],
+                kind: Components.Schemas.EmailDomainRecord.KindPayload,
+                name: Swift.String,
+                priority: Swift.Int? = nil,
+                required: Swift.Bool,
+                status: Components.Schemas.EmailDomainRecord.StatusPayload,
+                _type: Components.Schemas.EmailDomainRecord._TypePayload,
+                value: Swift.String
+            ) {
+                self.checkedAt = checkedAt
+                self.error = error
+                self.found = found
+                self.kind = kind
+                self.name = name
+                self.priority = priority
+                self.required = required
+                self.status = status
+                self._type = _type
+                self.value = value
+            }
+            public enum CodingKeys: String, CodingKey {
+                case checkedAt = "checked_at"
+                case error
+                case found
+                case kind
+                case name
+                case priority
+                case required
+                case status
+                case _type = "type"
+                case value
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.checkedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .checkedAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .error
+                )
+                self.found = try container.decode(
+                    [Swift.String].self,
+                    forKey: .found
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.EmailDomainRecord.KindPayload.self,
+                    forKey: .kind
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.priority = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .priority
+                )
+                self.required = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .required
+                )
+                self.status = try container.decode(
+                    Components.Schemas.EmailDomainRecord.StatusPayload.self,
+                    forKey: .status
+                )
+                self._type = try container.decode(
+                    Components.Schemas.EmailDomainRecord._TypePayload.self,
+                    forKey: ._type
+                )
+                self.value = try container.decode(
+                    Swift.String.self,
+                    forKey: .value
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "checked_at",
+                    "error",
+                    "found",
+                    "kind",
+                    "name",
+                    "priority",
+                    "required",
+                    "status",
+                    "type",
+                    "value"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/EmailSettings`.
         public struct EmailSettings: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/EmailSettings/default_from`.

@@ -28246,6 +28246,1577 @@ public enum Operations {
             }
         }
     }
+    /// List sending domains, by name
+    ///
+    /// List sending domains, by name. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/domains`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)`.
+    public enum ListEmailDomains {
+        public static let id: Swift.String = "listEmailDomains"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// How many items to answer (default 20)
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// The next_cursor of the page before, to go on from where it left off
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/query/cursor`.
+                public var cursor: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: How many items to answer (default 20)
+                ///   - cursor: The next_cursor of the page before, to go on from where it left off
+                public init(
+                    limit: Swift.Int? = nil,
+                    cursor: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.ListEmailDomains.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmailDomains.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListEmailDomains.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListEmailDomains.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListEmailDomains.Input.Query = .init(),
+                headers: Operations.ListEmailDomains.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/responses/200/content/json/data`.
+                        public var data: [Components.Schemas.EmailDomain]
+                        /// Pass as ?cursor= for the next page; null on the last
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/responses/200/content/json/next_cursor`.
+                        public var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - data:
+                        ///   - nextCursor: Pass as ?cursor= for the next page; null on the last
+                        public init(
+                            data: [Components.Schemas.EmailDomain],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.data = data
+                            self.nextCursor = nextCursor
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case data
+                            case nextCursor = "next_cursor"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.data = try container.decode(
+                                [Components.Schemas.EmailDomain].self,
+                                forKey: .data
+                            )
+                            self.nextCursor = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .nextCursor
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "data",
+                                "next_cursor"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListEmailDomains.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListEmailDomains.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListEmailDomains.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListEmailDomains.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListEmailDomains.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListEmailDomains.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)
+    ///
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/domains`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)`.
+    public enum CreateEmailDomain {
+        public static let id: Swift.String = "createEmailDomain"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmailDomain.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: Replays the first answer to a retried create for 24 hours; the same key with another body is a 409
+                ///   - accept:
+                public init(
+                    idempotencyKey: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateEmailDomain.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CreateEmailDomain.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// The domain to send from: two labels or more, internationalized names in their xn-- form
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json/name`.
+                    public var name: Swift.String
+                    /// SMTP relays only: the relay's SPF include (default: the host's SMTP_SPF_INCLUDE); other providers publish their own
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json/spf_include`.
+                    public var spfInclude: Swift.String?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - name: The domain to send from: two labels or more, internationalized names in their xn-- form
+                    ///   - spfInclude: SMTP relays only: the relay's SPF include (default: the host's SMTP_SPF_INCLUDE); other providers publish their own
+                    public init(
+                        name: Swift.String,
+                        spfInclude: Swift.String? = nil
+                    ) {
+                        self.name = name
+                        self.spfInclude = spfInclude
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case name
+                        case spfInclude = "spf_include"
+                    }
+                }
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/content/application\/json`.
+                case json(Operations.CreateEmailDomain.Input.Body.JsonPayload)
+            }
+            public var body: Operations.CreateEmailDomain.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.CreateEmailDomain.Input.Headers = .init(),
+                body: Operations.CreateEmailDomain.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.EmailDomain)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailDomain {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CreateEmailDomain.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CreateEmailDomain.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Created
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.CreateEmailDomain.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.CreateEmailDomain.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the route takes
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is not in the route's media type
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One sending domain with its records as last checked
+    ///
+    /// One sending domain with its records as last checked. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/domains/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)`.
+    public enum GetEmailDomain {
+        public static let id: Swift.String = "getEmailDomain"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/GET/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetEmailDomain.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailDomain.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEmailDomain.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEmailDomain.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEmailDomain.Input.Path,
+                headers: Operations.GetEmailDomain.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailDomain)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailDomain {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEmailDomain.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEmailDomain.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEmailDomain.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEmailDomain.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Delete a sending domain (its DKIM key with it)
+    ///
+    /// Delete a sending domain (its DKIM key with it). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/domains/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)`.
+    public enum DeleteEmailDomain {
+        public static let id: Swift.String = "deleteEmailDomain"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/DELETE/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.DeleteEmailDomain.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmailDomain.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteEmailDomain.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteEmailDomain.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteEmailDomain.Input.Path,
+                headers: Operations.DeleteEmailDomain.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteEmailDomain.Output.NoContent)
+            /// No content
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteEmailDomain.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Check the domain's records by DNS now
+    ///
+    /// Check the domain's records by DNS now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/domains/{id}/verify`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)`.
+    public enum PostEmailDomainsVerify {
+        public static let id: Swift.String = "postEmailDomainsVerify"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/verify/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// The id
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/verify/POST/path/id`.
+                public var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: The id
+                public init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.PostEmailDomainsVerify.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/verify/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailDomainsVerify.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PostEmailDomainsVerify.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PostEmailDomainsVerify.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PostEmailDomainsVerify.Input.Path,
+                headers: Operations.PostEmailDomainsVerify.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/verify/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/{id}/verify/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EmailDomain)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.EmailDomain {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PostEmailDomainsVerify.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PostEmailDomainsVerify.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Success
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PostEmailDomainsVerify.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PostEmailDomainsVerify.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed: a body that is not JSON, a bad header
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid credential
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The credential may not do this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in the caller's workspace
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A field or parameter breaks a rule; details.field names it
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.InvalidField)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.InvalidField {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests; retry after Retry-After seconds
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
     ///
     /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
@@ -32051,179 +33622,6 @@ public enum Operations {
                             public var from: Swift.String
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/html`.
                             public var html: Swift.String?
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence`.
-                            public struct RecurrencePayload: Codable, Hashable, Sendable {
-                                /// How many sends in all; not with ends_on
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/count`.
-                                public var count: Swift.Int?
-                                /// The last day it may go out (inclusive); not with count
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/ends_on`.
-                                public var endsOn: Swift.String?
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/frequency`.
-                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case daily = "daily"
-                                    case weekly = "weekly"
-                                    case monthly = "monthly"
-                                    case yearly = "yearly"
-                                }
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/frequency`.
-                                public var frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload
-                                /// Every n days, weeks, months or years (default 1)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/interval`.
-                                public var interval: Swift.Int?
-                                /// Yearly: the month (default that of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/month`.
-                                public var month: Swift.Int?
-                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/month_day`.
-                                public var monthDay: Swift.Int?
-                                /// The first day it may go out (default today in the time zone)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/starts_on`.
-                                public var startsOn: Swift.String?
-                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/time`.
-                                public var time: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/time_zone`.
-                                public var timeZone: Components.Schemas.TimeZoneName?
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/WeekdaysPayload`.
-                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case mo = "MO"
-                                    case tu = "TU"
-                                    case we = "WE"
-                                    case th = "TH"
-                                    case fr = "FR"
-                                    case sa = "SA"
-                                    case su = "SU"
-                                }
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/weekdays`.
-                                public typealias WeekdaysPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence/weekdays`.
-                                public var weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
-                                /// Creates a new `RecurrencePayload`.
-                                ///
-                                /// - Parameters:
-                                ///   - count: How many sends in all; not with ends_on
-                                ///   - endsOn: The last day it may go out (inclusive); not with count
-                                ///   - frequency: How often
-                                ///   - interval: Every n days, weeks, months or years (default 1)
-                                ///   - month: Yearly: the month (default that of starts_on)
-                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///   - startsOn: The first day it may go out (default today in the time zone)
-                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///   - timeZone:
-                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                                public init(
-                                    count: Swift.Int? = nil,
-                                    endsOn: Swift.String? = nil,
-                                    frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload,
-                                    interval: Swift.Int? = nil,
-                                    month: Swift.Int? = nil,
-                                    monthDay: Swift.Int? = nil,
-                                    startsOn: Swift.String? = nil,
-                                    time: Swift.String,
-                                    timeZone: Components.Schemas.TimeZoneName? = nil,
-                                    weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                                ) {
-                                    self.count = count
-                                    self.endsOn = endsOn
-                                    self.frequency = frequency
-                                    self.interval = interval
-                                    self.month = month
-                                    self.monthDay = monthDay
-                                    self.startsOn = startsOn
-                                    self.time = time
-                                    self.timeZone = timeZone
-                                    self.weekdays = weekdays
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case count
-                                    case endsOn = "ends_on"
-                                    case frequency
-                                    case interval
-                                    case month
-                                    case monthDay = "month_day"
-                                    case startsOn = "starts_on"
-                                    case time
-                                    case timeZone = "time_zone"
-                                    case weekdays
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.count = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .count
-                                    )
-                                    self.endsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .endsOn
-                                    )
-                                    self.frequency = try container.decode(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                        forKey: .frequency
-                                    )
-                                    self.interval = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .interval
-                                    )
-                                    self.month = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .month
-                                    )
-                                    self.monthDay = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .monthDay
-                                    )
-                                    self.startsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .startsOn
-                                    )
-                                    self.time = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .time
-                                    )
-                                    self.timeZone = try container.decodeIfPresent(
-                                        Components.Schemas.TimeZoneName.self,
-                                        forKey: .timeZone
-                                    )
-                                    self.weekdays = try container.decodeIfPresent(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                        forKey: .weekdays
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "count",
-                                        "ends_on",
-                                        "frequency",
-                                        "interval",
-                                        "month",
-                                        "month_day",
-                                        "starts_on",
-                                        "time",
-                                        "time_zone",
-                                        "weekdays"
-                                    ])
-                                }
-                            }
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/recurrence`.
-                            public var recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/reply_to`.
                             public var replyTo: Swift.String?
                             /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -32764,7 +34162,6 @@ public enum Operations {
                             ///   - contactId:
                             ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
                             ///   - html:
-                            ///   - recurrence: Repeat the email by this rule (see /series); not with scheduled_at
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///   - subject:
@@ -32777,7 +34174,6 @@ public enum Operations {
                                 contactId: Swift.String? = nil,
                                 from: Swift.String,
                                 html: Swift.String? = nil,
-                                recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
                                 subject: Swift.String,
@@ -32790,7 +34186,6 @@ public enum Operations {
                                 self.contactId = contactId
                                 self.from = from
                                 self.html = html
-                                self.recurrence = recurrence
                                 self.replyTo = replyTo
                                 self.scheduledAt = scheduledAt
                                 self.subject = subject
@@ -32804,7 +34199,6 @@ public enum Operations {
                                 case contactId = "contact_id"
                                 case from
                                 case html
-                                case recurrence
                                 case replyTo = "reply_to"
                                 case scheduledAt = "scheduled_at"
                                 case subject
@@ -32827,10 +34221,6 @@ public enum Operations {
                                 self.html = try container.decodeIfPresent(
                                     Swift.String.self,
                                     forKey: .html
-                                )
-                                self.recurrence = try container.decodeIfPresent(
-                                    Operations.CreateEmail.Input.Body.JsonPayload.Case1Payload.Value1Payload.RecurrencePayload.self,
-                                    forKey: .recurrence
                                 )
                                 self.replyTo = try container.decodeIfPresent(
                                     Swift.String.self,
@@ -32868,7 +34258,6 @@ public enum Operations {
                                     "contact_id",
                                     "from",
                                     "html",
-                                    "recurrence",
                                     "reply_to",
                                     "scheduled_at",
                                     "subject",
@@ -33070,179 +34459,6 @@ public enum Operations {
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/from`.
                             public var from: Swift.String
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence`.
-                            public struct RecurrencePayload: Codable, Hashable, Sendable {
-                                /// How many sends in all; not with ends_on
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/count`.
-                                public var count: Swift.Int?
-                                /// The last day it may go out (inclusive); not with count
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/ends_on`.
-                                public var endsOn: Swift.String?
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/frequency`.
-                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case daily = "daily"
-                                    case weekly = "weekly"
-                                    case monthly = "monthly"
-                                    case yearly = "yearly"
-                                }
-                                /// How often
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/frequency`.
-                                public var frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload
-                                /// Every n days, weeks, months or years (default 1)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/interval`.
-                                public var interval: Swift.Int?
-                                /// Yearly: the month (default that of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/month`.
-                                public var month: Swift.Int?
-                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/month_day`.
-                                public var monthDay: Swift.Int?
-                                /// The first day it may go out (default today in the time zone)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/starts_on`.
-                                public var startsOn: Swift.String?
-                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/time`.
-                                public var time: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/time_zone`.
-                                public var timeZone: Components.Schemas.TimeZoneName?
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/WeekdaysPayload`.
-                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case mo = "MO"
-                                    case tu = "TU"
-                                    case we = "WE"
-                                    case th = "TH"
-                                    case fr = "FR"
-                                    case sa = "SA"
-                                    case su = "SU"
-                                }
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/weekdays`.
-                                public typealias WeekdaysPayload = [Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence/weekdays`.
-                                public var weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
-                                /// Creates a new `RecurrencePayload`.
-                                ///
-                                /// - Parameters:
-                                ///   - count: How many sends in all; not with ends_on
-                                ///   - endsOn: The last day it may go out (inclusive); not with count
-                                ///   - frequency: How often
-                                ///   - interval: Every n days, weeks, months or years (default 1)
-                                ///   - month: Yearly: the month (default that of starts_on)
-                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///   - startsOn: The first day it may go out (default today in the time zone)
-                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///   - timeZone:
-                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                                public init(
-                                    count: Swift.Int? = nil,
-                                    endsOn: Swift.String? = nil,
-                                    frequency: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload,
-                                    interval: Swift.Int? = nil,
-                                    month: Swift.Int? = nil,
-                                    monthDay: Swift.Int? = nil,
-                                    startsOn: Swift.String? = nil,
-                                    time: Swift.String,
-                                    timeZone: Components.Schemas.TimeZoneName? = nil,
-                                    weekdays: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                                ) {
-                                    self.count = count
-                                    self.endsOn = endsOn
-                                    self.frequency = frequency
-                                    self.interval = interval
-                                    self.month = month
-                                    self.monthDay = monthDay
-                                    self.startsOn = startsOn
-                                    self.time = time
-                                    self.timeZone = timeZone
-                                    self.weekdays = weekdays
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case count
-                                    case endsOn = "ends_on"
-                                    case frequency
-                                    case interval
-                                    case month
-                                    case monthDay = "month_day"
-                                    case startsOn = "starts_on"
-                                    case time
-                                    case timeZone = "time_zone"
-                                    case weekdays
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.count = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .count
-                                    )
-                                    self.endsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .endsOn
-                                    )
-                                    self.frequency = try container.decode(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                        forKey: .frequency
-                                    )
-                                    self.interval = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .interval
-                                    )
-                                    self.month = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .month
-                                    )
-                                    self.monthDay = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .monthDay
-                                    )
-                                    self.startsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .startsOn
-                                    )
-                                    self.time = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .time
-                                    )
-                                    self.timeZone = try container.decodeIfPresent(
-                                        Components.Schemas.TimeZoneName.self,
-                                        forKey: .timeZone
-                                    )
-                                    self.weekdays = try container.decodeIfPresent(
-                                        Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                        forKey: .weekdays
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "count",
-                                        "ends_on",
-                                        "frequency",
-                                        "interval",
-                                        "month",
-                                        "month_day",
-                                        "starts_on",
-                                        "time",
-                                        "time_zone",
-                                        "weekdays"
-                                    ])
-                                }
-                            }
-                            /// Repeat the email by this rule (see /series); not with scheduled_at
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/recurrence`.
-                            public var recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/reply_to`.
                             public var replyTo: Swift.String?
                             /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -33782,7 +34998,6 @@ public enum Operations {
                             /// - Parameters:
                             ///   - contactId:
                             ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
-                            ///   - recurrence: Repeat the email by this rule (see /series); not with scheduled_at
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///   - tags:
@@ -33793,7 +35008,6 @@ public enum Operations {
                             public init(
                                 contactId: Swift.String? = nil,
                                 from: Swift.String,
-                                recurrence: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
                                 tags: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayload? = nil,
@@ -33804,7 +35018,6 @@ public enum Operations {
                             ) {
                                 self.contactId = contactId
                                 self.from = from
-                                self.recurrence = recurrence
                                 self.replyTo = replyTo
                                 self.scheduledAt = scheduledAt
                                 self.tags = tags
@@ -33816,7 +35029,6 @@ public enum Operations {
                             public enum CodingKeys: String, CodingKey {
                                 case contactId = "contact_id"
                                 case from
-                                case recurrence
                                 case replyTo = "reply_to"
                                 case scheduledAt = "scheduled_at"
                                 case tags
@@ -33834,10 +35046,6 @@ public enum Operations {
                                 self.from = try container.decode(
                                     Swift.String.self,
                                     forKey: .from
-                                )
-                                self.recurrence = try container.decodeIfPresent(
-                                    Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.RecurrencePayload.self,
-                                    forKey: .recurrence
                                 )
                                 self.replyTo = try container.decodeIfPresent(
                                     Swift.String.self,
@@ -33870,7 +35078,6 @@ public enum Operations {
                                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                                     "contact_id",
                                     "from",
-                                    "recurrence",
                                     "reply_to",
                                     "scheduled_at",
                                     "tags",
@@ -39422,179 +40629,6 @@ public enum Operations {
                         public var contactIds: [Swift.String]?
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/group_id`.
                         public var groupId: Swift.String?
-                        /// Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence`.
-                        public struct RecurrencePayload: Codable, Hashable, Sendable {
-                            /// How many sends in all; not with ends_on
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/count`.
-                            public var count: Swift.Int?
-                            /// The last day it may go out (inclusive); not with count
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/ends_on`.
-                            public var endsOn: Swift.String?
-                            /// How often
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/frequency`.
-                            @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case daily = "daily"
-                                case weekly = "weekly"
-                                case monthly = "monthly"
-                                case yearly = "yearly"
-                            }
-                            /// How often
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/frequency`.
-                            public var frequency: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload
-                            /// Every n days, weeks, months or years (default 1)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/interval`.
-                            public var interval: Swift.Int?
-                            /// Yearly: the month (default that of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/month`.
-                            public var month: Swift.Int?
-                            /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/month_day`.
-                            public var monthDay: Swift.Int?
-                            /// The first day it may go out (default today in the time zone)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/starts_on`.
-                            public var startsOn: Swift.String?
-                            /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/time`.
-                            public var time: Swift.String
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/time_zone`.
-                            public var timeZone: Components.Schemas.TimeZoneName?
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/WeekdaysPayload`.
-                            @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case mo = "MO"
-                                case tu = "TU"
-                                case we = "WE"
-                                case th = "TH"
-                                case fr = "FR"
-                                case sa = "SA"
-                                case su = "SU"
-                            }
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/weekdays`.
-                            public typealias WeekdaysPayload = [Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence/weekdays`.
-                            public var weekdays: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload?
-                            /// Creates a new `RecurrencePayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - count: How many sends in all; not with ends_on
-                            ///   - endsOn: The last day it may go out (inclusive); not with count
-                            ///   - frequency: How often
-                            ///   - interval: Every n days, weeks, months or years (default 1)
-                            ///   - month: Yearly: the month (default that of starts_on)
-                            ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///   - startsOn: The first day it may go out (default today in the time zone)
-                            ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///   - timeZone:
-                            ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                            public init(
-                                count: Swift.Int? = nil,
-                                endsOn: Swift.String? = nil,
-                                frequency: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload,
-                                interval: Swift.Int? = nil,
-                                month: Swift.Int? = nil,
-                                monthDay: Swift.Int? = nil,
-                                startsOn: Swift.String? = nil,
-                                time: Swift.String,
-                                timeZone: Components.Schemas.TimeZoneName? = nil,
-                                weekdays: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                            ) {
-                                self.count = count
-                                self.endsOn = endsOn
-                                self.frequency = frequency
-                                self.interval = interval
-                                self.month = month
-                                self.monthDay = monthDay
-                                self.startsOn = startsOn
-                                self.time = time
-                                self.timeZone = timeZone
-                                self.weekdays = weekdays
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case count
-                                case endsOn = "ends_on"
-                                case frequency
-                                case interval
-                                case month
-                                case monthDay = "month_day"
-                                case startsOn = "starts_on"
-                                case time
-                                case timeZone = "time_zone"
-                                case weekdays
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.count = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .count
-                                )
-                                self.endsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .endsOn
-                                )
-                                self.frequency = try container.decode(
-                                    Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                    forKey: .frequency
-                                )
-                                self.interval = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .interval
-                                )
-                                self.month = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .month
-                                )
-                                self.monthDay = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .monthDay
-                                )
-                                self.startsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .startsOn
-                                )
-                                self.time = try container.decode(
-                                    Swift.String.self,
-                                    forKey: .time
-                                )
-                                self.timeZone = try container.decodeIfPresent(
-                                    Components.Schemas.TimeZoneName.self,
-                                    forKey: .timeZone
-                                )
-                                self.weekdays = try container.decodeIfPresent(
-                                    Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                    forKey: .weekdays
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "count",
-                                    "ends_on",
-                                    "frequency",
-                                    "interval",
-                                    "month",
-                                    "month_day",
-                                    "starts_on",
-                                    "time",
-                                    "time_zone",
-                                    "weekdays"
-                                ])
-                            }
-                        }
-                        /// Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/recurrence`.
-                        public var recurrence: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload?
                         /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/messages/POST/requestBody/json/value1/scheduled_at`.
@@ -40064,7 +41098,6 @@ public enum Operations {
                         ///   - contactId:
                         ///   - contactIds:
                         ///   - groupId:
-                        ///   - recurrence: Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at
                         ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                         ///   - templateId:
                         ///   - timeZone: An IANA time zone name
@@ -40075,7 +41108,6 @@ public enum Operations {
                             contactId: Swift.String? = nil,
                             contactIds: [Swift.String]? = nil,
                             groupId: Swift.String? = nil,
-                            recurrence: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.RecurrencePayload? = nil,
                             scheduledAt: Swift.String? = nil,
                             templateId: Swift.String? = nil,
                             timeZone: Operations.CreateMessage.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil
@@ -40086,7 +41118,6 @@ public enum Operations {
                             self.contactId = contactId
                             self.contactIds = contactIds
                             self.groupId = groupId
-                            self.recurrence = recurrence
                             self.scheduledAt = scheduledAt
                             self.templateId = templateId
                             self.timeZone = timeZone
@@ -40098,7 +41129,6 @@ public enum Operations {
                             case contactId = "contact_id"
                             case contactIds = "contact_ids"
                             case groupId = "group_id"
-                            case recurrence
                             case scheduledAt = "scheduled_at"
                             case templateId = "template_id"
                             case timeZone = "time_zone"
@@ -45938,169 +46968,187 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence`.
                         public struct RecurrencePayload: Codable, Hashable, Sendable {
-                            /// How many sends in all; not with ends_on
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/count`.
-                            public var count: Swift.Int?
-                            /// The last day it may go out (inclusive); not with count
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/ends_on`.
-                            public var endsOn: Swift.String?
-                            /// Given: the rule starts over from the fields given
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/frequency`.
-                            @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case daily = "daily"
-                                case weekly = "weekly"
-                                case monthly = "monthly"
-                                case yearly = "yearly"
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1`.
+                            public struct Value1Payload: Codable, Hashable, Sendable {
+                                /// How many sends in all; not with ends_on
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/count`.
+                                public var count: Swift.Int?
+                                /// The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/ends_on`.
+                                public var endsOn: Swift.String?
+                                /// Given: the rule starts over from the fields given
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/frequency`.
+                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case daily = "daily"
+                                    case weekly = "weekly"
+                                    case monthly = "monthly"
+                                    case yearly = "yearly"
+                                }
+                                /// Given: the rule starts over from the fields given
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/frequency`.
+                                public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload?
+                                /// Every n days, weeks, months or years (default 1)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/interval`.
+                                public var interval: Swift.Int?
+                                /// Yearly: the month (default that of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/month`.
+                                public var month: Swift.Int?
+                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/month_day`.
+                                public var monthDay: Swift.Int?
+                                /// The first day it may go out (default today in the time zone)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/starts_on`.
+                                public var startsOn: Swift.String?
+                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/time`.
+                                public var time: Swift.String?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/time_zone`.
+                                public var timeZone: Components.Schemas.TimeZoneName?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/WeekdaysPayload`.
+                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case mo = "MO"
+                                    case tu = "TU"
+                                    case we = "WE"
+                                    case th = "TH"
+                                    case fr = "FR"
+                                    case sa = "SA"
+                                    case su = "SU"
+                                }
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/weekdays`.
+                                public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayloadPayload]
+                                /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1/weekdays`.
+                                public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload?
+                                /// Creates a new `Value1Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - count: How many sends in all; not with ends_on
+                                ///   - endsOn: The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                ///   - frequency: Given: the rule starts over from the fields given
+                                ///   - interval: Every n days, weeks, months or years (default 1)
+                                ///   - month: Yearly: the month (default that of starts_on)
+                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                ///   - startsOn: The first day it may go out (default today in the time zone)
+                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                ///   - timeZone:
+                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                                public init(
+                                    count: Swift.Int? = nil,
+                                    endsOn: Swift.String? = nil,
+                                    frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload? = nil,
+                                    interval: Swift.Int? = nil,
+                                    month: Swift.Int? = nil,
+                                    monthDay: Swift.Int? = nil,
+                                    startsOn: Swift.String? = nil,
+                                    time: Swift.String? = nil,
+                                    timeZone: Components.Schemas.TimeZoneName? = nil,
+                                    weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload? = nil
+                                ) {
+                                    self.count = count
+                                    self.endsOn = endsOn
+                                    self.frequency = frequency
+                                    self.interval = interval
+                                    self.month = month
+                                    self.monthDay = monthDay
+                                    self.startsOn = startsOn
+                                    self.time = time
+                                    self.timeZone = timeZone
+                                    self.weekdays = weekdays
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case count
+                                    case endsOn = "ends_on"
+                                    case frequency
+                                    case interval
+                                    case month
+                                    case monthDay = "month_day"
+                                    case startsOn = "starts_on"
+                                    case time
+                                    case timeZone = "time_zone"
+                                    case weekdays
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.count = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .count
+                                    )
+                                    self.endsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .endsOn
+                                    )
+                                    self.frequency = try container.decodeIfPresent(
+                                        Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload.self,
+                                        forKey: .frequency
+                                    )
+                                    self.interval = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .interval
+                                    )
+                                    self.month = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .month
+                                    )
+                                    self.monthDay = try container.decodeIfPresent(
+                                        Swift.Int.self,
+                                        forKey: .monthDay
+                                    )
+                                    self.startsOn = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .startsOn
+                                    )
+                                    self.time = try container.decodeIfPresent(
+                                        Swift.String.self,
+                                        forKey: .time
+                                    )
+                                    self.timeZone = try container.decodeIfPresent(
+                                        Components.Schemas.TimeZoneName.self,
+                                        forKey: .timeZone
+                                    )
+                                    self.weekdays = try container.decodeIfPresent(
+                                        Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload.self,
+                                        forKey: .weekdays
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "count",
+                                        "ends_on",
+                                        "frequency",
+                                        "interval",
+                                        "month",
+                                        "month_day",
+                                        "starts_on",
+                                        "time",
+                                        "time_zone",
+                                        "weekdays"
+                                    ])
+                                }
                             }
-                            /// Given: the rule starts over from the fields given
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/frequency`.
-                            public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload?
-                            /// Every n days, weeks, months or years (default 1)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/interval`.
-                            public var interval: Swift.Int?
-                            /// Yearly: the month (default that of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/month`.
-                            public var month: Swift.Int?
-                            /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/month_day`.
-                            public var monthDay: Swift.Int?
-                            /// The first day it may go out (default today in the time zone)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/starts_on`.
-                            public var startsOn: Swift.String?
-                            /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/time`.
-                            public var time: Swift.String?
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/time_zone`.
-                            public var timeZone: Components.Schemas.TimeZoneName?
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/WeekdaysPayload`.
-                            @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case mo = "MO"
-                                case tu = "TU"
-                                case we = "WE"
-                                case th = "TH"
-                                case fr = "FR"
-                                case sa = "SA"
-                                case su = "SU"
-                            }
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/weekdays`.
-                            public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                            /// Weekly: the days it goes out on (default the weekday of starts_on)
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/weekdays`.
-                            public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                            /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value1/recurrence/value1`.
+                            public var value1: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload
                             /// Creates a new `RecurrencePayload`.
                             ///
                             /// - Parameters:
-                            ///   - count: How many sends in all; not with ends_on
-                            ///   - endsOn: The last day it may go out (inclusive); not with count
-                            ///   - frequency: Given: the rule starts over from the fields given
-                            ///   - interval: Every n days, weeks, months or years (default 1)
-                            ///   - month: Yearly: the month (default that of starts_on)
-                            ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                            ///   - startsOn: The first day it may go out (default today in the time zone)
-                            ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                            ///   - timeZone:
-                            ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                            public init(
-                                count: Swift.Int? = nil,
-                                endsOn: Swift.String? = nil,
-                                frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload? = nil,
-                                interval: Swift.Int? = nil,
-                                month: Swift.Int? = nil,
-                                monthDay: Swift.Int? = nil,
-                                startsOn: Swift.String? = nil,
-                                time: Swift.String? = nil,
-                                timeZone: Components.Schemas.TimeZoneName? = nil,
-                                weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                            ) {
-                                self.count = count
-                                self.endsOn = endsOn
-                                self.frequency = frequency
-                                self.interval = interval
-                                self.month = month
-                                self.monthDay = monthDay
-                                self.startsOn = startsOn
-                                self.time = time
-                                self.timeZone = timeZone
-                                self.weekdays = weekdays
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case count
-                                case endsOn = "ends_on"
-                                case frequency
-                                case interval
-                                case month
-                                case monthDay = "month_day"
-                                case startsOn = "starts_on"
-                                case time
-                                case timeZone = "time_zone"
-                                case weekdays
+                            ///   - value1:
+                            public init(value1: Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.Value1Payload) {
+                                self.value1 = value1
                             }
                             public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.count = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .count
-                                )
-                                self.endsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .endsOn
-                                )
-                                self.frequency = try container.decodeIfPresent(
-                                    Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                    forKey: .frequency
-                                )
-                                self.interval = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .interval
-                                )
-                                self.month = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .month
-                                )
-                                self.monthDay = try container.decodeIfPresent(
-                                    Swift.Int.self,
-                                    forKey: .monthDay
-                                )
-                                self.startsOn = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .startsOn
-                                )
-                                self.time = try container.decodeIfPresent(
-                                    Swift.String.self,
-                                    forKey: .time
-                                )
-                                self.timeZone = try container.decodeIfPresent(
-                                    Components.Schemas.TimeZoneName.self,
-                                    forKey: .timeZone
-                                )
-                                self.weekdays = try container.decodeIfPresent(
-                                    Operations.UpdateSery.Input.Body.JsonPayload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                    forKey: .weekdays
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "count",
-                                    "ends_on",
-                                    "frequency",
-                                    "interval",
-                                    "month",
-                                    "month_day",
-                                    "starts_on",
-                                    "time",
-                                    "time_zone",
-                                    "weekdays"
-                                ])
+                                self.value1 = try .init(from: decoder)
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try self.value1.encode(to: encoder)
                             }
                         }
                         /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
@@ -46186,169 +47234,187 @@ public enum Operations {
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence`.
                             public struct RecurrencePayload: Codable, Hashable, Sendable {
-                                /// How many sends in all; not with ends_on
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/count`.
-                                public var count: Swift.Int?
-                                /// The last day it may go out (inclusive); not with count
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/ends_on`.
-                                public var endsOn: Swift.String?
-                                /// Given: the rule starts over from the fields given
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/frequency`.
-                                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case daily = "daily"
-                                    case weekly = "weekly"
-                                    case monthly = "monthly"
-                                    case yearly = "yearly"
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// How many sends in all; not with ends_on
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/count`.
+                                    public var count: Swift.Int?
+                                    /// The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/ends_on`.
+                                    public var endsOn: Swift.String?
+                                    /// Given: the rule starts over from the fields given
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/frequency`.
+                                    @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case daily = "daily"
+                                        case weekly = "weekly"
+                                        case monthly = "monthly"
+                                        case yearly = "yearly"
+                                    }
+                                    /// Given: the rule starts over from the fields given
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/frequency`.
+                                    public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload?
+                                    /// Every n days, weeks, months or years (default 1)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/interval`.
+                                    public var interval: Swift.Int?
+                                    /// Yearly: the month (default that of starts_on)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/month`.
+                                    public var month: Swift.Int?
+                                    /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/month_day`.
+                                    public var monthDay: Swift.Int?
+                                    /// The first day it may go out (default today in the time zone)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/starts_on`.
+                                    public var startsOn: Swift.String?
+                                    /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/time`.
+                                    public var time: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/time_zone`.
+                                    public var timeZone: Components.Schemas.TimeZoneName?
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/WeekdaysPayload`.
+                                    @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case mo = "MO"
+                                        case tu = "TU"
+                                        case we = "WE"
+                                        case th = "TH"
+                                        case fr = "FR"
+                                        case sa = "SA"
+                                        case su = "SU"
+                                    }
+                                    /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/weekdays`.
+                                    public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayloadPayload]
+                                    /// Weekly: the days it goes out on (default the weekday of starts_on)
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1/weekdays`.
+                                    public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload?
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - count: How many sends in all; not with ends_on
+                                    ///   - endsOn: The last day it may go out (inclusive): on or after starts_on, and not past; not with count
+                                    ///   - frequency: Given: the rule starts over from the fields given
+                                    ///   - interval: Every n days, weeks, months or years (default 1)
+                                    ///   - month: Yearly: the month (default that of starts_on)
+                                    ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
+                                    ///   - startsOn: The first day it may go out (default today in the time zone)
+                                    ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
+                                    ///   - timeZone:
+                                    ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
+                                    public init(
+                                        count: Swift.Int? = nil,
+                                        endsOn: Swift.String? = nil,
+                                        frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload? = nil,
+                                        interval: Swift.Int? = nil,
+                                        month: Swift.Int? = nil,
+                                        monthDay: Swift.Int? = nil,
+                                        startsOn: Swift.String? = nil,
+                                        time: Swift.String? = nil,
+                                        timeZone: Components.Schemas.TimeZoneName? = nil,
+                                        weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload? = nil
+                                    ) {
+                                        self.count = count
+                                        self.endsOn = endsOn
+                                        self.frequency = frequency
+                                        self.interval = interval
+                                        self.month = month
+                                        self.monthDay = monthDay
+                                        self.startsOn = startsOn
+                                        self.time = time
+                                        self.timeZone = timeZone
+                                        self.weekdays = weekdays
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case count
+                                        case endsOn = "ends_on"
+                                        case frequency
+                                        case interval
+                                        case month
+                                        case monthDay = "month_day"
+                                        case startsOn = "starts_on"
+                                        case time
+                                        case timeZone = "time_zone"
+                                        case weekdays
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.count = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .count
+                                        )
+                                        self.endsOn = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .endsOn
+                                        )
+                                        self.frequency = try container.decodeIfPresent(
+                                            Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.FrequencyPayload.self,
+                                            forKey: .frequency
+                                        )
+                                        self.interval = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .interval
+                                        )
+                                        self.month = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .month
+                                        )
+                                        self.monthDay = try container.decodeIfPresent(
+                                            Swift.Int.self,
+                                            forKey: .monthDay
+                                        )
+                                        self.startsOn = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .startsOn
+                                        )
+                                        self.time = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .time
+                                        )
+                                        self.timeZone = try container.decodeIfPresent(
+                                            Components.Schemas.TimeZoneName.self,
+                                            forKey: .timeZone
+                                        )
+                                        self.weekdays = try container.decodeIfPresent(
+                                            Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload.WeekdaysPayload.self,
+                                            forKey: .weekdays
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "count",
+                                            "ends_on",
+                                            "frequency",
+                                            "interval",
+                                            "month",
+                                            "month_day",
+                                            "starts_on",
+                                            "time",
+                                            "time_zone",
+                                            "weekdays"
+                                        ])
+                                    }
                                 }
-                                /// Given: the rule starts over from the fields given
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/frequency`.
-                                public var frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload?
-                                /// Every n days, weeks, months or years (default 1)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/interval`.
-                                public var interval: Swift.Int?
-                                /// Yearly: the month (default that of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/month`.
-                                public var month: Swift.Int?
-                                /// Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/month_day`.
-                                public var monthDay: Swift.Int?
-                                /// The first day it may go out (default today in the time zone)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/starts_on`.
-                                public var startsOn: Swift.String?
-                                /// The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/time`.
-                                public var time: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/time_zone`.
-                                public var timeZone: Components.Schemas.TimeZoneName?
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/WeekdaysPayload`.
-                                @frozen public enum WeekdaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case mo = "MO"
-                                    case tu = "TU"
-                                    case we = "WE"
-                                    case th = "TH"
-                                    case fr = "FR"
-                                    case sa = "SA"
-                                    case su = "SU"
-                                }
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/weekdays`.
-                                public typealias WeekdaysPayload = [Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayloadPayload]
-                                /// Weekly: the days it goes out on (default the weekday of starts_on)
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/weekdays`.
-                                public var weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload?
+                                /// - Remark: Generated from `#/paths/api/v1/series/{id}/PATCH/requestBody/json/value2/value1/recurrence/value1`.
+                                public var value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload
                                 /// Creates a new `RecurrencePayload`.
                                 ///
                                 /// - Parameters:
-                                ///   - count: How many sends in all; not with ends_on
-                                ///   - endsOn: The last day it may go out (inclusive); not with count
-                                ///   - frequency: Given: the rule starts over from the fields given
-                                ///   - interval: Every n days, weeks, months or years (default 1)
-                                ///   - month: Yearly: the month (default that of starts_on)
-                                ///   - monthDay: Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)
-                                ///   - startsOn: The first day it may go out (default today in the time zone)
-                                ///   - time: The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)
-                                ///   - timeZone:
-                                ///   - weekdays: Weekly: the days it goes out on (default the weekday of starts_on)
-                                public init(
-                                    count: Swift.Int? = nil,
-                                    endsOn: Swift.String? = nil,
-                                    frequency: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload? = nil,
-                                    interval: Swift.Int? = nil,
-                                    month: Swift.Int? = nil,
-                                    monthDay: Swift.Int? = nil,
-                                    startsOn: Swift.String? = nil,
-                                    time: Swift.String? = nil,
-                                    timeZone: Components.Schemas.TimeZoneName? = nil,
-                                    weekdays: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload? = nil
-                                ) {
-                                    self.count = count
-                                    self.endsOn = endsOn
-                                    self.frequency = frequency
-                                    self.interval = interval
-                                    self.month = month
-                                    self.monthDay = monthDay
-                                    self.startsOn = startsOn
-                                    self.time = time
-                                    self.timeZone = timeZone
-                                    self.weekdays = weekdays
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case count
-                                    case endsOn = "ends_on"
-                                    case frequency
-                                    case interval
-                                    case month
-                                    case monthDay = "month_day"
-                                    case startsOn = "starts_on"
-                                    case time
-                                    case timeZone = "time_zone"
-                                    case weekdays
+                                ///   - value1:
+                                public init(value1: Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.Value1Payload) {
+                                    self.value1 = value1
                                 }
                                 public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.count = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .count
-                                    )
-                                    self.endsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .endsOn
-                                    )
-                                    self.frequency = try container.decodeIfPresent(
-                                        Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.FrequencyPayload.self,
-                                        forKey: .frequency
-                                    )
-                                    self.interval = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .interval
-                                    )
-                                    self.month = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .month
-                                    )
-                                    self.monthDay = try container.decodeIfPresent(
-                                        Swift.Int.self,
-                                        forKey: .monthDay
-                                    )
-                                    self.startsOn = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .startsOn
-                                    )
-                                    self.time = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .time
-                                    )
-                                    self.timeZone = try container.decodeIfPresent(
-                                        Components.Schemas.TimeZoneName.self,
-                                        forKey: .timeZone
-                                    )
-                                    self.weekdays = try container.decodeIfPresent(
-                                        Operations.UpdateSery.Input.Body.JsonPayload.Value2Payload.Value1Payload.RecurrencePayload.WeekdaysPayload.self,
-                                        forKey: .weekdays
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "count",
-                                        "ends_on",
-                                        "frequency",
-                                        "interval",
-                                        "month",
-                                        "month_day",
-                                        "starts_on",
-                                        "time",
-                                        "time_zone",
-                                        "weekdays"
-                                    ])
+                                    self.value1 = try .init(from: decoder)
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1.encode(to: encoder)
                                 }
                             }
                             /// Without frequency, the fields given replace the rule's; with it, the rule starts over from them
@@ -51392,6 +52458,8 @@ public enum Operations {
                         case campaign_deleted = "campaign.deleted"
                         case campaign_state = "campaign.state"
                         case campaign_progress = "campaign.progress"
+                        case emailDomain_verified = "email_domain.verified"
+                        case emailDomain_failed = "email_domain.failed"
                     }
                     /// Event types to receive, or * for all (the default)
                     ///
@@ -52124,6 +53192,8 @@ public enum Operations {
                         case campaign_deleted = "campaign.deleted"
                         case campaign_state = "campaign.state"
                         case campaign_progress = "campaign.progress"
+                        case emailDomain_verified = "email_domain.verified"
+                        case emailDomain_failed = "email_domain.failed"
                     }
                     /// Event types to receive, or * for all (the default)
                     ///

@@ -500,6 +500,41 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/email/clicks/{token}`.
     /// - Remark: Generated from `#/paths//api/v1/email/clicks/{token}/get(getEmailClick)`.
     func getEmailClick(_ input: Operations.GetEmailClick.Input) async throws -> Operations.GetEmailClick.Output
+    /// List sending domains, by name
+    ///
+    /// List sending domains, by name. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/domains`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)`.
+    func listEmailDomains(_ input: Operations.ListEmailDomains.Input) async throws -> Operations.ListEmailDomains.Output
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)
+    ///
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/domains`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)`.
+    func createEmailDomain(_ input: Operations.CreateEmailDomain.Input) async throws -> Operations.CreateEmailDomain.Output
+    /// One sending domain with its records as last checked
+    ///
+    /// One sending domain with its records as last checked. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/domains/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)`.
+    func getEmailDomain(_ input: Operations.GetEmailDomain.Input) async throws -> Operations.GetEmailDomain.Output
+    /// Delete a sending domain (its DKIM key with it)
+    ///
+    /// Delete a sending domain (its DKIM key with it). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/domains/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)`.
+    func deleteEmailDomain(_ input: Operations.DeleteEmailDomain.Input) async throws -> Operations.DeleteEmailDomain.Output
+    /// Check the domain's records by DNS now
+    ///
+    /// Check the domain's records by DNS now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/domains/{id}/verify`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)`.
+    func postEmailDomainsVerify(_ input: Operations.PostEmailDomainsVerify.Input) async throws -> Operations.PostEmailDomainsVerify.Output
     /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe
     ///
     /// One email's opens (people's and mail privacy proxies' apart), clicks and unsubscribe. Needs a bearer token, an API key or the session cookie.
@@ -2006,6 +2041,81 @@ extension APIProtocol {
         try await getEmailClick(Operations.GetEmailClick.Input(
             path: path,
             query: query,
+            headers: headers
+        ))
+    }
+    /// List sending domains, by name
+    ///
+    /// List sending domains, by name. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/domains`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)`.
+    public func listEmailDomains(
+        query: Operations.ListEmailDomains.Input.Query = .init(),
+        headers: Operations.ListEmailDomains.Input.Headers = .init()
+    ) async throws -> Operations.ListEmailDomains.Output {
+        try await listEmailDomains(Operations.ListEmailDomains.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)
+    ///
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/domains`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)`.
+    public func createEmailDomain(
+        headers: Operations.CreateEmailDomain.Input.Headers = .init(),
+        body: Operations.CreateEmailDomain.Input.Body
+    ) async throws -> Operations.CreateEmailDomain.Output {
+        try await createEmailDomain(Operations.CreateEmailDomain.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One sending domain with its records as last checked
+    ///
+    /// One sending domain with its records as last checked. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/email/domains/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)`.
+    public func getEmailDomain(
+        path: Operations.GetEmailDomain.Input.Path,
+        headers: Operations.GetEmailDomain.Input.Headers = .init()
+    ) async throws -> Operations.GetEmailDomain.Output {
+        try await getEmailDomain(Operations.GetEmailDomain.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Delete a sending domain (its DKIM key with it)
+    ///
+    /// Delete a sending domain (its DKIM key with it). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/email/domains/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)`.
+    public func deleteEmailDomain(
+        path: Operations.DeleteEmailDomain.Input.Path,
+        headers: Operations.DeleteEmailDomain.Input.Headers = .init()
+    ) async throws -> Operations.DeleteEmailDomain.Output {
+        try await deleteEmailDomain(Operations.DeleteEmailDomain.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Check the domain's records by DNS now
+    ///
+    /// Check the domain's records by DNS now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/email/domains/{id}/verify`.
+    /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)`.
+    public func postEmailDomainsVerify(
+        path: Operations.PostEmailDomainsVerify.Input.Path,
+        headers: Operations.PostEmailDomainsVerify.Input.Headers = .init()
+    ) async throws -> Operations.PostEmailDomainsVerify.Output {
+        try await postEmailDomainsVerify(Operations.PostEmailDomainsVerify.Input(
+            path: path,
             headers: headers
         ))
     }

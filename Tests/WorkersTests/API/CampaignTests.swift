@@ -156,9 +156,9 @@ import APIWorker
         #expect(got["error_threshold"] == 100)
         #expect(got["stats"]?["recipients"] == 0)
         let email = try await create(w, ["channel": "email", "audience": ["type": "filter", "filter": ["consent": "opted_in", "custom": ["plan": "gold"]]], "content": [
-            "from": "Hope <news@hope.example>", "subject": "News, {{first_name|friend}}", "html": "<p>Hi</p>", "track_opens": true,
+            "from": "Hope <news@sandbox.ozzi.test>", "subject": "News, {{first_name|friend}}", "html": "<p>Hi</p>", "track_opens": true,
         ]])
-        #expect(try await campaign(w, email)["content"] == ["from": "Hope <news@hope.example>", "subject": "News, {{first_name|friend}}",
+        #expect(try await campaign(w, email)["content"] == ["from": "Hope <news@sandbox.ozzi.test>", "subject": "News, {{first_name|friend}}",
                                                             "html": "<p>Hi</p>", "track_opens": true, "track_clicks": false])
 
         // Paging, newest first, and filters.
@@ -312,9 +312,10 @@ import APIWorker
         let w = try await world()
         defer { Task { await w.api.stop() } }
         _ = try await importContacts(w, 200)
-        let id = try await create(w, ["throttle_per_second": 50])
+        // 40 s of sends at 5 a second: cancelled after the first few, even on a machine too busy to poll often.
+        let id = try await create(w, ["throttle_per_second": 5])
         _ = try await action(w, id, "send")
-        _ = try await wait(w, id) { stat($0, "sent") >= 20 }
+        _ = try await wait(w, id) { stat($0, "sent") >= 3 }
         let cancelled = try await action(w, id, "cancel")
         #expect(cancelled.string("state") == "cancelled")
         #expect(cancelled.string("finished_at") != nil)
@@ -355,8 +356,9 @@ import APIWorker
         let w = try await world(vars: ["CAMPAIGN_EXPAND_AHEAD_SECONDS": "1"])
         defer { Task { await w.api.stop() } }
         _ = try await importContacts(w, 1000)
-        // 100 a second: the second batch is made 4 s after the first, time enough to cut the chain between them.
-        let id = try await create(w, ["throttle_per_second": 100])
+        // 25 a second: the second batch is made 19 s after the first, time enough to cut the chain between them
+        // on a busy machine.
+        let id = try await create(w, ["throttle_per_second": 25])
         _ = try await action(w, id, "send")
         _ = try await wait(w, id) { $0["recipients"] == 500 }
         let database = try await w.api.database("api")

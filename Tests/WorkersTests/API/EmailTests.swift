@@ -201,4 +201,46 @@ import APIWorker
         let list = try await api.call("GET", "/api/v1/emails", token: token)
         #expect(list["data"]?.arrayValue?.count == 1, "\(list.body)")
     }
+
+    /// A workspace on Resend: its emails go to Resend with its own key (the exact JSON, one idempotency key
+    /// per email), and Resend's events about them are checked with the secret the workspace stored.
+    @Test func aWorkspaceOnResendSendsThroughItsOwnAccount() async throws {
+        let stub = try await ResendClientTests.Stub()
+        let dns = try await DNSTestServer(zone: [:])
+        defer { dns.stop() }
+        let api = try await APIHost.start(vars: Self.vars.merging(["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)",
+                                                                   "DNS_SERVER": dns.address.description]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try await owner(api)
+        let workspaceSecret = "whsec_" + Base64.encode(Array("resend-secret-of-this-workspace!".utf8))
+        let settings = try await api.call("PUT", "/api/v1/email/settings", json: [
+            "provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey), "resend_webhook_secret": .string(workspaceSecret),
+        ], token: token)
+        #expect(settings.status == 200, "\(settings.body)")
+        // Off the simulated provider a sender needs a verified domain of the workspace.
+        try await SendingDomainTests.verifiedDomain("receipts.test", api, token: token, dns: dns)
+        let from = "Acme <receipts@receipts.test>"
+
+        let sent = try await api.call("POST", "/api/v1/emails", json: [
+            "to": "reader@example.org", "from": .string(from), "subject": "Your receipt {{order_id}}", "text": "Thanks for order {{order_id}}.",
+            "variables": ["order_id": "A-7"],
+        ], token: token)
+        let id = try #require(sent.string("id"), "\(sent.body)")
+        let accepted = try await wait(api, token, id) { $0.string("status") == "sent" }
+        #expect(accepted.string("status") == "sent", "\(accepted.body)")
+        let request = try #require(try await stub.requests().first)
+        #expect(request["path"] as? String == "/emails")
+        #expect(request["authorization"] as? String == "Bearer \(ResendClientTests.apiKey)")
+        #expect(request["idempotency_key"] as? String == id)
+        let body = try #require(request["body"] as? [String: Any])
+        #expect(body["from"] as? String == from && body["to"] as? [String] == ["reader@example.org"])
+        #expect(body["subject"] as? String == "Your receipt A-7" && body["text"] as? String == "Thanks for order A-7.")
+        #expect((body["headers"] as? [String: String])?["X-Ozzi-Message-Id"] == id)
+
+        // Resend's event about it: the simulated provider's secret no longer verifies it; the workspace's does.
+        let providerID = try #require(accepted.string("provider_message_id"), "\(accepted.body)")
+        #expect(try await event(api, "email.delivered", providerID: providerID).status == 403)
+        #expect(try await event(api, "email.delivered", providerID: providerID, secret: workspaceSecret).status == 200)
+        #expect(try await api.call("GET", "/api/v1/emails/\(id)", token: token).string("status") == "delivered")
+    }
 }

@@ -25,7 +25,8 @@ import Testing
         for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/api-keys", "/api/v1/workspaces/\(workspace)",
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
-                     "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns"] {
+                     "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
+                     "/api/v1/email/domains"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -75,6 +76,8 @@ import Testing
         ], token: a.token)
         let importA = try await api.call("POST", "/api/v1/contacts/imports", raw: "name,phone\nBea Hiddenname,+14155550124\n",
                                          token: a.token)
+        let domainA = try await api.call("POST", "/api/v1/email/domains", json: ["name": "secret-domain.test", "spf_include": "_spf.relay.secret-a.example"],
+                                     token: a.token)
         let suppressedA = try #require(try await api.call("POST", "/api/v1/email/suppressions", json: ["address": "secret-suppressed@example.com"],
                                                           token: a.token).string("address"))
         let emailTemplateID = try #require(emailTemplateA.string("id"))
@@ -84,11 +87,12 @@ import Testing
                          try #require(contactA.string("id")), try #require(groupA.string("id")), try #require(templateA.string("id")),
                          try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
-        secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id"))]
+        secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
+                      try #require(domainA.string("id"), "\(domainA.body)")]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
                                "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
-                               "ada.secret@example.com", "Secret campaign", "Secret appeal"]
+                               "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

@@ -7,6 +7,7 @@ struct CampaignsDomain: APIDomain {
     let campaigns: CampaignStore
     let runner: CampaignRunner
     let templates: TemplateStore
+    let senders: SendingDomains
     let events: WorkspaceEvents
     let clock: any WallClock
 
@@ -16,6 +17,7 @@ struct CampaignsDomain: APIDomain {
                                 jobs: try api.env.queue("JOBS"), events: api.events, logger: api.logger,
                                 aheadMs: (Int64(api.env.var("CAMPAIGN_EXPAND_AHEAD_SECONDS", default: "60")) ?? 60) * 1000)
         templates = TemplateStore(database: api.database, clock: api.clock)
+        senders = api.sendingDomains
         events = api.events
         clock = api.clock
     }
@@ -41,7 +43,8 @@ struct CampaignsDomain: APIDomain {
         return try await campaigns.get(scope, id: id) ?? moved.campaign
     }
 
-    /// The groups and template a campaign names are the workspace's (404 naming the one that is not).
+    /// The groups and template a campaign names are the workspace's (404 naming the one that is not); an
+    /// email campaign's sender is on a domain the workspace may send from (409 naming content.from).
     func checkReferences(_ scope: TenantScope, _ input: CampaignInput, channel: MessageChannel) async throws {
         if case .groups(let ids, _) = input.audience {
             let found = Set(try await campaigns.database.prepare("""
@@ -51,6 +54,9 @@ struct CampaignsDomain: APIDomain {
         }
         if let templateID = input.content?.templateID, try await templates.get(scope, id: templateID) == nil {
             throw APIError.notFound("template")
+        }
+        if channel == .email, let from = input.content?.from {
+            try await senders.requireSender(scope, from, field: "content.from")
         }
     }
 }

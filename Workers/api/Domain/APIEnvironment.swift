@@ -20,6 +20,8 @@ struct APIEnvironment: Sendable {
     let accounts: Accounts
     let events: WorkspaceEvents
     let messaging: Messaging
+    /// The workspaces' sending domains: the email routes check a From against them.
+    let sendingDomains: SendingDomains
 
     init(env: WorkerEnv) throws {
         self.env = env
@@ -33,6 +35,7 @@ struct APIEnvironment: Sendable {
         let pubsub = try env.pubsub("LIVE")
         accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
+        sendingDomains = try SendingDomains(env: env, database: database, sealingKey: sealingKey, events: events)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
     }
 }

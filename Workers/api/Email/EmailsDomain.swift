@@ -14,7 +14,7 @@ struct EmailsDomain: APIDomain {
     init(_ api: APIEnvironment) {
         messaging = api.messaging
         emails = EmailStore(database: api.database)
-        scheduler = EmailScheduler(database: api.database, queue: api.messaging.deliveryQueue, clock: api.clock)
+        scheduler = EmailScheduler(senders: api.sendingDomains, database: api.database, queue: api.messaging.deliveryQueue, clock: api.clock)
         providerEvents = EmailEventStore(database: api.database, clock: api.clock)
         events = api.events
         clock = api.clock

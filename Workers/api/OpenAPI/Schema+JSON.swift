@@ -114,12 +114,13 @@ extension Schema {
         case .oneOf(let schemas): return schemas.first?.exampleValue ?? .null
         case .object(let shape):
             // Every field of an answer; of a body, the required ones, the first alternative of each group,
-            // and those with an example of their own that no group rules out.
+            // and those with an example of their own that no group rules out (the first of "at most one").
             let firsts = Set((shape.exactlyOne + shape.atLeastOne).compactMap(\.first))
             let others = Set(shape.exactlyOne.flatMap { $0.dropFirst() })
+            let excluded = Set(shape.atMostOne.flatMap { $0.dropFirst() })
             func shown(_ property: Property) -> Bool {
-                shape.closed || property.required || firsts.contains(property.name)
-                    || property.schema.example != nil && !others.contains(property.name)
+                !excluded.contains(property.name) && (shape.closed || property.required || firsts.contains(property.name)
+                    || property.schema.example != nil && !others.contains(property.name))
             }
             return .object(Dictionary(uniqueKeysWithValues: shape.properties.filter(shown).map { ($0.name, $0.schema.exampleValue) }))
         }

@@ -34,9 +34,8 @@ extension RecurrenceRule {
         }
         guard let time = try string("time") else { throw APIError.invalidField(name("time"), "is required") }
         guard let (hour, minute) = Self.timeOfDay(time) else { throw APIError.invalidField(name("time"), "must be a time of day, HH:MM (24-hour)") }
-        guard let zoneName = try string("time_zone") ?? fallbackZone else {
-            throw APIError.invalidField(name("time_zone"), "is required: the recipient has no time_zone of its own")
-        }
+        // UTC when neither the rule, the recipient nor the request names a zone.
+        let zoneName = try string("time_zone") ?? fallbackZone ?? "UTC"
         guard TimeZoneName.isKnown(zoneName), let zone = TimeZone(identifier: zoneName) else {
             throw APIError.invalidField(name("time_zone"), "'\(zoneName)' is not an IANA time zone (like America/New_York)")
         }
@@ -68,9 +67,6 @@ extension RecurrenceRule {
         }
         month = try integer("month", 1...12) ?? startMonth
         monthDay = try integer("month_day", 1...31) ?? startMonthDay
-        if frequency == .yearly, monthDay > Self.days(year: 2028, month: month) {  // a leap year: Feb 29 is a day
-            throw APIError.invalidField(name("month_day"), "month \(month) has no day \(monthDay)")
-        }
     }
 
     /// `HH:MM`, 24-hour.
@@ -117,21 +113,34 @@ extension RecurrenceRule {
     /// The `recurrence` object of a request; `change`: of a PATCH, where every field is optional (see `merged`).
     static func schema(change: Bool = false) -> Schema {
         func field(_ name: String, _ schema: Schema) -> Property { change ? .optional(name, schema) : .required(name, schema) }
-        return .object([
-            field("frequency", Schema.oneOf(Frequency.allCases.map(\.rawValue)).described(change ? "Given: the rule starts over from the fields given" : "How often")),
-            .optional("interval", Schema.integer(1...maxInterval).described("Every n days, weeks, months or years (default 1)")),
-            .optional("weekdays", Schema.array(.oneOf(Weekday.allCases.map(\.rawValue)), min: 1, max: 7).example(["MO", "TH"])
-                .described("Weekly: the days it goes out on (default the weekday of starts_on)")),
-            .optional("month_day", Schema.integer(1...31).described(
-                "Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)")),
-            .optional("month", Schema.integer(1...12).described("Yearly: the month (default that of starts_on)")),
+        let interval = Property.optional("interval", Schema.integer(1...maxInterval).described("Every n days, weeks, months or years (default 1)"))
+        let weekdays = Property.optional("weekdays", Schema.array(.oneOf(Weekday.allCases.map(\.rawValue)), min: 1, max: 7).example(["MO", "TH"])
+            .described("Weekly: the days it goes out on (default the weekday of starts_on)"))
+        let monthDay = Property.optional("month_day", Schema.integer(1...31).described(
+            "Monthly and yearly: the day of the month (default that of starts_on); a month without it uses its last day (the 31st is April 30, Feb 29 is Feb 28 in common years)"))
+        let month = Property.optional("month", Schema.integer(1...12).described("Yearly: the month (default that of starts_on)"))
+        // Days no schema can compare: the end is on or after the start and not yet past (formats the fuzz draws from).
+        let common: [Property] = [
             field("time", Schema.string(pattern: "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$").example("09:00").patternMeaning("a time of day, HH:MM (24-hour)")
                 .described("The local time of each send; it stays the same across daylight-saving changes (a time skipped in spring moves forward by the gap; one repeated in the fall is the first)")),
-            .optional("time_zone", Schema.model(TimeZoneName.self).described("Default: the contact's `time_zone` custom field, else the request's time_zone")),
-            .optional("starts_on", CivilDate.schema.described("The first day it may go out (default today in the time zone)")),
-            .optional("ends_on", CivilDate.schema.nullable.described("The last day it may go out (inclusive); not with count")),
+            .optional("time_zone", Schema.model(TimeZoneName.self).described("Default: the contact's `time_zone` custom field, else the request's time_zone, else UTC")),
+            .optional("starts_on", Schema.string(pattern: CivilDate.pattern, format: "series-start").example("2026-12-01").patternMeaning("a date, YYYY-MM-DD")
+                .described("The first day it may go out (default today in the time zone)")),
+            .optional("ends_on", Schema.string(pattern: CivilDate.pattern, format: "series-end").nullable.example("2027-06-30").patternMeaning("a date, YYYY-MM-DD")
+                .described("The last day it may go out (inclusive): on or after starts_on, and not past; not with count")),
             .optional("count", Schema.integer(1...10_000).nullable.described("How many sends in all; not with ends_on")),
-        ], closed: true)
+        ]
+        guard !change else {
+            // A change merges into the stored rule, whose frequency decides which fields apply.
+            return .object([field("frequency", Schema.oneOf(Frequency.allCases.map(\.rawValue)).described("Given: the rule starts over from the fields given")),
+                            interval, weekdays, monthDay, month] + common, atMostOne: [["count", "ends_on"]], closed: true)
+        }
+        // One closed form per frequency, so each names only the fields that apply to it.
+        let own: [Frequency: [Property]] = [.daily: [], .weekly: [weekdays], .monthly: [monthDay], .yearly: [monthDay, month]]
+        return .oneOf(Frequency.allCases.map { frequency in
+            .object([.required("frequency", .oneOf([frequency.rawValue])), interval] + own[frequency, default: []] + common,
+                    atMostOne: [["count", "ends_on"]], closed: true).described("\(frequency.rawValue.capitalized)")
+        })
     }
 
     /// What answers show: the rule with every default filled in, and its RRULE.

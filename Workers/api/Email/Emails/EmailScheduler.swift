@@ -3,6 +3,8 @@ import OzziRuntime
 /// `POST /api/v1/emails`: one transactional email to a contact or an address, with its own content row,
 /// inserted with its message in one transaction and queued for its due time like any message.
 struct EmailScheduler: Sendable {
+    /// Whether the workspace may send from `from`.
+    let senders: SendingDomains
     let database: any SQLDatabase
     let queue: DeliveryQueue
     let clock: any WallClock
@@ -73,6 +75,8 @@ struct EmailScheduler: Sendable {
             contactID = try await database.prepare("SELECT id FROM contacts WHERE workspace_id = ? AND email = ? ORDER BY created_at LIMIT 1")
                 .bind(scope.workspaceID, to).first()?.text("id")
         }
+
+        try await senders.requireSender(scope, from.address, field: "from")
 
         let id = ResourceID.make("msg")
         let content = EmailContent(id: ResourceID.make("eml"), from: from.formatted, replyTo: replyTo?.formatted, templateID: templateID,

@@ -1,0 +1,36 @@
+import OzziRuntime
+
+/// A domain a workspace sends email from, with the records it must publish and their last check.
+/// Verified when its required records (SPF and DKIM) are; DMARC and MX are advice.
+struct SendingDomain: Codable, SQLRecord, Sendable, Equatable {
+    enum Status: String, Codable, Sendable, CaseIterable {
+        /// Not checked yet, or no check could reach DNS.
+        case pending
+        case verified
+        /// Checked: a required record is missing or wrong.
+        case failed
+    }
+
+    let id: String
+    let name: String
+    /// Whose records these are: `simulated`, `smtp` (we sign; the key is ours) or `resend`.
+    let provider: String
+    let status: Status
+    let records: [DomainRecord]
+    let dkim_selector: String?
+    let checked_at: String?
+    let verified_at: String?
+    let created_at: String
+    let updated_at: String
+    enum CodingKeys: String, SQLColumn { case id, name, provider, status, records, dkim_selector, checked_at, verified_at, created_at, updated_at }
+    typealias Columns = CodingKeys
+
+    /// The status its records earn: verified when every required one is; failed when a required one was
+    /// found missing or wrong; otherwise (a required record not yet told) the status it had.
+    static func status(of records: [DomainRecord], was previous: Status) -> Status {
+        let required = records.filter(\.required)
+        if required.allSatisfy({ $0.status == .verified }) { return .verified }
+        if required.contains(where: { $0.status == .missing || $0.status == .wrong }) { return .failed }
+        return previous
+    }
+}

@@ -1,0 +1,136 @@
+import Logging
+import OzziRuntime
+
+/// Sending domains as the api uses them: add one (its records, and its DKIM key when we sign), check
+/// its records by DNS now or when the daily re-check is due; and, for sending, whether a From address
+/// may be used. (The DKIM signers of a workspace's domains: `store.dkimSigners`.)
+struct SendingDomains: Sendable {
+    let store: SendingDomainStore
+    let dns: DNSClient
+    let settings: SendingDomainSettings
+    /// Whose records a new domain gets, and which From rule applies: the workspace's email provider.
+    let emailSettings: EmailSettingsStore
+    let events: WorkspaceEvents
+    let clock: any WallClock
+    let logger: Logger
+
+    init(env: WorkerEnv, database: any SQLDatabase, sealingKey: [UInt8], events: WorkspaceEvents) throws {
+        settings = try SendingDomainSettings(env)
+        store = SendingDomainStore(database: database, key: sealingKey, clock: env.clock)
+        emailSettings = EmailSettingsStore(database: database, key: sealingKey, clock: env.clock)
+        dns = DNSClient(server: settings.dnsServer, timeout: settings.dnsTimeout)
+        self.events = events
+        clock = env.clock
+        logger = env.logger
+    }
+
+    /// Adds `name` (normalized) for a workspace sending through `provider` (`simulated` or `smtp`): a
+    /// 2048-bit key pair is made for DKIM and the records to publish answered. Not checked until asked,
+    /// or a day later: the records cannot be there yet.
+    func add(_ scope: TenantScope, name: String, provider: String, spfInclude: String?) async throws -> SendingDomain {
+        let recipe: DomainRecipe
+        switch provider {
+        case "smtp":
+            // Required by the workspace's settings, not by the body's shape: a conflict naming the field.
+            guard let include = spfInclude ?? settings.smtpSPFInclude else {
+                throw APIError.conflict("the workspace sends through an SMTP relay: give the relay's SPF include in spf_include (e.g. _spf.relay.example)",
+                                        details: ["field": "spf_include"])
+            }
+            recipe = DomainRecipe(provider: provider, spfInclude: include, bounceMX: nil)
+        default:
+            recipe = DomainRecipe(provider: provider, spfInclude: settings.spfInclude, bounceMX: settings.bounceMX)
+        }
+        // Key generation takes a while (primes): off the loop.
+        let key = try await BlockingPool.shared.run { try RSAKey.generate() }
+        let selector = settings.dkimSelector
+        return try await store.create(scope, SendingDomainStore.New(
+            name: name, provider: provider, providerDomainID: nil,
+            records: recipe.records(for: name, selector: selector, publicKey: key.publicKeyBase64),
+            selector: selector, privateKeyPEM: key.pem, nextCheckMs: clock.milliseconds + settings.recheckSeconds * 1000))
+    }
+
+    /// Checks the domain's records now; nil when the workspace has no such domain.
+    func verify(_ scope: TenantScope, id: String) async throws -> SendingDomain? {
+        guard let domain = try await store.get(scope, id: id) else { return nil }
+        return try await check(scope, domain)
+    }
+
+    /// Re-checks a few domains whose daily check is due (each claimed first, so hosts sharing the
+    /// database do not check one twice); answers how many were checked.
+    func recheckDue() async throws -> Int {
+        var checked = 0
+        for due in try await store.due(limit: settings.recheckBatch) {
+            // Claimed until the retry time: a host that dies mid-check leaves it for another later.
+            guard try await store.claim(due.record.id, until: clock.milliseconds + settings.retrySeconds * 1000) else { continue }
+            _ = try await check(due.scope, due.record)
+            checked += 1
+        }
+        return checked
+    }
+
+    /// Whether `address` (`a@b` or `Name <a@b>`) may be a From of the workspace: its domain is one of
+    /// the workspace's verified domains, or, for the simulated provider only, the host's sandbox domain.
+    func allowedFrom(_ scope: TenantScope, address: String, provider: String) async throws -> Bool {
+        guard let domain = Self.domain(of: address) else { return false }
+        if provider == "simulated", domain == settings.sandboxDomain { return true }
+        return try await store.isVerified(scope, name: domain)
+    }
+
+    /// Refuses a From the workspace may not send from with its provider as it is now (`allowedFrom`): a
+    /// 409 naming `field`, since the same body passes once the domain is verified. On the simulated
+    /// provider (the offline default) the sandbox domain (`EMAIL_SANDBOX_DOMAIN`) needs no DNS, so email
+    /// works without any domain; every other domain must be verified, whatever the provider.
+    func requireSender(_ scope: TenantScope, _ address: String, field: String) async throws {
+        let provider = try await emailSettings.get(scope).provider
+        guard try await !allowedFrom(scope, address: address, provider: provider) else { return }
+        let domain = Self.domain(of: address) ?? address
+        let sandbox = provider == "simulated" ? " (or send from the sandbox domain \(settings.sandboxDomain))" : ""
+        throw APIError.conflict("\(domain) is not a verified sending domain of the workspace: add it at /api/v1/email/domains, publish its records and verify it\(sandbox)",
+                                details: ["field": .string(field), "domain": .string(domain)])
+    }
+
+    /// The domain of `a@b` or `Name <a@b>`, lowercased, without a final dot.
+    private static func domain(of address: String) -> String? {
+        let bare = MailAddress(parsing: address).address
+        guard let at = bare.lastIndex(of: "@") else { return nil }
+        var domain = bare[bare.index(after: at)...].lowercased()
+        if domain.hasSuffix(".") { domain.removeLast() }
+        return domain.isEmpty ? nil : domain
+    }
+
+    /// Asks DNS for every record at once and stores what came back. A record DNS could not be asked
+    /// about keeps its last status (with the error), and the domain is checked again sooner.
+    private func check(_ scope: TenantScope, _ domain: SendingDomain) async throws -> SendingDomain? {
+        let records = await withTaskGroup(of: (Int, DomainRecord).self) { group in
+            for (index, record) in domain.records.enumerated() {
+                group.addTask { (index, await check(record)) }
+            }
+            var checked = domain.records
+            for await (index, record) in group { checked[index] = record }
+            return checked
+        }
+        let told = records.filter { $0.error == nil }
+        if told.count < records.count {
+            logger.warning("sending domain check could not reach DNS", metadata: ["domain": "\(domain.name)", "server": "\(dns.server)",
+                                                                                   "error": "\(records.compactMap(\.error).first ?? "")"])
+        }
+        let wait = told.count == records.count ? settings.recheckSeconds : settings.retrySeconds
+        let saved = try await store.saveCheck(scope, id: domain.id, records: records, status: SendingDomain.status(of: records, was: domain.status),
+                                              checked: !told.isEmpty, nextCheckMs: clock.milliseconds + wait * 1000)
+        events.flushSoon()
+        return saved
+    }
+
+    private func check(_ record: DomainRecord) async -> DomainRecord {
+        var record = record
+        do {
+            let answer = try await dns.query(record.name, DomainRecordCheck.type(of: record))
+            (record.status, record.found) = DomainRecordCheck.check(record, answer)
+            record.error = nil
+            record.checked_at = Timestamp.now(clock)
+        } catch {
+            record.error = "\(error)"
+        }
+        return record
+    }
+}
