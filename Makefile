@@ -29,6 +29,7 @@ bench:
 	bash bench/api.sh
 	bash bench/contacts.sh
 	bash bench/messaging.sh
+	bash bench/email.sh
 	bash bench/cluster.sh
 
 # Each libFuzzer target for a short while (fuzz/README.md); its own sanitized build in .build-fuzz.

@@ -243,4 +243,39 @@ import APIWorker
         #expect(try await event(api, "email.delivered", providerID: providerID, secret: workspaceSecret).status == 200)
         #expect(try await api.call("GET", "/api/v1/emails/\(id)", token: token).string("status") == "delivered")
     }
+
+    /// A workspace on its own relay: the email goes over STARTTLS with the stored login, signed with the
+    /// DKIM key of its From domain, and the signature verifies against the record the domain published.
+    @Test func aWorkspaceOnItsRelaySignsWithItsDomainsKey() async throws {
+        let smtp = try await LocalSMTPServer.start(.starttls)
+        let dns = try await DNSTestServer(zone: [:])
+        defer { dns.stop() }
+        let api = try await APIHost.start(vars: Self.vars.merging(["DNS_SERVER": dns.address.description, "SMTP_ALLOW_PRIVATE_HOSTS": "true",
+                                                                   "SMTP_CA_FILE": smtp.caFile]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try await owner(api)
+        #expect(try await api.call("PUT", "/api/v1/email/settings", json: [
+            "provider": "smtp", "smtp_host": "127.0.0.1", "smtp_port": .number(Double(smtp.port)),
+            "smtp_auth": ["username": .string(LocalSMTPServer.user), "password": .string(LocalSMTPServer.password)],
+        ], token: token).status == 200)
+        let added = try await api.call("POST", "/api/v1/email/domains", json: ["name": "relay-news.test", "spf_include": "_spf.relay.example"], token: token)
+        let records = try #require(added.json["records"]?.arrayValue, "\(added.body)")
+        try dns.serve(SendingDomainTests.published(records))
+        #expect(try await api.call("POST", "/api/v1/email/domains/\(try #require(added.string("id")))/verify", token: token).string("status") == "verified")
+
+        let sent = try await api.call("POST", "/api/v1/emails", json: [
+            "to": "reader@example.org", "from": "Relay News <hello@relay-news.test>", "subject": "Signed", "text": "Signed by our key.",
+        ], token: token)
+        let id = try #require(sent.string("id"), "\(sent.body)")
+        let accepted = try await wait(api, token, id) { $0.string("status") == "sent" }
+        #expect(accepted.string("status") == "sent", "\(accepted.body)")
+        let received = try #require(try smtp.messages().first)
+        let data = try #require(received["data"] as? String)
+        #expect(data.hasPrefix("DKIM-Signature: v=1; a=rsa-sha256;"), "\(data.prefix(200))")
+        #expect(try smtp.auths().first?["ok"] as? Bool == true)
+        let dkim = try #require(records.first { $0["kind"] == "dkim" })
+        let (verified, log) = try await DKIMTests.verify(Array(data.utf8), record: try #require(dkim["value"]?.stringValue),
+                                                        name: try #require(dkim["name"]?.stringValue))
+        #expect(verified, "\(log)")
+    }
 }

@@ -26,6 +26,41 @@ struct JobHandlers: Sendable {
         }
     }
 
+    /// Jobs of `type` in a batch run at once, those with the same `key` one after another in batch order;
+    /// each is acknowledged when it succeeds and retried when it throws, whatever the others do. For jobs
+    /// whose writes gather into shared transactions (`GatheredTransactions`), which run one at a time
+    /// would make one transaction each.
+    mutating func concurrently<Job: QueueJob>(_ type: Job.Type, key: @escaping @Sendable (Job) -> String,
+                                              _ run: @escaping @Sendable (Job, JobContext) async throws -> Void) {
+        register(type) { messages, jobs, context in
+            var order: [String] = []
+            var byKey: [String: [(message: QueueMessage, job: Job)]] = [:]
+            for (message, job) in zip(messages, jobs) {
+                let key = key(job)
+                if byKey[key] == nil { order.append(key) }
+                byKey[key, default: []].append((message, job))
+            }
+            await withTaskGroup(of: Void.self) { group in
+                for key in order {
+                    let sequence = byKey[key]!
+                    group.addTask {
+                        for (message, job) in sequence {
+                            do {
+                                try await run(job, context)
+                                message.ack()
+                            } catch {
+                                context.request.logger.warning("queue job failed; it will be retried", metadata: [
+                                    "kind": "\(Job.kind)", "message_id": "\(message.id)", "error": "\(error)",
+                                ])
+                                message.retry()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Jobs of `type` in a batch go to `run` together (one read, one claim, one record for the lot).
     mutating func batch<Job: QueueJob>(_ type: Job.Type, _ run: @escaping @Sendable ([Job], JobContext) async throws -> Void) {
         register(type) { messages, jobs, context in

@@ -26,8 +26,9 @@ struct EmailsDomain: APIDomain {
     }
 
     func jobs(_ jobs: inout JobHandlers) {
-        // The simulated provider's events, posted to our own webhook route as Resend posts them.
-        jobs.each(SimulatedEmailCallbackJob.self) { job, context in
+        // The simulated provider's events, posted to our own webhook route as Resend posts them: a
+        // batch's at once (their writes share transactions), each email's in order.
+        jobs.concurrently(SimulatedEmailCallbackJob.self, key: { $0.data["email_id"]?.stringValue ?? "" }) { job, context in
             try await messaging.email.simulated.deliver(job, fetch: context.fetch)
         }
     }

@@ -44,6 +44,7 @@ struct Messaging: Sendable {
         let links = EmailLinkSigner(sealingKey: sealingKey)
         email = EmailChannel(contents: EmailContentStore(database: database), suppressions: SuppressionStore(database: database, clock: clock),
                              providers: EmailProviders(env: env, settings: emailSettings, simulated: simulatedEmail),
+                             sendingDomains: SendingDomainStore(database: database, key: sealingKey, clock: clock),
                              unsubscribeLinks: UnsubscribeLinks(signer: links, publicURL: publicURL),
                              trackingLinks: TrackingLinks(signer: links, publicURL: publicURL))
         let hosts = DeliveryHosts(database: database, clock: clock,

@@ -1,4 +1,4 @@
-import CLibUV
+import CLibUV  // the SOCK_* types come with libuv's <sys/socket.h>, not from Glibc alone on a clean build
 import Glibc
 
 /// One socket to a name server, its waits bounded by `poll` against a deadline. Used only on the

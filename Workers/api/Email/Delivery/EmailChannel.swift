@@ -7,6 +7,8 @@ struct EmailChannel: Sendable {
     let contents: EmailContentStore
     let suppressions: SuppressionStore
     let providers: EmailProviders
+    /// The DKIM keys of the workspaces' sending domains: we sign what goes out through a relay of theirs.
+    let sendingDomains: SendingDomainStore
     let unsubscribeLinks: UnsubscribeLinks
     let trackingLinks: TrackingLinks
 
@@ -41,9 +43,11 @@ struct EmailChannel: Sendable {
         for (workspace, emails) in Dictionary(grouping: messages, by: \.scope.workspaceID) {
             let scope = TenantScope(workspaceID: workspace)
             let settings = try await self.providers.settings.get(scope)
+            // Resend signs with its own keys; a relay gets ours, one per From domain.
+            let dkim = settings.provider == "smtp" ? try await sendingDomains.dkimSigners(scope) : []
             providers[workspace] = Result { () throws(APIError) in
                 do {
-                    let provider = try self.providers.provider(for: settings)
+                    let provider = try self.providers.provider(for: settings, dkim: dkim)
                     // A workspace's own account (its API key, its relay) is its own rate-limit and batch group.
                     return (provider, "\(provider.name):\(workspace)")
                 } catch let error as APIError {
