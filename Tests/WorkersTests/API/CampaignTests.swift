@@ -132,6 +132,8 @@ import APIWorker
         }
         try await refused(["name": "x", "audience": ["type": "all"], "content": ["body": "b"]], 422, naming: "channel")
         try await refused(["name": "x", "channel": "fax", "audience": ["type": "all"], "content": ["body": "b"]], 422, naming: "channel")
+        try await refused(["name": "x", "channel": "sms", "audience": ["type": "filter", "filter": ["updated_before": "2041-02-30T20:37:14Z"]],
+                           "content": ["body": "b"]], 422, naming: "audience")
         try await refused(["name": "x", "channel": "sms", "audience": ["type": "all", "group_ids": [.string(group)]], "content": ["body": "b"]], 422, naming: "audience")
         try await refused(["name": "x", "channel": "sms", "audience": ["type": "filter", "filter": ["q": "ann"]], "content": ["body": "b"]], 422, naming: "audience")
         try await refused(["name": "x", "channel": "sms", "audience": ["type": "filter", "filter": ["consent": "maybe"]], "content": ["body": "b"]], 422, naming: "audience")

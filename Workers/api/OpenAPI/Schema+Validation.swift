@@ -123,6 +123,10 @@ extension StringRules {
         if length < minLength { throw APIError.invalidField(path, minLength == 1 ? "must not be empty" : "must be at least \(minLength) characters") }
         if let maxLength, length > maxLength { throw APIError.invalidField(path, "must be at most \(maxLength) characters") }
         if let pattern, !pattern.matches(text) { throw APIError.invalidField(path, pattern.explain?(text) ?? "must match \(pattern.source)") }
+        // The format the document names, as JSON Schema validators read it (a pattern cannot know February has no 30th).
+        if format == "date-time", RFC3339.milliseconds(text) == nil {
+            throw APIError.invalidField(path, "must be an RFC 3339 date-time, such as 2026-01-31T09:00:00Z")
+        }
     }
 }
 
