@@ -1,3 +1,5 @@
+import OzziRuntime
+
 /// Calendar dates as day numbers (days since 1970-01-01, proleptic Gregorian), for date arithmetic
 /// without a time zone (Howard Hinnant's algorithms).
 enum CivilDate {
@@ -23,23 +25,13 @@ enum CivilDate {
     /// A calendar date in a body or a parameter.
     static let schema = Schema.string(pattern: pattern, format: "date").example("2026-12-01").patternMeaning("a date, YYYY-MM-DD")
 
+    /// Days from 1970-01-01 (proleptic Gregorian): the runtime's calendar arithmetic, which RFC 3339 instants use too.
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        Int(RFC3339.daysFromEpoch(year: Int64(year), month: Int64(month), day: Int64(day)))
     }
 
     static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let (year, month, day) = RFC3339.civil(daysFromEpoch: Int64(days))
+        return (Int(year), Int(month), Int(day))
     }
 }

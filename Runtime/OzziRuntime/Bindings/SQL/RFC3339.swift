@@ -75,7 +75,7 @@ public enum RFC3339 {
 
     /// Days from 1970-01-01 in the proleptic Gregorian calendar (the civil-from-days algorithm, reversed:
     /// eras of 400 years, each year starting in March so that the leap day falls last).
-    static func daysFromEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+    public static func daysFromEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -84,7 +84,7 @@ public enum RFC3339 {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civil(daysFromEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    public static func civil(daysFromEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
