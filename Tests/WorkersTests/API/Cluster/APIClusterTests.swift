@@ -12,12 +12,17 @@ import Testing
                             namespace: TestRedis.unique("cluster"))
     }
 
+    /// One data folder for the whole cluster, as its hosts would share a volume: the job that sends a
+    /// sign-up's verification email runs on whichever host claims it first, and keeps the email there.
+    static func sharedFolder() -> String { NSTemporaryDirectory() + "ozzi-cluster-\(UUID().uuidString)" }
+
     @Test func aKeyDisabledOnOneHostIsRefusedOnTheOtherAtOnce() async throws {
         let backends = try await Self.cluster()
         // The clock never moves: without word from host A, host B would trust its cached key for ever.
         let clock = ManualClock(milliseconds: 1_800_000_000_000)
-        let a = try await APIHost.start(clock: clock, backends: backends)
-        let b = try await APIHost.start(clock: clock, backends: backends)
+        let folder = Self.sharedFolder()
+        let a = try await APIHost.start(clock: clock, dataDirectory: folder, backends: backends)
+        let b = try await APIHost.start(clock: clock, dataDirectory: folder, backends: backends)
         defer { Task { await a.stop(); await b.stop() } }
         let owner = try #require(try await a.signUp("cluster-keys@example.com").string("access_token"))
         let created = try await a.call("POST", "/api/v1/api-keys", json: ["name": "server"], token: owner)
@@ -32,8 +37,9 @@ import Testing
 
     @Test func eventsWrittenOnOneHostStreamFromTheOther() async throws {
         let backends = try await Self.cluster()
-        let a = try await APIHost.start(.live, backends: backends)
-        let b = try await APIHost.start(.live, backends: backends)
+        let folder = Self.sharedFolder()
+        let a = try await APIHost.start(.live, dataDirectory: folder, backends: backends)
+        let b = try await APIHost.start(.live, dataDirectory: folder, backends: backends)
         defer { Task { await a.stop(); await b.stop() } }
         let owner = try #require(try await a.signUp("cluster-stream@example.com").string("access_token"))
         let stream = try ChildProcess("/usr/bin/python3", [MessagingTests.clients + "/sse_client.py", b.base + "/api/v1/stream", owner])
