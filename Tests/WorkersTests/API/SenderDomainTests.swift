@@ -117,6 +117,35 @@ import Testing
         #expect(Self.handedOver(api).isEmpty)
     }
 
+    /// An email without a From goes from the workspace's default sender, checked as a From is: when the
+    /// default's domain is gone, the email is refused naming default_from.
+    @Test func anEmailWithoutAFromUsesTheDefaultSender() async throws {
+        let dns = try await DNSTestServer(zone: [:])
+        defer { dns.stop() }
+        let api = try await APIHost.start(vars: Self.vars(dns))
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("desk@example.com").string("access_token"))
+        let later = JSONValue.string(SQLDate.format(Date().addingTimeInterval(30 * 86_400)))
+        func email() async throws -> TestResponse {
+            try await api.call("POST", "/api/v1/emails", json: ["to": "reader@example.org", "subject": "Hi", "text": "Hello", "scheduled_at": later],
+                               token: token)
+        }
+        let none = try await email()
+        #expect(none.status == 409 && none.string("error", "details", "field") == "from", "\(none.body)")
+
+        try await SendingDomainTests.verifiedDomain("desk.test", api, token: token, dns: dns)
+        #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "simulated", "default_from": "Desk <news@desk.test>"],
+                                   token: token).status == 200)
+        let sent = try await email()
+        #expect(sent.status == 201 && sent.string("from") == "Desk <news@desk.test>", "\(sent.body)")
+
+        let domain = try #require(try await api.call("GET", "/api/v1/email/domains", token: token)["data"]?.arrayValue?.first?["id"]?.stringValue)
+        #expect(try await api.call("DELETE", "/api/v1/email/domains/\(domain)", token: token).status == 204)
+        let gone = try await email()
+        #expect(gone.status == 409 && gone.string("error", "details", "field") == "default_from" && gone.string("error", "details", "domain") == "desk.test",
+                "\(gone.body)")
+    }
+
     // MARK: - Resend's domain API
 
     static func requests(_ stub: ResendClientTests.Stub, after count: Int = 0) async throws -> [String] {
