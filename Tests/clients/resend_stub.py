@@ -17,6 +17,7 @@ answers Resend's shape: status not_started, records MX and TXT (quoted) on `send
 account has -> 403. POST
 /domains/{id}/verify marks it verified (failed when the name starts with `fail`), which GET /domains/{id}
 then answers for the domain and each record; DELETE /domains/{id} removes it. Unknown id -> 404.
+GET /domains?limit=100 lists the account's domains (without records).
 """
 import base64
 import os
@@ -90,6 +91,9 @@ class Handler(BaseHTTPRequestHandler):
                           "tokens": [uuid.uuid4().hex for _ in range(3)] if body["name"].startswith("cname.") else []}
                 domains[domain["id"]] = domain
                 return 200, self.domain_json(domain), {}
+            if method == "GET" and self.path == "/domains?limit=100":
+                return 200, {"object": "list", "has_more": False,
+                             "data": [{k: d[k] for k in ("id", "name", "status", "created_at", "region")} for d in domains.values()]}, {}
             if len(parts) < 2 or parts[0] != "domains" or parts[1] not in domains:
                 return error(404, "not_found", "Domain not found")
             domain = domains[parts[1]]

@@ -256,12 +256,21 @@ import Testing
         #expect(try await Poll.until { try await Self.requests(stub, after: count).contains("GET /domains/\(againResendID)") })
         #expect(try await Self.requests(stub, after: count) == ["GET /domains/\(againResendID)"])
 
+        // A domain the Resend account has already (added from its dashboard) is taken as it is.
+        let dashboard = try await Subprocess.curl(["-X", "POST", "-H", "Authorization: Bearer \(ResendClientTests.apiKey)", "-H", "Content-Type: application/json",
+                                                   "-d", #"{"name":"dashboard.brand.test"}"#, "http://127.0.0.1:\(stub.port)/domains"])
+        let dashboardID = try #require((try JSONValue(jsonBytes: Array(dashboard.stdout.utf8)))["id"]?.stringValue)
+        let adoptedAt = try await stub.requests().count
+        let adopted = try await api.call("POST", "/api/v1/email/domains", json: ["name": "dashboard.brand.test"], token: token)
+        #expect(adopted.status == 201 && adopted.string("provider_domain_id") == dashboardID && adopted.json["records"]?.arrayValue?.count == 4, "\(adopted.body)")
+        #expect(try await Self.requests(stub, after: adoptedAt) == ["POST /domains", "GET /domains?limit=100", "GET /domains/\(dashboardID)"])
+
         // Resend's refusal is a conflict carrying its message.
         #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "resend", "resend_api_key": "re_not_this_account"],
                                    token: token).status == 200)
         let wrongKey = try await api.call("POST", "/api/v1/email/domains", json: ["name": "other.brand.test"], token: token)
         #expect(wrongKey.status == 409 && wrongKey.body.contains("Missing API key") && wrongKey.json["error"]?["details"]?["resend_status"] == 401,
                 "\(wrongKey.body)")
-        #expect(try await api.call("GET", "/api/v1/email/domains", token: token)["data"]?.arrayValue?.count == 3)
+        #expect(try await api.call("GET", "/api/v1/email/domains", token: token)["data"]?.arrayValue?.count == 4)
     }
 }
