@@ -67,7 +67,7 @@ extension EmailSettings.JSONShape: APIModel {
         let apiKey = Property.optional("resend_api_key", Schema.string(min: 4, max: 256, pattern: "^re_").nullable
             .described("Omitted: the stored one is kept; null removes it"))
         let webhookSecret = Property.optional("resend_webhook_secret", Schema.string(max: 256, pattern: webhookSecretPattern).nullable
-            .described("The signing secret of the workspace's Resend webhook; omitted: kept; null removes it"))
+            .described("The signing secret of the workspace's Resend webhook (pointed at /api/v1/webhooks/resend and subscribed to \(ResendEvent.subscribed.joined(separator: ", "))); omitted: kept; null removes it"))
         let smtp: [Property] = [
             .optional("smtp_port", Schema.integer(1...65_535).nullable.described("Default 587 with starttls, 465 with tls")),
             .optional("smtp_security", Schema.oneOf(SMTPSubmission.Security.allCases.map(\.rawValue)).nullable.described("Default starttls")),

@@ -20,9 +20,9 @@ import OzziRuntime
 /// - `flaky@` 500 `application_error` on the first two attempts, then accepted
 /// - `throttled@` 429 `rate_limit_exceeded` with `retry-after: 1` on the first attempt, then accepted
 /// - `engaged@` delivered, then `email.opened` and `email.clicked` (the email's first link)
-/// - anything else: `email.sent`, then `email.delivered` after `deliveryMs`
-/// Every accepted email first reports `email.sent`; later events come `deliveryMs` apart (the system's
-/// account email, `SystemEmailSender.workspaceID`, reports none).
+/// - anything else: `email.delivered` after `deliveryMs`
+/// Events come `deliveryMs` apart, only those of `ResendEvent.subscribed` (no `email.sent`); the system's
+/// account email, `SystemEmailSender.workspaceID`, reports none.
 final class SimulatedEmailProvider: EmailProvider {
     let name = "simulated"
     let maxBatch = 100

@@ -56,15 +56,16 @@ enum SimulatedRecipient: Equatable {
     /// Whether the answer depends on earlier attempts (only these are counted).
     var countsAttempts: Bool { self == .flaky || self == .throttled }
 
-    /// The webhook events after an accepted send, each with its delay in milliseconds.
+    /// The webhook events after an accepted send, each with its delay in milliseconds: those a Resend
+    /// webhook subscribed to `ResendEvent.subscribed` reports (not `email.sent`: the send's own answer
+    /// already said so).
     func events(deliveryMs: Int) -> [(type: String, delayMs: Int)] {
-        let sent = ("email.sent", 0)
-        return switch self {
-        case .bounced: [sent, ("email.bounced", deliveryMs)]
-        case .complained: [sent, ("email.delivered", deliveryMs), ("email.complained", 2 * deliveryMs)]
-        case .delayed: [sent, ("email.delivery_delayed", deliveryMs), ("email.delivered", 3 * deliveryMs)]
-        case .engaged: [sent, ("email.delivered", deliveryMs), ("email.opened", 2 * deliveryMs), ("email.clicked", 3 * deliveryMs)]
-        case .delivered, .flaky, .throttled, .rejected: [sent, ("email.delivered", deliveryMs)]
+        switch self {
+        case .bounced: [("email.bounced", deliveryMs)]
+        case .complained: [("email.delivered", deliveryMs), ("email.complained", 2 * deliveryMs)]
+        case .delayed: [("email.delivery_delayed", deliveryMs), ("email.delivered", 3 * deliveryMs)]
+        case .engaged: [("email.delivered", deliveryMs), ("email.opened", 2 * deliveryMs), ("email.clicked", 3 * deliveryMs)]
+        case .delivered, .flaky, .throttled, .rejected: [("email.delivered", deliveryMs)]
         }
     }
 }

@@ -3,6 +3,12 @@ import OzziRuntime
 /// A Resend webhook's body (`{"type":"email.delivered","created_at":..,"data":{"email_id":..}}`), read
 /// for what moves an email: its id at the provider, the status it reports, and a bounce's kind.
 struct ResendEvent: Sendable, Equatable {
+    /// The event types a workspace's Resend webhook should be subscribed to: each moves an email on.
+    /// `email.sent` is left out: Resend's answer to the send already said it, and its webhook, often
+    /// overtaking our record of that answer, would only be refused and retried. (It is still accepted.)
+    static let subscribed = ["email.delivered", "email.delivery_delayed", "email.bounced", "email.complained", "email.opened",
+                             "email.clicked", "email.failed"]
+
     let type: String
     let emailID: String
     let status: EmailStatus?

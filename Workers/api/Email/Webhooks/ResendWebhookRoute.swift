@@ -14,7 +14,7 @@ extension RouteGroup {
         open("POST", "", "Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events", tag: "webhooks",
              body: .json(Self.resendEvent), answers: .json(.object([.required("received", .boolean)], closed: true)),
              signedWith: "svix-signature") { request, _ in
-            let event = try ResendEvent(try JSONValue(jsonBytes: request.body))
+            let event = try ResendEvent(try JSONBody.validated ?? JSONBody.parse(request.body))
             // Not known (yet): an event can overtake our record of the send it reports, so the provider is
             // asked to try again later (Svix retries with backoff for about a day, then gives up, which
             // is also the end of an email another system sent through the same account).

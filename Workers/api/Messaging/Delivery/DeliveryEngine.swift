@@ -227,6 +227,8 @@ final class DeliveryEngine: Sendable {
         let (retries, changes) = try await database.transaction { tx -> ([(job: DeliveryJob, dueMs: Int64)], [StatusChange]) in
             var retries: [(job: DeliveryJob, dueMs: Int64)] = []
             var changes: [StatusChange] = []
+            // One update per template for the batch: a campaign's thousands of sends share one.
+            var used: [String: Int] = [:]
             for (message, provider, result) in results {
                 let attempt = message.attempts + 1
                 switch result {
@@ -240,9 +242,7 @@ final class DeliveryEngine: Sendable {
                         """, providerID, message.id)
                     try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider, provider_message_id) VALUES (?, ?, 'status', 'sent', ?, ?)",
                                message.id, now, provider, providerID)
-                    if let template = message.templateID {
-                        try tx.run("UPDATE templates SET usage_count = usage_count + 1 WHERE id = ?", template)
-                    }
+                    if let template = message.templateID { used[template, default: 0] += 1 }
                     changes.append(StatusChange(message, status: .sent, errorCode: nil))
                 case .transient(let code, let reason, let retryAfter):
                     try tx.run("""
@@ -270,6 +270,9 @@ final class DeliveryEngine: Sendable {
                     try Self.review(tx, message.id, code: code, reason: reason, now: now)
                     changes.append(StatusChange(message, status: .review, errorCode: code))
                 }
+            }
+            for (template, count) in used.sorted(by: { $0.key < $1.key }) {
+                try tx.run("UPDATE templates SET usage_count = usage_count + CAST(? AS INTEGER) WHERE id = ?", count, template)
             }
             try WorkspaceEvents.record(tx, changes, at: now)
             return (retries, changes)
