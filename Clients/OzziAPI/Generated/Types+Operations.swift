@@ -16529,454 +16529,325 @@ public enum Operations {
                 @frozen public enum JsonPayload: Codable, Hashable, Sendable {
                     /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1`.
                     public struct Case1Payload: Codable, Hashable, Sendable {
-                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience`.
-                        @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1`.
-                            public struct Case1Payload: Codable, Hashable, Sendable {
-                                /// Members of any of these groups
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/group_ids`.
-                                public var groupIds: [Swift.String]
-                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/opted_in_only`.
-                                public var optedInOnly: Swift.Bool?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/type`.
-                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case groups = "groups"
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1/type`.
-                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload._TypePayload
-                                /// Creates a new `Case1Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - groupIds: Members of any of these groups
-                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///   - _type:
-                                public init(
-                                    groupIds: [Swift.String],
-                                    optedInOnly: Swift.Bool? = nil,
-                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload._TypePayload
-                                ) {
-                                    self.groupIds = groupIds
-                                    self.optedInOnly = optedInOnly
-                                    self._type = _type
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case groupIds = "group_ids"
-                                    case optedInOnly = "opted_in_only"
-                                    case _type = "type"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.groupIds = try container.decode(
-                                        [Swift.String].self,
-                                        forKey: .groupIds
-                                    )
-                                    self.optedInOnly = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .optedInOnly
-                                    )
-                                    self._type = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload._TypePayload.self,
-                                        forKey: ._type
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "group_ids",
-                                        "opted_in_only",
-                                        "type"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case1`.
-                            case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case1Payload)
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2`.
-                            public struct Case2Payload: Codable, Hashable, Sendable {
-                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter`.
-                                public struct FilterPayload: Codable, Hashable, Sendable {
-                                    /// This SMS consent
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/consent`.
-                                    @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                        case unknown = "unknown"
-                                        case optedIn = "opted_in"
-                                        case optedOut = "opted_out"
-                                    }
-                                    /// This SMS consent
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/consent`.
-                                    public var consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/created_after`.
-                                    public var createdAfter: Foundation.Date?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/created_before`.
-                                    public var createdBefore: Foundation.Date?
-                                    /// Custom fields with these values
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/custom`.
-                                    public struct CustomPayload: Codable, Hashable, Sendable {
-                                        /// A container of undocumented properties.
-                                        public var additionalProperties: [String: Swift.String]
-                                        /// Creates a new `CustomPayload`.
-                                        ///
-                                        /// - Parameters:
-                                        ///   - additionalProperties: A container of undocumented properties.
-                                        public init(additionalProperties: [String: Swift.String] = .init()) {
-                                            self.additionalProperties = additionalProperties
-                                        }
-                                        public init(from decoder: any Swift.Decoder) throws {
-                                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                                        }
-                                        public func encode(to encoder: any Swift.Encoder) throws {
-                                            try encoder.encodeAdditionalProperties(additionalProperties)
-                                        }
-                                    }
-                                    /// Custom fields with these values
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/custom`.
-                                    public var custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
-                                    /// Members of this group
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/group_id`.
-                                    public var groupId: Swift.String?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/source`.
-                                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                        case api = "api"
-                                        case _import = "import"
-                                        case form = "form"
-                                        case widget = "widget"
-                                        case voice = "voice"
-                                        case sms = "sms"
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/source`.
-                                    public var source: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/updated_after`.
-                                    public var updatedAfter: Foundation.Date?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter/updated_before`.
-                                    public var updatedBefore: Foundation.Date?
-                                    /// Creates a new `FilterPayload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - consent: This SMS consent
-                                    ///   - createdAfter:
-                                    ///   - createdBefore:
-                                    ///   - custom: Custom fields with these values
-                                    ///   - groupId: Members of this group
-                                    ///   - source:
-                                    ///   - updatedAfter:
-                                    ///   - updatedBefore:
-                                    public init(
-                                        consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
-                                        createdAfter: Foundation.Date? = nil,
-                                        createdBefore: Foundation.Date? = nil,
-                                        custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
-                                        groupId: Swift.String? = nil,
-                                        source: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
-                                        updatedAfter: Foundation.Date? = nil,
-                                        updatedBefore: Foundation.Date? = nil
-                                    ) {
-                                        self.consent = consent
-                                        self.createdAfter = createdAfter
-                                        self.createdBefore = createdBefore
-                                        self.custom = custom
-                                        self.groupId = groupId
-                                        self.source = source
-                                        self.updatedAfter = updatedAfter
-                                        self.updatedBefore = updatedBefore
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case consent
-                                        case createdAfter = "created_after"
-                                        case createdBefore = "created_before"
-                                        case custom
-                                        case groupId = "group_id"
-                                        case source
-                                        case updatedAfter = "updated_after"
-                                        case updatedBefore = "updated_before"
-                                    }
-                                    public init(from decoder: any Swift.Decoder) throws {
-                                        let container = try decoder.container(keyedBy: CodingKeys.self)
-                                        self.consent = try container.decodeIfPresent(
-                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
-                                            forKey: .consent
-                                        )
-                                        self.createdAfter = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .createdAfter
-                                        )
-                                        self.createdBefore = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .createdBefore
-                                        )
-                                        self.custom = try container.decodeIfPresent(
-                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
-                                            forKey: .custom
-                                        )
-                                        self.groupId = try container.decodeIfPresent(
-                                            Swift.String.self,
-                                            forKey: .groupId
-                                        )
-                                        self.source = try container.decodeIfPresent(
-                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
-                                            forKey: .source
-                                        )
-                                        self.updatedAfter = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .updatedAfter
-                                        )
-                                        self.updatedBefore = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .updatedBefore
-                                        )
-                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                            "consent",
-                                            "created_after",
-                                            "created_before",
-                                            "custom",
-                                            "group_id",
-                                            "source",
-                                            "updated_after",
-                                            "updated_before"
-                                        ])
-                                    }
-                                }
-                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/filter`.
-                                public var filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload
-                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/opted_in_only`.
-                                public var optedInOnly: Swift.Bool?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/type`.
-                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case filter = "filter"
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2/type`.
-                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload._TypePayload
-                                /// Creates a new `Case2Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///   - _type:
-                                public init(
-                                    filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload,
-                                    optedInOnly: Swift.Bool? = nil,
-                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload._TypePayload
-                                ) {
-                                    self.filter = filter
-                                    self.optedInOnly = optedInOnly
-                                    self._type = _type
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case filter
-                                    case optedInOnly = "opted_in_only"
-                                    case _type = "type"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.filter = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload.FilterPayload.self,
-                                        forKey: .filter
-                                    )
-                                    self.optedInOnly = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .optedInOnly
-                                    )
-                                    self._type = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload._TypePayload.self,
-                                        forKey: ._type
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "filter",
-                                        "opted_in_only",
-                                        "type"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case2`.
-                            case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case2Payload)
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3`.
-                            public struct Case3Payload: Codable, Hashable, Sendable {
-                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3/opted_in_only`.
-                                public var optedInOnly: Swift.Bool?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3/type`.
-                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case all = "all"
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3/type`.
-                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload._TypePayload
-                                /// Creates a new `Case3Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///   - _type:
-                                public init(
-                                    optedInOnly: Swift.Bool? = nil,
-                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload._TypePayload
-                                ) {
-                                    self.optedInOnly = optedInOnly
-                                    self._type = _type
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case optedInOnly = "opted_in_only"
-                                    case _type = "type"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.optedInOnly = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .optedInOnly
-                                    )
-                                    self._type = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload._TypePayload.self,
-                                        forKey: ._type
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "opted_in_only",
-                                        "type"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience/case3`.
-                            case case3(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.Case3Payload)
-                            public init(from decoder: any Swift.Decoder) throws {
-                                var errors: [any Swift.Error] = []
-                                do {
-                                    self = .case1(try .init(from: decoder))
-                                    return
-                                } catch {
-                                    errors.append(error)
-                                }
-                                do {
-                                    self = .case2(try .init(from: decoder))
-                                    return
-                                } catch {
-                                    errors.append(error)
-                                }
-                                do {
-                                    self = .case3(try .init(from: decoder))
-                                    return
-                                } catch {
-                                    errors.append(error)
-                                }
-                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
-                                    type: Self.self,
-                                    codingPath: decoder.codingPath,
-                                    errors: errors
-                                )
-                            }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                switch self {
-                                case let .case1(value):
-                                    try value.encode(to: encoder)
-                                case let .case2(value):
-                                    try value.encode(to: encoder)
-                                case let .case3(value):
-                                    try value.encode(to: encoder)
-                                }
-                            }
-                        }
-                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/audience`.
-                        public var audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/channel`.
-                        @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case sms = "sms"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/channel`.
-                        public var channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ChannelPayload
-                        /// SMS: body or template_id
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content`.
-                        public struct ContentPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1`.
-                            public struct Value1Payload: Codable, Hashable, Sendable {
-                                /// The text, with {{variables}}
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1/body`.
-                                public var body: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1/template_id`.
-                                public var templateId: Swift.String?
-                                /// Creates a new `Value1Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - body: The text, with {{variables}}
-                                ///   - templateId:
-                                public init(
-                                    body: Swift.String? = nil,
-                                    templateId: Swift.String? = nil
-                                ) {
-                                    self.body = body
-                                    self.templateId = templateId
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case body
-                                    case templateId = "template_id"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.body = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .body
-                                    )
-                                    self.templateId = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .templateId
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "body",
-                                        "template_id"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value1`.
-                            public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value1Payload
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2`.
-                            @frozen public enum Value2Payload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case1`.
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience`.
+                            @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case1`.
                                 public struct Case1Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case1/template_id`.
-                                    public var templateId: Swift.String
+                                    /// Members of any of these groups
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case1/group_ids`.
+                                    public var groupIds: [Swift.String]
+                                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case1/opted_in_only`.
+                                    public var optedInOnly: Swift.Bool?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case1/type`.
+                                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case groups = "groups"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case1/type`.
+                                    public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case1Payload._TypePayload
                                     /// Creates a new `Case1Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - templateId:
-                                    public init(templateId: Swift.String) {
-                                        self.templateId = templateId
+                                    ///   - groupIds: Members of any of these groups
+                                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///   - _type:
+                                    public init(
+                                        groupIds: [Swift.String],
+                                        optedInOnly: Swift.Bool? = nil,
+                                        _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case1Payload._TypePayload
+                                    ) {
+                                        self.groupIds = groupIds
+                                        self.optedInOnly = optedInOnly
+                                        self._type = _type
                                     }
                                     public enum CodingKeys: String, CodingKey {
-                                        case templateId = "template_id"
+                                        case groupIds = "group_ids"
+                                        case optedInOnly = "opted_in_only"
+                                        case _type = "type"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.groupIds = try container.decode(
+                                            [Swift.String].self,
+                                            forKey: .groupIds
+                                        )
+                                        self.optedInOnly = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .optedInOnly
+                                        )
+                                        self._type = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case1Payload._TypePayload.self,
+                                            forKey: ._type
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "group_ids",
+                                            "opted_in_only",
+                                            "type"
+                                        ])
                                     }
                                 }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case1`.
-                                case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload.Case1Payload)
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case2`.
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case1`.
+                                case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case1Payload)
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2`.
                                 public struct Case2Payload: Codable, Hashable, Sendable {
-                                    /// The text, with {{variables}}
+                                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
                                     ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case2/body`.
-                                    public var body: Swift.String
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter`.
+                                    public struct FilterPayload: Codable, Hashable, Sendable {
+                                        /// This SMS consent
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/consent`.
+                                        @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                            case unknown = "unknown"
+                                            case optedIn = "opted_in"
+                                            case optedOut = "opted_out"
+                                        }
+                                        /// This SMS consent
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/consent`.
+                                        public var consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/created_after`.
+                                        public var createdAfter: Foundation.Date?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/created_before`.
+                                        public var createdBefore: Foundation.Date?
+                                        /// Custom fields with these values
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/custom`.
+                                        public struct CustomPayload: Codable, Hashable, Sendable {
+                                            /// A container of undocumented properties.
+                                            public var additionalProperties: [String: Swift.String]
+                                            /// Creates a new `CustomPayload`.
+                                            ///
+                                            /// - Parameters:
+                                            ///   - additionalProperties: A container of undocumented properties.
+                                            public init(additionalProperties: [String: Swift.String] = .init()) {
+                                                self.additionalProperties = additionalProperties
+                                            }
+                                            public init(from decoder: any Swift.Decoder) throws {
+                                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                            }
+                                            public func encode(to encoder: any Swift.Encoder) throws {
+                                                try encoder.encodeAdditionalProperties(additionalProperties)
+                                            }
+                                        }
+                                        /// Custom fields with these values
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/custom`.
+                                        public var custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                                        /// Members of this group
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/group_id`.
+                                        public var groupId: Swift.String?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/source`.
+                                        @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                            case api = "api"
+                                            case _import = "import"
+                                            case form = "form"
+                                            case widget = "widget"
+                                            case voice = "voice"
+                                            case sms = "sms"
+                                        }
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/source`.
+                                        public var source: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/updated_after`.
+                                        public var updatedAfter: Foundation.Date?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter/updated_before`.
+                                        public var updatedBefore: Foundation.Date?
+                                        /// Creates a new `FilterPayload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - consent: This SMS consent
+                                        ///   - createdAfter:
+                                        ///   - createdBefore:
+                                        ///   - custom: Custom fields with these values
+                                        ///   - groupId: Members of this group
+                                        ///   - source:
+                                        ///   - updatedAfter:
+                                        ///   - updatedBefore:
+                                        public init(
+                                            consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                                            createdAfter: Foundation.Date? = nil,
+                                            createdBefore: Foundation.Date? = nil,
+                                            custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                                            groupId: Swift.String? = nil,
+                                            source: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                                            updatedAfter: Foundation.Date? = nil,
+                                            updatedBefore: Foundation.Date? = nil
+                                        ) {
+                                            self.consent = consent
+                                            self.createdAfter = createdAfter
+                                            self.createdBefore = createdBefore
+                                            self.custom = custom
+                                            self.groupId = groupId
+                                            self.source = source
+                                            self.updatedAfter = updatedAfter
+                                            self.updatedBefore = updatedBefore
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case consent
+                                            case createdAfter = "created_after"
+                                            case createdBefore = "created_before"
+                                            case custom
+                                            case groupId = "group_id"
+                                            case source
+                                            case updatedAfter = "updated_after"
+                                            case updatedBefore = "updated_before"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.consent = try container.decodeIfPresent(
+                                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                                forKey: .consent
+                                            )
+                                            self.createdAfter = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .createdAfter
+                                            )
+                                            self.createdBefore = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .createdBefore
+                                            )
+                                            self.custom = try container.decodeIfPresent(
+                                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                                forKey: .custom
+                                            )
+                                            self.groupId = try container.decodeIfPresent(
+                                                Swift.String.self,
+                                                forKey: .groupId
+                                            )
+                                            self.source = try container.decodeIfPresent(
+                                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                                forKey: .source
+                                            )
+                                            self.updatedAfter = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .updatedAfter
+                                            )
+                                            self.updatedBefore = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .updatedBefore
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "consent",
+                                                "created_after",
+                                                "created_before",
+                                                "custom",
+                                                "group_id",
+                                                "source",
+                                                "updated_after",
+                                                "updated_before"
+                                            ])
+                                        }
+                                    }
+                                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/filter`.
+                                    public var filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload
+                                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/opted_in_only`.
+                                    public var optedInOnly: Swift.Bool?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/type`.
+                                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case filter = "filter"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2/type`.
+                                    public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload._TypePayload
                                     /// Creates a new `Case2Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - body: The text, with {{variables}}
-                                    public init(body: Swift.String) {
-                                        self.body = body
+                                    ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///   - _type:
+                                    public init(
+                                        filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload,
+                                        optedInOnly: Swift.Bool? = nil,
+                                        _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload._TypePayload
+                                    ) {
+                                        self.filter = filter
+                                        self.optedInOnly = optedInOnly
+                                        self._type = _type
                                     }
                                     public enum CodingKeys: String, CodingKey {
-                                        case body
+                                        case filter
+                                        case optedInOnly = "opted_in_only"
+                                        case _type = "type"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.filter = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.self,
+                                            forKey: .filter
+                                        )
+                                        self.optedInOnly = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .optedInOnly
+                                        )
+                                        self._type = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload._TypePayload.self,
+                                            forKey: ._type
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "filter",
+                                            "opted_in_only",
+                                            "type"
+                                        ])
                                     }
                                 }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2/case2`.
-                                case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload.Case2Payload)
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case2`.
+                                case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case2Payload)
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case3`.
+                                public struct Case3Payload: Codable, Hashable, Sendable {
+                                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case3/opted_in_only`.
+                                    public var optedInOnly: Swift.Bool?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case3/type`.
+                                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case all = "all"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case3/type`.
+                                    public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case3Payload._TypePayload
+                                    /// Creates a new `Case3Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///   - _type:
+                                    public init(
+                                        optedInOnly: Swift.Bool? = nil,
+                                        _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case3Payload._TypePayload
+                                    ) {
+                                        self.optedInOnly = optedInOnly
+                                        self._type = _type
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case optedInOnly = "opted_in_only"
+                                        case _type = "type"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.optedInOnly = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .optedInOnly
+                                        )
+                                        self._type = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case3Payload._TypePayload.self,
+                                            forKey: ._type
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "opted_in_only",
+                                            "type"
+                                        ])
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience/case3`.
+                                case case3(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.Case3Payload)
                                 public init(from decoder: any Swift.Decoder) throws {
                                     var errors: [any Swift.Error] = []
                                     do {
@@ -16987,6 +16858,12 @@ public enum Operations {
                                     }
                                     do {
                                         self = .case2(try .init(from: decoder))
+                                        return
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    do {
+                                        self = .case3(try .init(from: decoder))
                                         return
                                     } catch {
                                         errors.append(error)
@@ -17003,1717 +16880,1876 @@ public enum Operations {
                                         try value.encode(to: encoder)
                                     case let .case2(value):
                                         try value.encode(to: encoder)
+                                    case let .case3(value):
+                                        try value.encode(to: encoder)
                                     }
                                 }
                             }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content/value2`.
-                            public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload
-                            /// Creates a new `ContentPayload`.
+                            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/audience`.
+                            public var audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/channel`.
+                            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case sms = "sms"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/channel`.
+                            public var channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ChannelPayload
+                            /// SMS: body or template_id
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content`.
+                            public struct ContentPayload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// The text, with {{variables}}
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value1/body`.
+                                    public var body: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value1/template_id`.
+                                    public var templateId: Swift.String?
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - body: The text, with {{variables}}
+                                    ///   - templateId:
+                                    public init(
+                                        body: Swift.String? = nil,
+                                        templateId: Swift.String? = nil
+                                    ) {
+                                        self.body = body
+                                        self.templateId = templateId
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case body
+                                        case templateId = "template_id"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.body = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .body
+                                        )
+                                        self.templateId = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .templateId
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "body",
+                                            "template_id"
+                                        ])
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value1`.
+                                public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload.Value1Payload
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2`.
+                                @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2/case1`.
+                                    public struct Case1Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2/case1/template_id`.
+                                        public var templateId: Swift.String
+                                        /// Creates a new `Case1Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - templateId:
+                                        public init(templateId: Swift.String) {
+                                            self.templateId = templateId
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case templateId = "template_id"
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2/case1`.
+                                    case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload.Value2Payload.Case1Payload)
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// The text, with {{variables}}
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2/case2/body`.
+                                        public var body: Swift.String
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - body: The text, with {{variables}}
+                                        public init(body: Swift.String) {
+                                            self.body = body
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case body
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2/case2`.
+                                    case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload.Value2Payload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try value.encode(to: encoder)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content/value2`.
+                                public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload.Value2Payload
+                                /// Creates a new `ContentPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - value1:
+                                ///   - value2:
+                                public init(
+                                    value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload.Value1Payload,
+                                    value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload.Value2Payload
+                                ) {
+                                    self.value1 = value1
+                                    self.value2 = value2
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    self.value1 = try .init(from: decoder)
+                                    self.value2 = try .init(from: decoder)
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1.encode(to: encoder)
+                                    try self.value2.encode(to: encoder)
+                                }
+                            }
+                            /// SMS: body or template_id
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/content`.
+                            public var content: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload
+                            /// Failed sends after which it pauses itself (default 100)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/error_threshold`.
+                            public var errorThreshold: Swift.Int?
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/name`.
+                            public var name: Swift.String
+                            /// When a scheduled campaign starts
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/send_at`.
+                            public var sendAt: Swift.String?
+                            /// Messages per second (default 50); the workspace's send rate limits apply too
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/throttle_per_second`.
+                            public var throttlePerSecond: Swift.Int?
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/time_zone`.
+                            @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case africaAbidjan = "Africa/Abidjan"
+                                case africaAccra = "Africa/Accra"
+                                case africaAddisAbaba = "Africa/Addis_Ababa"
+                                case africaAlgiers = "Africa/Algiers"
+                                case africaAsmara = "Africa/Asmara"
+                                case africaBamako = "Africa/Bamako"
+                                case africaBangui = "Africa/Bangui"
+                                case africaBanjul = "Africa/Banjul"
+                                case africaBissau = "Africa/Bissau"
+                                case africaBlantyre = "Africa/Blantyre"
+                                case africaBrazzaville = "Africa/Brazzaville"
+                                case africaBujumbura = "Africa/Bujumbura"
+                                case africaCairo = "Africa/Cairo"
+                                case africaCasablanca = "Africa/Casablanca"
+                                case africaCeuta = "Africa/Ceuta"
+                                case africaConakry = "Africa/Conakry"
+                                case africaDakar = "Africa/Dakar"
+                                case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                                case africaDjibouti = "Africa/Djibouti"
+                                case africaDouala = "Africa/Douala"
+                                case africaElAaiun = "Africa/El_Aaiun"
+                                case africaFreetown = "Africa/Freetown"
+                                case africaGaborone = "Africa/Gaborone"
+                                case africaHarare = "Africa/Harare"
+                                case africaJohannesburg = "Africa/Johannesburg"
+                                case africaJuba = "Africa/Juba"
+                                case africaKampala = "Africa/Kampala"
+                                case africaKhartoum = "Africa/Khartoum"
+                                case africaKigali = "Africa/Kigali"
+                                case africaKinshasa = "Africa/Kinshasa"
+                                case africaLagos = "Africa/Lagos"
+                                case africaLibreville = "Africa/Libreville"
+                                case africaLome = "Africa/Lome"
+                                case africaLuanda = "Africa/Luanda"
+                                case africaLubumbashi = "Africa/Lubumbashi"
+                                case africaLusaka = "Africa/Lusaka"
+                                case africaMalabo = "Africa/Malabo"
+                                case africaMaputo = "Africa/Maputo"
+                                case africaMaseru = "Africa/Maseru"
+                                case africaMbabane = "Africa/Mbabane"
+                                case africaMogadishu = "Africa/Mogadishu"
+                                case africaMonrovia = "Africa/Monrovia"
+                                case africaNairobi = "Africa/Nairobi"
+                                case africaNdjamena = "Africa/Ndjamena"
+                                case africaNiamey = "Africa/Niamey"
+                                case africaNouakchott = "Africa/Nouakchott"
+                                case africaOuagadougou = "Africa/Ouagadougou"
+                                case africaPortoNovo = "Africa/Porto-Novo"
+                                case africaSaoTome = "Africa/Sao_Tome"
+                                case africaTripoli = "Africa/Tripoli"
+                                case africaTunis = "Africa/Tunis"
+                                case africaWindhoek = "Africa/Windhoek"
+                                case americaAdak = "America/Adak"
+                                case americaAnchorage = "America/Anchorage"
+                                case americaAnguilla = "America/Anguilla"
+                                case americaAntigua = "America/Antigua"
+                                case americaAraguaina = "America/Araguaina"
+                                case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                                case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                                case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                                case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                                case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                                case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                                case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                                case americaArgentinaSalta = "America/Argentina/Salta"
+                                case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                                case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                                case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                                case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                                case americaAruba = "America/Aruba"
+                                case americaAsuncion = "America/Asuncion"
+                                case americaAtikokan = "America/Atikokan"
+                                case americaBahia = "America/Bahia"
+                                case americaBahiaBanderas = "America/Bahia_Banderas"
+                                case americaBarbados = "America/Barbados"
+                                case americaBelem = "America/Belem"
+                                case americaBelize = "America/Belize"
+                                case americaBlancSablon = "America/Blanc-Sablon"
+                                case americaBoaVista = "America/Boa_Vista"
+                                case americaBogota = "America/Bogota"
+                                case americaBoise = "America/Boise"
+                                case americaCambridgeBay = "America/Cambridge_Bay"
+                                case americaCampoGrande = "America/Campo_Grande"
+                                case americaCancun = "America/Cancun"
+                                case americaCaracas = "America/Caracas"
+                                case americaCayenne = "America/Cayenne"
+                                case americaCayman = "America/Cayman"
+                                case americaChicago = "America/Chicago"
+                                case americaChihuahua = "America/Chihuahua"
+                                case americaCiudadJuarez = "America/Ciudad_Juarez"
+                                case americaCostaRica = "America/Costa_Rica"
+                                case americaCoyhaique = "America/Coyhaique"
+                                case americaCreston = "America/Creston"
+                                case americaCuiaba = "America/Cuiaba"
+                                case americaCuracao = "America/Curacao"
+                                case americaDanmarkshavn = "America/Danmarkshavn"
+                                case americaDawson = "America/Dawson"
+                                case americaDawsonCreek = "America/Dawson_Creek"
+                                case americaDenver = "America/Denver"
+                                case americaDetroit = "America/Detroit"
+                                case americaDominica = "America/Dominica"
+                                case americaEdmonton = "America/Edmonton"
+                                case americaEirunepe = "America/Eirunepe"
+                                case americaElSalvador = "America/El_Salvador"
+                                case americaFortNelson = "America/Fort_Nelson"
+                                case americaFortaleza = "America/Fortaleza"
+                                case americaGlaceBay = "America/Glace_Bay"
+                                case americaGodthab = "America/Godthab"
+                                case americaGooseBay = "America/Goose_Bay"
+                                case americaGrandTurk = "America/Grand_Turk"
+                                case americaGrenada = "America/Grenada"
+                                case americaGuadeloupe = "America/Guadeloupe"
+                                case americaGuatemala = "America/Guatemala"
+                                case americaGuayaquil = "America/Guayaquil"
+                                case americaGuyana = "America/Guyana"
+                                case americaHalifax = "America/Halifax"
+                                case americaHavana = "America/Havana"
+                                case americaHermosillo = "America/Hermosillo"
+                                case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                                case americaIndianaKnox = "America/Indiana/Knox"
+                                case americaIndianaMarengo = "America/Indiana/Marengo"
+                                case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                                case americaIndianaTellCity = "America/Indiana/Tell_City"
+                                case americaIndianaVevay = "America/Indiana/Vevay"
+                                case americaIndianaVincennes = "America/Indiana/Vincennes"
+                                case americaIndianaWinamac = "America/Indiana/Winamac"
+                                case americaInuvik = "America/Inuvik"
+                                case americaIqaluit = "America/Iqaluit"
+                                case americaJamaica = "America/Jamaica"
+                                case americaJuneau = "America/Juneau"
+                                case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                                case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                                case americaKralendijk = "America/Kralendijk"
+                                case americaLaPaz = "America/La_Paz"
+                                case americaLima = "America/Lima"
+                                case americaLosAngeles = "America/Los_Angeles"
+                                case americaLowerPrinces = "America/Lower_Princes"
+                                case americaMaceio = "America/Maceio"
+                                case americaManagua = "America/Managua"
+                                case americaManaus = "America/Manaus"
+                                case americaMarigot = "America/Marigot"
+                                case americaMartinique = "America/Martinique"
+                                case americaMatamoros = "America/Matamoros"
+                                case americaMazatlan = "America/Mazatlan"
+                                case americaMenominee = "America/Menominee"
+                                case americaMerida = "America/Merida"
+                                case americaMetlakatla = "America/Metlakatla"
+                                case americaMexicoCity = "America/Mexico_City"
+                                case americaMiquelon = "America/Miquelon"
+                                case americaMoncton = "America/Moncton"
+                                case americaMonterrey = "America/Monterrey"
+                                case americaMontevideo = "America/Montevideo"
+                                case americaMontreal = "America/Montreal"
+                                case americaMontserrat = "America/Montserrat"
+                                case americaNassau = "America/Nassau"
+                                case americaNewYork = "America/New_York"
+                                case americaNipigon = "America/Nipigon"
+                                case americaNome = "America/Nome"
+                                case americaNoronha = "America/Noronha"
+                                case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                                case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                                case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                                case americaNuuk = "America/Nuuk"
+                                case americaOjinaga = "America/Ojinaga"
+                                case americaPanama = "America/Panama"
+                                case americaPangnirtung = "America/Pangnirtung"
+                                case americaParamaribo = "America/Paramaribo"
+                                case americaPhoenix = "America/Phoenix"
+                                case americaPortAuPrince = "America/Port-au-Prince"
+                                case americaPortOfSpain = "America/Port_of_Spain"
+                                case americaPortoVelho = "America/Porto_Velho"
+                                case americaPuertoRico = "America/Puerto_Rico"
+                                case americaPuntaArenas = "America/Punta_Arenas"
+                                case americaRainyRiver = "America/Rainy_River"
+                                case americaRankinInlet = "America/Rankin_Inlet"
+                                case americaRecife = "America/Recife"
+                                case americaRegina = "America/Regina"
+                                case americaResolute = "America/Resolute"
+                                case americaRioBranco = "America/Rio_Branco"
+                                case americaSantaIsabel = "America/Santa_Isabel"
+                                case americaSantarem = "America/Santarem"
+                                case americaSantiago = "America/Santiago"
+                                case americaSantoDomingo = "America/Santo_Domingo"
+                                case americaSaoPaulo = "America/Sao_Paulo"
+                                case americaScoresbysund = "America/Scoresbysund"
+                                case americaShiprock = "America/Shiprock"
+                                case americaSitka = "America/Sitka"
+                                case americaStBarthelemy = "America/St_Barthelemy"
+                                case americaStJohns = "America/St_Johns"
+                                case americaStKitts = "America/St_Kitts"
+                                case americaStLucia = "America/St_Lucia"
+                                case americaStThomas = "America/St_Thomas"
+                                case americaStVincent = "America/St_Vincent"
+                                case americaSwiftCurrent = "America/Swift_Current"
+                                case americaTegucigalpa = "America/Tegucigalpa"
+                                case americaThule = "America/Thule"
+                                case americaThunderBay = "America/Thunder_Bay"
+                                case americaTijuana = "America/Tijuana"
+                                case americaToronto = "America/Toronto"
+                                case americaTortola = "America/Tortola"
+                                case americaVancouver = "America/Vancouver"
+                                case americaWhitehorse = "America/Whitehorse"
+                                case americaWinnipeg = "America/Winnipeg"
+                                case americaYakutat = "America/Yakutat"
+                                case americaYellowknife = "America/Yellowknife"
+                                case antarcticaCasey = "Antarctica/Casey"
+                                case antarcticaDavis = "Antarctica/Davis"
+                                case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                                case antarcticaMacquarie = "Antarctica/Macquarie"
+                                case antarcticaMawson = "Antarctica/Mawson"
+                                case antarcticaMcMurdo = "Antarctica/McMurdo"
+                                case antarcticaPalmer = "Antarctica/Palmer"
+                                case antarcticaRothera = "Antarctica/Rothera"
+                                case antarcticaSouthPole = "Antarctica/South_Pole"
+                                case antarcticaSyowa = "Antarctica/Syowa"
+                                case antarcticaTroll = "Antarctica/Troll"
+                                case antarcticaVostok = "Antarctica/Vostok"
+                                case arcticLongyearbyen = "Arctic/Longyearbyen"
+                                case asiaAden = "Asia/Aden"
+                                case asiaAlmaty = "Asia/Almaty"
+                                case asiaAmman = "Asia/Amman"
+                                case asiaAnadyr = "Asia/Anadyr"
+                                case asiaAqtau = "Asia/Aqtau"
+                                case asiaAqtobe = "Asia/Aqtobe"
+                                case asiaAshgabat = "Asia/Ashgabat"
+                                case asiaAtyrau = "Asia/Atyrau"
+                                case asiaBaghdad = "Asia/Baghdad"
+                                case asiaBahrain = "Asia/Bahrain"
+                                case asiaBaku = "Asia/Baku"
+                                case asiaBangkok = "Asia/Bangkok"
+                                case asiaBarnaul = "Asia/Barnaul"
+                                case asiaBeirut = "Asia/Beirut"
+                                case asiaBishkek = "Asia/Bishkek"
+                                case asiaBrunei = "Asia/Brunei"
+                                case asiaCalcutta = "Asia/Calcutta"
+                                case asiaChita = "Asia/Chita"
+                                case asiaChoibalsan = "Asia/Choibalsan"
+                                case asiaChongqing = "Asia/Chongqing"
+                                case asiaColombo = "Asia/Colombo"
+                                case asiaDamascus = "Asia/Damascus"
+                                case asiaDhaka = "Asia/Dhaka"
+                                case asiaDili = "Asia/Dili"
+                                case asiaDubai = "Asia/Dubai"
+                                case asiaDushanbe = "Asia/Dushanbe"
+                                case asiaFamagusta = "Asia/Famagusta"
+                                case asiaGaza = "Asia/Gaza"
+                                case asiaHarbin = "Asia/Harbin"
+                                case asiaHebron = "Asia/Hebron"
+                                case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                                case asiaHongKong = "Asia/Hong_Kong"
+                                case asiaHovd = "Asia/Hovd"
+                                case asiaIrkutsk = "Asia/Irkutsk"
+                                case asiaJakarta = "Asia/Jakarta"
+                                case asiaJayapura = "Asia/Jayapura"
+                                case asiaJerusalem = "Asia/Jerusalem"
+                                case asiaKabul = "Asia/Kabul"
+                                case asiaKamchatka = "Asia/Kamchatka"
+                                case asiaKarachi = "Asia/Karachi"
+                                case asiaKashgar = "Asia/Kashgar"
+                                case asiaKathmandu = "Asia/Kathmandu"
+                                case asiaKatmandu = "Asia/Katmandu"
+                                case asiaKhandyga = "Asia/Khandyga"
+                                case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                                case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                                case asiaKuching = "Asia/Kuching"
+                                case asiaKuwait = "Asia/Kuwait"
+                                case asiaMacau = "Asia/Macau"
+                                case asiaMagadan = "Asia/Magadan"
+                                case asiaMakassar = "Asia/Makassar"
+                                case asiaManila = "Asia/Manila"
+                                case asiaMuscat = "Asia/Muscat"
+                                case asiaNicosia = "Asia/Nicosia"
+                                case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                                case asiaNovosibirsk = "Asia/Novosibirsk"
+                                case asiaOmsk = "Asia/Omsk"
+                                case asiaOral = "Asia/Oral"
+                                case asiaPhnomPenh = "Asia/Phnom_Penh"
+                                case asiaPontianak = "Asia/Pontianak"
+                                case asiaPyongyang = "Asia/Pyongyang"
+                                case asiaQatar = "Asia/Qatar"
+                                case asiaQostanay = "Asia/Qostanay"
+                                case asiaQyzylorda = "Asia/Qyzylorda"
+                                case asiaRangoon = "Asia/Rangoon"
+                                case asiaRiyadh = "Asia/Riyadh"
+                                case asiaSakhalin = "Asia/Sakhalin"
+                                case asiaSamarkand = "Asia/Samarkand"
+                                case asiaSeoul = "Asia/Seoul"
+                                case asiaShanghai = "Asia/Shanghai"
+                                case asiaSingapore = "Asia/Singapore"
+                                case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                                case asiaTaipei = "Asia/Taipei"
+                                case asiaTashkent = "Asia/Tashkent"
+                                case asiaTbilisi = "Asia/Tbilisi"
+                                case asiaTehran = "Asia/Tehran"
+                                case asiaThimphu = "Asia/Thimphu"
+                                case asiaTokyo = "Asia/Tokyo"
+                                case asiaTomsk = "Asia/Tomsk"
+                                case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                                case asiaUrumqi = "Asia/Urumqi"
+                                case asiaUstNera = "Asia/Ust-Nera"
+                                case asiaVientiane = "Asia/Vientiane"
+                                case asiaVladivostok = "Asia/Vladivostok"
+                                case asiaYakutsk = "Asia/Yakutsk"
+                                case asiaYangon = "Asia/Yangon"
+                                case asiaYekaterinburg = "Asia/Yekaterinburg"
+                                case asiaYerevan = "Asia/Yerevan"
+                                case atlanticAzores = "Atlantic/Azores"
+                                case atlanticBermuda = "Atlantic/Bermuda"
+                                case atlanticCanary = "Atlantic/Canary"
+                                case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                                case atlanticFaroe = "Atlantic/Faroe"
+                                case atlanticMadeira = "Atlantic/Madeira"
+                                case atlanticReykjavik = "Atlantic/Reykjavik"
+                                case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                                case atlanticStHelena = "Atlantic/St_Helena"
+                                case atlanticStanley = "Atlantic/Stanley"
+                                case australiaAdelaide = "Australia/Adelaide"
+                                case australiaBrisbane = "Australia/Brisbane"
+                                case australiaBrokenHill = "Australia/Broken_Hill"
+                                case australiaCurrie = "Australia/Currie"
+                                case australiaDarwin = "Australia/Darwin"
+                                case australiaEucla = "Australia/Eucla"
+                                case australiaHobart = "Australia/Hobart"
+                                case australiaLindeman = "Australia/Lindeman"
+                                case australiaLordHowe = "Australia/Lord_Howe"
+                                case australiaMelbourne = "Australia/Melbourne"
+                                case australiaPerth = "Australia/Perth"
+                                case australiaSydney = "Australia/Sydney"
+                                case europeAmsterdam = "Europe/Amsterdam"
+                                case europeAndorra = "Europe/Andorra"
+                                case europeAstrakhan = "Europe/Astrakhan"
+                                case europeAthens = "Europe/Athens"
+                                case europeBelgrade = "Europe/Belgrade"
+                                case europeBerlin = "Europe/Berlin"
+                                case europeBratislava = "Europe/Bratislava"
+                                case europeBrussels = "Europe/Brussels"
+                                case europeBucharest = "Europe/Bucharest"
+                                case europeBudapest = "Europe/Budapest"
+                                case europeBusingen = "Europe/Busingen"
+                                case europeChisinau = "Europe/Chisinau"
+                                case europeCopenhagen = "Europe/Copenhagen"
+                                case europeDublin = "Europe/Dublin"
+                                case europeGibraltar = "Europe/Gibraltar"
+                                case europeGuernsey = "Europe/Guernsey"
+                                case europeHelsinki = "Europe/Helsinki"
+                                case europeIsleOfMan = "Europe/Isle_of_Man"
+                                case europeIstanbul = "Europe/Istanbul"
+                                case europeJersey = "Europe/Jersey"
+                                case europeKaliningrad = "Europe/Kaliningrad"
+                                case europeKiev = "Europe/Kiev"
+                                case europeKirov = "Europe/Kirov"
+                                case europeKyiv = "Europe/Kyiv"
+                                case europeLisbon = "Europe/Lisbon"
+                                case europeLjubljana = "Europe/Ljubljana"
+                                case europeLondon = "Europe/London"
+                                case europeLuxembourg = "Europe/Luxembourg"
+                                case europeMadrid = "Europe/Madrid"
+                                case europeMalta = "Europe/Malta"
+                                case europeMariehamn = "Europe/Mariehamn"
+                                case europeMinsk = "Europe/Minsk"
+                                case europeMonaco = "Europe/Monaco"
+                                case europeMoscow = "Europe/Moscow"
+                                case europeOslo = "Europe/Oslo"
+                                case europeParis = "Europe/Paris"
+                                case europePodgorica = "Europe/Podgorica"
+                                case europePrague = "Europe/Prague"
+                                case europeRiga = "Europe/Riga"
+                                case europeRome = "Europe/Rome"
+                                case europeSamara = "Europe/Samara"
+                                case europeSanMarino = "Europe/San_Marino"
+                                case europeSarajevo = "Europe/Sarajevo"
+                                case europeSaratov = "Europe/Saratov"
+                                case europeSimferopol = "Europe/Simferopol"
+                                case europeSkopje = "Europe/Skopje"
+                                case europeSofia = "Europe/Sofia"
+                                case europeStockholm = "Europe/Stockholm"
+                                case europeTallinn = "Europe/Tallinn"
+                                case europeTirane = "Europe/Tirane"
+                                case europeUlyanovsk = "Europe/Ulyanovsk"
+                                case europeUzhgorod = "Europe/Uzhgorod"
+                                case europeVaduz = "Europe/Vaduz"
+                                case europeVatican = "Europe/Vatican"
+                                case europeVienna = "Europe/Vienna"
+                                case europeVilnius = "Europe/Vilnius"
+                                case europeVolgograd = "Europe/Volgograd"
+                                case europeWarsaw = "Europe/Warsaw"
+                                case europeZagreb = "Europe/Zagreb"
+                                case europeZaporozhye = "Europe/Zaporozhye"
+                                case europeZurich = "Europe/Zurich"
+                                case gmt = "GMT"
+                                case indianAntananarivo = "Indian/Antananarivo"
+                                case indianChagos = "Indian/Chagos"
+                                case indianChristmas = "Indian/Christmas"
+                                case indianCocos = "Indian/Cocos"
+                                case indianComoro = "Indian/Comoro"
+                                case indianKerguelen = "Indian/Kerguelen"
+                                case indianMahe = "Indian/Mahe"
+                                case indianMaldives = "Indian/Maldives"
+                                case indianMauritius = "Indian/Mauritius"
+                                case indianMayotte = "Indian/Mayotte"
+                                case indianReunion = "Indian/Reunion"
+                                case pacificApia = "Pacific/Apia"
+                                case pacificAuckland = "Pacific/Auckland"
+                                case pacificBougainville = "Pacific/Bougainville"
+                                case pacificChatham = "Pacific/Chatham"
+                                case pacificChuuk = "Pacific/Chuuk"
+                                case pacificEaster = "Pacific/Easter"
+                                case pacificEfate = "Pacific/Efate"
+                                case pacificEnderbury = "Pacific/Enderbury"
+                                case pacificFakaofo = "Pacific/Fakaofo"
+                                case pacificFiji = "Pacific/Fiji"
+                                case pacificFunafuti = "Pacific/Funafuti"
+                                case pacificGalapagos = "Pacific/Galapagos"
+                                case pacificGambier = "Pacific/Gambier"
+                                case pacificGuadalcanal = "Pacific/Guadalcanal"
+                                case pacificGuam = "Pacific/Guam"
+                                case pacificHonolulu = "Pacific/Honolulu"
+                                case pacificJohnston = "Pacific/Johnston"
+                                case pacificKanton = "Pacific/Kanton"
+                                case pacificKiritimati = "Pacific/Kiritimati"
+                                case pacificKosrae = "Pacific/Kosrae"
+                                case pacificKwajalein = "Pacific/Kwajalein"
+                                case pacificMajuro = "Pacific/Majuro"
+                                case pacificMarquesas = "Pacific/Marquesas"
+                                case pacificMidway = "Pacific/Midway"
+                                case pacificNauru = "Pacific/Nauru"
+                                case pacificNiue = "Pacific/Niue"
+                                case pacificNorfolk = "Pacific/Norfolk"
+                                case pacificNoumea = "Pacific/Noumea"
+                                case pacificPagoPago = "Pacific/Pago_Pago"
+                                case pacificPalau = "Pacific/Palau"
+                                case pacificPitcairn = "Pacific/Pitcairn"
+                                case pacificPohnpei = "Pacific/Pohnpei"
+                                case pacificPonape = "Pacific/Ponape"
+                                case pacificPortMoresby = "Pacific/Port_Moresby"
+                                case pacificRarotonga = "Pacific/Rarotonga"
+                                case pacificSaipan = "Pacific/Saipan"
+                                case pacificTahiti = "Pacific/Tahiti"
+                                case pacificTarawa = "Pacific/Tarawa"
+                                case pacificTongatapu = "Pacific/Tongatapu"
+                                case pacificTruk = "Pacific/Truk"
+                                case pacificWake = "Pacific/Wake"
+                                case pacificWallis = "Pacific/Wallis"
+                                case utc = "UTC"
+                                case _empty_ = ""
+                            }
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1/time_zone`.
+                            public var timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.TimeZonePayload?
+                            /// Creates a new `Value1Payload`.
                             ///
                             /// - Parameters:
-                            ///   - value1:
-                            ///   - value2:
+                            ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                            ///   - channel:
+                            ///   - content: SMS: body or template_id
+                            ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
+                            ///   - name:
+                            ///   - sendAt: When a scheduled campaign starts
+                            ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
+                            ///   - timeZone: An IANA time zone name
                             public init(
-                                value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value1Payload,
-                                value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.Value2Payload
+                                audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload,
+                                channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ChannelPayload,
+                                content: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload,
+                                errorThreshold: Swift.Int? = nil,
+                                name: Swift.String,
+                                sendAt: Swift.String? = nil,
+                                throttlePerSecond: Swift.Int? = nil,
+                                timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.TimeZonePayload? = nil
                             ) {
-                                self.value1 = value1
-                                self.value2 = value2
+                                self.audience = audience
+                                self.channel = channel
+                                self.content = content
+                                self.errorThreshold = errorThreshold
+                                self.name = name
+                                self.sendAt = sendAt
+                                self.throttlePerSecond = throttlePerSecond
+                                self.timeZone = timeZone
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case audience
+                                case channel
+                                case content
+                                case errorThreshold = "error_threshold"
+                                case name
+                                case sendAt = "send_at"
+                                case throttlePerSecond = "throttle_per_second"
+                                case timeZone = "time_zone"
                             }
                             public init(from decoder: any Swift.Decoder) throws {
-                                self.value1 = try .init(from: decoder)
-                                self.value2 = try .init(from: decoder)
-                            }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                try self.value1.encode(to: encoder)
-                                try self.value2.encode(to: encoder)
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.audience = try container.decode(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.AudiencePayload.self,
+                                    forKey: .audience
+                                )
+                                self.channel = try container.decode(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ChannelPayload.self,
+                                    forKey: .channel
+                                )
+                                self.content = try container.decode(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.ContentPayload.self,
+                                    forKey: .content
+                                )
+                                self.errorThreshold = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .errorThreshold
+                                )
+                                self.name = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .name
+                                )
+                                self.sendAt = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .sendAt
+                                )
+                                self.throttlePerSecond = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .throttlePerSecond
+                                )
+                                self.timeZone = try container.decodeIfPresent(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload.TimeZonePayload.self,
+                                    forKey: .timeZone
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "audience",
+                                    "channel",
+                                    "content",
+                                    "error_threshold",
+                                    "name",
+                                    "send_at",
+                                    "throttle_per_second",
+                                    "time_zone"
+                                ])
                             }
                         }
-                        /// SMS: body or template_id
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/content`.
-                        public var content: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload
-                        /// Failed sends after which it pauses itself (default 100)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/error_threshold`.
-                        public var errorThreshold: Swift.Int?
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/name`.
-                        public var name: Swift.String
-                        /// When a scheduled campaign starts
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/send_at`.
-                        public var sendAt: Swift.String?
-                        /// Messages per second (default 50); the workspace's send rate limits apply too
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/throttle_per_second`.
-                        public var throttlePerSecond: Swift.Int?
-                        /// An IANA time zone name
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/time_zone`.
-                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case africaAbidjan = "Africa/Abidjan"
-                            case africaAccra = "Africa/Accra"
-                            case africaAddisAbaba = "Africa/Addis_Ababa"
-                            case africaAlgiers = "Africa/Algiers"
-                            case africaAsmara = "Africa/Asmara"
-                            case africaBamako = "Africa/Bamako"
-                            case africaBangui = "Africa/Bangui"
-                            case africaBanjul = "Africa/Banjul"
-                            case africaBissau = "Africa/Bissau"
-                            case africaBlantyre = "Africa/Blantyre"
-                            case africaBrazzaville = "Africa/Brazzaville"
-                            case africaBujumbura = "Africa/Bujumbura"
-                            case africaCairo = "Africa/Cairo"
-                            case africaCasablanca = "Africa/Casablanca"
-                            case africaCeuta = "Africa/Ceuta"
-                            case africaConakry = "Africa/Conakry"
-                            case africaDakar = "Africa/Dakar"
-                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
-                            case africaDjibouti = "Africa/Djibouti"
-                            case africaDouala = "Africa/Douala"
-                            case africaElAaiun = "Africa/El_Aaiun"
-                            case africaFreetown = "Africa/Freetown"
-                            case africaGaborone = "Africa/Gaborone"
-                            case africaHarare = "Africa/Harare"
-                            case africaJohannesburg = "Africa/Johannesburg"
-                            case africaJuba = "Africa/Juba"
-                            case africaKampala = "Africa/Kampala"
-                            case africaKhartoum = "Africa/Khartoum"
-                            case africaKigali = "Africa/Kigali"
-                            case africaKinshasa = "Africa/Kinshasa"
-                            case africaLagos = "Africa/Lagos"
-                            case africaLibreville = "Africa/Libreville"
-                            case africaLome = "Africa/Lome"
-                            case africaLuanda = "Africa/Luanda"
-                            case africaLubumbashi = "Africa/Lubumbashi"
-                            case africaLusaka = "Africa/Lusaka"
-                            case africaMalabo = "Africa/Malabo"
-                            case africaMaputo = "Africa/Maputo"
-                            case africaMaseru = "Africa/Maseru"
-                            case africaMbabane = "Africa/Mbabane"
-                            case africaMogadishu = "Africa/Mogadishu"
-                            case africaMonrovia = "Africa/Monrovia"
-                            case africaNairobi = "Africa/Nairobi"
-                            case africaNdjamena = "Africa/Ndjamena"
-                            case africaNiamey = "Africa/Niamey"
-                            case africaNouakchott = "Africa/Nouakchott"
-                            case africaOuagadougou = "Africa/Ouagadougou"
-                            case africaPortoNovo = "Africa/Porto-Novo"
-                            case africaSaoTome = "Africa/Sao_Tome"
-                            case africaTripoli = "Africa/Tripoli"
-                            case africaTunis = "Africa/Tunis"
-                            case africaWindhoek = "Africa/Windhoek"
-                            case americaAdak = "America/Adak"
-                            case americaAnchorage = "America/Anchorage"
-                            case americaAnguilla = "America/Anguilla"
-                            case americaAntigua = "America/Antigua"
-                            case americaAraguaina = "America/Araguaina"
-                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
-                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
-                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
-                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
-                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
-                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
-                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
-                            case americaArgentinaSalta = "America/Argentina/Salta"
-                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
-                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
-                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
-                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
-                            case americaAruba = "America/Aruba"
-                            case americaAsuncion = "America/Asuncion"
-                            case americaAtikokan = "America/Atikokan"
-                            case americaBahia = "America/Bahia"
-                            case americaBahiaBanderas = "America/Bahia_Banderas"
-                            case americaBarbados = "America/Barbados"
-                            case americaBelem = "America/Belem"
-                            case americaBelize = "America/Belize"
-                            case americaBlancSablon = "America/Blanc-Sablon"
-                            case americaBoaVista = "America/Boa_Vista"
-                            case americaBogota = "America/Bogota"
-                            case americaBoise = "America/Boise"
-                            case americaCambridgeBay = "America/Cambridge_Bay"
-                            case americaCampoGrande = "America/Campo_Grande"
-                            case americaCancun = "America/Cancun"
-                            case americaCaracas = "America/Caracas"
-                            case americaCayenne = "America/Cayenne"
-                            case americaCayman = "America/Cayman"
-                            case americaChicago = "America/Chicago"
-                            case americaChihuahua = "America/Chihuahua"
-                            case americaCiudadJuarez = "America/Ciudad_Juarez"
-                            case americaCostaRica = "America/Costa_Rica"
-                            case americaCoyhaique = "America/Coyhaique"
-                            case americaCreston = "America/Creston"
-                            case americaCuiaba = "America/Cuiaba"
-                            case americaCuracao = "America/Curacao"
-                            case americaDanmarkshavn = "America/Danmarkshavn"
-                            case americaDawson = "America/Dawson"
-                            case americaDawsonCreek = "America/Dawson_Creek"
-                            case americaDenver = "America/Denver"
-                            case americaDetroit = "America/Detroit"
-                            case americaDominica = "America/Dominica"
-                            case americaEdmonton = "America/Edmonton"
-                            case americaEirunepe = "America/Eirunepe"
-                            case americaElSalvador = "America/El_Salvador"
-                            case americaFortNelson = "America/Fort_Nelson"
-                            case americaFortaleza = "America/Fortaleza"
-                            case americaGlaceBay = "America/Glace_Bay"
-                            case americaGodthab = "America/Godthab"
-                            case americaGooseBay = "America/Goose_Bay"
-                            case americaGrandTurk = "America/Grand_Turk"
-                            case americaGrenada = "America/Grenada"
-                            case americaGuadeloupe = "America/Guadeloupe"
-                            case americaGuatemala = "America/Guatemala"
-                            case americaGuayaquil = "America/Guayaquil"
-                            case americaGuyana = "America/Guyana"
-                            case americaHalifax = "America/Halifax"
-                            case americaHavana = "America/Havana"
-                            case americaHermosillo = "America/Hermosillo"
-                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
-                            case americaIndianaKnox = "America/Indiana/Knox"
-                            case americaIndianaMarengo = "America/Indiana/Marengo"
-                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
-                            case americaIndianaTellCity = "America/Indiana/Tell_City"
-                            case americaIndianaVevay = "America/Indiana/Vevay"
-                            case americaIndianaVincennes = "America/Indiana/Vincennes"
-                            case americaIndianaWinamac = "America/Indiana/Winamac"
-                            case americaInuvik = "America/Inuvik"
-                            case americaIqaluit = "America/Iqaluit"
-                            case americaJamaica = "America/Jamaica"
-                            case americaJuneau = "America/Juneau"
-                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
-                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
-                            case americaKralendijk = "America/Kralendijk"
-                            case americaLaPaz = "America/La_Paz"
-                            case americaLima = "America/Lima"
-                            case americaLosAngeles = "America/Los_Angeles"
-                            case americaLowerPrinces = "America/Lower_Princes"
-                            case americaMaceio = "America/Maceio"
-                            case americaManagua = "America/Managua"
-                            case americaManaus = "America/Manaus"
-                            case americaMarigot = "America/Marigot"
-                            case americaMartinique = "America/Martinique"
-                            case americaMatamoros = "America/Matamoros"
-                            case americaMazatlan = "America/Mazatlan"
-                            case americaMenominee = "America/Menominee"
-                            case americaMerida = "America/Merida"
-                            case americaMetlakatla = "America/Metlakatla"
-                            case americaMexicoCity = "America/Mexico_City"
-                            case americaMiquelon = "America/Miquelon"
-                            case americaMoncton = "America/Moncton"
-                            case americaMonterrey = "America/Monterrey"
-                            case americaMontevideo = "America/Montevideo"
-                            case americaMontreal = "America/Montreal"
-                            case americaMontserrat = "America/Montserrat"
-                            case americaNassau = "America/Nassau"
-                            case americaNewYork = "America/New_York"
-                            case americaNipigon = "America/Nipigon"
-                            case americaNome = "America/Nome"
-                            case americaNoronha = "America/Noronha"
-                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
-                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
-                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
-                            case americaNuuk = "America/Nuuk"
-                            case americaOjinaga = "America/Ojinaga"
-                            case americaPanama = "America/Panama"
-                            case americaPangnirtung = "America/Pangnirtung"
-                            case americaParamaribo = "America/Paramaribo"
-                            case americaPhoenix = "America/Phoenix"
-                            case americaPortAuPrince = "America/Port-au-Prince"
-                            case americaPortOfSpain = "America/Port_of_Spain"
-                            case americaPortoVelho = "America/Porto_Velho"
-                            case americaPuertoRico = "America/Puerto_Rico"
-                            case americaPuntaArenas = "America/Punta_Arenas"
-                            case americaRainyRiver = "America/Rainy_River"
-                            case americaRankinInlet = "America/Rankin_Inlet"
-                            case americaRecife = "America/Recife"
-                            case americaRegina = "America/Regina"
-                            case americaResolute = "America/Resolute"
-                            case americaRioBranco = "America/Rio_Branco"
-                            case americaSantaIsabel = "America/Santa_Isabel"
-                            case americaSantarem = "America/Santarem"
-                            case americaSantiago = "America/Santiago"
-                            case americaSantoDomingo = "America/Santo_Domingo"
-                            case americaSaoPaulo = "America/Sao_Paulo"
-                            case americaScoresbysund = "America/Scoresbysund"
-                            case americaShiprock = "America/Shiprock"
-                            case americaSitka = "America/Sitka"
-                            case americaStBarthelemy = "America/St_Barthelemy"
-                            case americaStJohns = "America/St_Johns"
-                            case americaStKitts = "America/St_Kitts"
-                            case americaStLucia = "America/St_Lucia"
-                            case americaStThomas = "America/St_Thomas"
-                            case americaStVincent = "America/St_Vincent"
-                            case americaSwiftCurrent = "America/Swift_Current"
-                            case americaTegucigalpa = "America/Tegucigalpa"
-                            case americaThule = "America/Thule"
-                            case americaThunderBay = "America/Thunder_Bay"
-                            case americaTijuana = "America/Tijuana"
-                            case americaToronto = "America/Toronto"
-                            case americaTortola = "America/Tortola"
-                            case americaVancouver = "America/Vancouver"
-                            case americaWhitehorse = "America/Whitehorse"
-                            case americaWinnipeg = "America/Winnipeg"
-                            case americaYakutat = "America/Yakutat"
-                            case americaYellowknife = "America/Yellowknife"
-                            case antarcticaCasey = "Antarctica/Casey"
-                            case antarcticaDavis = "Antarctica/Davis"
-                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
-                            case antarcticaMacquarie = "Antarctica/Macquarie"
-                            case antarcticaMawson = "Antarctica/Mawson"
-                            case antarcticaMcMurdo = "Antarctica/McMurdo"
-                            case antarcticaPalmer = "Antarctica/Palmer"
-                            case antarcticaRothera = "Antarctica/Rothera"
-                            case antarcticaSouthPole = "Antarctica/South_Pole"
-                            case antarcticaSyowa = "Antarctica/Syowa"
-                            case antarcticaTroll = "Antarctica/Troll"
-                            case antarcticaVostok = "Antarctica/Vostok"
-                            case arcticLongyearbyen = "Arctic/Longyearbyen"
-                            case asiaAden = "Asia/Aden"
-                            case asiaAlmaty = "Asia/Almaty"
-                            case asiaAmman = "Asia/Amman"
-                            case asiaAnadyr = "Asia/Anadyr"
-                            case asiaAqtau = "Asia/Aqtau"
-                            case asiaAqtobe = "Asia/Aqtobe"
-                            case asiaAshgabat = "Asia/Ashgabat"
-                            case asiaAtyrau = "Asia/Atyrau"
-                            case asiaBaghdad = "Asia/Baghdad"
-                            case asiaBahrain = "Asia/Bahrain"
-                            case asiaBaku = "Asia/Baku"
-                            case asiaBangkok = "Asia/Bangkok"
-                            case asiaBarnaul = "Asia/Barnaul"
-                            case asiaBeirut = "Asia/Beirut"
-                            case asiaBishkek = "Asia/Bishkek"
-                            case asiaBrunei = "Asia/Brunei"
-                            case asiaCalcutta = "Asia/Calcutta"
-                            case asiaChita = "Asia/Chita"
-                            case asiaChoibalsan = "Asia/Choibalsan"
-                            case asiaChongqing = "Asia/Chongqing"
-                            case asiaColombo = "Asia/Colombo"
-                            case asiaDamascus = "Asia/Damascus"
-                            case asiaDhaka = "Asia/Dhaka"
-                            case asiaDili = "Asia/Dili"
-                            case asiaDubai = "Asia/Dubai"
-                            case asiaDushanbe = "Asia/Dushanbe"
-                            case asiaFamagusta = "Asia/Famagusta"
-                            case asiaGaza = "Asia/Gaza"
-                            case asiaHarbin = "Asia/Harbin"
-                            case asiaHebron = "Asia/Hebron"
-                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
-                            case asiaHongKong = "Asia/Hong_Kong"
-                            case asiaHovd = "Asia/Hovd"
-                            case asiaIrkutsk = "Asia/Irkutsk"
-                            case asiaJakarta = "Asia/Jakarta"
-                            case asiaJayapura = "Asia/Jayapura"
-                            case asiaJerusalem = "Asia/Jerusalem"
-                            case asiaKabul = "Asia/Kabul"
-                            case asiaKamchatka = "Asia/Kamchatka"
-                            case asiaKarachi = "Asia/Karachi"
-                            case asiaKashgar = "Asia/Kashgar"
-                            case asiaKathmandu = "Asia/Kathmandu"
-                            case asiaKatmandu = "Asia/Katmandu"
-                            case asiaKhandyga = "Asia/Khandyga"
-                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
-                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
-                            case asiaKuching = "Asia/Kuching"
-                            case asiaKuwait = "Asia/Kuwait"
-                            case asiaMacau = "Asia/Macau"
-                            case asiaMagadan = "Asia/Magadan"
-                            case asiaMakassar = "Asia/Makassar"
-                            case asiaManila = "Asia/Manila"
-                            case asiaMuscat = "Asia/Muscat"
-                            case asiaNicosia = "Asia/Nicosia"
-                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
-                            case asiaNovosibirsk = "Asia/Novosibirsk"
-                            case asiaOmsk = "Asia/Omsk"
-                            case asiaOral = "Asia/Oral"
-                            case asiaPhnomPenh = "Asia/Phnom_Penh"
-                            case asiaPontianak = "Asia/Pontianak"
-                            case asiaPyongyang = "Asia/Pyongyang"
-                            case asiaQatar = "Asia/Qatar"
-                            case asiaQostanay = "Asia/Qostanay"
-                            case asiaQyzylorda = "Asia/Qyzylorda"
-                            case asiaRangoon = "Asia/Rangoon"
-                            case asiaRiyadh = "Asia/Riyadh"
-                            case asiaSakhalin = "Asia/Sakhalin"
-                            case asiaSamarkand = "Asia/Samarkand"
-                            case asiaSeoul = "Asia/Seoul"
-                            case asiaShanghai = "Asia/Shanghai"
-                            case asiaSingapore = "Asia/Singapore"
-                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
-                            case asiaTaipei = "Asia/Taipei"
-                            case asiaTashkent = "Asia/Tashkent"
-                            case asiaTbilisi = "Asia/Tbilisi"
-                            case asiaTehran = "Asia/Tehran"
-                            case asiaThimphu = "Asia/Thimphu"
-                            case asiaTokyo = "Asia/Tokyo"
-                            case asiaTomsk = "Asia/Tomsk"
-                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
-                            case asiaUrumqi = "Asia/Urumqi"
-                            case asiaUstNera = "Asia/Ust-Nera"
-                            case asiaVientiane = "Asia/Vientiane"
-                            case asiaVladivostok = "Asia/Vladivostok"
-                            case asiaYakutsk = "Asia/Yakutsk"
-                            case asiaYangon = "Asia/Yangon"
-                            case asiaYekaterinburg = "Asia/Yekaterinburg"
-                            case asiaYerevan = "Asia/Yerevan"
-                            case atlanticAzores = "Atlantic/Azores"
-                            case atlanticBermuda = "Atlantic/Bermuda"
-                            case atlanticCanary = "Atlantic/Canary"
-                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
-                            case atlanticFaroe = "Atlantic/Faroe"
-                            case atlanticMadeira = "Atlantic/Madeira"
-                            case atlanticReykjavik = "Atlantic/Reykjavik"
-                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
-                            case atlanticStHelena = "Atlantic/St_Helena"
-                            case atlanticStanley = "Atlantic/Stanley"
-                            case australiaAdelaide = "Australia/Adelaide"
-                            case australiaBrisbane = "Australia/Brisbane"
-                            case australiaBrokenHill = "Australia/Broken_Hill"
-                            case australiaCurrie = "Australia/Currie"
-                            case australiaDarwin = "Australia/Darwin"
-                            case australiaEucla = "Australia/Eucla"
-                            case australiaHobart = "Australia/Hobart"
-                            case australiaLindeman = "Australia/Lindeman"
-                            case australiaLordHowe = "Australia/Lord_Howe"
-                            case australiaMelbourne = "Australia/Melbourne"
-                            case australiaPerth = "Australia/Perth"
-                            case australiaSydney = "Australia/Sydney"
-                            case europeAmsterdam = "Europe/Amsterdam"
-                            case europeAndorra = "Europe/Andorra"
-                            case europeAstrakhan = "Europe/Astrakhan"
-                            case europeAthens = "Europe/Athens"
-                            case europeBelgrade = "Europe/Belgrade"
-                            case europeBerlin = "Europe/Berlin"
-                            case europeBratislava = "Europe/Bratislava"
-                            case europeBrussels = "Europe/Brussels"
-                            case europeBucharest = "Europe/Bucharest"
-                            case europeBudapest = "Europe/Budapest"
-                            case europeBusingen = "Europe/Busingen"
-                            case europeChisinau = "Europe/Chisinau"
-                            case europeCopenhagen = "Europe/Copenhagen"
-                            case europeDublin = "Europe/Dublin"
-                            case europeGibraltar = "Europe/Gibraltar"
-                            case europeGuernsey = "Europe/Guernsey"
-                            case europeHelsinki = "Europe/Helsinki"
-                            case europeIsleOfMan = "Europe/Isle_of_Man"
-                            case europeIstanbul = "Europe/Istanbul"
-                            case europeJersey = "Europe/Jersey"
-                            case europeKaliningrad = "Europe/Kaliningrad"
-                            case europeKiev = "Europe/Kiev"
-                            case europeKirov = "Europe/Kirov"
-                            case europeKyiv = "Europe/Kyiv"
-                            case europeLisbon = "Europe/Lisbon"
-                            case europeLjubljana = "Europe/Ljubljana"
-                            case europeLondon = "Europe/London"
-                            case europeLuxembourg = "Europe/Luxembourg"
-                            case europeMadrid = "Europe/Madrid"
-                            case europeMalta = "Europe/Malta"
-                            case europeMariehamn = "Europe/Mariehamn"
-                            case europeMinsk = "Europe/Minsk"
-                            case europeMonaco = "Europe/Monaco"
-                            case europeMoscow = "Europe/Moscow"
-                            case europeOslo = "Europe/Oslo"
-                            case europeParis = "Europe/Paris"
-                            case europePodgorica = "Europe/Podgorica"
-                            case europePrague = "Europe/Prague"
-                            case europeRiga = "Europe/Riga"
-                            case europeRome = "Europe/Rome"
-                            case europeSamara = "Europe/Samara"
-                            case europeSanMarino = "Europe/San_Marino"
-                            case europeSarajevo = "Europe/Sarajevo"
-                            case europeSaratov = "Europe/Saratov"
-                            case europeSimferopol = "Europe/Simferopol"
-                            case europeSkopje = "Europe/Skopje"
-                            case europeSofia = "Europe/Sofia"
-                            case europeStockholm = "Europe/Stockholm"
-                            case europeTallinn = "Europe/Tallinn"
-                            case europeTirane = "Europe/Tirane"
-                            case europeUlyanovsk = "Europe/Ulyanovsk"
-                            case europeUzhgorod = "Europe/Uzhgorod"
-                            case europeVaduz = "Europe/Vaduz"
-                            case europeVatican = "Europe/Vatican"
-                            case europeVienna = "Europe/Vienna"
-                            case europeVilnius = "Europe/Vilnius"
-                            case europeVolgograd = "Europe/Volgograd"
-                            case europeWarsaw = "Europe/Warsaw"
-                            case europeZagreb = "Europe/Zagreb"
-                            case europeZaporozhye = "Europe/Zaporozhye"
-                            case europeZurich = "Europe/Zurich"
-                            case gmt = "GMT"
-                            case indianAntananarivo = "Indian/Antananarivo"
-                            case indianChagos = "Indian/Chagos"
-                            case indianChristmas = "Indian/Christmas"
-                            case indianCocos = "Indian/Cocos"
-                            case indianComoro = "Indian/Comoro"
-                            case indianKerguelen = "Indian/Kerguelen"
-                            case indianMahe = "Indian/Mahe"
-                            case indianMaldives = "Indian/Maldives"
-                            case indianMauritius = "Indian/Mauritius"
-                            case indianMayotte = "Indian/Mayotte"
-                            case indianReunion = "Indian/Reunion"
-                            case pacificApia = "Pacific/Apia"
-                            case pacificAuckland = "Pacific/Auckland"
-                            case pacificBougainville = "Pacific/Bougainville"
-                            case pacificChatham = "Pacific/Chatham"
-                            case pacificChuuk = "Pacific/Chuuk"
-                            case pacificEaster = "Pacific/Easter"
-                            case pacificEfate = "Pacific/Efate"
-                            case pacificEnderbury = "Pacific/Enderbury"
-                            case pacificFakaofo = "Pacific/Fakaofo"
-                            case pacificFiji = "Pacific/Fiji"
-                            case pacificFunafuti = "Pacific/Funafuti"
-                            case pacificGalapagos = "Pacific/Galapagos"
-                            case pacificGambier = "Pacific/Gambier"
-                            case pacificGuadalcanal = "Pacific/Guadalcanal"
-                            case pacificGuam = "Pacific/Guam"
-                            case pacificHonolulu = "Pacific/Honolulu"
-                            case pacificJohnston = "Pacific/Johnston"
-                            case pacificKanton = "Pacific/Kanton"
-                            case pacificKiritimati = "Pacific/Kiritimati"
-                            case pacificKosrae = "Pacific/Kosrae"
-                            case pacificKwajalein = "Pacific/Kwajalein"
-                            case pacificMajuro = "Pacific/Majuro"
-                            case pacificMarquesas = "Pacific/Marquesas"
-                            case pacificMidway = "Pacific/Midway"
-                            case pacificNauru = "Pacific/Nauru"
-                            case pacificNiue = "Pacific/Niue"
-                            case pacificNorfolk = "Pacific/Norfolk"
-                            case pacificNoumea = "Pacific/Noumea"
-                            case pacificPagoPago = "Pacific/Pago_Pago"
-                            case pacificPalau = "Pacific/Palau"
-                            case pacificPitcairn = "Pacific/Pitcairn"
-                            case pacificPohnpei = "Pacific/Pohnpei"
-                            case pacificPonape = "Pacific/Ponape"
-                            case pacificPortMoresby = "Pacific/Port_Moresby"
-                            case pacificRarotonga = "Pacific/Rarotonga"
-                            case pacificSaipan = "Pacific/Saipan"
-                            case pacificTahiti = "Pacific/Tahiti"
-                            case pacificTarawa = "Pacific/Tarawa"
-                            case pacificTongatapu = "Pacific/Tongatapu"
-                            case pacificTruk = "Pacific/Truk"
-                            case pacificWake = "Pacific/Wake"
-                            case pacificWallis = "Pacific/Wallis"
-                            case utc = "UTC"
-                            case _empty_ = ""
-                        }
-                        /// An IANA time zone name
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/time_zone`.
-                        public var timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.TimeZonePayload?
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1/value1`.
+                        public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload
                         /// Creates a new `Case1Payload`.
                         ///
                         /// - Parameters:
-                        ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                        ///   - channel:
-                        ///   - content: SMS: body or template_id
-                        ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
-                        ///   - name:
-                        ///   - sendAt: When a scheduled campaign starts
-                        ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
-                        ///   - timeZone: An IANA time zone name
-                        public init(
-                            audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload,
-                            channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ChannelPayload,
-                            content: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload,
-                            errorThreshold: Swift.Int? = nil,
-                            name: Swift.String,
-                            sendAt: Swift.String? = nil,
-                            throttlePerSecond: Swift.Int? = nil,
-                            timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.TimeZonePayload? = nil
-                        ) {
-                            self.audience = audience
-                            self.channel = channel
-                            self.content = content
-                            self.errorThreshold = errorThreshold
-                            self.name = name
-                            self.sendAt = sendAt
-                            self.throttlePerSecond = throttlePerSecond
-                            self.timeZone = timeZone
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case audience
-                            case channel
-                            case content
-                            case errorThreshold = "error_threshold"
-                            case name
-                            case sendAt = "send_at"
-                            case throttlePerSecond = "throttle_per_second"
-                            case timeZone = "time_zone"
+                        ///   - value1:
+                        public init(value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.Value1Payload) {
+                            self.value1 = value1
                         }
                         public init(from decoder: any Swift.Decoder) throws {
-                            let container = try decoder.container(keyedBy: CodingKeys.self)
-                            self.audience = try container.decode(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.AudiencePayload.self,
-                                forKey: .audience
-                            )
-                            self.channel = try container.decode(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ChannelPayload.self,
-                                forKey: .channel
-                            )
-                            self.content = try container.decode(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.ContentPayload.self,
-                                forKey: .content
-                            )
-                            self.errorThreshold = try container.decodeIfPresent(
-                                Swift.Int.self,
-                                forKey: .errorThreshold
-                            )
-                            self.name = try container.decode(
-                                Swift.String.self,
-                                forKey: .name
-                            )
-                            self.sendAt = try container.decodeIfPresent(
-                                Swift.String.self,
-                                forKey: .sendAt
-                            )
-                            self.throttlePerSecond = try container.decodeIfPresent(
-                                Swift.Int.self,
-                                forKey: .throttlePerSecond
-                            )
-                            self.timeZone = try container.decodeIfPresent(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload.TimeZonePayload.self,
-                                forKey: .timeZone
-                            )
-                            try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                "audience",
-                                "channel",
-                                "content",
-                                "error_threshold",
-                                "name",
-                                "send_at",
-                                "throttle_per_second",
-                                "time_zone"
-                            ])
+                            self.value1 = try .init(from: decoder)
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try self.value1.encode(to: encoder)
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case1`.
                     case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case1Payload)
                     /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2`.
                     public struct Case2Payload: Codable, Hashable, Sendable {
-                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience`.
-                        @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1`.
-                            public struct Case1Payload: Codable, Hashable, Sendable {
-                                /// Members of any of these groups
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/group_ids`.
-                                public var groupIds: [Swift.String]
-                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/opted_in_only`.
-                                public var optedInOnly: Swift.Bool?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/type`.
-                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case groups = "groups"
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1/type`.
-                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload._TypePayload
-                                /// Creates a new `Case1Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - groupIds: Members of any of these groups
-                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///   - _type:
-                                public init(
-                                    groupIds: [Swift.String],
-                                    optedInOnly: Swift.Bool? = nil,
-                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload._TypePayload
-                                ) {
-                                    self.groupIds = groupIds
-                                    self.optedInOnly = optedInOnly
-                                    self._type = _type
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case groupIds = "group_ids"
-                                    case optedInOnly = "opted_in_only"
-                                    case _type = "type"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.groupIds = try container.decode(
-                                        [Swift.String].self,
-                                        forKey: .groupIds
-                                    )
-                                    self.optedInOnly = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .optedInOnly
-                                    )
-                                    self._type = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload._TypePayload.self,
-                                        forKey: ._type
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "group_ids",
-                                        "opted_in_only",
-                                        "type"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case1`.
-                            case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case1Payload)
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2`.
-                            public struct Case2Payload: Codable, Hashable, Sendable {
-                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter`.
-                                public struct FilterPayload: Codable, Hashable, Sendable {
-                                    /// This SMS consent
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience`.
+                            @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case1`.
+                                public struct Case1Payload: Codable, Hashable, Sendable {
+                                    /// Members of any of these groups
                                     ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/consent`.
-                                    @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                        case unknown = "unknown"
-                                        case optedIn = "opted_in"
-                                        case optedOut = "opted_out"
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case1/group_ids`.
+                                    public var groupIds: [Swift.String]
+                                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case1/opted_in_only`.
+                                    public var optedInOnly: Swift.Bool?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case1/type`.
+                                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case groups = "groups"
                                     }
-                                    /// This SMS consent
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/consent`.
-                                    public var consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/created_after`.
-                                    public var createdAfter: Foundation.Date?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/created_before`.
-                                    public var createdBefore: Foundation.Date?
-                                    /// Custom fields with these values
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/custom`.
-                                    public struct CustomPayload: Codable, Hashable, Sendable {
-                                        /// A container of undocumented properties.
-                                        public var additionalProperties: [String: Swift.String]
-                                        /// Creates a new `CustomPayload`.
-                                        ///
-                                        /// - Parameters:
-                                        ///   - additionalProperties: A container of undocumented properties.
-                                        public init(additionalProperties: [String: Swift.String] = .init()) {
-                                            self.additionalProperties = additionalProperties
-                                        }
-                                        public init(from decoder: any Swift.Decoder) throws {
-                                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                                        }
-                                        public func encode(to encoder: any Swift.Encoder) throws {
-                                            try encoder.encodeAdditionalProperties(additionalProperties)
-                                        }
-                                    }
-                                    /// Custom fields with these values
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/custom`.
-                                    public var custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
-                                    /// Members of this group
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/group_id`.
-                                    public var groupId: Swift.String?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/source`.
-                                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                        case api = "api"
-                                        case _import = "import"
-                                        case form = "form"
-                                        case widget = "widget"
-                                        case voice = "voice"
-                                        case sms = "sms"
-                                    }
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/source`.
-                                    public var source: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/updated_after`.
-                                    public var updatedAfter: Foundation.Date?
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter/updated_before`.
-                                    public var updatedBefore: Foundation.Date?
-                                    /// Creates a new `FilterPayload`.
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case1/type`.
+                                    public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case1Payload._TypePayload
+                                    /// Creates a new `Case1Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - consent: This SMS consent
-                                    ///   - createdAfter:
-                                    ///   - createdBefore:
-                                    ///   - custom: Custom fields with these values
-                                    ///   - groupId: Members of this group
-                                    ///   - source:
-                                    ///   - updatedAfter:
-                                    ///   - updatedBefore:
+                                    ///   - groupIds: Members of any of these groups
+                                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///   - _type:
                                     public init(
-                                        consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
-                                        createdAfter: Foundation.Date? = nil,
-                                        createdBefore: Foundation.Date? = nil,
-                                        custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
-                                        groupId: Swift.String? = nil,
-                                        source: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
-                                        updatedAfter: Foundation.Date? = nil,
-                                        updatedBefore: Foundation.Date? = nil
+                                        groupIds: [Swift.String],
+                                        optedInOnly: Swift.Bool? = nil,
+                                        _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case1Payload._TypePayload
                                     ) {
-                                        self.consent = consent
-                                        self.createdAfter = createdAfter
-                                        self.createdBefore = createdBefore
-                                        self.custom = custom
-                                        self.groupId = groupId
-                                        self.source = source
-                                        self.updatedAfter = updatedAfter
-                                        self.updatedBefore = updatedBefore
+                                        self.groupIds = groupIds
+                                        self.optedInOnly = optedInOnly
+                                        self._type = _type
                                     }
                                     public enum CodingKeys: String, CodingKey {
-                                        case consent
-                                        case createdAfter = "created_after"
-                                        case createdBefore = "created_before"
-                                        case custom
-                                        case groupId = "group_id"
-                                        case source
-                                        case updatedAfter = "updated_after"
-                                        case updatedBefore = "updated_before"
+                                        case groupIds = "group_ids"
+                                        case optedInOnly = "opted_in_only"
+                                        case _type = "type"
                                     }
                                     public init(from decoder: any Swift.Decoder) throws {
                                         let container = try decoder.container(keyedBy: CodingKeys.self)
-                                        self.consent = try container.decodeIfPresent(
-                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
-                                            forKey: .consent
+                                        self.groupIds = try container.decode(
+                                            [Swift.String].self,
+                                            forKey: .groupIds
                                         )
-                                        self.createdAfter = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .createdAfter
+                                        self.optedInOnly = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .optedInOnly
                                         )
-                                        self.createdBefore = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .createdBefore
-                                        )
-                                        self.custom = try container.decodeIfPresent(
-                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
-                                            forKey: .custom
-                                        )
-                                        self.groupId = try container.decodeIfPresent(
-                                            Swift.String.self,
-                                            forKey: .groupId
-                                        )
-                                        self.source = try container.decodeIfPresent(
-                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
-                                            forKey: .source
-                                        )
-                                        self.updatedAfter = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .updatedAfter
-                                        )
-                                        self.updatedBefore = try container.decodeIfPresent(
-                                            Foundation.Date.self,
-                                            forKey: .updatedBefore
+                                        self._type = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case1Payload._TypePayload.self,
+                                            forKey: ._type
                                         )
                                         try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                            "consent",
-                                            "created_after",
-                                            "created_before",
-                                            "custom",
-                                            "group_id",
-                                            "source",
-                                            "updated_after",
-                                            "updated_before"
+                                            "group_ids",
+                                            "opted_in_only",
+                                            "type"
                                         ])
                                     }
                                 }
-                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/filter`.
-                                public var filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload
-                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/opted_in_only`.
-                                public var optedInOnly: Swift.Bool?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/type`.
-                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case filter = "filter"
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2/type`.
-                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload._TypePayload
-                                /// Creates a new `Case2Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///   - _type:
-                                public init(
-                                    filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload,
-                                    optedInOnly: Swift.Bool? = nil,
-                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload._TypePayload
-                                ) {
-                                    self.filter = filter
-                                    self.optedInOnly = optedInOnly
-                                    self._type = _type
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case filter
-                                    case optedInOnly = "opted_in_only"
-                                    case _type = "type"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.filter = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload.FilterPayload.self,
-                                        forKey: .filter
-                                    )
-                                    self.optedInOnly = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .optedInOnly
-                                    )
-                                    self._type = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload._TypePayload.self,
-                                        forKey: ._type
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "filter",
-                                        "opted_in_only",
-                                        "type"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case2`.
-                            case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case2Payload)
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3`.
-                            public struct Case3Payload: Codable, Hashable, Sendable {
-                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3/opted_in_only`.
-                                public var optedInOnly: Swift.Bool?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3/type`.
-                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case all = "all"
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3/type`.
-                                public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload._TypePayload
-                                /// Creates a new `Case3Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                                ///   - _type:
-                                public init(
-                                    optedInOnly: Swift.Bool? = nil,
-                                    _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload._TypePayload
-                                ) {
-                                    self.optedInOnly = optedInOnly
-                                    self._type = _type
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case optedInOnly = "opted_in_only"
-                                    case _type = "type"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.optedInOnly = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .optedInOnly
-                                    )
-                                    self._type = try container.decode(
-                                        Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload._TypePayload.self,
-                                        forKey: ._type
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "opted_in_only",
-                                        "type"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience/case3`.
-                            case case3(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.Case3Payload)
-                            public init(from decoder: any Swift.Decoder) throws {
-                                var errors: [any Swift.Error] = []
-                                do {
-                                    self = .case1(try .init(from: decoder))
-                                    return
-                                } catch {
-                                    errors.append(error)
-                                }
-                                do {
-                                    self = .case2(try .init(from: decoder))
-                                    return
-                                } catch {
-                                    errors.append(error)
-                                }
-                                do {
-                                    self = .case3(try .init(from: decoder))
-                                    return
-                                } catch {
-                                    errors.append(error)
-                                }
-                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
-                                    type: Self.self,
-                                    codingPath: decoder.codingPath,
-                                    errors: errors
-                                )
-                            }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                switch self {
-                                case let .case1(value):
-                                    try value.encode(to: encoder)
-                                case let .case2(value):
-                                    try value.encode(to: encoder)
-                                case let .case3(value):
-                                    try value.encode(to: encoder)
-                                }
-                            }
-                        }
-                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/audience`.
-                        public var audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/channel`.
-                        @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case email = "email"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/channel`.
-                        public var channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ChannelPayload
-                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content`.
-                        public struct ContentPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1`.
-                            public struct Value1Payload: Codable, Hashable, Sendable {
-                                /// The sender, on a verified domain of the workspace
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/from`.
-                                public var from: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/html`.
-                                public var html: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/reply_to`.
-                                public var replyTo: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/subject`.
-                                public var subject: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/text`.
-                                public var text: Swift.String?
-                                /// Count clicks (links through us); default false
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/track_clicks`.
-                                public var trackClicks: Swift.Bool?
-                                /// Count opens (a pixel); default false
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1/track_opens`.
-                                public var trackOpens: Swift.Bool?
-                                /// Creates a new `Value1Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - from: The sender, on a verified domain of the workspace
-                                ///   - html:
-                                ///   - replyTo:
-                                ///   - subject:
-                                ///   - text:
-                                ///   - trackClicks: Count clicks (links through us); default false
-                                ///   - trackOpens: Count opens (a pixel); default false
-                                public init(
-                                    from: Swift.String,
-                                    html: Swift.String? = nil,
-                                    replyTo: Swift.String? = nil,
-                                    subject: Swift.String,
-                                    text: Swift.String? = nil,
-                                    trackClicks: Swift.Bool? = nil,
-                                    trackOpens: Swift.Bool? = nil
-                                ) {
-                                    self.from = from
-                                    self.html = html
-                                    self.replyTo = replyTo
-                                    self.subject = subject
-                                    self.text = text
-                                    self.trackClicks = trackClicks
-                                    self.trackOpens = trackOpens
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case from
-                                    case html
-                                    case replyTo = "reply_to"
-                                    case subject
-                                    case text
-                                    case trackClicks = "track_clicks"
-                                    case trackOpens = "track_opens"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.from = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .from
-                                    )
-                                    self.html = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .html
-                                    )
-                                    self.replyTo = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .replyTo
-                                    )
-                                    self.subject = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .subject
-                                    )
-                                    self.text = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .text
-                                    )
-                                    self.trackClicks = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .trackClicks
-                                    )
-                                    self.trackOpens = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .trackOpens
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "from",
-                                        "html",
-                                        "reply_to",
-                                        "subject",
-                                        "text",
-                                        "track_clicks",
-                                        "track_opens"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value1`.
-                            public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value1Payload
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2`.
-                            public struct Value2Payload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value1`.
-                                public struct Value1Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value1/html`.
-                                    public var html: Swift.String
-                                    /// Creates a new `Value1Payload`.
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case1`.
+                                case case1(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case1Payload)
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2`.
+                                public struct Case2Payload: Codable, Hashable, Sendable {
+                                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter`.
+                                    public struct FilterPayload: Codable, Hashable, Sendable {
+                                        /// This SMS consent
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/consent`.
+                                        @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                            case unknown = "unknown"
+                                            case optedIn = "opted_in"
+                                            case optedOut = "opted_out"
+                                        }
+                                        /// This SMS consent
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/consent`.
+                                        public var consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/created_after`.
+                                        public var createdAfter: Foundation.Date?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/created_before`.
+                                        public var createdBefore: Foundation.Date?
+                                        /// Custom fields with these values
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/custom`.
+                                        public struct CustomPayload: Codable, Hashable, Sendable {
+                                            /// A container of undocumented properties.
+                                            public var additionalProperties: [String: Swift.String]
+                                            /// Creates a new `CustomPayload`.
+                                            ///
+                                            /// - Parameters:
+                                            ///   - additionalProperties: A container of undocumented properties.
+                                            public init(additionalProperties: [String: Swift.String] = .init()) {
+                                                self.additionalProperties = additionalProperties
+                                            }
+                                            public init(from decoder: any Swift.Decoder) throws {
+                                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                            }
+                                            public func encode(to encoder: any Swift.Encoder) throws {
+                                                try encoder.encodeAdditionalProperties(additionalProperties)
+                                            }
+                                        }
+                                        /// Custom fields with these values
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/custom`.
+                                        public var custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                                        /// Members of this group
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/group_id`.
+                                        public var groupId: Swift.String?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/source`.
+                                        @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                            case api = "api"
+                                            case _import = "import"
+                                            case form = "form"
+                                            case widget = "widget"
+                                            case voice = "voice"
+                                            case sms = "sms"
+                                        }
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/source`.
+                                        public var source: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/updated_after`.
+                                        public var updatedAfter: Foundation.Date?
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter/updated_before`.
+                                        public var updatedBefore: Foundation.Date?
+                                        /// Creates a new `FilterPayload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - consent: This SMS consent
+                                        ///   - createdAfter:
+                                        ///   - createdBefore:
+                                        ///   - custom: Custom fields with these values
+                                        ///   - groupId: Members of this group
+                                        ///   - source:
+                                        ///   - updatedAfter:
+                                        ///   - updatedBefore:
+                                        public init(
+                                            consent: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                                            createdAfter: Foundation.Date? = nil,
+                                            createdBefore: Foundation.Date? = nil,
+                                            custom: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                                            groupId: Swift.String? = nil,
+                                            source: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                                            updatedAfter: Foundation.Date? = nil,
+                                            updatedBefore: Foundation.Date? = nil
+                                        ) {
+                                            self.consent = consent
+                                            self.createdAfter = createdAfter
+                                            self.createdBefore = createdBefore
+                                            self.custom = custom
+                                            self.groupId = groupId
+                                            self.source = source
+                                            self.updatedAfter = updatedAfter
+                                            self.updatedBefore = updatedBefore
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case consent
+                                            case createdAfter = "created_after"
+                                            case createdBefore = "created_before"
+                                            case custom
+                                            case groupId = "group_id"
+                                            case source
+                                            case updatedAfter = "updated_after"
+                                            case updatedBefore = "updated_before"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.consent = try container.decodeIfPresent(
+                                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                                forKey: .consent
+                                            )
+                                            self.createdAfter = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .createdAfter
+                                            )
+                                            self.createdBefore = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .createdBefore
+                                            )
+                                            self.custom = try container.decodeIfPresent(
+                                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                                forKey: .custom
+                                            )
+                                            self.groupId = try container.decodeIfPresent(
+                                                Swift.String.self,
+                                                forKey: .groupId
+                                            )
+                                            self.source = try container.decodeIfPresent(
+                                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                                forKey: .source
+                                            )
+                                            self.updatedAfter = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .updatedAfter
+                                            )
+                                            self.updatedBefore = try container.decodeIfPresent(
+                                                Foundation.Date.self,
+                                                forKey: .updatedBefore
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "consent",
+                                                "created_after",
+                                                "created_before",
+                                                "custom",
+                                                "group_id",
+                                                "source",
+                                                "updated_after",
+                                                "updated_before"
+                                            ])
+                                        }
+                                    }
+                                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/filter`.
+                                    public var filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload
+                                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/opted_in_only`.
+                                    public var optedInOnly: Swift.Bool?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/type`.
+                                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case filter = "filter"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2/type`.
+                                    public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload._TypePayload
+                                    /// Creates a new `Case2Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - html:
-                                    public init(html: Swift.String) {
-                                        self.html = html
+                                    ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///   - _type:
+                                    public init(
+                                        filter: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload,
+                                        optedInOnly: Swift.Bool? = nil,
+                                        _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload._TypePayload
+                                    ) {
+                                        self.filter = filter
+                                        self.optedInOnly = optedInOnly
+                                        self._type = _type
                                     }
                                     public enum CodingKeys: String, CodingKey {
-                                        case html
+                                        case filter
+                                        case optedInOnly = "opted_in_only"
+                                        case _type = "type"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.filter = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.self,
+                                            forKey: .filter
+                                        )
+                                        self.optedInOnly = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .optedInOnly
+                                        )
+                                        self._type = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload._TypePayload.self,
+                                            forKey: ._type
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "filter",
+                                            "opted_in_only",
+                                            "type"
+                                        ])
                                     }
                                 }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value1`.
-                                public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value1Payload?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value2`.
-                                public struct Value2Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value2/text`.
-                                    public var text: Swift.String
-                                    /// Creates a new `Value2Payload`.
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case2`.
+                                case case2(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case2Payload)
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case3`.
+                                public struct Case3Payload: Codable, Hashable, Sendable {
+                                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case3/opted_in_only`.
+                                    public var optedInOnly: Swift.Bool?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case3/type`.
+                                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case all = "all"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case3/type`.
+                                    public var _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case3Payload._TypePayload
+                                    /// Creates a new `Case3Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - text:
-                                    public init(text: Swift.String) {
-                                        self.text = text
+                                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                    ///   - _type:
+                                    public init(
+                                        optedInOnly: Swift.Bool? = nil,
+                                        _type: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case3Payload._TypePayload
+                                    ) {
+                                        self.optedInOnly = optedInOnly
+                                        self._type = _type
                                     }
                                     public enum CodingKeys: String, CodingKey {
-                                        case text
+                                        case optedInOnly = "opted_in_only"
+                                        case _type = "type"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.optedInOnly = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .optedInOnly
+                                        )
+                                        self._type = try container.decode(
+                                            Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case3Payload._TypePayload.self,
+                                            forKey: ._type
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "opted_in_only",
+                                            "type"
+                                        ])
                                     }
                                 }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2/value2`.
-                                public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value2Payload?
-                                /// Creates a new `Value2Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - value1:
-                                ///   - value2:
-                                public init(
-                                    value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value1Payload? = nil,
-                                    value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload.Value2Payload? = nil
-                                ) {
-                                    self.value1 = value1
-                                    self.value2 = value2
-                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience/case3`.
+                                case case3(Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.Case3Payload)
                                 public init(from decoder: any Swift.Decoder) throws {
                                     var errors: [any Swift.Error] = []
                                     do {
-                                        self.value1 = try .init(from: decoder)
+                                        self = .case1(try .init(from: decoder))
+                                        return
                                     } catch {
                                         errors.append(error)
                                     }
                                     do {
-                                        self.value2 = try .init(from: decoder)
+                                        self = .case2(try .init(from: decoder))
+                                        return
                                     } catch {
                                         errors.append(error)
                                     }
-                                    try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
-                                        [
-                                            self.value1,
-                                            self.value2
-                                        ],
+                                    do {
+                                        self = .case3(try .init(from: decoder))
+                                        return
+                                    } catch {
+                                        errors.append(error)
+                                    }
+                                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
                                         type: Self.self,
                                         codingPath: decoder.codingPath,
                                         errors: errors
                                     )
                                 }
                                 public func encode(to encoder: any Swift.Encoder) throws {
-                                    try self.value1?.encode(to: encoder)
-                                    try self.value2?.encode(to: encoder)
+                                    switch self {
+                                    case let .case1(value):
+                                        try value.encode(to: encoder)
+                                    case let .case2(value):
+                                        try value.encode(to: encoder)
+                                    case let .case3(value):
+                                        try value.encode(to: encoder)
+                                    }
                                 }
                             }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content/value2`.
-                            public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload
-                            /// Creates a new `ContentPayload`.
+                            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/audience`.
+                            public var audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/channel`.
+                            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case email = "email"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/channel`.
+                            public var channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ChannelPayload
+                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content`.
+                            public struct ContentPayload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// The sender, on a verified domain of the workspace
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/from`.
+                                    public var from: Swift.String
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/html`.
+                                    public var html: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/reply_to`.
+                                    public var replyTo: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/subject`.
+                                    public var subject: Swift.String
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/text`.
+                                    public var text: Swift.String?
+                                    /// Count clicks (links through us); default false
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/track_clicks`.
+                                    public var trackClicks: Swift.Bool?
+                                    /// Count opens (a pixel); default false
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/track_opens`.
+                                    public var trackOpens: Swift.Bool?
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - from: The sender, on a verified domain of the workspace
+                                    ///   - html:
+                                    ///   - replyTo:
+                                    ///   - subject:
+                                    ///   - text:
+                                    ///   - trackClicks: Count clicks (links through us); default false
+                                    ///   - trackOpens: Count opens (a pixel); default false
+                                    public init(
+                                        from: Swift.String,
+                                        html: Swift.String? = nil,
+                                        replyTo: Swift.String? = nil,
+                                        subject: Swift.String,
+                                        text: Swift.String? = nil,
+                                        trackClicks: Swift.Bool? = nil,
+                                        trackOpens: Swift.Bool? = nil
+                                    ) {
+                                        self.from = from
+                                        self.html = html
+                                        self.replyTo = replyTo
+                                        self.subject = subject
+                                        self.text = text
+                                        self.trackClicks = trackClicks
+                                        self.trackOpens = trackOpens
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case from
+                                        case html
+                                        case replyTo = "reply_to"
+                                        case subject
+                                        case text
+                                        case trackClicks = "track_clicks"
+                                        case trackOpens = "track_opens"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.from = try container.decode(
+                                            Swift.String.self,
+                                            forKey: .from
+                                        )
+                                        self.html = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .html
+                                        )
+                                        self.replyTo = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .replyTo
+                                        )
+                                        self.subject = try container.decode(
+                                            Swift.String.self,
+                                            forKey: .subject
+                                        )
+                                        self.text = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .text
+                                        )
+                                        self.trackClicks = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .trackClicks
+                                        )
+                                        self.trackOpens = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .trackOpens
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "from",
+                                            "html",
+                                            "reply_to",
+                                            "subject",
+                                            "text",
+                                            "track_clicks",
+                                            "track_opens"
+                                        ])
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1`.
+                                public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value1Payload
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2`.
+                                public struct Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2/value1`.
+                                    public struct Value1Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2/value1/html`.
+                                        public var html: Swift.String
+                                        /// Creates a new `Value1Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - html:
+                                        public init(html: Swift.String) {
+                                            self.html = html
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case html
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2/value1`.
+                                    public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value2Payload.Value1Payload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2/value2`.
+                                    public struct Value2Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2/value2/text`.
+                                        public var text: Swift.String
+                                        /// Creates a new `Value2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - text:
+                                        public init(text: Swift.String) {
+                                            self.text = text
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case text
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2/value2`.
+                                    public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value2Payload.Value2Payload?
+                                    /// Creates a new `Value2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - value1:
+                                    ///   - value2:
+                                    public init(
+                                        value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value2Payload.Value1Payload? = nil,
+                                        value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value2Payload.Value2Payload? = nil
+                                    ) {
+                                        self.value1 = value1
+                                        self.value2 = value2
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self.value1 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self.value2 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                            [
+                                                self.value1,
+                                                self.value2
+                                            ],
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        try self.value1?.encode(to: encoder)
+                                        try self.value2?.encode(to: encoder)
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value2`.
+                                public var value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value2Payload
+                                /// Creates a new `ContentPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - value1:
+                                ///   - value2:
+                                public init(
+                                    value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value1Payload,
+                                    value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.Value2Payload
+                                ) {
+                                    self.value1 = value1
+                                    self.value2 = value2
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    self.value1 = try .init(from: decoder)
+                                    self.value2 = try .init(from: decoder)
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1.encode(to: encoder)
+                                    try self.value2.encode(to: encoder)
+                                }
+                            }
+                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content`.
+                            public var content: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload
+                            /// Failed sends after which it pauses itself (default 100)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/error_threshold`.
+                            public var errorThreshold: Swift.Int?
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/name`.
+                            public var name: Swift.String
+                            /// When a scheduled campaign starts
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/send_at`.
+                            public var sendAt: Swift.String?
+                            /// Messages per second (default 50); the workspace's send rate limits apply too
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/throttle_per_second`.
+                            public var throttlePerSecond: Swift.Int?
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/time_zone`.
+                            @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case africaAbidjan = "Africa/Abidjan"
+                                case africaAccra = "Africa/Accra"
+                                case africaAddisAbaba = "Africa/Addis_Ababa"
+                                case africaAlgiers = "Africa/Algiers"
+                                case africaAsmara = "Africa/Asmara"
+                                case africaBamako = "Africa/Bamako"
+                                case africaBangui = "Africa/Bangui"
+                                case africaBanjul = "Africa/Banjul"
+                                case africaBissau = "Africa/Bissau"
+                                case africaBlantyre = "Africa/Blantyre"
+                                case africaBrazzaville = "Africa/Brazzaville"
+                                case africaBujumbura = "Africa/Bujumbura"
+                                case africaCairo = "Africa/Cairo"
+                                case africaCasablanca = "Africa/Casablanca"
+                                case africaCeuta = "Africa/Ceuta"
+                                case africaConakry = "Africa/Conakry"
+                                case africaDakar = "Africa/Dakar"
+                                case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                                case africaDjibouti = "Africa/Djibouti"
+                                case africaDouala = "Africa/Douala"
+                                case africaElAaiun = "Africa/El_Aaiun"
+                                case africaFreetown = "Africa/Freetown"
+                                case africaGaborone = "Africa/Gaborone"
+                                case africaHarare = "Africa/Harare"
+                                case africaJohannesburg = "Africa/Johannesburg"
+                                case africaJuba = "Africa/Juba"
+                                case africaKampala = "Africa/Kampala"
+                                case africaKhartoum = "Africa/Khartoum"
+                                case africaKigali = "Africa/Kigali"
+                                case africaKinshasa = "Africa/Kinshasa"
+                                case africaLagos = "Africa/Lagos"
+                                case africaLibreville = "Africa/Libreville"
+                                case africaLome = "Africa/Lome"
+                                case africaLuanda = "Africa/Luanda"
+                                case africaLubumbashi = "Africa/Lubumbashi"
+                                case africaLusaka = "Africa/Lusaka"
+                                case africaMalabo = "Africa/Malabo"
+                                case africaMaputo = "Africa/Maputo"
+                                case africaMaseru = "Africa/Maseru"
+                                case africaMbabane = "Africa/Mbabane"
+                                case africaMogadishu = "Africa/Mogadishu"
+                                case africaMonrovia = "Africa/Monrovia"
+                                case africaNairobi = "Africa/Nairobi"
+                                case africaNdjamena = "Africa/Ndjamena"
+                                case africaNiamey = "Africa/Niamey"
+                                case africaNouakchott = "Africa/Nouakchott"
+                                case africaOuagadougou = "Africa/Ouagadougou"
+                                case africaPortoNovo = "Africa/Porto-Novo"
+                                case africaSaoTome = "Africa/Sao_Tome"
+                                case africaTripoli = "Africa/Tripoli"
+                                case africaTunis = "Africa/Tunis"
+                                case africaWindhoek = "Africa/Windhoek"
+                                case americaAdak = "America/Adak"
+                                case americaAnchorage = "America/Anchorage"
+                                case americaAnguilla = "America/Anguilla"
+                                case americaAntigua = "America/Antigua"
+                                case americaAraguaina = "America/Araguaina"
+                                case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                                case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                                case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                                case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                                case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                                case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                                case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                                case americaArgentinaSalta = "America/Argentina/Salta"
+                                case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                                case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                                case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                                case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                                case americaAruba = "America/Aruba"
+                                case americaAsuncion = "America/Asuncion"
+                                case americaAtikokan = "America/Atikokan"
+                                case americaBahia = "America/Bahia"
+                                case americaBahiaBanderas = "America/Bahia_Banderas"
+                                case americaBarbados = "America/Barbados"
+                                case americaBelem = "America/Belem"
+                                case americaBelize = "America/Belize"
+                                case americaBlancSablon = "America/Blanc-Sablon"
+                                case americaBoaVista = "America/Boa_Vista"
+                                case americaBogota = "America/Bogota"
+                                case americaBoise = "America/Boise"
+                                case americaCambridgeBay = "America/Cambridge_Bay"
+                                case americaCampoGrande = "America/Campo_Grande"
+                                case americaCancun = "America/Cancun"
+                                case americaCaracas = "America/Caracas"
+                                case americaCayenne = "America/Cayenne"
+                                case americaCayman = "America/Cayman"
+                                case americaChicago = "America/Chicago"
+                                case americaChihuahua = "America/Chihuahua"
+                                case americaCiudadJuarez = "America/Ciudad_Juarez"
+                                case americaCostaRica = "America/Costa_Rica"
+                                case americaCoyhaique = "America/Coyhaique"
+                                case americaCreston = "America/Creston"
+                                case americaCuiaba = "America/Cuiaba"
+                                case americaCuracao = "America/Curacao"
+                                case americaDanmarkshavn = "America/Danmarkshavn"
+                                case americaDawson = "America/Dawson"
+                                case americaDawsonCreek = "America/Dawson_Creek"
+                                case americaDenver = "America/Denver"
+                                case americaDetroit = "America/Detroit"
+                                case americaDominica = "America/Dominica"
+                                case americaEdmonton = "America/Edmonton"
+                                case americaEirunepe = "America/Eirunepe"
+                                case americaElSalvador = "America/El_Salvador"
+                                case americaFortNelson = "America/Fort_Nelson"
+                                case americaFortaleza = "America/Fortaleza"
+                                case americaGlaceBay = "America/Glace_Bay"
+                                case americaGodthab = "America/Godthab"
+                                case americaGooseBay = "America/Goose_Bay"
+                                case americaGrandTurk = "America/Grand_Turk"
+                                case americaGrenada = "America/Grenada"
+                                case americaGuadeloupe = "America/Guadeloupe"
+                                case americaGuatemala = "America/Guatemala"
+                                case americaGuayaquil = "America/Guayaquil"
+                                case americaGuyana = "America/Guyana"
+                                case americaHalifax = "America/Halifax"
+                                case americaHavana = "America/Havana"
+                                case americaHermosillo = "America/Hermosillo"
+                                case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                                case americaIndianaKnox = "America/Indiana/Knox"
+                                case americaIndianaMarengo = "America/Indiana/Marengo"
+                                case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                                case americaIndianaTellCity = "America/Indiana/Tell_City"
+                                case americaIndianaVevay = "America/Indiana/Vevay"
+                                case americaIndianaVincennes = "America/Indiana/Vincennes"
+                                case americaIndianaWinamac = "America/Indiana/Winamac"
+                                case americaInuvik = "America/Inuvik"
+                                case americaIqaluit = "America/Iqaluit"
+                                case americaJamaica = "America/Jamaica"
+                                case americaJuneau = "America/Juneau"
+                                case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                                case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                                case americaKralendijk = "America/Kralendijk"
+                                case americaLaPaz = "America/La_Paz"
+                                case americaLima = "America/Lima"
+                                case americaLosAngeles = "America/Los_Angeles"
+                                case americaLowerPrinces = "America/Lower_Princes"
+                                case americaMaceio = "America/Maceio"
+                                case americaManagua = "America/Managua"
+                                case americaManaus = "America/Manaus"
+                                case americaMarigot = "America/Marigot"
+                                case americaMartinique = "America/Martinique"
+                                case americaMatamoros = "America/Matamoros"
+                                case americaMazatlan = "America/Mazatlan"
+                                case americaMenominee = "America/Menominee"
+                                case americaMerida = "America/Merida"
+                                case americaMetlakatla = "America/Metlakatla"
+                                case americaMexicoCity = "America/Mexico_City"
+                                case americaMiquelon = "America/Miquelon"
+                                case americaMoncton = "America/Moncton"
+                                case americaMonterrey = "America/Monterrey"
+                                case americaMontevideo = "America/Montevideo"
+                                case americaMontreal = "America/Montreal"
+                                case americaMontserrat = "America/Montserrat"
+                                case americaNassau = "America/Nassau"
+                                case americaNewYork = "America/New_York"
+                                case americaNipigon = "America/Nipigon"
+                                case americaNome = "America/Nome"
+                                case americaNoronha = "America/Noronha"
+                                case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                                case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                                case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                                case americaNuuk = "America/Nuuk"
+                                case americaOjinaga = "America/Ojinaga"
+                                case americaPanama = "America/Panama"
+                                case americaPangnirtung = "America/Pangnirtung"
+                                case americaParamaribo = "America/Paramaribo"
+                                case americaPhoenix = "America/Phoenix"
+                                case americaPortAuPrince = "America/Port-au-Prince"
+                                case americaPortOfSpain = "America/Port_of_Spain"
+                                case americaPortoVelho = "America/Porto_Velho"
+                                case americaPuertoRico = "America/Puerto_Rico"
+                                case americaPuntaArenas = "America/Punta_Arenas"
+                                case americaRainyRiver = "America/Rainy_River"
+                                case americaRankinInlet = "America/Rankin_Inlet"
+                                case americaRecife = "America/Recife"
+                                case americaRegina = "America/Regina"
+                                case americaResolute = "America/Resolute"
+                                case americaRioBranco = "America/Rio_Branco"
+                                case americaSantaIsabel = "America/Santa_Isabel"
+                                case americaSantarem = "America/Santarem"
+                                case americaSantiago = "America/Santiago"
+                                case americaSantoDomingo = "America/Santo_Domingo"
+                                case americaSaoPaulo = "America/Sao_Paulo"
+                                case americaScoresbysund = "America/Scoresbysund"
+                                case americaShiprock = "America/Shiprock"
+                                case americaSitka = "America/Sitka"
+                                case americaStBarthelemy = "America/St_Barthelemy"
+                                case americaStJohns = "America/St_Johns"
+                                case americaStKitts = "America/St_Kitts"
+                                case americaStLucia = "America/St_Lucia"
+                                case americaStThomas = "America/St_Thomas"
+                                case americaStVincent = "America/St_Vincent"
+                                case americaSwiftCurrent = "America/Swift_Current"
+                                case americaTegucigalpa = "America/Tegucigalpa"
+                                case americaThule = "America/Thule"
+                                case americaThunderBay = "America/Thunder_Bay"
+                                case americaTijuana = "America/Tijuana"
+                                case americaToronto = "America/Toronto"
+                                case americaTortola = "America/Tortola"
+                                case americaVancouver = "America/Vancouver"
+                                case americaWhitehorse = "America/Whitehorse"
+                                case americaWinnipeg = "America/Winnipeg"
+                                case americaYakutat = "America/Yakutat"
+                                case americaYellowknife = "America/Yellowknife"
+                                case antarcticaCasey = "Antarctica/Casey"
+                                case antarcticaDavis = "Antarctica/Davis"
+                                case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                                case antarcticaMacquarie = "Antarctica/Macquarie"
+                                case antarcticaMawson = "Antarctica/Mawson"
+                                case antarcticaMcMurdo = "Antarctica/McMurdo"
+                                case antarcticaPalmer = "Antarctica/Palmer"
+                                case antarcticaRothera = "Antarctica/Rothera"
+                                case antarcticaSouthPole = "Antarctica/South_Pole"
+                                case antarcticaSyowa = "Antarctica/Syowa"
+                                case antarcticaTroll = "Antarctica/Troll"
+                                case antarcticaVostok = "Antarctica/Vostok"
+                                case arcticLongyearbyen = "Arctic/Longyearbyen"
+                                case asiaAden = "Asia/Aden"
+                                case asiaAlmaty = "Asia/Almaty"
+                                case asiaAmman = "Asia/Amman"
+                                case asiaAnadyr = "Asia/Anadyr"
+                                case asiaAqtau = "Asia/Aqtau"
+                                case asiaAqtobe = "Asia/Aqtobe"
+                                case asiaAshgabat = "Asia/Ashgabat"
+                                case asiaAtyrau = "Asia/Atyrau"
+                                case asiaBaghdad = "Asia/Baghdad"
+                                case asiaBahrain = "Asia/Bahrain"
+                                case asiaBaku = "Asia/Baku"
+                                case asiaBangkok = "Asia/Bangkok"
+                                case asiaBarnaul = "Asia/Barnaul"
+                                case asiaBeirut = "Asia/Beirut"
+                                case asiaBishkek = "Asia/Bishkek"
+                                case asiaBrunei = "Asia/Brunei"
+                                case asiaCalcutta = "Asia/Calcutta"
+                                case asiaChita = "Asia/Chita"
+                                case asiaChoibalsan = "Asia/Choibalsan"
+                                case asiaChongqing = "Asia/Chongqing"
+                                case asiaColombo = "Asia/Colombo"
+                                case asiaDamascus = "Asia/Damascus"
+                                case asiaDhaka = "Asia/Dhaka"
+                                case asiaDili = "Asia/Dili"
+                                case asiaDubai = "Asia/Dubai"
+                                case asiaDushanbe = "Asia/Dushanbe"
+                                case asiaFamagusta = "Asia/Famagusta"
+                                case asiaGaza = "Asia/Gaza"
+                                case asiaHarbin = "Asia/Harbin"
+                                case asiaHebron = "Asia/Hebron"
+                                case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                                case asiaHongKong = "Asia/Hong_Kong"
+                                case asiaHovd = "Asia/Hovd"
+                                case asiaIrkutsk = "Asia/Irkutsk"
+                                case asiaJakarta = "Asia/Jakarta"
+                                case asiaJayapura = "Asia/Jayapura"
+                                case asiaJerusalem = "Asia/Jerusalem"
+                                case asiaKabul = "Asia/Kabul"
+                                case asiaKamchatka = "Asia/Kamchatka"
+                                case asiaKarachi = "Asia/Karachi"
+                                case asiaKashgar = "Asia/Kashgar"
+                                case asiaKathmandu = "Asia/Kathmandu"
+                                case asiaKatmandu = "Asia/Katmandu"
+                                case asiaKhandyga = "Asia/Khandyga"
+                                case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                                case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                                case asiaKuching = "Asia/Kuching"
+                                case asiaKuwait = "Asia/Kuwait"
+                                case asiaMacau = "Asia/Macau"
+                                case asiaMagadan = "Asia/Magadan"
+                                case asiaMakassar = "Asia/Makassar"
+                                case asiaManila = "Asia/Manila"
+                                case asiaMuscat = "Asia/Muscat"
+                                case asiaNicosia = "Asia/Nicosia"
+                                case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                                case asiaNovosibirsk = "Asia/Novosibirsk"
+                                case asiaOmsk = "Asia/Omsk"
+                                case asiaOral = "Asia/Oral"
+                                case asiaPhnomPenh = "Asia/Phnom_Penh"
+                                case asiaPontianak = "Asia/Pontianak"
+                                case asiaPyongyang = "Asia/Pyongyang"
+                                case asiaQatar = "Asia/Qatar"
+                                case asiaQostanay = "Asia/Qostanay"
+                                case asiaQyzylorda = "Asia/Qyzylorda"
+                                case asiaRangoon = "Asia/Rangoon"
+                                case asiaRiyadh = "Asia/Riyadh"
+                                case asiaSakhalin = "Asia/Sakhalin"
+                                case asiaSamarkand = "Asia/Samarkand"
+                                case asiaSeoul = "Asia/Seoul"
+                                case asiaShanghai = "Asia/Shanghai"
+                                case asiaSingapore = "Asia/Singapore"
+                                case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                                case asiaTaipei = "Asia/Taipei"
+                                case asiaTashkent = "Asia/Tashkent"
+                                case asiaTbilisi = "Asia/Tbilisi"
+                                case asiaTehran = "Asia/Tehran"
+                                case asiaThimphu = "Asia/Thimphu"
+                                case asiaTokyo = "Asia/Tokyo"
+                                case asiaTomsk = "Asia/Tomsk"
+                                case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                                case asiaUrumqi = "Asia/Urumqi"
+                                case asiaUstNera = "Asia/Ust-Nera"
+                                case asiaVientiane = "Asia/Vientiane"
+                                case asiaVladivostok = "Asia/Vladivostok"
+                                case asiaYakutsk = "Asia/Yakutsk"
+                                case asiaYangon = "Asia/Yangon"
+                                case asiaYekaterinburg = "Asia/Yekaterinburg"
+                                case asiaYerevan = "Asia/Yerevan"
+                                case atlanticAzores = "Atlantic/Azores"
+                                case atlanticBermuda = "Atlantic/Bermuda"
+                                case atlanticCanary = "Atlantic/Canary"
+                                case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                                case atlanticFaroe = "Atlantic/Faroe"
+                                case atlanticMadeira = "Atlantic/Madeira"
+                                case atlanticReykjavik = "Atlantic/Reykjavik"
+                                case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                                case atlanticStHelena = "Atlantic/St_Helena"
+                                case atlanticStanley = "Atlantic/Stanley"
+                                case australiaAdelaide = "Australia/Adelaide"
+                                case australiaBrisbane = "Australia/Brisbane"
+                                case australiaBrokenHill = "Australia/Broken_Hill"
+                                case australiaCurrie = "Australia/Currie"
+                                case australiaDarwin = "Australia/Darwin"
+                                case australiaEucla = "Australia/Eucla"
+                                case australiaHobart = "Australia/Hobart"
+                                case australiaLindeman = "Australia/Lindeman"
+                                case australiaLordHowe = "Australia/Lord_Howe"
+                                case australiaMelbourne = "Australia/Melbourne"
+                                case australiaPerth = "Australia/Perth"
+                                case australiaSydney = "Australia/Sydney"
+                                case europeAmsterdam = "Europe/Amsterdam"
+                                case europeAndorra = "Europe/Andorra"
+                                case europeAstrakhan = "Europe/Astrakhan"
+                                case europeAthens = "Europe/Athens"
+                                case europeBelgrade = "Europe/Belgrade"
+                                case europeBerlin = "Europe/Berlin"
+                                case europeBratislava = "Europe/Bratislava"
+                                case europeBrussels = "Europe/Brussels"
+                                case europeBucharest = "Europe/Bucharest"
+                                case europeBudapest = "Europe/Budapest"
+                                case europeBusingen = "Europe/Busingen"
+                                case europeChisinau = "Europe/Chisinau"
+                                case europeCopenhagen = "Europe/Copenhagen"
+                                case europeDublin = "Europe/Dublin"
+                                case europeGibraltar = "Europe/Gibraltar"
+                                case europeGuernsey = "Europe/Guernsey"
+                                case europeHelsinki = "Europe/Helsinki"
+                                case europeIsleOfMan = "Europe/Isle_of_Man"
+                                case europeIstanbul = "Europe/Istanbul"
+                                case europeJersey = "Europe/Jersey"
+                                case europeKaliningrad = "Europe/Kaliningrad"
+                                case europeKiev = "Europe/Kiev"
+                                case europeKirov = "Europe/Kirov"
+                                case europeKyiv = "Europe/Kyiv"
+                                case europeLisbon = "Europe/Lisbon"
+                                case europeLjubljana = "Europe/Ljubljana"
+                                case europeLondon = "Europe/London"
+                                case europeLuxembourg = "Europe/Luxembourg"
+                                case europeMadrid = "Europe/Madrid"
+                                case europeMalta = "Europe/Malta"
+                                case europeMariehamn = "Europe/Mariehamn"
+                                case europeMinsk = "Europe/Minsk"
+                                case europeMonaco = "Europe/Monaco"
+                                case europeMoscow = "Europe/Moscow"
+                                case europeOslo = "Europe/Oslo"
+                                case europeParis = "Europe/Paris"
+                                case europePodgorica = "Europe/Podgorica"
+                                case europePrague = "Europe/Prague"
+                                case europeRiga = "Europe/Riga"
+                                case europeRome = "Europe/Rome"
+                                case europeSamara = "Europe/Samara"
+                                case europeSanMarino = "Europe/San_Marino"
+                                case europeSarajevo = "Europe/Sarajevo"
+                                case europeSaratov = "Europe/Saratov"
+                                case europeSimferopol = "Europe/Simferopol"
+                                case europeSkopje = "Europe/Skopje"
+                                case europeSofia = "Europe/Sofia"
+                                case europeStockholm = "Europe/Stockholm"
+                                case europeTallinn = "Europe/Tallinn"
+                                case europeTirane = "Europe/Tirane"
+                                case europeUlyanovsk = "Europe/Ulyanovsk"
+                                case europeUzhgorod = "Europe/Uzhgorod"
+                                case europeVaduz = "Europe/Vaduz"
+                                case europeVatican = "Europe/Vatican"
+                                case europeVienna = "Europe/Vienna"
+                                case europeVilnius = "Europe/Vilnius"
+                                case europeVolgograd = "Europe/Volgograd"
+                                case europeWarsaw = "Europe/Warsaw"
+                                case europeZagreb = "Europe/Zagreb"
+                                case europeZaporozhye = "Europe/Zaporozhye"
+                                case europeZurich = "Europe/Zurich"
+                                case gmt = "GMT"
+                                case indianAntananarivo = "Indian/Antananarivo"
+                                case indianChagos = "Indian/Chagos"
+                                case indianChristmas = "Indian/Christmas"
+                                case indianCocos = "Indian/Cocos"
+                                case indianComoro = "Indian/Comoro"
+                                case indianKerguelen = "Indian/Kerguelen"
+                                case indianMahe = "Indian/Mahe"
+                                case indianMaldives = "Indian/Maldives"
+                                case indianMauritius = "Indian/Mauritius"
+                                case indianMayotte = "Indian/Mayotte"
+                                case indianReunion = "Indian/Reunion"
+                                case pacificApia = "Pacific/Apia"
+                                case pacificAuckland = "Pacific/Auckland"
+                                case pacificBougainville = "Pacific/Bougainville"
+                                case pacificChatham = "Pacific/Chatham"
+                                case pacificChuuk = "Pacific/Chuuk"
+                                case pacificEaster = "Pacific/Easter"
+                                case pacificEfate = "Pacific/Efate"
+                                case pacificEnderbury = "Pacific/Enderbury"
+                                case pacificFakaofo = "Pacific/Fakaofo"
+                                case pacificFiji = "Pacific/Fiji"
+                                case pacificFunafuti = "Pacific/Funafuti"
+                                case pacificGalapagos = "Pacific/Galapagos"
+                                case pacificGambier = "Pacific/Gambier"
+                                case pacificGuadalcanal = "Pacific/Guadalcanal"
+                                case pacificGuam = "Pacific/Guam"
+                                case pacificHonolulu = "Pacific/Honolulu"
+                                case pacificJohnston = "Pacific/Johnston"
+                                case pacificKanton = "Pacific/Kanton"
+                                case pacificKiritimati = "Pacific/Kiritimati"
+                                case pacificKosrae = "Pacific/Kosrae"
+                                case pacificKwajalein = "Pacific/Kwajalein"
+                                case pacificMajuro = "Pacific/Majuro"
+                                case pacificMarquesas = "Pacific/Marquesas"
+                                case pacificMidway = "Pacific/Midway"
+                                case pacificNauru = "Pacific/Nauru"
+                                case pacificNiue = "Pacific/Niue"
+                                case pacificNorfolk = "Pacific/Norfolk"
+                                case pacificNoumea = "Pacific/Noumea"
+                                case pacificPagoPago = "Pacific/Pago_Pago"
+                                case pacificPalau = "Pacific/Palau"
+                                case pacificPitcairn = "Pacific/Pitcairn"
+                                case pacificPohnpei = "Pacific/Pohnpei"
+                                case pacificPonape = "Pacific/Ponape"
+                                case pacificPortMoresby = "Pacific/Port_Moresby"
+                                case pacificRarotonga = "Pacific/Rarotonga"
+                                case pacificSaipan = "Pacific/Saipan"
+                                case pacificTahiti = "Pacific/Tahiti"
+                                case pacificTarawa = "Pacific/Tarawa"
+                                case pacificTongatapu = "Pacific/Tongatapu"
+                                case pacificTruk = "Pacific/Truk"
+                                case pacificWake = "Pacific/Wake"
+                                case pacificWallis = "Pacific/Wallis"
+                                case utc = "UTC"
+                                case _empty_ = ""
+                            }
+                            /// An IANA time zone name
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/time_zone`.
+                            public var timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.TimeZonePayload?
+                            /// Creates a new `Value1Payload`.
                             ///
                             /// - Parameters:
-                            ///   - value1:
-                            ///   - value2:
+                            ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                            ///   - channel:
+                            ///   - content: Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
+                            ///   - name:
+                            ///   - sendAt: When a scheduled campaign starts
+                            ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
+                            ///   - timeZone: An IANA time zone name
                             public init(
-                                value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value1Payload,
-                                value2: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.Value2Payload
+                                audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload,
+                                channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ChannelPayload,
+                                content: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload,
+                                errorThreshold: Swift.Int? = nil,
+                                name: Swift.String,
+                                sendAt: Swift.String? = nil,
+                                throttlePerSecond: Swift.Int? = nil,
+                                timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.TimeZonePayload? = nil
                             ) {
-                                self.value1 = value1
-                                self.value2 = value2
+                                self.audience = audience
+                                self.channel = channel
+                                self.content = content
+                                self.errorThreshold = errorThreshold
+                                self.name = name
+                                self.sendAt = sendAt
+                                self.throttlePerSecond = throttlePerSecond
+                                self.timeZone = timeZone
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case audience
+                                case channel
+                                case content
+                                case errorThreshold = "error_threshold"
+                                case name
+                                case sendAt = "send_at"
+                                case throttlePerSecond = "throttle_per_second"
+                                case timeZone = "time_zone"
                             }
                             public init(from decoder: any Swift.Decoder) throws {
-                                self.value1 = try .init(from: decoder)
-                                self.value2 = try .init(from: decoder)
-                            }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                try self.value1.encode(to: encoder)
-                                try self.value2.encode(to: encoder)
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.audience = try container.decode(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.AudiencePayload.self,
+                                    forKey: .audience
+                                )
+                                self.channel = try container.decode(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ChannelPayload.self,
+                                    forKey: .channel
+                                )
+                                self.content = try container.decode(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload.self,
+                                    forKey: .content
+                                )
+                                self.errorThreshold = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .errorThreshold
+                                )
+                                self.name = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .name
+                                )
+                                self.sendAt = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .sendAt
+                                )
+                                self.throttlePerSecond = try container.decodeIfPresent(
+                                    Swift.Int.self,
+                                    forKey: .throttlePerSecond
+                                )
+                                self.timeZone = try container.decodeIfPresent(
+                                    Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.TimeZonePayload.self,
+                                    forKey: .timeZone
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "audience",
+                                    "channel",
+                                    "content",
+                                    "error_threshold",
+                                    "name",
+                                    "send_at",
+                                    "throttle_per_second",
+                                    "time_zone"
+                                ])
                             }
                         }
-                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/content`.
-                        public var content: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload
-                        /// Failed sends after which it pauses itself (default 100)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/error_threshold`.
-                        public var errorThreshold: Swift.Int?
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/name`.
-                        public var name: Swift.String
-                        /// When a scheduled campaign starts
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/send_at`.
-                        public var sendAt: Swift.String?
-                        /// Messages per second (default 50); the workspace's send rate limits apply too
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/throttle_per_second`.
-                        public var throttlePerSecond: Swift.Int?
-                        /// An IANA time zone name
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/time_zone`.
-                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case africaAbidjan = "Africa/Abidjan"
-                            case africaAccra = "Africa/Accra"
-                            case africaAddisAbaba = "Africa/Addis_Ababa"
-                            case africaAlgiers = "Africa/Algiers"
-                            case africaAsmara = "Africa/Asmara"
-                            case africaBamako = "Africa/Bamako"
-                            case africaBangui = "Africa/Bangui"
-                            case africaBanjul = "Africa/Banjul"
-                            case africaBissau = "Africa/Bissau"
-                            case africaBlantyre = "Africa/Blantyre"
-                            case africaBrazzaville = "Africa/Brazzaville"
-                            case africaBujumbura = "Africa/Bujumbura"
-                            case africaCairo = "Africa/Cairo"
-                            case africaCasablanca = "Africa/Casablanca"
-                            case africaCeuta = "Africa/Ceuta"
-                            case africaConakry = "Africa/Conakry"
-                            case africaDakar = "Africa/Dakar"
-                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
-                            case africaDjibouti = "Africa/Djibouti"
-                            case africaDouala = "Africa/Douala"
-                            case africaElAaiun = "Africa/El_Aaiun"
-                            case africaFreetown = "Africa/Freetown"
-                            case africaGaborone = "Africa/Gaborone"
-                            case africaHarare = "Africa/Harare"
-                            case africaJohannesburg = "Africa/Johannesburg"
-                            case africaJuba = "Africa/Juba"
-                            case africaKampala = "Africa/Kampala"
-                            case africaKhartoum = "Africa/Khartoum"
-                            case africaKigali = "Africa/Kigali"
-                            case africaKinshasa = "Africa/Kinshasa"
-                            case africaLagos = "Africa/Lagos"
-                            case africaLibreville = "Africa/Libreville"
-                            case africaLome = "Africa/Lome"
-                            case africaLuanda = "Africa/Luanda"
-                            case africaLubumbashi = "Africa/Lubumbashi"
-                            case africaLusaka = "Africa/Lusaka"
-                            case africaMalabo = "Africa/Malabo"
-                            case africaMaputo = "Africa/Maputo"
-                            case africaMaseru = "Africa/Maseru"
-                            case africaMbabane = "Africa/Mbabane"
-                            case africaMogadishu = "Africa/Mogadishu"
-                            case africaMonrovia = "Africa/Monrovia"
-                            case africaNairobi = "Africa/Nairobi"
-                            case africaNdjamena = "Africa/Ndjamena"
-                            case africaNiamey = "Africa/Niamey"
-                            case africaNouakchott = "Africa/Nouakchott"
-                            case africaOuagadougou = "Africa/Ouagadougou"
-                            case africaPortoNovo = "Africa/Porto-Novo"
-                            case africaSaoTome = "Africa/Sao_Tome"
-                            case africaTripoli = "Africa/Tripoli"
-                            case africaTunis = "Africa/Tunis"
-                            case africaWindhoek = "Africa/Windhoek"
-                            case americaAdak = "America/Adak"
-                            case americaAnchorage = "America/Anchorage"
-                            case americaAnguilla = "America/Anguilla"
-                            case americaAntigua = "America/Antigua"
-                            case americaAraguaina = "America/Araguaina"
-                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
-                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
-                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
-                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
-                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
-                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
-                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
-                            case americaArgentinaSalta = "America/Argentina/Salta"
-                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
-                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
-                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
-                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
-                            case americaAruba = "America/Aruba"
-                            case americaAsuncion = "America/Asuncion"
-                            case americaAtikokan = "America/Atikokan"
-                            case americaBahia = "America/Bahia"
-                            case americaBahiaBanderas = "America/Bahia_Banderas"
-                            case americaBarbados = "America/Barbados"
-                            case americaBelem = "America/Belem"
-                            case americaBelize = "America/Belize"
-                            case americaBlancSablon = "America/Blanc-Sablon"
-                            case americaBoaVista = "America/Boa_Vista"
-                            case americaBogota = "America/Bogota"
-                            case americaBoise = "America/Boise"
-                            case americaCambridgeBay = "America/Cambridge_Bay"
-                            case americaCampoGrande = "America/Campo_Grande"
-                            case americaCancun = "America/Cancun"
-                            case americaCaracas = "America/Caracas"
-                            case americaCayenne = "America/Cayenne"
-                            case americaCayman = "America/Cayman"
-                            case americaChicago = "America/Chicago"
-                            case americaChihuahua = "America/Chihuahua"
-                            case americaCiudadJuarez = "America/Ciudad_Juarez"
-                            case americaCostaRica = "America/Costa_Rica"
-                            case americaCoyhaique = "America/Coyhaique"
-                            case americaCreston = "America/Creston"
-                            case americaCuiaba = "America/Cuiaba"
-                            case americaCuracao = "America/Curacao"
-                            case americaDanmarkshavn = "America/Danmarkshavn"
-                            case americaDawson = "America/Dawson"
-                            case americaDawsonCreek = "America/Dawson_Creek"
-                            case americaDenver = "America/Denver"
-                            case americaDetroit = "America/Detroit"
-                            case americaDominica = "America/Dominica"
-                            case americaEdmonton = "America/Edmonton"
-                            case americaEirunepe = "America/Eirunepe"
-                            case americaElSalvador = "America/El_Salvador"
-                            case americaFortNelson = "America/Fort_Nelson"
-                            case americaFortaleza = "America/Fortaleza"
-                            case americaGlaceBay = "America/Glace_Bay"
-                            case americaGodthab = "America/Godthab"
-                            case americaGooseBay = "America/Goose_Bay"
-                            case americaGrandTurk = "America/Grand_Turk"
-                            case americaGrenada = "America/Grenada"
-                            case americaGuadeloupe = "America/Guadeloupe"
-                            case americaGuatemala = "America/Guatemala"
-                            case americaGuayaquil = "America/Guayaquil"
-                            case americaGuyana = "America/Guyana"
-                            case americaHalifax = "America/Halifax"
-                            case americaHavana = "America/Havana"
-                            case americaHermosillo = "America/Hermosillo"
-                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
-                            case americaIndianaKnox = "America/Indiana/Knox"
-                            case americaIndianaMarengo = "America/Indiana/Marengo"
-                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
-                            case americaIndianaTellCity = "America/Indiana/Tell_City"
-                            case americaIndianaVevay = "America/Indiana/Vevay"
-                            case americaIndianaVincennes = "America/Indiana/Vincennes"
-                            case americaIndianaWinamac = "America/Indiana/Winamac"
-                            case americaInuvik = "America/Inuvik"
-                            case americaIqaluit = "America/Iqaluit"
-                            case americaJamaica = "America/Jamaica"
-                            case americaJuneau = "America/Juneau"
-                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
-                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
-                            case americaKralendijk = "America/Kralendijk"
-                            case americaLaPaz = "America/La_Paz"
-                            case americaLima = "America/Lima"
-                            case americaLosAngeles = "America/Los_Angeles"
-                            case americaLowerPrinces = "America/Lower_Princes"
-                            case americaMaceio = "America/Maceio"
-                            case americaManagua = "America/Managua"
-                            case americaManaus = "America/Manaus"
-                            case americaMarigot = "America/Marigot"
-                            case americaMartinique = "America/Martinique"
-                            case americaMatamoros = "America/Matamoros"
-                            case americaMazatlan = "America/Mazatlan"
-                            case americaMenominee = "America/Menominee"
-                            case americaMerida = "America/Merida"
-                            case americaMetlakatla = "America/Metlakatla"
-                            case americaMexicoCity = "America/Mexico_City"
-                            case americaMiquelon = "America/Miquelon"
-                            case americaMoncton = "America/Moncton"
-                            case americaMonterrey = "America/Monterrey"
-                            case americaMontevideo = "America/Montevideo"
-                            case americaMontreal = "America/Montreal"
-                            case americaMontserrat = "America/Montserrat"
-                            case americaNassau = "America/Nassau"
-                            case americaNewYork = "America/New_York"
-                            case americaNipigon = "America/Nipigon"
-                            case americaNome = "America/Nome"
-                            case americaNoronha = "America/Noronha"
-                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
-                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
-                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
-                            case americaNuuk = "America/Nuuk"
-                            case americaOjinaga = "America/Ojinaga"
-                            case americaPanama = "America/Panama"
-                            case americaPangnirtung = "America/Pangnirtung"
-                            case americaParamaribo = "America/Paramaribo"
-                            case americaPhoenix = "America/Phoenix"
-                            case americaPortAuPrince = "America/Port-au-Prince"
-                            case americaPortOfSpain = "America/Port_of_Spain"
-                            case americaPortoVelho = "America/Porto_Velho"
-                            case americaPuertoRico = "America/Puerto_Rico"
-                            case americaPuntaArenas = "America/Punta_Arenas"
-                            case americaRainyRiver = "America/Rainy_River"
-                            case americaRankinInlet = "America/Rankin_Inlet"
-                            case americaRecife = "America/Recife"
-                            case americaRegina = "America/Regina"
-                            case americaResolute = "America/Resolute"
-                            case americaRioBranco = "America/Rio_Branco"
-                            case americaSantaIsabel = "America/Santa_Isabel"
-                            case americaSantarem = "America/Santarem"
-                            case americaSantiago = "America/Santiago"
-                            case americaSantoDomingo = "America/Santo_Domingo"
-                            case americaSaoPaulo = "America/Sao_Paulo"
-                            case americaScoresbysund = "America/Scoresbysund"
-                            case americaShiprock = "America/Shiprock"
-                            case americaSitka = "America/Sitka"
-                            case americaStBarthelemy = "America/St_Barthelemy"
-                            case americaStJohns = "America/St_Johns"
-                            case americaStKitts = "America/St_Kitts"
-                            case americaStLucia = "America/St_Lucia"
-                            case americaStThomas = "America/St_Thomas"
-                            case americaStVincent = "America/St_Vincent"
-                            case americaSwiftCurrent = "America/Swift_Current"
-                            case americaTegucigalpa = "America/Tegucigalpa"
-                            case americaThule = "America/Thule"
-                            case americaThunderBay = "America/Thunder_Bay"
-                            case americaTijuana = "America/Tijuana"
-                            case americaToronto = "America/Toronto"
-                            case americaTortola = "America/Tortola"
-                            case americaVancouver = "America/Vancouver"
-                            case americaWhitehorse = "America/Whitehorse"
-                            case americaWinnipeg = "America/Winnipeg"
-                            case americaYakutat = "America/Yakutat"
-                            case americaYellowknife = "America/Yellowknife"
-                            case antarcticaCasey = "Antarctica/Casey"
-                            case antarcticaDavis = "Antarctica/Davis"
-                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
-                            case antarcticaMacquarie = "Antarctica/Macquarie"
-                            case antarcticaMawson = "Antarctica/Mawson"
-                            case antarcticaMcMurdo = "Antarctica/McMurdo"
-                            case antarcticaPalmer = "Antarctica/Palmer"
-                            case antarcticaRothera = "Antarctica/Rothera"
-                            case antarcticaSouthPole = "Antarctica/South_Pole"
-                            case antarcticaSyowa = "Antarctica/Syowa"
-                            case antarcticaTroll = "Antarctica/Troll"
-                            case antarcticaVostok = "Antarctica/Vostok"
-                            case arcticLongyearbyen = "Arctic/Longyearbyen"
-                            case asiaAden = "Asia/Aden"
-                            case asiaAlmaty = "Asia/Almaty"
-                            case asiaAmman = "Asia/Amman"
-                            case asiaAnadyr = "Asia/Anadyr"
-                            case asiaAqtau = "Asia/Aqtau"
-                            case asiaAqtobe = "Asia/Aqtobe"
-                            case asiaAshgabat = "Asia/Ashgabat"
-                            case asiaAtyrau = "Asia/Atyrau"
-                            case asiaBaghdad = "Asia/Baghdad"
-                            case asiaBahrain = "Asia/Bahrain"
-                            case asiaBaku = "Asia/Baku"
-                            case asiaBangkok = "Asia/Bangkok"
-                            case asiaBarnaul = "Asia/Barnaul"
-                            case asiaBeirut = "Asia/Beirut"
-                            case asiaBishkek = "Asia/Bishkek"
-                            case asiaBrunei = "Asia/Brunei"
-                            case asiaCalcutta = "Asia/Calcutta"
-                            case asiaChita = "Asia/Chita"
-                            case asiaChoibalsan = "Asia/Choibalsan"
-                            case asiaChongqing = "Asia/Chongqing"
-                            case asiaColombo = "Asia/Colombo"
-                            case asiaDamascus = "Asia/Damascus"
-                            case asiaDhaka = "Asia/Dhaka"
-                            case asiaDili = "Asia/Dili"
-                            case asiaDubai = "Asia/Dubai"
-                            case asiaDushanbe = "Asia/Dushanbe"
-                            case asiaFamagusta = "Asia/Famagusta"
-                            case asiaGaza = "Asia/Gaza"
-                            case asiaHarbin = "Asia/Harbin"
-                            case asiaHebron = "Asia/Hebron"
-                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
-                            case asiaHongKong = "Asia/Hong_Kong"
-                            case asiaHovd = "Asia/Hovd"
-                            case asiaIrkutsk = "Asia/Irkutsk"
-                            case asiaJakarta = "Asia/Jakarta"
-                            case asiaJayapura = "Asia/Jayapura"
-                            case asiaJerusalem = "Asia/Jerusalem"
-                            case asiaKabul = "Asia/Kabul"
-                            case asiaKamchatka = "Asia/Kamchatka"
-                            case asiaKarachi = "Asia/Karachi"
-                            case asiaKashgar = "Asia/Kashgar"
-                            case asiaKathmandu = "Asia/Kathmandu"
-                            case asiaKatmandu = "Asia/Katmandu"
-                            case asiaKhandyga = "Asia/Khandyga"
-                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
-                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
-                            case asiaKuching = "Asia/Kuching"
-                            case asiaKuwait = "Asia/Kuwait"
-                            case asiaMacau = "Asia/Macau"
-                            case asiaMagadan = "Asia/Magadan"
-                            case asiaMakassar = "Asia/Makassar"
-                            case asiaManila = "Asia/Manila"
-                            case asiaMuscat = "Asia/Muscat"
-                            case asiaNicosia = "Asia/Nicosia"
-                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
-                            case asiaNovosibirsk = "Asia/Novosibirsk"
-                            case asiaOmsk = "Asia/Omsk"
-                            case asiaOral = "Asia/Oral"
-                            case asiaPhnomPenh = "Asia/Phnom_Penh"
-                            case asiaPontianak = "Asia/Pontianak"
-                            case asiaPyongyang = "Asia/Pyongyang"
-                            case asiaQatar = "Asia/Qatar"
-                            case asiaQostanay = "Asia/Qostanay"
-                            case asiaQyzylorda = "Asia/Qyzylorda"
-                            case asiaRangoon = "Asia/Rangoon"
-                            case asiaRiyadh = "Asia/Riyadh"
-                            case asiaSakhalin = "Asia/Sakhalin"
-                            case asiaSamarkand = "Asia/Samarkand"
-                            case asiaSeoul = "Asia/Seoul"
-                            case asiaShanghai = "Asia/Shanghai"
-                            case asiaSingapore = "Asia/Singapore"
-                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
-                            case asiaTaipei = "Asia/Taipei"
-                            case asiaTashkent = "Asia/Tashkent"
-                            case asiaTbilisi = "Asia/Tbilisi"
-                            case asiaTehran = "Asia/Tehran"
-                            case asiaThimphu = "Asia/Thimphu"
-                            case asiaTokyo = "Asia/Tokyo"
-                            case asiaTomsk = "Asia/Tomsk"
-                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
-                            case asiaUrumqi = "Asia/Urumqi"
-                            case asiaUstNera = "Asia/Ust-Nera"
-                            case asiaVientiane = "Asia/Vientiane"
-                            case asiaVladivostok = "Asia/Vladivostok"
-                            case asiaYakutsk = "Asia/Yakutsk"
-                            case asiaYangon = "Asia/Yangon"
-                            case asiaYekaterinburg = "Asia/Yekaterinburg"
-                            case asiaYerevan = "Asia/Yerevan"
-                            case atlanticAzores = "Atlantic/Azores"
-                            case atlanticBermuda = "Atlantic/Bermuda"
-                            case atlanticCanary = "Atlantic/Canary"
-                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
-                            case atlanticFaroe = "Atlantic/Faroe"
-                            case atlanticMadeira = "Atlantic/Madeira"
-                            case atlanticReykjavik = "Atlantic/Reykjavik"
-                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
-                            case atlanticStHelena = "Atlantic/St_Helena"
-                            case atlanticStanley = "Atlantic/Stanley"
-                            case australiaAdelaide = "Australia/Adelaide"
-                            case australiaBrisbane = "Australia/Brisbane"
-                            case australiaBrokenHill = "Australia/Broken_Hill"
-                            case australiaCurrie = "Australia/Currie"
-                            case australiaDarwin = "Australia/Darwin"
-                            case australiaEucla = "Australia/Eucla"
-                            case australiaHobart = "Australia/Hobart"
-                            case australiaLindeman = "Australia/Lindeman"
-                            case australiaLordHowe = "Australia/Lord_Howe"
-                            case australiaMelbourne = "Australia/Melbourne"
-                            case australiaPerth = "Australia/Perth"
-                            case australiaSydney = "Australia/Sydney"
-                            case europeAmsterdam = "Europe/Amsterdam"
-                            case europeAndorra = "Europe/Andorra"
-                            case europeAstrakhan = "Europe/Astrakhan"
-                            case europeAthens = "Europe/Athens"
-                            case europeBelgrade = "Europe/Belgrade"
-                            case europeBerlin = "Europe/Berlin"
-                            case europeBratislava = "Europe/Bratislava"
-                            case europeBrussels = "Europe/Brussels"
-                            case europeBucharest = "Europe/Bucharest"
-                            case europeBudapest = "Europe/Budapest"
-                            case europeBusingen = "Europe/Busingen"
-                            case europeChisinau = "Europe/Chisinau"
-                            case europeCopenhagen = "Europe/Copenhagen"
-                            case europeDublin = "Europe/Dublin"
-                            case europeGibraltar = "Europe/Gibraltar"
-                            case europeGuernsey = "Europe/Guernsey"
-                            case europeHelsinki = "Europe/Helsinki"
-                            case europeIsleOfMan = "Europe/Isle_of_Man"
-                            case europeIstanbul = "Europe/Istanbul"
-                            case europeJersey = "Europe/Jersey"
-                            case europeKaliningrad = "Europe/Kaliningrad"
-                            case europeKiev = "Europe/Kiev"
-                            case europeKirov = "Europe/Kirov"
-                            case europeKyiv = "Europe/Kyiv"
-                            case europeLisbon = "Europe/Lisbon"
-                            case europeLjubljana = "Europe/Ljubljana"
-                            case europeLondon = "Europe/London"
-                            case europeLuxembourg = "Europe/Luxembourg"
-                            case europeMadrid = "Europe/Madrid"
-                            case europeMalta = "Europe/Malta"
-                            case europeMariehamn = "Europe/Mariehamn"
-                            case europeMinsk = "Europe/Minsk"
-                            case europeMonaco = "Europe/Monaco"
-                            case europeMoscow = "Europe/Moscow"
-                            case europeOslo = "Europe/Oslo"
-                            case europeParis = "Europe/Paris"
-                            case europePodgorica = "Europe/Podgorica"
-                            case europePrague = "Europe/Prague"
-                            case europeRiga = "Europe/Riga"
-                            case europeRome = "Europe/Rome"
-                            case europeSamara = "Europe/Samara"
-                            case europeSanMarino = "Europe/San_Marino"
-                            case europeSarajevo = "Europe/Sarajevo"
-                            case europeSaratov = "Europe/Saratov"
-                            case europeSimferopol = "Europe/Simferopol"
-                            case europeSkopje = "Europe/Skopje"
-                            case europeSofia = "Europe/Sofia"
-                            case europeStockholm = "Europe/Stockholm"
-                            case europeTallinn = "Europe/Tallinn"
-                            case europeTirane = "Europe/Tirane"
-                            case europeUlyanovsk = "Europe/Ulyanovsk"
-                            case europeUzhgorod = "Europe/Uzhgorod"
-                            case europeVaduz = "Europe/Vaduz"
-                            case europeVatican = "Europe/Vatican"
-                            case europeVienna = "Europe/Vienna"
-                            case europeVilnius = "Europe/Vilnius"
-                            case europeVolgograd = "Europe/Volgograd"
-                            case europeWarsaw = "Europe/Warsaw"
-                            case europeZagreb = "Europe/Zagreb"
-                            case europeZaporozhye = "Europe/Zaporozhye"
-                            case europeZurich = "Europe/Zurich"
-                            case gmt = "GMT"
-                            case indianAntananarivo = "Indian/Antananarivo"
-                            case indianChagos = "Indian/Chagos"
-                            case indianChristmas = "Indian/Christmas"
-                            case indianCocos = "Indian/Cocos"
-                            case indianComoro = "Indian/Comoro"
-                            case indianKerguelen = "Indian/Kerguelen"
-                            case indianMahe = "Indian/Mahe"
-                            case indianMaldives = "Indian/Maldives"
-                            case indianMauritius = "Indian/Mauritius"
-                            case indianMayotte = "Indian/Mayotte"
-                            case indianReunion = "Indian/Reunion"
-                            case pacificApia = "Pacific/Apia"
-                            case pacificAuckland = "Pacific/Auckland"
-                            case pacificBougainville = "Pacific/Bougainville"
-                            case pacificChatham = "Pacific/Chatham"
-                            case pacificChuuk = "Pacific/Chuuk"
-                            case pacificEaster = "Pacific/Easter"
-                            case pacificEfate = "Pacific/Efate"
-                            case pacificEnderbury = "Pacific/Enderbury"
-                            case pacificFakaofo = "Pacific/Fakaofo"
-                            case pacificFiji = "Pacific/Fiji"
-                            case pacificFunafuti = "Pacific/Funafuti"
-                            case pacificGalapagos = "Pacific/Galapagos"
-                            case pacificGambier = "Pacific/Gambier"
-                            case pacificGuadalcanal = "Pacific/Guadalcanal"
-                            case pacificGuam = "Pacific/Guam"
-                            case pacificHonolulu = "Pacific/Honolulu"
-                            case pacificJohnston = "Pacific/Johnston"
-                            case pacificKanton = "Pacific/Kanton"
-                            case pacificKiritimati = "Pacific/Kiritimati"
-                            case pacificKosrae = "Pacific/Kosrae"
-                            case pacificKwajalein = "Pacific/Kwajalein"
-                            case pacificMajuro = "Pacific/Majuro"
-                            case pacificMarquesas = "Pacific/Marquesas"
-                            case pacificMidway = "Pacific/Midway"
-                            case pacificNauru = "Pacific/Nauru"
-                            case pacificNiue = "Pacific/Niue"
-                            case pacificNorfolk = "Pacific/Norfolk"
-                            case pacificNoumea = "Pacific/Noumea"
-                            case pacificPagoPago = "Pacific/Pago_Pago"
-                            case pacificPalau = "Pacific/Palau"
-                            case pacificPitcairn = "Pacific/Pitcairn"
-                            case pacificPohnpei = "Pacific/Pohnpei"
-                            case pacificPonape = "Pacific/Ponape"
-                            case pacificPortMoresby = "Pacific/Port_Moresby"
-                            case pacificRarotonga = "Pacific/Rarotonga"
-                            case pacificSaipan = "Pacific/Saipan"
-                            case pacificTahiti = "Pacific/Tahiti"
-                            case pacificTarawa = "Pacific/Tarawa"
-                            case pacificTongatapu = "Pacific/Tongatapu"
-                            case pacificTruk = "Pacific/Truk"
-                            case pacificWake = "Pacific/Wake"
-                            case pacificWallis = "Pacific/Wallis"
-                            case utc = "UTC"
-                            case _empty_ = ""
-                        }
-                        /// An IANA time zone name
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/time_zone`.
-                        public var timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.TimeZonePayload?
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1`.
+                        public var value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload
                         /// Creates a new `Case2Payload`.
                         ///
                         /// - Parameters:
-                        ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                        ///   - channel:
-                        ///   - content: Email: from, subject, html and/or text (variables are HTML-escaped in html)
-                        ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
-                        ///   - name:
-                        ///   - sendAt: When a scheduled campaign starts
-                        ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
-                        ///   - timeZone: An IANA time zone name
-                        public init(
-                            audience: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload,
-                            channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ChannelPayload,
-                            content: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload,
-                            errorThreshold: Swift.Int? = nil,
-                            name: Swift.String,
-                            sendAt: Swift.String? = nil,
-                            throttlePerSecond: Swift.Int? = nil,
-                            timeZone: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.TimeZonePayload? = nil
-                        ) {
-                            self.audience = audience
-                            self.channel = channel
-                            self.content = content
-                            self.errorThreshold = errorThreshold
-                            self.name = name
-                            self.sendAt = sendAt
-                            self.throttlePerSecond = throttlePerSecond
-                            self.timeZone = timeZone
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case audience
-                            case channel
-                            case content
-                            case errorThreshold = "error_threshold"
-                            case name
-                            case sendAt = "send_at"
-                            case throttlePerSecond = "throttle_per_second"
-                            case timeZone = "time_zone"
+                        ///   - value1:
+                        public init(value1: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload) {
+                            self.value1 = value1
                         }
                         public init(from decoder: any Swift.Decoder) throws {
-                            let container = try decoder.container(keyedBy: CodingKeys.self)
-                            self.audience = try container.decode(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.AudiencePayload.self,
-                                forKey: .audience
-                            )
-                            self.channel = try container.decode(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ChannelPayload.self,
-                                forKey: .channel
-                            )
-                            self.content = try container.decode(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.ContentPayload.self,
-                                forKey: .content
-                            )
-                            self.errorThreshold = try container.decodeIfPresent(
-                                Swift.Int.self,
-                                forKey: .errorThreshold
-                            )
-                            self.name = try container.decode(
-                                Swift.String.self,
-                                forKey: .name
-                            )
-                            self.sendAt = try container.decodeIfPresent(
-                                Swift.String.self,
-                                forKey: .sendAt
-                            )
-                            self.throttlePerSecond = try container.decodeIfPresent(
-                                Swift.Int.self,
-                                forKey: .throttlePerSecond
-                            )
-                            self.timeZone = try container.decodeIfPresent(
-                                Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.TimeZonePayload.self,
-                                forKey: .timeZone
-                            )
-                            try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                "audience",
-                                "channel",
-                                "content",
-                                "error_threshold",
-                                "name",
-                                "send_at",
-                                "throttle_per_second",
-                                "time_zone"
-                            ])
+                            self.value1 = try .init(from: decoder)
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            try self.value1.encode(to: encoder)
                         }
                     }
                     /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2`.
@@ -19387,1311 +19423,1329 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience`.
-                    @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1`.
-                        public struct Case1Payload: Codable, Hashable, Sendable {
-                            /// Members of any of these groups
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/group_ids`.
-                            public var groupIds: [Swift.String]
-                            /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/opted_in_only`.
-                            public var optedInOnly: Swift.Bool?
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/type`.
-                            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case groups = "groups"
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1/type`.
-                            public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload._TypePayload
-                            /// Creates a new `Case1Payload`.
-                            ///
-                            /// - Parameters:
-                            ///   - groupIds: Members of any of these groups
-                            ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                            ///   - _type:
-                            public init(
-                                groupIds: [Swift.String],
-                                optedInOnly: Swift.Bool? = nil,
-                                _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload._TypePayload
-                            ) {
-                                self.groupIds = groupIds
-                                self.optedInOnly = optedInOnly
-                                self._type = _type
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case groupIds = "group_ids"
-                                case optedInOnly = "opted_in_only"
-                                case _type = "type"
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.groupIds = try container.decode(
-                                    [Swift.String].self,
-                                    forKey: .groupIds
-                                )
-                                self.optedInOnly = try container.decodeIfPresent(
-                                    Swift.Bool.self,
-                                    forKey: .optedInOnly
-                                )
-                                self._type = try container.decode(
-                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload._TypePayload.self,
-                                    forKey: ._type
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "group_ids",
-                                    "opted_in_only",
-                                    "type"
-                                ])
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case1`.
-                        case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case1Payload)
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2`.
-                        public struct Case2Payload: Codable, Hashable, Sendable {
-                            /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter`.
-                            public struct FilterPayload: Codable, Hashable, Sendable {
-                                /// This SMS consent
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience`.
+                        @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case1`.
+                            public struct Case1Payload: Codable, Hashable, Sendable {
+                                /// Members of any of these groups
                                 ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/consent`.
-                                @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case unknown = "unknown"
-                                    case optedIn = "opted_in"
-                                    case optedOut = "opted_out"
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case1/group_ids`.
+                                public var groupIds: [Swift.String]
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case1/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case1/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case groups = "groups"
                                 }
-                                /// This SMS consent
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case1/type`.
+                                public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case1Payload._TypePayload
+                                /// Creates a new `Case1Payload`.
                                 ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/consent`.
-                                public var consent: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/created_after`.
-                                public var createdAfter: Foundation.Date?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/created_before`.
-                                public var createdBefore: Foundation.Date?
-                                /// Custom fields with these values
+                                /// - Parameters:
+                                ///   - groupIds: Members of any of these groups
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
+                                public init(
+                                    groupIds: [Swift.String],
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case1Payload._TypePayload
+                                ) {
+                                    self.groupIds = groupIds
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case groupIds = "group_ids"
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.groupIds = try container.decode(
+                                        [Swift.String].self,
+                                        forKey: .groupIds
+                                    )
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
+                                    )
+                                    self._type = try container.decode(
+                                        Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case1Payload._TypePayload.self,
+                                        forKey: ._type
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "group_ids",
+                                        "opted_in_only",
+                                        "type"
+                                    ])
+                                }
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case1`.
+                            case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case1Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2`.
+                            public struct Case2Payload: Codable, Hashable, Sendable {
+                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
                                 ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/custom`.
-                                public struct CustomPayload: Codable, Hashable, Sendable {
-                                    /// A container of undocumented properties.
-                                    public var additionalProperties: [String: Swift.String]
-                                    /// Creates a new `CustomPayload`.
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter`.
+                                public struct FilterPayload: Codable, Hashable, Sendable {
+                                    /// This SMS consent
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/consent`.
+                                    @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case unknown = "unknown"
+                                        case optedIn = "opted_in"
+                                        case optedOut = "opted_out"
+                                    }
+                                    /// This SMS consent
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/consent`.
+                                    public var consent: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/created_after`.
+                                    public var createdAfter: Foundation.Date?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/created_before`.
+                                    public var createdBefore: Foundation.Date?
+                                    /// Custom fields with these values
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/custom`.
+                                    public struct CustomPayload: Codable, Hashable, Sendable {
+                                        /// A container of undocumented properties.
+                                        public var additionalProperties: [String: Swift.String]
+                                        /// Creates a new `CustomPayload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - additionalProperties: A container of undocumented properties.
+                                        public init(additionalProperties: [String: Swift.String] = .init()) {
+                                            self.additionalProperties = additionalProperties
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                                        }
+                                        public func encode(to encoder: any Swift.Encoder) throws {
+                                            try encoder.encodeAdditionalProperties(additionalProperties)
+                                        }
+                                    }
+                                    /// Custom fields with these values
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/custom`.
+                                    public var custom: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                                    /// Members of this group
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/group_id`.
+                                    public var groupId: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/source`.
+                                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case api = "api"
+                                        case _import = "import"
+                                        case form = "form"
+                                        case widget = "widget"
+                                        case voice = "voice"
+                                        case sms = "sms"
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/source`.
+                                    public var source: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/updated_after`.
+                                    public var updatedAfter: Foundation.Date?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter/updated_before`.
+                                    public var updatedBefore: Foundation.Date?
+                                    /// Creates a new `FilterPayload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - additionalProperties: A container of undocumented properties.
-                                    public init(additionalProperties: [String: Swift.String] = .init()) {
-                                        self.additionalProperties = additionalProperties
+                                    ///   - consent: This SMS consent
+                                    ///   - createdAfter:
+                                    ///   - createdBefore:
+                                    ///   - custom: Custom fields with these values
+                                    ///   - groupId: Members of this group
+                                    ///   - source:
+                                    ///   - updatedAfter:
+                                    ///   - updatedBefore:
+                                    public init(
+                                        consent: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                                        createdAfter: Foundation.Date? = nil,
+                                        createdBefore: Foundation.Date? = nil,
+                                        custom: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                                        groupId: Swift.String? = nil,
+                                        source: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                                        updatedAfter: Foundation.Date? = nil,
+                                        updatedBefore: Foundation.Date? = nil
+                                    ) {
+                                        self.consent = consent
+                                        self.createdAfter = createdAfter
+                                        self.createdBefore = createdBefore
+                                        self.custom = custom
+                                        self.groupId = groupId
+                                        self.source = source
+                                        self.updatedAfter = updatedAfter
+                                        self.updatedBefore = updatedBefore
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case consent
+                                        case createdAfter = "created_after"
+                                        case createdBefore = "created_before"
+                                        case custom
+                                        case groupId = "group_id"
+                                        case source
+                                        case updatedAfter = "updated_after"
+                                        case updatedBefore = "updated_before"
                                     }
                                     public init(from decoder: any Swift.Decoder) throws {
-                                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                                    }
-                                    public func encode(to encoder: any Swift.Encoder) throws {
-                                        try encoder.encodeAdditionalProperties(additionalProperties)
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.consent = try container.decodeIfPresent(
+                                            Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                            forKey: .consent
+                                        )
+                                        self.createdAfter = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .createdAfter
+                                        )
+                                        self.createdBefore = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .createdBefore
+                                        )
+                                        self.custom = try container.decodeIfPresent(
+                                            Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                            forKey: .custom
+                                        )
+                                        self.groupId = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .groupId
+                                        )
+                                        self.source = try container.decodeIfPresent(
+                                            Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                            forKey: .source
+                                        )
+                                        self.updatedAfter = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .updatedAfter
+                                        )
+                                        self.updatedBefore = try container.decodeIfPresent(
+                                            Foundation.Date.self,
+                                            forKey: .updatedBefore
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "consent",
+                                            "created_after",
+                                            "created_before",
+                                            "custom",
+                                            "group_id",
+                                            "source",
+                                            "updated_after",
+                                            "updated_before"
+                                        ])
                                     }
                                 }
-                                /// Custom fields with these values
+                                /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
                                 ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/custom`.
-                                public var custom: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
-                                /// Members of this group
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/filter`.
+                                public var filter: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
                                 ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/group_id`.
-                                public var groupId: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/source`.
-                                @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case api = "api"
-                                    case _import = "import"
-                                    case form = "form"
-                                    case widget = "widget"
-                                    case voice = "voice"
-                                    case sms = "sms"
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case filter = "filter"
                                 }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/source`.
-                                public var source: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/updated_after`.
-                                public var updatedAfter: Foundation.Date?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter/updated_before`.
-                                public var updatedBefore: Foundation.Date?
-                                /// Creates a new `FilterPayload`.
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2/type`.
+                                public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload._TypePayload
+                                /// Creates a new `Case2Payload`.
                                 ///
                                 /// - Parameters:
-                                ///   - consent: This SMS consent
-                                ///   - createdAfter:
-                                ///   - createdBefore:
-                                ///   - custom: Custom fields with these values
-                                ///   - groupId: Members of this group
-                                ///   - source:
-                                ///   - updatedAfter:
-                                ///   - updatedBefore:
+                                ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
                                 public init(
-                                    consent: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
-                                    createdAfter: Foundation.Date? = nil,
-                                    createdBefore: Foundation.Date? = nil,
-                                    custom: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
-                                    groupId: Swift.String? = nil,
-                                    source: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
-                                    updatedAfter: Foundation.Date? = nil,
-                                    updatedBefore: Foundation.Date? = nil
+                                    filter: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload,
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload._TypePayload
                                 ) {
-                                    self.consent = consent
-                                    self.createdAfter = createdAfter
-                                    self.createdBefore = createdBefore
-                                    self.custom = custom
-                                    self.groupId = groupId
-                                    self.source = source
-                                    self.updatedAfter = updatedAfter
-                                    self.updatedBefore = updatedBefore
+                                    self.filter = filter
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
                                 }
                                 public enum CodingKeys: String, CodingKey {
-                                    case consent
-                                    case createdAfter = "created_after"
-                                    case createdBefore = "created_before"
-                                    case custom
-                                    case groupId = "group_id"
-                                    case source
-                                    case updatedAfter = "updated_after"
-                                    case updatedBefore = "updated_before"
+                                    case filter
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
                                 }
                                 public init(from decoder: any Swift.Decoder) throws {
                                     let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.consent = try container.decodeIfPresent(
-                                        Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
-                                        forKey: .consent
+                                    self.filter = try container.decode(
+                                        Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload.FilterPayload.self,
+                                        forKey: .filter
                                     )
-                                    self.createdAfter = try container.decodeIfPresent(
-                                        Foundation.Date.self,
-                                        forKey: .createdAfter
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
                                     )
-                                    self.createdBefore = try container.decodeIfPresent(
-                                        Foundation.Date.self,
-                                        forKey: .createdBefore
-                                    )
-                                    self.custom = try container.decodeIfPresent(
-                                        Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
-                                        forKey: .custom
-                                    )
-                                    self.groupId = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .groupId
-                                    )
-                                    self.source = try container.decodeIfPresent(
-                                        Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
-                                        forKey: .source
-                                    )
-                                    self.updatedAfter = try container.decodeIfPresent(
-                                        Foundation.Date.self,
-                                        forKey: .updatedAfter
-                                    )
-                                    self.updatedBefore = try container.decodeIfPresent(
-                                        Foundation.Date.self,
-                                        forKey: .updatedBefore
+                                    self._type = try container.decode(
+                                        Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload._TypePayload.self,
+                                        forKey: ._type
                                     )
                                     try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "consent",
-                                        "created_after",
-                                        "created_before",
-                                        "custom",
-                                        "group_id",
-                                        "source",
-                                        "updated_after",
-                                        "updated_before"
+                                        "filter",
+                                        "opted_in_only",
+                                        "type"
                                     ])
                                 }
                             }
-                            /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/filter`.
-                            public var filter: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload
-                            /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/opted_in_only`.
-                            public var optedInOnly: Swift.Bool?
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/type`.
-                            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case filter = "filter"
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2/type`.
-                            public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload._TypePayload
-                            /// Creates a new `Case2Payload`.
-                            ///
-                            /// - Parameters:
-                            ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
-                            ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                            ///   - _type:
-                            public init(
-                                filter: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload,
-                                optedInOnly: Swift.Bool? = nil,
-                                _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload._TypePayload
-                            ) {
-                                self.filter = filter
-                                self.optedInOnly = optedInOnly
-                                self._type = _type
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case filter
-                                case optedInOnly = "opted_in_only"
-                                case _type = "type"
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.filter = try container.decode(
-                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload.FilterPayload.self,
-                                    forKey: .filter
-                                )
-                                self.optedInOnly = try container.decodeIfPresent(
-                                    Swift.Bool.self,
-                                    forKey: .optedInOnly
-                                )
-                                self._type = try container.decode(
-                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload._TypePayload.self,
-                                    forKey: ._type
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "filter",
-                                    "opted_in_only",
-                                    "type"
-                                ])
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case2`.
-                        case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case2Payload)
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3`.
-                        public struct Case3Payload: Codable, Hashable, Sendable {
-                            /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                            ///
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3/opted_in_only`.
-                            public var optedInOnly: Swift.Bool?
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3/type`.
-                            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                case all = "all"
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3/type`.
-                            public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload._TypePayload
-                            /// Creates a new `Case3Payload`.
-                            ///
-                            /// - Parameters:
-                            ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
-                            ///   - _type:
-                            public init(
-                                optedInOnly: Swift.Bool? = nil,
-                                _type: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload._TypePayload
-                            ) {
-                                self.optedInOnly = optedInOnly
-                                self._type = _type
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case optedInOnly = "opted_in_only"
-                                case _type = "type"
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                let container = try decoder.container(keyedBy: CodingKeys.self)
-                                self.optedInOnly = try container.decodeIfPresent(
-                                    Swift.Bool.self,
-                                    forKey: .optedInOnly
-                                )
-                                self._type = try container.decode(
-                                    Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload._TypePayload.self,
-                                    forKey: ._type
-                                )
-                                try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                    "opted_in_only",
-                                    "type"
-                                ])
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience/case3`.
-                        case case3(Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.Case3Payload)
-                        public init(from decoder: any Swift.Decoder) throws {
-                            var errors: [any Swift.Error] = []
-                            do {
-                                self = .case1(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            do {
-                                self = .case2(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            do {
-                                self = .case3(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
-                                type: Self.self,
-                                codingPath: decoder.codingPath,
-                                errors: errors
-                            )
-                        }
-                        public func encode(to encoder: any Swift.Encoder) throws {
-                            switch self {
-                            case let .case1(value):
-                                try value.encode(to: encoder)
-                            case let .case2(value):
-                                try value.encode(to: encoder)
-                            case let .case3(value):
-                                try value.encode(to: encoder)
-                            }
-                        }
-                    }
-                    /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/audience`.
-                    public var audience: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload?
-                    /// Fixed at creation: another is a 409
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/channel`.
-                    @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case sms = "sms"
-                        case email = "email"
-                    }
-                    /// Fixed at creation: another is a 409
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/channel`.
-                    public var channel: Operations.UpdateCampaign.Input.Body.JsonPayload.ChannelPayload?
-                    /// Replaces the content as a whole
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content`.
-                    @frozen public enum ContentPayload: Codable, Hashable, Sendable {
-                        /// SMS: body or template_id
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1`.
-                        public struct Case1Payload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1`.
-                            public struct Value1Payload: Codable, Hashable, Sendable {
-                                /// The text, with {{variables}}
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case2`.
+                            case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case2Payload)
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case3`.
+                            public struct Case3Payload: Codable, Hashable, Sendable {
+                                /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
                                 ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1/body`.
-                                public var body: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1/template_id`.
-                                public var templateId: Swift.String?
-                                /// Creates a new `Value1Payload`.
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case3/opted_in_only`.
+                                public var optedInOnly: Swift.Bool?
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case3/type`.
+                                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                    case all = "all"
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case3/type`.
+                                public var _type: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case3Payload._TypePayload
+                                /// Creates a new `Case3Payload`.
                                 ///
                                 /// - Parameters:
-                                ///   - body: The text, with {{variables}}
-                                ///   - templateId:
+                                ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                                ///   - _type:
                                 public init(
-                                    body: Swift.String? = nil,
-                                    templateId: Swift.String? = nil
+                                    optedInOnly: Swift.Bool? = nil,
+                                    _type: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case3Payload._TypePayload
                                 ) {
-                                    self.body = body
-                                    self.templateId = templateId
+                                    self.optedInOnly = optedInOnly
+                                    self._type = _type
                                 }
                                 public enum CodingKeys: String, CodingKey {
-                                    case body
-                                    case templateId = "template_id"
+                                    case optedInOnly = "opted_in_only"
+                                    case _type = "type"
                                 }
                                 public init(from decoder: any Swift.Decoder) throws {
                                     let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.body = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .body
+                                    self.optedInOnly = try container.decodeIfPresent(
+                                        Swift.Bool.self,
+                                        forKey: .optedInOnly
                                     )
-                                    self.templateId = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .templateId
+                                    self._type = try container.decode(
+                                        Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case3Payload._TypePayload.self,
+                                        forKey: ._type
                                     )
                                     try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "body",
-                                        "template_id"
+                                        "opted_in_only",
+                                        "type"
                                     ])
                                 }
                             }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value1`.
-                            public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value1Payload
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2`.
-                            @frozen public enum Value2Payload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case1`.
-                                public struct Case1Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case1/template_id`.
-                                    public var templateId: Swift.String
-                                    /// Creates a new `Case1Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - templateId:
-                                    public init(templateId: Swift.String) {
-                                        self.templateId = templateId
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case templateId = "template_id"
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case1`.
-                                case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload.Case1Payload)
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case2`.
-                                public struct Case2Payload: Codable, Hashable, Sendable {
-                                    /// The text, with {{variables}}
-                                    ///
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case2/body`.
-                                    public var body: Swift.String
-                                    /// Creates a new `Case2Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - body: The text, with {{variables}}
-                                    public init(body: Swift.String) {
-                                        self.body = body
-                                    }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case body
-                                    }
-                                }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2/case2`.
-                                case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload.Case2Payload)
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    var errors: [any Swift.Error] = []
-                                    do {
-                                        self = .case1(try .init(from: decoder))
-                                        return
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    do {
-                                        self = .case2(try .init(from: decoder))
-                                        return
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
-                                        type: Self.self,
-                                        codingPath: decoder.codingPath,
-                                        errors: errors
-                                    )
-                                }
-                                public func encode(to encoder: any Swift.Encoder) throws {
-                                    switch self {
-                                    case let .case1(value):
-                                        try value.encode(to: encoder)
-                                    case let .case2(value):
-                                        try value.encode(to: encoder)
-                                    }
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1/value2`.
-                            public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload
-                            /// Creates a new `Case1Payload`.
-                            ///
-                            /// - Parameters:
-                            ///   - value1:
-                            ///   - value2:
-                            public init(
-                                value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value1Payload,
-                                value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload.Value2Payload
-                            ) {
-                                self.value1 = value1
-                                self.value2 = value2
-                            }
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience/case3`.
+                            case case3(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.Case3Payload)
                             public init(from decoder: any Swift.Decoder) throws {
-                                self.value1 = try .init(from: decoder)
-                                self.value2 = try .init(from: decoder)
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self = .case1(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case2(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case3(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
                             }
                             public func encode(to encoder: any Swift.Encoder) throws {
-                                try self.value1.encode(to: encoder)
-                                try self.value2.encode(to: encoder)
+                                switch self {
+                                case let .case1(value):
+                                    try value.encode(to: encoder)
+                                case let .case2(value):
+                                    try value.encode(to: encoder)
+                                case let .case3(value):
+                                    try value.encode(to: encoder)
+                                }
                             }
                         }
-                        /// SMS: body or template_id
+                        /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
                         ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case1`.
-                        case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case1Payload)
-                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/audience`.
+                        public var audience: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload?
+                        /// Fixed at creation: another is a 409
                         ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2`.
-                        public struct Case2Payload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1`.
-                            public struct Value1Payload: Codable, Hashable, Sendable {
-                                /// The sender, on a verified domain of the workspace
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/from`.
-                                public var from: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/html`.
-                                public var html: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/reply_to`.
-                                public var replyTo: Swift.String?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/subject`.
-                                public var subject: Swift.String
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/text`.
-                                public var text: Swift.String?
-                                /// Count clicks (links through us); default false
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/track_clicks`.
-                                public var trackClicks: Swift.Bool?
-                                /// Count opens (a pixel); default false
-                                ///
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1/track_opens`.
-                                public var trackOpens: Swift.Bool?
-                                /// Creates a new `Value1Payload`.
-                                ///
-                                /// - Parameters:
-                                ///   - from: The sender, on a verified domain of the workspace
-                                ///   - html:
-                                ///   - replyTo:
-                                ///   - subject:
-                                ///   - text:
-                                ///   - trackClicks: Count clicks (links through us); default false
-                                ///   - trackOpens: Count opens (a pixel); default false
-                                public init(
-                                    from: Swift.String,
-                                    html: Swift.String? = nil,
-                                    replyTo: Swift.String? = nil,
-                                    subject: Swift.String,
-                                    text: Swift.String? = nil,
-                                    trackClicks: Swift.Bool? = nil,
-                                    trackOpens: Swift.Bool? = nil
-                                ) {
-                                    self.from = from
-                                    self.html = html
-                                    self.replyTo = replyTo
-                                    self.subject = subject
-                                    self.text = text
-                                    self.trackClicks = trackClicks
-                                    self.trackOpens = trackOpens
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case from
-                                    case html
-                                    case replyTo = "reply_to"
-                                    case subject
-                                    case text
-                                    case trackClicks = "track_clicks"
-                                    case trackOpens = "track_opens"
-                                }
-                                public init(from decoder: any Swift.Decoder) throws {
-                                    let container = try decoder.container(keyedBy: CodingKeys.self)
-                                    self.from = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .from
-                                    )
-                                    self.html = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .html
-                                    )
-                                    self.replyTo = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .replyTo
-                                    )
-                                    self.subject = try container.decode(
-                                        Swift.String.self,
-                                        forKey: .subject
-                                    )
-                                    self.text = try container.decodeIfPresent(
-                                        Swift.String.self,
-                                        forKey: .text
-                                    )
-                                    self.trackClicks = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .trackClicks
-                                    )
-                                    self.trackOpens = try container.decodeIfPresent(
-                                        Swift.Bool.self,
-                                        forKey: .trackOpens
-                                    )
-                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
-                                        "from",
-                                        "html",
-                                        "reply_to",
-                                        "subject",
-                                        "text",
-                                        "track_clicks",
-                                        "track_opens"
-                                    ])
-                                }
-                            }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value1`.
-                            public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value1Payload
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2`.
-                            public struct Value2Payload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value1`.
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/channel`.
+                        @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case sms = "sms"
+                            case email = "email"
+                        }
+                        /// Fixed at creation: another is a 409
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/channel`.
+                        public var channel: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ChannelPayload?
+                        /// Replaces the content as a whole
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content`.
+                        @frozen public enum ContentPayload: Codable, Hashable, Sendable {
+                            /// SMS: body or template_id
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1`.
+                            public struct Case1Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value1`.
                                 public struct Value1Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value1/html`.
-                                    public var html: Swift.String
+                                    /// The text, with {{variables}}
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value1/body`.
+                                    public var body: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value1/template_id`.
+                                    public var templateId: Swift.String?
                                     /// Creates a new `Value1Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - html:
-                                    public init(html: Swift.String) {
-                                        self.html = html
+                                    ///   - body: The text, with {{variables}}
+                                    ///   - templateId:
+                                    public init(
+                                        body: Swift.String? = nil,
+                                        templateId: Swift.String? = nil
+                                    ) {
+                                        self.body = body
+                                        self.templateId = templateId
                                     }
                                     public enum CodingKeys: String, CodingKey {
-                                        case html
+                                        case body
+                                        case templateId = "template_id"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.body = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .body
+                                        )
+                                        self.templateId = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .templateId
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "body",
+                                            "template_id"
+                                        ])
                                     }
                                 }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value1`.
-                                public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value1Payload?
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value2`.
-                                public struct Value2Payload: Codable, Hashable, Sendable {
-                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value2/text`.
-                                    public var text: Swift.String
-                                    /// Creates a new `Value2Payload`.
-                                    ///
-                                    /// - Parameters:
-                                    ///   - text:
-                                    public init(text: Swift.String) {
-                                        self.text = text
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value1`.
+                                public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload.Value1Payload
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2`.
+                                @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2/case1`.
+                                    public struct Case1Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2/case1/template_id`.
+                                        public var templateId: Swift.String
+                                        /// Creates a new `Case1Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - templateId:
+                                        public init(templateId: Swift.String) {
+                                            self.templateId = templateId
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case templateId = "template_id"
+                                        }
                                     }
-                                    public enum CodingKeys: String, CodingKey {
-                                        case text
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2/case1`.
+                                    case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload.Value2Payload.Case1Payload)
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// The text, with {{variables}}
+                                        ///
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2/case2/body`.
+                                        public var body: Swift.String
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - body: The text, with {{variables}}
+                                        public init(body: Swift.String) {
+                                            self.body = body
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case body
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2/case2`.
+                                    case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload.Value2Payload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try value.encode(to: encoder)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
                                     }
                                 }
-                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2/value2`.
-                                public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value2Payload?
-                                /// Creates a new `Value2Payload`.
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1/value2`.
+                                public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload.Value2Payload
+                                /// Creates a new `Case1Payload`.
                                 ///
                                 /// - Parameters:
                                 ///   - value1:
                                 ///   - value2:
                                 public init(
-                                    value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value1Payload? = nil,
-                                    value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload.Value2Payload? = nil
+                                    value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload.Value1Payload,
+                                    value2: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload.Value2Payload
                                 ) {
                                     self.value1 = value1
                                     self.value2 = value2
                                 }
                                 public init(from decoder: any Swift.Decoder) throws {
-                                    var errors: [any Swift.Error] = []
-                                    do {
-                                        self.value1 = try .init(from: decoder)
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    do {
-                                        self.value2 = try .init(from: decoder)
-                                    } catch {
-                                        errors.append(error)
-                                    }
-                                    try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
-                                        [
-                                            self.value1,
-                                            self.value2
-                                        ],
-                                        type: Self.self,
-                                        codingPath: decoder.codingPath,
-                                        errors: errors
-                                    )
+                                    self.value1 = try .init(from: decoder)
+                                    self.value2 = try .init(from: decoder)
                                 }
                                 public func encode(to encoder: any Swift.Encoder) throws {
-                                    try self.value1?.encode(to: encoder)
-                                    try self.value2?.encode(to: encoder)
+                                    try self.value1.encode(to: encoder)
+                                    try self.value2.encode(to: encoder)
                                 }
                             }
-                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2/value2`.
-                            public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload
-                            /// Creates a new `Case2Payload`.
+                            /// SMS: body or template_id
                             ///
-                            /// - Parameters:
-                            ///   - value1:
-                            ///   - value2:
-                            public init(
-                                value1: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value1Payload,
-                                value2: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload.Value2Payload
-                            ) {
-                                self.value1 = value1
-                                self.value2 = value2
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1`.
+                            case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload)
+                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2`.
+                            public struct Case2Payload: Codable, Hashable, Sendable {
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1`.
+                                public struct Value1Payload: Codable, Hashable, Sendable {
+                                    /// The sender, on a verified domain of the workspace
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/from`.
+                                    public var from: Swift.String
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/html`.
+                                    public var html: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/reply_to`.
+                                    public var replyTo: Swift.String?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/subject`.
+                                    public var subject: Swift.String
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/text`.
+                                    public var text: Swift.String?
+                                    /// Count clicks (links through us); default false
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/track_clicks`.
+                                    public var trackClicks: Swift.Bool?
+                                    /// Count opens (a pixel); default false
+                                    ///
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/track_opens`.
+                                    public var trackOpens: Swift.Bool?
+                                    /// Creates a new `Value1Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - from: The sender, on a verified domain of the workspace
+                                    ///   - html:
+                                    ///   - replyTo:
+                                    ///   - subject:
+                                    ///   - text:
+                                    ///   - trackClicks: Count clicks (links through us); default false
+                                    ///   - trackOpens: Count opens (a pixel); default false
+                                    public init(
+                                        from: Swift.String,
+                                        html: Swift.String? = nil,
+                                        replyTo: Swift.String? = nil,
+                                        subject: Swift.String,
+                                        text: Swift.String? = nil,
+                                        trackClicks: Swift.Bool? = nil,
+                                        trackOpens: Swift.Bool? = nil
+                                    ) {
+                                        self.from = from
+                                        self.html = html
+                                        self.replyTo = replyTo
+                                        self.subject = subject
+                                        self.text = text
+                                        self.trackClicks = trackClicks
+                                        self.trackOpens = trackOpens
+                                    }
+                                    public enum CodingKeys: String, CodingKey {
+                                        case from
+                                        case html
+                                        case replyTo = "reply_to"
+                                        case subject
+                                        case text
+                                        case trackClicks = "track_clicks"
+                                        case trackOpens = "track_opens"
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                                        self.from = try container.decode(
+                                            Swift.String.self,
+                                            forKey: .from
+                                        )
+                                        self.html = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .html
+                                        )
+                                        self.replyTo = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .replyTo
+                                        )
+                                        self.subject = try container.decode(
+                                            Swift.String.self,
+                                            forKey: .subject
+                                        )
+                                        self.text = try container.decodeIfPresent(
+                                            Swift.String.self,
+                                            forKey: .text
+                                        )
+                                        self.trackClicks = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .trackClicks
+                                        )
+                                        self.trackOpens = try container.decodeIfPresent(
+                                            Swift.Bool.self,
+                                            forKey: .trackOpens
+                                        )
+                                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                            "from",
+                                            "html",
+                                            "reply_to",
+                                            "subject",
+                                            "text",
+                                            "track_clicks",
+                                            "track_opens"
+                                        ])
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1`.
+                                public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value1Payload
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2`.
+                                public struct Value2Payload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2/value1`.
+                                    public struct Value1Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2/value1/html`.
+                                        public var html: Swift.String
+                                        /// Creates a new `Value1Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - html:
+                                        public init(html: Swift.String) {
+                                            self.html = html
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case html
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2/value1`.
+                                    public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value2Payload.Value1Payload?
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2/value2`.
+                                    public struct Value2Payload: Codable, Hashable, Sendable {
+                                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2/value2/text`.
+                                        public var text: Swift.String
+                                        /// Creates a new `Value2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - text:
+                                        public init(text: Swift.String) {
+                                            self.text = text
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case text
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2/value2`.
+                                    public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value2Payload.Value2Payload?
+                                    /// Creates a new `Value2Payload`.
+                                    ///
+                                    /// - Parameters:
+                                    ///   - value1:
+                                    ///   - value2:
+                                    public init(
+                                        value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value2Payload.Value1Payload? = nil,
+                                        value2: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value2Payload.Value2Payload? = nil
+                                    ) {
+                                        self.value1 = value1
+                                        self.value2 = value2
+                                    }
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self.value1 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self.value2 = try .init(from: decoder)
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                            [
+                                                self.value1,
+                                                self.value2
+                                            ],
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        try self.value1?.encode(to: encoder)
+                                        try self.value2?.encode(to: encoder)
+                                    }
+                                }
+                                /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value2`.
+                                public var value2: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value2Payload
+                                /// Creates a new `Case2Payload`.
+                                ///
+                                /// - Parameters:
+                                ///   - value1:
+                                ///   - value2:
+                                public init(
+                                    value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value1Payload,
+                                    value2: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload.Value2Payload
+                                ) {
+                                    self.value1 = value1
+                                    self.value2 = value2
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    self.value1 = try .init(from: decoder)
+                                    self.value2 = try .init(from: decoder)
+                                }
+                                public func encode(to encoder: any Swift.Encoder) throws {
+                                    try self.value1.encode(to: encoder)
+                                    try self.value2.encode(to: encoder)
+                                }
                             }
+                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2`.
+                            case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload)
                             public init(from decoder: any Swift.Decoder) throws {
-                                self.value1 = try .init(from: decoder)
-                                self.value2 = try .init(from: decoder)
+                                var errors: [any Swift.Error] = []
+                                do {
+                                    self = .case1(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                do {
+                                    self = .case2(try .init(from: decoder))
+                                    return
+                                } catch {
+                                    errors.append(error)
+                                }
+                                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                    type: Self.self,
+                                    codingPath: decoder.codingPath,
+                                    errors: errors
+                                )
                             }
                             public func encode(to encoder: any Swift.Encoder) throws {
-                                try self.value1.encode(to: encoder)
-                                try self.value2.encode(to: encoder)
+                                switch self {
+                                case let .case1(value):
+                                    try value.encode(to: encoder)
+                                case let .case2(value):
+                                    try value.encode(to: encoder)
+                                }
                             }
                         }
-                        /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                        /// Replaces the content as a whole
                         ///
-                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content/case2`.
-                        case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.Case2Payload)
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content`.
+                        public var content: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload?
+                        /// Failed sends after which it pauses itself (default 100)
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/error_threshold`.
+                        public var errorThreshold: Swift.Int?
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/name`.
+                        public var name: Swift.String?
+                        /// When a scheduled campaign starts
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/send_at`.
+                        public var sendAt: Swift.String?
+                        /// Messages per second (default 50); the workspace's send rate limits apply too
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/throttle_per_second`.
+                        public var throttlePerSecond: Swift.Int?
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/time_zone`.
+                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case africaAbidjan = "Africa/Abidjan"
+                            case africaAccra = "Africa/Accra"
+                            case africaAddisAbaba = "Africa/Addis_Ababa"
+                            case africaAlgiers = "Africa/Algiers"
+                            case africaAsmara = "Africa/Asmara"
+                            case africaBamako = "Africa/Bamako"
+                            case africaBangui = "Africa/Bangui"
+                            case africaBanjul = "Africa/Banjul"
+                            case africaBissau = "Africa/Bissau"
+                            case africaBlantyre = "Africa/Blantyre"
+                            case africaBrazzaville = "Africa/Brazzaville"
+                            case africaBujumbura = "Africa/Bujumbura"
+                            case africaCairo = "Africa/Cairo"
+                            case africaCasablanca = "Africa/Casablanca"
+                            case africaCeuta = "Africa/Ceuta"
+                            case africaConakry = "Africa/Conakry"
+                            case africaDakar = "Africa/Dakar"
+                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                            case africaDjibouti = "Africa/Djibouti"
+                            case africaDouala = "Africa/Douala"
+                            case africaElAaiun = "Africa/El_Aaiun"
+                            case africaFreetown = "Africa/Freetown"
+                            case africaGaborone = "Africa/Gaborone"
+                            case africaHarare = "Africa/Harare"
+                            case africaJohannesburg = "Africa/Johannesburg"
+                            case africaJuba = "Africa/Juba"
+                            case africaKampala = "Africa/Kampala"
+                            case africaKhartoum = "Africa/Khartoum"
+                            case africaKigali = "Africa/Kigali"
+                            case africaKinshasa = "Africa/Kinshasa"
+                            case africaLagos = "Africa/Lagos"
+                            case africaLibreville = "Africa/Libreville"
+                            case africaLome = "Africa/Lome"
+                            case africaLuanda = "Africa/Luanda"
+                            case africaLubumbashi = "Africa/Lubumbashi"
+                            case africaLusaka = "Africa/Lusaka"
+                            case africaMalabo = "Africa/Malabo"
+                            case africaMaputo = "Africa/Maputo"
+                            case africaMaseru = "Africa/Maseru"
+                            case africaMbabane = "Africa/Mbabane"
+                            case africaMogadishu = "Africa/Mogadishu"
+                            case africaMonrovia = "Africa/Monrovia"
+                            case africaNairobi = "Africa/Nairobi"
+                            case africaNdjamena = "Africa/Ndjamena"
+                            case africaNiamey = "Africa/Niamey"
+                            case africaNouakchott = "Africa/Nouakchott"
+                            case africaOuagadougou = "Africa/Ouagadougou"
+                            case africaPortoNovo = "Africa/Porto-Novo"
+                            case africaSaoTome = "Africa/Sao_Tome"
+                            case africaTripoli = "Africa/Tripoli"
+                            case africaTunis = "Africa/Tunis"
+                            case africaWindhoek = "Africa/Windhoek"
+                            case americaAdak = "America/Adak"
+                            case americaAnchorage = "America/Anchorage"
+                            case americaAnguilla = "America/Anguilla"
+                            case americaAntigua = "America/Antigua"
+                            case americaAraguaina = "America/Araguaina"
+                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                            case americaArgentinaSalta = "America/Argentina/Salta"
+                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                            case americaAruba = "America/Aruba"
+                            case americaAsuncion = "America/Asuncion"
+                            case americaAtikokan = "America/Atikokan"
+                            case americaBahia = "America/Bahia"
+                            case americaBahiaBanderas = "America/Bahia_Banderas"
+                            case americaBarbados = "America/Barbados"
+                            case americaBelem = "America/Belem"
+                            case americaBelize = "America/Belize"
+                            case americaBlancSablon = "America/Blanc-Sablon"
+                            case americaBoaVista = "America/Boa_Vista"
+                            case americaBogota = "America/Bogota"
+                            case americaBoise = "America/Boise"
+                            case americaCambridgeBay = "America/Cambridge_Bay"
+                            case americaCampoGrande = "America/Campo_Grande"
+                            case americaCancun = "America/Cancun"
+                            case americaCaracas = "America/Caracas"
+                            case americaCayenne = "America/Cayenne"
+                            case americaCayman = "America/Cayman"
+                            case americaChicago = "America/Chicago"
+                            case americaChihuahua = "America/Chihuahua"
+                            case americaCiudadJuarez = "America/Ciudad_Juarez"
+                            case americaCostaRica = "America/Costa_Rica"
+                            case americaCoyhaique = "America/Coyhaique"
+                            case americaCreston = "America/Creston"
+                            case americaCuiaba = "America/Cuiaba"
+                            case americaCuracao = "America/Curacao"
+                            case americaDanmarkshavn = "America/Danmarkshavn"
+                            case americaDawson = "America/Dawson"
+                            case americaDawsonCreek = "America/Dawson_Creek"
+                            case americaDenver = "America/Denver"
+                            case americaDetroit = "America/Detroit"
+                            case americaDominica = "America/Dominica"
+                            case americaEdmonton = "America/Edmonton"
+                            case americaEirunepe = "America/Eirunepe"
+                            case americaElSalvador = "America/El_Salvador"
+                            case americaFortNelson = "America/Fort_Nelson"
+                            case americaFortaleza = "America/Fortaleza"
+                            case americaGlaceBay = "America/Glace_Bay"
+                            case americaGodthab = "America/Godthab"
+                            case americaGooseBay = "America/Goose_Bay"
+                            case americaGrandTurk = "America/Grand_Turk"
+                            case americaGrenada = "America/Grenada"
+                            case americaGuadeloupe = "America/Guadeloupe"
+                            case americaGuatemala = "America/Guatemala"
+                            case americaGuayaquil = "America/Guayaquil"
+                            case americaGuyana = "America/Guyana"
+                            case americaHalifax = "America/Halifax"
+                            case americaHavana = "America/Havana"
+                            case americaHermosillo = "America/Hermosillo"
+                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                            case americaIndianaKnox = "America/Indiana/Knox"
+                            case americaIndianaMarengo = "America/Indiana/Marengo"
+                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                            case americaIndianaTellCity = "America/Indiana/Tell_City"
+                            case americaIndianaVevay = "America/Indiana/Vevay"
+                            case americaIndianaVincennes = "America/Indiana/Vincennes"
+                            case americaIndianaWinamac = "America/Indiana/Winamac"
+                            case americaInuvik = "America/Inuvik"
+                            case americaIqaluit = "America/Iqaluit"
+                            case americaJamaica = "America/Jamaica"
+                            case americaJuneau = "America/Juneau"
+                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                            case americaKralendijk = "America/Kralendijk"
+                            case americaLaPaz = "America/La_Paz"
+                            case americaLima = "America/Lima"
+                            case americaLosAngeles = "America/Los_Angeles"
+                            case americaLowerPrinces = "America/Lower_Princes"
+                            case americaMaceio = "America/Maceio"
+                            case americaManagua = "America/Managua"
+                            case americaManaus = "America/Manaus"
+                            case americaMarigot = "America/Marigot"
+                            case americaMartinique = "America/Martinique"
+                            case americaMatamoros = "America/Matamoros"
+                            case americaMazatlan = "America/Mazatlan"
+                            case americaMenominee = "America/Menominee"
+                            case americaMerida = "America/Merida"
+                            case americaMetlakatla = "America/Metlakatla"
+                            case americaMexicoCity = "America/Mexico_City"
+                            case americaMiquelon = "America/Miquelon"
+                            case americaMoncton = "America/Moncton"
+                            case americaMonterrey = "America/Monterrey"
+                            case americaMontevideo = "America/Montevideo"
+                            case americaMontreal = "America/Montreal"
+                            case americaMontserrat = "America/Montserrat"
+                            case americaNassau = "America/Nassau"
+                            case americaNewYork = "America/New_York"
+                            case americaNipigon = "America/Nipigon"
+                            case americaNome = "America/Nome"
+                            case americaNoronha = "America/Noronha"
+                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                            case americaNuuk = "America/Nuuk"
+                            case americaOjinaga = "America/Ojinaga"
+                            case americaPanama = "America/Panama"
+                            case americaPangnirtung = "America/Pangnirtung"
+                            case americaParamaribo = "America/Paramaribo"
+                            case americaPhoenix = "America/Phoenix"
+                            case americaPortAuPrince = "America/Port-au-Prince"
+                            case americaPortOfSpain = "America/Port_of_Spain"
+                            case americaPortoVelho = "America/Porto_Velho"
+                            case americaPuertoRico = "America/Puerto_Rico"
+                            case americaPuntaArenas = "America/Punta_Arenas"
+                            case americaRainyRiver = "America/Rainy_River"
+                            case americaRankinInlet = "America/Rankin_Inlet"
+                            case americaRecife = "America/Recife"
+                            case americaRegina = "America/Regina"
+                            case americaResolute = "America/Resolute"
+                            case americaRioBranco = "America/Rio_Branco"
+                            case americaSantaIsabel = "America/Santa_Isabel"
+                            case americaSantarem = "America/Santarem"
+                            case americaSantiago = "America/Santiago"
+                            case americaSantoDomingo = "America/Santo_Domingo"
+                            case americaSaoPaulo = "America/Sao_Paulo"
+                            case americaScoresbysund = "America/Scoresbysund"
+                            case americaShiprock = "America/Shiprock"
+                            case americaSitka = "America/Sitka"
+                            case americaStBarthelemy = "America/St_Barthelemy"
+                            case americaStJohns = "America/St_Johns"
+                            case americaStKitts = "America/St_Kitts"
+                            case americaStLucia = "America/St_Lucia"
+                            case americaStThomas = "America/St_Thomas"
+                            case americaStVincent = "America/St_Vincent"
+                            case americaSwiftCurrent = "America/Swift_Current"
+                            case americaTegucigalpa = "America/Tegucigalpa"
+                            case americaThule = "America/Thule"
+                            case americaThunderBay = "America/Thunder_Bay"
+                            case americaTijuana = "America/Tijuana"
+                            case americaToronto = "America/Toronto"
+                            case americaTortola = "America/Tortola"
+                            case americaVancouver = "America/Vancouver"
+                            case americaWhitehorse = "America/Whitehorse"
+                            case americaWinnipeg = "America/Winnipeg"
+                            case americaYakutat = "America/Yakutat"
+                            case americaYellowknife = "America/Yellowknife"
+                            case antarcticaCasey = "Antarctica/Casey"
+                            case antarcticaDavis = "Antarctica/Davis"
+                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                            case antarcticaMacquarie = "Antarctica/Macquarie"
+                            case antarcticaMawson = "Antarctica/Mawson"
+                            case antarcticaMcMurdo = "Antarctica/McMurdo"
+                            case antarcticaPalmer = "Antarctica/Palmer"
+                            case antarcticaRothera = "Antarctica/Rothera"
+                            case antarcticaSouthPole = "Antarctica/South_Pole"
+                            case antarcticaSyowa = "Antarctica/Syowa"
+                            case antarcticaTroll = "Antarctica/Troll"
+                            case antarcticaVostok = "Antarctica/Vostok"
+                            case arcticLongyearbyen = "Arctic/Longyearbyen"
+                            case asiaAden = "Asia/Aden"
+                            case asiaAlmaty = "Asia/Almaty"
+                            case asiaAmman = "Asia/Amman"
+                            case asiaAnadyr = "Asia/Anadyr"
+                            case asiaAqtau = "Asia/Aqtau"
+                            case asiaAqtobe = "Asia/Aqtobe"
+                            case asiaAshgabat = "Asia/Ashgabat"
+                            case asiaAtyrau = "Asia/Atyrau"
+                            case asiaBaghdad = "Asia/Baghdad"
+                            case asiaBahrain = "Asia/Bahrain"
+                            case asiaBaku = "Asia/Baku"
+                            case asiaBangkok = "Asia/Bangkok"
+                            case asiaBarnaul = "Asia/Barnaul"
+                            case asiaBeirut = "Asia/Beirut"
+                            case asiaBishkek = "Asia/Bishkek"
+                            case asiaBrunei = "Asia/Brunei"
+                            case asiaCalcutta = "Asia/Calcutta"
+                            case asiaChita = "Asia/Chita"
+                            case asiaChoibalsan = "Asia/Choibalsan"
+                            case asiaChongqing = "Asia/Chongqing"
+                            case asiaColombo = "Asia/Colombo"
+                            case asiaDamascus = "Asia/Damascus"
+                            case asiaDhaka = "Asia/Dhaka"
+                            case asiaDili = "Asia/Dili"
+                            case asiaDubai = "Asia/Dubai"
+                            case asiaDushanbe = "Asia/Dushanbe"
+                            case asiaFamagusta = "Asia/Famagusta"
+                            case asiaGaza = "Asia/Gaza"
+                            case asiaHarbin = "Asia/Harbin"
+                            case asiaHebron = "Asia/Hebron"
+                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                            case asiaHongKong = "Asia/Hong_Kong"
+                            case asiaHovd = "Asia/Hovd"
+                            case asiaIrkutsk = "Asia/Irkutsk"
+                            case asiaJakarta = "Asia/Jakarta"
+                            case asiaJayapura = "Asia/Jayapura"
+                            case asiaJerusalem = "Asia/Jerusalem"
+                            case asiaKabul = "Asia/Kabul"
+                            case asiaKamchatka = "Asia/Kamchatka"
+                            case asiaKarachi = "Asia/Karachi"
+                            case asiaKashgar = "Asia/Kashgar"
+                            case asiaKathmandu = "Asia/Kathmandu"
+                            case asiaKatmandu = "Asia/Katmandu"
+                            case asiaKhandyga = "Asia/Khandyga"
+                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                            case asiaKuching = "Asia/Kuching"
+                            case asiaKuwait = "Asia/Kuwait"
+                            case asiaMacau = "Asia/Macau"
+                            case asiaMagadan = "Asia/Magadan"
+                            case asiaMakassar = "Asia/Makassar"
+                            case asiaManila = "Asia/Manila"
+                            case asiaMuscat = "Asia/Muscat"
+                            case asiaNicosia = "Asia/Nicosia"
+                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                            case asiaNovosibirsk = "Asia/Novosibirsk"
+                            case asiaOmsk = "Asia/Omsk"
+                            case asiaOral = "Asia/Oral"
+                            case asiaPhnomPenh = "Asia/Phnom_Penh"
+                            case asiaPontianak = "Asia/Pontianak"
+                            case asiaPyongyang = "Asia/Pyongyang"
+                            case asiaQatar = "Asia/Qatar"
+                            case asiaQostanay = "Asia/Qostanay"
+                            case asiaQyzylorda = "Asia/Qyzylorda"
+                            case asiaRangoon = "Asia/Rangoon"
+                            case asiaRiyadh = "Asia/Riyadh"
+                            case asiaSakhalin = "Asia/Sakhalin"
+                            case asiaSamarkand = "Asia/Samarkand"
+                            case asiaSeoul = "Asia/Seoul"
+                            case asiaShanghai = "Asia/Shanghai"
+                            case asiaSingapore = "Asia/Singapore"
+                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                            case asiaTaipei = "Asia/Taipei"
+                            case asiaTashkent = "Asia/Tashkent"
+                            case asiaTbilisi = "Asia/Tbilisi"
+                            case asiaTehran = "Asia/Tehran"
+                            case asiaThimphu = "Asia/Thimphu"
+                            case asiaTokyo = "Asia/Tokyo"
+                            case asiaTomsk = "Asia/Tomsk"
+                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                            case asiaUrumqi = "Asia/Urumqi"
+                            case asiaUstNera = "Asia/Ust-Nera"
+                            case asiaVientiane = "Asia/Vientiane"
+                            case asiaVladivostok = "Asia/Vladivostok"
+                            case asiaYakutsk = "Asia/Yakutsk"
+                            case asiaYangon = "Asia/Yangon"
+                            case asiaYekaterinburg = "Asia/Yekaterinburg"
+                            case asiaYerevan = "Asia/Yerevan"
+                            case atlanticAzores = "Atlantic/Azores"
+                            case atlanticBermuda = "Atlantic/Bermuda"
+                            case atlanticCanary = "Atlantic/Canary"
+                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                            case atlanticFaroe = "Atlantic/Faroe"
+                            case atlanticMadeira = "Atlantic/Madeira"
+                            case atlanticReykjavik = "Atlantic/Reykjavik"
+                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                            case atlanticStHelena = "Atlantic/St_Helena"
+                            case atlanticStanley = "Atlantic/Stanley"
+                            case australiaAdelaide = "Australia/Adelaide"
+                            case australiaBrisbane = "Australia/Brisbane"
+                            case australiaBrokenHill = "Australia/Broken_Hill"
+                            case australiaCurrie = "Australia/Currie"
+                            case australiaDarwin = "Australia/Darwin"
+                            case australiaEucla = "Australia/Eucla"
+                            case australiaHobart = "Australia/Hobart"
+                            case australiaLindeman = "Australia/Lindeman"
+                            case australiaLordHowe = "Australia/Lord_Howe"
+                            case australiaMelbourne = "Australia/Melbourne"
+                            case australiaPerth = "Australia/Perth"
+                            case australiaSydney = "Australia/Sydney"
+                            case europeAmsterdam = "Europe/Amsterdam"
+                            case europeAndorra = "Europe/Andorra"
+                            case europeAstrakhan = "Europe/Astrakhan"
+                            case europeAthens = "Europe/Athens"
+                            case europeBelgrade = "Europe/Belgrade"
+                            case europeBerlin = "Europe/Berlin"
+                            case europeBratislava = "Europe/Bratislava"
+                            case europeBrussels = "Europe/Brussels"
+                            case europeBucharest = "Europe/Bucharest"
+                            case europeBudapest = "Europe/Budapest"
+                            case europeBusingen = "Europe/Busingen"
+                            case europeChisinau = "Europe/Chisinau"
+                            case europeCopenhagen = "Europe/Copenhagen"
+                            case europeDublin = "Europe/Dublin"
+                            case europeGibraltar = "Europe/Gibraltar"
+                            case europeGuernsey = "Europe/Guernsey"
+                            case europeHelsinki = "Europe/Helsinki"
+                            case europeIsleOfMan = "Europe/Isle_of_Man"
+                            case europeIstanbul = "Europe/Istanbul"
+                            case europeJersey = "Europe/Jersey"
+                            case europeKaliningrad = "Europe/Kaliningrad"
+                            case europeKiev = "Europe/Kiev"
+                            case europeKirov = "Europe/Kirov"
+                            case europeKyiv = "Europe/Kyiv"
+                            case europeLisbon = "Europe/Lisbon"
+                            case europeLjubljana = "Europe/Ljubljana"
+                            case europeLondon = "Europe/London"
+                            case europeLuxembourg = "Europe/Luxembourg"
+                            case europeMadrid = "Europe/Madrid"
+                            case europeMalta = "Europe/Malta"
+                            case europeMariehamn = "Europe/Mariehamn"
+                            case europeMinsk = "Europe/Minsk"
+                            case europeMonaco = "Europe/Monaco"
+                            case europeMoscow = "Europe/Moscow"
+                            case europeOslo = "Europe/Oslo"
+                            case europeParis = "Europe/Paris"
+                            case europePodgorica = "Europe/Podgorica"
+                            case europePrague = "Europe/Prague"
+                            case europeRiga = "Europe/Riga"
+                            case europeRome = "Europe/Rome"
+                            case europeSamara = "Europe/Samara"
+                            case europeSanMarino = "Europe/San_Marino"
+                            case europeSarajevo = "Europe/Sarajevo"
+                            case europeSaratov = "Europe/Saratov"
+                            case europeSimferopol = "Europe/Simferopol"
+                            case europeSkopje = "Europe/Skopje"
+                            case europeSofia = "Europe/Sofia"
+                            case europeStockholm = "Europe/Stockholm"
+                            case europeTallinn = "Europe/Tallinn"
+                            case europeTirane = "Europe/Tirane"
+                            case europeUlyanovsk = "Europe/Ulyanovsk"
+                            case europeUzhgorod = "Europe/Uzhgorod"
+                            case europeVaduz = "Europe/Vaduz"
+                            case europeVatican = "Europe/Vatican"
+                            case europeVienna = "Europe/Vienna"
+                            case europeVilnius = "Europe/Vilnius"
+                            case europeVolgograd = "Europe/Volgograd"
+                            case europeWarsaw = "Europe/Warsaw"
+                            case europeZagreb = "Europe/Zagreb"
+                            case europeZaporozhye = "Europe/Zaporozhye"
+                            case europeZurich = "Europe/Zurich"
+                            case gmt = "GMT"
+                            case indianAntananarivo = "Indian/Antananarivo"
+                            case indianChagos = "Indian/Chagos"
+                            case indianChristmas = "Indian/Christmas"
+                            case indianCocos = "Indian/Cocos"
+                            case indianComoro = "Indian/Comoro"
+                            case indianKerguelen = "Indian/Kerguelen"
+                            case indianMahe = "Indian/Mahe"
+                            case indianMaldives = "Indian/Maldives"
+                            case indianMauritius = "Indian/Mauritius"
+                            case indianMayotte = "Indian/Mayotte"
+                            case indianReunion = "Indian/Reunion"
+                            case pacificApia = "Pacific/Apia"
+                            case pacificAuckland = "Pacific/Auckland"
+                            case pacificBougainville = "Pacific/Bougainville"
+                            case pacificChatham = "Pacific/Chatham"
+                            case pacificChuuk = "Pacific/Chuuk"
+                            case pacificEaster = "Pacific/Easter"
+                            case pacificEfate = "Pacific/Efate"
+                            case pacificEnderbury = "Pacific/Enderbury"
+                            case pacificFakaofo = "Pacific/Fakaofo"
+                            case pacificFiji = "Pacific/Fiji"
+                            case pacificFunafuti = "Pacific/Funafuti"
+                            case pacificGalapagos = "Pacific/Galapagos"
+                            case pacificGambier = "Pacific/Gambier"
+                            case pacificGuadalcanal = "Pacific/Guadalcanal"
+                            case pacificGuam = "Pacific/Guam"
+                            case pacificHonolulu = "Pacific/Honolulu"
+                            case pacificJohnston = "Pacific/Johnston"
+                            case pacificKanton = "Pacific/Kanton"
+                            case pacificKiritimati = "Pacific/Kiritimati"
+                            case pacificKosrae = "Pacific/Kosrae"
+                            case pacificKwajalein = "Pacific/Kwajalein"
+                            case pacificMajuro = "Pacific/Majuro"
+                            case pacificMarquesas = "Pacific/Marquesas"
+                            case pacificMidway = "Pacific/Midway"
+                            case pacificNauru = "Pacific/Nauru"
+                            case pacificNiue = "Pacific/Niue"
+                            case pacificNorfolk = "Pacific/Norfolk"
+                            case pacificNoumea = "Pacific/Noumea"
+                            case pacificPagoPago = "Pacific/Pago_Pago"
+                            case pacificPalau = "Pacific/Palau"
+                            case pacificPitcairn = "Pacific/Pitcairn"
+                            case pacificPohnpei = "Pacific/Pohnpei"
+                            case pacificPonape = "Pacific/Ponape"
+                            case pacificPortMoresby = "Pacific/Port_Moresby"
+                            case pacificRarotonga = "Pacific/Rarotonga"
+                            case pacificSaipan = "Pacific/Saipan"
+                            case pacificTahiti = "Pacific/Tahiti"
+                            case pacificTarawa = "Pacific/Tarawa"
+                            case pacificTongatapu = "Pacific/Tongatapu"
+                            case pacificTruk = "Pacific/Truk"
+                            case pacificWake = "Pacific/Wake"
+                            case pacificWallis = "Pacific/Wallis"
+                            case utc = "UTC"
+                            case _empty_ = ""
+                        }
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/time_zone`.
+                        public var timeZone: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.TimeZonePayload?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+                        ///   - channel: Fixed at creation: another is a 409
+                        ///   - content: Replaces the content as a whole
+                        ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
+                        ///   - name:
+                        ///   - sendAt: When a scheduled campaign starts
+                        ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
+                        ///   - timeZone: An IANA time zone name
+                        public init(
+                            audience: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload? = nil,
+                            channel: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ChannelPayload? = nil,
+                            content: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload? = nil,
+                            errorThreshold: Swift.Int? = nil,
+                            name: Swift.String? = nil,
+                            sendAt: Swift.String? = nil,
+                            throttlePerSecond: Swift.Int? = nil,
+                            timeZone: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil
+                        ) {
+                            self.audience = audience
+                            self.channel = channel
+                            self.content = content
+                            self.errorThreshold = errorThreshold
+                            self.name = name
+                            self.sendAt = sendAt
+                            self.throttlePerSecond = throttlePerSecond
+                            self.timeZone = timeZone
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case audience
+                            case channel
+                            case content
+                            case errorThreshold = "error_threshold"
+                            case name
+                            case sendAt = "send_at"
+                            case throttlePerSecond = "throttle_per_second"
+                            case timeZone = "time_zone"
+                        }
                         public init(from decoder: any Swift.Decoder) throws {
-                            var errors: [any Swift.Error] = []
-                            do {
-                                self = .case1(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            do {
-                                self = .case2(try .init(from: decoder))
-                                return
-                            } catch {
-                                errors.append(error)
-                            }
-                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
-                                type: Self.self,
-                                codingPath: decoder.codingPath,
-                                errors: errors
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.audience = try container.decodeIfPresent(
+                                Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.AudiencePayload.self,
+                                forKey: .audience
                             )
-                        }
-                        public func encode(to encoder: any Swift.Encoder) throws {
-                            switch self {
-                            case let .case1(value):
-                                try value.encode(to: encoder)
-                            case let .case2(value):
-                                try value.encode(to: encoder)
-                            }
+                            self.channel = try container.decodeIfPresent(
+                                Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ChannelPayload.self,
+                                forKey: .channel
+                            )
+                            self.content = try container.decodeIfPresent(
+                                Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.self,
+                                forKey: .content
+                            )
+                            self.errorThreshold = try container.decodeIfPresent(
+                                Swift.Int.self,
+                                forKey: .errorThreshold
+                            )
+                            self.name = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .name
+                            )
+                            self.sendAt = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .sendAt
+                            )
+                            self.throttlePerSecond = try container.decodeIfPresent(
+                                Swift.Int.self,
+                                forKey: .throttlePerSecond
+                            )
+                            self.timeZone = try container.decodeIfPresent(
+                                Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.TimeZonePayload.self,
+                                forKey: .timeZone
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "audience",
+                                "channel",
+                                "content",
+                                "error_threshold",
+                                "name",
+                                "send_at",
+                                "throttle_per_second",
+                                "time_zone"
+                            ])
                         }
                     }
-                    /// Replaces the content as a whole
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/content`.
-                    public var content: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload?
-                    /// Failed sends after which it pauses itself (default 100)
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/error_threshold`.
-                    public var errorThreshold: Swift.Int?
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/name`.
-                    public var name: Swift.String?
-                    /// When a scheduled campaign starts
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/send_at`.
-                    public var sendAt: Swift.String?
-                    /// Messages per second (default 50); the workspace's send rate limits apply too
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/throttle_per_second`.
-                    public var throttlePerSecond: Swift.Int?
-                    /// An IANA time zone name
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/time_zone`.
-                    @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case africaAbidjan = "Africa/Abidjan"
-                        case africaAccra = "Africa/Accra"
-                        case africaAddisAbaba = "Africa/Addis_Ababa"
-                        case africaAlgiers = "Africa/Algiers"
-                        case africaAsmara = "Africa/Asmara"
-                        case africaBamako = "Africa/Bamako"
-                        case africaBangui = "Africa/Bangui"
-                        case africaBanjul = "Africa/Banjul"
-                        case africaBissau = "Africa/Bissau"
-                        case africaBlantyre = "Africa/Blantyre"
-                        case africaBrazzaville = "Africa/Brazzaville"
-                        case africaBujumbura = "Africa/Bujumbura"
-                        case africaCairo = "Africa/Cairo"
-                        case africaCasablanca = "Africa/Casablanca"
-                        case africaCeuta = "Africa/Ceuta"
-                        case africaConakry = "Africa/Conakry"
-                        case africaDakar = "Africa/Dakar"
-                        case africaDarEsSalaam = "Africa/Dar_es_Salaam"
-                        case africaDjibouti = "Africa/Djibouti"
-                        case africaDouala = "Africa/Douala"
-                        case africaElAaiun = "Africa/El_Aaiun"
-                        case africaFreetown = "Africa/Freetown"
-                        case africaGaborone = "Africa/Gaborone"
-                        case africaHarare = "Africa/Harare"
-                        case africaJohannesburg = "Africa/Johannesburg"
-                        case africaJuba = "Africa/Juba"
-                        case africaKampala = "Africa/Kampala"
-                        case africaKhartoum = "Africa/Khartoum"
-                        case africaKigali = "Africa/Kigali"
-                        case africaKinshasa = "Africa/Kinshasa"
-                        case africaLagos = "Africa/Lagos"
-                        case africaLibreville = "Africa/Libreville"
-                        case africaLome = "Africa/Lome"
-                        case africaLuanda = "Africa/Luanda"
-                        case africaLubumbashi = "Africa/Lubumbashi"
-                        case africaLusaka = "Africa/Lusaka"
-                        case africaMalabo = "Africa/Malabo"
-                        case africaMaputo = "Africa/Maputo"
-                        case africaMaseru = "Africa/Maseru"
-                        case africaMbabane = "Africa/Mbabane"
-                        case africaMogadishu = "Africa/Mogadishu"
-                        case africaMonrovia = "Africa/Monrovia"
-                        case africaNairobi = "Africa/Nairobi"
-                        case africaNdjamena = "Africa/Ndjamena"
-                        case africaNiamey = "Africa/Niamey"
-                        case africaNouakchott = "Africa/Nouakchott"
-                        case africaOuagadougou = "Africa/Ouagadougou"
-                        case africaPortoNovo = "Africa/Porto-Novo"
-                        case africaSaoTome = "Africa/Sao_Tome"
-                        case africaTripoli = "Africa/Tripoli"
-                        case africaTunis = "Africa/Tunis"
-                        case africaWindhoek = "Africa/Windhoek"
-                        case americaAdak = "America/Adak"
-                        case americaAnchorage = "America/Anchorage"
-                        case americaAnguilla = "America/Anguilla"
-                        case americaAntigua = "America/Antigua"
-                        case americaAraguaina = "America/Araguaina"
-                        case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
-                        case americaArgentinaCatamarca = "America/Argentina/Catamarca"
-                        case americaArgentinaCordoba = "America/Argentina/Cordoba"
-                        case americaArgentinaJujuy = "America/Argentina/Jujuy"
-                        case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
-                        case americaArgentinaMendoza = "America/Argentina/Mendoza"
-                        case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
-                        case americaArgentinaSalta = "America/Argentina/Salta"
-                        case americaArgentinaSanJuan = "America/Argentina/San_Juan"
-                        case americaArgentinaSanLuis = "America/Argentina/San_Luis"
-                        case americaArgentinaTucuman = "America/Argentina/Tucuman"
-                        case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
-                        case americaAruba = "America/Aruba"
-                        case americaAsuncion = "America/Asuncion"
-                        case americaAtikokan = "America/Atikokan"
-                        case americaBahia = "America/Bahia"
-                        case americaBahiaBanderas = "America/Bahia_Banderas"
-                        case americaBarbados = "America/Barbados"
-                        case americaBelem = "America/Belem"
-                        case americaBelize = "America/Belize"
-                        case americaBlancSablon = "America/Blanc-Sablon"
-                        case americaBoaVista = "America/Boa_Vista"
-                        case americaBogota = "America/Bogota"
-                        case americaBoise = "America/Boise"
-                        case americaCambridgeBay = "America/Cambridge_Bay"
-                        case americaCampoGrande = "America/Campo_Grande"
-                        case americaCancun = "America/Cancun"
-                        case americaCaracas = "America/Caracas"
-                        case americaCayenne = "America/Cayenne"
-                        case americaCayman = "America/Cayman"
-                        case americaChicago = "America/Chicago"
-                        case americaChihuahua = "America/Chihuahua"
-                        case americaCiudadJuarez = "America/Ciudad_Juarez"
-                        case americaCostaRica = "America/Costa_Rica"
-                        case americaCoyhaique = "America/Coyhaique"
-                        case americaCreston = "America/Creston"
-                        case americaCuiaba = "America/Cuiaba"
-                        case americaCuracao = "America/Curacao"
-                        case americaDanmarkshavn = "America/Danmarkshavn"
-                        case americaDawson = "America/Dawson"
-                        case americaDawsonCreek = "America/Dawson_Creek"
-                        case americaDenver = "America/Denver"
-                        case americaDetroit = "America/Detroit"
-                        case americaDominica = "America/Dominica"
-                        case americaEdmonton = "America/Edmonton"
-                        case americaEirunepe = "America/Eirunepe"
-                        case americaElSalvador = "America/El_Salvador"
-                        case americaFortNelson = "America/Fort_Nelson"
-                        case americaFortaleza = "America/Fortaleza"
-                        case americaGlaceBay = "America/Glace_Bay"
-                        case americaGodthab = "America/Godthab"
-                        case americaGooseBay = "America/Goose_Bay"
-                        case americaGrandTurk = "America/Grand_Turk"
-                        case americaGrenada = "America/Grenada"
-                        case americaGuadeloupe = "America/Guadeloupe"
-                        case americaGuatemala = "America/Guatemala"
-                        case americaGuayaquil = "America/Guayaquil"
-                        case americaGuyana = "America/Guyana"
-                        case americaHalifax = "America/Halifax"
-                        case americaHavana = "America/Havana"
-                        case americaHermosillo = "America/Hermosillo"
-                        case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
-                        case americaIndianaKnox = "America/Indiana/Knox"
-                        case americaIndianaMarengo = "America/Indiana/Marengo"
-                        case americaIndianaPetersburg = "America/Indiana/Petersburg"
-                        case americaIndianaTellCity = "America/Indiana/Tell_City"
-                        case americaIndianaVevay = "America/Indiana/Vevay"
-                        case americaIndianaVincennes = "America/Indiana/Vincennes"
-                        case americaIndianaWinamac = "America/Indiana/Winamac"
-                        case americaInuvik = "America/Inuvik"
-                        case americaIqaluit = "America/Iqaluit"
-                        case americaJamaica = "America/Jamaica"
-                        case americaJuneau = "America/Juneau"
-                        case americaKentuckyLouisville = "America/Kentucky/Louisville"
-                        case americaKentuckyMonticello = "America/Kentucky/Monticello"
-                        case americaKralendijk = "America/Kralendijk"
-                        case americaLaPaz = "America/La_Paz"
-                        case americaLima = "America/Lima"
-                        case americaLosAngeles = "America/Los_Angeles"
-                        case americaLowerPrinces = "America/Lower_Princes"
-                        case americaMaceio = "America/Maceio"
-                        case americaManagua = "America/Managua"
-                        case americaManaus = "America/Manaus"
-                        case americaMarigot = "America/Marigot"
-                        case americaMartinique = "America/Martinique"
-                        case americaMatamoros = "America/Matamoros"
-                        case americaMazatlan = "America/Mazatlan"
-                        case americaMenominee = "America/Menominee"
-                        case americaMerida = "America/Merida"
-                        case americaMetlakatla = "America/Metlakatla"
-                        case americaMexicoCity = "America/Mexico_City"
-                        case americaMiquelon = "America/Miquelon"
-                        case americaMoncton = "America/Moncton"
-                        case americaMonterrey = "America/Monterrey"
-                        case americaMontevideo = "America/Montevideo"
-                        case americaMontreal = "America/Montreal"
-                        case americaMontserrat = "America/Montserrat"
-                        case americaNassau = "America/Nassau"
-                        case americaNewYork = "America/New_York"
-                        case americaNipigon = "America/Nipigon"
-                        case americaNome = "America/Nome"
-                        case americaNoronha = "America/Noronha"
-                        case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
-                        case americaNorthDakotaCenter = "America/North_Dakota/Center"
-                        case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
-                        case americaNuuk = "America/Nuuk"
-                        case americaOjinaga = "America/Ojinaga"
-                        case americaPanama = "America/Panama"
-                        case americaPangnirtung = "America/Pangnirtung"
-                        case americaParamaribo = "America/Paramaribo"
-                        case americaPhoenix = "America/Phoenix"
-                        case americaPortAuPrince = "America/Port-au-Prince"
-                        case americaPortOfSpain = "America/Port_of_Spain"
-                        case americaPortoVelho = "America/Porto_Velho"
-                        case americaPuertoRico = "America/Puerto_Rico"
-                        case americaPuntaArenas = "America/Punta_Arenas"
-                        case americaRainyRiver = "America/Rainy_River"
-                        case americaRankinInlet = "America/Rankin_Inlet"
-                        case americaRecife = "America/Recife"
-                        case americaRegina = "America/Regina"
-                        case americaResolute = "America/Resolute"
-                        case americaRioBranco = "America/Rio_Branco"
-                        case americaSantaIsabel = "America/Santa_Isabel"
-                        case americaSantarem = "America/Santarem"
-                        case americaSantiago = "America/Santiago"
-                        case americaSantoDomingo = "America/Santo_Domingo"
-                        case americaSaoPaulo = "America/Sao_Paulo"
-                        case americaScoresbysund = "America/Scoresbysund"
-                        case americaShiprock = "America/Shiprock"
-                        case americaSitka = "America/Sitka"
-                        case americaStBarthelemy = "America/St_Barthelemy"
-                        case americaStJohns = "America/St_Johns"
-                        case americaStKitts = "America/St_Kitts"
-                        case americaStLucia = "America/St_Lucia"
-                        case americaStThomas = "America/St_Thomas"
-                        case americaStVincent = "America/St_Vincent"
-                        case americaSwiftCurrent = "America/Swift_Current"
-                        case americaTegucigalpa = "America/Tegucigalpa"
-                        case americaThule = "America/Thule"
-                        case americaThunderBay = "America/Thunder_Bay"
-                        case americaTijuana = "America/Tijuana"
-                        case americaToronto = "America/Toronto"
-                        case americaTortola = "America/Tortola"
-                        case americaVancouver = "America/Vancouver"
-                        case americaWhitehorse = "America/Whitehorse"
-                        case americaWinnipeg = "America/Winnipeg"
-                        case americaYakutat = "America/Yakutat"
-                        case americaYellowknife = "America/Yellowknife"
-                        case antarcticaCasey = "Antarctica/Casey"
-                        case antarcticaDavis = "Antarctica/Davis"
-                        case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
-                        case antarcticaMacquarie = "Antarctica/Macquarie"
-                        case antarcticaMawson = "Antarctica/Mawson"
-                        case antarcticaMcMurdo = "Antarctica/McMurdo"
-                        case antarcticaPalmer = "Antarctica/Palmer"
-                        case antarcticaRothera = "Antarctica/Rothera"
-                        case antarcticaSouthPole = "Antarctica/South_Pole"
-                        case antarcticaSyowa = "Antarctica/Syowa"
-                        case antarcticaTroll = "Antarctica/Troll"
-                        case antarcticaVostok = "Antarctica/Vostok"
-                        case arcticLongyearbyen = "Arctic/Longyearbyen"
-                        case asiaAden = "Asia/Aden"
-                        case asiaAlmaty = "Asia/Almaty"
-                        case asiaAmman = "Asia/Amman"
-                        case asiaAnadyr = "Asia/Anadyr"
-                        case asiaAqtau = "Asia/Aqtau"
-                        case asiaAqtobe = "Asia/Aqtobe"
-                        case asiaAshgabat = "Asia/Ashgabat"
-                        case asiaAtyrau = "Asia/Atyrau"
-                        case asiaBaghdad = "Asia/Baghdad"
-                        case asiaBahrain = "Asia/Bahrain"
-                        case asiaBaku = "Asia/Baku"
-                        case asiaBangkok = "Asia/Bangkok"
-                        case asiaBarnaul = "Asia/Barnaul"
-                        case asiaBeirut = "Asia/Beirut"
-                        case asiaBishkek = "Asia/Bishkek"
-                        case asiaBrunei = "Asia/Brunei"
-                        case asiaCalcutta = "Asia/Calcutta"
-                        case asiaChita = "Asia/Chita"
-                        case asiaChoibalsan = "Asia/Choibalsan"
-                        case asiaChongqing = "Asia/Chongqing"
-                        case asiaColombo = "Asia/Colombo"
-                        case asiaDamascus = "Asia/Damascus"
-                        case asiaDhaka = "Asia/Dhaka"
-                        case asiaDili = "Asia/Dili"
-                        case asiaDubai = "Asia/Dubai"
-                        case asiaDushanbe = "Asia/Dushanbe"
-                        case asiaFamagusta = "Asia/Famagusta"
-                        case asiaGaza = "Asia/Gaza"
-                        case asiaHarbin = "Asia/Harbin"
-                        case asiaHebron = "Asia/Hebron"
-                        case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
-                        case asiaHongKong = "Asia/Hong_Kong"
-                        case asiaHovd = "Asia/Hovd"
-                        case asiaIrkutsk = "Asia/Irkutsk"
-                        case asiaJakarta = "Asia/Jakarta"
-                        case asiaJayapura = "Asia/Jayapura"
-                        case asiaJerusalem = "Asia/Jerusalem"
-                        case asiaKabul = "Asia/Kabul"
-                        case asiaKamchatka = "Asia/Kamchatka"
-                        case asiaKarachi = "Asia/Karachi"
-                        case asiaKashgar = "Asia/Kashgar"
-                        case asiaKathmandu = "Asia/Kathmandu"
-                        case asiaKatmandu = "Asia/Katmandu"
-                        case asiaKhandyga = "Asia/Khandyga"
-                        case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
-                        case asiaKualaLumpur = "Asia/Kuala_Lumpur"
-                        case asiaKuching = "Asia/Kuching"
-                        case asiaKuwait = "Asia/Kuwait"
-                        case asiaMacau = "Asia/Macau"
-                        case asiaMagadan = "Asia/Magadan"
-                        case asiaMakassar = "Asia/Makassar"
-                        case asiaManila = "Asia/Manila"
-                        case asiaMuscat = "Asia/Muscat"
-                        case asiaNicosia = "Asia/Nicosia"
-                        case asiaNovokuznetsk = "Asia/Novokuznetsk"
-                        case asiaNovosibirsk = "Asia/Novosibirsk"
-                        case asiaOmsk = "Asia/Omsk"
-                        case asiaOral = "Asia/Oral"
-                        case asiaPhnomPenh = "Asia/Phnom_Penh"
-                        case asiaPontianak = "Asia/Pontianak"
-                        case asiaPyongyang = "Asia/Pyongyang"
-                        case asiaQatar = "Asia/Qatar"
-                        case asiaQostanay = "Asia/Qostanay"
-                        case asiaQyzylorda = "Asia/Qyzylorda"
-                        case asiaRangoon = "Asia/Rangoon"
-                        case asiaRiyadh = "Asia/Riyadh"
-                        case asiaSakhalin = "Asia/Sakhalin"
-                        case asiaSamarkand = "Asia/Samarkand"
-                        case asiaSeoul = "Asia/Seoul"
-                        case asiaShanghai = "Asia/Shanghai"
-                        case asiaSingapore = "Asia/Singapore"
-                        case asiaSrednekolymsk = "Asia/Srednekolymsk"
-                        case asiaTaipei = "Asia/Taipei"
-                        case asiaTashkent = "Asia/Tashkent"
-                        case asiaTbilisi = "Asia/Tbilisi"
-                        case asiaTehran = "Asia/Tehran"
-                        case asiaThimphu = "Asia/Thimphu"
-                        case asiaTokyo = "Asia/Tokyo"
-                        case asiaTomsk = "Asia/Tomsk"
-                        case asiaUlaanbaatar = "Asia/Ulaanbaatar"
-                        case asiaUrumqi = "Asia/Urumqi"
-                        case asiaUstNera = "Asia/Ust-Nera"
-                        case asiaVientiane = "Asia/Vientiane"
-                        case asiaVladivostok = "Asia/Vladivostok"
-                        case asiaYakutsk = "Asia/Yakutsk"
-                        case asiaYangon = "Asia/Yangon"
-                        case asiaYekaterinburg = "Asia/Yekaterinburg"
-                        case asiaYerevan = "Asia/Yerevan"
-                        case atlanticAzores = "Atlantic/Azores"
-                        case atlanticBermuda = "Atlantic/Bermuda"
-                        case atlanticCanary = "Atlantic/Canary"
-                        case atlanticCapeVerde = "Atlantic/Cape_Verde"
-                        case atlanticFaroe = "Atlantic/Faroe"
-                        case atlanticMadeira = "Atlantic/Madeira"
-                        case atlanticReykjavik = "Atlantic/Reykjavik"
-                        case atlanticSouthGeorgia = "Atlantic/South_Georgia"
-                        case atlanticStHelena = "Atlantic/St_Helena"
-                        case atlanticStanley = "Atlantic/Stanley"
-                        case australiaAdelaide = "Australia/Adelaide"
-                        case australiaBrisbane = "Australia/Brisbane"
-                        case australiaBrokenHill = "Australia/Broken_Hill"
-                        case australiaCurrie = "Australia/Currie"
-                        case australiaDarwin = "Australia/Darwin"
-                        case australiaEucla = "Australia/Eucla"
-                        case australiaHobart = "Australia/Hobart"
-                        case australiaLindeman = "Australia/Lindeman"
-                        case australiaLordHowe = "Australia/Lord_Howe"
-                        case australiaMelbourne = "Australia/Melbourne"
-                        case australiaPerth = "Australia/Perth"
-                        case australiaSydney = "Australia/Sydney"
-                        case europeAmsterdam = "Europe/Amsterdam"
-                        case europeAndorra = "Europe/Andorra"
-                        case europeAstrakhan = "Europe/Astrakhan"
-                        case europeAthens = "Europe/Athens"
-                        case europeBelgrade = "Europe/Belgrade"
-                        case europeBerlin = "Europe/Berlin"
-                        case europeBratislava = "Europe/Bratislava"
-                        case europeBrussels = "Europe/Brussels"
-                        case europeBucharest = "Europe/Bucharest"
-                        case europeBudapest = "Europe/Budapest"
-                        case europeBusingen = "Europe/Busingen"
-                        case europeChisinau = "Europe/Chisinau"
-                        case europeCopenhagen = "Europe/Copenhagen"
-                        case europeDublin = "Europe/Dublin"
-                        case europeGibraltar = "Europe/Gibraltar"
-                        case europeGuernsey = "Europe/Guernsey"
-                        case europeHelsinki = "Europe/Helsinki"
-                        case europeIsleOfMan = "Europe/Isle_of_Man"
-                        case europeIstanbul = "Europe/Istanbul"
-                        case europeJersey = "Europe/Jersey"
-                        case europeKaliningrad = "Europe/Kaliningrad"
-                        case europeKiev = "Europe/Kiev"
-                        case europeKirov = "Europe/Kirov"
-                        case europeKyiv = "Europe/Kyiv"
-                        case europeLisbon = "Europe/Lisbon"
-                        case europeLjubljana = "Europe/Ljubljana"
-                        case europeLondon = "Europe/London"
-                        case europeLuxembourg = "Europe/Luxembourg"
-                        case europeMadrid = "Europe/Madrid"
-                        case europeMalta = "Europe/Malta"
-                        case europeMariehamn = "Europe/Mariehamn"
-                        case europeMinsk = "Europe/Minsk"
-                        case europeMonaco = "Europe/Monaco"
-                        case europeMoscow = "Europe/Moscow"
-                        case europeOslo = "Europe/Oslo"
-                        case europeParis = "Europe/Paris"
-                        case europePodgorica = "Europe/Podgorica"
-                        case europePrague = "Europe/Prague"
-                        case europeRiga = "Europe/Riga"
-                        case europeRome = "Europe/Rome"
-                        case europeSamara = "Europe/Samara"
-                        case europeSanMarino = "Europe/San_Marino"
-                        case europeSarajevo = "Europe/Sarajevo"
-                        case europeSaratov = "Europe/Saratov"
-                        case europeSimferopol = "Europe/Simferopol"
-                        case europeSkopje = "Europe/Skopje"
-                        case europeSofia = "Europe/Sofia"
-                        case europeStockholm = "Europe/Stockholm"
-                        case europeTallinn = "Europe/Tallinn"
-                        case europeTirane = "Europe/Tirane"
-                        case europeUlyanovsk = "Europe/Ulyanovsk"
-                        case europeUzhgorod = "Europe/Uzhgorod"
-                        case europeVaduz = "Europe/Vaduz"
-                        case europeVatican = "Europe/Vatican"
-                        case europeVienna = "Europe/Vienna"
-                        case europeVilnius = "Europe/Vilnius"
-                        case europeVolgograd = "Europe/Volgograd"
-                        case europeWarsaw = "Europe/Warsaw"
-                        case europeZagreb = "Europe/Zagreb"
-                        case europeZaporozhye = "Europe/Zaporozhye"
-                        case europeZurich = "Europe/Zurich"
-                        case gmt = "GMT"
-                        case indianAntananarivo = "Indian/Antananarivo"
-                        case indianChagos = "Indian/Chagos"
-                        case indianChristmas = "Indian/Christmas"
-                        case indianCocos = "Indian/Cocos"
-                        case indianComoro = "Indian/Comoro"
-                        case indianKerguelen = "Indian/Kerguelen"
-                        case indianMahe = "Indian/Mahe"
-                        case indianMaldives = "Indian/Maldives"
-                        case indianMauritius = "Indian/Mauritius"
-                        case indianMayotte = "Indian/Mayotte"
-                        case indianReunion = "Indian/Reunion"
-                        case pacificApia = "Pacific/Apia"
-                        case pacificAuckland = "Pacific/Auckland"
-                        case pacificBougainville = "Pacific/Bougainville"
-                        case pacificChatham = "Pacific/Chatham"
-                        case pacificChuuk = "Pacific/Chuuk"
-                        case pacificEaster = "Pacific/Easter"
-                        case pacificEfate = "Pacific/Efate"
-                        case pacificEnderbury = "Pacific/Enderbury"
-                        case pacificFakaofo = "Pacific/Fakaofo"
-                        case pacificFiji = "Pacific/Fiji"
-                        case pacificFunafuti = "Pacific/Funafuti"
-                        case pacificGalapagos = "Pacific/Galapagos"
-                        case pacificGambier = "Pacific/Gambier"
-                        case pacificGuadalcanal = "Pacific/Guadalcanal"
-                        case pacificGuam = "Pacific/Guam"
-                        case pacificHonolulu = "Pacific/Honolulu"
-                        case pacificJohnston = "Pacific/Johnston"
-                        case pacificKanton = "Pacific/Kanton"
-                        case pacificKiritimati = "Pacific/Kiritimati"
-                        case pacificKosrae = "Pacific/Kosrae"
-                        case pacificKwajalein = "Pacific/Kwajalein"
-                        case pacificMajuro = "Pacific/Majuro"
-                        case pacificMarquesas = "Pacific/Marquesas"
-                        case pacificMidway = "Pacific/Midway"
-                        case pacificNauru = "Pacific/Nauru"
-                        case pacificNiue = "Pacific/Niue"
-                        case pacificNorfolk = "Pacific/Norfolk"
-                        case pacificNoumea = "Pacific/Noumea"
-                        case pacificPagoPago = "Pacific/Pago_Pago"
-                        case pacificPalau = "Pacific/Palau"
-                        case pacificPitcairn = "Pacific/Pitcairn"
-                        case pacificPohnpei = "Pacific/Pohnpei"
-                        case pacificPonape = "Pacific/Ponape"
-                        case pacificPortMoresby = "Pacific/Port_Moresby"
-                        case pacificRarotonga = "Pacific/Rarotonga"
-                        case pacificSaipan = "Pacific/Saipan"
-                        case pacificTahiti = "Pacific/Tahiti"
-                        case pacificTarawa = "Pacific/Tarawa"
-                        case pacificTongatapu = "Pacific/Tongatapu"
-                        case pacificTruk = "Pacific/Truk"
-                        case pacificWake = "Pacific/Wake"
-                        case pacificWallis = "Pacific/Wallis"
-                        case utc = "UTC"
-                        case _empty_ = ""
-                    }
-                    /// An IANA time zone name
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/time_zone`.
-                    public var timeZone: Operations.UpdateCampaign.Input.Body.JsonPayload.TimeZonePayload?
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1`.
+                    public var value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
-                    ///   - channel: Fixed at creation: another is a 409
-                    ///   - content: Replaces the content as a whole
-                    ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
-                    ///   - name:
-                    ///   - sendAt: When a scheduled campaign starts
-                    ///   - throttlePerSecond: Messages per second (default 50); the workspace's send rate limits apply too
-                    ///   - timeZone: An IANA time zone name
-                    public init(
-                        audience: Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload? = nil,
-                        channel: Operations.UpdateCampaign.Input.Body.JsonPayload.ChannelPayload? = nil,
-                        content: Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload? = nil,
-                        errorThreshold: Swift.Int? = nil,
-                        name: Swift.String? = nil,
-                        sendAt: Swift.String? = nil,
-                        throttlePerSecond: Swift.Int? = nil,
-                        timeZone: Operations.UpdateCampaign.Input.Body.JsonPayload.TimeZonePayload? = nil
-                    ) {
-                        self.audience = audience
-                        self.channel = channel
-                        self.content = content
-                        self.errorThreshold = errorThreshold
-                        self.name = name
-                        self.sendAt = sendAt
-                        self.throttlePerSecond = throttlePerSecond
-                        self.timeZone = timeZone
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case audience
-                        case channel
-                        case content
-                        case errorThreshold = "error_threshold"
-                        case name
-                        case sendAt = "send_at"
-                        case throttlePerSecond = "throttle_per_second"
-                        case timeZone = "time_zone"
+                    ///   - value1:
+                    public init(value1: Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload) {
+                        self.value1 = value1
                     }
                     public init(from decoder: any Swift.Decoder) throws {
-                        let container = try decoder.container(keyedBy: CodingKeys.self)
-                        self.audience = try container.decodeIfPresent(
-                            Operations.UpdateCampaign.Input.Body.JsonPayload.AudiencePayload.self,
-                            forKey: .audience
-                        )
-                        self.channel = try container.decodeIfPresent(
-                            Operations.UpdateCampaign.Input.Body.JsonPayload.ChannelPayload.self,
-                            forKey: .channel
-                        )
-                        self.content = try container.decodeIfPresent(
-                            Operations.UpdateCampaign.Input.Body.JsonPayload.ContentPayload.self,
-                            forKey: .content
-                        )
-                        self.errorThreshold = try container.decodeIfPresent(
-                            Swift.Int.self,
-                            forKey: .errorThreshold
-                        )
-                        self.name = try container.decodeIfPresent(
-                            Swift.String.self,
-                            forKey: .name
-                        )
-                        self.sendAt = try container.decodeIfPresent(
-                            Swift.String.self,
-                            forKey: .sendAt
-                        )
-                        self.throttlePerSecond = try container.decodeIfPresent(
-                            Swift.Int.self,
-                            forKey: .throttlePerSecond
-                        )
-                        self.timeZone = try container.decodeIfPresent(
-                            Operations.UpdateCampaign.Input.Body.JsonPayload.TimeZonePayload.self,
-                            forKey: .timeZone
-                        )
-                        try decoder.ensureNoAdditionalProperties(knownKeys: [
-                            "audience",
-                            "channel",
-                            "content",
-                            "error_threshold",
-                            "name",
-                            "send_at",
-                            "throttle_per_second",
-                            "time_zone"
-                        ])
+                        self.value1 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/content/application\/json`.
@@ -22200,494 +22254,512 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// When it starts; default the campaign's send_at
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/send_at`.
-                    public var sendAt: Swift.String?
-                    /// An IANA time zone name
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/time_zone`.
-                    @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case africaAbidjan = "Africa/Abidjan"
-                        case africaAccra = "Africa/Accra"
-                        case africaAddisAbaba = "Africa/Addis_Ababa"
-                        case africaAlgiers = "Africa/Algiers"
-                        case africaAsmara = "Africa/Asmara"
-                        case africaBamako = "Africa/Bamako"
-                        case africaBangui = "Africa/Bangui"
-                        case africaBanjul = "Africa/Banjul"
-                        case africaBissau = "Africa/Bissau"
-                        case africaBlantyre = "Africa/Blantyre"
-                        case africaBrazzaville = "Africa/Brazzaville"
-                        case africaBujumbura = "Africa/Bujumbura"
-                        case africaCairo = "Africa/Cairo"
-                        case africaCasablanca = "Africa/Casablanca"
-                        case africaCeuta = "Africa/Ceuta"
-                        case africaConakry = "Africa/Conakry"
-                        case africaDakar = "Africa/Dakar"
-                        case africaDarEsSalaam = "Africa/Dar_es_Salaam"
-                        case africaDjibouti = "Africa/Djibouti"
-                        case africaDouala = "Africa/Douala"
-                        case africaElAaiun = "Africa/El_Aaiun"
-                        case africaFreetown = "Africa/Freetown"
-                        case africaGaborone = "Africa/Gaborone"
-                        case africaHarare = "Africa/Harare"
-                        case africaJohannesburg = "Africa/Johannesburg"
-                        case africaJuba = "Africa/Juba"
-                        case africaKampala = "Africa/Kampala"
-                        case africaKhartoum = "Africa/Khartoum"
-                        case africaKigali = "Africa/Kigali"
-                        case africaKinshasa = "Africa/Kinshasa"
-                        case africaLagos = "Africa/Lagos"
-                        case africaLibreville = "Africa/Libreville"
-                        case africaLome = "Africa/Lome"
-                        case africaLuanda = "Africa/Luanda"
-                        case africaLubumbashi = "Africa/Lubumbashi"
-                        case africaLusaka = "Africa/Lusaka"
-                        case africaMalabo = "Africa/Malabo"
-                        case africaMaputo = "Africa/Maputo"
-                        case africaMaseru = "Africa/Maseru"
-                        case africaMbabane = "Africa/Mbabane"
-                        case africaMogadishu = "Africa/Mogadishu"
-                        case africaMonrovia = "Africa/Monrovia"
-                        case africaNairobi = "Africa/Nairobi"
-                        case africaNdjamena = "Africa/Ndjamena"
-                        case africaNiamey = "Africa/Niamey"
-                        case africaNouakchott = "Africa/Nouakchott"
-                        case africaOuagadougou = "Africa/Ouagadougou"
-                        case africaPortoNovo = "Africa/Porto-Novo"
-                        case africaSaoTome = "Africa/Sao_Tome"
-                        case africaTripoli = "Africa/Tripoli"
-                        case africaTunis = "Africa/Tunis"
-                        case africaWindhoek = "Africa/Windhoek"
-                        case americaAdak = "America/Adak"
-                        case americaAnchorage = "America/Anchorage"
-                        case americaAnguilla = "America/Anguilla"
-                        case americaAntigua = "America/Antigua"
-                        case americaAraguaina = "America/Araguaina"
-                        case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
-                        case americaArgentinaCatamarca = "America/Argentina/Catamarca"
-                        case americaArgentinaCordoba = "America/Argentina/Cordoba"
-                        case americaArgentinaJujuy = "America/Argentina/Jujuy"
-                        case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
-                        case americaArgentinaMendoza = "America/Argentina/Mendoza"
-                        case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
-                        case americaArgentinaSalta = "America/Argentina/Salta"
-                        case americaArgentinaSanJuan = "America/Argentina/San_Juan"
-                        case americaArgentinaSanLuis = "America/Argentina/San_Luis"
-                        case americaArgentinaTucuman = "America/Argentina/Tucuman"
-                        case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
-                        case americaAruba = "America/Aruba"
-                        case americaAsuncion = "America/Asuncion"
-                        case americaAtikokan = "America/Atikokan"
-                        case americaBahia = "America/Bahia"
-                        case americaBahiaBanderas = "America/Bahia_Banderas"
-                        case americaBarbados = "America/Barbados"
-                        case americaBelem = "America/Belem"
-                        case americaBelize = "America/Belize"
-                        case americaBlancSablon = "America/Blanc-Sablon"
-                        case americaBoaVista = "America/Boa_Vista"
-                        case americaBogota = "America/Bogota"
-                        case americaBoise = "America/Boise"
-                        case americaCambridgeBay = "America/Cambridge_Bay"
-                        case americaCampoGrande = "America/Campo_Grande"
-                        case americaCancun = "America/Cancun"
-                        case americaCaracas = "America/Caracas"
-                        case americaCayenne = "America/Cayenne"
-                        case americaCayman = "America/Cayman"
-                        case americaChicago = "America/Chicago"
-                        case americaChihuahua = "America/Chihuahua"
-                        case americaCiudadJuarez = "America/Ciudad_Juarez"
-                        case americaCostaRica = "America/Costa_Rica"
-                        case americaCoyhaique = "America/Coyhaique"
-                        case americaCreston = "America/Creston"
-                        case americaCuiaba = "America/Cuiaba"
-                        case americaCuracao = "America/Curacao"
-                        case americaDanmarkshavn = "America/Danmarkshavn"
-                        case americaDawson = "America/Dawson"
-                        case americaDawsonCreek = "America/Dawson_Creek"
-                        case americaDenver = "America/Denver"
-                        case americaDetroit = "America/Detroit"
-                        case americaDominica = "America/Dominica"
-                        case americaEdmonton = "America/Edmonton"
-                        case americaEirunepe = "America/Eirunepe"
-                        case americaElSalvador = "America/El_Salvador"
-                        case americaFortNelson = "America/Fort_Nelson"
-                        case americaFortaleza = "America/Fortaleza"
-                        case americaGlaceBay = "America/Glace_Bay"
-                        case americaGodthab = "America/Godthab"
-                        case americaGooseBay = "America/Goose_Bay"
-                        case americaGrandTurk = "America/Grand_Turk"
-                        case americaGrenada = "America/Grenada"
-                        case americaGuadeloupe = "America/Guadeloupe"
-                        case americaGuatemala = "America/Guatemala"
-                        case americaGuayaquil = "America/Guayaquil"
-                        case americaGuyana = "America/Guyana"
-                        case americaHalifax = "America/Halifax"
-                        case americaHavana = "America/Havana"
-                        case americaHermosillo = "America/Hermosillo"
-                        case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
-                        case americaIndianaKnox = "America/Indiana/Knox"
-                        case americaIndianaMarengo = "America/Indiana/Marengo"
-                        case americaIndianaPetersburg = "America/Indiana/Petersburg"
-                        case americaIndianaTellCity = "America/Indiana/Tell_City"
-                        case americaIndianaVevay = "America/Indiana/Vevay"
-                        case americaIndianaVincennes = "America/Indiana/Vincennes"
-                        case americaIndianaWinamac = "America/Indiana/Winamac"
-                        case americaInuvik = "America/Inuvik"
-                        case americaIqaluit = "America/Iqaluit"
-                        case americaJamaica = "America/Jamaica"
-                        case americaJuneau = "America/Juneau"
-                        case americaKentuckyLouisville = "America/Kentucky/Louisville"
-                        case americaKentuckyMonticello = "America/Kentucky/Monticello"
-                        case americaKralendijk = "America/Kralendijk"
-                        case americaLaPaz = "America/La_Paz"
-                        case americaLima = "America/Lima"
-                        case americaLosAngeles = "America/Los_Angeles"
-                        case americaLowerPrinces = "America/Lower_Princes"
-                        case americaMaceio = "America/Maceio"
-                        case americaManagua = "America/Managua"
-                        case americaManaus = "America/Manaus"
-                        case americaMarigot = "America/Marigot"
-                        case americaMartinique = "America/Martinique"
-                        case americaMatamoros = "America/Matamoros"
-                        case americaMazatlan = "America/Mazatlan"
-                        case americaMenominee = "America/Menominee"
-                        case americaMerida = "America/Merida"
-                        case americaMetlakatla = "America/Metlakatla"
-                        case americaMexicoCity = "America/Mexico_City"
-                        case americaMiquelon = "America/Miquelon"
-                        case americaMoncton = "America/Moncton"
-                        case americaMonterrey = "America/Monterrey"
-                        case americaMontevideo = "America/Montevideo"
-                        case americaMontreal = "America/Montreal"
-                        case americaMontserrat = "America/Montserrat"
-                        case americaNassau = "America/Nassau"
-                        case americaNewYork = "America/New_York"
-                        case americaNipigon = "America/Nipigon"
-                        case americaNome = "America/Nome"
-                        case americaNoronha = "America/Noronha"
-                        case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
-                        case americaNorthDakotaCenter = "America/North_Dakota/Center"
-                        case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
-                        case americaNuuk = "America/Nuuk"
-                        case americaOjinaga = "America/Ojinaga"
-                        case americaPanama = "America/Panama"
-                        case americaPangnirtung = "America/Pangnirtung"
-                        case americaParamaribo = "America/Paramaribo"
-                        case americaPhoenix = "America/Phoenix"
-                        case americaPortAuPrince = "America/Port-au-Prince"
-                        case americaPortOfSpain = "America/Port_of_Spain"
-                        case americaPortoVelho = "America/Porto_Velho"
-                        case americaPuertoRico = "America/Puerto_Rico"
-                        case americaPuntaArenas = "America/Punta_Arenas"
-                        case americaRainyRiver = "America/Rainy_River"
-                        case americaRankinInlet = "America/Rankin_Inlet"
-                        case americaRecife = "America/Recife"
-                        case americaRegina = "America/Regina"
-                        case americaResolute = "America/Resolute"
-                        case americaRioBranco = "America/Rio_Branco"
-                        case americaSantaIsabel = "America/Santa_Isabel"
-                        case americaSantarem = "America/Santarem"
-                        case americaSantiago = "America/Santiago"
-                        case americaSantoDomingo = "America/Santo_Domingo"
-                        case americaSaoPaulo = "America/Sao_Paulo"
-                        case americaScoresbysund = "America/Scoresbysund"
-                        case americaShiprock = "America/Shiprock"
-                        case americaSitka = "America/Sitka"
-                        case americaStBarthelemy = "America/St_Barthelemy"
-                        case americaStJohns = "America/St_Johns"
-                        case americaStKitts = "America/St_Kitts"
-                        case americaStLucia = "America/St_Lucia"
-                        case americaStThomas = "America/St_Thomas"
-                        case americaStVincent = "America/St_Vincent"
-                        case americaSwiftCurrent = "America/Swift_Current"
-                        case americaTegucigalpa = "America/Tegucigalpa"
-                        case americaThule = "America/Thule"
-                        case americaThunderBay = "America/Thunder_Bay"
-                        case americaTijuana = "America/Tijuana"
-                        case americaToronto = "America/Toronto"
-                        case americaTortola = "America/Tortola"
-                        case americaVancouver = "America/Vancouver"
-                        case americaWhitehorse = "America/Whitehorse"
-                        case americaWinnipeg = "America/Winnipeg"
-                        case americaYakutat = "America/Yakutat"
-                        case americaYellowknife = "America/Yellowknife"
-                        case antarcticaCasey = "Antarctica/Casey"
-                        case antarcticaDavis = "Antarctica/Davis"
-                        case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
-                        case antarcticaMacquarie = "Antarctica/Macquarie"
-                        case antarcticaMawson = "Antarctica/Mawson"
-                        case antarcticaMcMurdo = "Antarctica/McMurdo"
-                        case antarcticaPalmer = "Antarctica/Palmer"
-                        case antarcticaRothera = "Antarctica/Rothera"
-                        case antarcticaSouthPole = "Antarctica/South_Pole"
-                        case antarcticaSyowa = "Antarctica/Syowa"
-                        case antarcticaTroll = "Antarctica/Troll"
-                        case antarcticaVostok = "Antarctica/Vostok"
-                        case arcticLongyearbyen = "Arctic/Longyearbyen"
-                        case asiaAden = "Asia/Aden"
-                        case asiaAlmaty = "Asia/Almaty"
-                        case asiaAmman = "Asia/Amman"
-                        case asiaAnadyr = "Asia/Anadyr"
-                        case asiaAqtau = "Asia/Aqtau"
-                        case asiaAqtobe = "Asia/Aqtobe"
-                        case asiaAshgabat = "Asia/Ashgabat"
-                        case asiaAtyrau = "Asia/Atyrau"
-                        case asiaBaghdad = "Asia/Baghdad"
-                        case asiaBahrain = "Asia/Bahrain"
-                        case asiaBaku = "Asia/Baku"
-                        case asiaBangkok = "Asia/Bangkok"
-                        case asiaBarnaul = "Asia/Barnaul"
-                        case asiaBeirut = "Asia/Beirut"
-                        case asiaBishkek = "Asia/Bishkek"
-                        case asiaBrunei = "Asia/Brunei"
-                        case asiaCalcutta = "Asia/Calcutta"
-                        case asiaChita = "Asia/Chita"
-                        case asiaChoibalsan = "Asia/Choibalsan"
-                        case asiaChongqing = "Asia/Chongqing"
-                        case asiaColombo = "Asia/Colombo"
-                        case asiaDamascus = "Asia/Damascus"
-                        case asiaDhaka = "Asia/Dhaka"
-                        case asiaDili = "Asia/Dili"
-                        case asiaDubai = "Asia/Dubai"
-                        case asiaDushanbe = "Asia/Dushanbe"
-                        case asiaFamagusta = "Asia/Famagusta"
-                        case asiaGaza = "Asia/Gaza"
-                        case asiaHarbin = "Asia/Harbin"
-                        case asiaHebron = "Asia/Hebron"
-                        case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
-                        case asiaHongKong = "Asia/Hong_Kong"
-                        case asiaHovd = "Asia/Hovd"
-                        case asiaIrkutsk = "Asia/Irkutsk"
-                        case asiaJakarta = "Asia/Jakarta"
-                        case asiaJayapura = "Asia/Jayapura"
-                        case asiaJerusalem = "Asia/Jerusalem"
-                        case asiaKabul = "Asia/Kabul"
-                        case asiaKamchatka = "Asia/Kamchatka"
-                        case asiaKarachi = "Asia/Karachi"
-                        case asiaKashgar = "Asia/Kashgar"
-                        case asiaKathmandu = "Asia/Kathmandu"
-                        case asiaKatmandu = "Asia/Katmandu"
-                        case asiaKhandyga = "Asia/Khandyga"
-                        case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
-                        case asiaKualaLumpur = "Asia/Kuala_Lumpur"
-                        case asiaKuching = "Asia/Kuching"
-                        case asiaKuwait = "Asia/Kuwait"
-                        case asiaMacau = "Asia/Macau"
-                        case asiaMagadan = "Asia/Magadan"
-                        case asiaMakassar = "Asia/Makassar"
-                        case asiaManila = "Asia/Manila"
-                        case asiaMuscat = "Asia/Muscat"
-                        case asiaNicosia = "Asia/Nicosia"
-                        case asiaNovokuznetsk = "Asia/Novokuznetsk"
-                        case asiaNovosibirsk = "Asia/Novosibirsk"
-                        case asiaOmsk = "Asia/Omsk"
-                        case asiaOral = "Asia/Oral"
-                        case asiaPhnomPenh = "Asia/Phnom_Penh"
-                        case asiaPontianak = "Asia/Pontianak"
-                        case asiaPyongyang = "Asia/Pyongyang"
-                        case asiaQatar = "Asia/Qatar"
-                        case asiaQostanay = "Asia/Qostanay"
-                        case asiaQyzylorda = "Asia/Qyzylorda"
-                        case asiaRangoon = "Asia/Rangoon"
-                        case asiaRiyadh = "Asia/Riyadh"
-                        case asiaSakhalin = "Asia/Sakhalin"
-                        case asiaSamarkand = "Asia/Samarkand"
-                        case asiaSeoul = "Asia/Seoul"
-                        case asiaShanghai = "Asia/Shanghai"
-                        case asiaSingapore = "Asia/Singapore"
-                        case asiaSrednekolymsk = "Asia/Srednekolymsk"
-                        case asiaTaipei = "Asia/Taipei"
-                        case asiaTashkent = "Asia/Tashkent"
-                        case asiaTbilisi = "Asia/Tbilisi"
-                        case asiaTehran = "Asia/Tehran"
-                        case asiaThimphu = "Asia/Thimphu"
-                        case asiaTokyo = "Asia/Tokyo"
-                        case asiaTomsk = "Asia/Tomsk"
-                        case asiaUlaanbaatar = "Asia/Ulaanbaatar"
-                        case asiaUrumqi = "Asia/Urumqi"
-                        case asiaUstNera = "Asia/Ust-Nera"
-                        case asiaVientiane = "Asia/Vientiane"
-                        case asiaVladivostok = "Asia/Vladivostok"
-                        case asiaYakutsk = "Asia/Yakutsk"
-                        case asiaYangon = "Asia/Yangon"
-                        case asiaYekaterinburg = "Asia/Yekaterinburg"
-                        case asiaYerevan = "Asia/Yerevan"
-                        case atlanticAzores = "Atlantic/Azores"
-                        case atlanticBermuda = "Atlantic/Bermuda"
-                        case atlanticCanary = "Atlantic/Canary"
-                        case atlanticCapeVerde = "Atlantic/Cape_Verde"
-                        case atlanticFaroe = "Atlantic/Faroe"
-                        case atlanticMadeira = "Atlantic/Madeira"
-                        case atlanticReykjavik = "Atlantic/Reykjavik"
-                        case atlanticSouthGeorgia = "Atlantic/South_Georgia"
-                        case atlanticStHelena = "Atlantic/St_Helena"
-                        case atlanticStanley = "Atlantic/Stanley"
-                        case australiaAdelaide = "Australia/Adelaide"
-                        case australiaBrisbane = "Australia/Brisbane"
-                        case australiaBrokenHill = "Australia/Broken_Hill"
-                        case australiaCurrie = "Australia/Currie"
-                        case australiaDarwin = "Australia/Darwin"
-                        case australiaEucla = "Australia/Eucla"
-                        case australiaHobart = "Australia/Hobart"
-                        case australiaLindeman = "Australia/Lindeman"
-                        case australiaLordHowe = "Australia/Lord_Howe"
-                        case australiaMelbourne = "Australia/Melbourne"
-                        case australiaPerth = "Australia/Perth"
-                        case australiaSydney = "Australia/Sydney"
-                        case europeAmsterdam = "Europe/Amsterdam"
-                        case europeAndorra = "Europe/Andorra"
-                        case europeAstrakhan = "Europe/Astrakhan"
-                        case europeAthens = "Europe/Athens"
-                        case europeBelgrade = "Europe/Belgrade"
-                        case europeBerlin = "Europe/Berlin"
-                        case europeBratislava = "Europe/Bratislava"
-                        case europeBrussels = "Europe/Brussels"
-                        case europeBucharest = "Europe/Bucharest"
-                        case europeBudapest = "Europe/Budapest"
-                        case europeBusingen = "Europe/Busingen"
-                        case europeChisinau = "Europe/Chisinau"
-                        case europeCopenhagen = "Europe/Copenhagen"
-                        case europeDublin = "Europe/Dublin"
-                        case europeGibraltar = "Europe/Gibraltar"
-                        case europeGuernsey = "Europe/Guernsey"
-                        case europeHelsinki = "Europe/Helsinki"
-                        case europeIsleOfMan = "Europe/Isle_of_Man"
-                        case europeIstanbul = "Europe/Istanbul"
-                        case europeJersey = "Europe/Jersey"
-                        case europeKaliningrad = "Europe/Kaliningrad"
-                        case europeKiev = "Europe/Kiev"
-                        case europeKirov = "Europe/Kirov"
-                        case europeKyiv = "Europe/Kyiv"
-                        case europeLisbon = "Europe/Lisbon"
-                        case europeLjubljana = "Europe/Ljubljana"
-                        case europeLondon = "Europe/London"
-                        case europeLuxembourg = "Europe/Luxembourg"
-                        case europeMadrid = "Europe/Madrid"
-                        case europeMalta = "Europe/Malta"
-                        case europeMariehamn = "Europe/Mariehamn"
-                        case europeMinsk = "Europe/Minsk"
-                        case europeMonaco = "Europe/Monaco"
-                        case europeMoscow = "Europe/Moscow"
-                        case europeOslo = "Europe/Oslo"
-                        case europeParis = "Europe/Paris"
-                        case europePodgorica = "Europe/Podgorica"
-                        case europePrague = "Europe/Prague"
-                        case europeRiga = "Europe/Riga"
-                        case europeRome = "Europe/Rome"
-                        case europeSamara = "Europe/Samara"
-                        case europeSanMarino = "Europe/San_Marino"
-                        case europeSarajevo = "Europe/Sarajevo"
-                        case europeSaratov = "Europe/Saratov"
-                        case europeSimferopol = "Europe/Simferopol"
-                        case europeSkopje = "Europe/Skopje"
-                        case europeSofia = "Europe/Sofia"
-                        case europeStockholm = "Europe/Stockholm"
-                        case europeTallinn = "Europe/Tallinn"
-                        case europeTirane = "Europe/Tirane"
-                        case europeUlyanovsk = "Europe/Ulyanovsk"
-                        case europeUzhgorod = "Europe/Uzhgorod"
-                        case europeVaduz = "Europe/Vaduz"
-                        case europeVatican = "Europe/Vatican"
-                        case europeVienna = "Europe/Vienna"
-                        case europeVilnius = "Europe/Vilnius"
-                        case europeVolgograd = "Europe/Volgograd"
-                        case europeWarsaw = "Europe/Warsaw"
-                        case europeZagreb = "Europe/Zagreb"
-                        case europeZaporozhye = "Europe/Zaporozhye"
-                        case europeZurich = "Europe/Zurich"
-                        case gmt = "GMT"
-                        case indianAntananarivo = "Indian/Antananarivo"
-                        case indianChagos = "Indian/Chagos"
-                        case indianChristmas = "Indian/Christmas"
-                        case indianCocos = "Indian/Cocos"
-                        case indianComoro = "Indian/Comoro"
-                        case indianKerguelen = "Indian/Kerguelen"
-                        case indianMahe = "Indian/Mahe"
-                        case indianMaldives = "Indian/Maldives"
-                        case indianMauritius = "Indian/Mauritius"
-                        case indianMayotte = "Indian/Mayotte"
-                        case indianReunion = "Indian/Reunion"
-                        case pacificApia = "Pacific/Apia"
-                        case pacificAuckland = "Pacific/Auckland"
-                        case pacificBougainville = "Pacific/Bougainville"
-                        case pacificChatham = "Pacific/Chatham"
-                        case pacificChuuk = "Pacific/Chuuk"
-                        case pacificEaster = "Pacific/Easter"
-                        case pacificEfate = "Pacific/Efate"
-                        case pacificEnderbury = "Pacific/Enderbury"
-                        case pacificFakaofo = "Pacific/Fakaofo"
-                        case pacificFiji = "Pacific/Fiji"
-                        case pacificFunafuti = "Pacific/Funafuti"
-                        case pacificGalapagos = "Pacific/Galapagos"
-                        case pacificGambier = "Pacific/Gambier"
-                        case pacificGuadalcanal = "Pacific/Guadalcanal"
-                        case pacificGuam = "Pacific/Guam"
-                        case pacificHonolulu = "Pacific/Honolulu"
-                        case pacificJohnston = "Pacific/Johnston"
-                        case pacificKanton = "Pacific/Kanton"
-                        case pacificKiritimati = "Pacific/Kiritimati"
-                        case pacificKosrae = "Pacific/Kosrae"
-                        case pacificKwajalein = "Pacific/Kwajalein"
-                        case pacificMajuro = "Pacific/Majuro"
-                        case pacificMarquesas = "Pacific/Marquesas"
-                        case pacificMidway = "Pacific/Midway"
-                        case pacificNauru = "Pacific/Nauru"
-                        case pacificNiue = "Pacific/Niue"
-                        case pacificNorfolk = "Pacific/Norfolk"
-                        case pacificNoumea = "Pacific/Noumea"
-                        case pacificPagoPago = "Pacific/Pago_Pago"
-                        case pacificPalau = "Pacific/Palau"
-                        case pacificPitcairn = "Pacific/Pitcairn"
-                        case pacificPohnpei = "Pacific/Pohnpei"
-                        case pacificPonape = "Pacific/Ponape"
-                        case pacificPortMoresby = "Pacific/Port_Moresby"
-                        case pacificRarotonga = "Pacific/Rarotonga"
-                        case pacificSaipan = "Pacific/Saipan"
-                        case pacificTahiti = "Pacific/Tahiti"
-                        case pacificTarawa = "Pacific/Tarawa"
-                        case pacificTongatapu = "Pacific/Tongatapu"
-                        case pacificTruk = "Pacific/Truk"
-                        case pacificWake = "Pacific/Wake"
-                        case pacificWallis = "Pacific/Wallis"
-                        case utc = "UTC"
-                        case _empty_ = ""
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// When it starts; default the campaign's send_at
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/value1/send_at`.
+                        public var sendAt: Swift.String?
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/value1/time_zone`.
+                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case africaAbidjan = "Africa/Abidjan"
+                            case africaAccra = "Africa/Accra"
+                            case africaAddisAbaba = "Africa/Addis_Ababa"
+                            case africaAlgiers = "Africa/Algiers"
+                            case africaAsmara = "Africa/Asmara"
+                            case africaBamako = "Africa/Bamako"
+                            case africaBangui = "Africa/Bangui"
+                            case africaBanjul = "Africa/Banjul"
+                            case africaBissau = "Africa/Bissau"
+                            case africaBlantyre = "Africa/Blantyre"
+                            case africaBrazzaville = "Africa/Brazzaville"
+                            case africaBujumbura = "Africa/Bujumbura"
+                            case africaCairo = "Africa/Cairo"
+                            case africaCasablanca = "Africa/Casablanca"
+                            case africaCeuta = "Africa/Ceuta"
+                            case africaConakry = "Africa/Conakry"
+                            case africaDakar = "Africa/Dakar"
+                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                            case africaDjibouti = "Africa/Djibouti"
+                            case africaDouala = "Africa/Douala"
+                            case africaElAaiun = "Africa/El_Aaiun"
+                            case africaFreetown = "Africa/Freetown"
+                            case africaGaborone = "Africa/Gaborone"
+                            case africaHarare = "Africa/Harare"
+                            case africaJohannesburg = "Africa/Johannesburg"
+                            case africaJuba = "Africa/Juba"
+                            case africaKampala = "Africa/Kampala"
+                            case africaKhartoum = "Africa/Khartoum"
+                            case africaKigali = "Africa/Kigali"
+                            case africaKinshasa = "Africa/Kinshasa"
+                            case africaLagos = "Africa/Lagos"
+                            case africaLibreville = "Africa/Libreville"
+                            case africaLome = "Africa/Lome"
+                            case africaLuanda = "Africa/Luanda"
+                            case africaLubumbashi = "Africa/Lubumbashi"
+                            case africaLusaka = "Africa/Lusaka"
+                            case africaMalabo = "Africa/Malabo"
+                            case africaMaputo = "Africa/Maputo"
+                            case africaMaseru = "Africa/Maseru"
+                            case africaMbabane = "Africa/Mbabane"
+                            case africaMogadishu = "Africa/Mogadishu"
+                            case africaMonrovia = "Africa/Monrovia"
+                            case africaNairobi = "Africa/Nairobi"
+                            case africaNdjamena = "Africa/Ndjamena"
+                            case africaNiamey = "Africa/Niamey"
+                            case africaNouakchott = "Africa/Nouakchott"
+                            case africaOuagadougou = "Africa/Ouagadougou"
+                            case africaPortoNovo = "Africa/Porto-Novo"
+                            case africaSaoTome = "Africa/Sao_Tome"
+                            case africaTripoli = "Africa/Tripoli"
+                            case africaTunis = "Africa/Tunis"
+                            case africaWindhoek = "Africa/Windhoek"
+                            case americaAdak = "America/Adak"
+                            case americaAnchorage = "America/Anchorage"
+                            case americaAnguilla = "America/Anguilla"
+                            case americaAntigua = "America/Antigua"
+                            case americaAraguaina = "America/Araguaina"
+                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                            case americaArgentinaSalta = "America/Argentina/Salta"
+                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                            case americaAruba = "America/Aruba"
+                            case americaAsuncion = "America/Asuncion"
+                            case americaAtikokan = "America/Atikokan"
+                            case americaBahia = "America/Bahia"
+                            case americaBahiaBanderas = "America/Bahia_Banderas"
+                            case americaBarbados = "America/Barbados"
+                            case americaBelem = "America/Belem"
+                            case americaBelize = "America/Belize"
+                            case americaBlancSablon = "America/Blanc-Sablon"
+                            case americaBoaVista = "America/Boa_Vista"
+                            case americaBogota = "America/Bogota"
+                            case americaBoise = "America/Boise"
+                            case americaCambridgeBay = "America/Cambridge_Bay"
+                            case americaCampoGrande = "America/Campo_Grande"
+                            case americaCancun = "America/Cancun"
+                            case americaCaracas = "America/Caracas"
+                            case americaCayenne = "America/Cayenne"
+                            case americaCayman = "America/Cayman"
+                            case americaChicago = "America/Chicago"
+                            case americaChihuahua = "America/Chihuahua"
+                            case americaCiudadJuarez = "America/Ciudad_Juarez"
+                            case americaCostaRica = "America/Costa_Rica"
+                            case americaCoyhaique = "America/Coyhaique"
+                            case americaCreston = "America/Creston"
+                            case americaCuiaba = "America/Cuiaba"
+                            case americaCuracao = "America/Curacao"
+                            case americaDanmarkshavn = "America/Danmarkshavn"
+                            case americaDawson = "America/Dawson"
+                            case americaDawsonCreek = "America/Dawson_Creek"
+                            case americaDenver = "America/Denver"
+                            case americaDetroit = "America/Detroit"
+                            case americaDominica = "America/Dominica"
+                            case americaEdmonton = "America/Edmonton"
+                            case americaEirunepe = "America/Eirunepe"
+                            case americaElSalvador = "America/El_Salvador"
+                            case americaFortNelson = "America/Fort_Nelson"
+                            case americaFortaleza = "America/Fortaleza"
+                            case americaGlaceBay = "America/Glace_Bay"
+                            case americaGodthab = "America/Godthab"
+                            case americaGooseBay = "America/Goose_Bay"
+                            case americaGrandTurk = "America/Grand_Turk"
+                            case americaGrenada = "America/Grenada"
+                            case americaGuadeloupe = "America/Guadeloupe"
+                            case americaGuatemala = "America/Guatemala"
+                            case americaGuayaquil = "America/Guayaquil"
+                            case americaGuyana = "America/Guyana"
+                            case americaHalifax = "America/Halifax"
+                            case americaHavana = "America/Havana"
+                            case americaHermosillo = "America/Hermosillo"
+                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                            case americaIndianaKnox = "America/Indiana/Knox"
+                            case americaIndianaMarengo = "America/Indiana/Marengo"
+                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                            case americaIndianaTellCity = "America/Indiana/Tell_City"
+                            case americaIndianaVevay = "America/Indiana/Vevay"
+                            case americaIndianaVincennes = "America/Indiana/Vincennes"
+                            case americaIndianaWinamac = "America/Indiana/Winamac"
+                            case americaInuvik = "America/Inuvik"
+                            case americaIqaluit = "America/Iqaluit"
+                            case americaJamaica = "America/Jamaica"
+                            case americaJuneau = "America/Juneau"
+                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                            case americaKralendijk = "America/Kralendijk"
+                            case americaLaPaz = "America/La_Paz"
+                            case americaLima = "America/Lima"
+                            case americaLosAngeles = "America/Los_Angeles"
+                            case americaLowerPrinces = "America/Lower_Princes"
+                            case americaMaceio = "America/Maceio"
+                            case americaManagua = "America/Managua"
+                            case americaManaus = "America/Manaus"
+                            case americaMarigot = "America/Marigot"
+                            case americaMartinique = "America/Martinique"
+                            case americaMatamoros = "America/Matamoros"
+                            case americaMazatlan = "America/Mazatlan"
+                            case americaMenominee = "America/Menominee"
+                            case americaMerida = "America/Merida"
+                            case americaMetlakatla = "America/Metlakatla"
+                            case americaMexicoCity = "America/Mexico_City"
+                            case americaMiquelon = "America/Miquelon"
+                            case americaMoncton = "America/Moncton"
+                            case americaMonterrey = "America/Monterrey"
+                            case americaMontevideo = "America/Montevideo"
+                            case americaMontreal = "America/Montreal"
+                            case americaMontserrat = "America/Montserrat"
+                            case americaNassau = "America/Nassau"
+                            case americaNewYork = "America/New_York"
+                            case americaNipigon = "America/Nipigon"
+                            case americaNome = "America/Nome"
+                            case americaNoronha = "America/Noronha"
+                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                            case americaNuuk = "America/Nuuk"
+                            case americaOjinaga = "America/Ojinaga"
+                            case americaPanama = "America/Panama"
+                            case americaPangnirtung = "America/Pangnirtung"
+                            case americaParamaribo = "America/Paramaribo"
+                            case americaPhoenix = "America/Phoenix"
+                            case americaPortAuPrince = "America/Port-au-Prince"
+                            case americaPortOfSpain = "America/Port_of_Spain"
+                            case americaPortoVelho = "America/Porto_Velho"
+                            case americaPuertoRico = "America/Puerto_Rico"
+                            case americaPuntaArenas = "America/Punta_Arenas"
+                            case americaRainyRiver = "America/Rainy_River"
+                            case americaRankinInlet = "America/Rankin_Inlet"
+                            case americaRecife = "America/Recife"
+                            case americaRegina = "America/Regina"
+                            case americaResolute = "America/Resolute"
+                            case americaRioBranco = "America/Rio_Branco"
+                            case americaSantaIsabel = "America/Santa_Isabel"
+                            case americaSantarem = "America/Santarem"
+                            case americaSantiago = "America/Santiago"
+                            case americaSantoDomingo = "America/Santo_Domingo"
+                            case americaSaoPaulo = "America/Sao_Paulo"
+                            case americaScoresbysund = "America/Scoresbysund"
+                            case americaShiprock = "America/Shiprock"
+                            case americaSitka = "America/Sitka"
+                            case americaStBarthelemy = "America/St_Barthelemy"
+                            case americaStJohns = "America/St_Johns"
+                            case americaStKitts = "America/St_Kitts"
+                            case americaStLucia = "America/St_Lucia"
+                            case americaStThomas = "America/St_Thomas"
+                            case americaStVincent = "America/St_Vincent"
+                            case americaSwiftCurrent = "America/Swift_Current"
+                            case americaTegucigalpa = "America/Tegucigalpa"
+                            case americaThule = "America/Thule"
+                            case americaThunderBay = "America/Thunder_Bay"
+                            case americaTijuana = "America/Tijuana"
+                            case americaToronto = "America/Toronto"
+                            case americaTortola = "America/Tortola"
+                            case americaVancouver = "America/Vancouver"
+                            case americaWhitehorse = "America/Whitehorse"
+                            case americaWinnipeg = "America/Winnipeg"
+                            case americaYakutat = "America/Yakutat"
+                            case americaYellowknife = "America/Yellowknife"
+                            case antarcticaCasey = "Antarctica/Casey"
+                            case antarcticaDavis = "Antarctica/Davis"
+                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                            case antarcticaMacquarie = "Antarctica/Macquarie"
+                            case antarcticaMawson = "Antarctica/Mawson"
+                            case antarcticaMcMurdo = "Antarctica/McMurdo"
+                            case antarcticaPalmer = "Antarctica/Palmer"
+                            case antarcticaRothera = "Antarctica/Rothera"
+                            case antarcticaSouthPole = "Antarctica/South_Pole"
+                            case antarcticaSyowa = "Antarctica/Syowa"
+                            case antarcticaTroll = "Antarctica/Troll"
+                            case antarcticaVostok = "Antarctica/Vostok"
+                            case arcticLongyearbyen = "Arctic/Longyearbyen"
+                            case asiaAden = "Asia/Aden"
+                            case asiaAlmaty = "Asia/Almaty"
+                            case asiaAmman = "Asia/Amman"
+                            case asiaAnadyr = "Asia/Anadyr"
+                            case asiaAqtau = "Asia/Aqtau"
+                            case asiaAqtobe = "Asia/Aqtobe"
+                            case asiaAshgabat = "Asia/Ashgabat"
+                            case asiaAtyrau = "Asia/Atyrau"
+                            case asiaBaghdad = "Asia/Baghdad"
+                            case asiaBahrain = "Asia/Bahrain"
+                            case asiaBaku = "Asia/Baku"
+                            case asiaBangkok = "Asia/Bangkok"
+                            case asiaBarnaul = "Asia/Barnaul"
+                            case asiaBeirut = "Asia/Beirut"
+                            case asiaBishkek = "Asia/Bishkek"
+                            case asiaBrunei = "Asia/Brunei"
+                            case asiaCalcutta = "Asia/Calcutta"
+                            case asiaChita = "Asia/Chita"
+                            case asiaChoibalsan = "Asia/Choibalsan"
+                            case asiaChongqing = "Asia/Chongqing"
+                            case asiaColombo = "Asia/Colombo"
+                            case asiaDamascus = "Asia/Damascus"
+                            case asiaDhaka = "Asia/Dhaka"
+                            case asiaDili = "Asia/Dili"
+                            case asiaDubai = "Asia/Dubai"
+                            case asiaDushanbe = "Asia/Dushanbe"
+                            case asiaFamagusta = "Asia/Famagusta"
+                            case asiaGaza = "Asia/Gaza"
+                            case asiaHarbin = "Asia/Harbin"
+                            case asiaHebron = "Asia/Hebron"
+                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                            case asiaHongKong = "Asia/Hong_Kong"
+                            case asiaHovd = "Asia/Hovd"
+                            case asiaIrkutsk = "Asia/Irkutsk"
+                            case asiaJakarta = "Asia/Jakarta"
+                            case asiaJayapura = "Asia/Jayapura"
+                            case asiaJerusalem = "Asia/Jerusalem"
+                            case asiaKabul = "Asia/Kabul"
+                            case asiaKamchatka = "Asia/Kamchatka"
+                            case asiaKarachi = "Asia/Karachi"
+                            case asiaKashgar = "Asia/Kashgar"
+                            case asiaKathmandu = "Asia/Kathmandu"
+                            case asiaKatmandu = "Asia/Katmandu"
+                            case asiaKhandyga = "Asia/Khandyga"
+                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                            case asiaKuching = "Asia/Kuching"
+                            case asiaKuwait = "Asia/Kuwait"
+                            case asiaMacau = "Asia/Macau"
+                            case asiaMagadan = "Asia/Magadan"
+                            case asiaMakassar = "Asia/Makassar"
+                            case asiaManila = "Asia/Manila"
+                            case asiaMuscat = "Asia/Muscat"
+                            case asiaNicosia = "Asia/Nicosia"
+                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                            case asiaNovosibirsk = "Asia/Novosibirsk"
+                            case asiaOmsk = "Asia/Omsk"
+                            case asiaOral = "Asia/Oral"
+                            case asiaPhnomPenh = "Asia/Phnom_Penh"
+                            case asiaPontianak = "Asia/Pontianak"
+                            case asiaPyongyang = "Asia/Pyongyang"
+                            case asiaQatar = "Asia/Qatar"
+                            case asiaQostanay = "Asia/Qostanay"
+                            case asiaQyzylorda = "Asia/Qyzylorda"
+                            case asiaRangoon = "Asia/Rangoon"
+                            case asiaRiyadh = "Asia/Riyadh"
+                            case asiaSakhalin = "Asia/Sakhalin"
+                            case asiaSamarkand = "Asia/Samarkand"
+                            case asiaSeoul = "Asia/Seoul"
+                            case asiaShanghai = "Asia/Shanghai"
+                            case asiaSingapore = "Asia/Singapore"
+                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                            case asiaTaipei = "Asia/Taipei"
+                            case asiaTashkent = "Asia/Tashkent"
+                            case asiaTbilisi = "Asia/Tbilisi"
+                            case asiaTehran = "Asia/Tehran"
+                            case asiaThimphu = "Asia/Thimphu"
+                            case asiaTokyo = "Asia/Tokyo"
+                            case asiaTomsk = "Asia/Tomsk"
+                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                            case asiaUrumqi = "Asia/Urumqi"
+                            case asiaUstNera = "Asia/Ust-Nera"
+                            case asiaVientiane = "Asia/Vientiane"
+                            case asiaVladivostok = "Asia/Vladivostok"
+                            case asiaYakutsk = "Asia/Yakutsk"
+                            case asiaYangon = "Asia/Yangon"
+                            case asiaYekaterinburg = "Asia/Yekaterinburg"
+                            case asiaYerevan = "Asia/Yerevan"
+                            case atlanticAzores = "Atlantic/Azores"
+                            case atlanticBermuda = "Atlantic/Bermuda"
+                            case atlanticCanary = "Atlantic/Canary"
+                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                            case atlanticFaroe = "Atlantic/Faroe"
+                            case atlanticMadeira = "Atlantic/Madeira"
+                            case atlanticReykjavik = "Atlantic/Reykjavik"
+                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                            case atlanticStHelena = "Atlantic/St_Helena"
+                            case atlanticStanley = "Atlantic/Stanley"
+                            case australiaAdelaide = "Australia/Adelaide"
+                            case australiaBrisbane = "Australia/Brisbane"
+                            case australiaBrokenHill = "Australia/Broken_Hill"
+                            case australiaCurrie = "Australia/Currie"
+                            case australiaDarwin = "Australia/Darwin"
+                            case australiaEucla = "Australia/Eucla"
+                            case australiaHobart = "Australia/Hobart"
+                            case australiaLindeman = "Australia/Lindeman"
+                            case australiaLordHowe = "Australia/Lord_Howe"
+                            case australiaMelbourne = "Australia/Melbourne"
+                            case australiaPerth = "Australia/Perth"
+                            case australiaSydney = "Australia/Sydney"
+                            case europeAmsterdam = "Europe/Amsterdam"
+                            case europeAndorra = "Europe/Andorra"
+                            case europeAstrakhan = "Europe/Astrakhan"
+                            case europeAthens = "Europe/Athens"
+                            case europeBelgrade = "Europe/Belgrade"
+                            case europeBerlin = "Europe/Berlin"
+                            case europeBratislava = "Europe/Bratislava"
+                            case europeBrussels = "Europe/Brussels"
+                            case europeBucharest = "Europe/Bucharest"
+                            case europeBudapest = "Europe/Budapest"
+                            case europeBusingen = "Europe/Busingen"
+                            case europeChisinau = "Europe/Chisinau"
+                            case europeCopenhagen = "Europe/Copenhagen"
+                            case europeDublin = "Europe/Dublin"
+                            case europeGibraltar = "Europe/Gibraltar"
+                            case europeGuernsey = "Europe/Guernsey"
+                            case europeHelsinki = "Europe/Helsinki"
+                            case europeIsleOfMan = "Europe/Isle_of_Man"
+                            case europeIstanbul = "Europe/Istanbul"
+                            case europeJersey = "Europe/Jersey"
+                            case europeKaliningrad = "Europe/Kaliningrad"
+                            case europeKiev = "Europe/Kiev"
+                            case europeKirov = "Europe/Kirov"
+                            case europeKyiv = "Europe/Kyiv"
+                            case europeLisbon = "Europe/Lisbon"
+                            case europeLjubljana = "Europe/Ljubljana"
+                            case europeLondon = "Europe/London"
+                            case europeLuxembourg = "Europe/Luxembourg"
+                            case europeMadrid = "Europe/Madrid"
+                            case europeMalta = "Europe/Malta"
+                            case europeMariehamn = "Europe/Mariehamn"
+                            case europeMinsk = "Europe/Minsk"
+                            case europeMonaco = "Europe/Monaco"
+                            case europeMoscow = "Europe/Moscow"
+                            case europeOslo = "Europe/Oslo"
+                            case europeParis = "Europe/Paris"
+                            case europePodgorica = "Europe/Podgorica"
+                            case europePrague = "Europe/Prague"
+                            case europeRiga = "Europe/Riga"
+                            case europeRome = "Europe/Rome"
+                            case europeSamara = "Europe/Samara"
+                            case europeSanMarino = "Europe/San_Marino"
+                            case europeSarajevo = "Europe/Sarajevo"
+                            case europeSaratov = "Europe/Saratov"
+                            case europeSimferopol = "Europe/Simferopol"
+                            case europeSkopje = "Europe/Skopje"
+                            case europeSofia = "Europe/Sofia"
+                            case europeStockholm = "Europe/Stockholm"
+                            case europeTallinn = "Europe/Tallinn"
+                            case europeTirane = "Europe/Tirane"
+                            case europeUlyanovsk = "Europe/Ulyanovsk"
+                            case europeUzhgorod = "Europe/Uzhgorod"
+                            case europeVaduz = "Europe/Vaduz"
+                            case europeVatican = "Europe/Vatican"
+                            case europeVienna = "Europe/Vienna"
+                            case europeVilnius = "Europe/Vilnius"
+                            case europeVolgograd = "Europe/Volgograd"
+                            case europeWarsaw = "Europe/Warsaw"
+                            case europeZagreb = "Europe/Zagreb"
+                            case europeZaporozhye = "Europe/Zaporozhye"
+                            case europeZurich = "Europe/Zurich"
+                            case gmt = "GMT"
+                            case indianAntananarivo = "Indian/Antananarivo"
+                            case indianChagos = "Indian/Chagos"
+                            case indianChristmas = "Indian/Christmas"
+                            case indianCocos = "Indian/Cocos"
+                            case indianComoro = "Indian/Comoro"
+                            case indianKerguelen = "Indian/Kerguelen"
+                            case indianMahe = "Indian/Mahe"
+                            case indianMaldives = "Indian/Maldives"
+                            case indianMauritius = "Indian/Mauritius"
+                            case indianMayotte = "Indian/Mayotte"
+                            case indianReunion = "Indian/Reunion"
+                            case pacificApia = "Pacific/Apia"
+                            case pacificAuckland = "Pacific/Auckland"
+                            case pacificBougainville = "Pacific/Bougainville"
+                            case pacificChatham = "Pacific/Chatham"
+                            case pacificChuuk = "Pacific/Chuuk"
+                            case pacificEaster = "Pacific/Easter"
+                            case pacificEfate = "Pacific/Efate"
+                            case pacificEnderbury = "Pacific/Enderbury"
+                            case pacificFakaofo = "Pacific/Fakaofo"
+                            case pacificFiji = "Pacific/Fiji"
+                            case pacificFunafuti = "Pacific/Funafuti"
+                            case pacificGalapagos = "Pacific/Galapagos"
+                            case pacificGambier = "Pacific/Gambier"
+                            case pacificGuadalcanal = "Pacific/Guadalcanal"
+                            case pacificGuam = "Pacific/Guam"
+                            case pacificHonolulu = "Pacific/Honolulu"
+                            case pacificJohnston = "Pacific/Johnston"
+                            case pacificKanton = "Pacific/Kanton"
+                            case pacificKiritimati = "Pacific/Kiritimati"
+                            case pacificKosrae = "Pacific/Kosrae"
+                            case pacificKwajalein = "Pacific/Kwajalein"
+                            case pacificMajuro = "Pacific/Majuro"
+                            case pacificMarquesas = "Pacific/Marquesas"
+                            case pacificMidway = "Pacific/Midway"
+                            case pacificNauru = "Pacific/Nauru"
+                            case pacificNiue = "Pacific/Niue"
+                            case pacificNorfolk = "Pacific/Norfolk"
+                            case pacificNoumea = "Pacific/Noumea"
+                            case pacificPagoPago = "Pacific/Pago_Pago"
+                            case pacificPalau = "Pacific/Palau"
+                            case pacificPitcairn = "Pacific/Pitcairn"
+                            case pacificPohnpei = "Pacific/Pohnpei"
+                            case pacificPonape = "Pacific/Ponape"
+                            case pacificPortMoresby = "Pacific/Port_Moresby"
+                            case pacificRarotonga = "Pacific/Rarotonga"
+                            case pacificSaipan = "Pacific/Saipan"
+                            case pacificTahiti = "Pacific/Tahiti"
+                            case pacificTarawa = "Pacific/Tarawa"
+                            case pacificTongatapu = "Pacific/Tongatapu"
+                            case pacificTruk = "Pacific/Truk"
+                            case pacificWake = "Pacific/Wake"
+                            case pacificWallis = "Pacific/Wallis"
+                            case utc = "UTC"
+                            case _empty_ = ""
+                        }
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/value1/time_zone`.
+                        public var timeZone: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.Value1Payload.TimeZonePayload?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - sendAt: When it starts; default the campaign's send_at
+                        ///   - timeZone: An IANA time zone name
+                        public init(
+                            sendAt: Swift.String? = nil,
+                            timeZone: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil
+                        ) {
+                            self.sendAt = sendAt
+                            self.timeZone = timeZone
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case sendAt = "send_at"
+                            case timeZone = "time_zone"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.sendAt = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .sendAt
+                            )
+                            self.timeZone = try container.decodeIfPresent(
+                                Operations.PostCampaignsSchedule.Input.Body.JsonPayload.Value1Payload.TimeZonePayload.self,
+                                forKey: .timeZone
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "send_at",
+                                "time_zone"
+                            ])
+                        }
                     }
-                    /// An IANA time zone name
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/time_zone`.
-                    public var timeZone: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.TimeZonePayload?
+                    /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/json/value1`.
+                    public var value1: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.Value1Payload
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - sendAt: When it starts; default the campaign's send_at
-                    ///   - timeZone: An IANA time zone name
-                    public init(
-                        sendAt: Swift.String? = nil,
-                        timeZone: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.TimeZonePayload? = nil
-                    ) {
-                        self.sendAt = sendAt
-                        self.timeZone = timeZone
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case sendAt = "send_at"
-                        case timeZone = "time_zone"
+                    ///   - value1:
+                    public init(value1: Operations.PostCampaignsSchedule.Input.Body.JsonPayload.Value1Payload) {
+                        self.value1 = value1
                     }
                     public init(from decoder: any Swift.Decoder) throws {
-                        let container = try decoder.container(keyedBy: CodingKeys.self)
-                        self.sendAt = try container.decodeIfPresent(
-                            Swift.String.self,
-                            forKey: .sendAt
-                        )
-                        self.timeZone = try container.decodeIfPresent(
-                            Operations.PostCampaignsSchedule.Input.Body.JsonPayload.TimeZonePayload.self,
-                            forKey: .timeZone
-                        )
-                        try decoder.ensureNoAdditionalProperties(knownKeys: [
-                            "send_at",
-                            "time_zone"
-                        ])
+                        self.value1 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/schedule/POST/requestBody/content/application\/json`.
@@ -32795,7 +32867,7 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_api_key`.
                         public var resendApiKey: Swift.String?
-                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        /// The signing secret of the workspace's Resend webhook (pointed at /api/v1/webhooks/resend and subscribed to email.delivered, email.delivery_delayed, email.bounced, email.complained, email.opened, email.clicked, email.failed); omitted: kept; null removes it
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case1/resend_webhook_secret`.
                         public var resendWebhookSecret: Swift.String?
@@ -32869,7 +32941,7 @@ public enum Operations {
                         ///   - defaultFrom:
                         ///   - provider:
                         ///   - resendApiKey: Omitted: the stored one is kept; null removes it
-                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook (pointed at /api/v1/webhooks/resend and subscribed to email.delivered, email.delivery_delayed, email.bounced, email.complained, email.opened, email.clicked, email.failed); omitted: kept; null removes it
                         ///   - smtpAuth: The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
                         ///   - smtpHost:
                         ///   - smtpPort: Default 587 with starttls, 465 with tls
@@ -32920,7 +32992,7 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_api_key`.
                         public var resendApiKey: Swift.String?
-                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        /// The signing secret of the workspace's Resend webhook (pointed at /api/v1/webhooks/resend and subscribed to email.delivered, email.delivery_delayed, email.bounced, email.complained, email.opened, email.clicked, email.failed); omitted: kept; null removes it
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case2/resend_webhook_secret`.
                         public var resendWebhookSecret: Swift.String?
@@ -32994,7 +33066,7 @@ public enum Operations {
                         ///   - defaultFrom:
                         ///   - provider:
                         ///   - resendApiKey: Omitted: the stored one is kept; null removes it
-                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook (pointed at /api/v1/webhooks/resend and subscribed to email.delivered, email.delivery_delayed, email.bounced, email.complained, email.opened, email.clicked, email.failed); omitted: kept; null removes it
                         ///   - smtpAuth: The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
                         ///   - smtpHost:
                         ///   - smtpPort: Default 587 with starttls, 465 with tls
@@ -33045,7 +33117,7 @@ public enum Operations {
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_api_key`.
                         public var resendApiKey: Swift.String?
-                        /// The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        /// The signing secret of the workspace's Resend webhook (pointed at /api/v1/webhooks/resend and subscribed to email.delivered, email.delivery_delayed, email.bounced, email.complained, email.opened, email.clicked, email.failed); omitted: kept; null removes it
                         ///
                         /// - Remark: Generated from `#/paths/api/v1/email/settings/PUT/requestBody/json/case3/resend_webhook_secret`.
                         public var resendWebhookSecret: Swift.String?
@@ -33119,7 +33191,7 @@ public enum Operations {
                         ///   - defaultFrom:
                         ///   - provider:
                         ///   - resendApiKey: Omitted: the stored one is kept; null removes it
-                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook; omitted: kept; null removes it
+                        ///   - resendWebhookSecret: The signing secret of the workspace's Resend webhook (pointed at /api/v1/webhooks/resend and subscribed to email.delivered, email.delivery_delayed, email.bounced, email.complained, email.opened, email.clicked, email.failed); omitted: kept; null removes it
                         ///   - smtpAuth: The relay's login (AUTH PLAIN or LOGIN); omitted or null: none
                         ///   - smtpHost:
                         ///   - smtpPort: Default 587 with starttls, 465 with tls
@@ -45540,479 +45612,497 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/scheduled_at`.
-                    public var scheduledAt: Swift.String
-                    /// An IANA time zone name
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/time_zone`.
-                    @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case africaAbidjan = "Africa/Abidjan"
-                        case africaAccra = "Africa/Accra"
-                        case africaAddisAbaba = "Africa/Addis_Ababa"
-                        case africaAlgiers = "Africa/Algiers"
-                        case africaAsmara = "Africa/Asmara"
-                        case africaBamako = "Africa/Bamako"
-                        case africaBangui = "Africa/Bangui"
-                        case africaBanjul = "Africa/Banjul"
-                        case africaBissau = "Africa/Bissau"
-                        case africaBlantyre = "Africa/Blantyre"
-                        case africaBrazzaville = "Africa/Brazzaville"
-                        case africaBujumbura = "Africa/Bujumbura"
-                        case africaCairo = "Africa/Cairo"
-                        case africaCasablanca = "Africa/Casablanca"
-                        case africaCeuta = "Africa/Ceuta"
-                        case africaConakry = "Africa/Conakry"
-                        case africaDakar = "Africa/Dakar"
-                        case africaDarEsSalaam = "Africa/Dar_es_Salaam"
-                        case africaDjibouti = "Africa/Djibouti"
-                        case africaDouala = "Africa/Douala"
-                        case africaElAaiun = "Africa/El_Aaiun"
-                        case africaFreetown = "Africa/Freetown"
-                        case africaGaborone = "Africa/Gaborone"
-                        case africaHarare = "Africa/Harare"
-                        case africaJohannesburg = "Africa/Johannesburg"
-                        case africaJuba = "Africa/Juba"
-                        case africaKampala = "Africa/Kampala"
-                        case africaKhartoum = "Africa/Khartoum"
-                        case africaKigali = "Africa/Kigali"
-                        case africaKinshasa = "Africa/Kinshasa"
-                        case africaLagos = "Africa/Lagos"
-                        case africaLibreville = "Africa/Libreville"
-                        case africaLome = "Africa/Lome"
-                        case africaLuanda = "Africa/Luanda"
-                        case africaLubumbashi = "Africa/Lubumbashi"
-                        case africaLusaka = "Africa/Lusaka"
-                        case africaMalabo = "Africa/Malabo"
-                        case africaMaputo = "Africa/Maputo"
-                        case africaMaseru = "Africa/Maseru"
-                        case africaMbabane = "Africa/Mbabane"
-                        case africaMogadishu = "Africa/Mogadishu"
-                        case africaMonrovia = "Africa/Monrovia"
-                        case africaNairobi = "Africa/Nairobi"
-                        case africaNdjamena = "Africa/Ndjamena"
-                        case africaNiamey = "Africa/Niamey"
-                        case africaNouakchott = "Africa/Nouakchott"
-                        case africaOuagadougou = "Africa/Ouagadougou"
-                        case africaPortoNovo = "Africa/Porto-Novo"
-                        case africaSaoTome = "Africa/Sao_Tome"
-                        case africaTripoli = "Africa/Tripoli"
-                        case africaTunis = "Africa/Tunis"
-                        case africaWindhoek = "Africa/Windhoek"
-                        case americaAdak = "America/Adak"
-                        case americaAnchorage = "America/Anchorage"
-                        case americaAnguilla = "America/Anguilla"
-                        case americaAntigua = "America/Antigua"
-                        case americaAraguaina = "America/Araguaina"
-                        case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
-                        case americaArgentinaCatamarca = "America/Argentina/Catamarca"
-                        case americaArgentinaCordoba = "America/Argentina/Cordoba"
-                        case americaArgentinaJujuy = "America/Argentina/Jujuy"
-                        case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
-                        case americaArgentinaMendoza = "America/Argentina/Mendoza"
-                        case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
-                        case americaArgentinaSalta = "America/Argentina/Salta"
-                        case americaArgentinaSanJuan = "America/Argentina/San_Juan"
-                        case americaArgentinaSanLuis = "America/Argentina/San_Luis"
-                        case americaArgentinaTucuman = "America/Argentina/Tucuman"
-                        case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
-                        case americaAruba = "America/Aruba"
-                        case americaAsuncion = "America/Asuncion"
-                        case americaAtikokan = "America/Atikokan"
-                        case americaBahia = "America/Bahia"
-                        case americaBahiaBanderas = "America/Bahia_Banderas"
-                        case americaBarbados = "America/Barbados"
-                        case americaBelem = "America/Belem"
-                        case americaBelize = "America/Belize"
-                        case americaBlancSablon = "America/Blanc-Sablon"
-                        case americaBoaVista = "America/Boa_Vista"
-                        case americaBogota = "America/Bogota"
-                        case americaBoise = "America/Boise"
-                        case americaCambridgeBay = "America/Cambridge_Bay"
-                        case americaCampoGrande = "America/Campo_Grande"
-                        case americaCancun = "America/Cancun"
-                        case americaCaracas = "America/Caracas"
-                        case americaCayenne = "America/Cayenne"
-                        case americaCayman = "America/Cayman"
-                        case americaChicago = "America/Chicago"
-                        case americaChihuahua = "America/Chihuahua"
-                        case americaCiudadJuarez = "America/Ciudad_Juarez"
-                        case americaCostaRica = "America/Costa_Rica"
-                        case americaCoyhaique = "America/Coyhaique"
-                        case americaCreston = "America/Creston"
-                        case americaCuiaba = "America/Cuiaba"
-                        case americaCuracao = "America/Curacao"
-                        case americaDanmarkshavn = "America/Danmarkshavn"
-                        case americaDawson = "America/Dawson"
-                        case americaDawsonCreek = "America/Dawson_Creek"
-                        case americaDenver = "America/Denver"
-                        case americaDetroit = "America/Detroit"
-                        case americaDominica = "America/Dominica"
-                        case americaEdmonton = "America/Edmonton"
-                        case americaEirunepe = "America/Eirunepe"
-                        case americaElSalvador = "America/El_Salvador"
-                        case americaFortNelson = "America/Fort_Nelson"
-                        case americaFortaleza = "America/Fortaleza"
-                        case americaGlaceBay = "America/Glace_Bay"
-                        case americaGodthab = "America/Godthab"
-                        case americaGooseBay = "America/Goose_Bay"
-                        case americaGrandTurk = "America/Grand_Turk"
-                        case americaGrenada = "America/Grenada"
-                        case americaGuadeloupe = "America/Guadeloupe"
-                        case americaGuatemala = "America/Guatemala"
-                        case americaGuayaquil = "America/Guayaquil"
-                        case americaGuyana = "America/Guyana"
-                        case americaHalifax = "America/Halifax"
-                        case americaHavana = "America/Havana"
-                        case americaHermosillo = "America/Hermosillo"
-                        case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
-                        case americaIndianaKnox = "America/Indiana/Knox"
-                        case americaIndianaMarengo = "America/Indiana/Marengo"
-                        case americaIndianaPetersburg = "America/Indiana/Petersburg"
-                        case americaIndianaTellCity = "America/Indiana/Tell_City"
-                        case americaIndianaVevay = "America/Indiana/Vevay"
-                        case americaIndianaVincennes = "America/Indiana/Vincennes"
-                        case americaIndianaWinamac = "America/Indiana/Winamac"
-                        case americaInuvik = "America/Inuvik"
-                        case americaIqaluit = "America/Iqaluit"
-                        case americaJamaica = "America/Jamaica"
-                        case americaJuneau = "America/Juneau"
-                        case americaKentuckyLouisville = "America/Kentucky/Louisville"
-                        case americaKentuckyMonticello = "America/Kentucky/Monticello"
-                        case americaKralendijk = "America/Kralendijk"
-                        case americaLaPaz = "America/La_Paz"
-                        case americaLima = "America/Lima"
-                        case americaLosAngeles = "America/Los_Angeles"
-                        case americaLowerPrinces = "America/Lower_Princes"
-                        case americaMaceio = "America/Maceio"
-                        case americaManagua = "America/Managua"
-                        case americaManaus = "America/Manaus"
-                        case americaMarigot = "America/Marigot"
-                        case americaMartinique = "America/Martinique"
-                        case americaMatamoros = "America/Matamoros"
-                        case americaMazatlan = "America/Mazatlan"
-                        case americaMenominee = "America/Menominee"
-                        case americaMerida = "America/Merida"
-                        case americaMetlakatla = "America/Metlakatla"
-                        case americaMexicoCity = "America/Mexico_City"
-                        case americaMiquelon = "America/Miquelon"
-                        case americaMoncton = "America/Moncton"
-                        case americaMonterrey = "America/Monterrey"
-                        case americaMontevideo = "America/Montevideo"
-                        case americaMontreal = "America/Montreal"
-                        case americaMontserrat = "America/Montserrat"
-                        case americaNassau = "America/Nassau"
-                        case americaNewYork = "America/New_York"
-                        case americaNipigon = "America/Nipigon"
-                        case americaNome = "America/Nome"
-                        case americaNoronha = "America/Noronha"
-                        case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
-                        case americaNorthDakotaCenter = "America/North_Dakota/Center"
-                        case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
-                        case americaNuuk = "America/Nuuk"
-                        case americaOjinaga = "America/Ojinaga"
-                        case americaPanama = "America/Panama"
-                        case americaPangnirtung = "America/Pangnirtung"
-                        case americaParamaribo = "America/Paramaribo"
-                        case americaPhoenix = "America/Phoenix"
-                        case americaPortAuPrince = "America/Port-au-Prince"
-                        case americaPortOfSpain = "America/Port_of_Spain"
-                        case americaPortoVelho = "America/Porto_Velho"
-                        case americaPuertoRico = "America/Puerto_Rico"
-                        case americaPuntaArenas = "America/Punta_Arenas"
-                        case americaRainyRiver = "America/Rainy_River"
-                        case americaRankinInlet = "America/Rankin_Inlet"
-                        case americaRecife = "America/Recife"
-                        case americaRegina = "America/Regina"
-                        case americaResolute = "America/Resolute"
-                        case americaRioBranco = "America/Rio_Branco"
-                        case americaSantaIsabel = "America/Santa_Isabel"
-                        case americaSantarem = "America/Santarem"
-                        case americaSantiago = "America/Santiago"
-                        case americaSantoDomingo = "America/Santo_Domingo"
-                        case americaSaoPaulo = "America/Sao_Paulo"
-                        case americaScoresbysund = "America/Scoresbysund"
-                        case americaShiprock = "America/Shiprock"
-                        case americaSitka = "America/Sitka"
-                        case americaStBarthelemy = "America/St_Barthelemy"
-                        case americaStJohns = "America/St_Johns"
-                        case americaStKitts = "America/St_Kitts"
-                        case americaStLucia = "America/St_Lucia"
-                        case americaStThomas = "America/St_Thomas"
-                        case americaStVincent = "America/St_Vincent"
-                        case americaSwiftCurrent = "America/Swift_Current"
-                        case americaTegucigalpa = "America/Tegucigalpa"
-                        case americaThule = "America/Thule"
-                        case americaThunderBay = "America/Thunder_Bay"
-                        case americaTijuana = "America/Tijuana"
-                        case americaToronto = "America/Toronto"
-                        case americaTortola = "America/Tortola"
-                        case americaVancouver = "America/Vancouver"
-                        case americaWhitehorse = "America/Whitehorse"
-                        case americaWinnipeg = "America/Winnipeg"
-                        case americaYakutat = "America/Yakutat"
-                        case americaYellowknife = "America/Yellowknife"
-                        case antarcticaCasey = "Antarctica/Casey"
-                        case antarcticaDavis = "Antarctica/Davis"
-                        case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
-                        case antarcticaMacquarie = "Antarctica/Macquarie"
-                        case antarcticaMawson = "Antarctica/Mawson"
-                        case antarcticaMcMurdo = "Antarctica/McMurdo"
-                        case antarcticaPalmer = "Antarctica/Palmer"
-                        case antarcticaRothera = "Antarctica/Rothera"
-                        case antarcticaSouthPole = "Antarctica/South_Pole"
-                        case antarcticaSyowa = "Antarctica/Syowa"
-                        case antarcticaTroll = "Antarctica/Troll"
-                        case antarcticaVostok = "Antarctica/Vostok"
-                        case arcticLongyearbyen = "Arctic/Longyearbyen"
-                        case asiaAden = "Asia/Aden"
-                        case asiaAlmaty = "Asia/Almaty"
-                        case asiaAmman = "Asia/Amman"
-                        case asiaAnadyr = "Asia/Anadyr"
-                        case asiaAqtau = "Asia/Aqtau"
-                        case asiaAqtobe = "Asia/Aqtobe"
-                        case asiaAshgabat = "Asia/Ashgabat"
-                        case asiaAtyrau = "Asia/Atyrau"
-                        case asiaBaghdad = "Asia/Baghdad"
-                        case asiaBahrain = "Asia/Bahrain"
-                        case asiaBaku = "Asia/Baku"
-                        case asiaBangkok = "Asia/Bangkok"
-                        case asiaBarnaul = "Asia/Barnaul"
-                        case asiaBeirut = "Asia/Beirut"
-                        case asiaBishkek = "Asia/Bishkek"
-                        case asiaBrunei = "Asia/Brunei"
-                        case asiaCalcutta = "Asia/Calcutta"
-                        case asiaChita = "Asia/Chita"
-                        case asiaChoibalsan = "Asia/Choibalsan"
-                        case asiaChongqing = "Asia/Chongqing"
-                        case asiaColombo = "Asia/Colombo"
-                        case asiaDamascus = "Asia/Damascus"
-                        case asiaDhaka = "Asia/Dhaka"
-                        case asiaDili = "Asia/Dili"
-                        case asiaDubai = "Asia/Dubai"
-                        case asiaDushanbe = "Asia/Dushanbe"
-                        case asiaFamagusta = "Asia/Famagusta"
-                        case asiaGaza = "Asia/Gaza"
-                        case asiaHarbin = "Asia/Harbin"
-                        case asiaHebron = "Asia/Hebron"
-                        case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
-                        case asiaHongKong = "Asia/Hong_Kong"
-                        case asiaHovd = "Asia/Hovd"
-                        case asiaIrkutsk = "Asia/Irkutsk"
-                        case asiaJakarta = "Asia/Jakarta"
-                        case asiaJayapura = "Asia/Jayapura"
-                        case asiaJerusalem = "Asia/Jerusalem"
-                        case asiaKabul = "Asia/Kabul"
-                        case asiaKamchatka = "Asia/Kamchatka"
-                        case asiaKarachi = "Asia/Karachi"
-                        case asiaKashgar = "Asia/Kashgar"
-                        case asiaKathmandu = "Asia/Kathmandu"
-                        case asiaKatmandu = "Asia/Katmandu"
-                        case asiaKhandyga = "Asia/Khandyga"
-                        case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
-                        case asiaKualaLumpur = "Asia/Kuala_Lumpur"
-                        case asiaKuching = "Asia/Kuching"
-                        case asiaKuwait = "Asia/Kuwait"
-                        case asiaMacau = "Asia/Macau"
-                        case asiaMagadan = "Asia/Magadan"
-                        case asiaMakassar = "Asia/Makassar"
-                        case asiaManila = "Asia/Manila"
-                        case asiaMuscat = "Asia/Muscat"
-                        case asiaNicosia = "Asia/Nicosia"
-                        case asiaNovokuznetsk = "Asia/Novokuznetsk"
-                        case asiaNovosibirsk = "Asia/Novosibirsk"
-                        case asiaOmsk = "Asia/Omsk"
-                        case asiaOral = "Asia/Oral"
-                        case asiaPhnomPenh = "Asia/Phnom_Penh"
-                        case asiaPontianak = "Asia/Pontianak"
-                        case asiaPyongyang = "Asia/Pyongyang"
-                        case asiaQatar = "Asia/Qatar"
-                        case asiaQostanay = "Asia/Qostanay"
-                        case asiaQyzylorda = "Asia/Qyzylorda"
-                        case asiaRangoon = "Asia/Rangoon"
-                        case asiaRiyadh = "Asia/Riyadh"
-                        case asiaSakhalin = "Asia/Sakhalin"
-                        case asiaSamarkand = "Asia/Samarkand"
-                        case asiaSeoul = "Asia/Seoul"
-                        case asiaShanghai = "Asia/Shanghai"
-                        case asiaSingapore = "Asia/Singapore"
-                        case asiaSrednekolymsk = "Asia/Srednekolymsk"
-                        case asiaTaipei = "Asia/Taipei"
-                        case asiaTashkent = "Asia/Tashkent"
-                        case asiaTbilisi = "Asia/Tbilisi"
-                        case asiaTehran = "Asia/Tehran"
-                        case asiaThimphu = "Asia/Thimphu"
-                        case asiaTokyo = "Asia/Tokyo"
-                        case asiaTomsk = "Asia/Tomsk"
-                        case asiaUlaanbaatar = "Asia/Ulaanbaatar"
-                        case asiaUrumqi = "Asia/Urumqi"
-                        case asiaUstNera = "Asia/Ust-Nera"
-                        case asiaVientiane = "Asia/Vientiane"
-                        case asiaVladivostok = "Asia/Vladivostok"
-                        case asiaYakutsk = "Asia/Yakutsk"
-                        case asiaYangon = "Asia/Yangon"
-                        case asiaYekaterinburg = "Asia/Yekaterinburg"
-                        case asiaYerevan = "Asia/Yerevan"
-                        case atlanticAzores = "Atlantic/Azores"
-                        case atlanticBermuda = "Atlantic/Bermuda"
-                        case atlanticCanary = "Atlantic/Canary"
-                        case atlanticCapeVerde = "Atlantic/Cape_Verde"
-                        case atlanticFaroe = "Atlantic/Faroe"
-                        case atlanticMadeira = "Atlantic/Madeira"
-                        case atlanticReykjavik = "Atlantic/Reykjavik"
-                        case atlanticSouthGeorgia = "Atlantic/South_Georgia"
-                        case atlanticStHelena = "Atlantic/St_Helena"
-                        case atlanticStanley = "Atlantic/Stanley"
-                        case australiaAdelaide = "Australia/Adelaide"
-                        case australiaBrisbane = "Australia/Brisbane"
-                        case australiaBrokenHill = "Australia/Broken_Hill"
-                        case australiaCurrie = "Australia/Currie"
-                        case australiaDarwin = "Australia/Darwin"
-                        case australiaEucla = "Australia/Eucla"
-                        case australiaHobart = "Australia/Hobart"
-                        case australiaLindeman = "Australia/Lindeman"
-                        case australiaLordHowe = "Australia/Lord_Howe"
-                        case australiaMelbourne = "Australia/Melbourne"
-                        case australiaPerth = "Australia/Perth"
-                        case australiaSydney = "Australia/Sydney"
-                        case europeAmsterdam = "Europe/Amsterdam"
-                        case europeAndorra = "Europe/Andorra"
-                        case europeAstrakhan = "Europe/Astrakhan"
-                        case europeAthens = "Europe/Athens"
-                        case europeBelgrade = "Europe/Belgrade"
-                        case europeBerlin = "Europe/Berlin"
-                        case europeBratislava = "Europe/Bratislava"
-                        case europeBrussels = "Europe/Brussels"
-                        case europeBucharest = "Europe/Bucharest"
-                        case europeBudapest = "Europe/Budapest"
-                        case europeBusingen = "Europe/Busingen"
-                        case europeChisinau = "Europe/Chisinau"
-                        case europeCopenhagen = "Europe/Copenhagen"
-                        case europeDublin = "Europe/Dublin"
-                        case europeGibraltar = "Europe/Gibraltar"
-                        case europeGuernsey = "Europe/Guernsey"
-                        case europeHelsinki = "Europe/Helsinki"
-                        case europeIsleOfMan = "Europe/Isle_of_Man"
-                        case europeIstanbul = "Europe/Istanbul"
-                        case europeJersey = "Europe/Jersey"
-                        case europeKaliningrad = "Europe/Kaliningrad"
-                        case europeKiev = "Europe/Kiev"
-                        case europeKirov = "Europe/Kirov"
-                        case europeKyiv = "Europe/Kyiv"
-                        case europeLisbon = "Europe/Lisbon"
-                        case europeLjubljana = "Europe/Ljubljana"
-                        case europeLondon = "Europe/London"
-                        case europeLuxembourg = "Europe/Luxembourg"
-                        case europeMadrid = "Europe/Madrid"
-                        case europeMalta = "Europe/Malta"
-                        case europeMariehamn = "Europe/Mariehamn"
-                        case europeMinsk = "Europe/Minsk"
-                        case europeMonaco = "Europe/Monaco"
-                        case europeMoscow = "Europe/Moscow"
-                        case europeOslo = "Europe/Oslo"
-                        case europeParis = "Europe/Paris"
-                        case europePodgorica = "Europe/Podgorica"
-                        case europePrague = "Europe/Prague"
-                        case europeRiga = "Europe/Riga"
-                        case europeRome = "Europe/Rome"
-                        case europeSamara = "Europe/Samara"
-                        case europeSanMarino = "Europe/San_Marino"
-                        case europeSarajevo = "Europe/Sarajevo"
-                        case europeSaratov = "Europe/Saratov"
-                        case europeSimferopol = "Europe/Simferopol"
-                        case europeSkopje = "Europe/Skopje"
-                        case europeSofia = "Europe/Sofia"
-                        case europeStockholm = "Europe/Stockholm"
-                        case europeTallinn = "Europe/Tallinn"
-                        case europeTirane = "Europe/Tirane"
-                        case europeUlyanovsk = "Europe/Ulyanovsk"
-                        case europeUzhgorod = "Europe/Uzhgorod"
-                        case europeVaduz = "Europe/Vaduz"
-                        case europeVatican = "Europe/Vatican"
-                        case europeVienna = "Europe/Vienna"
-                        case europeVilnius = "Europe/Vilnius"
-                        case europeVolgograd = "Europe/Volgograd"
-                        case europeWarsaw = "Europe/Warsaw"
-                        case europeZagreb = "Europe/Zagreb"
-                        case europeZaporozhye = "Europe/Zaporozhye"
-                        case europeZurich = "Europe/Zurich"
-                        case gmt = "GMT"
-                        case indianAntananarivo = "Indian/Antananarivo"
-                        case indianChagos = "Indian/Chagos"
-                        case indianChristmas = "Indian/Christmas"
-                        case indianCocos = "Indian/Cocos"
-                        case indianComoro = "Indian/Comoro"
-                        case indianKerguelen = "Indian/Kerguelen"
-                        case indianMahe = "Indian/Mahe"
-                        case indianMaldives = "Indian/Maldives"
-                        case indianMauritius = "Indian/Mauritius"
-                        case indianMayotte = "Indian/Mayotte"
-                        case indianReunion = "Indian/Reunion"
-                        case pacificApia = "Pacific/Apia"
-                        case pacificAuckland = "Pacific/Auckland"
-                        case pacificBougainville = "Pacific/Bougainville"
-                        case pacificChatham = "Pacific/Chatham"
-                        case pacificChuuk = "Pacific/Chuuk"
-                        case pacificEaster = "Pacific/Easter"
-                        case pacificEfate = "Pacific/Efate"
-                        case pacificEnderbury = "Pacific/Enderbury"
-                        case pacificFakaofo = "Pacific/Fakaofo"
-                        case pacificFiji = "Pacific/Fiji"
-                        case pacificFunafuti = "Pacific/Funafuti"
-                        case pacificGalapagos = "Pacific/Galapagos"
-                        case pacificGambier = "Pacific/Gambier"
-                        case pacificGuadalcanal = "Pacific/Guadalcanal"
-                        case pacificGuam = "Pacific/Guam"
-                        case pacificHonolulu = "Pacific/Honolulu"
-                        case pacificJohnston = "Pacific/Johnston"
-                        case pacificKanton = "Pacific/Kanton"
-                        case pacificKiritimati = "Pacific/Kiritimati"
-                        case pacificKosrae = "Pacific/Kosrae"
-                        case pacificKwajalein = "Pacific/Kwajalein"
-                        case pacificMajuro = "Pacific/Majuro"
-                        case pacificMarquesas = "Pacific/Marquesas"
-                        case pacificMidway = "Pacific/Midway"
-                        case pacificNauru = "Pacific/Nauru"
-                        case pacificNiue = "Pacific/Niue"
-                        case pacificNorfolk = "Pacific/Norfolk"
-                        case pacificNoumea = "Pacific/Noumea"
-                        case pacificPagoPago = "Pacific/Pago_Pago"
-                        case pacificPalau = "Pacific/Palau"
-                        case pacificPitcairn = "Pacific/Pitcairn"
-                        case pacificPohnpei = "Pacific/Pohnpei"
-                        case pacificPonape = "Pacific/Ponape"
-                        case pacificPortMoresby = "Pacific/Port_Moresby"
-                        case pacificRarotonga = "Pacific/Rarotonga"
-                        case pacificSaipan = "Pacific/Saipan"
-                        case pacificTahiti = "Pacific/Tahiti"
-                        case pacificTarawa = "Pacific/Tarawa"
-                        case pacificTongatapu = "Pacific/Tongatapu"
-                        case pacificTruk = "Pacific/Truk"
-                        case pacificWake = "Pacific/Wake"
-                        case pacificWallis = "Pacific/Wallis"
-                        case utc = "UTC"
-                        case _empty_ = ""
+                    /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/value1/scheduled_at`.
+                        public var scheduledAt: Swift.String
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/value1/time_zone`.
+                        @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case africaAbidjan = "Africa/Abidjan"
+                            case africaAccra = "Africa/Accra"
+                            case africaAddisAbaba = "Africa/Addis_Ababa"
+                            case africaAlgiers = "Africa/Algiers"
+                            case africaAsmara = "Africa/Asmara"
+                            case africaBamako = "Africa/Bamako"
+                            case africaBangui = "Africa/Bangui"
+                            case africaBanjul = "Africa/Banjul"
+                            case africaBissau = "Africa/Bissau"
+                            case africaBlantyre = "Africa/Blantyre"
+                            case africaBrazzaville = "Africa/Brazzaville"
+                            case africaBujumbura = "Africa/Bujumbura"
+                            case africaCairo = "Africa/Cairo"
+                            case africaCasablanca = "Africa/Casablanca"
+                            case africaCeuta = "Africa/Ceuta"
+                            case africaConakry = "Africa/Conakry"
+                            case africaDakar = "Africa/Dakar"
+                            case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                            case africaDjibouti = "Africa/Djibouti"
+                            case africaDouala = "Africa/Douala"
+                            case africaElAaiun = "Africa/El_Aaiun"
+                            case africaFreetown = "Africa/Freetown"
+                            case africaGaborone = "Africa/Gaborone"
+                            case africaHarare = "Africa/Harare"
+                            case africaJohannesburg = "Africa/Johannesburg"
+                            case africaJuba = "Africa/Juba"
+                            case africaKampala = "Africa/Kampala"
+                            case africaKhartoum = "Africa/Khartoum"
+                            case africaKigali = "Africa/Kigali"
+                            case africaKinshasa = "Africa/Kinshasa"
+                            case africaLagos = "Africa/Lagos"
+                            case africaLibreville = "Africa/Libreville"
+                            case africaLome = "Africa/Lome"
+                            case africaLuanda = "Africa/Luanda"
+                            case africaLubumbashi = "Africa/Lubumbashi"
+                            case africaLusaka = "Africa/Lusaka"
+                            case africaMalabo = "Africa/Malabo"
+                            case africaMaputo = "Africa/Maputo"
+                            case africaMaseru = "Africa/Maseru"
+                            case africaMbabane = "Africa/Mbabane"
+                            case africaMogadishu = "Africa/Mogadishu"
+                            case africaMonrovia = "Africa/Monrovia"
+                            case africaNairobi = "Africa/Nairobi"
+                            case africaNdjamena = "Africa/Ndjamena"
+                            case africaNiamey = "Africa/Niamey"
+                            case africaNouakchott = "Africa/Nouakchott"
+                            case africaOuagadougou = "Africa/Ouagadougou"
+                            case africaPortoNovo = "Africa/Porto-Novo"
+                            case africaSaoTome = "Africa/Sao_Tome"
+                            case africaTripoli = "Africa/Tripoli"
+                            case africaTunis = "Africa/Tunis"
+                            case africaWindhoek = "Africa/Windhoek"
+                            case americaAdak = "America/Adak"
+                            case americaAnchorage = "America/Anchorage"
+                            case americaAnguilla = "America/Anguilla"
+                            case americaAntigua = "America/Antigua"
+                            case americaAraguaina = "America/Araguaina"
+                            case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                            case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                            case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                            case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                            case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                            case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                            case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                            case americaArgentinaSalta = "America/Argentina/Salta"
+                            case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                            case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                            case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                            case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                            case americaAruba = "America/Aruba"
+                            case americaAsuncion = "America/Asuncion"
+                            case americaAtikokan = "America/Atikokan"
+                            case americaBahia = "America/Bahia"
+                            case americaBahiaBanderas = "America/Bahia_Banderas"
+                            case americaBarbados = "America/Barbados"
+                            case americaBelem = "America/Belem"
+                            case americaBelize = "America/Belize"
+                            case americaBlancSablon = "America/Blanc-Sablon"
+                            case americaBoaVista = "America/Boa_Vista"
+                            case americaBogota = "America/Bogota"
+                            case americaBoise = "America/Boise"
+                            case americaCambridgeBay = "America/Cambridge_Bay"
+                            case americaCampoGrande = "America/Campo_Grande"
+                            case americaCancun = "America/Cancun"
+                            case americaCaracas = "America/Caracas"
+                            case americaCayenne = "America/Cayenne"
+                            case americaCayman = "America/Cayman"
+                            case americaChicago = "America/Chicago"
+                            case americaChihuahua = "America/Chihuahua"
+                            case americaCiudadJuarez = "America/Ciudad_Juarez"
+                            case americaCostaRica = "America/Costa_Rica"
+                            case americaCoyhaique = "America/Coyhaique"
+                            case americaCreston = "America/Creston"
+                            case americaCuiaba = "America/Cuiaba"
+                            case americaCuracao = "America/Curacao"
+                            case americaDanmarkshavn = "America/Danmarkshavn"
+                            case americaDawson = "America/Dawson"
+                            case americaDawsonCreek = "America/Dawson_Creek"
+                            case americaDenver = "America/Denver"
+                            case americaDetroit = "America/Detroit"
+                            case americaDominica = "America/Dominica"
+                            case americaEdmonton = "America/Edmonton"
+                            case americaEirunepe = "America/Eirunepe"
+                            case americaElSalvador = "America/El_Salvador"
+                            case americaFortNelson = "America/Fort_Nelson"
+                            case americaFortaleza = "America/Fortaleza"
+                            case americaGlaceBay = "America/Glace_Bay"
+                            case americaGodthab = "America/Godthab"
+                            case americaGooseBay = "America/Goose_Bay"
+                            case americaGrandTurk = "America/Grand_Turk"
+                            case americaGrenada = "America/Grenada"
+                            case americaGuadeloupe = "America/Guadeloupe"
+                            case americaGuatemala = "America/Guatemala"
+                            case americaGuayaquil = "America/Guayaquil"
+                            case americaGuyana = "America/Guyana"
+                            case americaHalifax = "America/Halifax"
+                            case americaHavana = "America/Havana"
+                            case americaHermosillo = "America/Hermosillo"
+                            case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                            case americaIndianaKnox = "America/Indiana/Knox"
+                            case americaIndianaMarengo = "America/Indiana/Marengo"
+                            case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                            case americaIndianaTellCity = "America/Indiana/Tell_City"
+                            case americaIndianaVevay = "America/Indiana/Vevay"
+                            case americaIndianaVincennes = "America/Indiana/Vincennes"
+                            case americaIndianaWinamac = "America/Indiana/Winamac"
+                            case americaInuvik = "America/Inuvik"
+                            case americaIqaluit = "America/Iqaluit"
+                            case americaJamaica = "America/Jamaica"
+                            case americaJuneau = "America/Juneau"
+                            case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                            case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                            case americaKralendijk = "America/Kralendijk"
+                            case americaLaPaz = "America/La_Paz"
+                            case americaLima = "America/Lima"
+                            case americaLosAngeles = "America/Los_Angeles"
+                            case americaLowerPrinces = "America/Lower_Princes"
+                            case americaMaceio = "America/Maceio"
+                            case americaManagua = "America/Managua"
+                            case americaManaus = "America/Manaus"
+                            case americaMarigot = "America/Marigot"
+                            case americaMartinique = "America/Martinique"
+                            case americaMatamoros = "America/Matamoros"
+                            case americaMazatlan = "America/Mazatlan"
+                            case americaMenominee = "America/Menominee"
+                            case americaMerida = "America/Merida"
+                            case americaMetlakatla = "America/Metlakatla"
+                            case americaMexicoCity = "America/Mexico_City"
+                            case americaMiquelon = "America/Miquelon"
+                            case americaMoncton = "America/Moncton"
+                            case americaMonterrey = "America/Monterrey"
+                            case americaMontevideo = "America/Montevideo"
+                            case americaMontreal = "America/Montreal"
+                            case americaMontserrat = "America/Montserrat"
+                            case americaNassau = "America/Nassau"
+                            case americaNewYork = "America/New_York"
+                            case americaNipigon = "America/Nipigon"
+                            case americaNome = "America/Nome"
+                            case americaNoronha = "America/Noronha"
+                            case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                            case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                            case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                            case americaNuuk = "America/Nuuk"
+                            case americaOjinaga = "America/Ojinaga"
+                            case americaPanama = "America/Panama"
+                            case americaPangnirtung = "America/Pangnirtung"
+                            case americaParamaribo = "America/Paramaribo"
+                            case americaPhoenix = "America/Phoenix"
+                            case americaPortAuPrince = "America/Port-au-Prince"
+                            case americaPortOfSpain = "America/Port_of_Spain"
+                            case americaPortoVelho = "America/Porto_Velho"
+                            case americaPuertoRico = "America/Puerto_Rico"
+                            case americaPuntaArenas = "America/Punta_Arenas"
+                            case americaRainyRiver = "America/Rainy_River"
+                            case americaRankinInlet = "America/Rankin_Inlet"
+                            case americaRecife = "America/Recife"
+                            case americaRegina = "America/Regina"
+                            case americaResolute = "America/Resolute"
+                            case americaRioBranco = "America/Rio_Branco"
+                            case americaSantaIsabel = "America/Santa_Isabel"
+                            case americaSantarem = "America/Santarem"
+                            case americaSantiago = "America/Santiago"
+                            case americaSantoDomingo = "America/Santo_Domingo"
+                            case americaSaoPaulo = "America/Sao_Paulo"
+                            case americaScoresbysund = "America/Scoresbysund"
+                            case americaShiprock = "America/Shiprock"
+                            case americaSitka = "America/Sitka"
+                            case americaStBarthelemy = "America/St_Barthelemy"
+                            case americaStJohns = "America/St_Johns"
+                            case americaStKitts = "America/St_Kitts"
+                            case americaStLucia = "America/St_Lucia"
+                            case americaStThomas = "America/St_Thomas"
+                            case americaStVincent = "America/St_Vincent"
+                            case americaSwiftCurrent = "America/Swift_Current"
+                            case americaTegucigalpa = "America/Tegucigalpa"
+                            case americaThule = "America/Thule"
+                            case americaThunderBay = "America/Thunder_Bay"
+                            case americaTijuana = "America/Tijuana"
+                            case americaToronto = "America/Toronto"
+                            case americaTortola = "America/Tortola"
+                            case americaVancouver = "America/Vancouver"
+                            case americaWhitehorse = "America/Whitehorse"
+                            case americaWinnipeg = "America/Winnipeg"
+                            case americaYakutat = "America/Yakutat"
+                            case americaYellowknife = "America/Yellowknife"
+                            case antarcticaCasey = "Antarctica/Casey"
+                            case antarcticaDavis = "Antarctica/Davis"
+                            case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                            case antarcticaMacquarie = "Antarctica/Macquarie"
+                            case antarcticaMawson = "Antarctica/Mawson"
+                            case antarcticaMcMurdo = "Antarctica/McMurdo"
+                            case antarcticaPalmer = "Antarctica/Palmer"
+                            case antarcticaRothera = "Antarctica/Rothera"
+                            case antarcticaSouthPole = "Antarctica/South_Pole"
+                            case antarcticaSyowa = "Antarctica/Syowa"
+                            case antarcticaTroll = "Antarctica/Troll"
+                            case antarcticaVostok = "Antarctica/Vostok"
+                            case arcticLongyearbyen = "Arctic/Longyearbyen"
+                            case asiaAden = "Asia/Aden"
+                            case asiaAlmaty = "Asia/Almaty"
+                            case asiaAmman = "Asia/Amman"
+                            case asiaAnadyr = "Asia/Anadyr"
+                            case asiaAqtau = "Asia/Aqtau"
+                            case asiaAqtobe = "Asia/Aqtobe"
+                            case asiaAshgabat = "Asia/Ashgabat"
+                            case asiaAtyrau = "Asia/Atyrau"
+                            case asiaBaghdad = "Asia/Baghdad"
+                            case asiaBahrain = "Asia/Bahrain"
+                            case asiaBaku = "Asia/Baku"
+                            case asiaBangkok = "Asia/Bangkok"
+                            case asiaBarnaul = "Asia/Barnaul"
+                            case asiaBeirut = "Asia/Beirut"
+                            case asiaBishkek = "Asia/Bishkek"
+                            case asiaBrunei = "Asia/Brunei"
+                            case asiaCalcutta = "Asia/Calcutta"
+                            case asiaChita = "Asia/Chita"
+                            case asiaChoibalsan = "Asia/Choibalsan"
+                            case asiaChongqing = "Asia/Chongqing"
+                            case asiaColombo = "Asia/Colombo"
+                            case asiaDamascus = "Asia/Damascus"
+                            case asiaDhaka = "Asia/Dhaka"
+                            case asiaDili = "Asia/Dili"
+                            case asiaDubai = "Asia/Dubai"
+                            case asiaDushanbe = "Asia/Dushanbe"
+                            case asiaFamagusta = "Asia/Famagusta"
+                            case asiaGaza = "Asia/Gaza"
+                            case asiaHarbin = "Asia/Harbin"
+                            case asiaHebron = "Asia/Hebron"
+                            case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                            case asiaHongKong = "Asia/Hong_Kong"
+                            case asiaHovd = "Asia/Hovd"
+                            case asiaIrkutsk = "Asia/Irkutsk"
+                            case asiaJakarta = "Asia/Jakarta"
+                            case asiaJayapura = "Asia/Jayapura"
+                            case asiaJerusalem = "Asia/Jerusalem"
+                            case asiaKabul = "Asia/Kabul"
+                            case asiaKamchatka = "Asia/Kamchatka"
+                            case asiaKarachi = "Asia/Karachi"
+                            case asiaKashgar = "Asia/Kashgar"
+                            case asiaKathmandu = "Asia/Kathmandu"
+                            case asiaKatmandu = "Asia/Katmandu"
+                            case asiaKhandyga = "Asia/Khandyga"
+                            case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                            case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                            case asiaKuching = "Asia/Kuching"
+                            case asiaKuwait = "Asia/Kuwait"
+                            case asiaMacau = "Asia/Macau"
+                            case asiaMagadan = "Asia/Magadan"
+                            case asiaMakassar = "Asia/Makassar"
+                            case asiaManila = "Asia/Manila"
+                            case asiaMuscat = "Asia/Muscat"
+                            case asiaNicosia = "Asia/Nicosia"
+                            case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                            case asiaNovosibirsk = "Asia/Novosibirsk"
+                            case asiaOmsk = "Asia/Omsk"
+                            case asiaOral = "Asia/Oral"
+                            case asiaPhnomPenh = "Asia/Phnom_Penh"
+                            case asiaPontianak = "Asia/Pontianak"
+                            case asiaPyongyang = "Asia/Pyongyang"
+                            case asiaQatar = "Asia/Qatar"
+                            case asiaQostanay = "Asia/Qostanay"
+                            case asiaQyzylorda = "Asia/Qyzylorda"
+                            case asiaRangoon = "Asia/Rangoon"
+                            case asiaRiyadh = "Asia/Riyadh"
+                            case asiaSakhalin = "Asia/Sakhalin"
+                            case asiaSamarkand = "Asia/Samarkand"
+                            case asiaSeoul = "Asia/Seoul"
+                            case asiaShanghai = "Asia/Shanghai"
+                            case asiaSingapore = "Asia/Singapore"
+                            case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                            case asiaTaipei = "Asia/Taipei"
+                            case asiaTashkent = "Asia/Tashkent"
+                            case asiaTbilisi = "Asia/Tbilisi"
+                            case asiaTehran = "Asia/Tehran"
+                            case asiaThimphu = "Asia/Thimphu"
+                            case asiaTokyo = "Asia/Tokyo"
+                            case asiaTomsk = "Asia/Tomsk"
+                            case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                            case asiaUrumqi = "Asia/Urumqi"
+                            case asiaUstNera = "Asia/Ust-Nera"
+                            case asiaVientiane = "Asia/Vientiane"
+                            case asiaVladivostok = "Asia/Vladivostok"
+                            case asiaYakutsk = "Asia/Yakutsk"
+                            case asiaYangon = "Asia/Yangon"
+                            case asiaYekaterinburg = "Asia/Yekaterinburg"
+                            case asiaYerevan = "Asia/Yerevan"
+                            case atlanticAzores = "Atlantic/Azores"
+                            case atlanticBermuda = "Atlantic/Bermuda"
+                            case atlanticCanary = "Atlantic/Canary"
+                            case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                            case atlanticFaroe = "Atlantic/Faroe"
+                            case atlanticMadeira = "Atlantic/Madeira"
+                            case atlanticReykjavik = "Atlantic/Reykjavik"
+                            case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                            case atlanticStHelena = "Atlantic/St_Helena"
+                            case atlanticStanley = "Atlantic/Stanley"
+                            case australiaAdelaide = "Australia/Adelaide"
+                            case australiaBrisbane = "Australia/Brisbane"
+                            case australiaBrokenHill = "Australia/Broken_Hill"
+                            case australiaCurrie = "Australia/Currie"
+                            case australiaDarwin = "Australia/Darwin"
+                            case australiaEucla = "Australia/Eucla"
+                            case australiaHobart = "Australia/Hobart"
+                            case australiaLindeman = "Australia/Lindeman"
+                            case australiaLordHowe = "Australia/Lord_Howe"
+                            case australiaMelbourne = "Australia/Melbourne"
+                            case australiaPerth = "Australia/Perth"
+                            case australiaSydney = "Australia/Sydney"
+                            case europeAmsterdam = "Europe/Amsterdam"
+                            case europeAndorra = "Europe/Andorra"
+                            case europeAstrakhan = "Europe/Astrakhan"
+                            case europeAthens = "Europe/Athens"
+                            case europeBelgrade = "Europe/Belgrade"
+                            case europeBerlin = "Europe/Berlin"
+                            case europeBratislava = "Europe/Bratislava"
+                            case europeBrussels = "Europe/Brussels"
+                            case europeBucharest = "Europe/Bucharest"
+                            case europeBudapest = "Europe/Budapest"
+                            case europeBusingen = "Europe/Busingen"
+                            case europeChisinau = "Europe/Chisinau"
+                            case europeCopenhagen = "Europe/Copenhagen"
+                            case europeDublin = "Europe/Dublin"
+                            case europeGibraltar = "Europe/Gibraltar"
+                            case europeGuernsey = "Europe/Guernsey"
+                            case europeHelsinki = "Europe/Helsinki"
+                            case europeIsleOfMan = "Europe/Isle_of_Man"
+                            case europeIstanbul = "Europe/Istanbul"
+                            case europeJersey = "Europe/Jersey"
+                            case europeKaliningrad = "Europe/Kaliningrad"
+                            case europeKiev = "Europe/Kiev"
+                            case europeKirov = "Europe/Kirov"
+                            case europeKyiv = "Europe/Kyiv"
+                            case europeLisbon = "Europe/Lisbon"
+                            case europeLjubljana = "Europe/Ljubljana"
+                            case europeLondon = "Europe/London"
+                            case europeLuxembourg = "Europe/Luxembourg"
+                            case europeMadrid = "Europe/Madrid"
+                            case europeMalta = "Europe/Malta"
+                            case europeMariehamn = "Europe/Mariehamn"
+                            case europeMinsk = "Europe/Minsk"
+                            case europeMonaco = "Europe/Monaco"
+                            case europeMoscow = "Europe/Moscow"
+                            case europeOslo = "Europe/Oslo"
+                            case europeParis = "Europe/Paris"
+                            case europePodgorica = "Europe/Podgorica"
+                            case europePrague = "Europe/Prague"
+                            case europeRiga = "Europe/Riga"
+                            case europeRome = "Europe/Rome"
+                            case europeSamara = "Europe/Samara"
+                            case europeSanMarino = "Europe/San_Marino"
+                            case europeSarajevo = "Europe/Sarajevo"
+                            case europeSaratov = "Europe/Saratov"
+                            case europeSimferopol = "Europe/Simferopol"
+                            case europeSkopje = "Europe/Skopje"
+                            case europeSofia = "Europe/Sofia"
+                            case europeStockholm = "Europe/Stockholm"
+                            case europeTallinn = "Europe/Tallinn"
+                            case europeTirane = "Europe/Tirane"
+                            case europeUlyanovsk = "Europe/Ulyanovsk"
+                            case europeUzhgorod = "Europe/Uzhgorod"
+                            case europeVaduz = "Europe/Vaduz"
+                            case europeVatican = "Europe/Vatican"
+                            case europeVienna = "Europe/Vienna"
+                            case europeVilnius = "Europe/Vilnius"
+                            case europeVolgograd = "Europe/Volgograd"
+                            case europeWarsaw = "Europe/Warsaw"
+                            case europeZagreb = "Europe/Zagreb"
+                            case europeZaporozhye = "Europe/Zaporozhye"
+                            case europeZurich = "Europe/Zurich"
+                            case gmt = "GMT"
+                            case indianAntananarivo = "Indian/Antananarivo"
+                            case indianChagos = "Indian/Chagos"
+                            case indianChristmas = "Indian/Christmas"
+                            case indianCocos = "Indian/Cocos"
+                            case indianComoro = "Indian/Comoro"
+                            case indianKerguelen = "Indian/Kerguelen"
+                            case indianMahe = "Indian/Mahe"
+                            case indianMaldives = "Indian/Maldives"
+                            case indianMauritius = "Indian/Mauritius"
+                            case indianMayotte = "Indian/Mayotte"
+                            case indianReunion = "Indian/Reunion"
+                            case pacificApia = "Pacific/Apia"
+                            case pacificAuckland = "Pacific/Auckland"
+                            case pacificBougainville = "Pacific/Bougainville"
+                            case pacificChatham = "Pacific/Chatham"
+                            case pacificChuuk = "Pacific/Chuuk"
+                            case pacificEaster = "Pacific/Easter"
+                            case pacificEfate = "Pacific/Efate"
+                            case pacificEnderbury = "Pacific/Enderbury"
+                            case pacificFakaofo = "Pacific/Fakaofo"
+                            case pacificFiji = "Pacific/Fiji"
+                            case pacificFunafuti = "Pacific/Funafuti"
+                            case pacificGalapagos = "Pacific/Galapagos"
+                            case pacificGambier = "Pacific/Gambier"
+                            case pacificGuadalcanal = "Pacific/Guadalcanal"
+                            case pacificGuam = "Pacific/Guam"
+                            case pacificHonolulu = "Pacific/Honolulu"
+                            case pacificJohnston = "Pacific/Johnston"
+                            case pacificKanton = "Pacific/Kanton"
+                            case pacificKiritimati = "Pacific/Kiritimati"
+                            case pacificKosrae = "Pacific/Kosrae"
+                            case pacificKwajalein = "Pacific/Kwajalein"
+                            case pacificMajuro = "Pacific/Majuro"
+                            case pacificMarquesas = "Pacific/Marquesas"
+                            case pacificMidway = "Pacific/Midway"
+                            case pacificNauru = "Pacific/Nauru"
+                            case pacificNiue = "Pacific/Niue"
+                            case pacificNorfolk = "Pacific/Norfolk"
+                            case pacificNoumea = "Pacific/Noumea"
+                            case pacificPagoPago = "Pacific/Pago_Pago"
+                            case pacificPalau = "Pacific/Palau"
+                            case pacificPitcairn = "Pacific/Pitcairn"
+                            case pacificPohnpei = "Pacific/Pohnpei"
+                            case pacificPonape = "Pacific/Ponape"
+                            case pacificPortMoresby = "Pacific/Port_Moresby"
+                            case pacificRarotonga = "Pacific/Rarotonga"
+                            case pacificSaipan = "Pacific/Saipan"
+                            case pacificTahiti = "Pacific/Tahiti"
+                            case pacificTarawa = "Pacific/Tarawa"
+                            case pacificTongatapu = "Pacific/Tongatapu"
+                            case pacificTruk = "Pacific/Truk"
+                            case pacificWake = "Pacific/Wake"
+                            case pacificWallis = "Pacific/Wallis"
+                            case utc = "UTC"
+                            case _empty_ = ""
+                        }
+                        /// An IANA time zone name
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/value1/time_zone`.
+                        public var timeZone: Operations.UpdateMessage.Input.Body.JsonPayload.Value1Payload.TimeZonePayload?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
+                        ///   - timeZone: An IANA time zone name
+                        public init(
+                            scheduledAt: Swift.String,
+                            timeZone: Operations.UpdateMessage.Input.Body.JsonPayload.Value1Payload.TimeZonePayload? = nil
+                        ) {
+                            self.scheduledAt = scheduledAt
+                            self.timeZone = timeZone
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case scheduledAt = "scheduled_at"
+                            case timeZone = "time_zone"
+                        }
                     }
-                    /// An IANA time zone name
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/time_zone`.
-                    public var timeZone: Operations.UpdateMessage.Input.Body.JsonPayload.TimeZonePayload?
+                    /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/json/value1`.
+                    public var value1: Operations.UpdateMessage.Input.Body.JsonPayload.Value1Payload
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
-                    ///   - timeZone: An IANA time zone name
-                    public init(
-                        scheduledAt: Swift.String,
-                        timeZone: Operations.UpdateMessage.Input.Body.JsonPayload.TimeZonePayload? = nil
-                    ) {
-                        self.scheduledAt = scheduledAt
-                        self.timeZone = timeZone
+                    ///   - value1:
+                    public init(value1: Operations.UpdateMessage.Input.Body.JsonPayload.Value1Payload) {
+                        self.value1 = value1
                     }
-                    public enum CodingKeys: String, CodingKey {
-                        case scheduledAt = "scheduled_at"
-                        case timeZone = "time_zone"
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/messages/{id}/PATCH/requestBody/content/application\/json`.

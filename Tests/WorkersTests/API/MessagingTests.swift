@@ -553,6 +553,20 @@ import APIWorker
         #expect(noTarget.string("error", "details", "field") == "contact_id")
         let badZone = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contacts[0]), "body": "x", "time_zone": "Nowhere/City"], token: token)
         #expect(badZone.string("error", "details", "field") == "time_zone")
+        // A local time needs its zone (the document says so too): absent or null, the time is refused.
+        for zone in [nil, JSONValue.null] {
+            var body: [String: JSONValue] = ["contact_id": .string(contacts[0]), "body": "x", "scheduled_at": .string(wallClock)]
+            body["time_zone"] = zone
+            let unzoned = try await api.call("POST", "/api/v1/messages", json: .object(body), token: token)
+            #expect(unzoned.status == 422 && unzoned.string("error", "details", "field") == "scheduled_at", "\(unzoned.body)")
+            #expect(unzoned.string("error", "message")?.contains("has no UTC offset") == true, "\(unzoned.body)")
+        }
+        let unzonedEmail = try await api.call("POST", "/api/v1/emails", json: [
+            "to": "ada@example.com", "from": "News <news@sandbox.ozzi.test>", "subject": "Hi", "text": "x", "scheduled_at": .string(wallClock),
+        ], token: token)
+        #expect(unzonedEmail.status == 422 && unzonedEmail.string("error", "details", "field") == "scheduled_at", "\(unzonedEmail.body)")
+        let unzonedMove = try await api.call("PATCH", "/api/v1/messages/\(promoID)", json: ["scheduled_at": .string(wallClock)], token: token)
+        #expect(unzonedMove.status == 422 && unzonedMove.string("error", "details", "field") == "scheduled_at", "\(unzonedMove.body)")
         let unknownVariable = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contacts[0]), "body": "Hi {{nickname}}"], token: token)
         #expect(unknownVariable.string("error", "message")?.contains("{{nickname}}") == true)
     }

@@ -81,7 +81,7 @@ extension Campaign: APIModel {
                 .required("channel", .oneOf([channel.rawValue])),
                 .required("audience", audience),
                 .required("content", content),
-            ] + settings, closed: true)
+            ] + settings, zonedTimes: [MessageScheduler.sendAtZone], closed: true)
         }
         return Schema.oneOf([variant(.sms, smsContent), variant(.email, emailContent)]).example([
             "name": "Spring appeal", "channel": "sms", "audience": ["type": "groups", "group_ids": ["grp_01jd3k5v7n0000000000000000"]],
@@ -95,7 +95,7 @@ extension Campaign: APIModel {
         .optional("channel", Schema.oneOf(MessageChannel.allCases.map(\.rawValue)).described("Fixed at creation: another is a 409")),
         .optional("audience", audience),
         .optional("content", content.described("Replaces the content as a whole")),
-    ] + settings, closed: true)
+    ] + settings, zonedTimes: [MessageScheduler.sendAtZone], closed: true)
 
     private static let settings: [Property] = [
         .optional("send_at", MessageScheduler.scheduleTime.nullable.described("When a scheduled campaign starts")),
@@ -108,7 +108,7 @@ extension Campaign: APIModel {
     static let scheduleInput = Schema.object([
         .optional("send_at", MessageScheduler.scheduleTime.described("When it starts; default the campaign's send_at")),
         .optional("time_zone", Schema.model(TimeZoneName.self).nullable),
-    ], closed: true)
+    ], zonedTimes: [MessageScheduler.sendAtZone], closed: true)
 
     static let listFilters: [Parameter] = [
         .query("state", .oneOf(CampaignState.allCases.map(\.rawValue)), "Only campaigns in this state"),

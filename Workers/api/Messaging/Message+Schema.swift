@@ -63,6 +63,10 @@ extension MessageScheduler {
     ).example("2026-12-01T14:00:00Z")
         .described("An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now")
 
+    /// A local `scheduled_at` (or a campaign's `send_at`) is read in the body's `time_zone`, which it then needs.
+    static let scheduledAtZone = ZonedTime(time: "scheduled_at", zone: "time_zone")
+    static let sendAtZone = ZonedTime(time: "send_at", zone: "time_zone")
+
     /// A message to schedule: exactly one recipient field, and exactly one of body and template_id.
     static let input = Schema.object([
         .optional("contact_id", Schema.text(max: 64).example("con_01jd3k5v7n0000000000000000")),
@@ -76,7 +80,7 @@ extension MessageScheduler {
         .optional("campaign", Schema.string(max: 100).nullable),
         .optional("recurrence", RecurrenceRule.schema().nullable.described("Repeat the send to one contact_id, by this rule (see /series); not with scheduled_at")),
     ], exactlyOne: [["contact_id", "contact_ids", "group_id"], ["body", "template_id"]],
-       atMostOne: [["recurrence", "scheduled_at"], ["recurrence", "contact_ids", "group_id"]])
+       atMostOne: [["recurrence", "scheduled_at"], ["recurrence", "contact_ids", "group_id"]], zonedTimes: [scheduledAtZone])
 }
 
 extension MessageStats.Report: APIModel {

@@ -17,7 +17,8 @@ extension RouteGroup {
         one("One message with its timeline of attempts and statuses", tag: "messages", noun: "message", answers: .model(Message.self)) { try await s.messages.get($0, id: $1) }
 
         authed("PATCH", "/:id", "Reschedule a pending message (scheduled_at, time_zone)", tag: "messages",
-               body: .json(.object([.required("scheduled_at", MessageScheduler.scheduleTime), .optional("time_zone", Schema.model(TimeZoneName.self).nullable)])),
+               body: .json(.object([.required("scheduled_at", MessageScheduler.scheduleTime), .optional("time_zone", Schema.model(TimeZoneName.self).nullable)],
+                                   zonedTimes: [MessageScheduler.scheduledAtZone])),
                answers: .json(.model(Message.self))) { request, context, principal in
             let id = context.parameter("id")
             guard try await s.messages.get(principal.scope, id: id) != nil else { throw APIError.notFound("message") }

@@ -62,6 +62,13 @@ struct SchemaRenderer {
                 let pairs = group.indices.flatMap { i in group[(i + 1)...].map { JSONValue.object(["required": .array([.string(group[i]), .string($0)])]) } }
                 groups.append(.object(["not": .object(["anyOf": .array(pairs)])]))
             }
+            // A time without an offset and no zone (absent or null) is what a zoned time refuses.
+            for zoned in shape.zonedTimes {
+                let local: JSONValue = ["required": [.string(zoned.time)],
+                                        "properties": [zoned.time: ["type": "string", "not": ["pattern": .string(ZonedTime.offset.source)]]]]
+                let noZone: JSONValue = ["anyOf": [["not": ["required": [.string(zoned.zone)]]], ["properties": [zoned.zone: ["type": "null"]]]]]
+                groups.append(.object(["not": .object(["allOf": [local, noZone]])]))
+            }
             // The groups beside the properties, not among them: generators read `allOf [object, oneOf...]` as a
             // struct of the fields plus one enum per group, and drop the fields of an object that has both.
             if !groups.isEmpty { object = ["allOf": .array([.object(object)] + groups)] }

@@ -157,6 +157,10 @@ extension ObjectShape {
                 throw APIError.invalidField(Schema.join(path, given[1]), "not with \(given[0]): give at most one of \(group.joined(separator: ", "))")
             }
         }
+        for zoned in zonedTimes {
+            guard case .string(let time)? = fields[zoned.time], !ZonedTime.offset.matches(time), fields[zoned.zone] ?? .null == .null else { continue }
+            throw APIError.invalidField(Schema.join(path, zoned.time), "'\(time)' has no UTC offset: add Z or an offset, or give \(zoned.zone)")
+        }
         for group in atLeastOne where !group.contains(where: { fields[$0] != nil }) {
             throw APIError.invalidField(Schema.join(path, group[0]), "give at least one of \(group.joined(separator: ", "))")
         }

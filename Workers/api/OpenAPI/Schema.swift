@@ -103,10 +103,22 @@ struct ObjectShape: Sendable {
     var atLeastOne: [[String]] = []
     /// Groups of which at most one is present (a recurring send's times come from its rule, not `scheduled_at`).
     var atMostOne: [[String]] = []
+    /// Times that need a zone: a `time` given without a UTC offset is read in `zone`, which must then be
+    /// given (`scheduled_at` and `time_zone`).
+    var zonedTimes: [ZonedTime] = []
     /// Unknown properties are refused when false (answers document every field they carry).
     var closed = false
 
     var required: [String] { properties.filter(\.required).map(\.name) }
+}
+
+/// A local time's field and the field naming its time zone (see `ObjectShape.zonedTimes`).
+struct ZonedTime: Sendable {
+    let time: String
+    let zone: String
+
+    /// A time that carries its UTC offset (`Z`, `+02`, `-05:30`), as `ScheduleTime.Parts` reads one.
+    static let offset = Pattern(#"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$"#)
 }
 
 struct Property: Sendable {
@@ -171,8 +183,9 @@ extension Schema {
     }
 
     static func object(_ properties: [Property], exactlyOne: [[String]] = [], atLeastOne: [[String]] = [], atMostOne: [[String]] = [],
-                       closed: Bool = false) -> Schema {
-        Schema(.object(ObjectShape(properties: properties, exactlyOne: exactlyOne, atLeastOne: atLeastOne, atMostOne: atMostOne, closed: closed)))
+                       zonedTimes: [ZonedTime] = [], closed: Bool = false) -> Schema {
+        Schema(.object(ObjectShape(properties: properties, exactlyOne: exactlyOne, atLeastOne: atLeastOne, atMostOne: atMostOne,
+                                   zonedTimes: zonedTimes, closed: closed)))
     }
 
     static func dictionary(_ values: Schema, max: Int? = nil, keys: StringRules? = nil) -> Schema {

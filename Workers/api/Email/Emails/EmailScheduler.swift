@@ -28,11 +28,13 @@ struct EmailScheduler: Sendable {
             .required("subject", part(998).example("Your order {{order_id}} has shipped")),
             .optional("html", part(512_000).example("<p>Hi {{first_name|there}}, order {{order_id}} is on its way.</p>")),
             .optional("text", part(512_000)),
-        ], exactlyOne: [["contact_id", "to"]], atLeastOne: [["html", "text"]], atMostOne: [["recurrence", "scheduled_at"]], closed: true)
+        ], exactlyOne: [["contact_id", "to"]], atLeastOne: [["html", "text"]], atMostOne: [["recurrence", "scheduled_at"]],
+            zonedTimes: [MessageScheduler.scheduledAtZone], closed: true)
             .described("The email's own subject with html and/or text")
         let templated = Schema.object(common + [
             .required("template_id", Schema.text(max: 64).example("tpl_01jd3k5v7n0000000000000000").described("An email template")),
-        ], exactlyOne: [["contact_id", "to"]], atMostOne: [["recurrence", "scheduled_at"]], closed: true).described("An email template's subject and parts")
+        ], exactlyOne: [["contact_id", "to"]], atMostOne: [["recurrence", "scheduled_at"]],
+            zonedTimes: [MessageScheduler.scheduledAtZone], closed: true).described("An email template's subject and parts")
         return Schema.oneOf([own, templated]).example([
             "contact_id": "con_01jd3k5v7n0000000000000000", "from": "Acme <hello@acme.example>", "subject": "Your order {{order_id}} has shipped",
             "html": "<p>Hi {{first_name|there}}, order {{order_id}} is on its way.</p>", "variables": ["order_id": "A-1042"],
