@@ -107,17 +107,23 @@ import Testing
         let seconds = Double(times.last! - times.first!) / 1000
         let rate = Double(times.count) / seconds
         #expect(rate <= Double(Self.ratePerSecond) * 1.1, "\(times.count) sends in \(seconds) s: \(rate)/s")
-        let busiest = Self.busiestWindow(times, milliseconds: 10_000)
-        #expect(busiest <= Self.ratePerSecond * 12 + Self.ratePerSecond, "at most a burst plus 10 s at the rate (2 s of jitter): \(busiest)")
+        // Any 30 s: a burst plus 30 s at the rate, and 10 s more for sends a starved host made late and
+        // together (their slots were taken on time; on two busy cores a host can stall for seconds). Three
+        // hosts with a bucket each would send three times as many.
+        let busiest = Self.busiestWindow(times, milliseconds: 30_000)
+        #expect(busiest <= Self.ratePerSecond * 40 + Self.ratePerSecond, "at most a burst plus 30 s at the rate (10 s of lateness): \(busiest)")
 
-        // Every event written on any host reached the stream on C, once.
-        let written = try await Self.psql(postgres, "SELECT count(*) FROM api.workspace_events")
-        var streamed = 0
+        // Every event written on any host reached the stream on C, once. (Written is read again each time:
+        // delivery callbacks still arrive after the last send settled.)
+        var written = 0
+        var streamed: [Substring] = []
         let complete = try await Poll.until(timeout: .seconds(120), interval: .seconds(1)) {
-            streamed = stream.log.split(separator: "\n").filter { $0.hasPrefix("EVENT ") }.count
-            return streamed >= Int(written) ?? 0
+            written = Int(try await Self.psql(postgres, "SELECT count(*) FROM api.workspace_events")) ?? -1
+            streamed = stream.log.split(separator: "\n").filter { $0.hasPrefix("EVENT ") }.map { $0.split(separator: " ")[1] }
+            return streamed.count == written
         }
-        #expect(complete && streamed == Int(written), "\(streamed) streamed, \(written) written")
+        #expect(complete, "\(streamed.count) streamed, \(written) written")
+        #expect(Set(streamed).count == streamed.count, "an event streamed twice")
 
         // The maintenance cron ran once per minute for the three hosts, over the minutes the sends took.
         let runs = try await Self.psql(postgres, "SELECT scheduled_time, count(*) FROM api.sweep_runs GROUP BY scheduled_time ORDER BY 1")

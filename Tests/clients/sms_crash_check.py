@@ -1,6 +1,7 @@
 """After a crash: compares the api worker's messages with the simulated provider's send log.
 
-Usage: sms_crash_check.py DATA_DIR. Prints JSON: counts by status, sends per message, and violations:
+Usage: sms_crash_check.py DATA_DIR. Prints JSON: counts by status, how many claimed sends were marked
+dispatched (the provider may have them: a restart sends these to review), sends per message, and violations:
 a message the provider took more than once; a message the provider took that is not sent, delivered,
 undelivered or under review; a message marked sent or delivered that the provider never took.
 """
@@ -23,6 +24,7 @@ db = sqlite3.connect(f"file:{data}/api/d1/api.sqlite?mode=ro", uri=True, timeout
 rows = db.execute("SELECT id, status FROM messages").fetchall()
 status = dict(rows)
 by_status = collections.Counter(status.values())
+dispatched = db.execute("SELECT count(*) FROM messages WHERE status = 'sending' AND dispatched = 1").fetchone()[0]
 taken_ok = {"sent", "delivered", "undelivered", "review"}
 violations = []
 for message, count in sends.items():
@@ -33,5 +35,5 @@ for message, count in sends.items():
 for message, state in status.items():
     if state in ("sent", "delivered") and sends[message] == 0:
         violations.append(f"{message} is {state} but the provider never took it")
-print(json.dumps({"messages": len(rows), "by_status": by_status, "sends": sum(sends.values()),
+print(json.dumps({"messages": len(rows), "by_status": by_status, "dispatched": dispatched, "sends": sum(sends.values()),
                   "max_sends": max(sends.values(), default=0), "violations": violations[:20]}))
