@@ -69,18 +69,25 @@ struct ContactStore: Sendable {
                     .string(json(input.customFields ?? [:])),
                 ])
             })
+            // The pairs (row, contact) first, the rows driving (CROSS JOIN: SQLite keeps that order and looks
+            // each one up in the key's unique index), then the update by rowid: planned as a join of the
+            // table with the rows, SQLite scans the workspace's contacts once per row.
             changed += try tx.run("""
+                WITH m AS MATERIALIZED (
+                  SELECT c.rowid AS target, r.name, r.first_name, r.last_name, r.email, r.notes, r.custom_fields
+                  FROM (SELECT value ->> 0 AS id, value ->> 1 AS match_key, value ->> 2 AS name, value ->> 3 AS first_name, value ->> 4 AS last_name,
+                          value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM \(tx.dialect.records())) AS r
+                  CROSS JOIN contacts c
+                  WHERE c.workspace_id = ? AND c.\(column) = r.match_key AND c.id <> r.id)
                 UPDATE contacts SET
-                  name = CASE WHEN r.name = '' THEN contacts.name ELSE r.name END,
-                  first_name = CASE WHEN r.first_name = '' THEN contacts.first_name ELSE r.first_name END,
-                  last_name = CASE WHEN r.last_name = '' THEN contacts.last_name ELSE r.last_name END,
-                  email = coalesce(r.email, contacts.email),
-                  notes = CASE WHEN r.notes = '' THEN contacts.notes ELSE r.notes END,
-                  custom_fields = \(tx.dialect.jsonMerge("contacts.custom_fields", "r.custom_fields")), updated_at = ?
-                FROM (SELECT value ->> 0 AS id, value ->> 1 AS match_key, value ->> 2 AS name, value ->> 3 AS first_name, value ->> 4 AS last_name,
-                        value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM \(tx.dialect.records())) AS r
-                WHERE contacts.workspace_id = ? AND contacts.\(column) = r.match_key AND contacts.id <> r.id
-                """, now, payload, scope.workspaceID).changes
+                  name = CASE WHEN m.name = '' THEN contacts.name ELSE m.name END,
+                  first_name = CASE WHEN m.first_name = '' THEN contacts.first_name ELSE m.first_name END,
+                  last_name = CASE WHEN m.last_name = '' THEN contacts.last_name ELSE m.last_name END,
+                  email = coalesce(m.email, contacts.email),
+                  notes = CASE WHEN m.notes = '' THEN contacts.notes ELSE m.notes END,
+                  custom_fields = \(tx.dialect.jsonMerge("contacts.custom_fields", "m.custom_fields")), updated_at = ?
+                FROM m WHERE contacts.rowid = m.target
+                """, payload, scope.workspaceID, now).changes
         }
         return changed
     }
@@ -104,10 +111,11 @@ struct ContactStore: Sendable {
     static func emailTaken(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(index: Int, phone: String, email: String)]) throws -> [Int: String] {
         guard !rows.isEmpty else { return [:] }
         let payload = SQLList.json(rows.map { .array([.string(String($0.index)), .string($0.phone), .string($0.email)]) })
+        // CROSS JOIN: the rows drive, each looked up in the address index (see `merge`).
         let taken = try tx.all("""
             SELECT r.i, c.id FROM (SELECT value ->> 0 AS i, value ->> 1 AS phone, value ->> 2 AS email FROM \(tx.dialect.records())) AS r
-            JOIN contacts c ON c.workspace_id = ? AND c.email = r.email
-            WHERE c.phone IS NULL OR c.phone <> r.phone
+            CROSS JOIN contacts c
+            WHERE c.workspace_id = ? AND c.email = r.email AND (c.phone IS NULL OR c.phone <> r.phone)
             """, payload, scope.workspaceID)
         return Dictionary(taken.compactMap { row in row.text("i").flatMap { Int($0) }.map { ($0, row.text("id") ?? "") } }, uniquingKeysWith: { a, _ in a })
     }
