@@ -8,8 +8,16 @@ A key seen before with the same body answers what it answered then (Resend keeps
 by the `to` addresses in the request: rate@ -> 429 rate_limit_exceeded with retry-after: 2; error@ ->
 500; outage@ -> 503 to the first two requests with an Idempotency-Key, then as anything else; invalid@ -> 422 validation_error (a batch holding one is refused whole, as Resend does); hang@ ->
 read and recorded, then no answer for 60 s; anything else -> 200 with a new id per email.
-GET /requests answers every request received: [{path, authorization, idempotency_key, content_type, body}].
+GET /requests answers every request received: [{method, path, authorization, idempotency_key, content_type, body}].
+
+Domains (no Idempotency-Key): POST /domains needs exactly {name, region?} (region one of Resend's) and
+answers Resend's shape: status not_started, records MX and TXT (quoted) on `send`, DKIM TXT at
+`resend._domainkey` with a new key, and a tracking CNAME; a name this account has -> 403. POST
+/domains/{id}/verify marks it verified (failed when the name starts with `fail`), which GET /domains/{id}
+then answers for the domain and each record; DELETE /domains/{id} removes it. Unknown id -> 404.
 """
+import base64
+import os
 import json
 import sys
 import threading
@@ -22,6 +30,8 @@ lock = threading.Lock()
 received = []
 answered = {}
 outages = {}
+domains = {}
+REGIONS = ("us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1")
 
 
 def error(status, name, message):
@@ -45,8 +55,64 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        if self.path == "/requests":
+            with lock:
+                return self.answer(200, received)
+        self.record(None, None)
+        self.answer(*self.domain_outcome("GET", None))
+
+    def do_DELETE(self):
+        self.record(None, None)
+        self.answer(*self.domain_outcome("DELETE", None))
+
+    def record(self, key, body):
         with lock:
-            self.answer(200, received if self.path == "/requests" else {})
+            received.append({"method": self.command, "path": self.path, "authorization": self.headers.get("Authorization"),
+                             "idempotency_key": key, "content_type": self.headers.get("Content-Type"), "body": body})
+
+    def domain_outcome(self, method, body):
+        if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+            return error(401, "missing_api_key", "Missing API key in the authorization header.")
+        parts = self.path.strip("/").split("/")
+        with lock:
+            if method == "POST" and parts == ["domains"]:
+                if self.headers.get("Content-Type") != "application/json" or not isinstance(body, dict):
+                    return error(400, "invalid_request", "The body must be JSON.")
+                if not isinstance(body.get("name"), str) or set(body) - {"name", "region"} or body.get("region", "us-east-1") not in REGIONS:
+                    return error(422, "validation_error", "Expected {name, region?}.")
+                if any(d["name"] == body["name"] for d in domains.values()):
+                    return error(403, "validation_error", f"The {body['name']} domain has been registered already.")
+                domain = {"id": str(uuid.uuid4()), "name": body["name"], "region": body.get("region", "us-east-1"), "status": "not_started",
+                          "created_at": "2026-12-01T12:00:00.000000+00:00",
+                          "dkim": "p=" + base64.b64encode(os.urandom(140)).decode()}
+                domains[domain["id"]] = domain
+                return 200, self.domain_json(domain), {}
+            if len(parts) < 2 or parts[0] != "domains" or parts[1] not in domains:
+                return error(404, "not_found", "Domain not found")
+            domain = domains[parts[1]]
+            if method == "POST" and parts[2:] == ["verify"]:
+                domain["status"] = "failed" if domain["name"].startswith("fail") else "verified"
+                return 200, {"object": "domain", "id": domain["id"]}, {}
+            if method == "GET" and len(parts) == 2:
+                return 200, self.domain_json(domain), {}
+            if method == "DELETE" and len(parts) == 2:
+                del domains[domain["id"]]
+                return 200, {"object": "domain", "id": domain["id"], "deleted": True}, {}
+            return error(405, "method_not_allowed", "Method not allowed")
+
+    @staticmethod
+    def domain_json(domain):
+        status = domain["status"]
+        region = domain["region"]
+        records = [
+            {"record": "SPF", "name": "send", "type": "MX", "ttl": "Auto", "status": status,
+             "value": f"feedback-smtp.{region}.amazonses.com", "priority": 10},
+            {"record": "SPF", "name": "send", "type": "TXT", "ttl": "Auto", "status": status, "value": '"v=spf1 include:amazonses.com ~all"'},
+            {"record": "DKIM", "name": "resend._domainkey", "type": "TXT", "ttl": "Auto", "status": status, "value": domain["dkim"]},
+            {"record": "Tracking", "name": "links." + domain["name"], "type": "CNAME", "ttl": "Auto", "status": status, "value": "links1.resend-dns.com"},
+        ]
+        return {"object": "domain", "id": domain["id"], "name": domain["name"], "status": status, "created_at": domain["created_at"],
+                "region": region, "records": records}
 
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -55,9 +121,10 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw)
         except ValueError:
             body = None
+        self.record(key, body)
+        if self.path.startswith("/domains"):
+            return self.answer(*self.domain_outcome("POST", body))
         with lock:
-            received.append({"path": self.path, "authorization": self.headers.get("Authorization"), "idempotency_key": key,
-                             "content_type": self.headers.get("Content-Type"), "body": body})
             replay = answered.get(key) if key else None
         if replay and replay[0] == raw:
             status, payload, headers = replay[1]

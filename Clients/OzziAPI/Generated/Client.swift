@@ -18562,9 +18562,9 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for)
     ///
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)`.
@@ -19070,9 +19070,9 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Delete a sending domain (its DKIM key with it)
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too)
     ///
-    /// Delete a sending domain (its DKIM key with it). Needs a bearer token, an API key or the session cookie.
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/email/domains/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)`.
@@ -19276,9 +19276,9 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Check the domain's records by DNS now
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read)
     ///
-    /// Check the domain's records by DNS now. Needs a bearer token, an API key or the session cookie.
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains/{id}/verify`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)`.
@@ -20134,9 +20134,9 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409)
     ///
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PUT /api/v1/email/settings`.
     /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.

@@ -3245,7 +3245,7 @@ extension Components {
             public var id: Swift.String
             /// - Remark: Generated from `#/components/schemas/EmailDomain/name`.
             public var name: Swift.String
-            /// Whose records these are: the workspace's email provider when the domain was added
+            /// Whose records these are: the workspace's email provider when the domain was added. Resend sends only from domains added while on Resend; a relay only from domains we hold a DKIM key for
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomain/provider`.
             @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
@@ -3253,15 +3253,19 @@ extension Components {
                 case smtp = "smtp"
                 case resend = "resend"
             }
-            /// Whose records these are: the workspace's email provider when the domain was added
+            /// Whose records these are: the workspace's email provider when the domain was added. Resend sends only from domains added while on Resend; a relay only from domains we hold a DKIM key for
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomain/provider`.
             public var provider: Components.Schemas.EmailDomain.ProviderPayload
+            /// Resend's id for the domain (provider resend)
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomain/provider_domain_id`.
+            public var providerDomainId: Swift.String?
             /// The DNS records to publish, each with what the last check found
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomain/records`.
             public var records: [Components.Schemas.EmailDomainRecord]
-            /// verified when SPF and DKIM are; failed when either was found missing or wrong; pending until a check could tell
+            /// verified when SPF and DKIM are (and, for Resend, Resend says so); failed when either was found missing or wrong; pending until a check could tell
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomain/status`.
             @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
@@ -3269,7 +3273,7 @@ extension Components {
                 case verified = "verified"
                 case failed = "failed"
             }
-            /// verified when SPF and DKIM are; failed when either was found missing or wrong; pending until a check could tell
+            /// verified when SPF and DKIM are (and, for Resend, Resend says so); failed when either was found missing or wrong; pending until a check could tell
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomain/status`.
             public var status: Components.Schemas.EmailDomain.StatusPayload
@@ -3287,9 +3291,10 @@ extension Components {
             ///   - dkimSelector: The DKIM selector, when this host signs the domain's email
             ///   - id:
             ///   - name:
-            ///   - provider: Whose records these are: the workspace's email provider when the domain was added
+            ///   - provider: Whose records these are: the workspace's email provider when the domain was added. Resend sends only from domains added while on Resend; a relay only from domains we hold a DKIM key for
+            ///   - providerDomainId: Resend's id for the domain (provider resend)
             ///   - records: The DNS records to publish, each with what the last check found
-            ///   - status: verified when SPF and DKIM are; failed when either was found missing or wrong; pending until a check could tell
+            ///   - status: verified when SPF and DKIM are (and, for Resend, Resend says so); failed when either was found missing or wrong; pending until a check could tell
             ///   - updatedAt:
             ///   - verifiedAt: When it last became verified
             public init(
@@ -3299,6 +3304,7 @@ extension Components {
                 id: Swift.String,
                 name: Swift.String,
                 provider: Components.Schemas.EmailDomain.ProviderPayload,
+                providerDomainId: Swift.String? = nil,
                 records: [Components.Schemas.EmailDomainRecord],
                 status: Components.Schemas.EmailDomain.StatusPayload,
                 updatedAt: Foundation.Date,
@@ -3310,6 +3316,7 @@ extension Components {
                 self.id = id
                 self.name = name
                 self.provider = provider
+                self.providerDomainId = providerDomainId
                 self.records = records
                 self.status = status
                 self.updatedAt = updatedAt
@@ -3322,6 +3329,7 @@ extension Components {
                 case id
                 case name
                 case provider
+                case providerDomainId = "provider_domain_id"
                 case records
                 case status
                 case updatedAt = "updated_at"
@@ -3353,6 +3361,10 @@ extension Components {
                     Components.Schemas.EmailDomain.ProviderPayload.self,
                     forKey: .provider
                 )
+                self.providerDomainId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .providerDomainId
+                )
                 self.records = try container.decode(
                     [Components.Schemas.EmailDomainRecord].self,
                     forKey: .records
@@ -3376,6 +3388,7 @@ extension Components {
                     "id",
                     "name",
                     "provider",
+                    "provider_domain_id",
                     "records",
                     "status",
                     "updated_at",
@@ -3412,7 +3425,11 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/priority`.
             public var priority: Swift.Int?
-            /// SPF and DKIM must be verified for the domain to be; DMARC and MX are advised
+            /// Resend domains: what Resend last said of the record
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/provider_status`.
+            public var providerStatus: Swift.String?
+            /// SPF and DKIM (for Resend, its return path's MX too) must be verified for the domain to be; DMARC, and MX elsewhere, are advised
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/required`.
             public var required: Swift.Bool
@@ -3447,7 +3464,8 @@ extension Components {
             ///   - kind:
             ///   - name: Where to publish it (the full name)
             ///   - priority: MX only
-            ///   - required: SPF and DKIM must be verified for the domain to be; DMARC and MX are advised
+            ///   - providerStatus: Resend domains: what Resend last said of the record
+            ///   - required: SPF and DKIM (for Resend, its return path's MX too) must be verified for the domain to be; DMARC, and MX elsewhere, are advised
             ///   - status: pending until checked; verified; missing (nothing of that kind at the name); wrong (see found)
             ///   - _type:
             ///   - value:
@@ -3458,6 +3476,7 @@ extension Components {
                 kind: Components.Schemas.EmailDomainRecord.KindPayload,
                 name: Swift.String,
                 priority: Swift.Int? = nil,
+                providerStatus: Swift.String? = nil,
                 required: Swift.Bool,
                 status: Components.Schemas.EmailDomainRecord.StatusPayload,
                 _type: Components.Schemas.EmailDomainRecord._TypePayload,
@@ -3469,6 +3488,7 @@ extension Components {
                 self.kind = kind
                 self.name = name
                 self.priority = priority
+                self.providerStatus = providerStatus
                 self.required = required
                 self.status = status
                 self._type = _type
@@ -3481,6 +3501,7 @@ extension Components {
                 case kind
                 case name
                 case priority
+                case providerStatus = "provider_status"
                 case required
                 case status
                 case _type = "type"
@@ -3512,6 +3533,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .priority
                 )
+                self.providerStatus = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .providerStatus
+                )
                 self.required = try container.decode(
                     Swift.Bool.self,
                     forKey: .required
@@ -3535,6 +3560,7 @@ extension Components {
                     "kind",
                     "name",
                     "priority",
+                    "provider_status",
                     "required",
                     "status",
                     "type",

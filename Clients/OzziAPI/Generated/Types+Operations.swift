@@ -30796,9 +30796,9 @@ public enum Operations {
             }
         }
     }
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for)
     ///
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)`.
@@ -30834,6 +30834,20 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json/name`.
                     public var name: Swift.String
+                    /// Resend only: where Resend sends the domain's email from (default us-east-1); ignored by other providers
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json/region`.
+                    @frozen public enum RegionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case usEast1 = "us-east-1"
+                        case euWest1 = "eu-west-1"
+                        case saEast1 = "sa-east-1"
+                        case apNortheast1 = "ap-northeast-1"
+                        case _empty_ = ""
+                    }
+                    /// Resend only: where Resend sends the domain's email from (default us-east-1); ignored by other providers
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json/region`.
+                    public var region: Operations.CreateEmailDomain.Input.Body.JsonPayload.RegionPayload?
                     /// SMTP relays only: the relay's SPF include (default: the host's SMTP_SPF_INCLUDE); other providers publish their own
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/email/domains/POST/requestBody/json/spf_include`.
@@ -30842,16 +30856,20 @@ public enum Operations {
                     ///
                     /// - Parameters:
                     ///   - name: The domain to send from: two labels or more, internationalized names in their xn-- form
+                    ///   - region: Resend only: where Resend sends the domain's email from (default us-east-1); ignored by other providers
                     ///   - spfInclude: SMTP relays only: the relay's SPF include (default: the host's SMTP_SPF_INCLUDE); other providers publish their own
                     public init(
                         name: Swift.String,
+                        region: Operations.CreateEmailDomain.Input.Body.JsonPayload.RegionPayload? = nil,
                         spfInclude: Swift.String? = nil
                     ) {
                         self.name = name
+                        self.region = region
                         self.spfInclude = spfInclude
                     }
                     public enum CodingKeys: String, CodingKey {
                         case name
+                        case region
                         case spfInclude = "spf_include"
                     }
                 }
@@ -31455,9 +31473,9 @@ public enum Operations {
             }
         }
     }
-    /// Delete a sending domain (its DKIM key with it)
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too)
     ///
-    /// Delete a sending domain (its DKIM key with it). Needs a bearer token, an API key or the session cookie.
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/email/domains/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)`.
@@ -31732,9 +31750,9 @@ public enum Operations {
             }
         }
     }
-    /// Check the domain's records by DNS now
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read)
     ///
-    /// Check the domain's records by DNS now. Needs a bearer token, an API key or the session cookie.
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains/{id}/verify`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)`.
@@ -32844,9 +32862,9 @@ public enum Operations {
             }
         }
     }
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409)
     ///
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PUT /api/v1/email/settings`.
     /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
@@ -35824,10 +35842,10 @@ public enum Operations {
                         public struct Value1Payload: Codable, Hashable, Sendable {
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/contact_id`.
                             public var contactId: Swift.String?
-                            /// `Name <address>` or an address, on a verified sending domain of the workspace
+                            /// `Name <address>` or an address, on a verified sending domain of the workspace; default: the workspace's default_from
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/from`.
-                            public var from: Swift.String
+                            public var from: Swift.String?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/html`.
                             public var html: Swift.String?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case1/value1/reply_to`.
@@ -36368,7 +36386,7 @@ public enum Operations {
                             ///
                             /// - Parameters:
                             ///   - contactId:
-                            ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
+                            ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace; default: the workspace's default_from
                             ///   - html:
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -36380,7 +36398,7 @@ public enum Operations {
                             ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
                             public init(
                                 contactId: Swift.String? = nil,
-                                from: Swift.String,
+                                from: Swift.String? = nil,
                                 html: Swift.String? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
@@ -36422,7 +36440,7 @@ public enum Operations {
                                     Swift.String.self,
                                     forKey: .contactId
                                 )
-                                self.from = try container.decode(
+                                self.from = try container.decodeIfPresent(
                                     Swift.String.self,
                                     forKey: .from
                                 )
@@ -36663,10 +36681,10 @@ public enum Operations {
                         public struct Value1Payload: Codable, Hashable, Sendable {
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/contact_id`.
                             public var contactId: Swift.String?
-                            /// `Name <address>` or an address, on a verified sending domain of the workspace
+                            /// `Name <address>` or an address, on a verified sending domain of the workspace; default: the workspace's default_from
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/from`.
-                            public var from: Swift.String
+                            public var from: Swift.String?
                             /// - Remark: Generated from `#/paths/api/v1/emails/POST/requestBody/json/case2/value1/reply_to`.
                             public var replyTo: Swift.String?
                             /// An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
@@ -37205,7 +37223,7 @@ public enum Operations {
                             ///
                             /// - Parameters:
                             ///   - contactId:
-                            ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace
+                            ///   - from: `Name <address>` or an address, on a verified sending domain of the workspace; default: the workspace's default_from
                             ///   - replyTo:
                             ///   - scheduledAt: An instant with Z or an offset, or a local time with time_zone; at most a year ahead; absent or empty sends now
                             ///   - tags:
@@ -37215,7 +37233,7 @@ public enum Operations {
                             ///   - variables: Values for the template's own {{variables}} (letters, digits and _); they take precedence over the contact's fields
                             public init(
                                 contactId: Swift.String? = nil,
-                                from: Swift.String,
+                                from: Swift.String? = nil,
                                 replyTo: Swift.String? = nil,
                                 scheduledAt: Swift.String? = nil,
                                 tags: Operations.CreateEmail.Input.Body.JsonPayload.Case2Payload.Value1Payload.TagsPayload? = nil,
@@ -37251,7 +37269,7 @@ public enum Operations {
                                     Swift.String.self,
                                     forKey: .contactId
                                 )
-                                self.from = try container.decode(
+                                self.from = try container.decodeIfPresent(
                                     Swift.String.self,
                                     forKey: .from
                                 )

@@ -549,9 +549,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/email/domains`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/get(listEmailDomains)`.
     func listEmailDomains(_ input: Operations.ListEmailDomains.Input) async throws -> Operations.ListEmailDomains.Output
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for)
     ///
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)`.
@@ -563,16 +563,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/email/domains/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/get(getEmailDomain)`.
     func getEmailDomain(_ input: Operations.GetEmailDomain.Input) async throws -> Operations.GetEmailDomain.Output
-    /// Delete a sending domain (its DKIM key with it)
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too)
     ///
-    /// Delete a sending domain (its DKIM key with it). Needs a bearer token, an API key or the session cookie.
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/email/domains/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)`.
     func deleteEmailDomain(_ input: Operations.DeleteEmailDomain.Input) async throws -> Operations.DeleteEmailDomain.Output
-    /// Check the domain's records by DNS now
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read)
     ///
-    /// Check the domain's records by DNS now. Needs a bearer token, an API key or the session cookie.
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains/{id}/verify`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)`.
@@ -598,9 +598,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/email/settings`.
     /// - Remark: Generated from `#/paths//api/v1/email/settings/get(getEmailSettings)`.
     func getEmailSettings(_ input: Operations.GetEmailSettings.Input) async throws -> Operations.GetEmailSettings.Output
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409)
     ///
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PUT /api/v1/email/settings`.
     /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.
@@ -2186,9 +2186,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for)
     ///
-    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/post(createEmailDomain)`.
@@ -2216,9 +2216,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Delete a sending domain (its DKIM key with it)
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too)
     ///
-    /// Delete a sending domain (its DKIM key with it). Needs a bearer token, an API key or the session cookie.
+    /// Delete a sending domain (its DKIM key with it; a Resend domain at Resend too). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `DELETE /api/v1/email/domains/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/delete(deleteEmailDomain)`.
@@ -2231,9 +2231,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Check the domain's records by DNS now
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read)
     ///
-    /// Check the domain's records by DNS now. Needs a bearer token, an API key or the session cookie.
+    /// Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/email/domains/{id}/verify`.
     /// - Remark: Generated from `#/paths//api/v1/email/domains/{id}/verify/post(postEmailDomainsVerify)`.
@@ -2285,9 +2285,9 @@ extension APIProtocol {
     public func getEmailSettings(headers: Operations.GetEmailSettings.Input.Headers = .init()) async throws -> Operations.GetEmailSettings.Output {
         try await getEmailSettings(Operations.GetEmailSettings.Input(headers: headers))
     }
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password)
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409)
     ///
-    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password). Needs a bearer token, an API key or the session cookie.
+    /// Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409). Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `PUT /api/v1/email/settings`.
     /// - Remark: Generated from `#/paths//api/v1/email/settings/put(putEmailSettings)`.

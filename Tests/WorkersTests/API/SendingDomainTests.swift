@@ -305,7 +305,9 @@ import Testing
     @Test func sendersOnVerifiedDomainsOnly() async throws {
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
-        let api = try await APIHost.start(vars: ["DNS_SERVER": dns.address.description, "DNS_TIMEOUT_MS": "1000"])
+        let resend = try await ResendClientTests.Stub()
+        let api = try await APIHost.start(vars: ["DNS_SERVER": dns.address.description, "DNS_TIMEOUT_MS": "1000",
+                                                 "RESEND_API_BASE": "http://127.0.0.1:\(resend.port)"])
         defer { Task { await api.stop() } }
         // Due in a month: nothing reaches a provider while the test runs.
         let later = JSONValue.string(SQLDate.format(Date().addingTimeInterval(30 * 86_400)))
@@ -331,7 +333,7 @@ import Testing
         refused(try await campaign(simulated, from: "Acme <hello@acme.test>"), naming: "content.from", "acme.test")
 
         var zone: [String: [String: Any]] = [:]
-        for (provider, settings) in [("resend", ["provider": "resend", "resend_api_key": "re_test_key"]),
+        for (provider, settings) in [("resend", ["provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey)]),
                                      ("smtp", ["provider": "smtp", "smtp_host": "relay.example"])] as [(String, JSONValue)] {
             let token = try #require(try await api.signUp("\(provider)@example.com").string("access_token"))
             let saved = try await api.call("PUT", "/api/v1/email/settings", json: settings, token: token)

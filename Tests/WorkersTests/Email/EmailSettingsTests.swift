@@ -18,6 +18,15 @@ import Testing
         return (try #require(signup.string("access_token")), TenantScope(workspaceID: try #require(signup.string("user", "personal_workspace_id"))))
     }
 
+    /// A domain of the workspace, verified as if its records had been checked (a default sender must be on one).
+    static func verifiedDomain(_ api: WorkerTestHost, _ scope: TenantScope, _ name: String, provider: String) async throws {
+        let database = try await api.database("api")
+        let store = SendingDomainStore(database: database, key: credentialsKey, clock: SystemClock())
+        let domain = try await store.create(scope, SendingDomainStore.New(name: name, provider: provider, providerDomainID: nil, records: [],
+                                                                          selector: nil, privateKeyPEM: nil, nextCheckMs: Int64.max / 2))
+        try await database.prepare("UPDATE email_domains SET status = 'verified' WHERE id = ?").bind(domain.id).run()
+    }
+
     static func put(_ api: WorkerTestHost, _ token: String, _ json: JSONValue) async throws -> TestResponse {
         try await api.call("PUT", "/api/v1/email/settings", json: json, token: token)
     }
@@ -26,6 +35,7 @@ import Testing
         let api = try await APIHost.start(secrets: Self.secrets)
         defer { Task { await api.stop() } }
         let (token, scope) = try await Self.owner(api, "mail-owner@example.com")
+        try await Self.verifiedDomain(api, scope, "mail.example.com", provider: "resend")
         let initial = try await api.call("GET", "/api/v1/email/settings", token: token)
         #expect(initial.status == 200)
         #expect(initial.json == ["provider": "simulated", "resend_api_key_set": false, "resend_webhook_secret_set": false,
@@ -63,6 +73,34 @@ import Testing
         let noKey = try await Self.put(api, token, ["provider": "resend", "resend_api_key": .null])
         #expect(noKey.status == 409)
         #expect(try await store.get(scope).resendAPIKey == "re_live_secret_123", "a refused change changes nothing")
+    }
+
+    /// The default sender is checked as a send's From is, against the provider it is set with: on a
+    /// verified domain that provider sends from (else a 409 naming default_from and the domain).
+    @Test func theDefaultSenderIsOnAVerifiedDomain() async throws {
+        let api = try await APIHost.start(secrets: Self.secrets)
+        defer { Task { await api.stop() } }
+        let (token, scope) = try await Self.owner(api, "default-from@example.com")
+        func refused(_ answer: TestResponse, _ domain: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(answer.status == 409 && answer.string("error", "details", "field") == "default_from"
+                    && answer.string("error", "details", "domain") == domain, "\(answer.body)", sourceLocation: sourceLocation)
+        }
+        refused(try await Self.put(api, token, ["provider": "simulated", "default_from": "News <news@Brand.test>"]), "brand.test")
+        #expect(try await api.call("GET", "/api/v1/email/settings", token: token).json["default_from"] == nil, "nothing was saved")
+        #expect(try await Self.put(api, token, ["provider": "simulated", "default_from": "hello@sandbox.ozzi.test"]).status == 200)
+
+        try await Self.verifiedDomain(api, scope, "brand.test", provider: "simulated")
+        let saved = try await Self.put(api, token, ["provider": "simulated", "default_from": "News <news@Brand.test>"])
+        #expect(saved.status == 200 && saved.json["default_from"] == "News <news@brand.test>", "\(saved.body)")
+        // A relay signs with the key we hold for the domain: the same sender passes.
+        #expect(try await Self.put(api, token, ["provider": "smtp", "smtp_host": "relay.example", "default_from": "news@brand.test"]).status == 200)
+        // Resend sends only from domains Resend verified; the sandbox is the simulated provider's alone.
+        let resend = try await Self.put(api, token, ["provider": "resend", "resend_api_key": "re_123456", "default_from": "news@brand.test"])
+        refused(resend, "brand.test")
+        #expect(resend.body.contains("verified for the simulated provider"), "\(resend.body)")
+        refused(try await Self.put(api, token, ["provider": "resend", "resend_api_key": "re_123456", "default_from": "hello@sandbox.ozzi.test"]),
+                "sandbox.ozzi.test")
+        #expect(try await api.call("GET", "/api/v1/email/settings", token: token).json["provider"] == "smtp", "a refused change changes nothing")
     }
 
     @Test func smtpSettingsDefaultsAndThePasswordStaysWithItsServer() async throws {

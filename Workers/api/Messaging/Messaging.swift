@@ -46,7 +46,9 @@ struct Messaging: Sendable {
                              providers: EmailProviders(env: env, settings: emailSettings, simulated: simulatedEmail),
                              sendingDomains: SendingDomainStore(database: database, key: sealingKey, clock: clock),
                              unsubscribeLinks: UnsubscribeLinks(signer: links, publicURL: publicURL),
-                             trackingLinks: TrackingLinks(signer: links, publicURL: publicURL))
+                             trackingLinks: TrackingLinks(signer: links, publicURL: publicURL),
+                             senders: SenderRule(store: SendingDomainStore(database: database, key: sealingKey, clock: clock),
+                                                 sandboxDomain: try SendingDomainSettings(env).sandboxDomain))
         let hosts = DeliveryHosts(database: database, clock: clock,
                                   leaseSeconds: Int(env.var("DELIVERY_HOST_LEASE_SECONDS", default: "30")).map { max(3, $0) } ?? 30)
         engine = DeliveryEngine(messages: messages, queue: deliveryQueue, providers: providers, email: email, limiter: limiter, limits: try SendLimits(env),

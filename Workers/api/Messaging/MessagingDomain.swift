@@ -1,8 +1,7 @@
 import OzziRuntime
 
 /// `/api/v1/messages`, `/api/v1/sms/settings`, `/api/v1/delivery` and Twilio's callbacks: scheduled SMS,
-/// their delivery through the workspace's provider (`DELIVERY` queue jobs), and replies; and
-/// `/api/v1/email/settings`, the workspace's email provider.
+/// their delivery through the workspace's provider (`DELIVERY` queue jobs), and replies.
 /// Route files read the shared `Messaging` service's parts (`s.messages`, `s.engine`) through it.
 @dynamicMemberLookup
 struct MessagingDomain: APIDomain {
@@ -25,7 +24,6 @@ struct MessagingDomain: APIDomain {
     func routes(_ v1: RouteGroup) {
         v1.group("/messages").addMessageRoutes(self)
         v1.group("/sms/settings").addSMSSettingsRoutes(self)
-        v1.group("/email/settings").addEmailSettingsRoutes(service.emailSettings)
         v1.group("/webhooks/twilio").addTwilioWebhookRoutes(self)
         v1.addDeliveryRoutes(self)
     }

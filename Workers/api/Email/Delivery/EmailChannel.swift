@@ -11,6 +11,8 @@ struct EmailChannel: Sendable {
     let sendingDomains: SendingDomainStore
     let unsubscribeLinks: UnsubscribeLinks
     let trackingLinks: TrackingLinks
+    /// Whether a From may still be used when the email is due.
+    let senders: SenderRule
 
     var simulated: SimulatedEmailProvider { providers.simulated }
 
@@ -24,6 +26,8 @@ struct EmailChannel: Sendable {
         let providers: [String: Result<(provider: any EmailProvider, account: String), APIError>]
         /// `workspace address` of each suppressed recipient.
         let suppressed: Set<String>
+        /// Each workspace's allowed senders, read once for the batch.
+        var senders: [String: Senders] = [:]
     }
 
     func batch(_ messages: [MessageStore.Due]) async throws -> Batch {
@@ -40,11 +44,13 @@ struct EmailChannel: Sendable {
         var providers: [String: Result<(provider: any EmailProvider, account: String), APIError>] = [:]
         // Checked at send time, whatever was true when the email was queued: one query per workspace.
         var suppressed = Set<String>()
+        var senders: [String: Senders] = [:]
         for (workspace, emails) in Dictionary(grouping: messages, by: \.scope.workspaceID) {
             let scope = TenantScope(workspaceID: workspace)
             let settings = try await self.providers.settings.get(scope)
             // Resend signs with its own keys; a relay gets ours, one per From domain.
             let dkim = settings.provider == "smtp" ? try await sendingDomains.dkimSigners(scope) : []
+            senders[workspace] = try await self.senders.senders(scope, provider: settings.provider)
             providers[workspace] = Result { () throws(APIError) in
                 do {
                     let provider = try self.providers.provider(for: settings, dkim: dkim)
@@ -60,7 +66,7 @@ struct EmailChannel: Sendable {
                 suppressed.insert(workspace + " " + address)
             }
         }
-        return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: suppressed)
+        return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: suppressed, senders: senders)
     }
 
     /// The secret that signs `provider`'s webhooks for the workspace: the simulated provider's own, or
@@ -78,6 +84,7 @@ struct EmailChannel: Sendable {
         if batch.suppressed.contains(message.scope.workspaceID + " " + message.to.lowercased()) {
             return .failure(APIError(status: 422, code: "suppressed", message: "\(message.to) is on the workspace's suppression list"))
         }
+        if let refused = batch.senders[message.scope.workspaceID]?.sendFailure(content.from) { return .failure(refused) }
         let provider: any EmailProvider, account: String, rendered: RenderedEmail
         do throws(APIError) {
             guard let chosen = batch.providers[message.scope.workspaceID] else {

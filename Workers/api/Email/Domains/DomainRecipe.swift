@@ -15,11 +15,52 @@ struct DomainRecipe: Sendable {
         var records = [
             DomainRecord(kind: .spf, type: "TXT", name: envelope, value: "v=spf1 include:\(spfInclude) ~all", required: true),
             DomainRecord(kind: .dkim, type: "TXT", name: "\(selector)._domainkey.\(domain)", value: "v=DKIM1; k=rsa; p=\(publicKey)", required: true),
-            DomainRecord(kind: .dmarc, type: "TXT", name: "_dmarc." + domain, value: "v=DMARC1; p=none; rua=mailto:dmarc@\(domain)", required: false),
+            Self.dmarc(for: domain),
         ]
         if let bounceMX {
             records.append(DomainRecord(kind: .mx, type: "MX", name: envelope, value: bounceMX, priority: 10, required: false))
         }
         return records
+    }
+}
+
+extension DomainRecipe {
+    /// Our DMARC advice: a policy that only reports, to start with.
+    static func dmarc(for domain: String) -> DomainRecord {
+        DomainRecord(kind: .dmarc, type: "TXT", name: "_dmarc." + domain, value: "v=DMARC1; p=none; rua=mailto:dmarc@\(domain)", required: false)
+    }
+
+    /// The records Resend answered for `domain`, as we publish and check them: the return path's SPF TXT
+    /// and MX and the DKIM TXT, all required since Resend's verification waits on them; then our DMARC
+    /// advice. Resend's names are relative to the domain; TXT values may come quoted. Records of other
+    /// types (a tracking CNAME) are Resend's to show.
+    static func resend(_ records: [ResendDomainsClient.Record], domain: String) -> [DomainRecord] {
+        var published: [DomainRecord] = []
+        for record in records {
+            let name = fullName(record.name, in: domain)
+            switch (record.purpose.uppercased(), record.type) {
+            case ("SPF", "TXT"):
+                published.append(DomainRecord(kind: .spf, type: "TXT", name: name, value: unquoted(record.value), required: true))
+            case ("SPF", "MX"):
+                published.append(DomainRecord(kind: .mx, type: "MX", name: name, value: record.value, priority: record.priority ?? 10, required: true))
+            case ("DKIM", "TXT"):
+                published.append(DomainRecord(kind: .dkim, type: "TXT", name: name, value: unquoted(record.value), required: true))
+            default:
+                continue
+            }
+        }
+        return published + [dmarc(for: domain)]
+    }
+
+    /// `send` -> `send.example.com`; a full name (or `@`) as it is.
+    static func fullName(_ name: String, in domain: String) -> String {
+        var name = name.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        if name.isEmpty || name == "@" || name == domain { return domain }
+        return name.hasSuffix("." + domain) ? name : name + "." + domain
+    }
+
+    private static func unquoted(_ value: String) -> String {
+        value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") ? String(value.dropFirst().dropLast()) : value
     }
 }

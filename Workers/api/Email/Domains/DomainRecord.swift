@@ -29,7 +29,8 @@ struct DomainRecord: Codable, Sendable, Equatable {
     let value: String
     /// MX only.
     let priority: Int?
-    /// Whether the domain's verification waits on it (SPF and DKIM); DMARC and MX are advice.
+    /// Whether the domain's verification waits on it (SPF and DKIM; for Resend its return path's MX too);
+    /// DMARC, and MX elsewhere, are advice.
     let required: Bool
     var status: Status = .pending
     /// The values the last check found at `name` (TXT values joined, MX as `priority host`).
@@ -38,6 +39,8 @@ struct DomainRecord: Codable, Sendable, Equatable {
     /// then the one before it.
     var error: String?
     var checked_at: String?
+    /// What the provider (Resend) last said of this record: `not_started`, `pending`, `verified`, `failed`...
+    var provider_status: String?
 
     init(kind: Kind, type: String, name: String, value: String, priority: Int? = nil, required: Bool) {
         self.kind = kind

@@ -15,6 +15,8 @@ struct SendingDomain: Codable, SQLRecord, Sendable, Equatable {
     let name: String
     /// Whose records these are: `simulated`, `smtp` (we sign; the key is ours) or `resend`.
     let provider: String
+    /// The provider's own id for the domain (Resend's), when the provider keeps domains.
+    let provider_domain_id: String?
     let status: Status
     let records: [DomainRecord]
     let dkim_selector: String?
@@ -22,7 +24,7 @@ struct SendingDomain: Codable, SQLRecord, Sendable, Equatable {
     let verified_at: String?
     let created_at: String
     let updated_at: String
-    enum CodingKeys: String, SQLColumn { case id, name, provider, status, records, dkim_selector, checked_at, verified_at, created_at, updated_at }
+    enum CodingKeys: String, SQLColumn { case id, name, provider, provider_domain_id, status, records, dkim_selector, checked_at, verified_at, created_at, updated_at }
     typealias Columns = CodingKeys
 
     /// The status its records earn: verified when every required one is; failed when a required one was
@@ -32,5 +34,15 @@ struct SendingDomain: Codable, SQLRecord, Sendable, Equatable {
         if required.allSatisfy({ $0.status == .verified }) { return .verified }
         if required.contains(where: { $0.status == .missing || $0.status == .wrong }) { return .failed }
         return previous
+    }
+
+    /// For a domain the provider verifies too (Resend): verified when both DNS and the provider say so,
+    /// failed when either found it failing; otherwise pending. `provider` nil: the provider could not be
+    /// asked, and DNS alone tells.
+    static func status(of records: [DomainRecord], was previous: Status, provider: String?) -> Status {
+        let ours = status(of: records, was: previous)
+        guard let provider else { return ours }
+        if ours == .failed || provider == "failed" { return .failed }
+        return ours == .verified && provider == "verified" ? .verified : .pending
     }
 }

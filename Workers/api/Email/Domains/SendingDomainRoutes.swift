@@ -8,13 +8,15 @@ extension RouteGroup {
             try await domains.store.list(principal.scope, page: page)
         }
 
-        authed("POST", "", "Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX)", tag: "email",
+        authed("POST", "", "Add a sending domain; answers the DNS records to publish (SPF, DKIM, DMARC, MX; on Resend, the records Resend asks for)", tag: "email",
                body: .json(SendingDomain.input), answers: .json(.model(SendingDomain.self)), success: 201, creates: true) { request, _, principal in
             try principal.require(.admin, to: "add sending domains")
             let body = try JSONBody(request)
             let name = try DomainName.normalize(try body.requiredString("name", max: DomainName.maxLength)).get()
             let provider = try await domains.emailSettings.get(principal.scope).provider
-            let domain = try await domains.add(principal.scope, name: name, provider: provider, spfInclude: try body.string("spf_include", max: 200))
+            let region = try body.choice("region", ResendDomainsClient.regions)
+            let domain = try await domains.add(principal.scope, name: name, provider: provider, spfInclude: try body.string("spf_include", max: 200),
+                                               region: region)
             return .json(domain, status: 201)
         }
 
@@ -22,12 +24,12 @@ extension RouteGroup {
             try await domains.store.get($0, id: $1)
         }
 
-        remove("Delete a sending domain (its DKIM key with it)", tag: "email", noun: "email domain") { principal, id in
+        remove("Delete a sending domain (its DKIM key with it; a Resend domain at Resend too)", tag: "email", noun: "email domain") { principal, id in
             try principal.require(.admin, to: "delete sending domains")
-            return try await domains.store.delete(principal.scope, id: id)
+            return try await domains.delete(principal.scope, id: id)
         }
 
-        authed("POST", "/:id/verify", "Check the domain's records by DNS now", tag: "email",
+        authed("POST", "/:id/verify", "Check the domain's records by DNS now (a Resend domain: Resend verifies it too, and its status is read)", tag: "email",
                answers: .json(.model(SendingDomain.self))) { _, context, principal in
             guard let domain = try await domains.verify(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("email domain") }
             return .json(domain)

@@ -22,6 +22,9 @@ struct SendingDomainSettings: Sendable {
     var retrySeconds: Int64 = 900
     /// Domains re-checked per maintenance run (every minute).
     var recheckBatch = 5
+    /// Resend's API for workspaces on Resend (`RESEND_API_BASE`, `RESEND_TIMEOUT_MS`, as for sending).
+    var resendBaseURL: String
+    var resendTimeoutMilliseconds: Int
 
     init(_ env: WorkerEnv) throws {
         let server = env.var("DNS_SERVER", default: "")
@@ -38,5 +41,7 @@ struct SendingDomainSettings: Sendable {
         let smtp = env.var("SMTP_SPF_INCLUDE", default: "")
         smtpSPFInclude = smtp.isEmpty ? nil : smtp
         dkimSelector = env.var("DKIM_SELECTOR", default: "ozzi")
+        resendBaseURL = EmailProviders.resendBaseURL(env)
+        resendTimeoutMilliseconds = Int(env.var("RESEND_TIMEOUT_MS", default: "15000")) ?? 15_000
     }
 }

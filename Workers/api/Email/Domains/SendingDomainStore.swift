@@ -46,14 +46,21 @@ struct SendingDomainStore: Sendable {
             """).bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(SendingDomain.self)
     }
 
+    func exists(_ scope: TenantScope, name: String) async throws -> Bool {
+        try await database.prepare("SELECT 1 AS one FROM email_domains WHERE workspace_id = ? AND name = ?").bind(scope.workspaceID, name).first() != nil
+    }
+
     func delete(_ scope: TenantScope, id: String) async throws -> Bool {
         try await database.prepare("DELETE FROM email_domains WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).run().changes == 1
     }
 
-    /// Whether `name` is a verified domain of the workspace.
-    func isVerified(_ scope: TenantScope, name: String) async throws -> Bool {
-        try await database.prepare("SELECT 1 AS one FROM email_domains WHERE workspace_id = ? AND name = ? AND status = 'verified'")
-            .bind(scope.workspaceID, name).first() != nil
+    /// The workspace's verified domains, each with the provider it was added for.
+    func verified(_ scope: TenantScope) async throws -> [(name: String, provider: String)] {
+        try await database.prepare("SELECT name, provider FROM email_domains WHERE workspace_id = ? AND status = 'verified'")
+            .bind(scope.workspaceID).all().compactMap { row in
+                guard let name = row.text("name"), let provider = row.text("provider") else { return nil }
+                return (name, provider)
+            }
     }
 
     /// A signer for each of the workspace's domains whose DKIM key we hold, for its SMTP relay

@@ -11,6 +11,8 @@ struct SendingDomains: Sendable {
     /// Whose records a new domain gets, and which From rule applies: the workspace's email provider.
     let emailSettings: EmailSettingsStore
     let events: WorkspaceEvents
+    /// Resend's domain API, for workspaces on Resend.
+    let outbound: OutboundFetcher
     let clock: any WallClock
     let logger: Logger
 
@@ -20,14 +22,17 @@ struct SendingDomains: Sendable {
         emailSettings = EmailSettingsStore(database: database, key: sealingKey, clock: env.clock)
         dns = DNSClient(server: settings.dnsServer, timeout: settings.dnsTimeout)
         self.events = events
+        outbound = env.outbound
         clock = env.clock
         logger = env.logger
     }
 
-    /// Adds `name` (normalized) for a workspace sending through `provider` (`simulated` or `smtp`): a
-    /// 2048-bit key pair is made for DKIM and the records to publish answered. Not checked until asked,
-    /// or a day later: the records cannot be there yet.
-    func add(_ scope: TenantScope, name: String, provider: String, spfInclude: String?) async throws -> SendingDomain {
+    /// Adds `name` (normalized) for a workspace sending through `provider`: on Resend, Resend adds it in
+    /// the workspace's account and answers the records; otherwise a 2048-bit key pair is made for DKIM and
+    /// the records to publish answered. Not checked until asked, or a day later: the records cannot be
+    /// there yet.
+    func add(_ scope: TenantScope, name: String, provider: String, spfInclude: String?, region: String? = nil) async throws -> SendingDomain {
+        if provider == "resend" { return try await addAtResend(scope, name: name, region: region ?? "us-east-1") }
         let recipe: DomainRecipe
         switch provider {
         case "smtp":
@@ -52,7 +57,15 @@ struct SendingDomains: Sendable {
     /// Checks the domain's records now; nil when the workspace has no such domain.
     func verify(_ scope: TenantScope, id: String) async throws -> SendingDomain? {
         guard let domain = try await store.get(scope, id: id) else { return nil }
-        return try await check(scope, domain)
+        return try await check(scope, domain, provider: try await askResend(scope, domain, verify: true))
+    }
+
+    /// Deletes the domain, at Resend too for a Resend domain (so it can be added again); false when the
+    /// workspace has no such domain.
+    func delete(_ scope: TenantScope, id: String) async throws -> Bool {
+        guard let domain = try await store.get(scope, id: id) else { return false }
+        try await deleteAtResend(scope, domain)
+        return try await store.delete(scope, id: id)
     }
 
     /// Re-checks a few domains whose daily check is due (each claimed first, so hosts sharing the
@@ -62,50 +75,44 @@ struct SendingDomains: Sendable {
         for due in try await store.due(limit: settings.recheckBatch) {
             // Claimed until the retry time: a host that dies mid-check leaves it for another later.
             guard try await store.claim(due.record.id, until: clock.milliseconds + settings.retrySeconds * 1000) else { continue }
-            _ = try await check(due.scope, due.record)
+            // Resend is asked for its status, not to verify again (which it does on its own schedule).
+            let provider = try? await askResend(due.scope, due.record, verify: false)
+            _ = try await check(due.scope, due.record, provider: provider ?? nil)
             checked += 1
         }
         return checked
     }
 
-    /// Whether `address` (`a@b` or `Name <a@b>`) may be a From of the workspace: its domain is one of
-    /// the workspace's verified domains, or, for the simulated provider only, the host's sandbox domain.
+    /// Who may be a From of a workspace (`SenderRule`): its verified domains its provider serves, or, for
+    /// the simulated provider only, the host's sandbox domain.
+    var rule: SenderRule { SenderRule(store: store, sandboxDomain: settings.sandboxDomain) }
+
+    /// Whether `address` (`a@b` or `Name <a@b>`) may be a From of the workspace sending through `provider`.
     func allowedFrom(_ scope: TenantScope, address: String, provider: String) async throws -> Bool {
-        guard let domain = Self.domain(of: address) else { return false }
-        if provider == "simulated", domain == settings.sandboxDomain { return true }
-        return try await store.isVerified(scope, name: domain)
+        try await rule.senders(scope, provider: provider).refusal(address) == nil
     }
 
-    /// Refuses a From the workspace may not send from with its provider as it is now (`allowedFrom`): a
-    /// 409 naming `field`, since the same body passes once the domain is verified. On the simulated
-    /// provider (the offline default) the sandbox domain (`EMAIL_SANDBOX_DOMAIN`) needs no DNS, so email
-    /// works without any domain; every other domain must be verified, whatever the provider.
-    func requireSender(_ scope: TenantScope, _ address: String, field: String) async throws {
-        let provider = try await emailSettings.get(scope).provider
-        guard try await !allowedFrom(scope, address: address, provider: provider) else { return }
-        let domain = Self.domain(of: address) ?? address
-        let sandbox = provider == "simulated" ? " (or send from the sandbox domain \(settings.sandboxDomain))" : ""
-        throw APIError.conflict("\(domain) is not a verified sending domain of the workspace: add it at /api/v1/email/domains, publish its records and verify it\(sandbox)",
-                                details: ["field": .string(field), "domain": .string(domain)])
-    }
-
-    /// The domain of `a@b` or `Name <a@b>`, lowercased, without a final dot.
-    private static func domain(of address: String) -> String? {
-        let bare = MailAddress(parsing: address).address
-        guard let at = bare.lastIndex(of: "@") else { return nil }
-        var domain = bare[bare.index(after: at)...].lowercased()
-        if domain.hasSuffix(".") { domain.removeLast() }
-        return domain.isEmpty ? nil : domain
+    /// Refuses a From the workspace may not send from with its provider as it is now (or `provider`, when
+    /// the request changes it): a 409 naming `field`, since the same body passes once the domain is
+    /// verified. On the simulated provider (the offline default) the sandbox domain (`EMAIL_SANDBOX_DOMAIN`)
+    /// needs no DNS, so email works without any domain; every other domain must be verified, whatever the
+    /// provider. The delivery engine checks again when the email is due (`EmailChannel`).
+    func requireSender(_ scope: TenantScope, _ address: String, field: String, provider: String? = nil) async throws {
+        let current: String
+        if let provider { current = provider } else { current = try await emailSettings.get(scope).provider }
+        try await rule.senders(scope, provider: current).require(address, field: field)
     }
 
     /// Asks DNS for every record at once and stores what came back. A record DNS could not be asked
     /// about keeps its last status (with the error), and the domain is checked again sooner.
-    private func check(_ scope: TenantScope, _ domain: SendingDomain) async throws -> SendingDomain? {
+    /// `provider`: a Resend domain as Resend just answered it (its status, and each record's).
+    private func check(_ scope: TenantScope, _ domain: SendingDomain, provider: ResendDomainsClient.Domain? = nil) async throws -> SendingDomain? {
+        let asked = provider.map { Self.withProviderStatus(domain.records, $0, domain: domain.name) } ?? domain.records
         let records = await withTaskGroup(of: (Int, DomainRecord).self) { group in
-            for (index, record) in domain.records.enumerated() {
+            for (index, record) in asked.enumerated() {
                 group.addTask { (index, await check(record)) }
             }
-            var checked = domain.records
+            var checked = asked
             for await (index, record) in group { checked[index] = record }
             return checked
         }
@@ -114,8 +121,10 @@ struct SendingDomains: Sendable {
             logger.warning("sending domain check could not reach DNS", metadata: ["domain": "\(domain.name)", "server": "\(dns.server)",
                                                                                    "error": "\(records.compactMap(\.error).first ?? "")"])
         }
+        // A Resend domain Resend could not be asked about keeps Resend's last word: its status as it was.
+        let providerStatus = provider?.status ?? (domain.provider == "resend" ? domain.status.rawValue : nil)
         let wait = told.count == records.count ? settings.recheckSeconds : settings.retrySeconds
-        let saved = try await store.saveCheck(scope, id: domain.id, records: records, status: SendingDomain.status(of: records, was: domain.status),
+        let saved = try await store.saveCheck(scope, id: domain.id, records: records, status: SendingDomain.status(of: records, was: domain.status, provider: providerStatus),
                                               checked: !told.isEmpty, nextCheckMs: clock.milliseconds + wait * 1000)
         events.flushSoon()
         return saved

@@ -15,7 +15,7 @@ struct EmailScheduler: Sendable {
         let common: [Property] = [
             .optional("contact_id", Schema.text(max: 64).example("con_01jd3k5v7n0000000000000000")),
             .optional("to", EmailAddress.schema),
-            .required("from", MailAddress.schema.described("`Name <address>` or an address, on a verified sending domain of the workspace")),
+            .optional("from", MailAddress.schema.described("`Name <address>` or an address, on a verified sending domain of the workspace; default: the workspace's default_from")),
             .optional("reply_to", MailAddress.schema.nullable),
             .optional("variables", TemplateVariables.schema),
             .optional("tags", Schema.array(EmailTag.schema, max: 10)),
@@ -41,7 +41,7 @@ struct EmailScheduler: Sendable {
 
     func schedule(_ principal: Principal, _ body: JSONBody) async throws -> String {
         let scope = principal.scope
-        let from = try MailAddress.input(try body.requiredString("from", max: 320), field: "from")
+        let given = try body.string("from", max: 320).map { try MailAddress.input($0, field: "from") }
         let replyTo = try body.string("reply_to", max: 320).map { try MailAddress.input($0, field: "reply_to") }
         let templateID = try body.string("template_id", max: 64)
         let subject = try body.string("subject", max: 998), html = try body.string("html", max: 512_000), text = try body.string("text", max: 512_000)
@@ -76,7 +76,7 @@ struct EmailScheduler: Sendable {
                 .bind(scope.workspaceID, to).first()?.text("id")
         }
 
-        try await senders.requireSender(scope, from.address, field: "from")
+        let from = try await sender(scope, given)
 
         let id = ResourceID.make("msg")
         let content = EmailContent(id: ResourceID.make("eml"), from: from.formatted, replyTo: replyTo?.formatted, templateID: templateID,
@@ -97,6 +97,22 @@ struct EmailScheduler: Sendable {
         }
         try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), message.dueMs)])
         return id
+    }
+
+    /// The From given, or the workspace's default sender; either checked against the workspace's domains
+    /// now (a 409 naming the field it came from), and again when the email is due.
+    private func sender(_ scope: TenantScope, _ given: MailAddress?) async throws -> MailAddress {
+        if let given {
+            try await senders.requireSender(scope, given.address, field: "from")
+            return given
+        }
+        guard let stored = try await senders.emailSettings.get(scope).defaultFrom else {
+            throw APIError.conflict("no from was given and the workspace has no default sender: give from, or set default_from at /api/v1/email/settings",
+                                    details: ["field": "from"])
+        }
+        let from = try MailAddress.input(stored, field: "default_from")
+        try await senders.requireSender(scope, from.address, field: "default_from")
+        return from
     }
 
     private static func tags(_ body: JSONBody) throws -> [EmailTag] {

@@ -25,12 +25,17 @@ struct EmailProviders: Sendable {
         self.simulated = simulated
         outbound = env.outbound
         clock = env.clock
-        resendBaseURL = String(env.var("RESEND_API_BASE", default: "https://api.resend.com").reversed().drop { $0 == "/" }.reversed())
+        resendBaseURL = Self.resendBaseURL(env)
         resendTimeoutMilliseconds = Int(env.var("RESEND_TIMEOUT_MS", default: "15000")) ?? 15_000
         smtpTimeoutMilliseconds = Int(env.var("SMTP_TIMEOUT_MS", default: "30000")) ?? 30_000
         smtpAllowPrivateHosts = env.var("SMTP_ALLOW_PRIVATE_HOSTS", default: "false") == "true"
         let caFile = env.var("SMTP_CA_FILE", default: "")
         smtpCAFile = caFile.isEmpty ? nil : caFile
+    }
+
+    /// `RESEND_API_BASE` without a trailing slash: Resend's API, or a stub in tests.
+    static func resendBaseURL(_ env: WorkerEnv) -> String {
+        String(env.var("RESEND_API_BASE", default: "https://api.resend.com").reversed().drop { $0 == "/" }.reversed())
     }
 
     /// The provider `workspace`'s settings name. `dkim`: the workspace's signers for its sending domains

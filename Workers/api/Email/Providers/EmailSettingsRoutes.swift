@@ -3,7 +3,7 @@ import OzziRuntime
 /// `/api/v1/email/settings`: the workspace's email provider, its credentials and default sender (admins
 /// and owners; secrets are written, never read back).
 extension RouteGroup {
-    func addEmailSettingsRoutes(_ settings: EmailSettingsStore) {
+    func addEmailSettingsRoutes(_ settings: EmailSettingsStore, senders: SendingDomains) {
         authed("GET", "", "The workspace's email provider settings (secrets are never shown, only whether each is set)", tag: "emails",
                answers: .json(.model(EmailSettings.JSONShape.self))) { _, _, principal in
             try principal.require(.admin, to: "see email settings")
@@ -11,12 +11,16 @@ extension RouteGroup {
         }
 
         authed("PUT", "", "Set the email provider: simulated | resend (resend_api_key, resend_webhook_secret) | smtp (smtp_host, "
-               + "smtp_port, smtp_security, smtp_username, smtp_password)", tag: "emails",
+               + "smtp_port, smtp_security, smtp_username, smtp_password); default_from on a verified sending domain (else 409)", tag: "emails",
                body: .json(EmailSettings.JSONShape.input), answers: .json(.model(EmailSettings.JSONShape.self))) { request, _, principal in
             try principal.require(.admin, to: "change email settings")
             let body = try JSONBody(request)
             let current = try await settings.get(principal.scope)
             let updated = try EmailSettingsInput(body).applied(to: current)
+            // The default sender must be one the workspace may send from with the provider it now chooses.
+            if let from = updated.defaultFrom {
+                try await senders.requireSender(principal.scope, from, field: "default_from", provider: updated.provider)
+            }
             try await settings.save(principal.scope, updated)
             return .json(updated.json)
         }
