@@ -18,16 +18,9 @@ import Testing
         try await w.api.call("POST", "/api/v1/contacts", json: fields, token: w.token)
     }
 
-    /// Imports a CSV and waits for its report.
+    /// Imports a CSV; its report, once completed.
     func importCSV(_ w: CampaignTests.World, _ csv: String, onDuplicate: String = "skip") async throws -> TestResponse {
-        let started = try await w.api.call("POST", "/api/v1/contacts/imports?on_duplicate=\(onDuplicate)", raw: csv, token: w.token,
-                                           headers: ["Content-Type": "text/csv"])
-        let id = try #require(started.string("id"), "\(started.body)")
-        var report = started
-        _ = try await Poll.until(interval: .milliseconds(20)) {
-            report = try await w.api.call("GET", "/api/v1/contacts/imports/\(id)", token: w.token)
-            return report.string("status") != "running"
-        }
+        let report = try await campaigns.importCSV(w, csv, onDuplicate: onDuplicate)
         #expect(report.string("status") == "completed", "\(report.body)")
         return report
     }
