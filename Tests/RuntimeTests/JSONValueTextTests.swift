@@ -36,6 +36,29 @@ import Testing
         }
     }
 
+    /// RFC 8259 §8.2 / I-JSON §2.1: a surrogate half alone names no character; the error points at its escape.
+    @Test func loneSurrogateEscapesAreRefusedAtTheirByte() {
+        let cases: [(text: String, offset: Int)] = [
+            (#"{"name": "\ud800"}"#, 10),           // a high half, then the string ends
+            (#"{"name": "\udc00"}"#, 10),           // a low half first
+            (#"["ab\ud83dx"]"#, 4),                 // a high half, then a character
+            (#"["\ud83d\u0041"]"#, 2),              // a high half, then an escape that is not a low half
+            (#"["\ud83d\ud83d\ude00"]"#, 2),       // two high halves: the first is alone
+            (#"{"\udfff": 1}"#, 2),                 // in a key too
+        ]
+        for (text, offset) in cases {
+            #expect(throws: JSONSyntaxError(offset: offset, reason: "unpaired surrogate"), "\(text)") { try parse(text) }
+        }
+        let error = #expect(throws: JSONSyntaxError.self) { try parse(#""\ud800""#) }
+        #expect(error?.description == "invalid JSON at byte 1: unpaired surrogate")
+    }
+
+    @Test func surrogatePairsAndNULEscapesAreRead() throws {
+        #expect(try parse(#""\ud83d\ude00 \uD834\uDD1E""#) == .string("😀 𝄞"))
+        #expect(try parse(#""a\u0000b""#) == .string("a\u{0}b"))  // JSON allows U+0000; the api refuses it (TextInput)
+        #expect(try parse(#""\ud7ff\ue000\uffff""#) == .string("\u{D7FF}\u{E000}\u{FFFF}"))
+    }
+
     @Test func deepNestingIsRefusedNotACrash() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONSyntaxError.self) { try parse(deep) }

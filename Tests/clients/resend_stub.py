@@ -12,9 +12,12 @@ GET /requests answers every request received: [{method, path, authorization, ide
 
 Domains (no Idempotency-Key): POST /domains needs exactly {name, region?} (region one of Resend's) and
 answers Resend's shape: status not_started, records MX and TXT (quoted) on `send`, DKIM TXT at
-`resend._domainkey` with a new key, and a tracking CNAME; a name this account has -> 403. POST
+`resend._domainkey` with a new key (for a name starting `cname.`: three DKIM CNAMEs to
+`<token>.dkim.amazonses.com.`, as Resend answers some accounts), and a tracking CNAME; a name this
+account has -> 403. POST
 /domains/{id}/verify marks it verified (failed when the name starts with `fail`), which GET /domains/{id}
 then answers for the domain and each record; DELETE /domains/{id} removes it. Unknown id -> 404.
+GET /domains?limit=100 lists the account's domains (without records).
 """
 import base64
 import os
@@ -84,9 +87,13 @@ class Handler(BaseHTTPRequestHandler):
                     return error(403, "validation_error", f"The {body['name']} domain has been registered already.")
                 domain = {"id": str(uuid.uuid4()), "name": body["name"], "region": body.get("region", "us-east-1"), "status": "not_started",
                           "created_at": "2026-12-01T12:00:00.000000+00:00",
-                          "dkim": "p=" + base64.b64encode(os.urandom(140)).decode()}
+                          "dkim": "p=" + base64.b64encode(os.urandom(140)).decode(),
+                          "tokens": [uuid.uuid4().hex for _ in range(3)] if body["name"].startswith("cname.") else []}
                 domains[domain["id"]] = domain
                 return 200, self.domain_json(domain), {}
+            if method == "GET" and self.path == "/domains?limit=100":
+                return 200, {"object": "list", "has_more": False,
+                             "data": [{k: d[k] for k in ("id", "name", "status", "created_at", "region")} for d in domains.values()]}, {}
             if len(parts) < 2 or parts[0] != "domains" or parts[1] not in domains:
                 return error(404, "not_found", "Domain not found")
             domain = domains[parts[1]]
@@ -108,7 +115,13 @@ class Handler(BaseHTTPRequestHandler):
             {"record": "SPF", "name": "send", "type": "MX", "ttl": "Auto", "status": status,
              "value": f"feedback-smtp.{region}.amazonses.com", "priority": 10},
             {"record": "SPF", "name": "send", "type": "TXT", "ttl": "Auto", "status": status, "value": '"v=spf1 include:amazonses.com ~all"'},
-            {"record": "DKIM", "name": "resend._domainkey", "type": "TXT", "ttl": "Auto", "status": status, "value": domain["dkim"]},
+        ]
+        if domain["tokens"]:
+            records += [{"record": "DKIM", "name": f"{t}._domainkey", "type": "CNAME", "ttl": "Auto", "status": status,
+                         "value": f"{t}.dkim.amazonses.com."} for t in domain["tokens"]]
+        else:
+            records.append({"record": "DKIM", "name": "resend._domainkey", "type": "TXT", "ttl": "Auto", "status": status, "value": domain["dkim"]})
+        records += [
             {"record": "Tracking", "name": "links." + domain["name"], "type": "CNAME", "ttl": "Auto", "status": status, "value": "links1.resend-dns.com"},
         ]
         return {"object": "domain", "id": domain["id"], "name": domain["name"], "status": status, "created_at": domain["created_at"],

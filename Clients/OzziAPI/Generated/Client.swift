@@ -16,7 +16,7 @@ public import struct Foundation.Data
 #endif
 public import struct Foundation.Date
 import HTTPTypes
-/// JSON over /api/v1 with snake_case keys. Lists answer {"data": [...], "next_cursor": ...}: pass next_cursor back as ?cursor= for the next page. Creating POSTs take an Idempotency-Key. Errors answer {"error": {"code", "message", "details"}} with a 4xx status naming the field at fault.
+/// JSON over /api/v1 with snake_case keys. Lists answer {"data": [...], "next_cursor": ...}: pass next_cursor back as ?cursor= for the next page. Creating POSTs take an Idempotency-Key. Errors answer {"error": {"code", "message", "details"}} with a 4xx status naming the field at fault. No text the api takes may hold U+0000 (NUL): a string or key of a JSON body, a form field, a query or path parameter or a CSV cell that does is refused with a 4xx naming it (422; 400 for a CSV line), on every storage engine. Other control characters (tab, line breaks) are kept as sent.
 public struct Client: APIProtocol {
     /// The underlying HTTP client.
     private let client: UniversalClient

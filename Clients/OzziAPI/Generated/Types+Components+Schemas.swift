@@ -3404,7 +3404,7 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/error`.
             public var error: Swift.String?
-            /// What the last check found at the name: TXT values, or MX as 'priority host'
+            /// What the last check found at the name: TXT values, MX as 'priority host', or the CNAME target
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/found`.
             public var found: [Swift.String]
@@ -3446,11 +3446,16 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/status`.
             public var status: Components.Schemas.EmailDomainRecord.StatusPayload
+            /// CNAME: a DKIM key Resend keeps, published as an alias of its name
+            ///
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/type`.
             @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case txt = "TXT"
                 case mx = "MX"
+                case cname = "CNAME"
             }
+            /// CNAME: a DKIM key Resend keeps, published as an alias of its name
+            ///
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/type`.
             public var _type: Components.Schemas.EmailDomainRecord._TypePayload
             /// - Remark: Generated from `#/components/schemas/EmailDomainRecord/value`.
@@ -3460,14 +3465,14 @@ extension Components {
             /// - Parameters:
             ///   - checkedAt:
             ///   - error: Why the last check could not tell (the name server failed or did not answer); the status is the one before
-            ///   - found: What the last check found at the name: TXT values, or MX as 'priority host'
+            ///   - found: What the last check found at the name: TXT values, MX as 'priority host', or the CNAME target
             ///   - kind:
             ///   - name: Where to publish it (the full name)
             ///   - priority: MX only
             ///   - providerStatus: Resend domains: what Resend last said of the record
             ///   - required: SPF and DKIM (for Resend, its return path's MX too) must be verified for the domain to be; DMARC, and MX elsewhere, are advised
             ///   - status: pending until checked; verified; missing (nothing of that kind at the name); wrong (see found)
-            ///   - _type:
+            ///   - _type: CNAME: a DKIM key Resend keeps, published as an alias of its name
             ///   - value:
             public init(
                 checkedAt: Foundation.Date? = nil,

@@ -236,18 +236,7 @@ struct JSONReader {
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw fail("unpaired surrogate")
-                        }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
-                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
+                    out.append(contentsOf: Array(String(Character(try unicodeEscape())).utf8))
                 default:
                     throw fail("invalid escape")
                 }
@@ -259,6 +248,25 @@ struct JSONReader {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// The scalar of a `\uXXXX` escape (just past its `u`), or of a UTF-16 pair of two. A surrogate half on its
+    /// own names no character (RFC 8259 §8.2, I-JSON RFC 7493 §2.1): it is refused, at the escape's first byte,
+    /// rather than read as U+FFFD or written out as UTF-8 no reader accepts.
+    private mutating func unicodeEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
+        let start = index - 2
+        let unpaired = JSONSyntaxError(offset: start, reason: "unpaired surrogate")
+        var scalar = try hex4()
+        if (0xDC00..<0xE000).contains(scalar) { throw unpaired }
+        if (0xD800..<0xDC00).contains(scalar) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw unpaired }
+            index += 2
+            let low = try hex4()
+            guard (0xDC00..<0xE000).contains(low) else { throw unpaired }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        }
+        // Every other value below 0x110000 is a scalar: the surrogates were the only gap.
+        return Unicode.Scalar(scalar)!
     }
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {

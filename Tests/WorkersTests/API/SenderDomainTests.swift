@@ -219,6 +219,23 @@ import Testing
         let first = refused.json["records"]?.arrayValue?.first
         #expect(refused.string("status") == "failed" && first?["status"] == "verified" && first?["provider_status"] == "failed", "\(refused.body)")
 
+        // DKIM as Resend answers some accounts: aliases of keys Resend keeps, checked as CNAMEs.
+        let aliased = try await api.call("POST", "/api/v1/email/domains", json: ["name": "cname.brand.test"], token: token)
+        let aliases = (aliased.json["records"]?.arrayValue ?? []).filter { $0["kind"] == "dkim" }
+        #expect(aliases.count == 3 && aliases.allSatisfy { $0["type"] == "CNAME" && $0["value"]?.stringValue?.hasSuffix(".dkim.amazonses.com.") == true
+                                                           && $0["name"]?.stringValue?.hasSuffix("._domainkey.cname.brand.test") == true }, "\(aliased.body)")
+        var zone = SendingDomainTests.published(aliased.json["records"]?.arrayValue ?? [])
+        zone[try #require(aliases[2]["name"]?.stringValue)] = ["CNAME": "elsewhere.example."]
+        try dns.serve(zone)
+        let aliasedID = try #require(aliased.string("id"))
+        let wrongAlias = try await api.call("POST", "/api/v1/email/domains/\(aliasedID)/verify", token: token)
+        let dkims = (wrongAlias.json["records"]?.arrayValue ?? []).filter { $0["kind"] == "dkim" }
+            .map { "\($0["status"]?.stringValue ?? "") \($0["found"]?.arrayValue?.compactMap(\.stringValue) ?? [])" }
+        #expect(wrongAlias.string("status") == "failed" && dkims.prefix(2).allSatisfy { $0.hasPrefix("verified") }
+                && dkims.last?.hasPrefix("wrong") == true && dkims.last?.contains("elsewhere.example") == true, "\(wrongAlias.body)")
+        try dns.serve(SendingDomainTests.published(aliased.json["records"]?.arrayValue ?? []))
+        #expect(try await api.call("POST", "/api/v1/email/domains/\(aliasedID)/verify", token: token).string("status") == "verified")
+
         // Twice is refused here, before Resend is asked.
         let before = try await stub.requests().count
         #expect(try await api.call("POST", "/api/v1/email/domains", json: ["name": "mail.brand.test"], token: token).status == 409)
@@ -230,12 +247,30 @@ import Testing
         let again = try await api.call("POST", "/api/v1/email/domains", json: ["name": "mail.brand.test"], token: token)
         #expect(again.status == 201 && again.string("provider_domain_id") != resendID, "\(again.body)")
 
+        // The daily re-check reads Resend's status without asking it to verify again.
+        let againResendID = try #require(again.string("provider_domain_id"))
+        let count = try await stub.requests().count
+        try await api.database("api").prepare("UPDATE email_domains SET next_check_ms = 0 WHERE id = ?").bind(try #require(again.string("id"))).run()
+        let worker = try #require(api.host.workers["api"] as? APIWorker)
+        try await #require(worker.domains.lazy.compactMap { $0 as? EmailDomainsDomain }.first).maintain()
+        #expect(try await Poll.until { try await Self.requests(stub, after: count).contains("GET /domains/\(againResendID)") })
+        #expect(try await Self.requests(stub, after: count) == ["GET /domains/\(againResendID)"])
+
+        // A domain the Resend account has already (added from its dashboard) is taken as it is.
+        let dashboard = try await Subprocess.curl(["-X", "POST", "-H", "Authorization: Bearer \(ResendClientTests.apiKey)", "-H", "Content-Type: application/json",
+                                                   "-d", #"{"name":"dashboard.brand.test"}"#, "http://127.0.0.1:\(stub.port)/domains"])
+        let dashboardID = try #require((try JSONValue(jsonBytes: Array(dashboard.stdout.utf8)))["id"]?.stringValue)
+        let adoptedAt = try await stub.requests().count
+        let adopted = try await api.call("POST", "/api/v1/email/domains", json: ["name": "dashboard.brand.test"], token: token)
+        #expect(adopted.status == 201 && adopted.string("provider_domain_id") == dashboardID && adopted.json["records"]?.arrayValue?.count == 4, "\(adopted.body)")
+        #expect(try await Self.requests(stub, after: adoptedAt) == ["POST /domains", "GET /domains?limit=100", "GET /domains/\(dashboardID)"])
+
         // Resend's refusal is a conflict carrying its message.
         #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "resend", "resend_api_key": "re_not_this_account"],
                                    token: token).status == 200)
         let wrongKey = try await api.call("POST", "/api/v1/email/domains", json: ["name": "other.brand.test"], token: token)
         #expect(wrongKey.status == 409 && wrongKey.body.contains("Missing API key") && wrongKey.json["error"]?["details"]?["resend_status"] == 401,
                 "\(wrongKey.body)")
-        #expect(try await api.call("GET", "/api/v1/email/domains", token: token)["data"]?.arrayValue?.count == 2)
+        #expect(try await api.call("GET", "/api/v1/email/domains", token: token)["data"]?.arrayValue?.count == 4)
     }
 }

@@ -54,6 +54,16 @@ import Testing
         #expect(DomainRecordCheck.mx(expected: expected, []) == (.missing, []))
     }
 
+    @Test func cnameChecks() {
+        func cname(_ targets: String...) -> [DNSRecord] { targets.map { DNSRecord(name: "x", ttl: 60, data: .cname($0)) } }
+        let expected = "abc.dkim.amazonses.com."
+        #expect(DomainRecordCheck.cname(expected: expected, cname("ABC.dkim.amazonses.com")).0 == .verified)
+        #expect(DomainRecordCheck.cname(expected: expected, cname("abd.dkim.amazonses.com.")) == (.wrong, ["abd.dkim.amazonses.com."]))
+        #expect(DomainRecordCheck.cname(expected: expected, []) == (.missing, []))
+        let record = DomainRecord(kind: .dkim, type: "CNAME", name: "abc._domainkey.example.com", value: expected, required: true)
+        #expect(DomainRecordCheck.type(of: record) == .cname)
+    }
+
     @Test func domainStatusWaitsOnRequiredRecords() {
         func record(_ kind: DomainRecord.Kind, _ status: DomainRecord.Status, required: Bool = true) -> DomainRecord {
             var record = DomainRecord(kind: kind, type: "TXT", name: "x", value: "v", required: required)
@@ -97,7 +107,9 @@ import Testing
         var zone: [String: [String: Any]] = [:]
         for record in records {
             let name = record["name"]!.stringValue!, value = record["value"]!.stringValue!
-            if record["type"]?.stringValue == "MX" {
+            if record["type"]?.stringValue == "CNAME" {
+                zone[name, default: [:]]["CNAME"] = value
+            } else if record["type"]?.stringValue == "MX" {
                 zone[name, default: [:]]["MX", default: [Any]()] = (zone[name]?["MX"] as? [Any] ?? []) + [[Int(record["priority"]?.numberValue ?? 10), value]]
             } else {
                 zone[name, default: [:]]["TXT"] = (zone[name]?["TXT"] as? [Any] ?? []) + [value]

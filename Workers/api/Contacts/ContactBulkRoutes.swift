@@ -55,6 +55,7 @@ extension RouteGroup {
                       case let pairs = object.compactMapValues(\.stringValue), pairs.count == object.count else {
                     throw APIError.invalidField("mapping", "must be a JSON object of field -> CSV column name")
                 }
+                try TextInput.check(.object(object), at: "mapping")
                 mapping = pairs
             }
             let started = try await s.importer.start(principal.scope, csv: request.bodyChunks(), mapping: mapping, onDuplicate: onDuplicate,

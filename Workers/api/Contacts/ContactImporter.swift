@@ -40,7 +40,7 @@ struct ContactImporter: Sendable {
         csv.unshift(head)
         let id = ResourceID.make("imp")
         let key = "imports/\(scope.workspaceID)/\(id).csv"
-        try await bucket.put(key, chunks: csv, options: BucketPutOptions(contentType: "text/csv"))
+        try await bucket.put(key, chunks: NULFreeChunks(csv, file: "the CSV", code: "invalid_csv"), options: BucketPutOptions(contentType: "text/csv"))
         let now = Timestamp.now(clock)
         try await database.prepare("""
             INSERT INTO contact_imports (id, workspace_id, status, on_duplicate, mapping, object_key, created_by, created_at)

@@ -25,7 +25,7 @@ final class APIRoutes {
     fileprivate func open(_ operation: APIOperation, _ handler: @escaping PublicHandler) {
         operations.append(operation)
         router.add(operation.method, operation.path) { request, context in
-            try await operation.checked(request) { try await handler(request, context) }
+            try await operation.checked(request, pathParameters: context.parameters) { try await handler(request, context) }
         }
     }
 
@@ -36,7 +36,7 @@ final class APIRoutes {
         router.add(operation.method, operation.path, streamBody: streamBody) { request, context in
             // The credential first: a caller without one learns nothing about what the route accepts.
             let principal = try await authenticator.principal(for: request)
-            return try await operation.checked(request) {
+            return try await operation.checked(request, pathParameters: context.parameters) {
                 guard operation.idempotent, let key = request.headers["idempotency-key"] else { return try await handler(request, context, principal) }
                 return try await idempotency.run(key: key, principal: principal, request: request) {
                     try await handler(request, context, principal)

@@ -12,7 +12,11 @@ enum FormEncoding {
 
     /// Each key's first value, as `Request.queryParameter` reads one.
     static func firstValues(_ text: String) -> [String: String] {
-        parse(text).reduce(into: [:]) { values, pair in
+        firstValues(parse(text))
+    }
+
+    static func firstValues(_ pairs: [(String, String)]) -> [String: String] {
+        pairs.reduce(into: [:]) { values, pair in
             if values[pair.0] == nil { values[pair.0] = pair.1 }
         }
     }

@@ -16,13 +16,17 @@ struct JSONBody {
         self.fields = fields
     }
 
+    /// The body as JSON holding no NUL anywhere (`TextInput`): every JSON body a handler reads passes here.
     static func parse(_ body: [UInt8]) throws(APIError) -> JSONValue {
         guard !body.isEmpty else { throw APIError.badRequest("a JSON body is required", code: "invalid_json") }
+        let value: JSONValue
         do {
-            return try JSONValue(jsonBytes: body)
+            value = try JSONValue(jsonBytes: body)
         } catch {
             throw APIError.badRequest("the body is not valid JSON (\(error.description))", code: "invalid_json")
         }
+        try TextInput.check(value)
+        return value
     }
 
     /// An empty body counts as `{}` (for POSTs whose fields are all optional).

@@ -4,14 +4,20 @@ extension APIOperation {
     /// Runs `handler` once the request's parameters and body match this operation's schemas: the checks the
     /// document promises, made by the same values it prints. A JSON body is parsed once; the handler's
     /// `JSONBody(request)` reads the parsed value.
-    func checked(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+    func checked(_ request: Request, pathParameters: [String: String], _ handler: () async throws -> Response) async throws -> Response {
         // A signed route's signature stands where a credential would: missing, it is refused before anything else.
         if let signatureHeader, request.headers[signatureHeader.lowercased()]?.isEmpty ?? true {
             throw APIError.forbidden("the \(signatureHeader) header is missing")
         }
+        // Text the handler may store or query by: no NUL in any of it (`TextInput`), declared or not.
+        for (name, value) in pathParameters.sorted(by: { $0.key < $1.key }) where TextInput.hasNUL(value) {
+            throw APIError.invalidField(name, TextInput.rule)
+        }
+        let pairs = request.query.map(FormEncoding.parse) ?? []
+        try TextInput.check(pairs, in: "query")
         if !parameters.isEmpty {
             // The query string read once for all of them, not once per parameter.
-            let query = FormEncoding.firstValues(request.query ?? "")
+            let query = FormEncoding.firstValues(pairs)
             for parameter in parameters {
                 try parameter.validate(parameter.location == .query ? query[parameter.name] : request.headers[parameter.name.lowercased()])
             }
@@ -26,7 +32,9 @@ extension APIOperation {
         case .form(let schema)?:
             // Unlabelled, a body is not a form: nothing says how its bytes are fields.
             try Self.requireMediaType("application/x-www-form-urlencoded", of: request, labelled: true)
-            try schema.validate(.object(FormEncoding.firstValues(request.text).mapValues(JSONValue.string)), at: "")
+            let fields = FormEncoding.parse(request.text)
+            try TextInput.check(fields, in: "body")
+            try schema.validate(.object(FormEncoding.firstValues(fields).mapValues(JSONValue.string)), at: "")
             return try await handler()
         case .csv?, nil:
             // A CSV upload is read as CSV whatever its label: `curl --data-binary @file` calls it a form.

@@ -21,7 +21,10 @@ enum OpenAPIDocument {
                 "description": """
                     JSON over /api/v1 with snake_case keys. Lists answer {"data": [...], "next_cursor": ...}: pass next_cursor \
                     back as ?cursor= for the next page. Creating POSTs take an Idempotency-Key. Errors answer \
-                    {"error": {"code", "message", "details"}} with a 4xx status naming the field at fault.
+                    {"error": {"code", "message", "details"}} with a 4xx status naming the field at fault. \
+                    No text the api takes may hold U+0000 (NUL): a string or key of a JSON body, a form field, a query or \
+                    path parameter or a CSV cell that does is refused with a 4xx naming it (422; 400 for a CSV line), on \
+                    every storage engine. Other control characters (tab, line breaks) are kept as sent.
                     """,
             ]),
             "tags": .array(Set(operations.map(\.tag)).sorted().map { .object(["name": .string($0)]) }),

@@ -31,9 +31,9 @@ extension DomainRecipe {
     }
 
     /// The records Resend answered for `domain`, as we publish and check them: the return path's SPF TXT
-    /// and MX and the DKIM TXT, all required since Resend's verification waits on them; then our DMARC
-    /// advice. Resend's names are relative to the domain; TXT values may come quoted. Records of other
-    /// types (a tracking CNAME) are Resend's to show.
+    /// and MX and the DKIM TXT (or the DKIM CNAMEs Resend answers for some accounts), all required since
+    /// Resend's verification waits on them; then our DMARC advice. Resend's names are relative to the
+    /// domain; TXT values may come quoted. Records for other purposes (a tracking CNAME) are not ours.
     static func resend(_ records: [ResendDomainsClient.Record], domain: String) -> [DomainRecord] {
         var published: [DomainRecord] = []
         for record in records {
@@ -45,6 +45,8 @@ extension DomainRecipe {
                 published.append(DomainRecord(kind: .mx, type: "MX", name: name, value: record.value, priority: record.priority ?? 10, required: true))
             case ("DKIM", "TXT"):
                 published.append(DomainRecord(kind: .dkim, type: "TXT", name: name, value: unquoted(record.value), required: true))
+            case ("DKIM", "CNAME"):
+                published.append(DomainRecord(kind: .dkim, type: "CNAME", name: name, value: record.value, required: true))
             default:
                 continue
             }

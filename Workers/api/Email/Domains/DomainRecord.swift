@@ -22,7 +22,7 @@ struct DomainRecord: Codable, Sendable, Equatable {
     }
 
     let kind: Kind
-    /// `TXT` or `MX`.
+    /// `TXT`, `MX`, or `CNAME` (a DKIM key Resend keeps, by alias).
     let type: String
     /// Where to publish it: a full name.
     let name: String

@@ -4,7 +4,9 @@ import OzziRuntime
 /// and the values found out.
 enum DomainRecordCheck {
     static func check(_ record: DomainRecord, _ answer: DNSAnswer) -> (status: DomainRecord.Status, found: [String]) {
-        switch record.kind {
+        // Resend may ask for DKIM as aliases of its own keys' names.
+        if record.type == "CNAME" { return cname(expected: record.value, answer.records) }
+        return switch record.kind {
         case .spf: spf(expected: record.value, answer.texts)
         case .dkim: dkim(expected: record.value, answer.texts)
         case .dmarc: dmarc(answer.texts)
@@ -14,7 +16,7 @@ enum DomainRecordCheck {
 
     /// The DNS type to ask for a record of this kind.
     static func type(of record: DomainRecord) -> DNSRecordType {
-        record.kind == .mx ? .mx : .txt
+        record.type == "CNAME" ? .cname : record.kind == .mx ? .mx : .txt
     }
 
     /// Exactly one `v=spf1` record (two make SPF fail with a permerror, RFC 7208 §4.5) whose terms include
@@ -59,6 +61,15 @@ enum DomainRecordCheck {
         let found = hosts.map { "\($0.0) \($0.1)" }
         let wanted = bare(expected)
         return (hosts.contains { bare($0.1) == wanted } ? .verified : .wrong, found)
+    }
+
+    /// The name is an alias of the expected target (names compare without case or trailing dot).
+    static func cname(expected: String, _ records: [DNSRecord]) -> (DomainRecord.Status, [String]) {
+        let targets = records.compactMap { record -> String? in
+            if case .cname(let target) = record.data { target } else { nil }
+        }
+        guard !targets.isEmpty else { return (.missing, []) }
+        return (targets.contains { bare($0) == bare(expected) } ? .verified : .wrong, targets)
     }
 
     private static func terms(_ spf: String) -> [String] {

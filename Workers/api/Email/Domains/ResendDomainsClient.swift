@@ -38,6 +38,12 @@ struct ResendDomainsClient: Sendable {
         return try Self.domain(json)
     }
 
+    /// The id of `name` in the account (`GET /domains`, the first 100), if Resend has it.
+    func find(name: String) async throws -> String? {
+        let list = try await call("GET", "/domains?limit=100")
+        return list["data"]?.arrayValue?.first { $0["name"]?.stringValue?.lowercased() == name }?["id"]?.stringValue
+    }
+
     /// `POST /domains/{id}/verify`: Resend checks the records again (its answer comes with `get`).
     func verify(id: String) async throws {
         _ = try await call("POST", "/domains/\(try Self.safe(id))/verify")

@@ -32,14 +32,14 @@ extension DomainRecord: APIModel {
     static let schemaName = "EmailDomainRecord"
     static let schema = Schema.object([
         .required("kind", Schema.oneOf(Kind.allCases.map(\.rawValue))),
-        .required("type", Schema.oneOf(["TXT", "MX"])),
+        .required("type", Schema.oneOf(["TXT", "MX", "CNAME"]).described("CNAME: a DKIM key Resend keeps, published as an alias of its name")),
         .required("name", Schema.string().example("ozzi._domainkey.example.com").described("Where to publish it (the full name)")),
         .required("value", Schema.string().example("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...")),
         .optional("priority", Schema.integer(0...65535).described("MX only")),
         .required("required", Schema.boolean.described("SPF and DKIM (for Resend, its return path's MX too) must be verified for the domain to be; DMARC, and MX elsewhere, are advised")),
         .required("status", Schema.oneOf(Status.allCases.map(\.rawValue))
             .described("pending until checked; verified; missing (nothing of that kind at the name); wrong (see found)")),
-        .required("found", Schema.array(.string()).described("What the last check found at the name: TXT values, or MX as 'priority host'")),
+        .required("found", Schema.array(.string()).described("What the last check found at the name: TXT values, MX as 'priority host', or the CNAME target")),
         .optional("error", Schema.string().described("Why the last check could not tell (the name server failed or did not answer); the status is the one before")),
         .optional("checked_at", Schema.timestamp),
         .optional("provider_status", Schema.string().example("verified").described("Resend domains: what Resend last said of the record")),

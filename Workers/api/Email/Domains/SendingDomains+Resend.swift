@@ -11,8 +11,8 @@ extension SendingDomains {
                                    timeoutMilliseconds: settings.resendTimeoutMilliseconds)
     }
 
-    /// `POST /domains` at Resend, then the domain stored with Resend's id and records (and our DMARC
-    /// advice). No key pair: Resend signs.
+    /// `POST /domains` at Resend (or the account's domain of that name, when Resend has it already), then
+    /// the domain stored with Resend's id and records (and our DMARC advice). No key pair: Resend signs.
     func addAtResend(_ scope: TenantScope, name: String, region: String) async throws -> SendingDomain {
         guard let client = try await resend(scope) else {
             throw APIError.conflict("the workspace sends through Resend but has no Resend API key: set resend_api_key at /api/v1/email/settings")
@@ -21,7 +21,15 @@ extension SendingDomains {
         if try await store.exists(scope, name: name) {
             throw APIError.conflict("the domain \(name) is already added", details: .object(["field": "name"]))
         }
-        let created = try await client.create(name: name, region: region)
+        let created: ResendDomainsClient.Domain
+        do {
+            created = try await client.create(name: name, region: region)
+        } catch let refused as APIError where refused.status == 409 && refused.details?["resend_status"] != .number(401) {
+            // Resend has it already (added from its dashboard, or by a call whose answer was lost): the
+            // account's domain is taken as it is, since it is the one Resend sends from.
+            guard let id = try await client.find(name: name) else { throw refused }
+            created = try await client.get(id: id)
+        }
         let records = DomainRecipe.resend(created.records, domain: name)
         guard records.contains(where: { $0.kind == .dkim }) else {
             throw APIError(status: 502, code: "provider_error", message: "Resend answered no DKIM record for \(name)")
