@@ -36,7 +36,7 @@ import Testing
         #expect(session.tokenType == .bearer && session.user.email == "client@example.com")
         let client = Client(serverURL: server, token: session.accessToken)
 
-        let contact = try await client.createContact(body: .json(.init(name: "Ada Lovelace", phone: "+1 415 555 0100")))
+        let contact = try await client.createContact(body: .json(.init(value1: .init(name: "Ada Lovelace"), value2: .init(value1: .init(phone: "+1 415 555 0100")))))
         guard case .created(let created) = contact else {
             Issue.record("creating the contact answered \(contact)")
             return

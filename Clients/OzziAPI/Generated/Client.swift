@@ -14810,9 +14810,9 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Create a contact (phone unique per workspace)
+    /// Create a contact: a phone, an email address or both (each unique per workspace)
     ///
-    /// Create a contact (phone unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create a contact: a phone, an email address or both (each unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)`.
@@ -15663,9 +15663,9 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason
     ///
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. Needs a bearer token, an API key or the session cookie.
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts/imports`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postContactsImports)`.

@@ -1826,6 +1826,8 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/Contact/custom_fields`.
             public var customFields: Components.Schemas.Contact.CustomFieldsPayload
+            /// Lower-cased; unique in the workspace, as the phone is
+            ///
             /// - Remark: Generated from `#/components/schemas/Contact/email`.
             public var email: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Contact/email_consent`.
@@ -1840,10 +1842,10 @@ extension Components {
             public var name: Swift.String
             /// - Remark: Generated from `#/components/schemas/Contact/notes`.
             public var notes: Swift.String
-            /// E.164
+            /// E.164; absent when the contact has only an email address
             ///
             /// - Remark: Generated from `#/components/schemas/Contact/phone`.
-            public var phone: Swift.String
+            public var phone: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Contact/sms_consent`.
             public var smsConsent: Components.Schemas.Consent
             /// - Remark: Generated from `#/components/schemas/Contact/source`.
@@ -1864,14 +1866,14 @@ extension Components {
             /// - Parameters:
             ///   - createdAt:
             ///   - customFields:
-            ///   - email:
+            ///   - email: Lower-cased; unique in the workspace, as the phone is
             ///   - emailConsent:
             ///   - firstName:
             ///   - id:
             ///   - lastName:
             ///   - name:
             ///   - notes:
-            ///   - phone: E.164
+            ///   - phone: E.164; absent when the contact has only an email address
             ///   - smsConsent:
             ///   - source:
             ///   - updatedAt:
@@ -1885,7 +1887,7 @@ extension Components {
                 lastName: Swift.String,
                 name: Swift.String,
                 notes: Swift.String,
-                phone: Swift.String,
+                phone: Swift.String? = nil,
                 smsConsent: Components.Schemas.Consent,
                 source: Components.Schemas.Contact.SourcePayload,
                 updatedAt: Foundation.Date
@@ -1957,7 +1959,7 @@ extension Components {
                     Swift.String.self,
                     forKey: .notes
                 )
-                self.phone = try container.decode(
+                self.phone = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .phone
                 )
@@ -3850,6 +3852,7 @@ extension Components {
                 @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
                     case notFound = "not_found"
                     case alreadyEnrolled = "already_enrolled"
+                    case noPhone = "no_phone"
                 }
                 /// - Remark: Generated from `#/components/schemas/Enrollment/SkippedPayload/reason`.
                 public var reason: Components.Schemas.Enrollment.SkippedPayloadPayload.ReasonPayload
@@ -5623,6 +5626,7 @@ extension Components {
                 @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
                     case optedOut = "opted_out"
                     case notFound = "not_found"
+                    case noPhone = "no_phone"
                 }
                 /// - Remark: Generated from `#/components/schemas/ScheduledMessages/SkippedPayload/reason`.
                 public var reason: Components.Schemas.ScheduledMessages.SkippedPayloadPayload.ReasonPayload

@@ -24387,9 +24387,9 @@ public enum Operations {
             }
         }
     }
-    /// Create a contact (phone unique per workspace)
+    /// Create a contact: a phone, an email address or both (each unique per workspace)
     ///
-    /// Create a contact (phone unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create a contact: a phone, an email address or both (each unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)`.
@@ -24421,171 +24421,277 @@ public enum Operations {
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json`.
                 public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/custom_fields`.
-                    public struct CustomFieldsPayload: Codable, Hashable, Sendable {
-                        /// A container of undocumented properties.
-                        public var additionalProperties: [String: Swift.String?]
-                        /// Creates a new `CustomFieldsPayload`.
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/custom_fields`.
+                        public struct CustomFieldsPayload: Codable, Hashable, Sendable {
+                            /// A container of undocumented properties.
+                            public var additionalProperties: [String: Swift.String?]
+                            /// Creates a new `CustomFieldsPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - additionalProperties: A container of undocumented properties.
+                            public init(additionalProperties: [String: Swift.String?] = .init()) {
+                                self.additionalProperties = additionalProperties
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try encoder.encodeAdditionalProperties(additionalProperties)
+                            }
+                        }
+                        /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/custom_fields`.
+                        public var customFields: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.CustomFieldsPayload?
+                        /// An email address, lower-cased; unique in the workspace
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/email`.
+                        public var email: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/email_consent`.
+                        public struct EmailConsentPayload: Codable, Hashable, Sendable {
+                            /// How consent was given or withdrawn (kept to 100 characters)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/email_consent/method`.
+                            public var method: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/email_consent/status`.
+                            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case unknown = "unknown"
+                                case optedIn = "opted_in"
+                                case optedOut = "opted_out"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/email_consent/status`.
+                            public var status: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.EmailConsentPayload.StatusPayload
+                            /// Creates a new `EmailConsentPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                            ///   - status:
+                            public init(
+                                method: Swift.String? = nil,
+                                status: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.EmailConsentPayload.StatusPayload
+                            ) {
+                                self.method = method
+                                self.status = status
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case method
+                                case status
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/email_consent`.
+                        public var emailConsent: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.EmailConsentPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/first_name`.
+                        public var firstName: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/last_name`.
+                        public var lastName: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/name`.
+                        public var name: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/notes`.
+                        public var notes: Swift.String?
+                        /// E.164 (+12025550143), or a national number of the workspace's country
+                        ///
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/phone`.
+                        public var phone: Swift.String?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/sms_consent`.
+                        public struct SmsConsentPayload: Codable, Hashable, Sendable {
+                            /// How consent was given or withdrawn (kept to 100 characters)
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/sms_consent/method`.
+                            public var method: Swift.String?
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/sms_consent/status`.
+                            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case unknown = "unknown"
+                                case optedIn = "opted_in"
+                                case optedOut = "opted_out"
+                            }
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/sms_consent/status`.
+                            public var status: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.SmsConsentPayload.StatusPayload
+                            /// Creates a new `SmsConsentPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - method: How consent was given or withdrawn (kept to 100 characters)
+                            ///   - status:
+                            public init(
+                                method: Swift.String? = nil,
+                                status: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.SmsConsentPayload.StatusPayload
+                            ) {
+                                self.method = method
+                                self.status = status
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case method
+                                case status
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/sms_consent`.
+                        public var smsConsent: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.SmsConsentPayload?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/source`.
+                        @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case api = "api"
+                            case _import = "import"
+                            case form = "form"
+                            case widget = "widget"
+                            case voice = "voice"
+                            case sms = "sms"
+                            case _empty_ = ""
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1/source`.
+                        public var source: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.SourcePayload?
+                        /// Creates a new `Value1Payload`.
                         ///
                         /// - Parameters:
-                        ///   - additionalProperties: A container of undocumented properties.
-                        public init(additionalProperties: [String: Swift.String?] = .init()) {
-                            self.additionalProperties = additionalProperties
+                        ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
+                        ///   - email: An email address, lower-cased; unique in the workspace
+                        ///   - emailConsent:
+                        ///   - firstName:
+                        ///   - lastName:
+                        ///   - name:
+                        ///   - notes:
+                        ///   - phone: E.164 (+12025550143), or a national number of the workspace's country
+                        ///   - smsConsent:
+                        ///   - source:
+                        public init(
+                            customFields: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.CustomFieldsPayload? = nil,
+                            email: Swift.String? = nil,
+                            emailConsent: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.EmailConsentPayload? = nil,
+                            firstName: Swift.String? = nil,
+                            lastName: Swift.String? = nil,
+                            name: Swift.String? = nil,
+                            notes: Swift.String? = nil,
+                            phone: Swift.String? = nil,
+                            smsConsent: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.SmsConsentPayload? = nil,
+                            source: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload.SourcePayload? = nil
+                        ) {
+                            self.customFields = customFields
+                            self.email = email
+                            self.emailConsent = emailConsent
+                            self.firstName = firstName
+                            self.lastName = lastName
+                            self.name = name
+                            self.notes = notes
+                            self.phone = phone
+                            self.smsConsent = smsConsent
+                            self.source = source
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case customFields = "custom_fields"
+                            case email
+                            case emailConsent = "email_consent"
+                            case firstName = "first_name"
+                            case lastName = "last_name"
+                            case name
+                            case notes
+                            case phone
+                            case smsConsent = "sms_consent"
+                            case source
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value1`.
+                    public var value1: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2`.
+                    public struct Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2/value1`.
+                        public struct Value1Payload: Codable, Hashable, Sendable {
+                            /// E.164 (+12025550143), or a national number of the workspace's country
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2/value1/phone`.
+                            public var phone: Swift.String
+                            /// Creates a new `Value1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - phone: E.164 (+12025550143), or a national number of the workspace's country
+                            public init(phone: Swift.String) {
+                                self.phone = phone
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case phone
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2/value1`.
+                        public var value1: Operations.CreateContact.Input.Body.JsonPayload.Value2Payload.Value1Payload?
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2/value2`.
+                        public struct Value2Payload: Codable, Hashable, Sendable {
+                            /// An email address, lower-cased; unique in the workspace
+                            ///
+                            /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2/value2/email`.
+                            public var email: Swift.String
+                            /// Creates a new `Value2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - email: An email address, lower-cased; unique in the workspace
+                            public init(email: Swift.String) {
+                                self.email = email
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case email
+                            }
+                        }
+                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2/value2`.
+                        public var value2: Operations.CreateContact.Input.Body.JsonPayload.Value2Payload.Value2Payload?
+                        /// Creates a new `Value2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - value1:
+                        ///   - value2:
+                        public init(
+                            value1: Operations.CreateContact.Input.Body.JsonPayload.Value2Payload.Value1Payload? = nil,
+                            value2: Operations.CreateContact.Input.Body.JsonPayload.Value2Payload.Value2Payload? = nil
+                        ) {
+                            self.value1 = value1
+                            self.value2 = value2
                         }
                         public init(from decoder: any Swift.Decoder) throws {
-                            additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self.value1 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self.value2 = try .init(from: decoder)
+                            } catch {
+                                errors.append(error)
+                            }
+                            try Swift.DecodingError.verifyAtLeastOneSchemaIsNotNil(
+                                [
+                                    self.value1,
+                                    self.value2
+                                ],
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
                         }
                         public func encode(to encoder: any Swift.Encoder) throws {
-                            try encoder.encodeAdditionalProperties(additionalProperties)
+                            try self.value1?.encode(to: encoder)
+                            try self.value2?.encode(to: encoder)
                         }
                     }
-                    /// Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/custom_fields`.
-                    public var customFields: Operations.CreateContact.Input.Body.JsonPayload.CustomFieldsPayload?
-                    /// An email address; an empty string or null clears it
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email`.
-                    public var email: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent`.
-                    public struct EmailConsentPayload: Codable, Hashable, Sendable {
-                        /// How consent was given or withdrawn (kept to 100 characters)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/method`.
-                        public var method: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/status`.
-                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case unknown = "unknown"
-                            case optedIn = "opted_in"
-                            case optedOut = "opted_out"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent/status`.
-                        public var status: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
-                        /// Creates a new `EmailConsentPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
-                        ///   - status:
-                        public init(
-                            method: Swift.String? = nil,
-                            status: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload.StatusPayload
-                        ) {
-                            self.method = method
-                            self.status = status
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case method
-                            case status
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/email_consent`.
-                    public var emailConsent: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/first_name`.
-                    public var firstName: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/last_name`.
-                    public var lastName: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/name`.
-                    public var name: Swift.String?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/notes`.
-                    public var notes: Swift.String?
-                    /// E.164 (+12025550143), or a national number of the workspace's country
-                    ///
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/phone`.
-                    public var phone: Swift.String
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/sms_consent`.
-                    public struct SmsConsentPayload: Codable, Hashable, Sendable {
-                        /// How consent was given or withdrawn (kept to 100 characters)
-                        ///
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/sms_consent/method`.
-                        public var method: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/sms_consent/status`.
-                        @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case unknown = "unknown"
-                            case optedIn = "opted_in"
-                            case optedOut = "opted_out"
-                        }
-                        /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/sms_consent/status`.
-                        public var status: Operations.CreateContact.Input.Body.JsonPayload.SmsConsentPayload.StatusPayload
-                        /// Creates a new `SmsConsentPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - method: How consent was given or withdrawn (kept to 100 characters)
-                        ///   - status:
-                        public init(
-                            method: Swift.String? = nil,
-                            status: Operations.CreateContact.Input.Body.JsonPayload.SmsConsentPayload.StatusPayload
-                        ) {
-                            self.method = method
-                            self.status = status
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case method
-                            case status
-                        }
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/sms_consent`.
-                    public var smsConsent: Operations.CreateContact.Input.Body.JsonPayload.SmsConsentPayload?
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/source`.
-                    @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case api = "api"
-                        case _import = "import"
-                        case form = "form"
-                        case widget = "widget"
-                        case voice = "voice"
-                        case sms = "sms"
-                        case _empty_ = ""
-                    }
-                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/source`.
-                    public var source: Operations.CreateContact.Input.Body.JsonPayload.SourcePayload?
+                    /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/json/value2`.
+                    public var value2: Operations.CreateContact.Input.Body.JsonPayload.Value2Payload
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
-                    ///   - email: An email address; an empty string or null clears it
-                    ///   - emailConsent:
-                    ///   - firstName:
-                    ///   - lastName:
-                    ///   - name:
-                    ///   - notes:
-                    ///   - phone: E.164 (+12025550143), or a national number of the workspace's country
-                    ///   - smsConsent:
-                    ///   - source:
+                    ///   - value1:
+                    ///   - value2:
                     public init(
-                        customFields: Operations.CreateContact.Input.Body.JsonPayload.CustomFieldsPayload? = nil,
-                        email: Swift.String? = nil,
-                        emailConsent: Operations.CreateContact.Input.Body.JsonPayload.EmailConsentPayload? = nil,
-                        firstName: Swift.String? = nil,
-                        lastName: Swift.String? = nil,
-                        name: Swift.String? = nil,
-                        notes: Swift.String? = nil,
-                        phone: Swift.String,
-                        smsConsent: Operations.CreateContact.Input.Body.JsonPayload.SmsConsentPayload? = nil,
-                        source: Operations.CreateContact.Input.Body.JsonPayload.SourcePayload? = nil
+                        value1: Operations.CreateContact.Input.Body.JsonPayload.Value1Payload,
+                        value2: Operations.CreateContact.Input.Body.JsonPayload.Value2Payload
                     ) {
-                        self.customFields = customFields
-                        self.email = email
-                        self.emailConsent = emailConsent
-                        self.firstName = firstName
-                        self.lastName = lastName
-                        self.name = name
-                        self.notes = notes
-                        self.phone = phone
-                        self.smsConsent = smsConsent
-                        self.source = source
+                        self.value1 = value1
+                        self.value2 = value2
                     }
-                    public enum CodingKeys: String, CodingKey {
-                        case customFields = "custom_fields"
-                        case email
-                        case emailConsent = "email_consent"
-                        case firstName = "first_name"
-                        case lastName = "last_name"
-                        case name
-                        case notes
-                        case phone
-                        case smsConsent = "sms_consent"
-                        case source
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
                     }
                 }
                 /// - Remark: Generated from `#/paths/api/v1/contacts/POST/requestBody/content/application\/json`.
@@ -26750,9 +26856,9 @@ public enum Operations {
             }
         }
     }
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason
     ///
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. Needs a bearer token, an API key or the session cookie.
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts/imports`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postContactsImports)`.
@@ -26770,7 +26876,7 @@ public enum Operations {
                     case skip = "skip"
                     case update = "update"
                 }
-                /// What a row whose phone is already a contact does (default skip)
+                /// What a row whose phone (without one: email) is already a contact does (default skip)
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/contacts/imports/POST/query/on_duplicate`.
                 public var onDuplicate: Operations.PostContactsImports.Input.Query.OnDuplicatePayload?
@@ -26778,7 +26884,7 @@ public enum Operations {
                 ///
                 /// - Parameters:
                 ///   - mapping: A JSON object of contact field -> CSV column name; without it, columns named like the fields are used
-                ///   - onDuplicate: What a row whose phone is already a contact does (default skip)
+                ///   - onDuplicate: What a row whose phone (without one: email) is already a contact does (default skip)
                 public init(
                     mapping: Swift.String? = nil,
                     onDuplicate: Operations.PostContactsImports.Input.Query.OnDuplicatePayload? = nil
@@ -27739,7 +27845,7 @@ public enum Operations {
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/custom_fields`.
                     public var customFields: Operations.UpdateContact.Input.Body.JsonPayload.CustomFieldsPayload?
-                    /// An email address; an empty string or null clears it
+                    /// An email address; an empty string or null clears it (if the contact keeps a phone)
                     ///
                     /// - Remark: Generated from `#/paths/api/v1/contacts/{id}/PATCH/requestBody/json/email`.
                     public var email: Swift.String?
@@ -27837,7 +27943,7 @@ public enum Operations {
                     ///
                     /// - Parameters:
                     ///   - customFields: Up to 100 keys of 1-64 characters; values are strings, numbers, booleans or null
-                    ///   - email: An email address; an empty string or null clears it
+                    ///   - email: An email address; an empty string or null clears it (if the contact keeps a phone)
                     ///   - emailConsent:
                     ///   - firstName:
                     ///   - lastName:

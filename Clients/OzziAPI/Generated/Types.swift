@@ -437,9 +437,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/contacts`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/get(listContacts)`.
     func listContacts(_ input: Operations.ListContacts.Input) async throws -> Operations.ListContacts.Output
-    /// Create a contact (phone unique per workspace)
+    /// Create a contact: a phone, an email address or both (each unique per workspace)
     ///
-    /// Create a contact (phone unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create a contact: a phone, an email address or both (each unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)`.
@@ -458,9 +458,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/contacts/export`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/export/get(getContactsExport)`.
     func getContactsExport(_ input: Operations.GetContactsExport.Input) async throws -> Operations.GetContactsExport.Output
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason
     ///
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. Needs a bearer token, an API key or the session cookie.
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts/imports`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postContactsImports)`.
@@ -1962,9 +1962,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Create a contact (phone unique per workspace)
+    /// Create a contact: a phone, an email address or both (each unique per workspace)
     ///
-    /// Create a contact (phone unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Create a contact: a phone, an email address or both (each unique per workspace). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/post(createContact)`.
@@ -2007,9 +2007,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason
     ///
-    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. Needs a bearer token, an API key or the session cookie.
+    /// Import a CSV body (up to 100,000 rows) as a background job: ?mapping={"phone":"Mobile",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/contacts/imports`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/imports/post(postContactsImports)`.

@@ -26,7 +26,16 @@ import APIWorker
     func importContacts(_ w: World, _ count: Int, from first: Int = 0) async throws -> [String] {
         var csv = "name,phone,email\n"
         for i in first..<(first + count) { csv += "Person \(i),+1415\(String(7_000_000 + i)),p\(i)@example.com\n" }
-        let started = try await w.api.call("POST", "/api/v1/contacts/imports?on_duplicate=skip", raw: csv, token: w.token,
+        let report = try await importCSV(w, csv)
+        #expect(report["created"] == .number(Double(count)), "\(report.body)")
+        let database = try await w.api.database("api")
+        return try await database.prepare("SELECT id FROM contacts WHERE phone >= ? AND phone <= ? ORDER BY id")
+            .bind("+1415\(7_000_000 + first)", "+1415\(7_000_000 + first + count - 1)").all().compactMap { $0.text("id") }
+    }
+
+    /// Imports a CSV and waits for its report.
+    func importCSV(_ w: World, _ csv: String, onDuplicate: String = "skip") async throws -> TestResponse {
+        let started = try await w.api.call("POST", "/api/v1/contacts/imports?on_duplicate=\(onDuplicate)", raw: csv, token: w.token,
                                            headers: ["Content-Type": "text/csv"])
         let id = try #require(started.string("id"), "\(started.body)")
         var report = started
@@ -34,10 +43,7 @@ import APIWorker
             report = try await w.api.call("GET", "/api/v1/contacts/imports/\(id)", token: w.token)
             return report.string("status") != "running"
         }
-        #expect(report["created"] == .number(Double(count)), "\(report.body)")
-        let database = try await w.api.database("api")
-        return try await database.prepare("SELECT id FROM contacts WHERE phone >= ? AND phone <= ? ORDER BY id")
-            .bind("+1415\(7_000_000 + first)", "+1415\(7_000_000 + first + count - 1)").all().compactMap { $0.text("id") }
+        return report
     }
 
     func contact(_ w: World, _ phone: String, optedOut: Bool = false) async throws -> String {

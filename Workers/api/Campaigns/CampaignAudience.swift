@@ -4,7 +4,8 @@ import OzziRuntime
 /// (the filters of `GET /contacts`, without a search: group, SMS consent, source, custom fields, created
 /// and updated times), or every contact. Whatever the kind, only
 /// contacts the channel can reach are recipients:
-/// - SMS: a phone number, and `sms_consent` not `opted_out` (`opted_in` with `opted_in_only`);
+/// - SMS: a phone number (contacts with only an email address are not in the audience, nor its count),
+///   and `sms_consent` not `opted_out` (`opted_in` with `opted_in_only`);
 /// - email: an email address, and `email_consent` not `opted_out` (`opted_in` with `opted_in_only`).
 /// `unknown` consent counts as consent unless `opted_in_only`, as for one-off messages (imports start
 /// unknown). Consent and the suppression list are checked again when each message is sent.
@@ -99,7 +100,7 @@ enum CampaignAudience: Equatable, Sendable {
         case .all:
             break
         }
-        let (address, consent) = channel == .email ? ("c.email IS NOT NULL AND c.email <> ''", "c.email_consent") : ("c.phone <> ''", "c.sms_consent")
+        let (address, consent) = channel == .email ? ("c.email IS NOT NULL AND c.email <> ''", "c.email_consent") : ("c.phone IS NOT NULL AND c.phone <> ''", "c.sms_consent")
         sql.append(address)
         sql.append(optedInOnly ? "\(consent) = 'opted_in'" : "\(consent) <> 'opted_out'")
         return (sql, values)

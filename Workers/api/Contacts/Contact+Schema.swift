@@ -1,14 +1,15 @@
 import OzziRuntime
 
 extension Contact: APIModel {
-    /// Fields without a value (email, a consent's time) are absent, not null: the encoder skips nils.
+    /// Fields without a value (phone, email, a consent's time) are absent, not null: the encoder skips nils.
+    /// A contact has a phone, an email address, or both.
     static let schema = Schema.object([
         .required("id", Schema.string().example("con_01jd3k5v7n0000000000000000")),
         .required("name", Schema.string().example("Ada Lovelace")),
         .required("first_name", Schema.string().example("Ada")),
         .required("last_name", Schema.string().example("Lovelace")),
-        .required("phone", Schema.string(format: "phone").example("+12025550143").described("E.164")),
-        .optional("email", Schema.string().example("ada@example.com")),
+        .optional("phone", Schema.string(format: "phone").example("+12025550143").described("E.164; absent when the contact has only an email address")),
+        .optional("email", Schema.string().example("ada@example.com").described("Lower-cased; unique in the workspace, as the phone is")),
         .required("notes", .string()),
         .required("custom_fields", Schema.dictionary(.any).example(["plan": "gold"])),
         .required("source", .oneOf(Contact.sources)),

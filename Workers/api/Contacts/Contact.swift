@@ -6,7 +6,8 @@ struct Contact: Encodable, Sendable, Equatable {
     let name: String
     let first_name: String
     let last_name: String
-    let phone: String
+    /// E.164; nil for a contact known only by its email address (a contact has at least one of them).
+    let phone: String?
     let email: String?
     let notes: String
     let custom_fields: JSONValue
@@ -40,7 +41,7 @@ extension Contact: SQLRecord {
         name = try row.decode(String.self, forKey: .name)
         first_name = try row.decode(String.self, forKey: .first_name)
         last_name = try row.decode(String.self, forKey: .last_name)
-        phone = try row.decode(String.self, forKey: .phone)
+        phone = try row.decodeIfPresent(String.self, forKey: .phone)
         email = try row.decodeIfPresent(String.self, forKey: .email)
         notes = try row.decode(String.self, forKey: .notes)
         custom_fields = try row.decode(JSONValue.self, forKey: .custom_fields)

@@ -41,11 +41,11 @@ extension RouteGroup {
         }
 
         authed("POST", "/imports",
-               "Import a CSV body (up to 100,000 rows) as a background job: ?mapping={\"phone\":\"Mobile\",...}&on_duplicate=update|skip",
+               "Import a CSV body (up to 100,000 rows) as a background job: ?mapping={\"phone\":\"Mobile\",...}&on_duplicate=update|skip. The header must have the columns the mapping names, and (mapped or by name) a phone or an email column. A row is the contact with its phone, or, without one, with its email address; a row with neither, or whose email another contact has, is rejected with its reason",
                tag: "contacts", body: .csv(maxBytes: ContactImporter.maxBytes),
                query: [.query("mapping", Schema.string(max: 4096).example(#"{"phone":"Mobile"}"#),
                               "A JSON object of contact field -> CSV column name; without it, columns named like the fields are used"),
-                       .query("on_duplicate", .oneOf(["skip", "update"]), "What a row whose phone is already a contact does (default skip)")],
+                       .query("on_duplicate", .oneOf(["skip", "update"]), "What a row whose phone (without one: email) is already a contact does (default skip)")],
                answers: .json(.model(ContactImport.self)), success: 202, streamBody: ContactImporter.maxBytes) { request, _, principal in
             let onDuplicate = request.queryParameter("on_duplicate") ?? "skip"
             guard ["update", "skip"].contains(onDuplicate) else { throw APIError.invalidField("on_duplicate", "must be update or skip") }
@@ -83,7 +83,7 @@ extension RouteGroup {
                 while true {
                     var chunk = ""
                     for c in page.rows {
-                        chunk += CSVWriter.line([c.id, c.name, c.first_name, c.last_name, c.phone, c.email ?? "", c.notes,
+                        chunk += CSVWriter.line([c.id, c.name, c.first_name, c.last_name, c.phone ?? "", c.email ?? "", c.notes,
                                                  String(decoding: c.custom_fields.jsonBytes, as: UTF8.self), c.source, c.sms_consent.status,
                                                  c.created_at, c.updated_at])
                     }

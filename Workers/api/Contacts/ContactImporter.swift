@@ -70,7 +70,9 @@ struct ContactImporter: Sendable {
                 columns[name] = index
             }
         }
-        guard columns["phone"] != nil else { throw APIError.invalidField("mapping", "no column gives the phone, which every contact needs") }
+        guard columns["phone"] != nil || columns["email"] != nil else {
+            throw APIError.invalidField("mapping", "no column gives the phone or the email; every contact needs one of them")
+        }
         return columns
     }
 
@@ -152,25 +154,16 @@ struct ContactImporter: Sendable {
     }
 
     /// One batch: rows inserted, updated or skipped, rejections recorded, counters advanced — atomically.
-    /// Each row counts once: created, updated, skipped or rejected.
+    /// Each row counts once: created, updated, skipped or rejected. A row is the contact with its phone,
+    /// or, without one, the contact with its email address.
     private func commit(_ records: [CSVReader.Record], scope: TenantScope, importID: String, mapping: [String: Int], update: Bool) async throws {
         let importer = self
         // Validation is CPU work too, and done before the transaction so the writer is held only for SQL.
         let batch = try await BlockingPool.shared.run { () -> Batch in
             var batch = Batch()
-            var byPhone: [String: Int] = [:]
             for record in records {
                 do {
-                    let input = try importer.row(record.fields, mapping: mapping)
-                    let phone = input.phone ?? ""
-                    if let first = byPhone[phone] {
-                        // A phone twice in one batch: the later row updates the earlier (or is skipped).
-                        if update { batch.rows[first].input.absorb(input) }
-                        batch.repeats += 1
-                    } else {
-                        byPhone[phone] = batch.rows.count
-                        batch.rows.append((ResourceID.make("con"), input))
-                    }
+                    try batch.add(try importer.row(record.fields, mapping: mapping), line: record.line, update: update)
                 } catch let error as APIError {
                     batch.rejections.append((record.line, error.message))
                 }
@@ -179,23 +172,66 @@ struct ContactImporter: Sendable {
         }
         let now = Timestamp.now(clock)
         try await database.transaction { tx in
-            for (line, reason) in batch.rejections {
+            // A row keyed by its phone whose email address another contact has can be neither inserted
+            // nor merged: it is refused, naming that contact.
+            let addressed = batch.rows.indices.compactMap { i -> (index: Int, phone: String, email: String)? in
+                guard let phone = batch.rows[i].input.phone, let email = batch.rows[i].input.email ?? nil else { return nil }
+                return (i, phone, email)
+            }
+            let taken = try ContactStore.emailTaken(tx, scope, addressed)
+            var rows = batch.rows, rejections = batch.rejections
+            if !taken.isEmpty {
+                rows = batch.rows.indices.filter { taken[$0] == nil }.map { batch.rows[$0] }
+                for (i, contact) in taken {
+                    let email = (batch.rows[i].input.email ?? nil) ?? ""
+                    rejections.append((batch.lines[i], "email: \(email) is contact \(contact)'s, which has another phone or none"))
+                }
+            }
+            for (line, reason) in rejections {
                 try tx.run("INSERT INTO contact_import_rejections (import_id, line, reason) VALUES (?, ?, ?) ON CONFLICT (import_id, line) DO UPDATE SET reason = excluded.reason", importID, line, reason)
             }
-            let created = try ContactStore.insert(tx, scope, batch.rows, now: now, skipExisting: true)
-            let merged = update ? try ContactStore.merge(tx, scope, batch.rows, now: now) : 0
+            let created = try ContactStore.insert(tx, scope, rows, now: now, skipExisting: true)
+            let merged = update ? try ContactStore.merge(tx, scope, rows, now: now) : 0
             let updated = update ? merged + batch.repeats : 0
-            let skipped = batch.rows.count - created - merged + (update ? 0 : batch.repeats)
+            let skipped = rows.count - created - merged + (update ? 0 : batch.repeats)
             try tx.run("UPDATE contact_imports SET rows = rows + ?, created = created + ?, updated = updated + ?, skipped = skipped + ? WHERE id = ?",
                        records.count, created, updated, skipped, importID)
         }
     }
 
-    /// A batch's valid rows (one per phone, with a new id each) and its rejected lines.
+    /// A batch's valid rows (one per contact, with a new id each, and the line each came from) and its
+    /// rejected lines.
     private struct Batch: Sendable {
         var rows: [(id: String, input: ContactInput)] = []
+        var lines: [Int] = []
         var repeats = 0
         var rejections: [(line: Int, reason: String)] = []
+        /// Which row has each phone, and each email address.
+        var byPhone: [String: Int] = [:]
+        var byEmail: [String: Int] = [:]
+
+        /// A row for the contact with its phone, else with its email address: a contact seen earlier in
+        /// the batch takes it in (or skips it), a new one is added. Throws for a row whose email address
+        /// an earlier row of another contact has.
+        mutating func add(_ input: ContactInput, line: Int, update: Bool) throws {
+            let email = input.email ?? nil
+            let earlier = input.phone.map { byPhone[$0] } ?? email.flatMap { byEmail[$0] }
+            if let email, let holder = byEmail[email], holder != earlier {
+                throw APIError.invalidField("email", "\(email) is on line \(lines[holder]) too, a contact with another phone or none")
+            }
+            if let earlier {
+                if update {
+                    rows[earlier].input.absorb(input)
+                    if let email { byEmail[email] = earlier }
+                }
+                repeats += 1
+                return
+            }
+            if let phone = input.phone { byPhone[phone] = rows.count }
+            if let email { byEmail[email] = rows.count }
+            rows.append((ResourceID.make("con"), input))
+            lines.append(line)
+        }
     }
 
     /// One CSV row as a contact; a bad row throws with the reason its report line gives.
@@ -206,12 +242,13 @@ struct ContactImporter: Sendable {
             return text.isEmpty ? nil : String(text)
         }
         var input = ContactInput()
-        guard let phone = value("phone") else { throw APIError.invalidField("phone", "is empty") }
-        input.phone = try ContactInput.phone(phone, defaultCountry: defaultCountry, field: "phone")
+        let phone = value("phone"), email = value("email")
+        guard phone != nil || email != nil else { throw ContactInput.noAddress }
+        if let phone { input.phone = try ContactInput.phone(phone, defaultCountry: defaultCountry, field: "phone") }
+        if let email { input.email = .some(try EmailAddress.normalize(email)) }
         input.name = value("name")
         input.firstName = value("first_name")
         input.lastName = value("last_name")
-        if let email = value("email") { input.email = .some(try EmailAddress.normalize(email)) }
         input.notes = value("notes")
         var custom: [String: JSONValue] = [:]
         for field in mapping.keys where field.hasPrefix("custom.") {

@@ -14,21 +14,20 @@ struct ContactInput: Sendable {
     var consent: (status: String, method: String?)?
     var emailConsent: (status: String, method: String?)?
 
-    /// Reads a JSON body; `requirePhone` for creation.
-    init(_ body: JSONBody, defaultCountry: String, requirePhone: Bool) throws {
+    /// Reads a JSON body; `creating` a contact, which needs a phone or an email address (or both).
+    init(_ body: JSONBody, defaultCountry: String, creating: Bool) throws {
         name = try body.string("name", max: 200)
         firstName = try body.string("first_name", max: 100)
         lastName = try body.string("last_name", max: 100)
         if let phone = try body.string("phone", max: 40) {
             self.phone = try Self.phone(phone, defaultCountry: defaultCountry, field: "phone")
-        } else if requirePhone {
-            throw APIError.invalidField("phone", "is required")
         }
         if body.fields["email"] == .null {
             email = .some(nil)
         } else if let email = try body.string("email", max: 320) {
             self.email = email.isEmpty ? .some(nil) : try EmailAddress.normalize(email)
         }
+        if creating, phone == nil, (email ?? nil) == nil { throw Self.noAddress }
         notes = try body.string("notes", max: 10_000)
         if let custom = body.fields["custom_fields"], custom != .null {
             guard case .object(let fields) = custom else { throw APIError.invalidField("custom_fields", "must be a JSON object") }
@@ -43,10 +42,13 @@ struct ContactInput: Sendable {
             emailConsent = try Self.consent(consent, field: "email_consent")
         }
         // A new contact gets both forms of its name; an update merges with the stored ones instead.
-        if requirePhone { fillNames() }
+        if creating { fillNames() }
     }
 
     init() {}
+
+    /// A contact is reached by phone, by email, or both: one of them is needed.
+    static let noAddress = APIError.invalidField("phone", "give a phone or an email (a contact needs at least one of phone, email)")
 
     static func phone(_ text: String, defaultCountry: String, field: String) throws -> String {
         do {
@@ -107,24 +109,30 @@ struct ContactInput: Sendable {
 }
 
 extension ContactInput {
-    /// A contact's fields as a body: `phone` is required to create one, and a change needs at least one field.
+    /// A contact's fields as a body: a phone or an email address (or both) to create one; a change may
+    /// clear the email of a contact that keeps a phone (clearing the last of them is a 409).
     static func schema(creating: Bool) -> Schema {
         let phone = Schema.string(min: 1, max: 40, format: "phone").example("+12025550143")
             .described("E.164 (+12025550143), or a national number of the workspace's country")
+        // Creating, the email is an address or absent: an empty one would satisfy "phone or email" on paper.
+        let email = creating
+            ? Schema.string(max: EmailAddress.maxLength, pattern: Pattern(EmailAddress.pattern, mismatch: "is not an email address"))
+                .example("ada@example.com").described("An email address, lower-cased; unique in the workspace")
+            : Schema.string(max: EmailAddress.maxLength, pattern: Pattern("^$|" + EmailAddress.pattern, mismatch: "is not an email address"))
+                .nullable.example("ada@example.com").described("An email address; an empty string or null clears it (if the contact keeps a phone)")
         let fields: [Property] = [
-            creating ? .required("phone", phone) : .optional("phone", phone),
+            .optional("phone", phone),
             .optional("name", Schema.string(max: 200).nullable.example("Ada Lovelace")),
             .optional("first_name", Schema.string(max: 100).nullable),
             .optional("last_name", Schema.string(max: 100).nullable),
-            .optional("email", Schema.string(max: EmailAddress.maxLength, pattern: Pattern("^$|" + EmailAddress.pattern, mismatch: "is not an email address"))
-                .nullable.example("ada@example.com").described("An email address; an empty string or null clears it")),
+            .optional("email", email),
             .optional("notes", Schema.string(max: 10_000).nullable),
             .optional("custom_fields", customFieldsSchema.nullable),
             .optional("source", Schema.oneOf(Contact.sources).nullable),
             .optional("sms_consent", consentSchema.nullable),
             .optional("email_consent", consentSchema.nullable),
         ]
-        return .object(fields)
+        return .object(fields, atLeastOne: creating ? [["phone", "email"]] : [])
     }
 
     static let customFieldsSchema = Schema.dictionary(Schema(.scalar(maxLength: 1000)), max: 100, keys: StringRules(minLength: 1, maxLength: 64))

@@ -10,9 +10,9 @@ extension RouteGroup {
             .json(try await s.contacts.page(principal.scope, request))
         }
 
-        authed("POST", "", "Create a contact (phone unique per workspace)", tag: "contacts",
+        authed("POST", "", "Create a contact: a phone, an email address or both (each unique per workspace)", tag: "contacts",
                body: .json(ContactInput.schema(creating: true)), answers: .json(.model(Contact.self)), success: 201, creates: true) { request, _, principal in
-            let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: true)
+            let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, creating: true)
             let contact = try await s.contacts.create(principal.scope, input)
             return .json(contact, status: 201)
         }
@@ -21,7 +21,7 @@ extension RouteGroup {
 
         authed("PATCH", "/:id", "Change some of a contact's fields", tag: "contacts",
                body: .json(ContactInput.schema(creating: false)), answers: .json(.model(Contact.self))) { request, context, principal in
-            let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, requirePhone: false)
+            let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, creating: false)
             guard let contact = try await s.contacts.update(principal.scope, id: context.parameter("id"), input) else {
                 throw APIError.notFound("contact")
             }

@@ -18,7 +18,7 @@ struct ContactStore: Sendable {
                 try WorkspaceEvents.record(tx, [(scope, "contact.created", ["contact_id": .string(id)])], at: now)
             }
         } catch let error as SQLError where error.isUniqueViolation {
-            throw try await duplicate(scope, phone: input.phone ?? "")
+            throw try await duplicate(scope, phone: input.phone, email: input.email ?? nil)
         }
         return try await get(scope, id: id)!
     }
@@ -27,17 +27,16 @@ struct ContactStore: Sendable {
         _ = try insert(tx, scope, [(id, input)], now: now, skipExisting: false)
     }
 
-    /// Inserts contacts in one statement; with `skipExisting`, a phone the workspace already has is
-    /// skipped instead of failing the statement. Answers how many were inserted.
+    /// Inserts contacts in one statement; with `skipExisting`, a phone or email address the workspace
+    /// already has is skipped instead of failing the statement. Answers how many were inserted.
     ///
     /// One statement, not one per row (see `SQLList`): row-at-a-time inserts made FTS5 write, and then
     /// merge, one index segment per row.
     static func insert(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(id: String, input: ContactInput)], now: String, skipExisting: Bool) throws -> Int {
         let payload = SQLList.json(rows.map { id, input in
-            let phone = input.phone ?? ""
-            return .array([
-                .string(id), .string(input.name ?? ""), .string(input.firstName ?? ""), .string(input.lastName ?? ""), .string(phone),
-                .string(ContactInput.phoneSearch(phone)), (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""),
+            .array([
+                .string(id), .string(input.name ?? ""), .string(input.firstName ?? ""), .string(input.lastName ?? ""),
+                input.phone.map(JSONValue.string) ?? .null, .string(input.phone.map(ContactInput.phoneSearch) ?? ""), (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""),
                 .string(json(input.customFields ?? [:])), .string(input.source ?? "api"), .string(input.consent?.status ?? "unknown"),
                 input.consent.map { _ in .string(now) } ?? .null, (input.consent?.method).map(JSONValue.string) ?? .null,
                 .string(input.emailConsent?.status ?? "unknown"), input.emailConsent.map { _ in .string(now) } ?? .null,
@@ -49,32 +48,48 @@ struct ContactStore: Sendable {
               sms_consent, sms_consent_at, sms_consent_method, email_consent, email_consent_at, email_consent_method, created_at, updated_at)
             SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8,
               value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13, value ->> 14, value ->> 15, ?, ?
-            FROM \(tx.dialect.records()) WHERE true \(skipExisting ? "ON CONFLICT (workspace_id, phone) DO NOTHING" : "")
+            FROM \(tx.dialect.records()) WHERE true \(skipExisting ? "ON CONFLICT DO NOTHING" : "")
             """, scope.workspaceID, now, now, payload).changes
     }
 
-    /// Merges rows into the workspace's contacts that have their phones, in one statement (see `insert`):
-    /// non-empty fields replace, custom fields merge, the rest is kept. Rows whose `id` is the contact's
-    /// own (just inserted from the same batch) are left alone. Answers how many contacts changed.
+    /// Merges rows into the workspace's contacts that have their phones (a row without a phone: its email
+    /// address), in one statement (see `insert`): non-empty fields replace, custom fields merge, the rest
+    /// is kept. Rows whose `id` is the contact's own (just inserted from the same batch) are left alone.
+    /// The caller has set aside rows whose email address another contact has (`emailTaken`). Answers how
+    /// many contacts changed.
     static func merge(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(id: String, input: ContactInput)], now: String) throws -> Int {
-        let payload = SQLList.json(rows.map { id, input in
-            .array([
-                .string(id), .string(input.phone ?? ""), .string(input.name ?? ""), .string(input.firstName ?? ""), .string(input.lastName ?? ""),
-                (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""), .string(json(input.customFields ?? [:])),
-            ])
-        })
-        return try tx.run("""
-            UPDATE contacts SET
-              name = CASE WHEN r.name = '' THEN contacts.name ELSE r.name END,
-              first_name = CASE WHEN r.first_name = '' THEN contacts.first_name ELSE r.first_name END,
-              last_name = CASE WHEN r.last_name = '' THEN contacts.last_name ELSE r.last_name END,
-              email = coalesce(r.email, contacts.email),
-              notes = CASE WHEN r.notes = '' THEN contacts.notes ELSE r.notes END,
-              custom_fields = \(tx.dialect.jsonMerge("contacts.custom_fields", "r.custom_fields")), updated_at = ?
-            FROM (SELECT value ->> 0 AS id, value ->> 1 AS phone, value ->> 2 AS name, value ->> 3 AS first_name, value ->> 4 AS last_name,
-                    value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM \(tx.dialect.records())) AS r
-            WHERE contacts.workspace_id = ? AND contacts.phone = r.phone AND contacts.id <> r.id
-            """, now, payload, scope.workspaceID).changes
+        // One statement per key column, so each finds its contacts through its own unique index.
+        let byPhone = rows.filter { $0.input.phone != nil }, byEmail = rows.filter { $0.input.phone == nil }
+        var changed = 0
+        for (column, rows) in [("phone", byPhone), ("email", byEmail)] where !rows.isEmpty {
+            let payload = SQLList.json(rows.map { id, input in
+                .array([
+                    .string(id), .string(input.phone ?? (input.email ?? nil) ?? ""), .string(input.name ?? ""), .string(input.firstName ?? ""),
+                    .string(input.lastName ?? ""), (input.email ?? nil).map(JSONValue.string) ?? .null, .string(input.notes ?? ""),
+                    .string(json(input.customFields ?? [:])),
+                ])
+            })
+            // The pairs (row, contact) first, the rows driving (CROSS JOIN: SQLite keeps that order and looks
+            // each one up in the key's unique index), then the update by rowid: planned as a join of the
+            // table with the rows, SQLite scans the workspace's contacts once per row.
+            changed += try tx.run("""
+                WITH m AS MATERIALIZED (
+                  SELECT c.rowid AS target, r.name, r.first_name, r.last_name, r.email, r.notes, r.custom_fields
+                  FROM (SELECT value ->> 0 AS id, value ->> 1 AS match_key, value ->> 2 AS name, value ->> 3 AS first_name, value ->> 4 AS last_name,
+                          value ->> 5 AS email, value ->> 6 AS notes, value ->> 7 AS custom_fields FROM \(tx.dialect.records())) AS r
+                  CROSS JOIN contacts c
+                  WHERE c.workspace_id = ? AND c.\(column) = r.match_key AND c.id <> r.id)
+                UPDATE contacts SET
+                  name = CASE WHEN m.name = '' THEN contacts.name ELSE m.name END,
+                  first_name = CASE WHEN m.first_name = '' THEN contacts.first_name ELSE m.first_name END,
+                  last_name = CASE WHEN m.last_name = '' THEN contacts.last_name ELSE m.last_name END,
+                  email = coalesce(m.email, contacts.email),
+                  notes = CASE WHEN m.notes = '' THEN contacts.notes ELSE m.notes END,
+                  custom_fields = \(tx.dialect.jsonMerge("contacts.custom_fields", "m.custom_fields")), updated_at = ?
+                FROM m WHERE contacts.rowid = m.target
+                """, payload, scope.workspaceID, now).changes
+        }
+        return changed
     }
 
     /// Deletes the workspace's contacts among `ids` in one statement; answers how many.
@@ -90,11 +105,32 @@ struct ContactStore: Sendable {
             """, consent.status, now, consent.method, now, scope.workspaceID, SQLList.json(ids)).changes
     }
 
-    /// The 409 for a phone already in the workspace, naming the contact that has it.
-    func duplicate(_ scope: TenantScope, phone: String) async throws -> APIError {
-        let existing = try await database.prepare("SELECT id, name FROM contacts WHERE workspace_id = ? AND phone = ?").bind(scope.workspaceID, phone).first()
-        return APIError.conflict("contact \(existing?.text("id") ?? "") (\(existing?.text("name") ?? "")) already has the phone \(phone)",
-                                 details: .object(["field": "phone", "existing_contact_id": .string(existing?.text("id") ?? "")]))
+    /// Of `rows` (index, phone, email), those whose email address another contact has: one with another
+    /// phone than the row's, or none. Such a row can be neither inserted nor merged (an address is unique
+    /// in the workspace). Answers row index -> the contact that has the address.
+    static func emailTaken(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(index: Int, phone: String, email: String)]) throws -> [Int: String] {
+        guard !rows.isEmpty else { return [:] }
+        let payload = SQLList.json(rows.map { .array([.string(String($0.index)), .string($0.phone), .string($0.email)]) })
+        // CROSS JOIN: the rows drive, each looked up in the address index (see `merge`).
+        let taken = try tx.all("""
+            SELECT r.i, c.id FROM (SELECT value ->> 0 AS i, value ->> 1 AS phone, value ->> 2 AS email FROM \(tx.dialect.records())) AS r
+            CROSS JOIN contacts c
+            WHERE c.workspace_id = ? AND c.email = r.email AND (c.phone IS NULL OR c.phone <> r.phone)
+            """, payload, scope.workspaceID)
+        return Dictionary(taken.compactMap { row in row.text("i").flatMap { Int($0) }.map { ($0, row.text("id") ?? "") } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The 409 for a phone or email address already in the workspace, naming the contact that has it.
+    func duplicate(_ scope: TenantScope, phone: String?, email: String?) async throws -> APIError {
+        for (field, value) in [("phone", phone), ("email", email)] {
+            guard let value, let existing = try await database.prepare("SELECT id, name FROM contacts WHERE workspace_id = ? AND \(field) = ?")
+                .bind(scope.workspaceID, value).first() else { continue }
+            let id = existing.text("id") ?? ""
+            return APIError.conflict("contact \(id) (\(existing.text("name") ?? "")) already has the \(field) \(value)",
+                                     details: .object(["field": .string(field), "existing_contact_id": .string(id)]))
+        }
+        // Deleted since the statement failed: the same answer, without the contact.
+        return APIError.conflict("another contact has the same phone or email", details: .object(["field": .string(phone != nil ? "phone" : "email")]))
     }
 
     func get(_ scope: TenantScope, id: String) async throws -> Contact? {
@@ -121,9 +157,13 @@ struct ContactStore: Sendable {
         }
         let now = Timestamp.now(clock)
         let phone = input.phone ?? current.phone
+        let email = input.email ?? current.email
+        guard phone != nil || email != nil else {
+            throw APIError.conflict("contact \(id) has no phone: without its email it could not be reached", details: .object(["field": "email"]))
+        }
         let values: [any SQLBindable] = [
-            merged.name ?? "", merged.firstName ?? "", merged.lastName ?? "", phone, ContactInput.phoneSearch(phone),
-            input.email ?? current.email, input.notes ?? current.notes, Self.json(custom), input.source ?? current.source,
+            merged.name ?? "", merged.firstName ?? "", merged.lastName ?? "", phone, phone.map(ContactInput.phoneSearch) ?? "",
+            email, input.notes ?? current.notes, Self.json(custom), input.source ?? current.source,
             input.consent?.status ?? current.sms_consent.status, input.consent != nil ? now : current.sms_consent.changed_at,
             input.consent != nil ? input.consent?.method : current.sms_consent.method,
             input.emailConsent?.status ?? current.email_consent.status, input.emailConsent != nil ? now : current.email_consent.changed_at,
@@ -140,7 +180,8 @@ struct ContactStore: Sendable {
                 try WorkspaceEvents.record(tx, [(scope, "contact.updated", ["contact_id": .string(id)])], at: now)
             }
         } catch let error as SQLError where error.isUniqueViolation {
-            throw try await duplicate(scope, phone: phone)
+            // Only a value this change gives can be another contact's.
+            throw try await duplicate(scope, phone: phone == current.phone ? nil : phone, email: email == current.email ? nil : email)
         }
         return try await get(scope, id: id)
     }

@@ -47,7 +47,7 @@ extension MessageScheduler.Scheduled: APIModel {
         .required("scheduled", .integer(min: 0)),
         .required("ids", Schema.array(.string()).example(["msg_01jd3k5v7n0000000000000000"])),
         .required("skipped", .array(.object([
-            .required("contact_id", .string()), .required("reason", .oneOf(["opted_out", "not_found"])),
+            .required("contact_id", .string()), .required("reason", .oneOf(["opted_out", "not_found", "no_phone"])),
         ], closed: true))),
         .required("scheduled_at", .timestamp),
         .optional("message", .model(Message.self)),

@@ -53,12 +53,22 @@ struct MessageScheduler: Sendable {
         var rows: [MessageStore.NewMessage] = []
         var skipped: [Skipped] = []
         for contact in recipients.found {
+            guard let phone = contact.phone else {
+                // A contact with only an email address: named alone, the request cannot be done; in a list
+                // or a group, it is passed over as an opted-out one is.
+                if targets[0] == "contact_id" {
+                    throw APIError.conflict("contact \(contact.id) has no phone number; send it an email instead",
+                                            details: .object(["field": "contact_id", "reason": "no_phone"]))
+                }
+                skipped.append(Skipped(contact_id: contact.id, reason: "no_phone"))
+                continue
+            }
             if contact.sms_consent.status == "opted_out" {
                 skipped.append(Skipped(contact_id: contact.id, reason: "opted_out"))
                 continue
             }
             let row = MessageStore.NewMessage(
-                id: ResourceID.make("msg"), contactID: contact.id, to: contact.phone, templateID: templateID, body: text,
+                id: ResourceID.make("msg"), contactID: contact.id, to: phone, templateID: templateID, body: text,
                 scheduledAt: scheduledAt, dueMs: dueMs, timeZone: timeZone, category: category, campaign: campaign)
             rows.append(series?.first(row) ?? row)
         }

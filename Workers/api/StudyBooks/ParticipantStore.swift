@@ -11,19 +11,25 @@ struct ParticipantStore: Sendable {
     }
 
     /// Why `enroll` skipped a contact.
-    static let skipReasons = ["not_found", "already_enrolled"]
+    static let skipReasons = ["not_found", "already_enrolled", "no_phone"]
 
-    /// Enrolls contacts; those already in the book are skipped with that reason. Returns the new ids too.
+    /// Enrolls contacts; those already in the book, or without a phone, are skipped with that reason. Returns the new ids too.
     func enroll(_ scope: TenantScope, bookID: String, contactIDs: [String], lessonIDs: [String], startDate: String, timeZone: String,
                 createdBy: String) async throws -> (ids: [String], skipped: [MessageScheduler.Skipped]) {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
-            let known = Set(try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM \(tx.dialect.elements()))",
-                                       scope.workspaceID, SQLList.json(contactIDs)).compactMap { $0.text("id") })
+            // Contact id -> whether it has a phone: lessons are text messages.
+            let known = Dictionary(try tx.all("SELECT id, phone FROM contacts WHERE workspace_id = ? AND id IN (SELECT value FROM \(tx.dialect.elements()))",
+                                              scope.workspaceID, SQLList.json(contactIDs)).compactMap { row in row.text("id").map { ($0, row.text("phone") != nil) } },
+                                   uniquingKeysWith: { a, _ in a })
             var ids: [String] = [], skipped: [MessageScheduler.Skipped] = []
             for contact in contactIDs {
-                guard known.contains(contact) else {
+                guard let reachable = known[contact] else {
                     skipped.append(.init(contact_id: contact, reason: "not_found"))
+                    continue
+                }
+                guard reachable else {
+                    skipped.append(.init(contact_id: contact, reason: "no_phone"))
                     continue
                 }
                 let id = ResourceID.make("par")

@@ -46,11 +46,11 @@ struct StudyScheduler: Sendable {
         var createdBy: [String: [MessageStore.NewMessage]] = [:]
         for participant in participants where participant.status == "active" {
             guard let (active, lessons) = content[participant.book_id], active, let zone = TimeZone(identifier: participant.time_zone),
-                  let contact = contacts[participant.contact_id], contact.sms_consent.status != "opted_out" else { continue }
+                  let contact = contacts[participant.contact_id], let phone = contact.phone, contact.sms_consent.status != "opted_out" else { continue }
             for send in StudyPlan.sends(startDate: participant.start_date, zone: zone, lessons: lessons, selected: Set(participant.lesson_ids))
             where send.dueMs >= now && !settled.contains("\(participant.id) \(send.lessonMessageID)") {
                 let row = MessageStore.NewMessage(
-                    id: ResourceID.make("msg"), contactID: contact.id, to: contact.phone, templateID: nil, body: send.body,
+                    id: ResourceID.make("msg"), contactID: contact.id, to: phone, templateID: nil, body: send.body,
                     scheduledAt: Timestamp.at(milliseconds: send.dueMs), dueMs: send.dueMs,
                     timeZone: participant.time_zone, category: Self.category, campaign: "book:\(participant.book_id)")
                 createdBy[participant.created_by, default: []].append(row)
