@@ -172,7 +172,8 @@ import Testing
                 INSERT INTO contacts (id, workspace_id, phone, email, notes, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'api', 't', 't')
                 """).bind(id, workspace, phone, email, notes).run()
         }
-        #expect(try await migrate(all) == ["0019_email_contacts"])
+        #expect(try await migrate(all.filter { $0.name < "0020" }) == ["0019_email_contacts"])
+        _ = try await migrate(all)
         let rows = try await database.prepare("SELECT id, email, notes FROM contacts ORDER BY id").all()
         #expect(rows.map { $0.text("email") ?? "-" } == ["a@x.example", "-", "-", "a@x.example"], "the oldest keeps the address, per workspace")
         #expect(rows[1].text("notes") == "met at the fair [email a@x.example removed: contact c1 has it, and an email address belongs to one contact]")
