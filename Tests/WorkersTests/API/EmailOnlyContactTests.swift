@@ -156,6 +156,13 @@ import Testing
         let emailDone = try await campaigns.wait(w, email) { $0.string("state") == "finished" && campaigns.stat($0, "delivered") == 2 }
         #expect(emailDone["recipients"] == 2, "\(emailDone.body)")
         #expect(Set(try await CampaignEmailTests().emails(w, campaign: email).keys) == ["sub@letters.example", "phil@letters.example"])
+
+        // And the other way: an email to a contact with only a phone is refused for the contact's state.
+        let phoneOnly = try #require(try await create(w, ["name": "Pat", "phone": "+14155550178"]).string("id"))
+        let unmailable = try await w.api.call("POST", "/api/v1/emails", json: [
+            "contact_id": .string(phoneOnly), "from": "News <news@sandbox.ozzi.test>", "subject": "Hi", "text": "x",
+        ], token: w.token)
+        #expect(unmailable.status == 409 && unmailable.string("error", "details", "field") == "contact_id", "\(unmailable.body)")
     }
 
     // MARK: - The migration

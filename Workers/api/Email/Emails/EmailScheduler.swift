@@ -70,7 +70,10 @@ struct EmailScheduler: Sendable {
             guard let row = try await database.prepare("SELECT email FROM contacts WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first() else {
                 throw APIError.notFound("contact")
             }
-            guard let email = row.text("email"), !email.isEmpty else { throw APIError.invalidField("contact_id", "the contact has no email address") }
+            // The contact's state, not the body's shape: the same body passes once it has an address.
+            guard let email = row.text("email"), !email.isEmpty else {
+                throw APIError.conflict("the contact has no email address", details: ["field": "contact_id"])
+            }
             (contactID, to) = (id, email)
         } else {
             to = try EmailAddress.normalize(try body.requiredString("to", max: EmailAddress.maxLength), field: "to")
