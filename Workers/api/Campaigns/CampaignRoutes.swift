@@ -20,14 +20,14 @@ extension RouteGroup {
 
         authed("GET", "/:id", "One campaign with its stats", tag: "campaigns", answers: .json(.model(Campaign.self))) { _, context, principal in
             guard var campaign = try await s.campaigns.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("campaign") }
-            campaign.stats = try await CampaignStats.count(s.campaigns.database, campaignID: campaign.id, channel: campaign.channel)
+            campaign.stats = try await CampaignStats.count(s.campaigns.database, campaign)
             return .json(campaign)
         }
 
         authed("GET", "/:id/stats", "A campaign's numbers: recipients, sent, delivered, failed, bounced, opened, clicked, unsubscribed, complained",
                tag: "campaigns", answers: .json(.model(CampaignStats.self))) { _, context, principal in
             guard let campaign = try await s.campaigns.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("campaign") }
-            return .json(try await CampaignStats.count(s.campaigns.database, campaignID: campaign.id, channel: campaign.channel))
+            return .json(try await CampaignStats.count(s.campaigns.database, campaign))
         }
 
         authed("PATCH", "/:id", "Change a draft, scheduled or paused campaign (409 otherwise); a paused one sends the new content on resume",

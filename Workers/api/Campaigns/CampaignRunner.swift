@@ -107,7 +107,7 @@ struct CampaignRunner: Sendable {
             campaign = next
             batches += 1
         }
-        let stats = try await CampaignStats.count(database, campaignID: campaign.id, channel: campaign.channel)
+        let stats = try await CampaignStats.count(database, campaign)
         if campaign.expanded, campaign.replanCursor == nil, stats.pending == 0 {
             try await move(campaign, .finish)
             return try await publishProgress(campaign.id, force: true)
@@ -205,7 +205,7 @@ struct CampaignRunner: Sendable {
 
     private func publishProgress(_ id: String, force: Bool) async throws {
         guard let campaign = try await campaigns.get(id: id) else { return }
-        try await publishProgress(campaign, try await CampaignStats.count(database, campaignID: id, channel: campaign.channel), force: force)
+        try await publishProgress(campaign, try await CampaignStats.count(database, campaign), force: force)
     }
 
     /// `campaign.progress` with the numbers, when they changed, at most once a second (`force`: at a
