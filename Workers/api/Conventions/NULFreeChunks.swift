@@ -1,3 +1,4 @@
+import Glibc
 import OzziRuntime
 
 /// An uploaded text file's chunks, passed on as they arrive until one holds a NUL byte: then a 400 naming
@@ -26,12 +27,23 @@ struct NULFreeChunks<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wh
 
         mutating func next() async throws -> [UInt8]? {
             guard let chunk = try await base.next() else { return nil }
-            if let nul = chunk.firstIndex(of: 0) {
-                let line = lineFeeds + 1 + chunk[..<nul].count { $0 == 0x0A }
-                throw APIError.badRequest("\(file) holds U+0000 (NUL) on line \(line), which no text field takes; send it as UTF-8 text",
+            // memchr, not a loop of closures: a 100,000-row import is megabytes of chunks.
+            let (nul, feeds) = chunk.withUnsafeBytes { bytes -> (Int?, Int) in
+                guard let start = bytes.baseAddress, !bytes.isEmpty else { return (nil, 0) }
+                let nul = memchr(start, 0, bytes.count).map { start.distance(to: UnsafeRawPointer($0)) }
+                let end = nul ?? bytes.count
+                var feeds = 0, at = 0
+                while at < end, let found = memchr(start + at, 0x0A, end - at) {
+                    feeds += 1
+                    at = start.distance(to: UnsafeRawPointer(found)) + 1
+                }
+                return (nul, feeds)
+            }
+            guard nul == nil else {
+                throw APIError.badRequest("\(file) holds U+0000 (NUL) on line \(lineFeeds + feeds + 1), which no text field takes; send it as UTF-8 text",
                                           code: code)
             }
-            lineFeeds += chunk.count { $0 == 0x0A }
+            lineFeeds += feeds
             return chunk
         }
     }
