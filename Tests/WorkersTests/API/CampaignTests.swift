@@ -90,14 +90,16 @@ import APIWorker
     }
 
     /// Waits until the provider's log stops growing (sends in flight done), then answers its size.
-    func settledSends(_ api: WorkerTestHost) async throws -> Int {
-        var last = -1
-        _ = try await Poll.until(interval: .milliseconds(300)) {
-            let now = sends(api).count
-            defer { last = now }
-            return now == last
+    func settledSends(_ api: WorkerTestHost, campaign id: String) async throws -> Int {
+        // Sends claimed before a pause or a cancel still go out (the provider may have them already); once none
+        // of the campaign's messages is `sending`, every claimed send is in the provider's log, and no new claim
+        // can win (each checks the version the pause or cancel moved on).
+        let database = try await api.database("api")
+        _ = try await Poll.until(interval: .milliseconds(50)) {
+            try await database.prepare("SELECT count(*) AS n FROM messages WHERE campaign_id = ? AND status = 'sending'")
+                .bind(id).first()?.integer("n") == 0
         }
-        return last
+        return sends(api).count
     }
 
     /// Every recipient got exactly one message, and the provider took each message at most once.
@@ -274,7 +276,7 @@ import APIWorker
         let paused = try await action(w, id, "pause")
         #expect(paused.string("state") == "paused")
         #expect(paused.string("state_reason") == "paused by a user")
-        let held = try await settledSends(w.api)
+        let held = try await settledSends(w.api, campaign: id)
         try await Task.sleep(for: .seconds(1))
         #expect(sends(w.api).count == held, "nothing sent while paused")
         #expect(held < 300)
@@ -331,7 +333,7 @@ import APIWorker
         let cancelled = try await action(w, id, "cancel")
         #expect(cancelled.string("state") == "cancelled")
         #expect(cancelled.string("finished_at") != nil)
-        let sent = try await settledSends(w.api)
+        let sent = try await settledSends(w.api, campaign: id)
         try await Task.sleep(for: .seconds(1))
         #expect(sends(w.api).count == sent)
         let after = try await campaign(w, id)
