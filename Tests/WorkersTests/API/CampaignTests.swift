@@ -344,6 +344,38 @@ import APIWorker
         #expect(try await action(w, id, "resume").status == 409)
     }
 
+    /// A pause or cancel holds the pending messages, not a send in flight: should that send fail and be
+    /// retried, its new job finds the campaign not running. Here the campaign is moved in the database alone,
+    /// as such a pause leaves it: every queued job comes due and none sends while it is paused; resumed, each
+    /// recipient gets one message. Cancelled the same way, the jobs cancel their messages.
+    @Test func jobsOfACampaignNotRunningDoNotSend() async throws {
+        let w = try await world()
+        defer { Task { await w.api.stop() } }
+        _ = try await importContacts(w, 40)
+        // 8 s of sends at 5 a second, every job queued at once.
+        let id = try await create(w, ["throttle_per_second": 5])
+        _ = try await action(w, id, "send")
+        _ = try await wait(w, id) { $0["expanded"] == true }
+        let database = try await w.api.database("api")
+        try await database.prepare("UPDATE campaigns SET state = 'paused' WHERE id = ?").bind(id).run()
+        let held = try await settledSends(w.api, campaign: id)
+        #expect(held < 40)
+        #expect(try await Poll.until(timeout: .seconds(120)) { try await w.api.host.queues.depth("api-delivery") == 0 }, "every job ran")
+        #expect(sends(w.api).count == held, "nothing sent while paused")
+        let pending = try await campaign(w, id)
+        #expect(stat(pending, "pending") == 40 - held, "\(pending.body)")
+
+        #expect(try await action(w, id, "resume").string("state") == "running")
+        _ = try await wait(w, id) { stat($0, "sent") > held }
+        try await database.prepare("UPDATE campaigns SET state = 'cancelled' WHERE id = ?").bind(id).run()
+        let sent = try await settledSends(w.api, campaign: id)
+        let after = try await wait(w, id) { stat($0, "pending") == 0 }
+        #expect(sends(w.api).count == sent)
+        #expect(stat(after, "sent") == sent, "\(after.body)")
+        #expect(stat(after, "canceled") == 40 - sent, "the jobs cancelled what was left")
+        try await expectOncePerRecipient(w.api, campaign: id, recipients: 40)
+    }
+
     /// The host stops between expansion batches (expansion runs a second ahead of the pace here) and
     /// starts again on the same data: the campaign finishes, each recipient with exactly one message.
     @Test func restartMidExpansionSkipsAndRepeatsNobody() async throws {

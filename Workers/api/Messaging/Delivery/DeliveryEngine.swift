@@ -197,9 +197,14 @@ final class DeliveryEngine: Sendable {
                     let won = try tx.run("""
                         UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?,
                           claimed_by = ?
-                        WHERE id = ? AND version = ? AND status = 'pending'
+                        WHERE id = ? AND version = ? AND status = 'pending' AND \(Self.campaignRunning)
                         """, text, outgoing.providerName, now, host, message.id, message.version).changes == 1
-                    guard won else { continue }
+                    guard won else {
+                        if message.campaignID != nil, try Self.cancelInCancelledCampaign(tx, message, now: now) {
+                            changes.append(StatusChange(message, status: .canceled, errorCode: nil))
+                        }
+                        continue
+                    }
                     try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider) VALUES (?, ?, 'attempt', 'started', ?)",
                                message.id, now, outgoing.providerName)
                     claimed.append(Claimed(message: message, outgoing: outgoing, account: account))
@@ -215,9 +220,27 @@ final class DeliveryEngine: Sendable {
             return (claimed, changes, try SeriesPlanner.planNext(tx, seriesIDs: series, now: now))
         }
         if !planned.isEmpty { try await queue.enqueue(planned) }
-        metrics.count(result: "rejected", provider: "none", by: changes.count)
+        metrics.count(result: "rejected", provider: "none", by: changes.count { $0.status == .failed })
         if !changes.isEmpty { events.flushSoon() }
         return claimed
+    }
+
+    /// A campaign's message is claimed only while its campaign runs. A pause or cancel holds or cancels the
+    /// pending messages, but not one in flight: should that send fail and be retried (or be left by a stopped
+    /// host and sent again), its new job comes here. Held, it stays `pending`, and resuming plans it again.
+    private static let campaignRunning = """
+        (campaign_id IS NULL OR EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = messages.campaign_id AND campaigns.state = 'running'))
+        """
+
+    /// A message of a cancelled campaign whose claim lost is cancelled with its timeline event, as the
+    /// cancel did to the others; false when it was not that.
+    private static func cancelInCancelledCampaign(_ tx: SQLTransaction, _ message: MessageStore.Due, now: String) throws -> Bool {
+        guard try tx.run("""
+            UPDATE messages SET status = 'canceled', updated_at = ? WHERE id = ? AND version = ? AND status = 'pending'
+              AND EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = messages.campaign_id AND campaigns.state = 'cancelled')
+            """, now, message.id, message.version).changes == 1 else { return false }
+        try tx.run("INSERT INTO message_events (message_id, at, kind, result) VALUES (?, ?, 'status', 'canceled')", message.id, now)
+        return true
     }
 
     /// One transaction for the batch's results; then retries are queued and changes announced.
