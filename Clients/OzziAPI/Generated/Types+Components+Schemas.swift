@@ -1151,16 +1151,16 @@ extension Components {
                 ///
                 /// - Remark: Generated from `#/components/schemas/Campaign/content/case1`.
                 case case1(Components.Schemas.Campaign.ContentPayload.Case1Payload)
-                /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                /// Email: subject, html and/or text, from (variables are HTML-escaped in html)
                 ///
                 /// - Remark: Generated from `#/components/schemas/Campaign/content/case2`.
                 public struct Case2Payload: Codable, Hashable, Sendable {
                     /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1`.
                     public struct Value1Payload: Codable, Hashable, Sendable {
-                        /// The sender, on a verified domain of the workspace
+                        /// The sender, on a verified domain of the workspace; default: the workspace's default_from
                         ///
                         /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/from`.
-                        public var from: Swift.String
+                        public var from: Swift.String?
                         /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/html`.
                         public var html: Swift.String?
                         /// - Remark: Generated from `#/components/schemas/Campaign/content/case2/value1/reply_to`.
@@ -1180,7 +1180,7 @@ extension Components {
                         /// Creates a new `Value1Payload`.
                         ///
                         /// - Parameters:
-                        ///   - from: The sender, on a verified domain of the workspace
+                        ///   - from: The sender, on a verified domain of the workspace; default: the workspace's default_from
                         ///   - html:
                         ///   - replyTo:
                         ///   - subject:
@@ -1188,7 +1188,7 @@ extension Components {
                         ///   - trackClicks: Count clicks (links through us); default false
                         ///   - trackOpens: Count opens (a pixel); default false
                         public init(
-                            from: Swift.String,
+                            from: Swift.String? = nil,
                             html: Swift.String? = nil,
                             replyTo: Swift.String? = nil,
                             subject: Swift.String,
@@ -1215,7 +1215,7 @@ extension Components {
                         }
                         public init(from decoder: any Swift.Decoder) throws {
                             let container = try decoder.container(keyedBy: CodingKeys.self)
-                            self.from = try container.decode(
+                            self.from = try container.decodeIfPresent(
                                 Swift.String.self,
                                 forKey: .from
                             )
@@ -1354,7 +1354,7 @@ extension Components {
                         try self.value2.encode(to: encoder)
                     }
                 }
-                /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                /// Email: subject, html and/or text, from (variables are HTML-escaped in html)
                 ///
                 /// - Remark: Generated from `#/components/schemas/Campaign/content/case2`.
                 case case2(Components.Schemas.Campaign.ContentPayload.Case2Payload)

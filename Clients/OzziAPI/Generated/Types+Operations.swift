@@ -17975,16 +17975,16 @@ public enum Operations {
                             }
                             /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/channel`.
                             public var channel: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ChannelPayload
-                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            /// Email: subject, html and/or text, from (variables are HTML-escaped in html)
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content`.
                             public struct ContentPayload: Codable, Hashable, Sendable {
                                 /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1`.
                                 public struct Value1Payload: Codable, Hashable, Sendable {
-                                    /// The sender, on a verified domain of the workspace
+                                    /// The sender, on a verified domain of the workspace; default: the workspace's default_from
                                     ///
                                     /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/from`.
-                                    public var from: Swift.String
+                                    public var from: Swift.String?
                                     /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/html`.
                                     public var html: Swift.String?
                                     /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content/value1/reply_to`.
@@ -18004,7 +18004,7 @@ public enum Operations {
                                     /// Creates a new `Value1Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - from: The sender, on a verified domain of the workspace
+                                    ///   - from: The sender, on a verified domain of the workspace; default: the workspace's default_from
                                     ///   - html:
                                     ///   - replyTo:
                                     ///   - subject:
@@ -18012,7 +18012,7 @@ public enum Operations {
                                     ///   - trackClicks: Count clicks (links through us); default false
                                     ///   - trackOpens: Count opens (a pixel); default false
                                     public init(
-                                        from: Swift.String,
+                                        from: Swift.String? = nil,
                                         html: Swift.String? = nil,
                                         replyTo: Swift.String? = nil,
                                         subject: Swift.String,
@@ -18039,7 +18039,7 @@ public enum Operations {
                                     }
                                     public init(from decoder: any Swift.Decoder) throws {
                                         let container = try decoder.container(keyedBy: CodingKeys.self)
-                                        self.from = try container.decode(
+                                        self.from = try container.decodeIfPresent(
                                             Swift.String.self,
                                             forKey: .from
                                         )
@@ -18178,7 +18178,7 @@ public enum Operations {
                                     try self.value2.encode(to: encoder)
                                 }
                             }
-                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            /// Email: subject, html and/or text, from (variables are HTML-escaped in html)
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/campaigns/POST/requestBody/json/case2/value1/content`.
                             public var content: Operations.CreateCampaign.Input.Body.JsonPayload.Case2Payload.Value1Payload.ContentPayload
@@ -18655,7 +18655,7 @@ public enum Operations {
                             /// - Parameters:
                             ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
                             ///   - channel:
-                            ///   - content: Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            ///   - content: Email: subject, html and/or text, from (variables are HTML-escaped in html)
                             ///   - errorThreshold: Failed sends after which it pauses itself (default 100)
                             ///   - name:
                             ///   - sendAt: When a scheduled campaign starts
@@ -19938,16 +19938,16 @@ public enum Operations {
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case1`.
                             case case1(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case1Payload)
-                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            /// Email: subject, html and/or text, from (variables are HTML-escaped in html)
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2`.
                             public struct Case2Payload: Codable, Hashable, Sendable {
                                 /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1`.
                                 public struct Value1Payload: Codable, Hashable, Sendable {
-                                    /// The sender, on a verified domain of the workspace
+                                    /// The sender, on a verified domain of the workspace; default: the workspace's default_from
                                     ///
                                     /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/from`.
-                                    public var from: Swift.String
+                                    public var from: Swift.String?
                                     /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/html`.
                                     public var html: Swift.String?
                                     /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2/value1/reply_to`.
@@ -19967,7 +19967,7 @@ public enum Operations {
                                     /// Creates a new `Value1Payload`.
                                     ///
                                     /// - Parameters:
-                                    ///   - from: The sender, on a verified domain of the workspace
+                                    ///   - from: The sender, on a verified domain of the workspace; default: the workspace's default_from
                                     ///   - html:
                                     ///   - replyTo:
                                     ///   - subject:
@@ -19975,7 +19975,7 @@ public enum Operations {
                                     ///   - trackClicks: Count clicks (links through us); default false
                                     ///   - trackOpens: Count opens (a pixel); default false
                                     public init(
-                                        from: Swift.String,
+                                        from: Swift.String? = nil,
                                         html: Swift.String? = nil,
                                         replyTo: Swift.String? = nil,
                                         subject: Swift.String,
@@ -20002,7 +20002,7 @@ public enum Operations {
                                     }
                                     public init(from decoder: any Swift.Decoder) throws {
                                         let container = try decoder.container(keyedBy: CodingKeys.self)
-                                        self.from = try container.decode(
+                                        self.from = try container.decodeIfPresent(
                                             Swift.String.self,
                                             forKey: .from
                                         )
@@ -20141,7 +20141,7 @@ public enum Operations {
                                     try self.value2.encode(to: encoder)
                                 }
                             }
-                            /// Email: from, subject, html and/or text (variables are HTML-escaped in html)
+                            /// Email: subject, html and/or text, from (variables are HTML-escaped in html)
                             ///
                             /// - Remark: Generated from `#/paths/api/v1/campaigns/{id}/PATCH/requestBody/json/value1/content/case2`.
                             case case2(Operations.UpdateCampaign.Input.Body.JsonPayload.Value1Payload.ContentPayload.Case2Payload)

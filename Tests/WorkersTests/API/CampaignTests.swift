@@ -149,7 +149,7 @@ import APIWorker
         try await refused(["name": "x", "channel": "sms", "audience": ["type": "all"], "content": ["body": "b", "template_id": .string(template)]], 422, naming: "content")
         try await refused(["name": "x", "channel": "sms", "audience": ["type": "all"], "content": ["template_id": "tpl_nope"]], 404, naming: "template")
         try await refused(["name": "x", "channel": "sms", "audience": ["type": "all"], "content": ["body": "Hi {{nope}}"]], 422, naming: "content.body")
-        try await refused(["name": "x", "channel": "email", "audience": ["type": "all"], "content": ["body": "b"]], 422, naming: "content.from")
+        try await refused(["name": "x", "channel": "email", "audience": ["type": "all"], "content": ["body": "b"]], 422, naming: "content.subject")
         try await refused(["name": "x", "channel": "email", "audience": ["type": "all"], "content": ["from": "not an address", "subject": "s", "text": "t"]],
                           422, naming: "content.from")
         try await refused(["name": "x", "channel": "email", "audience": ["type": "all"], "content": ["from": "a@b.example", "subject": "s"]], 422, naming: "content.html")

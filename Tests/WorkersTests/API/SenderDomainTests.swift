@@ -117,8 +117,8 @@ import Testing
         #expect(Self.handedOver(api).isEmpty)
     }
 
-    /// An email without a From goes from the workspace's default sender, checked as a From is: when the
-    /// default's domain is gone, the email is refused naming default_from.
+    /// An email or an email campaign without a From goes from the workspace's default sender, checked as a
+    /// From is: when the default's domain is gone, the email is refused naming default_from.
     @Test func anEmailWithoutAFromUsesTheDefaultSender() async throws {
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
@@ -130,14 +130,22 @@ import Testing
             try await api.call("POST", "/api/v1/emails", json: ["to": "reader@example.org", "subject": "Hi", "text": "Hello", "scheduled_at": later],
                                token: token)
         }
+        func campaign() async throws -> TestResponse {
+            try await api.call("POST", "/api/v1/campaigns", json: ["name": "News", "channel": "email", "audience": ["type": "all"],
+                                                                   "content": ["subject": "Hi", "text": "Hello"]], token: token)
+        }
         let none = try await email()
         #expect(none.status == 409 && none.string("error", "details", "field") == "from", "\(none.body)")
+        let noCampaign = try await campaign()
+        #expect(noCampaign.status == 409 && noCampaign.string("error", "details", "field") == "content.from", "\(noCampaign.body)")
 
         try await SendingDomainTests.verifiedDomain("desk.test", api, token: token, dns: dns)
         #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "simulated", "default_from": "Desk <news@desk.test>"],
                                    token: token).status == 200)
         let sent = try await email()
         #expect(sent.status == 201 && sent.string("from") == "Desk <news@desk.test>", "\(sent.body)")
+        let news = try await campaign()
+        #expect(news.status == 201 && news.string("content", "from") == "Desk <news@desk.test>", "\(news.body)")
 
         let domain = try #require(try await api.call("GET", "/api/v1/email/domains", token: token)["data"]?.arrayValue?.first?["id"]?.stringValue)
         #expect(try await api.call("DELETE", "/api/v1/email/domains/\(domain)", token: token).status == 204)

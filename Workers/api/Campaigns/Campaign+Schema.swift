@@ -60,14 +60,14 @@ extension Campaign: APIModel {
 
     /// An email campaign's content: sender, subject, HTML and/or text, and what is tracked.
     static let emailContent = Schema.object([
-        .required("from", sender.described("The sender, on a verified domain of the workspace")),
+        .optional("from", sender.described("The sender, on a verified domain of the workspace; default: the workspace's default_from")),
         .optional("reply_to", sender),
         .required("subject", Schema.string(min: 1, max: 998, pattern: TemplateText.pattern).example("Spring news, {{first_name|friend}}")),
         .optional("html", Schema.string(min: 1, max: 1_000_000, pattern: TemplateText.pattern).example("<p>Hi {{first_name|friend}}</p>")),
         .optional("text", Schema.string(min: 1, max: 1_000_000, pattern: TemplateText.pattern)),
         .optional("track_opens", Schema.boolean.described("Count opens (a pixel); default false")),
         .optional("track_clicks", Schema.boolean.described("Count clicks (links through us); default false")),
-    ], atLeastOne: [["html", "text"]], closed: true).described("Email: from, subject, html and/or text (variables are HTML-escaped in html)")
+    ], atLeastOne: [["html", "text"]], closed: true).described("Email: subject, html and/or text, from (variables are HTML-escaped in html)")
         .example(["from": "Hope Church <news@hope.example>", "subject": "Spring news, {{first_name|friend}}", "html": "<p>Hi {{first_name|friend}}</p>",
                   "track_opens": true, "track_clicks": false])
 

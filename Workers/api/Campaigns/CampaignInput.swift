@@ -57,14 +57,14 @@ struct CampaignInput: Sendable {
     }
 
     /// The channel's content (its schema checked the shape): SMS a `template_id` or a `body`; email a
-    /// `from`, a `subject` and `html` and/or `text`. Content of the other channel is a 409 (a change to a
+    /// `subject`, `html` and/or `text`, and a `from` (without one, the workspace's `default_from`). Content of the other channel is a 409 (a change to a
     /// campaign of the other channel).
     static func content(_ json: JSONValue, _ channel: MessageChannel) throws -> CampaignContent {
         guard let object = json.objectValue else { throw APIError.invalidField("content", "must be an object") }
         let body = JSONBody(fields: object)
-        let emailShaped = object["from"] != nil
+        let emailShaped = ["from", "subject", "html", "text", "reply_to"].contains { object[$0] != nil }
         guard emailShaped == (channel == .email) else {
-            throw APIError.conflict(channel == .email ? "an email campaign's content has from, subject, html and/or text"
+            throw APIError.conflict(channel == .email ? "an email campaign's content has subject, html and/or text"
                                                       : "an SMS campaign's content has body or template_id", details: ["field": "content"])
         }
         var content = CampaignContent()
@@ -75,7 +75,7 @@ struct CampaignInput: Sendable {
             guard (content.body == nil) != (content.templateID == nil) else { throw APIError.invalidField("content", "give exactly one of body, template_id") }
             if let text = content.body { try validate(text, "content.body") }
         case .email:
-            content.from = try MailAddress.input(try body.requiredString("from", max: 320), field: "content.from").formatted
+            content.from = try body.string("from", max: 320).map { try MailAddress.input($0, field: "content.from").formatted }
             content.replyTo = try body.string("reply_to", max: 320).map { try MailAddress.input($0, field: "content.reply_to").formatted }
             content.subject = try body.requiredString("subject", max: 998)
             content.html = try body.string("html", max: 1_000_000)

@@ -13,8 +13,8 @@ extension RouteGroup {
         authed("POST", "", "Create a draft campaign: name, channel, audience, content, send_at, throttle_per_second, error_threshold",
                tag: "campaigns", body: .json(Campaign.creating), answers: .json(.model(Campaign.self)), success: 201,
                creates: true) { request, _, principal in
-            let input = try CampaignInput(try JSONBody(request), creating: true, channel: nil, now: s.clock.milliseconds)
-            try await s.checkReferences(principal.scope, input, channel: input.channel ?? .sms)
+            let given = try CampaignInput(try JSONBody(request), creating: true, channel: nil, now: s.clock.milliseconds)
+            let input = try await s.checked(principal.scope, given, channel: given.channel ?? .sms)
             return .json(try await s.campaigns.create(principal.scope, createdBy: principal.userID, input), status: 201)
         }
 
@@ -34,8 +34,8 @@ extension RouteGroup {
                tag: "campaigns", body: .json(Campaign.changing), answers: .json(.model(Campaign.self))) { request, context, principal in
             guard let current = try await s.campaigns.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("campaign") }
             guard current.state.isEditable else { throw CampaignStore.notEditable(current.state) }
-            let input = try CampaignInput(try JSONBody(request), creating: false, channel: current.channel, now: s.clock.milliseconds)
-            try await s.checkReferences(principal.scope, input, channel: current.channel)
+            let given = try CampaignInput(try JSONBody(request), creating: false, channel: current.channel, now: s.clock.milliseconds)
+            let input = try await s.checked(principal.scope, given, channel: current.channel)
             guard let campaign = try await s.campaigns.update(principal.scope, id: current.id, input) else { throw APIError.notFound("campaign") }
             return .json(campaign)
         }

@@ -43,9 +43,10 @@ struct CampaignsDomain: APIDomain {
         return try await campaigns.get(scope, id: id) ?? moved.campaign
     }
 
-    /// The groups and template a campaign names are the workspace's (404 naming the one that is not); an
-    /// email campaign's sender is on a domain the workspace may send from (409 naming content.from).
-    func checkReferences(_ scope: TenantScope, _ input: CampaignInput, channel: MessageChannel) async throws {
+    /// The input checked against the workspace: the groups and template it names are the workspace's (404
+    /// naming the one that is not); an email campaign's sender, given or the workspace's `default_from`, is on
+    /// a domain the workspace may send from (409 naming the field). Answers it with its sender filled in.
+    func checked(_ scope: TenantScope, _ input: CampaignInput, channel: MessageChannel) async throws -> CampaignInput {
         if case .groups(let ids, _) = input.audience {
             let found = Set(try await campaigns.database.prepare("""
                 SELECT id FROM groups WHERE workspace_id = ? AND id IN (SELECT value FROM \(campaigns.database.dialect.elements()))
@@ -55,8 +56,11 @@ struct CampaignsDomain: APIDomain {
         if let templateID = input.content?.templateID, try await templates.get(scope, id: templateID) == nil {
             throw APIError.notFound("template")
         }
-        if channel == .email, let from = input.content?.from {
-            try await senders.requireSender(scope, from, field: "content.from")
+        var input = input
+        if channel == .email, let content = input.content {
+            let given = content.from.map(MailAddress.init(parsing:))
+            input.content?.from = try await senders.sender(scope, given, field: "content.from").formatted
         }
+        return input
     }
 }

@@ -103,6 +103,22 @@ struct SendingDomains: Sendable {
         try await rule.senders(scope, provider: current).require(address, field: field)
     }
 
+    /// The From given, or the workspace's default sender; either checked against the workspace's domains
+    /// now (a 409 naming the field it came from, `field` or `default_from`), and again when the email is due.
+    func sender(_ scope: TenantScope, _ given: MailAddress?, field: String) async throws -> MailAddress {
+        if let given {
+            try await requireSender(scope, given.address, field: field)
+            return given
+        }
+        guard let stored = try await emailSettings.get(scope).defaultFrom else {
+            throw APIError.conflict("no \(field) was given and the workspace has no default sender: give \(field), or set default_from at /api/v1/email/settings",
+                                    details: ["field": .string(field)])
+        }
+        let from = try MailAddress.input(stored, field: "default_from")
+        try await requireSender(scope, from.address, field: "default_from")
+        return from
+    }
+
     /// Asks DNS for every record at once and stores what came back. A record DNS could not be asked
     /// about keeps its last status (with the error), and the domain is checked again sooner.
     /// `provider`: a Resend domain as Resend just answered it (its status, and each record's).

@@ -81,7 +81,7 @@ struct EmailScheduler: Sendable {
                 .bind(scope.workspaceID, to).first()?.text("id")
         }
 
-        let from = try await sender(scope, given)
+        let from = try await senders.sender(scope, given, field: "from")
 
         let id = ResourceID.make("msg")
         let content = EmailContent(id: ResourceID.make("eml"), from: from.formatted, replyTo: replyTo?.formatted, templateID: templateID,
@@ -102,22 +102,6 @@ struct EmailScheduler: Sendable {
         }
         try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), message.dueMs)])
         return id
-    }
-
-    /// The From given, or the workspace's default sender; either checked against the workspace's domains
-    /// now (a 409 naming the field it came from), and again when the email is due.
-    private func sender(_ scope: TenantScope, _ given: MailAddress?) async throws -> MailAddress {
-        if let given {
-            try await senders.requireSender(scope, given.address, field: "from")
-            return given
-        }
-        guard let stored = try await senders.emailSettings.get(scope).defaultFrom else {
-            throw APIError.conflict("no from was given and the workspace has no default sender: give from, or set default_from at /api/v1/email/settings",
-                                    details: ["field": "from"])
-        }
-        let from = try MailAddress.input(stored, field: "default_from")
-        try await senders.requireSender(scope, from.address, field: "default_from")
-        return from
     }
 
     private static func tags(_ body: JSONBody) throws -> [EmailTag] {
