@@ -197,7 +197,7 @@ final class DeliveryEngine: Sendable {
                     let won = try tx.run("""
                         UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?,
                           claimed_by = ?
-                        WHERE id = ? AND version = ? AND status = 'pending' AND \(Self.campaignRunning)
+                        WHERE id = ? AND version = ? AND status = 'pending' AND \(Self.campaignNotStopped)
                         """, text, outgoing.providerName, now, host, message.id, message.version).changes == 1
                     guard won else {
                         if message.campaignID != nil, try Self.cancelInCancelledCampaign(tx, message, now: now) {
@@ -225,11 +225,12 @@ final class DeliveryEngine: Sendable {
         return claimed
     }
 
-    /// A campaign's message is claimed only while its campaign runs. A pause or cancel holds or cancels the
-    /// pending messages, but not one in flight: should that send fail and be retried (or be left by a stopped
-    /// host and sent again), its new job comes here. Held, it stays `pending`, and resuming plans it again.
-    private static let campaignRunning = """
-        (campaign_id IS NULL OR EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = messages.campaign_id AND campaigns.state = 'running'))
+    /// A campaign's message is not claimed while its campaign is paused or cancelled. A pause or cancel holds
+    /// or cancels the pending messages, but not one in flight: should that send fail and be retried (or be
+    /// left by a stopped host and sent again), its new job comes here. Held, it stays `pending`, and resuming
+    /// plans it again. (A finished campaign's message retried from review goes.)
+    private static let campaignNotStopped = """
+        (campaign_id IS NULL OR NOT EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = messages.campaign_id AND campaigns.state IN ('paused', 'cancelled')))
         """
 
     /// A message of a cancelled campaign whose claim lost is cancelled with its timeline event, as the
