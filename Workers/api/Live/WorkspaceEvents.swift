@@ -44,16 +44,13 @@ final class WorkspaceEvents: Sendable {
         self.fanOut.withLock { $0 = fanOut }
     }
 
-    /// Writes events in the caller's transaction, one statement for the lot.
+    /// Writes events in the caller's transaction, a few statements for the lot.
     static func record(_ tx: SQLTransaction, _ items: [(TenantScope, String, JSONValue)], at: String) throws {
         guard !items.isEmpty else { return }
-        let rows = SQLList.json(items.map { scope, type, data in
-            ["workspace_id": .string(scope.workspaceID), "type": .string(type), "data": .string(String(decoding: data.jsonBytes, as: UTF8.self))]
+        let created = SQLValue.text(at)
+        try tx.insert(into: "workspace_events", columns: ["workspace_id", "type", "data", "created_at"], rows: items.map { scope, type, data in
+            [.text(scope.workspaceID), .text(type), .text(String(decoding: data.jsonBytes, as: UTF8.self)), created]
         })
-        try tx.run("""
-            INSERT INTO workspace_events (workspace_id, type, data, created_at)
-            SELECT value ->> 'workspace_id', value ->> 'type', value ->> 'data', ? FROM \(tx.dialect.records())
-            """, at, rows)
     }
 
     /// Starts a flush without waiting for it: what a change calls after its commit. The delivery engine
