@@ -23,6 +23,19 @@ import Testing
         #expect(a.utf8.allSatisfy { ASCII.isLetterOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
     }
 
+    /// RFC 4648 §5: `-` and `_` for `+` and `/`, no padding; decoding takes text with or without it.
+    @Test func base64URL() {
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+        #expect(Base64URL.encode(Array("f".utf8)) == "Zg")
+        #expect(Base64URL.encode(Array("foobar".utf8)) == "Zm9vYmFy")
+        #expect(Base64URL.encode([]) == "")
+        #expect(Base64URL.decode("-_8") == [0xFB, 0xFF])
+        #expect(Base64URL.decode("Zg") == Array("f".utf8))
+        #expect(Base64URL.decode("Z") == nil)
+        #expect(Base64URL.decode("Zg!") == nil)
+        #expect(Base64URL.decode("+/8") == [0xFB, 0xFF], "the standard alphabet decodes too, as before")
+    }
+
     @Test func constantTimeComparison() {
         #expect(Crypto.constantTimeEquals([1, 2, 3], [1, 2, 3]))
         #expect(!Crypto.constantTimeEquals([1, 2, 3], [1, 2, 4]))

@@ -76,16 +76,21 @@ public enum Crypto {
 
 /// URL-safe base64 without padding (RFC 4648 §5), for tokens and PKCE.
 public enum Base64URL {
+    // Byte-wise: mapping the text as Characters walked grapheme clusters, 3% of a campaign email's CPU.
     public static func encode(_ bytes: [UInt8]) -> String {
-        var text = Base64.encode(bytes)
-        text = String(text.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
+        guard !bytes.isEmpty else { return "" }
+        var out = [UInt8](repeating: 0, count: 4 * ((bytes.count + 2) / 3) + 1)
+        var count = Int(EVP_EncodeBlock(&out, bytes, Int32(bytes.count)))
+        while count > 0, out[count - 1] == UInt8(ascii: "=") { count -= 1 }
+        for i in 0..<count {
+            if out[i] == UInt8(ascii: "+") { out[i] = UInt8(ascii: "-") } else if out[i] == UInt8(ascii: "/") { out[i] = UInt8(ascii: "_") }
+        }
+        return String(decoding: out[0..<count], as: UTF8.self)
     }
 
     public static func decode(_ text: String) -> [UInt8]? {
-        var standard = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
-        while standard.utf8.count % 4 != 0 { standard += "=" }
-        return Base64.decode(standard)
+        var standard = text.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "+") : $0 == UInt8(ascii: "_") ? UInt8(ascii: "/") : $0 }
+        while standard.count % 4 != 0 { standard.append(UInt8(ascii: "=")) }
+        return Base64.decode(String(decoding: standard, as: UTF8.self))
     }
 }

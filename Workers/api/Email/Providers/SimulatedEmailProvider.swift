@@ -123,11 +123,18 @@ final class SimulatedEmailProvider: EmailProvider {
     /// The first `http(s)` link of the email (its HTML's, else its text's): what the simulated reader clicks.
     private static func firstLink(_ email: OutgoingEmail) -> String? {
         for source in [email.html ?? "", email.text] {
-            guard let start = source.range(of: "https://") ?? source.range(of: "http://") else { continue }
-            let rest = source[start.lowerBound...]
-            return String(rest.prefix { !"\"'<> \t\r\n".contains($0) })
+            let bytes = Array(source.utf8)
+            guard let start = find(Array("https://".utf8), in: bytes) ?? find(Array("http://".utf8), in: bytes) else { continue }
+            let end = bytes[start...].firstIndex { " \t\r\n\"'<>".utf8.contains($0) } ?? bytes.count
+            return String(decoding: bytes[start..<end], as: UTF8.self)
         }
         return nil
+    }
+
+    /// Where `needle` first starts in `bytes` (a byte search: Foundation's `range(of:)` compared Characters).
+    private static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { at in bytes[at] == needle[0] && bytes[at..<(at + needle.count)].elementsEqual(needle) }
     }
 
     /// The Svix-signed POST a webhook job becomes, for the api worker's own router, signed now.
