@@ -44,6 +44,37 @@ import Testing
         #expect(returning.rows.first?.text("email") == "a@example.com")
     }
 
+    /// Many rows in a few multi-row statements (chunks of 128, 64, ... rows), nulls and all; the suffix
+    /// goes after each, so a conflict skips only its row.
+    @Test(arguments: SQLEngine.allCases) func insertManyRows(engine: SQLEngine) async throws {
+        let db = try await database(engine)
+        let rows: [[SQLValue]] = (0..<301).map { i in [.text("p\(i)@example.com"), .integer(Int64(i % 2)), i % 3 == 0 ? .null : .text("t\(i)")] }
+        let inserted = try await db.transaction { tx in
+            try tx.insert(into: "people", columns: ["email", "active", "tags"], rows: rows)
+        }
+        #expect(inserted == 301)
+        let again = try await db.transaction { tx in
+            try tx.insert(into: "people", columns: ["email", "active", "tags"], rows: [[.text("p7@example.com"), .integer(0), .null], [.text("new@example.com"), .integer(1), .null]],
+                          suffix: "ON CONFLICT (email) DO NOTHING")
+        }
+        #expect(again == 1, "the existing address is skipped, the new one inserted")
+        #expect(try await db.prepare("SELECT count(*) AS n FROM people").first()?.integer("n") == 302)
+        let row = try await db.prepare("SELECT active, tags FROM people WHERE email = ?").bind("p299@example.com").first()
+        #expect(row?.integer("active") == 1 && row?.text("tags") == "t299")
+        #expect(try await db.prepare("SELECT tags FROM people WHERE email = ?").bind("p300@example.com").first()?.text("tags") == nil)
+        #expect(try await db.transaction { tx in try tx.insert(into: "people", columns: ["email"], rows: []) } == 0)
+    }
+
+    /// With a file named, each statement's time is summed by file and text and the table written out.
+    @Test func statementProfileWritesItsTable() async throws {
+        let path = try scratchDirectory() + "/profile.tsv"
+        let profile = SQLStatementProfile(path: path)
+        #expect(profile.enabled && !SQLStatementProfile(path: nil).enabled)
+        profile.add("SELECT 1\nFROM people", file: "api.sqlite", since: SQLStatementProfile.cpuNow())
+        let columns = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first?.split(separator: "\t") ?? []
+        #expect(columns.count == 4 && columns[1] == "1" && columns[3] == "api.sqlite | SELECT 1 FROM people", "\(columns)")
+    }
+
     @Test(arguments: SQLEngine.allCases) func constraintViolationsAreTypedAndCarryTheSQL(engine: SQLEngine) async throws {
         let db = try await database(engine)
         try await db.prepare("INSERT INTO people (email, active) VALUES (?, 1)").bind("dup@example.com").run()

@@ -45,6 +45,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
 
     /// Runs SQL text that may hold several statements (migrations, pragmas); no parameters.
     func execute(_ sql: String) throws {
+        let profile = SQLStatementProfile.shared.enabled ? SQLStatementProfile.cpuNow() : 0
+        defer { if profile > 0 { SQLStatementProfile.shared.add(sql, file: fileName, since: profile) } }
         var error: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &error)
         if rc != SQLITE_OK {
@@ -54,6 +56,11 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
+    /// The database's file name, for `SQLStatementProfile`.
+    private var fileName: String {
+        sqlite3_db_filename(handle, "main").map { String(cString: $0).split(separator: "/").last.map(String.init) ?? "" } ?? ""
+    }
+
     /// Whether `sql` only reads (a reader connection may run it).
     func isReadOnly(_ sql: String) throws -> Bool {
         sqlite3_stmt_readonly(try prepare(sql)) != 0
@@ -61,6 +68,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
 
     /// Runs one statement with `values`; returns its rows and what it changed.
     func run(_ sql: String, _ values: [SQLValue]) throws -> SQLResult {
+        let profile = SQLStatementProfile.shared.enabled ? SQLStatementProfile.cpuNow() : 0
+        defer { if profile > 0 { SQLStatementProfile.shared.add(sql, file: fileName, since: profile) } }
         let statement = try prepare(sql)
         defer {
             sqlite3_reset(statement)
