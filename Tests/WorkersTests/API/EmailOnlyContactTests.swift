@@ -118,6 +118,15 @@ import Testing
         #expect(try await w.api.call("GET", "/api/v1/contacts/\(catID)", token: w.token)["custom_fields"]?["plan"] == "platinum")
         #expect(try await w.api.call("GET", "/api/v1/contacts?q=thief", token: w.token).data.isEmpty)
 
+        // A row that moves a contact's email address frees the old one for an email-only row of the same
+        // batch: the move is applied first, so that row adds a contact instead of being skipped.
+        let gus = try #require(try await create(w, ["name": "Gus", "phone": "+14155550177", "email": "gus@letters.example"]).string("id"))
+        let moved = try await importCSV(w, "name,phone,email\nGus Moved,+1 415 555 0177,gus@new.example\nOld Gus Address,,gus@letters.example\n",
+                                        onDuplicate: "update")
+        #expect(moved["created"] == 1 && moved["updated"] == 1 && moved["skipped"] == 0, "\(moved.body)")
+        #expect(try await w.api.call("GET", "/api/v1/contacts/\(gus)", token: w.token)["email"] == "gus@new.example")
+        #expect(try await contact(w, email: "gus@letters.example")?["name"] == "Old Gus Address")
+
         // Skipping: a row for a known address changes nothing.
         let again = try await importCSV(w, "name,email\nAnn Third,ann@letters.example\nFay New,fay@letters.example\n")
         #expect(again["created"] == 1 && again["skipped"] == 1, "\(again.body)")

@@ -190,8 +190,10 @@ struct ContactImporter: Sendable {
             for (line, reason) in rejections {
                 try tx.run("INSERT INTO contact_import_rejections (import_id, line, reason) VALUES (?, ?, ?) ON CONFLICT (import_id, line) DO UPDATE SET reason = excluded.reason", importID, line, reason)
             }
-            let created = try ContactStore.insert(tx, scope, rows, now: now, skipExisting: true)
+            // Merged first: a row that moves a contact's email address frees the old one for a new contact
+            // of the same batch, which inserted first would have found taken and been skipped.
             let merged = update ? try ContactStore.merge(tx, scope, rows, now: now) : 0
+            let created = try ContactStore.insert(tx, scope, rows, now: now, skipExisting: true)
             let updated = update ? merged + batch.repeats : 0
             let skipped = rows.count - created - merged + (update ? 0 : batch.repeats)
             try tx.run("UPDATE contact_imports SET rows = rows + ?, created = created + ?, updated = updated + ?, skipped = skipped + ? WHERE id = ?",

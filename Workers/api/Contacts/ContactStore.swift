@@ -54,7 +54,7 @@ struct ContactStore: Sendable {
 
     /// Merges rows into the workspace's contacts that have their phones (a row without a phone: its email
     /// address), in one statement (see `insert`): non-empty fields replace, custom fields merge, the rest
-    /// is kept. Rows whose `id` is the contact's own (just inserted from the same batch) are left alone.
+    /// is kept. (A row's own `id` is the contact it would add, so a row never merges into itself.)
     /// The caller has set aside rows whose email address another contact has (`emailTaken`). Answers how
     /// many contacts changed.
     static func merge(_ tx: SQLTransaction, _ scope: TenantScope, _ rows: [(id: String, input: ContactInput)], now: String) throws -> Int {
