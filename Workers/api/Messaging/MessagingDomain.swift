@@ -33,6 +33,9 @@ struct MessagingDomain: APIDomain {
         jobs.batch(DeliveryJob.self) { jobs, _ in
             try await service.engine.deliver(jobs)
         }
+        jobs.batch(DeliveryGroupJob.self) { groups, _ in
+            try await service.engine.deliver(groups.flatMap(\.jobs))
+        }
         jobs.each(SimulatedCallbackJob.self) { job, context in
             let response = try await context.fetch(service.providers.simulated.callbackRequest(job))
             if response.status >= 300 { context.request.logger.warning("simulated callback refused", metadata: ["status": "\(response.status)"]) }

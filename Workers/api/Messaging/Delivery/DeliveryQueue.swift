@@ -1,7 +1,8 @@
 import OzziRuntime
 
-/// Puts delivery jobs on the `DELIVERY` queue, each delayed to its message's due time (the queue's timer
-/// fires it, to the millisecond). The queue holds delays up to 12 hours: a message due later is queued
+/// Puts delivery jobs on the `DELIVERY` queue, delayed to their messages' due times (the queue's timer
+/// fires them, to the millisecond); jobs due within the same 10 ms go as one `DeliveryGroupJob`, when the
+/// last of them is due. The queue holds delays up to 12 hours: a message due later is queued
 /// 12 hours ahead and its job, finding it not yet due, queues itself again for the rest. The every-minute
 /// sweep queues what lost its job (a crash between commit and queueing).
 struct DeliveryQueue: Sendable {
@@ -10,13 +11,44 @@ struct DeliveryQueue: Sendable {
     let clock: any WallClock
     static let horizonMs: Int64 = 12 * 3_600_000 - 120_000
 
+    /// Jobs due in the same window of this many milliseconds go as one `DeliveryGroupJob`, due when the
+    /// last of them is: a send may go up to this much after its due time, never into another second.
+    static let windowMs: Int64 = 10
+    /// At most this many jobs a group: what one engine batch claims together.
+    static let groupSize = 100
+
     func enqueue(_ jobs: [(job: DeliveryJob, dueMs: Int64)]) async throws {
         let now = clock.milliseconds
-        for start in stride(from: 0, to: jobs.count, by: 100) {
-            let chunk = jobs[start..<min(start + 100, jobs.count)]
-            try await queue.sendBatch(chunk.map { OutgoingMessage(body: $0.job.json, delaySeconds: Double(min(Self.horizonMs, max(0, $0.dueMs - now))) / 1000) })
-            try await messages.markEnqueued(chunk.map(\.job))
+        // Windows in the order their first job came; a window's jobs in groups of `groupSize`.
+        var order: [Int64] = []
+        var windows: [Int64: [(job: DeliveryJob, dueMs: Int64)]] = [:]
+        for job in jobs {
+            let window = job.dueMs >= 0 ? job.dueMs / Self.windowMs : -1
+            if windows[window] == nil { order.append(window) }
+            windows[window, default: []].append(job)
         }
+        var messages: [OutgoingMessage] = [], queued: [DeliveryJob] = []
+        for window in order {
+            let inWindow = windows[window]!
+            for start in stride(from: 0, to: inWindow.count, by: Self.groupSize) {
+                let group = inWindow[start..<min(start + Self.groupSize, inWindow.count)]
+                let delay = Double(min(Self.horizonMs, max(0, group.map(\.dueMs).max()! - now))) / 1000
+                let body = group.count == 1 ? group.first!.job.json : DeliveryGroupJob(jobs: group.map(\.job)).json
+                messages.append(OutgoingMessage(body: body, delaySeconds: delay))
+                queued += group.map(\.job)
+                if messages.count == 100 || queued.count >= 1000 {
+                    try await send(messages, marking: queued)
+                    messages = []
+                    queued = []
+                }
+            }
+        }
+        if !messages.isEmpty { try await send(messages, marking: queued) }
+    }
+
+    private func send(_ batch: [OutgoingMessage], marking jobs: [DeliveryJob]) async throws {
+        try await queue.sendBatch(batch)
+        try await messages.markEnqueued(jobs)
     }
 
     /// Jobs sent back for later (a rate-limit slot, not yet due); their messages stay marked queued.
