@@ -163,6 +163,46 @@ import Testing
     /// On Resend a domain is added in the workspace's Resend account: Resend's id and records are kept
     /// (no key pair of ours), with our DMARC advice. Verifying asks Resend to verify, reads its status and
     /// checks the records by DNS too: verified only when both say so. Deleting removes it at Resend.
+    /// Resend verified the domain while our DNS check found it unpublished (failed); published, it is
+    /// checked again while Resend cannot be reached: Resend's last word (verified) and DNS make it verified.
+    @Test func resendUnreachableKeepsItsLastWord() async throws {
+        let stub = try await ResendClientTests.Stub()
+        let dns = try await DNSTestServer(zone: [:])
+        defer { dns.stop() }
+        let api = try await APIHost.start(vars: Self.vars(dns, ["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"]))
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("resend-down@example.com").string("access_token"))
+        #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey)],
+                                   token: token).status == 200)
+        let added = try await api.call("POST", "/api/v1/email/domains", json: ["name": "down.brand.test"], token: token)
+        let id = try #require(added.string("id"), "\(added.body)")
+        let unpublished = try await api.call("POST", "/api/v1/email/domains/\(id)/verify", token: token)
+        #expect(unpublished.string("status") == "failed", "\(unpublished.body)")
+
+        try dns.serve(SendingDomainTests.published(added.json["records"]?.arrayValue ?? []))
+        stub.process.stop()
+        try await api.database("api").prepare("UPDATE email_domains SET next_check_ms = 0 WHERE id = ?").bind(id).run()
+        let worker = try #require(api.host.workers["api"] as? APIWorker)
+        try await #require(worker.domains.lazy.compactMap { $0 as? EmailDomainsDomain }.first).maintain()
+        var domain = try await api.call("GET", "/api/v1/email/domains/\(id)", token: token)
+        _ = try await Poll.until { domain = try await api.call("GET", "/api/v1/email/domains/\(id)", token: token); return domain.string("status") == "verified" }
+        #expect(domain.string("status") == "verified", "\(domain.body)")
+        #expect(Set(SendingDomainTests.checks(domain).values.map(\.status)) == ["verified"], "\(domain.body)")
+    }
+
+    @Test func providerStatusFromTheRecords() {
+        func record(_ required: Bool, _ said: String?) -> DomainRecord {
+            var record = DomainRecord(kind: required ? .spf : .dmarc, type: "TXT", name: "x.test", value: "v", required: required)
+            record.provider_status = said
+            return record
+        }
+        #expect(SendingDomain.providerStatus(of: [record(true, nil), record(false, nil)]) == nil)
+        #expect(SendingDomain.providerStatus(of: [record(true, "verified"), record(true, "verified"), record(false, nil)]) == "verified")
+        #expect(SendingDomain.providerStatus(of: [record(true, "verified"), record(true, "pending")]) == "pending")
+        #expect(SendingDomain.providerStatus(of: [record(true, "verified"), record(true, nil)]) == "pending")
+        #expect(SendingDomain.providerStatus(of: [record(true, "failed"), record(true, "verified")]) == "failed")
+    }
+
     @Test func resendDomainsGoThroughResendsAPI() async throws {
         let stub = try await ResendClientTests.Stub()
         let dns = try await DNSTestServer(zone: [:])

@@ -36,6 +36,16 @@ struct SendingDomain: Codable, SQLRecord, Sendable, Equatable {
         return previous
     }
 
+    /// Resend's last word on a domain, from what it said of each required record at its last answer, for
+    /// a check that could not ask it: verified when it verified them all, failed when it failed one,
+    /// pending otherwise; nil when it has said nothing of them yet.
+    static func providerStatus(of records: [DomainRecord]) -> String? {
+        let told = records.filter(\.required).compactMap(\.provider_status)
+        guard !told.isEmpty else { return nil }
+        if told.contains("failed") { return "failed" }
+        return told.count == records.filter(\.required).count && told.allSatisfy { $0 == "verified" } ? "verified" : "pending"
+    }
+
     /// For a domain the provider verifies too (Resend): verified when both DNS and the provider say so,
     /// failed when either found it failing; otherwise pending. `provider` nil: the provider could not be
     /// asked, and DNS alone tells.

@@ -137,8 +137,11 @@ struct SendingDomains: Sendable {
             logger.warning("sending domain check could not reach DNS", metadata: ["domain": "\(domain.name)", "server": "\(dns.server)",
                                                                                    "error": "\(records.compactMap(\.error).first ?? "")"])
         }
-        // A Resend domain Resend could not be asked about keeps Resend's last word: its status as it was.
-        let providerStatus = provider?.status ?? (domain.provider == "resend" ? domain.status.rawValue : nil)
+        // A Resend domain Resend could not be asked about keeps Resend's last word: what it last said of the
+        // records (the domain's own status mixes in our DNS check: a domain failed for a record DNS had wrong
+        // would stay failed once it was right), or, before Resend said anything, the domain's status.
+        let providerStatus = provider?.status
+            ?? (domain.provider == "resend" ? SendingDomain.providerStatus(of: domain.records) ?? domain.status.rawValue : nil)
         let wait = told.count == records.count ? settings.recheckSeconds : settings.retrySeconds
         let saved = try await store.saveCheck(scope, id: domain.id, records: records, status: SendingDomain.status(of: records, was: domain.status, provider: providerStatus),
                                               checked: !told.isEmpty, nextCheckMs: clock.milliseconds + wait * 1000)
