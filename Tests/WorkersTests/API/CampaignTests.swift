@@ -41,7 +41,8 @@ import APIWorker
         var report = started
         _ = try await Poll.until(interval: .milliseconds(20)) {
             report = try await w.api.call("GET", "/api/v1/contacts/imports/\(id)", token: w.token)
-            return report.string("status") != "running"
+            // A request that got no answer (a timeout on a busy machine) is asked again, not taken for the end.
+            return report.status == 200 && report.string("status") != "running"
         }
         return report
     }

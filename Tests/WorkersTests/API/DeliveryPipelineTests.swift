@@ -82,7 +82,8 @@ import Testing
         let imported = try await api.call("POST", "/api/v1/contacts/imports", raw: csv, token: big, headers: ["content-type": "text/csv"])
         let importID = try #require(imported.string("id"), "\(imported.body)")
         _ = try await Poll.until(interval: .milliseconds(20)) {
-            try await api.call("GET", "/api/v1/contacts/imports/\(importID)", token: big).string("status") != "running"
+            let report = try await api.call("GET", "/api/v1/contacts/imports/\(importID)", token: big)
+            return report.status == 200 && report.string("status") != "running"
         }
         let everyone = try #require(try await api.call("POST", "/api/v1/groups", json: ["name": "Everyone"], token: big).string("id"))
         _ = try await api.call("POST", "/api/v1/contacts/bulk", json: [
