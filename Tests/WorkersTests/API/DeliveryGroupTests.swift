@@ -5,7 +5,7 @@ import Testing
 @testable import APIWorker
 
 /// Delivery jobs due within the same window go as one queue message: a group reads back as its jobs,
-/// and a bulk send queues a message per hundred, not per recipient, each of them still sent once.
+/// and a bulk send queues a message per group of 25, not per recipient, each of them still sent once.
 @Suite struct DeliveryGroupTests {
     @Test func aGroupReadsBackAsItsJobs() throws {
         let group = DeliveryGroupJob(jobs: [DeliveryJob(messageID: "msg_a", version: 1), DeliveryJob(messageID: "msg_b", version: 3)])
@@ -17,7 +17,7 @@ import Testing
         }
     }
 
-    @Test func aBulkSendQueuesAMessagePerHundred() async throws {
+    @Test func aBulkSendQueuesAMessagePerGroup() async throws {
         let campaigns = CampaignTests()
         let w = try await campaigns.world()
         defer { Task { await w.api.stop() } }
@@ -28,7 +28,7 @@ import Testing
             "contact_ids": .array(ids.map(JSONValue.string)), "body": "Hi {{first_name}}", "scheduled_at": .string(later),
         ], token: w.token)
         #expect(scheduled["scheduled"] == 250, "\(scheduled.body)")
-        #expect(try await w.api.host.queues.depth("api-delivery") - before == 3, "250 jobs due at once: groups of 100, 100 and 50")
+        #expect(try await w.api.host.queues.depth("api-delivery") - before == 10, "250 jobs due at once: groups of \(DeliveryQueue.groupSize)")
         let database = try await w.api.database("api")
         #expect(try await database.prepare("SELECT count(*) AS n FROM messages WHERE enqueued = 1").first()?.integer("n") == 250)
 

@@ -1,9 +1,9 @@
 import OzziRuntime
 
 /// Delivery jobs due within the same few milliseconds as one queue message: one write, lease and
-/// delete for the lot where each job alone cost all three (a campaign at 10,000 a second makes a
-/// hundred a window; a bulk send, all due at once, a hundred a message). The engine takes them as the
-/// jobs they hold. `DeliveryQueue` makes them.
+/// delete for the lot where each job alone cost all three (a campaign at 10,000 a second fills four
+/// groups a window; a bulk send, all due at once, a group per 25 recipients). The engine takes them as
+/// the jobs they hold. `DeliveryQueue` makes them.
 struct DeliveryGroupJob: QueueJob, Equatable {
     static let kind = "deliver_group"
     let jobs: [DeliveryJob]
