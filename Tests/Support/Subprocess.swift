@@ -16,8 +16,11 @@ public enum Subprocess {
     }
 
     /// curl, silent but for errors, with a time limit.
+    /// curl, silent but for errors. A request gets 120 s: during the PostgreSQL pass hundreds of hosts
+    /// share two cores and a request can wait more than 20 s for an answer that is right (a test that
+    /// wants less gives its own `--max-time`, which comes later and wins).
     public static func curl(_ arguments: [String], stdin: Data? = nil) async throws -> Output {
-        try await run("/usr/bin/curl", ["-sS", "--max-time", "20"] + arguments, stdin: stdin)
+        try await run("/usr/bin/curl", ["-sS", "--max-time", "120"] + arguments, stdin: stdin)
     }
 
     /// Runs one of the Python clients in Tests/clients with Debian's python3 (which has `websockets`)
