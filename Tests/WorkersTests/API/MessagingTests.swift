@@ -165,6 +165,11 @@ import APIWorker
         let after = try await api.call("GET", "/api/v1/messages/\(id)", token: token)
         #expect(after.string("status") == "delivered")
         #expect(after["timeline"]?.arrayValue?.count == 4)
+        // A report about a send not recorded (yet) is refused, so that its sender tries again later.
+        let (unknown, _) = try await twilioPost(api, "/api/v1/webhooks/twilio/status", [
+            ("MessageSid", "SMnotrecordedyet"), ("MessageStatus", "delivered"), ("AccountSid", "AC00000000000000000000000000000000"),
+        ])
+        #expect(unknown == 404)
 
         // Resuming the stream from the first event replays what came after it.
         let firstID = try await stream.waitFor(#"EVENT (\S+) message.status"#)

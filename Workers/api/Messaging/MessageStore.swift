@@ -188,6 +188,11 @@ struct MessageStore: Sendable {
 
     /// Applies a provider's status report if it moves the message forward (recording its event); nil when
     /// it does not (a late or repeated report) or the provider id is unknown.
+    /// Whether a message has this provider id.
+    func knows(providerID: String) async throws -> Bool {
+        try await database.prepare("SELECT 1 AS known FROM messages WHERE provider_message_id = ?").bind(providerID).first() != nil
+    }
+
     func applyProviderStatus(providerID: String, status: MessageStatus, errorCode: String?) async throws -> StatusChange? {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> StatusChange? in

@@ -36,10 +36,17 @@ struct MessagingDomain: APIDomain {
         jobs.batch(DeliveryGroupJob.self) { groups, _ in
             try await service.engine.deliver(groups.flatMap(\.jobs))
         }
-        jobs.each(SimulatedCallbackJob.self) { job, context in
-            let response = try await context.fetch(service.providers.simulated.callbackRequest(job))
-            if response.status >= 300 { context.request.logger.warning("simulated callback refused", metadata: ["status": "\(response.status)"]) }
-        }
+        // A report the route does not know the message of yet (404: it overtook the engine's record of the
+        // send) goes again after the queue's backoff; any other refusal is logged and dropped.
+        jobs.each(SimulatedCallbackJob.self, settling: { job, message, context in
+            let status = (try? await context.fetch(service.providers.simulated.callbackRequest(job)))?.status ?? 503
+            if status == 404 || status >= 500 {
+                message.retry()
+                return
+            }
+            if status >= 300 { context.request.logger.warning("simulated callback refused", metadata: ["status": "\(status)"]) }
+            message.ack()
+        })
     }
 
     /// Re-queues messages whose delivery job a crash lost; settles what a stopped host left `sending`
