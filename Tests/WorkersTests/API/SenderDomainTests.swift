@@ -160,20 +160,24 @@ import Testing
         try await stub.requests().dropFirst(count).map { "\($0["method"] as? String ?? "") \($0["path"] as? String ?? "")" }
     }
 
-    /// On Resend a domain is added in the workspace's Resend account: Resend's id and records are kept
-    /// (no key pair of ours), with our DMARC advice. Verifying asks Resend to verify, reads its status and
-    /// checks the records by DNS too: verified only when both say so. Deleting removes it at Resend.
+    /// A host that checks DNS at `dns` and reaches Resend at `stub`, and its owner's token, the workspace
+    /// sending through Resend.
+    static func resendWorkspace(_ stub: ResendClientTests.Stub, _ dns: DNSTestServer, owner: String) async throws -> (WorkerTestHost, String) {
+        let api = try await APIHost.start(vars: vars(dns, ["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"]))
+        let token = try #require(try await api.signUp(owner).string("access_token"))
+        #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey)],
+                                   token: token).status == 200)
+        return (api, token)
+    }
+
     /// Resend verified the domain while our DNS check found it unpublished (failed); published, it is
     /// checked again while Resend cannot be reached: Resend's last word (verified) and DNS make it verified.
     @Test func resendUnreachableKeepsItsLastWord() async throws {
         let stub = try await ResendClientTests.Stub()
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
-        let api = try await APIHost.start(vars: Self.vars(dns, ["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"]))
+        let (api, token) = try await Self.resendWorkspace(stub, dns, owner: "resend-down@example.com")
         defer { Task { await api.stop() } }
-        let token = try #require(try await api.signUp("resend-down@example.com").string("access_token"))
-        #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey)],
-                                   token: token).status == 200)
         let added = try await api.call("POST", "/api/v1/email/domains", json: ["name": "down.brand.test"], token: token)
         let id = try #require(added.string("id"), "\(added.body)")
         let unpublished = try await api.call("POST", "/api/v1/email/domains/\(id)/verify", token: token)
@@ -184,8 +188,11 @@ import Testing
         try await api.database("api").prepare("UPDATE email_domains SET next_check_ms = 0 WHERE id = ?").bind(id).run()
         let worker = try #require(api.host.workers["api"] as? APIWorker)
         try await #require(worker.domains.lazy.compactMap { $0 as? EmailDomainsDomain }.first).maintain()
-        var domain = try await api.call("GET", "/api/v1/email/domains/\(id)", token: token)
-        _ = try await Poll.until { domain = try await api.call("GET", "/api/v1/email/domains/\(id)", token: token); return domain.string("status") == "verified" }
+        var domain = TestResponse(status: 0, body: "")
+        _ = try await Poll.until {
+            domain = try await api.call("GET", "/api/v1/email/domains/\(id)", token: token)
+            return domain.string("status") == "verified"
+        }
         #expect(domain.string("status") == "verified", "\(domain.body)")
         #expect(Set(SendingDomainTests.checks(domain).values.map(\.status)) == ["verified"], "\(domain.body)")
     }
@@ -203,15 +210,15 @@ import Testing
         #expect(SendingDomain.providerStatus(of: [record(true, "failed"), record(true, "verified")]) == "failed")
     }
 
+    /// On Resend a domain is added in the workspace's Resend account: Resend's id and records are kept
+    /// (no key pair of ours), with our DMARC advice. Verifying asks Resend to verify, reads its status and
+    /// checks the records by DNS too: verified only when both say so. Deleting removes it at Resend.
     @Test func resendDomainsGoThroughResendsAPI() async throws {
         let stub = try await ResendClientTests.Stub()
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
-        let api = try await APIHost.start(vars: Self.vars(dns, ["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"]))
+        let (api, token) = try await Self.resendWorkspace(stub, dns, owner: "resend-domains@example.com")
         defer { Task { await api.stop() } }
-        let token = try #require(try await api.signUp("resend-domains@example.com").string("access_token"))
-        #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey)],
-                                   token: token).status == 200)
 
         let added = try await api.call("POST", "/api/v1/email/domains", json: ["name": "Mail.Brand.test", "region": "eu-west-1"], token: token)
         #expect(added.status == 201 && added.string("provider") == "resend" && added.string("status") == "pending", "\(added.body)")

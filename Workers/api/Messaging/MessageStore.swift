@@ -187,17 +187,16 @@ struct MessageStore: Sendable {
     // MARK: - Provider callbacks
 
     /// Applies a provider's status report if it moves the message forward (recording its event); nil when
-    /// it does not (a late or repeated report) or the provider id is unknown.
-    /// Whether a message has this provider id.
-    func knows(providerID: String) async throws -> Bool {
-        try await database.prepare("SELECT 1 AS known FROM messages WHERE provider_message_id = ?").bind(providerID).first() != nil
-    }
-
+    /// it does not (a late or repeated report); a 404 when no message has the provider id (yet).
     func applyProviderStatus(providerID: String, status: MessageStatus, errorCode: String?) async throws -> StatusChange? {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> StatusChange? in
-            guard let current = try tx.first(State.self, "SELECT \(State.selection) FROM messages WHERE provider_message_id = ?", providerID),
-                  current.status.advances(to: status) else { return nil }
+            guard let current = try tx.first(State.self, "SELECT \(State.selection) FROM messages WHERE provider_message_id = ?", providerID) else {
+                // A report can overtake the engine's record of the send it is about: the sender is asked to
+                // try again later (the simulated provider does; Twilio logs it).
+                throw APIError(status: 404, code: "unknown_message", message: "no message with this provider id (yet); try again later")
+            }
+            guard current.status.advances(to: status) else { return nil }
             let id = current.id
             let reason = errorCode.map { "the provider reported error \($0)" }
             try tx.run("""

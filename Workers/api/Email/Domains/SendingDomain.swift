@@ -40,10 +40,11 @@ struct SendingDomain: Codable, SQLRecord, Sendable, Equatable {
     /// a check that could not ask it: verified when it verified them all, failed when it failed one,
     /// pending otherwise; nil when it has said nothing of them yet.
     static func providerStatus(of records: [DomainRecord]) -> String? {
-        let told = records.filter(\.required).compactMap(\.provider_status)
+        let required = records.filter(\.required)
+        let told = required.compactMap(\.provider_status)
         guard !told.isEmpty else { return nil }
         if told.contains("failed") { return "failed" }
-        return told.count == records.filter(\.required).count && told.allSatisfy { $0 == "verified" } ? "verified" : "pending"
+        return told.count == required.count && told.allSatisfy { $0 == "verified" } ? "verified" : "pending"
     }
 
     /// For a domain the provider verifies too (Resend): verified when both DNS and the provider say so,

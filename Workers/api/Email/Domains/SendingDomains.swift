@@ -106,16 +106,17 @@ struct SendingDomains: Sendable {
     /// The From given, or the workspace's default sender; either checked against the workspace's domains
     /// now (a 409 naming the field it came from, `field` or `default_from`), and again when the email is due.
     func sender(_ scope: TenantScope, _ given: MailAddress?, field: String) async throws -> MailAddress {
+        let settings = try await emailSettings.get(scope)
         if let given {
-            try await requireSender(scope, given.address, field: field)
+            try await requireSender(scope, given.address, field: field, provider: settings.provider)
             return given
         }
-        guard let stored = try await emailSettings.get(scope).defaultFrom else {
+        guard let stored = settings.defaultFrom else {
             throw APIError.conflict("no \(field) was given and the workspace has no default sender: give \(field), or set default_from at /api/v1/email/settings",
                                     details: ["field": .string(field)])
         }
         let from = try MailAddress.input(stored, field: "default_from")
-        try await requireSender(scope, from.address, field: "default_from")
+        try await requireSender(scope, from.address, field: "default_from", provider: settings.provider)
         return from
     }
 

@@ -12,10 +12,6 @@ extension RouteGroup {
             if let status = MessageStatus(providerStatus: reported),
                try await s.messages.applyProviderStatus(providerID: sid, status: status, errorCode: hook.value("ErrorCode")) != nil {
                 s.events.flushSoon()
-            } else if try await !s.messages.knows(providerID: sid) {
-                // A report can overtake the engine's record of the send it is about: the sender is asked to
-                // try again later (the simulated provider does; Twilio logs it).
-                throw APIError(status: 404, code: "unknown_message", message: "no message with this MessageSid (yet); try again later")
             }
             return Self.twiml("<Response/>")
         }
