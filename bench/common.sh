@@ -7,13 +7,14 @@ build_release() { # product
 # The host the benchmarks measure is `wrangler-like.toml` as it ships, on one loop; only the port, the
 # data folder and vars (--var api.NAME=VALUE) change. At --log-level warning it writes no access log.
 # HOST_CORES (default 0) pins it elsewhere; OZZI_POSTGRES_URL / OZZI_REDIS_URL in the environment put it on
-# shared engines. The release build runs once per script.
+# shared engines. The release build runs once per script; OZZI_BINARY names another build to run instead
+# (bench/ab-email.sh compares two).
 start_api_host() { # port work-dir [--var api.NAME=VALUE ...]: a release host, pinned to core 0, in the background
   local port=$1 work=$2 pid
   shift 2
-  [ -n "${release_built:-}" ] || { build_release ozzi; release_built=1; }
+  [ -n "${release_built:-}${OZZI_BINARY:-}" ] || { build_release ozzi; release_built=1; }
   declare -g "api_data_$port=$work/data"
-  taskset -c "${HOST_CORES:-0}" .build/release/ozzi serve --config wrangler-like.toml --port "$port" --loops 1 \
+  taskset -c "${HOST_CORES:-0}" "${OZZI_BINARY:-.build/release/ozzi}" serve --config wrangler-like.toml --port "$port" --loops 1 \
     --data-dir "$work/data" --log-level warning "$@" &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/api/v1/status" -o /dev/null; do

@@ -17,7 +17,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 source bench/common.sh
 start_api_host $port "$work" --var api.EMAIL_RATE_PER_WORKSPACE=100000 --var api.EMAIL_RATE_PER_USER=100000 ${HOST_VARS:-}
-host_pid=$(pgrep -f "ozzi serve --config wrangler-like.toml --port $port" | head -1)
+host_pid=$(pgrep -f "serve --config wrangler-like.toml --port $port" | head -1)
 key=$(create_api_key $port)
 
 taskset -c 1 python3 - "$port" "$key" "$recipients" "$host_pid" <<'PY'

@@ -1,10 +1,39 @@
 import COpenSSL
+import Synchronization
 
 /// The cryptography workers need, through OpenSSL: random bytes, SHA-256, HMAC, scrypt, constant-time
 /// comparison, and URL-safe base64 for tokens.
 public enum Crypto {
-    /// `count` bytes from OpenSSL's CSPRNG.
+    /// `count` bytes from OpenSSL's CSPRNG. Small reads come from a pool drawn 4 KiB at a time: each
+    /// `RAND_bytes` call costs about a microsecond of locking and provider dispatch whatever its size, and
+    /// a sent email takes several ids and tokens. Each pooled byte is handed out once.
     public static func randomBytes(_ count: Int) -> [UInt8] {
+        guard count <= RandomPool.size / 16 else { return freshRandomBytes(count) }
+        return randomPool.withLock { $0.take(count) }
+    }
+
+    private static let randomPool = Mutex(RandomPool())
+
+    private struct RandomPool: ~Copyable {
+        static let size = 4096
+        private var bytes = [UInt8](repeating: 0, count: size)
+        private var used = size
+
+        mutating func take(_ count: Int) -> [UInt8] {
+            if used + count > Self.size {
+                bytes = Crypto.freshRandomBytes(Self.size)
+                used = 0
+            }
+            defer {
+                // Zeroed once handed out, so nothing later (a core dump) can read what was given.
+                for index in used..<(used + count) { bytes[index] = 0 }
+                used += count
+            }
+            return Array(bytes[used..<(used + count)])
+        }
+    }
+
+    private static func freshRandomBytes(_ count: Int) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         precondition(RAND_bytes(&bytes, Int32(count)) == 1, "the system's random source failed")
         return bytes

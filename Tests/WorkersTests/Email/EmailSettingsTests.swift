@@ -60,7 +60,7 @@ import Testing
         let store = EmailSettingsStore(database: database, key: Self.credentialsKey, clock: SystemClock())
         let settings = try await store.get(scope)
         #expect(settings.resendAPIKey == "re_live_secret_123")
-        #expect(try await store.resendWebhookSecret(scope) == Self.webhookSecret)
+        #expect(try await database.transaction { tx in try store.resendWebhookSecret(tx, scope) } == Self.webhookSecret)
         // Another key opens nothing.
         #expect(try await EmailSettingsStore(database: database, key: Array(repeating: 8, count: 32), clock: SystemClock()).get(scope).resendAPIKey == nil)
 
@@ -69,7 +69,7 @@ import Testing
         #expect(kept.json["resend_api_key_set"] == true && kept.json["resend_webhook_secret_set"] == true)
         let cleared = try await Self.put(api, token, ["provider": "resend", "resend_webhook_secret": .null])
         #expect(cleared.json["resend_webhook_secret_set"] == false && cleared.json["resend_api_key_set"] == true)
-        #expect(try await store.resendWebhookSecret(scope) == nil)
+        #expect(try await database.transaction { tx in try store.resendWebhookSecret(tx, scope) } == nil)
         let noKey = try await Self.put(api, token, ["provider": "resend", "resend_api_key": .null])
         #expect(noKey.status == 409)
         #expect(try await store.get(scope).resendAPIKey == "re_live_secret_123", "a refused change changes nothing")
@@ -174,7 +174,8 @@ import Testing
         let smtp = try await LocalSMTPServer.start(.starttls)
         defer { smtp.stop() }
         let simulated = try SimulatedEmailTests.Setup().provider
-        let store = EmailSettingsStore(database: try await api.database("api"), key: Self.credentialsKey, clock: SystemClock())
+        let database = try await api.database("api")
+        let store = EmailSettingsStore(database: database, key: Self.credentialsKey, clock: SystemClock())
         func providers(_ vars: [String: String]) -> EmailProviders {
             var bindings = WorkerBindings()
             bindings.outbound = OutboundFetcher(worker: "api", allowed: [OutboundHostPattern("http://127.0.0.1:*")!])
@@ -193,13 +194,13 @@ import Testing
 
         let defaults = providers([:])
         #expect(try defaults.provider(for: try await store.get(scope)).name == "simulated")
-        #expect(try await defaults.webhookSecret(scope, provider: "simulated") == SimulatedEmailTests.secret)
-        #expect(try await defaults.webhookSecret(scope, provider: "resend") == nil)
+        #expect(try await database.transaction { tx in try defaults.webhookSecret(tx, scope, provider: "simulated") } == SimulatedEmailTests.secret)
+        #expect(try await database.transaction { tx in try defaults.webhookSecret(tx, scope, provider: "resend") } == nil)
 
         // Resend, with the key as stored, to the configured base (its trailing slash dropped).
         #expect(try await Self.put(api, token, ["provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey),
                                                 "resend_webhook_secret": .string(Self.webhookSecret)]).status == 200)
-        #expect(try await defaults.webhookSecret(scope, provider: "resend") == Self.webhookSecret)
+        #expect(try await database.transaction { tx in try defaults.webhookSecret(tx, scope, provider: "resend") } == Self.webhookSecret)
         let viaResend = try defaults.provider(for: try await store.get(scope))
         #expect(viaResend.name == "resend" && viaResend.maxBatch == 100)
         guard case .accepted = await send(viaResend) else { Issue.record("not accepted by the stub"); return }

@@ -17,7 +17,7 @@ struct EmailLinkSigner: Sendable {
 
     func sign(_ fields: [String], bound: String? = nil) -> String {
         let payload = Array(fields.joined(separator: "\n").utf8)
-        precondition(fields.allSatisfy { !$0.contains("\n") }, "a signed field holds a line break")
+        precondition(fields.allSatisfy { !$0.utf8.contains(0x0A) }, "a signed field holds a line break")
         return Base64URL.encode(payload) + "." + Base64URL.encode(mac(payload, bound: bound))
     }
 

@@ -15,7 +15,10 @@ struct EmailsDomain: APIDomain {
         messaging = api.messaging
         emails = EmailStore(database: api.database)
         scheduler = EmailScheduler(senders: api.sendingDomains, database: api.database, queue: api.messaging.deliveryQueue, clock: api.clock)
-        providerEvents = EmailEventStore(database: api.database, clock: api.clock)
+        let providers = api.messaging.email.providers
+        providerEvents = EmailEventStore(database: api.database, clock: api.clock) { tx, scope, provider in
+            try providers.webhookSecret(tx, scope, provider: provider)
+        }
         events = api.events
         clock = api.clock
     }
@@ -28,7 +31,7 @@ struct EmailsDomain: APIDomain {
     func jobs(_ jobs: inout JobHandlers) {
         // The simulated provider's events, posted to our own webhook route as Resend posts them: a
         // batch's at once (their writes share transactions), each email's in order.
-        jobs.concurrently(SimulatedEmailCallbackJob.self, key: { $0.data["email_id"]?.stringValue ?? "" }) { job, context in
+        jobs.concurrently(SimulatedEmailCallbackJob.self, key: \.emailID) { job, context in
             try await messaging.email.simulated.deliver(job, fetch: context.fetch)
         }
     }

@@ -69,12 +69,6 @@ struct EmailChannel: Sendable {
         return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: suppressed, senders: senders)
     }
 
-    /// The secret that signs `provider`'s webhooks for the workspace: the simulated provider's own, or
-    /// the one the workspace copied from its Resend account.
-    func webhookSecret(_ scope: TenantScope, provider: String) async throws -> String? {
-        try await providers.webhookSecret(scope, provider: provider)
-    }
-
     /// The email to hand over, or why not: a missing content, a suppressed address, a text that cannot be
     /// rendered fail this email alone.
     func prepare(_ message: MessageStore.Due, in batch: Batch) -> Result<(email: OutgoingEmail, provider: any EmailProvider, account: String), APIError> {

@@ -61,7 +61,7 @@ struct EmailProviders: Sendable {
 
     /// The secret that signs `provider`'s webhooks about the workspace's emails: the simulated provider's
     /// own, or the one the workspace copied from its Resend webhook.
-    func webhookSecret(_ scope: TenantScope, provider: String) async throws -> String? {
-        provider == simulated.name ? simulated.webhookSecret : try await settings.resendWebhookSecret(scope)
+    func webhookSecret(_ tx: SQLTransaction, _ scope: TenantScope, provider: String) throws -> String? {
+        provider == simulated.name ? simulated.webhookSecret : try settings.resendWebhookSecret(tx, scope)
     }
 }

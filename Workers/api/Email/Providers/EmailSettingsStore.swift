@@ -36,16 +36,10 @@ struct EmailSettingsStore: Sendable {
     }
 
     /// The workspace's Resend webhook signing secret, for checking the events Resend posts about its emails.
-    func resendWebhookSecret(_ scope: TenantScope) async throws -> String? {
-        try await database.prepare("SELECT resend_webhook_secret_sealed FROM email_settings WHERE workspace_id = ?")
-            .bind(scope.workspaceID).first(SealedSecret.self).flatMap { CredentialKey.open($0.resend_webhook_secret_sealed, key: key) }
-    }
-
-    private struct SealedSecret: Decodable, SQLRecord {
-        let resend_webhook_secret_sealed: String?
-
-        enum CodingKeys: String, SQLColumn { case resend_webhook_secret_sealed }
-        typealias Columns = CodingKeys
+    /// Read in the transaction that applies the event (`EmailEventStore`), so checking it costs no trip of its own.
+    func resendWebhookSecret(_ tx: SQLTransaction, _ scope: TenantScope) throws -> String? {
+        try tx.execute("SELECT resend_webhook_secret_sealed FROM email_settings WHERE workspace_id = ?", [.text(scope.workspaceID)])
+            .rows.first.flatMap { CredentialKey.open($0.text("resend_webhook_secret_sealed"), key: key) }
     }
 
     /// A workspace's settings as stored, the secrets still sealed.

@@ -115,7 +115,8 @@ final class SimulatedEmailProvider: EmailProvider {
             default:
                 break
             }
-            let job = SimulatedEmailCallbackJob(url: webhookURL, id: "msg_" + Crypto.hex(Crypto.randomBytes(12)), type: type, data: data)
+            let job = SimulatedEmailCallbackJob(url: webhookURL, id: "msg_" + Crypto.hex(Crypto.randomBytes(12)), type: type, data: data,
+                                                at: sentAt + Int64(delay))
             return OutgoingMessage(body: job.json, delaySeconds: Double(delay) / 1000)
         }
     }
@@ -139,7 +140,7 @@ final class SimulatedEmailProvider: EmailProvider {
 
     /// The Svix-signed POST a webhook job becomes, for the api worker's own router, signed now.
     func callbackRequest(_ job: SimulatedEmailCallbackJob) -> Request {
-        let body = JSONValue.object(["type": .string(job.type), "created_at": .string(Timestamp.now(clock)), "data": .object(job.data)]).jsonBytes
+        let body = Array(job.body.utf8)
         let timestamp = clock.seconds
         return SimulatedOutbox.request(url: job.url, headers: [
             "content-type": "application/json",

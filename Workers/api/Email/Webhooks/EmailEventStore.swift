@@ -4,40 +4,65 @@ import OzziRuntime
 /// event changes nothing), writes its timeline line, records its `email.*` event, and — for a hard bounce
 /// or a complaint (or soft bounces past their threshold) — suppresses the address, all in one transaction.
 /// Events that arrive together (a provider posts many at once) share that transaction.
+///
+/// The signature is checked in that transaction too, with the secret of the workspace the email belongs
+/// to: one trip to the database per batch of events, not a read of the owner per event first (each trip
+/// hands the work to a blocking thread and back, which costs more than the read).
 struct EmailEventStore: Sendable {
+    /// An event as posted, with what its signature covers.
+    struct Posted: Sendable {
+        let event: ResendEvent
+        let signature: WebhookSignature.Headers?
+        let body: [UInt8]
+    }
+
+    enum Receipt: Sendable {
+        /// No email has this provider id (yet).
+        case unknownEmail
+        /// The signature does not verify with the secret of the email's workspace, or is too old.
+        case badSignature
+        /// Checked; the change it made, nil when it moved nothing.
+        case received(StatusChange?)
+    }
+
+    /// The secret that signs the provider's webhooks for a workspace, read in the event's transaction.
+    typealias Secret = @Sendable (SQLTransaction, TenantScope, _ provider: String) throws -> String?
+
     let database: any SQLDatabase
     let clock: any WallClock
-    private let gathered: GatheredTransactions<ResendEvent, StatusChange?>
+    private let gathered: GatheredTransactions<Posted, Receipt>
 
-    init(database: any SQLDatabase, clock: any WallClock) {
+    init(database: any SQLDatabase, clock: any WallClock, secret: @escaping Secret) {
         self.database = database
         self.clock = clock
-        gathered = GatheredTransactions(database: database) { tx, event in try Self.apply(tx, event, clock: clock) }
+        gathered = GatheredTransactions(database: database) { tx, posted in try Self.receive(tx, posted, secret: secret, clock: clock) }
     }
 
-    /// The email a provider's id names, for checking the signature with its workspace's secret.
-    func owner(providerID: String) async throws -> (scope: TenantScope, provider: String)? {
-        guard let row = try await database.prepare("SELECT workspace_id, provider FROM messages WHERE provider_message_id = ? AND channel = 'email'")
-            .bind(providerID).first(), let workspace = row.text("workspace_id") else { return nil }
-        return (TenantScope(workspaceID: workspace), row.text("provider") ?? "")
+    func receive(_ posted: Posted) async throws -> Receipt {
+        try await gathered.run(posted)
     }
 
-    /// Nil when the event moved nothing.
-    func apply(_ event: ResendEvent) async throws -> StatusChange? {
-        guard event.status != nil else { return nil }
-        return try await gathered.run(event)
-    }
-
-    private static func apply(_ tx: SQLTransaction, _ event: ResendEvent, clock: any WallClock) throws -> StatusChange? {
-        guard let reported = event.status else { return nil }
-        let now = Timestamp.now(clock)
+    private static func receive(_ tx: SQLTransaction, _ posted: Posted, secret: Secret, clock: any WallClock) throws -> Receipt {
+        let event = posted.event
         guard let row = try tx.execute("""
-            SELECT id, workspace_id, to_phone, status, email_status FROM messages WHERE provider_message_id = ? AND channel = 'email'
+            SELECT id, workspace_id, to_phone, status, email_status, provider FROM messages WHERE provider_message_id = ? AND channel = 'email'
             """, [.text(event.emailID)]).rows.first,
               let id = row.text("id"), let workspace = row.text("workspace_id"), let address = row.text("to_phone"),
-              let status = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { return nil }
+              let status = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { return .unknownEmail }
+        let scope = TenantScope(workspaceID: workspace)
+        guard let signature = posted.signature, let secret = try secret(tx, scope, row.text("provider") ?? ""),
+              signature.verify(secret: secret, body: posted.body, now: clock.milliseconds / 1000) else { return .badSignature }
+        guard let reported = event.status else { return .received(nil) }
         let current = EmailStatus(message: status, email: row.text("email_status").flatMap(EmailStatus.init))
+        return .received(try apply(tx, event, reported: reported, to: (id, scope, address, status, current), clock: clock))
+    }
+
+    private static func apply(_ tx: SQLTransaction, _ event: ResendEvent, reported: EmailStatus,
+                              to email: (id: String, scope: TenantScope, address: String, status: MessageStatus, current: EmailStatus),
+                              clock: any WallClock) throws -> StatusChange? {
+        let (id, scope, address, status, current) = email
         guard current.advances(to: reported) else { return nil }
+        let now = Timestamp.now(clock)
         // The engine's status follows when the event settles the send (delivered, bounced, failed).
         let settled = reported.messageStatus.flatMap { status.advances(to: $0) ? $0 : nil } ?? status
         let code: String? = switch reported {
@@ -53,12 +78,10 @@ struct EmailEventStore: Sendable {
         try tx.run("""
             INSERT INTO message_events (message_id, at, kind, result, provider_message_id, error_code, error_message) VALUES (?, ?, 'status', ?, ?, ?, ?)
             """, id, now, reported.rawValue, event.emailID, code, code.map { _ in event.detail ?? event.type })
-        let change = StatusChange(scope: TenantScope(workspaceID: workspace), messageID: id, status: settled, errorCode: code,
-                                  channel: .email, emailStatus: reported)
+        let change = StatusChange(scope: scope, messageID: id, status: settled, errorCode: code, channel: .email, emailStatus: reported)
         try WorkspaceEvents.record(tx, [change], at: now)
         // As listmonk does by default: a hard bounce or a complaint suppresses at once, soft bounces
         // are counted until their threshold.
-        let scope = change.scope
         switch reported {
         case .bounced where event.permanentBounce:
             try SuppressionStore.add(tx, scope: scope, address: address, reason: .hardBounce, messageID: id, now: now)
