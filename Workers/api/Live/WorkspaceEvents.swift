@@ -85,16 +85,25 @@ final class WorkspaceEvents: Sendable {
             return true
         }
         guard start else { return }
+        // The lease is kept from one round to the next while changes keep coming (under steady load a
+        // round runs every few milliseconds: taking and releasing it each time was two commits a round),
+        // renewed when half of it is gone, and released when the flush stops.
+        var leasedUntil: Int64? = nil
         while true {
             do {
-                if try await takeLease() {
+                if let until = leasedUntil, clock.milliseconds < until - Self.leaseMilliseconds / 2 {
                     while try await flushBatch() {}
-                    try await releaseLease()
-                } else if try await waiting() {
-                    // Another host is flushing: it may have read before our events were written. Look
-                    // again in a while rather than in a moment, as its loop hands them on meanwhile.
-                    try? await Task.sleep(for: .milliseconds(50))
-                    flushing.withLock { $0.again = true }
+                } else if try await takeLease() {
+                    leasedUntil = clock.milliseconds + Self.leaseMilliseconds
+                    while try await flushBatch() {}
+                } else {
+                    leasedUntil = nil
+                    if try await waiting() {
+                        // Another host is flushing: it may have read before our events were written. Look
+                        // again in a while rather than in a moment, as its loop hands them on meanwhile.
+                        try? await Task.sleep(for: .milliseconds(50))
+                        flushing.withLock { $0.again = true }
+                    }
                 }
             } catch {
                 // The cursor did not move: the next flush (or the sweep) tries these events again.
@@ -104,10 +113,22 @@ final class WorkspaceEvents: Sendable {
                     state.again = false
                     return true
                 }
-                state.running = false
+                // Still running until the lease is released, so a flush asked for meanwhile runs again.
                 return false
             }
-            if !again { return }
+            if !again {
+                if leasedUntil != nil { try? await releaseLease() }
+                let done = flushing.withLock { state -> Bool in
+                    if state.again {
+                        state.again = false
+                        return false
+                    }
+                    state.running = false
+                    return true
+                }
+                if done { return }
+                leasedUntil = nil
+            }
             try? await Task.sleep(for: .milliseconds(Self.gatherMilliseconds))
         }
     }

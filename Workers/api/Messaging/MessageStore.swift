@@ -30,7 +30,9 @@ struct MessageStore: Sendable {
     }
 
     /// A delivery job's target: the message with what rendering and checks need, read in one query.
-    struct Due: Sendable {
+    /// A class, not a struct: a send's message rides through the engine's batches, slots and results, and
+    /// with its contact inline a copy of the struct retained some forty strings (4% of a campaign's CPU).
+    final class Due: Sendable {
         let id: String
         let scope: TenantScope
         let createdBy: String
@@ -50,6 +52,28 @@ struct MessageStore: Sendable {
         let variables: [String: String]
         /// The series it is an occurrence of.
         let seriesID: String?
+
+        init(row: SQLRecordRow<Columns>) throws {
+            id = try row.decode(String.self, forKey: .message_id)
+            scope = TenantScope(workspaceID: try row.decode(String.self, forKey: .message_workspace))
+            createdBy = try row.decode(String.self, forKey: .created_by)
+            to = try row.decode(String.self, forKey: .to_phone)
+            status = try row.decode(MessageStatus.self, forKey: .message_status)
+            version = try row.decode(Int.self, forKey: .version)
+            attempts = try row.decode(Int.self, forKey: .attempts)
+            dueMs = try row.decode(Int64.self, forKey: .due_ms)
+            templateID = try row.decodeIfPresent(String.self, forKey: .template_id)
+            body = try row.decodeIfPresent(String.self, forKey: .message_body)
+            templateBody = try row.decodeIfPresent(String.self, forKey: .template_body)
+            let hasContact = try !row.columns(Contact.Columns.self).decodeNil(forKey: .id)
+            contact = hasContact ? try row.record(Contact.self) : nil
+            channel = try row.decode(MessageChannel.self, forKey: .channel)
+            contentID = try row.decodeIfPresent(String.self, forKey: .content_id)
+            campaignID = try row.decodeIfPresent(String.self, forKey: .campaign_id)
+            variables = try row.decodeIfPresent(String.self, forKey: .variables).flatMap { try? JSONValue(jsonBytes: Array($0.utf8)).objectValue }?
+                .compactMapValues(\.stringValue) ?? [:]
+            seriesID = try row.decodeIfPresent(String.self, forKey: .series_id)
+        }
     }
 
     // MARK: - Scheduling
@@ -257,27 +281,5 @@ extension MessageStore.Due: SQLRecord {
     enum Columns: String, SQLColumn {
         case message_id, message_workspace, created_by, to_phone, message_status, version, attempts, due_ms, template_id, message_body
         case template_body, channel, content_id, campaign_id, variables, series_id
-    }
-
-    init(row: SQLRecordRow<Columns>) throws {
-        id = try row.decode(String.self, forKey: .message_id)
-        scope = TenantScope(workspaceID: try row.decode(String.self, forKey: .message_workspace))
-        createdBy = try row.decode(String.self, forKey: .created_by)
-        to = try row.decode(String.self, forKey: .to_phone)
-        status = try row.decode(MessageStatus.self, forKey: .message_status)
-        version = try row.decode(Int.self, forKey: .version)
-        attempts = try row.decode(Int.self, forKey: .attempts)
-        dueMs = try row.decode(Int64.self, forKey: .due_ms)
-        templateID = try row.decodeIfPresent(String.self, forKey: .template_id)
-        body = try row.decodeIfPresent(String.self, forKey: .message_body)
-        templateBody = try row.decodeIfPresent(String.self, forKey: .template_body)
-        let hasContact = try !row.columns(Contact.Columns.self).decodeNil(forKey: .id)
-        contact = hasContact ? try row.record(Contact.self) : nil
-        channel = try row.decode(MessageChannel.self, forKey: .channel)
-        contentID = try row.decodeIfPresent(String.self, forKey: .content_id)
-        campaignID = try row.decodeIfPresent(String.self, forKey: .campaign_id)
-        variables = try row.decodeIfPresent(String.self, forKey: .variables).flatMap { try? JSONValue(jsonBytes: Array($0.utf8)).objectValue }?
-            .compactMapValues(\.stringValue) ?? [:]
-        seriesID = try row.decodeIfPresent(String.self, forKey: .series_id)
     }
 }
