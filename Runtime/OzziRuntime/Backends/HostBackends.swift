@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// The shared engines a host's configuration names (`[server.backends]`), opened once per host and handed
 /// to the bindings that use them. Without them the host runs on its embedded engines: SQLite files and
@@ -13,6 +14,8 @@ final class HostBackends: Sendable {
     private let file: String
     /// The bindings that use Redis, for the start-up error.
     private let redisUsers: String
+    /// What `close` closes besides the workers' pools: the queues' and the cron claims' own.
+    private let closers = Mutex<[@Sendable () -> Void]>([])
 
     /// Connects to PostgreSQL now (its calls block, as at any time, on the caller's thread); Redis is
     /// dialled by `open()` once `redisLoop` runs. Without a loop (`ozzi migrate`) Redis is left alone.
@@ -47,7 +50,9 @@ final class HostBackends: Sendable {
     func queues(dataDirectory: String, clock: any WallClock, logger: Logger) throws -> QueueRegistry {
         guard let postgres else { return try QueueRegistry(directory: dataDirectory + "/queues", clock: clock) }
         do {
-            return try QueueRegistry(postgres: postgres.url, clock: clock, logger: logger)
+            let queues = try QueueRegistry(postgres: postgres.url, clock: clock, logger: logger)
+            closers.withLock { $0.append { queues.close() } }
+            return queues
         } catch {
             throw ConfigError(file: file, key: "server.backends.postgres", message: "\(error) — needed by the queues")
         }
@@ -58,7 +63,9 @@ final class HostBackends: Sendable {
     func cronClaims() throws -> any CronClaims {
         guard let postgres else { return LocalCronClaims() }
         do {
-            return try PostgresCronClaims(postgres: postgres.url)
+            let claims = try PostgresCronClaims(postgres: postgres.url)
+            closers.withLock { $0.append { claims.close() } }
+            return claims
         } catch {
             throw ConfigError(file: file, key: "server.backends.postgres", message: "\(error) — needed by the cron triggers")
         }
@@ -77,6 +84,8 @@ final class HostBackends: Sendable {
     /// Closes what `open` dialled; before the loops stop.
     func close() async {
         await redis?.client.close()
+        for close in closers.withLock({ $0 }) { close() }
+        postgres?.close()
     }
 
     /// Each configured engine's state, for `/__ozzi/health`.

@@ -40,6 +40,12 @@ final class PostgresBackend: Sendable {
 
     var masked: String { PostgresURL.masked(url) }
 
+    /// Closes every pool it opened: when the host stops.
+    func close() {
+        host.close()
+        for database in schemas.withLock({ Array($0.values) }) { database.close() }
+    }
+
     /// Whether a statement runs now (within the connect timeout when the server is away).
     func check() async -> BackendHealth {
         do {

@@ -23,6 +23,11 @@ public final class PostgresCronClaims: CronClaims {
         }
     }
 
+    /// Closes its connections: when the host stops.
+    public func close() {
+        database.close()
+    }
+
     public func claim(worker: String, cron: String, minute: Int64) async throws -> Bool {
         let claimed = try await database.prepare("""
             INSERT INTO cron_claims (worker, cron, minute) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING minute

@@ -52,6 +52,12 @@ public final class QueueRegistry: Service {
         if case .postgres(_, _, _, let listener) = engine { listener.stop() }
     }
 
+    /// Closes the PostgreSQL pool, after `shutdown`: when the host stops.
+    public func close() {
+        shutdown()
+        if case .postgres(let database, _, _, _) = engine { database.close() }
+    }
+
     /// Listens until asked to stop, then stops listening: run it before the consumers (so it stops after
     /// them) in a host's services.
     public func run() async {

@@ -24,6 +24,11 @@ public final class PostgresDatabase: SQLBlockingDatabase {
         try self.connections.warmUp()
     }
 
+    /// Closes its connections (see `PostgresConnectionPool.close`).
+    public func close() {
+        connections.close()
+    }
+
     public func execute(_ sql: String, _ values: [SQLValue]) async throws -> SQLResult {
         try await pool.run { [self] in try executeNow(sql, values) }
     }
