@@ -26,8 +26,9 @@ struct EmailChannel: Sendable {
         let providers: [String: Result<(provider: any EmailProvider, account: String), APIError>]
         /// `workspace address` of each suppressed recipient.
         let suppressed: Set<String>
-        /// Each workspace's allowed senders, read once for the batch.
-        var senders: [String: Senders] = [:]
+        /// Why a content's From may not send for its workspace (`workspace content` → the refusal), checked
+        /// once for the batch: a campaign's emails share one From.
+        var senderRefusals: [String: APIError] = [:]
     }
 
     func batch(_ messages: [MessageStore.Due]) async throws -> Batch {
@@ -66,7 +67,15 @@ struct EmailChannel: Sendable {
                 suppressed.insert(workspace + " " + address)
             }
         }
-        return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: suppressed, senders: senders)
+        var senderRefusals: [String: APIError] = [:]
+        var checked = Set<String>()
+        for message in messages {
+            guard let contentID = message.contentID, let content = contents[contentID] else { continue }
+            let key = message.scope.workspaceID + " " + contentID
+            guard checked.insert(key).inserted else { continue }
+            if let refused = senders[message.scope.workspaceID]?.sendFailure(content.from) { senderRefusals[key] = refused }
+        }
+        return Batch(contents: contents, renderers: renderers, providers: providers, suppressed: suppressed, senderRefusals: senderRefusals)
     }
 
     /// The email to hand over, or why not: a missing content, a suppressed address, a text that cannot be
@@ -78,7 +87,7 @@ struct EmailChannel: Sendable {
         if batch.suppressed.contains(message.scope.workspaceID + " " + message.to.lowercased()) {
             return .failure(APIError(status: 422, code: "suppressed", message: "\(message.to) is on the workspace's suppression list"))
         }
-        if let refused = batch.senders[message.scope.workspaceID]?.sendFailure(content.from) { return .failure(refused) }
+        if let refused = batch.senderRefusals[message.scope.workspaceID + " " + contentID] { return .failure(refused) }
         let provider: any EmailProvider, account: String, rendered: RenderedEmail
         do throws(APIError) {
             guard let chosen = batch.providers[message.scope.workspaceID] else {
