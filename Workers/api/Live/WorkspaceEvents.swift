@@ -91,10 +91,12 @@ final class WorkspaceEvents: Sendable {
         var leasedUntil: Int64? = nil
         while true {
             do {
-                if let until = leasedUntil, clock.milliseconds < until - Self.leaseMilliseconds / 2 {
-                    while try await flushBatch() {}
-                } else if try await takeLease() {
+                var leased = leasedUntil.map { clock.milliseconds < $0 - Self.leaseMilliseconds / 2 } ?? false
+                if !leased, try await takeLease() {
                     leasedUntil = clock.milliseconds + Self.leaseMilliseconds
+                    leased = true
+                }
+                if leased {
                     while try await flushBatch() {}
                 } else {
                     leasedUntil = nil
@@ -108,28 +110,28 @@ final class WorkspaceEvents: Sendable {
             } catch {
                 // The cursor did not move: the next flush (or the sweep) tries these events again.
             }
-            let again = flushing.withLock { state -> Bool in
-                if state.again {
-                    state.again = false
-                    return true
+            if !anotherRound(stopping: false) {
+                // Still running while the lease is released, so a flush asked for meanwhile runs again.
+                if leasedUntil != nil {
+                    try? await releaseLease()
+                    leasedUntil = nil
                 }
-                // Still running until the lease is released, so a flush asked for meanwhile runs again.
-                return false
-            }
-            if !again {
-                if leasedUntil != nil { try? await releaseLease() }
-                let done = flushing.withLock { state -> Bool in
-                    if state.again {
-                        state.again = false
-                        return false
-                    }
-                    state.running = false
-                    return true
-                }
-                if done { return }
-                leasedUntil = nil
+                if !anotherRound(stopping: true) { return }
             }
             try? await Task.sleep(for: .milliseconds(Self.gatherMilliseconds))
+        }
+    }
+
+    /// Whether another round was asked for during this one (taking the ask); when none was and `stopping`,
+    /// the flush ends here.
+    private func anotherRound(stopping: Bool) -> Bool {
+        flushing.withLock { state -> Bool in
+            if state.again {
+                state.again = false
+                return true
+            }
+            if stopping { state.running = false }
+            return false
         }
     }
 

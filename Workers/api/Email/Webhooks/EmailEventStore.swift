@@ -28,13 +28,9 @@ struct EmailEventStore: Sendable {
     /// The secret that signs the provider's webhooks for a workspace, read in the event's transaction.
     typealias Secret = @Sendable (SQLTransaction, TenantScope, _ provider: String) throws -> String?
 
-    let database: any SQLDatabase
-    let clock: any WallClock
     private let gathered: GatheredTransactions<Posted, Receipt>
 
     init(database: any SQLDatabase, clock: any WallClock, secret: @escaping Secret) {
-        self.database = database
-        self.clock = clock
         gathered = GatheredTransactions(database: database) { tx, posted in try Self.receive(tx, posted, secret: secret, clock: clock) }
     }
 

@@ -54,12 +54,10 @@ final class PostgresConnectionPool: Sendable {
     /// host does when it stops: the connections are the server's, and freeing them cannot wait for whatever
     /// may still hold this pool to let it go (a test process starts and stops hundreds of hosts).
     func close() {
-        let open = idle.withLock { idle -> [PostgresConnection] in
+        idle.withLock { idle in
             closed.store(true, ordering: .relaxed)
-            defer { idle = [] }
-            return idle
+            idle.removeAll()  // each connection is finished (PQfinish) as it is freed
         }
-        _ = open  // each is finished (PQfinish) as it is freed here
     }
 
     private static let closedError = SQLError(code: SQLITE_MISUSE, extendedCode: SQLITE_MISUSE, message: "the PostgreSQL pool is closed (its host stopped)",
