@@ -17,12 +17,12 @@ import sys
 import urllib.request
 from urllib.parse import urlparse
 
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+
+from headless import chromium
 
 base = sys.argv[1].rstrip("/")
 screenshot = sys.argv[2] if len(sys.argv) > 2 else None
@@ -38,17 +38,7 @@ def check(condition, message):
 
 
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    # A container has no user namespaces for the sandbox and a small /dev/shm; the rest keeps Chromium
-    # from reaching for Google's services, since nothing may leave this machine.
-    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-                 "--disable-domain-reliability", "--disable-features=Translate,OptimizationHints,MediaRouter"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     # Before any page script: record uncaught errors, rejections and CSP violations where the test can read them.
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
         window.__problems = [];

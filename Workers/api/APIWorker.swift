@@ -36,6 +36,8 @@ public struct APIWorker: RoutedWorker {
             StudyBooksDomain(api),
             try CampaignsDomain(api),
             EmailDomainsDomain(api),
+            WidgetsDomain(api),
+            try ConversationsDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -2184,6 +2184,306 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Conversation`.
+        public struct Conversation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Conversation/agent_read_seq`.
+            public var agentReadSeq: Swift.Int
+            /// Visitor messages after the team's last read
+            ///
+            /// - Remark: Generated from `#/components/schemas/Conversation/agent_unread`.
+            public var agentUnread: Swift.Int
+            /// The member who handles it
+            ///
+            /// - Remark: Generated from `#/components/schemas/Conversation/assignee_id`.
+            public var assigneeId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Conversation/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case widget = "widget"
+            }
+            /// - Remark: Generated from `#/components/schemas/Conversation/channel`.
+            public var channel: Components.Schemas.Conversation.ChannelPayload
+            /// The contact, once a signed identify named the visitor
+            ///
+            /// - Remark: Generated from `#/components/schemas/Conversation/contact_id`.
+            public var contactId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Conversation/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Conversation/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Conversation/last_message_at`.
+            public var lastMessageAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Conversation/last_message_preview`.
+            public var lastMessagePreview: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Conversation/last_seq`.
+            public var lastSeq: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Conversation/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case pending = "pending"
+                case resolved = "resolved"
+            }
+            /// - Remark: Generated from `#/components/schemas/Conversation/status`.
+            public var status: Components.Schemas.Conversation.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Conversation/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Conversation/visitor_id`.
+            public var visitorId: Swift.String?
+            /// The last message the visitor has seen (read receipt)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Conversation/visitor_read_seq`.
+            public var visitorReadSeq: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Conversation/widget_id`.
+            public var widgetId: Swift.String?
+            /// Creates a new `Conversation`.
+            ///
+            /// - Parameters:
+            ///   - agentReadSeq:
+            ///   - agentUnread: Visitor messages after the team's last read
+            ///   - assigneeId: The member who handles it
+            ///   - channel:
+            ///   - contactId: The contact, once a signed identify named the visitor
+            ///   - createdAt:
+            ///   - id:
+            ///   - lastMessageAt:
+            ///   - lastMessagePreview:
+            ///   - lastSeq:
+            ///   - status:
+            ///   - updatedAt:
+            ///   - visitorId:
+            ///   - visitorReadSeq: The last message the visitor has seen (read receipt)
+            ///   - widgetId:
+            public init(
+                agentReadSeq: Swift.Int,
+                agentUnread: Swift.Int,
+                assigneeId: Swift.String? = nil,
+                channel: Components.Schemas.Conversation.ChannelPayload,
+                contactId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                lastMessageAt: Foundation.Date,
+                lastMessagePreview: Swift.String,
+                lastSeq: Swift.Int,
+                status: Components.Schemas.Conversation.StatusPayload,
+                updatedAt: Foundation.Date,
+                visitorId: Swift.String? = nil,
+                visitorReadSeq: Swift.Int,
+                widgetId: Swift.String? = nil
+            ) {
+                self.agentReadSeq = agentReadSeq
+                self.agentUnread = agentUnread
+                self.assigneeId = assigneeId
+                self.channel = channel
+                self.contactId = contactId
+                self.createdAt = createdAt
+                self.id = id
+                self.lastMessageAt = lastMessageAt
+                self.lastMessagePreview = lastMessagePreview
+                self.lastSeq = lastSeq
+                self.status = status
+                self.updatedAt = updatedAt
+                self.visitorId = visitorId
+                self.visitorReadSeq = visitorReadSeq
+                self.widgetId = widgetId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case agentReadSeq = "agent_read_seq"
+                case agentUnread = "agent_unread"
+                case assigneeId = "assignee_id"
+                case channel
+                case contactId = "contact_id"
+                case createdAt = "created_at"
+                case id
+                case lastMessageAt = "last_message_at"
+                case lastMessagePreview = "last_message_preview"
+                case lastSeq = "last_seq"
+                case status
+                case updatedAt = "updated_at"
+                case visitorId = "visitor_id"
+                case visitorReadSeq = "visitor_read_seq"
+                case widgetId = "widget_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.agentReadSeq = try container.decode(
+                    Swift.Int.self,
+                    forKey: .agentReadSeq
+                )
+                self.agentUnread = try container.decode(
+                    Swift.Int.self,
+                    forKey: .agentUnread
+                )
+                self.assigneeId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .assigneeId
+                )
+                self.channel = try container.decode(
+                    Components.Schemas.Conversation.ChannelPayload.self,
+                    forKey: .channel
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lastMessageAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .lastMessageAt
+                )
+                self.lastMessagePreview = try container.decode(
+                    Swift.String.self,
+                    forKey: .lastMessagePreview
+                )
+                self.lastSeq = try container.decode(
+                    Swift.Int.self,
+                    forKey: .lastSeq
+                )
+                self.status = try container.decode(
+                    Components.Schemas.Conversation.StatusPayload.self,
+                    forKey: .status
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.visitorId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .visitorId
+                )
+                self.visitorReadSeq = try container.decode(
+                    Swift.Int.self,
+                    forKey: .visitorReadSeq
+                )
+                self.widgetId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .widgetId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "agent_read_seq",
+                    "agent_unread",
+                    "assignee_id",
+                    "channel",
+                    "contact_id",
+                    "created_at",
+                    "id",
+                    "last_message_at",
+                    "last_message_preview",
+                    "last_seq",
+                    "status",
+                    "updated_at",
+                    "visitor_id",
+                    "visitor_read_seq",
+                    "widget_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ConversationMessage`.
+        public struct ConversationMessage: Codable, Hashable, Sendable {
+            /// The member who wrote an agent message
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/author_id`.
+            public var authorId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/body`.
+            public var body: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/conversation_id`.
+            public var conversationId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/sender`.
+            @frozen public enum SenderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case visitor = "visitor"
+                case agent = "agent"
+                case system = "system"
+            }
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/sender`.
+            public var sender: Components.Schemas.ConversationMessage.SenderPayload
+            /// - Remark: Generated from `#/components/schemas/ConversationMessage/seq`.
+            public var seq: Swift.Int
+            /// Creates a new `ConversationMessage`.
+            ///
+            /// - Parameters:
+            ///   - authorId: The member who wrote an agent message
+            ///   - body:
+            ///   - conversationId:
+            ///   - createdAt:
+            ///   - id:
+            ///   - sender:
+            ///   - seq:
+            public init(
+                authorId: Swift.String? = nil,
+                body: Swift.String,
+                conversationId: Swift.String,
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                sender: Components.Schemas.ConversationMessage.SenderPayload,
+                seq: Swift.Int
+            ) {
+                self.authorId = authorId
+                self.body = body
+                self.conversationId = conversationId
+                self.createdAt = createdAt
+                self.id = id
+                self.sender = sender
+                self.seq = seq
+            }
+            public enum CodingKeys: String, CodingKey {
+                case authorId = "author_id"
+                case body
+                case conversationId = "conversation_id"
+                case createdAt = "created_at"
+                case id
+                case sender
+                case seq
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.authorId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .authorId
+                )
+                self.body = try container.decode(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.conversationId = try container.decode(
+                    Swift.String.self,
+                    forKey: .conversationId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.sender = try container.decode(
+                    Components.Schemas.ConversationMessage.SenderPayload.self,
+                    forKey: .sender
+                )
+                self.seq = try container.decode(
+                    Swift.Int.self,
+                    forKey: .seq
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "author_id",
+                    "body",
+                    "conversation_id",
+                    "created_at",
+                    "id",
+                    "sender",
+                    "seq"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CreatedAPIKey`.
         public struct CreatedAPIKey: Codable, Hashable, Sendable {
             /// A disabled key authenticates nothing until enabled again
@@ -7717,6 +8017,231 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "deliveries",
                     "endpoint"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Widget`.
+        public struct Widget: Codable, Hashable, Sendable {
+            /// The origins that may frame the widget and call its API
+            ///
+            /// - Remark: Generated from `#/components/schemas/Widget/allowed_origins`.
+            public var allowedOrigins: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Widget/appearance`.
+            public struct AppearancePayload: Codable, Hashable, Sendable {
+                /// A hex colour, #rgb or #rrggbb
+                ///
+                /// - Remark: Generated from `#/components/schemas/Widget/appearance/color`.
+                public var color: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Widget/appearance/greeting`.
+                public var greeting: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Widget/appearance/launcher_text`.
+                public var launcherText: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Widget/appearance/locale`.
+                public var locale: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Widget/appearance/position`.
+                @frozen public enum PositionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case bottomRight = "bottom-right"
+                    case bottomLeft = "bottom-left"
+                }
+                /// - Remark: Generated from `#/components/schemas/Widget/appearance/position`.
+                public var position: Components.Schemas.Widget.AppearancePayload.PositionPayload
+                /// Creates a new `AppearancePayload`.
+                ///
+                /// - Parameters:
+                ///   - color: A hex colour, #rgb or #rrggbb
+                ///   - greeting:
+                ///   - launcherText:
+                ///   - locale:
+                ///   - position:
+                public init(
+                    color: Swift.String,
+                    greeting: Swift.String,
+                    launcherText: Swift.String,
+                    locale: Swift.String,
+                    position: Components.Schemas.Widget.AppearancePayload.PositionPayload
+                ) {
+                    self.color = color
+                    self.greeting = greeting
+                    self.launcherText = launcherText
+                    self.locale = locale
+                    self.position = position
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case color
+                    case greeting
+                    case launcherText = "launcher_text"
+                    case locale
+                    case position
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.color = try container.decode(
+                        Swift.String.self,
+                        forKey: .color
+                    )
+                    self.greeting = try container.decode(
+                        Swift.String.self,
+                        forKey: .greeting
+                    )
+                    self.launcherText = try container.decode(
+                        Swift.String.self,
+                        forKey: .launcherText
+                    )
+                    self.locale = try container.decode(
+                        Swift.String.self,
+                        forKey: .locale
+                    )
+                    self.position = try container.decode(
+                        Components.Schemas.Widget.AppearancePayload.PositionPayload.self,
+                        forKey: .position
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "color",
+                        "greeting",
+                        "launcher_text",
+                        "locale",
+                        "position"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Widget/appearance`.
+            public var appearance: Components.Schemas.Widget.AppearancePayload
+            /// - Remark: Generated from `#/components/schemas/Widget/created_at`.
+            public var createdAt: Foundation.Date
+            /// A disabled widget's loader and iframe refuse to render
+            ///
+            /// - Remark: Generated from `#/components/schemas/Widget/enabled`.
+            public var enabled: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Widget/id`.
+            public var id: Swift.String
+            /// Only in the answers to creation and rotation: the key the customer's server signs identify calls with
+            ///
+            /// - Remark: Generated from `#/components/schemas/Widget/identity_secret`.
+            public var identitySecret: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Widget/name`.
+            public var name: Swift.String
+            /// Named by the script tag; public
+            ///
+            /// - Remark: Generated from `#/components/schemas/Widget/public_key`.
+            public var publicKey: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Widget/secret_rotated_at`.
+            public var secretRotatedAt: Foundation.Date
+            /// The HTML to paste into the pages that show the widget
+            ///
+            /// - Remark: Generated from `#/components/schemas/Widget/snippet`.
+            public var snippet: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Widget/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Widget`.
+            ///
+            /// - Parameters:
+            ///   - allowedOrigins: The origins that may frame the widget and call its API
+            ///   - appearance:
+            ///   - createdAt:
+            ///   - enabled: A disabled widget's loader and iframe refuse to render
+            ///   - id:
+            ///   - identitySecret: Only in the answers to creation and rotation: the key the customer's server signs identify calls with
+            ///   - name:
+            ///   - publicKey: Named by the script tag; public
+            ///   - secretRotatedAt:
+            ///   - snippet: The HTML to paste into the pages that show the widget
+            ///   - updatedAt:
+            public init(
+                allowedOrigins: [Swift.String],
+                appearance: Components.Schemas.Widget.AppearancePayload,
+                createdAt: Foundation.Date,
+                enabled: Swift.Bool,
+                id: Swift.String,
+                identitySecret: Swift.String? = nil,
+                name: Swift.String,
+                publicKey: Swift.String,
+                secretRotatedAt: Foundation.Date,
+                snippet: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.allowedOrigins = allowedOrigins
+                self.appearance = appearance
+                self.createdAt = createdAt
+                self.enabled = enabled
+                self.id = id
+                self.identitySecret = identitySecret
+                self.name = name
+                self.publicKey = publicKey
+                self.secretRotatedAt = secretRotatedAt
+                self.snippet = snippet
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case allowedOrigins = "allowed_origins"
+                case appearance
+                case createdAt = "created_at"
+                case enabled
+                case id
+                case identitySecret = "identity_secret"
+                case name
+                case publicKey = "public_key"
+                case secretRotatedAt = "secret_rotated_at"
+                case snippet
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.allowedOrigins = try container.decode(
+                    [Swift.String].self,
+                    forKey: .allowedOrigins
+                )
+                self.appearance = try container.decode(
+                    Components.Schemas.Widget.AppearancePayload.self,
+                    forKey: .appearance
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.enabled = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .enabled
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.identitySecret = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .identitySecret
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.publicKey = try container.decode(
+                    Swift.String.self,
+                    forKey: .publicKey
+                )
+                self.secretRotatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .secretRotatedAt
+                )
+                self.snippet = try container.decode(
+                    Swift.String.self,
+                    forKey: .snippet
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "allowed_origins",
+                    "appearance",
+                    "created_at",
+                    "enabled",
+                    "id",
+                    "identity_secret",
+                    "name",
+                    "public_key",
+                    "secret_rotated_at",
+                    "snippet",
+                    "updated_at"
                 ])
             }
         }

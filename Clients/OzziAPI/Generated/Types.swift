@@ -493,6 +493,48 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
     func deleteContact(_ input: Operations.DeleteContact.Input) async throws -> Operations.DeleteContact.Output
+    /// The inbox: conversations by latest activity, filtered by status, assignee or unread
+    ///
+    /// The inbox: conversations by latest activity, filtered by status, assignee or unread. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/conversations`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/get(listConversations)`.
+    func listConversations(_ input: Operations.ListConversations.Input) async throws -> Operations.ListConversations.Output
+    /// One conversation
+    ///
+    /// One conversation. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/conversations/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/get(getConversation)`.
+    func getConversation(_ input: Operations.GetConversation.Input) async throws -> Operations.GetConversation.Output
+    /// Change status (open, pending, resolved) or assignee (a member's user id, or null)
+    ///
+    /// Change status (open, pending, resolved) or assignee (a member's user id, or null). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/conversations/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/patch(updateConversation)`.
+    func updateConversation(_ input: Operations.UpdateConversation.Input) async throws -> Operations.UpdateConversation.Output
+    /// A conversation's messages after ?after= (a seq), oldest first
+    ///
+    /// A conversation's messages after ?after= (a seq), oldest first. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/conversations/{id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/messages/get(getConversationsMessages)`.
+    func getConversationsMessages(_ input: Operations.GetConversationsMessages.Input) async throws -> Operations.GetConversationsMessages.Output
+    /// Reply; the visitor sees it live
+    ///
+    /// Reply; the visitor sees it live. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/conversations/{id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/messages/post(createConversationMessage)`.
+    func createConversationMessage(_ input: Operations.CreateConversationMessage.Input) async throws -> Operations.CreateConversationMessage.Output
+    /// Mark the conversation read by the team (unread to 0; the visitor gets a read receipt)
+    ///
+    /// Mark the conversation read by the team (unread to 0; the visitor gets a read receipt). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/conversations/{id}/read`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/read/post(postConversationsRead)`.
+    func postConversationsRead(_ input: Operations.PostConversationsRead.Input) async throws -> Operations.PostConversationsRead.Output
     /// Lease due messages; a lease not reported on in time returns them to the queue
     ///
     /// Lease due messages; a lease not reported on in time returns them to the queue. Needs a bearer token, an API key or the session cookie.
@@ -1004,6 +1046,48 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/webhooks/twilio/status`.
     /// - Remark: Generated from `#/paths//api/v1/webhooks/twilio/status/post(postWebhooksTwilioStatus)`.
     func postWebhooksTwilioStatus(_ input: Operations.PostWebhooksTwilioStatus.Input) async throws -> Operations.PostWebhooksTwilioStatus.Output
+    /// The workspace's widgets, oldest first
+    ///
+    /// The workspace's widgets, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/widgets`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/get(listWidgets)`.
+    func listWidgets(_ input: Operations.ListWidgets.Input) async throws -> Operations.ListWidgets.Output
+    /// Create a widget; the answer holds its identity secret once
+    ///
+    /// Create a widget; the answer holds its identity secret once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/widgets`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/post(createWidget)`.
+    func createWidget(_ input: Operations.CreateWidget.Input) async throws -> Operations.CreateWidget.Output
+    /// One widget
+    ///
+    /// One widget. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/widgets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/get(getWidget)`.
+    func getWidget(_ input: Operations.GetWidget.Input) async throws -> Operations.GetWidget.Output
+    /// Change a widget's name, origins or appearance, or disable it (enabled: false)
+    ///
+    /// Change a widget's name, origins or appearance, or disable it (enabled: false). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/widgets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/patch(updateWidget)`.
+    func updateWidget(_ input: Operations.UpdateWidget.Input) async throws -> Operations.UpdateWidget.Output
+    /// Delete a widget; pages that embed it show nothing
+    ///
+    /// Delete a widget; pages that embed it show nothing. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/widgets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/delete(deleteWidget)`.
+    func deleteWidget(_ input: Operations.DeleteWidget.Input) async throws -> Operations.DeleteWidget.Output
+    /// Replace the identity secret; the answer holds the new one once
+    ///
+    /// Replace the identity secret; the answer holds the new one once. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/widgets/{id}/rotate-secret`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/rotate-secret/post(postWidgetsRotateSecret)`.
+    func postWidgetsRotateSecret(_ input: Operations.PostWidgetsRotateSecret.Input) async throws -> Operations.PostWidgetsRotateSecret.Output
     /// List the workspaces you belong to
     ///
     /// List the workspaces you belong to. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2086,6 +2170,102 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// The inbox: conversations by latest activity, filtered by status, assignee or unread
+    ///
+    /// The inbox: conversations by latest activity, filtered by status, assignee or unread. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/conversations`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/get(listConversations)`.
+    public func listConversations(
+        query: Operations.ListConversations.Input.Query = .init(),
+        headers: Operations.ListConversations.Input.Headers = .init()
+    ) async throws -> Operations.ListConversations.Output {
+        try await listConversations(Operations.ListConversations.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One conversation
+    ///
+    /// One conversation. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/conversations/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/get(getConversation)`.
+    public func getConversation(
+        path: Operations.GetConversation.Input.Path,
+        headers: Operations.GetConversation.Input.Headers = .init()
+    ) async throws -> Operations.GetConversation.Output {
+        try await getConversation(Operations.GetConversation.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change status (open, pending, resolved) or assignee (a member's user id, or null)
+    ///
+    /// Change status (open, pending, resolved) or assignee (a member's user id, or null). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/conversations/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/patch(updateConversation)`.
+    public func updateConversation(
+        path: Operations.UpdateConversation.Input.Path,
+        headers: Operations.UpdateConversation.Input.Headers = .init(),
+        body: Operations.UpdateConversation.Input.Body
+    ) async throws -> Operations.UpdateConversation.Output {
+        try await updateConversation(Operations.UpdateConversation.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A conversation's messages after ?after= (a seq), oldest first
+    ///
+    /// A conversation's messages after ?after= (a seq), oldest first. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/conversations/{id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/messages/get(getConversationsMessages)`.
+    public func getConversationsMessages(
+        path: Operations.GetConversationsMessages.Input.Path,
+        query: Operations.GetConversationsMessages.Input.Query = .init(),
+        headers: Operations.GetConversationsMessages.Input.Headers = .init()
+    ) async throws -> Operations.GetConversationsMessages.Output {
+        try await getConversationsMessages(Operations.GetConversationsMessages.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Reply; the visitor sees it live
+    ///
+    /// Reply; the visitor sees it live. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/conversations/{id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/messages/post(createConversationMessage)`.
+    public func createConversationMessage(
+        path: Operations.CreateConversationMessage.Input.Path,
+        headers: Operations.CreateConversationMessage.Input.Headers = .init(),
+        body: Operations.CreateConversationMessage.Input.Body
+    ) async throws -> Operations.CreateConversationMessage.Output {
+        try await createConversationMessage(Operations.CreateConversationMessage.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Mark the conversation read by the team (unread to 0; the visitor gets a read receipt)
+    ///
+    /// Mark the conversation read by the team (unread to 0; the visitor gets a read receipt). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/conversations/{id}/read`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/read/post(postConversationsRead)`.
+    public func postConversationsRead(
+        path: Operations.PostConversationsRead.Input.Path,
+        headers: Operations.PostConversationsRead.Input.Headers = .init()
+    ) async throws -> Operations.PostConversationsRead.Output {
+        try await postConversationsRead(Operations.PostConversationsRead.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// Lease due messages; a lease not reported on in time returns them to the queue
     ///
     /// Lease due messages; a lease not reported on in time returns them to the queue. Needs a bearer token, an API key or the session cookie.
@@ -3145,6 +3325,98 @@ extension APIProtocol {
         try await postWebhooksTwilioStatus(Operations.PostWebhooksTwilioStatus.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// The workspace's widgets, oldest first
+    ///
+    /// The workspace's widgets, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/widgets`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/get(listWidgets)`.
+    public func listWidgets(
+        query: Operations.ListWidgets.Input.Query = .init(),
+        headers: Operations.ListWidgets.Input.Headers = .init()
+    ) async throws -> Operations.ListWidgets.Output {
+        try await listWidgets(Operations.ListWidgets.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Create a widget; the answer holds its identity secret once
+    ///
+    /// Create a widget; the answer holds its identity secret once. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/widgets`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/post(createWidget)`.
+    public func createWidget(
+        headers: Operations.CreateWidget.Input.Headers = .init(),
+        body: Operations.CreateWidget.Input.Body
+    ) async throws -> Operations.CreateWidget.Output {
+        try await createWidget(Operations.CreateWidget.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One widget
+    ///
+    /// One widget. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/widgets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/get(getWidget)`.
+    public func getWidget(
+        path: Operations.GetWidget.Input.Path,
+        headers: Operations.GetWidget.Input.Headers = .init()
+    ) async throws -> Operations.GetWidget.Output {
+        try await getWidget(Operations.GetWidget.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a widget's name, origins or appearance, or disable it (enabled: false)
+    ///
+    /// Change a widget's name, origins or appearance, or disable it (enabled: false). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/widgets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/patch(updateWidget)`.
+    public func updateWidget(
+        path: Operations.UpdateWidget.Input.Path,
+        headers: Operations.UpdateWidget.Input.Headers = .init(),
+        body: Operations.UpdateWidget.Input.Body
+    ) async throws -> Operations.UpdateWidget.Output {
+        try await updateWidget(Operations.UpdateWidget.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a widget; pages that embed it show nothing
+    ///
+    /// Delete a widget; pages that embed it show nothing. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/widgets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/delete(deleteWidget)`.
+    public func deleteWidget(
+        path: Operations.DeleteWidget.Input.Path,
+        headers: Operations.DeleteWidget.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWidget.Output {
+        try await deleteWidget(Operations.DeleteWidget.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Replace the identity secret; the answer holds the new one once
+    ///
+    /// Replace the identity secret; the answer holds the new one once. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/widgets/{id}/rotate-secret`.
+    /// - Remark: Generated from `#/paths//api/v1/widgets/{id}/rotate-secret/post(postWidgetsRotateSecret)`.
+    public func postWidgetsRotateSecret(
+        path: Operations.PostWidgetsRotateSecret.Input.Path,
+        headers: Operations.PostWidgetsRotateSecret.Input.Headers = .init()
+    ) async throws -> Operations.PostWidgetsRotateSecret.Output {
+        try await postWidgetsRotateSecret(Operations.PostWidgetsRotateSecret.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// List the workspaces you belong to

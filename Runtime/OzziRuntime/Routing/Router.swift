@@ -31,6 +31,8 @@ public struct Router: Sendable {
     private var root = Node()
     /// Every registered route, in order, for route listings and route-walking tests.
     public private(set) var routes: [(method: String, path: String)] = []
+    /// Those of `routes` only service bindings reach, as "METHOD path" (what no public listing shows).
+    public private(set) var internalRoutes: Set<String> = []
 
     public init() {}
 
@@ -46,6 +48,7 @@ public struct Router: Sendable {
                                 streamedBodyLimit: streamBody)
         Router.insert(endpoint, method: method.uppercased(), segments: segments[...], into: &root)
         routes.append((method.uppercased(), path))
+        if isInternal { internalRoutes.insert(method.uppercased() + " " + path) }
     }
 
     public mutating func get(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {

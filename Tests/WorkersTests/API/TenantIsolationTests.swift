@@ -26,7 +26,7 @@ import Testing
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
-                     "/api/v1/email/domains"] {
+                     "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -80,6 +80,15 @@ import Testing
                                      token: a.token)
         let suppressedA = try #require(try await api.call("POST", "/api/v1/email/suppressions", json: ["address": "secret-suppressed@example.com"],
                                                           token: a.token).string("address"))
+        // A's chat widget, and a visitor's conversation through it.
+        let widgetA = try await api.call("POST", "/api/v1/widgets", json: ["name": "Secret widget", "allowed_origins": ["https://secret-shop.example"]],
+                                         token: a.token)
+        let session = try await api.call("POST", "/widget/api/session", json: ["key": .string(widgetA.string("public_key") ?? "")],
+                                         headers: ["Origin": "http://127.0.0.1"])
+        let visitorToken = try #require(session.string("visitor_token"), "\(session.body)")
+        let question = try await api.call("POST", "/widget/api/messages", json: ["text": "Secret visitor question"],
+                                          headers: ["Origin": "http://127.0.0.1", "Authorization": "Bearer \(visitorToken)"])
+        let conversationA = try #require(question.string("conversation_id"), "\(question.body)")
         let emailTemplateID = try #require(emailTemplateA.string("id"))
         let emailID = try #require(emailA.string("id"), "\(emailA.body)")
         var secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),
@@ -88,11 +97,13 @@ import Testing
                          try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
-                      try #require(domainA.string("id"), "\(domainA.body)")]
-        let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token]
+                      try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA]
+        let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
+                                     try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
                                "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
-                               "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test"]
+                               "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test",
+                               "Secret widget", "secret-shop.example", "Secret visitor question"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

@@ -29,6 +29,10 @@ final class APIRoutes {
         }
     }
 
+    fileprivate func service(_ method: String, _ path: String, _ handler: @escaping PublicHandler) {
+        router.add(method, path, internal: true, handler)
+    }
+
     fileprivate func authed(_ operation: APIOperation, streamBody: Int?, _ handler: @escaping AuthedHandler) {
         operations.append(operation)
         let authenticator = self.authenticator
@@ -71,6 +75,12 @@ struct RouteGroup {
               _ handler: @escaping APIRoutes.PublicHandler) {
         routes.open(APIOperation(method: method, path: prefix + path, summary: summary, tag: tag, authenticated: false, body: body,
                                  parameters: query, success: success, answer: answers, idempotent: false, signatureHeader: signedWith), handler)
+    }
+
+    /// A route only other workers of the host reach, through a service binding (the widget worker's
+    /// lookups): not in the document, and no credential, since the binding is the trust; others get 404.
+    func service(_ method: String, _ path: String, _ handler: @escaping APIRoutes.PublicHandler) {
+        routes.service(method, prefix + path, handler)
     }
 
     /// A `GET` of one page of a list: `?limit=&cursor=` (and `filters`) checked, `fetch` asked for `limit + 1`

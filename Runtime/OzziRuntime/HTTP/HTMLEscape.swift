@@ -1,6 +1,6 @@
 /// Text made safe inside HTML (and XML), in element content and in quoted attribute values alike.
-enum HTMLEscape {
-    static func append(_ text: String, to out: inout String) {
+public enum HTMLEscape {
+    @inlinable public static func append(_ text: String, to out: inout String) {
         guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
             out += text
             return
@@ -17,7 +17,7 @@ enum HTMLEscape {
         }
     }
 
-    static func escape(_ text: String) -> String {
+    @inlinable public static func escape(_ text: String) -> String {
         var out = ""
         append(text, to: &out)
         return out

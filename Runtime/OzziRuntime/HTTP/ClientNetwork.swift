@@ -2,8 +2,8 @@ import OzziRuntime
 
 /// The network a client speaks from, the key of per-client limits: an IPv4 address, or the /64 of an IPv6
 /// one. A single host is routinely given a whole /64, so keying by address would let it mint 2^64 keys.
-enum ClientNetwork {
-    static func key(_ ip: String) -> String {
+public enum ClientNetwork {
+    public static func key(_ ip: String) -> String {
         guard let address = IPAddress(ip) else { return ip }
         let b = address.bytes
         if address.isIPv4 { return address.description }
@@ -16,11 +16,11 @@ enum ClientNetwork {
 
 extension Request {
     /// The client's IP, for rate limits and the audit log.
-    var clientIP: String {
+    public var clientIP: String {
         if remoteAddress.hasPrefix("[") { return String(remoteAddress.prefix { $0 != "]" }.dropFirst()) }
         return String(remoteAddress.prefix { $0 != ":" })
     }
 
     /// `ClientNetwork.key` of the client's IP.
-    var clientNetwork: String { ClientNetwork.key(clientIP) }
+    public var clientNetwork: String { ClientNetwork.key(clientIP) }
 }

@@ -1,0 +1,88 @@
+import OzziRuntime
+import Synchronization
+
+/// One visitor's live connection. The first message must be `{"type":"hello","token":...,"after":seq}`
+/// within ten seconds; then the socket receives `{"type":"message","message":{...}}` for every message after
+/// `after` — first those it missed, then each as it is written — and `{"type":"read","seq":n}` when the team
+/// has read. Subscribing before reading what was missed, and skipping seqs already sent, means a reconnect
+/// neither loses nor repeats a message. The visitor may send `{"type":"read","seq":n}`.
+struct VisitorSocket {
+    let chat: WidgetChat
+    let socket: WebSocket
+
+    func run() async throws {
+        guard let hello = try await firstMessage(), let token = hello["token"]?.stringValue else {
+            await socket.close(code: WebSocketCloseCode.protocolError, reason: "expected a hello with the session token")
+            return
+        }
+        let authorization = "Bearer " + token
+        let me = try await chat.visitorCall("GET", "", authorization: authorization)
+        guard me.status == 200, let topic = (try? JSONValue(jsonBytes: me.bodyBytes))?["topic"]?.stringValue else {
+            await socket.close(code: 4401, reason: "unknown session")
+            return
+        }
+        let subscription = try await chat.pubsub.subscribe(topic)
+        defer { subscription.cancel() }
+        let sent = SentSeq(Int64(hello["after"]?.numberValue ?? 0))
+        let missed = try await chat.visitorCall("GET", "/messages?after=\(sent.last.withLock { $0 })", authorization: authorization)
+        for message in (try? JSONValue(jsonBytes: missed.bodyBytes))?["messages"]?.arrayValue ?? [] {
+            try await send(message, after: sent)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await update in subscription.messages {
+                    if update["type"]?.stringValue == "message", let message = update["message"] {
+                        try await send(message, after: sent)
+                    } else {
+                        try await socket.send(text: String(decoding: update.jsonBytes, as: UTF8.self))
+                    }
+                }
+            }
+            group.addTask {
+                for await incoming in socket.messages {
+                    guard case .text(let text) = incoming, let value = try? JSONValue(jsonBytes: Array(text.utf8)),
+                          value["type"]?.stringValue == "read", let seq = value["seq"]?.numberValue else { continue }
+                    _ = try? await chat.visitorCall("POST", "/read", authorization: authorization, body: (["seq": .number(seq)] as JSONValue).jsonBytes)
+                }
+            }
+            // The socket closing ends the reader; that ends the connection.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// A message not sent before (by seq), in seq order.
+    private func send(_ message: JSONValue, after sent: SentSeq) async throws {
+        let seq = Int64(message["seq"]?.numberValue ?? 0)
+        guard sent.last.withLock({ last in
+            guard seq > last else { return false }
+            last = seq
+            return true
+        }) else { return }
+        try await socket.send(text: String(decoding: (["type": "message", "message": message] as JSONValue).jsonBytes, as: UTF8.self))
+    }
+
+    /// The hello, or nil when the visitor sends something else, or nothing for ten seconds (the socket is
+    /// then closed, which ends the read).
+    private func firstMessage() async throws -> JSONValue? {
+        let socket = self.socket
+        let timer = Task {
+            try await Task.sleep(for: .seconds(10))
+            await socket.close(code: WebSocketCloseCode.protocolError, reason: "no hello within 10 seconds")
+        }
+        defer { timer.cancel() }
+        var messages = socket.messages.makeAsyncIterator()
+        guard case .text(let text) = await messages.next(), let value = try? JSONValue(jsonBytes: Array(text.utf8)),
+              value["type"]?.stringValue == "hello" else { return nil }
+        return value
+    }
+}
+
+/// The seq of the last message a socket sent, shared by its two tasks.
+final class SentSeq: Sendable {
+    let last: Mutex<Int64>
+
+    init(_ seq: Int64) {
+        last = Mutex(seq)
+    }
+}

@@ -1,0 +1,153 @@
+// The iframe's script (`/embed.js`). Plain JavaScript in a raw string literal (the host carries no resource
+// files). Every text from the network enters the page through textContent, never as markup.
+enum EmbedScript {
+    static let source = #"""
+        "use strict";
+        (function () {
+          const body = document.body;
+          const key = body.dataset.key;
+          const origins = JSON.parse(body.dataset.origins || "[]");
+          document.documentElement.style.setProperty("--accent", body.dataset.color || "#2563eb");
+
+          // The embedding page's origin: the browser's own record of it where it keeps one, else the referrer.
+          // It must be one of the widget's origins (the CSP already kept others from framing this page); only
+          // it is ever written to, and only it and the parent window are listened to.
+          function admits(p, o) {
+            if (p === o) return true;
+            const i = p.indexOf("://*.");
+            if (i < 0) return false;
+            const scheme = p.slice(0, i + 3);
+            if (o.slice(0, scheme.length) !== scheme) return false;
+            const rest = p.slice(i + 5), host = o.slice(scheme.length);
+            const pc = rest.indexOf(":"), hc = host.lastIndexOf(":");
+            const pPort = pc < 0 ? "" : rest.slice(pc), hPort = hc < 0 ? "" : host.slice(hc);
+            const pHost = pc < 0 ? rest : rest.slice(0, pc), hHost = hc < 0 ? host : host.slice(0, hc);
+            return pPort === hPort && hHost.length > pHost.length + 1 && hHost.endsWith("." + pHost);
+          }
+          let parentOrigin = "";
+          if (location.ancestorOrigins && location.ancestorOrigins.length) parentOrigin = location.ancestorOrigins[0];
+          else if (document.referrer) { try { parentOrigin = new URL(document.referrer).origin; } catch (e) { parentOrigin = ""; } }
+          if (window.parent === window || !origins.some((p) => admits(p, parentOrigin))) parentOrigin = "";
+
+          function tell(message) {
+            if (parentOrigin) window.parent.postMessage(message, parentOrigin);
+          }
+
+          const log = document.getElementById("log");
+          const notice = document.getElementById("notice");
+          const text = document.getElementById("text");
+          const form = document.getElementById("compose");
+          const shown = new Set();
+          let identity = null;
+          let lastSeq = 0;
+          let socket = null;
+          let retry = 1000;
+
+          // The visitor's session lives here, in the iframe's own storage: made when they first send, never
+          // a cookie, never in a URL.
+          const storeKey = "ozzi-visitor:" + key;
+          let memory = null;
+          function token() { try { return localStorage.getItem(storeKey); } catch (e) { return null; } }
+          function keep(value) { try { localStorage.setItem(storeKey, value); } catch (e) { /* private mode: this page view only */ } memory = value; }
+
+          function say(message) {
+            notice.textContent = message;
+            notice.hidden = !message;
+          }
+
+          function draw(message) {
+            if (shown.has(message.id)) return;
+            shown.add(message.id);
+            if (message.seq > lastSeq) lastSeq = message.seq;
+            const line = document.createElement("p");
+            line.className = "message " + (message.from === "visitor" ? "visitor" : message.from === "agent" ? "agent" : "system");
+            line.dataset.id = message.id;
+            line.textContent = message.text;
+            log.appendChild(line);
+            log.scrollTop = log.scrollHeight;
+            if (message.from !== "visitor") tell({ type: "ozzi:message", message: { id: message.id, from: message.from, text: message.text } });
+          }
+
+          async function call(method, path, payload) {
+            const headers = { "content-type": "application/json" };
+            const held = token() || memory;
+            if (held) headers.authorization = "Bearer " + held;
+            const answer = await fetch(path, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload), credentials: "omit" });
+            const data = await answer.json().catch(() => ({}));
+            if (answer.status === 429) {
+              const wait = Number(answer.headers.get("retry-after") || "60");
+              throw new Error("You are sending too fast; try again in " + wait + " seconds.");
+            }
+            if (!answer.ok) throw new Error((data.error && data.error.message) || "The chat is not available right now.");
+            return data;
+          }
+
+          async function session() {
+            if (token() || memory) return;
+            const made = await call("POST", "api/session", identity ? { key, identity } : { key });
+            keep(made.visitor_token);
+          }
+
+          async function catchUp() {
+            if (!(token() || memory)) return;
+            const page = await call("GET", "api/messages?after=" + lastSeq);
+            page.messages.forEach(draw);
+          }
+
+          // Live: a WebSocket whose first message carries the session (not the URL); after a drop it
+          // reconnects and resumes after the last message drawn, so nothing is missed or drawn twice.
+          function connect() {
+            if (socket || !(token() || memory)) return;
+            const url = new URL("ws", location.href);
+            url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+            socket = new WebSocket(url);
+            socket.onopen = () => socket.send(JSON.stringify({ type: "hello", token: token() || memory, after: lastSeq }));
+            socket.onmessage = (event) => {
+              let data;
+              try { data = JSON.parse(event.data); } catch (e) { return; }
+              if (data.type === "message" && data.message) { retry = 1000; draw(data.message); }
+            };
+            socket.onclose = () => {
+              socket = null;
+              setTimeout(connect, retry);
+              retry = Math.min(retry * 2, 30000);
+            };
+          }
+
+          form.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const value = text.value.trim();
+            if (!value) return;
+            try {
+              await session();
+              const sent = await call("POST", "api/messages", { text: value });
+              text.value = "";
+              say("");
+              draw(sent.message);
+              connect();
+            } catch (error) {
+              say(error.message);
+            }
+          });
+          text.addEventListener("keydown", (event) => {
+            if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+          });
+          document.getElementById("close").addEventListener("click", () => tell({ type: "ozzi:close" }));
+
+          window.addEventListener("message", (event) => {
+            if (!parentOrigin || event.origin !== parentOrigin || event.source !== window.parent) return;
+            const message = event.data;
+            if (!message || typeof message !== "object") return;
+            if (message.type === "ozzi:open") text.focus();
+            else if (message.type === "ozzi:identify" && message.user && typeof message.user === "object") {
+              identity = message.user;
+              if (token() || memory) call("POST", "api/identify", { identity }).catch((error) => say(error.message));
+            }
+          });
+
+          // A returning visitor sees their conversation at once.
+          catchUp().then(connect).catch(() => {});
+          tell({ type: "ozzi:ready" });
+        })();
+        """#
+}

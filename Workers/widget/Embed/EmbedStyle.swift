@@ -1,0 +1,23 @@
+// The iframe's style sheet (`/embed.css`). The widget's colour arrives as the --accent custom property,
+// set by embed.js through the CSSOM.
+enum EmbedStyle {
+    static let css = #"""
+        :root { --accent: #2563eb; color-scheme: light; }
+        * { box-sizing: border-box; }
+        html, body { height: 100%; margin: 0; }
+        body { display: flex; flex-direction: column; font: 15px/1.4 system-ui, sans-serif; color: #111827; background: #fff; }
+        header { display: flex; align-items: center; justify-content: space-between; padding: 14px 16px; background: var(--accent); color: #fff; }
+        h1 { margin: 0; font-size: 16px; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+        #close { border: 0; background: transparent; color: inherit; font-size: 24px; line-height: 1; cursor: pointer; padding: 0 4px; }
+        main { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; }
+        .greeting, .message { margin: 0; padding: 8px 12px; border-radius: 12px; max-width: 85%; white-space: pre-wrap; overflow-wrap: anywhere; }
+        .greeting, .message.agent, .message.system { background: #f3f4f6; align-self: flex-start; }
+        .message.visitor { background: var(--accent); color: #fff; align-self: flex-end; }
+        .message.system { font-style: italic; }
+        #notice { margin: 0 16px 8px; padding: 6px 10px; border-radius: 8px; background: #fef3c7; color: #92400e; font-size: 13px; }
+        form { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; }
+        textarea { flex: 1; resize: none; font: inherit; padding: 8px; border: 1px solid #d1d5db; border-radius: 8px; }
+        #send { border: 0; border-radius: 8px; padding: 0 14px; background: var(--accent); color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
+        .hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+        """#
+}
