@@ -214,6 +214,18 @@ def main():
         driver.switch_to.default_content()
         wait(driver, lambda d: any(m["text"] == reply for m in d.execute_script("return window.__messages")), "the page's message event")
         shot(driver, "2-reply")
+        # Typing and read receipts, both ways.
+        api("POST", f"/conversations/{conversation.get('id')}/typing")
+        enter_frame(driver)
+        wait(driver, lambda d: d.execute_script("return !document.getElementById('typing').hidden"), "the team's typing indicator")
+        driver.switch_to.default_content()
+        api("POST", f"/conversations/{conversation.get('id')}/read")
+        enter_frame(driver)
+        wait(driver, lambda d: d.execute_script("return document.querySelectorAll('#log .message.visitor.seen').length === 1"),
+             "the visitor's message to show the team has seen it")
+        driver.switch_to.default_content()
+        wait(driver, lambda d: api("GET", f"/conversations/{conversation.get('id')}").get("visitor_read_seq") == 2,
+             "the visitor's read receipt for the reply")
         # The signed identify linked the conversation to the contact of the signed email.
         linked = api("GET", f"/conversations/{conversation.get('id')}")
         contact = api("GET", f"/contacts/{linked.get('contact_id')}") if linked.get("contact_id") else {}

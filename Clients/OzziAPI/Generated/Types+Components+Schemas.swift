@@ -1992,6 +1992,116 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ContactHistoryItem`.
+        public struct ContactHistoryItem: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/channel`.
+            @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sms = "sms"
+                case email = "email"
+                case chat = "chat"
+            }
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/channel`.
+            public var channel: Components.Schemas.ContactHistoryItem.ChannelPayload
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/conversation_id`.
+            public var conversationId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/direction`.
+            @frozen public enum DirectionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case outbound = "outbound"
+                case inbound = "inbound"
+            }
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/direction`.
+            public var direction: Components.Schemas.ContactHistoryItem.DirectionPayload
+            /// The message's id (msg_, inm_ or cmg_)
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/id`.
+            public var id: Swift.String
+            /// Where a message the workspace sent stands
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/status`.
+            public var status: Swift.String?
+            /// The text sent, an email's subject
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactHistoryItem/text`.
+            public var text: Swift.String
+            /// Creates a new `ContactHistoryItem`.
+            ///
+            /// - Parameters:
+            ///   - at:
+            ///   - channel:
+            ///   - conversationId:
+            ///   - direction:
+            ///   - id: The message's id (msg_, inm_ or cmg_)
+            ///   - status: Where a message the workspace sent stands
+            ///   - text: The text sent, an email's subject
+            public init(
+                at: Foundation.Date,
+                channel: Components.Schemas.ContactHistoryItem.ChannelPayload,
+                conversationId: Swift.String? = nil,
+                direction: Components.Schemas.ContactHistoryItem.DirectionPayload,
+                id: Swift.String,
+                status: Swift.String? = nil,
+                text: Swift.String
+            ) {
+                self.at = at
+                self.channel = channel
+                self.conversationId = conversationId
+                self.direction = direction
+                self.id = id
+                self.status = status
+                self.text = text
+            }
+            public enum CodingKeys: String, CodingKey {
+                case at
+                case channel
+                case conversationId = "conversation_id"
+                case direction
+                case id
+                case status
+                case text
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.at = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .at
+                )
+                self.channel = try container.decode(
+                    Components.Schemas.ContactHistoryItem.ChannelPayload.self,
+                    forKey: .channel
+                )
+                self.conversationId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .conversationId
+                )
+                self.direction = try container.decode(
+                    Components.Schemas.ContactHistoryItem.DirectionPayload.self,
+                    forKey: .direction
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.status = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .status
+                )
+                self.text = try container.decode(
+                    Swift.String.self,
+                    forKey: .text
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "at",
+                    "channel",
+                    "conversation_id",
+                    "direction",
+                    "id",
+                    "status",
+                    "text"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ContactImport`.
         public struct ContactImport: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ContactImport/created`.

@@ -493,6 +493,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/contacts/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/delete(deleteContact)`.
     func deleteContact(_ input: Operations.DeleteContact.Input) async throws -> Operations.DeleteContact.Output
+    /// Everything said with the contact on every channel (SMS, email, chat), newest first
+    ///
+    /// Everything said with the contact on every channel (SMS, email, chat), newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/contacts/{id}/history`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/history/get(getContactsHistory)`.
+    func getContactsHistory(_ input: Operations.GetContactsHistory.Input) async throws -> Operations.GetContactsHistory.Output
     /// The inbox: conversations by latest activity, filtered by status, assignee or unread
     ///
     /// The inbox: conversations by latest activity, filtered by status, assignee or unread. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -535,6 +542,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/conversations/{id}/read`.
     /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/read/post(postConversationsRead)`.
     func postConversationsRead(_ input: Operations.PostConversationsRead.Input) async throws -> Operations.PostConversationsRead.Output
+    /// Say the team is typing (the visitor sees it for a few seconds; nothing is stored)
+    ///
+    /// Say the team is typing (the visitor sees it for a few seconds; nothing is stored). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/conversations/{id}/typing`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/typing/post(postConversationsTyping)`.
+    func postConversationsTyping(_ input: Operations.PostConversationsTyping.Input) async throws -> Operations.PostConversationsTyping.Output
     /// Lease due messages; a lease not reported on in time returns them to the queue
     ///
     /// Lease due messages; a lease not reported on in time returns them to the queue. Needs a bearer token, an API key or the session cookie.
@@ -941,9 +955,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/status`.
     /// - Remark: Generated from `#/paths//api/v1/status/get(getStatus)`.
     func getStatus(_ input: Operations.GetStatus.Input) async throws -> Operations.GetStatus.Output
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed
     ///
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID. Needs a bearer token, an API key or the session cookie.
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/stream`.
     /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)`.
@@ -2170,6 +2184,23 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Everything said with the contact on every channel (SMS, email, chat), newest first
+    ///
+    /// Everything said with the contact on every channel (SMS, email, chat), newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/contacts/{id}/history`.
+    /// - Remark: Generated from `#/paths//api/v1/contacts/{id}/history/get(getContactsHistory)`.
+    public func getContactsHistory(
+        path: Operations.GetContactsHistory.Input.Path,
+        query: Operations.GetContactsHistory.Input.Query = .init(),
+        headers: Operations.GetContactsHistory.Input.Headers = .init()
+    ) async throws -> Operations.GetContactsHistory.Output {
+        try await getContactsHistory(Operations.GetContactsHistory.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
     /// The inbox: conversations by latest activity, filtered by status, assignee or unread
     ///
     /// The inbox: conversations by latest activity, filtered by status, assignee or unread. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2262,6 +2293,21 @@ extension APIProtocol {
         headers: Operations.PostConversationsRead.Input.Headers = .init()
     ) async throws -> Operations.PostConversationsRead.Output {
         try await postConversationsRead(Operations.PostConversationsRead.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Say the team is typing (the visitor sees it for a few seconds; nothing is stored)
+    ///
+    /// Say the team is typing (the visitor sees it for a few seconds; nothing is stored). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/conversations/{id}/typing`.
+    /// - Remark: Generated from `#/paths//api/v1/conversations/{id}/typing/post(postConversationsTyping)`.
+    public func postConversationsTyping(
+        path: Operations.PostConversationsTyping.Input.Path,
+        headers: Operations.PostConversationsTyping.Input.Headers = .init()
+    ) async throws -> Operations.PostConversationsTyping.Output {
+        try await postConversationsTyping(Operations.PostConversationsTyping.Input(
             path: path,
             headers: headers
         ))
@@ -3094,9 +3140,9 @@ extension APIProtocol {
     public func getStatus(headers: Operations.GetStatus.Input.Headers = .init()) async throws -> Operations.GetStatus.Output {
         try await getStatus(Operations.GetStatus.Input(headers: headers))
     }
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed
     ///
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID. Needs a bearer token, an API key or the session cookie.
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/stream`.
     /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)`.

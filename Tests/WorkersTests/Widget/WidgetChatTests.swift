@@ -18,8 +18,9 @@ import Testing
         let widgetID: String
     }
 
-    func setUp() async throws -> Setup {
-        let api = try await APIHost.start()
+    /// `clock`: a test of rate limits stops time, so no token comes back however slowly the machine runs.
+    func setUp(clock: any WallClock = SystemClock()) async throws -> Setup {
+        let api = try await APIHost.start(clock: clock)
         let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
         let made = try await api.call("POST", "/api/v1/widgets", json: ["name": "Shop", "allowed_origins": ["https://shop.example"]], token: token)
         return Setup(api: api, token: token, key: try #require(made.string("public_key")), secret: try #require(made.string("identity_secret")),
@@ -73,7 +74,7 @@ import Testing
         #expect(try await s.api.call("GET", "/api/v1/conversations?assignee=me", token: s.token).data.count == 1)
         #expect(try await s.api.call("GET", "/api/v1/conversations?assignee=none", token: s.token).data.isEmpty)
         let stranger = try await s.api.call("PATCH", "/api/v1/conversations/\(conversationID)", json: ["assignee_id": "usr_nobody"], token: s.token)
-        #expect(stranger.status == 422 && stranger.string("error", "details", "field") == "assignee_id")
+        #expect(stranger.status == 409 && stranger.string("error", "details", "field") == "assignee_id")
         _ = try await s.api.call("POST", "/widget/api/messages", json: ["text": "One more thing"], headers: visitor(visitorToken))
         let reopened = try await s.api.call("GET", "/api/v1/conversations/\(conversationID)", token: s.token)
         #expect(reopened.string("status") == "open" && reopened["agent_unread"] == 1 && reopened["last_seq"] == 3)
@@ -106,7 +107,7 @@ import Testing
     }
 
     @Test func newConversationsAndMessagesAreRateLimited() async throws {
-        let s = try await setUp()
+        let s = try await setUp(clock: ManualClock(milliseconds: 1_800_000_000_000))
         defer { Task { await s.api.stop() } }
         for _ in 0..<10 { #expect(try await session(s, from: "10.9.0.1").status == 201) }
         let limited = try await session(s, from: "10.9.0.1")
@@ -162,6 +163,44 @@ import Testing
         #expect(try await s.api.call("GET", "/api/v1/contacts/\(newContact)", token: s.token).string("email") == "new.person@example.com")
     }
 
+    /// A contact's history shows what was said on every channel, newest first, page by page.
+    @Test func aContactsHistoryHoldsEveryChannel() async throws {
+        let s = try await setUp()
+        defer { Task { await s.api.stop() } }
+        let contact = try await s.api.call("POST", "/api/v1/contacts", json: ["name": "Ada", "phone": "+14155550188", "email": "ada@example.com"], token: s.token)
+        let contactID = try #require(contact.string("id"), "\(contact.body)")
+        let sms = try await s.api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contactID), "body": "Your table is ready"], token: s.token)
+        #expect(sms.status == 201, "\(sms.body)")
+        let email = try await s.api.call("POST", "/api/v1/emails", json: ["contact_id": .string(contactID), "from": "Shop <news@sandbox.ozzi.test>",
+                                                                          "subject": "Your receipt", "text": "Thanks"], token: s.token)
+        #expect(email.status == 201, "\(email.body)")
+        let expires = Int64(Date().timeIntervalSince1970) + 600
+        let identity: JSONValue = ["user_id": "u-1", "email": "ada@example.com", "expires_at": .number(Double(expires)),
+                                   "signature": .string(WidgetIdentity.sign(secret: s.secret, userID: "u-1", email: "ada@example.com", expiresAt: expires))]
+        let visitorToken = try #require(try await session(s, identity: identity).string("visitor_token"))
+        let chat = try await s.api.call("POST", "/widget/api/messages", json: ["text": "Is my order shipped?"], headers: visitor(visitorToken))
+        _ = try await s.api.call("POST", "/api/v1/conversations/\(try #require(chat.string("conversation_id")))/messages", json: ["text": "Yes, today"],
+                                 token: s.token)
+
+        let history = try await s.api.call("GET", "/api/v1/contacts/\(contactID)/history?limit=10", token: s.token)
+        #expect(history.status == 200, "\(history.body)")
+        let lines = history.data.map { "\($0["channel"]?.stringValue ?? "") \($0["direction"]?.stringValue ?? "") \($0["text"]?.stringValue ?? "")" }
+        #expect(Set(lines) == ["sms outbound Your table is ready", "email outbound Your receipt", "chat inbound Is my order shipped?", "chat outbound Yes, today"],
+                "\(history.body)")
+        let times = history.data.compactMap { $0["at"]?.stringValue }
+        #expect(times == times.sorted(by: >), "newest first")
+        // Page by page, the same items without repeats.
+        var paged: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await s.api.call("GET", "/api/v1/contacts/\(contactID)/history?limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""), token: s.token)
+            paged += page.data.compactMap { $0["id"]?.stringValue }
+            cursor = page.string("next_cursor")
+        } while cursor != nil
+        #expect(paged == history.data.compactMap { $0["id"]?.stringValue })
+        #expect(try await s.api.call("GET", "/api/v1/contacts/con_nope/history", token: s.token).status == 404)
+    }
+
     /// Headless Chromium as the customer's site and its visitor (Tests/clients/widget_browser.py says what it
     /// checks); screenshots are kept under the system's temporary folder.
     @Test func theWidgetWorksInABrowserOnAnotherSite() async throws {
@@ -175,5 +214,26 @@ import Testing
         let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
         #expect(report["failures"] == [], "\(run.stdout)")
         #expect(report["seen"]?["conversation"]?.stringValue?.hasPrefix("cnv_") == true)
+    }
+}
+
+/// The visitor's WebSocket over a real socket, spoken by the `websockets` library
+/// (Tests/clients/widget_socket.py says what it does).
+@Suite struct WidgetSocketTests {
+    @Test func theSocketResumesWithoutGapsOrRepeats() async throws {
+        let api = try await APIHost.start(.live)
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        let widget = try await api.call("POST", "/api/v1/widgets", json: ["name": "Shop", "allowed_origins": ["https://shop.example"]], token: token)
+        let key = try #require(widget.string("public_key"))
+        let run = try await Subprocess.run("/usr/bin/python3", [Subprocess.clientPath("widget_socket.py"), api.base, token, key])
+        #expect(run.status == 0, "widget_socket.py: \(run.stderr)")
+        let seen = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(seen["no_origin"] == 403 && seen["foreign_origin"] == 403, "\(run.stdout) \(run.stderr)")
+        #expect(seen["no_hello"] == 1002 && seen["unknown_session"] == 4401, "\(run.stdout)")
+        #expect(seen["missed"] == [[2, "two", "visitor"], [3, "three", "agent"]], "\(run.stdout)")
+        #expect(seen["live"] == [[4, "four"]] && seen["typing"] == 1 && seen["read"] == 4, "\(run.stdout)")
+        #expect(seen["resumed"] == [[5, "five"], [6, "six"]], "\(run.stdout)")
+        #expect(seen["visitor_read_seq"] == 6, "\(run.stdout)")
     }
 }

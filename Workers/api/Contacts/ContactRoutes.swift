@@ -19,6 +19,12 @@ extension RouteGroup {
 
         one("One contact", tag: "contacts", noun: "contact", answers: .model(Contact.self)) { try await s.contacts.get($0, id: $1) }
 
+        list("/:id/history", "Everything said with the contact on every channel (SMS, email, chat), newest first", tag: "contacts",
+             of: .model(ContactHistoryItem.self), key: { Cursor($0.at, $0.id).key }) { _, context, principal, page in
+            guard try await s.contacts.get(principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("contact") }
+            return try await ContactHistoryItem.page(s.contacts.database, principal.scope, contactID: context.parameter("id"), page: page)
+        }
+
         authed("PATCH", "/:id", "Change some of a contact's fields", tag: "contacts",
                body: .json(ContactInput.schema(creating: false)), answers: .json(.model(Contact.self))) { request, context, principal in
             let input = try ContactInput(try JSONBody(request), defaultCountry: s.defaultCountry, creating: false)

@@ -47,13 +47,23 @@ extension RouteGroup {
             if body.fields["assignee_id"] == .null {
                 assignee = .some(nil)
             } else if let id = try body.string("assignee_id", max: 64) {
-                guard try await s.isMember(principal.scope, id) else { throw APIError.invalidField("assignee_id", "is not a member of this workspace") }
+                // Who is a member is the workspace's state, not the request's shape: a conflict.
+                guard try await s.isMember(principal.scope, id) else {
+                    throw APIError.conflict("\(id) is not a member of this workspace", details: .object(["field": "assignee_id"]))
+                }
                 assignee = .some(id)
             }
             guard let conversation = try await s.conversations.update(principal.scope, id: context.parameter("id"), status: status, assignee: assignee) else {
                 throw APIError.notFound("conversation")
             }
             return .json(conversation)
+        }
+
+        authed("POST", "/:id/typing", "Say the team is typing (the visitor sees it for a few seconds; nothing is stored)", tag: "conversations",
+               answers: .empty, success: 204) { _, context, principal in
+            guard let conversation = try await s.conversations.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("conversation") }
+            if let visitor = conversation.visitor_id { await s.line.typing(to: visitor) }
+            return Response(status: 204)
         }
 
         authed("POST", "/:id/read", "Mark the conversation read by the team (unread to 0; the visitor gets a read receipt)", tag: "conversations",

@@ -14,4 +14,9 @@ struct VisitorLine: Sendable {
     func read(upTo seq: Int64, to visitorID: String) async {
         _ = try? await pubsub.publish("widget-visitor:" + visitorID, ["type": "read", "seq": .number(Double(seq))])
     }
+
+    /// Someone of the team is typing in the visitor's conversation.
+    func typing(to visitorID: String) async {
+        _ = try? await pubsub.publish("widget-visitor:" + visitorID, ["type": "typing"])
+    }
 }

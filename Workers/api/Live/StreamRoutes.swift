@@ -6,7 +6,7 @@ extension RouteGroup {
     func addStreamRoutes(_ s: LiveDomain) {
         let heartbeat = s.streamHeartbeatSeconds
         authed("GET", "",
-               "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*); resumes from Last-Event-ID",
+               "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed",
                tag: "live", query: Self.resumeParameters, answers: .events) { request, _, principal in
             let scope = principal.scope
             // Subscribe before reading what was missed, so nothing falls between the two.
@@ -38,6 +38,10 @@ extension RouteGroup {
                     break
                 }
                 for await message in subscription.messages {
+                    if message["ephemeral"] == true, let type = message["type"]?.stringValue {
+                        try await writer.write("event: \(type)\ndata: \(String(decoding: (message["data"] ?? .null).jsonBytes, as: UTF8.self))\n\n")
+                        continue
+                    }
                     guard let id = message["id"]?.stringValue, let type = message["type"]?.stringValue else { continue }
                     let sequence = Int64(id) ?? 0
                     if sequence <= seen { continue }  // already sent from the replay

@@ -186,6 +186,12 @@ final class WorkspaceEvents: Sendable {
 
     static func topic(_ workspaceID: String) -> String { "workspace:" + workspaceID }
 
+    /// A passing state to live streams only (someone is typing): not stored, not numbered, not sent to
+    /// webhooks, not replayed to a stream that reconnects — it is stale by then.
+    func announce(_ scope: TenantScope, _ type: String, _ data: JSONValue) async {
+        _ = try? await pubsub.publish(Self.topic(scope.workspaceID), ["type": .string(type), "data": data, "ephemeral": true])
+    }
+
     func subscribe(_ scope: TenantScope) async throws -> Subscription {
         try await pubsub.subscribe(Self.topic(scope.workspaceID))
     }

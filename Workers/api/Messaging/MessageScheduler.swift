@@ -39,7 +39,11 @@ struct MessageScheduler: Sendable {
         }
         if let templateID {
             guard let template = try await templates.get(scope, id: templateID) else { throw APIError.notFound("template") }
-            guard template.channel == "sms" else { throw APIError.invalidField("template_id", "is an email template; an SMS needs an SMS template") }
+            // The template's channel is its state, not the request's shape: a conflict, as for an email given an SMS template.
+            guard template.channel == "sms" else {
+                throw APIError.conflict("template \(templateID) is an email template; an SMS needs an SMS template",
+                                        details: .object(["field": "template_id"]))
+            }
         }
         let timeZone = try body.string("time_zone", max: 64)
         let dueMs = try ScheduleTime.resolve(try body.string("scheduled_at", max: 40), timeZone: timeZone, now: now)

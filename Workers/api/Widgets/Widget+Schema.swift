@@ -19,10 +19,20 @@ extension Widget.Answer: APIModel {
             .described("Only in the answers to creation and rotation: the key the customer's server signs identify calls with")),
     ], closed: true)
 
+    /// An origin as `WidgetOrigin` reads one: http(s), a host of DNS labels (or `*.` and a domain of two
+    /// labels at least), a port 1-65535, nothing after but one `/`.
+    static let origin: Schema = {
+        let label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        let port = "(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+        let host = "(?:\\*\\.\(label)(?:\\.\(label))+|\(label)(?:\\.\(label))*)"
+        return Schema.string(min: 1, max: 260, pattern: "^[Hh][Tt][Tt][Pp][Ss]?://\(host)\(port)/?$").example("https://shop.example")
+            .patternMeaning("an origin: http(s)://host[:port], or https://*.example.com for its subdomains")
+    }()
+
     /// A widget as a body: a name and its origins to create one; any field to change one.
     static func body(creating: Bool) -> Schema {
         let name = Schema.text(max: 100).example("Shop chat")
-        let origins = Schema.array(Schema.string(min: 1, max: 260).example("https://shop.example"), min: 1, max: 20)
+        let origins = Schema.array(Self.origin, min: 1, max: 20)
             .described("Origins (scheme://host[:port], or https://*.example.com for its subdomains) that may embed the widget")
         var fields: [Property] = [
             creating ? .required("name", name) : .optional("name", name.nullable),

@@ -84,6 +84,15 @@ extension RouteGroup {
                           "agent_read_seq": .number(Double(conversation.agent_read_seq))] as JSONValue)
         }
 
+        /// The visitor is typing: the team's live streams hear it (nothing is stored).
+        service("POST", "/typing") { request, _ in
+            let visitor = try await visitor(request)
+            if let conversation = try await s.conversations.ofVisitor(visitor) {
+                await s.events.announce(visitor.scope, "conversation.typing", ["conversation_id": .string(conversation.id), "by": "visitor"])
+            }
+            return Response(status: 204)
+        }
+
         service("POST", "/read") { request, _ in
             let visitor = try await visitor(request)
             guard let seq = try JSONBody(request).fields["seq"]?.numberValue, seq >= 0, seq == seq.rounded() else {

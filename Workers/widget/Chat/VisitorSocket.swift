@@ -5,7 +5,8 @@ import Synchronization
 /// within ten seconds; then the socket receives `{"type":"message","message":{...}}` for every message after
 /// `after` — first those it missed, then each as it is written — and `{"type":"read","seq":n}` when the team
 /// has read. Subscribing before reading what was missed, and skipping seqs already sent, means a reconnect
-/// neither loses nor repeats a message. The visitor may send `{"type":"read","seq":n}`.
+/// neither loses nor repeats a message; `{"type":"typing"}` says the team is typing. The visitor may send
+/// `{"type":"read","seq":n}` (a read receipt) and `{"type":"typing"}`.
 struct VisitorSocket {
     let chat: WidgetChat
     let socket: WebSocket
@@ -39,10 +40,21 @@ struct VisitorSocket {
                 }
             }
             group.addTask {
+                var lastTyping = ContinuousClock.now - .seconds(10)
                 for await incoming in socket.messages {
-                    guard case .text(let text) = incoming, let value = try? JSONValue(jsonBytes: Array(text.utf8)),
-                          value["type"]?.stringValue == "read", let seq = value["seq"]?.numberValue else { continue }
-                    _ = try? await chat.visitorCall("POST", "/read", authorization: authorization, body: (["seq": .number(seq)] as JSONValue).jsonBytes)
+                    guard case .text(let text) = incoming, let value = try? JSONValue(jsonBytes: Array(text.utf8)) else { continue }
+                    switch value["type"]?.stringValue {
+                    case "read":
+                        guard let seq = value["seq"]?.numberValue else { continue }
+                        _ = try? await chat.visitorCall("POST", "/read", authorization: authorization, body: (["seq": .number(seq)] as JSONValue).jsonBytes)
+                    case "typing":
+                        // At most one every two seconds reaches the team, however often the page sends it.
+                        guard ContinuousClock.now - lastTyping >= .seconds(2) else { continue }
+                        lastTyping = ContinuousClock.now
+                        _ = try? await chat.visitorCall("POST", "/typing", authorization: authorization)
+                    default:
+                        continue
+                    }
                 }
             }
             // The socket closing ends the reader; that ends the connection.

@@ -50,6 +50,7 @@ enum EmbedPage {
             <main id="log" aria-live="polite">
             <p class="greeting">\(e(widget.greeting))</p>
             </main>
+            <p id="typing" hidden>Typing…</p>
             <p id="notice" role="status" hidden></p>
             <form id="compose">
             <label for="text" class="hidden">Your message</label>

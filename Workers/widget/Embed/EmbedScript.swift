@@ -42,6 +42,9 @@ enum EmbedScript {
           let lastSeq = 0;
           let socket = null;
           let retry = 1000;
+          let open = false;
+          let typingShown = null;
+          let typingSent = 0;
 
           // The visitor's session lives here, in the iframe's own storage: made when they first send, never
           // a cookie, never in a URL.
@@ -62,10 +65,32 @@ enum EmbedScript {
             const line = document.createElement("p");
             line.className = "message " + (message.from === "visitor" ? "visitor" : message.from === "agent" ? "agent" : "system");
             line.dataset.id = message.id;
+            line.dataset.seq = String(message.seq);
             line.textContent = message.text;
             log.appendChild(line);
             log.scrollTop = log.scrollHeight;
-            if (message.from !== "visitor") tell({ type: "ozzi:message", message: { id: message.id, from: message.from, text: message.text } });
+            if (message.from !== "visitor") {
+              typing.hidden = true;
+              tell({ type: "ozzi:message", message: { id: message.id, from: message.from, text: message.text } });
+              if (open) markRead();
+            }
+          }
+
+          // Read receipts: the visitor has seen what is drawn while the chat is open; the team's are shown
+          // on the visitor's own messages.
+          function markRead() {
+            if (socket && socket.readyState === WebSocket.OPEN && lastSeq > 0) socket.send(JSON.stringify({ type: "read", seq: lastSeq }));
+          }
+          function seenUpTo(seq) {
+            document.querySelectorAll("#log .message.visitor").forEach((line) => {
+              if (Number(line.dataset.seq) <= seq) line.classList.add("seen");
+            });
+          }
+          const typing = document.getElementById("typing");
+          function showTyping() {
+            typing.hidden = false;
+            clearTimeout(typingShown);
+            typingShown = setTimeout(() => { typing.hidden = true; }, 4000);
           }
 
           async function call(method, path, payload) {
@@ -92,6 +117,7 @@ enum EmbedScript {
             if (!(token() || memory)) return;
             const page = await call("GET", "api/messages?after=" + lastSeq);
             page.messages.forEach(draw);
+            seenUpTo(page.agent_read_seq || 0);
           }
 
           // Live: a WebSocket whose first message carries the session (not the URL); after a drop it
@@ -106,6 +132,8 @@ enum EmbedScript {
               let data;
               try { data = JSON.parse(event.data); } catch (e) { return; }
               if (data.type === "message" && data.message) { retry = 1000; draw(data.message); }
+              else if (data.type === "read" && typeof data.seq === "number") seenUpTo(data.seq);
+              else if (data.type === "typing") showTyping();
             };
             socket.onclose = () => {
               socket = null;
@@ -129,6 +157,13 @@ enum EmbedScript {
               say(error.message);
             }
           });
+          text.addEventListener("input", () => {
+            const now = Date.now();
+            if (socket && socket.readyState === WebSocket.OPEN && now - typingSent > 3000) {
+              typingSent = now;
+              socket.send(JSON.stringify({ type: "typing" }));
+            }
+          });
           text.addEventListener("keydown", (event) => {
             if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
           });
@@ -138,7 +173,8 @@ enum EmbedScript {
             if (!parentOrigin || event.origin !== parentOrigin || event.source !== window.parent) return;
             const message = event.data;
             if (!message || typeof message !== "object") return;
-            if (message.type === "ozzi:open") text.focus();
+            if (message.type === "ozzi:open") { open = true; text.focus(); markRead(); }
+            else if (message.type === "ozzi:close") open = false;
             else if (message.type === "ozzi:identify" && message.user && typeof message.user === "object") {
               identity = message.user;
               if (token() || memory) call("POST", "api/identify", { identity }).catch((error) => say(error.message));

@@ -14,6 +14,8 @@ enum EmbedStyle {
         .greeting, .message.agent, .message.system { background: #f3f4f6; align-self: flex-start; }
         .message.visitor { background: var(--accent); color: #fff; align-self: flex-end; }
         .message.system { font-style: italic; }
+        .message.visitor.seen::after { content: "Seen"; display: block; font-size: 11px; opacity: .8; text-align: right; }
+        #typing { margin: 0 16px 6px; font-size: 13px; color: #6b7280; font-style: italic; }
         #notice { margin: 0 16px 8px; padding: 6px 10px; border-radius: 8px; background: #fef3c7; color: #92400e; font-size: 13px; }
         form { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; }
         textarea { flex: 1; resize: none; font: inherit; padding: 8px; border: 1px solid #d1d5db; border-radius: 8px; }
