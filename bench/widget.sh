@@ -16,7 +16,7 @@ visits=${2:-500}
 port=18798
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"  # 10,000 sockets on each side
 
 source bench/common.sh
 start_api_host $port "$work"
@@ -61,6 +61,7 @@ widget = api("POST", "/widgets", {"name": "Bench", "allowed_origins": ["https://
 loader = http.client.HTTPConnection("127.0.0.1", port)
 loader.request("GET", f"/widget/loader.js?key={widget['public_key']}")
 source = loader.getresponse().read()
+loader.close()
 print(f"loader.js: {len(source):,} bytes as served, {len(gzip.compress(source, 9)):,} bytes gzipped (-9)", flush=True)
 
 
@@ -73,6 +74,34 @@ def percentiles(samples):
     ordered = sorted(samples)
     return ordered[len(ordered) // 2] * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
+
+# Many sessions first, while no other connection is open (the host takes 10,000 at once): each made from one
+# of 1,000 loopback addresses (ten each, the per-network limit a minute).
+made_at = time.time()
+tokens = [visitor(f"127.3.{i // 10 // 250}.{i // 10 % 250 + 1}") for i in range(sessions)]
+print(f"{sessions:,} visitor sessions made in {time.time() - made_at:.1f} s", flush=True)
+
+
+async def hold_many():
+    before = rss_mb()
+    sockets = []
+    started = time.time()
+    for i in range(0, sessions, 200):
+        async def open_one(token, n):
+            socket = await websockets.connect(f"ws://{host}/widget/ws", origin=origin, ping_interval=None, close_timeout=1)
+            await socket.send(json.dumps({"type": "hello", "token": token, "after": 0}))
+            return socket
+        sockets += await asyncio.gather(*(open_one(tokens[j], j) for j in range(i, min(i + 200, sessions))))
+    # A round trip on the last socket opened: every hello before it has been taken up.
+    await asyncio.sleep(1)
+    held = rss_mb()
+    print(f"{len(sockets):,} WebSockets open in {time.time() - started:.1f} s: host RSS {before:.0f} MB -> {held:.0f} MB, "
+          f"{(held - before) * 1024 * 1024 / len(sockets):,.0f} bytes per session", flush=True)
+    await asyncio.gather(*(socket.close() for socket in sockets))
+    await asyncio.sleep(1)
+    print(f"after closing them: host RSS {rss_mb():.0f} MB", flush=True)
+
+asyncio.run(hold_many())
 
 # Visitor -> agent: the agent's SSE stream shows each visitor message; the time from the POST to the event.
 arrived = {}
@@ -115,7 +144,7 @@ for n in range(visits):
     while sent["message"]["id"] not in arrived:
         time.sleep(0.0005)
     to_agent.append(arrived[sent["message"]["id"]] - started)
-stream.sock.close()  # the host takes 10,000 connections at once; the sessions below need them all
+stream.sock.close()
 p50, p99 = percentiles(to_agent)
 print(f"visitor -> agent (POST to the agent's SSE event), {visits} messages: p50 {p50:.2f} ms, p99 {p99:.2f} ms", flush=True)
 
@@ -124,7 +153,8 @@ async def replies():
     samples = []
     for token, _ in talkers:
         async with websockets.connect(f"ws://{host}/widget/ws", origin=origin) as socket:
-            await socket.send(json.dumps({"type": "hello", "token": token, "after": 1_000_000}))
+            # From the start: the visitor's questions come first, then each answer as the agent posts it.
+            await socket.send(json.dumps({"type": "hello", "token": token, "after": 0}))
             for n in range(max(1, visits // len(talkers))):
                 started = time.perf_counter()
                 await asyncio.get_running_loop().run_in_executor(
@@ -140,30 +170,4 @@ to_visitor = asyncio.run(replies())
 p50, p99 = percentiles(to_visitor)
 print(f"agent -> visitor (POST to the visitor's WebSocket message), {len(to_visitor)} replies: p50 {p50:.2f} ms, p99 {p99:.2f} ms", flush=True)
 
-# Many sessions: each from one of 1,000 loopback addresses (ten each, the per-network limit a minute).
-made_at = time.time()
-tokens = [visitor(f"127.3.{i // 10 // 250}.{i // 10 % 250 + 1}") for i in range(sessions)]
-print(f"{sessions:,} visitor sessions made in {time.time() - made_at:.1f} s", flush=True)
-
-
-async def hold_many():
-    before = rss_mb()
-    sockets = []
-    started = time.time()
-    for i in range(0, sessions, 200):
-        async def open_one(token, n):
-            socket = await websockets.connect(f"ws://{host}/widget/ws", origin=origin, ping_interval=None, close_timeout=1)
-            await socket.send(json.dumps({"type": "hello", "token": token, "after": 0}))
-            return socket
-        sockets += await asyncio.gather(*(open_one(tokens[j], j) for j in range(i, min(i + 200, sessions))))
-    # A round trip on the last socket opened: every hello before it has been taken up.
-    await asyncio.sleep(1)
-    held = rss_mb()
-    print(f"{len(sockets):,} WebSockets open in {time.time() - started:.1f} s: host RSS {before:.0f} MB -> {held:.0f} MB, "
-          f"{(held - before) * 1024 * 1024 / len(sockets):,.0f} bytes per session", flush=True)
-    await asyncio.gather(*(socket.close() for socket in sockets))
-    await asyncio.sleep(1)
-    print(f"after closing them: host RSS {rss_mb():.0f} MB", flush=True)
-
-asyncio.run(hold_many())
 PY
