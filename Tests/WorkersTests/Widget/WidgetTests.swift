@@ -46,6 +46,8 @@ import Testing
         #expect(rotated.string("identity_secret") != nil && rotated.string("identity_secret") != secret && rotated.string("public_key") == key)
 
         #expect(try await api.call("GET", "/widget/loader.js?key=\(key)").status == 200)
+        let visitorToken = try #require(try await api.call("POST", "/widget/api/session", json: ["key": .string(key)],
+                                                           headers: ["Origin": "http://127.0.0.1"]).string("visitor_token"))
         let disabled = try await api.call("PATCH", "/api/v1/widgets/\(id)", json: ["enabled": false], token: token)
         #expect(disabled["enabled"] == false)
         #expect(try await api.call("GET", "/widget/loader.js?key=\(key)").status == 404)
@@ -53,6 +55,9 @@ import Testing
         #expect(refused.status == 404 && refused.headers["content-security-policy"]?.hasSuffix("frame-ancestors 'none'") == true)
         let session = try await api.call("POST", "/widget/api/session", json: ["key": .string(key)], headers: ["Origin": "http://127.0.0.1"])
         #expect(session.status == 404, "a disabled widget takes no visitors: \(session.body)")
+        let message = try await api.call("POST", "/widget/api/messages", json: ["text": "still there?"],
+                                         headers: ["Origin": "http://127.0.0.1", "Authorization": "Bearer \(visitorToken)"])
+        #expect(message.status == 401, "a disabled widget's visitors chat no more: \(message.body)")
 
         #expect(try await api.call("DELETE", "/api/v1/widgets/\(id)", token: token).status == 204)
         #expect(try await api.call("GET", "/api/v1/widgets/\(id)", token: token).status == 404)

@@ -14,6 +14,8 @@ struct WidgetVisitor: Codable, SQLRecord, Sendable, Equatable {
     enum CodingKeys: String, SQLColumn { case id, workspace_id, widget_id, contact_id, external_user_id, name, email }
     typealias Columns = CodingKeys
     static let columns = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+    /// The columns from `widget_visitors v`.
+    static let selection = CodingKeys.allCases.map { "v." + $0.rawValue }.joined(separator: ", ")
 
     var workspaceID: String { workspace_id }
     var widgetID: String { widget_id }

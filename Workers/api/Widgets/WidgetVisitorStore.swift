@@ -23,10 +23,14 @@ struct WidgetVisitorStore: Sendable {
         return (try await get(id: id)!, token)
     }
 
-    /// The visitor whose iframe holds `token`.
+    /// The visitor whose iframe holds `token`, while their widget is enabled: disabling (or deleting) a
+    /// widget ends its visitors' chats too, not only its loader.
     func byToken(_ token: String) async throws -> WidgetVisitor? {
         guard token.hasPrefix("wvt_"), token.utf8.count <= 64 else { return nil }
-        return try await database.prepare(Self.select + " WHERE token_hash = ?").bind(Crypto.sha256Hex(token)).first(WidgetVisitor.self)
+        return try await database.prepare("""
+            SELECT \(WidgetVisitor.selection) FROM widget_visitors v JOIN widgets w ON w.id = v.widget_id AND w.workspace_id = v.workspace_id
+            WHERE v.token_hash = ? AND w.enabled = 1
+            """).bind(Crypto.sha256Hex(token)).first(WidgetVisitor.self)
     }
 
     func get(id: String) async throws -> WidgetVisitor? {
