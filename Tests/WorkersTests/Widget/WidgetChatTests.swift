@@ -169,10 +169,13 @@ import Testing
         defer { Task { await s.api.stop() } }
         let contact = try await s.api.call("POST", "/api/v1/contacts", json: ["name": "Ada", "phone": "+14155550188", "email": "ada@example.com"], token: s.token)
         let contactID = try #require(contact.string("id"), "\(contact.body)")
-        let sms = try await s.api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contactID), "body": "Your table is ready"], token: s.token)
+        // Due tomorrow, so neither moves in the history (a sent message counts at its sending) while the test reads it.
+        let tomorrow = JSONValue.string(SQLDate.format(Date().addingTimeInterval(86_400)))
+        let sms = try await s.api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contactID), "body": "Your table is ready",
+                                                                          "scheduled_at": tomorrow], token: s.token)
         #expect(sms.status == 201, "\(sms.body)")
         let email = try await s.api.call("POST", "/api/v1/emails", json: ["contact_id": .string(contactID), "from": "Shop <news@sandbox.ozzi.test>",
-                                                                          "subject": "Your receipt", "text": "Thanks"], token: s.token)
+                                                                          "subject": "Your receipt", "text": "Thanks", "scheduled_at": tomorrow], token: s.token)
         #expect(email.status == 201, "\(email.body)")
         let expires = Int64(Date().timeIntervalSince1970) + 600
         let identity: JSONValue = ["user_id": "u-1", "email": "ada@example.com", "expires_at": .number(Double(expires)),
