@@ -253,6 +253,13 @@ def main():
         wait(driver, lambda d: "ready" in d.execute_script("return window.__events"), "ready on the forged page")
         driver.execute_script("OzziOsWidget.open()")
         send_from_visitor(driver, "Am I the boss?")
+        # Not identified, the visitor is asked for an address; typing a known contact's attaches nobody.
+        enter_frame(driver)
+        wait(driver, lambda d: d.execute_script("return !document.getElementById('email-form').hidden"), "the question for an email address")
+        driver.find_element(By.ID, "email").send_keys("ada@customer.example")
+        driver.find_element(By.CSS_SELECTOR, "#email-form button").click()
+        wait(driver, lambda d: d.execute_script("return document.getElementById('email-form').hidden"), "the address to be taken")
+        driver.switch_to.default_content()
         inbox = api("GET", "/conversations")["data"]
         forged_conversation = [c for c in inbox if c["id"] != conversation.get("id") and c["widget_id"] == widget["id"]]
         check(len(forged_conversation) == 1 and forged_conversation[0].get("contact_id") is None,

@@ -163,6 +163,31 @@ import Testing
         #expect(try await s.api.call("GET", "/api/v1/contacts/\(newContact)", token: s.token).string("email") == "new.person@example.com")
     }
 
+    /// An address typed in the chat becomes a contact only when the workspace has none with it; the answer
+    /// is the same either way.
+    @Test func anEmailLeftInTheChatNeverAttachesAnExistingContact() async throws {
+        let s = try await setUp()
+        defer { Task { await s.api.stop() } }
+        _ = try await s.api.call("POST", "/api/v1/contacts", json: ["name": "Boss", "email": "boss@example.com"], token: s.token)
+        var answers: [String] = []
+        var conversations: [String] = []
+        for address in ["Boss@Example.com", "new.visitor@example.com"] {
+            let token = try #require(try await session(s).string("visitor_token"))
+            let sent = try await s.api.call("POST", "/widget/api/messages", json: ["text": "hello"], headers: visitor(token))
+            conversations.append(try #require(sent.string("conversation_id")))
+            let left = try await s.api.call("POST", "/widget/api/email", json: ["email": .string(address)], headers: visitor(token))
+            #expect(left.status == 200, "\(left.body)")
+            answers.append(left.body)
+        }
+        #expect(answers[0] == answers[1], "the answer tells whether the address is a contact")
+        #expect(try await s.api.call("GET", "/api/v1/conversations/\(conversations[0])", token: s.token)["contact_id"] == nil)
+        let linked = try #require(try await s.api.call("GET", "/api/v1/conversations/\(conversations[1])", token: s.token).string("contact_id"))
+        #expect(try await s.api.call("GET", "/api/v1/contacts/\(linked)", token: s.token).string("email") == "new.visitor@example.com")
+        let token = try #require(try await session(s).string("visitor_token"))
+        let bad = try await s.api.call("POST", "/widget/api/email", json: ["email": "not an address"], headers: visitor(token))
+        #expect(bad.status == 422 && bad.string("error", "details", "field") == "email", "\(bad.body)")
+    }
+
     /// A contact's history shows what was said on every channel, newest first, page by page.
     @Test func aContactsHistoryHoldsEveryChannel() async throws {
         let s = try await setUp()

@@ -84,6 +84,16 @@ extension RouteGroup {
                           "agent_read_seq": .number(Double(conversation.agent_read_seq))] as JSONValue)
         }
 
+        /// The visitor left an email address for replies. The answer is the same whether or not the workspace
+        /// knows the address, so the chat box tells nobody who is a contact.
+        service("POST", "/email") { request, _ in
+            let visitor = try await visitor(request)
+            let email = try EmailAddress.normalize(try JSONBody(request).requiredString("email", max: 320))
+            try await s.visitors.leaveEmail(visitor, email)
+            s.events.flushSoon()
+            return .json(["saved": true] as JSONValue)
+        }
+
         /// The visitor is typing: the team's live streams hear it (nothing is stored).
         service("POST", "/typing") { request, _ in
             let visitor = try await visitor(request)

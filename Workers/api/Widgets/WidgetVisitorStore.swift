@@ -45,6 +45,33 @@ struct WidgetVisitorStore: Sendable {
         return try await get(id: visitor.id)!
     }
 
+    /// The visitor left an email address in the chat, unsigned: it is kept on the visitor, and it becomes a
+    /// contact linked to them only when the workspace has no contact with that address — an address
+    /// typed in a chat box never attaches anyone to an existing contact (and its history).
+    func leaveEmail(_ visitor: WidgetVisitor, _ email: String) async throws {
+        let now = Timestamp.now(clock)
+        let scope = visitor.scope
+        try await database.transaction { tx in
+            var contactID = visitor.contact_id
+            if contactID == nil, try tx.execute("SELECT 1 FROM contacts WHERE workspace_id = ? AND email = ?",
+                                                [.text(scope.workspaceID), .text(email)]).rows.isEmpty {
+                let id = ResourceID.make("con")
+                var input = ContactInput()
+                input.name = visitor.name ?? ""
+                input.email = .some(email)
+                input.source = "widget"
+                try ContactStore.insert(tx, scope, id: id, input, now: now)
+                try WorkspaceEvents.record(tx, [(scope, "contact.created", ["contact_id": .string(id)])], at: now)
+                contactID = id
+            }
+            try tx.run("UPDATE widget_visitors SET email = ?, contact_id = coalesce(contact_id, ?), seen_at = ? WHERE id = ?",
+                       email, contactID, now, visitor.id)
+            if let contactID {
+                try tx.run("UPDATE conversations SET contact_id = ?, updated_at = ? WHERE visitor_id = ? AND contact_id IS NULL", contactID, now, visitor.id)
+            }
+        }
+    }
+
     private static func link(_ tx: SQLTransaction, _ scope: TenantScope, visitorID: String, _ identity: WidgetIdentity, now: String) throws {
         var contactID: String?
         if let given = identity.email, let email = try? EmailAddress.normalize(given) {

@@ -2,9 +2,9 @@ import OzziRuntime
 
 extension Router {
     /// The iframe's chat: `POST /api/session` (a visitor session, made when the visitor first sends),
-    /// `POST /api/messages`, `GET /api/messages?after=`, `POST /api/identify`, `POST /api/read`, and the
-    /// live `GET /ws`. The session token travels in `Authorization` (and over the socket in its first
-    /// message), never in a URL.
+    /// `POST /api/messages`, `GET /api/messages?after=`, `POST /api/identify`, `POST /api/read`,
+    /// `POST /api/email` (an address for replies), and the live `GET /ws`. The session token travels in
+    /// `Authorization` (and over the socket in its first message), never in a URL.
     mutating func addChatRoutes(_ chat: WidgetChat) {
         post("/api/session") { request, _ in
             guard request.body.count <= WidgetChat.maxBodyBytes else { throw WidgetError(status: 413, code: "too_large", message: "the body is too large") }
@@ -36,7 +36,7 @@ extension Router {
             return try await chat.visitorCall("GET", "/messages?after=" + after, authorization: request.headers["authorization"])
         }
 
-        for path in ["/identify", "/read"] {
+        for path in ["/identify", "/read", "/email"] {
             post("/api" + path) { request, _ in
                 try chat.checkOrigin(request, required: true)
                 guard request.body.count <= WidgetChat.maxBodyBytes else { throw WidgetError(status: 413, code: "too_large", message: "the body is too large") }

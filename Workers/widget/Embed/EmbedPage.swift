@@ -50,6 +50,11 @@ enum EmbedPage {
             <main id="log" aria-live="polite">
             <p class="greeting">\(e(widget.greeting))</p>
             </main>
+            <form id="email-form" hidden>
+            <label for="email">Leave your email and we will reply there too</label>
+            <input id="email" type="email" maxlength="320" autocomplete="email" placeholder="you@example.com">
+            <button type="submit">Save</button>
+            </form>
             <p id="typing" hidden>Typing…</p>
             <p id="notice" role="status" hidden></p>
             <form id="compose">

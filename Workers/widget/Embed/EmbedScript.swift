@@ -111,7 +111,27 @@ enum EmbedScript {
             if (token() || memory) return;
             const made = await call("POST", "api/session", identity ? { key, identity } : { key });
             keep(made.visitor_token);
+            if (made.identified) remember("known");
           }
+
+          // A visitor nobody identified is asked once, after their first message, for an address to reply to.
+          const emailForm = document.getElementById("email-form");
+          function remember(what) { try { localStorage.setItem(storeKey + ":" + what, "1"); } catch (e) { /* this page view only */ } }
+          function remembered(what) { try { return localStorage.getItem(storeKey + ":" + what) === "1"; } catch (e) { return false; } }
+          function askEmail() { if (!remembered("known")) emailForm.hidden = false; }
+          emailForm.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const email = document.getElementById("email").value.trim();
+            if (!email) return;
+            try {
+              await call("POST", "api/email", { email });
+              remember("known");
+              emailForm.hidden = true;
+              say("Thanks! We will reply to " + email + " too.");
+            } catch (error) {
+              say(error.message);
+            }
+          });
 
           async function catchUp() {
             if (!(token() || memory)) return;
@@ -153,6 +173,7 @@ enum EmbedScript {
               say("");
               draw(sent.message);
               connect();
+              askEmail();
             } catch (error) {
               say(error.message);
             }
