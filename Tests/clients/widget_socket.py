@@ -93,6 +93,11 @@ async def main():
         agent("POST", f"/conversations/{conversation}/read")
         seen["read"] = (await receive(socket, "read", 1))[0]["seq"]
 
+    # An `after` no seq can be (1e19) is read as the start, not converted.
+    async with websockets.connect(url, origin=origin, open_timeout=60, close_timeout=60) as socket:
+        await socket.send(json.dumps({"type": "hello", "token": visitor, "after": 1e19}))
+        seen["huge_after"] = [m["message"]["seq"] for m in await receive(socket, "message", 3)]
+
     agent("POST", f"/conversations/{conversation}/messages", {"text": "five"})
     async with websockets.connect(url, origin=origin, open_timeout=60, close_timeout=60) as socket:
         await socket.send(json.dumps({"type": "hello", "token": visitor, "after": 4}))

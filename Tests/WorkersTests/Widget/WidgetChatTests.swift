@@ -80,6 +80,22 @@ import Testing
         #expect(reopened.string("status") == "open" && reopened["agent_unread"] == 1 && reopened["last_seq"] == 3)
     }
 
+    /// Two first messages at once (a double click, two tabs) make one conversation.
+    @Test func firstMessagesAtOnceMakeOneConversation() async throws {
+        let s = try await setUp()
+        defer { Task { await s.api.stop() } }
+        let token = try #require(try await session(s).string("visitor_token"))
+        let answers = try await withThrowingTaskGroup(of: String?.self) { group in
+            for n in 0..<6 {
+                group.addTask { try await s.api.call("POST", "/widget/api/messages", json: ["text": .string("m\(n)")], headers: visitor(token)).string("conversation_id") }
+            }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(Set(answers.compactMap { $0 }).count == 1 && answers.count == 6, "\(answers)")
+        let inbox = try await s.api.call("GET", "/api/v1/conversations", token: s.token)
+        #expect(inbox.data.count == 1 && inbox.data.first?["last_seq"] == 6, "\(inbox.body)")
+    }
+
     @Test func badCallsAreRefusedAndNamed() async throws {
         let s = try await setUp()
         defer { Task { await s.api.stop() } }
@@ -101,6 +117,11 @@ import Testing
         #expect(try await s.api.call("POST", "/widget/api/messages", json: ["text": "hi"], headers: visitor("wvt_forged")).status == 401)
         #expect(try await s.api.call("POST", "/widget/api/messages", json: ["text": "hi"], headers: Self.iframe).status == 401)
         #expect(try await s.api.call("GET", "/widget/api/messages?after=x", headers: visitor(token)).status == 422)
+        // Numbers out of range are refused, not converted (1e19 does not fit a seq).
+        for seq: JSONValue in [1e19, -1, 1.5, "2"] {
+            let read = try await s.api.call("POST", "/widget/api/read", json: ["seq": seq], headers: visitor(token))
+            #expect(read.status == 422 && read.string("error", "details", "field") == "seq", "\(seq): \(read.body)")
+        }
         #expect(try await s.api.call("POST", "/widget/api/session", json: ["key": "wpk_nope"], headers: Self.iframe).status == 404)
         // Nothing was accepted from the refused calls.
         #expect(try await s.api.call("GET", "/api/v1/conversations", token: s.token).data.isEmpty)
@@ -152,6 +173,13 @@ import Testing
         let conversation = try #require(try await s.api.call("POST", "/widget/api/messages", json: ["text": "Hello"],
                                                              headers: visitor(signedToken)).string("conversation_id"))
         #expect(try await s.api.call("GET", "/api/v1/conversations/\(conversation)", token: s.token).string("contact_id") == contactID)
+
+        // A session identified as one user is not continued as another (a shared browser).
+        let other = try await s.api.call("POST", "/widget/api/identify", json: ["identity": identity("u-7", "someone@example.com")],
+                                         headers: visitor(signedToken))
+        #expect(other.status == 409 && other.string("error", "code") == "identity_changed", "\(other.body)")
+        #expect(try await s.api.call("POST", "/widget/api/identify", json: ["identity": identity("u-1", "boss@example.com")],
+                                     headers: visitor(signedToken))["identified"] == true)
 
         let later = try #require(try await session(s).string("visitor_token"))
         let laterConversation = try #require(try await s.api.call("POST", "/widget/api/messages", json: ["text": "Hi"], headers: visitor(later))
@@ -262,6 +290,7 @@ import Testing
         #expect(seen["missed"] == [[2, "two", "visitor"], [3, "three", "agent"]], "\(run.stdout)")
         #expect(seen["live"] == [[4, "four"]] && seen["typing"] == 1 && seen["read"] == 4, "\(run.stdout)")
         #expect(seen["resumed"] == [[5, "five"], [6, "six"]], "\(run.stdout)")
+        #expect(seen["huge_after"] == [1, 2, 3], "\(run.stdout)")
         #expect(seen["visitor_read_seq"] == 6, "\(run.stdout)")
     }
 }

@@ -16,16 +16,24 @@ struct ConversationStore: Sendable {
         let now = Timestamp.now(clock)
         let (conversationID, message) = try await database.transaction { tx -> (String, ConversationMessage) in
             var events: [(TenantScope, String, JSONValue)] = []
-            let existing = try tx.execute("SELECT id FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC LIMIT 1", [.text(visitor.id)])
-                .rows.first?.text("id")
-            let id = existing ?? ResourceID.make("cnv")
-            if existing == nil {
-                try tx.run("""
-                    INSERT INTO conversations (id, workspace_id, channel, widget_id, visitor_id, contact_id, status, last_message_at, created_at, updated_at)
-                    VALUES (?, ?, 'widget', ?, ?, ?, 'open', ?, ?, ?)
-                    """, id, scope.workspaceID, visitor.widgetID, visitor.id, visitor.contactID, now, now, now)
-                events.append((scope, "conversation.created", ["conversation_id": .string(id)]))
+            func existing() throws -> String? {
+                try tx.execute("SELECT id FROM conversations WHERE visitor_id = ?", [.text(visitor.id)]).rows.first?.text("id")
             }
+            var id = try existing()
+            if id == nil {
+                // One per visitor (a unique index): of two first messages at once, one makes it, the other joins it.
+                let made = ResourceID.make("cnv")
+                if try tx.run("""
+                    INSERT INTO conversations (id, workspace_id, channel, widget_id, visitor_id, contact_id, status, last_message_at, created_at, updated_at)
+                    VALUES (?, ?, 'widget', ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT DO NOTHING
+                    """, made, scope.workspaceID, visitor.widgetID, visitor.id, visitor.contactID, now, now, now).changes == 1 {
+                    events.append((scope, "conversation.created", ["conversation_id": .string(made)]))
+                    id = made
+                } else {
+                    id = try existing()
+                }
+            }
+            guard let id else { throw APIError.notFound("conversation") }
             let message = try Self.append(tx, scope, conversationID: id, sender: "visitor", authorID: nil, text: text, now: now)
             events.append((scope, "conversation.message_created", Self.eventData(message)))
             try WorkspaceEvents.record(tx, events, at: now)
@@ -78,7 +86,7 @@ struct ConversationStore: Sendable {
 
     /// The visitor's conversation, if they have written.
     func ofVisitor(_ visitor: WidgetVisitor) async throws -> Conversation? {
-        try await database.prepare(Self.select + " WHERE workspace_id = ? AND visitor_id = ? ORDER BY created_at DESC LIMIT 1")
+        try await database.prepare(Self.select + " WHERE workspace_id = ? AND visitor_id = ?")
             .bind(visitor.workspaceID, visitor.id).first(Conversation.self)
     }
 

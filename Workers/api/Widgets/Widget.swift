@@ -66,9 +66,10 @@ extension Widget {
 
     /// What a customer pastes into their pages: a stub that queues `OzziOsWidget` calls made before the
     /// loader arrives (it replays them), then the loader itself, fetched without blocking the page.
+    /// `reset()` ends the visitor's chat session in this browser (call it when the site's user signs out).
     static func snippet(widgetURL: String, publicKey: String) -> String {
         let stub = "(function(w){var o=w.OzziOsWidget=w.OzziOsWidget||{q:[]};"
-            + "['open','close','toggle','identify','on'].forEach(function(m){o[m]=o[m]||function(){o.q.push([m,[].slice.call(arguments)])}})})(window);"
+            + "['open','close','toggle','identify','reset','on'].forEach(function(m){o[m]=o[m]||function(){o.q.push([m,[].slice.call(arguments)])}})})(window);"
         return "<script>\(stub)</script>\n<script async src=\"\(XMLText.escape(widgetURL))/loader.js?key=\(publicKey)\"></script>"
     }
 

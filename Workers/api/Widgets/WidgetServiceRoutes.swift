@@ -53,6 +53,11 @@ extension RouteGroup {
             let body = try JSONBody(request)
             switch s.verify(body.fields["identity"] ?? .null, widget: widget) {
             case .success(let identity):
+                // A session (and its conversation) stays with the user it was identified as: on a shared
+                // browser the next user must not read the last one's chat. The iframe starts a new session.
+                if let known = visitor.external_user_id, known != identity.userID {
+                    throw APIError(status: 409, code: "identity_changed", message: "this chat session belongs to another user; start a new one")
+                }
                 _ = try await s.visitors.identify(visitor, identity)
                 s.events.flushSoon()
                 return .json(["identified": true] as JSONValue)
@@ -105,10 +110,11 @@ extension RouteGroup {
 
         service("POST", "/read") { request, _ in
             let visitor = try await visitor(request)
-            guard let seq = try JSONBody(request).fields["seq"]?.numberValue, seq >= 0, seq == seq.rounded() else {
+            // Int64(exactly:) refuses what is not a whole number in range (1e19 would trap a plain conversion).
+            guard let number = try JSONBody(request).fields["seq"]?.numberValue, let seq = Int64(exactly: number), seq >= 0 else {
                 throw APIError.invalidField("seq", "must be a message seq (a whole number)")
             }
-            _ = try await s.conversations.visitorRead(visitor, seq: Int64(seq))
+            _ = try await s.conversations.visitorRead(visitor, seq: seq)
             s.events.flushSoon()
             return Response(status: 204)
         }

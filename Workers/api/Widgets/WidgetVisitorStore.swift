@@ -60,6 +60,7 @@ struct WidgetVisitorStore: Sendable {
                 input.name = visitor.name ?? ""
                 input.email = .some(email)
                 input.source = "widget"
+                input.notes = "Email address typed into the chat widget, not verified."
                 try ContactStore.insert(tx, scope, id: id, input, now: now)
                 try WorkspaceEvents.record(tx, [(scope, "contact.created", ["contact_id": .string(id)])], at: now)
                 contactID = id

@@ -1,5 +1,4 @@
 import OzziRuntime
-import Synchronization
 
 /// One visitor's live connection. The first message must be `{"type":"hello","token":...,"after":seq}`
 /// within ten seconds; then the socket receives `{"type":"message","message":{...}}` for every message after
@@ -24,16 +23,22 @@ struct VisitorSocket {
         }
         let subscription = try await chat.pubsub.subscribe(topic)
         defer { subscription.cancel() }
-        let sent = SentSeq(Int64(hello["after"]?.numberValue ?? 0))
-        let missed = try await chat.visitorCall("GET", "/messages?after=\(sent.last.withLock { $0 })", authorization: authorization)
+        // Int64(exactly:) refuses what is not a whole number in range (1e19 would trap a plain conversion).
+        let after = hello["after"]?.numberValue.flatMap { Int64(exactly: $0) }.map { max(0, $0) } ?? 0
+        let missed = try await chat.visitorCall("GET", "/messages?after=\(after)", authorization: authorization)
+        var caughtUp = after
         for message in (try? JSONValue(jsonBytes: missed.bodyBytes))?["messages"]?.arrayValue ?? [] {
-            try await send(message, after: sent)
+            caughtUp = max(caughtUp, Int64(exactly: message["seq"]?.numberValue ?? 0) ?? 0)
+            try await send(message)
         }
+        // Live messages may arrive out of seq order (two agents replying at once): only those the catch-up
+        // already sent are skipped; the page tells the rest apart by id.
+        let highWater = caughtUp
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await update in subscription.messages {
                     if update["type"]?.stringValue == "message", let message = update["message"] {
-                        try await send(message, after: sent)
+                        if (Int64(exactly: message["seq"]?.numberValue ?? 0) ?? 0) > highWater { try await send(message) }
                     } else {
                         try await socket.send(text: String(decoding: update.jsonBytes, as: UTF8.self))
                     }
@@ -57,20 +62,15 @@ struct VisitorSocket {
                     }
                 }
             }
-            // The socket closing ends the reader; that ends the connection.
+            // Either side ending ends the connection: the socket closing ends the reader; the host shutting down
+            // ends the subscription, and closing the socket then ends the reader, which waits on the peer.
             try await group.next()
+            await socket.close(code: WebSocketCloseCode.goingAway, reason: "")
             group.cancelAll()
         }
     }
 
-    /// A message not sent before (by seq), in seq order.
-    private func send(_ message: JSONValue, after sent: SentSeq) async throws {
-        let seq = Int64(message["seq"]?.numberValue ?? 0)
-        guard sent.last.withLock({ last in
-            guard seq > last else { return false }
-            last = seq
-            return true
-        }) else { return }
+    private func send(_ message: JSONValue) async throws {
         try await socket.send(text: String(decoding: (["type": "message", "message": message] as JSONValue).jsonBytes, as: UTF8.self))
     }
 
@@ -87,14 +87,5 @@ struct VisitorSocket {
         guard case .text(let text) = await messages.next(), let value = try? JSONValue(jsonBytes: Array(text.utf8)),
               value["type"]?.stringValue == "hello" else { return nil }
         return value
-    }
-}
-
-/// The seq of the last message a socket sent, shared by its two tasks.
-final class SentSeq: Sendable {
-    let last: Mutex<Int64>
-
-    init(_ seq: Int64) {
-        last = Mutex(seq)
     }
 }

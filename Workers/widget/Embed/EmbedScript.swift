@@ -37,6 +37,7 @@ enum EmbedScript {
           const notice = document.getElementById("notice");
           const text = document.getElementById("text");
           const form = document.getElementById("compose");
+          const sendButton = document.getElementById("send");
           const shown = new Set();
           let identity = null;
           let lastSeq = 0;
@@ -58,10 +59,12 @@ enum EmbedScript {
             notice.hidden = !message;
           }
 
-          function draw(message) {
+          // `own`: the answer to the visitor's own send. It does not move where a reconnect resumes, so a reply
+          // written while the socket was down is still fetched (the catch-up repeats this one; its id is known).
+          function draw(message, own) {
             if (shown.has(message.id)) return;
             shown.add(message.id);
-            if (message.seq > lastSeq) lastSeq = message.seq;
+            if (!own && message.seq > lastSeq) lastSeq = message.seq;
             const line = document.createElement("p");
             line.className = "message " + (message.from === "visitor" ? "visitor" : message.from === "agent" ? "agent" : "system");
             line.dataset.id = message.id;
@@ -93,25 +96,47 @@ enum EmbedScript {
             typingShown = setTimeout(() => { typing.hidden = true; }, 4000);
           }
 
+          // A session the server no longer knows (its widget disabled, or it was ended): forget it, and the next
+          // message starts a new one. The conversation shown goes with it.
+          function forget() {
+            try { localStorage.removeItem(storeKey); localStorage.removeItem(storeKey + ":known"); } catch (e) { /* nothing kept */ }
+            memory = null;
+            lastSeq = 0;
+            shown.clear();
+            document.querySelectorAll("#log .message").forEach((line) => line.remove());
+            if (socket) { const old = socket; socket = null; old.onclose = null; old.close(); }
+          }
+
           async function call(method, path, payload) {
             const headers = { "content-type": "application/json" };
             const held = token() || memory;
             if (held) headers.authorization = "Bearer " + held;
             const answer = await fetch(path, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload), credentials: "omit" });
             const data = await answer.json().catch(() => ({}));
+            if (answer.status === 401 && held) forget();
             if (answer.status === 429) {
               const wait = Number(answer.headers.get("retry-after") || "60");
               throw new Error("You are sending too fast; try again in " + wait + " seconds.");
             }
-            if (!answer.ok) throw new Error((data.error && data.error.message) || "The chat is not available right now.");
+            if (!answer.ok) {
+              const failure = new Error((data.error && data.error.message) || "The chat is not available right now.");
+              failure.code = data.error && data.error.code;
+              throw failure;
+            }
             return data;
           }
 
+          // One session however many sends wait for it.
+          let starting = null;
           async function session() {
             if (token() || memory) return;
-            const made = await call("POST", "api/session", identity ? { key, identity } : { key });
-            keep(made.visitor_token);
-            if (made.identified) remember("known");
+            if (!starting) {
+              starting = call("POST", "api/session", identity ? { key, identity } : { key }).then((made) => {
+                keep(made.visitor_token);
+                if (made.identified) remember("known");
+              }).finally(() => { starting = null; });
+            }
+            await starting;
           }
 
           // A visitor nobody identified is asked once, after their first message, for an address to reply to.
@@ -155,8 +180,9 @@ enum EmbedScript {
               else if (data.type === "read" && typeof data.seq === "number") seenUpTo(data.seq);
               else if (data.type === "typing") showTyping();
             };
-            socket.onclose = () => {
+            socket.onclose = (event) => {
               socket = null;
+              if (event.code === 4401) { forget(); return; }
               setTimeout(connect, retry);
               retry = Math.min(retry * 2, 30000);
             };
@@ -165,17 +191,20 @@ enum EmbedScript {
           form.addEventListener("submit", async (event) => {
             event.preventDefault();
             const value = text.value.trim();
-            if (!value) return;
+            if (!value || sendButton.disabled) return;
+            sendButton.disabled = true;
             try {
               await session();
               const sent = await call("POST", "api/messages", { text: value });
               text.value = "";
               say("");
-              draw(sent.message);
+              draw(sent.message, true);
               connect();
               askEmail();
             } catch (error) {
               say(error.message);
+            } finally {
+              sendButton.disabled = false;
             }
           });
           text.addEventListener("input", () => {
@@ -198,8 +227,10 @@ enum EmbedScript {
             else if (message.type === "ozzi:close") open = false;
             else if (message.type === "ozzi:identify" && message.user && typeof message.user === "object") {
               identity = message.user;
-              if (token() || memory) call("POST", "api/identify", { identity }).catch((error) => say(error.message));
+              // A session of another user (a shared browser) is not continued: the next message starts anew.
+              if (token() || memory) call("POST", "api/identify", { identity }).catch((error) => { if (error.code === "identity_changed") forget(); else say(error.message); });
             }
+            else if (message.type === "ozzi:reset") forget();
           });
 
           // A returning visitor sees their conversation at once.

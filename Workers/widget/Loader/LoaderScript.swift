@@ -26,7 +26,7 @@ enum LoaderScript {
         var r=p.slice(i+5),h=o.slice(sc.length),pc=r.indexOf(":"),hc=h.lastIndexOf(":");var pp=pc<0?"":r.slice(pc),hp=hc<0?"":h.slice(hc);
         var ph=pc<0?r:r.slice(0,pc),hh=hc<0?h:h.slice(0,hc);return pp===hp&&hh.length>ph.length+1&&hh.slice(-(ph.length+1))==="."+ph;}
         function emit(n,v){L[n].forEach(function(f){try{f(v);}catch(e){setTimeout(function(){throw e;});}});}
-        var api={__ozzi:true,open:function(){},close:function(){},toggle:function(){},identify:function(){},
+        var api={__ozzi:true,open:function(){},close:function(){},toggle:function(){},identify:function(){},reset:function(){},
         on:function(n,f){if(L[n]&&typeof f==="function"){L[n].push(f);if(n==="ready"&&st.ready)f();}},isOpen:function(){return st.open;}};
         w.OzziOsWidget=api;
         if(!C.origins.some(function(p){return admits(p,location.origin);})){console.warn("OzziOsWidget: "+location.origin+" is not among this widget's allowed origins");return;}
@@ -47,6 +47,7 @@ enum LoaderScript {
         api.open=function(){show(true);};api.close=function(){show(false);};api.toggle=function(){show(!st.open);};
         api.identify=function(u){if(!u||typeof u!=="object")return;var x={};["user_id","email","name","signature"].forEach(function(k){if(u[k]!=null)x[k]=String(u[k]);});
         if(u.expires_at!=null)x.expires_at=Number(u.expires_at);post({type:"ozzi:identify",user:x});};
+        api.reset=function(){post({type:"ozzi:reset"});};
         btn.addEventListener("click",api.toggle);
         w.addEventListener("message",function(e){if(e.origin!==O||e.source!==f.contentWindow)return;var m=e.data;if(!m||typeof m!=="object"||typeof m.type!=="string")return;
         if(m.type==="ozzi:ready"&&!st.ready){st.ready=true;wait.splice(0).forEach(post);emit("ready");}
