@@ -1,5 +1,3 @@
-import OzziRuntime
-
 /// The network a client speaks from, the key of per-client limits: an IPv4 address, or the /64 of an IPv6
 /// one. A single host is routinely given a whole /64, so keying by address would let it mint 2^64 keys.
 public enum ClientNetwork {

@@ -79,8 +79,13 @@ struct RouteGroup {
 
     /// A route only other workers of the host reach, through a service binding (the widget worker's
     /// lookups): not in the document, and no credential, since the binding is the trust; others get 404.
+    /// In an `announcing` group its writes hand their events on, as `authed` routes' do.
     func service(_ method: String, _ path: String, _ handler: @escaping APIRoutes.PublicHandler) {
-        routes.service(method, prefix + path, handler)
+        guard let events, method != "GET" else { return routes.service(method, prefix + path, handler) }
+        routes.service(method, prefix + path) {
+            defer { events.flushSoon() }
+            return try await handler($0, $1)
+        }
     }
 
     /// A `GET` of one page of a list: `?limit=&cursor=` (and `filters`) checked, `fetch` asked for `limit + 1`

@@ -26,7 +26,6 @@ extension RouteGroup {
                 }
             }
             let (visitor, token) = try await s.visitors.create(widget, identity: identity)
-            if identity?.email != nil { s.events.flushSoon() }
             return .json(VisitorSession(visitor_token: token, visitor_id: visitor.id, identified: identity != nil,
                                         identity_error: refusal?.message), status: 201)
         }
@@ -49,7 +48,8 @@ extension RouteGroup {
 
         service("POST", "/identify") { request, _ in
             let visitor = try await visitor(request)
-            guard let widget = try await s.widgets.get(visitor.scope, id: visitor.widget_id), widget.enabled else { throw APIError.notFound("widget") }
+            // (Enabled: `visitor` found the session through an enabled widget.)
+            guard let widget = try await s.widgets.get(visitor.scope, id: visitor.widget_id) else { throw APIError.notFound("widget") }
             let body = try JSONBody(request)
             switch s.verify(body.fields["identity"] ?? .null, widget: widget) {
             case .success(let identity):
@@ -59,7 +59,6 @@ extension RouteGroup {
                     throw APIError(status: 409, code: "identity_changed", message: "this chat session belongs to another user; start a new one")
                 }
                 _ = try await s.visitors.identify(visitor, identity)
-                s.events.flushSoon()
                 return .json(["identified": true] as JSONValue)
             case .failure(let why):
                 return .json(["identified": .bool(false), "identity_error": .string(why.message)] as JSONValue)
@@ -71,7 +70,6 @@ extension RouteGroup {
             let text = try JSONBody(request).requiredString("text", max: ConversationMessage.bodyLimit).trimmingPrefixAndSuffixSpaces()
             guard !text.isEmpty else { throw APIError.invalidField("text", "must not be blank") }
             let (conversation, message) = try await s.conversations.visitorMessage(visitor, text: String(text))
-            s.events.flushSoon()
             return .json(["conversation_id": .string(conversation.id), "message": message.forVisitor] as JSONValue, status: 201)
         }
 
@@ -95,7 +93,6 @@ extension RouteGroup {
             let visitor = try await visitor(request)
             let email = try EmailAddress.normalize(try JSONBody(request).requiredString("email", max: 320))
             try await s.visitors.leaveEmail(visitor, email)
-            s.events.flushSoon()
             return .json(["saved": true] as JSONValue)
         }
 
@@ -115,7 +112,6 @@ extension RouteGroup {
                 throw APIError.invalidField("seq", "must be a message seq (a whole number)")
             }
             _ = try await s.conversations.visitorRead(visitor, seq: seq)
-            s.events.flushSoon()
             return Response(status: 204)
         }
     }

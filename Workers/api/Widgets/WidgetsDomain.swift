@@ -17,12 +17,12 @@ struct WidgetsDomain: APIDomain {
         conversations = ConversationStore(database: api.database, clock: api.clock)
         events = api.events
         clock = api.clock
-        widgetURL = String(api.env.var("WIDGET_URL", default: api.publicURL + "/widget").reversed().drop { $0 == "/" }.reversed())
+        widgetURL = APIEnvironment.withoutTrailingSlashes(api.env.var("WIDGET_URL", default: api.publicURL + "/widget"))
     }
 
     func routes(_ v1: RouteGroup) {
         v1.group("/widgets").announcing(events).addWidgetRoutes(self)
-        v1.group("/internal/widgets").addWidgetServiceRoutes(self)
+        v1.group("/internal/widgets").announcing(events).addWidgetServiceRoutes(self)
         v1.group("/internal/widget-visitor").announcing(events).addWidgetVisitorRoutes(self)
     }
 

@@ -7,7 +7,7 @@ extension Router {
     /// `Authorization` (and over the socket in its first message), never in a URL.
     mutating func addChatRoutes(_ chat: WidgetChat) {
         post("/api/session") { request, _ in
-            guard request.body.count <= WidgetChat.maxBodyBytes else { throw WidgetError(status: 413, code: "too_large", message: "the body is too large") }
+            try chat.checkSize(request)
             let body = try? JSONValue(jsonBytes: request.body)
             guard case .found(let widget) = try await chat.directory.widget(key: body?["key"]?.stringValue), widget.enabled else {
                 throw WidgetError(status: 404, code: "not_found", message: "no enabled widget has this key")
@@ -20,7 +20,7 @@ extension Router {
 
         post("/api/messages") { request, _ in
             try chat.checkOrigin(request, required: true)
-            guard request.body.count <= WidgetChat.maxBodyBytes else { throw WidgetError(status: 413, code: "too_large", message: "the body is too large") }
+            try chat.checkSize(request)
             let authorization = request.headers["authorization"]
             try await chat.limit(WidgetChat.messagesPerNetwork, request.clientNetwork)
             try await chat.limit(WidgetChat.messagesPerVisitor, Crypto.sha256Hex(authorization ?? ""))
@@ -39,7 +39,7 @@ extension Router {
         for path in ["/identify", "/read", "/email"] {
             post("/api" + path) { request, _ in
                 try chat.checkOrigin(request, required: true)
-                guard request.body.count <= WidgetChat.maxBodyBytes else { throw WidgetError(status: 413, code: "too_large", message: "the body is too large") }
+                try chat.checkSize(request)
                 return try await chat.visitorCall("POST", path, authorization: request.headers["authorization"], body: request.body)
             }
         }

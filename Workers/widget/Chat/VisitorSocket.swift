@@ -28,7 +28,7 @@ struct VisitorSocket {
         let missed = try await chat.visitorCall("GET", "/messages?after=\(after)", authorization: authorization)
         var caughtUp = after
         for message in (try? JSONValue(jsonBytes: missed.bodyBytes))?["messages"]?.arrayValue ?? [] {
-            caughtUp = max(caughtUp, Int64(exactly: message["seq"]?.numberValue ?? 0) ?? 0)
+            caughtUp = max(caughtUp, Self.seq(of: message))
             try await send(message)
         }
         // Live messages may arrive out of seq order (two agents replying at once): only those the catch-up
@@ -38,7 +38,7 @@ struct VisitorSocket {
             group.addTask {
                 for await update in subscription.messages {
                     if update["type"]?.stringValue == "message", let message = update["message"] {
-                        if (Int64(exactly: message["seq"]?.numberValue ?? 0) ?? 0) > highWater { try await send(message) }
+                        if Self.seq(of: message) > highWater { try await send(message) }
                     } else {
                         try await socket.send(text: String(decoding: update.jsonBytes, as: UTF8.self))
                     }
@@ -68,6 +68,11 @@ struct VisitorSocket {
             await socket.close(code: WebSocketCloseCode.goingAway, reason: "")
             group.cancelAll()
         }
+    }
+
+    /// A message's seq as the api wrote it (a whole number), 0 for anything else.
+    private static func seq(of message: JSONValue) -> Int64 {
+        message["seq"]?.numberValue.flatMap { Int64(exactly: $0) } ?? 0
     }
 
     private func send(_ message: JSONValue) async throws {

@@ -31,6 +31,11 @@ struct WidgetChat: Sendable {
         throw WidgetError(status: 403, code: "origin_not_allowed", message: "\(origin) may not call this widget's chat")
     }
 
+    /// Refuses a body larger than any chat call needs (`maxBodyBytes`), before anything reads it.
+    func checkSize(_ request: Request) throws {
+        guard request.body.count <= Self.maxBodyBytes else { throw WidgetError(status: 413, code: "too_large", message: "the body is too large") }
+    }
+
     /// Takes one action from `key`'s bucket or refuses with 429 and `Retry-After`, which the widget shows.
     func limit(_ limit: RateLimit, _ key: String) async throws {
         guard let wait = try await buckets.take(limit, key) else { return }

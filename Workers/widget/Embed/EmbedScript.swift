@@ -12,18 +12,7 @@ enum EmbedScript {
           // The embedding page's origin: the browser's own record of it where it keeps one, else the referrer.
           // It must be one of the widget's origins (the CSP already kept others from framing this page); only
           // it is ever written to, and only it and the parent window are listened to.
-          function admits(p, o) {
-            if (p === o) return true;
-            const i = p.indexOf("://*.");
-            if (i < 0) return false;
-            const scheme = p.slice(0, i + 3);
-            if (o.slice(0, scheme.length) !== scheme) return false;
-            const rest = p.slice(i + 5), host = o.slice(scheme.length);
-            const pc = rest.indexOf(":"), hc = host.lastIndexOf(":");
-            const pPort = pc < 0 ? "" : rest.slice(pc), hPort = hc < 0 ? "" : host.slice(hc);
-            const pHost = pc < 0 ? rest : rest.slice(0, pc), hHost = hc < 0 ? host : host.slice(0, hc);
-            return pPort === hPort && hHost.length > pHost.length + 1 && hHost.endsWith("." + pHost);
-          }
+          \#(OriginMatch.javaScript)
           let parentOrigin = "";
           if (location.ancestorOrigins && location.ancestorOrigins.length) parentOrigin = location.ancestorOrigins[0];
           else if (document.referrer) { try { parentOrigin = new URL(document.referrer).origin; } catch (e) { parentOrigin = ""; } }

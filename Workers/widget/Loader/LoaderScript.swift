@@ -14,17 +14,15 @@
 //   order; calls to the iframe made before it is ready wait for its `ozzi:ready`.
 enum LoaderScript {
     static func source(config: String) -> String {
-        "(function(C){" + body + "})(" + config + ");\n"
+        // The directive first, or the function is not strict.
+        "(function(C){\"use strict\";" + OriginMatch.javaScript + body + "})(" + config + ");\n"
     }
 
     private static let body = #"""
-        "use strict";var w=window,d=document,old=w.OzziOsWidget;if(old&&old.__ozzi)return;
+        var w=window,d=document,old=w.OzziOsWidget;if(old&&old.__ozzi)return;
         var s=d.currentScript;if(!s){var all=d.getElementsByTagName("script");for(var i=0;i<all.length;i++){if(all[i].src.indexOf("/loader.js?key="+C.key)>=0)s=all[i];}}
         var u=new URL(s.src,location.href),O=u.origin,B=O+u.pathname.replace(/\/loader\.js$/,"");
         var L={ready:[],open:[],close:[],message:[]},st={open:false,ready:false},wait=[];
-        function admits(p,o){if(p===o)return true;var i=p.indexOf("://*.");if(i<0)return false;var sc=p.slice(0,i+3);if(o.slice(0,sc.length)!==sc)return false;
-        var r=p.slice(i+5),h=o.slice(sc.length),pc=r.indexOf(":"),hc=h.lastIndexOf(":");var pp=pc<0?"":r.slice(pc),hp=hc<0?"":h.slice(hc);
-        var ph=pc<0?r:r.slice(0,pc),hh=hc<0?h:h.slice(0,hc);return pp===hp&&hh.length>ph.length+1&&hh.slice(-(ph.length+1))==="."+ph;}
         function emit(n,v){L[n].forEach(function(f){try{f(v);}catch(e){setTimeout(function(){throw e;});}});}
         var api={__ozzi:true,open:function(){},close:function(){},toggle:function(){},identify:function(){},reset:function(){},
         on:function(n,f){if(L[n]&&typeof f==="function"){L[n].push(f);if(n==="ready"&&st.ready)f();}},isOpen:function(){return st.open;}};

@@ -1,4 +1,5 @@
 import OzziRuntime
+
 /// The words of an account email: a subject, a plain-text body and the same as HTML, every value in the
 /// HTML escaped. Links go to the pages the api serves at `PUBLIC_URL`, the token in the fragment: a
 /// browser never sends a fragment, so no access log or proxy on the way records it; the page posts it.
