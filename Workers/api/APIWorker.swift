@@ -38,6 +38,8 @@ public struct APIWorker: RoutedWorker {
             EmailDomainsDomain(api),
             WidgetsDomain(api),
             try ConversationsDomain(api),
+            PortalDomain(api),
+            PrivacyDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()
@@ -77,8 +79,10 @@ public struct APIWorker: RoutedWorker {
         domains.flatMap { $0.services(context: context) }
     }
 
+    /// The every-minute sweep on its cron; every other trigger goes to the domains (each runs its own).
     public func scheduled(_ event: ScheduledEvent, context: RequestContext) async throws {
-        try await sweep.run(event)
+        if event.cron == MaintenanceSweep.cron { try await sweep.run(event) }
+        for domain in domains { try await domain.scheduled(event) }
     }
 }
 

@@ -11,6 +11,7 @@ final class APIRoutes {
 
     typealias PublicHandler = @Sendable (Request, RequestContext) async throws -> Response
     typealias AuthedHandler = @Sendable (Request, RequestContext, Principal) async throws -> Response
+    typealias PortalHandler = @Sendable (Request, RequestContext, PortalPrincipal) async throws -> Response
 
     init(authenticator: Authenticator, idempotency: IdempotencyStore) {
         self.authenticator = authenticator
@@ -31,6 +32,15 @@ final class APIRoutes {
 
     fileprivate func service(_ method: String, _ path: String, _ handler: @escaping PublicHandler) {
         router.add(method, path, internal: true, handler)
+    }
+
+    /// A client-portal route: the portal's own credential, checked before the body.
+    fileprivate func portal(_ operation: APIOperation, authenticator: PortalAuthenticator, _ handler: @escaping PortalHandler) {
+        operations.append(operation)
+        router.add(operation.method, operation.path) { request, context in
+            let principal = try await authenticator.principal(for: request)
+            return try await operation.checked(request, pathParameters: context.parameters) { try await handler(request, context, principal) }
+        }
     }
 
     fileprivate func authed(_ operation: APIOperation, streamBody: Int?, _ handler: @escaping AuthedHandler) {
@@ -85,6 +95,19 @@ struct RouteGroup {
         routes.service(method, prefix + path) {
             defer { events.flushSoon() }
             return try await handler($0, $1)
+        }
+    }
+
+    /// A route for a client-portal user (`PortalAuthenticator`); workspace credentials are not accepted.
+    func portal(_ method: String, _ path: String, _ summary: String, tag: String, authenticator: PortalAuthenticator,
+                body: APIOperation.RequestBody? = nil, query: [Parameter] = [], answers: APIOperation.Answer, success: Int = 200,
+                _ handler: @escaping APIRoutes.PortalHandler) {
+        let operation = APIOperation(method: method, path: prefix + path, summary: summary, tag: tag, authenticated: true, body: body,
+                                     parameters: query, success: success, answer: answers, idempotent: false, portal: true)
+        guard let events, method != "GET" else { return routes.portal(operation, authenticator: authenticator, handler) }
+        routes.portal(operation, authenticator: authenticator) {
+            defer { events.flushSoon() }
+            return try await handler($0, $1, $2)
         }
     }
 

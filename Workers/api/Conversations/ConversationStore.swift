@@ -91,10 +91,15 @@ struct ConversationStore: Sendable {
     }
 
     /// The inbox, latest activity first, filtered by status, assignee (`none` for unassigned) and unread.
-    func list(_ scope: TenantScope, status: String?, assignee: String?, unread: Bool, page: PageRequest) async throws -> [Conversation] {
+    /// `contactID`: only that contact's (the client portal's view).
+    func list(_ scope: TenantScope, status: String?, assignee: String?, unread: Bool, contactID: String? = nil, page: PageRequest) async throws -> [Conversation] {
         let (at, id) = page.afterKeyAndID
         var sql = Self.select + " WHERE workspace_id = ?"
         var values: [SQLValue] = [.text(scope.workspaceID)]
+        if let contactID {
+            sql += " AND contact_id = ?"
+            values.append(.text(contactID))
+        }
         if page.after != nil {
             sql += " AND (last_message_at < ? OR (last_message_at = ? AND id < ?))"
             values += [.text(at), .text(at), .text(id)]

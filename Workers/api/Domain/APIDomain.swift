@@ -12,6 +12,9 @@ protocol APIDomain: Sendable {
     func jobs(_ jobs: inout JobHandlers)
     /// Its part of the every-minute maintenance sweep (expired rows, work a crash left behind).
     func maintain() async throws
+    /// Its work on the api's cron triggers other than the every-minute sweep (each domain checks
+    /// `event.cron` for its own: the retention run at 01:00 UTC).
+    func scheduled(_ event: ScheduledEvent) async throws
     /// The event types its changes record (`contact.created`, ...): what webhook endpoints may subscribe to.
     var publishes: [String] { get }
     /// Its long-running parts, which the host starts with its own and stops gracefully after the queue
@@ -22,6 +25,7 @@ protocol APIDomain: Sendable {
 extension APIDomain {
     func jobs(_ jobs: inout JobHandlers) {}
     func maintain() async throws {}
+    func scheduled(_ event: ScheduledEvent) async throws {}
     var publishes: [String] { [] }
     func services(context: WorkerServiceContext) -> [any Service] { [] }
 }

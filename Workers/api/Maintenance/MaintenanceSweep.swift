@@ -10,6 +10,9 @@ struct MaintenanceSweep: Sendable {
     let idempotency: IdempotencyStore
     let domains: [any APIDomain]
 
+    /// Its trigger in `wrangler-like.toml`.
+    static let cron = "* * * * *"
+
     struct Run: Decodable, Equatable {
         let cron: String
         let expired_kv_keys: Int

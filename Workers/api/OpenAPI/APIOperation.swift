@@ -16,6 +16,8 @@ struct APIOperation: Sendable {
     let idempotent: Bool
     /// An open route that its caller signs instead (`X-Twilio-Signature`): the header the handler checks.
     var signatureHeader: String? = nil
+    /// A client-portal route: authenticated by a portal access token, not a workspace credential.
+    var portal = false
 
     /// What a route reads from its body.
     enum RequestBody: Sendable {

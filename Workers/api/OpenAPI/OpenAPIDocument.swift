@@ -33,6 +33,8 @@ enum OpenAPIDocument {
                 "securitySchemes": .object([
                     "bearer": .object(["type": "http", "scheme": "bearer", "description": "An access token (oat_...) or an API key (ozk_live_...)"]),
                     "cookie": .object(["type": "apiKey", "in": "cookie", "name": "ozzi_access"]),
+                    "portalBearer": .object(["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                             "description": "A client-portal access token (an EdDSA JWT from /api/v1/client-portal/sessions); never a workspace credential"]),
                 ].merging(Set(operations.compactMap(\.signatureHeader)).map { header in
                     (signatureScheme(header), JSONValue.object(["type": "apiKey", "in": "header", "name": .string(header),
                                                                "description": "A signature of the request by its sender"]))
@@ -105,7 +107,9 @@ enum OpenAPIDocument {
             parameters.append(.object(rendered))
         }
         if !parameters.isEmpty { object["parameters"] = .array(parameters) }
-        if operation.authenticated {
+        if operation.portal {
+            object["security"] = .array([.object(["portalBearer": .array([])])])
+        } else if operation.authenticated {
             object["security"] = .array([.object(["bearer": .array([])]), .object(["cookie": .array([])])])
         } else if let header = operation.signatureHeader {
             object["security"] = .array([.object([.init(signatureScheme(header)): .array([])])])
@@ -133,7 +137,7 @@ enum OpenAPIDocument {
             lines.append("Paged: at most `limit` items; `next_cursor` goes on from the last one.")
         }
         if operation.idempotent { lines.append("Send an `Idempotency-Key` to make retries safe.") }
-        lines.append(operation.authenticated ? "Needs a bearer token, an API key or the session cookie." : "Needs no credential.")
+        lines.append(operation.portal ? "Needs a client-portal access token." : operation.authenticated ? "Needs a bearer token, an API key or the session cookie." : "Needs no credential.")
         return lines.joined(separator: " ")
     }
 

@@ -82,23 +82,37 @@ struct EmailScheduler: Sendable {
         }
 
         let from = try await senders.sender(scope, given, field: "from")
-
-        let id = ResourceID.make("msg")
         let content = EmailContent(id: ResourceID.make("eml"), from: from.formatted, replyTo: replyTo?.formatted, templateID: templateID,
                                    subject: subject, html: html, text: text, tags: tags)
+        // With a recurrence: a series to this recipient, its first occurrence due when the rule says.
+        let series = try await NewSeries.read(body, database, scope, contactID: contactID, now: clock.milliseconds)
+        return try await insert(scope, createdBy: principal.userID, content: content, contactID: contactID, to: to, dueMs: dueMs, timeZone: timeZone,
+                                variables: variables, series: series)
+    }
+
+    /// An email the api writes itself (a client-portal invitation) from the workspace's default sender, now.
+    func send(_ scope: TenantScope, createdBy: String, contactID: String?, to: String, subject: String, html: String, text: String) async throws -> String {
+        let from = try await senders.sender(scope, nil, field: "from")
+        let content = EmailContent(id: ResourceID.make("eml"), from: from.formatted, replyTo: nil, templateID: nil, subject: subject, html: html, text: text, tags: [])
+        return try await insert(scope, createdBy: createdBy, content: content, contactID: contactID, to: to, dueMs: clock.milliseconds, timeZone: nil,
+                                variables: [:], series: nil)
+    }
+
+    /// The email's content and message in one transaction, then its delivery job queued for `dueMs`.
+    private func insert(_ scope: TenantScope, createdBy: String, content: EmailContent, contactID: String?, to: String, dueMs: Int64, timeZone: String?,
+                        variables: [String: String], series: NewSeries?) async throws -> String {
+        let id = ResourceID.make("msg")
         var message = MessageStore.NewMessage(id: id, contactID: contactID, to: to, templateID: nil, body: nil, scheduledAt: Timestamp.at(milliseconds: dueMs),
                                               dueMs: dueMs, timeZone: timeZone, category: "transactional", campaign: nil)
         message.channel = .email
         message.contentID = content.id
         message.variables = variables.isEmpty ? nil : variables
-        // With a recurrence: a series to this recipient, its first occurrence due when the rule says.
-        let series = try await NewSeries.read(body, database, scope, contactID: contactID, now: clock.milliseconds)
         if let series { message = series.first(message) }
         let now = Timestamp.now(clock)
         try await database.transaction { [message] tx in
             try EmailContentStore.insert(tx, scope, content, now: now)
-            try MessageStore.insert(tx, scope, createdBy: principal.userID, [message], now: now)
-            try series?.insert(tx, scope, createdBy: principal.userID, first: message, now: now)
+            try MessageStore.insert(tx, scope, createdBy: createdBy, [message], now: now)
+            try series?.insert(tx, scope, createdBy: createdBy, first: message, now: now)
         }
         try await queue.enqueue([(DeliveryJob(messageID: id, version: 1), message.dueMs)])
         return id

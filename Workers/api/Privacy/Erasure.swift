@@ -1,0 +1,34 @@
+import OzziRuntime
+
+/// Removes everything a workspace holds about one contact (GDPR Art. 17), in the caller's transaction:
+/// the same records `PersonalData` exports. Two things stay, stated in the answer: a suppression of the
+/// contact's email address (erasing it would let the next import mail them again, against the objection
+/// they made), and the completed erasure request itself, with the address replaced by its hash, as the
+/// record that the erasure was done.
+enum Erasure {
+    /// What was removed, by kind.
+    static func erase(_ tx: SQLTransaction, _ scope: TenantScope, contactID: String, phone: String?, email: String?) throws -> [String: Int] {
+        let ws = scope.workspaceID
+        let addresses = SQLList.json([phone, email].compactMap { $0 })
+        let inList = "(SELECT value FROM \(tx.dialect.elements()))"
+        var erased: [String: Int] = [:]
+
+        let messageIDs = try tx.all("SELECT id FROM messages WHERE workspace_id = ? AND (contact_id = ? OR to_phone IN \(inList))", ws, contactID, addresses)
+            .compactMap { $0.text("id") }
+        erased["messages"] = try MessageRemoval.remove(tx, scope, ids: messageIDs)
+        erased["inbound_messages"] = try tx.run("DELETE FROM inbound_messages WHERE workspace_id = ? AND (contact_id = ? OR from_phone IN \(inList))",
+                                                ws, contactID, addresses).changes
+        erased["conversations"] = try tx.run("DELETE FROM conversations WHERE workspace_id = ? AND contact_id = ?", ws, contactID).changes
+        erased["chat_sessions"] = try tx.run("DELETE FROM widget_visitors WHERE workspace_id = ? AND (contact_id = ? OR email IN \(inList))",
+                                             ws, contactID, addresses).changes
+        let seriesContent = try tx.all("SELECT content_id FROM series WHERE workspace_id = ? AND (contact_id = ? OR to_address IN \(inList)) AND content_id IS NOT NULL",
+                                       ws, contactID, addresses).compactMap { $0.text("content_id") }
+        // Their recurring sends stop with them (occurrences go with each series).
+        erased["series"] = try tx.run("DELETE FROM series WHERE workspace_id = ? AND (contact_id = ? OR to_address IN \(inList))", ws, contactID, addresses).changes
+        try MessageRemoval.dropContent(tx, scope, ids: seriesContent)
+        erased["portal_users"] = try tx.run("DELETE FROM portal_users WHERE workspace_id = ? AND (contact_id = ? OR email IN \(inList))",
+                                            ws, contactID, addresses).changes
+        erased["contacts"] = try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", ws, contactID).changes
+        return erased
+    }
+}
