@@ -4338,6 +4338,154 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ErasureRequest`.
+        public struct ErasureRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/completed_at`.
+            public var completedAt: Foundation.Date?
+            /// The workspace user who completed it
+            ///
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/completed_by`.
+            public var completedBy: Swift.String?
+            /// The contact to erase (gone once completed)
+            ///
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/contact_id`.
+            public var contactId: Swift.String
+            /// The address the request came from; once completed, only its SHA-256 (sha256:...)
+            ///
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/email`.
+            public var email: Swift.String
+            /// What completing it removed, by kind
+            ///
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/erased`.
+            public struct ErasedPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `ErasedPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// What completing it removed, by kind
+            ///
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/erased`.
+            public var erased: Components.Schemas.ErasureRequest.ErasedPayload?
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/portal_user_id`.
+            public var portalUserId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/requested_at`.
+            public var requestedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case completed = "completed"
+            }
+            /// - Remark: Generated from `#/components/schemas/ErasureRequest/status`.
+            public var status: Components.Schemas.ErasureRequest.StatusPayload
+            /// Creates a new `ErasureRequest`.
+            ///
+            /// - Parameters:
+            ///   - completedAt:
+            ///   - completedBy: The workspace user who completed it
+            ///   - contactId: The contact to erase (gone once completed)
+            ///   - email: The address the request came from; once completed, only its SHA-256 (sha256:...)
+            ///   - erased: What completing it removed, by kind
+            ///   - id:
+            ///   - portalUserId:
+            ///   - requestedAt:
+            ///   - status:
+            public init(
+                completedAt: Foundation.Date? = nil,
+                completedBy: Swift.String? = nil,
+                contactId: Swift.String,
+                email: Swift.String,
+                erased: Components.Schemas.ErasureRequest.ErasedPayload? = nil,
+                id: Swift.String,
+                portalUserId: Swift.String? = nil,
+                requestedAt: Foundation.Date,
+                status: Components.Schemas.ErasureRequest.StatusPayload
+            ) {
+                self.completedAt = completedAt
+                self.completedBy = completedBy
+                self.contactId = contactId
+                self.email = email
+                self.erased = erased
+                self.id = id
+                self.portalUserId = portalUserId
+                self.requestedAt = requestedAt
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case completedAt = "completed_at"
+                case completedBy = "completed_by"
+                case contactId = "contact_id"
+                case email
+                case erased
+                case id
+                case portalUserId = "portal_user_id"
+                case requestedAt = "requested_at"
+                case status
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.completedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .completedAt
+                )
+                self.completedBy = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .completedBy
+                )
+                self.contactId = try container.decode(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.erased = try container.decodeIfPresent(
+                    Components.Schemas.ErasureRequest.ErasedPayload.self,
+                    forKey: .erased
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.portalUserId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .portalUserId
+                )
+                self.requestedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .requestedAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.ErasureRequest.StatusPayload.self,
+                    forKey: .status
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "completed_at",
+                    "completed_by",
+                    "contact_id",
+                    "email",
+                    "erased",
+                    "id",
+                    "portal_user_id",
+                    "requested_at",
+                    "status"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats`.
         public struct ExternalDeliveryStats: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ExternalDeliveryStats/delivered_24h`.
@@ -5859,6 +6007,351 @@ extension Components {
                     "sent_at",
                     "status",
                     "type"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PortalConversation`.
+        public struct PortalConversation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PortalConversation/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/PortalConversation/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PortalConversation/last_message_at`.
+            public var lastMessageAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/PortalConversation/last_message_preview`.
+            public var lastMessagePreview: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PortalConversation/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case pending = "pending"
+                case resolved = "resolved"
+            }
+            /// - Remark: Generated from `#/components/schemas/PortalConversation/status`.
+            public var status: Components.Schemas.PortalConversation.StatusPayload
+            /// Creates a new `PortalConversation`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - id:
+            ///   - lastMessageAt:
+            ///   - lastMessagePreview:
+            ///   - status:
+            public init(
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                lastMessageAt: Foundation.Date,
+                lastMessagePreview: Swift.String,
+                status: Components.Schemas.PortalConversation.StatusPayload
+            ) {
+                self.createdAt = createdAt
+                self.id = id
+                self.lastMessageAt = lastMessageAt
+                self.lastMessagePreview = lastMessagePreview
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case id
+                case lastMessageAt = "last_message_at"
+                case lastMessagePreview = "last_message_preview"
+                case status
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lastMessageAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .lastMessageAt
+                )
+                self.lastMessagePreview = try container.decode(
+                    Swift.String.self,
+                    forKey: .lastMessagePreview
+                )
+                self.status = try container.decode(
+                    Components.Schemas.PortalConversation.StatusPayload.self,
+                    forKey: .status
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "id",
+                    "last_message_at",
+                    "last_message_preview",
+                    "status"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PortalSettings`.
+        public struct PortalSettings: Codable, Hashable, Sendable {
+            /// Portal users may sign in
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSettings/enabled`.
+            public var enabled: Swift.Bool
+            /// Anyone may sign up with an address, confirmed by a link mailed to it; else by invitation only
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSettings/self_signup`.
+            public var selfSignup: Swift.Bool
+            /// Creates a new `PortalSettings`.
+            ///
+            /// - Parameters:
+            ///   - enabled: Portal users may sign in
+            ///   - selfSignup: Anyone may sign up with an address, confirmed by a link mailed to it; else by invitation only
+            public init(
+                enabled: Swift.Bool,
+                selfSignup: Swift.Bool
+            ) {
+                self.enabled = enabled
+                self.selfSignup = selfSignup
+            }
+            public enum CodingKeys: String, CodingKey {
+                case enabled
+                case selfSignup = "self_signup"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.enabled = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .enabled
+                )
+                self.selfSignup = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .selfSignup
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "enabled",
+                    "self_signup"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PortalSignedIn`.
+        public struct PortalSignedIn: Codable, Hashable, Sendable {
+            /// An EdDSA JWT: send as `Authorization: Bearer <token>` to /api/v1/client-portal routes only
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSignedIn/access_token`.
+            public var accessToken: Swift.String
+            /// Seconds the access token lives
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSignedIn/expires_in`.
+            public var expiresIn: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/PortalSignedIn/portal_user`.
+            public var portalUser: Components.Schemas.PortalUser
+            /// Spent by POST /api/v1/client-portal/sessions/refresh for new tokens; a second use signs the device out
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSignedIn/refresh_token`.
+            public var refreshToken: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PortalSignedIn/token_type`.
+            @frozen public enum TokenTypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case bearer = "Bearer"
+            }
+            /// - Remark: Generated from `#/components/schemas/PortalSignedIn/token_type`.
+            public var tokenType: Components.Schemas.PortalSignedIn.TokenTypePayload
+            /// Creates a new `PortalSignedIn`.
+            ///
+            /// - Parameters:
+            ///   - accessToken: An EdDSA JWT: send as `Authorization: Bearer <token>` to /api/v1/client-portal routes only
+            ///   - expiresIn: Seconds the access token lives
+            ///   - portalUser:
+            ///   - refreshToken: Spent by POST /api/v1/client-portal/sessions/refresh for new tokens; a second use signs the device out
+            ///   - tokenType:
+            public init(
+                accessToken: Swift.String,
+                expiresIn: Swift.Int,
+                portalUser: Components.Schemas.PortalUser,
+                refreshToken: Swift.String,
+                tokenType: Components.Schemas.PortalSignedIn.TokenTypePayload
+            ) {
+                self.accessToken = accessToken
+                self.expiresIn = expiresIn
+                self.portalUser = portalUser
+                self.refreshToken = refreshToken
+                self.tokenType = tokenType
+            }
+            public enum CodingKeys: String, CodingKey {
+                case accessToken = "access_token"
+                case expiresIn = "expires_in"
+                case portalUser = "portal_user"
+                case refreshToken = "refresh_token"
+                case tokenType = "token_type"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.accessToken = try container.decode(
+                    Swift.String.self,
+                    forKey: .accessToken
+                )
+                self.expiresIn = try container.decode(
+                    Swift.Int.self,
+                    forKey: .expiresIn
+                )
+                self.portalUser = try container.decode(
+                    Components.Schemas.PortalUser.self,
+                    forKey: .portalUser
+                )
+                self.refreshToken = try container.decode(
+                    Swift.String.self,
+                    forKey: .refreshToken
+                )
+                self.tokenType = try container.decode(
+                    Components.Schemas.PortalSignedIn.TokenTypePayload.self,
+                    forKey: .tokenType
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "access_token",
+                    "expires_in",
+                    "portal_user",
+                    "refresh_token",
+                    "token_type"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PortalUser`.
+        public struct PortalUser: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PortalUser/activated_at`.
+            public var activatedAt: Foundation.Date?
+            /// The contact whose records the portal user sees
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalUser/contact_id`.
+            public var contactId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PortalUser/created_at`.
+            public var createdAt: Foundation.Date
+            /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalUser/email`.
+            public var email: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PortalUser/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PortalUser/last_sign_in_at`.
+            public var lastSignInAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/PortalUser/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case invited = "invited"
+                case active = "active"
+                case disabled = "disabled"
+            }
+            /// - Remark: Generated from `#/components/schemas/PortalUser/status`.
+            public var status: Components.Schemas.PortalUser.StatusPayload
+            /// Creates a new `PortalUser`.
+            ///
+            /// - Parameters:
+            ///   - activatedAt:
+            ///   - contactId: The contact whose records the portal user sees
+            ///   - createdAt:
+            ///   - email: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+            ///   - id:
+            ///   - lastSignInAt:
+            ///   - status:
+            public init(
+                activatedAt: Foundation.Date? = nil,
+                contactId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                email: Swift.String,
+                id: Swift.String,
+                lastSignInAt: Foundation.Date? = nil,
+                status: Components.Schemas.PortalUser.StatusPayload
+            ) {
+                self.activatedAt = activatedAt
+                self.contactId = contactId
+                self.createdAt = createdAt
+                self.email = email
+                self.id = id
+                self.lastSignInAt = lastSignInAt
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case activatedAt = "activated_at"
+                case contactId = "contact_id"
+                case createdAt = "created_at"
+                case email
+                case id
+                case lastSignInAt = "last_sign_in_at"
+                case status
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.activatedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .activatedAt
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lastSignInAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastSignInAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.PortalUser.StatusPayload.self,
+                    forKey: .status
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "activated_at",
+                    "contact_id",
+                    "created_at",
+                    "email",
+                    "id",
+                    "last_sign_in_at",
+                    "status"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RetentionPolicy`.
+        public struct RetentionPolicy: Codable, Hashable, Sendable {
+            /// Conversations and messages older than this many days are deleted; null keeps them
+            ///
+            /// - Remark: Generated from `#/components/schemas/RetentionPolicy/days`.
+            public var days: Swift.Int?
+            /// When the daily run (01:00 UTC) last applied it
+            ///
+            /// - Remark: Generated from `#/components/schemas/RetentionPolicy/last_run_at`.
+            public var lastRunAt: Foundation.Date?
+            /// Creates a new `RetentionPolicy`.
+            ///
+            /// - Parameters:
+            ///   - days: Conversations and messages older than this many days are deleted; null keeps them
+            ///   - lastRunAt: When the daily run (01:00 UTC) last applied it
+            public init(
+                days: Swift.Int? = nil,
+                lastRunAt: Foundation.Date? = nil
+            ) {
+                self.days = days
+                self.lastRunAt = lastRunAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case days
+                case lastRunAt = "last_run_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.days = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .days
+                )
+                self.lastRunAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastRunAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "days",
+                    "last_run_at"
                 ])
             }
         }

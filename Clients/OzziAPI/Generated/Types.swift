@@ -430,6 +430,118 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/campaigns/{id}/unschedule`.
     /// - Remark: Generated from `#/paths//api/v1/campaigns/{id}/unschedule/post(postCampaignsUnschedule)`.
     func postCampaignsUnschedule(_ input: Operations.PostCampaignsUnschedule.Input) async throws -> Operations.PostCampaignsUnschedule.Output
+    /// The page portal emails link to: choose a password to open access
+    ///
+    /// The page portal emails link to: choose a password to open access. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/accept/get(getClientPortalAccept)`.
+    func getClientPortalAccept(_ input: Operations.GetClientPortalAccept.Input) async throws -> Operations.GetClientPortalAccept.Output
+    /// Spend an invitation's, sign-up's or reset's link: choose a password and sign in (other devices are signed out)
+    ///
+    /// Spend an invitation's, sign-up's or reset's link: choose a password and sign in (other devices are signed out). Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/accept/post(postClientPortalAccept)`.
+    func postClientPortalAccept(_ input: Operations.PostClientPortalAccept.Input) async throws -> Operations.PostClientPortalAccept.Output
+    /// The public keys portal tokens are signed with (a JWKS, RFC 7517)
+    ///
+    /// The public keys portal tokens are signed with (a JWKS, RFC 7517). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/jwks.json`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/jwks.json/get(getClientPortalJwksJson)`.
+    func getClientPortalJwksJson(_ input: Operations.GetClientPortalJwksJson.Input) async throws -> Operations.GetClientPortalJwksJson.Output
+    /// Who is signed in: their portal access, their details as the business holds them, and any erasure request
+    ///
+    /// Who is signed in: their portal access, their details as the business holds them, and any erasure request. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/get(getClientPortalMe)`.
+    func getClientPortalMe(_ input: Operations.GetClientPortalMe.Input) async throws -> Operations.GetClientPortalMe.Output
+    /// What I agreed the business may send me
+    ///
+    /// What I agreed the business may send me. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/consent`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/consent/get(getClientPortalMeConsent)`.
+    func getClientPortalMeConsent(_ input: Operations.GetClientPortalMeConsent.Input) async throws -> Operations.GetClientPortalMeConsent.Output
+    /// Give or withdraw consent to SMS and email
+    ///
+    /// Give or withdraw consent to SMS and email. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/client-portal/me/consent`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/consent/patch(patchClientPortalMeConsent)`.
+    func patchClientPortalMeConsent(_ input: Operations.PatchClientPortalMeConsent.Input) async throws -> Operations.PatchClientPortalMeConsent.Output
+    /// My chat conversations, latest activity first
+    ///
+    /// My chat conversations, latest activity first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/conversations`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/conversations/get(listClientPortalMeConversations)`.
+    func listClientPortalMeConversations(_ input: Operations.ListClientPortalMeConversations.Input) async throws -> Operations.ListClientPortalMeConversations.Output
+    /// A conversation's messages after ?after= (a seq), oldest first
+    ///
+    /// A conversation's messages after ?after= (a seq), oldest first. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/conversations/{id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/conversations/{id}/messages/get(getClientPortalMeConversationsMessages)`.
+    func getClientPortalMeConversationsMessages(_ input: Operations.GetClientPortalMeConversationsMessages.Input) async throws -> Operations.GetClientPortalMeConversationsMessages.Output
+    /// Ask the business to erase everything it holds about me (GDPR Art. 17); it sees the request and completes it
+    ///
+    /// Ask the business to erase everything it holds about me (GDPR Art. 17); it sees the request and completes it. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/me/erasure`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/erasure/post(postClientPortalMeErasure)`.
+    func postClientPortalMeErasure(_ input: Operations.PostClientPortalMeErasure.Input) async throws -> Operations.PostClientPortalMeErasure.Output
+    /// Everything the business holds about me, as one JSON file (GDPR Art. 15 and 20)
+    ///
+    /// Everything the business holds about me, as one JSON file (GDPR Art. 15 and 20). Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/export`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/export/get(getClientPortalMeExport)`.
+    func getClientPortalMeExport(_ input: Operations.GetClientPortalMeExport.Input) async throws -> Operations.GetClientPortalMeExport.Output
+    /// Everything said between the business and me on every channel (SMS, email, chat), newest first
+    ///
+    /// Everything said between the business and me on every channel (SMS, email, chat), newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/history`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/history/get(getClientPortalMeHistory)`.
+    func getClientPortalMeHistory(_ input: Operations.GetClientPortalMeHistory.Input) async throws -> Operations.GetClientPortalMeHistory.Output
+    /// Mail a link to choose a new password to a portal user's address
+    ///
+    /// Mail a link to choose a new password to a portal user's address. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/password-reset`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/password-reset/post(postClientPortalPasswordReset)`.
+    func postClientPortalPasswordReset(_ input: Operations.PostClientPortalPasswordReset.Input) async throws -> Operations.PostClientPortalPasswordReset.Output
+    /// Sign in to a workspace's portal with email and password
+    ///
+    /// Sign in to a workspace's portal with email and password. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/sessions`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/sessions/post(postClientPortalSessions)`.
+    func postClientPortalSessions(_ input: Operations.PostClientPortalSessions.Input) async throws -> Operations.PostClientPortalSessions.Output
+    /// Sign this device out of the portal
+    ///
+    /// Sign this device out of the portal. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/client-portal/sessions/current`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/sessions/current/delete(deleteClientPortalSessionsCurrent)`.
+    func deleteClientPortalSessionsCurrent(_ input: Operations.DeleteClientPortalSessionsCurrent.Input) async throws -> Operations.DeleteClientPortalSessionsCurrent.Output
+    /// New portal tokens for a refresh token (spent by the call; a second use signs the device out)
+    ///
+    /// New portal tokens for a refresh token (spent by the call; a second use signs the device out). Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/sessions/refresh`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/sessions/refresh/post(postClientPortalSessionsRefresh)`.
+    func postClientPortalSessionsRefresh(_ input: Operations.PostClientPortalSessionsRefresh.Input) async throws -> Operations.PostClientPortalSessionsRefresh.Output
+    /// Ask for portal access with an address; a link to confirm it is mailed (where the workspace allows self sign-up)
+    ///
+    /// Ask for portal access with an address; a link to confirm it is mailed (where the workspace allows self sign-up). Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/signup`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/signup/post(postClientPortalSignup)`.
+    func postClientPortalSignup(_ input: Operations.PostClientPortalSignup.Input) async throws -> Operations.PostClientPortalSignup.Output
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -906,6 +1018,90 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/participants/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/participants/{id}/delete(deleteParticipant)`.
     func deleteParticipant(_ input: Operations.DeleteParticipant.Input) async throws -> Operations.DeleteParticipant.Output
+    /// Invite a contact to the client portal by email (the workspace's own sender)
+    ///
+    /// Invite a contact to the client portal by email (the workspace's own sender). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/portal/invitations`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/invitations/post(createPortalInvitation)`.
+    func createPortalInvitation(_ input: Operations.CreatePortalInvitation.Input) async throws -> Operations.CreatePortalInvitation.Output
+    /// Whether the client portal is on, and open to self sign-up
+    ///
+    /// Whether the client portal is on, and open to self sign-up. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/portal/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/settings/get(getPortalSettings)`.
+    func getPortalSettings(_ input: Operations.GetPortalSettings.Input) async throws -> Operations.GetPortalSettings.Output
+    /// Turn the client portal on or off, or allow self sign-up
+    ///
+    /// Turn the client portal on or off, or allow self sign-up. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/portal/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/settings/patch(patchPortalSettings)`.
+    func patchPortalSettings(_ input: Operations.PatchPortalSettings.Input) async throws -> Operations.PatchPortalSettings.Output
+    /// The workspace's portal users, oldest first
+    ///
+    /// The workspace's portal users, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/portal/users`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/users/get(listPortalUsers)`.
+    func listPortalUsers(_ input: Operations.ListPortalUsers.Input) async throws -> Operations.ListPortalUsers.Output
+    /// One portal user
+    ///
+    /// One portal user. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/portal/users/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/users/{id}/get(getPortalUser)`.
+    func getPortalUser(_ input: Operations.GetPortalUser.Input) async throws -> Operations.GetPortalUser.Output
+    /// End a portal user's access: signed out at once, their sessions and links gone
+    ///
+    /// End a portal user's access: signed out at once, their sessions and links gone. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/portal/users/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/users/{id}/delete(deletePortalUser)`.
+    func deletePortalUser(_ input: Operations.DeletePortalUser.Input) async throws -> Operations.DeletePortalUser.Output
+    /// Everything held about a contact, as one JSON file (to answer a GDPR access request)
+    ///
+    /// Everything held about a contact, as one JSON file (to answer a GDPR access request). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/contacts/{id}/export`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/contacts/{id}/export/get(getPrivacyContactsExport)`.
+    func getPrivacyContactsExport(_ input: Operations.GetPrivacyContactsExport.Input) async throws -> Operations.GetPrivacyContactsExport.Output
+    /// Erasure requests from the client portal, oldest first
+    ///
+    /// Erasure requests from the client portal, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/erasure-requests`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/erasure-requests/get(listPrivacyErasureRequests)`.
+    func listPrivacyErasureRequests(_ input: Operations.ListPrivacyErasureRequests.Input) async throws -> Operations.ListPrivacyErasureRequests.Output
+    /// One erasure request
+    ///
+    /// One erasure request. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/erasure-requests/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/erasure-requests/{id}/get(getPrivacyErasureRequest)`.
+    func getPrivacyErasureRequest(_ input: Operations.GetPrivacyErasureRequest.Input) async throws -> Operations.GetPrivacyErasureRequest.Output
+    /// Erase everything held about the person and close the request
+    ///
+    /// Erase everything held about the person and close the request. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/privacy/erasure-requests/{id}/complete`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/erasure-requests/{id}/complete/post(postPrivacyErasureRequestsComplete)`.
+    func postPrivacyErasureRequestsComplete(_ input: Operations.PostPrivacyErasureRequestsComplete.Input) async throws -> Operations.PostPrivacyErasureRequestsComplete.Output
+    /// How long conversations and messages are kept
+    ///
+    /// How long conversations and messages are kept. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/retention`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/retention/get(getPrivacyRetention)`.
+    func getPrivacyRetention(_ input: Operations.GetPrivacyRetention.Input) async throws -> Operations.GetPrivacyRetention.Output
+    /// Keep conversations and messages this many days (null: until deleted); applied daily at 01:00 UTC
+    ///
+    /// Keep conversations and messages this many days (null: until deleted); applied daily at 01:00 UTC. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/privacy/retention`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/retention/put(putPrivacyRetention)`.
+    func putPrivacyRetention(_ input: Operations.PutPrivacyRetention.Input) async throws -> Operations.PutPrivacyRetention.Output
     /// List recurring sends, newest first
     ///
     /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2045,6 +2241,206 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// The page portal emails link to: choose a password to open access
+    ///
+    /// The page portal emails link to: choose a password to open access. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/accept/get(getClientPortalAccept)`.
+    public func getClientPortalAccept(headers: Operations.GetClientPortalAccept.Input.Headers = .init()) async throws -> Operations.GetClientPortalAccept.Output {
+        try await getClientPortalAccept(Operations.GetClientPortalAccept.Input(headers: headers))
+    }
+    /// Spend an invitation's, sign-up's or reset's link: choose a password and sign in (other devices are signed out)
+    ///
+    /// Spend an invitation's, sign-up's or reset's link: choose a password and sign in (other devices are signed out). Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/accept/post(postClientPortalAccept)`.
+    public func postClientPortalAccept(
+        headers: Operations.PostClientPortalAccept.Input.Headers = .init(),
+        body: Operations.PostClientPortalAccept.Input.Body
+    ) async throws -> Operations.PostClientPortalAccept.Output {
+        try await postClientPortalAccept(Operations.PostClientPortalAccept.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The public keys portal tokens are signed with (a JWKS, RFC 7517)
+    ///
+    /// The public keys portal tokens are signed with (a JWKS, RFC 7517). Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/jwks.json`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/jwks.json/get(getClientPortalJwksJson)`.
+    public func getClientPortalJwksJson(headers: Operations.GetClientPortalJwksJson.Input.Headers = .init()) async throws -> Operations.GetClientPortalJwksJson.Output {
+        try await getClientPortalJwksJson(Operations.GetClientPortalJwksJson.Input(headers: headers))
+    }
+    /// Who is signed in: their portal access, their details as the business holds them, and any erasure request
+    ///
+    /// Who is signed in: their portal access, their details as the business holds them, and any erasure request. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/get(getClientPortalMe)`.
+    public func getClientPortalMe(headers: Operations.GetClientPortalMe.Input.Headers = .init()) async throws -> Operations.GetClientPortalMe.Output {
+        try await getClientPortalMe(Operations.GetClientPortalMe.Input(headers: headers))
+    }
+    /// What I agreed the business may send me
+    ///
+    /// What I agreed the business may send me. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/consent`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/consent/get(getClientPortalMeConsent)`.
+    public func getClientPortalMeConsent(headers: Operations.GetClientPortalMeConsent.Input.Headers = .init()) async throws -> Operations.GetClientPortalMeConsent.Output {
+        try await getClientPortalMeConsent(Operations.GetClientPortalMeConsent.Input(headers: headers))
+    }
+    /// Give or withdraw consent to SMS and email
+    ///
+    /// Give or withdraw consent to SMS and email. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/client-portal/me/consent`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/consent/patch(patchClientPortalMeConsent)`.
+    public func patchClientPortalMeConsent(
+        headers: Operations.PatchClientPortalMeConsent.Input.Headers = .init(),
+        body: Operations.PatchClientPortalMeConsent.Input.Body
+    ) async throws -> Operations.PatchClientPortalMeConsent.Output {
+        try await patchClientPortalMeConsent(Operations.PatchClientPortalMeConsent.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// My chat conversations, latest activity first
+    ///
+    /// My chat conversations, latest activity first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/conversations`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/conversations/get(listClientPortalMeConversations)`.
+    public func listClientPortalMeConversations(
+        query: Operations.ListClientPortalMeConversations.Input.Query = .init(),
+        headers: Operations.ListClientPortalMeConversations.Input.Headers = .init()
+    ) async throws -> Operations.ListClientPortalMeConversations.Output {
+        try await listClientPortalMeConversations(Operations.ListClientPortalMeConversations.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A conversation's messages after ?after= (a seq), oldest first
+    ///
+    /// A conversation's messages after ?after= (a seq), oldest first. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/conversations/{id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/conversations/{id}/messages/get(getClientPortalMeConversationsMessages)`.
+    public func getClientPortalMeConversationsMessages(
+        path: Operations.GetClientPortalMeConversationsMessages.Input.Path,
+        query: Operations.GetClientPortalMeConversationsMessages.Input.Query = .init(),
+        headers: Operations.GetClientPortalMeConversationsMessages.Input.Headers = .init()
+    ) async throws -> Operations.GetClientPortalMeConversationsMessages.Output {
+        try await getClientPortalMeConversationsMessages(Operations.GetClientPortalMeConversationsMessages.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Ask the business to erase everything it holds about me (GDPR Art. 17); it sees the request and completes it
+    ///
+    /// Ask the business to erase everything it holds about me (GDPR Art. 17); it sees the request and completes it. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/me/erasure`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/erasure/post(postClientPortalMeErasure)`.
+    public func postClientPortalMeErasure(headers: Operations.PostClientPortalMeErasure.Input.Headers = .init()) async throws -> Operations.PostClientPortalMeErasure.Output {
+        try await postClientPortalMeErasure(Operations.PostClientPortalMeErasure.Input(headers: headers))
+    }
+    /// Everything the business holds about me, as one JSON file (GDPR Art. 15 and 20)
+    ///
+    /// Everything the business holds about me, as one JSON file (GDPR Art. 15 and 20). Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/export`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/export/get(getClientPortalMeExport)`.
+    public func getClientPortalMeExport(headers: Operations.GetClientPortalMeExport.Input.Headers = .init()) async throws -> Operations.GetClientPortalMeExport.Output {
+        try await getClientPortalMeExport(Operations.GetClientPortalMeExport.Input(headers: headers))
+    }
+    /// Everything said between the business and me on every channel (SMS, email, chat), newest first
+    ///
+    /// Everything said between the business and me on every channel (SMS, email, chat), newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/history`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/history/get(getClientPortalMeHistory)`.
+    public func getClientPortalMeHistory(
+        query: Operations.GetClientPortalMeHistory.Input.Query = .init(),
+        headers: Operations.GetClientPortalMeHistory.Input.Headers = .init()
+    ) async throws -> Operations.GetClientPortalMeHistory.Output {
+        try await getClientPortalMeHistory(Operations.GetClientPortalMeHistory.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Mail a link to choose a new password to a portal user's address
+    ///
+    /// Mail a link to choose a new password to a portal user's address. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/password-reset`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/password-reset/post(postClientPortalPasswordReset)`.
+    public func postClientPortalPasswordReset(
+        headers: Operations.PostClientPortalPasswordReset.Input.Headers = .init(),
+        body: Operations.PostClientPortalPasswordReset.Input.Body
+    ) async throws -> Operations.PostClientPortalPasswordReset.Output {
+        try await postClientPortalPasswordReset(Operations.PostClientPortalPasswordReset.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Sign in to a workspace's portal with email and password
+    ///
+    /// Sign in to a workspace's portal with email and password. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/sessions`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/sessions/post(postClientPortalSessions)`.
+    public func postClientPortalSessions(
+        headers: Operations.PostClientPortalSessions.Input.Headers = .init(),
+        body: Operations.PostClientPortalSessions.Input.Body
+    ) async throws -> Operations.PostClientPortalSessions.Output {
+        try await postClientPortalSessions(Operations.PostClientPortalSessions.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Sign this device out of the portal
+    ///
+    /// Sign this device out of the portal. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/client-portal/sessions/current`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/sessions/current/delete(deleteClientPortalSessionsCurrent)`.
+    public func deleteClientPortalSessionsCurrent(headers: Operations.DeleteClientPortalSessionsCurrent.Input.Headers = .init()) async throws -> Operations.DeleteClientPortalSessionsCurrent.Output {
+        try await deleteClientPortalSessionsCurrent(Operations.DeleteClientPortalSessionsCurrent.Input(headers: headers))
+    }
+    /// New portal tokens for a refresh token (spent by the call; a second use signs the device out)
+    ///
+    /// New portal tokens for a refresh token (spent by the call; a second use signs the device out). Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/sessions/refresh`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/sessions/refresh/post(postClientPortalSessionsRefresh)`.
+    public func postClientPortalSessionsRefresh(
+        headers: Operations.PostClientPortalSessionsRefresh.Input.Headers = .init(),
+        body: Operations.PostClientPortalSessionsRefresh.Input.Body
+    ) async throws -> Operations.PostClientPortalSessionsRefresh.Output {
+        try await postClientPortalSessionsRefresh(Operations.PostClientPortalSessionsRefresh.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Ask for portal access with an address; a link to confirm it is mailed (where the workspace allows self sign-up)
+    ///
+    /// Ask for portal access with an address; a link to confirm it is mailed (where the workspace allows self sign-up). Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/client-portal/signup`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/signup/post(postClientPortalSignup)`.
+    public func postClientPortalSignup(
+        headers: Operations.PostClientPortalSignup.Input.Headers = .init(),
+        body: Operations.PostClientPortalSignup.Input.Body
+    ) async throws -> Operations.PostClientPortalSignup.Output {
+        try await postClientPortalSignup(Operations.PostClientPortalSignup.Input(
+            headers: headers,
+            body: body
+        ))
+    }
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -3043,6 +3439,174 @@ extension APIProtocol {
         try await deleteParticipant(Operations.DeleteParticipant.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Invite a contact to the client portal by email (the workspace's own sender)
+    ///
+    /// Invite a contact to the client portal by email (the workspace's own sender). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/portal/invitations`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/invitations/post(createPortalInvitation)`.
+    public func createPortalInvitation(
+        headers: Operations.CreatePortalInvitation.Input.Headers = .init(),
+        body: Operations.CreatePortalInvitation.Input.Body
+    ) async throws -> Operations.CreatePortalInvitation.Output {
+        try await createPortalInvitation(Operations.CreatePortalInvitation.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Whether the client portal is on, and open to self sign-up
+    ///
+    /// Whether the client portal is on, and open to self sign-up. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/portal/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/settings/get(getPortalSettings)`.
+    public func getPortalSettings(headers: Operations.GetPortalSettings.Input.Headers = .init()) async throws -> Operations.GetPortalSettings.Output {
+        try await getPortalSettings(Operations.GetPortalSettings.Input(headers: headers))
+    }
+    /// Turn the client portal on or off, or allow self sign-up
+    ///
+    /// Turn the client portal on or off, or allow self sign-up. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/portal/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/settings/patch(patchPortalSettings)`.
+    public func patchPortalSettings(
+        headers: Operations.PatchPortalSettings.Input.Headers = .init(),
+        body: Operations.PatchPortalSettings.Input.Body
+    ) async throws -> Operations.PatchPortalSettings.Output {
+        try await patchPortalSettings(Operations.PatchPortalSettings.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The workspace's portal users, oldest first
+    ///
+    /// The workspace's portal users, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/portal/users`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/users/get(listPortalUsers)`.
+    public func listPortalUsers(
+        query: Operations.ListPortalUsers.Input.Query = .init(),
+        headers: Operations.ListPortalUsers.Input.Headers = .init()
+    ) async throws -> Operations.ListPortalUsers.Output {
+        try await listPortalUsers(Operations.ListPortalUsers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One portal user
+    ///
+    /// One portal user. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/portal/users/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/users/{id}/get(getPortalUser)`.
+    public func getPortalUser(
+        path: Operations.GetPortalUser.Input.Path,
+        headers: Operations.GetPortalUser.Input.Headers = .init()
+    ) async throws -> Operations.GetPortalUser.Output {
+        try await getPortalUser(Operations.GetPortalUser.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// End a portal user's access: signed out at once, their sessions and links gone
+    ///
+    /// End a portal user's access: signed out at once, their sessions and links gone. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/portal/users/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/portal/users/{id}/delete(deletePortalUser)`.
+    public func deletePortalUser(
+        path: Operations.DeletePortalUser.Input.Path,
+        headers: Operations.DeletePortalUser.Input.Headers = .init()
+    ) async throws -> Operations.DeletePortalUser.Output {
+        try await deletePortalUser(Operations.DeletePortalUser.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Everything held about a contact, as one JSON file (to answer a GDPR access request)
+    ///
+    /// Everything held about a contact, as one JSON file (to answer a GDPR access request). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/contacts/{id}/export`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/contacts/{id}/export/get(getPrivacyContactsExport)`.
+    public func getPrivacyContactsExport(
+        path: Operations.GetPrivacyContactsExport.Input.Path,
+        headers: Operations.GetPrivacyContactsExport.Input.Headers = .init()
+    ) async throws -> Operations.GetPrivacyContactsExport.Output {
+        try await getPrivacyContactsExport(Operations.GetPrivacyContactsExport.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Erasure requests from the client portal, oldest first
+    ///
+    /// Erasure requests from the client portal, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/erasure-requests`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/erasure-requests/get(listPrivacyErasureRequests)`.
+    public func listPrivacyErasureRequests(
+        query: Operations.ListPrivacyErasureRequests.Input.Query = .init(),
+        headers: Operations.ListPrivacyErasureRequests.Input.Headers = .init()
+    ) async throws -> Operations.ListPrivacyErasureRequests.Output {
+        try await listPrivacyErasureRequests(Operations.ListPrivacyErasureRequests.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One erasure request
+    ///
+    /// One erasure request. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/erasure-requests/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/erasure-requests/{id}/get(getPrivacyErasureRequest)`.
+    public func getPrivacyErasureRequest(
+        path: Operations.GetPrivacyErasureRequest.Input.Path,
+        headers: Operations.GetPrivacyErasureRequest.Input.Headers = .init()
+    ) async throws -> Operations.GetPrivacyErasureRequest.Output {
+        try await getPrivacyErasureRequest(Operations.GetPrivacyErasureRequest.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Erase everything held about the person and close the request
+    ///
+    /// Erase everything held about the person and close the request. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/privacy/erasure-requests/{id}/complete`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/erasure-requests/{id}/complete/post(postPrivacyErasureRequestsComplete)`.
+    public func postPrivacyErasureRequestsComplete(
+        path: Operations.PostPrivacyErasureRequestsComplete.Input.Path,
+        headers: Operations.PostPrivacyErasureRequestsComplete.Input.Headers = .init()
+    ) async throws -> Operations.PostPrivacyErasureRequestsComplete.Output {
+        try await postPrivacyErasureRequestsComplete(Operations.PostPrivacyErasureRequestsComplete.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// How long conversations and messages are kept
+    ///
+    /// How long conversations and messages are kept. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/privacy/retention`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/retention/get(getPrivacyRetention)`.
+    public func getPrivacyRetention(headers: Operations.GetPrivacyRetention.Input.Headers = .init()) async throws -> Operations.GetPrivacyRetention.Output {
+        try await getPrivacyRetention(Operations.GetPrivacyRetention.Input(headers: headers))
+    }
+    /// Keep conversations and messages this many days (null: until deleted); applied daily at 01:00 UTC
+    ///
+    /// Keep conversations and messages this many days (null: until deleted); applied daily at 01:00 UTC. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/privacy/retention`.
+    /// - Remark: Generated from `#/paths//api/v1/privacy/retention/put(putPrivacyRetention)`.
+    public func putPrivacyRetention(
+        headers: Operations.PutPrivacyRetention.Input.Headers = .init(),
+        body: Operations.PutPrivacyRetention.Input.Body
+    ) async throws -> Operations.PutPrivacyRetention.Output {
+        try await putPrivacyRetention(Operations.PutPrivacyRetention.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// List recurring sends, newest first

@@ -49,8 +49,12 @@ import Testing
                "SELECT count(*) AS n FROM messages WHERE queue = 'api-delivery' AND (lease_owner IS NOT NULL OR visible_at <= ?)")
             : (try SQLiteDatabase(path: w.api.dataDirectory + "/queues/api-delivery.sqlite"),
                "SELECT count(*) AS n FROM messages WHERE leased = 1 OR visible_at <= ?")
+        // And no send in flight: a claimed message is handed to the provider outside the job's lease.
+        let api = try await w.api.database("api")
         return try await Poll.until {
-            try await queue.prepare(pending).bind(w.clock.milliseconds).first()?.integer("n") == 0
+            let jobs = try await queue.prepare(pending).bind(w.clock.milliseconds).first()?.integer("n")
+            let sending = try await api.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sending'").first()?.integer("n")
+            return jobs == 0 && sending == 0
         }
     }
 

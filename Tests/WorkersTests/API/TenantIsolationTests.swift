@@ -26,7 +26,8 @@ import Testing
                      "/api/v1/workspaces/\(workspace)/members", "/api/v1/workspaces/\(workspace)/invitations", "/api/v1/auth/identities",
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
-                     "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations"] {
+                     "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations", "/api/v1/portal/settings", "/api/v1/portal/users",
+                     "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -89,6 +90,9 @@ import Testing
         let question = try await api.call("POST", "/widget/api/messages", json: ["text": "Secret visitor question"],
                                           headers: ["Origin": "http://127.0.0.1", "Authorization": "Bearer \(visitorToken)"])
         let conversationA = try #require(question.string("conversation_id"), "\(question.body)")
+        // A's client portal is on, and A keeps its conversations 400 days.
+        #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
+        #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
         let emailTemplateID = try #require(emailTemplateA.string("id"))
         let emailID = try #require(emailA.string("id"), "\(emailA.body)")
         var secretIDs: [String] = [a.userID, workspaceA, try #require(signupA.string("user", "personal_workspace_id")), try #require(keyA.string("id")),

@@ -21,8 +21,8 @@ struct PortalFixture {
     static let acceptPath = "/api/v1/client-portal/accept"
 
     /// `clock`: a ManualClock the host runs on (stepped while waiting for mail), or nil for the system's.
-    static func start(clock: ManualClock? = nil, vars: [String: String] = [:]) async throws -> PortalFixture {
-        let api = try await APIHost.start(vars: ["PUBLIC_URL": "https://api.test"].merging(vars) { $1 }, clock: clock ?? SystemClock())
+    static func start(_ mode: TestMode = .inProcess, clock: ManualClock? = nil, vars: [String: String] = [:]) async throws -> PortalFixture {
+        let api = try await APIHost.start(mode, vars: ["PUBLIC_URL": "https://api.test"].merging(vars) { $1 }, clock: clock ?? SystemClock())
         let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
         let settings = try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "simulated", "default_from": "Acme Help <help@sandbox.ozzi.test>"],
                                           token: token)
@@ -46,7 +46,8 @@ struct PortalFixture {
     }
 
     /// A chat from the widget by a visitor identified (signed) as `email`; answers the conversation's id.
-    func chat(as email: String, user: String, text: String) async throws -> String {
+    /// `token`: the agent's credential, when the owner's first one has expired (a test that moves the clock).
+    func chat(as email: String, user: String, text: String, token: String? = nil) async throws -> String {
         let expires = Int64(Date().timeIntervalSince1970) + 600
         let identity: JSONValue = ["user_id": .string(user), "email": .string(email), "expires_at": .number(Double(expires)),
                                    "signature": .string(WidgetIdentity.sign(secret: widgetSecret, userID: user, email: email, expiresAt: expires))]
@@ -55,7 +56,7 @@ struct PortalFixture {
         let sent = try await api.call("POST", "/widget/api/messages", json: ["text": .string(text)],
                                       headers: Self.iframe.merging(["Authorization": "Bearer \(visitor)"]) { a, _ in a })
         let conversation = try #require(sent.string("conversation_id"), "\(sent.body)")
-        let reply = try await api.call("POST", "/api/v1/conversations/\(conversation)/messages", json: ["text": .string("Re: " + text)], token: token)
+        let reply = try await api.call("POST", "/api/v1/conversations/\(conversation)/messages", json: ["text": .string("Re: " + text)], token: token ?? self.token)
         #expect(reply.status == 201, "\(reply.body)")
         return conversation
     }

@@ -112,11 +112,24 @@ import Testing
         let audit = try await f.api.call("GET", "/api/v1/audit-log", token: f.token).body
         #expect(audit.contains("portal.refresh_token_reused") && audit.contains("portal.login_failed"), "\(audit)")
 
+        // A forgotten password: a link by email (the answer the same for anyone); the new one signs every device out.
+        let otherDevice = try #require(try await f.signIn("ada@example.com").string("access_token"))
+        let mails = f.mailCount("ada@example.com")
+        let reset = try await f.api.call("POST", "/api/v1/client-portal/password-reset", json: ["workspace_id": .string(f.workspace), "email": "ada@example.com"])
+        let nobody = try await f.api.call("POST", "/api/v1/client-portal/password-reset", json: ["workspace_id": .string(f.workspace), "email": "nobody@example.com"])
+        #expect(reset.status == 202 && reset.body == nobody.body, "\(reset.body)")
+        let resetLink = try await f.mailedLink(to: "ada@example.com", after: mails)
+        let chosen = try await f.api.call("POST", "/api/v1/client-portal/accept", json: ["token": .string(resetLink), "password": "a brand new phrase"])
+        #expect(chosen.status == 201, "\(chosen.body)")
+        #expect(try await f.api.call("GET", "/api/v1/client-portal/me", token: otherDevice).status == 401, "a new password signs other devices out")
+        #expect(try await f.signIn("ada@example.com").status == 401)
+        #expect(try await f.signIn("ada@example.com", password: "a brand new phrase").status == 200)
+
         // The workspace sees who has access, and ends it.
         let users = try await f.api.call("GET", "/api/v1/portal/users", token: f.token)
         let userID = try #require(users.data.first?["id"]?.stringValue)
         #expect(users.data.count == 1 && users.data[0]["status"] == "active" && users.data[0]["contact_id"] == .string(ada))
-        let fresh = try #require(try await f.signIn("ada@example.com").string("access_token"))
+        let fresh = try #require(try await f.signIn("ada@example.com", password: "a brand new phrase").string("access_token"))
         #expect(try await f.api.call("DELETE", "/api/v1/portal/users/\(userID)", token: f.token).status == 204)
         #expect(try await f.api.call("GET", "/api/v1/client-portal/me", token: fresh).status == 401, "removed access ends at once")
         _ = bob
@@ -228,5 +241,25 @@ import Testing
         let other = try await signUp("someone.else@example.com")
         #expect(repeated.status == 202 && repeated.body == other.body, "the answer tells nobody who has access")
         #expect(try await links() == count! + 1, "only the new address got a link")
+    }
+
+    /// Headless Chromium on the page the email links to (Tests/clients/portal_browser.py says what it
+    /// checks); screenshots are kept under the system's temporary folder.
+    @Test func theInvitationsPageWorksInABrowser() async throws {
+        let f = try await PortalFixture.start(.live)
+        defer { Task { await f.api.stop() } }
+        try await f.enable()
+        let ada = try await f.contact("Ada", email: "ada@example.com")
+        let before = f.mailCount("ada@example.com")
+        #expect(try await f.api.call("POST", "/api/v1/portal/invitations", json: ["contact_id": .string(ada)], token: f.token).status == 201)
+        let link = try await f.mailedLink(to: "ada@example.com", after: before)
+        let shots = NSTemporaryDirectory() + "portal-screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("portal_browser.py"), f.api.base, f.workspace, "ada@example.com",
+                                                            link, shots])
+        #expect(run.status == 0, "portal_browser.py: \(run.stderr)")
+        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(report["failures"] == [], "\(run.stdout)")
+        #expect(report["seen"]?["sign_in"] == 200)
     }
 }

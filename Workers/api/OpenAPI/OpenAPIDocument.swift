@@ -251,8 +251,8 @@ enum OpenAPIDocument {
     private static let errorResponses: [ErrorResponse] = [
         ErrorResponse(status: 400, name: "BadRequest", description: "The request is malformed: a body that is not JSON, a bad header",
                       code: "bad_request") { _ in true },
-        ErrorResponse(status: 401, name: "Unauthorized", description: "No valid credential", code: "unauthorized") { $0.authenticated || $0.tag == "auth" || $0.signatureHeader != nil },
-        ErrorResponse(status: 403, name: "Forbidden", description: "The credential may not do this", code: "forbidden") { $0.authenticated || $0.tag == "auth" || $0.signatureHeader != nil },
+        ErrorResponse(status: 401, name: "Unauthorized", description: "No valid credential", code: "unauthorized") { $0.authenticated || ["auth", "client-portal"].contains($0.tag) || $0.signatureHeader != nil },
+        ErrorResponse(status: 403, name: "Forbidden", description: "The credential may not do this", code: "forbidden") { $0.authenticated || ["auth", "client-portal"].contains($0.tag) || $0.signatureHeader != nil },
         ErrorResponse(status: 404, name: "NotFound", description: "No such object in the caller's workspace", code: "not_found") { _ in true },
         ErrorResponse(status: 409, name: "Conflict", description: "The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this",
                       code: "conflict") { _ in true },

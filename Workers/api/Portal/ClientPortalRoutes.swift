@@ -23,9 +23,24 @@ extension RouteGroup {
             try await s.limiter.check(.accountEmail, "portal:" + email)
             // The same answer whether or not the address has access, so the route tells nobody who does.
             if let (user, token) = try await s.users.signUp(scope, email: email) {
-                _ = try await s.mailLink(scope, createdBy: "client-portal", contactID: user.contact_id, to: email, token: token, invitation: false)
+                _ = try await s.mailLink(.signUp, scope, createdBy: "client-portal", contactID: user.contact_id, to: email, token: token)
             }
             return .json(["status": "confirmation_sent"], status: 202)
+        }
+
+        open("POST", "/password-reset", "Mail a link to choose a new password to a portal user's address", tag: tag,
+             body: .json(.object([.required("workspace_id", workspaceID), .required("email", EmailAddress.schema)], closed: true)),
+             answers: .json(.object([.required("status", .oneOf(["reset_sent"]))], closed: true)), success: 202) { request, _ in
+            let body = try JSONBody(request)
+            let scope = TenantScope(workspaceID: try body.requiredString("workspace_id", max: 64))
+            let email = try EmailAddress.normalize(try body.requiredString("email", max: 320), field: "email")
+            try await s.limiter.check(.passwordReset, "portal:" + request.clientNetwork)
+            try await s.limiter.check(.accountEmail, "portal:" + email)
+            // The same answer whether or not the address has access.
+            if try await PortalSettings.get(s.database, scope).enabled, let (user, token) = try await s.users.passwordReset(scope, email: email) {
+                _ = try await s.mailLink(.reset, scope, createdBy: "client-portal", contactID: user.contact_id, to: email, token: token)
+            }
+            return .json(["status": "reset_sent"], status: 202)
         }
 
         open("GET", "/accept", "The page portal emails link to: choose a password to open access", tag: tag, answers: .html) { _, _ in
@@ -45,8 +60,8 @@ extension RouteGroup {
                 """)
         }
 
-        open("POST", "/accept", "Spend an invitation's or sign-up's link: choose a password and sign in", tag: tag,
-             body: .json(.object([.required("token", Schema.text(max: 200)), .required("password", Schema.text(max: 1024))], closed: true)),
+        open("POST", "/accept", "Spend an invitation's, sign-up's or reset's link: choose a password and sign in (other devices are signed out)", tag: tag,
+             body: .json(.object([.required("token", Schema.text(max: 200)), .required("password", PasswordPolicy.schema)], closed: true)),
              answers: .json(.model(PortalSignedIn.self)), success: 201) { request, _ in
             let body = try JSONBody(request)
             let token = try body.requiredString("token", max: 200), password = try body.requiredString("password", max: 1024)

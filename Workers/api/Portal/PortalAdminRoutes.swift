@@ -43,7 +43,7 @@ extension RouteGroup {
             case .alreadyActive(let user):
                 throw APIError.conflict("\(email) already has portal access (\(user.id))", details: ["field": "contact_id", "portal_user_id": .string(user.id)])
             case .invited(let user, let token):
-                let message = try await s.mailLink(principal.scope, createdBy: principal.userID, contactID: contactID, to: email, token: token, invitation: true)
+                let message = try await s.mailLink(.invitation, principal.scope, createdBy: principal.userID, contactID: contactID, to: email, token: token)
                 return .json(["portal_user": try JSONValueEncoder.encode(user), "message_id": .string(message)], status: 201)
             }
         }

@@ -74,11 +74,10 @@ struct PortalDomain: APIDomain {
             .bind(principal.workspaceID, principal.contactID).first(Contact.self)
     }
 
-    /// Mails `token` in the workspace's own email to `to`: an invitation, or a sign-up's confirmation.
-    func mailLink(_ scope: TenantScope, createdBy: String, contactID: String?, to: String, token: String, invitation: Bool) async throws -> String {
+    /// Mails `token` in the workspace's own email to `to`: an invitation, a sign-up's confirmation, a reset.
+    func mailLink(_ kind: PortalLinkEmail.Kind, _ scope: TenantScope, createdBy: String, contactID: String?, to: String, token: String) async throws -> String {
         let workspace = try await database.prepare("SELECT name FROM workspaces WHERE id = ?").bind(scope.workspaceID).first()?.text("name") ?? "Your provider"
-        let content = invitation ? PortalLinkEmail(invitation: workspace, token: token, publicURL: publicURL)
-                                 : PortalLinkEmail(signUp: workspace, token: token, publicURL: publicURL)
+        let content = PortalLinkEmail(kind, workspace: workspace, token: token, publicURL: publicURL)
         let id = try await emails.send(scope, createdBy: createdBy, contactID: contactID, to: to, subject: content.subject, html: content.html, text: content.text)
         try await users.linkSent(token: token, messageID: id)
         return id

@@ -1,8 +1,12 @@
 import OzziRuntime
 import Synchronization
 
+struct PortalKeyRingError: Error, CustomStringConvertible {
+    var description: String { "no portal signing key could be read or made" }
+}
+
 /// The Ed25519 keys portal tokens are signed with, kept in the database (seeds sealed) so every host of a
-/// cluster signs and verifies alike. The newest key signs; when it is older than the rotation period the
+/// cluster signs and verifies alike. The current key signs; when it is older than the rotation period the
 /// maintenance sweep makes a new one, and the old one keeps verifying until every token it signed has
 /// expired, then goes. Keys are named by `kid` in each token's header and published as a JWKS.
 final class PortalKeyRing: Sendable {
@@ -40,12 +44,14 @@ final class PortalKeyRing: Sendable {
 
     /// The key to sign with now (made if there is none).
     func signer() async throws -> (kid: String, key: Ed25519Key) {
-        if let row = try await database.prepare("""
-            SELECT kid, seed_sealed FROM portal_signing_keys WHERE retired_ms IS NULL ORDER BY created_ms DESC, kid DESC LIMIT 1
-            """).first(), let kid = row.text("kid"), let seed = CredentialKey.open(row.text("seed_sealed"), key: sealingKey).flatMap(Base64URL.decode) {
-            return (kid, try Ed25519Key(seed: seed))
+        for _ in 0..<2 {
+            if let row = try await database.prepare("SELECT kid, seed_sealed FROM portal_signing_keys WHERE slot = 'current'").first(),
+               let kid = row.text("kid"), let seed = CredentialKey.open(row.text("seed_sealed"), key: sealingKey).flatMap(Base64URL.decode) {
+                return (kid, try Ed25519Key(seed: seed))
+            }
+            try await database.transaction { tx in _ = try self.insertCurrent(tx, now: self.clock.milliseconds) }
         }
-        return try await rotate()
+        throw PortalKeyRingError()
     }
 
     /// The public key `kid` names, if it still verifies.
@@ -68,28 +74,29 @@ final class PortalKeyRing: Sendable {
         return entry.publicKey
     }
 
-    /// A new signing key; the others stop signing now and verify for `graceMs` more.
-    @discardableResult
-    func rotate() async throws -> (kid: String, key: Ed25519Key) {
-        let key = try Ed25519Key.generate()
-        let kid = "pk_" + Base64URL.encode(Crypto.randomBytes(12))
-        let now = clock.milliseconds
-        try await database.transaction { [sealingKey] tx in
-            try tx.run("UPDATE portal_signing_keys SET retired_ms = ? WHERE retired_ms IS NULL", now)
-            try tx.run("INSERT INTO portal_signing_keys (kid, seed_sealed, public_key, created_at, created_ms) VALUES (?, ?, ?, ?, ?)",
-                       kid, CredentialKey.seal(Base64URL.encode(key.seed), key: sealingKey), Base64URL.encode(key.publicKey),
-                       Timestamp.at(milliseconds: now), now)
-        }
-        cache.withLock { $0.removeAll() }
-        return (kid, key)
-    }
-
-    /// The sweep's share: a new key once the newest is older than `rotationMs`; keys past their grace deleted.
+    /// The sweep's share: once the current key is `rotationMs` old, a new one signs and the old one is
+    /// retired (it verifies for `graceMs` more); keys past their grace are deleted. Hosts sweeping at once
+    /// retire the old key once and make one new key: the retiring update finds it current only once, and
+    /// `slot` is unique.
     func maintain() async throws {
         let now = clock.milliseconds
-        let newest = try await database.prepare("SELECT max(created_ms) AS newest FROM portal_signing_keys WHERE retired_ms IS NULL").first()?.integer("newest")
-        if let newest, now - newest >= rotationMs { try await rotate() }
+        let rotated = try await database.transaction { tx -> Bool in
+            guard try tx.run("UPDATE portal_signing_keys SET slot = NULL, retired_ms = ? WHERE slot = 'current' AND created_ms <= ?",
+                             now, now - self.rotationMs).changes == 1 else { return false }
+            return try self.insertCurrent(tx, now: now)
+        }
+        if rotated { cache.withLock { $0.removeAll() } }
         try await database.prepare("DELETE FROM portal_signing_keys WHERE retired_ms IS NOT NULL AND retired_ms < ?").bind(now - graceMs).run()
+    }
+
+    /// A new current key, unless another host's is already there; answers whether this one was made.
+    private func insertCurrent(_ tx: SQLTransaction, now: Int64) throws -> Bool {
+        let key = try Ed25519Key.generate()
+        return try tx.run("""
+            INSERT INTO portal_signing_keys (kid, slot, seed_sealed, public_key, created_at, created_ms) VALUES (?, 'current', ?, ?, ?, ?)
+            ON CONFLICT (slot) DO NOTHING
+            """, "pk_" + Base64URL.encode(Crypto.randomBytes(12)), CredentialKey.seal(Base64URL.encode(key.seed), key: sealingKey),
+                   Base64URL.encode(key.publicKey), Timestamp.at(milliseconds: now), now).changes == 1
     }
 
     /// Every key that still verifies, newest first: the JWKS.

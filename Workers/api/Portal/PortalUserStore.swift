@@ -7,9 +7,6 @@ struct PortalUserStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
 
-    static let invitationLifetimeMs: Int64 = 7 * 86_400_000
-    static let signUpLifetimeMs: Int64 = 86_400_000
-
     private static let select = "SELECT \(PortalUser.columns) FROM portal_users"
 
     enum Invited {
@@ -28,7 +25,7 @@ struct PortalUserStore: Sendable {
             if user.status == "disabled" {
                 try tx.run("UPDATE portal_users SET status = 'invited' WHERE id = ?", user.id)
             }
-            try self.insertLink(tx, user: user.id, token: token, purpose: "invitation", lifetimeMs: Self.invitationLifetimeMs, now: now)
+            try self.insertLink(tx, user: user.id, token: token, kind: .invitation, now: now)
             try WorkspaceEvents.record(tx, [(scope, "portal_user.invited", ["portal_user_id": .string(user.id), "contact_id": .string(contactID)])],
                                        at: Timestamp.at(milliseconds: now))
             return .invited(try Self.get(tx, scope, id: user.id)!, token: token)
@@ -43,7 +40,21 @@ struct PortalUserStore: Sendable {
         return try await database.transaction { tx in
             let user = try self.userForLink(tx, scope, email: email, contactID: nil, now: now)
             guard user.status == "invited" else { return nil }
-            try self.insertLink(tx, user: user.id, token: token, purpose: "signup", lifetimeMs: Self.signUpLifetimeMs, now: now)
+            try self.insertLink(tx, user: user.id, token: token, kind: .signUp, now: now)
+            return (user, token)
+        }
+    }
+
+    /// A link to choose a new password, for an active user with `email`; nil for anyone else (the route
+    /// answers the same either way).
+    func passwordReset(_ scope: TenantScope, email: String) async throws -> (PortalUser, token: String)? {
+        let now = clock.milliseconds
+        let token = Self.newLinkToken()
+        return try await database.transaction { tx in
+            guard let user = try tx.first(PortalUser.self, Self.select + " WHERE workspace_id = ? AND email = ? AND status = 'active'", scope.workspaceID, email) else {
+                return nil
+            }
+            try self.insertLink(tx, user: user.id, token: token, kind: .reset, now: now)
             return (user, token)
         }
     }
@@ -53,7 +64,7 @@ struct PortalUserStore: Sendable {
         try await database.prepare("UPDATE portal_links SET message_id = ? WHERE token_hash = ?").bind(messageID, Crypto.sha256Hex(token)).run()
     }
 
-    /// Spends a link: sets the password, activates the user and links the contact (the workspace's with the
+    /// Spends a link: sets the password, activates the user (signing out any sessions) and links the contact (the workspace's with the
     /// address, or a new one for a self sign-up). Nil when the link is unknown, spent or expired.
     func accept(token: String, passwordHash: String) async throws -> (PortalUser, workspace: String)? {
         let now = clock.milliseconds
@@ -87,8 +98,9 @@ struct PortalUserStore: Sendable {
             try tx.run("""
                 UPDATE portal_users SET password_hash = ?, status = 'active', activated_at = coalesce(activated_at, ?), contact_id = ? WHERE id = ?
                 """, passwordHash, stamp, contactID, userID)
-            // Other links of the user are done with too.
+            // Other links of the user are done with too, and a new password signs every device out.
             try tx.run("UPDATE portal_links SET used_at = ? WHERE portal_user_id = ? AND used_at IS NULL", stamp, userID)
+            try tx.run("UPDATE portal_sessions SET revoked_at = ? WHERE portal_user_id = ? AND revoked_at IS NULL", stamp, userID)
             try WorkspaceEvents.record(tx, [(scope, "portal_user.activated", ["portal_user_id": .string(userID), "contact_id": .string(contactID!)])], at: stamp)
             return (try Self.get(tx, scope, id: userID)!, workspace)
         }
@@ -143,11 +155,11 @@ struct PortalUserStore: Sendable {
         return try tx.first(PortalUser.self, Self.select + " WHERE workspace_id = ? AND email = ?", scope.workspaceID, email)!
     }
 
-    private func insertLink(_ tx: SQLTransaction, user: String, token: String, purpose: String, lifetimeMs: Int64, now: Int64) throws {
+    private func insertLink(_ tx: SQLTransaction, user: String, token: String, kind: PortalLinkEmail.Kind, now: Int64) throws {
         // One live link per user: a new invitation replaces the last.
         try tx.run("UPDATE portal_links SET used_at = ? WHERE portal_user_id = ? AND used_at IS NULL", Timestamp.at(milliseconds: now), user)
         try tx.run("INSERT INTO portal_links (token_hash, portal_user_id, purpose, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
-                   Crypto.sha256Hex(token), user, purpose, Timestamp.at(milliseconds: now + lifetimeMs), Timestamp.at(milliseconds: now))
+                   Crypto.sha256Hex(token), user, kind.purpose, Timestamp.at(milliseconds: now + kind.lifetimeMs), Timestamp.at(milliseconds: now))
     }
 
     static func newLinkToken() -> String {

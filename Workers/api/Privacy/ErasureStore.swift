@@ -37,8 +37,12 @@ struct ErasureStore: Sendable {
     }
 
     func list(_ scope: TenantScope, status: String?, page: PageRequest) async throws -> [ErasureRequest] {
-        try await database.prepare(Self.select + " WHERE workspace_id = ? AND (? IS NULL OR status = ?) AND id > ? ORDER BY id LIMIT ?")
-            .bind(scope.workspaceID, status, status, page.after ?? "", page.limit + 1).all(ErasureRequest.self)
+        guard let status else {
+            return try await database.prepare(Self.select + " WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?")
+                .bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(ErasureRequest.self)
+        }
+        return try await database.prepare(Self.select + " WHERE workspace_id = ? AND status = ? AND id > ? ORDER BY id LIMIT ?")
+            .bind(scope.workspaceID, status, page.after ?? "", page.limit + 1).all(ErasureRequest.self)
     }
 
     enum Completed {

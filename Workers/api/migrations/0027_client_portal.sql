@@ -22,11 +22,11 @@ CREATE TABLE portal_users (
 );
 CREATE INDEX portal_users_contact ON portal_users (workspace_id, contact_id);
 
--- The one-time links of invitations and self sign-ups (only the token's hash is kept).
+-- The one-time links of invitations, self sign-ups and password resets (only the token's hash is kept).
 CREATE TABLE portal_links (
   token_hash TEXT PRIMARY KEY,
   portal_user_id TEXT NOT NULL REFERENCES portal_users (id) ON DELETE CASCADE,
-  purpose TEXT NOT NULL CHECK (purpose IN ('invitation', 'signup')),
+  purpose TEXT NOT NULL CHECK (purpose IN ('invitation', 'signup', 'reset')),
   message_id TEXT,                           -- the email that carried it
   expires_at TEXT NOT NULL,
   used_at TEXT,
@@ -53,9 +53,12 @@ CREATE TABLE portal_refresh_tokens (
 );
 CREATE INDEX portal_refresh_tokens_session ON portal_refresh_tokens (session_id);
 
--- The keys portal tokens are signed with: the newest signs; older ones verify until what they signed expired.
+-- The keys portal tokens are signed with: the current one signs; retired ones verify until what they signed
+-- expired. `slot` is 'current' for the signing key and NULL once retired: unique, so hosts rotating at the
+-- same moment make one new key between them.
 CREATE TABLE portal_signing_keys (
   kid TEXT PRIMARY KEY,
+  slot TEXT UNIQUE,
   seed_sealed TEXT NOT NULL,                 -- the Ed25519 seed, AES-256-GCM under the host's credentials key
   public_key TEXT NOT NULL,                  -- base64url, a JWK's x
   created_at TEXT NOT NULL,

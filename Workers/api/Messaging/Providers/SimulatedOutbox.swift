@@ -62,7 +62,21 @@ final class SimulatedOutbox: Sendable {
                 return unsent
             }
             for start in stride(from: 0, to: batch.count, by: 100) {
-                try? await callbacks.sendBatch(Array(batch[start..<min(start + 100, batch.count)]))
+                await send(Array(batch[start..<min(start + 100, batch.count)]))
+            }
+        }
+    }
+
+    /// One batch onto the queue, tried again on a failure (a database busy on a loaded machine) for about
+    /// ten seconds, as a provider retries its webhooks; only a queue that stays shut (the host stopping)
+    /// drops it.
+    private func send(_ batch: [OutgoingMessage]) async {
+        for attempt in 0..<40 {
+            do {
+                try await callbacks.sendBatch(batch)
+                return
+            } catch {
+                try? await Task.sleep(for: .milliseconds(min(500, 10 << min(attempt, 6))))
             }
         }
     }
