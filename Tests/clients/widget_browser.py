@@ -201,9 +201,15 @@ def main():
               "the visitor's message became markup")
         driver.switch_to.default_content()
 
-        # The agent sees it and replies; the reply appears live.
-        inbox = [c for c in api("GET", "/conversations")["data"] if c["widget_id"] == widget["id"]]
-        conversation = inbox[0] if inbox else {}
+        # The agent sees it (the page draws a message as it sends it, so the inbox is asked until the server
+        # has it) and replies; the reply appears live.
+        conversation = {}
+        deadline = time.time() + 60
+        while not conversation and time.time() < deadline:
+            inbox = [c for c in api("GET", "/conversations")["data"] if c["widget_id"] == widget["id"]]
+            conversation = inbox[0] if inbox else {}
+            if not conversation:
+                time.sleep(0.2)
         check(conversation.get("agent_unread") == 1, f"the inbox does not show one unread message: {conversation}")
         thread = api("GET", f"/conversations/{conversation.get('id')}/messages")["data"]
         check([m["body"] for m in thread] == [XSS], f"the thread is wrong: {thread}")

@@ -41,17 +41,4 @@ import Testing
         #expect(operation?["security"] == [])
         #expect(operation?["responses"]?["200"]?["content"]?["text/html"] != nil)
     }
-
-    /// Debian's chromium drives the page (Tests/clients/docs_browser.py says what it checks); the client
-    /// lists what it found wrong.
-    @Test func aReaderFindsFiltersAndOpensOperationsInABrowser() async throws {
-        let api = try await APIHost.start(.live)
-        defer { Task { await api.stop() } }
-        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("docs_browser.py"), api.base])
-        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
-        #expect(run.status == 0, "docs_browser.py: \(run.stderr)")
-        #expect(report["failures"] == [])
-        #expect((report["seen"]?["operations_listed"]?.numberValue ?? 0) > 30)
-        #expect((report["seen"]?["search"]?["shown"]?.numberValue ?? 0) > 0)
-    }
 }

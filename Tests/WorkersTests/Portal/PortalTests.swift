@@ -60,7 +60,8 @@ import Testing
         let history = try await f.api.call("GET", "/api/v1/client-portal/me/history", token: access)
         #expect(history.status == 200, "\(history.body)")
         let texts = history.data.compactMap { $0["text"]?.stringValue }
-        #expect(texts.contains("Where is my order?") && texts.contains("Your table is ready") && texts.contains("Re: Where is my order?"), "\(texts)")
+        #expect(texts.contains("Where is my order?") && texts.contains("Re: Where is my order?"), "\(texts)")
+        #expect(!texts.contains("Your table is ready"), "an SMS not sent yet is not theirs to see: \(texts)")
         #expect(!history.body.contains("Bob"), "\(history.body)")
         let conversations = try await f.api.call("GET", "/api/v1/client-portal/me/conversations", token: access)
         #expect(conversations.data.map { $0["id"] } == [.string(adaChat)] && conversations.data[0]["assignee_id"] == nil, "\(conversations.body)")
@@ -241,25 +242,5 @@ import Testing
         let other = try await signUp("someone.else@example.com")
         #expect(repeated.status == 202 && repeated.body == other.body, "the answer tells nobody who has access")
         #expect(try await links() == count! + 1, "only the new address got a link")
-    }
-
-    /// Headless Chromium on the page the email links to (Tests/clients/portal_browser.py says what it
-    /// checks); screenshots are kept under the system's temporary folder.
-    @Test func theInvitationsPageWorksInABrowser() async throws {
-        let f = try await PortalFixture.start(.live)
-        defer { Task { await f.api.stop() } }
-        try await f.enable()
-        let ada = try await f.contact("Ada", email: "ada@example.com")
-        let before = f.mailCount("ada@example.com")
-        #expect(try await f.api.call("POST", "/api/v1/portal/invitations", json: ["contact_id": .string(ada)], token: f.token).status == 201)
-        let link = try await f.mailedLink(to: "ada@example.com", after: before)
-        let shots = NSTemporaryDirectory() + "portal-screenshots"
-        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
-        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("portal_browser.py"), f.api.base, f.workspace, "ada@example.com",
-                                                            link, shots])
-        #expect(run.status == 0, "portal_browser.py: \(run.stderr)")
-        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
-        #expect(report["failures"] == [], "\(run.stdout)")
-        #expect(report["seen"]?["sign_in"] == 200)
     }
 }

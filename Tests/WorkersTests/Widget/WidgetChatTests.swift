@@ -256,21 +256,6 @@ import Testing
         #expect(paged == history.data.compactMap { $0["id"]?.stringValue })
         #expect(try await s.api.call("GET", "/api/v1/contacts/con_nope/history", token: s.token).status == 404)
     }
-
-    /// Headless Chromium as the customer's site and its visitor (Tests/clients/widget_browser.py says what it
-    /// checks); screenshots are kept under the system's temporary folder.
-    @Test func theWidgetWorksInABrowserOnAnotherSite() async throws {
-        let api = try await APIHost.start(.live)
-        defer { Task { await api.stop() } }
-        let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
-        let shots = NSTemporaryDirectory() + "widget-screenshots"
-        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
-        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("widget_browser.py"), api.base, token, shots])
-        #expect(run.status == 0, "widget_browser.py: \(run.stderr)")
-        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
-        #expect(report["failures"] == [], "\(run.stdout)")
-        #expect(report["seen"]?["conversation"]?.stringValue?.hasPrefix("cnv_") == true)
-    }
 }
 
 /// The visitor's WebSocket over a real socket, spoken by the `websockets` library

@@ -30,14 +30,16 @@ struct ContactHistoryItem: Codable, SQLRecord, APIModel, Sendable, Equatable {
 
     /// One page, after the (at, id) of `page`'s cursor going back in time. A message not sent yet counts
     /// at its creation; an SMS the contact sent, at its receipt.
-    static func page(_ database: any SQLDatabase, _ scope: TenantScope, contactID: String, page: PageRequest) async throws -> [ContactHistoryItem] {
+    /// `sentOnly`: only what reached the provider (the person's own view: nothing pending, canceled or in review).
+    static func page(_ database: any SQLDatabase, _ scope: TenantScope, contactID: String, page: PageRequest,
+                     sentOnly: Bool = false) async throws -> [ContactHistoryItem] {
         let (at, id) = page.after == nil ? ("\u{FFFF}", "") : page.afterKeyAndID
         return try await database.prepare("""
             SELECT channel, direction, id, at, text, status, conversation_id FROM (
               SELECT channel, 'outbound' AS direction, id, coalesce(sent_at, created_at) AS at,
                      coalesce(sent_text, body, (SELECT e.subject FROM email_contents e WHERE e.id = messages.content_id), '') AS text,
                      status, NULL AS conversation_id
-              FROM messages WHERE workspace_id = ? AND contact_id = ?
+              FROM messages WHERE workspace_id = ? AND contact_id = ?\(sentOnly ? " AND status IN ('sent', 'delivered', 'undelivered', 'failed')" : "")
               UNION ALL
               SELECT 'sms', 'inbound', id, received_at, body, NULL, NULL FROM inbound_messages WHERE workspace_id = ? AND contact_id = ?
               UNION ALL

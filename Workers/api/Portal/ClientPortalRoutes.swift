@@ -21,7 +21,9 @@ extension RouteGroup {
                 throw APIError.conflict("this portal takes no sign-ups; ask the business for an invitation", details: ["field": "workspace_id"])
             }
             try await s.limiter.check(.accountEmail, "portal:" + email)
-            // The same answer whether or not the address has access, so the route tells nobody who does.
+            // The same answer whether or not the address has access, so the route tells nobody who does: a
+            // workspace that cannot send refuses everyone alike, before anything is looked up.
+            _ = try await s.emails.senders.sender(scope, nil, field: "workspace_id")
             if let (user, token) = try await s.users.signUp(scope, email: email) {
                 _ = try await s.mailLink(.signUp, scope, createdBy: "client-portal", contactID: user.contact_id, to: email, token: token)
             }
@@ -36,8 +38,10 @@ extension RouteGroup {
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320), field: "email")
             try await s.limiter.check(.passwordReset, "portal:" + request.clientNetwork)
             try await s.limiter.check(.accountEmail, "portal:" + email)
-            // The same answer whether or not the address has access.
-            if try await PortalSettings.get(s.database, scope).enabled, let (user, token) = try await s.users.passwordReset(scope, email: email) {
+            // The same answer whether or not the address has access (a workspace that cannot send refuses alike).
+            guard try await PortalSettings.get(s.database, scope).enabled else { return .json(["status": "reset_sent"], status: 202) }
+            _ = try await s.emails.senders.sender(scope, nil, field: "workspace_id")
+            if let (user, token) = try await s.users.passwordReset(scope, email: email) {
                 _ = try await s.mailLink(.reset, scope, createdBy: "client-portal", contactID: user.contact_id, to: email, token: token)
             }
             return .json(["status": "reset_sent"], status: 202)
@@ -152,7 +156,7 @@ extension RouteGroup {
         portal("GET", "/me/history", "Everything said between the business and me on every channel (SMS, email, chat), newest first", tag: tag,
                authenticator: auth, query: PageRequest.parameters, answers: .json(Page<ContactHistoryItem>.schema(of: .model(ContactHistoryItem.self)))) { request, _, principal in
             let page = try PageRequest(request)
-            let rows = try await ContactHistoryItem.page(s.database, principal.scope, contactID: principal.contactID, page: page)
+            let rows = try await ContactHistoryItem.page(s.database, principal.scope, contactID: principal.contactID, page: page, sentOnly: true)
             return .json(page.page(rows, key: { Cursor($0.at, $0.id).key }, item: { $0 }))
         }
 

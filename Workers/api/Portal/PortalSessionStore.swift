@@ -35,6 +35,7 @@ struct PortalSessionStore: Sendable {
             let row = try tx.all("""
                 SELECT t.used_at, s.id, s.workspace_id, s.portal_user_id, s.expires_at, s.revoked_at, u.status
                 FROM portal_refresh_tokens t JOIN portal_sessions s ON s.id = t.session_id JOIN portal_users u ON u.id = s.portal_user_id
+                  JOIN portal_settings ps ON ps.workspace_id = s.workspace_id AND ps.enabled = 1
                 WHERE t.token_hash = ?
                 """, Crypto.sha256Hex(token)).first
             let presented = row.map {
@@ -67,20 +68,24 @@ struct PortalSessionStore: Sendable {
         try await database.prepare("UPDATE portal_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(Timestamp.now(clock), session).run()
     }
 
-    /// The portal user of a live session, when the token's claims name both.
+    /// The portal user of a live session, when the token's claims name both: while the workspace's portal
+    /// is on and the user's contact still exists (a deleted contact's records are not theirs to read).
     func principal(session: String, user: String, workspace: String) async throws -> PortalPrincipal? {
         guard let found = try await database.prepare("""
             SELECT \(PortalUser.columns(as: "u"))
             FROM portal_sessions s JOIN portal_users u ON u.id = s.portal_user_id
+              JOIN contacts c ON c.workspace_id = u.workspace_id AND c.id = u.contact_id
+              JOIN portal_settings ps ON ps.workspace_id = s.workspace_id AND ps.enabled = 1
             WHERE s.id = ? AND s.portal_user_id = ? AND s.workspace_id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.status = 'active'
-              AND u.contact_id IS NOT NULL
             """).bind(session, user, workspace, Timestamp.now(clock)).first(PortalUser.self) else { return nil }
         return PortalPrincipal(user: found, workspaceID: workspace, sessionID: session)
     }
 
-    /// Sessions gone past their end, and their tokens.
+    /// Sessions gone past their end (and their tokens), and links spent or expired a day ago.
     func sweep() async throws {
-        try await database.prepare("DELETE FROM portal_sessions WHERE expires_at < ?").bind(Timestamp.now(clock)).run()
+        let now = clock.milliseconds
+        try await database.prepare("DELETE FROM portal_sessions WHERE expires_at < ?").bind(Timestamp.at(milliseconds: now)).run()
+        try await database.prepare("DELETE FROM portal_links WHERE expires_at < ?").bind(Timestamp.at(milliseconds: now - 86_400_000)).run()
     }
 
     static func newRefreshToken() -> String {

@@ -9,6 +9,9 @@ struct PortalUserStore: Sendable {
 
     private static let select = "SELECT \(PortalUser.columns) FROM portal_users"
 
+    /// A portal user deleted by another request mid-transaction (PostgreSQL's read committed lets it show).
+    static let changed = APIError.conflict("the portal user changed while this ran; try again")
+
     enum Invited {
         case invited(PortalUser, token: String)
         case alreadyActive(PortalUser)
@@ -28,7 +31,8 @@ struct PortalUserStore: Sendable {
             try self.insertLink(tx, user: user.id, token: token, kind: .invitation, now: now)
             try WorkspaceEvents.record(tx, [(scope, "portal_user.invited", ["portal_user_id": .string(user.id), "contact_id": .string(contactID)])],
                                        at: Timestamp.at(milliseconds: now))
-            return .invited(try Self.get(tx, scope, id: user.id)!, token: token)
+            guard let invited = try Self.get(tx, scope, id: user.id) else { throw Self.changed }
+            return .invited(invited, token: token)
         }
     }
 
@@ -72,6 +76,7 @@ struct PortalUserStore: Sendable {
         return try await database.transaction { tx -> (PortalUser, workspace: String)? in
             guard let link = try tx.all("""
                 SELECT l.portal_user_id, u.workspace_id, u.email, u.contact_id FROM portal_links l JOIN portal_users u ON u.id = l.portal_user_id
+                  JOIN portal_settings ps ON ps.workspace_id = u.workspace_id AND ps.enabled = 1
                 WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ? AND u.status <> 'disabled'
                 """, Crypto.sha256Hex(token), stamp).first,
                   let userID = link.text("portal_user_id"), let workspace = link.text("workspace_id"), let email = link.text("email") else { return nil }
@@ -102,7 +107,8 @@ struct PortalUserStore: Sendable {
             try tx.run("UPDATE portal_links SET used_at = ? WHERE portal_user_id = ? AND used_at IS NULL", stamp, userID)
             try tx.run("UPDATE portal_sessions SET revoked_at = ? WHERE portal_user_id = ? AND revoked_at IS NULL", stamp, userID)
             try WorkspaceEvents.record(tx, [(scope, "portal_user.activated", ["portal_user_id": .string(userID), "contact_id": .string(contactID!)])], at: stamp)
-            return (try Self.get(tx, scope, id: userID)!, workspace)
+            guard let activated = try Self.get(tx, scope, id: userID) else { throw Self.changed }
+            return (activated, workspace)
         }
     }
 
@@ -152,7 +158,11 @@ struct PortalUserStore: Sendable {
         if let contactID {
             try tx.run("UPDATE portal_users SET contact_id = ? WHERE workspace_id = ? AND email = ? AND status <> 'active'", contactID, scope.workspaceID, email)
         }
-        return try tx.first(PortalUser.self, Self.select + " WHERE workspace_id = ? AND email = ?", scope.workspaceID, email)!
+        // Deleted by another transaction between the two statements (PostgreSQL's read committed): try again.
+        guard let user = try tx.first(PortalUser.self, Self.select + " WHERE workspace_id = ? AND email = ?", scope.workspaceID, email) else {
+            throw Self.changed
+        }
+        return user
     }
 
     private func insertLink(_ tx: SQLTransaction, user: String, token: String, kind: PortalLinkEmail.Kind, now: Int64) throws {
@@ -166,3 +176,4 @@ struct PortalUserStore: Sendable {
         Crypto.token(prefix: "pl_")
     }
 }
+

@@ -18,9 +18,14 @@ enum Erasure {
         erased["messages"] = try MessageRemoval.remove(tx, scope, ids: messageIDs)
         erased["inbound_messages"] = try tx.run("DELETE FROM inbound_messages WHERE workspace_id = ? AND (contact_id = ? OR from_phone IN \(inList))",
                                                 ws, contactID, addresses).changes
-        erased["conversations"] = try tx.run("DELETE FROM conversations WHERE workspace_id = ? AND contact_id = ?", ws, contactID).changes
-        erased["chat_sessions"] = try tx.run("DELETE FROM widget_visitors WHERE workspace_id = ? AND (contact_id = ? OR email IN \(inList))",
-                                             ws, contactID, addresses).changes
+        // Chat sessions linked to them, or where a visitor typed their address (not linked, as unverified),
+        // and the conversations of either.
+        let visitors = SQLList.json(try tx.all("SELECT id FROM widget_visitors WHERE workspace_id = ? AND (contact_id = ? OR email IN \(inList))",
+                                               ws, contactID, addresses).compactMap { $0.text("id") })
+        erased["conversations"] = try tx.run("DELETE FROM conversations WHERE workspace_id = ? AND (contact_id = ? OR visitor_id IN \(inList))",
+                                             ws, contactID, visitors).changes
+        erased["chat_sessions"] = try tx.run("DELETE FROM widget_visitors WHERE workspace_id = ? AND id IN \(inList)", ws, visitors).changes
+        try tx.run("DELETE FROM email_soft_bounces WHERE workspace_id = ? AND address IN \(inList)", ws, addresses)
         let seriesContent = try tx.all("SELECT content_id FROM series WHERE workspace_id = ? AND (contact_id = ? OR to_address IN \(inList)) AND content_id IS NOT NULL",
                                        ws, contactID, addresses).compactMap { $0.text("content_id") }
         // Their recurring sends stop with them (occurrences go with each series).

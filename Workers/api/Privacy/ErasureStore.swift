@@ -16,8 +16,11 @@ struct ErasureStore: Sendable {
                 INSERT INTO erasure_requests (id, workspace_id, contact_id, email, portal_user_id, status, requested_at)
                 VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (workspace_id, contact_id) WHERE status = 'pending' DO NOTHING
                 """, ResourceID.make("era"), scope.workspaceID, contactID, email, portalUserID, now).changes == 1
-            let request = try tx.first(ErasureRequest.self, Self.select + " WHERE workspace_id = ? AND contact_id = ? AND status = 'pending'",
-                                       scope.workspaceID, contactID)!
+            // Completed by the workspace between the two statements: the person may ask again.
+            guard let request = try tx.first(ErasureRequest.self, Self.select + " WHERE workspace_id = ? AND contact_id = ? AND status = 'pending'",
+                                             scope.workspaceID, contactID) else {
+                throw APIError.conflict("the erasure request was completed while this ran; ask again if anything is left")
+            }
             if made {
                 try WorkspaceEvents.record(tx, [(scope, "erasure_request.created", ["erasure_request_id": .string(request.id),
                                                                                     "contact_id": .string(contactID)])], at: now)
@@ -70,7 +73,8 @@ struct ErasureStore: Sendable {
                                                                                                     "contact_id": .string(request.contact_id)])]
             if erased["contacts", default: 0] > 0 { events.append((scope, "contact.deleted", ["contact_id": .string(request.contact_id)])) }
             try WorkspaceEvents.record(tx, events, at: now)
-            return .completed(try tx.first(ErasureRequest.self, Self.select + " WHERE id = ?", id)!)
+            guard let completed = try tx.first(ErasureRequest.self, Self.select + " WHERE id = ?", id) else { return .notFound }
+            return .completed(completed)
         }
     }
 }

@@ -3,7 +3,9 @@ import OzziRuntime
 /// Everything a workspace holds about one contact, as one JSON document (GDPR Art. 15 access and Art. 20
 /// portability): the contact and their consent, groups, every message sent to them or by them on every
 /// channel (with each message's timeline), chat conversations with their messages, chat sessions, portal
-/// access, suppressions of their address and their erasure requests. What it reads is what `Erasure` removes.
+/// access, suppressions of their address and their erasure requests. Records are the contact's by its id, never
+/// by an address alone: a number or an address may have been someone else's before (`Erasure`, which
+/// removes, also takes what was sent to their addresses).
 struct PersonalData: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
@@ -23,9 +25,8 @@ struct PersonalData: Sendable {
                 SELECT m.id, m.channel, m.to_phone AS recipient, m.status, m.category, m.campaign_id, m.body, m.sent_text,
                        c.subject, c.text AS email_text, c.html AS email_html, m.scheduled_at, m.sent_at, m.delivered_at, m.created_at
                 FROM messages m LEFT JOIN email_contents c ON c.id = m.content_id
-                WHERE m.workspace_id = ? AND (m.contact_id = ? OR m.to_phone IN (SELECT value FROM \(tx.dialect.elements())))
-                ORDER BY m.created_at, m.id
-                """, ws, contactID, SQLList.json(addresses))
+                WHERE m.workspace_id = ? AND m.contact_id = ? ORDER BY m.created_at, m.id
+                """, ws, contactID)
             let timelines = try Self.grouped(tx.all("""
                 SELECT message_id, at, kind, result, error_code, error_message FROM message_events
                 WHERE message_id IN (SELECT value FROM \(tx.dialect.elements())) ORDER BY id

@@ -41,13 +41,14 @@ struct RetentionRun: Sendable {
                 """, ws, cutoff).changes
         }
         removed["messages"] = try await batches { tx in
-            // Settled messages only; a series' latest occurrence stays, as its next is planned from it.
+            // Settled messages, by when they were sent or settled (created_at, never later, keeps the index
+            // in use); a series' latest occurrence stays, as its next is planned from it.
             let ids = try tx.all("""
-                SELECT id FROM messages WHERE workspace_id = ? AND created_at < ?
+                SELECT id FROM messages WHERE workspace_id = ? AND created_at < ? AND coalesce(sent_at, updated_at) < ?
                   AND status IN ('sent', 'delivered', 'undelivered', 'failed', 'canceled')
                   AND NOT EXISTS (SELECT 1 FROM series s WHERE s.last_message_id = messages.id)
                 LIMIT \(Self.batch)
-                """, ws, cutoff).compactMap { $0.text("id") }
+                """, ws, cutoff, cutoff).compactMap { $0.text("id") }
             return try MessageRemoval.remove(tx, scope, ids: ids)
         }
         removed["inbound_messages"] = try await batches { tx in

@@ -33,6 +33,7 @@ CREATE TABLE portal_links (
   created_at TEXT NOT NULL
 );
 CREATE INDEX portal_links_user ON portal_links (portal_user_id);
+CREATE INDEX portal_links_expiry ON portal_links (expires_at);
 
 -- A signed-in device: refresh tokens rotate within it; a spent one presented again revokes it.
 CREATE TABLE portal_sessions (
@@ -44,6 +45,7 @@ CREATE TABLE portal_sessions (
   created_at TEXT NOT NULL
 );
 CREATE INDEX portal_sessions_user ON portal_sessions (portal_user_id);
+CREATE INDEX portal_sessions_expiry ON portal_sessions (expires_at);
 
 CREATE TABLE portal_refresh_tokens (
   token_hash TEXT PRIMARY KEY,

@@ -1,0 +1,58 @@
+import Foundation
+import OzziRuntime
+import OzziTestSupport
+import Testing
+@testable import APIWorker
+
+/// Every test that drives headless Chromium (Debian's, through chromedriver and Python's selenium), one at a
+/// time: a browser is the heaviest thing a test starts, and two at once on CI's two busy cores starve the
+/// tests running beside them.
+@Suite(.serialized) struct BrowserTests {
+    /// Debian's chromium drives the page (Tests/clients/docs_browser.py says what it checks); the client
+    /// lists what it found wrong.
+    @Test func aReaderFindsFiltersAndOpensOperationsInABrowser() async throws {
+        let api = try await APIHost.start(.live)
+        defer { Task { await api.stop() } }
+        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("docs_browser.py"), api.base])
+        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(run.status == 0, "docs_browser.py: \(run.stderr)")
+        #expect(report["failures"] == [])
+        #expect((report["seen"]?["operations_listed"]?.numberValue ?? 0) > 30)
+        #expect((report["seen"]?["search"]?["shown"]?.numberValue ?? 0) > 0)
+    }
+
+    /// Headless Chromium as the customer's site and its visitor (Tests/clients/widget_browser.py says what it
+    /// checks); screenshots are kept under the system's temporary folder.
+    @Test func theWidgetWorksInABrowserOnAnotherSite() async throws {
+        let api = try await APIHost.start(.live)
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        let shots = NSTemporaryDirectory() + "widget-screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("widget_browser.py"), api.base, token, shots])
+        #expect(run.status == 0, "widget_browser.py: \(run.stderr)")
+        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(report["failures"] == [], "\(run.stdout)")
+        #expect(report["seen"]?["conversation"]?.stringValue?.hasPrefix("cnv_") == true)
+    }
+
+    /// Headless Chromium on the page the email links to (Tests/clients/portal_browser.py says what it
+    /// checks); screenshots are kept under the system's temporary folder.
+    @Test func theInvitationsPageWorksInABrowser() async throws {
+        let f = try await PortalFixture.start(.live)
+        defer { Task { await f.api.stop() } }
+        try await f.enable()
+        let ada = try await f.contact("Ada", email: "ada@example.com")
+        let before = f.mailCount("ada@example.com")
+        #expect(try await f.api.call("POST", "/api/v1/portal/invitations", json: ["contact_id": .string(ada)], token: f.token).status == 201)
+        let link = try await f.mailedLink(to: "ada@example.com", after: before)
+        let shots = NSTemporaryDirectory() + "portal-screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("portal_browser.py"), f.api.base, f.workspace, "ada@example.com",
+                                                            link, shots])
+        #expect(run.status == 0, "portal_browser.py: \(run.stderr)")
+        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(report["failures"] == [], "\(run.stdout)")
+        #expect(report["seen"]?["sign_in"] == 200)
+    }
+}
