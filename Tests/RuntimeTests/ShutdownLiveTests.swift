@@ -17,29 +17,30 @@ import Testing
     }
 
     @Test func inFlightRequestsFinishAndNewConnectionsAreRefused() async throws {
-        // The deadline is far beyond anything this test waits for: shutdown returning proves it waited for
-        // the request, not for the deadline.
-        let live = try await LiveHost.start(limits: "shutdown_deadline_ms = 120000")
+        // The deadline (ten minutes) is far beyond anything this test waits for: shutdown returning well
+        // inside it after the gate opened proves it waited for the request, not for the deadline. Timed from
+        // the gate's opening, so a slow machine's polling before it does not count.
+        let live = try await LiveHost.start(limits: "shutdown_deadline_ms = 600000")
         let gate = "in-flight-\(UUID().uuidString)"
-        async let inFlight = Subprocess.run("/usr/bin/curl", ["-sS", "-i", "--max-time", "90", live.base + "/gate?name=\(gate)"])
+        async let inFlight = Subprocess.run("/usr/bin/curl", ["-sS", "-i", "--max-time", "600", live.base + "/gate?name=\(gate)"])
         #expect(try await Self.waitUntilInHandler(gate))
         let returned = Flag()
         let shutdown = Task {
-            let started = ContinuousClock.now
             await live.host.shutdown()
             returned.set()
-            return ContinuousClock.now - started
+            return ContinuousClock.now
         }
         #expect(try await Self.waitUntilRefusing(live), "shutdown stopped accepting")
         let returnedBeforeOpen = returned.isSet
+        let opened = ContinuousClock.now
         ProbeWorker.gates.open(gate)
-        let took = await shutdown.value
+        let took = await shutdown.value - opened
         let answer = try await inFlight
         #expect(!returnedBeforeOpen, "shutdown waited for the in-flight request")
         #expect(answer.stdout.hasPrefix("HTTP/1.1 200"), "\(answer.stdout)\(answer.stderr)")
         #expect(answer.stdout.hasSuffix("opened \(gate)"))
         #expect(answer.stdout.lowercased().contains("connection: close"), "a draining connection says it closes")
-        #expect(took < .seconds(60), "shutdown returned once the request finished, not at the 120 s deadline (took \(took))")
+        #expect(took < .seconds(300), "shutdown returned once the request finished, not at the 600 s deadline (took \(took) after the gate opened)")
         let refused = try await Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "5", live.base + "/hello"])
         #expect(refused.status != 0, "nothing listens after shutdown")
     }

@@ -40,6 +40,7 @@ public struct APIWorker: RoutedWorker {
             try ConversationsDomain(api),
             PortalDomain(api),
             PrivacyDomain(api),
+            try FormsDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -4568,6 +4568,1955 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Form`.
+        public struct Form: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Form/created_at`.
+            public var createdAt: Foundation.Date
+            /// The form's own page, for a link or an iframe of your own
+            ///
+            /// - Remark: Generated from `#/components/schemas/Form/embed_url`.
+            public var embedUrl: Swift.String
+            /// A disabled form's loader and page show nothing and take no submissions
+            ///
+            /// - Remark: Generated from `#/components/schemas/Form/enabled`.
+            public var enabled: Swift.Bool
+            /// A field; which settings apply depends on its type (a setting that does not apply is refused)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload`.
+            public struct FieldsPayloadPayload: Codable, Hashable, Sendable {
+                /// A consent box's channel: ticking it opts the contact in
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// A consent box's channel: ticking it opts the contact in
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/channel`.
+                public var channel: Components.Schemas.Form.FieldsPayloadPayload.ChannelPayload?
+                /// A hidden field's value when the page's URL gives none
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/default`.
+                public var _default: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/help`.
+                public var help: Swift.String?
+                /// A number field takes whole numbers only
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/integer`.
+                public var integer: Swift.Bool?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/key`.
+                public var key: Swift.String
+                /// What the visitor reads; required but for hidden fields
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/label`.
+                public var label: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/maps_to`.
+                public var mapsTo: Swift.String?
+                /// A number's greatest value, or a date's latest
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/max`.
+                @frozen public enum MaxPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/max/case1`.
+                    case case1(Swift.Double)
+                    /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/max/case2`.
+                    case case2(Swift.String)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try decoder.decodeFromSingleValueContainer())
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try encoder.encodeToSingleValueContainer(value)
+                        case let .case2(value):
+                            try encoder.encodeToSingleValueContainer(value)
+                        }
+                    }
+                }
+                /// A number's greatest value, or a date's latest
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/max`.
+                public var max: Components.Schemas.Form.FieldsPayloadPayload.MaxPayload?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/max_choices`.
+                public var maxChoices: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/max_length`.
+                public var maxLength: Swift.Int?
+                /// A number's least value, or a date's earliest
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/min`.
+                @frozen public enum MinPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/min/case1`.
+                    case case1(Swift.Double)
+                    /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/min/case2`.
+                    case case2(Swift.String)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try decoder.decodeFromSingleValueContainer())
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try encoder.encodeToSingleValueContainer(value)
+                        case let .case2(value):
+                            try encoder.encodeToSingleValueContainer(value)
+                        }
+                    }
+                }
+                /// A number's least value, or a date's earliest
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/min`.
+                public var min: Components.Schemas.Form.FieldsPayloadPayload.MinPayload?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/min_choices`.
+                public var minChoices: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/min_length`.
+                public var minLength: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/OptionsPayload`.
+                @frozen public enum OptionsPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/OptionsPayload/case1`.
+                    case case1(Swift.String)
+                    /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/OptionsPayload/case2`.
+                    public struct Case2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/OptionsPayload/case2/label`.
+                        public var label: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/OptionsPayload/case2/value`.
+                        public var value: Swift.String
+                        /// Creates a new `Case2Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - label:
+                        ///   - value:
+                        public init(
+                            label: Swift.String? = nil,
+                            value: Swift.String
+                        ) {
+                            self.label = label
+                            self.value = value
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case label
+                            case value
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.label = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .label
+                            )
+                            self.value = try container.decode(
+                                Swift.String.self,
+                                forKey: .value
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "label",
+                                "value"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/OptionsPayload/case2`.
+                    case case2(Components.Schemas.Form.FieldsPayloadPayload.OptionsPayloadPayload.Case2Payload)
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var errors: [any Swift.Error] = []
+                        do {
+                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        do {
+                            self = .case2(try .init(from: decoder))
+                            return
+                        } catch {
+                            errors.append(error)
+                        }
+                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                            type: Self.self,
+                            codingPath: decoder.codingPath,
+                            errors: errors
+                        )
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        switch self {
+                        case let .case1(value):
+                            try encoder.encodeToSingleValueContainer(value)
+                        case let .case2(value):
+                            try value.encode(to: encoder)
+                        }
+                    }
+                }
+                /// The choices of a select, multi_select or radio field
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/options`.
+                public typealias OptionsPayload = [Components.Schemas.Form.FieldsPayloadPayload.OptionsPayloadPayload]
+                /// The choices of a select, multi_select or radio field
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/options`.
+                public var options: Components.Schemas.Form.FieldsPayloadPayload.OptionsPayload?
+                /// A regular expression a text answer must match
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/pattern`.
+                public var pattern: Swift.String?
+                /// What the visitor reads when the pattern does not match
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/pattern_message`.
+                public var patternMessage: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/placeholder`.
+                public var placeholder: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/required`.
+                public var required: Swift.Bool?
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/type`.
+                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case text = "text"
+                    case email = "email"
+                    case phone = "phone"
+                    case number = "number"
+                    case textarea = "textarea"
+                    case select = "select"
+                    case multiSelect = "multi_select"
+                    case checkbox = "checkbox"
+                    case radio = "radio"
+                    case date = "date"
+                    case hidden = "hidden"
+                    case consent = "consent"
+                }
+                /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/type`.
+                public var _type: Components.Schemas.Form.FieldsPayloadPayload._TypePayload
+                /// Creates a new `FieldsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - channel: A consent box's channel: ticking it opts the contact in
+                ///   - _default: A hidden field's value when the page's URL gives none
+                ///   - help:
+                ///   - integer: A number field takes whole numbers only
+                ///   - key:
+                ///   - label: What the visitor reads; required but for hidden fields
+                ///   - mapsTo:
+                ///   - max: A number's greatest value, or a date's latest
+                ///   - maxChoices:
+                ///   - maxLength:
+                ///   - min: A number's least value, or a date's earliest
+                ///   - minChoices:
+                ///   - minLength:
+                ///   - options: The choices of a select, multi_select or radio field
+                ///   - pattern: A regular expression a text answer must match
+                ///   - patternMessage: What the visitor reads when the pattern does not match
+                ///   - placeholder:
+                ///   - required:
+                ///   - _type:
+                public init(
+                    channel: Components.Schemas.Form.FieldsPayloadPayload.ChannelPayload? = nil,
+                    _default: Swift.String? = nil,
+                    help: Swift.String? = nil,
+                    integer: Swift.Bool? = nil,
+                    key: Swift.String,
+                    label: Swift.String? = nil,
+                    mapsTo: Swift.String? = nil,
+                    max: Components.Schemas.Form.FieldsPayloadPayload.MaxPayload? = nil,
+                    maxChoices: Swift.Int? = nil,
+                    maxLength: Swift.Int? = nil,
+                    min: Components.Schemas.Form.FieldsPayloadPayload.MinPayload? = nil,
+                    minChoices: Swift.Int? = nil,
+                    minLength: Swift.Int? = nil,
+                    options: Components.Schemas.Form.FieldsPayloadPayload.OptionsPayload? = nil,
+                    pattern: Swift.String? = nil,
+                    patternMessage: Swift.String? = nil,
+                    placeholder: Swift.String? = nil,
+                    required: Swift.Bool? = nil,
+                    _type: Components.Schemas.Form.FieldsPayloadPayload._TypePayload
+                ) {
+                    self.channel = channel
+                    self._default = _default
+                    self.help = help
+                    self.integer = integer
+                    self.key = key
+                    self.label = label
+                    self.mapsTo = mapsTo
+                    self.max = max
+                    self.maxChoices = maxChoices
+                    self.maxLength = maxLength
+                    self.min = min
+                    self.minChoices = minChoices
+                    self.minLength = minLength
+                    self.options = options
+                    self.pattern = pattern
+                    self.patternMessage = patternMessage
+                    self.placeholder = placeholder
+                    self.required = required
+                    self._type = _type
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case channel
+                    case _default = "default"
+                    case help
+                    case integer
+                    case key
+                    case label
+                    case mapsTo = "maps_to"
+                    case max
+                    case maxChoices = "max_choices"
+                    case maxLength = "max_length"
+                    case min
+                    case minChoices = "min_choices"
+                    case minLength = "min_length"
+                    case options
+                    case pattern
+                    case patternMessage = "pattern_message"
+                    case placeholder
+                    case required
+                    case _type = "type"
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.channel = try container.decodeIfPresent(
+                        Components.Schemas.Form.FieldsPayloadPayload.ChannelPayload.self,
+                        forKey: .channel
+                    )
+                    self._default = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: ._default
+                    )
+                    self.help = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .help
+                    )
+                    self.integer = try container.decodeIfPresent(
+                        Swift.Bool.self,
+                        forKey: .integer
+                    )
+                    self.key = try container.decode(
+                        Swift.String.self,
+                        forKey: .key
+                    )
+                    self.label = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .label
+                    )
+                    self.mapsTo = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .mapsTo
+                    )
+                    self.max = try container.decodeIfPresent(
+                        Components.Schemas.Form.FieldsPayloadPayload.MaxPayload.self,
+                        forKey: .max
+                    )
+                    self.maxChoices = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .maxChoices
+                    )
+                    self.maxLength = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .maxLength
+                    )
+                    self.min = try container.decodeIfPresent(
+                        Components.Schemas.Form.FieldsPayloadPayload.MinPayload.self,
+                        forKey: .min
+                    )
+                    self.minChoices = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .minChoices
+                    )
+                    self.minLength = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .minLength
+                    )
+                    self.options = try container.decodeIfPresent(
+                        Components.Schemas.Form.FieldsPayloadPayload.OptionsPayload.self,
+                        forKey: .options
+                    )
+                    self.pattern = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .pattern
+                    )
+                    self.patternMessage = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .patternMessage
+                    )
+                    self.placeholder = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .placeholder
+                    )
+                    self.required = try container.decodeIfPresent(
+                        Swift.Bool.self,
+                        forKey: .required
+                    )
+                    self._type = try container.decode(
+                        Components.Schemas.Form.FieldsPayloadPayload._TypePayload.self,
+                        forKey: ._type
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "channel",
+                        "default",
+                        "help",
+                        "integer",
+                        "key",
+                        "label",
+                        "maps_to",
+                        "max",
+                        "max_choices",
+                        "max_length",
+                        "min",
+                        "min_choices",
+                        "min_length",
+                        "options",
+                        "pattern",
+                        "pattern_message",
+                        "placeholder",
+                        "required",
+                        "type"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Form/fields`.
+            public typealias FieldsPayload = [Components.Schemas.Form.FieldsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Form/fields`.
+            public var fields: Components.Schemas.Form.FieldsPayload
+            /// - Remark: Generated from `#/components/schemas/Form/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Form/name`.
+            public var name: Swift.String
+            /// Named by the script tag; public
+            ///
+            /// - Remark: Generated from `#/components/schemas/Form/public_key`.
+            public var publicKey: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Form/settings`.
+            public struct SettingsPayload: Codable, Hashable, Sendable {
+                /// The origins of the sites that may embed the form (frame it and submit to it)
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/settings/allowed_origins`.
+                public var allowedOrigins: [Swift.String]?
+                /// Where the visitor goes after sending, instead of the message
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/settings/redirect_url`.
+                public var redirectUrl: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Form/settings/spam`.
+                public struct SpamPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/spam/honeypot`.
+                    public var honeypot: Swift.Bool?
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/spam/min_fill_seconds`.
+                    public var minFillSeconds: Swift.Int?
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/spam/per_email_per_hour`.
+                    public var perEmailPerHour: Swift.Int?
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/spam/per_network_per_minute`.
+                    public var perNetworkPerMinute: Swift.Int?
+                    /// Creates a new `SpamPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - honeypot:
+                    ///   - minFillSeconds:
+                    ///   - perEmailPerHour:
+                    ///   - perNetworkPerMinute:
+                    public init(
+                        honeypot: Swift.Bool? = nil,
+                        minFillSeconds: Swift.Int? = nil,
+                        perEmailPerHour: Swift.Int? = nil,
+                        perNetworkPerMinute: Swift.Int? = nil
+                    ) {
+                        self.honeypot = honeypot
+                        self.minFillSeconds = minFillSeconds
+                        self.perEmailPerHour = perEmailPerHour
+                        self.perNetworkPerMinute = perNetworkPerMinute
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case honeypot
+                        case minFillSeconds = "min_fill_seconds"
+                        case perEmailPerHour = "per_email_per_hour"
+                        case perNetworkPerMinute = "per_network_per_minute"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.honeypot = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .honeypot
+                        )
+                        self.minFillSeconds = try container.decodeIfPresent(
+                            Swift.Int.self,
+                            forKey: .minFillSeconds
+                        )
+                        self.perEmailPerHour = try container.decodeIfPresent(
+                            Swift.Int.self,
+                            forKey: .perEmailPerHour
+                        )
+                        self.perNetworkPerMinute = try container.decodeIfPresent(
+                            Swift.Int.self,
+                            forKey: .perNetworkPerMinute
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "honeypot",
+                            "min_fill_seconds",
+                            "per_email_per_hour",
+                            "per_network_per_minute"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/Form/settings/spam`.
+                public var spam: Components.Schemas.Form.SettingsPayload.SpamPayload?
+                /// - Remark: Generated from `#/components/schemas/Form/settings/submit_label`.
+                public var submitLabel: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Form/settings/success_message`.
+                public var successMessage: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Form/settings/theme`.
+                public struct ThemePayload: Codable, Hashable, Sendable {
+                    /// A hex colour, #rgb or #rrggbb
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/theme/background`.
+                    public var background: Swift.String?
+                    /// A hex colour, #rgb or #rrggbb
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/theme/color`.
+                    public var color: Swift.String?
+                    /// Your own CSS for the form's page; it may not load anything (no @import, url())
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/theme/custom_css`.
+                    public var customCss: Swift.String?
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/theme/font`.
+                    @frozen public enum FontPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case mono = "mono"
+                        case rounded = "rounded"
+                        case serif = "serif"
+                        case system = "system"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/theme/font`.
+                    public var font: Components.Schemas.Form.SettingsPayload.ThemePayload.FontPayload?
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/theme/radius`.
+                    public var radius: Swift.Int?
+                    /// A hex colour, #rgb or #rrggbb
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/Form/settings/theme/text_color`.
+                    public var textColor: Swift.String?
+                    /// Creates a new `ThemePayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - background: A hex colour, #rgb or #rrggbb
+                    ///   - color: A hex colour, #rgb or #rrggbb
+                    ///   - customCss: Your own CSS for the form's page; it may not load anything (no @import, url())
+                    ///   - font:
+                    ///   - radius:
+                    ///   - textColor: A hex colour, #rgb or #rrggbb
+                    public init(
+                        background: Swift.String? = nil,
+                        color: Swift.String? = nil,
+                        customCss: Swift.String? = nil,
+                        font: Components.Schemas.Form.SettingsPayload.ThemePayload.FontPayload? = nil,
+                        radius: Swift.Int? = nil,
+                        textColor: Swift.String? = nil
+                    ) {
+                        self.background = background
+                        self.color = color
+                        self.customCss = customCss
+                        self.font = font
+                        self.radius = radius
+                        self.textColor = textColor
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case background
+                        case color
+                        case customCss = "custom_css"
+                        case font
+                        case radius
+                        case textColor = "text_color"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.background = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .background
+                        )
+                        self.color = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .color
+                        )
+                        self.customCss = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .customCss
+                        )
+                        self.font = try container.decodeIfPresent(
+                            Components.Schemas.Form.SettingsPayload.ThemePayload.FontPayload.self,
+                            forKey: .font
+                        )
+                        self.radius = try container.decodeIfPresent(
+                            Swift.Int.self,
+                            forKey: .radius
+                        )
+                        self.textColor = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .textColor
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "background",
+                            "color",
+                            "custom_css",
+                            "font",
+                            "radius",
+                            "text_color"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/Form/settings/theme`.
+                public var theme: Components.Schemas.Form.SettingsPayload.ThemePayload?
+                /// Creates a new `SettingsPayload`.
+                ///
+                /// - Parameters:
+                ///   - allowedOrigins: The origins of the sites that may embed the form (frame it and submit to it)
+                ///   - redirectUrl: Where the visitor goes after sending, instead of the message
+                ///   - spam:
+                ///   - submitLabel:
+                ///   - successMessage:
+                ///   - theme:
+                public init(
+                    allowedOrigins: [Swift.String]? = nil,
+                    redirectUrl: Swift.String? = nil,
+                    spam: Components.Schemas.Form.SettingsPayload.SpamPayload? = nil,
+                    submitLabel: Swift.String? = nil,
+                    successMessage: Swift.String? = nil,
+                    theme: Components.Schemas.Form.SettingsPayload.ThemePayload? = nil
+                ) {
+                    self.allowedOrigins = allowedOrigins
+                    self.redirectUrl = redirectUrl
+                    self.spam = spam
+                    self.submitLabel = submitLabel
+                    self.successMessage = successMessage
+                    self.theme = theme
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case allowedOrigins = "allowed_origins"
+                    case redirectUrl = "redirect_url"
+                    case spam
+                    case submitLabel = "submit_label"
+                    case successMessage = "success_message"
+                    case theme
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.allowedOrigins = try container.decodeIfPresent(
+                        [Swift.String].self,
+                        forKey: .allowedOrigins
+                    )
+                    self.redirectUrl = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .redirectUrl
+                    )
+                    self.spam = try container.decodeIfPresent(
+                        Components.Schemas.Form.SettingsPayload.SpamPayload.self,
+                        forKey: .spam
+                    )
+                    self.submitLabel = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .submitLabel
+                    )
+                    self.successMessage = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .successMessage
+                    )
+                    self.theme = try container.decodeIfPresent(
+                        Components.Schemas.Form.SettingsPayload.ThemePayload.self,
+                        forKey: .theme
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "allowed_origins",
+                        "redirect_url",
+                        "spam",
+                        "submit_label",
+                        "success_message",
+                        "theme"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Form/settings`.
+            public var settings: Components.Schemas.Form.SettingsPayload
+            /// The HTML to paste where the form goes
+            ///
+            /// - Remark: Generated from `#/components/schemas/Form/snippet`.
+            public var snippet: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Form/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// The current version; each change of fields, settings or workflow makes a new one
+            ///
+            /// - Remark: Generated from `#/components/schemas/Form/version`.
+            public var version: Swift.Int
+            /// A workflow action, run for each submission in order
+            ///
+            /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload`.
+            public struct WorkflowPayloadPayload: Codable, Hashable, Sendable {
+                /// enroll_study_book
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/book_id`.
+                public var bookId: Swift.String?
+                /// send_sms, send_email: send this long after the submission
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/delay_minutes`.
+                public var delayMinutes: Swift.Int?
+                /// add_to_group
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/group_id`.
+                public var groupId: Swift.String?
+                /// send_sms, send_email: an SMS or email template
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/template_id`.
+                public var templateId: Swift.String?
+                /// An IANA time zone name
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/time_zone`.
+                @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case africaAbidjan = "Africa/Abidjan"
+                    case africaAccra = "Africa/Accra"
+                    case africaAddisAbaba = "Africa/Addis_Ababa"
+                    case africaAlgiers = "Africa/Algiers"
+                    case africaAsmara = "Africa/Asmara"
+                    case africaBamako = "Africa/Bamako"
+                    case africaBangui = "Africa/Bangui"
+                    case africaBanjul = "Africa/Banjul"
+                    case africaBissau = "Africa/Bissau"
+                    case africaBlantyre = "Africa/Blantyre"
+                    case africaBrazzaville = "Africa/Brazzaville"
+                    case africaBujumbura = "Africa/Bujumbura"
+                    case africaCairo = "Africa/Cairo"
+                    case africaCasablanca = "Africa/Casablanca"
+                    case africaCeuta = "Africa/Ceuta"
+                    case africaConakry = "Africa/Conakry"
+                    case africaDakar = "Africa/Dakar"
+                    case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                    case africaDjibouti = "Africa/Djibouti"
+                    case africaDouala = "Africa/Douala"
+                    case africaElAaiun = "Africa/El_Aaiun"
+                    case africaFreetown = "Africa/Freetown"
+                    case africaGaborone = "Africa/Gaborone"
+                    case africaHarare = "Africa/Harare"
+                    case africaJohannesburg = "Africa/Johannesburg"
+                    case africaJuba = "Africa/Juba"
+                    case africaKampala = "Africa/Kampala"
+                    case africaKhartoum = "Africa/Khartoum"
+                    case africaKigali = "Africa/Kigali"
+                    case africaKinshasa = "Africa/Kinshasa"
+                    case africaLagos = "Africa/Lagos"
+                    case africaLibreville = "Africa/Libreville"
+                    case africaLome = "Africa/Lome"
+                    case africaLuanda = "Africa/Luanda"
+                    case africaLubumbashi = "Africa/Lubumbashi"
+                    case africaLusaka = "Africa/Lusaka"
+                    case africaMalabo = "Africa/Malabo"
+                    case africaMaputo = "Africa/Maputo"
+                    case africaMaseru = "Africa/Maseru"
+                    case africaMbabane = "Africa/Mbabane"
+                    case africaMogadishu = "Africa/Mogadishu"
+                    case africaMonrovia = "Africa/Monrovia"
+                    case africaNairobi = "Africa/Nairobi"
+                    case africaNdjamena = "Africa/Ndjamena"
+                    case africaNiamey = "Africa/Niamey"
+                    case africaNouakchott = "Africa/Nouakchott"
+                    case africaOuagadougou = "Africa/Ouagadougou"
+                    case africaPortoNovo = "Africa/Porto-Novo"
+                    case africaSaoTome = "Africa/Sao_Tome"
+                    case africaTripoli = "Africa/Tripoli"
+                    case africaTunis = "Africa/Tunis"
+                    case africaWindhoek = "Africa/Windhoek"
+                    case americaAdak = "America/Adak"
+                    case americaAnchorage = "America/Anchorage"
+                    case americaAnguilla = "America/Anguilla"
+                    case americaAntigua = "America/Antigua"
+                    case americaAraguaina = "America/Araguaina"
+                    case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                    case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                    case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                    case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                    case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                    case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                    case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                    case americaArgentinaSalta = "America/Argentina/Salta"
+                    case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                    case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                    case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                    case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                    case americaAruba = "America/Aruba"
+                    case americaAsuncion = "America/Asuncion"
+                    case americaAtikokan = "America/Atikokan"
+                    case americaBahia = "America/Bahia"
+                    case americaBahiaBanderas = "America/Bahia_Banderas"
+                    case americaBarbados = "America/Barbados"
+                    case americaBelem = "America/Belem"
+                    case americaBelize = "America/Belize"
+                    case americaBlancSablon = "America/Blanc-Sablon"
+                    case americaBoaVista = "America/Boa_Vista"
+                    case americaBogota = "America/Bogota"
+                    case americaBoise = "America/Boise"
+                    case americaCambridgeBay = "America/Cambridge_Bay"
+                    case americaCampoGrande = "America/Campo_Grande"
+                    case americaCancun = "America/Cancun"
+                    case americaCaracas = "America/Caracas"
+                    case americaCayenne = "America/Cayenne"
+                    case americaCayman = "America/Cayman"
+                    case americaChicago = "America/Chicago"
+                    case americaChihuahua = "America/Chihuahua"
+                    case americaCiudadJuarez = "America/Ciudad_Juarez"
+                    case americaCostaRica = "America/Costa_Rica"
+                    case americaCoyhaique = "America/Coyhaique"
+                    case americaCreston = "America/Creston"
+                    case americaCuiaba = "America/Cuiaba"
+                    case americaCuracao = "America/Curacao"
+                    case americaDanmarkshavn = "America/Danmarkshavn"
+                    case americaDawson = "America/Dawson"
+                    case americaDawsonCreek = "America/Dawson_Creek"
+                    case americaDenver = "America/Denver"
+                    case americaDetroit = "America/Detroit"
+                    case americaDominica = "America/Dominica"
+                    case americaEdmonton = "America/Edmonton"
+                    case americaEirunepe = "America/Eirunepe"
+                    case americaElSalvador = "America/El_Salvador"
+                    case americaFortNelson = "America/Fort_Nelson"
+                    case americaFortaleza = "America/Fortaleza"
+                    case americaGlaceBay = "America/Glace_Bay"
+                    case americaGodthab = "America/Godthab"
+                    case americaGooseBay = "America/Goose_Bay"
+                    case americaGrandTurk = "America/Grand_Turk"
+                    case americaGrenada = "America/Grenada"
+                    case americaGuadeloupe = "America/Guadeloupe"
+                    case americaGuatemala = "America/Guatemala"
+                    case americaGuayaquil = "America/Guayaquil"
+                    case americaGuyana = "America/Guyana"
+                    case americaHalifax = "America/Halifax"
+                    case americaHavana = "America/Havana"
+                    case americaHermosillo = "America/Hermosillo"
+                    case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                    case americaIndianaKnox = "America/Indiana/Knox"
+                    case americaIndianaMarengo = "America/Indiana/Marengo"
+                    case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                    case americaIndianaTellCity = "America/Indiana/Tell_City"
+                    case americaIndianaVevay = "America/Indiana/Vevay"
+                    case americaIndianaVincennes = "America/Indiana/Vincennes"
+                    case americaIndianaWinamac = "America/Indiana/Winamac"
+                    case americaInuvik = "America/Inuvik"
+                    case americaIqaluit = "America/Iqaluit"
+                    case americaJamaica = "America/Jamaica"
+                    case americaJuneau = "America/Juneau"
+                    case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                    case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                    case americaKralendijk = "America/Kralendijk"
+                    case americaLaPaz = "America/La_Paz"
+                    case americaLima = "America/Lima"
+                    case americaLosAngeles = "America/Los_Angeles"
+                    case americaLowerPrinces = "America/Lower_Princes"
+                    case americaMaceio = "America/Maceio"
+                    case americaManagua = "America/Managua"
+                    case americaManaus = "America/Manaus"
+                    case americaMarigot = "America/Marigot"
+                    case americaMartinique = "America/Martinique"
+                    case americaMatamoros = "America/Matamoros"
+                    case americaMazatlan = "America/Mazatlan"
+                    case americaMenominee = "America/Menominee"
+                    case americaMerida = "America/Merida"
+                    case americaMetlakatla = "America/Metlakatla"
+                    case americaMexicoCity = "America/Mexico_City"
+                    case americaMiquelon = "America/Miquelon"
+                    case americaMoncton = "America/Moncton"
+                    case americaMonterrey = "America/Monterrey"
+                    case americaMontevideo = "America/Montevideo"
+                    case americaMontreal = "America/Montreal"
+                    case americaMontserrat = "America/Montserrat"
+                    case americaNassau = "America/Nassau"
+                    case americaNewYork = "America/New_York"
+                    case americaNipigon = "America/Nipigon"
+                    case americaNome = "America/Nome"
+                    case americaNoronha = "America/Noronha"
+                    case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                    case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                    case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                    case americaNuuk = "America/Nuuk"
+                    case americaOjinaga = "America/Ojinaga"
+                    case americaPanama = "America/Panama"
+                    case americaPangnirtung = "America/Pangnirtung"
+                    case americaParamaribo = "America/Paramaribo"
+                    case americaPhoenix = "America/Phoenix"
+                    case americaPortAuPrince = "America/Port-au-Prince"
+                    case americaPortOfSpain = "America/Port_of_Spain"
+                    case americaPortoVelho = "America/Porto_Velho"
+                    case americaPuertoRico = "America/Puerto_Rico"
+                    case americaPuntaArenas = "America/Punta_Arenas"
+                    case americaRainyRiver = "America/Rainy_River"
+                    case americaRankinInlet = "America/Rankin_Inlet"
+                    case americaRecife = "America/Recife"
+                    case americaRegina = "America/Regina"
+                    case americaResolute = "America/Resolute"
+                    case americaRioBranco = "America/Rio_Branco"
+                    case americaSantaIsabel = "America/Santa_Isabel"
+                    case americaSantarem = "America/Santarem"
+                    case americaSantiago = "America/Santiago"
+                    case americaSantoDomingo = "America/Santo_Domingo"
+                    case americaSaoPaulo = "America/Sao_Paulo"
+                    case americaScoresbysund = "America/Scoresbysund"
+                    case americaShiprock = "America/Shiprock"
+                    case americaSitka = "America/Sitka"
+                    case americaStBarthelemy = "America/St_Barthelemy"
+                    case americaStJohns = "America/St_Johns"
+                    case americaStKitts = "America/St_Kitts"
+                    case americaStLucia = "America/St_Lucia"
+                    case americaStThomas = "America/St_Thomas"
+                    case americaStVincent = "America/St_Vincent"
+                    case americaSwiftCurrent = "America/Swift_Current"
+                    case americaTegucigalpa = "America/Tegucigalpa"
+                    case americaThule = "America/Thule"
+                    case americaThunderBay = "America/Thunder_Bay"
+                    case americaTijuana = "America/Tijuana"
+                    case americaToronto = "America/Toronto"
+                    case americaTortola = "America/Tortola"
+                    case americaVancouver = "America/Vancouver"
+                    case americaWhitehorse = "America/Whitehorse"
+                    case americaWinnipeg = "America/Winnipeg"
+                    case americaYakutat = "America/Yakutat"
+                    case americaYellowknife = "America/Yellowknife"
+                    case antarcticaCasey = "Antarctica/Casey"
+                    case antarcticaDavis = "Antarctica/Davis"
+                    case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                    case antarcticaMacquarie = "Antarctica/Macquarie"
+                    case antarcticaMawson = "Antarctica/Mawson"
+                    case antarcticaMcMurdo = "Antarctica/McMurdo"
+                    case antarcticaPalmer = "Antarctica/Palmer"
+                    case antarcticaRothera = "Antarctica/Rothera"
+                    case antarcticaSouthPole = "Antarctica/South_Pole"
+                    case antarcticaSyowa = "Antarctica/Syowa"
+                    case antarcticaTroll = "Antarctica/Troll"
+                    case antarcticaVostok = "Antarctica/Vostok"
+                    case arcticLongyearbyen = "Arctic/Longyearbyen"
+                    case asiaAden = "Asia/Aden"
+                    case asiaAlmaty = "Asia/Almaty"
+                    case asiaAmman = "Asia/Amman"
+                    case asiaAnadyr = "Asia/Anadyr"
+                    case asiaAqtau = "Asia/Aqtau"
+                    case asiaAqtobe = "Asia/Aqtobe"
+                    case asiaAshgabat = "Asia/Ashgabat"
+                    case asiaAtyrau = "Asia/Atyrau"
+                    case asiaBaghdad = "Asia/Baghdad"
+                    case asiaBahrain = "Asia/Bahrain"
+                    case asiaBaku = "Asia/Baku"
+                    case asiaBangkok = "Asia/Bangkok"
+                    case asiaBarnaul = "Asia/Barnaul"
+                    case asiaBeirut = "Asia/Beirut"
+                    case asiaBishkek = "Asia/Bishkek"
+                    case asiaBrunei = "Asia/Brunei"
+                    case asiaCalcutta = "Asia/Calcutta"
+                    case asiaChita = "Asia/Chita"
+                    case asiaChoibalsan = "Asia/Choibalsan"
+                    case asiaChongqing = "Asia/Chongqing"
+                    case asiaColombo = "Asia/Colombo"
+                    case asiaDamascus = "Asia/Damascus"
+                    case asiaDhaka = "Asia/Dhaka"
+                    case asiaDili = "Asia/Dili"
+                    case asiaDubai = "Asia/Dubai"
+                    case asiaDushanbe = "Asia/Dushanbe"
+                    case asiaFamagusta = "Asia/Famagusta"
+                    case asiaGaza = "Asia/Gaza"
+                    case asiaHarbin = "Asia/Harbin"
+                    case asiaHebron = "Asia/Hebron"
+                    case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                    case asiaHongKong = "Asia/Hong_Kong"
+                    case asiaHovd = "Asia/Hovd"
+                    case asiaIrkutsk = "Asia/Irkutsk"
+                    case asiaJakarta = "Asia/Jakarta"
+                    case asiaJayapura = "Asia/Jayapura"
+                    case asiaJerusalem = "Asia/Jerusalem"
+                    case asiaKabul = "Asia/Kabul"
+                    case asiaKamchatka = "Asia/Kamchatka"
+                    case asiaKarachi = "Asia/Karachi"
+                    case asiaKashgar = "Asia/Kashgar"
+                    case asiaKathmandu = "Asia/Kathmandu"
+                    case asiaKatmandu = "Asia/Katmandu"
+                    case asiaKhandyga = "Asia/Khandyga"
+                    case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                    case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                    case asiaKuching = "Asia/Kuching"
+                    case asiaKuwait = "Asia/Kuwait"
+                    case asiaMacau = "Asia/Macau"
+                    case asiaMagadan = "Asia/Magadan"
+                    case asiaMakassar = "Asia/Makassar"
+                    case asiaManila = "Asia/Manila"
+                    case asiaMuscat = "Asia/Muscat"
+                    case asiaNicosia = "Asia/Nicosia"
+                    case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                    case asiaNovosibirsk = "Asia/Novosibirsk"
+                    case asiaOmsk = "Asia/Omsk"
+                    case asiaOral = "Asia/Oral"
+                    case asiaPhnomPenh = "Asia/Phnom_Penh"
+                    case asiaPontianak = "Asia/Pontianak"
+                    case asiaPyongyang = "Asia/Pyongyang"
+                    case asiaQatar = "Asia/Qatar"
+                    case asiaQostanay = "Asia/Qostanay"
+                    case asiaQyzylorda = "Asia/Qyzylorda"
+                    case asiaRangoon = "Asia/Rangoon"
+                    case asiaRiyadh = "Asia/Riyadh"
+                    case asiaSakhalin = "Asia/Sakhalin"
+                    case asiaSamarkand = "Asia/Samarkand"
+                    case asiaSeoul = "Asia/Seoul"
+                    case asiaShanghai = "Asia/Shanghai"
+                    case asiaSingapore = "Asia/Singapore"
+                    case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                    case asiaTaipei = "Asia/Taipei"
+                    case asiaTashkent = "Asia/Tashkent"
+                    case asiaTbilisi = "Asia/Tbilisi"
+                    case asiaTehran = "Asia/Tehran"
+                    case asiaThimphu = "Asia/Thimphu"
+                    case asiaTokyo = "Asia/Tokyo"
+                    case asiaTomsk = "Asia/Tomsk"
+                    case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                    case asiaUrumqi = "Asia/Urumqi"
+                    case asiaUstNera = "Asia/Ust-Nera"
+                    case asiaVientiane = "Asia/Vientiane"
+                    case asiaVladivostok = "Asia/Vladivostok"
+                    case asiaYakutsk = "Asia/Yakutsk"
+                    case asiaYangon = "Asia/Yangon"
+                    case asiaYekaterinburg = "Asia/Yekaterinburg"
+                    case asiaYerevan = "Asia/Yerevan"
+                    case atlanticAzores = "Atlantic/Azores"
+                    case atlanticBermuda = "Atlantic/Bermuda"
+                    case atlanticCanary = "Atlantic/Canary"
+                    case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                    case atlanticFaroe = "Atlantic/Faroe"
+                    case atlanticMadeira = "Atlantic/Madeira"
+                    case atlanticReykjavik = "Atlantic/Reykjavik"
+                    case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                    case atlanticStHelena = "Atlantic/St_Helena"
+                    case atlanticStanley = "Atlantic/Stanley"
+                    case australiaAdelaide = "Australia/Adelaide"
+                    case australiaBrisbane = "Australia/Brisbane"
+                    case australiaBrokenHill = "Australia/Broken_Hill"
+                    case australiaCurrie = "Australia/Currie"
+                    case australiaDarwin = "Australia/Darwin"
+                    case australiaEucla = "Australia/Eucla"
+                    case australiaHobart = "Australia/Hobart"
+                    case australiaLindeman = "Australia/Lindeman"
+                    case australiaLordHowe = "Australia/Lord_Howe"
+                    case australiaMelbourne = "Australia/Melbourne"
+                    case australiaPerth = "Australia/Perth"
+                    case australiaSydney = "Australia/Sydney"
+                    case europeAmsterdam = "Europe/Amsterdam"
+                    case europeAndorra = "Europe/Andorra"
+                    case europeAstrakhan = "Europe/Astrakhan"
+                    case europeAthens = "Europe/Athens"
+                    case europeBelgrade = "Europe/Belgrade"
+                    case europeBerlin = "Europe/Berlin"
+                    case europeBratislava = "Europe/Bratislava"
+                    case europeBrussels = "Europe/Brussels"
+                    case europeBucharest = "Europe/Bucharest"
+                    case europeBudapest = "Europe/Budapest"
+                    case europeBusingen = "Europe/Busingen"
+                    case europeChisinau = "Europe/Chisinau"
+                    case europeCopenhagen = "Europe/Copenhagen"
+                    case europeDublin = "Europe/Dublin"
+                    case europeGibraltar = "Europe/Gibraltar"
+                    case europeGuernsey = "Europe/Guernsey"
+                    case europeHelsinki = "Europe/Helsinki"
+                    case europeIsleOfMan = "Europe/Isle_of_Man"
+                    case europeIstanbul = "Europe/Istanbul"
+                    case europeJersey = "Europe/Jersey"
+                    case europeKaliningrad = "Europe/Kaliningrad"
+                    case europeKiev = "Europe/Kiev"
+                    case europeKirov = "Europe/Kirov"
+                    case europeKyiv = "Europe/Kyiv"
+                    case europeLisbon = "Europe/Lisbon"
+                    case europeLjubljana = "Europe/Ljubljana"
+                    case europeLondon = "Europe/London"
+                    case europeLuxembourg = "Europe/Luxembourg"
+                    case europeMadrid = "Europe/Madrid"
+                    case europeMalta = "Europe/Malta"
+                    case europeMariehamn = "Europe/Mariehamn"
+                    case europeMinsk = "Europe/Minsk"
+                    case europeMonaco = "Europe/Monaco"
+                    case europeMoscow = "Europe/Moscow"
+                    case europeOslo = "Europe/Oslo"
+                    case europeParis = "Europe/Paris"
+                    case europePodgorica = "Europe/Podgorica"
+                    case europePrague = "Europe/Prague"
+                    case europeRiga = "Europe/Riga"
+                    case europeRome = "Europe/Rome"
+                    case europeSamara = "Europe/Samara"
+                    case europeSanMarino = "Europe/San_Marino"
+                    case europeSarajevo = "Europe/Sarajevo"
+                    case europeSaratov = "Europe/Saratov"
+                    case europeSimferopol = "Europe/Simferopol"
+                    case europeSkopje = "Europe/Skopje"
+                    case europeSofia = "Europe/Sofia"
+                    case europeStockholm = "Europe/Stockholm"
+                    case europeTallinn = "Europe/Tallinn"
+                    case europeTirane = "Europe/Tirane"
+                    case europeUlyanovsk = "Europe/Ulyanovsk"
+                    case europeUzhgorod = "Europe/Uzhgorod"
+                    case europeVaduz = "Europe/Vaduz"
+                    case europeVatican = "Europe/Vatican"
+                    case europeVienna = "Europe/Vienna"
+                    case europeVilnius = "Europe/Vilnius"
+                    case europeVolgograd = "Europe/Volgograd"
+                    case europeWarsaw = "Europe/Warsaw"
+                    case europeZagreb = "Europe/Zagreb"
+                    case europeZaporozhye = "Europe/Zaporozhye"
+                    case europeZurich = "Europe/Zurich"
+                    case gmt = "GMT"
+                    case indianAntananarivo = "Indian/Antananarivo"
+                    case indianChagos = "Indian/Chagos"
+                    case indianChristmas = "Indian/Christmas"
+                    case indianCocos = "Indian/Cocos"
+                    case indianComoro = "Indian/Comoro"
+                    case indianKerguelen = "Indian/Kerguelen"
+                    case indianMahe = "Indian/Mahe"
+                    case indianMaldives = "Indian/Maldives"
+                    case indianMauritius = "Indian/Mauritius"
+                    case indianMayotte = "Indian/Mayotte"
+                    case indianReunion = "Indian/Reunion"
+                    case pacificApia = "Pacific/Apia"
+                    case pacificAuckland = "Pacific/Auckland"
+                    case pacificBougainville = "Pacific/Bougainville"
+                    case pacificChatham = "Pacific/Chatham"
+                    case pacificChuuk = "Pacific/Chuuk"
+                    case pacificEaster = "Pacific/Easter"
+                    case pacificEfate = "Pacific/Efate"
+                    case pacificEnderbury = "Pacific/Enderbury"
+                    case pacificFakaofo = "Pacific/Fakaofo"
+                    case pacificFiji = "Pacific/Fiji"
+                    case pacificFunafuti = "Pacific/Funafuti"
+                    case pacificGalapagos = "Pacific/Galapagos"
+                    case pacificGambier = "Pacific/Gambier"
+                    case pacificGuadalcanal = "Pacific/Guadalcanal"
+                    case pacificGuam = "Pacific/Guam"
+                    case pacificHonolulu = "Pacific/Honolulu"
+                    case pacificJohnston = "Pacific/Johnston"
+                    case pacificKanton = "Pacific/Kanton"
+                    case pacificKiritimati = "Pacific/Kiritimati"
+                    case pacificKosrae = "Pacific/Kosrae"
+                    case pacificKwajalein = "Pacific/Kwajalein"
+                    case pacificMajuro = "Pacific/Majuro"
+                    case pacificMarquesas = "Pacific/Marquesas"
+                    case pacificMidway = "Pacific/Midway"
+                    case pacificNauru = "Pacific/Nauru"
+                    case pacificNiue = "Pacific/Niue"
+                    case pacificNorfolk = "Pacific/Norfolk"
+                    case pacificNoumea = "Pacific/Noumea"
+                    case pacificPagoPago = "Pacific/Pago_Pago"
+                    case pacificPalau = "Pacific/Palau"
+                    case pacificPitcairn = "Pacific/Pitcairn"
+                    case pacificPohnpei = "Pacific/Pohnpei"
+                    case pacificPonape = "Pacific/Ponape"
+                    case pacificPortMoresby = "Pacific/Port_Moresby"
+                    case pacificRarotonga = "Pacific/Rarotonga"
+                    case pacificSaipan = "Pacific/Saipan"
+                    case pacificTahiti = "Pacific/Tahiti"
+                    case pacificTarawa = "Pacific/Tarawa"
+                    case pacificTongatapu = "Pacific/Tongatapu"
+                    case pacificTruk = "Pacific/Truk"
+                    case pacificWake = "Pacific/Wake"
+                    case pacificWallis = "Pacific/Wallis"
+                    case utc = "UTC"
+                    case _empty_ = ""
+                }
+                /// An IANA time zone name
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/time_zone`.
+                public var timeZone: Components.Schemas.Form.WorkflowPayloadPayload.TimeZonePayload?
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/type`.
+                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case addToGroup = "add_to_group"
+                    case sendSms = "send_sms"
+                    case sendEmail = "send_email"
+                    case enrollStudyBook = "enroll_study_book"
+                    case notify = "notify"
+                }
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/type`.
+                public var _type: Components.Schemas.Form.WorkflowPayloadPayload._TypePayload
+                /// notify: the members told by email
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/user_ids`.
+                public var userIds: [Swift.String]?
+                /// Run only when an answer meets this
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when`.
+                public struct WhenPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value1`.
+                    public struct Value1Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value1/contains`.
+                        public var contains: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value1/equals`.
+                        public var equals: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value1/field`.
+                        public var field: Swift.String
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value1/is_set`.
+                        public var isSet: Swift.Bool?
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value1/not_equals`.
+                        public var notEquals: Swift.String?
+                        /// Creates a new `Value1Payload`.
+                        ///
+                        /// - Parameters:
+                        ///   - contains:
+                        ///   - equals:
+                        ///   - field:
+                        ///   - isSet:
+                        ///   - notEquals:
+                        public init(
+                            contains: Swift.String? = nil,
+                            equals: Swift.String? = nil,
+                            field: Swift.String,
+                            isSet: Swift.Bool? = nil,
+                            notEquals: Swift.String? = nil
+                        ) {
+                            self.contains = contains
+                            self.equals = equals
+                            self.field = field
+                            self.isSet = isSet
+                            self.notEquals = notEquals
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case contains
+                            case equals
+                            case field
+                            case isSet = "is_set"
+                            case notEquals = "not_equals"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.contains = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .contains
+                            )
+                            self.equals = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .equals
+                            )
+                            self.field = try container.decode(
+                                Swift.String.self,
+                                forKey: .field
+                            )
+                            self.isSet = try container.decodeIfPresent(
+                                Swift.Bool.self,
+                                forKey: .isSet
+                            )
+                            self.notEquals = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .notEquals
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "contains",
+                                "equals",
+                                "field",
+                                "is_set",
+                                "not_equals"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value1`.
+                    public var value1: Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value1Payload
+                    /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2`.
+                    @frozen public enum Value2Payload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case1`.
+                        public struct Case1Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case1/equals`.
+                            public var equals: Swift.String?
+                            /// Creates a new `Case1Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - equals:
+                            public init(equals: Swift.String? = nil) {
+                                self.equals = equals
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case equals
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case1`.
+                        case case1(Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value2Payload.Case1Payload)
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case2`.
+                        public struct Case2Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case2/not_equals`.
+                            public var notEquals: Swift.String?
+                            /// Creates a new `Case2Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - notEquals:
+                            public init(notEquals: Swift.String? = nil) {
+                                self.notEquals = notEquals
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case notEquals = "not_equals"
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case2`.
+                        case case2(Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value2Payload.Case2Payload)
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case3`.
+                        public struct Case3Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case3/contains`.
+                            public var contains: Swift.String?
+                            /// Creates a new `Case3Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - contains:
+                            public init(contains: Swift.String? = nil) {
+                                self.contains = contains
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case contains
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case3`.
+                        case case3(Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value2Payload.Case3Payload)
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case4`.
+                        public struct Case4Payload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case4/is_set`.
+                            public var isSet: Swift.Bool
+                            /// Creates a new `Case4Payload`.
+                            ///
+                            /// - Parameters:
+                            ///   - isSet:
+                            public init(isSet: Swift.Bool) {
+                                self.isSet = isSet
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case isSet = "is_set"
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2/case4`.
+                        case case4(Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value2Payload.Case4Payload)
+                        public init(from decoder: any Swift.Decoder) throws {
+                            var errors: [any Swift.Error] = []
+                            do {
+                                self = .case1(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case2(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case3(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            do {
+                                self = .case4(try .init(from: decoder))
+                                return
+                            } catch {
+                                errors.append(error)
+                            }
+                            throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                type: Self.self,
+                                codingPath: decoder.codingPath,
+                                errors: errors
+                            )
+                        }
+                        public func encode(to encoder: any Swift.Encoder) throws {
+                            switch self {
+                            case let .case1(value):
+                                try value.encode(to: encoder)
+                            case let .case2(value):
+                                try value.encode(to: encoder)
+                            case let .case3(value):
+                                try value.encode(to: encoder)
+                            case let .case4(value):
+                                try value.encode(to: encoder)
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when/value2`.
+                    public var value2: Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value2Payload
+                    /// Creates a new `WhenPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - value1:
+                    ///   - value2:
+                    public init(
+                        value1: Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value1Payload,
+                        value2: Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.Value2Payload
+                    ) {
+                        self.value1 = value1
+                        self.value2 = value2
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        self.value1 = try .init(from: decoder)
+                        self.value2 = try .init(from: decoder)
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try self.value1.encode(to: encoder)
+                        try self.value2.encode(to: encoder)
+                    }
+                }
+                /// Run only when an answer meets this
+                ///
+                /// - Remark: Generated from `#/components/schemas/Form/WorkflowPayload/when`.
+                public var when: Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload?
+                /// Creates a new `WorkflowPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - bookId: enroll_study_book
+                ///   - delayMinutes: send_sms, send_email: send this long after the submission
+                ///   - groupId: add_to_group
+                ///   - templateId: send_sms, send_email: an SMS or email template
+                ///   - timeZone: An IANA time zone name
+                ///   - _type:
+                ///   - userIds: notify: the members told by email
+                ///   - when: Run only when an answer meets this
+                public init(
+                    bookId: Swift.String? = nil,
+                    delayMinutes: Swift.Int? = nil,
+                    groupId: Swift.String? = nil,
+                    templateId: Swift.String? = nil,
+                    timeZone: Components.Schemas.Form.WorkflowPayloadPayload.TimeZonePayload? = nil,
+                    _type: Components.Schemas.Form.WorkflowPayloadPayload._TypePayload,
+                    userIds: [Swift.String]? = nil,
+                    when: Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload? = nil
+                ) {
+                    self.bookId = bookId
+                    self.delayMinutes = delayMinutes
+                    self.groupId = groupId
+                    self.templateId = templateId
+                    self.timeZone = timeZone
+                    self._type = _type
+                    self.userIds = userIds
+                    self.when = when
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case bookId = "book_id"
+                    case delayMinutes = "delay_minutes"
+                    case groupId = "group_id"
+                    case templateId = "template_id"
+                    case timeZone = "time_zone"
+                    case _type = "type"
+                    case userIds = "user_ids"
+                    case when
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.bookId = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .bookId
+                    )
+                    self.delayMinutes = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .delayMinutes
+                    )
+                    self.groupId = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .groupId
+                    )
+                    self.templateId = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .templateId
+                    )
+                    self.timeZone = try container.decodeIfPresent(
+                        Components.Schemas.Form.WorkflowPayloadPayload.TimeZonePayload.self,
+                        forKey: .timeZone
+                    )
+                    self._type = try container.decode(
+                        Components.Schemas.Form.WorkflowPayloadPayload._TypePayload.self,
+                        forKey: ._type
+                    )
+                    self.userIds = try container.decodeIfPresent(
+                        [Swift.String].self,
+                        forKey: .userIds
+                    )
+                    self.when = try container.decodeIfPresent(
+                        Components.Schemas.Form.WorkflowPayloadPayload.WhenPayload.self,
+                        forKey: .when
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "book_id",
+                        "delay_minutes",
+                        "group_id",
+                        "template_id",
+                        "time_zone",
+                        "type",
+                        "user_ids",
+                        "when"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Form/workflow`.
+            public typealias WorkflowPayload = [Components.Schemas.Form.WorkflowPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Form/workflow`.
+            public var workflow: Components.Schemas.Form.WorkflowPayload
+            /// Creates a new `Form`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - embedUrl: The form's own page, for a link or an iframe of your own
+            ///   - enabled: A disabled form's loader and page show nothing and take no submissions
+            ///   - fields:
+            ///   - id:
+            ///   - name:
+            ///   - publicKey: Named by the script tag; public
+            ///   - settings:
+            ///   - snippet: The HTML to paste where the form goes
+            ///   - updatedAt:
+            ///   - version: The current version; each change of fields, settings or workflow makes a new one
+            ///   - workflow:
+            public init(
+                createdAt: Foundation.Date,
+                embedUrl: Swift.String,
+                enabled: Swift.Bool,
+                fields: Components.Schemas.Form.FieldsPayload,
+                id: Swift.String,
+                name: Swift.String,
+                publicKey: Swift.String,
+                settings: Components.Schemas.Form.SettingsPayload,
+                snippet: Swift.String,
+                updatedAt: Foundation.Date,
+                version: Swift.Int,
+                workflow: Components.Schemas.Form.WorkflowPayload
+            ) {
+                self.createdAt = createdAt
+                self.embedUrl = embedUrl
+                self.enabled = enabled
+                self.fields = fields
+                self.id = id
+                self.name = name
+                self.publicKey = publicKey
+                self.settings = settings
+                self.snippet = snippet
+                self.updatedAt = updatedAt
+                self.version = version
+                self.workflow = workflow
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case embedUrl = "embed_url"
+                case enabled
+                case fields
+                case id
+                case name
+                case publicKey = "public_key"
+                case settings
+                case snippet
+                case updatedAt = "updated_at"
+                case version
+                case workflow
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.embedUrl = try container.decode(
+                    Swift.String.self,
+                    forKey: .embedUrl
+                )
+                self.enabled = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .enabled
+                )
+                self.fields = try container.decode(
+                    Components.Schemas.Form.FieldsPayload.self,
+                    forKey: .fields
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.publicKey = try container.decode(
+                    Swift.String.self,
+                    forKey: .publicKey
+                )
+                self.settings = try container.decode(
+                    Components.Schemas.Form.SettingsPayload.self,
+                    forKey: .settings
+                )
+                self.snippet = try container.decode(
+                    Swift.String.self,
+                    forKey: .snippet
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.version = try container.decode(
+                    Swift.Int.self,
+                    forKey: .version
+                )
+                self.workflow = try container.decode(
+                    Components.Schemas.Form.WorkflowPayload.self,
+                    forKey: .workflow
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "embed_url",
+                    "enabled",
+                    "fields",
+                    "id",
+                    "name",
+                    "public_key",
+                    "settings",
+                    "snippet",
+                    "updated_at",
+                    "version",
+                    "workflow"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/FormSubmission`.
+        public struct FormSubmission: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload`.
+            public struct ActionsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/action`.
+                public var action: OpenAPIRuntime.OpenAPIValueContainer
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/attempts`.
+                public var attempts: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/error`.
+                public var error: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/position`.
+                public var position: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/result`.
+                public var result: OpenAPIRuntime.OpenAPIValueContainer
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/status`.
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case pending = "pending"
+                    case running = "running"
+                    case done = "done"
+                    case failed = "failed"
+                    case skipped = "skipped"
+                }
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/status`.
+                public var status: Components.Schemas.FormSubmission.ActionsPayloadPayload.StatusPayload
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ActionsPayload/updated_at`.
+                public var updatedAt: Foundation.Date
+                /// Creates a new `ActionsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - action:
+                ///   - attempts:
+                ///   - error:
+                ///   - position:
+                ///   - result:
+                ///   - status:
+                ///   - updatedAt:
+                public init(
+                    action: OpenAPIRuntime.OpenAPIValueContainer,
+                    attempts: Swift.Int,
+                    error: Swift.String? = nil,
+                    position: Swift.Int,
+                    result: OpenAPIRuntime.OpenAPIValueContainer,
+                    status: Components.Schemas.FormSubmission.ActionsPayloadPayload.StatusPayload,
+                    updatedAt: Foundation.Date
+                ) {
+                    self.action = action
+                    self.attempts = attempts
+                    self.error = error
+                    self.position = position
+                    self.result = result
+                    self.status = status
+                    self.updatedAt = updatedAt
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case action
+                    case attempts
+                    case error
+                    case position
+                    case result
+                    case status
+                    case updatedAt = "updated_at"
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.action = try container.decode(
+                        OpenAPIRuntime.OpenAPIValueContainer.self,
+                        forKey: .action
+                    )
+                    self.attempts = try container.decode(
+                        Swift.Int.self,
+                        forKey: .attempts
+                    )
+                    self.error = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .error
+                    )
+                    self.position = try container.decode(
+                        Swift.Int.self,
+                        forKey: .position
+                    )
+                    self.result = try container.decode(
+                        OpenAPIRuntime.OpenAPIValueContainer.self,
+                        forKey: .result
+                    )
+                    self.status = try container.decode(
+                        Components.Schemas.FormSubmission.ActionsPayloadPayload.StatusPayload.self,
+                        forKey: .status
+                    )
+                    self.updatedAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .updatedAt
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "action",
+                        "attempts",
+                        "error",
+                        "position",
+                        "result",
+                        "status",
+                        "updated_at"
+                    ])
+                }
+            }
+            /// The workflow's actions for this submission (in the list: empty)
+            ///
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/actions`.
+            public typealias ActionsPayload = [Components.Schemas.FormSubmission.ActionsPayloadPayload]
+            /// The workflow's actions for this submission (in the list: empty)
+            ///
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/actions`.
+            public var actions: Components.Schemas.FormSubmission.ActionsPayload
+            /// Field key -> the answer as checked (emails lower-cased, phones E.164)
+            ///
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/answers`.
+            public struct AnswersPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer]
+                /// Creates a new `AnswersPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Field key -> the answer as checked (emails lower-cased, phones E.164)
+            ///
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/answers`.
+            public var answers: Components.Schemas.FormSubmission.AnswersPayload
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/ConsentsPayload`.
+            public struct ConsentsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ConsentsPayload/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ConsentsPayload/channel`.
+                public var channel: Components.Schemas.FormSubmission.ConsentsPayloadPayload.ChannelPayload
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ConsentsPayload/given_at`.
+                public var givenAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/FormSubmission/ConsentsPayload/wording`.
+                public var wording: Swift.String
+                /// Creates a new `ConsentsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - channel:
+                ///   - givenAt:
+                ///   - wording:
+                public init(
+                    channel: Components.Schemas.FormSubmission.ConsentsPayloadPayload.ChannelPayload,
+                    givenAt: Foundation.Date,
+                    wording: Swift.String
+                ) {
+                    self.channel = channel
+                    self.givenAt = givenAt
+                    self.wording = wording
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case channel
+                    case givenAt = "given_at"
+                    case wording
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.channel = try container.decode(
+                        Components.Schemas.FormSubmission.ConsentsPayloadPayload.ChannelPayload.self,
+                        forKey: .channel
+                    )
+                    self.givenAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .givenAt
+                    )
+                    self.wording = try container.decode(
+                        Swift.String.self,
+                        forKey: .wording
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "channel",
+                        "given_at",
+                        "wording"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/consents`.
+            public typealias ConsentsPayload = [Components.Schemas.FormSubmission.ConsentsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/consents`.
+            public var consents: Components.Schemas.FormSubmission.ConsentsPayload
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/contact_id`.
+            public var contactId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/form_id`.
+            public var formId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/id`.
+            public var id: Swift.String
+            /// The page the form was on
+            ///
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/referrer`.
+            public var referrer: Swift.String
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/utm`.
+            public struct UtmPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `UtmPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/utm`.
+            public var utm: Components.Schemas.FormSubmission.UtmPayload
+            /// The form's version the submission answered
+            ///
+            /// - Remark: Generated from `#/components/schemas/FormSubmission/version`.
+            public var version: Swift.Int
+            /// Creates a new `FormSubmission`.
+            ///
+            /// - Parameters:
+            ///   - actions: The workflow's actions for this submission (in the list: empty)
+            ///   - answers: Field key -> the answer as checked (emails lower-cased, phones E.164)
+            ///   - consents:
+            ///   - contactId:
+            ///   - createdAt:
+            ///   - formId:
+            ///   - id:
+            ///   - referrer: The page the form was on
+            ///   - utm:
+            ///   - version: The form's version the submission answered
+            public init(
+                actions: Components.Schemas.FormSubmission.ActionsPayload,
+                answers: Components.Schemas.FormSubmission.AnswersPayload,
+                consents: Components.Schemas.FormSubmission.ConsentsPayload,
+                contactId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                formId: Swift.String,
+                id: Swift.String,
+                referrer: Swift.String,
+                utm: Components.Schemas.FormSubmission.UtmPayload,
+                version: Swift.Int
+            ) {
+                self.actions = actions
+                self.answers = answers
+                self.consents = consents
+                self.contactId = contactId
+                self.createdAt = createdAt
+                self.formId = formId
+                self.id = id
+                self.referrer = referrer
+                self.utm = utm
+                self.version = version
+            }
+            public enum CodingKeys: String, CodingKey {
+                case actions
+                case answers
+                case consents
+                case contactId = "contact_id"
+                case createdAt = "created_at"
+                case formId = "form_id"
+                case id
+                case referrer
+                case utm
+                case version
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.actions = try container.decode(
+                    Components.Schemas.FormSubmission.ActionsPayload.self,
+                    forKey: .actions
+                )
+                self.answers = try container.decode(
+                    Components.Schemas.FormSubmission.AnswersPayload.self,
+                    forKey: .answers
+                )
+                self.consents = try container.decode(
+                    Components.Schemas.FormSubmission.ConsentsPayload.self,
+                    forKey: .consents
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.formId = try container.decode(
+                    Swift.String.self,
+                    forKey: .formId
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.referrer = try container.decode(
+                    Swift.String.self,
+                    forKey: .referrer
+                )
+                self.utm = try container.decode(
+                    Components.Schemas.FormSubmission.UtmPayload.self,
+                    forKey: .utm
+                )
+                self.version = try container.decode(
+                    Swift.Int.self,
+                    forKey: .version
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "actions",
+                    "answers",
+                    "consents",
+                    "contact_id",
+                    "created_at",
+                    "form_id",
+                    "id",
+                    "referrer",
+                    "utm",
+                    "version"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Group`.
         public struct Group: Codable, Hashable, Sendable {
             /// A hex colour, #rgb or #rrggbb

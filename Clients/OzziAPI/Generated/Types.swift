@@ -857,6 +857,97 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/emails/{id}/retry`.
     /// - Remark: Generated from `#/paths//api/v1/emails/{id}/retry/post(postEmailsRetry)`.
     func postEmailsRetry(_ input: Operations.PostEmailsRetry.Input) async throws -> Operations.PostEmailsRetry.Output
+    /// The workspace's forms, oldest first
+    ///
+    /// The workspace's forms, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/get(listForms)`.
+    func listForms(_ input: Operations.ListForms.Input) async throws -> Operations.ListForms.Output
+    /// Create a form
+    ///
+    /// Create a form. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/forms`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/post(createForm)`.
+    func createForm(_ input: Operations.CreateForm.Input) async throws -> Operations.CreateForm.Output
+    /// One form at its current version
+    ///
+    /// One form at its current version. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/get(getForm)`.
+    func getForm(_ input: Operations.GetForm.Input) async throws -> Operations.GetForm.Output
+    /// Change a form: fields, settings or workflow make a new version; name and enabled change in place
+    ///
+    /// Change a form: fields, settings or workflow make a new version; name and enabled change in place. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/forms/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/patch(updateForm)`.
+    func updateForm(_ input: Operations.UpdateForm.Input) async throws -> Operations.UpdateForm.Output
+    /// Delete a form with its submissions; pages that embed it show nothing
+    ///
+    /// Delete a form with its submissions; pages that embed it show nothing. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/forms/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/delete(deleteForm)`.
+    func deleteForm(_ input: Operations.DeleteForm.Input) async throws -> Operations.DeleteForm.Output
+    /// Views, starts, submissions and spam dropped per day from `since` (default: the last 30 days), with totals and conversion
+    ///
+    /// Views, starts, submissions and spam dropped per day from `since` (default: the last 30 days), with totals and conversion. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/stats/get(getFormsStats)`.
+    func getFormsStats(_ input: Operations.GetFormsStats.Input) async throws -> Operations.GetFormsStats.Output
+    /// The form's submissions, newest first
+    ///
+    /// The form's submissions, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/get(listFormSubmissions)`.
+    func listFormSubmissions(_ input: Operations.ListFormSubmissions.Input) async throws -> Operations.ListFormSubmissions.Output
+    /// The form's submissions as CSV, newest first, streamed: one column per field of the current version
+    ///
+    /// The form's submissions as CSV, newest first, streamed: one column per field of the current version. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/submissions.csv`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions.csv/get(getFormsSubmissionsCsv)`.
+    func getFormsSubmissionsCsv(_ input: Operations.GetFormsSubmissionsCsv.Input) async throws -> Operations.GetFormsSubmissionsCsv.Output
+    /// One submission with its workflow's actions and how each went
+    ///
+    /// One submission with its workflow's actions and how each went. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/submissions/{submissionId}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/{submissionId}/get(getFormSubmission)`.
+    func getFormSubmission(_ input: Operations.GetFormSubmission.Input) async throws -> Operations.GetFormSubmission.Output
+    /// Delete a submission (its contact stays)
+    ///
+    /// Delete a submission (its contact stays). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/forms/{id}/submissions/{submissionId}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/{submissionId}/delete(deleteFormSubmission)`.
+    func deleteFormSubmission(_ input: Operations.DeleteFormSubmission.Input) async throws -> Operations.DeleteFormSubmission.Output
+    /// Run a failed workflow action of the submission again
+    ///
+    /// Run a failed workflow action of the submission again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/forms/{id}/submissions/{submissionId}/actions/{position}/rerun`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/{submissionId}/actions/{position}/rerun/post(postFormsSubmissionsActionsRerun)`.
+    func postFormsSubmissionsActionsRerun(_ input: Operations.PostFormsSubmissionsActionsRerun.Input) async throws -> Operations.PostFormsSubmissionsActionsRerun.Output
+    /// The form's versions, newest first
+    ///
+    /// The form's versions, newest first. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/versions`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/versions/get(getFormsVersions)`.
+    func getFormsVersions(_ input: Operations.GetFormsVersions.Input) async throws -> Operations.GetFormsVersions.Output
+    /// What one version of the form stated (the one a submission answered)
+    ///
+    /// What one version of the form stated (the one a submission answered). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/versions/{version}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/versions/{version}/get(getFormVersion)`.
+    func getFormVersion(_ input: Operations.GetFormVersion.Input) async throws -> Operations.GetFormVersion.Output
     /// List groups with member counts
     ///
     /// List groups with member counts. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -3098,6 +3189,209 @@ extension APIProtocol {
         headers: Operations.PostEmailsRetry.Input.Headers = .init()
     ) async throws -> Operations.PostEmailsRetry.Output {
         try await postEmailsRetry(Operations.PostEmailsRetry.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The workspace's forms, oldest first
+    ///
+    /// The workspace's forms, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/get(listForms)`.
+    public func listForms(
+        query: Operations.ListForms.Input.Query = .init(),
+        headers: Operations.ListForms.Input.Headers = .init()
+    ) async throws -> Operations.ListForms.Output {
+        try await listForms(Operations.ListForms.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Create a form
+    ///
+    /// Create a form. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/forms`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/post(createForm)`.
+    public func createForm(
+        headers: Operations.CreateForm.Input.Headers = .init(),
+        body: Operations.CreateForm.Input.Body
+    ) async throws -> Operations.CreateForm.Output {
+        try await createForm(Operations.CreateForm.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One form at its current version
+    ///
+    /// One form at its current version. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/get(getForm)`.
+    public func getForm(
+        path: Operations.GetForm.Input.Path,
+        headers: Operations.GetForm.Input.Headers = .init()
+    ) async throws -> Operations.GetForm.Output {
+        try await getForm(Operations.GetForm.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a form: fields, settings or workflow make a new version; name and enabled change in place
+    ///
+    /// Change a form: fields, settings or workflow make a new version; name and enabled change in place. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/forms/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/patch(updateForm)`.
+    public func updateForm(
+        path: Operations.UpdateForm.Input.Path,
+        headers: Operations.UpdateForm.Input.Headers = .init(),
+        body: Operations.UpdateForm.Input.Body
+    ) async throws -> Operations.UpdateForm.Output {
+        try await updateForm(Operations.UpdateForm.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a form with its submissions; pages that embed it show nothing
+    ///
+    /// Delete a form with its submissions; pages that embed it show nothing. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/forms/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/delete(deleteForm)`.
+    public func deleteForm(
+        path: Operations.DeleteForm.Input.Path,
+        headers: Operations.DeleteForm.Input.Headers = .init()
+    ) async throws -> Operations.DeleteForm.Output {
+        try await deleteForm(Operations.DeleteForm.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Views, starts, submissions and spam dropped per day from `since` (default: the last 30 days), with totals and conversion
+    ///
+    /// Views, starts, submissions and spam dropped per day from `since` (default: the last 30 days), with totals and conversion. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/stats/get(getFormsStats)`.
+    public func getFormsStats(
+        path: Operations.GetFormsStats.Input.Path,
+        query: Operations.GetFormsStats.Input.Query = .init(),
+        headers: Operations.GetFormsStats.Input.Headers = .init()
+    ) async throws -> Operations.GetFormsStats.Output {
+        try await getFormsStats(Operations.GetFormsStats.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The form's submissions, newest first
+    ///
+    /// The form's submissions, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/get(listFormSubmissions)`.
+    public func listFormSubmissions(
+        path: Operations.ListFormSubmissions.Input.Path,
+        query: Operations.ListFormSubmissions.Input.Query = .init(),
+        headers: Operations.ListFormSubmissions.Input.Headers = .init()
+    ) async throws -> Operations.ListFormSubmissions.Output {
+        try await listFormSubmissions(Operations.ListFormSubmissions.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The form's submissions as CSV, newest first, streamed: one column per field of the current version
+    ///
+    /// The form's submissions as CSV, newest first, streamed: one column per field of the current version. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/submissions.csv`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions.csv/get(getFormsSubmissionsCsv)`.
+    public func getFormsSubmissionsCsv(
+        path: Operations.GetFormsSubmissionsCsv.Input.Path,
+        query: Operations.GetFormsSubmissionsCsv.Input.Query = .init(),
+        headers: Operations.GetFormsSubmissionsCsv.Input.Headers = .init()
+    ) async throws -> Operations.GetFormsSubmissionsCsv.Output {
+        try await getFormsSubmissionsCsv(Operations.GetFormsSubmissionsCsv.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One submission with its workflow's actions and how each went
+    ///
+    /// One submission with its workflow's actions and how each went. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/submissions/{submissionId}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/{submissionId}/get(getFormSubmission)`.
+    public func getFormSubmission(
+        path: Operations.GetFormSubmission.Input.Path,
+        headers: Operations.GetFormSubmission.Input.Headers = .init()
+    ) async throws -> Operations.GetFormSubmission.Output {
+        try await getFormSubmission(Operations.GetFormSubmission.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Delete a submission (its contact stays)
+    ///
+    /// Delete a submission (its contact stays). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/forms/{id}/submissions/{submissionId}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/{submissionId}/delete(deleteFormSubmission)`.
+    public func deleteFormSubmission(
+        path: Operations.DeleteFormSubmission.Input.Path,
+        headers: Operations.DeleteFormSubmission.Input.Headers = .init()
+    ) async throws -> Operations.DeleteFormSubmission.Output {
+        try await deleteFormSubmission(Operations.DeleteFormSubmission.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Run a failed workflow action of the submission again
+    ///
+    /// Run a failed workflow action of the submission again. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/forms/{id}/submissions/{submissionId}/actions/{position}/rerun`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/submissions/{submissionId}/actions/{position}/rerun/post(postFormsSubmissionsActionsRerun)`.
+    public func postFormsSubmissionsActionsRerun(
+        path: Operations.PostFormsSubmissionsActionsRerun.Input.Path,
+        headers: Operations.PostFormsSubmissionsActionsRerun.Input.Headers = .init()
+    ) async throws -> Operations.PostFormsSubmissionsActionsRerun.Output {
+        try await postFormsSubmissionsActionsRerun(Operations.PostFormsSubmissionsActionsRerun.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The form's versions, newest first
+    ///
+    /// The form's versions, newest first. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/versions`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/versions/get(getFormsVersions)`.
+    public func getFormsVersions(
+        path: Operations.GetFormsVersions.Input.Path,
+        headers: Operations.GetFormsVersions.Input.Headers = .init()
+    ) async throws -> Operations.GetFormsVersions.Output {
+        try await getFormsVersions(Operations.GetFormsVersions.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// What one version of the form stated (the one a submission answered)
+    ///
+    /// What one version of the form stated (the one a submission answered). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/forms/{id}/versions/{version}`.
+    /// - Remark: Generated from `#/paths//api/v1/forms/{id}/versions/{version}/get(getFormVersion)`.
+    public func getFormVersion(
+        path: Operations.GetFormVersion.Input.Path,
+        headers: Operations.GetFormVersion.Input.Headers = .init()
+    ) async throws -> Operations.GetFormVersion.Output {
+        try await getFormVersion(Operations.GetFormVersion.Input(
             path: path,
             headers: headers
         ))

@@ -56,6 +56,19 @@ public struct Request: Sendable {
         return nil
     }
 
+    /// Every query parameter, decoded, in order (a name may repeat).
+    public func queryParameters() -> [(name: String, value: String)] {
+        query.map(Self.pairs) ?? []
+    }
+
+    /// The `name=value&...` pairs of a query or an `application/x-www-form-urlencoded` body, decoded.
+    public static func pairs(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (PercentDecoding.decode(parts[0], plusAsSpace: true), parts.count > 1 ? PercentDecoding.decode(parts[1], plusAsSpace: true) : "")
+        }
+    }
+
     /// The body as a chunk sequence, streamed or not: a route that streams also serves in-process callers.
     public func bodyChunks() -> RequestBodyStream {
         streamedBody ?? RequestBodyStream(bytes: body)

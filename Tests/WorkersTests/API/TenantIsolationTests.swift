@@ -27,7 +27,7 @@ import Testing
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
                      "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations", "/api/v1/portal/settings", "/api/v1/portal/users",
-                     "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention"] {
+                     "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention", "/api/v1/forms"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -90,6 +90,19 @@ import Testing
         let question = try await api.call("POST", "/widget/api/messages", json: ["text": "Secret visitor question"],
                                           headers: ["Origin": "http://127.0.0.1", "Authorization": "Bearer \(visitorToken)"])
         let conversationA = try #require(question.string("conversation_id"), "\(question.body)")
+        // A's form, and a visitor's submission through it.
+        let formA = try await api.call("POST", "/api/v1/forms", json: [
+            "name": "Secret form", "fields": [["key": "email", "type": "email", "label": "Secret question", "maps_to": "email"]],
+            "settings": ["allowed_origins": ["https://secret-forms.example"], "spam": ["min_fill_seconds": 0]],
+        ], token: a.token)
+        let formPage = try await api.call("GET", "/forms/embed?key=\(formA.string("public_key") ?? "")")
+        let formToken = try #require(formPage.body.firstRange(of: "fst_").map { "fst_" + formPage.body[$0.upperBound...].prefix { $0 != "\"" } })
+        let submittedA = try await api.call("POST", "/forms/submit", json: [
+            "key": .string(formA.string("public_key") ?? ""), "token": .string(formToken), "answers": ["email": "secret-submitter@example.com"],
+        ], headers: ["Origin": "http://127.0.0.1"])
+        #expect(submittedA.status == 201, "\(submittedA.body)")
+        let formID = try #require(formA.string("id"), "\(formA.body)")
+        let submissionA = try #require(try await api.call("GET", "/api/v1/forms/\(formID)/submissions", token: a.token).data.first?["id"]?.stringValue)
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -101,13 +114,15 @@ import Testing
                          try #require(importA.string("id")), try #require(messageA.string("message", "id"))]
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
-                      try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA]
+                      try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
+                      formID, submissionA]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
                                "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
                                "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test",
-                               "Secret widget", "secret-shop.example", "Secret visitor question"]
+                               "Secret widget", "secret-shop.example", "Secret visitor question",
+                               "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

@@ -1,3 +1,5 @@
+import OzziRuntime
+
 /// RFC 4180 CSV, byte by byte: quoted fields with `""` escapes and line breaks, CRLF or LF, a leading
 /// UTF-8 BOM ignored. Each record carries the file line it starts on (the header is line 1).
 struct CSVReader: Sequence, IteratorProtocol {
@@ -78,5 +80,20 @@ enum CSVWriter {
             field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + field.replacing("\"", with: "\"\"") + "\"" : field
         }.joined(separator: ",") + "\r\n"
+    }
+
+    /// A value of public input as a cell: texts that a spreadsheet would read as a formula (`=`, `+`, `-`,
+    /// `@`, a tab or carriage return first) are kept as text by a leading `'` (OWASP's CSV injection advice);
+    /// several choices are joined; nothing is an empty cell.
+    static func cell(_ value: JSONValue?) -> String {
+        let text: String = switch value {
+        case .string(let s)?: s
+        case .number(let n)?: n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .bool(let b)?: b ? "true" : "false"
+        case .array(let items)?: items.compactMap(\.stringValue).joined(separator: "; ")
+        default: ""
+        }
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 }

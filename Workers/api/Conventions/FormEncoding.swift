@@ -4,10 +4,7 @@ import OzziRuntime
 enum FormEncoding {
     /// The pairs of a form body or query string, in order (a key may repeat), percent- and plus-decoded.
     static func parse(_ text: String) -> [(String, String)] {
-        text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (PercentDecoding.decode(parts[0], plusAsSpace: true), parts.count > 1 ? PercentDecoding.decode(parts[1], plusAsSpace: true) : "")
-        }
+        Request.pairs(text).map { ($0.name, $0.value) }
     }
 
     /// Each key's first value, as `Request.queryParameter` reads one.

@@ -7,6 +7,11 @@ struct PageRequest {
 
     /// Reads what `parameters` already checked: every route that pages declares them, and its operation
     /// checks them before the handler runs.
+    init(limit: Int, after: String?) {
+        self.limit = limit
+        self.after = after
+    }
+
     init(_ request: Request, defaultLimit: Int = 20) throws {
         limit = request.queryParameter("limit").flatMap { Int($0) } ?? defaultLimit
         after = try request.queryParameter("cursor").map { try Cursor(token: $0).key }

@@ -26,7 +26,11 @@ struct MessageScheduler: Sendable {
     }
 
     func schedule(_ principal: Principal, _ body: JSONBody) async throws -> Scheduled {
-        let scope = principal.scope
+        try await schedule(principal.scope, createdBy: principal.userID, body)
+    }
+
+    /// The same for a send no request made (a form's workflow), in `createdBy`'s name.
+    func schedule(_ scope: TenantScope, createdBy: String, _ body: JSONBody) async throws -> Scheduled {
         let now = clock.milliseconds
         let targets = ["contact_id", "contact_ids", "group_id"].filter { body.fields[$0] != nil && body.fields[$0] != .null }
         guard targets.count == 1 else { throw APIError.invalidField("contact_id", "give exactly one of contact_id, contact_ids, group_id") }
@@ -80,8 +84,8 @@ struct MessageScheduler: Sendable {
         if !rows.isEmpty {
             let created = Timestamp.now(clock)
             try await messages.database.transaction { [rows] tx in
-                try MessageStore.insert(tx, scope, createdBy: principal.userID, rows, now: created)
-                try series?.insert(tx, scope, createdBy: principal.userID, first: rows[0], now: created)
+                try MessageStore.insert(tx, scope, createdBy: createdBy, rows, now: created)
+                try series?.insert(tx, scope, createdBy: createdBy, first: rows[0], now: created)
             }
             try await queue.enqueue(rows.map { (DeliveryJob(messageID: $0.id, version: 1), $0.dueMs) })
         }

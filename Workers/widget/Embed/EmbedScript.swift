@@ -1,5 +1,7 @@
 // The iframe's script (`/embed.js`). Plain JavaScript in a raw string literal (the host carries no resource
 // files). Every text from the network enters the page through textContent, never as markup.
+import OzziRuntime
+
 enum EmbedScript {
     static let source = #"""
         "use strict";

@@ -12,6 +12,8 @@
 //   origin, and only messages of the known shapes.
 // - Calls made before the loader arrived (the snippet's stub queues them in OzziOsWidget.q) are replayed in
 //   order; calls to the iframe made before it is ready wait for its `ozzi:ready`.
+import OzziRuntime
+
 enum LoaderScript {
     static func source(config: String) -> String {
         // The directive first, or the function is not strict.

@@ -42,7 +42,11 @@ struct EmailScheduler: Sendable {
     }()
 
     func schedule(_ principal: Principal, _ body: JSONBody) async throws -> String {
-        let scope = principal.scope
+        try await schedule(principal.scope, createdBy: principal.userID, body)
+    }
+
+    /// The same for an email no request made (a form's workflow), in `createdBy`'s name.
+    func schedule(_ scope: TenantScope, createdBy: String, _ body: JSONBody) async throws -> String {
         let given = try body.string("from", max: 320).map { try MailAddress.input($0, field: "from") }
         let replyTo = try body.string("reply_to", max: 320).map { try MailAddress.input($0, field: "reply_to") }
         let templateID = try body.string("template_id", max: 64)
@@ -86,7 +90,7 @@ struct EmailScheduler: Sendable {
                                    subject: subject, html: html, text: text, tags: tags)
         // With a recurrence: a series to this recipient, its first occurrence due when the rule says.
         let series = try await NewSeries.read(body, database, scope, contactID: contactID, now: clock.milliseconds)
-        return try await insert(scope, createdBy: principal.userID, content: content, contactID: contactID, to: to, dueMs: dueMs, timeZone: timeZone,
+        return try await insert(scope, createdBy: createdBy, content: content, contactID: contactID, to: to, dueMs: dueMs, timeZone: timeZone,
                                 variables: variables, series: series)
     }
 

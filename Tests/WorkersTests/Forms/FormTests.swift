@@ -1,0 +1,264 @@
+import Foundation
+import OzziRuntime
+import OzziTestSupport
+import Testing
+@testable import APIWorker
+
+/// Forms through the API (versions, bad definitions named) and through the form-embed worker: the page,
+/// submissions that make or update contacts, spam dropped silently, tokens spent once, origins checked.
+@Suite struct FormTests {
+    @Test func createChangeVersionsAndDelete() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let made = try await f.api.call("POST", "/api/v1/forms", json: FormFixture.signUp(), token: f.token)
+        #expect(made.status == 201, "\(made.body)")
+        let id = try #require(made.string("id")), key = try #require(made.string("public_key"))
+        #expect(key.hasPrefix("fpk_") && made["version"] == 1 && made["enabled"] == true)
+        #expect(made.string("snippet")?.contains("data-ozzi-form=\"\(key)\"") == true && made.string("snippet")?.contains("/forms/loader.js?key=\(key)") == true)
+        #expect(made["settings"]?["allowed_origins"] == ["https://shop.example"] && made["settings"]?["spam"]?["honeypot"] == true)
+        #expect(made["fields"]?.arrayValue?[4]["options"] == [["value": "free", "label": "free"], ["value": "gold", "label": "Gold"]])
+
+        // A name changes in place; fields make a new version, and the old one stays readable.
+        let renamed = try await f.api.call("PATCH", "/api/v1/forms/\(id)", json: ["name": "Join us"], token: f.token)
+        #expect(renamed.string("name") == "Join us" && renamed["version"] == 1)
+        let changed = try await f.api.call("PATCH", "/api/v1/forms/\(id)", json: [
+            "fields": [["key": "email", "type": "email", "label": "Work email", "required": true, "maps_to": "email"]],
+            "settings": ["theme": ["color": "#AA0000", "radius": 2]],
+        ], token: f.token)
+        #expect(changed.status == 200, "\(changed.body)")
+        #expect(changed["version"] == 2 && changed["fields"]?.arrayValue?.count == 1 && changed["settings"]?["theme"]?["color"] == "#aa0000")
+        #expect(changed["settings"]?["success_message"] == "Welcome aboard!", "settings merge: what a change does not name stays")
+        let versions = try await f.api.call("GET", "/api/v1/forms/\(id)/versions", token: f.token)
+        #expect(versions.data.map { $0["version"] } == [2, 1])
+        let first = try await f.api.call("GET", "/api/v1/forms/\(id)/versions/1", token: f.token)
+        #expect(first["fields"]?.arrayValue?.count == 7 && first["version"] == 1)
+        #expect(try await f.api.call("GET", "/api/v1/forms/\(id)/versions/9", token: f.token).status == 404)
+
+        #expect(try await f.api.call("GET", "/api/v1/forms", token: f.token).data.count == 1)
+        #expect(try await f.api.call("DELETE", "/api/v1/forms/\(id)", token: f.token).status == 204)
+        #expect(try await f.api.call("GET", "/api/v1/forms/\(id)", token: f.token).status == 404)
+        #expect(try await f.api.call("GET", "/forms/embed?key=\(key)").status == 404)
+    }
+
+    @Test(arguments: [
+        (["type": "text", "label": "A", "key": "a", "options": ["x"]] as JSONValue, "fields[0].options"),
+        (["type": "select", "label": "A", "key": "a"] as JSONValue, "fields[0].options"),
+        (["type": "essay", "label": "A", "key": "a"] as JSONValue, "fields[0].type"),
+        (["type": "text", "label": "A", "key": "A b"] as JSONValue, "fields[0].key"),
+        (["type": "text", "key": "a"] as JSONValue, "fields[0].label"),
+        (["type": "text", "label": "A", "key": "a", "maps_to": "email"] as JSONValue, "fields[0].maps_to"),
+        (["type": "number", "label": "A", "key": "a", "min": 5, "max": 1] as JSONValue, "fields[0].max"),
+        (["type": "text", "label": "A", "key": "a", "pattern": "(unclosed"] as JSONValue, "fields[0].pattern"),
+        (["type": "consent", "label": "A", "key": "a", "channel": "fax"] as JSONValue, "fields[0].channel"),
+        (["type": "date", "label": "A", "key": "a", "min": "2026-02-30"] as JSONValue, "fields[0].min"),
+    ])
+    func badFieldsAreNamed(field: JSONValue, named: String) async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let made = try await f.api.call("POST", "/api/v1/forms", json: ["name": "x", "fields": [field], "settings": ["allowed_origins": ["https://a.example"]]],
+                                        token: f.token)
+        #expect(made.status == 422, "\(made.body)")
+        #expect(made.string("error", "details", "field") == named, "\(made.body)")
+    }
+
+    @Test func badSettingsAndWorkflowsAreNamed() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let field: JSONValue = ["key": "email", "type": "email", "label": "Email"]
+        for (body, named) in [
+            (["name": "x", "fields": [field, field], "settings": ["allowed_origins": ["https://a.example"]]] as JSONValue, "fields[1].key"),
+            (["name": "x", "fields": [field], "settings": ["allowed_origins": ["ftp://a.example"]]] as JSONValue, "settings.allowed_origins[0]"),
+            (["name": "x", "fields": [field], "settings": ["allowed_origins": ["https://a.example"], "theme": ["custom_css": "body{background:url(https://x)}"]]] as JSONValue,
+             "settings.theme.custom_css"),
+            (["name": "x", "fields": [field], "settings": ["allowed_origins": ["https://a.example"], "redirect_url": "javascript:alert(1)"]] as JSONValue,
+             "settings.redirect_url"),
+            (["name": "x", "fields": [field], "settings": ["allowed_origins": ["https://a.example"]],
+              "workflow": [["type": "add_to_group", "group_id": "grp_1", "when": ["field": "nope", "equals": "x"]]]] as JSONValue, "workflow[0].when.field"),
+            (["name": "x", "fields": [field], "settings": ["allowed_origins": ["https://a.example"]],
+              "workflow": [["type": "notify", "user_ids": []]]] as JSONValue, "workflow[0].user_ids"),
+        ] {
+            let made = try await f.api.call("POST", "/api/v1/forms", json: body, token: f.token)
+            #expect(made.status == 422 && made.string("error", "details", "field") == named, "\(named): \(made.body)")
+        }
+    }
+
+    @Test func thePageIsFramedOnlyByTheFormsOriginsAndRunsOnlyItsOwnScript() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let (_, key) = try await f.form()
+        let (page, token) = try await f.show(key, query: "&page=https%3A%2F%2Fshop.example%2Fjoin&utm_source=news&source=%3Cb%3Ead&evil=1")
+        let policy = try #require(page.headers["content-security-policy"])
+        let nonce = try #require(policy.firstRange(of: "'nonce-").map { String(policy[$0.upperBound...].prefix { $0 != "'" }) })
+        #expect(policy.contains("script-src 'nonce-\(nonce)'") && policy.contains("style-src 'nonce-\(nonce)'") && policy.hasSuffix("frame-ancestors https://shop.example"))
+        #expect(page.body.components(separatedBy: "nonce=\"\(nonce)\"").count == 4, "the style and both scripts carry the nonce")
+        #expect(token.hasPrefix("fst_"))
+        // The hidden field takes the page's value, escaped; nothing else of the query reaches the page.
+        #expect(page.body.contains("name=\"source\" value=\"&lt;b&gt;ad\"") && !page.body.contains("evil"))
+        #expect(page.body.contains("<label for=\"f-email\">Email<span class=\"req\" aria-hidden=\"true\"> *</span></label>"))
+        #expect(page.body.contains("aria-describedby=\"f-email-error\" aria-required=\"true\""))
+        // Each showing is a new token and a new nonce, and counts as a view.
+        let (again, token2) = try await f.show(key)
+        #expect(token2 != token && again.headers["content-security-policy"] != policy)
+
+        let loader = try await f.api.call("GET", "/forms/loader.js?key=\(key)")
+        #expect(loader.status == 200 && loader.body.contains("\"origins\":[\"https://shop.example\"]") && loader.headers["etag"] != nil)
+        #expect(try await f.api.call("GET", "/forms/loader.js?key=fpk_unknown").status == 404)
+        let unknown = try await f.api.call("GET", "/forms/embed?key=fpk_nothing")
+        #expect(unknown.status == 404 && unknown.headers["content-security-policy"]?.hasSuffix("frame-ancestors 'none'") == true)
+    }
+
+    @Test func aSubmissionMakesAContactWithConsentAndAnUpdateKeepsWhatWasLeftEmpty() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let (id, key) = try await f.form()
+
+        // Refused answers name their fields in the words the page uses.
+        let (_, token) = try await f.show(key)
+        let refused = try await f.submit(key, token: token, ["email": "not-an-address", "plan": "platinum", "first": .string(String(repeating: "x", count: 41))])
+        #expect(refused.status == 422, "\(refused.body)")
+        #expect(refused["error"]?["details"]?["fields"] == (["email": "Enter a valid email address", "plan": "Choose one of the options",
+                                                           "first": "Use at most 40 characters"] as JSONValue))
+
+        let sent = try await f.submit(key, token: token, ["email": " Ada@Example.com ", "first": "Ada", "last": "Lovelace", "phone": "(415) 555-0100",
+                                                          "plan": "gold", "texts": true])
+        #expect(sent.status == 201 && sent["message"] == "Welcome aboard!", "\(sent.body)")
+        let stored = try await f.submissions(id)
+        #expect(stored.count == 1)
+        let submission = try #require(stored.first)
+        #expect(submission["answers"] == ["email": "ada@example.com", "first": "Ada", "last": "Lovelace", "phone": "+14155550100", "plan": "gold",
+                                          "texts": true, "source": "site"])
+        #expect(submission["utm"] == ["utm_source": "news"] && submission["referrer"] == "https://shop.example/join" && submission["version"] == 1)
+        #expect(submission["consents"]?.arrayValue?.first?["wording"] == "Text me offers. Reply STOP to stop.")
+        let contactID = try #require(submission["contact_id"]?.stringValue)
+        let contact = try await f.api.call("GET", "/api/v1/contacts/\(contactID)", token: f.token)
+        #expect(contact.string("name") == "Ada Lovelace" && contact.string("email") == "ada@example.com" && contact.string("phone") == "+14155550100")
+        #expect(contact.string("source") == "form" && contact["custom_fields"] == ["plan": "gold"])
+        #expect(contact.string("sms_consent", "status") == "opted_in" && contact.string("sms_consent", "method") == "form \(id) v1")
+
+        // The same token again: the same answer, nothing new.
+        let again = try await f.submit(key, token: token, ["email": "ada@example.com"])
+        #expect(again.status == 201 && again["message"] == "Welcome aboard!")
+        #expect(try await f.submissions(id).count == 1)
+
+        // A later submission by the same address updates the contact, but only with what was answered.
+        let (_, second) = try await f.show(key)
+        #expect(try await f.submit(key, token: second, ["email": "ada@example.com", "first": "Augusta", "last": "  ", "plan": "free"]).status == 201)
+        let updated = try await f.api.call("GET", "/api/v1/contacts/\(contactID)", token: f.token)
+        #expect(updated.string("first_name") == "Augusta" && updated.string("last_name") == "Lovelace" && updated.string("name") == "Augusta Lovelace")
+        #expect(updated["custom_fields"] == ["plan": "free"] && updated.string("phone") == "+14155550100")
+        #expect(try await f.api.call("GET", "/api/v1/contacts?limit=100", token: f.token).data.count == 1)
+
+        let stats = try await f.api.call("GET", "/api/v1/forms/\(id)/stats", token: f.token)
+        #expect(stats["totals"]?["views"] == 2 && stats["totals"]?["submissions"] == 2 && stats["totals"]?["conversion"] == 1)
+
+        let csv = try await f.api.call("GET", "/api/v1/forms/\(id)/submissions.csv", token: f.token)
+        #expect(csv.status == 200 && csv.headers["content-type"]?.hasPrefix("text/csv") == true)
+        let lines = csv.body.split(separator: "\r\n")
+        #expect(lines.first == "id,created_at,version,contact_id,referrer,email,first,last,phone,plan,texts,source" && lines.count == 3)
+    }
+
+    @Test func spamGetsTheSameAnswerAndCreatesNothing() async throws {
+        let clock = ManualClock(milliseconds: 1_800_000_000_000)
+        let f = try await FormFixture.start(clock: clock)
+        defer { Task { await f.api.stop() } }
+        let (id, key) = try await f.form(FormFixture.signUp(["settings": ["allowed_origins": ["https://shop.example"], "spam": ["min_fill_seconds": 5]]]))
+        let answers: [String: JSONValue] = ["email": "bot@example.com"]
+
+        // Sent a moment after the form was shown: dropped, answered as a success.
+        let (_, fast) = try await f.show(key)
+        clock.advance(byMilliseconds: 1_000)
+        let tooFast = try await f.submit(key, token: fast, answers)
+        #expect(tooFast.status == 201 && tooFast["message"] == "Thank you! Your answers were sent.", "\(tooFast.body)")
+        // The honeypot filled, however long it took: the same.
+        let (_, slow) = try await f.show(key)
+        clock.advance(byMilliseconds: 10_000)
+        let filled = try await f.submit(key, token: slow, answers, honeypot: "http://spam.example")
+        #expect(filled.status == 201 && filled.body == tooFast.body)
+        #expect(try await f.submissions(id).isEmpty)
+        #expect(try await f.api.call("GET", "/api/v1/contacts", token: f.token).data.isEmpty)
+        let stats = try await f.api.call("GET", "/api/v1/forms/\(id)/stats", token: f.token)
+        #expect(stats["totals"]?["spam"] == 2 && stats["totals"]?["submissions"] == 0)
+
+        // A token that is not the form's, or is too old, is named.
+        let forged = try await f.submit(key, token: "fst_1800000000000.AAAA.BBBB", answers)
+        #expect(forged.status == 422 && forged.string("error", "code") == "invalid_token")
+
+        // A person, taking their time: stored. Then the address's hourly limit (5) holds.
+        for _ in 0..<5 {
+            let (_, token) = try await f.show(key)
+            clock.advance(byMilliseconds: 6_000)
+            #expect(try await f.submit(key, token: token, answers).status == 201)
+        }
+        let (_, sixth) = try await f.show(key)
+        clock.advance(byMilliseconds: 6_000)
+        let limited = try await f.submit(key, token: sixth, answers)
+        #expect(limited.status == 429 && limited.headers["retry-after"] != nil, "\(limited.body)")
+        let kept = try await f.submissions(id)
+        #expect(kept.count == 5, "\(kept)")
+
+        // A form left open for more than a day is refused by name (the page says to reload).
+        let (_, old) = try await f.show(key)
+        clock.advance(byMilliseconds: 25 * 3_600_000)
+        #expect(try await f.submit(key, token: old, answers).string("error", "code") == "expired_token")
+    }
+
+    @Test func submissionsComeOnlyFromTheFormsPageOrItsOrigins() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let (id, key) = try await f.form()
+        let answers: [String: JSONValue] = ["email": "ada@example.com"]
+        var (_, token) = try await f.show(key)
+        #expect(try await f.submit(key, token: token, answers, origin: nil).status == 403)
+        #expect(try await f.submit(key, token: token, answers, origin: "https://evil.example").status == 403)
+        #expect(try await f.submit(key, token: token, answers, headers: ["Sec-Fetch-Site": "cross-site"]).status == 403,
+                "a cross-site request claiming the form's own origin")
+        #expect(try await f.submit(key, token: token, answers, origin: "https://shop.example", headers: ["Sec-Fetch-Site": "cross-site"]).status == 201)
+        (_, token) = try await f.show(key)
+        let huge = try await f.submit(key, token: token, ["email": .string(String(repeating: "a", count: 70_000) + "@example.com")])
+        #expect(huge.status == 413)
+        #expect(try await f.submissions(id).count == 1)
+
+        // Without script, the page posts its fields and gets a page back.
+        (_, token) = try await f.show(key)
+        let plain = try await f.api.call("POST", "/forms/submit", raw: "_key=\(key)&_token=\(token)&_page=https%3A%2F%2Fshop.example%2F&email=grace%40example.com&texts=on",
+                                         headers: ["Origin": FormFixture.own, "Content-Type": "application/x-www-form-urlencoded"])
+        #expect(plain.status == 201 && plain.body.contains("Welcome aboard!") && plain.headers["content-type"]?.hasPrefix("text/html") == true)
+        (_, token) = try await f.show(key)
+        let wrong = try await f.api.call("POST", "/forms/submit", raw: "_key=\(key)&_token=\(token)&email=nope",
+                                         headers: ["Origin": FormFixture.own, "Content-Type": "application/x-www-form-urlencoded"])
+        #expect(wrong.status == 422 && wrong.body.contains("email: Enter a valid email address"))
+    }
+
+    @Test func theWorkflowRunsEachActionOnceAndAFailedOneCanBeRunAgain() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let group = try #require(try await f.api.call("POST", "/api/v1/groups", json: ["name": "Gold"], token: f.token).string("id"))
+        let template = try #require(try await f.api.call("POST", "/api/v1/templates", json: ["name": "Welcome", "body": "Welcome {{first_name|friend}}!"],
+                                                         token: f.token).string("id"))
+        let (id, key) = try await f.form(FormFixture.signUp(["workflow": [
+            ["type": "add_to_group", "group_id": .string(group), "when": ["field": "plan", "equals": "gold"]],
+            ["type": "send_sms", "template_id": .string(template)],
+            ["type": "send_sms", "template_id": .string(template), "delay_minutes": 60, "when": ["field": "texts", "is_set": true]],
+            ["type": "add_to_group", "group_id": "grp_gone"],
+        ]]))
+        let (_, token) = try await f.show(key)
+        #expect(try await f.submit(key, token: token, ["email": "ada@example.com", "first": "Ada", "phone": "+14155550100", "plan": "gold"]).status == 201)
+        let submissionID = try #require(try await f.submissions(id).first?["id"]?.stringValue)
+        let settled = try await f.settled(id, submissionID)
+        let actions = try #require(settled["actions"]?.arrayValue)
+        #expect(actions.map { $0["status"] } == ["done", "done", "skipped", "failed"], "\(settled.body)")
+        #expect(actions[3]["error"] == "group grp_gone not found")
+        let contactID = try #require(settled["contact_id"]?.stringValue)
+        #expect(try await f.api.call("GET", "/api/v1/groups/\(group)/members", token: f.token).data.map { $0["id"] } == [.string(contactID)])
+        let messages = try await f.api.call("GET", "/api/v1/messages?contact_id=\(contactID)", token: f.token).data
+        #expect(messages.count == 1 && messages.first?["template_id"] == .string(template), "\(messages)")
+
+        // Only a failed action runs again; it fails again while its group does not exist.
+        #expect(try await f.api.call("POST", "/api/v1/forms/\(id)/submissions/\(submissionID)/actions/0/rerun", token: f.token).status == 409)
+        let rerun = try await f.api.call("POST", "/api/v1/forms/\(id)/submissions/\(submissionID)/actions/3/rerun", token: f.token)
+        #expect(rerun.status == 202, "\(rerun.body)")
+        let again = try await f.settled(id, submissionID)
+        #expect(again["actions"]?.arrayValue?[3]["status"] == "failed" && again["actions"]?.arrayValue?[3]["attempts"] == 1)
+        #expect(try await f.api.call("GET", "/api/v1/messages?contact_id=\(contactID)", token: f.token).data.count == 1, "the send did not run twice")
+    }
+}

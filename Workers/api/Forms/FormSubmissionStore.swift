@@ -1,0 +1,153 @@
+import OzziRuntime
+
+/// All SQL about submissions: taking one (stored, its contact written and its workflow's runs laid out in
+/// one transaction, before any action runs), reading, deleting, and the counts per form and day.
+struct FormSubmissionStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+
+    /// What a submission carries besides its answers.
+    struct Arrival: Sendable {
+        let tokenHash: String
+        let referrer: String
+        let utm: [String: JSONValue]
+        let ipHash: String
+    }
+
+    enum Outcome: Equatable {
+        /// Stored; `pending` actions wait for the workflow job.
+        case stored(id: String, pending: Bool)
+        /// The token was spent already: nothing was created.
+        case repeated
+    }
+
+    /// Stores an accepted submission of `form` at its current version.
+    func submit(_ form: Form, answers: [String: JSONValue], _ arrival: Arrival) async throws -> Outcome {
+        let id = ResourceID.make("fsb")
+        let now = Timestamp.now(clock)
+        let scope = form.scope
+        let mapped = FormContact.Mapped(form.definition, answers)
+        let consents = JSONValue.array(mapped.consents.map { ["channel": .string($0.channel), "wording": .string($0.wording), "given_at": .string(now)] })
+        return try await database.transaction { tx -> Outcome in
+            guard try tx.run("""
+                INSERT INTO form_submissions (id, workspace_id, form_id, version, token_hash, answers, consents, referrer, utm, ip_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING
+                """, id, scope.workspaceID, form.id, form.version, arrival.tokenHash, Self.text(.object(answers)), Self.text(consents), arrival.referrer,
+                Self.text(.object(arrival.utm)), arrival.ipHash, now).changes == 1 else { return .repeated }
+            let method = "form \(form.id) v\(form.version)"
+            if let contactID = try FormContact.upsert(tx, scope, mapped, method: method, now: now) {
+                try tx.run("UPDATE form_submissions SET contact_id = ? WHERE id = ?", contactID, id)
+            }
+            var pending = false
+            for (position, action) in form.definition.workflow.enumerated() {
+                let runs = action.when?.holds(answers) ?? true
+                pending = pending || runs
+                try tx.run("""
+                    INSERT INTO form_action_runs (submission_id, position, workspace_id, action, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, id, position, scope.workspaceID, Self.text(action.json), runs ? "pending" : "skipped", now)
+            }
+            try Self.count(tx, formID: form.id, day: String(now.prefix(10)), submissions: 1)
+            try WorkspaceEvents.record(tx, [(scope, "form.submitted", ["form_id": .string(form.id), "submission_id": .string(id),
+                                                                        "version": .number(Double(form.version)), "answers": .object(answers)])], at: now)
+            return .stored(id: id, pending: pending)
+        }
+    }
+
+    /// Adds to a form's counts for `day` (`YYYY-MM-DD`, UTC).
+    static func count(_ tx: SQLTransaction, formID: String, day: String, views: Int = 0, starts: Int = 0, submissions: Int = 0, spam: Int = 0) throws {
+        try tx.run("""
+            INSERT INTO form_daily_stats (form_id, day, views, starts, submissions, spam) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (form_id, day) DO UPDATE SET views = form_daily_stats.views + excluded.views, starts = form_daily_stats.starts + excluded.starts,
+              submissions = form_daily_stats.submissions + excluded.submissions, spam = form_daily_stats.spam + excluded.spam
+            """, formID, day, views, starts, submissions, spam)
+    }
+
+    func count(formID: String, views: Int = 0, starts: Int = 0, spam: Int = 0) async throws {
+        let day = String(Timestamp.now(clock).prefix(10))
+        try await database.transaction { tx in try Self.count(tx, formID: formID, day: day, views: views, starts: starts, spam: spam) }
+    }
+
+    /// Views, starts, submissions and spam per day from `since` (inclusive), and their totals.
+    func stats(formID: String, since: String) async throws -> [JSONValue] {
+        try await database.prepare("""
+            SELECT day, views, starts, submissions, spam FROM form_daily_stats WHERE form_id = ? AND day >= ? ORDER BY day LIMIT 400
+            """).bind(formID, since).all().map { row in
+            ["day": .string(row.text("day") ?? ""), "views": .number(Double(row.integer("views") ?? 0)), "starts": .number(Double(row.integer("starts") ?? 0)),
+             "submissions": .number(Double(row.integer("submissions") ?? 0)), "spam": .number(Double(row.integer("spam") ?? 0))]
+        }
+    }
+
+    private static let select = "SELECT \(FormSubmission.selection) FROM form_submissions"
+
+    /// A page of a form's submissions, newest first, optionally of one contact and within [since, until).
+    func list(_ scope: TenantScope, formID: String, contactID: String?, since: String?, until: String?, page: PageRequest) async throws -> [FormSubmission] {
+        var conditions = ["workspace_id = ?", "form_id = ?"], values: [any SQLBindable] = [scope.workspaceID, formID]
+        if let contactID { conditions.append("contact_id = ?"); values.append(contactID) }
+        if let since { conditions.append("created_at >= ?"); values.append(since) }
+        if let until { conditions.append("created_at < ?"); values.append(until) }
+        if let after = page.after {
+            // Newest first: the cursor is the last row's (created_at, id), and the next page is older.
+            let parts = Cursor(key: after).parts
+            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))"); values += [parts[0], parts[0], parts.count > 1 ? parts[1] : ""]
+        }
+        return try await database.prepare(Self.select + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ?")
+            .bind(values + [page.limit + 1]).all(FormSubmission.self)
+    }
+
+    func get(_ scope: TenantScope, formID: String, id: String) async throws -> FormSubmission? {
+        guard var submission = try await database.prepare(Self.select + " WHERE workspace_id = ? AND form_id = ? AND id = ?")
+            .bind(scope.workspaceID, formID, id).first(FormSubmission.self) else { return nil }
+        submission.actions = try await runs(submissionID: id)
+        return submission
+    }
+
+    func runs(submissionID: String) async throws -> [FormSubmission.ActionRun] {
+        try await database.prepare("SELECT \(FormSubmission.ActionRun.selection) FROM form_action_runs WHERE submission_id = ? ORDER BY position")
+            .bind(submissionID).all(FormSubmission.ActionRun.self)
+    }
+
+    /// Puts a failed action back to pending for the workflow job: nil when there is no such action, false
+    /// when it has not failed (a pending or running one is on its way; a done one happened).
+    func rerun(_ scope: TenantScope, submissionID: String, position: Int) async throws -> Bool? {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx -> Bool? in
+            guard let status = try tx.all("SELECT status FROM form_action_runs WHERE workspace_id = ? AND submission_id = ? AND position = ?",
+                                          scope.workspaceID, submissionID, position).first?.text("status") else { return nil }
+            guard status == "failed" else { return false }
+            try tx.run("UPDATE form_action_runs SET status = 'pending', attempts = 0, error = NULL, updated_at = ? WHERE submission_id = ? AND position = ?",
+                       now, submissionID, position)
+            return true
+        }
+    }
+
+    /// Submissions whose pending actions no job has taken for `olderThanMs` (a queue send lost after the
+    /// commit), and actions a crash left running, which are failed rather than run twice.
+    func stalled(olderThan cutoff: String) async throws -> [String] {
+        let now = Timestamp.now(clock)
+        try await database.transaction { tx in
+            for row in try tx.all("SELECT submission_id, position, workspace_id FROM form_action_runs WHERE status = 'running' AND updated_at < ? LIMIT 500", cutoff) {
+                try tx.run("""
+                    UPDATE form_action_runs SET status = 'failed', error = 'interrupted while running: it may or may not have happened; re-run it if not', updated_at = ?
+                    WHERE submission_id = ? AND position = ? AND status = 'running'
+                    """, now, row.text("submission_id") ?? "", Int(row.integer("position") ?? 0))
+            }
+        }
+        return try await database.prepare("SELECT DISTINCT submission_id FROM form_action_runs WHERE status = 'pending' AND updated_at < ? LIMIT 500")
+            .bind(cutoff).all().compactMap { $0.text("submission_id") }
+    }
+
+    func delete(_ scope: TenantScope, formID: String, id: String) async throws -> Bool {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx in
+            guard try tx.run("DELETE FROM form_submissions WHERE workspace_id = ? AND form_id = ? AND id = ?", scope.workspaceID, formID, id).changes == 1 else {
+                return false
+            }
+            try WorkspaceEvents.record(tx, [(scope, "form.submission_deleted", ["form_id": .string(formID), "submission_id": .string(id)])], at: now)
+            return true
+        }
+    }
+
+    static func text(_ json: JSONValue) -> String {
+        String(decoding: json.jsonBytes, as: UTF8.self)
+    }
+}

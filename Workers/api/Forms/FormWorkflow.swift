@@ -1,0 +1,171 @@
+import OzziRuntime
+
+/// Runs a submission's workflow actions, in order, each once: a run is claimed (`pending` -> `running`)
+/// before it acts, so two deliveries of the same job cannot both send. What the action refuses for good (no
+/// contact, a template of the other channel, a group since deleted) fails it at once; what may pass later
+/// (the database, a provider) leaves it pending for the job's next attempt, with backoff, until
+/// `maxAttempts`. Every send goes through the messaging engine in the name of the form's creator.
+struct FormWorkflow: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+    let forms: FormStore
+    let submissions: FormSubmissionStore
+    let groups: GroupStore
+    let sms: MessageScheduler
+    let email: EmailScheduler
+    let books: BookStore
+    let participants: ParticipantStore
+    let study: StudyScheduler
+    let events: WorkspaceEvents
+    let queue: any QueueProducer
+
+    static let maxAttempts = 5
+    static let retryBaseSeconds = 10.0
+
+    /// An action's end: done with what it made, refused for good, or worth another attempt.
+    enum Outcome {
+        case done(JSONValue)
+        case refused(String)
+        case transient(String)
+    }
+
+    /// Queues the job for `submissionID` (after its transaction committed).
+    func start(_ submissionID: String) async throws {
+        try await queue.sendBatch([FormWorkflowJob(submissionID: submissionID).message])
+    }
+
+    func run(_ job: FormWorkflowJob, _ message: QueueMessage) async {
+        do {
+            let again = try await runPending(job.submissionID)
+            if let again { message.retry(delaySeconds: Self.retryBaseSeconds * Double(1 << min(again - 1, 6))) } else { message.ack() }
+        } catch {
+            message.retry(delaySeconds: Self.retryBaseSeconds * Double(1 << min(message.attempts - 1, 6)))
+        }
+        await events.flush()
+    }
+
+    /// Runs what is pending; answers the attempts of the action to try again, or nil when none waits.
+    func runPending(_ submissionID: String) async throws -> Int? {
+        guard let row = try await database.prepare("SELECT workspace_id, form_id, version, answers, contact_id FROM form_submissions WHERE id = ?")
+            .bind(submissionID).first(), let formID = row.text("form_id"), let workspaceID = row.text("workspace_id") else { return nil }
+        let scope = TenantScope(workspaceID: workspaceID)
+        guard let form = try await forms.get(scope, id: formID) else { return nil }
+        let context = Context(scope: scope, form: form, submissionID: submissionID, contactID: row.text("contact_id"),
+                              answers: (try? JSONValue(jsonBytes: Array((row.text("answers") ?? "{}").utf8)))?.objectValue ?? [:])
+        var retryAfter: Int?
+        for run in try await submissions.runs(submissionID: submissionID) where run.status == "pending" {
+            let now = Timestamp.now(clock)
+            guard try await database.transaction({ tx in
+                try tx.run("""
+                    UPDATE form_action_runs SET status = 'running', attempts = attempts + 1, updated_at = ? WHERE submission_id = ? AND position = ? AND status = 'pending'
+                    """, now, submissionID, run.position).changes == 1
+            }) else { continue }
+            let attempts = run.attempts + 1
+            let outcome: Outcome
+            do {
+                let action = try FormAction.read(run.action, at: "action", fields: form.definition.fields)
+                outcome = try await perform(action, context)
+            } catch let error as APIError where error.status < 500 {
+                outcome = .refused(error.message)
+            } catch {
+                outcome = .transient("\(error)")
+            }
+            try await settle(scope, submissionID: submissionID, formID: formID, position: run.position, attempts: attempts, outcome)
+            if case .transient = outcome, attempts < Self.maxAttempts { retryAfter = max(retryAfter ?? 0, attempts) }
+        }
+        return retryAfter
+    }
+
+    private func settle(_ scope: TenantScope, submissionID: String, formID: String, position: Int, attempts: Int, _ outcome: Outcome) async throws {
+        let now = Timestamp.now(clock)
+        try await database.transaction { tx in
+            switch outcome {
+            case .done(let result):
+                try tx.run("UPDATE form_action_runs SET status = 'done', result = ?, error = NULL, updated_at = ? WHERE submission_id = ? AND position = ?",
+                           FormSubmissionStore.text(result), now, submissionID, position)
+            case .transient(let why) where attempts < Self.maxAttempts:
+                try tx.run("UPDATE form_action_runs SET status = 'pending', error = ?, updated_at = ? WHERE submission_id = ? AND position = ?",
+                           why, now, submissionID, position)
+            case .refused(let why), .transient(let why):
+                try tx.run("UPDATE form_action_runs SET status = 'failed', error = ?, updated_at = ? WHERE submission_id = ? AND position = ?",
+                           why, now, submissionID, position)
+                try WorkspaceEvents.record(tx, [(scope, "form.action_failed", ["form_id": .string(formID), "submission_id": .string(submissionID),
+                                                                              "position": .number(Double(position)), "error": .string(why)])], at: now)
+            }
+        }
+    }
+
+    /// What an action acts on.
+    struct Context {
+        let scope: TenantScope
+        let form: Form
+        let submissionID: String
+        let contactID: String?
+        let answers: [String: JSONValue]
+    }
+
+    private func perform(_ action: FormAction, _ c: Context) async throws -> Outcome {
+        if action.kind == .notify { return try await notify(action, c) }
+        guard let contactID = c.contactID else { return .refused("the submission gave no email or phone, so it has no contact") }
+        switch action.kind {
+        case .add_to_group:
+            guard let groupID = action.target, try await groups.get(c.scope, id: groupID) != nil else { return .refused("group \(action.target ?? "") not found") }
+            let added = try await groups.add(c.scope, groupID: groupID, contactIDs: [contactID])
+            return .done(["group_id": .string(groupID), "added": .bool(added == 1)])
+        case .send_sms, .send_email:
+            var body: [String: JSONValue] = ["contact_id": .string(contactID), "template_id": .string(action.target ?? "")]
+            if action.delayMinutes > 0 { body["scheduled_at"] = .string(Timestamp.at(milliseconds: clock.milliseconds + Int64(action.delayMinutes) * 60_000)) }
+            if action.kind == .send_sms {
+                let scheduled = try await sms.schedule(c.scope, createdBy: c.form.createdBy, JSONBody(fields: body))
+                if let skipped = scheduled.skipped.first { return .refused("the contact was skipped: \(skipped.reason)") }
+                return .done(["message_ids": .array(scheduled.ids.map { .string($0) }), "scheduled_at": .string(scheduled.scheduled_at)])
+            }
+            let id = try await email.schedule(c.scope, createdBy: c.form.createdBy, JSONBody(fields: body))
+            return .done(["message_id": .string(id)])
+        case .enroll_study_book:
+            guard let bookID = action.target, let book = try await books.book(bookID), book.published, book.active else {
+                return .refused("study book \(action.target ?? "") is not published")
+            }
+            let zone = action.timeZone ?? "UTC"
+            let lessons = try await books.lessons(bookID: bookID, workspaceID: nil, activeOnly: true)
+            let today = String(Timestamp.now(clock).prefix(10))
+            let (ids, skipped) = try await participants.enroll(c.scope, bookID: bookID, contactIDs: [contactID], lessonIDs: lessons.map(\.id),
+                                                               startDate: today, timeZone: zone, createdBy: c.form.createdBy)
+            if let skip = skipped.first, skip.reason != "already_enrolled" { return .refused("the contact was not enrolled: \(skip.reason)") }
+            try await study.replan(c.scope, participantIDs: ids)
+            return .done(["participant_ids": .array(ids.map { .string($0) }), "already_enrolled": .bool(ids.isEmpty)])
+        case .notify:
+            return try await notify(action, c)
+        }
+    }
+
+    /// An email to each named member still in the workspace, from the workspace's own sender.
+    private func notify(_ action: FormAction, _ c: Context) async throws -> Outcome {
+        let members = try await database.prepare("""
+            SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = ? AND m.user_id IN (SELECT value FROM \(database.dialect.elements())) ORDER BY u.id
+            """).bind(c.scope.workspaceID, SQLList.json(action.userIDs)).all()
+        guard !members.isEmpty else { return .refused("none of the members to notify is in the workspace") }
+        let lines = c.form.definition.fields.compactMap { field -> (String, String)? in
+            guard let answer = c.answers[field.key], field.kind != .hidden else { return nil }
+            let text: String = switch answer {
+            case .string(let s): s
+            case .bool(let b): b ? "yes" : "no"
+            case .number(let n): FormMessages.format(n)
+            case .array(let items): items.compactMap(\.stringValue).joined(separator: ", ")
+            default: ""
+            }
+            return (field.label, text)
+        }
+        let subject = "New submission: \(c.form.name)"
+        let text = "A new submission of \(c.form.name) (\(c.submissionID)):\n\n" + lines.map { "\($0): \($1)" }.joined(separator: "\n") + "\n"
+        let html = "<p>A new submission of <strong>\(HTMLEscape.escape(c.form.name))</strong> (\(c.submissionID)):</p><table>"
+            + lines.map { "<tr><th align=\"left\">\(HTMLEscape.escape($0))</th><td>\(HTMLEscape.escape($1))</td></tr>" }.joined() + "</table>"
+        var sent: [JSONValue] = []
+        for member in members {
+            guard let address = member.text("email") else { continue }
+            sent.append(.string(try await email.send(c.scope, createdBy: c.form.createdBy, contactID: nil, to: address, subject: subject, html: html, text: text)))
+        }
+        return .done(["message_ids": .array(sent)])
+    }
+}

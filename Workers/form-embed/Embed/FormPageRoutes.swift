@@ -1,0 +1,27 @@
+import OzziRuntime
+
+extension Router {
+    /// `GET /embed?key=`: the form's page, shown (a view counted, a submission token issued) on every load.
+    /// The embedding page's address, its utm_* parameters and values for the form's hidden fields come in
+    /// the query (the loader puts them there).
+    mutating func addFormPageRoutes(_ directory: FormDirectory) {
+        get("/embed") { request, _ in
+            guard let form = try await directory.show(key: request.queryParameter("key")) else { return FormPage.unavailable() }
+            var utm: [String: String] = [:], hidden: [String: String] = [:]
+            let hiddenKeys = Set(form.hiddenKeys)
+            for (name, value) in request.queryParameters() where value.utf8.count <= 500 {
+                if name.hasPrefix("utm_"), name.utf8.count <= 40, utm.count < 10 { utm[name] = value }
+                if hiddenKeys.contains(name) { hidden[name] = value }
+            }
+            let page = request.queryParameter("page").map { String($0.prefix(2_000)) } ?? ""
+            let showing = FormPage.Showing(nonce: Base64URL.encode(Crypto.randomBytes(18)), page: Self.isWebURL(page) ? page : "", utm: utm, hidden: hidden)
+            return FormPage.response(form, showing)
+        }
+    }
+
+    /// An http(s) address: what a referrer may be.
+    static func isWebURL(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && !text.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F }
+    }
+}
