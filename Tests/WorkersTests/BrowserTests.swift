@@ -36,6 +36,22 @@ import Testing
         #expect(report["seen"]?["conversation"]?.stringValue?.hasPrefix("cnv_") == true)
     }
 
+    /// Headless Chromium as the customer's site and its visitor, filling an embedded form by keyboard, and as
+    /// two bots (Tests/clients/form_browser.py says what it checks); screenshots are kept under the system's
+    /// temporary folder.
+    @Test func theFormWorksInABrowserOnAnotherSite() async throws {
+        let api = try await APIHost.start(.live)
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        let shots = NSTemporaryDirectory() + "form-screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("form_browser.py"), api.base, token, shots])
+        #expect(run.status == 0, "form_browser.py: \(run.stderr)")
+        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(report["failures"] == [], "\(run.stdout)")
+        #expect(report["seen"]?["answers"]?["campaign"] == "spring")
+    }
+
     /// Headless Chromium on the page the email links to (Tests/clients/portal_browser.py says what it
     /// checks); screenshots are kept under the system's temporary folder.
     @Test func theInvitationsPageWorksInABrowser() async throws {

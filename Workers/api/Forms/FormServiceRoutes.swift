@@ -1,8 +1,8 @@
 import OzziRuntime
 
 /// What the form-embed worker asks the api through its service binding (`internal`: no other caller
-/// reaches these routes). The worker has checked the caller's origin, size and per-network rate; here the
-/// form's own rules run: the token, the honeypot, the minimum fill time, the per-address rate, the fields.
+/// reaches these routes). The worker has checked the caller's origin and size; here the form's own rules
+/// run: the token, the honeypot, the minimum fill time, the fields, the per-network and per-address rates.
 extension RouteGroup {
     func addFormServiceRoutes(_ s: FormsDomain) {
         /// The form's public side (what the loader is built from): 404 for an unknown key.
@@ -57,11 +57,13 @@ extension RouteGroup {
             case .success(let checked): answers = checked
             case .failure(let errors): throw errors.apiError
             }
+            let network = try body.string("network", max: 64) ?? ""
+            try await s.limiter.check(RateLimit("form-network-\(settings.spam.perNetworkPerMinute)", settings.spam.perNetworkPerMinute, per: 60),
+                                      form.id + ":" + network)
             if let email = form.definition.fields.first(where: { $0.kind == .email && $0.mapsTo == "email" }).flatMap({ answers[$0.key]?.stringValue }) {
                 try await s.limiter.check(RateLimit("form-email-\(settings.spam.perEmailPerHour)", settings.spam.perEmailPerHour, per: 3_600),
                                           form.id + ":" + email)
             }
-            let network = try body.string("network", max: 64) ?? ""
             let arrival = FormSubmissionStore.Arrival(
                 tokenHash: Crypto.sha256Hex(token), referrer: String((try body.string("referrer", max: 2_000) ?? "").prefix(2_000)),
                 utm: Self.utm(body.fields["utm"]), ipHash: Crypto.hex(Array(Crypto.hmacSHA256(key: s.networkKey, Array(network.utf8)).prefix(16))))

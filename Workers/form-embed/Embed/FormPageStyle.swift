@@ -19,6 +19,7 @@ enum FormPageStyle {
 
     private static let base = #"""
         *{box-sizing:border-box}
+        [hidden]{display:none!important}
         html,body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 var(--font)}
         main{padding:16px}
         form{display:flex;flex-direction:column;gap:14px;margin:0}
@@ -42,6 +43,7 @@ enum FormPageStyle {
         button[type=submit]{align-self:flex-start;font:inherit;font-weight:600;padding:10px 18px;border:0;border-radius:var(--radius);background:var(--accent);color:#fff;cursor:pointer}
         button[disabled]{opacity:.6;cursor:progress}
         #done{padding:12px 0;font-size:16px}
+        #done:focus{outline:none}
         .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
         """#
 }
