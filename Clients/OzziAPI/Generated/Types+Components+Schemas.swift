@@ -8159,6 +8159,159 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/PortalSubmission`.
+        public struct PortalSubmission: Codable, Hashable, Sendable {
+            /// Field key -> my answer
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/answers`.
+            public struct AnswersPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer]
+                /// Creates a new `AnswersPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Field key -> my answer
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/answers`.
+            public var answers: Components.Schemas.PortalSubmission.AnswersPayload
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/ConsentsPayload`.
+            public struct ConsentsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/PortalSubmission/ConsentsPayload/channel`.
+                @frozen public enum ChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case sms = "sms"
+                    case email = "email"
+                }
+                /// - Remark: Generated from `#/components/schemas/PortalSubmission/ConsentsPayload/channel`.
+                public var channel: Components.Schemas.PortalSubmission.ConsentsPayloadPayload.ChannelPayload
+                /// - Remark: Generated from `#/components/schemas/PortalSubmission/ConsentsPayload/given_at`.
+                public var givenAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/PortalSubmission/ConsentsPayload/wording`.
+                public var wording: Swift.String
+                /// Creates a new `ConsentsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - channel:
+                ///   - givenAt:
+                ///   - wording:
+                public init(
+                    channel: Components.Schemas.PortalSubmission.ConsentsPayloadPayload.ChannelPayload,
+                    givenAt: Foundation.Date,
+                    wording: Swift.String
+                ) {
+                    self.channel = channel
+                    self.givenAt = givenAt
+                    self.wording = wording
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case channel
+                    case givenAt = "given_at"
+                    case wording
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.channel = try container.decode(
+                        Components.Schemas.PortalSubmission.ConsentsPayloadPayload.ChannelPayload.self,
+                        forKey: .channel
+                    )
+                    self.givenAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .givenAt
+                    )
+                    self.wording = try container.decode(
+                        Swift.String.self,
+                        forKey: .wording
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "channel",
+                        "given_at",
+                        "wording"
+                    ])
+                }
+            }
+            /// The consent boxes I ticked: the words I agreed to, and when
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/consents`.
+            public typealias ConsentsPayload = [Components.Schemas.PortalSubmission.ConsentsPayloadPayload]
+            /// The consent boxes I ticked: the words I agreed to, and when
+            ///
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/consents`.
+            public var consents: Components.Schemas.PortalSubmission.ConsentsPayload
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/form_name`.
+            public var formName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PortalSubmission/id`.
+            public var id: Swift.String
+            /// Creates a new `PortalSubmission`.
+            ///
+            /// - Parameters:
+            ///   - answers: Field key -> my answer
+            ///   - consents: The consent boxes I ticked: the words I agreed to, and when
+            ///   - createdAt:
+            ///   - formName:
+            ///   - id:
+            public init(
+                answers: Components.Schemas.PortalSubmission.AnswersPayload,
+                consents: Components.Schemas.PortalSubmission.ConsentsPayload,
+                createdAt: Foundation.Date,
+                formName: Swift.String,
+                id: Swift.String
+            ) {
+                self.answers = answers
+                self.consents = consents
+                self.createdAt = createdAt
+                self.formName = formName
+                self.id = id
+            }
+            public enum CodingKeys: String, CodingKey {
+                case answers
+                case consents
+                case createdAt = "created_at"
+                case formName = "form_name"
+                case id
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.answers = try container.decode(
+                    Components.Schemas.PortalSubmission.AnswersPayload.self,
+                    forKey: .answers
+                )
+                self.consents = try container.decode(
+                    Components.Schemas.PortalSubmission.ConsentsPayload.self,
+                    forKey: .consents
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.formName = try container.decode(
+                    Swift.String.self,
+                    forKey: .formName
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "answers",
+                    "consents",
+                    "created_at",
+                    "form_name",
+                    "id"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/PortalUser`.
         public struct PortalUser: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/PortalUser/activated_at`.

@@ -507,6 +507,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/client-portal/me/history`.
     /// - Remark: Generated from `#/paths//api/v1/client-portal/me/history/get(getClientPortalMeHistory)`.
     func getClientPortalMeHistory(_ input: Operations.GetClientPortalMeHistory.Input) async throws -> Operations.GetClientPortalMeHistory.Output
+    /// The forms I sent the business, newest first, with my answers and the consent I gave
+    ///
+    /// The forms I sent the business, newest first, with my answers and the consent I gave. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/submissions/get(listClientPortalMeSubmissions)`.
+    func listClientPortalMeSubmissions(_ input: Operations.ListClientPortalMeSubmissions.Input) async throws -> Operations.ListClientPortalMeSubmissions.Output
     /// Mail a link to choose a new password to a portal user's address
     ///
     /// Mail a link to choose a new password to a portal user's address. Needs no credential.
@@ -2459,6 +2466,21 @@ extension APIProtocol {
         headers: Operations.GetClientPortalMeHistory.Input.Headers = .init()
     ) async throws -> Operations.GetClientPortalMeHistory.Output {
         try await getClientPortalMeHistory(Operations.GetClientPortalMeHistory.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The forms I sent the business, newest first, with my answers and the consent I gave
+    ///
+    /// The forms I sent the business, newest first, with my answers and the consent I gave. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a client-portal access token.
+    ///
+    /// - Remark: HTTP `GET /api/v1/client-portal/me/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/client-portal/me/submissions/get(listClientPortalMeSubmissions)`.
+    public func listClientPortalMeSubmissions(
+        query: Operations.ListClientPortalMeSubmissions.Input.Query = .init(),
+        headers: Operations.ListClientPortalMeSubmissions.Input.Headers = .init()
+    ) async throws -> Operations.ListClientPortalMeSubmissions.Output {
+        try await listClientPortalMeSubmissions(Operations.ListClientPortalMeSubmissions.Input(
             query: query,
             headers: headers
         ))

@@ -21,8 +21,20 @@ import Testing
                                                                                        "scheduled_at": tomorrow], token: f.token).string("message", "id"))
         let group = try #require(try await f.api.call("POST", "/api/v1/groups", json: ["name": "VIP"], token: f.token).string("id"))
         _ = try await f.api.call("POST", "/api/v1/groups/\(group)/members", json: ["contact_ids": [.string(ada)]], token: f.token)
+        // Ada and Bob each sent the workspace's form.
+        let forms = FormFixture(api: f.api, token: f.token)
+        let (formID, formKey) = try await forms.form()
+        for (email, first) in [("ada@example.com", "Ada"), ("bob@example.com", "Bob")] {
+            let (_, formToken) = try await forms.show(formKey)
+            #expect(try await forms.submit(formKey, token: formToken, ["email": .string(email), "first": .string(first), "texts": true]).status == 201)
+        }
         let accepted = try await f.invite(ada, email: "ada@example.com")
         let access = try #require(accepted.string("access_token"), "\(accepted.body)")
+        let sent = try await f.api.call("GET", "/api/v1/client-portal/me/submissions", token: access)
+        #expect(sent.status == 200 && sent.data.count == 1 && sent.data[0]["form_name"] == "Newsletter" && sent.data[0]["answers"]?["first"] == "Ada",
+                "only their own submissions: \(sent.body)")
+        #expect(sent.data[0]["consents"]?.arrayValue?.first?["wording"] == "Text me offers. Reply STOP to stop.")
+        #expect(try await f.api.call("GET", "/api/v1/client-portal/me/submissions", token: f.token).status == 401, "a workspace token is not a portal one")
 
         // Everything held about them, as one file.
         let export = try await f.api.call("GET", "/api/v1/client-portal/me/export", token: access)
@@ -34,6 +46,8 @@ import Testing
         let chats = export["conversations"]?.arrayValue ?? []
         #expect(chats.count == 1 && chats[0]["id"] == .string(adaChat) && chats[0]["messages"]?.arrayValue?.count == 2)
         #expect(export["groups"]?.arrayValue?.first?["name"] == "VIP" && export["portal_access"]?.arrayValue?.count == 1)
+        let submissions = export["form_submissions"]?.arrayValue ?? []
+        #expect(submissions.count == 1 && submissions.first?["form_name"] == "Newsletter" && submissions.first?["answers"]?["email"] == "ada@example.com")
         #expect(!export.body.contains("Bob"), "nobody else's data: \(export.body)")
         let byWorkspace = try await f.api.call("GET", "/api/v1/privacy/contacts/\(ada)/export", token: f.token)
         // The same records (a status may move on between the two reads: the invitation's delivery).
@@ -55,7 +69,9 @@ import Testing
         let done = try await f.api.call("POST", "/api/v1/privacy/erasure-requests/\(requestID)/complete", token: f.token)
         #expect(done.status == 200 && done.string("status") == "completed", "\(done.body)")
         #expect(done.string("email") == "sha256:" + Crypto.sha256Hex("ada@example.com"), "only a hash of the address is kept")
-        #expect(done["erased"]?["contacts"] == 1 && done["erased"]?["conversations"] == 1 && done["erased"]?["portal_users"] == 1)
+        #expect(done["erased"]?["contacts"] == 1 && done["erased"]?["conversations"] == 1 && done["erased"]?["portal_users"] == 1
+                    && done["erased"]?["form_submissions"] == 1)
+        #expect(try await f.api.call("GET", "/api/v1/forms/\(formID)/submissions", token: f.token).data.map { $0["answers"]?["first"] } == ["Bob"])
         #expect((done["erased"]?["messages"]?.numberValue ?? 0) >= 2, "the SMS and the invitation: \(done.body)")
         #expect(try await f.api.call("POST", "/api/v1/privacy/erasure-requests/\(requestID)/complete", token: f.token).status == 409)
         for path in ["/api/v1/contacts/\(ada)", "/api/v1/conversations/\(adaChat)", "/api/v1/messages/\(sms)"] {
@@ -67,7 +83,7 @@ import Testing
         #expect(try await f.signIn("ada@example.com").status == 401)
         let database = try await f.api.database("api")
         for table in ["messages WHERE contact_id = ?", "conversation_messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.contact_id = ?",
-                      "widget_visitors WHERE contact_id = ?", "portal_users WHERE contact_id = ?"] {
+                      "widget_visitors WHERE contact_id = ?", "portal_users WHERE contact_id = ?", "form_submissions WHERE contact_id = ?"] {
             let left = try await database.prepare("SELECT count(*) AS n FROM \(table)").bind(ada).first()?.integer("n")
             #expect(left == 0, "\(table): \(left ?? -1) left")
         }
@@ -91,6 +107,10 @@ import Testing
             return status == "sent" || status == "delivered"
         }
         #expect(status == "sent" || status == "delivered", "\(status ?? "nil")")
+        let forms = FormFixture(api: f.api, token: f.token)
+        let (formID, formKey) = try await forms.form()
+        let (_, formToken) = try await forms.show(formKey)
+        #expect(try await forms.submit(formKey, token: formToken, ["email": "old-form@example.com"]).status == 201)
 
         // Bad policies are named; the owner sets 30 days.
         let zero = try await f.api.call("PUT", "/api/v1/privacy/retention", json: ["days": 0], token: f.token)
@@ -102,6 +122,8 @@ import Testing
         let token = try #require(try await f.api.call("POST", "/api/v1/auth/login", json: ["email": "owner@example.com", "password": "correct horse battery"])
             .string("access_token"))
         let recent = try await f.chat(as: "bob@example.com", user: "u-bob", text: "A new question", token: token)
+        let (_, newToken) = try await forms.show(formKey)
+        #expect(try await forms.submit(formKey, token: newToken, ["email": "new-form@example.com"]).status == 201)
 
         // The host's scheduler fires the daily trigger at each 01:00 the clock passed; one more run by hand
         // may race it, so what went is summed over the runs' audit entries.
@@ -116,7 +138,9 @@ import Testing
         let runs = audit.data.filter { $0["event"] == "privacy.retention_applied" }
         let total = { (kind: String) in runs.compactMap { $0["details"]?[kind]?.numberValue }.reduce(0, +) }
         #expect(!runs.isEmpty && runs.allSatisfy { $0["details"]?["days"] == 30 }, "\(audit.body)")
-        #expect(total("conversations") == 1 && total("messages") == 1 && total("chat_sessions") == 1, "\(runs)")
+        #expect(total("conversations") == 1 && total("messages") == 1 && total("chat_sessions") == 1 && total("form_submissions") == 1, "\(runs)")
+        let kept = try await f.api.call("GET", "/api/v1/forms/\(formID)/submissions", token: token).data
+        #expect(kept.map { $0["answers"]?["email"] } == ["new-form@example.com"], "the newer submission stays")
 
         // The trigger is configured: daily at 01:00 UTC.
         let config = try WorkerTestHost.configuration()

@@ -179,6 +179,14 @@ extension RouteGroup {
             return .json(["data": JSONValue.array(messages.map(\.forVisitor)), "last_seq": .number(Double(conversation.last_seq))])
         }
 
+        portal("GET", "/me/submissions", "The forms I sent the business, newest first, with my answers and the consent I gave", tag: tag,
+               authenticator: auth, query: PageRequest.parameters, answers: .json(Page<PortalSubmission>.schema(of: .model(PortalSubmission.self)))) {
+            request, _, principal in
+            let page = try PageRequest(request)
+            let rows = try await PortalSubmission.page(s.database, principal.scope, contactID: principal.contactID, page: page)
+            return .json(page.page(rows, key: { Cursor($0.created_at, $0.id).key }, item: { $0 }))
+        }
+
         portal("GET", "/me/consent", "What I agreed the business may send me", tag: tag, authenticator: auth, answers: .json(PortalConsent.answer)) { _, _, principal in
             guard let contact = try await s.contact(principal) else { throw APIError.unauthorized }
             return .json(PortalConsent.answer(contact))

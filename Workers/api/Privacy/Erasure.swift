@@ -31,6 +31,8 @@ enum Erasure {
         // Their recurring sends stop with them (occurrences go with each series).
         erased["series"] = try tx.run("DELETE FROM series WHERE workspace_id = ? AND (contact_id = ? OR to_address IN \(inList))", ws, contactID, addresses).changes
         try MessageRemoval.dropContent(tx, scope, ids: seriesContent)
+        // Their form submissions (with their workflows' records); a submission is theirs by its contact.
+        erased["form_submissions"] = try tx.run("DELETE FROM form_submissions WHERE workspace_id = ? AND contact_id = ?", ws, contactID).changes
         erased["portal_users"] = try tx.run("DELETE FROM portal_users WHERE workspace_id = ? AND (contact_id = ? OR email IN \(inList))",
                                             ws, contactID, addresses).changes
         erased["contacts"] = try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", ws, contactID).changes

@@ -2,8 +2,8 @@ import OzziRuntime
 
 /// Everything a workspace holds about one contact, as one JSON document (GDPR Art. 15 access and Art. 20
 /// portability): the contact and their consent, groups, every message sent to them or by them on every
-/// channel (with each message's timeline), chat conversations with their messages, chat sessions, portal
-/// access, suppressions of their address and their erasure requests. Records are the contact's by its id, never
+/// channel (with each message's timeline), chat conversations with their messages, chat sessions, form
+/// submissions, portal access, suppressions of their address and their erasure requests. Records are the contact's by its id, never
 /// by an address alone: a number or an address may have been someone else's before (`Erasure`, which
 /// removes, also takes what was sent to their addresses).
 struct PersonalData: Sendable {
@@ -62,6 +62,17 @@ struct PersonalData: Sendable {
                 "chat_sessions": .array(try tx.all("""
                     SELECT id, name, email, external_user_id, created_at, seen_at FROM widget_visitors WHERE workspace_id = ? AND contact_id = ? ORDER BY created_at
                     """, ws, contactID).map { .object(Self.object($0)) }),
+                "form_submissions": .array(try tx.all("""
+                    SELECT s.id, s.form_id, f.name AS form_name, s.version, s.answers, s.consents, s.referrer, s.utm, s.created_at
+                    FROM form_submissions s JOIN forms f ON f.id = s.form_id WHERE s.workspace_id = ? AND s.contact_id = ? ORDER BY s.created_at, s.id
+                    """, ws, contactID).map { row -> JSONValue in
+                    var submission = Self.object(row)
+                    // Stored as JSON text: exported as the values they are.
+                    for column in ["answers", "consents", "utm"] {
+                        if case .string(let text)? = submission[column] { submission[column] = (try? JSONValue(jsonBytes: Array(text.utf8))) ?? .string(text) }
+                    }
+                    return .object(submission)
+                }),
                 "portal_access": .array(try tx.all("""
                     SELECT id, email, status, created_at, activated_at, last_sign_in_at FROM portal_users WHERE workspace_id = ? AND contact_id = ?
                     """, ws, contactID).map { .object(Self.object($0)) }),
@@ -80,7 +91,7 @@ struct PersonalData: Sendable {
     static let schema = Schema.object([
         .required("format", Schema.oneOf([format])), .required("generated_at", .timestamp), .required("controller", .any),
         .required("contact", .model(Contact.self)), .required("groups", .any), .required("messages", .any), .required("inbound_messages", .any),
-        .required("conversations", .any), .required("chat_sessions", .any), .required("portal_access", .any), .required("email_suppressions", .any),
+        .required("conversations", .any), .required("chat_sessions", .any), .required("form_submissions", .any), .required("portal_access", .any), .required("email_suppressions", .any),
         .required("erasure_requests", .any),
     ], closed: true).described("Everything held about one person (ozzi-personal-data/1)")
 

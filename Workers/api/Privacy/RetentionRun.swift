@@ -1,8 +1,8 @@
 import OzziRuntime
 
 /// The daily retention run: for each workspace with a `RetentionPolicy`, deletes the conversations whose
-/// last message, the messages sent (or settled) and the SMS received, and the chat sessions last seen,
-/// before the policy's cutoff; then writes one audit entry per workspace saying what went. In batches, each
+/// last message, the messages sent (or settled) and the SMS received, the chat sessions last seen, and the
+/// form submissions made, before the policy's cutoff; then writes one audit entry per workspace saying what went. In batches, each
 /// its own transaction, so a large first run neither holds locks for long nor loses its work to a crash:
 /// the next run goes on from what is left.
 struct RetentionRun: Sendable {
@@ -34,7 +34,7 @@ struct RetentionRun: Sendable {
 
     private func apply(_ scope: TenantScope, cutoff: String) async throws -> [String: Int] {
         let ws = scope.workspaceID
-        var removed = ["conversations": 0, "messages": 0, "inbound_messages": 0, "chat_sessions": 0]
+        var removed = ["conversations": 0, "messages": 0, "inbound_messages": 0, "chat_sessions": 0, "form_submissions": 0]
         removed["conversations"] = try await batches { tx in
             try tx.run("""
                 DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE workspace_id = ? AND last_message_at < ? LIMIT \(Self.batch))
@@ -60,6 +60,11 @@ struct RetentionRun: Sendable {
             try tx.run("""
                 DELETE FROM widget_visitors WHERE id IN (SELECT v.id FROM widget_visitors v WHERE v.workspace_id = ? AND v.seen_at < ?
                   AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = v.id) LIMIT \(Self.batch))
+                """, ws, cutoff).changes
+        }
+        removed["form_submissions"] = try await batches { tx in
+            try tx.run("""
+                DELETE FROM form_submissions WHERE id IN (SELECT id FROM form_submissions WHERE workspace_id = ? AND created_at < ? LIMIT \(Self.batch))
                 """, ws, cutoff).changes
         }
         return removed
