@@ -261,4 +261,50 @@ import Testing
         #expect(again["actions"]?.arrayValue?[3]["status"] == "failed" && again["actions"]?.arrayValue?[3]["attempts"] == 1)
         #expect(try await f.api.call("GET", "/api/v1/messages?contact_id=\(contactID)", token: f.token).data.count == 1, "the send did not run twice")
     }
+
+    @Test func theWorkflowEnrollsEmailsLaterAndNotifiesTheTeam() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        #expect(try await f.api.call("PUT", "/api/v1/email/settings", json: ["provider": "simulated", "default_from": "Acme <help@sandbox.ozzi.test>"],
+                                     token: f.token).status == 200)
+        let me = try #require(try await f.api.call("GET", "/api/v1/me", token: f.token).string("user", "id"))
+        let worker = try #require(f.api.host.workers["api"] as? APIWorker)
+        #expect(try await worker.grantPlatformAdmin(email: "owner@example.com"))
+        let book = try #require(try await f.api.call("POST", "/api/v1/admin/books", json: ["title": "Psalms", "published": true], token: f.token).string("id"))
+        let lesson = try #require(try await f.api.call("POST", "/api/v1/admin/books/\(book)/lessons", json: ["title": "One"], token: f.token).string("id"))
+        #expect(try await f.api.call("POST", "/api/v1/admin/books/\(book)/lessons/\(lesson)/messages", json: [
+            "type": "reminder", "body": "Welcome {{first_name}}", "day_offset": 1, "send_time": "09:00",
+        ], token: f.token).status == 201)
+        let template = try #require(try await f.api.call("POST", "/api/v1/templates", json: [
+            "name": "Thanks", "channel": "email", "subject": "Thanks {{first_name|friend}}", "html": "<p>We got your answers.</p>",
+        ], token: f.token).string("id"))
+        let (id, key) = try await f.form(FormFixture.signUp(["workflow": [
+            ["type": "enroll_study_book", "book_id": .string(book), "time_zone": "America/New_York"],
+            ["type": "send_email", "template_id": .string(template), "delay_minutes": 30],
+            ["type": "notify", "user_ids": [.string(me)]],
+        ]]))
+        let (_, token) = try await f.show(key)
+        #expect(try await f.api.call("POST", "/forms/start", json: ["key": .string(key), "token": .string(token)], headers: ["Origin": FormFixture.own]).status == 204)
+        let before = Timestamp.at(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 29 * 60_000)
+        #expect(try await f.submit(key, token: token, ["email": "ada@example.com", "first": "Ada", "phone": "+14155550100"]).status == 201)
+        let submissionID = try #require(try await f.submissions(id).first?["id"]?.stringValue)
+        let settled = try await f.settled(id, submissionID)
+        let actions = try #require(settled["actions"]?.arrayValue)
+        #expect(actions.map { $0["status"] } == ["done", "done", "done"], "\(settled.body)")
+        let contactID = try #require(settled["contact_id"]?.stringValue)
+
+        let participants = try await f.api.call("GET", "/api/v1/books/\(book)/participants", token: f.token).data
+        #expect(participants.count == 1 && participants.first?["contact_id"] == .string(contactID) && participants.first?["time_zone"] == "America/New_York",
+                "\(participants)")
+        let emailID = try #require(actions[1]["result"]?["message_id"]?.stringValue)
+        let email = try await f.api.call("GET", "/api/v1/emails/\(emailID)", token: f.token)
+        #expect(email.string("to") == "ada@example.com" && (email.string("scheduled_at") ?? "") > before, "thirty minutes later: \(email.body)")
+        let notices = try #require(actions[2]["result"]?["message_ids"]?.arrayValue)
+        #expect(notices.count == 1)
+        let notice = try await f.api.call("GET", "/api/v1/emails/\(notices.first?.stringValue ?? "")", token: f.token)
+        #expect(notice.string("to") == "owner@example.com", "\(notice.body)")
+
+        let stats = try await f.api.call("GET", "/api/v1/forms/\(id)/stats", token: f.token)
+        #expect(stats["totals"]?["views"] == 1 && stats["totals"]?["starts"] == 1 && stats["totals"]?["submissions"] == 1, "\(stats.body)")
+    }
 }

@@ -120,8 +120,8 @@ struct FormSubmissionStore: Sendable {
         }
     }
 
-    /// Submissions whose pending actions no job has taken for `olderThanMs` (a queue send lost after the
-    /// commit), and actions a crash left running, which are failed rather than run twice.
+    /// Submissions whose pending actions have waited since before `cutoff` (a queue send lost after the
+    /// commit); actions a crash left running since then are failed first, rather than run twice.
     func stalled(olderThan cutoff: String) async throws -> [String] {
         let now = Timestamp.now(clock)
         try await database.transaction { tx in
