@@ -231,7 +231,7 @@ def main():
 
         # A bot filling the honeypot: the success message, nothing created.
         show_form(driver, allowed, form["public_key"])
-        driver.execute_script("document.getElementById('f-hp').value = 'http://spam.example'; document.getElementById('f-email').value = 'bot@example.com';"
+        driver.execute_script("document.getElementById('ozzi-hp').value = 'http://spam.example'; document.getElementById('f-email').value = 'bot@example.com';"
                               "document.getElementById('submit').click()")
         wait(driver, lambda d: d.execute_script("return !document.getElementById('done').hidden"), "the honeypot bot's success message")
         shot(driver, "3-honeypot-bot")

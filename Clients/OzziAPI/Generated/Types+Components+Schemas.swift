@@ -4784,7 +4784,7 @@ extension Components {
                 ///
                 /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/options`.
                 public var options: Components.Schemas.Form.FieldsPayloadPayload.OptionsPayload?
-                /// A regular expression a text answer must match
+                /// A regular expression a text answer must match (ECMAScript's unicode mode and the server alike: no look-arounds, inline flags or nested repetitions such as (a+)+, at most two unbounded repetitions; max_length at most 500)
                 ///
                 /// - Remark: Generated from `#/components/schemas/Form/FieldsPayload/pattern`.
                 public var pattern: Swift.String?
@@ -4830,7 +4830,7 @@ extension Components {
                 ///   - minChoices:
                 ///   - minLength:
                 ///   - options: The choices of a select, multi_select or radio field
-                ///   - pattern: A regular expression a text answer must match
+                ///   - pattern: A regular expression a text answer must match (ECMAScript's unicode mode and the server alike: no look-arounds, inline flags or nested repetitions such as (a+)+, at most two unbounded repetitions; max_length at most 500)
                 ///   - patternMessage: What the visitor reads when the pattern does not match
                 ///   - placeholder:
                 ///   - required:

@@ -307,4 +307,35 @@ import Testing
         let stats = try await f.api.call("GET", "/api/v1/forms/\(id)/stats", token: f.token)
         #expect(stats["totals"]?["views"] == 1 && stats["totals"]?["starts"] == 1 && stats["totals"]?["submissions"] == 1, "\(stats.body)")
     }
+
+    /// Nobody proves on a form that an address is theirs: a submission never adds an address to an existing
+    /// contact, never opts back in what was opted out, and what it brings is kept from the export's formulas.
+    @Test func aFormCannotTakeOverAContactOrItsOptOut() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let victim = try #require(try await f.api.call("POST", "/api/v1/contacts", json: [
+            "name": "Vic Tim", "phone": "+14155550199", "sms_consent": ["status": "opted_out", "method": "STOP"],
+        ], token: f.token).string("id"))
+        let (id, key) = try await f.form(FormFixture.signUp(["fields": [
+            ["key": "email", "type": "email", "label": "Email", "maps_to": "email"],
+            ["key": "phone", "type": "phone", "label": "Mobile", "maps_to": "phone"],
+            ["key": "note", "type": "textarea", "label": "Note", "maps_to": "notes"],
+            ["key": "texts", "type": "consent", "channel": "sms", "label": "Text me"],
+        ]]))
+        let (_, token) = try await f.show(key)
+        let sent = try await f.submit(key, token: token, ["email": "attacker@example.com", "phone": "+14155550199", "texts": true,
+                                                          "note": "x\r\n=HYPERLINK(\"http://evil.example\")"])
+        #expect(sent.status == 201, "\(sent.body)")
+        let contact = try await f.api.call("GET", "/api/v1/contacts/\(victim)", token: f.token)
+        #expect(contact.string("email") == nil, "the attacker's address was not attached: \(contact.body)")
+        #expect(contact.string("sms_consent", "status") == "opted_out", "a form does not undo a STOP")
+        #expect(try await f.submissions(id).first?["contact_id"] == .string(victim))
+
+        let csv = try await f.api.call("GET", "/api/v1/forms/\(id)/submissions.csv", token: f.token)
+        #expect(csv.body.contains("\"x\r\n=HYPERLINK(\"\"http://evil.example\"\")\""), "a line break in a cell is quoted: \(csv.body)")
+        let (_, second) = try await f.show(key)
+        #expect(try await f.submit(key, token: second, ["email": "someone@example.com", "note": "=1+1"]).status == 201)
+        let again = try await f.api.call("GET", "/api/v1/forms/\(id)/submissions.csv", token: f.token)
+        #expect(again.body.contains(",'=1+1,"), "a formula is kept as text: \(again.body)")
+    }
 }

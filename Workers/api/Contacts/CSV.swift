@@ -76,9 +76,15 @@ struct CSVReader: Sequence, IteratorProtocol {
 /// CSV output: fields quoted when they hold a comma, quote or line break.
 enum CSVWriter {
     static func line(_ fields: [String]) -> String {
+        // By scalars: "\r\n", or a quote with a combining mark, is one Character, equal to none of these.
         fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacing("\"", with: "\"\"") + "\"" : field
+            guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+            var quoted = String.UnicodeScalarView()
+            for scalar in field.unicodeScalars {
+                if scalar == "\"" { quoted.append("\"") }
+                quoted.append(scalar)
+            }
+            return "\"" + String(quoted) + "\""
         }.joined(separator: ",") + "\r\n"
     }
 

@@ -83,7 +83,9 @@ extension RouteGroup {
                 while true {
                     var chunk = ""
                     for c in page.rows {
-                        chunk += CSVWriter.line([c.id, c.name, c.first_name, c.last_name, c.phone ?? "", c.email ?? "", c.notes,
+                        // Names and notes may come from anyone (a form, the chat): kept from reading as formulas.
+                        let cell = { (text: String) in CSVWriter.cell(.string(text)) }
+                        chunk += CSVWriter.line([c.id, cell(c.name), cell(c.first_name), cell(c.last_name), c.phone ?? "", c.email ?? "", cell(c.notes),
                                                  String(decoding: c.custom_fields.jsonBytes, as: UTF8.self), c.source, c.sms_consent.status,
                                                  c.created_at, c.updated_at])
                     }

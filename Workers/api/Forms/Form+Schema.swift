@@ -30,7 +30,9 @@ extension Form {
         .optional("required", Schema.boolean),
         .optional("min_length", Schema.integer(0...FormField.maxLengthCeiling)),
         .optional("max_length", Schema.integer(1...FormField.maxLengthCeiling)),
-        .optional("pattern", Schema.string(max: 500).described("A regular expression a text answer must match")),
+        .optional("pattern", Schema.string(max: FormPattern.maxLength).described(
+            "A regular expression a text answer must match (ECMAScript's unicode mode and the server alike: no look-arounds, inline flags or "
+                + "nested repetitions such as (a+)+, at most two unbounded repetitions; max_length at most 500)")),
         .optional("pattern_message", Schema.string(max: 200).described("What the visitor reads when the pattern does not match")),
         .optional("min", Schema.oneOf([Schema.number(-1e15...1e15), CivilDate.schema]).described("A number's least value, or a date's earliest")),
         .optional("max", Schema.oneOf([Schema.number(-1e15...1e15), CivilDate.schema]).described("A number's greatest value, or a date's latest")),

@@ -16,6 +16,12 @@ struct Form: Sendable {
 
     var scope: TenantScope { TenantScope(workspaceID: workspaceID) }
 
+    /// The same form with another version's definition (what a submission answered).
+    func with(definition: FormDefinition) -> Form {
+        Form(id: id, workspaceID: workspaceID, name: name, publicKey: publicKey, version: version, enabled: enabled, createdBy: createdBy,
+             createdAt: createdAt, updatedAt: updatedAt, definition: definition)
+    }
+
     /// A form's row with its current version's definition, as stored.
     struct Row: SQLRecord, Sendable {
         enum Columns: String, SQLColumn {

@@ -3,7 +3,7 @@ import OzziRuntime
 /// A submission's answers on the workspace's contacts: the contact with the submitted email address (else
 /// the phone) is updated, or a new one is made; only answered fields are written, so a field the visitor
 /// left empty never clears what the contact had. A ticked consent box opts the contact in on its channel,
-/// with the form, its version and the time as the method.
+/// with the form, its version and the time as the method (see `upsert` for what a form may not change).
 enum FormContact {
     /// The fields the answers give, by contact column (`custom.x` gathered into `custom`).
     struct Mapped {
@@ -41,13 +41,15 @@ enum FormContact {
             guard let value else { return nil }
             return try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND \(column) = ?", scope.workspaceID, value).first?.text("id")
         }
-        let byEmail = try find("email", email), byPhone = try find("phone", phone)
         let id: String
         var event = "contact.updated"
-        if let existing = byEmail ?? byPhone {
+        if let existing = try find("email", email) ?? find("phone", phone) {
+            // Nobody proves on a form that an address is theirs: an existing contact's addresses are never
+            // added to or changed (else anyone could attach their own email to someone else's contact, and
+            // read or receive what is theirs). What was answered of the rest is written; notes are added to.
             id = existing
             var sets: [String] = [], values: [any SQLBindable] = []
-            for column in ["name", "first_name", "last_name", "notes"] {
+            for column in ["name", "first_name", "last_name"] {
                 if let value = mapped.columns[column] { sets.append("\(column) = ?"); values.append(value) }
             }
             if mapped.columns["name"] == nil, mapped.columns["first_name"] != nil || mapped.columns["last_name"] != nil {
@@ -55,10 +57,8 @@ enum FormContact {
                 sets.append("name = trim(coalesce(?, first_name) || ' ' || coalesce(?, last_name))")
                 values.append(mapped.columns["first_name"]); values.append(mapped.columns["last_name"])
             }
-            // An address another contact has stays theirs: the submission fills only what is free.
-            if let email, byEmail == nil, try find("email", email) == nil { sets.append("email = ?"); values.append(email) }
-            if let phone, byPhone == nil, try find("phone", phone) == nil {
-                sets.append("phone = ?, phone_search = ?"); values.append(phone); values.append(ContactInput.phoneSearch(phone))
+            if let notes = mapped.columns["notes"] {
+                sets.append("notes = CASE WHEN notes = '' THEN ? ELSE notes || ? END"); values.append(notes); values.append("\n\n" + notes)
             }
             if !mapped.custom.isEmpty {
                 sets.append("custom_fields = \(tx.dialect.jsonMerge("custom_fields", "?"))"); values.append(ContactStore.json(mapped.custom))
@@ -81,15 +81,15 @@ enum FormContact {
             input.source = "form"
             try ContactStore.insert(tx, scope, id: id, input, now: now)
         }
+        // A ticked box opts in the address this submission gave on that channel, when it is the contact's,
+        // and never over an opt-out (a STOP, an unsubscribe): anyone can type someone else's address into a
+        // form, so only the person's own confirmed ways back (a reply, the portal, a link) lift those.
         for consent in mapped.consents {
+            guard let address = consent.channel == "sms" ? phone : email else { continue }
             try tx.run("""
                 UPDATE contacts SET \(consent.channel)_consent = 'opted_in', \(consent.channel)_consent_at = ?, \(consent.channel)_consent_method = ?, updated_at = ?
-                WHERE workspace_id = ? AND id = ?
-                """, now, method, now, scope.workspaceID, id)
-            if consent.channel == "email", let email {
-                // Opting in again on a form lifts the person's own earlier unsubscribe (not a bounce or complaint).
-                try tx.run("DELETE FROM email_suppressions WHERE workspace_id = ? AND address = ? AND reason = 'unsubscribe'", scope.workspaceID, email)
-            }
+                WHERE workspace_id = ? AND id = ? AND \(consent.channel == "sms" ? "phone" : "email") = ? AND \(consent.channel)_consent <> 'opted_out'
+                """, now, method, now, scope.workspaceID, id, address)
         }
         try WorkspaceEvents.record(tx, [(scope, event, ["contact_id": .string(id)] as JSONValue)], at: now)
         return id

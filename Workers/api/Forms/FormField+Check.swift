@@ -48,7 +48,7 @@ extension FormField {
         let text: String
         switch given {
         case nil, .null?: text = ""
-        case .string(let value)?: text = String(value.trimmingPrefixAndSuffixSpaces())
+        case .string(let value)?: text = Self.trimmed(value)
         case .number(let value)? where kind == .number: text = FormMessages.format(value)
         default: return .refused(kind == .number ? FormMessages.say("number") : FormMessages.say("required"))
         }
@@ -88,6 +88,16 @@ extension FormField {
             if let matcher, !matcher.matches(text) { return .refused(patternMessage ?? FormMessages.say("pattern")) }
             return .value(.string(text))
         }
+    }
+
+    /// Without the blanks around it, by Unicode scalars (`EmailAddress.isBlank`): the set the page's script
+    /// trims too (`[\s\u001C-\u001F\u0085\uFEFF]`), so a combining mark after a space is not trimmed with it.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !EmailAddress.isBlank($0) }), let end = scalars.lastIndex(where: { !EmailAddress.isBlank($0) }) else {
+            return ""
+        }
+        return String(String.UnicodeScalarView(scalars[start...end]))
     }
 
     /// A decimal number as a person types one: an optional sign, digits, an optional fraction (what the

@@ -27,14 +27,23 @@ extension FormField {
         try only("channel", [.consent]); try only("default", [.hidden]); try only("placeholder", texty.union([.number, .date]))
         if kind == .number { try only("min", [.number]); try only("max", [.number]) }
 
-        let maxLength = try r.int("max_length", 1...maxLengthCeiling) ?? defaultMaxLength(kind)
+        let ceiling = Self.ceiling(kind: kind, mapsTo: try r.string("maps_to", max: 71))
+        let givenMax = try r.int("max_length", 1...maxLengthCeiling)
+        if let givenMax, givenMax > ceiling {
+            throw APIError.invalidField("\(path).max_length", "is at most \(ceiling) for this field (what it fills holds no more)")
+        }
+        let patterned = o["pattern"] != nil && o["pattern"] != .null
+        let maxLength = givenMax ?? min(defaultMaxLength(kind), ceiling, patterned ? FormPattern.maxAnswerLength : .max)
         let minLength = try r.int("min_length", 0...maxLength)
-        let pattern = try r.string("pattern", max: 500)
+        let pattern = try r.string("pattern", max: FormPattern.maxLength)
+        var matcher: FormPattern?
         if let pattern {
-            // A pattern both Swift and the browser compile alike: anchored, no look-behind or named groups.
-            guard !pattern.contains("(?<"), (try? Regex(pattern)) != nil else {
-                throw APIError.invalidField("\(path).pattern", "is not a regular expression this form can check")
+            if let why = FormPattern.refusal(pattern) { throw APIError.invalidField("\(path).pattern", why) }
+            guard let compiled = FormPattern(pattern) else { throw APIError.invalidField("\(path).pattern", "is not a regular expression") }
+            guard maxLength <= FormPattern.maxAnswerLength else {
+                throw APIError.invalidField("\(path).max_length", "is at most \(FormPattern.maxAnswerLength) for a field with a pattern")
             }
+            matcher = compiled
         }
         var minimum: Double?, maximum: Double?, earliest: String?, latest: String?
         if kind == .number {
@@ -65,6 +74,8 @@ extension FormField {
                 guard !option.value.isEmpty, option.value.unicodeScalars.count <= 200, option.label.unicodeScalars.count <= 500 else {
                     throw APIError.invalidField(at, "needs a value of 1-200 characters and a label of at most 500")
                 }
+                // Answers are trimmed before they are compared: a value with blanks around it could never be chosen.
+                guard FormField.trimmed(option.value) == option.value else { throw APIError.invalidField("\(at).value", "must not begin or end with a blank") }
                 guard seen.insert(option.value).inserted else { throw APIError.invalidField(at, "repeats the value '\(option.value)'") }
                 return option
             }
@@ -88,10 +99,21 @@ extension FormField {
         }
         let defaultValue = try r.string("default", max: maxLength)
         return FormField(key: key, kind: kind, label: label, help: try r.string("help", max: 2_000) ?? "", placeholder: try r.string("placeholder", max: 200) ?? "",
-                         required: try r.bool("required") ?? false, minLength: minLength, maxLength: maxLength, pattern: pattern, matcher: pattern.map { Pattern($0) },
+                         required: try r.bool("required") ?? false, minLength: minLength, maxLength: maxLength, pattern: pattern, matcher: matcher,
                          patternMessage: try r.string("pattern_message", max: 200), minimum: minimum, maximum: maximum, integer: try r.bool("integer") ?? false,
                          earliest: earliest, latest: latest, options: options, minChoices: minChoices, maxChoices: maxChoices, mapsTo: mapsTo,
                          channel: channel, defaultValue: defaultValue)
+    }
+
+    /// The longest answer a field may take: what the contact field it fills holds, an email address's limit.
+    static func ceiling(kind: Kind, mapsTo: String?) -> Int {
+        if kind == .email { return EmailAddress.maxLength }
+        switch mapsTo {
+        case "name": return 200
+        case "first_name", "last_name": return 100
+        case let target? where target.hasPrefix("custom."): return 1_000
+        default: return maxLengthCeiling
+        }
     }
 
     /// The field as the definition stores it and the API answers it (what `read` reads back).

@@ -24,7 +24,7 @@ struct FormField: Sendable {
     let maxLength: Int
     let pattern: String?
     /// `pattern`, compiled once per definition (versions never change, so a parsed one is kept).
-    let matcher: Pattern?
+    let matcher: FormPattern?
     let patternMessage: String?
     /// A number's bounds.
     let minimum: Double?

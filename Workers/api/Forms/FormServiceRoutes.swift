@@ -60,12 +60,15 @@ extension RouteGroup {
             let network = try body.string("network", max: 64) ?? ""
             try await s.limiter.check(RateLimit("form-network-\(settings.spam.perNetworkPerMinute)", settings.spam.perNetworkPerMinute, per: 60),
                                       form.id + ":" + network)
-            if let email = form.definition.fields.first(where: { $0.kind == .email && $0.mapsTo == "email" }).flatMap({ answers[$0.key]?.stringValue }) {
-                try await s.limiter.check(RateLimit("form-email-\(settings.spam.perEmailPerHour)", settings.spam.perEmailPerHour, per: 3_600),
-                                          form.id + ":" + email)
+            // Per address, email or phone (a phone-only form with an SMS workflow must not become a way to text
+            // any number over and over).
+            for target in ["email", "phone"] {
+                guard let address = form.definition.fields.first(where: { $0.mapsTo == target }).flatMap({ answers[$0.key]?.stringValue }) else { continue }
+                try await s.limiter.check(RateLimit("form-address-\(settings.spam.perEmailPerHour)", settings.spam.perEmailPerHour, per: 3_600),
+                                          form.id + ":" + address)
             }
             let arrival = FormSubmissionStore.Arrival(
-                tokenHash: Crypto.sha256Hex(token), referrer: String((try body.string("referrer", max: 2_000) ?? "").prefix(2_000)),
+                tokenHash: Crypto.sha256Hex(token), referrer: (try body.string("referrer", max: 2_000)).flatMap { FormSettings.isWebURL($0) ? $0 : nil } ?? "",
                 utm: Self.utm(body.fields["utm"]), ipHash: Crypto.hex(Array(Crypto.hmacSHA256(key: s.networkKey, Array(network.utf8)).prefix(16))))
             if case .stored(let id, let pending) = try await s.submissions.submit(form, answers: answers, arrival), pending {
                 // Stored first: a lost enqueue is found by the sweep (`FormsDomain.maintain`), not lost.

@@ -35,7 +35,7 @@ struct FormStore: Sendable {
     }
 
     func get(_ scope: TenantScope, id: String) async throws -> Form? {
-        try await form(try await database.prepare(Self.select + " WHERE f.workspace_id = ? AND f.id = ?").bind(scope.workspaceID, id).first(Form.Row.self))
+        try form(try await database.prepare(Self.select + " WHERE f.workspace_id = ? AND f.id = ?").bind(scope.workspaceID, id).first(Form.Row.self))
     }
 
     func list(_ scope: TenantScope, page: PageRequest) async throws -> [Form] {
@@ -49,28 +49,34 @@ struct FormStore: Sendable {
 
     /// The form a script tag names, in whichever workspace: the form-embed worker's lookup.
     func byPublicKey(_ key: String) async throws -> Form? {
-        try await form(try await database.prepare(Self.select + " WHERE f.public_key = ?").bind(key).first(Form.Row.self))
+        try form(try await database.prepare(Self.select + " WHERE f.public_key = ?").bind(key).first(Form.Row.self))
     }
 
     /// Changes the name or enabled flag in place, and the definition as a new version. Nil when the
     /// workspace has no such form.
     func update(_ scope: TenantScope, id: String, name: String?, enabled: Bool?, definition: FormDefinition?, changedBy: String) async throws -> Form? {
         let now = Timestamp.now(clock)
-        let changed = try await database.transaction { tx -> Bool in
-            guard let current = try tx.all("SELECT version FROM forms WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).first?.integer("version").map(Int.init) else {
-                return false
+        let changed: Bool
+        do {
+            changed = try await database.transaction { tx -> Bool in
+                guard let current = try tx.all("SELECT version FROM forms WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).first?.integer("version").map(Int.init) else {
+                    return false
+                }
+                var version = current
+                if let definition {
+                    version += 1
+                    try tx.run("INSERT INTO form_versions (form_id, version, definition, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                               id, version, Self.text(definition.json), changedBy, now)
+                }
+                try tx.run("""
+                    UPDATE forms SET name = coalesce(?, name), enabled = coalesce(?, enabled), version = ?, updated_at = ? WHERE workspace_id = ? AND id = ?
+                    """, name, enabled.map { $0 ? 1 : 0 }, version, now, scope.workspaceID, id)
+                try WorkspaceEvents.record(tx, [(scope, "form.updated", ["form_id": .string(id), "version": .number(Double(version))])], at: now)
+                return true
             }
-            var version = current
-            if let definition {
-                version += 1
-                try tx.run("INSERT INTO form_versions (form_id, version, definition, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                           id, version, Self.text(definition.json), changedBy, now)
-            }
-            try tx.run("""
-                UPDATE forms SET name = coalesce(?, name), enabled = coalesce(?, enabled), version = ?, updated_at = ? WHERE workspace_id = ? AND id = ?
-                """, name, enabled.map { $0 ? 1 : 0 }, version, now, scope.workspaceID, id)
-            try WorkspaceEvents.record(tx, [(scope, "form.updated", ["form_id": .string(id), "version": .number(Double(version))])], at: now)
-            return true
+        } catch let error as SQLError where error.isUniqueViolation {
+            // Another change took the same version number first.
+            throw APIError.conflict("the form was changed by someone else at the same time; read it again and retry", details: ["field": "fields"])
         }
         return changed ? try await get(scope, id: id) : nil
     }

@@ -25,9 +25,20 @@ struct FormSubmissionStore: Sendable {
     func submit(_ form: Form, answers: [String: JSONValue], _ arrival: Arrival) async throws -> Outcome {
         let id = ResourceID.make("fsb")
         let now = Timestamp.now(clock)
-        let scope = form.scope
         let mapped = FormContact.Mapped(form.definition, answers)
         let consents = JSONValue.array(mapped.consents.map { ["channel": .string($0.channel), "wording": .string($0.wording), "given_at": .string(now)] })
+        // Two first submissions of one address at once: the second's contact insert meets the first's (a
+        // unique violation, which aborts a PostgreSQL transaction); run again, it finds that contact.
+        do {
+            return try await store(form, id: id, now: now, answers: answers, mapped: mapped, consents: consents, arrival)
+        } catch let error as SQLError where error.isUniqueViolation {
+            return try await store(form, id: id, now: now, answers: answers, mapped: mapped, consents: consents, arrival)
+        }
+    }
+
+    private func store(_ form: Form, id: String, now: String, answers: [String: JSONValue], mapped: FormContact.Mapped, consents: JSONValue,
+                       _ arrival: Arrival) async throws -> Outcome {
+        let scope = form.scope
         return try await database.transaction { tx -> Outcome in
             guard try tx.run("""
                 INSERT INTO form_submissions (id, workspace_id, form_id, version, token_hash, answers, consents, referrer, utm, ip_hash, created_at)
@@ -67,11 +78,11 @@ struct FormSubmissionStore: Sendable {
         try await database.transaction { tx in try Self.count(tx, formID: formID, day: day, views: views, starts: starts, spam: spam) }
     }
 
-    /// Views, starts, submissions and spam per day from `since` (inclusive), and their totals.
+    /// Views, starts, submissions and spam per day from `since` (inclusive), oldest first: the latest 400 days.
     func stats(formID: String, since: String) async throws -> [JSONValue] {
         try await database.prepare("""
-            SELECT day, views, starts, submissions, spam FROM form_daily_stats WHERE form_id = ? AND day >= ? ORDER BY day LIMIT 400
-            """).bind(formID, since).all().map { row in
+            SELECT day, views, starts, submissions, spam FROM form_daily_stats WHERE form_id = ? AND day >= ? ORDER BY day DESC LIMIT 400
+            """).bind(formID, since).all().reversed().map { row in
             ["day": .string(row.text("day") ?? ""), "views": .number(Double(row.integer("views") ?? 0)), "starts": .number(Double(row.integer("starts") ?? 0)),
              "submissions": .number(Double(row.integer("submissions") ?? 0)), "spam": .number(Double(row.integer("spam") ?? 0))]
         }

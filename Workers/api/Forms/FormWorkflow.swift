@@ -49,10 +49,14 @@ struct FormWorkflow: Sendable {
         guard let row = try await database.prepare("SELECT workspace_id, form_id, version, answers, contact_id FROM form_submissions WHERE id = ?")
             .bind(submissionID).first(), let formID = row.text("form_id"), let workspaceID = row.text("workspace_id") else { return nil }
         let scope = TenantScope(workspaceID: workspaceID)
-        guard let form = try await forms.get(scope, id: formID) else { return nil }
+        // The form as it is (its name, its creator) with the version the submission answered (its fields).
+        guard var form = try await forms.get(scope, id: formID) else { return nil }
+        if let version = row.integer("version").map(Int.init), version != form.version,
+           let answered = try await forms.definition(formID: formID, version: version) {
+            form = form.with(definition: answered)
+        }
         let context = Context(scope: scope, form: form, submissionID: submissionID, contactID: row.text("contact_id"),
                               answers: (try? JSONValue(jsonBytes: Array((row.text("answers") ?? "{}").utf8)))?.objectValue ?? [:])
-        var retryAfter: Int?
         for run in try await submissions.runs(submissionID: submissionID) where run.status == "pending" {
             let now = Timestamp.now(clock)
             guard try await database.transaction({ tx in
@@ -71,9 +75,10 @@ struct FormWorkflow: Sendable {
                 outcome = .transient("\(error)")
             }
             try await settle(scope, submissionID: submissionID, formID: formID, position: run.position, attempts: attempts, outcome)
-            if case .transient = outcome, attempts < Self.maxAttempts { retryAfter = max(retryAfter ?? 0, attempts) }
+            // In order: what follows an action waiting for another attempt waits with it.
+            if case .transient = outcome, attempts < Self.maxAttempts { return attempts }
         }
-        return retryAfter
+        return nil
     }
 
     private func settle(_ scope: TenantScope, submissionID: String, formID: String, position: Int, attempts: Int, _ outcome: Outcome) async throws {

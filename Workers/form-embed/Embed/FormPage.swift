@@ -46,8 +46,9 @@ enum FormPage {
         for field in form.fields { body += FormFieldHTML.html(field, hidden: showing.hidden) }
         if form.honeypot {
             // No person sees or reaches it (off-screen, hidden from assistive technology, out of the tab order).
-            body += "<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-hp\">Leave this empty</label>"
-                + "<input id=\"f-hp\" name=\"_hp\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></div>\n"
+            // Its id is outside the fields' `f-` names, so no field's key can take its place.
+            body += "<div class=\"hp\" aria-hidden=\"true\"><label for=\"ozzi-hp\">Leave this empty</label>"
+                + "<input id=\"ozzi-hp\" name=\"_hp\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></div>\n"
         }
         return """
             <!doctype html>

@@ -23,12 +23,19 @@ enum FormPageScript {
           const status = document.getElementById("status");
           const button = document.getElementById("submit");
           const done = document.getElementById("done");
-          const honeypot = document.getElementById("f-hp");
+          const honeypot = document.getElementById("ozzi-hp");
           const emailRule = new RegExp(C.email_pattern, "u");
           const blanks = "[\\s\\u001C-\\u001F\\u0085\\uFEFF]";
           const trim = (s) => s.replace(new RegExp("^" + blanks + "+|" + blanks + "+$", "gu"), "");
           const length = (s) => Array.from(s).length;
-          const number = (t) => (t.length <= 31 && /^[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/.test(t) ? Number(t) : null);
+          const number = (t) => (t.replace(/^[+-]/, "").length <= 30 && /^[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/.test(t) ? Number(t) : null);
+          // A pattern the browser cannot compile is left to the server's verdict (the api refuses those it
+          // reads differently when the form is defined; this is for a browser older than the rule).
+          const patterns = {};
+          const pattern = (f) => {
+            if (!(f.key in patterns)) { try { patterns[f.key] = new RegExp(f.pattern, "u"); } catch (e) { patterns[f.key] = null; } }
+            return patterns[f.key];
+          };
           const isDate = (t) => {
             if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(t)) return false;
             const d = new Date(t + "T00:00:00Z");
@@ -77,7 +84,7 @@ enum FormPageScript {
             if (f.min_length != null && length(text) < f.min_length) return say("tooShort", f.min_length);
             if (f.type === "email") return emailRule.test(text) ? "" : say("email");
             if (f.type === "phone") return /^\+?[0-9]{6,15}$/.test(text.replace(/[\s().\-\/]/g, "")) ? "" : say("phone");
-            if (f.pattern && !new RegExp(f.pattern, "u").test(text)) return f.pattern_message || say("pattern");
+            if (f.pattern && pattern(f) && !pattern(f).test(text)) return f.pattern_message || say("pattern");
             return "";
           }
 

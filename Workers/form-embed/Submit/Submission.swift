@@ -79,10 +79,9 @@ struct Submission {
         let text: String
         switch answer.status {
         case 201:
-            if let url = body["redirect_url"]?.stringValue, url.lowercased().hasPrefix("http") {
-                return Response(status: 303).adding(header: "location", url)
-            }
             text = "<p>\(e(body["message"]?.stringValue ?? "Thank you."))</p>"
+                // The page is inside the customer's frame: a redirect is a link out of it, not a 303 inside it.
+                + (body["redirect_url"]?.stringValue.map { "<p><a href=\"\(e($0))\" target=\"_top\">Continue</a></p>" } ?? "")
         case 422 where body["error"]?["details"]?["fields"]?.objectValue != nil:
             let fields = body["error"]?["details"]?["fields"]?.objectValue ?? [:]
             text = "<p>Some answers need another look. Go back to the form and correct:</p><ul>"
