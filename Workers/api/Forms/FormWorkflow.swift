@@ -114,7 +114,9 @@ struct FormWorkflow: Sendable {
         guard let contactID = c.contactID else { return .refused("the submission gave no email or phone, so it has no contact") }
         switch action.kind {
         case .add_to_group:
-            guard let groupID = action.target, try await groups.get(c.scope, id: groupID) != nil else { return .refused("group \(action.target ?? "") not found") }
+            // Whether the group exists, not the group (its answer counts its members, a cost per job that grows with it).
+            guard let groupID = action.target, try await database.prepare("SELECT 1 FROM groups WHERE workspace_id = ? AND id = ?")
+                .bind(c.scope.workspaceID, groupID).first() != nil else { return .refused("group \(action.target ?? "") not found") }
             let added = try await groups.add(c.scope, groupID: groupID, contactIDs: [contactID])
             return .done(["group_id": .string(groupID), "added": .bool(added == 1)])
         case .send_sms, .send_email:
