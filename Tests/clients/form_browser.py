@@ -20,38 +20,18 @@ out), and checks:
 Screenshots go to SCREENSHOT_DIR when given.
 """
 import json
-import os
 import sys
-import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from headless import chromium
+from headless import Run, chromium, serve
 
-base = sys.argv[1].rstrip("/")
-token = sys.argv[2]
-shots = sys.argv[3] if len(sys.argv) > 3 else None
-failures = []
-seen = {}
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-    return condition
-
-
-def api(method, path, body=None):
-    request = urllib.request.Request(base + "/api/v1" + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"authorization": "Bearer " + token, "content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.load(answer) if answer.status != 204 else None
+run = Run(sys.argv)
+base, token, shots, failures, seen = run.base, run.token, run.shots, run.failures, run.seen
+check, api, wait, shot = run.check, run.api, run.wait, run.shot
 
 
 def post(path, body, origin):
@@ -68,24 +48,6 @@ def post(path, body, origin):
 PAGES = {}
 
 
-class Site(BaseHTTPRequestHandler):
-    def do_GET(self):
-        page = PAGES.get(self.path.split("?")[0])
-        if page is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        body = page.encode()
-        self.send_response(200)
-        self.send_header("content-type", "text/html; charset=utf-8")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 def page_with(key):
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Customer shop</title></head>
 <body><h1>Join our list</h1><p>A page of the customer's site.</p>
@@ -96,19 +58,6 @@ document.addEventListener("ozzi-form:submitted", function () {{ window.__events.
 <script async src="{base}/forms/loader.js?key={key}"></script>
 <p>Below the form.</p>
 </body></html>"""
-
-
-def wait(driver, predicate, what, seconds=30):
-    try:
-        return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: predicate(d))
-    except TimeoutException:
-        failures.append("timed out waiting for " + what)
-        return None
-
-
-def shot(driver, name):
-    if shots:
-        driver.save_screenshot(os.path.join(shots, name + ".png"))
 
 
 def frame_height(driver):
@@ -148,8 +97,7 @@ def show_form(driver, allowed, key):
 
 
 def main():
-    site = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    site = serve(PAGES)
     port = site.server_address[1]
     allowed, refused = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
     own = base  # the form page's own origin: what its script's submissions carry
@@ -262,7 +210,7 @@ def main():
     finally:
         driver.quit()
         site.shutdown()
-    print(json.dumps({"seen": seen, "failures": failures}))
+    run.report()
 
 
 main()

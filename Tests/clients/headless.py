@@ -1,5 +1,14 @@
-"""Debian's headless Chromium through chromedriver, as the browser tests drive it (selenium from PyPI)."""
+"""Debian's headless Chromium through chromedriver, as the browser tests drive it (selenium from PyPI), and
+what every browser test shares: its command line and report (`Run`), and the customer's site (`serve`)."""
+import json
+import os
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.chrome.service import Service
 
 
@@ -16,3 +25,68 @@ def chromium():
     # The console, warnings included, is read back by the tests.
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+class Run:
+    """A browser test's command line (BASE_URL ACCESS_TOKEN [SCREENSHOT_DIR]) and its report: what it saw,
+    and `failures`, what was wrong, printed as one JSON object at the end."""
+
+    def __init__(self, argv):
+        self.base = argv[1].rstrip("/")
+        self.token = argv[2]
+        self.shots = argv[3] if len(argv) > 3 else None
+        self.failures = []
+        self.seen = {}
+
+    def check(self, condition, message):
+        if not condition:
+            self.failures.append(message)
+        return condition
+
+    def api(self, method, path, body=None):
+        """A call to the api as the workspace's owner; its JSON answer."""
+        request = urllib.request.Request(self.base + "/api/v1" + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                         headers={"authorization": "Bearer " + self.token, "content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.load(answer) if answer.status != 204 else None
+
+    def wait(self, driver, predicate, what, seconds=30):
+        """What `predicate` answers once it is truthy; a failure naming `what` when it never is."""
+        try:
+            return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: predicate(d))
+        except TimeoutException:
+            self.failures.append("timed out waiting for " + what)
+            return None
+
+    def shot(self, driver, name):
+        if self.shots:
+            driver.save_screenshot(os.path.join(self.shots, name + ".png"))
+
+    def report(self):
+        print(json.dumps({"seen": self.seen, "failures": self.failures}))
+
+
+def serve(pages):
+    """The customer's site: `pages` (path -> HTML, filled in as the test goes) on http://127.0.0.1:PORT, an
+    origin other than the host's. Answers the server; its port is `server_address[1]`."""
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self):
+            page = pages.get(self.path.split("?")[0])
+            if page is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            body = page.encode()
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -17,68 +17,23 @@ Screenshots go to SCREENSHOT_DIR when given.
 import hashlib
 import hmac
 import json
-import os
 import sys
-import threading
 import time
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from headless import chromium
+from headless import Run, chromium, serve
 
-base = sys.argv[1].rstrip("/")
-token = sys.argv[2]
-shots = sys.argv[3] if len(sys.argv) > 3 else None
-failures = []
-seen = {}
+run = Run(sys.argv)
+base, token, shots, failures, seen = run.base, run.token, run.shots, run.failures, run.seen
+check, api, wait, shot = run.check, run.api, run.wait, run.shot
 
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-    return condition
-
-
-def api(method, path, body=None):
-    request = urllib.request.Request(base + "/api/v1" + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"authorization": "Bearer " + token, "content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.load(answer) if answer.status != 204 else None
 
 
 # The customer's site: a page with the snippet (and calls made before the loader arrives), and a page of
 # a third origin that tries to talk to the widget.
 PAGES = {}
-
-
-class Site(BaseHTTPRequestHandler):
-    def do_GET(self):
-        page = PAGES.get(self.path.split("?")[0])
-        if page is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        body = page.encode()
-        self.send_response(200)
-        self.send_header("content-type", "text/html; charset=utf-8")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-def serve():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def page_with(snippet, before="", after=""):
@@ -95,19 +50,6 @@ OzziOsWidget.on("message", function (m) {{ window.__messages.push(m); }});
 </script>
 {after}
 </body></html>"""
-
-
-def wait(driver, predicate, what, seconds=30):
-    try:
-        return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: predicate(d))
-    except TimeoutException:
-        failures.append("timed out waiting for " + what)
-        return None
-
-
-def shot(driver, name):
-    if shots:
-        driver.save_screenshot(os.path.join(shots, name + ".png"))
 
 
 def launcher(driver):
@@ -150,7 +92,7 @@ def signed(secret, user_id, email, expires_at):
 
 
 def main():
-    site = serve()
+    site = serve(PAGES)
     port = site.server_address[1]
     allowed, refused = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
     widget = api("POST", "/widgets", {"name": "Shop chat", "allowed_origins": [allowed],
@@ -300,7 +242,7 @@ def main():
     finally:
         driver.quit()
         site.shutdown()
-    print(json.dumps({"seen": seen, "failures": failures}))
+    run.report()
 
 
 main()

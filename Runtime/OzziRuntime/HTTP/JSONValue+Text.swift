@@ -8,6 +8,11 @@ extension JSONValue {
         return out
     }
 
+    /// The same as text (to store in a TEXT column, or to write into a page).
+    public var jsonText: String {
+        String(decoding: jsonBytes, as: UTF8.self)
+    }
+
     /// Parses RFC 8259 JSON; throws on anything else, including trailing bytes.
     public init(jsonBytes bytes: [UInt8]) throws(JSONSyntaxError) {
         var parser = JSONReader(bytes: bytes)

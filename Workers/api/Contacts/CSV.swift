@@ -88,17 +88,9 @@ enum CSVWriter {
         }.joined(separator: ",") + "\r\n"
     }
 
-    /// A value of public input as a cell: texts that a spreadsheet would read as a formula (`=`, `+`, `-`,
-    /// `@`, a tab or carriage return first) are kept as text by a leading `'` (OWASP's CSV injection advice);
-    /// several choices are joined; nothing is an empty cell.
-    static func cell(_ value: JSONValue?) -> String {
-        let text: String = switch value {
-        case .string(let s)?: s
-        case .number(let n)?: n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
-        case .bool(let b)?: b ? "true" : "false"
-        case .array(let items)?: items.compactMap(\.stringValue).joined(separator: "; ")
-        default: ""
-        }
+    /// Public input as a cell: a text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, a tab or
+    /// carriage return first) is kept as text by a leading `'` (OWASP's CSV injection advice).
+    static func cell(_ text: String) -> String {
         guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
         return "'" + text
     }

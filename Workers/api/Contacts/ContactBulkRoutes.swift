@@ -84,8 +84,8 @@ extension RouteGroup {
                     var chunk = ""
                     for c in page.rows {
                         // Names and notes may come from anyone (a form, the chat): kept from reading as formulas.
-                        let cell = { (text: String) in CSVWriter.cell(.string(text)) }
-                        chunk += CSVWriter.line([c.id, cell(c.name), cell(c.first_name), cell(c.last_name), c.phone ?? "", c.email ?? "", cell(c.notes),
+                        chunk += CSVWriter.line([c.id, CSVWriter.cell(c.name), CSVWriter.cell(c.first_name), CSVWriter.cell(c.last_name), c.phone ?? "",
+                                                 c.email ?? "", CSVWriter.cell(c.notes),
                                                  String(decoding: c.custom_fields.jsonBytes, as: UTF8.self), c.source, c.sms_consent.status,
                                                  c.created_at, c.updated_at])
                     }

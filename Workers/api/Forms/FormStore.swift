@@ -28,7 +28,7 @@ struct FormStore: Sendable {
                 INSERT INTO forms (id, workspace_id, name, public_key, version, enabled, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 1, ?, ?, ?)
                 """, id, scope.workspaceID, name, Self.newPublicKey(), createdBy, now, now)
             try tx.run("INSERT INTO form_versions (form_id, version, definition, created_by, created_at) VALUES (?, 1, ?, ?, ?)",
-                       id, Self.text(definition.json), createdBy, now)
+                       id, definition.json.jsonText, createdBy, now)
             try WorkspaceEvents.record(tx, [(scope, "form.created", ["form_id": .string(id)])], at: now)
         }
         return try await get(scope, id: id)!
@@ -66,7 +66,7 @@ struct FormStore: Sendable {
                 if let definition {
                     version += 1
                     try tx.run("INSERT INTO form_versions (form_id, version, definition, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                               id, version, Self.text(definition.json), changedBy, now)
+                               id, version, definition.json.jsonText, changedBy, now)
                 }
                 try tx.run("""
                     UPDATE forms SET name = coalesce(?, name), enabled = coalesce(?, enabled), version = ?, updated_at = ? WHERE workspace_id = ? AND id = ?
@@ -123,10 +123,6 @@ struct FormStore: Sendable {
     /// 120 random bits in the ids' alphabet, as widgets' keys: public, not guessable.
     static func newPublicKey() -> String {
         "fpk_" + WidgetStore.newPublicKey().dropFirst(4)
-    }
-
-    private static func text(_ json: JSONValue) -> String {
-        String(decoding: json.jsonBytes, as: UTF8.self)
     }
 
     /// Parsed definitions by form and version (immutable once written), up to a few thousand.

@@ -25,6 +25,20 @@ struct FormSubmission: Encodable, Sendable {
     }
 }
 
+extension FormSubmission {
+    /// An answer as a person reads it (a notice to the team, a CSV cell): several choices joined, a box
+    /// yes or no, a number as typed.
+    static func text(of answer: JSONValue?) -> String {
+        switch answer {
+        case .string(let s)?: s
+        case .bool(let b)?: b ? "yes" : "no"
+        case .number(let n)?: FormMessages.format(n)
+        case .array(let items)?: items.compactMap(\.stringValue).joined(separator: ", ")
+        default: ""
+        }
+    }
+}
+
 extension FormSubmission: SQLRecord {
     enum Columns: String, SQLColumn {
         case id, form_id, version, answers, contact_id, consents, referrer, utm, created_at

@@ -30,8 +30,8 @@ extension RouteGroup {
                     var chunk = ""
                     for submission in page.prefix(1000) {
                         let answers = submission.answers.objectValue ?? [:]
-                        chunk += CSVWriter.line([submission.id, submission.created_at, String(submission.version), submission.contact_id ?? "", CSVWriter.cell(.string(submission.referrer))]
-                            + keys.map { CSVWriter.cell(answers[$0]) })
+                        chunk += CSVWriter.line([submission.id, submission.created_at, String(submission.version), submission.contact_id ?? "", CSVWriter.cell(submission.referrer)]
+                            + keys.map { CSVWriter.cell(FormSubmission.text(of: answers[$0])) })
                     }
                     if !chunk.isEmpty { try await writer.write(chunk) }
                     guard page.count > 1000, let last = page.prefix(1000).last else { break }

@@ -43,8 +43,8 @@ struct FormSubmissionStore: Sendable {
             guard try tx.run("""
                 INSERT INTO form_submissions (id, workspace_id, form_id, version, token_hash, answers, consents, referrer, utm, ip_hash, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING
-                """, id, scope.workspaceID, form.id, form.version, arrival.tokenHash, Self.text(.object(answers)), Self.text(consents), arrival.referrer,
-                Self.text(.object(arrival.utm)), arrival.ipHash, now).changes == 1 else { return .repeated }
+                """, id, scope.workspaceID, form.id, form.version, arrival.tokenHash, JSONValue.object(answers).jsonText, consents.jsonText, arrival.referrer,
+                JSONValue.object(arrival.utm).jsonText, arrival.ipHash, now).changes == 1 else { return .repeated }
             let method = "form \(form.id) v\(form.version)"
             if let contactID = try FormContact.upsert(tx, scope, mapped, method: method, now: now) {
                 try tx.run("UPDATE form_submissions SET contact_id = ? WHERE id = ?", contactID, id)
@@ -55,7 +55,7 @@ struct FormSubmissionStore: Sendable {
                 pending = pending || runs
                 try tx.run("""
                     INSERT INTO form_action_runs (submission_id, position, workspace_id, action, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, id, position, scope.workspaceID, Self.text(action.json), runs ? "pending" : "skipped", now)
+                    """, id, position, scope.workspaceID, action.json.jsonText, runs ? "pending" : "skipped", now)
             }
             try Self.count(tx, formID: form.id, day: String(now.prefix(10)), submissions: 1)
             try WorkspaceEvents.record(tx, [(scope, "form.submitted", ["form_id": .string(form.id), "submission_id": .string(id),
@@ -96,10 +96,10 @@ struct FormSubmissionStore: Sendable {
         if let contactID { conditions.append("contact_id = ?"); values.append(contactID) }
         if let since { conditions.append("created_at >= ?"); values.append(since) }
         if let until { conditions.append("created_at < ?"); values.append(until) }
-        if let after = page.after {
-            // Newest first: the cursor is the last row's (created_at, id), and the next page is older.
-            let parts = Cursor(key: after).parts
-            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))"); values += [parts[0], parts[0], parts.count > 1 ? parts[1] : ""]
+        if page.after != nil {
+            // Newest first: the next page is older than the last row's (created_at, id).
+            let (at, id) = page.afterKeyAndID
+            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))"); values += [at, at, id]
         }
         return try await database.prepare(Self.select + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ?")
             .bind(values + [page.limit + 1]).all(FormSubmission.self)
@@ -156,9 +156,5 @@ struct FormSubmissionStore: Sendable {
             try WorkspaceEvents.record(tx, [(scope, "form.submission_deleted", ["form_id": .string(formID), "submission_id": .string(id)])], at: now)
             return true
         }
-    }
-
-    static func text(_ json: JSONValue) -> String {
-        String(decoding: json.jsonBytes, as: UTF8.self)
     }
 }

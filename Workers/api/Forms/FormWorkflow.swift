@@ -87,7 +87,7 @@ struct FormWorkflow: Sendable {
             switch outcome {
             case .done(let result):
                 try tx.run("UPDATE form_action_runs SET status = 'done', result = ?, error = NULL, updated_at = ? WHERE submission_id = ? AND position = ?",
-                           FormSubmissionStore.text(result), now, submissionID, position)
+                           result.jsonText, now, submissionID, position)
             case .transient(let why) where attempts < Self.maxAttempts:
                 try tx.run("UPDATE form_action_runs SET status = 'pending', error = ?, updated_at = ? WHERE submission_id = ? AND position = ?",
                            why, now, submissionID, position)
@@ -110,9 +110,12 @@ struct FormWorkflow: Sendable {
     }
 
     private func perform(_ action: FormAction, _ c: Context) async throws -> Outcome {
-        if action.kind == .notify { return try await notify(action, c) }
-        guard let contactID = c.contactID else { return .refused("the submission gave no email or phone, so it has no contact") }
+        // Every action but a notice to the team acts on the submission's contact.
+        guard action.kind == .notify || c.contactID != nil else { return .refused("the submission gave no email or phone, so it has no contact") }
+        let contactID = c.contactID ?? ""
         switch action.kind {
+        case .notify:
+            return try await notify(action, c)
         case .add_to_group:
             // Whether the group exists, not the group (its answer counts its members, a cost per job that grows with it).
             guard let groupID = action.target, try await database.prepare("SELECT 1 FROM groups WHERE workspace_id = ? AND id = ?")
@@ -141,8 +144,6 @@ struct FormWorkflow: Sendable {
             if let skip = skipped.first, skip.reason != "already_enrolled" { return .refused("the contact was not enrolled: \(skip.reason)") }
             try await study.replan(c.scope, participantIDs: ids)
             return .done(["participant_ids": .array(ids.map { .string($0) }), "already_enrolled": .bool(ids.isEmpty)])
-        case .notify:
-            return try await notify(action, c)
         }
     }
 
@@ -155,14 +156,7 @@ struct FormWorkflow: Sendable {
         guard !members.isEmpty else { return .refused("none of the members to notify is in the workspace") }
         let lines = c.form.definition.fields.compactMap { field -> (String, String)? in
             guard let answer = c.answers[field.key], field.kind != .hidden else { return nil }
-            let text: String = switch answer {
-            case .string(let s): s
-            case .bool(let b): b ? "yes" : "no"
-            case .number(let n): FormMessages.format(n)
-            case .array(let items): items.compactMap(\.stringValue).joined(separator: ", ")
-            default: ""
-            }
-            return (field.label, text)
+            return (field.label, FormSubmission.text(of: answer))
         }
         let subject = "New submission: \(c.form.name)"
         let text = "A new submission of \(c.form.name) (\(c.submissionID)):\n\n" + lines.map { "\($0): \($1)" }.joined(separator: "\n") + "\n"

@@ -23,17 +23,13 @@ struct PortalSubmission: Encodable, Sendable, SQLRecord {
 
     /// A page of the contact's submissions, newest first.
     static func page(_ database: any SQLDatabase, _ scope: TenantScope, contactID: String, page: PageRequest) async throws -> [PortalSubmission] {
-        var after = ""
-        var afterID = ""
-        if let cursor = page.after {
-            let parts = Cursor(key: cursor).parts
-            (after, afterID) = (parts[0], parts.count > 1 ? parts[1] : "")
-        }
+        // Newest first, as the contact's history pages: the first page starts after every timestamp.
+        let (at, id) = page.after == nil ? ("\u{FFFF}", "") : page.afterKeyAndID
         return try await database.prepare("""
             SELECT s.id, f.name AS form_name, s.answers, s.consents, s.created_at FROM form_submissions s JOIN forms f ON f.id = s.form_id
-            WHERE s.workspace_id = ? AND s.contact_id = ? AND (? = '' OR s.created_at < ? OR (s.created_at = ? AND s.id < ?))
+            WHERE s.workspace_id = ? AND s.contact_id = ? AND (s.created_at < ? OR (s.created_at = ? AND s.id < ?))
             ORDER BY s.created_at DESC, s.id DESC LIMIT ?
-            """).bind(scope.workspaceID, contactID, after, after, after, afterID, page.limit + 1).all(PortalSubmission.self)
+            """).bind(scope.workspaceID, contactID, at, at, id, page.limit + 1).all(PortalSubmission.self)
     }
 }
 

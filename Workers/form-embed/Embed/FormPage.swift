@@ -80,6 +80,6 @@ enum FormPage {
 
     /// JSON inside a script element: `<` written as its escape, so no text in it can close the element.
     static func jsonForScript(_ value: JSONValue) -> String {
-        String(decoding: value.jsonBytes, as: UTF8.self).replacing("<", with: "\\u003c")
+        value.jsonText.replacing("<", with: "\\u003c")
     }
 }

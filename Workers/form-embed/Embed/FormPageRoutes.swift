@@ -14,14 +14,9 @@ extension Router {
                 if hiddenKeys.contains(name) { hidden[name] = value }
             }
             let page = request.queryParameter("page").map { String($0.prefix(2_000)) } ?? ""
-            let showing = FormPage.Showing(nonce: Base64URL.encode(Crypto.randomBytes(18)), page: Self.isWebURL(page) ? page : "", utm: utm, hidden: hidden)
+            // The api keeps a referrer only if it is an http(s) address; here it is only written, escaped, into the page.
+            let showing = FormPage.Showing(nonce: Base64URL.encode(Crypto.randomBytes(18)), page: page, utm: utm, hidden: hidden)
             return FormPage.response(form, showing)
         }
-    }
-
-    /// An http(s) address: what a referrer may be.
-    static func isWebURL(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && !text.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F }
     }
 }
