@@ -642,6 +642,476 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Call`.
+        public struct Call: Codable, Hashable, Sendable {
+            /// The call came outside the number's business hours
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/after_hours`.
+            public var afterHours: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Call/answered_at`.
+            public var answeredAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Call/call_sid`.
+            public var callSid: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Call/callback_note`.
+            public var callbackNote: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Call/callback_requested_at`.
+            public var callbackRequestedAt: Foundation.Date?
+            /// The other party's contact, when one matched or the agent made one
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/contact_id`.
+            public var contactId: Swift.String?
+            /// An outbound call's context and variables for the agent
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/context`.
+            public var context: OpenAPIRuntime.OpenAPIValueContainer
+            /// - Remark: Generated from `#/components/schemas/Call/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Call/direction`.
+            @frozen public enum DirectionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case inbound = "inbound"
+                case outbound = "outbound"
+            }
+            /// - Remark: Generated from `#/components/schemas/Call/direction`.
+            public var direction: Components.Schemas.Call.DirectionPayload
+            /// - Remark: Generated from `#/components/schemas/Call/duration_seconds`.
+            public var durationSeconds: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Call/ended_at`.
+            public var endedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Call/EventsPayload`.
+            public struct EventsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Call/EventsPayload/at`.
+                public var at: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/Call/EventsPayload/seq`.
+                public var seq: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Call/EventsPayload/status`.
+                public var status: Swift.String
+                /// Creates a new `EventsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - at:
+                ///   - seq:
+                ///   - status:
+                public init(
+                    at: Foundation.Date,
+                    seq: Swift.Int,
+                    status: Swift.String
+                ) {
+                    self.at = at
+                    self.seq = seq
+                    self.status = status
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case at
+                    case seq
+                    case status
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.at = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .at
+                    )
+                    self.seq = try container.decode(
+                        Swift.Int.self,
+                        forKey: .seq
+                    )
+                    self.status = try container.decode(
+                        Swift.String.self,
+                        forKey: .status
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "at",
+                        "seq",
+                        "status"
+                    ])
+                }
+            }
+            /// The status timeline (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/events`.
+            public typealias EventsPayload = [Components.Schemas.Call.EventsPayloadPayload]
+            /// The status timeline (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/events`.
+            public var events: Components.Schemas.Call.EventsPayload?
+            /// - Remark: Generated from `#/components/schemas/Call/from`.
+            public var from: Swift.String
+            /// Why the agent handed the call to a human
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/handoff_reason`.
+            public var handoffReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Call/id`.
+            public var id: Swift.String
+            /// Times the caller interrupted the agent
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/interruptions`.
+            public var interruptions: Swift.Int
+            /// The voice number; null once it was deleted
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/number_id`.
+            public var numberId: Swift.String?
+            /// ConversationRelay's SessionStatus when the session ended
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/session_status`.
+            public var sessionStatus: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Call/started_at`.
+            public var startedAt: Foundation.Date
+            /// Twilio's CallStatus, last reported
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/status`.
+            public var status: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Call/to`.
+            public var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload`.
+            public struct TurnsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/at`.
+                public var at: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/interrupted`.
+                public var interrupted: Swift.Bool
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/role`.
+                @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case caller = "caller"
+                    case agent = "agent"
+                    case tool = "tool"
+                }
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/role`.
+                public var role: Components.Schemas.Call.TurnsPayloadPayload.RolePayload
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/seq`.
+                public var seq: Swift.Int
+                /// What was said; an interrupted agent turn holds only what the caller heard
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/text`.
+                public var text: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/tool`.
+                public struct ToolPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/tool/arguments`.
+                    public var arguments: OpenAPIRuntime.OpenAPIValueContainer
+                    /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/tool/name`.
+                    public var name: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/tool/result`.
+                    public var result: OpenAPIRuntime.OpenAPIValueContainer
+                    /// Creates a new `ToolPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - arguments:
+                    ///   - name:
+                    ///   - result:
+                    public init(
+                        arguments: OpenAPIRuntime.OpenAPIValueContainer,
+                        name: Swift.String,
+                        result: OpenAPIRuntime.OpenAPIValueContainer
+                    ) {
+                        self.arguments = arguments
+                        self.name = name
+                        self.result = result
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case arguments
+                        case name
+                        case result
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/Call/TurnsPayload/tool`.
+                public var tool: Components.Schemas.Call.TurnsPayloadPayload.ToolPayload?
+                /// Creates a new `TurnsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - at:
+                ///   - interrupted:
+                ///   - role:
+                ///   - seq:
+                ///   - text: What was said; an interrupted agent turn holds only what the caller heard
+                ///   - tool:
+                public init(
+                    at: Foundation.Date,
+                    interrupted: Swift.Bool,
+                    role: Components.Schemas.Call.TurnsPayloadPayload.RolePayload,
+                    seq: Swift.Int,
+                    text: Swift.String,
+                    tool: Components.Schemas.Call.TurnsPayloadPayload.ToolPayload? = nil
+                ) {
+                    self.at = at
+                    self.interrupted = interrupted
+                    self.role = role
+                    self.seq = seq
+                    self.text = text
+                    self.tool = tool
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case at
+                    case interrupted
+                    case role
+                    case seq
+                    case text
+                    case tool
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.at = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .at
+                    )
+                    self.interrupted = try container.decode(
+                        Swift.Bool.self,
+                        forKey: .interrupted
+                    )
+                    self.role = try container.decode(
+                        Components.Schemas.Call.TurnsPayloadPayload.RolePayload.self,
+                        forKey: .role
+                    )
+                    self.seq = try container.decode(
+                        Swift.Int.self,
+                        forKey: .seq
+                    )
+                    self.text = try container.decode(
+                        Swift.String.self,
+                        forKey: .text
+                    )
+                    self.tool = try container.decodeIfPresent(
+                        Components.Schemas.Call.TurnsPayloadPayload.ToolPayload.self,
+                        forKey: .tool
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "at",
+                        "interrupted",
+                        "role",
+                        "seq",
+                        "text",
+                        "tool"
+                    ])
+                }
+            }
+            /// The transcript (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/turns`.
+            public typealias TurnsPayload = [Components.Schemas.Call.TurnsPayloadPayload]
+            /// The transcript (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/turns`.
+            public var turns: Components.Schemas.Call.TurnsPayload?
+            /// - Remark: Generated from `#/components/schemas/Call/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Call`.
+            ///
+            /// - Parameters:
+            ///   - afterHours: The call came outside the number's business hours
+            ///   - answeredAt:
+            ///   - callSid:
+            ///   - callbackNote:
+            ///   - callbackRequestedAt:
+            ///   - contactId: The other party's contact, when one matched or the agent made one
+            ///   - context: An outbound call's context and variables for the agent
+            ///   - createdAt:
+            ///   - direction:
+            ///   - durationSeconds:
+            ///   - endedAt:
+            ///   - events: The status timeline (one call's answer only)
+            ///   - from:
+            ///   - handoffReason: Why the agent handed the call to a human
+            ///   - id:
+            ///   - interruptions: Times the caller interrupted the agent
+            ///   - numberId: The voice number; null once it was deleted
+            ///   - sessionStatus: ConversationRelay's SessionStatus when the session ended
+            ///   - startedAt:
+            ///   - status: Twilio's CallStatus, last reported
+            ///   - to:
+            ///   - turns: The transcript (one call's answer only)
+            ///   - updatedAt:
+            public init(
+                afterHours: Swift.Bool,
+                answeredAt: Foundation.Date? = nil,
+                callSid: Swift.String,
+                callbackNote: Swift.String? = nil,
+                callbackRequestedAt: Foundation.Date? = nil,
+                contactId: Swift.String? = nil,
+                context: OpenAPIRuntime.OpenAPIValueContainer,
+                createdAt: Foundation.Date,
+                direction: Components.Schemas.Call.DirectionPayload,
+                durationSeconds: Swift.Int? = nil,
+                endedAt: Foundation.Date? = nil,
+                events: Components.Schemas.Call.EventsPayload? = nil,
+                from: Swift.String,
+                handoffReason: Swift.String? = nil,
+                id: Swift.String,
+                interruptions: Swift.Int,
+                numberId: Swift.String? = nil,
+                sessionStatus: Swift.String? = nil,
+                startedAt: Foundation.Date,
+                status: Swift.String,
+                to: Swift.String,
+                turns: Components.Schemas.Call.TurnsPayload? = nil,
+                updatedAt: Foundation.Date
+            ) {
+                self.afterHours = afterHours
+                self.answeredAt = answeredAt
+                self.callSid = callSid
+                self.callbackNote = callbackNote
+                self.callbackRequestedAt = callbackRequestedAt
+                self.contactId = contactId
+                self.context = context
+                self.createdAt = createdAt
+                self.direction = direction
+                self.durationSeconds = durationSeconds
+                self.endedAt = endedAt
+                self.events = events
+                self.from = from
+                self.handoffReason = handoffReason
+                self.id = id
+                self.interruptions = interruptions
+                self.numberId = numberId
+                self.sessionStatus = sessionStatus
+                self.startedAt = startedAt
+                self.status = status
+                self.to = to
+                self.turns = turns
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case afterHours = "after_hours"
+                case answeredAt = "answered_at"
+                case callSid = "call_sid"
+                case callbackNote = "callback_note"
+                case callbackRequestedAt = "callback_requested_at"
+                case contactId = "contact_id"
+                case context
+                case createdAt = "created_at"
+                case direction
+                case durationSeconds = "duration_seconds"
+                case endedAt = "ended_at"
+                case events
+                case from
+                case handoffReason = "handoff_reason"
+                case id
+                case interruptions
+                case numberId = "number_id"
+                case sessionStatus = "session_status"
+                case startedAt = "started_at"
+                case status
+                case to
+                case turns
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.afterHours = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .afterHours
+                )
+                self.answeredAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .answeredAt
+                )
+                self.callSid = try container.decode(
+                    Swift.String.self,
+                    forKey: .callSid
+                )
+                self.callbackNote = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .callbackNote
+                )
+                self.callbackRequestedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .callbackRequestedAt
+                )
+                self.contactId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactId
+                )
+                self.context = try container.decode(
+                    OpenAPIRuntime.OpenAPIValueContainer.self,
+                    forKey: .context
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.direction = try container.decode(
+                    Components.Schemas.Call.DirectionPayload.self,
+                    forKey: .direction
+                )
+                self.durationSeconds = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .durationSeconds
+                )
+                self.endedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .endedAt
+                )
+                self.events = try container.decodeIfPresent(
+                    Components.Schemas.Call.EventsPayload.self,
+                    forKey: .events
+                )
+                self.from = try container.decode(
+                    Swift.String.self,
+                    forKey: .from
+                )
+                self.handoffReason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .handoffReason
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.interruptions = try container.decode(
+                    Swift.Int.self,
+                    forKey: .interruptions
+                )
+                self.numberId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .numberId
+                )
+                self.sessionStatus = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .sessionStatus
+                )
+                self.startedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .startedAt
+                )
+                self.status = try container.decode(
+                    Swift.String.self,
+                    forKey: .status
+                )
+                self.to = try container.decode(
+                    Swift.String.self,
+                    forKey: .to
+                )
+                self.turns = try container.decodeIfPresent(
+                    Components.Schemas.Call.TurnsPayload.self,
+                    forKey: .turns
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "after_hours",
+                    "answered_at",
+                    "call_sid",
+                    "callback_note",
+                    "callback_requested_at",
+                    "contact_id",
+                    "context",
+                    "created_at",
+                    "direction",
+                    "duration_seconds",
+                    "ended_at",
+                    "events",
+                    "from",
+                    "handoff_reason",
+                    "id",
+                    "interruptions",
+                    "number_id",
+                    "session_status",
+                    "started_at",
+                    "status",
+                    "to",
+                    "turns",
+                    "updated_at"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Campaign`.
         public struct Campaign: Codable, Hashable, Sendable {
             /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
@@ -10423,6 +10893,427 @@ extension Components {
                     "is_platform_admin",
                     "name",
                     "personal_workspace_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VoiceNumber`.
+        public struct VoiceNumber: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/after_hours_message`.
+            public var afterHoursMessage: Swift.String
+            /// null: always open
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/business_hours`.
+            public struct BusinessHoursPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VoiceNumber/business_hours/time_zone`.
+                public var timeZone: Swift.String
+                /// Per day (mon ... sun), open intervals of local time; a day left out is closed
+                ///
+                /// - Remark: Generated from `#/components/schemas/VoiceNumber/business_hours/weekly`.
+                public struct WeeklyPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: [[Swift.String]]]
+                    /// Creates a new `WeeklyPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: [[Swift.String]]] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// Per day (mon ... sun), open intervals of local time; a day left out is closed
+                ///
+                /// - Remark: Generated from `#/components/schemas/VoiceNumber/business_hours/weekly`.
+                public var weekly: Components.Schemas.VoiceNumber.BusinessHoursPayload.WeeklyPayload
+                /// Creates a new `BusinessHoursPayload`.
+                ///
+                /// - Parameters:
+                ///   - timeZone:
+                ///   - weekly: Per day (mon ... sun), open intervals of local time; a day left out is closed
+                public init(
+                    timeZone: Swift.String,
+                    weekly: Components.Schemas.VoiceNumber.BusinessHoursPayload.WeeklyPayload
+                ) {
+                    self.timeZone = timeZone
+                    self.weekly = weekly
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case timeZone = "time_zone"
+                    case weekly
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.timeZone = try container.decode(
+                        Swift.String.self,
+                        forKey: .timeZone
+                    )
+                    self.weekly = try container.decode(
+                        Components.Schemas.VoiceNumber.BusinessHoursPayload.WeeklyPayload.self,
+                        forKey: .weekly
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "time_zone",
+                        "weekly"
+                    ])
+                }
+            }
+            /// null: always open
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/business_hours`.
+            public var businessHours: Components.Schemas.VoiceNumber.BusinessHoursPayload?
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/dtmf_detection`.
+            public var dtmfDetection: Swift.Bool
+            /// A disabled number's calls hear it is not in service
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/enabled`.
+            public var enabled: Swift.Bool
+            /// Spoken when the call connects
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/greeting`.
+            public var greeting: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/id`.
+            public var id: Swift.String
+            /// What may interrupt the agent's speech
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/interruptible`.
+            @frozen public enum InterruptiblePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case none = "none"
+                case dtmf = "dtmf"
+                case speech = "speech"
+                case any = "any"
+            }
+            /// What may interrupt the agent's speech
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/interruptible`.
+            public var interruptible: Components.Schemas.VoiceNumber.InterruptiblePayload
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/KnowledgePayload`.
+            public struct KnowledgePayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VoiceNumber/KnowledgePayload/answer`.
+                public var answer: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VoiceNumber/KnowledgePayload/topic`.
+                public var topic: Swift.String
+                /// Creates a new `KnowledgePayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - answer:
+                ///   - topic:
+                public init(
+                    answer: Swift.String,
+                    topic: Swift.String
+                ) {
+                    self.answer = answer
+                    self.topic = topic
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case answer
+                    case topic
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.answer = try container.decode(
+                        Swift.String.self,
+                        forKey: .answer
+                    )
+                    self.topic = try container.decode(
+                        Swift.String.self,
+                        forKey: .topic
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "answer",
+                        "topic"
+                    ])
+                }
+            }
+            /// What the agent answers from
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/knowledge`.
+            public typealias KnowledgePayload = [Components.Schemas.VoiceNumber.KnowledgePayloadPayload]
+            /// What the agent answers from
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/knowledge`.
+            public var knowledge: Components.Schemas.VoiceNumber.KnowledgePayload
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/language`.
+            public var language: Swift.String
+            /// Keypad keys and what they do
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/menu`.
+            public struct MenuPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VoiceNumber/menu/additionalProperties`.
+                public struct AdditionalPropertiesPayload: Codable, Hashable, Sendable {
+                    /// say: speak the text; transfer: to transfer_to; end: hang up; ask: put the text to the agent
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/VoiceNumber/menu/additionalProperties/action`.
+                    @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case say = "say"
+                        case transfer = "transfer"
+                        case end = "end"
+                        case ask = "ask"
+                    }
+                    /// say: speak the text; transfer: to transfer_to; end: hang up; ask: put the text to the agent
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/VoiceNumber/menu/additionalProperties/action`.
+                    public var action: Components.Schemas.VoiceNumber.MenuPayload.AdditionalPropertiesPayload.ActionPayload
+                    /// - Remark: Generated from `#/components/schemas/VoiceNumber/menu/additionalProperties/text`.
+                    public var text: Swift.String?
+                    /// Creates a new `AdditionalPropertiesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - action: say: speak the text; transfer: to transfer_to; end: hang up; ask: put the text to the agent
+                    ///   - text:
+                    public init(
+                        action: Components.Schemas.VoiceNumber.MenuPayload.AdditionalPropertiesPayload.ActionPayload,
+                        text: Swift.String? = nil
+                    ) {
+                        self.action = action
+                        self.text = text
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case action
+                        case text
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.action = try container.decode(
+                            Components.Schemas.VoiceNumber.MenuPayload.AdditionalPropertiesPayload.ActionPayload.self,
+                            forKey: .action
+                        )
+                        self.text = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .text
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "action",
+                            "text"
+                        ])
+                    }
+                }
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.VoiceNumber.MenuPayload.AdditionalPropertiesPayload]
+                /// Creates a new `MenuPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.VoiceNumber.MenuPayload.AdditionalPropertiesPayload] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Keypad keys and what they do
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/menu`.
+            public var menu: Components.Schemas.VoiceNumber.MenuPayload
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/phone_number`.
+            public var phoneNumber: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/system_prompt`.
+            public var systemPrompt: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/transcription_provider`.
+            public var transcriptionProvider: Swift.String
+            /// The human a call is handed to
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/transfer_to`.
+            public var transferTo: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/tts_provider`.
+            public var ttsProvider: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/voice`.
+            public var voice: Swift.String
+            /// Creates a new `VoiceNumber`.
+            ///
+            /// - Parameters:
+            ///   - afterHoursMessage:
+            ///   - businessHours: null: always open
+            ///   - createdAt:
+            ///   - dtmfDetection:
+            ///   - enabled: A disabled number's calls hear it is not in service
+            ///   - greeting: Spoken when the call connects
+            ///   - id:
+            ///   - interruptible: What may interrupt the agent's speech
+            ///   - knowledge: What the agent answers from
+            ///   - language:
+            ///   - menu: Keypad keys and what they do
+            ///   - name:
+            ///   - phoneNumber:
+            ///   - systemPrompt:
+            ///   - transcriptionProvider:
+            ///   - transferTo: The human a call is handed to
+            ///   - ttsProvider:
+            ///   - updatedAt:
+            ///   - voice:
+            public init(
+                afterHoursMessage: Swift.String,
+                businessHours: Components.Schemas.VoiceNumber.BusinessHoursPayload? = nil,
+                createdAt: Foundation.Date,
+                dtmfDetection: Swift.Bool,
+                enabled: Swift.Bool,
+                greeting: Swift.String,
+                id: Swift.String,
+                interruptible: Components.Schemas.VoiceNumber.InterruptiblePayload,
+                knowledge: Components.Schemas.VoiceNumber.KnowledgePayload,
+                language: Swift.String,
+                menu: Components.Schemas.VoiceNumber.MenuPayload,
+                name: Swift.String,
+                phoneNumber: Swift.String,
+                systemPrompt: Swift.String,
+                transcriptionProvider: Swift.String,
+                transferTo: Swift.String? = nil,
+                ttsProvider: Swift.String,
+                updatedAt: Foundation.Date,
+                voice: Swift.String
+            ) {
+                self.afterHoursMessage = afterHoursMessage
+                self.businessHours = businessHours
+                self.createdAt = createdAt
+                self.dtmfDetection = dtmfDetection
+                self.enabled = enabled
+                self.greeting = greeting
+                self.id = id
+                self.interruptible = interruptible
+                self.knowledge = knowledge
+                self.language = language
+                self.menu = menu
+                self.name = name
+                self.phoneNumber = phoneNumber
+                self.systemPrompt = systemPrompt
+                self.transcriptionProvider = transcriptionProvider
+                self.transferTo = transferTo
+                self.ttsProvider = ttsProvider
+                self.updatedAt = updatedAt
+                self.voice = voice
+            }
+            public enum CodingKeys: String, CodingKey {
+                case afterHoursMessage = "after_hours_message"
+                case businessHours = "business_hours"
+                case createdAt = "created_at"
+                case dtmfDetection = "dtmf_detection"
+                case enabled
+                case greeting
+                case id
+                case interruptible
+                case knowledge
+                case language
+                case menu
+                case name
+                case phoneNumber = "phone_number"
+                case systemPrompt = "system_prompt"
+                case transcriptionProvider = "transcription_provider"
+                case transferTo = "transfer_to"
+                case ttsProvider = "tts_provider"
+                case updatedAt = "updated_at"
+                case voice
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.afterHoursMessage = try container.decode(
+                    Swift.String.self,
+                    forKey: .afterHoursMessage
+                )
+                self.businessHours = try container.decodeIfPresent(
+                    Components.Schemas.VoiceNumber.BusinessHoursPayload.self,
+                    forKey: .businessHours
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.dtmfDetection = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .dtmfDetection
+                )
+                self.enabled = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .enabled
+                )
+                self.greeting = try container.decode(
+                    Swift.String.self,
+                    forKey: .greeting
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.interruptible = try container.decode(
+                    Components.Schemas.VoiceNumber.InterruptiblePayload.self,
+                    forKey: .interruptible
+                )
+                self.knowledge = try container.decode(
+                    Components.Schemas.VoiceNumber.KnowledgePayload.self,
+                    forKey: .knowledge
+                )
+                self.language = try container.decode(
+                    Swift.String.self,
+                    forKey: .language
+                )
+                self.menu = try container.decode(
+                    Components.Schemas.VoiceNumber.MenuPayload.self,
+                    forKey: .menu
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.phoneNumber = try container.decode(
+                    Swift.String.self,
+                    forKey: .phoneNumber
+                )
+                self.systemPrompt = try container.decode(
+                    Swift.String.self,
+                    forKey: .systemPrompt
+                )
+                self.transcriptionProvider = try container.decode(
+                    Swift.String.self,
+                    forKey: .transcriptionProvider
+                )
+                self.transferTo = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .transferTo
+                )
+                self.ttsProvider = try container.decode(
+                    Swift.String.self,
+                    forKey: .ttsProvider
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.voice = try container.decode(
+                    Swift.String.self,
+                    forKey: .voice
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "after_hours_message",
+                    "business_hours",
+                    "created_at",
+                    "dtmf_detection",
+                    "enabled",
+                    "greeting",
+                    "id",
+                    "interruptible",
+                    "knowledge",
+                    "language",
+                    "menu",
+                    "name",
+                    "phone_number",
+                    "system_prompt",
+                    "transcription_provider",
+                    "transfer_to",
+                    "tts_provider",
+                    "updated_at",
+                    "voice"
                 ])
             }
         }

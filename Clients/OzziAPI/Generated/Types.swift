@@ -346,6 +346,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
     /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
     func createBookParticipant(_ input: Operations.CreateBookParticipant.Input) async throws -> Operations.CreateBookParticipant.Output
+    /// The workspace's calls, newest first
+    ///
+    /// The workspace's calls, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/get(listCalls)`.
+    func listCalls(_ input: Operations.ListCalls.Input) async throws -> Operations.ListCalls.Output
+    /// One call with its status timeline and transcript
+    ///
+    /// One call with its status timeline and transcript. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/get(getCall)`.
+    func getCall(_ input: Operations.GetCall.Input) async throws -> Operations.GetCall.Output
     /// List campaigns, newest first
     ///
     /// List campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1298,6 +1312,41 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
     func postTemplatesPreview(_ input: Operations.PostTemplatesPreview.Input) async throws -> Operations.PostTemplatesPreview.Output
+    /// The workspace's voice numbers, oldest first
+    ///
+    /// The workspace's voice numbers, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/voice/numbers`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/get(listVoiceNumbers)`.
+    func listVoiceNumbers(_ input: Operations.ListVoiceNumbers.Input) async throws -> Operations.ListVoiceNumbers.Output
+    /// Add a number for the voice agent to answer
+    ///
+    /// Add a number for the voice agent to answer. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/numbers`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/post(createVoiceNumber)`.
+    func createVoiceNumber(_ input: Operations.CreateVoiceNumber.Input) async throws -> Operations.CreateVoiceNumber.Output
+    /// One voice number
+    ///
+    /// One voice number. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/voice/numbers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/get(getVoiceNumber)`.
+    func getVoiceNumber(_ input: Operations.GetVoiceNumber.Input) async throws -> Operations.GetVoiceNumber.Output
+    /// Change a number's settings, or disable it (enabled: false)
+    ///
+    /// Change a number's settings, or disable it (enabled: false). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/voice/numbers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/patch(updateVoiceNumber)`.
+    func updateVoiceNumber(_ input: Operations.UpdateVoiceNumber.Input) async throws -> Operations.UpdateVoiceNumber.Output
+    /// Delete a voice number; its calls' records stay
+    ///
+    /// Delete a voice number; its calls' records stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/voice/numbers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/delete(deleteVoiceNumber)`.
+    func deleteVoiceNumber(_ input: Operations.DeleteVoiceNumber.Input) async throws -> Operations.DeleteVoiceNumber.Output
     /// The workspace's webhook endpoints, oldest first
     ///
     /// The workspace's webhook endpoints, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2153,6 +2202,36 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// The workspace's calls, newest first
+    ///
+    /// The workspace's calls, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/get(listCalls)`.
+    public func listCalls(
+        query: Operations.ListCalls.Input.Query = .init(),
+        headers: Operations.ListCalls.Input.Headers = .init()
+    ) async throws -> Operations.ListCalls.Output {
+        try await listCalls(Operations.ListCalls.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One call with its status timeline and transcript
+    ///
+    /// One call with its status timeline and transcript. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/get(getCall)`.
+    public func getCall(
+        path: Operations.GetCall.Input.Path,
+        headers: Operations.GetCall.Input.Headers = .init()
+    ) async throws -> Operations.GetCall.Output {
+        try await getCall(Operations.GetCall.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// List campaigns, newest first
@@ -4127,6 +4206,83 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// The workspace's voice numbers, oldest first
+    ///
+    /// The workspace's voice numbers, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/voice/numbers`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/get(listVoiceNumbers)`.
+    public func listVoiceNumbers(
+        query: Operations.ListVoiceNumbers.Input.Query = .init(),
+        headers: Operations.ListVoiceNumbers.Input.Headers = .init()
+    ) async throws -> Operations.ListVoiceNumbers.Output {
+        try await listVoiceNumbers(Operations.ListVoiceNumbers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Add a number for the voice agent to answer
+    ///
+    /// Add a number for the voice agent to answer. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/numbers`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/post(createVoiceNumber)`.
+    public func createVoiceNumber(
+        headers: Operations.CreateVoiceNumber.Input.Headers = .init(),
+        body: Operations.CreateVoiceNumber.Input.Body
+    ) async throws -> Operations.CreateVoiceNumber.Output {
+        try await createVoiceNumber(Operations.CreateVoiceNumber.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One voice number
+    ///
+    /// One voice number. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/voice/numbers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/get(getVoiceNumber)`.
+    public func getVoiceNumber(
+        path: Operations.GetVoiceNumber.Input.Path,
+        headers: Operations.GetVoiceNumber.Input.Headers = .init()
+    ) async throws -> Operations.GetVoiceNumber.Output {
+        try await getVoiceNumber(Operations.GetVoiceNumber.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a number's settings, or disable it (enabled: false)
+    ///
+    /// Change a number's settings, or disable it (enabled: false). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/voice/numbers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/patch(updateVoiceNumber)`.
+    public func updateVoiceNumber(
+        path: Operations.UpdateVoiceNumber.Input.Path,
+        headers: Operations.UpdateVoiceNumber.Input.Headers = .init(),
+        body: Operations.UpdateVoiceNumber.Input.Body
+    ) async throws -> Operations.UpdateVoiceNumber.Output {
+        try await updateVoiceNumber(Operations.UpdateVoiceNumber.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a voice number; its calls' records stay
+    ///
+    /// Delete a voice number; its calls' records stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/voice/numbers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/delete(deleteVoiceNumber)`.
+    public func deleteVoiceNumber(
+        path: Operations.DeleteVoiceNumber.Input.Path,
+        headers: Operations.DeleteVoiceNumber.Input.Headers = .init()
+    ) async throws -> Operations.DeleteVoiceNumber.Output {
+        try await deleteVoiceNumber(Operations.DeleteVoiceNumber.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// The workspace's webhook endpoints, oldest first

@@ -54,6 +54,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         if case .string(let s) = self { return s }
         return nil
     }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,

@@ -51,6 +51,13 @@ final class CurlMulti {
         curl_multi_add_handle(multi, transfer.easy)
     }
 
+    /// Stops a transfer that has not finished (its reader went away); it learns `CURLE_ABORTED_BY_CALLBACK`.
+    func abort(_ transfer: any CurlEasyTransfer) {
+        guard transfers.removeValue(forKey: transfer.easy) != nil else { return }
+        curl_multi_remove_handle(multi, transfer.easy)
+        transfer.finish(CURLE_ABORTED_BY_CALLBACK)
+    }
+
     // MARK: - curl callbacks
 
     private func watch(_ socket: curl_socket_t, what: Int32, watcher: UnsafeMutableRawPointer?) {

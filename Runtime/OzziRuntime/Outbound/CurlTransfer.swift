@@ -19,6 +19,10 @@ final class CurlTransfer: CurlEasyTransfer {
     private let resendableBody: Bool
     /// Set for a `publicAddressesOnly` transfer.
     private var addressGuard: CurlAddressGuard?
+    /// Set for a streamed response: each piece of the body goes here as it arrives instead of being kept,
+    /// with the status and headers (complete by then).
+    var bodySink: ((_ status: Int, _ headers: HTTPHeaders, _ bytes: [UInt8]) -> Void)?
+    private var received = 0
 
     init(request: OutboundRequest, timeoutMilliseconds: Int, maxResponseBytes: Int,
          completion: @escaping (Result<OutboundResponse, Error>) -> Void) {
@@ -82,9 +86,16 @@ final class CurlTransfer: CurlEasyTransfer {
     }
 
     private func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
-        guard body.count + count <= maxResponseBytes else {
+        guard received + count <= maxResponseBytes else {
             tooLarge = true
             return 0  // aborts the transfer
+        }
+        received += count
+        if let bodySink {
+            var status = 0
+            ozzi_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            bodySink(status, HTTPHeaders(responseHeaders), Array(UnsafeRawBufferPointer(start: data, count: count)))
+            return count
         }
         body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: count))
         return count

@@ -4,6 +4,9 @@
 public struct WebSocket: Sendable {
     let connection: WebSocketConnection
 
+    /// Tells sockets apart (a session that outlives one socket knows whether the one closing is its current one).
+    public var id: ObjectIdentifier { ObjectIdentifier(connection) }
+
     /// The peer's messages, in order; the sequence ends when the socket closes.
     public var messages: Messages { Messages(connection: connection) }
 

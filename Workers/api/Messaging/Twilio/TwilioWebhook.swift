@@ -32,16 +32,23 @@ struct TwilioWebhook {
     /// `X-Twilio-Signature` with the auth token of the body's `AccountSid`: 403 for a missing or bad signature
     /// or an account we do not know.
     init(_ request: Request, publicURL: String, providers: SMSProviders) async throws {
-        fields = FormEncoding.parse(request.text)
-        guard let signature = request.headers["x-twilio-signature"], !signature.isEmpty else {
+        try await self.init(fields: FormEncoding.parse(request.text), signature: request.headers["x-twilio-signature"], url: publicURL + request.target,
+                            providers: providers)
+    }
+
+    /// The same check for a form another worker received (the voice agent's webhooks), given as its fields,
+    /// signature and the URL Twilio called.
+    init(fields: [(String, String)], signature: String?, url: String, providers: SMSProviders) async throws {
+        self.fields = fields
+        guard let signature, !signature.isEmpty else {
             throw APIError.forbidden("the X-Twilio-Signature header is missing")
         }
         guard let account = fields.first(where: { $0.0 == "AccountSid" })?.1,
               let token = try await providers.authToken(accountSid: account) else {
             throw APIError.forbidden("the AccountSid is not one this host knows")
         }
-        guard TwilioSignature.isValid(signature, url: publicURL + request.target, parameters: fields, authToken: token) else {
-            throw APIError.forbidden("the X-Twilio-Signature does not match (is PUBLIC_URL the URL Twilio calls?)")
+        guard TwilioSignature.isValid(signature, url: url, parameters: fields, authToken: token) else {
+            throw APIError.forbidden("the X-Twilio-Signature does not match \(url) (is the public URL configured as the one Twilio calls?)")
         }
     }
 }

@@ -1,0 +1,68 @@
+import OzziRuntime
+
+/// `/api/v1/voice/numbers` (the numbers the AI voice agent answers, and how) and `/api/v1/calls` (what
+/// happened on each call); and, for the voice-agent worker through its service binding, Twilio's signed
+/// webhooks checked, call records kept, and the agent's tools that touch the workspace's data.
+struct VoiceDomain: APIDomain {
+    let numbers: VoiceNumberStore
+    let calls: CallStore
+    let contacts: ContactStore
+    let tools: CallTools
+    let providers: SMSProviders
+    let smsSettings: SMSSettingsStore
+    let clock: any WallClock
+    let events: WorkspaceEvents
+    let defaultCountry: String
+
+    init(_ api: APIEnvironment) {
+        clock = api.clock
+        events = api.events
+        defaultCountry = api.defaultCountry
+        numbers = VoiceNumberStore(database: api.database, clock: api.clock)
+        calls = CallStore(database: api.database, clock: api.clock)
+        contacts = ContactStore(database: api.database, clock: api.clock)
+        providers = api.messaging.providers
+        smsSettings = api.messaging.smsSettings
+        tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
+    }
+
+    func routes(_ v1: RouteGroup) {
+        v1.group("/voice/numbers").announcing(events).addVoiceNumberRoutes(self)
+        v1.group("/calls").addCallRoutes(self)
+        v1.group("/internal/voice").announcing(events).addVoiceServiceRoutes(self)
+    }
+
+    var publishes: [String] {
+        ["voice_number.created", "voice_number.updated", "voice_number.deleted", "call.started", "call.status", "call.ended", "call.turn",
+         "call.session_ended", "call.handoff", "call.callback_requested"]
+    }
+
+    /// A Twilio form another worker received, `{url, signature, fields}`, with its signature checked.
+    func signedForm(_ request: Request) async throws -> TwilioWebhook {
+        let body = try JSONBody(request)
+        guard case .object(let given)? = body.fields["fields"] else { throw APIError.invalidField("fields", "must be an object of form fields") }
+        let fields = given.compactMap { key, value in value.stringValue.map { (key, $0) } }
+        return try await TwilioWebhook(fields: fields, signature: try body.string("signature", max: 200), url: try body.requiredString("url", max: 2_000),
+                                       providers: providers)
+    }
+
+    /// `{url, signature}` signed by `accountSid`'s token over the URL and `fields` (a WebSocket upgrade: none).
+    func checkSignature(_ body: JSONBody, accountSid: String, fields: [(String, String)]) async throws {
+        guard let signature = try body.string("signature", max: 200), !signature.isEmpty else {
+            throw APIError.forbidden("the X-Twilio-Signature header is missing")
+        }
+        let url = try body.requiredString("url", max: 2_000)
+        guard let token = try await providers.authToken(accountSid: accountSid),
+              TwilioSignature.isValid(signature, url: url, parameters: fields, authToken: token) else {
+            throw APIError.forbidden("the X-Twilio-Signature does not match \(url)")
+        }
+    }
+
+    /// Whether `accountSid` is the Twilio account the workspace sends with (the simulated one when it has none):
+    /// another account's webhook must not start calls on this workspace's numbers.
+    func accountServes(_ workspaceID: String, accountSid: String) async throws -> Bool {
+        let settings = try await smsSettings.get(TenantScope(workspaceID: workspaceID))
+        if settings.provider == "twilio" { return settings.accountSid == accountSid }
+        return accountSid == SimulatedSMSProvider.accountSid
+    }
+}

@@ -1,0 +1,94 @@
+import OzziRuntime
+
+/// What the voice-agent worker asks the api through its service binding (`internal`: no other caller
+/// reaches these routes). The worker owns no business data and no credentials: it hands Twilio's signed
+/// requests over as `{url, signature, fields}`, and the api checks them with the account's auth token.
+extension RouteGroup {
+    func addVoiceServiceRoutes(_ s: VoiceDomain) {
+        /// Twilio's call webhook: the number called, whether it is open, and the call's record (made once per CallSid).
+        service("POST", "/incoming") { request, _ in
+            let hook = try await s.signedForm(request)
+            let to = try hook.required("To"), callSid = try hook.required("CallSid"), account = try hook.required("AccountSid")
+            guard let number = try await s.numbers.byPhone(to) else { throw APIError.notFound("voice number") }
+            guard try await s.accountServes(number.workspaceID, accountSid: account) else {
+                throw APIError.forbidden("the number \(to) does not belong to Twilio account \(account)")
+            }
+            let afterHours = !(number.settings.businessHours?.isOpen(atMilliseconds: s.clock.milliseconds) ?? true)
+            let direction = (hook.value("Direction") ?? "inbound").hasPrefix("outbound") ? "outbound" : "inbound"
+            let call = try await s.calls.begin(TenantScope(workspaceID: number.workspaceID), number: number, CallStore.Start(
+                callSid: callSid, accountSid: account, direction: direction, from: hook.value("From") ?? "", to: to,
+                status: hook.value("CallStatus") ?? "ringing", context: .object([:]), afterHours: afterHours))
+            return .json(["call_id": .string(call.id), "enabled": .bool(number.enabled), "after_hours": .bool(afterHours),
+                          "settings": number.settings.json] as JSONValue)
+        }
+
+        /// The ConversationRelay socket for a call opens (or opens again): its upgrade's signature, then what the
+        /// session needs — the call, the caller's contact, the number's settings, the transcript so far.
+        service("POST", "/calls/:id/session") { request, context in
+            let body = try JSONBody(request)
+            guard let call = try await s.calls.byID(context.parameter("id")) else { throw APIError.notFound("call") }
+            try await s.checkSignature(body, accountSid: call.account_sid, fields: [])
+            guard !Call.finalStatuses.contains(call.status) else { throw APIError.conflict("the call has ended (\(call.status))") }
+            try await s.calls.connected(call)
+            let settings = try await call.number_id.asyncMap { try await s.numbers.get(call.scope, id: $0) }??.settings ?? VoiceSettings()
+            let contact = try await call.contact_id.asyncMap { try await s.contacts.get(call.scope, id: $0) } ?? nil
+            let detail = try await s.calls.detail(call)
+            return .json(["call": call.answer(), "settings": settings.json,
+                          "contact": contact.map { ["id": .string($0.id), "name": .string($0.name), "first_name": .string($0.first_name)] } ?? .null,
+                          "turns": .array(detail.turns.map(\.json))] as JSONValue)
+        }
+
+        /// Transcript turns as the session settles them, in order.
+        service("POST", "/calls/:id/turns") { request, context in
+            guard let call = try await s.calls.byID(context.parameter("id")) else { throw APIError.notFound("call") }
+            guard case .array(let items)? = try JSONBody(request).fields["turns"], items.count <= 100 else {
+                throw APIError.invalidField("turns", "must be an array of at most 100 turns")
+            }
+            try await s.calls.append(call, turns: try items.enumerated().map { try CallTurn.Reported($1, index: $0) })
+            return Response(status: 204)
+        }
+
+        /// One of the agent's tools that acts on the workspace's data.
+        service("POST", "/calls/:id/tools/:name") { request, context in
+            guard let call = try await s.calls.byID(context.parameter("id")) else { throw APIError.notFound("call") }
+            let arguments = try JSONBody(request).fields["arguments"]?.objectValue ?? [:]
+            return .json(["result": try await s.tools.run(context.parameter("name"), arguments: arguments, call: call)] as JSONValue)
+        }
+
+        /// Twilio's call status callback.
+        service("POST", "/status") { request, _ in
+            let hook = try await s.signedForm(request)
+            guard let call = try await s.calls.bySid(try hook.required("CallSid")), call.account_sid == hook.value("AccountSid") else {
+                throw APIError.notFound("call")
+            }
+            let status = try hook.required("CallStatus")
+            try await s.calls.report(call, status: status, sequenceNumber: hook.value("SequenceNumber").flatMap { Int($0) },
+                                     durationSeconds: hook.value("CallDuration").flatMap { Int($0) })
+            return Response(status: 204)
+        }
+
+        /// The Connect action after a ConversationRelay session: recorded, and where the call goes next.
+        service("POST", "/action") { request, _ in
+            let hook = try await s.signedForm(request)
+            guard let call = try await s.calls.bySid(try hook.required("CallSid")), call.account_sid == hook.value("AccountSid") else {
+                throw APIError.notFound("call")
+            }
+            let handoff = hook.value("HandoffData").flatMap { $0.isEmpty ? nil : $0 }
+            let parsed = handoff.flatMap { try? JSONValue(jsonBytes: Array($0.utf8)) }
+            let wantsHuman = parsed?["reasonCode"]?.stringValue == "live-agent-handoff"
+            let reason = parsed.flatMap { $0["reason"]?.stringValue ?? $0["reasonCode"]?.stringValue }
+            try await s.calls.sessionEnded(call, sessionStatus: hook.value("SessionStatus") ?? "ended", handoffData: handoff, handoffReason: reason)
+            let settings = try await call.number_id.asyncMap { try await s.numbers.get(call.scope, id: $0) }??.settings
+            let transfer = wantsHuman && hook.value("CallStatus") != "completed" ? settings?.transferTo : nil
+            return .json(["transfer_to": transfer.map { .string($0) } ?? .null, "call_id": .string(call.id)] as JSONValue)
+        }
+    }
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
