@@ -1,20 +1,35 @@
-"""A local stand-in for Twilio's Messages API that checks the wire format exactly.
+"""A local stand-in for Twilio's Messages and Calls APIs that checks the wire format exactly.
 
 Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN [--account SID:TOKEN]... [--latency-ms N] [--stall NUMBER]...
                       [--drop NUMBER]... [--port P]
 Prints "PORT <n>" once listening. HTTP/1.1 with keep-alive on asyncio, so it serves thousands of sends a
-second with many in flight (benchmarks point the real client at it).
+second with many in flight (benchmarks point the real client at it). Each POST's answer waits --latency-ms.
 
 POST /2010-04-01/Accounts/{sid}/Messages.json, for any of the accounts given, needs HTTP Basic sid:token, a form body with To, Body,
-StatusCallback and From or MessagingServiceSid. Each answer waits --latency-ms first. Outcomes by To:
+StatusCallback and From or MessagingServiceSid. Outcomes by To:
 +15005550001 -> 400 code 21211; +15005550006 -> 429 (code 20429, Retry-After: 1) the first time, then
 accepted; +15005550005 -> 500; +15005550008 and every --stall number -> the request is read and recorded,
 then held unanswered (the client times out) until GET /release, which closes the held connections without
 an answer; every --drop number -> the request is read and recorded, then the connection is closed without
-an answer (a keep-alive connection dying under a request); anything else -> 201 with a new sid.
-GET /requests answers every request received, as JSON ({path, fields, problems, at_ms}); GET /count
-answers how many; GET /held how many requests are held. GET /freeze?pid=P&at=N stops process P with
-SIGSTOP the moment the Nth send arrives (before answering it): crash tests kill the host at a known point.
+an answer (a keep-alive connection dying under a request); anything else -> 201 with a new sid (SM...).
+A malformed send (wrong path or account, wrong auth, not a form, Expect, a missing field) -> 400 code 21601
+naming the problems.
+
+POST /2010-04-01/Accounts/{sid}/Calls.json, for any of the accounts given: HTTP Basic sid:token, else 401
+{"code":20003,"message":"Authenticate","status":401,...} with WWW-Authenticate. A form body with To, From,
+exactly one of Url (http or https) and Twiml; StatusCallbackEvent may be repeated, each one of initiated,
+ringing, answered, completed, and only beside a StatusCallback; StatusCallbackMethod, if given, is POST.
+Otherwise (as for messages, also a non-form body or Expect) -> 400 code 21601 naming the problems. Outcomes
+by To: +15005550001 -> 400 code 21211; anything else -> 201 {"sid":"CA<32 hex>","status":"queued",
+"direction":"outbound-api","to","from","account_sid","date_created" (RFC 2822, now),...}. (--stall, --drop,
+the 429 and 500 numbers apply to messages only.)
+
+GET /requests answers every request received (messages and calls, in order), as JSON
+({kind: "message"|"call", path, fields, pairs, problems, at_ms}); `fields` and `pairs` are the same list of
+[key, value] pairs in the order sent, repeated keys (StatusCallbackEvent) kept as separate pairs.
+GET /count answers how many; GET /held how many requests are held. GET /freeze?pid=P&at=N stops process P
+with SIGSTOP the moment the Nth request arrives (before answering it): crash tests kill the host at a known
+point.
 """
 import asyncio
 import base64
@@ -58,7 +73,7 @@ freeze = {}  # pid and send count of a /freeze request
 
 def answer(status, body, headers=None):
     data = json.dumps(body).encode()
-    reason = {200: "OK", 201: "Created", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}
+    reason = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}
     head = [f"HTTP/1.1 {status} {reason.get(status, 'Status')}", "Content-Type: application/json", f"Content-Length: {len(data)}"]
     head += [f"{name}: {value}" for name, value in (headers or {}).items()]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + data
@@ -67,6 +82,73 @@ def answer(status, body, headers=None):
 def error(status, code, message, headers=None):
     return answer(status, {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
                            "status": status}, headers)
+
+
+def record(kind, path, fields, problems):
+    received.append({"kind": kind, "path": path, "fields": fields, "pairs": fields, "problems": problems,
+                     "at_ms": int(time.time() * 1000)})
+    if freeze and len(received) >= freeze["at"]:
+        pid = freeze.pop("pid")
+        freeze.clear()
+        try:
+            os.kill(pid, signal.SIGSTOP)
+        except ProcessLookupError:
+            pass
+
+
+def rfc2822_now():
+    return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
+
+
+CALL_EVENTS = {"initiated", "ringing", "answered", "completed"}
+
+
+def call(path, headers, raw):
+    """The answer to a Calls POST."""
+    fields = parse_qsl(raw, keep_blank_values=True)
+    form = dict(fields)
+    sid = path.removeprefix("/2010-04-01/Accounts/").removesuffix("/Calls.json")
+    if sid not in accounts or headers.get("authorization") != "Basic " + base64.b64encode(f"{sid}:{accounts[sid]}".encode()).decode():
+        record("call", path, fields, ["authorization " + str(headers.get("authorization"))])
+        return answer(401, {"code": 20003, "detail": "Your AccountSid or AuthToken was incorrect.", "message": "Authenticate",
+                            "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401},
+                      {"WWW-Authenticate": 'Basic realm="Twilio API"'})
+    problems = []
+    if path != f"/2010-04-01/Accounts/{sid}/Calls.json":
+        problems.append("path " + path)
+    if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        problems.append("content-type " + str(headers.get("content-type")))
+    if "expect" in headers:
+        problems.append("expect " + headers["expect"])
+    for name in ("To", "From"):
+        if not form.get(name):
+            problems.append("missing " + name)
+    if bool(form.get("Url")) == bool(form.get("Twiml")):
+        problems.append("exactly one of Url, Twiml")
+    if form.get("Url") and not form["Url"].startswith(("https://", "http://")):
+        problems.append("Url " + form["Url"])
+    events = [value for key, value in fields if key == "StatusCallbackEvent"]
+    if events and not form.get("StatusCallback"):
+        problems.append("StatusCallbackEvent without StatusCallback")
+    problems += ["StatusCallbackEvent " + event for event in events if event not in CALL_EVENTS]
+    if "StatusCallbackMethod" in form and form["StatusCallbackMethod"] != "POST":
+        problems.append("StatusCallbackMethod " + form["StatusCallbackMethod"])
+    for key in ("To", "From", "Url", "Twiml", "StatusCallback", "StatusCallbackMethod"):
+        if sum(1 for k, _ in fields if k == key) > 1:
+            problems.append("repeated " + key)
+    record("call", path, fields, problems)
+    if problems:
+        return error(400, 21601, "; ".join(problems))
+    to = form["To"]
+    if to == "+15005550001":
+        return error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
+    call_sid = "CA" + secrets.token_hex(16)
+    now = rfc2822_now()
+    return answer(201, {"sid": call_sid, "account_sid": sid, "status": "queued", "direction": "outbound-api", "to": to,
+                        "from": form["From"], "date_created": now, "date_updated": now, "start_time": None,
+                        "end_time": None, "duration": None, "price": None, "price_unit": "USD", "answered_by": None,
+                        "parent_call_sid": None, "api_version": "2010-04-01",
+                        "uri": f"/2010-04-01/Accounts/{sid}/Calls/{call_sid}.json"})
 
 
 def send(path, headers, raw):
@@ -88,14 +170,7 @@ def send(path, headers, raw):
             problems.append("missing " + name)
     if ("From" in form) == ("MessagingServiceSid" in form):
         problems.append("exactly one of From, MessagingServiceSid")
-    received.append({"path": path, "fields": fields, "problems": problems, "at_ms": int(time.time() * 1000)})
-    if freeze and len(received) >= freeze["at"]:
-        pid = freeze.pop("pid")
-        freeze.clear()
-        try:
-            os.kill(pid, signal.SIGSTOP)
-        except ProcessLookupError:
-            pass
+    record("message", path, fields, problems)
     if problems:
         return error(400, 21601, "; ".join(problems))
     to = form["To"]
@@ -147,7 +222,8 @@ async def serve(reader, writer):
                         f.set_result(None)
                 response = answer(200, {"released": released})
             elif method == "POST":
-                response = send(path, headers, body.decode())
+                is_call = path.partition("?")[0].endswith("/Calls.json")
+                response = (call if is_call else send)(path, headers, body.decode())
                 if latency:
                     await asyncio.sleep(latency)
                 if response == b"":

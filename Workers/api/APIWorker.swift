@@ -41,7 +41,7 @@ public struct APIWorker: RoutedWorker {
             PortalDomain(api),
             PrivacyDomain(api),
             try FormsDomain(api),
-            VoiceDomain(api),
+            try VoiceDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

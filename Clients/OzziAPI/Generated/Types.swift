@@ -353,6 +353,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/calls`.
     /// - Remark: Generated from `#/paths//api/v1/calls/get(listCalls)`.
     func listCalls(_ input: Operations.ListCalls.Input) async throws -> Operations.ListCalls.Output
+    /// Call someone from a voice number: the agent speaks with them, given the context and variables
+    ///
+    /// Call someone from a voice number: the agent speaks with them, given the context and variables. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calls`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/post(createCall)`.
+    func createCall(_ input: Operations.CreateCall.Input) async throws -> Operations.CreateCall.Output
     /// One call with its status timeline and transcript
     ///
     /// One call with its status timeline and transcript. Needs a bearer token, an API key or the session cookie.
@@ -2217,6 +2224,21 @@ extension APIProtocol {
         try await listCalls(Operations.ListCalls.Input(
             query: query,
             headers: headers
+        ))
+    }
+    /// Call someone from a voice number: the agent speaks with them, given the context and variables
+    ///
+    /// Call someone from a voice number: the agent speaks with them, given the context and variables. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calls`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/post(createCall)`.
+    public func createCall(
+        headers: Operations.CreateCall.Input.Headers = .init(),
+        body: Operations.CreateCall.Input.Body
+    ) async throws -> Operations.CreateCall.Output {
+        try await createCall(Operations.CreateCall.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// One call with its status timeline and transcript

@@ -27,7 +27,7 @@ import Testing
                      "/api/v1/contacts", "/api/v1/groups", "/api/v1/templates", "/api/v1/messages", "/api/v1/sms/settings",
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
                      "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations", "/api/v1/portal/settings", "/api/v1/portal/users",
-                     "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention", "/api/v1/forms"] {
+                     "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention", "/api/v1/forms", "/api/v1/voice/numbers", "/api/v1/calls"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -103,6 +103,14 @@ import Testing
         #expect(submittedA.status == 201, "\(submittedA.body)")
         let formID = try #require(formA.string("id"), "\(formA.body)")
         let submissionA = try #require(try await api.call("GET", "/api/v1/forms/\(formID)/submissions", token: a.token).data.first?["id"]?.stringValue)
+        // A voice number, and a simulated call from it played to its end.
+        let numberA = try await api.call("POST", "/api/v1/voice/numbers", json: ["phone_number": "+14155550188", "name": "Secret desk",
+                                                                               "system_prompt": "Secret prompt"], token: a.token)
+        let numberID = try #require(numberA.string("id"), "\(numberA.body)")
+        let callA = try await api.call("POST", "/api/v1/calls", json: ["number_id": .string(numberID), "to": "+14155550189",
+                                                                     "context": "Secret call context"], token: a.token)
+        let callID = try #require(callA.string("id"), "\(callA.body)")
+        #expect(try await Poll.until { try await api.call("GET", "/api/v1/calls/\(callID)", token: a.token).string("status") == "completed" })
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -115,14 +123,15 @@ import Testing
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
                       try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
-                      formID, submissionA]
+                      formID, submissionA, numberID, callID]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
                                "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
                                "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test",
                                "Secret widget", "secret-shop.example", "Secret visitor question",
-                               "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com"]
+                               "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com",
+                               "Secret desk", "Secret prompt", "Secret call context"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

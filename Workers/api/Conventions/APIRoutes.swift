@@ -31,7 +31,11 @@ final class APIRoutes {
     }
 
     fileprivate func service(_ method: String, _ path: String, _ handler: @escaping PublicHandler) {
-        router.add(method, path, internal: true, handler)
+        // A service call may come from inside another api route's handler (the api asks a worker, which asks the
+        // api back): that route's validated body is a task-local this request must not read as its own.
+        router.add(method, path, internal: true) { request, context in
+            try await JSONBody.$validated.withValue(nil) { try await handler(request, context) }
+        }
     }
 
     /// A client-portal route: the portal's own credential, checked before the body.

@@ -16,6 +16,12 @@ extension RouteGroup {
             return try await s.calls.list(principal.scope, page: page, filters: given)
         }
 
+        authed("POST", "", "Call someone from a voice number: the agent speaks with them, given the context and variables", tag: "calls",
+               body: .json(OutboundCalls.bodySchema), answers: .json(.model(Call.self)), success: 201, creates: true) { request, _, principal in
+            let call = try await s.outbound.place(principal.scope, try JSONBody(request))
+            return .json(call.answer(), status: 201)
+        }
+
         authed("GET", "/:id", "One call with its status timeline and transcript", tag: "calls", answers: .json(.model(Call.self))) { _, context, principal in
             guard let call = try await s.calls.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("call") }
             return .json(call.answer(try await s.calls.detail(call)))

@@ -8,13 +8,14 @@ struct VoiceDomain: APIDomain {
     let calls: CallStore
     let contacts: ContactStore
     let tools: CallTools
+    let outbound: OutboundCalls
     let providers: SMSProviders
     let smsSettings: SMSSettingsStore
     let clock: any WallClock
     let events: WorkspaceEvents
     let defaultCountry: String
 
-    init(_ api: APIEnvironment) {
+    init(_ api: APIEnvironment) throws {
         clock = api.clock
         events = api.events
         defaultCountry = api.defaultCountry
@@ -23,6 +24,10 @@ struct VoiceDomain: APIDomain {
         contacts = ContactStore(database: api.database, clock: api.clock)
         providers = api.messaging.providers
         smsSettings = api.messaging.smsSettings
+        outbound = OutboundCalls(numbers: numbers, calls: calls, settings: api.messaging.smsSettings, providers: api.messaging.providers, database: api.database,
+                                 voice: try api.env.service("VOICE"),
+                                 voiceURL: APIEnvironment.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice")),
+                                 defaultCountry: api.defaultCountry)
         tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
     }
 

@@ -9,12 +9,14 @@ extension RouteGroup {
         service("POST", "/incoming") { request, _ in
             let hook = try await s.signedForm(request)
             let to = try hook.required("To"), callSid = try hook.required("CallSid"), account = try hook.required("AccountSid")
-            guard let number = try await s.numbers.byPhone(to) else { throw APIError.notFound("voice number") }
+            // An outbound call (ours, placed through the Calls API) is answered for the number that calls.
+            let direction = (hook.value("Direction") ?? "inbound").hasPrefix("outbound") ? "outbound" : "inbound"
+            let ours = direction == "outbound" ? try hook.required("From") : to
+            guard let number = try await s.numbers.byPhone(ours) else { throw APIError.notFound("voice number") }
             guard try await s.accountServes(number.workspaceID, accountSid: account) else {
                 throw APIError.forbidden("the number \(to) does not belong to Twilio account \(account)")
             }
-            let afterHours = !(number.settings.businessHours?.isOpen(atMilliseconds: s.clock.milliseconds) ?? true)
-            let direction = (hook.value("Direction") ?? "inbound").hasPrefix("outbound") ? "outbound" : "inbound"
+            let afterHours = direction == "inbound" && !(number.settings.businessHours?.isOpen(atMilliseconds: s.clock.milliseconds) ?? true)
             let call = try await s.calls.begin(TenantScope(workspaceID: number.workspaceID), number: number, CallStore.Start(
                 callSid: callSid, accountSid: account, direction: direction, from: hook.value("From") ?? "", to: to,
                 status: hook.value("CallStatus") ?? "ringing", context: .object([:]), afterHours: afterHours))
@@ -33,7 +35,7 @@ extension RouteGroup {
             let settings = try await call.number_id.asyncMap { try await s.numbers.get(call.scope, id: $0) }??.settings ?? VoiceSettings()
             let contact = try await call.contact_id.asyncMap { try await s.contacts.get(call.scope, id: $0) } ?? nil
             let detail = try await s.calls.detail(call)
-            return .json(["call": call.answer(), "settings": settings.json,
+            return .json(["call": call.answer(), "settings": settings.json, "context": call.context,
                           "contact": contact.map { ["id": .string($0.id), "name": .string($0.name), "first_name": .string($0.first_name)] } ?? .null,
                           "turns": .array(detail.turns.map(\.json))] as JSONValue)
         }
@@ -53,6 +55,17 @@ extension RouteGroup {
             guard let call = try await s.calls.byID(context.parameter("id")) else { throw APIError.notFound("call") }
             let arguments = try JSONBody(request).fields["arguments"]?.objectValue ?? [:]
             return .json(["result": try await s.tools.run(context.parameter("name"), arguments: arguments, call: call)] as JSONValue)
+        }
+
+        /// An outbound call another worker asks for through its binding (`POST /voice/outbound` without a
+        /// credential): the body names the workspace.
+        service("POST", "/outbound") { request, _ in
+            let body = try JSONBody(request)
+            let workspace = try body.requiredString("workspace_id", max: 64)
+            var fields = body.fields
+            fields["workspace_id"] = nil
+            let call = try await s.outbound.place(TenantScope(workspaceID: workspace), JSONBody(fields: fields))
+            return .json(call.answer(), status: 201)
         }
 
         /// Twilio's call status callback.

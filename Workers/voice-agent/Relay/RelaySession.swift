@@ -14,7 +14,7 @@ actor RelaySession {
     private let clock: any WallClock
     private let logger: Logger
     private var conversation: RelayConversation
-    private var socket: WebSocket?
+    private var socket: (any RelayTransport)?
     /// The answer being produced, and its number (events of an older answer are ignored).
     private var answer: Task<Void, Never>?
     private var answerNumber = 0
@@ -26,9 +26,14 @@ actor RelaySession {
     /// When the socket last closed (nil while one is attached): the registry forgets the session 5 minutes on.
     private(set) var detachedAtMs: Int64?
     private let recorder: AsyncStream<[RelayConversation.Turn]>.Continuation
+    private let timings: TurnTimings
+    /// When the prompt being answered arrived, and the model's time to its first piece, until the first words go out.
+    private var promptAt: ContinuousClock.Instant?
+    private var modelFirstPiece: Duration?
 
     init(callID: String, settings: VoiceCallSettings, recorded: [RelayConversation.Turn], model: any LanguageModel, directory: VoiceDirectory,
-         toolTimeout: Duration, clock: any WallClock, logger: Logger) {
+         toolTimeout: Duration, timings: TurnTimings, clock: any WallClock, logger: Logger) {
+        self.timings = timings
         self.callID = callID
         self.settings = settings
         self.model = model
@@ -54,12 +59,11 @@ actor RelaySession {
         }
     }
 
-    /// Serves one socket until it closes; Twilio may open another for the same call.
-    func attach(_ socket: WebSocket) async {
+    /// Serves one transport until it closes; Twilio may open another for the same call.
+    func attach(_ socket: any RelayTransport) async {
         self.socket = socket
         detachedAtMs = nil
-        for await message in socket.messages {
-            guard case .text(let text) = message else { continue }
+        for await text in socket.texts() {
             await handle(RelayFrame.parse(text))
         }
         if self.socket?.id == socket.id {
@@ -86,6 +90,7 @@ actor RelaySession {
             stopAnswer()
             conversation.callerSaid(said, atMs: now)
             flush()
+            promptAt = .now
             startAnswer()
         case .interrupt(let heard, _):
             stopAnswer()
@@ -118,7 +123,13 @@ actor RelaySession {
                 while rounds < 4, !Task.isCancelled {
                     rounds += 1
                     var calls: [ToolCall] = []
+                    let asked = ContinuousClock.now
+                    var first = true
                     for try await event in model.stream(await self.history, tools: AgentTools.definitions) {
+                        if first, rounds == 1 {
+                            first = false
+                            await self.modelAnswered(after: .now - asked, answer: number)
+                        }
                         switch event {
                         case .text(let piece): await self.speak(piece, answer: number)
                         case .toolCalls(let asked): calls = asked
@@ -140,7 +151,14 @@ actor RelaySession {
         }
     }
 
+    private func modelAnswered(after duration: Duration, answer number: Int) {
+        guard number == answerNumber else { return }
+        modelFirstPiece = duration
+    }
+
     private func stopAnswer() {
+        promptAt = nil
+        modelFirstPiece = nil
         answer?.cancel()
         answer = nil
         answerNumber += 1
@@ -152,6 +170,12 @@ actor RelaySession {
         guard number == answerNumber, !piece.isEmpty else { return }
         conversation.spoke(piece, atMs: clock.milliseconds)
         await send(RelayReply.text(piece, last: false))
+        if let promptAt, let modelFirstPiece {
+            // The first words of an answer to a prompt are out: how long the caller waited, and the model's part.
+            timings.record(TurnTimings.Sample(firstTokenMs: Self.ms(.now - promptAt), modelMs: Self.ms(modelFirstPiece)))
+        }
+        promptAt = nil
+        modelFirstPiece = nil
     }
 
     private func answerEnded(_ number: Int) async {
@@ -238,6 +262,10 @@ actor RelaySession {
         await answerEnded(number)
     }
 
+    private static func ms(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
+    }
+
     static func words(_ text: String) -> [String] {
         let parts = text.split(separator: " ")
         return parts.enumerated().map { $0.offset == parts.count - 1 ? String($0.element) : $0.element + " " }
@@ -260,7 +288,7 @@ actor RelaySession {
 
     private func send(_ text: String) async {
         guard let socket else { return }
-        do { try await socket.send(text: text) } catch {
+        do { try await socket.send(text) } catch {
             logger.info("a ConversationRelay message could not be sent", metadata: ["call": "\(callID)", "error": "\(error)"])
         }
     }

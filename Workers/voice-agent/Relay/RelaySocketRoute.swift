@@ -7,20 +7,13 @@ import OzziRuntime
 extension Router {
     mutating func addRelaySocketRoute(_ voice: VoiceAgent) {
         get("/ws/:callId") { request, context in
-            let callID = context.parameter("callId")
-            let answer = try await voice.directory.session(callID: callID, url: voice.config.socketURL(of: request),
-                                                           signature: request.headers["x-twilio-signature"])
-            guard answer.status == 200, let found = try? JSONValue(jsonBytes: answer.bodyBytes) else { return answer }
-            let session = await voice.sessions.session(callID) {
-                let settings = VoiceCallSettings(json: found["settings"] ?? [:])
-                let recorded = (found["turns"]?.arrayValue ?? []).map { turn in
-                    RelayConversation.Turn(role: turn["role"]?.stringValue ?? "agent", text: turn["text"]?.stringValue ?? "",
-                                           interrupted: turn["interrupted"]?.boolValue ?? false, tool: turn["tool"].flatMap { $0 == .null ? nil : $0 }, atMs: 0)
-                }
-                return RelaySession(callID: callID, settings: settings, recorded: recorded, model: voice.config.model(settings), directory: voice.directory,
-                                    toolTimeout: voice.config.toolTimeout, clock: voice.clock, logger: voice.logger)
+            switch await voice.openRelay(callID: context.parameter("callId"), url: voice.config.socketURL(of: request),
+                                         signature: request.headers["x-twilio-signature"]) {
+            case .refused(let answer):
+                return answer
+            case .session(let session):
+                return .webSocket(maxMessageBytes: 64 * 1024) { socket in await session.attach(SocketRelay(socket: socket)) }
             }
-            return .webSocket(maxMessageBytes: 64 * 1024) { socket in await session.attach(socket) }
         }
     }
 }

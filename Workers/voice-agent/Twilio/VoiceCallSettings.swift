@@ -20,8 +20,13 @@ struct VoiceCallSettings: Sendable {
     let menu: [String: MenuOption]
     let afterHoursMessage: String
     let transferTo: String?
+    /// An outbound call's purpose and facts (`POST /outbound`'s context and variables).
+    let callContext: String
+    let variables: [(String, String)]
 
-    init(json: JSONValue) {
+    init(json: JSONValue, context: JSONValue = [:]) {
+        callContext = context["context"]?.stringValue ?? ""
+        variables = (context["variables"]?.objectValue ?? [:]).compactMap { key, value in value.stringValue.map { (key, $0) } }.sorted { $0.0 < $1.0 }
         greeting = json["greeting"]?.stringValue ?? ""
         language = json["language"]?.stringValue ?? "en-US"
         ttsProvider = json["tts_provider"]?.stringValue ?? "ElevenLabs"
@@ -49,6 +54,10 @@ struct VoiceCallSettings: Sendable {
         var text = systemPrompt
         if !knowledge.isEmpty {
             text += "\n\nWhat you know:\n" + knowledge.map { "- \($0.topic): \($0.answer)" }.joined(separator: "\n")
+        }
+        if !callContext.isEmpty || !variables.isEmpty {
+            text += "\n\nYou placed this call. " + callContext
+            if !variables.isEmpty { text += "\nFacts: " + variables.map { "\($0.0) = \($0.1)" }.joined(separator: "; ") }
         }
         text += "\n\nYou are speaking on the phone: answer in short spoken sentences, no lists or markup. Use the tools to look up the caller, "
             + "take a message, schedule a callback, text the caller, transfer to a person (when asked, or when you cannot help), or end the call."

@@ -1,28 +1,26 @@
-import OzziRuntime
-
 /// `application/x-www-form-urlencoded` and query strings (RFC 3986 unreserved characters kept).
-enum FormEncoding {
+public enum FormEncoding {
     /// The pairs of a form body or query string, in order (a key may repeat), percent- and plus-decoded.
-    static func parse(_ text: String) -> [(String, String)] {
+    public static func parse(_ text: String) -> [(String, String)] {
         Request.pairs(text).map { ($0.name, $0.value) }
     }
 
     /// Each key's first value, as `Request.queryParameter` reads one.
-    static func firstValues(_ text: String) -> [String: String] {
+    public static func firstValues(_ text: String) -> [String: String] {
         firstValues(parse(text))
     }
 
-    static func firstValues(_ pairs: [(String, String)]) -> [String: String] {
+    public static func firstValues(_ pairs: [(String, String)]) -> [String: String] {
         pairs.reduce(into: [:]) { values, pair in
             if values[pair.0] == nil { values[pair.0] = pair.1 }
         }
     }
 
-    static func encode(_ pairs: [(String, String)]) -> String {
+    public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
     }
 
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             if ASCIIUnreserved.contains(byte) {

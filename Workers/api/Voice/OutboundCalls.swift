@@ -1,0 +1,76 @@
+import OzziRuntime
+
+/// Starts outbound calls from a workspace's voice number: on Twilio's Calls API when the workspace sends
+/// with Twilio, or as a simulated call (the default) that the voice-agent worker plays against its own
+/// routes as Twilio would. Either way the call's record exists first, with the context and variables the
+/// agent is given.
+struct OutboundCalls: Sendable {
+    let numbers: VoiceNumberStore
+    let calls: CallStore
+    let settings: SMSSettingsStore
+    let providers: SMSProviders
+    let database: any SQLDatabase
+    let voice: ServiceBinding
+    /// Where the voice-agent worker is mounted (`VOICE_URL`, default PUBLIC_URL/voice).
+    let voiceURL: String
+    let defaultCountry: String
+
+    static let bodySchema = Schema.object([
+        .required("number_id", Schema.string(min: 1, max: 64).example("vnum_01jd3k5v7n0000000000000000").described("The voice number that calls")),
+        .required("to", Schema.string(min: 1, max: 40).example("+12025550143").described("Who is called: E.164 or national in DEFAULT_COUNTRY")),
+        .optional("context", Schema.string(max: 4_000).example("Remind Ada of her cleaning on Friday at 10:00 and offer to move it.")
+            .described("What the call is for, told to the agent")),
+        .optional("variables", Schema.dictionary(Schema.string(max: 500), max: 30).example(["first_name": "Ada", "appointment": "Friday 10:00"])
+            .described("Facts the agent may use")),
+        .optional("script", Schema.array(Schema.text(max: 500), max: 20).example(["Hello?", "Yes, Friday is fine.", "Goodbye"])
+            .described("Simulated provider only: what the simulated callee says, turn by turn")),
+    ], closed: true)
+
+    func place(_ scope: TenantScope, _ body: JSONBody) async throws -> Call {
+        let to = try ContactInput.phone(try body.requiredString("to", max: 40), defaultCountry: defaultCountry, field: "to")
+        var context: [String: JSONValue] = [:]
+        if let text = try body.string("context", max: 4_000) { context["context"] = .string(text) }
+        if let variables = body.fields["variables"], variables != .null {
+            guard case .object(let given) = variables, given.count <= 30, given.values.allSatisfy({ $0.stringValue.map { $0.count <= 500 } ?? false }) else {
+                throw APIError.invalidField("variables", "must be an object of at most 30 names -> strings of at most 500 characters")
+            }
+            context["variables"] = variables
+        }
+        var script: [String] = []
+        if let lines = body.fields["script"], lines != .null {
+            guard case .array(let items) = lines, items.count <= 20, items.allSatisfy({ ($0.stringValue?.count ?? 0) > 0 && ($0.stringValue?.count ?? 0) <= 500 }) else {
+                throw APIError.invalidField("script", "must be an array of at most 20 lines of 1-500 characters")
+            }
+            script = items.compactMap(\.stringValue)
+        }
+        let numberID = try body.requiredString("number_id", max: 64)
+        guard let number = try await numbers.get(scope, id: numberID) else { throw APIError.notFound("voice number") }
+        guard number.enabled else { throw APIError.conflict("voice number \(numberID) is disabled", details: ["field": "number_id"]) }
+        let sms = try await settings.get(scope)
+        let incoming = voiceURL + "/incoming", statusCallback = voiceURL + "/status-callback"
+        if sms.provider == "twilio", let account = sms.accountSid, let token = sms.authToken {
+            let client = TwilioCallsClient(baseURL: providers.twilioBaseURL, accountSid: account, authToken: token, outbound: providers.outbound,
+                                           timeoutMilliseconds: providers.twilioTimeoutMilliseconds)
+            let sid = try await client.place(from: number.phoneNumber, to: to, url: incoming, statusCallback: statusCallback)
+            return try await calls.begin(scope, number: number, CallStore.Start(
+                callSid: sid, accountSid: account, direction: "outbound", from: number.phoneNumber, to: to, status: "queued",
+                context: .object(context), afterHours: false))
+        }
+        let sid = "CA" + Crypto.hex(Crypto.randomBytes(16))
+        let call = try await calls.begin(scope, number: number, CallStore.Start(
+            callSid: sid, accountSid: SimulatedSMSProvider.accountSid, direction: "outbound", from: number.phoneNumber, to: to, status: "queued",
+            context: .object(context), afterHours: false))
+        // The simulated callee: the voice worker plays the call against its own routes, signed as Twilio signs.
+        let simulation: JSONValue = [
+            "call_sid": .string(sid), "account_sid": .string(SimulatedSMSProvider.accountSid), "auth_token": .string(providers.simulated.authToken),
+            "from": .string(number.phoneNumber), "to": .string(to), "script": .array(script.map { .string($0) }), "voice_url": .string(voiceURL),
+        ]
+        let started = try await voice.fetch(Request(method: "POST", target: "/simulate", headers: ["content-type": "application/json"],
+                                                    body: simulation.jsonBytes))
+        guard started.status == 202 else {
+            try await calls.report(call, status: "failed", sequenceNumber: nil, durationSeconds: nil)
+            throw APIError(status: 503, code: "simulation_failed", message: "the voice agent could not start the simulated call (\(started.status))")
+        }
+        return call
+    }
+}
