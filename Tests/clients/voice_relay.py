@@ -8,7 +8,7 @@ Checks, in order: POST /voice/incoming unsigned and wrongly signed (403);
 signed, the TwiML (Connect action, every ConversationRelay attribute, the Parameters); the relay's WebSocket
 handshake without and with a bad X-Twilio-Signature (refused) and with a good one; setup; garbage frames
 (not JSON, unknown type, no type, binary) leave the socket open; the knowledge answer streamed until
-last:true; an interrupt after three tokens stops the answer (frames for 2 s after it are recorded); DTMF "1"
+last:true; a prompt in another language is preceded by a `language` message; an interrupt after three tokens stops the answer (frames for 2 s after it are recorded); DTMF "1"
 speaks the menu; a 2 MiB frame (limit 1 MiB) closes the socket (its close code is recorded); a reconnect
 with the same callSid keeps the conversation; the tools lookup_caller ("Who am I?"), send_sms and
 transfer_to_human (an `end` frame with handoffData); POST /voice/action signed (a <Dial>) and unsigned;
@@ -159,8 +159,8 @@ def setup_frame(session_id, call_sid, parameters):
                        "customParameters": parameters})
 
 
-def prompt(text):
-    return json.dumps({"type": "prompt", "voicePrompt": text, "lang": "en-US", "last": True})
+def prompt(text, lang="en-US"):
+    return json.dumps({"type": "prompt", "voicePrompt": text, "lang": lang, "last": True})
 
 
 async def step(name, work):
@@ -264,6 +264,17 @@ async def main():
             seen["after_interrupt_frames"] = after
             seen["after_interrupt_last_seen"] = any(f.get("type") == "text" and f.get("last") is True for f in after)
         await step("interrupt", interrupt())
+
+        # g2. The caller switches language: a `language` message comes before the answer, once; back to en-US likewise.
+        async def language():
+            await socket.send(prompt("What are your opening hours?", lang="es-ES"))
+            first = await next_frame(socket)
+            seen["language_frame"] = first
+            await answer(socket, "language")
+            await socket.send(prompt("What are your opening hours?", lang="en-US"))
+            seen["language_back_frame"] = await next_frame(socket)
+            await answer(socket, "language")
+        await step("language", language())
 
         # h. DTMF speaks the menu.
         async def menu():

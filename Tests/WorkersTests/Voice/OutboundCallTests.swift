@@ -20,7 +20,9 @@ import Testing
         // Through the voice worker's /outbound, with the caller's credential, as an integration would.
         let placed = try await host.call("POST", "/voice/outbound", json: [
             "number_id": .string(numberID), "to": "(202) 555-0143", "context": "Remind Ada of Friday's cleaning.",
-            "variables": ["first_name": "Ada"], "script": ["Hello?", "What are your opening hours?", "Can I talk to a person?"],
+            "variables": ["first_name": "Ada"],
+            "script": ["Hello?", "What are your opening hours?", "Please take a message: my tooth hurts", "Can you call me back tomorrow?",
+                       "Can I talk to a person?"],
         ], token: token)
         #expect(placed.status == 201, "\(placed.body)")
         #expect(placed.string("direction") == "outbound" && placed.string("to") == "+12025550143")
@@ -37,8 +39,16 @@ import Testing
         #expect(call.json["context"]?["variables"]?["first_name"] == "Ada")
         let lines = (call.json["turns"]?.arrayValue ?? []).map { "\($0["role"]?.stringValue ?? "") \($0["text"]?.stringValue ?? "")" }
         #expect(lines == ["agent Hi, this is Harbour Dental calling.", "caller Hello?", "agent " + (lines.count > 2 ? String(lines[2].dropFirst(6)) : ""),
-                          "caller What are your opening hours?", "agent We are open from nine to five.", "caller Can I talk to a person?",
-                          "tool transfer_to_human", "agent Let me put you through to a person now."], "\(lines)")
+                          "caller What are your opening hours?", "agent We are open from nine to five.",
+                          "caller Please take a message: my tooth hurts", "tool take_message", "agent I have taken your message and passed it to the team.",
+                          "caller Can you call me back tomorrow?", "tool schedule_callback", "agent I have asked the team to call you back as soon as possible.",
+                          "caller Can I talk to a person?", "tool transfer_to_human", "agent Let me put you through to a person now."], "\(lines)")
+        // The message is on the callee's contact (made for the call: the number was unknown); the callback on the call.
+        let contactID = try #require(call.string("contact_id"), "\(call.body)")
+        let contact = try await host.call("GET", "/api/v1/contacts/\(contactID)", token: token)
+        #expect(contact.string("phone") == "+12025550143" && contact.string("source") == "voice", "\(contact.body)")
+        #expect(contact.string("notes")?.hasSuffix("] Please take a message: my tooth hurts") == true, "\(contact.body)")
+        #expect(call.string("callback_requested_at") != nil && call.string("callback_note") == "Call back as soon as possible", "\(call.body)")
         #expect(call.string("handoff_reason") == "the caller asked for a person")
         #expect(call.json["duration_seconds"]?.numberValue ?? 0 >= 1)
         #expect(call.string("answered_at") != nil)

@@ -90,8 +90,8 @@ import Testing
     }
 
     @Test func framesAreReadLenientlyAndGarbageIsNamed() {
-        #expect(RelayFrame.parse(#"{"type":"prompt","voicePrompt":"Hi","lang":"en-US","last":true}"#) == .prompt(text: "Hi", last: true))
-        #expect(RelayFrame.parse(#"{"type":"prompt","voicePrompt":"Hi","last":"false"}"#) == .prompt(text: "Hi", last: false))
+        #expect(RelayFrame.parse(#"{"type":"prompt","voicePrompt":"Hi","lang":"en-US","last":true}"#) == .prompt(text: "Hi", last: true, language: "en-US"))
+        #expect(RelayFrame.parse(#"{"type":"prompt","voicePrompt":"Hi","last":"false"}"#) == .prompt(text: "Hi", last: false, language: nil))
         #expect(RelayFrame.parse(#"{"type":"interrupt","utteranceUntilInterrupt":"We are","durationUntilInterruptMs":"460"}"#)
             == .interrupt(heard: "We are", durationMs: 460))
         #expect(RelayFrame.parse(#"{"type":"dtmf","digit":"1"}"#) == .dtmf(digit: "1"))

@@ -66,6 +66,11 @@ import Testing
         #expect(heard.split(separator: " ").count == 3)
         #expect(seen["after_interrupt_last_seen"] as? Bool == false)
         #expect(((seen["after_interrupt_frames"] as? [Any]) ?? []).count <= 2, "\(seen["after_interrupt_frames"] ?? "")")
+        // A prompt in Spanish switches Twilio's speech and transcription before the answer; English switches back.
+        let switched = try #require(seen["language_frame"] as? [String: Any])
+        #expect(switched["type"] as? String == "language" && switched["ttsLanguage"] as? String == "es-ES"
+                    && switched["transcriptionLanguage"] as? String == "es-ES", "\(switched)")
+        #expect((seen["language_back_frame"] as? [String: Any])?["ttsLanguage"] as? String == "en-US")
         #expect(seen["menu_answer"] as? String == "Press one: our address is 12 Harbour Street.")
         // A frame over the limit closes the socket by the protocol (1009); the reconnect finds the conversation.
         #expect(seen["huge_close_code"] as? Int == 1009)
@@ -94,6 +99,7 @@ import Testing
         #expect(lines.contains("caller What are your opening hours?"), "\(lines)")
         #expect(lines.contains("agent (cut) " + heard), "\(lines)")
         #expect(lines.contains("caller (pressed 1)"), "\(lines)")
+        #expect(lines.filter { $0 == "caller What are your opening hours?" }.count == 3, "\(lines)")
         let tools = turns.compactMap { $0["tool"] as? [String: Any] }
         #expect(tools.compactMap { $0["name"] as? String } == ["lookup_caller", "send_sms", "transfer_to_human"], "\(tools)")
         #expect((tools.first?["result"] as? [String: Any])?["first_name"] as? String == "Ada")

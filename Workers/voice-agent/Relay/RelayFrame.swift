@@ -4,7 +4,7 @@ import OzziRuntime
 /// string accepted). What cannot be read is `.invalid`, answered by ignoring it, never by a crash.
 enum RelayFrame: Equatable {
     case setup(callSid: String, sessionID: String, customParameters: [String: String])
-    case prompt(text: String, last: Bool)
+    case prompt(text: String, last: Bool, language: String?)
     case interrupt(heard: String, durationMs: Int?)
     case dtmf(digit: String)
     case error(description: String)
@@ -21,7 +21,7 @@ enum RelayFrame: Equatable {
             return .setup(callSid: o["callSid"]?.stringValue ?? "", sessionID: o["sessionId"]?.stringValue ?? "", customParameters: parameters)
         case "prompt":
             guard let prompt = o["voicePrompt"]?.stringValue else { return .invalid(reason: "a prompt without voicePrompt") }
-            return .prompt(text: prompt, last: flag(o["last"]) ?? true)
+            return .prompt(text: prompt, last: flag(o["last"]) ?? true, language: o["lang"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
         case "interrupt":
             return .interrupt(heard: o["utteranceUntilInterrupt"]?.stringValue ?? "", durationMs: number(o["durationUntilInterruptMs"]))
         case "dtmf":

@@ -18,6 +18,8 @@ actor RelaySession {
     /// The answer being produced, and its number (events of an older answer are ignored).
     private var answer: Task<Void, Never>?
     private var answerNumber = 0
+    /// The language Twilio speaks and transcribes in now (the number's, until the caller speaks another).
+    private var language: String
     /// Words of a prompt Twilio sent in parts (`last: false`).
     private var partialPrompt = ""
     /// Set by a session tool: the `end` sent once the agent's last words are out.
@@ -34,6 +36,7 @@ actor RelaySession {
     init(callID: String, settings: VoiceCallSettings, recorded: [RelayConversation.Turn], model: any LanguageModel, directory: VoiceDirectory,
          toolTimeout: Duration, timings: TurnTimings, clock: any WallClock, logger: Logger) {
         self.timings = timings
+        language = settings.language
         self.callID = callID
         self.settings = settings
         self.model = model
@@ -82,9 +85,14 @@ actor RelaySession {
         switch frame {
         case .setup:
             break
-        case .prompt(let text, let last):
+        case .prompt(let text, let last, let language):
             partialPrompt += text
             guard last else { return }
+            if let language, language.lowercased() != self.language.lowercased() {
+                // The caller speaks another language than the one set: speech and transcription follow them.
+                self.language = language
+                await send(RelayReply.language(language))
+            }
             let said = partialPrompt
             partialPrompt = ""
             stopAnswer()
@@ -144,7 +152,7 @@ actor RelaySession {
                     }
                 }
             } catch {
-                await self.logger.warning("the agent's model failed", metadata: ["call": "\(self.callID)", "error": "\(error)"])
+                self.logger.warning("the agent's model failed", metadata: ["call": "\(self.callID)", "error": "\(error)"])
                 await self.speak(rounds > 1 ? "" : "Sorry, I am having trouble right now.", answer: number)
             }
             await self.answerEnded(number)

@@ -6,6 +6,8 @@ actor RelaySessions {
     static let keepMs: Int64 = 5 * 60_000
     private var sessions: [String: RelaySession] = [:]
     private let clock: any WallClock
+    /// Sweeps run at most every 10 seconds: each asks every session kept.
+    private var sweptAtMs: Int64 = 0
 
     init(clock: any WallClock) {
         self.clock = clock
@@ -30,6 +32,8 @@ actor RelaySessions {
 
     private func forgetExpired() async {
         let now = clock.milliseconds
+        guard now - sweptAtMs >= 10_000 else { return }
+        sweptAtMs = now
         for (id, session) in sessions {
             if let detached = await session.detachedAtMs, now - detached > Self.keepMs { sessions[id] = nil }
         }
