@@ -10,13 +10,7 @@ extension OutboundFetcher {
     /// Sends `request` and answers once the first piece of the body (or the end of an empty one) is in.
     /// The whole transfer is still bounded by the request's timeout and the host's response size limit.
     public func stream(_ request: OutboundRequest) async throws -> OutboundStream {
-        guard let url = OutboundURL(request.url) else { throw OutboundError.invalidURL(request.url) }
-        guard allowed.contains(where: { $0.allows(url) }) else { throw OutboundError.denied(worker: worker, origin: url.origin) }
-        guard let loop = EventLoop.current ?? directory?.anyLoop else {
-            throw OutboundError.transport(url: request.url, code: -1, message: "no event loop is running", requestSent: false)
-        }
-        let timeout = request.timeoutMilliseconds ?? defaultTimeoutMilliseconds
-        let limit = maxResponseBytes
+        let (loop, timeout, limit) = try prepare(request)
         let (body, pieces) = AsyncThrowingStream<[UInt8], Error>.makeStream()
         return try await withCheckedThrowingContinuation { (head: CheckedContinuation<OutboundStream, Error>) in
             loop.perform {

@@ -28,17 +28,21 @@ public struct OutboundFetcher: Sendable {
     }
 
     public func fetch(_ request: OutboundRequest) async throws -> OutboundResponse {
-        guard let url = OutboundURL(request.url) else { throw OutboundError.invalidURL(request.url) }
-        guard allowed.contains(where: { $0.allows(url) }) else { throw OutboundError.denied(worker: worker, origin: url.origin) }
-        guard let loop = EventLoop.current ?? directory?.anyLoop else {
-            throw OutboundError.transport(url: request.url, code: -1, message: "no event loop is running", requestSent: false)
-        }
-        let timeout = request.timeoutMilliseconds ?? defaultTimeoutMilliseconds
-        let limit = maxResponseBytes
+        let (loop, timeout, limit) = try prepare(request)
         return try await withCheckedThrowingContinuation { continuation in
             loop.perform {
                 loop.curl(publicOnly: request.publicAddressesOnly).start(request, timeoutMilliseconds: timeout, maxResponseBytes: limit) { continuation.resume(with: $0) }
             }
         }
+    }
+
+    /// The loop a request runs on, its timeout and the response limit, once the URL is allowed.
+    func prepare(_ request: OutboundRequest) throws -> (loop: EventLoop, timeoutMilliseconds: Int, maxResponseBytes: Int) {
+        guard let url = OutboundURL(request.url) else { throw OutboundError.invalidURL(request.url) }
+        guard allowed.contains(where: { $0.allows(url) }) else { throw OutboundError.denied(worker: worker, origin: url.origin) }
+        guard let loop = EventLoop.current ?? directory?.anyLoop else {
+            throw OutboundError.transport(url: request.url, code: -1, message: "no event loop is running", requestSent: false)
+        }
+        return (loop, request.timeoutMilliseconds ?? defaultTimeoutMilliseconds, maxResponseBytes)
     }
 }
