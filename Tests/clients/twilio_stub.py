@@ -1,9 +1,13 @@
 """A local stand-in for Twilio's Messages and Calls APIs that checks the wire format exactly.
 
 Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN [--account SID:TOKEN]... [--latency-ms N] [--stall NUMBER]...
-                      [--drop NUMBER]... [--port P]
+                      [--drop NUMBER]... [--port P] [--numbers N] [--page-size K]
 Prints "PORT <n>" once listening. HTTP/1.1 with keep-alive on asyncio, so it serves thousands of sends a
 second with many in flight (benchmarks point the real client at it). Each POST's answer waits --latency-ms.
+
+GET /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json lists the account's N numbers (--numbers, default 0)
+a page at a time (--page-size overrides the client's PageSize), `next_page_uri` naming the next page;
+GET /set-numbers?n=N changes how many it holds (a number released from the account).
 
 POST /2010-04-01/Accounts/{sid}/Messages.json, for any of the accounts given, needs HTTP Basic sid:token, a form body with To, Body,
 StatusCallback and From or MessagingServiceSid. Outcomes by To:
@@ -48,6 +52,8 @@ latency = 0.0
 stalled = {"+15005550008"}
 dropped = set()
 port = 0
+owned = 0
+page_size = None
 rest = args[2:]
 while rest:
     flag, value, rest = rest[0], rest[1], rest[2:]
@@ -62,6 +68,10 @@ while rest:
         accounts[extra_sid] = extra_token
     elif flag == "--port":
         port = int(value)
+    elif flag == "--numbers":
+        owned = int(value)
+    elif flag == "--page-size":
+        page_size = int(value)
     else:
         sys.exit(f"unknown option {flag}")
 
@@ -190,6 +200,36 @@ def send(path, headers, raw):
                         "date_created": "Sat, 21 Nov 2026 12:00:00 +0000"})
 
 
+def incoming_numbers(path, headers):
+    """GET .../IncomingPhoneNumbers.json?PageSize=&Page=&PageToken=: the account's --numbers numbers, a page at a
+    time (--page-size overrides the client's PageSize), each page naming the next by `next_page_uri` (relative to
+    the base, null on the last). Every third number is SMS-only; every second spells its capability keys in
+    capitals (clients must read them case-insensitively)."""
+    route, _, query = path.partition("?")
+    parts = route.split("/")
+    sid = parts[3] if len(parts) > 3 else ""
+    if route != f"/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json" or sid not in accounts:
+        return error(404, 20404, "The requested resource was not found")
+    if headers.get("authorization") != "Basic " + base64.b64encode(f"{sid}:{accounts[sid]}".encode()).decode():
+        return answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+    params = dict(parse_qsl(query))
+    size = page_size or int(params.get("PageSize", "50"))
+    page = int(params.get("Page", "0"))
+    record("numbers", path, [[k, v] for k, v in parse_qsl(query)], [] if "PageSize" in params else ["PageSize missing"])
+    items = []
+    for index in range(page * size, min(owned, (page + 1) * size)):
+        capabilities = {"voice": index % 3 != 2, "sms": True, "mms": False}
+        if index % 2:
+            capabilities = {key.upper(): value for key, value in capabilities.items()}
+        items.append({"sid": "PN%032x" % (index + 1), "phone_number": "+1415555%04d" % (100 + index), "friendly_name": f"Line {index + 1}",
+                      "capabilities": capabilities, "voice_url": "", "sms_url": "", "status_callback": "", "date_created": rfc2822_now()})
+    more = (page + 1) * size < owned
+    next_uri = (f"/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json?PageSize={size}&Page={page + 1}&PageToken=PA{page + 1:04d}"
+                if more else None)
+    return answer(200, {"incoming_phone_numbers": items, "page": page, "page_size": size, "next_page_uri": next_uri,
+                        "uri": route + "?" + query})
+
+
 async def serve(reader, writer):
     try:
         while True:
@@ -215,6 +255,12 @@ async def serve(reader, writer):
                 query = dict(parse_qsl(path.partition("?")[2]))
                 freeze.update({"pid": int(query["pid"]), "at": int(query["at"])})
                 response = answer(200, {"frozen_at": freeze["at"]})
+            elif method == "GET" and path.startswith("/set-numbers?"):
+                global owned
+                owned = int(dict(parse_qsl(path.partition("?")[2]))["n"])
+                response = answer(200, {"numbers": owned})
+            elif method == "GET" and "/IncomingPhoneNumbers.json" in path:
+                response = incoming_numbers(path, headers)
             elif method == "GET" and path == "/release":
                 released = sum(1 for f in held if not f.done())
                 for f in held:

@@ -1333,6 +1333,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/voice/numbers`.
     /// - Remark: Generated from `#/paths//api/v1/voice/numbers/post(createVoiceNumber)`.
     func createVoiceNumber(_ input: Operations.CreateVoiceNumber.Input) async throws -> Operations.CreateVoiceNumber.Output
+    /// Bring the numbers in line with the provider account: Twilio's voice numbers, or the simulated account's
+    ///
+    /// Bring the numbers in line with the provider account: Twilio's voice numbers, or the simulated account's. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/numbers/sync`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/sync/post(postVoiceNumbersSync)`.
+    func postVoiceNumbersSync(_ input: Operations.PostVoiceNumbersSync.Input) async throws -> Operations.PostVoiceNumbersSync.Output
     /// One voice number
     ///
     /// One voice number. Needs a bearer token, an API key or the session cookie.
@@ -4259,6 +4266,15 @@ extension APIProtocol {
             headers: headers,
             body: body
         ))
+    }
+    /// Bring the numbers in line with the provider account: Twilio's voice numbers, or the simulated account's
+    ///
+    /// Bring the numbers in line with the provider account: Twilio's voice numbers, or the simulated account's. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/numbers/sync`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/sync/post(postVoiceNumbersSync)`.
+    public func postVoiceNumbersSync(headers: Operations.PostVoiceNumbersSync.Input.Headers = .init()) async throws -> Operations.PostVoiceNumbersSync.Output {
+        try await postVoiceNumbersSync(Operations.PostVoiceNumbersSync.Input(headers: headers))
     }
     /// One voice number
     ///

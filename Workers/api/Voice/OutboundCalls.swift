@@ -17,7 +17,7 @@ struct OutboundCalls: Sendable {
 
     static let bodySchema = Schema.object([
         .required("number_id", Schema.string(min: 1, max: 64).example("vnum_01jd3k5v7n0000000000000000").described("The voice number that calls")),
-        .required("to", Schema.string(min: 1, max: 40).example("+12025550143").described("Who is called: E.164 or national in DEFAULT_COUNTRY")),
+        .required("to", Schema.string(min: 1, max: 40, format: "phone").example("+12025550143").described("Who is called: E.164 or national in DEFAULT_COUNTRY")),
         .optional("context", Schema.string(max: 4_000).example("Remind Ada of her cleaning on Friday at 10:00 and offer to move it.")
             .described("What the call is for, told to the agent")),
         .optional("variables", Schema.dictionary(Schema.string(max: 500), max: 30).example(["first_name": "Ada", "appointment": "Friday 10:00"])

@@ -9,6 +9,7 @@ struct VoiceDomain: APIDomain {
     let contacts: ContactStore
     let tools: CallTools
     let outbound: OutboundCalls
+    let sync: VoiceNumberSync
     let providers: SMSProviders
     let smsSettings: SMSSettingsStore
     let clock: any WallClock
@@ -28,6 +29,7 @@ struct VoiceDomain: APIDomain {
                                  voice: try api.env.service("VOICE"),
                                  voiceURL: APIEnvironment.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice")),
                                  defaultCountry: api.defaultCountry)
+        sync = VoiceNumberSync(database: api.database, clock: api.clock, numbers: numbers, settings: api.messaging.smsSettings, providers: api.messaging.providers)
         tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
     }
 

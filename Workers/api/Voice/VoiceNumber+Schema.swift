@@ -8,6 +8,9 @@ extension VoiceNumber: APIModel {
         .required("phone_number", Schema.string(format: "phone").example("+12025550100")),
         .required("name", Schema.string().example("Front desk")),
         .required("enabled", Schema.boolean.described("A disabled number's calls hear it is not in service")),
+        .required("source", Schema.oneOf(["manual", "twilio", "simulated"]).described("Added by hand, or by a sync of the provider's numbers")),
+        .required("provider_sid", Schema.string().nullable.example("PN0123456789abcdef0123456789abcdef").described("Twilio's sid of a synced number")),
+        .required("released_at", Schema.timestamp.nullable.described("When a sync found the number gone from the account (it is disabled)")),
     ] + settingsProperties(answer: true) + [
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),
@@ -15,7 +18,7 @@ extension VoiceNumber: APIModel {
 
     /// A number as a body: the number and a name to create one; any field to change one.
     static func body(creating: Bool) -> Schema {
-        let phone = Schema.string(min: 1, max: 40).example("+12025550100").described("The Twilio number, E.164 or national in DEFAULT_COUNTRY")
+        let phone = Schema.string(min: 1, max: 40, format: "phone").example("+12025550100").described("The Twilio number, E.164 or national in DEFAULT_COUNTRY")
         let name = Schema.text(max: 100).example("Front desk")
         var fields: [Property] = [
             creating ? .required("phone_number", phone) : .optional("phone_number", phone.nullable),
@@ -32,21 +35,24 @@ extension VoiceNumber: APIModel {
         }
         let interval = Schema.array(Schema.string(pattern: "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$").example("09:00").patternMeaning("HH:MM"), min: 2, max: 2)
         let hours = Schema.object([
-            .required("time_zone", Schema.string(max: 64).example("America/New_York")),
-            .required("weekly", Schema.dictionary(Schema.array(interval, max: 6), max: 7).example(["mon": [["09:00", "17:00"]]])
-                .described("Per day (mon ... sun), open intervals of local time; a day left out is closed")),
+            .required("time_zone", TimeZoneName.schema),
+            .required("weekly", Schema.dictionary(Schema.array(interval, max: 6), max: 7, keys: StringRules(allowed: BusinessHours.days))
+                .example(["mon": [["09:00", "17:00"]]])
+                .described("Per day (mon ... sun), open intervals of local time, each opening before it closes; a day left out is closed")),
         ], closed: true)
         let option = Schema.object([
             .required("action", Schema.oneOf(VoiceSettings.menuActions)
                 .described("say: speak the text; transfer: to transfer_to; end: hang up; ask: put the text to the agent")),
-            .optional("text", Schema.string(max: 1_000)),
+            .optional("text", Schema.string(max: 1_000).described("Required (not empty) for say and ask")),
         ], closed: true)
         return [
             field("greeting", Schema.string(max: 500).example("Thanks for calling Harbour Dental. How can I help?").described("Spoken when the call connects")),
-            field("language", Schema.string(min: 2, max: 35).example("en-US")),
-            field("tts_provider", Schema.string(min: 1, max: 40).example("ElevenLabs")),
+            field("language", Schema.string(min: 2, max: 35, pattern: VoiceSettings.languagePattern).example("en-US").patternMeaning("a language tag such as en-US")),
+            field("tts_provider", Schema.string(min: 1, max: 40, pattern: VoiceSettings.providerPattern).example("ElevenLabs")
+                .patternMeaning("a provider name (letters, digits, - _ .)")),
             field("voice", Schema.string(max: 100).example("UgBBYS2sOqTuMpoF3BR0")),
-            field("transcription_provider", Schema.string(min: 1, max: 40).example("Deepgram")),
+            field("transcription_provider", Schema.string(min: 1, max: 40, pattern: VoiceSettings.providerPattern).example("Deepgram")
+                .patternMeaning("a provider name (letters, digits, - _ .)")),
             field("interruptible", Schema.oneOf(VoiceSettings.interruptibleValues).described("What may interrupt the agent's speech")),
             field("dtmf_detection", Schema.boolean),
             field("system_prompt", Schema.string(max: 8_000).example("You are the front desk of Harbour Dental.")),
@@ -58,9 +64,9 @@ extension VoiceNumber: APIModel {
                 .example(["1": ["action": "say", "text": "We are at 12 Harbour Street."], "0": ["action": "transfer"]])
                 .described("Keypad keys and what they do")),
             answer ? .required("business_hours", hours.nullable.described("null: always open")) : .optional("business_hours", hours.nullable),
-            field("after_hours_message", Schema.string(max: 500)),
+            field("after_hours_message", Schema.text(max: 500)),
             answer ? .required("transfer_to", Schema.string(format: "phone").nullable.example("+12025550199").described("The human a call is handed to"))
-                : .optional("transfer_to", Schema.string(max: 40).nullable.example("+12025550199")),
+                : .optional("transfer_to", Schema.string(min: 1, max: 40, format: "phone").nullable.example("+12025550199")),
         ]
     }
 }

@@ -15,6 +15,16 @@ extension RouteGroup {
             return .json(number.answer, status: 201)
         }
 
+        authed("POST", "/sync", "Bring the numbers in line with the provider account: Twilio's voice numbers, or the simulated account's",
+               tag: "voice", answers: .json(.object([
+                   .required("added", .array(.string())), .required("updated", .array(.string())),
+                   .required("released", .array(.string()).described("Synced numbers the account no longer has: disabled")),
+                   .required("taken", .array(.string()).described("The account's numbers another workspace has")),
+               ], closed: true))) { _, _, principal in
+            try principal.require(.admin, to: "manage voice numbers")
+            return .json(try await s.sync.sync(principal.scope).json)
+        }
+
         list("", "The workspace's voice numbers, oldest first", tag: "voice", of: .model(VoiceNumber.self), key: \.id, item: \.answer) { _, _, principal, page in
             try await s.numbers.list(principal.scope, page: page)
         }

@@ -32,6 +32,9 @@ struct VoiceSettings: Sendable, Equatable {
         let text: String
     }
 
+    /// What `isLanguageTag` and `word` accept, for the document.
+    static let languagePattern = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"
+    static let providerPattern = "^[A-Za-z0-9._-]+$"
     static let interruptibleValues = ["none", "dtmf", "speech", "any"]
     static let menuActions = ["say", "transfer", "end", "ask"]
     static let keys: Set<String> = ["greeting", "language", "tts_provider", "voice", "transcription_provider", "interruptible", "dtmf_detection",
@@ -101,7 +104,8 @@ struct VoiceSettings: Sendable, Equatable {
 
     private static func isLanguageTag(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        return (2...3).contains(parts[0].count) && parts.allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+        return (2...3).contains(parts[0].count) && parts[0].allSatisfy { $0.isASCII && $0.isLetter }
+            && parts.allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 
     init() {}

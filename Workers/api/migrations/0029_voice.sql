@@ -8,6 +8,9 @@ CREATE TABLE voice_numbers (
   name TEXT NOT NULL,
   settings TEXT NOT NULL,                    -- JSON (VoiceSettings)
   enabled INTEGER NOT NULL DEFAULT 1,
+  source TEXT NOT NULL DEFAULT 'manual',     -- manual | twilio | simulated: where the number came from (a sync)
+  provider_sid TEXT,                         -- Twilio's PN... sid, for a synced number
+  released_at TEXT,                          -- a synced number the account no longer has (disabled then)
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
