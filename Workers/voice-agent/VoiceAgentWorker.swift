@@ -22,6 +22,7 @@ public struct VoiceAgentWorker: RoutedWorker {
         router.addVoiceWebhookRoutes(voice)
         router.addRelaySocketRoute(voice)
         router.addOutboundRoutes(voice)
+        router.addBrowserDialRoute(voice)
         voice.routes.router = router
         self.router = router
     }

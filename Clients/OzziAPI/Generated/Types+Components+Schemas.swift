@@ -750,6 +750,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Call/number_id`.
             public var numberId: Swift.String?
+            /// The member who called from the browser
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/placed_by`.
+            public var placedBy: Swift.String?
             /// ConversationRelay's SessionStatus when the session ended
             ///
             /// - Remark: Generated from `#/components/schemas/Call/session_status`.
@@ -911,6 +915,7 @@ extension Components {
             ///   - id:
             ///   - interruptions: Times the caller interrupted the agent
             ///   - numberId: The voice number; null once it was deleted
+            ///   - placedBy: The member who called from the browser
             ///   - sessionStatus: ConversationRelay's SessionStatus when the session ended
             ///   - startedAt:
             ///   - status: Twilio's CallStatus, last reported
@@ -935,6 +940,7 @@ extension Components {
                 id: Swift.String,
                 interruptions: Swift.Int,
                 numberId: Swift.String? = nil,
+                placedBy: Swift.String? = nil,
                 sessionStatus: Swift.String? = nil,
                 startedAt: Foundation.Date,
                 status: Swift.String,
@@ -959,6 +965,7 @@ extension Components {
                 self.id = id
                 self.interruptions = interruptions
                 self.numberId = numberId
+                self.placedBy = placedBy
                 self.sessionStatus = sessionStatus
                 self.startedAt = startedAt
                 self.status = status
@@ -984,6 +991,7 @@ extension Components {
                 case id
                 case interruptions
                 case numberId = "number_id"
+                case placedBy = "placed_by"
                 case sessionStatus = "session_status"
                 case startedAt = "started_at"
                 case status
@@ -1061,6 +1069,10 @@ extension Components {
                     Swift.String.self,
                     forKey: .numberId
                 )
+                self.placedBy = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .placedBy
+                )
                 self.sessionStatus = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .sessionStatus
@@ -1103,6 +1115,7 @@ extension Components {
                     "id",
                     "interruptions",
                     "number_id",
+                    "placed_by",
                     "session_status",
                     "started_at",
                     "status",

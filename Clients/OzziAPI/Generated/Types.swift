@@ -1319,6 +1319,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
     func postTemplatesPreview(_ input: Operations.PostTemplatesPreview.Input) async throws -> Operations.PostTemplatesPreview.Output
+    /// A short-lived Twilio Voice SDK access token for the caller (15 minutes)
+    ///
+    /// A short-lived Twilio Voice SDK access token for the caller (15 minutes). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/browser-token`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/browser-token/post(postVoiceBrowserToken)`.
+    func postVoiceBrowserToken(_ input: Operations.PostVoiceBrowserToken.Input) async throws -> Operations.PostVoiceBrowserToken.Output
     /// The workspace's voice numbers, oldest first
     ///
     /// The workspace's voice numbers, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1361,6 +1368,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/voice/numbers/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/delete(deleteVoiceNumber)`.
     func deleteVoiceNumber(_ input: Operations.DeleteVoiceNumber.Input) async throws -> Operations.DeleteVoiceNumber.Output
+    /// The browser-calling settings (without the secret)
+    ///
+    /// The browser-calling settings (without the secret). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/voice/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/settings/get(getVoiceSettings)`.
+    func getVoiceSettings(_ input: Operations.GetVoiceSettings.Input) async throws -> Operations.GetVoiceSettings.Output
+    /// Set the Twilio API key and TwiML app members call from the browser with
+    ///
+    /// Set the Twilio API key and TwiML app members call from the browser with. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/voice/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/settings/put(putVoiceSettings)`.
+    func putVoiceSettings(_ input: Operations.PutVoiceSettings.Input) async throws -> Operations.PutVoiceSettings.Output
     /// The workspace's webhook endpoints, oldest first
     ///
     /// The workspace's webhook endpoints, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -4237,6 +4258,15 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// A short-lived Twilio Voice SDK access token for the caller (15 minutes)
+    ///
+    /// A short-lived Twilio Voice SDK access token for the caller (15 minutes). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/browser-token`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/browser-token/post(postVoiceBrowserToken)`.
+    public func postVoiceBrowserToken(headers: Operations.PostVoiceBrowserToken.Input.Headers = .init()) async throws -> Operations.PostVoiceBrowserToken.Output {
+        try await postVoiceBrowserToken(Operations.PostVoiceBrowserToken.Input(headers: headers))
+    }
     /// The workspace's voice numbers, oldest first
     ///
     /// The workspace's voice numbers, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -4321,6 +4351,30 @@ extension APIProtocol {
         try await deleteVoiceNumber(Operations.DeleteVoiceNumber.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// The browser-calling settings (without the secret)
+    ///
+    /// The browser-calling settings (without the secret). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/voice/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/settings/get(getVoiceSettings)`.
+    public func getVoiceSettings(headers: Operations.GetVoiceSettings.Input.Headers = .init()) async throws -> Operations.GetVoiceSettings.Output {
+        try await getVoiceSettings(Operations.GetVoiceSettings.Input(headers: headers))
+    }
+    /// Set the Twilio API key and TwiML app members call from the browser with
+    ///
+    /// Set the Twilio API key and TwiML app members call from the browser with. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/voice/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/settings/put(putVoiceSettings)`.
+    public func putVoiceSettings(
+        headers: Operations.PutVoiceSettings.Input.Headers = .init(),
+        body: Operations.PutVoiceSettings.Input.Body
+    ) async throws -> Operations.PutVoiceSettings.Output {
+        try await putVoiceSettings(Operations.PutVoiceSettings.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// The workspace's webhook endpoints, oldest first

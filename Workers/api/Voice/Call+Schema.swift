@@ -23,6 +23,7 @@ extension Call: APIModel {
         .required("handoff_reason", Schema.string().nullable.described("Why the agent handed the call to a human")),
         .required("callback_requested_at", Schema.timestamp.nullable),
         .required("callback_note", Schema.string().nullable),
+        .required("placed_by", Schema.string().nullable.described("The member who called from the browser")),
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),
         .optional("events", Schema.array(Schema.object([

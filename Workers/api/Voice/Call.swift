@@ -24,13 +24,14 @@ struct Call: Sendable, Decodable, SQLRecord {
     let handoff_data: String?
     let callback_requested_at: String?
     let callback_note: String?
+    let placed_by: String?
     let created_at: String
     let updated_at: String
 
     enum CodingKeys: String, SQLColumn {
         case id, workspace_id, number_id, call_sid, account_sid, direction, from_number, to_number, contact_id, status, context, after_hours
         case started_at, answered_at, ended_at, duration_seconds, interruptions, session_status, handoff_reason, handoff_data
-        case callback_requested_at, callback_note, created_at, updated_at
+        case callback_requested_at, callback_note, placed_by, created_at, updated_at
     }
     typealias Columns = CodingKeys
 
@@ -48,7 +49,7 @@ struct Call: Sendable, Decodable, SQLRecord {
             "context": context, "after_hours": .bool(after_hours), "started_at": .string(started_at), "answered_at": text(answered_at),
             "ended_at": text(ended_at), "duration_seconds": duration_seconds.map { .number(Double($0)) } ?? .null,
             "interruptions": .number(Double(interruptions)), "session_status": text(session_status), "handoff_reason": text(handoff_reason),
-            "callback_requested_at": text(callback_requested_at), "callback_note": text(callback_note),
+            "callback_requested_at": text(callback_requested_at), "callback_note": text(callback_note), "placed_by": text(placed_by),
             "created_at": .string(created_at), "updated_at": .string(updated_at),
         ]
         if let detail {

@@ -10,6 +10,7 @@ struct VoiceDomain: APIDomain {
     let tools: CallTools
     let outbound: OutboundCalls
     let sync: VoiceNumberSync
+    let browser: BrowserCalling
     let providers: SMSProviders
     let smsSettings: SMSSettingsStore
     let clock: any WallClock
@@ -30,11 +31,14 @@ struct VoiceDomain: APIDomain {
                                  voiceURL: APIEnvironment.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice")),
                                  defaultCountry: api.defaultCountry)
         sync = VoiceNumberSync(database: api.database, clock: api.clock, numbers: numbers, settings: api.messaging.smsSettings, providers: api.messaging.providers)
+        browser = BrowserCalling(database: api.database, clock: api.clock, key: CredentialKey.derive(api.sealingKey, for: "voice-api-keys"), calls: calls,
+                                 settings: api.messaging.smsSettings)
         tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
     }
 
     func routes(_ v1: RouteGroup) {
         v1.group("/voice/numbers").announcing(events).addVoiceNumberRoutes(self)
+        v1.group("/voice").addBrowserCallingRoutes(self)
         v1.group("/calls").addCallRoutes(self)
         v1.group("/internal/voice").announcing(events).addVoiceServiceRoutes(self)
     }

@@ -68,6 +68,16 @@ extension RouteGroup {
             return .json(call.answer(), status: 201)
         }
 
+        /// The TwiML app's voice request: a member calling from the browser. The Dial's number and caller id,
+        /// or `refused` with what to say.
+        service("POST", "/browser") { request, _ in
+            let hook = try await s.signedForm(request)
+            guard let dial = try await s.browser.dial(hook, defaultCountry: s.defaultCountry) else {
+                return .json(["refused": "This number cannot be called from here."] as JSONValue)
+            }
+            return .json(["to": .string(dial.to), "caller_id": .string(dial.callerID)] as JSONValue)
+        }
+
         /// Twilio's call status callback.
         service("POST", "/status") { request, _ in
             let hook = try await s.signedForm(request)

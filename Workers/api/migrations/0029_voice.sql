@@ -40,6 +40,7 @@ CREATE TABLE calls (
   handoff_data TEXT,                         -- the handoffData string the agent ended the session with
   callback_requested_at TEXT,                -- when the caller asked to be called back (schedule_callback)
   callback_note TEXT,
+  placed_by TEXT,                            -- the member who called from the browser
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -69,4 +70,14 @@ CREATE TABLE call_turns (
   tool TEXT,                                 -- JSON {name, arguments, result} for a tool turn
   at TEXT NOT NULL,
   PRIMARY KEY (call_id, seq)
+);
+
+-- Calling from the browser with Twilio's Voice SDK: the workspace's Twilio API key (its secret sealed like the
+-- auth token) signs short-lived access tokens, and its TwiML app's voice URL is our /voice/browser.
+CREATE TABLE voice_settings (
+  workspace_id TEXT PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
+  api_key_sid TEXT NOT NULL,
+  api_key_secret_sealed TEXT NOT NULL,
+  twiml_app_sid TEXT NOT NULL UNIQUE,
+  updated_at TEXT NOT NULL
 );

@@ -24,6 +24,11 @@ enum TwiML {
         document("<Dial>\(escape(number))</Dial>")
     }
 
+    /// A call to `number` showing `callerID` (one of the workspace's numbers).
+    static func dial(_ number: String, callerID: String) -> String {
+        document("<Dial callerId=\"\(escape(callerID))\"><Number>\(escape(number))</Number></Dial>")
+    }
+
     static let hangup = document("<Hangup/>")
 
     static func response(_ xml: String) -> Response {
