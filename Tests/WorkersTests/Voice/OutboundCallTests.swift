@@ -8,7 +8,8 @@ import Testing
 /// the script's lines, the Connect action — and the call's record shows all of it.
 @Suite struct OutboundCallTests {
     @Test func aSimulatedCallPlaysThroughTheAgentAndIsRecorded() async throws {
-        let host = try await APIHost.start()
+        // Tools get a minute: under a full parallel suite on two cores an api call can take seconds.
+        let host = try await WorkerTestHost.start("voice-agent", vars: ["TOOL_TIMEOUT_MS": "60000"])
         defer { Task { await host.stop() } }
         let token = try #require(try await host.signUp("owner@example.com").string("access_token"))
         let number = try await host.call("POST", "/api/v1/voice/numbers", json: [
@@ -50,7 +51,7 @@ import Testing
         #expect(contact.string("notes")?.hasSuffix("] Please take a message: my tooth hurts") == true, "\(contact.body)")
         #expect(call.string("callback_requested_at") != nil && call.string("callback_note") == "Call back as soon as possible", "\(call.body)")
         // The call as the workspace's live stream told it.
-        let numberEvent = try await host.database("api").prepare("SELECT seq FROM workspace_events WHERE type = 'voice_number.created'").first()?.integer("seq")
+        let numberEvent = try await host.database("api", of: "api").prepare("SELECT seq FROM workspace_events WHERE type = 'voice_number.created'").first()?.integer("seq")
         let stream = try await host.call("GET", "/api/v1/stream?last_event_id=\(try #require(numberEvent))", token: token, maxSeconds: 1)
         for type in ["call.started", "call.status", "call.turn", "call.callback_requested", "call.handoff", "call.ended"] {
             #expect(stream.body.contains("event: \(type)\n"), "\(type) in \(stream.body.prefix(2_000))")

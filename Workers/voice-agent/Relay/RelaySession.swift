@@ -27,7 +27,9 @@ actor RelaySession {
     private(set) var ended = false
     /// When the socket last closed (nil while one is attached): the registry forgets the session 5 minutes on.
     private(set) var detachedAtMs: Int64?
-    private let recorder: AsyncStream<[RelayConversation.Turn]>.Continuation
+    /// The latest batch of turns on its way to the call's record. Each waits for the one before, so the record
+    /// keeps their order, off the path of the caller's answer.
+    private var recording: Task<Void, Never>?
     private let timings: TurnTimings
     /// When the prompt being answered arrived, and the model's time to its first piece, until the first words go out.
     private var promptAt: ContinuousClock.Instant?
@@ -45,16 +47,6 @@ actor RelaySession {
         self.clock = clock
         self.logger = logger
         conversation = RelayConversation(systemPrompt: settings.instructions, recorded: recorded)
-        // Turns go to the call's record in order, one batch at a time, off the path of the caller's answer.
-        let (turns, recorder) = AsyncStream<[RelayConversation.Turn]>.makeStream()
-        self.recorder = recorder
-        Task { [directory, logger] in
-            for await batch in turns {
-                do { try await directory.record(callID: callID, turns: batch) } catch {
-                    logger.warning("a call's turns were not recorded", metadata: ["call": "\(callID)", "error": "\(error)"])
-                }
-            }
-        }
         if recorded.isEmpty, !settings.greeting.isEmpty {
             // Twilio speaks the welcome greeting itself (TwiML's welcomeGreeting): it is the agent's first turn.
             conversation.spoke(settings.greeting, atMs: clock.milliseconds)
@@ -75,6 +67,7 @@ actor RelaySession {
             answer?.cancel()
             conversation.settle()
             flush()
+            await recording?.value
         }
     }
 
@@ -286,12 +279,22 @@ actor RelaySession {
         ended = true
         conversation.settle()
         flush()
+        // The transcript is whole before Twilio hears the session end: its Connect action and the call's
+        // completion come after, and whoever reads the ended call reads every turn.
+        await recording?.value
         await send(RelayReply.end(handoff: handoff))
     }
 
     private func flush() {
         let turns = conversation.takeSettled()
-        if !turns.isEmpty { recorder.yield(turns) }
+        guard !turns.isEmpty else { return }
+        let previous = recording, directory = self.directory, callID = self.callID, logger = self.logger
+        recording = Task {
+            await previous?.value
+            do { try await directory.record(callID: callID, turns: turns) } catch {
+                logger.warning("a call's turns were not recorded", metadata: ["call": "\(callID)", "error": "\(error)"])
+            }
+        }
     }
 
     private func send(_ text: String) async {
@@ -301,7 +304,4 @@ actor RelaySession {
         }
     }
 
-    deinit {
-        recorder.finish()
-    }
 }
