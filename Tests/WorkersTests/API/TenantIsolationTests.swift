@@ -110,7 +110,7 @@ import Testing
         let callA = try await api.call("POST", "/api/v1/calls", json: ["number_id": .string(numberID), "to": "+14155550189",
                                                                      "context": "Secret call context"], token: a.token)
         let callID = try #require(callA.string("id"), "\(callA.body)")
-        #expect(try await Poll.until { try await api.call("GET", "/api/v1/calls/\(callID)", token: a.token).string("status") == "completed" })
+        #expect(try await Poll.until(timeout: .seconds(300)) { try await api.call("GET", "/api/v1/calls/\(callID)", token: a.token).string("status") == "completed" })
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)

@@ -30,7 +30,8 @@ import Testing
         let id = try #require(placed.string("id"))
 
         var call = placed
-        let finished = try await Poll.until {
+        // Patience, not speed: a simulated call on two starved cores may take a while to play out.
+        let finished = try await Poll.until(timeout: .seconds(300)) {
             call = try await host.call("GET", "/api/v1/calls/\(id)", token: token)
             return call.string("status") == "completed"
         }
