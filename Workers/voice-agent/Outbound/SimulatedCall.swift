@@ -69,24 +69,20 @@ struct SimulatedCall: Sendable {
             let serving = Task { await session.attach(relay) }
             relay.say(["type": "setup", "callSid": .string(callSid), "accountSid": .string(accountSid), "from": .string(from), "to": .string(to),
                        "direction": "outbound-api", "customParameters": ["callId": .string(callID)]])
-            let replies = Replies(relay.replies.makeAsyncIterator())
-            var ended = false
+            var replies = relay.replies.makeAsyncIterator()
             lines: for line in script {
                 relay.say(["type": "prompt", "voicePrompt": .string(line), "lang": "en-US", "last": true])
                 while let reply = await replies.next(), let frame = try? JSONValue(jsonBytes: Array(reply.utf8)) {
                     if frame["type"]?.stringValue == "end" {
                         handoff = frame["handoffData"]?.stringValue
-                        ended = true
                         break lines
                     }
-                    if frame["type"]?.stringValue == "text", frame["last"]?.boolValue == true { break }
+                    if frame["type"]?.stringValue == "text", frame["last"]?.boolValue == true {
+                        // The agent is ending the call after these words: its `end` comes next.
+                        if await session.isClosing { continue }
+                        break
+                    }
                 }
-            }
-            // The script is done: the callee listens a moment longer (the agent may be ending the call), then hangs up.
-            while !ended, let reply = await replies.next(within: .seconds(5)) {
-                guard let frame = try? JSONValue(jsonBytes: Array(reply.utf8)), frame["type"]?.stringValue == "end" else { continue }
-                handoff = frame["handoffData"]?.stringValue
-                ended = true
             }
             relay.hangUp()
             await serving.value
@@ -97,33 +93,6 @@ struct SimulatedCall: Sendable {
         if let handoff { action.append(("HandoffData", handoff)) }
         _ = await post("/action", action, context: context)
         await status("completed", duration: seconds)
-    }
-
-    /// The session's messages as the callee reads them, one reader at a time.
-    final class Replies: @unchecked Sendable {
-        private var iterator: AsyncStream<String>.Iterator
-
-        init(_ iterator: AsyncStream<String>.Iterator) {
-            self.iterator = iterator
-        }
-
-        func next() async -> String? {
-            await iterator.next()
-        }
-
-        /// The next message if one comes within `patience`; after a nil nothing more is read.
-        func next(within patience: Duration) async -> String? {
-            await withTaskGroup(of: String?.self) { group in
-                group.addTask { await self.next() }
-                group.addTask {
-                    try? await Task.sleep(for: patience)
-                    return nil
-                }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
-        }
     }
 
     private var base: [(String, String)] {

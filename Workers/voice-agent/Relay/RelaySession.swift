@@ -25,6 +25,12 @@ actor RelaySession {
     /// Set by a session tool: the `end` sent once the agent's last words are out.
     private var pendingEnd: JSONValue?
     private(set) var ended = false
+    /// The session ends after the words being spoken (a handoff or goodbye is on its way).
+    private var closing = false
+
+    /// Whether the session has ended or is about to: the simulated callee waits for the `end` then, instead of
+    /// hanging up.
+    var isClosing: Bool { closing || ended }
     /// When the socket last closed (nil while one is attached): the registry forgets the session 5 minutes on.
     private(set) var detachedAtMs: Int64?
     /// The latest batch of turns on its way to the call's record. Each waits for the one before, so the record
@@ -183,11 +189,12 @@ actor RelaySession {
         guard number == answerNumber else { return }
         answer = nil
         conversation.answerEnded()
+        // Decided before the answer's end goes out: whoever hears it can ask whether the session is closing.
+        let handoff = pendingEnd
+        pendingEnd = nil
+        if handoff != nil { closing = true }
         await send(RelayReply.text("", last: true))
-        if let handoff = pendingEnd {
-            pendingEnd = nil
-            await end(handoff)
-        }
+        if let handoff { await end(handoff) }
     }
 
     private func toolsCalled(_ calls: [ToolCall], answer number: Int) -> Bool {
@@ -242,9 +249,11 @@ actor RelaySession {
         case "say":
             await say(option.text)
         case "transfer" where settings.transferTo != nil:
+            closing = true
             await say("Let me put you through to a person now.")
             await end(["reasonCode": "live-agent-handoff", "reason": .string("the caller pressed \(digit)"), "callId": .string(callID)])
         case "end":
+            closing = true
             await say("Thank you for calling. Goodbye!")
             await end(["reasonCode": "end-call", "reason": .string("the caller pressed \(digit)"), "callId": .string(callID)])
         case "ask":
