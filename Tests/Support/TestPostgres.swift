@@ -35,8 +35,9 @@ public final class TestPostgres: Sendable {
         return url(name)
     }
 
+    /// With a minute to connect, as `TestRedis` gives: hosts start many at once on CI's two busy cores.
     public func url(_ database: String) -> String {
-        "postgresql://postgres@127.0.0.1:\(port)/\(database)"
+        "postgresql://postgres@127.0.0.1:\(port)/\(database)?connect_timeout=60"
     }
 
     private static func start() async throws -> TestPostgres {

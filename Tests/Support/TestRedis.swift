@@ -57,7 +57,10 @@ public final class TestRedis: Sendable {
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
             if let server = try await launch(port: port, directory: directory) {
-                return TestRedis(url: RedisURL(host: "127.0.0.1", port: port), directory: directory, server: server)
+                // A minute to answer: many hosts start at once on CI's two busy cores, and a slow first
+                // answer is not what any test is about.
+                let url = RedisURL(host: "127.0.0.1", port: port, connectTimeoutSeconds: 60)
+                return TestRedis(url: url, directory: directory, server: server)
             }
         }
         throw SetupError(message: "redis-server found no free port")

@@ -13,7 +13,7 @@ struct VoiceConfig: Sendable {
     let model: @Sendable (VoiceCallSettings) -> any LanguageModel
 
     init(env: WorkerEnv) throws {
-        publicOrigin = env.vars["PUBLIC_URL"].map { String($0.reversed().drop { $0 == "/" }.reversed()) }
+        publicOrigin = env.vars["PUBLIC_URL"].map(BaseURL.withoutTrailingSlashes)
         toolTimeout = .milliseconds(Int(env.vars["TOOL_TIMEOUT_MS"] ?? "") ?? 5_000)
         switch env.vars["AGENT_MODEL"] ?? "offline" {
         case "offline":
@@ -23,7 +23,7 @@ struct VoiceConfig: Sendable {
             guard let base = env.vars["LLM_BASE_URL"], let name = env.vars["LLM_MODEL"] else {
                 throw VoiceConfigError(message: "AGENT_MODEL = \"openai\" needs LLM_BASE_URL and LLM_MODEL")
             }
-            let client = OpenAIChatModel(baseURL: String(base.reversed().drop { $0 == "/" }.reversed()), model: name,
+            let client = OpenAIChatModel(baseURL: BaseURL.withoutTrailingSlashes(base), model: name,
                                          apiKey: try env.secret("LLM_API_KEY"), outbound: env.outbound,
                                          timeoutMilliseconds: Int(env.vars["LLM_TIMEOUT_MS"] ?? "") ?? 30_000)
             model = { _ in client }

@@ -93,7 +93,7 @@ import Testing
         #expect(try await Poll.until { host.isWaiting })
         // The shared database is gone: no host can know whether another fired the minute.
         let admin = try PostgresDatabase(url: postgres.url("postgres"), connections: 1)
-        try await admin.prepare("DROP DATABASE \(url.split(separator: "/").last!) WITH (FORCE)").run()
+        try await admin.prepare("DROP DATABASE \(url.split(separator: "/").last!.split(separator: "?")[0]) WITH (FORCE)").run()
         clock.set(milliseconds: (start + 60) * 1000)
         #expect(try await Poll.until { log.all.contains { $0.message == "cron run skipped: cannot claim the minute" } })
         run.cancel()

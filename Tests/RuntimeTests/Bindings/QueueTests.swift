@@ -112,10 +112,18 @@ import Testing
         }
         defer { Task { await consumers.stop() } }
         try await registry.producer("jobs").sendBatch((1...3).map { OutgoingMessage(body: .number(Double($0))) })
+        // Backoff: 5-10 s after the first failure, 10-20 s after the second; the clock stands still between,
+        // and moves only once the failed batch is back in the queue (a retry time is reckoned when the hook
+        // has failed: moved before that, the clock would push the retry out by as much).
+        let jobs = try registry.store("jobs")
+        let waitingWithin = { (backoff: Int64) in
+            try await jobs.pending().next.map { $0 <= clock.milliseconds + backoff } == true
+        }
         #expect(try await Poll.until { consumers.recorder.deliveries.count == 3 })
-        // Backoff: 5-10 s after the first failure, 10-20 s after the second; the clock stands still between.
+        #expect(try await Poll.until { try await waitingWithin(10_000) })
         clock.advance(byMilliseconds: 10_000)
         #expect(try await Poll.until { consumers.recorder.deliveries.count == 6 })
+        #expect(try await Poll.until { try await waitingWithin(20_000) })
         clock.advance(byMilliseconds: 20_000)
         #expect(try await Poll.until { try await registry.depth("jobs-dead") == 3 })
         #expect(try await registry.depth("jobs") == 0)

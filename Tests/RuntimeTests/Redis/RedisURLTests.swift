@@ -14,6 +14,14 @@ import Testing
         #expect(try RedisURL(parsing: "redis://[::1]:7000") == RedisURL(host: "::1", port: 7000))
     }
 
+    @Test func readsTheConnectTimeoutAsLibpqDoes() throws {
+        let url = try RedisURL(parsing: "redis://h:1/2?connect_timeout=60")
+        #expect(url == RedisURL(host: "h", port: 1, database: 2, connectTimeoutSeconds: 60))
+        #expect(url.description == "redis://h:1/2?connect_timeout=60")
+        #expect(try RedisURL(parsing: url.description) == url)
+        #expect(try RedisURL(parsing: "redis://h?connect_timeout=3").connectTimeoutSeconds == 3)
+    }
+
     @Test func printsThePasswordMasked() throws {
         #expect(try RedisURL(parsing: "redis://app:hunter2@h:1/3").description == "redis://app:***@h:1/3")
         #expect(try RedisURL(parsing: "redis://:hunter2@h").description == "redis://:***@h:6379")
@@ -28,6 +36,9 @@ import Testing
         ("redis://h:70000", "the port must be 1-65535"),
         ("redis://h/zero", "the path must be a database number"),
         ("redis://[::1", "an IPv6 host needs its closing ]"),
+        ("redis://h?timeout=3", "unknown parameter 'timeout' (only connect_timeout is read)"),
+        ("redis://h?connect_timeout=0", "connect_timeout must be a whole number of seconds above 0"),
+        ("redis://h?connect_timeout", "connect_timeout must be a whole number of seconds above 0"),
     ])
     func rejectsWhatIsNotARedisURL(text: String, reason: String) {
         #expect(throws: RedisError.invalidURL(RedisURL.masked(text), reason: reason)) { try RedisURL(parsing: text) }

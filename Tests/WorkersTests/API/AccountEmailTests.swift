@@ -247,7 +247,7 @@ import Testing
     }
 
     @Test func aResendOutageIsRetriedWithTheSameIdempotencyKeyUntilItWorks() async throws {
-        let stub = try await ResendClientTests.Stub()
+        let stub = try await ResendClientTests.stub()
         let clock = ManualClock(milliseconds: 1_800_000_000_000)
         let api = try await APIHost.start(vars: ["SYSTEM_EMAIL_PROVIDER": "resend", "SYSTEM_RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"],
                                           secrets: ["SYSTEM_RESEND_API_KEY": ResendClientTests.apiKey], clock: clock)

@@ -205,7 +205,7 @@ import APIWorker
     /// A workspace on Resend: its emails go to Resend with its own key (the exact JSON, one idempotency key
     /// per email), and Resend's events about them are checked with the secret the workspace stored.
     @Test func aWorkspaceOnResendSendsThroughItsOwnAccount() async throws {
-        let stub = try await ResendClientTests.Stub()
+        let stub = try await ResendClientTests.stub()
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
         let api = try await APIHost.start(vars: Self.vars.merging(["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)",

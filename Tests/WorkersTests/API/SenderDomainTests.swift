@@ -156,13 +156,13 @@ import Testing
 
     // MARK: - Resend's domain API
 
-    static func requests(_ stub: ResendClientTests.Stub, after count: Int = 0) async throws -> [String] {
+    static func requests(_ stub: StubServer, after count: Int = 0) async throws -> [String] {
         try await stub.requests().dropFirst(count).map { "\($0["method"] as? String ?? "") \($0["path"] as? String ?? "")" }
     }
 
     /// A host that checks DNS at `dns` and reaches Resend at `stub`, and its owner's token, the workspace
     /// sending through Resend.
-    static func resendWorkspace(_ stub: ResendClientTests.Stub, _ dns: DNSTestServer, owner: String) async throws -> (WorkerTestHost, String) {
+    static func resendWorkspace(_ stub: StubServer, _ dns: DNSTestServer, owner: String) async throws -> (WorkerTestHost, String) {
         let api = try await APIHost.start(vars: vars(dns, ["RESEND_API_BASE": "http://127.0.0.1:\(stub.port)"]))
         let token = try #require(try await api.signUp(owner).string("access_token"))
         #expect(try await api.call("PUT", "/api/v1/email/settings", json: ["provider": "resend", "resend_api_key": .string(ResendClientTests.apiKey)],
@@ -173,7 +173,7 @@ import Testing
     /// Resend verified the domain while our DNS check found it unpublished (failed); published, it is
     /// checked again while Resend cannot be reached: Resend's last word (verified) and DNS make it verified.
     @Test func resendUnreachableKeepsItsLastWord() async throws {
-        let stub = try await ResendClientTests.Stub()
+        let stub = try await ResendClientTests.stub()
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
         let (api, token) = try await Self.resendWorkspace(stub, dns, owner: "resend-down@example.com")
@@ -214,7 +214,7 @@ import Testing
     /// (no key pair of ours), with our DMARC advice. Verifying asks Resend to verify, reads its status and
     /// checks the records by DNS too: verified only when both say so. Deleting removes it at Resend.
     @Test func resendDomainsGoThroughResendsAPI() async throws {
-        let stub = try await ResendClientTests.Stub()
+        let stub = try await ResendClientTests.stub()
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
         let (api, token) = try await Self.resendWorkspace(stub, dns, owner: "resend-domains@example.com")

@@ -317,7 +317,7 @@ import Testing
     @Test func sendersOnVerifiedDomainsOnly() async throws {
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
-        let resend = try await ResendClientTests.Stub()
+        let resend = try await ResendClientTests.stub()
         let api = try await APIHost.start(vars: ["DNS_SERVER": dns.address.description, "DNS_TIMEOUT_MS": "1000",
                                                  "RESEND_API_BASE": "http://127.0.0.1:\(resend.port)"])
         defer { Task { await api.stop() } }

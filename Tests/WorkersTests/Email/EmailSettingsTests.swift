@@ -170,7 +170,7 @@ import Testing
         let api = try await APIHost.start(secrets: Self.secrets)
         defer { Task { await api.stop() } }
         let (token, scope) = try await Self.owner(api, "providers@example.com")
-        let resend = try await ResendClientTests.Stub()
+        let resend = try await ResendClientTests.stub()
         let smtp = try await LocalSMTPServer.start(.starttls)
         defer { smtp.stop() }
         let simulated = try SimulatedEmailTests.Setup().provider

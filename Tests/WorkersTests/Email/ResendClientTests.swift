@@ -9,21 +9,8 @@ import Testing
 @Suite struct ResendClientTests {
     static let apiKey = "re_test_123456789"
 
-    final class Stub: Sendable {
-        let process: ChildProcess
-        let port: Int
-
-        init() async throws {
-            process = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("resend_stub.py"), ResendClientTests.apiKey])
-            port = Int(try await process.waitFor("PORT (\\d+)"))!
-        }
-
-        func requests() async throws -> [[String: Any]] {
-            let output = try await Subprocess.curl(["http://127.0.0.1:\(port)/requests"])
-            return try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]] ?? []
-        }
-
-        deinit { process.stop() }
+    static func stub() async throws -> StubServer {
+        try await StubServer("resend_stub.py", [apiKey])
     }
 
     static func email(_ index: Int, to: String? = nil, html: Bool = true) -> OutgoingEmail {
@@ -59,7 +46,7 @@ import Testing
     }
 
     @Test func oneEmailIsOnePostWithItsIdempotencyKey() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let results = try await Self.send([Self.email(2)], port: stub.port)
         let requests = try await stub.requests()
         #expect(requests.count == 1)
@@ -78,7 +65,7 @@ import Testing
     }
 
     @Test func twoHundredFiftyEmailsGoAsBatchesOf100100And50() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let emails = (0..<250).map { Self.email($0) }
         let results = try await Self.send(emails, port: stub.port)
         let requests = try await stub.requests()
@@ -96,7 +83,7 @@ import Testing
     }
 
     @Test func answersMapToTransientPermanentOrUnknown() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let single = try await Self.send([Self.email(1, to: "rate@example.org")], port: stub.port)
         #expect(single == [.transient(code: "rate_limit_exceeded", message: "Too many requests. You can only make 2 requests per second.",
                                       retryAfterSeconds: 2)])
@@ -121,7 +108,7 @@ import Testing
     }
 
     @Test func unansweredCallsAndRefusedConnections() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         // One email carries its key: a retry cannot send it twice, so no answer is still worth retrying.
         let single = try await Self.send([Self.email(1, to: "hang@example.org")], port: stub.port, timeout: 1_000)
         guard case .transient("network", _, nil) = single.first else { Issue.record("\(single)"); return }
@@ -137,7 +124,7 @@ import Testing
     @Test func aRepeatedKeyIsAnsweredOnceByResend() async throws {
         // What makes retrying a single email safe: an email encodes to the same bytes every time (keys
         // sorted), so the stub, like Resend, answers the known key and body with its first answer.
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let first = try await Self.send([Self.email(7)], port: stub.port)
         let second = try await Self.send([Self.email(7)], port: stub.port)
         #expect(first == second)

@@ -9,21 +9,8 @@ import Testing
 @Suite struct OpenAIChatModelTests {
     static let apiKey = "sk-test-0123456789"
 
-    final class Stub: Sendable {
-        let process: ChildProcess
-        let port: Int
-
-        init() async throws {
-            process = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("openai_stub.py"), OpenAIChatModelTests.apiKey])
-            port = Int(try await process.waitFor("PORT (\\d+)"))!
-        }
-
-        func requests() async throws -> [[String: Any]] {
-            let output = try await Subprocess.curl(["http://127.0.0.1:\(port)/requests"])
-            return try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]] ?? []
-        }
-
-        deinit { process.stop() }
+    static func stub() async throws -> StubServer {
+        try await StubServer("openai_stub.py", [apiKey])
     }
 
     /// Everything the model streamed for `messages`, or the error it ended with.
@@ -46,7 +33,7 @@ import Testing
     }
 
     @Test func textStreamsAsItComesWithTheUsageAndTheRequestIsExact() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let (events, error) = await Self.events([.system("Be brief."), .user("Hi")], port: stub.port)
         #expect(error == nil)
         let texts = events.compactMap { if case .text(let piece) = $0 { piece } else { nil } }
@@ -69,7 +56,7 @@ import Testing
     }
 
     @Test func toolCallPiecesAreAssembledByIndex() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let (events, error) = await Self.events([.user("What's the weather in Paris?")], port: stub.port)
         #expect(error == nil)
         let calls = events.compactMap { if case .toolCalls(let calls) = $0 { calls } else { nil } }
@@ -90,14 +77,14 @@ import Testing
     }
 
     @Test func anErrorInTheStreamEndsItWithTheModelsMessage() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let (events, error) = await Self.events([.user("explode please")], port: stub.port)
         #expect(events == [.text("Hel"), .text("lo")])
         #expect(error?.contains("model overloaded") == true, "\(error ?? "")")
     }
 
     @Test func aRefusedKeyIsAnErrorNamingTheStatus() async throws {
-        let stub = try await Stub()
+        let stub = try await Self.stub()
         let (events, error) = await Self.events([.user("Hi")], port: stub.port, key: "sk-wrong")
         #expect(events.isEmpty)
         #expect(error?.contains("401") == true, "\(error ?? "")")

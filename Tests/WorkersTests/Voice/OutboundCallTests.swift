@@ -90,10 +90,8 @@ import Testing
 @Suite struct TwilioOutboundCallTests {
     @Test func theCallsAPIIsSpokenExactlyAndARefusalIsNamed() async throws {
         let sid = "AC" + String(repeating: "c3", count: 16)
-        let stub = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("twilio_stub.py"), sid, "calls-secret"])
-        defer { stub.stop() }
-        let port = try await stub.waitFor(#"PORT (\d+)"#)
-        let api = try await APIHost.start(vars: ["TWILIO_API_BASE": "http://127.0.0.1:\(port)", "VOICE_URL": "https://voice.example.com/voice/"])
+        let stub = try await StubServer("twilio_stub.py", [sid, "calls-secret"])
+        let api = try await APIHost.start(vars: ["TWILIO_API_BASE": stub.base, "VOICE_URL": "https://voice.example.com/voice/"])
         defer { Task { await api.stop() } }
         let token = try #require(try await api.signUp("calls@example.com").string("access_token"))
         #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "twilio", "account_sid": .string(sid), "auth_token": "calls-secret",
@@ -105,8 +103,7 @@ import Testing
         #expect(placed.status == 201, "\(placed.body)")
         let callSid = try #require(placed.string("call_sid"))
         #expect(callSid.hasPrefix("CA") && placed.string("status") == "queued")
-        let requests = try JSONSerialization.jsonObject(with: Data(try await Subprocess.curl(["http://127.0.0.1:\(port)/requests"]).stdout.utf8)) as? [[String: Any]]
-        let request = try #require(requests?.last)
+        let request = try #require(try await stub.requests().last)
         #expect(request["path"] as? String == "/2010-04-01/Accounts/\(sid)/Calls.json")
         #expect((request["problems"] as? [Any])?.isEmpty == true, "\(request)")
         let pairs = (request["pairs"] as? [[String]] ?? []).map { $0.joined(separator: "=") }

@@ -8,10 +8,8 @@ import Testing
     @Test func twilioNumbersAreSyncedPageByPageAndReleasedOnesDisabled() async throws {
         let sid = "AC" + String(repeating: "d4", count: 16)
         // Seven numbers, three a page: three pages. Every third takes no calls.
-        let stub = try ChildProcess("/usr/bin/python3", [Subprocess.clientPath("twilio_stub.py"), sid, "sync-secret", "--numbers", "7", "--page-size", "3"])
-        defer { stub.stop() }
-        let port = try await stub.waitFor(#"PORT (\d+)"#)
-        let api = try await APIHost.start(vars: ["TWILIO_API_BASE": "http://127.0.0.1:\(port)"])
+        let stub = try await StubServer("twilio_stub.py", [sid, "sync-secret", "--numbers", "7", "--page-size", "3"])
+        let api = try await APIHost.start(vars: ["TWILIO_API_BASE": stub.base])
         defer { Task { await api.stop() } }
         let token = try #require(try await api.signUp("sync@example.com").string("access_token"))
         #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "twilio", "account_sid": .string(sid), "auth_token": "sync-secret",
@@ -25,8 +23,8 @@ import Testing
         #expect(synced.status == 200, "\(synced.body)")
         #expect(synced.json["added"] == ["+14155550100", "+14155550103", "+14155550104", "+14155550106"], "\(synced.body)")
         #expect(synced.json["updated"] == ["+14155550101"] && synced.json["released"] == [] && synced.json["taken"] == [])
-        let requests = try JSONSerialization.jsonObject(with: Data(try await Subprocess.curl(["http://127.0.0.1:\(port)/requests"]).stdout.utf8)) as? [[String: Any]]
-        #expect(requests?.compactMap { $0["path"] as? String } == [
+        let requests = try await stub.requests()
+        #expect(requests.compactMap { $0["path"] as? String } == [
             "/2010-04-01/Accounts/\(sid)/IncomingPhoneNumbers.json?PageSize=50",
             "/2010-04-01/Accounts/\(sid)/IncomingPhoneNumbers.json?PageSize=3&Page=1&PageToken=PA0001",
             "/2010-04-01/Accounts/\(sid)/IncomingPhoneNumbers.json?PageSize=3&Page=2&PageToken=PA0002",
@@ -37,7 +35,7 @@ import Testing
         #expect(byPhone["+14155550103"]?["name"] == "Line 4" && byPhone["+14155550103"]?["source"] == "twilio")
 
         // The account lets numbers go: the synced ones it no longer has are disabled, not deleted.
-        _ = try await Subprocess.curl(["http://127.0.0.1:\(port)/set-numbers?n=4"])
+        try await stub.control("/set-numbers?n=4")
         let again = try await api.call("POST", "/api/v1/voice/numbers/sync", token: token)
         #expect(again.json["released"] == ["+14155550104", "+14155550106"], "\(again.body)")
         #expect(again.json["added"] == [], "\(again.body)")

@@ -31,7 +31,7 @@ struct APIEnvironment: Sendable {
         clock = env.clock
         logger = env.logger
         defaultCountry = env.var("DEFAULT_COUNTRY", default: "US").uppercased()
-        publicURL = Self.withoutTrailingSlashes(env.var("PUBLIC_URL", default: "http://127.0.0.1:8787"))
+        publicURL = BaseURL.withoutTrailingSlashes(env.var("PUBLIC_URL", default: "http://127.0.0.1:8787"))
         sealingKey = try CredentialKey.load(env)
         limiter = RateLimiter(env.tokenBuckets)
         let pubsub = try env.pubsub("LIVE")
@@ -40,10 +40,5 @@ struct APIEnvironment: Sendable {
         sendingDomains = try SendingDomains(env: env, database: database, sealingKey: sealingKey, events: events)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)
         systemEmail = try SystemEmailSender(env: env, publicURL: publicURL, sealingKey: sealingKey)
-    }
-
-    /// A base URL from the configuration, without the slashes it may end with (paths are appended to it).
-    static func withoutTrailingSlashes(_ url: String) -> String {
-        String(url.reversed().drop { $0 == "/" }.reversed())
     }
 }

@@ -27,7 +27,7 @@ struct FormsDomain: APIDomain {
         submissions = FormSubmissionStore(database: api.database, clock: api.clock)
         tokens = FormTokens(key: CredentialKey.derive(api.sealingKey, for: "form-submission-tokens"))
         networkKey = CredentialKey.derive(api.sealingKey, for: "form-submitter-networks")
-        formsURL = APIEnvironment.withoutTrailingSlashes(api.env.var("FORMS_URL", default: api.publicURL + "/forms"))
+        formsURL = BaseURL.withoutTrailingSlashes(api.env.var("FORMS_URL", default: api.publicURL + "/forms"))
         let books = BookStore(database: api.database, clock: api.clock)
         workflow = FormWorkflow(
             database: api.database, clock: api.clock, forms: forms, submissions: submissions, groups: GroupStore(database: api.database, clock: api.clock),

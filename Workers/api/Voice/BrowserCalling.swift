@@ -9,6 +9,7 @@ struct BrowserCalling: Sendable {
     let clock: any WallClock
     let key: [UInt8]
     let calls: CallStore
+    let numbers: VoiceNumberStore
     let settings: SMSSettingsStore
     static let tokenSeconds: Int64 = 900
 
@@ -75,25 +76,23 @@ struct BrowserCalling: Sendable {
         let sms = try await settings.get(scope)
         guard sms.provider == "twilio", sms.accountSid == account else { throw APIError.forbidden("the TwiML app belongs to another Twilio account") }
         // Identities are `member_<user id>`, as the tokens name them.
-        guard let from = hook.value("From"), from.hasPrefix("client:member_"),
-              let member = try await database.prepare("SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?")
-                .bind(workspace, String(from.dropFirst("client:member_".count))).first(), let role = member.text("role").flatMap(Role.init) else {
+        guard let from = hook.value("From"), from.hasPrefix("client:member_") else { throw APIError.forbidden("the caller is not a member of the workspace") }
+        let userID = String(from.dropFirst("client:member_".count))
+        guard let member = try await database.prepare("SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?").bind(workspace, userID).first(),
+              let role = member.text("role").flatMap(Role.init) else {
             throw APIError.forbidden("the caller is not a member of the workspace")
         }
         guard let asked = hook.value("To"), let to = try? ContactInput.phone(asked, defaultCountry: defaultCountry, field: "To") else { return nil }
         if role == .member, try await database.prepare("SELECT 1 FROM contacts WHERE workspace_id = ? AND phone = ?").bind(workspace, to).first() == nil {
             return nil
         }
-        let numbers = try await database.prepare("SELECT id, phone_number FROM voice_numbers WHERE workspace_id = ? AND enabled = 1 ORDER BY id")
-            .bind(workspace).all()
+        let callers = try await numbers.enabled(scope)
         let wanted = hook.value("CallerId")
-        guard let caller = numbers.first(where: { $0.text("phone_number") == wanted }) ?? numbers.first,
-              let callerID = caller.text("phone_number"), let callSid = hook.value("CallSid") else { return nil }
-        let number = try await VoiceNumberStore(database: database, clock: clock).get(scope, id: caller.text("id") ?? "")
-        let call = try await calls.begin(scope, number: number, CallStore.Start(
+        guard let caller = callers.first(where: { $0.phoneNumber == wanted }) ?? callers.first, let callSid = hook.value("CallSid") else { return nil }
+        let callerID = caller.phoneNumber
+        _ = try await calls.begin(scope, number: caller, CallStore.Start(
             callSid: callSid, accountSid: account, direction: "outbound", from: callerID, to: to, status: "in-progress",
-            context: ["placed_from": "browser"], afterHours: false))
-        try await database.prepare("UPDATE calls SET placed_by = ? WHERE id = ?").bind(String(from.dropFirst("client:member_".count)), call.id).run()
+            context: ["placed_from": "browser"], afterHours: false, placedBy: userID))
         return (to, callerID)
     }
 }

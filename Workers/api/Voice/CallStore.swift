@@ -18,6 +18,8 @@ struct CallStore: Sendable {
         let status: String
         let context: JSONValue
         let afterHours: Bool
+        /// The member who called from the browser.
+        var placedBy: String? = nil
     }
 
     /// The call for `start.callSid`, made the first time (Twilio may repeat its webhook); its contact is the
@@ -31,9 +33,9 @@ struct CallStore: Sendable {
             let contact = try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?", scope.workspaceID, party).first?.text("id")
             try tx.run("""
                 INSERT INTO calls (id, workspace_id, number_id, call_sid, account_sid, direction, from_number, to_number, contact_id, status, context,
-                  after_hours, started_at, interruptions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+                  after_hours, started_at, interruptions, placed_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                 """, id, scope.workspaceID, number?.id, start.callSid, start.accountSid, start.direction, start.from, start.to, contact, start.status,
-                String(decoding: start.context.jsonBytes, as: UTF8.self), start.afterHours ? 1 : 0, now, now, now)
+                start.context.jsonText, start.afterHours ? 1 : 0, now, start.placedBy, now, now)
             try tx.run("INSERT INTO call_events (call_id, seq, workspace_id, status, at) VALUES (?, 1, ?, ?, ?)", id, scope.workspaceID, start.status, now)
             try WorkspaceEvents.record(tx, [(scope, "call.started", Self.event(id, ["direction": .string(start.direction), "from": .string(start.from),
                                                                                       "to": .string(start.to), "status": .string(start.status)]))], at: now)
@@ -122,7 +124,7 @@ struct CallStore: Sendable {
                 seq += 1
                 try tx.run("INSERT INTO call_turns (call_id, seq, workspace_id, role, text, interrupted, tool, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            call.id, seq, call.workspace_id, turn.role, turn.text, turn.interrupted ? 1 : 0,
-                           turn.tool.map { String(decoding: $0.jsonBytes, as: UTF8.self) }, Timestamp.at(milliseconds: turn.atMilliseconds))
+                           turn.tool.map { $0.jsonText }, Timestamp.at(milliseconds: turn.atMilliseconds))
                 events.append((call.scope, "call.turn", Self.event(call.id, ["seq": .number(Double(seq)), "role": .string(turn.role), "text": .string(turn.text),
                                                                             "interrupted": .bool(turn.interrupted)])))
             }

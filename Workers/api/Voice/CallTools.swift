@@ -59,25 +59,27 @@ struct CallTools: Sendable {
     private func contactForCaller(_ call: Call) async throws -> String {
         if let id = call.contact_id { return id }
         let phone = party(call)
-        if let existing = try await database.prepare("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?").bind(call.workspace_id, phone)
-            .first()?.text("id") {
-            try await database.prepare("UPDATE calls SET contact_id = ? WHERE id = ?").bind(existing, call.id).run()
-            return existing
+        let id: String
+        if let existing = try await contactID(call.workspace_id, phone: phone) {
+            id = existing
+        } else {
+            var input = ContactInput()
+            input.phone = phone
+            input.source = "voice"
+            do {
+                id = try await contacts.create(call.scope, input).id
+            } catch let error as APIError where error.status == 409 {
+                // Made by another tool of the same call a moment ago.
+                guard let made = try await contactID(call.workspace_id, phone: phone) else { throw error }
+                id = made
+            }
         }
-        var input = ContactInput()
-        input.phone = phone
-        input.source = "voice"
-        let contact: Contact
-        do {
-            contact = try await contacts.create(call.scope, input)
-        } catch let error as APIError where error.status == 409 {
-            // Made by another tool of the same call a moment ago.
-            guard let id = try await database.prepare("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?").bind(call.workspace_id, phone)
-                .first()?.text("id") else { throw error }
-            return id
-        }
-        try await database.prepare("UPDATE calls SET contact_id = ? WHERE id = ?").bind(contact.id, call.id).run()
-        return contact.id
+        try await database.prepare("UPDATE calls SET contact_id = ? WHERE id = ?").bind(id, call.id).run()
+        return id
+    }
+
+    private func contactID(_ workspaceID: String, phone: String) async throws -> String? {
+        try await database.prepare("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?").bind(workspaceID, phone).first()?.text("id")
     }
 
     private func text(_ arguments: [String: JSONValue], _ name: String, max: Int) throws -> String {

@@ -9,7 +9,6 @@ struct OutboundCalls: Sendable {
     let calls: CallStore
     let settings: SMSSettingsStore
     let providers: SMSProviders
-    let database: any SQLDatabase
     let voice: ServiceBinding
     /// Where the voice-agent worker is mounted (`VOICE_URL`, default PUBLIC_URL/voice).
     let voiceURL: String
@@ -46,20 +45,16 @@ struct OutboundCalls: Sendable {
         let numberID = try body.requiredString("number_id", max: 64)
         guard let number = try await numbers.get(scope, id: numberID) else { throw APIError.notFound("voice number") }
         guard number.enabled else { throw APIError.conflict("voice number \(numberID) is disabled", details: ["field": "number_id"]) }
-        let sms = try await settings.get(scope)
-        let incoming = voiceURL + "/incoming", statusCallback = voiceURL + "/status-callback"
-        if sms.provider == "twilio", let account = sms.accountSid, let token = sms.authToken {
-            let client = TwilioCallsClient(baseURL: providers.twilioBaseURL, accountSid: account, authToken: token, outbound: providers.outbound,
-                                           timeoutMilliseconds: providers.twilioTimeoutMilliseconds)
-            let sid = try await client.place(from: number.phoneNumber, to: to, url: incoming, statusCallback: statusCallback)
-            return try await calls.begin(scope, number: number, CallStore.Start(
-                callSid: sid, accountSid: account, direction: "outbound", from: number.phoneNumber, to: to, status: "queued",
-                context: .object(context), afterHours: false))
-        }
-        let sid = "CA" + Crypto.hex(Crypto.randomBytes(16))
+        // On Twilio the call exists once the Calls API took it; the simulated one gets a sid of our making.
+        let twilio = providers.twilioAccount(try await settings.get(scope))
+        let sid = try await twilio.asyncMap {
+            try await TwilioCallsClient(account: $0).place(from: number.phoneNumber, to: to, url: voiceURL + "/incoming",
+                                                           statusCallback: voiceURL + "/status-callback")
+        } ?? "CA" + Crypto.hex(Crypto.randomBytes(16))
         let call = try await calls.begin(scope, number: number, CallStore.Start(
-            callSid: sid, accountSid: SimulatedSMSProvider.accountSid, direction: "outbound", from: number.phoneNumber, to: to, status: "queued",
-            context: .object(context), afterHours: false))
+            callSid: sid, accountSid: twilio?.accountSid ?? SimulatedSMSProvider.accountSid, direction: "outbound", from: number.phoneNumber, to: to,
+            status: "queued", context: .object(context), afterHours: false))
+        guard twilio == nil else { return call }
         // The simulated callee: the voice worker plays the call against its own routes, signed as Twilio signs.
         let simulation: JSONValue = [
             "call_sid": .string(sid), "account_sid": .string(SimulatedSMSProvider.accountSid), "auth_token": .string(providers.simulated.authToken),

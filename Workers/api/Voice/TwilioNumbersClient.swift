@@ -4,31 +4,25 @@ import OzziRuntime
 /// every page (`next_page_uri`, relative to the base), read leniently (capability keys in any case, flags
 /// as booleans or strings).
 struct TwilioNumbersClient: Sendable {
-    let baseURL: String
-    let accountSid: String
-    let authToken: String
-    let outbound: OutboundFetcher
-    let timeoutMilliseconds: Int
+    let account: TwilioAccount
     /// A bound on pages, so a server that always names a next page cannot keep a sync going forever.
     static let maxPages = 200
 
     func numbers() async throws -> [ProviderNumber] {
         var found: [ProviderNumber] = []
-        var next: String? = "/2010-04-01/Accounts/\(accountSid)/IncomingPhoneNumbers.json?PageSize=50"
+        var next: String? = "/2010-04-01/Accounts/\(account.accountSid)/IncomingPhoneNumbers.json?PageSize=50"
         var pages = 0
         while let path = next {
             pages += 1
             guard pages <= Self.maxPages, path.hasPrefix("/") else {
                 throw APIError(status: 502, code: "provider_refused", message: "Twilio's number list did not end (page \(pages): \(path.prefix(100)))")
             }
-            let response = try await outbound.fetch(OutboundRequest(
-                url: baseURL + path, headers: ["authorization": "Basic " + Base64.encode(Array("\(accountSid):\(authToken)".utf8)), "accept": "application/json"],
-                timeoutMilliseconds: timeoutMilliseconds))
+            let response = try await account.outbound.fetch(OutboundRequest(
+                url: account.baseURL + path, headers: ["authorization": account.authorization, "accept": "application/json"],
+                timeoutMilliseconds: account.timeoutMilliseconds))
             let json = try? JSONValue(jsonBytes: response.body)
             guard response.status == 200, let items = json?["incoming_phone_numbers"]?.arrayValue else {
-                let code = json?["code"].flatMap { $0.stringValue ?? $0.numberValue.map { String(Int($0)) } } ?? "\(response.status)"
-                throw APIError(status: 502, code: "provider_refused", message: "Twilio refused the number list (\(code)): \(json?["message"]?.stringValue ?? "status \(response.status)")",
-                               details: ["provider_code": .string(code)])
+                throw TwilioAccount.refusal("the number list", status: response.status, json: json)
             }
             for item in items {
                 guard let number = item["phone_number"]?.stringValue, let sid = item["sid"]?.stringValue else { continue }

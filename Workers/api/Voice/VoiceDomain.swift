@@ -26,12 +26,13 @@ struct VoiceDomain: APIDomain {
         contacts = ContactStore(database: api.database, clock: api.clock)
         providers = api.messaging.providers
         smsSettings = api.messaging.smsSettings
-        outbound = OutboundCalls(numbers: numbers, calls: calls, settings: api.messaging.smsSettings, providers: api.messaging.providers, database: api.database,
+        outbound = OutboundCalls(numbers: numbers, calls: calls, settings: api.messaging.smsSettings, providers: api.messaging.providers,
                                  voice: try api.env.service("VOICE"),
-                                 voiceURL: APIEnvironment.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice")),
+                                 voiceURL: BaseURL.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice")),
                                  defaultCountry: api.defaultCountry)
         sync = VoiceNumberSync(database: api.database, clock: api.clock, numbers: numbers, settings: api.messaging.smsSettings, providers: api.messaging.providers)
         browser = BrowserCalling(database: api.database, clock: api.clock, key: CredentialKey.derive(api.sealingKey, for: "voice-api-keys"), calls: calls,
+                                 numbers: numbers,
                                  settings: api.messaging.smsSettings)
         tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
     }
@@ -57,16 +58,10 @@ struct VoiceDomain: APIDomain {
                                        providers: providers)
     }
 
-    /// `{url, signature}` signed by `accountSid`'s token over the URL and `fields` (a WebSocket upgrade: none).
-    func checkSignature(_ body: JSONBody, accountSid: String, fields: [(String, String)]) async throws {
-        guard let signature = try body.string("signature", max: 200), !signature.isEmpty else {
-            throw APIError.forbidden("the X-Twilio-Signature header is missing")
-        }
-        let url = try body.requiredString("url", max: 2_000)
-        guard let token = try await providers.authToken(accountSid: accountSid),
-              TwilioSignature.isValid(signature, url: url, parameters: fields, authToken: token) else {
-            throw APIError.forbidden("the X-Twilio-Signature does not match \(url)")
-        }
+    /// A relay socket's upgrade, `{url, signature}`, signed over its URL by the call's account.
+    func checkUpgrade(_ body: JSONBody, accountSid: String) async throws {
+        _ = try await TwilioWebhook(fields: [], signature: try body.string("signature", max: 200), url: try body.requiredString("url", max: 2_000),
+                                    providers: providers, accountSid: accountSid)
     }
 
     /// Whether `accountSid` is the Twilio account the workspace sends with (the simulated one when it has none):

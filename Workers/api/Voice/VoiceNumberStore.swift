@@ -16,7 +16,7 @@ struct VoiceNumberStore: Sendable {
             }
             try tx.run("""
                 INSERT INTO voice_numbers (id, workspace_id, phone_number, name, settings, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, id, scope.workspaceID, phoneNumber, name, Self.text(settings), enabled ? 1 : 0, now, now)
+                """, id, scope.workspaceID, phoneNumber, name, settings.json.jsonText, enabled ? 1 : 0, now, now)
             try WorkspaceEvents.record(tx, [(scope, "voice_number.created", ["number_id": .string(id)])], at: now)
         }
         return try await get(scope, id: id)!
@@ -29,6 +29,17 @@ struct VoiceNumberStore: Sendable {
     func list(_ scope: TenantScope, page: PageRequest) async throws -> [VoiceNumber] {
         try await database.prepare(Self.select + " WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?")
             .bind(scope.workspaceID, page.after ?? "", page.limit + 1).all(VoiceNumber.self)
+    }
+
+    /// The settings of the number a call came in on or went out from; nil once that number was deleted.
+    func settings(of call: Call) async throws -> VoiceSettings? {
+        guard let id = call.number_id else { return nil }
+        return try await get(call.scope, id: id)?.settings
+    }
+
+    /// The workspace's numbers that take calls, oldest first.
+    func enabled(_ scope: TenantScope) async throws -> [VoiceNumber] {
+        try await database.prepare(Self.select + " WHERE workspace_id = ? AND enabled = 1 ORDER BY id").bind(scope.workspaceID).all(VoiceNumber.self)
     }
 
     /// The number Twilio called, in whichever workspace.
@@ -46,7 +57,7 @@ struct VoiceNumberStore: Sendable {
             guard try tx.run("""
                 UPDATE voice_numbers SET phone_number = coalesce(?, phone_number), name = coalesce(?, name), settings = ?, enabled = coalesce(?, enabled),
                   updated_at = ? WHERE workspace_id = ? AND id = ?
-                """, phoneNumber, name, Self.text(settings), enabled.map { $0 ? 1 : 0 }, now, scope.workspaceID, id).changes == 1 else { return false }
+                """, phoneNumber, name, settings.json.jsonText, enabled.map { $0 ? 1 : 0 }, now, scope.workspaceID, id).changes == 1 else { return false }
             try WorkspaceEvents.record(tx, [(scope, "voice_number.updated", ["number_id": .string(id)])], at: now)
             return true
         }
@@ -60,9 +71,5 @@ struct VoiceNumberStore: Sendable {
             try WorkspaceEvents.record(tx, [(scope, "voice_number.deleted", ["number_id": .string(id)])], at: now)
             return true
         }
-    }
-
-    private static func text(_ settings: VoiceSettings) -> String {
-        String(decoding: settings.json.jsonBytes, as: UTF8.self)
     }
 }

@@ -27,16 +27,15 @@ struct VoiceNumberSync: Sendable {
         let sms = try await settings.get(scope)
         let source: String
         let held: [ProviderNumber]
-        if sms.provider == "twilio", let account = sms.accountSid, let token = sms.authToken {
+        if let account = providers.twilioAccount(sms) {
             source = "twilio"
-            held = try await TwilioNumbersClient(baseURL: providers.twilioBaseURL, accountSid: account, authToken: token, outbound: providers.outbound,
-                                                 timeoutMilliseconds: providers.twilioTimeoutMilliseconds).numbers().filter(\.voice)
+            held = try await TwilioNumbersClient(account: account).numbers().filter(\.voice)
         } else {
             source = "simulated"
             held = Self.simulatedNumbers(scope.workspaceID)
         }
         let now = Timestamp.now(clock)
-        let defaults = String(decoding: VoiceSettings().json.jsonBytes, as: UTF8.self)
+        let defaults = VoiceSettings().json.jsonText
         return try await database.transaction { tx in
             var outcome = Outcome()
             var events: [(TenantScope, String, JSONValue)] = []

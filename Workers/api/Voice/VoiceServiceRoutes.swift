@@ -29,10 +29,10 @@ extension RouteGroup {
         service("POST", "/calls/:id/session") { request, context in
             let body = try JSONBody(request)
             guard let call = try await s.calls.byID(context.parameter("id")) else { throw APIError.notFound("call") }
-            try await s.checkSignature(body, accountSid: call.account_sid, fields: [])
+            try await s.checkUpgrade(body, accountSid: call.account_sid)
             guard !Call.finalStatuses.contains(call.status) else { throw APIError.conflict("the call has ended (\(call.status))") }
             try await s.calls.connected(call)
-            let settings = try await call.number_id.asyncMap { try await s.numbers.get(call.scope, id: $0) }??.settings ?? VoiceSettings()
+            let settings = try await s.numbers.settings(of: call) ?? VoiceSettings()
             let contact = try await call.contact_id.asyncMap { try await s.contacts.get(call.scope, id: $0) } ?? nil
             let detail = try await s.calls.detail(call)
             return .json(["call": call.answer(), "settings": settings.json, "context": call.context,
@@ -101,17 +101,9 @@ extension RouteGroup {
             let wantsHuman = parsed?["reasonCode"]?.stringValue == "live-agent-handoff"
             let reason = parsed.flatMap { $0["reason"]?.stringValue ?? $0["reasonCode"]?.stringValue }
             try await s.calls.sessionEnded(call, sessionStatus: hook.value("SessionStatus") ?? "ended", handoffData: handoff, handoffReason: reason)
-            let settings = try await call.number_id.asyncMap { try await s.numbers.get(call.scope, id: $0) }??.settings
+            let settings = try await s.numbers.settings(of: call)
             let transfer = wantsHuman && hook.value("CallStatus") != "completed" ? settings?.transferTo : nil
             return .json(["transfer_to": transfer.map { .string($0) } ?? .null, "call_id": .string(call.id)] as JSONValue)
         }
-    }
-}
-
-extension Optional {
-    /// `map` for an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

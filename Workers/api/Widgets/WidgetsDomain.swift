@@ -17,7 +17,7 @@ struct WidgetsDomain: APIDomain {
         conversations = ConversationStore(database: api.database, clock: api.clock)
         events = api.events
         clock = api.clock
-        widgetURL = APIEnvironment.withoutTrailingSlashes(api.env.var("WIDGET_URL", default: api.publicURL + "/widget"))
+        widgetURL = BaseURL.withoutTrailingSlashes(api.env.var("WIDGET_URL", default: api.publicURL + "/widget"))
     }
 
     func routes(_ v1: RouteGroup) {

@@ -15,7 +15,7 @@ struct ChatMessage: Sendable, Equatable {
     static func user(_ text: String) -> ChatMessage { ChatMessage(role: .user, content: text) }
     static func assistant(_ text: String, toolCalls: [ToolCall] = []) -> ChatMessage { ChatMessage(role: .assistant, content: text, toolCalls: toolCalls) }
     static func tool(_ call: ToolCall, result: JSONValue) -> ChatMessage {
-        ChatMessage(role: .tool, content: String(decoding: result.jsonBytes, as: UTF8.self), toolCallID: call.id)
+        ChatMessage(role: .tool, content: result.jsonText, toolCallID: call.id)
     }
 
     /// The message as the chat-completions API takes it.

@@ -15,15 +15,14 @@ struct OfflineAgent: LanguageModel {
             let task = Task {
                 do {
                     if case .speak(let text) = reply {
-                        let words = text.split(separator: " ")
-                        for (index, word) in words.enumerated() {
+                        for token in SpokenWords.tokens(text) {
                             if delay > .zero { try await Task.sleep(for: delay) }
-                            continuation.yield(.text(index == words.count - 1 ? String(word) : word + " "))
+                            continuation.yield(.text(token))
                         }
                     } else if case .use(let name, let arguments) = reply {
                         if delay > .zero { try await Task.sleep(for: delay) }
                         let id = "call_" + String(messages.count)
-                        continuation.yield(.toolCalls([ToolCall(id: id, name: name, arguments: String(decoding: arguments.jsonBytes, as: UTF8.self))]))
+                        continuation.yield(.toolCalls([ToolCall(id: id, name: name, arguments: arguments.jsonText)]))
                     }
                     continuation.finish()
                 } catch {

@@ -52,7 +52,7 @@ struct OpenAIChatModel: LanguageModel {
                 if data == "[DONE]" { break }
                 guard let chunk = try? JSONValue(jsonBytes: Array(data.utf8)) else { continue }
                 if let error = chunk["error"] {
-                    throw ModelError(description: "the model failed mid-answer: " + (error["message"]?.stringValue ?? String(decoding: error.jsonBytes, as: UTF8.self)))
+                    throw ModelError(description: "the model failed mid-answer: " + (error["message"]?.stringValue ?? error.jsonText))
                 }
                 for choice in chunk["choices"]?.arrayValue ?? [] {
                     if let text = choice["delta"]?["content"]?.stringValue, !text.isEmpty { yield(.text(text)) }

@@ -24,7 +24,7 @@ final class SimulatedRelay: RelayTransport, Sendable {
 
     /// The callee says something (a ConversationRelay message from "Twilio").
     func say(_ message: JSONValue) {
-        toSessionInput.yield(String(decoding: message.jsonBytes, as: UTF8.self))
+        toSessionInput.yield(message.jsonText)
     }
 
     /// The callee hangs up: the session's transport closes.

@@ -41,7 +41,7 @@ struct RelayConversation: Sendable {
             case "agent": history.append(.assistant(turn.text))
             default:
                 let call = ToolCall(id: "call_r\(index)", name: turn.tool?["name"]?.stringValue ?? "tool",
-                                    arguments: String(decoding: (turn.tool?["arguments"] ?? [:]).jsonBytes, as: UTF8.self))
+                                    arguments: (turn.tool?["arguments"] ?? [:]).jsonText)
                 history.append(.assistant("", toolCalls: [call]))
                 history.append(.tool(call, result: turn.tool?["result"] ?? .null))
             }

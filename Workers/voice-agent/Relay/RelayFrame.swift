@@ -17,7 +17,7 @@ enum RelayFrame: Equatable {
         switch type {
         case "setup":
             var parameters: [String: String] = [:]
-            for (key, value) in o["customParameters"]?.objectValue ?? [:] { parameters[key] = value.stringValue ?? String(decoding: value.jsonBytes, as: UTF8.self) }
+            for (key, value) in o["customParameters"]?.objectValue ?? [:] { parameters[key] = value.stringValue ?? value.jsonText }
             return .setup(callSid: o["callSid"]?.stringValue ?? "", sessionID: o["sessionId"]?.stringValue ?? "", customParameters: parameters)
         case "prompt":
             guard let prompt = o["voicePrompt"]?.stringValue else { return .invalid(reason: "a prompt without voicePrompt") }
@@ -54,19 +54,15 @@ enum RelayFrame: Equatable {
 /// What we send Twilio over ConversationRelay.
 enum RelayReply {
     static func text(_ token: String, last: Bool) -> String {
-        json(["type": "text", "token": .string(token), "last": .bool(last)])
+        (["type": "text", "token": .string(token), "last": .bool(last)] as JSONValue).jsonText
     }
 
     /// Ends the session; Twilio then calls the Connect action with `handoffData` (a JSON string).
     static func end(handoff: JSONValue) -> String {
-        json(["type": "end", "handoffData": .string(String(decoding: handoff.jsonBytes, as: UTF8.self))])
+        (["type": "end", "handoffData": .string(handoff.jsonText)] as JSONValue).jsonText
     }
 
     static func language(_ tag: String) -> String {
-        json(["type": "language", "ttsLanguage": .string(tag), "transcriptionLanguage": .string(tag)])
-    }
-
-    private static func json(_ value: JSONValue) -> String {
-        String(decoding: value.jsonBytes, as: UTF8.self)
+        (["type": "language", "ttsLanguage": .string(tag), "transcriptionLanguage": .string(tag)] as JSONValue).jsonText
     }
 }

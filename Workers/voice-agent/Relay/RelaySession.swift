@@ -268,17 +268,12 @@ actor RelaySession {
     private func say(_ text: String) async {
         answerNumber += 1
         let number = answerNumber
-        for word in Self.words(text) { await speak(word, answer: number) }
+        for word in SpokenWords.tokens(text) { await speak(word, answer: number) }
         await answerEnded(number)
     }
 
     private static func ms(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
-    }
-
-    static func words(_ text: String) -> [String] {
-        let parts = text.split(separator: " ")
-        return parts.enumerated().map { $0.offset == parts.count - 1 ? String($0.element) : $0.element + " " }
     }
 
     // MARK: - Ending

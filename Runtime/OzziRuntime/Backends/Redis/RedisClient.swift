@@ -24,9 +24,11 @@ public final class RedisClient: @unchecked Sendable {
 
     /// A client that dials nothing until `open()`: a host makes it with its bindings, before its loops
     /// run, and opens it at start. Until then commands fail with `.unavailable`.
-    public init(url: RedisURL, loop: EventLoop, name: String = "ozzi", connectTimeout: Duration = .seconds(5)) {
+    /// `connectTimeout` is the URL's `connect_timeout` unless given, and 5 seconds when neither says.
+    public init(url: RedisURL, loop: EventLoop, name: String = "ozzi", connectTimeout: Duration? = nil) {
         self.url = url
         self.loop = loop
+        let connectTimeout = connectTimeout ?? .seconds(url.connectTimeoutSeconds ?? 5)
         let timeout = UInt64(connectTimeout.components.seconds * 1_000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000)
         commands = RedisConnection(url: url, name: "\(name)-commands", loop: loop, connectTimeoutMilliseconds: timeout)
         subscriber = RedisConnection(url: url, name: "\(name)-subscriptions", loop: loop, connectTimeoutMilliseconds: timeout)
@@ -36,7 +38,7 @@ public final class RedisClient: @unchecked Sendable {
     /// `connectTimeout`) is an error naming the (masked) URL. `name` prefixes the connections' names in
     /// `CLIENT LIST`.
     public static func connect(to url: RedisURL, on loop: EventLoop, name: String = "ozzi",
-                               connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisClient {
+                               connectTimeout: Duration? = nil) async throws(RedisError) -> RedisClient {
         let client = RedisClient(url: url, loop: loop, name: name, connectTimeout: connectTimeout)
         try await client.open()
         return client

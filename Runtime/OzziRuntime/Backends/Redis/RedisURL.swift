@@ -1,17 +1,24 @@
-/// Where a Redis server is: `redis://[[user]:password@]host[:port][/db]` (the form `OZZI_REDIS_URL` takes).
+/// Where a Redis server is: `redis://[[user]:password@]host[:port][/db][?connect_timeout=seconds]` (the form
+/// `OZZI_REDIS_URL` takes). `connect_timeout` is libpq's parameter of that name, so both backends' URLs
+/// say how long a host waits for its server the same way.
 public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var user: String?
     public var password: String?
     public var database: Int
+    /// How long dialling and the handshake may take before the server counts as unreachable; nil is the
+    /// client's default.
+    public var connectTimeoutSeconds: Int?
 
-    public init(host: String, port: Int = 6379, user: String? = nil, password: String? = nil, database: Int = 0) {
+    public init(host: String, port: Int = 6379, user: String? = nil, password: String? = nil, database: Int = 0,
+                connectTimeoutSeconds: Int? = nil) {
         self.host = host
         self.port = port
         self.user = user
         self.password = password
         self.database = database
+        self.connectTimeoutSeconds = connectTimeoutSeconds
     }
 
     /// Parses a `redis://` URL; the error names the URL with its password masked.
@@ -19,6 +26,20 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         let invalid = { (reason: String) in RedisError.invalidURL(Self.masked(text), reason: reason) }
         guard text.hasPrefix("redis://") else { throw invalid("the scheme must be redis://") }
         var rest = Substring(text.dropFirst("redis://".count))
+        var connectTimeout: Int?
+        if let mark = rest.firstIndex(of: "?") {
+            for parameter in rest[rest.index(after: mark)...].split(separator: "&") {
+                let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard pair[0] == "connect_timeout" else {
+                    throw invalid("unknown parameter '\(pair[0])' (only connect_timeout is read)")
+                }
+                guard pair.count == 2, let seconds = Int(pair[1]), seconds > 0 else {
+                    throw invalid("connect_timeout must be a whole number of seconds above 0")
+                }
+                connectTimeout = seconds
+            }
+            rest = rest[..<mark]
+        }
         var path = Substring("")
         if let slash = rest.firstIndex(of: "/") {
             path = rest[rest.index(after: slash)...]
@@ -57,7 +78,8 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
             guard let number = Int(path), number >= 0 else { throw invalid("the path must be a database number") }
             database = number
         }
-        self.init(host: String(host), port: port, user: user, password: password, database: database)
+        self.init(host: String(host), port: port, user: user, password: password, database: database,
+                  connectTimeoutSeconds: connectTimeout)
     }
 
     /// The URL with its password shown as `***`: what logs and errors print.
@@ -71,6 +93,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         text += host.contains(":") ? "[\(host)]" : host
         text += ":\(port)"
         if database != 0 { text += "/\(database)" }
+        if let connectTimeoutSeconds { text += "?connect_timeout=\(connectTimeoutSeconds)" }
         return text
     }
 

@@ -35,7 +35,7 @@ struct EmailProviders: Sendable {
 
     /// `RESEND_API_BASE` without a trailing slash: Resend's API, or a stub in tests.
     static func resendBaseURL(_ env: WorkerEnv) -> String {
-        APIEnvironment.withoutTrailingSlashes(env.var("RESEND_API_BASE", default: "https://api.resend.com"))
+        BaseURL.withoutTrailingSlashes(env.var("RESEND_API_BASE", default: "https://api.resend.com"))
     }
 
     /// The provider `workspace`'s settings name. `dkim`: the workspace's signers for its sending domains

@@ -18,7 +18,7 @@ struct TwilioSMSClient: SMSProvider {
         var request = OutboundRequest(
             method: "POST", url: "\(baseURL)/2010-04-01/Accounts/\(accountSid)/Messages.json",
             headers: [
-                "authorization": "Basic " + Base64.encode(Array("\(accountSid):\(authToken)".utf8)),
+                "authorization": TwilioAccount.authorization(accountSid: accountSid, authToken: authToken),
                 "content-type": "application/x-www-form-urlencoded", "accept": "application/json",
             ],
             body: Array(FormEncoding.encode(form).utf8), timeoutMilliseconds: timeoutMilliseconds)
@@ -45,7 +45,7 @@ struct TwilioSMSClient: SMSProvider {
             return .accepted(providerID: sid)
         }
         // Codes may come as numbers or strings.
-        let code = json?["code"].flatMap { $0.stringValue ?? $0.numberValue.map { String(Int($0)) } } ?? "\(status)"
+        let code = TwilioAccount.errorCode(json, status: status)
         let message = json?["message"]?.stringValue ?? "Twilio answered \(status)"
         if status == 429 || code == "20429" {
             return .transient(code: code, message: message, retryAfterSeconds: headers["retry-after"].flatMap(Double.init))

@@ -37,13 +37,14 @@ struct TwilioWebhook {
     }
 
     /// The same check for a form another worker received (the voice agent's webhooks), given as its fields,
-    /// signature and the URL Twilio called.
-    init(fields: [(String, String)], signature: String?, url: String, providers: SMSProviders) async throws {
+    /// signature and the URL Twilio called. `accountSid` names the signer when the fields do not (a
+    /// WebSocket upgrade, signed over its URL alone).
+    init(fields: [(String, String)], signature: String?, url: String, providers: SMSProviders, accountSid: String? = nil) async throws {
         self.fields = fields
         guard let signature, !signature.isEmpty else {
             throw APIError.forbidden("the X-Twilio-Signature header is missing")
         }
-        guard let account = fields.first(where: { $0.0 == "AccountSid" })?.1,
+        guard let account = accountSid ?? fields.first(where: { $0.0 == "AccountSid" })?.1,
               let token = try await providers.authToken(accountSid: account) else {
             throw APIError.forbidden("the AccountSid is not one this host knows")
         }
