@@ -5,7 +5,11 @@ Usage: openai_stub.py API_KEY. Prints "PORT <n>" once listening on 127.0.0.1.
 POST /v1/chat/completions (also /chat/completions) needs `Authorization: Bearer API_KEY` (else 401 with an
 OpenAI error JSON). With `"stream": true` it answers Server-Sent Events (`data: <chunk>\\n\\n`, then
 `data: [DONE]\\n\\n`) over HTTP/1.1 chunked transfer encoding with keep-alive, each chunk written and flushed
-on its own, 5 ms apart; otherwise one chat.completion JSON. The script is chosen by the last message:
+on its own, 5 ms apart; otherwise one chat.completion JSON. Scripted answers come first, then the script chosen
+by the last message:
+- env STUB_ANSWERS, a JSON list of texts: each request (of the right key) takes the next as the whole answer's
+  content, streamed in 16-character chunks, finish_reason "stop", then a usage chunk; once they are used up,
+  the scripts below apply;
 - role "tool": "The weather in Paris is sunny." in word chunks, finish_reason "stop", then a usage chunk;
 - content contains "explode": content "Hel", "lo", then `data: {"error":{...,"type":"server_error"}}` and
   the connection closes without [DONE] (not streamed: 500 with that error);
@@ -31,6 +35,7 @@ FIRST_TOKEN_MS = float(os.environ.get("STUB_FIRST_TOKEN_MS", "0") or 0)
 GAP = 0.005
 lock = threading.Lock()
 received = []
+answers = list(json.loads(os.environ.get("STUB_ANSWERS") or "[]"))
 
 WEATHER = "The weather in Paris is sunny."
 HELLO = ["Hello", " there,", " how", " can", " I help?"]
@@ -47,6 +52,11 @@ def text_of(message):
 
 def script(body):
     """(kind, pieces): the deltas to stream, each (delta, finish_reason)."""
+    with lock:
+        answer = answers.pop(0) if answers else None
+    if answer is not None:
+        return "text", [({"role": "assistant", "content": ""}, None)] + \
+            [({"content": answer[i:i + 16]}, None) for i in range(0, len(answer), 16)] + [({}, "stop")]
     messages = body.get("messages") if isinstance(body, dict) else None
     last = messages[-1] if isinstance(messages, list) and messages else {}
     if isinstance(last, dict) and last.get("role") == "tool":

@@ -28,6 +28,10 @@ by To: +15005550001 -> 400 code 21211; anything else -> 201 {"sid":"CA<32 hex>",
 "direction":"outbound-api","to","from","account_sid","date_created" (RFC 2822, now),...}. (--stall, --drop,
 the 429 and 500 numbers apply to messages only.)
 
+GET /2010-04-01/Accounts/{sid}/Calls/{CallSid}.json (HTTP Basic, as above) answers a call this stub placed,
+as Twilio does some time after the end: the first lookup of each call has "price": null, later ones
+"price": "-0.02800" with "price_unit": "USD"; an unknown call -> 404 code 20404. Recorded as kind "lookup".
+
 GET /requests answers every request received (messages and calls, in order), as JSON
 ({kind: "message"|"call", path, fields, pairs, problems, at_ms}); `fields` and `pairs` are the same list of
 [key, value] pairs in the order sent, repeated keys (StatusCallbackEvent) kept as separate pairs.
@@ -153,11 +157,36 @@ def call(path, headers, raw):
     if to == "+15005550001":
         return error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
     call_sid = "CA" + secrets.token_hex(16)
+    placed[call_sid] = 0
     now = rfc2822_now()
     return answer(201, {"sid": call_sid, "account_sid": sid, "status": "queued", "direction": "outbound-api", "to": to,
                         "from": form["From"], "date_created": now, "date_updated": now, "start_time": None,
                         "end_time": None, "duration": None, "price": None, "price_unit": "USD", "answered_by": None,
                         "parent_call_sid": None, "api_version": "2010-04-01",
+                        "uri": f"/2010-04-01/Accounts/{sid}/Calls/{call_sid}.json"})
+
+
+placed = {}
+
+
+def lookup(path, headers):
+    """The answer to a call resource GET: priced from the second lookup on."""
+    sid, _, rest = path.removeprefix("/2010-04-01/Accounts/").partition("/Calls/")
+    call_sid = rest.removesuffix(".json")
+    problems = []
+    if sid not in accounts or headers.get("authorization") != "Basic " + base64.b64encode(f"{sid}:{accounts[sid]}".encode()).decode():
+        problems.append("authorization " + str(headers.get("authorization")))
+    if not rest.endswith(".json"):
+        problems.append("path " + path)
+    record("lookup", path, [], problems)
+    if problems:
+        return error(401, 20003, "; ".join(problems))
+    if call_sid not in placed:
+        return error(404, 20404, f"The requested resource {path} was not found")
+    placed[call_sid] += 1
+    priced = placed[call_sid] > 1
+    return answer(200, {"sid": call_sid, "account_sid": sid, "status": "completed", "direction": "outbound-api",
+                        "price": "-0.02800" if priced else None, "price_unit": "USD", "duration": "75",
                         "uri": f"/2010-04-01/Accounts/{sid}/Calls/{call_sid}.json"})
 
 
@@ -259,6 +288,8 @@ async def serve(reader, writer):
                 global owned
                 owned = int(dict(parse_qsl(path.partition("?")[2]))["n"])
                 response = answer(200, {"numbers": owned})
+            elif method == "GET" and "/Calls/" in path:
+                response = lookup(path, headers)
             elif method == "GET" and "/IncomingPhoneNumbers.json" in path:
                 response = incoming_numbers(path, headers)
             elif method == "GET" and path == "/release":

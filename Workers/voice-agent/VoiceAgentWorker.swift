@@ -4,8 +4,9 @@ import OzziRuntime
 /// Twilio voice answered by an AI agent: `POST /incoming` answers a call with TwiML that connects it to
 /// `GET /ws/:callId`, the ConversationRelay WebSocket where Twilio sends what the caller says as text and
 /// speaks what the agent streams back; `POST /action` and `POST /status-callback` follow the call; `GET
-/// /status` counts live calls. It owns no business data and no credentials: numbers, calls, transcripts and
-/// Twilio's auth tokens are the api's, reached through the `API` service binding.
+/// /status` counts live calls; `POST /review` (internal, the api's) reviews a call that has ended. It owns
+/// no business data and no credentials: numbers, calls, transcripts and Twilio's auth tokens are the api's,
+/// reached through the `API` service binding.
 public struct VoiceAgentWorker: RoutedWorker {
     public static let module = "voice-agent"
     public let router: Router
@@ -23,6 +24,7 @@ public struct VoiceAgentWorker: RoutedWorker {
         router.addRelaySocketRoute(voice)
         router.addOutboundRoutes(voice)
         router.addBrowserDialRoute(voice)
+        router.addReviewRoute(voice)
         voice.routes.router = router
         self.router = router
     }

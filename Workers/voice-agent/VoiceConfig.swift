@@ -11,6 +11,9 @@ struct VoiceConfig: Sendable {
     /// `LLM_MODEL` and the `LLM_API_KEY` secret) or the offline agent (the default), which speaks one word
     /// every `AGENT_TOKEN_MS` (0).
     let model: @Sendable (VoiceCallSettings) -> any LanguageModel
+    /// What reviews a call once it has ended, by the same `AGENT_MODEL`: the same client, or the model
+    /// `REVIEW_MODEL` names on the same server; or the offline reviewer.
+    let reviewer: any CallReviewer
 
     init(env: WorkerEnv) throws {
         publicOrigin = env.vars["PUBLIC_URL"].map(BaseURL.withoutTrailingSlashes)
@@ -19,14 +22,21 @@ struct VoiceConfig: Sendable {
         case "offline":
             let pace = Duration.milliseconds(Int(env.vars["AGENT_TOKEN_MS"] ?? "") ?? 0)
             model = { OfflineAgent(knowledge: $0.knowledge, systemPrompt: $0.systemPrompt, tokenDelay: pace) }
+            guard env.vars["REVIEW_MODEL"] == nil else { throw VoiceConfigError(message: "REVIEW_MODEL needs AGENT_MODEL = \"openai\"") }
+            reviewer = OfflineReviewer()
         case "openai":
             guard let base = env.vars["LLM_BASE_URL"], let name = env.vars["LLM_MODEL"] else {
                 throw VoiceConfigError(message: "AGENT_MODEL = \"openai\" needs LLM_BASE_URL and LLM_MODEL")
             }
-            let client = OpenAIChatModel(baseURL: BaseURL.withoutTrailingSlashes(base), model: name,
-                                         apiKey: try env.secret("LLM_API_KEY"), outbound: env.outbound,
-                                         timeoutMilliseconds: Int(env.vars["LLM_TIMEOUT_MS"] ?? "") ?? 30_000)
-            model = { _ in client }
+            let key = try env.secret("LLM_API_KEY")
+            let timeout = Int(env.vars["LLM_TIMEOUT_MS"] ?? "") ?? 30_000
+            let client = { (name: String) in
+                OpenAIChatModel(baseURL: BaseURL.withoutTrailingSlashes(base), model: name, apiKey: key, outbound: env.outbound,
+                                timeoutMilliseconds: timeout)
+            }
+            let agent = client(name)
+            model = { _ in agent }
+            reviewer = ModelReviewer(model: client(env.vars["REVIEW_MODEL"] ?? name))
         case let other:
             throw VoiceConfigError(message: "AGENT_MODEL must be offline or openai, not \(other)")
         }

@@ -656,6 +656,29 @@ extension Components {
             public var callbackNote: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Call/callback_requested_at`.
             public var callbackRequestedAt: Foundation.Date?
+            /// The review's class for the call, or a person's
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/classification`.
+            @frozen public enum ClassificationPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case salesInquiry = "sales_inquiry"
+                case supportRequest = "support_request"
+                case billing = "billing"
+                case complaint = "complaint"
+                case appointment = "appointment"
+                case followUpRequired = "follow_up_required"
+                case spam = "spam"
+                case generalInquiry = "general_inquiry"
+                case resolved = "resolved"
+                case _empty_ = ""
+            }
+            /// The review's class for the call, or a person's
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/classification`.
+            public var classification: Components.Schemas.Call.ClassificationPayload?
+            /// `review`, or the member who classified the call
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/classified_by`.
+            public var classifiedBy: Swift.String?
             /// The other party's contact, when one matched or the agent made one
             ///
             /// - Remark: Generated from `#/components/schemas/Call/contact_id`.
@@ -740,6 +763,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Call/handoff_reason`.
             public var handoffReason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Call/has_recording`.
+            public var hasRecording: Swift.Bool
             /// - Remark: Generated from `#/components/schemas/Call/id`.
             public var id: Swift.String
             /// Times the caller interrupted the agent
@@ -754,6 +779,286 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Call/placed_by`.
             public var placedBy: Swift.String?
+            /// What the provider charged (positive), fetched after the call
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/price`.
+            public var price: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Call/price_unit`.
+            public var priceUnit: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Call/rated_by`.
+            public var ratedBy: Swift.String?
+            /// Stars a person gave the call
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/rating`.
+            public var rating: Swift.Int?
+            /// The AI review (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/review`.
+            public struct ReviewPayload: Codable, Hashable, Sendable {
+                /// What the review itself said for each corrected field
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/as_reviewed`.
+                public struct AsReviewedPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer]
+                    /// Creates a new `AsReviewedPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: OpenAPIRuntime.OpenAPIValueContainer] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// What the review itself said for each corrected field
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/as_reviewed`.
+                public var asReviewed: Components.Schemas.Call.ReviewPayload.AsReviewedPayload
+                /// - Remark: Generated from `#/components/schemas/Call/review/classification`.
+                @frozen public enum ClassificationPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case salesInquiry = "sales_inquiry"
+                    case supportRequest = "support_request"
+                    case billing = "billing"
+                    case complaint = "complaint"
+                    case appointment = "appointment"
+                    case followUpRequired = "follow_up_required"
+                    case spam = "spam"
+                    case generalInquiry = "general_inquiry"
+                    case resolved = "resolved"
+                }
+                /// - Remark: Generated from `#/components/schemas/Call/review/classification`.
+                public var classification: Components.Schemas.Call.ReviewPayload.ClassificationPayload
+                /// - Remark: Generated from `#/components/schemas/Call/review/model`.
+                public var model: Swift.String
+                /// Fields a person corrected: their value, who and when
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/overrides`.
+                public struct OverridesPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Call/review/overrides/additionalProperties`.
+                    public struct AdditionalPropertiesPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/Call/review/overrides/additionalProperties/at`.
+                        public var at: Foundation.Date
+                        /// - Remark: Generated from `#/components/schemas/Call/review/overrides/additionalProperties/by`.
+                        public var by: Swift.String
+                        /// - Remark: Generated from `#/components/schemas/Call/review/overrides/additionalProperties/value`.
+                        public var value: OpenAPIRuntime.OpenAPIValueContainer
+                        /// Creates a new `AdditionalPropertiesPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - at:
+                        ///   - by:
+                        ///   - value:
+                        public init(
+                            at: Foundation.Date,
+                            by: Swift.String,
+                            value: OpenAPIRuntime.OpenAPIValueContainer
+                        ) {
+                            self.at = at
+                            self.by = by
+                            self.value = value
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case at
+                            case by
+                            case value
+                        }
+                    }
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Components.Schemas.Call.ReviewPayload.OverridesPayload.AdditionalPropertiesPayload]
+                    /// Creates a new `OverridesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Components.Schemas.Call.ReviewPayload.OverridesPayload.AdditionalPropertiesPayload] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// Fields a person corrected: their value, who and when
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/overrides`.
+                public var overrides: Components.Schemas.Call.ReviewPayload.OverridesPayload
+                /// - Remark: Generated from `#/components/schemas/Call/review/recommendations`.
+                public var recommendations: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/Call/review/reviewed_at`.
+                public var reviewedAt: Foundation.Date
+                /// The rubric the call was judged against
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/rubric`.
+                public var rubric: Swift.String
+                /// How well the agent handled the call
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/score`.
+                public var score: Swift.Int
+                /// The caller's
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/sentiment`.
+                @frozen public enum SentimentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case positive = "positive"
+                    case neutral = "neutral"
+                    case negative = "negative"
+                }
+                /// The caller's
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/sentiment`.
+                public var sentiment: Components.Schemas.Call.ReviewPayload.SentimentPayload
+                /// Whether the call met the number's rubric
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/review/success`.
+                public var success: Swift.Bool
+                /// - Remark: Generated from `#/components/schemas/Call/review/success_reason`.
+                public var successReason: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Call/review/summary`.
+                public var summary: Swift.String
+                /// Creates a new `ReviewPayload`.
+                ///
+                /// - Parameters:
+                ///   - asReviewed: What the review itself said for each corrected field
+                ///   - classification:
+                ///   - model:
+                ///   - overrides: Fields a person corrected: their value, who and when
+                ///   - recommendations:
+                ///   - reviewedAt:
+                ///   - rubric: The rubric the call was judged against
+                ///   - score: How well the agent handled the call
+                ///   - sentiment: The caller's
+                ///   - success: Whether the call met the number's rubric
+                ///   - successReason:
+                ///   - summary:
+                public init(
+                    asReviewed: Components.Schemas.Call.ReviewPayload.AsReviewedPayload,
+                    classification: Components.Schemas.Call.ReviewPayload.ClassificationPayload,
+                    model: Swift.String,
+                    overrides: Components.Schemas.Call.ReviewPayload.OverridesPayload,
+                    recommendations: [Swift.String],
+                    reviewedAt: Foundation.Date,
+                    rubric: Swift.String,
+                    score: Swift.Int,
+                    sentiment: Components.Schemas.Call.ReviewPayload.SentimentPayload,
+                    success: Swift.Bool,
+                    successReason: Swift.String,
+                    summary: Swift.String
+                ) {
+                    self.asReviewed = asReviewed
+                    self.classification = classification
+                    self.model = model
+                    self.overrides = overrides
+                    self.recommendations = recommendations
+                    self.reviewedAt = reviewedAt
+                    self.rubric = rubric
+                    self.score = score
+                    self.sentiment = sentiment
+                    self.success = success
+                    self.successReason = successReason
+                    self.summary = summary
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case asReviewed = "as_reviewed"
+                    case classification
+                    case model
+                    case overrides
+                    case recommendations
+                    case reviewedAt = "reviewed_at"
+                    case rubric
+                    case score
+                    case sentiment
+                    case success
+                    case successReason = "success_reason"
+                    case summary
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.asReviewed = try container.decode(
+                        Components.Schemas.Call.ReviewPayload.AsReviewedPayload.self,
+                        forKey: .asReviewed
+                    )
+                    self.classification = try container.decode(
+                        Components.Schemas.Call.ReviewPayload.ClassificationPayload.self,
+                        forKey: .classification
+                    )
+                    self.model = try container.decode(
+                        Swift.String.self,
+                        forKey: .model
+                    )
+                    self.overrides = try container.decode(
+                        Components.Schemas.Call.ReviewPayload.OverridesPayload.self,
+                        forKey: .overrides
+                    )
+                    self.recommendations = try container.decode(
+                        [Swift.String].self,
+                        forKey: .recommendations
+                    )
+                    self.reviewedAt = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .reviewedAt
+                    )
+                    self.rubric = try container.decode(
+                        Swift.String.self,
+                        forKey: .rubric
+                    )
+                    self.score = try container.decode(
+                        Swift.Int.self,
+                        forKey: .score
+                    )
+                    self.sentiment = try container.decode(
+                        Components.Schemas.Call.ReviewPayload.SentimentPayload.self,
+                        forKey: .sentiment
+                    )
+                    self.success = try container.decode(
+                        Swift.Bool.self,
+                        forKey: .success
+                    )
+                    self.successReason = try container.decode(
+                        Swift.String.self,
+                        forKey: .successReason
+                    )
+                    self.summary = try container.decode(
+                        Swift.String.self,
+                        forKey: .summary
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "as_reviewed",
+                        "classification",
+                        "model",
+                        "overrides",
+                        "recommendations",
+                        "reviewed_at",
+                        "rubric",
+                        "score",
+                        "sentiment",
+                        "success",
+                        "success_reason",
+                        "summary"
+                    ])
+                }
+            }
+            /// The AI review (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/review`.
+            public var review: Components.Schemas.Call.ReviewPayload?
+            /// The AI review, once the call ended
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/review_status`.
+            @frozen public enum ReviewStatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case done = "done"
+                case failed = "failed"
+                case _empty_ = ""
+            }
+            /// The AI review, once the call ended
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/review_status`.
+            public var reviewStatus: Components.Schemas.Call.ReviewStatusPayload?
             /// ConversationRelay's SessionStatus when the session ended
             ///
             /// - Remark: Generated from `#/components/schemas/Call/session_status`.
@@ -903,6 +1208,8 @@ extension Components {
             ///   - callSid:
             ///   - callbackNote:
             ///   - callbackRequestedAt:
+            ///   - classification: The review's class for the call, or a person's
+            ///   - classifiedBy: `review`, or the member who classified the call
             ///   - contactId: The other party's contact, when one matched or the agent made one
             ///   - context: An outbound call's context and variables for the agent
             ///   - createdAt:
@@ -912,10 +1219,17 @@ extension Components {
             ///   - events: The status timeline (one call's answer only)
             ///   - from:
             ///   - handoffReason: Why the agent handed the call to a human
+            ///   - hasRecording:
             ///   - id:
             ///   - interruptions: Times the caller interrupted the agent
             ///   - numberId: The voice number; null once it was deleted
             ///   - placedBy: The member who called from the browser
+            ///   - price: What the provider charged (positive), fetched after the call
+            ///   - priceUnit:
+            ///   - ratedBy:
+            ///   - rating: Stars a person gave the call
+            ///   - review: The AI review (one call's answer only)
+            ///   - reviewStatus: The AI review, once the call ended
             ///   - sessionStatus: ConversationRelay's SessionStatus when the session ended
             ///   - startedAt:
             ///   - status: Twilio's CallStatus, last reported
@@ -928,6 +1242,8 @@ extension Components {
                 callSid: Swift.String,
                 callbackNote: Swift.String? = nil,
                 callbackRequestedAt: Foundation.Date? = nil,
+                classification: Components.Schemas.Call.ClassificationPayload? = nil,
+                classifiedBy: Swift.String? = nil,
                 contactId: Swift.String? = nil,
                 context: OpenAPIRuntime.OpenAPIValueContainer,
                 createdAt: Foundation.Date,
@@ -937,10 +1253,17 @@ extension Components {
                 events: Components.Schemas.Call.EventsPayload? = nil,
                 from: Swift.String,
                 handoffReason: Swift.String? = nil,
+                hasRecording: Swift.Bool,
                 id: Swift.String,
                 interruptions: Swift.Int,
                 numberId: Swift.String? = nil,
                 placedBy: Swift.String? = nil,
+                price: Swift.Double? = nil,
+                priceUnit: Swift.String? = nil,
+                ratedBy: Swift.String? = nil,
+                rating: Swift.Int? = nil,
+                review: Components.Schemas.Call.ReviewPayload? = nil,
+                reviewStatus: Components.Schemas.Call.ReviewStatusPayload? = nil,
                 sessionStatus: Swift.String? = nil,
                 startedAt: Foundation.Date,
                 status: Swift.String,
@@ -953,6 +1276,8 @@ extension Components {
                 self.callSid = callSid
                 self.callbackNote = callbackNote
                 self.callbackRequestedAt = callbackRequestedAt
+                self.classification = classification
+                self.classifiedBy = classifiedBy
                 self.contactId = contactId
                 self.context = context
                 self.createdAt = createdAt
@@ -962,10 +1287,17 @@ extension Components {
                 self.events = events
                 self.from = from
                 self.handoffReason = handoffReason
+                self.hasRecording = hasRecording
                 self.id = id
                 self.interruptions = interruptions
                 self.numberId = numberId
                 self.placedBy = placedBy
+                self.price = price
+                self.priceUnit = priceUnit
+                self.ratedBy = ratedBy
+                self.rating = rating
+                self.review = review
+                self.reviewStatus = reviewStatus
                 self.sessionStatus = sessionStatus
                 self.startedAt = startedAt
                 self.status = status
@@ -979,6 +1311,8 @@ extension Components {
                 case callSid = "call_sid"
                 case callbackNote = "callback_note"
                 case callbackRequestedAt = "callback_requested_at"
+                case classification
+                case classifiedBy = "classified_by"
                 case contactId = "contact_id"
                 case context
                 case createdAt = "created_at"
@@ -988,10 +1322,17 @@ extension Components {
                 case events
                 case from
                 case handoffReason = "handoff_reason"
+                case hasRecording = "has_recording"
                 case id
                 case interruptions
                 case numberId = "number_id"
                 case placedBy = "placed_by"
+                case price
+                case priceUnit = "price_unit"
+                case ratedBy = "rated_by"
+                case rating
+                case review
+                case reviewStatus = "review_status"
                 case sessionStatus = "session_status"
                 case startedAt = "started_at"
                 case status
@@ -1020,6 +1361,14 @@ extension Components {
                 self.callbackRequestedAt = try container.decodeIfPresent(
                     Foundation.Date.self,
                     forKey: .callbackRequestedAt
+                )
+                self.classification = try container.decodeIfPresent(
+                    Components.Schemas.Call.ClassificationPayload.self,
+                    forKey: .classification
+                )
+                self.classifiedBy = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .classifiedBy
                 )
                 self.contactId = try container.decodeIfPresent(
                     Swift.String.self,
@@ -1057,6 +1406,10 @@ extension Components {
                     Swift.String.self,
                     forKey: .handoffReason
                 )
+                self.hasRecording = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .hasRecording
+                )
                 self.id = try container.decode(
                     Swift.String.self,
                     forKey: .id
@@ -1072,6 +1425,30 @@ extension Components {
                 self.placedBy = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .placedBy
+                )
+                self.price = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .price
+                )
+                self.priceUnit = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .priceUnit
+                )
+                self.ratedBy = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .ratedBy
+                )
+                self.rating = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .rating
+                )
+                self.review = try container.decodeIfPresent(
+                    Components.Schemas.Call.ReviewPayload.self,
+                    forKey: .review
+                )
+                self.reviewStatus = try container.decodeIfPresent(
+                    Components.Schemas.Call.ReviewStatusPayload.self,
+                    forKey: .reviewStatus
                 )
                 self.sessionStatus = try container.decodeIfPresent(
                     Swift.String.self,
@@ -1103,6 +1480,8 @@ extension Components {
                     "call_sid",
                     "callback_note",
                     "callback_requested_at",
+                    "classification",
+                    "classified_by",
                     "contact_id",
                     "context",
                     "created_at",
@@ -1112,10 +1491,17 @@ extension Components {
                     "events",
                     "from",
                     "handoff_reason",
+                    "has_recording",
                     "id",
                     "interruptions",
                     "number_id",
                     "placed_by",
+                    "price",
+                    "price_unit",
+                    "rated_by",
+                    "rating",
+                    "review",
+                    "review_status",
                     "session_status",
                     "started_at",
                     "status",
@@ -11592,6 +11978,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/VoiceNumber/released_at`.
             public var releasedAt: Foundation.Date?
+            /// What a successful call is: each call's AI review judges it against this
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/review_rubric`.
+            public var reviewRubric: Swift.String
             /// Added by hand, or by a sync of the provider's numbers
             ///
             /// - Remark: Generated from `#/components/schemas/VoiceNumber/source`.
@@ -11636,6 +12026,7 @@ extension Components {
             ///   - phoneNumber:
             ///   - providerSid: Twilio's sid of a synced number
             ///   - releasedAt: When a sync found the number gone from the account (it is disabled)
+            ///   - reviewRubric: What a successful call is: each call's AI review judges it against this
             ///   - source: Added by hand, or by a sync of the provider's numbers
             ///   - systemPrompt:
             ///   - transcriptionProvider:
@@ -11659,6 +12050,7 @@ extension Components {
                 phoneNumber: Swift.String,
                 providerSid: Swift.String? = nil,
                 releasedAt: Foundation.Date? = nil,
+                reviewRubric: Swift.String,
                 source: Components.Schemas.VoiceNumber.SourcePayload,
                 systemPrompt: Swift.String,
                 transcriptionProvider: Swift.String,
@@ -11682,6 +12074,7 @@ extension Components {
                 self.phoneNumber = phoneNumber
                 self.providerSid = providerSid
                 self.releasedAt = releasedAt
+                self.reviewRubric = reviewRubric
                 self.source = source
                 self.systemPrompt = systemPrompt
                 self.transcriptionProvider = transcriptionProvider
@@ -11706,6 +12099,7 @@ extension Components {
                 case phoneNumber = "phone_number"
                 case providerSid = "provider_sid"
                 case releasedAt = "released_at"
+                case reviewRubric = "review_rubric"
                 case source
                 case systemPrompt = "system_prompt"
                 case transcriptionProvider = "transcription_provider"
@@ -11776,6 +12170,10 @@ extension Components {
                     Foundation.Date.self,
                     forKey: .releasedAt
                 )
+                self.reviewRubric = try container.decode(
+                    Swift.String.self,
+                    forKey: .reviewRubric
+                )
                 self.source = try container.decode(
                     Components.Schemas.VoiceNumber.SourcePayload.self,
                     forKey: .source
@@ -11820,6 +12218,7 @@ extension Components {
                     "phone_number",
                     "provider_sid",
                     "released_at",
+                    "review_rubric",
                     "source",
                     "system_prompt",
                     "transcription_provider",

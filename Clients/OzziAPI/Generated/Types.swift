@@ -360,13 +360,48 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/calls`.
     /// - Remark: Generated from `#/paths//api/v1/calls/post(createCall)`.
     func createCall(_ input: Operations.CreateCall.Input) async throws -> Operations.CreateCall.Output
-    /// One call with its status timeline and transcript
+    /// The calls as CSV, newest first, streamed, narrowed by the list's filters
     ///
-    /// One call with its status timeline and transcript. Needs a bearer token, an API key or the session cookie.
+    /// The calls as CSV, newest first, streamed, narrowed by the list's filters. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls.csv`.
+    /// - Remark: Generated from `#/paths//api/v1/calls.csv/get(getCallsCsv)`.
+    func getCallsCsv(_ input: Operations.GetCallsCsv.Input) async throws -> Operations.GetCallsCsv.Output
+    /// The dashboard: calls, completed and failed, durations, cost, live calls, by status and class, per day
+    ///
+    /// The dashboard: calls, completed and failed, durations, cost, live calls, by status and class, per day. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/stats/get(getCallsStats)`.
+    func getCallsStats(_ input: Operations.GetCallsStats.Input) async throws -> Operations.GetCallsStats.Output
+    /// One call with its status timeline, transcript and review
+    ///
+    /// One call with its status timeline, transcript and review. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/calls/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/calls/{id}/get(getCall)`.
     func getCall(_ input: Operations.GetCall.Input) async throws -> Operations.GetCall.Output
+    /// Classify or rate a call
+    ///
+    /// Classify or rate a call. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calls/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/patch(updateCall)`.
+    func updateCall(_ input: Operations.UpdateCall.Input) async throws -> Operations.UpdateCall.Output
+    /// Review the call again (202: the review follows, with a call.reviewed event)
+    ///
+    /// Review the call again (202: the review follows, with a call.reviewed event). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calls/{id}/review`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/review/post(postCallsReview)`.
+    func postCallsReview(_ input: Operations.PostCallsReview.Input) async throws -> Operations.PostCallsReview.Output
+    /// Correct the call's review (a re-run keeps the corrections)
+    ///
+    /// Correct the call's review (a re-run keeps the corrections). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calls/{id}/review`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/review/patch(patchCallsReview)`.
+    func patchCallsReview(_ input: Operations.PatchCallsReview.Input) async throws -> Operations.PatchCallsReview.Output
     /// List campaigns, newest first
     ///
     /// List campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2269,9 +2304,39 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// One call with its status timeline and transcript
+    /// The calls as CSV, newest first, streamed, narrowed by the list's filters
     ///
-    /// One call with its status timeline and transcript. Needs a bearer token, an API key or the session cookie.
+    /// The calls as CSV, newest first, streamed, narrowed by the list's filters. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls.csv`.
+    /// - Remark: Generated from `#/paths//api/v1/calls.csv/get(getCallsCsv)`.
+    public func getCallsCsv(
+        query: Operations.GetCallsCsv.Input.Query = .init(),
+        headers: Operations.GetCallsCsv.Input.Headers = .init()
+    ) async throws -> Operations.GetCallsCsv.Output {
+        try await getCallsCsv(Operations.GetCallsCsv.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The dashboard: calls, completed and failed, durations, cost, live calls, by status and class, per day
+    ///
+    /// The dashboard: calls, completed and failed, durations, cost, live calls, by status and class, per day. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls/stats`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/stats/get(getCallsStats)`.
+    public func getCallsStats(
+        query: Operations.GetCallsStats.Input.Query = .init(),
+        headers: Operations.GetCallsStats.Input.Headers = .init()
+    ) async throws -> Operations.GetCallsStats.Output {
+        try await getCallsStats(Operations.GetCallsStats.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One call with its status timeline, transcript and review
+    ///
+    /// One call with its status timeline, transcript and review. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/calls/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/calls/{id}/get(getCall)`.
@@ -2282,6 +2347,55 @@ extension APIProtocol {
         try await getCall(Operations.GetCall.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Classify or rate a call
+    ///
+    /// Classify or rate a call. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calls/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/patch(updateCall)`.
+    public func updateCall(
+        path: Operations.UpdateCall.Input.Path,
+        headers: Operations.UpdateCall.Input.Headers = .init(),
+        body: Operations.UpdateCall.Input.Body
+    ) async throws -> Operations.UpdateCall.Output {
+        try await updateCall(Operations.UpdateCall.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Review the call again (202: the review follows, with a call.reviewed event)
+    ///
+    /// Review the call again (202: the review follows, with a call.reviewed event). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calls/{id}/review`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/review/post(postCallsReview)`.
+    public func postCallsReview(
+        path: Operations.PostCallsReview.Input.Path,
+        headers: Operations.PostCallsReview.Input.Headers = .init()
+    ) async throws -> Operations.PostCallsReview.Output {
+        try await postCallsReview(Operations.PostCallsReview.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Correct the call's review (a re-run keeps the corrections)
+    ///
+    /// Correct the call's review (a re-run keeps the corrections). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calls/{id}/review`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/review/patch(patchCallsReview)`.
+    public func patchCallsReview(
+        path: Operations.PatchCallsReview.Input.Path,
+        headers: Operations.PatchCallsReview.Input.Headers = .init(),
+        body: Operations.PatchCallsReview.Input.Body
+    ) async throws -> Operations.PatchCallsReview.Output {
+        try await patchCallsReview(Operations.PatchCallsReview.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// List campaigns, newest first

@@ -44,16 +44,8 @@ struct CampaignInput: Sendable {
                 sendAt = .some(nil)
             }
         }
-        throttlePerSecond = try Self.integer(body, "throttle_per_second", 1...10_000)
-        errorThreshold = try Self.integer(body, "error_threshold", 1...1_000_000)
-    }
-
-    private static func integer(_ body: JSONBody, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let value = body.fields[name], value != .null else { return nil }
-        guard let number = value.numberValue, let int = Int(exactly: number), range.contains(int) else {
-            throw APIError.invalidField(name, "must be an integer in \(range.lowerBound)...\(range.upperBound)")
-        }
-        return int
+        throttlePerSecond = try body.int("throttle_per_second", 1...10_000)
+        errorThreshold = try body.int("error_threshold", 1...1_000_000)
     }
 
     /// The channel's content (its schema checked the shape): SMS a `template_id` or a `body`; email a

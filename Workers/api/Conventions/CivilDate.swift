@@ -1,3 +1,4 @@
+import Foundation
 import OzziRuntime
 
 /// Calendar dates as day numbers (days since 1970-01-01, proleptic Gregorian), for date arithmetic
@@ -28,6 +29,12 @@ enum CivilDate {
     /// Days from 1970-01-01 (proleptic Gregorian): the runtime's calendar arithmetic, which RFC 3339 instants use too.
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
         Int(RFC3339.daysFromEpoch(year: Int64(year), month: Int64(month), day: Int64(day)))
+    }
+
+    /// The `YYYY-MM-DD` text of a day number: what `day` reads back.
+    static func text(_ days: Int) -> String {
+        let (y, m, d) = civil(fromDays: days)
+        return String(format: "%04d-%02d-%02d", y, m, d)
     }
 
     static func civil(fromDays days: Int) -> (Int, Int, Int) {

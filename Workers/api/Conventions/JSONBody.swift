@@ -57,6 +57,15 @@ struct JSONBody {
         return flag
     }
 
+    /// A whole number within `range`.
+    func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let value = fields[name], value != .null else { return nil }
+        guard let number = value.numberValue, let int = Int(exactly: number), range.contains(int) else {
+            throw APIError.invalidField(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return int
+    }
+
     /// A JSON array of 1...10,000 ids (`contact_ids`, `message_ids`), as `Schema.idList` states it.
     func ids(_ name: String = "contact_ids") throws -> [String] {
         guard let value = fields[name] else { throw APIError.invalidField(name, "is required") }

@@ -71,11 +71,4 @@ extension RouteGroup {
             return .json(try await s.submissions.get(scope, formID: context.parameter("id"), id: id), status: 202)
         }
     }
-
-    /// An instant filter, as the parameters' schema checked it, in stored form.
-    static func instant(_ request: Request, _ name: String) throws -> String? {
-        guard let text = request.queryParameter(name) else { return nil }
-        guard let ms = RFC3339.milliseconds(text) else { throw APIError.invalidField(name, "must be an RFC 3339 instant") }
-        return Timestamp.at(milliseconds: ms)
-    }
 }

@@ -79,10 +79,7 @@ extension RecurrenceRule {
 
     /// The rule as answers show it and `series.rule` keeps it.
     var json: JSONValue {
-        func date(_ day: Int) -> JSONValue {
-            let (y, m, d) = CivilDate.civil(fromDays: day)
-            return .string(String(format: "%04d-%02d-%02d", y, m, d))
-        }
+        func date(_ day: Int) -> JSONValue { .string(CivilDate.text(day)) }
         var fields: [String: JSONValue] = [
             "frequency": .string(frequency.rawValue), "interval": .number(Double(interval)),
             "time": .string(String(format: "%02d:%02d", hour, minute)), "time_zone": .string(zone.identifier),

@@ -24,6 +24,14 @@ extension Call: APIModel {
         .required("callback_requested_at", Schema.timestamp.nullable),
         .required("callback_note", Schema.string().nullable),
         .required("placed_by", Schema.string().nullable.described("The member who called from the browser")),
+        .required("classification", Schema.oneOf(CallClass.all).nullable.described("The review's class for the call, or a person's")),
+        .required("classified_by", Schema.string().nullable.described("`review`, or the member who classified the call")),
+        .required("rating", Schema.integer(1...5).nullable.described("Stars a person gave the call")),
+        .required("rated_by", Schema.string().nullable),
+        .required("review_status", Schema.oneOf(["pending", "done", "failed"]).nullable.described("The AI review, once the call ended")),
+        .required("price", Schema.number(0...1_000_000).nullable.described("What the provider charged (positive), fetched after the call")),
+        .required("price_unit", Schema.string().nullable.example("USD")),
+        .required("has_recording", Schema.boolean),
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),
         .optional("events", Schema.array(Schema.object([
@@ -39,5 +47,6 @@ extension Call: APIModel {
             ]).nullable),
             .required("at", .timestamp),
         ], closed: true)).described("The transcript (one call's answer only)")),
+        .optional("review", CallReview.schema.nullable.described("The AI review (one call's answer only)")),
     ], closed: true)
 }

@@ -25,13 +25,22 @@ struct Call: Sendable, Decodable, SQLRecord {
     let callback_requested_at: String?
     let callback_note: String?
     let placed_by: String?
+    let classification: String?
+    let classified_by: String?
+    let rating: Int?
+    let rated_by: String?
+    let review_status: String?
+    let price_micros: Int64?
+    let price_unit: String?
+    let has_recording: Bool
     let created_at: String
     let updated_at: String
 
     enum CodingKeys: String, SQLColumn {
         case id, workspace_id, number_id, call_sid, account_sid, direction, from_number, to_number, contact_id, status, context, after_hours
         case started_at, answered_at, ended_at, duration_seconds, interruptions, session_status, handoff_reason, handoff_data
-        case callback_requested_at, callback_note, placed_by, created_at, updated_at
+        case callback_requested_at, callback_note, placed_by, classification, classified_by, rating, rated_by, review_status
+        case price_micros, price_unit, has_recording, created_at, updated_at
     }
     typealias Columns = CodingKeys
 
@@ -40,8 +49,11 @@ struct Call: Sendable, Decodable, SQLRecord {
 
     var scope: TenantScope { TenantScope(workspaceID: workspace_id) }
 
+    /// The price as a decimal number of `price_unit`s.
+    var price: Double? { price_micros.map { Double($0) / 1_000_000 } }
+
     /// The call as the API answers it; `detail` adds its status timeline and transcript.
-    func answer(_ detail: (events: [CallEvent], turns: [CallTurn])? = nil) -> JSONValue {
+    func answer(_ detail: (events: [CallEvent], turns: [CallTurn], review: CallReview?)? = nil) -> JSONValue {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
         var fields: [String: JSONValue] = [
             "id": .string(id), "number_id": text(number_id), "call_sid": .string(call_sid), "direction": .string(direction),
@@ -50,11 +62,15 @@ struct Call: Sendable, Decodable, SQLRecord {
             "ended_at": text(ended_at), "duration_seconds": duration_seconds.map { .number(Double($0)) } ?? .null,
             "interruptions": .number(Double(interruptions)), "session_status": text(session_status), "handoff_reason": text(handoff_reason),
             "callback_requested_at": text(callback_requested_at), "callback_note": text(callback_note), "placed_by": text(placed_by),
+            "classification": text(classification), "classified_by": text(classified_by), "rating": rating.map { .number(Double($0)) } ?? .null,
+            "rated_by": text(rated_by), "review_status": text(review_status), "price": price.map { .number($0) } ?? .null,
+            "price_unit": text(price_unit), "has_recording": .bool(has_recording),
             "created_at": .string(created_at), "updated_at": .string(updated_at),
         ]
         if let detail {
             fields["events"] = .array(detail.events.map(\.json))
             fields["turns"] = .array(detail.turns.map(\.json))
+            fields["review"] = detail.review?.json ?? .null
         }
         return .object(fields)
     }

@@ -7,7 +7,7 @@ struct CallStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
 
-    private static let select = "SELECT \(Call.selection) FROM calls"
+    static let select = "SELECT \(Call.selection) FROM calls"
 
     struct Start: Sendable {
         let callSid: String
@@ -56,51 +56,88 @@ struct CallStore: Sendable {
         try await database.prepare(Self.select + " WHERE call_sid = ?").bind(callSid).first(Call.self)
     }
 
-    /// Newest first; `status`, `direction`, `number_id` and `contact_id` narrow the list.
-    func list(_ scope: TenantScope, page: PageRequest, filters: [String: String]) async throws -> [Call] {
-        var conditions = ["workspace_id = ?"]
-        var values: [SQLValue] = [.text(scope.workspaceID)]
-        if let after = page.after {
-            conditions.append("id < ?")
-            values.append(.text(after))
+    /// Newest first by start, narrowed by `filters`; pages by keyset on (started_at, id).
+    func list(_ scope: TenantScope, filters: CallFilters, page: PageRequest) async throws -> [Call] {
+        var (conditions, values) = filters.sql(scope)
+        if page.after != nil {
+            let (at, id) = page.afterKeyAndID
+            conditions.append("(started_at < ? OR (started_at = ? AND id < ?))")
+            values += [at, at, id]
         }
-        for column in ["status", "direction", "number_id", "contact_id"] {
-            guard let value = filters[column] else { continue }
-            conditions.append("\(column) = ?")
-            values.append(.text(value))
-        }
-        values.append(.integer(Int64(page.limit + 1)))
-        return try await database.prepare(Self.select + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?")
-            .bind(values).all(Call.self)
+        return try await database.prepare(Self.select + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY started_at DESC, id DESC LIMIT ?")
+            .bind(values + [page.limit + 1]).all(Call.self)
     }
 
-    func detail(_ call: Call) async throws -> (events: [CallEvent], turns: [CallTurn]) {
+    /// A person classifies or rates a call (nil leaves that field as it is); nil when there is no such call.
+    func judge(_ scope: TenantScope, id: String, classification: String?, rating: Int?, by memberID: String) async throws -> Call? {
+        let now = Timestamp.now(clock)
+        return try await database.transaction { tx -> Call? in
+            let (before, after) = try Self.changing(tx, id) {
+                if let classification {
+                    try tx.run("UPDATE calls SET classification = ?, classified_by = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+                               classification, memberID, now, scope.workspaceID, id)
+                }
+                if let rating {
+                    try tx.run("UPDATE calls SET rating = ?, rated_by = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+                               rating, memberID, now, scope.workspaceID, id)
+                }
+            }
+            guard let before, before.workspace_id == scope.workspaceID, let after else { return nil }
+            var data: [String: JSONValue] = ["by": .string(memberID)]
+            if let classification { data["classification"] = .string(classification) }
+            if let rating { data["rating"] = .number(Double(rating)) }
+            try WorkspaceEvents.record(tx, [(scope, "call.judged", Self.event(id, data))], at: now)
+            return after
+        }
+    }
+
+    func detail(_ call: Call) async throws -> (events: [CallEvent], turns: [CallTurn], review: CallReview?) {
         let events = try await database.prepare("SELECT \(CallEvent.selection) FROM call_events WHERE call_id = ? ORDER BY seq").bind(call.id).all(CallEvent.self)
-        let turns = try await database.prepare("SELECT \(CallTurn.selection) FROM call_turns WHERE call_id = ? ORDER BY seq").bind(call.id).all(CallTurn.self)
-        return (events, turns)
+        return (events, try await turns(call), try await database.prepare("SELECT \(CallReview.selection) FROM call_reviews WHERE call_id = ?")
+            .bind(call.id).first(CallReview.self))
+    }
+
+    func turns(_ call: Call) async throws -> [CallTurn] {
+        try await database.prepare("SELECT \(CallTurn.selection) FROM call_turns WHERE call_id = ? ORDER BY seq").bind(call.id).all(CallTurn.self)
     }
 
     /// A status Twilio reported: added to the timeline unless this `sequenceNumber` was seen (a repeated
     /// callback), and made the call's status unless the call already ended (callbacks may arrive out of order).
-    func report(_ call: Call, status: String, sequenceNumber: Int?, durationSeconds: Int?) async throws {
+    /// True when this report ended the call: the caller then starts what follows an end (`VoiceDomain.wrapUp`);
+    /// an answered call's review is pending from here (one nobody answered has nothing to review).
+    @discardableResult
+    func report(_ call: Call, status: String, sequenceNumber: Int?, durationSeconds: Int?) async throws -> Bool {
         let now = Timestamp.now(clock)
-        try await database.transaction { tx in
+        return try await database.transaction { tx -> Bool in
             if let sequenceNumber,
-               try !tx.all("SELECT 1 FROM call_events WHERE call_id = ? AND sequence_number = ?", call.id, sequenceNumber).isEmpty { return }
+               try !tx.all("SELECT 1 FROM call_events WHERE call_id = ? AND sequence_number = ?", call.id, sequenceNumber).isEmpty { return false }
             let seq = Int(try tx.all("SELECT coalesce(max(seq), 0) AS top FROM call_events WHERE call_id = ?", call.id).first?.integer("top") ?? 0) + 1
             try tx.run("INSERT INTO call_events (call_id, seq, workspace_id, status, sequence_number, at) VALUES (?, ?, ?, ?, ?, ?)",
                        call.id, seq, call.workspace_id, status, sequenceNumber, now)
             let final = Call.finalStatuses.contains(status)
-            try tx.run("""
-                UPDATE calls SET status = CASE WHEN ended_at IS NULL THEN ? ELSE status END,
-                  answered_at = CASE WHEN answered_at IS NULL AND ? = 'in-progress' THEN ? ELSE answered_at END,
-                  ended_at = CASE WHEN ended_at IS NULL AND ? = 1 THEN ? ELSE ended_at END,
-                  duration_seconds = coalesce(?, duration_seconds), updated_at = ? WHERE id = ?
-                """, status, status, now, final ? 1 : 0, now, durationSeconds, now, call.id)
+            let (before, after) = try Self.changing(tx, call.id) {
+                try tx.run("""
+                    UPDATE calls SET status = CASE WHEN ended_at IS NULL THEN ? ELSE status END,
+                      answered_at = CASE WHEN answered_at IS NULL AND ? = 'in-progress' THEN ? ELSE answered_at END,
+                      review_status = CASE WHEN ended_at IS NULL AND ? = 1 AND answered_at IS NOT NULL THEN 'pending' ELSE review_status END,
+                      ended_at = CASE WHEN ended_at IS NULL AND ? = 1 THEN ? ELSE ended_at END,
+                      duration_seconds = coalesce(?, duration_seconds), updated_at = ? WHERE id = ?
+                    """, status, status, now, final ? 1 : 0, final ? 1 : 0, now, durationSeconds, now, call.id)
+            }
             try WorkspaceEvents.record(tx, [(call.scope, final ? "call.ended" : "call.status",
                                              Self.event(call.id, ["status": .string(status), "duration_seconds": durationSeconds.map { .number(Double($0)) } ?? .null]))],
                                        at: now)
+            return before?.ended_at == nil && after?.ended_at != nil
         }
+    }
+
+    /// Runs `update` on call `id` within `tx`, moving the dashboard's totals from the row before to the row after.
+    static func changing(_ tx: SQLTransaction, _ id: String, _ update: () throws -> Void) throws -> (before: Call?, after: Call?) {
+        let before = try tx.first(Call.self, select + " WHERE id = ?", id)
+        try update()
+        let after = try tx.first(Call.self, select + " WHERE id = ?", id)
+        try CallDailyStats.move(tx, from: before, to: after)
+        return (before, after)
     }
 
     /// The relay's socket opened: the call was answered (Twilio reports `in-progress` only to a status
@@ -157,7 +194,7 @@ struct CallStore: Sendable {
         }
     }
 
-    private static func event(_ callID: String, _ fields: [String: JSONValue]) -> JSONValue {
+    static func event(_ callID: String, _ fields: [String: JSONValue]) -> JSONValue {
         var data = fields
         data["call_id"] = .string(callID)
         return .object(data)

@@ -23,4 +23,18 @@ struct TwilioCallsClient: Sendable {
         }
         return sid
     }
+
+    /// What Twilio charged for a call: a positive number of `unit`s, or nil while Twilio has not priced it
+    /// yet (status callbacks carry no price, and the call resource has it only some time after the end).
+    func price(callSid: String) async throws -> (micros: Int64, unit: String)? {
+        let request = OutboundRequest(
+            method: "GET", url: "\(account.baseURL)/2010-04-01/Accounts/\(account.accountSid)/Calls/\(callSid).json",
+            headers: ["authorization": account.authorization, "accept": "application/json"], body: [], timeoutMilliseconds: account.timeoutMilliseconds)
+        let response = try await account.outbound.fetch(request)
+        let json = try? JSONValue(jsonBytes: response.body)
+        guard response.status == 200, let json else { throw TwilioAccount.refusal("the call lookup", status: response.status, json: json) }
+        // Twilio writes prices as negative decimal strings ("-0.01400"); some libraries send numbers.
+        guard let text = json["price"]?.stringValue ?? json["price"]?.numberValue.map({ String($0) }), let price = Double(text) else { return nil }
+        return (Int64((abs(price) * 1_000_000).rounded()), json["price_unit"]?.stringValue ?? "USD")
+    }
 }

@@ -11,6 +11,10 @@ struct VoiceDomain: APIDomain {
     let outbound: OutboundCalls
     let sync: VoiceNumberSync
     let browser: BrowserCalling
+    let reviews: CallReviews
+    let pricing: CallPricing
+    let dashboard: CallDashboard
+    let jobs: any QueueProducer
     let providers: SMSProviders
     let smsSettings: SMSSettingsStore
     let clock: any WallClock
@@ -34,6 +38,12 @@ struct VoiceDomain: APIDomain {
         browser = BrowserCalling(database: api.database, clock: api.clock, key: CredentialKey.derive(api.sealingKey, for: "voice-api-keys"), calls: calls,
                                  numbers: numbers,
                                  settings: api.messaging.smsSettings)
+        jobs = try api.env.queue("JOBS")
+        reviews = CallReviews(database: api.database, clock: api.clock, calls: calls, numbers: numbers, voice: try api.env.service("VOICE"), jobs: jobs,
+                              logger: api.logger)
+        pricing = CallPricing(database: api.database, clock: api.clock, calls: calls, settings: api.messaging.smsSettings, providers: api.messaging.providers,
+                              logger: api.logger)
+        dashboard = CallDashboard(database: api.database, clock: api.clock)
         tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
     }
 
@@ -46,7 +56,22 @@ struct VoiceDomain: APIDomain {
 
     var publishes: [String] {
         ["voice_number.created", "voice_number.updated", "voice_number.deleted", "call.started", "call.status", "call.ended", "call.turn",
-         "call.session_ended", "call.handoff", "call.callback_requested"]
+         "call.session_ended", "call.handoff", "call.callback_requested", "call.judged", "call.reviewed", "call.review_failed",
+         "call.review_corrected", "call.priced"]
+    }
+
+    func jobs(_ jobs: inout JobHandlers) {
+        jobs.each(CallReviewJob.self, settling: { [reviews] job, message, _ in await reviews.run(job, message) })
+        jobs.each(CallPriceJob.self, settling: { [pricing] job, message, _ in await pricing.run(job, message) })
+    }
+
+    func maintain() async throws {
+        try await reviews.requeueStalled()
+    }
+
+    /// What follows a call's end: its price and its review.
+    func wrapUp(_ call: Call) async throws {
+        try await jobs.sendBatch([CallPriceJob(callID: call.id).message, CallReviewJob(callID: call.id).message])
     }
 
     /// A Twilio form another worker received, `{url, signature, fields}`, with its signature checked.

@@ -65,6 +65,8 @@ extension VoiceNumber: APIModel {
                 .described("Keypad keys and what they do")),
             answer ? .required("business_hours", hours.nullable.described("null: always open")) : .optional("business_hours", hours.nullable),
             field("after_hours_message", Schema.text(max: 500)),
+            field("review_rubric", Schema.string(max: 4_000).example("The caller's question was answered or a callback was booked.")
+                .described("What a successful call is: each call's AI review judges it against this")),
             answer ? .required("transfer_to", Schema.string(format: "phone").nullable.example("+12025550199").described("The human a call is handed to"))
                 : .optional("transfer_to", Schema.string(min: 1, max: 40, format: "phone").nullable.example("+12025550199")),
         ]

@@ -34,10 +34,10 @@ extension RouteGroup {
             try await s.calls.connected(call)
             let settings = try await s.numbers.settings(of: call) ?? VoiceSettings()
             let contact = try await call.contact_id.asyncMap { try await s.contacts.get(call.scope, id: $0) } ?? nil
-            let detail = try await s.calls.detail(call)
+            let turns = try await s.calls.turns(call)
             return .json(["call": call.answer(), "settings": settings.json, "context": call.context,
                           "contact": contact.map { ["id": .string($0.id), "name": .string($0.name), "first_name": .string($0.first_name)] } ?? .null,
-                          "turns": .array(detail.turns.map(\.json))] as JSONValue)
+                          "turns": .array(turns.map(\.json))] as JSONValue)
         }
 
         /// Transcript turns as the session settles them, in order.
@@ -85,8 +85,10 @@ extension RouteGroup {
                 throw APIError.notFound("call")
             }
             let status = try hook.required("CallStatus")
-            try await s.calls.report(call, status: status, sequenceNumber: hook.value("SequenceNumber").flatMap { Int($0) },
-                                     durationSeconds: hook.value("CallDuration").flatMap { Int($0) })
+            if try await s.calls.report(call, status: status, sequenceNumber: hook.value("SequenceNumber").flatMap { Int($0) },
+                                        durationSeconds: hook.value("CallDuration").flatMap { Int($0) }) {
+                try await s.wrapUp(call)
+            }
             return Response(status: 204)
         }
 

@@ -19,6 +19,8 @@ struct VoiceSettings: Sendable, Equatable {
     var afterHoursMessage = "We are closed right now. Please call again during business hours."
     /// E.164; nil: no human to hand over to (the agent says so).
     var transferTo: String?
+    /// What a successful call on this number is, in plain words: the AI review judges each call against it.
+    var reviewRubric = ""
 
     struct Knowledge: Sendable, Equatable {
         let topic: String
@@ -38,7 +40,8 @@ struct VoiceSettings: Sendable, Equatable {
     static let interruptibleValues = ["none", "dtmf", "speech", "any"]
     static let menuActions = ["say", "transfer", "end", "ask"]
     static let keys: Set<String> = ["greeting", "language", "tts_provider", "voice", "transcription_provider", "interruptible", "dtmf_detection",
-                                    "system_prompt", "knowledge", "menu", "business_hours", "after_hours_message", "transfer_to"]
+                                    "system_prompt", "knowledge", "menu", "business_hours", "after_hours_message", "transfer_to",
+                                    "review_rubric"]
 
     /// `self` with what `body` gives (top-level keys of a number's body); a change names only what it changes.
     func changed(by body: JSONBody, defaultCountry: String) throws -> VoiceSettings {
@@ -54,6 +57,7 @@ struct VoiceSettings: Sendable, Equatable {
         if let value = try body.choice("interruptible", Self.interruptibleValues) { next.interruptible = value }
         if let flag = try body.bool("dtmf_detection") { next.dtmfDetection = flag }
         if let prompt = try body.string("system_prompt", max: 8_000) { next.systemPrompt = prompt }
+        if let rubric = try body.string("review_rubric", max: 4_000) { next.reviewRubric = rubric }
         if let message = try body.string("after_hours_message", max: 500) {
             guard !message.isEmpty else { throw APIError.invalidField("after_hours_message", "must not be empty") }
             next.afterHoursMessage = message
@@ -131,6 +135,7 @@ struct VoiceSettings: Sendable, Equatable {
         businessHours = o["business_hours"].flatMap { try? BusinessHours.parse($0, field: "business_hours") }
         afterHoursMessage = o["after_hours_message"]?.stringValue ?? afterHoursMessage
         transferTo = o["transfer_to"]?.stringValue
+        reviewRubric = o["review_rubric"]?.stringValue ?? reviewRubric
     }
 
     var json: JSONValue {
@@ -140,6 +145,6 @@ struct VoiceSettings: Sendable, Equatable {
          "knowledge": .array(knowledge.map { ["topic": .string($0.topic), "answer": .string($0.answer)] }),
          "menu": .object(menu.mapValues { ["action": .string($0.action), "text": .string($0.text)] }),
          "business_hours": businessHours?.json ?? .null, "after_hours_message": .string(afterHoursMessage),
-         "transfer_to": transferTo.map { .string($0) } ?? .null]
+         "transfer_to": transferTo.map { .string($0) } ?? .null, "review_rubric": .string(reviewRubric)]
     }
 }

@@ -53,7 +53,7 @@ struct EmailSettingsInput {
             }
             let security = try body.choice("smtp_security", SMTPSubmission.Security.allCases.map(\.rawValue))
                 .flatMap(SMTPSubmission.Security.init) ?? .startTLS
-            let port = try integer("smtp_port", 1...65_535) ?? (security == .implicitTLS ? 465 : 587)
+            let port = try body.int("smtp_port", 1...65_535) ?? (security == .implicitTLS ? 465 : 587)
             // A login is a username and its password together; the stored password goes only to the server
             // and account it was given for.
             let auth = body.fields["smtp_auth"]?.objectValue
@@ -83,14 +83,6 @@ struct EmailSettingsInput {
     private func secret(_ name: String, current: String?) throws -> String? {
         if body.fields[name] == .null { return nil }
         return try body.string(name, max: 256) ?? current
-    }
-
-    private func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let value = body.fields[name], value != .null else { return nil }
-        guard let number = value.numberValue, number.rounded() == number, range.contains(Int(number)) else {
-            throw APIError.invalidField(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return Int(number)
     }
 
     static func isWebhookSecret(_ text: String) -> Bool {
