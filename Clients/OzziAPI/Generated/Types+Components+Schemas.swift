@@ -1511,6 +1511,248 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/CallContext`.
+        public struct CallContext: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CallContext/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CallContext/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CallContext/enabled`.
+            public var enabled: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CallContext/id`.
+            public var id: Swift.String
+            /// system contexts are the platform's: they may be turned off or reordered, not rewritten
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallContext/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case system = "system"
+                case custom = "custom"
+            }
+            /// system contexts are the platform's: they may be turned off or reordered, not rewritten
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallContext/kind`.
+            public var kind: Components.Schemas.CallContext.KindPayload
+            /// - Remark: Generated from `#/components/schemas/CallContext/name`.
+            public var name: Swift.String
+            /// Among contexts whose rules apply, the highest wins
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallContext/priority`.
+            public var priority: Swift.Int
+            /// When the context applies by itself ({}: only when chosen by id)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallContext/rules`.
+            public struct RulesPayload: Codable, Hashable, Sendable {
+                /// The followed-up call went this way
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallContext/rules/direction`.
+                @frozen public enum DirectionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case inbound = "inbound"
+                    case outbound = "outbound"
+                    case _empty_ = ""
+                }
+                /// The followed-up call went this way
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallContext/rules/direction`.
+                public var direction: Components.Schemas.CallContext.RulesPayload.DirectionPayload?
+                /// The followed-up call started at most this long ago
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallContext/rules/max_age_hours`.
+                public var maxAgeHours: Swift.Int?
+                /// The followed-up call lasted at most this long
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallContext/rules/max_duration_seconds`.
+                public var maxDurationSeconds: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/CallContext/rules/StatusesPayload`.
+                @frozen public enum StatusesPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case completed = "completed"
+                    case busy = "busy"
+                    case noAnswer = "no-answer"
+                    case failed = "failed"
+                    case canceled = "canceled"
+                }
+                /// The followed-up call ended so
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallContext/rules/statuses`.
+                public typealias StatusesPayload = [Components.Schemas.CallContext.RulesPayload.StatusesPayloadPayload]
+                /// The followed-up call ended so
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallContext/rules/statuses`.
+                public var statuses: Components.Schemas.CallContext.RulesPayload.StatusesPayload?
+                /// Creates a new `RulesPayload`.
+                ///
+                /// - Parameters:
+                ///   - direction: The followed-up call went this way
+                ///   - maxAgeHours: The followed-up call started at most this long ago
+                ///   - maxDurationSeconds: The followed-up call lasted at most this long
+                ///   - statuses: The followed-up call ended so
+                public init(
+                    direction: Components.Schemas.CallContext.RulesPayload.DirectionPayload? = nil,
+                    maxAgeHours: Swift.Int? = nil,
+                    maxDurationSeconds: Swift.Int? = nil,
+                    statuses: Components.Schemas.CallContext.RulesPayload.StatusesPayload? = nil
+                ) {
+                    self.direction = direction
+                    self.maxAgeHours = maxAgeHours
+                    self.maxDurationSeconds = maxDurationSeconds
+                    self.statuses = statuses
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case direction
+                    case maxAgeHours = "max_age_hours"
+                    case maxDurationSeconds = "max_duration_seconds"
+                    case statuses
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.direction = try container.decodeIfPresent(
+                        Components.Schemas.CallContext.RulesPayload.DirectionPayload.self,
+                        forKey: .direction
+                    )
+                    self.maxAgeHours = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .maxAgeHours
+                    )
+                    self.maxDurationSeconds = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .maxDurationSeconds
+                    )
+                    self.statuses = try container.decodeIfPresent(
+                        Components.Schemas.CallContext.RulesPayload.StatusesPayload.self,
+                        forKey: .statuses
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "direction",
+                        "max_age_hours",
+                        "max_duration_seconds",
+                        "statuses"
+                    ])
+                }
+            }
+            /// When the context applies by itself ({}: only when chosen by id)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallContext/rules`.
+            public var rules: Components.Schemas.CallContext.RulesPayload
+            /// - Remark: Generated from `#/components/schemas/CallContext/system_key`.
+            public var systemKey: Swift.String?
+            /// What the agent is told, with {{variables}} (GET /api/v1/call-contexts/variables)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallContext/template`.
+            public var template: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CallContext/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `CallContext`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - description:
+            ///   - enabled:
+            ///   - id:
+            ///   - kind: system contexts are the platform's: they may be turned off or reordered, not rewritten
+            ///   - name:
+            ///   - priority: Among contexts whose rules apply, the highest wins
+            ///   - rules: When the context applies by itself ({}: only when chosen by id)
+            ///   - systemKey:
+            ///   - template: What the agent is told, with {{variables}} (GET /api/v1/call-contexts/variables)
+            ///   - updatedAt:
+            public init(
+                createdAt: Foundation.Date,
+                description: Swift.String,
+                enabled: Swift.Bool,
+                id: Swift.String,
+                kind: Components.Schemas.CallContext.KindPayload,
+                name: Swift.String,
+                priority: Swift.Int,
+                rules: Components.Schemas.CallContext.RulesPayload,
+                systemKey: Swift.String? = nil,
+                template: Swift.String,
+                updatedAt: Foundation.Date
+            ) {
+                self.createdAt = createdAt
+                self.description = description
+                self.enabled = enabled
+                self.id = id
+                self.kind = kind
+                self.name = name
+                self.priority = priority
+                self.rules = rules
+                self.systemKey = systemKey
+                self.template = template
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case description
+                case enabled
+                case id
+                case kind
+                case name
+                case priority
+                case rules
+                case systemKey = "system_key"
+                case template
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.enabled = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .enabled
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.CallContext.KindPayload.self,
+                    forKey: .kind
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.priority = try container.decode(
+                    Swift.Int.self,
+                    forKey: .priority
+                )
+                self.rules = try container.decode(
+                    Components.Schemas.CallContext.RulesPayload.self,
+                    forKey: .rules
+                )
+                self.systemKey = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .systemKey
+                )
+                self.template = try container.decode(
+                    Swift.String.self,
+                    forKey: .template
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "description",
+                    "enabled",
+                    "id",
+                    "kind",
+                    "name",
+                    "priority",
+                    "rules",
+                    "system_key",
+                    "template",
+                    "updated_at"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Campaign`.
         public struct Campaign: Codable, Hashable, Sendable {
             /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out

@@ -346,6 +346,62 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
     /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
     func createBookParticipant(_ input: Operations.CreateBookParticipant.Input) async throws -> Operations.CreateBookParticipant.Output
+    /// The workspace's contexts, highest priority first (its system contexts included)
+    ///
+    /// The workspace's contexts, highest priority first (its system contexts included). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-contexts`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/get(getCallContexts)`.
+    func getCallContexts(_ input: Operations.GetCallContexts.Input) async throws -> Operations.GetCallContexts.Output
+    /// Create a custom context; unknown {{variables}} are refused
+    ///
+    /// Create a custom context; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-contexts`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/post(createCallContext)`.
+    func createCallContext(_ input: Operations.CreateCallContext.Input) async throws -> Operations.CreateCallContext.Output
+    /// The context whose rules apply to a follow-up of this contact (or call), rendered; null when none does
+    ///
+    /// The context whose rules apply to a follow-up of this contact (or call), rendered; null when none does. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-contexts/match`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/match/post(postCallContextsMatch)`.
+    func postCallContextsMatch(_ input: Operations.PostCallContextsMatch.Input) async throws -> Operations.PostCallContextsMatch.Output
+    /// The {{variables}} a context may use, for a picker
+    ///
+    /// The {{variables}} a context may use, for a picker. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-contexts/variables`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/variables/get(getCallContextsVariables)`.
+    func getCallContextsVariables(_ input: Operations.GetCallContextsVariables.Input) async throws -> Operations.GetCallContextsVariables.Output
+    /// One context
+    ///
+    /// One context. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-contexts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/get(getCallContext)`.
+    func getCallContext(_ input: Operations.GetCallContext.Input) async throws -> Operations.GetCallContext.Output
+    /// Change a context (a system context: only enabled and priority)
+    ///
+    /// Change a context (a system context: only enabled and priority). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/call-contexts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/patch(updateCallContext)`.
+    func updateCallContext(_ input: Operations.UpdateCallContext.Input) async throws -> Operations.UpdateCallContext.Output
+    /// Delete a custom context
+    ///
+    /// Delete a custom context. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/call-contexts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/delete(deleteCallContext)`.
+    func deleteCallContext(_ input: Operations.DeleteCallContext.Input) async throws -> Operations.DeleteCallContext.Output
+    /// The context's text for a contact, the call it follows up and the number that calls
+    ///
+    /// The context's text for a contact, the call it follows up and the number that calls. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-contexts/{id}/render`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/render/post(postCallContextsRender)`.
+    func postCallContextsRender(_ input: Operations.PostCallContextsRender.Input) async throws -> Operations.PostCallContextsRender.Output
     /// The workspace's calls, newest first
     ///
     /// The workspace's calls, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2269,6 +2325,118 @@ extension APIProtocol {
         body: Operations.CreateBookParticipant.Input.Body
     ) async throws -> Operations.CreateBookParticipant.Output {
         try await createBookParticipant(Operations.CreateBookParticipant.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The workspace's contexts, highest priority first (its system contexts included)
+    ///
+    /// The workspace's contexts, highest priority first (its system contexts included). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-contexts`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/get(getCallContexts)`.
+    public func getCallContexts(headers: Operations.GetCallContexts.Input.Headers = .init()) async throws -> Operations.GetCallContexts.Output {
+        try await getCallContexts(Operations.GetCallContexts.Input(headers: headers))
+    }
+    /// Create a custom context; unknown {{variables}} are refused
+    ///
+    /// Create a custom context; unknown {{variables}} are refused. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-contexts`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/post(createCallContext)`.
+    public func createCallContext(
+        headers: Operations.CreateCallContext.Input.Headers = .init(),
+        body: Operations.CreateCallContext.Input.Body
+    ) async throws -> Operations.CreateCallContext.Output {
+        try await createCallContext(Operations.CreateCallContext.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The context whose rules apply to a follow-up of this contact (or call), rendered; null when none does
+    ///
+    /// The context whose rules apply to a follow-up of this contact (or call), rendered; null when none does. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-contexts/match`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/match/post(postCallContextsMatch)`.
+    public func postCallContextsMatch(
+        headers: Operations.PostCallContextsMatch.Input.Headers = .init(),
+        body: Operations.PostCallContextsMatch.Input.Body
+    ) async throws -> Operations.PostCallContextsMatch.Output {
+        try await postCallContextsMatch(Operations.PostCallContextsMatch.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The {{variables}} a context may use, for a picker
+    ///
+    /// The {{variables}} a context may use, for a picker. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-contexts/variables`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/variables/get(getCallContextsVariables)`.
+    public func getCallContextsVariables(headers: Operations.GetCallContextsVariables.Input.Headers = .init()) async throws -> Operations.GetCallContextsVariables.Output {
+        try await getCallContextsVariables(Operations.GetCallContextsVariables.Input(headers: headers))
+    }
+    /// One context
+    ///
+    /// One context. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-contexts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/get(getCallContext)`.
+    public func getCallContext(
+        path: Operations.GetCallContext.Input.Path,
+        headers: Operations.GetCallContext.Input.Headers = .init()
+    ) async throws -> Operations.GetCallContext.Output {
+        try await getCallContext(Operations.GetCallContext.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a context (a system context: only enabled and priority)
+    ///
+    /// Change a context (a system context: only enabled and priority). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/call-contexts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/patch(updateCallContext)`.
+    public func updateCallContext(
+        path: Operations.UpdateCallContext.Input.Path,
+        headers: Operations.UpdateCallContext.Input.Headers = .init(),
+        body: Operations.UpdateCallContext.Input.Body
+    ) async throws -> Operations.UpdateCallContext.Output {
+        try await updateCallContext(Operations.UpdateCallContext.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a custom context
+    ///
+    /// Delete a custom context. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/call-contexts/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/delete(deleteCallContext)`.
+    public func deleteCallContext(
+        path: Operations.DeleteCallContext.Input.Path,
+        headers: Operations.DeleteCallContext.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCallContext.Output {
+        try await deleteCallContext(Operations.DeleteCallContext.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The context's text for a contact, the call it follows up and the number that calls
+    ///
+    /// The context's text for a contact, the call it follows up and the number that calls. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-contexts/{id}/render`.
+    /// - Remark: Generated from `#/paths//api/v1/call-contexts/{id}/render/post(postCallContextsRender)`.
+    public func postCallContextsRender(
+        path: Operations.PostCallContextsRender.Input.Path,
+        headers: Operations.PostCallContextsRender.Input.Headers = .init(),
+        body: Operations.PostCallContextsRender.Input.Body
+    ) async throws -> Operations.PostCallContextsRender.Output {
+        try await postCallContextsRender(Operations.PostCallContextsRender.Input(
             path: path,
             headers: headers,
             body: body

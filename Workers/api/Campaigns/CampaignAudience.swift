@@ -61,7 +61,7 @@ enum CampaignAudience: Equatable, Sendable {
         do {
             return try readQuery(filter)
         } catch let error as APIError where error.code == "invalid_field" && !error.message.hasPrefix("audience.") {
-            throw APIError.invalidField("audience.filter." + (error.details?["field"]?.stringValue ?? ""), String(error.message.drop { $0 != " " }.dropFirst()))
+            throw error.nested(under: "audience.filter")
         }
     }
 

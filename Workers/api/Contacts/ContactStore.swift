@@ -138,6 +138,12 @@ struct ContactStore: Sendable {
             .bind(scope.workspaceID, id).first(Contact.self)
     }
 
+    /// The workspace's contact with this (E.164) phone number: phones are unique within a workspace.
+    func byPhone(_ scope: TenantScope, _ phone: String) async throws -> Contact? {
+        try await database.prepare("SELECT \(Self.columns) FROM contacts c WHERE c.workspace_id = ? AND c.phone = ?")
+            .bind(scope.workspaceID, phone).first(Contact.self)
+    }
+
     /// Applies the fields given; the others keep their values.
     func update(_ scope: TenantScope, id: String, _ input: ContactInput) async throws -> Contact? {
         guard let current = try await get(scope, id: id) else { return nil }

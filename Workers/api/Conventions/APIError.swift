@@ -13,6 +13,13 @@ struct APIError: HTTPError {
         APIError(status: 422, code: "invalid_field", message: "\(field): \(why)", details: .object(["field": .string(field)]))
     }
 
+    /// This refusal of a field, named within `parent` (`rules.direction` for `direction`); other errors as they are.
+    func nested(under parent: String) -> APIError {
+        guard code == "invalid_field", let field = details?["field"]?.stringValue else { return self }
+        let why = message.hasPrefix(field + ": ") ? String(message.dropFirst(field.count + 2)) : message
+        return .invalidField(parent + "." + field, why)
+    }
+
     static func badRequest(_ message: String, code: String = "bad_request") -> APIError {
         APIError(status: 400, code: code, message: message)
     }

@@ -73,7 +73,12 @@ struct TemplateText: Sendable, Equatable {
     }
 
     private static func grammar(variables: Bool) -> String {
-        let names = contactVariables.sorted().joined(separator: "|") + (variables ? "|[A-Za-z_][A-Za-z0-9_]*" : "")
+        grammar(names: contactVariables.sorted() + (variables ? ["[A-Za-z_][A-Za-z0-9_]*"] : []))
+    }
+
+    /// The grammar of text whose variables are `names` (regular expressions) or `custom.<field>`.
+    static func grammar(names alternatives: [String]) -> String {
+        let names = alternatives.joined(separator: "|")
         let notClose = #"(?!\}\})"#
         let custom = #"custom\."# + "(?:\(notClose)[^|])*?\(notClose)[^| \\t](?:\(notClose)[^|])*?"
         let variable = #"\{\{[ \t]*(?:"# + names + "|" + custom + #")[ \t]*(?:\|(?:"# + notClose + #"[\s\S])*)?\}\}"#

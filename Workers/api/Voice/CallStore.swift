@@ -93,8 +93,18 @@ struct CallStore: Sendable {
 
     func detail(_ call: Call) async throws -> (events: [CallEvent], turns: [CallTurn], review: CallReview?) {
         let events = try await database.prepare("SELECT \(CallEvent.selection) FROM call_events WHERE call_id = ? ORDER BY seq").bind(call.id).all(CallEvent.self)
-        return (events, try await turns(call), try await database.prepare("SELECT \(CallReview.selection) FROM call_reviews WHERE call_id = ?")
-            .bind(call.id).first(CallReview.self))
+        return (events, try await turns(call), try await review(call))
+    }
+
+    /// The review of a call as people see it (their corrections applied).
+    func review(_ call: Call) async throws -> CallReview? {
+        try await database.prepare("SELECT \(CallReview.selection) FROM call_reviews WHERE call_id = ?").bind(call.id).first(CallReview.self)
+    }
+
+    /// A contact's most recent ended call: what a follow-up follows up.
+    func latestEnded(_ scope: TenantScope, contactID: String) async throws -> Call? {
+        try await database.prepare(Self.select + " WHERE workspace_id = ? AND contact_id = ? AND ended_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1")
+            .bind(scope.workspaceID, contactID).first(Call.self)
     }
 
     func turns(_ call: Call) async throws -> [CallTurn] {

@@ -7,6 +7,8 @@ import OzziRuntime
 struct OutboundCalls: Sendable {
     let numbers: VoiceNumberStore
     let calls: CallStore
+    let contacts: ContactStore
+    let renderer: ContextRenderer
     let settings: SMSSettingsStore
     let providers: SMSProviders
     let voice: ServiceBinding
@@ -19,11 +21,15 @@ struct OutboundCalls: Sendable {
         .required("to", Schema.string(min: 1, max: 40, format: "phone").example("+12025550143").described("Who is called: E.164 or national in DEFAULT_COUNTRY")),
         .optional("context", Schema.string(max: 4_000).example("Remind Ada of her cleaning on Friday at 10:00 and offer to move it.")
             .described("What the call is for, told to the agent")),
+        .optional("context_id", Schema.string(min: 1, max: 64).example("cctx_01jd3k5v7n0000000000000000")
+            .described("A call context, rendered for the callee's contact and the call it follows up (instead of `context`)")),
+        .optional("auto_context", Schema.boolean.described("Use the context whose rules apply to the follow-up (instead of `context`)")),
+        .optional("follow_up_call_id", Schema.string(min: 1, max: 64).described("The call this one follows up; default: the contact's last ended call")),
         .optional("variables", Schema.dictionary(Schema.string(max: 500), max: 30).example(["first_name": "Ada", "appointment": "Friday 10:00"])
             .described("Facts the agent may use")),
         .optional("script", Schema.array(Schema.text(max: 500), max: 20).example(["Hello?", "Yes, Friday is fine.", "Goodbye"])
             .described("Simulated provider only: what the simulated callee says, turn by turn")),
-    ], closed: true)
+    ], atMostOne: [["context", "context_id"], ["context", "auto_context"]], closed: true)
 
     func place(_ scope: TenantScope, _ body: JSONBody) async throws -> Call {
         let to = try ContactInput.phone(try body.requiredString("to", max: 40), defaultCountry: defaultCountry, field: "to")
@@ -45,6 +51,15 @@ struct OutboundCalls: Sendable {
         let numberID = try body.requiredString("number_id", max: 64)
         guard let number = try await numbers.get(scope, id: numberID) else { throw APIError.notFound("voice number") }
         guard number.enabled else { throw APIError.conflict("voice number \(numberID) is disabled", details: ["field": "number_id"]) }
+        if body.fields["context_id"] != nil || body.fields["auto_context"] != nil {
+            guard context["context"] == nil else { throw APIError.invalidField("context", "give context, or context_id / auto_context, not both") }
+            let contact = try await contacts.byPhone(scope, to)
+            if let rendered = try await renderer.chosen(scope, body, contact: contact, number: number) {
+                context["context"] = .string(rendered.text)
+                context["context_id"] = .string(rendered.context.id)
+                context["follow_up_call_id"] = rendered.followedUp.map { .string($0.id) } ?? .null
+            }
+        }
         // On Twilio the call exists once the Calls API took it; the simulated one gets a sid of our making.
         let twilio = providers.twilioAccount(try await settings.get(scope))
         let sid = try await twilio.asyncMap {

@@ -14,6 +14,8 @@ struct VoiceDomain: APIDomain {
     let reviews: CallReviews
     let pricing: CallPricing
     let dashboard: CallDashboard
+    let contexts: CallContextStore
+    let renderer: ContextRenderer
     let jobs: any QueueProducer
     let providers: SMSProviders
     let smsSettings: SMSSettingsStore
@@ -30,7 +32,10 @@ struct VoiceDomain: APIDomain {
         contacts = ContactStore(database: api.database, clock: api.clock)
         providers = api.messaging.providers
         smsSettings = api.messaging.smsSettings
-        outbound = OutboundCalls(numbers: numbers, calls: calls, settings: api.messaging.smsSettings, providers: api.messaging.providers,
+        contexts = CallContextStore(database: api.database, clock: api.clock)
+        renderer = ContextRenderer(contexts: contexts, calls: calls, contacts: contacts, clock: api.clock)
+        outbound = OutboundCalls(numbers: numbers, calls: calls, contacts: contacts, renderer: renderer, settings: api.messaging.smsSettings,
+                                 providers: api.messaging.providers,
                                  voice: try api.env.service("VOICE"),
                                  voiceURL: BaseURL.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice")),
                                  defaultCountry: api.defaultCountry)
@@ -51,13 +56,14 @@ struct VoiceDomain: APIDomain {
         v1.group("/voice/numbers").announcing(events).addVoiceNumberRoutes(self)
         v1.group("/voice").addBrowserCallingRoutes(self)
         v1.group("/calls").addCallRoutes(self)
+        v1.group("/call-contexts").announcing(events).addCallContextRoutes(self)
         v1.group("/internal/voice").announcing(events).addVoiceServiceRoutes(self)
     }
 
     var publishes: [String] {
         ["voice_number.created", "voice_number.updated", "voice_number.deleted", "call.started", "call.status", "call.ended", "call.turn",
          "call.session_ended", "call.handoff", "call.callback_requested", "call.judged", "call.reviewed", "call.review_failed",
-         "call.review_corrected", "call.priced"]
+         "call.review_corrected", "call.priced", "call_context.created", "call_context.updated", "call_context.deleted"]
     }
 
     func jobs(_ jobs: inout JobHandlers) {
