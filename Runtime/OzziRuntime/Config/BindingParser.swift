@@ -53,6 +53,7 @@ struct BindingParser {
             config.pubsub.append(try name(table, "pubsub"))
         }
         if let hosts = item["allowed_outbound_hosts"] { config.allowedOutboundHosts = try outboundHosts(hosts) }
+        if let commands = item["allowed_commands"] { config.allowedCommands = try self.commands(commands) }
         if let triggers = item["triggers"] { config.crons = try self.triggers(triggers) }
         var seen = Set<String>()
         for binding in config.names where !seen.insert(binding).inserted {
@@ -68,6 +69,16 @@ struct BindingParser {
                                   message: "'\(text)' is not scheme://host[:port] (each part may be '*', the host may be '*.example.com')")
             }
             return pattern
+        }
+    }
+
+    /// Program names found on PATH (`ffmpeg`), not paths: the host's PATH decides which binary runs.
+    func commands(_ value: ConfigValue) throws -> [String] {
+        try loader.stringArray(value, key: "allowed_commands", worker: worker).map { name in
+            guard !name.isEmpty, !name.contains("/"), name.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+                throw ConfigError(file: loader.file, worker: worker, key: "allowed_commands", message: "'\(name)' is not a program name (no slashes or spaces)")
+            }
+            return name
         }
     }
 

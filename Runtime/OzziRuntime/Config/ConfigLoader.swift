@@ -18,9 +18,9 @@ public struct ConfigLoader {
     ]
     static let workerKeys: Set<String> = [
         "name", "module", "routes", "vars", "secrets", "kv_namespaces", "d1_databases", "r2_buckets", "queues",
-        "services", "pubsub", "allowed_outbound_hosts", "triggers",
+        "services", "pubsub", "allowed_outbound_hosts", "allowed_commands", "triggers",
     ]
-    static let overlayWorkerKeys: Set<String> = ["routes", "vars", "secrets", "allowed_outbound_hosts", "triggers"]
+    static let overlayWorkerKeys: Set<String> = ["routes", "vars", "secrets", "allowed_outbound_hosts", "allowed_commands", "triggers"]
 
     public init(file: String, modules: Set<String>, environment: [String: String]) {
         self.file = file
@@ -206,6 +206,7 @@ public struct ConfigLoader {
             if let v = overlay["secrets"] { workers[index].secretNames = try stringArray(v, key: "secrets", worker: name) }
             let bindings = BindingParser(loader: self, worker: name)
             if let v = overlay["allowed_outbound_hosts"] { workers[index].bindings.allowedOutboundHosts = try bindings.outboundHosts(v) }
+            if let v = overlay["allowed_commands"] { workers[index].bindings.allowedCommands = try bindings.commands(v) }
             if let v = overlay["triggers"] { workers[index].bindings.crons = try bindings.triggers(v) }
         }
     }

@@ -73,6 +73,8 @@ public struct HostConfig: Sendable {
         public var services: [Service] = []
         public var pubsub: [String] = []
         public var allowedOutboundHosts: [OutboundHostPattern] = []
+        /// Programs the worker may run (`CommandRunner`).
+        public var allowedCommands: [String] = []
         public var crons: [CronSchedule] = []
 
         public init() {}

@@ -56,6 +56,7 @@ struct BindingFactory {
             worker: worker.name, allowed: granted.allowedOutboundHosts,
             defaultTimeoutMilliseconds: config.server.limits.outboundTimeoutMs,
             maxResponseBytes: config.server.limits.outboundMaxResponseBytes, directory: directory)
+        bindings.commands = CommandRunner(worker: worker.name, allowed: granted.allowedCommands)
         return bindings
     }
 

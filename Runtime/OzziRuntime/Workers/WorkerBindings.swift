@@ -8,6 +8,8 @@ public struct WorkerBindings: Sendable {
     public var pubsub: [String: any PubSubBroker] = [:]
     /// Outbound HTTP, limited to `allowed_outbound_hosts`; nil denies every call.
     public var outbound: OutboundFetcher?
+    /// Programs, limited to `allowed_commands`; nil denies every one.
+    public var commands: CommandRunner?
     /// Token buckets shared with other hosts (`RedisTokenBuckets`); nil gives the worker its own in process.
     public var tokenBuckets: (any TokenBuckets)?
 

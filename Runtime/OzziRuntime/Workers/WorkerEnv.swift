@@ -63,6 +63,11 @@ public struct WorkerEnv: Sendable {
         bindings.outbound ?? OutboundFetcher(worker: name, allowed: [])
     }
 
+    /// The programs `allowed_commands` lists, run off the loop; any other throws `CommandError.denied`.
+    public var commands: CommandRunner {
+        bindings.commands ?? CommandRunner(worker: name, allowed: [])
+    }
+
     private func granted<T>(_ value: T?, kind: String, _ binding: String) throws -> T {
         guard let value else { throw BindingError.notGranted(worker: name, kind: kind, name: binding) }
         return value

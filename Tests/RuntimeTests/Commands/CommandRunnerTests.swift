@@ -1,0 +1,76 @@
+import OzziTestSupport
+import Testing
+@testable import OzziRuntime
+
+/// Programs a worker may run: only those `allowed_commands` lists; input written and output read both
+/// (a program filling one pipe must not hang), exit status and signals reported, runs that outlive their
+/// timeout or write past their limit killed — none of it on a loop.
+@Suite struct CommandRunnerTests {
+    let runner = CommandRunner(worker: "video", allowed: ["cat", "sh", "printf", "no-such-program-here"])
+
+    @Test func onlyAllowedProgramsRunAndMissingOnesAreNamed() async throws {
+        let denied = await #expect(throws: CommandError.self) { try await runner.run("ls", ["/"]) }
+        #expect(denied == .denied(worker: "video", command: "ls"))
+        #expect(denied?.description == "worker 'video' may not run 'ls': it is not in its allowed_commands")
+        let missing = await #expect(throws: CommandError.self) { try await runner.run("no-such-program-here", []) }
+        #expect(missing == .notInstalled(command: "no-such-program-here"))
+        // A path is never a name on the list, even if it names an allowed program.
+        let path = await #expect(throws: CommandError.self) { try await CommandRunner(worker: "video", allowed: ["/bin/cat"]).run("/bin/cat", []) }
+        #expect(path == .notInstalled(command: "/bin/cat"))
+    }
+
+    @Test func inputOutputAndStatusComeThrough() async throws {
+        let echoed = try await runner.run("cat", [], input: Array("hello, pipes".utf8))
+        #expect(echoed.succeeded && echoed.stdout == Array("hello, pipes".utf8) && echoed.stderr.isEmpty)
+        let failed = try await runner.run("sh", ["-c", "printf oops >&2; exit 3"])
+        #expect(failed.status == 3 && failed.signal == nil && failed.stderr == Array("oops".utf8) && !failed.succeeded)
+        let killed = try await runner.run("sh", ["-c", "kill -9 $$"])
+        #expect(killed.status == nil && killed.signal == 9)
+        // Arguments are passed as they are, not through a shell.
+        let literal = try await runner.run("printf", ["%s|", "a b", "$HOME", "*"])
+        #expect(String(decoding: literal.stdout, as: UTF8.self) == "a b|$HOME|*|")
+        // Only PATH and LANG reach the program: no secret of the host's environment.
+        let environment = try await runner.run("sh", ["-c", "env | cut -d= -f1 | sort | tr '\\n' ' '"])
+        #expect(Set(String(decoding: environment.stdout, as: UTF8.self).split(separator: " ").map(String.init)).isSubset(of: ["PATH", "LANG", "PWD", "SHLVL", "_"]))
+    }
+
+    @Test func bigInputAndOutputBothFlowWithoutDeadlock() async throws {
+        // 4 MiB through cat: far more than a pipe holds, so input and output must be served together.
+        let input = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let result = try await runner.run("cat", [], input: input)
+        #expect(result.succeeded && result.stdout.count == input.count && result.stdout == input)
+        // A program that ignores its input and exits does not break the run.
+        let ignored = try await runner.run("sh", ["-c", "exit 0"], input: input)
+        #expect(ignored.succeeded)
+    }
+
+    @Test func runsOverTheirTimeOrOutputAreKilled() async throws {
+        // The timeout races a program that would never end by itself: no wall-clock bound is asserted.
+        let slow = await #expect(throws: CommandError.self) { try await runner.run("sh", ["-c", "while :; do sleep 1; done"], timeoutMilliseconds: 200) }
+        #expect(slow == .timedOut(command: "sh", milliseconds: 200))
+        let loud = await #expect(throws: CommandError.self) { try await runner.run("sh", ["-c", "while :; do echo xxxxxxxxxxxxxxxx; done"], maxOutputBytes: 100_000) }
+        #expect(loud == .outputTooLarge(command: "sh", limit: 100_000))
+    }
+
+    @Test func theConfigurationGrantsProgramsByName() throws {
+        let loader = ConfigLoader(file: "wrangler-like.toml", modules: ["video"], environment: [:])
+        let config = try loader.parse("""
+            [[workers]]
+            name = "video"
+            allowed_commands = ["ffmpeg", "ffprobe"]
+            [env.test.workers.video]
+            allowed_commands = ["ffmpeg"]
+            """, env: "test", devVars: [:])
+        #expect(config.workers[0].bindings.allowedCommands == ["ffmpeg"])
+        do {
+            _ = try loader.parse("""
+                [[workers]]
+                name = "video"
+                allowed_commands = ["/usr/bin/ffmpeg"]
+                """, env: nil, devVars: [:])
+            Issue.record("a path was accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == "allowed_commands" && error.worker == "video", "\(error)")
+        }
+    }
+}
