@@ -8,6 +8,12 @@ import Testing
 @Suite struct CommandRunnerTests {
     let runner = CommandRunner(worker: "video", allowed: ["cat", "sh", "printf", "no-such-program-here"])
 
+    /// A run given an hour: under a full parallel suite on two cores a program may start and run very
+    /// slowly, and no test but the timeout's is about time.
+    func run(_ command: String, _ arguments: [String], input: [UInt8] = []) async throws(CommandError) -> CommandResult {
+        try await runner.run(command, arguments, input: input, timeoutMilliseconds: 3_600_000)
+    }
+
     @Test func onlyAllowedProgramsRunAndMissingOnesAreNamed() async throws {
         let denied = await #expect(throws: CommandError.self) { try await runner.run("ls", ["/"]) }
         #expect(denied == .denied(worker: "video", command: "ls"))
@@ -20,27 +26,27 @@ import Testing
     }
 
     @Test func inputOutputAndStatusComeThrough() async throws {
-        let echoed = try await runner.run("cat", [], input: Array("hello, pipes".utf8))
+        let echoed = try await run("cat", [], input: Array("hello, pipes".utf8))
         #expect(echoed.succeeded && echoed.stdout == Array("hello, pipes".utf8) && echoed.stderr.isEmpty)
-        let failed = try await runner.run("sh", ["-c", "printf oops >&2; exit 3"])
+        let failed = try await run("sh", ["-c", "printf oops >&2; exit 3"])
         #expect(failed.status == 3 && failed.signal == nil && failed.stderr == Array("oops".utf8) && !failed.succeeded)
-        let killed = try await runner.run("sh", ["-c", "kill -9 $$"])
+        let killed = try await run("sh", ["-c", "kill -9 $$"])
         #expect(killed.status == nil && killed.signal == 9)
         // Arguments are passed as they are, not through a shell.
-        let literal = try await runner.run("printf", ["%s|", "a b", "$HOME", "*"])
+        let literal = try await run("printf", ["%s|", "a b", "$HOME", "*"])
         #expect(String(decoding: literal.stdout, as: UTF8.self) == "a b|$HOME|*|")
         // Only PATH and LANG reach the program: no secret of the host's environment.
-        let environment = try await runner.run("sh", ["-c", "env | cut -d= -f1 | sort | tr '\\n' ' '"])
+        let environment = try await run("sh", ["-c", "env | cut -d= -f1 | sort | tr '\\n' ' '"])
         #expect(Set(String(decoding: environment.stdout, as: UTF8.self).split(separator: " ").map(String.init)).isSubset(of: ["PATH", "LANG", "PWD", "SHLVL", "_"]))
     }
 
     @Test func bigInputAndOutputBothFlowWithoutDeadlock() async throws {
         // 4 MiB through cat: far more than a pipe holds, so input and output must be served together.
         let input = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let result = try await runner.run("cat", [], input: input)
+        let result = try await run("cat", [], input: input)
         #expect(result.succeeded && result.stdout.count == input.count && result.stdout == input)
         // A program that ignores its input and exits does not break the run.
-        let ignored = try await runner.run("sh", ["-c", "exit 0"], input: input)
+        let ignored = try await run("sh", ["-c", "exit 0"], input: input)
         #expect(ignored.succeeded)
     }
 
@@ -48,7 +54,10 @@ import Testing
         // The timeout races a program that would never end by itself: no wall-clock bound is asserted.
         let slow = await #expect(throws: CommandError.self) { try await runner.run("sh", ["-c", "while :; do sleep 1; done"], timeoutMilliseconds: 200) }
         #expect(slow == .timedOut(command: "sh", milliseconds: 200))
-        let loud = await #expect(throws: CommandError.self) { try await runner.run("sh", ["-c", "while :; do echo xxxxxxxxxxxxxxxx; done"], maxOutputBytes: 100_000) }
+        // An hour to write its 100 KB: on starved cores only the output limit may end this one.
+        let loud = await #expect(throws: CommandError.self) {
+            try await runner.run("sh", ["-c", "while :; do echo xxxxxxxxxxxxxxxx; done"], timeoutMilliseconds: 3_600_000, maxOutputBytes: 100_000)
+        }
         #expect(loud == .outputTooLarge(command: "sh", limit: 100_000))
     }
 
