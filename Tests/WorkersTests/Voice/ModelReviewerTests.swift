@@ -32,7 +32,7 @@ import Testing
         defer { group.shutdown() }
         let reviewer = ModelReviewer(model: OpenAIChatModel(baseURL: stub.base + "/v1", model: "gpt-review", apiKey: key,
                                                             outbound: OutboundFetcher(worker: "voice-agent", allowed: [OutboundHostPattern("http://127.0.0.1:*")!]),
-                                                            timeoutMilliseconds: 20_000))
+                                                            timeoutMilliseconds: 300_000))
         let review = await Task(executorPreference: group.loops[0]) { () -> Result<CallReview, VoiceError> in
             do { return .success(try await reviewer.review(request)) } catch let error as VoiceError { return .failure(error) } catch {
                 Issue.record("not an HTTP error: \(error)")

@@ -20,7 +20,7 @@ import Testing
         defer { group.shutdown() }
         let model = OpenAIChatModel(baseURL: "http://127.0.0.1:\(port)/v1", model: "gpt-test", apiKey: key,
                                     outbound: OutboundFetcher(worker: "voice-agent", allowed: [OutboundHostPattern("http://127.0.0.1:*")!]),
-                                    timeoutMilliseconds: 20_000)
+                                    timeoutMilliseconds: 300_000)
         return await Task(executorPreference: group.loops[0]) {
             var events: [ModelEvent] = []
             do {
