@@ -25,16 +25,17 @@ struct CallContextStore: Sendable {
         }
     }
 
-    /// Highest priority first (custom before system at equal priority), paged by position in that order.
+    /// Highest priority first (custom before system at equal priority): at most 500 custom contexts and the
+    /// system ones, so one answer holds them all.
     func list(_ scope: TenantScope) async throws -> [CallContext] {
         try await ensureSystem(scope)
-        return try await database.prepare(Self.select + " WHERE workspace_id = ? ORDER BY priority DESC, kind, id LIMIT 501")
-            .bind(scope.workspaceID).all(CallContext.self)
+        return try await database.prepare(Self.select + " WHERE workspace_id = ? ORDER BY priority DESC, kind, id LIMIT ?")
+            .bind(scope.workspaceID, Self.maxCustom + SystemContexts.all.count).all(CallContext.self)
     }
 
+    /// One context by id. A system context's id is known only from a list, which made it: no need to make them here.
     func get(_ scope: TenantScope, id: String) async throws -> CallContext? {
-        try await ensureSystem(scope)
-        return try await database.prepare(Self.select + " WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first(CallContext.self)
+        try await database.prepare(Self.select + " WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first(CallContext.self)
     }
 
     struct Fields: Sendable {

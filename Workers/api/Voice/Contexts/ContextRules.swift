@@ -14,10 +14,9 @@ struct ContextRules: Sendable, Equatable {
 
     var isEmpty: Bool { statuses.isEmpty && direction == nil && maxAgeHours == nil && maxDurationSeconds == nil }
 
-    /// Whether the rules hold for `call` at `nowMs`. No call to follow up: only rules that ask nothing of one.
+    /// Whether the rules hold for `call` at `nowMs`; with no call to follow up, none do.
     func matches(_ call: Call?, nowMs: Int64) -> Bool {
-        guard !isEmpty else { return false }
-        guard let call else { return false }
+        guard !isEmpty, let call else { return false }
         if !statuses.isEmpty, !statuses.contains(call.status) { return false }
         if let direction, call.direction != direction { return false }
         if let maxAgeHours {
