@@ -10,6 +10,7 @@ packages=(
   libhiredis-dev redis-server
   postgresql-15  # the server the PostgreSQL binding's tests start (Tests/Support/TestPostgres.swift)
   nginx-light    # the load balancer of the two-host test (deploy/nginx.conf)
+  espeak-ng      # the simulated voice provider speaks its calls' recordings (allowed_commands of voice-agent)
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi
 

@@ -1,18 +1,21 @@
 import Foundation
 import OzziRuntime
 
-/// What a test client got back: status, headers (lowercased names; `Set-Cookie` apart, in order), body text.
+/// What a test client got back: status, headers (lowercased names; `Set-Cookie` apart, in order), body text,
+/// and the body's bytes as they came (in process; a live answer's are its text's).
 public struct TestResponse: Sendable {
     public let status: Int
     public let headers: [String: String]
     public let cookies: [String]
     public let body: String
+    public let bytes: [UInt8]
 
-    public init(status: Int, headers: [String: String] = [:], cookies: [String] = [], body: String) {
+    public init(status: Int, headers: [String: String] = [:], cookies: [String] = [], body: String, bytes: [UInt8]? = nil) {
         self.status = status
         self.headers = headers
         self.cookies = cookies
         self.body = body
+        self.bytes = bytes ?? Array(body.utf8)
     }
 
     /// From `curl -i` output: the status line and headers, a blank line, the body.
@@ -28,14 +31,14 @@ public struct TestResponse: Sendable {
                   body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
-    init(status: Int, fields: HTTPHeaders, body: String) {
+    init(status: Int, fields: HTTPHeaders, body: String, bytes: [UInt8]? = nil) {
         var headers: [String: String] = [:]
         var cookies: [String] = []
         for (name, value) in fields {
             let lowered = name.lowercased()
             if lowered == "set-cookie" { cookies.append(value) } else { headers[lowered] = value }
         }
-        self.init(status: status, headers: headers, cookies: cookies, body: body)
+        self.init(status: status, headers: headers, cookies: cookies, body: body, bytes: bytes)
     }
 
     /// The body as JSON; `.null` when it is not JSON.

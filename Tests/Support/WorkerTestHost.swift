@@ -112,7 +112,7 @@ public struct WorkerTestHost: Sendable {
         case .stream(let produce): bytes = await ResponseBodyCollector.collect(produce, seconds: maxSeconds)
         case .webSocket: bytes = []
         }
-        return TestResponse(status: response.status, fields: response.headers, body: String(decoding: bytes, as: UTF8.self))
+        return TestResponse(status: response.status, fields: response.headers, body: String(decoding: bytes, as: UTF8.self), bytes: bytes)
     }
 
     private func callLive(_ method: String, _ path: String, headers: [String: String], body: String?, maxSeconds: Double?,

@@ -32,6 +32,10 @@ GET /2010-04-01/Accounts/{sid}/Calls/{CallSid}.json (HTTP Basic, as above) answe
 as Twilio does some time after the end: the first lookup of each call has "price": null, later ones
 "price": "-0.02800" with "price_unit": "USD"; an unknown call -> 404 code 20404. Recorded as kind "lookup".
 
+GET /2010-04-01/Accounts/{sid}/Recordings/{RecordingSid}.mp3 (HTTP Basic, as above) answers the recording's
+audio as audio/mpeg: an MP3 frame stream of 48 KB, the same bytes for the same sid. A sid starting RE404 ->
+404 code 20404 (a recording Twilio no longer has). Recorded as kind "recording".
+
 GET /requests answers every request received (messages and calls, in order), as JSON
 ({kind: "message"|"call", path, fields, pairs, problems, at_ms}); `fields` and `pairs` are the same list of
 [key, value] pairs in the order sent, repeated keys (StatusCallbackEvent) kept as separate pairs.
@@ -122,7 +126,7 @@ def call(path, headers, raw):
     fields = parse_qsl(raw, keep_blank_values=True)
     form = dict(fields)
     sid = path.removeprefix("/2010-04-01/Accounts/").removesuffix("/Calls.json")
-    if sid not in accounts or headers.get("authorization") != "Basic " + base64.b64encode(f"{sid}:{accounts[sid]}".encode()).decode():
+    if not authorized(sid, headers):
         record("call", path, fields, ["authorization " + str(headers.get("authorization"))])
         return answer(401, {"code": 20003, "detail": "Your AccountSid or AuthToken was incorrect.", "message": "Authenticate",
                             "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401},
@@ -169,12 +173,17 @@ def call(path, headers, raw):
 placed = {}
 
 
+def authorized(sid, headers):
+    """HTTP Basic with one of the accounts' sid and token."""
+    return sid in accounts and headers.get("authorization") == "Basic " + base64.b64encode(f"{sid}:{accounts[sid]}".encode()).decode()
+
+
 def lookup(path, headers):
     """The answer to a call resource GET: priced from the second lookup on."""
     sid, _, rest = path.removeprefix("/2010-04-01/Accounts/").partition("/Calls/")
     call_sid = rest.removesuffix(".json")
     problems = []
-    if sid not in accounts or headers.get("authorization") != "Basic " + base64.b64encode(f"{sid}:{accounts[sid]}".encode()).decode():
+    if not authorized(sid, headers):
         problems.append("authorization " + str(headers.get("authorization")))
     if not rest.endswith(".json"):
         problems.append("path " + path)
@@ -188,6 +197,28 @@ def lookup(path, headers):
     return answer(200, {"sid": call_sid, "account_sid": sid, "status": "completed", "direction": "outbound-api",
                         "price": "-0.02800" if priced else None, "price_unit": "USD", "duration": "75",
                         "uri": f"/2010-04-01/Accounts/{sid}/Calls/{call_sid}.json"})
+
+
+def recording(path, headers):
+    """The audio of a recording, as Twilio serves `RecordingUrl + ".mp3"`."""
+    sid, _, rest = path.removeprefix("/2010-04-01/Accounts/").partition("/Recordings/")
+    recording_sid = rest.removesuffix(".mp3")
+    problems = []
+    if not authorized(sid, headers):
+        problems.append("authorization " + str(headers.get("authorization")))
+    if not rest.endswith(".mp3") or not recording_sid.startswith("RE"):
+        problems.append("path " + path)
+    record("recording", path, [], problems)
+    if problems:
+        return error(401, 20003, "; ".join(problems))
+    if recording_sid.startswith("RE404"):
+        return error(404, 20404, f"The requested resource {path} was not found")
+    # MPEG-1 layer III frames (32 kbit/s, 8 kHz: 144 bytes each) with a payload that names the recording.
+    seed = recording_sid.encode()
+    frame = b"\xff\xfb\x18\xc4" + (seed * 8)[:140]
+    data = b"ID3\x04\x00\x00\x00\x00\x00\x00" + frame * (48 * 1024 // len(frame))
+    head = ["HTTP/1.1 200 OK", "Content-Type: audio/mpeg", f"Content-Length: {len(data)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + data
 
 
 def send(path, headers, raw):
@@ -288,6 +319,8 @@ async def serve(reader, writer):
                 global owned
                 owned = int(dict(parse_qsl(path.partition("?")[2]))["n"])
                 response = answer(200, {"numbers": owned})
+            elif method == "GET" and "/Recordings/" in path:
+                response = recording(path, headers)
             elif method == "GET" and "/Calls/" in path:
                 response = lookup(path, headers)
             elif method == "GET" and "/IncomingPhoneNumbers.json" in path:

@@ -4,7 +4,8 @@ import OzziRuntime
 /// Twilio voice answered by an AI agent: `POST /incoming` answers a call with TwiML that connects it to
 /// `GET /ws/:callId`, the ConversationRelay WebSocket where Twilio sends what the caller says as text and
 /// speaks what the agent streams back; `POST /action` and `POST /status-callback` follow the call; `GET
-/// /status` counts live calls; `POST /review` (internal, the api's) reviews a call that has ended. It owns
+/// /status` counts live calls; `POST /review` (internal, the api's) reviews a call that has ended;
+/// `POST /recording-status` reports a call's recording. It owns
 /// no business data and no credentials: numbers, calls, transcripts and Twilio's auth tokens are the api's,
 /// reached through the `API` service binding.
 public struct VoiceAgentWorker: RoutedWorker {
@@ -13,7 +14,8 @@ public struct VoiceAgentWorker: RoutedWorker {
 
     public init(env: WorkerEnv) throws {
         let voice = VoiceAgent(config: try VoiceConfig(env: env), directory: VoiceDirectory(api: try env.service("API")),
-                               sessions: RelaySessions(clock: env.clock), timings: TurnTimings(), clock: env.clock, logger: env.logger)
+                               sessions: RelaySessions(clock: env.clock), timings: TurnTimings(), recordings: SimulatedRecordings(),
+                               commands: env.commands, clock: env.clock, logger: env.logger)
         var router = Router()
         router.get("/status") { _, _ in
             let (live, kept) = await voice.sessions.counts()
@@ -25,6 +27,7 @@ public struct VoiceAgentWorker: RoutedWorker {
         router.addOutboundRoutes(voice)
         router.addBrowserDialRoute(voice)
         router.addReviewRoute(voice)
+        router.addRecordingRoutes(voice)
         voice.routes.router = router
         self.router = router
     }
@@ -36,6 +39,10 @@ struct VoiceAgent: Sendable {
     let directory: VoiceDirectory
     let sessions: RelaySessions
     let timings: TurnTimings
+    /// The simulated provider's recordings, until the api fetches them.
+    let recordings: SimulatedRecordings
+    /// espeak-ng, for those recordings (`allowed_commands`).
+    let commands: CommandRunner
     let clock: any WallClock
     let logger: Logger
     /// The worker's own routes, for the simulated call (set once, before the first request).

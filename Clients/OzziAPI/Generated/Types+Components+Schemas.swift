@@ -763,6 +763,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Call/handoff_reason`.
             public var handoffReason: Swift.String?
+            /// A recording is stored: GET /api/v1/calls/{id}/recording serves it
+            ///
             /// - Remark: Generated from `#/components/schemas/Call/has_recording`.
             public var hasRecording: Swift.Bool
             /// - Remark: Generated from `#/components/schemas/Call/id`.
@@ -791,6 +793,90 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Call/rating`.
             public var rating: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload`.
+            public struct RecordingsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/content_type`.
+                public var contentType: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/created_at`.
+                public var createdAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/duration_seconds`.
+                public var durationSeconds: Swift.Int?
+                /// Why the audio is not stored
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/error`.
+                public var error: Swift.String?
+                /// Twilio's RecordingSid
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/sid`.
+                public var sid: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/size_bytes`.
+                public var sizeBytes: Swift.Int?
+                /// pending: being copied; stored: served at url; absent: too short or silent; failed
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/status`.
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case pending = "pending"
+                    case stored = "stored"
+                    case absent = "absent"
+                    case failed = "failed"
+                }
+                /// pending: being copied; stored: served at url; absent: too short or silent; failed
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/status`.
+                public var status: Components.Schemas.Call.RecordingsPayloadPayload.StatusPayload
+                /// Where the audio is served, with byte ranges
+                ///
+                /// - Remark: Generated from `#/components/schemas/Call/RecordingsPayload/url`.
+                public var url: Swift.String?
+                /// Creates a new `RecordingsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - contentType:
+                ///   - createdAt:
+                ///   - durationSeconds:
+                ///   - error: Why the audio is not stored
+                ///   - sid: Twilio's RecordingSid
+                ///   - sizeBytes:
+                ///   - status: pending: being copied; stored: served at url; absent: too short or silent; failed
+                ///   - url: Where the audio is served, with byte ranges
+                public init(
+                    contentType: Swift.String? = nil,
+                    createdAt: Foundation.Date,
+                    durationSeconds: Swift.Int? = nil,
+                    error: Swift.String? = nil,
+                    sid: Swift.String,
+                    sizeBytes: Swift.Int? = nil,
+                    status: Components.Schemas.Call.RecordingsPayloadPayload.StatusPayload,
+                    url: Swift.String? = nil
+                ) {
+                    self.contentType = contentType
+                    self.createdAt = createdAt
+                    self.durationSeconds = durationSeconds
+                    self.error = error
+                    self.sid = sid
+                    self.sizeBytes = sizeBytes
+                    self.status = status
+                    self.url = url
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case contentType = "content_type"
+                    case createdAt = "created_at"
+                    case durationSeconds = "duration_seconds"
+                    case error
+                    case sid
+                    case sizeBytes = "size_bytes"
+                    case status
+                    case url
+                }
+            }
+            /// The call's recordings, oldest first (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/recordings`.
+            public typealias RecordingsPayload = [Components.Schemas.Call.RecordingsPayloadPayload]
+            /// The call's recordings, oldest first (one call's answer only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/recordings`.
+            public var recordings: Components.Schemas.Call.RecordingsPayload?
             /// The AI review (one call's answer only)
             ///
             /// - Remark: Generated from `#/components/schemas/Call/review`.
@@ -1219,7 +1305,7 @@ extension Components {
             ///   - events: The status timeline (one call's answer only)
             ///   - from:
             ///   - handoffReason: Why the agent handed the call to a human
-            ///   - hasRecording:
+            ///   - hasRecording: A recording is stored: GET /api/v1/calls/{id}/recording serves it
             ///   - id:
             ///   - interruptions: Times the caller interrupted the agent
             ///   - numberId: The voice number; null once it was deleted
@@ -1228,6 +1314,7 @@ extension Components {
             ///   - priceUnit:
             ///   - ratedBy:
             ///   - rating: Stars a person gave the call
+            ///   - recordings: The call's recordings, oldest first (one call's answer only)
             ///   - review: The AI review (one call's answer only)
             ///   - reviewStatus: The AI review, once the call ended
             ///   - sessionStatus: ConversationRelay's SessionStatus when the session ended
@@ -1262,6 +1349,7 @@ extension Components {
                 priceUnit: Swift.String? = nil,
                 ratedBy: Swift.String? = nil,
                 rating: Swift.Int? = nil,
+                recordings: Components.Schemas.Call.RecordingsPayload? = nil,
                 review: Components.Schemas.Call.ReviewPayload? = nil,
                 reviewStatus: Components.Schemas.Call.ReviewStatusPayload? = nil,
                 sessionStatus: Swift.String? = nil,
@@ -1296,6 +1384,7 @@ extension Components {
                 self.priceUnit = priceUnit
                 self.ratedBy = ratedBy
                 self.rating = rating
+                self.recordings = recordings
                 self.review = review
                 self.reviewStatus = reviewStatus
                 self.sessionStatus = sessionStatus
@@ -1331,6 +1420,7 @@ extension Components {
                 case priceUnit = "price_unit"
                 case ratedBy = "rated_by"
                 case rating
+                case recordings
                 case review
                 case reviewStatus = "review_status"
                 case sessionStatus = "session_status"
@@ -1442,6 +1532,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .rating
                 )
+                self.recordings = try container.decodeIfPresent(
+                    Components.Schemas.Call.RecordingsPayload.self,
+                    forKey: .recordings
+                )
                 self.review = try container.decodeIfPresent(
                     Components.Schemas.Call.ReviewPayload.self,
                     forKey: .review
@@ -1500,6 +1594,7 @@ extension Components {
                     "price_unit",
                     "rated_by",
                     "rating",
+                    "recordings",
                     "review",
                     "review_status",
                     "session_status",
@@ -12216,6 +12311,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/VoiceNumber/provider_sid`.
             public var providerSid: Swift.String?
+            /// Record each call (both parties); the recording is kept with the call
+            ///
+            /// - Remark: Generated from `#/components/schemas/VoiceNumber/record_calls`.
+            public var recordCalls: Swift.Bool
             /// When a sync found the number gone from the account (it is disabled)
             ///
             /// - Remark: Generated from `#/components/schemas/VoiceNumber/released_at`.
@@ -12267,6 +12366,7 @@ extension Components {
             ///   - name:
             ///   - phoneNumber:
             ///   - providerSid: Twilio's sid of a synced number
+            ///   - recordCalls: Record each call (both parties); the recording is kept with the call
             ///   - releasedAt: When a sync found the number gone from the account (it is disabled)
             ///   - reviewRubric: What a successful call is: each call's AI review judges it against this
             ///   - source: Added by hand, or by a sync of the provider's numbers
@@ -12291,6 +12391,7 @@ extension Components {
                 name: Swift.String,
                 phoneNumber: Swift.String,
                 providerSid: Swift.String? = nil,
+                recordCalls: Swift.Bool,
                 releasedAt: Foundation.Date? = nil,
                 reviewRubric: Swift.String,
                 source: Components.Schemas.VoiceNumber.SourcePayload,
@@ -12315,6 +12416,7 @@ extension Components {
                 self.name = name
                 self.phoneNumber = phoneNumber
                 self.providerSid = providerSid
+                self.recordCalls = recordCalls
                 self.releasedAt = releasedAt
                 self.reviewRubric = reviewRubric
                 self.source = source
@@ -12340,6 +12442,7 @@ extension Components {
                 case name
                 case phoneNumber = "phone_number"
                 case providerSid = "provider_sid"
+                case recordCalls = "record_calls"
                 case releasedAt = "released_at"
                 case reviewRubric = "review_rubric"
                 case source
@@ -12408,6 +12511,10 @@ extension Components {
                     Swift.String.self,
                     forKey: .providerSid
                 )
+                self.recordCalls = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .recordCalls
+                )
                 self.releasedAt = try container.decodeIfPresent(
                     Foundation.Date.self,
                     forKey: .releasedAt
@@ -12459,6 +12566,7 @@ extension Components {
                     "name",
                     "phone_number",
                     "provider_sid",
+                    "record_calls",
                     "released_at",
                     "review_rubric",
                     "source",

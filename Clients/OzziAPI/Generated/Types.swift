@@ -444,6 +444,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PATCH /api/v1/calls/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/calls/{id}/patch(updateCall)`.
     func updateCall(_ input: Operations.UpdateCall.Input) async throws -> Operations.UpdateCall.Output
+    /// The call's recording (its latest stored), for a player: byte ranges, ETag
+    ///
+    /// The call's recording (its latest stored), for a player: byte ranges, ETag. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls/{id}/recording`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/recording/get(getCallsRecording)`.
+    func getCallsRecording(_ input: Operations.GetCallsRecording.Input) async throws -> Operations.GetCallsRecording.Output
     /// Review the call again (202: the review follows, with a call.reviewed event)
     ///
     /// Review the call again (202: the review follows, with a call.reviewed event). Needs a bearer token, an API key or the session cookie.
@@ -1459,6 +1466,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/voice/numbers/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/delete(deleteVoiceNumber)`.
     func deleteVoiceNumber(_ input: Operations.DeleteVoiceNumber.Input) async throws -> Operations.DeleteVoiceNumber.Output
+    /// Call the number from a simulated phone (simulated provider): the agent answers as it would a caller
+    ///
+    /// Call the number from a simulated phone (simulated provider): the agent answers as it would a caller. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/numbers/{id}/test-calls`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/test-calls/post(createVoiceNumberTestCall)`.
+    func createVoiceNumberTestCall(_ input: Operations.CreateVoiceNumberTestCall.Input) async throws -> Operations.CreateVoiceNumberTestCall.Output
     /// The browser-calling settings (without the secret)
     ///
     /// The browser-calling settings (without the secret). Needs a bearer token, an API key or the session cookie.
@@ -2532,6 +2546,21 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// The call's recording (its latest stored), for a player: byte ranges, ETag
+    ///
+    /// The call's recording (its latest stored), for a player: byte ranges, ETag. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calls/{id}/recording`.
+    /// - Remark: Generated from `#/paths//api/v1/calls/{id}/recording/get(getCallsRecording)`.
+    public func getCallsRecording(
+        path: Operations.GetCallsRecording.Input.Path,
+        headers: Operations.GetCallsRecording.Input.Headers = .init()
+    ) async throws -> Operations.GetCallsRecording.Output {
+        try await getCallsRecording(Operations.GetCallsRecording.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Review the call again (202: the review follows, with a call.reviewed event)
@@ -4633,6 +4662,23 @@ extension APIProtocol {
         try await deleteVoiceNumber(Operations.DeleteVoiceNumber.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Call the number from a simulated phone (simulated provider): the agent answers as it would a caller
+    ///
+    /// Call the number from a simulated phone (simulated provider): the agent answers as it would a caller. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/numbers/{id}/test-calls`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/numbers/{id}/test-calls/post(createVoiceNumberTestCall)`.
+    public func createVoiceNumberTestCall(
+        path: Operations.CreateVoiceNumberTestCall.Input.Path,
+        headers: Operations.CreateVoiceNumberTestCall.Input.Headers = .init(),
+        body: Operations.CreateVoiceNumberTestCall.Input.Body? = nil
+    ) async throws -> Operations.CreateVoiceNumberTestCall.Output {
+        try await createVoiceNumberTestCall(Operations.CreateVoiceNumberTestCall.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// The browser-calling settings (without the secret)

@@ -111,10 +111,11 @@ import Testing
         let callA = try await api.call("POST", "/api/v1/calls", json: ["number_id": .string(numberID), "to": "+14155550189",
                                                                      "context": "Secret call context"], token: a.token)
         let callID = try #require(callA.string("id"), "\(callA.body)")
-        // Played out, priced and reviewed: nothing of A changes after the snapshot but by the walk.
+        // Played out, priced, reviewed and its recording stored: nothing of A changes after the snapshot but by the walk.
         #expect(try await Poll.until(timeout: .seconds(300)) {
             let call = try await api.call("GET", "/api/v1/calls/\(callID)", token: a.token)
             return call.string("status") == "completed" && call.string("review_status") != "pending" && call.json["price"] != .null
+                && call.json["has_recording"] == true
         })
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)

@@ -50,6 +50,9 @@ struct APIOperation: Sendable {
         case text(mediaType: String)
         /// A 302 to `Location` (`?format=json` and the like may answer JSON instead).
         case redirect(orJSON: Schema?)
+        /// A stored file (a call's recording) served for players: 200 whole, 206 for one `Range`, 304 for
+        /// an `If-None-Match` that holds, 416 past the end (`BucketDownload`).
+        case file(mediaTypes: [String])
     }
 
     /// Every query and header parameter, checked before the handler runs; path parameters come from the path.

@@ -124,6 +124,14 @@ enum OpenAPIDocument {
             responses["200"] = .object(["description": "Success", "content": .object(["application/json": .object([
                 "schema": renderer.render(json), "example": json.exampleValue])])])
         }
+        if case .file(let mediaTypes) = operation.answer {
+            responses["206"] = .object(["description": "The byte range the Range header asked for", "content": fileContent(mediaTypes),
+                                        "headers": .object(["Content-Range": .object(["description": "bytes first-last/size",
+                                                                                      "schema": .object(["type": "string"])])])])
+            responses["304"] = .object(["description": "Not modified: If-None-Match named the file's ETag"])
+            responses["416"] = .object(["description": "The range starts past the end of the file",
+                                        "headers": .object(["Content-Range": .object(["description": "bytes */size", "schema": .object(["type": "string"])])])])
+        }
         for error in errorResponses where error.applies(operation) {
             responses[String(error.status)] = .object(["$ref": .string("#/components/responses/\(error.name)")])
         }
@@ -191,9 +199,19 @@ enum OpenAPIDocument {
             response["content"] = .object([mediaType: .object(["schema": .object(["type": "string"])])])
         case .redirect:
             response["headers"] = .object(["Location": .object(["description": "Where to go", "schema": .object(["type": "string"])])])
+        case .file(let mediaTypes):
+            response["content"] = fileContent(mediaTypes)
+            response["headers"] = .object([
+                "Accept-Ranges": .object(["description": "bytes: a Range header gets part of the file", "schema": .object(["type": "string"])]),
+                "ETag": .object(["description": "For If-None-Match and If-Range", "schema": .object(["type": "string"])]),
+            ])
         }
         if !links.isEmpty { response["links"] = .object(links) }
         return .object(response)
+    }
+
+    private static func fileContent(_ mediaTypes: [String]) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: mediaTypes.map { ($0, JSONValue.object(["schema": .object(["type": "string", "format": "binary"])])) }))
     }
 
     /// A create (`POST /things` answering an object with an `id`) links to what takes that id

@@ -31,7 +31,7 @@ extension Call: APIModel {
         .required("review_status", Schema.oneOf(["pending", "done", "failed"]).nullable.described("The AI review, once the call ended")),
         .required("price", Schema.number(0...1_000_000).nullable.described("What the provider charged (positive), fetched after the call")),
         .required("price_unit", Schema.string().nullable.example("USD")),
-        .required("has_recording", Schema.boolean),
+        .required("has_recording", Schema.boolean.described("A recording is stored: GET /api/v1/calls/{id}/recording serves it")),
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),
         .optional("events", Schema.array(Schema.object([
@@ -48,5 +48,6 @@ extension Call: APIModel {
             .required("at", .timestamp),
         ], closed: true)).described("The transcript (one call's answer only)")),
         .optional("review", CallReview.schema.nullable.described("The AI review (one call's answer only)")),
+        .optional("recordings", Schema.array(CallRecording.schema).described("The call's recordings, oldest first (one call's answer only)")),
     ], closed: true)
 }

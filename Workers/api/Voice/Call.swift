@@ -52,8 +52,16 @@ struct Call: Sendable, Decodable, SQLRecord {
     /// The price as a decimal number of `price_unit`s.
     var price: Double? { price_micros.map { Double($0) / 1_000_000 } }
 
-    /// The call as the API answers it; `detail` adds its status timeline and transcript.
-    func answer(_ detail: (events: [CallEvent], turns: [CallTurn], review: CallReview?)? = nil) -> JSONValue {
+    /// What one call's answer adds to the list's.
+    struct Detail: Sendable {
+        let events: [CallEvent]
+        let turns: [CallTurn]
+        let review: CallReview?
+        let recordings: [CallRecording]
+    }
+
+    /// The call as the API answers it; `detail` adds its status timeline, transcript, review and recordings.
+    func answer(_ detail: Detail? = nil) -> JSONValue {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
         var fields: [String: JSONValue] = [
             "id": .string(id), "number_id": text(number_id), "call_sid": .string(call_sid), "direction": .string(direction),
@@ -71,6 +79,7 @@ struct Call: Sendable, Decodable, SQLRecord {
             fields["events"] = .array(detail.events.map(\.json))
             fields["turns"] = .array(detail.turns.map(\.json))
             fields["review"] = detail.review?.json ?? .null
+            fields["recordings"] = .array(detail.recordings.map { $0.json(callID: id) })
         }
         return .object(fields)
     }

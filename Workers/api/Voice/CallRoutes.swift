@@ -44,6 +44,17 @@ extension RouteGroup {
             return .json(call.answer(try await s.calls.detail(call)))
         }
 
+        authed("GET", "/:id/recording", "The call's recording (its latest stored), for a player: byte ranges, ETag", tag: "calls",
+               query: [.header("Range", Schema.text(max: 200).example("bytes=0-1023"), "One byte range (bytes=first-last, first-, -suffix)")],
+               answers: .file(mediaTypes: ["audio/mpeg", "audio/wav"])) { request, context, principal in
+            guard let call = try await s.calls.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("call") }
+            guard let recording = try await s.recordings.playable(call), let key = recording.object_key,
+                  let response = try await BucketDownload.response(s.recordings.bucket, key: key, request: request, headers: [
+                      "content-disposition": "inline; filename=\"\(call.id).\(key.hasSuffix(".wav") ? "wav" : "mp3")\"", "cache-control": "private, max-age=3600",
+                  ]) else { throw APIError.notFound("recording") }
+            return response
+        }
+
         let judgement = Schema.object([
             .optional("classification", Schema.oneOf(CallClass.all).described("The call's class, as a person sees it (the review then leaves it)")),
             .optional("rating", Schema.integer(1...5).described("Stars for how the call went")),

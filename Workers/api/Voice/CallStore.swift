@@ -91,9 +91,11 @@ struct CallStore: Sendable {
         }
     }
 
-    func detail(_ call: Call) async throws -> (events: [CallEvent], turns: [CallTurn], review: CallReview?) {
+    func detail(_ call: Call) async throws -> Call.Detail {
         let events = try await database.prepare("SELECT \(CallEvent.selection) FROM call_events WHERE call_id = ? ORDER BY seq").bind(call.id).all(CallEvent.self)
-        return (events, try await turns(call), try await review(call))
+        let recordings = try await database.prepare("SELECT \(CallRecording.selection) FROM call_recordings WHERE call_id = ? ORDER BY created_at, recording_sid")
+            .bind(call.id).all(CallRecording.self)
+        return Call.Detail(events: events, turns: try await turns(call), review: try await review(call), recordings: recordings)
     }
 
     /// The review of a call as people see it (their corrections applied).

@@ -11,7 +11,7 @@ struct OutboundCalls: Sendable {
     let renderer: ContextRenderer
     let settings: SMSSettingsStore
     let providers: SMSProviders
-    let voice: ServiceBinding
+    let simulated: SimulatedCalls
     /// Where the voice-agent worker is mounted (`VOICE_URL`, default PUBLIC_URL/voice).
     let voiceURL: String
     let defaultCountry: String
@@ -41,13 +41,7 @@ struct OutboundCalls: Sendable {
             }
             context["variables"] = variables
         }
-        var script: [String] = []
-        if let lines = body.fields["script"], lines != .null {
-            guard case .array(let items) = lines, items.count <= 20, items.allSatisfy({ ($0.stringValue?.count ?? 0) > 0 && ($0.stringValue?.count ?? 0) <= 500 }) else {
-                throw APIError.invalidField("script", "must be an array of at most 20 lines of 1-500 characters")
-            }
-            script = items.compactMap(\.stringValue)
-        }
+        let script = try SimulatedCalls.script(body)
         let numberID = try body.requiredString("number_id", max: 64)
         guard let number = try await numbers.get(scope, id: numberID) else { throw APIError.notFound("voice number") }
         guard number.enabled else { throw APIError.conflict("voice number \(numberID) is disabled", details: ["field": "number_id"]) }
@@ -65,22 +59,11 @@ struct OutboundCalls: Sendable {
         let sid = try await twilio.asyncMap {
             try await TwilioCallsClient(account: $0).place(from: number.phoneNumber, to: to, url: voiceURL + "/incoming",
                                                            statusCallback: voiceURL + "/status-callback")
-        } ?? "CA" + Crypto.hex(Crypto.randomBytes(16))
+        } ?? SimulatedCalls.callSid()
         let call = try await calls.begin(scope, number: number, CallStore.Start(
             callSid: sid, accountSid: twilio?.accountSid ?? SimulatedSMSProvider.accountSid, direction: "outbound", from: number.phoneNumber, to: to,
             status: "queued", context: .object(context), afterHours: false))
-        guard twilio == nil else { return call }
-        // The simulated callee: the voice worker plays the call against its own routes, signed as Twilio signs.
-        let simulation: JSONValue = [
-            "call_sid": .string(sid), "account_sid": .string(SimulatedSMSProvider.accountSid), "auth_token": .string(providers.simulated.authToken),
-            "from": .string(number.phoneNumber), "to": .string(to), "script": .array(script.map { .string($0) }), "voice_url": .string(voiceURL),
-        ]
-        let started = try await voice.fetch(Request(method: "POST", target: "/simulate", headers: ["content-type": "application/json"],
-                                                    body: simulation.jsonBytes))
-        guard started.status == 202 else {
-            try await calls.report(call, status: "failed", sequenceNumber: nil, durationSeconds: nil)
-            throw APIError(status: 503, code: "simulation_failed", message: "the voice agent could not start the simulated call (\(started.status))")
-        }
+        if twilio == nil { try await simulated.play(call, script: script) }
         return call
     }
 }

@@ -9,10 +9,12 @@ struct VoiceDomain: APIDomain {
     let contacts: ContactStore
     let tools: CallTools
     let outbound: OutboundCalls
+    let simulated: SimulatedCalls
     let sync: VoiceNumberSync
     let browser: BrowserCalling
     let reviews: CallReviews
     let pricing: CallPricing
+    let recordings: CallRecordings
     let dashboard: CallDashboard
     let contexts: CallContextStore
     let renderer: ContextRenderer
@@ -34,11 +36,11 @@ struct VoiceDomain: APIDomain {
         smsSettings = api.messaging.smsSettings
         contexts = CallContextStore(database: api.database, clock: api.clock)
         renderer = ContextRenderer(contexts: contexts, calls: calls, contacts: contacts, clock: api.clock)
+        let voiceURL = BaseURL.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice"))
+        simulated = SimulatedCalls(numbers: numbers, calls: calls, settings: api.messaging.smsSettings, providers: api.messaging.providers,
+                                   voice: try api.env.service("VOICE"), voiceURL: voiceURL, clock: api.clock, defaultCountry: api.defaultCountry)
         outbound = OutboundCalls(numbers: numbers, calls: calls, contacts: contacts, renderer: renderer, settings: api.messaging.smsSettings,
-                                 providers: api.messaging.providers,
-                                 voice: try api.env.service("VOICE"),
-                                 voiceURL: BaseURL.withoutTrailingSlashes(api.env.var("VOICE_URL", default: api.publicURL + "/voice")),
-                                 defaultCountry: api.defaultCountry)
+                                 providers: api.messaging.providers, simulated: simulated, voiceURL: voiceURL, defaultCountry: api.defaultCountry)
         sync = VoiceNumberSync(database: api.database, clock: api.clock, numbers: numbers, settings: api.messaging.smsSettings, providers: api.messaging.providers)
         browser = BrowserCalling(database: api.database, clock: api.clock, key: CredentialKey.derive(api.sealingKey, for: "voice-api-keys"), calls: calls,
                                  numbers: numbers,
@@ -48,6 +50,9 @@ struct VoiceDomain: APIDomain {
                               logger: api.logger)
         pricing = CallPricing(database: api.database, clock: api.clock, calls: calls, settings: api.messaging.smsSettings, providers: api.messaging.providers,
                               logger: api.logger)
+        recordings = CallRecordings(database: api.database, clock: api.clock, bucket: try api.env.bucket("FILES"), jobs: jobs,
+                                    settings: api.messaging.smsSettings, providers: api.messaging.providers, voice: try api.env.service("VOICE"),
+                                    logger: api.logger)
         dashboard = CallDashboard(database: api.database, clock: api.clock)
         tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
     }
@@ -63,12 +68,13 @@ struct VoiceDomain: APIDomain {
     var publishes: [String] {
         ["voice_number.created", "voice_number.updated", "voice_number.deleted", "call.started", "call.status", "call.ended", "call.turn",
          "call.session_ended", "call.handoff", "call.callback_requested", "call.judged", "call.reviewed", "call.review_failed",
-         "call.review_corrected", "call.priced", "call_context.created", "call_context.updated", "call_context.deleted"]
+         "call.review_corrected", "call.priced", "call.recording_stored", "call.recording_absent", "call.recording_failed", "call_context.created", "call_context.updated", "call_context.deleted"]
     }
 
     func jobs(_ jobs: inout JobHandlers) {
         jobs.each(CallReviewJob.self, settling: { [reviews] job, message, _ in await reviews.run(job, message) })
         jobs.each(CallPriceJob.self, settling: { [pricing] job, message, _ in await pricing.run(job, message) })
+        jobs.each(CallRecordingJob.self, settling: { [recordings] job, message, _ in await recordings.run(job, message) })
     }
 
     func maintain() async throws {

@@ -31,6 +31,15 @@ extension RouteGroup {
 
         one("One voice number", tag: "voice", noun: "voice number", answers: .model(VoiceNumber.self), item: \.answer) { try await s.numbers.get($0, id: $1) }
 
+        authed("POST", "/:id/test-calls", "Call the number from a simulated phone (simulated provider): the agent answers as it would a caller",
+               tag: "voice", body: .json(SimulatedCalls.testCallSchema, optional: true), answers: .json(.model(Call.self)), success: 201,
+               creates: true) { request, context, principal in
+            guard let call = try await s.simulated.testCall(principal.scope, numberID: context.parameter("id"), try JSONBody(optional: request)) else {
+                throw APIError.notFound("voice number")
+            }
+            return .json(call.answer(), status: 201)
+        }
+
         authed("PATCH", "/:id", "Change a number's settings, or disable it (enabled: false)", tag: "voice",
                body: .json(VoiceNumber.body(creating: false)), answers: .json(.model(VoiceNumber.self))) { request, context, principal in
             try principal.require(.admin, to: "manage voice numbers")

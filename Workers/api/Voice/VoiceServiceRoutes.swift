@@ -16,7 +16,7 @@ extension RouteGroup {
             guard try await s.accountServes(number.workspaceID, accountSid: account) else {
                 throw APIError.forbidden("the number \(to) does not belong to Twilio account \(account)")
             }
-            let afterHours = direction == "inbound" && !(number.settings.businessHours?.isOpen(atMilliseconds: s.clock.milliseconds) ?? true)
+            let afterHours = direction == "inbound" && number.settings.isClosed(atMilliseconds: s.clock.milliseconds)
             let call = try await s.calls.begin(TenantScope(workspaceID: number.workspaceID), number: number, CallStore.Start(
                 callSid: callSid, accountSid: account, direction: direction, from: hook.value("From") ?? "", to: to,
                 status: hook.value("CallStatus") ?? "ringing", context: .object([:]), afterHours: afterHours))
@@ -89,6 +89,16 @@ extension RouteGroup {
                                         durationSeconds: hook.value("CallDuration").flatMap { Int($0) }) {
                 try await s.wrapUp(call)
             }
+            return Response(status: 204)
+        }
+
+        /// Twilio's recording status callback: a completed recording's audio is copied into the bucket.
+        service("POST", "/recording") { request, _ in
+            let hook = try await s.signedForm(request)
+            guard let call = try await s.calls.bySid(try hook.required("CallSid")), call.account_sid == hook.value("AccountSid") else {
+                throw APIError.notFound("call")
+            }
+            try await s.recordings.reported(call, hook)
             return Response(status: 204)
         }
 

@@ -21,6 +21,8 @@ struct VoiceSettings: Sendable, Equatable {
     var transferTo: String?
     /// What a successful call on this number is, in plain words: the AI review judges each call against it.
     var reviewRubric = ""
+    /// Each call is recorded (both parties) and the recording kept with the call.
+    var recordCalls = true
 
     struct Knowledge: Sendable, Equatable {
         let topic: String
@@ -41,7 +43,12 @@ struct VoiceSettings: Sendable, Equatable {
     static let menuActions = ["say", "transfer", "end", "ask"]
     static let keys: Set<String> = ["greeting", "language", "tts_provider", "voice", "transcription_provider", "interruptible", "dtmf_detection",
                                     "system_prompt", "knowledge", "menu", "business_hours", "after_hours_message", "transfer_to",
-                                    "review_rubric"]
+                                    "review_rubric", "record_calls"]
+
+    /// Outside business hours at this instant (a number without hours is always open).
+    func isClosed(atMilliseconds milliseconds: Int64) -> Bool {
+        !(businessHours?.isOpen(atMilliseconds: milliseconds) ?? true)
+    }
 
     /// `self` with what `body` gives (top-level keys of a number's body); a change names only what it changes.
     func changed(by body: JSONBody, defaultCountry: String) throws -> VoiceSettings {
@@ -58,6 +65,7 @@ struct VoiceSettings: Sendable, Equatable {
         if let flag = try body.bool("dtmf_detection") { next.dtmfDetection = flag }
         if let prompt = try body.string("system_prompt", max: 8_000) { next.systemPrompt = prompt }
         if let rubric = try body.string("review_rubric", max: 4_000) { next.reviewRubric = rubric }
+        if let flag = try body.bool("record_calls") { next.recordCalls = flag }
         if let message = try body.string("after_hours_message", max: 500) {
             guard !message.isEmpty else { throw APIError.invalidField("after_hours_message", "must not be empty") }
             next.afterHoursMessage = message
@@ -136,6 +144,7 @@ struct VoiceSettings: Sendable, Equatable {
         afterHoursMessage = o["after_hours_message"]?.stringValue ?? afterHoursMessage
         transferTo = o["transfer_to"]?.stringValue
         reviewRubric = o["review_rubric"]?.stringValue ?? reviewRubric
+        recordCalls = o["record_calls"]?.boolValue ?? recordCalls
     }
 
     var json: JSONValue {
@@ -145,6 +154,7 @@ struct VoiceSettings: Sendable, Equatable {
          "knowledge": .array(knowledge.map { ["topic": .string($0.topic), "answer": .string($0.answer)] }),
          "menu": .object(menu.mapValues { ["action": .string($0.action), "text": .string($0.text)] }),
          "business_hours": businessHours?.json ?? .null, "after_hours_message": .string(afterHoursMessage),
-         "transfer_to": transferTo.map { .string($0) } ?? .null, "review_rubric": .string(reviewRubric)]
+         "transfer_to": transferTo.map { .string($0) } ?? .null, "review_rubric": .string(reviewRubric),
+         "record_calls": .bool(recordCalls)]
     }
 }

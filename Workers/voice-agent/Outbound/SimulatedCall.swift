@@ -5,7 +5,8 @@ import OzziRuntime
 /// A call on the simulated provider, played against this worker's own routes exactly as Twilio plays a
 /// real one: status callbacks (initiated, ringing, in-progress), the signed incoming webhook, the
 /// ConversationRelay session (setup, then the script's lines as prompts, each waiting for the agent's
-/// whole answer), the Connect action, and the completed callback with the call's duration. Every request
+/// whole answer), the Connect action, the completed callback with the call's duration, and the recording's
+/// callback when the TwiML started one (its audio spoken by espeak-ng from what was said). Every request
 /// is signed with the simulated account's token and checked by the api like any other.
 struct SimulatedCall: Sendable {
     let voice: VoiceAgent
@@ -14,6 +15,8 @@ struct SimulatedCall: Sendable {
     let authToken: String
     let from: String
     let to: String
+    /// Twilio's Direction: `outbound-api` (the number calls `to`) or `inbound` (`from` calls the number).
+    let direction: String
     let script: [String]
     /// Where this worker is mounted, as the api gave Twilio: its host and path (`/voice`).
     let host: String
@@ -33,6 +36,7 @@ struct SimulatedCall: Sendable {
         authToken = token
         self.from = from
         self.to = to
+        direction = body["direction"]?.stringValue == "inbound" ? "inbound" : "outbound-api"
         guard let voiceURL = body["voice_url"]?.stringValue, let schemeEnd = voiceURL.range(of: "://") else {
             throw VoiceError(status: 422, code: "invalid_simulation", message: "a simulation needs voice_url")
         }
@@ -64,15 +68,25 @@ struct SimulatedCall: Sendable {
         }
         let signature = TwilioSignature.sign(url: relayURL, parameters: [], authToken: authToken)
         var handoff: String?
+        // What a recording of the call would hold: the callee's lines and the agent's answers, in order.
+        var spoken = [Self.attribute("welcomeGreeting", of: "ConversationRelay", in: twiml)].compactMap { $0 }
+        var agentSpeaking = false
         if case .session(let session) = await voice.openRelay(callID: callID, url: relayURL, signature: signature) {
             let relay = SimulatedRelay()
             let serving = Task { await session.attach(relay) }
             relay.say(["type": "setup", "callSid": .string(callSid), "accountSid": .string(accountSid), "from": .string(from), "to": .string(to),
-                       "direction": "outbound-api", "customParameters": ["callId": .string(callID)]])
+                       "direction": .string(direction), "customParameters": ["callId": .string(callID)]])
             var replies = relay.replies.makeAsyncIterator()
             lines: for line in script {
                 relay.say(["type": "prompt", "voicePrompt": .string(line), "lang": "en-US", "last": true])
+                spoken.append(line)
+                agentSpeaking = false
                 while let reply = await replies.next(), let frame = try? JSONValue(jsonBytes: Array(reply.utf8)) {
+                    if frame["type"]?.stringValue == "text", let token = frame["token"]?.stringValue, !token.isEmpty {
+                        if !agentSpeaking { spoken.append("") }
+                        agentSpeaking = true
+                        spoken[spoken.count - 1] += token
+                    }
                     if frame["type"]?.stringValue == "end" {
                         handoff = frame["handoffData"]?.stringValue
                         break lines
@@ -93,10 +107,33 @@ struct SimulatedCall: Sendable {
         if let handoff { action.append(("HandoffData", handoff)) }
         _ = await post("/action", action, context: context)
         await status("completed", duration: seconds)
+        if Self.attribute("recordingStatusCallback", of: "Recording", in: twiml) != nil {
+            await record(spoken.joined(separator: "\n"), context: context)
+        }
+    }
+
+    /// Twilio's recording status callback for the call, as `<Start><Recording>` asked: the audio kept for
+    /// the api to fetch, or `absent` when nothing was said, or `failed` when it could not be made.
+    private func record(_ text: String, context: RequestContext) async {
+        let sid = "RE" + callSid.dropFirst(2)
+        var fields = [("AccountSid", accountSid), ("CallSid", callSid), ("RecordingSid", sid), ("RecordingSource", "StartCallRecordingTwiML"),
+                      ("RecordingUrl", "http://\(host)\(mount)/recordings/\(sid)"), ("RecordingChannels", "2")]
+        do {
+            if let recording = try await SpokenRecording.speak(text, commands: voice.commands) {
+                await voice.recordings.keep(recording, sid: sid)
+                fields += [("RecordingStatus", "completed"), ("RecordingDuration", "\(recording.durationSeconds)")]
+            } else {
+                fields += [("RecordingStatus", "absent"), ("RecordingDuration", "0")]
+            }
+        } catch {
+            voice.logger.warning("the simulated call's recording could not be made", metadata: ["call_sid": "\(callSid)", "error": "\(error)"])
+            fields += [("RecordingStatus", "failed"), ("ErrorCode", "0")]
+        }
+        _ = await post("/recording-status", fields, context: context)
     }
 
     private var base: [(String, String)] {
-        [("CallSid", callSid), ("AccountSid", accountSid), ("From", from), ("To", to), ("Direction", "outbound-api")]
+        [("CallSid", callSid), ("AccountSid", accountSid), ("From", from), ("To", to), ("Direction", direction)]
     }
 
     /// A signed form POST to one of this worker's routes, through its router; the answer's body, or nil.

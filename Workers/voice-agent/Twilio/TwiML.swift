@@ -3,8 +3,9 @@ import OzziRuntime
 /// The TwiML the voice agent answers Twilio with.
 enum TwiML {
     /// Connects the call to our ConversationRelay socket with the number's voice settings; Twilio calls
-    /// `action` when the session ends.
-    static func connect(relayURL: String, action: String, callID: String, settings: VoiceCallSettings) -> String {
+    /// `action` when the session ends. With `recordingCallback`, the whole call is recorded first (both
+    /// parties, a channel each), and Twilio reports the recording there once it is ready, or absent.
+    static func connect(relayURL: String, action: String, callID: String, settings: VoiceCallSettings, recordingCallback: String? = nil) -> String {
         var attributes: [(String, String)] = [("url", relayURL)]
         if !settings.greeting.isEmpty { attributes.append(("welcomeGreeting", settings.greeting)) }
         attributes += [("language", settings.language), ("ttsProvider", settings.ttsProvider)]
@@ -12,7 +13,11 @@ enum TwiML {
         attributes += [("transcriptionProvider", settings.transcriptionProvider), ("interruptible", settings.interruptible),
                        ("dtmfDetection", settings.dtmfDetection ? "true" : "false")]
         let relay = attributes.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: " ")
-        return document("<Connect action=\"\(escape(action))\"><ConversationRelay \(relay)><Parameter name=\"callId\" value=\"\(escape(callID))\"/>"
+        let recording = recordingCallback.map {
+            "<Start><Recording channels=\"dual\" recordingStatusCallback=\"\(escape($0))\" recordingStatusCallbackMethod=\"POST\" "
+                + "recordingStatusCallbackEvent=\"completed absent\"/></Start>"
+        } ?? ""
+        return document(recording + "<Connect action=\"\(escape(action))\"><ConversationRelay \(relay)><Parameter name=\"callId\" value=\"\(escape(callID))\"/>"
             + "</ConversationRelay></Connect>")
     }
 

@@ -20,6 +20,8 @@ struct VoiceCallSettings: Sendable {
     let menu: [String: MenuOption]
     let afterHoursMessage: String
     let transferTo: String?
+    /// Whether calls are recorded (`<Start><Recording>`).
+    let recordCalls: Bool
     /// An outbound call's purpose and facts (`POST /outbound`'s context and variables).
     let callContext: String
     let variables: [(String, String)]
@@ -47,6 +49,7 @@ struct VoiceCallSettings: Sendable {
         self.menu = menu
         afterHoursMessage = json["after_hours_message"]?.stringValue ?? ""
         transferTo = json["transfer_to"]?.stringValue
+        recordCalls = json["record_calls"]?.boolValue ?? true
     }
 
     /// What the model is told before the conversation: the number's prompt, its knowledge, the rules of a phone call.

@@ -16,7 +16,8 @@ extension Router {
             }
             if call["after_hours"]?.boolValue == true { return TwiML.response(TwiML.say(settings.afterHoursMessage, language: settings.language)) }
             return TwiML.response(TwiML.connect(relayURL: voice.config.url("/ws/" + callID, for: request, socket: true),
-                                                action: voice.config.url("/action", for: request), callID: callID, settings: settings))
+                                                action: voice.config.url("/action", for: request), callID: callID, settings: settings,
+                                                recordingCallback: settings.recordCalls ? voice.config.url("/recording-status", for: request) : nil))
         }
 
         post("/action") { request, _ in
