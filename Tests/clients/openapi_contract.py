@@ -52,7 +52,8 @@ def main(path):
             if not successes:
                 problems.append(f"{where}: no success response")
             for status, answer in successes.items():
-                if status == "204":
+                # No content and Not Modified answer without a body (RFC 9110 15.3.5, 15.4.5).
+                if status in ("204", "304"):
                     continue
                 content = answer.get("content")
                 if not content:

@@ -34,10 +34,12 @@ as Twilio does some time after the end: the first lookup of each call has "price
 
 GET /2010-04-01/Accounts/{sid}/Recordings/{RecordingSid}.mp3 (HTTP Basic, as above) answers the recording's
 audio as audio/mpeg: an MP3 frame stream of 48 KB, the same bytes for the same sid. A sid starting RE404 ->
-404 code 20404 (a recording Twilio no longer has). Recorded as kind "recording".
+404 code 20404 (a recording Twilio no longer has); one starting RE302 -> 302 to /media/{RecordingSid}.mp3, where
+the media is kept, which answers the same audio to a request without credentials (one with an Authorization
+header is a problem: they must not follow the redirect). Recorded as kinds "recording" and "media".
 
 GET /requests answers every request received (messages and calls, in order), as JSON
-({kind: "message"|"call", path, fields, pairs, problems, at_ms}); `fields` and `pairs` are the same list of
+({kind: "message"|"call"|"lookup"|"numbers"|"recording"|"media", path, fields, pairs, problems, at_ms}); `fields` and `pairs` are the same list of
 [key, value] pairs in the order sent, repeated keys (StatusCallbackEvent) kept as separate pairs.
 GET /count answers how many; GET /held how many requests are held. GET /freeze?pid=P&at=N stops process P
 with SIGSTOP the moment the Nth request arrives (before answering it): crash tests kill the host at a known
@@ -213,7 +215,21 @@ def recording(path, headers):
         return error(401, 20003, "; ".join(problems))
     if recording_sid.startswith("RE404"):
         return error(404, 20404, f"The requested resource {path} was not found")
-    # MPEG-1 layer III frames (32 kbit/s, 8 kHz: 144 bytes each) with a payload that names the recording.
+    if recording_sid.startswith("RE302"):
+        head = ["HTTP/1.1 302 Found", f"Location: /media/{recording_sid}.mp3", "Content-Length: 0"]
+        return ("\r\n".join(head) + "\r\n\r\n").encode()
+    return audio(recording_sid)
+
+
+def media(path, headers):
+    """Where a redirected recording is kept: served to requests without Twilio's credentials."""
+    recording_sid = path.removeprefix("/media/").removesuffix(".mp3")
+    record("media", path, [], ["authorization sent"] if "authorization" in headers else [])
+    return audio(recording_sid)
+
+
+def audio(recording_sid):
+    # MPEG-1 layer III frames (32 kbit/s at 32 kHz: 144 bytes each) with a payload that names the recording.
     seed = recording_sid.encode()
     frame = b"\xff\xfb\x18\xc4" + (seed * 8)[:140]
     data = b"ID3\x04\x00\x00\x00\x00\x00\x00" + frame * (48 * 1024 // len(frame))
@@ -319,6 +335,8 @@ async def serve(reader, writer):
                 global owned
                 owned = int(dict(parse_qsl(path.partition("?")[2]))["n"])
                 response = answer(200, {"numbers": owned})
+            elif method == "GET" and path.startswith("/media/"):
+                response = media(path, headers)
             elif method == "GET" and "/Recordings/" in path:
                 response = recording(path, headers)
             elif method == "GET" and "/Calls/" in path:

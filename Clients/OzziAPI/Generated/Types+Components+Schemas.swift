@@ -12311,7 +12311,7 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/VoiceNumber/provider_sid`.
             public var providerSid: Swift.String?
-            /// Record each call (both parties); the recording is kept with the call
+            /// Record each call (both parties; off by default: announce it where consent is needed)
             ///
             /// - Remark: Generated from `#/components/schemas/VoiceNumber/record_calls`.
             public var recordCalls: Swift.Bool
@@ -12366,7 +12366,7 @@ extension Components {
             ///   - name:
             ///   - phoneNumber:
             ///   - providerSid: Twilio's sid of a synced number
-            ///   - recordCalls: Record each call (both parties); the recording is kept with the call
+            ///   - recordCalls: Record each call (both parties; off by default: announce it where consent is needed)
             ///   - releasedAt: When a sync found the number gone from the account (it is disabled)
             ///   - reviewRubric: What a successful call is: each call's AI review judges it against this
             ///   - source: Added by hand, or by a sync of the provider's numbers

@@ -106,7 +106,7 @@ import Testing
         let submissionA = try #require(try await api.call("GET", "/api/v1/forms/\(formID)/submissions", token: a.token).data.first?["id"]?.stringValue)
         // A voice number, and a simulated call from it played to its end.
         let numberA = try await api.call("POST", "/api/v1/voice/numbers", json: ["phone_number": "+14155550188", "name": "Secret desk",
-                                                                               "system_prompt": "Secret prompt"], token: a.token)
+                                                                               "system_prompt": "Secret prompt", "record_calls": true], token: a.token)
         let numberID = try #require(numberA.string("id"), "\(numberA.body)")
         let callA = try await api.call("POST", "/api/v1/calls", json: ["number_id": .string(numberID), "to": "+14155550189",
                                                                      "context": "Secret call context"], token: a.token)

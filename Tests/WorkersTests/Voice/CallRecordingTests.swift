@@ -14,9 +14,10 @@ import Testing
         let token = try #require(try await host.signUp("recordings@example.com").string("access_token"))
         let number = try await host.call("POST", "/api/v1/voice/numbers", json: [
             "phone_number": "+12025550100", "name": "Desk", "knowledge": [["topic": "opening hours", "answer": "We are open from nine to five."]],
+            "record_calls": true,
         ], token: token)
         let numberID = try #require(number.string("id"), "\(number.body)")
-        #expect(number.json["record_calls"] == true, "calls are recorded unless a number says otherwise: \(number.body)")
+        #expect(number.json["record_calls"] == true, "\(number.body)")
 
         let placed = try await host.call("POST", "/api/v1/voice/numbers/\(numberID)/test-calls", json: [
             "from": "+12025550143", "script": ["Hello?", "What are your opening hours?", "Thank you, goodbye"],
@@ -136,6 +137,17 @@ import Testing
         // Twilio repeats a callback: nothing is fetched again.
         #expect(try await report(kept, "completed").status == 204)
 
+        // Reported in progress, then complete twice: fetched once. Twilio keeps this one elsewhere and
+        // redirects: followed without the credentials.
+        let moved = "RE302" + String(repeating: "a", count: 29)
+        for status in ["in-progress", "completed", "completed"] { #expect(try await report(moved, status).status == 204) }
+        #expect(try await Poll.until(timeout: .seconds(300)) {
+            found = try await recordings()
+            return found[moved]?["status"] == "stored"
+        }, "\(found)")
+        let media = try await stub.requests().filter { $0["kind"] as? String == "media" }
+        #expect(try await fetches(moved).count == 1 && media.count == 1 && (media.first?["problems"] as? [Any])?.isEmpty == true, "\(media)")
+
         // Absent: too short or silent; marked, never fetched.
         let silent = "RE" + String(repeating: "c", count: 32)
         #expect(try await report(silent, "absent", fields: []).status == 204)
@@ -153,8 +165,8 @@ import Testing
         #expect(found[lost]?["error"]?.stringValue?.contains("20404") == true, "\(found)")
         clock.advance(byMilliseconds: 3_600_000)
         #expect(try await fetches(lost).count == 6, "six attempts, then no more")
-        let (silentFetches, keptFetches) = (try await fetches(silent), try await fetches(kept))
-        #expect(silentFetches.isEmpty && keptFetches.count == 1)
+        let (silentFetches, keptFetches, movedFetches) = (try await fetches(silent), try await fetches(kept), try await fetches(moved))
+        #expect(silentFetches.isEmpty && keptFetches.count == 1 && movedFetches.count == 1)
         // The call's player still plays the stored one.
         #expect(try await api.call("GET", "/api/v1/calls/\(id)/recording", token: key, headers: ["Range": "bytes=0-2"]).bytes == Array("ID3".utf8))
 
@@ -166,6 +178,10 @@ import Testing
                                                         token: secret)
         #expect(missing.status == 422 && missing.json["error"]?["details"]?["field"] == "RecordingSid", "\(missing.body)")
         #expect(try await report("RE" + String(repeating: "f", count: 32), "paused").status == 422)
+        for sid in ["RE12", "RE" + String(repeating: "g", count: 32), "../" + String(repeating: "a", count: 31)] {
+            let refused = try await report(sid, "completed")
+            #expect(refused.status == 422 && refused.json["error"]?["details"]?["field"] == "RecordingSid", "\(sid): \(refused.body)")
+        }
         let stranger = try await VoiceNumberTests.twilio(api, "/voice/recording-status", [
             ("AccountSid", sid), ("CallSid", "CA" + String(repeating: "9", count: 32)), ("RecordingSid", kept), ("RecordingStatus", "completed"),
         ], token: secret)

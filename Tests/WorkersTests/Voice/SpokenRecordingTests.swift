@@ -32,7 +32,7 @@ import Testing
                                   + "recordingStatusCallbackMethod=\"POST\" recordingStatusCallbackEvent=\"completed absent\"/></Start><Connect "), "\(recorded)")
         let plain = TwiML.connect(relayURL: "wss://h/voice/ws/c1", action: "https://h/voice/action", callID: "c1", settings: settings)
         #expect(!plain.contains("<Recording"))
-        #expect(settings.recordCalls && !VoiceCallSettings(json: ["record_calls": false]).recordCalls)
+        #expect(!settings.recordCalls && VoiceCallSettings(json: ["record_calls": true]).recordCalls, "off unless the number says so")
     }
 
     static func uint32(_ bytes: [UInt8], _ offset: Int) -> Int {

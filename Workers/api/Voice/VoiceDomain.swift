@@ -79,6 +79,7 @@ struct VoiceDomain: APIDomain {
 
     func maintain() async throws {
         try await reviews.requeueStalled()
+        try await recordings.requeueStalled()
     }
 
     /// What follows a call's end: its price and its review.

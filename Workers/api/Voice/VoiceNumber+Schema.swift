@@ -67,7 +67,7 @@ extension VoiceNumber: APIModel {
             field("after_hours_message", Schema.text(max: 500)),
             field("review_rubric", Schema.string(max: 4_000).example("The caller's question was answered or a callback was booked.")
                 .described("What a successful call is: each call's AI review judges it against this")),
-            field("record_calls", Schema.boolean.described("Record each call (both parties); the recording is kept with the call")),
+            field("record_calls", Schema.boolean.described("Record each call (both parties; off by default: announce it where consent is needed)")),
             answer ? .required("transfer_to", Schema.string(format: "phone").nullable.example("+12025550199").described("The human a call is handed to"))
                 : .optional("transfer_to", Schema.string(min: 1, max: 40, format: "phone").nullable.example("+12025550199")),
         ]

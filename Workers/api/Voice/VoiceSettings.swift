@@ -21,8 +21,9 @@ struct VoiceSettings: Sendable, Equatable {
     var transferTo: String?
     /// What a successful call on this number is, in plain words: the AI review judges each call against it.
     var reviewRubric = ""
-    /// Each call is recorded (both parties) and the recording kept with the call.
-    var recordCalls = true
+    /// Each call is recorded (both parties) and the recording kept with the call. Off until a workspace
+    /// turns it on: where every party must consent to a recording, it is theirs to decide and announce.
+    var recordCalls = false
 
     struct Knowledge: Sendable, Equatable {
         let topic: String

@@ -13,9 +13,11 @@ CREATE TABLE call_recordings (
   object_key TEXT,                           -- the audio in FILES, once stored
   content_type TEXT,
   size_bytes BIGINT,
-  attempts INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,       -- fetches tried (a repeated callback gives no new ones)
+  queued_at TEXT,                            -- when the fetch was queued (once; maintenance queues it again if lost)
   error TEXT,                                -- why the audio is not stored
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
 CREATE INDEX call_recordings_call ON call_recordings (call_id, created_at);
+CREATE INDEX call_recordings_pending ON call_recordings (status, updated_at);

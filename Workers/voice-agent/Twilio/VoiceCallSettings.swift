@@ -49,7 +49,7 @@ struct VoiceCallSettings: Sendable {
         self.menu = menu
         afterHoursMessage = json["after_hours_message"]?.stringValue ?? ""
         transferTo = json["transfer_to"]?.stringValue
-        recordCalls = json["record_calls"]?.boolValue ?? true
+        recordCalls = json["record_calls"]?.boolValue ?? false
     }
 
     /// What the model is told before the conversation: the number's prompt, its knowledge, the rules of a phone call.

@@ -13,17 +13,23 @@ struct CallRecording: Sendable, Decodable, SQLRecord {
     let content_type: String?
     let size_bytes: Int64?
     let attempts: Int
+    let queued_at: String?
     let error: String?
     let created_at: String
     let updated_at: String
 
     enum CodingKeys: String, SQLColumn {
         case recording_sid, call_id, workspace_id, account_sid, status, source_url, duration_seconds, object_key, content_type, size_bytes
-        case attempts, error, created_at, updated_at
+        case attempts, queued_at, error, created_at, updated_at
     }
     typealias Columns = CodingKeys
 
     static let statuses = ["pending", "stored", "absent", "failed"]
+
+    /// Twilio's RecordingSid: it goes into the Recordings URL and the object key, so nothing else is taken.
+    static func isSid(_ text: String) -> Bool {
+        text.utf8.count == 34 && text.hasPrefix("RE") && text.dropFirst(2).allSatisfy(\.isHexDigit)
+    }
 
     /// What a call's answer shows of it; `url` serves the audio once it is stored.
     func json(callID: String) -> JSONValue {

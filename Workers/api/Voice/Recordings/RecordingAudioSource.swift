@@ -9,19 +9,40 @@ protocol RecordingAudioSource: Sendable {
 
 /// Twilio's audio of a recording: `RecordingUrl + ".mp3"` with the account's Basic auth. The URL is
 /// rebuilt on the account's configured API base from the sids, so the credentials go only where the
-/// account's other requests go, whatever host a callback names.
+/// account's other requests go, whatever host a callback names. Twilio may answer with a redirect to
+/// where the media is kept: it is followed once, over https (or to the API base's own origin), without
+/// the credentials.
 struct TwilioRecordingAudio: RecordingAudioSource {
     let account: TwilioAccount
 
     func audio(of recording: CallRecording) async throws -> (bytes: [UInt8], contentType: String) {
-        let request = OutboundRequest(
-            method: "GET", url: "\(account.baseURL)/2010-04-01/Accounts/\(account.accountSid)/Recordings/\(recording.recording_sid).mp3",
-            headers: ["authorization": account.authorization, "accept": "audio/mpeg"], body: [], timeoutMilliseconds: max(account.timeoutMilliseconds, 60_000))
-        let response = try await account.outbound.fetch(request)
+        let url = "\(account.baseURL)/2010-04-01/Accounts/\(account.accountSid)/Recordings/\(recording.recording_sid).mp3"
+        var response = try await get(url, authorized: true)
+        if [301, 302, 303, 307, 308].contains(response.status), let location = response.headers["location"] {
+            guard let media = Self.redirect(location, from: account.baseURL) else {
+                throw CallRecordings.RecordingUnavailable(description: "Twilio redirected the recording to \(location.prefix(200)), which is not https")
+            }
+            response = try await get(media, authorized: false)
+        }
         guard response.status == 200, !response.body.isEmpty else {
             throw TwilioAccount.refusal("the recording's audio", status: response.status, json: try? JSONValue(jsonBytes: response.body))
         }
         return (response.body, "audio/mpeg")
+    }
+
+    private func get(_ url: String, authorized: Bool) async throws -> OutboundResponse {
+        var headers: HTTPHeaders = ["accept": "audio/mpeg"]
+        if authorized { headers.add("authorization", account.authorization) }
+        return try await account.outbound.fetch(OutboundRequest(method: "GET", url: url, headers: headers, body: [],
+                                                                timeoutMilliseconds: max(account.timeoutMilliseconds, 60_000)))
+    }
+
+    /// Where a redirect goes: an absolute https URL, or a path on the API base's origin.
+    static func redirect(_ location: String, from base: String) -> String? {
+        if location.hasPrefix("https://") { return location }
+        guard location.hasPrefix("/"), !location.hasPrefix("//"), let scheme = base.range(of: "://") else { return nil }
+        let origin = base[..<scheme.upperBound] + base[scheme.upperBound...].prefix { $0 != "/" }
+        return origin + location
     }
 }
 
