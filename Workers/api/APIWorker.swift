@@ -19,6 +19,7 @@ public struct APIWorker: RoutedWorker {
     /// message delivery and provider callbacks; outgoing webhooks).
     public init(env: WorkerEnv) throws {
         let api = try APIEnvironment(env: env)
+        let voice = try VoiceDomain(api)
         let publishers: [any APIDomain] = [
             try AuthDomain(api),
             UsersDomain(api),
@@ -41,7 +42,8 @@ public struct APIWorker: RoutedWorker {
             PortalDomain(api),
             PrivacyDomain(api),
             try FormsDomain(api),
-            try VoiceDomain(api),
+            voice,
+            try CallCampaignsDomain(api, calls: voice.outbound),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

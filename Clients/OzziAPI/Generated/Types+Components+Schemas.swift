@@ -1606,6 +1606,1235 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/CallCampaign`.
+        public struct CallCampaign: Codable, Hashable, Sendable {
+            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/audience`.
+            @frozen public enum AudiencePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case1`.
+                public struct Case1Payload: Codable, Hashable, Sendable {
+                    /// Members of any of these groups
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case1/group_ids`.
+                    public var groupIds: [Swift.String]
+                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case1/opted_in_only`.
+                    public var optedInOnly: Swift.Bool?
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case1/type`.
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case groups = "groups"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case1/type`.
+                    public var _type: Components.Schemas.CallCampaign.AudiencePayload.Case1Payload._TypePayload
+                    /// Creates a new `Case1Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - groupIds: Members of any of these groups
+                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///   - _type:
+                    public init(
+                        groupIds: [Swift.String],
+                        optedInOnly: Swift.Bool? = nil,
+                        _type: Components.Schemas.CallCampaign.AudiencePayload.Case1Payload._TypePayload
+                    ) {
+                        self.groupIds = groupIds
+                        self.optedInOnly = optedInOnly
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case groupIds = "group_ids"
+                        case optedInOnly = "opted_in_only"
+                        case _type = "type"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.groupIds = try container.decode(
+                            [Swift.String].self,
+                            forKey: .groupIds
+                        )
+                        self.optedInOnly = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .optedInOnly
+                        )
+                        self._type = try container.decode(
+                            Components.Schemas.CallCampaign.AudiencePayload.Case1Payload._TypePayload.self,
+                            forKey: ._type
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "group_ids",
+                            "opted_in_only",
+                            "type"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case1`.
+                case case1(Components.Schemas.CallCampaign.AudiencePayload.Case1Payload)
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2`.
+                public struct Case2Payload: Codable, Hashable, Sendable {
+                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter`.
+                    public struct FilterPayload: Codable, Hashable, Sendable {
+                        /// This SMS consent
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/consent`.
+                        @frozen public enum ConsentPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case unknown = "unknown"
+                            case optedIn = "opted_in"
+                            case optedOut = "opted_out"
+                        }
+                        /// This SMS consent
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/consent`.
+                        public var consent: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload?
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/created_after`.
+                        public var createdAfter: Foundation.Date?
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/created_before`.
+                        public var createdBefore: Foundation.Date?
+                        /// Custom fields with these values
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/custom`.
+                        public struct CustomPayload: Codable, Hashable, Sendable {
+                            /// A container of undocumented properties.
+                            public var additionalProperties: [String: Swift.String]
+                            /// Creates a new `CustomPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - additionalProperties: A container of undocumented properties.
+                            public init(additionalProperties: [String: Swift.String] = .init()) {
+                                self.additionalProperties = additionalProperties
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                            }
+                            public func encode(to encoder: any Swift.Encoder) throws {
+                                try encoder.encodeAdditionalProperties(additionalProperties)
+                            }
+                        }
+                        /// Custom fields with these values
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/custom`.
+                        public var custom: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.CustomPayload?
+                        /// Members of this group
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/group_id`.
+                        public var groupId: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/source`.
+                        @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case api = "api"
+                            case _import = "import"
+                            case form = "form"
+                            case widget = "widget"
+                            case voice = "voice"
+                            case sms = "sms"
+                        }
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/source`.
+                        public var source: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.SourcePayload?
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/updated_after`.
+                        public var updatedAfter: Foundation.Date?
+                        /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter/updated_before`.
+                        public var updatedBefore: Foundation.Date?
+                        /// Creates a new `FilterPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - consent: This SMS consent
+                        ///   - createdAfter:
+                        ///   - createdBefore:
+                        ///   - custom: Custom fields with these values
+                        ///   - groupId: Members of this group
+                        ///   - source:
+                        ///   - updatedAfter:
+                        ///   - updatedBefore:
+                        public init(
+                            consent: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload? = nil,
+                            createdAfter: Foundation.Date? = nil,
+                            createdBefore: Foundation.Date? = nil,
+                            custom: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.CustomPayload? = nil,
+                            groupId: Swift.String? = nil,
+                            source: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.SourcePayload? = nil,
+                            updatedAfter: Foundation.Date? = nil,
+                            updatedBefore: Foundation.Date? = nil
+                        ) {
+                            self.consent = consent
+                            self.createdAfter = createdAfter
+                            self.createdBefore = createdBefore
+                            self.custom = custom
+                            self.groupId = groupId
+                            self.source = source
+                            self.updatedAfter = updatedAfter
+                            self.updatedBefore = updatedBefore
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case consent
+                            case createdAfter = "created_after"
+                            case createdBefore = "created_before"
+                            case custom
+                            case groupId = "group_id"
+                            case source
+                            case updatedAfter = "updated_after"
+                            case updatedBefore = "updated_before"
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.consent = try container.decodeIfPresent(
+                                Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.ConsentPayload.self,
+                                forKey: .consent
+                            )
+                            self.createdAfter = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .createdAfter
+                            )
+                            self.createdBefore = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .createdBefore
+                            )
+                            self.custom = try container.decodeIfPresent(
+                                Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.CustomPayload.self,
+                                forKey: .custom
+                            )
+                            self.groupId = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .groupId
+                            )
+                            self.source = try container.decodeIfPresent(
+                                Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.SourcePayload.self,
+                                forKey: .source
+                            )
+                            self.updatedAfter = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .updatedAfter
+                            )
+                            self.updatedBefore = try container.decodeIfPresent(
+                                Foundation.Date.self,
+                                forKey: .updatedBefore
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "consent",
+                                "created_after",
+                                "created_before",
+                                "custom",
+                                "group_id",
+                                "source",
+                                "updated_after",
+                                "updated_before"
+                            ])
+                        }
+                    }
+                    /// The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/filter`.
+                    public var filter: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload
+                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/opted_in_only`.
+                    public var optedInOnly: Swift.Bool?
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/type`.
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case filter = "filter"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2/type`.
+                    public var _type: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload._TypePayload
+                    /// Creates a new `Case2Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - filter: The filters of GET /contacts, saved: the contacts matching all of them when each batch is expanded
+                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///   - _type:
+                    public init(
+                        filter: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload,
+                        optedInOnly: Swift.Bool? = nil,
+                        _type: Components.Schemas.CallCampaign.AudiencePayload.Case2Payload._TypePayload
+                    ) {
+                        self.filter = filter
+                        self.optedInOnly = optedInOnly
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case filter
+                        case optedInOnly = "opted_in_only"
+                        case _type = "type"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.filter = try container.decode(
+                            Components.Schemas.CallCampaign.AudiencePayload.Case2Payload.FilterPayload.self,
+                            forKey: .filter
+                        )
+                        self.optedInOnly = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .optedInOnly
+                        )
+                        self._type = try container.decode(
+                            Components.Schemas.CallCampaign.AudiencePayload.Case2Payload._TypePayload.self,
+                            forKey: ._type
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "filter",
+                            "opted_in_only",
+                            "type"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case2`.
+                case case2(Components.Schemas.CallCampaign.AudiencePayload.Case2Payload)
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case3`.
+                public struct Case3Payload: Codable, Hashable, Sendable {
+                    /// Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case3/opted_in_only`.
+                    public var optedInOnly: Swift.Bool?
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case3/type`.
+                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case all = "all"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case3/type`.
+                    public var _type: Components.Schemas.CallCampaign.AudiencePayload.Case3Payload._TypePayload
+                    /// Creates a new `Case3Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - optedInOnly: Only contacts who opted in to the channel. Without it, contacts whose consent is unknown are included; opted-out ones never are
+                    ///   - _type:
+                    public init(
+                        optedInOnly: Swift.Bool? = nil,
+                        _type: Components.Schemas.CallCampaign.AudiencePayload.Case3Payload._TypePayload
+                    ) {
+                        self.optedInOnly = optedInOnly
+                        self._type = _type
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case optedInOnly = "opted_in_only"
+                        case _type = "type"
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.optedInOnly = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .optedInOnly
+                        )
+                        self._type = try container.decode(
+                            Components.Schemas.CallCampaign.AudiencePayload.Case3Payload._TypePayload.self,
+                            forKey: ._type
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "opted_in_only",
+                            "type"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/audience/case3`.
+                case case3(Components.Schemas.CallCampaign.AudiencePayload.Case3Payload)
+                public init(from decoder: any Swift.Decoder) throws {
+                    var errors: [any Swift.Error] = []
+                    do {
+                        self = .case1(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case2(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    do {
+                        self = .case3(try .init(from: decoder))
+                        return
+                    } catch {
+                        errors.append(error)
+                    }
+                    throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                        type: Self.self,
+                        codingPath: decoder.codingPath,
+                        errors: errors
+                    )
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    switch self {
+                    case let .case1(value):
+                        try value.encode(to: encoder)
+                    case let .case2(value):
+                        try value.encode(to: encoder)
+                    case let .case3(value):
+                        try value.encode(to: encoder)
+                    }
+                }
+            }
+            /// Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/audience`.
+            public var audience: Components.Schemas.CallCampaign.AudiencePayload
+            /// When contacts may be called, in each contact's local time
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/calling_window`.
+            public struct CallingWindowPayload: Codable, Hashable, Sendable {
+                /// An IANA time zone name
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/calling_window/time_zone`.
+                @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case africaAbidjan = "Africa/Abidjan"
+                    case africaAccra = "Africa/Accra"
+                    case africaAddisAbaba = "Africa/Addis_Ababa"
+                    case africaAlgiers = "Africa/Algiers"
+                    case africaAsmara = "Africa/Asmara"
+                    case africaBamako = "Africa/Bamako"
+                    case africaBangui = "Africa/Bangui"
+                    case africaBanjul = "Africa/Banjul"
+                    case africaBissau = "Africa/Bissau"
+                    case africaBlantyre = "Africa/Blantyre"
+                    case africaBrazzaville = "Africa/Brazzaville"
+                    case africaBujumbura = "Africa/Bujumbura"
+                    case africaCairo = "Africa/Cairo"
+                    case africaCasablanca = "Africa/Casablanca"
+                    case africaCeuta = "Africa/Ceuta"
+                    case africaConakry = "Africa/Conakry"
+                    case africaDakar = "Africa/Dakar"
+                    case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                    case africaDjibouti = "Africa/Djibouti"
+                    case africaDouala = "Africa/Douala"
+                    case africaElAaiun = "Africa/El_Aaiun"
+                    case africaFreetown = "Africa/Freetown"
+                    case africaGaborone = "Africa/Gaborone"
+                    case africaHarare = "Africa/Harare"
+                    case africaJohannesburg = "Africa/Johannesburg"
+                    case africaJuba = "Africa/Juba"
+                    case africaKampala = "Africa/Kampala"
+                    case africaKhartoum = "Africa/Khartoum"
+                    case africaKigali = "Africa/Kigali"
+                    case africaKinshasa = "Africa/Kinshasa"
+                    case africaLagos = "Africa/Lagos"
+                    case africaLibreville = "Africa/Libreville"
+                    case africaLome = "Africa/Lome"
+                    case africaLuanda = "Africa/Luanda"
+                    case africaLubumbashi = "Africa/Lubumbashi"
+                    case africaLusaka = "Africa/Lusaka"
+                    case africaMalabo = "Africa/Malabo"
+                    case africaMaputo = "Africa/Maputo"
+                    case africaMaseru = "Africa/Maseru"
+                    case africaMbabane = "Africa/Mbabane"
+                    case africaMogadishu = "Africa/Mogadishu"
+                    case africaMonrovia = "Africa/Monrovia"
+                    case africaNairobi = "Africa/Nairobi"
+                    case africaNdjamena = "Africa/Ndjamena"
+                    case africaNiamey = "Africa/Niamey"
+                    case africaNouakchott = "Africa/Nouakchott"
+                    case africaOuagadougou = "Africa/Ouagadougou"
+                    case africaPortoNovo = "Africa/Porto-Novo"
+                    case africaSaoTome = "Africa/Sao_Tome"
+                    case africaTripoli = "Africa/Tripoli"
+                    case africaTunis = "Africa/Tunis"
+                    case africaWindhoek = "Africa/Windhoek"
+                    case americaAdak = "America/Adak"
+                    case americaAnchorage = "America/Anchorage"
+                    case americaAnguilla = "America/Anguilla"
+                    case americaAntigua = "America/Antigua"
+                    case americaAraguaina = "America/Araguaina"
+                    case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                    case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                    case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                    case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                    case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                    case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                    case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                    case americaArgentinaSalta = "America/Argentina/Salta"
+                    case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                    case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                    case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                    case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                    case americaAruba = "America/Aruba"
+                    case americaAsuncion = "America/Asuncion"
+                    case americaAtikokan = "America/Atikokan"
+                    case americaBahia = "America/Bahia"
+                    case americaBahiaBanderas = "America/Bahia_Banderas"
+                    case americaBarbados = "America/Barbados"
+                    case americaBelem = "America/Belem"
+                    case americaBelize = "America/Belize"
+                    case americaBlancSablon = "America/Blanc-Sablon"
+                    case americaBoaVista = "America/Boa_Vista"
+                    case americaBogota = "America/Bogota"
+                    case americaBoise = "America/Boise"
+                    case americaCambridgeBay = "America/Cambridge_Bay"
+                    case americaCampoGrande = "America/Campo_Grande"
+                    case americaCancun = "America/Cancun"
+                    case americaCaracas = "America/Caracas"
+                    case americaCayenne = "America/Cayenne"
+                    case americaCayman = "America/Cayman"
+                    case americaChicago = "America/Chicago"
+                    case americaChihuahua = "America/Chihuahua"
+                    case americaCiudadJuarez = "America/Ciudad_Juarez"
+                    case americaCostaRica = "America/Costa_Rica"
+                    case americaCoyhaique = "America/Coyhaique"
+                    case americaCreston = "America/Creston"
+                    case americaCuiaba = "America/Cuiaba"
+                    case americaCuracao = "America/Curacao"
+                    case americaDanmarkshavn = "America/Danmarkshavn"
+                    case americaDawson = "America/Dawson"
+                    case americaDawsonCreek = "America/Dawson_Creek"
+                    case americaDenver = "America/Denver"
+                    case americaDetroit = "America/Detroit"
+                    case americaDominica = "America/Dominica"
+                    case americaEdmonton = "America/Edmonton"
+                    case americaEirunepe = "America/Eirunepe"
+                    case americaElSalvador = "America/El_Salvador"
+                    case americaFortNelson = "America/Fort_Nelson"
+                    case americaFortaleza = "America/Fortaleza"
+                    case americaGlaceBay = "America/Glace_Bay"
+                    case americaGodthab = "America/Godthab"
+                    case americaGooseBay = "America/Goose_Bay"
+                    case americaGrandTurk = "America/Grand_Turk"
+                    case americaGrenada = "America/Grenada"
+                    case americaGuadeloupe = "America/Guadeloupe"
+                    case americaGuatemala = "America/Guatemala"
+                    case americaGuayaquil = "America/Guayaquil"
+                    case americaGuyana = "America/Guyana"
+                    case americaHalifax = "America/Halifax"
+                    case americaHavana = "America/Havana"
+                    case americaHermosillo = "America/Hermosillo"
+                    case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                    case americaIndianaKnox = "America/Indiana/Knox"
+                    case americaIndianaMarengo = "America/Indiana/Marengo"
+                    case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                    case americaIndianaTellCity = "America/Indiana/Tell_City"
+                    case americaIndianaVevay = "America/Indiana/Vevay"
+                    case americaIndianaVincennes = "America/Indiana/Vincennes"
+                    case americaIndianaWinamac = "America/Indiana/Winamac"
+                    case americaInuvik = "America/Inuvik"
+                    case americaIqaluit = "America/Iqaluit"
+                    case americaJamaica = "America/Jamaica"
+                    case americaJuneau = "America/Juneau"
+                    case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                    case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                    case americaKralendijk = "America/Kralendijk"
+                    case americaLaPaz = "America/La_Paz"
+                    case americaLima = "America/Lima"
+                    case americaLosAngeles = "America/Los_Angeles"
+                    case americaLowerPrinces = "America/Lower_Princes"
+                    case americaMaceio = "America/Maceio"
+                    case americaManagua = "America/Managua"
+                    case americaManaus = "America/Manaus"
+                    case americaMarigot = "America/Marigot"
+                    case americaMartinique = "America/Martinique"
+                    case americaMatamoros = "America/Matamoros"
+                    case americaMazatlan = "America/Mazatlan"
+                    case americaMenominee = "America/Menominee"
+                    case americaMerida = "America/Merida"
+                    case americaMetlakatla = "America/Metlakatla"
+                    case americaMexicoCity = "America/Mexico_City"
+                    case americaMiquelon = "America/Miquelon"
+                    case americaMoncton = "America/Moncton"
+                    case americaMonterrey = "America/Monterrey"
+                    case americaMontevideo = "America/Montevideo"
+                    case americaMontreal = "America/Montreal"
+                    case americaMontserrat = "America/Montserrat"
+                    case americaNassau = "America/Nassau"
+                    case americaNewYork = "America/New_York"
+                    case americaNipigon = "America/Nipigon"
+                    case americaNome = "America/Nome"
+                    case americaNoronha = "America/Noronha"
+                    case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                    case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                    case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                    case americaNuuk = "America/Nuuk"
+                    case americaOjinaga = "America/Ojinaga"
+                    case americaPanama = "America/Panama"
+                    case americaPangnirtung = "America/Pangnirtung"
+                    case americaParamaribo = "America/Paramaribo"
+                    case americaPhoenix = "America/Phoenix"
+                    case americaPortAuPrince = "America/Port-au-Prince"
+                    case americaPortOfSpain = "America/Port_of_Spain"
+                    case americaPortoVelho = "America/Porto_Velho"
+                    case americaPuertoRico = "America/Puerto_Rico"
+                    case americaPuntaArenas = "America/Punta_Arenas"
+                    case americaRainyRiver = "America/Rainy_River"
+                    case americaRankinInlet = "America/Rankin_Inlet"
+                    case americaRecife = "America/Recife"
+                    case americaRegina = "America/Regina"
+                    case americaResolute = "America/Resolute"
+                    case americaRioBranco = "America/Rio_Branco"
+                    case americaSantaIsabel = "America/Santa_Isabel"
+                    case americaSantarem = "America/Santarem"
+                    case americaSantiago = "America/Santiago"
+                    case americaSantoDomingo = "America/Santo_Domingo"
+                    case americaSaoPaulo = "America/Sao_Paulo"
+                    case americaScoresbysund = "America/Scoresbysund"
+                    case americaShiprock = "America/Shiprock"
+                    case americaSitka = "America/Sitka"
+                    case americaStBarthelemy = "America/St_Barthelemy"
+                    case americaStJohns = "America/St_Johns"
+                    case americaStKitts = "America/St_Kitts"
+                    case americaStLucia = "America/St_Lucia"
+                    case americaStThomas = "America/St_Thomas"
+                    case americaStVincent = "America/St_Vincent"
+                    case americaSwiftCurrent = "America/Swift_Current"
+                    case americaTegucigalpa = "America/Tegucigalpa"
+                    case americaThule = "America/Thule"
+                    case americaThunderBay = "America/Thunder_Bay"
+                    case americaTijuana = "America/Tijuana"
+                    case americaToronto = "America/Toronto"
+                    case americaTortola = "America/Tortola"
+                    case americaVancouver = "America/Vancouver"
+                    case americaWhitehorse = "America/Whitehorse"
+                    case americaWinnipeg = "America/Winnipeg"
+                    case americaYakutat = "America/Yakutat"
+                    case americaYellowknife = "America/Yellowknife"
+                    case antarcticaCasey = "Antarctica/Casey"
+                    case antarcticaDavis = "Antarctica/Davis"
+                    case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                    case antarcticaMacquarie = "Antarctica/Macquarie"
+                    case antarcticaMawson = "Antarctica/Mawson"
+                    case antarcticaMcMurdo = "Antarctica/McMurdo"
+                    case antarcticaPalmer = "Antarctica/Palmer"
+                    case antarcticaRothera = "Antarctica/Rothera"
+                    case antarcticaSouthPole = "Antarctica/South_Pole"
+                    case antarcticaSyowa = "Antarctica/Syowa"
+                    case antarcticaTroll = "Antarctica/Troll"
+                    case antarcticaVostok = "Antarctica/Vostok"
+                    case arcticLongyearbyen = "Arctic/Longyearbyen"
+                    case asiaAden = "Asia/Aden"
+                    case asiaAlmaty = "Asia/Almaty"
+                    case asiaAmman = "Asia/Amman"
+                    case asiaAnadyr = "Asia/Anadyr"
+                    case asiaAqtau = "Asia/Aqtau"
+                    case asiaAqtobe = "Asia/Aqtobe"
+                    case asiaAshgabat = "Asia/Ashgabat"
+                    case asiaAtyrau = "Asia/Atyrau"
+                    case asiaBaghdad = "Asia/Baghdad"
+                    case asiaBahrain = "Asia/Bahrain"
+                    case asiaBaku = "Asia/Baku"
+                    case asiaBangkok = "Asia/Bangkok"
+                    case asiaBarnaul = "Asia/Barnaul"
+                    case asiaBeirut = "Asia/Beirut"
+                    case asiaBishkek = "Asia/Bishkek"
+                    case asiaBrunei = "Asia/Brunei"
+                    case asiaCalcutta = "Asia/Calcutta"
+                    case asiaChita = "Asia/Chita"
+                    case asiaChoibalsan = "Asia/Choibalsan"
+                    case asiaChongqing = "Asia/Chongqing"
+                    case asiaColombo = "Asia/Colombo"
+                    case asiaDamascus = "Asia/Damascus"
+                    case asiaDhaka = "Asia/Dhaka"
+                    case asiaDili = "Asia/Dili"
+                    case asiaDubai = "Asia/Dubai"
+                    case asiaDushanbe = "Asia/Dushanbe"
+                    case asiaFamagusta = "Asia/Famagusta"
+                    case asiaGaza = "Asia/Gaza"
+                    case asiaHarbin = "Asia/Harbin"
+                    case asiaHebron = "Asia/Hebron"
+                    case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                    case asiaHongKong = "Asia/Hong_Kong"
+                    case asiaHovd = "Asia/Hovd"
+                    case asiaIrkutsk = "Asia/Irkutsk"
+                    case asiaJakarta = "Asia/Jakarta"
+                    case asiaJayapura = "Asia/Jayapura"
+                    case asiaJerusalem = "Asia/Jerusalem"
+                    case asiaKabul = "Asia/Kabul"
+                    case asiaKamchatka = "Asia/Kamchatka"
+                    case asiaKarachi = "Asia/Karachi"
+                    case asiaKashgar = "Asia/Kashgar"
+                    case asiaKathmandu = "Asia/Kathmandu"
+                    case asiaKatmandu = "Asia/Katmandu"
+                    case asiaKhandyga = "Asia/Khandyga"
+                    case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                    case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                    case asiaKuching = "Asia/Kuching"
+                    case asiaKuwait = "Asia/Kuwait"
+                    case asiaMacau = "Asia/Macau"
+                    case asiaMagadan = "Asia/Magadan"
+                    case asiaMakassar = "Asia/Makassar"
+                    case asiaManila = "Asia/Manila"
+                    case asiaMuscat = "Asia/Muscat"
+                    case asiaNicosia = "Asia/Nicosia"
+                    case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                    case asiaNovosibirsk = "Asia/Novosibirsk"
+                    case asiaOmsk = "Asia/Omsk"
+                    case asiaOral = "Asia/Oral"
+                    case asiaPhnomPenh = "Asia/Phnom_Penh"
+                    case asiaPontianak = "Asia/Pontianak"
+                    case asiaPyongyang = "Asia/Pyongyang"
+                    case asiaQatar = "Asia/Qatar"
+                    case asiaQostanay = "Asia/Qostanay"
+                    case asiaQyzylorda = "Asia/Qyzylorda"
+                    case asiaRangoon = "Asia/Rangoon"
+                    case asiaRiyadh = "Asia/Riyadh"
+                    case asiaSakhalin = "Asia/Sakhalin"
+                    case asiaSamarkand = "Asia/Samarkand"
+                    case asiaSeoul = "Asia/Seoul"
+                    case asiaShanghai = "Asia/Shanghai"
+                    case asiaSingapore = "Asia/Singapore"
+                    case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                    case asiaTaipei = "Asia/Taipei"
+                    case asiaTashkent = "Asia/Tashkent"
+                    case asiaTbilisi = "Asia/Tbilisi"
+                    case asiaTehran = "Asia/Tehran"
+                    case asiaThimphu = "Asia/Thimphu"
+                    case asiaTokyo = "Asia/Tokyo"
+                    case asiaTomsk = "Asia/Tomsk"
+                    case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                    case asiaUrumqi = "Asia/Urumqi"
+                    case asiaUstNera = "Asia/Ust-Nera"
+                    case asiaVientiane = "Asia/Vientiane"
+                    case asiaVladivostok = "Asia/Vladivostok"
+                    case asiaYakutsk = "Asia/Yakutsk"
+                    case asiaYangon = "Asia/Yangon"
+                    case asiaYekaterinburg = "Asia/Yekaterinburg"
+                    case asiaYerevan = "Asia/Yerevan"
+                    case atlanticAzores = "Atlantic/Azores"
+                    case atlanticBermuda = "Atlantic/Bermuda"
+                    case atlanticCanary = "Atlantic/Canary"
+                    case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                    case atlanticFaroe = "Atlantic/Faroe"
+                    case atlanticMadeira = "Atlantic/Madeira"
+                    case atlanticReykjavik = "Atlantic/Reykjavik"
+                    case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                    case atlanticStHelena = "Atlantic/St_Helena"
+                    case atlanticStanley = "Atlantic/Stanley"
+                    case australiaAdelaide = "Australia/Adelaide"
+                    case australiaBrisbane = "Australia/Brisbane"
+                    case australiaBrokenHill = "Australia/Broken_Hill"
+                    case australiaCurrie = "Australia/Currie"
+                    case australiaDarwin = "Australia/Darwin"
+                    case australiaEucla = "Australia/Eucla"
+                    case australiaHobart = "Australia/Hobart"
+                    case australiaLindeman = "Australia/Lindeman"
+                    case australiaLordHowe = "Australia/Lord_Howe"
+                    case australiaMelbourne = "Australia/Melbourne"
+                    case australiaPerth = "Australia/Perth"
+                    case australiaSydney = "Australia/Sydney"
+                    case europeAmsterdam = "Europe/Amsterdam"
+                    case europeAndorra = "Europe/Andorra"
+                    case europeAstrakhan = "Europe/Astrakhan"
+                    case europeAthens = "Europe/Athens"
+                    case europeBelgrade = "Europe/Belgrade"
+                    case europeBerlin = "Europe/Berlin"
+                    case europeBratislava = "Europe/Bratislava"
+                    case europeBrussels = "Europe/Brussels"
+                    case europeBucharest = "Europe/Bucharest"
+                    case europeBudapest = "Europe/Budapest"
+                    case europeBusingen = "Europe/Busingen"
+                    case europeChisinau = "Europe/Chisinau"
+                    case europeCopenhagen = "Europe/Copenhagen"
+                    case europeDublin = "Europe/Dublin"
+                    case europeGibraltar = "Europe/Gibraltar"
+                    case europeGuernsey = "Europe/Guernsey"
+                    case europeHelsinki = "Europe/Helsinki"
+                    case europeIsleOfMan = "Europe/Isle_of_Man"
+                    case europeIstanbul = "Europe/Istanbul"
+                    case europeJersey = "Europe/Jersey"
+                    case europeKaliningrad = "Europe/Kaliningrad"
+                    case europeKiev = "Europe/Kiev"
+                    case europeKirov = "Europe/Kirov"
+                    case europeKyiv = "Europe/Kyiv"
+                    case europeLisbon = "Europe/Lisbon"
+                    case europeLjubljana = "Europe/Ljubljana"
+                    case europeLondon = "Europe/London"
+                    case europeLuxembourg = "Europe/Luxembourg"
+                    case europeMadrid = "Europe/Madrid"
+                    case europeMalta = "Europe/Malta"
+                    case europeMariehamn = "Europe/Mariehamn"
+                    case europeMinsk = "Europe/Minsk"
+                    case europeMonaco = "Europe/Monaco"
+                    case europeMoscow = "Europe/Moscow"
+                    case europeOslo = "Europe/Oslo"
+                    case europeParis = "Europe/Paris"
+                    case europePodgorica = "Europe/Podgorica"
+                    case europePrague = "Europe/Prague"
+                    case europeRiga = "Europe/Riga"
+                    case europeRome = "Europe/Rome"
+                    case europeSamara = "Europe/Samara"
+                    case europeSanMarino = "Europe/San_Marino"
+                    case europeSarajevo = "Europe/Sarajevo"
+                    case europeSaratov = "Europe/Saratov"
+                    case europeSimferopol = "Europe/Simferopol"
+                    case europeSkopje = "Europe/Skopje"
+                    case europeSofia = "Europe/Sofia"
+                    case europeStockholm = "Europe/Stockholm"
+                    case europeTallinn = "Europe/Tallinn"
+                    case europeTirane = "Europe/Tirane"
+                    case europeUlyanovsk = "Europe/Ulyanovsk"
+                    case europeUzhgorod = "Europe/Uzhgorod"
+                    case europeVaduz = "Europe/Vaduz"
+                    case europeVatican = "Europe/Vatican"
+                    case europeVienna = "Europe/Vienna"
+                    case europeVilnius = "Europe/Vilnius"
+                    case europeVolgograd = "Europe/Volgograd"
+                    case europeWarsaw = "Europe/Warsaw"
+                    case europeZagreb = "Europe/Zagreb"
+                    case europeZaporozhye = "Europe/Zaporozhye"
+                    case europeZurich = "Europe/Zurich"
+                    case gmt = "GMT"
+                    case indianAntananarivo = "Indian/Antananarivo"
+                    case indianChagos = "Indian/Chagos"
+                    case indianChristmas = "Indian/Christmas"
+                    case indianCocos = "Indian/Cocos"
+                    case indianComoro = "Indian/Comoro"
+                    case indianKerguelen = "Indian/Kerguelen"
+                    case indianMahe = "Indian/Mahe"
+                    case indianMaldives = "Indian/Maldives"
+                    case indianMauritius = "Indian/Mauritius"
+                    case indianMayotte = "Indian/Mayotte"
+                    case indianReunion = "Indian/Reunion"
+                    case pacificApia = "Pacific/Apia"
+                    case pacificAuckland = "Pacific/Auckland"
+                    case pacificBougainville = "Pacific/Bougainville"
+                    case pacificChatham = "Pacific/Chatham"
+                    case pacificChuuk = "Pacific/Chuuk"
+                    case pacificEaster = "Pacific/Easter"
+                    case pacificEfate = "Pacific/Efate"
+                    case pacificEnderbury = "Pacific/Enderbury"
+                    case pacificFakaofo = "Pacific/Fakaofo"
+                    case pacificFiji = "Pacific/Fiji"
+                    case pacificFunafuti = "Pacific/Funafuti"
+                    case pacificGalapagos = "Pacific/Galapagos"
+                    case pacificGambier = "Pacific/Gambier"
+                    case pacificGuadalcanal = "Pacific/Guadalcanal"
+                    case pacificGuam = "Pacific/Guam"
+                    case pacificHonolulu = "Pacific/Honolulu"
+                    case pacificJohnston = "Pacific/Johnston"
+                    case pacificKanton = "Pacific/Kanton"
+                    case pacificKiritimati = "Pacific/Kiritimati"
+                    case pacificKosrae = "Pacific/Kosrae"
+                    case pacificKwajalein = "Pacific/Kwajalein"
+                    case pacificMajuro = "Pacific/Majuro"
+                    case pacificMarquesas = "Pacific/Marquesas"
+                    case pacificMidway = "Pacific/Midway"
+                    case pacificNauru = "Pacific/Nauru"
+                    case pacificNiue = "Pacific/Niue"
+                    case pacificNorfolk = "Pacific/Norfolk"
+                    case pacificNoumea = "Pacific/Noumea"
+                    case pacificPagoPago = "Pacific/Pago_Pago"
+                    case pacificPalau = "Pacific/Palau"
+                    case pacificPitcairn = "Pacific/Pitcairn"
+                    case pacificPohnpei = "Pacific/Pohnpei"
+                    case pacificPonape = "Pacific/Ponape"
+                    case pacificPortMoresby = "Pacific/Port_Moresby"
+                    case pacificRarotonga = "Pacific/Rarotonga"
+                    case pacificSaipan = "Pacific/Saipan"
+                    case pacificTahiti = "Pacific/Tahiti"
+                    case pacificTarawa = "Pacific/Tarawa"
+                    case pacificTongatapu = "Pacific/Tongatapu"
+                    case pacificTruk = "Pacific/Truk"
+                    case pacificWake = "Pacific/Wake"
+                    case pacificWallis = "Pacific/Wallis"
+                    case utc = "UTC"
+                }
+                /// An IANA time zone name
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/calling_window/time_zone`.
+                public var timeZone: Components.Schemas.CallCampaign.CallingWindowPayload.TimeZonePayload
+                /// Per day (mon ... sun), open intervals of local time, each opening before it closes; a day left out is closed
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/calling_window/weekly`.
+                public struct WeeklyPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: [[Swift.String]]]
+                    /// Creates a new `WeeklyPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: [[Swift.String]]] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// Per day (mon ... sun), open intervals of local time, each opening before it closes; a day left out is closed
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/calling_window/weekly`.
+                public var weekly: Components.Schemas.CallCampaign.CallingWindowPayload.WeeklyPayload
+                /// Creates a new `CallingWindowPayload`.
+                ///
+                /// - Parameters:
+                ///   - timeZone: An IANA time zone name
+                ///   - weekly: Per day (mon ... sun), open intervals of local time, each opening before it closes; a day left out is closed
+                public init(
+                    timeZone: Components.Schemas.CallCampaign.CallingWindowPayload.TimeZonePayload,
+                    weekly: Components.Schemas.CallCampaign.CallingWindowPayload.WeeklyPayload
+                ) {
+                    self.timeZone = timeZone
+                    self.weekly = weekly
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case timeZone = "time_zone"
+                    case weekly
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.timeZone = try container.decode(
+                        Components.Schemas.CallCampaign.CallingWindowPayload.TimeZonePayload.self,
+                        forKey: .timeZone
+                    )
+                    self.weekly = try container.decode(
+                        Components.Schemas.CallCampaign.CallingWindowPayload.WeeklyPayload.self,
+                        forKey: .weekly
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "time_zone",
+                        "weekly"
+                    ])
+                }
+            }
+            /// When contacts may be called, in each contact's local time
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/calling_window`.
+            public var callingWindow: Components.Schemas.CallCampaign.CallingWindowPayload
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/calls_per_second`.
+            public var callsPerSecond: Swift.Int
+            /// Or the same words for every call
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/context`.
+            public var context: Swift.String?
+            /// The call context rendered for each contact
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/context_id`.
+            public var contextId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/created_by`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/finished_at`.
+            public var finishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/max_attempts`.
+            public var maxAttempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/max_concurrent`.
+            public var maxConcurrent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/name`.
+            public var name: Swift.String
+            /// The voice number that calls
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/number_id`.
+            public var numberId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/retry_delay_seconds`.
+            public var retryDelaySeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/send_at`.
+            public var sendAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/started_at`.
+            public var startedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/state`.
+            @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case draft = "draft"
+                case scheduled = "scheduled"
+                case running = "running"
+                case paused = "paused"
+                case finished = "finished"
+                case cancelled = "cancelled"
+            }
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/state`.
+            public var state: Components.Schemas.CallCampaign.StatePayload
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/state_reason`.
+            public var stateReason: Swift.String?
+            /// One campaign's answer only
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/stats`.
+            public struct StatsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/stats/calling`.
+                public var calling: Swift.Int
+                /// Calls placed
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/stats/calls`.
+                public var calls: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/stats/cancelled`.
+                public var cancelled: Swift.Int
+                /// Reached: the call was answered
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/stats/completed`.
+                public var completed: Swift.Int
+                /// Not reached after the last attempt
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/stats/failed`.
+                public var failed: Swift.Int
+                /// Contacts in the campaign so far
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/stats/targets`.
+                public var targets: Swift.Int
+                /// To be called: a first call, or a retry after busy or no answer
+                ///
+                /// - Remark: Generated from `#/components/schemas/CallCampaign/stats/waiting`.
+                public var waiting: Swift.Int
+                /// Creates a new `StatsPayload`.
+                ///
+                /// - Parameters:
+                ///   - calling:
+                ///   - calls: Calls placed
+                ///   - cancelled:
+                ///   - completed: Reached: the call was answered
+                ///   - failed: Not reached after the last attempt
+                ///   - targets: Contacts in the campaign so far
+                ///   - waiting: To be called: a first call, or a retry after busy or no answer
+                public init(
+                    calling: Swift.Int,
+                    calls: Swift.Int,
+                    cancelled: Swift.Int,
+                    completed: Swift.Int,
+                    failed: Swift.Int,
+                    targets: Swift.Int,
+                    waiting: Swift.Int
+                ) {
+                    self.calling = calling
+                    self.calls = calls
+                    self.cancelled = cancelled
+                    self.completed = completed
+                    self.failed = failed
+                    self.targets = targets
+                    self.waiting = waiting
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case calling
+                    case calls
+                    case cancelled
+                    case completed
+                    case failed
+                    case targets
+                    case waiting
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.calling = try container.decode(
+                        Swift.Int.self,
+                        forKey: .calling
+                    )
+                    self.calls = try container.decode(
+                        Swift.Int.self,
+                        forKey: .calls
+                    )
+                    self.cancelled = try container.decode(
+                        Swift.Int.self,
+                        forKey: .cancelled
+                    )
+                    self.completed = try container.decode(
+                        Swift.Int.self,
+                        forKey: .completed
+                    )
+                    self.failed = try container.decode(
+                        Swift.Int.self,
+                        forKey: .failed
+                    )
+                    self.targets = try container.decode(
+                        Swift.Int.self,
+                        forKey: .targets
+                    )
+                    self.waiting = try container.decode(
+                        Swift.Int.self,
+                        forKey: .waiting
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "calling",
+                        "calls",
+                        "cancelled",
+                        "completed",
+                        "failed",
+                        "targets",
+                        "waiting"
+                    ])
+                }
+            }
+            /// One campaign's answer only
+            ///
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/stats`.
+            public var stats: Components.Schemas.CallCampaign.StatsPayload?
+            /// - Remark: Generated from `#/components/schemas/CallCampaign/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `CallCampaign`.
+            ///
+            /// - Parameters:
+            ///   - audience: Who gets it (type groups, filter or all), of the contacts with a phone (SMS) or an email address (email) whose consent for the channel is not opted_out
+            ///   - callingWindow: When contacts may be called, in each contact's local time
+            ///   - callsPerSecond:
+            ///   - context: Or the same words for every call
+            ///   - contextId: The call context rendered for each contact
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - finishedAt:
+            ///   - id:
+            ///   - maxAttempts:
+            ///   - maxConcurrent:
+            ///   - name:
+            ///   - numberId: The voice number that calls
+            ///   - retryDelaySeconds:
+            ///   - sendAt:
+            ///   - startedAt:
+            ///   - state:
+            ///   - stateReason:
+            ///   - stats: One campaign's answer only
+            ///   - updatedAt:
+            public init(
+                audience: Components.Schemas.CallCampaign.AudiencePayload,
+                callingWindow: Components.Schemas.CallCampaign.CallingWindowPayload,
+                callsPerSecond: Swift.Int,
+                context: Swift.String? = nil,
+                contextId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                finishedAt: Foundation.Date? = nil,
+                id: Swift.String,
+                maxAttempts: Swift.Int,
+                maxConcurrent: Swift.Int,
+                name: Swift.String,
+                numberId: Swift.String,
+                retryDelaySeconds: Swift.Int,
+                sendAt: Foundation.Date? = nil,
+                startedAt: Foundation.Date? = nil,
+                state: Components.Schemas.CallCampaign.StatePayload,
+                stateReason: Swift.String? = nil,
+                stats: Components.Schemas.CallCampaign.StatsPayload? = nil,
+                updatedAt: Foundation.Date
+            ) {
+                self.audience = audience
+                self.callingWindow = callingWindow
+                self.callsPerSecond = callsPerSecond
+                self.context = context
+                self.contextId = contextId
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.finishedAt = finishedAt
+                self.id = id
+                self.maxAttempts = maxAttempts
+                self.maxConcurrent = maxConcurrent
+                self.name = name
+                self.numberId = numberId
+                self.retryDelaySeconds = retryDelaySeconds
+                self.sendAt = sendAt
+                self.startedAt = startedAt
+                self.state = state
+                self.stateReason = stateReason
+                self.stats = stats
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case audience
+                case callingWindow = "calling_window"
+                case callsPerSecond = "calls_per_second"
+                case context
+                case contextId = "context_id"
+                case createdAt = "created_at"
+                case createdBy = "created_by"
+                case finishedAt = "finished_at"
+                case id
+                case maxAttempts = "max_attempts"
+                case maxConcurrent = "max_concurrent"
+                case name
+                case numberId = "number_id"
+                case retryDelaySeconds = "retry_delay_seconds"
+                case sendAt = "send_at"
+                case startedAt = "started_at"
+                case state
+                case stateReason = "state_reason"
+                case stats
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.audience = try container.decode(
+                    Components.Schemas.CallCampaign.AudiencePayload.self,
+                    forKey: .audience
+                )
+                self.callingWindow = try container.decode(
+                    Components.Schemas.CallCampaign.CallingWindowPayload.self,
+                    forKey: .callingWindow
+                )
+                self.callsPerSecond = try container.decode(
+                    Swift.Int.self,
+                    forKey: .callsPerSecond
+                )
+                self.context = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .context
+                )
+                self.contextId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contextId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.finishedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.maxAttempts = try container.decode(
+                    Swift.Int.self,
+                    forKey: .maxAttempts
+                )
+                self.maxConcurrent = try container.decode(
+                    Swift.Int.self,
+                    forKey: .maxConcurrent
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.numberId = try container.decode(
+                    Swift.String.self,
+                    forKey: .numberId
+                )
+                self.retryDelaySeconds = try container.decode(
+                    Swift.Int.self,
+                    forKey: .retryDelaySeconds
+                )
+                self.sendAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .sendAt
+                )
+                self.startedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .startedAt
+                )
+                self.state = try container.decode(
+                    Components.Schemas.CallCampaign.StatePayload.self,
+                    forKey: .state
+                )
+                self.stateReason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .stateReason
+                )
+                self.stats = try container.decodeIfPresent(
+                    Components.Schemas.CallCampaign.StatsPayload.self,
+                    forKey: .stats
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "audience",
+                    "calling_window",
+                    "calls_per_second",
+                    "context",
+                    "context_id",
+                    "created_at",
+                    "created_by",
+                    "finished_at",
+                    "id",
+                    "max_attempts",
+                    "max_concurrent",
+                    "name",
+                    "number_id",
+                    "retry_delay_seconds",
+                    "send_at",
+                    "started_at",
+                    "state",
+                    "state_reason",
+                    "stats",
+                    "updated_at"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CallContext`.
         public struct CallContext: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CallContext/created_at`.

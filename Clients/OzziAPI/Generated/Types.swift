@@ -346,6 +346,90 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
     /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
     func createBookParticipant(_ input: Operations.CreateBookParticipant.Input) async throws -> Operations.CreateBookParticipant.Output
+    /// List call campaigns, newest first
+    ///
+    /// List call campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/get(listCallCampaigns)`.
+    func listCallCampaigns(_ input: Operations.ListCallCampaigns.Input) async throws -> Operations.ListCallCampaigns.Output
+    /// Create a draft call campaign: number, context, audience, calling window, pace and retries
+    ///
+    /// Create a draft call campaign: number, context, audience, calling window, pace and retries. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/post(createCallCampaign)`.
+    func createCallCampaign(_ input: Operations.CreateCallCampaign.Input) async throws -> Operations.CreateCallCampaign.Output
+    /// One call campaign with its stats
+    ///
+    /// One call campaign with its stats. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/get(getCallCampaign)`.
+    func getCallCampaign(_ input: Operations.GetCallCampaign.Input) async throws -> Operations.GetCallCampaign.Output
+    /// Change a draft, scheduled or paused call campaign (409 otherwise)
+    ///
+    /// Change a draft, scheduled or paused call campaign (409 otherwise). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/call-campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/patch(updateCallCampaign)`.
+    func updateCallCampaign(_ input: Operations.UpdateCallCampaign.Input) async throws -> Operations.UpdateCallCampaign.Output
+    /// Delete a draft, finished or cancelled call campaign (409 otherwise); its calls stay
+    ///
+    /// Delete a draft, finished or cancelled call campaign (409 otherwise); its calls stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/call-campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/delete(deleteCallCampaign)`.
+    func deleteCallCampaign(_ input: Operations.DeleteCallCampaign.Input) async throws -> Operations.DeleteCallCampaign.Output
+    /// Cancel a scheduled, running or paused campaign: nobody else is called
+    ///
+    /// Cancel a scheduled, running or paused campaign: nobody else is called. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/cancel/post(postCallCampaignsCancel)`.
+    func postCallCampaignsCancel(_ input: Operations.PostCallCampaignsCancel.Input) async throws -> Operations.PostCallCampaignsCancel.Output
+    /// Pause a running campaign: no more calls start until it resumes (calls under way go on)
+    ///
+    /// Pause a running campaign: no more calls start until it resumes (calls under way go on). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/pause/post(postCallCampaignsPause)`.
+    func postCallCampaignsPause(_ input: Operations.PostCallCampaignsPause.Input) async throws -> Operations.PostCallCampaignsPause.Output
+    /// Resume a paused campaign
+    ///
+    /// Resume a paused campaign. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/resume/post(postCallCampaignsResume)`.
+    func postCallCampaignsResume(_ input: Operations.PostCallCampaignsResume.Input) async throws -> Operations.PostCallCampaignsResume.Output
+    /// Schedule a draft: it starts at its send_at
+    ///
+    /// Schedule a draft: it starts at its send_at. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/schedule/post(postCallCampaignsSchedule)`.
+    func postCallCampaignsSchedule(_ input: Operations.PostCallCampaignsSchedule.Input) async throws -> Operations.PostCallCampaignsSchedule.Output
+    /// Start a draft or scheduled campaign now
+    ///
+    /// Start a draft or scheduled campaign now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/send`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/send/post(postCallCampaignsSend)`.
+    func postCallCampaignsSend(_ input: Operations.PostCallCampaignsSend.Input) async throws -> Operations.PostCallCampaignsSend.Output
+    /// A call campaign's contacts and where each stands, by contact id
+    ///
+    /// A call campaign's contacts and where each stands, by contact id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-campaigns/{id}/targets`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/targets/get(listCallCampaignTargets)`.
+    func listCallCampaignTargets(_ input: Operations.ListCallCampaignTargets.Input) async throws -> Operations.ListCallCampaignTargets.Output
+    /// Take a scheduled campaign back to draft
+    ///
+    /// Take a scheduled campaign back to draft. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/unschedule`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/unschedule/post(postCallCampaignsUnschedule)`.
+    func postCallCampaignsUnschedule(_ input: Operations.PostCallCampaignsUnschedule.Input) async throws -> Operations.PostCallCampaignsUnschedule.Output
     /// The workspace's contexts, highest priority first (its system contexts included)
     ///
     /// The workspace's contexts, highest priority first (its system contexts included). Needs a bearer token, an API key or the session cookie.
@@ -2342,6 +2426,190 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// List call campaigns, newest first
+    ///
+    /// List call campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/get(listCallCampaigns)`.
+    public func listCallCampaigns(
+        query: Operations.ListCallCampaigns.Input.Query = .init(),
+        headers: Operations.ListCallCampaigns.Input.Headers = .init()
+    ) async throws -> Operations.ListCallCampaigns.Output {
+        try await listCallCampaigns(Operations.ListCallCampaigns.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Create a draft call campaign: number, context, audience, calling window, pace and retries
+    ///
+    /// Create a draft call campaign: number, context, audience, calling window, pace and retries. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/post(createCallCampaign)`.
+    public func createCallCampaign(
+        headers: Operations.CreateCallCampaign.Input.Headers = .init(),
+        body: Operations.CreateCallCampaign.Input.Body
+    ) async throws -> Operations.CreateCallCampaign.Output {
+        try await createCallCampaign(Operations.CreateCallCampaign.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One call campaign with its stats
+    ///
+    /// One call campaign with its stats. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/get(getCallCampaign)`.
+    public func getCallCampaign(
+        path: Operations.GetCallCampaign.Input.Path,
+        headers: Operations.GetCallCampaign.Input.Headers = .init()
+    ) async throws -> Operations.GetCallCampaign.Output {
+        try await getCallCampaign(Operations.GetCallCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a draft, scheduled or paused call campaign (409 otherwise)
+    ///
+    /// Change a draft, scheduled or paused call campaign (409 otherwise). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/call-campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/patch(updateCallCampaign)`.
+    public func updateCallCampaign(
+        path: Operations.UpdateCallCampaign.Input.Path,
+        headers: Operations.UpdateCallCampaign.Input.Headers = .init(),
+        body: Operations.UpdateCallCampaign.Input.Body
+    ) async throws -> Operations.UpdateCallCampaign.Output {
+        try await updateCallCampaign(Operations.UpdateCallCampaign.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a draft, finished or cancelled call campaign (409 otherwise); its calls stay
+    ///
+    /// Delete a draft, finished or cancelled call campaign (409 otherwise); its calls stay. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/call-campaigns/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/delete(deleteCallCampaign)`.
+    public func deleteCallCampaign(
+        path: Operations.DeleteCallCampaign.Input.Path,
+        headers: Operations.DeleteCallCampaign.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCallCampaign.Output {
+        try await deleteCallCampaign(Operations.DeleteCallCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a scheduled, running or paused campaign: nobody else is called
+    ///
+    /// Cancel a scheduled, running or paused campaign: nobody else is called. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/cancel/post(postCallCampaignsCancel)`.
+    public func postCallCampaignsCancel(
+        path: Operations.PostCallCampaignsCancel.Input.Path,
+        headers: Operations.PostCallCampaignsCancel.Input.Headers = .init()
+    ) async throws -> Operations.PostCallCampaignsCancel.Output {
+        try await postCallCampaignsCancel(Operations.PostCallCampaignsCancel.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Pause a running campaign: no more calls start until it resumes (calls under way go on)
+    ///
+    /// Pause a running campaign: no more calls start until it resumes (calls under way go on). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/pause/post(postCallCampaignsPause)`.
+    public func postCallCampaignsPause(
+        path: Operations.PostCallCampaignsPause.Input.Path,
+        headers: Operations.PostCallCampaignsPause.Input.Headers = .init()
+    ) async throws -> Operations.PostCallCampaignsPause.Output {
+        try await postCallCampaignsPause(Operations.PostCallCampaignsPause.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Resume a paused campaign
+    ///
+    /// Resume a paused campaign. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/resume/post(postCallCampaignsResume)`.
+    public func postCallCampaignsResume(
+        path: Operations.PostCallCampaignsResume.Input.Path,
+        headers: Operations.PostCallCampaignsResume.Input.Headers = .init()
+    ) async throws -> Operations.PostCallCampaignsResume.Output {
+        try await postCallCampaignsResume(Operations.PostCallCampaignsResume.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Schedule a draft: it starts at its send_at
+    ///
+    /// Schedule a draft: it starts at its send_at. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/schedule`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/schedule/post(postCallCampaignsSchedule)`.
+    public func postCallCampaignsSchedule(
+        path: Operations.PostCallCampaignsSchedule.Input.Path,
+        headers: Operations.PostCallCampaignsSchedule.Input.Headers = .init()
+    ) async throws -> Operations.PostCallCampaignsSchedule.Output {
+        try await postCallCampaignsSchedule(Operations.PostCallCampaignsSchedule.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Start a draft or scheduled campaign now
+    ///
+    /// Start a draft or scheduled campaign now. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/send`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/send/post(postCallCampaignsSend)`.
+    public func postCallCampaignsSend(
+        path: Operations.PostCallCampaignsSend.Input.Path,
+        headers: Operations.PostCallCampaignsSend.Input.Headers = .init()
+    ) async throws -> Operations.PostCallCampaignsSend.Output {
+        try await postCallCampaignsSend(Operations.PostCallCampaignsSend.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A call campaign's contacts and where each stands, by contact id
+    ///
+    /// A call campaign's contacts and where each stands, by contact id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/call-campaigns/{id}/targets`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/targets/get(listCallCampaignTargets)`.
+    public func listCallCampaignTargets(
+        path: Operations.ListCallCampaignTargets.Input.Path,
+        query: Operations.ListCallCampaignTargets.Input.Query = .init(),
+        headers: Operations.ListCallCampaignTargets.Input.Headers = .init()
+    ) async throws -> Operations.ListCallCampaignTargets.Output {
+        try await listCallCampaignTargets(Operations.ListCallCampaignTargets.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Take a scheduled campaign back to draft
+    ///
+    /// Take a scheduled campaign back to draft. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/call-campaigns/{id}/unschedule`.
+    /// - Remark: Generated from `#/paths//api/v1/call-campaigns/{id}/unschedule/post(postCallCampaignsUnschedule)`.
+    public func postCallCampaignsUnschedule(
+        path: Operations.PostCallCampaignsUnschedule.Input.Path,
+        headers: Operations.PostCallCampaignsUnschedule.Input.Headers = .init()
+    ) async throws -> Operations.PostCallCampaignsUnschedule.Output {
+        try await postCallCampaignsUnschedule(Operations.PostCallCampaignsUnschedule.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// The workspace's contexts, highest priority first (its system contexts included)

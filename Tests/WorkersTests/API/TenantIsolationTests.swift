@@ -28,7 +28,7 @@ import Testing
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
                      "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations", "/api/v1/portal/settings", "/api/v1/portal/users",
                      "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention", "/api/v1/forms", "/api/v1/voice/numbers", "/api/v1/calls",
-                     "/api/v1/calls/stats"] {
+                     "/api/v1/calls/stats", "/api/v1/call-campaigns"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -117,6 +117,12 @@ import Testing
             return call.string("status") == "completed" && call.string("review_status") != "pending" && call.json["price"] != .null
                 && call.json["has_recording"] == true
         })
+        // A call campaign, in draft.
+        let callCampaignA = try await api.call("POST", "/api/v1/call-campaigns", json: [
+            "name": "Secret dialling", "number_id": .string(numberID), "context": "Secret campaign context", "audience": ["type": "all"],
+            "calling_window": ["time_zone": "UTC", "weekly": ["mon": [["09:00", "17:00"]]]],
+        ], token: a.token)
+        let callCampaignID = try #require(callCampaignA.string("id"), "\(callCampaignA.body)")
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -129,7 +135,7 @@ import Testing
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
                       try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
-                      formID, submissionA, numberID, callID]
+                      formID, submissionA, numberID, callID, callCampaignID]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
@@ -137,7 +143,7 @@ import Testing
                                "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test",
                                "Secret widget", "secret-shop.example", "Secret visitor question",
                                "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com",
-                               "Secret desk", "Secret prompt", "Secret call context"]
+                               "Secret desk", "Secret prompt", "Secret call context", "Secret dialling", "Secret campaign context"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

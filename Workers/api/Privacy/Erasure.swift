@@ -35,6 +35,8 @@ enum Erasure {
         erased["form_submissions"] = try tx.run("DELETE FROM form_submissions WHERE workspace_id = ? AND contact_id = ?", ws, contactID).changes
         erased["portal_users"] = try tx.run("DELETE FROM portal_users WHERE workspace_id = ? AND (contact_id = ? OR email IN \(inList))",
                                             ws, contactID, addresses).changes
+        // Call campaigns call them no more, and keep no number of theirs.
+        erased["call_campaign_targets"] = try tx.run("DELETE FROM call_campaign_targets WHERE workspace_id = ? AND contact_id = ?", ws, contactID).changes
         erased["contacts"] = try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", ws, contactID).changes
         return erased
     }

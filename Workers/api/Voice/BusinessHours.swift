@@ -10,17 +10,63 @@ struct BusinessHours: Sendable, Equatable {
     /// Minutes since local midnight, [open, close), per day in `days`' order.
     let weekly: [[ClosedRange<Int>]]
 
-    /// Whether the instant falls in an interval of its local weekday.
-    func isOpen(atMilliseconds milliseconds: Int64) -> Bool {
-        guard let zone = TimeZone(identifier: timeZone) else { return true }
-        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
-        let local = Int64(milliseconds / 1_000) + Int64(zone.secondsFromGMT(for: date))
-        let days = Int(local.floorDivided(by: 86_400))
-        let minute = Int(local - Int64(days) * 86_400) / 60
-        // 1970-01-01 was a Thursday: index 3 from Monday.
-        let weekday = ((days + 3) % 7 + 7) % 7
-        return weekly[weekday].contains { minute >= $0.lowerBound && minute < $0.upperBound }
+    /// Whether the instant falls in an interval of its local weekday, in `zone` (the hours' own when nil:
+    /// a call campaign's window is kept in each contact's zone).
+    func isOpen(atMilliseconds milliseconds: Int64, in zone: String? = nil) -> Bool {
+        guard let local = LocalMinute(milliseconds, zone: zone ?? timeZone) else { return true }
+        return weekly[local.weekday].contains { local.minute >= $0.lowerBound && local.minute < $0.upperBound }
     }
+
+    /// The first instant at or after `milliseconds` when the hours are open in `zone` (the hours' own when
+    /// nil); nil when they never open.
+    func nextOpen(atOrAfterMilliseconds milliseconds: Int64, in zone: String? = nil) -> Int64? {
+        let name = zone ?? timeZone
+        guard let local = LocalMinute(milliseconds, zone: name), let tz = TimeZone(identifier: name) else { return milliseconds }
+        if isOpen(atMilliseconds: milliseconds, in: name) { return milliseconds }
+        for ahead in 0...7 {
+            let weekday = (local.weekday + ahead) % 7
+            for interval in weekly[weekday].sorted(by: { $0.lowerBound < $1.lowerBound }) where ahead > 0 || interval.lowerBound > local.minute {
+                // Local seconds of the opening; its UTC instant by the offset in force then (read twice across a change).
+                let opening = (local.day + Int64(ahead)) * 86_400 + Int64(interval.lowerBound) * 60
+                let guess = opening - Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(opening - local.offset))))
+                let utc = opening - Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(guess))))
+                return max(milliseconds, utc * 1_000)
+            }
+        }
+        return nil
+    }
+
+    /// Whether it opens at all.
+    var opensEver: Bool { weekly.contains { !$0.isEmpty } }
+
+    /// An instant as a day, weekday and minute of local time.
+    private struct LocalMinute {
+        let day: Int64
+        let weekday: Int
+        let minute: Int
+        let offset: Int64
+
+        init?(_ milliseconds: Int64, zone: String) {
+            guard let tz = TimeZone(identifier: zone) else { return nil }
+            offset = Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(milliseconds) / 1_000)))
+            let local = milliseconds.floorDivided(by: 1_000) + offset
+            day = local.floorDivided(by: 86_400)
+            minute = Int(local - day * 86_400) / 60
+            // 1970-01-01 was a Thursday: index 3 from Monday.
+            weekday = Int(((day + 3) % 7 + 7) % 7)
+        }
+    }
+
+    /// `{time_zone, weekly}` as the document states it.
+    static let schema: Schema = {
+        let interval = Schema.array(Schema.string(pattern: "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$").example("09:00").patternMeaning("HH:MM"), min: 2, max: 2)
+        return Schema.object([
+            .required("time_zone", TimeZoneName.schema),
+            .required("weekly", Schema.dictionary(Schema.array(interval, max: 6), max: 7, keys: StringRules(allowed: BusinessHours.days))
+                .example(["mon": [["09:00", "17:00"]]])
+                .described("Per day (mon ... sun), open intervals of local time, each opening before it closes; a day left out is closed")),
+        ], closed: true)
+    }()
 
     /// Reads `{"time_zone": "Europe/Paris", "weekly": {"mon": [["09:00", "17:00"]], ...}}`; a day left out is closed.
     static func parse(_ value: JSONValue, field: String) throws -> BusinessHours {

@@ -33,13 +33,7 @@ extension VoiceNumber: APIModel {
         func field(_ name: String, _ schema: Schema) -> Property {
             answer ? .required(name, schema) : .optional(name, schema.nullable)
         }
-        let interval = Schema.array(Schema.string(pattern: "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$").example("09:00").patternMeaning("HH:MM"), min: 2, max: 2)
-        let hours = Schema.object([
-            .required("time_zone", TimeZoneName.schema),
-            .required("weekly", Schema.dictionary(Schema.array(interval, max: 6), max: 7, keys: StringRules(allowed: BusinessHours.days))
-                .example(["mon": [["09:00", "17:00"]]])
-                .described("Per day (mon ... sun), open intervals of local time, each opening before it closes; a day left out is closed")),
-        ], closed: true)
+        let hours = BusinessHours.schema
         let option = Schema.object([
             .required("action", Schema.oneOf(VoiceSettings.menuActions)
                 .described("say: speak the text; transfer: to transfer_to; end: hang up; ask: put the text to the agent")),
