@@ -28,6 +28,14 @@ import Testing
             let (_, formToken) = try await forms.show(formKey)
             #expect(try await forms.submit(formKey, token: formToken, ["email": .string(email), "first": .string(first), "texts": true]).status == 201)
         }
+        // Ada called the workspace's recorded number (a simulated test call from her phone).
+        let number = try #require(try await f.api.call("POST", "/api/v1/voice/numbers", json: ["phone_number": "+12025550100", "name": "Desk",
+                                                                                              "record_calls": true], token: f.token).string("id"))
+        let adaCall = try #require(try await f.api.call("POST", "/api/v1/voice/numbers/\(number)/test-calls", json: ["from": "+14155550100"],
+                                                        token: f.token).string("id"))
+        #expect(try await Poll.until(timeout: .seconds(300)) {
+            try await f.api.call("GET", "/api/v1/calls/\(adaCall)", token: f.token).json["has_recording"] == true
+        })
         let accepted = try await f.invite(ada, email: "ada@example.com")
         let access = try #require(accepted.string("access_token"), "\(accepted.body)")
         let sent = try await f.api.call("GET", "/api/v1/client-portal/me/submissions", token: access)
@@ -70,11 +78,14 @@ import Testing
         #expect(done.status == 200 && done.string("status") == "completed", "\(done.body)")
         #expect(done.string("email") == "sha256:" + Crypto.sha256Hex("ada@example.com"), "only a hash of the address is kept")
         #expect(done["erased"]?["contacts"] == 1 && done["erased"]?["conversations"] == 1 && done["erased"]?["portal_users"] == 1
-                    && done["erased"]?["form_submissions"] == 1)
+                    && done["erased"]?["form_submissions"] == 1 && done["erased"]?["calls"] == 1, "\(done.body)")
+        #expect(try await f.api.call("GET", "/api/v1/calls", token: f.token).data.isEmpty, "her call, its transcript and recording are erased")
+        let stats = try await f.api.call("GET", "/api/v1/calls/stats", token: f.token)
+        #expect(stats.json["totals"]?["calls"] == 0, "the dashboard no longer counts it: \(stats.body)")
         #expect(try await f.api.call("GET", "/api/v1/forms/\(formID)/submissions", token: f.token).data.map { $0["answers"]?["first"] } == ["Bob"])
         #expect((done["erased"]?["messages"]?.numberValue ?? 0) >= 2, "the SMS and the invitation: \(done.body)")
         #expect(try await f.api.call("POST", "/api/v1/privacy/erasure-requests/\(requestID)/complete", token: f.token).status == 409)
-        for path in ["/api/v1/contacts/\(ada)", "/api/v1/conversations/\(adaChat)", "/api/v1/messages/\(sms)"] {
+        for path in ["/api/v1/contacts/\(ada)", "/api/v1/conversations/\(adaChat)", "/api/v1/messages/\(sms)", "/api/v1/calls/\(adaCall)/recording"] {
             #expect(try await f.api.call("GET", path, token: f.token).status == 404, "\(path) is erased")
         }
         #expect(try await f.api.call("GET", "/api/v1/conversations/\(bobChat)", token: f.token).status == 200)

@@ -44,7 +44,7 @@ struct PortalDomain: APIDomain {
         audit = api.accounts.audit
         events = api.events
         personalData = PersonalData(database: api.database, clock: api.clock)
-        erasures = ErasureStore(database: api.database, clock: api.clock)
+        erasures = ErasureStore(database: api.database, clock: api.clock, bucket: try? api.env.bucket("FILES"))
         conversations = ConversationStore(database: api.database, clock: api.clock)
     }
 

@@ -7,7 +7,10 @@ import OzziRuntime
 /// record that the erasure was done.
 enum Erasure {
     /// What was removed, by kind.
-    static func erase(_ tx: SQLTransaction, _ scope: TenantScope, contactID: String, phone: String?, email: String?) throws -> [String: Int] {
+    /// `objects`: bucket keys of what was erased (calls' recordings), for the caller to delete once the
+    /// transaction has committed.
+    static func erase(_ tx: SQLTransaction, _ scope: TenantScope, contactID: String, phone: String?, email: String?,
+                      objects: inout [String]) throws -> [String: Int] {
         let ws = scope.workspaceID
         let addresses = SQLList.json([phone, email].compactMap { $0 })
         let inList = "(SELECT value FROM \(tx.dialect.elements()))"
@@ -35,6 +38,15 @@ enum Erasure {
         erased["form_submissions"] = try tx.run("DELETE FROM form_submissions WHERE workspace_id = ? AND contact_id = ?", ws, contactID).changes
         erased["portal_users"] = try tx.run("DELETE FROM portal_users WHERE workspace_id = ? AND (contact_id = ? OR email IN \(inList))",
                                             ws, contactID, addresses).changes
+        // Their calls, with transcripts, reviews and recordings; the dashboard's totals lose their share.
+        let calls = try tx.all(Call.self, CallStore.select + " WHERE workspace_id = ? AND (contact_id = ? OR from_number IN \(inList) OR to_number IN \(inList))",
+                               ws, contactID, addresses, addresses)
+        for call in calls {
+            objects += try tx.all("SELECT object_key FROM call_recordings WHERE call_id = ? AND object_key IS NOT NULL", call.id).compactMap { $0.text("object_key") }
+            try CallDailyStats.move(tx, from: call, to: nil)
+            try tx.run("DELETE FROM calls WHERE id = ?", call.id)
+        }
+        erased["calls"] = calls.count
         // Call campaigns call them no more, and keep no number of theirs.
         erased["call_campaign_targets"] = try tx.run("DELETE FROM call_campaign_targets WHERE workspace_id = ? AND contact_id = ?", ws, contactID).changes
         erased["contacts"] = try tx.run("DELETE FROM contacts WHERE workspace_id = ? AND id = ?", ws, contactID).changes

@@ -5,6 +5,8 @@ import OzziRuntime
 struct ErasureStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
+    /// Where erased calls' recordings are kept (FILES).
+    let bucket: (any Bucket)?
 
     private static let select = "SELECT \(ErasureRequest.selection) FROM erasure_requests"
 
@@ -57,14 +59,15 @@ struct ErasureStore: Sendable {
     /// Erases the contact and closes the request, in one transaction: a crash leaves it pending and whole.
     func complete(_ scope: TenantScope, id: String, by userID: String) async throws -> Completed {
         let now = Timestamp.now(clock)
-        return try await database.transaction { tx -> Completed in
+        let (completed, objects) = try await database.transaction { tx -> (Completed, [String]) in
+            var objects: [String] = []
             guard let request = try tx.first(ErasureRequest.self, Self.select + " WHERE workspace_id = ? AND id = ?", scope.workspaceID, id) else {
-                return .notFound
+                return (.notFound, [])
             }
-            guard request.status == "pending" else { return .alreadyCompleted }
+            guard request.status == "pending" else { return (.alreadyCompleted, []) }
             let contact = try tx.all("SELECT phone, email FROM contacts WHERE workspace_id = ? AND id = ?", scope.workspaceID, request.contact_id).first
             let erased = try Erasure.erase(tx, scope, contactID: request.contact_id, phone: contact?.text("phone"),
-                                           email: contact?.text("email") ?? request.email)
+                                           email: contact?.text("email") ?? request.email, objects: &objects)
             let summary = JSONValue.object(erased.mapValues { .number(Double($0)) })
             try tx.run("""
                 UPDATE erasure_requests SET status = 'completed', completed_at = ?, completed_by = ?, email = ?, erased = ? WHERE id = ?
@@ -73,8 +76,11 @@ struct ErasureStore: Sendable {
                                                                                                     "contact_id": .string(request.contact_id)])]
             if erased["contacts", default: 0] > 0 { events.append((scope, "contact.deleted", ["contact_id": .string(request.contact_id)])) }
             try WorkspaceEvents.record(tx, events, at: now)
-            guard let completed = try tx.first(ErasureRequest.self, Self.select + " WHERE id = ?", id) else { return .notFound }
-            return .completed(completed)
+            guard let completed = try tx.first(ErasureRequest.self, Self.select + " WHERE id = ?", id) else { return (.notFound, objects) }
+            return (.completed(completed), objects)
         }
+        // The recordings' audio, once their rows are gone for good.
+        if !objects.isEmpty { try await bucket?.delete(objects) }
+        return completed
     }
 }

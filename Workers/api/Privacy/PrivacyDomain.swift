@@ -16,7 +16,7 @@ struct PrivacyDomain: APIDomain {
         database = api.database
         clock = api.clock
         personalData = PersonalData(database: api.database, clock: api.clock)
-        erasures = ErasureStore(database: api.database, clock: api.clock)
+        erasures = ErasureStore(database: api.database, clock: api.clock, bucket: try? api.env.bucket("FILES"))
         audit = api.accounts.audit
         events = api.events
         retention = RetentionRun(database: api.database, clock: api.clock, audit: api.accounts.audit)
