@@ -54,6 +54,9 @@ import Testing
         let chats = export["conversations"]?.arrayValue ?? []
         #expect(chats.count == 1 && chats[0]["id"] == .string(adaChat) && chats[0]["messages"]?.arrayValue?.count == 2)
         #expect(export["groups"]?.arrayValue?.first?["name"] == "VIP" && export["portal_access"]?.arrayValue?.count == 1)
+        let calls = export["calls"]?.arrayValue ?? []
+        #expect(calls.count == 1 && calls.first?["id"] == .string(adaCall) && calls.first?["recording"] == .string("/api/v1/calls/\(adaCall)/recording"), "\(export.body)")
+        #expect((calls.first?["transcript"]?.arrayValue?.count ?? 0) >= 2, "what was said on her call: \(calls)")
         let submissions = export["form_submissions"]?.arrayValue ?? []
         #expect(submissions.count == 1 && submissions.first?["form_name"] == "Newsletter" && submissions.first?["answers"]?["email"] == "ada@example.com")
         #expect(!export.body.contains("Bob"), "nobody else's data: \(export.body)")

@@ -38,6 +38,21 @@ struct PersonalData: Sendable {
                 SELECT m.conversation_id, m.id, m.seq, m.sender, m.body, m.created_at FROM conversation_messages m
                 JOIN conversations c ON c.id = m.conversation_id WHERE c.workspace_id = ? AND c.contact_id = ? ORDER BY m.conversation_id, m.seq
                 """, ws, contactID), by: "conversation_id")
+            // Their calls (theirs by contact or by number), with what was said and the calls' recordings.
+            let calls = try tx.all("""
+                SELECT id, direction, from_number, to_number, status, started_at, answered_at, ended_at, duration_seconds, callback_note, classification,
+                       has_recording FROM calls
+                WHERE workspace_id = ? AND (contact_id = ? OR from_number IN (SELECT value FROM \(tx.dialect.elements()))
+                  OR to_number IN (SELECT value FROM \(tx.dialect.elements())))
+                ORDER BY started_at, id
+                """, ws, contactID, SQLList.json(addresses), SQLList.json(addresses))
+            let callIDs = SQLList.json(calls.compactMap { $0.text("id") })
+            let turns = try Self.grouped(tx.all("""
+                SELECT call_id, seq, role, text, at FROM call_turns WHERE call_id IN (SELECT value FROM \(tx.dialect.elements())) ORDER BY call_id, seq
+                """, callIDs), by: "call_id")
+            let summaries = try Self.grouped(tx.all("""
+                SELECT call_id, summary FROM call_reviews WHERE call_id IN (SELECT value FROM \(tx.dialect.elements()))
+                """, callIDs), by: "call_id")
             let document: [String: JSONValue] = [
                 "format": .string(Self.format),
                 "generated_at": .string(Timestamp.now(self.clock)),
@@ -58,6 +73,16 @@ struct PersonalData: Sendable {
                     var conversation = Self.object(row)
                     conversation["messages"] = .array(chat[row.text("id") ?? ""] ?? [])
                     return .object(conversation)
+                }),
+                "calls": .array(calls.map { row -> JSONValue in
+                    var call = Self.object(row)
+                    let id = row.text("id") ?? ""
+                    call["transcript"] = .array(turns[id] ?? [])
+                    call["summary"] = summaries[id]?.first?["summary"] ?? .null
+                    // The audio itself: `GET /api/v1/calls/{id}/recording`, for as long as the call is kept.
+                    call["recording"] = row.integer("has_recording") == 1 ? .string("/api/v1/calls/\(id)/recording") : .null
+                    call["has_recording"] = nil
+                    return .object(call)
                 }),
                 "chat_sessions": .array(try tx.all("""
                     SELECT id, name, email, external_user_id, created_at, seen_at FROM widget_visitors WHERE workspace_id = ? AND contact_id = ? ORDER BY created_at
@@ -91,7 +116,7 @@ struct PersonalData: Sendable {
     static let schema = Schema.object([
         .required("format", Schema.oneOf([format])), .required("generated_at", .timestamp), .required("controller", .any),
         .required("contact", .model(Contact.self)), .required("groups", .any), .required("messages", .any), .required("inbound_messages", .any),
-        .required("conversations", .any), .required("chat_sessions", .any), .required("form_submissions", .any), .required("portal_access", .any), .required("email_suppressions", .any),
+        .required("conversations", .any), .required("calls", .any), .required("chat_sessions", .any), .required("form_submissions", .any), .required("portal_access", .any), .required("email_suppressions", .any),
         .required("erasure_requests", .any),
     ], closed: true).described("Everything held about one person (ozzi-personal-data/1)")
 
