@@ -43,6 +43,6 @@ public struct OutboundFetcher: Sendable {
         guard let loop = EventLoop.current ?? directory?.anyLoop else {
             throw OutboundError.transport(url: request.url, code: -1, message: "no event loop is running", requestSent: false)
         }
-        return (loop, request.timeoutMilliseconds ?? defaultTimeoutMilliseconds, maxResponseBytes)
+        return (loop, request.timeoutMilliseconds ?? defaultTimeoutMilliseconds, request.maxResponseBytes ?? maxResponseBytes)
     }
 }

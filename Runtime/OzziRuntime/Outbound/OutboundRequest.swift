@@ -19,6 +19,9 @@ public struct OutboundRequest: Sendable {
     /// server may have acted on it. For a call that is not idempotent (sending an SMS) set false: the call
     /// then fails instead (`OutboundError.requestSent` is true), and the caller decides.
     public var resendable = true
+    /// This request's cap on the response body instead of the host's `outbound_max_response_bytes`, for
+    /// a `stream` written on as it arrives (a recording into a bucket): held piece by piece, not whole.
+    public var maxResponseBytes: Int?
 
     public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: [UInt8] = [], timeoutMilliseconds: Int? = nil) {
         self.method = method

@@ -76,12 +76,12 @@ struct CallRecordings: Sendable {
                 let audio = try await source(for: recording).audio(of: recording)
                 let key = "recordings/\(recording.workspace_id)/\(recording.call_id)/\(recording.recording_sid)."
                     + (audio.contentType == "audio/wav" ? "wav" : "mp3")
-                try await bucket.put(key, audio.bytes, options: BucketPutOptions(contentType: audio.contentType))
-                if try await !stored(recording, key: key, audio: audio) { try await bucket.delete(key) }
+                let object = try await bucket.put(key, chunks: audio.chunks, options: BucketPutOptions(contentType: audio.contentType))
+                if try await !stored(recording, key: key, object: object) { try await bucket.delete(key) }
             } catch let error as RecordingUnavailable {
                 await settle(recording.recording_sid, failing: "\(error)")
             } catch OutboundError.responseTooLarge(_, let limit) {
-                await settle(recording.recording_sid, failing: "the recording is larger than outbound_max_response_bytes (\(limit))")
+                await settle(recording.recording_sid, failing: "the recording is larger than \(limit) bytes")
             } catch {
                 logger.warning("a call recording could not be fetched", metadata: ["recording_sid": "\(job.recordingSid)", "attempt": "\(attempt)",
                                                                                    "error": "\(error)"])
@@ -140,17 +140,17 @@ struct CallRecordings: Sendable {
 
     /// The audio is in the bucket: the recording is stored and the call has it. False when a callback
     /// settled the recording meanwhile (its object is then removed).
-    private func stored(_ recording: CallRecording, key: String, audio: (bytes: [UInt8], contentType: String)) async throws -> Bool {
+    private func stored(_ recording: CallRecording, key: String, object: BucketObject) async throws -> Bool {
         let now = Timestamp.now(clock)
         return try await database.transaction { tx -> Bool in
             guard try tx.run("""
                 UPDATE call_recordings SET status = 'stored', object_key = ?, content_type = ?, size_bytes = ?, error = NULL, updated_at = ?
                 WHERE recording_sid = ? AND status = 'pending'
-                """, key, audio.contentType, Int64(audio.bytes.count), now, recording.recording_sid).changes == 1 else { return false }
+                """, key, object.contentType, Int64(object.size), now, recording.recording_sid).changes == 1 else { return false }
             try tx.run("UPDATE calls SET has_recording = 1, updated_at = ? WHERE id = ?", now, recording.call_id)
             try WorkspaceEvents.record(tx, [(TenantScope(workspaceID: recording.workspace_id), "call.recording_stored", CallStore.event(recording.call_id, [
                 "recording_sid": .string(recording.recording_sid), "duration_seconds": recording.duration_seconds.map { .number(Double($0)) } ?? .null,
-                "size_bytes": .number(Double(audio.bytes.count)), "content_type": .string(audio.contentType),
+                "size_bytes": .number(Double(object.size)), "content_type": object.contentType.map { .string($0) } ?? .null,
             ]))], at: now)
             return true
         }
