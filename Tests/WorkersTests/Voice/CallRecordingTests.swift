@@ -42,7 +42,7 @@ import Testing
         #expect(whole.status == 200 && whole.headers["content-type"] == "audio/wav" && whole.headers["accept-ranges"] == "bytes", "\(whole.headers)")
         #expect(Double(size) == recording["size_bytes"]?.numberValue && size > 10_000, "\(size) bytes, \(recording)")
         #expect(Array(whole.bytes.prefix(4)) == Array("RIFF".utf8) && Array(whole.bytes[8..<12]) == Array("WAVE".utf8))
-        #expect(Self.littleEndian(whole.bytes, at: 4) == size - 8 && Self.littleEndian(whole.bytes, at: 40) == size - 44)
+        #expect(SpokenRecordingTests.uint32(whole.bytes, 4) == size - 8 && SpokenRecordingTests.uint32(whole.bytes, 40) == size - 44)
         let etag = try #require(whole.headers["etag"])
 
         // Ranges, as a player asks for them.
@@ -186,9 +186,5 @@ import Testing
             ("AccountSid", sid), ("CallSid", "CA" + String(repeating: "9", count: 32)), ("RecordingSid", kept), ("RecordingStatus", "completed"),
         ], token: secret)
         #expect(stranger.status == 404, "\(stranger.body)")
-    }
-
-    static func littleEndian(_ bytes: [UInt8], at offset: Int) -> Int {
-        (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
     }
 }

@@ -56,10 +56,10 @@ struct SimulatedCalls: Sendable {
     func testCall(_ scope: TenantScope, numberID: String, _ body: JSONBody) async throws -> Call? {
         guard let number = try await numbers.get(scope, id: numberID) else { return nil }
         guard providers.twilioAccount(try await settings.get(scope)) == nil else {
-            throw APIError(status: 409, code: "conflict", message: "test calls play on the simulated provider; with Twilio, call the number itself",
-                           details: ["field": "provider"])
+            throw APIError.conflict("test calls play on the simulated provider; with Twilio, call the number itself",
+                                    details: ["field": "provider"])
         }
-        guard number.enabled else { throw APIError(status: 409, code: "conflict", message: "the number is disabled", details: ["field": "enabled"]) }
+        guard number.enabled else { throw APIError.conflict("voice number \(numberID) is disabled", details: ["field": "enabled"]) }
         let from = try ContactInput.phone(try body.string("from", max: 40) ?? Self.defaultCaller, defaultCountry: defaultCountry, field: "from")
         let script = try Self.script(body)
         let call = try await calls.begin(scope, number: number, CallStore.Start(

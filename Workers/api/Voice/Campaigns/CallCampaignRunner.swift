@@ -88,8 +88,8 @@ struct CallCampaignRunner: Sendable {
             campaign = expanded
         }
         let nextDue = try await place(campaign, window: window)
-        let (open, calling) = try await openTargets(campaign)
-        if campaign.expanded, open == 0 {
+        let stats = try await CallCampaignStats.count(database, campaignID: campaign.id)
+        if campaign.expanded, stats.waiting + stats.calling == 0 {
             try await move(campaign, .finish)
             events.flushSoon()
             return
@@ -98,17 +98,8 @@ struct CallCampaignRunner: Sendable {
             .bind(clock.milliseconds, campaign.id, campaign.run_token).run().changes == 1 else { return }
         events.flushSoon()
         // A second after this step while calls are live or due; otherwise when the next one is due.
-        let wait = calling > 0 || !campaign.expanded ? Self.stepMs : min(Self.idleMs, max(Self.stepMs, (nextDue ?? Int64.max) - clock.milliseconds))
+        let wait = stats.calling > 0 || !campaign.expanded ? Self.stepMs : min(Self.idleMs, max(Self.stepMs, (nextDue ?? Int64.max) - clock.milliseconds))
         try await queue(campaign, afterMs: wait)
-    }
-
-    /// Targets still to call or on a call, and those on a call.
-    private func openTargets(_ campaign: CallCampaign) async throws -> (open: Int, calling: Int) {
-        let rows = try await database.prepare("""
-            SELECT status, count(*) AS n FROM call_campaign_targets WHERE campaign_id = ? AND status IN ('waiting', 'calling') GROUP BY status
-            """).bind(campaign.id).all()
-        let calling = rows.first { $0.text("status") == "calling" }.flatMap { $0.integer("n") }.map(Int.init) ?? 0
-        return (rows.reduce(0) { $0 + Int($1.integer("n") ?? 0) }, calling)
     }
 
     // MARK: - Settling ended calls
@@ -202,7 +193,7 @@ struct CallCampaignRunner: Sendable {
     }
 
     private func placeInSlot(_ campaign: CallCampaign, window: BusinessHours, now nowMs: Int64) async throws {
-        let (_, calling) = try await openTargets(campaign)
+        let calling = try await CallCampaignStats.count(database, campaignID: campaign.id).calling
         var slots = min(campaign.calls_per_second, campaign.max_concurrent - calling)
         guard slots > 0 else { return }
         let due = try await database.prepare("""
