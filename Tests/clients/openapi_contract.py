@@ -48,12 +48,13 @@ def main(path):
                         problems.append(f"{where}: request body {media} lacks a schema or an example")
                     elif media.endswith("json"):
                         check_example(f"{where} request {media}", resolve_refs(content["schema"]), content["example"])
-            successes = {status: answer for status, answer in operation.get("responses", {}).items() if status[:1] in ("2", "3")}
+            successes = {status: answer for status, answer in operation.get("responses", {}).items() if status[:1] in ("2", "3") or status == "101"}
             if not successes:
                 problems.append(f"{where}: no success response")
             for status, answer in successes.items():
-                # No content and Not Modified answer without a body (RFC 9110 15.3.5, 15.4.5).
-                if status in ("204", "304"):
+                # No content and Not Modified answer without a body (RFC 9110 15.3.5, 15.4.5); Switching
+                # Protocols hands the connection to another protocol (a WebSocket, RFC 6455).
+                if status in ("101", "204", "304"):
                     continue
                 content = answer.get("content")
                 if not content:

@@ -44,6 +44,7 @@ public struct APIWorker: RoutedWorker {
             try FormsDomain(api),
             voice,
             try CallCampaignsDomain(api, calls: voice.outbound),
+            try CommunitiesDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -4182,6 +4182,941 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Community`.
+        public struct Community: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Community/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Community/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Community/edit_window_seconds`.
+            public var editWindowSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Community/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Community/join_policy`.
+            @frozen public enum JoinPolicyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case request = "request"
+                case invitation = "invitation"
+            }
+            /// - Remark: Generated from `#/components/schemas/Community/join_policy`.
+            public var joinPolicy: Components.Schemas.Community.JoinPolicyPayload
+            /// The seq of its latest live change: resume a socket after it
+            ///
+            /// - Remark: Generated from `#/components/schemas/Community/last_seq`.
+            public var lastSeq: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Community/member_count`.
+            public var memberCount: Swift.Int
+            /// The caller's role; null when not a member
+            ///
+            /// - Remark: Generated from `#/components/schemas/Community/my_role`.
+            @frozen public enum MyRolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case member = "member"
+                case moderator = "moderator"
+                case admin = "admin"
+                case owner = "owner"
+            }
+            /// The caller's role; null when not a member
+            ///
+            /// - Remark: Generated from `#/components/schemas/Community/my_role`.
+            public var myRole: Components.Schemas.Community.MyRolePayload?
+            /// - Remark: Generated from `#/components/schemas/Community/name`.
+            public var name: Swift.String
+            /// Each role's permissions (the owner has all)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Community/roles`.
+            public struct RolesPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Community/roles/AdditionalPropertiesPayload`.
+                @frozen public enum AdditionalPropertiesPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case view = "view"
+                    case post = "post"
+                    case react = "react"
+                    case attach = "attach"
+                    case moderate = "moderate"
+                    case manageChannels = "manage_channels"
+                    case manageRoles = "manage_roles"
+                    case viewAuditLog = "view_audit_log"
+                }
+                /// - Remark: Generated from `#/components/schemas/Community/roles/additionalProperties`.
+                public typealias AdditionalPropertiesPayload = [Components.Schemas.Community.RolesPayload.AdditionalPropertiesPayloadPayload]
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.Community.RolesPayload.AdditionalPropertiesPayload]
+                /// Creates a new `RolesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.Community.RolesPayload.AdditionalPropertiesPayload] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Each role's permissions (the owner has all)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Community/roles`.
+            public var roles: Components.Schemas.Community.RolesPayload
+            /// - Remark: Generated from `#/components/schemas/Community/slug`.
+            public var slug: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Community/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Community/visibility`.
+            @frozen public enum VisibilityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case _public = "public"
+                case _private = "private"
+                case hidden = "hidden"
+            }
+            /// - Remark: Generated from `#/components/schemas/Community/visibility`.
+            public var visibility: Components.Schemas.Community.VisibilityPayload
+            /// - Remark: Generated from `#/components/schemas/Community/workspace_id`.
+            public var workspaceId: Swift.String
+            /// Creates a new `Community`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - description:
+            ///   - editWindowSeconds:
+            ///   - id:
+            ///   - joinPolicy:
+            ///   - lastSeq: The seq of its latest live change: resume a socket after it
+            ///   - memberCount:
+            ///   - myRole: The caller's role; null when not a member
+            ///   - name:
+            ///   - roles: Each role's permissions (the owner has all)
+            ///   - slug:
+            ///   - updatedAt:
+            ///   - visibility:
+            ///   - workspaceId:
+            public init(
+                createdAt: Foundation.Date,
+                description: Swift.String,
+                editWindowSeconds: Swift.Int,
+                id: Swift.String,
+                joinPolicy: Components.Schemas.Community.JoinPolicyPayload,
+                lastSeq: Swift.Int,
+                memberCount: Swift.Int,
+                myRole: Components.Schemas.Community.MyRolePayload? = nil,
+                name: Swift.String,
+                roles: Components.Schemas.Community.RolesPayload,
+                slug: Swift.String,
+                updatedAt: Foundation.Date,
+                visibility: Components.Schemas.Community.VisibilityPayload,
+                workspaceId: Swift.String
+            ) {
+                self.createdAt = createdAt
+                self.description = description
+                self.editWindowSeconds = editWindowSeconds
+                self.id = id
+                self.joinPolicy = joinPolicy
+                self.lastSeq = lastSeq
+                self.memberCount = memberCount
+                self.myRole = myRole
+                self.name = name
+                self.roles = roles
+                self.slug = slug
+                self.updatedAt = updatedAt
+                self.visibility = visibility
+                self.workspaceId = workspaceId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case description
+                case editWindowSeconds = "edit_window_seconds"
+                case id
+                case joinPolicy = "join_policy"
+                case lastSeq = "last_seq"
+                case memberCount = "member_count"
+                case myRole = "my_role"
+                case name
+                case roles
+                case slug
+                case updatedAt = "updated_at"
+                case visibility
+                case workspaceId = "workspace_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.editWindowSeconds = try container.decode(
+                    Swift.Int.self,
+                    forKey: .editWindowSeconds
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.joinPolicy = try container.decode(
+                    Components.Schemas.Community.JoinPolicyPayload.self,
+                    forKey: .joinPolicy
+                )
+                self.lastSeq = try container.decode(
+                    Swift.Int.self,
+                    forKey: .lastSeq
+                )
+                self.memberCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .memberCount
+                )
+                self.myRole = try container.decodeIfPresent(
+                    Components.Schemas.Community.MyRolePayload.self,
+                    forKey: .myRole
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.roles = try container.decode(
+                    Components.Schemas.Community.RolesPayload.self,
+                    forKey: .roles
+                )
+                self.slug = try container.decode(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.visibility = try container.decode(
+                    Components.Schemas.Community.VisibilityPayload.self,
+                    forKey: .visibility
+                )
+                self.workspaceId = try container.decode(
+                    Swift.String.self,
+                    forKey: .workspaceId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "description",
+                    "edit_window_seconds",
+                    "id",
+                    "join_policy",
+                    "last_seq",
+                    "member_count",
+                    "my_role",
+                    "name",
+                    "roles",
+                    "slug",
+                    "updated_at",
+                    "visibility",
+                    "workspace_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry`.
+        public struct CommunityAuditEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/action`.
+            @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case roleChanged = "role_changed"
+                case memberRemoved = "member_removed"
+                case memberTimedOut = "member_timed_out"
+                case timeoutLifted = "timeout_lifted"
+                case memberBanned = "member_banned"
+                case memberUnbanned = "member_unbanned"
+                case messageDeleted = "message_deleted"
+                case channelCreated = "channel_created"
+                case channelUpdated = "channel_updated"
+                case channelDeleted = "channel_deleted"
+                case channelMembersChanged = "channel_members_changed"
+                case rolesUpdated = "roles_updated"
+                case communityUpdated = "community_updated"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/action`.
+            public var action: Components.Schemas.CommunityAuditEntry.ActionPayload
+            /// Who acted: a user id, or system for what ended by itself
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/actor_id`.
+            public var actorId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/details`.
+            public var details: OpenAPIRuntime.OpenAPIValueContainer
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/target_channel_id`.
+            public var targetChannelId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/target_message_id`.
+            public var targetMessageId: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/target_user_id`.
+            public var targetUserId: Swift.String?
+            /// Creates a new `CommunityAuditEntry`.
+            ///
+            /// - Parameters:
+            ///   - action:
+            ///   - actorId: Who acted: a user id, or system for what ended by itself
+            ///   - createdAt:
+            ///   - details:
+            ///   - id:
+            ///   - reason:
+            ///   - targetChannelId:
+            ///   - targetMessageId:
+            ///   - targetUserId:
+            public init(
+                action: Components.Schemas.CommunityAuditEntry.ActionPayload,
+                actorId: Swift.String,
+                createdAt: Foundation.Date,
+                details: OpenAPIRuntime.OpenAPIValueContainer,
+                id: Swift.String,
+                reason: Swift.String,
+                targetChannelId: Swift.String? = nil,
+                targetMessageId: Swift.Int? = nil,
+                targetUserId: Swift.String? = nil
+            ) {
+                self.action = action
+                self.actorId = actorId
+                self.createdAt = createdAt
+                self.details = details
+                self.id = id
+                self.reason = reason
+                self.targetChannelId = targetChannelId
+                self.targetMessageId = targetMessageId
+                self.targetUserId = targetUserId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case action
+                case actorId = "actor_id"
+                case createdAt = "created_at"
+                case details
+                case id
+                case reason
+                case targetChannelId = "target_channel_id"
+                case targetMessageId = "target_message_id"
+                case targetUserId = "target_user_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.action = try container.decode(
+                    Components.Schemas.CommunityAuditEntry.ActionPayload.self,
+                    forKey: .action
+                )
+                self.actorId = try container.decode(
+                    Swift.String.self,
+                    forKey: .actorId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.details = try container.decode(
+                    OpenAPIRuntime.OpenAPIValueContainer.self,
+                    forKey: .details
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.targetChannelId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .targetChannelId
+                )
+                self.targetMessageId = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .targetMessageId
+                )
+                self.targetUserId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .targetUserId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "action",
+                    "actor_id",
+                    "created_at",
+                    "details",
+                    "id",
+                    "reason",
+                    "target_channel_id",
+                    "target_message_id",
+                    "target_user_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityBan`.
+        public struct CommunityBan: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityBan/banned_by`.
+            public var bannedBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityBan/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityBan/reason`.
+            public var reason: Swift.String
+            /// When it ends; null: for good
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityBan/until`.
+            public var until: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CommunityBan/user_id`.
+            public var userId: Swift.String
+            /// Creates a new `CommunityBan`.
+            ///
+            /// - Parameters:
+            ///   - bannedBy:
+            ///   - createdAt:
+            ///   - reason:
+            ///   - until: When it ends; null: for good
+            ///   - userId:
+            public init(
+                bannedBy: Swift.String,
+                createdAt: Foundation.Date,
+                reason: Swift.String,
+                until: Foundation.Date? = nil,
+                userId: Swift.String
+            ) {
+                self.bannedBy = bannedBy
+                self.createdAt = createdAt
+                self.reason = reason
+                self.until = until
+                self.userId = userId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case bannedBy = "banned_by"
+                case createdAt = "created_at"
+                case reason
+                case until
+                case userId = "user_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.bannedBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .bannedBy
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.until = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .until
+                )
+                self.userId = try container.decode(
+                    Swift.String.self,
+                    forKey: .userId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "banned_by",
+                    "created_at",
+                    "reason",
+                    "until",
+                    "user_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityChannel`.
+        public struct CommunityChannel: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/community_id`.
+            public var communityId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/last_message_id`.
+            public var lastMessageId: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/last_read_id`.
+            public var lastReadId: Swift.Int
+            /// Of those, and replies, the ones that mention the caller
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/mention_count`.
+            public var mentionCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/MyPermissionsPayload`.
+            @frozen public enum MyPermissionsPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case view = "view"
+                case post = "post"
+                case react = "react"
+                case attach = "attach"
+                case moderate = "moderate"
+                case manageChannels = "manage_channels"
+                case manageRoles = "manage_roles"
+                case viewAuditLog = "view_audit_log"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/my_permissions`.
+            public typealias MyPermissionsPayload = [Components.Schemas.CommunityChannel.MyPermissionsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/my_permissions`.
+            public var myPermissions: Components.Schemas.CommunityChannel.MyPermissionsPayload
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/name`.
+            public var name: Swift.String
+            /// Per role (admin, moderator, member): permissions this channel grants (true) or takes away (false)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/overrides`.
+            public struct OverridesPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CommunityChannel/overrides/additionalProperties`.
+                public struct AdditionalPropertiesPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Swift.Bool]
+                    /// Creates a new `AdditionalPropertiesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Swift.Bool] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.CommunityChannel.OverridesPayload.AdditionalPropertiesPayload]
+                /// Creates a new `OverridesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.CommunityChannel.OverridesPayload.AdditionalPropertiesPayload] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Per role (admin, moderator, member): permissions this channel grants (true) or takes away (false)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/overrides`.
+            public var overrides: Components.Schemas.CommunityChannel.OverridesPayload
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/private`.
+            public var _private: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/topic`.
+            public var topic: Swift.String
+            /// Top-level messages by others after the caller's read position
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/unread_count`.
+            public var unreadCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `CommunityChannel`.
+            ///
+            /// - Parameters:
+            ///   - communityId:
+            ///   - createdAt:
+            ///   - id:
+            ///   - lastMessageId:
+            ///   - lastReadId:
+            ///   - mentionCount: Of those, and replies, the ones that mention the caller
+            ///   - myPermissions:
+            ///   - name:
+            ///   - overrides: Per role (admin, moderator, member): permissions this channel grants (true) or takes away (false)
+            ///   - _private:
+            ///   - topic:
+            ///   - unreadCount: Top-level messages by others after the caller's read position
+            ///   - updatedAt:
+            public init(
+                communityId: Swift.String,
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                lastMessageId: Swift.Int? = nil,
+                lastReadId: Swift.Int,
+                mentionCount: Swift.Int,
+                myPermissions: Components.Schemas.CommunityChannel.MyPermissionsPayload,
+                name: Swift.String,
+                overrides: Components.Schemas.CommunityChannel.OverridesPayload,
+                _private: Swift.Bool,
+                topic: Swift.String,
+                unreadCount: Swift.Int,
+                updatedAt: Foundation.Date
+            ) {
+                self.communityId = communityId
+                self.createdAt = createdAt
+                self.id = id
+                self.lastMessageId = lastMessageId
+                self.lastReadId = lastReadId
+                self.mentionCount = mentionCount
+                self.myPermissions = myPermissions
+                self.name = name
+                self.overrides = overrides
+                self._private = _private
+                self.topic = topic
+                self.unreadCount = unreadCount
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case communityId = "community_id"
+                case createdAt = "created_at"
+                case id
+                case lastMessageId = "last_message_id"
+                case lastReadId = "last_read_id"
+                case mentionCount = "mention_count"
+                case myPermissions = "my_permissions"
+                case name
+                case overrides
+                case _private = "private"
+                case topic
+                case unreadCount = "unread_count"
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.communityId = try container.decode(
+                    Swift.String.self,
+                    forKey: .communityId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.lastMessageId = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .lastMessageId
+                )
+                self.lastReadId = try container.decode(
+                    Swift.Int.self,
+                    forKey: .lastReadId
+                )
+                self.mentionCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .mentionCount
+                )
+                self.myPermissions = try container.decode(
+                    Components.Schemas.CommunityChannel.MyPermissionsPayload.self,
+                    forKey: .myPermissions
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.overrides = try container.decode(
+                    Components.Schemas.CommunityChannel.OverridesPayload.self,
+                    forKey: .overrides
+                )
+                self._private = try container.decode(
+                    Swift.Bool.self,
+                    forKey: ._private
+                )
+                self.topic = try container.decode(
+                    Swift.String.self,
+                    forKey: .topic
+                )
+                self.unreadCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .unreadCount
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "community_id",
+                    "created_at",
+                    "id",
+                    "last_message_id",
+                    "last_read_id",
+                    "mention_count",
+                    "my_permissions",
+                    "name",
+                    "overrides",
+                    "private",
+                    "topic",
+                    "unread_count",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityMember`.
+        public struct CommunityMember: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/joined_at`.
+            public var joinedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case member = "member"
+                case moderator = "moderator"
+                case admin = "admin"
+                case owner = "owner"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/role`.
+            public var role: Components.Schemas.CommunityMember.RolePayload
+            /// May read but not post or react until then
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/timed_out_until`.
+            public var timedOutUntil: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/user_id`.
+            public var userId: Swift.String
+            /// Creates a new `CommunityMember`.
+            ///
+            /// - Parameters:
+            ///   - joinedAt:
+            ///   - name:
+            ///   - role:
+            ///   - timedOutUntil: May read but not post or react until then
+            ///   - userId:
+            public init(
+                joinedAt: Foundation.Date,
+                name: Swift.String? = nil,
+                role: Components.Schemas.CommunityMember.RolePayload,
+                timedOutUntil: Foundation.Date? = nil,
+                userId: Swift.String
+            ) {
+                self.joinedAt = joinedAt
+                self.name = name
+                self.role = role
+                self.timedOutUntil = timedOutUntil
+                self.userId = userId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case joinedAt = "joined_at"
+                case name
+                case role
+                case timedOutUntil = "timed_out_until"
+                case userId = "user_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.joinedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .joinedAt
+                )
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.role = try container.decode(
+                    Components.Schemas.CommunityMember.RolePayload.self,
+                    forKey: .role
+                )
+                self.timedOutUntil = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .timedOutUntil
+                )
+                self.userId = try container.decode(
+                    Swift.String.self,
+                    forKey: .userId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "joined_at",
+                    "name",
+                    "role",
+                    "timed_out_until",
+                    "user_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityMessage`.
+        public struct CommunityMessage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/author_id`.
+            public var authorId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/author_name`.
+            public var authorName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/body`.
+            public var body: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/channel_id`.
+            public var channelId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/community_id`.
+            public var communityId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/edited_at`.
+            public var editedAt: Foundation.Date?
+            /// The community seq it was posted at: ids order messages
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/id`.
+            public var id: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/last_reply_at`.
+            public var lastReplyAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/mentions`.
+            public var mentions: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/reactions`.
+            public var reactions: [Components.Schemas.ReactionCount]
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/reply_count`.
+            public var replyCount: Swift.Int
+            /// A reply's thread: the id of its first message
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/thread_id`.
+            public var threadId: Swift.Int?
+            /// Creates a new `CommunityMessage`.
+            ///
+            /// - Parameters:
+            ///   - authorId:
+            ///   - authorName:
+            ///   - body:
+            ///   - channelId:
+            ///   - communityId:
+            ///   - createdAt:
+            ///   - editedAt:
+            ///   - id: The community seq it was posted at: ids order messages
+            ///   - lastReplyAt:
+            ///   - mentions:
+            ///   - reactions:
+            ///   - replyCount:
+            ///   - threadId: A reply's thread: the id of its first message
+            public init(
+                authorId: Swift.String,
+                authorName: Swift.String? = nil,
+                body: Swift.String,
+                channelId: Swift.String,
+                communityId: Swift.String,
+                createdAt: Foundation.Date,
+                editedAt: Foundation.Date? = nil,
+                id: Swift.Int,
+                lastReplyAt: Foundation.Date? = nil,
+                mentions: [Swift.String],
+                reactions: [Components.Schemas.ReactionCount],
+                replyCount: Swift.Int,
+                threadId: Swift.Int? = nil
+            ) {
+                self.authorId = authorId
+                self.authorName = authorName
+                self.body = body
+                self.channelId = channelId
+                self.communityId = communityId
+                self.createdAt = createdAt
+                self.editedAt = editedAt
+                self.id = id
+                self.lastReplyAt = lastReplyAt
+                self.mentions = mentions
+                self.reactions = reactions
+                self.replyCount = replyCount
+                self.threadId = threadId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case authorId = "author_id"
+                case authorName = "author_name"
+                case body
+                case channelId = "channel_id"
+                case communityId = "community_id"
+                case createdAt = "created_at"
+                case editedAt = "edited_at"
+                case id
+                case lastReplyAt = "last_reply_at"
+                case mentions
+                case reactions
+                case replyCount = "reply_count"
+                case threadId = "thread_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.authorId = try container.decode(
+                    Swift.String.self,
+                    forKey: .authorId
+                )
+                self.authorName = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .authorName
+                )
+                self.body = try container.decode(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.channelId = try container.decode(
+                    Swift.String.self,
+                    forKey: .channelId
+                )
+                self.communityId = try container.decode(
+                    Swift.String.self,
+                    forKey: .communityId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.editedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .editedAt
+                )
+                self.id = try container.decode(
+                    Swift.Int.self,
+                    forKey: .id
+                )
+                self.lastReplyAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastReplyAt
+                )
+                self.mentions = try container.decode(
+                    [Swift.String].self,
+                    forKey: .mentions
+                )
+                self.reactions = try container.decode(
+                    [Components.Schemas.ReactionCount].self,
+                    forKey: .reactions
+                )
+                self.replyCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .replyCount
+                )
+                self.threadId = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .threadId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "author_id",
+                    "author_name",
+                    "body",
+                    "channel_id",
+                    "community_id",
+                    "created_at",
+                    "edited_at",
+                    "id",
+                    "last_reply_at",
+                    "mentions",
+                    "reactions",
+                    "reply_count",
+                    "thread_id"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityMessageEdit`.
+        public struct CommunityMessageEdit: Codable, Hashable, Sendable {
+            /// The text before the edit
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityMessageEdit/body`.
+            public var body: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityMessageEdit/replaced_at`.
+            public var replacedAt: Foundation.Date
+            /// Creates a new `CommunityMessageEdit`.
+            ///
+            /// - Parameters:
+            ///   - body: The text before the edit
+            ///   - replacedAt:
+            public init(
+                body: Swift.String,
+                replacedAt: Foundation.Date
+            ) {
+                self.body = body
+                self.replacedAt = replacedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case body
+                case replacedAt = "replaced_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.body = try container.decode(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.replacedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .replacedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "body",
+                    "replaced_at"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Consent`.
         public struct Consent: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Consent/changed_at`.
@@ -10847,6 +11782,59 @@ extension Components {
                     "id",
                     "last_sign_in_at",
                     "status"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ReactionCount`.
+        public struct ReactionCount: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ReactionCount/count`.
+            public var count: Swift.Int
+            /// The emoji itself (any short text: a custom one's name too)
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReactionCount/emoji`.
+            public var emoji: Swift.String
+            /// Whether the caller reacted so
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReactionCount/me`.
+            public var me: Swift.Bool
+            /// Creates a new `ReactionCount`.
+            ///
+            /// - Parameters:
+            ///   - count:
+            ///   - emoji: The emoji itself (any short text: a custom one's name too)
+            ///   - me: Whether the caller reacted so
+            public init(
+                count: Swift.Int,
+                emoji: Swift.String,
+                me: Swift.Bool
+            ) {
+                self.count = count
+                self.emoji = emoji
+                self.me = me
+            }
+            public enum CodingKeys: String, CodingKey {
+                case count
+                case emoji
+                case me
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.count = try container.decode(
+                    Swift.Int.self,
+                    forKey: .count
+                )
+                self.emoji = try container.decode(
+                    Swift.String.self,
+                    forKey: .emoji
+                )
+                self.me = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .me
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "count",
+                    "emoji",
+                    "me"
                 ])
             }
         }

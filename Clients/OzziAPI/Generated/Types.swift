@@ -752,6 +752,258 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/client-portal/signup`.
     /// - Remark: Generated from `#/paths//api/v1/client-portal/signup/post(postClientPortalSignup)`.
     func postClientPortalSignup(_ input: Operations.PostClientPortalSignup.Input) async throws -> Operations.PostClientPortalSignup.Output
+    /// The communities the caller is in, and the workspace's others they may see, by id
+    ///
+    /// The communities the caller is in, and the workspace's others they may see, by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/get(listCommunities)`.
+    func listCommunities(_ input: Operations.ListCommunities.Input) async throws -> Operations.ListCommunities.Output
+    /// Create a community; the caller is its owner, and it starts with a general channel
+    ///
+    /// Create a community; the caller is its owner, and it starts with a general channel. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/post(createCommunity)`.
+    func createCommunity(_ input: Operations.CreateCommunity.Input) async throws -> Operations.CreateCommunity.Output
+    /// One community (a hidden one only for its members)
+    ///
+    /// One community (a hidden one only for its members). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/get(getCommunity)`.
+    func getCommunity(_ input: Operations.GetCommunity.Input) async throws -> Operations.GetCommunity.Output
+    /// Change a community's settings (its admins and owner)
+    ///
+    /// Change a community's settings (its admins and owner). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/patch(updateCommunity)`.
+    func updateCommunity(_ input: Operations.UpdateCommunity.Input) async throws -> Operations.UpdateCommunity.Output
+    /// Delete a community with everything in it (its owner, or the workspace's admins)
+    ///
+    /// Delete a community with everything in it (its owner, or the workspace's admins). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/delete(deleteCommunity)`.
+    func deleteCommunity(_ input: Operations.DeleteCommunity.Input) async throws -> Operations.DeleteCommunity.Output
+    /// Every moderation action, newest first (view_audit_log)
+    ///
+    /// Every moderation action, newest first (view_audit_log). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/audit-log`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/audit-log/get(getCommunitiesAuditLog)`.
+    func getCommunitiesAuditLog(_ input: Operations.GetCommunitiesAuditLog.Input) async throws -> Operations.GetCommunitiesAuditLog.Output
+    /// The community's bans by user id (moderate)
+    ///
+    /// The community's bans by user id (moderate). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/bans`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/bans/get(listCommunityBans)`.
+    func listCommunityBans(_ input: Operations.ListCommunityBans.Input) async throws -> Operations.ListCommunityBans.Output
+    /// Ban a user below the caller's role, for a time or for good: they are removed and cannot join until it ends
+    ///
+    /// Ban a user below the caller's role, for a time or for good: they are removed and cannot join until it ends. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/bans/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/bans/{user_id}/put(putCommunitiesBansById)`.
+    func putCommunitiesBansById(_ input: Operations.PutCommunitiesBansById.Input) async throws -> Operations.PutCommunitiesBansById.Output
+    /// Lift a ban
+    ///
+    /// Lift a ban. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/bans/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/bans/{user_id}/delete(deleteCommunityBan)`.
+    func deleteCommunityBan(_ input: Operations.DeleteCommunityBan.Input) async throws -> Operations.DeleteCommunityBan.Output
+    /// The channels the caller may see, by name, with unread and mention counts
+    ///
+    /// The channels the caller may see, by name, with unread and mention counts. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/get(getCommunitiesChannels)`.
+    func getCommunitiesChannels(_ input: Operations.GetCommunitiesChannels.Input) async throws -> Operations.GetCommunitiesChannels.Output
+    /// Create a channel (manage_channels); a private one with its first members
+    ///
+    /// Create a channel (manage_channels); a private one with its first members. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/post(createCommunityChannel)`.
+    func createCommunityChannel(_ input: Operations.CreateCommunityChannel.Input) async throws -> Operations.CreateCommunityChannel.Output
+    /// One channel (a private one only for its members and those who manage channels)
+    ///
+    /// One channel (a private one only for its members and those who manage channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/get(getCommunityChannel)`.
+    func getCommunityChannel(_ input: Operations.GetCommunityChannel.Input) async throws -> Operations.GetCommunityChannel.Output
+    /// Change a channel's name, topic, privacy or overrides (manage_channels)
+    ///
+    /// Change a channel's name, topic, privacy or overrides (manage_channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}/channels/{channel_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/patch(updateCommunityChannel)`.
+    func updateCommunityChannel(_ input: Operations.UpdateCommunityChannel.Input) async throws -> Operations.UpdateCommunityChannel.Output
+    /// Delete a channel with its messages (manage_channels)
+    ///
+    /// Delete a channel with its messages (manage_channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/delete(deleteCommunityChannel)`.
+    func deleteCommunityChannel(_ input: Operations.DeleteCommunityChannel.Input) async throws -> Operations.DeleteCommunityChannel.Output
+    /// A private channel's listed members (user ids)
+    ///
+    /// A private channel's listed members (user ids). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/members`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/members/get(getCommunitiesChannelsMembers)`.
+    func getCommunitiesChannelsMembers(_ input: Operations.GetCommunitiesChannelsMembers.Input) async throws -> Operations.GetCommunitiesChannelsMembers.Output
+    /// List community members in a private channel, or take them out (manage_channels)
+    ///
+    /// List community members in a private channel, or take them out (manage_channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/members`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/members/post(postCommunitiesChannelsMembers)`.
+    func postCommunitiesChannelsMembers(_ input: Operations.PostCommunitiesChannelsMembers.Input) async throws -> Operations.PostCommunitiesChannelsMembers.Output
+    /// A channel's top-level messages in id order: the latest, or before, after or around an id
+    ///
+    /// A channel's top-level messages in id order: the latest, or before, after or around an id. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/get(getCommunitiesChannelsMessages)`.
+    func getCommunitiesChannelsMessages(_ input: Operations.GetCommunitiesChannelsMessages.Input) async throws -> Operations.GetCommunitiesChannelsMessages.Output
+    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions
+    ///
+    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/post(createCommunityChannelMessage)`.
+    func createCommunityChannelMessage(_ input: Operations.CreateCommunityChannelMessage.Input) async throws -> Operations.CreateCommunityChannelMessage.Output
+    /// One message
+    ///
+    /// One message. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/get(getCommunityChannelMessage)`.
+    func getCommunityChannelMessage(_ input: Operations.GetCommunityChannelMessage.Input) async throws -> Operations.GetCommunityChannelMessage.Output
+    /// Edit one's own message inside the community's edit window (the old text is kept)
+    ///
+    /// Edit one's own message inside the community's edit window (the old text is kept). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/patch(updateCommunityChannelMessage)`.
+    func updateCommunityChannelMessage(_ input: Operations.UpdateCommunityChannelMessage.Input) async throws -> Operations.UpdateCommunityChannelMessage.Output
+    /// Delete a message: one's own, or as a moderator one by a member below one's role
+    ///
+    /// Delete a message: one's own, or as a moderator one by a member below one's role. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/delete(deleteCommunityChannelMessage)`.
+    func deleteCommunityChannelMessage(_ input: Operations.DeleteCommunityChannelMessage.Input) async throws -> Operations.DeleteCommunityChannelMessage.Output
+    /// An edited message's earlier texts, newest first
+    ///
+    /// An edited message's earlier texts, newest first. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/history`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/history/get(getCommunitiesChannelsMessagesHistory)`.
+    func getCommunitiesChannelsMessagesHistory(_ input: Operations.GetCommunitiesChannelsMessagesHistory.Input) async throws -> Operations.GetCommunitiesChannelsMessagesHistory.Output
+    /// React to a message with an emoji (react permission; not while timed out)
+    ///
+    /// React to a message with an emoji (react permission; not while timed out). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/put(putCommunitiesChannelsMessagesReactionsById)`.
+    func putCommunitiesChannelsMessagesReactionsById(_ input: Operations.PutCommunitiesChannelsMessagesReactionsById.Input) async throws -> Operations.PutCommunitiesChannelsMessagesReactionsById.Output
+    /// Take one's reaction back
+    ///
+    /// Take one's reaction back. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/delete(deleteCommunityChannelMessageReaction)`.
+    func deleteCommunityChannelMessageReaction(_ input: Operations.DeleteCommunityChannelMessageReaction.Input) async throws -> Operations.DeleteCommunityChannelMessageReaction.Output
+    /// A thread's replies in id order, after ?after=
+    ///
+    /// A thread's replies in id order, after ?after=. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/replies`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/replies/get(getCommunitiesChannelsMessagesReplies)`.
+    func getCommunitiesChannelsMessagesReplies(_ input: Operations.GetCommunitiesChannelsMessagesReplies.Input) async throws -> Operations.GetCommunitiesChannelsMessagesReplies.Output
+    /// Move the caller's read position forward to a message id (never back)
+    ///
+    /// Move the caller's read position forward to a message id (never back). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/read`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/read/post(postCommunitiesChannelsRead)`.
+    func postCommunitiesChannelsRead(_ input: Operations.PostCommunitiesChannelsRead.Input) async throws -> Operations.PostCommunitiesChannelsRead.Output
+    /// Join a community whose join policy is open (a ban that has not ended keeps one out)
+    ///
+    /// Join a community whose join policy is open (a ban that has not ended keeps one out). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join/post(postCommunitiesJoin)`.
+    func postCommunitiesJoin(_ input: Operations.PostCommunitiesJoin.Input) async throws -> Operations.PostCommunitiesJoin.Output
+    /// Leave a community (its owner cannot)
+    ///
+    /// Leave a community (its owner cannot). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/leave`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/leave/post(postCommunitiesLeave)`.
+    func postCommunitiesLeave(_ input: Operations.PostCommunitiesLeave.Input) async throws -> Operations.PostCommunitiesLeave.Output
+    /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live)
+    ///
+    /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/live`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/live/get(getCommunitiesLive)`.
+    func getCommunitiesLive(_ input: Operations.GetCommunitiesLive.Input) async throws -> Operations.GetCommunitiesLive.Output
+    /// A community's members by user id (members only)
+    ///
+    /// A community's members by user id (members only). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/members`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/get(listCommunityMembers)`.
+    func listCommunityMembers(_ input: Operations.ListCommunityMembers.Input) async throws -> Operations.ListCommunityMembers.Output
+    /// One member
+    ///
+    /// One member. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/members/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/get(getCommunityMember)`.
+    func getCommunityMember(_ input: Operations.GetCommunityMember.Input) async throws -> Operations.GetCommunityMember.Output
+    /// Change a member's role: both their role and the new one must be below the caller's
+    ///
+    /// Change a member's role: both their role and the new one must be below the caller's. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}/members/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/patch(updateCommunityMember)`.
+    func updateCommunityMember(_ input: Operations.UpdateCommunityMember.Input) async throws -> Operations.UpdateCommunityMember.Output
+    /// Remove a member below the caller's role (they may join again; ban to keep them out)
+    ///
+    /// Remove a member below the caller's role (they may join again; ban to keep them out). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/members/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/delete(deleteCommunityMember)`.
+    func deleteCommunityMember(_ input: Operations.DeleteCommunityMember.Input) async throws -> Operations.DeleteCommunityMember.Output
+    /// Time a member out: they may read but not post or react until it ends (moderate; not admins or the owner)
+    ///
+    /// Time a member out: they may read but not post or react until it ends (moderate; not admins or the owner). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/members/{user_id}/timeout`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/timeout/post(postCommunitiesMembersTimeout)`.
+    func postCommunitiesMembersTimeout(_ input: Operations.PostCommunitiesMembersTimeout.Input) async throws -> Operations.PostCommunitiesMembersTimeout.Output
+    /// End a member's timeout early
+    ///
+    /// End a member's timeout early. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/members/{user_id}/timeout`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/timeout/delete(deleteCommunitiesMembersTimeout)`.
+    func deleteCommunitiesMembersTimeout(_ input: Operations.DeleteCommunitiesMembersTimeout.Input) async throws -> Operations.DeleteCommunitiesMembersTimeout.Output
+    /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has
+    ///
+    /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/roles/{role}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/roles/{role}/put(putCommunitiesRolesById)`.
+    func putCommunitiesRolesById(_ input: Operations.PutCommunitiesRolesById.Input) async throws -> Operations.PutCommunitiesRolesById.Output
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -3258,6 +3510,588 @@ extension APIProtocol {
         body: Operations.PostClientPortalSignup.Input.Body
     ) async throws -> Operations.PostClientPortalSignup.Output {
         try await postClientPortalSignup(Operations.PostClientPortalSignup.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The communities the caller is in, and the workspace's others they may see, by id
+    ///
+    /// The communities the caller is in, and the workspace's others they may see, by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/get(listCommunities)`.
+    public func listCommunities(
+        query: Operations.ListCommunities.Input.Query = .init(),
+        headers: Operations.ListCommunities.Input.Headers = .init()
+    ) async throws -> Operations.ListCommunities.Output {
+        try await listCommunities(Operations.ListCommunities.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Create a community; the caller is its owner, and it starts with a general channel
+    ///
+    /// Create a community; the caller is its owner, and it starts with a general channel. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/post(createCommunity)`.
+    public func createCommunity(
+        headers: Operations.CreateCommunity.Input.Headers = .init(),
+        body: Operations.CreateCommunity.Input.Body
+    ) async throws -> Operations.CreateCommunity.Output {
+        try await createCommunity(Operations.CreateCommunity.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One community (a hidden one only for its members)
+    ///
+    /// One community (a hidden one only for its members). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/get(getCommunity)`.
+    public func getCommunity(
+        path: Operations.GetCommunity.Input.Path,
+        headers: Operations.GetCommunity.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunity.Output {
+        try await getCommunity(Operations.GetCommunity.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a community's settings (its admins and owner)
+    ///
+    /// Change a community's settings (its admins and owner). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/patch(updateCommunity)`.
+    public func updateCommunity(
+        path: Operations.UpdateCommunity.Input.Path,
+        headers: Operations.UpdateCommunity.Input.Headers = .init(),
+        body: Operations.UpdateCommunity.Input.Body
+    ) async throws -> Operations.UpdateCommunity.Output {
+        try await updateCommunity(Operations.UpdateCommunity.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a community with everything in it (its owner, or the workspace's admins)
+    ///
+    /// Delete a community with everything in it (its owner, or the workspace's admins). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/delete(deleteCommunity)`.
+    public func deleteCommunity(
+        path: Operations.DeleteCommunity.Input.Path,
+        headers: Operations.DeleteCommunity.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunity.Output {
+        try await deleteCommunity(Operations.DeleteCommunity.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Every moderation action, newest first (view_audit_log)
+    ///
+    /// Every moderation action, newest first (view_audit_log). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/audit-log`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/audit-log/get(getCommunitiesAuditLog)`.
+    public func getCommunitiesAuditLog(
+        path: Operations.GetCommunitiesAuditLog.Input.Path,
+        query: Operations.GetCommunitiesAuditLog.Input.Query = .init(),
+        headers: Operations.GetCommunitiesAuditLog.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesAuditLog.Output {
+        try await getCommunitiesAuditLog(Operations.GetCommunitiesAuditLog.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The community's bans by user id (moderate)
+    ///
+    /// The community's bans by user id (moderate). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/bans`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/bans/get(listCommunityBans)`.
+    public func listCommunityBans(
+        path: Operations.ListCommunityBans.Input.Path,
+        query: Operations.ListCommunityBans.Input.Query = .init(),
+        headers: Operations.ListCommunityBans.Input.Headers = .init()
+    ) async throws -> Operations.ListCommunityBans.Output {
+        try await listCommunityBans(Operations.ListCommunityBans.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Ban a user below the caller's role, for a time or for good: they are removed and cannot join until it ends
+    ///
+    /// Ban a user below the caller's role, for a time or for good: they are removed and cannot join until it ends. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/bans/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/bans/{user_id}/put(putCommunitiesBansById)`.
+    public func putCommunitiesBansById(
+        path: Operations.PutCommunitiesBansById.Input.Path,
+        headers: Operations.PutCommunitiesBansById.Input.Headers = .init(),
+        body: Operations.PutCommunitiesBansById.Input.Body? = nil
+    ) async throws -> Operations.PutCommunitiesBansById.Output {
+        try await putCommunitiesBansById(Operations.PutCommunitiesBansById.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Lift a ban
+    ///
+    /// Lift a ban. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/bans/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/bans/{user_id}/delete(deleteCommunityBan)`.
+    public func deleteCommunityBan(
+        path: Operations.DeleteCommunityBan.Input.Path,
+        query: Operations.DeleteCommunityBan.Input.Query = .init(),
+        headers: Operations.DeleteCommunityBan.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunityBan.Output {
+        try await deleteCommunityBan(Operations.DeleteCommunityBan.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The channels the caller may see, by name, with unread and mention counts
+    ///
+    /// The channels the caller may see, by name, with unread and mention counts. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/get(getCommunitiesChannels)`.
+    public func getCommunitiesChannels(
+        path: Operations.GetCommunitiesChannels.Input.Path,
+        headers: Operations.GetCommunitiesChannels.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesChannels.Output {
+        try await getCommunitiesChannels(Operations.GetCommunitiesChannels.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Create a channel (manage_channels); a private one with its first members
+    ///
+    /// Create a channel (manage_channels); a private one with its first members. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/post(createCommunityChannel)`.
+    public func createCommunityChannel(
+        path: Operations.CreateCommunityChannel.Input.Path,
+        headers: Operations.CreateCommunityChannel.Input.Headers = .init(),
+        body: Operations.CreateCommunityChannel.Input.Body
+    ) async throws -> Operations.CreateCommunityChannel.Output {
+        try await createCommunityChannel(Operations.CreateCommunityChannel.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One channel (a private one only for its members and those who manage channels)
+    ///
+    /// One channel (a private one only for its members and those who manage channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/get(getCommunityChannel)`.
+    public func getCommunityChannel(
+        path: Operations.GetCommunityChannel.Input.Path,
+        headers: Operations.GetCommunityChannel.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunityChannel.Output {
+        try await getCommunityChannel(Operations.GetCommunityChannel.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a channel's name, topic, privacy or overrides (manage_channels)
+    ///
+    /// Change a channel's name, topic, privacy or overrides (manage_channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}/channels/{channel_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/patch(updateCommunityChannel)`.
+    public func updateCommunityChannel(
+        path: Operations.UpdateCommunityChannel.Input.Path,
+        headers: Operations.UpdateCommunityChannel.Input.Headers = .init(),
+        body: Operations.UpdateCommunityChannel.Input.Body
+    ) async throws -> Operations.UpdateCommunityChannel.Output {
+        try await updateCommunityChannel(Operations.UpdateCommunityChannel.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a channel with its messages (manage_channels)
+    ///
+    /// Delete a channel with its messages (manage_channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/delete(deleteCommunityChannel)`.
+    public func deleteCommunityChannel(
+        path: Operations.DeleteCommunityChannel.Input.Path,
+        headers: Operations.DeleteCommunityChannel.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunityChannel.Output {
+        try await deleteCommunityChannel(Operations.DeleteCommunityChannel.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A private channel's listed members (user ids)
+    ///
+    /// A private channel's listed members (user ids). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/members`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/members/get(getCommunitiesChannelsMembers)`.
+    public func getCommunitiesChannelsMembers(
+        path: Operations.GetCommunitiesChannelsMembers.Input.Path,
+        headers: Operations.GetCommunitiesChannelsMembers.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesChannelsMembers.Output {
+        try await getCommunitiesChannelsMembers(Operations.GetCommunitiesChannelsMembers.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// List community members in a private channel, or take them out (manage_channels)
+    ///
+    /// List community members in a private channel, or take them out (manage_channels). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/members`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/members/post(postCommunitiesChannelsMembers)`.
+    public func postCommunitiesChannelsMembers(
+        path: Operations.PostCommunitiesChannelsMembers.Input.Path,
+        headers: Operations.PostCommunitiesChannelsMembers.Input.Headers = .init(),
+        body: Operations.PostCommunitiesChannelsMembers.Input.Body
+    ) async throws -> Operations.PostCommunitiesChannelsMembers.Output {
+        try await postCommunitiesChannelsMembers(Operations.PostCommunitiesChannelsMembers.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A channel's top-level messages in id order: the latest, or before, after or around an id
+    ///
+    /// A channel's top-level messages in id order: the latest, or before, after or around an id. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/get(getCommunitiesChannelsMessages)`.
+    public func getCommunitiesChannelsMessages(
+        path: Operations.GetCommunitiesChannelsMessages.Input.Path,
+        query: Operations.GetCommunitiesChannelsMessages.Input.Query = .init(),
+        headers: Operations.GetCommunitiesChannelsMessages.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesChannelsMessages.Output {
+        try await getCommunitiesChannelsMessages(Operations.GetCommunitiesChannelsMessages.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions
+    ///
+    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/post(createCommunityChannelMessage)`.
+    public func createCommunityChannelMessage(
+        path: Operations.CreateCommunityChannelMessage.Input.Path,
+        headers: Operations.CreateCommunityChannelMessage.Input.Headers = .init(),
+        body: Operations.CreateCommunityChannelMessage.Input.Body
+    ) async throws -> Operations.CreateCommunityChannelMessage.Output {
+        try await createCommunityChannelMessage(Operations.CreateCommunityChannelMessage.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One message
+    ///
+    /// One message. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/get(getCommunityChannelMessage)`.
+    public func getCommunityChannelMessage(
+        path: Operations.GetCommunityChannelMessage.Input.Path,
+        headers: Operations.GetCommunityChannelMessage.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunityChannelMessage.Output {
+        try await getCommunityChannelMessage(Operations.GetCommunityChannelMessage.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Edit one's own message inside the community's edit window (the old text is kept)
+    ///
+    /// Edit one's own message inside the community's edit window (the old text is kept). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/patch(updateCommunityChannelMessage)`.
+    public func updateCommunityChannelMessage(
+        path: Operations.UpdateCommunityChannelMessage.Input.Path,
+        headers: Operations.UpdateCommunityChannelMessage.Input.Headers = .init(),
+        body: Operations.UpdateCommunityChannelMessage.Input.Body
+    ) async throws -> Operations.UpdateCommunityChannelMessage.Output {
+        try await updateCommunityChannelMessage(Operations.UpdateCommunityChannelMessage.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a message: one's own, or as a moderator one by a member below one's role
+    ///
+    /// Delete a message: one's own, or as a moderator one by a member below one's role. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/delete(deleteCommunityChannelMessage)`.
+    public func deleteCommunityChannelMessage(
+        path: Operations.DeleteCommunityChannelMessage.Input.Path,
+        query: Operations.DeleteCommunityChannelMessage.Input.Query = .init(),
+        headers: Operations.DeleteCommunityChannelMessage.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunityChannelMessage.Output {
+        try await deleteCommunityChannelMessage(Operations.DeleteCommunityChannelMessage.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// An edited message's earlier texts, newest first
+    ///
+    /// An edited message's earlier texts, newest first. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/history`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/history/get(getCommunitiesChannelsMessagesHistory)`.
+    public func getCommunitiesChannelsMessagesHistory(
+        path: Operations.GetCommunitiesChannelsMessagesHistory.Input.Path,
+        headers: Operations.GetCommunitiesChannelsMessagesHistory.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesChannelsMessagesHistory.Output {
+        try await getCommunitiesChannelsMessagesHistory(Operations.GetCommunitiesChannelsMessagesHistory.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// React to a message with an emoji (react permission; not while timed out)
+    ///
+    /// React to a message with an emoji (react permission; not while timed out). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/put(putCommunitiesChannelsMessagesReactionsById)`.
+    public func putCommunitiesChannelsMessagesReactionsById(
+        path: Operations.PutCommunitiesChannelsMessagesReactionsById.Input.Path,
+        headers: Operations.PutCommunitiesChannelsMessagesReactionsById.Input.Headers = .init()
+    ) async throws -> Operations.PutCommunitiesChannelsMessagesReactionsById.Output {
+        try await putCommunitiesChannelsMessagesReactionsById(Operations.PutCommunitiesChannelsMessagesReactionsById.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Take one's reaction back
+    ///
+    /// Take one's reaction back. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/delete(deleteCommunityChannelMessageReaction)`.
+    public func deleteCommunityChannelMessageReaction(
+        path: Operations.DeleteCommunityChannelMessageReaction.Input.Path,
+        headers: Operations.DeleteCommunityChannelMessageReaction.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunityChannelMessageReaction.Output {
+        try await deleteCommunityChannelMessageReaction(Operations.DeleteCommunityChannelMessageReaction.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A thread's replies in id order, after ?after=
+    ///
+    /// A thread's replies in id order, after ?after=. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/replies`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/replies/get(getCommunitiesChannelsMessagesReplies)`.
+    public func getCommunitiesChannelsMessagesReplies(
+        path: Operations.GetCommunitiesChannelsMessagesReplies.Input.Path,
+        query: Operations.GetCommunitiesChannelsMessagesReplies.Input.Query = .init(),
+        headers: Operations.GetCommunitiesChannelsMessagesReplies.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesChannelsMessagesReplies.Output {
+        try await getCommunitiesChannelsMessagesReplies(Operations.GetCommunitiesChannelsMessagesReplies.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Move the caller's read position forward to a message id (never back)
+    ///
+    /// Move the caller's read position forward to a message id (never back). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/read`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/read/post(postCommunitiesChannelsRead)`.
+    public func postCommunitiesChannelsRead(
+        path: Operations.PostCommunitiesChannelsRead.Input.Path,
+        headers: Operations.PostCommunitiesChannelsRead.Input.Headers = .init(),
+        body: Operations.PostCommunitiesChannelsRead.Input.Body
+    ) async throws -> Operations.PostCommunitiesChannelsRead.Output {
+        try await postCommunitiesChannelsRead(Operations.PostCommunitiesChannelsRead.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Join a community whose join policy is open (a ban that has not ended keeps one out)
+    ///
+    /// Join a community whose join policy is open (a ban that has not ended keeps one out). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join/post(postCommunitiesJoin)`.
+    public func postCommunitiesJoin(
+        path: Operations.PostCommunitiesJoin.Input.Path,
+        headers: Operations.PostCommunitiesJoin.Input.Headers = .init()
+    ) async throws -> Operations.PostCommunitiesJoin.Output {
+        try await postCommunitiesJoin(Operations.PostCommunitiesJoin.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Leave a community (its owner cannot)
+    ///
+    /// Leave a community (its owner cannot). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/leave`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/leave/post(postCommunitiesLeave)`.
+    public func postCommunitiesLeave(
+        path: Operations.PostCommunitiesLeave.Input.Path,
+        headers: Operations.PostCommunitiesLeave.Input.Headers = .init()
+    ) async throws -> Operations.PostCommunitiesLeave.Output {
+        try await postCommunitiesLeave(Operations.PostCommunitiesLeave.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live)
+    ///
+    /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/live`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/live/get(getCommunitiesLive)`.
+    public func getCommunitiesLive(
+        path: Operations.GetCommunitiesLive.Input.Path,
+        query: Operations.GetCommunitiesLive.Input.Query = .init(),
+        headers: Operations.GetCommunitiesLive.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesLive.Output {
+        try await getCommunitiesLive(Operations.GetCommunitiesLive.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A community's members by user id (members only)
+    ///
+    /// A community's members by user id (members only). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/members`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/get(listCommunityMembers)`.
+    public func listCommunityMembers(
+        path: Operations.ListCommunityMembers.Input.Path,
+        query: Operations.ListCommunityMembers.Input.Query = .init(),
+        headers: Operations.ListCommunityMembers.Input.Headers = .init()
+    ) async throws -> Operations.ListCommunityMembers.Output {
+        try await listCommunityMembers(Operations.ListCommunityMembers.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One member
+    ///
+    /// One member. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/members/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/get(getCommunityMember)`.
+    public func getCommunityMember(
+        path: Operations.GetCommunityMember.Input.Path,
+        headers: Operations.GetCommunityMember.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunityMember.Output {
+        try await getCommunityMember(Operations.GetCommunityMember.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a member's role: both their role and the new one must be below the caller's
+    ///
+    /// Change a member's role: both their role and the new one must be below the caller's. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/communities/{id}/members/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/patch(updateCommunityMember)`.
+    public func updateCommunityMember(
+        path: Operations.UpdateCommunityMember.Input.Path,
+        headers: Operations.UpdateCommunityMember.Input.Headers = .init(),
+        body: Operations.UpdateCommunityMember.Input.Body
+    ) async throws -> Operations.UpdateCommunityMember.Output {
+        try await updateCommunityMember(Operations.UpdateCommunityMember.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove a member below the caller's role (they may join again; ban to keep them out)
+    ///
+    /// Remove a member below the caller's role (they may join again; ban to keep them out). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/members/{user_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/delete(deleteCommunityMember)`.
+    public func deleteCommunityMember(
+        path: Operations.DeleteCommunityMember.Input.Path,
+        query: Operations.DeleteCommunityMember.Input.Query = .init(),
+        headers: Operations.DeleteCommunityMember.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunityMember.Output {
+        try await deleteCommunityMember(Operations.DeleteCommunityMember.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Time a member out: they may read but not post or react until it ends (moderate; not admins or the owner)
+    ///
+    /// Time a member out: they may read but not post or react until it ends (moderate; not admins or the owner). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/members/{user_id}/timeout`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/timeout/post(postCommunitiesMembersTimeout)`.
+    public func postCommunitiesMembersTimeout(
+        path: Operations.PostCommunitiesMembersTimeout.Input.Path,
+        headers: Operations.PostCommunitiesMembersTimeout.Input.Headers = .init(),
+        body: Operations.PostCommunitiesMembersTimeout.Input.Body
+    ) async throws -> Operations.PostCommunitiesMembersTimeout.Output {
+        try await postCommunitiesMembersTimeout(Operations.PostCommunitiesMembersTimeout.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// End a member's timeout early
+    ///
+    /// End a member's timeout early. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/members/{user_id}/timeout`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/timeout/delete(deleteCommunitiesMembersTimeout)`.
+    public func deleteCommunitiesMembersTimeout(
+        path: Operations.DeleteCommunitiesMembersTimeout.Input.Path,
+        query: Operations.DeleteCommunitiesMembersTimeout.Input.Query = .init(),
+        headers: Operations.DeleteCommunitiesMembersTimeout.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunitiesMembersTimeout.Output {
+        try await deleteCommunitiesMembersTimeout(Operations.DeleteCommunitiesMembersTimeout.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has
+    ///
+    /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/roles/{role}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/roles/{role}/put(putCommunitiesRolesById)`.
+    public func putCommunitiesRolesById(
+        path: Operations.PutCommunitiesRolesById.Input.Path,
+        headers: Operations.PutCommunitiesRolesById.Input.Headers = .init(),
+        body: Operations.PutCommunitiesRolesById.Input.Body
+    ) async throws -> Operations.PutCommunitiesRolesById.Output {
+        try await putCommunitiesRolesById(Operations.PutCommunitiesRolesById.Input(
+            path: path,
             headers: headers,
             body: body
         ))

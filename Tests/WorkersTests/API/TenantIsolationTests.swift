@@ -28,7 +28,7 @@ import Testing
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
                      "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations", "/api/v1/portal/settings", "/api/v1/portal/users",
                      "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention", "/api/v1/forms", "/api/v1/voice/numbers", "/api/v1/calls",
-                     "/api/v1/calls/stats", "/api/v1/call-campaigns"] {
+                     "/api/v1/calls/stats", "/api/v1/call-campaigns", "/api/v1/communities"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -123,6 +123,13 @@ import Testing
             "calling_window": ["time_zone": "UTC", "weekly": ["mon": [["09:00", "17:00"]]]],
         ], token: a.token)
         let callCampaignID = try #require(callCampaignA.string("id"), "\(callCampaignA.body)")
+        // A hidden community with a private channel and a message in it.
+        let communityA = try #require(try await api.call("POST", "/api/v1/communities", json: ["name": "Secret guild", "visibility": "hidden"],
+                                                         token: a.token).string("id"))
+        let vaultA = try await api.call("POST", "/api/v1/communities/\(communityA)/channels", json: ["name": "secret-vault", "private": true], token: a.token)
+        let vaultID = try #require(vaultA.string("id"), "\(vaultA.body)")
+        #expect(try await api.call("POST", "/api/v1/communities/\(communityA)/channels/\(vaultID)/messages", json: ["body": "Secret guild message"],
+                                   token: a.token).status == 201)
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -135,7 +142,7 @@ import Testing
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
                       try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
-                      formID, submissionA, numberID, callID, callCampaignID]
+                      formID, submissionA, numberID, callID, callCampaignID, communityA, vaultID]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
@@ -143,7 +150,8 @@ import Testing
                                "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test",
                                "Secret widget", "secret-shop.example", "Secret visitor question",
                                "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com",
-                               "Secret desk", "Secret prompt", "Secret call context", "Secret dialling", "Secret campaign context"]
+                               "Secret desk", "Secret prompt", "Secret call context", "Secret dialling", "Secret campaign context",
+                               "Secret guild", "secret-vault", "Secret guild message"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

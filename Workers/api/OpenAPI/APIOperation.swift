@@ -53,6 +53,8 @@ struct APIOperation: Sendable {
         /// A stored file (a call's recording) served for players: 200 whole, 206 for one `Range`, 304 for
         /// an `If-None-Match` that holds, 416 past the end (`BucketDownload`).
         case file(mediaTypes: [String])
+        /// 101: a WebSocket (a request without the upgrade gets 426).
+        case webSocket
     }
 
     /// Every query and header parameter, checked before the handler runs; path parameters come from the path.

@@ -132,6 +132,9 @@ enum OpenAPIDocument {
             responses["416"] = .object(["description": "The range starts past the end of the file",
                                         "headers": .object(["Content-Range": .object(["description": "bytes */size", "schema": .object(["type": "string"])])])])
         }
+        if case .webSocket = operation.answer {
+            responses["426"] = .object(["description": "Upgrade Required: the route speaks only WebSocket (an Upgrade: websocket request, version 13)"])
+        }
         for error in errorResponses where error.applies(operation) {
             responses[String(error.status)] = .object(["$ref": .string("#/components/responses/\(error.name)")])
         }
@@ -199,6 +202,9 @@ enum OpenAPIDocument {
             response["content"] = .object([mediaType: .object(["schema": .object(["type": "string"])])])
         case .redirect:
             response["headers"] = .object(["Location": .object(["description": "Where to go", "schema": .object(["type": "string"])])])
+        case .webSocket:
+            response["description"] = "Switching Protocols: a WebSocket of JSON text messages (a request without the upgrade gets 426)"
+            response["headers"] = .object(["Upgrade": .object(["description": "websocket", "schema": .object(["type": "string"])])])
         case .file(let mediaTypes):
             response["content"] = fileContent(mediaTypes)
             response["headers"] = .object([
