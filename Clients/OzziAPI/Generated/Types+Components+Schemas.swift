@@ -4429,6 +4429,8 @@ extension Components {
                 case channelMembersChanged = "channel_members_changed"
                 case rolesUpdated = "roles_updated"
                 case communityUpdated = "community_updated"
+                case joinApproved = "join_approved"
+                case joinRejected = "join_rejected"
             }
             /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/action`.
             public var action: Components.Schemas.CommunityAuditEntry.ActionPayload
@@ -4831,6 +4833,402 @@ extension Components {
                     "topic",
                     "unread_count",
                     "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry`.
+        public struct CommunityDirectoryEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/join_policy`.
+            @frozen public enum JoinPolicyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case request = "request"
+                case invitation = "invitation"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/join_policy`.
+            public var joinPolicy: Components.Schemas.CommunityDirectoryEntry.JoinPolicyPayload
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/member_count`.
+            public var memberCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/messages_last_week`.
+            public var messagesLastWeek: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/slug`.
+            public var slug: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/visibility`.
+            @frozen public enum VisibilityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case _public = "public"
+                case _private = "private"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityDirectoryEntry/visibility`.
+            public var visibility: Components.Schemas.CommunityDirectoryEntry.VisibilityPayload
+            /// Creates a new `CommunityDirectoryEntry`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - description:
+            ///   - id:
+            ///   - joinPolicy:
+            ///   - memberCount:
+            ///   - messagesLastWeek:
+            ///   - name:
+            ///   - slug:
+            ///   - visibility:
+            public init(
+                createdAt: Foundation.Date,
+                description: Swift.String,
+                id: Swift.String,
+                joinPolicy: Components.Schemas.CommunityDirectoryEntry.JoinPolicyPayload,
+                memberCount: Swift.Int,
+                messagesLastWeek: Swift.Int,
+                name: Swift.String,
+                slug: Swift.String,
+                visibility: Components.Schemas.CommunityDirectoryEntry.VisibilityPayload
+            ) {
+                self.createdAt = createdAt
+                self.description = description
+                self.id = id
+                self.joinPolicy = joinPolicy
+                self.memberCount = memberCount
+                self.messagesLastWeek = messagesLastWeek
+                self.name = name
+                self.slug = slug
+                self.visibility = visibility
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case description
+                case id
+                case joinPolicy = "join_policy"
+                case memberCount = "member_count"
+                case messagesLastWeek = "messages_last_week"
+                case name
+                case slug
+                case visibility
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.joinPolicy = try container.decode(
+                    Components.Schemas.CommunityDirectoryEntry.JoinPolicyPayload.self,
+                    forKey: .joinPolicy
+                )
+                self.memberCount = try container.decode(
+                    Swift.Int.self,
+                    forKey: .memberCount
+                )
+                self.messagesLastWeek = try container.decode(
+                    Swift.Int.self,
+                    forKey: .messagesLastWeek
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.slug = try container.decode(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                self.visibility = try container.decode(
+                    Components.Schemas.CommunityDirectoryEntry.VisibilityPayload.self,
+                    forKey: .visibility
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "description",
+                    "id",
+                    "join_policy",
+                    "member_count",
+                    "messages_last_week",
+                    "name",
+                    "slug",
+                    "visibility"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityInvitation`.
+        public struct CommunityInvitation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/community_id`.
+            public var communityId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/created_by`.
+            public var createdBy: Swift.String
+            /// The one address it was sent to; absent for a link
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/email`.
+            public var email: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/expires_at`.
+            public var expiresAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/max_uses`.
+            public var maxUses: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/revoked_at`.
+            public var revokedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case admin = "admin"
+                case moderator = "moderator"
+                case member = "member"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/role`.
+            public var role: Components.Schemas.CommunityInvitation.RolePayload
+            /// - Remark: Generated from `#/components/schemas/CommunityInvitation/uses`.
+            public var uses: Swift.Int
+            /// Creates a new `CommunityInvitation`.
+            ///
+            /// - Parameters:
+            ///   - communityId:
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - email: The one address it was sent to; absent for a link
+            ///   - expiresAt:
+            ///   - id:
+            ///   - maxUses:
+            ///   - revokedAt:
+            ///   - role:
+            ///   - uses:
+            public init(
+                communityId: Swift.String,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                email: Swift.String? = nil,
+                expiresAt: Foundation.Date? = nil,
+                id: Swift.String,
+                maxUses: Swift.Int? = nil,
+                revokedAt: Foundation.Date? = nil,
+                role: Components.Schemas.CommunityInvitation.RolePayload,
+                uses: Swift.Int
+            ) {
+                self.communityId = communityId
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.email = email
+                self.expiresAt = expiresAt
+                self.id = id
+                self.maxUses = maxUses
+                self.revokedAt = revokedAt
+                self.role = role
+                self.uses = uses
+            }
+            public enum CodingKeys: String, CodingKey {
+                case communityId = "community_id"
+                case createdAt = "created_at"
+                case createdBy = "created_by"
+                case email
+                case expiresAt = "expires_at"
+                case id
+                case maxUses = "max_uses"
+                case revokedAt = "revoked_at"
+                case role
+                case uses
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.communityId = try container.decode(
+                    Swift.String.self,
+                    forKey: .communityId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.expiresAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .expiresAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.maxUses = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .maxUses
+                )
+                self.revokedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .revokedAt
+                )
+                self.role = try container.decode(
+                    Components.Schemas.CommunityInvitation.RolePayload.self,
+                    forKey: .role
+                )
+                self.uses = try container.decode(
+                    Swift.Int.self,
+                    forKey: .uses
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "community_id",
+                    "created_at",
+                    "created_by",
+                    "email",
+                    "expires_at",
+                    "id",
+                    "max_uses",
+                    "revoked_at",
+                    "role",
+                    "uses"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest`.
+        public struct CommunityJoinRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/community_id`.
+            public var communityId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/decided_at`.
+            public var decidedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/decided_by`.
+            public var decidedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/id`.
+            public var id: Swift.String
+            /// What the requester wrote to the moderators
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/message`.
+            public var message: Swift.String
+            /// Why it was decided so (from the moderator)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case approved = "approved"
+                case rejected = "rejected"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/status`.
+            public var status: Components.Schemas.CommunityJoinRequest.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/user_id`.
+            public var userId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityJoinRequest/user_name`.
+            public var userName: Swift.String?
+            /// Creates a new `CommunityJoinRequest`.
+            ///
+            /// - Parameters:
+            ///   - communityId:
+            ///   - createdAt:
+            ///   - decidedAt:
+            ///   - decidedBy:
+            ///   - id:
+            ///   - message: What the requester wrote to the moderators
+            ///   - reason: Why it was decided so (from the moderator)
+            ///   - status:
+            ///   - userId:
+            ///   - userName:
+            public init(
+                communityId: Swift.String,
+                createdAt: Foundation.Date,
+                decidedAt: Foundation.Date? = nil,
+                decidedBy: Swift.String? = nil,
+                id: Swift.String,
+                message: Swift.String,
+                reason: Swift.String,
+                status: Components.Schemas.CommunityJoinRequest.StatusPayload,
+                userId: Swift.String,
+                userName: Swift.String? = nil
+            ) {
+                self.communityId = communityId
+                self.createdAt = createdAt
+                self.decidedAt = decidedAt
+                self.decidedBy = decidedBy
+                self.id = id
+                self.message = message
+                self.reason = reason
+                self.status = status
+                self.userId = userId
+                self.userName = userName
+            }
+            public enum CodingKeys: String, CodingKey {
+                case communityId = "community_id"
+                case createdAt = "created_at"
+                case decidedAt = "decided_at"
+                case decidedBy = "decided_by"
+                case id
+                case message
+                case reason
+                case status
+                case userId = "user_id"
+                case userName = "user_name"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.communityId = try container.decode(
+                    Swift.String.self,
+                    forKey: .communityId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.decidedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .decidedAt
+                )
+                self.decidedBy = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .decidedBy
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.message = try container.decode(
+                    Swift.String.self,
+                    forKey: .message
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.status = try container.decode(
+                    Components.Schemas.CommunityJoinRequest.StatusPayload.self,
+                    forKey: .status
+                )
+                self.userId = try container.decode(
+                    Swift.String.self,
+                    forKey: .userId
+                )
+                self.userName = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .userName
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "community_id",
+                    "created_at",
+                    "decided_at",
+                    "decided_by",
+                    "id",
+                    "message",
+                    "reason",
+                    "status",
+                    "user_id",
+                    "user_name"
                 ])
             }
         }

@@ -766,6 +766,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/communities`.
     /// - Remark: Generated from `#/paths//api/v1/communities/post(createCommunity)`.
     func createCommunity(_ input: Operations.CreateCommunity.Input) async throws -> Operations.CreateCommunity.Output
+    /// Public and private communities of every workspace: by name or description words, by members, last week's activity or newest
+    ///
+    /// Public and private communities of every workspace: by name or description words, by members, last week's activity or newest. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/discover`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/discover/get(getCommunitiesDiscover)`.
+    func getCommunitiesDiscover(_ input: Operations.GetCommunitiesDiscover.Input) async throws -> Operations.GetCommunitiesDiscover.Output
     /// One community (a hidden one only for its members)
     ///
     /// One community (a hidden one only for its members). Needs a bearer token, an API key or the session cookie.
@@ -934,6 +941,27 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/read`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/read/post(postCommunitiesChannelsRead)`.
     func postCommunitiesChannelsRead(_ input: Operations.PostCommunitiesChannelsRead.Input) async throws -> Operations.PostCommunitiesChannelsRead.Output
+    /// The community's invitations, newest first (moderate)
+    ///
+    /// The community's invitations, newest first (moderate). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/invitations`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/invitations/get(listCommunityInvitations)`.
+    func listCommunityInvitations(_ input: Operations.ListCommunityInvitations.Input) async throws -> Operations.ListCommunityInvitations.Output
+    /// Invite one address by email (single use) or make a link with an expiry, uses and a role below the caller's (moderate)
+    ///
+    /// Invite one address by email (single use) or make a link with an expiry, uses and a role below the caller's (moderate). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/invitations`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/invitations/post(createCommunityInvitation)`.
+    func createCommunityInvitation(_ input: Operations.CreateCommunityInvitation.Input) async throws -> Operations.CreateCommunityInvitation.Output
+    /// Withdraw an invitation (moderate)
+    ///
+    /// Withdraw an invitation (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/invitations/{invitation_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/invitations/{invitation_id}/delete(deleteCommunityInvitation)`.
+    func deleteCommunityInvitation(_ input: Operations.DeleteCommunityInvitation.Input) async throws -> Operations.DeleteCommunityInvitation.Output
     /// Join a community whose join policy is open (a ban that has not ended keeps one out)
     ///
     /// Join a community whose join policy is open (a ban that has not ended keeps one out). Needs a bearer token, an API key or the session cookie.
@@ -941,6 +969,34 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/communities/{id}/join`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join/post(postCommunitiesJoin)`.
     func postCommunitiesJoin(_ input: Operations.PostCommunitiesJoin.Input) async throws -> Operations.PostCommunitiesJoin.Output
+    /// Requests to join, oldest first (moderate)
+    ///
+    /// Requests to join, oldest first (moderate). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/join-requests`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/get(listCommunityJoinRequests)`.
+    func listCommunityJoinRequests(_ input: Operations.ListCommunityJoinRequests.Input) async throws -> Operations.ListCommunityJoinRequests.Output
+    /// Ask to join a community whose join policy is request
+    ///
+    /// Ask to join a community whose join policy is request. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join-requests`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/post(createCommunityJoinRequest)`.
+    func createCommunityJoinRequest(_ input: Operations.CreateCommunityJoinRequest.Input) async throws -> Operations.CreateCommunityJoinRequest.Output
+    /// Approve a join request: the requester becomes a member (moderate)
+    ///
+    /// Approve a join request: the requester becomes a member (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join-requests/{request_id}/approve`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/{request_id}/approve/post(postCommunitiesJoinRequestsApprove)`.
+    func postCommunitiesJoinRequestsApprove(_ input: Operations.PostCommunitiesJoinRequestsApprove.Input) async throws -> Operations.PostCommunitiesJoinRequestsApprove.Output
+    /// Reject a join request, with a reason (moderate)
+    ///
+    /// Reject a join request, with a reason (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join-requests/{request_id}/reject`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/{request_id}/reject/post(postCommunitiesJoinRequestsReject)`.
+    func postCommunitiesJoinRequestsReject(_ input: Operations.PostCommunitiesJoinRequestsReject.Input) async throws -> Operations.PostCommunitiesJoinRequestsReject.Output
     /// Leave a community (its owner cannot)
     ///
     /// Leave a community (its owner cannot). Needs a bearer token, an API key or the session cookie.
@@ -1004,6 +1060,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /api/v1/communities/{id}/roles/{role}`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/roles/{role}/put(putCommunitiesRolesById)`.
     func putCommunitiesRolesById(_ input: Operations.PutCommunitiesRolesById.Input) async throws -> Operations.PutCommunitiesRolesById.Output
+    /// The page an invitation links to: accepts it for the signed-in account
+    ///
+    /// The page an invitation links to: accepts it for the signed-in account. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/community-invitations/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/community-invitations/accept/get(getCommunityInvitationsAccept)`.
+    func getCommunityInvitationsAccept(_ input: Operations.GetCommunityInvitationsAccept.Input) async throws -> Operations.GetCommunityInvitationsAccept.Output
+    /// Accept an invitation: join its community with the role it gives
+    ///
+    /// Accept an invitation: join its community with the role it gives. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/community-invitations/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/community-invitations/accept/post(postCommunityInvitationsAccept)`.
+    func postCommunityInvitationsAccept(_ input: Operations.PostCommunityInvitationsAccept.Input) async throws -> Operations.PostCommunityInvitationsAccept.Output
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort
     ///
     /// List or search contacts: q (full text, BM25), prefix (typeahead), group_id, consent, source, custom.<key>, created_after/before, updated_after/before, sort. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1704,9 +1774,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/status`.
     /// - Remark: Generated from `#/paths//api/v1/status/get(getStatus)`.
     func getStatus(_ input: Operations.GetStatus.Input) async throws -> Operations.GetStatus.Output
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*, community.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed; a private community channel's changes reach only the workspace's admins
     ///
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed. Needs a bearer token, an API key or the session cookie.
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*, community.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed; a private community channel's changes reach only the workspace's admins. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/stream`.
     /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)`.
@@ -3544,6 +3614,21 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// Public and private communities of every workspace: by name or description words, by members, last week's activity or newest
+    ///
+    /// Public and private communities of every workspace: by name or description words, by members, last week's activity or newest. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/discover`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/discover/get(getCommunitiesDiscover)`.
+    public func getCommunitiesDiscover(
+        query: Operations.GetCommunitiesDiscover.Input.Query = .init(),
+        headers: Operations.GetCommunitiesDiscover.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitiesDiscover.Output {
+        try await getCommunitiesDiscover(Operations.GetCommunitiesDiscover.Input(
+            query: query,
+            headers: headers
+        ))
+    }
     /// One community (a hidden one only for its members)
     ///
     /// One community (a hidden one only for its members). Needs a bearer token, an API key or the session cookie.
@@ -3932,6 +4017,55 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// The community's invitations, newest first (moderate)
+    ///
+    /// The community's invitations, newest first (moderate). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/invitations`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/invitations/get(listCommunityInvitations)`.
+    public func listCommunityInvitations(
+        path: Operations.ListCommunityInvitations.Input.Path,
+        query: Operations.ListCommunityInvitations.Input.Query = .init(),
+        headers: Operations.ListCommunityInvitations.Input.Headers = .init()
+    ) async throws -> Operations.ListCommunityInvitations.Output {
+        try await listCommunityInvitations(Operations.ListCommunityInvitations.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Invite one address by email (single use) or make a link with an expiry, uses and a role below the caller's (moderate)
+    ///
+    /// Invite one address by email (single use) or make a link with an expiry, uses and a role below the caller's (moderate). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/invitations`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/invitations/post(createCommunityInvitation)`.
+    public func createCommunityInvitation(
+        path: Operations.CreateCommunityInvitation.Input.Path,
+        headers: Operations.CreateCommunityInvitation.Input.Headers = .init(),
+        body: Operations.CreateCommunityInvitation.Input.Body? = nil
+    ) async throws -> Operations.CreateCommunityInvitation.Output {
+        try await createCommunityInvitation(Operations.CreateCommunityInvitation.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Withdraw an invitation (moderate)
+    ///
+    /// Withdraw an invitation (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/communities/{id}/invitations/{invitation_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/invitations/{invitation_id}/delete(deleteCommunityInvitation)`.
+    public func deleteCommunityInvitation(
+        path: Operations.DeleteCommunityInvitation.Input.Path,
+        headers: Operations.DeleteCommunityInvitation.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCommunityInvitation.Output {
+        try await deleteCommunityInvitation(Operations.DeleteCommunityInvitation.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// Join a community whose join policy is open (a ban that has not ended keeps one out)
     ///
     /// Join a community whose join policy is open (a ban that has not ended keeps one out). Needs a bearer token, an API key or the session cookie.
@@ -3945,6 +4079,74 @@ extension APIProtocol {
         try await postCommunitiesJoin(Operations.PostCommunitiesJoin.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Requests to join, oldest first (moderate)
+    ///
+    /// Requests to join, oldest first (moderate). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/join-requests`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/get(listCommunityJoinRequests)`.
+    public func listCommunityJoinRequests(
+        path: Operations.ListCommunityJoinRequests.Input.Path,
+        query: Operations.ListCommunityJoinRequests.Input.Query = .init(),
+        headers: Operations.ListCommunityJoinRequests.Input.Headers = .init()
+    ) async throws -> Operations.ListCommunityJoinRequests.Output {
+        try await listCommunityJoinRequests(Operations.ListCommunityJoinRequests.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Ask to join a community whose join policy is request
+    ///
+    /// Ask to join a community whose join policy is request. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join-requests`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/post(createCommunityJoinRequest)`.
+    public func createCommunityJoinRequest(
+        path: Operations.CreateCommunityJoinRequest.Input.Path,
+        headers: Operations.CreateCommunityJoinRequest.Input.Headers = .init(),
+        body: Operations.CreateCommunityJoinRequest.Input.Body? = nil
+    ) async throws -> Operations.CreateCommunityJoinRequest.Output {
+        try await createCommunityJoinRequest(Operations.CreateCommunityJoinRequest.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Approve a join request: the requester becomes a member (moderate)
+    ///
+    /// Approve a join request: the requester becomes a member (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join-requests/{request_id}/approve`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/{request_id}/approve/post(postCommunitiesJoinRequestsApprove)`.
+    public func postCommunitiesJoinRequestsApprove(
+        path: Operations.PostCommunitiesJoinRequestsApprove.Input.Path,
+        headers: Operations.PostCommunitiesJoinRequestsApprove.Input.Headers = .init(),
+        body: Operations.PostCommunitiesJoinRequestsApprove.Input.Body? = nil
+    ) async throws -> Operations.PostCommunitiesJoinRequestsApprove.Output {
+        try await postCommunitiesJoinRequestsApprove(Operations.PostCommunitiesJoinRequestsApprove.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Reject a join request, with a reason (moderate)
+    ///
+    /// Reject a join request, with a reason (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/join-requests/{request_id}/reject`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/join-requests/{request_id}/reject/post(postCommunitiesJoinRequestsReject)`.
+    public func postCommunitiesJoinRequestsReject(
+        path: Operations.PostCommunitiesJoinRequestsReject.Input.Path,
+        headers: Operations.PostCommunitiesJoinRequestsReject.Input.Headers = .init(),
+        body: Operations.PostCommunitiesJoinRequestsReject.Input.Body? = nil
+    ) async throws -> Operations.PostCommunitiesJoinRequestsReject.Output {
+        try await postCommunitiesJoinRequestsReject(Operations.PostCommunitiesJoinRequestsReject.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Leave a community (its owner cannot)
@@ -4092,6 +4294,30 @@ extension APIProtocol {
     ) async throws -> Operations.PutCommunitiesRolesById.Output {
         try await putCommunitiesRolesById(Operations.PutCommunitiesRolesById.Input(
             path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The page an invitation links to: accepts it for the signed-in account
+    ///
+    /// The page an invitation links to: accepts it for the signed-in account. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/community-invitations/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/community-invitations/accept/get(getCommunityInvitationsAccept)`.
+    public func getCommunityInvitationsAccept(headers: Operations.GetCommunityInvitationsAccept.Input.Headers = .init()) async throws -> Operations.GetCommunityInvitationsAccept.Output {
+        try await getCommunityInvitationsAccept(Operations.GetCommunityInvitationsAccept.Input(headers: headers))
+    }
+    /// Accept an invitation: join its community with the role it gives
+    ///
+    /// Accept an invitation: join its community with the role it gives. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/community-invitations/accept`.
+    /// - Remark: Generated from `#/paths//api/v1/community-invitations/accept/post(postCommunityInvitationsAccept)`.
+    public func postCommunityInvitationsAccept(
+        headers: Operations.PostCommunityInvitationsAccept.Input.Headers = .init(),
+        body: Operations.PostCommunityInvitationsAccept.Input.Body
+    ) async throws -> Operations.PostCommunityInvitationsAccept.Output {
+        try await postCommunityInvitationsAccept(Operations.PostCommunityInvitationsAccept.Input(
             headers: headers,
             body: body
         ))
@@ -5562,9 +5788,9 @@ extension APIProtocol {
     public func getStatus(headers: Operations.GetStatus.Input.Headers = .init()) async throws -> Operations.GetStatus.Output {
         try await getStatus(Operations.GetStatus.Input(headers: headers))
     }
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*, community.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed; a private community channel's changes reach only the workspace's admins
     ///
-    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed. Needs a bearer token, an API key or the session cookie.
+    /// Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*, community.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed; a private community channel's changes reach only the workspace's admins. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/stream`.
     /// - Remark: Generated from `#/paths//api/v1/stream/get(getStream)`.

@@ -307,4 +307,86 @@ import Testing
         }
         #expect(try await w.call("GET", "/channels/\(vaultID)/messages", w.moderator).data.count == 1)
     }
+
+    @Test func joiningByRequestAndByInvitation() async throws {
+        let w = try await world()
+        defer { Task { await w.api.stop() } }
+        // By request: asked once, decided by a moderator, recorded.
+        #expect(try await w.call("PATCH", "", w.owner, json: ["join_policy": "request"]).string("join_policy") == "request")
+        #expect(try await w.call("POST", "/join", w.outsider).string("error", "details", "state") == "request")
+        let asked = try await w.call("POST", "/join-requests", w.outsider, json: ["message": "I run on Saturdays"])
+        #expect(asked.status == 201 && asked.string("status") == "pending", "\(asked.body)")
+        #expect(try await w.call("POST", "/join-requests", w.outsider).status == 409)
+        #expect(try await w.call("GET", "/join-requests", w.member).status == 403)
+        let pending = try await w.call("GET", "/join-requests?status=pending", w.moderator)
+        #expect(pending.data.map { $0["message"] } == ["I run on Saturdays"], "\(pending.body)")
+        let approved = try await w.call("POST", "/join-requests/\(asked.string("id") ?? "")/approve", w.moderator, json: ["reason": "welcome"])
+        #expect(approved.string("status") == "approved" && approved.string("decided_by") == w.moderator.id, "\(approved.body)")
+        #expect(try await w.call("GET", "/members/\(w.outsider.id)", w.owner).string("role") == "member")
+        #expect(try await w.call("POST", "/join-requests/\(asked.string("id") ?? "")/reject", w.moderator).string("error", "details", "state") == "approved")
+        #expect(try await w.call("GET", "/audit-log?action=join_approved", w.owner).data.count == 1)
+
+        // By invitation: a link for two people as moderators (from an admin, whose role is above that).
+        #expect(try await w.call("PATCH", "", w.owner, json: ["join_policy": "invitation"]).status == 200)
+        #expect(try await w.call("POST", "/invitations", w.moderator, json: ["role": "moderator"]).status == 403)
+        let link = try await w.call("POST", "/invitations", w.admin, json: ["role": "moderator", "max_uses": 2, "expires_in_seconds": 3600])
+        #expect(link.status == 201 && link.string("invitation", "role") == "moderator", "\(link.body)")
+        let code = try #require(link.string("code"))
+        let guests = [try await Self.person(w.api, "guest1@example.com"), try await Self.person(w.api, "guest2@example.com"), try await Self.person(w.api, "guest3@example.com")]
+        for guest in guests.prefix(2) {
+            let joined = try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": .string(code)], token: guest.token)
+            #expect(joined.status == 200 && joined.string("my_role") == "moderator", "\(joined.body)")
+        }
+        let third = try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": .string(code)], token: guests[2].token)
+        #expect(third.string("error", "details", "state") == "used_up", "\(third.body)")
+        #expect(try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": "cin_nothing"], token: guests[2].token).status == 404)
+        // Expired and withdrawn links open nothing; a ban outlasts any invitation.
+        let shortLived = try await w.call("POST", "/invitations", w.admin, json: ["expires_in_seconds": 60])
+        w.clock.advance(byMilliseconds: 60_000)
+        #expect(try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": .string(shortLived.string("code") ?? "")],
+                                     token: guests[2].token).string("error", "details", "state") == "expired")
+        let withdrawn = try await w.call("POST", "/invitations", w.admin)
+        #expect(try await w.call("DELETE", "/invitations/\(withdrawn.string("invitation", "id") ?? "")", w.admin).status == 204)
+        #expect(try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": .string(withdrawn.string("code") ?? "")],
+                                     token: guests[2].token).string("error", "details", "state") == "revoked")
+        _ = try await w.call("PUT", "/bans/\(guests[2].id)", w.admin)
+        let open = try await w.call("POST", "/invitations", w.admin)
+        #expect(try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": .string(open.string("code") ?? "")],
+                                     token: guests[2].token).status == 403)
+
+        // By email: the link in the mail works for that address only.
+        let invitee = "invitee@example.com"
+        let before = AccountMailbox.emails(in: w.api.dataDirectory, to: invitee).count
+        let mailed = try await w.call("POST", "/invitations", w.admin, json: ["email": .string(invitee)])
+        #expect(mailed.status == 201 && mailed.string("invitation", "email") == invitee && mailed["invitation"]?["max_uses"] == 1, "\(mailed.body)")
+        let token = try await w.api.mailedToken(to: invitee, after: before, path: "/api/v1/community-invitations/accept")
+        #expect(token == mailed.string("code"))
+        let stranger = try await Self.person(w.api, "someone-else@example.com")
+        #expect(try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": .string(token)], token: stranger.token)
+            .string("error", "details", "state") == "other_address")
+        let right = try await Self.person(w.api, invitee)
+        #expect(try await w.api.call("POST", "/api/v1/community-invitations/accept", json: ["token": .string(token)], token: right.token).string("my_role") == "member")
+        #expect(try await w.api.call("GET", "/api/v1/community-invitations/accept").status == 200)
+    }
+
+    @Test func theDirectoryListsPublicAndPrivateCommunitiesNeverHiddenOnes() async throws {
+        let w = try await world()
+        defer { Task { await w.api.stop() } }
+        let other = try await Self.person(w.api, "other-owner@example.com")
+        for (name, visibility) in [("Quiet readers", "private"), ("Secret society", "hidden"), ("Night owls 100%", "public")] {
+            #expect(try await w.api.call("POST", "/api/v1/communities", json: ["name": .string(name), "visibility": .string(visibility)], token: other.token).status == 201)
+        }
+        _ = try await w.call("POST", "/channels/\(w.general)/messages", w.member, json: ["body": "busy here"])
+        let byMembers = try await w.api.call("GET", "/api/v1/communities/discover", token: w.outsider.token)
+        // Most members first; equals by id, so oldest first.
+        #expect(byMembers.data.map { $0["name"] } == ["Trail runners", "Quiet readers", "Night owls 100%"], "\(byMembers.body)")
+        #expect(byMembers.data.first?["member_count"] == 4 && byMembers.data.first?["messages_last_week"] == 1)
+        #expect(!byMembers.body.contains("Secret society"))
+        let found = try await w.api.call("GET", "/api/v1/communities/discover?q=100%25", token: w.outsider.token)
+        #expect(found.data.map { $0["name"] } == ["Night owls 100%"], "a % is itself, not a wildcard: \(found.body)")
+        let first = try await w.api.call("GET", "/api/v1/communities/discover?sort=active&limit=1", token: w.outsider.token)
+        #expect(first.data.map { $0["name"] } == ["Trail runners"])
+        let rest = try await w.api.call("GET", "/api/v1/communities/discover?sort=active&limit=5&cursor=\(first.string("next_cursor") ?? "")", token: w.outsider.token)
+        #expect(rest.data.count == 2 && !rest.data.contains { $0["name"] == "Trail runners" }, "\(rest.body)")
+    }
 }

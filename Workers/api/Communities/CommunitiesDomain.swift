@@ -8,6 +8,10 @@ struct CommunitiesDomain: APIDomain {
     let channels: ChannelStore
     let messages: CommunityMessageStore
     let moderation: ModerationStore
+    let joining: JoiningStore
+    let directory: CommunityDirectory
+    let systemEmail: SystemEmailSender
+    let publicURL: String
     let live: CommunityLive
     let events: WorkspaceEvents
     let database: any SQLDatabase
@@ -20,6 +24,10 @@ struct CommunitiesDomain: APIDomain {
         channels = ChannelStore(database: api.database, clock: api.clock, live: live)
         messages = CommunityMessageStore(database: api.database, clock: api.clock, live: live)
         moderation = ModerationStore(database: api.database, clock: api.clock, live: live, jobs: try api.env.queue("JOBS"))
+        joining = JoiningStore(database: api.database, clock: api.clock, live: live)
+        directory = CommunityDirectory(database: api.database, clock: api.clock)
+        systemEmail = api.systemEmail
+        publicURL = api.publicURL
         events = api.events
         database = api.database
         clock = api.clock
@@ -31,6 +39,8 @@ struct CommunitiesDomain: APIDomain {
         communities.addChannelRoutes(self)
         communities.addCommunityMessageRoutes(self)
         communities.addModerationRoutes(self)
+        communities.addJoiningRoutes(self)
+        v1.group("/community-invitations").announcing(events).addInvitationAcceptRoutes(self)
     }
 
     func jobs(_ jobs: inout JobHandlers) {

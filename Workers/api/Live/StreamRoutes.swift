@@ -6,9 +6,11 @@ extension RouteGroup {
     func addStreamRoutes(_ s: LiveDomain) {
         let heartbeat = s.streamHeartbeatSeconds
         authed("GET", "",
-               "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed",
+               "Server-Sent Events of the workspace's changes (message.status, message.inbound, contact.*, group.*, conversation.*, community.*); resumes from Last-Event-ID. conversation.typing events carry no id and are not replayed; a private community channel's changes reach only the workspace's admins",
                tag: "live", query: Self.resumeParameters, answers: .events) { request, _, principal in
             let scope = principal.scope
+            // A private community channel's changes reach only the workspace's admins (who run its communities).
+            let hidesPrivate = principal.role < .admin
             // Subscribe before reading what was missed, so nothing falls between the two.
             let subscription = try await s.events.subscribe(scope)
             let lastID = request.headers["last-event-id"] ?? request.queryParameter("last_event_id")
@@ -29,8 +31,9 @@ extension RouteGroup {
                 switch missed {
                 case .some(.some(let events)):
                     for event in events {
-                        try await writer.write(Self.serverSentEvent(id: event.id, type: event.type, json: event.json))
                         seen = event.sequence
+                        if hidesPrivate, event.data["private_channel"] == true { continue }
+                        try await writer.write(Self.serverSentEvent(id: event.id, type: event.type, json: event.json))
                     }
                 case .some(.none):
                     try await writer.write("event: reset\ndata: {\"reason\":\"the events since Last-Event-ID are no longer kept; reload\"}\n\n")
@@ -45,6 +48,7 @@ extension RouteGroup {
                     guard let id = message["id"]?.stringValue, let type = message["type"]?.stringValue else { continue }
                     let sequence = Int64(id) ?? 0
                     if sequence <= seen { continue }  // already sent from the replay
+                    if hidesPrivate, message["data"]?["private_channel"] == true { continue }
                     try await writer.write(Self.serverSentEvent(id: id, type: type, json: message))
                 }
             }

@@ -23,13 +23,7 @@ struct CommunityMemberStore: Sendable {
         let now = Timestamp.now(clock)
         let nowMs = clock.milliseconds
         let event: CommunityEvent? = try await database.transaction { tx in
-            if let ban = try tx.all("SELECT until_ms FROM community_bans WHERE community_id = ? AND user_id = ?", access.community.id, access.userID).first {
-                let until = ban.integer("until_ms")
-                if until == nil || until! > nowMs {
-                    throw APIError.forbidden("you are banned from this community" + (until.map { " until \(Timestamp.at(milliseconds: $0))" } ?? ""))
-                }
-                try tx.run("DELETE FROM community_bans WHERE community_id = ? AND user_id = ?", access.community.id, access.userID)
-            }
+            try JoiningStore.refuseBanned(tx, access.community.id, access.userID, nowMs: nowMs)
             return try Self.add(tx, access.community, userID: access.userID, role: .member, at: now)
         }
         if let event { await live.publish(access.community.id, [event]) }

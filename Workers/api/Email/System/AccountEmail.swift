@@ -15,6 +15,8 @@ struct AccountEmail: QueueJob, Equatable {
         case passwordReset = "password_reset"
         /// An invitation to join a workspace.
         case invitation
+        /// An invitation to join a community (its name in `workspace`).
+        case communityInvitation = "community_invitation"
 
         /// The token's prefix, for the templates that carry one.
         var tokenPrefix: String? {
@@ -22,6 +24,7 @@ struct AccountEmail: QueueJob, Equatable {
             case .verifyEmail: "ev_"
             case .passwordReset: "pr_"
             case .invitation: "inv_"
+            case .communityInvitation: "cin_"
             case .signUpAttempt: nil
             }
         }
@@ -56,7 +59,7 @@ struct AccountEmail: QueueJob, Equatable {
         let optional = { (name: String) in payload.fields[name]?.stringValue }
         self.init(template, to: try payload.string("to"), name: optional("name"), workspace: optional("workspace"),
                   inviter: optional("inviter"), role: optional("role"), id: try payload.string("id"))
-        if template == .invitation, workspace == nil || inviter == nil || role == nil {
+        if template == .invitation || template == .communityInvitation, workspace == nil || inviter == nil || role == nil {
             throw JobPayloadError(kind: Self.kind, field: "workspace, inviter and role", expected: "strings for an invitation")
         }
     }

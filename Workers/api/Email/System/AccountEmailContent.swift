@@ -14,6 +14,7 @@ struct AccountEmailContent: Equatable {
         case .verifyEmail: "/api/v1/auth/verify-email"
         case .signUpAttempt, .passwordReset: "/api/v1/auth/password-reset"
         case .invitation: "/api/v1/invitations/accept"
+        case .communityInvitation: "/api/v1/community-invitations/accept"
         }
         return publicURL + path + (token.map { "#token=" + $0 } ?? "")
     }
@@ -49,6 +50,14 @@ struct AccountEmailContent: Equatable {
                 "Sign in (or sign up) with \(email.to), then accept the invitation:",
             ], action: "Accept the invitation", link: link, after: [
                 "The invitation works once and expires in 7 days. If you do not know \(inviter), you can ignore this email.",
+            ])
+        case .communityInvitation:
+            let community = email.workspace ?? "a community", inviter = email.inviter ?? "Someone", role = email.role ?? "member"
+            self.init(subject: "\(inviter) invited you to the community \(community) on Ozzi", greeting: greeting, before: [
+                "\(inviter) invited you to join the community \(community) on Ozzi as \(role == "admin" ? "an admin" : "a " + role).",
+                "Sign in (or sign up) with \(email.to), then accept the invitation:",
+            ], action: "Join the community", link: link, after: [
+                "The invitation works once. If you do not know \(inviter), you can ignore this email.",
             ])
         }
     }
