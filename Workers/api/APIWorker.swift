@@ -45,6 +45,7 @@ public struct APIWorker: RoutedWorker {
             voice,
             try CallCampaignsDomain(api, calls: voice.outbound),
             try CommunitiesDomain(api),
+            try SearchDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -12560,6 +12560,126 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/SearchHit`.
+        public struct SearchHit: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SearchHit/channel_id`.
+            public var channelId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SearchHit/community_id`.
+            public var communityId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SearchHit/created_at`.
+            public var createdAt: Foundation.Date?
+            /// A message's id (its community seq, with community_id), or the object's id
+            ///
+            /// - Remark: Generated from `#/components/schemas/SearchHit/id`.
+            public var id: Swift.String
+            /// Reciprocal rank fusion over the types' own rankings: higher is better
+            ///
+            /// - Remark: Generated from `#/components/schemas/SearchHit/score`.
+            public var score: Swift.Double
+            /// The text around the words, HTML-escaped, the matched words in <mark>
+            ///
+            /// - Remark: Generated from `#/components/schemas/SearchHit/snippet`.
+            public var snippet: Swift.String
+            /// A message's author, or the object's name
+            ///
+            /// - Remark: Generated from `#/components/schemas/SearchHit/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SearchHit/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case message = "message"
+                case channel = "channel"
+                case community = "community"
+                case member = "member"
+                case contact = "contact"
+            }
+            /// - Remark: Generated from `#/components/schemas/SearchHit/type`.
+            public var _type: Components.Schemas.SearchHit._TypePayload
+            /// Creates a new `SearchHit`.
+            ///
+            /// - Parameters:
+            ///   - channelId:
+            ///   - communityId:
+            ///   - createdAt:
+            ///   - id: A message's id (its community seq, with community_id), or the object's id
+            ///   - score: Reciprocal rank fusion over the types' own rankings: higher is better
+            ///   - snippet: The text around the words, HTML-escaped, the matched words in <mark>
+            ///   - title: A message's author, or the object's name
+            ///   - _type:
+            public init(
+                channelId: Swift.String? = nil,
+                communityId: Swift.String? = nil,
+                createdAt: Foundation.Date? = nil,
+                id: Swift.String,
+                score: Swift.Double,
+                snippet: Swift.String,
+                title: Swift.String,
+                _type: Components.Schemas.SearchHit._TypePayload
+            ) {
+                self.channelId = channelId
+                self.communityId = communityId
+                self.createdAt = createdAt
+                self.id = id
+                self.score = score
+                self.snippet = snippet
+                self.title = title
+                self._type = _type
+            }
+            public enum CodingKeys: String, CodingKey {
+                case channelId = "channel_id"
+                case communityId = "community_id"
+                case createdAt = "created_at"
+                case id
+                case score
+                case snippet
+                case title
+                case _type = "type"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.channelId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .channelId
+                )
+                self.communityId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .communityId
+                )
+                self.createdAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.score = try container.decode(
+                    Swift.Double.self,
+                    forKey: .score
+                )
+                self.snippet = try container.decode(
+                    Swift.String.self,
+                    forKey: .snippet
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self._type = try container.decode(
+                    Components.Schemas.SearchHit._TypePayload.self,
+                    forKey: ._type
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "channel_id",
+                    "community_id",
+                    "created_at",
+                    "id",
+                    "score",
+                    "snippet",
+                    "title",
+                    "type"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Series`.
         public struct Series: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Series/body`.

@@ -1725,6 +1725,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /api/v1/privacy/retention`.
     /// - Remark: Generated from `#/paths//api/v1/privacy/retention/put(putPrivacyRetention)`.
     func putPrivacyRetention(_ input: Operations.PutPrivacyRetention.Input) async throws -> Operations.PutPrivacyRetention.Output
+    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix
+    ///
+    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/search`.
+    /// - Remark: Generated from `#/paths//api/v1/search/get(getSearch)`.
+    func getSearch(_ input: Operations.GetSearch.Input) async throws -> Operations.GetSearch.Output
     /// List recurring sends, newest first
     ///
     /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -5691,6 +5698,21 @@ extension APIProtocol {
         try await putPrivacyRetention(Operations.PutPrivacyRetention.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix
+    ///
+    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/search`.
+    /// - Remark: Generated from `#/paths//api/v1/search/get(getSearch)`.
+    public func getSearch(
+        query: Operations.GetSearch.Input.Query,
+        headers: Operations.GetSearch.Input.Headers = .init()
+    ) async throws -> Operations.GetSearch.Output {
+        try await getSearch(Operations.GetSearch.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// List recurring sends, newest first

@@ -10,16 +10,22 @@ struct CommunityStore: Sendable {
     /// The caller's standing in community `id`, or nil when to them it does not exist: no such community,
     /// or a hidden one they are not in (and do not run).
     func access(_ principal: Principal, id: String) async throws -> CommunityAccess? {
-        guard let community = try await database.prepare("SELECT \(Community.selection(from: "c")) FROM communities c WHERE c.id = ?").bind(id)
-            .first(Community.self) else { return nil }
-        let membership = try await database.prepare("SELECT role, timed_out_until_ms FROM community_members WHERE community_id = ? AND user_id = ?")
-            .bind(id, principal.userID).first()
-        let memberRole = membership?.text("role").flatMap(CommunityRole.init(rawValue:))
-        let runsIt = principal.scope == community.scope && principal.role >= .admin
-        let role = runsIt ? max(memberRole ?? .admin, .admin) : memberRole
-        if community.visibility == "hidden", role == nil { return nil }
-        return CommunityAccess(community: community, userID: principal.userID, memberRole: memberRole, role: role,
-                               timedOutUntilMs: membership?.integer("timed_out_until_ms"), nowMs: clock.milliseconds)
+        guard let row = try await database.prepare("""
+            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms FROM communities c
+            LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = ? WHERE c.id = ?
+            """).bind(principal.userID, id).first(CommunityListRow.self) else { return nil }
+        return row.access(principal, nowMs: clock.milliseconds)
+    }
+
+    /// The caller's standing in every community they are in, or run as the workspace's admin.
+    func accessible(_ principal: Principal) async throws -> [CommunityAccess] {
+        let nowMs = clock.milliseconds
+        return try await database.prepare("""
+            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms FROM communities c
+            LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = ?
+            WHERE m.user_id IS NOT NULL OR (c.workspace_id = ? AND ? = 1) ORDER BY c.id
+            """).bind(principal.userID, principal.scope.workspaceID, principal.role >= .admin).all(CommunityListRow.self)
+            .compactMap { $0.access(principal, nowMs: nowMs) }.filter { $0.role != nil }
     }
 
     /// Makes a community with the caller as its owner and a `general` channel.
@@ -51,18 +57,14 @@ struct CommunityStore: Sendable {
     /// its admins; hidden ones only for their members), by id.
     func list(_ principal: Principal, page: PageRequest) async throws -> [CommunityView] {
         let rows = try await database.prepare("""
-            SELECT \(Community.selection(from: "c")), m.role AS my_role FROM communities c
+            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms FROM communities c
             LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = ?
             WHERE (m.user_id IS NOT NULL OR (c.workspace_id = ? AND (c.visibility <> 'hidden' OR ? = 1))) AND c.id > ?
             ORDER BY c.id LIMIT ?
             """).bind(principal.userID, principal.scope.workspaceID, principal.role >= .admin, page.after ?? "", page.limit + 1)
             .all(CommunityListRow.self)
-        let runs = principal.role >= .admin
-        return rows.map { row in
-            let member = row.myRole.flatMap(CommunityRole.init(rawValue:))
-            let role = runs && row.community.workspace_id == principal.scope.workspaceID ? max(member ?? .admin, .admin) : member
-            return CommunityView(row.community, myRole: role)
-        }
+        let nowMs = clock.milliseconds
+        return rows.map { CommunityView($0.community, myRole: $0.access(principal, nowMs: nowMs)?.role) }
     }
 
     func reload(_ access: CommunityAccess) async throws -> CommunityView {
@@ -118,14 +120,15 @@ struct CommunityStore: Sendable {
     }
 }
 
-/// A community with the caller's membership role, for lists.
+/// A community with the caller's membership, as access checks and lists read it.
 struct CommunityListRow: SQLRecord, Sendable {
     let community: Community
     let myRole: String?
+    let timedOutUntilMs: Int64?
 
     enum Columns: String, SQLColumn {
         case id, workspace_id, name, slug, description, visibility, join_policy, edit_window_seconds, member_count, last_seq, created_at,
-             updated_at, role_permissions, my_role
+             updated_at, role_permissions, my_role, timed_out_until_ms
     }
 
     init(row: SQLRecordRow<Columns>) throws {
@@ -138,5 +141,17 @@ struct CommunityListRow: SQLRecord, Sendable {
             created_at: try row.decode(String.self, forKey: .created_at), updated_at: try row.decode(String.self, forKey: .updated_at),
             role_permissions: try row.decode(String.self, forKey: .role_permissions))
         myRole = try row.decodeIfPresent(String.self, forKey: .my_role)
+        timedOutUntilMs = try row.decodeIfPresent(Int64.self, forKey: .timed_out_until_ms)
+    }
+
+    /// The caller's standing: their membership's role, raised to admin for the owning workspace's owners
+    /// and admins; nil for a hidden community they neither are in nor run (it does not exist for them).
+    func access(_ principal: Principal, nowMs: Int64) -> CommunityAccess? {
+        let memberRole = myRole.flatMap(CommunityRole.init(rawValue:))
+        let runsIt = principal.scope == community.scope && principal.role >= .admin
+        let role = runsIt ? max(memberRole ?? .admin, .admin) : memberRole
+        if community.visibility == "hidden", role == nil { return nil }
+        return CommunityAccess(community: community, userID: principal.userID, memberRole: memberRole, role: role,
+                               timedOutUntilMs: timedOutUntilMs, nowMs: nowMs)
     }
 }

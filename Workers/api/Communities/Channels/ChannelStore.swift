@@ -14,6 +14,19 @@ struct ChannelStore: Sendable {
             .filter { access.canSee($0.channel, listed: $0.listed) }
     }
 
+    /// The channels of `accesses`' communities each caller may see, without counts (what search and live
+    /// sockets need to know, in one query).
+    func visible(_ accesses: [CommunityAccess]) async throws -> [CommunityChannel] {
+        guard let me = accesses.first?.userID else { return [] }
+        let byCommunity = Dictionary(accesses.map { ($0.community.id, $0) }) { a, _ in a }
+        let rows = try await database.prepare("""
+            SELECT \(CommunityChannel.selection(from: "ch")), CASE WHEN cm.user_id IS NULL THEN 0 ELSE 1 END AS listed FROM community_channels ch
+            LEFT JOIN community_channel_members cm ON cm.channel_id = ch.id AND cm.user_id = ?
+            WHERE ch.community_id IN (SELECT value FROM \(database.dialect.elements())) ORDER BY ch.community_id, ch.name
+            """).bind(me, SQLList.json(Array(byCommunity.keys))).all(ListedChannel.self)
+        return rows.filter { byCommunity[$0.channel.community_id]?.canSee($0.channel, listed: $0.listed) == true }.map(\.channel)
+    }
+
     /// Channel `id`, or nil when it is not the community's or the caller may not see it.
     func get(_ access: CommunityAccess, id: String) async throws -> ChannelRow? {
         let me = access.userID
@@ -69,7 +82,7 @@ struct ChannelStore: Sendable {
             try tx.run("DELETE FROM community_channels WHERE id = ?", channel.id)
             try CommunityAudit.record(tx, access, action: "channel_deleted", targetChannel: channel.id, details: ["name": .string(channel.name)], at: now)
             // Recorded as the community's, not the channel's (which is gone): every socket learns it.
-            return try CommunityLive.record(tx, access.community, channel: nil, "channel.deleted", ["channel_id": .string(channel.id)], at: now)
+            return try CommunityLive.record(tx, access.community, channel: nil, about: channel, "channel.deleted", ["channel_id": .string(channel.id)], at: now)
         }
         await live.publish(access.community.id, [event])
     }
@@ -86,7 +99,7 @@ struct ChannelStore: Sendable {
             try CommunityAudit.record(tx, access, action: "channel_members_changed", targetChannel: channel.id,
                                       details: ["added": .array(add.map(JSONValue.string)), "removed": .array(remove.map(JSONValue.string))], at: now)
             // The community's: a socket of someone just added must learn of the channel it can now see.
-            return try CommunityLive.record(tx, access.community, channel: nil, "channel.members_changed",
+            return try CommunityLive.record(tx, access.community, channel: nil, about: channel, "channel.members_changed",
                                             ["channel_id": .string(channel.id), "added": .array(add.map(JSONValue.string)), "removed": .array(remove.map(JSONValue.string))], at: now)
         }
         await live.publish(access.community.id, [event])

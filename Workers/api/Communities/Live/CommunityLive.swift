@@ -18,9 +18,11 @@ struct CommunityLive: Sendable {
     static func topic(_ communityID: String) -> String { "community:" + communityID }
 
     /// Writes one change in `tx` and returns it with its seq.
-    static func record(_ tx: SQLTransaction, _ community: Community, channel: CommunityChannel?, _ type: String, _ data: JSONValue,
-                       at: String) throws -> CommunityEvent {
-        try recordTaken(tx, community, seq: try nextSeq(tx, community), channel: channel, type, data, at: at)
+    /// `about`: the channel a community-wide change concerns (its members changed, it was deleted), so the
+    /// workspace's stream keeps a private one's changes from members who are not its admins.
+    static func record(_ tx: SQLTransaction, _ community: Community, channel: CommunityChannel?, about: CommunityChannel? = nil, _ type: String,
+                       _ data: JSONValue, at: String) throws -> CommunityEvent {
+        try recordTaken(tx, community, seq: try nextSeq(tx, community), channel: channel, about: about, type, data, at: at)
     }
 
     /// The community's next seq, taken in `tx` (a message's id is the seq of its posting).
@@ -31,16 +33,16 @@ struct CommunityLive: Sendable {
     }
 
     /// Writes a change at a seq `nextSeq` took in the same transaction.
-    static func recordTaken(_ tx: SQLTransaction, _ community: Community, seq: Int64, channel: CommunityChannel?, _ type: String, _ data: JSONValue,
-                            at: String) throws -> CommunityEvent {
+    static func recordTaken(_ tx: SQLTransaction, _ community: Community, seq: Int64, channel: CommunityChannel?, about: CommunityChannel? = nil,
+                            _ type: String, _ data: JSONValue, at: String) throws -> CommunityEvent {
         let event = CommunityEvent(seq: seq, channelID: channel?.id, type: type, data: data, at: at)
         try tx.run("INSERT INTO community_events (community_id, seq, channel_id, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                    community.id, seq, channel?.id, type, String(decoding: data.jsonBytes, as: UTF8.self), at)
         var published: [String: JSONValue] = ["community_id": .string(community.id), "seq": .number(Double(seq)), "data": data]
-        if let channel {
-            published["channel_id"] = .string(channel.id)
+        if let channel { published["channel_id"] = .string(channel.id) }
+        if let concerned = channel ?? about {
             // The workspace's stream shows a private channel's changes only to the workspace's admins.
-            published["private_channel"] = .bool(channel.isPrivate)
+            published["private_channel"] = .bool(concerned.isPrivate)
         }
         try WorkspaceEvents.record(tx, [(community.scope, event.workspaceType, .object(published))], at: at)
         return event

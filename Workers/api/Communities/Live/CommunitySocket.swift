@@ -41,7 +41,9 @@ struct CommunitySocket {
         try await refresh(state)
         if let after {
             state.last = after
-            if try await !catchUp(state, through: nil) {
+            // A seq the community has not reached cannot be resumed from (it would skip what comes next).
+            let kept = after <= state.access.community.last_seq ? try await catchUp(state, through: nil) : false
+            if !kept {
                 state.last = state.access.community.last_seq
                 try await send(["type": "reset", "last_seq": .number(Double(state.last)),
                                 "reason": "the changes since that seq are no longer kept; reload, then resume from last_seq"])
@@ -93,8 +95,13 @@ struct CommunitySocket {
         state.last = event.seq
         let aboutMe = event.data["user_id"]?.stringValue == principal.userID
         let changesAccess = event.type.hasPrefix("member.") && aboutMe || event.type.hasPrefix("channel.") || event.type == "roles.updated"
+        let visibleBefore = state.visible
         if changesAccess, event.type != "channel.deleted" { try await refreshAccess(state) }
         if let channel = event.channelID, !state.visible.contains(channel) { return true }
+        // channel.members_changed and channel.deleted are the community's (channel_id null, so a member just
+        // listed learns of the channel) but about one channel: only those who see it, or saw it, are told.
+        if event.channelID == nil, let named = event.data["channel_id"]?.stringValue,
+           !visibleBefore.contains(named), !state.visible.contains(named) { return true }
         try await send(event.json)
         if aboutMe, ["member.left", "member.removed", "member.banned"].contains(event.type), state.access.role == nil {
             await socket.close(code: Self.goneCode, reason: "no longer a member of this community")
@@ -115,7 +122,7 @@ struct CommunitySocket {
     }
 
     private func refresh(_ state: State) async throws {
-        state.visible = state.access.role == nil ? [] : Set(try await channels.list(state.access).map(\.channel.id))
+        state.visible = state.access.role == nil ? [] : Set(try await channels.visible([state.access]).map(\.id))
     }
 
     private static func event(_ message: JSONValue) -> CommunityEvent? {

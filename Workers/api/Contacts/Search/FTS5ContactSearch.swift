@@ -21,7 +21,8 @@ struct FTS5ContactSearch: ContactSearch {
     static func match(_ terms: ContactSearchTerms) -> String {
         switch terms {
         case .words(let words, _):
-            return words.map { "\"\($0)\"" }.joined(separator: " ")
+            // The last word as a word's start, as the search box does: it finds as one types.
+            return SearchTerms(words: words).fts5
         case .prefix(let words):
             let exact = words.dropLast().map { "\"\($0)\"" }
             return "{name email phone_digits} : " + (exact + words.suffix(1).map { "\"\($0)\"*" }).joined(separator: " ")

@@ -24,7 +24,8 @@ struct TSVectorContactSearch: ContactSearch {
     static func query(_ terms: ContactSearchTerms) -> String {
         switch terms {
         case .words(let words, _):
-            return words.map { "'\($0)'" }.joined(separator: " & ")
+            // The last word as a word's start, as the search box does: it finds as one types.
+            return SearchTerms(words: words).tsquery
         case .prefix(let words):
             let exact = words.dropLast().map { "'\($0)':AB" }
             return (exact + words.suffix(1).map { "'\($0)':*AB" }).joined(separator: " & ")
