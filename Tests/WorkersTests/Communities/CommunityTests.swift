@@ -389,4 +389,30 @@ import Testing
         let rest = try await w.api.call("GET", "/api/v1/communities/discover?sort=active&limit=5&cursor=\(first.string("next_cursor") ?? "")", token: w.outsider.token)
         #expect(rest.data.count == 2 && !rest.data.contains { $0["name"] == "Trail runners" }, "\(rest.body)")
     }
+
+    /// The workspace's stream carries community changes, but a private channel's only to the workspace's
+    /// admins: a plain workspace member resuming the stream gets the public channel's message, not the vault's.
+    @Test func theWorkspaceStreamKeepsPrivateChannelsToAdmins() async throws {
+        let w = try await world()
+        defer { Task { await w.api.stop() } }
+        let workspace = try #require(try await w.call("GET", "", w.owner).string("workspace_id"))
+        let invitation = try await w.api.call("POST", "/api/v1/workspaces/\(workspace)/invitations", json: ["email": "member@example.com", "role": "member"],
+                                              token: w.owner.token)
+        #expect(try await w.api.call("POST", "/api/v1/invitations/accept", json: ["token": .string(invitation.string("token") ?? "")],
+                                     token: w.member.token).status == 200)
+        let vault = try await w.call("POST", "/channels", w.admin, json: ["name": "vault", "private": true, "member_ids": .array([.string(w.moderator.id)])])
+        _ = try await w.call("POST", "/channels/\(vault.string("id") ?? "")/messages", w.moderator, json: ["body": "vault plans"])
+        _ = try await w.call("POST", "/channels/\(w.general)/messages", w.owner, json: ["body": "general news"])
+        let first = try #require(try await w.api.database("api").prepare("SELECT min(seq) AS seq FROM workspace_events WHERE workspace_id = ?")
+            .bind(workspace).first()?.integer("seq"))
+        func stream(_ who: Person) async throws -> String {
+            try await w.api.call("GET", "/api/v1/stream", token: who.token, headers: ["Last-Event-ID": String(first), "X-Workspace-Id": workspace],
+                                 maxSeconds: 1).body
+        }
+        let member = try await stream(w.member)
+        #expect(member.contains("general news") && member.contains("community.message_created"), "\(member)")
+        #expect(!member.contains("vault plans") && !member.contains("\"private_channel\":true"), "\(member)")
+        let owner = try await stream(w.owner)
+        #expect(owner.contains("vault plans") && owner.contains("general news"), "\(owner)")
+    }
 }

@@ -87,6 +87,14 @@ import Testing
         #expect(try await w.api.call("GET", "/api/v1/contacts?q=trail%20sh", token: w.owner.token).data.count == 1)
     }
 
+    @Test func bm25FavoursRareWordsAndShortTexts() {
+        // "marathon" is in 10 of 1,000 messages, "run" in 500: a text with the rare word wins, and of two
+        // texts with the same words the shorter one; the last word counts as a prefix ("run" finds "running").
+        let ranking = MessageRanking(terms: SearchTerms("marathon run"), documentCounts: [10, 500], totalDocuments: 1000)
+        let texts = ["run run run run", "the marathon is long and then we go running for a while", "marathon running", "nothing here"]
+        #expect(ranking.order(texts) == [2, 1, 0, 3])
+    }
+
     @Test func rankFusionAddsReciprocalRanks() {
         let merged = RankFusion.merge([["a", "b", "c"], ["b", "d"]]) { $0 }
         #expect(merged.map(\.item) == ["b", "a", "d", "c"])

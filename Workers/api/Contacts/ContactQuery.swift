@@ -85,7 +85,12 @@ struct ContactQuery: Sendable {
     }
 
     static func words(_ text: String) -> [String] {
-        text.split { !($0.isLetter || $0.isNumber) }.map { String($0).lowercased() }.filter { !$0.isEmpty }.prefix(16).map { $0 }
+        Array(allWords(text).prefix(16))
+    }
+
+    /// Every word of `text`: runs of letters and digits, lower-cased (as the full-text indexes split them).
+    static func allWords(_ text: String) -> [String] {
+        text.split { !($0.isLetter || $0.isNumber) }.map { String($0).lowercased() }
     }
 
     /// WHERE conditions (on `c`) and their values, beyond the workspace.

@@ -33,10 +33,6 @@ struct SearchDomain: APIDomain {
         let scope = try await SearchScope.of(principal, communities: communities, channels: channels, communityID: communityID, channelID: channelID)
         let engine = database.dialect.search
         var queries: [(type: String, sql: String, values: [any SQLBindable])] = []
-        if types.contains("messages"), !scope.channels.isEmpty {
-            let q = engine.messages(terms, channels: scope.channels, limit: limit)
-            queries.append(("message", q.sql, q.values))
-        }
         if types.contains("channels"), !scope.channels.isEmpty {
             let q = engine.channels(terms, channels: scope.channels, limit: limit)
             queries.append(("channel", q.sql, q.values))
@@ -58,15 +54,19 @@ struct SearchDomain: APIDomain {
             queries.append(("contact", q.sql, q.values))
         }
         let database = self.database
+        let searchesMessages = types.contains("messages") && !scope.channels.isEmpty
         let lists = try await withThrowingTaskGroup(of: (Int, [SearchRow]).self) { group in
+            if searchesMessages {
+                group.addTask { (-1, try await engine.messages(database, terms, channels: scope.channels, limit: limit)) }
+            }
             for (index, query) in queries.enumerated() {
                 group.addTask { (index, try await database.prepare(query.sql).bind(query.values).all(SearchRow.self)) }
             }
-            var lists = Array(repeating: [SearchRow](), count: queries.count)
-            for try await (index, rows) in group { lists[index] = rows }
+            var lists = Array(repeating: [SearchRow](), count: queries.count + 1)
+            for try await (index, rows) in group { lists[index + 1] = rows }
             return lists
         }
-        let tagged = zip(queries, lists).map { query, rows in rows.map { (type: query.type, row: $0) } }
+        let tagged = zip(["message"] + queries.map(\.type), lists).map { type, rows in rows.map { (type: type, row: $0) } }
         return RankFusion.merge(tagged) { $0.type + ":" + ($0.row.communityID ?? "") + ":" + $0.row.id }.prefix(limit).map { hit, score in
             SearchHit(type: hit.type, id: hit.row.id, title: hit.row.title, snippet: Snippet.html(hit.row.snippet), community_id: hit.row.communityID,
                       channel_id: hit.row.channelID, created_at: hit.row.createdAt, score: score)

@@ -6,7 +6,7 @@ import OzziRuntime
 /// escaping the text), and are made only for the rows of a page, not for every match.
 protocol SearchEngine: Sendable {
     /// Messages among `channels` (ids), best first.
-    func messages(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable])
+    func messages(_ database: any SQLDatabase, _ terms: SearchTerms, channels: [String], limit: Int) async throws -> [SearchRow]
     /// Channels among `channels` by name and topic.
     func channels(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable])
     /// Communities among `communities` by name and description.

@@ -9,8 +9,8 @@ struct TSVectorSearch: SearchEngine {
     static let angles = "\u{3}\u{4}"
     static let headline = "StartSel=\u{1}, StopSel=\u{2}, MaxWords=24, MinWords=8, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
 
-    func messages(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable]) {
-        ("""
+    func messages(_ database: any SQLDatabase, _ terms: SearchTerms, channels: [String], limit: Int) async throws -> [SearchRow] {
+        try await database.prepare("""
         SELECT CAST(top.seq AS TEXT) AS id, top.community_id, top.channel_id, coalesce(u.name, '') AS title, top.created_at,
           ts_headline('simple', translate(top.body, '<>', ?), to_tsquery('simple', ?), ?) AS snippet
         FROM (SELECT m.seq, m.community_id, m.channel_id, m.author_id, m.body, m.created_at, ts_rank(m.search, to_tsquery('simple', ?)) AS score
@@ -20,7 +20,7 @@ struct TSVectorSearch: SearchEngine {
               ORDER BY score DESC, m.seq DESC LIMIT ?) top
         LEFT JOIN users u ON u.id = top.author_id
         ORDER BY top.score DESC, top.seq DESC
-        """, [Self.angles, terms.tsquery, Self.headline, terms.tsquery, terms.tsquery, SQLList.json(channels), limit])
+        """).bind(Self.angles, terms.tsquery, Self.headline, terms.tsquery, terms.tsquery, SQLList.json(channels), limit).all(SearchRow.self)
     }
 
     func channels(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable]) {
