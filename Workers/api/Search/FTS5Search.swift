@@ -5,10 +5,10 @@ import OzziRuntime
 /// ranking reads every match).
 struct FTS5Search: SearchEngine {
     /// How many of the newest readable matches a message search ranks. A common word matches a tenth of a
-    /// million messages, and ranking reads each candidate's text: ranking the newest 2,000 keeps a search's
+    /// million messages, and ranking reads each candidate's text: ranking the newest 1,000 keeps a search's
     /// cost bounded whatever the words (chat search favours the recent anyway; older messages are reached by
     /// more words, or a channel).
-    static let messageWindow = 2000
+    static let messageWindow = 1000
 
     /// Three steps: the newest readable matches with their texts (FTS5 walks its list newest first and
     /// stops), BM25 over them in Swift with the IDF from the index's term counts (`MessageRanking`), then
