@@ -106,21 +106,8 @@ extension RouteGroup {
 
         open("GET", "/invitations/accept", "The page an invitation email links to: accepts it for the signed-in account", tag: "workspaces",
              answers: .html) { _, _ in
-            AccountPage.response(title: "Join a workspace on Ozzi", body: """
-                <p>Sign in with the address the invitation was sent to, then press the button to join.</p>
-                <button id="go" type="button">Accept the invitation</button>
-                """, script: """
-                const go = document.getElementById('go');
-                if (!token) { go.hidden = true; note('This address has no invitation token: open the link from the email again.'); }
-                go.onclick = async () => {
-                  go.disabled = true;
-                  const result = await post(location.pathname, {token});
-                  go.disabled = false;
-                  if (result.ok) { go.hidden = true; history.replaceState(null, '', location.pathname); }
-                  note(result.ok ? 'You joined ' + result.answer.name + '.'
-                       : result.status === 401 ? 'Sign in first (or sign up) with the invited address, then open this link again.' : result.message);
-                };
-                """)
+            AccountPage.invitation(title: "Join a workspace on Ozzi", intro: "Sign in with the address the invitation was sent to, then press the button to join.",
+                                   button: "Accept the invitation")
         }
 
         authed("POST", "/invitations/accept", "Accept an invitation sent to your email", tag: "workspaces",

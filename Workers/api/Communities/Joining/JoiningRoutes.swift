@@ -93,21 +93,7 @@ extension RouteGroup {
     /// `/api/v1/community-invitations`: what an invitation opens, its page, and accepting it.
     func addInvitationAcceptRoutes(_ s: CommunitiesDomain) {
         open("GET", "/accept", "The page an invitation links to: accepts it for the signed-in account", tag: "communities", answers: .html) { _, _ in
-            AccountPage.response(title: "Join a community on Ozzi", body: """
-                <p>Sign in, then press the button to join.</p>
-                <button id="go" type="button">Join the community</button>
-                """, script: """
-                const go = document.getElementById('go');
-                if (!token) { go.hidden = true; note('This address has no invitation code: open the link you were sent again.'); }
-                go.onclick = async () => {
-                  go.disabled = true;
-                  const result = await post(location.pathname, {token});
-                  go.disabled = false;
-                  if (result.ok) { go.hidden = true; history.replaceState(null, '', location.pathname); }
-                  note(result.ok ? 'You joined ' + result.answer.name + '.'
-                       : result.status === 401 ? 'Sign in first (or sign up), then open this link again.' : result.message);
-                };
-                """)
+            AccountPage.invitation(title: "Join a community on Ozzi", intro: "Sign in, then press the button to join.", button: "Join the community")
         }
 
         authed("POST", "/accept", "Accept an invitation: join its community with the role it gives", tag: "communities",

@@ -5,6 +5,26 @@ import OzziRuntime
 /// route that spends it, only when the person presses the button (a mail scanner that opens links spends
 /// nothing).
 enum AccountPage {
+    /// The page an invitation's link opens: one button that accepts it for the signed-in account, then says
+    /// "You joined <the answer's name>." (a workspace and a community invitation answer with one).
+    static func invitation(title: String, intro: String, button: String) -> Response {
+        response(title: title, body: """
+            <p>\(HTMLEscape.escape(intro))</p>
+            <button id="go" type="button">\(HTMLEscape.escape(button))</button>
+            """, script: """
+            const go = document.getElementById('go');
+            if (!token) { go.hidden = true; note('This address has no invitation token: open the link you were sent again.'); }
+            go.onclick = async () => {
+              go.disabled = true;
+              const result = await post(location.pathname, {token});
+              go.disabled = false;
+              if (result.ok) { go.hidden = true; history.replaceState(null, '', location.pathname); }
+              note(result.ok ? 'You joined ' + result.answer.name + '.'
+                   : result.status === 401 ? 'Sign in first (or sign up), then open this link again.' : result.message);
+            };
+            """)
+    }
+
     /// A page with a title, its body's HTML (static: no request value is ever put into it), and its script.
     static func response(title: String, body: String, script: String) -> Response {
         var response = Response.html("""
