@@ -105,7 +105,7 @@ import Testing
         defer { second.process.signal(SIGTERM) }
         let restarted = try await second.listeningPort()
         var state = JSONValue.null
-        _ = try await Poll.until(timeout: .seconds(120), interval: .milliseconds(100)) {
+        _ = try await Poll.until(timeout: .seconds(300), interval: .milliseconds(100)) {
             state = try await call(restarted, "GET", "/api/v1/campaigns/\(campaign)", token: token)
             return state["state"] == "finished"
         }
@@ -127,7 +127,7 @@ import Testing
         }
         // Settled: every message sent (and delivered) but the reviewed ones the provider took.
         let settled = Self.audience - taken.count
-        _ = try await Poll.until(timeout: .seconds(120), interval: .milliseconds(100)) {
+        _ = try await Poll.until(timeout: .seconds(300), interval: .milliseconds(100)) {
             state = try await call(restarted, "GET", "/api/v1/campaigns/\(campaign)", token: token)
             return state["stats"]?["delivered"] == .number(Double(settled))
         }
