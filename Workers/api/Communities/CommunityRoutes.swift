@@ -110,10 +110,10 @@ extension RouteGroup {
                answers: .webSocket, success: 101) { request, context, principal in
             let access = try await s.member(principal, context.parameter("id"))
             let after = request.queryParameter("after").flatMap { Int64($0) }
-            let socket = (principal, access.community.id, after)
+            let communityID = access.community.id
             return .webSocket(maxMessageBytes: 4096) { ws in
-                try await CommunitySocket(socket: ws, principal: socket.0, communities: s.communities, channels: s.channels, live: s.live,
-                                          communityID: socket.1, after: socket.2).run()
+                try await CommunitySocket(socket: ws, principal: principal, communities: s.communities, channels: s.channels, live: s.live,
+                                          communityID: communityID, after: after).run()
             }
         }
     }

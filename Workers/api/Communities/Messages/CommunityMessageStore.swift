@@ -76,7 +76,7 @@ struct CommunityMessageStore: Sendable {
     func post(_ access: CommunityAccess, _ channel: CommunityChannel, body: String, threadID: Int64?) async throws -> CommunityMessage {
         let now = Timestamp.now(clock)
         let asked = MessageMentions.ids(in: body)
-        let event = try await database.transaction { tx -> CommunityEvent in
+        let (event, message) = try await database.transaction { tx -> (CommunityEvent, CommunityMessage) in
             if let threadID {
                 guard let root = try tx.all("SELECT thread_seq, deleted_at FROM community_messages WHERE community_id = ? AND seq = ? AND channel_id = ?",
                                             access.community.id, threadID, channel.id).first, root["deleted_at"] == .null else {
@@ -107,11 +107,12 @@ struct CommunityMessageStore: Sendable {
                     ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq
                     """, channel.id, access.userID, seq)
             }
+            // As answered and as published: a message just posted has no reactions yet.
             let message = try tx.first(CommunityMessage.self, CommunityMessage.select + " AND m.seq = ?", access.community.id, seq)!
-            return try CommunityLive.recordTaken(tx, access.community, seq: seq, channel: channel, "message.created", message.json, at: now)
+            return (try CommunityLive.recordTaken(tx, access.community, seq: seq, channel: channel, "message.created", message.json, at: now), message)
         }
         await live.publish(access.community.id, [event])
-        return try await get(access, channel, id: event.seq) ?? { throw APIError.notFound("message") }()
+        return message
     }
 
     /// The members among `ids` who may see `channel` (a private channel's listed members and the
