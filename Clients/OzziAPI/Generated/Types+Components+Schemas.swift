@@ -4204,6 +4204,82 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Community/last_seq`.
             public var lastSeq: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Community/LevelsPayload`.
+            public struct LevelsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Community/LevelsPayload/GrantsPayload`.
+                @frozen public enum GrantsPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case view = "view"
+                    case post = "post"
+                    case react = "react"
+                    case attach = "attach"
+                    case moderate = "moderate"
+                    case manageChannels = "manage_channels"
+                    case manageRoles = "manage_roles"
+                    case viewAuditLog = "view_audit_log"
+                }
+                /// Permissions it unlocks, on top of the member's role
+                ///
+                /// - Remark: Generated from `#/components/schemas/Community/LevelsPayload/grants`.
+                public typealias GrantsPayload = [Components.Schemas.Community.LevelsPayloadPayload.GrantsPayloadPayload]
+                /// Permissions it unlocks, on top of the member's role
+                ///
+                /// - Remark: Generated from `#/components/schemas/Community/LevelsPayload/grants`.
+                public var grants: Components.Schemas.Community.LevelsPayloadPayload.GrantsPayload
+                /// - Remark: Generated from `#/components/schemas/Community/LevelsPayload/level`.
+                public var level: Swift.Int
+                /// Points needed to reach it
+                ///
+                /// - Remark: Generated from `#/components/schemas/Community/LevelsPayload/min_points`.
+                public var minPoints: Swift.Int
+                /// Creates a new `LevelsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - grants: Permissions it unlocks, on top of the member's role
+                ///   - level:
+                ///   - minPoints: Points needed to reach it
+                public init(
+                    grants: Components.Schemas.Community.LevelsPayloadPayload.GrantsPayload,
+                    level: Swift.Int,
+                    minPoints: Swift.Int
+                ) {
+                    self.grants = grants
+                    self.level = level
+                    self.minPoints = minPoints
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case grants
+                    case level
+                    case minPoints = "min_points"
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.grants = try container.decode(
+                        Components.Schemas.Community.LevelsPayloadPayload.GrantsPayload.self,
+                        forKey: .grants
+                    )
+                    self.level = try container.decode(
+                        Swift.Int.self,
+                        forKey: .level
+                    )
+                    self.minPoints = try container.decode(
+                        Swift.Int.self,
+                        forKey: .minPoints
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "grants",
+                        "level",
+                        "min_points"
+                    ])
+                }
+            }
+            /// Reputation levels: the points each needs and the permissions it unlocks
+            ///
+            /// - Remark: Generated from `#/components/schemas/Community/levels`.
+            public typealias LevelsPayload = [Components.Schemas.Community.LevelsPayloadPayload]
+            /// Reputation levels: the points each needs and the permissions it unlocks
+            ///
+            /// - Remark: Generated from `#/components/schemas/Community/levels`.
+            public var levels: Components.Schemas.Community.LevelsPayload
             /// - Remark: Generated from `#/components/schemas/Community/member_count`.
             public var memberCount: Swift.Int
             /// The caller's role; null when not a member
@@ -4281,6 +4357,7 @@ extension Components {
             ///   - id:
             ///   - joinPolicy:
             ///   - lastSeq: The seq of its latest live change: resume a socket after it
+            ///   - levels: Reputation levels: the points each needs and the permissions it unlocks
             ///   - memberCount:
             ///   - myRole: The caller's role; null when not a member
             ///   - name:
@@ -4296,6 +4373,7 @@ extension Components {
                 id: Swift.String,
                 joinPolicy: Components.Schemas.Community.JoinPolicyPayload,
                 lastSeq: Swift.Int,
+                levels: Components.Schemas.Community.LevelsPayload,
                 memberCount: Swift.Int,
                 myRole: Components.Schemas.Community.MyRolePayload? = nil,
                 name: Swift.String,
@@ -4311,6 +4389,7 @@ extension Components {
                 self.id = id
                 self.joinPolicy = joinPolicy
                 self.lastSeq = lastSeq
+                self.levels = levels
                 self.memberCount = memberCount
                 self.myRole = myRole
                 self.name = name
@@ -4327,6 +4406,7 @@ extension Components {
                 case id
                 case joinPolicy = "join_policy"
                 case lastSeq = "last_seq"
+                case levels
                 case memberCount = "member_count"
                 case myRole = "my_role"
                 case name
@@ -4361,6 +4441,10 @@ extension Components {
                 self.lastSeq = try container.decode(
                     Swift.Int.self,
                     forKey: .lastSeq
+                )
+                self.levels = try container.decode(
+                    Components.Schemas.Community.LevelsPayload.self,
+                    forKey: .levels
                 )
                 self.memberCount = try container.decode(
                     Swift.Int.self,
@@ -4401,6 +4485,7 @@ extension Components {
                     "id",
                     "join_policy",
                     "last_seq",
+                    "levels",
                     "member_count",
                     "my_role",
                     "name",
@@ -4431,6 +4516,9 @@ extension Components {
                 case communityUpdated = "community_updated"
                 case joinApproved = "join_approved"
                 case joinRejected = "join_rejected"
+                case submissionApproved = "submission_approved"
+                case submissionRejected = "submission_rejected"
+                case levelsUpdated = "levels_updated"
             }
             /// - Remark: Generated from `#/components/schemas/CommunityAuditEntry/action`.
             public var action: Components.Schemas.CommunityAuditEntry.ActionPayload
@@ -4651,6 +4739,10 @@ extension Components {
             public typealias MyPermissionsPayload = [Components.Schemas.CommunityChannel.MyPermissionsPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/CommunityChannel/my_permissions`.
             public var myPermissions: Components.Schemas.CommunityChannel.MyPermissionsPayload
+            /// Whether the caller's posts here wait for approval: submit them to the channel's submissions
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/my_posts_reviewed`.
+            public var myPostsReviewed: Swift.Bool
             /// - Remark: Generated from `#/components/schemas/CommunityChannel/name`.
             public var name: Swift.String
             /// Per role (admin, moderator, member): permissions this channel grants (true) or takes away (false)
@@ -4697,6 +4789,18 @@ extension Components {
             public var overrides: Components.Schemas.CommunityChannel.OverridesPayload
             /// - Remark: Generated from `#/components/schemas/CommunityChannel/private`.
             public var _private: Swift.Bool
+            /// Whose posts wait for approval: nobody's, new members' (level 0) or everyone's below moderator
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/review`.
+            @frozen public enum ReviewPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case none = "none"
+                case newMembers = "new_members"
+                case everyone = "everyone"
+            }
+            /// Whose posts wait for approval: nobody's, new members' (level 0) or everyone's below moderator
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityChannel/review`.
+            public var review: Components.Schemas.CommunityChannel.ReviewPayload
             /// - Remark: Generated from `#/components/schemas/CommunityChannel/topic`.
             public var topic: Swift.String
             /// Top-level messages by others after the caller's read position
@@ -4715,9 +4819,11 @@ extension Components {
             ///   - lastReadId:
             ///   - mentionCount: Of those, and replies, the ones that mention the caller
             ///   - myPermissions:
+            ///   - myPostsReviewed: Whether the caller's posts here wait for approval: submit them to the channel's submissions
             ///   - name:
             ///   - overrides: Per role (admin, moderator, member): permissions this channel grants (true) or takes away (false)
             ///   - _private:
+            ///   - review: Whose posts wait for approval: nobody's, new members' (level 0) or everyone's below moderator
             ///   - topic:
             ///   - unreadCount: Top-level messages by others after the caller's read position
             ///   - updatedAt:
@@ -4729,9 +4835,11 @@ extension Components {
                 lastReadId: Swift.Int,
                 mentionCount: Swift.Int,
                 myPermissions: Components.Schemas.CommunityChannel.MyPermissionsPayload,
+                myPostsReviewed: Swift.Bool,
                 name: Swift.String,
                 overrides: Components.Schemas.CommunityChannel.OverridesPayload,
                 _private: Swift.Bool,
+                review: Components.Schemas.CommunityChannel.ReviewPayload,
                 topic: Swift.String,
                 unreadCount: Swift.Int,
                 updatedAt: Foundation.Date
@@ -4743,9 +4851,11 @@ extension Components {
                 self.lastReadId = lastReadId
                 self.mentionCount = mentionCount
                 self.myPermissions = myPermissions
+                self.myPostsReviewed = myPostsReviewed
                 self.name = name
                 self.overrides = overrides
                 self._private = _private
+                self.review = review
                 self.topic = topic
                 self.unreadCount = unreadCount
                 self.updatedAt = updatedAt
@@ -4758,9 +4868,11 @@ extension Components {
                 case lastReadId = "last_read_id"
                 case mentionCount = "mention_count"
                 case myPermissions = "my_permissions"
+                case myPostsReviewed = "my_posts_reviewed"
                 case name
                 case overrides
                 case _private = "private"
+                case review
                 case topic
                 case unreadCount = "unread_count"
                 case updatedAt = "updated_at"
@@ -4795,6 +4907,10 @@ extension Components {
                     Components.Schemas.CommunityChannel.MyPermissionsPayload.self,
                     forKey: .myPermissions
                 )
+                self.myPostsReviewed = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .myPostsReviewed
+                )
                 self.name = try container.decode(
                     Swift.String.self,
                     forKey: .name
@@ -4806,6 +4922,10 @@ extension Components {
                 self._private = try container.decode(
                     Swift.Bool.self,
                     forKey: ._private
+                )
+                self.review = try container.decode(
+                    Components.Schemas.CommunityChannel.ReviewPayload.self,
+                    forKey: .review
                 )
                 self.topic = try container.decode(
                     Swift.String.self,
@@ -4827,9 +4947,11 @@ extension Components {
                     "last_read_id",
                     "mention_count",
                     "my_permissions",
+                    "my_posts_reviewed",
                     "name",
                     "overrides",
                     "private",
+                    "review",
                     "topic",
                     "unread_count",
                     "updated_at"
@@ -5236,8 +5358,16 @@ extension Components {
         public struct CommunityMember: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CommunityMember/joined_at`.
             public var joinedAt: Foundation.Date
+            /// The reputation level the points reach (0: a new member)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/level`.
+            public var level: Swift.Int
             /// - Remark: Generated from `#/components/schemas/CommunityMember/name`.
             public var name: Swift.String?
+            /// Reputation: 1 a message, 1 a reaction from someone else, 5 an approved submission
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityMember/points`.
+            public var points: Swift.Int
             /// - Remark: Generated from `#/components/schemas/CommunityMember/role`.
             @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case member = "member"
@@ -5257,26 +5387,34 @@ extension Components {
             ///
             /// - Parameters:
             ///   - joinedAt:
+            ///   - level: The reputation level the points reach (0: a new member)
             ///   - name:
+            ///   - points: Reputation: 1 a message, 1 a reaction from someone else, 5 an approved submission
             ///   - role:
             ///   - timedOutUntil: May read but not post or react until then
             ///   - userId:
             public init(
                 joinedAt: Foundation.Date,
+                level: Swift.Int,
                 name: Swift.String? = nil,
+                points: Swift.Int,
                 role: Components.Schemas.CommunityMember.RolePayload,
                 timedOutUntil: Foundation.Date? = nil,
                 userId: Swift.String
             ) {
                 self.joinedAt = joinedAt
+                self.level = level
                 self.name = name
+                self.points = points
                 self.role = role
                 self.timedOutUntil = timedOutUntil
                 self.userId = userId
             }
             public enum CodingKeys: String, CodingKey {
                 case joinedAt = "joined_at"
+                case level
                 case name
+                case points
                 case role
                 case timedOutUntil = "timed_out_until"
                 case userId = "user_id"
@@ -5287,9 +5425,17 @@ extension Components {
                     Foundation.Date.self,
                     forKey: .joinedAt
                 )
+                self.level = try container.decode(
+                    Swift.Int.self,
+                    forKey: .level
+                )
                 self.name = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .name
+                )
+                self.points = try container.decode(
+                    Swift.Int.self,
+                    forKey: .points
                 )
                 self.role = try container.decode(
                     Components.Schemas.CommunityMember.RolePayload.self,
@@ -5305,7 +5451,9 @@ extension Components {
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "joined_at",
+                    "level",
                     "name",
+                    "points",
                     "role",
                     "timed_out_until",
                     "user_id"
@@ -5512,6 +5660,203 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "body",
                     "replaced_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunitySubmission`.
+        public struct CommunitySubmission: Codable, Hashable, Sendable {
+            /// A post's text; for a flag, the message's text when it was flagged
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/body`.
+            public var body: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/channel_id`.
+            public var channelId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/community_id`.
+            public var communityId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/decided_at`.
+            public var decidedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/decided_by`.
+            public var decidedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/id`.
+            public var id: Swift.String
+            /// post: held for approval; flag: a message a member reported
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case post = "post"
+                case flag = "flag"
+            }
+            /// post: held for approval; flag: a message a member reported
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/kind`.
+            public var kind: Components.Schemas.CommunitySubmission.KindPayload
+            /// A flag's message; a post's, once approved
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/message_id`.
+            public var messageId: Swift.Int?
+            /// Why it was flagged
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/note`.
+            public var note: Swift.String
+            /// Why it was approved or rejected (from the moderator)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case approved = "approved"
+                case rejected = "rejected"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/status`.
+            public var status: Components.Schemas.CommunitySubmission.StatusPayload
+            /// The post's author, or who flagged
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/submitted_by`.
+            public var submittedBy: Swift.String
+            /// A post's thread
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/thread_id`.
+            public var threadId: Swift.Int?
+            /// Creates a new `CommunitySubmission`.
+            ///
+            /// - Parameters:
+            ///   - body: A post's text; for a flag, the message's text when it was flagged
+            ///   - channelId:
+            ///   - communityId:
+            ///   - createdAt:
+            ///   - decidedAt:
+            ///   - decidedBy:
+            ///   - id:
+            ///   - kind: post: held for approval; flag: a message a member reported
+            ///   - messageId: A flag's message; a post's, once approved
+            ///   - note: Why it was flagged
+            ///   - reason: Why it was approved or rejected (from the moderator)
+            ///   - status:
+            ///   - submittedBy: The post's author, or who flagged
+            ///   - threadId: A post's thread
+            public init(
+                body: Swift.String? = nil,
+                channelId: Swift.String,
+                communityId: Swift.String,
+                createdAt: Foundation.Date,
+                decidedAt: Foundation.Date? = nil,
+                decidedBy: Swift.String? = nil,
+                id: Swift.String,
+                kind: Components.Schemas.CommunitySubmission.KindPayload,
+                messageId: Swift.Int? = nil,
+                note: Swift.String,
+                reason: Swift.String,
+                status: Components.Schemas.CommunitySubmission.StatusPayload,
+                submittedBy: Swift.String,
+                threadId: Swift.Int? = nil
+            ) {
+                self.body = body
+                self.channelId = channelId
+                self.communityId = communityId
+                self.createdAt = createdAt
+                self.decidedAt = decidedAt
+                self.decidedBy = decidedBy
+                self.id = id
+                self.kind = kind
+                self.messageId = messageId
+                self.note = note
+                self.reason = reason
+                self.status = status
+                self.submittedBy = submittedBy
+                self.threadId = threadId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case body
+                case channelId = "channel_id"
+                case communityId = "community_id"
+                case createdAt = "created_at"
+                case decidedAt = "decided_at"
+                case decidedBy = "decided_by"
+                case id
+                case kind
+                case messageId = "message_id"
+                case note
+                case reason
+                case status
+                case submittedBy = "submitted_by"
+                case threadId = "thread_id"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.body = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .body
+                )
+                self.channelId = try container.decode(
+                    Swift.String.self,
+                    forKey: .channelId
+                )
+                self.communityId = try container.decode(
+                    Swift.String.self,
+                    forKey: .communityId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.decidedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .decidedAt
+                )
+                self.decidedBy = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .decidedBy
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.CommunitySubmission.KindPayload.self,
+                    forKey: .kind
+                )
+                self.messageId = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .messageId
+                )
+                self.note = try container.decode(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.status = try container.decode(
+                    Components.Schemas.CommunitySubmission.StatusPayload.self,
+                    forKey: .status
+                )
+                self.submittedBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .submittedBy
+                )
+                self.threadId = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .threadId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "body",
+                    "channel_id",
+                    "community_id",
+                    "created_at",
+                    "decided_at",
+                    "decided_by",
+                    "id",
+                    "kind",
+                    "message_id",
+                    "note",
+                    "reason",
+                    "status",
+                    "submitted_by",
+                    "thread_id"
                 ])
             }
         }

@@ -878,9 +878,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/messages`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/get(getCommunitiesChannelsMessages)`.
     func getCommunitiesChannelsMessages(_ input: Operations.GetCommunitiesChannelsMessages.Input) async throws -> Operations.GetCommunitiesChannelsMessages.Output
-    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions
+    /// Post a message (post permission; not while timed out; 409 where the channel reviews the caller's posts); thread_id replies in a thread; <@user_id> mentions
     ///
-    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Post a message (post permission; not while timed out; 409 where the channel reviews the caller's posts); thread_id replies in a thread; <@user_id> mentions. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/messages`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/post(createCommunityChannelMessage)`.
@@ -906,6 +906,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/delete(deleteCommunityChannelMessage)`.
     func deleteCommunityChannelMessage(_ input: Operations.DeleteCommunityChannelMessage.Input) async throws -> Operations.DeleteCommunityChannelMessage.Output
+    /// Flag a message for the moderators, with why (a pending flag of one's own is answered again)
+    ///
+    /// Flag a message for the moderators, with why (a pending flag of one's own is answered again). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/flags`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/flags/post(createCommunityChannelMessageFlag)`.
+    func createCommunityChannelMessageFlag(_ input: Operations.CreateCommunityChannelMessageFlag.Input) async throws -> Operations.CreateCommunityChannelMessageFlag.Output
     /// An edited message's earlier texts, newest first
     ///
     /// An edited message's earlier texts, newest first. Needs a bearer token, an API key or the session cookie.
@@ -941,6 +948,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/read`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/read/post(postCommunitiesChannelsRead)`.
     func postCommunitiesChannelsRead(_ input: Operations.PostCommunitiesChannelsRead.Input) async throws -> Operations.PostCommunitiesChannelsRead.Output
+    /// Submit a post for approval, where the channel holds the caller's posts (my_posts_reviewed); published as a message when approved
+    ///
+    /// Submit a post for approval, where the channel holds the caller's posts (my_posts_reviewed); published as a message when approved. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/submissions/post(createCommunityChannelSubmission)`.
+    func createCommunityChannelSubmission(_ input: Operations.CreateCommunityChannelSubmission.Input) async throws -> Operations.CreateCommunityChannelSubmission.Output
     /// The community's invitations, newest first (moderate)
     ///
     /// The community's invitations, newest first (moderate). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -1004,6 +1018,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/communities/{id}/leave`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/leave/post(postCommunitiesLeave)`.
     func postCommunitiesLeave(_ input: Operations.PostCommunitiesLeave.Input) async throws -> Operations.PostCommunitiesLeave.Output
+    /// Set the reputation levels: each one's points and the permissions it unlocks (manage_roles; only permissions the caller has)
+    ///
+    /// Set the reputation levels: each one's points and the permissions it unlocks (manage_roles; only permissions the caller has). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/levels`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/levels/put(putCommunitiesLevels)`.
+    func putCommunitiesLevels(_ input: Operations.PutCommunitiesLevels.Input) async throws -> Operations.PutCommunitiesLevels.Output
     /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live)
     ///
     /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live). Needs a bearer token, an API key or the session cookie.
@@ -1053,6 +1074,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/communities/{id}/members/{user_id}/timeout`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/members/{user_id}/timeout/delete(deleteCommunitiesMembersTimeout)`.
     func deleteCommunitiesMembersTimeout(_ input: Operations.DeleteCommunitiesMembersTimeout.Input) async throws -> Operations.DeleteCommunitiesMembersTimeout.Output
+    /// Recount every member's points from their messages, reactions received and approved submissions (manage_roles)
+    ///
+    /// Recount every member's points from their messages, reactions received and approved submissions (manage_roles). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/reputation/recount`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/reputation/recount/post(postCommunitiesReputationRecount)`.
+    func postCommunitiesReputationRecount(_ input: Operations.PostCommunitiesReputationRecount.Input) async throws -> Operations.PostCommunitiesReputationRecount.Output
     /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has
     ///
     /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has. Needs a bearer token, an API key or the session cookie.
@@ -1060,6 +1088,34 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /api/v1/communities/{id}/roles/{role}`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/roles/{role}/put(putCommunitiesRolesById)`.
     func putCommunitiesRolesById(_ input: Operations.PutCommunitiesRolesById.Input) async throws -> Operations.PutCommunitiesRolesById.Output
+    /// The review queue by id: all of it in channels the caller moderates, and the caller's own submissions
+    ///
+    /// The review queue by id: all of it in channels the caller moderates, and the caller's own submissions. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/get(listCommunitySubmissions)`.
+    func listCommunitySubmissions(_ input: Operations.ListCommunitySubmissions.Input) async throws -> Operations.ListCommunitySubmissions.Output
+    /// One submission (its submitter, or a moderator of its channel)
+    ///
+    /// One submission (its submitter, or a moderator of its channel). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/submissions/{submission_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/{submission_id}/get(getCommunitySubmission)`.
+    func getCommunitySubmission(_ input: Operations.GetCommunitySubmission.Input) async throws -> Operations.GetCommunitySubmission.Output
+    /// Approve a submission, with a reason: a held post is published; a flagged message is deleted (moderate, above its author)
+    ///
+    /// Approve a submission, with a reason: a held post is published; a flagged message is deleted (moderate, above its author). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/submissions/{submission_id}/approve`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/{submission_id}/approve/post(postCommunitiesSubmissionsApprove)`.
+    func postCommunitiesSubmissionsApprove(_ input: Operations.PostCommunitiesSubmissionsApprove.Input) async throws -> Operations.PostCommunitiesSubmissionsApprove.Output
+    /// Reject a submission, with a reason: a held post is dropped; a flagged message stands (moderate)
+    ///
+    /// Reject a submission, with a reason: a held post is dropped; a flagged message stands (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/submissions/{submission_id}/reject`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/{submission_id}/reject/post(postCommunitiesSubmissionsReject)`.
+    func postCommunitiesSubmissionsReject(_ input: Operations.PostCommunitiesSubmissionsReject.Input) async throws -> Operations.PostCommunitiesSubmissionsReject.Output
     /// The page an invitation links to: accepts it for the signed-in account
     ///
     /// The page an invitation links to: accepts it for the signed-in account. Needs no credential.
@@ -3879,9 +3935,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions
+    /// Post a message (post permission; not while timed out; 409 where the channel reviews the caller's posts); thread_id replies in a thread; <@user_id> mentions
     ///
-    /// Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    /// Post a message (post permission; not while timed out; 409 where the channel reviews the caller's posts); thread_id replies in a thread; <@user_id> mentions. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/messages`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/post(createCommunityChannelMessage)`.
@@ -3943,6 +3999,23 @@ extension APIProtocol {
             path: path,
             query: query,
             headers: headers
+        ))
+    }
+    /// Flag a message for the moderators, with why (a pending flag of one's own is answered again)
+    ///
+    /// Flag a message for the moderators, with why (a pending flag of one's own is answered again). Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/flags`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/messages/{message_id}/flags/post(createCommunityChannelMessageFlag)`.
+    public func createCommunityChannelMessageFlag(
+        path: Operations.CreateCommunityChannelMessageFlag.Input.Path,
+        headers: Operations.CreateCommunityChannelMessageFlag.Input.Headers = .init(),
+        body: Operations.CreateCommunityChannelMessageFlag.Input.Body? = nil
+    ) async throws -> Operations.CreateCommunityChannelMessageFlag.Output {
+        try await createCommunityChannelMessageFlag(Operations.CreateCommunityChannelMessageFlag.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// An edited message's earlier texts, newest first
@@ -4019,6 +4092,23 @@ extension APIProtocol {
         body: Operations.PostCommunitiesChannelsRead.Input.Body
     ) async throws -> Operations.PostCommunitiesChannelsRead.Output {
         try await postCommunitiesChannelsRead(Operations.PostCommunitiesChannelsRead.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Submit a post for approval, where the channel holds the caller's posts (my_posts_reviewed); published as a message when approved
+    ///
+    /// Submit a post for approval, where the channel holds the caller's posts (my_posts_reviewed); published as a message when approved. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/submissions/post(createCommunityChannelSubmission)`.
+    public func createCommunityChannelSubmission(
+        path: Operations.CreateCommunityChannelSubmission.Input.Path,
+        headers: Operations.CreateCommunityChannelSubmission.Input.Headers = .init(),
+        body: Operations.CreateCommunityChannelSubmission.Input.Body
+    ) async throws -> Operations.CreateCommunityChannelSubmission.Output {
+        try await createCommunityChannelSubmission(Operations.CreateCommunityChannelSubmission.Input(
             path: path,
             headers: headers,
             body: body
@@ -4171,6 +4261,23 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Set the reputation levels: each one's points and the permissions it unlocks (manage_roles; only permissions the caller has)
+    ///
+    /// Set the reputation levels: each one's points and the permissions it unlocks (manage_roles; only permissions the caller has). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/communities/{id}/levels`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/levels/put(putCommunitiesLevels)`.
+    public func putCommunitiesLevels(
+        path: Operations.PutCommunitiesLevels.Input.Path,
+        headers: Operations.PutCommunitiesLevels.Input.Headers = .init(),
+        body: Operations.PutCommunitiesLevels.Input.Body
+    ) async throws -> Operations.PutCommunitiesLevels.Output {
+        try await putCommunitiesLevels(Operations.PutCommunitiesLevels.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
     /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live)
     ///
     /// WebSocket of the community's live changes the member may see; ?after=SEQ replays those after it first (then ready, then live). Needs a bearer token, an API key or the session cookie.
@@ -4288,6 +4395,21 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Recount every member's points from their messages, reactions received and approved submissions (manage_roles)
+    ///
+    /// Recount every member's points from their messages, reactions received and approved submissions (manage_roles). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/reputation/recount`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/reputation/recount/post(postCommunitiesReputationRecount)`.
+    public func postCommunitiesReputationRecount(
+        path: Operations.PostCommunitiesReputationRecount.Input.Path,
+        headers: Operations.PostCommunitiesReputationRecount.Input.Headers = .init()
+    ) async throws -> Operations.PostCommunitiesReputationRecount.Output {
+        try await postCommunitiesReputationRecount(Operations.PostCommunitiesReputationRecount.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has
     ///
     /// Set a role's permissions: only for roles below the caller's, and only permissions the caller has. Needs a bearer token, an API key or the session cookie.
@@ -4300,6 +4422,72 @@ extension APIProtocol {
         body: Operations.PutCommunitiesRolesById.Input.Body
     ) async throws -> Operations.PutCommunitiesRolesById.Output {
         try await putCommunitiesRolesById(Operations.PutCommunitiesRolesById.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The review queue by id: all of it in channels the caller moderates, and the caller's own submissions
+    ///
+    /// The review queue by id: all of it in channels the caller moderates, and the caller's own submissions. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/submissions`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/get(listCommunitySubmissions)`.
+    public func listCommunitySubmissions(
+        path: Operations.ListCommunitySubmissions.Input.Path,
+        query: Operations.ListCommunitySubmissions.Input.Query = .init(),
+        headers: Operations.ListCommunitySubmissions.Input.Headers = .init()
+    ) async throws -> Operations.ListCommunitySubmissions.Output {
+        try await listCommunitySubmissions(Operations.ListCommunitySubmissions.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One submission (its submitter, or a moderator of its channel)
+    ///
+    /// One submission (its submitter, or a moderator of its channel). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/submissions/{submission_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/{submission_id}/get(getCommunitySubmission)`.
+    public func getCommunitySubmission(
+        path: Operations.GetCommunitySubmission.Input.Path,
+        headers: Operations.GetCommunitySubmission.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunitySubmission.Output {
+        try await getCommunitySubmission(Operations.GetCommunitySubmission.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Approve a submission, with a reason: a held post is published; a flagged message is deleted (moderate, above its author)
+    ///
+    /// Approve a submission, with a reason: a held post is published; a flagged message is deleted (moderate, above its author). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/submissions/{submission_id}/approve`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/{submission_id}/approve/post(postCommunitiesSubmissionsApprove)`.
+    public func postCommunitiesSubmissionsApprove(
+        path: Operations.PostCommunitiesSubmissionsApprove.Input.Path,
+        headers: Operations.PostCommunitiesSubmissionsApprove.Input.Headers = .init(),
+        body: Operations.PostCommunitiesSubmissionsApprove.Input.Body? = nil
+    ) async throws -> Operations.PostCommunitiesSubmissionsApprove.Output {
+        try await postCommunitiesSubmissionsApprove(Operations.PostCommunitiesSubmissionsApprove.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Reject a submission, with a reason: a held post is dropped; a flagged message stands (moderate)
+    ///
+    /// Reject a submission, with a reason: a held post is dropped; a flagged message stands (moderate). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/submissions/{submission_id}/reject`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/submissions/{submission_id}/reject/post(postCommunitiesSubmissionsReject)`.
+    public func postCommunitiesSubmissionsReject(
+        path: Operations.PostCommunitiesSubmissionsReject.Input.Path,
+        headers: Operations.PostCommunitiesSubmissionsReject.Input.Headers = .init(),
+        body: Operations.PostCommunitiesSubmissionsReject.Input.Body? = nil
+    ) async throws -> Operations.PostCommunitiesSubmissionsReject.Output {
+        try await postCommunitiesSubmissionsReject(Operations.PostCommunitiesSubmissionsReject.Input(
             path: path,
             headers: headers,
             body: body

@@ -130,6 +130,9 @@ import Testing
         let vaultID = try #require(vaultA.string("id"), "\(vaultA.body)")
         #expect(try await api.call("POST", "/api/v1/communities/\(communityA)/channels/\(vaultID)/messages", json: ["body": "Secret guild message"],
                                    token: a.token).status == 201)
+        // A post held for review in it.
+        let heldA = try await api.call("POST", "/api/v1/communities/\(communityA)/channels/\(vaultID)/submissions", json: ["body": "Secret held post"], token: a.token)
+        let heldID = try #require(heldA.string("id"), "\(heldA.body)")
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -142,7 +145,7 @@ import Testing
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
                       try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
-                      formID, submissionA, numberID, callID, callCampaignID, communityA, vaultID]
+                      formID, submissionA, numberID, callID, callCampaignID, communityA, vaultID, heldID]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
@@ -151,7 +154,7 @@ import Testing
                                "Secret widget", "secret-shop.example", "Secret visitor question",
                                "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com",
                                "Secret desk", "Secret prompt", "Secret call context", "Secret dialling", "Secret campaign context",
-                               "Secret guild", "secret-vault", "Secret guild message"]
+                               "Secret guild", "secret-vault", "Secret guild message", "Secret held post"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

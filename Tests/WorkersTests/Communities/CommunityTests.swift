@@ -286,6 +286,7 @@ import Testing
             if method == "GET" || method == "DELETE" || route.hasSuffix("/reactions/:emoji") { return nil }
             if route.hasSuffix("/members") { return ["add": .array([.string(w.member.id)])] }
             if route.hasSuffix("/read") { return ["message_id": 1] }
+            if route.hasSuffix("/flags") { return ["note": "walk"] }
             if route.hasSuffix("/:channel_id") { return ["name": "walk"] }
             return ["body": "walk"]
         }

@@ -1,13 +1,14 @@
 import OzziRuntime
 
 /// `/api/v1/communities`: communities with channels of live messages, roles with permission sets,
-/// moderation (timeouts, bans, an audit log) and a live socket per community.
+/// moderation (timeouts, bans, a review queue, an audit log), reputation, and a live socket per community.
 struct CommunitiesDomain: APIDomain {
     let communities: CommunityStore
     let members: CommunityMemberStore
     let channels: ChannelStore
     let messages: CommunityMessageStore
     let moderation: ModerationStore
+    let review: ReviewStore
     let joining: JoiningStore
     let directory: CommunityDirectory
     let systemEmail: SystemEmailSender
@@ -24,6 +25,7 @@ struct CommunitiesDomain: APIDomain {
         channels = ChannelStore(database: api.database, clock: api.clock, live: live)
         messages = CommunityMessageStore(database: api.database, clock: api.clock, live: live)
         moderation = ModerationStore(database: api.database, clock: api.clock, live: live, jobs: try api.env.queue("JOBS"))
+        review = ReviewStore(database: api.database, clock: api.clock, live: live)
         joining = JoiningStore(database: api.database, clock: api.clock, live: live)
         directory = CommunityDirectory(database: api.database, clock: api.clock)
         systemEmail = api.systemEmail
@@ -39,6 +41,8 @@ struct CommunitiesDomain: APIDomain {
         communities.addChannelRoutes(self)
         communities.addCommunityMessageRoutes(self)
         communities.addModerationRoutes(self)
+        communities.addReviewRoutes(self)
+        communities.addReputationRoutes(self)
         communities.addJoiningRoutes(self)
         v1.group("/community-invitations").announcing(events).addInvitationAcceptRoutes(self)
     }
@@ -53,7 +57,10 @@ struct CommunitiesDomain: APIDomain {
         try await live.sweep(nowMs: clock.milliseconds)
     }
 
-    var publishes: [String] { ["community.created", "community.deleted"] + CommunityEvent.types.map(CommunityEvent.workspaceType) }
+    var publishes: [String] {
+        ["community.created", "community.deleted", "community.submission_created", "community.submission_decided"]
+            + CommunityEvent.types.map(CommunityEvent.workspaceType)
+    }
 
     /// The caller's standing in community `id`; 404 when to them it does not exist.
     func access(_ principal: Principal, _ id: String) async throws -> CommunityAccess {

@@ -16,10 +16,12 @@ struct Community: Codable, SQLRecord, Sendable, Equatable {
     let updated_at: String
     /// Stored JSON; answers show `roles` (see `CommunityView`).
     let role_permissions: String
+    /// Stored JSON; answers show the levels with their numbers.
+    let levels: String
 
     enum CodingKeys: String, SQLColumn {
         case id, workspace_id, name, slug, description, visibility, join_policy, edit_window_seconds, member_count, last_seq, created_at,
-             updated_at, role_permissions
+             updated_at, role_permissions, levels
     }
     typealias Columns = CodingKeys
 
@@ -28,6 +30,7 @@ struct Community: Codable, SQLRecord, Sendable, Equatable {
     static let defaultEditWindowSeconds = 900
 
     var roles: RolePermissions { RolePermissions(stored: role_permissions) }
+    var levelTable: ReputationLevels { ReputationLevels(stored: levels) }
     var scope: TenantScope { TenantScope(workspaceID: workspace_id) }
 
 }
@@ -45,6 +48,7 @@ struct CommunityView: Encodable, Sendable {
     let member_count: Int
     let last_seq: Int64
     let roles: JSONValue
+    let levels: JSONValue
     /// The caller's role, or null when they are not a member.
     let my_role: String?
     let created_at: String
@@ -62,6 +66,7 @@ struct CommunityView: Encodable, Sendable {
         member_count = community.member_count
         last_seq = community.last_seq
         roles = community.roles.described
+        levels = community.levelTable.described
         my_role = myRole?.rawValue
         created_at = community.created_at
         updated_at = community.updated_at

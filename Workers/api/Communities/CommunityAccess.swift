@@ -12,18 +12,23 @@ struct CommunityAccess: Sendable {
     let role: CommunityRole?
     /// Until when they may read but not post or react (milliseconds), if timed out.
     let timedOutUntilMs: Int64?
+    /// Their reputation here (0 when not a member).
+    let points: Int
     /// When the request was read, by the api's clock: a timeout ends exactly at its time.
     let nowMs: Int64
 
     var scope: TenantScope { community.scope }
     var isMember: Bool { memberRole != nil }
     var isTimedOut: Bool { (timedOutUntilMs ?? 0) > nowMs }
+    /// Their reputation level: 0 below the first threshold (a new member).
+    var level: Int { isMember ? community.levelTable.level(for: points) : 0 }
 
-    /// The caller's permissions, community-wide or in `channel` (its overrides applied); a timeout takes
-    /// away posting, reacting and attaching.
+    /// The caller's permissions, community-wide or in `channel`: their role's, with what their level unlocks,
+    /// then the channel's overrides (an override that takes a permission away wins over a level); a timeout
+    /// takes away posting, reacting and attaching.
     func permissions(in channel: CommunityChannel? = nil) -> Set<CommunityPermission> {
         guard let role else { return [] }
-        var granted = community.roles.permissions(of: role)
+        var granted = community.roles.permissions(of: role).union(community.levelTable.grants(upTo: level))
         if let channel, role != .owner {
             for (permission, allowed) in channel.overrides(for: role) {
                 if allowed { granted.insert(permission) } else { granted.remove(permission) }
@@ -44,6 +49,17 @@ struct CommunityAccess: Sendable {
                 throw APIError.forbidden("you are timed out in this community until \(Timestamp.at(milliseconds: timedOutUntilMs ?? 0)) and cannot \(action)")
             }
             throw APIError.forbidden("your role in this community cannot \(action) (it needs the \(permission.rawValue) permission)")
+        }
+    }
+
+    /// Whether the caller's posts in `channel` wait for a moderator's approval: those who moderate it never
+    /// do; others by the channel's `review` (everyone, or only new members, still at level 0).
+    func postsReviewed(in channel: CommunityChannel) -> Bool {
+        guard !can(.moderate, in: channel) else { return false }
+        switch channel.review {
+        case "everyone": return true
+        case "new_members": return level == 0
+        default: return false
         }
     }
 

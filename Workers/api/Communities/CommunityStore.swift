@@ -11,7 +11,7 @@ struct CommunityStore: Sendable {
     /// or a hidden one they are not in (and do not run).
     func access(_ principal: Principal, id: String) async throws -> CommunityAccess? {
         guard let row = try await database.prepare("""
-            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms FROM communities c
+            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms, m.points FROM communities c
             LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = ? WHERE c.id = ?
             """).bind(principal.userID, id).first(CommunityListRow.self) else { return nil }
         return row.access(principal, nowMs: clock.milliseconds)
@@ -21,7 +21,7 @@ struct CommunityStore: Sendable {
     func accessible(_ principal: Principal) async throws -> [CommunityAccess] {
         let nowMs = clock.milliseconds
         return try await database.prepare("""
-            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms FROM communities c
+            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms, m.points FROM communities c
             LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = ?
             WHERE m.user_id IS NOT NULL OR (c.workspace_id = ? AND ? = 1) ORDER BY c.id
             """).bind(principal.userID, principal.scope.workspaceID, principal.role >= .admin).all(CommunityListRow.self)
@@ -57,7 +57,7 @@ struct CommunityStore: Sendable {
     /// its admins; hidden ones only for their members), by id.
     func list(_ principal: Principal, page: PageRequest) async throws -> [CommunityView] {
         let rows = try await database.prepare("""
-            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms FROM communities c
+            SELECT \(Community.selection(from: "c")), m.role AS my_role, m.timed_out_until_ms, m.points FROM communities c
             LEFT JOIN community_members m ON m.community_id = c.id AND m.user_id = ?
             WHERE (m.user_id IS NOT NULL OR (c.workspace_id = ? AND (c.visibility <> 'hidden' OR ? = 1))) AND c.id > ?
             ORDER BY c.id LIMIT ?
@@ -109,6 +109,27 @@ struct CommunityStore: Sendable {
         return try await reload(access)
     }
 
+    /// Sets the reputation levels.
+    func setLevels(_ access: CommunityAccess, _ levels: ReputationLevels) async throws -> CommunityView {
+        let now = Timestamp.now(clock)
+        let event = try await database.transaction { tx in
+            try tx.run("UPDATE communities SET levels = ?, updated_at = ? WHERE id = ?", levels.stored, now, access.community.id)
+            try CommunityAudit.record(tx, access, action: "levels_updated", details: ["levels": levels.described], at: now)
+            return try CommunityLive.record(tx, access.community, channel: nil, "levels.updated", ["levels": levels.described], at: now)
+        }
+        await live.publish(access.community.id, [event])
+        return try await reload(access)
+    }
+
+    /// Recounts every member's points; returns how many members there are and how many were off.
+    func recount(_ access: CommunityAccess) async throws -> (members: Int, corrected: Int) {
+        try await database.transaction { tx in
+            let corrected = try Reputation.recompute(tx, communityID: access.community.id)
+            let members = try tx.all("SELECT count(*) AS n FROM community_members WHERE community_id = ?", access.community.id).first?.integer("n") ?? 0
+            return (Int(members), corrected)
+        }
+    }
+
     /// Deletes the community with everything in it.
     func delete(_ access: CommunityAccess) async throws {
         let now = Timestamp.now(clock)
@@ -125,23 +146,15 @@ struct CommunityListRow: SQLRecord, Sendable {
     let community: Community
     let myRole: String?
     let timedOutUntilMs: Int64?
+    let points: Int
 
-    enum Columns: String, SQLColumn {
-        case id, workspace_id, name, slug, description, visibility, join_policy, edit_window_seconds, member_count, last_seq, created_at,
-             updated_at, role_permissions, my_role, timed_out_until_ms
-    }
+    enum Columns: String, SQLColumn { case my_role, timed_out_until_ms, points }
 
     init(row: SQLRecordRow<Columns>) throws {
-        community = Community(
-            id: try row.decode(String.self, forKey: .id), workspace_id: try row.decode(String.self, forKey: .workspace_id),
-            name: try row.decode(String.self, forKey: .name), slug: try row.decode(String.self, forKey: .slug),
-            description: try row.decode(String.self, forKey: .description), visibility: try row.decode(String.self, forKey: .visibility),
-            join_policy: try row.decode(String.self, forKey: .join_policy), edit_window_seconds: try row.decode(Int.self, forKey: .edit_window_seconds),
-            member_count: try row.decode(Int.self, forKey: .member_count), last_seq: try row.decode(Int64.self, forKey: .last_seq),
-            created_at: try row.decode(String.self, forKey: .created_at), updated_at: try row.decode(String.self, forKey: .updated_at),
-            role_permissions: try row.decode(String.self, forKey: .role_permissions))
+        community = try row.record(Community.self)
         myRole = try row.decodeIfPresent(String.self, forKey: .my_role)
         timedOutUntilMs = try row.decodeIfPresent(Int64.self, forKey: .timed_out_until_ms)
+        points = try row.decodeIfPresent(Int.self, forKey: .points) ?? 0
     }
 
     /// The caller's standing: their membership's role, raised to admin for the owning workspace's owners
@@ -152,6 +165,6 @@ struct CommunityListRow: SQLRecord, Sendable {
         let role = runsIt ? max(memberRole ?? .admin, .admin) : memberRole
         if community.visibility == "hidden", role == nil { return nil }
         return CommunityAccess(community: community, userID: principal.userID, memberRole: memberRole, role: role,
-                               timedOutUntilMs: timedOutUntilMs, nowMs: nowMs)
+                               timedOutUntilMs: timedOutUntilMs, points: points, nowMs: nowMs)
     }
 }

@@ -15,6 +15,7 @@ extension CommunityView: APIModel {
         .required("last_seq", Schema.integer(min: 0).described("The seq of its latest live change: resume a socket after it")),
         .required("roles", Schema.dictionary(.array(Schema.oneOf(CommunityPermission.names)), keys: StringRules(allowed: CommunityRole.allCases.map(\.rawValue)))
             .described("Each role's permissions (the owner has all)")),
+        .required("levels", ReputationLevels.schema.described("Reputation levels: the points each needs and the permissions it unlocks")),
         .optional("my_role", Schema.oneOf(CommunityRole.allCases.map(\.rawValue)).described("The caller's role; null when not a member")),
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),

@@ -20,7 +20,8 @@ struct CommunityAuditEntry: Codable, SQLRecord, Sendable {
 
     static let actions = ["role_changed", "member_removed", "member_timed_out", "timeout_lifted", "member_banned", "member_unbanned",
                           "message_deleted", "channel_created", "channel_updated", "channel_deleted", "channel_members_changed",
-                          "roles_updated", "community_updated", "join_approved", "join_rejected"]
+                          "roles_updated", "community_updated", "join_approved", "join_rejected", "submission_approved", "submission_rejected",
+                          "levels_updated"]
 }
 
 enum CommunityAudit {

@@ -6,6 +6,7 @@ struct ChannelInput: Sendable {
     var name: String?
     var topic: String?
     var isPrivate: Bool?
+    var review: String?
     /// role -> permission -> allowed, as given.
     var overrides: [String: [String: Bool]]?
     var memberIDs: [String]?
@@ -17,6 +18,7 @@ struct ChannelInput: Sendable {
         name = creating ? try body.requiredString("name", max: 64) : try body.string("name", max: 64)
         topic = try body.string("topic", max: 500)
         isPrivate = try body.bool("private")
+        review = try body.choice("review", CommunityChannel.reviewModes)
         if let given = body.fields["overrides"]?.objectValue {
             var overrides: [String: [String: Bool]] = [:]
             for (role, set) in given {
@@ -57,6 +59,8 @@ struct ChannelInput: Sendable {
             .optional("topic", Schema.string(max: 500)),
             .optional("private", Schema.boolean.described("Only its listed members (and those who manage channels) see it")),
             .optional("overrides", overridesSchema),
+            .optional("review", Schema.oneOf(CommunityChannel.reviewModes)
+                .described("Whose posts wait for a moderator's approval: none (the default), new_members (level 0) or everyone below moderator")),
         ] + (creating ? [.optional("member_ids", Schema.array(Schema.string(min: 1, max: 64), max: 1000).described("A private channel's first members (community members' user ids)"))] : []),
         closed: true))
     }

@@ -10,16 +10,10 @@ struct ChannelRow: SQLRecord, Sendable {
     let mentions: Int
     let lastMessageSeq: Int64?
 
-    enum Columns: String, SQLColumn {
-        case id, community_id, name, topic, `private`, overrides, created_at, updated_at, listed, last_read_seq, unread, mentions, last_message_seq
-    }
+    enum Columns: String, SQLColumn { case listed, last_read_seq, unread, mentions, last_message_seq }
 
     init(row: SQLRecordRow<Columns>) throws {
-        channel = CommunityChannel(
-            id: try row.decode(String.self, forKey: .id), community_id: try row.decode(String.self, forKey: .community_id),
-            name: try row.decode(String.self, forKey: .name), topic: try row.decode(String.self, forKey: .topic),
-            private: try row.decode(Int.self, forKey: .private), overrides: try row.decode(String.self, forKey: .overrides),
-            created_at: try row.decode(String.self, forKey: .created_at), updated_at: try row.decode(String.self, forKey: .updated_at))
+        channel = try row.record(CommunityChannel.self)
         listed = try row.decode(Int.self, forKey: .listed) != 0
         lastReadSeq = try row.decode(Int64.self, forKey: .last_read_seq)
         unread = try row.decode(Int.self, forKey: .unread)
@@ -49,7 +43,9 @@ struct ChannelRow: SQLRecord, Sendable {
     func view(_ access: CommunityAccess) -> ChannelView {
         let overridesJSON = (try? JSONValue(jsonBytes: Array(channel.overrides.utf8))) ?? .object([:])
         return ChannelView(id: channel.id, community_id: channel.community_id, name: channel.name, topic: channel.topic, private: channel.isPrivate,
-                           overrides: overridesJSON, my_permissions: CommunityPermission.allCases.filter { access.permissions(in: channel).contains($0) }.map(\.rawValue),
+                           overrides: overridesJSON, review: channel.review,
+                           my_permissions: CommunityPermission.allCases.filter { access.permissions(in: channel).contains($0) }.map(\.rawValue),
+                           my_posts_reviewed: access.postsReviewed(in: channel),
                            unread_count: unread, mention_count: mentions, last_read_id: lastReadSeq, last_message_id: lastMessageSeq,
                            created_at: channel.created_at, updated_at: channel.updated_at)
     }

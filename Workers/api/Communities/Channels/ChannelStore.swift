@@ -42,10 +42,13 @@ struct ChannelStore: Sendable {
         do {
             event = try await database.transaction { tx in
                 try tx.run("""
-                    INSERT INTO community_channels (id, community_id, name, topic, private, overrides, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, id, access.community.id, input.name ?? "", input.topic ?? "", input.isPrivate == true ? 1 : 0, input.overridesJSON ?? "{}", now, now)
+                    INSERT INTO community_channels (id, community_id, name, topic, private, overrides, review, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, id, access.community.id, input.name ?? "", input.topic ?? "", input.isPrivate == true ? 1 : 0, input.overridesJSON ?? "{}",
+                    input.review ?? "none", now, now)
                 let channel = CommunityChannel(id: id, community_id: access.community.id, name: input.name ?? "", topic: input.topic ?? "",
-                                               private: input.isPrivate == true ? 1 : 0, overrides: input.overridesJSON ?? "{}", created_at: now, updated_at: now)
+                                               private: input.isPrivate == true ? 1 : 0, overrides: input.overridesJSON ?? "{}",
+                                               review: input.review ?? "none", created_at: now, updated_at: now)
                 if let members = input.memberIDs, !members.isEmpty { try Self.addMembers(tx, access, channelID: id, userIDs: members, at: now) }
                 try CommunityAudit.record(tx, access, action: "channel_created", targetChannel: id, at: now)
                 return try CommunityLive.record(tx, access.community, channel: channel, "channel.created", ["channel_id": .string(id), "name": .string(channel.name)], at: now)
@@ -64,8 +67,8 @@ struct ChannelStore: Sendable {
             event = try await database.transaction { tx in
                 try tx.run("""
                     UPDATE community_channels SET name = coalesce(?, name), topic = coalesce(?, topic), private = coalesce(?, private),
-                    overrides = coalesce(?, overrides), updated_at = ? WHERE id = ?
-                    """, input.name, input.topic, input.isPrivate.map { $0 ? 1 : 0 }, input.overridesJSON, now, channel.id)
+                    overrides = coalesce(?, overrides), review = coalesce(?, review), updated_at = ? WHERE id = ?
+                    """, input.name, input.topic, input.isPrivate.map { $0 ? 1 : 0 }, input.overridesJSON, input.review, now, channel.id)
                 try CommunityAudit.record(tx, access, action: "channel_updated", targetChannel: channel.id, at: now)
                 return try CommunityLive.record(tx, access.community, channel: channel, "channel.updated", ["channel_id": .string(channel.id)], at: now)
             }
@@ -80,6 +83,8 @@ struct ChannelStore: Sendable {
         let now = Timestamp.now(clock)
         let event = try await database.transaction { tx in
             try tx.run("DELETE FROM community_channels WHERE id = ?", channel.id)
+            // Its messages went with it, and the points they were worth.
+            try Reputation.recompute(tx, communityID: access.community.id)
             try CommunityAudit.record(tx, access, action: "channel_deleted", targetChannel: channel.id, details: ["name": .string(channel.name)], at: now)
             // Recorded as the community's, not the channel's (which is gone): every socket learns it.
             return try CommunityLive.record(tx, access.community, channel: nil, about: channel, "channel.deleted", ["channel_id": .string(channel.id)], at: now)

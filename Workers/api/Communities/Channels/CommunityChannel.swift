@@ -9,14 +9,17 @@ struct CommunityChannel: Codable, SQLRecord, Sendable, Equatable {
     let `private`: Int
     /// Stored JSON `{role: {permission: true|false}}`.
     let overrides: String
+    /// Whose posts wait for a moderator's approval: `none`, `new_members` (level 0) or `everyone` below moderator.
+    let review: String
     let created_at: String
     let updated_at: String
 
-    enum CodingKeys: String, SQLColumn { case id, community_id, name, topic, `private`, overrides, created_at, updated_at }
+    enum CodingKeys: String, SQLColumn { case id, community_id, name, topic, `private`, overrides, review, created_at, updated_at }
     typealias Columns = CodingKeys
 
     var isPrivate: Bool { `private` != 0 }
 
+    static let reviewModes = ["none", "new_members", "everyone"]
 
     /// The permissions this channel grants (true) or takes away (false) from `role`.
     func overrides(for role: CommunityRole) -> [(CommunityPermission, Bool)] {
@@ -36,8 +39,11 @@ struct ChannelView: Encodable, Sendable {
     let topic: String
     let `private`: Bool
     let overrides: JSONValue
+    let review: String
     /// The caller's permissions here.
     let my_permissions: [String]
+    /// Whether the caller's posts here wait for approval (submit them to the channel's submissions).
+    let my_posts_reviewed: Bool
     let unread_count: Int
     let mention_count: Int
     let last_read_id: Int64

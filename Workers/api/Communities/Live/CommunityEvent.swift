@@ -46,6 +46,6 @@ struct CommunityEvent: Sendable, SQLRecord {
         "message.created", "message.edited", "message.deleted", "reaction.added", "reaction.removed",
         "channel.created", "channel.updated", "channel.deleted", "channel.members_changed",
         "member.joined", "member.left", "member.removed", "member.role_changed", "member.timed_out", "member.timeout_ended",
-        "member.banned", "member.unbanned", "community.updated", "roles.updated",
+        "member.banned", "member.unbanned", "community.updated", "roles.updated", "levels.updated",
     ]
 }

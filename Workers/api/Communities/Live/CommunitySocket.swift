@@ -113,7 +113,7 @@ struct CommunitySocket {
     private func refreshAccess(_ state: State) async throws {
         guard let access = try await communities.access(principal, id: communityID) else {
             state.access = CommunityAccess(community: state.access.community, userID: principal.userID, memberRole: nil, role: nil,
-                                           timedOutUntilMs: nil, nowMs: 0)
+                                           timedOutUntilMs: nil, points: 0, nowMs: 0)
             state.visible = []
             return
         }

@@ -36,6 +36,8 @@ struct CommunityMemberStore: Sendable {
             INSERT INTO community_members (community_id, user_id, role, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
             """, community.id, userID, role.rawValue, now).changes == 1 else { return nil }
         try tx.run("UPDATE communities SET member_count = member_count + 1 WHERE id = ?", community.id)
+        // One who comes back finds the points their messages still earn.
+        try Reputation.recompute(tx, communityID: community.id, userID: userID)
         return try CommunityLive.record(tx, community, channel: nil, "member.joined", ["user_id": .string(userID), "role": .string(role.rawValue)], at: now)
     }
 

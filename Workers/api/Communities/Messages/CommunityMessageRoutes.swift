@@ -20,7 +20,7 @@ extension RouteGroup {
             return .json(MessagePage(data: messages, last_message_id: row.lastMessageSeq))
         }
 
-        authed("POST", path, "Post a message (post permission; not while timed out); thread_id replies in a thread; <@user_id> mentions",
+        authed("POST", path, "Post a message (post permission; not while timed out; 409 where the channel reviews the caller's posts); thread_id replies in a thread; <@user_id> mentions",
                tag: "communities", body: .json(.object([
                    .required("body", Schema.text(max: CommunityMessage.bodyLimit)),
                    .optional("thread_id", Schema.integer(min: 1).described("Reply in the thread of this top-level message")),
@@ -28,6 +28,10 @@ extension RouteGroup {
             let access = try await s.member(principal, context.parameter("id"))
             let row = try await s.channel(access, context.parameter("channel_id"))
             try access.require(.post, in: row.channel, to: "post here")
+            guard !access.postsReviewed(in: row.channel) else {
+                throw APIError.conflict("posts here wait for a moderator's approval: submit it to this channel's submissions",
+                                       details: .object(["state": "review"]))
+            }
             let body = try JSONBody(request)
             let text = String(try body.requiredString("body", max: CommunityMessage.bodyLimit).trimmingPrefixAndSuffixSpaces())
             guard !text.isEmpty else { throw APIError.invalidField("body", "must not be blank") }

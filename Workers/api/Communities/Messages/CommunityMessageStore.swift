@@ -75,59 +75,70 @@ struct CommunityMessageStore: Sendable {
     /// Posts `body` (in thread `threadID` when given); mentions of members who cannot see the channel are dropped.
     func post(_ access: CommunityAccess, _ channel: CommunityChannel, body: String, threadID: Int64?) async throws -> CommunityMessage {
         let now = Timestamp.now(clock)
-        let asked = MessageMentions.ids(in: body)
-        let (event, message) = try await database.transaction { tx -> (CommunityEvent, CommunityMessage) in
-            if let threadID {
-                guard let root = try tx.all("SELECT thread_seq, deleted_at FROM community_messages WHERE community_id = ? AND seq = ? AND channel_id = ?",
-                                            access.community.id, threadID, channel.id).first, root["deleted_at"] == .null else {
-                    throw APIError.conflict("message \(threadID) is not a message of this channel", details: .object(["field": "thread_id"]))
-                }
-                guard root["thread_seq"] == .null else {
-                    throw APIError.conflict("message \(threadID) is a reply; reply to its thread's first message", details: .object(["field": "thread_id"]))
-                }
-            }
-            let mentions = try Self.visibleMembers(tx, access, channel, asked)
-            let seq = try CommunityLive.nextSeq(tx, access.community)
-            try tx.run("""
-                INSERT INTO community_messages (community_id, seq, channel_id, thread_seq, author_id, body, mentions, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, access.community.id, seq, channel.id, threadID, access.userID, body, SQLList.json(mentions), now)
-            if !mentions.isEmpty {
-                try tx.insert(into: "community_mentions", columns: ["community_id", "user_id", "channel_id", "seq"],
-                              rows: mentions.map { [.text(access.community.id), .text($0), .text(channel.id), .integer(seq)] })
-            }
-            if let threadID {
-                try tx.run("UPDATE community_messages SET reply_count = reply_count + 1, last_reply_at = ? WHERE community_id = ? AND seq = ?",
-                           now, access.community.id, threadID)
-            }
-            // Posting reads the channel up to one's own message.
-            if threadID == nil {
-                try tx.run("""
-                    INSERT INTO community_reads (channel_id, user_id, last_read_seq) VALUES (?, ?, ?)
-                    ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq
-                    """, channel.id, access.userID, seq)
-            }
-            // As answered and as published: a message just posted has no reactions yet.
-            let message = try tx.first(CommunityMessage.self, CommunityMessage.select + " AND m.seq = ?", access.community.id, seq)!
-            return (try CommunityLive.recordTaken(tx, access.community, seq: seq, channel: channel, "message.created", message.json, at: now), message)
+        let (event, message) = try await database.transaction { tx in
+            try Self.write(tx, access.community, channel, author: access.userID, body: body, threadID: threadID, at: now)
         }
         await live.publish(access.community.id, [event])
         return message
     }
 
+    /// Writes a message in `tx` at the community's next seq, with its mentions, its thread's count and its
+    /// author's point; `readsOwn` moves the author's read position to it (posting reads one's own, but a
+    /// held post approved later must not mark what came meanwhile as read).
+    static func write(_ tx: SQLTransaction, _ community: Community, _ channel: CommunityChannel, author: String, body: String, threadID: Int64?,
+                      readsOwn: Bool = true, at now: String) throws -> (CommunityEvent, CommunityMessage) {
+        if let threadID { try requireThreadRoot(tx, community, channel, threadID) }
+        let mentions = try visibleMembers(tx, community, channel, MessageMentions.ids(in: body))
+        let seq = try CommunityLive.nextSeq(tx, community)
+        try tx.run("""
+            INSERT INTO community_messages (community_id, seq, channel_id, thread_seq, author_id, body, mentions, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, community.id, seq, channel.id, threadID, author, body, SQLList.json(mentions), now)
+        if !mentions.isEmpty {
+            try tx.insert(into: "community_mentions", columns: ["community_id", "user_id", "channel_id", "seq"],
+                          rows: mentions.map { [.text(community.id), .text($0), .text(channel.id), .integer(seq)] })
+        }
+        if let threadID {
+            try tx.run("UPDATE community_messages SET reply_count = reply_count + 1, last_reply_at = ? WHERE community_id = ? AND seq = ?",
+                       now, community.id, threadID)
+        }
+        if readsOwn, threadID == nil {
+            try tx.run("""
+                INSERT INTO community_reads (channel_id, user_id, last_read_seq) VALUES (?, ?, ?)
+                ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq
+                WHERE community_reads.last_read_seq < excluded.last_read_seq
+                """, channel.id, author, seq)
+        }
+        try Reputation.award(tx, communityID: community.id, userID: author, Reputation.post)
+        // As answered and as published: a message just posted has no reactions yet.
+        let message = try tx.first(CommunityMessage.self, CommunityMessage.select + " AND m.seq = ?", community.id, seq)!
+        return (try CommunityLive.recordTaken(tx, community, seq: seq, channel: channel, "message.created", message.json, at: now), message)
+    }
+
+    /// 409 unless `threadID` is a live top-level message of `channel` (a reply goes to its thread's first message).
+    static func requireThreadRoot(_ tx: SQLTransaction, _ community: Community, _ channel: CommunityChannel, _ threadID: Int64) throws {
+        guard let root = try tx.all("SELECT thread_seq, deleted_at FROM community_messages WHERE community_id = ? AND seq = ? AND channel_id = ?",
+                                    community.id, threadID, channel.id).first, root["deleted_at"] == .null else {
+            throw APIError.conflict("message \(threadID) is not a message of this channel", details: .object(["field": "thread_id"]))
+        }
+        guard root["thread_seq"] == .null else {
+            throw APIError.conflict("message \(threadID) is a reply; reply to its thread's first message", details: .object(["field": "thread_id"]))
+        }
+    }
+
     /// The members among `ids` who may see `channel` (a private channel's listed members and the
     /// community's admins and owner, who manage channels by default).
-    static func visibleMembers(_ tx: SQLTransaction, _ access: CommunityAccess, _ channel: CommunityChannel, _ ids: [String]) throws -> [String] {
+    static func visibleMembers(_ tx: SQLTransaction, _ community: Community, _ channel: CommunityChannel, _ ids: [String]) throws -> [String] {
         guard !ids.isEmpty else { return [] }
         let rows = try tx.all("""
             SELECT m.user_id, m.role, CASE WHEN cm.user_id IS NULL THEN 0 ELSE 1 END AS listed FROM community_members m
             LEFT JOIN community_channel_members cm ON cm.channel_id = ? AND cm.user_id = m.user_id
             WHERE m.community_id = ? AND m.user_id IN (SELECT value FROM \(tx.dialect.elements()))
-            """, channel.id, access.community.id, SQLList.json(ids))
+            """, channel.id, community.id, SQLList.json(ids))
         var allowed = Set<String>()
         for row in rows {
             guard let id = row.text("user_id"), let role = row.text("role").flatMap(CommunityRole.init(rawValue:)) else { continue }
-            let roles = access.community.roles
+            let roles = community.roles
             if !channel.isPrivate || row.integer("listed") == 1 || roles.permissions(of: role).contains(.manage_channels) { allowed.insert(id) }
         }
         return ids.filter(allowed.contains)
@@ -150,7 +161,7 @@ struct CommunityMessageStore: Sendable {
                 INSERT INTO community_message_edits (community_id, seq, body, replaced_at)
                 SELECT community_id, seq, body, ? FROM community_messages WHERE community_id = ? AND seq = ? AND deleted_at IS NULL
                 """, now, access.community.id, id).changes == 1 else { return nil }
-            let mentions = try Self.visibleMembers(tx, access, channel, asked)
+            let mentions = try Self.visibleMembers(tx, access.community, channel, asked)
             try tx.run("UPDATE community_messages SET body = ?, mentions = ?, edited_at = ? WHERE community_id = ? AND seq = ?",
                        body, SQLList.json(mentions), now, access.community.id, id)
             try tx.run("DELETE FROM community_mentions WHERE community_id = ? AND seq = ?", access.community.id, id)
@@ -185,30 +196,41 @@ struct CommunityMessageStore: Sendable {
         }
         let now = Timestamp.now(clock)
         let event = try await database.transaction { tx -> CommunityEvent? in
-            guard try tx.run("UPDATE community_messages SET deleted_at = ?, body = '', mentions = '[]' WHERE community_id = ? AND seq = ? AND deleted_at IS NULL",
-                             now, access.community.id, id).changes == 1 else { return nil }
-            try tx.run("DELETE FROM community_message_edits WHERE community_id = ? AND seq = ?", access.community.id, id)
-            try tx.run("DELETE FROM community_reactions WHERE community_id = ? AND seq = ?", access.community.id, id)
-            try tx.run("DELETE FROM community_mentions WHERE community_id = ? AND seq = ?", access.community.id, id)
-            if let root = message.thread_id {
-                try tx.run("UPDATE community_messages SET reply_count = reply_count - 1 WHERE community_id = ? AND seq = ? AND reply_count > 0",
-                           access.community.id, root)
-            }
-            if !byAuthor {
+            let event = try Self.erase(tx, access.community, channel, message, at: now)
+            if event != nil, !byAuthor {
                 try CommunityAudit.record(tx, access, action: "message_deleted", targetUser: message.author_id, targetMessage: id,
                                           targetChannel: channel.id, reason: reason, at: now)
             }
-            return try CommunityLive.record(tx, access.community, channel: channel, "message.deleted",
-                                            ["id": .number(Double(id)), "thread_id": message.thread_id.map { .number(Double($0)) } ?? .null], at: now)
+            return event
         }
         guard let event else { return false }
         await live.publish(access.community.id, [event])
         return true
     }
 
+    /// Deletes `message` in `tx`: its text, history, reactions and mentions go, and the points it was worth
+    /// to its author; the row stays as a tombstone for its thread. Nil when it was deleted already.
+    static func erase(_ tx: SQLTransaction, _ community: Community, _ channel: CommunityChannel, _ message: CommunityMessage,
+                      at now: String) throws -> CommunityEvent? {
+        let id = message.id
+        let worth = try Reputation.worth(tx, communityID: community.id, seq: id, author: message.author_id)
+        guard try tx.run("UPDATE community_messages SET deleted_at = ?, body = '', mentions = '[]' WHERE community_id = ? AND seq = ? AND deleted_at IS NULL",
+                         now, community.id, id).changes == 1 else { return nil }
+        try tx.run("DELETE FROM community_message_edits WHERE community_id = ? AND seq = ?", community.id, id)
+        try tx.run("DELETE FROM community_reactions WHERE community_id = ? AND seq = ?", community.id, id)
+        try tx.run("DELETE FROM community_mentions WHERE community_id = ? AND seq = ?", community.id, id)
+        if let root = message.thread_id {
+            try tx.run("UPDATE community_messages SET reply_count = reply_count - 1 WHERE community_id = ? AND seq = ? AND reply_count > 0",
+                       community.id, root)
+        }
+        try Reputation.award(tx, communityID: community.id, userID: message.author_id, -worth)
+        return try CommunityLive.record(tx, community, channel: channel, "message.deleted",
+                                        ["id": .number(Double(id)), "thread_id": message.thread_id.map { .number(Double($0)) } ?? .null], at: now)
+    }
+
     /// Adds (or takes back) the caller's `emoji` on a message; returns the message with its counts.
     func react(_ access: CommunityAccess, _ channel: CommunityChannel, id: Int64, emoji: String, adding: Bool) async throws -> CommunityMessage? {
-        guard try await get(access, channel, id: id) != nil else { return nil }
+        guard let message = try await get(access, channel, id: id) else { return nil }
         let now = Timestamp.now(clock)
         let event = try await database.transaction { tx -> CommunityEvent? in
             let changed = adding
@@ -217,6 +239,9 @@ struct CommunityMessageStore: Sendable {
                 : try tx.run("DELETE FROM community_reactions WHERE community_id = ? AND seq = ? AND user_id = ? AND emoji = ?",
                              access.community.id, id, access.userID, emoji).changes
             guard changed == 1 else { return nil }
+            if message.author_id != access.userID {
+                try Reputation.award(tx, communityID: access.community.id, userID: message.author_id, adding ? Reputation.reactionReceived : -Reputation.reactionReceived)
+            }
             let count = try tx.all("SELECT count(*) AS n FROM community_reactions WHERE community_id = ? AND seq = ? AND emoji = ?",
                                    access.community.id, id, emoji).first?.integer("n") ?? 0
             return try CommunityLive.record(tx, access.community, channel: channel, adding ? "reaction.added" : "reaction.removed",
