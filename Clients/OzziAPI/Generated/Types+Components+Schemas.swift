@@ -5084,6 +5084,138 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/CommunityFile`.
+        public struct CommunityFile: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/channel_id`.
+            public var channelId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/community_id`.
+            public var communityId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/content_type`.
+            public var contentType: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/created_at`.
+            public var createdAt: Foundation.Date
+            /// What the uploader said it is
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/id`.
+            public var id: Swift.String
+            /// The message it was posted with; absent until then
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/message_id`.
+            public var messageId: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/name`.
+            public var name: Swift.String
+            /// Bytes
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/size`.
+            public var size: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CommunityFile/uploaded_by`.
+            public var uploadedBy: Swift.String
+            /// Creates a new `CommunityFile`.
+            ///
+            /// - Parameters:
+            ///   - channelId:
+            ///   - communityId:
+            ///   - contentType:
+            ///   - createdAt:
+            ///   - description: What the uploader said it is
+            ///   - id:
+            ///   - messageId: The message it was posted with; absent until then
+            ///   - name:
+            ///   - size: Bytes
+            ///   - uploadedBy:
+            public init(
+                channelId: Swift.String,
+                communityId: Swift.String,
+                contentType: Swift.String,
+                createdAt: Foundation.Date,
+                description: Swift.String,
+                id: Swift.String,
+                messageId: Swift.Int? = nil,
+                name: Swift.String,
+                size: Swift.Int,
+                uploadedBy: Swift.String
+            ) {
+                self.channelId = channelId
+                self.communityId = communityId
+                self.contentType = contentType
+                self.createdAt = createdAt
+                self.description = description
+                self.id = id
+                self.messageId = messageId
+                self.name = name
+                self.size = size
+                self.uploadedBy = uploadedBy
+            }
+            public enum CodingKeys: String, CodingKey {
+                case channelId = "channel_id"
+                case communityId = "community_id"
+                case contentType = "content_type"
+                case createdAt = "created_at"
+                case description
+                case id
+                case messageId = "message_id"
+                case name
+                case size
+                case uploadedBy = "uploaded_by"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.channelId = try container.decode(
+                    Swift.String.self,
+                    forKey: .channelId
+                )
+                self.communityId = try container.decode(
+                    Swift.String.self,
+                    forKey: .communityId
+                )
+                self.contentType = try container.decode(
+                    Swift.String.self,
+                    forKey: .contentType
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.description = try container.decode(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.messageId = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .messageId
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.size = try container.decode(
+                    Swift.Int.self,
+                    forKey: .size
+                )
+                self.uploadedBy = try container.decode(
+                    Swift.String.self,
+                    forKey: .uploadedBy
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "channel_id",
+                    "community_id",
+                    "content_type",
+                    "created_at",
+                    "description",
+                    "id",
+                    "message_id",
+                    "name",
+                    "size",
+                    "uploaded_by"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CommunityInvitation`.
         public struct CommunityInvitation: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CommunityInvitation/community_id`.
@@ -5476,6 +5608,10 @@ extension Components {
             public var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/CommunityMessage/edited_at`.
             public var editedAt: Foundation.Date?
+            /// Files posted with it (download each at its channel's files/{id})
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityMessage/files`.
+            public var files: [Components.Schemas.CommunityFile]
             /// The community seq it was posted at: ids order messages
             ///
             /// - Remark: Generated from `#/components/schemas/CommunityMessage/id`.
@@ -5502,6 +5638,7 @@ extension Components {
             ///   - communityId:
             ///   - createdAt:
             ///   - editedAt:
+            ///   - files: Files posted with it (download each at its channel's files/{id})
             ///   - id: The community seq it was posted at: ids order messages
             ///   - lastReplyAt:
             ///   - mentions:
@@ -5516,6 +5653,7 @@ extension Components {
                 communityId: Swift.String,
                 createdAt: Foundation.Date,
                 editedAt: Foundation.Date? = nil,
+                files: [Components.Schemas.CommunityFile],
                 id: Swift.Int,
                 lastReplyAt: Foundation.Date? = nil,
                 mentions: [Swift.String],
@@ -5530,6 +5668,7 @@ extension Components {
                 self.communityId = communityId
                 self.createdAt = createdAt
                 self.editedAt = editedAt
+                self.files = files
                 self.id = id
                 self.lastReplyAt = lastReplyAt
                 self.mentions = mentions
@@ -5545,6 +5684,7 @@ extension Components {
                 case communityId = "community_id"
                 case createdAt = "created_at"
                 case editedAt = "edited_at"
+                case files
                 case id
                 case lastReplyAt = "last_reply_at"
                 case mentions
@@ -5582,6 +5722,10 @@ extension Components {
                     Foundation.Date.self,
                     forKey: .editedAt
                 )
+                self.files = try container.decode(
+                    [Components.Schemas.CommunityFile].self,
+                    forKey: .files
+                )
                 self.id = try container.decode(
                     Swift.Int.self,
                     forKey: .id
@@ -5614,6 +5758,7 @@ extension Components {
                     "community_id",
                     "created_at",
                     "edited_at",
+                    "files",
                     "id",
                     "last_reply_at",
                     "mentions",
@@ -5679,6 +5824,10 @@ extension Components {
             public var decidedAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/CommunitySubmission/decided_by`.
             public var decidedBy: Swift.String?
+            /// A post's files, posted with it when approved
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunitySubmission/file_ids`.
+            public var fileIds: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/CommunitySubmission/id`.
             public var id: Swift.String
             /// post: held for approval; flag: a message a member reported
@@ -5729,6 +5878,7 @@ extension Components {
             ///   - createdAt:
             ///   - decidedAt:
             ///   - decidedBy:
+            ///   - fileIds: A post's files, posted with it when approved
             ///   - id:
             ///   - kind: post: held for approval; flag: a message a member reported
             ///   - messageId: A flag's message; a post's, once approved
@@ -5744,6 +5894,7 @@ extension Components {
                 createdAt: Foundation.Date,
                 decidedAt: Foundation.Date? = nil,
                 decidedBy: Swift.String? = nil,
+                fileIds: [Swift.String],
                 id: Swift.String,
                 kind: Components.Schemas.CommunitySubmission.KindPayload,
                 messageId: Swift.Int? = nil,
@@ -5759,6 +5910,7 @@ extension Components {
                 self.createdAt = createdAt
                 self.decidedAt = decidedAt
                 self.decidedBy = decidedBy
+                self.fileIds = fileIds
                 self.id = id
                 self.kind = kind
                 self.messageId = messageId
@@ -5775,6 +5927,7 @@ extension Components {
                 case createdAt = "created_at"
                 case decidedAt = "decided_at"
                 case decidedBy = "decided_by"
+                case fileIds = "file_ids"
                 case id
                 case kind
                 case messageId = "message_id"
@@ -5809,6 +5962,10 @@ extension Components {
                 self.decidedBy = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .decidedBy
+                )
+                self.fileIds = try container.decode(
+                    [Swift.String].self,
+                    forKey: .fileIds
                 )
                 self.id = try container.decode(
                     Swift.String.self,
@@ -5849,6 +6006,7 @@ extension Components {
                     "created_at",
                     "decided_at",
                     "decided_by",
+                    "file_ids",
                     "id",
                     "kind",
                     "message_id",
@@ -12925,7 +13083,7 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/SearchHit/snippet`.
             public var snippet: Swift.String
-            /// A message's author, or the object's name
+            /// A message's author, or the object's name (a file's name)
             ///
             /// - Remark: Generated from `#/components/schemas/SearchHit/title`.
             public var title: Swift.String
@@ -12933,6 +13091,7 @@ extension Components {
             @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case message = "message"
                 case channel = "channel"
+                case file = "file"
                 case community = "community"
                 case member = "member"
                 case contact = "contact"
@@ -12948,7 +13107,7 @@ extension Components {
             ///   - id: A message's id (its community seq, with community_id), or the object's id
             ///   - score: Reciprocal rank fusion over the types' own rankings: higher is better
             ///   - snippet: The text around the words, HTML-escaped, the matched words in <mark>
-            ///   - title: A message's author, or the object's name
+            ///   - title: A message's author, or the object's name (a file's name)
             ///   - _type:
             public init(
                 channelId: Swift.String? = nil,

@@ -857,6 +857,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/communities/{id}/channels/{channel_id}`.
     /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/delete(deleteCommunityChannel)`.
     func deleteCommunityChannel(_ input: Operations.DeleteCommunityChannel.Input) async throws -> Operations.DeleteCommunityChannel.Output
+    /// Upload a file (the body, its media type as Content-Type, up to 25 MiB) to post with a message by its id; unposted, it is deleted after a day
+    ///
+    /// Upload a file (the body, its media type as Content-Type, up to 25 MiB) to post with a message by its id; unposted, it is deleted after a day. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/files`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/files/post(createCommunityChannelFile)`.
+    func createCommunityChannelFile(_ input: Operations.CreateCommunityChannelFile.Input) async throws -> Operations.CreateCommunityChannelFile.Output
+    /// Download a file posted in the channel (or one's own upload), as an attachment
+    ///
+    /// Download a file posted in the channel (or one's own upload), as an attachment. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/files/{file_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/files/{file_id}/get(getCommunityChannelFile)`.
+    func getCommunityChannelFile(_ input: Operations.GetCommunityChannelFile.Input) async throws -> Operations.GetCommunityChannelFile.Output
     /// A private channel's listed members (user ids)
     ///
     /// A private channel's listed members (user ids). Needs a bearer token, an API key or the session cookie.
@@ -1781,9 +1795,9 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `PUT /api/v1/privacy/retention`.
     /// - Remark: Generated from `#/paths//api/v1/privacy/retention/put(putPrivacyRetention)`.
     func putPrivacyRetention(_ input: Operations.PutPrivacyRetention.Input) async throws -> Operations.PutPrivacyRetention.Output
-    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix
+    /// Search everything the caller may read: messages, channels, files, communities, members and contacts; the last word matches as a prefix
     ///
-    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix. Needs a bearer token, an API key or the session cookie.
+    /// Search everything the caller may read: messages, channels, files, communities, members and contacts; the last word matches as a prefix. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/search`.
     /// - Remark: Generated from `#/paths//api/v1/search/get(getSearch)`.
@@ -3886,6 +3900,40 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Upload a file (the body, its media type as Content-Type, up to 25 MiB) to post with a message by its id; unposted, it is deleted after a day
+    ///
+    /// Upload a file (the body, its media type as Content-Type, up to 25 MiB) to post with a message by its id; unposted, it is deleted after a day. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/communities/{id}/channels/{channel_id}/files`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/files/post(createCommunityChannelFile)`.
+    public func createCommunityChannelFile(
+        path: Operations.CreateCommunityChannelFile.Input.Path,
+        query: Operations.CreateCommunityChannelFile.Input.Query,
+        headers: Operations.CreateCommunityChannelFile.Input.Headers = .init(),
+        body: Operations.CreateCommunityChannelFile.Input.Body
+    ) async throws -> Operations.CreateCommunityChannelFile.Output {
+        try await createCommunityChannelFile(Operations.CreateCommunityChannelFile.Input(
+            path: path,
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Download a file posted in the channel (or one's own upload), as an attachment
+    ///
+    /// Download a file posted in the channel (or one's own upload), as an attachment. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/communities/{id}/channels/{channel_id}/files/{file_id}`.
+    /// - Remark: Generated from `#/paths//api/v1/communities/{id}/channels/{channel_id}/files/{file_id}/get(getCommunityChannelFile)`.
+    public func getCommunityChannelFile(
+        path: Operations.GetCommunityChannelFile.Input.Path,
+        headers: Operations.GetCommunityChannelFile.Input.Headers = .init()
+    ) async throws -> Operations.GetCommunityChannelFile.Output {
+        try await getCommunityChannelFile(Operations.GetCommunityChannelFile.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// A private channel's listed members (user ids)
     ///
     /// A private channel's listed members (user ids). Needs a bearer token, an API key or the session cookie.
@@ -5888,9 +5936,9 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix
+    /// Search everything the caller may read: messages, channels, files, communities, members and contacts; the last word matches as a prefix
     ///
-    /// Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix. Needs a bearer token, an API key or the session cookie.
+    /// Search everything the caller may read: messages, channels, files, communities, members and contacts; the last word matches as a prefix. Needs a bearer token, an API key or the session cookie.
     ///
     /// - Remark: HTTP `GET /api/v1/search`.
     /// - Remark: Generated from `#/paths//api/v1/search/get(getSearch)`.

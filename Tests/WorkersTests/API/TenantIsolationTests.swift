@@ -133,6 +133,12 @@ import Testing
         // A post held for review in it.
         let heldA = try await api.call("POST", "/api/v1/communities/\(communityA)/channels/\(vaultID)/submissions", json: ["body": "Secret held post"], token: a.token)
         let heldID = try #require(heldA.string("id"), "\(heldA.body)")
+        // And a file posted there.
+        let fileA = try await api.call("POST", "/api/v1/communities/\(communityA)/channels/\(vaultID)/files?name=secret-plans.pdf&description=Secret%20blueprint",
+                                       raw: "Secret file bytes", token: a.token, headers: ["Content-Type": "application/pdf"])
+        let fileID = try #require(fileA.string("id"), "\(fileA.body)")
+        #expect(try await api.call("POST", "/api/v1/communities/\(communityA)/channels/\(vaultID)/messages", json: ["body": "", "file_ids": [.string(fileID)]],
+                                   token: a.token).status == 201)
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -145,7 +151,7 @@ import Testing
         secretIDs.append(try #require(seriesA.string("series_id"), "\(seriesA.body)"))
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
                       try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
-                      formID, submissionA, numberID, callID, callCampaignID, communityA, vaultID, heldID]
+                      formID, submissionA, numberID, callID, callCampaignID, communityA, vaultID, heldID, fileID]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
@@ -154,7 +160,7 @@ import Testing
                                "Secret widget", "secret-shop.example", "Secret visitor question",
                                "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com",
                                "Secret desk", "Secret prompt", "Secret call context", "Secret dialling", "Secret campaign context",
-                               "Secret guild", "secret-vault", "Secret guild message", "Secret held post"]
+                               "Secret guild", "secret-vault", "Secret guild message", "Secret held post", "secret-plans", "Secret blueprint", "Secret file bytes"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

@@ -67,16 +67,18 @@ import Testing
             ("view", { try await w.call("GET", "/channels", $0).status }),
             ("post", { try await w.call("POST", "/channels/\(w.general)/messages", $0, json: ["body": "hi"]).status }),
             ("react", { try await w.call("PUT", "/channels/\(w.general)/messages/\(messageID)/reactions/%F0%9F%91%8D", $0).status }),
+            ("attach", { try await w.api.call("POST", "/api/v1/communities/\(w.community)/channels/\(w.general)/files?name=a.txt", raw: "hello",
+                                              token: $0.token, headers: ["Content-Type": "text/plain"]).status }),
             ("moderate", { try await w.call("GET", "/bans", $0).status }),
             ("manage_channels", { try await w.call("POST", "/channels", $0, json: ["name": .string("c-\(UUID().uuidString.prefix(8).lowercased())")]).status }),
             ("manage_roles", { try await w.call("PUT", "/roles/member", $0, json: ["permissions": ["view", "post", "react", "attach"]]).status }),
             ("view_audit_log", { try await w.call("GET", "/audit-log", $0).status }),
         ]
         let allowed: [String: Set<String>] = [
-            "owner": ["view", "post", "react", "moderate", "manage_channels", "manage_roles", "view_audit_log"],
-            "admin": ["view", "post", "react", "moderate", "manage_channels", "manage_roles", "view_audit_log"],
-            "moderator": ["view", "post", "react", "moderate", "view_audit_log"],
-            "member": ["view", "post", "react"],
+            "owner": ["view", "post", "react", "attach", "moderate", "manage_channels", "manage_roles", "view_audit_log"],
+            "admin": ["view", "post", "react", "attach", "moderate", "manage_channels", "manage_roles", "view_audit_log"],
+            "moderator": ["view", "post", "react", "attach", "moderate", "view_audit_log"],
+            "member": ["view", "post", "react", "attach"],
             "outsider": [],
         ]
         for (role, person) in [("owner", w.owner), ("admin", w.admin), ("moderator", w.moderator), ("member", w.member), ("outsider", w.outsider)] {
@@ -294,7 +296,8 @@ import Testing
         for route in worker.router.routes where route.path.contains(":channel_id") {
             var path = route.path.replacingOccurrences(of: ":id", with: w.community).replacingOccurrences(of: ":channel_id", with: vaultID)
                 .replacingOccurrences(of: ":message_id", with: secretID).replacingOccurrences(of: ":emoji", with: "x")
-            path = path.replacingOccurrences(of: ":user_id", with: w.moderator.id)
+            path = path.replacingOccurrences(of: ":user_id", with: w.moderator.id).replacingOccurrences(of: ":file_id", with: "cfl_walk")
+            if route.path.hasSuffix("/files") { path += "?name=walk.txt" }
             let answer = try await w.api.call(route.method, path, json: body(route.method, route.path), token: w.member.token)
             walked += 1
             #expect(answer.status == 404, "\(route.method) \(path) answered \(answer.status): \(answer.body)")

@@ -9,6 +9,7 @@ struct CommunitiesDomain: APIDomain {
     let messages: CommunityMessageStore
     let moderation: ModerationStore
     let review: ReviewStore
+    let files: CommunityFileStore
     let joining: JoiningStore
     let directory: CommunityDirectory
     let systemEmail: SystemEmailSender
@@ -26,6 +27,7 @@ struct CommunitiesDomain: APIDomain {
         messages = CommunityMessageStore(database: api.database, clock: api.clock, live: live)
         moderation = ModerationStore(database: api.database, clock: api.clock, live: live, jobs: try api.env.queue("JOBS"))
         review = ReviewStore(database: api.database, clock: api.clock, live: live)
+        files = CommunityFileStore(database: api.database, clock: api.clock, bucket: try api.env.bucket("FILES"))
         joining = JoiningStore(database: api.database, clock: api.clock, live: live)
         directory = CommunityDirectory(database: api.database, clock: api.clock)
         systemEmail = api.systemEmail
@@ -42,6 +44,7 @@ struct CommunitiesDomain: APIDomain {
         communities.addCommunityMessageRoutes(self)
         communities.addModerationRoutes(self)
         communities.addReviewRoutes(self)
+        communities.addCommunityFileRoutes(self)
         communities.addReputationRoutes(self)
         communities.addJoiningRoutes(self)
         v1.group("/community-invitations").announcing(events).addInvitationAcceptRoutes(self)
@@ -51,10 +54,12 @@ struct CommunitiesDomain: APIDomain {
         jobs.each(RestrictionEndsJob.self) { job, _ in try await moderation.lift(job) }
     }
 
-    /// Lifts timeouts and bans whose job was lost, and drops week-old live changes.
+    /// Lifts timeouts and bans whose job was lost, drops week-old live changes, and sweeps files (uploads
+    /// never posted, and objects whose rows are gone).
     func maintain() async throws {
         try await moderation.liftEnded()
         try await live.sweep(nowMs: clock.milliseconds)
+        try await files.sweep(nowMs: clock.milliseconds)
     }
 
     var publishes: [String] {

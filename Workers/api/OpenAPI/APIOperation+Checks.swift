@@ -36,8 +36,9 @@ extension APIOperation {
             try TextInput.check(fields, in: "body")
             try schema.validate(.object(FormEncoding.firstValues(fields).mapValues(JSONValue.string)), at: "")
             return try await handler()
-        case .csv?, nil:
-            // A CSV upload is read as CSV whatever its label: `curl --data-binary @file` calls it a form.
+        case .csv?, .file?, nil:
+            // A CSV upload is read as CSV whatever its label: `curl --data-binary @file` calls it a form. A
+            // file's label is its media type.
             return try await handler()
         }
     }

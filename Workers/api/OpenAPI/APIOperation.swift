@@ -27,12 +27,23 @@ struct APIOperation: Sendable {
         case form(Schema)
         /// A CSV file, streamed (`text/csv`), up to `maxBytes`.
         case csv(maxBytes: Int)
+        /// Any file, streamed, up to `maxBytes`; its `Content-Type` says what it is.
+        case file(maxBytes: Int)
 
         var mediaType: String {
             switch self {
             case .json: "application/json"
             case .form: "application/x-www-form-urlencoded"
             case .csv: "text/csv"
+            case .file: "application/octet-stream"
+            }
+        }
+
+        /// Streamed bytes, read whatever their label (no 415).
+        var isRaw: Bool {
+            switch self {
+            case .csv, .file: true
+            case .json, .form: false
             }
         }
     }

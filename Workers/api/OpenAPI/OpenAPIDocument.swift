@@ -167,6 +167,11 @@ enum OpenAPIDocument {
                                                   "description": "CSV with a header row, UTF-8; the header names the columns the mapping uses"]),
                                "example": "name,phone,email\nAda Lovelace,+12025550143,ada@example.com\n"])
             required = true
+        case .file(let maxBytes):
+            content = .object(["schema": .object(["type": "string", "format": "binary", "minLength": 1, "maxLength": .number(Double(maxBytes)),
+                                                  "description": "The file's bytes; send its media type as Content-Type (any type is taken)"]),
+                               "example": "%PDF-1.7"])
+            required = true
         }
         return .object(["required": .bool(required), "content": .object([body.mediaType: content])])
     }
@@ -283,7 +288,7 @@ enum OpenAPIDocument {
         ErrorResponse(status: 413, name: "PayloadTooLarge", description: "The body is larger than the route takes",
                       code: "payload_too_large") { $0.body != nil },
         ErrorResponse(status: 415, name: "UnsupportedMediaType", description: "The body is not in the route's media type",
-                      code: "unsupported_media_type") { if case .csv = $0.body { false } else { $0.body != nil } },
+                      code: "unsupported_media_type") { $0.body.map { !$0.isRaw } ?? false },
         ErrorResponse(status: 422, name: "InvalidField", description: "A field or parameter breaks a rule; details.field names it",
                       code: "invalid_field") { _ in true },
         ErrorResponse(status: 429, name: "RateLimited", description: "Too many requests; retry after Retry-After seconds", code: "rate_limited",

@@ -55,6 +55,17 @@ struct FTS5Search: SearchEngine {
         """, [terms.fts5, SQLList.json(channels), limit])
     }
 
+    func files(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable]) {
+        ("""
+        SELECT f.id, f.community_id, f.channel_id, f.name AS title, f.created_at,
+          highlight(community_files_fts, 0, char(1), char(2))
+            || CASE WHEN f.description = '' THEN '' ELSE ': ' || snippet(community_files_fts, 1, char(1), char(2), '…', 12) END AS snippet
+        FROM community_files_fts JOIN community_files f ON f.rowid = community_files_fts.rowid
+        WHERE community_files_fts MATCH ? AND f.message_seq IS NOT NULL AND f.channel_id IN (SELECT value FROM json_each(?))
+        ORDER BY bm25(community_files_fts, 4.0, 1.0) LIMIT ?
+        """, [terms.fts5, SQLList.json(channels), limit])
+    }
+
     func communities(_ terms: SearchTerms, communities: [String], limit: Int) -> (sql: String, values: [any SQLBindable]) {
         ("""
         SELECT c.id, c.id AS community_id, NULL AS channel_id, c.name AS title, c.created_at,

@@ -1,6 +1,6 @@
 import OzziRuntime
 
-/// `GET /api/v1/search`: one box over everything the caller may read — messages, channels and
+/// `GET /api/v1/search`: one box over everything the caller may read — messages, channels, files and
 /// communities they are in, fellow members, and their workspace's contacts — each type ranked by its own
 /// full-text relevance and merged by reciprocal rank fusion.
 struct SearchDomain: APIDomain {
@@ -16,7 +16,7 @@ struct SearchDomain: APIDomain {
     }
 
     func routes(_ v1: RouteGroup) {
-        v1.authed("GET", "/search", "Search everything the caller may read: messages, channels, communities, members and contacts; the last word matches as a prefix",
+        v1.authed("GET", "/search", "Search everything the caller may read: messages, channels, files, communities, members and contacts; the last word matches as a prefix",
                   tag: "search", query: Self.parameters, answers: .json(.object([.required("data", .array(.model(SearchHit.self)))], closed: true))) { request, _, principal in
             let terms = SearchTerms(request.queryParameter("q") ?? "")
             guard !terms.isEmpty else { return .json(["data": .array([])] as JSONValue) }
@@ -36,6 +36,10 @@ struct SearchDomain: APIDomain {
         if types.contains("channels"), !scope.channels.isEmpty {
             let q = engine.channels(terms, channels: scope.channels, limit: limit)
             queries.append(("channel", q.sql, q.values))
+        }
+        if types.contains("files"), !scope.channels.isEmpty {
+            let q = engine.files(terms, channels: scope.channels, limit: limit)
+            queries.append(("file", q.sql, q.values))
         }
         if types.contains("communities"), channelID == nil, !scope.communities.isEmpty {
             let q = engine.communities(terms, communities: scope.communities, limit: limit)
@@ -75,7 +79,7 @@ struct SearchDomain: APIDomain {
 
     static let parameters: [Parameter] = [
         .query("q", Schema.string(min: 1, max: 200).example("trail sat"), required: true, "The words; every one must match, the last as a word's start"),
-        .query("types", Schema.string(max: 100, pattern: "^(?:messages|channels|communities|members|contacts)(?:,(?:messages|channels|communities|members|contacts))*$")
+        .query("types", Schema.string(max: 100, pattern: "^(?:messages|channels|files|communities|members|contacts)(?:,(?:messages|channels|files|communities|members|contacts))*$")
             .example("messages,channels"), "Comma-separated types to search (default all)"),
         .query("community_id", Schema.string(min: 1, max: 64), "Only within this community (it and its channels, messages and members)"),
         .query("channel_id", Schema.string(min: 1, max: 64), "Only within this channel (its messages, and itself)"),

@@ -11,6 +11,8 @@ protocol SearchEngine: Sendable {
     func channels(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable])
     /// Communities among `communities` by name and description.
     func communities(_ terms: SearchTerms, communities: [String], limit: Int) -> (sql: String, values: [any SQLBindable])
+    /// Files posted in `channels`, by name and description.
+    func files(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable])
     /// People by name who are members of any of `communities`.
     func members(_ terms: SearchTerms, communities: [String], limit: Int) -> (sql: String, values: [any SQLBindable])
 }

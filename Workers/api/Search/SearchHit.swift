@@ -13,14 +13,14 @@ struct SearchHit: Encodable, Sendable {
     /// Its reciprocal-rank-fusion score: higher is better; compares across types.
     let score: Double
 
-    static let types = ["messages", "channels", "communities", "members", "contacts"]
+    static let types = ["messages", "channels", "files", "communities", "members", "contacts"]
 }
 
 extension SearchHit: APIModel {
     static let schema = Schema.object([
-        .required("type", Schema.oneOf(["message", "channel", "community", "member", "contact"])),
+        .required("type", Schema.oneOf(["message", "channel", "file", "community", "member", "contact"])),
         .required("id", Schema.string().described("A message's id (its community seq, with community_id), or the object's id")),
-        .required("title", Schema.string().described("A message's author, or the object's name")),
+        .required("title", Schema.string().described("A message's author, or the object's name (a file's name)")),
         .required("snippet", Schema.string().example("Who is in for the <mark>trail</mark> run on Saturday?")
             .described("The text around the words, HTML-escaped, the matched words in <mark>")),
         .optional("community_id", .string()),

@@ -33,6 +33,20 @@ struct TSVectorSearch: SearchEngine {
         """, [Self.angles, terms.tsquery, Self.headline, terms.tsquery, SQLList.json(channels), terms.tsquery, limit])
     }
 
+    func files(_ terms: SearchTerms, channels: [String], limit: Int) -> (sql: String, values: [any SQLBindable]) {
+        ("""
+        SELECT f.id, f.community_id, f.channel_id, f.name AS title, f.created_at,
+          -- The name as the index split it (its words marked one by one; the title keeps it as it is).
+          ts_headline('simple', translate(regexp_replace(f.name, '[-_.]+', ' ', 'g')
+                                          || CASE WHEN f.description = '' THEN '' ELSE ': ' || f.description END, '<>', ?),
+                      to_tsquery('simple', ?), ?) AS snippet
+        FROM community_files f
+        WHERE f.search @@ to_tsquery('simple', ?) AND f.message_seq IS NOT NULL
+          AND f.channel_id IN (SELECT value FROM jsonb_array_elements_text(CAST(? AS jsonb)))
+        ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', f.search, to_tsquery('simple', ?)) DESC, f.id LIMIT ?
+        """, [Self.angles, terms.tsquery, Self.headline, terms.tsquery, SQLList.json(channels), terms.tsquery, limit])
+    }
+
     func communities(_ terms: SearchTerms, communities: [String], limit: Int) -> (sql: String, values: [any SQLBindable]) {
         ("""
         SELECT c.id, c.id AS community_id, NULL AS channel_id, c.name AS title, c.created_at,

@@ -13,6 +13,7 @@ extension CommunityMessage: APIModel {
         .required("reply_count", .integer(min: 0)),
         .optional("last_reply_at", Schema.timestamp),
         .required("reactions", .array(.model(ReactionCount.self))),
+        .required("files", Schema.array(.model(CommunityFile.self)).described("Files posted with it (download each at its channel's files/{id})")),
         .optional("edited_at", Schema.timestamp),
         .required("created_at", .timestamp),
     ], closed: true)

@@ -15,6 +15,7 @@ struct CommunityMessage: Encodable, Sendable, SQLRecord {
     let reply_count: Int
     let last_reply_at: String?
     var reactions: [ReactionCount]
+    var files: [CommunityFile]
     let edited_at: String?
     let created_at: String
 
@@ -37,6 +38,7 @@ struct CommunityMessage: Encodable, Sendable, SQLRecord {
         reply_count = try row.decode(Int.self, forKey: .reply_count)
         last_reply_at = try row.decodeIfPresent(String.self, forKey: .last_reply_at)
         reactions = []
+        files = []
         edited_at = try row.decodeIfPresent(String.self, forKey: .edited_at)
         created_at = try row.decode(String.self, forKey: .created_at)
     }
@@ -48,6 +50,19 @@ struct CommunityMessage: Encodable, Sendable, SQLRecord {
         FROM community_messages m LEFT JOIN users u ON u.id = m.author_id
         WHERE m.community_id = ? AND m.deleted_at IS NULL
         """
+
+    static let postedBody = Schema.string(max: bodyLimit).example("Who is in for Saturday's 10k?").described("The text (blank only when files go with it)")
+
+    /// A post's body as a request gives it: the text (blank only with files), its thread, its files (which
+    /// need the attach permission).
+    static func posted(_ body: JSONBody, _ access: CommunityAccess, _ channel: CommunityChannel) throws -> (String, Int64?, [String]) {
+        guard let given = try body.string("body", max: bodyLimit) else { throw APIError.invalidField("body", "is required") }
+        let text = String(given.trimmingPrefixAndSuffixSpaces())
+        let files = try body.fileIDs()
+        guard !text.isEmpty || !files.isEmpty else { throw APIError.invalidField("body", "must not be blank (unless files go with it)") }
+        if !files.isEmpty { try access.require(.attach, in: channel, to: "attach files here") }
+        return (text, try body.int("thread_id", 1...Int.max).map(Int64.init), files)
+    }
 
     /// As live events carry it (reactions without the reader's own `me`).
     var json: JSONValue { (try? JSONValueEncoder.encode(self)) ?? .null }

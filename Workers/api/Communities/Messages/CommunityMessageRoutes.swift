@@ -22,8 +22,9 @@ extension RouteGroup {
 
         authed("POST", path, "Post a message (post permission; not while timed out; 409 where the channel reviews the caller's posts); thread_id replies in a thread; <@user_id> mentions",
                tag: "communities", body: .json(.object([
-                   .required("body", Schema.text(max: CommunityMessage.bodyLimit)),
+                   .required("body", CommunityMessage.postedBody),
                    .optional("thread_id", Schema.integer(min: 1).described("Reply in the thread of this top-level message")),
+                   .optional("file_ids", Self.fileIDsField),
                ], closed: true)), answers: .json(.model(CommunityMessage.self)), success: 201, creates: true) { request, context, principal in
             let access = try await s.member(principal, context.parameter("id"))
             let row = try await s.channel(access, context.parameter("channel_id"))
@@ -32,11 +33,8 @@ extension RouteGroup {
                 throw APIError.conflict("posts here wait for a moderator's approval: submit it to this channel's submissions",
                                        details: .object(["state": "review"]))
             }
-            let body = try JSONBody(request)
-            let text = String(try body.requiredString("body", max: CommunityMessage.bodyLimit).trimmingPrefixAndSuffixSpaces())
-            guard !text.isEmpty else { throw APIError.invalidField("body", "must not be blank") }
-            let thread = try body.int("thread_id", 1...Int.max).map(Int64.init)
-            return .json(try await s.messages.post(access, row.channel, body: text, threadID: thread), status: 201)
+            let (text, thread, files) = try CommunityMessage.posted(JSONBody(request), access, row.channel)
+            return .json(try await s.messages.post(access, row.channel, body: text, threadID: thread, fileIDs: files), status: 201)
         }
 
         authed("GET", path + "/:message_id", "One message", tag: "communities", answers: .json(.model(CommunityMessage.self))) { _, context, principal in

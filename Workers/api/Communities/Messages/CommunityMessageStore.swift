@@ -52,7 +52,7 @@ struct CommunityMessageStore: Sendable {
         try await database.prepare(sql).bind([access.community.id as any SQLBindable] + values).all(CommunityMessage.self)
     }
 
-    /// Fills in each message's reaction counts, with whether the reader reacted.
+    /// Fills in each message's reaction counts (with whether the reader reacted) and its files.
     private func withReactions(_ messages: [CommunityMessage], _ access: CommunityAccess) async throws -> [CommunityMessage] {
         guard !messages.isEmpty else { return messages }
         let rows = try await database.prepare("""
@@ -65,28 +65,31 @@ struct CommunityMessageStore: Sendable {
             guard let seq = row.integer("seq"), let emoji = row.text("emoji") else { continue }
             bySeq[seq, default: []].append(ReactionCount(emoji: emoji, count: Int(row.integer("n") ?? 0), me: row.integer("me") == 1))
         }
+        let files = try await CommunityFileStore.files(database, communityID: access.community.id, messages: messages.map(\.id))
         return messages.map { message in
             var message = message
             message.reactions = bySeq[message.id] ?? []
+            message.files = files[message.id] ?? []
             return message
         }
     }
 
     /// Posts `body` (in thread `threadID` when given); mentions of members who cannot see the channel are dropped.
-    func post(_ access: CommunityAccess, _ channel: CommunityChannel, body: String, threadID: Int64?) async throws -> CommunityMessage {
+    func post(_ access: CommunityAccess, _ channel: CommunityChannel, body: String, threadID: Int64?, fileIDs: [String]) async throws -> CommunityMessage {
         let now = Timestamp.now(clock)
         let (event, message) = try await database.transaction { tx in
-            try Self.write(tx, access.community, channel, author: access.userID, body: body, threadID: threadID, at: now)
+            try Self.write(tx, access.community, channel, author: access.userID, body: body, threadID: threadID, fileIDs: fileIDs, at: now)
         }
         await live.publish(access.community.id, [event])
         return message
     }
 
     /// Writes a message in `tx` at the community's next seq, with its mentions, its thread's count and its
-    /// author's point; `readsOwn` moves the author's read position to it (posting reads one's own, but a
+    /// author's point, and `fileIDs` (the author's uploads; held with `submission` for an approval) attached;
+    /// `readsOwn` moves the author's read position to it (posting reads one's own, but a
     /// held post approved later must not mark what came meanwhile as read).
     static func write(_ tx: SQLTransaction, _ community: Community, _ channel: CommunityChannel, author: String, body: String, threadID: Int64?,
-                      readsOwn: Bool = true, at now: String) throws -> (CommunityEvent, CommunityMessage) {
+                      fileIDs: [String] = [], submission: String? = nil, readsOwn: Bool = true, at now: String) throws -> (CommunityEvent, CommunityMessage) {
         if let threadID { try requireThreadRoot(tx, community, channel, threadID) }
         let mentions = try visibleMembers(tx, community, channel, MessageMentions.ids(in: body))
         let seq = try CommunityLive.nextSeq(tx, community)
@@ -111,7 +114,8 @@ struct CommunityMessageStore: Sendable {
         }
         try Reputation.award(tx, communityID: community.id, userID: author, Reputation.post)
         // As answered and as published: a message just posted has no reactions yet.
-        let message = try tx.first(CommunityMessage.self, CommunityMessage.select + " AND m.seq = ?", community.id, seq)!
+        var message = try tx.first(CommunityMessage.self, CommunityMessage.select + " AND m.seq = ?", community.id, seq)!
+        message.files = try CommunityFileStore.attach(tx, community, channel, author: author, ids: fileIDs, seq: seq, submission: submission)
         return (try CommunityLive.recordTaken(tx, community, seq: seq, channel: channel, "message.created", message.json, at: now), message)
     }
 
@@ -219,6 +223,8 @@ struct CommunityMessageStore: Sendable {
         try tx.run("DELETE FROM community_message_edits WHERE community_id = ? AND seq = ?", community.id, id)
         try tx.run("DELETE FROM community_reactions WHERE community_id = ? AND seq = ?", community.id, id)
         try tx.run("DELETE FROM community_mentions WHERE community_id = ? AND seq = ?", community.id, id)
+        // Its files' rows go now (nobody can fetch them from here on); their objects with the garbage.
+        try tx.run("DELETE FROM community_files WHERE community_id = ? AND message_seq = ?", community.id, id)
         if let root = message.thread_id {
             try tx.run("UPDATE community_messages SET reply_count = reply_count - 1 WHERE community_id = ? AND seq = ? AND reply_count > 0",
                        community.id, root)

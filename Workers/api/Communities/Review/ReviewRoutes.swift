@@ -7,17 +7,15 @@ extension RouteGroup {
         authed("POST", "/:id/channels/:channel_id/submissions",
                "Submit a post for approval, where the channel holds the caller's posts (my_posts_reviewed); published as a message when approved",
                tag: "communities", body: .json(.object([
-                   .required("body", Schema.text(max: CommunityMessage.bodyLimit)),
+                   .required("body", CommunityMessage.postedBody),
                    .optional("thread_id", Schema.integer(min: 1).described("Reply in the thread of this top-level message")),
+                   .optional("file_ids", Self.fileIDsField),
                ], closed: true)), answers: .json(.model(Submission.self)), success: 201, creates: true) { request, context, principal in
             let access = try await s.member(principal, context.parameter("id"))
             let row = try await s.channel(access, context.parameter("channel_id"))
             try access.require(.post, in: row.channel, to: "post here")
-            let body = try JSONBody(request)
-            let text = String(try body.requiredString("body", max: CommunityMessage.bodyLimit).trimmingPrefixAndSuffixSpaces())
-            guard !text.isEmpty else { throw APIError.invalidField("body", "must not be blank") }
-            return .json(try await s.review.submit(access, row.channel, body: text, threadID: try body.int("thread_id", 1...Int.max).map(Int64.init)),
-                         status: 201)
+            let (text, thread, files) = try CommunityMessage.posted(JSONBody(request), access, row.channel)
+            return .json(try await s.review.submit(access, row.channel, body: text, threadID: thread, fileIDs: files), status: 201)
         }
 
         authed("POST", "/:id/channels/:channel_id/messages/:message_id/flags",

@@ -9,15 +9,16 @@ struct ReviewStore: Sendable {
     let live: CommunityLive
 
     /// Holds a post for approval.
-    func submit(_ access: CommunityAccess, _ channel: CommunityChannel, body: String, threadID: Int64?) async throws -> Submission {
+    func submit(_ access: CommunityAccess, _ channel: CommunityChannel, body: String, threadID: Int64?, fileIDs: [String]) async throws -> Submission {
         let id = ResourceID.make("csub")
         let now = Timestamp.now(clock)
         return try await database.transaction { tx in
             if let threadID { try CommunityMessageStore.requireThreadRoot(tx, access.community, channel, threadID) }
             try tx.run("""
-                INSERT INTO community_submissions (id, community_id, channel_id, kind, status, submitted_by, body, thread_seq, created_at)
-                VALUES (?, ?, ?, 'post', 'pending', ?, ?, ?, ?)
-                """, id, access.community.id, channel.id, access.userID, body, threadID, now)
+                INSERT INTO community_submissions (id, community_id, channel_id, kind, status, submitted_by, body, thread_seq, file_ids, created_at)
+                VALUES (?, ?, ?, 'post', 'pending', ?, ?, ?, ?, ?)
+                """, id, access.community.id, channel.id, access.userID, body, threadID, SQLList.json(fileIDs), now)
+            try CommunityFileStore.hold(tx, access, channel, ids: fileIDs, submission: id)
             return try Self.announce(tx, access.community, channel, "community.submission_created", id: id, at: now)
         }
     }
@@ -82,11 +83,14 @@ struct ReviewStore: Sendable {
             }
             var events: [CommunityEvent] = []
             var messageID = submission.message_id
+            // A rejected post's files go with it.
+            if !approve, submission.kind == "post" { try tx.run("DELETE FROM community_files WHERE submission_id = ?", submission.id) }
             if approve {
                 for user in decided { try Reputation.award(tx, communityID: access.community.id, userID: user, Reputation.approvedSubmission) }
                 if submission.kind == "post" {
                     let (event, message) = try CommunityMessageStore.write(tx, access.community, channel, author: submission.submitted_by,
-                                                                           body: submission.body ?? "", threadID: submission.thread_id, readsOwn: false, at: now)
+                                                                           body: submission.body ?? "", threadID: submission.thread_id,
+                                                                           fileIDs: submission.file_ids, submission: submission.id, readsOwn: false, at: now)
                     try tx.run("UPDATE community_submissions SET message_seq = ? WHERE id = ?", message.id, submission.id)
                     messageID = message.id
                     events.append(event)

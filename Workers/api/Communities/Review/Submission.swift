@@ -13,6 +13,8 @@ struct Submission: Codable, SQLRecord, Sendable {
     /// A post's text; for a flag, the message's text when it was flagged.
     let body: String?
     let thread_id: Int64?
+    /// A post's files, posted with it when approved.
+    let file_ids: [String]
     /// A flag's message; a post's, once approved.
     let message_id: Int64?
     /// Why it was flagged.
@@ -24,7 +26,7 @@ struct Submission: Codable, SQLRecord, Sendable {
     let decided_at: String?
 
     enum CodingKeys: String, SQLColumn {
-        case id, community_id, channel_id, kind, status, submitted_by, body, thread_id, message_id, note, reason,
+        case id, community_id, channel_id, kind, status, submitted_by, body, thread_id, file_ids, message_id, note, reason,
              decided_by, created_at, decided_at
     }
     typealias Columns = CodingKeys
@@ -34,7 +36,7 @@ struct Submission: Codable, SQLRecord, Sendable {
     static let noteLimit = 512
 
     static let select = """
-        SELECT id, community_id, channel_id, kind, status, submitted_by, body, thread_seq AS thread_id, message_seq AS message_id, note, reason, decided_by, created_at,
+        SELECT id, community_id, channel_id, kind, status, submitted_by, body, thread_seq AS thread_id, file_ids, message_seq AS message_id, note, reason, decided_by, created_at,
                decided_at FROM community_submissions
         """
 
@@ -60,6 +62,7 @@ extension Submission: APIModel {
         .required("submitted_by", Schema.string().described("The post's author, or who flagged")),
         .optional("body", Schema.string().described("A post's text; for a flag, the message's text when it was flagged")),
         .optional("thread_id", Schema.integer(min: 1).described("A post's thread")),
+        .required("file_ids", Schema.array(.string()).described("A post's files, posted with it when approved")),
         .optional("message_id", Schema.integer(min: 1).described("A flag's message; a post's, once approved")),
         .required("note", Schema.string().described("Why it was flagged")),
         .required("reason", Schema.string().described("Why it was approved or rejected (from the moderator)")),
