@@ -114,4 +114,31 @@ import Testing
         #expect(seen["b_handshake_after_removal"] == 403)
         #expect(seen["a_saw_removal"] == [["member.removed", .null, "B"]] && seen["a_still_open"] == true)
     }
+
+    /// The review queue on the socket: a held post's changes reach the channel's moderators and its author,
+    /// never another member (who sees the post only once it is approved, as a message).
+    @Test func theReviewQueueReachesOnlyModeratorsAndTheSubmitter() async throws {
+        let api = try await APIHost.start(.live)
+        defer { Task { await api.stop() } }
+        let owner = try await Self.person(api, "owner@example.com")
+        let a = try await Self.person(api, "a@example.com")
+        let b = try await Self.person(api, "b@example.com")
+        let community = try #require(try await api.call("POST", "/api/v1/communities", json: ["name": "Reviewed"], token: owner.token).string("id"))
+        for member in [a, b] { _ = try await api.call("POST", "/api/v1/communities/\(community)/join", token: member.token) }
+        let path = "/api/v1/communities/\(community)"
+        let channel = try #require(try await api.call("POST", path + "/channels", json: ["name": "intros", "review": "everyone"], token: owner.token).string("id"))
+        let start = try #require(try await api.call("GET", path, token: owner.token)["last_seq"]?.numberValue.map { Int($0) })
+        let held = try await api.call("POST", path + "/channels/\(channel)/submissions", json: ["body": "hello, I am A"], token: a.token)
+        let id = try #require(held.string("id"), "\(held.body)")
+        #expect(try await api.call("POST", path + "/submissions/\(id)/approve", token: owner.token).string("status") == "approved")
+
+        func replay(_ who: Person) async throws -> [String] {
+            let run = try await Subprocess.run("/usr/bin/python3", [Subprocess.clientPath("community_replay.py"), api.base, community, who.token, String(start)])
+            let seen = try #require(try? JSONValue(jsonBytes: Array(run.stdout.utf8)), "community_replay.py: \(run.stderr)")
+            return (seen["events"]?.arrayValue ?? []).compactMap { $0["event"]?.stringValue }
+        }
+        #expect(try await replay(owner) == ["submission.created", "message.created", "submission.decided"])
+        #expect(try await replay(a) == ["submission.created", "message.created", "submission.decided"])
+        #expect(try await replay(b) == ["message.created"])
+    }
 }

@@ -63,8 +63,7 @@ struct CommunitiesDomain: APIDomain {
     }
 
     var publishes: [String] {
-        ["community.created", "community.deleted", "community.submission_created", "community.submission_decided"]
-            + CommunityEvent.types.map(CommunityEvent.workspaceType)
+        ["community.created", "community.deleted"] + CommunityEvent.types.map(CommunityEvent.workspaceType)
     }
 
     /// The caller's standing in community `id`; 404 when to them it does not exist.

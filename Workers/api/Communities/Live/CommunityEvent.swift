@@ -47,5 +47,6 @@ struct CommunityEvent: Sendable, SQLRecord {
         "channel.created", "channel.updated", "channel.deleted", "channel.members_changed",
         "member.joined", "member.left", "member.removed", "member.role_changed", "member.timed_out", "member.timeout_ended",
         "member.banned", "member.unbanned", "community.updated", "roles.updated", "levels.updated",
+        "submission.created", "submission.decided",
     ]
 }

@@ -7,7 +7,8 @@ import OzziRuntime
 /// "message.created",...}`. It subscribes before it reads what it missed, skips seqs it already sent, and
 /// fills any gap from the table before sending a later seq, so every client sees every change once and in
 /// seq order, through reconnects — two clients see the same messages in the same order. A change in a
-/// channel the member may not see is never sent. When the community's kept changes no longer reach back
+/// channel the member may not see is never sent, nor a change to the review queue to anyone but the
+/// channel's moderators and the submitter. When the community's kept changes no longer reach back
 /// to `after`, it sends `{"type":"reset"}` instead (reload, then resume from `last_seq`). A member who
 /// leaves, is removed or banned is told, and the socket closes (4403).
 struct CommunitySocket {
@@ -26,6 +27,8 @@ struct CommunitySocket {
         // Confined to the socket's writer task.
         var access: CommunityAccess
         var visible: Set<String> = []
+        /// The visible channels whose review queue the member works.
+        var moderated: Set<String> = []
         var last: Int64 = 0
         init(access: CommunityAccess) { self.access = access }
     }
@@ -94,10 +97,14 @@ struct CommunitySocket {
     private func deliver(_ event: CommunityEvent, _ state: State) async throws -> Bool {
         state.last = event.seq
         let aboutMe = event.data["user_id"]?.stringValue == principal.userID
-        let changesAccess = event.type.hasPrefix("member.") && aboutMe || event.type.hasPrefix("channel.") || event.type == "roles.updated"
+        let changesAccess = event.type.hasPrefix("member.") && aboutMe || event.type.hasPrefix("channel.")
+            || ["roles.updated", "levels.updated"].contains(event.type)
         let visibleBefore = state.visible
         if changesAccess, event.type != "channel.deleted" { try await refreshAccess(state) }
         if let channel = event.channelID, !state.visible.contains(channel) { return true }
+        // The review queue is the channel's moderators' and each submitter's own.
+        if event.type.hasPrefix("submission."), event.data["submitted_by"]?.stringValue != principal.userID,
+           !state.moderated.contains(event.channelID ?? "") { return true }
         // channel.members_changed and channel.deleted are the community's (channel_id null, so a member just
         // listed learns of the channel) but about one channel: only those who see it, or saw it, are told.
         if event.channelID == nil, let named = event.data["channel_id"]?.stringValue,
@@ -115,6 +122,7 @@ struct CommunitySocket {
             state.access = CommunityAccess(community: state.access.community, userID: principal.userID, memberRole: nil, role: nil,
                                            timedOutUntilMs: nil, points: 0, nowMs: 0)
             state.visible = []
+            state.moderated = []
             return
         }
         state.access = access
@@ -122,7 +130,9 @@ struct CommunitySocket {
     }
 
     private func refresh(_ state: State) async throws {
-        state.visible = state.access.role == nil ? [] : Set(try await channels.visible([state.access]).map(\.id))
+        let visible = state.access.role == nil ? [] : try await channels.visible([state.access])
+        state.visible = Set(visible.map(\.id))
+        state.moderated = Set(visible.filter { state.access.can(.moderate, in: $0) }.map(\.id))
     }
 
     private static func event(_ message: JSONValue) -> CommunityEvent? {

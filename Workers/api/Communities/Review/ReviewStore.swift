@@ -12,15 +12,17 @@ struct ReviewStore: Sendable {
     func submit(_ access: CommunityAccess, _ channel: CommunityChannel, body: String, threadID: Int64?, fileIDs: [String]) async throws -> Submission {
         let id = ResourceID.make("csub")
         let now = Timestamp.now(clock)
-        return try await database.transaction { tx in
+        let (submission, event) = try await database.transaction { tx in
             if let threadID { try CommunityMessageStore.requireThreadRoot(tx, access.community, channel, threadID) }
             try tx.run("""
                 INSERT INTO community_submissions (id, community_id, channel_id, kind, status, submitted_by, body, thread_seq, file_ids, created_at)
                 VALUES (?, ?, ?, 'post', 'pending', ?, ?, ?, ?, ?)
                 """, id, access.community.id, channel.id, access.userID, body, threadID, SQLList.json(fileIDs), now)
             try CommunityFileStore.hold(tx, access, channel, ids: fileIDs, submission: id)
-            return try Self.announce(tx, access.community, channel, "community.submission_created", id: id, at: now)
+            return try Self.announce(tx, access.community, channel, "submission.created", id: id, at: now)
         }
+        await live.publish(access.community.id, [event])
+        return submission
     }
 
     /// Flags `message` for the moderators; flagging it again while one's flag is pending changes nothing.
@@ -30,17 +32,20 @@ struct ReviewStore: Sendable {
         }
         let id = ResourceID.make("csub")
         let now = Timestamp.now(clock)
-        return try await database.transaction { tx in
+        let (submission, event) = try await database.transaction { tx -> (Submission, CommunityEvent?) in
             guard try tx.run("""
                 INSERT INTO community_submissions (id, community_id, channel_id, kind, status, submitted_by, body, message_seq, note, created_at)
                 VALUES (?, ?, ?, 'flag', 'pending', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, id, access.community.id, channel.id, access.userID, message.body, message.id, note, now).changes == 1 else {
-                return try tx.first(Submission.self, Submission.select + """
+                return (try tx.first(Submission.self, Submission.select + """
                      WHERE community_id = ? AND kind = 'flag' AND message_seq = ? AND submitted_by = ? AND status = 'pending'
-                    """, access.community.id, message.id, access.userID)!
+                    """, access.community.id, message.id, access.userID)!, nil)
             }
-            return try Self.announce(tx, access.community, channel, "community.submission_created", id: id, at: now)
+            let (submission, event) = try Self.announce(tx, access.community, channel, "submission.created", id: id, at: now)
+            return (submission, event)
         }
+        if let event { await live.publish(access.community.id, [event]) }
+        return submission
     }
 
     /// The queue as the caller may see it: everything in the channels they moderate (and can see), and
@@ -106,18 +111,18 @@ struct ReviewStore: Sendable {
                                       targetMessage: messageID, targetChannel: channel.id, reason: reason,
                                       details: ["submission_id": .string(submission.id), "kind": .string(submission.kind), "decided": .number(Double(decided.count))],
                                       at: now)
-            _ = try Self.announce(tx, access.community, channel, "community.submission_decided", id: submission.id, at: now)
-            return events
+            return events + [try Self.announce(tx, access.community, channel, "submission.decided", id: submission.id, at: now).1]
         }
         await live.publish(access.community.id, events)
         return try await get(access, id: submission.id)!
     }
 
-    /// Reads the submission back and records it on the workspace's stream (a private channel's only for its admins).
+    /// Reads the submission back and records the change: on the community's sockets only for the channel's
+    /// moderators and the submitter (`CommunitySocket`), on the workspace's stream a private channel's only
+    /// for its admins; never with the text.
     private static func announce(_ tx: SQLTransaction, _ community: Community, _ channel: CommunityChannel, _ type: String, id: String,
-                                 at now: String) throws -> Submission {
+                                 at now: String) throws -> (Submission, CommunityEvent) {
         let submission = try tx.first(Submission.self, Submission.select + " WHERE id = ?", id)!
-        try WorkspaceEvents.record(tx, [(community.scope, type, submission.eventData(privateChannel: channel.isPrivate))], at: now)
-        return submission
+        return (submission, try CommunityLive.record(tx, community, channel: channel, type, submission.eventData, at: now))
     }
 }

@@ -40,12 +40,10 @@ struct Submission: Codable, SQLRecord, Sendable {
                decided_at FROM community_submissions
         """
 
-    /// What the workspace's stream and webhooks carry: ids and states, never the text (a held post is for
-    /// the moderators until approved); a private channel's only for the workspace's admins.
-    func eventData(privateChannel: Bool) -> JSONValue {
-        var data: [String: JSONValue] = ["community_id": .string(community_id), "submission_id": .string(id), "channel_id": .string(channel_id),
-                                         "kind": .string(kind), "status": .string(status), "submitted_by": .string(submitted_by),
-                                         "private_channel": .bool(privateChannel)]
+    /// What live events carry: ids and states, never the text (a held post is for the moderators until approved).
+    var eventData: JSONValue {
+        var data: [String: JSONValue] = ["submission_id": .string(id), "kind": .string(kind), "status": .string(status),
+                                         "submitted_by": .string(submitted_by)]
         if let message_id { data["message_id"] = .number(Double(message_id)) }
         return .object(data)
     }
