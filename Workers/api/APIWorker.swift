@@ -46,6 +46,7 @@ public struct APIWorker: RoutedWorker {
             try CallCampaignsDomain(api, calls: voice.outbound),
             try CommunitiesDomain(api),
             try SearchDomain(api),
+            try LocalSEODomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -12789,6 +12789,1141 @@ extension Components {
             case admin = "admin"
             case owner = "owner"
         }
+        /// - Remark: Generated from `#/components/schemas/SEOBusiness`.
+        public struct SEOBusiness: Codable, Hashable, Sendable {
+            /// Google Maps' customer id
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/cid`.
+            public var cid: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/latitude`.
+            public var latitude: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/longitude`.
+            public var longitude: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/place_id`.
+            public var placeId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SEOBusiness/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `SEOBusiness`.
+            ///
+            /// - Parameters:
+            ///   - cid: Google Maps' customer id
+            ///   - createdAt:
+            ///   - id:
+            ///   - latitude:
+            ///   - longitude:
+            ///   - name:
+            ///   - placeId:
+            ///   - updatedAt:
+            public init(
+                cid: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                id: Swift.String,
+                latitude: Swift.Double,
+                longitude: Swift.Double,
+                name: Swift.String,
+                placeId: Swift.String? = nil,
+                updatedAt: Foundation.Date
+            ) {
+                self.cid = cid
+                self.createdAt = createdAt
+                self.id = id
+                self.latitude = latitude
+                self.longitude = longitude
+                self.name = name
+                self.placeId = placeId
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case cid
+                case createdAt = "created_at"
+                case id
+                case latitude
+                case longitude
+                case name
+                case placeId = "place_id"
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.cid = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .cid
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.latitude = try container.decode(
+                    Swift.Double.self,
+                    forKey: .latitude
+                )
+                self.longitude = try container.decode(
+                    Swift.Double.self,
+                    forKey: .longitude
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.placeId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .placeId
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "cid",
+                    "created_at",
+                    "id",
+                    "latitude",
+                    "longitude",
+                    "name",
+                    "place_id",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SEOCompetitor`.
+        public struct SEOCompetitor: Codable, Hashable, Sendable {
+            /// Its mean rank over those points
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOCompetitor/average_rank`.
+            public var averageRank: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SEOCompetitor/cid`.
+            public var cid: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SEOCompetitor/place_id`.
+            public var placeId: Swift.String?
+            /// Grid points where it answered in the first 20
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOCompetitor/points`.
+            public var points: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SEOCompetitor/rating`.
+            public var rating: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SEOCompetitor/reviews`.
+            public var reviews: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/SEOCompetitor/title`.
+            public var title: Swift.String
+            /// Creates a new `SEOCompetitor`.
+            ///
+            /// - Parameters:
+            ///   - averageRank: Its mean rank over those points
+            ///   - cid:
+            ///   - placeId:
+            ///   - points: Grid points where it answered in the first 20
+            ///   - rating:
+            ///   - reviews:
+            ///   - title:
+            public init(
+                averageRank: Swift.Double,
+                cid: Swift.String? = nil,
+                placeId: Swift.String? = nil,
+                points: Swift.Int,
+                rating: Swift.Double? = nil,
+                reviews: Swift.Int? = nil,
+                title: Swift.String
+            ) {
+                self.averageRank = averageRank
+                self.cid = cid
+                self.placeId = placeId
+                self.points = points
+                self.rating = rating
+                self.reviews = reviews
+                self.title = title
+            }
+            public enum CodingKeys: String, CodingKey {
+                case averageRank = "average_rank"
+                case cid
+                case placeId = "place_id"
+                case points
+                case rating
+                case reviews
+                case title
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.averageRank = try container.decode(
+                    Swift.Double.self,
+                    forKey: .averageRank
+                )
+                self.cid = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .cid
+                )
+                self.placeId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .placeId
+                )
+                self.points = try container.decode(
+                    Swift.Int.self,
+                    forKey: .points
+                )
+                self.rating = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .rating
+                )
+                self.reviews = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .reviews
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "average_rank",
+                    "cid",
+                    "place_id",
+                    "points",
+                    "rating",
+                    "reviews",
+                    "title"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SEOKeywordMetrics`.
+        public struct SEOKeywordMetrics: Codable, Hashable, Sendable {
+            /// Average rank position: the mean rank where found (absent if found nowhere)
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOKeywordMetrics/arp`.
+            public var arp: Swift.Double?
+            /// Average total rank position: the mean over all points, not found counting as 21
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOKeywordMetrics/atrp`.
+            public var atrp: Swift.Double
+            /// Points where the business ranked 1-20
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOKeywordMetrics/found`.
+            public var found: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SEOKeywordMetrics/keyword`.
+            public var keyword: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SEOKeywordMetrics/points`.
+            public var points: Swift.Int
+            /// Share of local voice: the percentage of points ranking 1-3
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOKeywordMetrics/solv`.
+            public var solv: Swift.Double
+            /// Creates a new `SEOKeywordMetrics`.
+            ///
+            /// - Parameters:
+            ///   - arp: Average rank position: the mean rank where found (absent if found nowhere)
+            ///   - atrp: Average total rank position: the mean over all points, not found counting as 21
+            ///   - found: Points where the business ranked 1-20
+            ///   - keyword:
+            ///   - points:
+            ///   - solv: Share of local voice: the percentage of points ranking 1-3
+            public init(
+                arp: Swift.Double? = nil,
+                atrp: Swift.Double,
+                found: Swift.Int,
+                keyword: Swift.String,
+                points: Swift.Int,
+                solv: Swift.Double
+            ) {
+                self.arp = arp
+                self.atrp = atrp
+                self.found = found
+                self.keyword = keyword
+                self.points = points
+                self.solv = solv
+            }
+            public enum CodingKeys: String, CodingKey {
+                case arp
+                case atrp
+                case found
+                case keyword
+                case points
+                case solv
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.arp = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .arp
+                )
+                self.atrp = try container.decode(
+                    Swift.Double.self,
+                    forKey: .atrp
+                )
+                self.found = try container.decode(
+                    Swift.Int.self,
+                    forKey: .found
+                )
+                self.keyword = try container.decode(
+                    Swift.String.self,
+                    forKey: .keyword
+                )
+                self.points = try container.decode(
+                    Swift.Int.self,
+                    forKey: .points
+                )
+                self.solv = try container.decode(
+                    Swift.Double.self,
+                    forKey: .solv
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "arp",
+                    "atrp",
+                    "found",
+                    "keyword",
+                    "points",
+                    "solv"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SEOScan`.
+        public struct SEOScan: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SEOScan/created_at`.
+            public var createdAt: Foundation.Date
+            /// Why it failed
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/error`.
+            public var error: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SEOScan/finished_at`.
+            public var finishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/SEOScan/id`.
+            public var id: Swift.String
+            /// Per keyword, once finished
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/metrics`.
+            public var metrics: [Components.Schemas.SEOKeywordMetrics]
+            /// Grid points searched so far, of all (keywords x points)
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/progress`.
+            public struct ProgressPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/SEOScan/progress/done`.
+                public var done: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/SEOScan/progress/total`.
+                public var total: Swift.Int
+                /// Creates a new `ProgressPayload`.
+                ///
+                /// - Parameters:
+                ///   - done:
+                ///   - total:
+                public init(
+                    done: Swift.Int,
+                    total: Swift.Int
+                ) {
+                    self.done = done
+                    self.total = total
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case done
+                    case total
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.done = try container.decode(
+                        Swift.Int.self,
+                        forKey: .done
+                    )
+                    self.total = try container.decode(
+                        Swift.Int.self,
+                        forKey: .total
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "done",
+                        "total"
+                    ])
+                }
+            }
+            /// Grid points searched so far, of all (keywords x points)
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/progress`.
+            public var progress: Components.Schemas.SEOScan.ProgressPayload
+            /// A scheduled scan's day
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/scheduled_for`.
+            public var scheduledFor: Swift.String?
+            /// Provider searches made: the scan's cost
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/searches_used`.
+            public var searchesUsed: Swift.Int
+            /// The business, grid and keywords as they were when the scan was made
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/settings`.
+            public struct SettingsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/SEOScan/settings/business`.
+                public var business: Components.Schemas.SEOBusiness
+                /// - Remark: Generated from `#/components/schemas/SEOScan/settings/grid`.
+                public struct GridPayload: Codable, Hashable, Sendable {
+                    /// N: an N x N grid centred on the business (odd)
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/SEOScan/settings/grid/size`.
+                    public var size: Swift.Int
+                    /// Between neighbouring points, in unit
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/SEOScan/settings/grid/spacing`.
+                    public var spacing: Swift.Double
+                    /// - Remark: Generated from `#/components/schemas/SEOScan/settings/grid/unit`.
+                    @frozen public enum UnitPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case km = "km"
+                        case mi = "mi"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/SEOScan/settings/grid/unit`.
+                    public var unit: Components.Schemas.SEOScan.SettingsPayload.GridPayload.UnitPayload
+                    /// The map zoom each search is made at
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/SEOScan/settings/grid/zoom`.
+                    public var zoom: Swift.Int
+                    /// Creates a new `GridPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - size: N: an N x N grid centred on the business (odd)
+                    ///   - spacing: Between neighbouring points, in unit
+                    ///   - unit:
+                    ///   - zoom: The map zoom each search is made at
+                    public init(
+                        size: Swift.Int,
+                        spacing: Swift.Double,
+                        unit: Components.Schemas.SEOScan.SettingsPayload.GridPayload.UnitPayload,
+                        zoom: Swift.Int
+                    ) {
+                        self.size = size
+                        self.spacing = spacing
+                        self.unit = unit
+                        self.zoom = zoom
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case size
+                        case spacing
+                        case unit
+                        case zoom
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.size = try container.decode(
+                            Swift.Int.self,
+                            forKey: .size
+                        )
+                        self.spacing = try container.decode(
+                            Swift.Double.self,
+                            forKey: .spacing
+                        )
+                        self.unit = try container.decode(
+                            Components.Schemas.SEOScan.SettingsPayload.GridPayload.UnitPayload.self,
+                            forKey: .unit
+                        )
+                        self.zoom = try container.decode(
+                            Swift.Int.self,
+                            forKey: .zoom
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "size",
+                            "spacing",
+                            "unit",
+                            "zoom"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/SEOScan/settings/grid`.
+                public var grid: Components.Schemas.SEOScan.SettingsPayload.GridPayload
+                /// - Remark: Generated from `#/components/schemas/SEOScan/settings/keywords`.
+                public var keywords: [Swift.String]
+                /// Creates a new `SettingsPayload`.
+                ///
+                /// - Parameters:
+                ///   - business:
+                ///   - grid:
+                ///   - keywords:
+                public init(
+                    business: Components.Schemas.SEOBusiness,
+                    grid: Components.Schemas.SEOScan.SettingsPayload.GridPayload,
+                    keywords: [Swift.String]
+                ) {
+                    self.business = business
+                    self.grid = grid
+                    self.keywords = keywords
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case business
+                    case grid
+                    case keywords
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.business = try container.decode(
+                        Components.Schemas.SEOBusiness.self,
+                        forKey: .business
+                    )
+                    self.grid = try container.decode(
+                        Components.Schemas.SEOScan.SettingsPayload.GridPayload.self,
+                        forKey: .grid
+                    )
+                    self.keywords = try container.decode(
+                        [Swift.String].self,
+                        forKey: .keywords
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "business",
+                        "grid",
+                        "keywords"
+                    ])
+                }
+            }
+            /// The business, grid and keywords as they were when the scan was made
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScan/settings`.
+            public var settings: Components.Schemas.SEOScan.SettingsPayload
+            /// - Remark: Generated from `#/components/schemas/SEOScan/started_at`.
+            public var startedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/SEOScan/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case queued = "queued"
+                case running = "running"
+                case finished = "finished"
+                case failed = "failed"
+            }
+            /// - Remark: Generated from `#/components/schemas/SEOScan/status`.
+            public var status: Components.Schemas.SEOScan.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/SEOScan/tracker_id`.
+            public var trackerId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SEOScan/trigger`.
+            @frozen public enum TriggerPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case manual = "manual"
+                case scheduled = "scheduled"
+            }
+            /// - Remark: Generated from `#/components/schemas/SEOScan/trigger`.
+            public var trigger: Components.Schemas.SEOScan.TriggerPayload
+            /// Creates a new `SEOScan`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - error: Why it failed
+            ///   - finishedAt:
+            ///   - id:
+            ///   - metrics: Per keyword, once finished
+            ///   - progress: Grid points searched so far, of all (keywords x points)
+            ///   - scheduledFor: A scheduled scan's day
+            ///   - searchesUsed: Provider searches made: the scan's cost
+            ///   - settings: The business, grid and keywords as they were when the scan was made
+            ///   - startedAt:
+            ///   - status:
+            ///   - trackerId:
+            ///   - trigger:
+            public init(
+                createdAt: Foundation.Date,
+                error: Swift.String? = nil,
+                finishedAt: Foundation.Date? = nil,
+                id: Swift.String,
+                metrics: [Components.Schemas.SEOKeywordMetrics],
+                progress: Components.Schemas.SEOScan.ProgressPayload,
+                scheduledFor: Swift.String? = nil,
+                searchesUsed: Swift.Int,
+                settings: Components.Schemas.SEOScan.SettingsPayload,
+                startedAt: Foundation.Date? = nil,
+                status: Components.Schemas.SEOScan.StatusPayload,
+                trackerId: Swift.String,
+                trigger: Components.Schemas.SEOScan.TriggerPayload
+            ) {
+                self.createdAt = createdAt
+                self.error = error
+                self.finishedAt = finishedAt
+                self.id = id
+                self.metrics = metrics
+                self.progress = progress
+                self.scheduledFor = scheduledFor
+                self.searchesUsed = searchesUsed
+                self.settings = settings
+                self.startedAt = startedAt
+                self.status = status
+                self.trackerId = trackerId
+                self.trigger = trigger
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case error
+                case finishedAt = "finished_at"
+                case id
+                case metrics
+                case progress
+                case scheduledFor = "scheduled_for"
+                case searchesUsed = "searches_used"
+                case settings
+                case startedAt = "started_at"
+                case status
+                case trackerId = "tracker_id"
+                case trigger
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .error
+                )
+                self.finishedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.metrics = try container.decode(
+                    [Components.Schemas.SEOKeywordMetrics].self,
+                    forKey: .metrics
+                )
+                self.progress = try container.decode(
+                    Components.Schemas.SEOScan.ProgressPayload.self,
+                    forKey: .progress
+                )
+                self.scheduledFor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .scheduledFor
+                )
+                self.searchesUsed = try container.decode(
+                    Swift.Int.self,
+                    forKey: .searchesUsed
+                )
+                self.settings = try container.decode(
+                    Components.Schemas.SEOScan.SettingsPayload.self,
+                    forKey: .settings
+                )
+                self.startedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .startedAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.SEOScan.StatusPayload.self,
+                    forKey: .status
+                )
+                self.trackerId = try container.decode(
+                    Swift.String.self,
+                    forKey: .trackerId
+                )
+                self.trigger = try container.decode(
+                    Components.Schemas.SEOScan.TriggerPayload.self,
+                    forKey: .trigger
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "error",
+                    "finished_at",
+                    "id",
+                    "metrics",
+                    "progress",
+                    "scheduled_for",
+                    "searches_used",
+                    "settings",
+                    "started_at",
+                    "status",
+                    "tracker_id",
+                    "trigger"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SEOScanPoint`.
+        public struct SEOScanPoint: Codable, Hashable, Sendable {
+            /// 0 is the westernmost column
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/col`.
+            public var col: Swift.Int
+            /// Whether it has been searched
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/done`.
+            public var done: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/latitude`.
+            public var latitude: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/longitude`.
+            public var longitude: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/PlacesPayload`.
+            public struct PlacesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/SEOScanPoint/PlacesPayload/cid`.
+                public var cid: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/SEOScanPoint/PlacesPayload/place_id`.
+                public var placeId: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/SEOScanPoint/PlacesPayload/position`.
+                public var position: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/SEOScanPoint/PlacesPayload/rating`.
+                public var rating: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/SEOScanPoint/PlacesPayload/reviews`.
+                public var reviews: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/SEOScanPoint/PlacesPayload/title`.
+                public var title: Swift.String
+                /// Creates a new `PlacesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - cid:
+                ///   - placeId:
+                ///   - position:
+                ///   - rating:
+                ///   - reviews:
+                ///   - title:
+                public init(
+                    cid: Swift.String? = nil,
+                    placeId: Swift.String? = nil,
+                    position: Swift.Int,
+                    rating: Swift.Double? = nil,
+                    reviews: Swift.Int? = nil,
+                    title: Swift.String
+                ) {
+                    self.cid = cid
+                    self.placeId = placeId
+                    self.position = position
+                    self.rating = rating
+                    self.reviews = reviews
+                    self.title = title
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case cid
+                    case placeId = "place_id"
+                    case position
+                    case rating
+                    case reviews
+                    case title
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.cid = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .cid
+                    )
+                    self.placeId = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .placeId
+                    )
+                    self.position = try container.decode(
+                        Swift.Int.self,
+                        forKey: .position
+                    )
+                    self.rating = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .rating
+                    )
+                    self.reviews = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .reviews
+                    )
+                    self.title = try container.decode(
+                        Swift.String.self,
+                        forKey: .title
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "cid",
+                        "place_id",
+                        "position",
+                        "rating",
+                        "reviews",
+                        "title"
+                    ])
+                }
+            }
+            /// The places that answered, in rank order (the first 20)
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/places`.
+            public typealias PlacesPayload = [Components.Schemas.SEOScanPoint.PlacesPayloadPayload]
+            /// The places that answered, in rank order (the first 20)
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/places`.
+            public var places: Components.Schemas.SEOScanPoint.PlacesPayload
+            /// The business's rank here; absent when not in the first 20
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/rank`.
+            public var rank: Swift.Int?
+            /// 0 is the northernmost row
+            ///
+            /// - Remark: Generated from `#/components/schemas/SEOScanPoint/row`.
+            public var row: Swift.Int
+            /// Creates a new `SEOScanPoint`.
+            ///
+            /// - Parameters:
+            ///   - col: 0 is the westernmost column
+            ///   - done: Whether it has been searched
+            ///   - latitude:
+            ///   - longitude:
+            ///   - places: The places that answered, in rank order (the first 20)
+            ///   - rank: The business's rank here; absent when not in the first 20
+            ///   - row: 0 is the northernmost row
+            public init(
+                col: Swift.Int,
+                done: Swift.Bool,
+                latitude: Swift.Double,
+                longitude: Swift.Double,
+                places: Components.Schemas.SEOScanPoint.PlacesPayload,
+                rank: Swift.Int? = nil,
+                row: Swift.Int
+            ) {
+                self.col = col
+                self.done = done
+                self.latitude = latitude
+                self.longitude = longitude
+                self.places = places
+                self.rank = rank
+                self.row = row
+            }
+            public enum CodingKeys: String, CodingKey {
+                case col
+                case done
+                case latitude
+                case longitude
+                case places
+                case rank
+                case row
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.col = try container.decode(
+                    Swift.Int.self,
+                    forKey: .col
+                )
+                self.done = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .done
+                )
+                self.latitude = try container.decode(
+                    Swift.Double.self,
+                    forKey: .latitude
+                )
+                self.longitude = try container.decode(
+                    Swift.Double.self,
+                    forKey: .longitude
+                )
+                self.places = try container.decode(
+                    Components.Schemas.SEOScanPoint.PlacesPayload.self,
+                    forKey: .places
+                )
+                self.rank = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .rank
+                )
+                self.row = try container.decode(
+                    Swift.Int.self,
+                    forKey: .row
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "col",
+                    "done",
+                    "latitude",
+                    "longitude",
+                    "places",
+                    "rank",
+                    "row"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SEOTracker`.
+        public struct SEOTracker: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/business_id`.
+            public var businessId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/grid`.
+            public struct GridPayload: Codable, Hashable, Sendable {
+                /// N: an N x N grid centred on the business (odd)
+                ///
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/grid/size`.
+                public var size: Swift.Int
+                /// Between neighbouring points, in unit
+                ///
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/grid/spacing`.
+                public var spacing: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/grid/unit`.
+                @frozen public enum UnitPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case km = "km"
+                    case mi = "mi"
+                }
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/grid/unit`.
+                public var unit: Components.Schemas.SEOTracker.GridPayload.UnitPayload
+                /// The map zoom each search is made at
+                ///
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/grid/zoom`.
+                public var zoom: Swift.Int
+                /// Creates a new `GridPayload`.
+                ///
+                /// - Parameters:
+                ///   - size: N: an N x N grid centred on the business (odd)
+                ///   - spacing: Between neighbouring points, in unit
+                ///   - unit:
+                ///   - zoom: The map zoom each search is made at
+                public init(
+                    size: Swift.Int,
+                    spacing: Swift.Double,
+                    unit: Components.Schemas.SEOTracker.GridPayload.UnitPayload,
+                    zoom: Swift.Int
+                ) {
+                    self.size = size
+                    self.spacing = spacing
+                    self.unit = unit
+                    self.zoom = zoom
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case size
+                    case spacing
+                    case unit
+                    case zoom
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.size = try container.decode(
+                        Swift.Int.self,
+                        forKey: .size
+                    )
+                    self.spacing = try container.decode(
+                        Swift.Double.self,
+                        forKey: .spacing
+                    )
+                    self.unit = try container.decode(
+                        Components.Schemas.SEOTracker.GridPayload.UnitPayload.self,
+                        forKey: .unit
+                    )
+                    self.zoom = try container.decode(
+                        Swift.Int.self,
+                        forKey: .zoom
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "size",
+                        "spacing",
+                        "unit",
+                        "zoom"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/grid`.
+            public var grid: Components.Schemas.SEOTracker.GridPayload
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/keywords`.
+            public var keywords: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/schedule`.
+            public struct SchedulePayload: Codable, Hashable, Sendable {
+                /// weekly: 0 (Sunday) to 6; monthly: 1 to 28
+                ///
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/schedule/day`.
+                public var day: Swift.Int?
+                /// Scheduled scans run at 06:00 UTC
+                ///
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/schedule/frequency`.
+                @frozen public enum FrequencyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case none = "none"
+                    case daily = "daily"
+                    case weekly = "weekly"
+                    case monthly = "monthly"
+                }
+                /// Scheduled scans run at 06:00 UTC
+                ///
+                /// - Remark: Generated from `#/components/schemas/SEOTracker/schedule/frequency`.
+                public var frequency: Components.Schemas.SEOTracker.SchedulePayload.FrequencyPayload
+                /// Creates a new `SchedulePayload`.
+                ///
+                /// - Parameters:
+                ///   - day: weekly: 0 (Sunday) to 6; monthly: 1 to 28
+                ///   - frequency: Scheduled scans run at 06:00 UTC
+                public init(
+                    day: Swift.Int? = nil,
+                    frequency: Components.Schemas.SEOTracker.SchedulePayload.FrequencyPayload
+                ) {
+                    self.day = day
+                    self.frequency = frequency
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case day
+                    case frequency
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.day = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .day
+                    )
+                    self.frequency = try container.decode(
+                        Components.Schemas.SEOTracker.SchedulePayload.FrequencyPayload.self,
+                        forKey: .frequency
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "day",
+                        "frequency"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/schedule`.
+            public var schedule: Components.Schemas.SEOTracker.SchedulePayload
+            /// - Remark: Generated from `#/components/schemas/SEOTracker/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `SEOTracker`.
+            ///
+            /// - Parameters:
+            ///   - businessId:
+            ///   - createdAt:
+            ///   - grid:
+            ///   - id:
+            ///   - keywords:
+            ///   - schedule:
+            ///   - updatedAt:
+            public init(
+                businessId: Swift.String,
+                createdAt: Foundation.Date,
+                grid: Components.Schemas.SEOTracker.GridPayload,
+                id: Swift.String,
+                keywords: [Swift.String],
+                schedule: Components.Schemas.SEOTracker.SchedulePayload,
+                updatedAt: Foundation.Date
+            ) {
+                self.businessId = businessId
+                self.createdAt = createdAt
+                self.grid = grid
+                self.id = id
+                self.keywords = keywords
+                self.schedule = schedule
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case businessId = "business_id"
+                case createdAt = "created_at"
+                case grid
+                case id
+                case keywords
+                case schedule
+                case updatedAt = "updated_at"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.businessId = try container.decode(
+                    Swift.String.self,
+                    forKey: .businessId
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.grid = try container.decode(
+                    Components.Schemas.SEOTracker.GridPayload.self,
+                    forKey: .grid
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.keywords = try container.decode(
+                    [Swift.String].self,
+                    forKey: .keywords
+                )
+                self.schedule = try container.decode(
+                    Components.Schemas.SEOTracker.SchedulePayload.self,
+                    forKey: .schedule
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "business_id",
+                    "created_at",
+                    "grid",
+                    "id",
+                    "keywords",
+                    "schedule",
+                    "updated_at"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SEOTrendPoint`.
+        public struct SEOTrendPoint: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SEOTrendPoint/arp`.
+            public var arp: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SEOTrendPoint/atrp`.
+            public var atrp: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SEOTrendPoint/finished_at`.
+            public var finishedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SEOTrendPoint/found`.
+            public var found: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SEOTrendPoint/points`.
+            public var points: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SEOTrendPoint/scan_id`.
+            public var scanId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SEOTrendPoint/solv`.
+            public var solv: Swift.Double
+            /// Creates a new `SEOTrendPoint`.
+            ///
+            /// - Parameters:
+            ///   - arp:
+            ///   - atrp:
+            ///   - finishedAt:
+            ///   - found:
+            ///   - points:
+            ///   - scanId:
+            ///   - solv:
+            public init(
+                arp: Swift.Double? = nil,
+                atrp: Swift.Double,
+                finishedAt: Foundation.Date,
+                found: Swift.Int,
+                points: Swift.Int,
+                scanId: Swift.String,
+                solv: Swift.Double
+            ) {
+                self.arp = arp
+                self.atrp = atrp
+                self.finishedAt = finishedAt
+                self.found = found
+                self.points = points
+                self.scanId = scanId
+                self.solv = solv
+            }
+            public enum CodingKeys: String, CodingKey {
+                case arp
+                case atrp
+                case finishedAt = "finished_at"
+                case found
+                case points
+                case scanId = "scan_id"
+                case solv
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.arp = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .arp
+                )
+                self.atrp = try container.decode(
+                    Swift.Double.self,
+                    forKey: .atrp
+                )
+                self.finishedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                self.found = try container.decode(
+                    Swift.Int.self,
+                    forKey: .found
+                )
+                self.points = try container.decode(
+                    Swift.Int.self,
+                    forKey: .points
+                )
+                self.scanId = try container.decode(
+                    Swift.String.self,
+                    forKey: .scanId
+                )
+                self.solv = try container.decode(
+                    Swift.Double.self,
+                    forKey: .solv
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "arp",
+                    "atrp",
+                    "finished_at",
+                    "found",
+                    "points",
+                    "scan_id",
+                    "solv"
+                ])
+            }
+        }
         /// How the text travels as SMS: its encoding, length in that encoding, and the segments it takes
         ///
         /// - Remark: Generated from `#/components/schemas/SMSLength`.

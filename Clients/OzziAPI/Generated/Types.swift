@@ -1802,6 +1802,125 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/search`.
     /// - Remark: Generated from `#/paths//api/v1/search/get(getSearch)`.
     func getSearch(_ input: Operations.GetSearch.Input) async throws -> Operations.GetSearch.Output
+    /// Tracked businesses by id
+    ///
+    /// Tracked businesses by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/businesses`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/get(listSeoBusinesses)`.
+    func listSeoBusinesses(_ input: Operations.ListSeoBusinesses.Input) async throws -> Operations.ListSeoBusinesses.Output
+    /// Add a business to track: its name, Google place id or cid (results are matched on them), and where it is
+    ///
+    /// Add a business to track: its name, Google place id or cid (results are matched on them), and where it is. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/seo/businesses`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/post(createSeoBusiness)`.
+    func createSeoBusiness(_ input: Operations.CreateSeoBusiness.Input) async throws -> Operations.CreateSeoBusiness.Output
+    /// One business
+    ///
+    /// One business. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/businesses/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/{id}/get(getSeoBusiness)`.
+    func getSeoBusiness(_ input: Operations.GetSeoBusiness.Input) async throws -> Operations.GetSeoBusiness.Output
+    /// Change a business
+    ///
+    /// Change a business. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/seo/businesses/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/{id}/patch(updateSeoBusiness)`.
+    func updateSeoBusiness(_ input: Operations.UpdateSeoBusiness.Input) async throws -> Operations.UpdateSeoBusiness.Output
+    /// Delete a business with its trackers and their scans
+    ///
+    /// Delete a business with its trackers and their scans. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/seo/businesses/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/{id}/delete(deleteSeoBusiness)`.
+    func deleteSeoBusiness(_ input: Operations.DeleteSeoBusiness.Input) async throws -> Operations.DeleteSeoBusiness.Output
+    /// Scans by id (oldest first)
+    ///
+    /// Scans by id (oldest first). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/get(listSeoScans)`.
+    func listSeoScans(_ input: Operations.ListSeoScans.Input) async throws -> Operations.ListSeoScans.Output
+    /// A scan: its status, progress, cost and, once finished, each keyword's metrics. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3.
+    ///
+    /// A scan: its status, progress, cost and, once finished, each keyword's metrics. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/get(getSeoScan)`.
+    func getSeoScan(_ input: Operations.GetSeoScan.Input) async throws -> Operations.GetSeoScan.Output
+    /// The other places seen across the grid for one keyword: at how many points, their average rank, rating and reviews
+    ///
+    /// The other places seen across the grid for one keyword: at how many points, their average rank, rating and reviews. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}/competitors`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/competitors/get(getSeoScansCompetitors)`.
+    func getSeoScansCompetitors(_ input: Operations.GetSeoScansCompetitors.Input) async throws -> Operations.GetSeoScansCompetitors.Output
+    /// The grid for one keyword as an SVG image: each point coloured by rank (green 1-3 to red not found), with the metrics
+    ///
+    /// The grid for one keyword as an SVG image: each point coloured by rank (green 1-3 to red not found), with the metrics. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}/heatmap.svg`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/heatmap.svg/get(getSeoScansHeatmapSvg)`.
+    func getSeoScansHeatmapSvg(_ input: Operations.GetSeoScansHeatmapSvg.Input) async throws -> Operations.GetSeoScansHeatmapSvg.Output
+    /// The grid for one keyword, row by row (north first): each point's rank and the places that answered
+    ///
+    /// The grid for one keyword, row by row (north first): each point's rank and the places that answered. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}/points`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/points/get(getSeoScansPoints)`.
+    func getSeoScansPoints(_ input: Operations.GetSeoScansPoints.Input) async throws -> Operations.GetSeoScansPoints.Output
+    /// Trackers by id
+    ///
+    /// Trackers by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/trackers`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/get(listSeoTrackers)`.
+    func listSeoTrackers(_ input: Operations.ListSeoTrackers.Input) async throws -> Operations.ListSeoTrackers.Output
+    /// Track a business's keywords over an N x N grid around it (N odd, 3-21), scanned daily, weekly or monthly at 06:00 UTC, or on demand
+    ///
+    /// Track a business's keywords over an N x N grid around it (N odd, 3-21), scanned daily, weekly or monthly at 06:00 UTC, or on demand. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/seo/trackers`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/post(createSeoTracker)`.
+    func createSeoTracker(_ input: Operations.CreateSeoTracker.Input) async throws -> Operations.CreateSeoTracker.Output
+    /// One tracker
+    ///
+    /// One tracker. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/trackers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/get(getSeoTracker)`.
+    func getSeoTracker(_ input: Operations.GetSeoTracker.Input) async throws -> Operations.GetSeoTracker.Output
+    /// Change a tracker's keywords, grid or schedule (scans made before keep theirs)
+    ///
+    /// Change a tracker's keywords, grid or schedule (scans made before keep theirs). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/seo/trackers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/patch(updateSeoTracker)`.
+    func updateSeoTracker(_ input: Operations.UpdateSeoTracker.Input) async throws -> Operations.UpdateSeoTracker.Output
+    /// Delete a tracker with its scans
+    ///
+    /// Delete a tracker with its scans. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/seo/trackers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/delete(deleteSeoTracker)`.
+    func deleteSeoTracker(_ input: Operations.DeleteSeoTracker.Input) async throws -> Operations.DeleteSeoTracker.Output
+    /// Scan now: every keyword at every grid point, in the background (follow it at GET /seo/scans/{id})
+    ///
+    /// Scan now: every keyword at every grid point, in the background (follow it at GET /seo/scans/{id}). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/seo/trackers/{id}/scans`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/scans/post(postSeoTrackersScans)`.
+    func postSeoTrackersScans(_ input: Operations.PostSeoTrackersScans.Input) async throws -> Operations.PostSeoTrackersScans.Output
+    /// A keyword's metrics over the tracker's finished scans, oldest first. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3.
+    ///
+    /// A keyword's metrics over the tracker's finished scans, oldest first. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/trackers/{id}/trends`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/trends/get(getSeoTrackersTrends)`.
+    func getSeoTrackersTrends(_ input: Operations.GetSeoTrackersTrends.Input) async throws -> Operations.GetSeoTrackersTrends.Output
     /// List recurring sends, newest first
     ///
     /// List recurring sends, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -5947,6 +6066,273 @@ extension APIProtocol {
         headers: Operations.GetSearch.Input.Headers = .init()
     ) async throws -> Operations.GetSearch.Output {
         try await getSearch(Operations.GetSearch.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Tracked businesses by id
+    ///
+    /// Tracked businesses by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/businesses`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/get(listSeoBusinesses)`.
+    public func listSeoBusinesses(
+        query: Operations.ListSeoBusinesses.Input.Query = .init(),
+        headers: Operations.ListSeoBusinesses.Input.Headers = .init()
+    ) async throws -> Operations.ListSeoBusinesses.Output {
+        try await listSeoBusinesses(Operations.ListSeoBusinesses.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Add a business to track: its name, Google place id or cid (results are matched on them), and where it is
+    ///
+    /// Add a business to track: its name, Google place id or cid (results are matched on them), and where it is. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/seo/businesses`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/post(createSeoBusiness)`.
+    public func createSeoBusiness(
+        headers: Operations.CreateSeoBusiness.Input.Headers = .init(),
+        body: Operations.CreateSeoBusiness.Input.Body
+    ) async throws -> Operations.CreateSeoBusiness.Output {
+        try await createSeoBusiness(Operations.CreateSeoBusiness.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One business
+    ///
+    /// One business. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/businesses/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/{id}/get(getSeoBusiness)`.
+    public func getSeoBusiness(
+        path: Operations.GetSeoBusiness.Input.Path,
+        headers: Operations.GetSeoBusiness.Input.Headers = .init()
+    ) async throws -> Operations.GetSeoBusiness.Output {
+        try await getSeoBusiness(Operations.GetSeoBusiness.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a business
+    ///
+    /// Change a business. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/seo/businesses/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/{id}/patch(updateSeoBusiness)`.
+    public func updateSeoBusiness(
+        path: Operations.UpdateSeoBusiness.Input.Path,
+        headers: Operations.UpdateSeoBusiness.Input.Headers = .init(),
+        body: Operations.UpdateSeoBusiness.Input.Body
+    ) async throws -> Operations.UpdateSeoBusiness.Output {
+        try await updateSeoBusiness(Operations.UpdateSeoBusiness.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a business with its trackers and their scans
+    ///
+    /// Delete a business with its trackers and their scans. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/seo/businesses/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/businesses/{id}/delete(deleteSeoBusiness)`.
+    public func deleteSeoBusiness(
+        path: Operations.DeleteSeoBusiness.Input.Path,
+        headers: Operations.DeleteSeoBusiness.Input.Headers = .init()
+    ) async throws -> Operations.DeleteSeoBusiness.Output {
+        try await deleteSeoBusiness(Operations.DeleteSeoBusiness.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Scans by id (oldest first)
+    ///
+    /// Scans by id (oldest first). Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/get(listSeoScans)`.
+    public func listSeoScans(
+        query: Operations.ListSeoScans.Input.Query = .init(),
+        headers: Operations.ListSeoScans.Input.Headers = .init()
+    ) async throws -> Operations.ListSeoScans.Output {
+        try await listSeoScans(Operations.ListSeoScans.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A scan: its status, progress, cost and, once finished, each keyword's metrics. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3.
+    ///
+    /// A scan: its status, progress, cost and, once finished, each keyword's metrics. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/get(getSeoScan)`.
+    public func getSeoScan(
+        path: Operations.GetSeoScan.Input.Path,
+        headers: Operations.GetSeoScan.Input.Headers = .init()
+    ) async throws -> Operations.GetSeoScan.Output {
+        try await getSeoScan(Operations.GetSeoScan.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The other places seen across the grid for one keyword: at how many points, their average rank, rating and reviews
+    ///
+    /// The other places seen across the grid for one keyword: at how many points, their average rank, rating and reviews. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}/competitors`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/competitors/get(getSeoScansCompetitors)`.
+    public func getSeoScansCompetitors(
+        path: Operations.GetSeoScansCompetitors.Input.Path,
+        query: Operations.GetSeoScansCompetitors.Input.Query = .init(),
+        headers: Operations.GetSeoScansCompetitors.Input.Headers = .init()
+    ) async throws -> Operations.GetSeoScansCompetitors.Output {
+        try await getSeoScansCompetitors(Operations.GetSeoScansCompetitors.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The grid for one keyword as an SVG image: each point coloured by rank (green 1-3 to red not found), with the metrics
+    ///
+    /// The grid for one keyword as an SVG image: each point coloured by rank (green 1-3 to red not found), with the metrics. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}/heatmap.svg`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/heatmap.svg/get(getSeoScansHeatmapSvg)`.
+    public func getSeoScansHeatmapSvg(
+        path: Operations.GetSeoScansHeatmapSvg.Input.Path,
+        query: Operations.GetSeoScansHeatmapSvg.Input.Query = .init(),
+        headers: Operations.GetSeoScansHeatmapSvg.Input.Headers = .init()
+    ) async throws -> Operations.GetSeoScansHeatmapSvg.Output {
+        try await getSeoScansHeatmapSvg(Operations.GetSeoScansHeatmapSvg.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The grid for one keyword, row by row (north first): each point's rank and the places that answered
+    ///
+    /// The grid for one keyword, row by row (north first): each point's rank and the places that answered. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/scans/{id}/points`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/scans/{id}/points/get(getSeoScansPoints)`.
+    public func getSeoScansPoints(
+        path: Operations.GetSeoScansPoints.Input.Path,
+        query: Operations.GetSeoScansPoints.Input.Query = .init(),
+        headers: Operations.GetSeoScansPoints.Input.Headers = .init()
+    ) async throws -> Operations.GetSeoScansPoints.Output {
+        try await getSeoScansPoints(Operations.GetSeoScansPoints.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Trackers by id
+    ///
+    /// Trackers by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/trackers`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/get(listSeoTrackers)`.
+    public func listSeoTrackers(
+        query: Operations.ListSeoTrackers.Input.Query = .init(),
+        headers: Operations.ListSeoTrackers.Input.Headers = .init()
+    ) async throws -> Operations.ListSeoTrackers.Output {
+        try await listSeoTrackers(Operations.ListSeoTrackers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Track a business's keywords over an N x N grid around it (N odd, 3-21), scanned daily, weekly or monthly at 06:00 UTC, or on demand
+    ///
+    /// Track a business's keywords over an N x N grid around it (N odd, 3-21), scanned daily, weekly or monthly at 06:00 UTC, or on demand. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/seo/trackers`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/post(createSeoTracker)`.
+    public func createSeoTracker(
+        headers: Operations.CreateSeoTracker.Input.Headers = .init(),
+        body: Operations.CreateSeoTracker.Input.Body
+    ) async throws -> Operations.CreateSeoTracker.Output {
+        try await createSeoTracker(Operations.CreateSeoTracker.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One tracker
+    ///
+    /// One tracker. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/trackers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/get(getSeoTracker)`.
+    public func getSeoTracker(
+        path: Operations.GetSeoTracker.Input.Path,
+        headers: Operations.GetSeoTracker.Input.Headers = .init()
+    ) async throws -> Operations.GetSeoTracker.Output {
+        try await getSeoTracker(Operations.GetSeoTracker.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a tracker's keywords, grid or schedule (scans made before keep theirs)
+    ///
+    /// Change a tracker's keywords, grid or schedule (scans made before keep theirs). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/seo/trackers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/patch(updateSeoTracker)`.
+    public func updateSeoTracker(
+        path: Operations.UpdateSeoTracker.Input.Path,
+        headers: Operations.UpdateSeoTracker.Input.Headers = .init(),
+        body: Operations.UpdateSeoTracker.Input.Body
+    ) async throws -> Operations.UpdateSeoTracker.Output {
+        try await updateSeoTracker(Operations.UpdateSeoTracker.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a tracker with its scans
+    ///
+    /// Delete a tracker with its scans. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/seo/trackers/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/delete(deleteSeoTracker)`.
+    public func deleteSeoTracker(
+        path: Operations.DeleteSeoTracker.Input.Path,
+        headers: Operations.DeleteSeoTracker.Input.Headers = .init()
+    ) async throws -> Operations.DeleteSeoTracker.Output {
+        try await deleteSeoTracker(Operations.DeleteSeoTracker.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Scan now: every keyword at every grid point, in the background (follow it at GET /seo/scans/{id})
+    ///
+    /// Scan now: every keyword at every grid point, in the background (follow it at GET /seo/scans/{id}). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/seo/trackers/{id}/scans`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/scans/post(postSeoTrackersScans)`.
+    public func postSeoTrackersScans(
+        path: Operations.PostSeoTrackersScans.Input.Path,
+        headers: Operations.PostSeoTrackersScans.Input.Headers = .init()
+    ) async throws -> Operations.PostSeoTrackersScans.Output {
+        try await postSeoTrackersScans(Operations.PostSeoTrackersScans.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A keyword's metrics over the tracker's finished scans, oldest first. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3.
+    ///
+    /// A keyword's metrics over the tracker's finished scans, oldest first. ARP: the mean rank over the points where the business was found (null if none). ATRP: the mean over all points, a point where it was not found counting as 21. SoLV: the percentage of points where it ranks 1-3. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/seo/trackers/{id}/trends`.
+    /// - Remark: Generated from `#/paths//api/v1/seo/trackers/{id}/trends/get(getSeoTrackersTrends)`.
+    public func getSeoTrackersTrends(
+        path: Operations.GetSeoTrackersTrends.Input.Path,
+        query: Operations.GetSeoTrackersTrends.Input.Query,
+        headers: Operations.GetSeoTrackersTrends.Input.Headers = .init()
+    ) async throws -> Operations.GetSeoTrackersTrends.Output {
+        try await getSeoTrackersTrends(Operations.GetSeoTrackersTrends.Input(
+            path: path,
             query: query,
             headers: headers
         ))
