@@ -5,7 +5,8 @@ import Synchronization
 /// Delivers one queue's messages to one worker's `queue` hook, a batch at a time.
 ///
 /// It sleeps until the earliest message is due (a timer, not a polling interval) or a send wakes it,
-/// gives a partial batch `maxBatchTimeout` to fill, then leases, delivers and settles the batch.
+/// gives a partial batch `maxBatchTimeout` to fill, then leases, delivers and settles the batch. On a store
+/// that cannot tell it of another process's sends, an idle wait is bounded by the store's recheck interval.
 final class QueueConsumer: Service, CustomStringConvertible {
     let settings: QueueConsumerSettings
     let waker = WallClockWaker()
@@ -66,7 +67,11 @@ final class QueueConsumer: Service, CustomStringConvertible {
                 let now = clock.milliseconds
                 if due == 0 {
                     dueSince = nil
-                    await waker.wait(until: next, clock: clock)
+                    if let recheck = store.idleRecheckMilliseconds {
+                        await waker.wait(until: min(next ?? .max, now + recheck), clock: clock)
+                    } else {
+                        await waker.wait(until: next, clock: clock)
+                    }
                     continue
                 }
                 if due < settings.maxBatchSize, settings.maxBatchTimeout > 0 {

@@ -24,6 +24,14 @@ protocol QueueStorage: Sendable {
 
     /// Messages waiting (leased ones included: they are not done) and when the oldest was sent, in ms.
     func backlog() async throws -> (depth: Int, oldestSentAt: Int64?)
+
+    /// How often an idle consumer looks again for messages another process sent, which nothing here is
+    /// told of (nil: the store wakes consumers itself, as PostgreSQL's NOTIFY does).
+    var idleRecheckMilliseconds: Int64? { get }
+}
+
+extension QueueStorage {
+    var idleRecheckMilliseconds: Int64? { nil }
 }
 
 /// A store whose leases run out (many hosts share it, and one may die holding a batch): a consumer

@@ -6,6 +6,10 @@ final class SQLiteQueueStore: QueueStorage {
     private let database: SQLiteDatabase
     private let clock: any WallClock
 
+    /// Another process on the same files (`ozzi trigger`, `ozzi admin`) may send: an idle consumer looks
+    /// again each second, one indexed count (a send in this process wakes it at once).
+    let idleRecheckMilliseconds: Int64? = 1000
+
     init(name: String, path: String, clock: any WallClock) throws {
         self.name = name
         self.clock = clock
