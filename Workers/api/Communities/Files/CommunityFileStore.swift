@@ -35,12 +35,10 @@ struct CommunityFileStore: Sendable {
 
     /// File `id` of `channel` as the caller may read it: posted with a live message, or their own upload.
     func get(_ access: CommunityAccess, _ channel: CommunityChannel, id: String) async throws -> (CommunityFile, key: String)? {
-        guard let row = try await database.prepare("""
-            SELECT f.bucket_key, f.message_seq, f.uploaded_by FROM community_files f WHERE f.id = ? AND f.community_id = ? AND f.channel_id = ?
-            """).bind(id, access.community.id, channel.id).first(), let key = row.text("bucket_key") else { return nil }
-        guard row["message_seq"] != .null || row.text("uploaded_by") == access.userID else { return nil }
-        guard let file = try await database.prepare(CommunityFile.select + " WHERE id = ?").bind(id).first(CommunityFile.self) else { return nil }
-        return (file, key)
+        guard let file = try await database.prepare(CommunityFile.select + " WHERE id = ? AND community_id = ? AND channel_id = ?")
+            .bind(id, access.community.id, channel.id).first(CommunityFile.self),
+              file.message_id != nil || file.uploaded_by == access.userID else { return nil }
+        return (file, CommunityFile.bucketKey(community: file.community_id, id: file.id))
     }
 
     /// The files of `messages` (ids), by message.

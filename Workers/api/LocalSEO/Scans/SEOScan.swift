@@ -68,6 +68,19 @@ struct KeywordMetrics: Codable, SQLRecord, Sendable {
     typealias Columns = CodingKeys
 }
 
+/// A keyword's metrics with the scan they belong to, as a page of scans reads them in one query.
+struct ScanKeywordMetrics: SQLRecord, Sendable {
+    let scanID: String
+    let metrics: KeywordMetrics
+
+    enum Columns: String, SQLColumn { case scan_id }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        scanID = try row.decode(String.self, forKey: .scan_id)
+        metrics = try row.record(KeywordMetrics.self)
+    }
+}
+
 extension SEOScan: APIModel {
     static let schemaName = "SEOScan"
     static let statuses = ["queued", "running", "finished", "failed"]

@@ -45,23 +45,37 @@ struct SEOScanStore: Sendable {
     }
 
     func get(_ scope: TenantScope, id: String) async throws -> SEOScan? {
-        guard var scan = try await database.prepare(SEOScan.select + " WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id).first(SEOScan.self) else {
-            return nil
-        }
-        let counts = try await database.prepare("SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM seo_scan_points WHERE scan_id = ?").bind(id).first()
-        scan.progress = SEOScan.Progress(done: Int(counts?.integer("done") ?? 0), total: Int(counts?.integer("total") ?? 0))
-        scan.metrics = try await database.prepare("SELECT keyword, points, found, arp, atrp, solv FROM seo_scan_metrics WHERE scan_id = ? ORDER BY keyword")
-            .bind(id).all(KeywordMetrics.self)
-        return scan
+        try await withDetails(try await database.prepare(SEOScan.select + " WHERE workspace_id = ? AND id = ?").bind(scope.workspaceID, id)
+            .all(SEOScan.self)).first
     }
 
     func list(_ scope: TenantScope, trackerID: String?, page: PageRequest) async throws -> [SEOScan] {
-        let ids = try await database.prepare("""
-            SELECT id FROM seo_scans WHERE workspace_id = ? AND tracker_id = coalesce(?, tracker_id) AND id > ? ORDER BY id LIMIT ?
-            """).bind(scope.workspaceID, trackerID, page.after ?? "", page.limit + 1).all().compactMap { $0.text("id") }
-        var scans: [SEOScan] = []
-        for id in ids { if let scan = try await get(scope, id: id) { scans.append(scan) } }
-        return scans
+        try await withDetails(try await database.prepare(SEOScan.select + """
+             WHERE workspace_id = ? AND tracker_id = coalesce(?, tracker_id) AND id > ? ORDER BY id LIMIT ?
+            """).bind(scope.workspaceID, trackerID, page.after ?? "", page.limit + 1).all(SEOScan.self))
+    }
+
+    /// Fills in each scan's progress and metrics: one query for each, whatever the number of scans.
+    private func withDetails(_ scans: [SEOScan]) async throws -> [SEOScan] {
+        guard !scans.isEmpty else { return scans }
+        let ids = SQLList.json(scans.map(\.id))
+        let counts = try await database.prepare("""
+            SELECT scan_id, count(*) AS total, coalesce(sum(done), 0) AS done FROM seo_scan_points
+            WHERE scan_id IN (SELECT value FROM \(database.dialect.elements())) GROUP BY scan_id
+            """).bind(ids).all()
+        let progress = Dictionary(uniqueKeysWithValues: counts.compactMap { row in
+            row.text("scan_id").map { ($0, SEOScan.Progress(done: Int(row.integer("done") ?? 0), total: Int(row.integer("total") ?? 0))) }
+        })
+        let metrics = Dictionary(grouping: try await database.prepare("""
+            SELECT scan_id, keyword, points, found, arp, atrp, solv FROM seo_scan_metrics
+            WHERE scan_id IN (SELECT value FROM \(database.dialect.elements())) ORDER BY scan_id, keyword
+            """).bind(ids).all(ScanKeywordMetrics.self), by: \.scanID)
+        return scans.map { scan in
+            var scan = scan
+            scan.progress = progress[scan.id] ?? SEOScan.Progress(done: 0, total: 0)
+            scan.metrics = metrics[scan.id]?.map(\.metrics) ?? []
+            return scan
+        }
     }
 
     /// The scan's points for one keyword, row by row.

@@ -38,7 +38,7 @@ struct SEOTracker: Encodable, SQLRecord, Sendable {
         updated_at = try row.decode(String.self, forKey: .updated_at)
     }
 
-    static let select = "SELECT id, business_id, keywords, grid_size, spacing, unit, zoom, frequency, schedule_day, created_at, updated_at FROM seo_trackers"
+    static let select = "SELECT \(selection) FROM seo_trackers"
 
     static let frequencies = ["none", "daily", "weekly", "monthly"]
     static let units = ["km", "mi"]

@@ -90,13 +90,21 @@ struct SEOTrackerStore: Sendable {
 
     /// Every tracker (of every workspace) whose schedule runs on `day`, with its workspace.
     func due(day: Int) async throws -> [(TenantScope, SEOTracker)] {
-        let rows = try await database.prepare("SELECT workspace_id, id FROM seo_trackers WHERE frequency <> 'none' ORDER BY id").all()
-        var due: [(TenantScope, SEOTracker)] = []
-        for row in rows {
-            guard let workspace = row.text("workspace_id"), let id = row.text("id") else { continue }
-            let scope = TenantScope(workspaceID: workspace)
-            if let tracker = try await get(scope, id: id), SEOTracker.isDue(tracker.schedule, day: day) { due.append((scope, tracker)) }
-        }
-        return due
+        try await database.prepare("SELECT workspace_id, \(SEOTracker.selection) FROM seo_trackers WHERE frequency <> 'none' ORDER BY id")
+            .all(ScheduledTracker.self)
+            .filter { SEOTracker.isDue($0.tracker.schedule, day: day) }.map { ($0.scope, $0.tracker) }
+    }
+}
+
+/// A tracker with its workspace, as the 06:00 run reads every workspace's at once.
+struct ScheduledTracker: SQLRecord, Sendable {
+    let scope: TenantScope
+    let tracker: SEOTracker
+
+    enum Columns: String, SQLColumn { case workspace_id }
+
+    init(row: SQLRecordRow<Columns>) throws {
+        scope = TenantScope(workspaceID: try row.decode(String.self, forKey: .workspace_id))
+        tracker = try row.record(SEOTracker.self)
     }
 }
