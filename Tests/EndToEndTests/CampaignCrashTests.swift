@@ -16,9 +16,11 @@ import Testing
     static let killAfter = 500
 
     /// `ozzi serve` on the repository's configuration under `[env.test]`: rates above the throttle, fast
-    /// simulated deliveries, expansion one second ahead of the pace (so the kill finds it unfinished).
-    func serve(_ data: String) throws -> OzziProcess {
+    /// simulated deliveries, expansion one second ahead of the pace (so the kill finds it unfinished);
+    /// with `haltAfter`, the simulated providers stop answering after that many sends.
+    func serve(_ data: String, haltAfter: Int? = nil) throws -> OzziProcess {
         try OzziProcess(["serve", "--config", WorkerTestHost.configFile, "--env", "test", "--data-dir", data,
+                         "--var", "api.SIM_HALT_AFTER_SENDS=\(haltAfter.map(String.init) ?? "")",
                          "--var", "api.SMS_RATE_PER_WORKSPACE=100000", "--var", "api.SMS_RATE_PER_USER=100000",
                          "--var", "api.EMAIL_RATE_PER_WORKSPACE=100000", "--var", "api.EMAIL_RATE_PER_USER=100000",
                          "--var", "api.SIM_SMS_LATENCY_MS=20", "--var", "api.SIM_SMS_DELIVERY_MS=100", "--var", "api.SIM_EMAIL_DELIVERY_MS=100",
@@ -75,7 +77,7 @@ import Testing
         let data = NSTemporaryDirectory() + "ozzi-campaign-crash-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: data) }
         let log = data + "/api/" + name
-        let first = try serve(data)
+        let first = try serve(data, haltAfter: Self.killAfter)
         let port = try await first.listeningPort()
         let signup = try await MessagingCrashTests().signUp(port, "crash@example.com", data: data)
         let token = try #require(signup["access_token"]?.stringValue, "\(signup)")
@@ -92,8 +94,9 @@ import Testing
         let campaign = try #require(created["id"]?.stringValue, "\(created)")
         #expect(try await call(port, "POST", "/api/v1/campaigns/\(campaign)/send", token: token)["state"] == "running")
 
-        // Frozen (SIGSTOP, from a thread of its own) the moment the provider's log holds `killAfter` sends,
-        // then killed: the kill lands mid-campaign however busy the test's own threads are.
+        // The provider stops answering after `killAfter` sends (a starved host catching up on its pace could
+        // otherwise send them all before the kill); frozen (SIGSTOP, from a thread of its own) the moment
+        // its log holds them, then killed: the kill lands mid-campaign, with sends hanging mid-attempt.
         let seen = await MessagingCrashTests.freeze(first.process.pid, whenLinesIn: log, reach: Self.killAfter)
         kill(first.process.pid, SIGKILL)
         _ = try await first.waitForExit()

@@ -9,9 +9,11 @@ import Testing
 @Suite struct MessagingCrashTests {
     static let total = 4000
 
-    /// `ozzi serve` on the repository's configuration under `[env.test]`, with fast send rates.
-    func serve(_ data: String) throws -> OzziProcess {
+    /// `ozzi serve` on the repository's configuration under `[env.test]`, with fast send rates; with
+    /// `haltAfter`, the simulated providers stop answering after that many sends.
+    func serve(_ data: String, haltAfter: Int? = nil) throws -> OzziProcess {
         try OzziProcess(["serve", "--config", WorkerTestHost.configFile, "--env", "test", "--data-dir", data,
+                         "--var", "api.SIM_HALT_AFTER_SENDS=\(haltAfter.map(String.init) ?? "")",
                          "--var", "api.SMS_RATE_PER_WORKSPACE=1000000", "--var", "api.SMS_RATE_PER_USER=1000000",
                          "--var", "api.SIM_SMS_LATENCY_MS=40", "--var", "api.SIM_SMS_DELIVERY_MS=100"])
     }
@@ -42,7 +44,7 @@ import Testing
     @Test func sigkillMidDeliverySendsNothingTwice() async throws {
         let data = NSTemporaryDirectory() + "ozzi-sms-crash-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let first = try serve(data)
+        let first = try serve(data, haltAfter: 600)
         let port = try await first.listeningPort()
         let signup = try await signUp(port, "crash@example.com", data: data)
         let token = try #require(signup["access_token"]?.stringValue, "\(signup)")
@@ -60,9 +62,9 @@ import Testing
         let scheduled = try await call(port, "POST", "/api/v1/messages", token: token, json: #"{"group_id":"\#(group)","body":"Hello {{first_name}}"}"#)
         #expect(scheduled["scheduled"] == .number(Double(Self.total)), "\(scheduled)")
 
-        // Kill once the provider has taken some but not all: a thread of its own watches the provider's log
-        // and freezes the host (SIGSTOP) the moment 600 sends are in it, so the kill lands mid-delivery even
-        // when the test's shared task threads are kept busy by other tests.
+        // Kill once the provider has taken some but not all: it stops answering after 600 sends, and a
+        // thread of its own watches the provider's log and freezes the host (SIGSTOP) the moment they are
+        // in it, so the kill lands mid-delivery however busy the machine.
         let sends = await Self.freeze(first.process.pid, whenLinesIn: data + "/api/simulated-sms.log", reach: 600)
         kill(first.process.pid, SIGKILL)
         _ = try await first.waitForExit()

@@ -23,13 +23,15 @@ struct Messaging: Sendable {
         deliveryQueue = DeliveryQueue(queue: delivery, messages: messages, clock: clock)
         scheduler = MessageScheduler(messages: messages, queue: deliveryQueue, templates: TemplateStore(database: database, clock: clock), clock: clock)
         smsSettings = SMSSettingsStore(database: database, key: sealingKey, clock: clock)
+        // A staged outage for crash tests: each simulated provider stops answering after this many sends.
+        let simulatedHalt = Int(env.var("SIM_HALT_AFTER_SENDS", default: ""))
         let simulated = try SimulatedSMSProvider(
             logPath: env.dataDirectory + "/simulated-sms.log",
             // Derived from the credentials key unless set (tests sign callbacks with a known token).
             authToken: env.var("SIMULATED_SMS_AUTH_TOKEN", default: Crypto.hex(CredentialKey.derive(sealingKey, for: "simulated-sms-account"))),
             callbacks: delivery, deliveryMs: Int(env.var("SIM_SMS_DELIVERY_MS", default: "500")) ?? 500,
             slowDeliveryMs: Int(env.var("SIM_SMS_SLOW_DELIVERY_MS", default: "5000")) ?? 5000,
-            latencyMs: Int(env.var("SIM_SMS_LATENCY_MS", default: "0")) ?? 0)
+            latencyMs: Int(env.var("SIM_SMS_LATENCY_MS", default: "0")) ?? 0, haltAfter: simulatedHalt)
         providers = SMSProviders(settings: smsSettings, simulated: simulated, outbound: env.outbound,
                                  twilioBaseURL: env.var("TWILIO_API_BASE", default: "https://api.twilio.com"),
                                  twilioTimeoutMilliseconds: Int(env.var("TWILIO_TIMEOUT_MS", default: "15000")) ?? 15_000,
@@ -40,7 +42,7 @@ struct Messaging: Sendable {
             // Derived from the credentials key unless set (tests sign events with a known secret).
             webhookSecret: env.var("SIMULATED_EMAIL_WEBHOOK_SECRET", default: "whsec_" + Base64.encode(CredentialKey.derive(sealingKey, for: "simulated-email-webhooks"))),
             webhookURL: publicURL + "/api/v1/webhooks/resend", callbacks: delivery, clock: clock,
-            deliveryMs: Int(env.var("SIM_EMAIL_DELIVERY_MS", default: "500")) ?? 500)
+            deliveryMs: Int(env.var("SIM_EMAIL_DELIVERY_MS", default: "500")) ?? 500, haltAfter: simulatedHalt)
         let links = EmailLinkSigner(sealingKey: sealingKey)
         email = EmailChannel(contents: EmailContentStore(database: database), suppressions: SuppressionStore(database: database, clock: clock),
                              providers: EmailProviders(env: env, settings: emailSettings, simulated: simulatedEmail),

@@ -35,9 +35,9 @@ final class SimulatedEmailProvider: EmailProvider {
     private let deliveryMs: Int
 
     init(bucket: any Bucket, logPath: String, webhookSecret: String, webhookURL: String, callbacks: any QueueProducer,
-         clock: any WallClock, deliveryMs: Int) throws {
+         clock: any WallClock, deliveryMs: Int, haltAfter: Int? = nil) throws {
         self.bucket = bucket
-        outbox = try SimulatedOutbox(logPath: logPath, callbacks: callbacks)
+        outbox = try SimulatedOutbox(logPath: logPath, callbacks: callbacks, haltAfter: haltAfter)
         self.webhookSecret = webhookSecret
         self.webhookURL = webhookURL
         self.clock = clock
@@ -62,6 +62,7 @@ final class SimulatedEmailProvider: EmailProvider {
             packs[email.workspaceID, default: EmailPack()].add(index, email, date: now)
         }
         for (workspaceID, pack) in packs {
+            await outbox.admit(pack.emails.count)
             do {
                 try await bucket.put(Self.packKey(workspaceID: workspaceID, pack: pack.id), pack.bytes, options: BucketPutOptions(contentType: "application/mbox"))
             } catch {

@@ -5,11 +5,17 @@ import Synchronization
 /// What a simulated provider (SMS or email) keeps besides its answers: a send log with one line per
 /// accepted send, written before the provider answers (as a real one commits before its 2xx), so a test
 /// counting sends per message after a kill -9 also sees the sends the host never heard about; attempts
-/// per message, for the test recipients that fail a set number of times; and its callbacks, queued in
-/// batches.
+/// per message, for the test recipients that fail a set number of times; its callbacks, queued in
+/// batches; and an outage a test can stage (`haltAfter`).
 final class SimulatedOutbox: Sendable {
     private let log: Int32
     private let callbacks: any QueueProducer
+    /// After this many accepted sends the provider stops answering: every further call hangs, as one whose
+    /// API stalls. A crash test kills the host then, mid-campaign by construction; a campaign's pace alone
+    /// cannot promise that on a busy machine, where a host starved for seconds catches up in one burst.
+    private let haltAfter: Int?
+    /// Sends admitted so far (counted only with `haltAfter`).
+    private let admitted = Mutex(0)
     /// Attempts per message (the simulated service's memory), bounded: a message that fails a set number
     /// of times is retried within seconds, long before the map is emptied.
     private let attempts = Mutex<[String: Int]>([:])
@@ -17,10 +23,11 @@ final class SimulatedOutbox: Sendable {
     /// rather than one each.
     private let unsent = Mutex<[OutgoingMessage]>([])
 
-    init(logPath: String, callbacks: any QueueProducer) throws {
+    init(logPath: String, callbacks: any QueueProducer, haltAfter: Int? = nil) throws {
         log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard log >= 0 else { throw POSIXFailure(operation: "open \(logPath)") }
         self.callbacks = callbacks
+        self.haltAfter = haltAfter
     }
 
     deinit {
@@ -34,6 +41,20 @@ final class SimulatedOutbox: Sendable {
             attempts[messageID, default: 0] += 1
             return attempts[messageID]!
         }
+    }
+
+    /// Lets `count` sends through, or, once `haltAfter` sends have been, never returns (the caller's task
+    /// hangs until the process ends). A call that crosses the limit is let through whole, so the log
+    /// holds at least `haltAfter` lines and fewer than `haltAfter` plus one batch.
+    func admit(_ count: Int) async {
+        guard let haltAfter else { return }
+        let open = admitted.withLock { admitted in
+            guard admitted < haltAfter else { return false }
+            admitted += count
+            return true
+        }
+        guard !open else { return }
+        while true { try? await Task.sleep(for: .seconds(3600)) }
     }
 
     /// Appends sends to the log, one `<message id> <provider id> <recipient>` line each, in one write.

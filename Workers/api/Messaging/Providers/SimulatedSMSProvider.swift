@@ -26,8 +26,9 @@ final class SimulatedSMSProvider: SMSProvider {
     /// real provider's round trip does; 0 by default.
     private let latencyMs: Int
 
-    init(logPath: String, authToken: String, callbacks: any QueueProducer, deliveryMs: Int, slowDeliveryMs: Int, latencyMs: Int = 0) throws {
-        outbox = try SimulatedOutbox(logPath: logPath, callbacks: callbacks)
+    init(logPath: String, authToken: String, callbacks: any QueueProducer, deliveryMs: Int, slowDeliveryMs: Int, latencyMs: Int = 0,
+         haltAfter: Int? = nil) throws {
+        outbox = try SimulatedOutbox(logPath: logPath, callbacks: callbacks, haltAfter: haltAfter)
         self.authToken = authToken
         self.deliveryMs = deliveryMs
         self.slowDeliveryMs = slowDeliveryMs
@@ -47,6 +48,7 @@ final class SimulatedSMSProvider: SMSProvider {
             break
         }
         if latencyMs > 0 { try? await Task.sleep(for: .milliseconds(latencyMs / 2)) }
+        await outbox.admit(1)
         let providerID = "SM" + Crypto.hex(Crypto.randomBytes(16))
         // The record is written before answering, as a provider commits before its 201: a send the host
         // never heard about (killed mid-call) is still counted.
