@@ -98,18 +98,25 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Runs `body` on the loop thread soon: after the current callback when called there, else on the
-    /// next wake-up. Never runs `body` re-entrantly.
-    public func execute(_ body: @escaping @Sendable () -> Void) {
+    /// next wake-up. Never runs `body` re-entrantly. Answers false when the loop has stopped and `body`
+    /// will never run: a caller holding a continuation in it must resume that itself.
+    @discardableResult
+    public func execute(_ body: @escaping @Sendable () -> Void) -> Bool {
         if inLoop {
             localTasks.append(body)
-        } else {
-            enqueueRemote { $0.tasks.append(body) }
+            return true
         }
+        return enqueueRemote { $0.tasks.append(body) }
     }
 
-    /// Runs `body` now when called on the loop thread, else like `execute`.
-    public func perform(_ body: @escaping @Sendable () -> Void) {
-        if inLoop { body() } else { execute(body) }
+    /// Runs `body` now when called on the loop thread, else like `execute` (and answers the same).
+    @discardableResult
+    public func perform(_ body: @escaping @Sendable () -> Void) -> Bool {
+        if inLoop {
+            body()
+            return true
+        }
+        return execute(body)
     }
 
     /// Runs `body` on the loop and returns its result to the caller's context.
@@ -131,7 +138,8 @@ public final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func enqueueRemote(_ add: (inout RemoteQueue) -> Void) {
+    @discardableResult
+    private func enqueueRemote(_ add: (inout RemoteQueue) -> Void) -> Bool {
         let accepted = remote.withLock { queue -> Bool in
             guard !queue.closed else { return false }
             add(&queue)
@@ -139,6 +147,7 @@ public final class EventLoop: @unchecked Sendable {
         }
         // After `stop`, late jobs (a task finishing past the shutdown deadline) are dropped with the process.
         if accepted { uv_async_send(wakeup) }
+        return accepted
     }
 
     private func drainRemote() {

@@ -75,7 +75,9 @@ public final class RedisClient: @unchecked Sendable {
     /// `send` with binary-safe arguments.
     public func send(bytes arguments: [[UInt8]]) async throws(RedisError) -> RedisReply {
         let result: Result<RedisReply, RedisError> = await withCheckedContinuation { continuation in
-            loop.perform { self.commands.send(arguments) { continuation.resume(returning: $0) } }
+            let accepted = loop.perform { self.commands.send(arguments) { continuation.resume(returning: $0) } }
+            // A call racing the host's shutdown: the stopped loop dropped it, so it fails here, not never.
+            if !accepted { continuation.resume(returning: .failure(.closed)) }
         }
         let reply = try result.get()
         if case .error(let message) = reply { throw .server(message) }
@@ -116,7 +118,7 @@ public final class RedisClient: @unchecked Sendable {
 
     private func subscribe(_ topic: Topic, _ handler: @escaping Handler) async throws(RedisError) {
         let result: Result<Void, RedisError> = await withCheckedContinuation { continuation in
-            loop.perform {
+            let accepted = loop.perform {
                 let resume = { (result: Result<Void, RedisError>) in continuation.resume(returning: result) }
                 guard self.subscriber.sendSubscription(Self.command(subscribe: true, topic, [topic])) else {
                     return resume(.failure(self.subscriber.state == .closed ? .closed : .unavailable(self.url)))
@@ -124,6 +126,7 @@ public final class RedisClient: @unchecked Sendable {
                 self.setHandler(handler, for: topic)
                 self.acknowledgements[topic, default: []].append(resume)
             }
+            if !accepted { continuation.resume(returning: .failure(.closed)) }
         }
         try result.get()
     }
