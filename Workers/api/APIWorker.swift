@@ -47,6 +47,7 @@ public struct APIWorker: RoutedWorker {
             try CommunitiesDomain(api),
             try SearchDomain(api),
             try LocalSEODomain(api),
+            try CalendarsDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -642,6 +642,2124 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Calendar`.
+        public struct Calendar: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Calendar/color`.
+            public var color: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Calendar/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Calendar/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Calendar/owner_id`.
+            public var ownerId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Calendar/source`.
+            @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case builtin = "builtin"
+                case google = "google"
+            }
+            /// - Remark: Generated from `#/components/schemas/Calendar/source`.
+            public var source: Components.Schemas.Calendar.SourcePayload
+            /// An IANA time zone name
+            ///
+            /// - Remark: Generated from `#/components/schemas/Calendar/time_zone`.
+            @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case africaAbidjan = "Africa/Abidjan"
+                case africaAccra = "Africa/Accra"
+                case africaAddisAbaba = "Africa/Addis_Ababa"
+                case africaAlgiers = "Africa/Algiers"
+                case africaAsmara = "Africa/Asmara"
+                case africaBamako = "Africa/Bamako"
+                case africaBangui = "Africa/Bangui"
+                case africaBanjul = "Africa/Banjul"
+                case africaBissau = "Africa/Bissau"
+                case africaBlantyre = "Africa/Blantyre"
+                case africaBrazzaville = "Africa/Brazzaville"
+                case africaBujumbura = "Africa/Bujumbura"
+                case africaCairo = "Africa/Cairo"
+                case africaCasablanca = "Africa/Casablanca"
+                case africaCeuta = "Africa/Ceuta"
+                case africaConakry = "Africa/Conakry"
+                case africaDakar = "Africa/Dakar"
+                case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                case africaDjibouti = "Africa/Djibouti"
+                case africaDouala = "Africa/Douala"
+                case africaElAaiun = "Africa/El_Aaiun"
+                case africaFreetown = "Africa/Freetown"
+                case africaGaborone = "Africa/Gaborone"
+                case africaHarare = "Africa/Harare"
+                case africaJohannesburg = "Africa/Johannesburg"
+                case africaJuba = "Africa/Juba"
+                case africaKampala = "Africa/Kampala"
+                case africaKhartoum = "Africa/Khartoum"
+                case africaKigali = "Africa/Kigali"
+                case africaKinshasa = "Africa/Kinshasa"
+                case africaLagos = "Africa/Lagos"
+                case africaLibreville = "Africa/Libreville"
+                case africaLome = "Africa/Lome"
+                case africaLuanda = "Africa/Luanda"
+                case africaLubumbashi = "Africa/Lubumbashi"
+                case africaLusaka = "Africa/Lusaka"
+                case africaMalabo = "Africa/Malabo"
+                case africaMaputo = "Africa/Maputo"
+                case africaMaseru = "Africa/Maseru"
+                case africaMbabane = "Africa/Mbabane"
+                case africaMogadishu = "Africa/Mogadishu"
+                case africaMonrovia = "Africa/Monrovia"
+                case africaNairobi = "Africa/Nairobi"
+                case africaNdjamena = "Africa/Ndjamena"
+                case africaNiamey = "Africa/Niamey"
+                case africaNouakchott = "Africa/Nouakchott"
+                case africaOuagadougou = "Africa/Ouagadougou"
+                case africaPortoNovo = "Africa/Porto-Novo"
+                case africaSaoTome = "Africa/Sao_Tome"
+                case africaTripoli = "Africa/Tripoli"
+                case africaTunis = "Africa/Tunis"
+                case africaWindhoek = "Africa/Windhoek"
+                case americaAdak = "America/Adak"
+                case americaAnchorage = "America/Anchorage"
+                case americaAnguilla = "America/Anguilla"
+                case americaAntigua = "America/Antigua"
+                case americaAraguaina = "America/Araguaina"
+                case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                case americaArgentinaSalta = "America/Argentina/Salta"
+                case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                case americaAruba = "America/Aruba"
+                case americaAsuncion = "America/Asuncion"
+                case americaAtikokan = "America/Atikokan"
+                case americaBahia = "America/Bahia"
+                case americaBahiaBanderas = "America/Bahia_Banderas"
+                case americaBarbados = "America/Barbados"
+                case americaBelem = "America/Belem"
+                case americaBelize = "America/Belize"
+                case americaBlancSablon = "America/Blanc-Sablon"
+                case americaBoaVista = "America/Boa_Vista"
+                case americaBogota = "America/Bogota"
+                case americaBoise = "America/Boise"
+                case americaCambridgeBay = "America/Cambridge_Bay"
+                case americaCampoGrande = "America/Campo_Grande"
+                case americaCancun = "America/Cancun"
+                case americaCaracas = "America/Caracas"
+                case americaCayenne = "America/Cayenne"
+                case americaCayman = "America/Cayman"
+                case americaChicago = "America/Chicago"
+                case americaChihuahua = "America/Chihuahua"
+                case americaCiudadJuarez = "America/Ciudad_Juarez"
+                case americaCostaRica = "America/Costa_Rica"
+                case americaCoyhaique = "America/Coyhaique"
+                case americaCreston = "America/Creston"
+                case americaCuiaba = "America/Cuiaba"
+                case americaCuracao = "America/Curacao"
+                case americaDanmarkshavn = "America/Danmarkshavn"
+                case americaDawson = "America/Dawson"
+                case americaDawsonCreek = "America/Dawson_Creek"
+                case americaDenver = "America/Denver"
+                case americaDetroit = "America/Detroit"
+                case americaDominica = "America/Dominica"
+                case americaEdmonton = "America/Edmonton"
+                case americaEirunepe = "America/Eirunepe"
+                case americaElSalvador = "America/El_Salvador"
+                case americaFortNelson = "America/Fort_Nelson"
+                case americaFortaleza = "America/Fortaleza"
+                case americaGlaceBay = "America/Glace_Bay"
+                case americaGodthab = "America/Godthab"
+                case americaGooseBay = "America/Goose_Bay"
+                case americaGrandTurk = "America/Grand_Turk"
+                case americaGrenada = "America/Grenada"
+                case americaGuadeloupe = "America/Guadeloupe"
+                case americaGuatemala = "America/Guatemala"
+                case americaGuayaquil = "America/Guayaquil"
+                case americaGuyana = "America/Guyana"
+                case americaHalifax = "America/Halifax"
+                case americaHavana = "America/Havana"
+                case americaHermosillo = "America/Hermosillo"
+                case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                case americaIndianaKnox = "America/Indiana/Knox"
+                case americaIndianaMarengo = "America/Indiana/Marengo"
+                case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                case americaIndianaTellCity = "America/Indiana/Tell_City"
+                case americaIndianaVevay = "America/Indiana/Vevay"
+                case americaIndianaVincennes = "America/Indiana/Vincennes"
+                case americaIndianaWinamac = "America/Indiana/Winamac"
+                case americaInuvik = "America/Inuvik"
+                case americaIqaluit = "America/Iqaluit"
+                case americaJamaica = "America/Jamaica"
+                case americaJuneau = "America/Juneau"
+                case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                case americaKralendijk = "America/Kralendijk"
+                case americaLaPaz = "America/La_Paz"
+                case americaLima = "America/Lima"
+                case americaLosAngeles = "America/Los_Angeles"
+                case americaLowerPrinces = "America/Lower_Princes"
+                case americaMaceio = "America/Maceio"
+                case americaManagua = "America/Managua"
+                case americaManaus = "America/Manaus"
+                case americaMarigot = "America/Marigot"
+                case americaMartinique = "America/Martinique"
+                case americaMatamoros = "America/Matamoros"
+                case americaMazatlan = "America/Mazatlan"
+                case americaMenominee = "America/Menominee"
+                case americaMerida = "America/Merida"
+                case americaMetlakatla = "America/Metlakatla"
+                case americaMexicoCity = "America/Mexico_City"
+                case americaMiquelon = "America/Miquelon"
+                case americaMoncton = "America/Moncton"
+                case americaMonterrey = "America/Monterrey"
+                case americaMontevideo = "America/Montevideo"
+                case americaMontreal = "America/Montreal"
+                case americaMontserrat = "America/Montserrat"
+                case americaNassau = "America/Nassau"
+                case americaNewYork = "America/New_York"
+                case americaNipigon = "America/Nipigon"
+                case americaNome = "America/Nome"
+                case americaNoronha = "America/Noronha"
+                case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                case americaNuuk = "America/Nuuk"
+                case americaOjinaga = "America/Ojinaga"
+                case americaPanama = "America/Panama"
+                case americaPangnirtung = "America/Pangnirtung"
+                case americaParamaribo = "America/Paramaribo"
+                case americaPhoenix = "America/Phoenix"
+                case americaPortAuPrince = "America/Port-au-Prince"
+                case americaPortOfSpain = "America/Port_of_Spain"
+                case americaPortoVelho = "America/Porto_Velho"
+                case americaPuertoRico = "America/Puerto_Rico"
+                case americaPuntaArenas = "America/Punta_Arenas"
+                case americaRainyRiver = "America/Rainy_River"
+                case americaRankinInlet = "America/Rankin_Inlet"
+                case americaRecife = "America/Recife"
+                case americaRegina = "America/Regina"
+                case americaResolute = "America/Resolute"
+                case americaRioBranco = "America/Rio_Branco"
+                case americaSantaIsabel = "America/Santa_Isabel"
+                case americaSantarem = "America/Santarem"
+                case americaSantiago = "America/Santiago"
+                case americaSantoDomingo = "America/Santo_Domingo"
+                case americaSaoPaulo = "America/Sao_Paulo"
+                case americaScoresbysund = "America/Scoresbysund"
+                case americaShiprock = "America/Shiprock"
+                case americaSitka = "America/Sitka"
+                case americaStBarthelemy = "America/St_Barthelemy"
+                case americaStJohns = "America/St_Johns"
+                case americaStKitts = "America/St_Kitts"
+                case americaStLucia = "America/St_Lucia"
+                case americaStThomas = "America/St_Thomas"
+                case americaStVincent = "America/St_Vincent"
+                case americaSwiftCurrent = "America/Swift_Current"
+                case americaTegucigalpa = "America/Tegucigalpa"
+                case americaThule = "America/Thule"
+                case americaThunderBay = "America/Thunder_Bay"
+                case americaTijuana = "America/Tijuana"
+                case americaToronto = "America/Toronto"
+                case americaTortola = "America/Tortola"
+                case americaVancouver = "America/Vancouver"
+                case americaWhitehorse = "America/Whitehorse"
+                case americaWinnipeg = "America/Winnipeg"
+                case americaYakutat = "America/Yakutat"
+                case americaYellowknife = "America/Yellowknife"
+                case antarcticaCasey = "Antarctica/Casey"
+                case antarcticaDavis = "Antarctica/Davis"
+                case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                case antarcticaMacquarie = "Antarctica/Macquarie"
+                case antarcticaMawson = "Antarctica/Mawson"
+                case antarcticaMcMurdo = "Antarctica/McMurdo"
+                case antarcticaPalmer = "Antarctica/Palmer"
+                case antarcticaRothera = "Antarctica/Rothera"
+                case antarcticaSouthPole = "Antarctica/South_Pole"
+                case antarcticaSyowa = "Antarctica/Syowa"
+                case antarcticaTroll = "Antarctica/Troll"
+                case antarcticaVostok = "Antarctica/Vostok"
+                case arcticLongyearbyen = "Arctic/Longyearbyen"
+                case asiaAden = "Asia/Aden"
+                case asiaAlmaty = "Asia/Almaty"
+                case asiaAmman = "Asia/Amman"
+                case asiaAnadyr = "Asia/Anadyr"
+                case asiaAqtau = "Asia/Aqtau"
+                case asiaAqtobe = "Asia/Aqtobe"
+                case asiaAshgabat = "Asia/Ashgabat"
+                case asiaAtyrau = "Asia/Atyrau"
+                case asiaBaghdad = "Asia/Baghdad"
+                case asiaBahrain = "Asia/Bahrain"
+                case asiaBaku = "Asia/Baku"
+                case asiaBangkok = "Asia/Bangkok"
+                case asiaBarnaul = "Asia/Barnaul"
+                case asiaBeirut = "Asia/Beirut"
+                case asiaBishkek = "Asia/Bishkek"
+                case asiaBrunei = "Asia/Brunei"
+                case asiaCalcutta = "Asia/Calcutta"
+                case asiaChita = "Asia/Chita"
+                case asiaChoibalsan = "Asia/Choibalsan"
+                case asiaChongqing = "Asia/Chongqing"
+                case asiaColombo = "Asia/Colombo"
+                case asiaDamascus = "Asia/Damascus"
+                case asiaDhaka = "Asia/Dhaka"
+                case asiaDili = "Asia/Dili"
+                case asiaDubai = "Asia/Dubai"
+                case asiaDushanbe = "Asia/Dushanbe"
+                case asiaFamagusta = "Asia/Famagusta"
+                case asiaGaza = "Asia/Gaza"
+                case asiaHarbin = "Asia/Harbin"
+                case asiaHebron = "Asia/Hebron"
+                case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                case asiaHongKong = "Asia/Hong_Kong"
+                case asiaHovd = "Asia/Hovd"
+                case asiaIrkutsk = "Asia/Irkutsk"
+                case asiaJakarta = "Asia/Jakarta"
+                case asiaJayapura = "Asia/Jayapura"
+                case asiaJerusalem = "Asia/Jerusalem"
+                case asiaKabul = "Asia/Kabul"
+                case asiaKamchatka = "Asia/Kamchatka"
+                case asiaKarachi = "Asia/Karachi"
+                case asiaKashgar = "Asia/Kashgar"
+                case asiaKathmandu = "Asia/Kathmandu"
+                case asiaKatmandu = "Asia/Katmandu"
+                case asiaKhandyga = "Asia/Khandyga"
+                case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                case asiaKuching = "Asia/Kuching"
+                case asiaKuwait = "Asia/Kuwait"
+                case asiaMacau = "Asia/Macau"
+                case asiaMagadan = "Asia/Magadan"
+                case asiaMakassar = "Asia/Makassar"
+                case asiaManila = "Asia/Manila"
+                case asiaMuscat = "Asia/Muscat"
+                case asiaNicosia = "Asia/Nicosia"
+                case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                case asiaNovosibirsk = "Asia/Novosibirsk"
+                case asiaOmsk = "Asia/Omsk"
+                case asiaOral = "Asia/Oral"
+                case asiaPhnomPenh = "Asia/Phnom_Penh"
+                case asiaPontianak = "Asia/Pontianak"
+                case asiaPyongyang = "Asia/Pyongyang"
+                case asiaQatar = "Asia/Qatar"
+                case asiaQostanay = "Asia/Qostanay"
+                case asiaQyzylorda = "Asia/Qyzylorda"
+                case asiaRangoon = "Asia/Rangoon"
+                case asiaRiyadh = "Asia/Riyadh"
+                case asiaSakhalin = "Asia/Sakhalin"
+                case asiaSamarkand = "Asia/Samarkand"
+                case asiaSeoul = "Asia/Seoul"
+                case asiaShanghai = "Asia/Shanghai"
+                case asiaSingapore = "Asia/Singapore"
+                case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                case asiaTaipei = "Asia/Taipei"
+                case asiaTashkent = "Asia/Tashkent"
+                case asiaTbilisi = "Asia/Tbilisi"
+                case asiaTehran = "Asia/Tehran"
+                case asiaThimphu = "Asia/Thimphu"
+                case asiaTokyo = "Asia/Tokyo"
+                case asiaTomsk = "Asia/Tomsk"
+                case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                case asiaUrumqi = "Asia/Urumqi"
+                case asiaUstNera = "Asia/Ust-Nera"
+                case asiaVientiane = "Asia/Vientiane"
+                case asiaVladivostok = "Asia/Vladivostok"
+                case asiaYakutsk = "Asia/Yakutsk"
+                case asiaYangon = "Asia/Yangon"
+                case asiaYekaterinburg = "Asia/Yekaterinburg"
+                case asiaYerevan = "Asia/Yerevan"
+                case atlanticAzores = "Atlantic/Azores"
+                case atlanticBermuda = "Atlantic/Bermuda"
+                case atlanticCanary = "Atlantic/Canary"
+                case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                case atlanticFaroe = "Atlantic/Faroe"
+                case atlanticMadeira = "Atlantic/Madeira"
+                case atlanticReykjavik = "Atlantic/Reykjavik"
+                case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                case atlanticStHelena = "Atlantic/St_Helena"
+                case atlanticStanley = "Atlantic/Stanley"
+                case australiaAdelaide = "Australia/Adelaide"
+                case australiaBrisbane = "Australia/Brisbane"
+                case australiaBrokenHill = "Australia/Broken_Hill"
+                case australiaCurrie = "Australia/Currie"
+                case australiaDarwin = "Australia/Darwin"
+                case australiaEucla = "Australia/Eucla"
+                case australiaHobart = "Australia/Hobart"
+                case australiaLindeman = "Australia/Lindeman"
+                case australiaLordHowe = "Australia/Lord_Howe"
+                case australiaMelbourne = "Australia/Melbourne"
+                case australiaPerth = "Australia/Perth"
+                case australiaSydney = "Australia/Sydney"
+                case europeAmsterdam = "Europe/Amsterdam"
+                case europeAndorra = "Europe/Andorra"
+                case europeAstrakhan = "Europe/Astrakhan"
+                case europeAthens = "Europe/Athens"
+                case europeBelgrade = "Europe/Belgrade"
+                case europeBerlin = "Europe/Berlin"
+                case europeBratislava = "Europe/Bratislava"
+                case europeBrussels = "Europe/Brussels"
+                case europeBucharest = "Europe/Bucharest"
+                case europeBudapest = "Europe/Budapest"
+                case europeBusingen = "Europe/Busingen"
+                case europeChisinau = "Europe/Chisinau"
+                case europeCopenhagen = "Europe/Copenhagen"
+                case europeDublin = "Europe/Dublin"
+                case europeGibraltar = "Europe/Gibraltar"
+                case europeGuernsey = "Europe/Guernsey"
+                case europeHelsinki = "Europe/Helsinki"
+                case europeIsleOfMan = "Europe/Isle_of_Man"
+                case europeIstanbul = "Europe/Istanbul"
+                case europeJersey = "Europe/Jersey"
+                case europeKaliningrad = "Europe/Kaliningrad"
+                case europeKiev = "Europe/Kiev"
+                case europeKirov = "Europe/Kirov"
+                case europeKyiv = "Europe/Kyiv"
+                case europeLisbon = "Europe/Lisbon"
+                case europeLjubljana = "Europe/Ljubljana"
+                case europeLondon = "Europe/London"
+                case europeLuxembourg = "Europe/Luxembourg"
+                case europeMadrid = "Europe/Madrid"
+                case europeMalta = "Europe/Malta"
+                case europeMariehamn = "Europe/Mariehamn"
+                case europeMinsk = "Europe/Minsk"
+                case europeMonaco = "Europe/Monaco"
+                case europeMoscow = "Europe/Moscow"
+                case europeOslo = "Europe/Oslo"
+                case europeParis = "Europe/Paris"
+                case europePodgorica = "Europe/Podgorica"
+                case europePrague = "Europe/Prague"
+                case europeRiga = "Europe/Riga"
+                case europeRome = "Europe/Rome"
+                case europeSamara = "Europe/Samara"
+                case europeSanMarino = "Europe/San_Marino"
+                case europeSarajevo = "Europe/Sarajevo"
+                case europeSaratov = "Europe/Saratov"
+                case europeSimferopol = "Europe/Simferopol"
+                case europeSkopje = "Europe/Skopje"
+                case europeSofia = "Europe/Sofia"
+                case europeStockholm = "Europe/Stockholm"
+                case europeTallinn = "Europe/Tallinn"
+                case europeTirane = "Europe/Tirane"
+                case europeUlyanovsk = "Europe/Ulyanovsk"
+                case europeUzhgorod = "Europe/Uzhgorod"
+                case europeVaduz = "Europe/Vaduz"
+                case europeVatican = "Europe/Vatican"
+                case europeVienna = "Europe/Vienna"
+                case europeVilnius = "Europe/Vilnius"
+                case europeVolgograd = "Europe/Volgograd"
+                case europeWarsaw = "Europe/Warsaw"
+                case europeZagreb = "Europe/Zagreb"
+                case europeZaporozhye = "Europe/Zaporozhye"
+                case europeZurich = "Europe/Zurich"
+                case gmt = "GMT"
+                case indianAntananarivo = "Indian/Antananarivo"
+                case indianChagos = "Indian/Chagos"
+                case indianChristmas = "Indian/Christmas"
+                case indianCocos = "Indian/Cocos"
+                case indianComoro = "Indian/Comoro"
+                case indianKerguelen = "Indian/Kerguelen"
+                case indianMahe = "Indian/Mahe"
+                case indianMaldives = "Indian/Maldives"
+                case indianMauritius = "Indian/Mauritius"
+                case indianMayotte = "Indian/Mayotte"
+                case indianReunion = "Indian/Reunion"
+                case pacificApia = "Pacific/Apia"
+                case pacificAuckland = "Pacific/Auckland"
+                case pacificBougainville = "Pacific/Bougainville"
+                case pacificChatham = "Pacific/Chatham"
+                case pacificChuuk = "Pacific/Chuuk"
+                case pacificEaster = "Pacific/Easter"
+                case pacificEfate = "Pacific/Efate"
+                case pacificEnderbury = "Pacific/Enderbury"
+                case pacificFakaofo = "Pacific/Fakaofo"
+                case pacificFiji = "Pacific/Fiji"
+                case pacificFunafuti = "Pacific/Funafuti"
+                case pacificGalapagos = "Pacific/Galapagos"
+                case pacificGambier = "Pacific/Gambier"
+                case pacificGuadalcanal = "Pacific/Guadalcanal"
+                case pacificGuam = "Pacific/Guam"
+                case pacificHonolulu = "Pacific/Honolulu"
+                case pacificJohnston = "Pacific/Johnston"
+                case pacificKanton = "Pacific/Kanton"
+                case pacificKiritimati = "Pacific/Kiritimati"
+                case pacificKosrae = "Pacific/Kosrae"
+                case pacificKwajalein = "Pacific/Kwajalein"
+                case pacificMajuro = "Pacific/Majuro"
+                case pacificMarquesas = "Pacific/Marquesas"
+                case pacificMidway = "Pacific/Midway"
+                case pacificNauru = "Pacific/Nauru"
+                case pacificNiue = "Pacific/Niue"
+                case pacificNorfolk = "Pacific/Norfolk"
+                case pacificNoumea = "Pacific/Noumea"
+                case pacificPagoPago = "Pacific/Pago_Pago"
+                case pacificPalau = "Pacific/Palau"
+                case pacificPitcairn = "Pacific/Pitcairn"
+                case pacificPohnpei = "Pacific/Pohnpei"
+                case pacificPonape = "Pacific/Ponape"
+                case pacificPortMoresby = "Pacific/Port_Moresby"
+                case pacificRarotonga = "Pacific/Rarotonga"
+                case pacificSaipan = "Pacific/Saipan"
+                case pacificTahiti = "Pacific/Tahiti"
+                case pacificTarawa = "Pacific/Tarawa"
+                case pacificTongatapu = "Pacific/Tongatapu"
+                case pacificTruk = "Pacific/Truk"
+                case pacificWake = "Pacific/Wake"
+                case pacificWallis = "Pacific/Wallis"
+                case utc = "UTC"
+            }
+            /// An IANA time zone name
+            ///
+            /// - Remark: Generated from `#/components/schemas/Calendar/time_zone`.
+            public var timeZone: Components.Schemas.Calendar.TimeZonePayload
+            /// When the member works, in the calendar's time zone: free slots are found inside it
+            ///
+            /// - Remark: Generated from `#/components/schemas/Calendar/working_hours`.
+            public struct WorkingHoursPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Calendar/working_hours/DaysPayload`.
+                @frozen public enum DaysPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case mo = "MO"
+                    case tu = "TU"
+                    case we = "WE"
+                    case th = "TH"
+                    case fr = "FR"
+                    case sa = "SA"
+                    case su = "SU"
+                }
+                /// - Remark: Generated from `#/components/schemas/Calendar/working_hours/days`.
+                public typealias DaysPayload = [Components.Schemas.Calendar.WorkingHoursPayload.DaysPayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/Calendar/working_hours/days`.
+                public var days: Components.Schemas.Calendar.WorkingHoursPayload.DaysPayload
+                /// - Remark: Generated from `#/components/schemas/Calendar/working_hours/end`.
+                public var end: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Calendar/working_hours/start`.
+                public var start: Swift.String
+                /// Creates a new `WorkingHoursPayload`.
+                ///
+                /// - Parameters:
+                ///   - days:
+                ///   - end:
+                ///   - start:
+                public init(
+                    days: Components.Schemas.Calendar.WorkingHoursPayload.DaysPayload,
+                    end: Swift.String,
+                    start: Swift.String
+                ) {
+                    self.days = days
+                    self.end = end
+                    self.start = start
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case days
+                    case end
+                    case start
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.days = try container.decode(
+                        Components.Schemas.Calendar.WorkingHoursPayload.DaysPayload.self,
+                        forKey: .days
+                    )
+                    self.end = try container.decode(
+                        Swift.String.self,
+                        forKey: .end
+                    )
+                    self.start = try container.decode(
+                        Swift.String.self,
+                        forKey: .start
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "days",
+                        "end",
+                        "start"
+                    ])
+                }
+            }
+            /// When the member works, in the calendar's time zone: free slots are found inside it
+            ///
+            /// - Remark: Generated from `#/components/schemas/Calendar/working_hours`.
+            public var workingHours: Components.Schemas.Calendar.WorkingHoursPayload
+            /// Creates a new `Calendar`.
+            ///
+            /// - Parameters:
+            ///   - color:
+            ///   - id:
+            ///   - name:
+            ///   - ownerId:
+            ///   - source:
+            ///   - timeZone: An IANA time zone name
+            ///   - workingHours: When the member works, in the calendar's time zone: free slots are found inside it
+            public init(
+                color: Swift.String? = nil,
+                id: Swift.String,
+                name: Swift.String,
+                ownerId: Swift.String,
+                source: Components.Schemas.Calendar.SourcePayload,
+                timeZone: Components.Schemas.Calendar.TimeZonePayload,
+                workingHours: Components.Schemas.Calendar.WorkingHoursPayload
+            ) {
+                self.color = color
+                self.id = id
+                self.name = name
+                self.ownerId = ownerId
+                self.source = source
+                self.timeZone = timeZone
+                self.workingHours = workingHours
+            }
+            public enum CodingKeys: String, CodingKey {
+                case color
+                case id
+                case name
+                case ownerId = "owner_id"
+                case source
+                case timeZone = "time_zone"
+                case workingHours = "working_hours"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.color = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .color
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.ownerId = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerId
+                )
+                self.source = try container.decode(
+                    Components.Schemas.Calendar.SourcePayload.self,
+                    forKey: .source
+                )
+                self.timeZone = try container.decode(
+                    Components.Schemas.Calendar.TimeZonePayload.self,
+                    forKey: .timeZone
+                )
+                self.workingHours = try container.decode(
+                    Components.Schemas.Calendar.WorkingHoursPayload.self,
+                    forKey: .workingHours
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "color",
+                    "id",
+                    "name",
+                    "owner_id",
+                    "source",
+                    "time_zone",
+                    "working_hours"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CalendarEvent`.
+        public struct CalendarEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/all_day`.
+            public var allDay: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/AttendeesPayload`.
+            public struct AttendeesPayloadPayload: Codable, Hashable, Sendable {
+                /// An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                ///
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/AttendeesPayload/email`.
+                public var email: Swift.String
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/AttendeesPayload/name`.
+                public var name: Swift.String?
+                /// needsAction (the default), accepted, declined or tentative
+                ///
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/AttendeesPayload/response_status`.
+                @frozen public enum ResponseStatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case needsAction = "needsAction"
+                    case accepted = "accepted"
+                    case declined = "declined"
+                    case tentative = "tentative"
+                }
+                /// needsAction (the default), accepted, declined or tentative
+                ///
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/AttendeesPayload/response_status`.
+                public var responseStatus: Components.Schemas.CalendarEvent.AttendeesPayloadPayload.ResponseStatusPayload?
+                /// Creates a new `AttendeesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - email: An email address: trimmed and lower-cased; one @, and a domain with a dot inside it
+                ///   - name:
+                ///   - responseStatus: needsAction (the default), accepted, declined or tentative
+                public init(
+                    email: Swift.String,
+                    name: Swift.String? = nil,
+                    responseStatus: Components.Schemas.CalendarEvent.AttendeesPayloadPayload.ResponseStatusPayload? = nil
+                ) {
+                    self.email = email
+                    self.name = name
+                    self.responseStatus = responseStatus
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case email
+                    case name
+                    case responseStatus = "response_status"
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.email = try container.decode(
+                        Swift.String.self,
+                        forKey: .email
+                    )
+                    self.name = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    self.responseStatus = try container.decodeIfPresent(
+                        Components.Schemas.CalendarEvent.AttendeesPayloadPayload.ResponseStatusPayload.self,
+                        forKey: .responseStatus
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "email",
+                        "name",
+                        "response_status"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/attendees`.
+            public typealias AttendeesPayload = [Components.Schemas.CalendarEvent.AttendeesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/attendees`.
+            public var attendees: Components.Schemas.CalendarEvent.AttendeesPayload
+            /// Whether it counts against free/busy and conflicts
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/busy`.
+            public var busy: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/calendar_id`.
+            public var calendarId: Swift.String
+            /// On create: the owner's busy occurrences it overlaps
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/conflicts`.
+            public var conflicts: [Components.Schemas.CalendarOccurrence]?
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/created_by`.
+            public var createdBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/description`.
+            public var description: Swift.String?
+            /// Exclusive: an all-day event's end is the day after its last day
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/end`.
+            public var end: Swift.String
+            /// Send as If-Match to change or delete only this version
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/etag`.
+            public var etag: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload`.
+            public struct ExceptionsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload/cancelled`.
+                public var cancelled: Swift.Bool
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload/description`.
+                public var description: Swift.String?
+                /// A local time in time_zone (YYYY-MM-DDTHH:MM[:SS], no offset), or a date (YYYY-MM-DD) for an all-day event
+                ///
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload/end`.
+                public var end: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload/location`.
+                public var location: Swift.String?
+                /// The occurrence's start as the rule makes it (its key)
+                ///
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload/original_start`.
+                public var originalStart: Swift.String
+                /// A local time in time_zone (YYYY-MM-DDTHH:MM[:SS], no offset), or a date (YYYY-MM-DD) for an all-day event
+                ///
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload/start`.
+                public var start: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/CalendarEvent/ExceptionsPayload/title`.
+                public var title: Swift.String?
+                /// Creates a new `ExceptionsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - cancelled:
+                ///   - description:
+                ///   - end: A local time in time_zone (YYYY-MM-DDTHH:MM[:SS], no offset), or a date (YYYY-MM-DD) for an all-day event
+                ///   - location:
+                ///   - originalStart: The occurrence's start as the rule makes it (its key)
+                ///   - start: A local time in time_zone (YYYY-MM-DDTHH:MM[:SS], no offset), or a date (YYYY-MM-DD) for an all-day event
+                ///   - title:
+                public init(
+                    cancelled: Swift.Bool,
+                    description: Swift.String? = nil,
+                    end: Swift.String? = nil,
+                    location: Swift.String? = nil,
+                    originalStart: Swift.String,
+                    start: Swift.String? = nil,
+                    title: Swift.String? = nil
+                ) {
+                    self.cancelled = cancelled
+                    self.description = description
+                    self.end = end
+                    self.location = location
+                    self.originalStart = originalStart
+                    self.start = start
+                    self.title = title
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case cancelled
+                    case description
+                    case end
+                    case location
+                    case originalStart = "original_start"
+                    case start
+                    case title
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.cancelled = try container.decode(
+                        Swift.Bool.self,
+                        forKey: .cancelled
+                    )
+                    self.description = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .description
+                    )
+                    self.end = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .end
+                    )
+                    self.location = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .location
+                    )
+                    self.originalStart = try container.decode(
+                        Swift.String.self,
+                        forKey: .originalStart
+                    )
+                    self.start = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .start
+                    )
+                    self.title = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .title
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "cancelled",
+                        "description",
+                        "end",
+                        "location",
+                        "original_start",
+                        "start",
+                        "title"
+                    ])
+                }
+            }
+            /// A recurring event's occurrences that were moved, changed or cancelled
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/exceptions`.
+            public typealias ExceptionsPayload = [Components.Schemas.CalendarEvent.ExceptionsPayloadPayload]
+            /// A recurring event's occurrences that were moved, changed or cancelled
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/exceptions`.
+            public var exceptions: Components.Schemas.CalendarEvent.ExceptionsPayload
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/location`.
+            public var location: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/owner_id`.
+            public var ownerId: Swift.String
+            /// An RFC 5545 RRULE
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/recurrence`.
+            public var recurrence: Swift.String?
+            /// A local time in time_zone (YYYY-MM-DDTHH:MM[:SS], no offset), or a date (YYYY-MM-DD) for an all-day event
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/start`.
+            public var start: Swift.String
+            /// A timed event's zone (absent when all-day: its dates are the same days everywhere)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/time_zone`.
+            @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case africaAbidjan = "Africa/Abidjan"
+                case africaAccra = "Africa/Accra"
+                case africaAddisAbaba = "Africa/Addis_Ababa"
+                case africaAlgiers = "Africa/Algiers"
+                case africaAsmara = "Africa/Asmara"
+                case africaBamako = "Africa/Bamako"
+                case africaBangui = "Africa/Bangui"
+                case africaBanjul = "Africa/Banjul"
+                case africaBissau = "Africa/Bissau"
+                case africaBlantyre = "Africa/Blantyre"
+                case africaBrazzaville = "Africa/Brazzaville"
+                case africaBujumbura = "Africa/Bujumbura"
+                case africaCairo = "Africa/Cairo"
+                case africaCasablanca = "Africa/Casablanca"
+                case africaCeuta = "Africa/Ceuta"
+                case africaConakry = "Africa/Conakry"
+                case africaDakar = "Africa/Dakar"
+                case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                case africaDjibouti = "Africa/Djibouti"
+                case africaDouala = "Africa/Douala"
+                case africaElAaiun = "Africa/El_Aaiun"
+                case africaFreetown = "Africa/Freetown"
+                case africaGaborone = "Africa/Gaborone"
+                case africaHarare = "Africa/Harare"
+                case africaJohannesburg = "Africa/Johannesburg"
+                case africaJuba = "Africa/Juba"
+                case africaKampala = "Africa/Kampala"
+                case africaKhartoum = "Africa/Khartoum"
+                case africaKigali = "Africa/Kigali"
+                case africaKinshasa = "Africa/Kinshasa"
+                case africaLagos = "Africa/Lagos"
+                case africaLibreville = "Africa/Libreville"
+                case africaLome = "Africa/Lome"
+                case africaLuanda = "Africa/Luanda"
+                case africaLubumbashi = "Africa/Lubumbashi"
+                case africaLusaka = "Africa/Lusaka"
+                case africaMalabo = "Africa/Malabo"
+                case africaMaputo = "Africa/Maputo"
+                case africaMaseru = "Africa/Maseru"
+                case africaMbabane = "Africa/Mbabane"
+                case africaMogadishu = "Africa/Mogadishu"
+                case africaMonrovia = "Africa/Monrovia"
+                case africaNairobi = "Africa/Nairobi"
+                case africaNdjamena = "Africa/Ndjamena"
+                case africaNiamey = "Africa/Niamey"
+                case africaNouakchott = "Africa/Nouakchott"
+                case africaOuagadougou = "Africa/Ouagadougou"
+                case africaPortoNovo = "Africa/Porto-Novo"
+                case africaSaoTome = "Africa/Sao_Tome"
+                case africaTripoli = "Africa/Tripoli"
+                case africaTunis = "Africa/Tunis"
+                case africaWindhoek = "Africa/Windhoek"
+                case americaAdak = "America/Adak"
+                case americaAnchorage = "America/Anchorage"
+                case americaAnguilla = "America/Anguilla"
+                case americaAntigua = "America/Antigua"
+                case americaAraguaina = "America/Araguaina"
+                case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                case americaArgentinaSalta = "America/Argentina/Salta"
+                case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                case americaAruba = "America/Aruba"
+                case americaAsuncion = "America/Asuncion"
+                case americaAtikokan = "America/Atikokan"
+                case americaBahia = "America/Bahia"
+                case americaBahiaBanderas = "America/Bahia_Banderas"
+                case americaBarbados = "America/Barbados"
+                case americaBelem = "America/Belem"
+                case americaBelize = "America/Belize"
+                case americaBlancSablon = "America/Blanc-Sablon"
+                case americaBoaVista = "America/Boa_Vista"
+                case americaBogota = "America/Bogota"
+                case americaBoise = "America/Boise"
+                case americaCambridgeBay = "America/Cambridge_Bay"
+                case americaCampoGrande = "America/Campo_Grande"
+                case americaCancun = "America/Cancun"
+                case americaCaracas = "America/Caracas"
+                case americaCayenne = "America/Cayenne"
+                case americaCayman = "America/Cayman"
+                case americaChicago = "America/Chicago"
+                case americaChihuahua = "America/Chihuahua"
+                case americaCiudadJuarez = "America/Ciudad_Juarez"
+                case americaCostaRica = "America/Costa_Rica"
+                case americaCoyhaique = "America/Coyhaique"
+                case americaCreston = "America/Creston"
+                case americaCuiaba = "America/Cuiaba"
+                case americaCuracao = "America/Curacao"
+                case americaDanmarkshavn = "America/Danmarkshavn"
+                case americaDawson = "America/Dawson"
+                case americaDawsonCreek = "America/Dawson_Creek"
+                case americaDenver = "America/Denver"
+                case americaDetroit = "America/Detroit"
+                case americaDominica = "America/Dominica"
+                case americaEdmonton = "America/Edmonton"
+                case americaEirunepe = "America/Eirunepe"
+                case americaElSalvador = "America/El_Salvador"
+                case americaFortNelson = "America/Fort_Nelson"
+                case americaFortaleza = "America/Fortaleza"
+                case americaGlaceBay = "America/Glace_Bay"
+                case americaGodthab = "America/Godthab"
+                case americaGooseBay = "America/Goose_Bay"
+                case americaGrandTurk = "America/Grand_Turk"
+                case americaGrenada = "America/Grenada"
+                case americaGuadeloupe = "America/Guadeloupe"
+                case americaGuatemala = "America/Guatemala"
+                case americaGuayaquil = "America/Guayaquil"
+                case americaGuyana = "America/Guyana"
+                case americaHalifax = "America/Halifax"
+                case americaHavana = "America/Havana"
+                case americaHermosillo = "America/Hermosillo"
+                case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                case americaIndianaKnox = "America/Indiana/Knox"
+                case americaIndianaMarengo = "America/Indiana/Marengo"
+                case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                case americaIndianaTellCity = "America/Indiana/Tell_City"
+                case americaIndianaVevay = "America/Indiana/Vevay"
+                case americaIndianaVincennes = "America/Indiana/Vincennes"
+                case americaIndianaWinamac = "America/Indiana/Winamac"
+                case americaInuvik = "America/Inuvik"
+                case americaIqaluit = "America/Iqaluit"
+                case americaJamaica = "America/Jamaica"
+                case americaJuneau = "America/Juneau"
+                case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                case americaKralendijk = "America/Kralendijk"
+                case americaLaPaz = "America/La_Paz"
+                case americaLima = "America/Lima"
+                case americaLosAngeles = "America/Los_Angeles"
+                case americaLowerPrinces = "America/Lower_Princes"
+                case americaMaceio = "America/Maceio"
+                case americaManagua = "America/Managua"
+                case americaManaus = "America/Manaus"
+                case americaMarigot = "America/Marigot"
+                case americaMartinique = "America/Martinique"
+                case americaMatamoros = "America/Matamoros"
+                case americaMazatlan = "America/Mazatlan"
+                case americaMenominee = "America/Menominee"
+                case americaMerida = "America/Merida"
+                case americaMetlakatla = "America/Metlakatla"
+                case americaMexicoCity = "America/Mexico_City"
+                case americaMiquelon = "America/Miquelon"
+                case americaMoncton = "America/Moncton"
+                case americaMonterrey = "America/Monterrey"
+                case americaMontevideo = "America/Montevideo"
+                case americaMontreal = "America/Montreal"
+                case americaMontserrat = "America/Montserrat"
+                case americaNassau = "America/Nassau"
+                case americaNewYork = "America/New_York"
+                case americaNipigon = "America/Nipigon"
+                case americaNome = "America/Nome"
+                case americaNoronha = "America/Noronha"
+                case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                case americaNuuk = "America/Nuuk"
+                case americaOjinaga = "America/Ojinaga"
+                case americaPanama = "America/Panama"
+                case americaPangnirtung = "America/Pangnirtung"
+                case americaParamaribo = "America/Paramaribo"
+                case americaPhoenix = "America/Phoenix"
+                case americaPortAuPrince = "America/Port-au-Prince"
+                case americaPortOfSpain = "America/Port_of_Spain"
+                case americaPortoVelho = "America/Porto_Velho"
+                case americaPuertoRico = "America/Puerto_Rico"
+                case americaPuntaArenas = "America/Punta_Arenas"
+                case americaRainyRiver = "America/Rainy_River"
+                case americaRankinInlet = "America/Rankin_Inlet"
+                case americaRecife = "America/Recife"
+                case americaRegina = "America/Regina"
+                case americaResolute = "America/Resolute"
+                case americaRioBranco = "America/Rio_Branco"
+                case americaSantaIsabel = "America/Santa_Isabel"
+                case americaSantarem = "America/Santarem"
+                case americaSantiago = "America/Santiago"
+                case americaSantoDomingo = "America/Santo_Domingo"
+                case americaSaoPaulo = "America/Sao_Paulo"
+                case americaScoresbysund = "America/Scoresbysund"
+                case americaShiprock = "America/Shiprock"
+                case americaSitka = "America/Sitka"
+                case americaStBarthelemy = "America/St_Barthelemy"
+                case americaStJohns = "America/St_Johns"
+                case americaStKitts = "America/St_Kitts"
+                case americaStLucia = "America/St_Lucia"
+                case americaStThomas = "America/St_Thomas"
+                case americaStVincent = "America/St_Vincent"
+                case americaSwiftCurrent = "America/Swift_Current"
+                case americaTegucigalpa = "America/Tegucigalpa"
+                case americaThule = "America/Thule"
+                case americaThunderBay = "America/Thunder_Bay"
+                case americaTijuana = "America/Tijuana"
+                case americaToronto = "America/Toronto"
+                case americaTortola = "America/Tortola"
+                case americaVancouver = "America/Vancouver"
+                case americaWhitehorse = "America/Whitehorse"
+                case americaWinnipeg = "America/Winnipeg"
+                case americaYakutat = "America/Yakutat"
+                case americaYellowknife = "America/Yellowknife"
+                case antarcticaCasey = "Antarctica/Casey"
+                case antarcticaDavis = "Antarctica/Davis"
+                case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                case antarcticaMacquarie = "Antarctica/Macquarie"
+                case antarcticaMawson = "Antarctica/Mawson"
+                case antarcticaMcMurdo = "Antarctica/McMurdo"
+                case antarcticaPalmer = "Antarctica/Palmer"
+                case antarcticaRothera = "Antarctica/Rothera"
+                case antarcticaSouthPole = "Antarctica/South_Pole"
+                case antarcticaSyowa = "Antarctica/Syowa"
+                case antarcticaTroll = "Antarctica/Troll"
+                case antarcticaVostok = "Antarctica/Vostok"
+                case arcticLongyearbyen = "Arctic/Longyearbyen"
+                case asiaAden = "Asia/Aden"
+                case asiaAlmaty = "Asia/Almaty"
+                case asiaAmman = "Asia/Amman"
+                case asiaAnadyr = "Asia/Anadyr"
+                case asiaAqtau = "Asia/Aqtau"
+                case asiaAqtobe = "Asia/Aqtobe"
+                case asiaAshgabat = "Asia/Ashgabat"
+                case asiaAtyrau = "Asia/Atyrau"
+                case asiaBaghdad = "Asia/Baghdad"
+                case asiaBahrain = "Asia/Bahrain"
+                case asiaBaku = "Asia/Baku"
+                case asiaBangkok = "Asia/Bangkok"
+                case asiaBarnaul = "Asia/Barnaul"
+                case asiaBeirut = "Asia/Beirut"
+                case asiaBishkek = "Asia/Bishkek"
+                case asiaBrunei = "Asia/Brunei"
+                case asiaCalcutta = "Asia/Calcutta"
+                case asiaChita = "Asia/Chita"
+                case asiaChoibalsan = "Asia/Choibalsan"
+                case asiaChongqing = "Asia/Chongqing"
+                case asiaColombo = "Asia/Colombo"
+                case asiaDamascus = "Asia/Damascus"
+                case asiaDhaka = "Asia/Dhaka"
+                case asiaDili = "Asia/Dili"
+                case asiaDubai = "Asia/Dubai"
+                case asiaDushanbe = "Asia/Dushanbe"
+                case asiaFamagusta = "Asia/Famagusta"
+                case asiaGaza = "Asia/Gaza"
+                case asiaHarbin = "Asia/Harbin"
+                case asiaHebron = "Asia/Hebron"
+                case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                case asiaHongKong = "Asia/Hong_Kong"
+                case asiaHovd = "Asia/Hovd"
+                case asiaIrkutsk = "Asia/Irkutsk"
+                case asiaJakarta = "Asia/Jakarta"
+                case asiaJayapura = "Asia/Jayapura"
+                case asiaJerusalem = "Asia/Jerusalem"
+                case asiaKabul = "Asia/Kabul"
+                case asiaKamchatka = "Asia/Kamchatka"
+                case asiaKarachi = "Asia/Karachi"
+                case asiaKashgar = "Asia/Kashgar"
+                case asiaKathmandu = "Asia/Kathmandu"
+                case asiaKatmandu = "Asia/Katmandu"
+                case asiaKhandyga = "Asia/Khandyga"
+                case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                case asiaKuching = "Asia/Kuching"
+                case asiaKuwait = "Asia/Kuwait"
+                case asiaMacau = "Asia/Macau"
+                case asiaMagadan = "Asia/Magadan"
+                case asiaMakassar = "Asia/Makassar"
+                case asiaManila = "Asia/Manila"
+                case asiaMuscat = "Asia/Muscat"
+                case asiaNicosia = "Asia/Nicosia"
+                case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                case asiaNovosibirsk = "Asia/Novosibirsk"
+                case asiaOmsk = "Asia/Omsk"
+                case asiaOral = "Asia/Oral"
+                case asiaPhnomPenh = "Asia/Phnom_Penh"
+                case asiaPontianak = "Asia/Pontianak"
+                case asiaPyongyang = "Asia/Pyongyang"
+                case asiaQatar = "Asia/Qatar"
+                case asiaQostanay = "Asia/Qostanay"
+                case asiaQyzylorda = "Asia/Qyzylorda"
+                case asiaRangoon = "Asia/Rangoon"
+                case asiaRiyadh = "Asia/Riyadh"
+                case asiaSakhalin = "Asia/Sakhalin"
+                case asiaSamarkand = "Asia/Samarkand"
+                case asiaSeoul = "Asia/Seoul"
+                case asiaShanghai = "Asia/Shanghai"
+                case asiaSingapore = "Asia/Singapore"
+                case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                case asiaTaipei = "Asia/Taipei"
+                case asiaTashkent = "Asia/Tashkent"
+                case asiaTbilisi = "Asia/Tbilisi"
+                case asiaTehran = "Asia/Tehran"
+                case asiaThimphu = "Asia/Thimphu"
+                case asiaTokyo = "Asia/Tokyo"
+                case asiaTomsk = "Asia/Tomsk"
+                case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                case asiaUrumqi = "Asia/Urumqi"
+                case asiaUstNera = "Asia/Ust-Nera"
+                case asiaVientiane = "Asia/Vientiane"
+                case asiaVladivostok = "Asia/Vladivostok"
+                case asiaYakutsk = "Asia/Yakutsk"
+                case asiaYangon = "Asia/Yangon"
+                case asiaYekaterinburg = "Asia/Yekaterinburg"
+                case asiaYerevan = "Asia/Yerevan"
+                case atlanticAzores = "Atlantic/Azores"
+                case atlanticBermuda = "Atlantic/Bermuda"
+                case atlanticCanary = "Atlantic/Canary"
+                case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                case atlanticFaroe = "Atlantic/Faroe"
+                case atlanticMadeira = "Atlantic/Madeira"
+                case atlanticReykjavik = "Atlantic/Reykjavik"
+                case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                case atlanticStHelena = "Atlantic/St_Helena"
+                case atlanticStanley = "Atlantic/Stanley"
+                case australiaAdelaide = "Australia/Adelaide"
+                case australiaBrisbane = "Australia/Brisbane"
+                case australiaBrokenHill = "Australia/Broken_Hill"
+                case australiaCurrie = "Australia/Currie"
+                case australiaDarwin = "Australia/Darwin"
+                case australiaEucla = "Australia/Eucla"
+                case australiaHobart = "Australia/Hobart"
+                case australiaLindeman = "Australia/Lindeman"
+                case australiaLordHowe = "Australia/Lord_Howe"
+                case australiaMelbourne = "Australia/Melbourne"
+                case australiaPerth = "Australia/Perth"
+                case australiaSydney = "Australia/Sydney"
+                case europeAmsterdam = "Europe/Amsterdam"
+                case europeAndorra = "Europe/Andorra"
+                case europeAstrakhan = "Europe/Astrakhan"
+                case europeAthens = "Europe/Athens"
+                case europeBelgrade = "Europe/Belgrade"
+                case europeBerlin = "Europe/Berlin"
+                case europeBratislava = "Europe/Bratislava"
+                case europeBrussels = "Europe/Brussels"
+                case europeBucharest = "Europe/Bucharest"
+                case europeBudapest = "Europe/Budapest"
+                case europeBusingen = "Europe/Busingen"
+                case europeChisinau = "Europe/Chisinau"
+                case europeCopenhagen = "Europe/Copenhagen"
+                case europeDublin = "Europe/Dublin"
+                case europeGibraltar = "Europe/Gibraltar"
+                case europeGuernsey = "Europe/Guernsey"
+                case europeHelsinki = "Europe/Helsinki"
+                case europeIsleOfMan = "Europe/Isle_of_Man"
+                case europeIstanbul = "Europe/Istanbul"
+                case europeJersey = "Europe/Jersey"
+                case europeKaliningrad = "Europe/Kaliningrad"
+                case europeKiev = "Europe/Kiev"
+                case europeKirov = "Europe/Kirov"
+                case europeKyiv = "Europe/Kyiv"
+                case europeLisbon = "Europe/Lisbon"
+                case europeLjubljana = "Europe/Ljubljana"
+                case europeLondon = "Europe/London"
+                case europeLuxembourg = "Europe/Luxembourg"
+                case europeMadrid = "Europe/Madrid"
+                case europeMalta = "Europe/Malta"
+                case europeMariehamn = "Europe/Mariehamn"
+                case europeMinsk = "Europe/Minsk"
+                case europeMonaco = "Europe/Monaco"
+                case europeMoscow = "Europe/Moscow"
+                case europeOslo = "Europe/Oslo"
+                case europeParis = "Europe/Paris"
+                case europePodgorica = "Europe/Podgorica"
+                case europePrague = "Europe/Prague"
+                case europeRiga = "Europe/Riga"
+                case europeRome = "Europe/Rome"
+                case europeSamara = "Europe/Samara"
+                case europeSanMarino = "Europe/San_Marino"
+                case europeSarajevo = "Europe/Sarajevo"
+                case europeSaratov = "Europe/Saratov"
+                case europeSimferopol = "Europe/Simferopol"
+                case europeSkopje = "Europe/Skopje"
+                case europeSofia = "Europe/Sofia"
+                case europeStockholm = "Europe/Stockholm"
+                case europeTallinn = "Europe/Tallinn"
+                case europeTirane = "Europe/Tirane"
+                case europeUlyanovsk = "Europe/Ulyanovsk"
+                case europeUzhgorod = "Europe/Uzhgorod"
+                case europeVaduz = "Europe/Vaduz"
+                case europeVatican = "Europe/Vatican"
+                case europeVienna = "Europe/Vienna"
+                case europeVilnius = "Europe/Vilnius"
+                case europeVolgograd = "Europe/Volgograd"
+                case europeWarsaw = "Europe/Warsaw"
+                case europeZagreb = "Europe/Zagreb"
+                case europeZaporozhye = "Europe/Zaporozhye"
+                case europeZurich = "Europe/Zurich"
+                case gmt = "GMT"
+                case indianAntananarivo = "Indian/Antananarivo"
+                case indianChagos = "Indian/Chagos"
+                case indianChristmas = "Indian/Christmas"
+                case indianCocos = "Indian/Cocos"
+                case indianComoro = "Indian/Comoro"
+                case indianKerguelen = "Indian/Kerguelen"
+                case indianMahe = "Indian/Mahe"
+                case indianMaldives = "Indian/Maldives"
+                case indianMauritius = "Indian/Mauritius"
+                case indianMayotte = "Indian/Mayotte"
+                case indianReunion = "Indian/Reunion"
+                case pacificApia = "Pacific/Apia"
+                case pacificAuckland = "Pacific/Auckland"
+                case pacificBougainville = "Pacific/Bougainville"
+                case pacificChatham = "Pacific/Chatham"
+                case pacificChuuk = "Pacific/Chuuk"
+                case pacificEaster = "Pacific/Easter"
+                case pacificEfate = "Pacific/Efate"
+                case pacificEnderbury = "Pacific/Enderbury"
+                case pacificFakaofo = "Pacific/Fakaofo"
+                case pacificFiji = "Pacific/Fiji"
+                case pacificFunafuti = "Pacific/Funafuti"
+                case pacificGalapagos = "Pacific/Galapagos"
+                case pacificGambier = "Pacific/Gambier"
+                case pacificGuadalcanal = "Pacific/Guadalcanal"
+                case pacificGuam = "Pacific/Guam"
+                case pacificHonolulu = "Pacific/Honolulu"
+                case pacificJohnston = "Pacific/Johnston"
+                case pacificKanton = "Pacific/Kanton"
+                case pacificKiritimati = "Pacific/Kiritimati"
+                case pacificKosrae = "Pacific/Kosrae"
+                case pacificKwajalein = "Pacific/Kwajalein"
+                case pacificMajuro = "Pacific/Majuro"
+                case pacificMarquesas = "Pacific/Marquesas"
+                case pacificMidway = "Pacific/Midway"
+                case pacificNauru = "Pacific/Nauru"
+                case pacificNiue = "Pacific/Niue"
+                case pacificNorfolk = "Pacific/Norfolk"
+                case pacificNoumea = "Pacific/Noumea"
+                case pacificPagoPago = "Pacific/Pago_Pago"
+                case pacificPalau = "Pacific/Palau"
+                case pacificPitcairn = "Pacific/Pitcairn"
+                case pacificPohnpei = "Pacific/Pohnpei"
+                case pacificPonape = "Pacific/Ponape"
+                case pacificPortMoresby = "Pacific/Port_Moresby"
+                case pacificRarotonga = "Pacific/Rarotonga"
+                case pacificSaipan = "Pacific/Saipan"
+                case pacificTahiti = "Pacific/Tahiti"
+                case pacificTarawa = "Pacific/Tarawa"
+                case pacificTongatapu = "Pacific/Tongatapu"
+                case pacificTruk = "Pacific/Truk"
+                case pacificWake = "Pacific/Wake"
+                case pacificWallis = "Pacific/Wallis"
+                case utc = "UTC"
+            }
+            /// A timed event's zone (absent when all-day: its dates are the same days everywhere)
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/time_zone`.
+            public var timeZone: Components.Schemas.CalendarEvent.TimeZonePayload?
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// private: other members see only that the time is busy
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/visibility`.
+            @frozen public enum VisibilityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case _default = "default"
+                case _private = "private"
+            }
+            /// private: other members see only that the time is busy
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarEvent/visibility`.
+            public var visibility: Components.Schemas.CalendarEvent.VisibilityPayload
+            /// Creates a new `CalendarEvent`.
+            ///
+            /// - Parameters:
+            ///   - allDay:
+            ///   - attendees:
+            ///   - busy: Whether it counts against free/busy and conflicts
+            ///   - calendarId:
+            ///   - conflicts: On create: the owner's busy occurrences it overlaps
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - description:
+            ///   - end: Exclusive: an all-day event's end is the day after its last day
+            ///   - etag: Send as If-Match to change or delete only this version
+            ///   - exceptions: A recurring event's occurrences that were moved, changed or cancelled
+            ///   - id:
+            ///   - location:
+            ///   - ownerId:
+            ///   - recurrence: An RFC 5545 RRULE
+            ///   - start: A local time in time_zone (YYYY-MM-DDTHH:MM[:SS], no offset), or a date (YYYY-MM-DD) for an all-day event
+            ///   - timeZone: A timed event's zone (absent when all-day: its dates are the same days everywhere)
+            ///   - title:
+            ///   - updatedAt:
+            ///   - visibility: private: other members see only that the time is busy
+            public init(
+                allDay: Swift.Bool,
+                attendees: Components.Schemas.CalendarEvent.AttendeesPayload,
+                busy: Swift.Bool,
+                calendarId: Swift.String,
+                conflicts: [Components.Schemas.CalendarOccurrence]? = nil,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String? = nil,
+                description: Swift.String? = nil,
+                end: Swift.String,
+                etag: Swift.String,
+                exceptions: Components.Schemas.CalendarEvent.ExceptionsPayload,
+                id: Swift.String,
+                location: Swift.String? = nil,
+                ownerId: Swift.String,
+                recurrence: Swift.String? = nil,
+                start: Swift.String,
+                timeZone: Components.Schemas.CalendarEvent.TimeZonePayload? = nil,
+                title: Swift.String,
+                updatedAt: Foundation.Date,
+                visibility: Components.Schemas.CalendarEvent.VisibilityPayload
+            ) {
+                self.allDay = allDay
+                self.attendees = attendees
+                self.busy = busy
+                self.calendarId = calendarId
+                self.conflicts = conflicts
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.description = description
+                self.end = end
+                self.etag = etag
+                self.exceptions = exceptions
+                self.id = id
+                self.location = location
+                self.ownerId = ownerId
+                self.recurrence = recurrence
+                self.start = start
+                self.timeZone = timeZone
+                self.title = title
+                self.updatedAt = updatedAt
+                self.visibility = visibility
+            }
+            public enum CodingKeys: String, CodingKey {
+                case allDay = "all_day"
+                case attendees
+                case busy
+                case calendarId = "calendar_id"
+                case conflicts
+                case createdAt = "created_at"
+                case createdBy = "created_by"
+                case description
+                case end
+                case etag
+                case exceptions
+                case id
+                case location
+                case ownerId = "owner_id"
+                case recurrence
+                case start
+                case timeZone = "time_zone"
+                case title
+                case updatedAt = "updated_at"
+                case visibility
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.allDay = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .allDay
+                )
+                self.attendees = try container.decode(
+                    Components.Schemas.CalendarEvent.AttendeesPayload.self,
+                    forKey: .attendees
+                )
+                self.busy = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .busy
+                )
+                self.calendarId = try container.decode(
+                    Swift.String.self,
+                    forKey: .calendarId
+                )
+                self.conflicts = try container.decodeIfPresent(
+                    [Components.Schemas.CalendarOccurrence].self,
+                    forKey: .conflicts
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.createdBy = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .createdBy
+                )
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.end = try container.decode(
+                    Swift.String.self,
+                    forKey: .end
+                )
+                self.etag = try container.decode(
+                    Swift.String.self,
+                    forKey: .etag
+                )
+                self.exceptions = try container.decode(
+                    Components.Schemas.CalendarEvent.ExceptionsPayload.self,
+                    forKey: .exceptions
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.location = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .location
+                )
+                self.ownerId = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerId
+                )
+                self.recurrence = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .recurrence
+                )
+                self.start = try container.decode(
+                    Swift.String.self,
+                    forKey: .start
+                )
+                self.timeZone = try container.decodeIfPresent(
+                    Components.Schemas.CalendarEvent.TimeZonePayload.self,
+                    forKey: .timeZone
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.visibility = try container.decode(
+                    Components.Schemas.CalendarEvent.VisibilityPayload.self,
+                    forKey: .visibility
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "all_day",
+                    "attendees",
+                    "busy",
+                    "calendar_id",
+                    "conflicts",
+                    "created_at",
+                    "created_by",
+                    "description",
+                    "end",
+                    "etag",
+                    "exceptions",
+                    "id",
+                    "location",
+                    "owner_id",
+                    "recurrence",
+                    "start",
+                    "time_zone",
+                    "title",
+                    "updated_at",
+                    "visibility"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CalendarOccurrence`.
+        public struct CalendarOccurrence: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/all_day`.
+            public var allDay: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/busy`.
+            public var busy: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/calendar_id`.
+            public var calendarId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/description`.
+            public var description: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/end`.
+            public var end: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/event_id`.
+            public var eventId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/location`.
+            public var location: Swift.String?
+            /// A recurring event's occurrence: its key for changing or cancelling it alone
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/original_start`.
+            public var originalStart: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/owner_id`.
+            public var ownerId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/private`.
+            public var _private: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/recurring`.
+            public var recurring: Swift.Bool
+            /// In the requested time_zone, with its offset then; a date (YYYY-MM-DD) when all-day
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/start`.
+            public var start: Swift.String
+            /// The event's own zone
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/time_zone`.
+            @frozen public enum TimeZonePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case africaAbidjan = "Africa/Abidjan"
+                case africaAccra = "Africa/Accra"
+                case africaAddisAbaba = "Africa/Addis_Ababa"
+                case africaAlgiers = "Africa/Algiers"
+                case africaAsmara = "Africa/Asmara"
+                case africaBamako = "Africa/Bamako"
+                case africaBangui = "Africa/Bangui"
+                case africaBanjul = "Africa/Banjul"
+                case africaBissau = "Africa/Bissau"
+                case africaBlantyre = "Africa/Blantyre"
+                case africaBrazzaville = "Africa/Brazzaville"
+                case africaBujumbura = "Africa/Bujumbura"
+                case africaCairo = "Africa/Cairo"
+                case africaCasablanca = "Africa/Casablanca"
+                case africaCeuta = "Africa/Ceuta"
+                case africaConakry = "Africa/Conakry"
+                case africaDakar = "Africa/Dakar"
+                case africaDarEsSalaam = "Africa/Dar_es_Salaam"
+                case africaDjibouti = "Africa/Djibouti"
+                case africaDouala = "Africa/Douala"
+                case africaElAaiun = "Africa/El_Aaiun"
+                case africaFreetown = "Africa/Freetown"
+                case africaGaborone = "Africa/Gaborone"
+                case africaHarare = "Africa/Harare"
+                case africaJohannesburg = "Africa/Johannesburg"
+                case africaJuba = "Africa/Juba"
+                case africaKampala = "Africa/Kampala"
+                case africaKhartoum = "Africa/Khartoum"
+                case africaKigali = "Africa/Kigali"
+                case africaKinshasa = "Africa/Kinshasa"
+                case africaLagos = "Africa/Lagos"
+                case africaLibreville = "Africa/Libreville"
+                case africaLome = "Africa/Lome"
+                case africaLuanda = "Africa/Luanda"
+                case africaLubumbashi = "Africa/Lubumbashi"
+                case africaLusaka = "Africa/Lusaka"
+                case africaMalabo = "Africa/Malabo"
+                case africaMaputo = "Africa/Maputo"
+                case africaMaseru = "Africa/Maseru"
+                case africaMbabane = "Africa/Mbabane"
+                case africaMogadishu = "Africa/Mogadishu"
+                case africaMonrovia = "Africa/Monrovia"
+                case africaNairobi = "Africa/Nairobi"
+                case africaNdjamena = "Africa/Ndjamena"
+                case africaNiamey = "Africa/Niamey"
+                case africaNouakchott = "Africa/Nouakchott"
+                case africaOuagadougou = "Africa/Ouagadougou"
+                case africaPortoNovo = "Africa/Porto-Novo"
+                case africaSaoTome = "Africa/Sao_Tome"
+                case africaTripoli = "Africa/Tripoli"
+                case africaTunis = "Africa/Tunis"
+                case africaWindhoek = "Africa/Windhoek"
+                case americaAdak = "America/Adak"
+                case americaAnchorage = "America/Anchorage"
+                case americaAnguilla = "America/Anguilla"
+                case americaAntigua = "America/Antigua"
+                case americaAraguaina = "America/Araguaina"
+                case americaArgentinaBuenosAires = "America/Argentina/Buenos_Aires"
+                case americaArgentinaCatamarca = "America/Argentina/Catamarca"
+                case americaArgentinaCordoba = "America/Argentina/Cordoba"
+                case americaArgentinaJujuy = "America/Argentina/Jujuy"
+                case americaArgentinaLaRioja = "America/Argentina/La_Rioja"
+                case americaArgentinaMendoza = "America/Argentina/Mendoza"
+                case americaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos"
+                case americaArgentinaSalta = "America/Argentina/Salta"
+                case americaArgentinaSanJuan = "America/Argentina/San_Juan"
+                case americaArgentinaSanLuis = "America/Argentina/San_Luis"
+                case americaArgentinaTucuman = "America/Argentina/Tucuman"
+                case americaArgentinaUshuaia = "America/Argentina/Ushuaia"
+                case americaAruba = "America/Aruba"
+                case americaAsuncion = "America/Asuncion"
+                case americaAtikokan = "America/Atikokan"
+                case americaBahia = "America/Bahia"
+                case americaBahiaBanderas = "America/Bahia_Banderas"
+                case americaBarbados = "America/Barbados"
+                case americaBelem = "America/Belem"
+                case americaBelize = "America/Belize"
+                case americaBlancSablon = "America/Blanc-Sablon"
+                case americaBoaVista = "America/Boa_Vista"
+                case americaBogota = "America/Bogota"
+                case americaBoise = "America/Boise"
+                case americaCambridgeBay = "America/Cambridge_Bay"
+                case americaCampoGrande = "America/Campo_Grande"
+                case americaCancun = "America/Cancun"
+                case americaCaracas = "America/Caracas"
+                case americaCayenne = "America/Cayenne"
+                case americaCayman = "America/Cayman"
+                case americaChicago = "America/Chicago"
+                case americaChihuahua = "America/Chihuahua"
+                case americaCiudadJuarez = "America/Ciudad_Juarez"
+                case americaCostaRica = "America/Costa_Rica"
+                case americaCoyhaique = "America/Coyhaique"
+                case americaCreston = "America/Creston"
+                case americaCuiaba = "America/Cuiaba"
+                case americaCuracao = "America/Curacao"
+                case americaDanmarkshavn = "America/Danmarkshavn"
+                case americaDawson = "America/Dawson"
+                case americaDawsonCreek = "America/Dawson_Creek"
+                case americaDenver = "America/Denver"
+                case americaDetroit = "America/Detroit"
+                case americaDominica = "America/Dominica"
+                case americaEdmonton = "America/Edmonton"
+                case americaEirunepe = "America/Eirunepe"
+                case americaElSalvador = "America/El_Salvador"
+                case americaFortNelson = "America/Fort_Nelson"
+                case americaFortaleza = "America/Fortaleza"
+                case americaGlaceBay = "America/Glace_Bay"
+                case americaGodthab = "America/Godthab"
+                case americaGooseBay = "America/Goose_Bay"
+                case americaGrandTurk = "America/Grand_Turk"
+                case americaGrenada = "America/Grenada"
+                case americaGuadeloupe = "America/Guadeloupe"
+                case americaGuatemala = "America/Guatemala"
+                case americaGuayaquil = "America/Guayaquil"
+                case americaGuyana = "America/Guyana"
+                case americaHalifax = "America/Halifax"
+                case americaHavana = "America/Havana"
+                case americaHermosillo = "America/Hermosillo"
+                case americaIndianaIndianapolis = "America/Indiana/Indianapolis"
+                case americaIndianaKnox = "America/Indiana/Knox"
+                case americaIndianaMarengo = "America/Indiana/Marengo"
+                case americaIndianaPetersburg = "America/Indiana/Petersburg"
+                case americaIndianaTellCity = "America/Indiana/Tell_City"
+                case americaIndianaVevay = "America/Indiana/Vevay"
+                case americaIndianaVincennes = "America/Indiana/Vincennes"
+                case americaIndianaWinamac = "America/Indiana/Winamac"
+                case americaInuvik = "America/Inuvik"
+                case americaIqaluit = "America/Iqaluit"
+                case americaJamaica = "America/Jamaica"
+                case americaJuneau = "America/Juneau"
+                case americaKentuckyLouisville = "America/Kentucky/Louisville"
+                case americaKentuckyMonticello = "America/Kentucky/Monticello"
+                case americaKralendijk = "America/Kralendijk"
+                case americaLaPaz = "America/La_Paz"
+                case americaLima = "America/Lima"
+                case americaLosAngeles = "America/Los_Angeles"
+                case americaLowerPrinces = "America/Lower_Princes"
+                case americaMaceio = "America/Maceio"
+                case americaManagua = "America/Managua"
+                case americaManaus = "America/Manaus"
+                case americaMarigot = "America/Marigot"
+                case americaMartinique = "America/Martinique"
+                case americaMatamoros = "America/Matamoros"
+                case americaMazatlan = "America/Mazatlan"
+                case americaMenominee = "America/Menominee"
+                case americaMerida = "America/Merida"
+                case americaMetlakatla = "America/Metlakatla"
+                case americaMexicoCity = "America/Mexico_City"
+                case americaMiquelon = "America/Miquelon"
+                case americaMoncton = "America/Moncton"
+                case americaMonterrey = "America/Monterrey"
+                case americaMontevideo = "America/Montevideo"
+                case americaMontreal = "America/Montreal"
+                case americaMontserrat = "America/Montserrat"
+                case americaNassau = "America/Nassau"
+                case americaNewYork = "America/New_York"
+                case americaNipigon = "America/Nipigon"
+                case americaNome = "America/Nome"
+                case americaNoronha = "America/Noronha"
+                case americaNorthDakotaBeulah = "America/North_Dakota/Beulah"
+                case americaNorthDakotaCenter = "America/North_Dakota/Center"
+                case americaNorthDakotaNewSalem = "America/North_Dakota/New_Salem"
+                case americaNuuk = "America/Nuuk"
+                case americaOjinaga = "America/Ojinaga"
+                case americaPanama = "America/Panama"
+                case americaPangnirtung = "America/Pangnirtung"
+                case americaParamaribo = "America/Paramaribo"
+                case americaPhoenix = "America/Phoenix"
+                case americaPortAuPrince = "America/Port-au-Prince"
+                case americaPortOfSpain = "America/Port_of_Spain"
+                case americaPortoVelho = "America/Porto_Velho"
+                case americaPuertoRico = "America/Puerto_Rico"
+                case americaPuntaArenas = "America/Punta_Arenas"
+                case americaRainyRiver = "America/Rainy_River"
+                case americaRankinInlet = "America/Rankin_Inlet"
+                case americaRecife = "America/Recife"
+                case americaRegina = "America/Regina"
+                case americaResolute = "America/Resolute"
+                case americaRioBranco = "America/Rio_Branco"
+                case americaSantaIsabel = "America/Santa_Isabel"
+                case americaSantarem = "America/Santarem"
+                case americaSantiago = "America/Santiago"
+                case americaSantoDomingo = "America/Santo_Domingo"
+                case americaSaoPaulo = "America/Sao_Paulo"
+                case americaScoresbysund = "America/Scoresbysund"
+                case americaShiprock = "America/Shiprock"
+                case americaSitka = "America/Sitka"
+                case americaStBarthelemy = "America/St_Barthelemy"
+                case americaStJohns = "America/St_Johns"
+                case americaStKitts = "America/St_Kitts"
+                case americaStLucia = "America/St_Lucia"
+                case americaStThomas = "America/St_Thomas"
+                case americaStVincent = "America/St_Vincent"
+                case americaSwiftCurrent = "America/Swift_Current"
+                case americaTegucigalpa = "America/Tegucigalpa"
+                case americaThule = "America/Thule"
+                case americaThunderBay = "America/Thunder_Bay"
+                case americaTijuana = "America/Tijuana"
+                case americaToronto = "America/Toronto"
+                case americaTortola = "America/Tortola"
+                case americaVancouver = "America/Vancouver"
+                case americaWhitehorse = "America/Whitehorse"
+                case americaWinnipeg = "America/Winnipeg"
+                case americaYakutat = "America/Yakutat"
+                case americaYellowknife = "America/Yellowknife"
+                case antarcticaCasey = "Antarctica/Casey"
+                case antarcticaDavis = "Antarctica/Davis"
+                case antarcticaDumontDUrville = "Antarctica/DumontDUrville"
+                case antarcticaMacquarie = "Antarctica/Macquarie"
+                case antarcticaMawson = "Antarctica/Mawson"
+                case antarcticaMcMurdo = "Antarctica/McMurdo"
+                case antarcticaPalmer = "Antarctica/Palmer"
+                case antarcticaRothera = "Antarctica/Rothera"
+                case antarcticaSouthPole = "Antarctica/South_Pole"
+                case antarcticaSyowa = "Antarctica/Syowa"
+                case antarcticaTroll = "Antarctica/Troll"
+                case antarcticaVostok = "Antarctica/Vostok"
+                case arcticLongyearbyen = "Arctic/Longyearbyen"
+                case asiaAden = "Asia/Aden"
+                case asiaAlmaty = "Asia/Almaty"
+                case asiaAmman = "Asia/Amman"
+                case asiaAnadyr = "Asia/Anadyr"
+                case asiaAqtau = "Asia/Aqtau"
+                case asiaAqtobe = "Asia/Aqtobe"
+                case asiaAshgabat = "Asia/Ashgabat"
+                case asiaAtyrau = "Asia/Atyrau"
+                case asiaBaghdad = "Asia/Baghdad"
+                case asiaBahrain = "Asia/Bahrain"
+                case asiaBaku = "Asia/Baku"
+                case asiaBangkok = "Asia/Bangkok"
+                case asiaBarnaul = "Asia/Barnaul"
+                case asiaBeirut = "Asia/Beirut"
+                case asiaBishkek = "Asia/Bishkek"
+                case asiaBrunei = "Asia/Brunei"
+                case asiaCalcutta = "Asia/Calcutta"
+                case asiaChita = "Asia/Chita"
+                case asiaChoibalsan = "Asia/Choibalsan"
+                case asiaChongqing = "Asia/Chongqing"
+                case asiaColombo = "Asia/Colombo"
+                case asiaDamascus = "Asia/Damascus"
+                case asiaDhaka = "Asia/Dhaka"
+                case asiaDili = "Asia/Dili"
+                case asiaDubai = "Asia/Dubai"
+                case asiaDushanbe = "Asia/Dushanbe"
+                case asiaFamagusta = "Asia/Famagusta"
+                case asiaGaza = "Asia/Gaza"
+                case asiaHarbin = "Asia/Harbin"
+                case asiaHebron = "Asia/Hebron"
+                case asiaHoChiMinh = "Asia/Ho_Chi_Minh"
+                case asiaHongKong = "Asia/Hong_Kong"
+                case asiaHovd = "Asia/Hovd"
+                case asiaIrkutsk = "Asia/Irkutsk"
+                case asiaJakarta = "Asia/Jakarta"
+                case asiaJayapura = "Asia/Jayapura"
+                case asiaJerusalem = "Asia/Jerusalem"
+                case asiaKabul = "Asia/Kabul"
+                case asiaKamchatka = "Asia/Kamchatka"
+                case asiaKarachi = "Asia/Karachi"
+                case asiaKashgar = "Asia/Kashgar"
+                case asiaKathmandu = "Asia/Kathmandu"
+                case asiaKatmandu = "Asia/Katmandu"
+                case asiaKhandyga = "Asia/Khandyga"
+                case asiaKrasnoyarsk = "Asia/Krasnoyarsk"
+                case asiaKualaLumpur = "Asia/Kuala_Lumpur"
+                case asiaKuching = "Asia/Kuching"
+                case asiaKuwait = "Asia/Kuwait"
+                case asiaMacau = "Asia/Macau"
+                case asiaMagadan = "Asia/Magadan"
+                case asiaMakassar = "Asia/Makassar"
+                case asiaManila = "Asia/Manila"
+                case asiaMuscat = "Asia/Muscat"
+                case asiaNicosia = "Asia/Nicosia"
+                case asiaNovokuznetsk = "Asia/Novokuznetsk"
+                case asiaNovosibirsk = "Asia/Novosibirsk"
+                case asiaOmsk = "Asia/Omsk"
+                case asiaOral = "Asia/Oral"
+                case asiaPhnomPenh = "Asia/Phnom_Penh"
+                case asiaPontianak = "Asia/Pontianak"
+                case asiaPyongyang = "Asia/Pyongyang"
+                case asiaQatar = "Asia/Qatar"
+                case asiaQostanay = "Asia/Qostanay"
+                case asiaQyzylorda = "Asia/Qyzylorda"
+                case asiaRangoon = "Asia/Rangoon"
+                case asiaRiyadh = "Asia/Riyadh"
+                case asiaSakhalin = "Asia/Sakhalin"
+                case asiaSamarkand = "Asia/Samarkand"
+                case asiaSeoul = "Asia/Seoul"
+                case asiaShanghai = "Asia/Shanghai"
+                case asiaSingapore = "Asia/Singapore"
+                case asiaSrednekolymsk = "Asia/Srednekolymsk"
+                case asiaTaipei = "Asia/Taipei"
+                case asiaTashkent = "Asia/Tashkent"
+                case asiaTbilisi = "Asia/Tbilisi"
+                case asiaTehran = "Asia/Tehran"
+                case asiaThimphu = "Asia/Thimphu"
+                case asiaTokyo = "Asia/Tokyo"
+                case asiaTomsk = "Asia/Tomsk"
+                case asiaUlaanbaatar = "Asia/Ulaanbaatar"
+                case asiaUrumqi = "Asia/Urumqi"
+                case asiaUstNera = "Asia/Ust-Nera"
+                case asiaVientiane = "Asia/Vientiane"
+                case asiaVladivostok = "Asia/Vladivostok"
+                case asiaYakutsk = "Asia/Yakutsk"
+                case asiaYangon = "Asia/Yangon"
+                case asiaYekaterinburg = "Asia/Yekaterinburg"
+                case asiaYerevan = "Asia/Yerevan"
+                case atlanticAzores = "Atlantic/Azores"
+                case atlanticBermuda = "Atlantic/Bermuda"
+                case atlanticCanary = "Atlantic/Canary"
+                case atlanticCapeVerde = "Atlantic/Cape_Verde"
+                case atlanticFaroe = "Atlantic/Faroe"
+                case atlanticMadeira = "Atlantic/Madeira"
+                case atlanticReykjavik = "Atlantic/Reykjavik"
+                case atlanticSouthGeorgia = "Atlantic/South_Georgia"
+                case atlanticStHelena = "Atlantic/St_Helena"
+                case atlanticStanley = "Atlantic/Stanley"
+                case australiaAdelaide = "Australia/Adelaide"
+                case australiaBrisbane = "Australia/Brisbane"
+                case australiaBrokenHill = "Australia/Broken_Hill"
+                case australiaCurrie = "Australia/Currie"
+                case australiaDarwin = "Australia/Darwin"
+                case australiaEucla = "Australia/Eucla"
+                case australiaHobart = "Australia/Hobart"
+                case australiaLindeman = "Australia/Lindeman"
+                case australiaLordHowe = "Australia/Lord_Howe"
+                case australiaMelbourne = "Australia/Melbourne"
+                case australiaPerth = "Australia/Perth"
+                case australiaSydney = "Australia/Sydney"
+                case europeAmsterdam = "Europe/Amsterdam"
+                case europeAndorra = "Europe/Andorra"
+                case europeAstrakhan = "Europe/Astrakhan"
+                case europeAthens = "Europe/Athens"
+                case europeBelgrade = "Europe/Belgrade"
+                case europeBerlin = "Europe/Berlin"
+                case europeBratislava = "Europe/Bratislava"
+                case europeBrussels = "Europe/Brussels"
+                case europeBucharest = "Europe/Bucharest"
+                case europeBudapest = "Europe/Budapest"
+                case europeBusingen = "Europe/Busingen"
+                case europeChisinau = "Europe/Chisinau"
+                case europeCopenhagen = "Europe/Copenhagen"
+                case europeDublin = "Europe/Dublin"
+                case europeGibraltar = "Europe/Gibraltar"
+                case europeGuernsey = "Europe/Guernsey"
+                case europeHelsinki = "Europe/Helsinki"
+                case europeIsleOfMan = "Europe/Isle_of_Man"
+                case europeIstanbul = "Europe/Istanbul"
+                case europeJersey = "Europe/Jersey"
+                case europeKaliningrad = "Europe/Kaliningrad"
+                case europeKiev = "Europe/Kiev"
+                case europeKirov = "Europe/Kirov"
+                case europeKyiv = "Europe/Kyiv"
+                case europeLisbon = "Europe/Lisbon"
+                case europeLjubljana = "Europe/Ljubljana"
+                case europeLondon = "Europe/London"
+                case europeLuxembourg = "Europe/Luxembourg"
+                case europeMadrid = "Europe/Madrid"
+                case europeMalta = "Europe/Malta"
+                case europeMariehamn = "Europe/Mariehamn"
+                case europeMinsk = "Europe/Minsk"
+                case europeMonaco = "Europe/Monaco"
+                case europeMoscow = "Europe/Moscow"
+                case europeOslo = "Europe/Oslo"
+                case europeParis = "Europe/Paris"
+                case europePodgorica = "Europe/Podgorica"
+                case europePrague = "Europe/Prague"
+                case europeRiga = "Europe/Riga"
+                case europeRome = "Europe/Rome"
+                case europeSamara = "Europe/Samara"
+                case europeSanMarino = "Europe/San_Marino"
+                case europeSarajevo = "Europe/Sarajevo"
+                case europeSaratov = "Europe/Saratov"
+                case europeSimferopol = "Europe/Simferopol"
+                case europeSkopje = "Europe/Skopje"
+                case europeSofia = "Europe/Sofia"
+                case europeStockholm = "Europe/Stockholm"
+                case europeTallinn = "Europe/Tallinn"
+                case europeTirane = "Europe/Tirane"
+                case europeUlyanovsk = "Europe/Ulyanovsk"
+                case europeUzhgorod = "Europe/Uzhgorod"
+                case europeVaduz = "Europe/Vaduz"
+                case europeVatican = "Europe/Vatican"
+                case europeVienna = "Europe/Vienna"
+                case europeVilnius = "Europe/Vilnius"
+                case europeVolgograd = "Europe/Volgograd"
+                case europeWarsaw = "Europe/Warsaw"
+                case europeZagreb = "Europe/Zagreb"
+                case europeZaporozhye = "Europe/Zaporozhye"
+                case europeZurich = "Europe/Zurich"
+                case gmt = "GMT"
+                case indianAntananarivo = "Indian/Antananarivo"
+                case indianChagos = "Indian/Chagos"
+                case indianChristmas = "Indian/Christmas"
+                case indianCocos = "Indian/Cocos"
+                case indianComoro = "Indian/Comoro"
+                case indianKerguelen = "Indian/Kerguelen"
+                case indianMahe = "Indian/Mahe"
+                case indianMaldives = "Indian/Maldives"
+                case indianMauritius = "Indian/Mauritius"
+                case indianMayotte = "Indian/Mayotte"
+                case indianReunion = "Indian/Reunion"
+                case pacificApia = "Pacific/Apia"
+                case pacificAuckland = "Pacific/Auckland"
+                case pacificBougainville = "Pacific/Bougainville"
+                case pacificChatham = "Pacific/Chatham"
+                case pacificChuuk = "Pacific/Chuuk"
+                case pacificEaster = "Pacific/Easter"
+                case pacificEfate = "Pacific/Efate"
+                case pacificEnderbury = "Pacific/Enderbury"
+                case pacificFakaofo = "Pacific/Fakaofo"
+                case pacificFiji = "Pacific/Fiji"
+                case pacificFunafuti = "Pacific/Funafuti"
+                case pacificGalapagos = "Pacific/Galapagos"
+                case pacificGambier = "Pacific/Gambier"
+                case pacificGuadalcanal = "Pacific/Guadalcanal"
+                case pacificGuam = "Pacific/Guam"
+                case pacificHonolulu = "Pacific/Honolulu"
+                case pacificJohnston = "Pacific/Johnston"
+                case pacificKanton = "Pacific/Kanton"
+                case pacificKiritimati = "Pacific/Kiritimati"
+                case pacificKosrae = "Pacific/Kosrae"
+                case pacificKwajalein = "Pacific/Kwajalein"
+                case pacificMajuro = "Pacific/Majuro"
+                case pacificMarquesas = "Pacific/Marquesas"
+                case pacificMidway = "Pacific/Midway"
+                case pacificNauru = "Pacific/Nauru"
+                case pacificNiue = "Pacific/Niue"
+                case pacificNorfolk = "Pacific/Norfolk"
+                case pacificNoumea = "Pacific/Noumea"
+                case pacificPagoPago = "Pacific/Pago_Pago"
+                case pacificPalau = "Pacific/Palau"
+                case pacificPitcairn = "Pacific/Pitcairn"
+                case pacificPohnpei = "Pacific/Pohnpei"
+                case pacificPonape = "Pacific/Ponape"
+                case pacificPortMoresby = "Pacific/Port_Moresby"
+                case pacificRarotonga = "Pacific/Rarotonga"
+                case pacificSaipan = "Pacific/Saipan"
+                case pacificTahiti = "Pacific/Tahiti"
+                case pacificTarawa = "Pacific/Tarawa"
+                case pacificTongatapu = "Pacific/Tongatapu"
+                case pacificTruk = "Pacific/Truk"
+                case pacificWake = "Pacific/Wake"
+                case pacificWallis = "Pacific/Wallis"
+                case utc = "UTC"
+            }
+            /// The event's own zone
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/time_zone`.
+            public var timeZone: Components.Schemas.CalendarOccurrence.TimeZonePayload?
+            /// 'Busy' for another member's private event
+            ///
+            /// - Remark: Generated from `#/components/schemas/CalendarOccurrence/title`.
+            public var title: Swift.String
+            /// Creates a new `CalendarOccurrence`.
+            ///
+            /// - Parameters:
+            ///   - allDay:
+            ///   - busy:
+            ///   - calendarId:
+            ///   - description:
+            ///   - end:
+            ///   - eventId:
+            ///   - location:
+            ///   - originalStart: A recurring event's occurrence: its key for changing or cancelling it alone
+            ///   - ownerId:
+            ///   - _private:
+            ///   - recurring:
+            ///   - start: In the requested time_zone, with its offset then; a date (YYYY-MM-DD) when all-day
+            ///   - timeZone: The event's own zone
+            ///   - title: 'Busy' for another member's private event
+            public init(
+                allDay: Swift.Bool,
+                busy: Swift.Bool,
+                calendarId: Swift.String,
+                description: Swift.String? = nil,
+                end: Swift.String,
+                eventId: Swift.String,
+                location: Swift.String? = nil,
+                originalStart: Swift.String? = nil,
+                ownerId: Swift.String,
+                _private: Swift.Bool,
+                recurring: Swift.Bool,
+                start: Swift.String,
+                timeZone: Components.Schemas.CalendarOccurrence.TimeZonePayload? = nil,
+                title: Swift.String
+            ) {
+                self.allDay = allDay
+                self.busy = busy
+                self.calendarId = calendarId
+                self.description = description
+                self.end = end
+                self.eventId = eventId
+                self.location = location
+                self.originalStart = originalStart
+                self.ownerId = ownerId
+                self._private = _private
+                self.recurring = recurring
+                self.start = start
+                self.timeZone = timeZone
+                self.title = title
+            }
+            public enum CodingKeys: String, CodingKey {
+                case allDay = "all_day"
+                case busy
+                case calendarId = "calendar_id"
+                case description
+                case end
+                case eventId = "event_id"
+                case location
+                case originalStart = "original_start"
+                case ownerId = "owner_id"
+                case _private = "private"
+                case recurring
+                case start
+                case timeZone = "time_zone"
+                case title
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.allDay = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .allDay
+                )
+                self.busy = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .busy
+                )
+                self.calendarId = try container.decode(
+                    Swift.String.self,
+                    forKey: .calendarId
+                )
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.end = try container.decode(
+                    Swift.String.self,
+                    forKey: .end
+                )
+                self.eventId = try container.decode(
+                    Swift.String.self,
+                    forKey: .eventId
+                )
+                self.location = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .location
+                )
+                self.originalStart = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .originalStart
+                )
+                self.ownerId = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerId
+                )
+                self._private = try container.decode(
+                    Swift.Bool.self,
+                    forKey: ._private
+                )
+                self.recurring = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .recurring
+                )
+                self.start = try container.decode(
+                    Swift.String.self,
+                    forKey: .start
+                )
+                self.timeZone = try container.decodeIfPresent(
+                    Components.Schemas.CalendarOccurrence.TimeZonePayload.self,
+                    forKey: .timeZone
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "all_day",
+                    "busy",
+                    "calendar_id",
+                    "description",
+                    "end",
+                    "event_id",
+                    "location",
+                    "original_start",
+                    "owner_id",
+                    "private",
+                    "recurring",
+                    "start",
+                    "time_zone",
+                    "title"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Call`.
         public struct Call: Codable, Hashable, Sendable {
             /// The call came outside the number's business hours

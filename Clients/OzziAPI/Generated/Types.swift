@@ -346,6 +346,90 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/books/{id}/participants`.
     /// - Remark: Generated from `#/paths//api/v1/books/{id}/participants/post(createBookParticipant)`.
     func createBookParticipant(_ input: Operations.CreateBookParticipant.Input) async throws -> Operations.CreateBookParticipant.Output
+    /// Your calendars, your built-in one first (made on first use)
+    ///
+    /// Your calendars, your built-in one first (made on first use). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/get(getCalendars)`.
+    func getCalendars(_ input: Operations.GetCalendars.Input) async throws -> Operations.GetCalendars.Output
+    /// One event with its exceptions
+    ///
+    /// One event with its exceptions. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/events/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/get(getCalendarEvent)`.
+    func getCalendarEvent(_ input: Operations.GetCalendarEvent.Input) async throws -> Operations.GetCalendarEvent.Output
+    /// Change an event, every occurrence (a change of its timing drops its exceptions)
+    ///
+    /// Change an event, every occurrence (a change of its timing drops its exceptions). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calendars/events/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/patch(updateCalendarEvent)`.
+    func updateCalendarEvent(_ input: Operations.UpdateCalendarEvent.Input) async throws -> Operations.UpdateCalendarEvent.Output
+    /// Delete an event, every occurrence
+    ///
+    /// Delete an event, every occurrence. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/events/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/delete(deleteCalendarEvent)`.
+    func deleteCalendarEvent(_ input: Operations.DeleteCalendarEvent.Input) async throws -> Operations.DeleteCalendarEvent.Output
+    /// Change or move one occurrence of a recurring event (:start is its original local start)
+    ///
+    /// Change or move one occurrence of a recurring event (:start is its original local start). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/calendars/events/{id}/occurrences/{start}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/occurrences/{start}/put(putCalendarsEventsOccurrencesById)`.
+    func putCalendarsEventsOccurrencesById(_ input: Operations.PutCalendarsEventsOccurrencesById.Input) async throws -> Operations.PutCalendarsEventsOccurrencesById.Output
+    /// Cancel one occurrence of a recurring event (:start is its original local start)
+    ///
+    /// Cancel one occurrence of a recurring event (:start is its original local start). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/events/{id}/occurrences/{start}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/occurrences/{start}/delete(deleteCalendarEventOccurrence)`.
+    func deleteCalendarEventOccurrence(_ input: Operations.DeleteCalendarEventOccurrence.Input) async throws -> Operations.DeleteCalendarEventOccurrence.Output
+    /// When every member named is free and inside their own working hours (each in their own zone) for at least duration_minutes
+    ///
+    /// When every member named is free and inside their own working hours (each in their own zone) for at least duration_minutes. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/free-slots`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/free-slots/get(getCalendarsFreeSlots)`.
+    func getCalendarsFreeSlots(_ input: Operations.GetCalendarsFreeSlots.Input) async throws -> Operations.GetCalendarsFreeSlots.Output
+    /// Each member's busy time in a range, merged, in your time zone (no titles: free/busy only)
+    ///
+    /// Each member's busy time in a range, merged, in your time zone (no titles: free/busy only). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/freebusy`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/freebusy/get(getCalendarsFreebusy)`.
+    func getCalendarsFreebusy(_ input: Operations.GetCalendarsFreebusy.Input) async throws -> Operations.GetCalendarsFreebusy.Output
+    /// Every member's occurrences in a range (at most 62 days), in your time zone
+    ///
+    /// Every member's occurrences in a range (at most 62 days), in your time zone. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/team`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/team/get(getCalendarsTeam)`.
+    func getCalendarsTeam(_ input: Operations.GetCalendarsTeam.Input) async throws -> Operations.GetCalendarsTeam.Output
+    /// Change a calendar: its name, colour, time zone or working hours (its owner, or an admin)
+    ///
+    /// Change a calendar: its name, colour, time zone or working hours (its owner, or an admin). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calendars/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/{id}/patch(updateCalendar)`.
+    func updateCalendar(_ input: Operations.UpdateCalendar.Input) async throws -> Operations.UpdateCalendar.Output
+    /// A calendar's occurrences in a range, recurring events expanded, in time_zone
+    ///
+    /// A calendar's occurrences in a range, recurring events expanded, in time_zone. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/{id}/events`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/{id}/events/get(getCalendarsEvents)`.
+    func getCalendarsEvents(_ input: Operations.GetCalendarsEvents.Input) async throws -> Operations.GetCalendarsEvents.Output
+    /// Add an event: timed in a zone or all-day, maybe recurring (RRULE); the answer lists the owner's busy time it overlaps
+    ///
+    /// Add an event: timed in a zone or all-day, maybe recurring (RRULE); the answer lists the owner's busy time it overlaps. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/{id}/events`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/{id}/events/post(createCalendarEvent)`.
+    func createCalendarEvent(_ input: Operations.CreateCalendarEvent.Input) async throws -> Operations.CreateCalendarEvent.Output
     /// List call campaigns, newest first
     ///
     /// List call campaigns, newest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -2941,6 +3025,190 @@ extension APIProtocol {
         body: Operations.CreateBookParticipant.Input.Body
     ) async throws -> Operations.CreateBookParticipant.Output {
         try await createBookParticipant(Operations.CreateBookParticipant.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Your calendars, your built-in one first (made on first use)
+    ///
+    /// Your calendars, your built-in one first (made on first use). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/get(getCalendars)`.
+    public func getCalendars(headers: Operations.GetCalendars.Input.Headers = .init()) async throws -> Operations.GetCalendars.Output {
+        try await getCalendars(Operations.GetCalendars.Input(headers: headers))
+    }
+    /// One event with its exceptions
+    ///
+    /// One event with its exceptions. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/events/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/get(getCalendarEvent)`.
+    public func getCalendarEvent(
+        path: Operations.GetCalendarEvent.Input.Path,
+        headers: Operations.GetCalendarEvent.Input.Headers = .init()
+    ) async throws -> Operations.GetCalendarEvent.Output {
+        try await getCalendarEvent(Operations.GetCalendarEvent.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change an event, every occurrence (a change of its timing drops its exceptions)
+    ///
+    /// Change an event, every occurrence (a change of its timing drops its exceptions). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calendars/events/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/patch(updateCalendarEvent)`.
+    public func updateCalendarEvent(
+        path: Operations.UpdateCalendarEvent.Input.Path,
+        headers: Operations.UpdateCalendarEvent.Input.Headers = .init(),
+        body: Operations.UpdateCalendarEvent.Input.Body
+    ) async throws -> Operations.UpdateCalendarEvent.Output {
+        try await updateCalendarEvent(Operations.UpdateCalendarEvent.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete an event, every occurrence
+    ///
+    /// Delete an event, every occurrence. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/events/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/delete(deleteCalendarEvent)`.
+    public func deleteCalendarEvent(
+        path: Operations.DeleteCalendarEvent.Input.Path,
+        headers: Operations.DeleteCalendarEvent.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCalendarEvent.Output {
+        try await deleteCalendarEvent(Operations.DeleteCalendarEvent.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change or move one occurrence of a recurring event (:start is its original local start)
+    ///
+    /// Change or move one occurrence of a recurring event (:start is its original local start). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PUT /api/v1/calendars/events/{id}/occurrences/{start}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/occurrences/{start}/put(putCalendarsEventsOccurrencesById)`.
+    public func putCalendarsEventsOccurrencesById(
+        path: Operations.PutCalendarsEventsOccurrencesById.Input.Path,
+        headers: Operations.PutCalendarsEventsOccurrencesById.Input.Headers = .init(),
+        body: Operations.PutCalendarsEventsOccurrencesById.Input.Body
+    ) async throws -> Operations.PutCalendarsEventsOccurrencesById.Output {
+        try await putCalendarsEventsOccurrencesById(Operations.PutCalendarsEventsOccurrencesById.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Cancel one occurrence of a recurring event (:start is its original local start)
+    ///
+    /// Cancel one occurrence of a recurring event (:start is its original local start). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/events/{id}/occurrences/{start}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/events/{id}/occurrences/{start}/delete(deleteCalendarEventOccurrence)`.
+    public func deleteCalendarEventOccurrence(
+        path: Operations.DeleteCalendarEventOccurrence.Input.Path,
+        headers: Operations.DeleteCalendarEventOccurrence.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCalendarEventOccurrence.Output {
+        try await deleteCalendarEventOccurrence(Operations.DeleteCalendarEventOccurrence.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// When every member named is free and inside their own working hours (each in their own zone) for at least duration_minutes
+    ///
+    /// When every member named is free and inside their own working hours (each in their own zone) for at least duration_minutes. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/free-slots`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/free-slots/get(getCalendarsFreeSlots)`.
+    public func getCalendarsFreeSlots(
+        query: Operations.GetCalendarsFreeSlots.Input.Query,
+        headers: Operations.GetCalendarsFreeSlots.Input.Headers = .init()
+    ) async throws -> Operations.GetCalendarsFreeSlots.Output {
+        try await getCalendarsFreeSlots(Operations.GetCalendarsFreeSlots.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Each member's busy time in a range, merged, in your time zone (no titles: free/busy only)
+    ///
+    /// Each member's busy time in a range, merged, in your time zone (no titles: free/busy only). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/freebusy`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/freebusy/get(getCalendarsFreebusy)`.
+    public func getCalendarsFreebusy(
+        query: Operations.GetCalendarsFreebusy.Input.Query,
+        headers: Operations.GetCalendarsFreebusy.Input.Headers = .init()
+    ) async throws -> Operations.GetCalendarsFreebusy.Output {
+        try await getCalendarsFreebusy(Operations.GetCalendarsFreebusy.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Every member's occurrences in a range (at most 62 days), in your time zone
+    ///
+    /// Every member's occurrences in a range (at most 62 days), in your time zone. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/team`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/team/get(getCalendarsTeam)`.
+    public func getCalendarsTeam(
+        query: Operations.GetCalendarsTeam.Input.Query,
+        headers: Operations.GetCalendarsTeam.Input.Headers = .init()
+    ) async throws -> Operations.GetCalendarsTeam.Output {
+        try await getCalendarsTeam(Operations.GetCalendarsTeam.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Change a calendar: its name, colour, time zone or working hours (its owner, or an admin)
+    ///
+    /// Change a calendar: its name, colour, time zone or working hours (its owner, or an admin). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/calendars/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/{id}/patch(updateCalendar)`.
+    public func updateCalendar(
+        path: Operations.UpdateCalendar.Input.Path,
+        headers: Operations.UpdateCalendar.Input.Headers = .init(),
+        body: Operations.UpdateCalendar.Input.Body
+    ) async throws -> Operations.UpdateCalendar.Output {
+        try await updateCalendar(Operations.UpdateCalendar.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A calendar's occurrences in a range, recurring events expanded, in time_zone
+    ///
+    /// A calendar's occurrences in a range, recurring events expanded, in time_zone. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/{id}/events`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/{id}/events/get(getCalendarsEvents)`.
+    public func getCalendarsEvents(
+        path: Operations.GetCalendarsEvents.Input.Path,
+        query: Operations.GetCalendarsEvents.Input.Query,
+        headers: Operations.GetCalendarsEvents.Input.Headers = .init()
+    ) async throws -> Operations.GetCalendarsEvents.Output {
+        try await getCalendarsEvents(Operations.GetCalendarsEvents.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Add an event: timed in a zone or all-day, maybe recurring (RRULE); the answer lists the owner's busy time it overlaps
+    ///
+    /// Add an event: timed in a zone or all-day, maybe recurring (RRULE); the answer lists the owner's busy time it overlaps. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/{id}/events`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/{id}/events/post(createCalendarEvent)`.
+    public func createCalendarEvent(
+        path: Operations.CreateCalendarEvent.Input.Path,
+        headers: Operations.CreateCalendarEvent.Input.Headers = .init(),
+        body: Operations.CreateCalendarEvent.Input.Body
+    ) async throws -> Operations.CreateCalendarEvent.Output {
+        try await createCalendarEvent(Operations.CreateCalendarEvent.Input(
             path: path,
             headers: headers,
             body: body

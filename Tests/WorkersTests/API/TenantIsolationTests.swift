@@ -28,7 +28,7 @@ import Testing
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
                      "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations", "/api/v1/portal/settings", "/api/v1/portal/users",
                      "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention", "/api/v1/forms", "/api/v1/voice/numbers", "/api/v1/calls",
-                     "/api/v1/calls/stats", "/api/v1/call-campaigns", "/api/v1/communities", "/api/v1/seo/businesses", "/api/v1/seo/trackers"] {
+                     "/api/v1/calls/stats", "/api/v1/call-campaigns", "/api/v1/communities", "/api/v1/seo/businesses", "/api/v1/seo/trackers", "/api/v1/calendars"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -147,6 +147,11 @@ import Testing
             "business_id": .string(seoBusiness), "keywords": ["secret sourdough"], "grid": ["size": 3, "spacing": 1, "unit": "km", "zoom": 13],
         ], token: a.token).string("id"))
         let seoScan = try #require(try await api.call("POST", "/api/v1/seo/trackers/\(seoTracker)/scans", token: a.token).string("id"))
+        // A's calendar, with a recurring event.
+        let calendarA = try #require(try await api.call("GET", "/api/v1/calendars", token: a.token).data.first?["id"]?.stringValue)
+        let eventA = try #require(try await api.call("POST", "/api/v1/calendars/\(calendarA)/events", json: [
+            "title": "Secret standup", "location": "secret-room", "start": "2026-11-02T09:00", "recurrence": "FREQ=DAILY;COUNT=5",
+        ], token: a.token).string("id"))
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -160,7 +165,7 @@ import Testing
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
                       try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
                       formID, submissionA, numberID, callID, callCampaignID, communityA, vaultID, heldID, fileID,
-                      seoBusiness, seoTracker, seoScan]
+                      seoBusiness, seoTracker, seoScan, calendarA, eventA]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
         let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
@@ -170,7 +175,7 @@ import Testing
                                "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com",
                                "Secret desk", "Secret prompt", "Secret call context", "Secret dialling", "Secret campaign context",
                                "Secret guild", "secret-vault", "Secret guild message", "Secret held post", "secret-plans", "Secret blueprint", "Secret file bytes",
-                               "Secret bakery", "secret sourdough"]
+                               "Secret bakery", "secret sourdough", "Secret standup", "secret-room"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

@@ -44,6 +44,12 @@ struct APIError: HTTPError {
         APIError(status: 409, code: "conflict", message: message, details: details)
     }
 
+    /// `If-Match` named a version other than the current one (its `etag`).
+    static func preconditionFailed(_ what: String, etag: String) -> APIError {
+        APIError(status: 412, code: "precondition_failed", message: "\(what) changed since it was read (its etag is now \(etag))",
+                 details: .object(["etag": .string(etag)]), headers: ["etag": etag])
+    }
+
     static func rateLimited(retryAfterSeconds: Int) -> APIError {
         APIError(status: 429, code: "rate_limited", message: "too many attempts; retry in \(retryAfterSeconds) s",
                  details: .object(["retry_after": .number(Double(retryAfterSeconds))]), headers: ["retry-after": String(retryAfterSeconds)])

@@ -285,6 +285,8 @@ enum OpenAPIDocument {
         ErrorResponse(status: 404, name: "NotFound", description: "No such object in the caller's workspace", code: "not_found") { _ in true },
         ErrorResponse(status: 409, name: "Conflict", description: "The request conflicts with the state of things: a unique field taken, a message no longer pending, a workspace not set up for this",
                       code: "conflict") { _ in true },
+        ErrorResponse(status: 412, name: "PreconditionFailed", description: "If-Match named another version: it changed since it was read",
+                      code: "precondition_failed") { $0.parameters.contains { $0.name == "If-Match" } },
         ErrorResponse(status: 413, name: "PayloadTooLarge", description: "The body is larger than the route takes",
                       code: "payload_too_large") { $0.body != nil },
         ErrorResponse(status: 415, name: "UnsupportedMediaType", description: "The body is not in the route's media type",

@@ -1,0 +1,86 @@
+import OzziRuntime
+
+/// `/api/v1/calendars`: every member's built-in calendar (their zone and working hours with it), events
+/// timed in a zone or all-day, recurring by RFC 5545 rules with single-occurrence changes, conflicts on
+/// create, and the team's view: everyone's events, free/busy and common free slots. Times come from the
+/// installed tzdata (`ZoneRules`), not from a copy bundled with a library.
+struct CalendarsDomain: APIDomain {
+    let calendars: CalendarStore
+    let events: CalendarEventStore
+    let clock: any WallClock
+
+    /// The longest range one calendar's view takes, and the team's.
+    static let maxDays = 400
+    static let maxTeamDays = 62
+
+    init(_ api: APIEnvironment) throws {
+        calendars = CalendarStore(database: api.database, clock: api.clock)
+        events = CalendarEventStore(database: api.database, clock: api.clock)
+        clock = api.clock
+    }
+
+    func routes(_ v1: RouteGroup) {
+        v1.group("/calendars").addCalendarRoutes(self)
+        v1.group("/calendars").addTeamCalendarRoutes(self)
+        v1.group("/calendars/events").addCalendarEventRoutes(self)
+    }
+
+    var publishes: [String] {
+        ["calendar.event_created", "calendar.event_updated", "calendar.event_deleted"]
+    }
+
+    /// A calendar the caller may change: their own, or any in the workspace for its admins.
+    func writable(_ principal: Principal, calendarID: String) async throws -> MemberCalendar {
+        guard let calendar = try await calendars.get(principal.scope, id: calendarID) else { throw APIError.notFound("calendar") }
+        guard calendar.ownerID == principal.userID || principal.role >= .admin else {
+            throw APIError.forbidden("only the calendar's owner or a workspace admin can change it")
+        }
+        return calendar
+    }
+
+    /// The occurrences of the calendars' events in `[from, to)`, in start order.
+    func occurrences(_ scope: TenantScope, calendars: [MemberCalendar], from: Int64, to: Int64, zone: ZoneRules) async throws -> [Occurrence] {
+        try await events.inRange(scope, calendarIDs: calendars.map(\.id), from: from, to: to).flatMap { event, exceptions in
+            OccurrenceExpander.occurrences(of: event, exceptions: exceptions, from: from, to: to, floatingZone: zone)
+        }.sorted { $0.span < $1.span }
+    }
+
+    /// The owner's busy occurrences that an event's first occurrences (up to a year of them) would overlap,
+    /// the event itself aside.
+    func conflicts(_ scope: TenantScope, ownerID: String, event: CalendarEvent, exceptions: [EventException], zone: ZoneRules) async throws -> [Occurrence] {
+        guard event.busy else { return [] }
+        let first = event.zone.map { $0.instant(local: event.start) } ?? zone.instant(local: event.start)
+        let candidates = OccurrenceExpander.occurrences(of: event, exceptions: exceptions, from: first - 86_400, to: first + 366 * 86_400, floatingZone: zone)
+        guard let start = candidates.first?.span.start, let end = candidates.map(\.span.end).max() else { return [] }
+        let owned = try await calendars.calendars(scope, ownerIDs: [ownerID])[ownerID] ?? []
+        let existing = try await occurrences(scope, calendars: owned, from: start, to: max(end, start + 1), zone: zone)
+            .filter { $0.event.busy && $0.event.id != event.id }
+        let spans = candidates.map(\.span)
+        var found: [Occurrence] = []
+        for occurrence in existing where found.count < 20 {
+            // Both lists are in start order: a binary search would do, but a year of a daily event is 366.
+            if spans.contains(where: { $0.start < occurrence.span.end && occurrence.span.start < $0.end }) { found.append(occurrence) }
+        }
+        return found
+    }
+
+    /// An event as the API shows it, with its exceptions (and conflicts on create).
+    func json(_ event: CalendarEvent, conflicts: [Occurrence]? = nil, viewerID: String, zone: ZoneRules) async throws -> JSONValue {
+        let exceptions = try await events.exceptions(of: [event.id])[event.id] ?? []
+        var object: [String: JSONValue] = [
+            "id": .string(event.id), "calendar_id": .string(event.calendarID), "owner_id": .string(event.ownerID), "title": .string(event.title),
+            "all_day": .bool(event.allDay), "start": .string(event.text(event.start)), "end": .string(event.text(event.end)),
+            "busy": .bool(event.busy), "visibility": .string(event.isPrivate ? "private" : "default"),
+            "attendees": .array(event.attendees.map(\.json)),
+            "exceptions": .array(exceptions.map { $0.json(of: event) }), "etag": .string(event.etag),
+            "created_at": .string(event.createdAt), "updated_at": .string(event.updatedAt),
+        ]
+        if let description = event.description { object["description"] = .string(description) }
+        if let location = event.location { object["location"] = .string(location) }
+        if let timeZone = event.timeZone { object["time_zone"] = .string(timeZone) }
+        if let rule = event.recurrence { object["recurrence"] = .string(rule.text) }
+        if let createdBy = event.createdBy { object["created_by"] = .string(createdBy) }
+        if let conflicts { object["conflicts"] = .array(conflicts.map { $0.json(in: zone, viewerID: viewerID) }) }
+        return .object(object)
+    }
+}

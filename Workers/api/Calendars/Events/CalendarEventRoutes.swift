@@ -1,0 +1,106 @@
+import OzziRuntime
+
+/// `/api/v1/calendars/events`: one event, changed or deleted as a whole (with `If-Match` to change only
+/// the version read), and one occurrence of a recurring event changed, moved or cancelled alone.
+extension RouteGroup {
+    func addCalendarEventRoutes(_ s: CalendarsDomain) {
+        let ifMatch = Parameter.header("If-Match", Schema.string(min: 1, max: 40, pattern: "^(?:\\*|(?:W/)?\"[0-9]+\")$").example("\"3\""),
+                                       "Only if the event is still at this version (its etag): else 412")
+
+        /// The event, when the caller may see it: another member's private event is theirs alone (the
+        /// team view shows its time as busy).
+        @Sendable func visible(_ principal: Principal, _ id: String) async throws -> CalendarEvent {
+            guard let event = try await s.events.get(principal.scope, id: id), !event.isPrivate || event.ownerID == principal.userID else {
+                throw APIError.notFound("event")
+            }
+            return event
+        }
+
+        /// The event and its calendar, when the caller may change them.
+        @Sendable func writable(_ principal: Principal, _ id: String) async throws -> (CalendarEvent, MemberCalendar) {
+            let event = try await visible(principal, id)
+            return (event, try await s.writable(principal, calendarID: event.calendarID))
+        }
+
+        authed("GET", "/:id", "One event with its exceptions", tag: "calendars", answers: .json(.model(CalendarEvent.self))) { _, context, principal in
+            let event = try await visible(principal, context.parameter("id"))
+            var response = Response.json(try await s.json(event, viewerID: principal.userID, zone: event.zone ?? .utc))
+            response.headers["etag"] = event.etag
+            return response
+        }
+
+        authed("PATCH", "/:id", "Change an event, every occurrence (a change of its timing drops its exceptions)", tag: "calendars",
+               body: .json(EventInput.schema(creating: false)), query: [ifMatch], answers: .json(.model(CalendarEvent.self))) { request, context, principal in
+            let (event, calendar) = try await writable(principal, context.parameter("id"))
+            let input = try EventInput(request, calendar: calendar, existing: event)
+            guard let changed = try await s.events.update(principal.scope, event, input, ifMatch: request.headers["if-match"]) else {
+                throw APIError.notFound("event")
+            }
+            return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
+        }
+
+        authed("DELETE", "/:id", "Delete an event, every occurrence", tag: "calendars", query: [ifMatch], answers: .empty, success: 204) { request, context, principal in
+            let (event, _) = try await writable(principal, context.parameter("id"))
+            try await s.events.delete(principal.scope, event, ifMatch: request.headers["if-match"])
+            return Response(status: 204)
+        }
+
+        let occurrence = Schema.object([
+            .optional("title", Schema.text(max: 500)),
+            .optional("description", Schema.string(max: 8000)),
+            .optional("location", Schema.string(max: 500)),
+            .optional("start", CalendarEvent.localTime.described("Moved: its new local start (in the event's zone)")),
+            .optional("end", CalendarEvent.localTime.described("Moved: its new end (default: the series' length after start)")),
+        ], closed: true)
+
+        authed("PUT", "/:id/occurrences/:start", "Change or move one occurrence of a recurring event (:start is its original local start)",
+               tag: "calendars", body: .json(occurrence), query: [ifMatch], answers: .json(.model(CalendarEvent.self))) { request, context, principal in
+            let (event, calendar) = try await writable(principal, context.parameter("id"))
+            let original = try Self.occurrence(event, context.parameter("start"))
+            let body = try JSONBody(request)
+            func time(_ name: String) throws -> Int64? {
+                guard let text = try body.string(name, max: 19) else { return nil }
+                guard let local = event.allDay ? LocalTime.date(text) : LocalTime.dateTime(text) else {
+                    throw APIError.invalidField(name, event.allDay ? "'\(text)' is not a date (YYYY-MM-DD), as this all-day event's are"
+                                                                   : "'\(text)' is not a local time (YYYY-MM-DDTHH:MM[:SS])")
+                }
+                return local
+            }
+            let start = try time("start"), end = try time("end")
+            if let end, end < (start ?? original) { throw APIError.invalidField("end", "must not be before start") }
+            let title = try body.string("title", max: 500)
+            if title?.trimmingPrefixAndSuffixSpaces().isEmpty == true { throw APIError.invalidField("title", "must not be blank") }
+            let exception = EventException(eventID: event.id, originalStart: original, cancelled: false, title: title,
+                                           description: try body.string("description", max: 8000), location: try body.string("location", max: 500),
+                                           start: start ?? end.map { _ in original }, end: end)
+            guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
+                throw APIError.notFound("event")
+            }
+            return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
+        }
+
+        authed("DELETE", "/:id/occurrences/:start", "Cancel one occurrence of a recurring event (:start is its original local start)",
+               tag: "calendars", query: [ifMatch], answers: .json(.model(CalendarEvent.self))) { request, context, principal in
+            let (event, calendar) = try await writable(principal, context.parameter("id"))
+            let original = try Self.occurrence(event, context.parameter("start"))
+            let exception = EventException(eventID: event.id, originalStart: original, cancelled: true, title: nil, description: nil, location: nil,
+                                           start: nil, end: nil)
+            guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
+                throw APIError.notFound("event")
+            }
+            return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
+        }
+    }
+
+    /// The local start `text` names, when it is an occurrence the event's rule makes.
+    private static func occurrence(_ event: CalendarEvent, _ text: String) throws -> Int64 {
+        guard let rule = event.recurrence else { throw APIError.conflict("the event does not recur: change it as a whole", details: ["state": "single"]) }
+        guard let local = event.allDay ? LocalTime.date(text) : LocalTime.dateTime(text) else {
+            throw APIError.invalidField("start", "'\(text)' is not a local start (YYYY-MM-DDTHH:MM:SS, or a date for an all-day event)")
+        }
+        let zone = event.zone
+        let made = rule.occurrences(start: event.start, from: local, to: local + 1, limit: 1, instant: { zone?.instant(local: $0) ?? $0 })
+        guard made == [local] else { throw APIError.notFound("occurrence") }
+        return local
+    }
+}
