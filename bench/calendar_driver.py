@@ -1,37 +1,45 @@
 """bench/calendar.sh's driver: sets up the team through the API, then times the team view and its reference."""
+import http.client
 import json
 import random
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 base, data, members, requests = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ZONES = ["America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Sydney", "America/Los_Angeles"]
 random.seed(22)
 
 
-def call(method, path, body=None, token=None, workspace=None):
+host, port = base.split("//")[1].split("/")[0].split(":")
+prefix = "/" + base.split("//")[1].split("/", 1)[1]
+connections = {}
+
+
+def call(method, path, body=None, token=None, workspace=None, source="127.0.0.1"):
+    """One request on a kept-alive connection from `source` (sign-up is limited per client address: each
+    few members sign up from an address of their own, as people on their own machines do)."""
     headers = {"content-type": "application/json"}
     if token:
         headers["authorization"] = "Bearer " + token
     if workspace:
         headers["x-workspace-id"] = workspace
-    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(), headers=headers)
-    try:
-        with urllib.request.urlopen(request) as answer:
-            raw = answer.read()
-            return json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        sys.exit(f"{method} {path}: {error.code} {error.read().decode()}")
+    if source not in connections:
+        connections[source] = http.client.HTTPConnection(host, int(port), source_address=(source, 0))
+    connection = connections[source]
+    connection.request(method, prefix + path, body=None if body is None else json.dumps(body).encode(), headers=headers)
+    answer = connection.getresponse()
+    raw = answer.read()
+    if answer.status >= 400:
+        sys.exit(f"{method} {path}: {answer.status} {raw.decode()}")
+    return json.loads(raw) if raw else None
 
 
-def sign_up(email):
-    call("POST", "/auth/signup", {"email": email, "password": "correct horse battery"})
+def sign_up(email, source="127.0.0.1"):
+    call("POST", "/auth/signup", {"email": email, "password": "correct horse battery"}, source=source)
     token = subprocess.run([sys.executable, "scripts/mailbox.py", email, "--data", data], check=True, capture_output=True, text=True).stdout.strip()
-    return call("POST", "/auth/verify-email", {"token": token})["access_token"]
+    return call("POST", "/auth/verify-email", {"token": token}, source=source)["access_token"]
 
 
 owner = sign_up("owner@example.com")
@@ -39,7 +47,7 @@ workspace = call("POST", "/workspaces", {"name": "Bench team"}, owner)["id"]
 tokens = [owner]
 for i in range(1, members):
     invite = call("POST", f"/workspaces/{workspace}/invitations", {"email": f"member{i}@example.com"}, owner)["token"]
-    token = sign_up(f"member{i}@example.com")
+    token = sign_up(f"member{i}@example.com", source=f"127.0.1.{i // 10 + 1}")
     call("POST", "/invitations/accept", {"token": invite}, token)
     tokens.append(token)
 

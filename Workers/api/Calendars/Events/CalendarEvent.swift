@@ -18,7 +18,8 @@ struct CalendarEvent: SQLRecord, Sendable {
     let recurrence: EventRecurrence?
     let busy: Bool
     let isPrivate: Bool
-    let attendees: [Attendee]
+    /// As stored (JSON): read only when the event itself is shown, not for every occurrence of a view.
+    let attendeesJSON: String
     let version: Int
     let createdBy: String?
     let createdAt: String
@@ -49,8 +50,7 @@ struct CalendarEvent: SQLRecord, Sendable {
         recurrence = try row.decodeIfPresent(String.self, forKey: .rrule).flatMap { try? EventRecurrence(parsing: $0) }
         busy = try row.decode(Int.self, forKey: .busy) != 0
         isPrivate = try row.decode(String.self, forKey: .visibility) == "private"
-        attendees = (try? JSONValue(jsonBytes: Array(try row.decode(String.self, forKey: .attendees).utf8)))
-            .flatMap { try? Attendee.list($0) } ?? []
+        attendeesJSON = try row.decode(String.self, forKey: .attendees)
         version = try row.decode(Int.self, forKey: .version)
         createdBy = try row.decodeIfPresent(String.self, forKey: .created_by)
         createdAt = try row.decode(String.self, forKey: .created_at)
@@ -59,6 +59,10 @@ struct CalendarEvent: SQLRecord, Sendable {
 
     /// The zone's installed rules; nil for an all-day event, whose dates take the viewer's zone.
     var zone: ZoneRules? { allDay ? nil : timeZone.flatMap(ZoneRules.named) ?? .utc }
+
+    var attendees: [Attendee] {
+        (try? JSONValue(jsonBytes: Array(attendeesJSON.utf8))).flatMap { try? Attendee.list($0) } ?? []
+    }
 
     /// The entity tag of this version (`If-Match` on a change).
     var etag: String { "\"\(version)\"" }

@@ -127,7 +127,7 @@ extension CalendarEvent {
         ownerID = calendar.ownerID
         (title, description, location) = (input.title, input.description, input.location)
         (allDay, start, end, timeZone, recurrence) = (input.allDay, input.start, input.end, input.timeZone, input.recurrence)
-        (busy, isPrivate, attendees) = (input.busy, input.isPrivate, input.attendees)
+        (busy, isPrivate, attendeesJSON) = (input.busy, input.isPrivate, CalendarEventStore.json(input.attendees))
         version = 0
         createdBy = userID
         (createdAt, updatedAt) = (now, now)

@@ -19,22 +19,59 @@ enum LocalTime {
 
     /// `2026-12-03T09:00:00`.
     static func text(_ local: Int64) -> String {
-        let day = local.floorDivided(by: 86_400)
-        let second = Int(local - day * 86_400)
-        return CivilDate.text(Int(day)) + String(format: "T%02d:%02d:%02d", second / 3600, second / 60 % 60, second % 60)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        append(local, time: true, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `2026-12-03`.
     static func dateText(_ local: Int64) -> String {
-        CivilDate.text(Int(local.floorDivided(by: 86_400)))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        append(local, time: false, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// An instant as RFC 3339 with the offset `zone` has then: `2026-12-03T09:00:00-05:00`.
     static func text(instant: Int64, in zone: ZoneRules) -> String {
         let offset = zone.offset(at: instant)
-        let sign = offset < 0 ? "-" : "+"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        append(instant + Int64(offset), time: true, to: &bytes)
+        bytes.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
         let minutes = abs(offset) / 60
-        return text(instant + Int64(offset)) + String(format: "%@%02d:%02d", sign, minutes / 60, minutes % 60)
+        digits(minutes / 60, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(minutes % 60, 2, &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Written digit by digit: a team's month is thousands of times, and `String(format:)` costs
+    /// microseconds each on Linux.
+    private static func append(_ local: Int64, time: Bool, to bytes: inout [UInt8]) {
+        let day = local.floorDivided(by: 86_400)
+        let (y, m, d) = CivilDate.civil(fromDays: Int(day))
+        if y < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(abs(y), 4, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(m, 2, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(d, 2, &bytes)
+        guard time else { return }
+        let second = Int(local - day * 86_400)
+        bytes.append(UInt8(ascii: "T"))
+        digits(second / 3600, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(second / 60 % 60, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(second % 60, 2, &bytes)
+    }
+
+    private static func digits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+        let text = String(value)
+        if text.utf8.count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.utf8.count)) }
+        bytes.append(contentsOf: text.utf8)
     }
 
     /// An RFC 3339 instant with `Z` or an offset, as UTC seconds (a query's `from` and `to`).

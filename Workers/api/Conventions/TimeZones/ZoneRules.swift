@@ -53,8 +53,13 @@ struct ZoneRules: Sendable {
     /// The installed rules of `identifier` (cached after the first read); nil when no such zone is installed,
     /// or when the name is not a zone name.
     static func named(_ identifier: String) -> ZoneRules? {
+        named(identifier, directory: directory)
+    }
+
+    /// Where the installed rules are: `$TZDIR`, or the system's folder.
+    static var directory: String {
         let variable = getenv("TZDIR").map { String(cString: $0) } ?? ""
-        return named(identifier, directory: variable.isEmpty ? defaultDirectory : variable)
+        return variable.isEmpty ? defaultDirectory : variable
     }
 
     static func named(_ identifier: String, directory: String) -> ZoneRules? {
