@@ -8,7 +8,7 @@ import sys
 import time
 
 base, data, members, requests = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-ZONES = ["America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Sydney", "America/Los_Angeles"]
+ZONES = ["America/New_York", "Europe/London", "Asia/Calcutta", "Australia/Sydney", "America/Los_Angeles"]
 random.seed(22)
 
 

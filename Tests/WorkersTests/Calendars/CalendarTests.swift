@@ -187,4 +187,47 @@ import Testing
         #expect(try await api.call("GET", "/api/v1/calendars/events/\(privateOne)", token: ownerToken, headers: acme).status == 404)
         #expect(try await api.call("GET", "/api/v1/calendars/team?from=2026-10-27&to=2026-10-28&user_ids=usr_nobody", token: ownerToken, headers: acme).status == 422)
     }
+
+    /// What a review found: an hour starting in the spring-forward gap still takes an hour; a retitled
+    /// occurrence keeps its move; an occurrence or a series cannot be stretched to the end of time; an
+    /// all-day busy day is the owner's day in free/busy, whoever asks.
+    @Test func gapsMovesBoundsAndAllDayBusyDays() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("ada@example.com").string("access_token"))
+        let calendar = try await Self.builtin(api, token)
+        #expect(try await api.call("PATCH", "/api/v1/calendars/\(calendar)", json: ["time_zone": "America/New_York"], token: token).status == 200)
+        let path = "/api/v1/calendars/\(calendar)/events"
+
+        // 02:00 on 2027-03-14 does not exist in New York: the hour runs 03:00-04:00 EDT.
+        let gap = try await api.call("POST", path, json: ["title": "Night shift", "start": "2027-03-14T02:00", "end": "2027-03-14T03:00"], token: token)
+        #expect(gap.status == 201, "\(gap.body)")
+        let night = try await api.call("GET", "/api/v1/calendars/freebusy?from=2027-03-14&to=2027-03-15&time_zone=UTC", token: token)
+        #expect(night["members"]?.arrayValue?.first?["busy"] == [["start": "2027-03-14T07:00:00+00:00", "end": "2027-03-14T08:00:00+00:00"]], "\(night.body)")
+
+        let series = try #require(try await api.call("POST", path, json: [
+            "title": "Sync", "start": "2027-01-04T10:00", "recurrence": "FREQ=WEEKLY;BYDAY=MO;COUNT=3",
+        ], token: token).string("id"))
+        let occurrence = "/api/v1/calendars/events/\(series)/occurrences/2027-01-11T10:00:00"
+        #expect(try await api.call("PUT", occurrence, json: ["start": "2027-01-11T15:00"], token: token).status == 200)
+        let retitled = try await api.call("PUT", occurrence, json: ["title": "Sync (moved)"], token: token)
+        #expect(retitled["exceptions"]?.arrayValue?.first?["start"] == "2027-01-11T15:00:00"
+                && retitled["exceptions"]?.arrayValue?.first?["title"] == "Sync (moved)", "\(retitled.body)")
+        let stretched = try await api.call("PUT", occurrence, json: ["end": "2199-01-01T00:00"], token: token)
+        #expect(stretched.status == 422 && stretched["error"]?["details"]?["field"] == "end", "\(stretched.body)")
+        for (body, field) in [(["title": "x", "start": "9999-12-31"] as [String: JSONValue], "start"),
+                              (["title": "x", "start": "2027-01-04T10:00", "recurrence": "FREQ=WEEKLY;BYDAY=MO,TU;COUNT=9223372036854775807"], "recurrence")] {
+            let answer = try await api.call("POST", path, json: .object(body), token: token)
+            #expect(answer.status == 422 && answer["error"]?["details"]?["field"]?.stringValue == field, "\(answer.body)")
+        }
+
+        // A busy all-day offsite on 2027-01-05 blocks New York's 5 January, asked from Tokyo or anywhere.
+        #expect(try await api.call("POST", path, json: ["title": "Offsite", "start": "2027-01-05", "busy": true], token: token).status == 201)
+        for zone in ["Asia/Tokyo", "America/Los_Angeles"] {
+            let day = try await api.call("GET", "/api/v1/calendars/freebusy?from=2027-01-04T00:00:00Z&to=2027-01-07T00:00:00Z&time_zone=\(zone)", token: token)
+            let busy = day["members"]?.arrayValue?.first?["busy"]?.arrayValue ?? []
+            #expect(busy.contains { $0["start"]?.stringValue.flatMap(LocalTime.instant) == LocalTime.instant("2027-01-05T05:00:00Z")
+                                    && $0["end"]?.stringValue.flatMap(LocalTime.instant) == LocalTime.instant("2027-01-06T05:00:00Z") }, "\(zone): \(day.body)")
+        }
+    }
 }

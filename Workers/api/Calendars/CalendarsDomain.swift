@@ -38,10 +38,14 @@ struct CalendarsDomain: APIDomain {
         return calendar
     }
 
-    /// The occurrences of the calendars' events in `[from, to)`, in start order.
-    func occurrences(_ scope: TenantScope, calendars: [MemberCalendar], from: Int64, to: Int64, zone: ZoneRules) async throws -> [Occurrence] {
-        try await events.inRange(scope, calendarIDs: calendars.map(\.id), from: from, to: to).flatMap { event, exceptions in
-            OccurrenceExpander.occurrences(of: event, exceptions: exceptions, from: from, to: to, floatingZone: zone)
+    /// The occurrences of the calendars' events in `[from, to)`, in start order. All-day events take their
+    /// days in `zone` (shown as the viewer's dates) or, `inOwnersZones`, in their calendar's zone (the owner's
+    /// busy day, the same whoever asks).
+    func occurrences(_ scope: TenantScope, calendars: [MemberCalendar], from: Int64, to: Int64, zone: ZoneRules,
+                     inOwnersZones: Bool = false) async throws -> [Occurrence] {
+        let zones = inOwnersZones ? Dictionary(calendars.map { ($0.id, $0.zone) }, uniquingKeysWith: { first, _ in first }) : [:]
+        return try await events.inRange(scope, calendarIDs: calendars.map(\.id), from: from, to: to).flatMap { event, exceptions in
+            OccurrenceExpander.occurrences(of: event, exceptions: exceptions, from: from, to: to, floatingZone: zones[event.calendarID] ?? zone)
         }.sorted { $0.span < $1.span }
     }
 
@@ -53,7 +57,7 @@ struct CalendarsDomain: APIDomain {
         let candidates = OccurrenceExpander.occurrences(of: event, exceptions: exceptions, from: first - 86_400, to: first + 366 * 86_400, floatingZone: zone)
         guard let start = candidates.first?.span.start, let end = candidates.map(\.span.end).max() else { return [] }
         let owned = try await calendars.calendars(scope, ownerIDs: [ownerID])[ownerID] ?? []
-        let existing = try await occurrences(scope, calendars: owned, from: start, to: max(end, start + 1), zone: zone)
+        let existing = try await occurrences(scope, calendars: owned, from: start, to: max(end, start + 1), zone: zone, inOwnersZones: true)
             .filter { $0.event.busy && $0.event.id != event.id }
         let spans = candidates.map(\.span)
         var found: [Occurrence] = []

@@ -20,9 +20,11 @@ extension RouteGroup {
             return (members, try await s.calendars.calendars(principal.scope, ownerIDs: members.map(\.userID)), range)
         }
 
-        /// Each member's occurrences in the range, by user id.
-        @Sendable func occurrences(_ principal: Principal, _ calendars: [String: [MemberCalendar]], _ range: CalendarRange) async throws -> [String: [Occurrence]] {
-            let all = try await s.occurrences(principal.scope, calendars: calendars.values.flatMap { $0 }, from: range.from, to: range.to, zone: range.zone)
+        /// Each member's occurrences in the range, by user id; for free/busy, all-day days in their owners' zones.
+        @Sendable func occurrences(_ principal: Principal, _ calendars: [String: [MemberCalendar]], _ range: CalendarRange,
+                                   busy: Bool = false) async throws -> [String: [Occurrence]] {
+            let all = try await s.occurrences(principal.scope, calendars: calendars.values.flatMap { $0 }, from: range.from, to: range.to, zone: range.zone,
+                                              inOwnersZones: busy)
             return Dictionary(grouping: all, by: \.event.ownerID)
         }
 
@@ -59,7 +61,7 @@ extension RouteGroup {
                    .required("members", .array(.object([.required("user_id", .string()), .required("busy", .array(span))], closed: true))),
                ], closed: true))) { request, _, principal in
             let (members, calendars, range) = try await team(request, principal)
-            let byOwner = try await occurrences(principal, calendars, range)
+            let byOwner = try await occurrences(principal, calendars, range, busy: true)
             var answer = range.json
             answer["members"] = .array(members.map { member in
                 let busy = Availability.busy(byOwner[member.userID] ?? []).compactMap { $0.clamped(from: range.from, to: range.to) }
@@ -79,7 +81,7 @@ extension RouteGroup {
                 throw APIError.invalidField("duration_minutes", "must be an integer from 5 to 1440")
             }
             let (members, calendars, range) = try await team(request, principal)
-            let byOwner = try await occurrences(principal, calendars, range)
+            let byOwner = try await occurrences(principal, calendars, range, busy: true)
             let busy = members.map { Availability.busy(byOwner[$0.userID] ?? []) }
             // A member who never opened their calendar works the standard hours in UTC.
             let working = members.map { member in

@@ -4,7 +4,7 @@ import OzziRuntime
 /// the version read), and one occurrence of a recurring event changed, moved or cancelled alone.
 extension RouteGroup {
     func addCalendarEventRoutes(_ s: CalendarsDomain) {
-        let ifMatch = Parameter.header("If-Match", Schema.string(min: 1, max: 40, pattern: "^(?:\\*|(?:W/)?\"[0-9]+\")$").example("\"3\""),
+        let ifMatch = Parameter.header("If-Match", Schema.string(min: 1, max: 13, pattern: "^(?:\\*|(?:W/)?\"[0-9]{1,9}\")$").example("\"3\""),
                                        "Only if the event is still at this version (its etag): else 412")
 
         /// The event, when the caller may see it: another member's private event is theirs alone (the
@@ -31,18 +31,22 @@ extension RouteGroup {
 
         authed("PATCH", "/:id", "Change an event, every occurrence (a change of its timing drops its exceptions)", tag: "calendars",
                body: .json(EventInput.schema(creating: false)), query: [ifMatch], answers: .json(.model(CalendarEvent.self))) { request, context, principal in
-            let (event, calendar) = try await writable(principal, context.parameter("id"))
-            let input = try EventInput(request, calendar: calendar, existing: event)
-            guard let changed = try await s.events.update(principal.scope, event, input, ifMatch: request.headers["if-match"]) else {
-                throw APIError.notFound("event")
+            try await Self.retrying(request) {
+                let (event, calendar) = try await writable(principal, context.parameter("id"))
+                let input = try EventInput(request, calendar: calendar, existing: event)
+                guard let changed = try await s.events.update(principal.scope, event, input, ifMatch: request.headers["if-match"]) else {
+                    throw APIError.notFound("event")
+                }
+                return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
             }
-            return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
         }
 
         authed("DELETE", "/:id", "Delete an event, every occurrence", tag: "calendars", query: [ifMatch], answers: .empty, success: 204) { request, context, principal in
-            let (event, _) = try await writable(principal, context.parameter("id"))
-            try await s.events.delete(principal.scope, event, ifMatch: request.headers["if-match"])
-            return Response(status: 204)
+            try await Self.retrying(request) {
+                let (event, _) = try await writable(principal, context.parameter("id"))
+                try await s.events.delete(principal.scope, event, ifMatch: request.headers["if-match"])
+                return Response(status: 204)
+            }
         }
 
         let occurrence = Schema.object([
@@ -55,40 +59,70 @@ extension RouteGroup {
 
         authed("PUT", "/:id/occurrences/:start", "Change or move one occurrence of a recurring event (:start is its original local start)",
                tag: "calendars", body: .json(occurrence), query: [ifMatch], answers: .json(.model(CalendarEvent.self))) { request, context, principal in
-            let (event, calendar) = try await writable(principal, context.parameter("id"))
-            let original = try Self.occurrence(event, context.parameter("start"))
-            let body = try JSONBody(request)
-            func time(_ name: String) throws -> Int64? {
-                guard let text = try body.string(name, max: 19) else { return nil }
-                guard let local = event.allDay ? LocalTime.date(text) : LocalTime.dateTime(text) else {
-                    throw APIError.invalidField(name, event.allDay ? "'\(text)' is not a date (YYYY-MM-DD), as this all-day event's are"
-                                                                   : "'\(text)' is not a local time (YYYY-MM-DDTHH:MM[:SS])")
+            try await Self.retrying(request) {
+                let (event, calendar) = try await writable(principal, context.parameter("id"))
+                let original = try Self.occurrence(event, context.parameter("start"))
+                let body = try JSONBody(request)
+                func time(_ name: String) throws -> Int64? {
+                    guard let text = try body.string(name, max: 19) else { return nil }
+                    guard let local = event.allDay ? LocalTime.date(text) : LocalTime.dateTime(text) else {
+                        throw APIError.invalidField(name, event.allDay ? "'\(text)' is not a date (YYYY-MM-DD), as this all-day event's are"
+                                                                       : "'\(text)' is not a local time (YYYY-MM-DDTHH:MM[:SS])")
+                    }
+                    guard LocalTime.isInRange(local) else {
+                        throw APIError.invalidField(name, "must be in the years \(LocalTime.years.lowerBound) to \(LocalTime.years.upperBound)")
+                    }
+                    return local
                 }
-                return local
+                let title = try body.string("title", max: 500)
+                if title?.trimmingPrefixAndSuffixSpaces().isEmpty == true { throw APIError.invalidField("title", "must not be blank") }
+                // What the body leaves out stays as the occurrence's exception had it (a retitled occurrence keeps
+                // its move); a cancelled one is restored by a change.
+                let earlier = try await s.events.exceptions(of: [event.id])[event.id]?.first { $0.originalStart == original && !$0.cancelled }
+                let length = event.end - event.start
+                let start = try time("start") ?? earlier?.start
+                let end = try time("end") ?? (try body.string("start", max: 19) == nil ? earlier?.end : nil)
+                let from = start ?? original, to = end ?? from + length
+                guard to > from || (!event.allDay && to == from) else {
+                    throw APIError.invalidField("end", event.allDay ? "must be after start (an all-day end is the day after the last day)" : "must not be before start")
+                }
+                guard to - from <= EventInput.maxLength else { throw APIError.invalidField("end", "an occurrence lasts at most 366 days") }
+                let exception = EventException(eventID: event.id, originalStart: original, cancelled: false, title: title ?? earlier?.title,
+                                               description: try body.string("description", max: 8000) ?? earlier?.description,
+                                               location: try body.string("location", max: 500) ?? earlier?.location,
+                                               start: start ?? end.map { _ in original }, end: end)
+                guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
+                    throw APIError.notFound("event")
+                }
+                return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
             }
-            let start = try time("start"), end = try time("end")
-            if let end, end < (start ?? original) { throw APIError.invalidField("end", "must not be before start") }
-            let title = try body.string("title", max: 500)
-            if title?.trimmingPrefixAndSuffixSpaces().isEmpty == true { throw APIError.invalidField("title", "must not be blank") }
-            let exception = EventException(eventID: event.id, originalStart: original, cancelled: false, title: title,
-                                           description: try body.string("description", max: 8000), location: try body.string("location", max: 500),
-                                           start: start ?? end.map { _ in original }, end: end)
-            guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
-                throw APIError.notFound("event")
-            }
-            return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
         }
 
         authed("DELETE", "/:id/occurrences/:start", "Cancel one occurrence of a recurring event (:start is its original local start)",
                tag: "calendars", query: [ifMatch], answers: .json(.model(CalendarEvent.self))) { request, context, principal in
-            let (event, calendar) = try await writable(principal, context.parameter("id"))
-            let original = try Self.occurrence(event, context.parameter("start"))
-            let exception = EventException(eventID: event.id, originalStart: original, cancelled: true, title: nil, description: nil, location: nil,
-                                           start: nil, end: nil)
-            guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
-                throw APIError.notFound("event")
+            try await Self.retrying(request) {
+                let (event, calendar) = try await writable(principal, context.parameter("id"))
+                let original = try Self.occurrence(event, context.parameter("start"))
+                let exception = EventException(eventID: event.id, originalStart: original, cancelled: true, title: nil, description: nil, location: nil,
+                                               start: nil, end: nil)
+                guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
+                    throw APIError.notFound("event")
+                }
+                return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
             }
-            return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
+        }
+    }
+
+    /// Without If-Match, a change that lost a race with another (the version it read moved on) is made again
+    /// on what won, up to three times: only a caller who named a version gets a 412.
+    private static func retrying(_ request: Request, _ change: () async throws -> Response) async throws -> Response {
+        var attempt = 0
+        while true {
+            do {
+                return try await change()
+            } catch let error as APIError where error.status == 412 && request.headers["if-match"] == nil && attempt < 2 {
+                attempt += 1
+            }
         }
     }
 

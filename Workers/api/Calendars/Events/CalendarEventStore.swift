@@ -104,22 +104,23 @@ struct CalendarEventStore: Sendable {
         return try await get(scope, id: event.id)
     }
 
-    /// The version `If-Match` names (`"3"`, `W/"3"`, or `*` for any), or the current one without it.
+    /// The version a change is made on: the one read, when `If-Match` names it (`"3"`, `W/"3"`, `*`) or is
+    /// absent; a 412 before anything is merged when it names another.
     static func version(_ ifMatch: String?, of event: CalendarEvent) throws -> Int {
         guard let ifMatch = ifMatch?.trimmingPrefixAndSuffixSpaces(), !ifMatch.isEmpty, ifMatch != "*" else { return event.version }
         let tag = ifMatch.hasPrefix("W/") ? ifMatch.dropFirst(2) : ifMatch[...]
-        guard tag.count >= 3, tag.first == "\"", tag.last == "\"", let version = Int(tag.dropFirst().dropLast()) else {
+        guard tag.count >= 3, tag.first == "\"", tag.last == "\"", Int(tag.dropFirst().dropLast()) == event.version else {
             throw APIError.preconditionFailed("the event", etag: event.etag)
         }
-        return version
+        return event.version
     }
 
     static func json(_ attendees: [Attendee]) -> String {
         SQLList.json(attendees.map(\.json))
     }
 
-    /// The UTC range (ms) any occurrence can fall in: from the first start to the last end (NULL while the
-    /// series never ends), moved occurrences included. An all-day event's days are widened by the zones
+    /// The UTC range (ms) any occurrence can fall in, with a day to spare: from the first start to the last
+    /// end (NULL while the series never ends), moved occurrences included. An all-day event's days are widened by the zones
     /// furthest from UTC (+14:00, -12:00), since they fall in whichever zone views them.
     static func range(_ timing: EventTiming, exceptions: [EventException]) -> (start: Int64, end: Int64?) {
         let zone = timing.timeZone.flatMap(ZoneRules.named) ?? .utc
@@ -136,6 +137,8 @@ struct CalendarEventStore: Sendable {
             start = min(start, early(moved))
             if let last = end { end = max(last, late(exception.end ?? moved + length)) }
         }
-        return (start * 1000, end.map { $0 * 1000 })
+        // A day's slack each side: a span kept from a start in a DST gap, and rules the tzdata changes after
+        // the event was written, still fall inside (the expander places them exactly).
+        return ((start - 86_400) * 1000, end.map { ($0 + 86_400) * 1000 })
     }
 }

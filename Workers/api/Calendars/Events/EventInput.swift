@@ -48,6 +48,11 @@ struct EventInput: Sendable {
         }
         let start = try read(startText, "start")
         let end = try read(endText, "end")
+        for (value, field) in [(start, "start"), (end, "end")] {
+            if let value, !LocalTime.isInRange(value) {
+                throw APIError.invalidField(field, "must be in the years \(LocalTime.years.lowerBound) to \(LocalTime.years.upperBound)")
+            }
+        }
         if let existing, start != nil, allDay != existing.allDay, end == nil {
             throw APIError.invalidField("end", "is required when an event changes between all-day and timed")
         }

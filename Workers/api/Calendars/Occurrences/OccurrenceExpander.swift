@@ -11,7 +11,10 @@ enum OccurrenceExpander {
         let zone = event.zone ?? floatingZone
         let duration = event.end - event.start
         func place(_ start: Int64, _ end: Int64, original: Int64?, _ exception: EventException?) -> Occurrence? {
-            let span = ClosedOpenSpan(start: zone.instant(local: start), end: zone.instant(local: end))
+            var span = ClosedOpenSpan(start: zone.instant(local: start), end: zone.instant(local: end))
+            // A start in a spring-forward gap moves on by the gap, an end after it does not: an hour from 02:00
+            // on that day would take no time at all. It keeps its length from where it starts.
+            if span.end <= span.start, end > start { span.end = span.start + (end - start) }
             // An instant event (start == end) is in the range when it starts there.
             guard span.start < to, span.end > from || (span.start == span.end && span.start >= from) else { return nil }
             return Occurrence(event: event, originalStart: original, start: start, end: end, span: span,

@@ -37,8 +37,9 @@ extension EventRecurrence {
                 }
                 interval = number
             case "COUNT":
-                guard let number = Self.integer(value, signed: false), number >= 1 else {
-                    throw Self.error("COUNT '\(written)' must be a whole number of at least 1")
+                // Bounded so a series' last occurrence is found by walking it (and no count overflows).
+                guard let number = Self.integer(value, signed: false), (1...EventRecurrence.maxCount).contains(number) else {
+                    throw Self.error("COUNT '\(written)' must be a whole number from 1 to \(EventRecurrence.maxCount)")
                 }
                 count = number
             case "UNTIL":

@@ -7,6 +7,8 @@
 /// is a day, at DTSTART's time of day. DTSTART is always the first occurrence and counts toward COUNT, as
 /// RFC 5545 says and Google does, even when the rule would not pick it.
 struct EventRecurrence: Sendable, Equatable {
+    /// The most occurrences a COUNT may ask for: 27 years of a daily event.
+    static let maxCount = 10_000
     /// UNTIL as written: a UTC instant (`…Z`, UTC seconds), or a local date or date-time (local seconds).
     enum Until: Sendable, Equatable {
         case utc(Int64), local(Int64)

@@ -12,6 +12,16 @@ enum LocalTime {
         return Int64(day) * 86_400 + Int64(parts.hour * 3600 + parts.minute * 60 + parts.second)
     }
 
+    /// The years an event may fall in: a calendar's, not all time (a series from year 1 would be walked from
+    /// there by every view).
+    static let years = 1900...2200
+
+    /// Whether a local time is inside `years`.
+    static func isInRange(_ local: Int64) -> Bool {
+        local >= Int64(CivilDate.daysFromCivil(years.lowerBound, 1, 1)) * 86_400
+            && local < Int64(CivilDate.daysFromCivil(years.upperBound + 1, 1, 1)) * 86_400
+    }
+
     /// A date, `YYYY-MM-DD`, as the local seconds of its midnight.
     static func date(_ text: String) -> Int64? {
         CivilDate.day(text).map { Int64($0) * 86_400 }
