@@ -6,7 +6,7 @@ extension RouteGroup {
         authed("GET", "", "Your calendars, your built-in one first (made on first use)", tag: "calendars",
                answers: .json(.object([.required("data", .array(.model(MemberCalendar.self)))], closed: true))) { _, _, principal in
             let mine = try await s.calendars.list(principal.scope, ownerID: principal.userID)
-            return .json(JSONValue.object(["data": .array(try mine.map { try JSONValueEncoder.encode($0) })]))
+            return .json(["data": mine])
         }
 
         authed("PATCH", "/:id", "Change a calendar: its name, colour, time zone or working hours (its owner, or an admin)", tag: "calendars",

@@ -31,8 +31,7 @@ struct MemberCalendar: SQLRecord, Sendable, Equatable {
         updatedAt = try row.decode(String.self, forKey: .updated_at)
     }
 
-    /// The zone's installed rules (a stored zone is one `ZoneRules` read when it was set; UTC should the
-    /// tzdata drop it).
+    /// The zone's installed rules (UTC, should the installed tzdata no longer have it).
     var zone: ZoneRules { ZoneRules.named(timeZone) ?? .utc }
 }
 

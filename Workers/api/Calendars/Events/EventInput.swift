@@ -76,16 +76,11 @@ struct EventInput: Sendable {
             }
         }
 
-        if let value = body.fields["recurrence"] {
-            if value == .null {
-                recurrence = nil
-            } else {
-                guard let text = value.stringValue, text.utf8.count <= 500 else { throw APIError.invalidField("recurrence", "must be an RRULE string of at most 500 characters") }
-                do {
-                    recurrence = try EventRecurrence(parsing: text)
-                } catch {
-                    throw APIError.invalidField("recurrence", error.description)
-                }
+        if let text = try body.string("recurrence", max: 500) {
+            do {
+                recurrence = try EventRecurrence(parsing: text)
+            } catch {
+                throw APIError.invalidField("recurrence", error.description)
             }
         } else {
             recurrence = existing?.recurrence
