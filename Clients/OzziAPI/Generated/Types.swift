@@ -402,6 +402,69 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/calendars/freebusy`.
     /// - Remark: Generated from `#/paths//api/v1/calendars/freebusy/get(getCalendarsFreebusy)`.
     func getCalendarsFreebusy(_ input: Operations.GetCalendarsFreebusy.Input) async throws -> Operations.GetCalendarsFreebusy.Output
+    /// Your Google connection: its state (a revoked grant shows as disconnected) and the calendars it syncs
+    ///
+    /// Your Google connection: its state (a revoked grant shows as disconnected) and the calendars it syncs. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/google`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/get(getCalendarsGoogle)`.
+    func getCalendarsGoogle(_ input: Operations.GetCalendarsGoogle.Input) async throws -> Operations.GetCalendarsGoogle.Output
+    /// Disconnect your Google account: its calendars and their events leave this workspace, and the grant is revoked
+    ///
+    /// Disconnect your Google account: its calendars and their events leave this workspace, and the grant is revoked. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/google`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/delete(deleteCalendarsGoogle)`.
+    func deleteCalendarsGoogle(_ input: Operations.DeleteCalendarsGoogle.Input) async throws -> Operations.DeleteCalendarsGoogle.Output
+    /// The calendars of your Google account, and which you show here
+    ///
+    /// The calendars of your Google account, and which you show here. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/google/calendars`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/calendars/get(getCalendarsGoogleCalendars)`.
+    func getCalendarsGoogleCalendars(_ input: Operations.GetCalendarsGoogleCalendars.Input) async throws -> Operations.GetCalendarsGoogleCalendars.Output
+    /// Show one of your Google calendars here: it is synced both ways from now on
+    ///
+    /// Show one of your Google calendars here: it is synced both ways from now on. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/calendars`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/calendars/post(createCalendarGoogleCalendar)`.
+    func createCalendarGoogleCalendar(_ input: Operations.CreateCalendarGoogleCalendar.Input) async throws -> Operations.CreateCalendarGoogleCalendar.Output
+    /// Stop showing a Google calendar here (:id is its calendar id here): its events leave with it
+    ///
+    /// Stop showing a Google calendar here (:id is its calendar id here): its events leave with it. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/google/calendars/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/calendars/{id}/delete(deleteCalendarGoogleCalendar)`.
+    func deleteCalendarGoogleCalendar(_ input: Operations.DeleteCalendarGoogleCalendar.Input) async throws -> Operations.DeleteCalendarGoogleCalendar.Output
+    /// Where Google returns the browser: keeps the grant, adds the primary calendar and syncs it
+    ///
+    /// Where Google returns the browser: keeps the grant, adds the primary calendar and syncs it. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/google/callback`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/callback/get(getCalendarsGoogleCallback)`.
+    func getCalendarsGoogleCallback(_ input: Operations.GetCalendarsGoogleCallback.Input) async throws -> Operations.GetCalendarsGoogleCallback.Output
+    /// Connect your Google account: answers the URL to send the browser to (Google's consent, then our callback)
+    ///
+    /// Connect your Google account: answers the URL to send the browser to (Google's consent, then our callback). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/connect`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/connect/post(postCalendarsGoogleConnect)`.
+    func postCalendarsGoogleConnect(_ input: Operations.PostCalendarsGoogleConnect.Input) async throws -> Operations.PostCalendarsGoogleConnect.Output
+    /// Google's push notifications for watched calendars (headers only): checked by channel token, then a sync is queued
+    ///
+    /// Google's push notifications for watched calendars (headers only): checked by channel token, then a sync is queued. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/notifications`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/notifications/post(postCalendarsGoogleNotifications)`.
+    func postCalendarsGoogleNotifications(_ input: Operations.PostCalendarsGoogleNotifications.Input) async throws -> Operations.PostCalendarsGoogleNotifications.Output
+    /// Sync your Google calendars now (they also sync on Google's notifications, and every 15 minutes)
+    ///
+    /// Sync your Google calendars now (they also sync on Google's notifications, and every 15 minutes). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/sync`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/sync/post(postCalendarsGoogleSync)`.
+    func postCalendarsGoogleSync(_ input: Operations.PostCalendarsGoogleSync.Input) async throws -> Operations.PostCalendarsGoogleSync.Output
     /// Every member's occurrences in a range (at most 62 days), in your time zone
     ///
     /// Every member's occurrences in a range (at most 62 days), in your time zone. Needs a bearer token, an API key or the session cookie.
@@ -3147,6 +3210,105 @@ extension APIProtocol {
             query: query,
             headers: headers
         ))
+    }
+    /// Your Google connection: its state (a revoked grant shows as disconnected) and the calendars it syncs
+    ///
+    /// Your Google connection: its state (a revoked grant shows as disconnected) and the calendars it syncs. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/google`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/get(getCalendarsGoogle)`.
+    public func getCalendarsGoogle(headers: Operations.GetCalendarsGoogle.Input.Headers = .init()) async throws -> Operations.GetCalendarsGoogle.Output {
+        try await getCalendarsGoogle(Operations.GetCalendarsGoogle.Input(headers: headers))
+    }
+    /// Disconnect your Google account: its calendars and their events leave this workspace, and the grant is revoked
+    ///
+    /// Disconnect your Google account: its calendars and their events leave this workspace, and the grant is revoked. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/google`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/delete(deleteCalendarsGoogle)`.
+    public func deleteCalendarsGoogle(headers: Operations.DeleteCalendarsGoogle.Input.Headers = .init()) async throws -> Operations.DeleteCalendarsGoogle.Output {
+        try await deleteCalendarsGoogle(Operations.DeleteCalendarsGoogle.Input(headers: headers))
+    }
+    /// The calendars of your Google account, and which you show here
+    ///
+    /// The calendars of your Google account, and which you show here. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/google/calendars`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/calendars/get(getCalendarsGoogleCalendars)`.
+    public func getCalendarsGoogleCalendars(headers: Operations.GetCalendarsGoogleCalendars.Input.Headers = .init()) async throws -> Operations.GetCalendarsGoogleCalendars.Output {
+        try await getCalendarsGoogleCalendars(Operations.GetCalendarsGoogleCalendars.Input(headers: headers))
+    }
+    /// Show one of your Google calendars here: it is synced both ways from now on
+    ///
+    /// Show one of your Google calendars here: it is synced both ways from now on. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/calendars`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/calendars/post(createCalendarGoogleCalendar)`.
+    public func createCalendarGoogleCalendar(
+        headers: Operations.CreateCalendarGoogleCalendar.Input.Headers = .init(),
+        body: Operations.CreateCalendarGoogleCalendar.Input.Body
+    ) async throws -> Operations.CreateCalendarGoogleCalendar.Output {
+        try await createCalendarGoogleCalendar(Operations.CreateCalendarGoogleCalendar.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Stop showing a Google calendar here (:id is its calendar id here): its events leave with it
+    ///
+    /// Stop showing a Google calendar here (:id is its calendar id here): its events leave with it. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/calendars/google/calendars/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/calendars/{id}/delete(deleteCalendarGoogleCalendar)`.
+    public func deleteCalendarGoogleCalendar(
+        path: Operations.DeleteCalendarGoogleCalendar.Input.Path,
+        headers: Operations.DeleteCalendarGoogleCalendar.Input.Headers = .init()
+    ) async throws -> Operations.DeleteCalendarGoogleCalendar.Output {
+        try await deleteCalendarGoogleCalendar(Operations.DeleteCalendarGoogleCalendar.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Where Google returns the browser: keeps the grant, adds the primary calendar and syncs it
+    ///
+    /// Where Google returns the browser: keeps the grant, adds the primary calendar and syncs it. Needs no credential.
+    ///
+    /// - Remark: HTTP `GET /api/v1/calendars/google/callback`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/callback/get(getCalendarsGoogleCallback)`.
+    public func getCalendarsGoogleCallback(
+        query: Operations.GetCalendarsGoogleCallback.Input.Query = .init(),
+        headers: Operations.GetCalendarsGoogleCallback.Input.Headers = .init()
+    ) async throws -> Operations.GetCalendarsGoogleCallback.Output {
+        try await getCalendarsGoogleCallback(Operations.GetCalendarsGoogleCallback.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Connect your Google account: answers the URL to send the browser to (Google's consent, then our callback)
+    ///
+    /// Connect your Google account: answers the URL to send the browser to (Google's consent, then our callback). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/connect`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/connect/post(postCalendarsGoogleConnect)`.
+    public func postCalendarsGoogleConnect(headers: Operations.PostCalendarsGoogleConnect.Input.Headers = .init()) async throws -> Operations.PostCalendarsGoogleConnect.Output {
+        try await postCalendarsGoogleConnect(Operations.PostCalendarsGoogleConnect.Input(headers: headers))
+    }
+    /// Google's push notifications for watched calendars (headers only): checked by channel token, then a sync is queued
+    ///
+    /// Google's push notifications for watched calendars (headers only): checked by channel token, then a sync is queued. Needs no credential.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/notifications`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/notifications/post(postCalendarsGoogleNotifications)`.
+    public func postCalendarsGoogleNotifications(headers: Operations.PostCalendarsGoogleNotifications.Input.Headers = .init()) async throws -> Operations.PostCalendarsGoogleNotifications.Output {
+        try await postCalendarsGoogleNotifications(Operations.PostCalendarsGoogleNotifications.Input(headers: headers))
+    }
+    /// Sync your Google calendars now (they also sync on Google's notifications, and every 15 minutes)
+    ///
+    /// Sync your Google calendars now (they also sync on Google's notifications, and every 15 minutes). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/calendars/google/sync`.
+    /// - Remark: Generated from `#/paths//api/v1/calendars/google/sync/post(postCalendarsGoogleSync)`.
+    public func postCalendarsGoogleSync(headers: Operations.PostCalendarsGoogleSync.Input.Headers = .init()) async throws -> Operations.PostCalendarsGoogleSync.Output {
+        try await postCalendarsGoogleSync(Operations.PostCalendarsGoogleSync.Input(headers: headers))
     }
     /// Every member's occurrences in a range (at most 62 days), in your time zone
     ///

@@ -8,6 +8,8 @@ struct CalendarsDomain: APIDomain {
     let calendars: CalendarStore
     let events: CalendarEventStore
     let clock: any WallClock
+    /// Google Calendar, when a `google` OAuth client is configured.
+    let google: GoogleCalendars?
 
     /// The longest range one calendar's view takes, and the team's.
     static let maxDays = 400
@@ -17,12 +19,25 @@ struct CalendarsDomain: APIDomain {
         calendars = CalendarStore(database: api.database, clock: api.clock)
         events = CalendarEventStore(database: api.database, clock: api.clock)
         clock = api.clock
+        google = try GoogleCalendars(api, events: events)
     }
 
     func routes(_ v1: RouteGroup) {
         v1.group("/calendars").addCalendarRoutes(self)
         v1.group("/calendars").addTeamCalendarRoutes(self)
         v1.group("/calendars/events").addCalendarEventRoutes(self)
+        v1.group("/calendars/google").addGoogleCalendarRoutes(self)
+    }
+
+    func jobs(_ jobs: inout JobHandlers) {
+        jobs.each(GoogleCalendarSyncJob.self) { job, message, _ in
+            guard let google else { return message.ack() }
+            await google.run(job, message)
+        }
+    }
+
+    func maintain() async throws {
+        try await google?.maintain()
     }
 
     var publishes: [String] {

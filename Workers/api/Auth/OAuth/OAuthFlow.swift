@@ -12,8 +12,18 @@ struct OAuthFlow: Sendable {
     struct State: Codable, Sendable {
         let provider: String
         let verifier: String
-        /// Set when a signed-in user is linking this provider.
+        /// Set when a signed-in user is linking this provider, or connecting a service of it (their calendar).
         let link_user_id: String?
+        /// The workspace a connection is made in (Google Calendar).
+        var workspace_id: String? = nil
+    }
+
+    /// What a token endpoint answers (RFC 6749 5.1): a refresh token only when offline access was granted.
+    struct Tokens: Sendable {
+        let accessToken: String
+        let refreshToken: String?
+        let expiresIn: Int64
+        let scope: String?
     }
 
     struct ExternalIdentity: Sendable, Equatable {
@@ -28,11 +38,11 @@ struct OAuthFlow: Sendable {
     }
 
     /// The URL to send the browser to.
-    func start(_ provider: OAuthProvider, linking userID: String?) async throws -> String {
+    func start(_ provider: OAuthProvider, linking userID: String?, workspaceID: String? = nil) async throws -> String {
         let state = Crypto.token()
         let verifier = Base64URL.encode(Crypto.randomBytes(32))
         let challenge = Base64URL.encode(Crypto.sha256(Array(verifier.utf8)))
-        let saved = State(provider: provider.name, verifier: verifier, link_user_id: userID)
+        let saved = State(provider: provider.name, verifier: verifier, link_user_id: userID, workspace_id: workspaceID)
         try await kv.put("oauth_state:" + Crypto.sha256Hex(state), Array(try JSONCoding.encoder().encode(saved)),
                          options: KVPutOptions(expirationTtl: 600))
         var query: [(String, String)] = [
@@ -55,8 +65,8 @@ struct OAuthFlow: Sendable {
         return saved
     }
 
-    /// Exchanges the code (with the PKCE verifier) and fetches the user's identity.
-    func identity(_ provider: OAuthProvider, code: String, verifier: String) async throws -> ExternalIdentity {
+    /// Exchanges the code, with the PKCE verifier, for the provider's tokens.
+    func tokens(_ provider: OAuthProvider, code: String, verifier: String) async throws -> Tokens {
         let form = FormEncoding.encode([
             ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", provider.redirectURI),
             ("client_id", provider.clientID), ("client_secret", provider.clientSecret), ("code_verifier", verifier),
@@ -68,6 +78,13 @@ struct OAuthFlow: Sendable {
             throw APIError(status: 502, code: "provider_error",
                            message: "\(provider.name) refused the code: \(token["error_description"]?.stringValue ?? token["error"]?.stringValue ?? "no access_token")")
         }
+        return Tokens(accessToken: accessToken, refreshToken: token["refresh_token"]?.stringValue,
+                      expiresIn: Int64(token["expires_in"]?.numberValue ?? 3600), scope: token["scope"]?.stringValue)
+    }
+
+    /// Exchanges the code (with the PKCE verifier) and fetches the user's identity.
+    func identity(_ provider: OAuthProvider, code: String, verifier: String) async throws -> ExternalIdentity {
+        let accessToken = try await tokens(provider, code: code, verifier: verifier).accessToken
         let info = try await call(OutboundRequest(url: provider.userinfoURL, headers: [
             "authorization": "Bearer \(accessToken)", "accept": "application/json", "user-agent": "ozzi-edge",
         ]))

@@ -25,6 +25,8 @@ extension RouteGroup {
             guard let code = request.queryParameter("code"), !code.isEmpty else { throw APIError.invalidField("code", "is required") }
             guard let stateText = request.queryParameter("state") else { throw APIError.invalidField("state", "is required") }
             let state = try await s.oauth.consume(state: stateText, provider: provider)
+            // A calendar connection's state (it names a workspace) signs nobody in.
+            guard state.workspace_id == nil else { throw APIError.badRequest("the state was made to connect a calendar, not to sign in", code: "invalid_state") }
             let identity = try await s.oauth.identity(provider, code: code, verifier: state.verifier)
             if let userID = state.link_user_id {
                 try await s.users.link(userID: userID, provider: provider.name, subject: identity.subject, email: identity.email)

@@ -44,7 +44,14 @@ extension RouteGroup {
                 throw APIError.conflict("the event overlaps \(conflicts.count) busy occurrence(s) of the calendar's owner",
                                         details: .object(["conflicts": .array(conflicts.map { $0.json(in: calendar.zone, viewerID: principal.userID) })]))
             }
-            let event = try await s.events.create(principal.scope, calendar: calendar, input, by: principal.userID)
+            let target = try await s.google?.writeBack.target(calendar)
+            let id = ResourceID.make("evt")
+            let googleID = target.map { _ in GoogleWriteBack.googleID(for: id) }
+            var event = try await s.events.create(principal.scope, calendar: calendar, input, by: principal.userID, id: id, googleID: googleID)
+            if let target, let googleID, let google = s.google {
+                try await google.writeBack.insert(event, googleID: googleID, input: input, into: target)
+                event = try await s.events.get(principal.scope, id: id) ?? event
+            }
             return .json(try await s.json(event, conflicts: conflicts, viewerID: principal.userID, zone: calendar.zone), status: 201)
         }
     }

@@ -22,6 +22,22 @@ extension RouteGroup {
             return (event, try await s.writable(principal, calendarID: event.calendarID))
         }
 
+        /// One occurrence's exception kept: in Google first when the calendar is one of its.
+        @Sendable func keep(_ exception: EventException, of event: CalendarEvent, on calendar: MemberCalendar, _ request: Request,
+                            _ principal: Principal) async throws -> Response {
+            _ = try CalendarEventStore.version(request.headers["if-match"], of: event)
+            var madeInGoogle = false
+            if let google = s.google, let target = try await google.writeBack.target(calendar) {
+                try await google.writeBack.occurrence(exception, of: event, in: target)
+                madeInGoogle = true
+            }
+            guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"],
+                                                                madeInGoogle: madeInGoogle) else {
+                throw APIError.notFound("event")
+            }
+            return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
+        }
+
         authed("GET", "/:id", "One event with its exceptions", tag: "calendars", answers: .json(.model(CalendarEvent.self))) { _, context, principal in
             let event = try await visible(principal, context.parameter("id"))
             var response = Response.json(try await s.json(event, viewerID: principal.userID, zone: event.zone ?? .utc))
@@ -34,7 +50,13 @@ extension RouteGroup {
             try await Self.retrying(request) {
                 let (event, calendar) = try await writable(principal, context.parameter("id"))
                 let input = try EventInput(request, calendar: calendar, existing: event)
-                guard let changed = try await s.events.update(principal.scope, event, input, ifMatch: request.headers["if-match"]) else {
+                _ = try CalendarEventStore.version(request.headers["if-match"], of: event)
+                // On a Google calendar, made in Google first (If-Match: the etag last synced).
+                var remote: GoogleVersion?
+                if let google = s.google, let target = try await google.writeBack.target(calendar) {
+                    remote = try await google.writeBack.update(event, input: input, in: target)
+                }
+                guard let changed = try await s.events.update(principal.scope, event, input, ifMatch: request.headers["if-match"], remote: remote) else {
                     throw APIError.notFound("event")
                 }
                 return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
@@ -43,8 +65,14 @@ extension RouteGroup {
 
         authed("DELETE", "/:id", "Delete an event, every occurrence", tag: "calendars", query: [ifMatch], answers: .empty, success: 204) { request, context, principal in
             try await Self.retrying(request) {
-                let (event, _) = try await writable(principal, context.parameter("id"))
-                try await s.events.delete(principal.scope, event, ifMatch: request.headers["if-match"])
+                let (event, calendar) = try await writable(principal, context.parameter("id"))
+                _ = try CalendarEventStore.version(request.headers["if-match"], of: event)
+                var deletedInGoogle = false
+                if let google = s.google, let target = try await google.writeBack.target(calendar) {
+                    try await google.writeBack.delete(event, in: target)
+                    deletedInGoogle = true
+                }
+                try await s.events.delete(principal.scope, event, ifMatch: request.headers["if-match"], deletedInGoogle: deletedInGoogle)
                 return Response(status: 204)
             }
         }
@@ -91,10 +119,7 @@ extension RouteGroup {
                                                description: try body.string("description", max: 8000) ?? earlier?.description,
                                                location: try body.string("location", max: 500) ?? earlier?.location,
                                                start: start ?? end.map { _ in original }, end: end)
-                guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
-                    throw APIError.notFound("event")
-                }
-                return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
+                return try await keep(exception, of: event, on: calendar, request, principal)
             }
         }
 
@@ -105,10 +130,7 @@ extension RouteGroup {
                 let original = try Self.occurrence(event, context.parameter("start"))
                 let exception = EventException(eventID: event.id, originalStart: original, cancelled: true, title: nil, description: nil, location: nil,
                                                start: nil, end: nil)
-                guard let changed = try await s.events.setException(principal.scope, event, exception, ifMatch: request.headers["if-match"]) else {
-                    throw APIError.notFound("event")
-                }
-                return .json(try await s.json(changed, viewerID: principal.userID, zone: changed.zone ?? calendar.zone))
+                return try await keep(exception, of: event, on: calendar, request, principal)
             }
         }
     }

@@ -8,22 +8,38 @@ struct CalendarEventStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
 
-    func create(_ scope: TenantScope, calendar: MemberCalendar, _ input: EventInput, by userID: String) async throws -> CalendarEvent {
-        let id = ResourceID.make("evt")
+    /// `googleID`: on a Google calendar, the id Google will know it by (`GoogleWriteBack`); its etag stays NULL
+    /// until Google has it.
+    func create(_ scope: TenantScope, calendar: MemberCalendar, _ input: EventInput, by userID: String, id: String = ResourceID.make("evt"),
+                googleID: String? = nil) async throws -> CalendarEvent {
         let now = Timestamp.now(clock)
         let range = Self.range(EventTiming(input), exceptions: [])
         try await database.transaction { tx in
             try tx.run("""
                 INSERT INTO calendar_events (id, workspace_id, calendar_id, title, description, location, all_day, starts, ends, time_zone, rrule, busy,
-                visibility, attendees, range_start_ms, range_end_ms, version, created_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                visibility, attendees, range_start_ms, range_end_ms, version, created_by, created_at, updated_at, google_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
                 """, id, scope.workspaceID, calendar.id, input.title, input.description, input.location, input.allDay ? 1 : 0, input.text(input.start),
                 input.text(input.end), input.timeZone, input.recurrence?.text, input.busy ? 1 : 0, input.isPrivate ? "private" : "default",
-                Self.json(input.attendees), range.start, range.end, userID, now, now)
+                Self.json(input.attendees), range.start, range.end, userID, now, now, googleID)
             try WorkspaceEvents.record(tx, [(scope, "calendar.event_created", ["event_id": .string(id), "calendar_id": .string(calendar.id)])], at: now)
         }
         guard let event = try await get(scope, id: id) else { throw APIError.notFound("event") }
         return event
+    }
+
+    /// Google's version of an event this host wrote there, unless a sync already brought a newer one.
+    func adopt(_ eventID: String, remote: GoogleVersion) async throws {
+        try await database.prepare("""
+            UPDATE calendar_events SET google_etag = ?, google_updated_ms = ? WHERE id = ? AND (google_updated_ms IS NULL OR google_updated_ms <= ?)
+            """).bind(remote.etag, remote.updatedMs, eventID, remote.updatedMs).run()
+    }
+
+    /// What a Google calendar's event is known by there: its Google id and the etag kept (nil while its insert is under way).
+    func googleIdentity(_ eventID: String) async throws -> (id: String, etag: String?)? {
+        guard let row = try await database.prepare("SELECT google_id, google_etag FROM calendar_events WHERE id = ?").bind(eventID).first(),
+              let id = row.text("google_id") else { return nil }
+        return (id, row.text("google_etag"))
     }
 
     func get(_ scope: TenantScope, id: String) async throws -> CalendarEvent? {
@@ -51,18 +67,22 @@ struct CalendarEventStore: Sendable {
 
     /// Changes the event, as `ifMatch` (an etag) demands when given; a change of its timing drops its
     /// exceptions (the occurrences they were keyed by may no longer exist). Nil when it is gone.
-    func update(_ scope: TenantScope, _ event: CalendarEvent, _ input: EventInput, ifMatch: String?) async throws -> CalendarEvent? {
+    /// `remote`: the version Google answered the same change with, on a Google calendar. Google's `If-Match`
+    /// already ordered the change, so it is kept whatever version a sync made here meanwhile (that sync may
+    /// well have brought this very change back).
+    func update(_ scope: TenantScope, _ event: CalendarEvent, _ input: EventInput, ifMatch: String?, remote: GoogleVersion? = nil) async throws -> CalendarEvent? {
         let now = Timestamp.now(clock)
         let kept = input.timingChanged ? [] : (try await exceptions(of: [event.id])[event.id] ?? [])
         let range = Self.range(EventTiming(input), exceptions: kept)
         try await database.transaction { tx in
             let changed = try tx.run("""
                 UPDATE calendar_events SET title = ?, description = ?, location = ?, all_day = ?, starts = ?, ends = ?, time_zone = ?, rrule = ?,
-                busy = ?, visibility = ?, attendees = ?, range_start_ms = ?, range_end_ms = ?, version = version + 1, updated_at = ?
-                WHERE workspace_id = ? AND id = ? AND version = ?
+                busy = ?, visibility = ?, attendees = ?, range_start_ms = ?, range_end_ms = ?, version = version + 1, updated_at = ?,
+                google_etag = coalesce(?, google_etag), google_updated_ms = coalesce(?, google_updated_ms)
+                WHERE workspace_id = ? AND id = ? AND (? = 1 OR version = ?)
                 """, input.title, input.description, input.location, input.allDay ? 1 : 0, input.text(input.start), input.text(input.end), input.timeZone,
                 input.recurrence?.text, input.busy ? 1 : 0, input.isPrivate ? "private" : "default", Self.json(input.attendees), range.start, range.end,
-                now, scope.workspaceID, event.id, try Self.version(ifMatch, of: event)).changes
+                now, remote?.etag, remote?.updatedMs, scope.workspaceID, event.id, remote == nil ? 0 : 1, try Self.version(ifMatch, of: event)).changes
             guard changed == 1 else { throw APIError.preconditionFailed("the event", etag: event.etag) }
             if input.timingChanged { try tx.run("DELETE FROM calendar_event_exceptions WHERE event_id = ?", event.id) }
             try WorkspaceEvents.record(tx, [(scope, "calendar.event_updated", ["event_id": .string(event.id), "calendar_id": .string(event.calendarID)])], at: now)
@@ -70,11 +90,14 @@ struct CalendarEventStore: Sendable {
         return try await get(scope, id: event.id)
     }
 
-    func delete(_ scope: TenantScope, _ event: CalendarEvent, ifMatch: String?) async throws {
+    /// `deletedInGoogle`: Google already took the deletion (a sync may have removed it here first).
+    func delete(_ scope: TenantScope, _ event: CalendarEvent, ifMatch: String?, deletedInGoogle: Bool = false) async throws {
         let now = Timestamp.now(clock)
         try await database.transaction { tx in
-            guard try tx.run("DELETE FROM calendar_events WHERE workspace_id = ? AND id = ? AND version = ?", scope.workspaceID, event.id,
-                             try Self.version(ifMatch, of: event)).changes == 1 else {
+            let deleted = try tx.run("DELETE FROM calendar_events WHERE workspace_id = ? AND id = ? AND (? = 1 OR version = ?)", scope.workspaceID, event.id,
+                                     deletedInGoogle ? 1 : 0, try Self.version(ifMatch, of: event)).changes
+            if deletedInGoogle, deleted == 0 { return }
+            guard deleted == 1 else {
                 throw APIError.preconditionFailed("the event", etag: event.etag)
             }
             try WorkspaceEvents.record(tx, [(scope, "calendar.event_deleted", ["event_id": .string(event.id), "calendar_id": .string(event.calendarID)])], at: now)
@@ -83,15 +106,19 @@ struct CalendarEventStore: Sendable {
 
     /// Sets one occurrence's exception (cancelled, or changed and maybe moved), then the series' range and
     /// version, in one transaction.
-    func setException(_ scope: TenantScope, _ event: CalendarEvent, _ exception: EventException, ifMatch: String?) async throws -> CalendarEvent? {
+    /// `madeInGoogle`: Google already took the change (as for `update`'s `remote`).
+    func setException(_ scope: TenantScope, _ event: CalendarEvent, _ exception: EventException, ifMatch: String?,
+                      madeInGoogle: Bool = false) async throws -> CalendarEvent? {
         let now = Timestamp.now(clock)
         var all = try await exceptions(of: [event.id])[event.id] ?? []
         all.removeAll { $0.originalStart == exception.originalStart }
         all.append(exception)
         let range = Self.range(EventTiming(event), exceptions: all)
         try await database.transaction { tx in
-            guard try tx.run("UPDATE calendar_events SET range_start_ms = ?, range_end_ms = ?, version = version + 1, updated_at = ? WHERE workspace_id = ? AND id = ? AND version = ?",
-                             range.start, range.end, now, scope.workspaceID, event.id, try Self.version(ifMatch, of: event)).changes == 1 else {
+            guard try tx.run("""
+                UPDATE calendar_events SET range_start_ms = ?, range_end_ms = ?, version = version + 1, updated_at = ?
+                WHERE workspace_id = ? AND id = ? AND (? = 1 OR version = ?)
+                """, range.start, range.end, now, scope.workspaceID, event.id, madeInGoogle ? 1 : 0, try Self.version(ifMatch, of: event)).changes == 1 else {
                 throw APIError.preconditionFailed("the event", etag: event.etag)
             }
             try tx.run("DELETE FROM calendar_event_exceptions WHERE event_id = ? AND original_start = ?", event.id, event.text(exception.originalStart))

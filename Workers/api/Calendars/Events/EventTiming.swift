@@ -6,6 +6,10 @@ struct EventTiming {
     let timeZone: String?
     let recurrence: EventRecurrence?
 
+    init(allDay: Bool, start: Int64, end: Int64, timeZone: String?, recurrence: EventRecurrence?) {
+        (self.allDay, self.start, self.end, self.timeZone, self.recurrence) = (allDay, start, end, timeZone, recurrence)
+    }
+
     init(_ event: CalendarEvent) {
         (allDay, start, end, timeZone, recurrence) = (event.allDay, event.start, event.end, event.timeZone, event.recurrence)
     }

@@ -1,0 +1,41 @@
+import OzziRuntime
+
+/// A local event as Calendar v3 takes it: the whole of what we keep, so an insert and a PATCH say the same.
+/// Cleared fields are sent as null (PATCH clears them) and no recurrence as an empty list.
+enum GoogleEventBody {
+    static func series(title: String, description: String?, location: String?, timing: EventTiming, busy: Bool, isPrivate: Bool,
+                       attendees: [Attendee]) -> [String: JSONValue] {
+        let zoneName = timing.timeZone ?? "UTC"
+        return [
+            "summary": .string(title), "description": description.map(JSONValue.string) ?? .null, "location": location.map(JSONValue.string) ?? .null,
+            "start": GoogleTime.json(timing.start, allDay: timing.allDay, zoneName: zoneName),
+            "end": GoogleTime.json(timing.end, allDay: timing.allDay, zoneName: zoneName),
+            "recurrence": .array(timing.recurrence.map { [.string("RRULE:" + $0.text)] } ?? []),
+            "attendees": .array(attendees.map { attendee in
+                var object: [String: JSONValue] = ["email": .string(attendee.email), "responseStatus": .string(attendee.response_status)]
+                if let name = attendee.name { object["displayName"] = .string(name) }
+                return .object(object)
+            }),
+            "transparency": .string(busy ? "opaque" : "transparent"), "visibility": .string(isPrivate ? "private" : "default"),
+        ]
+    }
+
+    static func series(_ input: EventInput) -> [String: JSONValue] {
+        series(title: input.title, description: input.description, location: input.location, timing: EventTiming(input), busy: input.busy,
+               isPrivate: input.isPrivate, attendees: input.attendees)
+    }
+
+    /// One occurrence changed (and maybe moved): what differs from the series, and its times.
+    static func occurrence(_ exception: EventException, of event: CalendarEvent) -> [String: JSONValue] {
+        let zoneName = event.timeZone ?? "UTC"
+        let start = exception.start ?? exception.originalStart
+        let end = exception.end ?? start + (event.end - event.start)
+        return [
+            "summary": .string(exception.title ?? event.title),
+            "description": (exception.description ?? event.description).map(JSONValue.string) ?? .null,
+            "location": (exception.location ?? event.location).map(JSONValue.string) ?? .null,
+            "start": GoogleTime.json(start, allDay: event.allDay, zoneName: zoneName),
+            "end": GoogleTime.json(end, allDay: event.allDay, zoneName: zoneName),
+        ]
+    }
+}

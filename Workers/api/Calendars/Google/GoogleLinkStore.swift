@@ -1,0 +1,111 @@
+import OzziRuntime
+
+/// All SQL about the Google calendars members chose: adding and removing them, their sync state, the one
+/// sync at a time each runs, and their push channels.
+struct GoogleLinkStore: Sendable {
+    let database: any SQLDatabase
+    let clock: any WallClock
+
+    func get(id: String) async throws -> GoogleCalendarLink? {
+        try await database.prepare(GoogleCalendarLink.select + " WHERE id = ? AND source = 'google'").bind(id).first(GoogleCalendarLink.self)
+    }
+
+    func get(channelID: String) async throws -> GoogleCalendarLink? {
+        try await database.prepare(GoogleCalendarLink.select + " WHERE channel_id = ?").bind(channelID).first(GoogleCalendarLink.self)
+    }
+
+    func all(connectionID: String) async throws -> [GoogleCalendarLink] {
+        try await database.prepare(GoogleCalendarLink.select + " WHERE connection_id = ? ORDER BY id").bind(connectionID).all(GoogleCalendarLink.self)
+    }
+
+    /// Adds a Google calendar to the member's calendars (choosing it twice keeps the first). The member's
+    /// working hours come from their built-in calendar.
+    func choose(_ scope: TenantScope, connection: GoogleConnection, builtin: MemberCalendar, googleCalendarID: String, name: String,
+                timeZone: String, color: String?) async throws -> GoogleCalendarLink {
+        let now = Timestamp.now(clock)
+        try await database.prepare("""
+            INSERT INTO calendars (id, workspace_id, owner_id, name, color, source, time_zone, work_days, work_start, work_end, created_at, updated_at,
+            connection_id, google_calendar_id) VALUES (?, ?, ?, ?, ?, 'google', ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (connection_id, google_calendar_id) WHERE google_calendar_id IS NOT NULL DO NOTHING
+            """).bind(ResourceID.make("cal"), scope.workspaceID, connection.userID, String(name.prefix(200)), color, timeZone,
+                      builtin.workingHours.storedDays, builtin.workingHours.start, builtin.workingHours.end, now, now, connection.id, googleCalendarID).run()
+        guard let link = try await database.prepare(GoogleCalendarLink.select + " WHERE connection_id = ? AND google_calendar_id = ?")
+            .bind(connection.id, googleCalendarID).first(GoogleCalendarLink.self) else { throw APIError.notFound("calendar") }
+        return link
+    }
+
+    func remove(_ link: GoogleCalendarLink) async throws {
+        try await database.prepare("DELETE FROM calendars WHERE id = ?").bind(link.id).run()
+    }
+
+    /// Takes the calendar's sync lease (five minutes, renewed by nobody: a sync that dies lets the next one in
+    /// after it). False when another sync holds it: that one is told to go round again instead.
+    func claim(_ link: GoogleCalendarLink) async throws -> Bool {
+        let now = clock.milliseconds
+        let claimed = try await database.prepare("""
+            UPDATE calendars SET sync_lease_ms = ?, sync_again = 0 WHERE id = ? AND (sync_lease_ms IS NULL OR sync_lease_ms < ?)
+            """).bind(now + 300_000, link.id, now).run().changes == 1
+        if !claimed { try await database.prepare("UPDATE calendars SET sync_again = 1 WHERE id = ?").bind(link.id).run() }
+        return claimed
+    }
+
+    /// Lets the lease go; false (and the lease kept) when a sync was asked for meanwhile.
+    func release(_ link: GoogleCalendarLink) async throws -> Bool {
+        if try await database.prepare("UPDATE calendars SET sync_lease_ms = NULL WHERE id = ? AND sync_again = 0").bind(link.id).run().changes == 1 {
+            return true
+        }
+        try await database.prepare("UPDATE calendars SET sync_again = 0, sync_lease_ms = ? WHERE id = ?").bind(clock.milliseconds + 300_000, link.id).run()
+        return try await get(id: link.id) == nil
+    }
+
+    func abandon(_ link: GoogleCalendarLink) async throws {
+        try await database.prepare("UPDATE calendars SET sync_lease_ms = NULL WHERE id = ?").bind(link.id).run()
+    }
+
+    func synced(_ link: GoogleCalendarLink, token: String?) async throws {
+        try await database.prepare("UPDATE calendars SET sync_token = ?, synced_at_ms = ?, sync_error = NULL WHERE id = ?")
+            .bind(token, clock.milliseconds, link.id).run()
+    }
+
+    func failed(_ link: GoogleCalendarLink, _ error: String) async throws {
+        try await database.prepare("UPDATE calendars SET sync_error = ? WHERE id = ?").bind(String(error.prefix(500)), link.id).run()
+    }
+
+    /// Deletes the calendar's synced events a full sync did not see (deleted in Google while our sync token
+    /// was void). Events whose own write-back is under way (no etag yet) stay.
+    func removeUnseen(_ link: GoogleCalendarLink, seen: [String]) async throws -> Int {
+        try await database.transaction { [clock] tx in
+            let gone = try tx.all("""
+                SELECT id FROM calendar_events WHERE calendar_id = ? AND google_etag IS NOT NULL
+                AND google_id NOT IN (SELECT value FROM \(tx.dialect.elements()))
+                """, link.id, SQLList.json(seen)).compactMap { $0.text("id") }
+            for id in gone { try tx.run("DELETE FROM calendar_events WHERE id = ?", id) }
+            try WorkspaceEvents.record(tx, gone.map { (link.scope, "calendar.event_deleted", ["event_id": .string($0), "calendar_id": .string(link.id)]) },
+                                       at: Timestamp.now(clock))
+            return gone.count
+        }
+    }
+
+    func setChannel(_ link: GoogleCalendarLink, id: String, resourceID: String, tokenHash: String, expiresMs: Int64, renewMs: Int64) async throws {
+        try await database.prepare("""
+            UPDATE calendars SET channel_id = ?, channel_resource_id = ?, channel_token = ?, channel_expires_ms = ?, channel_renew_ms = ? WHERE id = ?
+            """).bind(id, resourceID, tokenHash, expiresMs, renewMs, link.id).run()
+    }
+
+    func clearChannel(_ link: GoogleCalendarLink) async throws {
+        try await database.prepare("""
+            UPDATE calendars SET channel_id = NULL, channel_resource_id = NULL, channel_token = NULL, channel_expires_ms = NULL, channel_renew_ms = NULL
+            WHERE id = ?
+            """).bind(link.id).run()
+    }
+
+    /// Calendars of live connections whose last sync is older than `olderThanMs`, or whose channel is due for
+    /// renewal (or missing, when pushes are used).
+    func due(syncedBefore: Int64, renewBy: Int64, watching: Bool, limit: Int = 500) async throws -> [GoogleCalendarLink] {
+        try await database.prepare(GoogleCalendarLink.select.replacingOccurrences(of: " FROM calendars", with: " FROM calendars c") + """
+             WHERE c.source = 'google' AND EXISTS (SELECT 1 FROM google_connections g WHERE g.id = c.connection_id AND g.status = 'connected')
+            AND (c.synced_at_ms IS NULL OR c.synced_at_ms < ? OR (? = 1 AND (c.channel_renew_ms IS NULL OR c.channel_renew_ms <= ?)))
+            ORDER BY c.id LIMIT ?
+            """).bind(syncedBefore, watching ? 1 : 0, renewBy, limit).all(GoogleCalendarLink.self)
+    }
+}
