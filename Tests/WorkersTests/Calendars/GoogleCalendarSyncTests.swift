@@ -279,6 +279,13 @@ import Testing
         let refresh = try await w.stub.requests().filter { $0["path"] as? String == "/token" }.compactMap { $0["body"] as? [String: Any] }
         #expect(refresh.contains { $0["grant_type"] as? String == "refresh_token" && $0["client_secret"] as? String == Self.secret }, "\(refresh)")
 
+        // Rate limited: the same request again after a pause (Google's exponential backoff).
+        let listed = try await w.requests("GET", "/calendars/ada%40example.com/events").count
+        try await w.stub.control("/_control/fail?status=429&times=1&path=/calendar/v3/calendars")
+        #expect(try await w.call("POST", "/calendars/google/sync").status == 200)
+        let lists = try await w.requests("GET", "/calendars/ada%40example.com/events").dropFirst(listed).map { $0["query"] as? [String: [String]] ?? [:] }
+        #expect(lists.count == 2 && lists[0] == lists[1], "\(lists)")
+
         try await w.stub.control("/_control/revoke")
         let refused = try await w.call("POST", "/calendars/google/sync")
         #expect(refused.status == 409 && refused["error"]?["details"]?["state"] == "disconnected", "\(refused.body)")
