@@ -81,7 +81,11 @@ import Testing
         let location = try #require(consent.stdout.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix("location:") }, "\(consent.stdout)")
         let callback = String(location.dropFirst("location: ".count)).trimmingCharacters(in: .whitespaces)
         #expect(callback.hasPrefix(publicURL + "/api/v1/calendars/google/callback?code="), "\(callback)")
-        let connected = try await api.call("GET", String(callback.dropFirst(publicURL.count)))
+        // Only in the browser that started: the cookie the connect route set is asked for.
+        let cookie = try #require(connect.cookies.first?.split(separator: ";").first.map(String.init), "\(connect.cookies)")
+        let elsewhere = try await api.call("GET", String(callback.dropFirst(publicURL.count)))
+        #expect(elsewhere.status == 400 && elsewhere.string("error", "code") == "invalid_state", "\(elsewhere.body)")
+        let connected = try await api.call("GET", String(callback.dropFirst(publicURL.count)), headers: ["Cookie": cookie])
         #expect(connected.status == 200 && connected.body.contains("connected"), "\(connected.body)")
         // The code was spent with the PKCE verifier.
         let exchange = try #require(try await stub.requests().first { $0["path"] as? String == "/token" }?["body"] as? [String: Any])
@@ -217,6 +221,7 @@ import Testing
         #expect(renamed.status == 200 && renamed.string("title") == "Planning v2", "\(renamed.body)")
         let patch = try #require(try await w.requests("PATCH", "/events/\(googleID)").last)
         #expect(patch["if_match"] as? String == googleEtag && (patch["body"] as? [String: Any])?["summary"] as? String == "Planning v2", "\(patch)")
+        #expect((patch["body"] as? [String: Any]).map { Array($0.keys) } == ["summary"], "only what changed goes: \(patch)")
 
         // Changed in Google meanwhile (its notification lost): our If-Match no longer holds. Google's version is
         // taken, the caller who named a version gets 412; one who did not has the change made again on it.
@@ -297,6 +302,33 @@ import Testing
         #expect(try await w.call("DELETE", "/calendars/google").status == 204)
         #expect(try await w.call("GET", "/calendars").data.count == 1)
         #expect(try await w.call("GET", "/calendars/google").string("status") == "not_connected")
+    }
+
+    /// How Google's events read here: only a public one shows its details to the workspace, and an event is busy
+    /// unless Google says transparent (it leaves out its default, opaque); a recurring one keeps its EXDATEs.
+    @Test func googleEventsReadAsGoogleMeansThem() throws {
+        let json = try JSONValue(jsonBytes: Array("""
+            {"id": "abc123", "etag": "e7", "status": "confirmed", "updated": "2026-12-03T10:00:00.123Z", "summary": "  ",
+             "start": {"date": "2026-12-14"}, "end": {"date": "2026-12-16"},
+             "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE;VALUE=DATE:20261221"],
+             "attendees": [{"email": "Grace@Example.com", "responseStatus": "maybe"}, {"email": "grace@example.com"}]}
+            """.utf8))
+        let event = try #require(GoogleEvent(json))
+        #expect(event.isPrivate && event.title == "(No title)" && event.updatedMs == 1_796_292_000_123)
+        #expect(event.attendees == [Attendee(email: "grace@example.com", name: nil, response_status: "needsAction")])
+        let fields = try #require(event.fields(calendarZone: "Europe/Berlin"))
+        #expect(fields.busy && fields.allDay && fields.timeZone == nil && fields.recurrence?.text == "FREQ=WEEKLY;COUNT=3")
+        #expect(fields.excluded == [LocalTime.date("2026-12-21")!])
+        let shared = try #require(GoogleEvent(try JSONValue(jsonBytes: Array("""
+            {"id": "def456", "visibility": "public", "transparency": "transparent",
+             "start": {"dateTime": "2026-12-10T15:00:00Z"}, "end": {"dateTime": "2026-12-10T16:00:00Z"}}
+            """.utf8))))
+        let timed = try #require(shared.fields(calendarZone: "America/New_York"))
+        #expect(!shared.isPrivate && !timed.busy && timed.timeZone == "America/New_York" && LocalTime.text(timed.start) == "2026-12-10T10:00:00")
+        // An instance id names its occurrence's original start in UTC (timed) or its date (all-day).
+        #expect(GoogleTime.instanceSuffix(LocalTime.dateTime("2026-12-23T11:00:00")!, allDay: false, zone: ZoneRules.named("America/New_York")!)
+                == "20261223T160000Z")
+        #expect(GoogleTime.instanceSuffix(LocalTime.date("2026-12-23")!, allDay: true, zone: .utc) == "20261223")
     }
 
     @Test func channelsAreRenewedBeforeTheyExpire() async throws {

@@ -44,11 +44,15 @@ struct CalendarsDomain: APIDomain {
         ["calendar.event_created", "calendar.event_updated", "calendar.event_deleted"]
     }
 
-    /// A calendar the caller may change: their own, or any in the workspace for its admins.
+    /// A calendar the caller may change: their own, or any built-in one in the workspace for its admins.
     func writable(_ principal: Principal, calendarID: String) async throws -> MemberCalendar {
         guard let calendar = try await calendars.get(principal.scope, id: calendarID) else { throw APIError.notFound("calendar") }
         guard calendar.ownerID == principal.userID || principal.role >= .admin else {
             throw APIError.forbidden("only the calendar's owner or a workspace admin can change it")
+        }
+        // A Google calendar is changed with its owner's Google grant: by its owner alone.
+        guard calendar.source != "google" || calendar.ownerID == principal.userID else {
+            throw APIError.forbidden("a Google calendar is changed by its owner alone (it acts with their Google account)")
         }
         return calendar
     }

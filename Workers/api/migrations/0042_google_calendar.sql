@@ -34,7 +34,9 @@ ALTER TABLE calendar_events ADD COLUMN google_id TEXT;
 ALTER TABLE calendar_events ADD COLUMN google_etag TEXT;   -- NULL while a write-back of a new event is under way
 ALTER TABLE calendar_events ADD COLUMN google_updated_ms BIGINT;
 CREATE UNIQUE INDEX calendar_events_google ON calendar_events (calendar_id, google_id) WHERE google_id IS NOT NULL;
--- One sync of a calendar at a time: the running one holds the lease; one asked for meanwhile sets
--- sync_again, and the holder goes round once more before letting go.
+-- One sync of a calendar at a time: the running one holds the lease (renewed at each page, let go only by
+-- its holder); one asked for meanwhile sets sync_again, and the holder goes round once more.
 ALTER TABLE calendars ADD COLUMN sync_lease_ms BIGINT;
+ALTER TABLE calendars ADD COLUMN sync_holder TEXT;
 ALTER TABLE calendars ADD COLUMN sync_again INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calendars ADD COLUMN sync_queued_ms BIGINT;  -- when the sweep last queued it: one job at a time

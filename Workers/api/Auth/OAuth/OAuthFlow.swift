@@ -16,6 +16,8 @@ struct OAuthFlow: Sendable {
         let link_user_id: String?
         /// The workspace a connection is made in (Google Calendar).
         var workspace_id: String? = nil
+        /// SHA-256 (hex) of a nonce the starting browser holds in a cookie: the callback must come from it.
+        var binding: String? = nil
     }
 
     /// What a token endpoint answers (RFC 6749 5.1): a refresh token only when offline access was granted.
@@ -38,11 +40,11 @@ struct OAuthFlow: Sendable {
     }
 
     /// The URL to send the browser to.
-    func start(_ provider: OAuthProvider, linking userID: String?, workspaceID: String? = nil) async throws -> String {
+    func start(_ provider: OAuthProvider, linking userID: String?, workspaceID: String? = nil, binding: String? = nil) async throws -> String {
         let state = Crypto.token()
         let verifier = Base64URL.encode(Crypto.randomBytes(32))
         let challenge = Base64URL.encode(Crypto.sha256(Array(verifier.utf8)))
-        let saved = State(provider: provider.name, verifier: verifier, link_user_id: userID, workspace_id: workspaceID)
+        let saved = State(provider: provider.name, verifier: verifier, link_user_id: userID, workspace_id: workspaceID, binding: binding)
         try await kv.put("oauth_state:" + Crypto.sha256Hex(state), Array(try JSONCoding.encoder().encode(saved)),
                          options: KVPutOptions(expirationTtl: 600))
         var query: [(String, String)] = [
@@ -53,13 +55,15 @@ struct OAuthFlow: Sendable {
         return provider.authorizeURL + (provider.authorizeURL.contains("?") ? "&" : "?") + FormEncoding.encode(query)
     }
 
-    /// Spends `state` (single use) and returns what it recorded.
-    func consume(state: String, provider: OAuthProvider) async throws -> State {
+    /// Spends `state` (single use) and returns what it recorded. `accept` may refuse it first (the wrong
+    /// browser): it is then left for the right one.
+    func consume(state: String, provider: OAuthProvider, accept: (State) throws -> Void = { _ in }) async throws -> State {
         let key = "oauth_state:" + Crypto.sha256Hex(state)
         guard let bytes = try await kv.get(key),
               let saved = try? JSONCoding.decoder().decode(State.self, from: Data(bytes)) else {
             throw APIError.badRequest("the sign-in link expired or was already used; start again", code: "invalid_state")
         }
+        try accept(saved)
         try await kv.delete(key)
         guard saved.provider == provider.name else { throw APIError.badRequest("the state belongs to another provider", code: "invalid_state") }
         return saved
@@ -79,7 +83,14 @@ struct OAuthFlow: Sendable {
                            message: "\(provider.name) refused the code: \(token["error_description"]?.stringValue ?? token["error"]?.stringValue ?? "no access_token")")
         }
         return Tokens(accessToken: accessToken, refreshToken: token["refresh_token"]?.stringValue,
-                      expiresIn: Int64(token["expires_in"]?.numberValue ?? 3600), scope: token["scope"]?.stringValue)
+                      expiresIn: Self.lifetime(token["expires_in"]), scope: token["scope"]?.stringValue)
+    }
+
+    /// A token's `expires_in`, as seconds from 0 to a day (3600 when absent or not a number): a provider's
+    /// odd value neither traps a conversion nor keeps a token for ever.
+    static func lifetime(_ value: JSONValue?) -> Int64 {
+        guard let seconds = value?.numberValue ?? value?.stringValue.flatMap(Double.init), seconds.isFinite else { return 3600 }
+        return Int64(min(max(seconds, 0), 86_400))
     }
 
     /// Exchanges the code (with the PKCE verifier) and fetches the user's identity.

@@ -51,7 +51,7 @@ struct GoogleAccess: Sendable {
         guard response.status == 200, let token = json?["access_token"]?.stringValue else {
             throw .failed(status: response.status, message: "the token endpoint refused the refresh: \(json?["error"]?.stringValue ?? "no access_token")")
         }
-        try? await connections.storeAccess(connection, token: token, expiresIn: Int64(json?["expires_in"]?.numberValue ?? 3600))
+        try? await connections.storeAccess(connection, token: token, expiresIn: OAuthFlow.lifetime(json?["expires_in"]))
         return token
     }
 

@@ -3,6 +3,8 @@ import OzziRuntime
 /// `/api/v1/calendars/google`: connecting a Google account (OAuth with offline access and PKCE), its
 /// status, its calendars to choose from, disconnecting, and the push notifications Google sends.
 extension RouteGroup {
+    static let googleStateCookie = "ozzi_google_calendar"
+
     func addGoogleCalendarRoutes(_ s: CalendarsDomain) {
         @Sendable func google() throws -> GoogleCalendars {
             guard let google = s.google else {
@@ -15,8 +17,14 @@ extension RouteGroup {
         authed("POST", "/connect", "Connect your Google account: answers the URL to send the browser to (Google's consent, then our callback)",
                tag: "calendars", answers: .json(.object([.required("authorize_url", Schema.string(format: "uri"))], closed: true))) { _, _, principal in
             let google = try google()
-            let url = try await google.oauth.start(google.config.provider, linking: principal.userID, workspaceID: principal.scope.workspaceID)
-            return .json(JSONValue.object(["authorize_url": .string(url)]))
+            // The grant must come back to the browser that asked: a consent link sent to someone else cannot
+            // connect their Google account to the sender's calendars.
+            let nonce = Crypto.token()
+            let url = try await google.oauth.start(google.config.provider, linking: principal.userID, workspaceID: principal.scope.workspaceID,
+                                                   binding: Crypto.sha256Hex(nonce))
+            var response = Response.json(JSONValue.object(["authorize_url": .string(url)]))
+            response.headers.add("set-cookie", "\(Self.googleStateCookie)=\(nonce); Path=/api/v1/calendars/google/callback; Max-Age=600; HttpOnly; Secure; SameSite=Lax")
+            return response
         }
 
         open("GET", "/callback", "Where Google returns the browser: keeps the grant, adds the primary calendar and syncs it", tag: "calendars",
@@ -32,10 +40,16 @@ extension RouteGroup {
             }
             guard let code = request.queryParameter("code"), !code.isEmpty else { throw APIError.invalidField("code", "is required") }
             guard let stateText = request.queryParameter("state") else { throw APIError.invalidField("state", "is required") }
-            let state = try await google.oauth.consume(state: stateText, provider: google.config.provider)
-            guard let userID = state.link_user_id, let workspaceID = state.workspace_id else {
-                throw APIError.badRequest("the state was not made by the calendar's connect route", code: "invalid_state")
+            let state = try await google.oauth.consume(state: stateText, provider: google.config.provider) { state in
+                guard state.link_user_id != nil, state.workspace_id != nil, let binding = state.binding else {
+                    throw APIError.badRequest("the state was not made by the calendar's connect route", code: "invalid_state")
+                }
+                guard let nonce = Cookies.value(Self.googleStateCookie, in: request),
+                      Crypto.constantTimeEquals(Array(Crypto.sha256Hex(nonce).utf8), Array(binding.utf8)) else {
+                    throw APIError.badRequest("open the consent link in the browser that started connecting", code: "invalid_state")
+                }
             }
+            guard let userID = state.link_user_id, let workspaceID = state.workspace_id else { throw APIError.badRequest("no state", code: "invalid_state") }
             if let granted = request.queryParameter("scope"), !granted.split(separator: " ").contains(Substring(GoogleCalendarConfig.scope)) {
                 throw APIError.badRequest("calendar access was not granted: connect again and allow it", code: "scope_missing")
             }
@@ -44,11 +58,18 @@ extension RouteGroup {
                 throw APIError(status: 502, code: "provider_error", message: "Google gave no refresh token (offline access); connect again")
             }
             let scope = TenantScope(workspaceID: workspaceID)
-            let connection = try await google.connections.save(scope, userID: userID, email: nil, refreshToken: refreshToken,
+            let earlier = try await google.connections.get(scope, userID: userID)
+            let connection = try await google.connections.save(scope, userID: userID, email: earlier?.googleEmail, refreshToken: refreshToken,
                                                                accessToken: tokens.accessToken, expiresIn: tokens.expiresIn)
             // The primary calendar is shown at once, as members expect; others are chosen from the list.
             let list = try await google.calendarList(connection)
-            if let email = list.first(where: \.primary)?.id { try await google.connections.name(connection, email: email) }
+            if let email = list.first(where: \.primary)?.id {
+                // Another Google account than before: the earlier one's calendars go (their channels lapse on their own).
+                if let before = earlier?.googleEmail, before != email.lowercased() {
+                    for link in try await google.links.all(connectionID: connection.id) { try await google.links.remove(link) }
+                }
+                try await google.connections.name(connection, email: email)
+            }
             if let primary = list.first(where: \.primary) {
                 let builtin = try await s.calendars.builtin(scope, ownerID: userID)
                 let link = try await google.links.choose(scope, connection: connection, builtin: builtin, googleCalendarID: primary.id, name: primary.name,

@@ -15,20 +15,21 @@ struct GoogleCalendarSync: Sendable {
 
     /// Syncs the calendar, or has the sync running it go round once more.
     func sync(calendarID: String) async throws {
-        guard var link = try await links.get(id: calendarID), try await links.claim(link) else { return }
+        guard var link = try await links.get(id: calendarID), let holder = try await links.claim(link) else { return }
         do {
             repeat {
                 link = try await links.get(id: calendarID) ?? link
-                try await run(link)
-            } while !(try await links.release(link))
+                try await run(link, holder: holder)
+            } while !(try await links.release(link, holder: holder))
         } catch {
-            try? await links.abandon(link)
+            try? await links.abandon(link, holder: holder)
             try? await links.failed(link, "\(error)")
             throw error
         }
     }
 
-    private func run(_ link: GoogleCalendarLink) async throws {
+    private func run(_ link: GoogleCalendarLink, holder: String) async throws {
+        let listedFromMs = clock.milliseconds
         guard let connection = try await connections.get(id: link.connectionID) else { return }
         var syncToken = link.syncToken
         var pageToken: String?
@@ -49,10 +50,12 @@ struct GoogleCalendarSync: Sendable {
             // An occurrence can come on a page before its series: it waits for the pages after.
             waiting = try await apply(waiting + items, to: link)
             if let next = json["nextPageToken"]?.stringValue {
+                // A sync that lost its lease (it ran past it, and another took over) stops: the other one finishes.
+                guard try await links.renew(link, holder: holder) else { return }
                 pageToken = next
                 continue
             }
-            if syncToken == nil { _ = try await links.removeUnseen(link, seen: seen) }
+            if syncToken == nil { _ = try await links.removeUnseen(link, seen: seen, listedFromMs: listedFromMs) }
             try await links.synced(link, token: json["nextSyncToken"]?.stringValue)
             return
         }

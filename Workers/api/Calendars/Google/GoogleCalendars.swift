@@ -50,10 +50,14 @@ struct GoogleCalendars: Sendable {
     /// interval are synced (the backstop for a notification that never came).
     func maintain() async throws {
         let now = clock.milliseconds
-        let due = try await links.due(syncedBefore: now - syncIntervalMs, renewBy: now, watching: config.watches)
+        let due = try await links.due(syncedBefore: now - syncIntervalMs, queuedBefore: now - max(syncIntervalMs, 600_000), renewBy: now,
+                                      watching: config.watches)
         var stale: [String] = []
+        var renewed = 0
         for link in due {
-            if config.watches, link.channelRenewMs.map({ $0 <= now }) ?? true {
+            // At most 50 channels a sweep, so one sweep is over well before the next.
+            if config.watches, renewed < 50, link.channelRenewMs.map({ $0 <= now }) ?? true {
+                renewed += 1
                 do {
                     try await channels.watch(link)
                 } catch {
@@ -63,7 +67,8 @@ struct GoogleCalendars: Sendable {
             if link.syncedAtMs.map({ $0 < now - syncIntervalMs }) ?? true { stale.append(link.id) }
         }
         try await queueSync(stale)
-        try await writeBack.finishInserts(startedBefore: Timestamp.at(milliseconds: now - 300_000))
+        try await links.queued(stale)
+        try await writeBack.finishInserts(startedBefore: Timestamp.at(milliseconds: now - 60_000))
     }
 
     /// A sync job: a calendar whose account was disconnected is left until it is connected again.

@@ -20,10 +20,12 @@ struct GoogleChannels: Sendable {
             "id": .string(channelID), "type": "web_hook", "address": .string(config.notificationsURL), "token": .string(token),
         ])
         guard answer.status == 200, let resourceID = answer.json?["resourceId"]?.stringValue,
-              let expires = answer.json?["expiration"].flatMap({ $0.stringValue.flatMap { Int64($0) } ?? $0.numberValue.map { Int64($0) } }) else {
+              let given = answer.json?["expiration"].flatMap({ $0.stringValue.flatMap { Int64($0) } ?? $0.numberValue.flatMap { Int64(exactly: $0.rounded()) } }) else {
             throw GoogleCalendarError.failed(status: answer.status, message: "watch: \(answer.message)")
         }
+        // Google's channels last days; whatever it says, within a month.
         let now = clock.milliseconds
+        let expires = min(max(given, now), now + 30 * 86_400_000)
         let renew = expires - min(max(0, expires - now) / 4, 86_400_000)
         try await links.setChannel(link, id: channelID, resourceID: resourceID, tokenHash: Crypto.sha256Hex(token), expiresMs: expires, renewMs: renew)
         if let old = link.channelID, let oldResource = link.channelResourceID {

@@ -44,7 +44,9 @@ struct GoogleEvent: Sendable {
                             response_status: Attendee.responses.contains(status) ? status : "needsAction")
         }
         transparency = json["transparency"]?.stringValue
-        isPrivate = ["private", "confidential"].contains(json["visibility"]?.stringValue ?? "")
+        // Only what its owner made public in Google is shown to the workspace; `default` follows the Google
+        // calendar's sharing, which the workspace is not part of: to others it is busy time alone.
+        isPrivate = json["visibility"]?.stringValue != "public"
     }
 
     /// The local fields of a series or single event (not an instance), in its own zone or else
@@ -63,8 +65,8 @@ struct GoogleEvent: Sendable {
                 .flatMap { ZoneRules.named(String($0.dropFirst(5))) }
             excluded += line[line.index(after: colon)...].split(separator: ",").compactMap { GoogleTime.basic($0, tzid: tzid, zone: zone) }
         }
-        // Google's default is opaque; an all-day event made in its own pages is usually marked free.
-        let busy = transparency.map { $0 != "transparent" } ?? !start.isAllDay
+        // Google leaves out `transparency` when it is its default, opaque (busy).
+        let busy = transparency != "transparent"
         return Fields(allDay: start.isAllDay, start: from, end: to, timeZone: zoneName, recurrence: rule, excluded: excluded, busy: busy)
     }
 

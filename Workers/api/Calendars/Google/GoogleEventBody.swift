@@ -16,13 +16,31 @@ enum GoogleEventBody {
                 if let name = attendee.name { object["displayName"] = .string(name) }
                 return .object(object)
             }),
-            "transparency": .string(busy ? "opaque" : "transparent"), "visibility": .string(isPrivate ? "private" : "default"),
+            "transparency": .string(busy ? "opaque" : "transparent"), "visibility": .string(isPrivate ? "private" : "public"),
         ]
     }
 
     static func series(_ input: EventInput) -> [String: JSONValue] {
         series(title: input.title, description: input.description, location: input.location, timing: EventTiming(input), busy: input.busy,
                isPrivate: input.isPrivate, attendees: input.attendees)
+    }
+
+    /// What a change alters, and only that: a PATCH leaves the rest of Google's event as Google has it (its
+    /// EXDATE and RDATE lines, attendees' flags, visibility this side does not map). Timing goes whole, with
+    /// the rule; nil when nothing Google keeps changed.
+    static func changes(from event: CalendarEvent, to input: EventInput) -> [String: JSONValue]? {
+        let whole = series(input)
+        var body: [String: JSONValue] = [:]
+        if input.title != event.title { body["summary"] = whole["summary"] }
+        if input.description != event.description { body["description"] = whole["description"] }
+        if input.location != event.location { body["location"] = whole["location"] }
+        if input.timingChanged {
+            for key in ["start", "end", "recurrence"] { body[key] = whole[key] }
+        }
+        if input.attendees != event.attendees { body["attendees"] = whole["attendees"] }
+        if input.busy != event.busy { body["transparency"] = whole["transparency"] }
+        if input.isPrivate != event.isPrivate { body["visibility"] = whole["visibility"] }
+        return body.isEmpty ? nil : body
     }
 
     /// One occurrence changed (and maybe moved): what differs from the series, and its times.

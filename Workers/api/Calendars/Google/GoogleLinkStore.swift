@@ -38,32 +38,49 @@ struct GoogleLinkStore: Sendable {
         try await database.prepare("DELETE FROM calendars WHERE id = ?").bind(link.id).run()
     }
 
-    /// Takes the calendar's sync lease (five minutes, renewed by nobody: a sync that dies lets the next one in
-    /// after it). False when another sync holds it: that one is told to go round again instead.
-    func claim(_ link: GoogleCalendarLink) async throws -> Bool {
-        let now = clock.milliseconds
-        let claimed = try await database.prepare("""
-            UPDATE calendars SET sync_lease_ms = ?, sync_again = 0 WHERE id = ? AND (sync_lease_ms IS NULL OR sync_lease_ms < ?)
-            """).bind(now + 300_000, link.id, now).run().changes == 1
-        if !claimed { try await database.prepare("UPDATE calendars SET sync_again = 1 WHERE id = ?").bind(link.id).run() }
-        return claimed
+    /// Takes the calendar's sync lease for `holder` (five minutes, renewed at each page). Nil when another
+    /// sync holds it: that one is told to go round again instead.
+    func claim(_ link: GoogleCalendarLink) async throws -> String? {
+        let holder = Crypto.token(bytes: 12)
+        for _ in 0..<3 {
+            let now = clock.milliseconds
+            if try await database.prepare("""
+                UPDATE calendars SET sync_lease_ms = ?, sync_holder = ?, sync_again = 0 WHERE id = ? AND (sync_lease_ms IS NULL OR sync_lease_ms < ?)
+                """).bind(now + Self.leaseMs, holder, link.id, now).run().changes == 1 {
+                return holder
+            }
+            // Told in the same statement that finds the lease held, so a holder letting go in between is not missed.
+            if try await database.prepare("UPDATE calendars SET sync_again = 1 WHERE id = ? AND sync_lease_ms >= ?").bind(link.id, now).run().changes == 1 {
+                return nil
+            }
+        }
+        return nil
+    }
+
+    static let leaseMs: Int64 = 300_000
+
+    /// Keeps the lease while a long sync goes on; false when it was lost (expired and taken).
+    func renew(_ link: GoogleCalendarLink, holder: String) async throws -> Bool {
+        try await database.prepare("UPDATE calendars SET sync_lease_ms = ? WHERE id = ? AND sync_holder = ?")
+            .bind(clock.milliseconds + Self.leaseMs, link.id, holder).run().changes == 1
     }
 
     /// Lets the lease go; false (and the lease kept) when a sync was asked for meanwhile.
-    func release(_ link: GoogleCalendarLink) async throws -> Bool {
-        if try await database.prepare("UPDATE calendars SET sync_lease_ms = NULL WHERE id = ? AND sync_again = 0").bind(link.id).run().changes == 1 {
+    func release(_ link: GoogleCalendarLink, holder: String) async throws -> Bool {
+        if try await database.prepare("UPDATE calendars SET sync_lease_ms = NULL, sync_holder = NULL WHERE id = ? AND sync_holder = ? AND sync_again = 0")
+            .bind(link.id, holder).run().changes == 1 {
             return true
         }
-        try await database.prepare("UPDATE calendars SET sync_again = 0, sync_lease_ms = ? WHERE id = ?").bind(clock.milliseconds + 300_000, link.id).run()
-        return try await get(id: link.id) == nil
+        return try await database.prepare("UPDATE calendars SET sync_again = 0, sync_lease_ms = ? WHERE id = ? AND sync_holder = ?")
+            .bind(clock.milliseconds + Self.leaseMs, link.id, holder).run().changes == 0
     }
 
-    func abandon(_ link: GoogleCalendarLink) async throws {
-        try await database.prepare("UPDATE calendars SET sync_lease_ms = NULL WHERE id = ?").bind(link.id).run()
+    func abandon(_ link: GoogleCalendarLink, holder: String) async throws {
+        try await database.prepare("UPDATE calendars SET sync_lease_ms = NULL, sync_holder = NULL WHERE id = ? AND sync_holder = ?").bind(link.id, holder).run()
     }
 
     func synced(_ link: GoogleCalendarLink, token: String?) async throws {
-        try await database.prepare("UPDATE calendars SET sync_token = ?, synced_at_ms = ?, sync_error = NULL WHERE id = ?")
+        try await database.prepare("UPDATE calendars SET sync_token = ?, synced_at_ms = ?, sync_error = NULL, sync_queued_ms = NULL WHERE id = ?")
             .bind(token, clock.milliseconds, link.id).run()
     }
 
@@ -72,13 +89,15 @@ struct GoogleLinkStore: Sendable {
     }
 
     /// Deletes the calendar's synced events a full sync did not see (deleted in Google while our sync token
-    /// was void). Events whose own write-back is under way (no etag yet) stay.
-    func removeUnseen(_ link: GoogleCalendarLink, seen: [String]) async throws -> Int {
+    /// was void). Only those Google last changed well before the listing began: an event written there while
+    /// the pages went by may be missing from them, and the next incremental sync brings what it is. Events
+    /// whose own write-back is under way (no etag yet) stay.
+    func removeUnseen(_ link: GoogleCalendarLink, seen: [String], listedFromMs: Int64) async throws -> Int {
         try await database.transaction { [clock] tx in
             let gone = try tx.all("""
-                SELECT id FROM calendar_events WHERE calendar_id = ? AND google_etag IS NOT NULL
+                SELECT id FROM calendar_events WHERE calendar_id = ? AND google_etag IS NOT NULL AND google_updated_ms < ?
                 AND google_id NOT IN (SELECT value FROM \(tx.dialect.elements()))
-                """, link.id, SQLList.json(seen)).compactMap { $0.text("id") }
+                """, link.id, listedFromMs - 300_000, SQLList.json(seen)).compactMap { $0.text("id") }
             for id in gone { try tx.run("DELETE FROM calendar_events WHERE id = ?", id) }
             try WorkspaceEvents.record(tx, gone.map { (link.scope, "calendar.event_deleted", ["event_id": .string($0), "calendar_id": .string(link.id)]) },
                                        at: Timestamp.now(clock))
@@ -99,13 +118,21 @@ struct GoogleLinkStore: Sendable {
             """).bind(link.id).run()
     }
 
-    /// Calendars of live connections whose last sync is older than `olderThanMs`, or whose channel is due for
-    /// renewal (or missing, when pushes are used).
-    func due(syncedBefore: Int64, renewBy: Int64, watching: Bool, limit: Int = 500) async throws -> [GoogleCalendarLink] {
+    /// Calendars of live connections not synced for `syncedBefore` and not queued since `queuedBefore` (a
+    /// calendar whose sync keeps failing gets one job at a time, not one a minute), or whose channel is due for
+    /// renewal (or missing, when pushes are used); the longest unsynced first.
+    func due(syncedBefore: Int64, queuedBefore: Int64, renewBy: Int64, watching: Bool, limit: Int = 500) async throws -> [GoogleCalendarLink] {
         try await database.prepare(GoogleCalendarLink.select.replacingOccurrences(of: " FROM calendars", with: " FROM calendars c") + """
              WHERE c.source = 'google' AND EXISTS (SELECT 1 FROM google_connections g WHERE g.id = c.connection_id AND g.status = 'connected')
-            AND (c.synced_at_ms IS NULL OR c.synced_at_ms < ? OR (? = 1 AND (c.channel_renew_ms IS NULL OR c.channel_renew_ms <= ?)))
-            ORDER BY c.id LIMIT ?
-            """).bind(syncedBefore, watching ? 1 : 0, renewBy, limit).all(GoogleCalendarLink.self)
+            AND (((c.synced_at_ms IS NULL OR c.synced_at_ms < ?) AND (c.sync_queued_ms IS NULL OR c.sync_queued_ms < ?))
+                 OR (? = 1 AND (c.channel_renew_ms IS NULL OR c.channel_renew_ms <= ?)))
+            ORDER BY coalesce(c.synced_at_ms, 0), c.id LIMIT ?
+            """).bind(syncedBefore, queuedBefore, watching ? 1 : 0, renewBy, limit).all(GoogleCalendarLink.self)
+    }
+
+    func queued(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.prepare("UPDATE calendars SET sync_queued_ms = ? WHERE id IN (SELECT value FROM \(database.dialect.elements()))")
+            .bind(clock.milliseconds, SQLList.json(ids)).run()
     }
 }

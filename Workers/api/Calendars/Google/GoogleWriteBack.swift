@@ -31,8 +31,9 @@ struct GoogleWriteBack: Sendable {
         return (link, connection)
     }
 
-    /// Inserts the event (already kept with its Google id and no etag) in Google and keeps Google's version;
-    /// when Google cannot take it, the local row goes too and the error is the caller's.
+    /// Inserts the event (already kept with its Google id and no etag) in Google and keeps Google's version.
+    /// When Google refuses it, the local row goes too and the error is the caller's; when Google does not
+    /// answer, the event stays (accepted) and the sweep finishes the insert.
     func insert(_ event: CalendarEvent, googleID: String, input: EventInput, into target: (GoogleCalendarLink, GoogleConnection)) async throws {
         let (link, connection) = target
         var body = GoogleEventBody.series(input)
@@ -46,9 +47,15 @@ struct GoogleWriteBack: Sendable {
             case 409 where answer.reason == "duplicate":
                 // Made by an earlier attempt whose answer was lost: adopt it.
                 try await refresh(googleID, event: event.id, in: target)
+            case 429, 500...599:
+                // Google may yet take it: kept, and sent again by the sweep (`finishInserts`) with the same id.
+                return
             default:
                 throw GoogleCalendarError.failed(status: answer.status, message: answer.message)
             }
+        } catch GoogleCalendarError.unreachable {
+            // The insert may have landed: the sweep sends it again, and a duplicate id says it did.
+            return
         } catch {
             try? await events.delete(link.scope, event, ifMatch: nil)
             throw Self.apiError(error)
@@ -71,15 +78,16 @@ struct GoogleWriteBack: Sendable {
                                               busy: event.busy, isPrivate: event.isPrivate, attendees: event.attendees)
             body["id"] = .string(googleID)
             for key in ["description", "location"] where body[key] == .null { body[key] = nil }
-            let answer = try await access.send(connection, "POST", link.eventsPath, body: .object(body))
+            // One event's failure is its own: the others are still sent.
+            guard let answer = try? await access.send(connection, "POST", link.eventsPath, body: .object(body)) else { continue }
             switch answer.status {
             case 200:
-                if let version = GoogleVersion(answer.json) { try await events.adopt(id, remote: version) }
+                if let version = GoogleVersion(answer.json) { try? await events.adopt(id, remote: version) }
             case 409:
-                try await refresh(googleID, event: id, in: (link, connection))
+                try? await refresh(googleID, event: id, in: (link, connection))
             case 400..<500 where answer.status != 429:
                 // Google will never take it: it is not kept here either.
-                try await events.delete(link.scope, event, ifMatch: nil)
+                try? await events.delete(link.scope, event, ifMatch: nil)
             default:
                 continue
             }
@@ -88,8 +96,8 @@ struct GoogleWriteBack: Sendable {
 
     /// Patches the series in Google as `input` says; answers Google's new version.
     func update(_ event: CalendarEvent, input: EventInput, in target: (GoogleCalendarLink, GoogleConnection)) async throws -> GoogleVersion? {
-        guard let (googleID, etag) = try await events.googleIdentity(event.id) else { return nil }
-        let answer = try await send(target, "PATCH", "/" + GoogleCalendarAPI.segment(googleID), body: .object(GoogleEventBody.series(input)),
+        guard let (googleID, etag) = try await events.googleIdentity(event.id), let changes = GoogleEventBody.changes(from: event, to: input) else { return nil }
+        let answer = try await send(target, "PATCH", "/" + GoogleCalendarAPI.segment(googleID), body: .object(changes),
                                     ifMatch: etag, googleID: googleID, event: event)
         return GoogleVersion(answer.json)
     }
@@ -151,6 +159,11 @@ struct GoogleWriteBack: Sendable {
             switch error {
             case .disconnected:
                 return APIError.conflict(error.description, details: ["state": "disconnected"])
+            case .failed(let status, let message) where status == 400:
+                return APIError(status: 422, code: "provider_rejected", message: "Google Calendar refused the change: \(message)")
+            case .failed(let status, let message) where [403, 404].contains(status):
+                return APIError.conflict("Google Calendar does not let this account change it (\(status)): \(message)",
+                                         details: ["state": "refused"])
             default:
                 return APIError(status: 502, code: "provider_error", message: error.description)
             }
