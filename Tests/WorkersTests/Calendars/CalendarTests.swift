@@ -90,6 +90,47 @@ import Testing
         #expect(try await api.call("GET", "/api/v1/calendars/events/\(event)", token: token).status == 404)
     }
 
+    /// Eight creates for one slot at once, each refusing conflicts: one is made, seven refused (the check is
+    /// made again inside the writing transaction, so none slips past another's in flight).
+    @Test func createsRacingForOneSlotWithRejectConflictsMakeOne() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("ada@example.com").string("access_token"))
+        let calendar = try await Self.builtin(api, token)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    try await api.call("POST", "/api/v1/calendars/\(calendar)/events", json: [
+                        "title": .string("Slot \(index)"), "start": "2026-11-02T09:00", "end": "2026-11-02T10:00", "reject_conflicts": true,
+                    ], token: token).status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.sorted() == [201] + Array(repeating: 409, count: 7), "\(statuses)")
+        let day = try await api.call("GET", "/api/v1/calendars/\(calendar)/events?from=2026-11-02&to=2026-11-03", token: token)
+        #expect(day.data.count == 1, "\(day.body)")
+
+        // The race itself, made certain: a create whose first look found the slot free meets, in its
+        // transaction, the event made since, and nothing is written.
+        let worker = try #require(api.host.workers["api"] as? APIWorker)
+        let domain = try #require(worker.domains.compactMap { $0 as? CalendarsDomain }.first)
+        let me = try await api.call("GET", "/api/v1/me", token: token)
+        let scope = TenantScope(workspaceID: try #require(me.string("workspace", "id") ?? me.string("user", "personal_workspace_id"), "\(me.body)"))
+        let owned = try #require(try await domain.calendars.get(scope, id: calendar))
+        let body = JSONValue.object(["title": "Late", "start": "2026-11-02T09:30", "end": "2026-11-02T10:30", "reject_conflicts": true])
+        let input = try EventInput(Request(method: "POST", target: "/", headers: ["content-type": "application/json"], body: body.jsonBytes),
+                                   calendar: owned, existing: nil)
+        let proposed = CalendarEvent(proposed: input, on: owned, by: owned.ownerID, at: Timestamp.now(domain.clock))
+        await #expect(throws: APIError.self) {
+            _ = try await domain.events.create(scope, calendar: owned, input, by: owned.ownerID) { tx in
+                let found = try CalendarsDomain.conflicts(tx, scope, ownerID: owned.ownerID, event: proposed, zone: owned.zone)
+                if !found.isEmpty { throw APIError.conflict("taken") }
+            }
+        }
+        #expect(try await api.call("GET", "/api/v1/calendars/\(calendar)/events?from=2026-11-02&to=2026-11-03", token: token).data.count == 1)
+    }
+
     @Test func badEventsAreRefusedByName() async throws {
         let api = try await APIHost.start()
         defer { Task { await api.stop() } }

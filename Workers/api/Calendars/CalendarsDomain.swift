@@ -71,14 +71,39 @@ struct CalendarsDomain: APIDomain {
     /// The owner's busy occurrences that an event's first occurrences (up to a year of them) would overlap,
     /// the event itself aside.
     func conflicts(_ scope: TenantScope, ownerID: String, event: CalendarEvent, exceptions: [EventException], zone: ZoneRules) async throws -> [Occurrence] {
-        guard event.busy else { return [] }
-        let first = event.zone.map { $0.instant(local: event.start) } ?? zone.instant(local: event.start)
-        let candidates = OccurrenceExpander.occurrences(of: event, exceptions: exceptions, from: first - 86_400, to: first + 366 * 86_400, floatingZone: zone)
-        guard let start = candidates.first?.span.start, let end = candidates.map(\.span.end).max() else { return [] }
+        let spans = Self.candidateSpans(event, exceptions: exceptions, zone: zone)
+        guard event.busy, let start = spans.first?.start, let end = spans.map(\.end).max() else { return [] }
         let owned = try await calendars.calendars(scope, ownerIDs: [ownerID])[ownerID] ?? []
         let existing = try await occurrences(scope, calendars: owned, from: start, to: max(end, start + 1), zone: zone, inOwnersZones: true)
-            .filter { $0.event.busy && $0.event.id != event.id }
-        let spans = candidates.map(\.span)
+        return Self.overlapping(spans, existing.filter { $0.event.busy && $0.event.id != event.id })
+    }
+
+    /// The same check inside the transaction that writes the event: two creates racing for one slot cannot
+    /// both pass, since transactions take turns (SQLite's one writer, PostgreSQL's transaction lock).
+    static func conflicts(_ tx: SQLTransaction, _ scope: TenantScope, ownerID: String, event: CalendarEvent, zone: ZoneRules) throws -> [Occurrence] {
+        let spans = candidateSpans(event, exceptions: [], zone: zone)
+        guard event.busy, let start = spans.first?.start, let end = spans.map(\.end).max() else { return [] }
+        let owned = try tx.all(CalendarEvent.self, CalendarEvent.select + """
+             WHERE e.workspace_id = ? AND c.owner_id = ? AND e.busy = 1 AND e.range_start_ms < ? AND (e.range_end_ms IS NULL OR e.range_end_ms >= ?)
+            """, scope.workspaceID, ownerID, max(end, start + 1) * 1000, start * 1000)
+        let zones = Dictionary(try tx.all(MemberCalendar.self, MemberCalendar.select + " WHERE workspace_id = ? AND owner_id = ?", scope.workspaceID, ownerID)
+            .map { ($0.id, $0.zone) }, uniquingKeysWith: { first, _ in first })
+        let existing = try owned.flatMap { other in
+            let exceptions = try tx.all(EventException.self, EventException.select + " WHERE event_id = ?", other.id)
+            return OccurrenceExpander.occurrences(of: other, exceptions: exceptions, from: start, to: max(end, start + 1),
+                                                  floatingZone: zones[other.calendarID] ?? zone)
+        }.filter { $0.event.busy }.sorted { $0.span < $1.span }
+        return overlapping(spans, existing)
+    }
+
+    /// Where the event's occurrences fall in its first year.
+    private static func candidateSpans(_ event: CalendarEvent, exceptions: [EventException], zone: ZoneRules) -> [ClosedOpenSpan] {
+        let first = event.zone.map { $0.instant(local: event.start) } ?? zone.instant(local: event.start)
+        return OccurrenceExpander.occurrences(of: event, exceptions: exceptions, from: first - 86_400, to: first + 366 * 86_400, floatingZone: zone).map(\.span)
+    }
+
+    /// The occurrences (at most 20) that overlap any of `spans`.
+    private static func overlapping(_ spans: [ClosedOpenSpan], _ existing: [Occurrence]) -> [Occurrence] {
         var found: [Occurrence] = []
         for occurrence in existing where found.count < 20 {
             // Both lists are in start order: a binary search would do, but a year of a daily event is 366.

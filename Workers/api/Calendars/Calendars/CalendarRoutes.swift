@@ -37,17 +37,24 @@ extension RouteGroup {
                creates: true) { request, context, principal in
             let calendar = try await s.writable(principal, calendarID: context.parameter("id"))
             let input = try EventInput(request, calendar: calendar, existing: nil)
-            // Checked before it is written: with reject_conflicts, an overlap is a 409 and nothing is made.
+            // Checked before it is written: with reject_conflicts, an overlap is a 409 and nothing is made, and
+            // it is checked again in the transaction that writes it (another create may have taken the slot since).
             let proposed = CalendarEvent(proposed: input, on: calendar, by: principal.userID, at: Timestamp.now(s.clock))
             let conflicts = try await s.conflicts(principal.scope, ownerID: calendar.ownerID, event: proposed, exceptions: [], zone: calendar.zone)
-            if input.rejectConflicts, !conflicts.isEmpty {
-                throw APIError.conflict("the event overlaps \(conflicts.count) busy occurrence(s) of the calendar's owner",
-                                        details: .object(["conflicts": .array(conflicts.map { $0.json(in: calendar.zone, viewerID: principal.userID) })]))
+            let refusal = { @Sendable (conflicts: [Occurrence]) in
+                APIError.conflict("the event overlaps \(conflicts.count) busy occurrence(s) of the calendar's owner",
+                                  details: .object(["conflicts": .array(conflicts.map { $0.json(in: calendar.zone, viewerID: principal.userID) })]))
             }
+            if input.rejectConflicts, !conflicts.isEmpty { throw refusal(conflicts) }
             let target = try await s.google?.writeBack.target(calendar)
             let id = ResourceID.make("evt")
             let googleID = target.map { _ in GoogleWriteBack.googleID(for: id) }
-            var event = try await s.events.create(principal.scope, calendar: calendar, input, by: principal.userID, id: id, googleID: googleID)
+            let scope = principal.scope
+            var event = try await s.events.create(principal.scope, calendar: calendar, input, by: principal.userID, id: id, googleID: googleID) { tx in
+                guard input.rejectConflicts else { return }
+                let raced = try CalendarsDomain.conflicts(tx, scope, ownerID: calendar.ownerID, event: proposed, zone: calendar.zone)
+                if !raced.isEmpty { throw refusal(raced) }
+            }
             if let target, let googleID, let google = s.google {
                 try await google.writeBack.insert(event, googleID: googleID, input: input, into: target)
                 event = try await s.events.get(principal.scope, id: id) ?? event

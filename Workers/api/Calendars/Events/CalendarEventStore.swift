@@ -10,11 +10,13 @@ struct CalendarEventStore: Sendable {
 
     /// `googleID`: on a Google calendar, the id Google will know it by (`GoogleWriteBack`); its etag stays NULL
     /// until Google has it.
+    /// `check` runs first inside the transaction, and may refuse the event there.
     func create(_ scope: TenantScope, calendar: MemberCalendar, _ input: EventInput, by userID: String, id: String = ResourceID.make("evt"),
-                googleID: String? = nil) async throws -> CalendarEvent {
+                googleID: String? = nil, check: @escaping @Sendable (SQLTransaction) throws -> Void = { _ in }) async throws -> CalendarEvent {
         let now = Timestamp.now(clock)
         let range = Self.range(EventTiming(input), exceptions: [])
         try await database.transaction { tx in
+            try check(tx)
             try tx.run("""
                 INSERT INTO calendar_events (id, workspace_id, calendar_id, title, description, location, all_day, starts, ends, time_zone, rrule, busy,
                 visibility, attendees, range_start_ms, range_end_ms, version, created_by, created_at, updated_at, google_id)
