@@ -56,7 +56,8 @@ Errors have Google's shape {"error":{"code":C,"message":M,"errors":[{"domain":"g
 body keys are ignored.
 
 Calendars (made at start and by /reset): the user's, id = EMAIL, summary EMAIL, timeZone America/New_York,
-primary; "team@group.calendar.google.com", summary "Team", timeZone Europe/Berlin. Both accessRole owner.
+primary; "team@group.calendar.google.com", summary "Team", timeZone Europe/Berlin. Both accessRole owner; and
+"busy@group.calendar.google.com", summary "Busy only", timeZone UTC, accessRole freeBusyReader (listed only).
 
 - GET /users/me/calendarList (maxResults 1-250, default 100; pageToken) -> {"kind":"calendar#calendarList",
   "etag","items":[{"kind":"calendar#calendarListEntry","etag","id","summary","timeZone","accessRole",
@@ -237,6 +238,7 @@ CODE_TTL = 600
 DEFAULT_CHANNEL_TTL = 604800
 DEFAULT_PAGE_SIZE = 250
 TEAM_ID = "team@group.calendar.google.com"
+BUSY_ID = "busy@group.calendar.google.com"
 ID_ALPHABET = "abcdefghijklmnopqrstuv0123456789"
 API_ID = re.compile(r"[a-v0-9]{5,1024}")
 INSTANCE_ID = re.compile(r"([a-v0-9]{5,1024})_([0-9]{8})(?:T([0-9]{6})Z)?")
@@ -389,6 +391,7 @@ def make_calendars():
     events.clear()
     calendars[USER] = {"id": USER, "summary": USER, "timeZone": "America/New_York", "primary": True}
     calendars[TEAM_ID] = {"id": TEAM_ID, "summary": "Team", "timeZone": "Europe/Berlin", "primary": False}
+    calendars[BUSY_ID] = {"id": BUSY_ID, "summary": "Busy only", "timeZone": "UTC", "primary": False, "accessRole": "freeBusyReader"}
     for cal_id in calendars:
         events[cal_id] = {}
 
@@ -915,7 +918,7 @@ def calendar_list(query):
     entries = []
     for cal in calendars.values():
         entry = {"kind": "calendar#calendarListEntry", "etag": f'"{int(STARTED * 1_000_000)}"', "id": cal["id"],
-                 "summary": cal["summary"], "timeZone": cal["timeZone"], "accessRole": "owner"}
+                 "summary": cal["summary"], "timeZone": cal["timeZone"], "accessRole": cal.get("accessRole", "owner")}
         if cal["primary"]:
             entry["primary"] = True
         entry["backgroundColor"] = "#9fc6e7"

@@ -284,11 +284,22 @@ import Testing
         let refresh = try await w.stub.requests().filter { $0["path"] as? String == "/token" }.compactMap { $0["body"] as? [String: Any] }
         #expect(refresh.contains { $0["grant_type"] as? String == "refresh_token" && $0["client_secret"] as? String == Self.secret }, "\(refresh)")
 
+        // Another of the account's calendars is chosen (and synced); one shared for free/busy only cannot be.
+        let listed = try await w.call("GET", "/calendars/google/calendars")
+        #expect(listed.data.map { $0["google_calendar_id"]?.stringValue ?? "" }.sorted()
+                == ["ada@example.com", "busy@group.calendar.google.com", "team@group.calendar.google.com"], "\(listed.body)")
+        #expect(listed.data.first { $0["primary"] == true }?["calendar_id"]?.stringValue == w.calendar)
+        let team = try await w.call("POST", "/calendars/google/calendars", json: ["google_calendar_id": "team@group.calendar.google.com"])
+        #expect(team.status == 201 && team.string("source") == "google" && team.string("time_zone") == "Europe/Berlin", "\(team.body)")
+        let busyOnly = try await w.call("POST", "/calendars/google/calendars", json: ["google_calendar_id": "busy@group.calendar.google.com"])
+        #expect(busyOnly.status == 422 && busyOnly.body.contains("free/busy"), "\(busyOnly.body)")
+        #expect(try await Poll.until { try await w.call("GET", "/calendars/google")["calendars"]?.arrayValue?.allSatisfy { $0["synced_at"] != nil } == true })
+
         // Rate limited: the same request again after a pause (Google's exponential backoff).
-        let listed = try await w.requests("GET", "/calendars/ada%40example.com/events").count
-        try await w.stub.control("/_control/fail?status=429&times=1&path=/calendar/v3/calendars")
+        let before = try await w.requests("GET", "/calendars/ada%40example.com/events").count
+        try await w.stub.control("/_control/fail?status=429&times=1&path=/calendar/v3/calendars/ada")
         #expect(try await w.call("POST", "/calendars/google/sync").status == 200)
-        let lists = try await w.requests("GET", "/calendars/ada%40example.com/events").dropFirst(listed).map { $0["query"] as? [String: [String]] ?? [:] }
+        let lists = try await w.requests("GET", "/calendars/ada%40example.com/events").dropFirst(before).map { $0["query"] as? [String: [String]] ?? [:] }
         #expect(lists.count == 2 && lists[0] == lists[1], "\(lists)")
 
         try await w.stub.control("/_control/revoke")

@@ -105,6 +105,10 @@ extension RouteGroup {
             guard let listed = try await google.calendarList(connection).first(where: { $0.id == id }) else {
                 throw APIError.invalidField("google_calendar_id", "is not a calendar of your Google account")
             }
+            // Shared with free/busy only: its events cannot be listed, so there is nothing to sync.
+            guard listed.accessRole != "freeBusyReader" else {
+                throw APIError.invalidField("google_calendar_id", "is shared with your account for free/busy only: its events cannot be synced")
+            }
             let builtin = try await s.calendars.builtin(principal.scope, ownerID: principal.userID)
             let link = try await google.links.choose(principal.scope, connection: connection, builtin: builtin, googleCalendarID: listed.id,
                                                      name: listed.name, timeZone: listed.timeZone, color: listed.color)
