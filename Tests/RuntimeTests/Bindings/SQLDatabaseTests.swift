@@ -137,18 +137,23 @@ import Testing
         // Its own pool, so other tests' work cannot hold the threads this measures.
         let db = try await engine.database(pool: BlockingPool(threads: 4))
         _ = try await db.transaction { try $0.run("CREATE TABLE t (x INTEGER)") }
-        // Ordering, not durations: a read and a write both complete while a long read is still running.
-        let slowDone = Flag()
-        let slow = Task {
-            let row = try await db.prepare("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 8000000) SELECT count(*) AS n FROM c").first()
-            slowDone.set()
-            return row
+        // Ordering, not durations: a read and a write both complete while a long read is still running. On a
+        // starved machine the quick pair can be slow to be scheduled at all, so a lost race is run again with
+        // a long read four times longer (twice); a reader that really blocks loses every round.
+        var quickFirst = false
+        for rows in [8_000_000, 32_000_000, 128_000_000] where !quickFirst {
+            let slowDone = Flag()
+            let slow = Task {
+                let row = try await db.prepare("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < \(rows)) SELECT count(*) AS n FROM c").first()
+                slowDone.set()
+                return row
+            }
+            try await Task.sleep(for: .milliseconds(50))  // a head start; were it not taken, the test could only pass
+            _ = try await db.prepare("SELECT count(*) AS n FROM t").first()
+            try await db.prepare("INSERT INTO t VALUES (1)").run()
+            quickFirst = !slowDone.isSet
+            #expect(try await slow.value?.integer("n") == Int64(rows))
         }
-        try await Task.sleep(for: .milliseconds(50))  // a head start; were it not taken, the test could only pass
-        _ = try await db.prepare("SELECT count(*) AS n FROM t").first()
-        try await db.prepare("INSERT INTO t VALUES (1)").run()
-        let quickFirst = !slowDone.isSet
-        #expect(try await slow.value?.integer("n") == 8_000_000)
         #expect(quickFirst, "a read and a write finished while a long read was still running")
     }
 
