@@ -20,6 +20,13 @@ enum GoogleEventBody {
         ]
     }
 
+    /// An insert: the series with the id Google is to know it by, and no nulls (nothing to clear yet).
+    static func insert(_ series: [String: JSONValue], id: String) -> JSONValue {
+        var body = series.filter { $0.value != .null }
+        body["id"] = .string(id)
+        return .object(body)
+    }
+
     static func series(_ input: EventInput) -> [String: JSONValue] {
         series(title: input.title, description: input.description, location: input.location, timing: EventTiming(input), busy: input.busy,
                isPrivate: input.isPrivate, attendees: input.attendees)

@@ -36,11 +36,8 @@ struct GoogleWriteBack: Sendable {
     /// answer, the event stays (accepted) and the sweep finishes the insert.
     func insert(_ event: CalendarEvent, googleID: String, input: EventInput, into target: (GoogleCalendarLink, GoogleConnection)) async throws {
         let (link, connection) = target
-        var body = GoogleEventBody.series(input)
-        body["id"] = .string(googleID)
-        for key in ["description", "location"] where body[key] == .null { body[key] = nil }
         do {
-            let answer = try await access.send(connection, "POST", link.eventsPath, body: .object(body))
+            let answer = try await access.send(connection, "POST", link.eventsPath, body: GoogleEventBody.insert(GoogleEventBody.series(input), id: googleID))
             switch answer.status {
             case 200:
                 if let version = GoogleVersion(answer.json) { try await events.adopt(event.id, remote: version) }
@@ -74,12 +71,10 @@ struct GoogleWriteBack: Sendable {
                   let googleID = row.text("google_id"), let link = try await links.get(id: calendarID),
                   let connection = try await connections.get(id: link.connectionID), connection.isConnected,
                   let event = try await events.get(TenantScope(workspaceID: workspace), id: id) else { continue }
-            var body = GoogleEventBody.series(title: event.title, description: event.description, location: event.location, timing: EventTiming(event),
+            let body = GoogleEventBody.series(title: event.title, description: event.description, location: event.location, timing: EventTiming(event),
                                               busy: event.busy, isPrivate: event.isPrivate, attendees: event.attendees)
-            body["id"] = .string(googleID)
-            for key in ["description", "location"] where body[key] == .null { body[key] = nil }
             // One event's failure is its own: the others are still sent.
-            guard let answer = try? await access.send(connection, "POST", link.eventsPath, body: .object(body)) else { continue }
+            guard let answer = try? await access.send(connection, "POST", link.eventsPath, body: GoogleEventBody.insert(body, id: googleID)) else { continue }
             switch answer.status {
             case 200:
                 if let version = GoogleVersion(answer.json) { try? await events.adopt(id, remote: version) }
