@@ -11,9 +11,10 @@ struct GoogleChannels: Sendable {
     let links: GoogleLinkStore
     let clock: any WallClock
 
-    /// Watches the calendar with a new channel, then stops the one it replaces.
+    /// Watches the calendar with a new channel, then stops the one it replaces; nothing when another sweep
+    /// (or host) is replacing it already.
     func watch(_ link: GoogleCalendarLink) async throws {
-        guard config.watches, let connection = try await connections.get(id: link.connectionID) else { return }
+        guard config.watches, let connection = try await connections.get(id: link.connectionID), try await links.claimRenewal(link) else { return }
         let channelID = "ozzi-" + Base64URL.encode(Crypto.randomBytes(18))
         let token = Crypto.token()
         let answer = try await access.send(connection, "POST", link.eventsPath + "/watch", body: [
@@ -27,7 +28,11 @@ struct GoogleChannels: Sendable {
         let now = clock.milliseconds
         let expires = min(max(given, now), now + 30 * 86_400_000)
         let renew = expires - min(max(0, expires - now) / 4, 86_400_000)
-        try await links.setChannel(link, id: channelID, resourceID: resourceID, tokenHash: Crypto.sha256Hex(token), expiresMs: expires, renewMs: renew)
+        guard try await links.setChannel(link, id: channelID, resourceID: resourceID, tokenHash: Crypto.sha256Hex(token), expiresMs: expires, renewMs: renew) else {
+            // Replaced meanwhile (the claim outlived): ours is the spare one.
+            await stop(connection, channelID: channelID, resourceID: resourceID)
+            return
+        }
         if let old = link.channelID, let oldResource = link.channelResourceID {
             await stop(connection, channelID: old, resourceID: oldResource)
         }

@@ -105,10 +105,24 @@ struct GoogleLinkStore: Sendable {
         }
     }
 
-    func setChannel(_ link: GoogleCalendarLink, id: String, resourceID: String, tokenHash: String, expiresMs: Int64, renewMs: Int64) async throws {
+    /// Claims the replacement of the calendar's channel (`link.channelID`, nil for none yet) for a minute:
+    /// false when another sweep or host claimed it first, or replaced it already. Without the claim two sweeps
+    /// would each make a channel and keep one, and the other would go on notifying until it expired.
+    func claimRenewal(_ link: GoogleCalendarLink) async throws -> Bool {
+        let now = clock.milliseconds
+        return try await database.prepare("""
+            UPDATE calendars SET channel_renew_ms = ? WHERE id = ? AND coalesce(channel_id, '') = ? AND (channel_renew_ms IS NULL OR channel_renew_ms <= ?)
+            """).bind(now + Self.renewalClaimMs, link.id, link.channelID ?? "", now).run().changes == 1
+    }
+
+    static let renewalClaimMs: Int64 = 60_000
+
+    /// Puts the new channel in place of the one it replaces; false when that one was replaced meanwhile.
+    func setChannel(_ link: GoogleCalendarLink, id: String, resourceID: String, tokenHash: String, expiresMs: Int64, renewMs: Int64) async throws -> Bool {
         try await database.prepare("""
-            UPDATE calendars SET channel_id = ?, channel_resource_id = ?, channel_token = ?, channel_expires_ms = ?, channel_renew_ms = ? WHERE id = ?
-            """).bind(id, resourceID, tokenHash, expiresMs, renewMs, link.id).run()
+            UPDATE calendars SET channel_id = ?, channel_resource_id = ?, channel_token = ?, channel_expires_ms = ?, channel_renew_ms = ?
+            WHERE id = ? AND coalesce(channel_id, '') = ?
+            """).bind(id, resourceID, tokenHash, expiresMs, renewMs, link.id, link.channelID ?? "").run().changes == 1
     }
 
     func clearChannel(_ link: GoogleCalendarLink) async throws {
