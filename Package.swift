@@ -58,11 +58,13 @@ let package = Package(
             path: "Runtime/OzziRuntime",
             swiftSettings: swift6
         ),
-        .target(name: "APIWorker", dependencies: ["OzziRuntime"], path: "Workers/api", exclude: ["migrations"], swiftSettings: swift6),
+        // The video project document (tracks, clips, keyframes, captions) the api stores and video-render renders.
+        .target(name: "VideoTimeline", dependencies: ["OzziRuntime"], path: "Workers/Shared/VideoTimeline", swiftSettings: swift6),
+        .target(name: "APIWorker", dependencies: ["OzziRuntime", "VideoTimeline"], path: "Workers/api", exclude: ["migrations"], swiftSettings: swift6),
         .target(name: "WidgetWorker", dependencies: ["OzziRuntime"], path: "Workers/widget", swiftSettings: swift6),
         .target(name: "FormEmbedWorker", dependencies: ["OzziRuntime"], path: "Workers/form-embed", swiftSettings: swift6),
         .target(name: "VoiceAgentWorker", dependencies: ["OzziRuntime"], path: "Workers/voice-agent", swiftSettings: swift6),
-        .target(name: "VideoRenderWorker", dependencies: ["OzziRuntime"], path: "Workers/video-render", swiftSettings: swift6),
+        .target(name: "VideoRenderWorker", dependencies: ["OzziRuntime", "VideoTimeline"], path: "Workers/video-render", swiftSettings: swift6),
         .target(
             name: "BuiltinWorkers",
             dependencies: ["OzziRuntime", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
@@ -97,7 +99,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["OzziRuntime", "OzziTestSupport"], path: "Tests/RuntimeTests", swiftSettings: swift6),
         .testTarget(
             name: "WorkersTests",
-            dependencies: ["OzziRuntime", "OzziTestSupport", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker"],
+            dependencies: ["OzziRuntime", "OzziTestSupport", "APIWorker", "WidgetWorker", "FormEmbedWorker", "VoiceAgentWorker", "VideoRenderWorker", "VideoTimeline"],
             path: "Tests/WorkersTests",
             swiftSettings: swift6
         ),

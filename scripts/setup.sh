@@ -11,6 +11,8 @@ packages=(
   postgresql-15  # the server the PostgreSQL binding's tests start (Tests/Support/TestPostgres.swift)
   nginx-light    # the load balancer of the two-host test (deploy/nginx.conf)
   espeak-ng      # the simulated voice provider speaks its calls' recordings (allowed_commands of voice-agent)
+  ffmpeg         # video-render's renders and the api's asset probes (allowed_commands: ffmpeg, ffprobe)
+  fonts-dejavu-core  # the font text clips and burned-in captions are drawn with
   python3-dateutil  # the reference RRULE expander calendar recurrences are compared with (Tests/clients/rrule_reference.py)
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi

@@ -21,14 +21,25 @@ public struct CommandRunner: Sendable {
     }
 
     /// Runs `command` (a name `allowed_commands` lists, found on PATH) with `arguments`.
+    ///
+    /// With `onOutput`, standard output is handed over as it comes (a long run's progress) instead of being
+    /// kept in the result. Cancelling the calling task kills the program (within a fifth of a second) and
+    /// throws `.cancelled`.
     public func run(_ command: String, _ arguments: [String], input: [UInt8] = [], timeoutMilliseconds: Int = 60_000,
-                    maxOutputBytes: Int = 64 << 20) async throws(CommandError) -> CommandResult {
+                    maxOutputBytes: Int = 64 << 20, onOutput: (@Sendable ([UInt8]) -> Void)? = nil) async throws(CommandError) -> CommandResult {
         guard allowed.contains(command) else { throw .denied(worker: worker, command: command) }
         guard let path = Self.resolve(command) else { throw .notInstalled(command: command) }
+        let cancellation = CommandCancellation()
         let result: Result<CommandResult, CommandError>
         do {
-            result = try await pool.run { Self.spawnAndWait(path: path, arguments: arguments, input: input, timeoutMilliseconds: timeoutMilliseconds,
-                                                           maxOutputBytes: maxOutputBytes, command: command) }
+            result = try await withTaskCancellationHandler {
+                try await pool.run {
+                    Self.spawnAndWait(path: path, arguments: arguments, input: input, timeoutMilliseconds: timeoutMilliseconds,
+                                      maxOutputBytes: maxOutputBytes, command: command, onOutput: onOutput, cancellation: cancellation)
+                }
+            } onCancel: {
+                cancellation.cancel()
+            }
         } catch {
             throw .failedToStart(command: command, reason: "\(error)")
         }
@@ -47,7 +58,9 @@ public struct CommandRunner: Sendable {
     }
 
     private static func spawnAndWait(path: String, arguments: [String], input: [UInt8], timeoutMilliseconds: Int, maxOutputBytes: Int,
-                                     command: String) -> Result<CommandResult, CommandError> {
+                                     command: String, onOutput: (@Sendable ([UInt8]) -> Void)?,
+                                     cancellation: CommandCancellation) -> Result<CommandResult, CommandError> {
+        if cancellation.isCancelled { return .failure(.cancelled(command: command)) }
         var stdinPipe: [Int32] = [-1, -1], stdoutPipe: [Int32] = [-1, -1], stderrPipe: [Int32] = [-1, -1]
         guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
             return .failure(.failedToStart(command: command, reason: "pipe: errno \(errno)"))
@@ -77,7 +90,8 @@ public struct CommandRunner: Sendable {
             for fd in [stdinPipe[1], stdoutPipe[0], stderrPipe[0]] { close(fd) }
             return .failure(.failedToStart(command: command, reason: String(cString: strerror(spawned))))
         }
-        var io = CommandPipes(input: input, stdin: stdinPipe[1], stdout: stdoutPipe[0], stderr: stderrPipe[0], maxOutputBytes: maxOutputBytes)
+        var io = CommandPipes(input: input, stdin: stdinPipe[1], stdout: stdoutPipe[0], stderr: stderrPipe[0], maxOutputBytes: maxOutputBytes,
+                              onOutput: onOutput, cancellation: cancellation)
         let outcome = io.pump(deadline: Self.nowMilliseconds() + Int64(timeoutMilliseconds))
         if outcome != .finished { kill(pid, SIGKILL) }
         var status: Int32 = 0
@@ -85,6 +99,7 @@ public struct CommandRunner: Sendable {
         switch outcome {
         case .timedOut: return .failure(.timedOut(command: command, milliseconds: timeoutMilliseconds))
         case .tooMuchOutput: return .failure(.outputTooLarge(command: command, limit: maxOutputBytes))
+        case .cancelled: return .failure(.cancelled(command: command))
         case .finished: break
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
@@ -116,6 +131,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     case failedToStart(command: String, reason: String)
     case timedOut(command: String, milliseconds: Int)
     case outputTooLarge(command: String, limit: Int)
+    case cancelled(command: String)
 
     public var description: String {
         switch self {
@@ -124,6 +140,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
         case .failedToStart(let command, let reason): "'\(command)' did not start: \(reason)"
         case .timedOut(let command, let milliseconds): "'\(command)' ran over \(milliseconds) ms and was killed"
         case .outputTooLarge(let command, let limit): "'\(command)' wrote more than \(limit) bytes and was killed"
+        case .cancelled(let command): "'\(command)' was cancelled and killed"
         }
     }
 }

@@ -1,15 +1,49 @@
+import Synchronization
 import Logging
 
 /// Builds a worker's bindings from its configuration: opens its SQL databases (SQLite files under
 /// `<data dir>/<worker>/`, or schemas on the shared PostgreSQL) and bucket folders, applies SQL migrations,
 /// and wires queues, services, pub/sub and outbound HTTP.
-struct BindingFactory {
+final class BindingFactory: Sendable {
     let config: HostConfig
     let backends: HostBackends
     let queues: QueueRegistry
     let directory: WorkerDirectory
     let pubsub: any PubSubBroker
     let clock: any WallClock
+
+    init(config: HostConfig, backends: HostBackends, queues: QueueRegistry, directory: WorkerDirectory, pubsub: any PubSubBroker, clock: any WallClock) {
+        self.config = config
+        self.backends = backends
+        self.queues = queues
+        self.directory = directory
+        self.pubsub = pubsub
+        self.clock = clock
+    }
+
+    /// Buckets opened so far, by name: two workers binding one `bucket_name` share the bucket (as in R2,
+    /// where the name is the bucket), so the api's uploads are what video-render reads.
+    let buckets = Mutex<[String: FileBucket]>([:])
+
+    /// A bucket lives with the first worker (in the file's order) that binds it: its folder is
+    /// `<data dir>/<worker>/r2/<bucket>` and, on PostgreSQL, its index is in that worker's schema; where
+    /// only one worker binds a bucket this is where it always was.
+    func openBucket(_ name: String) throws -> FileBucket {
+        try buckets.withLock { open in
+            if let bucket = open[name] { return bucket }
+            let home = config.workers.first { $0.bindings.buckets.contains { $0.bucketName == name } }?.name ?? "shared"
+            let folder = "\(config.server.dataDirectory)/\(home)/r2/\(name)"
+            let bucket: FileBucket
+            if let postgres = backends.postgres {
+                // Hosts share the folder (data_dir on a shared filesystem) and the index, in the home worker's schema.
+                bucket = try FileBucket(directory: folder, name: name, sharedIndex: try postgres.database(worker: home, databaseName: home))
+            } else {
+                bucket = try FileBucket(directory: folder)
+            }
+            open[name] = bucket
+            return bucket
+        }
+    }
 
     func bindings(for worker: HostConfig.WorkerConfig) throws -> WorkerBindings {
         let root = config.server.dataDirectory + "/" + worker.name
@@ -31,14 +65,7 @@ struct BindingFactory {
                 bindings.databases[database.binding] = sql
             }
             for bucket in granted.buckets {
-                let folder = "\(root)/r2/\(bucket.bucketName)"
-                if let postgres = backends.postgres {
-                    // Hosts share the folder (data_dir on a shared filesystem) and the index, in the worker's schema.
-                    let index = try postgres.database(worker: worker.name, databaseName: worker.name)
-                    bindings.buckets[bucket.binding] = try FileBucket(directory: folder, name: bucket.bucketName, sharedIndex: index)
-                } else {
-                    bindings.buckets[bucket.binding] = try FileBucket(directory: folder)
-                }
+                bindings.buckets[bucket.binding] = try openBucket(bucket.bucketName)
             }
             for producer in granted.producers {
                 bindings.queues[producer.binding] = try queues.producer(producer.queue)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import OzziRuntime
 
@@ -82,5 +83,34 @@ import Testing
         #expect(BindingError.notGranted(worker: "widget", kind: "KV namespace", name: "CACHE").description
             == "worker 'widget' has no KV namespace named 'CACHE' in its configuration")
         #expect(!env.outbound.permits("https://api.twilio.com/x"), "no allowed_outbound_hosts: every call is denied")
+    }
+}
+
+extension BindingConfigTests {
+    /// Two workers binding one `bucket_name` share the bucket, as in R2 (the api's uploads are what
+    /// video-render reads); it lives with the first worker that binds it, where it always was.
+    @Test func workersBindingOneBucketNameShareIt() async throws {
+        let data = try scratchDirectory()
+        let config = try loader.parse("""
+        [server]
+        data_dir = "\(data)"
+        [[workers]]
+        name = "a"
+        module = "probe"
+        r2_buckets = [{ binding = "MEDIA", bucket_name = "media" }, { binding = "OWN", bucket_name = "own" }]
+        [[workers]]
+        name = "b"
+        module = "probe"
+        r2_buckets = [{ binding = "SOURCE", bucket_name = "media" }]
+        """)
+        let factory = BindingFactory(config: config, backends: try HostBackends(config, redisLoop: nil),
+                                     queues: try QueueRegistry(directory: data + "/queues"), directory: WorkerDirectory(logger: .init(label: "t")),
+                                     pubsub: PubSub(), clock: SystemClock())
+        let a = try factory.bindings(for: config.workers[0]), b = try factory.bindings(for: config.workers[1])
+        try await #require(a.buckets["MEDIA"]).put("clips/one.mp4", Array("frames".utf8))
+        #expect(try await b.buckets["SOURCE"]?.get("clips/one.mp4")?.1 == Array("frames".utf8))
+        #expect(FileManager.default.fileExists(atPath: data + "/a/r2/media/index.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: data + "/b/r2"))
+        #expect(try await a.buckets["OWN"]?.get("clips/one.mp4") == nil)
     }
 }

@@ -1,4 +1,5 @@
 import OzziTestSupport
+import Synchronization
 import Testing
 @testable import OzziRuntime
 
@@ -59,6 +60,26 @@ import Testing
             try await runner.run("sh", ["-c", "while :; do echo xxxxxxxxxxxxxxxx; done"], timeoutMilliseconds: 3_600_000, maxOutputBytes: 100_000)
         }
         #expect(loud == .outputTooLarge(command: "sh", limit: 100_000))
+    }
+
+    /// A long run's output comes as it is written (ffmpeg's progress), and cancelling the waiting task kills
+    /// the program: the run that would never end is ended by the cancel, not by its hour.
+    @Test func outputIsHandedOverAsItComesAndCancelKills() async throws {
+        let lines = Mutex<[UInt8]>([])
+        let task = Task {
+            try await runner.run("sh", ["-c", "i=0; while :; do echo line$i; i=$((i+1)); sleep 0.05; done"], timeoutMilliseconds: 3_600_000,
+                                 onOutput: { chunk in lines.withLock { $0 += chunk } })
+        }
+        #expect(try await Poll.until { lines.withLock { String(decoding: $0, as: UTF8.self).contains("line3\n") } })
+        task.cancel()
+        let ended = await task.result
+        #expect(throws: CommandError.cancelled(command: "sh")) { try ended.get() }
+        // Already cancelled: nothing starts.
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await runner.run("sh", ["-c", "sleep 3600"], timeoutMilliseconds: 3_600_000)
+        }
+        await #expect(throws: CommandError.cancelled(command: "sh")) { try await early.value }
     }
 
     @Test func theConfigurationGrantsProgramsByName() throws {
