@@ -13,6 +13,7 @@ packages=(
   espeak-ng      # the simulated voice provider speaks its calls' recordings (allowed_commands of voice-agent)
   ffmpeg         # video-render's renders and the api's asset probes (allowed_commands: ffmpeg, ffprobe)
   fonts-dejavu-core  # the font text clips and burned-in captions are drawn with
+  pocketsphinx pocketsphinx-en-us  # video-render's offline captions: speech to timed words (allowed_commands: pocketsphinx_continuous)
   python3-dateutil  # the reference RRULE expander calendar recurrences are compared with (Tests/clients/rrule_reference.py)
 )
 if [ "${1:-}" = "--bench" ]; then packages+=(wrk nodejs util-linux); fi

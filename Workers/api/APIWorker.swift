@@ -48,6 +48,7 @@ public struct APIWorker: RoutedWorker {
             try SearchDomain(api),
             try LocalSEODomain(api),
             try CalendarsDomain(api),
+            try VideoDomain(api),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -18124,6 +18124,2208 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/VideoAsset`.
+        public struct VideoAsset: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/content_type`.
+            public var contentType: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/created_at`.
+            public var createdAt: Foundation.Date
+            /// Seconds; absent for an image
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/duration`.
+            public var duration: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/has_audio`.
+            public var hasAudio: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/has_video`.
+            public var hasVideo: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/height`.
+            public var height: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/id`.
+            public var id: Swift.String
+            /// What ffprobe found: a video (moving pictures, maybe sound), audio only, or a still image
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case video = "video"
+                case audio = "audio"
+                case image = "image"
+            }
+            /// What ffprobe found: a video (moving pictures, maybe sound), audio only, or a still image
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/kind`.
+            public var kind: Components.Schemas.VideoAsset.KindPayload
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/name`.
+            public var name: Swift.String
+            /// Bytes
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/size`.
+            public var size: Swift.Int
+            /// Pixels; absent for audio
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoAsset/width`.
+            public var width: Swift.Int?
+            /// Creates a new `VideoAsset`.
+            ///
+            /// - Parameters:
+            ///   - contentType:
+            ///   - createdAt:
+            ///   - duration: Seconds; absent for an image
+            ///   - hasAudio:
+            ///   - hasVideo:
+            ///   - height:
+            ///   - id:
+            ///   - kind: What ffprobe found: a video (moving pictures, maybe sound), audio only, or a still image
+            ///   - name:
+            ///   - size: Bytes
+            ///   - width: Pixels; absent for audio
+            public init(
+                contentType: Swift.String,
+                createdAt: Foundation.Date,
+                duration: Swift.Double? = nil,
+                hasAudio: Swift.Bool,
+                hasVideo: Swift.Bool,
+                height: Swift.Int? = nil,
+                id: Swift.String,
+                kind: Components.Schemas.VideoAsset.KindPayload,
+                name: Swift.String,
+                size: Swift.Int,
+                width: Swift.Int? = nil
+            ) {
+                self.contentType = contentType
+                self.createdAt = createdAt
+                self.duration = duration
+                self.hasAudio = hasAudio
+                self.hasVideo = hasVideo
+                self.height = height
+                self.id = id
+                self.kind = kind
+                self.name = name
+                self.size = size
+                self.width = width
+            }
+            public enum CodingKeys: String, CodingKey {
+                case contentType = "content_type"
+                case createdAt = "created_at"
+                case duration
+                case hasAudio = "has_audio"
+                case hasVideo = "has_video"
+                case height
+                case id
+                case kind
+                case name
+                case size
+                case width
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contentType = try container.decode(
+                    Swift.String.self,
+                    forKey: .contentType
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.duration = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .duration
+                )
+                self.hasAudio = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .hasAudio
+                )
+                self.hasVideo = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .hasVideo
+                )
+                self.height = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .height
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.VideoAsset.KindPayload.self,
+                    forKey: .kind
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.size = try container.decode(
+                    Swift.Int.self,
+                    forKey: .size
+                )
+                self.width = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .width
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "content_type",
+                    "created_at",
+                    "duration",
+                    "has_audio",
+                    "has_video",
+                    "height",
+                    "id",
+                    "kind",
+                    "name",
+                    "size",
+                    "width"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VideoProject`.
+        public struct VideoProject: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VideoProject/created_at`.
+            public var createdAt: Foundation.Date
+            /// The project with every default filled in
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoProject/document`.
+            public struct DocumentPayload: Codable, Hashable, Sendable {
+                /// Default 16:9
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/aspect_ratio`.
+                @frozen public enum AspectRatioPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _16_colon_9 = "16:9"
+                    case _9_colon_16 = "9:16"
+                    case _1_colon_1 = "1:1"
+                }
+                /// Default 16:9
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/aspect_ratio`.
+                public var aspectRatio: Components.Schemas.VideoProject.DocumentPayload.AspectRatioPayload?
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/background`.
+                public var background: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions`.
+                public struct CaptionsPayload: Codable, Hashable, Sendable {
+                    /// Drawn into the render (default true); else only exported as SRT and WebVTT
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/burn`.
+                    public var burn: Swift.Bool?
+                    /// The captions' distance from the frame's bottom, in pixels
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/margin_bottom`.
+                    public var marginBottom: Swift.Double?
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload`.
+                    public struct SegmentsPayloadPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/end`.
+                        public var end: Swift.Double
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/start`.
+                        public var start: Swift.Double
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/text`.
+                        public var text: Swift.String
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/WordsPayload`.
+                        public struct WordsPayloadPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/WordsPayload/end`.
+                            public var end: Swift.Double
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/WordsPayload/start`.
+                            public var start: Swift.Double
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/WordsPayload/text`.
+                            public var text: Swift.String
+                            /// Creates a new `WordsPayloadPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - end:
+                            ///   - start:
+                            ///   - text:
+                            public init(
+                                end: Swift.Double,
+                                start: Swift.Double,
+                                text: Swift.String
+                            ) {
+                                self.end = end
+                                self.start = start
+                                self.text = text
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case end
+                                case start
+                                case text
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.end = try container.decode(
+                                    Swift.Double.self,
+                                    forKey: .end
+                                )
+                                self.start = try container.decode(
+                                    Swift.Double.self,
+                                    forKey: .start
+                                )
+                                self.text = try container.decode(
+                                    Swift.String.self,
+                                    forKey: .text
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "end",
+                                    "start",
+                                    "text"
+                                ])
+                            }
+                        }
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/words`.
+                        public typealias WordsPayload = [Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayloadPayload.WordsPayloadPayload]
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/SegmentsPayload/words`.
+                        public var words: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayloadPayload.WordsPayload?
+                        /// Creates a new `SegmentsPayloadPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - end:
+                        ///   - start:
+                        ///   - text:
+                        ///   - words:
+                        public init(
+                            end: Swift.Double,
+                            start: Swift.Double,
+                            text: Swift.String,
+                            words: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayloadPayload.WordsPayload? = nil
+                        ) {
+                            self.end = end
+                            self.start = start
+                            self.text = text
+                            self.words = words
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case end
+                            case start
+                            case text
+                            case words
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.end = try container.decode(
+                                Swift.Double.self,
+                                forKey: .end
+                            )
+                            self.start = try container.decode(
+                                Swift.Double.self,
+                                forKey: .start
+                            )
+                            self.text = try container.decode(
+                                Swift.String.self,
+                                forKey: .text
+                            )
+                            self.words = try container.decodeIfPresent(
+                                Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayloadPayload.WordsPayload.self,
+                                forKey: .words
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "end",
+                                "start",
+                                "text",
+                                "words"
+                            ])
+                        }
+                    }
+                    /// In time order, not overlapping
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/segments`.
+                    public typealias SegmentsPayload = [Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayloadPayload]
+                    /// In time order, not overlapping
+                    ///
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/segments`.
+                    public var segments: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayload?
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style`.
+                    public struct StylePayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style/align`.
+                        @frozen public enum AlignPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case left = "left"
+                            case center = "center"
+                            case right = "right"
+                        }
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style/align`.
+                        public var align: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload.AlignPayload?
+                        /// A box behind the text (with alpha: #00000099)
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style/background`.
+                        public var background: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style/color`.
+                        public var color: Swift.String?
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style/font`.
+                        @frozen public enum FontPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case sans = "sans"
+                            case sansBold = "sans-bold"
+                            case serif = "serif"
+                            case serifBold = "serif-bold"
+                            case mono = "mono"
+                        }
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style/font`.
+                        public var font: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload.FontPayload?
+                        /// Pixels
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style/size`.
+                        public var size: Swift.Double?
+                        /// Creates a new `StylePayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - align:
+                        ///   - background: A box behind the text (with alpha: #00000099)
+                        ///   - color:
+                        ///   - font:
+                        ///   - size: Pixels
+                        public init(
+                            align: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload.AlignPayload? = nil,
+                            background: Swift.String? = nil,
+                            color: Swift.String? = nil,
+                            font: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload.FontPayload? = nil,
+                            size: Swift.Double? = nil
+                        ) {
+                            self.align = align
+                            self.background = background
+                            self.color = color
+                            self.font = font
+                            self.size = size
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case align
+                            case background
+                            case color
+                            case font
+                            case size
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.align = try container.decodeIfPresent(
+                                Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload.AlignPayload.self,
+                                forKey: .align
+                            )
+                            self.background = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .background
+                            )
+                            self.color = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .color
+                            )
+                            self.font = try container.decodeIfPresent(
+                                Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload.FontPayload.self,
+                                forKey: .font
+                            )
+                            self.size = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .size
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "align",
+                                "background",
+                                "color",
+                                "font",
+                                "size"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions/style`.
+                    public var style: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload?
+                    /// Creates a new `CaptionsPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - burn: Drawn into the render (default true); else only exported as SRT and WebVTT
+                    ///   - marginBottom: The captions' distance from the frame's bottom, in pixels
+                    ///   - segments: In time order, not overlapping
+                    ///   - style:
+                    public init(
+                        burn: Swift.Bool? = nil,
+                        marginBottom: Swift.Double? = nil,
+                        segments: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayload? = nil,
+                        style: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload? = nil
+                    ) {
+                        self.burn = burn
+                        self.marginBottom = marginBottom
+                        self.segments = segments
+                        self.style = style
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case burn
+                        case marginBottom = "margin_bottom"
+                        case segments
+                        case style
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.burn = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .burn
+                        )
+                        self.marginBottom = try container.decodeIfPresent(
+                            Swift.Double.self,
+                            forKey: .marginBottom
+                        )
+                        self.segments = try container.decodeIfPresent(
+                            Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.SegmentsPayload.self,
+                            forKey: .segments
+                        )
+                        self.style = try container.decodeIfPresent(
+                            Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.StylePayload.self,
+                            forKey: .style
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "burn",
+                            "margin_bottom",
+                            "segments",
+                            "style"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/captions`.
+                public var captions: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload?
+                /// Seconds (default 10)
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/duration`.
+                public var duration: Swift.Double?
+                /// 24, 25, 30 (default), 50 or 60
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/fps`.
+                public var fps: Swift.Int?
+                /// The short side's pixels: 360, 480, 720 or 1080 (default)
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/resolution`.
+                public var resolution: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload`.
+                public struct TracksPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload`.
+                    public struct ClipsPayloadPayload: Codable, Hashable, Sendable {
+                        /// An asset of the workspace (video, audio and image tracks)
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/asset_id`.
+                        public var assetId: Swift.String?
+                        /// Seconds on the timeline (required for image and text; video and audio play to their end)
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/duration`.
+                        public var duration: Swift.Double?
+                        /// Seconds
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/fade_in`.
+                        public var fadeIn: Swift.Double?
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/fade_out`.
+                        public var fadeOut: Swift.Double?
+                        /// contain: all of the picture in the box; cover: the box filled, cropped
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/fit`.
+                        @frozen public enum FitPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                            case contain = "contain"
+                            case cover = "cover"
+                        }
+                        /// contain: all of the picture in the box; cover: the box filled, cropped
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/fit`.
+                        public var fit: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.FitPayload?
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/height`.
+                        public var height: Swift.Double?
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/id`.
+                        public var id: Swift.String?
+                        /// Seconds into the asset where the clip starts (video, audio)
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/in`.
+                        public var _in: Swift.Double?
+                        /// Per property, values at times from the clip's start; a property with keyframes follows them
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes`.
+                        public struct KeyframesPayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload`.
+                            public struct OpacityPayloadPayload: Codable, Hashable, Sendable {
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/easing`.
+                                @frozen public enum EasingPayload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/easing/case1`.
+                                    @frozen public enum Case1Payload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case linear = "linear"
+                                        case easeIn = "ease-in"
+                                        case easeOut = "ease-out"
+                                        case easeInOut = "ease-in-out"
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/easing/case1`.
+                                    case case1(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayloadPayload.EasingPayload.Case1Payload)
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/easing/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        ///
+                                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/easing/case2/cubic_bezier`.
+                                        public var cubicBezier: [Swift.Double]
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - cubicBezier: [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        public init(cubicBezier: [Swift.Double]) {
+                                            self.cubicBezier = cubicBezier
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case cubicBezier = "cubic_bezier"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.cubicBezier = try container.decode(
+                                                [Swift.Double].self,
+                                                forKey: .cubicBezier
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "cubic_bezier"
+                                            ])
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/easing/case2`.
+                                    case case2(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayloadPayload.EasingPayload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try encoder.encodeToSingleValueContainer(value)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
+                                    }
+                                }
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/easing`.
+                                public var easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayloadPayload.EasingPayload?
+                                /// Seconds from the clip's start
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/time`.
+                                public var time: Swift.Double
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/OpacityPayload/value`.
+                                public var value: Swift.Double
+                                /// Creates a new `OpacityPayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - easing: How the value eases to the next keyframe (default linear)
+                                ///   - time: Seconds from the clip's start
+                                ///   - value:
+                                public init(
+                                    easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayloadPayload.EasingPayload? = nil,
+                                    time: Swift.Double,
+                                    value: Swift.Double
+                                ) {
+                                    self.easing = easing
+                                    self.time = time
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case easing
+                                    case time
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.easing = try container.decodeIfPresent(
+                                        Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayloadPayload.EasingPayload.self,
+                                        forKey: .easing
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .time
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "easing",
+                                        "time",
+                                        "value"
+                                    ])
+                                }
+                            }
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/opacity`.
+                            public typealias OpacityPayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayloadPayload]
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/opacity`.
+                            public var opacity: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayload?
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload`.
+                            public struct RotationPayloadPayload: Codable, Hashable, Sendable {
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/easing`.
+                                @frozen public enum EasingPayload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/easing/case1`.
+                                    @frozen public enum Case1Payload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case linear = "linear"
+                                        case easeIn = "ease-in"
+                                        case easeOut = "ease-out"
+                                        case easeInOut = "ease-in-out"
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/easing/case1`.
+                                    case case1(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayloadPayload.EasingPayload.Case1Payload)
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/easing/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        ///
+                                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/easing/case2/cubic_bezier`.
+                                        public var cubicBezier: [Swift.Double]
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - cubicBezier: [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        public init(cubicBezier: [Swift.Double]) {
+                                            self.cubicBezier = cubicBezier
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case cubicBezier = "cubic_bezier"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.cubicBezier = try container.decode(
+                                                [Swift.Double].self,
+                                                forKey: .cubicBezier
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "cubic_bezier"
+                                            ])
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/easing/case2`.
+                                    case case2(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayloadPayload.EasingPayload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try encoder.encodeToSingleValueContainer(value)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
+                                    }
+                                }
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/easing`.
+                                public var easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayloadPayload.EasingPayload?
+                                /// Seconds from the clip's start
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/time`.
+                                public var time: Swift.Double
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/RotationPayload/value`.
+                                public var value: Swift.Double
+                                /// Creates a new `RotationPayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - easing: How the value eases to the next keyframe (default linear)
+                                ///   - time: Seconds from the clip's start
+                                ///   - value:
+                                public init(
+                                    easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayloadPayload.EasingPayload? = nil,
+                                    time: Swift.Double,
+                                    value: Swift.Double
+                                ) {
+                                    self.easing = easing
+                                    self.time = time
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case easing
+                                    case time
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.easing = try container.decodeIfPresent(
+                                        Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayloadPayload.EasingPayload.self,
+                                        forKey: .easing
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .time
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "easing",
+                                        "time",
+                                        "value"
+                                    ])
+                                }
+                            }
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/rotation`.
+                            public typealias RotationPayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayloadPayload]
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/rotation`.
+                            public var rotation: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayload?
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload`.
+                            public struct ScalePayloadPayload: Codable, Hashable, Sendable {
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/easing`.
+                                @frozen public enum EasingPayload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/easing/case1`.
+                                    @frozen public enum Case1Payload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case linear = "linear"
+                                        case easeIn = "ease-in"
+                                        case easeOut = "ease-out"
+                                        case easeInOut = "ease-in-out"
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/easing/case1`.
+                                    case case1(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayloadPayload.EasingPayload.Case1Payload)
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/easing/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        ///
+                                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/easing/case2/cubic_bezier`.
+                                        public var cubicBezier: [Swift.Double]
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - cubicBezier: [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        public init(cubicBezier: [Swift.Double]) {
+                                            self.cubicBezier = cubicBezier
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case cubicBezier = "cubic_bezier"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.cubicBezier = try container.decode(
+                                                [Swift.Double].self,
+                                                forKey: .cubicBezier
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "cubic_bezier"
+                                            ])
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/easing/case2`.
+                                    case case2(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayloadPayload.EasingPayload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try encoder.encodeToSingleValueContainer(value)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
+                                    }
+                                }
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/easing`.
+                                public var easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayloadPayload.EasingPayload?
+                                /// Seconds from the clip's start
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/time`.
+                                public var time: Swift.Double
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/ScalePayload/value`.
+                                public var value: Swift.Double
+                                /// Creates a new `ScalePayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - easing: How the value eases to the next keyframe (default linear)
+                                ///   - time: Seconds from the clip's start
+                                ///   - value:
+                                public init(
+                                    easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayloadPayload.EasingPayload? = nil,
+                                    time: Swift.Double,
+                                    value: Swift.Double
+                                ) {
+                                    self.easing = easing
+                                    self.time = time
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case easing
+                                    case time
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.easing = try container.decodeIfPresent(
+                                        Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayloadPayload.EasingPayload.self,
+                                        forKey: .easing
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .time
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "easing",
+                                        "time",
+                                        "value"
+                                    ])
+                                }
+                            }
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/scale`.
+                            public typealias ScalePayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayloadPayload]
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/scale`.
+                            public var scale: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayload?
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload`.
+                            public struct VolumePayloadPayload: Codable, Hashable, Sendable {
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/easing`.
+                                @frozen public enum EasingPayload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/easing/case1`.
+                                    @frozen public enum Case1Payload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case linear = "linear"
+                                        case easeIn = "ease-in"
+                                        case easeOut = "ease-out"
+                                        case easeInOut = "ease-in-out"
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/easing/case1`.
+                                    case case1(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayloadPayload.EasingPayload.Case1Payload)
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/easing/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        ///
+                                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/easing/case2/cubic_bezier`.
+                                        public var cubicBezier: [Swift.Double]
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - cubicBezier: [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        public init(cubicBezier: [Swift.Double]) {
+                                            self.cubicBezier = cubicBezier
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case cubicBezier = "cubic_bezier"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.cubicBezier = try container.decode(
+                                                [Swift.Double].self,
+                                                forKey: .cubicBezier
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "cubic_bezier"
+                                            ])
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/easing/case2`.
+                                    case case2(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayloadPayload.EasingPayload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try encoder.encodeToSingleValueContainer(value)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
+                                    }
+                                }
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/easing`.
+                                public var easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayloadPayload.EasingPayload?
+                                /// Seconds from the clip's start
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/time`.
+                                public var time: Swift.Double
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/VolumePayload/value`.
+                                public var value: Swift.Double
+                                /// Creates a new `VolumePayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - easing: How the value eases to the next keyframe (default linear)
+                                ///   - time: Seconds from the clip's start
+                                ///   - value:
+                                public init(
+                                    easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayloadPayload.EasingPayload? = nil,
+                                    time: Swift.Double,
+                                    value: Swift.Double
+                                ) {
+                                    self.easing = easing
+                                    self.time = time
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case easing
+                                    case time
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.easing = try container.decodeIfPresent(
+                                        Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayloadPayload.EasingPayload.self,
+                                        forKey: .easing
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .time
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "easing",
+                                        "time",
+                                        "value"
+                                    ])
+                                }
+                            }
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/volume`.
+                            public typealias VolumePayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayloadPayload]
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/volume`.
+                            public var volume: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayload?
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload`.
+                            public struct XPayloadPayload: Codable, Hashable, Sendable {
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/easing`.
+                                @frozen public enum EasingPayload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/easing/case1`.
+                                    @frozen public enum Case1Payload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case linear = "linear"
+                                        case easeIn = "ease-in"
+                                        case easeOut = "ease-out"
+                                        case easeInOut = "ease-in-out"
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/easing/case1`.
+                                    case case1(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayloadPayload.EasingPayload.Case1Payload)
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/easing/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        ///
+                                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/easing/case2/cubic_bezier`.
+                                        public var cubicBezier: [Swift.Double]
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - cubicBezier: [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        public init(cubicBezier: [Swift.Double]) {
+                                            self.cubicBezier = cubicBezier
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case cubicBezier = "cubic_bezier"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.cubicBezier = try container.decode(
+                                                [Swift.Double].self,
+                                                forKey: .cubicBezier
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "cubic_bezier"
+                                            ])
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/easing/case2`.
+                                    case case2(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayloadPayload.EasingPayload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try encoder.encodeToSingleValueContainer(value)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
+                                    }
+                                }
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/easing`.
+                                public var easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayloadPayload.EasingPayload?
+                                /// Seconds from the clip's start
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/time`.
+                                public var time: Swift.Double
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/XPayload/value`.
+                                public var value: Swift.Double
+                                /// Creates a new `XPayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - easing: How the value eases to the next keyframe (default linear)
+                                ///   - time: Seconds from the clip's start
+                                ///   - value:
+                                public init(
+                                    easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayloadPayload.EasingPayload? = nil,
+                                    time: Swift.Double,
+                                    value: Swift.Double
+                                ) {
+                                    self.easing = easing
+                                    self.time = time
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case easing
+                                    case time
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.easing = try container.decodeIfPresent(
+                                        Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayloadPayload.EasingPayload.self,
+                                        forKey: .easing
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .time
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "easing",
+                                        "time",
+                                        "value"
+                                    ])
+                                }
+                            }
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/x`.
+                            public typealias XPayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayloadPayload]
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/x`.
+                            public var x: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayload?
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload`.
+                            public struct YPayloadPayload: Codable, Hashable, Sendable {
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/easing`.
+                                @frozen public enum EasingPayload: Codable, Hashable, Sendable {
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/easing/case1`.
+                                    @frozen public enum Case1Payload: String, Codable, Hashable, Sendable, CaseIterable {
+                                        case linear = "linear"
+                                        case easeIn = "ease-in"
+                                        case easeOut = "ease-out"
+                                        case easeInOut = "ease-in-out"
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/easing/case1`.
+                                    case case1(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayloadPayload.EasingPayload.Case1Payload)
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/easing/case2`.
+                                    public struct Case2Payload: Codable, Hashable, Sendable {
+                                        /// [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        ///
+                                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/easing/case2/cubic_bezier`.
+                                        public var cubicBezier: [Swift.Double]
+                                        /// Creates a new `Case2Payload`.
+                                        ///
+                                        /// - Parameters:
+                                        ///   - cubicBezier: [x1, y1, x2, y2] as CSS's cubic-bezier(); x1 and x2 from 0 to 1
+                                        public init(cubicBezier: [Swift.Double]) {
+                                            self.cubicBezier = cubicBezier
+                                        }
+                                        public enum CodingKeys: String, CodingKey {
+                                            case cubicBezier = "cubic_bezier"
+                                        }
+                                        public init(from decoder: any Swift.Decoder) throws {
+                                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                                            self.cubicBezier = try container.decode(
+                                                [Swift.Double].self,
+                                                forKey: .cubicBezier
+                                            )
+                                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                                "cubic_bezier"
+                                            ])
+                                        }
+                                    }
+                                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/easing/case2`.
+                                    case case2(Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayloadPayload.EasingPayload.Case2Payload)
+                                    public init(from decoder: any Swift.Decoder) throws {
+                                        var errors: [any Swift.Error] = []
+                                        do {
+                                            self = .case1(try decoder.decodeFromSingleValueContainer())
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        do {
+                                            self = .case2(try .init(from: decoder))
+                                            return
+                                        } catch {
+                                            errors.append(error)
+                                        }
+                                        throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                                            type: Self.self,
+                                            codingPath: decoder.codingPath,
+                                            errors: errors
+                                        )
+                                    }
+                                    public func encode(to encoder: any Swift.Encoder) throws {
+                                        switch self {
+                                        case let .case1(value):
+                                            try encoder.encodeToSingleValueContainer(value)
+                                        case let .case2(value):
+                                            try value.encode(to: encoder)
+                                        }
+                                    }
+                                }
+                                /// How the value eases to the next keyframe (default linear)
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/easing`.
+                                public var easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayloadPayload.EasingPayload?
+                                /// Seconds from the clip's start
+                                ///
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/time`.
+                                public var time: Swift.Double
+                                /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/YPayload/value`.
+                                public var value: Swift.Double
+                                /// Creates a new `YPayloadPayload`.
+                                ///
+                                /// - Parameters:
+                                ///   - easing: How the value eases to the next keyframe (default linear)
+                                ///   - time: Seconds from the clip's start
+                                ///   - value:
+                                public init(
+                                    easing: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayloadPayload.EasingPayload? = nil,
+                                    time: Swift.Double,
+                                    value: Swift.Double
+                                ) {
+                                    self.easing = easing
+                                    self.time = time
+                                    self.value = value
+                                }
+                                public enum CodingKeys: String, CodingKey {
+                                    case easing
+                                    case time
+                                    case value
+                                }
+                                public init(from decoder: any Swift.Decoder) throws {
+                                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                                    self.easing = try container.decodeIfPresent(
+                                        Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayloadPayload.EasingPayload.self,
+                                        forKey: .easing
+                                    )
+                                    self.time = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .time
+                                    )
+                                    self.value = try container.decode(
+                                        Swift.Double.self,
+                                        forKey: .value
+                                    )
+                                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                        "easing",
+                                        "time",
+                                        "value"
+                                    ])
+                                }
+                            }
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/y`.
+                            public typealias YPayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayloadPayload]
+                            /// In time order
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes/y`.
+                            public var y: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayload?
+                            /// Creates a new `KeyframesPayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - opacity: In time order
+                            ///   - rotation: In time order
+                            ///   - scale: In time order
+                            ///   - volume: In time order
+                            ///   - x: In time order
+                            ///   - y: In time order
+                            public init(
+                                opacity: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayload? = nil,
+                                rotation: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayload? = nil,
+                                scale: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayload? = nil,
+                                volume: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayload? = nil,
+                                x: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayload? = nil,
+                                y: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayload? = nil
+                            ) {
+                                self.opacity = opacity
+                                self.rotation = rotation
+                                self.scale = scale
+                                self.volume = volume
+                                self.x = x
+                                self.y = y
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case opacity
+                                case rotation
+                                case scale
+                                case volume
+                                case x
+                                case y
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.opacity = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.OpacityPayload.self,
+                                    forKey: .opacity
+                                )
+                                self.rotation = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.RotationPayload.self,
+                                    forKey: .rotation
+                                )
+                                self.scale = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.ScalePayload.self,
+                                    forKey: .scale
+                                )
+                                self.volume = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.VolumePayload.self,
+                                    forKey: .volume
+                                )
+                                self.x = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.XPayload.self,
+                                    forKey: .x
+                                )
+                                self.y = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.YPayload.self,
+                                    forKey: .y
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "opacity",
+                                    "rotation",
+                                    "scale",
+                                    "volume",
+                                    "x",
+                                    "y"
+                                ])
+                            }
+                        }
+                        /// Per property, values at times from the clip's start; a property with keyframes follows them
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/keyframes`.
+                        public var keyframes: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload?
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/opacity`.
+                        public var opacity: Swift.Double?
+                        /// Degrees, clockwise, about the box's centre
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/rotation`.
+                        public var rotation: Swift.Double?
+                        /// About the box's centre
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/scale`.
+                        public var scale: Swift.Double?
+                        /// Seconds on the timeline
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/start`.
+                        public var start: Swift.Double
+                        /// Text clips
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style`.
+                        public struct StylePayload: Codable, Hashable, Sendable {
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style/align`.
+                            @frozen public enum AlignPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case left = "left"
+                                case center = "center"
+                                case right = "right"
+                            }
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style/align`.
+                            public var align: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload.AlignPayload?
+                            /// A box behind the text (with alpha: #00000099)
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style/background`.
+                            public var background: Swift.String?
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style/color`.
+                            public var color: Swift.String?
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style/font`.
+                            @frozen public enum FontPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                                case sans = "sans"
+                                case sansBold = "sans-bold"
+                                case serif = "serif"
+                                case serifBold = "serif-bold"
+                                case mono = "mono"
+                            }
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style/font`.
+                            public var font: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload.FontPayload?
+                            /// Pixels
+                            ///
+                            /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style/size`.
+                            public var size: Swift.Double?
+                            /// Creates a new `StylePayload`.
+                            ///
+                            /// - Parameters:
+                            ///   - align:
+                            ///   - background: A box behind the text (with alpha: #00000099)
+                            ///   - color:
+                            ///   - font:
+                            ///   - size: Pixels
+                            public init(
+                                align: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload.AlignPayload? = nil,
+                                background: Swift.String? = nil,
+                                color: Swift.String? = nil,
+                                font: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload.FontPayload? = nil,
+                                size: Swift.Double? = nil
+                            ) {
+                                self.align = align
+                                self.background = background
+                                self.color = color
+                                self.font = font
+                                self.size = size
+                            }
+                            public enum CodingKeys: String, CodingKey {
+                                case align
+                                case background
+                                case color
+                                case font
+                                case size
+                            }
+                            public init(from decoder: any Swift.Decoder) throws {
+                                let container = try decoder.container(keyedBy: CodingKeys.self)
+                                self.align = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload.AlignPayload.self,
+                                    forKey: .align
+                                )
+                                self.background = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .background
+                                )
+                                self.color = try container.decodeIfPresent(
+                                    Swift.String.self,
+                                    forKey: .color
+                                )
+                                self.font = try container.decodeIfPresent(
+                                    Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload.FontPayload.self,
+                                    forKey: .font
+                                )
+                                self.size = try container.decodeIfPresent(
+                                    Swift.Double.self,
+                                    forKey: .size
+                                )
+                                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                    "align",
+                                    "background",
+                                    "color",
+                                    "font",
+                                    "size"
+                                ])
+                            }
+                        }
+                        /// Text clips
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/style`.
+                        public var style: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload?
+                        /// What a text track's clip shows
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/text`.
+                        public var text: Swift.String?
+                        /// Video and audio clips
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/volume`.
+                        public var volume: Swift.Double?
+                        /// The box's width (default the frame's)
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/width`.
+                        public var width: Swift.Double?
+                        /// The box's left edge, in the frame's pixels
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/x`.
+                        public var x: Swift.Double?
+                        /// The box's top edge
+                        ///
+                        /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/ClipsPayload/y`.
+                        public var y: Swift.Double?
+                        /// Creates a new `ClipsPayloadPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - assetId: An asset of the workspace (video, audio and image tracks)
+                        ///   - duration: Seconds on the timeline (required for image and text; video and audio play to their end)
+                        ///   - fadeIn: Seconds
+                        ///   - fadeOut:
+                        ///   - fit: contain: all of the picture in the box; cover: the box filled, cropped
+                        ///   - height:
+                        ///   - id:
+                        ///   - _in: Seconds into the asset where the clip starts (video, audio)
+                        ///   - keyframes: Per property, values at times from the clip's start; a property with keyframes follows them
+                        ///   - opacity:
+                        ///   - rotation: Degrees, clockwise, about the box's centre
+                        ///   - scale: About the box's centre
+                        ///   - start: Seconds on the timeline
+                        ///   - style: Text clips
+                        ///   - text: What a text track's clip shows
+                        ///   - volume: Video and audio clips
+                        ///   - width: The box's width (default the frame's)
+                        ///   - x: The box's left edge, in the frame's pixels
+                        ///   - y: The box's top edge
+                        public init(
+                            assetId: Swift.String? = nil,
+                            duration: Swift.Double? = nil,
+                            fadeIn: Swift.Double? = nil,
+                            fadeOut: Swift.Double? = nil,
+                            fit: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.FitPayload? = nil,
+                            height: Swift.Double? = nil,
+                            id: Swift.String? = nil,
+                            _in: Swift.Double? = nil,
+                            keyframes: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload? = nil,
+                            opacity: Swift.Double? = nil,
+                            rotation: Swift.Double? = nil,
+                            scale: Swift.Double? = nil,
+                            start: Swift.Double,
+                            style: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload? = nil,
+                            text: Swift.String? = nil,
+                            volume: Swift.Double? = nil,
+                            width: Swift.Double? = nil,
+                            x: Swift.Double? = nil,
+                            y: Swift.Double? = nil
+                        ) {
+                            self.assetId = assetId
+                            self.duration = duration
+                            self.fadeIn = fadeIn
+                            self.fadeOut = fadeOut
+                            self.fit = fit
+                            self.height = height
+                            self.id = id
+                            self._in = _in
+                            self.keyframes = keyframes
+                            self.opacity = opacity
+                            self.rotation = rotation
+                            self.scale = scale
+                            self.start = start
+                            self.style = style
+                            self.text = text
+                            self.volume = volume
+                            self.width = width
+                            self.x = x
+                            self.y = y
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case assetId = "asset_id"
+                            case duration
+                            case fadeIn = "fade_in"
+                            case fadeOut = "fade_out"
+                            case fit
+                            case height
+                            case id
+                            case _in = "in"
+                            case keyframes
+                            case opacity
+                            case rotation
+                            case scale
+                            case start
+                            case style
+                            case text
+                            case volume
+                            case width
+                            case x
+                            case y
+                        }
+                        public init(from decoder: any Swift.Decoder) throws {
+                            let container = try decoder.container(keyedBy: CodingKeys.self)
+                            self.assetId = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .assetId
+                            )
+                            self.duration = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .duration
+                            )
+                            self.fadeIn = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .fadeIn
+                            )
+                            self.fadeOut = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .fadeOut
+                            )
+                            self.fit = try container.decodeIfPresent(
+                                Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.FitPayload.self,
+                                forKey: .fit
+                            )
+                            self.height = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .height
+                            )
+                            self.id = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .id
+                            )
+                            self._in = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: ._in
+                            )
+                            self.keyframes = try container.decodeIfPresent(
+                                Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.KeyframesPayload.self,
+                                forKey: .keyframes
+                            )
+                            self.opacity = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .opacity
+                            )
+                            self.rotation = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .rotation
+                            )
+                            self.scale = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .scale
+                            )
+                            self.start = try container.decode(
+                                Swift.Double.self,
+                                forKey: .start
+                            )
+                            self.style = try container.decodeIfPresent(
+                                Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload.StylePayload.self,
+                                forKey: .style
+                            )
+                            self.text = try container.decodeIfPresent(
+                                Swift.String.self,
+                                forKey: .text
+                            )
+                            self.volume = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .volume
+                            )
+                            self.width = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .width
+                            )
+                            self.x = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .x
+                            )
+                            self.y = try container.decodeIfPresent(
+                                Swift.Double.self,
+                                forKey: .y
+                            )
+                            try decoder.ensureNoAdditionalProperties(knownKeys: [
+                                "asset_id",
+                                "duration",
+                                "fade_in",
+                                "fade_out",
+                                "fit",
+                                "height",
+                                "id",
+                                "in",
+                                "keyframes",
+                                "opacity",
+                                "rotation",
+                                "scale",
+                                "start",
+                                "style",
+                                "text",
+                                "volume",
+                                "width",
+                                "x",
+                                "y"
+                            ])
+                        }
+                    }
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/clips`.
+                    public typealias ClipsPayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayloadPayload]
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/clips`.
+                    public var clips: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayload?
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/id`.
+                    public var id: Swift.String?
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/kind`.
+                    @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case video = "video"
+                        case audio = "audio"
+                        case image = "image"
+                        case text = "text"
+                    }
+                    /// - Remark: Generated from `#/components/schemas/VideoProject/document/TracksPayload/kind`.
+                    public var kind: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.KindPayload
+                    /// Creates a new `TracksPayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - clips:
+                    ///   - id:
+                    ///   - kind:
+                    public init(
+                        clips: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayload? = nil,
+                        id: Swift.String? = nil,
+                        kind: Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.KindPayload
+                    ) {
+                        self.clips = clips
+                        self.id = id
+                        self.kind = kind
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case clips
+                        case id
+                        case kind
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.clips = try container.decodeIfPresent(
+                            Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.ClipsPayload.self,
+                            forKey: .clips
+                        )
+                        self.id = try container.decodeIfPresent(
+                            Swift.String.self,
+                            forKey: .id
+                        )
+                        self.kind = try container.decode(
+                            Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload.KindPayload.self,
+                            forKey: .kind
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "clips",
+                            "id",
+                            "kind"
+                        ])
+                    }
+                }
+                /// Stacked in order: the first at the bottom
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/tracks`.
+                public typealias TracksPayload = [Components.Schemas.VideoProject.DocumentPayload.TracksPayloadPayload]
+                /// Stacked in order: the first at the bottom
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoProject/document/tracks`.
+                public var tracks: Components.Schemas.VideoProject.DocumentPayload.TracksPayload?
+                /// Creates a new `DocumentPayload`.
+                ///
+                /// - Parameters:
+                ///   - aspectRatio: Default 16:9
+                ///   - background:
+                ///   - captions:
+                ///   - duration: Seconds (default 10)
+                ///   - fps: 24, 25, 30 (default), 50 or 60
+                ///   - resolution: The short side's pixels: 360, 480, 720 or 1080 (default)
+                ///   - tracks: Stacked in order: the first at the bottom
+                public init(
+                    aspectRatio: Components.Schemas.VideoProject.DocumentPayload.AspectRatioPayload? = nil,
+                    background: Swift.String? = nil,
+                    captions: Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload? = nil,
+                    duration: Swift.Double? = nil,
+                    fps: Swift.Int? = nil,
+                    resolution: Swift.Int? = nil,
+                    tracks: Components.Schemas.VideoProject.DocumentPayload.TracksPayload? = nil
+                ) {
+                    self.aspectRatio = aspectRatio
+                    self.background = background
+                    self.captions = captions
+                    self.duration = duration
+                    self.fps = fps
+                    self.resolution = resolution
+                    self.tracks = tracks
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case aspectRatio = "aspect_ratio"
+                    case background
+                    case captions
+                    case duration
+                    case fps
+                    case resolution
+                    case tracks
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.aspectRatio = try container.decodeIfPresent(
+                        Components.Schemas.VideoProject.DocumentPayload.AspectRatioPayload.self,
+                        forKey: .aspectRatio
+                    )
+                    self.background = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .background
+                    )
+                    self.captions = try container.decodeIfPresent(
+                        Components.Schemas.VideoProject.DocumentPayload.CaptionsPayload.self,
+                        forKey: .captions
+                    )
+                    self.duration = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .duration
+                    )
+                    self.fps = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .fps
+                    )
+                    self.resolution = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .resolution
+                    )
+                    self.tracks = try container.decodeIfPresent(
+                        Components.Schemas.VideoProject.DocumentPayload.TracksPayload.self,
+                        forKey: .tracks
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "aspect_ratio",
+                        "background",
+                        "captions",
+                        "duration",
+                        "fps",
+                        "resolution",
+                        "tracks"
+                    ])
+                }
+            }
+            /// The project with every default filled in
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoProject/document`.
+            public var document: Components.Schemas.VideoProject.DocumentPayload
+            /// - Remark: Generated from `#/components/schemas/VideoProject/height`.
+            public var height: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/VideoProject/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VideoProject/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VideoProject/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Moves on with each change; the ETag
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoProject/version`.
+            public var version: Swift.Int
+            /// The frame's pixels, from the aspect ratio and resolution
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoProject/width`.
+            public var width: Swift.Int
+            /// Creates a new `VideoProject`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - document: The project with every default filled in
+            ///   - height:
+            ///   - id:
+            ///   - name:
+            ///   - updatedAt:
+            ///   - version: Moves on with each change; the ETag
+            ///   - width: The frame's pixels, from the aspect ratio and resolution
+            public init(
+                createdAt: Foundation.Date,
+                document: Components.Schemas.VideoProject.DocumentPayload,
+                height: Swift.Int,
+                id: Swift.String,
+                name: Swift.String,
+                updatedAt: Foundation.Date,
+                version: Swift.Int,
+                width: Swift.Int
+            ) {
+                self.createdAt = createdAt
+                self.document = document
+                self.height = height
+                self.id = id
+                self.name = name
+                self.updatedAt = updatedAt
+                self.version = version
+                self.width = width
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt = "created_at"
+                case document
+                case height
+                case id
+                case name
+                case updatedAt = "updated_at"
+                case version
+                case width
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.document = try container.decode(
+                    Components.Schemas.VideoProject.DocumentPayload.self,
+                    forKey: .document
+                )
+                self.height = try container.decode(
+                    Swift.Int.self,
+                    forKey: .height
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.updatedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.version = try container.decode(
+                    Swift.Int.self,
+                    forKey: .version
+                )
+                self.width = try container.decode(
+                    Swift.Int.self,
+                    forKey: .width
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "created_at",
+                    "document",
+                    "height",
+                    "id",
+                    "name",
+                    "updated_at",
+                    "version",
+                    "width"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VideoRender`.
+        public struct VideoRender: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VideoRender/attempts`.
+            public var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/VideoRender/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/VideoRender/error`.
+            public struct _ErrorPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VideoRender/error/code`.
+                public var code: Swift.String
+                /// ffmpeg's own error, for a failed render
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoRender/error/message`.
+                public var message: Swift.String
+                /// Creates a new `_ErrorPayload`.
+                ///
+                /// - Parameters:
+                ///   - code:
+                ///   - message: ffmpeg's own error, for a failed render
+                public init(
+                    code: Swift.String,
+                    message: Swift.String
+                ) {
+                    self.code = code
+                    self.message = message
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case code
+                    case message
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.code = try container.decode(
+                        Swift.String.self,
+                        forKey: .code
+                    )
+                    self.message = try container.decode(
+                        Swift.String.self,
+                        forKey: .message
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "code",
+                        "message"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/VideoRender/error`.
+            public var error: Components.Schemas.VideoRender._ErrorPayload?
+            /// - Remark: Generated from `#/components/schemas/VideoRender/finished_at`.
+            public var finishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/VideoRender/id`.
+            public var id: Swift.String
+            /// Once succeeded
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoRender/output`.
+            public struct OutputPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VideoRender/output/duration`.
+                public var duration: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/VideoRender/output/height`.
+                public var height: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/VideoRender/output/poster_url`.
+                public var posterUrl: Swift.String
+                /// Bytes of the MP4 (H.264 and AAC, faststart)
+                ///
+                /// - Remark: Generated from `#/components/schemas/VideoRender/output/size`.
+                public var size: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/VideoRender/output/video_url`.
+                public var videoUrl: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VideoRender/output/width`.
+                public var width: Swift.Int?
+                /// Creates a new `OutputPayload`.
+                ///
+                /// - Parameters:
+                ///   - duration:
+                ///   - height:
+                ///   - posterUrl:
+                ///   - size: Bytes of the MP4 (H.264 and AAC, faststart)
+                ///   - videoUrl:
+                ///   - width:
+                public init(
+                    duration: Swift.Double? = nil,
+                    height: Swift.Int? = nil,
+                    posterUrl: Swift.String,
+                    size: Swift.Int,
+                    videoUrl: Swift.String,
+                    width: Swift.Int? = nil
+                ) {
+                    self.duration = duration
+                    self.height = height
+                    self.posterUrl = posterUrl
+                    self.size = size
+                    self.videoUrl = videoUrl
+                    self.width = width
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case duration
+                    case height
+                    case posterUrl = "poster_url"
+                    case size
+                    case videoUrl = "video_url"
+                    case width
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.duration = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .duration
+                    )
+                    self.height = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .height
+                    )
+                    self.posterUrl = try container.decode(
+                        Swift.String.self,
+                        forKey: .posterUrl
+                    )
+                    self.size = try container.decode(
+                        Swift.Int.self,
+                        forKey: .size
+                    )
+                    self.videoUrl = try container.decode(
+                        Swift.String.self,
+                        forKey: .videoUrl
+                    )
+                    self.width = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .width
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "duration",
+                        "height",
+                        "poster_url",
+                        "size",
+                        "video_url",
+                        "width"
+                    ])
+                }
+            }
+            /// Once succeeded
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoRender/output`.
+            public var output: Components.Schemas.VideoRender.OutputPayload?
+            /// From ffmpeg's progress: the share of the video written
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoRender/progress`.
+            public var progress: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/VideoRender/project_id`.
+            public var projectId: Swift.String
+            /// The version of the project rendered
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoRender/project_version`.
+            public var projectVersion: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/VideoRender/started_at`.
+            public var startedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/VideoRender/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case queued = "queued"
+                case rendering = "rendering"
+                case succeeded = "succeeded"
+                case failed = "failed"
+                case cancelled = "cancelled"
+            }
+            /// - Remark: Generated from `#/components/schemas/VideoRender/status`.
+            public var status: Components.Schemas.VideoRender.StatusPayload
+            /// Creates a new `VideoRender`.
+            ///
+            /// - Parameters:
+            ///   - attempts:
+            ///   - createdAt:
+            ///   - error:
+            ///   - finishedAt:
+            ///   - id:
+            ///   - output: Once succeeded
+            ///   - progress: From ffmpeg's progress: the share of the video written
+            ///   - projectId:
+            ///   - projectVersion: The version of the project rendered
+            ///   - startedAt:
+            ///   - status:
+            public init(
+                attempts: Swift.Int,
+                createdAt: Foundation.Date,
+                error: Components.Schemas.VideoRender._ErrorPayload? = nil,
+                finishedAt: Foundation.Date? = nil,
+                id: Swift.String,
+                output: Components.Schemas.VideoRender.OutputPayload? = nil,
+                progress: Swift.Double,
+                projectId: Swift.String,
+                projectVersion: Swift.Int,
+                startedAt: Foundation.Date? = nil,
+                status: Components.Schemas.VideoRender.StatusPayload
+            ) {
+                self.attempts = attempts
+                self.createdAt = createdAt
+                self.error = error
+                self.finishedAt = finishedAt
+                self.id = id
+                self.output = output
+                self.progress = progress
+                self.projectId = projectId
+                self.projectVersion = projectVersion
+                self.startedAt = startedAt
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempts
+                case createdAt = "created_at"
+                case error
+                case finishedAt = "finished_at"
+                case id
+                case output
+                case progress
+                case projectId = "project_id"
+                case projectVersion = "project_version"
+                case startedAt = "started_at"
+                case status
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.attempts = try container.decode(
+                    Swift.Int.self,
+                    forKey: .attempts
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.error = try container.decodeIfPresent(
+                    Components.Schemas.VideoRender._ErrorPayload.self,
+                    forKey: .error
+                )
+                self.finishedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.output = try container.decodeIfPresent(
+                    Components.Schemas.VideoRender.OutputPayload.self,
+                    forKey: .output
+                )
+                self.progress = try container.decode(
+                    Swift.Double.self,
+                    forKey: .progress
+                )
+                self.projectId = try container.decode(
+                    Swift.String.self,
+                    forKey: .projectId
+                )
+                self.projectVersion = try container.decode(
+                    Swift.Int.self,
+                    forKey: .projectVersion
+                )
+                self.startedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .startedAt
+                )
+                self.status = try container.decode(
+                    Components.Schemas.VideoRender.StatusPayload.self,
+                    forKey: .status
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "attempts",
+                    "created_at",
+                    "error",
+                    "finished_at",
+                    "id",
+                    "output",
+                    "progress",
+                    "project_id",
+                    "project_version",
+                    "started_at",
+                    "status"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/VoiceNumber`.
         public struct VoiceNumber: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/VoiceNumber/after_hours_message`.

@@ -2166,6 +2166,118 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/templates/{id}/preview`.
     /// - Remark: Generated from `#/paths//api/v1/templates/{id}/preview/post(postTemplatesPreview)`.
     func postTemplatesPreview(_ input: Operations.PostTemplatesPreview.Input) async throws -> Operations.PostTemplatesPreview.Output
+    /// Assets by id
+    ///
+    /// Assets by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/assets`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/get(listVideoAssets)`.
+    func listVideoAssets(_ input: Operations.ListVideoAssets.Input) async throws -> Operations.ListVideoAssets.Output
+    /// Upload a video, audio file or still image (the body, its media type as Content-Type). It is probed with ffprobe: a file that is not decodable media is refused (422 not_media)
+    ///
+    /// Upload a video, audio file or still image (the body, its media type as Content-Type). It is probed with ffprobe: a file that is not decodable media is refused (422 not_media). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/assets`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/post(createVideoAsset)`.
+    func createVideoAsset(_ input: Operations.CreateVideoAsset.Input) async throws -> Operations.CreateVideoAsset.Output
+    /// One asset, with what ffprobe found in it
+    ///
+    /// One asset, with what ffprobe found in it. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/assets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/{id}/get(getVideoAsset)`.
+    func getVideoAsset(_ input: Operations.GetVideoAsset.Input) async throws -> Operations.GetVideoAsset.Output
+    /// Delete an asset no project uses (409 names a project that does)
+    ///
+    /// Delete an asset no project uses (409 names a project that does). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/video/assets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/{id}/delete(deleteVideoAsset)`.
+    func deleteVideoAsset(_ input: Operations.DeleteVideoAsset.Input) async throws -> Operations.DeleteVideoAsset.Output
+    /// The asset's bytes (ranges honoured)
+    ///
+    /// The asset's bytes (ranges honoured). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/assets/{id}/content`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/{id}/content/get(getVideoAssetsContent)`.
+    func getVideoAssetsContent(_ input: Operations.GetVideoAssetsContent.Input) async throws -> Operations.GetVideoAssetsContent.Output
+    /// Projects by id
+    ///
+    /// Projects by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/get(listVideoProjects)`.
+    func listVideoProjects(_ input: Operations.ListVideoProjects.Input) async throws -> Operations.ListVideoProjects.Output
+    /// Make a project: a frame (aspect ratio, resolution, frame rate), a length, and tracks of clips stacked in z-order. Errors name the clip and property
+    ///
+    /// Make a project: a frame (aspect ratio, resolution, frame rate), a length, and tracks of clips stacked in z-order. Errors name the clip and property. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/projects`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/post(createVideoProject)`.
+    func createVideoProject(_ input: Operations.CreateVideoProject.Input) async throws -> Operations.CreateVideoProject.Output
+    /// One project
+    ///
+    /// One project. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/get(getVideoProject)`.
+    func getVideoProject(_ input: Operations.GetVideoProject.Input) async throws -> Operations.GetVideoProject.Output
+    /// Change a project: the fields given replace the project's (`tracks` and `captions` whole); the rest stays
+    ///
+    /// Change a project: the fields given replace the project's (`tracks` and `captions` whole); the rest stays. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/video/projects/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/patch(updateVideoProject)`.
+    func updateVideoProject(_ input: Operations.UpdateVideoProject.Input) async throws -> Operations.UpdateVideoProject.Output
+    /// Delete a project with its renders
+    ///
+    /// Delete a project with its renders. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/video/projects/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/delete(deleteVideoProject)`.
+    func deleteVideoProject(_ input: Operations.DeleteVideoProject.Input) async throws -> Operations.DeleteVideoProject.Output
+    /// The project's renders, oldest first
+    ///
+    /// The project's renders, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}/renders`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/renders/get(listVideoProjectRenders)`.
+    func listVideoProjectRenders(_ input: Operations.ListVideoProjectRenders.Input) async throws -> Operations.ListVideoProjectRenders.Output
+    /// Render the project as it is now to an MP4 (H.264/AAC, faststart) with a poster image, in the background (follow it at GET /video/renders/{id})
+    ///
+    /// Render the project as it is now to an MP4 (H.264/AAC, faststart) with a poster image, in the background (follow it at GET /video/renders/{id}). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/projects/{id}/renders`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/renders/post(postVideoProjectsRenders)`.
+    func postVideoProjectsRenders(_ input: Operations.PostVideoProjectsRenders.Input) async throws -> Operations.PostVideoProjectsRenders.Output
+    /// A render: its status, progress, error or output
+    ///
+    /// A render: its status, progress, error or output. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/renders/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/get(getVideoRender)`.
+    func getVideoRender(_ input: Operations.GetVideoRender.Input) async throws -> Operations.GetVideoRender.Output
+    /// Cancel a queued or running render (its ffmpeg is stopped); 409 once it has ended
+    ///
+    /// Cancel a queued or running render (its ffmpeg is stopped); 409 once it has ended. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/renders/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/cancel/post(postVideoRendersCancel)`.
+    func postVideoRendersCancel(_ input: Operations.PostVideoRendersCancel.Input) async throws -> Operations.PostVideoRendersCancel.Output
+    /// The render's poster image (a frame from its first second)
+    ///
+    /// The render's poster image (a frame from its first second). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/renders/{id}/poster`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/poster/get(getVideoRendersPoster)`.
+    func getVideoRendersPoster(_ input: Operations.GetVideoRendersPoster.Input) async throws -> Operations.GetVideoRendersPoster.Output
+    /// The rendered MP4 (ranges honoured, so players can seek)
+    ///
+    /// The rendered MP4 (ranges honoured, so players can seek). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/renders/{id}/video`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/video/get(getVideoRendersVideo)`.
+    func getVideoRendersVideo(_ input: Operations.GetVideoRendersVideo.Input) async throws -> Operations.GetVideoRendersVideo.Output
     /// A short-lived Twilio Voice SDK access token for the caller (15 minutes)
     ///
     /// A short-lived Twilio Voice SDK access token for the caller (15 minutes). Needs a bearer token, an API key or the session cookie.
@@ -6969,6 +7081,252 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Assets by id
+    ///
+    /// Assets by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/assets`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/get(listVideoAssets)`.
+    public func listVideoAssets(
+        query: Operations.ListVideoAssets.Input.Query = .init(),
+        headers: Operations.ListVideoAssets.Input.Headers = .init()
+    ) async throws -> Operations.ListVideoAssets.Output {
+        try await listVideoAssets(Operations.ListVideoAssets.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Upload a video, audio file or still image (the body, its media type as Content-Type). It is probed with ffprobe: a file that is not decodable media is refused (422 not_media)
+    ///
+    /// Upload a video, audio file or still image (the body, its media type as Content-Type). It is probed with ffprobe: a file that is not decodable media is refused (422 not_media). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/assets`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/post(createVideoAsset)`.
+    public func createVideoAsset(
+        query: Operations.CreateVideoAsset.Input.Query,
+        headers: Operations.CreateVideoAsset.Input.Headers = .init(),
+        body: Operations.CreateVideoAsset.Input.Body
+    ) async throws -> Operations.CreateVideoAsset.Output {
+        try await createVideoAsset(Operations.CreateVideoAsset.Input(
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One asset, with what ffprobe found in it
+    ///
+    /// One asset, with what ffprobe found in it. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/assets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/{id}/get(getVideoAsset)`.
+    public func getVideoAsset(
+        path: Operations.GetVideoAsset.Input.Path,
+        headers: Operations.GetVideoAsset.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoAsset.Output {
+        try await getVideoAsset(Operations.GetVideoAsset.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Delete an asset no project uses (409 names a project that does)
+    ///
+    /// Delete an asset no project uses (409 names a project that does). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/video/assets/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/{id}/delete(deleteVideoAsset)`.
+    public func deleteVideoAsset(
+        path: Operations.DeleteVideoAsset.Input.Path,
+        headers: Operations.DeleteVideoAsset.Input.Headers = .init()
+    ) async throws -> Operations.DeleteVideoAsset.Output {
+        try await deleteVideoAsset(Operations.DeleteVideoAsset.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The asset's bytes (ranges honoured)
+    ///
+    /// The asset's bytes (ranges honoured). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/assets/{id}/content`.
+    /// - Remark: Generated from `#/paths//api/v1/video/assets/{id}/content/get(getVideoAssetsContent)`.
+    public func getVideoAssetsContent(
+        path: Operations.GetVideoAssetsContent.Input.Path,
+        headers: Operations.GetVideoAssetsContent.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoAssetsContent.Output {
+        try await getVideoAssetsContent(Operations.GetVideoAssetsContent.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Projects by id
+    ///
+    /// Projects by id. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/get(listVideoProjects)`.
+    public func listVideoProjects(
+        query: Operations.ListVideoProjects.Input.Query = .init(),
+        headers: Operations.ListVideoProjects.Input.Headers = .init()
+    ) async throws -> Operations.ListVideoProjects.Output {
+        try await listVideoProjects(Operations.ListVideoProjects.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Make a project: a frame (aspect ratio, resolution, frame rate), a length, and tracks of clips stacked in z-order. Errors name the clip and property
+    ///
+    /// Make a project: a frame (aspect ratio, resolution, frame rate), a length, and tracks of clips stacked in z-order. Errors name the clip and property. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/projects`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/post(createVideoProject)`.
+    public func createVideoProject(
+        headers: Operations.CreateVideoProject.Input.Headers = .init(),
+        body: Operations.CreateVideoProject.Input.Body
+    ) async throws -> Operations.CreateVideoProject.Output {
+        try await createVideoProject(Operations.CreateVideoProject.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One project
+    ///
+    /// One project. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/get(getVideoProject)`.
+    public func getVideoProject(
+        path: Operations.GetVideoProject.Input.Path,
+        headers: Operations.GetVideoProject.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoProject.Output {
+        try await getVideoProject(Operations.GetVideoProject.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a project: the fields given replace the project's (`tracks` and `captions` whole); the rest stays
+    ///
+    /// Change a project: the fields given replace the project's (`tracks` and `captions` whole); the rest stays. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/video/projects/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/patch(updateVideoProject)`.
+    public func updateVideoProject(
+        path: Operations.UpdateVideoProject.Input.Path,
+        headers: Operations.UpdateVideoProject.Input.Headers = .init(),
+        body: Operations.UpdateVideoProject.Input.Body
+    ) async throws -> Operations.UpdateVideoProject.Output {
+        try await updateVideoProject(Operations.UpdateVideoProject.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a project with its renders
+    ///
+    /// Delete a project with its renders. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/video/projects/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/delete(deleteVideoProject)`.
+    public func deleteVideoProject(
+        path: Operations.DeleteVideoProject.Input.Path,
+        headers: Operations.DeleteVideoProject.Input.Headers = .init()
+    ) async throws -> Operations.DeleteVideoProject.Output {
+        try await deleteVideoProject(Operations.DeleteVideoProject.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The project's renders, oldest first
+    ///
+    /// The project's renders, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}/renders`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/renders/get(listVideoProjectRenders)`.
+    public func listVideoProjectRenders(
+        path: Operations.ListVideoProjectRenders.Input.Path,
+        query: Operations.ListVideoProjectRenders.Input.Query = .init(),
+        headers: Operations.ListVideoProjectRenders.Input.Headers = .init()
+    ) async throws -> Operations.ListVideoProjectRenders.Output {
+        try await listVideoProjectRenders(Operations.ListVideoProjectRenders.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Render the project as it is now to an MP4 (H.264/AAC, faststart) with a poster image, in the background (follow it at GET /video/renders/{id})
+    ///
+    /// Render the project as it is now to an MP4 (H.264/AAC, faststart) with a poster image, in the background (follow it at GET /video/renders/{id}). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/projects/{id}/renders`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/renders/post(postVideoProjectsRenders)`.
+    public func postVideoProjectsRenders(
+        path: Operations.PostVideoProjectsRenders.Input.Path,
+        headers: Operations.PostVideoProjectsRenders.Input.Headers = .init()
+    ) async throws -> Operations.PostVideoProjectsRenders.Output {
+        try await postVideoProjectsRenders(Operations.PostVideoProjectsRenders.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A render: its status, progress, error or output
+    ///
+    /// A render: its status, progress, error or output. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/renders/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/get(getVideoRender)`.
+    public func getVideoRender(
+        path: Operations.GetVideoRender.Input.Path,
+        headers: Operations.GetVideoRender.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoRender.Output {
+        try await getVideoRender(Operations.GetVideoRender.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a queued or running render (its ffmpeg is stopped); 409 once it has ended
+    ///
+    /// Cancel a queued or running render (its ffmpeg is stopped); 409 once it has ended. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/renders/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/cancel/post(postVideoRendersCancel)`.
+    public func postVideoRendersCancel(
+        path: Operations.PostVideoRendersCancel.Input.Path,
+        headers: Operations.PostVideoRendersCancel.Input.Headers = .init()
+    ) async throws -> Operations.PostVideoRendersCancel.Output {
+        try await postVideoRendersCancel(Operations.PostVideoRendersCancel.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The render's poster image (a frame from its first second)
+    ///
+    /// The render's poster image (a frame from its first second). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/renders/{id}/poster`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/poster/get(getVideoRendersPoster)`.
+    public func getVideoRendersPoster(
+        path: Operations.GetVideoRendersPoster.Input.Path,
+        headers: Operations.GetVideoRendersPoster.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoRendersPoster.Output {
+        try await getVideoRendersPoster(Operations.GetVideoRendersPoster.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The rendered MP4 (ranges honoured, so players can seek)
+    ///
+    /// The rendered MP4 (ranges honoured, so players can seek). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/renders/{id}/video`.
+    /// - Remark: Generated from `#/paths//api/v1/video/renders/{id}/video/get(getVideoRendersVideo)`.
+    public func getVideoRendersVideo(
+        path: Operations.GetVideoRendersVideo.Input.Path,
+        headers: Operations.GetVideoRendersVideo.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoRendersVideo.Output {
+        try await getVideoRendersVideo(Operations.GetVideoRendersVideo.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// A short-lived Twilio Voice SDK access token for the caller (15 minutes)

@@ -28,7 +28,8 @@ import Testing
                      "/api/v1/emails", "/api/v1/email/suppressions", "/api/v1/series", "/api/v1/email/settings", "/api/v1/campaigns",
                      "/api/v1/email/domains", "/api/v1/widgets", "/api/v1/conversations", "/api/v1/portal/settings", "/api/v1/portal/users",
                      "/api/v1/privacy/erasure-requests", "/api/v1/privacy/retention", "/api/v1/forms", "/api/v1/voice/numbers", "/api/v1/calls",
-                     "/api/v1/calls/stats", "/api/v1/call-campaigns", "/api/v1/communities", "/api/v1/seo/businesses", "/api/v1/seo/trackers", "/api/v1/calendars"] {
+                     "/api/v1/calls/stats", "/api/v1/call-campaigns", "/api/v1/communities", "/api/v1/seo/businesses", "/api/v1/seo/trackers", "/api/v1/calendars",
+                     "/api/v1/video/assets", "/api/v1/video/projects"] {
             let answer = try await api.call("GET", path, token: a.token, headers: path.contains(workspace) ? ["X-Workspace-Id": workspace] : [:])
             views.append("\(answer.status) \(answer.body)")
         }
@@ -50,7 +51,8 @@ import Testing
         _ = try await api.call("POST", "/api/v1/invitations/accept", json: ["token": .string(memberInvite.string("token") ?? "")],
                                token: signupMember.string("access_token"))
         // A's address book: a contact in a group, a template, an import.
-        let contactA = try await api.call("POST", "/api/v1/contacts", json: ["name": "Ada Secretperson", "phone": "+14155550123"], token: a.token)
+        // Outside 555-0100..0199, where the simulated voice account's numbers are (B's may be any three of them).
+        let contactA = try await api.call("POST", "/api/v1/contacts", json: ["name": "Ada Secretperson", "phone": "+14155550042"], token: a.token)
         let groupA = try await api.call("POST", "/api/v1/groups", json: ["name": "Secret circle"], token: a.token)
         _ = try await api.call("POST", "/api/v1/groups/\(groupA.string("id") ?? "")/members",
                                json: ["contact_ids": [.string(contactA.string("id") ?? "")]], token: a.token)
@@ -152,6 +154,14 @@ import Testing
         let eventA = try #require(try await api.call("POST", "/api/v1/calendars/\(calendarA)/events", json: [
             "title": "Secret standup", "location": "secret-room", "start": "2026-11-02T09:00", "recurrence": "FREQ=DAILY;COUNT=5",
         ], token: a.token).string("id"))
+        // A's video: a still (plain PPM, text a request body carries as it is), a project using it, and a render of it.
+        let stillA = try await api.call("POST", "/api/v1/video/assets?name=secret-still.ppm", raw: "P3\n2 2\n255\n255 0 0 255 0 0\n255 0 0 255 0 0\n",
+                                        token: a.token, headers: ["Content-Type": "image/x-portable-pixmap"])
+        let assetA = try #require(stillA.string("id"), "\(stillA.body)")
+        let projectA = try #require(try await api.call("POST", "/api/v1/video/projects", json: [
+            "name": "Secret trailer", "resolution": 360, "duration": 1, "tracks": [["kind": "image", "clips": [["asset_id": .string(assetA), "start": 0, "duration": 1]]]],
+        ], token: a.token).string("id"))
+        let renderA = try #require(try await api.call("POST", "/api/v1/video/projects/\(projectA)/renders", token: a.token).string("id"))
         // A's client portal is on, and A keeps its conversations 400 days.
         #expect(try await api.call("PATCH", "/api/v1/portal/settings", json: ["enabled": true], token: a.token).status == 200)
         #expect(try await api.call("PUT", "/api/v1/privacy/retention", json: ["days": 400], token: a.token).status == 200)
@@ -165,17 +175,17 @@ import Testing
         secretIDs += [suppressedA, emailTemplateID, emailID, try #require(campaignA.string("id")),
                       try #require(domainA.string("id"), "\(domainA.body)"), try #require(widgetA.string("id"), "\(widgetA.body)"), conversationA,
                       formID, submissionA, numberID, callID, callCampaignID, communityA, vaultID, heldID, fileID,
-                      seoBusiness, seoTracker, seoScan, calendarA, eventA]
+                      seoBusiness, seoTracker, seoScan, calendarA, eventA, assetA, projectA, renderA]
         let credentials: [String] = [try #require(keyA.string("key")), try #require(invitationA.string("token")), a.email, a.token,
                                      try #require(widgetA.string("identity_secret")), visitorToken]
-        let names: [String] = ["Secretperson", "14155550123", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
+        let names: [String] = ["Secretperson", "14155550042", "Secret circle", "Secret offer", "Secret letter", "Secret subject", "Secret html",
                                "Hiddenname", "Secret reminder", "Secret weekly", "relay.secret-a.example", "a-relay-user", "a-relay-password",
                                "ada.secret@example.com", "Secret campaign", "Secret appeal", "secret-domain.test",
                                "Secret widget", "secret-shop.example", "Secret visitor question",
                                "Secret form", "secret-forms.example", "Secret question", "secret-submitter@example.com",
                                "Secret desk", "Secret prompt", "Secret call context", "Secret dialling", "Secret campaign context",
                                "Secret guild", "secret-vault", "Secret guild message", "Secret held post", "secret-plans", "Secret blueprint", "Secret file bytes",
-                               "Secret bakery", "secret sourdough", "Secret standup", "secret-room"]
+                               "Secret bakery", "secret sourdough", "Secret standup", "secret-room", "Secret trailer", "secret-still.ppm"]
         let secrets = secretIDs + credentials + names
         let before = try await snapshot(api, a, workspace: workspaceA)
 

@@ -5,10 +5,23 @@ import OzziRuntime
 public struct Captions: Sendable, Equatable {
     public struct Word: Sendable, Equatable {
         public var start: Double, end: Double, text: String
+
+        public init(start: Double, end: Double, text: String) {
+            self.start = start
+            self.end = end
+            self.text = text
+        }
     }
 
     public struct Segment: Sendable, Equatable {
         public var start: Double, end: Double, text: String, words: [Word]
+
+        public init(start: Double, end: Double, text: String, words: [Word] = []) {
+            self.start = start
+            self.end = end
+            self.text = text
+            self.words = words
+        }
     }
 
     public var segments: [Segment]

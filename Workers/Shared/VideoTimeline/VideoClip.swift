@@ -123,7 +123,10 @@ public struct VideoClip: Sendable, Equatable {
     }
 
     static func identifier(_ reader: TimelineReader, fallback: String) throws(TimelineError) -> String {
-        guard let id = try reader.string("id", maxLength: 64) else { return fallback.replacingOccurrences(of: ".", with: "-") }
+        // Without one, an id from its place ("tracks[1].clips[0]" is "tracks1-clips0"), kept from then on.
+        guard let id = try reader.string("id", maxLength: 64) else {
+            return String(fallback.replacingOccurrences(of: ".", with: "-").filter { $0.isLetter || $0.isNumber || $0 == "-" })
+        }
         guard !id.isEmpty, id.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
             throw TimelineError(reader.at("id"), "must be letters, digits, '-' and '_'")
         }

@@ -19,33 +19,37 @@ public struct VideoProject: Sendable, Equatable {
 
     public static func == (a: VideoProject, b: VideoProject) -> Bool { a.json == b.json }
 
-    /// Reads and checks a document; `base` supplies what a change leaves out (a PATCH gives only what it changes).
+    /// Reads and checks a document; `base` supplies what a change leaves out (a PATCH gives only what it
+    /// changes; `tracks` and `captions` are replaced whole). The result is checked whole again, so kept
+    /// tracks are held to a changed frame or length.
     public static func read(_ value: JSONValue, over base: VideoProject? = nil) throws(TimelineError) -> VideoProject {
+        guard let base else { return try read(value) }
+        guard case .object(let changes) = value, case .object(var merged) = base.json else { throw TimelineError("", "must be an object") }
+        for (key, change) in changes { merged[key] = change }
+        return try read(.object(merged))
+    }
+
+    private static func read(_ value: JSONValue) throws(TimelineError) -> VideoProject {
         let reader = try TimelineReader(value, at: "")
         try reader.only(["aspect_ratio", "resolution", "fps", "duration", "background", "tracks", "captions"])
-        let aspect = try reader.choice("aspect_ratio", AspectRatio.self) ?? base?.aspectRatio ?? .landscape
-        var resolution = base?.resolution ?? .p1080
+        let aspect = try reader.choice("aspect_ratio", AspectRatio.self) ?? .landscape
+        var resolution = Resolution.p1080
         if let given = try reader.number("resolution") {
             guard let chosen = Resolution(rawValue: Int(exactly: given) ?? -1) else { throw TimelineError("resolution", "must be 360, 480, 720 or 1080") }
             resolution = chosen
         }
-        var fps = base?.fps ?? 30
+        var fps = 30
         if let given = try reader.number("fps") {
             guard let rate = Int(exactly: given), frameRates.contains(rate) else { throw TimelineError("fps", "must be 24, 25, 30, 50 or 60") }
             fps = rate
         }
-        let duration = try reader.number("duration", in: 0...maxDuration) ?? base?.duration ?? 10
+        let duration = try reader.number("duration", in: 0...maxDuration) ?? 10
         guard duration >= 0.1 else { throw TimelineError("duration", "must be at least 0.1 seconds") }
         let size = aspect.size(shortSide: resolution.rawValue)
         let frame = ProjectFrame(width: size.width, height: size.height, duration: duration)
-        var tracks = base?.tracks ?? []
-        if let items = try reader.array("tracks", max: 50) {
-            tracks = []
-            for (index, item) in items.enumerated() { tracks.append(try VideoTrack.read(item, at: "tracks[\(index)]", project: frame)) }
-        } else if let base, duration != base.duration || aspect != base.aspectRatio || resolution != base.resolution {
-            // The frame changed under the kept tracks: they are checked again against it.
-            tracks = []
-            for (index, track) in base.tracks.enumerated() { tracks.append(try VideoTrack.read(track.json, at: "tracks[\(index)]", project: frame)) }
+        var tracks: [VideoTrack] = []
+        for (index, item) in (try reader.array("tracks", max: 50) ?? []).enumerated() {
+            tracks.append(try VideoTrack.read(item, at: "tracks[\(index)]", project: frame))
         }
         var ids = Set<String>()
         for (trackIndex, track) in tracks.enumerated() {
@@ -54,10 +58,8 @@ public struct VideoProject: Sendable, Equatable {
                 throw TimelineError("tracks[\(trackIndex)].clips[\(clipIndex)].id", "repeats '\(clip.id)'")
             }
         }
-        let captions = reader.has("captions") || reader.object["captions"] == .null
-            ? try Captions.read(reader.object["captions"], at: "captions", project: frame) : base?.captions
-        return VideoProject(aspectRatio: aspect, resolution: resolution, fps: fps, duration: duration,
-                            background: try reader.color("background") ?? base?.background ?? .black, tracks: tracks, captions: captions)
+        return VideoProject(aspectRatio: aspect, resolution: resolution, fps: fps, duration: duration, background: try reader.color("background") ?? .black,
+                            tracks: tracks, captions: try Captions.read(reader.object["captions"], at: "captions", project: frame))
     }
 
     /// Every asset the tracks use, in order of first use.

@@ -18,6 +18,15 @@ public struct SQLRow: Sendable, Equatable {
         return nil
     }
 
+    /// A number column (PostgreSQL's `DOUBLE PRECISION` holding 1 comes back as 1.0, SQLite's as 1).
+    public func double(_ column: String) -> Double? {
+        switch self[column] {
+        case .real(let v): v
+        case .integer(let v): Double(v)
+        default: nil
+        }
+    }
+
     public func text(_ column: String) -> String? {
         if case .text(let v) = self[column] { return v }
         return nil
