@@ -2236,6 +2236,27 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/video/projects/{id}`.
     /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/delete(deleteVideoProject)`.
     func deleteVideoProject(_ input: Operations.DeleteVideoProject.Input) async throws -> Operations.DeleteVideoProject.Output
+    /// Caption the project from a clip's speech: its words, timed on the project's timeline, grouped into lines. They replace the project's captions (style and burn kept)
+    ///
+    /// Caption the project from a clip's speech: its words, timed on the project's timeline, grouped into lines. They replace the project's captions (style and burn kept). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/projects/{id}/captions`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/captions/post(postVideoProjectsCaptions)`.
+    func postVideoProjectsCaptions(_ input: Operations.PostVideoProjectsCaptions.Input) async throws -> Operations.PostVideoProjectsCaptions.Output
+    /// The project's captions as SubRip (SRT)
+    ///
+    /// The project's captions as SubRip (SRT). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}/captions.srt`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/captions.srt/get(getVideoProjectsCaptionsSrt)`.
+    func getVideoProjectsCaptionsSrt(_ input: Operations.GetVideoProjectsCaptionsSrt.Input) async throws -> Operations.GetVideoProjectsCaptionsSrt.Output
+    /// The project's captions as WebVTT
+    ///
+    /// The project's captions as WebVTT. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}/captions.vtt`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/captions.vtt/get(getVideoProjectsCaptionsVtt)`.
+    func getVideoProjectsCaptionsVtt(_ input: Operations.GetVideoProjectsCaptionsVtt.Input) async throws -> Operations.GetVideoProjectsCaptionsVtt.Output
     /// The project's renders, oldest first
     ///
     /// The project's renders, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -7233,6 +7254,53 @@ extension APIProtocol {
         headers: Operations.DeleteVideoProject.Input.Headers = .init()
     ) async throws -> Operations.DeleteVideoProject.Output {
         try await deleteVideoProject(Operations.DeleteVideoProject.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Caption the project from a clip's speech: its words, timed on the project's timeline, grouped into lines. They replace the project's captions (style and burn kept)
+    ///
+    /// Caption the project from a clip's speech: its words, timed on the project's timeline, grouped into lines. They replace the project's captions (style and burn kept). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/video/projects/{id}/captions`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/captions/post(postVideoProjectsCaptions)`.
+    public func postVideoProjectsCaptions(
+        path: Operations.PostVideoProjectsCaptions.Input.Path,
+        headers: Operations.PostVideoProjectsCaptions.Input.Headers = .init(),
+        body: Operations.PostVideoProjectsCaptions.Input.Body
+    ) async throws -> Operations.PostVideoProjectsCaptions.Output {
+        try await postVideoProjectsCaptions(Operations.PostVideoProjectsCaptions.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The project's captions as SubRip (SRT)
+    ///
+    /// The project's captions as SubRip (SRT). Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}/captions.srt`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/captions.srt/get(getVideoProjectsCaptionsSrt)`.
+    public func getVideoProjectsCaptionsSrt(
+        path: Operations.GetVideoProjectsCaptionsSrt.Input.Path,
+        headers: Operations.GetVideoProjectsCaptionsSrt.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoProjectsCaptionsSrt.Output {
+        try await getVideoProjectsCaptionsSrt(Operations.GetVideoProjectsCaptionsSrt.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The project's captions as WebVTT
+    ///
+    /// The project's captions as WebVTT. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `GET /api/v1/video/projects/{id}/captions.vtt`.
+    /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/captions.vtt/get(getVideoProjectsCaptionsVtt)`.
+    public func getVideoProjectsCaptionsVtt(
+        path: Operations.GetVideoProjectsCaptionsVtt.Input.Path,
+        headers: Operations.GetVideoProjectsCaptionsVtt.Input.Headers = .init()
+    ) async throws -> Operations.GetVideoProjectsCaptionsVtt.Output {
+        try await getVideoProjectsCaptionsVtt(Operations.GetVideoProjectsCaptionsVtt.Input(
             path: path,
             headers: headers
         ))

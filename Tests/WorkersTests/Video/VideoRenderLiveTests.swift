@@ -270,4 +270,48 @@ import Testing
         #expect(over.string("status") == "failed" && over["error"]?["code"] == "timed_out", "\(over.body)")
         #expect(try await timed.call("POST", "/video/renders/\(try #require(over.string("id")))/cancel").status == 409)
     }
+    /// Captions from speech: an espeak-ng recording placed 1 s into the project is transcribed offline
+    /// (PocketSphinx) into lines on the project's timeline, exported as SRT and WebVTT, and burned in.
+    @Test func captionsComeFromAClipsSpeech() async throws {
+        let w = try await Self.world()
+        defer { Task { await w.api.stop() } }
+        let speech = w.media.folder + "/speech.wav"
+        let spoken = try await Subprocess.run("/usr/bin/espeak-ng", ["-v", "en-us+f2", "-s", "190", "-w", speech, "thank you very much for your help"])
+        #expect(spoken.status == 0, "\(spoken.stderr)")
+        let voice = try await w.asset(speech, name: "speech.wav", type: "audio/wav")
+        let red = try await w.asset(w.media.image, name: "red.png", type: "image/png")
+        let made = try await w.call("POST", "/video/projects", json: [
+            "name": "Thanks", "aspect_ratio": "16:9", "resolution": 360, "duration": 5,
+            "tracks": [["kind": "image", "clips": [["asset_id": .string(red), "start": 0, "duration": 1, "width": 40, "height": 40]]],
+                       ["kind": "audio", "clips": [["id": "voice", "asset_id": .string(voice), "start": 1]]]],
+        ])
+        let id = try #require(made.string("id"), "\(made.body)")
+        #expect(try await w.call("POST", "/video/projects/\(id)/captions", json: ["clip_id": "tracks0-clips0"]).status == 422, "a clip without sound")
+        let captioned = try await w.call("POST", "/video/projects/\(id)/captions", json: [:])
+        #expect(captioned.status == 200, "\(captioned.body)")
+        let segments = captioned["document"]?["captions"]?["segments"]?.arrayValue ?? []
+        let words = segments.flatMap { $0["words"]?.arrayValue ?? [] }
+        let heard = words.compactMap { $0["text"]?.stringValue?.lowercased() }
+        // Loosely: most of the sentence, in order, timed after the clip's start and within the project.
+        var expected = ["thank", "you", "very", "much", "for", "your", "help"][...]
+        for word in heard where word == expected.first { expected.removeFirst() }
+        #expect(expected.count <= 3, "heard \(heard)")
+        let times = words.compactMap { $0["start"]?.numberValue }
+        #expect(times.first.map { $0 >= 1 } == true && times == times.sorted() && words.allSatisfy { ($0["end"]?.numberValue ?? 99) <= 5 }, "\(words)")
+        // Exported as files.
+        let srt = try await w.call("GET", "/video/projects/\(id)/captions.srt")
+        #expect(srt.status == 200 && srt.body.hasPrefix("1\n00:00:0") && srt.body.contains(" --> ") && srt.headers["content-type"]?.hasPrefix("application/x-subrip") == true, "\(srt.body)")
+        let vtt = try await w.call("GET", "/video/projects/\(id)/captions.vtt")
+        #expect(vtt.status == 200 && vtt.body.hasPrefix("WEBVTT\n\n00:00:0"), "\(vtt.body)")
+        // Burned in: text in the caption band while the first line shows.
+        let first = try #require(segments.first)
+        let render = try await w.ended(try #require(try await w.call("POST", "/video/projects/\(id)/renders").string("id")))
+        #expect(render.string("status") == "succeeded", "\(render.body)")
+        let file = try await w.download(try #require(render.string("id")))
+        let at = ((first["start"]?.numberValue ?? 1) + (first["end"]?.numberValue ?? 2)) / 2
+        let frame = try await Self.frame(file, at: at, into: w.media.folder)
+        var brightest = 0
+        for y in (360 - 30 - 60)..<(360 - 20) { for x in 0..<640 { brightest = max(brightest, Int(frame[(y * 640 + x) * 3 + 1])) } }
+        #expect(brightest > 200, "no caption at \(at) s")
+    }
 }

@@ -31,6 +31,13 @@ public struct Captions: Sendable, Equatable {
     /// The captions' band: its distance from the bottom of the frame, in pixels.
     public var marginBottom: Int
 
+    public init(segments: [Segment], style: TextStyle = Captions.defaultStyle, burn: Bool = true, marginBottom: Int) {
+        self.segments = segments
+        self.style = style
+        self.burn = burn
+        self.marginBottom = marginBottom
+    }
+
     public static let defaultStyle: TextStyle = {
         var style = TextStyle()
         style.size = 56

@@ -27,6 +27,7 @@ struct VideoDomain: APIDomain {
         let projects = v1.group("/video/projects").announcing(events)
         projects.addVideoProjectRoutes(self)
         projects.addVideoProjectRenderRoutes(self)
+        projects.addVideoCaptionRoutes(self)
         v1.group("/video/renders").announcing(events).addVideoRenderRoutes(self)
         v1.group("/internal/video").announcing(events).addVideoServiceRoutes(self)
     }

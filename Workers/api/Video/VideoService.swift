@@ -1,4 +1,5 @@
 import OzziRuntime
+import VideoTimeline
 
 /// The video-render worker, through the `VIDEO` service binding: media work the api does not do itself
 /// (ffprobe, ffmpeg and transcription run there, on the bucket both bind).
@@ -10,6 +11,18 @@ struct VideoService: Sendable {
         let response = try await call("POST", "/probe", ["key": .string(key)])
         guard response.status == 200, let json = try? JSONValue(jsonBytes: response.bodyBytes) else { throw Self.refusal(response) }
         return json
+    }
+
+    /// The words spoken in an object's audio from `start` for `duration` seconds, times from `start`.
+    func transcribe(key: String, start: Double, duration: Double?, language: String) async throws -> [Captions.Word] {
+        var body: [String: JSONValue] = ["key": .string(key), "start": .number(start), "language": .string(language)]
+        if let duration { body["duration"] = .number(duration) }
+        let response = try await call("POST", "/transcribe", .object(body))
+        guard response.status == 200, let json = try? JSONValue(jsonBytes: response.bodyBytes) else { throw Self.refusal(response) }
+        return (json["words"]?.arrayValue ?? []).compactMap { word in
+            guard let start = word["start"]?.numberValue, let end = word["end"]?.numberValue, let text = word["text"]?.stringValue else { return nil }
+            return Captions.Word(start: start, end: end, text: text)
+        }
     }
 
     /// Hands a render over; video-render answers 202 and reports back on its own.
