@@ -42,9 +42,10 @@ echo "making the media (three ${clip} s clips, a logo, $seconds s of music)..."
 make -f lavfi -i "testsrc2=s=1920x1080:r=30" -f lavfi -i "sine=f=440:r=48000" "${encode[@]}" "$media/clip1.mp4"
 # 2: a Mandelbrot zoom (landscape, 720p), another tone.
 make -f lavfi -i "mandelbrot=s=1280x720:r=30" -f lavfi -i "sine=f=554:r=48000" "${encode[@]}" "$media/clip2.mp4"
-# 3: portrait HD bars with film-grain noise and a moving test card over them, a third tone.
-make -f lavfi -i "smptehdbars=s=1080x1920:r=30" -f lavfi -i "testsrc=s=480x480:r=30" -f lavfi -i "sine=f=659:r=48000" \
-  -filter_complex "[0:v]noise=alls=12:allf=t[bars];[bars][1:v]overlay=x='300+250*sin(t)':y='200+90*t'[v]" -map "[v]" -map 2:a \
+# 3: portrait, drifting colour gradients with a little grain and a test card moving over them, a third tone.
+make -f lavfi -i "gradients=s=1080x1920:r=30:c0=0x1a2a6c:c1=0xb21f1f:c2=0xfdbb2d:n=3:speed=0.03" -f lavfi -i "testsrc=s=480x480:r=30" \
+  -f lavfi -i "sine=f=659:r=48000" \
+  -filter_complex "[0:v]noise=alls=3:allf=t[g];[g][1:v]overlay=x='300+250*sin(t)':y='200+90*t'[v]" -map "[v]" -map 2:a \
   "${encode[@]}" "$media/clip3.mp4"
 # The logo: a 300x300 PNG, an orange disc with a gradient on a transparent square, a word on it.
 make -f lavfi -i "color=c=black@0:s=300x300,format=rgba" -frames:v 1 \

@@ -41,15 +41,18 @@ def load():
         return " ".join(f.read().split()[:3])
 
 
+def cpu_sample():
+    """(all CPU time, idle CPU time) of the machine so far, in ticks."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return sum(values[:8]), values[3] + values[4]
+
+
 def busy(interval=2.0):
     """The share of both cores busy over `interval` seconds (whoever is using them)."""
-    def sample():
-        with open("/proc/stat") as f:
-            values = [int(v) for v in f.readline().split()[1:]]
-        return sum(values), values[3] + values[4]
-    total0, idle0 = sample()
+    total0, idle0 = cpu_sample()
     time.sleep(interval)
-    total1, idle1 = sample()
+    total1, idle1 = cpu_sample()
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
@@ -220,18 +223,19 @@ class Watcher(threading.Thread):
 
 
 ozzi_argv = None
+ozzi_argv_as_run = None
 
 
 def ozzi_render(round_number):
-    global ozzi_argv
+    global ozzi_argv, ozzi_argv_as_run
     watcher = Watcher(capture=ozzi_argv is None)
     watcher.start()
-    started = time.monotonic()
+    started, posted = time.monotonic(), uptime()
     render = call("POST", f"/video/projects/{project}/renders")
     while render["status"] in ("queued", "rendering"):
         time.sleep(0.05)
         render = call("GET", f"/video/renders/{render['id']}")
-    wall = time.monotonic() - started
+    wall, done = time.monotonic() - started, uptime()
     watcher.stop = True
     watcher.join()
     if render["status"] != "succeeded":
@@ -258,9 +262,10 @@ def ozzi_render(round_number):
                 text = f.read()
             with open(path, "w") as f:
                 f.write(text.replace(folder, f"{out}/ozzi-files"))
-        ozzi_argv = argv
-    ffmpeg_wall = (watcher.ended or uptime()) - watcher.started
-    return {"wall": wall, "ffmpeg_wall": ffmpeg_wall, "cpu": watcher.cpu, "file": file}
+        ozzi_argv, ozzi_argv_as_run = argv, watcher.argv
+    ended = watcher.ended or done
+    return {"wall": wall, "ffmpeg_wall": ended - watcher.started, "before": watcher.started - posted, "after": done - ended,
+            "cpu": watcher.cpu, "file": file}
 
 
 def run_command(argv, file):
@@ -299,13 +304,18 @@ for r in range(1, rounds + 1):
     if ozzi_argv is None:
         order = ["ozzi", "hand", "ozzi-alone"]
     for what in order:
+        total0, idle0 = cpu_sample()
         result = {"ozzi": ozzi_render, "hand": hand, "ozzi-alone": ozzi_alone}[what](r)
+        total1, idle1 = cpu_sample()
+        # What the rest of the machine (builds, tests; also the host and this driver) used meanwhile.
+        result["others"] = max(0.0, ((total1 - total0) - (idle1 - idle0)) / TICK - result["cpu"])
         duration, size = probe(result["file"])
         result.update(duration=duration, size=size, load=load())
         runs[what].append(result)
-        extra = f"; its ffmpeg {result['ffmpeg_wall']:.2f} s" if what == "ozzi" else ""
+        extra = (f" [{result['before']:.2f} s to ffmpeg's start, ffmpeg {result['ffmpeg_wall']:.2f} s, {result['after']:.2f} s after]"
+                 if what == "ozzi" else "")
         print(f"  round {r} {labels[what]:<31} {result['wall']:6.2f} s ({D / result['wall']:.2f}x real time){extra}, "
-              f"ffmpeg CPU {result['cpu']:.1f} s; {duration:.3f} s, {size / 1e6:.1f} MB; load {result['load']}", flush=True)
+              f"ffmpeg CPU {result['cpu']:.1f} s, others {result['others']:.1f} s; {duration:.3f} s, {size / 1e6:.1f} MB; load {result['load']}", flush=True)
 
 median = {what: statistics.median(r["wall"] for r in results) for what, results in runs.items()}
 best = {what: min(r["wall"] for r in results) for what, results in runs.items()}
@@ -314,7 +324,9 @@ print()
 print(f"render via Ozzi: {median['ozzi']:.2f} s ({D / median['ozzi']:.2f}x real time) (median of {rounds}; best {best['ozzi']:.2f} s)")
 print(f"hand-written ffmpeg: {median['hand']:.2f} s ({D / median['hand']:.2f}x real time) (median; best {best['hand']:.2f} s)")
 print(f"ratio ozzi/hand: {median['ozzi'] / median['hand']:.3f} (best/best {best['ozzi'] / best['hand']:.3f})")
-print(f"  of Ozzi's time, its ffmpeg ran {ffmpeg_median:.2f} s (median); the rest ({median['ozzi'] - ffmpeg_median:.2f} s) is copying, probing, the poster, the upload")
+print(f"  of Ozzi's time, its ffmpeg ran {ffmpeg_median:.2f} s (median); before it (the assets copied out of the bucket and probed) "
+      f"{statistics.median(r['before'] for r in runs['ozzi']):.2f} s, after it (the poster, a probe, the upload, the report, the poll) "
+      f"{statistics.median(r['after'] for r in runs['ozzi']):.2f} s")
 print(f"  Ozzi's ffmpeg command alone: {median['ozzi-alone']:.2f} s ({D / median['ozzi-alone']:.2f}x real time); "
       f"ratio to the hand-written one {median['ozzi-alone'] / median['hand']:.3f}")
 print(f"  ffmpeg CPU (median): Ozzi {statistics.median(r['cpu'] for r in runs['ozzi']):.1f} s, "
@@ -335,5 +347,6 @@ if keep:
         source = f"{out}/{name}"
         (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, f"{keep}/{name}")
     with open(f"{keep}/commands.txt", "w") as f:
-        f.write("ozzi (as run by the host):\n" + shlex.join(ozzi_argv) + "\n\nhand-written:\n" + shlex.join(hand_command("out.mp4")) + "\n")
+        f.write("ozzi, as the host ran it:\n" + shlex.join(ozzi_argv_as_run) + "\n\nozzi, on this script's files:\n" + shlex.join(ozzi_argv)
+                + "\n\nhand-written:\n" + shlex.join(hand_command("out.mp4")) + "\n")
     print(f"kept in {keep}")

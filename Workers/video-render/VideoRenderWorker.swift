@@ -16,6 +16,7 @@ import OzziRuntime
 public struct VideoRenderWorker: RoutedWorker {
     public static let module = "video-render"
     public let router: Router
+    let renders: RenderQueue
 
     public init(env: WorkerEnv) throws {
         WorkFolder.clear(env.dataDirectory)
@@ -66,5 +67,20 @@ public struct VideoRenderWorker: RoutedWorker {
             return Response(status: 204)
         }
         self.router = router
+        self.renders = renders
+    }
+
+    public func services(context: WorkerServiceContext) -> [any Service] {
+        [RenderShutdown(renders: renders)]
+    }
+}
+
+/// Stops the renders when the host stops.
+struct RenderShutdown: Service {
+    let renders: RenderQueue
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await renders.stopAll()
     }
 }

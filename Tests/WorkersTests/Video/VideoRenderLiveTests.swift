@@ -257,7 +257,14 @@ import Testing
         #expect(try await Poll.until { try await w.api.call("GET", "/video/status")["renders_running"] == 0 })
         #expect(try await w.call("GET", "/video/renders/\(render)").string("status") == "cancelled")
         #expect(try await w.call("POST", "/video/renders/\(render)/cancel").status == 200, "cancelling again is no error")
+        // A host that stops kills its ffmpegs (the api hands their renders over again later).
+        let next = try #require(try await w.call("POST", "/video/projects/\(project)/renders").string("id"))
+        #expect(try await Poll.until(timeout: .seconds(300), interval: .milliseconds(100)) {
+            try await w.call("GET", "/video/renders/\(next)").string("status") == "rendering"
+        })
+        #expect(try await Poll.until { try await Subprocess.run("/usr/bin/pgrep", ["-f", "work/\(next)/"]).status == 0 }, "its ffmpeg runs")
         await w.api.stop()
+        #expect(try await Poll.until { try await Subprocess.run("/usr/bin/pgrep", ["-f", "work/\(next)/"]).status == 1 }, "its ffmpeg outlived the host")
 
         let timed = try await Self.world(vars: ["VIDEO_RENDER_TIMEOUT_SECONDS": "1"])
         defer { Task { await timed.api.stop() } }

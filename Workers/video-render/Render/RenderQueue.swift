@@ -59,8 +59,19 @@ actor RenderQueue {
 
     var counts: (queued: Int, rendering: Int) { (waiting.count, running) }
 
+    private(set) var stopping = false
+
+    /// The host is stopping: nothing more starts, and running ffmpegs are killed (a render can take far
+    /// longer than a shutdown may).
+    func stopAll() {
+        stopping = true
+        waiting.removeAll()
+        heartbeat?.cancel()
+        for entry in entries.values { entry.task?.cancel() }
+    }
+
     private func startWaiting() {
-        while running < slots, !waiting.isEmpty {
+        while !stopping, running < slots, !waiting.isEmpty {
             let id = waiting.removeFirst()
             guard var entry = entries[id] else { continue }
             running += 1
@@ -70,7 +81,9 @@ actor RenderQueue {
             entry.task = Task {
                 await reporter.progress(id, state: "rendering", fraction: 0)
                 let outcome = await run.run()
-                await reporter.finished(id, outcome)
+                // Stopped by the host's shutdown: not an outcome. The api hands the render over again once
+                // it has heard nothing for a while.
+                if await !self.stopping { await reporter.finished(id, outcome) }
                 self.ended(id)
             }
             entries[id] = entry
