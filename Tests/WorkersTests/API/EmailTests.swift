@@ -249,6 +249,7 @@ import APIWorker
     /// DKIM key of its From domain, and the signature verifies against the record the domain published.
     @Test func aWorkspaceOnItsRelaySignsWithItsDomainsKey() async throws {
         let smtp = try await LocalSMTPServer.start(.starttls)
+        defer { smtp.stop() }
         let dns = try await DNSTestServer(zone: [:])
         defer { dns.stop() }
         let api = try await APIHost.start(vars: Self.vars.merging(["DNS_SERVER": dns.address.description, "SMTP_ALLOW_PRIVATE_HOSTS": "true",
