@@ -48,8 +48,8 @@ import Testing
         let token: String
         let media: Media
 
-        func call(_ method: String, _ path: String, json: JSONValue? = nil, headers: [String: String] = [:]) async throws -> TestResponse {
-            try await api.call(method, "/api/v1" + path, json: json, token: token, headers: headers)
+        func call(_ method: String, _ path: String, json: JSONValue? = nil, headers: [String: String] = [:], maxSeconds: Double? = nil) async throws -> TestResponse {
+            try await api.call(method, "/api/v1" + path, json: json, token: token, headers: headers, maxSeconds: maxSeconds)
         }
 
         /// Uploads a file as its body (curl: the bytes as they are).
@@ -320,5 +320,13 @@ import Testing
         var brightest = 0
         for y in (360 - 30 - 60)..<(360 - 20) { for x in 0..<640 { brightest = max(brightest, Int(frame[(y * 640 + x) * 3 + 1])) } }
         #expect(brightest > 200, "no caption at \(at) s")
+
+        // The live stream told the workspace: the project made and changed, the render queued, on its way, done.
+        let since = try #require(try await w.api.database("api", of: "api").prepare("SELECT seq FROM workspace_events WHERE type = 'video.asset_created'")
+            .first()?.integer("seq"))
+        let stream = try await w.call("GET", "/stream?last_event_id=\(since)", headers: [:], maxSeconds: 1)
+        for type in ["video.project_created", "video.project_updated", "video.render_queued", "video.render_progress", "video.render_succeeded"] {
+            #expect(stream.body.contains("event: \(type)\n"), "\(type) in \(stream.body.suffix(2_000))")
+        }
     }
 }
