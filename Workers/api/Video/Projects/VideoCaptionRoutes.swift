@@ -9,7 +9,7 @@ extension RouteGroup {
         authed("POST", "/:id/captions", "Caption the project from a clip's speech: its words, timed on the project's timeline, grouped into lines. They replace the project's captions (style and burn kept)",
                tag: "video", body: .json(Schema.object([
                    .optional("clip_id", Schema.string(min: 1, max: 64).described("A video or audio clip with sound (default: the first)")),
-                   .optional("language", Schema.string(min: 2, max: 35, pattern: "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$").patternMeaning("a language tag such as en or en-US")
+                   .optional("language", Schema.string(min: 2, max: 35, pattern: "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$").patternMeaning("a language tag such as en or en-US").example("en-US")
                        .described("What is spoken (default en; offline transcription knows English only)")),
                ], closed: true)), answers: .json(.model(VideoProjectRecord.self))) { request, context, principal in
             let body = try JSONBody(optional: request)
