@@ -353,8 +353,9 @@ import Testing
             let ids = ((try JSONSerialization.jsonObject(with: Data(now.utf8)) as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
             return ids.count == 1 && ids != firstIDs
         })
-        // Each channel is stopped once, the first one first (a slow machine may have renewed again since).
+        // The channel seen first was stopped, and no channel twice (a starved machine may have renewed more
+        // often, the host's own sweep even before the test first looked).
         let stopped = try await w.requests("POST", "/channels/stop").compactMap { ($0["body"] as? [String: Any])?["id"] as? String }
-        #expect(stopped.first == firstIDs.first && Set(stopped).count == stopped.count, "\(stopped)")
+        #expect(firstIDs.first.map(stopped.contains) == true && Set(stopped).count == stopped.count, "\(stopped)")
     }
 }
