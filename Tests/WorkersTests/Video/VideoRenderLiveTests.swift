@@ -48,6 +48,12 @@ import Testing
         let token: String
         let media: Media
 
+        /// The host stopped, its data and the media removed.
+        func stop() async {
+            await api.stop()
+            try? FileManager.default.removeItem(atPath: media.folder)
+        }
+
         func call(_ method: String, _ path: String, json: JSONValue? = nil, headers: [String: String] = [:], maxSeconds: Double? = nil) async throws -> TestResponse {
             try await api.call(method, "/api/v1" + path, json: json, token: token, headers: headers, maxSeconds: maxSeconds)
         }
@@ -110,7 +116,7 @@ import Testing
 
     @Test func uploadsAreProbedAndWhatIsNotMediaIsRefused() async throws {
         let w = try await Self.world()
-        defer { Task { await w.api.stop() } }
+        defer { Task { await w.stop() } }
         let (status, video) = try await w.upload(w.media.video, name: "bars.mp4", type: "video/mp4")
         #expect(status == 201 && video["kind"] == "video" && video["width"] == 320 && video["height"] == 240 && video["has_audio"] == true, "\(video)")
         #expect(abs((video["duration"]?.numberValue ?? 0) - 2) < 0.1, "\(video)")
@@ -131,7 +137,7 @@ import Testing
 
     @Test func projectsAreCheckedNamingTheClipAndTheProperty() async throws {
         let w = try await Self.world()
-        defer { Task { await w.api.stop() } }
+        defer { Task { await w.stop() } }
         let image = try await w.asset(w.media.image, name: "red.png", type: "image/png")
         let tone = try await w.asset(w.media.audio, name: "tone.wav", type: "audio/wav")
         func refused(_ document: [String: JSONValue]) async throws -> String? {
@@ -173,7 +179,7 @@ import Testing
     /// 1 s, and the caption in its band at 1 s and gone at 2 s.
     @Test func threeSecondProjectsRenderInEachAspectRatio() async throws {
         let w = try await Self.world()
-        defer { Task { await w.api.stop() } }
+        defer { Task { await w.stop() } }
         let bars = try await w.asset(w.media.video, name: "bars.mp4", type: "video/mp4")
         let red = try await w.asset(w.media.image, name: "red.png", type: "image/png")
         let tone = try await w.asset(w.media.audio, name: "tone.wav", type: "audio/wav")
@@ -240,7 +246,7 @@ import Testing
     /// Cancelling a running render stops its ffmpeg; a render over its time is stopped and says so.
     @Test func rendersAreCancelledAndTimedOut() async throws {
         let w = try await Self.world()
-        defer { Task { await w.api.stop() } }
+        defer { Task { await w.stop() } }
         let bars = try await w.asset(try await w.media.long(), name: "long.mp4", type: "video/mp4")
         // Two minutes of moving pictures at 1080x1920: far longer than anything below waits for.
         let long: JSONValue = ["name": "Long", "aspect_ratio": "9:16", "duration": 120,
@@ -267,7 +273,7 @@ import Testing
         #expect(try await Poll.until { try await Subprocess.run("/usr/bin/pgrep", ["-f", "work/\(next)/"]).status == 1 }, "its ffmpeg outlived the host")
 
         let timed = try await Self.world(vars: ["VIDEO_RENDER_TIMEOUT_SECONDS": "1"])
-        defer { Task { await timed.api.stop() } }
+        defer { Task { await timed.stop() } }
         let clip = try await timed.asset(try await timed.media.long(), name: "long.mp4", type: "video/mp4")
         let slow = try #require(try await timed.call("POST", "/video/projects", json: [
             "name": "Slow", "aspect_ratio": "9:16", "duration": 120,
@@ -281,7 +287,7 @@ import Testing
     /// (PocketSphinx) into lines on the project's timeline, exported as SRT and WebVTT, and burned in.
     @Test func captionsComeFromAClipsSpeech() async throws {
         let w = try await Self.world()
-        defer { Task { await w.api.stop() } }
+        defer { Task { await w.stop() } }
         let speech = w.media.folder + "/speech.wav"
         let spoken = try await Subprocess.run("/usr/bin/espeak-ng", ["-v", "en-us+f2", "-s", "190", "-w", speech, "thank you very much for your help"])
         #expect(spoken.status == 0, "\(spoken.stderr)")
