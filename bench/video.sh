@@ -13,7 +13,8 @@
 # The host runs wrangler-like.toml as it ships (video-render at its default concurrency), on both cores:
 # ffmpeg inherits the host's CPU affinity, so the usual core-0 pin would give it one core
 # (HOST_CORES=0 shows that). The media is made with ffmpeg's lavfi sources first (not timed).
-# VIDEO_BENCH_KEEP=DIR keeps the outputs and the captured commands there.
+# VIDEO_BENCH_KEEP=DIR keeps the outputs and the captured commands there; VIDEO_BENCH_IDLE=SECONDS waits up to that
+# long before each run for the cores to be under 20% busy (this VM runs CI rehearsals and tests).
 # Usage: bench/video.sh [seconds (30)] [rounds (2)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +44,7 @@ make -f lavfi -i "testsrc2=s=1920x1080:r=30" -f lavfi -i "sine=f=440:r=48000" "$
 # 2: a Mandelbrot zoom (landscape, 720p), another tone.
 make -f lavfi -i "mandelbrot=s=1280x720:r=30" -f lavfi -i "sine=f=554:r=48000" "${encode[@]}" "$media/clip2.mp4"
 # 3: portrait, drifting colour gradients with a little grain and a test card moving over them, a third tone.
-make -f lavfi -i "gradients=s=1080x1920:r=30:c0=0x1a2a6c:c1=0xb21f1f:c2=0xfdbb2d:n=3:speed=0.03" -f lavfi -i "testsrc=s=480x480:r=30" \
+make -f lavfi -i "gradients=s=1080x1920:r=30:c0=0x1a2a6c:c1=0xb21f1f:c2=0xfdbb2d:n=3:speed=0.03:seed=1" -f lavfi -i "testsrc=s=480x480:r=30" \
   -f lavfi -i "sine=f=659:r=48000" \
   -filter_complex "[0:v]noise=alls=3:allf=t[g];[g][1:v]overlay=x='300+250*sin(t)':y='200+90*t'[v]" -map "[v]" -map 2:a \
   "${encode[@]}" "$media/clip3.mp4"
