@@ -22,7 +22,7 @@ final class OzziProcess: Sendable {
     }
 
     /// Waits until the log contains `text`; returns the log.
-    func waitFor(_ text: String, timeout: Duration = .seconds(60)) async throws -> String {
+    func waitFor(_ text: String, timeout: Duration = .seconds(240)) async throws -> String {
         _ = try await child.waitFor(NSRegularExpression.escapedPattern(for: text), timeout: timeout)
         return log
     }

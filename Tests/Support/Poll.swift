@@ -4,7 +4,7 @@ import Synchronization
 /// generous (a busy machine is slow, never wrong), and no test asserts how soon the condition held.
 public enum Poll {
     /// Polls `done` every `interval` until it holds (true) or `timeout` passes (false).
-    public static func until(timeout: Duration = .seconds(60), interval: Duration = .milliseconds(10),
+    public static func until(timeout: Duration = .seconds(180), interval: Duration = .milliseconds(10),
                              _ done: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {

@@ -50,7 +50,8 @@ public struct VideoRenderWorker: RoutedWorker {
                 // Only the clip's part of the asset: its words' times then count from the clip's in point.
                 let part = folder.path + "/part.wav"
                 let cut = try await media.commands.run("ffmpeg", ["-nostdin", "-v", "error", "-y", "-ss", String(start)] + (duration.map { ["-t", String($0)] } ?? [])
-                                                        + ["-i", path, "-vn", "-ac", "1", "-c:a", "pcm_s16le", part], timeoutMilliseconds: 300_000)
+                                                        + ["-i", path, "-vn", "-ac", "1", "-c:a", "pcm_s16le", part], timeoutMilliseconds: 300_000,
+                                                       priority: .background)
                 guard cut.succeeded else { throw VideoError.notMedia("ffmpeg: " + RenderRun.lastLines(cut.stderr, count: 1)) }
                 path = part
             }

@@ -14,6 +14,11 @@ public struct CommandRunner: Sendable {
     /// SQLite and file work waiting. Runs beyond eight wait their turn here, not there.
     public static let pool = BlockingPool(threads: 8)
 
+    /// The threads that spawn `.background` runs. Linux keeps a nice value per thread, a child starts with
+    /// its spawner's, and an unprivileged thread cannot lower its own again: these threads are niced once
+    /// and spawn nothing else, so a normal run never inherits their niceness.
+    static let backgroundPool = BlockingPool(threads: 8)
+
     public init(worker: String, allowed: [String], pool: BlockingPool = CommandRunner.pool) {
         self.worker = worker
         self.allowed = Set(allowed)
@@ -25,16 +30,21 @@ public struct CommandRunner: Sendable {
     /// With `onOutput`, standard output is handed over as it comes (a long run's progress) instead of being
     /// kept in the result. Cancelling the calling task kills the program (within a fifth of a second) and
     /// throws `.cancelled`.
+    ///
+    /// A `.background` run (a render, a transcription: minutes of every core) starts niced, threads and
+    /// all, so the host's requests, and whatever else shares the machine, come first when cores are short.
     public func run(_ command: String, _ arguments: [String], input: [UInt8] = [], timeoutMilliseconds: Int = 60_000,
-                    maxOutputBytes: Int = 64 << 20, onOutput: (@Sendable ([UInt8]) -> Void)? = nil) async throws(CommandError) -> CommandResult {
+                    maxOutputBytes: Int = 64 << 20, priority: CommandPriority = .normal,
+                    onOutput: (@Sendable ([UInt8]) -> Void)? = nil) async throws(CommandError) -> CommandResult {
         guard allowed.contains(command) else { throw .denied(worker: worker, command: command) }
         guard let path = Self.resolve(command) else { throw .notInstalled(command: command) }
         let cancellation = CommandCancellation()
         let result: Result<CommandResult, CommandError>
         do {
             result = try await withTaskCancellationHandler {
-                try await pool.run {
-                    Self.spawnAndWait(path: path, arguments: arguments, input: input, timeoutMilliseconds: timeoutMilliseconds,
+                try await (priority == .background ? Self.backgroundPool : pool).run {
+                    if priority == .background { CommandPriority.niceThisThread() }
+                    return Self.spawnAndWait(path: path, arguments: arguments, input: input, timeoutMilliseconds: timeoutMilliseconds,
                                       maxOutputBytes: maxOutputBytes, command: command, onOutput: onOutput, cancellation: cancellation)
                 }
             } onCancel: {

@@ -1,3 +1,4 @@
+import Glibc
 import OzziTestSupport
 import Synchronization
 import Testing
@@ -80,6 +81,27 @@ import Testing
             return try await runner.run("sh", ["-c", "sleep 3600"], timeoutMilliseconds: 3_600_000)
         }
         await #expect(throws: CommandError.cancelled(command: "sh")) { try await early.value }
+    }
+
+    /// A background run (a render) starts at nice 10, and the threads that spawn it do not pass their
+    /// niceness on: normal runs before, between and after start at 0, as the host's own thread stays.
+    @Test func backgroundRunsAreNicedAndNormalOnesAreNot() async throws {
+        // Field 19 of /proc/PID/stat is the nice value (sh's command name, field 2, has no space).
+        let nice = ["-c", "cut -d ' ' -f 19 /proc/$$/stat"]
+        func niceness(_ priority: CommandPriority) async throws -> String {
+            let result = try await runner.run("sh", nice, timeoutMilliseconds: 3_600_000, priority: priority)
+            return String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try await niceness(.normal) == "0")
+        for _ in 0..<3 { #expect(try await niceness(.background) == "10") }
+        async let many = withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<16 { group.addTask { try await niceness(i % 2 == 0 ? .normal : .background) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }.sorted()
+        }
+        #expect(try await many == Array(repeating: "0", count: 8) + Array(repeating: "10", count: 8))
+        #expect(try await niceness(.normal) == "0")
+        errno = 0
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == 0 && errno == 0, "the test's own thread is not niced")
     }
 
     @Test func theConfigurationGrantsProgramsByName() throws {

@@ -75,7 +75,7 @@ import APIWorker
     }
 
     /// Polls the campaign until `done` holds; returns its last state.
-    func wait(_ w: World, _ id: String, timeout: Duration = .seconds(120), until done: (TestResponse) -> Bool) async throws -> TestResponse {
+    func wait(_ w: World, _ id: String, timeout: Duration = .seconds(300), until done: (TestResponse) -> Bool) async throws -> TestResponse {
         var current = try await campaign(w, id)
         _ = try await Poll.until(timeout: timeout, interval: .milliseconds(20)) {
             current = try await campaign(w, id)

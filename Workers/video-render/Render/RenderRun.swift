@@ -61,7 +61,8 @@ struct RenderRun: Sendable {
         let duration = job.project.duration
         let progress = ProgressThrottle(clock: media.clock)
         let id = job.id, reporter = reporter
-        let result = try await media.commands.run("ffmpeg", plan.arguments, timeoutMilliseconds: job.timeoutSeconds * 1000, maxOutputBytes: 256 << 20) { chunk in
+        let result = try await media.commands.run("ffmpeg", plan.arguments, timeoutMilliseconds: job.timeoutSeconds * 1000, maxOutputBytes: 256 << 20,
+                                                  priority: .background) { chunk in
             guard let seconds = progress.feed(chunk) else { return }
             Task { await reporter.progress(id, state: "rendering", fraction: min(0.99, seconds / duration)) }
         }

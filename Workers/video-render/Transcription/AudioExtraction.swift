@@ -16,7 +16,7 @@ enum AudioExtraction {
     static func extract(_ input: String, to output: String, as format: Format, commands: CommandRunner) async throws(TranscriptionError) {
         let result: CommandResult
         do {
-            result = try await commands.run("ffmpeg", arguments(input, output, format), timeoutMilliseconds: timeoutMilliseconds, maxOutputBytes: 1 << 20)
+            result = try await commands.run("ffmpeg", arguments(input, output, format), timeoutMilliseconds: timeoutMilliseconds, maxOutputBytes: 1 << 20, priority: .background)
         } catch {
             throw TranscriptionError(error)
         }

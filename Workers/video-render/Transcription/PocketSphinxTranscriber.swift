@@ -20,7 +20,8 @@ struct PocketSphinxTranscriber: Transcriber {
             let result: CommandResult
             do throws(CommandError) {
                 result = try await commands.run("pocketsphinx_continuous", Self.arguments(wav),
-                                                timeoutMilliseconds: Self.timeoutMilliseconds(audioSeconds: seconds), maxOutputBytes: 64 << 20)
+                                                timeoutMilliseconds: Self.timeoutMilliseconds(audioSeconds: seconds), maxOutputBytes: 64 << 20,
+                                                priority: .background)
             } catch {
                 throw TranscriptionError(error)
             }
