@@ -105,11 +105,18 @@ import VideoTimeline
         let boxes = try Self.topLevelBoxes(output)
         #expect(try #require(boxes.firstIndex(of: "moov")) < #require(boxes.firstIndex(of: "mdat")), "faststart: \(boxes)")
 
+        // The poster, written by the same run: one JPEG of the frame at 1 s (the video showing, not the background).
         let poster = scratch.directory + "/poster.jpg"
-        let made = try await Subprocess.run("/usr/bin/ffmpeg", RenderPlan.poster(video: output, poster: poster, at: 1))
-        #expect(made.status == 0, "\(made.stderr)")
+        #expect(RenderPlan.posterTime(project) == 1)
         let picture = try #require((try await Self.probe(poster)["streams"] as? [[String: Any]])?.first)
         #expect(picture["codec_name"] as? String == "mjpeg" && picture["width"] as? Int == size.width && picture["height"] as? Int == size.height)
+        let shown = try await scratch.frame(output, at: 1, width: size.width, height: size.height)
+        let still = try await scratch.frame(poster, at: nil, width: size.width, height: size.height)
+        for (x, y) in [(size.width / 2, size.height / 3), (size.width / 4, size.height / 2), (3 * size.width / 4, 2 * size.height / 3)] {
+            let (r, g, b) = shown.rgb(x: x, y: y)
+            #expect(Frame.distance(still.rgb(x: x, y: y), (Int(r), Int(g), Int(b))) < 40, "poster \(still.rgb(x: x, y: y)) against \(shown.rgb(x: x, y: y)) at \(x),\(y)")
+        }
+        #expect(Frame.distance(still.rgb(x: size.width / 2, y: size.height / 3), (0x10, 0x20, 0x30)) > 60)
     }
 
     /// Red squares on black, each box 40x40: x keyframes linear and ease-in-out, then opacity, scale and
@@ -284,7 +291,7 @@ private final class Scratch {
     /// Writes the plan's files and runs it; answers the MP4's path.
     func render(_ project: VideoProject, _ media: Media) async throws -> String {
         let output = "\(directory)/out.mp4"
-        let plan = try RenderPlan.make(project: project, inputs: media, output: output, workDirectory: directory)
+        let plan = try RenderPlan.make(project: project, inputs: media, output: output, poster: "\(directory)/poster.jpg", workDirectory: directory)
         for file in plan.files { try file.contents.write(toFile: file.path, atomically: true, encoding: .utf8) }
         let result = try await Subprocess.run("/usr/bin/ffmpeg", plan.arguments)
         try #require(result.status == 0, "ffmpeg \(plan.arguments): \(result.stderr)")
@@ -292,10 +299,10 @@ private final class Scratch {
         return output
     }
 
-    /// The frame shown at `time`, as RGB.
-    func frame(_ video: String, at time: Double, width: Int, height: Int) async throws -> Frame {
-        let path = "\(directory)/frame-\(time).rgb"
-        try await ffmpeg(["-ss", String(time), "-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", path])
+    /// The frame shown at `time` (an image's only one without a time: seeking in a JPEG finds nothing), as RGB.
+    func frame(_ video: String, at time: Double?, width: Int, height: Int) async throws -> Frame {
+        let path = "\(directory)/frame-\(time.map { String($0) } ?? "still").rgb"
+        try await ffmpeg((time.map { ["-ss", String($0)] } ?? []) + ["-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", path])
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         try #require(bytes.count == width * height * 3)
         return Frame(bytes: bytes, width: width)

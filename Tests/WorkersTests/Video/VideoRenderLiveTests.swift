@@ -283,6 +283,33 @@ import Testing
         #expect(over.string("status") == "failed" && over["error"]?["code"] == "timed_out", "\(over.body)")
         #expect(try await timed.call("POST", "/video/renders/\(try #require(over.string("id")))/cancel").status == 409)
     }
+    /// A render that fails inside ffmpeg keeps ffmpeg's own words: here a clip whose stored bytes were
+    /// damaged after it was uploaded and probed (the render trusts the upload's probe, so ffmpeg is the
+    /// first to read them).
+    @Test func aRenderFailingInFFmpegKeepsItsError() async throws {
+        let w = try await Self.world()
+        defer { Task { await w.stop() } }
+        let bars = try await w.asset(w.media.video, name: "bars.mp4", type: "video/mp4")
+        // The bucket keeps the object as a file of its own under the host's data folder: the one with its bytes.
+        let uploaded = try Data(contentsOf: URL(fileURLWithPath: w.media.video))
+        let stored = (FileManager.default.enumerator(atPath: w.api.dataDirectory)?.allObjects as? [String] ?? [])
+            .map { w.api.dataDirectory + "/" + $0 }
+            .filter { ((try? FileManager.default.attributesOfItem(atPath: $0)[.size]) as? Int) == uploaded.count }
+            .filter { (try? Data(contentsOf: URL(fileURLWithPath: $0))) == uploaded }
+        #expect(stored.count == 1, "\(stored)")
+        try Data(repeating: 0x5A, count: uploaded.count).write(to: URL(fileURLWithPath: try #require(stored.first)))
+
+        let project = try #require(try await w.call("POST", "/video/projects", json: [
+            "name": "Damaged", "aspect_ratio": "1:1", "resolution": 360, "duration": 1,
+            "tracks": [["kind": "video", "clips": [["asset_id": .string(bars), "start": 0]]]],
+        ]).string("id"))
+        let failed = try await w.ended(try #require(try await w.call("POST", "/video/projects/\(project)/renders").string("id")))
+        #expect(failed.string("status") == "failed" && failed["error"]?["code"] == "ffmpeg_failed", "\(failed.body)")
+        let message = failed["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("Invalid data found when processing input"), "ffmpeg's words: \(message)")
+        #expect(failed["output"] == nil || failed["output"] == .null, "\(failed.body)")
+    }
+
     /// Captions from speech: an espeak-ng recording placed 1 s into the project is transcribed offline
     /// (PocketSphinx) into lines on the project's timeline, exported as SRT and WebVTT, and burned in.
     @Test func captionsComeFromAClipsSpeech() async throws {

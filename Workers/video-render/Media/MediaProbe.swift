@@ -57,3 +57,12 @@ struct MediaProbe: Sendable, Equatable {
     }
 }
 
+extension MediaProbe {
+    /// A probe as `json` wrote it (or as the api keeps an upload's); nil when it is not one.
+    init?(json: JSONValue) {
+        guard let kind = json["kind"]?.stringValue.flatMap(Kind.init(rawValue:)), let hasVideo = json["has_video"]?.boolValue,
+              let hasAudio = json["has_audio"]?.boolValue else { return nil }
+        self.init(kind: kind, duration: json["duration"]?.numberValue, width: json["width"]?.numberValue.map { Int($0) },
+                  height: json["height"]?.numberValue.map { Int($0) }, hasVideo: hasVideo, hasAudio: hasAudio, format: json["format"]?.stringValue ?? "")
+    }
+}

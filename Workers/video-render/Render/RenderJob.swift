@@ -1,12 +1,19 @@
 import OzziRuntime
 import VideoTimeline
 
-/// A render the api asked for (`POST /renders`): the project as it stood, the bucket key of each asset it
-/// uses, where the MP4 and its poster go, and how long ffmpeg may take.
+/// A render the api asked for (`POST /renders`): the project as it stood, each asset it uses (its bucket
+/// key, and what ffprobe found at upload), where the MP4 and its poster go, and how long ffmpeg may take.
 struct RenderJob: Sendable {
+    /// An asset given as its bucket key alone is probed before the render; given with its upload's probe
+    /// (`{"key": ..., "probe": {...}}`), it is not probed again.
+    struct Asset: Sendable, Equatable {
+        let key: String
+        let probe: MediaProbe?
+    }
+
     let id: String
     let project: VideoProject
-    let assets: [String: String]
+    let assets: [String: Asset]
     let outputKey: String
     let posterKey: String
     let timeoutSeconds: Int
@@ -22,8 +29,12 @@ struct RenderJob: Sendable {
         } catch {
             throw VideoError.invalid("project." + error.path, error.message)
         }
-        guard let assets = body["assets"]?.objectValue?.compactMapValues(\.stringValue) else { throw VideoError.invalid("assets", "must map asset ids to bucket keys") }
-        self.assets = assets
+        guard let assets = body["assets"]?.objectValue else { throw VideoError.invalid("assets", "must map asset ids to bucket keys") }
+        self.assets = try assets.mapValues { value in
+            if let key = value.stringValue { return Asset(key: key, probe: nil) }
+            guard let key = value["key"]?.stringValue else { throw VideoError.invalid("assets", "each asset needs its bucket key") }
+            return Asset(key: key, probe: value["probe"].flatMap(MediaProbe.init(json:)))
+        }
         guard let output = body["output_key"]?.stringValue, let poster = body["poster_key"]?.stringValue else {
             throw VideoError.invalid("output_key", "output_key and poster_key are required")
         }

@@ -2,9 +2,9 @@ import Logging
 import OzziRuntime
 import VideoTimeline
 
-/// One render from start to end: the project's assets copied out of the bucket and probed, the render
-/// plan (one ffmpeg filter graph) run with its progress reported, a poster taken from the result, both
-/// put into the bucket. Cancelling the task kills ffmpeg.
+/// One render from start to end: the project's assets copied out of the bucket (probed, unless the upload's
+/// probe came with them), the render plan (one ffmpeg filter graph, writing the MP4 and its poster) run
+/// with its progress reported, both put into the bucket. Cancelling the task kills ffmpeg.
 struct RenderRun: Sendable {
     let job: RenderJob
     let media: MediaTools
@@ -21,19 +21,17 @@ struct RenderRun: Sendable {
             try Task.checkCancellation()
             var inputs: [String: RenderInput] = [:]
             for (index, assetID) in job.project.assetIDs.enumerated() {
-                guard let key = job.assets[assetID] else { return .failed(code: "asset_missing", message: "asset \(assetID) was not given") }
-                let path = try await folder.copy(key, from: media.bucket, as: "asset-\(index)")
-                let probe = try await MediaProbe.probe(path, commands: media.commands)
+                guard let asset = job.assets[assetID] else { return .failed(code: "asset_missing", message: "asset \(assetID) was not given") }
+                let path = try await folder.copy(asset.key, from: media.bucket, as: "asset-\(index)")
+                let probe: MediaProbe
+                if let known = asset.probe { probe = known } else { probe = try await MediaProbe.probe(path, commands: media.commands) }
                 inputs[assetID] = RenderInput(path: path, kind: RenderInput.Kind(rawValue: probe.kind.rawValue) ?? .video, duration: probe.duration,
                                               hasVideo: probe.hasVideo, hasAudio: probe.hasAudio, width: probe.width, height: probe.height)
             }
             let output = folder.path + "/render.mp4", poster = folder.path + "/poster.jpg"
-            let plan = try RenderPlan.make(project: job.project, inputs: inputs, output: output, workDirectory: folder.path)
+            let plan = try RenderPlan.make(project: job.project, inputs: inputs, output: output, poster: poster, workDirectory: folder.path)
             for file in plan.files { try await folder.write(file.path, file.contents) }
             try await render(plan)
-            let posterResult = try await media.commands.run("ffmpeg", RenderPlan.poster(video: output, poster: poster, at: min(1, job.project.duration / 2)),
-                                                            timeoutMilliseconds: 120_000)
-            guard posterResult.succeeded else { return .failed(code: "ffmpeg_failed", message: "the poster: " + Self.lastLines(posterResult.stderr)) }
             let made = try await MediaProbe.probe(output, commands: media.commands)
             let outputObject = try await folder.upload("render.mp4", to: media.bucket, key: job.outputKey, contentType: "video/mp4")
             let posterObject = try await folder.upload("poster.jpg", to: media.bucket, key: job.posterKey, contentType: "image/jpeg")

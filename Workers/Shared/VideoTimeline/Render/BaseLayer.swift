@@ -34,7 +34,8 @@ enum BaseLayer {
     static func segment(_ clip: VideoClip, source: VisualChain.Source, span: ClipSpan, project: VideoProject, graph: inout RenderGraph) -> String {
         let (width, height) = project.size
         let fps = span.fps, count = span.frames.count
-        let fit = ["scale=\(width):\(height):force_original_aspect_ratio=increase", "crop=\(width):\(height)", "setsar=1", "format=yuv420p"]
+        // A contained clip fills the frame only when its shape is the frame's (to a pixel): covering it is the same picture.
+        let fit = FitFilters.filters(.cover, width: width, height: height) + ["setsar=1", "format=yuv420p"]
         var filters: [String]
         switch source {
         case .moving(let input):

@@ -12,8 +12,10 @@ public struct RenderPlan: Sendable {
     /// A graph longer than this goes in a file: Linux limits one argument to 128 KiB.
     static let longestInlineGraph = 16_000
 
-    /// The plan for `project`, `inputs` holding each asset it uses by id.
-    public static func make(project: VideoProject, inputs: [String: RenderInput], output: String, workDirectory: String) throws(TimelineError) -> RenderPlan {
+    /// The plan for `project`, `inputs` holding each asset it uses by id. With `poster`, the same run also
+    /// writes one JPEG frame (at `posterTime`) there: a second ffmpeg would decode the MP4 just made again.
+    public static func make(project: VideoProject, inputs: [String: RenderInput], output: String, poster: String? = nil,
+                            workDirectory: String) throws(TimelineError) -> RenderPlan {
         var placed: [[(clip: VideoClip, asset: RenderInput?, span: ClipSpan)]] = []
         for (trackIndex, track) in project.tracks.enumerated() {
             placed.append([])
@@ -74,6 +76,16 @@ public struct RenderPlan: Sendable {
             graph.chain("[silence]" + sounds.joined() + "amix=inputs=\(sounds.count + 1):normalize=0:duration=longest,atrim=end=\(duration)[mix]")
         }
 
+        var posterArguments: [String] = []
+        if let poster {
+            // One frame of the finished picture, cut from a copy of it; that branch ends there, the other goes on.
+            let at = posterTime(project), frame = 1 / Double(project.fps)
+            graph.chain(canvas + "split=2[picture][whole]")
+            graph.chain("[whole]trim=start=\(FilterSyntax.number(at)):end=\(FilterSyntax.number(at + 1.5 * frame)),setpts=PTS-STARTPTS[poster]")
+            canvas = "[picture]"
+            posterArguments = ["-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3", "-f", "image2", "-update", "1", poster]
+        }
+
         let filterGraph = graph.filterGraph
         let graphArguments = filterGraph.utf8.count > longestInlineGraph
             ? ["-filter_complex_script", graph.file("graph.txt", filterGraph)]
@@ -83,14 +95,12 @@ public struct RenderPlan: Sendable {
             + ["-map", canvas, "-map", "[mix]",
                "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", String(project.fps),
                "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-t", duration, "-threads", "0", "-f", "mp4", output]
+            + posterArguments
         return RenderPlan(arguments: arguments, files: graph.files)
     }
 
-    /// ffmpeg's arguments for one JPEG frame of `video` at `seconds`.
-    public static func poster(video: String, poster: String, at seconds: Double) -> [String] {
-        ["-hide_banner", "-loglevel", "error", "-ss", FilterSyntax.number(max(0, seconds)), "-i", video,
-         "-frames:v", "1", "-an", "-c:v", "mjpeg", "-q:v", "3", "-f", "image2", "-update", "1", "-y", poster]
-    }
+    /// When the poster is taken: a second in, or half-way through a shorter project.
+    public static func posterTime(_ project: VideoProject) -> Double { min(1, project.duration / 2) }
 
     /// The clip's asset, checked against what its track does with it; nil for text.
     private static func asset(of clip: VideoClip, on kind: VideoTrack.Kind, in inputs: [String: RenderInput], at path: String) throws(TimelineError) -> RenderInput? {

@@ -21,9 +21,7 @@ enum VisualChain {
         // A constant scale is folded into the fit: the picture is made at its final size once.
         let width = max(1, Int((Double(clip.box.width) * fixedScale).rounded()))
         let height = max(1, Int((Double(clip.box.height) * fixedScale).rounded()))
-        let fit = clip.fit == .contain
-            ? ["scale=\(width):\(height):force_original_aspect_ratio=decrease"]
-            : ["scale=\(width):\(height):force_original_aspect_ratio=increase", "crop=\(width):\(height)"]
+        let fit = FitFilters.filters(clip.fit, width: width, height: height)
         // yuva420p throughout: what overlay takes on a 4:2:0 canvas, so the fit's scale is the only conversion.
         var head = "", filters: [String]
         switch source {

@@ -58,13 +58,21 @@ struct VideoAssetStore: Sendable {
     }
 
     /// The bucket keys of `ids` (the workspace's), for a render.
-    func keys(_ scope: TenantScope, ids: [String]) async throws -> [String: String] {
+    /// What a render needs of each asset: its bucket key, and what ffprobe found at upload (so the render
+    /// does not probe it again), keyed by asset id. An id that is not the workspace's is absent.
+    func forRender(_ scope: TenantScope, ids: [String]) async throws -> [String: JSONValue] {
         guard !ids.isEmpty else { return [:] }
-        var keys: [String: String] = [:]
-        for row in try await database.prepare("SELECT id, bucket_key FROM video_assets WHERE workspace_id = ? AND id IN (SELECT value FROM \(database.dialect.elements()))")
-            .bind(scope.workspaceID, SQLList.json(ids)).all() {
-            if let id = row.text("id"), let key = row.text("bucket_key") { keys[id] = key }
+        var assets: [String: JSONValue] = [:]
+        for row in try await database.prepare("""
+            SELECT id, bucket_key, kind, duration, width, height, has_video, has_audio FROM video_assets
+            WHERE workspace_id = ? AND id IN (SELECT value FROM \(database.dialect.elements()))
+            """).bind(scope.workspaceID, SQLList.json(ids)).all() {
+            guard let id = row.text("id"), let key = row.text("bucket_key"), let kind = row.text("kind") else { continue }
+            let number = { (column: String) -> JSONValue in row.double(column).map { .number($0) } ?? .null }
+            assets[id] = ["key": .string(key), "probe": ["kind": .string(kind), "duration": number("duration"), "width": number("width"),
+                                                         "height": number("height"), "has_video": .bool(row.integer("has_video") == 1),
+                                                         "has_audio": .bool(row.integer("has_audio") == 1)]]
         }
-        return keys
+        return assets
     }
 }

@@ -7,11 +7,11 @@ extension RouteGroup {
         authed("POST", "/:id/renders", "Render the project as it is now to an MP4 (H.264/AAC, faststart) with a poster image, in the background (follow it at GET /video/renders/{id})",
                tag: "video", answers: .json(.model(VideoRender.self)), success: 202) { _, context, principal in
             guard let project = try await s.projects.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("project") }
-            let keys = try await s.assets.keys(principal.scope, ids: project.project.assetIDs)
-            if let missing = project.project.assetIDs.first(where: { keys[$0] == nil }) {
+            let assets = try await s.assets.forRender(principal.scope, ids: project.project.assetIDs)
+            if let missing = project.project.assetIDs.first(where: { assets[$0] == nil }) {
                 throw APIError.conflict("asset \(missing) of the project is gone: take it out of the project first", details: ["asset_id": .string(missing)])
             }
-            return .json(try await s.renders.start(principal.scope, project, assetKeys: keys, createdBy: principal.userID).json, status: 202)
+            return .json(try await s.renders.start(principal.scope, project, assets: assets, createdBy: principal.userID).json, status: 202)
         }
 
         list("/:id/renders", "The project's renders, oldest first", tag: "video", of: .model(VideoRender.self), key: \.id, item: \.json) { _, context, principal, page in

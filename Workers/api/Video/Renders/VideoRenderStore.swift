@@ -1,7 +1,7 @@
 import OzziRuntime
 
-/// All SQL about renders. A render keeps the project as it stood when asked (with its assets' bucket keys),
-/// so later changes to the project do not change what it makes. Its life: queued (a job hands it to
+/// All SQL about renders. A render keeps the project as it stood when asked (with its assets' bucket keys
+/// and probes), so later changes to the project do not change what it makes. Its life: queued (a job hands it to
 /// video-render), rendering (progress reports, each also its heartbeat), then one of succeeded, failed or
 /// cancelled, written once: a report about a render already ended changes nothing.
 struct VideoRenderStore: Sendable {
@@ -13,10 +13,10 @@ struct VideoRenderStore: Sendable {
     static let lostAfterMs: Int64 = 120_000
     static let maxAttempts = 3
 
-    func start(_ scope: TenantScope, _ project: VideoProjectRecord, assetKeys: [String: String], createdBy: String?) async throws -> VideoRender {
+    func start(_ scope: TenantScope, _ project: VideoProjectRecord, assets: [String: JSONValue], createdBy: String?) async throws -> VideoRender {
         let id = ResourceID.make("vrnd")
         let now = Timestamp.now(clock)
-        let document: JSONValue = ["project": project.project.json, "assets": .object(assetKeys.mapValues { .string($0) })]
+        let document: JSONValue = ["project": project.project.json, "assets": .object(assets)]
         try await database.transaction { [clock] tx in
             try tx.run("""
                 INSERT INTO video_renders (id, workspace_id, project_id, project_version, document, status, output_key, poster_key, heartbeat_ms, created_by, created_at)
