@@ -20201,6 +20201,18 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/VideoRender/project_version`.
             public var projectVersion: Swift.Int
+            /// How hard the encoder works: draft (fastest, largest, for a look), standard, or high (slowest, smallest)
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoRender/quality`.
+            @frozen public enum QualityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case draft = "draft"
+                case standard = "standard"
+                case high = "high"
+            }
+            /// How hard the encoder works: draft (fastest, largest, for a look), standard, or high (slowest, smallest)
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoRender/quality`.
+            public var quality: Components.Schemas.VideoRender.QualityPayload
             /// - Remark: Generated from `#/components/schemas/VideoRender/started_at`.
             public var startedAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/VideoRender/status`.
@@ -20225,6 +20237,7 @@ extension Components {
             ///   - progress: From ffmpeg's progress: the share of the video written
             ///   - projectId:
             ///   - projectVersion: The version of the project rendered
+            ///   - quality: How hard the encoder works: draft (fastest, largest, for a look), standard, or high (slowest, smallest)
             ///   - startedAt:
             ///   - status:
             public init(
@@ -20237,6 +20250,7 @@ extension Components {
                 progress: Swift.Double,
                 projectId: Swift.String,
                 projectVersion: Swift.Int,
+                quality: Components.Schemas.VideoRender.QualityPayload,
                 startedAt: Foundation.Date? = nil,
                 status: Components.Schemas.VideoRender.StatusPayload
             ) {
@@ -20249,6 +20263,7 @@ extension Components {
                 self.progress = progress
                 self.projectId = projectId
                 self.projectVersion = projectVersion
+                self.quality = quality
                 self.startedAt = startedAt
                 self.status = status
             }
@@ -20262,6 +20277,7 @@ extension Components {
                 case progress
                 case projectId = "project_id"
                 case projectVersion = "project_version"
+                case quality
                 case startedAt = "started_at"
                 case status
             }
@@ -20303,6 +20319,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .projectVersion
                 )
+                self.quality = try container.decode(
+                    Components.Schemas.VideoRender.QualityPayload.self,
+                    forKey: .quality
+                )
                 self.startedAt = try container.decodeIfPresent(
                     Foundation.Date.self,
                     forKey: .startedAt
@@ -20321,6 +20341,7 @@ extension Components {
                     "progress",
                     "project_id",
                     "project_version",
+                    "quality",
                     "started_at",
                     "status"
                 ])

@@ -7330,11 +7330,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/video/projects/{id}/renders/post(postVideoProjectsRenders)`.
     public func postVideoProjectsRenders(
         path: Operations.PostVideoProjectsRenders.Input.Path,
-        headers: Operations.PostVideoProjectsRenders.Input.Headers = .init()
+        headers: Operations.PostVideoProjectsRenders.Input.Headers = .init(),
+        body: Operations.PostVideoProjectsRenders.Input.Body? = nil
     ) async throws -> Operations.PostVideoProjectsRenders.Output {
         try await postVideoProjectsRenders(Operations.PostVideoProjectsRenders.Input(
             path: path,
-            headers: headers
+            headers: headers,
+            body: body
         ))
     }
     /// A render: its status, progress, error or output

@@ -73,6 +73,19 @@ import VideoTimeline
         #expect(plan.files[0].path.hasPrefix("/work/") && !plan.files[0].path.hasPrefix("/work//"))
     }
 
+    /// Each quality is an x264 preset and a CRF; a render asks for one, standard unless it says.
+    @Test func qualityChoosesTheEncodersPresetAndCRF() throws {
+        let project = try Self.project(#"{"duration": 1, "tracks": []}"#)
+        func encoder(_ quality: RenderQuality?) throws -> [String] {
+            let plan = try quality.map { try RenderPlan.make(project: project, inputs: [:], output: "/out.mp4", quality: $0, workDirectory: "/work") }
+                ?? RenderPlan.make(project: project, inputs: [:], output: "/out.mp4", workDirectory: "/work")
+            let preset = try #require(plan.arguments.firstIndex(of: "-preset")), crf = try #require(plan.arguments.firstIndex(of: "-crf"))
+            return [plan.arguments[preset + 1], plan.arguments[crf + 1]]
+        }
+        #expect(try encoder(nil) == ["veryfast", "20"])
+        #expect(try RenderQuality.allCases.map(encoder) == [["ultrafast", "23"], ["veryfast", "20"], ["medium", "18"]])
+    }
+
     // MARK: Rendered
 
     @Test(arguments: AspectRatio.allCases) func rendersEachAspectRatio(_ aspect: AspectRatio) async throws {

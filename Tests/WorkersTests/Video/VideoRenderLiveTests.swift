@@ -172,6 +172,9 @@ import Testing
         #expect(uses.status == 200, "\(uses.body)")
         #expect(try await w.call("DELETE", "/video/assets/\(image)").status == 409)
         #expect(try await w.call("DELETE", "/video/assets/\(tone)").status == 204)
+        // A render's quality is one of three, named when it is not.
+        let best = try await w.call("POST", "/video/projects/\(id)/renders", json: ["quality": "best"])
+        #expect(best.status == 422 && best["error"]?["details"]?["field"] == "quality", "\(best.body)")
     }
 
     /// A 3-second project in each aspect ratio: the MP4's length within a frame, its size, an H.264 and an
@@ -200,8 +203,11 @@ import Testing
             }
             let project = try await w.call("POST", "/video/projects", json: .object(document))
             #expect(project.status == 201, "\(project.body)")
-            let started = try await w.call("POST", "/video/projects/\(try #require(project.string("id")))/renders")
-            #expect(started.status == 202 && started.string("status") == "queued", "\(started.body)")
+            // The square one is a draft: x264's fastest preset, as its own settings in the stream say.
+            let draft = aspect == "1:1"
+            let started = try await w.call("POST", "/video/projects/\(try #require(project.string("id")))/renders", json: draft ? ["quality": "draft"] : nil)
+            #expect(started.status == 202 && started.string("status") == "queued", "\(started.status) \(started.body)")
+            #expect(started.string("quality") == (draft ? "draft" : "standard"))
             let render = try await w.ended(try #require(started.string("id")))
             #expect(render.string("status") == "succeeded" && render["progress"] == 1, "\(render.body)")
             #expect(render["output"]?["width"]?.numberValue == Double(width) && render["output"]?["height"]?.numberValue == Double(height), "\(render.body)")
@@ -217,6 +223,9 @@ import Testing
             let head = Array(try Data(contentsOf: URL(fileURLWithPath: file)).prefix(4_096))
             let moov = head.indices.first { Array(head[$0..<min($0 + 4, head.count)]) == Array("moov".utf8) }
             #expect(moov != nil, "moov is not at the start")
+            // x264 writes its settings into the stream: ultrafast has no CABAC; the CRF is the quality's.
+            let settings = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+            #expect(settings.contains(draft ? "cabac=0" : "cabac=1") && settings.contains(draft ? " crf=23.0 " : " crf=20.0 "), "\(draft)")
             // The poster is a JPEG.
             let poster = try await Subprocess.curl(["-s", "-o", "/dev/null", "-w", "%{http_code} %{content_type}", "-H", "Authorization: Bearer \(w.token)",
                                                     w.api.base + "/api/v1/video/renders/\(try #require(render.string("id")))/poster"])

@@ -2,7 +2,8 @@ import OzziRuntime
 import VideoTimeline
 
 /// A render the api asked for (`POST /renders`): the project as it stood, each asset it uses (its bucket
-/// key, and what ffprobe found at upload), where the MP4 and its poster go, and how long ffmpeg may take.
+/// key, and what ffprobe found at upload), where the MP4 and its poster go, how hard the encoder works, and
+/// how long ffmpeg may take.
 struct RenderJob: Sendable {
     /// An asset given as its bucket key alone is probed before the render; given with its upload's probe
     /// (`{"key": ..., "probe": {...}}`), it is not probed again.
@@ -17,6 +18,7 @@ struct RenderJob: Sendable {
     let outputKey: String
     let posterKey: String
     let timeoutSeconds: Int
+    let quality: RenderQuality
 
     init(body: JSONValue) throws {
         guard let id = body["render_id"]?.stringValue, !id.isEmpty, id.utf8.count <= 64,
@@ -41,5 +43,13 @@ struct RenderJob: Sendable {
         outputKey = output
         posterKey = poster
         timeoutSeconds = Int(body["timeout_seconds"]?.numberValue ?? 1_800)
+        if let name = body["quality"]?.stringValue {
+            guard let quality = RenderQuality(rawValue: name) else {
+                throw VideoError.invalid("quality", "must be one of " + RenderQuality.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            self.quality = quality
+        } else {
+            quality = .standard
+        }
     }
 }

@@ -29,7 +29,8 @@ struct RenderRun: Sendable {
                                               hasVideo: probe.hasVideo, hasAudio: probe.hasAudio, width: probe.width, height: probe.height)
             }
             let output = folder.path + "/render.mp4", poster = folder.path + "/poster.jpg"
-            let plan = try RenderPlan.make(project: job.project, inputs: inputs, output: output, poster: poster, workDirectory: folder.path)
+            let plan = try RenderPlan.make(project: job.project, inputs: inputs, output: output, poster: poster, quality: job.quality,
+                                           workDirectory: folder.path)
             for file in plan.files { try await folder.write(file.path, file.contents) }
             try await render(plan)
             let made = try await MediaProbe.probe(output, commands: media.commands)

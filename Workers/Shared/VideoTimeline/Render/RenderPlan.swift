@@ -15,7 +15,7 @@ public struct RenderPlan: Sendable {
     /// The plan for `project`, `inputs` holding each asset it uses by id. With `poster`, the same run also
     /// writes one JPEG frame (at `posterTime`) there: a second ffmpeg would decode the MP4 just made again.
     public static func make(project: VideoProject, inputs: [String: RenderInput], output: String, poster: String? = nil,
-                            workDirectory: String) throws(TimelineError) -> RenderPlan {
+                            quality: RenderQuality = .standard, workDirectory: String) throws(TimelineError) -> RenderPlan {
         var placed: [[(clip: VideoClip, asset: RenderInput?, span: ClipSpan)]] = []
         for (trackIndex, track) in project.tracks.enumerated() {
             placed.append([])
@@ -93,7 +93,7 @@ public struct RenderPlan: Sendable {
         let arguments = ["-hide_banner", "-loglevel", "error", "-nostats", "-progress", "pipe:1", "-y"]
             + graph.inputs.flatMap { $0 } + graphArguments
             + ["-map", canvas, "-map", "[mix]",
-               "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", String(project.fps),
+               "-c:v", "libx264", "-preset", quality.preset, "-crf", String(quality.crf), "-pix_fmt", "yuv420p", "-r", String(project.fps),
                "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-t", duration, "-threads", "0", "-f", "mp4", output]
             + posterArguments
         return RenderPlan(arguments: arguments, files: graph.files)

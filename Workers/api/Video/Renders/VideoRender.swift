@@ -1,4 +1,5 @@
 import OzziRuntime
+import VideoTimeline
 
 /// A render of a project as it stood when asked: queued, rendering (with its progress), then succeeded
 /// (the MP4 and its poster downloadable), failed (ffmpeg's error kept) or cancelled.
@@ -7,6 +8,7 @@ struct VideoRender: SQLRecord, Sendable {
     let project_id: String
     let project_version: Int
     let status: String
+    let quality: String
     let progress: Double
     let error_code: String?
     let error_message: String?
@@ -20,7 +22,7 @@ struct VideoRender: SQLRecord, Sendable {
     let finished_at: String?
 
     enum Columns: String, SQLColumn {
-        case id, project_id, project_version, status, progress, error_code, error_message, output_size, duration, width, height, attempts, created_at,
+        case id, project_id, project_version, status, quality, progress, error_code, error_message, output_size, duration, width, height, attempts, created_at,
              started_at, finished_at
     }
 
@@ -29,6 +31,7 @@ struct VideoRender: SQLRecord, Sendable {
         project_id = try row.decode(String.self, forKey: .project_id)
         project_version = try row.decode(Int.self, forKey: .project_version)
         status = try row.decode(String.self, forKey: .status)
+        quality = try row.decode(String.self, forKey: .quality)
         progress = try row.decode(Double.self, forKey: .progress)
         error_code = try row.decodeIfPresent(String.self, forKey: .error_code)
         error_message = try row.decodeIfPresent(String.self, forKey: .error_message)
@@ -54,7 +57,7 @@ struct VideoRender: SQLRecord, Sendable {
     var json: JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(id), "project_id": .string(project_id), "project_version": .number(Double(project_version)), "status": .string(status),
-            "progress": .number(progress), "attempts": .number(Double(attempts)), "created_at": .string(created_at),
+            "quality": .string(quality), "progress": .number(progress), "attempts": .number(Double(attempts)), "created_at": .string(created_at),
             "started_at": started_at.map { .string($0) } ?? .null, "finished_at": finished_at.map { .string($0) } ?? .null,
         ]
         object["error"] = error_code.map { ["code": .string($0), "message": .string(error_message ?? "")] } ?? .null
@@ -76,6 +79,8 @@ extension VideoRender: APIModel {
         .required("project_id", .string()),
         .required("project_version", Schema.integer(min: 1).described("The version of the project rendered")),
         .required("status", Schema.oneOf(statuses)),
+        .required("quality", Schema.oneOf(RenderQuality.allCases.map(\.rawValue))
+            .described("How hard the encoder works: draft (fastest, largest, for a look), standard, or high (slowest, smallest)")),
         .required("progress", Schema.number(0...1).described("From ffmpeg's progress: the share of the video written")),
         .required("error", Schema.object([.required("code", .string()), .required("message", Schema.string().described("ffmpeg's own error, for a failed render"))],
                                          closed: true).nullable),

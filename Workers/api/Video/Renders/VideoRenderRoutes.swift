@@ -1,17 +1,23 @@
 import OzziRuntime
+import VideoTimeline
 
 /// Renders: asked for on a project (`POST /video/projects/{id}/renders`), followed at
 /// `/api/v1/video/renders/{id}` (and on the live stream), cancelled, and downloaded once made.
 extension RouteGroup {
     func addVideoProjectRenderRoutes(_ s: VideoDomain) {
         authed("POST", "/:id/renders", "Render the project as it is now to an MP4 (H.264/AAC, faststart) with a poster image, in the background (follow it at GET /video/renders/{id})",
-               tag: "video", answers: .json(.model(VideoRender.self)), success: 202) { _, context, principal in
+               tag: "video", body: .json(Schema.object([
+                   .optional("quality", Schema.oneOf(RenderQuality.allCases.map(\.rawValue)).described(
+                       "How hard the encoder works (default standard): draft is fastest and largest, for a look at the cut; high is slowest and smallest")),
+               ], closed: true), optional: true), answers: .json(.model(VideoRender.self)), success: 202) { request, context, principal in
+            let body = try JSONBody(optional: request)
+            let quality = try body.choice("quality", RenderQuality.allCases.map(\.rawValue)).flatMap(RenderQuality.init(rawValue:)) ?? .standard
             guard let project = try await s.projects.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("project") }
             let assets = try await s.assets.forRender(principal.scope, ids: project.project.assetIDs)
             if let missing = project.project.assetIDs.first(where: { assets[$0] == nil }) {
                 throw APIError.conflict("asset \(missing) of the project is gone: take it out of the project first", details: ["asset_id": .string(missing)])
             }
-            return .json(try await s.renders.start(principal.scope, project, assets: assets, createdBy: principal.userID).json, status: 202)
+            return .json(try await s.renders.start(principal.scope, project, assets: assets, quality: quality, createdBy: principal.userID).json, status: 202)
         }
 
         list("/:id/renders", "The project's renders, oldest first", tag: "video", of: .model(VideoRender.self), key: \.id, item: \.json) { _, context, principal, page in

@@ -1,4 +1,5 @@
 import OzziRuntime
+import VideoTimeline
 
 /// All SQL about renders. A render keeps the project as it stood when asked (with its assets' bucket keys
 /// and probes), so later changes to the project do not change what it makes. Its life: queued (a job hands it to
@@ -13,15 +14,17 @@ struct VideoRenderStore: Sendable {
     static let lostAfterMs: Int64 = 120_000
     static let maxAttempts = 3
 
-    func start(_ scope: TenantScope, _ project: VideoProjectRecord, assets: [String: JSONValue], createdBy: String?) async throws -> VideoRender {
+    func start(_ scope: TenantScope, _ project: VideoProjectRecord, assets: [String: JSONValue], quality: RenderQuality,
+               createdBy: String?) async throws -> VideoRender {
         let id = ResourceID.make("vrnd")
         let now = Timestamp.now(clock)
         let document: JSONValue = ["project": project.project.json, "assets": .object(assets)]
         try await database.transaction { [clock] tx in
             try tx.run("""
-                INSERT INTO video_renders (id, workspace_id, project_id, project_version, document, status, output_key, poster_key, heartbeat_ms, created_by, created_at)
-                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)
-                """, id, scope.workspaceID, project.id, project.version, document.jsonText, VideoRender.outputKey(workspace: scope.workspaceID, id: id),
+                INSERT INTO video_renders (id, workspace_id, project_id, project_version, document, status, quality, output_key, poster_key, heartbeat_ms,
+                                           created_by, created_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)
+                """, id, scope.workspaceID, project.id, project.version, document.jsonText, quality.rawValue, VideoRender.outputKey(workspace: scope.workspaceID, id: id),
                 VideoRender.posterKey(workspace: scope.workspaceID, id: id), clock.milliseconds, createdBy, now)
             try WorkspaceEvents.record(tx, [(scope, "video.render_queued", ["render_id": .string(id), "project_id": .string(project.id)])], at: now)
         }
@@ -43,11 +46,11 @@ struct VideoRenderStore: Sendable {
         try await database.transaction { [clock] tx -> JSONValue? in
             guard let row = try tx.all("""
                 UPDATE video_renders SET attempts = attempts + 1, heartbeat_ms = ? WHERE id = ? AND status IN ('queued', 'rendering')
-                RETURNING document, output_key, poster_key
+                RETURNING document, quality, output_key, poster_key
                 """, clock.milliseconds, id).first,
                   let text = row.text("document"), let document = try? JSONValue(jsonBytes: Array(text.utf8)) else { return nil }
             return ["render_id": .string(id), "project": document["project"] ?? .null, "assets": document["assets"] ?? [:],
-                    "output_key": .string(row.text("output_key") ?? ""), "poster_key": .string(row.text("poster_key") ?? ""),
+                    "quality": .string(row.text("quality") ?? RenderQuality.standard.rawValue), "output_key": .string(row.text("output_key") ?? ""), "poster_key": .string(row.text("poster_key") ?? ""),
                     "timeout_seconds": .number(Double(timeoutSeconds))]
         }
     }
