@@ -126,6 +126,12 @@ def keyed(a, b, c, half):
     return f"if(lt(t,{half}),{a}+({b - a})*{cosine(f't/{half}')},{b}+({c - b})*{cosine(f'(t-{half})/{half}')})"
 
 
+# VIDEO_BENCH_QUALITY=draft|standard|high: the render's quality, and the same x264 preset and CRF for the
+# hand-written command (RenderQuality in Workers/Shared/VideoTimeline/Render).
+QUALITY = os.environ.get("VIDEO_BENCH_QUALITY", "standard")
+ENCODER = {"draft": ("ultrafast", "23"), "standard": ("veryfast", "20"), "high": ("medium", "18")}[QUALITY]
+
+
 def hand_command(output):
     half = D / 2
     fit = "fps=30,scale=1080:1920:force_original_aspect_ratio=increase,crop=1080:1920,setsar=1,format=yuv420p"
@@ -153,7 +159,7 @@ def hand_command(output):
              "-t", str(round(rest, 3)), "-i", f"{media}/clip3.mp4",
              "-loop", "1", "-framerate", "30", "-t", str(D), "-i", f"{media}/logo.png", "-i", f"{media}/music.mp3",
              "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-             "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", "30",
+             "-c:v", "libx264", "-preset", ENCODER[0], "-crf", ENCODER[1], "-pix_fmt", "yuv420p", "-r", "30",
              "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-t", str(D), output])
 
 
@@ -232,7 +238,7 @@ def ozzi_render(round_number):
     watcher = Watcher(capture=ozzi_argv is None)
     watcher.start()
     started, posted = time.monotonic(), uptime()
-    render = call("POST", f"/video/projects/{project}/renders")
+    render = call("POST", f"/video/projects/{project}/renders", {"quality": QUALITY})
     while render["status"] in ("queued", "rendering"):
         time.sleep(0.05)
         render = call("GET", f"/video/renders/{render['id']}")
@@ -288,8 +294,8 @@ def hand(round_number):
 
 def ozzi_alone(round_number):
     file = f"{out}/ozzi-alone-{round_number}.mp4"
-    argv = list(ozzi_argv)
-    argv[-1] = file
+    # The MP4 is written where the render's was (the poster, the command's last output, stays in its folder).
+    argv = [file if arg.endswith("/render.mp4") else arg for arg in ozzi_argv]
     return run_command(["ffmpeg"] + argv[1:], file)
 
 
@@ -307,7 +313,7 @@ def wait_for_quiet(limit):
 
 # --- The rounds ----------------------------------------------------------------------------------------
 
-print(f"{D:g} s 9:16 project at 1080x1920, 30 fps: 3 clips, a keyframed logo, music, {len(CAPTIONS)} captions; {rounds} rounds")
+print(f"{D:g} s 9:16 project at 1080x1920, 30 fps: 3 clips, a keyframed logo, music, {len(CAPTIONS)} captions; {rounds} rounds; quality {QUALITY} (x264 {ENCODER[0]}, CRF {ENCODER[1]})")
 print(f"load average at the start: {load()}; cores busy before the first run (2 s): {busy() * 100:.0f}%"
       " (a shared VM: CI rehearsals and test runs come and go on it)")
 # The first ffmpeg after the set-up runs slower, whoever starts it (seen as +1.5 s on a 3 s project, by the
