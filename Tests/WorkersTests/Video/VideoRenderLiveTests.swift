@@ -299,9 +299,12 @@ import Testing
         let w = try await Self.world()
         defer { Task { await w.stop() } }
         let bars = try await w.asset(w.media.video, name: "bars.mp4", type: "video/mp4")
-        // The bucket keeps the object as a file of its own under the host's data folder: the one with its bytes.
+        // The bucket keeps the object as a file of its own under its `blobs/` folder: the one with its bytes.
+        // (Only there: the probe's working copy under video-render's folder is removed after the upload
+        // answers, so a scan of the whole data folder can still meet it.)
         let uploaded = try Data(contentsOf: URL(fileURLWithPath: w.media.video))
         let stored = (FileManager.default.enumerator(atPath: w.api.dataDirectory)?.allObjects as? [String] ?? [])
+            .filter { $0.contains("/blobs/") }
             .map { w.api.dataDirectory + "/" + $0 }
             .filter { ((try? FileManager.default.attributesOfItem(atPath: $0)[.size]) as? Int) == uploaded.count }
             .filter { (try? Data(contentsOf: URL(fileURLWithPath: $0))) == uploaded }
