@@ -13,6 +13,11 @@ import Testing
         return (database, path)
     }
 
+    /// The batches handed to `committed`, in order.
+    final class Handed: Sendable {
+        let batches = Mutex<[[Int]]>([])
+    }
+
     /// The database, counting the transactions made through it.
     final class Counting: SQLDatabase {
         let base: any SQLDatabase
@@ -32,25 +37,35 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let database = Counting(base)
         try await database.prepare("CREATE TABLE items (n INTEGER PRIMARY KEY)").run()
-        let gathered = GatheredTransactions<Int, Int>(database: database) { tx, n in
+        let committed = Handed()
+        let gathered = GatheredTransactions<Int, Int>(database: database, committed: { outputs in committed.batches.withLock { $0.append(outputs) } }) { tx, n in
             try tx.run("INSERT INTO items (n) VALUES (?)", n)
             return n * 2
         }
-        let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
-            for n in 0..<200 { group.addTask { (n, try await gathered.run(n)) } }
-            return try await group.reduce(into: [Int: Int]()) { $0[$1.0] = $1.1 }
+        let answers = try await withThrowingTaskGroup(of: (Int, Int, Bool).self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    let output = try await gathered.run(n)
+                    return (n, output, committed.batches.withLock { $0.joined().contains(output) })
+                }
+            }
+            return try await group.reduce(into: [Int: (Int, Bool)]()) { $0[$1.0] = ($1.1, $1.2) }
         }
-        #expect(answers.count == 200 && answers.allSatisfy { $0.value == $0.key * 2 }, "each answers its own result")
+        #expect(answers.count == 200 && answers.allSatisfy { $0.value.0 == $0.key * 2 }, "each answers its own result")
+        #expect(answers.allSatisfy { $0.value.1 }, "a caller is answered after its batch was handed to `committed`")
         #expect(try await database.prepare("SELECT count(*) AS n FROM items").first()?.integer("n") == 200)
         let transactions = database.transactions.withLock { $0 }
         #expect(transactions < 200, "writes that arrived while one transaction ran shared the next: \(transactions) transactions")
+        let batches = committed.batches.withLock { $0 }
+        #expect(batches.count == transactions && batches.joined().sorted() == (0..<200).map { $0 * 2 }, "each commit's outputs handed on once: \(batches)")
     }
 
     @Test func anItemThatFailsFailsAlone() async throws {
         let (database, path) = try database()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await database.prepare("CREATE TABLE items (n INTEGER PRIMARY KEY CHECK (n <> 13))").run()
-        let gathered = GatheredTransactions<Int, Int>(database: database) { tx, n in
+        let committed = Handed()
+        let gathered = GatheredTransactions<Int, Int>(database: database, committed: { outputs in committed.batches.withLock { $0.append(outputs) } }) { tx, n in
             try tx.run("INSERT INTO items (n) VALUES (?)", n)
             return n
         }
@@ -59,6 +74,7 @@ import Testing
             return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
         }
         #expect(results.filter { !$0.value }.map(\.key) == [13])
+        #expect(committed.batches.withLock { Array($0.joined()) }.sorted() == (0..<50).filter { $0 != 13 }, "only what committed is handed on, once")
         #expect(try await database.prepare("SELECT count(*) AS n FROM items").first()?.integer("n") == 49)
     }
 }

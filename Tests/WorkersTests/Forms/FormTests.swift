@@ -262,6 +262,42 @@ import Testing
         #expect(try await f.api.call("GET", "/api/v1/messages?contact_id=\(contactID)", token: f.token).data.count == 1, "the send did not run twice")
     }
 
+    /// Submissions that arrive together share transactions (a group commit): each is still stored once, with
+    /// its own contact, and each workflow runs; a token sent twice at once creates one; two visitors giving
+    /// one address at once make one contact.
+    @Test func submissionsArrivingTogetherAreEachStoredOnceAndEachRunsItsWorkflow() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let group = try #require(try await f.api.call("POST", "/api/v1/groups", json: ["name": "All"], token: f.token).string("id"))
+        let (id, key) = try await f.form(FormFixture.signUp([
+            "workflow": [["type": "add_to_group", "group_id": .string(group)]],
+            "settings": ["allowed_origins": ["https://shop.example"], "spam": ["min_fill_seconds": 0, "per_network_per_minute": 1_000]],  // one network here
+        ]))
+        var tokens: [String] = []
+        for _ in 0..<41 { tokens.append(try await f.show(key).token) }
+        // 40 visitors with their own tokens, the 39th and 40th giving one address; the 40th's token sent twice.
+        let sends = (0..<40).map { n in (tokens[n], n == 39 ? "shared@example.com" : n == 38 ? "shared@example.com" : "v\(n)@example.com") }
+            + [(tokens[39], "shared@example.com")]
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (token, email) in sends { group.addTask { try await f.submit(key, token: token, ["email": .string(email), "texts": true]).status } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.count == 41 && statuses.allSatisfy { $0 == 201 }, "a repeated token gets the same answer: \(statuses)")
+        let stored = try await f.api.call("GET", "/api/v1/forms/\(id)/submissions?limit=100", token: f.token).data
+        #expect(stored.count == 40, "one per token")
+        let contacts = try await f.api.call("GET", "/api/v1/contacts?limit=100", token: f.token).data
+        #expect(contacts.count == 39 && Set(contacts.compactMap { $0["email"]?.stringValue }).count == 39, "one contact per address")
+        #expect(contacts.allSatisfy { $0["sms_consent"]?["status"] != "opted_in" }, "no phone was given, so no SMS consent")
+        for submission in stored {
+            let settled = try await f.settled(id, try #require(submission["id"]?.stringValue))
+            #expect(settled["actions"]?.arrayValue?.map { $0["status"] } == ["done"], "\(settled.body)")
+        }
+        let members = try await f.api.call("GET", "/api/v1/groups/\(group)/members?limit=100", token: f.token).data
+        #expect(members.count == 39)
+        let stats = try await f.api.call("GET", "/api/v1/forms/\(id)/stats", token: f.token)
+        #expect(stats["totals"]?["submissions"] == 40 && stats["totals"]?["views"] == 41, "\(stats.body)")
+    }
+
     @Test func theWorkflowEnrollsEmailsLaterAndNotifiesTheTeam() async throws {
         let f = try await FormFixture.start()
         defer { Task { await f.api.stop() } }

@@ -4,13 +4,16 @@ import Synchronization
 /// Many small writes that arrive at once, made in few transactions: while one transaction runs, the
 /// items that arrive gather and go together in the next (a group commit). Each item is applied by
 /// `apply` in arrival order inside the shared transaction; if that transaction fails, its items are
-/// tried again one transaction each, so one item that cannot be written fails alone.
+/// tried again one transaction each, so one item that cannot be written fails alone. `committed`, when
+/// given, runs once for each transaction that committed, with its outputs, before their callers are
+/// answered: what must follow a commit (a queue send) goes once for the batch.
 ///
 /// What it saves is the commit: a write transaction that changes a message costs its WAL pages (the
 /// row and each index it touches) whatever it holds, so 100 webhook events in one commit cost little
 /// more than one.
 final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
     typealias Apply = @Sendable (SQLTransaction, Item) throws -> Output
+    typealias Committed = @Sendable ([Output]) async -> Void
 
     private struct State {
         var waiting: [(item: Item, answer: CheckedContinuation<Output, any Error>)] = []
@@ -19,10 +22,12 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
 
     private let database: any SQLDatabase
     private let apply: Apply
+    private let committed: Committed?
     private let state = Mutex(State())
 
-    init(database: any SQLDatabase, apply: @escaping Apply) {
+    init(database: any SQLDatabase, committed: Committed? = nil, apply: @escaping Apply) {
         self.database = database
+        self.committed = committed
         self.apply = apply
     }
 
@@ -51,6 +56,7 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
             let items = batch.map(\.item)
             do {
                 let outputs = try await database.transaction { tx in try items.map { try apply(tx, $0) } }
+                await committed?(outputs)
                 for (waiting, output) in zip(batch, outputs) { waiting.answer.resume(returning: output) }
             } catch {
                 guard batch.count > 1 else {
@@ -60,7 +66,9 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
                 for waiting in batch {
                     let item = waiting.item
                     do {
-                        waiting.answer.resume(returning: try await database.transaction { tx in try apply(tx, item) })
+                        let output = try await database.transaction { tx in try apply(tx, item) }
+                        await committed?([output])
+                        waiting.answer.resume(returning: output)
                     } catch {
                         waiting.answer.resume(throwing: error)
                     }

@@ -70,10 +70,7 @@ extension RouteGroup {
             let arrival = FormSubmissionStore.Arrival(
                 tokenHash: Crypto.sha256Hex(token), referrer: (try body.string("referrer", max: 2_000)).flatMap { FormSettings.isWebURL($0) ? $0 : nil } ?? "",
                 utm: Self.utm(body.fields["utm"]), ipHash: Crypto.hex(Array(Crypto.hmacSHA256(key: s.networkKey, Array(network.utf8)).prefix(16))))
-            if case .stored(let id, let pending) = try await s.submissions.submit(form, answers: answers, arrival), pending {
-                // Stored first: a lost enqueue is found by the sweep (`FormsDomain.maintain`), not lost.
-                try? await s.workflow.start(id)
-            }
+            _ = try await s.submissions.submit(form, answers: answers, arrival)
             return accepted
         }
     }

@@ -66,7 +66,7 @@ extension RouteGroup {
             switch try await s.submissions.rerun(scope, submissionID: id, position: position) {
             case nil: throw APIError.notFound("action")
             case false?: throw APIError.conflict("only a failed action can be run again", details: ["field": "position"])
-            case true?: try await s.workflow.start(id)
+            case true?: try await s.workflow.start([id])
             }
             return .json(try await s.submissions.get(scope, formID: context.parameter("id"), id: id), status: 202)
         }

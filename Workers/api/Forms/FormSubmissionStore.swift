@@ -2,9 +2,24 @@ import OzziRuntime
 
 /// All SQL about submissions: taking one (stored, its contact written and its workflow's runs laid out in
 /// one transaction, before any action runs), reading, deleting, and the counts per form and day.
+///
+/// Submissions arriving together are taken together: each is applied on its own in arrival order, but
+/// they share a transaction and its commit (`GatheredTransactions`), and the workflow jobs of those that
+/// committed go to the queue as one send. A flood of sign-ups then costs one commit per batch, not one per
+/// visitor; a quiet form's submission still commits alone, at once.
 struct FormSubmissionStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
+    private let taking: GatheredTransactions<Taking, Outcome>
+
+    init(database: any SQLDatabase, clock: any WallClock, jobs: any QueueProducer) {
+        self.database = database
+        self.clock = clock
+        taking = GatheredTransactions(database: database, committed: { outcomes in
+            // Stored first: a send lost here is found by the sweep (`FormsDomain.maintain`), not lost.
+            try? await FormWorkflowJob.queue(outcomes.compactMap { if case .stored(let id, true) = $0 { id } else { nil } }, on: jobs)
+        }, apply: { tx, taking in try Self.store(tx, taking) })
+    }
 
     /// What a submission carries besides its answers.
     struct Arrival: Sendable {
@@ -14,54 +29,61 @@ struct FormSubmissionStore: Sendable {
         let ipHash: String
     }
 
-    enum Outcome: Equatable {
-        /// Stored; `pending` actions wait for the workflow job.
+    enum Outcome: Equatable, Sendable {
+        /// Stored; `pending` actions wait for the workflow job, which has been queued.
         case stored(id: String, pending: Bool)
         /// The token was spent already: nothing was created.
         case repeated
     }
 
-    /// Stores an accepted submission of `form` at its current version.
+    /// One submission on its way into the shared transaction.
+    private struct Taking: Sendable {
+        let form: Form
+        let id: String
+        let now: String
+        let answers: [String: JSONValue]
+        let mapped: FormContact.Mapped
+        let arrival: Arrival
+    }
+
+    /// Stores an accepted submission of `form` at its current version, and queues its workflow.
     func submit(_ form: Form, answers: [String: JSONValue], _ arrival: Arrival) async throws -> Outcome {
-        let id = ResourceID.make("fsb")
-        let now = Timestamp.now(clock)
-        let mapped = FormContact.Mapped(form.definition, answers)
-        let consents = JSONValue.array(mapped.consents.map { ["channel": .string($0.channel), "wording": .string($0.wording), "given_at": .string(now)] })
-        // Two first submissions of one address at once: the second's contact insert meets the first's (a
-        // unique violation, which aborts a PostgreSQL transaction); run again, it finds that contact.
+        let taking = Taking(form: form, id: ResourceID.make("fsb"), now: Timestamp.now(clock), answers: answers,
+                            mapped: FormContact.Mapped(form.definition, answers), arrival: arrival)
+        // Two first submissions of one address on two hosts at once: the second's contact insert meets the
+        // first's (a unique violation, which aborts a PostgreSQL transaction); run again, it finds that contact.
         do {
-            return try await store(form, id: id, now: now, answers: answers, mapped: mapped, consents: consents, arrival)
+            return try await self.taking.run(taking)
         } catch let error as SQLError where error.isUniqueViolation {
-            return try await store(form, id: id, now: now, answers: answers, mapped: mapped, consents: consents, arrival)
+            return try await self.taking.run(taking)
         }
     }
 
-    private func store(_ form: Form, id: String, now: String, answers: [String: JSONValue], mapped: FormContact.Mapped, consents: JSONValue,
-                       _ arrival: Arrival) async throws -> Outcome {
+    private static func store(_ tx: SQLTransaction, _ taking: Taking) throws -> Outcome {
+        let (form, id, now, answers, mapped, arrival) = (taking.form, taking.id, taking.now, taking.answers, taking.mapped, taking.arrival)
         let scope = form.scope
-        return try await database.transaction { tx -> Outcome in
-            guard try tx.run("""
-                INSERT INTO form_submissions (id, workspace_id, form_id, version, token_hash, answers, consents, referrer, utm, ip_hash, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING
-                """, id, scope.workspaceID, form.id, form.version, arrival.tokenHash, JSONValue.object(answers).jsonText, consents.jsonText, arrival.referrer,
-                JSONValue.object(arrival.utm).jsonText, arrival.ipHash, now).changes == 1 else { return .repeated }
-            let method = "form \(form.id) v\(form.version)"
-            if let contactID = try FormContact.upsert(tx, scope, mapped, method: method, now: now) {
-                try tx.run("UPDATE form_submissions SET contact_id = ? WHERE id = ?", contactID, id)
-            }
-            var pending = false
-            for (position, action) in form.definition.workflow.enumerated() {
-                let runs = action.when?.holds(answers) ?? true
-                pending = pending || runs
-                try tx.run("""
-                    INSERT INTO form_action_runs (submission_id, position, workspace_id, action, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, id, position, scope.workspaceID, action.json.jsonText, runs ? "pending" : "skipped", now)
-            }
-            try Self.count(tx, formID: form.id, day: String(now.prefix(10)), submissions: 1)
-            try WorkspaceEvents.record(tx, [(scope, "form.submitted", ["form_id": .string(form.id), "submission_id": .string(id),
-                                                                        "version": .number(Double(form.version)), "answers": .object(answers)])], at: now)
-            return .stored(id: id, pending: pending)
+        let consents = JSONValue.array(mapped.consents.map { ["channel": .string($0.channel), "wording": .string($0.wording), "given_at": .string(now)] })
+        guard try tx.run("""
+            INSERT INTO form_submissions (id, workspace_id, form_id, version, token_hash, answers, consents, referrer, utm, ip_hash, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING
+            """, id, scope.workspaceID, form.id, form.version, arrival.tokenHash, JSONValue.object(answers).jsonText, consents.jsonText, arrival.referrer,
+            JSONValue.object(arrival.utm).jsonText, arrival.ipHash, now).changes == 1 else { return .repeated }
+        let method = "form \(form.id) v\(form.version)"
+        if let contactID = try FormContact.upsert(tx, scope, mapped, method: method, now: now) {
+            try tx.run("UPDATE form_submissions SET contact_id = ? WHERE id = ?", contactID, id)
         }
+        var pending = false
+        for (position, action) in form.definition.workflow.enumerated() {
+            let runs = action.when?.holds(answers) ?? true
+            pending = pending || runs
+            try tx.run("""
+                INSERT INTO form_action_runs (submission_id, position, workspace_id, action, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, id, position, scope.workspaceID, action.json.jsonText, runs ? "pending" : "skipped", now)
+        }
+        try count(tx, formID: form.id, day: String(now.prefix(10)), submissions: 1)
+        try WorkspaceEvents.record(tx, [(scope, "form.submitted", ["form_id": .string(form.id), "submission_id": .string(id),
+                                                                    "version": .number(Double(form.version)), "answers": .object(answers)])], at: now)
+        return .stored(id: id, pending: pending)
     }
 
     /// Adds to a form's counts for `day` (`YYYY-MM-DD`, UTC).

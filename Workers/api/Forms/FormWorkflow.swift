@@ -29,9 +29,9 @@ struct FormWorkflow: Sendable {
         case transient(String)
     }
 
-    /// Queues the job for `submissionID` (after its transaction committed).
-    func start(_ submissionID: String) async throws {
-        try await queue.sendBatch([FormWorkflowJob(submissionID: submissionID).message])
+    /// Queues the jobs of `submissionIDs` (after their transactions committed).
+    func start(_ submissionIDs: [String]) async throws {
+        try await FormWorkflowJob.queue(submissionIDs, on: queue)
     }
 
     func run(_ job: FormWorkflowJob, _ message: QueueMessage) async {

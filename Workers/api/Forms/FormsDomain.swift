@@ -24,7 +24,8 @@ struct FormsDomain: APIDomain {
         limiter = api.limiter
         defaultCountry = api.defaultCountry
         forms = FormStore(database: api.database, clock: api.clock, defaultCountry: api.defaultCountry)
-        submissions = FormSubmissionStore(database: api.database, clock: api.clock)
+        let jobs = try api.env.queue("JOBS")
+        submissions = FormSubmissionStore(database: api.database, clock: api.clock, jobs: jobs)
         tokens = FormTokens(key: CredentialKey.derive(api.sealingKey, for: "form-submission-tokens"))
         networkKey = CredentialKey.derive(api.sealingKey, for: "form-submitter-networks")
         formsURL = BaseURL.withoutTrailingSlashes(api.env.var("FORMS_URL", default: api.publicURL + "/forms"))
@@ -35,7 +36,7 @@ struct FormsDomain: APIDomain {
             email: EmailScheduler(senders: api.sendingDomains, database: api.database, queue: api.messaging.deliveryQueue, clock: api.clock),
             books: books, participants: ParticipantStore(database: api.database, clock: api.clock),
             study: StudyScheduler(books: books, messages: api.messaging.messages, queue: api.messaging.deliveryQueue, events: api.events),
-            events: api.events, queue: try api.env.queue("JOBS"))
+            events: api.events, queue: jobs)
     }
 
     func routes(_ v1: RouteGroup) {
@@ -52,9 +53,7 @@ struct FormsDomain: APIDomain {
     /// Workflows whose job was lost after their submission committed are started again; actions a crash
     /// left running are failed (they may have happened), for a person to re-run.
     func maintain() async throws {
-        for id in try await submissions.stalled(olderThan: Timestamp.at(milliseconds: clock.milliseconds - 10 * 60_000)) {
-            try await workflow.start(id)
-        }
+        try await workflow.start(try await submissions.stalled(olderThan: Timestamp.at(milliseconds: clock.milliseconds - 10 * 60_000)))
     }
 
     var publishes: [String] {
