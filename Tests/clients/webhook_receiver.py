@@ -36,7 +36,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
-        print("POST", n, flush=True)
+        # One write per line, under the lock: two threads' print() calls interleave their pieces
+        # ("POSTPOST 3\n 4"), and a test waiting for "POST 4" never sees it.
+        with lock:
+            sys.stdout.write(f"POST {n}\n")
+            sys.stdout.flush()
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

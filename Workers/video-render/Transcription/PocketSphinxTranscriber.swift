@@ -36,9 +36,12 @@ struct PocketSphinxTranscriber: Transcriber {
         ["-infile", wav, "-time", "yes"]
     }
 
-    /// A minute, plus three times the audio's length: it recognises at about real time on one slow core.
+    /// Five minutes, plus ten times the audio's length. It recognises at about real time on one slow core,
+    /// but it runs at nice 10 (`.background`): on a host whose cores are busy serving requests it gets a
+    /// tenth of one or less, and a limit that assumed a core to itself killed it there while it worked (a
+    /// one-second clip hit a 63 s limit in a loaded test run). The limit is for a recogniser that hangs.
     static func timeoutMilliseconds(audioSeconds: Int) -> Int {
-        60_000 + audioSeconds * 3_000
+        300_000 + audioSeconds * 10_000
     }
 
     /// Its US English model serves any English (`en`, `en-GB`).
