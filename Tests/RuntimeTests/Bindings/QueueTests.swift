@@ -142,5 +142,8 @@ import Testing
         }
         try await producer.send(encoding: ["hello": "world"])
         #expect(try await registry.depth("jobs") == 1)
+        // More than a batch holds goes a batch at a time.
+        try await producer.sendAll((0..<250).map { OutgoingMessage(body: .number(Double($0))) })
+        #expect(try await registry.depth("jobs") == 251)
     }
 }

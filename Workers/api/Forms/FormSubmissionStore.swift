@@ -17,7 +17,7 @@ struct FormSubmissionStore: Sendable {
         self.clock = clock
         taking = GatheredTransactions(database: database, committed: { outcomes in
             // Stored first: a send lost here is found by the sweep (`FormsDomain.maintain`), not lost.
-            try? await FormWorkflowJob.queue(outcomes.compactMap { if case .stored(let id, true) = $0 { id } else { nil } }, on: jobs)
+            try? await jobs.sendAll(outcomes.compactMap { if case .stored(let id, true) = $0 { FormWorkflowJob(submissionID: id).message } else { nil } })
         }, apply: { tx, taking in try Self.store(tx, taking) })
     }
 

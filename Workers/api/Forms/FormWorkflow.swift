@@ -31,7 +31,7 @@ struct FormWorkflow: Sendable {
 
     /// Queues the jobs of `submissionIDs` (after their transactions committed).
     func start(_ submissionIDs: [String]) async throws {
-        try await FormWorkflowJob.queue(submissionIDs, on: queue)
+        try await queue.sendAll(submissionIDs.map { FormWorkflowJob(submissionID: $0).message })
     }
 
     func run(_ job: FormWorkflowJob, _ message: QueueMessage) async {

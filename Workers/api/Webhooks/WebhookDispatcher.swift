@@ -75,11 +75,7 @@ final class WebhookDispatcher: Sendable {
         }
         guard !items.isEmpty else { return }
         let ids = try await store.enqueue(items)
-        for start in stride(from: 0, to: ids.count, by: 100) {
-            try await queue.sendBatch(ids[start..<min(start + 100, ids.count)].map {
-                WebhookDeliveryJob(deliveryID: $0).message
-            })
-        }
+        try await queue.sendAll(ids.map { WebhookDeliveryJob(deliveryID: $0).message })
     }
 
     /// Refuses URLs that are not http(s), or (unless allowed) whose host is or resolves to an address

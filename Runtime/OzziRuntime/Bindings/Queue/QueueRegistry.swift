@@ -112,7 +112,7 @@ struct QueueSender: QueueProducer {
     let registry: QueueRegistry
 
     func sendBatch(_ messages: [OutgoingMessage]) async throws {
-        guard messages.count <= 100 else { throw QueueError.tooManyMessages(messages.count) }
+        guard messages.count <= OutgoingMessage.batchLimit else { throw QueueError.tooManyMessages(messages.count) }
         guard !messages.isEmpty else { return }
         _ = try await store.insert(messages)
         registry.sent(to: store.name)

@@ -40,10 +40,7 @@ struct GoogleCalendars: Sendable {
     }
 
     func queueSync(_ calendarIDs: [String]) async throws {
-        guard !calendarIDs.isEmpty else { return }
-        for chunk in stride(from: 0, to: calendarIDs.count, by: 100) {
-            try await jobs.sendBatch(calendarIDs[chunk..<min(chunk + 100, calendarIDs.count)].map { GoogleCalendarSyncJob(calendarID: $0).message })
-        }
+        try await jobs.sendAll(calendarIDs.map { GoogleCalendarSyncJob(calendarID: $0).message })
     }
 
     /// The every-minute sweep: channels due for renewal are replaced, and calendars not synced for an

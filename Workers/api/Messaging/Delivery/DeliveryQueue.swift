@@ -55,11 +55,7 @@ struct DeliveryQueue: Sendable {
 
     /// Jobs sent back for later (a rate-limit slot, not yet due); their messages stay marked queued.
     func later(_ jobs: [(job: DeliveryJob, byMs: Int64)]) async throws {
-        for start in stride(from: 0, to: jobs.count, by: 100) {
-            try await queue.sendBatch(jobs[start..<min(start + 100, jobs.count)].map {
-                OutgoingMessage(body: $0.job.json, delaySeconds: Double(min($0.byMs, Self.horizonMs)) / 1000)
-            })
-        }
+        try await queue.sendAll(jobs.map { OutgoingMessage(body: $0.job.json, delaySeconds: Double(min($0.byMs, Self.horizonMs)) / 1000) })
     }
 
     /// The sweep's part: queue what lost its job. Only messages created `olderThan` seconds ago or more are
