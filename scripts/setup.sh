@@ -55,6 +55,13 @@ if ! python3 -c "import selenium" 2>/dev/null; then
   python3 -m pip install --quiet selenium
 fi
 
+# The console's pages are checked for accessibility by axe-core (Deque's engine) inside that browser: the copy
+# axe-playwright-python ships, installed without Playwright, which the tests do not use.
+if ! python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('axe_playwright_python') is None)" 2>/dev/null; then
+  echo "setup: installing axe-core (axe-playwright-python)"
+  python3 -m pip install --quiet --no-deps "axe-playwright-python==0.1.8"
+fi
+
 # /__ozzi/metrics is read back by the Prometheus project's own parser of the text format (PyPI prometheus-client).
 if ! python3 -c "import prometheus_client" 2>/dev/null; then
   echo "setup: installing prometheus-client"

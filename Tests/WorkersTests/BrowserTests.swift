@@ -52,6 +52,28 @@ import Testing
         #expect(report["seen"]?["answers"]?["campaign"] == "spring")
     }
 
+    /// Headless Chromium as a team member in the console (Tests/clients/console_browser.py says what it
+    /// checks, axe-core among it); screenshots at a phone's and a desktop's width are kept under the system's
+    /// temporary folder.
+    @Test func theConsoleWorksInABrowser() async throws {
+        let api = try await APIHost.start(.live)
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        for (name, phone) in [("Alan Turing", "+14155550111"), ("Katherine Johnson", "+14155550112"), ("<img src=x onerror=window.__pwned=1>", "+14155550113")] {
+            #expect(try await api.call("POST", "/api/v1/contacts", json: ["name": .string(name), "phone": .string(phone)], token: token).status == 201)
+        }
+        let shots = NSTemporaryDirectory() + "console-screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("console_browser.py"), api.base, token, "owner@example.com",
+                                                            "correct horse battery", shots])
+        #expect(run.status == 0, "console_browser.py: \(run.stderr)")
+        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(report["failures"] == [], "\(run.stdout)")
+        #expect(report["seen"]?["added"]?.stringValue?.hasPrefix("con_") == true)
+        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 5)
+        #expect(report["seen"]?["signed_out"] == true)
+    }
+
     /// Headless Chromium on the page the email links to (Tests/clients/portal_browser.py says what it
     /// checks); screenshots are kept under the system's temporary folder.
     @Test func theInvitationsPageWorksInABrowser() async throws {

@@ -1,6 +1,7 @@
 import OzziRuntime
 
-/// The core JSON API: identity, contacts, messaging, communities, calendars, search and admin.
+/// The core JSON API: identity, contacts, messaging, communities, calendars, search and admin; and the
+/// console, the pages a team works in (`/` and `/console`).
 ///
 /// Each domain is a folder with an `APIDomain` that registers its routes, queue jobs, maintenance and
 /// event types; `init` lists them once. Adding a domain is its folder plus one line here.
@@ -20,13 +21,15 @@ public struct APIWorker: RoutedWorker {
     public init(env: WorkerEnv) throws {
         let api = try APIEnvironment(env: env)
         let voice = try VoiceDomain(api)
+        let auth = try AuthDomain(api)
+        let contacts = try ContactsDomain(api)
         let publishers: [any APIDomain] = [
-            try AuthDomain(api),
+            auth,
             UsersDomain(api),
             WorkspacesDomain(api),
             APIKeysDomain(api),
             AuditDomain(api),
-            try ContactsDomain(api),
+            contacts,
             GroupsDomain(api),
             TemplatesDomain(api),
             MessagingDomain(api),
@@ -49,6 +52,7 @@ public struct APIWorker: RoutedWorker {
             try LocalSEODomain(api),
             try CalendarsDomain(api),
             try VideoDomain(api),
+            ConsoleDomain(api, auth: auth, contacts: contacts),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

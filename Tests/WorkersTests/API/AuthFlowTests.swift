@@ -14,7 +14,7 @@ import Testing
         #expect(signup["expires_in"] == .number(900))
         #expect(signup.string("user", "email") == "ada@example.com")
         #expect(signup.cookies.contains { $0.hasPrefix("ozzi_access=") && $0.contains("HttpOnly") && $0.contains("Secure") && $0.contains("SameSite=Lax") })
-        #expect(signup.cookies.contains { $0.hasPrefix("ozzi_refresh=") && $0.contains("Path=/api/v1/auth") && $0.contains("SameSite=Strict") })
+        #expect(signup.cookies.contains { $0.hasPrefix("ozzi_refresh=") && $0.contains("Path=/;") && $0.contains("SameSite=Strict") })
         let token = try #require(signup.string("access_token"))
         let me = try await api.call("GET", "/api/v1/me", token: token)
         #expect(me.status == 200)

@@ -17,8 +17,8 @@ import Testing
             for method in operations.objectValue?.keys ?? [:].keys { documented.insert(method.uppercased() + " " + path) }
         }
         let worker = try #require(api.host.workers["api"] as? any RoutedWorker)
-        // Routes only the other workers reach (service bindings) are not the public API's.
-        let served = Set(worker.router.routes.filter { !worker.router.internalRoutes.contains($0.method + " " + $0.path) }.map { route in
+        // Routes only the other workers reach (service bindings) are not the public API's, nor are the console's pages.
+        let served = Set(worker.router.routes.filter { !worker.router.internalRoutes.contains($0.method + " " + $0.path) && $0.path.hasPrefix("/api/") }.map { route in
             route.method + " " + route.path.split(separator: "/", omittingEmptySubsequences: false)
                 .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
         })

@@ -13,11 +13,7 @@ extension RouteGroup {
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
-            try PasswordPolicy.check(password, email: email)
-            let name = try body.string("name", max: 200)
-            try await s.limiter.check(.accountEmail, email)
-            // Hashed whether or not the address has an account, so the time taken does not tell.
-            try await s.signUp(email: email, name: name, passwordHash: try await s.hasher.hash(password), ip: request.clientIP)
+            try await s.signUp(request, email: email, password: password, name: try body.string("name", max: 200))
             return AuthDomain.mailed(.verificationSent)
         }
 
@@ -27,54 +23,7 @@ extension RouteGroup {
             let body = try JSONBody(request)
             let email = try EmailAddress.normalize(try body.requiredString("email", max: 320))
             let password = try body.requiredString("password", max: 1024)
-            let cookie = s.knownClients.id(in: request)
-            // Only a client with one of our cookies can be known; any other pays the per-network budget
-            // before a query is made for it.
-            if cookie == nil { try await s.limiter.check(.signIn, request.clientNetwork) }
-            let user = try await s.users.find(email: email)
-            let client = try await s.knownClients.client(cookie, userID: user?.id, network: request.clientNetwork)
-            // A known client skips that budget: others on its network cannot spend it for it.
-            if cookie != nil, case .unknown = client { try await s.limiter.check(.signIn, request.clientNetwork) }
-            // A locked client gets no answer about the password, so the lock stops guessing.
-            if let wait = s.signInGuard.begin(account: email, client: client) { throw APIError.rateLimited(retryAfterSeconds: wait) }
-            var judged = false
-            defer { if !judged { s.signInGuard.abandoned(account: email, client: client) } }
-            var hash: String?
-            // An account whose sign-up is not verified yet has only the password that sign-up chose.
-            var unverified = false
-            if let user {
-                hash = try await s.users.passwordHash(userID: user.id)
-                if hash == nil, user.email_verified_at == nil, let pending = try await s.tokens.pendingPassword(userID: user.id) {
-                    hash = pending
-                    unverified = true
-                }
-            }
-            let clientKind: JSONValue = if case .known = client { "known" } else { "new" }
-            let verified = try await s.hasher.verify(password, against: hash)
-            judged = true
-            guard verified, let user else {
-                let locks = s.signInGuard.failed(account: email, client: client)
-                await s.audit.record("login_failed", workspace: user?.personal_workspace_id, user: user?.id, ip: request.clientIP,
-                                     details: ["email": .string(email), "client": clientKind])
-                for lock in locks {
-                    await s.audit.record("login_locked", workspace: user?.personal_workspace_id, user: user?.id, ip: request.clientIP,
-                                         details: ["email": .string(email), "client": clientKind, "scope": .string(lock.scope),
-                                                   "seconds": .number(Double(lock.seconds))])
-                }
-                throw APIError.unauthorized("the email or password is wrong")
-            }
-            s.signInGuard.succeeded(account: email, client: client)
-            if unverified {
-                throw APIError(status: 403, code: "email_not_verified",
-                               message: "confirm your email address first: open the link we mailed to \(email), "
-                                   + "or ask for another with POST /api/v1/auth/verify-email/resend")
-            }
-            let tokens = try await s.sessions.start(userID: user.id, userAgent: request.headers["user-agent"], ip: request.clientIP)
-            await s.audit.record("login", workspace: user.personal_workspace_id, user: user.id, ip: request.clientIP,
-                                 details: ["method": .string("password"), "client": clientKind])
-            var response = s.signedIn(user, tokens)
-            try await s.knownClients.remember(request, userID: user.id, on: &response)
-            return response
+            return try await s.logIn(request, email: email, password: password)
         }
 
         open("POST", "/refresh", "Exchange a refresh token for new tokens (the old one is spent)", tag: "auth",

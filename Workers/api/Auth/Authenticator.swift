@@ -2,10 +2,12 @@ import OzziRuntime
 
 /// Turns a request's credential into a `Principal`: `Authorization: Bearer` with an access token or an
 /// API key, or the `ozzi_access` cookie. The workspace is the key's, or for users `X-Workspace-Id` (one
-/// they belong to) or their personal workspace.
+/// they belong to) or their personal workspace. A change asked for with the cookie must carry the session's
+/// CSRF token in `X-CSRF-Token`: a browser sends the cookie with another site's requests too.
 struct Authenticator: Sendable {
     let principals: PrincipalStore
     let apiKeys: APIKeyStore
+    let csrf: CSRFTokens
 
     func principal(for request: Request) async throws -> Principal {
         guard let token = Self.credential(request) else { throw APIError.unauthorized }
@@ -17,6 +19,11 @@ struct Authenticator: Sendable {
         }
         guard let resolved = try await principals.session(accessToken: token, workspaceID: asked) else {
             throw APIError.unauthorized("the access token is invalid or expired; refresh it")
+        }
+        if request.headers["authorization"] == nil, !CSRFTokens.isSafe(request.method),
+           !csrf.accepts(request.headers[CSRFTokens.header], sessionID: resolved.sessionID ?? "") {
+            throw APIError(status: 403, code: "csrf_token_invalid",
+                           message: "a change made with the session cookie needs the session's CSRF token in X-CSRF-Token (the console's pages carry it)")
         }
         guard let workspace = resolved.workspace else { throw APIError.notFound("workspace") }
         return Principal(user: resolved.user, workspace: workspace, sessionID: resolved.sessionID, apiKeyID: nil)

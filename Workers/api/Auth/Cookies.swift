@@ -1,7 +1,9 @@
 import OzziRuntime
 
-/// Browser sessions: the tokens as HttpOnly, Secure, SameSite cookies. The refresh cookie is sent only
-/// to the auth routes.
+/// Browser sessions: the tokens as HttpOnly, Secure, SameSite cookies, on the whole origin, since the console's
+/// pages (`/console`) and the API calls they make share one session. The refresh cookie is `Strict`: no other
+/// site's link or form brings it along. Changes asked for with the access cookie carry a CSRF token
+/// (`CSRFTokens`).
 enum Cookies {
     static func value(_ name: String, in request: Request) -> String? {
         for header in request.headers.values("cookie") {
@@ -16,12 +18,12 @@ enum Cookies {
     }
 
     static func set(_ tokens: SessionStore.Tokens, on response: inout Response) {
-        response.headers.add("set-cookie", "ozzi_access=\(tokens.access_token); Path=/api; Max-Age=\(SessionStore.accessTokenSeconds); HttpOnly; Secure; SameSite=Lax")
-        response.headers.add("set-cookie", "ozzi_refresh=\(tokens.refresh_token); Path=/api/v1/auth; Max-Age=\(SessionStore.sessionSeconds); HttpOnly; Secure; SameSite=Strict")
+        response.headers.add("set-cookie", "ozzi_access=\(tokens.access_token); Path=/; Max-Age=\(SessionStore.accessTokenSeconds); HttpOnly; Secure; SameSite=Lax")
+        response.headers.add("set-cookie", "ozzi_refresh=\(tokens.refresh_token); Path=/; Max-Age=\(SessionStore.sessionSeconds); HttpOnly; Secure; SameSite=Strict")
     }
 
     static func clear(on response: inout Response) {
-        response.headers.add("set-cookie", "ozzi_access=; Path=/api; Max-Age=0; HttpOnly; Secure; SameSite=Lax")
-        response.headers.add("set-cookie", "ozzi_refresh=; Path=/api/v1/auth; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
+        response.headers.add("set-cookie", "ozzi_access=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax")
+        response.headers.add("set-cookie", "ozzi_refresh=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
     }
 }

@@ -1,7 +1,7 @@
 import OzziRuntime
 
 /// Clients that have signed in to an account before. Every sign-in sets a signed, HttpOnly cookie,
-/// `ozzi_client=<id>.<HMAC of the id>` (a year, sent only to the auth routes), and records the id's hash
+/// `ozzi_client=<id>.<HMAC of the id>` (a year, sent to the API's and the console's sign-in alike), and records the id's hash
 /// for that account. The signature turns away forged ids without a query; the record makes a cookie
 /// prove a past sign-in to that account and nothing more. API clients keep the cookie like any other.
 struct KnownClients: Sendable {
@@ -47,7 +47,7 @@ struct KnownClients: Sendable {
                   (SELECT client_hash FROM known_clients WHERE user_id = ? AND client_hash <> ? ORDER BY last_seen_at DESC, client_hash LIMIT ?)
                 """, userID, hash, userID, hash, Self.perAccount - 1)
         }
-        response.headers.add("set-cookie", "\(Self.cookie)=\(id).\(signature(id)); Path=/api/v1/auth; Max-Age=\(Self.cookieSeconds); HttpOnly; Secure; SameSite=Strict")
+        response.headers.add("set-cookie", "\(Self.cookie)=\(id).\(signature(id)); Path=/; Max-Age=\(Self.cookieSeconds); HttpOnly; Secure; SameSite=Strict")
     }
 
     private func signature(_ id: some StringProtocol) -> String {

@@ -38,6 +38,11 @@ final class APIRoutes {
         }
     }
 
+    /// A console page (`Console/`): a route of the worker's, not of the API, so it is not in the document.
+    func page(_ method: String, _ path: String, _ handler: @escaping PublicHandler) {
+        router.add(method, path, handler)
+    }
+
     /// A client-portal route: the portal's own credential, checked before the body.
     fileprivate func portal(_ operation: APIOperation, authenticator: PortalAuthenticator, _ handler: @escaping PortalHandler) {
         operations.append(operation)

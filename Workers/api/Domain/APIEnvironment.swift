@@ -35,7 +35,7 @@ struct APIEnvironment: Sendable {
         sealingKey = try CredentialKey.load(env)
         limiter = RateLimiter(env.tokenBuckets)
         let pubsub = try env.pubsub("LIVE")
-        accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub)
+        accounts = Accounts(database: database, clock: clock, logger: logger, pubsub: pubsub, sealingKey: sealingKey)
         events = WorkspaceEvents(database: database, pubsub: pubsub, clock: clock)
         sendingDomains = try SendingDomains(env: env, database: database, sealingKey: sealingKey, events: events)
         messaging = try Messaging(env: env, database: database, events: events, limiter: limiter, sealingKey: sealingKey, publicURL: publicURL)

@@ -1,0 +1,205 @@
+import Foundation
+import OzziRuntime
+import OzziTestSupport
+import Testing
+@testable import APIWorker
+
+/// The console's pages in process: signing in and out through its forms, CSRF on every change (the
+/// console's forms and the API called with the session cookie), the session renewed from the refresh
+/// cookie, escaping, and the workspace switcher. A browser drives the same pages in `BrowserTests`.
+@Suite struct ConsoleTests {
+    /// A browser's cookie jar, enough for these pages: every `Set-Cookie` kept by name, expired ones dropped.
+    struct Jar {
+        var cookies: [String: String] = [:]
+
+        mutating func take(_ response: TestResponse) {
+            for line in response.cookies {
+                let pair = line.prefix { $0 != ";" }
+                guard let equals = pair.firstIndex(of: "=") else { continue }
+                let name = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
+                if line.contains("Max-Age=0") || value.isEmpty { cookies[name] = nil } else { cookies[name] = value }
+            }
+        }
+
+        var header: [String: String] {
+            cookies.isEmpty ? [:] : ["Cookie": cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")]
+        }
+    }
+
+    static let form = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"]
+
+    static func encoded(_ fields: [(String, String)]) -> String { FormEncoding.encode(fields) }
+
+    /// The value of `<input name="_csrf" value="...">` or the page's csrf-token meta.
+    static func csrf(in page: String) -> String? {
+        for marker in ["name=\"_csrf\" value=\"", "name=\"csrf-token\" content=\""] {
+            if let start = page.range(of: marker) { return String(page[start.upperBound...].prefix { $0 != "\"" }) }
+        }
+        return nil
+    }
+
+    /// Signs in through the console's form as a browser does; the jar then holds the session.
+    static func signIn(_ api: WorkerTestHost, _ jar: inout Jar, email: String = "owner@example.com", password: String = "correct horse battery",
+                       next: String = "/console/contacts") async throws -> TestResponse {
+        let page = try await api.call("GET", "/console/signin", headers: jar.header)
+        jar.take(page)
+        let token = try #require(csrf(in: page.body))
+        let answer = try await api.call("POST", "/console/signin", raw: encoded([("_csrf", token), ("email", email), ("password", password), ("next", next)]),
+                                        headers: form.merging(jar.header) { $1 })
+        jar.take(answer)
+        return answer
+    }
+
+    @Test func theFirstRunPageShowsUntilSomeoneSignsIn() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let first = try await api.call("GET", "/")
+        #expect(first.status == 200 && first.body.contains("Ozzi Edge is running") && (first.body.contains("SQLite") || first.body.contains("PostgreSQL")))
+        #expect(first.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        #expect(try await api.call("GET", "/console/contacts?q=ada").headers["location"] == "/console/signin?next=%2Fconsole%2Fcontacts%3Fq%3Dada")
+
+        _ = try await api.signUp("owner@example.com")
+        var jar = Jar()
+        let signedIn = try await Self.signIn(api, &jar)
+        #expect(signedIn.status == 303 && signedIn.headers["location"] == "/console/contacts")
+        #expect(jar.cookies["ozzi_access"] != nil && jar.cookies["ozzi_refresh"] != nil)
+        #expect(try await api.call("GET", "/", headers: jar.header).headers["location"] == "/console")
+        #expect(try await api.call("GET", "/console", headers: jar.header).headers["location"] == "/console/contacts")
+        let contacts = try await api.call("GET", "/console/contacts", headers: jar.header)
+        #expect(contacts.status == 200 && contacts.body.contains("<h1>Contacts</h1>") && contacts.body.contains("owner@example.com"))
+    }
+
+    @Test func signInNamesWhatIsWrongAndGoesOnlyToConsolePages() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        _ = try await api.signUp("owner@example.com")
+        var jar = Jar()
+        let wrong = try await Self.signIn(api, &jar, password: "not the password")
+        #expect(wrong.status == 401 && wrong.body.contains("the email or password is wrong") && jar.cookies["ozzi_access"] == nil)
+        #expect(wrong.body.contains("value=\"owner@example.com\""), "the address typed stays in the form")
+
+        // Without the page's token, or with another, the form is refused before the password is looked at.
+        let forged = try await api.call("POST", "/console/signin", raw: Self.encoded([("email", "owner@example.com"), ("password", "correct horse battery")]),
+                                        headers: Self.form)
+        #expect(forged.status == 403 && forged.cookies.isEmpty)
+
+        // `next` may only name a console page.
+        let elsewhere = try await Self.signIn(api, &jar, next: "//evil.example/console")
+        #expect(elsewhere.status == 303 && elsewhere.headers["location"] == "/console")
+    }
+
+    @Test func changesNeedTheSessionsCSRFToken() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let owner = try await api.signUp("owner@example.com")
+        var jar = Jar()
+        _ = try await Self.signIn(api, &jar)
+        let page = try await api.call("GET", "/console/contacts", headers: jar.header)
+        let token = try #require(Self.csrf(in: page.body))
+
+        // The console's form.
+        let add = [("name", "Ada <b>Lovelace</b>"), ("phone", "+1 415 555 0100")]
+        #expect(try await api.call("POST", "/console/contacts", raw: Self.encoded(add), headers: Self.form.merging(jar.header) { $1 }).status == 403)
+        #expect(try await api.call("POST", "/console/contacts", raw: Self.encoded(add + [("_csrf", "x" + token)]),
+                                   headers: Self.form.merging(jar.header) { $1 }).status == 403)
+        let added = try await api.call("POST", "/console/contacts", raw: Self.encoded(add + [("_csrf", token)]), headers: Self.form.merging(jar.header) { $1 })
+        #expect(added.status == 303)
+        let detail = try await api.call("GET", try #require(added.headers["location"]), headers: jar.header)
+        #expect(detail.body.contains("<h1>Ada &lt;b&gt;Lovelace&lt;/b&gt;</h1>") && detail.body.contains("+14155550100"))
+
+        // The same contact again: the form comes back with the reason.
+        let again = try await api.call("POST", "/console/contacts", raw: Self.encoded(add + [("_csrf", token)]), headers: Self.form.merging(jar.header) { $1 })
+        #expect(again.status == 409 && again.body.contains("already has the phone +14155550100") && again.body.contains("value=\"+1 415 555 0100\""))
+
+        // The API, called with the session cookie: a change needs X-CSRF-Token; a read does not.
+        let body: JSONValue = ["name": "Grace", "phone": "+14155550101"]
+        let refused = try await api.call("POST", "/api/v1/contacts", json: body, headers: jar.header)
+        #expect(refused.status == 403 && refused.string("error", "code") == "csrf_token_invalid")
+        #expect(try await api.call("GET", "/api/v1/contacts", headers: jar.header).status == 200)
+        #expect(try await api.call("POST", "/api/v1/contacts", json: body, headers: jar.header.merging(["X-CSRF-Token": token]) { $1 }).status == 201)
+        // A bearer token needs none: a browser never attaches one by itself.
+        #expect(try await api.call("POST", "/api/v1/contacts", json: ["phone": "+14155550102"], token: owner.string("access_token")).status == 201)
+
+        // Another session's token is not this one's.
+        var other = Jar()
+        _ = try await Self.signIn(api, &other)
+        let otherToken = try #require(Self.csrf(in: try await api.call("GET", "/console/contacts", headers: other.header).body))
+        #expect(otherToken != token)
+        #expect(try await api.call("POST", "/api/v1/contacts", json: ["phone": "+14155550103"], headers: jar.header.merging(["X-CSRF-Token": otherToken]) { $1 }).status == 403)
+    }
+
+    @Test func anExpiredAccessCookieIsRenewedFromTheRefreshCookie() async throws {
+        let clock = ManualClock(milliseconds: 1_800_000_000_000)
+        let api = try await APIHost.start(clock: clock)
+        defer { Task { await api.stop() } }
+        _ = try await api.signUp("owner@example.com")
+        var jar = Jar()
+        _ = try await Self.signIn(api, &jar)
+        let before = try #require(jar.cookies["ozzi_access"])
+        clock.advance(byMilliseconds: (SessionStore.accessTokenSeconds + 60) * 1000)
+        #expect(try await api.call("GET", "/api/v1/me", headers: ["Cookie": "ozzi_access=\(before)"]).status == 401)
+
+        let page = try await api.call("GET", "/console/contacts", headers: jar.header)
+        #expect(page.status == 200 && page.body.contains("<h1>Contacts</h1>"))
+        jar.take(page)
+        let renewed = try #require(jar.cookies["ozzi_access"])
+        #expect(renewed != before)
+        #expect(try await api.call("GET", "/api/v1/me", headers: ["Cookie": "ozzi_access=\(renewed)"]).status == 200)
+
+        // Signing out ends the session: no cookie opens a page after it.
+        let token = try #require(Self.csrf(in: page.body))
+        let out = try await api.call("POST", "/console/signout", raw: Self.encoded([("_csrf", token)]), headers: Self.form.merging(jar.header) { $1 })
+        #expect(out.status == 303 && out.headers["location"] == "/console/signin")
+        let stale = jar.header
+        jar.take(out)
+        #expect(jar.cookies["ozzi_access"] == nil && jar.cookies["ozzi_refresh"] == nil)
+        #expect(try await api.call("GET", "/console/contacts", headers: stale).status == 303, "the old cookies do not open the console")
+    }
+
+    @Test func theSwitcherShowsOnlyTheViewersWorkspaces() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let owner = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        let stranger = try #require(try await api.signUp("stranger@example.com").string("access_token"))
+        let shop = try #require(try await api.call("POST", "/api/v1/workspaces", json: ["name": "Corner <shop>"], token: owner).string("id"))
+        let theirs = try #require(try await api.call("POST", "/api/v1/workspaces", json: ["name": "Theirs"], token: stranger).string("id"))
+        #expect(try await api.call("POST", "/api/v1/contacts", json: ["name": "Shop customer", "phone": "+14155550120"], token: owner,
+                                   headers: ["X-Workspace-Id": shop]).status == 201)
+        var jar = Jar()
+        _ = try await Self.signIn(api, &jar)
+        let page = try await api.call("GET", "/console/contacts", headers: jar.header)
+        #expect(page.body.contains("Corner &lt;shop&gt;") && !page.body.contains("Theirs") && !page.body.contains("Shop customer"))
+        let token = try #require(Self.csrf(in: page.body))
+
+        let refused = try await api.call("POST", "/console/workspace", raw: Self.encoded([("_csrf", token), ("workspace_id", theirs)]),
+                                         headers: Self.form.merging(jar.header) { $1 })
+        #expect(refused.status == 404 && refused.cookies.isEmpty)
+        let switched = try await api.call("POST", "/console/workspace", raw: Self.encoded([("_csrf", token), ("workspace_id", shop)]),
+                                          headers: Self.form.merging(jar.header) { $1 })
+        #expect(switched.status == 303)
+        jar.take(switched)
+        let inShop = try await api.call("GET", "/console/contacts", headers: jar.header)
+        #expect(inShop.body.contains("Shop customer") && inShop.body.contains("<option value=\"\(shop)\" selected>"))
+        // A cookie naming a workspace that is not theirs shows their personal one.
+        jar.cookies["ozzi_workspace"] = theirs
+        let fallback = try await api.call("GET", "/console/contacts", headers: jar.header)
+        #expect(fallback.status == 200 && !fallback.body.contains("Shop customer") && !fallback.body.contains("Theirs"))
+    }
+
+    @Test func searchAnswersOnlyTheResultsPartWhenAsked() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let owner = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        for (name, phone) in [("Grace Hopper", "+14155550130"), ("Alan Turing", "+14155550131")] {
+            #expect(try await api.call("POST", "/api/v1/contacts", json: ["name": .string(name), "phone": .string(phone)], token: owner).status == 201)
+        }
+        var jar = Jar()
+        _ = try await Self.signIn(api, &jar)
+        let part = try await api.call("GET", "/console/contacts?q=hopper&part=results", headers: jar.header)
+        #expect(part.status == 200 && part.body.contains("Grace Hopper") && !part.body.contains("Alan Turing") && !part.body.contains("<html"))
+        let none = try await api.call("GET", "/console/contacts?q=%3Cscript%3E&part=results", headers: jar.header)
+        #expect(none.body.contains("No contact matches “&lt;script&gt;”."))
+        let assets = try await api.call("GET", "/console/assets/console.js")
+        #expect(assets.status == 200 && assets.headers["cache-control"]?.contains("immutable") == true && assets.body.contains("data-live-search"))
+    }
+}

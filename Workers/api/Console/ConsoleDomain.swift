@@ -1,0 +1,36 @@
+import OzziRuntime
+
+/// The console: the pages a team works in, served by the api worker at `/` and below `/console` (routes of
+/// the worker, not of the API, so not in its document). Server-rendered HTML on the API's own browser
+/// session; every form and every change carries the session's CSRF token; one stylesheet and one small
+/// script of its own, nothing fetched from elsewhere. Each section's pages are a file in `Pages/` that asks
+/// its domain's stores directly, so a page costs what its queries cost.
+struct ConsoleDomain: APIDomain {
+    let shell: ConsoleShell
+    let auth: AuthDomain
+    let contacts: ContactsDomain
+    let groups: GroupStore
+    let firstRun: FirstRunFacts
+
+    init(_ api: APIEnvironment, auth: AuthDomain, contacts: ContactsDomain) {
+        let sessions = ConsoleSessions(principals: api.accounts.authenticator.principals, sessions: api.accounts.sessions,
+                                       csrf: api.accounts.authenticator.csrf)
+        shell = ConsoleShell(sessions: sessions, workspaces: api.accounts.workspaces)
+        self.auth = auth
+        self.contacts = contacts
+        groups = contacts.groups
+        firstRun = FirstRunFacts(api)
+    }
+
+    func routes(_ v1: RouteGroup) {
+        let pages = ConsolePages(routes: v1.routes, shell: shell)
+        pages.addAccessPages(self)
+        pages.addContactPages(self)
+    }
+
+    /// Where a sign-in may send the browser afterwards: a console page, never another site.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/console"), !next.hasPrefix("//"), !next.contains("\\") else { return "/console" }
+        return next
+    }
+}

@@ -1,0 +1,68 @@
+/// The console's one stylesheet. System fonts, colours that pass WCAG AA against their backgrounds (text
+/// #111827 and links #1d4ed8 on white, white on #1e3a8a), a visible focus ring, one column below 48rem.
+enum ConsoleStylesheet {
+    static let text = """
+        *,*::before,*::after{box-sizing:border-box}
+        html{-webkit-text-size-adjust:100%}
+        body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;background:#f3f4f6}
+        a{color:#1d4ed8}
+        a:hover{color:#1e3a8a}
+        :focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+        .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;z-index:10}
+        .skip:focus{left:.5rem}
+        .bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding:.5rem 1rem;background:#1e3a8a;color:#fff}
+        .bar a{color:#fff}
+        .brand{font-weight:700;font-size:1.25rem;text-decoration:none}
+        .bar nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0;list-style:none}
+        .bar nav a{text-decoration:none;padding:.25rem .125rem;border-bottom:2px solid transparent}
+        .bar nav a[aria-current=page]{border-bottom-color:#fff;font-weight:600}
+        .who{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin-left:auto}
+        .who form{display:flex;align-items:center;gap:.375rem;margin:0}
+        .who label{font-size:.875rem}
+        .who select{max-width:12rem}
+        .email{font-size:.875rem}
+        main{display:block;max-width:72rem;margin:0 auto;padding:1rem}
+        main:focus{outline:none}
+        h1{font-size:1.5rem;margin:.5rem 0 1rem}
+        h2{font-size:1.125rem;margin:1.5rem 0 .5rem}
+        .panel{background:#fff;border:1px solid #d1d5db;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
+        .narrow{max-width:28rem;margin:2rem auto}
+        label{display:block;font-weight:600;margin:.5rem 0 .25rem}
+        .who label,.inline label{display:inline;margin:0}
+        input,select,textarea,button{font:inherit}
+        input[type=text],input[type=email],input[type=password],input[type=tel],input[type=search],select,textarea{
+        width:100%;padding:.5rem;border:1px solid #6b7280;border-radius:.375rem;background:#fff;color:#111827}
+        .who select{width:auto;padding:.25rem}
+        button,.button{display:inline-block;padding:.5rem 1rem;border:0;border-radius:.375rem;background:#1d4ed8;color:#fff;
+        cursor:pointer;text-decoration:none;font-weight:600}
+        button:hover,.button:hover{background:#1e3a8a;color:#fff}
+        button.quiet{background:transparent;border:1px solid #fff;padding:.25rem .75rem;font-weight:400}
+        .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-top:1rem}
+        .filters{display:grid;grid-template-columns:2fr 1fr auto;gap:.5rem 1rem;align-items:end}
+        .filters label{margin:0 0 .25rem}
+        .hint{color:#4b5563;font-size:.875rem;margin:.25rem 0 0}
+        .error{color:#991b1b;background:#fef2f2;border:1px solid #fecaca;border-radius:.375rem;padding:.5rem .75rem}
+        .notice{color:#065f46;background:#ecfdf5;border:1px solid #a7f3d0;border-radius:.375rem;padding:.5rem .75rem}
+        table{width:100%;border-collapse:collapse;background:#fff}
+        th,td{text-align:left;padding:.5rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
+        th{font-size:.875rem;color:#374151}
+        .count{color:#4b5563;font-size:.875rem}
+        .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+        #contact-results{margin-bottom:1rem}
+        dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
+        dl.facts dt{font-weight:600;color:#374151}
+        dl.facts dd{margin:0}
+        .tag{display:inline-block;font-size:.75rem;padding:0 .5rem;border-radius:1rem;background:#e5e7eb;color:#111827}
+        .history{list-style:none;margin:0;padding:0}
+        .history li{padding:.5rem 0;border-bottom:1px solid #e5e7eb}
+        .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+        @media (max-width:48rem){
+        .filters,.grid2{grid-template-columns:1fr}
+        .who{margin-left:0;width:100%}
+        table.rows thead{position:absolute;left:-9999px}
+        table.rows tr{display:block;border-bottom:1px solid #d1d5db;padding:.25rem 0}
+        table.rows td{display:block;border:0;padding:.125rem .5rem}
+        table.rows td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#374151}
+        }
+        """
+}
