@@ -7,7 +7,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.chrome.service import Service
 
@@ -53,7 +53,9 @@ class Run:
     def wait(self, driver, predicate, what, seconds=30):
         """What `predicate` answers once it is truthy; a failure naming `what` when it never is."""
         try:
-            return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: predicate(d))
+            # A page that replaces part of itself (a live search's results) may do so while the predicate reads it:
+            # that look is simply repeated.
+            return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: predicate(d))
         except TimeoutException:
             self.failures.append("timed out waiting for " + what)
             return None

@@ -163,8 +163,8 @@ import Testing
         let stranger = try #require(try await api.signUp("stranger@example.com").string("access_token"))
         let shop = try #require(try await api.call("POST", "/api/v1/workspaces", json: ["name": "Corner <shop>"], token: owner).string("id"))
         let theirs = try #require(try await api.call("POST", "/api/v1/workspaces", json: ["name": "Theirs"], token: stranger).string("id"))
-        #expect(try await api.call("POST", "/api/v1/contacts", json: ["name": "Shop customer", "phone": "+14155550120"], token: owner,
-                                   headers: ["X-Workspace-Id": shop]).status == 201)
+        let customer = try #require(try await api.call("POST", "/api/v1/contacts", json: ["name": "Shop customer", "phone": "+14155550120"], token: owner,
+                                                       headers: ["X-Workspace-Id": shop]).string("id"))
         var jar = Jar()
         _ = try await Self.signIn(api, &jar)
         let page = try await api.call("GET", "/console/contacts", headers: jar.header)
@@ -184,6 +184,13 @@ import Testing
         jar.cookies["ozzi_workspace"] = theirs
         let fallback = try await api.call("GET", "/console/contacts", headers: jar.header)
         #expect(fallback.status == 200 && !fallback.body.contains("Shop customer") && !fallback.body.contains("Theirs"))
+
+        // Another account's session finds no page for the shop's contact, even naming the shop.
+        var strangerJar = Jar()
+        _ = try await Self.signIn(api, &strangerJar, email: "stranger@example.com")
+        strangerJar.cookies["ozzi_workspace"] = shop
+        let foreign = try await api.call("GET", "/console/contacts/" + customer, headers: strangerJar.header)
+        #expect(foreign.status == 404 && !foreign.body.contains("Shop customer"))
     }
 
     @Test func searchAnswersOnlyTheResultsPartWhenAsked() async throws {

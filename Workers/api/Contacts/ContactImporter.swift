@@ -4,11 +4,14 @@ import OzziRuntime
 
 /// CSV imports: accepted by a route (the file goes to the `FILES` bucket, a job to the `JOBS` queue) and
 /// run by the api worker's queue consumer in batches of `batchSize` rows, each batch one transaction that also
-/// records progress, so a redelivered job resumes after the last committed batch.
+/// records progress, so a redelivered job resumes after the last committed batch. Each batch and the end
+/// are also events on the workspace's live stream (`contact_import.progress`, `contact_import.finished`):
+/// what the console's progress bar follows.
 struct ContactImporter: Sendable {
     let database: any SQLDatabase
     let bucket: any Bucket
     let queue: any QueueProducer
+    let events: WorkspaceEvents
     let clock: any WallClock
     let defaultCountry: String
     let logger: Logger
@@ -105,7 +108,7 @@ struct ContactImporter: Sendable {
             .bind(workspaceID, importID).first(Job.self), job.status == "running" else { return }
         let key = job.object_key
         guard let object = try await bucket.head(key) else {
-            try await finish(importID, status: "failed", error: "the uploaded file is gone")
+            try await finish(importID, scope: scope, status: "failed", error: "the uploaded file is gone")
             return
         }
         let mapping = job.mapping
@@ -114,12 +117,16 @@ struct ContactImporter: Sendable {
         let started = ContinuousClock.now
         // The row limit, checked before anything is written. Line breaks bound the records from above
         // without parsing; only a file with more of them than the limit allows is counted exactly.
-        if try await CSVChunks.lineBreaks(bucket: bucket, key: key, size: object.size) > Self.maxRows + 1 {
+        // The rows the file holds, as its line breaks count them (a quoted field may hold one): what progress is
+        // measured against.
+        let lines = try await CSVChunks.lineBreaks(bucket: bucket, key: key, size: object.size)
+        let expected = max(1, lines - 1)
+        if lines > Self.maxRows + 1 {
             var count = -1  // the header
             var chunks = CSVChunks(bucket: bucket, key: key, size: object.size)
             while let records = try await chunks.next() { count += records.filter { !$0.isBlank }.count }
             guard count <= Self.maxRows else {
-                try await finish(importID, status: "failed", error: "the file has more than \(Self.maxRows) rows; split it")
+                try await finish(importID, scope: scope, status: "failed", error: "the file has more than \(Self.maxRows) rows; split it")
                 return
             }
         }
@@ -137,13 +144,13 @@ struct ContactImporter: Sendable {
                 guard seen > done else { continue }
                 batch.append(record)
                 if batch.count == Self.batchSize {
-                    try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update)
+                    try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update, expected: expected)
                     batch = []
                 }
             }
         }
-        if !batch.isEmpty { try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update) }
-        try await finish(importID, status: "completed", error: nil)
+        if !batch.isEmpty { try await commit(batch, scope: scope, importID: importID, mapping: mapping, update: update, expected: expected) }
+        try await finish(importID, scope: scope, status: "completed", error: nil)
         try? await bucket.delete(key)
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -156,7 +163,8 @@ struct ContactImporter: Sendable {
     /// One batch: rows inserted, updated or skipped, rejections recorded, counters advanced — atomically.
     /// Each row counts once: created, updated, skipped or rejected. A row is the contact with its phone,
     /// or, without one, the contact with its email address.
-    private func commit(_ records: [CSVReader.Record], scope: TenantScope, importID: String, mapping: [String: Int], update: Bool) async throws {
+    private func commit(_ records: [CSVReader.Record], scope: TenantScope, importID: String, mapping: [String: Int], update: Bool,
+                        expected: Int) async throws {
         let importer = self
         // Validation is CPU work too, and done before the transaction so the writer is held only for SQL.
         let batch = try await BlockingPool.shared.run { () -> Batch in
@@ -198,7 +206,37 @@ struct ContactImporter: Sendable {
             let skipped = rows.count - created - merged + (update ? 0 : batch.repeats)
             try tx.run("UPDATE contact_imports SET rows = rows + ?, created = created + ?, updated = updated + ?, skipped = skipped + ? WHERE id = ?",
                        records.count, created, updated, skipped, importID)
+            try Self.recordProgress(tx, scope, importID: importID, type: "contact_import.progress", extra: ["expected_rows": .number(Double(expected))], at: now)
         }
+        events.flushSoon()
+    }
+
+    /// The import's counters as they stand in `tx`, as an event of `type`.
+    private static func recordProgress(_ tx: SQLTransaction, _ scope: TenantScope, importID: String, type: String, extra: [String: JSONValue],
+                                       at: String) throws {
+        guard let counts = try tx.first(Progress.self, """
+            SELECT status, rows, created, updated, skipped, error, (SELECT count(*) FROM contact_import_rejections WHERE import_id = ?) AS rejected
+            FROM contact_imports WHERE id = ?
+            """, importID, importID) else { return }
+        var data: [String: JSONValue] = [
+            "import_id": .string(importID), "status": .string(counts.status), "rows": .number(Double(counts.rows)), "created": .number(Double(counts.created)),
+            "updated": .number(Double(counts.updated)), "skipped": .number(Double(counts.skipped)), "rejected": .number(Double(counts.rejected)),
+        ]
+        if let error = counts.error { data["error"] = .string(error) }
+        for (key, value) in extra { data[key] = value }
+        try WorkspaceEvents.record(tx, [(scope, type, .object(data))], at: at)
+    }
+
+    private struct Progress: Decodable, SQLRecord {
+        let status: String
+        let rows: Int
+        let created: Int
+        let updated: Int
+        let skipped: Int
+        let error: String?
+        let rejected: Int
+        enum CodingKeys: String, SQLColumn { case status, rows, created, updated, skipped, error, rejected }
+        typealias Columns = CodingKeys
     }
 
     /// A batch's valid rows (one per contact, with a new id each, and the line each came from) and its
@@ -262,8 +300,12 @@ struct ContactImporter: Sendable {
         return input
     }
 
-    private func finish(_ importID: String, status: String, error: String?) async throws {
-        try await database.prepare("UPDATE contact_imports SET status = ?, error = ?, finished_at = ? WHERE id = ?")
-            .bind(status, error, Timestamp.now(clock), importID).run()
+    private func finish(_ importID: String, scope: TenantScope, status: String, error: String?) async throws {
+        let now = Timestamp.now(clock)
+        try await database.transaction { tx in
+            try tx.run("UPDATE contact_imports SET status = ?, error = ?, finished_at = ? WHERE id = ?", status, error, now, importID)
+            try Self.recordProgress(tx, scope, importID: importID, type: "contact_import.finished", extra: [:], at: now)
+        }
+        events.flushSoon()
     }
 }

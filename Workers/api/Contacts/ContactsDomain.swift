@@ -12,7 +12,7 @@ struct ContactsDomain: APIDomain {
     init(_ api: APIEnvironment) throws {
         contacts = ContactStore(database: api.database, clock: api.clock)
         groups = GroupStore(database: api.database, clock: api.clock)
-        importer = ContactImporter(database: api.database, bucket: try api.env.bucket("FILES"), queue: try api.env.queue("JOBS"), clock: api.clock,
+        importer = ContactImporter(database: api.database, bucket: try api.env.bucket("FILES"), queue: try api.env.queue("JOBS"), events: api.events, clock: api.clock,
                                    defaultCountry: api.defaultCountry, logger: api.logger)
         events = api.events
         defaultCountry = api.defaultCountry
@@ -31,5 +31,5 @@ struct ContactsDomain: APIDomain {
         }
     }
 
-    var publishes: [String] { ["contact.created", "contact.updated", "contact.deleted"] }
+    var publishes: [String] { ["contact.created", "contact.updated", "contact.deleted", "contact_import.progress", "contact_import.finished"] }
 }
