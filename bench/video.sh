@@ -4,7 +4,7 @@
 # keyframes (ease-in-out), music with volume keyframes (down over the last 3 s), ten burned captions — rendered
 # through the API (POST /video/projects/{id}/renders to `succeeded`, polled every 50 ms), against a
 # hand-written ffmpeg command making the same video from the same files with the same encoder settings
-# (libx264 veryfast crf 20 yuv420p, AAC 128k, faststart), the way a skilled person would write it:
+# (at the default quality libx264 veryfast crf 20 me=dia:subme=1, yuv420p, AAC 128k, faststart), the way a skilled person would write it:
 # input trims, concat, one overlay with cosine-eased expressions, amix, drawtext with enable ranges.
 # ROUNDS rounds (default 2), alternating which runs first; each round also runs the ffmpeg command Ozzi
 # ran (caught from /proc during the first render, with the filter files from its work folder) on its own,

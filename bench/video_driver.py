@@ -125,11 +125,12 @@ def keyed(a, b, c, half):
     """a -> b over [0, half], b -> c over [half, 2 half], eased."""
     return f"if(lt(t,{half}),{a}+({b - a})*{cosine(f't/{half}')},{b}+({c - b})*{cosine(f'(t-{half})/{half}')})"
 
-
+# VIDEO_BENCH_QUALITY=draft|standard|high: the render's quality, and the same x264 preset, CRF and options for the
 # VIDEO_BENCH_QUALITY=draft|standard|high: the render's quality, and the same x264 preset and CRF for the
 # hand-written command (RenderQuality in Workers/Shared/VideoTimeline/Render).
 QUALITY = os.environ.get("VIDEO_BENCH_QUALITY", "standard")
-ENCODER = {"draft": ("ultrafast", "23"), "standard": ("veryfast", "20"), "high": ("medium", "18")}[QUALITY]
+ENCODER = {"draft": ("ultrafast", "23", []), "standard": ("veryfast", "20", ["-x264-params", "me=dia:subme=1"]),
+           "high": ("medium", "18", [])}[QUALITY]
 
 
 def hand_command(output):
@@ -159,7 +160,7 @@ def hand_command(output):
              "-t", str(round(rest, 3)), "-i", f"{media}/clip3.mp4",
              "-loop", "1", "-framerate", "30", "-t", str(D), "-i", f"{media}/logo.png", "-i", f"{media}/music.mp3",
              "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-             "-c:v", "libx264", "-preset", ENCODER[0], "-crf", ENCODER[1], "-pix_fmt", "yuv420p", "-r", "30",
+             "-c:v", "libx264", "-preset", ENCODER[0], "-crf", ENCODER[1], *ENCODER[2], "-pix_fmt", "yuv420p", "-r", "30",
              "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-t", str(D), output])
 
 
@@ -313,7 +314,7 @@ def wait_for_quiet(limit):
 
 # --- The rounds ----------------------------------------------------------------------------------------
 
-print(f"{D:g} s 9:16 project at 1080x1920, 30 fps: 3 clips, a keyframed logo, music, {len(CAPTIONS)} captions; {rounds} rounds; quality {QUALITY} (x264 {ENCODER[0]}, CRF {ENCODER[1]})")
+print(f"{D:g} s 9:16 project at 1080x1920, 30 fps: 3 clips, a keyframed logo, music, {len(CAPTIONS)} captions; {rounds} rounds; quality {QUALITY} (x264 {ENCODER[0]}, CRF {ENCODER[1]} {' '.join(ENCODER[2])})")
 print(f"load average at the start: {load()}; cores busy before the first run (2 s): {busy() * 100:.0f}%"
       " (a shared VM: CI rehearsals and test runs come and go on it)")
 # The first ffmpeg after the set-up runs slower, whoever starts it (seen as +1.5 s on a 3 s project, by the

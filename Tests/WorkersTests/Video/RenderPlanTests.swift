@@ -80,10 +80,11 @@ import VideoTimeline
             let plan = try quality.map { try RenderPlan.make(project: project, inputs: [:], output: "/out.mp4", quality: $0, workDirectory: "/work") }
                 ?? RenderPlan.make(project: project, inputs: [:], output: "/out.mp4", workDirectory: "/work")
             let preset = try #require(plan.arguments.firstIndex(of: "-preset")), crf = try #require(plan.arguments.firstIndex(of: "-crf"))
-            return [plan.arguments[preset + 1], plan.arguments[crf + 1]]
+            let options = plan.arguments.firstIndex(of: "-x264-params").map { [plan.arguments[$0 + 1]] } ?? []
+            return [plan.arguments[preset + 1], plan.arguments[crf + 1]] + options
         }
-        #expect(try encoder(nil) == ["veryfast", "20"])
-        #expect(try RenderQuality.allCases.map(encoder) == [["ultrafast", "23"], ["veryfast", "20"], ["medium", "18"]])
+        #expect(try encoder(nil) == ["veryfast", "20", "me=dia:subme=1"])
+        #expect(try RenderQuality.allCases.map(encoder) == [["ultrafast", "23"], ["veryfast", "20", "me=dia:subme=1"], ["medium", "18"]])
     }
 
     // MARK: Rendered

@@ -93,7 +93,9 @@ public struct RenderPlan: Sendable {
         let arguments = ["-hide_banner", "-loglevel", "error", "-nostats", "-progress", "pipe:1", "-y"]
             + graph.inputs.flatMap { $0 } + graphArguments
             + ["-map", canvas, "-map", "[mix]",
-               "-c:v", "libx264", "-preset", quality.preset, "-crf", String(quality.crf), "-pix_fmt", "yuv420p", "-r", String(project.fps),
+               "-c:v", "libx264", "-preset", quality.preset, "-crf", String(quality.crf)]
+            + (quality.x264Parameters.map { ["-x264-params", $0] } ?? [])
+            + ["-pix_fmt", "yuv420p", "-r", String(project.fps),
                "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-t", duration, "-threads", "0", "-f", "mp4", output]
             + posterArguments
         return RenderPlan(arguments: arguments, files: graph.files)
