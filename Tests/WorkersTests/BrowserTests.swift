@@ -70,7 +70,7 @@ import Testing
         let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
         #expect(report["failures"] == [], "\(run.stdout)")
         #expect(report["seen"]?["added"]?.stringValue?.hasPrefix("con_") == true)
-        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 5)
+        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 7)
         #expect(report["seen"]?["signed_out"] == true)
     }
 

@@ -7,6 +7,8 @@ The account (EMAIL, PASSWORD; ACCESS_TOKEN is one of its sessions, for setting u
 few contacts already, one of them named like a script. It checks:
 - `/` shows the first-run page, and the first Tab reaches the skip link;
 - signing in by keyboard lands on the page asked for before (`next`), the contacts;
+- a CSV file imported from its page fills the progress bar to 100% and then shows the counts and the rows
+  not imported, with their lines;
 - adding a contact through the form opens its page; a search typed letter by letter shows only the
   matches, without a page load, and the address follows the search; a contact named like markup shows as
   text and runs nothing;
@@ -19,7 +21,10 @@ few contacts already, one of them named like a script. It checks:
   photographed at a phone's width and a desktop's (SCREENSHOT_DIR).
 """
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -128,6 +133,27 @@ try:
     seen["search_url"] = driver.current_url.replace(base, "")
     box.send_keys(Keys.BACKSPACE * 4)
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#contact-results tbody tr")) >= 4, "clearing the search to show every contact")
+
+    # A CSV import: the file goes up, the bar follows the live stream to 100%, then the per-row report.
+    lines = ["name,phone,email"] + [f"Imported {i},+1415556{i:04d}," for i in range(1, 2501)] + ["No address,,", "Short phone,12,"]
+    folder = tempfile.mkdtemp()
+    csv_path = os.path.join(folder, "contacts.csv")
+    with open(csv_path, "w", encoding="utf-8") as file:
+        file.write("\n".join(lines) + "\n")
+    driver.get(base + "/console/contacts/import")
+    look(driver, "import")
+    driver.find_element(By.ID, "import-file").send_keys(csv_path)
+    driver.find_element(By.XPATH, "//button[normalize-space()='Import']").click()
+    wait(driver, lambda d: "/console/contacts/imports/" in d.current_url, "the import's report page")
+    wait(driver, lambda d: d.execute_script("var bar = document.getElementById('import-bar'); return !!bar && bar.hasAttribute('value') && bar.value === 100"),
+         "the progress bar at 100%", seconds=120)
+    wait(driver, lambda d: "Done: 2502 rows read" in text(d, "#import-state"), "the import's end")
+    seen["import"] = {name: text(driver, f"[data-count={name}]") for name in ("created", "skipped", "rejected")}
+    check(seen["import"] == {"created": "2500", "skipped": "0", "rejected": "2"}, f"the import's counts: {seen['import']}")
+    report_rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#rejected-rows ~ table tbody tr")]
+    check(len(report_rows) == 2 and report_rows[0].startswith("2502") and report_rows[1].startswith("2503"), f"the rows not imported: {report_rows}")
+    look(driver, "import-report")
+    shutil.rmtree(folder, ignore_errors=True)
 
     # CSRF: the console's form, the API with the cookie, another site's form.
     token = driver.find_element(By.CSS_SELECTOR, "meta[name=csrf-token]").get_attribute("content")

@@ -209,4 +209,34 @@ import Testing
         let assets = try await api.call("GET", "/console/assets/console.js")
         #expect(assets.status == 200 && assets.headers["cache-control"]?.contains("immutable") == true && assets.body.contains("data-live-search"))
     }
+
+    /// The import page's bar follows `contact_import.*` events on the live stream; its report part is what the
+    /// page shows once the import has ended.
+    @Test func anImportReportsOnTheLiveStreamAndOnItsPage() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let owner = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        // The stream is read back from the event of a contact made first.
+        #expect(try await api.call("POST", "/api/v1/contacts", json: ["name": "Anchor", "phone": "+14155550139"], token: owner).status == 201)
+        let anchor = try #require(try await api.database("api", of: "api").prepare("SELECT seq FROM workspace_events WHERE type = 'contact.created'").first()?.integer("seq"))
+        let csv = "name,phone\nAda,+14155550140\nGrace,+14155550141\nNobody,\n"
+        let started = try await api.call("POST", "/api/v1/contacts/imports", raw: csv, token: owner, headers: ["Content-Type": "text/csv"])
+        let id = try #require(started.string("id"))
+        #expect(try await Poll.until { try await api.call("GET", "/api/v1/contacts/imports/\(id)", token: owner).string("status") == "completed" })
+
+        let stream = try await api.call("GET", "/api/v1/stream?last_event_id=\(anchor)", token: owner, maxSeconds: 0.5)
+        let events = stream.body.components(separatedBy: "\n\n").filter { $0.contains("contact_import.") }
+        let progress = try #require(events.first { $0.contains("event: contact_import.progress") })
+        #expect(progress.contains("\"import_id\":\"\(id)\"") && progress.contains("\"expected_rows\":3") && progress.contains("\"rows\":3"))
+        let finished = try #require(events.first { $0.contains("event: contact_import.finished") })
+        #expect(finished.contains("\"status\":\"completed\"") && finished.contains("\"created\":2") && finished.contains("\"rejected\":1"))
+
+        var jar = Jar()
+        _ = try await Self.signIn(api, &jar)
+        let page = try await api.call("GET", "/console/contacts/imports/\(id)", headers: jar.header)
+        #expect(page.status == 200 && page.body.contains("data-import-progress=\"\(id)\"") && page.body.contains("Done: 3 rows read"))
+        let part = try await api.call("GET", "/console/contacts/imports/\(id)?part=report", headers: jar.header)
+        #expect(!part.body.contains("<html") && part.body.contains("<td>4</td>") && part.body.contains("value=\"100\""))
+        #expect(try await api.call("GET", "/console/contacts/imports/imp_nothing", headers: jar.header).status == 404)
+    }
 }

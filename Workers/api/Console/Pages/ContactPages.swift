@@ -1,7 +1,7 @@
 import OzziRuntime
 
-/// Contacts: search as you type with a group filter, add a contact, and one contact with everything said
-/// with them on every channel.
+/// Contacts: search as you type with a group filter, add a contact, one contact with everything said with
+/// them on every channel, and CSV imports with a live progress bar and the per-row report.
 extension ConsolePages {
     func addContactPages(_ console: ConsoleDomain) {
         let shell = console.shell
@@ -30,6 +30,16 @@ extension ConsolePages {
                                             ContactViews.list(viewer, request: request, groups: groups, results: ContactViews.results(found, request: request),
                                                               adding: fields.failed(error)), status: error.status)
             }
+        }
+
+        get("/console/contacts/import") { _, _, viewer in
+            try await shell.page(viewer, title: "Import contacts", section: .contacts, ContactImportViews.form())
+        }
+
+        get("/console/contacts/imports/:id") { request, context, viewer in
+            guard let report = try await contacts.importer.report(viewer.principal.scope, id: context.parameter("id")) else { throw APIError.notFound("import") }
+            if request.queryParameter("part") == "report" { return .html(ContactImportViews.report(report).text) }
+            return try await shell.page(viewer, title: "Contact import", section: .contacts, ContactImportViews.page(report))
         }
 
         get("/console/contacts/:id") { _, context, viewer in

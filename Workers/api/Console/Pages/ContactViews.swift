@@ -43,6 +43,7 @@ enum ContactViews {
         }
         return """
             <h1>Contacts</h1>
+            <p><a href="/console/contacts/import">Import a CSV file</a></p>
             <form class="panel filters" method="get" action="/console/contacts" role="search" data-live-search="contact-results">
             <div><label for="contact-q">Search</label>
             <input id="contact-q" name="q" type="search" value="\(q)" autocomplete="off" placeholder="Name, email, phone or notes"></div>

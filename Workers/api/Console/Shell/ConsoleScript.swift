@@ -1,7 +1,10 @@
-/// The console's one script, an enhancement: every page works without it. It submits the workspace
-/// switcher on change, and makes a `data-live-search` form search as the user types: the same page's
-/// results part (`part=results`, rendered and escaped by the server) replaces the old one, newest answer
-/// only, and the address follows, so Back and a reload show the same search.
+/// The console's one script. It submits the workspace switcher on change; makes a `data-live-search` form
+/// search as the user types (the same page's results part, `part=results`, rendered and escaped by the
+/// server, replaces the old one, newest answer only, and the address follows, so Back and a reload show the
+/// same search); sends a `data-import-upload` form's file to the API as the request body, with the page's
+/// CSRF token; and moves a `data-import-progress` report's bar with the import's events on the live stream
+/// (`/api/v1/stream`, Server-Sent Events): no polling. On connecting it reads the report once, so an import
+/// that ended before the stream opened is not waited for.
 enum ConsoleScript {
     static let text = """
         "use strict";
@@ -31,6 +34,57 @@ enum ConsoleScript {
               form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 150); });
               form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); search(); });
             });
+            function csrf() { var meta = document.querySelector("meta[name=csrf-token]"); return meta ? meta.content : ""; }
+            document.querySelectorAll("form[data-import-upload]").forEach(function (form) {
+              form.addEventListener("submit", function (event) {
+                event.preventDefault();
+                var file = form.querySelector("input[type=file]").files[0], error = document.getElementById("import-error");
+                var button = form.querySelector("button[type=submit]");
+                if (!file) return;
+                button.disabled = true;
+                error.hidden = true;
+                fetch(form.action + "?on_duplicate=" + encodeURIComponent(form.elements.on_duplicate.value), {
+                  method: "POST", body: file, credentials: "same-origin", headers: { "content-type": "text/csv", "x-csrf-token": csrf() } })
+                  .then(function (answer) { return answer.json().then(function (body) { return { status: answer.status, body: body }; }); })
+                  .then(function (answer) {
+                    if (answer.status !== 202) throw new Error(answer.body.error ? answer.body.error.message : "the import was refused (" + answer.status + ")");
+                    location.assign("/console/contacts/imports/" + encodeURIComponent(answer.body.id));
+                  })
+                  .catch(function (problem) { error.textContent = problem.message; error.hidden = false; button.disabled = false; });
+              });
+            });
+            var report = document.querySelector("[data-import-progress]");
+            if (report && report.getAttribute("data-status") === "running") {
+              var id = report.getAttribute("data-import-progress");
+              var stream = new EventSource("/api/v1/stream");
+              var finish = function (html) { stream.close(); report.innerHTML = html; report.setAttribute("data-status", "ended"); };
+              var reread = function () {
+                fetch(location.pathname + "?part=report", { credentials: "same-origin", headers: { accept: "text/html" } })
+                  .then(function (answer) { return answer.text(); })
+                  .then(function (html) {
+                    var part = document.createElement("template");
+                    part.innerHTML = html;
+                    var state = part.content.querySelector("#import-state");
+                    if (state && state.getAttribute("data-status") !== "running") finish(html);
+                  });
+              };
+              stream.addEventListener("open", reread);
+              stream.addEventListener("contact_import.progress", function (message) {
+                var data = JSON.parse(message.data).data;
+                if (data.import_id !== id) return;
+                var percent = Math.min(99, Math.floor(100 * data.rows / Math.max(1, data.expected_rows)));
+                document.getElementById("import-bar").value = percent;
+                document.getElementById("import-percent").textContent = percent + "%";
+                document.getElementById("import-state").textContent = "Importing… " + data.rows + " rows read";
+                ["created", "updated", "skipped", "rejected"].forEach(function (name) {
+                  var count = report.querySelector("[data-count=" + name + "]");
+                  if (count) count.textContent = data[name];
+                });
+              });
+              stream.addEventListener("contact_import.finished", function (message) {
+                if (JSON.parse(message.data).data.import_id === id) reread();
+              });
+            }
           });
         })();
         """
