@@ -122,7 +122,7 @@ for name, path, client in pages:
     time.sleep(0.5)  # the access log is written by a thread of its own
     text, _ = log_lines(offset)
     wanted = urllib.parse.urlparse(path).path
-    served = [json.loads(line)["duration_ms"] for line in text.splitlines()
+    served = [float(json.loads(line)["duration_ms"]) for line in text.splitlines()
               if line.startswith(b"{") and b'"duration_ms"' in line and json.loads(line).get("path") == wanted]
     assert len(served) >= requests, f"{len(served)} access-log lines for {wanted}, expected {requests}"
     p99 = percentile(served, 99)

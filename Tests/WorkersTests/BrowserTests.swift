@@ -62,6 +62,13 @@ import Testing
         for (name, phone) in [("Alan Turing", "+14155550111"), ("Katherine Johnson", "+14155550112"), ("<img src=x onerror=window.__pwned=1>", "+14155550113")] {
             #expect(try await api.call("POST", "/api/v1/contacts", json: ["name": .string(name), "phone": .string(phone)], token: token).status == 201)
         }
+        // A message that fails (the simulated provider's invalid number) and one that goes out.
+        for (name, phone) in [("Invalid Number", "+15005550001"), ("Ada Lovelace", "+14155550114")] {
+            let contact = try #require(try await api.call("POST", "/api/v1/contacts", json: ["name": .string(name), "phone": .string(phone),
+                                                                                               "sms_consent": ["status": "opted_in"]], token: token).string("id"))
+            #expect(try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contact), "body": "Your order is ready"], token: token).status == 201)
+        }
+        #expect(try await Poll.until { try await api.call("GET", "/api/v1/messages?status=failed", token: token).json["data"]?.arrayValue?.count == 1 })
         let shots = NSTemporaryDirectory() + "console-screenshots"
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
         let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("console_browser.py"), api.base, token, "owner@example.com",
@@ -70,7 +77,7 @@ import Testing
         let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
         #expect(report["failures"] == [], "\(run.stdout)")
         #expect(report["seen"]?["added"]?.stringValue?.hasPrefix("con_") == true)
-        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 7)
+        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 8)
         #expect(report["seen"]?["signed_out"] == true)
     }
 

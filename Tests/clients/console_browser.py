@@ -15,6 +15,7 @@ few contacts already, one of them named like a script. It checks:
 - a change without the session's CSRF token is refused: the console's form (403), the API with the
   session cookie (403, `csrf_token_invalid`), and another site's auto-submitting form (nothing created);
   the same API call with the page's token succeeds;
+- the messages page draws the day's sends, and a failed message's Retry sends it again;
 - the workspace switcher shows another workspace's (empty) contacts, and back;
 - signing out ends the session: a page then asks to sign in again;
 - axe-core finds no serious or critical WCAG 2.1 A/AA violation on any page, and each page is
@@ -189,6 +190,16 @@ try:
     Select(driver.find_element(By.ID, "workspace-switch")).select_by_value(back[0])
     wait(driver, lambda d: d.find_element(By.ID, "workspace-switch").get_attribute("value") != other["id"], "the switch back")
     wait(driver, lambda d: "Grace Hopper" in text(d, "#contact-results"), "the first workspace's contacts again")
+
+    # Messages: the day's chart, and the failed one sent again from its row.
+    driver.get(base + "/console/messages")
+    check(driver.find_elements(By.CSS_SELECTOR, "figure.chart svg rect") != [], "the messages page draws no bar for today's sends")
+    look(driver, "messages")
+    retry = driver.find_elements(By.XPATH, "//button[normalize-space()='Retry']")
+    check(len(retry) == 1, f"{len(retry)} Retry buttons, expected the failed message's one")
+    if retry:
+        retry[0].click()
+        wait(driver, lambda d: "is being sent again" in text(d, ".notice"), "the retry's notice")
 
     # Sign out.
     driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()

@@ -23,6 +23,7 @@ public struct APIWorker: RoutedWorker {
         let voice = try VoiceDomain(api)
         let auth = try AuthDomain(api)
         let contacts = try ContactsDomain(api)
+        let messaging = MessagingDomain(api)
         let publishers: [any APIDomain] = [
             auth,
             UsersDomain(api),
@@ -32,7 +33,7 @@ public struct APIWorker: RoutedWorker {
             contacts,
             GroupsDomain(api),
             TemplatesDomain(api),
-            MessagingDomain(api),
+            messaging,
             EmailsDomain(api),
             EmailEngagementDomain(api),
             RecurringDomain(api),
@@ -52,7 +53,7 @@ public struct APIWorker: RoutedWorker {
             try LocalSEODomain(api),
             try CalendarsDomain(api),
             try VideoDomain(api),
-            ConsoleDomain(api, auth: auth, contacts: contacts),
+            ConsoleDomain(api, auth: auth, contacts: contacts, messaging: messaging),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -239,4 +239,46 @@ import Testing
         #expect(!part.body.contains("<html") && part.body.contains("<td>4</td>") && part.body.contains("value=\"100\""))
         #expect(try await api.call("GET", "/console/contacts/imports/imp_nothing", headers: jar.header).status == 404)
     }
+
+    /// The messages page: the day's chart, the status filter, and a failed message sent again from its row.
+    @Test func aFailedMessageIsRetriedFromTheMessagesPage() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let owner = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        var ids: [String] = []
+        for (name, phone) in [("Good", "+14155550150"), ("Invalid", "+15005550001")] {
+            let contact = try #require(try await api.call("POST", "/api/v1/contacts", json: ["name": .string(name), "phone": .string(phone),
+                                                                                               "sms_consent": ["status": "opted_in"]], token: owner).string("id"))
+            let scheduled = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contact), "body": "Hello <b>there</b>"], token: owner)
+            ids.append(try #require(scheduled.json["ids"]?.arrayValue?.first?.stringValue, "\(scheduled.body)"))
+        }
+        #expect(try await Poll.until {
+            let failed = try await api.call("GET", "/api/v1/messages/\(ids[1])", token: owner).string("status") == "failed"
+            let good = try await api.call("GET", "/api/v1/messages/\(ids[0])", token: owner).string("status") ?? ""
+            return failed && ["sent", "delivered"].contains(good)
+        })
+        var jar = Jar()
+        _ = try await Self.signIn(api, &jar)
+        let page = try await api.call("GET", "/console/messages", headers: jar.header)
+        #expect(page.status == 200 && page.body.contains("Hello &lt;b&gt;there&lt;/b&gt;") && page.body.contains("<svg viewBox"))
+        #expect(page.body.contains("action=\"/console/messages/\(ids[1])/retry\"") && !page.body.contains("/console/messages/\(ids[0])/retry"))
+        // The chart's table says what its bars show: one delivered or sent, one failed, in this hour.
+        #expect(page.body.contains("<td>1</td>"))
+        let failed = try await api.call("GET", "/console/messages?status=failed", headers: jar.header)
+        #expect(failed.body.contains(ids[1]) && !failed.body.contains("+14155550150"))
+        #expect(try await api.call("GET", "/console/messages?status=lost", headers: jar.header).status == 422)
+
+        let token = try #require(Self.csrf(in: page.body))
+        #expect(try await api.call("POST", "/console/messages/\(ids[1])/retry", raw: Self.encoded([("status", "failed")]),
+                                   headers: Self.form.merging(jar.header) { $1 }).status == 403)
+        let before = try await api.call("GET", "/api/v1/messages/\(ids[1])", token: owner).json["timeline"]?.arrayValue?.count ?? 0
+        let retried = try await api.call("POST", "/console/messages/\(ids[1])/retry", raw: Self.encoded([("_csrf", token), ("status", "failed")]),
+                                         headers: Self.form.merging(jar.header) { $1 })
+        #expect(retried.status == 303 && retried.headers["location"] == "/console/messages?status=failed&retried=\(ids[1])")
+        #expect(try await Poll.until { (try await api.call("GET", "/api/v1/messages/\(ids[1])", token: owner).json["timeline"]?.arrayValue?.count ?? 0) > before },
+                "the retry made another attempt")
+        // A message that did not fail cannot be retried: the page says why.
+        let refused = try await api.call("POST", "/console/messages/\(ids[0])/retry", raw: Self.encoded([("_csrf", token)]), headers: Self.form.merging(jar.header) { $1 })
+        #expect(refused.status == 409 && refused.body.contains("cannot be retried"))
+    }
 }

@@ -9,15 +9,17 @@ struct ConsoleDomain: APIDomain {
     let shell: ConsoleShell
     let auth: AuthDomain
     let contacts: ContactsDomain
+    let messaging: MessagingDomain
     let groups: GroupStore
     let firstRun: FirstRunFacts
 
-    init(_ api: APIEnvironment, auth: AuthDomain, contacts: ContactsDomain) {
+    init(_ api: APIEnvironment, auth: AuthDomain, contacts: ContactsDomain, messaging: MessagingDomain) {
         let sessions = ConsoleSessions(principals: api.accounts.authenticator.principals, sessions: api.accounts.sessions,
                                        csrf: api.accounts.authenticator.csrf)
         shell = ConsoleShell(sessions: sessions, workspaces: api.accounts.workspaces)
         self.auth = auth
         self.contacts = contacts
+        self.messaging = messaging
         groups = contacts.groups
         firstRun = FirstRunFacts(api)
     }
@@ -26,6 +28,7 @@ struct ConsoleDomain: APIDomain {
         let pages = ConsolePages(routes: v1.routes, shell: shell)
         pages.addAccessPages(self)
         pages.addContactPages(self)
+        pages.addMessagePages(self)
     }
 
     /// Where a sign-in may send the browser afterwards: a console page, never another site.

@@ -44,13 +44,7 @@ extension RouteGroup {
 
         authed("POST", "/:id/retry", "Send a failed, undelivered or under-review message again", tag: "messages",
                answers: .json(.model(Message.self))) { _, context, principal in
-            let id = context.parameter("id")
-            guard let message = try await s.messages.get(principal.scope, id: id) else { throw APIError.notFound("message") }
-            let jobs = try await s.messages.retry(principal.scope, ids: [id])
-            guard !jobs.isEmpty else { throw APIError.conflict("a \(message.status.rawValue) message cannot be retried") }
-            try await s.deliveryQueue.enqueue(jobs.map { ($0, s.clock.milliseconds) })
-            s.events.flushSoon()
-            return .json(try await s.messages.get(principal.scope, id: id)!)
+            .json(try await s.retry(principal.scope, id: context.parameter("id")))
         }
 
         authed("POST", "/bulk", "cancel or retry message_ids or a filter (status, campaign, category, contact_id), up to 10,000",

@@ -72,6 +72,25 @@ struct MessageStats: Sendable {
         typealias Columns = CodingKeys
     }
 
+    /// Messages that reached the provider in one hour (`hour`: hours since the epoch), by where they stand now.
+    struct Hour: Decodable, SQLRecord, Sendable {
+        let hour: Int64
+        let status: String
+        let n: Int
+
+        enum CodingKeys: String, SQLColumn { case hour, status, n }
+        typealias Columns = CodingKeys
+    }
+
+    /// The workspace's sends of the last `hours` hours, hour by hour: what a delivery chart draws.
+    func hourly(_ scope: TenantScope, hours: Int64) async throws -> [Hour] {
+        let since = clock.milliseconds - hours * 3_600_000
+        return try await database.prepare("""
+            SELECT sent_ms / 3600000 AS hour, status, count(*) AS n FROM messages
+            WHERE sent_ms IS NOT NULL AND sent_ms >= ? AND workspace_id = ? GROUP BY sent_ms / 3600000, status
+            """).bind(since, scope.workspaceID).all(Hour.self)
+    }
+
     static func window(_ request: Request) throws -> String {
         let window = request.queryParameter("window") ?? "24h"
         guard windows[window] != nil else { throw APIError.invalidField("window", "must be one of 1h, 24h, 7d, 30d, all") }

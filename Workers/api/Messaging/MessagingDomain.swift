@@ -21,6 +21,17 @@ struct MessagingDomain: APIDomain {
 
     subscript<Part>(dynamicMember part: KeyPath<Messaging, Part>) -> Part { service[keyPath: part] }
 
+    /// Sends a failed, undelivered or under-review message again, now (the API's retry and the console's
+    /// button); a message in any other state is a 409 naming it.
+    func retry(_ scope: TenantScope, id: String) async throws -> Message {
+        guard let message = try await service.messages.get(scope, id: id) else { throw APIError.notFound("message") }
+        let jobs = try await service.messages.retry(scope, ids: [id])
+        guard !jobs.isEmpty else { throw APIError.conflict("a \(message.status.rawValue) message cannot be retried") }
+        try await service.deliveryQueue.enqueue(jobs.map { ($0, clock.milliseconds) })
+        events.flushSoon()
+        return try await service.messages.get(scope, id: id) ?? message
+    }
+
     func routes(_ v1: RouteGroup) {
         v1.group("/messages").addMessageRoutes(self)
         v1.group("/sms/settings").addSMSSettingsRoutes(self)

@@ -49,6 +49,13 @@ enum ConsoleStylesheet {
         .count{color:#4b5563;font-size:.875rem}
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
         #contact-results{margin-bottom:1rem}
+        .chart{margin:0}
+        .chart > svg{width:100%;height:auto;display:block}
+        .legend li{display:flex;align-items:center;gap:.375rem}
+        .chart text{font-size:11px;fill:#374151}
+        .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:.5rem 0 0;padding:0;font-size:.875rem}
+        td form{margin:0}
+        td button{padding:.25rem .75rem}
         dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
         dl.facts dt{font-weight:600;color:#374151}
         dl.facts dd{margin:0}
