@@ -84,6 +84,8 @@ pages = [
     ("contacts, search as you type (results part)", "/console/contacts?q=" + urllib.parse.quote("person 0424") + "&part=results", browser),
     ("contacts, a group, 3rd page", None, browser),
     ("one contact, 10 messages of history", f"/console/contacts/{some['id']}", browser),
+    ("messages, newest 50, with the day's chart", "/console/messages", browser),
+    ("messages, filtered by status (pending)", "/console/messages?status=pending", browser),
     ("import form", "/console/contacts/import", browser),
     ("import report", f"/console/contacts/imports/{job['id']}", browser),
 ]
