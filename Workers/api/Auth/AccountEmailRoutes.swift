@@ -31,7 +31,9 @@ extension RouteGroup {
                   const result = await post(location.pathname, {token});
                   go.disabled = false;
                   if (result.ok) { go.hidden = true; history.replaceState(null, '', location.pathname); }
-                  note(result.ok ? 'Your email address is confirmed and you are signed in.' : result.message);
+                  note(result.ok ? 'Your email address is confirmed and you are signed in: opening the console.' : result.message);
+                  // Signed in with the session cookies the console shares.
+                  if (result.ok) setTimeout(() => location.assign('/console'), 800);
                 };
                 """)
         }
