@@ -2,6 +2,7 @@ import Foundation
 import OzziRuntime
 import OzziTestSupport
 import Testing
+@testable import APIWorker
 
 /// Sign-up, sign-in, refresh rotation and sessions, through the api worker as the host routes to it.
 @Suite struct AuthFlowTests {
@@ -69,7 +70,8 @@ import Testing
     }
 
     @Test func refreshTokensRotateAndReuseRevokesTheFamily() async throws {
-        let api = try await APIHost.start()
+        let clock = ManualClock(milliseconds: 1_800_000_000_000)
+        let api = try await APIHost.start(clock: clock)
         defer { Task { await api.stop() } }
         let signup = try await api.signUp("rotate@example.com")
         let first = try #require(signup.string("refresh_token"))
@@ -85,7 +87,14 @@ import Testing
         let third = try #require(viaCookie.string("refresh_token"))
         let latestAccess = try #require(viaCookie.string("access_token"))
 
-        // Someone replays the spent first token: the whole family dies.
+        // The token just spent, presented again at once (a second tab's request raced the first): refused, and
+        // the session the first renewed lives on.
+        let raced = try await api.call("POST", "/api/v1/auth/refresh", headers: ["Cookie": "ozzi_refresh=\(second)"])
+        #expect(raced.status == 401 && raced.string("error", "message")?.contains("a moment ago") == true)
+        #expect(try await api.call("GET", "/api/v1/me", token: latestAccess).status == 200)
+
+        // Later, someone replays the spent first token: the whole family dies.
+        clock.advance(byMilliseconds: (RefreshRotation.graceSeconds + 1) * 1000)
         let replay = try await api.call("POST", "/api/v1/auth/refresh", json: ["refresh_token": .string(first)])
         #expect(replay.status == 401)
         #expect(replay.string("error", "message")?.contains("already used") == true)

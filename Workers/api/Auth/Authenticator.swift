@@ -11,16 +11,23 @@ struct Authenticator: Sendable {
 
     func principal(for request: Request) async throws -> Principal {
         guard let token = Self.credential(request) else { throw APIError.unauthorized }
-        let asked = request.headers["x-workspace-id"]
+        // A browser's call with the session cookie works in the workspace its console shows (`ozzi_workspace`),
+        // unless it names one; a cookie naming a workspace no longer theirs falls back to the personal one.
+        let byCookie = request.headers["authorization"] == nil
+        let named = request.headers["x-workspace-id"]
+        let asked = named ?? (byCookie ? Cookies.value("ozzi_workspace", in: request) : nil)
         if token.hasPrefix("ozk_") {
             guard let key = try await apiKeys.authenticate(token) else { throw APIError.unauthorized("the API key is invalid or disabled") }
-            if let asked, asked != key.workspace.id { throw APIError.notFound("workspace") }
+            if let named, named != key.workspace.id { throw APIError.notFound("workspace") }
             return Principal(user: key.user, workspace: key.workspace, sessionID: nil, apiKeyID: key.keyID)
         }
-        guard let resolved = try await principals.session(accessToken: token, workspaceID: asked) else {
+        guard var resolved = try await principals.session(accessToken: token, workspaceID: asked) else {
             throw APIError.unauthorized("the access token is invalid or expired; refresh it")
         }
-        if request.headers["authorization"] == nil, !CSRFTokens.isSafe(request.method),
+        if resolved.workspace == nil, named == nil, asked != nil, let personal = try await principals.session(accessToken: token, workspaceID: nil) {
+            resolved = personal
+        }
+        if byCookie, !CSRFTokens.isSafe(request.method),
            !csrf.accepts(request.headers[CSRFTokens.header], sessionID: resolved.sessionID ?? "") {
             throw APIError(status: 403, code: "csrf_token_invalid",
                            message: "a change made with the session cookie needs the session's CSRF token in X-CSRF-Token (the console's pages carry it)")

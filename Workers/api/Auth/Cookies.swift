@@ -20,10 +20,20 @@ enum Cookies {
     static func set(_ tokens: SessionStore.Tokens, on response: inout Response) {
         response.headers.add("set-cookie", "ozzi_access=\(tokens.access_token); Path=/; Max-Age=\(SessionStore.accessTokenSeconds); HttpOnly; Secure; SameSite=Lax")
         response.headers.add("set-cookie", "ozzi_refresh=\(tokens.refresh_token); Path=/; Max-Age=\(SessionStore.sessionSeconds); HttpOnly; Secure; SameSite=Strict")
+        expireOldPaths(on: &response)
     }
 
     static func clear(on response: inout Response) {
         response.headers.add("set-cookie", "ozzi_access=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax")
         response.headers.add("set-cookie", "ozzi_refresh=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
+        expireOldPaths(on: &response)
+    }
+
+    /// Until December 2026 the access cookie lived on `/api` and the refresh cookie on `/api/v1/auth`. A browser
+    /// that still holds those sends them first (the longer path) beside the new ones, and a stale refresh token
+    /// presented again revokes its session: they are expired with every change of the session's cookies.
+    private static func expireOldPaths(on response: inout Response) {
+        response.headers.add("set-cookie", "ozzi_access=; Path=/api; Max-Age=0; HttpOnly; Secure; SameSite=Lax")
+        response.headers.add("set-cookie", "ozzi_refresh=; Path=/api/v1/auth; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
     }
 }

@@ -67,8 +67,10 @@ struct SessionStore: Sendable {
                 SELECT r.used_at, r.session_id, s.user_id, s.revoked_at, s.expires_at FROM refresh_tokens r
                 JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?
                 """, hash)
+            let graceStart = Timestamp.after(seconds: -RefreshRotation.graceSeconds, clock)
             let presented = found.map {
-                RefreshRotation.Presented(alreadyUsed: $0.used_at != nil, sessionRevoked: $0.revoked_at != nil, sessionExpired: $0.expires_at <= now)
+                RefreshRotation.Presented(alreadyUsed: $0.used_at != nil, usedJustNow: ($0.used_at ?? "") >= graceStart,
+                                          sessionRevoked: $0.revoked_at != nil, sessionExpired: $0.expires_at <= now)
             }
             switch (RefreshRotation.decide(presented), found) {
             case (.rejected(let reason), _):
@@ -77,7 +79,10 @@ struct SessionStore: Sendable {
                 try Self.revoke(tx, sessionID: token.session_id, reason: "refresh_token_reuse", now: now)
                 return .reuseDetected(sessionID: token.session_id, userID: token.user_id)
             case (.rotate, let token?):
-                try tx.run("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now, hash)
+                // Only if no request rotated it meanwhile (PostgreSQL runs two such transactions at once).
+                guard try tx.run("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL", now, hash).changes == 1 else {
+                    return .rejected(RefreshRotation.raced)
+                }
                 try tx.run("UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?", now, sessionExpires, token.session_id)
                 let tokens = Tokens(access_token: Crypto.token(prefix: "oat_"), refresh_token: Crypto.token(prefix: "ort_"), session_id: token.session_id)
                 try Self.issue(tx, tokens, sessionID: token.session_id, now: now, accessExpires: accessExpires)

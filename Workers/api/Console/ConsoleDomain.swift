@@ -33,7 +33,8 @@ struct ConsoleDomain: APIDomain {
 
     /// Where a sign-in may send the browser afterwards: a console page, never another site.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/console"), !next.hasPrefix("//"), !next.contains("\\") else { return "/console" }
+        guard let next, next.hasPrefix("/console"), !next.hasPrefix("//"), !next.contains("\\"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return "/console" }
         return next
     }
 }

@@ -13,7 +13,12 @@ struct PageRequest {
     }
 
     init(_ request: Request, defaultLimit: Int = 20) throws {
-        limit = request.queryParameter("limit").flatMap { Int($0) } ?? defaultLimit
+        // Checked here too: the console's pages are not API operations, and a limit of -1 or Int.max would trap.
+        let asked = request.queryParameter("limit")
+        guard let limit = asked.map({ Int($0) }) ?? defaultLimit, (1...100).contains(limit) else {
+            throw APIError.invalidField("limit", "must be a whole number from 1 to 100")
+        }
+        self.limit = limit
         after = try request.queryParameter("cursor").map { try Cursor(token: $0).key }
     }
 

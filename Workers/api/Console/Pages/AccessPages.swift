@@ -9,14 +9,16 @@ extension ConsolePages {
         open("GET", "/console/assets/console.js") { _, _ in ConsoleAssets.response(ConsoleAssets.script, contentType: "text/javascript; charset=utf-8") }
 
         open("GET", "/") { request, _ in
-            if try await shell.sessions.viewer(request) != nil { return ConsoleShell.redirect("/console") }
+            if let viewer = try await shell.sessions.viewer(request) { return ConsoleShell.redirect("/console", keeping: viewer) }
             return .html(Layout.signedOut(title: "Welcome", FirstRunPage.html(console.firstRun)).text)
         }
 
         get("/console") { _, _, _ in ConsoleShell.redirect(ConsoleSection.contacts.path) }
 
         open("GET", "/console/signin") { request, _ in
-            if try await shell.sessions.viewer(request) != nil { return ConsoleShell.redirect(ConsoleDomain.safeNext(request.queryParameter("next"))) }
+            if let viewer = try await shell.sessions.viewer(request) {
+                return ConsoleShell.redirect(ConsoleDomain.safeNext(request.queryParameter("next")), keeping: viewer)
+            }
             return AccessForms.signIn(request, email: nil, next: ConsoleDomain.safeNext(request.queryParameter("next")), error: nil)
         }
 
@@ -53,6 +55,15 @@ extension ConsolePages {
             } catch let error as APIError {
                 return AccessForms.signUp(request, email: form["email"], name: form["name"], error: error)
             }
+        }
+
+        // The session's CSRF token, for this origin's pages that are not the console's (an invitation's page
+        // accepts it with the session cookie). Another site may request it but cannot read the answer.
+        open("GET", "/console/csrf") { request, _ in
+            guard let viewer = try await shell.sessions.viewer(request) else { throw APIError.unauthorized }
+            var response = Response.json(JSONValue.object(["token": .string(viewer.csrf)]))
+            for cookie in viewer.cookies { response.headers.add("set-cookie", cookie) }
+            return response
         }
 
         post("/console/signout") { _, _, viewer, _ in

@@ -10,6 +10,15 @@ enum ConsoleScript {
         "use strict";
         (function () {
           function ready(f) { if (document.readyState !== "loading") f(); else document.addEventListener("DOMContentLoaded", f); }
+          // A call of the page's own: an API answer of 401 (the access cookie lapsed while the page was open) renews
+          // the session once from the refresh cookie, then asks again.
+          function call(url, options) {
+            return fetch(url, options).then(function (answer) {
+              if (answer.status !== 401 || url.indexOf("/api/") !== 0) return answer;
+              return fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" })
+                .then(function (renewed) { return renewed.ok ? fetch(url, options) : answer; });
+            });
+          }
           ready(function () {
             document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
               select.addEventListener("change", function () { select.form.submit(); });
@@ -26,7 +35,12 @@ enum ConsoleScript {
                 if (pending) pending.abort();
                 pending = new AbortController();
                 fetch(form.action + "?" + query.toString(), { headers: { accept: "text/html" }, credentials: "same-origin", signal: pending.signal })
-                  .then(function (answer) { if (!answer.ok) throw new Error("search failed: " + answer.status); return answer.text(); })
+                  .then(function (answer) {
+                    // Sent to sign in (the session ended): go there, rather than show that page in the results.
+                    if (answer.redirected) { location.assign(answer.url); throw new Error("signed out"); }
+                    if (!answer.ok) throw new Error("search failed: " + answer.status);
+                    return answer.text();
+                  })
                   .then(function (html) { target.innerHTML = html; history.replaceState(null, "", address); target.setAttribute("aria-busy", "false"); })
                   .catch(function (error) { if (error.name !== "AbortError") target.setAttribute("aria-busy", "false"); });
                 target.setAttribute("aria-busy", "true");
@@ -43,9 +57,11 @@ enum ConsoleScript {
                 if (!file) return;
                 button.disabled = true;
                 error.hidden = true;
-                fetch(form.action + "?on_duplicate=" + encodeURIComponent(form.elements.on_duplicate.value), {
+                call(form.action + "?on_duplicate=" + encodeURIComponent(form.elements.on_duplicate.value), {
                   method: "POST", body: file, credentials: "same-origin", headers: { "content-type": "text/csv", "x-csrf-token": csrf() } })
-                  .then(function (answer) { return answer.json().then(function (body) { return { status: answer.status, body: body }; }); })
+                  .then(function (answer) {
+                    return answer.json().catch(function () { return {}; }).then(function (body) { return { status: answer.status, body: body }; });
+                  })
                   .then(function (answer) {
                     if (answer.status !== 202) throw new Error(answer.body.error ? answer.body.error.message : "the import was refused (" + answer.status + ")");
                     location.assign("/console/contacts/imports/" + encodeURIComponent(answer.body.id));
@@ -56,7 +72,7 @@ enum ConsoleScript {
             var report = document.querySelector("[data-import-progress]");
             if (report && report.getAttribute("data-status") === "running") {
               var id = report.getAttribute("data-import-progress");
-              var stream = new EventSource("/api/v1/stream");
+              var stream = null;
               var finish = function (html) { stream.close(); report.innerHTML = html; report.setAttribute("data-status", "ended"); };
               var reread = function () {
                 fetch(location.pathname + "?part=report", { credentials: "same-origin", headers: { accept: "text/html" } })
@@ -66,10 +82,24 @@ enum ConsoleScript {
                     part.innerHTML = html;
                     var state = part.content.querySelector("#import-state");
                     if (state && state.getAttribute("data-status") !== "running") finish(html);
-                  });
+                  })
+                  .catch(function () {});
               };
-              stream.addEventListener("open", reread);
-              stream.addEventListener("contact_import.progress", function (message) {
+              var listen = function () {
+                stream = new EventSource("/api/v1/stream");
+                stream.addEventListener("open", reread);
+                stream.addEventListener("contact_import.progress", progress);
+                stream.addEventListener("contact_import.finished", function (message) {
+                  if (JSON.parse(message.data).data.import_id === id) reread();
+                });
+                // Refused for good (the access cookie lapsed): renew the session once and listen again.
+                stream.addEventListener("error", function () {
+                  if (stream.readyState !== EventSource.CLOSED || report.getAttribute("data-status") !== "running") return;
+                  fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" })
+                    .then(function (renewed) { if (renewed.ok) listen(); });
+                });
+              };
+              var progress = function (message) {
                 var data = JSON.parse(message.data).data;
                 if (data.import_id !== id) return;
                 var percent = Math.min(99, Math.floor(100 * data.rows / Math.max(1, data.expected_rows)));
@@ -80,10 +110,8 @@ enum ConsoleScript {
                   var count = report.querySelector("[data-count=" + name + "]");
                   if (count) count.textContent = data[name];
                 });
-              });
-              stream.addEventListener("contact_import.finished", function (message) {
-                if (JSON.parse(message.data).data.import_id === id) reread();
-              });
+              };
+              listen();
             }
           });
         })();

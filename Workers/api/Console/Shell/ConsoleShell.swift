@@ -20,7 +20,10 @@ struct ConsoleShell: Sendable {
         } catch let error as APIError {
             response = problem(viewer, request, error)
         }
-        for cookie in viewer.cookies { response.headers.add("set-cookie", cookie) }
+        // Unless the handler set the session's cookies itself (sign-out clears them): the browser applies them in order.
+        if !response.headers.values("set-cookie").contains(where: { $0.hasPrefix("ozzi_access=") }) {
+            for cookie in viewer.cookies { response.headers.add("set-cookie", cookie) }
+        }
         return Self.secured(response)
     }
 
@@ -40,6 +43,14 @@ struct ConsoleShell: Sendable {
     /// A `303 See Other` to `location`: where a posted form's answer sends the browser.
     static func redirect(_ location: String) -> Response {
         secured(Response(status: 303, headers: ["location": location]))
+    }
+
+    /// The same, with the cookies of a session renewed on the way in: dropped, the next request would present
+    /// a spent refresh token, which ends the session.
+    static func redirect(_ location: String, keeping viewer: ConsoleViewer) -> Response {
+        var response = redirect(location)
+        for cookie in viewer.cookies { response.headers.add("set-cookie", cookie) }
+        return response
     }
 
     /// Every console answer: nothing runs or loads but the console's own files, no framing, no caching of

@@ -41,10 +41,15 @@ enum AccountPage {
             <script>
             const token = new URLSearchParams(location.hash.slice(1)).get('token');
             const note = (text) => { document.getElementById('note').textContent = text; };
+            // The signed-in session's CSRF token, which a change made with the session cookie carries ('' without one).
+            async function csrf() {
+              try { const r = await fetch('/console/csrf', {credentials: 'same-origin'}); return r.ok ? (await r.json()).token : ''; }
+              catch (e) { return ''; }
+            }
             // Sends `body` as JSON to `path`; answers the parsed answer and whether it succeeded.
             async function post(path, body) {
               const response = await fetch(path, {method: 'POST', credentials: 'same-origin',
-                headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
+                headers: {'content-type': 'application/json', 'x-csrf-token': await csrf()}, body: JSON.stringify(body)});
               const answer = await response.json().catch(() => ({}));
               return {ok: response.ok, status: response.status, answer,
                       message: (answer.error && answer.error.message) || 'Something went wrong (' + response.status + '); try again.'};
