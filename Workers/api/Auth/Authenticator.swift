@@ -15,18 +15,17 @@ struct Authenticator: Sendable {
         // unless it names one; a cookie naming a workspace no longer theirs falls back to the personal one.
         let byCookie = request.headers["authorization"] == nil
         let named = request.headers["x-workspace-id"]
-        let asked = named ?? (byCookie ? Cookies.value("ozzi_workspace", in: request) : nil)
         if token.hasPrefix("ozk_") {
             guard let key = try await apiKeys.authenticate(token) else { throw APIError.unauthorized("the API key is invalid or disabled") }
             if let named, named != key.workspace.id { throw APIError.notFound("workspace") }
             return Principal(user: key.user, workspace: key.workspace, sessionID: nil, apiKeyID: key.keyID)
         }
-        guard var resolved = try await principals.session(accessToken: token, workspaceID: asked) else {
-            throw APIError.unauthorized("the access token is invalid or expired; refresh it")
+        let found = if named == nil, byCookie {
+            try await principals.session(accessToken: token, preferring: Cookies.value(Cookies.workspace, in: request))
+        } else {
+            try await principals.session(accessToken: token, workspaceID: named)
         }
-        if resolved.workspace == nil, named == nil, asked != nil, let personal = try await principals.session(accessToken: token, workspaceID: nil) {
-            resolved = personal
-        }
+        guard let resolved = found else { throw APIError.unauthorized("the access token is invalid or expired; refresh it") }
         if byCookie, !CSRFTokens.isSafe(request.method),
            !csrf.accepts(request.headers[CSRFTokens.header], sessionID: resolved.sessionID ?? "") {
             throw APIError(status: 403, code: "csrf_token_invalid",

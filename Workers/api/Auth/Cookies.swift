@@ -5,6 +5,9 @@ import OzziRuntime
 /// site's link or form brings it along. Changes asked for with the access cookie carry a CSRF token
 /// (`CSRFTokens`).
 enum Cookies {
+    /// The workspace a browser last chose in the console; the API called with the session cookie works in it too.
+    static let workspace = "ozzi_workspace"
+
     static func value(_ name: String, in request: Request) -> String? {
         for header in request.headers.values("cookie") {
             for pair in header.split(separator: ";") {

@@ -25,6 +25,14 @@ struct PrincipalStore: Sendable {
             """).bind(workspaceID, Crypto.sha256Hex(accessToken), Timestamp.now(clock)).first(Resolved.self)
     }
 
+    /// The same for a browser's remembered choice (`ozzi_workspace`): a workspace no longer theirs is their
+    /// personal one, not an error.
+    func session(accessToken: String, preferring preferred: String?) async throws -> Resolved? {
+        guard let resolved = try await session(accessToken: accessToken, workspaceID: preferred) else { return nil }
+        guard resolved.workspace == nil, preferred != nil else { return resolved }
+        return try await session(accessToken: accessToken, workspaceID: nil)
+    }
+
     /// An API key by its visible prefix: its secret hash and state, its creator and its workspace.
     struct Key: Sendable {
         let id: String

@@ -116,9 +116,8 @@ struct ContactImporter: Sendable {
         let done = job.rows
         let started = ContinuousClock.now
         // The row limit, checked before anything is written. Line breaks bound the records from above
-        // without parsing; only a file with more of them than the limit allows is counted exactly.
-        // The rows the file holds, as its line breaks count them (a quoted field may hold one): what progress is
-        // measured against.
+        // without parsing; only a file with more of them than the limit allows is counted exactly. They are also
+        // what progress is measured against (a quoted field may hold one).
         let lines = try await CSVChunks.lineBreaks(bucket: bucket, key: key, size: object.size)
         let expected = max(1, lines - 1)
         if lines > Self.maxRows + 1 {
@@ -211,32 +210,18 @@ struct ContactImporter: Sendable {
         events.flushSoon()
     }
 
-    /// The import's counters as they stand in `tx`, as an event of `type`.
+    /// The import's report as it stands in `tx` (its rejections counted, not listed), as an event of `type`.
     private static func recordProgress(_ tx: SQLTransaction, _ scope: TenantScope, importID: String, type: String, extra: [String: JSONValue],
                                        at: String) throws {
-        guard let counts = try tx.first(Progress.self, """
-            SELECT status, rows, created, updated, skipped, error, (SELECT count(*) FROM contact_import_rejections WHERE import_id = ?) AS rejected
-            FROM contact_imports WHERE id = ?
-            """, importID, importID) else { return }
+        guard let report = try tx.first(ContactImport.self, "SELECT \(ContactImport.selection) FROM contact_imports WHERE id = ?", importID) else { return }
+        let rejected = try tx.all("SELECT count(*) AS n FROM contact_import_rejections WHERE import_id = ?", importID).first?.integer("n") ?? 0
         var data: [String: JSONValue] = [
-            "import_id": .string(importID), "status": .string(counts.status), "rows": .number(Double(counts.rows)), "created": .number(Double(counts.created)),
-            "updated": .number(Double(counts.updated)), "skipped": .number(Double(counts.skipped)), "rejected": .number(Double(counts.rejected)),
+            "import_id": .string(importID), "status": .string(report.status), "rows": .number(Double(report.rows)), "created": .number(Double(report.created)),
+            "updated": .number(Double(report.updated)), "skipped": .number(Double(report.skipped)), "rejected": .number(Double(rejected)),
         ]
-        if let error = counts.error { data["error"] = .string(error) }
+        if let error = report.error { data["error"] = .string(error) }
         for (key, value) in extra { data[key] = value }
         try WorkspaceEvents.record(tx, [(scope, type, .object(data))], at: at)
-    }
-
-    private struct Progress: Decodable, SQLRecord {
-        let status: String
-        let rows: Int
-        let created: Int
-        let updated: Int
-        let skipped: Int
-        let error: String?
-        let rejected: Int
-        enum CodingKeys: String, SQLColumn { case status, rows, created, updated, skipped, error, rejected }
-        typealias Columns = CodingKeys
     }
 
     /// A batch's valid rows (one per contact, with a new id each, and the line each came from) and its

@@ -7,14 +7,17 @@ extension ConsolePages {
         let shell = console.shell
         let contacts = console.contacts
 
-        get("/console/contacts") { request, _, viewer in
-            let found = try await contacts.contacts.page(viewer.principal.scope, request)
-            let results = ContactViews.results(found, request: request)
+        /// The list with its search and the add-a-contact form (holding what was refused, when it was).
+        @Sendable func list(_ request: Request, _ viewer: ConsoleViewer, adding: ContactViews.Adding, status: Int = 200) async throws -> Response {
+            let scope = viewer.principal.scope
+            let results = ContactViews.results(try await contacts.contacts.page(scope, request), request: request)
             if request.queryParameter("part") == "results" { return .html(results.text) }
-            let groups = try await console.groups.list(viewer.principal.scope, page: PageRequest(limit: 100, after: nil))
+            let groups = try await console.groups.list(scope, page: PageRequest(limit: 100, after: nil))
             return try await shell.page(viewer, title: "Contacts", section: .contacts,
-                                        ContactViews.list(viewer, request: request, groups: groups, results: results, adding: .blank))
+                                        ContactViews.list(viewer, request: request, groups: groups, results: results, adding: adding), status: status)
         }
+
+        get("/console/contacts") { request, _, viewer in try await list(request, viewer, adding: .blank) }
 
         post("/console/contacts") { request, _, viewer, form in
             let fields = ContactViews.Adding(form)
@@ -24,11 +27,7 @@ extension ConsolePages {
                 contacts.events.flushSoon()
                 return ConsoleShell.redirect("/console/contacts/" + contact.id)
             } catch let error as APIError {
-                let groups = try await console.groups.list(viewer.principal.scope, page: PageRequest(limit: 100, after: nil))
-                let found = try await contacts.contacts.page(viewer.principal.scope, request)
-                return try await shell.page(viewer, title: "Contacts", section: .contacts,
-                                            ContactViews.list(viewer, request: request, groups: groups, results: ContactViews.results(found, request: request),
-                                                              adding: fields.failed(error)), status: error.status)
+                return try await list(request, viewer, adding: fields.failed(error), status: error.status)
             }
         }
 

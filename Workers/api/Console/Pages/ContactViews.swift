@@ -78,12 +78,7 @@ enum ContactViews {
             <td data-label="SMS consent">\(consent(contact.sms_consent.status))</td></tr>
             """
         }
-        var next = HTML.empty
-        if let cursor = page.next_cursor {
-            var query = request.queryParameters().filter { $0.name != "cursor" && $0.name != "part" }.map { ($0.name, $0.value) }
-            query.append(("cursor", cursor))
-            next = "<p><a href=\"/console/contacts?\(FormEncoding.encode(query))\">Next page</a></p>"
-        }
+        let next = NextPageLink.html("/console/contacts", request: request, cursor: page.next_cursor, label: "Next page", drop: ["part"])
         return """
             <p class="count">\(page.data.count) shown\(page.next_cursor == nil ? "" : ", more on the next page")</p>
             <table class="rows"><caption class="visually-hidden">Contacts</caption>

@@ -25,12 +25,7 @@ enum MessageViews {
                 <td>\(retry)</td></tr>
                 """
         }
-        var next = HTML.empty
-        if let cursor = page.next_cursor {
-            var query = request.queryParameters().filter { $0.name != "cursor" && $0.name != "retried" }.map { ($0.name, $0.value) }
-            query.append(("cursor", cursor))
-            next = "<p><a href=\"/console/messages?\(FormEncoding.encode(query))\">Older messages</a></p>"
-        }
+        let next = NextPageLink.html("/console/messages", request: request, cursor: page.next_cursor, label: "Older messages", drop: ["retried"])
         let notice: HTML = request.queryParameter("retried").map { "<p class=\"notice\" role=\"status\">Message \($0) is being sent again.</p>" } ?? .empty
         return """
             <h1>Messages</h1>

@@ -8,7 +8,7 @@ struct ConsoleSessions: Sendable {
     let sessions: SessionStore
     let csrf: CSRFTokens
 
-    static let workspaceCookie = "ozzi_workspace"
+    static let workspaceCookie = Cookies.workspace
 
     func viewer(_ request: Request) async throws -> ConsoleViewer? {
         let workspace = Cookies.value(Self.workspaceCookie, in: request)
@@ -24,12 +24,8 @@ struct ConsoleSessions: Sendable {
     }
 
     private func viewer(access: String, workspace: String?, cookies: [String]) async throws -> ConsoleViewer? {
-        guard var resolved = try await principals.session(accessToken: access, workspaceID: workspace) else { return nil }
-        if resolved.workspace == nil, workspace != nil {
-            guard let personal = try await principals.session(accessToken: access, workspaceID: nil) else { return nil }
-            resolved = personal
-        }
-        guard let workspace = resolved.workspace, let sessionID = resolved.sessionID else { return nil }
+        guard let resolved = try await principals.session(accessToken: access, preferring: workspace),
+              let workspace = resolved.workspace, let sessionID = resolved.sessionID else { return nil }
         return ConsoleViewer(principal: Principal(user: resolved.user, workspace: workspace, sessionID: sessionID, apiKeyID: nil),
                              csrf: csrf.token(sessionID: sessionID), cookies: cookies)
     }
