@@ -81,6 +81,30 @@ import Testing
         #expect(report["seen"]?["signed_out"] == true)
     }
 
+    /// Headless Chromium doing the console's daily work with a customer's shop open in another window
+    /// (Tests/clients/console_work_browser.py says what it checks): answering a widget chat from the inbox and
+    /// scheduling a campaign, both followed live; axe-core on every page, screenshots kept under the system's
+    /// temporary folder.
+    @Test func theConsolesInboxAndCampaignsWorkInABrowser() async throws {
+        let api = try await APIHost.start(.live)
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
+        for i in 1...30 {
+            #expect(try await api.call("POST", "/api/v1/contacts", json: ["first_name": .string("Guest\(i)"), "phone": .string("+1415555\(2000 + i)")], token: token).status == 201)
+        }
+        let shots = NSTemporaryDirectory() + "console-screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("console_work_browser.py"), api.base, token, "owner@example.com",
+                                                            "correct horse battery", shots])
+        #expect(run.status == 0, "console_work_browser.py: \(run.stderr)")
+        let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
+        #expect(report["failures"] == [], "\(run.stdout)")
+        #expect(report["seen"]?["conversation"]?.stringValue?.hasPrefix("cnv_") == true)
+        #expect(report["seen"]?["campaign"]?.stringValue?.hasPrefix("cmp_") == true)
+        #expect(report["seen"]?["first_sent"]?.stringValue?.hasPrefix("Hi Guest") == true, "\(run.stdout)")
+        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 7)
+    }
+
     /// Headless Chromium on the page the email links to (Tests/clients/portal_browser.py says what it
     /// checks); screenshots are kept under the system's temporary folder.
     @Test func theInvitationsPageWorksInABrowser() async throws {

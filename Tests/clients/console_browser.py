@@ -33,42 +33,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-import axe
-from headless import Run, chromium, serve
+import console_pages
+from console_pages import DESKTOP, fetch, look, text
+from headless import chromium, serve
 
-run = Run(sys.argv[:3] + sys.argv[5:])
-email, password = sys.argv[3], sys.argv[4]
+run, email, password = console_pages.command_line(sys.argv)
 base, failures, seen = run.base, run.failures, run.seen
 check, api, wait = run.check, run.api, run.wait
-
-PHONE, DESKTOP = (390, 844), (1280, 900)
-
-
-def look(driver, name):
-    """The page's accessibility check, and its photographs at both widths."""
-    for problem in axe.violations(driver):
-        failures.append(f"{name}: {problem}")
-    seen.setdefault("checked_pages", []).append(name)
-    if run.shots:
-        for label, (width, height) in (("phone", PHONE), ("desktop", DESKTOP)):
-            driver.set_window_size(width, height)
-            time.sleep(0.2)
-            run.shot(driver, f"console-{name}-{label}")
-        driver.set_window_size(*DESKTOP)
-
-
-def text(driver, css):
-    found = driver.find_elements(By.CSS_SELECTOR, css)
-    return found[0].text if found else ""
-
-
-def fetch(driver, path, method, body, headers):
-    """A request made by script from the page, with its cookies: (status, body text)."""
-    return driver.execute_async_script("""
-        var done = arguments[arguments.length - 1];
-        fetch(arguments[0], {method: arguments[1], body: arguments[2], headers: arguments[3], credentials: "same-origin"})
-          .then(function (r) { return r.text().then(function (t) { done([r.status, t]); }); }, function (e) { done([0, String(e)]); });
-        """, path, method, body, headers)
 
 
 def contact_names(query):
@@ -85,12 +56,12 @@ try:
     check("/api/v1" in driver.page_source, "the first-run page does not say where the API is")
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     check(driver.switch_to.active_element.text == "Skip to content", "the first Tab does not reach the skip link")
-    look(driver, "first-run")
+    look(run, driver, "first-run")
 
     # A page asked for before signing in comes back after it.
     driver.get(base + "/console/contacts?q=")
     check("/console/signin" in driver.current_url, "a signed-out visitor is not sent to sign in: " + driver.current_url)
-    look(driver, "sign-in")
+    look(run, driver, "sign-in")
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys("not the password", Keys.ENTER)
     wait(driver, lambda d: "wrong" in text(d, "[role=alert]"), "the wrong password's message")
@@ -98,7 +69,7 @@ try:
     wait(driver, lambda d: d.current_url.startswith(base + "/console/contacts") and text(d, "h1") == "Contacts", "the contacts page after signing in")
     seen["signed_in_at"] = driver.current_url.replace(base, "")
     check(driver.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]") != [], "the navigation does not mark the current section")
-    look(driver, "contacts")
+    look(run, driver, "contacts")
 
     # Markup in a name is text.
     check("<img src=x onerror=" in driver.find_element(By.ID, "contact-results").text, "a contact named like markup is not shown as text")
@@ -111,7 +82,7 @@ try:
     wait(driver, lambda d: "/console/contacts/con_" in d.current_url and text(d, "h1") == "Grace Hopper", "the new contact's page")
     seen["added"] = driver.current_url.rsplit("/", 1)[-1]
     check("+14155550142" in driver.page_source, "the contact's page does not show the phone as stored")
-    look(driver, "contact")
+    look(run, driver, "contact")
 
     # The same again is refused with the reason, on the same page.
     driver.get(base + "/console/contacts")
@@ -142,7 +113,7 @@ try:
     with open(csv_path, "w", encoding="utf-8") as file:
         file.write("\n".join(lines) + "\n")
     driver.get(base + "/console/contacts/import")
-    look(driver, "import")
+    look(run, driver, "import")
     driver.find_element(By.ID, "import-file").send_keys(csv_path)
     driver.find_element(By.XPATH, "//button[normalize-space()='Import']").click()
     wait(driver, lambda d: "/console/contacts/imports/" in d.current_url, "the import's report page")
@@ -153,7 +124,7 @@ try:
     check(seen["import"] == {"created": "2500", "skipped": "0", "rejected": "2"}, f"the import's counts: {seen['import']}")
     report_rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#rejected-rows ~ table tbody tr")]
     check(len(report_rows) == 2 and report_rows[0].startswith("2502") and report_rows[1].startswith("2503"), f"the rows not imported: {report_rows}")
-    look(driver, "import-report")
+    look(run, driver, "import-report")
     shutil.rmtree(folder, ignore_errors=True)
 
     # CSRF: the console's form, the API with the cookie, another site's form.
@@ -185,7 +156,7 @@ try:
     Select(driver.find_element(By.ID, "workspace-switch")).select_by_value(other["id"])
     wait(driver, lambda d: d.find_element(By.ID, "workspace-switch").get_attribute("value") == other["id"], "the switch to the second workspace")
     wait(driver, lambda d: "No contacts yet" in text(d, "#contact-results"), "the second workspace's empty contact list")
-    look(driver, "contacts-empty")
+    look(run, driver, "contacts-empty")
     back = [o.get_attribute("value") for o in driver.find_elements(By.CSS_SELECTOR, "#workspace-switch option") if o.get_attribute("value") != other["id"]]
     Select(driver.find_element(By.ID, "workspace-switch")).select_by_value(back[0])
     wait(driver, lambda d: d.find_element(By.ID, "workspace-switch").get_attribute("value") != other["id"], "the switch back")
@@ -194,7 +165,7 @@ try:
     # Messages: the day's chart, and the failed one sent again from its row.
     driver.get(base + "/console/messages")
     check(driver.find_elements(By.CSS_SELECTOR, "figure.chart svg rect") != [], "the messages page draws no bar for today's sends")
-    look(driver, "messages")
+    look(run, driver, "messages")
     retry = driver.find_elements(By.XPATH, "//button[normalize-space()='Retry']")
     check(len(retry) == 1, f"{len(retry)} Retry buttons, expected the failed message's one")
     if retry:

@@ -24,6 +24,8 @@ public struct APIWorker: RoutedWorker {
         let auth = try AuthDomain(api)
         let contacts = try ContactsDomain(api)
         let messaging = MessagingDomain(api)
+        let campaigns = try CampaignsDomain(api)
+        let conversations = try ConversationsDomain(api)
         let publishers: [any APIDomain] = [
             auth,
             UsersDomain(api),
@@ -39,10 +41,10 @@ public struct APIWorker: RoutedWorker {
             RecurringDomain(api),
             LiveDomain(api),
             StudyBooksDomain(api),
-            try CampaignsDomain(api),
+            campaigns,
             EmailDomainsDomain(api),
             WidgetsDomain(api),
-            try ConversationsDomain(api),
+            conversations,
             PortalDomain(api),
             PrivacyDomain(api),
             try FormsDomain(api),
@@ -53,7 +55,7 @@ public struct APIWorker: RoutedWorker {
             try LocalSEODomain(api),
             try CalendarsDomain(api),
             try VideoDomain(api),
-            ConsoleDomain(api, auth: auth, contacts: contacts, messaging: messaging),
+            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations)),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -10,17 +10,31 @@ struct ConsoleDomain: APIDomain {
     let auth: AuthDomain
     let contacts: ContactsDomain
     let messaging: MessagingDomain
+    let campaigns: CampaignsDomain
+    let conversations: ConversationsDomain
     let groups: GroupStore
+    let visitors: WidgetVisitorStore
     let firstRun: FirstRunFacts
 
-    init(_ api: APIEnvironment, auth: AuthDomain, contacts: ContactsDomain, messaging: MessagingDomain) {
+    /// The domains whose pages it shows (each also registers its own API).
+    struct Sections {
+        let contacts: ContactsDomain
+        let messaging: MessagingDomain
+        let campaigns: CampaignsDomain
+        let conversations: ConversationsDomain
+    }
+
+    init(_ api: APIEnvironment, auth: AuthDomain, _ sections: Sections) {
         let sessions = ConsoleSessions(principals: api.accounts.authenticator.principals, sessions: api.accounts.sessions,
                                        csrf: api.accounts.authenticator.csrf)
         shell = ConsoleShell(sessions: sessions, workspaces: api.accounts.workspaces)
         self.auth = auth
-        self.contacts = contacts
-        self.messaging = messaging
+        contacts = sections.contacts
+        messaging = sections.messaging
+        campaigns = sections.campaigns
+        conversations = sections.conversations
         groups = contacts.groups
+        visitors = WidgetVisitorStore(database: api.database, clock: api.clock)
         firstRun = FirstRunFacts(api)
     }
 
@@ -28,7 +42,9 @@ struct ConsoleDomain: APIDomain {
         let pages = ConsolePages(routes: v1.routes, shell: shell)
         pages.addAccessPages(self)
         pages.addContactPages(self)
+        pages.addInboxPages(self)
         pages.addMessagePages(self)
+        pages.addCampaignPages(self)
     }
 
     /// Where a sign-in may send the browser afterwards: a console page, never another site.

@@ -4,7 +4,10 @@
 /// same search); sends a `data-import-upload` form's file to the API as the request body, with the page's
 /// CSRF token; and moves a `data-import-progress` report's bar with the import's events on the live stream
 /// (`/api/v1/stream`, Server-Sent Events): no polling. On connecting it reads the report once, so an import
-/// that ended before the stream opened is not waited for.
+/// that ended before the stream opened is not waited for. A `LivePart` is fetched again (`?part=`) when one
+/// of its events arrives and whenever the stream (re)connects. A `data-preview` form shows what it would
+/// send as it is typed (the server renders it); `data-channel` fieldsets show only the chosen channel's
+/// fields; `data-browser-zone` fills in the browser's time zone; `data-submit-on-enter` sends a reply on Enter.
 enum ConsoleScript {
     static let text = """
         "use strict";
@@ -19,7 +22,81 @@ enum ConsoleScript {
                 .then(function (renewed) { return renewed.ok ? fetch(url, options) : answer; });
             });
           }
+          function csrf() { var meta = document.querySelector("meta[name=csrf-token]"); return meta ? meta.content : ""; }
+          // One stream for the page's live parts; a part is read again when one of its events is about it.
+          function followLiveParts(parts) {
+            function refresh(part) {
+              if (part.busy) { part.again = true; return; }
+              part.busy = true;
+              var address = new URL(location.href);
+              address.hash = "";
+              address.searchParams.set("part", part.getAttribute("data-live-part"));
+              fetch(address, { credentials: "same-origin", headers: { accept: "text/html" } })
+                .then(function (answer) { if (!answer.ok || answer.redirected) throw new Error("part " + answer.status); return answer.text(); })
+                .then(function (html) { part.innerHTML = html; part.dispatchEvent(new CustomEvent("live-updated", { bubbles: true })); })
+                .catch(function () {})
+                .finally(function () { part.busy = false; if (part.again) { part.again = false; refresh(part); } });
+            }
+            var types = {};
+            parts.forEach(function (part) { part.getAttribute("data-live-events").split(" ").forEach(function (type) { types[type] = true; }); });
+            var stream, opened = false;
+            function listen() {
+              stream = new EventSource("/api/v1/stream");
+              // The first connection follows the page's own render; a later one may have missed events.
+              stream.addEventListener("open", function () { if (opened) parts.forEach(refresh); opened = true; });
+              Object.keys(types).forEach(function (type) {
+                stream.addEventListener(type, function (message) {
+                  var data = JSON.parse(message.data).data || {};
+                  parts.forEach(function (part) {
+                    if (part.getAttribute("data-live-events").split(" ").indexOf(type) < 0) return;
+                    var key = part.getAttribute("data-live-key");
+                    if (!key || data[key] === part.getAttribute("data-live-id")) refresh(part);
+                  });
+                });
+              });
+              stream.addEventListener("error", function () {
+                if (stream.readyState !== EventSource.CLOSED) return;
+                fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" }).then(function (renewed) { if (renewed.ok) listen(); });
+              });
+            }
+            listen();
+          }
           ready(function () {
+            var parts = Array.from(document.querySelectorAll("[data-live-part]"));
+            if (parts.length) followLiveParts(parts);
+            document.querySelectorAll("form[data-preview]").forEach(function (form) {
+              var target = document.getElementById(form.getAttribute("data-preview-target")), timer = null, pending = null;
+              function channel() { var chosen = form.querySelector("input[name=channel]:checked"); return chosen ? chosen.value : ""; }
+              function show() {
+                form.querySelectorAll("fieldset[data-channel]").forEach(function (set) { set.hidden = set.getAttribute("data-channel") !== channel(); });
+              }
+              function preview() {
+                var query = new URLSearchParams(new FormData(form));
+                query.delete("_csrf");
+                if (pending) pending.abort();
+                pending = new AbortController();
+                fetch(form.getAttribute("data-preview") + "?" + query.toString(), { credentials: "same-origin", headers: { accept: "text/html" }, signal: pending.signal })
+                  .then(function (answer) { if (!answer.ok || answer.redirected) throw new Error("preview " + answer.status); return answer.text(); })
+                  .then(function (html) { target.innerHTML = html; })
+                  .catch(function () {});
+              }
+              form.addEventListener("input", function () { show(); clearTimeout(timer); timer = setTimeout(preview, 150); });
+              show();
+            });
+            document.querySelectorAll("input[data-browser-zone]").forEach(function (input) {
+              if (!input.value) try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) {}
+            });
+            document.querySelectorAll("textarea[data-submit-on-enter]").forEach(function (area) {
+              area.addEventListener("keydown", function (event) {
+                if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+                event.preventDefault();
+                if (area.value.trim()) area.form.requestSubmit();
+              });
+            });
+            // A conversation's newest message in view, as chat shows it.
+            function scrollThread() { var list = document.querySelector(".thread"); if (list) list.scrollTop = list.scrollHeight; }
+            scrollThread();
+            document.addEventListener("live-updated", scrollThread);
             document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
               select.addEventListener("change", function () { select.form.submit(); });
             });
@@ -48,7 +125,6 @@ enum ConsoleScript {
               form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 150); });
               form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); search(); });
             });
-            function csrf() { var meta = document.querySelector("meta[name=csrf-token]"); return meta ? meta.content : ""; }
             document.querySelectorAll("form[data-import-upload]").forEach(function (form) {
               form.addEventListener("submit", function (event) {
                 event.preventDefault();

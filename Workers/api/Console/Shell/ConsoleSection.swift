@@ -1,11 +1,13 @@
 /// The console's sections, in the order the navigation lists them; each is one domain's pages.
 enum ConsoleSection: String, CaseIterable, Sendable {
-    case contacts, messages
+    case contacts, inbox, messages, campaigns
 
     var title: String {
         switch self {
         case .contacts: "Contacts"
+        case .inbox: "Inbox"
         case .messages: "Messages"
+        case .campaigns: "Campaigns"
         }
     }
 

@@ -63,8 +63,36 @@ enum ConsoleStylesheet {
         .history{list-style:none;margin:0;padding:0}
         .history li{padding:.5rem 0;border-bottom:1px solid #e5e7eb}
         .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+        fieldset{border:0;margin:0;padding:0}
+        legend{font-weight:600;margin:.5rem 0 .25rem;padding:0}
+        .choice{display:flex;gap:1rem;margin:.5rem 0}
+        .choice legend{float:left;margin-right:1rem}
+        .choice label,label.check{display:inline-flex;gap:.375rem;align-items:center;font-weight:400;margin:.25rem 1rem .25rem 0}
+        input[type=number],input[type=datetime-local]{padding:.5rem;border:1px solid #6b7280;border-radius:.375rem;background:#fff;color:#111827}
+        button.danger{background:#b91c1c}
+        button.danger:hover{background:#7f1d1d}
+        .actions form{margin:0}
+        .bubble{white-space:pre-wrap;overflow-wrap:anywhere;background:#eef2ff;border-radius:.75rem;padding:.75rem;margin:.5rem 0}
+        .bubble.mail{background:#f9fafb;border:1px solid #e5e7eb}
+        progress{width:100%;height:1rem}
+        .stats{grid-template-columns:repeat(auto-fill,minmax(9rem,max-content) minmax(3rem,1fr))}
+        .tag.state-running{background:#dbeafe}
+        .tag.state-finished{background:#dcfce7}
+        .tag.state-paused{background:#fef3c7}
+        .tag.state-cancelled{background:#fee2e2}
+        .badge{display:inline-block;min-width:1.5rem;text-align:center;font-size:.75rem;font-weight:700;padding:0 .375rem;border-radius:1rem;background:#b91c1c;color:#fff}
+        tr.unread a{font-weight:700}
+        .conversation{display:grid;grid-template-columns:3fr 1fr;gap:1rem;align-items:start}
+        .thread{list-style:none;margin:0;padding:0;max-height:60vh;overflow-y:auto}
+        .thread li{max-width:80%;margin:.5rem 0;padding:.5rem .75rem;border-radius:.75rem;background:#f3f4f6}
+        .thread li.from-agent{margin-left:auto;background:#dbeafe}
+        .thread li.from-system{max-width:none;background:transparent;color:#4b5563;font-size:.875rem;text-align:center}
+        .thread .author{font-weight:600;font-size:.875rem;margin-right:.5rem}
+        .thread time{font-size:.75rem;color:#4b5563}
+        .thread p{margin:.25rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
+        .reply textarea{resize:vertical}
         @media (max-width:48rem){
-        .filters,.grid2{grid-template-columns:1fr}
+        .filters,.grid2,.conversation{grid-template-columns:1fr}
         .who{margin-left:0;width:100%}
         table.rows thead{position:absolute;left:-9999px}
         table.rows tr{display:block;border-bottom:1px solid #d1d5db;padding:.25rem 0}

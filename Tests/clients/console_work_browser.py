@@ -1,0 +1,189 @@
+"""Drives the console's daily work in headless Chromium, and prints one JSON object: what it saw, and
+`failures`, a list of what was wrong (empty when it works).
+
+Usage: console_work_browser.py BASE_URL ACCESS_TOKEN EMAIL PASSWORD [SCREENSHOT_DIR]
+
+The account (EMAIL, PASSWORD; ACCESS_TOKEN is one of its sessions, for setting up through the API) has 30
+contacts with phone numbers. It checks, with two windows: a customer's shop page (another origin) with the
+chat widget, and the console:
+- answering a widget chat: the visitor's message appears in the inbox without a reload (the live stream),
+  unread; the conversation opens with it; a reply typed and sent with Enter shows in the thread and, live,
+  in the visitor's widget; the visitor's next message appears in the open thread without a reload;
+  assigning it to oneself and resolving it takes it off the open list;
+- scheduling a campaign: the compose page's preview follows the typing (the contact's name in place of
+  its variable, the SMS's encoding and segments, which go to 2 past 160 characters); scheduled a few
+  seconds ahead in the browser's own time zone, its page shows it scheduled, then, without a reload, its
+  progress to finished: 30 of 30 sent;
+- a campaign posted without the session's CSRF token is refused (403) and makes nothing;
+- axe-core finds no serious or critical WCAG 2.1 A/AA violation on any of these pages, each photographed at
+  a phone's width and a desktop's (SCREENSHOT_DIR).
+"""
+import sys
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+import console_pages
+from console_pages import DESKTOP, fetch, look, sign_in, text
+from headless import chromium, serve
+
+run, email, password = console_pages.command_line(sys.argv)
+base, failures, seen = run.base, run.failures, run.seen
+check, api, wait = run.check, run.api, run.wait
+
+
+def widget_lines(driver):
+    """The visitor's chat as the widget's iframe draws it (the window must be the shop's)."""
+    driver.switch_to.default_content()
+    frame = driver.execute_script("return document.getElementById('ozzi-os-widget').shadowRoot.querySelector('iframe')")
+    driver.switch_to.frame(frame)
+    lines = driver.execute_script("return Array.from(document.querySelectorAll('#log .message')).map(p => p.textContent)")
+    driver.switch_to.default_content()
+    return lines
+
+
+def visitor_says(driver, words):
+    driver.switch_to.default_content()
+    driver.switch_to.frame(driver.execute_script("return document.getElementById('ozzi-os-widget').shadowRoot.querySelector('iframe')"))
+    box = driver.find_element(By.ID, "text")
+    box.clear()
+    box.send_keys(words)
+    driver.find_element(By.ID, "send").click()
+    driver.switch_to.default_content()
+    wait(driver, lambda d: any(words in line for line in widget_lines(d)), "the visitor's message in the widget")
+
+
+def thread_lines(driver):
+    return [item.text for item in driver.find_elements(By.CSS_SELECTOR, ".thread li")]
+
+
+driver = chromium()
+driver.set_window_size(*DESKTOP)
+pages = {}
+site = serve(pages)
+try:
+    # The shop, with the widget, in a window of its own.
+    shop_origin = f"http://127.0.0.1:{site.server_address[1]}"
+    widget = api("POST", "/widgets", {"name": "Shop chat", "allowed_origins": [shop_origin]})
+    snippet = widget["snippet"].replace("http://127.0.0.1:8787/widget", base + "/widget")
+    pages["/shop.html"] = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>
+        <body><h1>Shop</h1>{snippet}</body></html>"""
+
+    # The console's inbox, signed in, marked so a reload would show.
+    sign_in(run, driver, email, password, "/console/inbox", "Inbox")
+    console = driver.current_window_handle
+    check("No conversations here" in text(driver, "#live-conversations"), "the inbox is not empty before the chat: " + text(driver, "#live-conversations"))
+    look(run, driver, "inbox-empty")
+    driver.execute_script("window.__samePage = true")
+
+    driver.switch_to.new_window("window")
+    shop = driver.current_window_handle
+    driver.get(shop_origin + "/shop.html")
+    wait(driver, lambda d: d.execute_script("return !!window.OzziOsWidget && !!document.getElementById('ozzi-os-widget')"), "the widget on the shop's page")
+    driver.execute_script("OzziOsWidget.open()")
+    visitor_says(driver, "Do you have the teapot in blue?")
+
+    # The chat arrives in the inbox, live and unread.
+    driver.switch_to.window(console)
+    wait(driver, lambda d: "Do you have the teapot in blue?" in text(d, "#live-conversations"), "the visitor's message in the inbox, live")
+    check(driver.execute_script("return window.__samePage === true"), "the inbox reloaded to show the chat")
+    check(driver.find_elements(By.CSS_SELECTOR, "#live-conversations .badge") != [], "the new chat is not marked unread")
+    look(run, driver, "inbox")
+    driver.find_element(By.CSS_SELECTOR, "#live-conversations tbody a").click()
+    wait(driver, lambda d: "/console/inbox/cnv_" in d.current_url and any("teapot in blue" in line for line in thread_lines(d)), "the conversation's thread")
+    seen["conversation"] = driver.current_url.rsplit("/", 1)[-1]
+
+    # The reply goes with Enter, shows in the thread and reaches the visitor live.
+    reply = driver.find_element(By.ID, "reply-text")
+    check(driver.switch_to.active_element == reply, "the reply box does not have the focus on opening the conversation")
+    reply.send_keys("Yes, two left in blue.", Keys.ENTER)
+    wait(driver, lambda d: any("Yes, two left in blue." in line for line in thread_lines(d)), "the reply in the thread")
+    driver.switch_to.window(shop)
+    wait(driver, lambda d: any("Yes, two left in blue." in line for line in widget_lines(d)), "the reply in the visitor's widget")
+    visitor_says(driver, "Great, I will take one.")
+
+    # The visitor's answer appears in the open thread without a reload.
+    driver.switch_to.window(console)
+    driver.execute_script("window.__samePage = true")
+    wait(driver, lambda d: any("Great, I will take one." in line for line in thread_lines(d)), "the visitor's answer in the open thread, live")
+    check(driver.execute_script("return window.__samePage === true"), "the thread reloaded to show the answer")
+    seen["thread"] = thread_lines(driver)
+    look(run, driver, "conversation")
+
+    # Assign it to oneself, then resolve it.
+    Select(driver.find_element(By.ID, "assignee")).select_by_index(1)
+    driver.find_element(By.XPATH, "//button[normalize-space()='Assign']").click()
+    wait(driver, lambda d: d.find_element(By.ID, "assignee").get_attribute("value") != "", "the assignment to stick")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Resolve']").click()
+    wait(driver, lambda d: d.current_url.endswith("/console/inbox") and text(d, "h1") == "Inbox", "the inbox after resolving")
+    check("teapot" not in text(driver, "#live-conversations") and "Great, I will take one." not in text(driver, "#live-conversations"),
+          "a resolved conversation is still on the open list")
+    resolved = api("GET", "/conversations/" + seen["conversation"])
+    check(resolved["status"] == "resolved" and resolved["assignee_id"], f"the conversation is {resolved['status']}, assigned to {resolved['assignee_id']}")
+
+    # Compose a campaign: the preview follows the typing.
+    driver.get(base + "/console/campaigns/new")
+    look(run, driver, "campaign-compose")
+    driver.find_element(By.ID, "campaign-name").send_keys("Blue teapots are back")
+    body = driver.find_element(By.ID, "campaign-body")
+    body.send_keys("Hi {{first_name|there}}, blue teapots are back in the shop")
+    wait(driver, lambda d: "GSM-7" in text(d, "#compose-preview") and "{{" not in text(d, "#compose-preview .bubble"), "the preview of the typed message")
+    seen["preview"] = text(driver, "#compose-preview")
+    check(" · 1 segment" in text(driver, "#sms-length"), "the preview's length: " + text(driver, "#sms-length"))
+    body.send_keys(" " + "x" * 120)
+    wait(driver, lambda d: "2 segments" in text(d, "#sms-length"), "the preview to count 2 segments past 160 characters")
+    body.send_keys(Keys.BACKSPACE * 121)
+    wait(driver, lambda d: "1 segment" in text(d, "#sms-length"), "the preview back to 1 segment")
+    zone = driver.find_element(By.ID, "campaign-zone").get_attribute("value")
+    check(zone != "", "the time zone is not filled in from the browser")
+    seen["zone"] = zone
+    # A few seconds ahead, as the browser's clock and zone say.
+    driver.execute_script("""
+        var at = new Date(Date.now() + 6000), pad = function (n) { return String(n).padStart(2, "0"); };
+        document.getElementById("campaign-send-at").value = at.getFullYear() + "-" + pad(at.getMonth() + 1) + "-" + pad(at.getDate())
+          + "T" + pad(at.getHours()) + ":" + pad(at.getMinutes()) + ":" + pad(at.getSeconds());""")
+
+    # Without the token: refused, nothing made.
+    status, _ = fetch(driver, "/console/campaigns", "POST", "name=Forged&channel=sms&audience=all&body=Hi&do=send",
+                      {"content-type": "application/x-www-form-urlencoded", "accept": "text/html"})
+    check(status == 403, f"a campaign posted without the token answered {status}")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']").click()
+    wait(driver, lambda d: "/console/campaigns/cmp_" in d.current_url, "the campaign's page after scheduling")
+    seen["campaign"] = driver.current_url.split("/")[-1].split("?")[0]
+    check("Scheduled" in text(driver, "#campaign-state") or text(driver, "#campaign-state-tag") in ("running", "finished"),
+          "the campaign is not scheduled: " + text(driver, "#campaign-state"))
+    driver.execute_script("window.__samePage = true")
+    seen["states"] = [text(driver, "#campaign-state-tag")]
+    look(run, driver, "campaign-scheduled")
+
+    # It starts at its time and runs to finished, followed live.
+    def state(d):
+        now = text(d, "#campaign-state-tag")
+        if seen["states"][-1] != now:
+            seen["states"].append(now)
+        return now == "finished"
+    wait(driver, state, "the campaign to finish, on its page", seconds=90)
+    check(driver.execute_script("return window.__samePage === true"), "the campaign's page reloaded to follow it")
+    check(text(driver, "#campaign-state") == "Finished: 30 of 30 done.", "the finished campaign says: " + text(driver, "#campaign-state"))
+    check(text(driver, "[data-count=sent]") == "30", "sent: " + text(driver, "[data-count=sent]"))
+    bar = driver.execute_script("var b = document.getElementById('campaign-bar'); return b ? [b.value, b.max] : null")
+    check(bar == [30, 30], f"the progress bar: {bar}")
+    look(run, driver, "campaign-finished")
+    campaigns = api("GET", "/campaigns")["data"]
+    check([c["name"] for c in campaigns] == ["Blue teapots are back"], f"campaigns made: {[c['name'] for c in campaigns]}")
+    sent = api("GET", "/messages?limit=100")["data"]
+    seen["first_sent"] = sorted(m.get("sent_text") or "" for m in sent)[0]
+    driver.get(base + "/console/campaigns")
+    check("finished" in text(driver, "#live-campaigns"), "the list does not show the campaign finished")
+    look(run, driver, "campaigns")
+except Exception as error:  # what broke the run is a failure like the others, reported with the page it was on
+    failures.append(f"stopped at {driver.current_url}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+    try:
+        seen["last_page"] = driver.find_element(By.TAG_NAME, "body").text[:500]
+    except Exception:
+        pass
+finally:
+    site.shutdown()
+    driver.quit()
+run.report()
