@@ -26,6 +26,7 @@ public struct APIWorker: RoutedWorker {
         let messaging = MessagingDomain(api)
         let campaigns = try CampaignsDomain(api)
         let conversations = try ConversationsDomain(api)
+        let forms = try FormsDomain(api)
         let publishers: [any APIDomain] = [
             auth,
             UsersDomain(api),
@@ -47,7 +48,7 @@ public struct APIWorker: RoutedWorker {
             conversations,
             PortalDomain(api),
             PrivacyDomain(api),
-            try FormsDomain(api),
+            forms,
             voice,
             try CallCampaignsDomain(api, calls: voice.outbound),
             try CommunitiesDomain(api),
@@ -55,7 +56,7 @@ public struct APIWorker: RoutedWorker {
             try LocalSEODomain(api),
             try CalendarsDomain(api),
             try VideoDomain(api),
-            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations)),
+            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations, forms: forms)),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

@@ -18,9 +18,10 @@ struct FormDirectory: Sendable {
     }
 
     /// The form being shown: counted, with a fresh submission token; nil for an unknown or disabled key.
-    func show(key: String?) async throws -> FormConfig? {
+    /// The form to show; `preview` (the console's builder): not counted as a view.
+    func show(key: String?, preview: Bool = false) async throws -> FormConfig? {
         guard Self.isKey(key), let key else { return nil }
-        return try await read(try await api.fetch(Request(method: "POST", target: "/api/v1/internal/forms/\(key)/views")))
+        return try await read(try await api.fetch(Request(method: "POST", target: "/api/v1/internal/forms/\(key)/views\(preview ? "?preview=1" : "")")))
     }
 
     func call(_ key: String, _ path: String, _ body: JSONValue) async throws -> Response {

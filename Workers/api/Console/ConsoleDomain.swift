@@ -12,8 +12,11 @@ struct ConsoleDomain: APIDomain {
     let messaging: MessagingDomain
     let campaigns: CampaignsDomain
     let conversations: ConversationsDomain
+    let forms: FormsDomain
     let groups: GroupStore
     let visitors: WidgetVisitorStore
+    /// Where the host says it is (`PUBLIC_URL`): a URL below it is the console's own origin.
+    let publicURL: String
     let firstRun: FirstRunFacts
 
     /// The domains whose pages it shows (each also registers its own API).
@@ -22,6 +25,7 @@ struct ConsoleDomain: APIDomain {
         let messaging: MessagingDomain
         let campaigns: CampaignsDomain
         let conversations: ConversationsDomain
+        let forms: FormsDomain
     }
 
     init(_ api: APIEnvironment, auth: AuthDomain, _ sections: Sections) {
@@ -33,8 +37,10 @@ struct ConsoleDomain: APIDomain {
         messaging = sections.messaging
         campaigns = sections.campaigns
         conversations = sections.conversations
+        forms = sections.forms
         groups = contacts.groups
         visitors = WidgetVisitorStore(database: api.database, clock: api.clock)
+        publicURL = api.publicURL
         firstRun = FirstRunFacts(api)
     }
 
@@ -45,6 +51,7 @@ struct ConsoleDomain: APIDomain {
         pages.addInboxPages(self)
         pages.addMessagePages(self)
         pages.addCampaignPages(self)
+        pages.addFormPages(self)
     }
 
     /// Where a sign-in may send the browser afterwards: a console page, never another site.

@@ -11,10 +11,11 @@ extension RouteGroup {
             return .json(form.publicConfig)
         }
 
-        /// The form is being shown: counted as a view, and given a submission token.
-        service("POST", "/:key/views") { _, context in
+        /// The form is being shown: counted as a view (unless the console's builder previews it, `?preview=1`),
+        /// and given a submission token.
+        service("POST", "/:key/views") { request, context in
             guard let form = try await s.forms.byPublicKey(context.parameter("key")), form.enabled else { throw APIError.notFound("form") }
-            try await s.submissions.count(formID: form.id, views: 1)
+            if request.queryParameter("preview") != "1" { try await s.submissions.count(formID: form.id, views: 1) }
             var config = form.publicConfig.objectValue ?? [:]
             config["token"] = .string(s.tokens.issue(publicKey: form.publicKey, nowMs: s.clock.milliseconds))
             return .json(JSONValue.object(config))

@@ -13,9 +13,10 @@ enum FormPage {
         let hidden: [String: String]
     }
 
-    static func response(_ form: FormConfig, _ showing: Showing) -> Response {
+    /// `frameAncestors`: who may frame the page, when not the form's allowed origins.
+    static func response(_ form: FormConfig, _ showing: Showing, frameAncestors: String? = nil) -> Response {
         hardened(.html(html(form, showing)))
-            .adding(header: "content-security-policy", policy(nonce: showing.nonce, frameAncestors: form.allowedOrigins.joined(separator: " ")))
+            .adding(header: "content-security-policy", policy(nonce: showing.nonce, frameAncestors: frameAncestors ?? form.allowedOrigins.joined(separator: " ")))
             .adding(header: "cache-control", "no-store")
     }
 

@@ -22,6 +22,11 @@ enum ConsoleScript {
                 .then(function (renewed) { return renewed.ok ? fetch(url, options) : answer; });
             });
           }
+          // A page being left closes its streams with an error: that is not a lapsed session to renew (a renewal cut
+          // off by the unload would leave the browser with a spent refresh token).
+          var leaving = false;
+          window.addEventListener("pagehide", function () { leaving = true; });
+          window.addEventListener("beforeunload", function () { leaving = true; });
           function csrf() { var meta = document.querySelector("meta[name=csrf-token]"); return meta ? meta.content : ""; }
           // One stream for the page's live parts; a part is read again when one of its events is about it.
           function followLiveParts(parts) {
@@ -55,7 +60,7 @@ enum ConsoleScript {
                 });
               });
               stream.addEventListener("error", function () {
-                if (stream.readyState !== EventSource.CLOSED) return;
+                if (leaving || stream.readyState !== EventSource.CLOSED) return;
                 fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" }).then(function (renewed) { if (renewed.ok) listen(); });
               });
             }
@@ -170,7 +175,7 @@ enum ConsoleScript {
                 });
                 // Refused for good (the access cookie lapsed): renew the session once and listen again.
                 stream.addEventListener("error", function () {
-                  if (stream.readyState !== EventSource.CLOSED || report.getAttribute("data-status") !== "running") return;
+                  if (leaving || stream.readyState !== EventSource.CLOSED || report.getAttribute("data-status") !== "running") return;
                   fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" })
                     .then(function (renewed) { if (renewed.ok) listen(); });
                 });

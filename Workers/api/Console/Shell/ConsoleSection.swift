@@ -1,6 +1,6 @@
 /// The console's sections, in the order the navigation lists them; each is one domain's pages.
 enum ConsoleSection: String, CaseIterable, Sendable {
-    case contacts, inbox, messages, campaigns
+    case contacts, inbox, messages, campaigns, forms
 
     var title: String {
         switch self {
@@ -8,6 +8,7 @@ enum ConsoleSection: String, CaseIterable, Sendable {
         case .inbox: "Inbox"
         case .messages: "Messages"
         case .campaigns: "Campaigns"
+        case .forms: "Forms"
         }
     }
 

@@ -53,14 +53,17 @@ struct ConsoleShell: Sendable {
         return response
     }
 
+    /// The console's content security policy; `framing`: the one source a page may frame (the form builder's preview).
+    static func policy(framing: String?) -> String {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+            + (framing.map { "frame-src \($0); " } ?? "") + "frame-ancestors 'none'; base-uri 'none'"
+    }
+
     /// Every console answer: nothing runs or loads but the console's own files, no framing, no caching of
     /// a page that shows a workspace's data.
     static func secured(_ response: Response) -> Response {
         var response = response
-        if response.headers["content-security-policy"] == nil {
-            response.headers.add("content-security-policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                 + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-        }
+        if response.headers["content-security-policy"] == nil { response.headers.add("content-security-policy", policy(framing: nil)) }
         if response.headers["cache-control"] == nil { response.headers.add("cache-control", "no-store") }
         if response.headers["x-content-type-options"] == nil { response.headers.add("x-content-type-options", "nosniff") }
         if response.headers["referrer-policy"] == nil { response.headers.add("referrer-policy", "same-origin") }

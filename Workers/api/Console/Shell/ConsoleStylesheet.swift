@@ -91,6 +91,15 @@ enum ConsoleStylesheet {
         .thread time{font-size:.75rem;color:#4b5563}
         .thread p{margin:.25rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
         .reply textarea{resize:vertical}
+        .fields{list-style:none;margin:0;padding:0}
+        .field-row{border-bottom:1px solid #e5e7eb;padding:.5rem 0}
+        .field-head{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+        .field-label{font-weight:600}
+        .inline-actions{display:flex;gap:.25rem;margin:0 0 0 auto}
+        button.small{padding:.125rem .5rem;font-size:.875rem;font-weight:400}
+        details summary{cursor:pointer;color:#1d4ed8;margin:.25rem 0}
+        .form-preview{width:100%;height:32rem;border:1px solid #d1d5db;border-radius:.375rem;background:#fff}
+        .scroll{overflow-x:auto}
         @media (max-width:48rem){
         .filters,.grid2,.conversation{grid-template-columns:1fr}
         .who{margin-left:0;width:100%}
