@@ -56,7 +56,7 @@ public struct APIWorker: RoutedWorker {
             try LocalSEODomain(api),
             try CalendarsDomain(api),
             try VideoDomain(api),
-            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations, forms: forms)),
+            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations, forms: forms, voice: voice)),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

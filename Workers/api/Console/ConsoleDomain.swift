@@ -13,6 +13,7 @@ struct ConsoleDomain: APIDomain {
     let campaigns: CampaignsDomain
     let conversations: ConversationsDomain
     let forms: FormsDomain
+    let voice: VoiceDomain
     let groups: GroupStore
     let visitors: WidgetVisitorStore
     /// Where the host says it is (`PUBLIC_URL`): a URL below it is the console's own origin.
@@ -26,6 +27,7 @@ struct ConsoleDomain: APIDomain {
         let campaigns: CampaignsDomain
         let conversations: ConversationsDomain
         let forms: FormsDomain
+        let voice: VoiceDomain
     }
 
     init(_ api: APIEnvironment, auth: AuthDomain, _ sections: Sections) {
@@ -38,6 +40,7 @@ struct ConsoleDomain: APIDomain {
         campaigns = sections.campaigns
         conversations = sections.conversations
         forms = sections.forms
+        voice = sections.voice
         groups = contacts.groups
         visitors = WidgetVisitorStore(database: api.database, clock: api.clock)
         publicURL = api.publicURL
@@ -52,6 +55,7 @@ struct ConsoleDomain: APIDomain {
         pages.addMessagePages(self)
         pages.addCampaignPages(self)
         pages.addFormPages(self)
+        pages.addCallPages(self)
     }
 
     /// Where a sign-in may send the browser afterwards: a console page, never another site.

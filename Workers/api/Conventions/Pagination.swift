@@ -38,15 +38,15 @@ struct PageRequest {
     }
 
     /// The page's answer: fetch `limit + 1` rows; the extra one says whether there is more.
-    func page<Row, Item: Encodable>(_ rows: [Row], key: (Row) -> String, item: (Row) -> Item) -> Page<Item> {
+    func page<Row, Item>(_ rows: [Row], key: (Row) -> String, item: (Row) -> Item) -> Page<Item> {
         let shown = Array(rows.prefix(limit))
         let next = rows.count > limit ? shown.last.map { Cursor(key: key($0)) } : nil
         return Page(data: shown.map(item), next: next)
     }
 }
 
-/// `{"data": [...], "next_cursor": ...}`.
-struct Page<Item: Encodable>: Encodable {
+/// `{"data": [...], "next_cursor": ...}` (a page the console renders holds rows that are not answered as JSON).
+struct Page<Item> {
     let data: [Item]
     let next_cursor: String?
 
@@ -54,7 +54,9 @@ struct Page<Item: Encodable>: Encodable {
         self.data = data
         next_cursor = next?.token
     }
+}
 
+extension Page: Encodable where Item: Encodable {
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(data, forKey: .data)

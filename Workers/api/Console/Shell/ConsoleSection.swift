@@ -1,6 +1,6 @@
 /// The console's sections, in the order the navigation lists them; each is one domain's pages.
 enum ConsoleSection: String, CaseIterable, Sendable {
-    case contacts, inbox, messages, campaigns, forms
+    case contacts, inbox, messages, campaigns, forms, calls
 
     var title: String {
         switch self {
@@ -9,6 +9,7 @@ enum ConsoleSection: String, CaseIterable, Sendable {
         case .messages: "Messages"
         case .campaigns: "Campaigns"
         case .forms: "Forms"
+        case .calls: "Calls"
         }
     }
 

@@ -55,7 +55,7 @@ struct ConsoleShell: Sendable {
 
     /// The console's content security policy; `framing`: the one source a page may frame (the form builder's preview).
     static func policy(framing: String?) -> String {
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; form-action 'self'; "
             + (framing.map { "frame-src \($0); " } ?? "") + "frame-ancestors 'none'; base-uri 'none'"
     }
 

@@ -100,6 +100,23 @@ enum ConsoleStylesheet {
         details summary{cursor:pointer;color:#1d4ed8;margin:.25rem 0}
         .form-preview{width:100%;height:32rem;border:1px solid #d1d5db;border-radius:.375rem;background:#fff}
         .scroll{overflow-x:auto}
+        .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.5rem;list-style:none;margin:0 0 1rem;padding:0}
+        .tiles li{border:1px solid #e5e7eb;border-radius:.5rem;padding:.5rem .75rem}
+        .tile-name{display:block;font-size:.875rem;color:#374151}
+        .tile-value{display:flex;align-items:center;gap:.375rem;font-size:1.5rem;font-weight:700}
+        .live.on{border-color:#15803d}
+        .pulse{display:inline-block;width:.75rem;height:.75rem;border-radius:50%;background:#15803d;animation:pulse 1.2s ease-in-out infinite}
+        @keyframes pulse{0%,100%{opacity:1;transform:scale(1)}50%{opacity:.35;transform:scale(.7)}}
+        @media (prefers-reduced-motion:reduce){.pulse{animation:none}}
+        .call-filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.5rem 1rem;align-items:end}
+        .call-filters label{margin:0 0 .25rem}
+        .timeline{list-style:none;margin:0;padding:0;font-size:.875rem}
+        .transcript{max-height:none}
+        pre.tool{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.75rem;background:#f9fafb;border:1px solid #e5e7eb;border-radius:.375rem;padding:.375rem;margin:.25rem 0 0}
+        audio{width:100%;margin:.5rem 0}
+        button.quiet-dark{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8;margin-top:.5rem}
+        button.quiet-dark:hover{background:#eff6ff;color:#1e3a8a}
+        button:disabled{background:#6b7280;cursor:not-allowed}
         @media (max-width:48rem){
         .filters,.grid2,.conversation{grid-template-columns:1fr}
         .who{margin-left:0;width:100%}

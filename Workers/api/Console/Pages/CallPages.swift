@@ -1,0 +1,101 @@
+import OzziRuntime
+
+/// The call center: the dashboard and the history (both live), one call with its recording, transcript and
+/// review (live while the call goes on and the review arrives), classing, rating and correcting it; the
+/// numbers, each with a test call through the simulated phone, and the sync with the provider.
+extension ConsolePages {
+    func addCallPages(_ console: ConsoleDomain) {
+        let shell = console.shell
+        let voice = console.voice
+
+        get("/console/calls") { request, _, viewer in
+            let scope = viewer.principal.scope
+            let page = try PageRequest(request, defaultLimit: 50)
+            let calls = try await voice.calls.list(scope, filters: try CallFilters(request), page: page)
+            let history = CallViews.rows(page.page(calls, key: { Cursor($0.started_at, $0.id).key }, item: { $0 }), request: request)
+            if request.queryParameter("part") == CallViews.historyPart.name { return .html(history.text) }
+            // The dashboard reads only its own range (the list's filters are not its parameters).
+            let dashboard = CallViews.dashboard(try await voice.dashboard.stats(scope, request: Request(method: "GET", target: "/")))
+            if request.queryParameter("part") == CallViews.dashboardPart.name { return .html(dashboard.text) }
+            return try await shell.page(viewer, title: "Calls", section: .calls, CallViews.list(request: request, dashboard: dashboard, history: history))
+        }
+
+        get("/console/calls/numbers") { _, _, viewer in
+            let numbers = try await voice.numbers.list(viewer.principal.scope, page: PageRequest(limit: 100, after: nil))
+            return try await shell.page(viewer, title: "Numbers", section: .calls, CallViews.numbers(viewer, numbers))
+        }
+
+        post("/console/calls/numbers/sync") { _, _, viewer, _ in
+            try viewer.principal.require(.admin, to: "manage voice numbers")
+            _ = try await voice.sync.sync(viewer.principal.scope)
+            voice.events.flushSoon()
+            return ConsoleShell.redirect("/console/calls/numbers")
+        }
+
+        post("/console/calls/numbers/:id/enabled") { _, context, viewer, form in
+            try viewer.principal.require(.admin, to: "manage voice numbers")
+            let scope = viewer.principal.scope
+            guard let number = try await voice.numbers.get(scope, id: context.parameter("id")),
+                  try await voice.numbers.update(scope, id: number.id, phoneNumber: nil, name: nil, settings: number.settings, enabled: form["enabled"] == "1") != nil else {
+                throw APIError.notFound("voice number")
+            }
+            voice.events.flushSoon()
+            return ConsoleShell.redirect("/console/calls/numbers")
+        }
+
+        post("/console/calls/numbers/:id/test") { _, context, viewer, form in
+            let script = (form.fields["script"] ?? "").split(whereSeparator: \.isNewline).map { String($0.trimmingASCIISpaces()) }.filter { !$0.isEmpty }
+            guard script.count <= 20 else { throw APIError.invalidField("script", "holds at most 20 lines") }
+            guard let call = try await voice.simulated.testCall(viewer.principal.scope, numberID: context.parameter("id"),
+                                                                JSONBody(fields: script.isEmpty ? [:] : ["script": .array(script.map(JSONValue.string))])) else {
+                throw APIError.notFound("voice number")
+            }
+            voice.events.flushSoon()
+            return ConsoleShell.redirect("/console/calls/" + call.id)
+        }
+
+        get("/console/calls/:id") { request, context, viewer in
+            guard let call = try await voice.calls.get(viewer.principal.scope, id: context.parameter("id")) else { throw APIError.notFound("call") }
+            let part = CallViews.call(viewer, call, try await voice.calls.detail(call))
+            if request.queryParameter("part") == "call" { return .html(part.text) }
+            return try await shell.page(viewer, title: "Call", section: .calls, CallViews.page(viewer, call, part: part))
+        }
+
+        post("/console/calls/:id/judge") { _, context, viewer, form in
+            let classification = try form["classification"].map { value in
+                guard CallClass.all.contains(value) else { throw APIError.invalidField("classification", "is not a class of call") }
+                return value
+            }
+            let rating = try form["rating"].map { value in
+                guard let stars = Int(value), (1...5).contains(stars) else { throw APIError.invalidField("rating", "is 1 to 5 stars") }
+                return stars
+            }
+            guard classification != nil || rating != nil else { throw APIError.invalidField("classification", "or stars: choose one") }
+            guard try await voice.calls.judge(viewer.principal.scope, id: context.parameter("id"), classification: classification, rating: rating,
+                                              by: viewer.principal.userID) != nil else { throw APIError.notFound("call") }
+            voice.events.flushSoon()
+            return ConsoleShell.redirect("/console/calls/" + context.parameter("id"))
+        }
+
+        post("/console/calls/:id/correct") { _, context, viewer, form in
+            var fields: [String: JSONValue] = ["success": .bool(form["success"] != nil)]
+            if let summary = form["summary"] { fields["summary"] = .string(summary) }
+            if let sentiment = form["sentiment"] { fields["sentiment"] = .string(sentiment) }
+            if let score = form["score"] {
+                guard let value = Int(score) else { throw APIError.invalidField("score", "is a number from 0 to 100") }
+                fields["score"] = .number(Double(value))
+            }
+            guard try await voice.reviews.correct(viewer.principal.scope, callID: context.parameter("id"), JSONBody(fields: fields), by: viewer.principal.userID) != nil else {
+                throw APIError.notFound("call")
+            }
+            voice.events.flushSoon()
+            return ConsoleShell.redirect("/console/calls/" + context.parameter("id"))
+        }
+
+        post("/console/calls/:id/review") { _, context, viewer, _ in
+            guard try await voice.reviews.rerun(viewer.principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("call") }
+            voice.events.flushSoon()
+            return ConsoleShell.redirect("/console/calls/" + context.parameter("id"))
+        }
+    }
+}
