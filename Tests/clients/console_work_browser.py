@@ -18,6 +18,9 @@ chat widget, and the console:
 - building a form: made for the shop's site, a field added and moved first, the form's own page framed
   beside the builder shows the fields in that order (and counts no view); its snippet on the shop's page
   shows the form, and what the visitor sends there appears on the console's submissions page, live;
+- reviewing a call: a test call made from the numbers page is followed on its page (transcript, review,
+  recording, live); its recording plays; classed, rated and its summary corrected by hand, the API agrees,
+  and the dashboard counts it;
 - axe-core finds no serious or critical WCAG 2.1 A/AA violation on any of these pages, each photographed at
   a phone's width and a desktop's (SCREENSHOT_DIR).
 """
@@ -235,6 +238,48 @@ try:
     check(driver.execute_script("return window.__samePage === true"), "the submissions page reloaded to show the submission")
     check("Mina Tanaka" in text(driver, "#live-submissions"), "the submission's name: " + text(driver, "#live-submissions"))
     look(run, driver, "form-submissions")
+
+    # Review a call: a test call from the numbers page, followed live on its page to its review, then classed,
+    # rated and corrected by hand; its recording plays.
+    api("POST", "/voice/numbers", {"phone_number": "+12025550100", "name": "Front desk", "record_calls": True,
+                                    "knowledge": [{"topic": "opening hours", "answer": "We are open from nine to five."}]})
+    driver.get(base + "/console/calls/numbers")
+    look(run, driver, "numbers")
+    driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Make a test call')]").click()
+    wait(driver, lambda d: "/console/calls/call_" in d.current_url, "the test call's page")
+    driver.execute_script("window.__samePage = true")
+    wait(driver, lambda d: "nine to five" in text(d, ".transcript"), "the agent's answer in the transcript, live", seconds=120)
+    wait(driver, lambda d: text(d, "#review-summary") != "", "the call's review, live", seconds=120)
+    wait(driver, lambda d: d.find_elements(By.TAG_NAME, "audio") != [], "the recording's player", seconds=120)
+    check(driver.execute_script("return window.__samePage === true"), "the call's page reloaded to follow the call")
+    duration = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1], audio = document.querySelector("audio");
+        if (audio.readyState >= 1) done(audio.duration);
+        audio.addEventListener("loadedmetadata", function () { done(audio.duration); });
+        audio.addEventListener("error", function () { done(-1); });
+        audio.load();""")
+    check(duration and duration > 0.5, f"the recording does not play: duration {duration}")
+    seen["recording_seconds"] = duration
+    Select(driver.find_element(By.ID, "call-class")).select_by_value("appointment")
+    driver.find_element(By.CSS_SELECTOR, "input[name=rating][value='4']").click()
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save the class and stars']").click()
+    wait(driver, lambda d: d.find_element(By.ID, "call-class").get_attribute("value") == "appointment"
+         and d.find_element(By.CSS_SELECTOR, "input[name=rating][value='4']").is_selected(), "the class and stars to stick")
+    driver.find_element(By.XPATH, "//summary[normalize-space()='Correct the review']").click()
+    summary = driver.find_element(By.ID, "fix-summary")
+    summary.clear()
+    summary.send_keys("Asked for the opening hours and got them.")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save the correction']").click()
+    wait(driver, lambda d: text(d, "#review-summary") == "Asked for the opening hours and got them.", "the corrected summary")
+    seen["summary"] = text(driver, "#review-summary")
+    check(text(driver, "#review-state").endswith("corrected: summary."), "the review does not say it was corrected: " + text(driver, "#review-state"))
+    look(run, driver, "call")
+    call = api("GET", "/calls/" + driver.current_url.rsplit("/", 1)[-1])
+    check(call["classification"] == "appointment" and call["rating"] == 4, f"the call is {call['classification']}, {call['rating']} stars")
+    driver.get(base + "/console/calls")
+    check(text(driver, "[data-stat=calls]") == "1", "the dashboard's calls: " + text(driver, "[data-stat=calls]"))
+    check("appointment" in text(driver, "#live-calls"), "the history does not show the call's class")
+    look(run, driver, "calls")
 except Exception as error:  # what broke the run is a failure like the others, reported with the page it was on
     failures.append(f"stopped at {driver.current_url}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
     try:

@@ -56,9 +56,10 @@ extension ConsolePages {
 
         get("/console/calls/:id") { request, context, viewer in
             guard let call = try await voice.calls.get(viewer.principal.scope, id: context.parameter("id")) else { throw APIError.notFound("call") }
-            let part = CallViews.call(viewer, call, try await voice.calls.detail(call))
+            let detail = try await voice.calls.detail(call)
+            let part = CallViews.call(call, detail)
             if request.queryParameter("part") == "call" { return .html(part.text) }
-            return try await shell.page(viewer, title: "Call", section: .calls, CallViews.page(viewer, call, part: part))
+            return try await shell.page(viewer, title: "Call", section: .calls, CallViews.page(viewer, call, review: detail.review, part: part))
         }
 
         post("/console/calls/:id/judge") { _, context, viewer, form in
@@ -77,19 +78,27 @@ extension ConsolePages {
             return ConsoleShell.redirect("/console/calls/" + context.parameter("id"))
         }
 
+        /// Only what the person changed is a correction (each is kept through later re-runs of the review).
         post("/console/calls/:id/correct") { _, context, viewer, form in
-            var fields: [String: JSONValue] = ["success": .bool(form["success"] != nil)]
-            if let summary = form["summary"] { fields["summary"] = .string(summary) }
-            if let sentiment = form["sentiment"] { fields["sentiment"] = .string(sentiment) }
+            let scope = viewer.principal.scope
+            guard let call = try await voice.calls.get(scope, id: context.parameter("id")) else { throw APIError.notFound("call") }
+            guard let reviewed = try await voice.calls.detail(call).review else { throw APIError.conflict("the call has no review to correct yet") }
+            let review = CallViews.Shown(reviewed)
+            var fields: [String: JSONValue] = [:]
+            if let summary = form["summary"], summary != review.summary { fields["summary"] = .string(summary) }
+            if let sentiment = form["sentiment"], sentiment != review.sentiment { fields["sentiment"] = .string(sentiment) }
             if let score = form["score"] {
                 guard let value = Int(score) else { throw APIError.invalidField("score", "is a number from 0 to 100") }
-                fields["score"] = .number(Double(value))
+                if value != review.score { fields["score"] = .number(Double(value)) }
             }
-            guard try await voice.reviews.correct(viewer.principal.scope, callID: context.parameter("id"), JSONBody(fields: fields), by: viewer.principal.userID) != nil else {
-                throw APIError.notFound("call")
+            if (form["success"] != nil) != review.success { fields["success"] = .bool(form["success"] != nil) }
+            if !fields.isEmpty {
+                guard try await voice.reviews.correct(scope, callID: call.id, JSONBody(fields: fields), by: viewer.principal.userID) != nil else {
+                    throw APIError.notFound("call")
+                }
+                voice.events.flushSoon()
             }
-            voice.events.flushSoon()
-            return ConsoleShell.redirect("/console/calls/" + context.parameter("id"))
+            return ConsoleShell.redirect("/console/calls/" + call.id)
         }
 
         post("/console/calls/:id/review") { _, context, viewer, _ in

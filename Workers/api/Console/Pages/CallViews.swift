@@ -8,7 +8,9 @@ enum CallViews {
     static let historyPart = LivePart(name: "calls", events: ["call.started", "call.ended", "call.judged", "call.reviewed"])
 
     static func callPart(_ id: String) -> LivePart {
-        LivePart(name: "call", events: ["call.status", "call.ended", "call.turn", "call.judged", "call.reviewed", "call.review_failed"], key: "call_id", id: id)
+        LivePart(name: "call", events: ["call.status", "call.ended", "call.turn", "call.handoff", "call.judged", "call.reviewed", "call.review_failed",
+                                        "call.review_corrected", "call.priced", "call.recording_stored", "call.recording_absent", "call.recording_failed"],
+                 key: "call_id", id: id)
     }
 
     static func duration(_ seconds: Int?) -> String {
@@ -89,16 +91,19 @@ enum CallViews {
             """
     }
 
-    static func page(_ viewer: ConsoleViewer, _ call: Call, part: HTML) -> HTML {
+    /// The call's live part, then the forms that judge it: outside the part, so what a person is typing is
+    /// not replaced when the call changes.
+    static func page(_ viewer: ConsoleViewer, _ call: Call, review: CallReview?, part: HTML) -> HTML {
         """
         <p><a href="/console/calls">All calls</a></p>
         <h1>Call from \(call.from_number) to \(call.to_number)</h1>
         \(callPart(call.id).html(part))
+        \(judging(viewer, call, review))
         """
     }
 
-    /// The live part of one call: facts, player, transcript, review and the forms that judge it.
-    static func call(_ viewer: ConsoleViewer, _ call: Call, _ detail: Call.Detail) -> HTML {
+    /// The live part of one call: facts, player, timeline, review and transcript.
+    static func call(_ call: Call, _ detail: Call.Detail) -> HTML {
         let turns = detail.turns.map { turn -> HTML in
             let tool: HTML = turn.tool.map { "<pre class=\"tool\">\(String(decoding: $0.jsonBytes, as: UTF8.self))</pre>" } ?? .empty
             return """
@@ -125,7 +130,7 @@ enum CallViews {
             \(player)
             <h3>Timeline</h3><ol class="timeline">\(timeline)</ol>
             </section>
-            \(review(viewer, call, detail.review))
+            \(review(call, detail.review))
             </div>
             <section class="panel" aria-labelledby="transcript-heading"><h2 id="transcript-heading">Transcript</h2>
             \(turns.isEmpty ? "<p class=\"hint\">Nothing said yet.</p>" as HTML : "<ol class=\"thread transcript\">\(turns)</ol>")
@@ -133,47 +138,74 @@ enum CallViews {
             """
     }
 
-    private static func review(_ viewer: ConsoleViewer, _ call: Call, _ review: CallReview?) -> HTML {
+    private static func review(_ call: Call, _ review: CallReview?) -> HTML {
+        guard let review else {
+            let state = call.review_status.map { $0 == "failed" ? "The review failed." : "The review is on its way." }
+                ?? (call.ended_at == nil ? "The review follows when the call ends." : "Not reviewed.")
+            return "<section class=\"panel\" aria-labelledby=\"review-heading\"><h2 id=\"review-heading\">Review</h2><p id=\"review-state\">\(state)</p></section>"
+        }
+        let recommendations = (review.recommendations.arrayValue ?? []).compactMap(\.stringValue).map { "<li>\($0)</li>" as HTML }
+        let corrected = (review.overrides.objectValue ?? [:]).keys.sorted()
+        let shown = Shown(review)
+        return """
+            <section class="panel" aria-labelledby="review-heading"><h2 id="review-heading">Review</h2>
+            <p id="review-state">Reviewed by \(review.model) at \(review.reviewed_at)\(corrected.isEmpty ? "" : "; corrected: " + corrected.joined(separator: ", ")).</p>
+            <dl class="facts"><dt>Summary</dt><dd id="review-summary">\(shown.summary)</dd>
+            <dt>Score</dt><dd id="review-score">\(shown.score) / 100</dd><dt>Sentiment</dt><dd>\(shown.sentiment)</dd>
+            <dt>Went well</dt><dd>\(shown.success ? "yes" : "no")\(review.success_reason.isEmpty ? "" : ": " + review.success_reason)</dd>
+            <dt>Class</dt><dd>\(call.classification?.replacingOccurrences(of: "_", with: " ") ?? "—")</dd>
+            <dt>Stars</dt><dd>\(call.rating.map { String(repeating: "★", count: $0) } ?? "—")</dd></dl>
+            \(HTML.when(!recommendations.isEmpty, "<h3>What to do better</h3><ul>\(recommendations)</ul>"))
+            </section>
+            """
+    }
+
+    /// The review as the team sees it: people's corrections over what the review said (`CallReview.json`).
+    struct Shown {
+        let summary: String
+        let score: Int
+        let sentiment: String
+        let success: Bool
+
+        init(_ review: CallReview) {
+            let json = review.json
+            summary = json["summary"]?.stringValue ?? review.summary
+            score = json["score"]?.numberValue.map { Int($0) } ?? review.score
+            sentiment = json["sentiment"]?.stringValue ?? review.sentiment
+            success = json["success"]?.boolValue ?? review.success
+        }
+    }
+
+    /// A person's judgement: the class and stars, a correction of the review (what is changed is kept
+    /// through later re-runs), and a new review.
+    private static func judging(_ viewer: ConsoleViewer, _ call: Call, _ review: CallReview?) -> HTML {
         let classes = CallClass.all.map { item -> HTML in
             "<option value=\"\(item)\"\(HTML.when(item == call.classification, " selected"))>\(item.replacingOccurrences(of: "_", with: " "))</option>"
         }
         let stars = (1...5).map { n -> HTML in
             "<label><input type=\"radio\" name=\"rating\" value=\"\(n)\"\(HTML.when(n == call.rating, " checked"))> \(n)<span class=\"visually-hidden\"> stars</span></label>"
         }
-        let judged: HTML = """
+        let correction: HTML = review.map { review in
+            let review = Shown(review)
+            let sentiments = CallReview.sentiments.map { item -> HTML in "<option value=\"\(item)\"\(HTML.when(item == review.sentiment, " selected"))>\(item)</option>" }
+            return """
+                <details><summary>Correct the review</summary>
+                <form method="post" action="/console/calls/\(call.id)/correct">\(Layout.csrfField(viewer))
+                <label for="fix-summary">Summary</label><textarea id="fix-summary" name="summary" rows="3">\(review.summary)</textarea>
+                <div class="grid2"><div><label for="fix-score">Score (0-100)</label><input id="fix-score" name="score" type="number" min="0" max="100" value="\(review.score)"></div>
+                <div><label for="fix-sentiment">Sentiment</label><select id="fix-sentiment" name="sentiment">\(sentiments)</select></div></div>
+                <label class="check"><input type="checkbox" name="success" value="1"\(HTML.when(review.success, " checked"))> The call went well</label>
+                <div class="actions"><button type="submit">Save the correction</button></div></form></details>
+                """
+        } ?? .empty
+        return """
+            <section class="panel" aria-labelledby="judging-heading"><h2 id="judging-heading">Your judgement</h2>
             <form method="post" action="/console/calls/\(call.id)/judge">\(Layout.csrfField(viewer))
             <label for="call-class">Class</label><select id="call-class" name="classification"><option value="">Not classified</option>\(classes)</select>
             <fieldset class="choice"><legend>Stars</legend>\(stars)</fieldset>
             <div class="actions"><button type="submit">Save the class and stars</button></div></form>
-            """
-        guard let review else {
-            let state = call.review_status.map { $0 == "failed" ? "The review failed." : "The review is on its way." } ?? (call.ended_at == nil ? "The review follows when the call ends." : "Not reviewed.")
-            return """
-                <section class="panel" aria-labelledby="review-heading"><h2 id="review-heading">Review</h2><p id="review-state">\(state)</p>
-                \(judged)
-                \(HTML.when(call.ended_at != nil, "<form method=\"post\" action=\"/console/calls/\(call.id)/review\">\(Layout.csrfField(viewer))<button type=\"submit\">Review it now</button></form>"))
-                </section>
-                """
-        }
-        let recommendations = (review.recommendations.arrayValue ?? []).compactMap(\.stringValue).map { "<li>\($0)</li>" as HTML }
-        let sentiments = CallReview.sentiments.map { item -> HTML in "<option value=\"\(item)\"\(HTML.when(item == review.sentiment, " selected"))>\(item)</option>" }
-        let corrected = (review.overrides.objectValue ?? [:]).keys.sorted()
-        return """
-            <section class="panel" aria-labelledby="review-heading"><h2 id="review-heading">Review</h2>
-            <p id="review-state">Reviewed by \(review.model) at \(review.reviewed_at)\(corrected.isEmpty ? "" : "; corrected: " + corrected.joined(separator: ", ")).</p>
-            <dl class="facts"><dt>Summary</dt><dd id="review-summary">\(review.summary)</dd>
-            <dt>Score</dt><dd id="review-score">\(review.score) / 100</dd><dt>Sentiment</dt><dd>\(review.sentiment)</dd>
-            <dt>Went well</dt><dd>\(review.success ? "yes" : "no")\(review.success_reason.isEmpty ? "" : ": " + review.success_reason)</dd></dl>
-            \(HTML.when(!recommendations.isEmpty, "<h3>What to do better</h3><ul>\(recommendations)</ul>"))
-            \(judged)
-            <details><summary>Correct the review</summary>
-            <form method="post" action="/console/calls/\(call.id)/correct">\(Layout.csrfField(viewer))
-            <label for="fix-summary">Summary</label><textarea id="fix-summary" name="summary" rows="3">\(review.summary)</textarea>
-            <div class="grid2"><div><label for="fix-score">Score (0-100)</label><input id="fix-score" name="score" type="number" min="0" max="100" value="\(review.score)"></div>
-            <div><label for="fix-sentiment">Sentiment</label><select id="fix-sentiment" name="sentiment">\(sentiments)</select></div></div>
-            <label class="check"><input type="checkbox" name="success" value="1"\(HTML.when(review.success, " checked"))> The call went well</label>
-            <div class="actions"><button type="submit">Save the correction</button></div></form></details>
-            <form method="post" action="/console/calls/\(call.id)/review">\(Layout.csrfField(viewer))<button type="submit" class="quiet-dark">Review it again</button></form>
+            \(correction)
+            \(HTML.when(call.ended_at != nil, "<form method=\"post\" action=\"/console/calls/\(call.id)/review\">\(Layout.csrfField(viewer))<button type=\"submit\" class=\"quiet-dark\">\(review == nil ? "Review it now" : "Review it again")</button></form>"))
             </section>
             """
     }

@@ -63,6 +63,7 @@ enum ConsoleStylesheet {
         .history{list-style:none;margin:0;padding:0}
         .history li{padding:.5rem 0;border-bottom:1px solid #e5e7eb}
         .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+        .grid2>*,.conversation>*{min-width:0}
         fieldset{border:0;margin:0;padding:0}
         legend{font-weight:600;margin:.5rem 0 .25rem;padding:0}
         .choice{display:flex;gap:1rem;margin:.5rem 0}
