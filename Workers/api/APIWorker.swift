@@ -27,6 +27,7 @@ public struct APIWorker: RoutedWorker {
         let campaigns = try CampaignsDomain(api)
         let conversations = try ConversationsDomain(api)
         let forms = try FormsDomain(api)
+        let communities = try CommunitiesDomain(api)
         let publishers: [any APIDomain] = [
             auth,
             UsersDomain(api),
@@ -51,12 +52,12 @@ public struct APIWorker: RoutedWorker {
             forms,
             voice,
             try CallCampaignsDomain(api, calls: voice.outbound),
-            try CommunitiesDomain(api),
+            communities,
             try SearchDomain(api),
             try LocalSEODomain(api),
             try CalendarsDomain(api),
             try VideoDomain(api),
-            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations, forms: forms, voice: voice)),
+            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations, forms: forms, voice: voice, communities: communities)),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

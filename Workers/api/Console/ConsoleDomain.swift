@@ -14,6 +14,7 @@ struct ConsoleDomain: APIDomain {
     let conversations: ConversationsDomain
     let forms: FormsDomain
     let voice: VoiceDomain
+    let communities: CommunitiesDomain
     let groups: GroupStore
     let visitors: WidgetVisitorStore
     /// Where the host says it is (`PUBLIC_URL`): a URL below it is the console's own origin.
@@ -28,6 +29,7 @@ struct ConsoleDomain: APIDomain {
         let conversations: ConversationsDomain
         let forms: FormsDomain
         let voice: VoiceDomain
+        let communities: CommunitiesDomain
     }
 
     init(_ api: APIEnvironment, auth: AuthDomain, _ sections: Sections) {
@@ -41,6 +43,7 @@ struct ConsoleDomain: APIDomain {
         conversations = sections.conversations
         forms = sections.forms
         voice = sections.voice
+        communities = sections.communities
         groups = contacts.groups
         visitors = WidgetVisitorStore(database: api.database, clock: api.clock)
         publicURL = api.publicURL
@@ -56,6 +59,7 @@ struct ConsoleDomain: APIDomain {
         pages.addCampaignPages(self)
         pages.addFormPages(self)
         pages.addCallPages(self)
+        pages.addCommunityPages(self)
     }
 
     /// Where a sign-in may send the browser afterwards: a console page, never another site.

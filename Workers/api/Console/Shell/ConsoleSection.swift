@@ -1,6 +1,6 @@
 /// The console's sections, in the order the navigation lists them; each is one domain's pages.
 enum ConsoleSection: String, CaseIterable, Sendable {
-    case contacts, inbox, messages, campaigns, forms, calls
+    case contacts, inbox, messages, campaigns, forms, calls, communities
 
     var title: String {
         switch self {
@@ -10,6 +10,7 @@ enum ConsoleSection: String, CaseIterable, Sendable {
         case .campaigns: "Campaigns"
         case .forms: "Forms"
         case .calls: "Calls"
+        case .communities: "Communities"
         }
     }
 

@@ -118,8 +118,18 @@ enum ConsoleStylesheet {
         button.quiet-dark{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8;margin-top:.5rem}
         button.quiet-dark:hover{background:#eff6ff;color:#1e3a8a}
         button:disabled{background:#6b7280;cursor:not-allowed}
+        .subnav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0 0 1rem;padding:0}
+        .subnav a[aria-current=page]{font-weight:700}
+        .community{display:grid;grid-template-columns:14rem 1fr;gap:1rem;align-items:start}
+        .community>*{min-width:0}
+        .channels ul{list-style:none;margin:0;padding:0}
+        .channels li{padding:.25rem 0}
+        .channels a[aria-current=page]{font-weight:700}
+        .queue{list-style:none;margin:0;padding:0}
+        .inline-form{display:flex;flex-wrap:wrap;gap:.25rem;align-items:center;margin:0}
+        .inline-form input,.inline-form select{width:auto;padding:.25rem}
         @media (max-width:48rem){
-        .filters,.grid2,.conversation{grid-template-columns:1fr}
+        .filters,.grid2,.conversation,.community{grid-template-columns:1fr}
         .who{margin-left:0;width:100%}
         table.rows thead{position:absolute;left:-9999px}
         table.rows tr{display:block;border-bottom:1px solid #d1d5db;padding:.25rem 0}
