@@ -83,19 +83,24 @@ import Testing
 
     /// Headless Chromium doing the console's daily work with a customer's shop open in another window
     /// (Tests/clients/console_work_browser.py says what it checks): answering a widget chat from the inbox,
-    /// scheduling a campaign, building a form and seeing it embedded, reviewing a call, each followed live; axe-core on every page, screenshots kept under the system's
+    /// scheduling a campaign, building a form and seeing it embedded, reviewing a call, approving a held post, each followed live; axe-core on every page, screenshots kept under the system's
     /// temporary folder.
-    @Test func theConsolesInboxAndCampaignsWorkInABrowser() async throws {
+    @Test func theConsolesDailyWorkRunsInABrowser() async throws {
         let api = try await APIHost.start(.live)
         defer { Task { await api.stop() } }
         let token = try #require(try await api.signUp("owner@example.com").string("access_token"))
         for i in 1...30 {
             #expect(try await api.call("POST", "/api/v1/contacts", json: ["first_name": .string("Guest\(i)"), "phone": .string("+1415555\(2000 + i)")], token: token).status == 201)
         }
+        // A community with a channel that holds members' posts for approval, and a member to post there.
+        let community = try #require(try await api.call("POST", "/api/v1/communities", json: ["name": "Tea lovers"], token: token).string("id"))
+        #expect(try await api.call("POST", "/api/v1/communities/\(community)/channels", json: ["name": "intros", "review": "everyone"], token: token).status == 201)
+        let member = try #require(try await api.signUp("member@example.com").string("access_token"))
+        #expect(try await api.call("POST", "/api/v1/communities/\(community)/join", token: member).status == 200)
         let shots = NSTemporaryDirectory() + "console-screenshots"
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
-        let run = try await Subprocess.run("/usr/bin/env", ["python3", Subprocess.clientPath("console_work_browser.py"), api.base, token, "owner@example.com",
-                                                            "correct horse battery", shots])
+        let run = try await Subprocess.run("/usr/bin/env", ["MEMBER_TOKEN=\(member)", "python3", Subprocess.clientPath("console_work_browser.py"), api.base, token,
+                                                            "owner@example.com", "correct horse battery", shots])
         #expect(run.status == 0, "console_work_browser.py: \(run.stderr)")
         let report = try JSONValue(jsonBytes: Array(run.stdout.utf8))
         #expect(report["failures"] == [], "\(run.stdout)")
@@ -103,7 +108,7 @@ import Testing
         #expect(report["seen"]?["campaign"]?.stringValue?.hasPrefix("cmp_") == true)
         #expect(report["seen"]?["first_sent"]?.stringValue?.hasPrefix("Hi Guest") == true, "\(run.stdout)")
         #expect(report["seen"]?["preview_labels"]?.arrayValue?.prefix(2) == ["Your name", "Email"], "\(run.stdout)")
-        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 13)
+        #expect(report["seen"]?["checked_pages"]?.arrayValue?.count == 16)
     }
 
     /// Headless Chromium on the page the email links to (Tests/clients/portal_browser.py says what it

@@ -21,11 +21,17 @@ chat widget, and the console:
 - reviewing a call: a test call made from the numbers page is followed on its page (transcript, review,
   recording, live); its recording plays; classed, rated and its summary corrected by hand, the API agrees,
   and the dashboard counts it;
+- approving a submission: a message posted in a community's channel with Enter shows there; a member's post
+  held in a reviewed channel (MEMBER_TOKEN, the member's session) arrives live in the review queue and,
+  approved with a reason, shows in its channel and the audit log;
 - axe-core finds no serious or critical WCAG 2.1 A/AA violation on any of these pages, each photographed at
   a phone's width and a desktop's (SCREENSHOT_DIR).
 """
+import json
+import os
 import sys
 import time
+import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -280,6 +286,37 @@ try:
     check(text(driver, "[data-stat=calls]") == "1", "the dashboard's calls: " + text(driver, "[data-stat=calls]"))
     check("appointment" in text(driver, "#live-calls"), "the history does not show the call's class")
     look(run, driver, "calls")
+
+    # Approve a submission: a member's post held in a reviewed channel arrives live in the review queue and,
+    # approved with a reason, shows in its channel.
+    community = [c for c in api("GET", "/communities")["data"] if c["name"] == "Tea lovers"][0]
+    channels = api("GET", f"/communities/{community['id']}/channels")["data"]
+    intros = [c for c in channels if c["name"] == "intros"][0]
+    driver.get(base + "/console/communities")
+    look(run, driver, "communities")
+    driver.find_element(By.LINK_TEXT, "Tea lovers").click()
+    wait(driver, lambda d: "/channels/" in d.current_url and d.find_elements(By.ID, "post-text") != [], "the community's first channel")
+    driver.find_element(By.ID, "post-text").send_keys("Tasting on Sunday at four.", Keys.ENTER)
+    wait(driver, lambda d: "Tasting on Sunday at four." in text(d, "#live-chat"), "the posted message in the channel")
+    look(run, driver, "community-channel")
+    driver.find_element(By.LINK_TEXT, "Review queue").click()
+    wait(driver, lambda d: "Nothing waits" in text(d, "#live-queue"), "the empty review queue")
+    driver.execute_script("window.__samePage = true")
+    as_member = urllib.request.Request(base + f"/api/v1/communities/{community['id']}/channels/{intros['id']}/submissions", method="POST",
+                                       data=json.dumps({"body": "Hello! I grow my own oolong."}).encode(),
+                                       headers={"authorization": "Bearer " + os.environ["MEMBER_TOKEN"], "content-type": "application/json"})
+    with urllib.request.urlopen(as_member, timeout=30) as answer:
+        check(answer.status == 201, f"the member's submission answered {answer.status}")
+    wait(driver, lambda d: "I grow my own oolong" in text(d, "#live-queue"), "the held post in the queue, live")
+    check(driver.execute_script("return window.__samePage === true"), "the review queue reloaded to show the post")
+    look(run, driver, "community-review")
+    driver.find_element(By.CSS_SELECTOR, "#live-queue input[name=reason]").send_keys("Welcome!")
+    driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Approve')]").click()
+    wait(driver, lambda d: "Nothing waits" in text(d, "#live-queue"), "the queue emptied by the approval")
+    driver.find_element(By.LINK_TEXT, "# intros").click()
+    wait(driver, lambda d: "I grow my own oolong" in text(d, "#live-chat"), "the approved post in its channel")
+    audit = api("GET", f"/communities/{community['id']}/audit-log")["data"]
+    check(any(e["action"] == "submission_approved" and e["reason"] == "Welcome!" for e in audit), f"the audit log: {audit[:2]}")
 except Exception as error:  # what broke the run is a failure like the others, reported with the page it was on
     failures.append(f"stopped at {driver.current_url}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
     try:
