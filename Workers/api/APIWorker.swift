@@ -28,6 +28,9 @@ public struct APIWorker: RoutedWorker {
         let conversations = try ConversationsDomain(api)
         let forms = try FormsDomain(api)
         let communities = try CommunitiesDomain(api)
+        let calendars = try CalendarsDomain(api)
+        let seo = try LocalSEODomain(api)
+        let video = try VideoDomain(api)
         let publishers: [any APIDomain] = [
             auth,
             UsersDomain(api),
@@ -54,10 +57,10 @@ public struct APIWorker: RoutedWorker {
             try CallCampaignsDomain(api, calls: voice.outbound),
             communities,
             try SearchDomain(api),
-            try LocalSEODomain(api),
-            try CalendarsDomain(api),
-            try VideoDomain(api),
-            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations, forms: forms, voice: voice, communities: communities)),
+            seo,
+            calendars,
+            video,
+            ConsoleDomain(api, auth: auth, .init(contacts: contacts, messaging: messaging, campaigns: campaigns, conversations: conversations, forms: forms, voice: voice, communities: communities, calendars: calendars, seo: seo, video: video)),
         ]
         // Webhooks deliver what the others publish (a type two domains record, such as email.opened, once).
         var seen = Set<String>()

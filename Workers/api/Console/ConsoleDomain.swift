@@ -15,7 +15,13 @@ struct ConsoleDomain: APIDomain {
     let forms: FormsDomain
     let voice: VoiceDomain
     let communities: CommunitiesDomain
+    let calendars: CalendarsDomain
+    let seo: LocalSEODomain
+    let video: VideoDomain
+    /// The workspace's events: a change made from a page is flushed to the live stream at once.
+    let events: WorkspaceEvents
     let groups: GroupStore
+    let books: BookStore
     let visitors: WidgetVisitorStore
     /// Where the host says it is (`PUBLIC_URL`): a URL below it is the console's own origin.
     let publicURL: String
@@ -30,6 +36,9 @@ struct ConsoleDomain: APIDomain {
         let forms: FormsDomain
         let voice: VoiceDomain
         let communities: CommunitiesDomain
+        let calendars: CalendarsDomain
+        let seo: LocalSEODomain
+        let video: VideoDomain
     }
 
     init(_ api: APIEnvironment, auth: AuthDomain, _ sections: Sections) {
@@ -44,7 +53,12 @@ struct ConsoleDomain: APIDomain {
         forms = sections.forms
         voice = sections.voice
         communities = sections.communities
+        calendars = sections.calendars
+        seo = sections.seo
+        video = sections.video
+        events = api.events
         groups = contacts.groups
+        books = BookStore(database: api.database, clock: api.clock)
         visitors = WidgetVisitorStore(database: api.database, clock: api.clock)
         publicURL = api.publicURL
         firstRun = FirstRunFacts(api)
@@ -60,6 +74,10 @@ struct ConsoleDomain: APIDomain {
         pages.addFormPages(self)
         pages.addCallPages(self)
         pages.addCommunityPages(self)
+        pages.addCalendarPages(self)
+        pages.addSEOPages(self)
+        pages.addVideoPages(self)
+        pages.addAdminPages(self)
     }
 
     /// Where a sign-in may send the browser afterwards: a console page, never another site.

@@ -7,27 +7,6 @@ extension RouteGroup {
                                       "Only these members (comma-separated user ids); default: everyone")
         let range = CalendarRange.parameters(maxDays: CalendarsDomain.maxTeamDays)
 
-        /// The members asked for, each with their calendars, and the caller's zone.
-        @Sendable func team(_ request: Request, _ principal: Principal) async throws -> (members: [CalendarStore.Member], calendars: [String: [MemberCalendar]], range: CalendarRange) {
-            let mine = try await s.calendars.builtin(principal.scope, ownerID: principal.userID)
-            let range = try CalendarRange(request, defaultZone: mine.timeZone, maxDays: CalendarsDomain.maxTeamDays)
-            let wanted = request.queryParameter("user_ids").map { $0.split(separator: ",").map { String($0.trimmingPrefixAndSuffixSpaces()) } }
-            if let wanted, wanted.count > 200 { throw APIError.invalidField("user_ids", "names at most 200 members") }
-            let members = try await s.calendars.members(principal.scope, userIDs: wanted)
-            if let wanted, let missing = Set(wanted).subtracting(members.map(\.userID)).first {
-                throw APIError.invalidField("user_ids", "\(missing) is not a member of this workspace")
-            }
-            return (members, try await s.calendars.calendars(principal.scope, ownerIDs: members.map(\.userID)), range)
-        }
-
-        /// Each member's occurrences in the range, by user id; for free/busy, all-day days in their owners' zones.
-        @Sendable func occurrences(_ principal: Principal, _ calendars: [String: [MemberCalendar]], _ range: CalendarRange,
-                                   busy: Bool = false) async throws -> [String: [Occurrence]] {
-            let all = try await s.occurrences(principal.scope, calendars: calendars.values.flatMap { $0 }, from: range.from, to: range.to, zone: range.zone,
-                                              inOwnersZones: busy)
-            return Dictionary(grouping: all, by: \.event.ownerID)
-        }
-
         authed("GET", "/team", "Every member's occurrences in a range (at most 62 days), in your time zone", tag: "calendars", query: range + [userIDs],
                answers: .json(.object([
                    .required("from", .string()), .required("to", .string()), .required("time_zone", TimeZoneName.schema),
@@ -37,19 +16,7 @@ extension RouteGroup {
                        .required("occurrences", .array(.model(Occurrence.self))),
                    ], closed: true))),
                ], closed: true))) { request, _, principal in
-            let (members, calendars, range) = try await team(request, principal)
-            let byOwner = try await occurrences(principal, calendars, range)
-            var answer = range.json
-            answer["members"] = .array(members.map { member in
-                var object: [String: JSONValue] = [
-                    "user_id": .string(member.userID), "time_zone": .string(calendars[member.userID]?.first?.timeZone ?? "UTC"),
-                    "occurrences": .array((byOwner[member.userID] ?? []).map { $0.json(in: range.zone, viewerID: principal.userID) }),
-                ]
-                if let name = member.name { object["name"] = .string(name) }
-                if let email = member.email { object["email"] = .string(email) }
-                return .object(object)
-            })
-            return .json(JSONValue.object(answer))
+            .json(try await s.teamAnswer(request, principal))
         }
 
         let span = Schema.object([.required("start", .string().example("2026-12-03T09:00:00-05:00")), .required("end", .string())], closed: true)
@@ -60,8 +27,8 @@ extension RouteGroup {
                    .required("from", .string()), .required("to", .string()), .required("time_zone", TimeZoneName.schema),
                    .required("members", .array(.object([.required("user_id", .string()), .required("busy", .array(span))], closed: true))),
                ], closed: true))) { request, _, principal in
-            let (members, calendars, range) = try await team(request, principal)
-            let byOwner = try await occurrences(principal, calendars, range, busy: true)
+            let (members, calendars, range) = try await s.team(request, principal)
+            let byOwner = try await s.teamOccurrences(principal, calendars, range, busy: true)
             var answer = range.json
             answer["members"] = .array(members.map { member in
                 let busy = Availability.busy(byOwner[member.userID] ?? []).compactMap { $0.clamped(from: range.from, to: range.to) }
@@ -80,8 +47,8 @@ extension RouteGroup {
             guard let minutes = request.queryParameter("duration_minutes").flatMap(Int.init), (5...1440).contains(minutes) else {
                 throw APIError.invalidField("duration_minutes", "must be an integer from 5 to 1440")
             }
-            let (members, calendars, range) = try await team(request, principal)
-            let byOwner = try await occurrences(principal, calendars, range, busy: true)
+            let (members, calendars, range) = try await s.team(request, principal)
+            let byOwner = try await s.teamOccurrences(principal, calendars, range, busy: true)
             let busy = members.map { Availability.busy(byOwner[$0.userID] ?? []) }
             // A member who never opened their calendar works the standard hours in UTC.
             let working = members.map { member in

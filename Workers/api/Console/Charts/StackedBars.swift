@@ -55,7 +55,8 @@ struct StackedBars: Sendable {
             """
     }
 
-    private static func number(_ value: Double) -> String {
+    /// A coordinate with one decimal, as the charts write them.
+    static func number(_ value: Double) -> String {
         String(Double(Int(value * 10)) / 10)
     }
 }

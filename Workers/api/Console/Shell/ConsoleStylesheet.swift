@@ -128,6 +128,16 @@ enum ConsoleStylesheet {
         .queue{list-style:none;margin:0;padding:0}
         .inline-form{display:flex;flex-wrap:wrap;gap:.25rem;align-items:center;margin:0}
         .inline-form input,.inline-form select{width:auto;padding:.25rem}
+        .week-nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin-bottom:.5rem}
+        .week-nav label{display:inline;margin:0 .25rem 0 0}
+        input[type=date]{padding:.25rem;border:1px solid #6b7280;border-radius:.375rem}
+        table.week{table-layout:fixed;min-width:56rem}
+        table.week th[scope=row]{width:10rem}
+        table.week td,table.week th{border:1px solid #e5e7eb;font-size:.875rem}
+        .today{background:#eff6ff}
+        ul.day{list-style:none;margin:0;padding:0}
+        ul.day li{margin:0 0 .25rem;padding:.125rem .25rem;border-left:3px solid #1d4ed8;background:#f9fafb;overflow-wrap:anywhere}
+        ul.day li.all-day{border-left-color:#15803d}
         @media (max-width:48rem){
         .filters,.grid2,.conversation,.community{grid-template-columns:1fr}
         .who{margin-left:0;width:100%}

@@ -10,7 +10,7 @@ enum Layout {
         let options = workspaces.map { workspace -> HTML in
             "<option value=\"\(workspace.id)\"\(HTML.when(workspace.id == current, " selected"))>\(workspace.name)</option>"
         }
-        let links = ConsoleSection.allCases.map { item -> HTML in
+        let links = ConsoleSection.shown(to: viewer).map { item -> HTML in
             "<li><a href=\"\(item.path)\"\(HTML.when(item == section, " aria-current=\"page\""))>\(item.title)</a></li>"
         }
         let header: HTML = """

@@ -55,6 +55,12 @@ struct SEOScanStore: Sendable {
             """).bind(scope.workspaceID, trackerID, page.after ?? "", page.limit + 1).all(SEOScan.self))
     }
 
+    /// A tracker's newest scan, whatever its state (ids grow with time).
+    func latest(_ scope: TenantScope, trackerID: String) async throws -> SEOScan? {
+        try await withDetails(try await database.prepare(SEOScan.select + " WHERE workspace_id = ? AND tracker_id = ? ORDER BY id DESC LIMIT 1")
+            .bind(scope.workspaceID, trackerID).all(SEOScan.self)).first
+    }
+
     /// Fills in each scan's progress and metrics: one query for each, whatever the number of scans.
     private func withDetails(_ scans: [SEOScan]) async throws -> [SEOScan] {
         guard !scans.isEmpty else { return scans }
