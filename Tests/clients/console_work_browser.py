@@ -24,6 +24,8 @@ chat widget, and the console:
 - approving a submission: a message posted in a community's channel with Enter shows there; a member's post
   held in a reviewed channel (MEMBER_TOKEN, the member's session) arrives live in the review queue and,
   approved with a reason, shows in its channel and the audit log;
+- the team's week shows this week's event; a tracker's heatmap image loads; a draft render asked for on a
+  project's page arrives in a player, live, and plays; the platform page opens for a platform admin;
 - axe-core finds no serious or critical WCAG 2.1 A/AA violation on any of these pages, each photographed at
   a phone's width and a desktop's (SCREENSHOT_DIR).
 """
@@ -317,6 +319,40 @@ try:
     wait(driver, lambda d: "I grow my own oolong" in text(d, "#live-chat"), "the approved post in its channel")
     audit = api("GET", f"/communities/{community['id']}/audit-log")["data"]
     check(any(e["action"] == "submission_approved" and e["reason"] == "Welcome!" for e in audit), f"the audit log: {audit[:2]}")
+
+    # The other sections: the team's week, a tracker's heatmap and trends, a render watched to its player, the platform.
+    driver.get(base + "/console/calendars")
+    wait(driver, lambda d: "Tea tasting" in text(d, "table.week"), "this week's event in the team's week")
+    look(run, driver, "calendars")
+    driver.get(base + "/console/seo")
+    look(run, driver, "seo")
+    driver.find_element(By.CSS_SELECTOR, "table a[href^='/console/seo/trackers/']").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "img.heatmap") != [], "the tracker's heatmap")
+    loaded = driver.execute_script("var i = document.querySelector('img.heatmap'); return i.complete && i.naturalWidth > 0")
+    check(loaded, "the heatmap image did not load")
+    look(run, driver, "seo-tracker")
+    driver.get(base + "/console/video")
+    look(run, driver, "video")
+    driver.find_element(By.CSS_SELECTOR, "table a[href^='/console/video/projects/']").click()
+    wait(driver, lambda d: "Not rendered yet" in text(d, "#live-renders"), "the project's page")
+    Select(driver.find_element(By.ID, "render-quality")).select_by_value("draft")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Render']").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#live-renders tr[data-render]") != [], "the render asked for")
+    driver.execute_script("window.__samePage = true")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#live-renders video") != [], "the rendered video's player, live", seconds=180)
+    check(driver.execute_script("return window.__samePage === true"), "the project's page reloaded to show the render")
+    seconds = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1], video = document.querySelector("#live-renders video");
+        if (video.readyState >= 1) done(video.duration);
+        video.addEventListener("loadedmetadata", function () { done(video.duration); });
+        video.addEventListener("error", function () { done(-1); });
+        video.load();""")
+    check(seconds and seconds > 0.5, f"the rendered video does not play: duration {seconds}")
+    seen["video_seconds"] = seconds
+    look(run, driver, "video-project")
+    driver.get(base + "/console/admin")
+    check(text(driver, "h1") == "Platform", "the platform page: " + text(driver, "h1"))
+    look(run, driver, "admin")
 except Exception as error:  # what broke the run is a failure like the others, reported with the page it was on
     failures.append(f"stopped at {driver.current_url}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
     try:

@@ -101,6 +101,7 @@ enum ConsoleStylesheet {
         details summary{cursor:pointer;color:#1d4ed8;margin:.25rem 0}
         .form-preview{width:100%;height:32rem;border:1px solid #d1d5db;border-radius:.375rem;background:#fff}
         .scroll{overflow-x:auto}
+        img.heatmap{max-width:100%;height:auto}
         .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.5rem;list-style:none;margin:0 0 1rem;padding:0}
         .tiles li{border:1px solid #e5e7eb;border-radius:.5rem;padding:.5rem .75rem}
         .tile-name{display:block;font-size:.875rem;color:#374151}
