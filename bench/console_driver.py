@@ -1,5 +1,9 @@
 """bench/console.sh's driver: fills a workspace, signs in through the console's form, then times each page.
 
+Besides the contacts and messages: a campaign to every contact, sent (so the day's chart counts CONTACTS sends);
+10 widget chats; a form with 200 submissions; 20 simulated test calls; a community with 500 messages and a
+held post; 50 events this week; a rank tracker with two scans; a video project.
+
 Usage: console_driver.py BASE API_KEY EMAIL PASSWORD HOST_LOG CONTACTS MESSAGES REQUESTS
 """
 import http.client
@@ -65,7 +69,59 @@ while scheduled < messages:
     answer = api(setup, "POST", "/messages", {"group_id": group["id"], "body": f"Reminder {scheduled // contacts}: your appointment is tomorrow",
                                                "scheduled_at": ahead})
     scheduled += min(contacts, 10_000)
-print(f"filled: {contacts} contacts, {scheduled} messages in {time.monotonic() - started:.1f} s")
+# A campaign to every contact, sent now at the simulated provider's pace: the chart's day holds its sends.
+campaign = api(setup, "POST", "/campaigns", {"name": "Winter sale", "channel": "sms", "audience": {"type": "groups", "group_ids": [group["id"]]},
+                                             "content": {"body": "Hi {{first_name|there}}, the winter sale starts today"}, "throttle_per_second": 5000})
+api(setup, "POST", f"/campaigns/{campaign['id']}/send")
+while api(setup, "GET", f"/campaigns/{campaign['id']}")["state"] != "finished":
+    time.sleep(0.5)
+# Widget chats: a visitor each, one message each (ten: the widget takes ten new sessions a minute from one network).
+origin = base.rstrip("/")
+widget = api(setup, "POST", "/widgets", {"name": "Shop", "allowed_origins": ["https://shop.example"]})
+for i in range(10):
+    status, data = setup.call("POST", "/widget/api/session", json.dumps({"key": widget["public_key"]}), {"content-type": "application/json", "origin": origin})
+    assert status == 201, f"widget session: {status} {data[:200]!r}"
+    visitor = json.loads(data)["visitor_token"]
+    status, data = setup.call("POST", "/widget/api/messages", json.dumps({"text": f"Question {i}: is the blue teapot in stock?"}),
+                              {"content-type": "application/json", "origin": origin, "authorization": "Bearer " + visitor})
+    assert status == 201, f"widget message: {status} {data[:200]!r}"
+conversation = json.loads(data)["conversation_id"]
+# A form with 200 submissions through the embed, as visitors send them.
+form = api(setup, "POST", "/forms", {"name": "Newsletter", "fields": [
+    {"key": "name", "type": "text", "label": "Your name", "maps_to": "name"},
+    {"key": "email", "type": "email", "label": "Email", "required": True, "maps_to": "email"}],
+    "settings": {"allowed_origins": ["https://shop.example"], "spam": {"min_fill_seconds": 0, "per_network_per_minute": 100000}}})
+for i in range(200):
+    status, page = setup.call("GET", f"/forms/embed?key={form['public_key']}")
+    form_token = re.search(rb'"token":"([^"]+)"', page).group(1).decode()
+    status, data = setup.call("POST", "/forms/submit", json.dumps({"key": form["public_key"], "token": form_token,
+                                                                    "answers": {"name": f"Reader {i}", "email": f"reader{i}@example.com"}}),
+                              {"content-type": "application/json", "origin": "https://shop.example"})
+    assert status == 201, f"form submission: {status} {data[:200]!r}"
+# Calls: a number and 20 simulated test calls.
+number = api(setup, "POST", "/voice/numbers", {"phone_number": "+12025550100", "name": "Front desk"})
+for _ in range(20):
+    call = api(setup, "POST", f"/voice/numbers/{number['id']}/test-calls", {"script": ["Hello?", "When are you open?", "Thanks, bye"]})
+# A community with 500 messages and a post held for review.
+community = api(setup, "POST", "/communities", {"name": "Tea lovers"})
+channels = api(setup, "GET", f"/communities/{community['id']}/channels")["data"]
+for i in range(500):
+    api(setup, "POST", f"/communities/{community['id']}/channels/{channels[0]['id']}/messages", {"body": f"Message {i} about oolong"})
+# Fifty events this week, and a tracker with two scans, and a video project.
+calendar = api(setup, "GET", "/calendars")["data"][0]
+today = time.strftime("%Y-%m-%d", time.gmtime())
+for i in range(50):
+    api(setup, "POST", f"/calendars/{calendar['id']}/events", {"title": f"Meeting {i}", "start": f"{today}T{8 + i % 10:02d}:00", "end": f"{today}T{8 + i % 10:02d}:30"})
+business = api(setup, "POST", "/seo/businesses", {"name": "Joe's Pizza", "cid": "555000111", "latitude": 40.7128, "longitude": -74.006})
+tracker = api(setup, "POST", "/seo/trackers", {"business_id": business["id"], "keywords": ["pizza", "pizza delivery"],
+                                               "grid": {"size": 5, "spacing": 1, "unit": "km", "zoom": 13}, "schedule": {"frequency": "weekly", "day": 4}})
+for _ in range(2):
+    scan = api(setup, "POST", f"/seo/trackers/{tracker['id']}/scans")
+    while api(setup, "GET", f"/seo/scans/{scan['id']}")["status"] not in ("finished", "failed"):
+        time.sleep(0.2)
+project = api(setup, "POST", "/video/projects", {"name": "Teaser", "aspect_ratio": "1:1", "resolution": 360, "duration": 1,
+                                                  "tracks": [{"kind": "text", "clips": [{"text": "Hello", "start": 0, "duration": 1}]}]})
+print(f"filled: {contacts} contacts, {scheduled} messages and the other sections in {time.monotonic() - started:.1f} s")
 some = api(setup, "GET", "/contacts?limit=1&q=" + urllib.parse.quote("Person 04242"))["data"][0]
 
 # Signed in through the console's form, as a browser.
@@ -88,6 +144,27 @@ pages = [
     ("messages, filtered by status (pending)", "/console/messages?status=pending", browser),
     ("import form", "/console/contacts/import", browser),
     ("import report", f"/console/contacts/imports/{job['id']}", browser),
+    ("inbox, 10 open chats", "/console/inbox", browser),
+    ("one conversation", f"/console/inbox/{conversation}", browser),
+    ("campaigns", "/console/campaigns", browser),
+    ("new campaign (compose)", "/console/campaigns/new", browser),
+    ("compose preview (part)", "/console/compose/preview?channel=sms&body=" + urllib.parse.quote("Hi {{first_name|there}}, see you soon"), browser),
+    ("one campaign, 10,000 sent", f"/console/campaigns/{campaign['id']}", browser),
+    ("forms", "/console/forms", browser),
+    ("form builder", f"/console/forms/{form['id']}", browser),
+    ("form submissions, 200", f"/console/forms/{form['id']}/submissions", browser),
+    ("calls: dashboard and history", "/console/calls", browser),
+    ("one call", f"/console/calls/{call['id']}", browser),
+    ("communities", "/console/communities", browser),
+    ("a channel, 500 messages", f"/console/communities/{community['id']}/channels/{channels[0]['id']}", browser),
+    ("review queue", f"/console/communities/{community['id']}/review", browser),
+    ("community members", f"/console/communities/{community['id']}/members", browser),
+    ("community audit log", f"/console/communities/{community['id']}/audit", browser),
+    ("team calendar, 50 events this week", "/console/calendars", browser),
+    ("local SEO trackers", "/console/seo", browser),
+    ("a tracker: heatmap and trends", f"/console/seo/trackers/{tracker['id']}", browser),
+    ("video projects", "/console/video", browser),
+    ("one project with its renders", f"/console/video/projects/{project['id']}", browser),
 ]
 # A later page of the group, by its cursor, as the Next link gives it.
 cursor = None

@@ -231,7 +231,7 @@ import Testing
                         // route's schema refuses (or a missing one) is a 422 or 400 before any lookup too, whoever's id the path holds.
                         #expect(answer.status == 404 || answer.status == 422 && answer.string("error", "details", "field") != nil
                                     || answer.status == 400 && answer.string("error", "code") == "invalid_json" || [403, 429].contains(answer.status) && route.path.hasPrefix("/api/v1/auth/")
-                                    || answer.status == 403 && route.path.hasPrefix("/api/v1/admin/"),
+                                    || answer.status == 403 && (route.path.hasPrefix("/api/v1/admin/") || route.path.hasPrefix("/console/admin/")),
                                 "\(route.method) \(path) answered \(answer.status) to another tenant: \(answer.body)")
                     }
                     // What the caller sent may be echoed (in a "not found" message); nothing else of A may appear.

@@ -39,9 +39,9 @@ import Testing
         #expect(try await api.call("POST", "/api/v1/contacts", json: ["first_name": "Ada", "last_name": "Lovelace", "phone": "+14155550111"], token: s.token).status == 201)
 
         let blank = try await s.get("/console/campaigns/new")
-        #expect(blank.status == 200 && blank.body.contains("data-preview=\"/console/campaigns/preview\"") && blank.body.contains("Write the message to see it here"))
+        #expect(blank.status == 200 && blank.body.contains("data-preview=\"/console/compose/preview\"") && blank.body.contains("Write the message to see it here"))
 
-        func preview(_ query: [(String, String)]) async throws -> String { try await s.get("/console/campaigns/preview?" + FormEncoding.encode(query)).body }
+        func preview(_ query: [(String, String)]) async throws -> String { try await s.get("/console/compose/preview?" + FormEncoding.encode(query)).body }
         let short = try await preview([("channel", "sms"), ("body", "Hi {{first_name|there}}, your table is ready")])
         #expect(short.contains("Hi Ada, your table is ready") && short.contains("GSM-7 · 27 characters · 1 segment"), "\(short)")
         let long = try await preview([("channel", "sms"), ("body", String(repeating: "a", count: 161))])
@@ -125,5 +125,35 @@ import Testing
         let pause = try await s.post(path + "/pause", [])
         #expect(pause.status == 409 && pause.body.contains("draft"), "a draft cannot pause: \(pause.body)")
         #expect(try await s.post(path + "/explode", []).status == 404)
+    }
+
+    @Test func aMessageIsComposedForAContactOrAGroup() async throws {
+        let api = try await APIHost.start()
+        defer { Task { await api.stop() } }
+        let s = try await Self.signedIn(api)
+        let ada = try #require(try await api.call("POST", "/api/v1/contacts", json: ["name": "Ada", "phone": "+14155550111"], token: s.token).string("id"))
+        let alan = try #require(try await api.call("POST", "/api/v1/contacts", json: ["name": "Alan", "phone": "+14155550112"], token: s.token).string("id"))
+        let group = try #require(try await api.call("POST", "/api/v1/groups", json: ["name": "Regulars"], token: s.token).string("id"))
+        #expect(try await api.call("POST", "/api/v1/contacts/bulk", json: ["action": "add_to_group", "group_id": .string(group), "contact_ids": [.string(ada), .string(alan)]],
+                                   token: s.token).status == 200)
+        #expect(try await s.get("/console/contacts/\(ada)").body.contains("href=\"/console/messages/new?to=contact:\(ada)\""))
+        let page = try await s.get("/console/messages/new?to=contact:\(ada)")
+        #expect(page.body.contains("value=\"contact:\(ada)\" selected") && page.body.contains("value=\"group:\(group)\"") && page.body.contains("id=\"compose-preview\""))
+
+        #expect(try await s.post("/console/messages/new", [("body", "Hello")]).status == 422)
+        let broken = try await s.post("/console/messages/new", [("to", "contact:\(ada)"), ("body", "Hi {{first_name")])
+        #expect(broken.status == 422 && broken.body.contains("Hi {{first_name") && broken.body.contains("value=\"contact:\(ada)\" selected"), "\(broken.body)")
+        let now = try await s.post("/console/messages/new", [("to", "contact:\(ada)"), ("body", "Your table is ready, {{first_name}}")])
+        #expect(now.headers["location"] == "/console/messages?scheduled=1&skipped=0", "\(now.body)")
+        #expect(try await s.get("/console/messages?scheduled=1&skipped=0").body.contains("1 message scheduled."))
+        let later = try await s.post("/console/messages/new", [("to", "group:\(group)"), ("body", "See you Friday"), ("send_at", "2099-01-01T09:00:00"),
+                                                                 ("time_zone", "Europe/Paris")])
+        #expect(later.status == 422 && later.body.contains("a year ahead"), "\(later.body)")
+        let when = String(Timestamp.at(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000).prefix(19))
+        let grouped = try await s.post("/console/messages/new", [("to", "group:\(group)"), ("body", "See you Friday"), ("send_at", when), ("time_zone", "Europe/Paris")])
+        #expect(grouped.headers["location"] == "/console/messages?scheduled=2&skipped=0", "\(grouped.body)")
+        #expect(try await s.post("/console/messages/new", [("to", "group:\(group)"), ("body", "x")], csrf: false).status == 403)
+        let sent = try await api.call("GET", "/api/v1/messages", token: s.token).data
+        #expect(sent.count == 3 && sent.contains { $0["body"] == "Your table is ready, {{first_name}}" || $0["sent_text"] == "Your table is ready, Ada" }, "\(sent)")
     }
 }

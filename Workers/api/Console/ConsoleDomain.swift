@@ -68,6 +68,7 @@ struct ConsoleDomain: APIDomain {
         let pages = ConsolePages(routes: v1.routes, shell: shell)
         pages.addAccessPages(self)
         pages.addContactPages(self)
+        pages.addComposePages(self)
         pages.addInboxPages(self)
         pages.addMessagePages(self)
         pages.addCampaignPages(self)

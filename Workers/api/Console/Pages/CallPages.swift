@@ -63,6 +63,8 @@ extension ConsolePages {
         }
 
         post("/console/calls/:id/judge") { _, context, viewer, form in
+            // Whose call it is first: another workspace's is not found, whatever the form says.
+            guard try await voice.calls.get(viewer.principal.scope, id: context.parameter("id")) != nil else { throw APIError.notFound("call") }
             let classification = try form["classification"].map { value in
                 guard CallClass.all.contains(value) else { throw APIError.invalidField("classification", "is not a class of call") }
                 return value

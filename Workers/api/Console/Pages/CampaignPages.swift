@@ -1,7 +1,7 @@
 import OzziRuntime
 
 /// Campaigns: the list with where each stands (live), composing one with a preview that follows the typing
-/// (the SMS's encoding and segments), scheduling or sending it, and one campaign's progress, live, with the
+/// (`ComposePages`: the SMS's encoding and segments), scheduling or sending it, and one campaign's progress, live, with the
 /// actions its state allows (pause, resume, cancel, back to draft, delete).
 extension ConsolePages {
     func addCampaignPages(_ console: ConsoleDomain) {
@@ -24,38 +24,10 @@ extension ConsolePages {
             let groups = try await console.groups.list(scope, page: PageRequest(limit: 100, after: nil))
             return try await shell.page(viewer, title: "New campaign", section: .campaigns,
                                         CampaignViews.compose(viewer, draft: draft, templates: templates, groups: groups,
-                                                              preview: try await preview(scope, draft)), status: status)
-        }
-
-        /// The draft's message for the workspace's newest contact.
-        @Sendable func preview(_ scope: TenantScope, _ draft: CampaignDraft) async throws -> HTML {
-            let contact = try await console.contacts.contacts.list(scope, ContactQuery(), limit: 1, after: nil).rows.first
-            var template: Template?
-            if draft.channel == "sms", !draft.templateID.isEmpty {
-                guard let found = try await campaigns.templates.get(scope, id: draft.templateID) else { throw APIError.notFound("template") }
-                template = found
-            }
-            let rendered = Result { () throws(APIError) -> (text: String, subject: String?, missing: [String]) in
-                var missing: [String] = []
-                if draft.channel == "email" {
-                    guard !draft.subject.isEmpty || !draft.text.isEmpty || !draft.html.isEmpty else { return ("", nil, []) }
-                    let email = try EmailRenderer(subject: draft.subject, html: draft.html, text: draft.text.isEmpty && draft.html.isEmpty ? " " : draft.text)
-                        .preview(contact: contact, variables: [:])
-                    return (email.email.text, email.email.subject, email.missing)
-                }
-                let source = template?.body ?? draft.body
-                let text: TemplateText
-                do throws(TemplateText.Invalid) { text = try TemplateText(source) } catch { throw APIError.invalidField("body", error.message) }
-                return (text.render(contact, variables: [:], escapingHTML: false, missing: &missing), nil, missing)
-            }
-            return CampaignViews.preview(channel: draft.channel, for: contact, rendered: rendered)
+                                                              preview: try await console.preview(scope, draft)), status: status)
         }
 
         get("/console/campaigns/new") { _, _, viewer in try await compose(viewer, .blank) }
-
-        get("/console/campaigns/preview") { request, _, viewer in
-            .html(try await preview(viewer.principal.scope, CampaignDraft { request.queryParameter($0).flatMap { $0.isEmpty ? nil : $0 } }).text)
-        }
 
         post("/console/campaigns") { request, _, viewer, form in
             let draft = CampaignDraft { form[$0] }

@@ -64,15 +64,12 @@ enum CampaignViews {
     static func compose(_ viewer: ConsoleViewer, draft: CampaignDraft, templates: [Template], groups: [Group], preview: HTML) -> HTML {
         let audiences = [("all", "Every contact the channel can reach")] + groups.map { ("group:" + $0.id, "Group: \($0.name) (\($0.member_count))") }
         let audienceOptions = audiences.map { value, label -> HTML in "<option value=\"\(value)\"\(HTML.when(value == draft.audience, " selected"))>\(label)</option>" }
-        let templateOptions = templates.filter { $0.channel == "sms" }.map { template -> HTML in
-            "<option value=\"\(template.id)\"\(HTML.when(template.id == draft.templateID, " selected"))>\(template.name)</option>"
-        }
         func checked(_ on: Bool) -> HTML { HTML.when(on, " checked") }
         return """
             <p><a href="/console/campaigns">All campaigns</a></p>
             <h1>New campaign</h1>
             \(draft.error.map { "<p class=\"error\" role=\"alert\" id=\"compose-error\">\($0)</p>" as HTML } ?? .empty)
-            <form class="compose" method="post" action="/console/campaigns" data-preview="/console/campaigns/preview" data-preview-target="compose-preview">\(Layout.csrfField(viewer))
+            <form class="compose" method="post" action="/console/campaigns" data-preview="\(ComposeViews.previewPath)" data-preview-target="compose-preview">\(Layout.csrfField(viewer))
             <div class="panel">
             <label for="campaign-name">Name</label>
             <input id="campaign-name" name="name" type="text" required maxlength="200" value="\(draft.name)" autocomplete="off">
@@ -88,10 +85,7 @@ enum CampaignViews {
             <div class="grid2">
             <div class="panel">
             <fieldset data-channel="sms"\(HTML.when(draft.channel != "sms", " hidden"))><legend>SMS</legend>
-            <label for="campaign-template">Template</label>
-            <select id="campaign-template" name="template_id"><option value="">None: write the message below</option>\(templateOptions)</select>
-            <label for="campaign-body">Message</label>
-            <textarea id="campaign-body" name="body" rows="5" maxlength="1600" aria-describedby="variables-hint">\(draft.body)</textarea>
+            \(ComposeViews.smsFields(prefix: "campaign", templates: templates, templateID: draft.templateID, body: draft.body))
             </fieldset>
             <fieldset data-channel="email"\(HTML.when(draft.channel != "email", " hidden"))><legend>Email</legend>
             <label for="campaign-from">From</label>
@@ -105,21 +99,12 @@ enum CampaignViews {
             <label class="check"><input type="checkbox" name="track_opens" value="1"\(checked(draft.trackOpens))> Count opens</label>
             <label class="check"><input type="checkbox" name="track_clicks" value="1"\(checked(draft.trackClicks))> Count clicks</label>
             </fieldset>
-            <p class="hint" id="variables-hint">Variables: {{first_name}}, {{last_name}}, {{name}}, {{phone}}, {{email}}, {{custom.<em>field</em>}};
-            a fallback after a bar: {{first_name|there}}.</p>
+            \(ComposeViews.variablesHint)
             </div>
-            <section class="panel" aria-labelledby="preview-heading"><h2 id="preview-heading">Preview</h2>
-            <div id="compose-preview" aria-live="polite">\(preview)</div>
-            <noscript><p class="hint">The preview follows what you type when JavaScript is on.</p></noscript>
-            </section>
+            \(ComposeViews.previewPanel(preview))
             </div>
             <div class="panel">
-            <div class="grid2">
-            <div><label for="campaign-send-at">Send at</label>
-            <input id="campaign-send-at" name="send_at" type="datetime-local" step="1" value="\(draft.sendAt)"></div>
-            <div><label for="campaign-zone">Time zone</label>
-            <input id="campaign-zone" name="time_zone" type="text" value="\(draft.timeZone)" placeholder="UTC" data-browser-zone autocomplete="off"></div>
-            </div>
+            \(ComposeViews.scheduleFields(prefix: "campaign", sendAt: draft.sendAt, timeZone: draft.timeZone))
             <label for="campaign-throttle">Messages per second</label>
             <input id="campaign-throttle" name="throttle_per_second" type="number" min="1" max="10000" value="\(draft.throttle)">
             <div class="actions">
@@ -130,32 +115,6 @@ enum CampaignViews {
             </div>
             </form>
             """
-    }
-
-    /// What the message looks like for a contact of the workspace: the SMS text with its encoding and
-    /// segments, or the email's subject and text; the variables that would have no value.
-    static func preview(channel: String, for contact: Contact?, rendered: Result<(text: String, subject: String?, missing: [String]), APIError>) -> HTML {
-        let who: HTML = contact.map { "<p class=\"hint\">For \($0.name.isEmpty ? ($0.phone ?? $0.email ?? $0.id) : $0.name)</p>" } ?? "<p class=\"hint\">No contact yet: variables show their fallbacks.</p>"
-        switch rendered {
-        case .failure(let error):
-            return "<p class=\"error\">\(error.message)</p>"
-        case .success(let message) where message.text.isEmpty && message.subject?.isEmpty != false:
-            return "<p class=\"hint\">Write the message to see it here.</p>"
-        case .success(let message):
-            let missing: HTML = message.missing.isEmpty ? .empty
-                : "<p class=\"error\">No value for \(message.missing.map { "{{\($0)}}" }.joined(separator: ", ")): give the variable a fallback.</p>"
-            if channel == "email" {
-                return """
-                    \(who)<dl class="facts"><dt>Subject</dt><dd>\(message.subject ?? "")</dd></dl>
-                    <div class="bubble mail">\(message.text)</div>\(missing)
-                    """
-            }
-            let length = SMSLength(message.text)
-            return """
-                \(who)<div class="bubble">\(message.text)</div>
-                <p id="sms-length" class="count">\(length.encoding) · \(length.characters) characters · \(length.segments) \(length.segments == 1 ? "segment" : "segments")</p>\(missing)
-                """
-        }
     }
 
     // MARK: - One campaign

@@ -97,6 +97,7 @@ enum ContactViews {
         return """
             <p><a href="/console/contacts">All contacts</a></p>
             <h1>\(contact.name.isEmpty ? "(no name)" : contact.name)</h1>
+            \(HTML.when(contact.phone != nil, "<p><a class=\"button\" href=\"/console/messages/new?to=contact:\(contact.id)\">Send a message</a></p>"))
             <div class="panel"><dl class="facts">
             <dt>Phone</dt><dd>\(contact.phone ?? "none")</dd>
             <dt>Email</dt><dd>\(contact.email ?? "none")</dd>

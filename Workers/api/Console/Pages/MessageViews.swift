@@ -25,10 +25,15 @@ enum MessageViews {
                 <td>\(retry)</td></tr>
                 """
         }
-        let next = NextPageLink.html("/console/messages", request: request, cursor: page.next_cursor, label: "Older messages", drop: ["retried"])
-        let notice: HTML = request.queryParameter("retried").map { "<p class=\"notice\" role=\"status\">Message \($0) is being sent again.</p>" } ?? .empty
+        let next = NextPageLink.html("/console/messages", request: request, cursor: page.next_cursor, label: "Older messages", drop: ["retried", "scheduled", "skipped"])
+        var notice: HTML = request.queryParameter("retried").map { "<p class=\"notice\" role=\"status\">Message \($0) is being sent again.</p>" } ?? .empty
+        if let count = request.queryParameter("scheduled").flatMap(Int.init) {
+            let skipped = request.queryParameter("skipped").flatMap(Int.init) ?? 0
+            notice = "<p class=\"notice\" role=\"status\">\(count) \(count == 1 ? "message" : "messages") scheduled\(skipped > 0 ? "; \(skipped) skipped (no phone, or opted out)" : "").</p>"
+        }
         return """
             <h1>Messages</h1>
+            <p><a class="button" href="/console/messages/new">New message</a></p>
             \(notice)
             <section class="panel" aria-labelledby="sent-today"><h2 id="sent-today">Sent in the last 24 hours</h2>\(chart)</section>
             <form class="panel filters" method="get" action="/console/messages">
@@ -41,6 +46,36 @@ enum MessageViews {
                 <thead><tr><th scope="col">To</th><th scope="col">Message</th><th scope="col">Status</th><th scope="col">When</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
                 <tbody>\(rows)</tbody></table>\(next)
                 """)
+            """
+    }
+
+    /// A new SMS: to a group or one contact, from a template or typed, now or at a time in a zone, with the
+    /// preview that follows the typing.
+    static func compose(_ viewer: ConsoleViewer, to: String, contact: Contact?, groups: [Group], templates: [Template], templateID: String, body: String,
+                        sendAt: String, timeZone: String, preview: HTML, error: String?) -> HTML {
+        var recipients: [(String, String)] = contact.map { [("contact:" + $0.id, "\($0.name.isEmpty ? $0.phone ?? $0.id : $0.name) (\($0.phone ?? "no phone"))")] } ?? []
+        recipients += groups.map { ("group:" + $0.id, "Group: \($0.name) (\($0.member_count))") }
+        let options = recipients.map { value, label -> HTML in "<option value=\"\(value)\"\(HTML.when(value == to, " selected"))>\(label)</option>" }
+        return """
+            <p><a href="/console/messages">All messages</a></p>
+            <h1>New message</h1>
+            \(error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" as HTML } ?? .empty)
+            <form method="post" action="/console/messages/new" data-preview="\(ComposeViews.previewPath)" data-preview-target="compose-preview">\(Layout.csrfField(viewer))
+            <input type="hidden" name="channel" value="sms">
+            <div class="grid2">
+            <div class="panel">
+            <label for="message-to">To</label>
+            \(recipients.isEmpty ? "<p class=\"hint\" id=\"message-to\">Make a group, or open a contact and send from there.</p>" as HTML
+                                  : "<select id=\"message-to\" name=\"to\" required>\(options)</select>")
+            \(ComposeViews.smsFields(prefix: "message", templates: templates, templateID: templateID, body: body))
+            \(ComposeViews.variablesHint)
+            \(ComposeViews.scheduleFields(prefix: "message", sendAt: sendAt, timeZone: timeZone))
+            <p class="hint">Leave the time empty to send it now.</p>
+            <div class="actions"><button type="submit">Send</button></div>
+            </div>
+            \(ComposeViews.previewPanel(preview))
+            </div>
+            </form>
             """
     }
 
