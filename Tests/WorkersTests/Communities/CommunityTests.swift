@@ -298,7 +298,17 @@ import Testing
                 .replacingOccurrences(of: ":message_id", with: secretID).replacingOccurrences(of: ":emoji", with: "x")
             path = path.replacingOccurrences(of: ":user_id", with: w.moderator.id).replacingOccurrences(of: ":file_id", with: "cfl_walk")
             if route.path.hasSuffix("/files") { path += "?name=walk.txt" }
-            let answer = try await w.api.call(route.method, path, json: body(route.method, route.path), token: w.member.token)
+            let answer: TestResponse
+            if route.path.hasPrefix("/console/") {
+                // The console's pages take the member's session in its cookie, and a form its CSRF token.
+                let cookie = ["Cookie": "ozzi_access=\(w.member.token)"]
+                let page = try await w.api.call("GET", "/console/communities", headers: cookie).body
+                let csrf = page.range(of: "name=\"csrf-token\" content=\"").map { String(page[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+                answer = try await w.api.call(route.method, path, raw: route.method == "GET" ? nil : "_csrf=\(csrf)&body=walk",
+                                              headers: cookie.merging(["Content-Type": "application/x-www-form-urlencoded"]) { $1 })
+            } else {
+                answer = try await w.api.call(route.method, path, json: body(route.method, route.path), token: w.member.token)
+            }
             walked += 1
             #expect(answer.status == 404, "\(route.method) \(path) answered \(answer.status): \(answer.body)")
             #expect(!answer.body.contains("4711") && !answer.body.contains("vault"), "\(route.method) \(path) revealed the vault")
