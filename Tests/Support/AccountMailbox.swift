@@ -48,7 +48,7 @@ public enum AccountMailbox {
     /// Waits for an email to `address` beyond the `after` already kept, whose link carries a token for
     /// `path` (any email when nil); answers the newest such.
     public static func next(in dataDirectory: String, to address: String, after: Int, path: String?,
-                            timeout: Duration = .seconds(60)) async throws -> Email {
+                            timeout: Duration = .seconds(180)) async throws -> Email {
         var email: Email?
         // Not every 10 ms: every test signs up, and each look walks the host's data folder.
         _ = try await Poll.until(timeout: timeout, interval: .milliseconds(50)) {
