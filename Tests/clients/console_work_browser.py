@@ -69,6 +69,15 @@ def visitor_says(driver, words):
     wait(driver, lambda d: any(words in line for line in widget_lines(d)), "the visitor's message in the widget")
 
 
+def media_seconds(driver, css):
+    """How long the player's media is, once the browser has read it from the host (-1 when it cannot)."""
+    return driver.execute_async_script("""
+        var done = arguments[arguments.length - 1], media = document.querySelector(arguments[0]);
+        media.addEventListener("loadedmetadata", function () { done(media.duration); });
+        media.addEventListener("error", function () { done(-1); });
+        media.load();""", css)
+
+
 def thread_lines(driver):
     return [item.text for item in driver.find_elements(By.CSS_SELECTOR, ".thread li")]
 
@@ -260,12 +269,7 @@ try:
     wait(driver, lambda d: text(d, "#review-summary") != "", "the call's review, live", seconds=120)
     wait(driver, lambda d: d.find_elements(By.TAG_NAME, "audio") != [], "the recording's player", seconds=120)
     check(driver.execute_script("return window.__samePage === true"), "the call's page reloaded to follow the call")
-    duration = driver.execute_async_script("""
-        var done = arguments[arguments.length - 1], audio = document.querySelector("audio");
-        if (audio.readyState >= 1) done(audio.duration);
-        audio.addEventListener("loadedmetadata", function () { done(audio.duration); });
-        audio.addEventListener("error", function () { done(-1); });
-        audio.load();""")
+    duration = media_seconds(driver, "audio")
     check(duration and duration > 0.5, f"the recording does not play: duration {duration}")
     seen["recording_seconds"] = duration
     Select(driver.find_element(By.ID, "call-class")).select_by_value("appointment")
@@ -341,12 +345,7 @@ try:
     driver.execute_script("window.__samePage = true")
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#live-renders video") != [], "the rendered video's player, live", seconds=180)
     check(driver.execute_script("return window.__samePage === true"), "the project's page reloaded to show the render")
-    seconds = driver.execute_async_script("""
-        var done = arguments[arguments.length - 1], video = document.querySelector("#live-renders video");
-        if (video.readyState >= 1) done(video.duration);
-        video.addEventListener("loadedmetadata", function () { done(video.duration); });
-        video.addEventListener("error", function () { done(-1); });
-        video.load();""")
+    seconds = media_seconds(driver, "#live-renders video")
     check(seconds and seconds > 0.5, f"the rendered video does not play: duration {seconds}")
     seen["video_seconds"] = seconds
     look(run, driver, "video-project")

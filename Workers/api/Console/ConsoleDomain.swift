@@ -8,21 +8,11 @@ import OzziRuntime
 struct ConsoleDomain: APIDomain {
     let shell: ConsoleShell
     let auth: AuthDomain
-    let contacts: ContactsDomain
-    let messaging: MessagingDomain
-    let campaigns: CampaignsDomain
-    let conversations: ConversationsDomain
-    let forms: FormsDomain
-    let voice: VoiceDomain
-    let communities: CommunitiesDomain
-    let calendars: CalendarsDomain
-    let seo: LocalSEODomain
-    let video: VideoDomain
+    let domains: Sections
     /// The workspace's events: a change made from a page is flushed to the live stream at once.
     let events: WorkspaceEvents
     let groups: GroupStore
     let books: BookStore
-    let visitors: WidgetVisitorStore
     /// Where the host says it is (`PUBLIC_URL`): a URL below it is the console's own origin.
     let publicURL: String
     let firstRun: FirstRunFacts
@@ -46,20 +36,10 @@ struct ConsoleDomain: APIDomain {
                                        csrf: api.accounts.authenticator.csrf)
         shell = ConsoleShell(sessions: sessions, workspaces: api.accounts.workspaces)
         self.auth = auth
-        contacts = sections.contacts
-        messaging = sections.messaging
-        campaigns = sections.campaigns
-        conversations = sections.conversations
-        forms = sections.forms
-        voice = sections.voice
-        communities = sections.communities
-        calendars = sections.calendars
-        seo = sections.seo
-        video = sections.video
+        domains = sections
         events = api.events
-        groups = contacts.groups
+        groups = sections.contacts.groups
         books = BookStore(database: api.database, clock: api.clock)
-        visitors = WidgetVisitorStore(database: api.database, clock: api.clock)
         publicURL = api.publicURL
         firstRun = FirstRunFacts(api)
     }

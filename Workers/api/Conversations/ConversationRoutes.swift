@@ -29,10 +29,9 @@ extension RouteGroup {
                answers: .json(.model(ConversationMessage.self)), success: 201, creates: true) { request, context, principal in
             let text = try JSONBody(request).requiredString("text", max: ConversationMessage.bodyLimit).trimmingPrefixAndSuffixSpaces()
             guard !text.isEmpty else { throw APIError.invalidField("text", "must not be blank") }
-            let id = context.parameter("id")
-            guard let message = try await s.conversations.agentMessage(principal.scope, conversationID: id, authorID: principal.userID, text: String(text)),
-                  let conversation = try await s.conversations.get(principal.scope, id: id) else { throw APIError.notFound("conversation") }
-            if let visitor = conversation.visitor_id { await s.line.message(message, to: visitor) }
+            guard let message = try await s.reply(principal.scope, conversationID: context.parameter("id"), authorID: principal.userID, text: String(text)) else {
+                throw APIError.notFound("conversation")
+            }
             return .json(message, status: 201)
         }
 
@@ -68,10 +67,7 @@ extension RouteGroup {
 
         authed("POST", "/:id/read", "Mark the conversation read by the team (unread to 0; the visitor gets a read receipt)", tag: "conversations",
                answers: .json(.model(Conversation.self))) { _, context, principal in
-            guard let conversation = try await s.conversations.agentRead(principal.scope, id: context.parameter("id")) else {
-                throw APIError.notFound("conversation")
-            }
-            if let visitor = conversation.visitor_id { await s.line.read(upTo: conversation.agent_read_seq, to: visitor) }
+            guard let conversation = try await s.markRead(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("conversation") }
             return .json(conversation)
         }
     }

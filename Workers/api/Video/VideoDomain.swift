@@ -1,4 +1,5 @@
 import OzziRuntime
+import VideoTimeline
 
 /// `/api/v1/video`: projects (tracks of clips on a timeline, keyframes, captions), the media assets they
 /// use, and renders to MP4. The media work (probing uploads, ffmpeg) is video-render's, reached through the
@@ -46,6 +47,23 @@ struct VideoDomain: APIDomain {
 
     func maintain() async throws {
         try await renders.requeueLost()
+    }
+
+    /// Renders the project as it is now; 409 naming an asset of it that is gone.
+    func render(_ scope: TenantScope, _ project: VideoProjectRecord, quality: RenderQuality, createdBy: String) async throws -> VideoRender {
+        let assets = try await assets.forRender(scope, ids: project.project.assetIDs)
+        if let missing = project.project.assetIDs.first(where: { assets[$0] == nil }) {
+            throw APIError.conflict("asset \(missing) of the project is gone: take it out of the project first", details: ["asset_id": .string(missing)])
+        }
+        return try await renders.start(scope, project, assets: assets, quality: quality, createdBy: createdBy)
+    }
+
+    /// Cancels a queued or running render (409 once it has ended); nil when there is none.
+    func cancel(_ scope: TenantScope, renderID: String) async throws -> VideoRender? {
+        guard let render = try await renders.cancel(scope, id: renderID) else { return nil }
+        // The row is final already; video-render stops its ffmpeg (or drops it from its line) when it hears.
+        _ = try? await service.cancel(renderID: render.id)
+        return render
     }
 
     /// Files served from the api's own origin: never run as a page, never sniffed into one.

@@ -52,13 +52,8 @@ extension RouteGroup {
                    tag: "communities", body: .json(.object([.optional("reason", Schema.string(max: CommunityAudit.reasonLimit))], closed: true), optional: true),
                    answers: .json(.model(Submission.self))) { request, context, principal in
                 let (access, submission, channel) = try await s.submission(principal, context, deciding: true)
-                if approve, submission.kind == "flag", let seq = submission.message_id,
-                   let message = try await s.messages.get(access, channel, id: seq), message.author_id != access.userID,
-                   let role = try await s.members.get(access, userID: message.author_id).flatMap({ CommunityRole(rawValue: $0.role) }) {
-                    try access.requireOutranks(role, to: "delete the message of")
-                }
                 let reason = try JSONBody(optional: request).string("reason", max: CommunityAudit.reasonLimit) ?? ""
-                return .json(try await s.review.decide(access, submission, channel, approve: approve, reason: reason))
+                return .json(try await s.decide(access, submission, channel, approve: approve, reason: reason))
             }
         }
     }
@@ -68,6 +63,16 @@ extension CommunitiesDomain {
     /// The channels whose queue the caller sees and decides: those they can see and moderate.
     func moderatedChannels(_ access: CommunityAccess) async throws -> [CommunityChannel] {
         try await channels.visible([access]).filter { access.can(.moderate, in: $0) }
+    }
+
+    /// A moderator's decision. Approving a flag deletes the flagged message, so it needs a role above its author's.
+    func decide(_ access: CommunityAccess, _ submission: Submission, _ channel: CommunityChannel, approve: Bool, reason: String) async throws -> Submission {
+        if approve, submission.kind == "flag", let seq = submission.message_id,
+           let message = try await messages.get(access, channel, id: seq), message.author_id != access.userID,
+           let role = try await members.get(access, userID: message.author_id).flatMap({ CommunityRole(rawValue: $0.role) }) {
+            try access.requireOutranks(role, to: "delete the message of")
+        }
+        return try await review.decide(access, submission, channel, approve: approve, reason: reason)
     }
 
     /// A submission route's submission, with its channel. Its submitter may read it; a moderator of its

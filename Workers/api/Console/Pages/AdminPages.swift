@@ -9,7 +9,7 @@ extension ConsolePages {
         get("/console/admin") { request, _, viewer in
             try viewer.principal.requirePlatformAdmin()
             let window = try MessageStats.window(request)
-            let report = try await console.messaging.stats.report(nil, window: window)
+            let report = try await console.domains.messaging.stats.report(nil, window: window)
             let books = try await console.books.books(publishedOnly: false, page: PageRequest(limit: 100, after: nil))
             return try await shell.page(viewer, title: "Platform", section: .admin, AdminViews.page(report, window: window, books: Array(books.prefix(100))))
         }

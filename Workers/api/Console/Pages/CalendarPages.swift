@@ -5,7 +5,7 @@ import OzziRuntime
 extension ConsolePages {
     func addCalendarPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let calendars = console.calendars
+        let calendars = console.domains.calendars
 
         get("/console/calendars") { request, _, viewer in
             let today = Int(calendars.clock.milliseconds / 86_400_000)

@@ -6,17 +6,18 @@ import OzziRuntime
 extension ConsolePages {
     func addCallPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let voice = console.voice
+        let voice = console.domains.voice
 
         get("/console/calls") { request, _, viewer in
-            let scope = viewer.principal.scope
+            let scope = viewer.principal.scope, part = request.queryParameter("part")
+            // The dashboard reads only its own range (the list's filters are not its parameters).
+            let dashboard = part == CallViews.historyPart.name ? .empty
+                : CallViews.dashboard(try await voice.dashboard.stats(scope, request: Request(method: "GET", target: "/")))
+            if part == CallViews.dashboardPart.name { return .html(dashboard.text) }
             let page = try PageRequest(request, defaultLimit: 50)
             let calls = try await voice.calls.list(scope, filters: try CallFilters(request), page: page)
             let history = CallViews.rows(page.page(calls, key: { Cursor($0.started_at, $0.id).key }, item: { $0 }), request: request)
-            if request.queryParameter("part") == CallViews.historyPart.name { return .html(history.text) }
-            // The dashboard reads only its own range (the list's filters are not its parameters).
-            let dashboard = CallViews.dashboard(try await voice.dashboard.stats(scope, request: Request(method: "GET", target: "/")))
-            if request.queryParameter("part") == CallViews.dashboardPart.name { return .html(dashboard.text) }
+            if part == CallViews.historyPart.name { return .html(history.text) }
             return try await shell.page(viewer, title: "Calls", section: .calls, CallViews.list(request: request, dashboard: dashboard, history: history))
         }
 
@@ -84,7 +85,7 @@ extension ConsolePages {
         post("/console/calls/:id/correct") { _, context, viewer, form in
             let scope = viewer.principal.scope
             guard let call = try await voice.calls.get(scope, id: context.parameter("id")) else { throw APIError.notFound("call") }
-            guard let reviewed = try await voice.calls.detail(call).review else { throw APIError.conflict("the call has no review to correct yet") }
+            guard let reviewed = try await voice.calls.review(call) else { throw APIError.conflict("the call has no review to correct yet") }
             let review = CallViews.Shown(reviewed)
             var fields: [String: JSONValue] = [:]
             if let summary = form["summary"], summary != review.summary { fields["summary"] = .string(summary) }

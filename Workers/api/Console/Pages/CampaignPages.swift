@@ -6,7 +6,7 @@ import OzziRuntime
 extension ConsolePages {
     func addCampaignPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let campaigns = console.campaigns
+        let campaigns = console.domains.campaigns
 
         get("/console/campaigns") { request, _, viewer in
             let page = try PageRequest(request, defaultLimit: 50)

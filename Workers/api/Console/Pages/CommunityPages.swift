@@ -7,7 +7,7 @@ import OzziRuntime
 extension ConsolePages {
     func addCommunityPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let s = console.communities
+        let s = console.domains.communities
 
         get("/console/communities") { _, _, viewer in
             let communities = try await s.communities.list(viewer.principal, page: PageRequest(limit: 100, after: nil))
@@ -87,12 +87,7 @@ extension ConsolePages {
         post("/console/communities/:id/review/:submission_id") { _, context, viewer, form in
             let (access, submission, channel) = try await s.submission(viewer.principal, context, deciding: true)
             guard let decision = form["decision"], ["approve", "reject"].contains(decision) else { throw APIError.invalidField("decision", "is approve or reject") }
-            let approve = decision == "approve"
-            if approve, submission.kind == "flag", let seq = submission.message_id, let message = try await s.messages.get(access, channel, id: seq),
-               message.author_id != access.userID, let role = try await s.members.get(access, userID: message.author_id).flatMap({ CommunityRole(rawValue: $0.role) }) {
-                try access.requireOutranks(role, to: "delete the message of")
-            }
-            _ = try await s.review.decide(access, submission, channel, approve: approve, reason: String((form["reason"] ?? "").prefix(CommunityAudit.reasonLimit)))
+            _ = try await s.decide(access, submission, channel, approve: decision == "approve", reason: String((form["reason"] ?? "").prefix(CommunityAudit.reasonLimit)))
             s.events.flushSoon()
             return ConsoleShell.redirect("/console/communities/\(access.community.id)/review")
         }

@@ -14,10 +14,10 @@ extension ConsolePages {
 extension ConsoleDomain {
     /// The draft's message for the workspace's newest contact.
     func preview(_ scope: TenantScope, _ draft: CampaignDraft) async throws -> HTML {
-        let contact = try await contacts.contacts.list(scope, ContactQuery(), limit: 1, after: nil).rows.first
+        let contact = try await domains.contacts.contacts.list(scope, ContactQuery(), limit: 1, after: nil).rows.first
         var template: Template?
         if draft.channel == "sms", !draft.templateID.isEmpty {
-            guard let found = try await campaigns.templates.get(scope, id: draft.templateID) else { throw APIError.notFound("template") }
+            guard let found = try await domains.campaigns.templates.get(scope, id: draft.templateID) else { throw APIError.notFound("template") }
             template = found
         }
         let rendered = Result { () throws(APIError) -> (text: String, subject: String?, missing: [String]) in

@@ -5,7 +5,7 @@ import OzziRuntime
 extension ConsolePages {
     func addContactPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let contacts = console.contacts
+        let contacts = console.domains.contacts
 
         /// The list with its search and the add-a-contact form (holding what was refused, when it was).
         @Sendable func list(_ request: Request, _ viewer: ConsoleViewer, adding: ContactViews.Adding, status: Int = 200) async throws -> Response {

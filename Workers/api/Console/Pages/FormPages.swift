@@ -6,7 +6,7 @@ import OzziRuntime
 extension ConsolePages {
     func addFormPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let forms = console.forms
+        let forms = console.domains.forms
 
         @Sendable func list(_ viewer: ConsoleViewer, error: String? = nil, name: String = "", origin: String = "", status: Int = 200) async throws -> Response {
             let all = try await forms.forms.list(viewer.principal.scope, page: PageRequest(limit: 100, after: nil))

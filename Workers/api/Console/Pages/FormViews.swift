@@ -137,14 +137,15 @@ enum FormViews {
         return String(formsURL[..<scheme.upperBound]) + String(rest.prefix { $0 != "/" })
     }
 
-    /// A refusal of the edited fields, naming the field by its label rather than its place (`fields[2].options:`).
+    /// A refusal of the edited fields, naming the field by its label rather than its place: the API names the
+    /// place (`fields[2].options`) in its details and starts its message with it.
     static func explain(_ error: APIError, fields: [JSONValue]) -> String {
-        guard error.message.hasPrefix("fields["), let close = error.message.firstIndex(of: "]"),
-              let index = Int(error.message[error.message.index(error.message.startIndex, offsetBy: 7)..<close]), fields.indices.contains(index) else { return error.message }
+        guard let place = error.details?["field"]?.stringValue, place.hasPrefix("fields["), error.message.hasPrefix(place + ": "),
+              let close = place.firstIndex(of: "]"), let index = Int(place.dropFirst("fields[".count).prefix { $0 != "]" }),
+              fields.indices.contains(index) else { return error.message }
         let label = fields[index]["label"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? fields[index]["key"]?.stringValue ?? "#\(index + 1)"
-        var rest = error.message[error.message.index(after: close)...]
-        if rest.hasPrefix(".") { rest = rest.dropFirst() }
-        return "The field \u{201C}\(label)\u{201D}: " + (rest.hasPrefix(":") ? String(rest.dropFirst().drop { $0 == " " }) : String(rest))
+        let setting = place[place.index(after: close)...].drop { $0 == "." }
+        return "The field \u{201C}\(label)\u{201D}" + (setting.isEmpty ? "" : " (\(setting))") + ": " + error.message.dropFirst(place.count + 2)
     }
 
     static func submissionsPart(_ id: String) -> LivePart {

@@ -5,19 +5,27 @@ import OzziRuntime
 extension ConsolePages {
     func addInboxPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let domain = console.conversations
+        let domain = console.domains.conversations
         let conversations = domain.conversations
-        let visitors = console.visitors
-
-        /// Who each conversation is with: its contact's name, else what the visitor told the widget.
+        /// Who each conversation is with: its contact's name, else what the visitor told the widget. One query
+        /// for the whole list (the list part is read again on every chat message).
         @Sendable func names(_ scope: TenantScope, _ list: [Conversation]) async throws -> [String: String] {
-            var names: [String: String] = [:]
-            for conversation in list {
-                let contact = try await conversation.contact_id.asyncMap { try await console.contacts.contacts.get(scope, id: $0) } ?? nil
-                let visitor = contact == nil ? try await conversation.visitor_id.asyncMap { try await visitors.get(id: $0) } ?? nil : nil
-                names[conversation.id] = InboxViews.who(conversation, contact: contact, visitor: visitor)
+            guard !list.isEmpty else { return [:] }
+            let database = domain.database
+            let rows = try await database.prepare("""
+                SELECT c.id, ct.name AS contact_name, ct.email AS contact_email, v.name AS visitor_name, v.email AS visitor_email
+                FROM conversations c
+                LEFT JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+                LEFT JOIN widget_visitors v ON v.workspace_id = c.workspace_id AND v.id = c.visitor_id
+                WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM \(database.dialect.elements()))
+                """).bind(scope.workspaceID, SQLList.json(list.map(\.id))).all()
+            var found: [String: InboxViews.Names] = [:]
+            for row in rows {
+                guard let id = row.text("id") else { continue }
+                found[id] = InboxViews.Names(contact: row.text("contact_name"), visitor: row.text("visitor_name"),
+                                             email: row.text("visitor_email") ?? row.text("contact_email"))
             }
-            return names
+            return Dictionary(uniqueKeysWithValues: list.map { ($0.id, InboxViews.who($0, found[$0.id] ?? InboxViews.Names())) })
         }
 
         get("/console/inbox") { request, _, viewer in
@@ -35,10 +43,7 @@ extension ConsolePages {
 
         /// The thread as it stands, read by the team now that it is on screen.
         @Sendable func thread(_ scope: TenantScope, _ conversation: Conversation, who: String) async throws -> HTML {
-            if conversation.agent_unread > 0, let read = try await conversations.agentRead(scope, id: conversation.id) {
-                if let visitor = read.visitor_id { await domain.line.read(upTo: read.agent_read_seq, to: visitor) }
-                domain.events.flushSoon()
-            }
+            if conversation.agent_unread > 0, try await domain.markRead(scope, id: conversation.id) != nil { domain.events.flushSoon() }
             let shown: Int64 = 100
             let messages = try await conversations.messages(conversationID: conversation.id, after: max(0, conversation.last_seq - shown), limit: Int(shown))
             var authors: [String: String] = [:]
@@ -68,9 +73,9 @@ extension ConsolePages {
             guard text.utf8.count <= ConversationMessage.bodyLimit else {
                 return try await page(viewer, request, id: id, error: "A reply holds at most \(ConversationMessage.bodyLimit) bytes.", status: 422)
             }
-            guard let message = try await conversations.agentMessage(viewer.principal.scope, conversationID: id, authorID: viewer.principal.userID, text: text),
-                  let conversation = try await conversations.get(viewer.principal.scope, id: id) else { throw APIError.notFound("conversation") }
-            if let visitor = conversation.visitor_id { await domain.line.message(message, to: visitor) }
+            guard try await domain.reply(viewer.principal.scope, conversationID: id, authorID: viewer.principal.userID, text: text) != nil else {
+                throw APIError.notFound("conversation")
+            }
             domain.events.flushSoon()
             return ConsoleShell.redirect("/console/inbox/\(id)#reply-text")
         }

@@ -10,10 +10,16 @@ enum InboxViews {
     }
 
     /// Who a conversation is with, as a person reads it.
-    static func who(_ conversation: Conversation, contact: Contact?, visitor: WidgetVisitor?) -> String {
-        if let name = contact?.name, !name.isEmpty { return name }
-        if let name = visitor?.name, !name.isEmpty { return name }
-        if let email = visitor?.email ?? contact?.email { return email }
+    struct Names {
+        var contact: String?
+        var visitor: String?
+        var email: String?
+    }
+
+    static func who(_ conversation: Conversation, _ names: Names) -> String {
+        if let name = names.contact, !name.isEmpty { return name }
+        if let name = names.visitor, !name.isEmpty { return name }
+        if let email = names.email { return email }
         return "Visitor " + String((conversation.visitor_id ?? conversation.id).suffix(6))
     }
 

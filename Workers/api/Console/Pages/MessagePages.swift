@@ -5,7 +5,7 @@ import OzziRuntime
 extension ConsolePages {
     func addMessagePages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let messaging = console.messaging
+        let messaging = console.domains.messaging
 
         get("/console/messages") { request, _, viewer in
             let scope = viewer.principal.scope
@@ -22,11 +22,11 @@ extension ConsolePages {
         @Sendable func compose(_ viewer: ConsoleViewer, _ field: (String) -> String?, error: String? = nil, status: Int = 200) async throws -> Response {
             let scope = viewer.principal.scope
             let to = field("to") ?? ""
-            let contact = to.hasPrefix("contact:") ? try await console.contacts.contacts.get(scope, id: String(to.dropFirst("contact:".count))) : nil
+            let contact = to.hasPrefix("contact:") ? try await console.domains.contacts.contacts.get(scope, id: String(to.dropFirst("contact:".count))) : nil
             let draft = CampaignDraft { field($0) }
             return try await shell.page(viewer, title: "New message", section: .messages, MessageViews.compose(
                 viewer, to: to, contact: contact, groups: try await console.groups.list(scope, page: PageRequest(limit: 100, after: nil)),
-                templates: try await console.campaigns.templates.list(scope, category: nil, channel: "sms", page: PageRequest(limit: 100, after: nil)),
+                templates: try await console.domains.campaigns.templates.list(scope, category: nil, channel: "sms", page: PageRequest(limit: 100, after: nil)),
                 templateID: draft.templateID, body: draft.body, sendAt: draft.sendAt, timeZone: draft.timeZone,
                 preview: try await console.preview(scope, draft), error: error), status: status)
         }

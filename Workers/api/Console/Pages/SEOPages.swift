@@ -5,7 +5,7 @@ import OzziRuntime
 extension ConsolePages {
     func addSEOPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let seo = console.seo
+        let seo = console.domains.seo
 
         get("/console/seo") { _, _, viewer in
             let scope = viewer.principal.scope

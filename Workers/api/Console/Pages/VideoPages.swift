@@ -6,7 +6,7 @@ import VideoTimeline
 extension ConsolePages {
     func addVideoPages(_ console: ConsoleDomain) {
         let shell = console.shell
-        let video = console.video
+        let video = console.domains.video
 
         get("/console/video") { _, _, viewer in
             let projects = try await video.projects.list(viewer.principal.scope, page: PageRequest(limit: 100, after: nil))
@@ -25,18 +25,13 @@ extension ConsolePages {
             let scope = viewer.principal.scope
             guard let project = try await video.projects.get(scope, id: context.parameter("id")) else { throw APIError.notFound("project") }
             guard let quality = RenderQuality(rawValue: form["quality"] ?? "standard") else { throw APIError.invalidField("quality", "is draft, standard or high") }
-            let assets = try await video.assets.forRender(scope, ids: project.project.assetIDs)
-            if let missing = project.project.assetIDs.first(where: { assets[$0] == nil }) {
-                throw APIError.conflict("asset \(missing) of the project is gone: take it out of the project first")
-            }
-            _ = try await video.renders.start(scope, project, assets: assets, quality: quality, createdBy: viewer.principal.userID)
+            _ = try await video.render(scope, project, quality: quality, createdBy: viewer.principal.userID)
             console.events.flushSoon()
             return ConsoleShell.redirect("/console/video/projects/\(project.id)")
         }
 
         post("/console/video/renders/:id/cancel") { _, context, viewer, _ in
-            guard let render = try await video.renders.cancel(viewer.principal.scope, id: context.parameter("id")) else { throw APIError.notFound("render") }
-            _ = try? await video.service.cancel(renderID: render.id)
+            guard let render = try await video.cancel(viewer.principal.scope, renderID: context.parameter("id")) else { throw APIError.notFound("render") }
             console.events.flushSoon()
             return ConsoleShell.redirect("/console/video/projects/\(render.project_id)")
         }

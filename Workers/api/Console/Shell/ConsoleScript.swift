@@ -27,6 +27,22 @@ enum ConsoleScript {
           var leaving = false;
           window.addEventListener("pagehide", function () { leaving = true; });
           window.addEventListener("beforeunload", function () { leaving = true; });
+          // The workspace's live stream: `setup` adds its listeners to each stream opened. One refused for good (the
+          // access cookie lapsed while the page was open) renews the session once and opens again. Answers the
+          // current stream, to close.
+          function openStream(setup) {
+            var stream;
+            function listen() {
+              stream = new EventSource("/api/v1/stream");
+              setup(stream);
+              stream.addEventListener("error", function () {
+                if (leaving || stream.readyState !== EventSource.CLOSED) return;
+                fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" }).then(function (renewed) { if (renewed.ok) listen(); });
+              });
+            }
+            listen();
+            return function () { return stream; };
+          }
           function csrf() { var meta = document.querySelector("meta[name=csrf-token]"); return meta ? meta.content : ""; }
           // One stream for the page's live parts; a part is read again when one of its events is about it.
           function followLiveParts(parts) {
@@ -44,9 +60,8 @@ enum ConsoleScript {
             }
             var types = {};
             parts.forEach(function (part) { part.getAttribute("data-live-events").split(" ").forEach(function (type) { types[type] = true; }); });
-            var stream, opened = false;
-            function listen() {
-              stream = new EventSource("/api/v1/stream");
+            var opened = false;
+            openStream(function (stream) {
               // The first connection follows the page's own render; a later one may have missed events.
               stream.addEventListener("open", function () { if (opened) parts.forEach(refresh); opened = true; });
               Object.keys(types).forEach(function (type) {
@@ -59,12 +74,7 @@ enum ConsoleScript {
                   });
                 });
               });
-              stream.addEventListener("error", function () {
-                if (leaving || stream.readyState !== EventSource.CLOSED) return;
-                fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" }).then(function (renewed) { if (renewed.ok) listen(); });
-              });
-            }
-            listen();
+            });
           }
           ready(function () {
             var parts = Array.from(document.querySelectorAll("[data-live-part]"));
@@ -153,8 +163,8 @@ enum ConsoleScript {
             var report = document.querySelector("[data-import-progress]");
             if (report && report.getAttribute("data-status") === "running") {
               var id = report.getAttribute("data-import-progress");
-              var stream = null;
-              var finish = function (html) { stream.close(); report.innerHTML = html; report.setAttribute("data-status", "ended"); };
+              var current = null;
+              var finish = function (html) { current().close(); report.innerHTML = html; report.setAttribute("data-status", "ended"); };
               var reread = function () {
                 fetch(location.pathname + "?part=report", { credentials: "same-origin", headers: { accept: "text/html" } })
                   .then(function (answer) { return answer.text(); })
@@ -165,20 +175,6 @@ enum ConsoleScript {
                     if (state && state.getAttribute("data-status") !== "running") finish(html);
                   })
                   .catch(function () {});
-              };
-              var listen = function () {
-                stream = new EventSource("/api/v1/stream");
-                stream.addEventListener("open", reread);
-                stream.addEventListener("contact_import.progress", progress);
-                stream.addEventListener("contact_import.finished", function (message) {
-                  if (JSON.parse(message.data).data.import_id === id) reread();
-                });
-                // Refused for good (the access cookie lapsed): renew the session once and listen again.
-                stream.addEventListener("error", function () {
-                  if (leaving || stream.readyState !== EventSource.CLOSED || report.getAttribute("data-status") !== "running") return;
-                  fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin" })
-                    .then(function (renewed) { if (renewed.ok) listen(); });
-                });
               };
               var progress = function (message) {
                 var data = JSON.parse(message.data).data;
@@ -192,7 +188,13 @@ enum ConsoleScript {
                   if (count) count.textContent = data[name];
                 });
               };
-              listen();
+              current = openStream(function (stream) {
+                stream.addEventListener("open", reread);
+                stream.addEventListener("contact_import.progress", progress);
+                stream.addEventListener("contact_import.finished", function (message) {
+                  if (JSON.parse(message.data).data.import_id === id) reread();
+                });
+              });
             }
           });
         })();

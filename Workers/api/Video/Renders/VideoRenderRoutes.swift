@@ -13,11 +13,7 @@ extension RouteGroup {
             let body = try JSONBody(optional: request)
             let quality = try body.choice("quality", RenderQuality.allCases.map(\.rawValue)).flatMap(RenderQuality.init(rawValue:)) ?? .standard
             guard let project = try await s.projects.get(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("project") }
-            let assets = try await s.assets.forRender(principal.scope, ids: project.project.assetIDs)
-            if let missing = project.project.assetIDs.first(where: { assets[$0] == nil }) {
-                throw APIError.conflict("asset \(missing) of the project is gone: take it out of the project first", details: ["asset_id": .string(missing)])
-            }
-            return .json(try await s.renders.start(principal.scope, project, assets: assets, quality: quality, createdBy: principal.userID).json, status: 202)
+            return .json(try await s.render(principal.scope, project, quality: quality, createdBy: principal.userID).json, status: 202)
         }
 
         list("/:id/renders", "The project's renders, oldest first", tag: "video", of: .model(VideoRender.self), key: \.id, item: \.json) { _, context, principal, page in
@@ -33,9 +29,7 @@ extension RouteGroup {
 
         authed("POST", "/:id/cancel", "Cancel a queued or running render (its ffmpeg is stopped); 409 once it has ended", tag: "video",
                answers: .json(.model(VideoRender.self))) { _, context, principal in
-            guard let render = try await s.renders.cancel(principal.scope, id: context.parameter("id")) else { throw APIError.notFound("render") }
-            // The row is final already; video-render stops its ffmpeg (or drops it from its line) when it hears.
-            _ = try? await s.service.cancel(renderID: render.id)
+            guard let render = try await s.cancel(principal.scope, renderID: context.parameter("id")) else { throw APIError.notFound("render") }
             return .json(render.json)
         }
 
