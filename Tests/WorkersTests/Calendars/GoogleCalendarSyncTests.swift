@@ -50,9 +50,12 @@ import Testing
 
         /// Runs the api worker's every-minute maintenance once, as the host's cron would.
         func sweep() async throws {
+            try await calendars().maintain()
+        }
+
+        func calendars() throws -> CalendarsDomain {
             let worker = try #require(api.host.workers["api"] as? APIWorker)
-            let domain = try #require(worker.domains.compactMap { $0 as? CalendarsDomain }.first)
-            try await domain.maintain()
+            return try #require(worker.domains.compactMap { $0 as? CalendarsDomain }.first)
         }
     }
 
@@ -235,6 +238,21 @@ import Testing
         let again = try await w.call("PATCH", "/calendars/events/\(id)", json: ["title": "Mine"])
         #expect(again.status == 200 && again.string("location") == "Room 9", "\(again.body)")
         #expect(try await w.googleEvents().first { $0["id"] as? String == googleID }?["summary"] as? String == "Mine")
+
+        // A change read before a sync brought Google's newer version here is refused, not sent to Google with
+        // the newer etag (which Google would take, losing a change the caller never saw).
+        let calendars = try w.calendars()
+        let workspace = try #require(try await calendars.events.database.prepare("SELECT workspace_id FROM calendar_events WHERE id = ?").bind(id).first()?
+            .text("workspace_id"))
+        let read = try #require(try await calendars.events.get(TenantScope(workspaceID: workspace), id: id))
+        try await w.control("PATCH", "/_control/events/ada@example.com/\(googleID)", ["location": "Room 10"])
+        #expect(try await w.call("POST", "/calendars/google/sync").status == 200)
+        do {
+            _ = try await calendars.events.googleIdentity(read)
+            Issue.record("the Google etag of a version moved on was given out")
+        } catch let error as APIError {
+            #expect(error.status == 412, "\(error)")
+        }
         try await w.stub.control("/_control/notifications?mode=send")
 
         // Ten round trips each way, with pushes and syncs between: one event here, one in Google.

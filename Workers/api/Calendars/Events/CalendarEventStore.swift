@@ -37,10 +37,15 @@ struct CalendarEventStore: Sendable {
             """).bind(remote.etag, remote.updatedMs, eventID, remote.updatedMs).run()
     }
 
-    /// What a Google calendar's event is known by there: its Google id and the etag kept (nil while its insert is under way).
-    func googleIdentity(_ eventID: String) async throws -> (id: String, etag: String?)? {
-        guard let row = try await database.prepare("SELECT google_id, google_etag FROM calendar_events WHERE id = ?").bind(eventID).first(),
+    /// What a Google calendar's event is known by there: its Google id and the etag kept (nil while its insert
+    /// is under way), as of the version `event` was read at. A sync may have brought a change from Google since
+    /// that read: its newer etag would let Google take a change made on what the caller never saw, so a moved
+    /// version is a 412 here (a caller without If-Match has the change made again on the new one).
+    func googleIdentity(_ event: CalendarEvent) async throws -> (id: String, etag: String?)? {
+        guard let row = try await database.prepare("SELECT google_id, google_etag, version FROM calendar_events WHERE id = ?").bind(event.id).first(),
               let id = row.text("google_id") else { return nil }
+        let version = row.integer("version").map { Int($0) } ?? event.version
+        guard version == event.version else { throw APIError.preconditionFailed("the event", etag: "\"\(version)\"") }
         return (id, row.text("google_etag"))
     }
 

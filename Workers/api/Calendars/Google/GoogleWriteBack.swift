@@ -91,21 +91,21 @@ struct GoogleWriteBack: Sendable {
 
     /// Patches the series in Google as `input` says; answers Google's new version.
     func update(_ event: CalendarEvent, input: EventInput, in target: (GoogleCalendarLink, GoogleConnection)) async throws -> GoogleVersion? {
-        guard let (googleID, etag) = try await events.googleIdentity(event.id), let changes = GoogleEventBody.changes(from: event, to: input) else { return nil }
+        guard let (googleID, etag) = try await events.googleIdentity(event), let changes = GoogleEventBody.changes(from: event, to: input) else { return nil }
         let answer = try await send(target, "PATCH", "/" + GoogleCalendarAPI.segment(googleID), body: .object(changes),
                                     ifMatch: etag, googleID: googleID, event: event)
         return GoogleVersion(answer.json)
     }
 
     func delete(_ event: CalendarEvent, in target: (GoogleCalendarLink, GoogleConnection)) async throws {
-        guard let (googleID, etag) = try await events.googleIdentity(event.id) else { return }
+        guard let (googleID, etag) = try await events.googleIdentity(event) else { return }
         _ = try await send(target, "DELETE", "/" + GoogleCalendarAPI.segment(googleID), body: nil, ifMatch: etag, googleID: googleID, event: event,
                            goneIsDone: true)
     }
 
     /// One occurrence changed, moved or cancelled: Google's instance of it (`<id>_<original start>`).
     func occurrence(_ exception: EventException, of event: CalendarEvent, in target: (GoogleCalendarLink, GoogleConnection)) async throws {
-        guard let (googleID, _) = try await events.googleIdentity(event.id) else { return }
+        guard let (googleID, _) = try await events.googleIdentity(event) else { return }
         let instance = googleID + "_" + GoogleTime.instanceSuffix(exception.originalStart, allDay: event.allDay, zone: event.zone ?? .utc)
         if exception.cancelled {
             _ = try await send(target, "DELETE", "/" + GoogleCalendarAPI.segment(instance), body: nil, ifMatch: nil, googleID: googleID, event: event,
