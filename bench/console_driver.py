@@ -105,6 +105,8 @@ for i in range(200):
 number = api(setup, "POST", "/voice/numbers", {"phone_number": "+12025550100", "name": "Front desk"})
 for _ in range(20):
     call = api(setup, "POST", f"/voice/numbers/{number['id']}/test-calls", {"script": ["Hello?", "When are you open?", "Thanks, bye"]})
+# A voice lab conversation, open (its page hands out a fresh ticket each time).
+lab = api(setup, "POST", "/voice/lab", {"number_id": number["id"]})["call"]
 # A community with 500 messages and a post held for review.
 community = api(setup, "POST", "/communities", {"name": "Tea lovers"})
 channels = api(setup, "GET", f"/communities/{community['id']}/channels")["data"]
@@ -158,6 +160,9 @@ pages = [
     ("form submissions, 200", f"/console/forms/{newsletter['id']}/submissions", browser),
     ("calls: dashboard and history", "/console/calls", browser),
     ("one call", f"/console/calls/{call['id']}", browser),
+    ("numbers", "/console/calls/numbers", browser),
+    ("voice lab: choose a number", "/console/calls/lab", browser),
+    ("voice lab: a conversation", f"/console/calls/lab/{lab['id']}", browser),
     ("communities", "/console/communities", browser),
     ("a channel, 500 messages", f"/console/communities/{community['id']}/channels/{channels[0]['id']}", browser),
     ("review queue", f"/console/communities/{community['id']}/review", browser),

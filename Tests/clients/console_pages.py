@@ -2,6 +2,7 @@
 a request made by the page's own script, and signing in through the form by keyboard."""
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -30,8 +31,15 @@ def look(run, driver, name):
 
 
 def text(driver, css):
-    found = driver.find_elements(By.CSS_SELECTOR, css)
-    return found[0].text if found else ""
+    """The first match's text. A live part may be replaced between finding an element and reading it: then it
+    is found again."""
+    for _ in range(10):
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        try:
+            return found[0].text if found else ""
+        except StaleElementReferenceException:
+            continue
+    return ""
 
 
 def fetch(driver, path, method, body, headers):

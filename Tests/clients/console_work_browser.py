@@ -21,6 +21,9 @@ chat widget, and the console:
 - reviewing a call: a test call made from the numbers page is followed on its page (transcript, review,
   recording, live); its recording plays; classed, rated and its summary corrected by hand, the API agrees,
   and the dashboard counts it;
+- talking to the agent in the voice testing lab: the answer's words arrive one update at a time, the caller
+  lookup shows running then answered with its result, the agent's goodbye ends the conversation, and hanging up
+  leads to the call's record (a lab call, completed);
 - approving a submission: a message posted in a community's channel with Enter shows there; a member's post
   held in a reviewed channel (MEMBER_TOKEN, the member's session) arrives live in the review queue and,
   approved with a reason, shows in its channel and the audit log;
@@ -292,6 +295,43 @@ try:
     check(text(driver, "[data-stat=calls]") == "1", "the dashboard's calls: " + text(driver, "[data-stat=calls]"))
     check("appointment" in text(driver, "#live-calls"), "the history does not show the call's class")
     look(run, driver, "calls")
+
+    # Talk to the agent in the voice testing lab: its words grow as they stream, its tools show running then
+    # answered, its goodbye ends the conversation, and hanging up leads to the call's record.
+    driver.find_element(By.LINK_TEXT, "Voice testing lab").click()
+    wait(driver, lambda d: d.find_elements(By.ID, "lab-number") != [], "the lab's number choice")
+    look(run, driver, "voice-lab")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Start talking']").click()
+    wait(driver, lambda d: "/console/calls/lab/call_" in d.current_url and text(d, "#lab-state").startswith("Connected"), "the lab's socket open")
+    driver.execute_script("""
+      window.__labSeen = { tools: [], updates: 0 };
+      new MutationObserver(function (changes) {
+        changes.forEach(function (change) {
+          if (change.type === "attributes") window.__labSeen.tools.push(change.target.getAttribute("data-tool") + " " + change.target.getAttribute("data-tool-state"));
+          else if (change.target.closest && change.target.closest(".from-agent") && change.target.tagName === "P") window.__labSeen.updates += 1;
+        });
+      }).observe(document.getElementById("lab-thread"), { attributes: true, attributeFilter: ["data-tool-state"], childList: true, subtree: true });
+    """)
+    say = driver.find_element(By.ID, "lab-text")
+    say.send_keys("What are your opening hours?", Keys.ENTER)
+    wait(driver, lambda d: "nine to five" in text(d, "#lab-thread li.from-agent[data-done]:last-child"), "the agent's streamed answer")
+    say.send_keys("Who am I?", Keys.ENTER)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lab-thread li[data-tool=lookup_caller][data-tool-state=done]") != [], "the caller lookup answered")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lab-thread li.from-agent[data-done]") and
+         "found" in text(d, "#lab-thread li[data-tool=lookup_caller] pre.result"), "the lookup's result")
+    say.send_keys("Thanks, goodbye", Keys.ENTER)
+    wait(driver, lambda d: "ended the conversation" in text(d, "#lab-state"), "the agent ending the conversation")
+    lab = driver.execute_script("return window.__labSeen")
+    seen["lab"] = lab
+    check(lab["tools"][:2] == ["lookup_caller running", "lookup_caller done"], f"the lookup's states: {lab['tools']}")
+    check("end_call done" in lab["tools"], f"the end_call tool: {lab['tools']}")
+    check(lab["updates"] >= 5, f"the agent's words came at once, not as they streamed: {lab['updates']} updates")
+    look(run, driver, "voice-lab-conversation")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Hang up and see the call']").click()
+    wait(driver, lambda d: "/console/calls/call_" in d.current_url and "Who am I?" in text(d, ".transcript"), "the lab call's record")
+    check("the voice lab, in text" in text(driver, ".facts"), "the lab call's direction: " + text(driver, ".facts"))
+    lab_call = api("GET", "/calls/" + driver.current_url.rsplit("/", 1)[-1])
+    check(lab_call["lab"] is True and lab_call["status"] == "completed", f"the lab call: {lab_call['status']}, lab {lab_call['lab']}")
 
     # Approve a submission: a member's post held in a reviewed channel arrives live in the review queue and,
     # approved with a reason, shows in its channel.

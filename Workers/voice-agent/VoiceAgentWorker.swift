@@ -64,9 +64,9 @@ struct VoiceAgent: Sendable {
 
     /// The session of `callID` for a relay connection signed over `url`: the api checks the signature and
     /// answers the call; the session is the one kept for the call (a reconnect) or a new one.
-    func openRelay(callID: String, url: String, signature: String?) async -> Relay {
+    func openRelay(callID: String, url: String, signature: String?, ticket: String? = nil) async -> Relay {
         let answer: Response
-        do { answer = try await directory.session(callID: callID, url: url, signature: signature) } catch {
+        do { answer = try await directory.session(callID: callID, url: url, signature: signature, ticket: ticket) } catch {
             return .refused(VoiceError(status: 503, code: "api_unavailable", message: "the call could not be looked up: \(error)").response)
         }
         guard answer.status == 200, let found = try? JSONValue(jsonBytes: answer.bodyBytes) else { return .refused(answer) }
@@ -77,7 +77,8 @@ struct VoiceAgent: Sendable {
                                        interrupted: turn["interrupted"]?.boolValue ?? false, tool: turn["tool"].flatMap { $0 == .null ? nil : $0 }, atMs: 0)
             }
             return RelaySession(callID: callID, settings: settings, recorded: recorded, model: config.model(settings), directory: directory,
-                                toolTimeout: config.toolTimeout, timings: timings, clock: clock, logger: logger)
+                                toolTimeout: config.toolTimeout, showsTools: found["call"]?["lab"]?.boolValue == true, timings: timings, clock: clock,
+                                logger: logger)
         })
     }
 }

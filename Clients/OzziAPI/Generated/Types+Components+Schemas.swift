@@ -2891,11 +2891,15 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Call/interruptions`.
             public var interruptions: Swift.Int
+            /// A conversation in the voice testing lab (text, no phone): left out of the dashboard's totals
+            ///
+            /// - Remark: Generated from `#/components/schemas/Call/lab`.
+            public var lab: Swift.Bool
             /// The voice number; null once it was deleted
             ///
             /// - Remark: Generated from `#/components/schemas/Call/number_id`.
             public var numberId: Swift.String?
-            /// The member who called from the browser
+            /// The member who called from the browser, or talked to the agent in the voice lab
             ///
             /// - Remark: Generated from `#/components/schemas/Call/placed_by`.
             public var placedBy: Swift.String?
@@ -3426,8 +3430,9 @@ extension Components {
             ///   - hasRecording: A recording is stored: GET /api/v1/calls/{id}/recording serves it
             ///   - id:
             ///   - interruptions: Times the caller interrupted the agent
+            ///   - lab: A conversation in the voice testing lab (text, no phone): left out of the dashboard's totals
             ///   - numberId: The voice number; null once it was deleted
-            ///   - placedBy: The member who called from the browser
+            ///   - placedBy: The member who called from the browser, or talked to the agent in the voice lab
             ///   - price: What the provider charged (positive), fetched after the call
             ///   - priceUnit:
             ///   - ratedBy:
@@ -3461,6 +3466,7 @@ extension Components {
                 hasRecording: Swift.Bool,
                 id: Swift.String,
                 interruptions: Swift.Int,
+                lab: Swift.Bool,
                 numberId: Swift.String? = nil,
                 placedBy: Swift.String? = nil,
                 price: Swift.Double? = nil,
@@ -3496,6 +3502,7 @@ extension Components {
                 self.hasRecording = hasRecording
                 self.id = id
                 self.interruptions = interruptions
+                self.lab = lab
                 self.numberId = numberId
                 self.placedBy = placedBy
                 self.price = price
@@ -3532,6 +3539,7 @@ extension Components {
                 case hasRecording = "has_recording"
                 case id
                 case interruptions
+                case lab
                 case numberId = "number_id"
                 case placedBy = "placed_by"
                 case price
@@ -3626,6 +3634,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .interruptions
                 )
+                self.lab = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .lab
+                )
                 self.numberId = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .numberId
@@ -3706,6 +3718,7 @@ extension Components {
                     "has_recording",
                     "id",
                     "interruptions",
+                    "lab",
                     "number_id",
                     "placed_by",
                     "price",

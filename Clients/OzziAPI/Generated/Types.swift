@@ -2306,6 +2306,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/voice/browser-token`.
     /// - Remark: Generated from `#/paths//api/v1/voice/browser-token/post(postVoiceBrowserToken)`.
     func postVoiceBrowserToken(_ input: Operations.PostVoiceBrowserToken.Input) async throws -> Operations.PostVoiceBrowserToken.Output
+    /// Open a conversation with a number's agent in text: a lab call, and the ConversationRelay socket to speak on
+    ///
+    /// Open a conversation with a number's agent in text: a lab call, and the ConversationRelay socket to speak on. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/lab`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/lab/post(postVoiceLab)`.
+    func postVoiceLab(_ input: Operations.PostVoiceLab.Input) async throws -> Operations.PostVoiceLab.Output
+    /// Hang up a lab conversation: the call completes and is reviewed as any call
+    ///
+    /// Hang up a lab conversation: the call completes and is reviewed as any call. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/lab/{id}/end`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/lab/{id}/end/post(postVoiceLabEnd)`.
+    func postVoiceLabEnd(_ input: Operations.PostVoiceLabEnd.Input) async throws -> Operations.PostVoiceLabEnd.Output
     /// The workspace's voice numbers, oldest first
     ///
     /// The workspace's voice numbers, oldest first. Paged: at most `limit` items; `next_cursor` goes on from the last one. Needs a bearer token, an API key or the session cookie.
@@ -7407,6 +7421,36 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/voice/browser-token/post(postVoiceBrowserToken)`.
     public func postVoiceBrowserToken(headers: Operations.PostVoiceBrowserToken.Input.Headers = .init()) async throws -> Operations.PostVoiceBrowserToken.Output {
         try await postVoiceBrowserToken(Operations.PostVoiceBrowserToken.Input(headers: headers))
+    }
+    /// Open a conversation with a number's agent in text: a lab call, and the ConversationRelay socket to speak on
+    ///
+    /// Open a conversation with a number's agent in text: a lab call, and the ConversationRelay socket to speak on. Send an `Idempotency-Key` to make retries safe. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/lab`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/lab/post(postVoiceLab)`.
+    public func postVoiceLab(
+        headers: Operations.PostVoiceLab.Input.Headers = .init(),
+        body: Operations.PostVoiceLab.Input.Body
+    ) async throws -> Operations.PostVoiceLab.Output {
+        try await postVoiceLab(Operations.PostVoiceLab.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Hang up a lab conversation: the call completes and is reviewed as any call
+    ///
+    /// Hang up a lab conversation: the call completes and is reviewed as any call. Needs a bearer token, an API key or the session cookie.
+    ///
+    /// - Remark: HTTP `POST /api/v1/voice/lab/{id}/end`.
+    /// - Remark: Generated from `#/paths//api/v1/voice/lab/{id}/end/post(postVoiceLabEnd)`.
+    public func postVoiceLabEnd(
+        path: Operations.PostVoiceLabEnd.Input.Path,
+        headers: Operations.PostVoiceLabEnd.Input.Headers = .init()
+    ) async throws -> Operations.PostVoiceLabEnd.Output {
+        try await postVoiceLabEnd(Operations.PostVoiceLabEnd.Input(
+            path: path,
+            headers: headers
+        ))
     }
     /// The workspace's voice numbers, oldest first
     ///

@@ -12,7 +12,7 @@ import Testing
                     to_number: "+2", contact_id: nil, status: status, context: [:], after_hours: false, started_at: started, answered_at: nil,
                     ended_at: started, duration_seconds: duration, interruptions: 0, session_status: nil, handoff_reason: nil, handoff_data: nil,
                     callback_requested_at: nil, callback_note: nil, placed_by: nil, classification: nil, classified_by: nil, rating: nil, rated_by: nil,
-                    review_status: nil, price_micros: nil, price_unit: nil, has_recording: false, created_at: started, updated_at: started)
+                    review_status: nil, price_micros: nil, price_unit: nil, has_recording: false, lab: false, created_at: started, updated_at: started)
     }
 
     @Test func eachConditionNarrowsAndNoneMeansNeverByItself() {

@@ -54,6 +54,7 @@ struct ConsoleDomain: APIDomain {
         pages.addCampaignPages(self)
         pages.addFormPages(self)
         pages.addCallPages(self)
+        pages.addCallLabPages(self)
         pages.addCommunityPages(self)
         pages.addCalendarPages(self)
         pages.addSEOPages(self)

@@ -23,7 +23,7 @@ extension Call: APIModel {
         .required("handoff_reason", Schema.string().nullable.described("Why the agent handed the call to a human")),
         .required("callback_requested_at", Schema.timestamp.nullable),
         .required("callback_note", Schema.string().nullable),
-        .required("placed_by", Schema.string().nullable.described("The member who called from the browser")),
+        .required("placed_by", Schema.string().nullable.described("The member who called from the browser, or talked to the agent in the voice lab")),
         .required("classification", Schema.oneOf(CallClass.all).nullable.described("The review's class for the call, or a person's")),
         .required("classified_by", Schema.string().nullable.described("`review`, or the member who classified the call")),
         .required("rating", Schema.integer(1...5).nullable.described("Stars a person gave the call")),
@@ -32,6 +32,7 @@ extension Call: APIModel {
         .required("price", Schema.number(0...1_000_000).nullable.described("What the provider charged (positive), fetched after the call")),
         .required("price_unit", Schema.string().nullable.example("USD")),
         .required("has_recording", Schema.boolean.described("A recording is stored: GET /api/v1/calls/{id}/recording serves it")),
+        .required("lab", Schema.boolean.described("A conversation in the voice testing lab (text, no phone): left out of the dashboard's totals")),
         .required("created_at", .timestamp),
         .required("updated_at", .timestamp),
         .optional("events", Schema.array(Schema.object([

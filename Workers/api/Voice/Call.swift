@@ -33,6 +33,8 @@ struct Call: Sendable, Decodable, SQLRecord {
     let price_micros: Int64?
     let price_unit: String?
     let has_recording: Bool
+    /// A conversation in the console's voice testing lab (text, no phone): not counted in the call center's totals.
+    let lab: Bool
     let created_at: String
     let updated_at: String
 
@@ -40,7 +42,7 @@ struct Call: Sendable, Decodable, SQLRecord {
         case id, workspace_id, number_id, call_sid, account_sid, direction, from_number, to_number, contact_id, status, context, after_hours
         case started_at, answered_at, ended_at, duration_seconds, interruptions, session_status, handoff_reason, handoff_data
         case callback_requested_at, callback_note, placed_by, classification, classified_by, rating, rated_by, review_status
-        case price_micros, price_unit, has_recording, created_at, updated_at
+        case price_micros, price_unit, has_recording, lab, created_at, updated_at
     }
     typealias Columns = CodingKeys
 
@@ -72,7 +74,7 @@ struct Call: Sendable, Decodable, SQLRecord {
             "callback_requested_at": text(callback_requested_at), "callback_note": text(callback_note), "placed_by": text(placed_by),
             "classification": text(classification), "classified_by": text(classified_by), "rating": rating.map { .number(Double($0)) } ?? .null,
             "rated_by": text(rated_by), "review_status": text(review_status), "price": price.map { .number($0) } ?? .null,
-            "price_unit": text(price_unit), "has_recording": .bool(has_recording),
+            "price_unit": text(price_unit), "has_recording": .bool(has_recording), "lab": .bool(lab),
             "created_at": .string(created_at), "updated_at": .string(updated_at),
         ]
         if let detail {

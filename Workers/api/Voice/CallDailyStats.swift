@@ -15,9 +15,9 @@ enum CallDailyStats {
     /// Every counting column, in one order for statements and rows alike.
     static let columns = ["calls", "duration_seconds", "completed_duration_seconds", "price_micros"] + statuses.map(statusColumn) + classes.map(classColumn)
 
-    /// What one ended call adds to its day: column -> amount.
+    /// What one ended call adds to its day: column -> amount (a voice lab conversation adds nothing).
     private static func share(_ call: Call?) -> (day: String, amounts: [String: Int64])? {
-        guard let call, call.ended_at != nil else { return nil }
+        guard let call, call.ended_at != nil, !call.lab else { return nil }
         let duration = Int64(call.duration_seconds ?? 0)
         var amounts: [String: Int64] = ["calls": 1, "duration_seconds": duration, "price_micros": call.price_micros ?? 0,
                                         classColumn(call.classification ?? "unclassified"): 1]

@@ -67,7 +67,7 @@ struct CallDashboard: Sendable {
             }))
         }
         let byStatus = tally(CallDailyStats.statuses, CallDailyStats.statusColumn), byClass = tally(CallDailyStats.classes, CallDailyStats.classColumn)
-        let live = try await database.prepare("SELECT count(*) AS n FROM calls WHERE workspace_id = ? AND ended_at IS NULL AND started_at >= ?")
+        let live = try await database.prepare("SELECT count(*) AS n FROM calls WHERE workspace_id = ? AND ended_at IS NULL AND lab = 0 AND started_at >= ?")
             .bind(scope.workspaceID, Timestamp.at(milliseconds: clock.milliseconds - Self.liveWindowMilliseconds)).first()?.integer("n") ?? 0
         let currency = try await database.prepare("""
             SELECT price_unit FROM calls WHERE workspace_id = ? AND price_unit IS NOT NULL ORDER BY started_at DESC LIMIT 1

@@ -18,8 +18,9 @@ struct CallStore: Sendable {
         let status: String
         let context: JSONValue
         let afterHours: Bool
-        /// The member who called from the browser.
+        /// The member who called from the browser, or who talks to the agent in the voice lab.
         var placedBy: String? = nil
+        var lab = false
     }
 
     /// The call for `start.callSid`, made the first time (Twilio may repeat its webhook); its contact is the
@@ -33,9 +34,9 @@ struct CallStore: Sendable {
             let contact = try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND phone = ?", scope.workspaceID, party).first?.text("id")
             try tx.run("""
                 INSERT INTO calls (id, workspace_id, number_id, call_sid, account_sid, direction, from_number, to_number, contact_id, status, context,
-                  after_hours, started_at, interruptions, placed_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                  after_hours, started_at, interruptions, placed_by, lab, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
                 """, id, scope.workspaceID, number?.id, start.callSid, start.accountSid, start.direction, start.from, start.to, contact, start.status,
-                start.context.jsonText, start.afterHours ? 1 : 0, now, start.placedBy, now, now)
+                start.context.jsonText, start.afterHours ? 1 : 0, now, start.placedBy, start.lab ? 1 : 0, now, now)
             try tx.run("INSERT INTO call_events (call_id, seq, workspace_id, status, at) VALUES (?, 1, ?, ?, ?)", id, scope.workspaceID, start.status, now)
             try WorkspaceEvents.record(tx, [(scope, "call.started", Self.event(id, ["direction": .string(start.direction), "from": .string(start.from),
                                                                                       "to": .string(start.to), "status": .string(start.status)]))], at: now)

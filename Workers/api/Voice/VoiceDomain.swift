@@ -16,6 +16,7 @@ struct VoiceDomain: APIDomain {
     let pricing: CallPricing
     let recordings: CallRecordings
     let dashboard: CallDashboard
+    let lab: VoiceLab
     let contexts: CallContextStore
     let renderer: ContextRenderer
     let jobs: any QueueProducer
@@ -54,12 +55,15 @@ struct VoiceDomain: APIDomain {
                                     settings: api.messaging.smsSettings, providers: api.messaging.providers, voice: try api.env.service("VOICE"),
                                     logger: api.logger)
         dashboard = CallDashboard(database: api.database, clock: api.clock)
+        lab = VoiceLab(numbers: numbers, calls: calls, tickets: VoiceLabTicket(key: CredentialKey.derive(api.sealingKey, for: "voice-lab")), jobs: jobs,
+                       clock: api.clock, defaultCountry: api.defaultCountry, voicePath: Self.path(of: voiceURL))
         tools = CallTools(database: api.database, clock: api.clock, contacts: contacts, calls: calls, sms: api.messaging.scheduler)
     }
 
     func routes(_ v1: RouteGroup) {
         v1.group("/voice/numbers").announcing(events).addVoiceNumberRoutes(self)
         v1.group("/voice").addBrowserCallingRoutes(self)
+        v1.group("/voice/lab").announcing(events).addVoiceLabRoutes(self)
         v1.group("/calls").addCallRoutes(self)
         v1.group("/call-contexts").announcing(events).addCallContextRoutes(self)
         v1.group("/internal/voice").announcing(events).addVoiceServiceRoutes(self)
@@ -78,8 +82,16 @@ struct VoiceDomain: APIDomain {
     }
 
     func maintain() async throws {
+        try await lab.sweep()
         try await reviews.requeueStalled()
         try await recordings.requeueStalled()
+    }
+
+    /// The path part of a URL (`http://host:8787/voice` -> `/voice`): where a worker is mounted on its host.
+    static func path(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        return rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? ""
     }
 
     /// What follows a call's end: its price and its review.

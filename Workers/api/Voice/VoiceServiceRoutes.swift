@@ -29,7 +29,12 @@ extension RouteGroup {
         service("POST", "/calls/:id/session") { request, context in
             let body = try JSONBody(request)
             guard let call = try await s.calls.byID(context.parameter("id")) else { throw APIError.notFound("call") }
-            try await s.checkUpgrade(body, accountSid: call.account_sid)
+            // A lab conversation's socket is opened by a browser, with a ticket (it cannot send Twilio's header).
+            if let ticket = try body.string("ticket", max: 100) {
+                try s.lab.check(ticket: ticket, for: call)
+            } else {
+                try await s.checkUpgrade(body, accountSid: call.account_sid)
+            }
             guard !Call.finalStatuses.contains(call.status) else { throw APIError.conflict("the call has ended (\(call.status))") }
             try await s.calls.connected(call)
             let settings = try await s.numbers.settings(of: call) ?? VoiceSettings()

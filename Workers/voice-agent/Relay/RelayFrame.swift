@@ -62,6 +62,15 @@ enum RelayReply {
         (["type": "end", "handoffData": .string(handoff.jsonText)] as JSONValue).jsonText
     }
 
+    /// The voice lab's own message, never sent to Twilio: one of the agent's tool calls as it starts
+    /// (`running`) and as it answers (`done`, with its result), so a person trying the agent sees its tools run.
+    static func labTool(_ call: ToolCall, result: JSONValue? = nil) -> String {
+        var message: [String: JSONValue] = ["type": "lab.tool", "id": .string(call.id), "name": .string(call.name),
+                                            "arguments": .object(call.parsedArguments), "state": result == nil ? "running" : "done"]
+        if let result { message["result"] = result }
+        return JSONValue.object(message).jsonText
+    }
+
     static func language(_ tag: String) -> String {
         (["type": "language", "ttsLanguage": .string(tag), "transcriptionLanguage": .string(tag)] as JSONValue).jsonText
     }

@@ -11,6 +11,8 @@ actor RelaySession {
     private let model: any LanguageModel
     private let directory: VoiceDirectory
     private let toolTimeout: Duration
+    /// A voice lab conversation: the tools' calls and results go to the socket too (`RelayReply.labTool`).
+    private let showsTools: Bool
     private let clock: any WallClock
     private let logger: Logger
     private var conversation: RelayConversation
@@ -42,7 +44,8 @@ actor RelaySession {
     private var modelFirstPiece: Duration?
 
     init(callID: String, settings: VoiceCallSettings, recorded: [RelayConversation.Turn], model: any LanguageModel, directory: VoiceDirectory,
-         toolTimeout: Duration, timings: TurnTimings, clock: any WallClock, logger: Logger) {
+         toolTimeout: Duration, showsTools: Bool = false, timings: TurnTimings, clock: any WallClock, logger: Logger) {
+        self.showsTools = showsTools
         self.timings = timings
         language = settings.language
         self.callID = callID
@@ -197,17 +200,19 @@ actor RelaySession {
         if let handoff { await end(handoff) }
     }
 
-    private func toolsCalled(_ calls: [ToolCall], answer number: Int) -> Bool {
+    private func toolsCalled(_ calls: [ToolCall], answer number: Int) async -> Bool {
         guard number == answerNumber else { return false }
         conversation.toolsCalled(calls)
         flush()
+        if showsTools { for call in calls { await send(RelayReply.labTool(call)) } }
         return true
     }
 
-    private func toolAnswered(_ call: ToolCall, result: JSONValue, answer number: Int) -> Bool {
+    private func toolAnswered(_ call: ToolCall, result: JSONValue, answer number: Int) async -> Bool {
         guard number == answerNumber else { return false }
         conversation.toolAnswered(call, result: result, atMs: clock.milliseconds)
         flush()
+        if showsTools { await send(RelayReply.labTool(call, result: result)) }
         return true
     }
 

@@ -13,9 +13,11 @@ struct VoiceDirectory: Sendable {
                                      "fields": .object(fields)])
     }
 
-    /// The session's start: the upgrade's signature checked, then the call, its settings and transcript.
-    func session(callID: String, url: String, signature: String?) async throws -> Response {
-        try await post("/calls/\(callID)/session", ["url": .string(url), "signature": signature.map { .string($0) } ?? .null])
+    /// The session's start: the upgrade's signature (or a lab ticket) checked, then the call, its settings and transcript.
+    func session(callID: String, url: String, signature: String?, ticket: String?) async throws -> Response {
+        var body: [String: JSONValue] = ["url": .string(url), "signature": signature.map { .string($0) } ?? .null]
+        if let ticket { body["ticket"] = .string(ticket) }
+        return try await post("/calls/\(callID)/session", .object(body))
     }
 
     func record(callID: String, turns: [RelayConversation.Turn]) async throws {

@@ -57,7 +57,7 @@ enum CallViews {
         let statuses = ["completed", "in-progress", "ringing", "busy", "no-answer", "failed", "canceled"].map { ($0, $0) }
         return """
             <h1>Calls</h1>
-            <p><a href="/console/calls/numbers">Numbers and test calls</a> · <a href="/api/v1/calls.csv">Download the history as CSV</a></p>
+            <p><a href="/console/calls/numbers">Numbers and test calls</a> · <a href="/console/calls/lab">Voice testing lab</a> · <a href="/api/v1/calls.csv">Download the history as CSV</a></p>
             <section class="panel" aria-labelledby="dashboard-heading"><h2 id="dashboard-heading">The last 30 days</h2>
             \(dashboardPart.html(dashboard))</section>
             <form class="panel call-filters" method="get" action="/console/calls">
@@ -103,15 +103,18 @@ enum CallViews {
     }
 
     /// The live part of one call: facts, player, timeline, review and transcript.
+    /// One turn of a transcript: who, when, what (a tool's call with its arguments and result).
+    static func turn(_ turn: CallTurn) -> HTML {
+        let tool: HTML = turn.tool.map { "<pre class=\"tool\">\(String(decoding: $0.jsonBytes, as: UTF8.self))</pre>" } ?? .empty
+        return """
+            <li class="from-\(turn.role == "caller" ? "visitor" : turn.role == "agent" ? "agent" : "system")"><span class="author">\(turn.role)</span>\
+            <time datetime="\(turn.at)">\(String(turn.at.dropFirst(11).prefix(8)))</time>\(HTML.when(turn.interrupted, " <span class=\"tag\">interrupted</span>"))\
+            <p>\(turn.text)</p>\(tool)</li>
+            """
+    }
+
     static func call(_ call: Call, _ detail: Call.Detail) -> HTML {
-        let turns = detail.turns.map { turn -> HTML in
-            let tool: HTML = turn.tool.map { "<pre class=\"tool\">\(String(decoding: $0.jsonBytes, as: UTF8.self))</pre>" } ?? .empty
-            return """
-                <li class="from-\(turn.role == "caller" ? "visitor" : turn.role == "agent" ? "agent" : "system")"><span class="author">\(turn.role)</span>\
-                <time datetime="\(turn.at)">\(String(turn.at.dropFirst(11).prefix(8)))</time>\(HTML.when(turn.interrupted, " <span class=\"tag\">interrupted</span>"))\
-                <p>\(turn.text)</p>\(tool)</li>
-                """
-        }
+        let turns = detail.turns.map(turn)
         let timeline = detail.events.map { event -> HTML in "<li><span class=\"tag\">\(event.status)</span> <time datetime=\"\(event.at)\">\(event.at)</time></li>" }
         let player: HTML = call.has_recording
             ? "<audio controls preload=\"metadata\" src=\"/api/v1/calls/\(call.id)/recording\" aria-label=\"The call's recording\"></audio>"
@@ -120,7 +123,7 @@ enum CallViews {
             <div class="grid2">
             <section class="panel" aria-labelledby="call-facts"><h2 id="call-facts">The call</h2>
             <dl class="facts"><dt>Status</dt><dd><span class="tag" id="call-status">\(call.status)</span></dd>
-            <dt>Direction</dt><dd>\(call.direction)</dd>
+            <dt>Direction</dt><dd>\(call.lab ? "the voice lab, in text" : call.direction)</dd>
             <dt>Started</dt><dd>\(call.started_at)</dd>
             <dt>Length</dt><dd>\(duration(call.duration_seconds))</dd>
             <dt>Cost</dt><dd>\(call.price.map { money($0, call.price_unit ?? "USD") } ?? "—")</dd>
@@ -224,7 +227,7 @@ enum CallViews {
             """
         }
         return """
-            <p><a href="/console/calls">All calls</a></p>
+            <p><a href="/console/calls">All calls</a> · <a href="/console/calls/lab">Voice testing lab</a></p>
             <h1>Numbers</h1>
             \(numbers.isEmpty ? "<p class=\"panel\">No voice numbers yet: add one through the API (POST /api/v1/voice/numbers) or bring in the provider's.</p>" as HTML : """
                 <table class="rows"><caption class="visually-hidden">Voice numbers</caption>

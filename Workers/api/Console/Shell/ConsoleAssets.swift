@@ -4,7 +4,7 @@ import OzziRuntime
 /// changes with their content, so a browser keeps them for a year and never runs a stale one.
 enum ConsoleAssets {
     static let stylesheet = Array(ConsoleStylesheet.text.utf8)
-    static let script = Array(ConsoleScript.text.utf8)
+    static let script = Array((ConsoleScript.text + "\n" + VoiceLabScript.text).utf8)
     static let stylesheetPath = "/console/assets/console.css?v=" + version(stylesheet)
     static let scriptPath = "/console/assets/console.js?v=" + version(script)
 

@@ -114,6 +114,7 @@ enum ConsoleStylesheet {
         .call-filters label{margin:0 0 .25rem}
         .timeline{list-style:none;margin:0;padding:0;font-size:.875rem}
         .transcript{max-height:none}
+        .thread li.from-system pre.tool{text-align:left}
         pre.tool{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.75rem;background:#f9fafb;border:1px solid #e5e7eb;border-radius:.375rem;padding:.375rem;margin:.25rem 0 0}
         audio{width:100%;margin:.5rem 0}
         button.quiet-dark{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8;margin-top:.5rem}
