@@ -317,8 +317,8 @@ try:
     wait(driver, lambda d: "nine to five" in text(d, "#lab-thread li.from-agent[data-done]:last-child"), "the agent's streamed answer")
     say.send_keys("Who am I?", Keys.ENTER)
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lab-thread li[data-tool=lookup_caller][data-tool-state=done]") != [], "the caller lookup answered")
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lab-thread li.from-agent[data-done]") and
-         "found" in text(d, "#lab-thread li[data-tool=lookup_caller] pre.result"), "the lookup's result")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#lab-thread li[data-tool=lookup_caller] ~ li.from-agent[data-done]") and
+         "found" in text(d, "#lab-thread li[data-tool=lookup_caller] pre.result"), "the lookup's result, then the agent's words")
     say.send_keys("Thanks, goodbye", Keys.ENTER)
     wait(driver, lambda d: "ended the conversation" in text(d, "#lab-state"), "the agent ending the conversation")
     lab = driver.execute_script("return window.__labSeen")

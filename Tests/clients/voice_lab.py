@@ -8,7 +8,8 @@ Usage: voice_lab.py BASE_URL API_TOKEN NUMBER_ID CALLER OTHER_CALL_ID
 Checks, in order: POST /api/v1/voice/lab (201: the call and its socket path); the socket refused without a
 ticket, with a tampered one, and with this call's ticket on OTHER_CALL_ID (a phone call's socket); setup; a
 knowledge answer streamed until last:true; "Who am I?" (lookup_caller: a `lab.tool` running, then done with its
-result, then the agent's words); "Thanks, goodbye" (end_call, then an `end` frame). Every receive has a timeout.
+result, then the agent's words); a long answer interrupted after three words (a `lab.interrupted`, and no word of
+it after that); "Thanks, goodbye" (end_call, then an `end` frame). Every receive has a timeout.
 """
 import asyncio
 import json
@@ -57,6 +58,31 @@ async def turn(socket, words, name, until_end=False):
     return seen[name]
 
 
+async def interrupt(socket):
+    """A long answer cut off after three words: the lab acknowledges the interrupt, and no word of that answer
+    comes after the acknowledgement (the frames of the next second are recorded)."""
+    await socket.send(json.dumps({"type": "prompt", "voicePrompt": "Tell me everything you can do", "lang": "en-US", "last": True}))
+    heard = []
+    while len(heard) < 3:
+        frame = await next_frame(socket, TIMEOUT)
+        if frame.get("type") == "text" and frame.get("token"):
+            heard.append(frame["token"])
+    await socket.send(json.dumps({"type": "interrupt", "utteranceUntilInterrupt": "".join(heard), "durationUntilInterruptMs": 900}))
+    before_ack = []
+    while True:
+        frame = await next_frame(socket, TIMEOUT)
+        if frame.get("type") == "lab.interrupted":
+            break
+        before_ack.append(frame)
+    after = []
+    try:
+        while True:
+            after.append(await next_frame(socket, 1.0))
+    except asyncio.TimeoutError:
+        pass
+    seen["interrupt"] = {"heard": "".join(heard), "before_ack": before_ack, "after_ack": after}
+
+
 async def main():
     base, token, number_id, caller, other_call = sys.argv[1:6]
     status, opened = api("POST", base + "/api/v1/voice/lab", token, {"number_id": number_id, "from": caller})
@@ -77,6 +103,7 @@ async def main():
                                           "to": opened["call"]["to"], "direction": "inbound", "customParameters": {"callId": call_id}}))
             await turn(socket, "What are your opening hours?", "hours")
             await turn(socket, "Who am I?", "who")
+            await interrupt(socket)
             await turn(socket, "Thanks, goodbye", "goodbye", until_end=True)
     except Exception as error:  # a timeout or a closed socket is an observation
         seen["errors"]["conversation"] = f"{type(error).__name__}: {error}"[:300]

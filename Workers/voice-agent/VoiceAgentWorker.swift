@@ -77,7 +77,7 @@ struct VoiceAgent: Sendable {
                                        interrupted: turn["interrupted"]?.boolValue ?? false, tool: turn["tool"].flatMap { $0 == .null ? nil : $0 }, atMs: 0)
             }
             return RelaySession(callID: callID, settings: settings, recorded: recorded, model: config.model(settings), directory: directory,
-                                toolTimeout: config.toolTimeout, showsTools: found["call"]?["lab"]?.boolValue == true, timings: timings, clock: clock,
+                                toolTimeout: config.toolTimeout, isLab: found["call"]?["lab"]?.boolValue == true, timings: timings, clock: clock,
                                 logger: logger)
         })
     }

@@ -57,6 +57,18 @@ import Testing
         let first = try await api.call("GET", "/")
         #expect(first.status == 200 && first.body.contains("Ozzi Edge is running") && (first.body.contains("SQLite") || first.body.contains("PostgreSQL")))
         #expect(first.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        // Where the data lives on disk is told only on the host's own machine, not through a proxy.
+        func on(_ remote: String, _ headers: HTTPHeaders = [:]) -> Bool {
+            FirstRunPage.isOnThisMachine(Request(method: "GET", target: "/", headers: headers, remoteAddress: remote))
+        }
+        #expect(on("127.0.0.1:50412") && on("[::1]:50412") && on("127.8.0.1:1"))
+        #expect(!on("203.0.113.9:50412") && !on("10.0.0.2:1") && !on("[2001:db8::1]:1") && !on("in-process"))
+        #expect(!on("127.0.0.1:50412", ["x-forwarded-for": "203.0.113.9"]) && !on("127.0.0.1:50412", ["forwarded": "for=203.0.113.9"]))
+        let worker = try #require(api.host.workers["api"] as? APIWorker)
+        let console = try #require(worker.domains.compactMap { $0 as? ConsoleDomain }.first)
+        let facts = console.firstRun
+        #expect(FirstRunPage.html(facts, onThisMachine: true).text.contains(facts.dataDirectory))
+        #expect(!FirstRunPage.html(facts, onThisMachine: false).text.contains(facts.dataDirectory))
         #expect(try await api.call("GET", "/console/contacts?q=ada").headers["location"] == "/console/signin?next=%2Fconsole%2Fcontacts%3Fq%3Dada")
 
         _ = try await api.signUp("owner@example.com")

@@ -104,9 +104,9 @@ struct CallStore: Sendable {
         try await database.prepare("SELECT \(CallReview.selection) FROM call_reviews WHERE call_id = ?").bind(call.id).first(CallReview.self)
     }
 
-    /// A contact's most recent ended call: what a follow-up follows up.
+    /// A contact's most recent ended call: what a follow-up follows up (a voice lab conversation is not one).
     func latestEnded(_ scope: TenantScope, contactID: String) async throws -> Call? {
-        try await database.prepare(Self.select + " WHERE workspace_id = ? AND contact_id = ? AND ended_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1")
+        try await database.prepare(Self.select + " WHERE workspace_id = ? AND contact_id = ? AND ended_at IS NOT NULL AND lab = 0 ORDER BY started_at DESC, id DESC LIMIT 1")
             .bind(scope.workspaceID, contactID).first(Call.self)
     }
 

@@ -82,9 +82,9 @@ struct VoiceDomain: APIDomain {
     }
 
     func maintain() async throws {
-        try await lab.sweep()
         try await reviews.requeueStalled()
         try await recordings.requeueStalled()
+        try await lab.sweep()
     }
 
     /// The path part of a URL (`http://host:8787/voice` -> `/voice`): where a worker is mounted on its host.

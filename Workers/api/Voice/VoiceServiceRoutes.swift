@@ -58,6 +58,8 @@ extension RouteGroup {
         /// One of the agent's tools that acts on the workspace's data.
         service("POST", "/calls/:id/tools/:name") { request, context in
             guard let call = try await s.calls.byID(context.parameter("id")) else { throw APIError.notFound("call") }
+            // A lab conversation hung up (or ended by the sweep) acts no more: its socket may still be open.
+            if call.lab, call.ended_at != nil { throw APIError.conflict("the lab conversation has ended") }
             let arguments = try JSONBody(request).fields["arguments"]?.objectValue ?? [:]
             return .json(["result": try await s.tools.run(context.parameter("name"), arguments: arguments, call: call)] as JSONValue)
         }

@@ -71,6 +71,9 @@ enum RelayReply {
         return JSONValue.object(message).jsonText
     }
 
+    /// The voice lab's acknowledgement of an interrupt: no word of the answer it cut off comes after it.
+    static let labInterrupted = (["type": "lab.interrupted"] as JSONValue).jsonText
+
     static func language(_ tag: String) -> String {
         (["type": "language", "ttsLanguage": .string(tag), "transcriptionLanguage": .string(tag)] as JSONValue).jsonText
     }

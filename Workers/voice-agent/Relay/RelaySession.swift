@@ -11,8 +11,10 @@ actor RelaySession {
     private let model: any LanguageModel
     private let directory: VoiceDirectory
     private let toolTimeout: Duration
-    /// A voice lab conversation: the tools' calls and results go to the socket too (`RelayReply.labTool`).
-    private let showsTools: Bool
+    /// A voice lab conversation: the tools' calls and results go to the socket too (`RelayReply.labTool`), and
+    /// an interruption is acknowledged (`RelayReply.labInterrupted`), so the page knows which words are of the
+    /// answer it cut off.
+    private let isLab: Bool
     private let clock: any WallClock
     private let logger: Logger
     private var conversation: RelayConversation
@@ -44,8 +46,8 @@ actor RelaySession {
     private var modelFirstPiece: Duration?
 
     init(callID: String, settings: VoiceCallSettings, recorded: [RelayConversation.Turn], model: any LanguageModel, directory: VoiceDirectory,
-         toolTimeout: Duration, showsTools: Bool = false, timings: TurnTimings, clock: any WallClock, logger: Logger) {
-        self.showsTools = showsTools
+         toolTimeout: Duration, isLab: Bool = false, timings: TurnTimings, clock: any WallClock, logger: Logger) {
+        self.isLab = isLab
         self.timings = timings
         language = settings.language
         self.callID = callID
@@ -106,6 +108,7 @@ actor RelaySession {
             stopAnswer()
             conversation.interrupted(heard: heard, atMs: now)
             flush()
+            if isLab { await send(RelayReply.labInterrupted) }
         case .dtmf(let digit):
             stopAnswer()
             conversation.callerSaid("(pressed \(digit))", atMs: now)
@@ -204,7 +207,7 @@ actor RelaySession {
         guard number == answerNumber else { return false }
         conversation.toolsCalled(calls)
         flush()
-        if showsTools { for call in calls { await send(RelayReply.labTool(call)) } }
+        if isLab { for call in calls { await send(RelayReply.labTool(call)) } }
         return true
     }
 
@@ -212,7 +215,7 @@ actor RelaySession {
         guard number == answerNumber else { return false }
         conversation.toolAnswered(call, result: result, atMs: clock.milliseconds)
         flush()
-        if showsTools { await send(RelayReply.labTool(call, result: result)) }
+        if isLab { await send(RelayReply.labTool(call, result: result)) }
         return true
     }
 

@@ -10,7 +10,7 @@ extension ConsolePages {
 
         open("GET", "/") { request, _ in
             if let viewer = try await shell.sessions.viewer(request) { return ConsoleShell.redirect("/console", keeping: viewer) }
-            return .html(Layout.signedOut(title: "Welcome", FirstRunPage.html(console.firstRun)).text)
+            return .html(Layout.signedOut(title: "Welcome", FirstRunPage.html(console.firstRun, onThisMachine: FirstRunPage.isOnThisMachine(request))).text)
         }
 
         get("/console") { _, _, _ in ConsoleShell.redirect(ConsoleSection.contacts.path) }

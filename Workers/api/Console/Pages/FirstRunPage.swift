@@ -1,6 +1,15 @@
-/// `/` before anyone signs in: what this host runs and where, and the way in.
+import OzziRuntime
+
+/// `/` before anyone signs in: what this host runs and where, and the way in. Where the data lives on disk
+/// is told only to a browser on the host's own machine (loopback, not through a proxy): a public host does
+/// not show its folders to every visitor.
 enum FirstRunPage {
-    static func html(_ facts: FirstRunFacts) -> HTML {
+    static func isOnThisMachine(_ request: Request) -> Bool {
+        guard request.headers["x-forwarded-for"] == nil, request.headers["forwarded"] == nil, let address = IPAddress(request.clientIP) else { return false }
+        return PrivateAddress.classify(address)?.reason == "loopback"
+    }
+
+    static func html(_ facts: FirstRunFacts, onThisMachine: Bool) -> HTML {
         """
         <div class="panel"><h1>Ozzi Edge is running</h1>
         <p>One host process serves the whole platform: the console you are reading, the API, and the workers that
@@ -14,12 +23,12 @@ enum FirstRunPage {
         <tr><td>API</td><td><a href="/api/v1/docs">\(facts.publicURL)/api/v1</a></td><td>The JSON API the console and your services use; its reference is at /api/v1/docs.</td></tr>
         <tr><td>Chat widget</td><td>\(facts.widgetURL)</td><td>The script tag customers embed (loader.js?key=...).</td></tr>
         <tr><td>Forms</td><td>\(facts.formsURL)</td><td>Embeddable forms and their submissions.</td></tr>
-        <tr><td>Voice agent</td><td>\(facts.voiceURL)</td><td>Twilio's voice webhooks and the AI agent's media stream.</td></tr>
+        <tr><td>Voice agent</td><td>\(facts.voiceURL)</td><td>Twilio's voice webhooks and the ConversationRelay socket its AI agent speaks on.</td></tr>
         </tbody></table></div>
         <div class="panel"><h2>Where the data lives</h2>
         <dl class="facts">
         <dt>Database</dt><dd>\(facts.database)</dd>
-        <dt>Data folder</dt><dd><code>\(facts.dataDirectory)</code></dd>
+        \(HTML.when(onThisMachine, "<dt>Data folder</dt><dd><code>\(facts.dataDirectory)</code></dd>"))
         <dt>SMS and email</dt><dd>Simulated until a workspace adds its Twilio or Resend account: nothing leaves this machine.</dd>
         <dt>Account email</dt><dd>\(facts.systemEmail == "simulated" ? "Simulated: kept in the data folder (scripts/mailbox.py ADDRESS prints a link's token)." : "Sent through \(facts.systemEmail).")</dd>
         </dl></div>

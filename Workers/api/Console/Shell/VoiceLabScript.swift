@@ -14,7 +14,9 @@ enum VoiceLabScript {
             var thread = document.getElementById("lab-thread"), state = document.getElementById("lab-state");
             var form = document.getElementById("lab-say"), box = document.getElementById("lab-text"), button = form.querySelector("button[type=submit]");
             var language = lab.getAttribute("data-language") || "en-US";
-            var socket = null, speaking = null, heard = "", ended = false, tools = {};
+            // `cutOff`: an interrupt was sent and not yet acknowledged; words still arriving are of the answer it cut off.
+            var socket = null, speaking = null, heard = "", ended = false, tools = {}, cutOff = false;
+            function quiet() { if (speaking) speaking.removeAttribute("aria-busy"); speaking = null; heard = ""; }
             function add(role, words, kind) {
               var item = document.createElement("li"), who = document.createElement("span"), said = document.createElement("p");
               item.className = "from-" + (kind || role);
@@ -33,6 +35,8 @@ enum VoiceLabScript {
               item.append(block);
             }
             function tool(frame) {
+              // Words after a tool are a new turn: the answer so far stays above it.
+              quiet();
               var item = tools[frame.id];
               if (!item) {
                 item = tools[frame.id] = add("tool", "", "system");
@@ -63,13 +67,17 @@ enum VoiceLabScript {
               var frame;
               try { frame = JSON.parse(message.data); } catch (error) { return; }
               if (frame.type === "text") {
+                if (cutOff) return;
                 if (frame.token) {
-                  if (!speaking) { speaking = add("agent", ""); heard = ""; }
+                  // Busy while it grows: a screen reader reads the answer once, whole, not a word at a time.
+                  if (!speaking) { speaking = add("agent", ""); speaking.setAttribute("aria-busy", "true"); heard = ""; }
                   heard += frame.token;
                   speaking.querySelector("p").textContent = heard;
                   thread.scrollTop = thread.scrollHeight;
                 }
-                if (frame.last) { if (speaking) speaking.setAttribute("data-done", ""); speaking = null; }
+                if (frame.last) { if (speaking) speaking.setAttribute("data-done", ""); quiet(); }
+              } else if (frame.type === "lab.interrupted") {
+                cutOff = false;
               } else if (frame.type === "lab.tool") {
                 tool(frame);
               } else if (frame.type === "language") {
@@ -100,7 +108,8 @@ enum VoiceLabScript {
                 tag.className = "tag";
                 tag.textContent = "interrupted";
                 speaking.querySelector(".author").after(tag);
-                speaking = null;
+                quiet();
+                cutOff = true;
               }
               add("caller", words, "visitor");
               socket.send(JSON.stringify({ type: "prompt", voicePrompt: words, lang: language, last: true }));

@@ -80,6 +80,8 @@ struct VoiceLab: Sendable {
     }
 
     private func end(_ call: Call) async throws {
+        // Hung up already (a second click, or the sweep): its end is not written twice.
+        guard call.ended_at == nil else { return }
         let since = SQLDate.parse(call.answered_at ?? call.started_at).map { Int64($0.timeIntervalSince1970 * 1000) }
         let seconds = since.map { Int(max(0, clock.milliseconds - $0) / 1000) }
         if try await calls.report(call, status: "completed", sequenceNumber: nil, durationSeconds: seconds) {
@@ -93,6 +95,7 @@ struct VoiceLab: Sendable {
         let idle = Timestamp.at(milliseconds: clock.milliseconds - Self.idleMs)
         let open = try await calls.database.prepare(CallStore.select + " WHERE lab = 1 AND ended_at IS NULL AND updated_at < ? ORDER BY updated_at LIMIT 100")
             .bind(idle).all(Call.self)
-        for call in open { try await end(call) }
+        // One conversation's failure (a hang-up at the same moment) leaves the others to be ended; the next sweep tries it again.
+        for call in open { try? await end(call) }
     }
 }
