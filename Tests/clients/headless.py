@@ -44,10 +44,11 @@ class Run:
         return condition
 
     def api(self, method, path, body=None):
-        """A call to the api as the workspace's owner; its JSON answer."""
+        """A call to the api as the workspace's owner; its JSON answer. The bound is for a hang, not speed: a
+        PostgreSQL run with the whole suite beside it once took over 30 s to answer the first call."""
         request = urllib.request.Request(self.base + "/api/v1" + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                          headers={"authorization": "Bearer " + self.token, "content-type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with urllib.request.urlopen(request, timeout=120) as answer:
             return json.load(answer) if answer.status != 204 else None
 
     def wait(self, driver, predicate, what, seconds=30):
