@@ -34,41 +34,19 @@ enum FormContact {
     }
 
     /// The contact the submission created or updated, or nil when it gave neither an email nor a phone.
-    static func upsert(_ tx: SQLTransaction, _ scope: TenantScope, _ mapped: Mapped, method: String, now: String) throws -> String? {
+    /// A new contact waits in `pending` (with its consent) until the batch is written; its event goes to
+    /// `events`, in order with the batch's others.
+    static func upsert(_ tx: SQLTransaction, _ scope: TenantScope, _ mapped: Mapped, method: String, now: String,
+                       pending: inout Pending, events: inout [(TenantScope, String, JSONValue)]) throws -> String? {
         let email = mapped.columns["email"], phone = mapped.columns["phone"]
         guard email != nil || phone != nil else { return nil }
+        if pending.has(scope, email: email, phone: phone) { try pending.write(tx, now: now) }
         func find(_ column: String, _ value: String?) throws -> String? {
             guard let value else { return nil }
             return try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND \(column) = ?", scope.workspaceID, value).first?.text("id")
         }
-        let id: String
-        var event = "contact.updated"
-        if let existing = try find("email", email) ?? find("phone", phone) {
-            // Nobody proves on a form that an address is theirs: an existing contact's addresses are never
-            // added to or changed (else anyone could attach their own email to someone else's contact, and
-            // read or receive what is theirs). What was answered of the rest is written; notes are added to.
-            id = existing
-            var sets: [String] = [], values: [any SQLBindable] = []
-            for column in ["name", "first_name", "last_name"] {
-                if let value = mapped.columns[column] { sets.append("\(column) = ?"); values.append(value) }
-            }
-            if mapped.columns["name"] == nil, mapped.columns["first_name"] != nil || mapped.columns["last_name"] != nil {
-                // The display name follows the parts it is made of.
-                sets.append("name = trim(coalesce(?, first_name) || ' ' || coalesce(?, last_name))")
-                values.append(mapped.columns["first_name"]); values.append(mapped.columns["last_name"])
-            }
-            if let notes = mapped.columns["notes"] {
-                sets.append("notes = CASE WHEN notes = '' THEN ? ELSE notes || ? END"); values.append(notes); values.append("\n\n" + notes)
-            }
-            if !mapped.custom.isEmpty {
-                sets.append("custom_fields = \(tx.dialect.jsonMerge("custom_fields", "?"))"); values.append(ContactStore.json(mapped.custom))
-            }
-            sets.append("updated_at = ?"); values.append(now)
-            try tx.execute("UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE workspace_id = ? AND id = ?",
-                           (values + [scope.workspaceID, id]).map(\.sqlValue))
-        } else {
-            id = ResourceID.make("con")
-            event = "contact.created"
+        guard let id = try find("email", email) ?? find("phone", phone) else {
+            let id = ResourceID.make("con")
             var input = ContactInput()
             input.name = mapped.columns["name"]
             input.firstName = mapped.columns["first_name"]
@@ -79,8 +57,36 @@ enum FormContact {
             input.notes = mapped.columns["notes"]
             input.customFields = mapped.custom
             input.source = "form"
-            try ContactStore.insert(tx, scope, id: id, input, now: now)
+            // A new contact has no opt-out to respect: a ticked box opts in the address given.
+            for consent in mapped.consents {
+                if consent.channel == "sms", phone != nil { input.consent = ("opted_in", method) }
+                if consent.channel == "email", email != nil { input.emailConsent = ("opted_in", method) }
+            }
+            pending.add(scope, id: id, input)
+            events.append((scope, "contact.created", ["contact_id": .string(id)]))
+            return id
         }
+        // Nobody proves on a form that an address is theirs: an existing contact's addresses are never
+        // added to or changed (else anyone could attach their own email to someone else's contact, and
+        // read or receive what is theirs). What was answered of the rest is written; notes are added to.
+        var sets: [String] = [], values: [any SQLBindable] = []
+        for column in ["name", "first_name", "last_name"] {
+            if let value = mapped.columns[column] { sets.append("\(column) = ?"); values.append(value) }
+        }
+        if mapped.columns["name"] == nil, mapped.columns["first_name"] != nil || mapped.columns["last_name"] != nil {
+            // The display name follows the parts it is made of.
+            sets.append("name = trim(coalesce(?, first_name) || ' ' || coalesce(?, last_name))")
+            values.append(mapped.columns["first_name"]); values.append(mapped.columns["last_name"])
+        }
+        if let notes = mapped.columns["notes"] {
+            sets.append("notes = CASE WHEN notes = '' THEN ? ELSE notes || ? END"); values.append(notes); values.append("\n\n" + notes)
+        }
+        if !mapped.custom.isEmpty {
+            sets.append("custom_fields = \(tx.dialect.jsonMerge("custom_fields", "?"))"); values.append(ContactStore.json(mapped.custom))
+        }
+        sets.append("updated_at = ?"); values.append(now)
+        try tx.execute("UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE workspace_id = ? AND id = ?",
+                       (values + [scope.workspaceID, id]).map(\.sqlValue))
         // A ticked box opts in the address this submission gave on that channel, when it is the contact's,
         // and never over an opt-out (a STOP, an unsubscribe): anyone can type someone else's address into a
         // form, so only the person's own confirmed ways back (a reply, the portal, a link) lift those.
@@ -91,7 +97,7 @@ enum FormContact {
                 WHERE workspace_id = ? AND id = ? AND \(consent.channel == "sms" ? "phone" : "email") = ? AND \(consent.channel)_consent <> 'opted_out'
                 """, now, method, now, scope.workspaceID, id, address)
         }
-        try WorkspaceEvents.record(tx, [(scope, event, ["contact_id": .string(id)] as JSONValue)], at: now)
+        events.append((scope, "contact.updated", ["contact_id": .string(id)]))
         return id
     }
 }

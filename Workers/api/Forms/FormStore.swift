@@ -3,11 +3,13 @@ import Synchronization
 
 /// All SQL about forms and their versions. A change writes a new version and moves the form to it; a
 /// version once written never changes, so its parsed definition is kept in memory by (form, version).
+/// A form read by its public key (every view and submission) is kept for a second (`RecentForms`).
 struct FormStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
     let defaultCountry: String
     private let parsed = ParsedDefinitions()
+    private let recent = RecentForms()
 
     init(database: any SQLDatabase, clock: any WallClock, defaultCountry: String) {
         self.database = database
@@ -49,7 +51,11 @@ struct FormStore: Sendable {
 
     /// The form a script tag names, in whichever workspace: the form-embed worker's lookup.
     func byPublicKey(_ key: String) async throws -> Form? {
-        try form(try await database.prepare(Self.select + " WHERE f.public_key = ?").bind(key).first(Form.Row.self))
+        let now = clock.milliseconds
+        if let form = recent.get(key, now: now) { return form }
+        let form = try form(try await database.prepare(Self.select + " WHERE f.public_key = ?").bind(key).first(Form.Row.self))
+        if let form { recent.put(form, now: now) }
+        return form
     }
 
     /// Changes the name or enabled flag in place, and the definition as a new version. Nil when the
@@ -74,6 +80,7 @@ struct FormStore: Sendable {
                 try WorkspaceEvents.record(tx, [(scope, "form.updated", ["form_id": .string(id), "version": .number(Double(version))])], at: now)
                 return true
             }
+            recent.forget(formID: id)
         } catch let error as SQLError where error.isUniqueViolation {
             // Another change took the same version number first.
             throw APIError.conflict("the form was changed by someone else at the same time; read it again and retry", details: ["field": "fields"])
@@ -83,6 +90,7 @@ struct FormStore: Sendable {
 
     func delete(_ scope: TenantScope, id: String) async throws -> Bool {
         let now = Timestamp.now(clock)
+        defer { recent.forget(formID: id) }
         return try await database.transaction { tx in
             guard try tx.run("DELETE FROM forms WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).changes == 1 else { return false }
             try WorkspaceEvents.record(tx, [(scope, "form.deleted", ["form_id": .string(id)])], at: now)
@@ -95,7 +103,7 @@ struct FormStore: Sendable {
         if let known = parsed.get(formID, version) { return known }
         guard let row = try await database.prepare("SELECT definition FROM form_versions WHERE form_id = ? AND version = ?").bind(formID, version).first(),
               let text = row.text("definition") else { return nil }
-        return try parse(formID, version, try JSONValue(jsonBytes: Array(text.utf8)))
+        return try parse(formID, version, text)
     }
 
     /// The versions of a form, newest first, with who made each.
@@ -114,8 +122,8 @@ struct FormStore: Sendable {
                     createdBy: row.createdBy, createdAt: row.createdAt, updatedAt: row.updatedAt, definition: definition)
     }
 
-    private func parse(_ formID: String, _ version: Int, _ json: JSONValue) throws -> FormDefinition {
-        let definition = try FormDefinition(stored: json, defaultCountry: defaultCountry)
+    private func parse(_ formID: String, _ version: Int, _ text: String) throws -> FormDefinition {
+        let definition = try FormDefinition(stored: try JSONValue(jsonBytes: Array(text.utf8)), defaultCountry: defaultCountry)
         parsed.put(formID, version, definition)
         return definition
     }

@@ -31,7 +31,7 @@ struct EmailEventStore: Sendable {
     private let gathered: GatheredTransactions<Posted, Receipt>
 
     init(database: any SQLDatabase, clock: any WallClock, secret: @escaping Secret) {
-        gathered = GatheredTransactions(database: database) { tx, posted in try Self.receive(tx, posted, secret: secret, clock: clock) }
+        gathered = GatheredTransactions(database: database, each: { tx, posted in try Self.receive(tx, posted, secret: secret, clock: clock) })
     }
 
     func receive(_ posted: Posted) async throws -> Receipt {
