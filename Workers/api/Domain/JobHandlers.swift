@@ -26,6 +26,16 @@ struct JobHandlers: Sendable {
         }
     }
 
+    /// Jobs of `type` in a batch run at once, each settling its own message (see `each(_:settling:)`): for
+    /// independent jobs whose writes gather into shared transactions.
+    mutating func concurrently<Job: QueueJob>(_ type: Job.Type, settling run: @escaping @Sendable (Job, QueueMessage, JobContext) async -> Void) {
+        register(type) { messages, jobs, context in
+            await withTaskGroup(of: Void.self) { group in
+                for (message, job) in zip(messages, jobs) { group.addTask { await run(job, message, context) } }
+            }
+        }
+    }
+
     /// Jobs of `type` in a batch run at once, those with the same `key` one after another in batch order;
     /// each is acknowledged when it succeeds and retried when it throws, whatever the others do. For jobs
     /// whose writes gather into shared transactions (`GatheredTransactions`), which run one at a time

@@ -49,6 +49,16 @@ struct FormStore: Sendable {
         return forms
     }
 
+    /// The form as `get` reads it, or as read within the last second (`RecentForms`): what a workflow job
+    /// needs of it (its name, creator and current version) for each submission of a flood.
+    func recent(_ scope: TenantScope, id: String) async throws -> Form? {
+        let now = clock.milliseconds
+        if let form = recent.get(id, now: now) { return form.workspaceID == scope.workspaceID ? form : nil }
+        let form = try await get(scope, id: id)
+        if let form { recent.put(form, now: now) }
+        return form
+    }
+
     /// The form a script tag names, in whichever workspace: the form-embed worker's lookup.
     func byPublicKey(_ key: String) async throws -> Form? {
         let now = clock.milliseconds

@@ -31,12 +31,12 @@ struct FormsDomain: APIDomain {
         formsURL = BaseURL.withoutTrailingSlashes(api.env.var("FORMS_URL", default: api.publicURL + "/forms"))
         let books = BookStore(database: api.database, clock: api.clock)
         workflow = FormWorkflow(
-            database: api.database, clock: api.clock, forms: forms, submissions: submissions, groups: GroupStore(database: api.database, clock: api.clock),
+            database: api.database, clock: api.clock, forms: forms, submissions: submissions,
             sms: api.messaging.scheduler,
             email: EmailScheduler(senders: api.sendingDomains, database: api.database, queue: api.messaging.deliveryQueue, clock: api.clock),
             books: books, participants: ParticipantStore(database: api.database, clock: api.clock),
             study: StudyScheduler(books: books, messages: api.messaging.messages, queue: api.messaging.deliveryQueue, events: api.events),
-            events: api.events, queue: jobs)
+            events: api.events, queue: jobs, groupAdds: FormGroupAdds(database: api.database))
     }
 
     func routes(_ v1: RouteGroup) {
@@ -47,7 +47,7 @@ struct FormsDomain: APIDomain {
     }
 
     func jobs(_ jobs: inout JobHandlers) {
-        jobs.each(FormWorkflowJob.self, settling: { [workflow] job, message, _ in await workflow.run(job, message) })
+        jobs.concurrently(FormWorkflowJob.self, settling: { [workflow] job, message, _ in await workflow.run(job, message) })
     }
 
     /// Workflows whose job was lost after their submission committed are started again; actions a crash
