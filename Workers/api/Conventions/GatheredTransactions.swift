@@ -45,8 +45,9 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     /// Items applied one at a time by `each`.
-    convenience init(database: any SQLDatabase, committed: Committed? = nil, each: @escaping @Sendable (SQLTransaction, Item) throws -> Output) {
-        self.init(database: database, committed: committed) { tx, items in try items.map { try each(tx, $0) } }
+    convenience init(database: any SQLDatabase, gather: Duration = .zero, full: Int = 128, committed: Committed? = nil,
+                     each: @escaping @Sendable (SQLTransaction, Item) throws -> Output) {
+        self.init(database: database, gather: gather, full: full, committed: committed) { tx, items in try items.map { try each(tx, $0) } }
     }
 
     /// Applies `item` in the next transaction; answers what `apply` returned for it once that committed.
