@@ -77,4 +77,43 @@ import Testing
         #expect(committed.batches.withLock { Array($0.joined()) }.sorted() == (0..<50).filter { $0 != 13 }, "only what committed is handed on, once")
         #expect(try await database.prepare("SELECT count(*) AS n FROM items").first()?.integer("n") == 49)
     }
+
+    /// With `gather`, a batch that follows one of several items waits for more (the test's pause lets two
+    /// arrive); a lone item does not wait, so a quiet caller commits at once.
+    @Test func afterAnOverlappingBatchTheNextGathersAndALoneItemDoesNotWait() async throws {
+        let (database, path) = try database()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await database.prepare("CREATE TABLE items (n INTEGER PRIMARY KEY)").run()
+        final class Box: Sendable { let gathered = Mutex<GatheredTransactions<Int, Int>?>(nil) }
+        let box = Box(), committed = Handed(), pausedAfter = Mutex<[Int]>([])
+        let firstStarted = DispatchSemaphore(value: 0), releaseFirst = DispatchSemaphore(value: 0)
+        @Sendable func arrive(_ items: [Int]) async {
+            let gathered = box.gathered.withLock { $0! }
+            for n in items { Task { _ = try await gathered.run(n) } }
+            while gathered.waiting < items.count { await Task.yield() }
+        }
+        let gathered = GatheredTransactions<Int, Int>(
+            database: database, gather: .seconds(3_600), committed: { outputs in committed.batches.withLock { $0.append(outputs) } },
+            pause: { _ in
+                let batches = committed.batches.withLock { $0.count }
+                pausedAfter.withLock { $0.append(batches) }
+                if batches == 2 { await arrive([4, 5]) }
+            },
+            each: { tx, n in
+                if n == 1 { firstStarted.signal(); releaseFirst.wait() }
+                try tx.run("INSERT INTO items (n) VALUES (?)", n)
+                return n
+            })
+        box.gathered.withLock { $0 = gathered }
+        async let first = gathered.run(1)
+        await withCheckedContinuation { done in DispatchQueue.global().async { firstStarted.wait(); done.resume() } }
+        await arrive([2, 3])
+        releaseFirst.signal()
+        #expect(try await first == 1)
+        // A bound for a hang (items 4 and 5 never gathered), not a timing check.
+        for _ in 0..<6_000 where committed.batches.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(committed.batches.withLock { $0.map { $0.sorted() } } == [[1], [2, 3], [4, 5]])
+        #expect(pausedAfter.withLock { $0.first } == 2, "no pause after the lone item's batch; one after the batch of two: \(pausedAfter.withLock { $0 })")
+        #expect(try await database.prepare("SELECT count(*) AS n FROM items").first()?.integer("n") == 5)
+    }
 }

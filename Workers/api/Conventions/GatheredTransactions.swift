@@ -34,21 +34,29 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
     private let committed: Committed?
     private let gather: Duration
     private let full: Int
+    private let pause: @Sendable (Duration) async -> Void
     private let state = Mutex(State())
 
-    init(database: any SQLDatabase, gather: Duration = .zero, full: Int = 128, committed: Committed? = nil, apply: @escaping Apply) {
+    /// `pause` waits out the gathering (a test's own stands in for the clock).
+    init(database: any SQLDatabase, gather: Duration = .zero, full: Int = 128, committed: Committed? = nil,
+         pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }, apply: @escaping Apply) {
         self.database = database
         self.gather = gather
         self.full = full
+        self.pause = pause
         self.committed = committed
         self.apply = apply
     }
 
     /// Items applied one at a time by `each`.
     convenience init(database: any SQLDatabase, gather: Duration = .zero, full: Int = 128, committed: Committed? = nil,
+                     pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) },
                      each: @escaping @Sendable (SQLTransaction, Item) throws -> Output) {
-        self.init(database: database, gather: gather, full: full, committed: committed) { tx, items in try items.map { try each(tx, $0) } }
+        self.init(database: database, gather: gather, full: full, committed: committed, pause: pause) { tx, items in try items.map { try each(tx, $0) } }
     }
+
+    /// How many items wait for the next transaction.
+    var waiting: Int { state.withLock { $0.waiting.count } }
 
     /// Applies `item` in the next transaction; answers what `apply` returned for it once that committed.
     func run(_ item: Item) async throws -> Output {
@@ -66,7 +74,7 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
     private func turns() async {
         var overlapping = false
         while true {
-            if overlapping, gather > .zero, state.withLock({ $0.waiting.count < full }) { try? await Task.sleep(for: gather) }
+            if overlapping, gather > .zero, state.withLock({ $0.waiting.count < full }) { await pause(gather) }
             let batch = state.withLock { state in
                 defer { state.waiting = [] }
                 if state.waiting.isEmpty { state.running = false }
