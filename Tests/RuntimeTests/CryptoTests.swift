@@ -10,6 +10,13 @@ import Testing
         // RFC 2202, test case 2.
         #expect(Crypto.hex(Crypto.hmacSHA1(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8)))
             == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+        // Keys longer than the hash's block are hashed first: RFC 4231 and RFC 2202, test case 6.
+        let long = Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+        #expect(Crypto.hex(Crypto.hmacSHA256(key: [UInt8](repeating: 0xaa, count: 131), long))
+            == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        #expect(Crypto.hex(Crypto.hmacSHA1(key: [UInt8](repeating: 0xaa, count: 80), long)) == "aa4ae5e15272d00e95705637ce8a3b55ed402112")
+        // An empty key and message (RFC 2104 pads the key with zeros): Python's hmac gives the same.
+        #expect(Crypto.hex(Crypto.hmacSHA256(key: [], [])) == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
         // RFC 7914 §12, second vector.
         let key = Crypto.scrypt(password: Array("password".utf8), salt: Array("NaCl".utf8), n: 1024, r: 8, p: 16, length: 64)
         #expect(key.map(Crypto.hex) == "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640")

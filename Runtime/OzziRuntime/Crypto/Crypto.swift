@@ -63,18 +63,46 @@ public enum Crypto {
     }
 
     public static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
-        hmac(EVP_sha256(), key: key, message)
+        hmac(Digest.sha256, key: key, message)
     }
 
     public static func hmacSHA1(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
-        hmac(EVP_sha1(), key: key, message)
+        hmac(Digest.sha1, key: key, message)
     }
 
-    private static func hmac(_ md: OpaquePointer?, key: [UInt8], _ message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        _ = HMAC(md, key, Int32(key.count), message, message.count, &out, &length)
-        return Array(out.prefix(Int(length)))
+    /// Digest implementations fetched once. OpenSSL 3's one-call `HMAC()` looks its algorithms up on
+    /// every call (1.5 µs for a 60-byte message, against 0.24 µs for the hashing itself), and a form
+    /// submission, a sent email or a signed webhook each take several.
+    private struct Digest: @unchecked Sendable {
+        let md: OpaquePointer
+        let blockSize: Int
+        static let sha256 = Digest(name: "SHA256")
+        static let sha1 = Digest(name: "SHA1")
+
+        private init(name: String) {
+            guard let md = EVP_MD_fetch(nil, name, nil) else { fatalError("OpenSSL has no \(name)") }
+            self.md = md
+            blockSize = Int(EVP_MD_get_block_size(md))
+        }
+
+        func hash(_ parts: [UInt8]...) -> [UInt8] {
+            let context = EVP_MD_CTX_new()
+            defer { EVP_MD_CTX_free(context) }
+            var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+            var length: UInt32 = 0
+            EVP_DigestInit_ex2(context, md, nil)
+            for part in parts { EVP_DigestUpdate(context, part, part.count) }
+            EVP_DigestFinal_ex(context, &out, &length)
+            return Array(out.prefix(Int(length)))
+        }
+    }
+
+    /// HMAC (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), K the key padded to the block size
+    /// (hashed first when longer).
+    private static func hmac(_ digest: Digest, key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        var block = key.count > digest.blockSize ? digest.hash(key) : key
+        block += [UInt8](repeating: 0, count: digest.blockSize - block.count)
+        return digest.hash(block.map { $0 ^ 0x5c }, digest.hash(block.map { $0 ^ 0x36 }, message))
     }
 
     /// scrypt (RFC 7914). Memory is `128 * r * n` bytes; OpenSSL's limit is raised to fit.
