@@ -4,13 +4,14 @@ import Synchronization
 /// API keys: `ozk_live_<12 visible>_<secret>`, found by their visible prefix and checked against a
 /// SHA-256 of the whole key in constant time. A verified key, with its creator and workspace, is
 /// remembered for five seconds so most keyed requests cost no query; disabling or deleting a key, and
-/// any membership change, forgets at once, on every host (`PrincipalCacheSync`).
+/// any membership change, forgets at once, on every host (`CacheSync`).
 final class APIKeyStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
     private let principals: PrincipalStore
     private let verified = Mutex<[String: Verified]>([:])
-    let sync: PrincipalCacheSync
+    let sync: CacheSync
+    static let cacheTopic = "api:principal-cache"
     static let cacheMilliseconds: Int64 = 5_000
 
     struct Verified: Sendable {
@@ -22,7 +23,7 @@ final class APIKeyStore: Sendable {
         var lastUsedWritten: Int64
     }
 
-    init(database: any SQLDatabase, clock: any WallClock, sync: PrincipalCacheSync) {
+    init(database: any SQLDatabase, clock: any WallClock, sync: CacheSync) {
         self.database = database
         self.clock = clock
         self.sync = sync
@@ -103,14 +104,14 @@ final class APIKeyStore: Sendable {
 
     private func forget(keyID: String) {
         forgetHere(keyID: keyID)
-        sync.forget(keyID: keyID)
+        sync.forget(["forget": .string(keyID)])
     }
 
     /// Forgets every verified key, on every host: a membership or account changed, so a cached role or
     /// user may be stale.
     func forgetAll() {
         forgetAllHere()
-        sync.forget(keyID: nil)
+        sync.forget(["forget_all": true])
     }
 
     /// What another host's change asks of this host's cache.

@@ -15,6 +15,8 @@ struct APIKeysDomain: APIDomain {
     }
 
     func services(context: WorkerServiceContext) -> [any Service] {
-        [PrincipalCacheListener(sync: apiKeys.sync, apiKeys: apiKeys)]
+        [CacheSyncListener(sync: apiKeys.sync) { [apiKeys] message in
+            if let keyID = message["forget"]?.stringValue { apiKeys.forgetHere(keyID: keyID) } else { apiKeys.forgetAllHere() }
+        }]
     }
 }

@@ -3,18 +3,32 @@ import Synchronization
 
 /// All SQL about forms and their versions. A change writes a new version and moves the form to it; a
 /// version once written never changes, so its parsed definition is kept in memory by (form, version).
-/// A form read by its public key (every view and submission) is kept for a second (`RecentForms`).
+/// A form read by its public key (every view and submission) is kept for a second (`RecentForms`); a
+/// change tells every host to forget it (`sync`).
 struct FormStore: Sendable {
+    static let cacheTopic = "api:form-cache"
     let database: any SQLDatabase
     let clock: any WallClock
     let defaultCountry: String
+    let sync: CacheSync
     private let parsed = ParsedDefinitions()
     private let recent = RecentForms()
 
-    init(database: any SQLDatabase, clock: any WallClock, defaultCountry: String) {
+    init(database: any SQLDatabase, clock: any WallClock, defaultCountry: String, sync: CacheSync) {
         self.database = database
         self.clock = clock
         self.defaultCountry = defaultCountry
+        self.sync = sync
+    }
+
+    /// What another host's change (or this one's) asks of this host's forms read by key.
+    func forgetHere(formID: String) {
+        recent.forget(formID: formID)
+    }
+
+    private func forget(formID: String) {
+        recent.forget(formID: formID)
+        sync.forget(["forget": .string(formID)])
     }
 
     private static let select = """
@@ -90,7 +104,7 @@ struct FormStore: Sendable {
                 try WorkspaceEvents.record(tx, [(scope, "form.updated", ["form_id": .string(id), "version": .number(Double(version))])], at: now)
                 return true
             }
-            recent.forget(formID: id)
+            forget(formID: id)
         } catch let error as SQLError where error.isUniqueViolation {
             // Another change took the same version number first.
             throw APIError.conflict("the form was changed by someone else at the same time; read it again and retry", details: ["field": "fields"])
@@ -100,7 +114,7 @@ struct FormStore: Sendable {
 
     func delete(_ scope: TenantScope, id: String) async throws -> Bool {
         let now = Timestamp.now(clock)
-        defer { recent.forget(formID: id) }
+        defer { forget(formID: id) }
         return try await database.transaction { tx in
             guard try tx.run("DELETE FROM forms WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).changes == 1 else { return false }
             try WorkspaceEvents.record(tx, [(scope, "form.deleted", ["form_id": .string(id)])], at: now)
