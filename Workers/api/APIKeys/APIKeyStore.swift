@@ -4,14 +4,13 @@ import Synchronization
 /// API keys: `ozk_live_<12 visible>_<secret>`, found by their visible prefix and checked against a
 /// SHA-256 of the whole key in constant time. A verified key, with its creator and workspace, is
 /// remembered for five seconds so most keyed requests cost no query; disabling or deleting a key, and
-/// any membership change, forgets at once, on every host (`CacheSync`).
+/// any membership change, forgets at once, on every host (`PrincipalCacheSync`).
 final class APIKeyStore: Sendable {
     let database: any SQLDatabase
     let clock: any WallClock
     private let principals: PrincipalStore
     private let verified = Mutex<[String: Verified]>([:])
-    let sync: CacheSync
-    static let cacheTopic = "api:principal-cache"
+    let sync: PrincipalCacheSync
     static let cacheMilliseconds: Int64 = 5_000
 
     struct Verified: Sendable {
@@ -23,7 +22,7 @@ final class APIKeyStore: Sendable {
         var lastUsedWritten: Int64
     }
 
-    init(database: any SQLDatabase, clock: any WallClock, sync: CacheSync) {
+    init(database: any SQLDatabase, clock: any WallClock, sync: PrincipalCacheSync) {
         self.database = database
         self.clock = clock
         self.sync = sync
@@ -104,14 +103,14 @@ final class APIKeyStore: Sendable {
 
     private func forget(keyID: String) {
         forgetHere(keyID: keyID)
-        sync.forget(["forget": .string(keyID)])
+        sync.forget(keyID: keyID)
     }
 
     /// Forgets every verified key, on every host: a membership or account changed, so a cached role or
     /// user may be stale.
     func forgetAll() {
         forgetAllHere()
-        sync.forget(["forget_all": true])
+        sync.forget(keyID: nil)
     }
 
     /// What another host's change asks of this host's cache.

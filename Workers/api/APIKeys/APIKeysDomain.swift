@@ -15,8 +15,6 @@ struct APIKeysDomain: APIDomain {
     }
 
     func services(context: WorkerServiceContext) -> [any Service] {
-        [CacheSyncListener(sync: apiKeys.sync) { [apiKeys] message in
-            if let keyID = message["forget"]?.stringValue { apiKeys.forgetHere(keyID: keyID) } else { apiKeys.forgetAllHere() }
-        }]
+        [PrincipalCacheListener(sync: apiKeys.sync, apiKeys: apiKeys)]
     }
 }

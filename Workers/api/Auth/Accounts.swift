@@ -15,7 +15,7 @@ struct Accounts: Sendable {
         users = UserStore(database: database, clock: clock)
         workspaces = WorkspaceStore(database: database, clock: clock)
         sessions = SessionStore(database: database, clock: clock)
-        apiKeys = APIKeyStore(database: database, clock: clock, sync: CacheSync(topic: APIKeyStore.cacheTopic, pubsub: pubsub, logger: logger))
+        apiKeys = APIKeyStore(database: database, clock: clock, sync: PrincipalCacheSync(pubsub: pubsub, logger: logger))
         audit = AuditLog(database: database, clock: clock, logger: logger)
         authenticator = Authenticator(principals: PrincipalStore(database: database, clock: clock), apiKeys: apiKeys, csrf: CSRFTokens(sealingKey: sealingKey))
     }

@@ -4,8 +4,8 @@ import Synchronization
 extension FormStore {
     /// Forms by public key and by id, each kept for a second: every view and submission names its form
     /// by key, every workflow job by id, and reading it (a join, its row decoded, a trip to the
-    /// database's thread) was the largest statement left in a submission under a flood. A change is
-    /// forgotten at once on every host (`CacheSync`); with pub/sub away, other hosts see it within the second.
+    /// database's thread) was the largest statement left in a submission under a flood. A change made through this host is seen at once
+    /// (`forget`); one made on another host sharing the database, within the second.
     final class RecentForms: Sendable {
         static let keptMs: Int64 = 1_000
         private let forms = Mutex<[String: (form: Form, readAt: Int64)]>([:])

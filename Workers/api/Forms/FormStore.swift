@@ -3,32 +3,18 @@ import Synchronization
 
 /// All SQL about forms and their versions. A change writes a new version and moves the form to it; a
 /// version once written never changes, so its parsed definition is kept in memory by (form, version).
-/// A form read by its public key (every view and submission) is kept for a second (`RecentForms`); a
-/// change tells every host to forget it (`sync`).
+/// A form read by its public key (every view and submission) is kept for a second (`RecentForms`).
 struct FormStore: Sendable {
-    static let cacheTopic = "api:form-cache"
     let database: any SQLDatabase
     let clock: any WallClock
     let defaultCountry: String
-    let sync: CacheSync
     private let parsed = ParsedDefinitions()
     private let recent = RecentForms()
 
-    init(database: any SQLDatabase, clock: any WallClock, defaultCountry: String, sync: CacheSync) {
+    init(database: any SQLDatabase, clock: any WallClock, defaultCountry: String) {
         self.database = database
         self.clock = clock
         self.defaultCountry = defaultCountry
-        self.sync = sync
-    }
-
-    /// What another host's change (or this one's) asks of this host's forms read by key.
-    func forgetHere(formID: String) {
-        recent.forget(formID: formID)
-    }
-
-    private func forget(formID: String) {
-        recent.forget(formID: formID)
-        sync.forget(["forget": .string(formID)])
     }
 
     private static let select = """
@@ -104,7 +90,7 @@ struct FormStore: Sendable {
                 try WorkspaceEvents.record(tx, [(scope, "form.updated", ["form_id": .string(id), "version": .number(Double(version))])], at: now)
                 return true
             }
-            forget(formID: id)
+            recent.forget(formID: id)
         } catch let error as SQLError where error.isUniqueViolation {
             // Another change took the same version number first.
             throw APIError.conflict("the form was changed by someone else at the same time; read it again and retry", details: ["field": "fields"])
@@ -114,7 +100,7 @@ struct FormStore: Sendable {
 
     func delete(_ scope: TenantScope, id: String) async throws -> Bool {
         let now = Timestamp.now(clock)
-        defer { forget(formID: id) }
+        defer { recent.forget(formID: id) }
         return try await database.transaction { tx in
             guard try tx.run("DELETE FROM forms WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).changes == 1 else { return false }
             try WorkspaceEvents.record(tx, [(scope, "form.deleted", ["form_id": .string(id)])], at: now)

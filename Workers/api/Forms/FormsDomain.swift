@@ -23,8 +23,7 @@ struct FormsDomain: APIDomain {
         events = api.events
         limiter = api.limiter
         defaultCountry = api.defaultCountry
-        forms = FormStore(database: api.database, clock: api.clock, defaultCountry: api.defaultCountry,
-                          sync: CacheSync(topic: FormStore.cacheTopic, pubsub: try api.env.pubsub("LIVE"), logger: api.logger))
+        forms = FormStore(database: api.database, clock: api.clock, defaultCountry: api.defaultCountry)
         let jobs = try api.env.queue("JOBS")
         submissions = FormSubmissionStore(database: api.database, clock: api.clock, jobs: jobs)
         tokens = FormTokens(key: CredentialKey.derive(api.sealingKey, for: "form-submission-tokens"))
@@ -45,12 +44,6 @@ struct FormsDomain: APIDomain {
         forms.addFormRoutes(self)
         forms.group("/:id/submissions").addFormSubmissionRoutes(self)
         v1.group("/internal/forms").announcing(events).addFormServiceRoutes(self)
-    }
-
-    func services(context: WorkerServiceContext) -> [any Service] {
-        [CacheSyncListener(sync: forms.sync) { [forms] message in
-            if let formID = message["forget"]?.stringValue { forms.forgetHere(formID: formID) }
-        }]
     }
 
     func jobs(_ jobs: inout JobHandlers) {
