@@ -617,7 +617,9 @@ import APIWorker
         let stopping = ContinuousClock.now
         await first.stop(keepData: true)
         let stopped = ContinuousClock.now - stopping
-        #expect(stopped < .seconds(60), "an open event stream does not hold shutdown to its 120 s deadline (took \(stopped))")
+        // Measured against the deadline it would otherwise wait out, not a guess at the machine's speed: on a
+        // loaded CI machine a clean stop took 61 s.
+        #expect(stopped < .seconds(115), "an open event stream does not hold shutdown to its 120 s deadline (took \(stopped))")
 
         // An event committed by a host that died before handing it on: written straight to the outbox.
         let outbox = try await first.database("api")
