@@ -52,20 +52,22 @@ struct FormStore: Sendable {
     /// The form as `get` reads it, or as read within the last second (`RecentForms`): what a workflow job
     /// needs of it (its name, creator and current version) for each submission of a flood.
     func recent(_ scope: TenantScope, id: String) async throws -> Form? {
+        let form = try await remembered(id) { try await get(scope, id: id) }
+        return form?.workspaceID == scope.workspaceID ? form : nil
+    }
+
+    /// The form kept under `key` within the last second, else what `read` answers (then kept).
+    private func remembered(_ key: String, _ read: () async throws -> Form?) async throws -> Form? {
         let now = clock.milliseconds
-        if let form = recent.get(id, now: now) { return form.workspaceID == scope.workspaceID ? form : nil }
-        let form = try await get(scope, id: id)
+        if let form = recent.get(key, now: now) { return form }
+        let form = try await read()
         if let form { recent.put(form, now: now) }
         return form
     }
 
     /// The form a script tag names, in whichever workspace: the form-embed worker's lookup.
     func byPublicKey(_ key: String) async throws -> Form? {
-        let now = clock.milliseconds
-        if let form = recent.get(key, now: now) { return form }
-        let form = try form(try await database.prepare(Self.select + " WHERE f.public_key = ?").bind(key).first(Form.Row.self))
-        if let form { recent.put(form, now: now) }
-        return form
+        try await remembered(key) { try form(try await database.prepare(Self.select + " WHERE f.public_key = ?").bind(key).first(Form.Row.self)) }
     }
 
     /// Changes the name or enabled flag in place, and the definition as a new version. Nil when the

@@ -66,12 +66,18 @@ struct FormSubmissionStore: Sendable {
         }
     }
 
+    /// A form's counts for one UTC day (`YYYY-MM-DD`).
+    private struct FormDay: Hashable {
+        let formID: String
+        let day: String
+    }
+
     /// A submission's token was spent by another transaction after this one checked it.
     private struct SpentMeanwhile: Error {}
 
     private static func store(_ tx: SQLTransaction, _ takings: [Taking]) throws -> [Outcome] {
         var outcomes: [Outcome] = [], spent: Set<String> = []
-        var submissions: [[SQLValue]] = [], actionRuns: [[SQLValue]] = [], counts: [String: Int] = [:]
+        var submissions: [[SQLValue]] = [], actionRuns: [[SQLValue]] = [], counts: [FormDay: Int] = [:]
         var contacts = FormContact.Pending(), events: [(TenantScope, String, JSONValue)] = []
         for taking in takings {
             let (form, id, now, answers, arrival) = (taking.form, taking.id, taking.now, taking.answers, taking.arrival)
@@ -95,7 +101,7 @@ struct FormSubmissionStore: Sendable {
                 actionRuns.append([.text(id), .integer(Int64(position)), .text(scope.workspaceID), .text(action.json.jsonText),
                              .text(runs ? "pending" : "skipped"), .text(now)])
             }
-            counts[form.id + " " + now.prefix(10), default: 0] += 1
+            counts[FormDay(formID: form.id, day: String(now.prefix(10))), default: 0] += 1
             events.append((scope, "form.submitted", ["form_id": .string(form.id), "submission_id": .string(id),
                                                      "version": .number(Double(form.version)), "answers": .object(answers)]))
             outcomes.append(.stored(id: id, pending: pending))
@@ -108,9 +114,8 @@ struct FormSubmissionStore: Sendable {
                                                               "consents", "referrer", "utm", "ip_hash", "created_at"],
                             rows: submissions, suffix: "ON CONFLICT (token_hash) DO NOTHING") == submissions.count else { throw SpentMeanwhile() }
         try tx.insert(into: "form_action_runs", columns: ["submission_id", "position", "workspace_id", "action", "status", "updated_at"], rows: actionRuns)
-        for (key, submitted) in counts.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: " ", maxSplits: 1)
-            try count(tx, formID: String(parts[0]), day: String(parts[1]), submissions: submitted)
+        for (key, submitted) in counts.sorted(by: { ($0.key.formID, $0.key.day) < ($1.key.formID, $1.key.day) }) {
+            try count(tx, formID: key.formID, day: key.day, submissions: submitted)
         }
         try WorkspaceEvents.record(tx, events, at: now)
         return outcomes

@@ -61,8 +61,9 @@ struct FormWorkflow: Sendable {
                               answers: (try? JSONValue(jsonBytes: Array((row.text("answers") ?? "{}").utf8)))?.objectValue ?? [:])
         for run in try await submissions.runs(submissionID: submissionID) where run.status == "pending" {
             let now = Timestamp.now(clock)
-            if let action = try? FormAction.read(run.action, at: "action", fields: form.definition.fields), action.kind == .add_to_group,
-               let contactID = context.contactID {
+            // Read once: a stored action that no longer reads (its fields changed) is refused below.
+            let read = Result { try FormAction.read(run.action, at: "action", fields: form.definition.fields) }
+            if case .success(let action) = read, action.kind == .add_to_group, let contactID = context.contactID {
                 try await groupAdds.run(FormGroupAdds.Add(scope: scope, submissionID: submissionID, formID: formID, position: run.position,
                                                           groupID: action.target ?? "", contactID: contactID, now: now))
                 continue
@@ -75,8 +76,7 @@ struct FormWorkflow: Sendable {
             let attempts = run.attempts + 1
             let outcome: Outcome
             do {
-                let action = try FormAction.read(run.action, at: "action", fields: form.definition.fields)
-                outcome = try await perform(action, context)
+                outcome = try await perform(try read.get(), context)
             } catch let error as APIError where error.status < 500 {
                 outcome = .refused(error.message)
             } catch {
