@@ -78,6 +78,27 @@ import Testing
         #expect(try await database.prepare("SELECT count(*) AS n FROM items").first()?.integer("n") == 49)
     }
 
+    /// A caller with many items hands them over at once: they share one transaction (one at a time, the
+    /// first would have started one alone), and each answers its own result, a failing one alone.
+    @Test func manyItemsOfOneCallerGoTogetherAndEachAnswers() async throws {
+        let (base, path) = try database()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = Counting(base)
+        try await database.prepare("CREATE TABLE items (n INTEGER PRIMARY KEY CHECK (n <> 13))").run()
+        let gathered = GatheredTransactions<Int, Int>(database: database) { tx, n in
+            try tx.run("INSERT INTO items (n) VALUES (?)", n)
+            return n * 2
+        }
+        let together = await gathered.run(Array(0..<10))
+        #expect(together.map { try? $0.get() } == (0..<10).map { $0 * 2 })
+        #expect(database.transactions.withLock { $0 } == 1)
+        let failing = await gathered.run([12, 13, 14])
+        #expect(failing.map { try? $0.get() } == [24, nil, 28], "the failing item fails alone")
+        #expect(database.transactions.withLock { $0 } == 5, "the failed transaction, then one for each item")
+        #expect(await gathered.run([]).isEmpty)
+        #expect(try await database.prepare("SELECT count(*) AS n FROM items").first()?.integer("n") == 12)
+    }
+
     /// With `gather`, a batch that follows one of several items waits for more (the test's pause lets two
     /// arrive); a lone item does not wait, so a quiet caller commits at once.
     @Test func afterAnOverlappingBatchTheNextGathersAndALoneItemDoesNotWait() async throws {

@@ -288,10 +288,13 @@ import Testing
         let contacts = try await f.api.call("GET", "/api/v1/contacts?limit=100", token: f.token).data
         #expect(contacts.count == 39 && Set(contacts.compactMap { $0["email"]?.stringValue }).count == 39, "one contact per address")
         #expect(contacts.allSatisfy { $0["sms_consent"]?["status"] != "opted_in" }, "no phone was given, so no SMS consent")
+        var added = 0
         for submission in stored {
             let settled = try await f.settled(id, try #require(submission["id"]?.stringValue))
             #expect(settled["actions"]?.arrayValue?.map { $0["status"] } == ["done"], "\(settled.body)")
+            if settled["actions"]?.arrayValue?.first?["result"]?["added"] == true { added += 1 }
         }
+        #expect(added == 39, "the shared address's two runs (in one batch or not): one added it, the other found it a member")
         let members = try await f.api.call("GET", "/api/v1/groups/\(group)/members?limit=100", token: f.token).data
         #expect(members.count == 39)
         let stats = try await f.api.call("GET", "/api/v1/forms/\(id)/stats", token: f.token)

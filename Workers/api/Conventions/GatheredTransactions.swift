@@ -25,7 +25,7 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
     typealias Committed = @Sendable ([Output]) async -> Void
 
     private struct State {
-        var waiting: [(item: Item, answer: CheckedContinuation<Output, any Error>)] = []
+        var waiting: [(item: Item, answer: @Sendable (Result<Output, any Error>) -> Void)] = []
         var running = false
     }
 
@@ -60,15 +60,36 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
 
     /// Applies `item` in the next transaction; answers what `apply` returned for it once that committed.
     func run(_ item: Item) async throws -> Output {
-        try await withCheckedThrowingContinuation { answer in
-            let start = state.withLock { state -> Bool in
-                state.waiting.append((item, answer))
-                guard !state.running else { return false }
-                state.running = true
-                return true
-            }
-            if start { Task { await turns() } }
+        try await withCheckedThrowingContinuation { answer in enqueue([(item, { @Sendable in answer.resume(with: $0) })]) }
+    }
+
+    /// Applies `items`, together, in the next transaction (a caller with many at once: one at a time, the
+    /// first would start a transaction alone); answers each one's output or error, in order.
+    func run(_ items: [Item]) async -> [Result<Output, any Error>] {
+        guard !items.isEmpty else { return [] }
+        return await withCheckedContinuation { answer in
+            let answers = Mutex((results: [Result<Output, any Error>?](repeating: nil, count: items.count), left: items.count))
+            enqueue(items.enumerated().map { index, item in
+                (item, { result in
+                    let done = answers.withLock { answers -> [Result<Output, any Error>]? in
+                        answers.results[index] = result
+                        answers.left -= 1
+                        return answers.left == 0 ? answers.results.map { $0! } : nil
+                    }
+                    if let done { answer.resume(returning: done) }
+                })
+            })
         }
+    }
+
+    private func enqueue(_ items: [(item: Item, answer: @Sendable (Result<Output, any Error>) -> Void)]) {
+        let start = state.withLock { state -> Bool in
+            state.waiting += items
+            guard !state.running else { return false }
+            state.running = true
+            return true
+        }
+        if start { Task { await turns() } }
     }
 
     private func turns() async {
@@ -88,10 +109,10 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
                 let outputs = try await database.transaction { tx in try apply(tx, items) }
                 precondition(outputs.count == items.count, "apply answered \(outputs.count) outputs for \(items.count) items")
                 await committed?(outputs)
-                for (waiting, output) in zip(batch, outputs) { waiting.answer.resume(returning: output) }
+                for (waiting, output) in zip(batch, outputs) { waiting.answer(.success(output)) }
             } catch {
                 guard batch.count > 1 else {
-                    batch[0].answer.resume(throwing: error)
+                    batch[0].answer(.failure(error))
                     continue
                 }
                 for waiting in batch {
@@ -99,9 +120,9 @@ final class GatheredTransactions<Item: Sendable, Output: Sendable>: Sendable {
                     do {
                         let output = try await database.transaction { tx in try apply(tx, [item])[0] }
                         await committed?([output])
-                        waiting.answer.resume(returning: output)
+                        waiting.answer(.success(output))
                     } catch {
-                        waiting.answer.resume(throwing: error)
+                        waiting.answer(.failure(error))
                     }
                 }
             }

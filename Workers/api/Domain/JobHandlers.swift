@@ -26,14 +26,10 @@ struct JobHandlers: Sendable {
         }
     }
 
-    /// Jobs of `type` in a batch run at once, each settling its own message (see `each(_:settling:)`): for
-    /// independent jobs whose writes gather into shared transactions.
-    mutating func concurrently<Job: QueueJob>(_ type: Job.Type, settling run: @escaping @Sendable (Job, QueueMessage, JobContext) async -> Void) {
-        register(type) { messages, jobs, context in
-            await withTaskGroup(of: Void.self) { group in
-                for (message, job) in zip(messages, jobs) { group.addTask { await run(job, message, context) } }
-            }
-        }
+    /// Jobs of `type` in a batch go to `run` together, which settles each one's message (see
+    /// `each(_:settling:)`): for jobs that read together and whose writes gather into shared transactions.
+    mutating func batch<Job: QueueJob>(_ type: Job.Type, settling run: @escaping @Sendable ([(job: Job, message: QueueMessage)], JobContext) async -> Void) {
+        register(type) { messages, jobs, context in await run(Array(zip(jobs, messages)).map { (job: $0, message: $1) }, context) }
     }
 
     /// Jobs of `type` in a batch run at once, those with the same `key` one after another in batch order;

@@ -18,29 +18,77 @@ struct FormGroupAdds: Sendable {
     private let adding: GatheredTransactions<Add, Void>
 
     init(database: any SQLDatabase) {
-        adding = GatheredTransactions(database: database, each: { tx, add in try Self.apply(tx, add) })
+        adding = GatheredTransactions(database: database) { tx, adds in
+            try Self.apply(tx, adds)
+            return adds.map { _ in () }
+        }
     }
 
     func run(_ add: Add) async throws {
         try await adding.run(add)
     }
 
-    private static func apply(_ tx: SQLTransaction, _ a: Add) throws {
+    /// Many at once (a queue batch's): together in the next transaction; whether each was made.
+    func run(_ adds: [Add]) async -> [Bool] {
+        await adding.run(adds).map { if case .success = $0 { true } else { false } }
+    }
+
+    /// A batch in a few statements a group, not a few an add: whether the group exists and which of the
+    /// contacts are in it already are asked once, so each run is claimed and settled, with what it made,
+    /// in one update; the new members go in one insert and the group's event counts them all.
+    private static func apply(_ tx: SQLTransaction, _ adds: [Add]) throws {
         let run = "WHERE submission_id = ? AND position = ?"
-        // Whether the group exists, not the group (reading it counts its members, a cost that grows with it).
-        guard try !tx.all("SELECT 1 FROM groups WHERE workspace_id = ? AND id = ?", a.scope.workspaceID, a.groupID).isEmpty else {
-            let why = "group \(a.groupID) not found"
-            guard try tx.run("UPDATE form_action_runs SET status = 'failed', attempts = attempts + 1, error = ?, updated_at = ? \(run) AND status = 'pending'",
-                             why, a.now, a.submissionID, a.position).changes == 1 else { return }
-            try WorkspaceEvents.record(tx, [(a.scope, "form.action_failed", ["form_id": .string(a.formID), "submission_id": .string(a.submissionID),
-                                                                             "position": .number(Double(a.position)), "error": .string(why)])], at: a.now)
-            return
+        var order: [GroupKey] = []
+        var byGroup: [GroupKey: [Add]] = [:]
+        for add in adds {
+            let key = GroupKey(workspaceID: add.scope.workspaceID, groupID: add.groupID)
+            if byGroup[key] == nil { order.append(key) }
+            byGroup[key, default: []].append(add)
         }
-        guard try tx.run("UPDATE form_action_runs SET status = 'done', attempts = attempts + 1, error = NULL, updated_at = ? \(run) AND status = 'pending'",
-                         a.now, a.submissionID, a.position).changes == 1 else { return }
-        let added = try GroupStore.add(tx, a.scope, groupID: a.groupID, contactIDs: [a.contactID], now: a.now)
-        try tx.run("UPDATE form_action_runs SET result = ? \(run)",
-                   JSONValue.object(["group_id": .string(a.groupID), "added": .bool(added == 1)]).jsonText, a.submissionID, a.position)
-        try WorkspaceEvents.record(tx, [(a.scope, "group.members_added", ["group_id": .string(a.groupID), "count": .number(Double(added))])], at: a.now)
+        for key in order {
+            let adds = byGroup[key]!
+            let scope = adds[0].scope, now = adds[0].now
+            // Whether the group exists, not the group (reading it counts its members, a cost that grows with it).
+            guard try !tx.all("SELECT 1 FROM groups WHERE workspace_id = ? AND id = ?", key.workspaceID, key.groupID).isEmpty else {
+                let why = "group \(key.groupID) not found"
+                var failed: [(TenantScope, String, JSONValue)] = []
+                for a in adds {
+                    guard try tx.run("UPDATE form_action_runs SET status = 'failed', attempts = attempts + 1, error = ?, updated_at = ? \(run) AND status = 'pending'",
+                                     why, a.now, a.submissionID, a.position).changes == 1 else { continue }
+                    failed.append((a.scope, "form.action_failed", ["form_id": .string(a.formID), "submission_id": .string(a.submissionID),
+                                                                   "position": .number(Double(a.position)), "error": .string(why)]))
+                }
+                try WorkspaceEvents.record(tx, failed, at: now)
+                continue
+            }
+            // A contact of the workspace not yet in the group is added by the first run that names it; a
+            // contact since deleted is not added.
+            var joining: [String: Bool] = [:]
+            for row in try tx.all("""
+                SELECT c.id, (SELECT 1 FROM group_members m WHERE m.group_id = ? AND m.contact_id = c.id) AS member
+                FROM contacts c WHERE c.workspace_id = ? AND c.id IN (SELECT value FROM \(tx.dialect.elements()))
+                """, key.groupID, key.workspaceID, SQLList.json(adds.map(\.contactID))) {
+                if let id = row.text("id") { joining[id] = row.integer("member") == nil }
+            }
+            var added: [String] = []
+            for a in adds {
+                let adds = joining[a.contactID] == true
+                guard try tx.run("UPDATE form_action_runs SET status = 'done', attempts = attempts + 1, error = NULL, result = ?, updated_at = ? \(run) AND status = 'pending'",
+                                 JSONValue.object(["group_id": .string(key.groupID), "added": .bool(adds)]).jsonText, a.now, a.submissionID, a.position).changes == 1
+                else { continue }
+                if adds {
+                    added.append(a.contactID)
+                    joining[a.contactID] = false
+                }
+            }
+            guard !added.isEmpty else { continue }
+            let count = try GroupStore.add(tx, scope, groupID: key.groupID, contactIDs: added, now: now)
+            try WorkspaceEvents.record(tx, [(scope, "group.members_added", ["group_id": .string(key.groupID), "count": .number(Double(count))])], at: now)
+        }
+    }
+
+    private struct GroupKey: Hashable {
+        let workspaceID: String
+        let groupID: String
     }
 }

@@ -34,6 +34,46 @@ struct FormWorkflow: Sendable {
         try await queue.sendAll(submissionIDs.map { FormWorkflowJob(submissionID: $0).message })
     }
 
+    /// A queue batch of jobs: their pending runs read at once, and the group adds that lead each one's
+    /// pending runs (the usual workflow of a sign-up form starts with one) made together in shared
+    /// transactions (`FormGroupAdds`). A job with more to do, or whose adds failed, goes on alone
+    /// (`run(_:_:)`, which reads again and finds its adds done, or tries them again).
+    func run(_ batch: [(job: FormWorkflowJob, message: QueueMessage)]) async {
+        guard let pending = try? await submissions.pending(submissionIDs: batch.map(\.job.submissionID)) else {
+            return await withTaskGroup(of: Void.self) { group in
+                for (job, message) in batch { group.addTask { await run(job, message) } }
+            }
+        }
+        var leading: [(index: Int, adds: [FormGroupAdds.Add], rest: Bool)] = []
+        for (index, (job, message)) in batch.enumerated() {
+            guard let waiting = pending[job.submissionID] else {
+                message.ack()
+                continue
+            }
+            let scope = TenantScope(workspaceID: waiting.workspaceID)
+            let form = try? await answered(scope, formID: waiting.formID, version: waiting.version)
+            var adds: [FormGroupAdds.Add] = []
+            let now = Timestamp.now(clock)
+            for run in waiting.runs {
+                guard let form, let contactID = waiting.contactID,
+                      let action = try? FormAction.read(run.action, at: "action", fields: form.definition.fields), action.kind == .add_to_group else { break }
+                adds.append(FormGroupAdds.Add(scope: scope, submissionID: job.submissionID, formID: waiting.formID, position: run.position,
+                                              groupID: action.target ?? "", contactID: contactID, now: now))
+            }
+            leading.append((index, adds, adds.count < waiting.runs.count))
+        }
+        let made = await groupAdds.run(leading.flatMap(\.adds))
+        var next = made.makeIterator()
+        await withTaskGroup(of: Void.self) { group in
+            for (index, adds, rest) in leading {
+                let (job, message) = batch[index]
+                let failed = adds.map { _ in next.next() ?? false }.contains(false)
+                if rest || failed { group.addTask { await run(job, message) } } else { message.ack() }
+            }
+        }
+        events.flushSoon()
+    }
+
     func run(_ job: FormWorkflowJob, _ message: QueueMessage) async {
         do {
             let again = try await runPending(job.submissionID)
@@ -51,12 +91,7 @@ struct FormWorkflow: Sendable {
         guard let row = try await database.prepare("SELECT workspace_id, form_id, version, answers, contact_id FROM form_submissions WHERE id = ?")
             .bind(submissionID).first(), let formID = row.text("form_id"), let workspaceID = row.text("workspace_id") else { return nil }
         let scope = TenantScope(workspaceID: workspaceID)
-        // The form as it is (its name, its creator) with the version the submission answered (its fields).
-        guard var form = try await forms.recent(scope, id: formID) else { return nil }
-        if let version = row.integer("version").map(Int.init), version != form.version,
-           let answered = try await forms.definition(formID: formID, version: version) {
-            form = form.with(definition: answered)
-        }
+        guard let form = try await answered(scope, formID: formID, version: row.integer("version").map(Int.init)) else { return nil }
         let context = Context(scope: scope, form: form, submissionID: submissionID, contactID: row.text("contact_id"),
                               answers: (try? JSONValue(jsonBytes: Array((row.text("answers") ?? "{}").utf8)))?.objectValue ?? [:])
         for run in try await submissions.runs(submissionID: submissionID) where run.status == "pending" {
@@ -87,6 +122,15 @@ struct FormWorkflow: Sendable {
             if case .transient = outcome, attempts < Self.maxAttempts { return attempts }
         }
         return nil
+    }
+
+    /// The form as it is (its name, its creator) with the version a submission answered (its fields).
+    private func answered(_ scope: TenantScope, formID: String, version: Int?) async throws -> Form? {
+        guard let form = try await forms.recent(scope, id: formID) else { return nil }
+        if let version, version != form.version, let definition = try await forms.definition(formID: formID, version: version) {
+            return form.with(definition: definition)
+        }
+        return form
     }
 
     private func settle(_ scope: TenantScope, submissionID: String, formID: String, position: Int, attempts: Int, _ outcome: Outcome) async throws {

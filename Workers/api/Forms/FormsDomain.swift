@@ -47,7 +47,7 @@ struct FormsDomain: APIDomain {
     }
 
     func jobs(_ jobs: inout JobHandlers) {
-        jobs.concurrently(FormWorkflowJob.self, settling: { [workflow] job, message, _ in await workflow.run(job, message) })
+        jobs.batch(FormWorkflowJob.self, settling: { [workflow] batch, _ in await workflow.run(batch) })
     }
 
     /// Workflows whose job was lost after their submission committed are started again; actions a crash
