@@ -24,7 +24,7 @@ struct FormsDomain: APIDomain {
         limiter = api.limiter
         defaultCountry = api.defaultCountry
         forms = FormStore(database: api.database, clock: api.clock, defaultCountry: api.defaultCountry)
-        let jobs = try api.env.queue("JOBS")
+        let jobs = try api.env.queue("FORMS")
         submissions = FormSubmissionStore(database: api.database, clock: api.clock, jobs: jobs)
         tokens = FormTokens(key: CredentialKey.derive(api.sealingKey, for: "form-submission-tokens"))
         networkKey = CredentialKey.derive(api.sealingKey, for: "form-submitter-networks")
