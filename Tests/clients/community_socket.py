@@ -14,7 +14,8 @@ B is not. What it does, in order (the Swift test, CommunityLiveTests, asserts on
 3. Replays: `?after=` the first ready's seq gives each member exactly what they saw live (A's through its
    cut), then ready at the latest seq; `?after=` a seq in the middle, exactly the later ones.
 4. Edits, a delete, reactions, in #general and in #secret, then a closing message (S2). Before them a
-   second private channel is made without A, then A is listed in it: A must learn of it then, B never.
+   second private channel is made without A, then A is listed in it: A must learn of it then, B never
+   (A's socket may also be sent its creation, when that reaches the socket after A was listed).
    A replay after S1 gives B exactly what it saw; A also #secret-2's creation (it may see it now).
 5. The owner removes B: B's socket gets `member.removed` and closes with 4403; B's handshake is then 403.
 

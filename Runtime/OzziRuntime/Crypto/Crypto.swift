@@ -44,17 +44,15 @@ public enum Crypto {
         prefix + Base64URL.encode(randomBytes(bytes))
     }
 
+    /// (Through the digest fetched once: OpenSSL 3's one-call `SHA256()` looks the algorithm up on every
+    /// call, as `HMAC()` does; a request with an API key hashes it.)
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        SHA256(bytes, bytes.count, &digest)
-        return digest
+        Digest.sha256.hash(bytes)
     }
 
     /// SHA-1, for protocols that name things by it (WebSocket accept keys, Redis script digests); never for secrets.
     public static func sha1(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        SHA1(bytes, bytes.count, &digest)
-        return digest
+        Digest.sha1.hash(bytes)
     }
 
     /// Lower-case hex SHA-256 of the UTF-8 text: how tokens and keys are stored.
