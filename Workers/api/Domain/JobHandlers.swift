@@ -29,7 +29,7 @@ struct JobHandlers: Sendable {
     /// Jobs of `type` in a batch go to `run` together, which settles each one's message (see
     /// `each(_:settling:)`): for jobs that read together and whose writes gather into shared transactions.
     mutating func batch<Job: QueueJob>(_ type: Job.Type, settling run: @escaping @Sendable ([(job: Job, message: QueueMessage)], JobContext) async -> Void) {
-        register(type) { messages, jobs, context in await run(Array(zip(jobs, messages)).map { (job: $0, message: $1) }, context) }
+        register(type) { messages, jobs, context in await run(zip(jobs, messages).map { (job: $0, message: $1) }, context) }
     }
 
     /// Jobs of `type` in a batch run at once, those with the same `key` one after another in batch order;

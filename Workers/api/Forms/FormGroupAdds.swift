@@ -72,11 +72,11 @@ struct FormGroupAdds: Sendable {
             }
             var added: [String] = []
             for a in adds {
-                let adds = joining[a.contactID] == true
+                let joins = joining[a.contactID] == true
                 guard try tx.run("UPDATE form_action_runs SET status = 'done', attempts = attempts + 1, error = NULL, result = ?, updated_at = ? \(run) AND status = 'pending'",
-                                 JSONValue.object(["group_id": .string(key.groupID), "added": .bool(adds)]).jsonText, a.now, a.submissionID, a.position).changes == 1
+                                 JSONValue.object(["group_id": .string(key.groupID), "added": .bool(joins)]).jsonText, a.now, a.submissionID, a.position).changes == 1
                 else { continue }
-                if adds {
+                if joins {
                     added.append(a.contactID)
                     joining[a.contactID] = false
                 }

@@ -44,6 +44,7 @@ struct FormWorkflow: Sendable {
                 for (job, message) in batch { group.addTask { await run(job, message) } }
             }
         }
+        let now = Timestamp.now(clock)
         var leading: [(index: Int, adds: [FormGroupAdds.Add], rest: Bool)] = []
         for (index, (job, message)) in batch.enumerated() {
             guard let waiting = pending[job.submissionID] else {
@@ -53,7 +54,6 @@ struct FormWorkflow: Sendable {
             let scope = TenantScope(workspaceID: waiting.workspaceID)
             let form = try? await answered(scope, formID: waiting.formID, version: waiting.version)
             var adds: [FormGroupAdds.Add] = []
-            let now = Timestamp.now(clock)
             for run in waiting.runs {
                 guard let form, let contactID = waiting.contactID,
                       let action = try? FormAction.read(run.action, at: "action", fields: form.definition.fields), action.kind == .add_to_group else { break }
