@@ -130,4 +130,72 @@ import Testing
         let received = try JSONValue(jsonBytes: Array(requests.stdout.utf8)).arrayValue ?? []
         #expect(received.filter { ($0["fields"]?.arrayValue ?? []).contains(["To", "+14155550777"]) }.count == 1, "\(requests.stdout)")
     }
+
+    /// A host still holding claimed sends (its only slot held by a stalled call) while they are taken over
+    /// calls none of them: each send is called only while its claim is still this host's and of the same
+    /// version. Three are taken by another host (which settled them, taking this one for stopped, and
+    /// claimed them itself); two were settled and claimed again by this host (a second claim of its own,
+    /// which the first must not send as well).
+    @Test func sendsWhoseClaimAnotherHostTookAreNotCalled() async throws {
+        let sid = "AC" + String(repeating: "a7", count: 16)
+        let stub = try ChildProcess("/usr/bin/python3", [MessagingTests.clients + "/twilio_stub.py", sid, "token-g"])
+        defer { stub.stop() }
+        let port = try await stub.waitFor(#"PORT (\d+)"#)
+        let api = try await APIHost.start(vars: MessagingTests.fastVars.merging([
+            "TWILIO_API_BASE": "http://127.0.0.1:\(port)", "TWILIO_TIMEOUT_MS": "600000", "SMS_MAX_IN_FLIGHT_PER_ACCOUNT": "1",
+            // No heartbeat during the test: it would settle the other host's claims (on SQLite, any claim
+            // not this host's is a stopped host's).
+            "DELIVERY_HOST_LEASE_SECONDS": "3000",
+        ]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("taken@example.com").string("access_token"))
+        _ = try await api.call("PUT", "/api/v1/sms/settings", json: [
+            "provider": "twilio", "account_sid": .string(sid), "auth_token": "token-g", "from_number": "+15550004445",
+        ], token: token)
+        func schedule(_ phones: [String]) async throws -> [String] {
+            var contacts: [String] = []
+            for phone in phones { contacts.append(try await messaging.contact(api, token, phone)) }
+            let scheduled = try await api.call("POST", "/api/v1/messages", json: ["contact_ids": .array(contacts.map(JSONValue.string)), "body": "Hi"],
+                                               token: token)
+            let ids = scheduled["ids"]?.arrayValue?.compactMap { $0.stringValue } ?? []
+            #expect(ids.count == phones.count, "\(scheduled.body)")
+            return ids
+        }
+        // The stalled call takes the account's one slot; the five after it are claimed and wait for it.
+        let stalled = try await schedule(["+15005550008"])[0]
+        #expect(try await Poll.until(interval: .milliseconds(50)) {
+            try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/held"]).stdout.contains(#""held": 1"#)
+        })
+        let waiting = try await schedule((0..<5).map { "+1415555060\($0)" })
+        let database = try await api.database("api")
+        let ids = String(decoding: JSONValue.array(waiting.map(JSONValue.string)).jsonBytes, as: UTF8.self)
+        #expect(try await Poll.until(interval: .milliseconds(50)) {
+            try await database.prepare("SELECT count(*) AS n FROM messages WHERE id IN (SELECT value FROM \(database.dialect.elements())) AND status = 'sending'")
+                .bind(ids).first()?.integer("n") == 5
+        })
+        // Claimed again, as a settle and a new claim would leave them.
+        let own = try #require(try await database.prepare("SELECT claimed_by FROM messages WHERE id = ?").bind(waiting[0]).first()?.text("claimed_by"))
+        let others = String(decoding: JSONValue.array(waiting.prefix(3).map(JSONValue.string)).jsonBytes, as: UTF8.self)
+        let taken = try await database.prepare("""
+            UPDATE messages SET claimed_by = CASE WHEN id IN (SELECT value FROM \(database.dialect.elements())) THEN 'host_other' ELSE claimed_by END, version = version + 1
+            WHERE id IN (SELECT value FROM \(database.dialect.elements())) AND dispatched = 0
+            """).bind(others, ids).run()
+        #expect(taken.changes == 5)
+
+        _ = try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/release"])
+        _ = try await messaging.wait(api, token, stalled) { $0.string("status") == "review" }
+        // The five go through the freed slot, each lost claim freeing it for the next.
+        let lost = #"sms_deliveries_total{provider="twilio",result="claim_lost",worker="api"} 5"#
+        #expect(try await Poll.until(interval: .milliseconds(50)) { await api.host.metrics.exposition().contains(lost) })
+        let requests = try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/requests"])
+        let received = try JSONValue(jsonBytes: Array(requests.stdout.utf8)).arrayValue ?? []
+        #expect(received.count == 1, "only the stalled send reached the provider: \(requests.stdout)")
+        var left: [String] = []
+        for id in waiting {
+            let row = try await database.prepare("SELECT status, dispatched, claimed_by FROM messages WHERE id = ?").bind(id).first()
+            left.append("\(row?.text("status") ?? "") \(row?.integer("dispatched") ?? -1) \(row?.text("claimed_by") == own ? "own" : row?.text("claimed_by") ?? "")")
+        }
+        #expect(left == Array(repeating: "sending 0 host_other", count: 3) + Array(repeating: "sending 0 own", count: 2),
+                "left to the claims that took them")
+    }
 }

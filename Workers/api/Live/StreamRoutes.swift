@@ -46,8 +46,12 @@ extension RouteGroup {
                         continue
                     }
                     guard let id = message["id"]?.stringValue, let type = message["type"]?.stringValue else { continue }
+                    // Events come in sequence (one host hands them on at a time, in commit order), so one at
+                    // or below the last seen was sent already: from the replay, or handed on again by a host
+                    // that took over from one that stopped before moving the cursor past it.
                     let sequence = Int64(id) ?? 0
-                    if sequence <= seen { continue }  // already sent from the replay
+                    if sequence <= seen { continue }
+                    seen = sequence
                     if hidesPrivate, message["data"]?["private_channel"] == true { continue }
                     try await writer.write(Self.serverSentEvent(id: id, type: type, json: message))
                 }

@@ -51,4 +51,34 @@ import Testing
             _ = try await stream.waitFor(#"EVENT \S+ group.created (\{.*"\#(id)".*\})"#)
         }
     }
+
+    /// A host that stopped while handing events on (published, the cursor not yet moved past them) leaves
+    /// them to the next: it hands them on again, and a stream shows each event once.
+    @Test func eventsHandedOnAgainStreamOnce() async throws {
+        let backends = try await Self.cluster()
+        let folder = Self.sharedFolder()
+        let a = try await APIHost.start(.live, dataDirectory: folder, backends: backends)
+        let b = try await APIHost.start(.live, dataDirectory: folder, backends: backends)
+        defer { Task { await a.stop(); await b.stop() } }
+        let owner = try #require(try await a.signUp("cluster-again@example.com").string("access_token"))
+        let stream = try ChildProcess("/usr/bin/python3", [MessagingTests.clients + "/sse_client.py", b.base + "/api/v1/stream", owner])
+        defer { stream.stop() }
+        #expect(try await stream.waitFor(#"OPEN (\d+)"#) == "200")
+        let first = try #require(try await a.call("POST", "/api/v1/groups", json: ["name": "First"], token: owner).string("id"))
+        _ = try await stream.waitFor(#"EVENT \S+ group.created (\{.*"\#(first)".*\})"#)
+        // As host A would have left it had it stopped before moving the cursor: the event is not handed on yet.
+        let database = try PostgresDatabase(url: try #require(backends.postgres), schema: "api")
+        #expect(try await Poll.until {
+            try await database.prepare("SELECT seq FROM event_cursors WHERE name = 'webhooks'").first()?.integer("seq")
+                == database.prepare("SELECT max(seq) AS seq FROM workspace_events").first()?.integer("seq")
+        }, "A moved the cursor past its event")
+        try await database.prepare("UPDATE event_cursors SET seq = seq - 1, flusher = NULL WHERE name = 'webhooks'").run()
+
+        // Host B's next change hands on A's event again, then its own.
+        let second = try #require(try await b.call("POST", "/api/v1/groups", json: ["name": "Second"], token: owner).string("id"))
+        _ = try await stream.waitFor(#"EVENT \S+ group.created (\{.*"\#(second)".*\})"#)
+        let events = stream.log.split(separator: "\n").filter { $0.hasPrefix("EVENT ") }
+        #expect(events.filter { $0.contains(first) }.count == 1, "\(events)")
+        #expect(Set(events.map { $0.split(separator: " ")[1] }).count == events.count, "\(events)")
+    }
 }

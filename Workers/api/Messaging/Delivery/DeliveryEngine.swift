@@ -46,7 +46,7 @@ final class DeliveryEngine: Sendable {
         pipeline.withLock { pipeline in
             if let pipeline { return pipeline }
             let made = SendPipeline(maxInFlight: limits.maxInFlight, maxInFlightPerAccount: limits.maxInFlightPerAccount,
-                                    database: database, logger: logger) { [unowned self] results in try await record(results) }
+                                    database: database, host: hosts.id, metrics: metrics, logger: logger) { [unowned self] results in try await record(results) }
             pipeline = made
             return made
         }
@@ -291,8 +291,9 @@ final class DeliveryEngine: Sendable {
                     try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: reason, now: now)
                     changes.append(StatusChange(message, status: .failed, errorCode: code))
                 case .unknown(let code, let reason):
-                    try Self.review(tx, message.id, code: code, reason: reason, now: now)
-                    changes.append(StatusChange(message, status: .review, errorCode: code))
+                    if try Self.review(tx, message.id, code: code, reason: reason, now: now) {
+                        changes.append(StatusChange(message, status: .review, errorCode: code))
+                    }
                 }
             }
             for (template, count) in used.sorted(by: { $0.key < $1.key }) {
@@ -354,18 +355,18 @@ final class DeliveryEngine: Sendable {
                     SELECT workspace_id, channel, dispatched, due_ms FROM messages WHERE id = ? AND version = ? AND status = 'sending' AND \(gone.sql)
                     """, [.text(id), .integer(Int64(version))] + gone.values).rows.first,
                       let workspace = row.text("workspace_id") else { continue }
-                if row.integer("dispatched") == 0 {
-                    try tx.run("""
-                        UPDATE messages SET status = 'pending', version = version + 1, attempts = attempts - 1, enqueued = 0, updated_at = ?
-                        WHERE id = ?
-                        """, now, id)
+                // `dispatched = 0` checked by the write itself: a host still running (past its lease on
+                // PostgreSQL) that marks the send dispatched first keeps it, and this one sends to review.
+                if row.integer("dispatched") == 0, try tx.run("""
+                    UPDATE messages SET status = 'pending', version = version + 1, attempts = attempts - 1, enqueued = 0, updated_at = ?
+                    WHERE id = ? AND status = 'sending' AND dispatched = 0
+                    """, now, id).changes == 1 {
                     try tx.run("""
                         UPDATE message_events SET result = 'not_sent', error_message = 'the host stopped before the provider was called'
                         WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
                         """, id)
                     again.append((DeliveryJob(messageID: id, version: version + 1), row.integer("due_ms") ?? 0))
-                } else {
-                    try Self.review(tx, id, code: nil, reason: "the host stopped during this attempt", now: now)
+                } else if try Self.review(tx, id, code: nil, reason: "the host stopped during this attempt", now: now) {
                     changes.append(StatusChange(scope: TenantScope(workspaceID: workspace), messageID: id, status: .review, errorCode: nil,
                                                 channel: row.text("channel").flatMap(MessageChannel.init) ?? .sms))
                 }
@@ -379,13 +380,15 @@ final class DeliveryEngine: Sendable {
 
     /// An attempt whose outcome nobody knows (the provider may have taken it): the message waits in
     /// `review` for a person (`POST /messages/:id/retry`), never retried on its own.
-    private static func review(_ tx: SQLTransaction, _ id: String, code: String?, reason: String, now: String) throws {
-        try tx.run("""
+    /// False when the message was no longer `sending` (its result was recorded meanwhile).
+    private static func review(_ tx: SQLTransaction, _ id: String, code: String?, reason: String, now: String) throws -> Bool {
+        guard try tx.run("""
             UPDATE messages SET status = 'review', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = 'sending'
-            """, code, reason, now, id)
+            """, code, reason, now, id).changes == 1 else { return false }
         try tx.run("""
             UPDATE message_events SET result = 'unknown', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
             """, code, reason, id)
         try tx.run("INSERT INTO message_events (message_id, at, kind, result) VALUES (?, ?, 'status', 'review')", id, now)
+        return true
     }
 }

@@ -1,8 +1,9 @@
 import OzziRuntime
 
 /// `sms_deliveries_total{result, provider}` at the host's `/__ozzi/metrics`: every recorded outcome of the
-/// delivery engine — what the provider said (`accepted`, `transient`, `permanent`, `unknown`), or `rejected`
-/// when a check failed the message before any provider call.
+/// delivery engine — what the provider said (`accepted`, `transient`, `permanent`, `unknown`), `rejected` when a
+/// check failed the message before any provider call, or `claim_lost` when another host took the send over
+/// before this one called (it took this host for stopped), so this one did not call.
 struct DeliveryMetrics: Sendable {
     let metrics: WorkerMetrics
 

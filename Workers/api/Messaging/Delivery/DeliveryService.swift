@@ -6,8 +6,8 @@ import OzziRuntime
 /// sweep; then it beats every third of the lease, settling the claims of hosts that stopped beating (a
 /// cluster host killed mid-delivery). Asked to stop, it waits for the sends in flight and their results
 /// to be recorded (the queue consumers stop before the workers' services, so no new claims arrive
-/// meanwhile), then leaves. Past the shutdown deadline it gives up, and what is left is settled by the
-/// next start or another host.
+/// meanwhile), then leaves. Past the shutdown deadline it gives up: no more sends start, and what is left
+/// is settled by the next start or another host.
 struct DeliveryService: Service {
     let engine: DeliveryEngine
     let logger: Logger
@@ -31,6 +31,9 @@ struct DeliveryService: Service {
             }
         }
         await engine.sends.drained()
+        // Past the deadline, sends still waiting are not started: once this host has left, another (or the
+        // next start) settles them and sends them, and this one must not send them too.
+        engine.sends.close()
         try? await engine.hosts.leave()
     }
 }

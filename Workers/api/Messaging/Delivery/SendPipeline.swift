@@ -26,27 +26,39 @@ final class SendPipeline: Sendable {
         var results: [Result] = []
         var recording = false
         /// Every message from `submit` until its result is recorded: a duplicate job for one of these
-        /// must leave it alone.
-        var owned: Set<String> = []
+        /// must leave it alone. Counted: a message this host claims again (another host took its first
+        /// claim for a stopped host's) is here twice until both are done.
+        var owned: [String: Int] = [:]
         var idle: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
+        /// Past the shutdown deadline: no send starts any more.
+        var closed = false
+
+        mutating func disown(_ id: String) {
+            if let count = owned[id] { owned[id] = count == 1 ? nil : count - 1 }
+        }
     }
 
     private let state: Mutex<State>
     private let database: any SQLDatabase
+    /// This host's claim (`messages.claimed_by`): a send is called only while its claim is still this host's.
+    private let host: String
+    private let metrics: DeliveryMetrics
     private let record: @Sendable ([Result]) async throws -> Void
     private let logger: Logger
 
-    init(maxInFlight: Int, maxInFlightPerAccount: Int, database: any SQLDatabase, logger: Logger,
+    init(maxInFlight: Int, maxInFlightPerAccount: Int, database: any SQLDatabase, host: String, metrics: DeliveryMetrics, logger: Logger,
          record: @escaping @Sendable ([Result]) async throws -> Void) {
         state = Mutex(State(slots: SendSlots(total: maxInFlight, perAccount: maxInFlightPerAccount)))
         self.database = database
+        self.host = host
+        self.metrics = metrics
         self.logger = logger
         self.record = record
     }
 
     func owns(_ messageID: String) -> Bool {
-        state.withLock { $0.owned.contains(messageID) }
+        state.withLock { $0.owned[messageID] != nil }
     }
 
     /// Sends of `account` waiting for a slot.
@@ -59,7 +71,7 @@ final class SendPipeline: Sendable {
         guard !sends.isEmpty else { return }
         let dispatch = state.withLock { state -> Bool in
             for send in sends {
-                state.owned.insert(send.item.message.id)
+                state.owned[send.item.message.id, default: 0] += 1
                 state.slots.enqueue(send.item, account: send.account)
             }
             return Self.takeReady(&state)
@@ -88,12 +100,25 @@ final class SendPipeline: Sendable {
         }
     }
 
+    /// The host gave up waiting (its shutdown deadline passed): sends not yet dispatched stay claimed and
+    /// `sending`, for the next start or another host to send again (`DeliveryEngine.settleGone`); calls
+    /// already made still record their results.
+    func close() {
+        let dropped = state.withLock { state -> Int in
+            state.closed = true
+            defer { state.ready = [] }
+            return state.ready.count + state.slots.waitingCount
+        }
+        if dropped > 0 { logger.notice("stopping with sends not dispatched; the next start sends them", metadata: ["count": "\(dropped)"]) }
+    }
+
     private static func busy(_ state: State) -> Bool {
         !state.owned.isEmpty || state.dispatching || state.recording
     }
 
     /// Moves what the slots let start into `ready`; true when a dispatch turn must be started.
     private static func takeReady(_ state: inout State) -> Bool {
+        guard !state.closed else { return false }
         let started = state.slots.start()
         guard !started.isEmpty else { return false }
         state.ready.append(contentsOf: started)
@@ -115,8 +140,9 @@ final class SendPipeline: Sendable {
                 return state.ready
             }
             guard !batch.isEmpty else { return wakeIfIdle() }
+            let marked: Set<Claim>
             do {
-                try await markDispatched(batch.map(\.item.message.id))
+                marked = try await markDispatched(batch.map(\.item.message))
             } catch {
                 // Not marked, so not sent: each is recorded as a transient failure and tried again later.
                 logger.error("could not mark sends dispatched; they will be retried", metadata: ["error": "\(error)", "count": "\(batch.count)"])
@@ -126,8 +152,25 @@ final class SendPipeline: Sendable {
                 }
                 continue
             }
-            call(batch)
+            let ours = batch.filter { marked.contains(Claim($0.item.message)) }
+            if ours.count < batch.count { lost(batch.filter { !marked.contains(Claim($0.item.message)) }) }
+            call(ours)
         }
+    }
+
+    /// Sends whose claim is no longer this host's (another host settled it, taking this one for stopped):
+    /// not called, not recorded; their slots go to the next sends.
+    private func lost(_ sends: [(account: String, item: Send)]) {
+        logger.warning("claims settled by another host; not sending them", metadata: ["count": "\(sends.count)"])
+        let dispatch = state.withLock { state -> Bool in
+            for send in sends {
+                metrics.count(result: "claim_lost", provider: send.item.outgoing.providerName)
+                state.slots.finish(account: send.account)
+                state.disown(send.item.message.id)
+            }
+            return Self.takeReady(&state)
+        }
+        if dispatch { startDispatching() }
     }
 
     /// Starts the provider calls of a dispatched turn: each SMS alone; an account's emails in groups of
@@ -165,9 +208,35 @@ final class SendPipeline: Sendable {
         }
     }
 
-    private func markDispatched(_ ids: [String]) async throws {
-        try await database.prepare("UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM \(database.dialect.elements())) AND status = 'sending'")
-            .bind(SQLList.json(ids)).run()
+    /// One claim of a message: a settle moves the message to a new version, so a later claim of it (by
+    /// any host, this one included) is another.
+    private struct Claim: Hashable {
+        let id: String
+        let version: Int
+        init(_ message: MessageStore.Due) { self.init(id: message.id, version: message.version) }
+        init(id: String, version: Int) {
+            self.id = id
+            self.version = version
+        }
+    }
+
+    /// Marks the sends whose claim is still this host's (same message version, same host); answers those
+    /// marked, the only ones to call. Marked, a send is never sent again by a host that settles it (it goes
+    /// to review), so two hosts cannot both call it.
+    private func markDispatched(_ messages: [MessageStore.Due]) async throws -> Set<Claim> {
+        let host = self.host
+        let claims = SQLList.json(messages.map { .array([.string($0.id), .number(Double($0.version))]) })
+        return try await database.transaction { tx in
+            Set(try tx.all("""
+                UPDATE messages SET dispatched = 1
+                WHERE id IN (SELECT value ->> 0 FROM \(tx.dialect.records())) AND status = 'sending' AND claimed_by = ?
+                  AND (id, version) IN (SELECT value ->> 0, CAST(value ->> 1 AS INTEGER) FROM \(tx.dialect.records()))
+                RETURNING id, version
+                """, claims, host, claims).compactMap { row in
+                    guard let id = row.text("id"), let version = row.integer("version") else { return nil }
+                    return Claim(id: id, version: Int(version))
+                })
+        }
     }
 
     /// A call ended: its slot goes to the next send, its result to the next record turn.
@@ -206,7 +275,7 @@ final class SendPipeline: Sendable {
                 failures = 0
                 state.withLock { state in
                     state.results.removeFirst(batch.count)
-                    state.owned.subtract(batch.map(\.message.id))
+                    for result in batch { state.disown(result.message.id) }
                 }
             } catch {
                 failures += 1
