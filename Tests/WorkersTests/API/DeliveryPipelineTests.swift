@@ -198,4 +198,42 @@ import Testing
         #expect(left == Array(repeating: "sending 0 host_other", count: 3) + Array(repeating: "sending 0 own", count: 2),
                 "left to the claims that took them")
     }
+
+    /// A host that stopped left two claims: one never dispatched, one dispatched. The next start settles
+    /// them: the first is sent again, its timeline showing the attempt that was not made; the second waits
+    /// in review, its attempt's outcome unknown.
+    @Test func aRestartSettlesAStoppedHostsClaimsWithTheirAttempts() async throws {
+        let first = try await APIHost.start(vars: MessagingTests.fastVars)
+        let token = try await messaging.owner(first)
+        var ids: [String] = []
+        for phone in ["+14155550901", "+14155550902"] {
+            let contact = try await messaging.contact(first, token, phone)
+            let scheduled = try await first.call("POST", "/api/v1/messages", json: [
+                "contact_id": .string(contact), "body": "Hi", "scheduled_at": .string(MessagingTests.iso(Date().addingTimeInterval(86_400))),
+            ], token: token)
+            ids.append(try #require(scheduled["ids"]?.arrayValue?.first?.stringValue, "\(scheduled.body)"))
+        }
+        await first.stop(keepData: true)
+        // As a host killed mid-send leaves them: claimed, one of them marked dispatched, both due now.
+        let database = try await first.database("api")
+        for (id, dispatched) in zip(ids, [0, 1]) {
+            try await database.prepare("""
+                UPDATE messages SET status = 'sending', dispatched = ?, attempts = 1, provider = 'simulated', claimed_by = 'host_gone', due_ms = 0
+                WHERE id = ?
+                """).bind(dispatched, id).run()
+        }
+
+        let second = try await APIHost.start(vars: MessagingTests.fastVars, dataDirectory: first.dataDirectory)
+        defer { Task { await second.stop() } }
+        let again = try await messaging.wait(second, token, ids[0]) { $0.string("status") == "sent" || $0.string("status") == "delivered" }
+        let attempts = again["timeline"]?.arrayValue?.filter { $0["kind"] == "attempt" }.compactMap { $0["result"]?.stringValue }
+        #expect(attempts == ["not_sent", "accepted"], "\(again.body)")
+        #expect(again["attempts"] == 1, "the attempt not made is not counted")
+        let review = try await messaging.wait(second, token, ids[1]) { $0.string("status") == "review" }
+        let timeline = review["timeline"]?.arrayValue ?? []
+        #expect(timeline.filter { $0["kind"] == "attempt" }.compactMap { $0["result"]?.stringValue } == ["unknown"], "\(review.body)")
+        #expect(timeline.last?["result"] == "review", "\(review.body)")
+        let log = (try? String(contentsOfFile: second.dataDirectory + "/api/simulated-sms.log", encoding: .utf8)) ?? ""
+        #expect(log.contains(ids[0]) && !log.contains(ids[1]), "the dispatched one is not sent again: \(log)")
+    }
 }

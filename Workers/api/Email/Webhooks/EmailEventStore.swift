@@ -3,7 +3,8 @@ import OzziRuntime
 /// Applies provider events to emails: each moves an email's status forward only (a late or repeated
 /// event changes nothing), writes its timeline line, records its `email.*` event, and — for a hard bounce
 /// or a complaint (or soft bounces past their threshold) — suppresses the address, all in one transaction.
-/// Events that arrive together (a provider posts many at once) share that transaction.
+/// Events that arrive together (a provider posts many at once) share that transaction, and their timeline
+/// lines and `email.*` events are written by one statement each for the lot.
 ///
 /// The signature is checked in that transaction too, with the secret of the workspace the email belongs
 /// to: one trip to the database per batch of events, not a read of the owner per event first (each trip
@@ -31,14 +32,36 @@ struct EmailEventStore: Sendable {
     private let gathered: GatheredTransactions<Posted, Receipt>
 
     init(database: any SQLDatabase, clock: any WallClock, secret: @escaping Secret) {
-        gathered = GatheredTransactions(database: database, each: { tx, posted in try Self.receive(tx, posted, secret: secret, clock: clock) })
+        gathered = GatheredTransactions(database: database) { tx, items in
+            var writes = Writes()
+            let receipts = try items.map { try Self.receive(tx, $0, secret: secret, clock: clock, writes: &writes) }
+            try writes.flush(tx)
+            return receipts
+        }
+    }
+
+    /// The timeline lines and workspace events of a batch's events, written together at its end (or before
+    /// a suppression, whose own event must come after the status event that caused it).
+    private struct Writes {
+        var timeline: [[SQLValue]] = []
+        var changes: [StatusChange] = []
+        var at = ""
+
+        mutating func flush(_ tx: SQLTransaction) throws {
+            guard !timeline.isEmpty else { return }
+            _ = try tx.insert(into: "message_events", columns: ["message_id", "at", "kind", "result", "provider_message_id", "error_code", "error_message"],
+                              rows: timeline)
+            try WorkspaceEvents.record(tx, changes, at: at)
+            timeline = []
+            changes = []
+        }
     }
 
     func receive(_ posted: Posted) async throws -> Receipt {
         try await gathered.run(posted)
     }
 
-    private static func receive(_ tx: SQLTransaction, _ posted: Posted, secret: Secret, clock: any WallClock) throws -> Receipt {
+    private static func receive(_ tx: SQLTransaction, _ posted: Posted, secret: Secret, clock: any WallClock, writes: inout Writes) throws -> Receipt {
         let event = posted.event
         guard let row = try tx.execute("""
             SELECT id, workspace_id, to_phone, status, email_status, provider FROM messages WHERE provider_message_id = ? AND channel = 'email'
@@ -50,12 +73,12 @@ struct EmailEventStore: Sendable {
               signature.verify(secret: secret, body: posted.body, now: clock.milliseconds / 1000) else { return .badSignature }
         guard let reported = event.status else { return .received(nil) }
         let current = EmailStatus(message: status, email: row.text("email_status").flatMap(EmailStatus.init))
-        return .received(try apply(tx, event, reported: reported, to: (id, scope, address, status, current), clock: clock))
+        return .received(try apply(tx, event, reported: reported, to: (id, scope, address, status, current), clock: clock, writes: &writes))
     }
 
     private static func apply(_ tx: SQLTransaction, _ event: ResendEvent, reported: EmailStatus,
                               to email: (id: String, scope: TenantScope, address: String, status: MessageStatus, current: EmailStatus),
-                              clock: any WallClock) throws -> StatusChange? {
+                              clock: any WallClock, writes: inout Writes) throws -> StatusChange? {
         let (id, scope, address, status, current) = email
         guard current.advances(to: reported) else { return nil }
         let now = Timestamp.now(clock)
@@ -71,11 +94,12 @@ struct EmailEventStore: Sendable {
             UPDATE messages SET email_status = ?, status = ?, delivered_at = CASE WHEN ? = 'delivered' AND delivered_at IS NULL THEN ? ELSE delivered_at END,
               error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message), updated_at = ? WHERE id = ?
             """, reported.rawValue, settled.rawValue, settled.rawValue, now, code, code.map { _ in event.detail ?? event.type }, now, id)
-        try tx.run("""
-            INSERT INTO message_events (message_id, at, kind, result, provider_message_id, error_code, error_message) VALUES (?, ?, 'status', ?, ?, ?, ?)
-            """, id, now, reported.rawValue, event.emailID, code, code.map { _ in event.detail ?? event.type })
         let change = StatusChange(scope: scope, messageID: id, status: settled, errorCode: code, channel: .email, emailStatus: reported)
-        try WorkspaceEvents.record(tx, [change], at: now)
+        writes.timeline.append([.text(id), .text(now), .text("status"), .text(reported.rawValue), .text(event.emailID),
+                                code.map(SQLValue.text) ?? .null, code.map { _ in .text(event.detail ?? event.type) } ?? .null])
+        writes.changes.append(change)
+        writes.at = now
+        if reported == .bounced || reported == .complained { try writes.flush(tx) }
         // As listmonk does by default: a hard bounce or a complaint suppresses at once, soft bounces
         // are counted until their threshold.
         switch reported {

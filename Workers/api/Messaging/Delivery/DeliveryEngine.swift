@@ -175,7 +175,8 @@ final class DeliveryEngine: Sendable {
         return .success(rendered)
     }
 
-    /// One transaction: claims the sends (`sending` + attempt `started`), records checks that failed and
+    /// One transaction: claims the sends (`sending`; the attempt's timeline line is written with its result),
+    /// records checks that failed and
     /// attempts whose outcome is unknown, and plans the next occurrence of each series whose occurrence
     /// left `pending` (queued after the commit). Returns the sends whose claim won.
     private struct Claimed {
@@ -205,8 +206,6 @@ final class DeliveryEngine: Sendable {
                         }
                         continue
                     }
-                    try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider) VALUES (?, ?, 'attempt', 'started', ?)",
-                               message.id, now, outgoing.providerName)
                     claimed.append(Claimed(message: message, outgoing: outgoing, account: account))
                     if let id = message.seriesID { series.append(id) }
                 case .fail(let message, let code, let reason):
@@ -253,25 +252,24 @@ final class DeliveryEngine: Sendable {
             var changes: [StatusChange] = []
             // One update per template for the batch: a campaign's thousands of sends share one.
             var used: [String: Int] = [:]
+            // The accepted sends' timeline lines (the attempt, then the status), one statement for the batch.
+            var timeline: [[SQLValue]] = []
             for (message, provider, result) in results {
                 let attempt = message.attempts + 1
                 switch result {
                 case .accepted(let providerID):
-                    try tx.run("""
+                    // Not `sending` any more: a host that took this one for stopped settled it (to review).
+                    guard try tx.run("""
                         UPDATE messages SET status = 'sent', provider_message_id = ?, sent_at = ?, sent_ms = ?, error_code = NULL, error_message = NULL,
                           updated_at = ? WHERE id = ? AND status = 'sending'
-                        """, providerID, now, nowMs, now, message.id)
-                    try tx.run("""
-                        UPDATE message_events SET result = 'accepted', provider_message_id = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
-                        """, providerID, message.id)
-                    try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider, provider_message_id) VALUES (?, ?, 'status', 'sent', ?, ?)",
-                               message.id, now, provider, providerID)
+                        """, providerID, now, nowMs, now, message.id).changes == 1 else { continue }
+                    for (kind, result) in [("attempt", "accepted"), ("status", "sent")] {
+                        timeline.append([.text(message.id), .text(now), .text(kind), .text(result), .text(provider), .text(providerID)])
+                    }
                     if let template = message.templateID { used[template, default: 0] += 1 }
                     changes.append(StatusChange(message, status: .sent, errorCode: nil))
                 case .transient(let code, let reason, let retryAfter):
-                    try tx.run("""
-                        UPDATE message_events SET result = 'transient', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
-                        """, code, reason, message.id)
+                    try Self.attempt(tx, message.id, result: "transient", provider: provider, code: code, reason: reason, now: now)
                     if attempt < limits.maxAttempts {
                         let backoff = limits.retry.delaySeconds(afterAttempt: attempt, unit: Double.random(in: 0..<1))
                         let dueMs = nowMs + Int64(max(backoff, retryAfter ?? 0) * 1000)
@@ -285,17 +283,16 @@ final class DeliveryEngine: Sendable {
                         changes.append(StatusChange(message, status: .failed, errorCode: code))
                     }
                 case .permanent(let code, let reason):
-                    try tx.run("""
-                        UPDATE message_events SET result = 'permanent', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
-                        """, code, reason, message.id)
+                    try Self.attempt(tx, message.id, result: "permanent", provider: provider, code: code, reason: reason, now: now)
                     try MessageStore.fail(tx, message.id, from: .sending, code: code, reason: reason, now: now)
                     changes.append(StatusChange(message, status: .failed, errorCode: code))
                 case .unknown(let code, let reason):
-                    if try Self.review(tx, message.id, code: code, reason: reason, now: now) {
+                    if try Self.review(tx, message.id, provider: provider, code: code, reason: reason, now: now) {
                         changes.append(StatusChange(message, status: .review, errorCode: code))
                     }
                 }
             }
+            _ = try tx.insert(into: "message_events", columns: ["message_id", "at", "kind", "result", "provider", "provider_message_id"], rows: timeline)
             for (template, count) in used.sorted(by: { $0.key < $1.key }) {
                 try tx.run("UPDATE templates SET usage_count = usage_count + CAST(? AS INTEGER) WHERE id = ?", count, template)
             }
@@ -352,7 +349,7 @@ final class DeliveryEngine: Sendable {
             for (id, version) in left {
                 // Checked again here: only a stopped host's claim is settled, never one a live host still holds.
                 guard let row = try tx.execute("""
-                    SELECT workspace_id, channel, dispatched, due_ms FROM messages WHERE id = ? AND version = ? AND status = 'sending' AND \(gone.sql)
+                    SELECT workspace_id, channel, dispatched, due_ms, provider FROM messages WHERE id = ? AND version = ? AND status = 'sending' AND \(gone.sql)
                     """, [.text(id), .integer(Int64(version))] + gone.values).rows.first,
                       let workspace = row.text("workspace_id") else { continue }
                 // `dispatched = 0` checked by the write itself: a host still running (past its lease on
@@ -361,12 +358,10 @@ final class DeliveryEngine: Sendable {
                     UPDATE messages SET status = 'pending', version = version + 1, attempts = attempts - 1, enqueued = 0, updated_at = ?
                     WHERE id = ? AND status = 'sending' AND dispatched = 0
                     """, now, id).changes == 1 {
-                    try tx.run("""
-                        UPDATE message_events SET result = 'not_sent', error_message = 'the host stopped before the provider was called'
-                        WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
-                        """, id)
+                    try Self.attempt(tx, id, result: "not_sent", provider: row.text("provider"), code: nil,
+                                     reason: "the host stopped before the provider was called", now: now)
                     again.append((DeliveryJob(messageID: id, version: version + 1), row.integer("due_ms") ?? 0))
-                } else if try Self.review(tx, id, code: nil, reason: "the host stopped during this attempt", now: now) {
+                } else if try Self.review(tx, id, provider: row.text("provider"), code: nil, reason: "the host stopped during this attempt", now: now) {
                     changes.append(StatusChange(scope: TenantScope(workspaceID: workspace), messageID: id, status: .review, errorCode: nil,
                                                 channel: row.text("channel").flatMap(MessageChannel.init) ?? .sms))
                 }
@@ -378,16 +373,25 @@ final class DeliveryEngine: Sendable {
         if !changes.isEmpty { events.flushSoon() }
     }
 
+    /// An attempt's timeline line, written with its outcome. (A claim made before these lines were written
+    /// at the outcome left a `started` line, which is completed instead.)
+    private static func attempt(_ tx: SQLTransaction, _ id: String, result: String, provider: String?, code: String?, reason: String,
+                                now: String) throws {
+        guard try tx.run("""
+            UPDATE message_events SET result = ?, error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
+            """, result, code, reason, id).changes == 0 else { return }
+        try tx.run("INSERT INTO message_events (message_id, at, kind, result, provider, error_code, error_message) VALUES (?, ?, 'attempt', ?, ?, ?, ?)",
+                   id, now, result, provider, code, reason)
+    }
+
     /// An attempt whose outcome nobody knows (the provider may have taken it): the message waits in
     /// `review` for a person (`POST /messages/:id/retry`), never retried on its own.
     /// False when the message was no longer `sending` (its result was recorded meanwhile).
-    private static func review(_ tx: SQLTransaction, _ id: String, code: String?, reason: String, now: String) throws -> Bool {
+    private static func review(_ tx: SQLTransaction, _ id: String, provider: String?, code: String?, reason: String, now: String) throws -> Bool {
         guard try tx.run("""
             UPDATE messages SET status = 'review', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = 'sending'
             """, code, reason, now, id).changes == 1 else { return false }
-        try tx.run("""
-            UPDATE message_events SET result = 'unknown', error_code = ?, error_message = ? WHERE message_id = ? AND kind = 'attempt' AND result = 'started'
-            """, code, reason, id)
+        try attempt(tx, id, result: "unknown", provider: provider, code: code, reason: reason, now: now)
         try tx.run("INSERT INTO message_events (message_id, at, kind, result) VALUES (?, ?, 'status', 'review')", id, now)
         return true
     }
