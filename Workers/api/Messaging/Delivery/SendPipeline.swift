@@ -220,19 +220,18 @@ final class SendPipeline: Sendable {
         }
     }
 
-    /// Marks the sends whose claim is still this host's (same message version, same host); answers those
+    /// Marks the sends whose claim is still this host's (same host, same message version); answers those
     /// marked, the only ones to call. Marked, a send is never sent again by a host that settles it (it goes
-    /// to review), so two hosts cannot both call it.
+    /// to review), so two hosts cannot both call it. (A later claim of the same message by this host, made
+    /// after another host settled the first, is marked too if both are in one turn: then only the later
+    /// one is called, and a crash before its call sends it to review rather than again.)
     private func markDispatched(_ messages: [MessageStore.Due]) async throws -> Set<Claim> {
         let host = self.host
-        let claims = SQLList.json(messages.map { .array([.string($0.id), .number(Double($0.version))]) })
         return try await database.transaction { tx in
             Set(try tx.all("""
-                UPDATE messages SET dispatched = 1
-                WHERE id IN (SELECT value ->> 0 FROM \(tx.dialect.records())) AND status = 'sending' AND claimed_by = ?
-                  AND (id, version) IN (SELECT value ->> 0, CAST(value ->> 1 AS INTEGER) FROM \(tx.dialect.records()))
+                UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM \(tx.dialect.elements())) AND status = 'sending' AND claimed_by = ?
                 RETURNING id, version
-                """, claims, host, claims).compactMap { row in
+                """, SQLList.json(messages.map(\.id)), host).compactMap { row in
                     guard let id = row.text("id"), let version = row.integer("version") else { return nil }
                     return Claim(id: id, version: Int(version))
                 })
