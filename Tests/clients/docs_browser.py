@@ -49,7 +49,9 @@ def browser():
     return driver
 
 
-def wait(driver, predicate, what, seconds=30):
+# Waits are long: they only bound a hang (a page that fails says so at once, `#status.failed`), and a debug
+# host on two cores busy with a whole test run has taken over 30 s to serve and render the document.
+def wait(driver, predicate, what, seconds=180):
     try:
         return WebDriverWait(driver, seconds).until(lambda d: predicate(d))
     except TimeoutException:

@@ -64,7 +64,8 @@ extension Message: SQLRecord {
     }
 }
 
-/// One line of a message's timeline: an attempt (started, then its result) or a status reached.
+/// One line of a message's timeline: an attempt, written with its outcome (`accepted`, `transient`,
+/// `permanent`, `unknown`, or `not_sent` when its host stopped before calling), or a status reached.
 struct MessageEvent: Codable, SQLRecord, Sendable, Equatable {
     let at: String
     let kind: String

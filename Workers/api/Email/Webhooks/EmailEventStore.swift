@@ -32,9 +32,7 @@ struct EmailEventStore: Sendable {
     private let gathered: GatheredTransactions<Posted, Receipt>
 
     init(database: any SQLDatabase, clock: any WallClock, secret: @escaping Secret) {
-        // Events are not awaited by anyone but their provider's retry: a few milliseconds' wait to gather
-        // more (under load) costs nothing, and each commit then carries more of them.
-        gathered = GatheredTransactions(database: database, gather: .milliseconds(5), full: 256) { tx, items in
+        gathered = GatheredTransactions(database: database) { tx, items in
             var writes = Writes()
             let receipts = try items.map { try Self.receive(tx, $0, secret: secret, clock: clock, writes: &writes) }
             try writes.flush(tx)
