@@ -1,7 +1,7 @@
 """A local stand-in for Twilio's Messages and Calls APIs that checks the wire format exactly.
 
 Usage: twilio_stub.py ACCOUNT_SID AUTH_TOKEN [--account SID:TOKEN]... [--latency-ms N] [--stall NUMBER]...
-                      [--drop NUMBER]... [--port P] [--numbers N] [--page-size K]
+                      [--hold NUMBER]... [--drop NUMBER]... [--port P] [--numbers N] [--page-size K]
 Prints "PORT <n>" once listening. HTTP/1.1 with keep-alive on asyncio, so it serves thousands of sends a
 second with many in flight (benchmarks point the real client at it). Each POST's answer waits --latency-ms.
 
@@ -14,7 +14,8 @@ StatusCallback and From or MessagingServiceSid. Outcomes by To:
 +15005550001 -> 400 code 21211; +15005550006 -> 429 (code 20429, Retry-After: 1) the first time, then
 accepted; +15005550005 -> 500; +15005550008 and every --stall number -> the request is read and recorded,
 then held unanswered (the client times out) until GET /release, which closes the held connections without
-an answer; every --drop number -> the request is read and recorded, then the connection is closed without
+an answer; every --hold number -> read, recorded and held the same way, but GET /release then answers it
+(accepted, 201) — an answer that comes late; every --drop number -> the request is read and recorded, then the connection is closed without
 an answer (a keep-alive connection dying under a request); anything else -> 201 with a new sid (SM...).
 A malformed send (wrong path or account, wrong auth, not a form, Expect, a missing field) -> 400 code 21601
 naming the problems.
@@ -61,6 +62,7 @@ accounts = {SID: TOKEN}
 latency = 0.0
 stalled = {"+15005550008"}
 dropped = set()
+holding = set()
 port = 0
 owned = 0
 page_size = None
@@ -73,6 +75,8 @@ while rest:
         stalled.add(value)
     elif flag == "--drop":
         dropped.add(value)
+    elif flag == "--hold":
+        holding.add(value)
     elif flag == "--account":
         extra_sid, _, extra_token = value.partition(":")
         accounts[extra_sid] = extra_token
@@ -354,6 +358,10 @@ async def serve(reader, writer):
                 response = (call if is_call else send)(path, headers, body.decode())
                 if latency:
                     await asyncio.sleep(latency)
+                if not is_call and response and dict(parse_qsl(body.decode())).get("To") in holding:
+                    release = asyncio.get_running_loop().create_future()
+                    held.append(release)
+                    await release
                 if response == b"":
                     return
                 if response is None:

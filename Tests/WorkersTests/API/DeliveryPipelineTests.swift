@@ -238,4 +238,38 @@ import Testing
         let log = (try? String(contentsOfFile: second.dataDirectory + "/api/simulated-sms.log", encoding: .utf8)) ?? ""
         #expect(log.contains(ids[0]) && !log.contains(ids[1]), "the dispatched one is not sent again: \(log)")
     }
+
+    /// A send whose answer comes late: meanwhile another host, taking this one for stopped, settled the
+    /// dispatched send to review. The answer, when it comes, is still this host's claim's: the message is
+    /// sent, with the provider's id, not left in review for a person to send again.
+    @Test func aLateAcceptanceMovesASendOnFromReview() async throws {
+        let sid = "AC" + String(repeating: "b8", count: 16)
+        let stub = try ChildProcess("/usr/bin/python3", [MessagingTests.clients + "/twilio_stub.py", sid, "token-h", "--hold", "+14155550950"])
+        defer { stub.stop() }
+        let port = try await stub.waitFor(#"PORT (\d+)"#)
+        let api = try await APIHost.start(vars: MessagingTests.fastVars.merging([
+            "TWILIO_API_BASE": "http://127.0.0.1:\(port)", "TWILIO_TIMEOUT_MS": "600000", "DELIVERY_HOST_LEASE_SECONDS": "3000",
+        ]) { $1 })
+        defer { Task { await api.stop() } }
+        let token = try #require(try await api.signUp("late@example.com").string("access_token"))
+        _ = try await api.call("PUT", "/api/v1/sms/settings", json: [
+            "provider": "twilio", "account_sid": .string(sid), "auth_token": "token-h", "from_number": "+15550004446",
+        ], token: token)
+        let contact = try await messaging.contact(api, token, "+14155550950")
+        let scheduled = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(contact), "body": "Hi"], token: token)
+        let id = try #require(scheduled["ids"]?.arrayValue?.first?.stringValue, "\(scheduled.body)")
+        #expect(try await Poll.until(interval: .milliseconds(50)) {
+            try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/held"]).stdout.contains(#""held": 1"#)
+        })
+        let database = try await api.database("api")
+        let settled = try await database.prepare("UPDATE messages SET status = 'review' WHERE id = ? AND status = 'sending' AND dispatched = 1")
+            .bind(id).run()
+        #expect(settled.changes == 1, "the call was dispatched, so a settle sends it to review")
+
+        _ = try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/release"])
+        let sent = try await messaging.wait(api, token, id) { $0.string("status") == "sent" || $0.string("status") == "delivered" }
+        #expect(sent.string("provider_message_id")?.hasPrefix("SM") == true, "\(sent.body)")
+        let requests = try await Subprocess.curl(["-s", "http://127.0.0.1:\(port)/requests"])
+        #expect((try JSONValue(jsonBytes: Array(requests.stdout.utf8)).arrayValue ?? []).count == 1, "\(requests.stdout)")
+    }
 }

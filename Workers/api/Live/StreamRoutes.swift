@@ -46,9 +46,10 @@ extension RouteGroup {
                         continue
                     }
                     guard let id = message["id"]?.stringValue, let type = message["type"]?.stringValue else { continue }
-                    // Events come in sequence (one host hands them on at a time, in commit order), so one at
-                    // or below the last seen was sent already: from the replay, or handed on again by a host
-                    // that took over from one that stopped before moving the cursor past it.
+                    // Events come in sequence: numbered as they commit (SQLite's one writer; on PostgreSQL
+                    // every transaction holds the schema's lock) and handed on by one host at a time, in
+                    // order. So one at or below the last seen was sent already: from the replay, or handed on
+                    // again by a host that took over from one that stopped before moving the cursor past it.
                     let sequence = Int64(id) ?? 0
                     if sequence <= seen { continue }
                     seen = sequence

@@ -5,13 +5,14 @@ import Synchronization
 /// Delivers due messages: checks, rate limits, a durable claim, the provider call, and the result — each
 /// message sent at most once.
 ///
-/// A queue batch is read, checked and claimed (`sending`, an attempt `started`) in one transaction, then
+/// A queue batch is read, checked and claimed (`sending`, under this host's id) in one transaction, then
 /// handed to the `SendPipeline` and acknowledged: the calls run many at once, bounded per provider account
 /// and per host, while the consumer takes the next batch. Just before its call a send is marked
 /// `dispatched`. What a stopped host left `sending` is settled by `recover`: never dispatched, it is sent
 /// again at once; dispatched, the provider may have taken it, so it goes to `review`, never retried on its own.
 /// Hosts sharing the database each claim under their own id (`DeliveryHosts`): a host settles only the
-/// claims of hosts that stopped, never those of a host still sending.
+/// claims of hosts that stopped, never those of a host still sending; and a host calls, and records the
+/// result of, only a claim that is still its own (same host, same message version).
 final class DeliveryEngine: Sendable {
     let messages: MessageStore
     let queue: DeliveryQueue
@@ -247,22 +248,37 @@ final class DeliveryEngine: Sendable {
     private func record(_ results: [SendPipeline.Result]) async throws {
         let now = Timestamp.now(clock), nowMs = clock.milliseconds
         let limits = self.limits
-        let (retries, changes) = try await database.transaction { tx -> ([(job: DeliveryJob, dueMs: Int64)], [StatusChange]) in
+        let host = hosts.id
+        let (retries, changes, recorded) = try await database.transaction {
+            tx -> ([(job: DeliveryJob, dueMs: Int64)], [StatusChange], [(provider: String, result: SendResult)]) in
             var retries: [(job: DeliveryJob, dueMs: Int64)] = []
             var changes: [StatusChange] = []
+            var recorded: [(provider: String, result: SendResult)] = []
             // One update per template for the batch: a campaign's thousands of sends share one.
             var used: [String: Int] = [:]
             // The accepted sends' timeline lines (the attempt, then the status), one statement for the batch.
             var timeline: [[SQLValue]] = []
             for (message, provider, result) in results {
                 let attempt = message.attempts + 1
+                // Only this host's claim is recorded: a claim another host settled (taking this one for
+                // stopped), and perhaps claimed again, is not this result's to move.
+                if case .accepted = result {} else {
+                    guard try tx.execute("""
+                        SELECT 1 AS ours FROM messages WHERE id = ? AND version = ? AND claimed_by = ? AND status = 'sending'
+                        """, [.text(message.id), .integer(Int64(message.version)), .text(host)]).rows.first != nil else { continue }
+                }
+                recorded.append((provider, result))
                 switch result {
                 case .accepted(let providerID):
-                    // Not `sending` any more: a host that took this one for stopped settled it (to review).
+                    // Also from `review`: another host that took this one for stopped settled the send there,
+                    // its outcome unknown; now it is known.
                     guard try tx.run("""
                         UPDATE messages SET status = 'sent', provider_message_id = ?, sent_at = ?, sent_ms = ?, error_code = NULL, error_message = NULL,
-                          updated_at = ? WHERE id = ? AND status = 'sending'
-                        """, providerID, now, nowMs, now, message.id).changes == 1 else { continue }
+                          updated_at = ? WHERE id = ? AND version = ? AND claimed_by = ? AND status IN ('sending', 'review')
+                        """, providerID, now, nowMs, now, message.id, message.version, host).changes == 1 else {
+                        recorded.removeLast()
+                        continue
+                    }
                     for (kind, result) in [("attempt", "accepted"), ("status", "sent")] {
                         timeline.append([.text(message.id), .text(now), .text(kind), .text(result), .text(provider), .text(providerID)])
                     }
@@ -297,9 +313,9 @@ final class DeliveryEngine: Sendable {
                 try tx.run("UPDATE templates SET usage_count = usage_count + CAST(? AS INTEGER) WHERE id = ?", count, template)
             }
             try WorkspaceEvents.record(tx, changes, at: now)
-            return (retries, changes)
+            return (retries, changes, recorded)
         }
-        for (_, provider, result) in results { metrics.count(result, provider: provider) }
+        for (provider, result) in recorded { metrics.count(result, provider: provider) }
         if !retries.isEmpty { try await queue.enqueue(retries) }
         if !changes.isEmpty { events.flushSoon() }
     }
@@ -356,8 +372,8 @@ final class DeliveryEngine: Sendable {
                 // PostgreSQL) that marks the send dispatched first keeps it, and this one sends to review.
                 if row.integer("dispatched") == 0, try tx.run("""
                     UPDATE messages SET status = 'pending', version = version + 1, attempts = attempts - 1, enqueued = 0, updated_at = ?
-                    WHERE id = ? AND status = 'sending' AND dispatched = 0
-                    """, now, id).changes == 1 {
+                    WHERE id = ? AND version = ? AND status = 'sending' AND dispatched = 0
+                    """, now, id, version).changes == 1 {
                     try Self.attempt(tx, id, result: "not_sent", provider: row.text("provider"), code: nil,
                                      reason: "the host stopped before the provider was called", now: now)
                     again.append((DeliveryJob(messageID: id, version: version + 1), row.integer("due_ms") ?? 0))

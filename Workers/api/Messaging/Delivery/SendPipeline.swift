@@ -100,9 +100,10 @@ final class SendPipeline: Sendable {
         }
     }
 
-    /// The host gave up waiting (its shutdown deadline passed): sends not yet dispatched stay claimed and
-    /// `sending`, for the next start or another host to send again (`DeliveryEngine.settleGone`); calls
-    /// already made still record their results.
+    /// The host gave up waiting (its shutdown deadline passed): no further dispatch turn starts, and sends
+    /// not yet dispatched stay claimed and `sending`, for the next start or another host to send again
+    /// (`DeliveryEngine.settleGone`). A turn already marking its sends still calls them (marked, they can
+    /// only go to review elsewhere, never out twice); calls made still record their results.
     func close() {
         let dropped = state.withLock { state -> Int in
             state.closed = true
