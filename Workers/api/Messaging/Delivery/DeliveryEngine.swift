@@ -219,7 +219,16 @@ final class DeliveryEngine: Sendable {
             try WorkspaceEvents.record(tx, changes, at: now)
             return (claimed, changes, try SeriesPlanner.planNext(tx, seriesIDs: series, now: now))
         }
-        if !planned.isEmpty { try await queue.enqueue(planned) }
+        // The claims are committed: they must reach the pipeline whatever happens here (thrown, they would
+        // stay `sending` under this live host's id, which no host settles). An occurrence not queued now is
+        // still `pending` and unqueued, which the every-minute sweep queues.
+        if !planned.isEmpty {
+            do {
+                try await queue.enqueue(planned)
+            } catch {
+                logger.warning("could not queue the next occurrences; the sweep queues them", metadata: ["error": "\(error)", "count": "\(planned.count)"])
+            }
+        }
         metrics.count(result: "rejected", provider: "none", by: changes.count { $0.status == .failed })
         if !changes.isEmpty { events.flushSoon() }
         return claimed
