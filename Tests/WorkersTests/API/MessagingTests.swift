@@ -497,6 +497,15 @@ import APIWorker
         // Without the external provider, leasing would race the engine: refused.
         #expect(try await api.call("PUT", "/api/v1/sms/settings", json: ["provider": "simulated"], token: token).status == 200)
         #expect(try await api.call("GET", "/api/v1/delivery/pending", token: key).status == 409)
+        // Nor may a report move a message the engine sends: only what the delivery API leased is the outside
+        // service's to report on.
+        let engine = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(ids[0]), "body": "Engine"], token: token)
+        let engineID = try #require(engine["ids"]?.arrayValue?.first?.stringValue, "\(engine.body)")
+        let byEngine = try await wait(api, token, engineID, stepping: clock) { $0.string("status") == "sent" }
+        #expect(byEngine.string("status") == "sent", "\(byEngine.body)")
+        let refused = try await api.call("POST", "/api/v1/delivery/\(engineID)/status", json: ["status": "delivered"], token: key)
+        #expect(refused.status == 409, "\(refused.body)")
+        #expect(refused.body.contains("simulated"), "\(refused.body)")
     }
 
     @Test func rateLimitsRescheduleCancelAndLocalTimes() async throws {

@@ -59,12 +59,17 @@ struct ExternalDelivery: Sendable {
         }
     }
 
-    /// Applies a reported result: from a lease (`sending`) to any outcome, or later forward moves.
+    /// Applies a reported result: from a lease (`sending`) to any outcome, or later forward moves; only for
+    /// a message the delivery API leased (`provider = 'external'`).
     func report(_ scope: TenantScope, id: String, status: MessageStatus, providerID: String?, errorCode: String?, errorMessage: String?) async throws -> StatusChange {
         let now = Timestamp.now(clock), nowMs = clock.milliseconds
         return try await database.transaction { tx -> StatusChange in
             guard let row = try tx.all("SELECT status, provider FROM messages WHERE workspace_id = ? AND id = ?", scope.workspaceID, id).first,
                   let current = MessageStatus(rawValue: row.text("status") ?? "") else { throw APIError.notFound("message") }
+            // The engine's sends are the engine's to record: a report on one would race its claim.
+            if let provider = row.text("provider"), provider != "external" {
+                throw APIError.conflict("the message was sent by the \(provider) provider, not leased from /api/v1/delivery/pending")
+            }
             guard current != .pending else { throw APIError.conflict("the message is not leased; lease it from /api/v1/delivery/pending first") }
             guard current.advances(to: status) else {
                 throw APIError.conflict("the message is \(current.rawValue); a status only moves forward")
