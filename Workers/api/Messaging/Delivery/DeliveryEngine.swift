@@ -285,7 +285,16 @@ final class DeliveryEngine: Sendable {
                         UPDATE messages SET status = 'sent', provider_message_id = ?, sent_at = ?, sent_ms = ?, error_code = NULL, error_message = NULL,
                           updated_at = ? WHERE id = ? AND version = ? AND claimed_by = ? AND status IN ('sending', 'review')
                         """, providerID, now, nowMs, now, message.id, message.version, host).changes == 1 else {
-                        recorded.removeLast()
+                        // Still this claim, but its provider's status callback came first and moved it on:
+                        // the attempt is recorded, the status left where the callback put it.
+                        if try tx.run("""
+                            UPDATE messages SET provider_message_id = COALESCE(provider_message_id, ?), sent_at = COALESCE(sent_at, ?),
+                              sent_ms = COALESCE(sent_ms, ?) WHERE id = ? AND version = ? AND claimed_by = ? AND status NOT IN ('pending', 'sending', 'review')
+                            """, providerID, now, nowMs, message.id, message.version, host).changes == 1 {
+                            timeline.append([.text(message.id), .text(now), .text("attempt"), .text("accepted"), .text(provider), .text(providerID)])
+                        } else {
+                            recorded.removeLast()
+                        }
                         continue
                     }
                     for (kind, result) in [("attempt", "accepted"), ("status", "sent")] {
