@@ -267,6 +267,9 @@ final class DeliveryEngine: Sendable {
             var used: [String: Int] = [:]
             // The accepted sends' timeline lines (the attempt, then the status), one statement for the batch.
             var timeline: [[SQLValue]] = []
+            func accepted(_ message: MessageStore.Due, _ provider: String, _ providerID: String, lines: [(kind: String, result: String)]) {
+                for line in lines { timeline.append([.text(message.id), .text(now), .text(line.kind), .text(line.result), .text(provider), .text(providerID)]) }
+            }
             for (message, provider, result) in results {
                 let attempt = message.attempts + 1
                 // Only this host's claim is recorded: a claim another host settled (taking this one for
@@ -291,15 +294,13 @@ final class DeliveryEngine: Sendable {
                             UPDATE messages SET provider_message_id = COALESCE(provider_message_id, ?), sent_at = COALESCE(sent_at, ?),
                               sent_ms = COALESCE(sent_ms, ?) WHERE id = ? AND version = ? AND claimed_by = ? AND status NOT IN ('pending', 'sending', 'review')
                             """, providerID, now, nowMs, message.id, message.version, host).changes == 1 {
-                            timeline.append([.text(message.id), .text(now), .text("attempt"), .text("accepted"), .text(provider), .text(providerID)])
+                            accepted(message, provider, providerID, lines: [("attempt", "accepted")])
                         } else {
                             recorded.removeLast()
                         }
                         continue
                     }
-                    for (kind, result) in [("attempt", "accepted"), ("status", "sent")] {
-                        timeline.append([.text(message.id), .text(now), .text(kind), .text(result), .text(provider), .text(providerID)])
-                    }
+                    accepted(message, provider, providerID, lines: [("attempt", "accepted"), ("status", "sent")])
                     if let template = message.templateID { used[template, default: 0] += 1 }
                     changes.append(StatusChange(message, status: .sent, errorCode: nil))
                 case .transient(let code, let reason, let retryAfter):
