@@ -40,4 +40,19 @@ import Testing
         #expect(error(DeliveryJob.self, ["message_id": "m", "version": 1]) == nil)
         #expect(error(SimulatedCallbackJob.self, ["url": "u", "fields": ["To": 5]]) == "sim_callback job: fields.To must be a string")
     }
+
+    /// A form workflow message carries the submissions a transaction stored together; one queued before
+    /// (one `submission_id`) still reads.
+    @Test func formWorkflowMessagesCarryManySubmissions() throws {
+        let job = FormWorkflowJob(submissionIDs: ["fsb_1", "fsb_2"])
+        #expect(try FormWorkflowJob(payload(job)) == job)
+        #expect(try FormWorkflowJob(JobPayload(kind: FormWorkflowJob.kind, fields: ["submission_id": "fsb_9"])).submissionIDs == ["fsb_9"])
+        #expect(error(FormWorkflowJob.self, ["submission_ids": []]) == "form_workflow job: submission_ids must be an array of 1 to 500 ids")
+        #expect(error(FormWorkflowJob.self, ["submission_ids": ["fsb_1", 2]]) == "form_workflow job: submission_ids must be an array of non-empty strings")
+        #expect(error(FormWorkflowJob.self, [:]) == "form_workflow job: submission_id must be a non-empty string")
+        let ids = (0..<1_001).map { "fsb_\($0)" }
+        let messages = FormWorkflowJob.messages(ids, delaySeconds: 20)
+        #expect(messages.map { $0.body["submission_ids"]?.arrayValue?.count } == [500, 500, 1] && messages.allSatisfy { $0.delaySeconds == 20 })
+        #expect(messages.flatMap { $0.body["submission_ids"]?.arrayValue ?? [] }.compactMap(\.stringValue) == ids)
+    }
 }

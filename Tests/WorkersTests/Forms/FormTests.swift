@@ -301,6 +301,31 @@ import Testing
         #expect(stats["totals"]?["submissions"] == 40 && stats["totals"]?["views"] == 41, "\(stats.body)")
     }
 
+    /// A submission named twice in one batch of workflow messages (its workflow started again while a
+    /// message for it waited) runs its actions once.
+    @Test func aWorkflowStartedTwiceAtOnceRunsOnce() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        let group = try #require(try await f.api.call("POST", "/api/v1/groups", json: ["name": "Once"], token: f.token).string("id"))
+        let (id, key) = try await f.form(FormFixture.signUp(["workflow": [["type": "add_to_group", "group_id": .string(group)]]]))
+        #expect(try await f.submit(key, token: try await f.show(key).token, ["email": "twice@example.com"]).status == 201)
+        let submissionID = try #require(try await f.submissions(id).first?["id"]?.stringValue)
+        let first = try await f.settled(id, submissionID)
+        #expect(first["actions"]?.arrayValue?.first?["result"]?["added"] == true, "\(first.body)")
+
+        // The member gone and the run pending again, then two starts of its workflow in one message.
+        let database = try await f.api.database("api")
+        try await database.prepare("DELETE FROM group_members WHERE group_id = ?").bind(group).run()
+        try await database.prepare("UPDATE form_action_runs SET status = 'pending', result = NULL WHERE submission_id = ?").bind(submissionID).run()
+        let worker = try #require(f.api.host.workers["api"] as? APIWorker)
+        let forms = try #require(worker.domains.lazy.compactMap { $0 as? FormsDomain }.first)
+        try await forms.workflow.start([submissionID, submissionID])
+        let again = try await f.settled(id, submissionID)
+        let run = try #require(again["actions"]?.arrayValue?.first)
+        #expect(run["status"] == "done" && run["attempts"] == 2 && run["result"]?["added"] == true, "\(again.body)")
+        #expect(try await f.api.call("GET", "/api/v1/groups/\(group)/members", token: f.token).data.count == 1)
+    }
+
     @Test func theWorkflowEnrollsEmailsLaterAndNotifiesTheTeam() async throws {
         let f = try await FormFixture.start()
         defer { Task { await f.api.stop() } }

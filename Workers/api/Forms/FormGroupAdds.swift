@@ -40,7 +40,9 @@ struct FormGroupAdds: Sendable {
         let run = "WHERE submission_id = ? AND position = ?"
         var order: [GroupKey] = []
         var byGroup: [GroupKey: [Add]] = [:]
-        for add in adds {
+        // A run named twice is one run: the update below must meet each run once.
+        var named: Set<RunKey> = []
+        for add in adds where named.insert(RunKey(submissionID: add.submissionID, position: add.position)).inserted {
             let key = GroupKey(workspaceID: add.scope.workspaceID, groupID: add.groupID)
             if byGroup[key] == nil { order.append(key) }
             byGroup[key, default: []].append(add)
@@ -70,21 +72,50 @@ struct FormGroupAdds: Sendable {
                 """, key.groupID, key.workspaceID, SQLList.json(adds.map(\.contactID))) {
                 if let id = row.text("id") { joining[id] = row.integer("member") == nil }
             }
-            var added: [String] = []
+            // Each run claimed and settled by one update for the lot, its result written as if every run
+            // were still pending: the first run naming a contact not yet in the group adds it. The runs it
+            // answers are the ones this transaction took (another delivery of the job may have taken some).
+            // (`status || ''`: on the status index SQLite would walk every pending run of every form, and look
+            // each up in the list — 74 µs a run under a flood — rather than find the few runs by their key.)
+            var planned: [(add: Add, joins: Bool)] = []
+            var unclaimed = joining
             for a in adds {
-                let joins = joining[a.contactID] == true
-                guard try tx.run("UPDATE form_action_runs SET status = 'done', attempts = attempts + 1, error = NULL, result = ?, updated_at = ? \(run) AND status = 'pending'",
-                                 JSONValue.object(["group_id": .string(key.groupID), "added": .bool(joins)]).jsonText, a.now, a.submissionID, a.position).changes == 1
-                else { continue }
-                if joins {
-                    added.append(a.contactID)
-                    joining[a.contactID] = false
+                let joins = unclaimed[a.contactID] == true
+                if joins { unclaimed[a.contactID] = false }
+                planned.append((a, joins))
+            }
+            let won = Set(try tx.all("""
+                UPDATE form_action_runs SET status = 'done', attempts = attempts + 1, error = NULL, result = r.result, updated_at = ?
+                FROM (SELECT value ->> 0 AS submission_id, CAST(value ->> 1 AS INTEGER) AS position, value ->> 2 AS result FROM \(tx.dialect.records())) AS r
+                WHERE form_action_runs.submission_id = r.submission_id AND form_action_runs.position = r.position AND form_action_runs.status || '' = 'pending'
+                RETURNING form_action_runs.submission_id, form_action_runs.position
+                """, now, SQLList.json(planned.map { a, joins in
+                    JSONValue.array([.string(a.submissionID), .number(Double(a.position)), .string(Self.result(key.groupID, added: joins))])
+                })).map { RunKey(submissionID: $0.text("submission_id") ?? "", position: Int($0.integer("position") ?? -1)) })
+            var added: [String] = []
+            for (a, joins) in planned where won.contains(RunKey(submissionID: a.submissionID, position: a.position)) {
+                guard joining[a.contactID] == true else { continue }
+                added.append(a.contactID)
+                joining[a.contactID] = false
+                // The run planned to add this contact was taken elsewhere: this one adds it, and says so.
+                if !joins {
+                    try tx.run("UPDATE form_action_runs SET result = ? \(run)", Self.result(key.groupID, added: true), a.submissionID, a.position)
                 }
             }
             guard !added.isEmpty else { continue }
             let count = try GroupStore.add(tx, scope, groupID: key.groupID, contactIDs: added, now: now)
             try WorkspaceEvents.record(tx, [(scope, "group.members_added", ["group_id": .string(key.groupID), "count": .number(Double(count))])], at: now)
         }
+    }
+
+    /// A run's result: the group, and whether this run added the contact to it.
+    private static func result(_ groupID: String, added: Bool) -> String {
+        JSONValue.object(["group_id": .string(groupID), "added": .bool(added)]).jsonText
+    }
+
+    private struct RunKey: Hashable {
+        let submissionID: String
+        let position: Int
     }
 
     private struct GroupKey: Hashable {

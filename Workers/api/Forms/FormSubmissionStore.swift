@@ -20,7 +20,8 @@ struct FormSubmissionStore: Sendable {
         // (`bench/forms.sh`: batches of 3 under a flood, 220 µs a commit); 5 ms of gathering makes them tens.
         taking = GatheredTransactions(database: database, gather: .milliseconds(5), committed: { outcomes in
             // Stored first: a send lost here is found by the sweep (`FormsDomain.maintain`), not lost.
-            try? await jobs.sendAll(outcomes.compactMap { if case .stored(let id, true) = $0 { FormWorkflowJob(submissionID: id).message } else { nil } })
+            // One message for the lot (a flood's hundreds of submissions: one queue write).
+            try? await jobs.sendAll(FormWorkflowJob.messages(outcomes.compactMap { if case .stored(let id, true) = $0 { id } else { nil } }))
         }, apply: { tx, takings in try Self.store(tx, takings) })
     }
 

@@ -29,61 +29,96 @@ struct FormWorkflow: Sendable {
         case transient(String)
     }
 
-    /// Queues the jobs of `submissionIDs` (after their transactions committed).
+    /// Queues the workflows of `submissionIDs` (after their transactions committed), one message for many.
     func start(_ submissionIDs: [String]) async throws {
-        try await queue.sendAll(submissionIDs.map { FormWorkflowJob(submissionID: $0).message })
+        try await queue.sendAll(FormWorkflowJob.messages(submissionIDs))
     }
 
-    /// A queue batch of jobs: their pending runs read at once, and the group adds that lead each one's
-    /// pending runs (the usual workflow of a sign-up form starts with one) made together in shared
-    /// transactions (`FormGroupAdds`). A job with more to do, or whose adds failed, goes on alone
-    /// (`run(_:_:)`, which reads again and finds its adds done, or tries them again).
+    /// A queue batch of jobs: the pending runs of all their submissions read at once, and the group adds
+    /// that lead each one's pending runs (the usual workflow of a sign-up form starts with one) made
+    /// together in shared transactions (`FormGroupAdds`). A submission with more to do, or whose adds
+    /// failed, goes on alone (`runPending`, which reads again and finds its adds done, or tries them again).
     func run(_ batch: [(job: FormWorkflowJob, message: QueueMessage)]) async {
-        guard let pending = try? await submissions.pending(submissionIDs: batch.map(\.job.submissionID)) else {
-            return await withTaskGroup(of: Void.self) { group in
-                for (job, message) in batch { group.addTask { await run(job, message) } }
-            }
+        // A submission named twice (its workflow started again while a message for it waited) runs once,
+        // under the first message naming it.
+        var named: Set<String> = []
+        let submissions = batch.enumerated().flatMap { index, entry in entry.job.submissionIDs.map { (id: $0, message: index) } }
+            .filter { named.insert($0.id).inserted }
+        guard let pending = try? await self.submissions.pending(submissionIDs: batch.flatMap(\.job.submissionIDs)) else {
+            return await settle(batch, alone: submissions.map { ($0.id, $0.message) })
         }
         let now = Timestamp.now(clock)
-        var leading: [(index: Int, adds: [FormGroupAdds.Add], rest: Bool)] = []
-        for (index, (job, message)) in batch.enumerated() {
-            guard let waiting = pending[job.submissionID] else {
-                message.ack()
-                continue
-            }
+        var leading: [(submission: (id: String, message: Int), adds: [FormGroupAdds.Add], rest: Bool)] = []
+        for submission in submissions {
+            guard let waiting = pending[submission.id] else { continue }
             let scope = TenantScope(workspaceID: waiting.workspaceID)
             let form = try? await answered(scope, formID: waiting.formID, version: waiting.version)
             var adds: [FormGroupAdds.Add] = []
             for run in waiting.runs {
                 guard let form, let contactID = waiting.contactID,
                       let action = try? FormAction.read(run.action, at: "action", fields: form.definition.fields), action.kind == .add_to_group else { break }
-                adds.append(FormGroupAdds.Add(scope: scope, submissionID: job.submissionID, formID: waiting.formID, position: run.position,
+                adds.append(FormGroupAdds.Add(scope: scope, submissionID: submission.id, formID: waiting.formID, position: run.position,
                                               groupID: action.target ?? "", contactID: contactID, now: now))
             }
-            leading.append((index, adds, adds.count < waiting.runs.count))
+            leading.append((submission, adds, adds.count < waiting.runs.count))
         }
         let made = await groupAdds.run(leading.flatMap(\.adds))
         var next = made.makeIterator()
-        await withTaskGroup(of: Void.self) { group in
-            for (index, adds, rest) in leading {
-                let (job, message) = batch[index]
-                let failed = adds.map { _ in next.next() ?? false }.contains(false)
-                if rest || failed { group.addTask { await run(job, message) } } else { message.ack() }
+        var alone: [(id: String, message: Int)] = []
+        for (submission, adds, rest) in leading {
+            let failed = adds.map { _ in next.next() ?? false }.contains(false)
+            if rest || failed { alone.append(submission) }
+        }
+        await settle(batch, alone: alone)
+    }
+
+    /// Runs each of `alone` on its own (at once, side by side), then settles every message of the batch:
+    /// acknowledged when nothing of its submissions waits; one submission waiting for another attempt
+    /// retries its message with backoff; several in a message of many go on in messages of their own, each
+    /// with its own backoff.
+    private func settle(_ batch: [(job: FormWorkflowJob, message: QueueMessage)], alone: [(id: String, message: Int)]) async {
+        let again = await withTaskGroup(of: (message: Int, id: String, delay: Double?).self) { group in
+            for (id, index) in alone {
+                let attempts = batch[index].message.attempts
+                group.addTask {
+                    do {
+                        return (index, id, try await runPending(id).map(Self.backoff))
+                    } catch {
+                        return (index, id, Self.backoff(attempts))
+                    }
+                }
+            }
+            var again: [Int: [(id: String, delay: Double)]] = [:]
+            for await (index, id, delay) in group {
+                if let delay { again[index, default: []].append((id, delay)) }
+            }
+            return again
+        }
+        for (index, (job, message)) in batch.enumerated() {
+            guard let waiting = again[index] else {
+                message.ack()
+                continue
+            }
+            if job.submissionIDs.count == 1 {
+                message.retry(delaySeconds: waiting[0].delay)
+                continue
+            }
+            do {
+                try await queue.sendAll(waiting.flatMap { FormWorkflowJob.messages([$0.id], delaySeconds: $0.delay) })
+                message.ack()
+            } catch {
+                // Run again, the message finds what is done done and tries the rest.
+                message.retry(delaySeconds: waiting.map(\.delay).min())
             }
         }
+        // Not awaited per job: under a flood of jobs, one flush gathers many jobs' events (a flush per job was
+        // a quarter of the job's statements).
         events.flushSoon()
     }
 
-    func run(_ job: FormWorkflowJob, _ message: QueueMessage) async {
-        do {
-            let again = try await runPending(job.submissionID)
-            if let again { message.retry(delaySeconds: Self.retryBaseSeconds * Double(1 << min(again - 1, 6))) } else { message.ack() }
-        } catch {
-            message.retry(delaySeconds: Self.retryBaseSeconds * Double(1 << min(message.attempts - 1, 6)))
-        }
-        // Not awaited: under a flood of jobs, one flush gathers many jobs' events (a flush per job was a
-        // quarter of the job's statements).
-        events.flushSoon()
+    /// The wait before the next attempt of an action tried `attempts` times.
+    private static func backoff(_ attempts: Int) -> Double {
+        retryBaseSeconds * Double(1 << min(max(attempts, 1) - 1, 6))
     }
 
     /// Runs what is pending; answers the attempts of the action to try again, or nil when none waits.
