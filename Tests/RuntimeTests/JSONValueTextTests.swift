@@ -59,6 +59,18 @@ import Testing
         #expect(try parse(#""\ud7ff\ue000\uffff""#) == .string("\u{D7FF}\u{E000}\u{FFFF}"))
     }
 
+    /// A string without escapes is taken straight from the input, one with escapes is rebuilt: both read the
+    /// same text, and bytes that are not UTF-8 are refused either way, at the byte after the string.
+    @Test func stringsReadAlikeWithOrWithoutEscapesAndBadUTF8IsRefused() throws {
+        #expect(try parse(#"["plain", "é漢😀", "é\n漢", "tail\t", "\"lead"]"#) == .array(["plain", "é漢😀", "é\n漢", "tail\t", "\"lead"]))
+        #expect(try parse(#"{"ключ": "значение"}"#) == .object(["ключ": "значение"]))
+        for bytes: [UInt8] in [[0x22, 0xC3, 0x28, 0x22], [0x22, 0xFF, 0x5C, 0x6E, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
+            #expect(throws: JSONSyntaxError(offset: bytes.count, reason: "string is not valid UTF-8"), "\(bytes)") { try JSONValue(jsonBytes: bytes) }
+        }
+        #expect(throws: JSONSyntaxError(offset: 3, reason: "control character in a string")) { try parse("\"ab\u{1}\"") }
+        #expect(throws: JSONSyntaxError(offset: 7, reason: "unterminated string")) { try parse("\"abcdef") }
+    }
+
     @Test func deepNestingIsRefusedNotACrash() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONSyntaxError.self) { try parse(deep) }

@@ -9,6 +9,8 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
     public let pathIsPrefix: Bool
     /// With a prefix path, the worker sees the path below the prefix (`/widget/loader.js` -> `/loader.js`).
     public let stripPrefix: Bool
+    /// The pattern names a port (`localhost:8787/*`): compared with the request's host and port.
+    private let hostHasPort: Bool
 
     public enum ParseError: Error, Equatable, CustomStringConvertible {
         case empty
@@ -45,14 +47,32 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
         guard !pathPart.contains("*") else { throw .misplacedWildcard(pattern) }
         path = String(pathPart)
         self.stripPrefix = stripPrefix && pathIsPrefix
+        hostHasPort = host?.utf8.contains(UInt8(ascii: ":")) ?? false
     }
 
     /// Whether a request for `host` (port included or not) and `path` falls under this pattern.
     public func matches(host requestHost: String?, path requestPath: String) -> Bool {
+        matches(RequestHost(requestHost), path: requestPath)
+    }
+
+    /// A request's host as patterns compare it, worked out once for a whole route table.
+    struct RequestHost {
+        /// Lowercased, with its port if it had one.
+        let full: String
+        /// Without the port.
+        let name: String
+
+        init?(_ host: String?) {
+            guard let host = host?.lowercased() else { return nil }
+            full = host
+            name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.prefix { $0 != ":" })
+        }
+    }
+
+    func matches(_ requestHost: RequestHost?, path requestPath: String) -> Bool {
         if let host {
-            guard let requestHost = requestHost?.lowercased() else { return false }
-            let name = stripPort(requestHost)
-            let candidate = host.contains(":") ? requestHost : name
+            guard let requestHost else { return false }
+            let candidate = hostHasPort ? requestHost.full : requestHost.name
             if hostIsWildcard {
                 guard candidate.hasSuffix(host) else { return false }
             } else if candidate != host {
@@ -79,8 +99,4 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
         (hostIsWildcard ? "*" : "") + (host ?? "") + path + (pathIsPrefix ? "*" : "") + (stripPrefix ? " (mounted)" : "")
     }
 
-    private func stripPort(_ host: String) -> String {
-        if host.hasPrefix("[") { return String(host.prefix { $0 != "]" }) + "]" }
-        return String(host.prefix { $0 != ":" })
-    }
 }

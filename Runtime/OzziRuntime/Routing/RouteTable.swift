@@ -17,8 +17,8 @@ public struct RouteTable: Sendable {
 
     /// The entry for a request; `host` is evaluated only if some pattern names a host.
     public func match(host: @autoclosure () -> String?, path: String) -> Entry? {
-        let host = hostPatterns ? host() : nil
-        return entries.first { $0.pattern.matches(host: host, path: path) }
+        let host = hostPatterns ? RoutePattern.RequestHost(host()) : nil
+        return entries.first { $0.pattern.matches(host, path: path) }
     }
 
     /// The same pattern routed to two workers: ambiguous, refused at start-up.

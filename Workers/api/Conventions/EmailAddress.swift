@@ -36,7 +36,10 @@ enum EmailAddress {
     }
 
     /// Unicode's White_Space, the information separators U+001C-U+001F and U+FEFF (a byte-order mark).
+    /// (ASCII, nearly every scalar a form or an import gives, is answered without Unicode's property tables.)
     static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value) || scalar.value == 0xFEFF
+        let value = scalar.value
+        if value < 0x80 { return (0x09...0x0D).contains(value) || (0x1C...0x20).contains(value) }
+        return scalar.properties.isWhitespace || value == 0xFEFF
     }
 }
