@@ -326,6 +326,43 @@ import Testing
         #expect(try await f.api.call("GET", "/api/v1/groups/\(group)/members", token: f.token).data.count == 1)
     }
 
+    /// While one delivery of a workflow runs an action, another delivery of it does not run what follows:
+    /// actions run in order.
+    @Test func whatFollowsARunUnderWayWaitsForIt() async throws {
+        let f = try await FormFixture.start()
+        defer { Task { await f.api.stop() } }
+        var groups: [String] = []
+        for name in ["First", "Second"] {
+            groups.append(try #require(try await f.api.call("POST", "/api/v1/groups", json: ["name": .string(name)], token: f.token).string("id")))
+        }
+        let (id, key) = try await f.form(FormFixture.signUp(["workflow": .array(groups.map { ["type": "add_to_group", "group_id": .string($0)] })]))
+        #expect(try await f.submit(key, token: try await f.show(key).token, ["email": "order@example.com"]).status == 201)
+        let submissionID = try #require(try await f.submissions(id).first?["id"]?.stringValue)
+        _ = try await f.settled(id, submissionID)
+
+        // The first action under way elsewhere, the second pending again.
+        let database = try await f.api.database("api")
+        try await database.prepare("DELETE FROM group_members").run()
+        try await database.prepare("UPDATE form_action_runs SET status = CASE position WHEN 0 THEN 'running' ELSE 'pending' END WHERE submission_id = ?")
+            .bind(submissionID).run()
+        let worker = try #require(f.api.host.workers["api"] as? APIWorker)
+        let forms = try #require(worker.domains.lazy.compactMap { $0 as? FormsDomain }.first)
+        #expect(try await forms.submissions.pending(submissionIDs: [submissionID]).isEmpty, "a batch leaves it to the delivery running it")
+        #expect(try await forms.workflow.runPending(submissionID) == nil)
+        func statuses() async throws -> [String] {
+            try await forms.submissions.runs(submissionID: submissionID).map(\.status)
+        }
+        #expect(try await statuses() == ["running", "pending"])
+        #expect(try await f.api.call("GET", "/api/v1/groups/\(groups[1])/members", token: f.token).data.isEmpty)
+
+        // Once it ended, what follows runs.
+        try await database.prepare("UPDATE form_action_runs SET status = 'done' WHERE submission_id = ? AND position = 0").bind(submissionID).run()
+        #expect(try await forms.submissions.pending(submissionIDs: [submissionID])[submissionID]?.runs.map(\.position) == [1])
+        #expect(try await forms.workflow.runPending(submissionID) == nil)
+        #expect(try await statuses() == ["done", "done"])
+        #expect(try await f.api.call("GET", "/api/v1/groups/\(groups[1])/members", token: f.token).data.count == 1)
+    }
+
     @Test func theWorkflowEnrollsEmailsLaterAndNotifiesTheTeam() async throws {
         let f = try await FormFixture.start()
         defer { Task { await f.api.stop() } }

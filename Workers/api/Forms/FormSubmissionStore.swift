@@ -185,7 +185,7 @@ struct FormSubmissionStore: Sendable {
     }
 
     /// The pending runs of many submissions in one read (a queue batch of workflow jobs), by submission;
-    /// a submission with nothing pending, or gone, is absent.
+    /// a submission with nothing pending, gone, or with a run under way, is absent.
     func pending(submissionIDs: [String]) async throws -> [String: Pending] {
         let rows = try await database.prepare("""
             SELECT r.submission_id, s.workspace_id, s.form_id, s.version, s.contact_id, r.position, r.action, r.status
@@ -196,8 +196,17 @@ struct FormSubmissionStore: Sendable {
         var found: [String: Pending] = [:]
         // The status is not asked of the database: under a flood SQLite would find the pending runs by their
         // index on status, all of them (1.3 ms a batch at 10,000 waiting), not a few by submission.
-        for row in rows where row.text("status") == "pending" {
-            guard let id = row.text("submission_id"), let workspaceID = row.text("workspace_id"), let formID = row.text("form_id") else { continue }
+        // A submission with a run that another delivery of its workflow holds (`running`) is absent: that one
+        // goes on in order from there.
+        var held: Set<String> = []
+        for row in rows {
+            guard let id = row.text("submission_id"), !held.contains(id) else { continue }
+            if row.text("status") == "running" {
+                held.insert(id)
+                found[id] = nil
+                continue
+            }
+            guard row.text("status") == "pending", let workspaceID = row.text("workspace_id"), let formID = row.text("form_id") else { continue }
             let run = (position: Int(row.integer("position") ?? 0), action: (try? JSONValue(jsonBytes: Array((row.text("action") ?? "null").utf8))) ?? .null)
             found[id, default: Pending(workspaceID: workspaceID, formID: formID, version: Int(row.integer("version") ?? 0),
                                        contactID: row.text("contact_id"), runs: [])].runs.append(run)

@@ -20,6 +20,8 @@ struct FormWorkflow: Sendable {
     let groupAdds: FormGroupAdds
 
     static let maxAttempts = 5
+    /// How many submissions of a batch run their actions on their own at once.
+    static let maxAlone = 100
     static let retryBaseSeconds = 10.0
 
     /// An action's end: done with what it made, refused for good, or worth another attempt.
@@ -78,7 +80,14 @@ struct FormWorkflow: Sendable {
     /// with its own backoff.
     private func settle(_ batch: [(job: FormWorkflowJob, message: QueueMessage)], alone: [(id: String, message: Int)]) async {
         let again = await withTaskGroup(of: (message: Int, id: String, delay: Double?).self) { group in
-            for (id, index) in alone {
+            var again: [Int: [(id: String, delay: Double)]] = [:]
+            func collect(_ done: (message: Int, id: String, delay: Double?)?) {
+                if let done, let delay = done.delay { again[done.message, default: []].append((done.id, delay)) }
+            }
+            // At most `maxAlone` at once: a batch of many messages of many submissions must not start a
+            // transaction and a send for each of them together.
+            for (started, (id, index)) in alone.enumerated() {
+                if started >= Self.maxAlone { collect(await group.next()) }
                 let attempts = batch[index].message.attempts
                 group.addTask {
                     do {
@@ -88,10 +97,7 @@ struct FormWorkflow: Sendable {
                     }
                 }
             }
-            var again: [Int: [(id: String, delay: Double)]] = [:]
-            for await (index, id, delay) in group {
-                if let delay { again[index, default: []].append((id, delay)) }
-            }
+            for await done in group { collect(done) }
             return again
         }
         for (index, (job, message)) in batch.enumerated() {
@@ -129,7 +135,10 @@ struct FormWorkflow: Sendable {
         guard let form = try await answered(scope, formID: formID, version: row.integer("version").map(Int.init)) else { return nil }
         let context = Context(scope: scope, form: form, submissionID: submissionID, contactID: row.text("contact_id"),
                               answers: (try? JSONValue(jsonBytes: Array((row.text("answers") ?? "{}").utf8)))?.objectValue ?? [:])
-        for run in try await submissions.runs(submissionID: submissionID) where run.status == "pending" {
+        for run in try await submissions.runs(submissionID: submissionID) {
+            // A run another delivery of this workflow holds: it goes on in order from there.
+            if run.status == "running" { return nil }
+            guard run.status == "pending" else { continue }
             let now = Timestamp.now(clock)
             // Read once: a stored action that no longer reads (its fields changed) is refused below.
             let read = Result { try FormAction.read(run.action, at: "action", fields: form.definition.fields) }
@@ -142,7 +151,10 @@ struct FormWorkflow: Sendable {
                 try tx.run("""
                     UPDATE form_action_runs SET status = 'running', attempts = attempts + 1, updated_at = ? WHERE submission_id = ? AND position = ? AND status = 'pending'
                     """, now, submissionID, run.position).changes == 1
-            }) else { continue }
+            }) else {
+                // Another delivery took the run since the read: likewise.
+                return nil
+            }
             let attempts = run.attempts + 1
             let outcome: Outcome
             do {

@@ -4,8 +4,10 @@ import OzziRuntime
 /// together travel in one message, so a flood of sign-ups costs a queue write per batch, not per visitor.
 struct FormWorkflowJob: QueueJob, Equatable {
     static let kind = "form_workflow"
-    /// At most this many submissions a message (a batch of ids stays far below the queue's 128 KiB).
-    static let maxSubmissions = 500
+    /// At most this many submissions a message written (a queue batch then holds no more than a hundred
+    /// times what a batch of single messages did); a message read may hold more (written by a build
+    /// whose limit was higher), within the queue's 128 KiB.
+    static let maxSubmissions = 100
     let submissionIDs: [String]
 
     init(submissionIDs: [String]) {
@@ -18,8 +20,8 @@ struct FormWorkflowJob: QueueJob, Equatable {
             self.init(submissionIDs: [try payload.string("submission_id")])
             return
         }
-        guard case .array(let values)? = payload.fields["submission_ids"], !values.isEmpty, values.count <= Self.maxSubmissions else {
-            throw JobPayloadError(kind: Self.kind, field: "submission_ids", expected: "an array of 1 to \(Self.maxSubmissions) ids")
+        guard case .array(let values)? = payload.fields["submission_ids"], !values.isEmpty else {
+            throw JobPayloadError(kind: Self.kind, field: "submission_ids", expected: "a non-empty array of ids")
         }
         var ids: [String] = []
         for value in values {
