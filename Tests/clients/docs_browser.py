@@ -62,9 +62,19 @@ def wait(driver, predicate, what, seconds=180):
 def load(driver, url):
     driver.get("about:blank")
     driver.get(url)
-    return wait(driver, lambda d: d.execute_script(
+    rendered = wait(driver, lambda d: d.execute_script(
         "return document.querySelectorAll('details.operation').length > 0 || "
         "!!document.querySelector('#status.failed')"), "the page to render " + url)
+    if rendered is None:
+        # What the page had got to: a rare CI run has timed out here with nothing failed on the page.
+        failures.append("the page at the time-out: " + json.dumps(driver.execute_script("""
+            const documentFetch = performance.getEntriesByType('resource').filter(e => e.name.includes('openapi'))
+                .map(e => ({name: e.name, start: Math.round(e.startTime), end: Math.round(e.responseEnd), bytes: e.encodedBodySize}));
+            return {ready: document.readyState, status: (document.getElementById('status') || {}).textContent || null,
+                    operations: document.querySelectorAll('details.operation').length, fetches: documentFetch,
+                    problems: window.__problems || [], now: Math.round(performance.now())};
+        """)))
+    return rendered
 
 
 def collect_problems(driver, where):

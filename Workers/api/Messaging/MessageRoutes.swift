@@ -29,8 +29,11 @@ extension RouteGroup {
                                                           dueMs: dueMs, timeZone: timeZone) else {
                 throw APIError.conflict("only a pending message can be rescheduled")
             }
+            // The message as rescheduled, read before its job is queued: one due now may be sent at once.
+            let rescheduled = try await s.messages.get(principal.scope, id: id)
             try await s.deliveryQueue.enqueue([(job, dueMs)])
-            return .json(try await s.messages.get(principal.scope, id: id)!)
+            guard let rescheduled else { throw APIError.notFound("message") }
+            return .json(rescheduled)
         }
 
         authed("DELETE", "/:id", "Cancel a pending message", tag: "messages", answers: .json(.model(Message.self))) { _, context, principal in
