@@ -50,8 +50,9 @@ def browser():
 
 
 # Waits are long: they only bound a hang (a page that fails says so at once, `#status.failed`), and a debug
-# host on two cores busy with a whole test run has taken over 30 s to serve and render the document.
-def wait(driver, predicate, what, seconds=180):
+# host on two cores busy with a whole test run has taken over 30 s to serve and render the document, and once
+# (the PostgreSQL pass, beside video renders) over 180 s; `load` reports what the page had got to if it times out.
+def wait(driver, predicate, what, seconds=420):
     try:
         return WebDriverWait(driver, seconds).until(lambda d: predicate(d))
     except TimeoutException:
