@@ -19,7 +19,9 @@ import urllib.request
 
 from voice_relay import connect, next_frame, refused
 
-TIMEOUT = 60
+# Each receive bounds a hang, not a speed: at the start of the PostgreSQL pass, with every test's host
+# starting at once, one of these turns took over 60 s.
+TIMEOUT = 180
 seen = {"errors": {}, "unexpected_frames": []}
 
 

@@ -28,7 +28,7 @@ import Testing
 
     @Test func aConversationStreamsTheAgentsWordsAndShowsItsToolsRun() async throws {
         // One word every 150 ms: the interruption after three words lands while the agent is still speaking.
-        let host = try await WorkerTestHost.start("voice-agent", .live, vars: ["AGENT_TOKEN_MS": "150", "TOOL_TIMEOUT_MS": "60000"])
+        let host = try await WorkerTestHost.start("voice-agent", .live, vars: ["AGENT_TOKEN_MS": "150", "TOOL_TIMEOUT_MS": "170000"])
         defer { Task { await host.stop() } }
         let token = try #require(try await host.signUp("lab@example.com").string("access_token"))
         let contact = try await host.call("POST", "/api/v1/contacts", json: ["first_name": "Grace", "last_name": "Hopper", "phone": .string(Self.caller)],
