@@ -46,8 +46,8 @@ struct FormWorkflow: Sendable {
         var named: Set<String> = []
         let submissions = batch.enumerated().flatMap { index, entry in entry.job.submissionIDs.map { (id: $0, message: index) } }
             .filter { named.insert($0.id).inserted }
-        guard let pending = try? await self.submissions.pending(submissionIDs: batch.flatMap(\.job.submissionIDs)) else {
-            return await settle(batch, alone: submissions.map { ($0.id, $0.message) })
+        guard let pending = try? await self.submissions.pending(submissionIDs: submissions.map(\.id)) else {
+            return await settle(batch, alone: submissions)
         }
         let now = Timestamp.now(clock)
         var leading: [(submission: (id: String, message: Int), adds: [FormGroupAdds.Add], rest: Bool)] = []
