@@ -22,7 +22,6 @@ def _source():
 def violations(driver, impacts=("serious", "critical")):
     """The page's WCAG violations of those impacts, as 'rule: target (summary)' lines."""
     driver.execute_script(_source())
-    driver.set_script_timeout(60)
     result = driver.execute_async_script(
         "var done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"

@@ -24,7 +24,12 @@ def chromium():
         options.add_argument(flag)
     # The console, warnings included, is read back by the tests.
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # A script waits for the page's main thread. WebDriver's default bound (30 s) was once passed by a page
+    # busy drawing its document on two cores shared with a whole test run; selenium raises that as the same
+    # TimeoutException a wait does, so a page that had in fact rendered was reported as never rendering.
+    driver.set_script_timeout(300)
+    return driver
 
 
 class Run:

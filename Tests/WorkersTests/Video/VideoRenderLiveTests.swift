@@ -209,7 +209,9 @@ import Testing
             #expect(started.status == 202 && started.string("status") == "queued", "\(started.status) \(started.body)")
             #expect(started.string("quality") == (draft ? "draft" : "standard"))
             let render = try await w.ended(try #require(started.string("id")))
-            #expect(render.string("status") == "succeeded" && render["progress"] == 1, "\(render.body)")
+            // A render that did not succeed says why in its body; nothing after this could pass without it.
+            try #require(render.string("status") == "succeeded", "the \(aspect) render: \(render.body)")
+            #expect(render["progress"] == 1, "\(render.body)")
             #expect(render["output"]?["width"]?.numberValue == Double(width) && render["output"]?["height"]?.numberValue == Double(height), "\(render.body)")
             let file = try await w.download(try #require(render.string("id")))
             let probe = try await Self.probe(file)
