@@ -46,8 +46,8 @@ final class DeliveryEngine: Sendable {
     var sends: SendPipeline {
         pipeline.withLock { pipeline in
             if let pipeline { return pipeline }
-            let made = SendPipeline(maxInFlight: limits.maxInFlight, maxInFlightPerAccount: limits.maxInFlightPerAccount,
-                                    database: database, host: hosts.id, metrics: metrics, logger: logger) { [unowned self] results in try await record(results) }
+            let made = SendPipeline(limits: limits, database: database, host: hosts.id, metrics: metrics,
+                                    logger: logger) { [unowned self] results in try await record(results) }
             pipeline = made
             return made
         }
@@ -128,7 +128,7 @@ final class DeliveryEngine: Sendable {
             let account = plan.account
             // An account far behind (a slow or stalled provider) takes no more claims for now: its jobs
             // wait in the queue, so memory stays bounded and other accounts' sends are not held up.
-            if sends.backlog(account) >= limits.maxBacklogPerAccount {
+            if sends.backlog(account, message.channel) >= limits.inFlight(message.channel).backlogPerAccount {
                 deferred.append((job, 250))
                 continue
             }

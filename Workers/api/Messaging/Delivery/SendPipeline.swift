@@ -2,8 +2,8 @@ import Logging
 import OzziRuntime
 import Synchronization
 
-/// Claimed sends on their way to providers, many at once: `SendSlots` decides which may start (bounded
-/// per provider account and per host, accounts in turn); each start is first marked `dispatched` (so a
+/// Claimed sends on their way to providers, many at once: `SendSlots`, one per channel, decide which may
+/// start (bounded per provider account and per host, accounts in turn); each start is first marked `dispatched` (so a
 /// crash after it is known to be ambiguous, and one before it is known to be safe to send again), then
 /// its provider call runs as a task of its own; results are recorded in batches. A slow or stalled call
 /// holds one slot until its timeout, never the queue consumer or another account.
@@ -19,7 +19,8 @@ final class SendPipeline: Sendable {
     typealias Result = (message: MessageStore.Due, provider: String, result: SendResult)
 
     private struct State {
-        var slots: SendSlots<Send>
+        /// Each channel's own: an SMS is a call, an email one of a batch call's (the limits are `SendLimits.InFlight`).
+        var slots: [MessageChannel: SendSlots<Send>]
         /// Started by the slots, not yet marked dispatched.
         var ready: [(account: String, item: Send)] = []
         var dispatching = false
@@ -47,9 +48,11 @@ final class SendPipeline: Sendable {
     private let record: @Sendable ([Result]) async throws -> Void
     private let logger: Logger
 
-    init(maxInFlight: Int, maxInFlightPerAccount: Int, database: any SQLDatabase, host: String, metrics: DeliveryMetrics, logger: Logger,
+    init(limits: SendLimits, database: any SQLDatabase, host: String, metrics: DeliveryMetrics, logger: Logger,
          record: @escaping @Sendable ([Result]) async throws -> Void) {
-        state = Mutex(State(slots: SendSlots(total: maxInFlight, perAccount: maxInFlightPerAccount)))
+        state = Mutex(State(slots: Dictionary(uniqueKeysWithValues: MessageChannel.allCases.map { channel in
+            (channel, SendSlots(total: limits.inFlight(channel).total, perAccount: limits.inFlight(channel).perAccount))
+        })))
         self.database = database
         self.host = host
         self.metrics = metrics
@@ -61,9 +64,9 @@ final class SendPipeline: Sendable {
         state.withLock { $0.owned[messageID] != nil }
     }
 
-    /// Sends of `account` waiting for a slot.
-    func backlog(_ account: String) -> Int {
-        state.withLock { $0.slots.backlog(account) }
+    /// Sends of `account` on `channel` waiting for a slot.
+    func backlog(_ account: String, _ channel: MessageChannel) -> Int {
+        state.withLock { $0.slots[channel]?.backlog(account) ?? 0 }
     }
 
     /// Takes claimed sends (their messages are `sending`, not yet dispatched).
@@ -72,7 +75,7 @@ final class SendPipeline: Sendable {
         let dispatch = state.withLock { state -> Bool in
             for send in sends {
                 state.owned[send.item.message.id, default: 0] += 1
-                state.slots.enqueue(send.item, account: send.account)
+                state.slots[send.item.message.channel]!.enqueue(send.item, account: send.account)
             }
             return Self.takeReady(&state)
         }
@@ -108,7 +111,7 @@ final class SendPipeline: Sendable {
         let dropped = state.withLock { state -> Int in
             state.closed = true
             defer { state.ready = [] }
-            return state.ready.count + state.slots.waitingCount
+            return state.ready.count + state.slots.values.reduce(0) { $0 + $1.waitingCount }
         }
         if dropped > 0 { logger.notice("stopping with sends not dispatched; the next start sends them", metadata: ["count": "\(dropped)"]) }
     }
@@ -120,7 +123,8 @@ final class SendPipeline: Sendable {
     /// Moves what the slots let start into `ready`; true when a dispatch turn must be started.
     private static func takeReady(_ state: inout State) -> Bool {
         guard !state.closed else { return false }
-        let started = state.slots.start()
+        var started: [(account: String, item: Send)] = []
+        for channel in MessageChannel.allCases { started += state.slots[channel]!.start() }
         guard !started.isEmpty else { return false }
         state.ready.append(contentsOf: started)
         guard !state.dispatching else { return false }
@@ -166,7 +170,7 @@ final class SendPipeline: Sendable {
         let dispatch = state.withLock { state -> Bool in
             for send in sends {
                 metrics.count(result: "claim_lost", provider: send.item.outgoing.providerName)
-                state.slots.finish(account: send.account)
+                state.slots[send.item.message.channel]!.finish(account: send.account)
                 state.disown(send.item.message.id)
             }
             return Self.takeReady(&state)
@@ -248,7 +252,7 @@ final class SendPipeline: Sendable {
     private func finished(_ done: [(account: String, result: Result)]) {
         let (dispatch, recordNow) = state.withLock { state -> (Bool, Bool) in
             for (account, result) in done {
-                state.slots.finish(account: account)
+                state.slots[result.message.channel]!.finish(account: account)
                 state.results.append(result)
             }
             let dispatch = Self.takeReady(&state)
