@@ -3,9 +3,9 @@ import OzziRuntime
 import Synchronization
 
 /// Claimed sends on their way to providers, many at once: `SendSlots`, one per channel, decide which may
-/// start (bounded per provider account and per host, accounts in turn); each start is first marked `dispatched` (so a
-/// crash after it is known to be ambiguous, and one before it is known to be safe to send again), then
-/// its provider call runs as a task of its own; results are recorded in batches. A slow or stalled call
+/// start (bounded per provider account and per host, accounts in turn); each start is first marked
+/// `dispatched` (so a crash after it is known to be ambiguous, and one before it is known to be safe to
+/// send again), then its provider call runs as a task of its own; results are recorded in batches. A slow or stalled call
 /// holds one slot until its timeout, never the queue consumer or another account.
 ///
 /// The database work is batched by turns: while one dispatch or record transaction runs, what becomes
