@@ -15,7 +15,6 @@ public enum Subprocess {
         return Output(status: status, stdout: process.stdout, stderr: process.stderr)
     }
 
-    /// curl, silent but for errors, with a time limit.
     /// curl, silent but for errors. A request gets 120 s: during the PostgreSQL pass hundreds of hosts
     /// share two cores and a request can wait more than 20 s for an answer that is right (a test that
     /// wants less gives its own `--max-time`, which comes later and wins).
@@ -23,14 +22,14 @@ public enum Subprocess {
         try await run("/usr/bin/curl", ["-sS", "--max-time", "120"] + arguments, stdin: stdin)
     }
 
-    /// Runs one of the Python clients in Tests/clients with Debian's python3 (which has `websockets`)
-    /// and decodes the JSON it prints.
     /// The path of one of the Python clients in Tests/clients.
     public static func clientPath(_ script: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("clients/\(script)").path
     }
 
+    /// Runs one of the Python clients in Tests/clients with Debian's python3 (which has `websockets`)
+    /// and decodes the JSON it prints.
     public static func python(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
         let path = clientPath(script)
         let output = try await run("/usr/bin/python3", [path] + arguments)

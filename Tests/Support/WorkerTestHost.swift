@@ -82,7 +82,7 @@ public struct WorkerTestHost: Sendable {
 
     /// One request, by the host's path (`/api/v1/me`, `/widget/status`): `json` or `raw` is the body (sent as
     /// JSON unless `headers` name a Content-Type), `token` goes in `Authorization: Bearer`. `maxSeconds` cuts
-    /// a response that does not end (an event stream) short; `from` is the client's IP address (live: any of
+    /// a response that does not end (an event stream) short, or lets a live request wait longer than curl's 120 s; `from` is the client's IP address (live: any of
     /// 127.0.0.0/8), for tests that need several clients.
     public func call(_ method: String, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
                      headers: [String: String] = [:], maxSeconds: Double? = nil, from: String? = nil) async throws -> TestResponse {
@@ -123,6 +123,9 @@ public struct WorkerTestHost: Sendable {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
         if body != nil { arguments += ["--data-binary", "@-"] }
         let output = try await Subprocess.curl(arguments + [base + path], stdin: body.map { Data($0.utf8) })
-        return TestResponse(curlOutput: output.stdout)
+        let response = TestResponse(curlOutput: output.stdout)
+        // No answer (a time-out, a reset): status 0, and curl's reason as the body, for the failure message.
+        if response.status == 0 { return TestResponse(status: 0, body: "curl exited \(output.status): \(output.stderr)") }
+        return response
     }
 }
