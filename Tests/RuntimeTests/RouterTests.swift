@@ -66,6 +66,19 @@ import Testing
         }
     }
 
+    @Test func onlyStreamingRoutesHaveABodyLimit() {
+        #expect(router().streamedBodyLimit(method: "POST", path: "/contacts") == nil, "a router without streamed routes")
+        var streaming = router()
+        let ok: Router.Handler = { _, _ in .text("") }
+        streaming.post("/imports/:id/rows", streamBody: 1 << 30, ok)
+        streaming.put("/internal/blob", internal: true, streamBody: 1 << 20, ok)
+        #expect(streaming.streamedBodyLimit(method: "POST", path: "/imports/7/rows") == 1 << 30)
+        #expect(streaming.streamedBodyLimit(method: "post", path: "/imports/7/rows") == 1 << 30, "methods compare as upper case")
+        #expect(streaming.streamedBodyLimit(method: "POST", path: "/contacts") == nil, "a buffered route of the same method")
+        #expect(streaming.streamedBodyLimit(method: "PATCH", path: "/imports/7/rows") == nil, "another method")
+        #expect(streaming.streamedBodyLimit(method: "PUT", path: "/internal/blob") == nil, "an internal route is not reached from outside")
+    }
+
     @Test func routesAreListedInOrder() {
         #expect(router().routes.first! == ("GET", "/contacts"))
         #expect(router().routes.count == 7)

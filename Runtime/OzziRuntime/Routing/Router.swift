@@ -33,6 +33,9 @@ public struct Router: Sendable {
     public private(set) var routes: [(method: String, path: String)] = []
     /// Those of `routes` only service bindings reach, as "METHOD path" (what no public listing shows).
     public private(set) var internalRoutes: Set<String> = []
+    /// The methods of the routes that stream their bodies: a request of another method needs no lookup to
+    /// know it buffers (most workers have none, and every request with a body asks before it is read).
+    private var streamingMethods: Set<String> = []
 
     public init() {}
 
@@ -49,6 +52,7 @@ public struct Router: Sendable {
         Router.insert(endpoint, method: method.uppercased(), segments: segments[...], into: &root)
         routes.append((method.uppercased(), path))
         if isInternal { internalRoutes.insert(method.uppercased() + " " + path) }
+        if streamBody != nil && !isInternal { streamingMethods.insert(method.uppercased()) }
     }
 
     public mutating func get(_ path: String, internal isInternal: Bool = false, _ handler: @escaping Handler) {
@@ -85,9 +89,12 @@ public struct Router: Sendable {
 
     /// The streamed-body limit of the route `method path` would reach, nil when it buffers (or is unrouted).
     public func streamedBodyLimit(method: String, path: String) -> Int? {
+        guard !streamingMethods.isEmpty else { return nil }
+        let method = ASCII.uppercased(method)
+        guard streamingMethods.contains(method) else { return nil }
         var values: [Substring] = []
         guard let endpoints = Router.find(Router.segments(path)[...], in: root, values: &values),
-              let endpoint = endpoints.table[ASCII.uppercased(method)], !endpoint.isInternal else { return nil }
+              let endpoint = endpoints.table[method], !endpoint.isInternal else { return nil }
         return endpoint.streamedBodyLimit
     }
 
