@@ -193,15 +193,12 @@ final class DeliveryEngine: Sendable {
             var claimed: [Claimed] = []
             var changes: [StatusChange] = []
             var series: [String] = []
+            var won = try Self.markSending(tx, plans, host: host, now: now)
             for plan in plans {
                 switch plan {
-                case .send(let message, let text, let outgoing, let account):
-                    let won = try tx.run("""
-                        UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = ?, provider = ?, updated_at = ?,
-                          claimed_by = ?
-                        WHERE id = ? AND version = ? AND status = 'pending' AND \(Self.campaignNotStopped)
-                        """, text, outgoing.providerName, now, host, message.id, message.version).changes == 1
-                    guard won else {
+                case .send(let message, _, let outgoing, let account):
+                    // Taken from the set: a message planned twice in a batch is claimed once.
+                    guard won.remove(MessageClaim(message)) != nil else {
                         if message.campaignID != nil, try Self.cancelInCancelledCampaign(tx, message, now: now) {
                             changes.append(StatusChange(message, status: .canceled, errorCode: nil))
                         }
@@ -232,6 +229,25 @@ final class DeliveryEngine: Sendable {
         metrics.count(result: "rejected", provider: "none", by: changes.count { $0.status == .failed })
         if !changes.isEmpty { events.flushSoon() }
         return claimed
+    }
+
+    /// Claims the planned sends, `pending` to `sending` under this host, in one statement (one each cost a
+    /// campaign 39 µs an email); answers the claims won.
+    private static func markSending(_ tx: SQLTransaction, _ plans: [Plan], host: String, now: String) throws -> Set<MessageClaim> {
+        let sends: [JSONValue] = plans.compactMap { plan in
+            guard case .send(let message, let text, let outgoing, _) = plan else { return nil }
+            return [.string(message.id), .number(Double(message.version)), .string(text), .string(outgoing.providerName)]
+        }
+        guard !sends.isEmpty else { return [] }
+        // Each listed send finds its message by id (`status || ''`: not by the status index).
+        return MessageClaim.returned(try tx.all("""
+            UPDATE messages SET status = 'sending', dispatched = 0, attempts = attempts + 1, sent_text = claim.sent_text, provider = claim.provider,
+              updated_at = ?, claimed_by = ?
+            FROM (SELECT value ->> 0 AS id, CAST(value ->> 1 AS BIGINT) AS version, value ->> 2 AS sent_text, value ->> 3 AS provider
+                  FROM \(tx.dialect.records())) AS claim
+            WHERE messages.id = claim.id AND messages.version = claim.version AND messages.status || '' = 'pending' AND \(campaignNotStopped)
+            RETURNING messages.id, messages.version
+            """, now, host, SQLList.json(sends)))
     }
 
     /// A campaign's message is not claimed while its campaign is paused or cancelled. A pause or cancel holds
@@ -270,6 +286,7 @@ final class DeliveryEngine: Sendable {
             func accepted(_ message: MessageStore.Due, _ provider: String, _ providerID: String, lines: [(kind: String, result: String)]) {
                 for line in lines { timeline.append([.text(message.id), .text(now), .text(line.kind), .text(line.result), .text(provider), .text(providerID)]) }
             }
+            let sent = try Self.markSent(tx, results, host: host, now: now, nowMs: nowMs)
             for (message, provider, result) in results {
                 let attempt = message.attempts + 1
                 // Only this host's claim is recorded: a claim another host settled (taking this one for
@@ -282,12 +299,7 @@ final class DeliveryEngine: Sendable {
                 recorded.append((provider, result))
                 switch result {
                 case .accepted(let providerID):
-                    // Also from `review`: another host that took this one for stopped settled the send there,
-                    // its outcome unknown; now it is known.
-                    guard try tx.run("""
-                        UPDATE messages SET status = 'sent', provider_message_id = ?, sent_at = ?, sent_ms = ?, error_code = NULL, error_message = NULL,
-                          updated_at = ? WHERE id = ? AND version = ? AND claimed_by = ? AND status IN ('sending', 'review')
-                        """, providerID, now, nowMs, now, message.id, message.version, host).changes == 1 else {
+                    guard sent.contains(MessageClaim(message)) else {
                         // Still this claim, but its provider's status callback came first and moved it on:
                         // the attempt is recorded, the status left where the callback put it.
                         if try tx.run("""
@@ -337,6 +349,28 @@ final class DeliveryEngine: Sendable {
         for (provider, result) in recorded { metrics.count(result, provider: provider) }
         if !retries.isEmpty { try await queue.enqueue(retries) }
         if !changes.isEmpty { events.flushSoon() }
+    }
+
+    /// Moves the batch's accepted sends to `sent`, in one statement (one each cost a campaign 45 µs an
+    /// email); answers the claims it moved. Also from `review`: another host that took this one for stopped
+    /// settled the send there, its outcome unknown; now it is known.
+    private static func markSent(_ tx: SQLTransaction, _ results: [SendPipeline.Result], host: String, now: String,
+                                 nowMs: Int64) throws -> Set<MessageClaim> {
+        let accepted: [JSONValue] = results.compactMap { result in
+            guard case .accepted(let providerID) = result.result else { return nil }
+            return [.string(result.message.id), .number(Double(result.message.version)), .string(providerID)]
+        }
+        guard !accepted.isEmpty else { return [] }
+        // Each listed send finds its message by id (`status || ''`: not by the status index, which would
+        // walk every message in flight and look each up in the list).
+        return MessageClaim.returned(try tx.all("""
+            UPDATE messages SET status = 'sent', provider_message_id = sent.provider_id, sent_at = ?, sent_ms = ?, error_code = NULL,
+              error_message = NULL, updated_at = ?
+            FROM (SELECT value ->> 0 AS id, CAST(value ->> 1 AS BIGINT) AS version, value ->> 2 AS provider_id FROM \(tx.dialect.records())) AS sent
+            WHERE messages.id = sent.id AND messages.version = sent.version AND messages.claimed_by = ?
+              AND messages.status || '' IN ('sending', 'review')
+            RETURNING messages.id, messages.version
+            """, now, nowMs, now, SQLList.json(accepted), host))
     }
 
     /// Settles, once per process before its first batch, what an earlier process left `sending`.

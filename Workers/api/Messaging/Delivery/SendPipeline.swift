@@ -145,7 +145,7 @@ final class SendPipeline: Sendable {
                 return state.ready
             }
             guard !batch.isEmpty else { return wakeIfIdle() }
-            let marked: Set<Claim>
+            let marked: Set<MessageClaim>
             do {
                 marked = try await markDispatched(batch.map(\.item.message))
             } catch {
@@ -157,8 +157,8 @@ final class SendPipeline: Sendable {
                 }
                 continue
             }
-            let ours = batch.filter { marked.contains(Claim($0.item.message)) }
-            if ours.count < batch.count { lost(batch.filter { !marked.contains(Claim($0.item.message)) }) }
+            let ours = batch.filter { marked.contains(MessageClaim($0.item.message)) }
+            if ours.count < batch.count { lost(batch.filter { !marked.contains(MessageClaim($0.item.message)) }) }
             call(ours)
         }
     }
@@ -213,33 +213,18 @@ final class SendPipeline: Sendable {
         }
     }
 
-    /// One claim of a message: a settle moves the message to a new version, so a later claim of it (by
-    /// any host, this one included) is another.
-    private struct Claim: Hashable {
-        let id: String
-        let version: Int
-        init(_ message: MessageStore.Due) { self.init(id: message.id, version: message.version) }
-        init(id: String, version: Int) {
-            self.id = id
-            self.version = version
-        }
-    }
-
     /// Marks the sends whose claim is still this host's (same host, same message version); answers those
     /// marked, the only ones to call. Marked, a send is never sent again by a host that settles it (it goes
     /// to review), so two hosts cannot both call it. (A later claim of the same message by this host, made
     /// after another host settled the first, is marked too if both are in one turn: then only the later
     /// one is called, and a crash before its call sends it to review rather than again.)
-    private func markDispatched(_ messages: [MessageStore.Due]) async throws -> Set<Claim> {
+    private func markDispatched(_ messages: [MessageStore.Due]) async throws -> Set<MessageClaim> {
         let host = self.host
         return try await database.transaction { tx in
-            Set(try tx.all("""
+            MessageClaim.returned(try tx.all("""
                 UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM \(tx.dialect.elements())) AND status = 'sending' AND claimed_by = ?
                 RETURNING id, version
-                """, SQLList.json(messages.map(\.id)), host).compactMap { row in
-                    guard let id = row.text("id"), let version = row.integer("version") else { return nil }
-                    return Claim(id: id, version: Int(version))
-                })
+                """, SQLList.json(messages.map(\.id)), host))
         }
     }
 
