@@ -115,6 +115,45 @@ import APIWorker
         #expect(try await event(api, "email.delivered", providerID: "not-ours").status == 404)
     }
 
+    /// Events posted at once share transactions, so one batch may hold several events of one email; each is
+    /// read against what the ones before it did (their writes wait for the batch's end), so whatever the
+    /// batches, an email ends at its furthest status with each status on its timeline once.
+    @Test func eventsArrivingTogetherMoveEachEmailOnceEach() async throws {
+        let api = try await APIHost.start(vars: Self.vars.merging(["SIM_EMAIL_DELIVERY_MS": "600000"]) { _, new in new })
+        defer { Task { await api.stop() } }
+        let token = try await owner(api)
+        var emails: [(id: String, providerID: String, bounces: Bool)] = []
+        for index in 0..<8 {
+            let sent = try await api.call("POST", "/api/v1/emails", json: ["to": .string("reader\(index)@example.com"), "from": .string(Self.from),
+                                                                           "subject": "Hi", "text": "Hello"], token: token)
+            let id = try #require(sent.string("id"), "\(sent.body)")
+            let accepted = try await wait(api, token, id) { $0.string("provider_message_id") != nil }
+            emails.append((id, try #require(accepted.string("provider_message_id")), index % 2 == 1))
+        }
+        let opened = ["email.delivered", "email.opened", "email.clicked", "email.opened", "email.delivered"]
+        let bounced = ["email.delivered", "email.bounced", "email.delivered", "email.opened"]
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for email in emails {
+                for type in email.bounces ? bounced : opened {
+                    group.addTask { try await event(api, type, providerID: email.providerID).status }
+                }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        for email in emails {
+            let read = try await api.call("GET", "/api/v1/emails/\(email.id)", token: token)
+            #expect(read.string("status") == (email.bounces ? "bounced" : "clicked"), "\(read.body)")
+            let results = (read["timeline"]?.arrayValue ?? []).filter { $0["kind"] == "status" }.compactMap { $0["result"]?.stringValue }
+            #expect(Set(results).count == results.count, "each status once: \(results)")
+            #expect(results.last == (email.bounces ? "bounced" : "clicked"), "\(results)")
+            // Clicked settles the send as delivered, whichever event came first.
+            if !email.bounces { #expect(read.string("delivered_at") != nil, "\(read.body)") }
+        }
+        let suppressed = try await api.call("GET", "/api/v1/email/suppressions", token: token)
+        #expect(Set((suppressed.data).compactMap { $0["address"]?.stringValue }) == Set(emails.indices.filter { $0 % 2 == 1 }.map { "reader\($0)@example.com" }),
+                "\(suppressed.body)")
+    }
+
     @Test func badRequestsNameTheField() async throws {
         let api = try await APIHost.start(vars: Self.vars)
         defer { Task { await api.stop() } }

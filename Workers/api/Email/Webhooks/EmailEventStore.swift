@@ -40,18 +40,53 @@ struct EmailEventStore: Sendable {
         }
     }
 
-    /// The timeline lines and workspace events of a batch's events, written together at its end (or before
-    /// a suppression, whose own event must come after the status event that caused it).
+    /// The status moves, timeline lines and workspace events of a batch's events, written together at its end
+    /// (or before a suppression, whose own event must come after the status event that caused it). A later
+    /// event of the batch reads its email's status from here first.
     private struct Writes {
+        var moves: [String: Move] = [:]
         var timeline: [[SQLValue]] = []
         var changes: [StatusChange] = []
         var at = ""
 
+        /// What an email's events in the batch came to: the last status, the first delivery, the last error.
+        struct Move {
+            var emailStatus: EmailStatus
+            var status: MessageStatus
+            var deliveredAt: String?
+            var errorCode: String?
+            var errorMessage: String?
+            var at: String
+        }
+
+        mutating func move(_ id: String, to emailStatus: EmailStatus, _ status: MessageStatus, code: String?, message: String?, at now: String) {
+            var move = moves[id] ?? Move(emailStatus: emailStatus, status: status, at: now)
+            move.emailStatus = emailStatus
+            move.status = status
+            if status == .delivered, move.deliveredAt == nil { move.deliveredAt = now }
+            if let code { (move.errorCode, move.errorMessage) = (code, message) }
+            move.at = now
+            moves[id] = move
+        }
+
         mutating func flush(_ tx: SQLTransaction) throws {
             guard !timeline.isEmpty else { return }
+            // One statement for the lot (one each cost a campaign 47 µs an email), each email found by id.
+            try tx.run("""
+                UPDATE messages SET email_status = moved.email_status, status = moved.status,
+                  delivered_at = COALESCE(messages.delivered_at, moved.delivered_at), error_code = COALESCE(moved.error_code, messages.error_code),
+                  error_message = COALESCE(moved.error_message, messages.error_message), updated_at = moved.at
+                FROM (SELECT value ->> 0 AS id, value ->> 1 AS email_status, value ->> 2 AS status, value ->> 3 AS delivered_at,
+                        value ->> 4 AS error_code, value ->> 5 AS error_message, value ->> 6 AS at FROM \(tx.dialect.records())) AS moved
+                WHERE messages.id = moved.id
+                """, SQLList.json(moves.sorted { $0.key < $1.key }.map { id, move in
+                    [.string(id), .string(move.emailStatus.rawValue), .string(move.status.rawValue), move.deliveredAt.map(JSONValue.string) ?? .null,
+                     move.errorCode.map(JSONValue.string) ?? .null, move.errorMessage.map(JSONValue.string) ?? .null, .string(move.at)]
+                }))
             _ = try tx.insert(into: "message_events", columns: ["message_id", "at", "kind", "result", "provider_message_id", "error_code", "error_message"],
                               rows: timeline)
             try WorkspaceEvents.record(tx, changes, at: at)
+            moves = [:]
             timeline = []
             changes = []
         }
@@ -67,12 +102,15 @@ struct EmailEventStore: Sendable {
             SELECT id, workspace_id, to_phone, status, email_status, provider FROM messages WHERE provider_message_id = ? AND channel = 'email'
             """, [.text(event.emailID)]).rows.first,
               let id = row.text("id"), let workspace = row.text("workspace_id"), let address = row.text("to_phone"),
-              let status = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { return .unknownEmail }
+              let stored = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { return .unknownEmail }
         let scope = TenantScope(workspaceID: workspace)
         guard let signature = posted.signature, let secret = try secret(tx, scope, row.text("provider") ?? ""),
               signature.verify(secret: secret, body: posted.body, now: clock.milliseconds / 1000) else { return .badSignature }
         guard let reported = event.status else { return .received(nil) }
-        let current = EmailStatus(message: status, email: row.text("email_status").flatMap(EmailStatus.init))
+        // An earlier event of this batch may have moved the email already (its write waits for the batch's end).
+        let moved = writes.moves[id]
+        let status = moved?.status ?? stored
+        let current = EmailStatus(message: status, email: moved?.emailStatus ?? row.text("email_status").flatMap(EmailStatus.init))
         return .received(try apply(tx, event, reported: reported, to: (id, scope, address, status, current), clock: clock, writes: &writes))
     }
 
@@ -90,10 +128,7 @@ struct EmailEventStore: Sendable {
         case .failed: "provider_failed"
         default: nil
         }
-        try tx.run("""
-            UPDATE messages SET email_status = ?, status = ?, delivered_at = CASE WHEN ? = 'delivered' AND delivered_at IS NULL THEN ? ELSE delivered_at END,
-              error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message), updated_at = ? WHERE id = ?
-            """, reported.rawValue, settled.rawValue, settled.rawValue, now, code, code.map { _ in event.detail ?? event.type }, now, id)
+        writes.move(id, to: reported, settled, code: code, message: code.map { _ in event.detail ?? event.type }, at: now)
         let change = StatusChange(scope: scope, messageID: id, status: settled, errorCode: code, channel: .email, emailStatus: reported)
         writes.timeline.append([.text(id), .text(now), .text("status"), .text(reported.rawValue), .text(event.emailID),
                                 code.map(SQLValue.text) ?? .null, code.map { _ in .text(event.detail ?? event.type) } ?? .null])
