@@ -20,29 +20,14 @@ struct DeliveryQueue: Sendable {
     static let groupSize = 25
 
     func enqueue(_ jobs: [(job: DeliveryJob, dueMs: Int64)]) async throws {
-        let now = clock.milliseconds
-        // Windows in the order their first job came; a window's jobs in groups of `groupSize`.
-        var order: [Int64] = []
-        var windows: [Int64: [(job: DeliveryJob, dueMs: Int64)]] = [:]
-        for job in jobs {
-            let window = job.dueMs >= 0 ? job.dueMs / Self.windowMs : -1
-            if windows[window] == nil { order.append(window) }
-            windows[window, default: []].append(job)
-        }
         var messages: [OutgoingMessage] = [], queued: [DeliveryJob] = []
-        for window in order {
-            let inWindow = windows[window]!
-            for start in stride(from: 0, to: inWindow.count, by: Self.groupSize) {
-                let group = inWindow[start..<min(start + Self.groupSize, inWindow.count)]
-                let delay = Double(min(Self.horizonMs, max(0, group.map(\.dueMs).max()! - now))) / 1000
-                let body = group.count == 1 ? group.first!.job.json : DeliveryGroupJob(jobs: group.map(\.job)).json
-                messages.append(OutgoingMessage(body: body, delaySeconds: delay))
-                queued += group.map(\.job)
-                if messages.count == 100 || queued.count >= 1000 {
-                    try await send(messages, marking: queued)
-                    messages = []
-                    queued = []
-                }
+        for group in Self.grouped(jobs, now: clock.milliseconds) {
+            messages.append(group.message)
+            queued += group.jobs
+            if messages.count == 100 || queued.count >= 1000 {
+                try await send(messages, marking: queued)
+                messages = []
+                queued = []
             }
         }
         if !messages.isEmpty { try await send(messages, marking: queued) }
@@ -53,9 +38,35 @@ struct DeliveryQueue: Sendable {
         try await messages.markEnqueued(jobs)
     }
 
-    /// Jobs sent back for later (a rate-limit slot, not yet due); their messages stay marked queued.
+    /// Jobs sent back for later (a rate-limit slot, not yet due, an account far behind), grouped as new
+    /// jobs are: a campaign running ahead of its provider sends back a batch's worth at a time, and one
+    /// queue message each was a write, a lease and a delete an email. Their messages stay marked queued.
     func later(_ jobs: [(job: DeliveryJob, byMs: Int64)]) async throws {
-        try await queue.sendAll(jobs.map { OutgoingMessage(body: $0.job.json, delaySeconds: Double(min($0.byMs, Self.horizonMs)) / 1000) })
+        let now = clock.milliseconds
+        try await queue.sendAll(Self.grouped(jobs.map { ($0.job, now + $0.byMs) }, now: now).map(\.message))
+    }
+
+    /// The queue messages for `jobs`: windows in the order their first job came, a window's jobs in groups
+    /// of `groupSize`, each group due when its last job is (at most `horizonMs` ahead).
+    private static func grouped(_ jobs: [(job: DeliveryJob, dueMs: Int64)], now: Int64) -> [(message: OutgoingMessage, jobs: [DeliveryJob])] {
+        var order: [Int64] = []
+        var windows: [Int64: [(job: DeliveryJob, dueMs: Int64)]] = [:]
+        for job in jobs {
+            let window = job.dueMs >= 0 ? job.dueMs / windowMs : -1
+            if windows[window] == nil { order.append(window) }
+            windows[window, default: []].append(job)
+        }
+        var groups: [(message: OutgoingMessage, jobs: [DeliveryJob])] = []
+        for window in order {
+            let inWindow = windows[window]!
+            for start in stride(from: 0, to: inWindow.count, by: groupSize) {
+                let group = inWindow[start..<min(start + groupSize, inWindow.count)]
+                let delay = Double(min(horizonMs, max(0, group.map(\.dueMs).max()! - now))) / 1000
+                let body = group.count == 1 ? group.first!.job.json : DeliveryGroupJob(jobs: group.map(\.job)).json
+                groups.append((OutgoingMessage(body: body, delaySeconds: delay), group.map(\.job)))
+            }
+        }
+        return groups
     }
 
     /// The sweep's part: queue what lost its job. Only messages created `olderThan` seconds ago or more are
