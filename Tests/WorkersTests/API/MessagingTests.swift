@@ -31,8 +31,8 @@ import APIWorker
     /// With `stepping`, the host's manual clock moves 100 ms ahead before each look: for waits on timers
     /// (a rate-limit slot, a delivery report) whose timing the test does not check.
     /// `patience`: how long to keep asking; not a claim about speed (a run of retries on two starved cores
-    /// has taken a minute).
-    func wait(_ api: WorkerTestHost, _ token: String, _ id: String, stepping clock: ManualClock? = nil, patience: Duration = .seconds(60),
+    /// has taken a minute, and three attempts in the PostgreSQL pass, beside hundreds of hosts, over three).
+    func wait(_ api: WorkerTestHost, _ token: String, _ id: String, stepping clock: ManualClock? = nil, patience: Duration = .seconds(300),
               until done: (TestResponse) -> Bool) async throws -> TestResponse {
         var message = try await api.call("GET", "/api/v1/messages/\(id)", token: token)
         _ = try await Poll.until(timeout: patience, interval: .milliseconds(50)) {
@@ -386,7 +386,7 @@ import APIWorker
         let retried = try await api.call("POST", "/api/v1/messages", json: ["contact_id": .string(refused), "body": "Again"], token: token)
         let retriedID = try #require(retried["ids"]?.arrayValue?.first?.stringValue, "\(retried.body)")
         // Four attempts with backoff: under a full PostgreSQL run one retry once came 46 s after the last.
-        let failed = try await wait(api, token, retriedID, patience: .seconds(300)) { $0.string("status") == "failed" }
+        let failed = try await wait(api, token, retriedID) { $0.string("status") == "failed" }
         #expect(failed["attempts"] == 4, "SMS_MAX_ATTEMPTS attempts, each transient: \(failed.body)")
         #expect(failed.string("error", "code") == "network")
     }
