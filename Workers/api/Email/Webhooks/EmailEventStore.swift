@@ -51,22 +51,18 @@ struct EmailEventStore: Sendable {
 
         /// What an email's events in the batch came to: the last status, the first delivery, the last error.
         struct Move {
-            var emailStatus: EmailStatus
-            var status: MessageStatus
-            var deliveredAt: String?
-            var errorCode: String?
-            var errorMessage: String?
-            var at: String
+            let emailStatus: EmailStatus
+            let status: MessageStatus
+            let deliveredAt: String?
+            let errorCode: String?
+            let errorMessage: String?
+            let at: String
         }
 
         mutating func move(_ id: String, to emailStatus: EmailStatus, _ status: MessageStatus, code: String?, message: String?, at now: String) {
-            var move = moves[id] ?? Move(emailStatus: emailStatus, status: status, at: now)
-            move.emailStatus = emailStatus
-            move.status = status
-            if status == .delivered, move.deliveredAt == nil { move.deliveredAt = now }
-            if let code { (move.errorCode, move.errorMessage) = (code, message) }
-            move.at = now
-            moves[id] = move
+            let earlier = moves[id]
+            moves[id] = Move(emailStatus: emailStatus, status: status, deliveredAt: earlier?.deliveredAt ?? (status == .delivered ? now : nil),
+                             errorCode: code ?? earlier?.errorCode, errorMessage: code == nil ? earlier?.errorMessage : message, at: now)
         }
 
         mutating func flush(_ tx: SQLTransaction) throws {
