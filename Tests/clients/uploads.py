@@ -151,7 +151,14 @@ elif scenario == "backpressure":
         except BlockingIOError:
             time.sleep(0.01)
     out["sent_while_stalled"] = sent
-    out["gate_waiting"] = int(get("/gate/waiting?name=%s" % gate))
+    # The handler starts when the head is read; on a busy machine it may reach its gate after the socket
+    # stalled. Ask until it is there (nothing is sent meanwhile, so the count above stands).
+    deadline = time.monotonic() + 120
+    while True:
+        out["gate_waiting"] = int(get("/gate/waiting?name=%s" % gate))
+        if out["gate_waiting"] == 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     get("/gate/open?name=%s" % gate)
     sock.setblocking(True)
     sock.settimeout(60)
