@@ -1,9 +1,10 @@
 import Foundation
-import OzziRuntime
 import OzziTestSupport
 import Synchronization
+import Logging
 import Testing
 @testable import APIWorker
+@testable import OzziRuntime
 
 /// The simulated email provider: real `.eml` in a real bucket, the test addresses' answers and events,
 /// and webhooks signed as Resend (Svix) signs them.
@@ -21,10 +22,13 @@ import Testing
         /// The jobs queued so far, waiting for the provider's flush (the next turn of the executor).
         func jobs(count: Int) async throws -> [(job: SimulatedEmailCallbackJob, delay: Double)] {
             for _ in 0..<500 where sent.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(2)) }
-            return try sent.withLock { $0 }.map { message in
+            return try sent.withLock { $0 }.flatMap { message in
                 var fields = message.body.objectValue!
-                fields["kind"] = nil
-                return (try SimulatedEmailCallbackJob(JobPayload(kind: SimulatedEmailCallbackJob.kind, fields: fields)), message.delaySeconds)
+                let kind = fields.removeValue(forKey: "kind")?.stringValue ?? ""
+                let events = kind == SimulatedEmailCallbackGroupJob.kind
+                    ? try SimulatedEmailCallbackGroupJob(JobPayload(kind: kind, fields: fields)).events
+                    : [try SimulatedEmailCallbackJob(JobPayload(kind: kind, fields: fields))]
+                return events.map { ($0, message.delaySeconds) }
             }
         }
     }
@@ -181,6 +185,51 @@ import Testing
         await #expect(throws: SimulatedEmailProvider.CallbackRefused.self) {
             try await setup.provider.deliver(job) { _ in Response(status: 404) }
         }
+    }
+
+    /// Events due together are one queue message, each still posted on its own; the message is taken when
+    /// every event was, and tried again whole when one was refused.
+    @Test func eventsDueTogetherAreOneQueueMessage() async throws {
+        let setup = try Setup()
+        let domain = SimulatedRecipient.domain
+        _ = await setup.provider.send((0..<30).map { Self.email("m\($0)", to: "reader\($0)@example.org") } + [Self.email("e", to: "engaged@\(domain)")])
+        _ = try await setup.queue.jobs(count: 33)
+        let messages = setup.queue.sent.withLock { $0 }
+        // 31 delivered events at 0.5 s (groups of 25 and 6), then the engaged reader's opened and clicked alone.
+        #expect(messages.map(\.delaySeconds) == [0.5, 0.5, 1, 1.5])
+        #expect(messages.map { $0.body["kind"]?.stringValue } == ["sim_email_callbacks", "sim_email_callbacks", "sim_email_callback", "sim_email_callback"])
+        let groups = try messages.prefix(2).map { message in
+            var fields = try #require(message.body.objectValue)
+            fields["kind"] = nil
+            return try SimulatedEmailCallbackGroupJob(JobPayload(kind: SimulatedEmailCallbackGroupJob.kind, fields: fields))
+        }
+        #expect(groups.map(\.events.count) == [25, 6])
+        #expect(try SimulatedEmailCallbackGroupJob(JobPayload(kind: SimulatedEmailCallbackGroupJob.kind, fields: groups[1].fields)).events.map(\.body)
+                == groups[1].events.map(\.body))
+        for bad: JSONValue in [[], ["x"], [["u", "i", "e"]], [["u", "i", "e", ""]], [["u", "i", "e", 1]]] {
+            #expect(throws: JobPayloadError.self, "\(bad)") {
+                try SimulatedEmailCallbackGroupJob(JobPayload(kind: SimulatedEmailCallbackGroupJob.kind, fields: ["events": bad]))
+            }
+        }
+
+        let loops = try EventLoopGroup(count: 1)
+        loops.start()
+        defer { loops.shutdown() }
+        let refusing = groups[1].events[2].id
+        let posted = Mutex<[String]>([])
+        let context = JobContext(request: RequestContext(requestID: "sim", worker: "api", loop: loops.loops[0], logger: Logger(label: "sim"))) { request in
+            let id = request.headers["svix-id"] ?? ""
+            posted.withLock { $0.append(id) }
+            return Response(status: id == refusing ? 404 : 204)
+        }
+        let outcome = BatchOutcome()
+        let batch = groups.enumerated().map { index, group in
+            (job: group, message: QueueMessage(id: "q\(index)", timestamp: Date(), body: group.json, attempts: 1, outcome: outcome))
+        }
+        await setup.provider.deliver(batch, context: context)
+        #expect(Set(posted.withLock { $0 }) == Set(groups.flatMap(\.events).map(\.id)), "every event posted, each once")
+        #expect(posted.withLock { $0 }.count == 31)
+        #expect(outcome.all == ["q0": .ack, "q1": .retry(delaySeconds: nil)])
     }
 
     @Test func aFailedStoreIsATransientFailure() async throws {

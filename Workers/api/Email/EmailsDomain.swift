@@ -34,6 +34,9 @@ struct EmailsDomain: APIDomain {
         jobs.concurrently(SimulatedEmailCallbackJob.self, key: \.emailID) { job, context in
             try await messaging.email.simulated.deliver(job, fetch: context.fetch)
         }
+        jobs.batch(SimulatedEmailCallbackGroupJob.self) { groups, context in
+            await messaging.email.simulated.deliver(groups, context: context)
+        }
     }
 
     var publishes: [String] { StatusChange.emailEventTypes }

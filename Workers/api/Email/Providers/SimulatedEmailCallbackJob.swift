@@ -38,7 +38,7 @@ struct SimulatedEmailCallbackJob: QueueJob {
         self.init(url: try payload.string("url"), id: try payload.string("id"), emailID: try payload.string("email_id"), body: try payload.string("body"))
     }
 
-    private init(url: String, id: String, emailID: String, body: String) {
+    init(url: String, id: String, emailID: String, body: String) {
         self.url = url
         self.id = id
         self.emailID = emailID

@@ -8,7 +8,8 @@ import OzziRuntime
 ///
 /// The signature is checked in that transaction too, with the secret of the workspace the email belongs
 /// to: one trip to the database per batch of events, not a read of the owner per event first (each trip
-/// hands the work to a blocking thread and back, which costs more than the read).
+/// hands the work to a blocking thread and back, which costs more than the read). The batch's emails are
+/// read by one statement for the lot (one each cost a campaign 10 µs an event).
 struct EmailEventStore: Sendable {
     /// An event as posted, with what its signature covers.
     struct Posted: Sendable {
@@ -34,17 +35,46 @@ struct EmailEventStore: Sendable {
     init(database: any SQLDatabase, clock: any WallClock, secret: @escaping Secret) {
         gathered = GatheredTransactions(database: database) { tx, items in
             var writes = Writes()
-            let receipts = try items.map { try Self.receive(tx, $0, secret: secret, clock: clock, writes: &writes) }
+            let emails = try Self.emails(tx, providerIDs: items.map(\.event.emailID))
+            let receipts = try items.map { try Self.receive(tx, $0, email: emails[$0.event.emailID], secret: secret, clock: clock, writes: &writes) }
             try writes.flush(tx)
             return receipts
         }
     }
 
+    /// An email as its events find it.
+    private struct Stored {
+        let id: String
+        let scope: TenantScope
+        let address: String
+        let status: MessageStatus
+        let emailStatus: EmailStatus?
+        let provider: String
+    }
+
+    /// The emails the batch's events are about, by provider id; an id no email has is absent.
+    private static func emails(_ tx: SQLTransaction, providerIDs: [String]) throws -> [String: Stored] {
+        var found: [String: Stored] = [:]
+        for row in try tx.all("""
+            SELECT provider_message_id, id, workspace_id, to_phone, status, email_status, provider FROM messages
+            WHERE provider_message_id IN (SELECT value FROM \(tx.dialect.elements())) AND channel = 'email'
+            """, SQLList.json(Set(providerIDs).sorted().map(JSONValue.string))) {
+            guard let providerID = row.text("provider_message_id"), let id = row.text("id"), let workspace = row.text("workspace_id"),
+                  let address = row.text("to_phone"), let status = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { continue }
+            found[providerID] = Stored(id: id, scope: TenantScope(workspaceID: workspace), address: address, status: status,
+                                       emailStatus: row.text("email_status").flatMap { EmailStatus(rawValue: $0) }, provider: row.text("provider") ?? "")
+        }
+        return found
+    }
+
     /// The status moves, timeline lines and workspace events of a batch's events, written together at its end
     /// (or before a suppression, whose own event must come after the status event that caused it). A later
-    /// event of the batch reads its email's status from here first.
+    /// event of the batch reads its email's status from `latest`: the batch's read came before its moves.
     private struct Writes {
+        /// Moves not written yet.
         var moves: [String: Move] = [:]
+        /// Each email's last move in this transaction, written or not.
+        var latest: [String: Move] = [:]
         var timeline: [[SQLValue]] = []
         var changes: [StatusChange] = []
         var at = ""
@@ -60,9 +90,11 @@ struct EmailEventStore: Sendable {
         }
 
         mutating func move(_ id: String, to emailStatus: EmailStatus, _ status: MessageStatus, code: String?, message: String?, at now: String) {
-            let earlier = moves[id]
-            moves[id] = Move(emailStatus: emailStatus, status: status, deliveredAt: earlier?.deliveredAt ?? (status == .delivered ? now : nil),
-                             errorCode: code ?? earlier?.errorCode, errorMessage: code == nil ? earlier?.errorMessage : message, at: now)
+            let earlier = latest[id]
+            let move = Move(emailStatus: emailStatus, status: status, deliveredAt: earlier?.deliveredAt ?? (status == .delivered ? now : nil),
+                            errorCode: code ?? earlier?.errorCode, errorMessage: code == nil ? earlier?.errorMessage : message, at: now)
+            moves[id] = move
+            latest[id] = move
         }
 
         mutating func flush(_ tx: SQLTransaction) throws {
@@ -92,22 +124,19 @@ struct EmailEventStore: Sendable {
         try await gathered.run(posted)
     }
 
-    private static func receive(_ tx: SQLTransaction, _ posted: Posted, secret: Secret, clock: any WallClock, writes: inout Writes) throws -> Receipt {
+    private static func receive(_ tx: SQLTransaction, _ posted: Posted, email stored: Stored?, secret: Secret, clock: any WallClock,
+                                writes: inout Writes) throws -> Receipt {
         let event = posted.event
-        guard let row = try tx.execute("""
-            SELECT id, workspace_id, to_phone, status, email_status, provider FROM messages WHERE provider_message_id = ? AND channel = 'email'
-            """, [.text(event.emailID)]).rows.first,
-              let id = row.text("id"), let workspace = row.text("workspace_id"), let address = row.text("to_phone"),
-              let stored = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { return .unknownEmail }
-        let scope = TenantScope(workspaceID: workspace)
-        guard let signature = posted.signature, let secret = try secret(tx, scope, row.text("provider") ?? ""),
+        guard let stored else { return .unknownEmail }
+        guard let signature = posted.signature, let secret = try secret(tx, stored.scope, stored.provider),
               signature.verify(secret: secret, body: posted.body, now: clock.milliseconds / 1000) else { return .badSignature }
         guard let reported = event.status else { return .received(nil) }
-        // An earlier event of this batch may have moved the email already (its write waits for the batch's end).
-        let moved = writes.moves[id]
-        let status = moved?.status ?? stored
-        let current = EmailStatus(message: status, email: moved?.emailStatus ?? row.text("email_status").flatMap(EmailStatus.init))
-        return .received(try apply(tx, event, reported: reported, to: (id, scope, address, status, current), clock: clock, writes: &writes))
+        // An earlier event of this batch may have moved the email already.
+        let moved = writes.latest[stored.id]
+        let status = moved?.status ?? stored.status
+        let current = EmailStatus(message: status, email: moved?.emailStatus ?? stored.emailStatus)
+        return .received(try apply(tx, event, reported: reported, to: (stored.id, stored.scope, stored.address, status, current), clock: clock,
+                                   writes: &writes))
     }
 
     private static func apply(_ tx: SQLTransaction, _ event: ResendEvent, reported: EmailStatus,

@@ -220,9 +220,11 @@ final class SendPipeline: Sendable {
     /// one is called, and a crash before its call sends it to review rather than again.)
     private func markDispatched(_ messages: [MessageStore.Due]) async throws -> Set<MessageClaim> {
         let host = self.host
+        // Each listed send found by id (`claimed_by || ''`: not by `messages_claimed`, which SQLite chose, walking
+        // every send this host has in flight, thousands for email, and looking each up in the list).
         return try await database.transaction { tx in
             MessageClaim.returned(try tx.all("""
-                UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM \(tx.dialect.elements())) AND status = 'sending' AND claimed_by = ?
+                UPDATE messages SET dispatched = 1 WHERE id IN (SELECT value FROM \(tx.dialect.elements())) AND status = 'sending' AND claimed_by || '' = ?
                 RETURNING id, version
                 """, SQLList.json(messages.map(\.id)), host))
         }
