@@ -34,18 +34,15 @@ enum FormContact {
     }
 
     /// The contact the submission created or updated, or nil when it gave neither an email nor a phone.
-    /// A new contact waits in `pending` (with its consent) until the batch is written; its event goes to
-    /// `events`, in order with the batch's others.
-    static func upsert(_ tx: SQLTransaction, _ scope: TenantScope, _ mapped: Mapped, method: String, now: String,
+    /// A new contact waits in `pending` (with its consent) until the batch is written, and is `known` to the
+    /// batch's later submissions; its event goes to `events`, in order with the batch's others.
+    static func upsert(_ tx: SQLTransaction, _ scope: TenantScope, _ mapped: Mapped, method: String, now: String, known: inout Known,
                        pending: inout Pending, events: inout [(TenantScope, String, JSONValue)]) throws -> String? {
         let email = mapped.columns["email"], phone = mapped.columns["phone"]
         guard email != nil || phone != nil else { return nil }
+        // Written before it is updated.
         if pending.has(scope, email: email, phone: phone) { try pending.write(tx, now: now) }
-        func find(_ column: String, _ value: String?) throws -> String? {
-            guard let value else { return nil }
-            return try tx.all("SELECT id FROM contacts WHERE workspace_id = ? AND \(column) = ?", scope.workspaceID, value).first?.text("id")
-        }
-        guard let id = try find("email", email) ?? find("phone", phone) else {
+        guard let id = known.id(scope, email: email, phone: phone) else {
             let id = ResourceID.make("con")
             var input = ContactInput()
             input.name = mapped.columns["name"]
@@ -63,6 +60,7 @@ enum FormContact {
                 if consent.channel == "email", email != nil { input.emailConsent = ("opted_in", method) }
             }
             pending.add(scope, id: id, input)
+            known.add(scope, id: id, email: email, phone: phone)
             events.append((scope, "contact.created", ["contact_id": .string(id)]))
             return id
         }

@@ -80,16 +80,19 @@ struct FormSubmissionStore: Sendable {
         var outcomes: [Outcome] = [], spent: Set<String> = []
         var submissions: [[SQLValue]] = [], actionRuns: [[SQLValue]] = [], counts: [FormDay: Int] = [:]
         var contacts = FormContact.Pending(), events: [(TenantScope, String, JSONValue)] = []
+        // The batch's tokens spent already, and the contacts its addresses name: one read each for the lot.
+        spent = Set(try tx.all("SELECT token_hash FROM form_submissions WHERE token_hash IN (SELECT value FROM \(tx.dialect.elements()))",
+                               SQLList.json(Set(takings.map(\.arrival.tokenHash)).sorted().map(JSONValue.string))).compactMap { $0.text("token_hash") })
+        var known = try FormContact.Known(tx, takings.map { ($0.form.scope, $0.mapped) })
         for taking in takings {
             let (form, id, now, answers, arrival) = (taking.form, taking.id, taking.now, taking.answers, taking.arrival)
-            guard !spent.contains(arrival.tokenHash),
-                  try tx.all("SELECT 1 FROM form_submissions WHERE token_hash = ?", arrival.tokenHash).isEmpty else {
+            guard !spent.contains(arrival.tokenHash) else {
                 outcomes.append(.repeated)
                 continue
             }
             spent.insert(arrival.tokenHash)
             let scope = form.scope
-            let contactID = try FormContact.upsert(tx, scope, taking.mapped, method: "form \(form.id) v\(form.version)", now: now,
+            let contactID = try FormContact.upsert(tx, scope, taking.mapped, method: "form \(form.id) v\(form.version)", now: now, known: &known,
                                                    pending: &contacts, events: &events)
             let consents = JSONValue.array(taking.mapped.consents.map { ["channel": .string($0.channel), "wording": .string($0.wording), "given_at": .string(now)] })
             submissions.append([.text(id), .text(scope.workspaceID), .text(form.id), .integer(Int64(form.version)), .text(arrival.tokenHash),
