@@ -19,10 +19,16 @@ import Testing
             sent.withLock { $0 += messages }
         }
 
-        /// The jobs queued so far, waiting for the provider's flush (the next turn of the executor).
+        /// The events queued so far (a group's each), once there are `count`: the provider's flush is a task of
+        /// its own, which a busy machine may start late (given up to a minute).
         func jobs(count: Int) async throws -> [(job: SimulatedEmailCallbackJob, delay: Double)] {
-            for _ in 0..<500 where sent.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(2)) }
-            return try sent.withLock { $0 }.flatMap { message in
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try queued().count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+            return try queued()
+        }
+
+        private func queued() throws -> [(job: SimulatedEmailCallbackJob, delay: Double)] {
+            try sent.withLock { $0 }.flatMap { message in
                 var fields = message.body.objectValue!
                 let kind = fields.removeValue(forKey: "kind")?.stringValue ?? ""
                 let events = kind == SimulatedEmailCallbackGroupJob.kind

@@ -39,16 +39,9 @@ struct JobHandlers: Sendable {
     mutating func concurrently<Job: QueueJob>(_ type: Job.Type, key: @escaping @Sendable (Job) -> String,
                                               _ run: @escaping @Sendable (Job, JobContext) async throws -> Void) {
         register(type) { messages, jobs, context in
-            var order: [String] = []
-            var byKey: [String: [(message: QueueMessage, job: Job)]] = [:]
-            for (message, job) in zip(messages, jobs) {
-                let key = key(job)
-                if byKey[key] == nil { order.append(key) }
-                byKey[key, default: []].append((message, job))
-            }
+            let sequences = zip(messages, jobs).groupedInOrder { key($0.1) }
             await withTaskGroup(of: Void.self) { group in
-                for key in order {
-                    let sequence = byKey[key]!
+                for (_, sequence) in sequences {
                     group.addTask {
                         for (message, job) in sequence {
                             do {
@@ -95,24 +88,19 @@ struct JobHandlers: Sendable {
 
     /// Runs a batch: kinds in the order they first appear, a kind's messages together.
     func dispatch(_ batch: MessageBatch, context: JobContext) async throws {
-        var order: [String] = []
-        var byKind: [String: (messages: [QueueMessage], payloads: [JobPayload])] = [:]
-        for message in batch.messages {
+        let runnable = batch.messages.compactMap { message -> (message: QueueMessage, payload: JobPayload)? in
             guard let object = message.body.objectValue, let kind = object["kind"]?.stringValue else {
                 Self.refuse(message, because: "the body is not an object with a kind", context: context)
-                continue
+                return nil
             }
             guard runs[kind] != nil else {
                 Self.refuse(message, because: "no handler for \(kind) jobs", context: context)
-                continue
+                return nil
             }
-            if byKind[kind] == nil { order.append(kind) }
-            byKind[kind, default: ([], [])].messages.append(message)
-            byKind[kind, default: ([], [])].payloads.append(JobPayload(kind: kind, fields: object))
+            return (message, JobPayload(kind: kind, fields: object))
         }
-        for kind in order {
-            let group = byKind[kind]!
-            try await runs[kind]!(group.messages, group.payloads, context)
+        for (kind, group) in runnable.groupedInOrder(by: \.payload.kind) {
+            try await runs[kind]!(group.map(\.message), group.map(\.payload), context)
         }
     }
 

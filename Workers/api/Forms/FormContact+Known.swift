@@ -16,7 +16,7 @@ extension FormContact {
                 for row in try tx.all("""
                     SELECT r.workspace_id, r.address, c.id FROM (SELECT value ->> 0 AS workspace_id, value ->> 1 AS address FROM \(tx.dialect.records())) AS r
                     CROSS JOIN contacts c WHERE c.workspace_id = r.workspace_id AND c.\(column) = r.address
-                    """, SQLList.json(pairs.sorted { $0.lexicographicallyPrecedes($1) }.map { .array($0.map(JSONValue.string)) })) {
+                    """, SQLList.json(pairs.map { .array($0.map(JSONValue.string)) })) {
                     guard let workspace = row.text("workspace_id"), let address = row.text("address"), let id = row.text("id") else { continue }
                     ids[Self.key(workspace, column, address)] = id
                 }
@@ -28,10 +28,10 @@ extension FormContact {
             email.flatMap { ids[Self.key(scope.workspaceID, "email", $0)] } ?? phone.flatMap { ids[Self.key(scope.workspaceID, "phone", $0)] }
         }
 
-        /// A contact the batch made: later submissions with its addresses find it.
+        /// A contact the batch made (neither address was known): later submissions with its addresses find it.
         mutating func add(_ scope: TenantScope, id: String, email: String?, phone: String?) {
-            if let email, ids[Self.key(scope.workspaceID, "email", email)] == nil { ids[Self.key(scope.workspaceID, "email", email)] = id }
-            if let phone, ids[Self.key(scope.workspaceID, "phone", phone)] == nil { ids[Self.key(scope.workspaceID, "phone", phone)] = id }
+            if let email { ids[Self.key(scope.workspaceID, "email", email)] = id }
+            if let phone { ids[Self.key(scope.workspaceID, "phone", phone)] = id }
         }
 
         private static func key(_ workspaceID: String, _ column: String, _ value: String) -> String {

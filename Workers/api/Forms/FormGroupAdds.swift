@@ -38,17 +38,11 @@ struct FormGroupAdds: Sendable {
     /// in one update; the new members go in one insert and the group's event counts them all.
     private static func apply(_ tx: SQLTransaction, _ adds: [Add]) throws {
         let run = "WHERE submission_id = ? AND position = ?"
-        var order: [GroupKey] = []
-        var byGroup: [GroupKey: [Add]] = [:]
         // A run named twice is one run: the update below must meet each run once.
         var named: Set<RunKey> = []
-        for add in adds where named.insert(RunKey(submissionID: add.submissionID, position: add.position)).inserted {
-            let key = GroupKey(workspaceID: add.scope.workspaceID, groupID: add.groupID)
-            if byGroup[key] == nil { order.append(key) }
-            byGroup[key, default: []].append(add)
-        }
-        for key in order {
-            let adds = byGroup[key]!
+        let byGroup = adds.filter { named.insert(RunKey(submissionID: $0.submissionID, position: $0.position)).inserted }
+            .groupedInOrder { GroupKey(workspaceID: $0.scope.workspaceID, groupID: $0.groupID) }
+        for (key, adds) in byGroup {
             let scope = adds[0].scope, now = adds[0].now
             // Whether the group exists, not the group (reading it counts its members, a cost that grows with it).
             guard try !tx.all("SELECT 1 FROM groups WHERE workspace_id = ? AND id = ?", key.workspaceID, key.groupID).isEmpty else {

@@ -77,12 +77,12 @@ struct FormSubmissionStore: Sendable {
     private struct SpentMeanwhile: Error {}
 
     private static func store(_ tx: SQLTransaction, _ takings: [Taking]) throws -> [Outcome] {
-        var outcomes: [Outcome] = [], spent: Set<String> = []
+        var outcomes: [Outcome] = []
         var submissions: [[SQLValue]] = [], actionRuns: [[SQLValue]] = [], counts: [FormDay: Int] = [:]
         var contacts = FormContact.Pending(), events: [(TenantScope, String, JSONValue)] = []
         // The batch's tokens spent already, and the contacts its addresses name: one read each for the lot.
-        spent = Set(try tx.all("SELECT token_hash FROM form_submissions WHERE token_hash IN (SELECT value FROM \(tx.dialect.elements()))",
-                               SQLList.json(Set(takings.map(\.arrival.tokenHash)).sorted().map(JSONValue.string))).compactMap { $0.text("token_hash") })
+        var spent = Set(try tx.all("SELECT token_hash FROM form_submissions WHERE token_hash IN (SELECT value FROM \(tx.dialect.elements()))",
+                                   SQLList.json(takings.map { .string($0.arrival.tokenHash) })).compactMap { $0.text("token_hash") })
         var known = try FormContact.Known(tx, takings.map { ($0.form.scope, $0.mapped) })
         for taking in takings {
             let (form, id, now, answers, arrival) = (taking.form, taking.id, taking.now, taking.answers, taking.arrival)

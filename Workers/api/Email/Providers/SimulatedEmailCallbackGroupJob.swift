@@ -38,16 +38,9 @@ struct SimulatedEmailCallbackGroupJob: QueueJob {
     /// The queue messages for `events`, each due after its delay: one event alone is a message of its own
     /// (`SimulatedEmailCallbackJob`), events due together go in groups of `size`.
     static func messages(_ events: [(job: SimulatedEmailCallbackJob, delayMs: Int)]) -> [OutgoingMessage] {
-        var order: [Int] = []
-        var byDelay: [Int: [SimulatedEmailCallbackJob]] = [:]
-        for (job, delay) in events {
-            if byDelay[delay] == nil { order.append(delay) }
-            byDelay[delay, default: []].append(job)
-        }
-        return order.flatMap { delay in
-            let due = byDelay[delay]!
-            return stride(from: 0, to: due.count, by: size).map { start in
-                let group = Array(due[start..<min(start + size, due.count)])
+        events.groupedInOrder(by: \.delayMs).flatMap { delay, due in
+            stride(from: 0, to: due.count, by: size).map { start in
+                let group = due[start..<min(start + size, due.count)].map(\.job)
                 let body = group.count == 1 ? group[0].json : SimulatedEmailCallbackGroupJob(events: group).json
                 return OutgoingMessage(body: body, delaySeconds: Double(delay) / 1000)
             }

@@ -161,24 +161,17 @@ final class SimulatedEmailProvider: EmailProvider {
     /// email's in order. A group whose events were all taken is acknowledged; one with a refusal is tried again
     /// whole, as the queue tries a single event again.
     func deliver(_ groups: [(job: SimulatedEmailCallbackGroupJob, message: QueueMessage)], context: JobContext) async {
-        var order: [String] = []
-        var byEmail: [String: [(group: Int, job: SimulatedEmailCallbackJob)]] = [:]
-        for (index, group) in groups.enumerated() {
-            for event in group.job.events {
-                if byEmail[event.emailID] == nil { order.append(event.emailID) }
-                byEmail[event.emailID, default: []].append((index, event))
-            }
-        }
+        let byEmail = groups.enumerated().flatMap { index, group in group.job.events.map { (group: index, job: $0) } }
+            .groupedInOrder(by: \.job.emailID)
         let refused = await withTaskGroup(of: [(group: Int, error: String)].self) { tasks in
             var refused: [Int: String] = [:]
             func collect(_ failures: [(group: Int, error: String)]) {
                 for failure in failures where refused[failure.group] == nil { refused[failure.group] = failure.error }
             }
-            for (started, email) in order.enumerated() {
+            for (started, (_, sequence)) in byEmail.enumerated() {
                 // At most `concurrentPosts` emails' events in flight: a batch of full groups is 2,500 requests,
                 // whose bodies held at once grew a 20,000-email campaign's RSS past 50 MB.
                 if started >= Self.concurrentPosts, let failures = await tasks.next() { collect(failures) }
-                let sequence = byEmail[email]!
                 tasks.addTask {
                     var failures: [(group: Int, error: String)] = []
                     for (group, job) in sequence {

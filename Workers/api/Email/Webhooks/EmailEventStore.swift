@@ -58,7 +58,7 @@ struct EmailEventStore: Sendable {
         for row in try tx.all("""
             SELECT provider_message_id, id, workspace_id, to_phone, status, email_status, provider FROM messages
             WHERE provider_message_id IN (SELECT value FROM \(tx.dialect.elements())) AND channel = 'email'
-            """, SQLList.json(Set(providerIDs).sorted().map(JSONValue.string))) {
+            """, SQLList.json(Set(providerIDs).map(JSONValue.string))) {
             guard let providerID = row.text("provider_message_id"), let id = row.text("id"), let workspace = row.text("workspace_id"),
                   let address = row.text("to_phone"), let status = row.text("status").flatMap({ MessageStatus(rawValue: $0) }) else { continue }
             found[providerID] = Stored(id: id, scope: TenantScope(workspaceID: workspace), address: address, status: status,

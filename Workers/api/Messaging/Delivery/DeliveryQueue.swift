@@ -49,16 +49,8 @@ struct DeliveryQueue: Sendable {
     /// The queue messages for `jobs`: windows in the order their first job came, a window's jobs in groups
     /// of `groupSize`, each group due when its last job is (at most `horizonMs` ahead).
     private static func grouped(_ jobs: [(job: DeliveryJob, dueMs: Int64)], now: Int64) -> [(message: OutgoingMessage, jobs: [DeliveryJob])] {
-        var order: [Int64] = []
-        var windows: [Int64: [(job: DeliveryJob, dueMs: Int64)]] = [:]
-        for job in jobs {
-            let window = job.dueMs >= 0 ? job.dueMs / windowMs : -1
-            if windows[window] == nil { order.append(window) }
-            windows[window, default: []].append(job)
-        }
         var groups: [(message: OutgoingMessage, jobs: [DeliveryJob])] = []
-        for window in order {
-            let inWindow = windows[window]!
+        for (_, inWindow) in jobs.groupedInOrder(by: { $0.dueMs >= 0 ? $0.dueMs / windowMs : -1 }) {
             for start in stride(from: 0, to: inWindow.count, by: groupSize) {
                 let group = inWindow[start..<min(start + groupSize, inWindow.count)]
                 let delay = Double(min(horizonMs, max(0, group.map(\.dueMs).max()! - now))) / 1000
