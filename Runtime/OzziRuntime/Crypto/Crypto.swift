@@ -86,21 +86,34 @@ public enum Crypto {
         func hash(_ parts: [UInt8]...) -> [UInt8] {
             let context = EVP_MD_CTX_new()
             defer { EVP_MD_CTX_free(context) }
+            return hash(context, parts)
+        }
+
+        /// The digest of `parts` in a context the caller owns (and may use again: initializing resets it).
+        func hash(_ context: OpaquePointer?, _ parts: [[UInt8]]) -> [UInt8] {
             var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
             var length: UInt32 = 0
             EVP_DigestInit_ex2(context, md, nil)
             for part in parts { EVP_DigestUpdate(context, part, part.count) }
             EVP_DigestFinal_ex(context, &out, &length)
-            return Array(out.prefix(Int(length)))
+            out.removeLast(out.count - Int(length))
+            return out
         }
     }
 
     /// HMAC (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), K the key padded to the block size
-    /// (hashed first when longer).
+    /// (hashed first when longer). Both hashes share one context: a webhook's signature, an email's links
+    /// and a form's token each take one or more, and the context's allocation was most of the cost.
     private static func hmac(_ digest: Digest, key: [UInt8], _ message: [UInt8]) -> [UInt8] {
-        var block = key.count > digest.blockSize ? digest.hash(key) : key
+        let context = EVP_MD_CTX_new()
+        defer { EVP_MD_CTX_free(context) }
+        var block = key.count > digest.blockSize ? digest.hash(context, [key]) : key
         block += [UInt8](repeating: 0, count: digest.blockSize - block.count)
-        return digest.hash(block.map { $0 ^ 0x5c }, digest.hash(block.map { $0 ^ 0x36 }, message))
+        var pad = block
+        for index in pad.indices { pad[index] ^= 0x36 }
+        let inner = digest.hash(context, [pad, message])
+        for index in pad.indices { pad[index] = block[index] ^ 0x5c }
+        return digest.hash(context, [pad, inner])
     }
 
     /// scrypt (RFC 7914). Memory is `128 * r * n` bytes; OpenSSL's limit is raised to fit.

@@ -44,6 +44,18 @@ import Testing
         #expect(returning.rows.first?.text("email") == "a@example.com")
     }
 
+    /// Text binds as exactly its UTF-8: the empty string is '' (not NULL), long, non-ASCII and small
+    /// (inline) strings come back as they went in.
+    @Test(arguments: SQLEngine.allCases) func textBindsAsItsUTF8(engine: SQLEngine) async throws {
+        let db = try await database(engine)
+        for text in ["", "a", "ü", "Grüße, 世界 👋🏽", String(repeating: "long text ", count: 400)] {
+            let row = try await db.prepare("SELECT CAST(? AS TEXT) AS value, CASE WHEN CAST(? AS TEXT) IS NULL THEN 1 ELSE 0 END AS absent")
+                .bind(text, text).first()
+            #expect(row?.text("value") == text, "\(text.prefix(20))")
+            #expect(row?.integer("absent") == 0)
+        }
+    }
+
     /// Many rows in a few multi-row statements (chunks of 128, 64, ... rows), nulls and all; the suffix
     /// goes after each, so a conflict skips only its row.
     @Test(arguments: SQLEngine.allCases) func insertManyRows(engine: SQLEngine) async throws {

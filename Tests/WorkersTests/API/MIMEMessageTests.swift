@@ -159,6 +159,22 @@ import Testing
         #expect(MailDate.format(milliseconds: -1) == "Wed, 31 Dec 1969 23:59:59 +0000")
     }
 
+    /// Both forms agree with C's `strftime` and `asctime_r` (glibc) over instants from 1900 to 2200.
+    @Test func datesMatchTheCLibrary() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let milliseconds = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator)
+            var seconds = time_t(milliseconds >= 0 || milliseconds % 1000 == 0 ? milliseconds / 1000 : milliseconds / 1000 - 1)
+            var fields = tm()
+            gmtime_r(&seconds, &fields)
+            var buffer = [CChar](repeating: 0, count: 64)
+            strftime(&buffer, buffer.count, "%a, %d %b %Y %H:%M:%S +0000", &fields)
+            #expect(MailDate.format(milliseconds: milliseconds) == String(cString: buffer), "\(milliseconds)")
+            asctime_r(&fields, &buffer)
+            #expect(MailDate.asctime(milliseconds: milliseconds) + "\n" == String(cString: buffer), "\(milliseconds)")
+        }
+    }
+
     @Test func addressesParse() {
         #expect(MailAddress(parsing: "Ada <ada@example.org>") == MailAddress(name: "Ada", address: "ada@example.org"))
         #expect(MailAddress(parsing: "  ada@example.org ") == MailAddress(name: nil, address: "ada@example.org"))

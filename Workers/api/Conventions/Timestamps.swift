@@ -11,10 +11,11 @@ enum Timestamp {
         at(milliseconds: clock.milliseconds + seconds * 1000)
     }
 
-    /// The instant `milliseconds` after 1970 (how due times are kept for the engine).
-    /// Half a millisecond more: a Date keeps seconds since 2001 in a Double, so about half of all
-    /// millisecond instants land a hair below themselves, and the formatter truncates to the millisecond.
+    /// The instant `milliseconds` after 1970 (how due times are kept for the engine), written from the
+    /// integer itself; outside the years 0000-9999, which RFC 3339 cannot write, as `SQLDate` writes it.
     static func at(milliseconds: Int64) -> String {
-        SQLDate.format(Date(timeIntervalSince1970: (Double(milliseconds) + 0.5) / 1000))
+        // Half a millisecond more for the Date: it keeps seconds since 2001 in a Double, so about half of all
+        // millisecond instants land a hair below themselves, and the formatter truncates to the millisecond.
+        RFC3339.format(milliseconds: milliseconds) ?? SQLDate.format(Date(timeIntervalSince1970: (Double(milliseconds) + 0.5) / 1000))
     }
 }

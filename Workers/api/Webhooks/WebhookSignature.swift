@@ -17,6 +17,8 @@ enum WebhookSignature {
     /// timestamp's freshness (five minutes).
     static func verify(secret: String, id: String, timestamp: Int64, body: [UInt8], header: String, now: Int64) -> Bool {
         guard abs(now - timestamp) <= 300, let expected = sign(secret: secret, id: id, timestamp: timestamp, body: body) else { return false }
-        return header.split(separator: " ").contains { Crypto.constantTimeEquals(Array($0.utf8), Array(expected.utf8)) }
+        // Split as bytes: splitting the String walks it by Character (grapheme breaking), half of a check's cost.
+        let wanted = Array(expected.utf8)
+        return header.utf8.split(separator: UInt8(ascii: " ")).contains { Crypto.constantTimeEquals(Array($0), wanted) }
     }
 }

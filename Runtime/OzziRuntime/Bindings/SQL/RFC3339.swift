@@ -50,6 +50,8 @@ public enum RFC3339 {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.sssZ` for years 0000 to 9999; nil outside them, which RFC 3339 cannot write.
+    /// Written byte by byte into the string's own storage: every stored row and every answer carries
+    /// instants, and padding each field as a `String` of its own cost a campaign 1.5% of its CPU.
     public static func format(milliseconds: Int64) -> String? {
         let (seconds, millisecond) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         let whole = millisecond < 0 ? seconds - 1 : seconds, ms = millisecond < 0 ? millisecond + 1000 : millisecond
@@ -57,12 +59,25 @@ public enum RFC3339 {
         let day = rest < 0 ? days - 1 : days, secondOfDay = rest < 0 ? rest + 86_400 : rest
         let (year, month, dayOfMonth) = civil(daysFromEpoch: day)
         guard (0...9999).contains(year) else { return nil }
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var at = 0
+            func digits(_ value: Int64, _ width: Int) {
+                var value = value
+                for index in stride(from: at + width - 1, through: at, by: -1) {
+                    out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                    value /= 10
+                }
+                at += width
+            }
+            func byte(_ ascii: Unicode.Scalar) {
+                out[at] = UInt8(ascii: ascii)
+                at += 1
+            }
+            digits(year, 4); byte("-"); digits(month, 2); byte("-"); digits(dayOfMonth, 2); byte("T")
+            digits(secondOfDay / 3600, 2); byte(":"); digits(secondOfDay / 60 % 60, 2); byte(":"); digits(secondOfDay % 60, 2)
+            byte("."); digits(ms, 3); byte("Z")
+            return at
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
-            + "\(pad(secondOfDay % 60, 2)).\(pad(ms, 3))Z"
     }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {

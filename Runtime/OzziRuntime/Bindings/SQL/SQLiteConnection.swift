@@ -86,7 +86,14 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             case .null: sqlite3_bind_null(statement, i)
             case .integer(let v): sqlite3_bind_int64(statement, i, v)
             case .real(let v): sqlite3_bind_double(statement, i, v)
-            case .text(let v): sqlite3_bind_text(statement, i, v, -1, Self.transient)
+            // The string's own UTF-8, with its length: passing the String made a C copy of it (and SQLite
+            // measured it again), 1% of a campaign's CPU. An empty string still binds '' (not a null pointer,
+            // which binds NULL).
+            case .text(var v):
+                v.withUTF8 { utf8 in
+                    sqlite3_bind_text(statement, i, UnsafeRawPointer(utf8.baseAddress ?? StaticString("").utf8Start).assumingMemoryBound(to: CChar.self),
+                                      Int32(utf8.count), Self.transient)
+                }
             case .blob(let v): v.withUnsafeBytes { sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), Self.transient) }
             }
             if rc != SQLITE_OK { throw error(rc, sql) }
