@@ -42,4 +42,23 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_796_117_400.125)
         #expect(SQLDate.format(now) == now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
+
+    @Test func splitsAnInstantIntoUTCFields() {
+        let before1970 = UTCFields(milliseconds: -1)
+        #expect((before1970.year, before1970.month, before1970.day) == (1969, 12, 31))
+        #expect((before1970.hour, before1970.minute, before1970.second, before1970.millisecond) == (23, 59, 59, 999))
+        #expect(before1970.weekday == 3, "1969-12-31 was a Wednesday")
+        let instant = UTCFields(milliseconds: 1_796_117_400_123)
+        #expect((instant.dayNumber, instant.secondOfDay, instant.weekday) == (20_788, 34_200, 2), "2026-12-01 09:30, a Tuesday")
+    }
+
+    @Test func writesPaddedDigits() {
+        let text = String(unsafeUninitializedCapacity: 32) { buffer in
+            var out = DigitWriter(buffer)
+            out.digits(7, width: 3); out.byte(" "); out.digits(12_345, width: 2); out.byte(" "); out.digits(-42, width: 4)
+            out.byte(" "); out.digits(0, width: 1); out.bytes("!".utf8)
+            return out.count
+        }
+        #expect(text == "007 12345 -0042 0!")
+    }
 }

@@ -6,84 +6,48 @@ import OzziRuntime
 enum MailDate {
     private static let days = Array("SunMonTueWedThuFriSat".utf8)
     private static let months = Array("JanFebMarAprMayJunJulAugSepOctNovDec".utf8)
+    /// Room for any year an Int64 of milliseconds reaches (nine digits and a sign) around the fixed parts.
+    private static let capacity = 40
 
     /// The date `milliseconds` after 1970 (a `WallClock` reading).
     static func format(milliseconds: Int64) -> String {
-        let time = Fields(milliseconds)
-        var out: [UInt8] = []
-        out.reserveCapacity(31)
-        out += time.weekday
-        out += Array(", ".utf8)
-        Self.append(&out, time.day, width: 2)
-        out.append(UInt8(ascii: " "))
-        out += time.month
-        out.append(UInt8(ascii: " "))
-        Self.append(&out, time.year, width: 4)
-        out.append(UInt8(ascii: " "))
-        time.clock(&out)
-        out += Array(" +0000".utf8)
-        return String(decoding: out, as: UTF8.self)
+        let time = UTCFields(milliseconds: milliseconds)
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var out = DigitWriter(buffer)
+            out.bytes(weekday(time)); out.byte(","); out.byte(" ")
+            out.digits(time.day, width: 2); out.byte(" "); out.bytes(month(time)); out.byte(" ")
+            out.digits(time.year, width: 4); out.byte(" ")
+            clock(time, &out)
+            out.bytes(" +0000".utf8)
+            return out.count
+        }
     }
 
     /// `asctime`'s form: the day of the month padded with a space, the year last.
     static func asctime(milliseconds: Int64) -> String {
-        let time = Fields(milliseconds)
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        out += time.weekday
-        out.append(UInt8(ascii: " "))
-        out += time.month
-        out.append(UInt8(ascii: " "))
-        if time.day < 10 { out.append(UInt8(ascii: " ")) }
-        Self.append(&out, time.day, width: time.day < 10 ? 1 : 2)
-        out.append(UInt8(ascii: " "))
-        time.clock(&out)
-        out.append(UInt8(ascii: " "))
-        Self.append(&out, time.year, width: 4)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Decimal digits of `value`, zero-padded to `width` (a wider value keeps all its digits).
-    private static func append(_ out: inout [UInt8], _ value: Int64, width: Int) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        let value = value.magnitude
-        var divisor: UInt64 = 1, count = 1
-        while value / divisor >= 10 {
-            divisor *= 10
-            count += 1
-        }
-        for _ in count..<max(width, count) { out.append(UInt8(ascii: "0")) }
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
+        let time = UTCFields(milliseconds: milliseconds)
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var out = DigitWriter(buffer)
+            out.bytes(weekday(time)); out.byte(" "); out.bytes(month(time)); out.byte(" ")
+            if time.day < 10 { out.byte(" ") }
+            out.digits(time.day, width: 1); out.byte(" ")
+            clock(time, &out)
+            out.byte(" "); out.digits(time.year, width: 4)
+            return out.count
         }
     }
 
-    /// One instant's calendar fields, in UTC.
-    private struct Fields {
-        let year: Int64, day: Int64, secondOfDay: Int64
-        let weekday: ArraySlice<UInt8>, month: ArraySlice<UInt8>
+    private static func weekday(_ time: UTCFields) -> ArraySlice<UInt8> {
+        days[time.weekday * 3 ..< time.weekday * 3 + 3]
+    }
 
-        init(_ milliseconds: Int64) {
-            let seconds = milliseconds >= 0 || milliseconds % 1000 == 0 ? milliseconds / 1000 : milliseconds / 1000 - 1
-            let dayNumber = seconds >= 0 || seconds % 86_400 == 0 ? seconds / 86_400 : seconds / 86_400 - 1
-            secondOfDay = seconds - dayNumber * 86_400
-            let (year, month, day) = RFC3339.civil(daysFromEpoch: dayNumber)
-            self.year = year
-            self.day = day
-            // 1970-01-01 was a Thursday.
-            let weekday = Int((dayNumber % 7 + 7 + 4) % 7)
-            self.weekday = MailDate.days[weekday * 3 ..< weekday * 3 + 3]
-            self.month = MailDate.months[Int(month - 1) * 3 ..< Int(month) * 3]
-        }
+    private static func month(_ time: UTCFields) -> ArraySlice<UInt8> {
+        months[Int(time.month - 1) * 3 ..< Int(time.month) * 3]
+    }
 
-        /// `HH:MM:SS`.
-        func clock(_ out: inout [UInt8]) {
-            MailDate.append(&out, secondOfDay / 3600, width: 2)
-            out.append(UInt8(ascii: ":"))
-            MailDate.append(&out, secondOfDay / 60 % 60, width: 2)
-            out.append(UInt8(ascii: ":"))
-            MailDate.append(&out, secondOfDay % 60, width: 2)
-        }
+    /// `HH:MM:SS`.
+    private static func clock(_ time: UTCFields, _ out: inout DigitWriter) {
+        out.digits(time.hour, width: 2); out.byte(":"); out.digits(time.minute, width: 2); out.byte(":")
+        out.digits(time.second, width: 2)
     }
 }
