@@ -6,7 +6,7 @@ func systemLibrary(_ name: String, apt: String, pkgConfig: String? = nil) -> Tar
     .systemLibrary(name: name, path: "Runtime/CModules/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
 }
 
-let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6), .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
 // The generated client's files import Foundation and OpenAPIRuntime publicly in every file and mark the
 // imports a file does not use with `@diagnose(UnusedImportAccess, as: ignored)`, which only Swift 6.4

@@ -97,7 +97,9 @@ extension FormField {
         guard let start = scalars.firstIndex(where: { !EmailAddress.isBlank($0) }), let end = scalars.lastIndex(where: { !EmailAddress.isBlank($0) }) else {
             return ""
         }
-        return String(String.UnicodeScalarView(scalars[start...end]))
+        // Most answers have nothing to trim: the same string, not a copy built scalar by scalar.
+        if start == scalars.startIndex && scalars.index(after: end) == scalars.endIndex { return text }
+        return String(Substring(scalars[start...end]))
     }
 
     /// A decimal number as a person types one: an optional sign, digits, an optional fraction (what the
