@@ -1,3 +1,4 @@
+import Glibc
 import OzziRuntime
 
 /// The one rule all text the api takes in obeys, on either engine: no U+0000 (NUL).
@@ -16,21 +17,39 @@ enum TextInput {
     static let rule = "must not contain U+0000 (NUL)"
 
     static func hasNUL(_ text: some StringProtocol) -> Bool {
-        text.utf8.contains(0)
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let start = bytes.baseAddress, bytes.count > 0 else { return false }
+            return memchr(start, 0, bytes.count) != nil
+        } ?? text.utf8.contains(0)
     }
 
     /// A 422 for the first string or key in `value` that holds a NUL, named by its path as the schema
-    /// validator names fields (`contacts[2].name`; a key by the object holding it).
+    /// validator names fields (`contacts[2].name`; a key by the object holding it). Every JSON body passes
+    /// here and almost none holds a NUL: a plain scan first, the ordered walk that names the place only then.
     static func check(_ value: JSONValue, at path: String = "") throws(APIError) {
+        guard holdsNUL(value) else { return }
+        try locate(value, at: path)
+    }
+
+    private static func holdsNUL(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): hasNUL(text)
+        case .array(let items): items.contains(where: holdsNUL)
+        case .object(let fields): fields.contains { hasNUL($0.key) || holdsNUL($0.value) }
+        case .null, .bool, .number: false
+        }
+    }
+
+    private static func locate(_ value: JSONValue, at path: String) throws(APIError) {
         switch value {
         case .string(let text):
             if hasNUL(text) { throw APIError.invalidField(path.isEmpty ? "body" : path, rule) }
         case .array(let items):
-            for (index, item) in items.enumerated() { try check(item, at: "\(path)[\(index)]") }
+            for (index, item) in items.enumerated() { try locate(item, at: "\(path)[\(index)]") }
         case .object(let fields):
             for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
                 if hasNUL(key) { throw APIError.invalidField(path.isEmpty ? "body" : path, "has a key that \(rule)") }
-                try check(field, at: Schema.join(path, key))
+                try locate(field, at: Schema.join(path, key))
             }
         case .null, .bool, .number:
             return

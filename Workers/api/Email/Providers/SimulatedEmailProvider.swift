@@ -126,7 +126,13 @@ final class SimulatedEmailProvider: EmailProvider {
         for source in [email.html ?? "", email.text] {
             let bytes = Array(source.utf8)
             guard let start = find(Array("https://".utf8), in: bytes) ?? find(Array("http://".utf8), in: bytes) else { continue }
-            let end = bytes[start...].firstIndex { " \t\r\n\"'<>".utf8.contains($0) } ?? bytes.count
+            let end = bytes[start...].firstIndex { byte in
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: "\""), UInt8(ascii: "'"),
+                     UInt8(ascii: "<"), UInt8(ascii: ">"): true
+                default: false
+                }
+            } ?? bytes.count
             return String(decoding: bytes[start..<end], as: UTF8.self)
         }
         return nil
