@@ -25,8 +25,7 @@ struct FormDirectory: Sendable {
     }
 
     func call(_ key: String, _ path: String, _ body: JSONValue) async throws -> Response {
-        try await api.fetch(Request(method: "POST", target: "/api/v1/internal/forms/\(key)\(path)", headers: ["content-type": "application/json"],
-                                    body: body.jsonBytes))
+        try await api.fetch(Request(method: "POST", target: "/api/v1/internal/forms/\(key)\(path)", json: body))
     }
 
     private func read(_ response: Response) async throws -> FormConfig? {

@@ -9,7 +9,13 @@ public struct Request: Sendable {
     public var query: String?
     public var headers: HTTPHeaders
     /// The whole body, for routes that take it buffered (the default); empty when it is streamed.
-    public var body: [UInt8]
+    public var body: [UInt8] {
+        didSet { json = nil }
+    }
+    /// The JSON value an in-process caller wrote `body` from (`init(method:target:headers:json:)`): the worker
+    /// a service binding calls reads it rather than parsing the bytes again. Nil for requests from a socket,
+    /// and once `body` is replaced.
+    public private(set) var json: JSONValue?
     /// The body still arriving, for routes registered with `streamBody:`; nil when it was buffered.
     public internal(set) var streamedBody: RequestBodyStream?
     /// A unique id for this request, also sent back in `X-Request-Id`.
@@ -30,6 +36,14 @@ public struct Request: Sendable {
         self.id = id
         self.remoteAddress = remoteAddress
         (path, query) = Request.split(target: target)
+    }
+
+    /// A request whose body is `json`, written once and kept as the value (`json`), with its content type.
+    public init(method: String, target: String, headers: HTTPHeaders = [:], json: JSONValue, id: String = RequestID.next()) {
+        var headers = headers
+        if headers["content-type"] == nil { headers["content-type"] = "application/json" }
+        self.init(method: method, target: target, headers: headers, body: json.jsonBytes, id: id)
+        self.json = json
     }
 
     /// The host the request is for, lowercased and without its port: the authority of an absolute-form

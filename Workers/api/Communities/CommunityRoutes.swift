@@ -46,7 +46,7 @@ extension RouteGroup {
             }
             try access.require(.manage_roles, to: "change role permissions")
             try access.requireOutranks(role, to: "change the permissions of")
-            let asked = Set((try JSONBody.parse(request.body)["permissions"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(CommunityPermission.init(rawValue:)) })
+            let asked = Set((try JSONBody.parse(request)["permissions"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(CommunityPermission.init(rawValue:)) })
             let own = access.permissions()
             let current = access.community.roles.permissions(of: role)
             // Granting is limited to what one holds; taking away what one lacks oneself is a grant in reverse.

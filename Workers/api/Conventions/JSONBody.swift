@@ -9,11 +9,19 @@ struct JSONBody {
     @TaskLocal static var validated: JSONValue?
 
     init(_ request: Request) throws {
-        let value = try Self.validated ?? Self.parse(request.body)
+        let value = try Self.validated ?? Self.parse(request)
         guard case .object(let fields) = value else {
             throw APIError.badRequest("the body must be a JSON object", code: "invalid_json")
         }
         self.fields = fields
+    }
+
+    /// The request's body as JSON holding no NUL: the value an in-process caller built it from (`Request.json`),
+    /// else its bytes parsed.
+    static func parse(_ request: Request) throws(APIError) -> JSONValue {
+        guard let value = request.json else { return try parse(request.body) }
+        try TextInput.check(value)
+        return value
     }
 
     /// The body as JSON holding no NUL anywhere (`TextInput`): every JSON body a handler reads passes here.

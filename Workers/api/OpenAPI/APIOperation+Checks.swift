@@ -26,7 +26,7 @@ extension APIOperation {
         case .json(let schema, let optional)?:
             if request.body.isEmpty, optional { return try await handler() }
             try Self.requireMediaType("application/json", of: request)
-            let value = try JSONBody.parse(request.body)
+            let value = try JSONBody.parse(request)
             try schema.validate(value, at: "")
             return try await JSONBody.$validated.withValue(value) { try await handler() }
         case .form(let schema)?:

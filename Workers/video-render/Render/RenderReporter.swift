@@ -25,8 +25,7 @@ struct RenderReporter: Sendable {
 
     private func post(_ path: String, _ body: JSONValue) async -> Int? {
         do {
-            let response = try await api.fetch(Request(method: "POST", target: "/api/v1/internal/video" + path,
-                                                       headers: ["content-type": "application/json"], body: body.jsonBytes))
+            let response = try await api.fetch(Request(method: "POST", target: "/api/v1/internal/video" + path, json: body))
             return response.status
         } catch {
             logger.warning("video render report failed", metadata: ["path": "\(path)", "error": "\(error)"])

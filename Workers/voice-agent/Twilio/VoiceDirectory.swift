@@ -35,7 +35,7 @@ struct VoiceDirectory: Sendable {
     }
 
     private func post(_ path: String, _ body: JSONValue) async throws -> Response {
-        try await api.fetch(Request(method: "POST", target: "/api/v1/internal/voice" + path, headers: ["content-type": "application/json"], body: body.jsonBytes))
+        try await api.fetch(Request(method: "POST", target: "/api/v1/internal/voice" + path, json: body))
     }
 }
 

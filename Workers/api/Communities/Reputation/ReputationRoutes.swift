@@ -8,7 +8,7 @@ extension RouteGroup {
                tag: "communities", body: .json(ReputationLevels.body), answers: .json(.model(CommunityView.self))) { request, context, principal in
             let access = try await s.member(principal, context.parameter("id"))
             try access.require(.manage_roles, to: "change reputation levels")
-            let levels = try ReputationLevels(validating: try JSONBody.parse(request.body)["levels"] ?? .array([]))
+            let levels = try ReputationLevels(validating: try JSONBody.parse(request)["levels"] ?? .array([]))
             let own = access.permissions()
             let current = access.community.levelTable.grants(upTo: ReputationLevels.limit)
             let asked = levels.grants(upTo: ReputationLevels.limit)

@@ -14,7 +14,7 @@ extension RouteGroup {
         open("POST", "", "Resend webhook (Svix-signed: svix-id, svix-timestamp, svix-signature): email events", tag: "webhooks",
              body: .json(Self.resendEvent), answers: .json(.object([.required("received", .boolean)], closed: true)),
              signedWith: "svix-signature") { request, _ in
-            let event = try ResendEvent(try JSONBody.validated ?? JSONBody.parse(request.body))
+            let event = try ResendEvent(try JSONBody.validated ?? JSONBody.parse(request))
             switch try await s.providerEvents.receive(.init(event: event, signature: WebhookSignature.Headers(request), body: request.body)) {
             case .unknownEmail:
                 // Not known (yet): an event can overtake our record of the send it reports, so the provider
