@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import OzziTestSupport
 import Testing
@@ -223,5 +224,14 @@ import Testing
         let reopened = try SQLiteDatabase(path: path)
         #expect(try await reopened.prepare("SELECT x FROM t").first()?.integer("x") == 42)
         #expect(try await reopened.prepare("PRAGMA journal_mode").first()?.text("journal_mode") == "wal")
+    }
+
+    @Test func sqliteKeepsNoMemoryStatistics() async throws {
+        // Off before the process's first open (`SQLiteConnection.configured`): every allocation would take a global mutex.
+        let db = try SQLiteDatabase(path: try scratchDirectory() + "/memstatus.sqlite")
+        _ = try db.transactionNow { try $0.run("CREATE TABLE t (x TEXT)") }
+        try await db.prepare("INSERT INTO t VALUES (?)").bind(String(repeating: "x", count: 100_000)).run()
+        #expect(sqlite3_memory_used() == 0)
+        #expect(ozzi_sqlite3_disable_memstatus() == SQLITE_MISUSE, "SQLite is initialized: too late to configure")
     }
 }

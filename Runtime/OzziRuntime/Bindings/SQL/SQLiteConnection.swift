@@ -12,7 +12,13 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     /// SQLite copies bound text and blobs at once with this destructor value.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// Process-wide settings, made before the first connection initializes SQLite.
+    private static let configured: Void = {
+        _ = ozzi_sqlite3_disable_memstatus()
+    }()
+
     init(path: String, readOnly: Bool) throws {
+        Self.configured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
