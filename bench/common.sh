@@ -8,7 +8,7 @@ build_release() { # product
 # data folder and vars (--var api.NAME=VALUE) change. At --log-level warning it writes no access log.
 # HOST_CORES (default 0) pins it elsewhere; OZZI_POSTGRES_URL / OZZI_REDIS_URL in the environment put it on
 # shared engines. The release build runs once per script; OZZI_BINARY names another build to run instead
-# (bench/ab-email.sh compares two).
+# (bench/ab.sh compares two).
 start_api_host() { # port work-dir [--var api.NAME=VALUE ...]: a release host, pinned to core 0, in the background
   local port=$1 work=$2 pid
   shift 2
