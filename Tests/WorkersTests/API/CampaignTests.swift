@@ -17,8 +17,8 @@ import APIWorker
         let token: String
     }
 
-    func world(vars: [String: String] = [:], dataDirectory: String? = nil) async throws -> World {
-        let api = try await APIHost.start(vars: Self.vars.merging(vars) { $1 }, dataDirectory: dataDirectory)
+    func world(vars: [String: String] = [:], clock: any WallClock = SystemClock(), dataDirectory: String? = nil) async throws -> World {
+        let api = try await APIHost.start(vars: Self.vars.merging(vars) { $1 }, clock: clock, dataDirectory: dataDirectory)
         return World(api: api, token: try await MessagingTests().owner(api, "campaigns@example.com"))
     }
 
@@ -74,10 +74,14 @@ import APIWorker
         Int(response["stats"]?[name]?.numberValue ?? -1)
     }
 
-    /// Polls the campaign until `done` holds; returns its last state.
-    func wait(_ w: World, _ id: String, timeout: Duration = .seconds(300), until done: (TestResponse) -> Bool) async throws -> TestResponse {
+    /// Polls the campaign until `done` holds; returns its last state. With `stepping`, the host's manual
+    /// clock moves `stepMs` (a chain step, by default) ahead before each look.
+    func wait(_ w: World, _ id: String, stepping clock: ManualClock? = nil, by stepMs: Int64 = 1000, timeout: Duration = .seconds(300),
+              until done: (TestResponse) -> Bool) async throws -> TestResponse {
         var current = try await campaign(w, id)
         _ = try await Poll.until(timeout: timeout, interval: .milliseconds(20)) {
+            if done(current) { return true }
+            clock?.advance(byMilliseconds: stepMs)
             current = try await campaign(w, id)
             return done(current)
         }
@@ -88,6 +92,13 @@ import APIWorker
     func sends(_ api: WorkerTestHost) -> [[Substring]] {
         ((try? String(contentsOfFile: api.dataDirectory + "/api/simulated-sms.log", encoding: .utf8)) ?? "")
             .split(separator: "\n").map { $0.split(separator: " ") }
+    }
+
+    /// Moves the host's manual clock `ms` on and waits until every delivery job then due has run: the
+    /// sends a paused or cancelled campaign still had queued came due and did what they do.
+    func runDeliveryJobs(_ w: World, _ clock: ManualClock, after ms: Int64) async throws {
+        clock.advance(byMilliseconds: ms)
+        #expect(try await Poll.until { try await w.api.host.queues.unfinished("api-delivery") == 0 }, "every job due ran")
     }
 
     /// Waits until the provider's log stops growing (sends in flight done), then answers its size.
@@ -265,20 +276,22 @@ import APIWorker
         #expect(progress.last?.text("data")?.contains(#""pending":0"#) == true)
     }
 
-    /// Paused mid-way, nothing more goes out; resumed, the rest goes from then at the throttle.
+    /// Paused mid-way, nothing more goes out; resumed, the rest goes from then at the throttle. The host's
+    /// clock moves only when the test moves it: the pause lands mid-way however slow the machine.
     @Test func pauseAndResumeMidCampaign() async throws {
-        let w = try await world()
+        let clock = MessagingTests.manualClock()
+        let w = try await world(clock: clock)
         defer { Task { await w.api.stop() } }
         _ = try await importContacts(w, 300)
-        // A minute of sends at 5 a second: paused after the first few, even on a machine too busy to poll often.
+        // A minute of sends at 5 a second, the clock stepped a fifth of a second at a time until a few went.
         let id = try await create(w, ["throttle_per_second": 5])
         _ = try await action(w, id, "send")
-        _ = try await wait(w, id) { stat($0, "sent") >= 3 }
+        _ = try await wait(w, id, stepping: clock, by: 200) { stat($0, "sent") >= 3 }
         let paused = try await action(w, id, "pause")
         #expect(paused.string("state") == "paused")
         #expect(paused.string("state_reason") == "paused by a user")
         let held = try await settledSends(w.api, campaign: id)
-        try await Task.sleep(for: .seconds(1))
+        try await runDeliveryJobs(w, clock, after: 120_000)
         #expect(sends(w.api).count == held, "nothing sent while paused")
         #expect(held < 300)
         #expect(try await action(w, id, "pause").status == 409)
@@ -286,9 +299,9 @@ import APIWorker
         let faster = try await w.api.call("PATCH", "/api/v1/campaigns/\(id)", json: ["throttle_per_second": 100], token: w.token)
         #expect(faster.status == 200, "\(faster.body)")
 
-        let resumedAt = SystemClock().milliseconds
+        let resumedAt = clock.milliseconds
         #expect(try await action(w, id, "resume").string("state") == "running")
-        let done = try await wait(w, id) { $0.string("state") == "finished" && stat($0, "delivered") == 300 }
+        let done = try await wait(w, id, stepping: clock, by: 200) { $0.string("state") == "finished" && stat($0, "delivered") == 300 }
         #expect(done["stats"]?["sent"] == 300, "\(done.body)")
         #expect(done["stats"]?["delivered"] == 300)
         try await expectOncePerRecipient(w.api, campaign: id, recipients: 300)
@@ -323,19 +336,22 @@ import APIWorker
         try await expectOncePerRecipient(w.api, campaign: id, recipients: 103)
     }
 
+    /// Cancelled mid-way, nothing more goes out and what was left is counted cancelled (on the host's
+    /// manual clock, as above).
     @Test func cancelStopsWhatIsLeft() async throws {
-        let w = try await world()
+        let clock = MessagingTests.manualClock()
+        let w = try await world(clock: clock)
         defer { Task { await w.api.stop() } }
         _ = try await importContacts(w, 200)
-        // 40 s of sends at 5 a second: cancelled after the first few, even on a machine too busy to poll often.
+        // 40 s of sends at 5 a second, cancelled after the first few.
         let id = try await create(w, ["throttle_per_second": 5])
         _ = try await action(w, id, "send")
-        _ = try await wait(w, id) { stat($0, "sent") >= 3 }
+        _ = try await wait(w, id, stepping: clock, by: 200) { stat($0, "sent") >= 3 }
         let cancelled = try await action(w, id, "cancel")
         #expect(cancelled.string("state") == "cancelled")
         #expect(cancelled.string("finished_at") != nil)
         let sent = try await settledSends(w.api, campaign: id)
-        try await Task.sleep(for: .seconds(1))
+        try await runDeliveryJobs(w, clock, after: 60_000)
         #expect(sends(w.api).count == sent)
         let after = try await campaign(w, id)
         #expect(stat(after, "pending") == 0)
@@ -350,11 +366,12 @@ import APIWorker
     /// as such a pause leaves it: every queued job comes due and none sends while it is paused; resumed, each
     /// recipient gets one message. Cancelled the same way, the jobs cancel their messages.
     @Test func jobsOfACampaignNotRunningDoNotSend() async throws {
-        let w = try await world()
+        let clock = MessagingTests.manualClock()
+        let w = try await world(clock: clock)
         defer { Task { await w.api.stop() } }
         _ = try await importContacts(w, 40)
-        // 40 s of sends at 1 a second, every job queued at once: the pause lands with most still queued even on
-        // a machine too busy to poll often (at 5 a second, a busy CI run once sent all 40 before it).
+        // 40 s of sends at 1 a second, every job queued at once; the host's clock stands still until the pause
+        // (at 5 a second on the real clock, a busy CI run once sent all 40 before it).
         let id = try await create(w, ["throttle_per_second": 1])
         _ = try await action(w, id, "send")
         _ = try await wait(w, id) { $0["expanded"] == true }
@@ -362,64 +379,74 @@ import APIWorker
         try await database.prepare("UPDATE campaigns SET state = 'paused' WHERE id = ?").bind(id).run()
         let held = try await settledSends(w.api, campaign: id)
         #expect(held < 40)
-        #expect(try await Poll.until(timeout: .seconds(120)) { try await w.api.host.queues.depth("api-delivery") == 0 }, "every job ran")
+        try await runDeliveryJobs(w, clock, after: 60_000)
+        #expect(try await w.api.host.queues.depth("api-delivery") == 0, "every job ran and queued nothing more")
         #expect(sends(w.api).count == held, "nothing sent while paused")
         let pending = try await campaign(w, id)
         #expect(stat(pending, "pending") == 40 - held, "\(pending.body)")
 
         #expect(try await action(w, id, "resume").string("state") == "running")
-        _ = try await wait(w, id) { stat($0, "sent") > held }
+        _ = try await wait(w, id, stepping: clock, by: 200) { stat($0, "sent") > held }
         try await database.prepare("UPDATE campaigns SET state = 'cancelled' WHERE id = ?").bind(id).run()
         let sent = try await settledSends(w.api, campaign: id)
-        let after = try await wait(w, id) { stat($0, "pending") == 0 }
+        let after = try await wait(w, id, stepping: clock) { stat($0, "pending") == 0 }
         #expect(sends(w.api).count == sent)
         #expect(stat(after, "sent") == sent, "\(after.body)")
         #expect(stat(after, "canceled") == 40 - sent, "the jobs cancelled what was left")
         try await expectOncePerRecipient(w.api, campaign: id, recipients: 40)
     }
 
-    /// The host stops between expansion batches (expansion runs a second ahead of the pace here) and
-    /// starts again on the same data: the campaign finishes, each recipient with exactly one message.
+    /// The host stops between expansion batches and starts again on the same data: the campaign finishes,
+    /// each recipient with exactly one message. The hosts' clock moves only when the test moves it, so the
+    /// first host stops between the batches however slow the machine.
     @Test func restartMidExpansionSkipsAndRepeatsNobody() async throws {
         let vars = ["CAMPAIGN_EXPAND_AHEAD_SECONDS": "1"]
-        let first = try await world(vars: vars)
+        let clock = MessagingTests.manualClock()
+        let first = try await world(vars: vars, clock: clock)
         _ = try await importContacts(first, 1000)
-        // 25 a second: the second batch is made 19 s after the first, time enough to stop between them on a busy machine.
         let id = try await create(first, ["throttle_per_second": 25])
         _ = try await action(first, id, "send")
         let between = try await wait(first, id) { $0["recipients"] == 500 }
         #expect(between["expanded"] == false, "stopped between batches")
         await first.api.stop(keepData: true)
 
-        let second = World(api: try await APIHost.start(vars: Self.vars.merging(vars) { $1 }, dataDirectory: first.api.dataDirectory), token: first.token)
+        // The second host's clock starts where the first one's stopped.
+        let later = ManualClock(milliseconds: clock.milliseconds)
+        let second = World(api: try await APIHost.start(vars: Self.vars.merging(vars) { $1 }, clock: later, dataDirectory: first.api.dataDirectory),
+                           token: first.token)
         defer { Task { await second.api.stop() } }
-        let done = try await wait(second, id) { $0.string("state") == "finished" }
+        let done = try await wait(second, id, stepping: later) { $0.string("state") == "finished" }
         #expect(done["recipients"] == 1000, "\(done.body)")
         #expect(stat(done, "sent") + stat(done, "review") == 1000)
         try await expectOncePerRecipient(second.api, campaign: id, recipients: 1000)
     }
 
     /// A run whose chain was lost (its job gone) stops expanding; the maintenance sweep finds it silent
-    /// and starts it again, from its cursor.
+    /// and starts it again, from its cursor. The host's clock moves only when the test moves it, so the
+    /// second batch cannot come before the chain is cut, however starved the machine.
     @Test func maintenanceRestartsAStalledRun() async throws {
-        let w = try await world(vars: ["CAMPAIGN_EXPAND_AHEAD_SECONDS": "1"])
+        let clock = MessagingTests.manualClock()
+        let w = try await world(vars: ["CAMPAIGN_EXPAND_AHEAD_SECONDS": "1"], clock: clock)
         defer { Task { await w.api.stop() } }
         _ = try await importContacts(w, 1000)
-        // 10 a second: the second batch is made 49 s after the first, time enough to cut the chain between them
-        // even when a full parallel run on PostgreSQL starves this test's polls (19 s, at 25 a second, was not).
+        // 10 a second: the first batch's sends span 50 s, and the second batch may be made 49 s after the first.
         let id = try await create(w, ["throttle_per_second": 10])
         _ = try await action(w, id, "send")
         _ = try await wait(w, id) { $0["recipients"] == 500 }
         let database = try await w.api.database("api")
         // The chain's jobs now carry a token that is no longer the campaign's: they do nothing.
         try await database.prepare("UPDATE campaigns SET run_token = 'lost' WHERE id = ?").bind(id).run()
-        try await Task.sleep(for: .seconds(3))
+        // 50 s on, past the second batch's time (49 s) and short of the 60 s a chain may stay silent: once
+        // nothing due on the jobs queue is left, the chain's next step (due at 1 s) has run, found its
+        // token gone and queued nothing.
+        clock.advance(byMilliseconds: 50_000)
+        #expect(try await Poll.until { try await w.api.host.queues.unfinished("api-jobs") == 0 }, "the jobs due were handled")
         let stalled = try await campaign(w, id)
         #expect(stalled["recipients"] == 500, "no expansion without a chain")
         #expect(stalled.string("state") == "running")
         try await database.prepare("UPDATE campaigns SET run_seen_ms = 0 WHERE id = ?").bind(id).run()
         try await sweep(w.api)
-        let done = try await wait(w, id, timeout: .seconds(300)) { $0.string("state") == "finished" }
+        let done = try await wait(w, id, stepping: clock) { $0.string("state") == "finished" }
         #expect(done["recipients"] == 1000, "\(done.body)")
         #expect(stat(done, "sent") == 1000)
         try await expectOncePerRecipient(w.api, campaign: id, recipients: 1000)

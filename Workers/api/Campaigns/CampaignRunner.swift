@@ -102,8 +102,9 @@ struct CampaignRunner: Sendable {
             } else {
                 break
             }
-            // Another step or a transition moved the campaign meanwhile: this chain is done.
-            guard let next else { return }
+            // Another step or a transition moved the campaign meanwhile, or another chain took it over (the
+            // batches' guards use the campaign's token, so it must stay this job's): this chain is done.
+            guard let next, next.runToken == job.token else { return }
             campaign = next
             batches += 1
         }

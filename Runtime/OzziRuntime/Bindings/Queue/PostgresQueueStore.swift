@@ -120,6 +120,12 @@ final class PostgresQueueStore: ExpiringQueueLeases {
         Int(try await database.prepare("SELECT count(*) AS n FROM messages WHERE queue = ?").bind(name).first()?.integer("n") ?? 0)
     }
 
+    /// A leased message's `visible_at` is its lease's end: its owner says it is held.
+    func unfinished() async throws -> Int {
+        Int(try await database.prepare("SELECT count(*) AS n FROM messages WHERE queue = ? AND (lease_owner IS NOT NULL OR visible_at <= ?)")
+            .bind(name, clock.milliseconds).first()?.integer("n") ?? 0)
+    }
+
     func backlog() async throws -> (depth: Int, oldestSentAt: Int64?) {
         let row = try await database.prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE queue = ?").bind(name).first()
         return (Int(row?.integer("n") ?? 0), row?.integer("oldest"))

@@ -99,6 +99,11 @@ public final class QueueRegistry: Service {
         try await store(queue).count()
     }
 
+    /// Messages in `queue` due now or held by a consumer (`QueueStorage.unfinished`).
+    public func unfinished(_ queue: String) async throws -> Int {
+        try await store(queue).unfinished()
+    }
+
     var wallClock: any WallClock { clock }
 
     /// Every queue this host has opened, by name.

@@ -22,6 +22,10 @@ protocol QueueStorage: Sendable {
     /// Messages waiting, leased or not (for tests and health).
     func count() async throws -> Int
 
+    /// Messages due now or held by a consumer: what is due and not yet done. On a clock that stands still
+    /// (a test's), 0 means everything due by now has been handled.
+    func unfinished() async throws -> Int
+
     /// Messages waiting (leased ones included: they are not done) and when the oldest was sent, in ms.
     func backlog() async throws -> (depth: Int, oldestSentAt: Int64?)
 

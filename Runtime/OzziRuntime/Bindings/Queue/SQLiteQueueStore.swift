@@ -83,6 +83,11 @@ final class SQLiteQueueStore: QueueStorage {
         Int(try await database.prepare("SELECT count(*) AS n FROM messages").first()?.integer("n") ?? 0)
     }
 
+    func unfinished() async throws -> Int {
+        Int(try await database.prepare("SELECT count(*) AS n FROM messages WHERE leased = 1 OR visible_at <= ?")
+            .bind(clock.milliseconds).first()?.integer("n") ?? 0)
+    }
+
     func backlog() async throws -> (depth: Int, oldestSentAt: Int64?) {
         let row = try await database.prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM messages").first()
         return (Int(row?.integer("n") ?? 0), row?.integer("oldest"))

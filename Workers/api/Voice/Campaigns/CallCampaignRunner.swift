@@ -84,7 +84,9 @@ struct CallCampaignRunner: Sendable {
         try await settle(start)
         var campaign = start
         if !campaign.expanded {
-            guard let expanded = try await expand(campaign) else { return }
+            // A campaign another chain took over meanwhile (a resume, a restart) is that chain's: the guards
+            // below, and the next step, use the campaign's token.
+            guard let expanded = try await expand(campaign), expanded.run_token == start.run_token else { return }
             campaign = expanded
         }
         let nextDue = try await place(campaign, window: window)
