@@ -94,11 +94,12 @@ import APIWorker
             .split(separator: "\n").map { $0.split(separator: " ") }
     }
 
-    /// Moves the host's manual clock `ms` on and waits until every delivery job then due has run: the
-    /// sends a paused or cancelled campaign still had queued came due and did what they do.
-    func runDeliveryJobs(_ w: World, _ clock: ManualClock, after ms: Int64) async throws {
+    /// Moves the host's manual clock `ms` on and waits until every job of `queue` then due has run (by
+    /// default the delivery jobs: the sends a paused or cancelled campaign still had queued came due and did
+    /// what they do).
+    func runJobsDue(_ w: World, _ clock: ManualClock, after ms: Int64, on queue: String = "api-delivery") async throws {
         clock.advance(byMilliseconds: ms)
-        #expect(try await Poll.until { try await w.api.host.queues.unfinished("api-delivery") == 0 }, "every job due ran")
+        #expect(try await Poll.until { try await w.api.host.queues.unfinished(queue) == 0 }, "every job due on \(queue) ran")
     }
 
     /// Waits until the provider's log stops growing (sends in flight done), then answers its size.
@@ -293,7 +294,7 @@ import APIWorker
         #expect(paused.string("state") == "paused")
         #expect(paused.string("state_reason") == "paused by a user")
         let held = try await settledSends(w.api, campaign: id)
-        try await runDeliveryJobs(w, clock, after: 120_000)
+        try await runJobsDue(w, clock, after: 120_000)
         #expect(sends(w.api).count == held, "nothing sent while paused")
         #expect(held < 300)
         #expect(try await action(w, id, "pause").status == 409)
@@ -355,7 +356,7 @@ import APIWorker
         #expect(cancelled.string("state") == "cancelled")
         #expect(cancelled.string("finished_at") != nil)
         let sent = try await settledSends(w.api, campaign: id)
-        try await runDeliveryJobs(w, clock, after: 60_000)
+        try await runJobsDue(w, clock, after: 60_000)
         #expect(sends(w.api).count == sent)
         let after = try await campaign(w, id)
         #expect(stat(after, "pending") == 0)
@@ -383,7 +384,7 @@ import APIWorker
         try await database.prepare("UPDATE campaigns SET state = 'paused' WHERE id = ?").bind(id).run()
         let held = try await settledSends(w.api, campaign: id)
         #expect(held < 40)
-        try await runDeliveryJobs(w, clock, after: 60_000)
+        try await runJobsDue(w, clock, after: 60_000)
         #expect(sends(w.api).count == held, "nothing sent while paused")
         let pending = try await campaign(w, id)
         #expect(stat(pending, "pending") == 40 - held, "\(pending.body)")
@@ -443,8 +444,7 @@ import APIWorker
         // 50 s on, past the second batch's time (49 s) and short of the 60 s a chain may stay silent: once
         // nothing due on the jobs queue is left, the chain's next step (due at 1 s) has run, found its
         // token gone and queued nothing.
-        clock.advance(byMilliseconds: 50_000)
-        #expect(try await Poll.until { try await w.api.host.queues.unfinished("api-jobs") == 0 }, "the jobs due were handled")
+        try await runJobsDue(w, clock, after: 50_000, on: "api-jobs")
         let stalled = try await campaign(w, id)
         #expect(stalled["recipients"] == 500, "no expansion without a chain")
         #expect(stalled.string("state") == "running")
