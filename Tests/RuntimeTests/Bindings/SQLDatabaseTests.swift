@@ -234,4 +234,23 @@ import Testing
         #expect(sqlite3_memory_used() == 0)
         #expect(ozzi_sqlite3_disable_memstatus() == SQLITE_MISUSE, "SQLite is initialized: too late to configure")
     }
+
+    @Test func aBatchedStatementKeepsItsJournalInMemory() async throws {
+        // 2,000 rows rewritten under a UNIQUE index inside a transaction: the statement journal holds every page
+        // the UPDATE touches (about 800 KB), past SQLite's 64 KiB default. Spilled, it is a temporary file
+        // (`etilqs_*`, unlinked at once) that stays open until the transaction ends.
+        let db = try SQLiteDatabase(path: try scratchDirectory() + "/journal.sqlite")
+        _ = try db.transactionNow { tx in
+            try tx.run("CREATE TABLE t (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, pad TEXT NOT NULL)")
+            let rows = (0..<2_000).map { i -> [SQLValue] in [.integer(Int64(i)), .text("key-\(i)"), .text(String(repeating: "p", count: 300))] }
+            _ = try tx.insert(into: "t", columns: ["id", "key", "pad"], rows: rows)
+        }
+        let spilled = try db.transactionNow { tx -> [String] in
+            #expect(try tx.run("UPDATE t SET key = key || '-2', pad = upper(pad)").changes == 2_000)
+            let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+            return fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0) }
+                .filter { $0.contains("etilqs_") }
+        }
+        #expect(spilled.isEmpty, "statement journals spilled to \(spilled)")
+    }
 }

@@ -15,6 +15,9 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     /// Process-wide settings, made before the first connection initializes SQLite.
     private static let configured: Void = {
         _ = ozzi_sqlite3_disable_memstatus()
+        // 16 MiB: a batch of hundreds of rows stays in memory; a statement rewriting a whole campaign's
+        // messages (a pause, a resume) may still spill rather than hold its every page.
+        _ = ozzi_sqlite3_statement_journal_spill(16 << 20)
     }()
 
     init(path: String, readOnly: Bool) throws {
