@@ -96,6 +96,44 @@ enum ObjectIndex: String, CaseIterable, CustomTestStringConvertible, Sendable {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/blobs").count == 1)
     }
 
+    /// What a host stopping under an upload does: the body is written and renamed, then the index is gone.
+    @Test func aPutWhoseIndexFailsLeavesNoBlobBehind() async throws {
+        let folder = try scratchDirectory()
+        let index = try PostgresDatabase(url: try await TestPostgres.shared.database(), schema: "files", connections: 1)
+        let bucket = try FileBucket(directory: folder, name: "files", sharedIndex: index)
+        try await bucket.put("kept", Array("whole".utf8))
+        index.close()
+        await #expect(throws: SQLError.self) { try await bucket.put("lost", Array("never indexed".utf8)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/tmp").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/blobs").count == 1, "only the stored object's blob")
+    }
+
+    /// A writer that finished and is then abandoned (its put failed later) must not close its old descriptor
+    /// number again: by then it belongs to whatever the process opened next.
+    @Test func aBlobWriterClosesItsFileExactlyOnce() throws {
+        let folder = try scratchDirectory()
+        for attempt in 0..<100 {
+            let writer = try BlobWriter(path: folder + "/tmp-\(attempt)")
+            try writer.write(Array("body".utf8))
+            // Opened first, so it does not itself take the number `finish` frees.
+            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer { close(null) }
+            let number = writer.fd
+            _ = try writer.finish(renamingTo: folder + "/blob-\(attempt)")
+            // Take the freed number for a stand-in, unless another thread of the test process took it first.
+            let standIn = fcntl(null, F_DUPFD_CLOEXEC, number)
+            guard standIn == number else {
+                if standIn >= 0 { close(standIn) }
+                continue
+            }
+            writer.abandon()
+            #expect(fcntl(standIn, F_GETFD) != -1, "the stand-in at the writer's old descriptor number is still open")
+            close(standIn)
+            return
+        }
+        Issue.record("the freed descriptor number was taken by another thread 100 times in a row")
+    }
+
     @Test func hostsSharingAFolderAndItsIndexSeeOneBucketAndNeverTearAnObject() async throws {
         let folder = try scratchDirectory()
         let url = try await TestPostgres.shared.database()

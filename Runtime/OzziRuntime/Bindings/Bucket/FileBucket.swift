@@ -53,17 +53,24 @@ public final class FileBucket: Bucket {
     public func put<Chunks: AsyncSequence & Sendable>(_ key: String, chunks: Chunks, options: BucketPutOptions) async throws -> BucketObject
         where Chunks.Element == [UInt8] {
         try Self.check(key)
+        let metadata = String(decoding: try JSONCoding.encoder().encode(options.customMetadata), as: UTF8.self)
         let blob = UUID().uuidString.lowercased()
         let writer = try await pool.run { [root] in try BlobWriter(path: root + "/tmp/" + blob) }
+        let size: Int, etag: String
         do {
             for try await chunk in chunks where !chunk.isEmpty {
                 try await pool.run { try writer.write(chunk) }
             }
-            let (size, etag) = try await pool.run { [root] in try writer.finish(renamingTo: root + "/blobs/" + blob) }
-            let object = BucketObject(key: key, size: size, etag: etag, uploaded: Date(), contentType: options.contentType,
-                                      customMetadata: options.customMetadata)
-            let metadata = String(decoding: try JSONCoding.encoder().encode(options.customMetadata), as: UTF8.self)
-            let replaced = try await index.transaction { [table] tx -> String? in
+            (size, etag) = try await pool.run { [root] in try writer.finish(renamingTo: root + "/blobs/" + blob) }
+        } catch {
+            try? await pool.run { writer.abandon() }
+            throw error
+        }
+        let object = BucketObject(key: key, size: size, etag: etag, uploaded: Date(), contentType: options.contentType,
+                                  customMetadata: options.customMetadata)
+        let replaced: String?
+        do {
+            replaced = try await index.transaction { [table] tx -> String? in
                 let old = try tx.all("SELECT blob FROM \(table) WHERE key = ?", key).first?.text("blob")
                 try tx.run("""
                     INSERT INTO \(table) (key, blob, size, etag, uploaded, content_type, custom_metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -72,12 +79,14 @@ public final class FileBucket: Bucket {
                     """, key, blob, size, etag, object.uploaded, options.contentType, metadata)
                 return old
             }
-            if let replaced { try await removeBlobs([replaced]) }
-            return object
         } catch {
-            try? await pool.run { writer.abandon() }
+            // No row points at the new blob (a host stopping closes the index under a put in flight).
+            try? await removeBlobs([blob])
             throw error
         }
+        // The object is stored: an old blob left behind is a leftover the next start-up removes, not a failed put.
+        if let replaced { try? await removeBlobs([replaced]) }
+        return object
     }
 
     public func head(_ key: String) async throws -> BucketObject? {
@@ -87,21 +96,30 @@ public final class FileBucket: Bucket {
 
     public func get(_ key: String, range: BucketRange?) async throws -> (BucketObject, [UInt8])? {
         try Self.check(key)
-        guard let row = try await index.prepare("SELECT * FROM \(table) WHERE key = ?").bind(key).first(),
-              let blob = row.text("blob") else { return nil }
-        let object = Self.object(row)
-        let (offset, length): (Int, Int)
-        switch range {
-        case nil: (offset, length) = (0, object.size)
-        case .offset(let start, let count):
-            guard start >= 0, start <= object.size, (count ?? 0) >= 0 else { throw BucketError.invalidRange }
-            (offset, length) = (start, min(count ?? object.size - start, object.size - start))
-        case .suffix(let count):
-            guard count >= 0 else { throw BucketError.invalidRange }
-            (offset, length) = (max(0, object.size - count), min(count, object.size))
+        var missing: String?
+        while true {
+            guard let row = try await index.prepare("SELECT * FROM \(table) WHERE key = ?").bind(key).first(),
+                  let blob = row.text("blob") else { return nil }
+            let object = Self.object(row)
+            let (offset, length): (Int, Int)
+            switch range {
+            case nil: (offset, length) = (0, object.size)
+            case .offset(let start, let count):
+                guard start >= 0, start <= object.size, (count ?? 0) >= 0 else { throw BucketError.invalidRange }
+                (offset, length) = (start, min(count ?? object.size - start, object.size - start))
+            case .suffix(let count):
+                guard count >= 0 else { throw BucketError.invalidRange }
+                (offset, length) = (max(0, object.size - count), min(count, object.size))
+            }
+            do {
+                let bytes = try await pool.run { [root] in try Self.read(path: root + "/blobs/" + blob, offset: offset, length: length) }
+                return (object, bytes)
+            } catch let failure as POSIXFailure where failure.errno == ENOENT && blob != missing {
+                // A put replacing the key removed the blob between the lookup and the open: read what the
+                // index names now. Only a blob missing twice in a row is an error.
+                missing = blob
+            }
         }
-        let bytes = try await pool.run { [root] in try Self.read(path: root + "/blobs/" + blob, offset: offset, length: length) }
-        return (object, bytes)
     }
 
     public func list(_ options: BucketListOptions) async throws -> BucketListResult {
@@ -214,7 +232,9 @@ public final class FileBucket: Bucket {
 /// One object body being written: a temp file and a running MD5. Used from one pool job at a time.
 final class BlobWriter: @unchecked Sendable {
     private let path: String
-    private let fd: Int32
+    /// -1 once closed: a descriptor is closed exactly once, as its number is reused at once by whatever the
+    /// process opens next (another host's connection, a database socket) and a second close would cut that.
+    private(set) var fd: Int32
     private let md5: OpaquePointer
     private var size = 0
 
@@ -227,6 +247,7 @@ final class BlobWriter: @unchecked Sendable {
     }
 
     deinit {
+        closeFile()
         EVP_MD_CTX_free(md5)
     }
 
@@ -247,7 +268,7 @@ final class BlobWriter: @unchecked Sendable {
     /// Flushes to disk and moves the file to its final name; returns size and hex MD5.
     func finish(renamingTo destination: String) throws -> (Int, String) {
         guard fsync(fd) == 0 else { throw POSIXFailure(operation: "fsync \(path)") }
-        close(fd)
+        closeFile()
         guard rename(path, destination) == 0 else { throw POSIXFailure(operation: "rename \(path)") }
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
@@ -255,9 +276,17 @@ final class BlobWriter: @unchecked Sendable {
         return (size, digest.prefix(Int(length)).map { String($0, radix: 16).leftPadded(to: 2) }.joined())
     }
 
+    /// Gives up on the body: closes the file if it is still open and removes it (a put that failed before
+    /// its blob was renamed into place).
     func abandon() {
-        close(fd)
+        closeFile()
         unlink(path)
+    }
+
+    private func closeFile() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
     }
 }
 
