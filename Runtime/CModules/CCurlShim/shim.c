@@ -28,5 +28,6 @@ int ozzi_curl_sockaddr_ip(const struct curl_sockaddr *address, unsigned char out
 }
 
 curl_socket_t ozzi_curl_open_socket(const struct curl_sockaddr *address) {
-    return socket(address->family, address->socktype, address->protocol);
+    /* Close-on-exec: a program the host runs (ffmpeg, a command) must not hold a provider's connection open. */
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }

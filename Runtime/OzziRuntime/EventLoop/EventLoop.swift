@@ -140,14 +140,15 @@ public final class EventLoop: @unchecked Sendable {
 
     @discardableResult
     private func enqueueRemote(_ add: (inout RemoteQueue) -> Void) -> Bool {
-        let accepted = remote.withLock { queue -> Bool in
+        // The wake-up is sent under the lock `stop` sets `closed` with, so it never reaches the async handle
+        // (freed once closed) or the loop's eventfd (closed with the loop, its number soon another socket's).
+        // After `stop`, late jobs (a task finishing past the shutdown deadline) are dropped with the process.
+        remote.withLock { queue -> Bool in
             guard !queue.closed else { return false }
             add(&queue)
+            uv_async_send(wakeup)
             return true
         }
-        // After `stop`, late jobs (a task finishing past the shutdown deadline) are dropped with the process.
-        if accepted { uv_async_send(wakeup) }
-        return accepted
     }
 
     private func drainRemote() {

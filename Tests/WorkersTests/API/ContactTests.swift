@@ -99,12 +99,14 @@ import Testing
         defer { Task { await api.stop() } }
         let token = try await owner(api)
         for i in 0..<30 {
-            _ = try await create(api, token, [
+            let created = try await create(api, token, [
                 "name": .string("Person \(i)"), "phone": .string("+1415556\(String(i).leftPadded4())"),
                 "custom_fields": ["plan": .string(i % 3 == 0 ? "pro" : "free")], "source": .string(i % 2 == 0 ? "form" : "api"),
             ])
+            #expect(created.status == 201, "\(created.body)")
         }
-        #expect(try await api.call("GET", "/api/v1/contacts?custom.plan=pro&limit=100", token: token).data.count == 10)
+        let pro = try await api.call("GET", "/api/v1/contacts?custom.plan=pro&limit=100", token: token)
+        #expect(pro.data.count == 10, "\(pro.status) \(pro.body)")
         #expect(try await api.call("GET", "/api/v1/contacts?source=form&limit=100", token: token).data.count == 15)
         #expect(try await api.call("GET", "/api/v1/contacts?source=fax", token: token).status == 422)
         #expect(try await api.call("GET", "/api/v1/contacts?created_after=2999-01-01T00:00:00Z", token: token).data.isEmpty)
@@ -119,7 +121,8 @@ import Testing
             cursor = page.string("next_cursor")
             // New contacts arrive between pages.
             inserted += 1
-            _ = try await create(api, token, ["name": .string("Late \(inserted)"), "phone": .string("+1415557\(String(inserted).leftPadded4())")])
+            let late = try await create(api, token, ["name": .string("Late \(inserted)"), "phone": .string("+1415557\(String(inserted).leftPadded4())")])
+            #expect(late.status == 201, "\(late.body)")
         } while cursor != nil
         #expect(seen.count == Set(seen).count, "no contact is repeated")
         let all = try await api.call("GET", "/api/v1/contacts?limit=100", token: token).data.compactMap { $0["id"]?.stringValue }
