@@ -101,16 +101,7 @@ public final class FileBucket: Bucket {
             guard let row = try await index.prepare("SELECT * FROM \(table) WHERE key = ?").bind(key).first(),
                   let blob = row.text("blob") else { return nil }
             let object = Self.object(row)
-            let (offset, length): (Int, Int)
-            switch range {
-            case nil: (offset, length) = (0, object.size)
-            case .offset(let start, let count):
-                guard start >= 0, start <= object.size, (count ?? 0) >= 0 else { throw BucketError.invalidRange }
-                (offset, length) = (start, min(count ?? object.size - start, object.size - start))
-            case .suffix(let count):
-                guard count >= 0 else { throw BucketError.invalidRange }
-                (offset, length) = (max(0, object.size - count), min(count, object.size))
-            }
+            let (offset, length) = try Self.span(of: range, size: object.size)
             do {
                 let bytes = try await pool.run { [root] in try Self.read(path: root + "/blobs/" + blob, offset: offset, length: length) }
                 return (object, bytes)
@@ -119,6 +110,19 @@ public final class FileBucket: Bucket {
                 // index names now. Only a blob missing twice in a row is an error.
                 missing = blob
             }
+        }
+    }
+
+    /// The offset and length `range` reads of an object of `size` bytes (all of it when nil).
+    private static func span(of range: BucketRange?, size: Int) throws -> (offset: Int, length: Int) {
+        switch range {
+        case nil: return (0, size)
+        case .offset(let start, let count):
+            guard start >= 0, start <= size, (count ?? 0) >= 0 else { throw BucketError.invalidRange }
+            return (start, min(count ?? size - start, size - start))
+        case .suffix(let count):
+            guard count >= 0 else { throw BucketError.invalidRange }
+            return (max(0, size - count), min(count, size))
         }
     }
 
